@@ -1,0 +1,28 @@
+/**
+ * The export table of ntoskrnl: every DDI by its NT name. Drivers' imports are bound against it (or
+ * against the verifier's wrapping of it). A name missing here is a load error, never a silent no-op.
+ */
+import { exExports } from './ex/exports.ts';
+import { ioExports } from './io/exports.ts';
+import { keExports } from './ke/exports.ts';
+import type { Kernel } from './kernel.ts';
+import { mmExports } from './mm/exports.ts';
+import { obExports } from './ob/exports.ts';
+import { psExports } from './ps/exports.ts';
+import { rtlExports } from './rtl/exports.ts';
+
+export function buildDdiTable(k: Kernel) {
+  return {
+    ...exExports(k),
+    ...keExports(k),
+    ...ioExports(k),
+    ...mmExports(k),
+    ...obExports(k),
+    ...psExports(k),
+    ...rtlExports(k),
+  };
+}
+
+export type DdiTable = ReturnType<typeof buildDdiTable>;
+export type DdiName = keyof DdiTable;
+export type AnyDdi = (...args: never[]) => unknown;

@@ -1,0 +1,38 @@
+import { bugCheckName } from '../nt/bugcheck.ts';
+
+/** The simulated machine stopped: KeBugCheckEx was called. Carries the code and four parameters. */
+export class BugCheck extends Error {
+  readonly code: number;
+  readonly params: readonly [number, number, number, number];
+  constructor(code: number, p1: number, p2: number, p3: number, p4: number) {
+    const params = [p1 >>> 0, p2 >>> 0, p3 >>> 0, p4 >>> 0] as const;
+    super(`${bugCheckName(code)} (${code.toString(16)}) ${params.map((p) => '0x' + p.toString(16)).join(' ')}`);
+    this.name = 'BugCheck';
+    this.code = code >>> 0;
+    this.params = params;
+  }
+}
+
+/** A failure of the simulator or of its use, not of the simulated machine: never a bug check. */
+export class SimulatorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SimulatorError';
+  }
+}
+
+/** A driver imports a routine the kernel does not export. */
+export class UnresolvedImportError extends SimulatorError {
+  constructor(readonly driver: string, readonly routine: string) {
+    super(`${driver} imports ${routine}, which the simulated kernel does not export`);
+    this.name = 'UnresolvedImportError';
+  }
+}
+
+/** Nothing left to run can ever satisfy a wait: on Windows the thread would hang for good. */
+export class HangError extends SimulatorError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HangError';
+  }
+}

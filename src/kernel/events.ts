@@ -1,0 +1,29 @@
+/**
+ * What the kernel tells the world. Anyone (the verifier, a tracer, a test) may listen; the kernel
+ * never knows who does.
+ */
+export interface KernelEventMap {
+  /** DriverEntry returned success; the image stays loaded. */
+  driverLoaded: { driverObject: number; name: string };
+  /** The driver's unload routine returned; its image is still mapped. Listeners may bug check. */
+  driverUnloaded: { driverObject: number; name: string; imageBase: number; imageSize: number };
+  /** The image is gone. */
+  imageUnmapped: { name: string };
+  bugCheck: { code: number; params: readonly number[] };
+}
+
+type Listener<T> = (event: T) => void;
+
+export class KernelEvents {
+  private readonly listeners = new Map<keyof KernelEventMap, Listener<never>[]>();
+
+  on<K extends keyof KernelEventMap>(name: K, listener: Listener<KernelEventMap[K]>): void {
+    const list = this.listeners.get(name) ?? [];
+    list.push(listener as Listener<never>);
+    this.listeners.set(name, list);
+  }
+
+  emit<K extends keyof KernelEventMap>(name: K, event: KernelEventMap[K]): void {
+    for (const l of this.listeners.get(name) ?? []) (l as Listener<KernelEventMap[K]>)(event);
+  }
+}

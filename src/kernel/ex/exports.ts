@@ -1,0 +1,55 @@
+/** Executive DDIs: pool and system work items. One implementation per family (ExAllocatePool2's). */
+import { POOL_FLAG, POOL_TYPE, TAG_NONE, type PoolType } from '../../nt/pool.ts';
+import { BUGCHECK } from '../../nt/bugcheck.ts';
+import { WORK_QUEUE_ITEM } from '../../nt/layout.ts';
+import type { Kernel } from '../kernel.ts';
+
+/** The pool type ExAllocatePool2's flags select. */
+export function poolTypeOfFlags(flags: bigint): PoolType {
+  if (flags & POOL_FLAG.SESSION) return flags & POOL_FLAG.PAGED ? POOL_TYPE.PagedPoolSession : POOL_TYPE.NonPagedPoolSession;
+  if (flags & POOL_FLAG.PAGED) return POOL_TYPE.PagedPool;
+  if (flags & POOL_FLAG.NON_PAGED_EXECUTE) return POOL_TYPE.NonPagedPool;
+  return POOL_TYPE.NonPagedPoolNx;
+}
+
+export function exExports(k: Kernel) {
+  const allocate = (type: PoolType, size: number, tag: number): number => {
+    if (size === 0) {
+      // BAD_POOL_CALLER 0x00: a zero-byte request (P2 = 0, P3 = pool type, P4 = tag).
+      return k.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x00, 0, type, tag);
+    }
+    if (tag === 0) return k.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x9b, type, size, k.stacks.callerOf());
+    return k.pool.allocate(type, size >>> 0, tag >>> 0);
+  };
+  return {
+    /** Allocate pool; IRQL <= DISPATCH_LEVEL (paged: <= APC_LEVEL). */
+    ExAllocatePoolWithTag(PoolType: PoolType, NumberOfBytes: number, Tag: number): number {
+      return allocate(PoolType, NumberOfBytes, Tag);
+    },
+    ExAllocatePool(PoolType: PoolType, NumberOfBytes: number): number {
+      return allocate(PoolType, NumberOfBytes, TAG_NONE);
+    },
+    ExAllocatePoolWithTagPriority(PoolType: PoolType, NumberOfBytes: number, Tag: number, _Priority: number): number {
+      return allocate(PoolType, NumberOfBytes, Tag);
+    },
+    ExAllocatePoolZero(PoolType: PoolType, NumberOfBytes: number, Tag: number): number {
+      return allocate(PoolType, NumberOfBytes, Tag);
+    },
+    /** Flags are POOL_FLAGS (64-bit). Memory is zeroed unless POOL_FLAG_UNINITIALIZED. */
+    ExAllocatePool2(Flags: bigint, NumberOfBytes: number, Tag: number): number {
+      return allocate(poolTypeOfFlags(BigInt(Flags)), NumberOfBytes, Tag);
+    },
+    ExFreePoolWithTag(P: number, Tag: number): void {
+      k.pool.free(P >>> 0, Tag >>> 0);
+    },
+    ExFreePool(P: number): void {
+      k.pool.free(P >>> 0, 0);
+    },
+    /** Queue a WORK_QUEUE_ITEM to a system worker thread. */
+    ExQueueWorkItem(WorkItem: number, _QueueType: number): void {
+      const routine = k.as.u32(WorkItem + WORK_QUEUE_ITEM.off.WorkerRoutine);
+      const parameter = k.as.u32(WorkItem + WORK_QUEUE_ITEM.off.Parameter);
+      k.dispatcher.workQueue.push({ routine, args: [parameter], frames: ['ExpWorkerThread'] });
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Executive pool: nonpaged, paged and session pool on the simulated address space.
+ *
+ * Small blocks (up to a page less the header) carry an 8-byte x86 POOL_HEADER in simulated memory
+ * (PreviousSize:9 PoolIndex:7 BlockSize:9 PoolType:7, then the tag); PoolType is 0 in a free block,
+ * which is how a double free is seen. Larger requests take whole pages and no header, as big pool
+ * does. The allocator's own index of live blocks is host-side (like NT's big page table).
+ *
+ * Without the verifier this enforces only what Windows does: BAD_POOL_CALLER (0xC2) for frees the
+ * pool itself can recognise as wrong.
+ */
+import { BUGCHECK } from '../../nt/bugcheck.ts';
+import { poolKind, type PoolKind, type PoolType } from '../../nt/pool.ts';
+import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from '../mm/address-space.ts';
+import { SpecialPool } from '../mm/special-pool.ts';
+
+export const POOL_HEADER_SIZE = 8;
+const GRANULE = 8;
+const MAX_SMALL = PAGE_SIZE - POOL_HEADER_SIZE;
+
+export interface PoolBlock {
+  readonly address: number;
+  readonly size: number;
+  readonly tag: number;
+  readonly type: PoolType;
+  readonly special: boolean;
+}
+
+export type BugCheckFn = (code: number, p1: number, p2: number, p3: number, p4: number) => never;
+
+class PoolArea {
+  /** Exact-size free lists of small blocks, by granule count (FIFO: a freed block is reused last). */
+  private readonly freeLists = new Map<number, number[]>();
+  private bumpPage = 0;
+  private bumpOffset = PAGE_SIZE;
+  constructor(readonly region: VaRegion, readonly pageKind: PageKind) {}
+
+  takeSmall(granules: number, as: AddressSpace): number | undefined {
+    const list = this.freeLists.get(granules);
+    if (list && list.length > 0) return list.shift()!;
+    const bytes = granules * GRANULE;
+    if (this.bumpOffset + bytes > PAGE_SIZE) {
+      const page = this.region.allocatePages(1);
+      if (page === undefined) return undefined;
+      as.setPages(page, 1, this.pageKind);
+      as.zero(page, PAGE_SIZE);
+      this.bumpPage = page;
+      this.bumpOffset = 0;
+    }
+    const header = this.bumpPage + this.bumpOffset;
+    this.bumpOffset += bytes;
+    return header;
+  }
+
+  returnSmall(header: number, granules: number): void {
+    let list = this.freeLists.get(granules);
+    if (!list) this.freeLists.set(granules, (list = []));
+    list.push(header);
+  }
+}
+
+export class ExPool {
+  private readonly areas: Record<PoolKind, PoolArea>;
+  private readonly live = new Map<number, PoolBlock>();
+  /** Blocks freed most recently, to tell a double free from a wild free (bounded). */
+  private readonly recentlyFreed = new Map<number, PoolBlock>();
+
+  constructor(
+    private readonly as: AddressSpace,
+    readonly special: SpecialPool,
+    private readonly bugCheck: BugCheckFn,
+  ) {
+    this.areas = {
+      nonpaged: new PoolArea(new VaRegion('NonPagedPool', VA_MAP.nonPagedPool.start, VA_MAP.nonPagedPool.end), PageKind.Pool),
+      paged: new PoolArea(new VaRegion('PagedPool', VA_MAP.pagedPool.start, VA_MAP.pagedPool.end), PageKind.PagedPool),
+      session: new PoolArea(new VaRegion('SessionPool', VA_MAP.session.start, VA_MAP.session.end), PageKind.SessionPool),
+    };
+  }
+
+  /** Allocate; 0 when the pool is exhausted. The block is zeroed (the simulator's choice: deterministic). */
+  allocate(type: PoolType, size: number, tag: number): number {
+    const area = this.areas[poolKind(type)];
+    let address: number;
+    if (size <= MAX_SMALL) {
+      const granules = Math.ceil((size + POOL_HEADER_SIZE) / GRANULE);
+      const header = area.takeSmall(granules, this.as);
+      if (header === undefined) return 0;
+      this.writeHeader(header, granules, type, tag);
+      address = header + POOL_HEADER_SIZE;
+      this.as.zero(address, granules * GRANULE - POOL_HEADER_SIZE);
+    } else {
+      const pages = Math.ceil(size / PAGE_SIZE);
+      const va = area.region.allocatePages(pages);
+      if (va === undefined) return 0;
+      this.as.setPages(va, pages, area.pageKind);
+      this.as.zero(va, pages * PAGE_SIZE);
+      address = va;
+    }
+    const block: PoolBlock = { address, size, tag, type, special: false };
+    this.live.set(address, block);
+    this.recentlyFreed.delete(address);
+    return address;
+  }
+
+  /** Place a block in special pool (against a guard page). 0 when special pool is exhausted. */
+  allocateSpecial(type: PoolType, size: number, tag: number): number {
+    const address = this.special.allocate(type, size, tag);
+    if (address === 0) return 0;
+    this.live.set(address, { address, size, tag, type, special: true });
+    this.recentlyFreed.delete(address);
+    return address;
+  }
+
+  /** ExFreePoolWithTag's work. `tag` 0 means "do not check the tag" (ExFreePool). */
+  free(address: number, tag: number): PoolBlock {
+    const block = this.live.get(address >>> 0);
+    if (!block) {
+      const freed = this.recentlyFreed.get(address >>> 0);
+      if (freed) {
+        // BAD_POOL_CALLER 0x07: the block was already freed. P3 = pool header contents, P4 = address.
+        const header = freed.special ? 0 : this.as.u32(address - POOL_HEADER_SIZE);
+        this.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x07, 0, header, address);
+      }
+      // 0x46: an address that is not in any pool block.
+      this.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x46, address, 0, 0);
+    }
+    if (tag !== 0 && (tag & 0x7fffffff) !== (block.tag & 0x7fffffff)) {
+      this.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x0a, address, block.tag, tag);
+    }
+    this.live.delete(block.address);
+    this.remember(block);
+    if (block.special) {
+      this.special.free(block.address);
+    } else if (block.size <= MAX_SMALL) {
+      const header = block.address - POOL_HEADER_SIZE;
+      const granules = (this.as.u32(header) >>> 16) & 0x1ff;
+      this.as.setU32(header, this.as.u32(header) & 0x01ffffff); // PoolType 0: free
+      this.areas[poolKind(block.type)].returnSmall(header, granules);
+    } else {
+      const pages = Math.ceil(block.size / PAGE_SIZE);
+      const area = this.areas[poolKind(block.type)];
+      this.as.setPages(block.address, pages, PageKind.NoAccess);
+      area.region.freePages(block.address, pages);
+    }
+    return block;
+  }
+
+  /** The live block that starts at `address`, if any. */
+  block(address: number): PoolBlock | undefined {
+    return this.live.get(address >>> 0);
+  }
+
+  /** The live block containing `address` (for `!pool`). Linear: a debugger path, not a hot one. */
+  blockContaining(address: number): PoolBlock | undefined {
+    const a = address >>> 0;
+    const exact = this.live.get(a);
+    if (exact) return exact;
+    for (const b of this.live.values()) if (a >= b.address && a < b.address + Math.max(b.size, 1)) return b;
+    return undefined;
+  }
+
+  liveBlocks(): IterableIterator<PoolBlock> {
+    return this.live.values();
+  }
+
+  private writeHeader(header: number, granules: number, type: PoolType, tag: number): void {
+    // PreviousSize and PoolIndex are left 0; BlockSize in granules; PoolType + 1 marks "allocated".
+    const word = (granules & 0x1ff) << 16 | (((type & 0x7f) + 1) & 0x7f) << 25;
+    this.as.setU32(header, word >>> 0);
+    this.as.setU32(header + 4, tag);
+  }
+
+  private remember(block: PoolBlock): void {
+    this.recentlyFreed.set(block.address, block);
+    if (this.recentlyFreed.size > 4096) {
+      const oldest = this.recentlyFreed.keys().next().value as number;
+      this.recentlyFreed.delete(oldest);
+    }
+  }
+}

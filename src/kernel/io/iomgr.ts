@@ -1,0 +1,597 @@
+/**
+ * I/O manager: driver and device objects, IRPs and their stack locations, IoCallDriver and
+ * IoCompleteRequest, MDLs, work items, and the user-mode request path (open, DeviceIoControl, close)
+ * that builds IRPs the way NtDeviceIoControlFile does for each transfer method.
+ */
+import { BUGCHECK } from '../../nt/bugcheck.ts';
+import { DO, IO_TYPE, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, SL, ioctlMethod } from '../../nt/io.ts';
+import {
+  DEVICE_OBJECT,
+  DRIVER_EXTENSION,
+  DRIVER_OBJECT,
+  FILE_OBJECT,
+  IO_STACK_LOCATION,
+  IO_WORKITEM,
+  IRP,
+  IRP_MJ_COUNT,
+  MDL_LAYOUT,
+  UNICODE_STRING,
+} from '../../nt/layout.ts';
+import { POOL_TYPE } from '../../nt/pool.ts';
+import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
+import { SimulatorError } from '../errors.ts';
+import type { Kernel } from '../kernel.ts';
+import { PAGE_SIZE } from '../mm/address-space.ts';
+import { TAG } from '../tags.ts';
+
+const DRV = DRIVER_OBJECT.off;
+const DEV = DEVICE_OBJECT.off;
+const I = IRP.off;
+const S = IO_STACK_LOCATION.off;
+const M = MDL_LAYOUT.off;
+const W = IO_WORKITEM.off;
+const F = FILE_OBJECT.off;
+const US = UNICODE_STRING.off;
+
+export interface DriverRecord {
+  readonly driverObject: number;
+  /** Module name (`MyDriver`). */
+  readonly name: string;
+  readonly imageBase: number;
+  readonly imageSize: number;
+  state: 'loading' | 'loaded' | 'unloaded';
+}
+
+export interface IoResult {
+  readonly status: number;
+  readonly information: number;
+  readonly output: Uint8Array;
+}
+
+/** Pages spanned by [va, va+length): the PFN count of an MDL. */
+export function addressAndSizeToSpanPages(va: number, length: number): number {
+  if (length === 0) return 0;
+  return ((va & (PAGE_SIZE - 1)) + length + PAGE_SIZE - 1) >>> 12;
+}
+
+export function mmSizeOfMdl(va: number, length: number): number {
+  return MDL_LAYOUT.size + 4 * addressAndSizeToSpanPages(va, length);
+}
+
+export class IoManager {
+  readonly drivers = new Map<number, DriverRecord>();
+  /** IRPs completed by IoCompleteRequest and not yet retired by the request path. */
+  private readonly completed = new Set<number>();
+  private readonly stackCounts = new Map<number, number>();
+
+  constructor(private readonly k: Kernel) {}
+
+  // ---- names -------------------------------------------------------------------------------
+
+  readUnicodeString(us: number): string {
+    const as = this.k.as;
+    return as.utf16(as.u32(us + US.Buffer), as.u16(us + US.Length) >>> 1);
+  }
+
+  /** A UNICODE_STRING with its buffer right after it, in one kernel allocation. */
+  allocateUnicodeString(text: string, tag: number): number {
+    const us = this.k.allocateKernelObject(UNICODE_STRING.size + 2 * text.length + 2, tag);
+    this.initUnicodeString(us, us + UNICODE_STRING.size, text);
+    return us;
+  }
+
+  initUnicodeString(us: number, buffer: number, text: string): void {
+    const as = this.k.as;
+    as.writeUtf16(buffer, text);
+    as.setU16(buffer + 2 * text.length, 0);
+    as.setU16(us + US.Length, 2 * text.length);
+    as.setU16(us + US.MaximumLength, 2 * text.length + 2);
+    as.setU32(us + US.Buffer, buffer);
+  }
+
+  // ---- drivers -----------------------------------------------------------------------------
+
+  createDriverObject(name: string, imageBase: number, imageSize: number): number {
+    const size = DRIVER_OBJECT.size + DRIVER_EXTENSION.size;
+    const d = this.k.allocateKernelObject(size + 2 * (8 + name.length) + 2, TAG.Driver);
+    const as = this.k.as;
+    as.setU16(d + DRV.Type, IO_TYPE.DRIVER);
+    as.setU16(d + DRV.Size, DRIVER_OBJECT.size);
+    as.setU32(d + DRV.DriverStart, imageBase);
+    as.setU32(d + DRV.DriverSize, imageSize);
+    const ext = d + DRIVER_OBJECT.size;
+    as.setU32(d + DRV.DriverExtension, ext);
+    as.setU32(ext + DRIVER_EXTENSION.off.DriverObject, d);
+    this.initUnicodeString(d + DRV.DriverName, d + size, `\\Driver\\${name}`);
+    // Every major function starts as IopInvalidDeviceRequest.
+    const invalid = this.invalidRequestRoutine();
+    for (let i = 0; i < IRP_MJ_COUNT; i++) as.setU32(d + DRV.MajorFunction + 4 * i, invalid);
+    this.k.ob.create(d, 'Driver');
+    this.k.ob.insertName(`\\Driver\\${name}`, d);
+    this.drivers.set(d, { driverObject: d, name, imageBase, imageSize, state: 'loading' });
+    return d;
+  }
+
+  private invalidRequest = 0;
+  /** nt!IopInvalidDeviceRequest: completes the IRP with STATUS_INVALID_DEVICE_REQUEST. */
+  private invalidRequestRoutine(): number {
+    if (this.invalidRequest === 0) {
+      this.k.nt.addRoutines(['IopInvalidDeviceRequest']);
+      this.invalidRequest = this.k.nt.address('IopInvalidDeviceRequest');
+      this.k.registerRoutine(
+        this.invalidRequest,
+        ((_dev: number, irp: number) => {
+          this.k.as.setU32(irp + I['IoStatus.Status'], STATUS.INVALID_DEVICE_REQUEST);
+          this.k.as.setU32(irp + I['IoStatus.Information'], 0);
+          this.completeRequest(irp);
+          return STATUS.INVALID_DEVICE_REQUEST;
+        }) as never,
+        'nt',
+      );
+    }
+    return this.invalidRequest;
+  }
+
+  /** Call DriverEntry; the driver is loaded if it returns success. */
+  callDriverEntry(driverObject: number, entry: number, registryPath: string): number {
+    const rec = this.drivers.get(driverObject)!;
+    const regPath = this.allocateUnicodeString(registryPath, TAG.Name);
+    const as = this.k.as;
+    as.setU32(driverObject + DRV.DriverInit, entry);
+    const ext = as.u32(driverObject + DRV.DriverExtension);
+    this.initUnicodeString(ext + DRIVER_EXTENSION.off.ServiceKeyName, regPath + UNICODE_STRING.size, rec.name);
+    const status = this.k.runInThread(this.k.systemThread, () =>
+      (this.k.callRoutine(entry, [driverObject, regPath], ['IopLoadUnloadDriver', 'IopLoadDriver']) as number) >>> 0,
+    );
+    this.k.dispatcher.runUntilIdle();
+    if (NT_SUCCESS(status)) {
+      rec.state = 'loaded';
+      this.k.events.emit('driverLoaded', { driverObject, name: rec.name });
+    }
+    return status;
+  }
+
+  /** Unload: call DriverUnload, let listeners inspect what is left, then delete the driver object. */
+  unloadDriver(driverObject: number): void {
+    const rec = this.drivers.get(driverObject);
+    if (!rec || rec.state !== 'loaded') throw new SimulatorError(`driver object ${driverObject.toString(16)} is not loaded`);
+    const as = this.k.as;
+    const unload = as.u32(driverObject + DRV.DriverUnload);
+    if (unload === 0) throw new SimulatorError(`${rec.name} has no DriverUnload routine: Windows does not unload such a driver`);
+    this.k.dispatcher.runUntilIdle();
+    this.k.runInThread(this.k.systemThread, () => {
+      this.k.callRoutine(unload, [driverObject], ['IopLoadUnloadDriver', 'IopUnloadDriver']);
+    });
+    this.k.dispatcher.runUntilIdle();
+    rec.state = 'unloaded';
+    this.k.withFrames(['IopLoadUnloadDriver', 'IopUnloadDriver'], () =>
+      this.k.events.emit('driverUnloaded', { driverObject, name: rec.name, imageBase: rec.imageBase, imageSize: rec.imageSize }),
+    );
+    this.k.ob.removeName(`\\Driver\\${rec.name}`);
+    this.k.ob.dereference(driverObject);
+  }
+
+  driverOf(device: number): number {
+    return this.k.as.u32(device + DEV.DriverObject);
+  }
+
+  /** The driver record whose image contains `address`. */
+  driverAt(address: number): DriverRecord | undefined {
+    for (const d of this.drivers.values()) if (address >= d.imageBase && address < d.imageBase + d.imageSize) return d;
+    return undefined;
+  }
+
+  // ---- devices -----------------------------------------------------------------------------
+
+  /** IoCreateDevice's work; returns [status, device]. */
+  createDevice(driverObject: number, extensionSize: number, name: string | undefined, deviceType: number, characteristics: number): [number, number] {
+    if (name !== undefined && this.k.ob.lookup(name) !== undefined) return [STATUS.OBJECT_NAME_COLLISION, 0];
+    const ext = (extensionSize + 7) & ~7;
+    const d = this.k.allocateKernelObject(DEVICE_OBJECT.size + ext, TAG.Device);
+    const as = this.k.as;
+    as.setU16(d + DEV.Type, IO_TYPE.DEVICE);
+    as.setU16(d + DEV.Size, DEVICE_OBJECT.size + ext);
+    as.setU32(d + DEV.ReferenceCount, 0);
+    as.setU32(d + DEV.DriverObject, driverObject);
+    as.setU32(d + DEV.NextDevice, as.u32(driverObject + DRV.DeviceObject));
+    as.setU32(driverObject + DRV.DeviceObject, d);
+    as.setU32(d + DEV.Flags, DO.DEVICE_INITIALIZING);
+    as.setU32(d + DEV.Characteristics, characteristics);
+    as.setU32(d + DEV.DeviceExtension, extensionSize > 0 ? d + DEVICE_OBJECT.size : 0);
+    as.setU32(d + DEV.DeviceType, deviceType);
+    as.setU8(d + DEV.StackSize, 1);
+    as.setU16(d + DEV.SectorSize, 0);
+    const deviceName = name;
+    this.k.ob.create(d, 'Device', () => this.k.freeKernelObject(d));
+    if (deviceName !== undefined) this.k.ob.insertName(deviceName, d);
+    this.deviceNames.set(d, deviceName);
+    return [STATUS.SUCCESS, d];
+  }
+
+  private readonly deviceNames = new Map<number, string | undefined>();
+
+  deleteDevice(device: number): void {
+    const as = this.k.as;
+    const driver = as.u32(device + DEV.DriverObject);
+    // Unlink from the driver's device list.
+    let link = driver + DRV.DeviceObject;
+    while (as.u32(link) !== 0 && as.u32(link) !== device) link = as.u32(link) + DEV.NextDevice;
+    if (as.u32(link) === device) as.setU32(link, as.u32(device + DEV.NextDevice));
+    const name = this.deviceNames.get(device);
+    if (name !== undefined) this.k.ob.removeName(name);
+    this.deviceNames.delete(device);
+    this.k.ob.dereference(device);
+  }
+
+  devicesOf(driverObject: number): number[] {
+    const out: number[] = [];
+    for (let d = this.k.as.u32(driverObject + DRV.DeviceObject); d !== 0; d = this.k.as.u32(d + DEV.NextDevice)) out.push(d);
+    return out;
+  }
+
+  deviceName(device: number): string | undefined {
+    return this.deviceNames.get(device);
+  }
+
+  // ---- IRPs --------------------------------------------------------------------------------
+
+  irpSize(stackSize: number): number {
+    return IRP.size + stackSize * IO_STACK_LOCATION.size;
+  }
+
+  /** IoAllocateIrp: CurrentLocation = StackSize + 1, no current stack location yet. */
+  allocateIrp(stackSize: number): number {
+    const size = this.irpSize(stackSize);
+    const irp = this.k.pool.allocate(POOL_TYPE.NonPagedPool, size, TAG.Irp);
+    if (irp === 0) return 0;
+    this.initializeIrp(irp, size, stackSize);
+    return irp;
+  }
+
+  initializeIrp(irp: number, size: number, stackSize: number): void {
+    const as = this.k.as;
+    as.zero(irp, size);
+    as.setU16(irp + I.Type, IO_TYPE.IRP);
+    as.setU16(irp + I.Size, size);
+    as.setU8(irp + I.StackCount, stackSize);
+    as.setU8(irp + I.CurrentLocation, stackSize + 1);
+    as.setU32(irp + I['ThreadListEntry.Flink'], irp + I.ThreadListEntry);
+    as.setU32(irp + I['ThreadListEntry.Blink'], irp + I.ThreadListEntry);
+    as.setU32(irp + I['Tail.CurrentStackLocation'], irp + IRP.size + stackSize * IO_STACK_LOCATION.size);
+    this.stackCounts.set(irp, stackSize);
+    this.completed.delete(irp);
+  }
+
+  freeIrp(irp: number): void {
+    this.stackCounts.delete(irp);
+    this.completed.delete(irp);
+    this.k.pool.free(irp, TAG.Irp);
+  }
+
+  currentStackLocation(irp: number): number {
+    return this.k.as.u32(irp + I['Tail.CurrentStackLocation']);
+  }
+
+  /** IoGetNextIrpStackLocation. */
+  nextStackLocation(irp: number): number {
+    return this.currentStackLocation(irp) - IO_STACK_LOCATION.size;
+  }
+
+  /** IofCallDriver: push the stack location, call the major function of the device's driver. */
+  callDriver(device: number, irp: number): number {
+    const as = this.k.as;
+    const location = as.u8(irp + I.CurrentLocation) - 1;
+    if (location <= 0) {
+      // NO_MORE_IRP_STACK_LOCATIONS (0x35), P1 = the IRP.
+      return this.k.bugCheck(0x35, irp, 0, 0, 0);
+    }
+    as.setU8(irp + I.CurrentLocation, location);
+    const sp = this.nextStackLocation(irp);
+    as.setU32(irp + I['Tail.CurrentStackLocation'], sp);
+    as.setU32(sp + S.DeviceObject, device);
+    const major = as.u8(sp + S.MajorFunction);
+    const driver = as.u32(device + DEV.DriverObject);
+    const dispatch = as.u32(driver + DRV.MajorFunction + 4 * major);
+    return (this.k.callRoutine(dispatch, [device, irp], ['IofCallDriver']) as number) >>> 0;
+  }
+
+  /** IofCompleteRequest: run completion routines from the current location up. */
+  completeRequest(irp: number): void {
+    const as = this.k.as;
+    if (this.completed.has(irp) || as.u16(irp + I.Type) !== IO_TYPE.IRP) {
+      this.k.bugCheck(BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS, irp, 0, 0, 0);
+    }
+    if (as.i32(irp + I['IoStatus.Status']) === STATUS.PENDING) {
+      // Completing with STATUS_PENDING is itself a bug check on Windows.
+      this.k.bugCheck(BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS, irp, 0, 0, 0);
+    }
+    const stackCount = as.u8(irp + I.StackCount);
+    let location = as.u8(irp + I.CurrentLocation);
+    while (location <= stackCount) {
+      const sp = as.u32(irp + I['Tail.CurrentStackLocation']);
+      const control = as.u8(sp + S.Control);
+      as.setU8(irp + I.PendingReturned, control & SL.PENDING_RETURNED);
+      const routine = as.u32(sp + S.CompletionRoutine);
+      const status = as.i32(irp + I['IoStatus.Status']);
+      const wants =
+        (NT_SUCCESS(status) && control & SL.INVOKE_ON_SUCCESS) ||
+        (!NT_SUCCESS(status) && control & SL.INVOKE_ON_ERROR) ||
+        (as.u8(irp + I.Cancel) && control & SL.INVOKE_ON_CANCEL);
+      // Pop the location before the routine runs: it sees its own (upper) location as current.
+      location++;
+      as.setU8(irp + I.CurrentLocation, location);
+      as.setU32(irp + I['Tail.CurrentStackLocation'], sp + IO_STACK_LOCATION.size);
+      const upperDevice = location <= stackCount ? as.u32(sp + IO_STACK_LOCATION.size + S.DeviceObject) : 0;
+      if (routine !== 0 && wants) {
+        const r = (this.k.callRoutine(routine, [upperDevice, irp, as.u32(sp + S.Context)], ['IofCompleteRequest', 'IopfCompleteRequest']) as number) >>> 0;
+        if (r === 0xc0000016 /* STATUS_MORE_PROCESSING_REQUIRED */) return;
+      } else if (as.u8(irp + I.PendingReturned) && location <= stackCount) {
+        // IoMarkIrpPending propagates up when no completion routine does it.
+        const up = sp + IO_STACK_LOCATION.size;
+        as.setU8(up + S.Control, as.u8(up + S.Control) | SL.PENDING_RETURNED);
+      }
+    }
+    this.completed.add(irp);
+  }
+
+  isCompleted(irp: number): boolean {
+    return this.completed.has(irp);
+  }
+
+  // ---- MDLs --------------------------------------------------------------------------------
+
+  /** MmInitializeMdl. */
+  initializeMdl(mdl: number, va: number, length: number): void {
+    const as = this.k.as;
+    as.setU32(mdl + M.Next, 0);
+    as.setU16(mdl + M.Size, mmSizeOfMdl(va, length));
+    as.setU16(mdl + M.MdlFlags, 0);
+    as.setU32(mdl + M.Process, 0);
+    as.setU32(mdl + M.MappedSystemVa, 0);
+    as.setU32(mdl + M.StartVa, va & ~(PAGE_SIZE - 1));
+    as.setU32(mdl + M.ByteCount, length);
+    as.setU32(mdl + M.ByteOffset, va & (PAGE_SIZE - 1));
+  }
+
+  /** IoAllocateMdl's work without the pool: attach to the IRP if asked. */
+  attachMdl(mdl: number, secondary: boolean, irp: number): void {
+    if (irp === 0) return;
+    const as = this.k.as;
+    if (!secondary) {
+      as.setU32(irp + I.MdlAddress, mdl);
+    } else {
+      let m = as.u32(irp + I.MdlAddress);
+      if (m === 0) as.setU32(irp + I.MdlAddress, mdl);
+      else {
+        while (as.u32(m + M.Next) !== 0) m = as.u32(m + M.Next);
+        as.setU32(m + M.Next, mdl);
+      }
+    }
+  }
+
+  allocateMdl(va: number, length: number, secondary: boolean, irp: number): number {
+    const mdl = this.k.pool.allocate(POOL_TYPE.NonPagedPool, mmSizeOfMdl(va, length), TAG.Mdl);
+    if (mdl === 0) return 0;
+    this.initializeMdl(mdl, va, length);
+    this.attachMdl(mdl, secondary, irp);
+    return mdl;
+  }
+
+  /** MmBuildMdlForNonPagedPool: the buffer is already resident and mapped. */
+  buildMdlForNonPagedPool(mdl: number): void {
+    const as = this.k.as;
+    const start = as.u32(mdl + M.StartVa);
+    const pages = addressAndSizeToSpanPages(start + as.u32(mdl + M.ByteOffset), as.u32(mdl + M.ByteCount));
+    for (let i = 0; i < pages; i++) as.setU32(mdl + MDL_LAYOUT.size + 4 * i, ((start >>> 12) + i) >>> 0);
+    as.setU32(mdl + M.MappedSystemVa, start + as.u32(mdl + M.ByteOffset));
+    as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) | MDL.SOURCE_IS_NONPAGED_POOL);
+  }
+
+  /** MmProbeAndLockPages for the simulated space: record PFNs and mark the MDL locked. */
+  probeAndLockPages(mdl: number, write: boolean): void {
+    const as = this.k.as;
+    const start = as.u32(mdl + M.StartVa);
+    const pages = addressAndSizeToSpanPages(start + as.u32(mdl + M.ByteOffset), as.u32(mdl + M.ByteCount));
+    for (let i = 0; i < pages; i++) as.setU32(mdl + MDL_LAYOUT.size + 4 * i, ((start >>> 12) + i) >>> 0);
+    as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) | MDL.PAGES_LOCKED | (write ? MDL.WRITE_OPERATION : 0));
+  }
+
+  unlockPages(mdl: number): void {
+    const as = this.k.as;
+    as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) & ~(MDL.PAGES_LOCKED | MDL.MAPPED_TO_SYSTEM_VA));
+  }
+
+  /** MmGetSystemAddressForMdlSafe: one address space, so the mapping is the buffer itself. */
+  systemAddressForMdl(mdl: number): number {
+    const as = this.k.as;
+    const flags = as.u16(mdl + M.MdlFlags);
+    if (!(flags & (MDL.MAPPED_TO_SYSTEM_VA | MDL.SOURCE_IS_NONPAGED_POOL))) {
+      as.setU32(mdl + M.MappedSystemVa, as.u32(mdl + M.StartVa) + as.u32(mdl + M.ByteOffset));
+      as.setU16(mdl + M.MdlFlags, flags | MDL.MAPPED_TO_SYSTEM_VA);
+    }
+    return as.u32(mdl + M.MappedSystemVa);
+  }
+
+  // ---- work items --------------------------------------------------------------------------
+
+  initializeWorkItem(ioObject: number, item: number): void {
+    const as = this.k.as;
+    as.zero(item, IO_WORKITEM.size);
+    as.setU32(item + W.IoObject, ioObject);
+    as.setU32(item + W.Type, 1);
+  }
+
+  allocateWorkItem(ioObject: number): number {
+    const item = this.k.pool.allocate(POOL_TYPE.NonPagedPool, IO_WORKITEM.size, TAG.IoWorkItem);
+    if (item !== 0) this.initializeWorkItem(ioObject, item);
+    return item;
+  }
+
+  /** IoQueueWorkItem: the device object is referenced until the routine has run. */
+  queueWorkItem(item: number, routine: number, context: number): void {
+    const as = this.k.as;
+    const device = as.u32(item + W.IoObject);
+    as.setU32(item + W.Routine, routine);
+    as.setU32(item + W.Context, context);
+    this.k.ob.reference(device);
+    this.k.dispatcher.workQueue.push({
+      routine,
+      args: [device, context, item],
+      frames: ['ExpWorkerThread', 'IopProcessWorkItem'],
+      done: () => this.k.ob.dereference(device),
+    });
+  }
+
+  // ---- the user-mode request path ----------------------------------------------------------
+
+  /** NtCreateFile on a device name: a FILE_OBJECT and IRP_MJ_CREATE. */
+  openDevice(name: string): { status: number; file: number } {
+    const device = this.k.ob.lookup(name);
+    if (device === undefined || this.k.ob.kindOf(device) !== 'Device') return { status: STATUS.OBJECT_NAME_NOT_FOUND, file: 0 };
+    const target = this.topOfStack(device);
+    const file = this.k.allocateKernelObject(FILE_OBJECT.size, TAG.File);
+    const as = this.k.as;
+    as.setU16(file + F.Type, IO_TYPE.FILE);
+    as.setU16(file + F.Size, FILE_OBJECT.size);
+    as.setU32(file + F.DeviceObject, device);
+    this.k.ob.create(file, 'File', () => this.k.freeKernelObject(file));
+    this.k.ob.reference(device);
+    const r = this.sendSimple(target, file, IRP_MJ.CREATE, ['NtCreateFile', 'IopParseDevice']);
+    if (!NT_SUCCESS(r.status)) {
+      this.k.ob.dereference(device);
+      this.k.ob.dereference(file);
+      return { status: r.status, file: 0 };
+    }
+    return { status: r.status, file };
+  }
+
+  /** NtClose on the last handle: IRP_MJ_CLEANUP, then IRP_MJ_CLOSE. */
+  closeFile(file: number): void {
+    const device = this.k.as.u32(file + F.DeviceObject);
+    const target = this.topOfStack(device);
+    this.sendSimple(target, file, IRP_MJ.CLEANUP, ['NtClose', 'IopCloseFile']);
+    this.sendSimple(target, file, IRP_MJ.CLOSE, ['NtClose', 'IopDeleteFile']);
+    this.k.ob.dereference(device);
+    this.k.ob.dereference(file);
+  }
+
+  private topOfStack(device: number): number {
+    let d = device;
+    while (this.k.as.u32(d + DEV.AttachedDevice) !== 0) d = this.k.as.u32(d + DEV.AttachedDevice);
+    return d;
+  }
+
+  private sendSimple(device: number, file: number, major: number, frames: string[]): IoResult {
+    const irp = this.buildIrp(device, file, major);
+    return this.issue(device, irp, frames, () => new Uint8Array(0));
+  }
+
+  private buildIrp(device: number, file: number, major: number): number {
+    const stackSize = this.k.as.u8(device + DEV.StackSize);
+    const irp = this.allocateIrp(stackSize);
+    if (irp === 0) throw new SimulatorError('nonpaged pool exhausted building an IRP');
+    const as = this.k.as;
+    as.setU32(irp + I['Tail.Thread'], this.k.currentThread.address);
+    as.setU32(irp + I['Tail.OriginalFileObject'], file);
+    as.setU8(irp + I.RequestorMode, 1);
+    const sp = this.nextStackLocation(irp);
+    as.setU8(sp + S.MajorFunction, major);
+    as.setU32(sp + S.FileObject, file);
+    return irp;
+  }
+
+  /**
+   * Send an IRP down and wait for it (a synchronous request). `finish` runs after completion and
+   * before the IRP is freed: it copies output back as the I/O manager does for the method.
+   */
+  private issue(device: number, irp: number, frames: string[], finish: () => Uint8Array): IoResult {
+    const as = this.k.as;
+    const status = this.k.withFrames([...frames, 'IopSynchronousServiceTail'], () => this.callDriver(device, irp));
+    if (!this.completed.has(irp)) {
+      if (status !== STATUS.PENDING) {
+        throw new SimulatorError(`the driver returned 0x${status.toString(16)} without completing IRP ${irp.toString(16)} or returning STATUS_PENDING`);
+      }
+      this.waitForCompletion(irp);
+    }
+    const final = as.u32(irp + I['IoStatus.Status']);
+    const information = as.u32(irp + I['IoStatus.Information']);
+    const output = finish();
+    this.freeIrp(irp);
+    this.k.dispatcher.runUntilIdle();
+    return { status: final, information, output };
+  }
+
+  private waitForCompletion(irp: number): void {
+    const d = this.k.dispatcher;
+    for (;;) {
+      if (this.completed.has(irp)) return;
+      if (d.runOne()) continue;
+      const next = d.nextTimerDue();
+      if (next === undefined) {
+        throw new SimulatorError(`IRP ${irp.toString(16)} is pending and nothing left to run will complete it (the request would hang)`);
+      }
+      this.k.clock.advanceTo(next);
+      d.expireTimers();
+    }
+  }
+
+  /** NtDeviceIoControlFile: build the IRP for the code's transfer method, send it, copy results back. */
+  deviceIoControl(file: number, code: number, input: Uint8Array, outputLength: number): IoResult {
+    const as = this.k.as;
+    const device = this.topOfStack(as.u32(file + F.DeviceObject));
+    const irp = this.buildIrp(device, file, IRP_MJ.DEVICE_CONTROL);
+    const sp = this.nextStackLocation(irp);
+    as.setU32(sp + S['Parameters.DeviceIoControl.OutputBufferLength'], outputLength);
+    as.setU32(sp + S['Parameters.DeviceIoControl.InputBufferLength'], input.length);
+    as.setU32(sp + S['Parameters.DeviceIoControl.IoControlCode'], code);
+
+    // The caller's buffers live in user space.
+    const userIn = input.length > 0 ? this.k.allocateUser(input.length) : 0;
+    if (userIn) as.write(userIn, input);
+    const userOut = outputLength > 0 ? this.k.allocateUser(outputLength) : 0;
+    let systemBuffer = 0;
+    const method = ioctlMethod(code);
+    if (method === METHOD_BUFFERED) {
+      const len = Math.max(input.length, outputLength);
+      if (len > 0) {
+        systemBuffer = this.k.allocateKernelObject(len, TAG.SystemBuffer);
+        as.write(systemBuffer, input);
+      }
+      as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+    } else if (method === METHOD_IN_DIRECT || method === METHOD_OUT_DIRECT) {
+      if (input.length > 0) {
+        systemBuffer = this.k.allocateKernelObject(input.length, TAG.SystemBuffer);
+        as.write(systemBuffer, input);
+        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+      }
+      if (outputLength > 0) {
+        const mdl = this.allocateMdl(userOut, outputLength, false, irp);
+        this.probeAndLockPages(mdl, method === METHOD_OUT_DIRECT);
+      }
+    } else if (method === METHOD_NEITHER) {
+      as.setU32(sp + S['Parameters.DeviceIoControl.Type3InputBuffer'], userIn);
+      as.setU32(irp + I.UserBuffer, userOut);
+    }
+    const result = this.issue(device, irp, ['NtDeviceIoControlFile', 'IopXxxControlFile'], () => {
+      const info = as.u32(irp + I['IoStatus.Information']);
+      let out: Uint8Array = new Uint8Array(0);
+      const n = Math.min(info, outputLength);
+      if (method === METHOD_BUFFERED) {
+        if (n > 0 && systemBuffer) out = as.read(systemBuffer, n);
+      } else if (userOut && n > 0) {
+        out = as.read(userOut, n);
+      }
+      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
+        const next = as.u32(m + M.Next);
+        this.unlockPages(m);
+        this.k.pool.free(m, TAG.Mdl);
+        m = next;
+      }
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      return out;
+    });
+    if (userIn) this.k.freeUser(userIn, input.length);
+    if (userOut) this.k.freeUser(userOut, outputLength);
+    return result;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * Dispatcher objects (events, timers), DPCs, work queues and the deterministic scheduler.
+ *
+ * Execution is single-threaded and cooperative. Work becomes runnable in a fixed order (DPCs first,
+ * then work items, then ready system threads, each FIFO); the clock moves only when nothing is
+ * runnable and a timer is due later. A wait on an unsignaled object runs other work until the object
+ * is signaled or the wait times out; if nothing left can ever signal it, that is a hang, reported as
+ * such (on Windows the thread would block for good).
+ */
+import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../nt/irql.ts';
+import { DISPATCHER_HEADER, KDPC, KTIMER } from '../../nt/layout.ts';
+import { STATUS } from '../../nt/status.ts';
+import { HangError } from '../errors.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Thread } from '../ps/thread.ts';
+
+/** DISPATCHER_HEADER.Type values. */
+export const OBJECT_TYPE = {
+  EventNotification: 0,
+  EventSynchronization: 1,
+  Mutant: 2,
+  Process: 3,
+  Queue: 4,
+  Semaphore: 5,
+  Thread: 6,
+  TimerNotification: 8,
+  TimerSynchronization: 9,
+} as const;
+
+const H = DISPATCHER_HEADER.off;
+const D = KDPC.off;
+const T = KTIMER.off;
+
+interface SetTimer {
+  readonly timer: number;
+  due: number;
+  readonly period: number;
+  readonly dpc: number;
+  readonly seq: number;
+}
+
+export interface WorkItem {
+  readonly routine: number;
+  readonly args: readonly number[];
+  /** Internal kernel frames under the routine (e.g. nt!IopProcessWorkItem). */
+  readonly frames: readonly string[];
+  /** Called after the routine returns (the I/O manager drops its device reference here). */
+  readonly done?: () => void;
+}
+
+export class Dispatcher {
+  private timers: SetTimer[] = [];
+  private timerSeq = 0;
+  private readonly queuedDpcs = new Set<number>();
+  readonly workQueue: WorkItem[] = [];
+  readonly readyThreads: Thread[] = [];
+
+  constructor(private readonly k: Kernel) {}
+
+  // ---- events --------------------------------------------------------------------------------
+
+  initializeEvent(event: number, type: number, state: boolean): void {
+    const as = this.k.as;
+    as.setU8(event + H.Type, type === 1 ? OBJECT_TYPE.EventSynchronization : OBJECT_TYPE.EventNotification);
+    as.setU8(event + H.Size, 4);
+    as.setU32(event + H.SignalState, state ? 1 : 0);
+    as.setU32(event + H['WaitListHead.Flink'], event + H.WaitListHead);
+    as.setU32(event + H['WaitListHead.Blink'], event + H.WaitListHead);
+  }
+
+  /** KeSetEvent: returns the previous signal state. */
+  setEvent(object: number): number {
+    const prev = this.k.as.i32(object + H.SignalState);
+    this.k.as.setU32(object + H.SignalState, 1);
+    return prev;
+  }
+
+  resetEvent(object: number): number {
+    const prev = this.k.as.i32(object + H.SignalState);
+    this.k.as.setU32(object + H.SignalState, 0);
+    return prev;
+  }
+
+  readState(object: number): number {
+    return this.k.as.i32(object + H.SignalState);
+  }
+
+  private signaled(object: number): boolean {
+    return this.k.as.i32(object + H.SignalState) > 0;
+  }
+
+  /** Satisfy a wait: synchronization objects reset. */
+  private consume(object: number): void {
+    const type = this.k.as.u8(object + H.Type);
+    if (type === OBJECT_TYPE.EventSynchronization || type === OBJECT_TYPE.TimerSynchronization) {
+      this.k.as.setU32(object + H.SignalState, 0);
+    }
+  }
+
+  /** KeWaitForSingleObject's work. `timeout` in NT form (negative relative), undefined = forever. */
+  waitForSingleObject(object: number, timeout: bigint | undefined): number {
+    const deadline = timeout === undefined ? undefined : this.k.clock.dueTimeToNow(timeout);
+    const thread = this.k.currentThread;
+    for (;;) {
+      if (this.signaled(object)) {
+        this.consume(object);
+        return STATUS.SUCCESS;
+      }
+      if (deadline !== undefined && this.k.clock.now >= deadline) return STATUS.TIMEOUT;
+      if (this.runOne()) continue;
+      const next = this.nextTimerDue();
+      if (next !== undefined && (deadline === undefined || next <= deadline)) {
+        this.k.clock.advanceTo(next);
+        this.expireTimers();
+        continue;
+      }
+      if (deadline !== undefined) {
+        this.k.clock.advanceTo(deadline);
+        return STATUS.TIMEOUT;
+      }
+      throw new HangError(
+        `thread ${hex(thread.address)} (${thread.name}) waits forever on object ${hex(object)}: ` +
+          'nothing left to run can signal it',
+      );
+    }
+  }
+
+  // ---- DPCs ----------------------------------------------------------------------------------
+
+  initializeDpc(dpc: number, routine: number, context: number): void {
+    const as = this.k.as;
+    as.setU8(dpc + D.Type, 0x13);
+    as.setU8(dpc + D.Importance, 1);
+    as.setU16(dpc + D.Number, 0);
+    as.setU32(dpc + D.DeferredRoutine, routine);
+    as.setU32(dpc + D.DeferredContext, context);
+    as.setU32(dpc + D.DpcData, 0);
+  }
+
+  /** KeInsertQueueDpc: false if already queued. Below DISPATCH_LEVEL the DPC runs before this returns. */
+  insertQueueDpc(dpc: number, arg1: number, arg2: number): boolean {
+    if (this.queuedDpcs.has(dpc)) return false;
+    const as = this.k.as;
+    as.setU32(dpc + D.SystemArgument1, arg1);
+    as.setU32(dpc + D.SystemArgument2, arg2);
+    as.setU32(dpc + D.DpcData, 1);
+    this.queuedDpcs.add(dpc);
+    this.k.prcb.dpcQueue.push(dpc);
+    if (this.k.prcb.irql < DISPATCH_LEVEL) this.deliverDpcs();
+    return true;
+  }
+
+  removeQueueDpc(dpc: number): boolean {
+    if (!this.queuedDpcs.delete(dpc)) return false;
+    const q = this.k.prcb.dpcQueue;
+    q.splice(q.indexOf(dpc), 1);
+    this.k.as.setU32(dpc + D.DpcData, 0);
+    return true;
+  }
+
+  isDpcQueued(dpc: number): boolean {
+    return this.queuedDpcs.has(dpc);
+  }
+
+  queuedDpcList(): number[] {
+    return [...this.queuedDpcs];
+  }
+
+  /** Run every queued DPC at DISPATCH_LEVEL (the DISPATCH software interrupt). */
+  deliverDpcs(): void {
+    const prcb = this.k.prcb;
+    if (prcb.dpcActive) return;
+    while (prcb.dpcQueue.length > 0) {
+      const dpc = prcb.dpcQueue.shift()!;
+      this.queuedDpcs.delete(dpc);
+      const as = this.k.as;
+      as.setU32(dpc + D.DpcData, 0);
+      const routine = as.u32(dpc + D.DeferredRoutine);
+      const args = [dpc, as.u32(dpc + D.DeferredContext), as.u32(dpc + D.SystemArgument1), as.u32(dpc + D.SystemArgument2)];
+      const saved = prcb.irql;
+      prcb.irql = DISPATCH_LEVEL;
+      prcb.dpcActive = true;
+      try {
+        this.k.callRoutine(routine, args, ['KiRetireDpcList', 'KiExecuteAllDpcs']);
+      } finally {
+        prcb.dpcActive = false;
+        prcb.irql = saved;
+      }
+    }
+  }
+
+  // ---- timers --------------------------------------------------------------------------------
+
+  initializeTimer(timer: number, type: number): void {
+    const as = this.k.as;
+    as.setU8(timer + T['Header.Type'], type === 1 ? OBJECT_TYPE.TimerSynchronization : OBJECT_TYPE.TimerNotification);
+    as.setU8(timer + T['Header.Inserted'], 0);
+    as.setU32(timer + T['Header.SignalState'], 0);
+    as.setU32(timer + T['Header.WaitListHead.Flink'], timer + T['Header.WaitListHead']);
+    as.setU32(timer + T['Header.WaitListHead.Blink'], timer + T['Header.WaitListHead']);
+    as.setU64(timer + T.DueTime, 0n);
+    as.setU32(timer + T.Dpc, 0);
+    as.setU32(timer + T.Period, 0);
+  }
+
+  /** KeSetTimerEx: returns true if the timer was already set (it is replaced). */
+  setTimer(timer: number, dueTime: bigint, periodMs: number, dpc: number): boolean {
+    const was = this.cancelTimer(timer);
+    const due = this.k.clock.dueTimeToNow(dueTime);
+    const as = this.k.as;
+    as.setU32(timer + T['Header.SignalState'], 0);
+    as.setU8(timer + T['Header.Inserted'], 1);
+    as.setU64(timer + T.DueTime, BigInt(due));
+    as.setU32(timer + T.Dpc, dpc);
+    as.setU32(timer + T.Period, periodMs);
+    this.timers.push({ timer, due, period: periodMs, dpc, seq: this.timerSeq++ });
+    this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    return was;
+  }
+
+  /** KeCancelTimer: true if the timer was set. */
+  cancelTimer(timer: number): boolean {
+    const i = this.timers.findIndex((t) => t.timer === timer);
+    if (i < 0) return false;
+    this.timers.splice(i, 1);
+    this.k.as.setU8(timer + T['Header.Inserted'], 0);
+    return true;
+  }
+
+  isTimerSet(timer: number): boolean {
+    return this.timers.some((t) => t.timer === timer);
+  }
+
+  setTimers(): ReadonlyArray<{ timer: number; dpc: number }> {
+    return this.timers;
+  }
+
+  nextTimerDue(): number | undefined {
+    return this.timers[0]?.due;
+  }
+
+  /** Fire every timer due by now: signal it and queue its DPC. */
+  expireTimers(): void {
+    const now = this.k.clock.now;
+    while (this.timers.length > 0 && this.timers[0]!.due <= now) {
+      const t = this.timers.shift()!;
+      const as = this.k.as;
+      as.setU32(t.timer + T['Header.SignalState'], 1);
+      as.setU8(t.timer + T['Header.Inserted'], 0);
+      if (t.period > 0) {
+        const due = t.due + t.period * 10_000;
+        as.setU8(t.timer + T['Header.Inserted'], 1);
+        this.timers.push({ ...t, due, seq: this.timerSeq++ });
+        this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+      }
+      if (t.dpc !== 0) {
+        const clock = this.k.clock.systemTime();
+        this.k.stacks.frame(this.k.nt.address('KiTimerExpiration', 0x1c3), () =>
+          this.insertQueueDpc(t.dpc, Number(clock & 0xffffffffn), Number(clock >> 32n)),
+        );
+      }
+    }
+  }
+
+  // ---- scheduling ----------------------------------------------------------------------------
+
+  /** Run one unit of ready work. False when nothing was ready. */
+  runOne(): boolean {
+    if (this.k.prcb.dpcQueue.length > 0) {
+      this.deliverDpcs();
+      return true;
+    }
+    if (this.k.prcb.irql >= DISPATCH_LEVEL) return false;
+    const item = this.workQueue.shift();
+    if (item) {
+      this.k.runInThread(this.k.workerThread, () => {
+        this.k.callRoutine(item.routine, item.args, item.frames);
+      });
+      item.done?.();
+      return true;
+    }
+    const thread = this.readyThreads.shift();
+    if (thread) {
+      this.k.runSystemThread(thread);
+      return true;
+    }
+    return false;
+  }
+
+  /** Run ready work, and timers that fall due, until nothing is ready. Simulated time may advance up to `until`. */
+  runUntilIdle(until?: number): void {
+    for (;;) {
+      while (this.runOne());
+      const next = this.nextTimerDue();
+      if (next === undefined || until === undefined || next > until) return;
+      this.k.clock.advanceTo(next);
+      this.expireTimers();
+    }
+  }
+
+  /** True if the processor is at PASSIVE_LEVEL with nothing ready. */
+  idle(): boolean {
+    return this.k.prcb.irql === PASSIVE_LEVEL && this.workQueue.length === 0 && this.readyThreads.length === 0 && this.k.prcb.dpcQueue.length === 0;
+  }
+}
+
+const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');

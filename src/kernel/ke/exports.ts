@@ -1,0 +1,164 @@
+/** Kernel-core DDIs: IRQL, spin locks, events, waits, DPCs, timers, time, bug checks. */
+import { DISPATCH_LEVEL, type KIRQL } from '../../nt/irql.ts';
+import { STATUS } from '../../nt/status.ts';
+import type { Kernel } from '../kernel.ts';
+import { TIME_INCREMENT } from './clock.ts';
+
+export function keExports(k: Kernel) {
+  const setIrql = (irql: KIRQL): void => {
+    k.prcb.irql = irql;
+    if (irql < DISPATCH_LEVEL && k.prcb.dpcQueue.length > 0) k.dispatcher.deliverDpcs();
+  };
+  const acquire = (lock: number): KIRQL => {
+    const old = k.prcb.irql;
+    k.prcb.irql = Math.max(old, DISPATCH_LEVEL);
+    acquireAtDpc(lock);
+    return old;
+  };
+  const acquireAtDpc = (lock: number): void => {
+    if (k.as.u32(lock) !== 0) {
+      // One processor: a lock held here can never be released while we spin. Windows would hang
+      // until the DPC watchdog fires (DPC_WATCHDOG_VIOLATION, single DPC or ISR time-out).
+      k.bugCheck(0x133, 0, 0, 0, lock);
+    }
+    k.as.setU32(lock, k.currentThread.address | 1);
+  };
+  const release = (lock: number): void => {
+    k.as.setU32(lock, 0);
+  };
+  const ddi = {
+    KeGetCurrentIrql(): KIRQL {
+      return k.prcb.irql;
+    },
+    /** Raise IRQL; *OldIrql receives the previous level. */
+    KeRaiseIrql(NewIrql: KIRQL, OldIrql: number): void {
+      k.as.setU8(OldIrql, k.prcb.irql);
+      k.prcb.irql = NewIrql;
+    },
+    KfRaiseIrql(NewIrql: KIRQL): KIRQL {
+      const old = k.prcb.irql;
+      k.prcb.irql = NewIrql;
+      return old;
+    },
+    KeRaiseIrqlToDpcLevel(): KIRQL {
+      const old = k.prcb.irql;
+      k.prcb.irql = DISPATCH_LEVEL;
+      return old;
+    },
+    KeLowerIrql(NewIrql: KIRQL): void {
+      setIrql(NewIrql);
+    },
+    KfLowerIrql(NewIrql: KIRQL): void {
+      setIrql(NewIrql);
+    },
+    KeInitializeSpinLock(SpinLock: number): void {
+      k.as.setU32(SpinLock, 0);
+    },
+    /** Acquire at IRQL <= DISPATCH_LEVEL; *OldIrql receives the previous level. */
+    KeAcquireSpinLock(SpinLock: number, OldIrql: number): void {
+      k.as.setU8(OldIrql, acquire(SpinLock));
+    },
+    KeAcquireSpinLockRaiseToDpc(SpinLock: number): KIRQL {
+      return acquire(SpinLock);
+    },
+    KfAcquireSpinLock(SpinLock: number): KIRQL {
+      return acquire(SpinLock);
+    },
+    KeReleaseSpinLock(SpinLock: number, NewIrql: KIRQL): void {
+      release(SpinLock);
+      setIrql(NewIrql);
+    },
+    KfReleaseSpinLock(SpinLock: number, NewIrql: KIRQL): void {
+      release(SpinLock);
+      setIrql(NewIrql);
+    },
+    KeAcquireSpinLockAtDpcLevel(SpinLock: number): void {
+      acquireAtDpc(SpinLock);
+    },
+    KeReleaseSpinLockFromDpcLevel(SpinLock: number): void {
+      release(SpinLock);
+    },
+    KeInitializeEvent(Event: number, Type: number, State: number): void {
+      k.dispatcher.initializeEvent(Event, Type, State !== 0);
+    },
+    KeSetEvent(Event: number, _Increment: number, _Wait: number): number {
+      return k.dispatcher.setEvent(Event);
+    },
+    KeResetEvent(Event: number): number {
+      return k.dispatcher.resetEvent(Event);
+    },
+    KeClearEvent(Event: number): void {
+      k.dispatcher.resetEvent(Event);
+    },
+    KeReadStateEvent(Event: number): number {
+      return k.dispatcher.readState(Event);
+    },
+    /** Timeout points at a LARGE_INTEGER (negative = relative, 100 ns units), or is 0 for no time-out. */
+    KeWaitForSingleObject(Object: number, _WaitReason: number, _WaitMode: number, _Alertable: number, Timeout: number): number {
+      const timeout = Timeout === 0 ? undefined : BigInt.asIntN(64, k.as.u64(Timeout));
+      return k.dispatcher.waitForSingleObject(Object, timeout);
+    },
+    KeDelayExecutionThread(_WaitMode: number, _Alertable: number, Interval: number): number {
+      const due = k.clock.dueTimeToNow(BigInt.asIntN(64, k.as.u64(Interval)));
+      k.dispatcher.runUntilIdle(due);
+      k.clock.advanceTo(due);
+      return STATUS.SUCCESS;
+    },
+    KeStallExecutionProcessor(MicroSeconds: number): void {
+      k.clock.advanceTo(k.clock.now + MicroSeconds * 10);
+    },
+    KeInitializeDpc(Dpc: number, DeferredRoutine: number, DeferredContext: number): void {
+      k.dispatcher.initializeDpc(Dpc, DeferredRoutine, DeferredContext);
+    },
+    KeInsertQueueDpc(Dpc: number, SystemArgument1: number, SystemArgument2: number): number {
+      return k.dispatcher.insertQueueDpc(Dpc, SystemArgument1, SystemArgument2) ? 1 : 0;
+    },
+    KeRemoveQueueDpc(Dpc: number): number {
+      return k.dispatcher.removeQueueDpc(Dpc) ? 1 : 0;
+    },
+    KeInitializeTimer(Timer: number): void {
+      k.dispatcher.initializeTimer(Timer, 0);
+    },
+    KeInitializeTimerEx(Timer: number, Type: number): void {
+      k.dispatcher.initializeTimer(Timer, Type);
+    },
+    /** DueTime is a LARGE_INTEGER passed by value (64-bit). */
+    KeSetTimer(Timer: number, DueTime: bigint, Dpc: number): number {
+      return k.dispatcher.setTimer(Timer, BigInt(DueTime), 0, Dpc) ? 1 : 0;
+    },
+    KeSetTimerEx(Timer: number, DueTime: bigint, Period: number, Dpc: number): number {
+      return k.dispatcher.setTimer(Timer, BigInt(DueTime), Period, Dpc) ? 1 : 0;
+    },
+    KeCancelTimer(Timer: number): number {
+      return k.dispatcher.cancelTimer(Timer) ? 1 : 0;
+    },
+    KeReadStateTimer(Timer: number): number {
+      return k.dispatcher.readState(Timer) > 0 ? 1 : 0;
+    },
+    KeQuerySystemTime(CurrentTime: number): void {
+      k.as.setU64(CurrentTime, k.clock.systemTime());
+    },
+    KeQueryTickCount(TickCount: number): void {
+      k.as.setU64(TickCount, BigInt(k.clock.tickCount()));
+    },
+    KeQueryTimeIncrement(): number {
+      return TIME_INCREMENT;
+    },
+    KeQueryInterruptTime(): bigint {
+      return BigInt(k.clock.now);
+    },
+    KeGetCurrentThread(): number {
+      return k.currentThread.address;
+    },
+    KeGetCurrentProcessorNumber(): number {
+      return k.prcb.number;
+    },
+    KeBugCheckEx(BugCheckCode: number, P1: number, P2: number, P3: number, P4: number): never {
+      return k.bugCheck(BugCheckCode, P1, P2, P3, P4);
+    },
+    KeBugCheck(BugCheckCode: number): never {
+      return k.bugCheck(BugCheckCode, 0, 0, 0, 0);
+    },
+  };
+  return ddi;
+}

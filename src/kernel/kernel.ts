@@ -1,0 +1,330 @@
+/**
+ * The simulated NT kernel: composition root of its subsystems. It knows nothing of the verifier,
+ * the loader or the debugger; it publishes events and exports DDIs.
+ */
+import { BUGCHECK } from '../nt/bugcheck.ts';
+import { PASSIVE_LEVEL } from '../nt/irql.ts';
+import { POOL_TYPE } from '../nt/pool.ts';
+import { ExPool } from './ex/pool.ts';
+import { BugCheck, SimulatorError } from './errors.ts';
+import { KernelEvents } from './events.ts';
+import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './mm/address-space.ts';
+import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
+import { SpecialPool } from './mm/special-pool.ts';
+import { CallStacks } from './ke/callstack.ts';
+import { Clock } from './ke/clock.ts';
+import { Dispatcher } from './ke/dispatcher.ts';
+import { Processor } from './ke/processor.ts';
+import { IoManager } from './io/iomgr.ts';
+import { ObjectManager } from './ob/object.ts';
+import { ThreadExit, type Process, type Thread } from './ps/thread.ts';
+import { INTERNAL_ROUTINES, NtImage } from './nt-image.ts';
+import type { ModuleInfo } from './symbols.ts';
+import { TAG } from './tags.ts';
+import { buildDdiTable, type DdiTable } from './ddi.ts';
+
+/** A routine the kernel can call through a code address (a driver's dispatch routine, DPC routine...). */
+export type Routine = (...args: never[]) => unknown;
+
+interface RoutineEntry {
+  readonly fn: Routine;
+  /** The module that owns the code, for messages. */
+  readonly module: string;
+}
+
+/** What the machine was doing when it stopped: the crash dump's context. */
+export interface CrashContext {
+  readonly bugCheck: BugCheck;
+  readonly thread: Thread;
+  readonly processor: number;
+  readonly irql: number;
+  readonly stack: readonly number[];
+  readonly time: number;
+  /** For exceptions a driver did not handle: what the host saw. */
+  readonly exception?: { message: string; address: number };
+}
+
+export class Kernel {
+  readonly as = new AddressSpace();
+  readonly events = new KernelEvents();
+  readonly stacks = new CallStacks();
+  readonly clock = new Clock();
+  readonly nt = new NtImage();
+  readonly special: SpecialPool;
+  readonly pool: ExPool;
+  readonly dispatcher: Dispatcher;
+  readonly io: IoManager;
+  readonly ob: ObjectManager;
+  readonly processors: Processor[];
+  /** The DDIs ntoskrnl exports, by name. Loaders bind driver imports against this. */
+  readonly ddi: DdiTable;
+  /** Modules in load order: nt first. */
+  readonly modules: ModuleInfo[] = [];
+  /** DbgPrint output, in order. */
+  readonly debugLog: string[] = [];
+  onDebugPrint?: (line: string) => void;
+
+  readonly systemProcess: Process;
+  readonly threads: Thread[] = [];
+  readonly systemThread: Thread;
+  readonly workerThread: Thread;
+  currentThread: Thread;
+
+  private readonly routines = new Map<number, RoutineEntry>();
+  private readonly stackRegion = new VaRegion('KernelStacks', VA_MAP.stacks.start, VA_MAP.stacks.end);
+  private readonly userRegion = new VaRegion('UserSpace', 0x00100000, 0x7fff0000);
+  crash?: CrashContext;
+
+  constructor(options: { processors?: number } = {}) {
+    const bugCheck = (code: number, p1: number, p2: number, p3: number, p4: number): never => this.bugCheck(code, p1, p2, p3, p4);
+    this.special = new SpecialPool(this.as, bugCheck);
+    this.pool = new ExPool(this.as, this.special, bugCheck);
+    this.processors = Array.from({ length: options.processors ?? 1 }, (_, i) => new Processor(i));
+    for (const p of this.processors) {
+      const stack = this.allocateStack();
+      p.dpcStackBase = stack.base;
+      p.dpcStackLimit = stack.limit;
+    }
+    this.dispatcher = new Dispatcher(this);
+    this.ob = new ObjectManager();
+    this.io = new IoManager(this);
+    this.ddi = buildDdiTable(this);
+    this.nt.addRoutines([...INTERNAL_ROUTINES, ...Object.keys(this.ddi).sort()]);
+    this.modules.push(this.nt.module());
+    this.systemProcess = this.createProcess('System');
+    this.systemThread = this.createThread(this.systemProcess, 'System');
+    this.workerThread = this.createThread(this.systemProcess, 'ExpWorkerThread');
+    this.currentThread = this.systemThread;
+    this.systemThread.state = 'running';
+  }
+
+  get prcb(): Processor {
+    return this.processors[0]!;
+  }
+
+  get irql(): number {
+    return this.prcb.irql;
+  }
+
+  get halted(): boolean {
+    return this.crash !== undefined;
+  }
+
+  // ---- bug checks ----------------------------------------------------------------------------
+
+  /** KeBugCheckEx: stop the machine. The first bug check wins; later calls rethrow it. */
+  bugCheck(code: number, p1: number, p2: number, p3: number, p4: number, exception?: CrashContext['exception']): never {
+    if (this.crash) throw this.crash.bugCheck;
+    const bc = new BugCheck(code, p1, p2, p3, p4);
+    this.crash = {
+      bugCheck: bc,
+      thread: this.currentThread,
+      processor: this.prcb.number,
+      irql: this.prcb.irql,
+      stack: this.stacks.frame(this.nt.address('KeBugCheck2', 0x3a), () =>
+        this.stacks.frame(this.nt.address('KeBugCheckEx', 0x1c), () => this.stacks.capture(this.bugCheck)),
+      ),
+      time: this.clock.now,
+      exception,
+    };
+    this.events.emit('bugCheck', { code: bc.code, params: bc.params });
+    throw bc;
+  }
+
+  /** Rethrow the machine's bug check if it has stopped (a driver may have swallowed it). */
+  checkHalted(): void {
+    if (this.crash) throw this.crash.bugCheck;
+  }
+
+  // ---- code --------------------------------------------------------------------------------
+
+  registerRoutine(address: number, fn: Routine, module: string): void {
+    this.routines.set(address >>> 0, { fn, module });
+  }
+
+  unregisterModuleRoutines(module: string): void {
+    for (const [a, r] of this.routines) if (r.module === module) this.routines.delete(a);
+  }
+
+  hasRoutine(address: number): boolean {
+    return this.routines.has(address >>> 0);
+  }
+
+  /**
+   * Call driver code at `address` from kernel routines `frames` (outermost first, each shown as
+   * `nt!<name>+0x..`). A host exception out of driver code is an unhandled kernel-mode exception.
+   */
+  callRoutine(address: number, args: readonly unknown[], frames: readonly string[] = []): unknown {
+    this.checkHalted();
+    const entry = this.routines.get(address >>> 0);
+    if (!entry) {
+      // Executing an address that holds no code: an access violation at that address.
+      const code = this.currentThread === this.systemThread ? BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED : BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED;
+      return this.bugCheck(code, 0xc0000005, address, 8, address);
+    }
+    const call = () =>
+      this.stacks.KiCallDriverGate(() => {
+        try {
+          return (entry.fn as (...a: unknown[]) => unknown)(...args);
+        } catch (e) {
+          if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof ThreadExit) throw e;
+          this.unhandledException(e);
+        }
+      });
+    const result = this.withFrames(frames, call);
+    this.checkHalted();
+    return result;
+  }
+
+  /** Run `body` under shadow frames `nt!name+off` (outermost first). */
+  withFrames<T>(frames: readonly string[], body: () => T): T {
+    if (frames.length === 0) return body();
+    const [first, ...rest] = frames;
+    return this.stacks.frame(this.nt.address(first!, frameOffset(first!)), () => this.withFrames(rest, body));
+  }
+
+  private unhandledException(e: unknown): never {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const address = this.stacks.addressOfError(err);
+    const code = this.currentThread === this.systemThread || this.currentThread.process !== this.systemProcess
+      ? BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED
+      : BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED;
+    // STATUS_UNHANDLED_EXCEPTION stands for a host exception (a JS throw) with no NT code of its own.
+    return this.bugCheck(code, 0xc0000144, address, 0, 0, { message: `${err.name}: ${err.message}`, address });
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+
+  /** The kernel's own nonpaged allocation (objects it creates); not a DDI, never verified. */
+  allocateKernelObject(size: number, tag: number): number {
+    const a = this.pool.allocate(POOL_TYPE.NonPagedPool, size, tag);
+    if (a === 0) throw new SimulatorError('nonpaged pool exhausted');
+    return a;
+  }
+
+  freeKernelObject(address: number): void {
+    this.pool.free(address, 0);
+  }
+
+  /** Committed pages in user space (the buffers of a user-mode request). */
+  allocateUser(size: number): number {
+    const pages = Math.max(1, Math.ceil(size / PAGE_SIZE));
+    const va = this.userRegion.allocatePages(pages);
+    if (va === undefined) throw new SimulatorError('user address space exhausted');
+    this.as.setPages(va, pages, PageKind.Pool);
+    this.as.zero(va, pages * PAGE_SIZE);
+    return va;
+  }
+
+  freeUser(va: number, size: number): void {
+    const pages = Math.max(1, Math.ceil(size / PAGE_SIZE));
+    this.as.setPages(va, pages, PageKind.NoAccess);
+    this.userRegion.freePages(va, pages);
+  }
+
+  /** Checked memory for driver code: a touch of a no-access page is a page fault bug check. */
+  readonly driverMemory = new DriverMemory(this.as, (address, write, kind) =>
+    this.bugCheck(pageFaultBugCheck(kind), address, write ? 1 : 0, this.stacks.callerOf(), 0),
+  );
+
+  // ---- threads -----------------------------------------------------------------------------
+
+  private allocateStack(): { base: number; limit: number } {
+    // KERNEL_STACK_SIZE 12 KiB, with a guard page below it.
+    const va = this.stackRegion.allocatePages(4);
+    if (va === undefined) throw new SimulatorError('kernel stack space exhausted');
+    this.as.setPages(va, 1, PageKind.Guard);
+    this.as.setPages(va + PAGE_SIZE, 3, PageKind.Stack);
+    return { limit: va + PAGE_SIZE, base: va + 4 * PAGE_SIZE };
+  }
+
+  createProcess(name: string): Process {
+    const address = this.allocateKernelObject(0x2c0, TAG.Process);
+    this.as.write(address + 0x16c, new TextEncoder().encode(name.slice(0, 14)));
+    return { address, name };
+  }
+
+  createThread(process: Process, name: string, startRoutine = 0, startContext = 0): Thread {
+    const address = this.allocateKernelObject(0x288, TAG.Thread);
+    const stack = this.allocateStack();
+    const thread: Thread = {
+      address,
+      process,
+      name,
+      stackBase: stack.base,
+      stackLimit: stack.limit,
+      startRoutine,
+      startContext,
+      state: 'ready',
+      exitStatus: 0,
+    };
+    this.threads.push(thread);
+    return thread;
+  }
+
+  /** Run `body` as `thread` (at PASSIVE_LEVEL), then switch back. */
+  runInThread<T>(thread: Thread, body: () => T): T {
+    const previous = this.currentThread;
+    const previousIrql = this.prcb.irql;
+    this.currentThread = thread;
+    thread.state = 'running';
+    this.prcb.irql = PASSIVE_LEVEL;
+    try {
+      return body();
+    } finally {
+      if (thread.state === 'running') thread.state = 'ready';
+      this.currentThread = previous;
+      this.prcb.irql = previousIrql;
+    }
+  }
+
+  /** A system thread created by PsCreateSystemThread runs its start routine to its end. */
+  runSystemThread(thread: Thread): void {
+    this.runInThread(thread, () => {
+      try {
+        this.callRoutine(thread.startRoutine, [thread.startContext], ['PspSystemThreadStartup']);
+      } catch (e) {
+        if (!(e instanceof ThreadExit)) throw e;
+        thread.exitStatus = e.status;
+      }
+    });
+    thread.state = 'terminated';
+    this.dispatcher.setEvent(thread.address);
+  }
+
+  debugPrint(text: string): void {
+    for (const line of text.replace(/\n$/, '').split('\n')) {
+      this.debugLog.push(line);
+      this.onDebugPrint?.(line);
+    }
+  }
+}
+
+/** Fixed return-address offsets of internal kernel call sites, so stacks read the same every run. */
+const FRAME_OFFSETS: Record<string, number> = {
+  IopLoadDriver: 0x3b2,
+  IopLoadUnloadDriver: 0x4e,
+  IopUnloadDriver: 0x1f4,
+  NtDeviceIoControlFile: 0x2a,
+  IopXxxControlFile: 0x3e8,
+  IopSynchronousServiceTail: 0x16e,
+  IofCallDriver: 0x62,
+  IoCallDriver: 0x62,
+  NtCreateFile: 0x34,
+  IopParseDevice: 0x6f1,
+  NtClose: 0x1b,
+  IopCloseFile: 0x1d7,
+  IopDeleteFile: 0xe2,
+  KiRetireDpcList: 0x1e6,
+  KiExecuteAllDpcs: 0x1a4,
+  KiTimerExpiration: 0x1c3,
+  ExpWorkerThread: 0x10d,
+  IopProcessWorkItem: 0x33,
+  PspSystemThreadStartup: 0x4a,
+  IofCompleteRequest: 0x113,
+  IopfCompleteRequest: 0x2e4,
+};
+
+export function frameOffset(name: string): number {
+  return FRAME_OFFSETS[name] ?? 0x10;
+}

@@ -1,0 +1,195 @@
+/**
+ * The simulated 32-bit kernel address space: one 4 GiB WebAssembly.Memory shared by the kernel and
+ * every driver image, and a page table that says what each 4 KiB page is. Pages are committed lazily
+ * by the host OS, so only touched pages cost host memory.
+ */
+import { SimulatorError } from '../errors.ts';
+
+export const PAGE_SIZE = 0x1000;
+export const PAGE_SHIFT = 12;
+const PAGE_COUNT = 1 << 20;
+
+/** What a page of the address space is. NO_ACCESS pages fault on any access. */
+export const enum PageKind {
+  NoAccess = 0,
+  Pool = 1,
+  PagedPool = 2,
+  SessionPool = 3,
+  SpecialPool = 4,
+  Image = 5,
+  Stack = 6,
+  /** Guard page of special pool or a stack: present in the map, faults on access. */
+  Guard = 7,
+  /** Freed special pool: faults on access (use after free). */
+  Freed = 8,
+}
+
+export function isAccessible(kind: PageKind): boolean {
+  return kind !== PageKind.NoAccess && kind !== PageKind.Guard && kind !== PageKind.Freed;
+}
+
+/** A named virtual address range carved into pages on demand (first fit, lowest address first). */
+export class VaRegion {
+  private next: number;
+  /** Free runs [start, pages], kept sorted by start. */
+  private readonly free: Array<[number, number]> = [];
+  constructor(readonly name: string, readonly start: number, readonly end: number) {
+    this.next = start;
+  }
+
+  allocatePages(pages: number): number | undefined {
+    for (let i = 0; i < this.free.length; i++) {
+      const [start, count] = this.free[i]!;
+      if (count >= pages) {
+        if (count === pages) this.free.splice(i, 1);
+        else this.free[i] = [start + pages * PAGE_SIZE, count - pages];
+        return start;
+      }
+    }
+    const size = pages * PAGE_SIZE;
+    if (this.next + size > this.end) return undefined;
+    const va = this.next;
+    this.next += size;
+    return va;
+  }
+
+  freePages(va: number, pages: number): void {
+    let i = 0;
+    while (i < this.free.length && this.free[i]![0] < va) i++;
+    this.free.splice(i, 0, [va, pages]);
+    // Coalesce with neighbours so large requests can reuse the space.
+    const merge = (j: number) => {
+      const a = this.free[j];
+      const b = this.free[j + 1];
+      if (a && b && a[0] + a[1] * PAGE_SIZE === b[0]) {
+        a[1] += b[1];
+        this.free.splice(j + 1, 1);
+      }
+    };
+    merge(i);
+    if (i > 0) merge(i - 1);
+  }
+
+  contains(va: number): boolean {
+    return va >= this.start && va < this.end;
+  }
+}
+
+/** The fixed map of the kernel half of the address space (x86-like, our own numbers). */
+export const VA_MAP = {
+  ntImage: { start: 0x81600000, end: 0x81e00000 },
+  nonPagedPool: { start: 0x84000000, end: 0x8c000000 },
+  stacks: { start: 0x8c000000, end: 0x8e000000 },
+  session: { start: 0x90000000, end: 0x94000000 },
+  pagedPool: { start: 0x94000000, end: 0x98000000 },
+  specialPool: { start: 0x98000000, end: 0x9a000000 },
+  images: { start: 0x9a3b0000, end: 0x9c000000 },
+} as const;
+
+export class AddressSpace {
+  readonly memory: WebAssembly.Memory;
+  readonly pages = new Uint8Array(PAGE_COUNT);
+  private buffer!: ArrayBuffer;
+  private view!: DataView;
+  private bytes!: Uint8Array;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
+    this.refresh();
+  }
+
+  private refresh(): void {
+    this.buffer = this.memory.buffer;
+    this.view = new DataView(this.buffer);
+    this.bytes = new Uint8Array(this.buffer);
+  }
+
+  pageKind(va: number): PageKind {
+    return this.pages[(va >>> 0) >>> PAGE_SHIFT]! as PageKind;
+  }
+
+  setPages(va: number, count: number, kind: PageKind): void {
+    const first = (va >>> 0) >>> PAGE_SHIFT;
+    this.pages.fill(kind, first, first + count);
+  }
+
+  /** Zero a range (the host gave us zeroed pages; a reused page must be cleared). */
+  zero(va: number, length: number): void {
+    this.bytes.fill(0, va >>> 0, (va >>> 0) + length);
+  }
+
+  // Unchecked access, for the kernel itself. Drivers get a checked view (see DriverMemory).
+  u8(va: number): number {
+    return this.bytes[va >>> 0]!;
+  }
+  u16(va: number): number {
+    return this.view.getUint16(va >>> 0, true);
+  }
+  u32(va: number): number {
+    return this.view.getUint32(va >>> 0, true);
+  }
+  i32(va: number): number {
+    return this.view.getInt32(va >>> 0, true);
+  }
+  u64(va: number): bigint {
+    return this.view.getBigUint64(va >>> 0, true);
+  }
+  setU8(va: number, v: number): void {
+    this.bytes[va >>> 0] = v;
+  }
+  setU16(va: number, v: number): void {
+    this.view.setUint16(va >>> 0, v, true);
+  }
+  setU32(va: number, v: number): void {
+    this.view.setUint32(va >>> 0, v >>> 0, true);
+  }
+  setU64(va: number, v: bigint): void {
+    this.view.setBigUint64(va >>> 0, BigInt.asUintN(64, v), true);
+  }
+  read(va: number, length: number): Uint8Array {
+    return this.bytes.slice(va >>> 0, (va >>> 0) + length);
+  }
+  write(va: number, data: Uint8Array): void {
+    this.bytes.set(data, va >>> 0);
+  }
+  fill(va: number, length: number, value: number): void {
+    this.bytes.fill(value, va >>> 0, (va >>> 0) + length);
+  }
+  copy(dst: number, src: number, length: number): void {
+    this.bytes.copyWithin(dst >>> 0, src >>> 0, (src >>> 0) + length);
+  }
+  /** Read `chars` UTF-16 code units. */
+  utf16(va: number, chars: number): string {
+    let s = '';
+    for (let i = 0; i < chars; i++) s += String.fromCharCode(this.u16(va + 2 * i));
+    return s;
+  }
+  writeUtf16(va: number, text: string): void {
+    for (let i = 0; i < text.length; i++) this.setU16(va + 2 * i, text.charCodeAt(i));
+  }
+  /** Read a NUL-terminated 8-bit string (at most `max` bytes). */
+  cstring(va: number, max = 4096): string {
+    let s = '';
+    for (let i = 0; i < max; i++) {
+      const c = this.u8(va + i);
+      if (c === 0) break;
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+
+  /** Pages that are in use, for crash dumps: [va, bytes] of every accessible page. */
+  *committedPages(): Generator<[number, Uint8Array]> {
+    for (let p = 0; p < PAGE_COUNT; p++) {
+      const k = this.pages[p]! as PageKind;
+      if (k !== PageKind.NoAccess) {
+        const va = p << PAGE_SHIFT;
+        yield [va >>> 0, this.bytes.slice(va >>> 0, (va >>> 0) + PAGE_SIZE)];
+      }
+    }
+  }
+}
+
+export function assertPageAligned(va: number): void {
+  if (va & (PAGE_SIZE - 1)) throw new SimulatorError(`address 0x${va.toString(16)} is not page aligned`);
+}

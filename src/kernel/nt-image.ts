@@ -1,0 +1,71 @@
+/**
+ * The ntoskrnl.exe image as the debugger sees it: a module at a fixed base whose symbols are the
+ * exported DDIs and the internal routines that appear in stacks. Addresses are assigned in a fixed
+ * order so they are the same in every run.
+ */
+import type { FunctionSymbol, ModuleInfo } from './symbols.ts';
+import { VA_MAP } from './mm/address-space.ts';
+import { SimulatorError } from './errors.ts';
+
+const ROUTINE_SIZE = 0x200;
+const FIRST_ROUTINE_RVA = 0x1000;
+
+/** Internal kernel routines that show up in stacks. */
+export const INTERNAL_ROUTINES = [
+  'KiSystemStartup',
+  'IopLoadDriver',
+  'IopLoadUnloadDriver',
+  'IopUnloadDriver',
+  'NtDeviceIoControlFile',
+  'IopXxxControlFile',
+  'IopSynchronousServiceTail',
+  'NtCreateFile',
+  'IopParseDevice',
+  'NtClose',
+  'IopCloseFile',
+  'IopDeleteFile',
+  'KiExecuteAllDpcs',
+  'KiRetireDpcList',
+  'KiTimerExpiration',
+  'ExpWorkerThread',
+  'IopProcessWorkItem',
+  'PspSystemThreadStartup',
+  'KiIdleLoop',
+  'KeBugCheck2',
+  'DbgBreakPointWithStatus',
+] as const;
+
+export class NtImage {
+  readonly base = VA_MAP.ntImage.start;
+  private readonly byName = new Map<string, FunctionSymbol>();
+  private readonly functions: FunctionSymbol[] = [];
+  private nextRva = FIRST_ROUTINE_RVA;
+
+  /** Add routines in order; re-adding a name is a no-op. */
+  addRoutines(names: Iterable<string>): void {
+    for (const name of names) {
+      if (this.byName.has(name)) continue;
+      const fn: FunctionSymbol = { name, start: this.base + this.nextRva, size: ROUTINE_SIZE };
+      this.nextRva += ROUTINE_SIZE;
+      this.byName.set(name, fn);
+      this.functions.push(fn);
+    }
+  }
+
+  /** The address `name+offset`: a return address for a shadow frame. */
+  address(name: string, offset = 0): number {
+    const fn = this.byName.get(name);
+    if (!fn) throw new SimulatorError(`nt has no routine ${name}`);
+    return fn.start + offset;
+  }
+
+  module(): ModuleInfo {
+    return {
+      name: 'nt',
+      imageName: 'ntoskrnl.exe',
+      base: this.base,
+      size: VA_MAP.ntImage.end - VA_MAP.ntImage.start,
+      symbols: { functions: this.functions, files: [], lines: [] },
+    };
+  }
+}

@@ -1,0 +1,16 @@
+/** Pool tags of the kernel's own allocations: one registry (as ReactOS keeps tag.h). */
+import { poolTag } from '../nt/pool.ts';
+
+export const TAG = {
+  Irp: poolTag('Irp '),
+  Mdl: poolTag('Mdl '),
+  SystemBuffer: poolTag('IoSB'),
+  IoWorkItem: poolTag('IoWI'),
+  Driver: poolTag('Driv'),
+  Device: poolTag('Devi'),
+  File: poolTag('File'),
+  Thread: poolTag('Thre'),
+  Process: poolTag('Proc'),
+  Name: poolTag('ObNm'),
+  UserBuffer: poolTag('UsrB'),
+} as const;

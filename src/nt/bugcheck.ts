@@ -1,0 +1,228 @@
+/**
+ * Bug check codes, their names, the paragraph `!analyze -v` prints for each, and the meaning of
+ * each parameter. One table: the kernel, the verifier, the debugger and the docs all read it.
+ *
+ * Texts marked [debugger] are the debugger's own wording (seen in Microsoft's samples); the others
+ * paraphrase Microsoft's bug check reference in our own words.
+ */
+
+export interface ArgText {
+  /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
+  readonly lines: readonly string[];
+}
+
+export interface BugCheckInfo {
+  readonly code: number;
+  readonly name: string;
+  /** The paragraph printed under the title in `!analyze -v`. */
+  readonly description: readonly string[];
+  /** Meaning of Arg1..Arg4 when it does not depend on Arg1. */
+  readonly args?: readonly [string, string, string, string];
+}
+
+/** One row of the 0xC4 Parameter 1 table. */
+export interface C4Subcode {
+  readonly p1: number;
+  /** Arg1 text, then Arg2..Arg4 texts; each may span lines (continuations print TAB-indented). */
+  readonly args: readonly [readonly string[], readonly string[], readonly string[], readonly string[]];
+}
+
+const bugChecks: BugCheckInfo[] = [
+  {
+    code: 0x0a,
+    name: 'IRQL_NOT_LESS_OR_EQUAL',
+    description: [
+      'An attempt was made to access a pageable (or completely invalid) address at an',
+      'interrupt request level (IRQL) that is too high.',
+    ],
+    args: ['memory referenced', 'IRQL', 'bitfield: bit 0 = read (0) or write (1) operation', 'address which referenced memory'],
+  },
+  {
+    code: 0x1e,
+    name: 'KMODE_EXCEPTION_NOT_HANDLED',
+    description: ['A kernel-mode program generated an exception which the error handler did not catch.'],
+    args: ['The exception code that was not handled', 'The address that the exception occurred at', 'Parameter 0 of the exception', 'Parameter 1 of the exception'],
+  },
+  {
+    code: 0x50,
+    name: 'PAGE_FAULT_IN_NONPAGED_AREA',
+    description: ['Invalid system memory was referenced.  This cannot be protected by try-except.', 'Typically the address is just plain bad or it is pointing at freed memory.'],
+    args: ['memory referenced.', 'value 0 = read operation, 1 = write operation.', 'If non-zero, the instruction address which referenced the bad memory', 'address.'],
+  },
+  {
+    code: 0x7e,
+    name: 'SYSTEM_THREAD_EXCEPTION_NOT_HANDLED',
+    description: ['A system thread generated an exception which the error handler did not catch.'],
+    args: ['The exception code that was not handled', 'The address that the exception occurred at', 'Exception Record Address', 'Context Record Address'],
+  },
+  {
+    code: 0xc1,
+    name: 'SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION',
+    description: [
+      'Special pool has detected memory corruption.  Typically the current thread\'s',
+      'stack backtrace will reveal the guilty party.',
+    ],
+    args: ['address trying to free', 'address where bits are corrupted', 'reserved', 'subclass of driver violation.'],
+  },
+  {
+    code: 0xc2,
+    name: 'BAD_POOL_CALLER',
+    description: ['The current thread is making a bad pool request.  Typically this is at a bad IRQL level or double freeing the same allocation, etc.'],
+  },
+  {
+    code: 0xc4,
+    name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
+    description: [
+      'A device driver attempting to corrupt the system has been caught.  This is',
+      'because the driver was specified in the registry as being suspect (by the',
+      'administrator) and the kernel has enabled substantial checking of this driver.',
+      'If the driver attempts to corrupt the system, bugchecks 0xC4, 0xC1 and 0xA will',
+      'be among the most commonly seen crashes.',
+    ],
+  },
+  {
+    code: 0xc7,
+    name: 'TIMER_OR_DPC_INVALID',
+    description: [
+      'Kernel timer or DPC used incorrectly.  A timer, a DPC object or a DPC routine',
+      'was found in memory where it is not allowed: typically the image of a driver',
+      'that has been unloaded, or pool that has been freed.',
+    ],
+  },
+  {
+    code: 0xce,
+    name: 'DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS',
+    description: ['A driver unloaded without cancelling timers, DPCs, worker threads, etc.', 'The broken driver\'s name is displayed on the screen.'],
+    args: ['memory referenced', 'value 0 = read operation, 1 = write operation', 'If non-zero, the address which referenced memory.', 'Mm internal code.'],
+  },
+  {
+    code: 0x44,
+    name: 'MULTIPLE_IRP_COMPLETE_REQUESTS',
+    description: ['A driver has requested that an IRP be completed (IoCompleteRequest()), but', 'the packet has already been completed.'],
+    args: ['Address of the IRP', 'Reserved', 'Reserved', 'Reserved'],
+  },
+  {
+    code: 0xd5,
+    name: 'DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL',
+    description: ['Memory was referenced after it was freed.', 'This cannot be protected by try-except.', 'When possible, the guilty driver\'s name (Unicode string) is printed on', 'the bugcheck screen and saved in KiBugCheckDriver.'],
+    args: ['memory referenced', 'value 0 = read operation, 1 = write operation', 'if non-zero, the address which referenced memory.', '(reserved)'],
+  },
+  {
+    code: 0xd6,
+    name: 'DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION',
+    description: ['N bytes of memory was allocated and more than N bytes are being referenced.', 'This cannot be protected by try-except.', 'When possible, the guilty driver\'s name (Unicode string) is printed on', 'the bugcheck screen and saved in KiBugCheckDriver.'],
+    args: ['memory referenced', 'value 0 = read operation, 1 = write operation', 'if non-zero, the address which referenced memory.', '(reserved)'],
+  },
+  {
+    code: 0xe2,
+    name: 'MANUALLY_INITIATED_CRASH',
+    description: ['The user manually initiated this crash dump.'],
+  },
+];
+
+const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));
+
+export function bugCheckInfo(code: number): BugCheckInfo {
+  return (
+    BY_CODE.get(code) ?? {
+      code,
+      name: `BUGCHECK_${code.toString(16).toUpperCase()}`,
+      description: ['No description is known for this bug check code.'],
+    }
+  );
+}
+
+export function bugCheckName(code: number): string {
+  return bugCheckInfo(code).name;
+}
+
+/** Well-known codes by name, so call sites read `BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION`. */
+export const BUGCHECK = {
+  IRQL_NOT_LESS_OR_EQUAL: 0x0a,
+  KMODE_EXCEPTION_NOT_HANDLED: 0x1e,
+  PAGE_FAULT_IN_NONPAGED_AREA: 0x50,
+  SYSTEM_THREAD_EXCEPTION_NOT_HANDLED: 0x7e,
+  SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION: 0xc1,
+  BAD_POOL_CALLER: 0xc2,
+  DRIVER_VERIFIER_DETECTED_VIOLATION: 0xc4,
+  TIMER_OR_DPC_INVALID: 0xc7,
+  DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS: 0xce,
+  MULTIPLE_IRP_COMPLETE_REQUESTS: 0x44,
+  DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: 0xd5,
+  DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION: 0xd6,
+  MANUALLY_INITIATED_CRASH: 0xe2,
+} as const;
+
+const L = (...lines: string[]) => lines;
+
+/**
+ * The 0xC4 Parameter 1 table. Texts for 0x62 are the debugger's own [debugger]; the rest paraphrase
+ * the 0xC4 reference page.
+ */
+const c4Subcodes: C4Subcode[] = [
+  { p1: 0x00, args: [L('The caller is requesting a zero byte pool allocation.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
+  { p1: 0x01, args: [L('The caller is trying to allocate paged pool at DISPATCH_LEVEL or above.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
+  { p1: 0x02, args: [L('The caller is trying to allocate nonpaged pool at an IRQL above DISPATCH_LEVEL.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
+  { p1: 0x03, args: [L('The caller is requesting a must-succeed pool allocation.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
+  { p1: 0x10, args: [L('The caller is freeing an address that no pool allocation returned.'), L('bad address'), L('0'), L('0')] },
+  { p1: 0x11, args: [L('The caller is trying to free paged pool at DISPATCH_LEVEL or above.'), L('current IRQL'), L('pool type'), L('address of pool')] },
+  { p1: 0x12, args: [L('The caller is trying to free nonpaged pool at an IRQL above DISPATCH_LEVEL.'), L('current IRQL'), L('pool type'), L('address of pool')] },
+  { p1: 0x13, args: [L('The caller is freeing a pool block that was already freed.'), L('reserved'), L('pointer to pool header'), L('pool header contents')] },
+  { p1: 0x14, args: [L('The caller is freeing a pool block that was already freed.'), L('reserved'), L('pointer to pool header'), L('pool header contents')] },
+  { p1: 0x16, args: [L('The caller is freeing a bad address, or passed bad parameters to a memory routine.'), L('reserved'), L('pool address'), L('0')] },
+  { p1: 0x30, args: [L('The caller is raising IRQL to a level below the current IRQL (KeRaiseIrql),', 'or above HIGH_LEVEL.'), L('current IRQL'), L('requested IRQL'), L('0')] },
+  { p1: 0x31, args: [L('The caller is lowering IRQL to a level above the current IRQL (KeLowerIrql),', 'or above HIGH_LEVEL.'), L('current IRQL'), L('requested IRQL'), L('0 means the new IRQL is bad, 1 means the new IRQL is invalid inside a DPC routine')] },
+  { p1: 0x32, args: [L('The caller is releasing a spin lock at an IRQL other than DISPATCH_LEVEL', '(typically the lock was released twice).'), L('current IRQL'), L('spin lock address'), L('0')] },
+  { p1: 0x33, args: [L('The caller is acquiring a fast mutex at an IRQL above APC_LEVEL.'), L('current IRQL'), L('fast mutex address'), L('0')] },
+  { p1: 0x34, args: [L('The caller is releasing a fast mutex at an IRQL other than APC_LEVEL.'), L('current IRQL'), L('thread APC disable count'), L('fast mutex address')] },
+  { p1: 0x3f, args: [L('An object reference count went from 0 to 1 or below 0.'), L('object address'), L('new reference count: -1 = dereference case, 1 = reference case'), L('0')] },
+  { p1: 0x40, args: [L('The caller is acquiring a spin lock at DPC level (KeAcquireSpinLockAtDpcLevel)', 'below DISPATCH_LEVEL.'), L('current IRQL'), L('spin lock address'), L('0')] },
+  { p1: 0x41, args: [L('The caller is releasing a spin lock from DPC level (KeReleaseSpinLockFromDpcLevel)', 'below DISPATCH_LEVEL.'), L('current IRQL'), L('spin lock address'), L('0')] },
+  { p1: 0x42, args: [L('The caller is acquiring a spin lock (KeAcquireSpinLock) above DISPATCH_LEVEL.'), L('current IRQL'), L('spin lock address'), L('0')] },
+  {
+    p1: 0x62,
+    args: [
+      L('A driver has forgotten to free its pool allocations prior to unloading.'),
+      L('name of the driver having the issue.'),
+      L('verifier internal structure with driver information.'),
+      L(
+        "total # of (paged+nonpaged) allocations that weren't freed.",
+        'Type !verifier 3 drivername.sys for info on the allocations',
+        'that were leaked that caused the bugcheck.',
+      ),
+    ],
+  },
+  { p1: 0x90, args: [L('A driver switched to a stack that is neither a thread stack nor a DPC stack.'), L('stack pointer found (driver-verifier project convention)'), L('thread stack limit (driver-verifier project convention)'), L('thread stack base (driver-verifier project convention)')] },
+  { p1: 0x115, args: [L('Shutdown has not completed 20 minutes after it started.'), L('shutdown worker thread'), L('0'), L('0')] },
+];
+
+const C4_BY_P1 = new Map(c4Subcodes.map((s) => [s.p1, s]));
+
+export function c4Subcode(p1: number): C4Subcode | undefined {
+  return C4_BY_P1.get(p1);
+}
+
+/** Parameter 1 values of 0xC4 raised by this project, by name. */
+export const C4 = {
+  ZERO_BYTE_ALLOCATION: 0x00,
+  PAGED_ALLOC_ABOVE_APC: 0x01,
+  NONPAGED_ALLOC_ABOVE_DISPATCH: 0x02,
+  MUST_SUCCEED_ALLOCATION: 0x03,
+  FREE_OF_UNALLOCATED_ADDRESS: 0x10,
+  PAGED_FREE_ABOVE_APC: 0x11,
+  NONPAGED_FREE_ABOVE_DISPATCH: 0x12,
+  DOUBLE_FREE: 0x13,
+  FREE_BAD_ADDRESS: 0x16,
+  RAISE_IRQL_LOWERS: 0x30,
+  LOWER_IRQL_RAISES: 0x31,
+  SPIN_LOCK_RELEASE_BAD_IRQL: 0x32,
+  FAST_MUTEX_ACQUIRE_BAD_IRQL: 0x33,
+  FAST_MUTEX_RELEASE_BAD_IRQL: 0x34,
+  OBJECT_REFERENCE_COUNT: 0x3f,
+  SPIN_LOCK_DPC_ACQUIRE_LOW_IRQL: 0x40,
+  SPIN_LOCK_DPC_RELEASE_LOW_IRQL: 0x41,
+  SPIN_LOCK_ACQUIRE_ABOVE_DISPATCH: 0x42,
+  POOL_LEAK_AT_UNLOAD: 0x62,
+  STACK_SWITCH: 0x90,
+  SHUTDOWN_TIMEOUT: 0x115,
+} as const;

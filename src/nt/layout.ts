@@ -1,0 +1,330 @@
+/**
+ * Layouts of the kernel structures drivers can see, defined once, as the wasm32 C ABI lays them out
+ * (pointers 4 bytes, natural alignment, 64-bit integers aligned to 8). The kernel reads and writes
+ * simulated memory through these offsets; the ddk/ C headers are checked against them.
+ */
+
+export type Scalar = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'ptr' | 'u64' | 'i64';
+
+export type FieldType = Scalar | StructLayout | { readonly array: FieldType; readonly count: number };
+
+export interface Field {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly type: FieldType;
+}
+
+export interface StructLayout {
+  readonly name: string;
+  readonly size: number;
+  readonly align: number;
+  readonly fields: readonly Field[];
+  /** Field offsets by name; nested fields as `Outer.Inner`. */
+  readonly off: Readonly<Record<string, number>>;
+}
+
+const SCALAR_SIZE: Record<Scalar, number> = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, ptr: 4, u64: 8, i64: 8 };
+
+function sizeAlign(t: FieldType): [number, number] {
+  if (typeof t === 'string') return [SCALAR_SIZE[t], SCALAR_SIZE[t]];
+  if ('array' in t) {
+    const [s, a] = sizeAlign(t.array);
+    return [s * t.count, a];
+  }
+  return [t.size, t.align];
+}
+
+const alignUp = (n: number, a: number) => (n + a - 1) & ~(a - 1);
+
+/** Lay out a struct in declaration order; `union` groups overlay their members at one offset. */
+export function struct(name: string, members: ReadonlyArray<readonly [string, FieldType]>): StructLayout {
+  const fields: Field[] = [];
+  const off: Record<string, number> = {};
+  let offset = 0;
+  let align = 1;
+  for (const [fname, type] of members) {
+    const [s, a] = sizeAlign(type);
+    offset = alignUp(offset, a);
+    align = Math.max(align, a);
+    fields.push({ name: fname, offset, size: s, type });
+    addOffsets(off, fname, offset, type);
+    offset += s;
+  }
+  return { name, size: alignUp(offset, align), align, fields, off };
+}
+
+/** A union: every member at offset 0, size of the largest. */
+export function union(name: string, members: ReadonlyArray<readonly [string, FieldType]>): StructLayout {
+  const fields: Field[] = [];
+  const off: Record<string, number> = {};
+  let size = 0;
+  let align = 1;
+  for (const [fname, type] of members) {
+    const [s, a] = sizeAlign(type);
+    size = Math.max(size, s);
+    align = Math.max(align, a);
+    fields.push({ name: fname, offset: 0, size: s, type });
+    addOffsets(off, fname, 0, type);
+  }
+  return { name, size: alignUp(size, align), align, fields, off };
+}
+
+function addOffsets(off: Record<string, number>, name: string, base: number, type: FieldType): void {
+  off[name] = base;
+  if (typeof type !== 'string' && !('array' in type)) {
+    for (const [inner, o] of Object.entries(type.off)) off[`${name}.${inner}`] = base + o;
+  }
+}
+
+export const array = (type: FieldType, count: number) => ({ array: type, count }) as const;
+
+// ---------------------------------------------------------------------------------------------
+// Basic structures
+
+export const LIST_ENTRY = struct('LIST_ENTRY', [
+  ['Flink', 'ptr'],
+  ['Blink', 'ptr'],
+]);
+
+export const SINGLE_LIST_ENTRY = struct('SINGLE_LIST_ENTRY', [['Next', 'ptr']]);
+
+export const UNICODE_STRING = struct('UNICODE_STRING', [
+  ['Length', 'u16'],
+  ['MaximumLength', 'u16'],
+  ['Buffer', 'ptr'],
+]);
+
+export const IO_STATUS_BLOCK = struct('IO_STATUS_BLOCK', [
+  ['Status', 'i32'],
+  ['Information', 'u32'],
+]);
+
+/** DISPATCHER_HEADER, reduced to the fields drivers and the dispatcher use. */
+export const DISPATCHER_HEADER = struct('DISPATCHER_HEADER', [
+  ['Type', 'u8'],
+  ['Absolute', 'u8'],
+  ['Size', 'u8'],
+  ['Inserted', 'u8'],
+  ['SignalState', 'i32'],
+  ['WaitListHead', LIST_ENTRY],
+]);
+
+export const KEVENT = struct('KEVENT', [['Header', DISPATCHER_HEADER]]);
+
+export const KDPC = struct('KDPC', [
+  ['Type', 'u8'],
+  ['Importance', 'u8'],
+  ['Number', 'u16'],
+  ['DpcListEntry', LIST_ENTRY],
+  ['DeferredRoutine', 'ptr'],
+  ['DeferredContext', 'ptr'],
+  ['SystemArgument1', 'ptr'],
+  ['SystemArgument2', 'ptr'],
+  ['DpcData', 'ptr'],
+]);
+
+export const KTIMER = struct('KTIMER', [
+  ['Header', DISPATCHER_HEADER],
+  ['DueTime', 'u64'],
+  ['TimerListEntry', LIST_ENTRY],
+  ['Dpc', 'ptr'],
+  ['Period', 'i32'],
+]);
+
+/** KSPIN_LOCK is a ULONG_PTR: 0 when free. */
+export const KSPIN_LOCK = struct('KSPIN_LOCK', [['Value', 'u32']]);
+
+// ---------------------------------------------------------------------------------------------
+// I/O manager structures
+
+export const IRP_MJ_COUNT = 28;
+
+export const DRIVER_OBJECT = struct('DRIVER_OBJECT', [
+  ['Type', 'i16'],
+  ['Size', 'i16'],
+  ['DeviceObject', 'ptr'],
+  ['Flags', 'u32'],
+  ['DriverStart', 'ptr'],
+  ['DriverSize', 'u32'],
+  ['DriverSection', 'ptr'],
+  ['DriverExtension', 'ptr'],
+  ['DriverName', UNICODE_STRING],
+  ['HardwareDatabase', 'ptr'],
+  ['FastIoDispatch', 'ptr'],
+  ['DriverInit', 'ptr'],
+  ['DriverStartIo', 'ptr'],
+  ['DriverUnload', 'ptr'],
+  ['MajorFunction', array('ptr', IRP_MJ_COUNT)],
+]);
+
+export const DRIVER_EXTENSION = struct('DRIVER_EXTENSION', [
+  ['DriverObject', 'ptr'],
+  ['AddDevice', 'ptr'],
+  ['Count', 'u32'],
+  ['ServiceKeyName', UNICODE_STRING],
+]);
+
+export const KDEVICE_QUEUE = struct('KDEVICE_QUEUE', [
+  ['Type', 'i16'],
+  ['Size', 'i16'],
+  ['DeviceListHead', LIST_ENTRY],
+  ['Lock', 'u32'],
+  ['Busy', 'u8'],
+]);
+
+export const DEVICE_OBJECT = struct('DEVICE_OBJECT', [
+  ['Type', 'i16'],
+  ['Size', 'u16'],
+  ['ReferenceCount', 'i32'],
+  ['DriverObject', 'ptr'],
+  ['NextDevice', 'ptr'],
+  ['AttachedDevice', 'ptr'],
+  ['CurrentIrp', 'ptr'],
+  ['Timer', 'ptr'],
+  ['Flags', 'u32'],
+  ['Characteristics', 'u32'],
+  ['Vpb', 'ptr'],
+  ['DeviceExtension', 'ptr'],
+  ['DeviceType', 'u32'],
+  ['StackSize', 'i8'],
+  ['Queue', KDEVICE_QUEUE],
+  ['AlignmentRequirement', 'u32'],
+  ['DeviceQueue', KDEVICE_QUEUE],
+  ['Dpc', KDPC],
+  ['ActiveThreadCount', 'u32'],
+  ['SecurityDescriptor', 'ptr'],
+  ['DeviceLock', KEVENT],
+  ['SectorSize', 'u16'],
+  ['Spare1', 'u16'],
+  ['DeviceObjectExtension', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const FILE_OBJECT = struct('FILE_OBJECT', [
+  ['Type', 'i16'],
+  ['Size', 'i16'],
+  ['DeviceObject', 'ptr'],
+  ['Vpb', 'ptr'],
+  ['FsContext', 'ptr'],
+  ['FsContext2', 'ptr'],
+  ['SectionObjectPointer', 'ptr'],
+  ['PrivateCacheMap', 'ptr'],
+  ['FinalStatus', 'i32'],
+  ['RelatedFileObject', 'ptr'],
+  ['LockOperation', 'u8'],
+  ['DeletePending', 'u8'],
+  ['ReadAccess', 'u8'],
+  ['WriteAccess', 'u8'],
+  ['DeleteAccess', 'u8'],
+  ['SharedRead', 'u8'],
+  ['SharedWrite', 'u8'],
+  ['SharedDelete', 'u8'],
+  ['Flags', 'u32'],
+  ['FileName', UNICODE_STRING],
+  ['CurrentByteOffset', 'i64'],
+]);
+
+/** MDL header; the PFN array (one ULONG per page) follows it. */
+export const MDL_LAYOUT = struct('MDL', [
+  ['Next', 'ptr'],
+  ['Size', 'i16'],
+  ['MdlFlags', 'i16'],
+  ['Process', 'ptr'],
+  ['MappedSystemVa', 'ptr'],
+  ['StartVa', 'ptr'],
+  ['ByteCount', 'u32'],
+  ['ByteOffset', 'u32'],
+]);
+
+const PARAMETERS = union('IO_STACK_LOCATION_PARAMETERS', [
+  ['Create', struct('Create', [['SecurityContext', 'ptr'], ['Options', 'u32'], ['FileAttributes', 'u16'], ['ShareAccess', 'u16'], ['EaLength', 'u32']])],
+  ['Read', struct('Read', [['Length', 'u32'], ['Key', 'u32'], ['ByteOffset', 'i64']])],
+  ['Write', struct('Write', [['Length', 'u32'], ['Key', 'u32'], ['ByteOffset', 'i64']])],
+  ['DeviceIoControl', struct('DeviceIoControl', [['OutputBufferLength', 'u32'], ['InputBufferLength', 'u32'], ['IoControlCode', 'u32'], ['Type3InputBuffer', 'ptr']])],
+  ['Others', struct('Others', [['Argument1', 'ptr'], ['Argument2', 'ptr'], ['Argument3', 'ptr'], ['Argument4', 'ptr']])],
+]);
+
+export const IO_STACK_LOCATION = struct('IO_STACK_LOCATION', [
+  ['MajorFunction', 'u8'],
+  ['MinorFunction', 'u8'],
+  ['Flags', 'u8'],
+  ['Control', 'u8'],
+  ['Parameters', PARAMETERS],
+  ['DeviceObject', 'ptr'],
+  ['FileObject', 'ptr'],
+  ['CompletionRoutine', 'ptr'],
+  ['Context', 'ptr'],
+]);
+
+export const IRP = struct('IRP', [
+  ['Type', 'i16'],
+  ['Size', 'u16'],
+  ['MdlAddress', 'ptr'],
+  ['Flags', 'u32'],
+  ['AssociatedIrp', union('AssociatedIrp', [['MasterIrp', 'ptr'], ['IrpCount', 'i32'], ['SystemBuffer', 'ptr']])],
+  ['ThreadListEntry', LIST_ENTRY],
+  ['IoStatus', IO_STATUS_BLOCK],
+  ['RequestorMode', 'i8'],
+  ['PendingReturned', 'u8'],
+  ['StackCount', 'i8'],
+  ['CurrentLocation', 'i8'],
+  ['Cancel', 'u8'],
+  ['CancelIrql', 'u8'],
+  ['ApcEnvironment', 'i8'],
+  ['AllocationFlags', 'u8'],
+  ['UserIosb', 'ptr'],
+  ['UserEvent', 'ptr'],
+  ['Overlay', struct('Overlay', [['UserApcRoutine', 'ptr'], ['UserApcContext', 'ptr']])],
+  ['CancelRoutine', 'ptr'],
+  ['UserBuffer', 'ptr'],
+  [
+    'Tail',
+    struct('Tail', [
+      ['DriverContext', array('ptr', 4)],
+      ['Thread', 'ptr'],
+      ['AuxiliaryBuffer', 'ptr'],
+      ['ListEntry', LIST_ENTRY],
+      ['CurrentStackLocation', 'ptr'],
+      ['OriginalFileObject', 'ptr'],
+    ]),
+  ],
+]);
+
+/** WORK_QUEUE_ITEM, and the IO_WORKITEM the I/O manager wraps around it (opaque to drivers). */
+export const WORK_QUEUE_ITEM = struct('WORK_QUEUE_ITEM', [
+  ['List', LIST_ENTRY],
+  ['WorkerRoutine', 'ptr'],
+  ['Parameter', 'ptr'],
+]);
+
+export const IO_WORKITEM = struct('IO_WORKITEM', [
+  ['WorkItem', WORK_QUEUE_ITEM],
+  ['Routine', 'ptr'],
+  ['IoObject', 'ptr'],
+  ['Context', 'ptr'],
+  ['Type', 'u32'],
+  ['ActivityId', array('u8', 16)],
+]);
+
+/** Every layout, for `dt`-style listings and for checking the C headers. */
+export const LAYOUTS: readonly StructLayout[] = [
+  LIST_ENTRY,
+  SINGLE_LIST_ENTRY,
+  UNICODE_STRING,
+  IO_STATUS_BLOCK,
+  DISPATCHER_HEADER,
+  KEVENT,
+  KDPC,
+  KTIMER,
+  DRIVER_OBJECT,
+  DRIVER_EXTENSION,
+  KDEVICE_QUEUE,
+  DEVICE_OBJECT,
+  FILE_OBJECT,
+  MDL_LAYOUT,
+  IO_STACK_LOCATION,
+  IRP,
+  WORK_QUEUE_ITEM,
+  IO_WORKITEM,
+];
