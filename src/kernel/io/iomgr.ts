@@ -348,7 +348,7 @@ export class IoManager {
     as.setU16(mdl + M.MdlFlags, 0);
     as.setU32(mdl + M.Process, 0);
     as.setU32(mdl + M.MappedSystemVa, 0);
-    as.setU32(mdl + M.StartVa, va & ~(PAGE_SIZE - 1));
+    as.setU32(mdl + M.StartVa, (va & ~(PAGE_SIZE - 1)) >>> 0);
     as.setU32(mdl + M.ByteCount, length);
     as.setU32(mdl + M.ByteOffset, va & (PAGE_SIZE - 1));
   }

@@ -33,7 +33,7 @@ export class SpecialPool {
     if (page === undefined) return 0;
     this.as.setPages(page, 1, PageKind.SpecialPool);
     this.as.setPages(page + PAGE_SIZE, 1, PageKind.Guard);
-    const address = (page + PAGE_SIZE - size) & ~(GRANULE - 1);
+    const address = ((page + PAGE_SIZE - size) & ~(GRANULE - 1)) >>> 0;
     this.as.fill(page, PAGE_SIZE, SPECIAL_POOL_PATTERN);
     this.as.setU32(page, size);
     this.as.setU32(page + 4, type);
@@ -45,7 +45,7 @@ export class SpecialPool {
 
   /** Check the slack around the block, then make the page no-access. */
   free(address: number): void {
-    const page = address & ~(PAGE_SIZE - 1);
+    const page = (address & ~(PAGE_SIZE - 1)) >>> 0;
     if (this.as.pageKind(page) !== PageKind.SpecialPool) {
       this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, 0, 0, 0x20);
     }

@@ -1,0 +1,38 @@
+/**
+ * What every loaded driver image has, whatever it was built from: a base and a size in the kernel
+ * address space, symbols, an entry point, and its imports bound to a routine table.
+ */
+import type { DdiTable } from '../kernel/ddi.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { ModuleInfo } from '../kernel/symbols.ts';
+
+/** The routines one driver image is bound to: the kernel's DDIs, or the verifier's thunks of them. */
+export type ImportTable = Record<string, (...args: never[]) => unknown>;
+
+/** A pass over a driver's import table at binding time (the verifier registers one). */
+export type ImportTransform = (image: LoadedImage, table: ImportTable) => ImportTable;
+
+export interface LoadedImage {
+  readonly module: ModuleInfo;
+  /** Names the image imports from ntoskrnl. */
+  readonly imports: readonly string[];
+  /** Code address of DriverEntry. */
+  readonly entryPoint: number;
+  driverObject: number;
+}
+
+/** A driver image format: turns a file into a mapped, bound image. */
+export interface ImageFormat {
+  readonly extensions: readonly string[];
+  load(k: Kernel, request: MapRequest): Promise<LoadedImage>;
+}
+
+export interface MapRequest {
+  readonly path: string;
+  /** Module name (`MyDriver`); the image name is `<name>.sys`. */
+  readonly name: string;
+  /** Reserve `size` bytes of image space; returns the base. */
+  readonly reserve: (size: number) => number;
+  /** Bind the image's imports: the kernel table run through every import transform. */
+  readonly bind: (image: LoadedImage, ddi: DdiTable) => ImportTable;
+}

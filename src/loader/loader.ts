@@ -1,0 +1,113 @@
+/**
+ * The driver loader: picks the image format by file extension, reserves image space, binds imports
+ * through the registered transforms (the verifier's thunks attach here), creates the driver object,
+ * and calls DriverEntry. Unload calls DriverUnload through the I/O manager, then unmaps the image.
+ */
+import { extname, basename } from 'node:path';
+import { SimulatorError } from '../kernel/errors.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import { PAGE_SIZE, PageKind, VaRegion, VA_MAP } from '../kernel/mm/address-space.ts';
+import type { ModuleInfo } from '../kernel/symbols.ts';
+import { NT_SUCCESS, statusName } from '../nt/status.ts';
+import type { ImageFormat, ImportTable, ImportTransform, LoadedImage } from './image.ts';
+import { tsImageFormat } from './ts/ts-image.ts';
+
+/** 64 KiB image alignment, as the kernel loader places .sys images. */
+const IMAGE_ALIGN = 0x10000;
+
+export interface UnloadedModule {
+  readonly name: string;
+  readonly imageName: string;
+  readonly base: number;
+  readonly size: number;
+}
+
+export class Loader {
+  private readonly formats: ImageFormat[] = [tsImageFormat];
+  private readonly transforms: ImportTransform[] = [];
+  private readonly region = new VaRegion('DriverImages', VA_MAP.images.start, VA_MAP.images.end);
+  readonly images = new Map<number, LoadedImage>();
+  readonly unloaded: UnloadedModule[] = [];
+
+  constructor(private readonly k: Kernel) {}
+
+  addFormat(format: ImageFormat): void {
+    this.formats.push(format);
+  }
+
+  addImportTransform(t: ImportTransform): void {
+    this.transforms.push(t);
+  }
+
+  /** Map a driver image and run DriverEntry. Throws SimulatorError if it cannot load. */
+  async load(path: string, name = moduleNameOf(path)): Promise<LoadedImage> {
+    const ext = extname(path).toLowerCase();
+    const format = this.formats.find((f) => f.extensions.includes(ext));
+    if (!format) {
+      const known = this.formats.flatMap((f) => f.extensions).join(', ');
+      throw new SimulatorError(`cannot load ${path}: unknown driver image type '${ext}' (known: ${known})`);
+    }
+    if (this.k.modules.some((m) => m.name.toLowerCase() === name.toLowerCase())) {
+      throw new SimulatorError(`a module named ${name} is already loaded`);
+    }
+    const image = await format.load(this.k, {
+      path,
+      name,
+      reserve: (size) => {
+        const pages = Math.ceil(size / IMAGE_ALIGN) * (IMAGE_ALIGN / PAGE_SIZE);
+        const va = this.region.allocatePages(pages);
+        if (va === undefined) throw new SimulatorError('driver image space exhausted');
+        return va;
+      },
+      bind: (img, ddi) => this.transforms.reduce<ImportTable>((table, t) => t(img, table), pick(ddi as unknown as ImportTable, img.imports)),
+    });
+    this.k.modules.push(image.module);
+    const driverObject = this.k.io.createDriverObject(name, image.module.base, image.module.size);
+    image.driverObject = driverObject;
+    this.images.set(driverObject, image);
+    const status = this.k.io.callDriverEntry(driverObject, image.entryPoint, `\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\${name}`);
+    if (!NT_SUCCESS(status)) {
+      this.unmap(image);
+      throw new SimulatorError(`${name}!DriverEntry failed with ${statusName(status)}`);
+    }
+    return image;
+  }
+
+  /** Unload a driver: DriverUnload, the kernel's unload events, then the image goes. */
+  unload(driverObject: number): void {
+    const image = this.images.get(driverObject);
+    if (!image) throw new SimulatorError(`no driver image for driver object ${driverObject.toString(16)}`);
+    this.k.io.unloadDriver(driverObject);
+    this.unmap(image);
+  }
+
+  private unmap(image: LoadedImage): void {
+    const m = image.module;
+    this.k.unregisterModuleRoutines(m.name);
+    this.k.as.setPages(m.base, m.size / PAGE_SIZE, PageKind.NoAccess);
+    const i = this.k.modules.indexOf(m);
+    if (i >= 0) this.k.modules.splice(i, 1);
+    this.images.delete(image.driverObject);
+    this.unloaded.push({ name: m.name, imageName: m.imageName, base: m.base, size: m.size });
+    this.k.events.emit('imageUnmapped', { name: m.name });
+  }
+
+  moduleByName(name: string): ModuleInfo | undefined {
+    const n = name.toLowerCase().replace(/\.sys$/, '');
+    return this.k.modules.find((m) => m.name.toLowerCase() === n);
+  }
+}
+
+function pick(table: ImportTable, names: readonly string[]): ImportTable {
+  const out: ImportTable = {};
+  for (const n of names) {
+    const fn = table[n];
+    if (fn) out[n] = fn;
+  }
+  return out;
+}
+
+/** `drivers/ts/MyDriver.ts` -> `MyDriver`. */
+export function moduleNameOf(path: string): string {
+  return basename(path).replace(/\.[^.]+$/, '');
+}

@@ -1,0 +1,75 @@
+/** Freeze the machine's state into a CrashDump: the bug check, its context, modules, verifier state, memory. */
+import type { CrashDump, VerifierSnapshot } from '../debugger/dump.ts';
+import { DUMP_FORMAT, DUMP_VERSION } from '../debugger/dump.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { Loader } from '../loader/loader.ts';
+import type { Verifier } from '../verifier/verifier.ts';
+
+export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
+
+export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | undefined): CrashDump {
+  verifier?.sync();
+  const crash = k.crash;
+  const memory: Array<[number, string]> = [];
+  for (const [va, page] of k.as.committedPages()) {
+    if (page.some((b) => b !== 0)) memory.push([va, Buffer.from(page).toString('base64')]);
+  }
+  return {
+    format: DUMP_FORMAT,
+    version: DUMP_VERSION,
+    system: { processors: k.processors.length, build: BUILD_STRING, time: k.clock.now },
+    bugCheck: crash ? { code: crash.bugCheck.code, params: crash.bugCheck.params } : null,
+    context: crash
+      ? {
+          thread: crash.thread.address,
+          threadName: crash.thread.name,
+          process: crash.thread.process.address,
+          processName: crash.thread.process.name,
+          processor: crash.processor,
+          irql: crash.irql,
+          stack: crash.stack,
+          exception: crash.exception,
+        }
+      : null,
+    modules: k.modules.map((m) => ({ ...m })),
+    unloadedModules: loader.unloaded.map((m) => ({ ...m })),
+    verifier: verifier ? snapshotVerifier(verifier) : null,
+    debugLog: [...k.debugLog],
+    memory,
+  };
+}
+
+function snapshotVerifier(v: Verifier): VerifierSnapshot {
+  const s = v.stats;
+  return {
+    flags: v.flags,
+    drivers: [...v.drivers.values()].map((d) => ({
+      name: d.name,
+      imageName: d.imageName,
+      entryAddress: d.entryAddress,
+      nameAddress: d.nameAddress,
+      state: d.state,
+      loads: d.loads,
+      unloads: d.unloads,
+      paged: { ...d.paged },
+      nonPaged: { ...d.nonPaged },
+      contiguousBytes: d.contiguousBytes,
+      peakContiguousBytes: d.peakContiguousBytes,
+      allocations: [...d.allocations.values()].map((a) => ({ ...a, stack: [...a.stack] })),
+    })),
+    stats: {
+      raiseIrqls: s.raiseIrqls,
+      acquireSpinLocks: s.acquireSpinLocks,
+      synchExecutions: s.synchExecutions,
+      trims: s.trims,
+      poolAllocationsAttempted: s.poolAllocationsAttempted,
+      poolAllocationsSucceeded: s.poolAllocationsSucceeded,
+      poolAllocationsSucceededSpecialPool: s.poolAllocationsSucceededSpecialPool,
+      poolAllocationsWithNoTag: s.poolAllocationsWithNoTag,
+      poolAllocationsFailed: s.poolAllocationsFailed,
+      paged: { ...s.paged },
+      nonPaged: { ...s.nonPaged },
+    },
+    log: { capacity: v.log.capacity, overwritten: v.log.overwritten, records: [...v.log.newestFirst()].map((r) => ({ ...r, stack: [...r.stack] })) },
+  };
+}

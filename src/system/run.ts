@@ -1,0 +1,91 @@
+/**
+ * The general run: boot, load a driver, open its first device, send IOCTLs in order, close, unload,
+ * and report what happened. `dv run` and `dv demo` are thin layers over this.
+ */
+import { bugCheckName } from '../nt/bugcheck.ts';
+import { BugCheck, SimulatorError } from '../kernel/errors.ts';
+import type { CrashDump, AllocationSnapshot } from '../debugger/dump.ts';
+import { NT_SUCCESS, statusName } from '../nt/status.ts';
+import type { VerifierSettings } from '../verifier/settings.ts';
+import { Machine } from './machine.ts';
+import { moduleNameOf } from '../loader/loader.ts';
+
+export interface IoctlRequest {
+  readonly code: number;
+  readonly input: Uint8Array;
+  readonly outputLength: number;
+}
+
+export interface RequestResult {
+  readonly code: number;
+  readonly status: number;
+  readonly information: number;
+  readonly output: Uint8Array;
+}
+
+export interface RunOptions {
+  readonly driver: string;
+  /** Verifier flags; the verified driver list defaults to the driver under test. */
+  readonly verifierFlags?: number;
+  readonly verifier?: VerifierSettings;
+  readonly ioctls: readonly IoctlRequest[];
+  readonly captureStacks?: boolean;
+  readonly onDebugPrint?: (line: string) => void;
+  /** Progress lines (`loading MyDriver.sys`...), for the CLI. */
+  readonly onStep?: (line: string) => void;
+}
+
+export interface RunOutcome {
+  readonly driver: string;
+  readonly bugCheck: { readonly code: number; readonly name: string; readonly params: readonly number[] } | null;
+  readonly requests: readonly RequestResult[];
+  /** What the verifier still tracked for the driver when the run ended (the 0x62 leaks). */
+  readonly leaks: readonly AllocationSnapshot[];
+  readonly dump: CrashDump;
+  readonly machine: Machine;
+}
+
+export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
+  const name = moduleNameOf(opts.driver);
+  const imageName = `${name}.sys`;
+  const settings = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
+  const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, onDebugPrint: opts.onDebugPrint });
+  const step = opts.onStep ?? (() => {});
+  const requests: RequestResult[] = [];
+  const k = machine.kernel;
+  try {
+    step(`loading ${imageName}`);
+    const image = await machine.loadDriver(opts.driver);
+    const device = machine.firstDeviceName(image);
+    if (opts.ioctls.length > 0 || device) {
+      if (!device) throw new SimulatorError(`${imageName} created no named device to send IOCTLs to`);
+      step(`opening ${device}`);
+      const open = k.io.openDevice(device);
+      if (!NT_SUCCESS(open.status)) throw new SimulatorError(`opening ${device} failed with ${statusName(open.status)}`);
+      for (const io of opts.ioctls) {
+        const r = k.runInThread(k.systemThread, () => k.io.deviceIoControl(open.file, io.code, io.input, io.outputLength));
+        step(`IOCTL 0x${hex(io.code)} -> ${statusName(r.status)}, ${r.information} bytes`);
+        requests.push({ code: io.code, ...r });
+      }
+      step(`closing ${device}`);
+      k.io.closeFile(open.file);
+    }
+    step(`unloading ${imageName}`);
+    machine.unloadDriver(image);
+  } catch (e) {
+    if (!(e instanceof BugCheck)) throw e;
+  }
+  const dump = machine.dump();
+  const vd = dump.verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  const bc = dump.bugCheck;
+  return {
+    driver: imageName,
+    bugCheck: bc ? { code: bc.code, name: bugCheckName(bc.code), params: bc.params } : null,
+    requests,
+    leaks: vd?.allocations ?? [],
+    dump,
+    machine,
+  };
+}
+
+const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');

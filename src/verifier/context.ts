@@ -1,0 +1,31 @@
+/** What a thunk sees: the kernel, the verifier's shared state, and the driver it wraps. */
+import type { Kernel } from '../kernel/kernel.ts';
+import type { AllocationLog } from './alloc-log.ts';
+import type { VerifiedDriver } from './driver-entry.ts';
+import type { VerifierStats } from './stats.ts';
+
+export type AnyFn = (...args: never[]) => unknown;
+
+export interface VerifierContext {
+  readonly k: Kernel;
+  readonly flags: number;
+  readonly driver: VerifiedDriver;
+  readonly stats: VerifierStats;
+  readonly log: AllocationLog;
+  /** Every verified driver's tracked block, by address (a block freed by another driver is found here). */
+  owner(address: number): VerifiedDriver | undefined;
+  setOwner(address: number, driver: VerifiedDriver | undefined): void;
+  /** Recently freed tracked blocks, to tell a double free from a wild one. */
+  wasFreed(address: number): boolean;
+  rememberFreed(address: number): void;
+  /** Address of `nt!<routine>+offset`. */
+  ntFrame(routine: string, offset: number): number;
+  /** The stack from inside a thunk: its own frames (innermost first), then the driver's and the kernel's. */
+  captureStack(thunkFrames: readonly number[], skip: Function): number[];
+  /** Raise 0xC4 with Parameter 1 `p1`. */
+  violation(p1: number, p2: number, p3: number, p4: number): never;
+}
+
+/** A thunk wraps one DDI: check, record, call the real routine. `next` is never a thunk itself. */
+export type ThunkFactory = (next: AnyFn, vf: VerifierContext) => AnyFn;
+export type ThunkSet = Readonly<Record<string, ThunkFactory>>;

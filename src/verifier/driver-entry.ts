@@ -1,0 +1,107 @@
+/**
+ * The verifier's record of one verified driver: live tracked allocations with their callers and
+ * stacks, and the per-driver counters `!verifier 3` prints. The record lives host-side (checker
+ * metadata beside the allocator, never inside it); a small mirror in simulated memory gives the
+ * debugger and bug check 0xC4/0x62 a real address to point at ("verifier internal structure").
+ */
+import { LIST_ENTRY, UNICODE_STRING, struct } from '../nt/layout.ts';
+import { poolTag } from '../nt/pool.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import { countAllocation, countFree, type PoolCounters } from './stats.ts';
+
+/** Our layout of the verifier's per-driver entry in simulated memory (MI_VERIFIER_DRIVER_ENTRY's role). */
+export const VERIFIER_DRIVER_ENTRY = struct('VERIFIER_DRIVER_ENTRY', [
+  ['Links', LIST_ENTRY],
+  ['Loads', 'u32'],
+  ['Unloads', 'u32'],
+  ['BaseName', UNICODE_STRING],
+  ['StartAddress', 'ptr'],
+  ['EndAddress', 'ptr'],
+  ['Flags', 'u32'],
+  ['CurrentPagedPoolAllocations', 'u32'],
+  ['CurrentNonPagedPoolAllocations', 'u32'],
+  ['PeakPagedPoolAllocations', 'u32'],
+  ['PeakNonPagedPoolAllocations', 'u32'],
+  ['PagedBytes', 'u32'],
+  ['NonPagedBytes', 'u32'],
+  ['PeakPagedBytes', 'u32'],
+  ['PeakNonPagedBytes', 'u32'],
+]);
+
+export const TAG_VERIFIER_ENTRY = poolTag('VfDr');
+
+export type AllocationKind = 'pool' | 'mdl' | 'workitem';
+
+export interface TrackedAllocation {
+  readonly address: number;
+  readonly size: number;
+  readonly tag: number;
+  readonly poolType: number;
+  readonly kind: AllocationKind;
+  /** The driver's call site (0 when caller capture is off). */
+  readonly caller: number;
+  readonly thread: number;
+  readonly stack: readonly number[];
+}
+
+export class VerifiedDriver {
+  readonly allocations = new Map<number, TrackedAllocation>();
+  readonly paged: PoolCounters = { current: 0, currentBytes: 0, peak: 0, peakBytes: 0 };
+  readonly nonPaged: PoolCounters = { current: 0, currentBytes: 0, peak: 0, peakBytes: 0 };
+  contiguousBytes = 0;
+  peakContiguousBytes = 0;
+  loads = 1;
+  unloads = 0;
+  state: 'Loaded' | 'Unloaded' = 'Loaded';
+  /** Address of the entry in simulated memory (Arg3 of 0xC4/0x62). */
+  readonly entryAddress: number;
+  /** Address of the UNICODE_STRING with the image name (Arg2 of 0xC4/0x62). */
+  readonly nameAddress: number;
+
+  constructor(private readonly k: Kernel, readonly name: string, readonly imageName: string, readonly base: number, readonly size: number) {
+    const e = k.allocateKernelObject(VERIFIER_DRIVER_ENTRY.size + 2 * imageName.length + 2, TAG_VERIFIER_ENTRY);
+    this.entryAddress = e;
+    this.nameAddress = e + VERIFIER_DRIVER_ENTRY.off.BaseName;
+    k.io.initUnicodeString(this.nameAddress, e + VERIFIER_DRIVER_ENTRY.size, imageName);
+    const O = VERIFIER_DRIVER_ENTRY.off;
+    k.as.setU32(e + O['Links.Flink'], e);
+    k.as.setU32(e + O['Links.Blink'], e);
+    k.as.setU32(e + O.StartAddress, base);
+    k.as.setU32(e + O.EndAddress, base + size);
+    this.sync();
+  }
+
+  track(a: TrackedAllocation): void {
+    this.allocations.set(a.address, a);
+    countAllocation(this.counters(a.poolType), a.size);
+  }
+
+  untrack(address: number): TrackedAllocation | undefined {
+    const a = this.allocations.get(address);
+    if (!a) return undefined;
+    this.allocations.delete(address);
+    countFree(this.counters(a.poolType), a.size);
+    return a;
+  }
+
+  counters(poolType: number): PoolCounters {
+    return poolType & 1 ? this.paged : this.nonPaged;
+  }
+
+  /** Write the counters into the simulated entry (before a dump is taken). */
+  sync(): void {
+    const O = VERIFIER_DRIVER_ENTRY.off;
+    const as = this.k.as;
+    const e = this.entryAddress;
+    as.setU32(e + O.Loads, this.loads);
+    as.setU32(e + O.Unloads, this.unloads);
+    as.setU32(e + O.CurrentPagedPoolAllocations, this.paged.current);
+    as.setU32(e + O.CurrentNonPagedPoolAllocations, this.nonPaged.current);
+    as.setU32(e + O.PeakPagedPoolAllocations, this.paged.peak);
+    as.setU32(e + O.PeakNonPagedPoolAllocations, this.nonPaged.peak);
+    as.setU32(e + O.PagedBytes, this.paged.currentBytes);
+    as.setU32(e + O.NonPagedBytes, this.nonPaged.currentBytes);
+    as.setU32(e + O.PeakPagedBytes, this.paged.peakBytes);
+    as.setU32(e + O.PeakNonPagedBytes, this.nonPaged.peakBytes);
+  }
+}

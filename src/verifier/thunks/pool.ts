@@ -1,0 +1,132 @@
+/**
+ * Pool thunks: the automatic pool checks (zero size, IRQL, must-succeed, bad and double frees),
+ * special pool placement, and pool tracking with the allocation log.
+ */
+import { APC_LEVEL, DISPATCH_LEVEL } from '../../nt/irql.ts';
+import { C4 } from '../../nt/bugcheck.ts';
+import { isMustSucceed, isPagedPool, TAG_NONE, type PoolType } from '../../nt/pool.ts';
+import { poolTypeOfFlags } from '../../kernel/ex/exports.ts';
+import { POOL_HEADER_SIZE } from '../../kernel/ex/pool.ts';
+import { VF } from '../flags.ts';
+import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
+import type { AllocationKind } from '../driver-entry.ts';
+
+/** Check, place and track one allocation; returns the block or 0. */
+export function verifiedAllocate(
+  vf: VerifierContext,
+  type: PoolType,
+  size: number,
+  tag: number,
+  kind: AllocationKind,
+  frames: readonly number[],
+  skip: Function,
+  allocate: () => number,
+): number {
+  const k = vf.k;
+  const irql = k.irql;
+  vf.stats.poolAllocationsAttempted++;
+  if (size === 0) vf.violation(C4.ZERO_BYTE_ALLOCATION, irql, type, size);
+  if (isPagedPool(type) && irql > APC_LEVEL) vf.violation(C4.PAGED_ALLOC_ABOVE_APC, irql, type, size);
+  if (!isPagedPool(type) && irql > DISPATCH_LEVEL) vf.violation(C4.NONPAGED_ALLOC_ABOVE_DISPATCH, irql, type, size);
+  if (isMustSucceed(type)) vf.violation(C4.MUST_SUCCEED_ALLOCATION, irql, type, size);
+  if (tag === 0 || tag === TAG_NONE) vf.stats.poolAllocationsWithNoTag++;
+
+  let address = 0;
+  let special = false;
+  if (vf.flags & VF.SPECIAL_POOL) {
+    address = k.pool.allocateSpecial(type, size, tag);
+    special = address !== 0;
+  }
+  if (address === 0) address = allocate();
+  if (address === 0) {
+    vf.stats.poolAllocationsFailed++;
+    return 0;
+  }
+  vf.stats.poolAllocationsSucceeded++;
+  if (special) vf.stats.poolAllocationsSucceededSpecialPool++;
+  if (vf.flags & VF.POOL_TRACKING) {
+    const stack = vf.captureStack(frames, skip);
+    const caller = stack[frames.length] ?? 0;
+    const thread = k.currentThread.address;
+    vf.driver.track({ address, size, tag, poolType: type, kind, caller, thread, stack });
+    vf.setOwner(address, vf.driver);
+    vf.log.add('alloc', address, size, thread, stack);
+    const global = isPagedPool(type) ? vf.stats.paged : vf.stats.nonPaged;
+    global.current++;
+    global.currentBytes += size;
+    global.peak = Math.max(global.peak, global.current);
+    global.peakBytes = Math.max(global.peakBytes, global.currentBytes);
+  }
+  return address;
+}
+
+/** Check and untrack one free; the caller then frees the block. */
+export function verifiedFree(vf: VerifierContext, address: number, frames: readonly number[], skip: Function): void {
+  const k = vf.k;
+  const irql = k.irql;
+  const block = k.pool.block(address);
+  if (!block) {
+    if (vf.wasFreed(address)) {
+      const header = (address - POOL_HEADER_SIZE) >>> 0;
+      vf.violation(C4.DOUBLE_FREE, 0, header, k.as.u32(header));
+    }
+    vf.violation(C4.FREE_OF_UNALLOCATED_ADDRESS, address, 0, 0);
+  }
+  if (isPagedPool(block.type) && irql > APC_LEVEL) vf.violation(C4.PAGED_FREE_ABOVE_APC, irql, block.type, address);
+  if (!isPagedPool(block.type) && irql > DISPATCH_LEVEL) vf.violation(C4.NONPAGED_FREE_ABOVE_DISPATCH, irql, block.type, address);
+  const owner = vf.owner(address);
+  if (owner) {
+    const a = owner.untrack(address);
+    vf.setOwner(address, undefined);
+    vf.rememberFreed(address);
+    if (a) {
+      const global = isPagedPool(a.poolType) ? vf.stats.paged : vf.stats.nonPaged;
+      global.current--;
+      global.currentBytes -= a.size;
+      vf.log.add('free', address, a.size, k.currentThread.address, vf.captureStack(frames, skip));
+    }
+  }
+}
+
+function allocThunk(routine: string, offset: number, args: (a: unknown[]) => { type: PoolType; size: number; tag: number }): (next: AnyFn, vf: VerifierContext) => AnyFn {
+  return (next, vf) => {
+    const frames = [vf.ntFrame(routine, offset)];
+    const thunk = (...a: unknown[]): number => {
+      const { type, size, tag } = args(a);
+      return verifiedAllocate(vf, type, size >>> 0, tag >>> 0, 'pool', frames, thunk, () => (next as (...x: unknown[]) => number)(...a));
+    };
+    return thunk as AnyFn;
+  };
+}
+
+function freeThunk(routine: string, offset: number): (next: AnyFn, vf: VerifierContext) => AnyFn {
+  return (next, vf) => {
+    const frames = [vf.ntFrame(routine, offset)];
+    const thunk = (...a: unknown[]): void => {
+      verifiedFree(vf, (a[0] as number) >>> 0, frames, thunk);
+      (next as (...x: unknown[]) => void)(...a);
+    };
+    return thunk as AnyFn;
+  };
+}
+
+export const poolThunks: ThunkSet = {
+  ExAllocatePoolWithTag: allocThunk('VerifierExAllocatePoolWithTag', 0x24, (a) => ({ type: a[0] as number, size: a[1] as number, tag: a[2] as number })),
+  ExAllocatePool: allocThunk('VerifierExAllocatePool', 0x1e, (a) => ({ type: a[0] as number, size: a[1] as number, tag: TAG_NONE })),
+  ExAllocatePoolWithTagPriority: allocThunk('VerifierExAllocatePoolWithTagPriority', 0x2b, (a) => ({ type: a[0] as number, size: a[1] as number, tag: a[2] as number })),
+  ExAllocatePoolZero: allocThunk('VerifierExAllocatePoolZero', 0x24, (a) => ({ type: a[0] as number, size: a[1] as number, tag: a[2] as number })),
+  ExAllocatePool2: allocThunk('VerifierExAllocatePool2', 0x31, (a) => ({ type: poolTypeOfFlags(BigInt(a[0] as bigint)), size: a[1] as number, tag: a[2] as number })),
+  ExFreePoolWithTag: freeThunk('VerifierExFreePoolWithTag', 0x1d),
+  ExFreePool: freeThunk('VerifierExFreePool', 0x10),
+};
+
+/** nt routines the pool thunks show in stacks. */
+export const POOL_THUNK_ROUTINES = [
+  'VerifierExAllocatePoolWithTag',
+  'VerifierExAllocatePool',
+  'VerifierExAllocatePoolWithTagPriority',
+  'VerifierExAllocatePoolZero',
+  'VerifierExAllocatePool2',
+  'VerifierExFreePoolWithTag',
+  'VerifierExFreePool',
+];
