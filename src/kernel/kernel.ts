@@ -68,6 +68,9 @@ export class Kernel {
   readonly threads: Thread[] = [];
   readonly systemThread: Thread;
   readonly workerThread: Thread;
+  /** The user-mode process and thread that issue requests (open, DeviceIoControl, close). */
+  readonly userProcess: Process;
+  readonly userThread: Thread;
   currentThread: Thread;
 
   private readonly routines = new Map<number, RoutineEntry>();
@@ -94,6 +97,8 @@ export class Kernel {
     this.systemProcess = this.createProcess('System');
     this.systemThread = this.createThread(this.systemProcess, 'System');
     this.workerThread = this.createThread(this.systemProcess, 'ExpWorkerThread');
+    this.userProcess = this.createProcess('dvclient.exe');
+    this.userThread = this.createThread(this.userProcess, 'dvclient.exe main thread');
     this.currentThread = this.systemThread;
     this.systemThread.state = 'running';
   }
@@ -121,8 +126,9 @@ export class Kernel {
       thread: this.currentThread,
       processor: this.prcb.number,
       irql: this.prcb.irql,
-      stack: this.stacks.frame(this.nt.address('KeBugCheck2', 0x3a), () =>
-        this.stacks.frame(this.nt.address('KeBugCheckEx', 0x1c), () => this.stacks.capture(this.bugCheck)),
+      // KeBugCheckEx calls KeBugCheck2, so KeBugCheck2 is the innermost frame.
+      stack: this.stacks.frame(this.nt.address('KeBugCheckEx', 0x1c), () =>
+        this.stacks.frame(this.nt.address('KeBugCheck2', 0x3a), () => this.stacks.capture(this.bugCheck)),
       ),
       time: this.clock.now,
       exception,
@@ -305,6 +311,9 @@ const FRAME_OFFSETS: Record<string, number> = {
   IopLoadDriver: 0x3b2,
   IopLoadUnloadDriver: 0x4e,
   IopUnloadDriver: 0x1f4,
+  MmUnloadSystemImage: 0x13c,
+  VfPoolCheckForLeaks: 0x3b,
+  VerifierBugCheckIfAppropriate: 0x2a,
   NtDeviceIoControlFile: 0x2a,
   IopXxxControlFile: 0x3e8,
   IopSynchronousServiceTail: 0x16e,

@@ -7,7 +7,8 @@ import type { FunctionSymbol, ModuleInfo } from './symbols.ts';
 import { VA_MAP } from './mm/address-space.ts';
 import { SimulatorError } from './errors.ts';
 
-const ROUTINE_SIZE = 0x200;
+/** Room for the largest call-site offset used in shadow frames (IopParseDevice+0x6f1). */
+const ROUTINE_SIZE = 0x1000;
 const FIRST_ROUTINE_RVA = 0x1000;
 
 /** Internal kernel routines that show up in stacks. */
@@ -16,6 +17,7 @@ export const INTERNAL_ROUTINES = [
   'IopLoadDriver',
   'IopLoadUnloadDriver',
   'IopUnloadDriver',
+  'MmUnloadSystemImage',
   'NtDeviceIoControlFile',
   'IopXxxControlFile',
   'IopSynchronousServiceTail',

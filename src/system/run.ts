@@ -60,15 +60,15 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     if (opts.ioctls.length > 0 || device) {
       if (!device) throw new SimulatorError(`${imageName} created no named device to send IOCTLs to`);
       step(`opening ${device}`);
-      const open = k.io.openDevice(device);
+      const open = k.runInThread(k.userThread, () => k.io.openDevice(device));
       if (!NT_SUCCESS(open.status)) throw new SimulatorError(`opening ${device} failed with ${statusName(open.status)}`);
       for (const io of opts.ioctls) {
-        const r = k.runInThread(k.systemThread, () => k.io.deviceIoControl(open.file, io.code, io.input, io.outputLength));
+        const r = k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, io.code, io.input, io.outputLength));
         step(`IOCTL 0x${hex(io.code)} -> ${statusName(r.status)}, ${r.information} bytes`);
         requests.push({ code: io.code, ...r });
       }
       step(`closing ${device}`);
-      k.io.closeFile(open.file);
+      k.runInThread(k.userThread, () => k.io.closeFile(open.file));
     }
     step(`unloading ${imageName}`);
     machine.unloadDriver(image);

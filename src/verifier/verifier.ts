@@ -29,7 +29,7 @@ export class Verifier {
   private readonly freed = new Set<number>();
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
-    k.nt.addRoutines([...POOL_THUNK_ROUTINES, ...IO_THUNK_ROUTINES]);
+    k.nt.addRoutines([...POOL_THUNK_ROUTINES, ...IO_THUNK_ROUTINES, 'VfPoolCheckForLeaks', 'VerifierBugCheckIfAppropriate']);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     k.events.on('driverUnloaded', (e) => this.onUnloaded(e.name));
     k.events.on('imageUnmapped', (e) => {
@@ -95,7 +95,9 @@ export class Verifier {
     if (!d) return;
     d.sync();
     if (this.settings.flags & VF.POOL_TRACKING && d.allocations.size > 0) {
-      this.k.bugCheck(BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION, C4.POOL_LEAK_AT_UNLOAD, d.nameAddress, d.entryAddress, d.allocations.size);
+      this.k.withFrames(['VfPoolCheckForLeaks', 'VerifierBugCheckIfAppropriate'], () =>
+        this.k.bugCheck(BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION, C4.POOL_LEAK_AT_UNLOAD, d.nameAddress, d.entryAddress, d.allocations.size),
+      );
     }
   }
 

@@ -164,7 +164,7 @@ export class IoManager {
     });
     this.k.dispatcher.runUntilIdle();
     rec.state = 'unloaded';
-    this.k.withFrames(['IopLoadUnloadDriver', 'IopUnloadDriver'], () =>
+    this.k.withFrames(['IopLoadUnloadDriver', 'IopUnloadDriver', 'MmUnloadSystemImage'], () =>
       this.k.events.emit('driverUnloaded', { driverObject, name: rec.name, imageBase: rec.imageBase, imageSize: rec.imageSize }),
     );
     this.k.ob.removeName(`\\Driver\\${rec.name}`);

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import ts from 'typescript';
@@ -53,6 +53,11 @@ export function analyzeSource(fileName: string, text: string): SourceInfo {
   const functions: SourceInfo['functions'] = [];
   const apiNames = new Set<string>(['ddi']);
   const imports = new Set<string>();
+  // `ddi.X`, also through casts and parentheses: `(ddi as T).X`, `ddi!.X`.
+  const isApi = (e: ts.Expression): boolean => {
+    while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+    return ts.isIdentifier(e) && apiNames.has(e.text);
+  };
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionDeclaration(node) && node.name && node.body) {
       functions.push({ name: node.name.text, start: node.getStart(sf), end: node.end });
@@ -62,7 +67,7 @@ export function analyzeSource(fileName: string, text: string): SourceInfo {
     } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) {
       functions.push({ name: node.name.text, start: node.getStart(sf), end: node.end });
     }
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && apiNames.has(node.expression.text)) {
+    if (ts.isPropertyAccessExpression(node) && isApi(node.expression)) {
       const name = node.name.text;
       if (/^[A-Z]/.test(name)) imports.add(name);
     }
@@ -124,7 +129,7 @@ export const tsImageFormat: ImageFormat = {
       base,
       size,
       path,
-      symbols: { functions, files: [path], lines },
+      symbols: { functions, files: [displayPath(path)], lines },
     };
     const image: LoadedImage = { module, imports: info.imports, entryPoint: codeBase + entry.start, driverObject: 0 };
 
@@ -189,3 +194,9 @@ export const tsImageFormat: ImageFormat = {
     return image;
   },
 };
+
+/** The source path as symbols record it: relative to the working directory when inside it. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

@@ -1,0 +1,45 @@
+/** How a run's outcome is printed and written for tools. Returns text; the caller prints. */
+import { bugCheckName, c4Subcode, bugCheckInfo } from '../nt/bugcheck.ts';
+import { formatTag } from '../nt/pool.ts';
+import { DebugTarget } from '../debugger/target.ts';
+import type { RunOutcome } from '../system/run.ts';
+
+const X8 = (n: number) => '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
+const hexs = (n: number) => '0x' + (n >>> 0).toString(16);
+
+/** The two lines kd prints when the machine stops. */
+export function fatalErrorLines(code: number, params: readonly number[]): string[] {
+  return [`*** Fatal System Error: 0x${(code >>> 0).toString(16).padStart(8, '0')}`, ` (${params.map(X8).join(',')})`];
+}
+
+/** One line saying what stopped the machine. */
+export function summaryLine(outcome: RunOutcome): string {
+  const bc = outcome.bugCheck;
+  if (!bc) return `${outcome.driver}: no bug check; the driver loaded, ran and unloaded clean.`;
+  let what = '';
+  if (bc.code === 0xc4) what = `: ${c4Subcode(bc.params[0]!)?.args[0]?.[0] ?? `Parameter 1 = ${hexs(bc.params[0]!)}`}`;
+  else if (bugCheckInfo(bc.code).description[0]) what = `: ${bugCheckInfo(bc.code).description[0]}`;
+  const extra = bc.code === 0xc4 && bc.params[0] === 0x62 ? ` (${outcome.leaks.length} allocation${outcome.leaks.length === 1 ? '' : 's'} not freed)` : '';
+  return `${outcome.driver}: bug check ${hexs(bc.code)} ${bugCheckName(bc.code)}${what}${extra}`;
+}
+
+/** The machine-readable outcome: numbers as hex strings. */
+export function outcomeJson(outcome: RunOutcome): unknown {
+  const t = new DebugTarget(outcome.dump);
+  const frame = (pc: number) => ({ address: hexs(pc), symbol: t.symbol(pc) });
+  return {
+    driver: outcome.driver,
+    bugcheck: outcome.bugCheck ? { code: hexs(outcome.bugCheck.code), name: outcome.bugCheck.name, parameters: outcome.bugCheck.params.map(hexs) } : null,
+    requests: outcome.requests.map((r) => ({ code: hexs(r.code), status: hexs(r.status), information: hexs(r.information), output: Buffer.from(r.output).toString('hex') })),
+    leaks: outcome.leaks.map((a) => ({
+      address: hexs(a.address),
+      size: hexs(a.size),
+      tag: formatTag(a.tag),
+      poolType: hexs(a.poolType),
+      kind: a.kind,
+      caller: frame(a.caller),
+      thread: hexs(a.thread),
+      stack: a.stack.map(frame),
+    })),
+  };
+}

@@ -1,0 +1,100 @@
+/** `!analyze [-v]`: the bug check, its arguments explained, and the details that locate the fault. */
+import { bugCheckInfo, c4Subcode } from '../../nt/bugcheck.ts';
+import { irqlName } from '../../nt/irql.ts';
+import type { Command } from '../command.ts';
+import { hex, hex8 } from '../format.ts';
+import type { DebugTarget } from '../target.ts';
+
+const BANNER = [
+  '*******************************************************************************',
+  '*                                                                             *',
+  '*                        Bugcheck Analysis                                    *',
+  '*                                                                             *',
+  '*******************************************************************************',
+];
+
+/** Arg texts for the bug check: from the 0xC4 Parameter 1 table or the code's own table. */
+export function argumentTexts(code: number, params: readonly number[]): (readonly string[])[] {
+  if (code === 0xc4) {
+    const sub = c4Subcode(params[0]!);
+    if (sub) return [...sub.args];
+    return [['Driver Verifier violation (no description is known for this Parameter 1 value).'], [''], [''], ['']];
+  }
+  const info = bugCheckInfo(code);
+  return (info.args ?? ['', '', '', '']).map((a) => [a]);
+}
+
+/** The module to blame: the first driver frame on the stack, else the driver the verifier names. */
+function faultingModule(t: DebugTarget): { name: string; imageName: string; base: number; frame?: number } | undefined {
+  const ctx = t.dump.context;
+  for (const pc of ctx?.stack ?? []) {
+    const r = t.resolve(pc);
+    if (r && r.module.name !== 'nt') return { name: r.module.name, imageName: r.module.imageName, base: r.module.base, frame: pc };
+  }
+  const bc = t.dump.bugCheck;
+  if (bc?.code === 0xc4 && bc.params[0] === 0x62) {
+    const d = t.dump.verifier?.drivers.find((x) => x.entryAddress === bc.params[2]);
+    const m = d && t.modules.find((x) => x.name === d.name);
+    if (d) return { name: d.name, imageName: d.imageName, base: m?.base ?? 0 };
+  }
+  return undefined;
+}
+
+export function stackText(t: DebugTarget, stack: readonly number[]): string[] {
+  const out = ['RetAddr  Call Site'];
+  stack.forEach((pc, i) => out.push(`${hex8(stack[i + 1] ?? 0)} ${t.symbol(pc)}`));
+  return out;
+}
+
+export const analyze: Command = {
+  name: '!analyze',
+  syntax: '!analyze [-v]',
+  help: 'Explain the bug check: its arguments, the faulting driver, stack and source line (-v: verbose).',
+  run(t, args) {
+    const bc = t.dump.bugCheck;
+    if (!bc) return ['No bug check: the machine was not stopped by a bug check (nothing to analyze).'];
+    const verbose = /(^|\s)-v\b/.test(args);
+    const info = bugCheckInfo(bc.code);
+    const out = [...BANNER, '', `${info.name} (${hex(bc.code)})`, ...info.description, 'Arguments:'];
+    argumentTexts(bc.code, bc.params).forEach((lines, i) => {
+      out.push(`Arg${i + 1}: ${hex8(bc.params[i]!)}, ${lines[0] ?? ''}`);
+      for (const more of lines.slice(1)) out.push(`\t${more}`);
+    });
+    if (!verbose) return out;
+
+    const ctx = t.dump.context;
+    const fault = faultingModule(t);
+    out.push('', 'Debugging Details:', '------------------', '');
+    out.push(`BUGCHECK_CODE:  ${hex(bc.code)}`, '');
+    bc.params.forEach((p, i) => out.push(`BUGCHECK_P${i + 1}: ${hex(p)}`, ''));
+    out.push(`BUGCHECK_STR:  ${bc.code === 0xc4 ? `0xc4_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`}`, '');
+    if (fault) {
+      out.push(`IMAGE_NAME:  ${fault.imageName}`, '', `MODULE_NAME: ${fault.name}`, '');
+      if (fault.base) out.push(`FAULTING_MODULE: ${hex8(fault.base)} ${fault.name}`, '');
+    }
+    if (bc.code === 0xc4) out.push('DEFAULT_BUCKET_ID:  WIN8_DRIVER_FAULT', '');
+    if (ctx) {
+      out.push(`PROCESS_NAME:  ${ctx.processName}`, '', `CURRENT_IRQL:  ${hex(ctx.irql)} (${irqlName(ctx.irql)})`, '');
+      if (ctx.exception) out.push(`EXCEPTION_RECORD:  host exception in driver code: ${ctx.exception.message}`, '');
+      out.push('STACK_TEXT:  ', ...stackText(t, ctx.stack), '', '');
+    }
+    if (fault?.frame !== undefined) {
+      const sym = t.symbol(fault.frame);
+      out.push(`SYMBOL_NAME:  ${sym}`, '');
+      const line = t.line(fault.frame);
+      if (line) {
+        out.push(`FAULTING_SOURCE_LINE:  ${line.file}(${line.line})+0x${hex(fault.frame - line.lineStart)}`, '');
+        out.push(`FAULTING_SOURCE_FILE:  ${line.file}`, '', `FAULTING_SOURCE_LINE_NUMBER:  ${line.line}`, '');
+      }
+    }
+    if (bc.code === 0xc4 && bc.params[0] === 0x62 && fault) {
+      out.push(`FOLLOWUP_NAME:  MachineOwner`, '', `FAILURE_BUCKET_ID:  0xc4_62_VRF_LEAKED_POOL_IMAGE_${fault.imageName}`, '');
+      out.push(`Followup:     MachineOwner`, '---------');
+    } else {
+      const bucket = bc.code === 0xc4 ? `0xc4_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`;
+      out.push(`FAILURE_BUCKET_ID:  ${bucket}_VRF_${fault ? (fault.frame !== undefined ? t.functionName(fault.frame) || fault.name : fault.imageName) : 'nt'}`, '');
+      out.push(`Followup:     MachineOwner`, '---------');
+    }
+    return out;
+  },
+};

@@ -1,0 +1,150 @@
+/**
+ * `!verifier [Flags [Image]]` and `!verifier 0x80 [Quantity|Address]`: Driver Verifier's settings,
+ * global statistics, per-driver pool statistics and outstanding allocations, and the pool
+ * Allocate/Free log, in the Windows 8.1+ layout.
+ */
+import { formatTag } from '../../nt/pool.ts';
+import { VERIFIER_FLAGS } from '../../verifier/flags.ts';
+import { CommandError, parseNumber, splitArgs, type Command } from '../command.ts';
+import type { LogRecordSnapshot, VerifiedDriverSnapshot, VerifierSnapshot } from '../dump.ts';
+import { HEX8, hex, hex8, ptr } from '../format.ts';
+import type { DebugTarget } from '../target.ts';
+
+/** Values that select a log of their own rather than the flags/statistics display. */
+const LOG_MODES: Record<number, string> = {
+  0x4: 'the fault injection log',
+  0x8: 'the IRQL transition log',
+  0x20: 'the driver hang verification log',
+  0x40: 'the force pending I/O log',
+  0x100: 'the IRP log',
+  0x200: 'the critical region log',
+  0x400: 'the cancelled IRP list',
+  0x800: 'the systematic low resources simulation log',
+};
+
+const pad = (s: string, n: number) => s.padEnd(n);
+
+function header(v: VerifierSnapshot): string[] {
+  const flag = (value: number, name: string) => `    [${value === 0 || v.flags & value ? 'X' : ' '}] (${ptr(value)}) ${name}`;
+  const listed = VERIFIER_FLAGS.filter((f) => f.listed);
+  return [
+    '',
+    `Verify Flags Level ${ptr(v.flags)}`,
+    '',
+    '  STANDARD FLAGS:',
+    flag(0, 'Automatic Checks'),
+    ...listed.filter((f) => f.standard).map((f) => flag(f.value, f.name)),
+    '',
+    '  ADDITIONAL FLAGS:',
+    ...listed.filter((f) => !f.standard).map((f) => flag(f.value, f.name)),
+    '',
+    '    [X] Indicates flag is enabled',
+    '',
+  ];
+}
+
+function statistics(v: VerifierSnapshot): string[] {
+  const s = v.stats;
+  const short = (name: string, n: number) => `  ${pad(name, 21)}0x${hex(n)}`;
+  const long = (name: string, n: number) => `  ${pad(name, 39)}0x${hex(n)}`;
+  const pool = (name: string, n: number, bytes: number) => `${long(name, n)} for ${HEX8(bytes)} bytes`;
+  return [
+    '',
+    'Summary of All Verifier Statistics',
+    '',
+    short('RaiseIrqls', s.raiseIrqls),
+    short('AcquireSpinLocks', s.acquireSpinLocks),
+    short('Synch Executions', s.synchExecutions),
+    short('Trims', s.trims),
+    '',
+    long('Pool Allocations Attempted', s.poolAllocationsAttempted),
+    long('Pool Allocations Succeeded', s.poolAllocationsSucceeded),
+    long('Pool Allocations Succeeded SpecialPool', s.poolAllocationsSucceededSpecialPool),
+    long('Pool Allocations With NO TAG', s.poolAllocationsWithNoTag),
+    long('Pool Allocations Failed', s.poolAllocationsFailed),
+    '',
+    pool('Current paged pool allocations', s.paged.current, s.paged.currentBytes),
+    pool('Peak paged pool allocations', s.paged.peak, s.paged.peakBytes),
+    pool('Current nonpaged pool allocations', s.nonPaged.current, s.nonPaged.currentBytes),
+    pool('Peak nonpaged pool allocations', s.nonPaged.peak, s.nonPaged.peakBytes),
+  ];
+}
+
+function driverBlock(t: DebugTarget, d: VerifiedDriverSnapshot, withAllocations: boolean): string[] {
+  const pair = (a: number, b: number) => `( 0x${HEX8(a)} / 0x${HEX8(b)} )`;
+  const out = [
+    '',
+    `  MODULE: ${ptr(d.entryAddress)} ${d.imageName} (${d.state})`,
+    '',
+    '    Pool Allocation Statistics: ( NonPagedPool / PagedPool )',
+    '',
+    `      Current Pool Allocations: ${pair(d.nonPaged.current, d.paged.current)}`,
+    `      Current Pool Bytes:       ${pair(d.nonPaged.currentBytes, d.paged.currentBytes)}`,
+    `      Peak Pool Allocations:    ${pair(d.nonPaged.peak, d.paged.peak)}`,
+    `      Peak Pool Bytes:          ${pair(d.nonPaged.peakBytes, d.paged.peakBytes)}`,
+    `      Contiguous Memory Bytes:       0x${HEX8(d.contiguousBytes)}`,
+    `      Peak Contiguous Memory Bytes:  0x${HEX8(d.peakContiguousBytes)}`,
+  ];
+  if (!withAllocations) return out;
+  out.push('', '    Pool Allocations:', '', '      Address     Length      Tag   Caller    ', '      ----------  ----------  ----  ----------');
+  for (const a of d.allocations) {
+    const fn = a.caller ? t.functionName(a.caller) : '';
+    out.push(`      ${ptr(a.address)}  ${ptr(a.size)}  ${formatTag(a.tag)}  ${ptr(a.caller)}${fn ? `  ${fn}` : ''}`);
+  }
+  return out;
+}
+
+function logRecord(t: DebugTarget, r: LogRecordSnapshot): string[] {
+  return [
+    '======================================================================',
+    `Pool block ${hex8(r.address)}, Size ${hex8(r.size)}, Thread ${hex8(r.thread)}`,
+    ...r.stack.map((pc) => `${hex8(pc)} ${t.symbol(pc)}`),
+    '',
+  ];
+}
+
+function allocationLog(t: DebugTarget, v: VerifierSnapshot, arg: string | undefined): string[] {
+  const log = v.log;
+  const out = ['', 'Log of recent kernel pool Allocate and Free operations:', '', `There are up to 0x${hex(log.capacity)} entries in the log.`, ''];
+  if (arg === undefined || parseNumber(arg) < 0x10000) {
+    // A quantity: the most recent records (default: the whole log).
+    const n = arg === undefined ? log.records.length : Math.min(parseNumber(arg), log.records.length);
+    out.push(`Parsing 0x${hex8(log.records.length)} log entries, displaying the most recent 0x${hex(n)}.`, '');
+    for (const r of log.records.slice(0, n)) out.push(...logRecord(t, r));
+    return out;
+  }
+  // An address: every record whose block contains it, newest first.
+  const address = parseNumber(arg);
+  out.push(`Parsing 0x${hex8(log.records.length)} log entries, searching for address ${ptr(address)}.`, '', '');
+  const hits = log.records.filter((r) => address >= r.address && address < r.address + Math.max(r.size, 1));
+  for (const r of hits) out.push(...logRecord(t, r));
+  if (hits.length === 0) out.push(`No log entries found for address ${ptr(address)}.`);
+  return out;
+}
+
+export const verifier: Command = {
+  name: '!verifier',
+  syntax: '!verifier [Flags [Image]] | !verifier 0x80 [Quantity|Address]',
+  help: 'Driver Verifier state: 0 settings and statistics, 1 + per-driver pool statistics, 3 + outstanding allocations; 0x80 the pool Allocate/Free log.',
+  run(t, args) {
+    const v = t.dump.verifier;
+    if (!v) return ['Driver Verifier is not enabled on this machine (no verified drivers).'];
+    const [flagText, extra] = splitArgs(args);
+    if (flagText === '?' ) return [`Usage: ${this.syntax}`];
+    const flags = flagText === undefined ? 0 : parseNumber(flagText);
+    if (flags === 0x80) return allocationLog(t, v, extra);
+    const mode = LOG_MODES[flags];
+    if (mode) throw new CommandError(`!verifier ${flagText}: ${mode} is not recorded by this simulator yet`);
+    const out = [...header(v), ...statistics(v)];
+    if (!(flags & 1)) return out;
+    let drivers = v.drivers;
+    if (extra !== undefined) {
+      const d = t.verifiedDriver(extra);
+      if (!d) throw new CommandError(`${extra} is not in the Driver Verifier list (verified: ${v.drivers.map((x) => x.imageName).join(', ') || 'none'})`);
+      drivers = [d];
+    }
+    out.push('', 'Driver Verification List', '------------------------');
+    for (const d of drivers) out.push(...driverBlock(t, d, (flags & 2) !== 0));
+    return out;
+  },
+};

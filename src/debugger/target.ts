@@ -1,0 +1,60 @@
+/**
+ * What debugger commands read: a crash dump (from a file, or snapshotted from a live machine), with
+ * symbol lookups over its modules.
+ */
+import { formatSymbol, resolveSymbol, sourceLine, type ModuleInfo, type ResolvedSymbol, type SourceLocation } from '../kernel/symbols.ts';
+import type { CrashDump, VerifiedDriverSnapshot } from './dump.ts';
+
+export class DebugTarget {
+  constructor(readonly dump: CrashDump) {}
+
+  get modules(): readonly ModuleInfo[] {
+    return this.dump.modules;
+  }
+
+  /** Modules that are loaded now or were unloaded (their symbols are kept, as kd keeps them for callers). */
+  private get allModules(): readonly ModuleInfo[] {
+    return this.dump.modules;
+  }
+
+  symbol(address: number): string {
+    return formatSymbol(this.allModules, address);
+  }
+
+  resolve(address: number): ResolvedSymbol | undefined {
+    return resolveSymbol(this.allModules, address);
+  }
+
+  line(address: number): SourceLocation | undefined {
+    return sourceLine(this.allModules, address);
+  }
+
+  /** `MyDriver!DeviceControlDispatch` without the offset, or '' when no symbol covers it. */
+  functionName(address: number): string {
+    const r = this.resolve(address);
+    return r?.fn ? `${r.module.name}!${r.fn.name}` : '';
+  }
+
+  verifiedDriver(name: string): VerifiedDriverSnapshot | undefined {
+    const n = name.toLowerCase().replace(/\.sys$/, '');
+    return this.dump.verifier?.drivers.find((d) => d.name.toLowerCase() === n);
+  }
+
+  /** Read a 32-bit value from dumped memory, or undefined if the page is not in the dump. */
+  u32(address: number): number | undefined {
+    const page = this.page(address);
+    if (!page) return undefined;
+    const o = address & 0xfff;
+    if (o > 0xffc) return undefined;
+    return (page[o]! | (page[o + 1]! << 8) | (page[o + 2]! << 16) | (page[o + 3]! << 24)) >>> 0;
+  }
+
+  private pages?: Map<number, Uint8Array>;
+  private page(address: number): Uint8Array | undefined {
+    if (!this.pages) {
+      this.pages = new Map();
+      for (const [va, b64] of this.dump.memory) this.pages.set(va >>> 0, Buffer.from(b64, 'base64'));
+    }
+    return this.pages.get((address & ~0xfff) >>> 0);
+  }
+}

@@ -1,0 +1,46 @@
+/** A driver that cannot load, throws or hangs gets a clear error, and the run loses nothing. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runDriver } from '../../src/system/run.ts';
+import { HangError, SimulatorError, UnresolvedImportError } from '../../src/kernel/errors.ts';
+import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
+import { fixture, hex } from '../helpers.ts';
+
+test('a driver importing a DDI the kernel lacks fails to load, naming the routine', async () => {
+  await assert.rejects(runDriver({ driver: fixture('ImportsMissingDdi.ts'), ioctls: [] }), (e: unknown) => {
+    assert.ok(e instanceof UnresolvedImportError);
+    assert.match(e.message, /ImportsMissingDdi\.sys imports IoFrobnicateDevice, which the simulated kernel does not export/);
+    return true;
+  });
+});
+
+test('a host exception in driver code is KMODE_EXCEPTION_NOT_HANDLED with the faulting driver address', async () => {
+  const r = await runDriver({ driver: fixture('ThrowsInDriverEntry.ts'), verifierFlags: STANDARD_FLAGS, ioctls: [] });
+  assert.equal(hex(r.bugCheck!.code), '0x1e');
+  assert.equal(hex(r.bugCheck!.params[0]!), '0xc0000144');
+  const ctx = r.dump.context!;
+  assert.match(ctx.exception!.message, /TypeError: cannot read properties of undefined/);
+  const m = r.dump.modules.find((x) => x.name === 'ThrowsInDriverEntry')!;
+  const at = r.bugCheck!.params[1]!;
+  assert.ok(at >= m.base && at < m.base + m.size, `Arg2 ${hex(at)} lies in the driver image`);
+});
+
+test('a wait that nothing can satisfy is reported as a hang with the thread and object', async () => {
+  await assert.rejects(runDriver({ driver: fixture('WaitsForever.ts'), ioctls: [] }), (e: unknown) => {
+    assert.ok(e instanceof HangError);
+    assert.match(e.message, /waits forever on object [0-9a-f]{8}: nothing left to run can signal it/);
+    return true;
+  });
+});
+
+test('a module without DriverEntry is not a driver', async () => {
+  await assert.rejects(runDriver({ driver: fixture('NoEntryPoint.ts'), ioctls: [] }), (e: unknown) => e instanceof SimulatorError && /has no DriverEntry/.test(e.message));
+});
+
+test('a missing driver file is a clear error', async () => {
+  await assert.rejects(runDriver({ driver: fixture('DoesNotExist.ts'), ioctls: [] }), (e: unknown) => e instanceof SimulatorError && /cannot read driver/.test(e.message));
+});
+
+test('an unknown image type is a clear error', async () => {
+  await assert.rejects(runDriver({ driver: fixture('driver.exe'), ioctls: [] }), (e: unknown) => e instanceof SimulatorError && /unknown driver image type '\.exe'/.test(e.message));
+});
