@@ -2,16 +2,17 @@
  * Drivers written in TypeScript. The loader transpiles the source itself, so it owns the source map:
  * a driver's code addresses are image base + 0x1000 + the character offset of the code in its source
  * file, so `MyDriver!DeviceControlDispatch+0x4c` and `mydriver.ts(50)+0x15` both fall out of the
- * text. Functions are found in the source's syntax tree; imports are the DDIs the source calls on
- * its DDI parameter (`ddi.IoAllocateMdl`), checked against the kernel's exports at load.
+ * text. Functions are found in the syntax tree; imports are the DDIs the source calls on its DDI
+ * parameter (`ddi.IoAllocateMdl`), checked against the kernel's exports at load.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
-import ts from 'typescript';
+import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import { parse } from 'acorn';
+import { transformSync } from 'esbuild';
 import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind } from '../../kernel/mm/address-space.ts';
@@ -42,40 +43,71 @@ export interface TsDriverModule {
 }
 
 interface SourceInfo {
+  /** Functions with their [start, end) offsets in the TypeScript source. */
   readonly functions: Array<{ name: string; start: number; end: number }>;
   readonly imports: string[];
   readonly lineStarts: readonly number[];
 }
 
-/** Functions and DDI imports of a driver source, from its syntax tree. */
-export function analyzeSource(fileName: string, text: string): SourceInfo {
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+interface Transpiled {
+  readonly js: string;
+  readonly map: TraceMap;
+}
+
+/** Strip the types with esbuild; the source map ties the JavaScript back to the TypeScript text. */
+export function transpile(fileName: string, text: string): Transpiled {
+  let out;
+  try {
+    out = transformSync(text, { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'external', sourcefile: fileName });
+  } catch (e) {
+    throw new SimulatorError(`cannot compile driver ${fileName}: ${(e as Error).message}`);
+  }
+  return { js: out.code, map: new TraceMap(out.map) };
+}
+
+type Node = { type: string; start: number; end: number; loc?: { start: { line: number; column: number }; end: { line: number; column: number } }; [k: string]: unknown };
+
+/** Functions and DDI imports of a driver, from the syntax tree of its transpiled JavaScript. */
+export function analyzeSource(text: string, t: Transpiled): SourceInfo {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const original = (p: { line: number; column: number }, bias: typeof GREATEST_LOWER_BOUND | typeof LEAST_UPPER_BOUND): number | undefined => {
+    const o = originalPositionFor(t.map, { line: p.line, column: p.column, bias });
+    return o.line === null ? undefined : lineStarts[o.line - 1]! + o.column;
+  };
+  const tree = parse(t.js, { ecmaVersion: 'latest', sourceType: 'module', locations: true }) as unknown as Node;
   const functions: SourceInfo['functions'] = [];
   const apiNames = new Set<string>(['ddi']);
   const imports = new Set<string>();
-  // `ddi.X`, also through casts and parentheses: `(ddi as T).X`, `ddi!.X`.
-  const isApi = (e: ts.Expression): boolean => {
-    while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
-    return ts.isIdentifier(e) && apiNames.has(e.text);
+  const addFunction = (name: string, node: Node) => {
+    const start = original(node.loc!.start, LEAST_UPPER_BOUND);
+    const end = original(node.loc!.end, GREATEST_LOWER_BOUND);
+    if (start !== undefined) functions.push({ name, start, end: Math.max(end ?? start, start + 1) });
   };
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionDeclaration(node) && node.name && node.body) {
-      functions.push({ name: node.name.text, start: node.getStart(sf), end: node.end });
-      if (node.name.text === 'DriverEntry' && node.parameters[2] && ts.isIdentifier(node.parameters[2].name)) {
-        apiNames.add(node.parameters[2].name.text);
+  const visit = (node: Node): void => {
+    if (node.type === 'FunctionDeclaration' && node.id) {
+      const name = (node.id as Node & { name: string }).name;
+      addFunction(name, node);
+      const third = (node.params as Node[])[2] as (Node & { name?: string }) | undefined;
+      if (name === 'DriverEntry' && third?.type === 'Identifier') apiNames.add(third.name!);
+    } else if (node.type === 'VariableDeclarator' && (node.id as Node).type === 'Identifier' && node.init && ['ArrowFunctionExpression', 'FunctionExpression'].includes((node.init as Node).type)) {
+      addFunction((node.id as Node & { name: string }).name, node);
+    } else if (node.type === 'MemberExpression' && !node.computed) {
+      const object = node.object as Node & { name?: string };
+      const property = node.property as Node & { name?: string };
+      if (object.type === 'Identifier' && apiNames.has(object.name!) && /^[A-Z]/.test(property.name ?? '')) imports.add(property.name!);
+    }
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) {
+        for (const v of value) if (v && typeof v === 'object' && 'type' in v) visit(v as Node);
+      } else if (value && typeof value === 'object' && 'type' in value) {
+        visit(value as unknown as Node);
       }
-    } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) {
-      functions.push({ name: node.name.text, start: node.getStart(sf), end: node.end });
     }
-    if (ts.isPropertyAccessExpression(node) && isApi(node.expression)) {
-      const name = node.name.text;
-      if (/^[A-Z]/.test(name)) imports.add(name);
-    }
-    ts.forEachChild(node, visit);
   };
-  visit(sf);
+  visit(tree);
   functions.sort((a, b) => a.start - b.start);
-  return { functions, imports: [...imports].sort(), lineStarts: sf.getLineStarts() };
+  return { functions, imports: [...imports].sort(), lineStarts };
 }
 
 let instance = 0;
@@ -90,19 +122,15 @@ export const tsImageFormat: ImageFormat = {
     } catch (e) {
       throw new SimulatorError(`cannot read driver ${req.path}: ${(e as Error).message}`);
     }
-    const info = analyzeSource(path, text);
+    const transpiled = transpile(path, text);
+    const info = analyzeSource(text, transpiled);
     const missing = info.imports.filter((n) => !(n in k.ddi));
     if (missing.length > 0) throw new UnresolvedImportError(`${req.name}.sys`, missing.join(', '));
     const entry = info.functions.find((f) => f.name === 'DriverEntry');
     if (!entry) throw new SimulatorError(`${req.path} has no DriverEntry function`);
 
-    // Transpile with a source map we own; relative imports become absolute URLs.
-    const out = ts.transpileModule(text, {
-      fileName: path,
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: true, verbatimModuleSyntax: false },
-      reportDiagnostics: false,
-    });
-    const js = out.outputText
+    // Relative imports become absolute URLs: the module runs from a cache directory.
+    const js = transpiled.js
       .replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (_m, pre: string, q: string, spec: string) => `${pre}${q}${pathToFileURL(resolve(dirname(path), spec)).href}${q}`)
       .replace(/\/\/# sourceMappingURL=.*$/m, '');
     const cacheDir = join(tmpdir(), 'driver-verifier-ts');
@@ -110,7 +138,7 @@ export const tsImageFormat: ImageFormat = {
     const jsPath = join(cacheDir, `${basename(path).replace(/\.[mc]?ts$/, '')}-${createHash('sha1').update(path + '\0' + js).digest('hex').slice(0, 16)}.mjs`);
     writeFileSync(jsPath, js);
     const jsUrl = pathToFileURL(jsPath).href;
-    const map = new TraceMap(out.sourceMapText!);
+    const map = transpiled.map;
 
     // Lay out the image: headers, the source as code, then a data area for literals.
     const codeSize = Math.ceil(text.length / PAGE_SIZE) * PAGE_SIZE;
