@@ -11,7 +11,7 @@ import { KernelEvents } from './events.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './mm/address-space.ts';
 import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
 import { SpecialPool } from './mm/special-pool.ts';
-import { CallStacks } from './ke/callstack.ts';
+import { CallStacks, tagFault } from './ke/callstack.ts';
 import { Clock } from './ke/clock.ts';
 import { Dispatcher } from './ke/dispatcher.ts';
 import { Processor } from './ke/processor.ts';
@@ -47,7 +47,7 @@ export interface CrashContext {
 export class Kernel {
   readonly as = new AddressSpace();
   readonly events = new KernelEvents();
-  readonly stacks = new CallStacks();
+  readonly stacks = new CallStacks((pc) => pc >= VA_MAP.ntImage.start && pc < VA_MAP.ntImage.end);
   readonly clock = new Clock();
   readonly nt = new NtImage();
   readonly special: SpecialPool;
@@ -174,6 +174,8 @@ export class Kernel {
           return (entry.fn as (...a: unknown[]) => unknown)(...args);
         } catch (e) {
           if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof ThreadExit) throw e;
+          // Without a more precise fault address, blame the routine the kernel called.
+          tagFault(e, address);
           this.unhandledException(e);
         }
       });
@@ -185,8 +187,7 @@ export class Kernel {
   /** Run `body` under shadow frames `nt!name+off` (outermost first). */
   withFrames<T>(frames: readonly string[], body: () => T): T {
     if (frames.length === 0) return body();
-    const [first, ...rest] = frames;
-    return this.stacks.frame(this.nt.address(first!, frameOffset(first!)), () => this.withFrames(rest, body));
+    return this.stacks.frames(frames.map((f) => this.nt.address(f, frameOffset(f))), body);
   }
 
   private unhandledException(e: unknown): never {

@@ -7,6 +7,7 @@ import { BUGCHECK, C4 } from '../nt/bugcheck.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { ImportTable, LoadedImage } from '../loader/image.ts';
+import { RecentMap } from '../kernel/rtl/recent.ts';
 import { AllocationLog } from './alloc-log.ts';
 import type { ThunkSet, VerifierContext } from './context.ts';
 import { VerifiedDriver } from './driver-entry.ts';
@@ -26,7 +27,7 @@ export class Verifier {
   /** Verified drivers by module name (lower case), loaded or unloaded. */
   readonly drivers = new Map<string, VerifiedDriver>();
   private readonly owners = new Map<number, VerifiedDriver>();
-  private readonly freed = new Set<number>();
+  private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
     k.nt.addRoutines([...POOL_THUNK_ROUTINES, ...IO_THUNK_ROUTINES, 'VfPoolCheckForLeaks', 'VerifierBugCheckIfAppropriate']);
@@ -76,10 +77,7 @@ export class Verifier {
       owner: (a) => this.owners.get(a),
       setOwner: (a, d) => (d ? this.owners.set(a, d) : this.owners.delete(a)),
       wasFreed: (a) => this.freed.has(a),
-      rememberFreed: (a) => {
-        this.freed.add(a);
-        if (this.freed.size > RECENTLY_FREED) this.freed.delete(this.freed.values().next().value as number);
-      },
+      rememberFreed: (a) => this.freed.set(a, true),
       ntFrame: (routine, offset) => k.nt.address(routine, offset),
       captureStack: (frames, skip) => [...frames, ...k.stacks.capture(skip)],
       violation: (p1, p2, p3, p4) => {

@@ -13,6 +13,7 @@ import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { poolKind, type PoolKind, type PoolType } from '../../nt/pool.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from '../mm/address-space.ts';
 import { SpecialPool } from '../mm/special-pool.ts';
+import { RecentMap } from '../rtl/recent.ts';
 
 export const POOL_HEADER_SIZE = 8;
 const GRANULE = 8;
@@ -62,8 +63,8 @@ class PoolArea {
 export class ExPool {
   private readonly areas: Record<PoolKind, PoolArea>;
   private readonly live = new Map<number, PoolBlock>();
-  /** Blocks freed most recently, to tell a double free from a wild free (bounded). */
-  private readonly recentlyFreed = new Map<number, PoolBlock>();
+  /** Blocks freed recently, to tell a double free from a wild free (bounded). */
+  private readonly recentlyFreed = new RecentMap<number, PoolBlock>(4096);
 
   constructor(
     private readonly as: AddressSpace,
@@ -172,9 +173,5 @@ export class ExPool {
 
   private remember(block: PoolBlock): void {
     this.recentlyFreed.set(block.address, block);
-    if (this.recentlyFreed.size > 4096) {
-      const oldest = this.recentlyFreed.keys().next().value as number;
-      this.recentlyFreed.delete(oldest);
-    }
   }
 }

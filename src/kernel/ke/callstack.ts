@@ -1,24 +1,40 @@
 /**
- * Call stacks of the simulated machine. Kernel routines push their return addresses on a shadow
- * stack (`nt!IofCallDriver+0x62`); driver frames come from the host's own stack, mapped by the
- * loader to code addresses. A capture walks the host stack innermost first and splices in the
- * kernel frames at each kernel-to-driver gate, so a stack reads as it would in kd:
- * verifier thunk, driver routine, driver caller, ..., kernel I/O path.
+ * Call stacks of the simulated machine, kept as a shadow stack of code addresses:
+ * - kernel routines push their return addresses (`nt!IofCallDriver+0x62`);
+ * - driver code pushes the address of each call it makes: the loader instruments every call site of
+ *   a TypeScript driver to go through `callAt`, so the driver's frames are exact and cost nanoseconds;
+ * - drivers whose calls cannot be instrumented (wasm) are seen through the host's own stack at each
+ *   kernel-to-driver gate, mapped by a resolver the loader registers.
+ * A capture therefore reads as it would in kd: verifier thunk, driver routine, driver caller, ...,
+ * the kernel's I/O path.
  */
 
 /** Maps one host call site to a code address inside a driver image, or undefined if it is not driver code. */
 export type FrameResolver = (site: NodeJS.CallSite) => number | undefined;
 
+/** Where an exception thrown in driver code was first seen: the innermost instrumented call site. */
+export const FAULT_PC = Symbol('dv.faultPc');
+
 const GATE_NAME = 'KiCallDriverGate';
+const SHALLOW_FRAMES = 16;
+const DEEP_FRAMES = 128;
+
+const isGate = (site: NodeJS.CallSite) => site.getFunctionName() === GATE_NAME || site.getMethodName() === GATE_NAME;
+const countGates = (sites: readonly NodeJS.CallSite[]) => sites.reduce((n, s) => n + (isGate(s) ? 1 : 0), 0);
+
+type AnyFunction = (...args: unknown[]) => unknown;
 
 export class CallStacks {
   private readonly shadow: number[] = [];
   /** shadow.length at each gate, outermost first. */
   private readonly gates: number[] = [];
   private readonly resolvers: FrameResolver[] = [];
-  /** Set false to skip host stack capture (benchmarks: "caller capture off"). */
+  /** Set false to record no callers or stacks (benchmarks: "caller capture off"). */
   captureEnabled = true;
-  maxFrames = 24;
+  maxFrames = 32;
+
+  /** `isKernel(pc)`: the address is kernel code (not a driver's). */
+  constructor(private readonly isKernel: (pc: number) => boolean) {}
 
   addResolver(r: FrameResolver): void {
     this.resolvers.push(r);
@@ -34,6 +50,49 @@ export class CallStacks {
     }
   }
 
+  /** Run `body` with several return addresses pushed (outermost first), in one host frame. */
+  frames<T>(returnAddresses: readonly number[], body: () => T): T {
+    const depth = this.shadow.length;
+    this.shadow.push(...returnAddresses);
+    try {
+      return body();
+    } finally {
+      this.shadow.length = depth;
+    }
+  }
+
+  /** An instrumented call site in driver code: `f(...args)` made at code address `pc`. */
+  readonly callAt = (pc: number, f: AnyFunction, ...args: unknown[]): unknown => {
+    this.shadow.push(pc);
+    try {
+      return f(...args);
+    } catch (e) {
+      tagFault(e, pc);
+      throw e;
+    } finally {
+      this.shadow.pop();
+    }
+  };
+
+  /** An instrumented method call `self[key](...args)` made at code address `pc`. */
+  readonly callMethodAt = (pc: number, self: Record<PropertyKey, unknown>, key: PropertyKey, ...args: unknown[]): unknown => {
+    this.shadow.push(pc);
+    try {
+      return (self[key] as AnyFunction).apply(self, args);
+    } catch (e) {
+      tagFault(e, pc);
+      throw e;
+    } finally {
+      this.shadow.pop();
+    }
+  };
+
+  /** An instrumented `throw` in driver code at `pc`: `throw __dvt(pc, value)`. */
+  readonly throwAt = (pc: number, value: unknown): unknown => {
+    tagFault(value, pc);
+    return value;
+  };
+
   /** Call into driver code. The function name marks the gate in host stacks. */
   KiCallDriverGate<T>(body: () => T): T {
     this.gates.push(this.shadow.length);
@@ -44,33 +103,40 @@ export class CallStacks {
     }
   }
 
-  /** The kernel frames only (no host capture): what a stack looks like when capture is off. */
-  kernelOnly(): number[] {
-    return this.shadow.slice().reverse();
-  }
-
   /**
-   * The current stack, innermost first. `skip` is the function the capture starts below (the thunk
-   * or DDI that asks), so its own host frames do not show.
+   * The current stack, innermost first. `skip` is the function a host capture starts below (the
+   * thunk or DDI that asks), used only for drivers seen through the host stack.
    */
   capture(skip?: Function): number[] {
-    if (!this.captureEnabled) return this.kernelOnly();
-    const sites = hostCallSites(skip, 64);
+    if (!this.captureEnabled) return [];
+    if (this.resolvers.length === 0 || this.gates.length === 0) return this.shadowOnly();
+    return this.spliceHostFrames(skip);
+  }
+
+  private shadowOnly(): number[] {
+    const out: number[] = [];
+    for (let i = this.shadow.length - 1; i >= 0 && out.length < this.maxFrames; i--) out.push(this.shadow[i]!);
+    return out;
+  }
+
+  /** Walk the host stack innermost first; at each gate, splice in the shadow frames pushed since the previous one. */
+  private spliceHostFrames(skip?: Function): number[] {
+    let sites = hostCallSites(skip, SHALLOW_FRAMES);
+    if (sites.length === SHALLOW_FRAMES && countGates(sites) < this.gates.length) sites = hostCallSites(skip, DEEP_FRAMES);
     const out: number[] = [];
     let gate = this.gates.length - 1;
-    // Kernel frames pushed after the innermost gate (inside the current DDI) come first.
     let top = this.shadow.length;
-    const emitKernel = (from: number, to: number) => {
+    const emitShadow = (from: number, to: number) => {
       for (let i = from - 1; i >= to; i--) out.push(this.shadow[i]!);
     };
-    emitKernel(top, gate >= 0 ? this.gates[gate]! : 0);
+    emitShadow(top, gate >= 0 ? this.gates[gate]! : 0);
     if (gate >= 0) top = this.gates[gate]!;
     for (const site of sites) {
       if (out.length >= this.maxFrames) break;
-      if (site.getFunctionName() === GATE_NAME || site.getMethodName() === GATE_NAME) {
+      if (isGate(site)) {
         const below = gate > 0 ? this.gates[gate - 1]! : 0;
         gate--;
-        emitKernel(top, below);
+        emitShadow(top, below);
         top = below;
         continue;
       }
@@ -82,13 +148,23 @@ export class CallStacks {
         }
       }
     }
+    if (gate >= 0) emitShadow(top, 0);
     return out.slice(0, this.maxFrames);
   }
 
-  /** The innermost driver code address in a host exception's stack, or 0. */
+  /** The innermost driver code address on the stack, or 0: the `Caller` of `!verifier 3`. */
+  callerOf(skip?: Function): number {
+    if (!this.captureEnabled) return 0;
+    const stack = this.capture(skip);
+    return stack.find((pc) => !this.isKernel(pc)) ?? 0;
+  }
+
+  /** Where a host exception in driver code came from, or 0. */
   addressOfError(err: Error): number {
+    const tagged = (err as unknown as Record<symbol, unknown>)[FAULT_PC];
+    if (typeof tagged === 'number') return tagged;
     for (const line of (err.stack ?? '').split('\n')) {
-      const m = /\(?((?:file|wasm):[^)\s]*?):(\d+):(\d+)\)?\s*$/.exec(line) ?? /\((wasm:[^)]*):wasm-function\[\d+\]:0x([0-9a-f]+)\)/.exec(line);
+      const m = /\(?((?:file|wasm):[^)\s]*?):(\d+):(\d+)\)?\s*$/.exec(line);
       if (!m) continue;
       const site = parsedSite(m[1]!, Number(m[2]), Number(m[3]));
       for (const r of this.resolvers) {
@@ -98,17 +174,15 @@ export class CallStacks {
     }
     return 0;
   }
+}
 
-  /** The innermost driver frame of the current host stack, or 0: the `Caller` of `!verifier 3`. */
-  callerOf(skip?: Function): number {
-    if (!this.captureEnabled) return 0;
-    for (const site of hostCallSites(skip, 16)) {
-      for (const r of this.resolvers) {
-        const pc = r(site);
-        if (pc !== undefined) return pc;
-      }
+export function tagFault(e: unknown, pc: number): void {
+  if (typeof e === 'object' && e !== null && !(FAULT_PC in e)) {
+    try {
+      Object.defineProperty(e, FAULT_PC, { value: pc });
+    } catch {
+      // A frozen object: the fault address stays unknown.
     }
-    return 0;
   }
 }
 

@@ -158,6 +158,24 @@ export class AddressSpace {
   copy(dst: number, src: number, length: number): void {
     this.bytes.copyWithin(dst >>> 0, src >>> 0, (src >>> 0) + length);
   }
+  /**
+   * The first address in [va, va+length) whose byte is not `value`, or -1. Native compares against a
+   * page of `value`: special pool checks a page of slack on every free.
+   */
+  findMismatch(va: number, length: number, value: number): number {
+    let pattern = this.patterns.get(value);
+    if (!pattern) this.patterns.set(value, (pattern = Buffer.alloc(PAGE_SIZE, value)));
+    const start = va >>> 0;
+    for (let off = 0; off < length; off += PAGE_SIZE) {
+      const n = Math.min(PAGE_SIZE, length - off);
+      const chunk = Buffer.from(this.buffer, start + off, n);
+      if (chunk.equals(n === PAGE_SIZE ? pattern : pattern.subarray(0, n))) continue;
+      for (let i = 0; i < n; i++) if (chunk[i] !== value) return start + off + i;
+    }
+    return -1;
+  }
+  private readonly patterns = new Map<number, Buffer>();
+
   /** Read `chars` UTF-16 code units. */
   utf16(va: number, chars: number): string {
     let s = '';

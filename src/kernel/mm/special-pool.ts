@@ -53,12 +53,10 @@ export class SpecialPool {
     if (this.as.u32(page + 12) !== address >>> 0) {
       this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, size, (page + PAGE_SIZE - address) >>> 0, 0x21);
     }
-    for (let p = page + HEADER; p < address; p++) {
-      if (this.as.u8(p) !== SPECIAL_POOL_PATTERN) this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, p, 0, 0x23);
-    }
-    for (let p = address + size; p < page + PAGE_SIZE; p++) {
-      if (this.as.u8(p) !== SPECIAL_POOL_PATTERN) this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, p, 0, 0x24);
-    }
+    const before = this.as.findMismatch(page + HEADER, address - page - HEADER, SPECIAL_POOL_PATTERN);
+    if (before >= 0) this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, before, 0, 0x23);
+    const after = this.as.findMismatch(address + size, page + PAGE_SIZE - address - size, SPECIAL_POOL_PATTERN);
+    if (after >= 0) this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, after, 0, 0x24);
     this.as.setPages(page, 2, PageKind.Freed);
     this.recycle(page);
   }

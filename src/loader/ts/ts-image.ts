@@ -47,6 +47,15 @@ interface SourceInfo {
   readonly functions: Array<{ name: string; start: number; end: number }>;
   readonly imports: string[];
   readonly lineStarts: readonly number[];
+  /** Every call and throw in the JavaScript, with the source offset it is attributed to. */
+  readonly calls: CallSite[];
+}
+
+/** A call expression of the transpiled JavaScript, located for instrumentation. */
+interface CallSite {
+  readonly node: Node;
+  /** Offset in the TypeScript source: the callee's name, where V8 and kd would point. */
+  readonly sourceOffset: number;
 }
 
 interface Transpiled {
@@ -79,6 +88,7 @@ export function analyzeSource(text: string, t: Transpiled): SourceInfo {
   const functions: SourceInfo['functions'] = [];
   const apiNames = new Set<string>(['ddi']);
   const imports = new Set<string>();
+  const calls: CallSite[] = [];
   const addFunction = (name: string, node: Node) => {
     const start = original(node.loc!.start, LEAST_UPPER_BOUND);
     const end = original(node.loc!.end, GREATEST_LOWER_BOUND);
@@ -92,7 +102,17 @@ export function analyzeSource(text: string, t: Transpiled): SourceInfo {
       if (name === 'DriverEntry' && third?.type === 'Identifier') apiNames.add(third.name!);
     } else if (node.type === 'VariableDeclarator' && (node.id as Node).type === 'Identifier' && node.init && ['ArrowFunctionExpression', 'FunctionExpression'].includes((node.init as Node).type)) {
       addFunction((node.id as Node & { name: string }).name, node);
-    } else if (node.type === 'MemberExpression' && !node.computed) {
+    } else if (node.type === 'CallExpression' && !node.optional && (node.callee as Node).type !== 'Super') {
+      const callee = node.callee as Node;
+      const named = callee.type === 'MemberExpression' ? (callee.property as Node) : callee;
+      const at = original(named.loc!.start, LEAST_UPPER_BOUND);
+      if (at !== undefined) calls.push({ node, sourceOffset: at });
+    }
+    if (node.type === 'ThrowStatement') {
+      const at = original(node.loc!.start, LEAST_UPPER_BOUND);
+      if (at !== undefined) calls.push({ node, sourceOffset: at });
+    }
+    if (node.type === 'MemberExpression' && !node.computed) {
       const object = node.object as Node & { name?: string };
       const property = node.property as Node & { name?: string };
       if (object.type === 'Identifier' && apiNames.has(object.name!) && /^[A-Z]/.test(property.name ?? '')) imports.add(property.name!);
@@ -107,8 +127,74 @@ export function analyzeSource(text: string, t: Transpiled): SourceInfo {
   };
   visit(tree);
   functions.sort((a, b) => a.start - b.start);
-  return { functions, imports: [...imports].sort(), lineStarts };
+  return { functions, imports: [...imports].sort(), lineStarts, calls };
 }
+
+/**
+ * Route every call through the kernel's call-site recorder: `f(a)` becomes `__dvc(pc, f, a)` and
+ * `o.m(a)` becomes `__dvm(pc, o, "m", a)`, so the shadow stack holds the driver's frames exactly.
+ * Calls whose shape is not recognised (optional chains, super) run uninstrumented.
+ */
+export function instrumentCalls(js: string, calls: readonly CallSite[], pcOf: (sourceOffset: number) => number): string {
+  type Edit = { start: number; end: number; text: string; order: number };
+  const edits: Edit[] = [];
+  const openParen = (from: number): number => {
+    let i = from;
+    for (;;) {
+      while (i < js.length && /\s/.test(js[i]!)) i++;
+      if (js.startsWith('/*', i)) i = js.indexOf('*/', i) + 2;
+      else if (js.startsWith('//', i)) i = js.indexOf('\n', i) + 1;
+      else break;
+      if (i <= 0) return -1;
+    }
+    return js[i] === '(' ? i : -1;
+  };
+  for (const { node, sourceOffset } of calls) {
+    if (node.type === 'ThrowStatement') {
+      const argument = node.argument as Node;
+      // The throw's wrapper encloses any call the argument starts with: order it as the larger node.
+      const order = node.end - node.start;
+      edits.push({ start: argument.start, end: argument.start, text: `__dvt(0x${pcOf(sourceOffset).toString(16)}, `, order });
+      edits.push({ start: argument.end, end: argument.end, text: ')', order });
+      continue;
+    }
+    const callee = node.callee as Node;
+    const args = (node.arguments as Node[]).length > 0;
+    const pc = `0x${pcOf(sourceOffset).toString(16)}`;
+    const size = node.end - node.start;
+    if (callee.type === 'MemberExpression') {
+      if ((callee.object as Node).type === 'Super' || callee.optional) continue;
+      const object = callee.object as Node;
+      const property = callee.property as Node & { name?: string };
+      const paren = openParen(callee.end);
+      if (paren < 0) continue;
+      edits.push({ start: node.start, end: node.start, text: `__dvm(${pc}, `, order: size });
+      if (callee.computed) {
+        edits.push({ start: object.end, end: property.start, text: ', ', order: size });
+        edits.push({ start: property.end, end: paren + 1, text: args ? ', ' : '', order: size });
+      } else {
+        edits.push({ start: object.end, end: paren + 1, text: `, ${JSON.stringify(property.name)}${args ? ', ' : ''}`, order: size });
+      }
+    } else {
+      const paren = openParen(callee.end);
+      if (paren < 0) continue;
+      edits.push({ start: node.start, end: node.start, text: `__dvc(${pc}, `, order: size });
+      edits.push({ start: callee.end, end: paren + 1, text: args ? ', ' : '', order: size });
+    }
+  }
+  // Apply from the end; at one position the inner call's edit goes in first, so the outer one lands before it.
+  edits.sort((a, b) => b.start - a.start || a.order - b.order);
+  let out = js;
+  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** Kernels of the machines loading drivers, by load instance: the instrumented module finds its own. */
+const INSTANCES_KEY = Symbol.for('driver-verifier.instances');
+const instances: Map<string, { callAt: unknown; callMethodAt: unknown; throwAt: unknown }> = ((globalThis as Record<symbol, unknown>)[INSTANCES_KEY] ??= new Map()) as never;
+const PREAMBLE =
+  `const __dvk = globalThis[Symbol.for('driver-verifier.instances')].get(new URL(import.meta.url).searchParams.get('instance'));` +
+  `const __dvc = __dvk.callAt, __dvm = __dvk.callMethodAt, __dvt = __dvk.throwAt;\n`;
 
 let instance = 0;
 
@@ -129,17 +215,6 @@ export const tsImageFormat: ImageFormat = {
     const entry = info.functions.find((f) => f.name === 'DriverEntry');
     if (!entry) throw new SimulatorError(`${req.path} has no DriverEntry function`);
 
-    // Relative imports become absolute URLs: the module runs from a cache directory.
-    const js = transpiled.js
-      .replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (_m, pre: string, q: string, spec: string) => `${pre}${q}${pathToFileURL(resolve(dirname(path), spec)).href}${q}`)
-      .replace(/\/\/# sourceMappingURL=.*$/m, '');
-    const cacheDir = join(tmpdir(), 'driver-verifier-ts');
-    mkdirSync(cacheDir, { recursive: true });
-    const jsPath = join(cacheDir, `${basename(path).replace(/\.[mc]?ts$/, '')}-${createHash('sha1').update(path + '\0' + js).digest('hex').slice(0, 16)}.mjs`);
-    writeFileSync(jsPath, js);
-    const jsUrl = pathToFileURL(jsPath).href;
-    const map = transpiled.map;
-
     // Lay out the image: headers, the source as code, then a data area for literals.
     const codeSize = Math.ceil(text.length / PAGE_SIZE) * PAGE_SIZE;
     const size = CODE_RVA + codeSize + DATA_PAGES * PAGE_SIZE;
@@ -148,6 +223,18 @@ export const tsImageFormat: ImageFormat = {
     k.as.setPages(base, size / PAGE_SIZE, PageKind.Image);
     k.as.zero(base, size);
     k.as.write(codeBase, new TextEncoder().encode(text).subarray(0, codeSize));
+
+    // Instrument the calls, then make relative imports absolute: the module runs from a cache directory.
+    const js =
+      PREAMBLE +
+      instrumentCalls(transpiled.js, info.calls, (offset) => codeBase + offset)
+        .replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (_m, pre: string, q: string, spec: string) => `${pre}${q}${pathToFileURL(resolve(dirname(path), spec)).href}${q}`)
+        .replace(/\/\/# sourceMappingURL=.*$/m, '');
+    const cacheDir = join(tmpdir(), 'driver-verifier-ts');
+    mkdirSync(cacheDir, { recursive: true });
+    const jsPath = join(cacheDir, `${basename(path).replace(/\.[mc]?ts$/, '')}-${createHash('sha1').update(path + '\0' + js).digest('hex').slice(0, 16)}.mjs`);
+    writeFileSync(jsPath, js);
+    const jsUrl = pathToFileURL(jsPath).href;
 
     const functions: FunctionSymbol[] = info.functions.map((f) => ({ name: f.name, start: codeBase + f.start, size: f.end - f.start }));
     const lines: LineRow[] = info.lineStarts.map((s, i) => ({ address: codeBase + s, file: 0, line: i + 1 }));
@@ -161,23 +248,15 @@ export const tsImageFormat: ImageFormat = {
     };
     const image: LoadedImage = { module, imports: info.imports, entryPoint: codeBase + entry.start, driverObject: 0 };
 
-    // Host call site in the transpiled module -> code address in the image.
-    k.stacks.addResolver((site) => {
-      const file = site.getFileName();
-      if (!file || !file.startsWith(jsUrl)) return undefined;
-      const line = site.getLineNumber();
-      const column = site.getColumnNumber();
-      if (line === null || column === null) return undefined;
-      const pos = originalPositionFor(map, { line, column: column - 1 });
-      if (pos.line === null) return undefined;
-      return codeBase + (info.lineStarts[pos.line - 1] ?? 0) + pos.column;
-    });
-
     let mod: TsDriverModule;
+    const id = String(++instance);
+    instances.set(id, { callAt: k.stacks.callAt, callMethodAt: k.stacks.callMethodAt, throwAt: k.stacks.throwAt });
     try {
-      mod = (await import(`${jsUrl}?instance=${++instance}`)) as TsDriverModule;
+      mod = (await import(`${jsUrl}?instance=${id}`)) as TsDriverModule;
     } catch (e) {
       throw new SimulatorError(`cannot load driver ${req.path}: ${(e as Error).message}`);
+    } finally {
+      instances.delete(id);
     }
     if (typeof mod.DriverEntry !== 'function') throw new SimulatorError(`${req.path} does not export DriverEntry`);
 
