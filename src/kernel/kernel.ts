@@ -6,7 +6,7 @@ import { BUGCHECK } from '../nt/bugcheck.ts';
 import { PASSIVE_LEVEL } from '../nt/irql.ts';
 import { POOL_TYPE } from '../nt/pool.ts';
 import { ExPool } from './ex/pool.ts';
-import { BugCheck, SimulatorError } from './errors.ts';
+import { BugCheck, HangError, SimulatorError } from './errors.ts';
 import { KernelEvents } from './events.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './mm/address-space.ts';
 import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
@@ -19,7 +19,7 @@ import { IoManager } from './io/iomgr.ts';
 import { ObjectManager } from './ob/object.ts';
 import { ThreadExit, type Process, type Thread } from './ps/thread.ts';
 import { INTERNAL_ROUTINES, NtImage } from './nt-image.ts';
-import type { ModuleInfo } from './symbols.ts';
+import { formatSymbol, sourceLine, type ModuleInfo } from './symbols.ts';
 import { TAG } from './tags.ts';
 import { buildDdiTable, type DdiTable } from './ddi.ts';
 
@@ -101,6 +101,13 @@ export class Kernel {
     this.userThread = this.createThread(this.userProcess, 'dvclient.exe main thread');
     this.currentThread = this.systemThread;
     this.systemThread.state = 'running';
+    this.stacks.onRunawayLoop = (pc) => {
+      const line = sourceLine(this.modules, pc);
+      throw new HangError(
+        `${formatSymbol(this.modules, pc)}${line ? ` (${line.file}(${line.line}))` : ''} looped ${this.stacks.loopBudget} times ` +
+          'without returning to the kernel: on Windows this code would never stop',
+      );
+    };
   }
 
   get prcb(): Processor {

@@ -10,6 +10,8 @@ import { SimulatorError } from './errors.ts';
 /** Room for the largest call-site offset used in shadow frames (IopParseDevice+0x6f1). */
 const ROUTINE_SIZE = 0x1000;
 const FIRST_ROUTINE_RVA = 0x1000;
+/** Where LATE_ROUTINES start; routines added in order must end below it. */
+const LATE_ROUTINE_RVA = 0x400000;
 
 /** Internal kernel routines that show up in stacks. */
 export const INTERNAL_ROUTINES = [
@@ -37,21 +39,39 @@ export const INTERNAL_ROUTINES = [
   'DbgBreakPointWithStatus',
 ] as const;
 
+/**
+ * Internal routines added after the layout above was pinned (golden debugger output holds its
+ * addresses). Each has a fixed slot from LATE_ROUTINE_RVA up, so adding one here moves no other
+ * symbol. Append only.
+ */
+export const LATE_ROUTINES = ['IopfCompleteRequest'] as const;
+
 export class NtImage {
   readonly base = VA_MAP.ntImage.start;
   private readonly byName = new Map<string, FunctionSymbol>();
   private readonly functions: FunctionSymbol[] = [];
   private nextRva = FIRST_ROUTINE_RVA;
+  /** Routines below LATE_ROUTINE_RVA: `functions` stays sorted by address for symbol lookup. */
+  private inOrder = 0;
+
+  constructor() {
+    LATE_ROUTINES.forEach((name, i) => this.place(name, LATE_ROUTINE_RVA + i * ROUTINE_SIZE, this.functions.length));
+  }
 
   /** Add routines in order; re-adding a name is a no-op. */
   addRoutines(names: Iterable<string>): void {
     for (const name of names) {
       if (this.byName.has(name)) continue;
-      const fn: FunctionSymbol = { name, start: this.base + this.nextRva, size: ROUTINE_SIZE };
+      if (this.nextRva >= LATE_ROUTINE_RVA) throw new SimulatorError(`nt image: no room for routine ${name}`);
+      this.place(name, this.nextRva, this.inOrder++);
       this.nextRva += ROUTINE_SIZE;
-      this.byName.set(name, fn);
-      this.functions.push(fn);
     }
+  }
+
+  private place(name: string, rva: number, index: number): void {
+    const fn: FunctionSymbol = { name, start: this.base + rva, size: ROUTINE_SIZE };
+    this.byName.set(name, fn);
+    this.functions.splice(index, 0, fn);
   }
 
   /** The address `name+offset`: a return address for a shadow frame. */

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly ioctls: readonly IoctlRequest[];
   readonly captureStacks?: boolean;
   readonly onDebugPrint?: (line: string) => void;
+  /** Adjust the machine after boot, before the driver loads (tests, benchmarks). */
+  readonly configure?: (machine: Machine) => void;
   /** Progress lines (`loading MyDriver.sys`...), for the CLI. */
   readonly onStep?: (line: string) => void;
 }
@@ -50,6 +52,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   const imageName = `${name}.sys`;
   const settings = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
   const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, onDebugPrint: opts.onDebugPrint });
+  opts.configure?.(machine);
   const step = opts.onStep ?? (() => {});
   const requests: RequestResult[] = [];
   const k = machine.kernel;

@@ -33,6 +33,15 @@ test('a wait that nothing can satisfy is reported as a hang with the thread and 
   });
 });
 
+test('a loop that never ends is reported with its location instead of hanging the run', async () => {
+  const run = runDriver({ driver: fixture('LoopsForever.ts'), ioctls: [], configure: (m) => (m.kernel.stacks.loopBudget = 100_000) });
+  await assert.rejects(run, (e: unknown) => {
+    assert.ok(e instanceof HangError);
+    assert.match(e.message, /^LoopsForever!DriverEntry\+0x[0-9a-f]+ \(test\/fixtures\/drivers\/LoopsForever\.ts\(6\)\) looped 100000 times without returning to the kernel/);
+    return true;
+  });
+});
+
 test('a module without DriverEntry is not a driver', async () => {
   await assert.rejects(runDriver({ driver: fixture('NoEntryPoint.ts'), ioctls: [] }), (e: unknown) => e instanceof SimulatorError && /has no DriverEntry/.test(e.message));
 });

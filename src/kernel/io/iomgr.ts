@@ -298,17 +298,22 @@ export class IoManager {
   /** IofCompleteRequest: run completion routines from the current location up. */
   completeRequest(irp: number): void {
     const as = this.k.as;
-    if (this.completed.has(irp) || as.u16(irp + I.Type) !== IO_TYPE.IRP) {
+    const stackCount = as.u8(irp + I.StackCount);
+    // A completed IRP is left at StackCount + 2, so completing it again is seen here (as WRK does).
+    if (as.u8(irp + I.CurrentLocation) > stackCount + 1 || as.u16(irp + I.Type) !== IO_TYPE.IRP) {
       this.k.bugCheck(BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS, irp, 0, 0, 0);
     }
     if (as.i32(irp + I['IoStatus.Status']) === STATUS.PENDING) {
       // Completing with STATUS_PENDING is itself a bug check on Windows.
       this.k.bugCheck(BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS, irp, 0, 0, 0);
     }
-    const stackCount = as.u8(irp + I.StackCount);
-    let location = as.u8(irp + I.CurrentLocation);
-    while (location <= stackCount) {
-      const sp = as.u32(irp + I['Tail.CurrentStackLocation']);
+    // Pop a location, then run its routine: the routine sees its own (upper) location as current.
+    // The last pop takes CurrentLocation past StackCount + 1, which ends the walk.
+    for (let sp = as.u32(irp + I['Tail.CurrentStackLocation']); ; sp += IO_STACK_LOCATION.size) {
+      const location = as.u8(irp + I.CurrentLocation) + 1;
+      as.setU8(irp + I.CurrentLocation, location);
+      as.setU32(irp + I['Tail.CurrentStackLocation'], sp + IO_STACK_LOCATION.size);
+      if (location > stackCount + 1) break;
       const control = as.u8(sp + S.Control);
       as.setU8(irp + I.PendingReturned, control & SL.PENDING_RETURNED);
       const routine = as.u32(sp + S.CompletionRoutine);
@@ -317,10 +322,6 @@ export class IoManager {
         (NT_SUCCESS(status) && control & SL.INVOKE_ON_SUCCESS) ||
         (!NT_SUCCESS(status) && control & SL.INVOKE_ON_ERROR) ||
         (as.u8(irp + I.Cancel) && control & SL.INVOKE_ON_CANCEL);
-      // Pop the location before the routine runs: it sees its own (upper) location as current.
-      location++;
-      as.setU8(irp + I.CurrentLocation, location);
-      as.setU32(irp + I['Tail.CurrentStackLocation'], sp + IO_STACK_LOCATION.size);
       const upperDevice = location <= stackCount ? as.u32(sp + IO_STACK_LOCATION.size + S.DeviceObject) : 0;
       if (routine !== 0 && wants) {
         const r = (this.k.callRoutine(routine, [upperDevice, irp, as.u32(sp + S.Context)], ['IofCompleteRequest', 'IopfCompleteRequest']) as number) >>> 0;

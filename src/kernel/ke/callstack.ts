@@ -87,6 +87,25 @@ export class CallStacks {
     }
   };
 
+  /**
+   * Loop iterations driver code may run between two entries from the kernel. Real drivers that
+   * spin this long without calling anything that can change their condition never stop.
+   */
+  loopBudget = 100_000_000;
+  private loopCount = 0;
+  /** Called with the loop's address when the budget runs out; must throw. */
+  onRunawayLoop: (pc: number) => never = (pc) => {
+    throw new Error(`driver code looped ${this.loopBudget} times at ${pc.toString(16)}`);
+  };
+
+  /** An instrumented loop back edge in driver code: `__dvl(pc)` at the top of each iteration. */
+  readonly loopAt = (pc: number): void => {
+    if (++this.loopCount > this.loopBudget) {
+      this.loopCount = 0;
+      this.onRunawayLoop(pc);
+    }
+  };
+
   /** An instrumented `throw` in driver code at `pc`: `throw __dvt(pc, value)`. */
   readonly throwAt = (pc: number, value: unknown): unknown => {
     tagFault(value, pc);
@@ -96,6 +115,7 @@ export class CallStacks {
   /** Call into driver code. The function name marks the gate in host stacks. */
   KiCallDriverGate<T>(body: () => T): T {
     this.gates.push(this.shadow.length);
+    this.loopCount = 0;
     try {
       return body();
     } finally {

@@ -47,7 +47,7 @@ interface SourceInfo {
   readonly functions: Array<{ name: string; start: number; end: number }>;
   readonly imports: string[];
   readonly lineStarts: readonly number[];
-  /** Every call and throw in the JavaScript, with the source offset it is attributed to. */
+  /** Every call, throw and loop in the JavaScript, with the source offset it is attributed to. */
   readonly calls: CallSite[];
 }
 
@@ -73,6 +73,8 @@ export function transpile(fileName: string, text: string): Transpiled {
   }
   return { js: out.code, map: new TraceMap(out.map) };
 }
+
+const LOOPS = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement']);
 
 type Node = { type: string; start: number; end: number; loc?: { start: { line: number; column: number }; end: { line: number; column: number } }; [k: string]: unknown };
 
@@ -108,7 +110,7 @@ export function analyzeSource(text: string, t: Transpiled): SourceInfo {
       const at = original(named.loc!.start, LEAST_UPPER_BOUND);
       if (at !== undefined) calls.push({ node, sourceOffset: at });
     }
-    if (node.type === 'ThrowStatement') {
+    if (node.type === 'ThrowStatement' || LOOPS.has(node.type)) {
       const at = original(node.loc!.start, LEAST_UPPER_BOUND);
       if (at !== undefined) calls.push({ node, sourceOffset: at });
     }
@@ -133,6 +135,7 @@ export function analyzeSource(text: string, t: Transpiled): SourceInfo {
 /**
  * Route every call through the kernel's call-site recorder: `f(a)` becomes `__dvc(pc, f, a)` and
  * `o.m(a)` becomes `__dvm(pc, o, "m", a)`, so the shadow stack holds the driver's frames exactly.
+ * `throw v` becomes `throw __dvt(pc, v)`, and each loop iteration calls `__dvl(pc)` (a budget).
  * Calls whose shape is not recognised (optional chains, super) run uninstrumented.
  */
 export function instrumentCalls(js: string, calls: readonly CallSite[], pcOf: (sourceOffset: number) => number): string {
@@ -150,6 +153,17 @@ export function instrumentCalls(js: string, calls: readonly CallSite[], pcOf: (s
     return js[i] === '(' ? i : -1;
   };
   for (const { node, sourceOffset } of calls) {
+    if (LOOPS.has(node.type)) {
+      // Count each iteration: a loop that never ends becomes a clear error, not a hung process.
+      const body = node.body as Node;
+      const check = `__dvl(0x${pcOf(sourceOffset).toString(16)});`;
+      if (body.type === 'BlockStatement') edits.push({ start: body.start + 1, end: body.start + 1, text: check, order: 0 });
+      else {
+        edits.push({ start: body.start, end: body.start, text: `{${check}`, order: body.end - body.start + 1 });
+        edits.push({ start: body.end, end: body.end, text: '}', order: body.end - body.start + 1 });
+      }
+      continue;
+    }
     if (node.type === 'ThrowStatement') {
       const argument = node.argument as Node;
       // The throw's wrapper encloses any call the argument starts with: order it as the larger node.
@@ -191,10 +205,10 @@ export function instrumentCalls(js: string, calls: readonly CallSite[], pcOf: (s
 
 /** Kernels of the machines loading drivers, by load instance: the instrumented module finds its own. */
 const INSTANCES_KEY = Symbol.for('driver-verifier.instances');
-const instances: Map<string, { callAt: unknown; callMethodAt: unknown; throwAt: unknown }> = ((globalThis as Record<symbol, unknown>)[INSTANCES_KEY] ??= new Map()) as never;
+const instances: Map<string, { callAt: unknown; callMethodAt: unknown; throwAt: unknown; loopAt: unknown }> = ((globalThis as Record<symbol, unknown>)[INSTANCES_KEY] ??= new Map()) as never;
 const PREAMBLE =
   `const __dvk = globalThis[Symbol.for('driver-verifier.instances')].get(new URL(import.meta.url).searchParams.get('instance'));` +
-  `const __dvc = __dvk.callAt, __dvm = __dvk.callMethodAt, __dvt = __dvk.throwAt;\n`;
+  `const __dvc = __dvk.callAt, __dvm = __dvk.callMethodAt, __dvt = __dvk.throwAt, __dvl = __dvk.loopAt;\n`;
 
 let instance = 0;
 
@@ -250,7 +264,8 @@ export const tsImageFormat: ImageFormat = {
 
     let mod: TsDriverModule;
     const id = String(++instance);
-    instances.set(id, { callAt: k.stacks.callAt, callMethodAt: k.stacks.callMethodAt, throwAt: k.stacks.throwAt });
+    const s = k.stacks;
+    instances.set(id, { callAt: s.callAt, callMethodAt: s.callMethodAt, throwAt: s.throwAt, loopAt: s.loopAt });
     try {
       mod = (await import(`${jsUrl}?instance=${id}`)) as TsDriverModule;
     } catch (e) {
