@@ -12,6 +12,7 @@ import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './mm/addres
 import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
 import { SpecialPool } from './mm/special-pool.ts';
 import { CallStacks, tagFault } from './ke/callstack.ts';
+import { exceptionCodeOf } from './ke/exception.ts';
 import { Clock } from './ke/clock.ts';
 import { Dispatcher } from './ke/dispatcher.ts';
 import { Processor } from './ke/processor.ts';
@@ -30,6 +31,8 @@ interface RoutineEntry {
   readonly fn: Routine;
   /** The module that owns the code, for messages. */
   readonly module: string;
+  /** Where the routine's code is: the pointer itself, or for a wasm table index, its function's address. */
+  readonly codeAddress: number;
 }
 
 /** What the machine was doing when it stopped: the crash dump's context. */
@@ -151,8 +154,14 @@ export class Kernel {
 
   // ---- code --------------------------------------------------------------------------------
 
-  registerRoutine(address: number, fn: Routine, module: string): void {
-    this.routines.set(address >>> 0, { fn, module });
+  /** Make `pointer` callable as a routine (a function pointer value: a code address or a table index). */
+  registerRoutine(pointer: number, fn: Routine, module: string, codeAddress = pointer): void {
+    this.routines.set(pointer >>> 0, { fn, module, codeAddress: codeAddress >>> 0 });
+  }
+
+  /** The code address behind a function pointer, or the pointer itself if it names no routine. */
+  routineAddress(pointer: number): number {
+    return this.routines.get(pointer >>> 0)?.codeAddress ?? pointer >>> 0;
   }
 
   unregisterModuleRoutines(module: string): void {
@@ -182,7 +191,7 @@ export class Kernel {
         } catch (e) {
           if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof ThreadExit) throw e;
           // Without a more precise fault address, blame the routine the kernel called.
-          tagFault(e, address);
+          tagFault(e, entry.codeAddress);
           this.unhandledException(e);
         }
       });
@@ -197,14 +206,15 @@ export class Kernel {
     return this.stacks.frames(frames.map((f) => this.nt.address(f, frameOffset(f))), body);
   }
 
+  /** An exception no driver handler took: KMODE_EXCEPTION_NOT_HANDLED, or the system-thread variant. */
   private unhandledException(e: unknown): never {
     const err = e instanceof Error ? e : new Error(String(e));
     const address = this.stacks.addressOfError(err);
-    const code = this.currentThread === this.systemThread || this.currentThread.process !== this.systemProcess
-      ? BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED
-      : BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED;
-    // STATUS_UNHANDLED_EXCEPTION stands for a host exception (a JS throw) with no NT code of its own.
-    return this.bugCheck(code, 0xc0000144, address, 0, 0, { message: `${err.name}: ${err.message}`, address });
+    const inSystemThread = this.currentThread.process === this.systemProcess && this.currentThread !== this.systemThread;
+    const code = inSystemThread ? BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED : BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED;
+    const raise = () => this.bugCheck(code, exceptionCodeOf(err), address, 0, 0, { message: `${err.name}: ${err.message}`, address });
+    // The faulting instruction is the innermost frame of the crash stack, as in a trap frame.
+    return address ? this.stacks.frame(address, raise) : raise();
   }
 
   // ---- memory ------------------------------------------------------------------------------
@@ -290,6 +300,14 @@ export class Kernel {
       this.currentThread = previous;
       this.prcb.irql = previousIrql;
     }
+  }
+
+  /** The stack code runs on now: the processor's DPC stack inside a DPC, else the current thread's. */
+  currentStack(): { owner: object; base: number; limit: number } {
+    const p = this.prcb;
+    if (p.dpcActive) return { owner: p, base: p.dpcStackBase, limit: p.dpcStackLimit };
+    const t = this.currentThread;
+    return { owner: t, base: t.stackBase, limit: t.stackLimit };
   }
 
   /** A system thread created by PsCreateSystemThread runs its start routine to its end. */
