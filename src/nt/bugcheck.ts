@@ -29,6 +29,15 @@ export interface C4Subcode {
 
 const bugChecks: BugCheckInfo[] = [
   {
+    code: 0x09,
+    name: 'IRQL_NOT_GREATER_OR_EQUAL',
+    description: [
+      'The IRQL was found lower than a kernel routine requires.  Typically a driver',
+      'called KeRaiseIrql with a level below the current IRQL.',
+    ],
+    args: ['reserved (the HAL raises it without parameters)', 'reserved', 'reserved', 'reserved'],
+  },
+  {
     code: 0x0a,
     name: 'IRQL_NOT_LESS_OR_EQUAL',
     description: [
@@ -138,6 +147,7 @@ export function bugCheckName(code: number): string {
 
 /** Well-known codes by name, so call sites read `BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION`. */
 export const BUGCHECK = {
+  IRQL_NOT_GREATER_OR_EQUAL: 0x09,
   IRQL_NOT_LESS_OR_EQUAL: 0x0a,
   KMODE_EXCEPTION_NOT_HANDLED: 0x1e,
   PAGE_FAULT_IN_NONPAGED_AREA: 0x50,

@@ -83,6 +83,17 @@ test('double free -> BAD_POOL_CALLER 0x07 (P3 = pool header contents, P4 = the b
   assert.ok(k.halted);
 });
 
+test('double free of a big-pool block (page aligned, no POOL_HEADER) -> 0xC2/0x07 with P3 = 0', () => {
+  // The 8 bytes before a page-aligned block belong to the previous page: there is no header to report.
+  const k = new Kernel();
+  const before = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPool, 2 * PAGE_SIZE, TAG);
+  k.as.fill(before, 2 * PAGE_SIZE, 0xaa);
+  const p = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPool, 2 * PAGE_SIZE, TAG);
+  assert.equal(hex(p), hex(before + 2 * PAGE_SIZE), 'the previous page is live and holds data');
+  k.ddi.ExFreePoolWithTag(p, TAG);
+  expectBugCheck(() => k.ddi.ExFreePoolWithTag(p, TAG), BUGCHECK.BAD_POOL_CALLER, [0x07, 0, 0, p]);
+});
+
 test('freeing with the wrong tag -> BAD_POOL_CALLER 0x0A (address, allocation tag, tag used)', () => {
   const k = new Kernel();
   const p = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPool, 0x40, TAG);

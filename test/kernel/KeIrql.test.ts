@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BugCheck } from '../../src/kernel/errors.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
+import { BUGCHECK } from '../../src/nt/bugcheck.ts';
 import { APC_LEVEL, DISPATCH_LEVEL, HIGH_LEVEL, PASSIVE_LEVEL, PROFILE_LEVEL } from '../../src/nt/irql.ts';
 import { KDPC, KSPIN_LOCK } from '../../src/nt/layout.ts';
 import { expectBugCheck, hex, routine, scratch } from './support.ts';
@@ -121,7 +122,7 @@ test('re-acquiring a held spin lock on one processor never returns: DPC watchdog
   expectBugCheck(() => k.ddi.KeAcquireSpinLockAtDpcLevel(lock), 0x133, [0, 0, 0, lock]);
 });
 
-test('KeRaiseIrql to a level below the current IRQL is a bug check', { todo: 'kernel trusts the caller and lowers IRQL; Windows bug checks (IRQL_NOT_GREATER_OR_EQUAL)' }, () => {
+test('KeRaiseIrql to a level below the current IRQL is a bug check', () => {
   // KeRaiseIrql reference: "If the new IRQL is less than the current IRQL, a bug check occurs." The HALs raise
   // IRQL_NOT_GREATER_OR_EQUAL (0x9); its parameters are not documented, so only the code is checked.
   const k = new Kernel();
@@ -135,4 +136,12 @@ test('KeRaiseIrql to a level below the current IRQL is a bug check', { todo: 'ke
   }
   assert.ok(caught instanceof BugCheck, `expected a bug check; IRQL is now ${k.ddi.KeGetCurrentIrql()}`);
   assert.equal(hex(caught.code), hex(0x9));
+});
+
+test('KfRaiseIrql to a lower level is IRQL_NOT_GREATER_OR_EQUAL (0x9) too; raising to the current level is allowed', () => {
+  // The HAL raises it with KeBugCheck: no parameters.
+  const k = new Kernel();
+  assert.equal(k.ddi.KfRaiseIrql(DISPATCH_LEVEL), PASSIVE_LEVEL);
+  assert.equal(k.ddi.KfRaiseIrql(DISPATCH_LEVEL), DISPATCH_LEVEL, 'same level: no change');
+  expectBugCheck(() => k.ddi.KfRaiseIrql(APC_LEVEL), BUGCHECK.IRQL_NOT_GREATER_OR_EQUAL, [0, 0, 0, 0]);
 });

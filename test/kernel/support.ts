@@ -2,7 +2,10 @@
 import assert from 'node:assert/strict';
 import { BugCheck } from '../../src/kernel/errors.ts';
 import { Kernel, type Routine } from '../../src/kernel/kernel.ts';
+import { FILE_DEVICE_UNKNOWN } from '../../src/nt/io.ts';
+import { DEVICE_OBJECT, DRIVER_OBJECT } from '../../src/nt/layout.ts';
 import { POOL_TYPE, poolTag } from '../../src/nt/pool.ts';
+import { STATUS } from '../../src/nt/status.ts';
 
 export const TAG = poolTag('mdrv');
 
@@ -60,3 +63,17 @@ export function largeInteger(k: Kernel, value: bigint): number {
 
 /** NT relative time: `ms` milliseconds from now, in 100 ns units (negative). */
 export const relativeMs = (ms: number): bigint => BigInt(-ms * 10_000);
+
+/**
+ * A driver object (as the loader creates it) and one unnamed device created through IoCreateDevice.
+ * `dispatch` maps major function codes to driver routines.
+ */
+export function createDevice(k: Kernel, name: string, stackSize: number, dispatch: Record<number, number> = {}): { driver: number; device: number } {
+  const driver = k.io.createDriverObject(name, 0x9b000000, 0x100000);
+  for (const [major, address] of Object.entries(dispatch)) k.as.setU32(driver + DRIVER_OBJECT.off.MajorFunction + 4 * Number(major), address);
+  const out = scratch(k, 4);
+  assert.equal(k.ddi.IoCreateDevice(driver, 0, 0, FILE_DEVICE_UNKNOWN, 0, 0, out), STATUS.SUCCESS);
+  const device = k.as.u32(out);
+  k.as.setU8(device + DEVICE_OBJECT.off.StackSize, stackSize);
+  return { driver, device };
+}

@@ -119,7 +119,8 @@ export class ExPool {
       const freed = this.recentlyFreed.get(address >>> 0);
       if (freed) {
         // BAD_POOL_CALLER 0x07: the block was already freed. P3 = pool header contents, P4 = address.
-        const header = freed.special ? 0 : this.as.u32(address - POOL_HEADER_SIZE);
+        // Big pool and special pool blocks have no header: the word before them belongs to another page.
+        const header = freed.special || freed.size > MAX_SMALL ? 0 : this.as.u32(address - POOL_HEADER_SIZE);
         this.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x07, 0, header, address);
       }
       // 0x46: an address that is not in any pool block.

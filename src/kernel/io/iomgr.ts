@@ -54,6 +54,9 @@ export function addressAndSizeToSpanPages(va: number, length: number): number {
   return ((va & (PAGE_SIZE - 1)) + length + PAGE_SIZE - 1) >>> 12;
 }
 
+/** PFN slots of an MDL from IoAllocateMdl's fixed-size lookaside. */
+const IOP_FIXED_SIZE_MDL_PFNS = 23;
+
 export function mmSizeOfMdl(va: number, length: number): number {
   return MDL_LAYOUT.size + 4 * addressAndSizeToSpanPages(va, length);
 }
@@ -370,10 +373,18 @@ export class IoManager {
     }
   }
 
+  /** IoAllocateMdl: NULL for a length of 2 GiB or more, or an MDL larger than MAXUSHORT bytes. */
   allocateMdl(va: number, length: number, secondary: boolean, irp: number): number {
-    const mdl = this.k.pool.allocate(POOL_TYPE.NonPagedPool, mmSizeOfMdl(va, length), TAG.Mdl);
+    if (length & 0x80000000) return 0;
+    const pages = addressAndSizeToSpanPages(va, length);
+    // Small MDLs come from a fixed-size lookaside with room for IOP_FIXED_SIZE_MDL_PFNS pages.
+    const fixed = pages <= IOP_FIXED_SIZE_MDL_PFNS;
+    const size = MDL_LAYOUT.size + 4 * (fixed ? IOP_FIXED_SIZE_MDL_PFNS : pages);
+    if (size > 0xffff) return 0;
+    const mdl = this.k.pool.allocate(POOL_TYPE.NonPagedPool, size, TAG.Mdl);
     if (mdl === 0) return 0;
     this.initializeMdl(mdl, va, length);
+    if (fixed) this.k.as.setU16(mdl + M.MdlFlags, MDL.ALLOCATED_FIXED_SIZE);
     this.attachMdl(mdl, secondary, irp);
     return mdl;
   }

@@ -194,6 +194,7 @@ export class Dispatcher {
   initializeTimer(timer: number, type: number): void {
     const as = this.k.as;
     as.setU8(timer + T['Header.Type'], type === 1 ? OBJECT_TYPE.TimerSynchronization : OBJECT_TYPE.TimerNotification);
+    as.setU8(timer + T['Header.Size'], KTIMER.size / 4); // dispatcher objects give their size in LONGs
     as.setU8(timer + T['Header.Inserted'], 0);
     as.setU32(timer + T['Header.SignalState'], 0);
     as.setU32(timer + T['Header.WaitListHead.Flink'], timer + T['Header.WaitListHead']);
@@ -209,13 +210,34 @@ export class Dispatcher {
     const due = this.k.clock.dueTimeToNow(dueTime);
     const as = this.k.as;
     as.setU32(timer + T['Header.SignalState'], 0);
-    as.setU8(timer + T['Header.Inserted'], 1);
     as.setU64(timer + T.DueTime, BigInt(due));
     as.setU32(timer + T.Dpc, dpc);
     as.setU32(timer + T.Period, periodMs);
-    this.timers.push({ timer, due, period: periodMs, dpc, seq: this.timerSeq++ });
-    this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    const t: SetTimer = { timer, due, period: periodMs, dpc, seq: this.timerSeq++ };
+    // A due time already past is not inserted: the timer is signaled at once (WRK KiSignalTimer), and
+    // below DISPATCH_LEVEL its DPC runs before KeSetTimer returns.
+    if (due <= this.k.clock.now) this.signalTimer(t);
+    else this.insertTimer(t);
     return was;
+  }
+
+  private insertTimer(t: SetTimer): void {
+    this.k.as.setU8(t.timer + T['Header.Inserted'], 1);
+    this.timers.push(t);
+    this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+  }
+
+  /** Signal an expired timer, re-insert it if periodic, and queue its DPC with the system time. */
+  private signalTimer(t: SetTimer): void {
+    const as = this.k.as;
+    as.setU32(t.timer + T['Header.SignalState'], 1);
+    as.setU8(t.timer + T['Header.Inserted'], 0);
+    // A periodic timer is re-inserted one period from now (WRK: a relative interval).
+    if (t.period > 0) this.insertTimer({ ...t, due: this.k.clock.now + t.period * 10_000, seq: this.timerSeq++ });
+    if (t.dpc !== 0) {
+      const clock = this.k.clock.systemTime();
+      this.insertQueueDpc(t.dpc, Number(clock & 0xffffffffn), Number(clock >> 32n));
+    }
   }
 
   /** KeCancelTimer: true if the timer was set. */
@@ -244,22 +266,23 @@ export class Dispatcher {
     const now = this.k.clock.now;
     while (this.timers.length > 0 && this.timers[0]!.due <= now) {
       const t = this.timers.shift()!;
-      const as = this.k.as;
-      as.setU32(t.timer + T['Header.SignalState'], 1);
-      as.setU8(t.timer + T['Header.Inserted'], 0);
-      if (t.period > 0) {
-        const due = t.due + t.period * 10_000;
-        as.setU8(t.timer + T['Header.Inserted'], 1);
-        this.timers.push({ ...t, due, seq: this.timerSeq++ });
-        this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
-      }
-      if (t.dpc !== 0) {
-        const clock = this.k.clock.systemTime();
-        this.k.stacks.frame(this.k.nt.address('KiTimerExpiration', 0x1c3), () =>
-          this.insertQueueDpc(t.dpc, Number(clock & 0xffffffffn), Number(clock >> 32n)),
-        );
+      this.k.stacks.frame(this.k.nt.address('KiTimerExpiration', 0x1c3), () => this.signalTimer(t));
+    }
+  }
+
+  /**
+   * KeStallExecutionProcessor: a busy wait with interrupts enabled. No thread or work item runs, but
+   * below DISPATCH_LEVEL the clock interrupt expires timers that fall due and their DPCs run.
+   */
+  stall(ticks: number): void {
+    const end = this.k.clock.now + ticks;
+    if (this.k.prcb.irql < DISPATCH_LEVEL) {
+      for (let next = this.nextTimerDue(); next !== undefined && next <= end; next = this.nextTimerDue()) {
+        this.k.clock.advanceTo(next);
+        this.expireTimers();
       }
     }
+    this.k.clock.advanceTo(end);
   }
 
   // ---- scheduling ----------------------------------------------------------------------------

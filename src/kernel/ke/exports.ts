@@ -1,4 +1,5 @@
 /** Kernel-core DDIs: IRQL, spin locks, events, waits, DPCs, timers, time, bug checks. */
+import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { DISPATCH_LEVEL, type KIRQL } from '../../nt/irql.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
@@ -7,7 +8,19 @@ import { TIME_INCREMENT } from './clock.ts';
 export function keExports(k: Kernel) {
   const setIrql = (irql: KIRQL): void => {
     k.prcb.irql = irql;
-    if (irql < DISPATCH_LEVEL && k.prcb.dpcQueue.length > 0) k.dispatcher.deliverDpcs();
+    if (irql >= DISPATCH_LEVEL) return;
+    // Timers that fell due while IRQL was raised (a stall) expire now, as the clock interrupt's
+    // timer DPC would once the level allows.
+    const due = k.dispatcher.nextTimerDue();
+    if (due !== undefined && due <= k.clock.now) k.dispatcher.expireTimers();
+    if (k.prcb.dpcQueue.length > 0) k.dispatcher.deliverDpcs();
+  };
+  /** KfRaiseIrql: a raise to a lower level bug checks (the HAL passes no parameters). */
+  const raise = (irql: KIRQL): KIRQL => {
+    const old = k.prcb.irql;
+    if (irql < old) k.bugCheck(BUGCHECK.IRQL_NOT_GREATER_OR_EQUAL, 0, 0, 0, 0);
+    k.prcb.irql = irql;
+    return old;
   };
   const acquire = (lock: number): KIRQL => {
     const old = k.prcb.irql;
@@ -32,13 +45,10 @@ export function keExports(k: Kernel) {
     },
     /** Raise IRQL; *OldIrql receives the previous level. */
     KeRaiseIrql(NewIrql: KIRQL, OldIrql: number): void {
-      k.as.setU8(OldIrql, k.prcb.irql);
-      k.prcb.irql = NewIrql;
+      k.as.setU8(OldIrql, raise(NewIrql));
     },
     KfRaiseIrql(NewIrql: KIRQL): KIRQL {
-      const old = k.prcb.irql;
-      k.prcb.irql = NewIrql;
-      return old;
+      return raise(NewIrql);
     },
     KeRaiseIrqlToDpcLevel(): KIRQL {
       const old = k.prcb.irql;
@@ -105,7 +115,7 @@ export function keExports(k: Kernel) {
       return STATUS.SUCCESS;
     },
     KeStallExecutionProcessor(MicroSeconds: number): void {
-      k.clock.advanceTo(k.clock.now + MicroSeconds * 10);
+      k.dispatcher.stall((MicroSeconds >>> 0) * 10);
     },
     KeInitializeDpc(Dpc: number, DeferredRoutine: number, DeferredContext: number): void {
       k.dispatcher.initializeDpc(Dpc, DeferredRoutine, DeferredContext);

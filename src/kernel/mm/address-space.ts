@@ -68,6 +68,12 @@ export class VaRegion {
     };
     merge(i);
     if (i > 0) merge(i - 1);
+    // A run that reaches the never-used tail goes back to it, so it can grow into the rest.
+    const last = this.free[this.free.length - 1]!;
+    if (last[0] + last[1] * PAGE_SIZE === this.next) {
+      this.next = last[0];
+      this.free.pop();
+    }
   }
 
   contains(va: number): boolean {

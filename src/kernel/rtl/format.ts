@@ -12,27 +12,36 @@ export function formatDbgPrint(as: AddressSpace, format: string, args: ArgSource
     if (conv === '%') return '%';
     const width = widthS === '*' ? args.int() : widthS ? Number(widthS) : 0;
     const precision = precS === '*' ? args.int() : precS !== undefined ? Number(precS) : undefined;
-    let body: string;
+    let body = '';
+    // A number prints as sign or 0x prefix, then digits: precision and '0' padding apply to the digits.
+    let prefix = '';
+    let digits: string | undefined;
     const wide64 = size === 'll' || size === 'I64';
     switch (conv) {
       case 'd':
-      case 'i':
-        body = wide64 ? BigInt.asIntN(64, args.int64()).toString() : (args.int() | 0).toString();
+      case 'i': {
+        const v = wide64 ? BigInt.asIntN(64, args.int64()) : BigInt(args.int() | 0);
+        prefix = v < 0n ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+        digits = (v < 0n ? -v : v).toString();
         break;
+      }
       case 'u':
-        body = wide64 ? BigInt.asUintN(64, args.int64()).toString() : (args.int() >>> 0).toString();
+        digits = wide64 ? BigInt.asUintN(64, args.int64()).toString() : (args.int() >>> 0).toString();
         break;
       case 'x':
       case 'X': {
         const v = wide64 ? BigInt.asUintN(64, args.int64()).toString(16) : (args.int() >>> 0).toString(16);
-        body = (flags.includes('#') ? '0x' : '') + (conv === 'X' ? v.toUpperCase() : v);
+        // '#' prefixes a nonzero value only (C and the CRT).
+        if (flags.includes('#') && v !== '0') prefix = conv === 'X' ? '0X' : '0x';
+        digits = conv === 'X' ? v.toUpperCase() : v;
         break;
       }
       case 'o':
-        body = (args.int() >>> 0).toString(8);
+        digits = (args.int() >>> 0).toString(8);
+        if (flags.includes('#') && digits !== '0') digits = '0' + digits;
         break;
       case 'p':
-        body = (args.int() >>> 0).toString(16).toUpperCase().padStart(8, '0');
+        digits = (args.int() >>> 0).toString(16).toUpperCase().padStart(8, '0');
         break;
       case 'c':
         body = String.fromCharCode(args.int() & (size === 'w' ? 0xffff : 0xff));
@@ -48,21 +57,24 @@ export function formatDbgPrint(as: AddressSpace, format: string, args: ArgSource
         break;
       }
       case 'Z': {
+        // UNICODE_STRING / ANSI_STRING: Length, MaximumLength, then Buffer (the same offset in both).
         const p = args.int();
-        if (p === 0) body = '(null)';
-        else if (size === 'w') body = as.utf16(as.u32(p + UNICODE_STRING.off.Buffer), as.u16(p + UNICODE_STRING.off.Length) >>> 1);
-        else body = as.cstring(as.u32(p + 4), as.u16(p));
+        const buffer = p === 0 ? 0 : as.u32(p + UNICODE_STRING.off.Buffer);
+        const length = p === 0 ? 0 : as.u16(p + UNICODE_STRING.off.Length);
+        if (buffer === 0) body = '(null)';
+        else if (size === 'w') body = as.utf16(buffer, length >>> 1);
+        else body = as.cstring(buffer, length);
         break;
       }
       default:
         return whole;
     }
-    if (precision !== undefined && 'diuxXo'.includes(conv)) body = body.padStart(precision, '0');
-    if (body.length < width) {
-      if (flags.includes('-')) body = body.padEnd(width);
-      else if (flags.includes('0') && 'diuxXop'.includes(conv)) body = body.startsWith('-') ? '-' + body.slice(1).padStart(width - 1, '0') : body.padStart(width, '0');
-      else body = body.padStart(width);
+    if (digits !== undefined) {
+      if (precision !== undefined) digits = precision === 0 && /^0+$/.test(digits) ? '' : digits.padStart(precision, '0');
+      else if (flags.includes('0') && !flags.includes('-')) digits = digits.padStart(width - prefix.length, '0');
+      body = prefix + digits;
     }
+    if (body.length < width) body = flags.includes('-') ? body.padEnd(width) : body.padStart(width);
     return body;
   });
 }
