@@ -5,12 +5,17 @@ import { formatDbgPrint, type ArgSource } from './format.ts';
 
 const US = UNICODE_STRING.off;
 
-/** Variadic DDIs receive their arguments after the fixed ones (a TS driver passes them as JS values). */
-function argSource(args: readonly (number | bigint)[]): ArgSource {
+/**
+ * Variadic DDIs receive their arguments after the fixed ones: JS values from a TypeScript driver,
+ * or one ArgSource over the argument buffer a C driver passes (its va_list).
+ */
+function argSource(args: readonly (number | bigint | ArgSource)[]): ArgSource {
+  const only = args[0];
+  if (args.length === 1 && typeof only === 'object') return only;
   let i = 0;
   return {
-    int: () => Number(BigInt.asUintN(32, BigInt(args[i++] ?? 0))),
-    int64: () => BigInt(args[i++] ?? 0),
+    int: () => Number(BigInt.asUintN(32, BigInt((args[i++] as number | bigint | undefined) ?? 0))),
+    int64: () => BigInt((args[i++] as number | bigint | undefined) ?? 0),
   };
 }
 
@@ -74,11 +79,11 @@ export function rtlExports(k: Kernel) {
       }
       return 1;
     },
-    DbgPrint(Format: number, ...args: (number | bigint)[]): number {
+    DbgPrint(Format: number, ...args: (number | bigint | ArgSource)[]): number {
       k.debugPrint(formatDbgPrint(as, as.cstring(Format), argSource(args)));
       return 0;
     },
-    DbgPrintEx(_ComponentId: number, _Level: number, Format: number, ...args: (number | bigint)[]): number {
+    DbgPrintEx(_ComponentId: number, _Level: number, Format: number, ...args: (number | bigint | ArgSource)[]): number {
       k.debugPrint(formatDbgPrint(as, as.cstring(Format), argSource(args)));
       return 0;
     },
