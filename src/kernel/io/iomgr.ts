@@ -57,6 +57,11 @@ export function addressAndSizeToSpanPages(va: number, length: number): number {
 /** PFN slots of an MDL from IoAllocateMdl's fixed-size lookaside. */
 const IOP_FIXED_SIZE_MDL_PFNS = 23;
 
+/** IoAllocateMdl refuses a length of 2 GiB or more, and an MDL that would exceed MAXUSHORT bytes. */
+export function mdlRequestRefused(va: number, length: number): boolean {
+  return (length & 0x80000000) !== 0 || mmSizeOfMdl(va, length) > 0xffff;
+}
+
 export function mmSizeOfMdl(va: number, length: number): number {
   return MDL_LAYOUT.size + 4 * addressAndSizeToSpanPages(va, length);
 }
@@ -375,7 +380,7 @@ export class IoManager {
 
   /** IoAllocateMdl: NULL for a length of 2 GiB or more, or an MDL larger than MAXUSHORT bytes. */
   allocateMdl(va: number, length: number, secondary: boolean, irp: number): number {
-    if (length & 0x80000000) return 0;
+    if (mdlRequestRefused(va, length)) return 0;
     const pages = addressAndSizeToSpanPages(va, length);
     // Small MDLs come from a fixed-size lookaside with room for IOP_FIXED_SIZE_MDL_PFNS pages.
     const fixed = pages <= IOP_FIXED_SIZE_MDL_PFNS;

@@ -1,11 +1,12 @@
 /**
  * I/O thunks: as on Windows 7 and later, MDLs from IoAllocateMdl and work items from
  * IoAllocateWorkItem are allocated by the verifier on the driver's behalf (tags `VMdl` and `Vfwi`)
- * and tracked like the driver's own pool, so an unfreed one counts in 0xC4/0x62.
+ * and tracked like the driver's own pool, so an unfreed one counts in 0xC4/0x62. A verifier MDL is
+ * sized exactly (MmSizeOfMdl), not from the I/O manager's fixed-size lookaside.
  */
 import { poolTag, POOL_TYPE } from '../../nt/pool.ts';
 import { IO_WORKITEM } from '../../nt/layout.ts';
-import { mmSizeOfMdl } from '../../kernel/io/iomgr.ts';
+import { mdlRequestRefused, mmSizeOfMdl } from '../../kernel/io/iomgr.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 import { verifiedAllocate, verifiedFree } from './pool.ts';
 
@@ -17,6 +18,7 @@ export const ioThunks: ThunkSet = {
     const frames = [vf.ntFrame('IovAllocateMdl', 0x3d), vf.ntFrame('VerifierIoAllocateMdl', 0x22)];
     const thunk = (VirtualAddress: number, Length: number, SecondaryBuffer: number, _ChargeQuota: number, Irp: number): number => {
       const k = vf.k;
+      if (mdlRequestRefused(VirtualAddress >>> 0, Length >>> 0)) return 0;
       const size = mmSizeOfMdl(VirtualAddress >>> 0, Length >>> 0);
       const mdl = verifiedAllocate(vf, POOL_TYPE.NonPagedPool, size, TAG_VMDL, 'mdl', frames, thunk, () => k.pool.allocate(POOL_TYPE.NonPagedPool, size, TAG_VMDL));
       if (mdl === 0) return 0;
