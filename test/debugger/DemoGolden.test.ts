@@ -26,5 +26,6 @@ test('!verifier 3 MyDriver.sys', () => assertGolden('demo.verifier-3.out', run([
 test('ln on each caller', () => assertGolden('demo.ln.out', run(commands.filter((c) => c.startsWith('ln ')))));
 test('!verifier 0x80 on each leaked address', () => assertGolden('demo.verifier-0x80.out', run(commands.filter((c) => c.startsWith('!verifier 0x80')))));
 test('.bugcheck, k and lm', () => assertGolden('demo.bugcheck-k-lm.out', run(['.bugcheck', 'k', 'lm'])));
+test('help, generated from the command table', () => assertGolden('help.out', run(['help'])));
 test('!verifier 1 lists the driver without its allocations; !verifier alone prints settings and statistics', () =>
   assertGolden('demo.verifier-0-1.out', run(['!verifier', '!verifier 1'])));
