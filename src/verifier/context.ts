@@ -3,6 +3,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import type { AllocationLog } from './alloc-log.ts';
 import type { VerifiedDriver } from './driver-entry.ts';
 import type { VerifierStats } from './stats.ts';
+import type { VerifierRule } from './rules.ts';
 
 export type AnyFn = (...args: never[]) => unknown;
 
@@ -22,8 +23,8 @@ export interface VerifierContext {
   ntFrame(routine: string, offset: number): number;
   /** The stack from inside a thunk: its own frames (innermost first), then the driver's and the kernel's. */
   captureStack(thunkFrames: readonly number[], skip: Function): number[];
-  /** Raise 0xC4 with Parameter 1 `p1`. */
-  violation(p1: number, p2: number, p3: number, p4: number): never;
+  /** Raise the rule's bug check with its Parameter 1 and these three parameters. */
+  violation(rule: VerifierRule, p2: number, p3: number, p4: number): never;
 }
 
 /** A thunk wraps one DDI: check, record, call the real routine. `next` is never a thunk itself. */

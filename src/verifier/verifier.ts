@@ -3,7 +3,6 @@
  * bound, each DDI it imports is wrapped in a thunk that checks, records, and calls the kernel's
  * routine. It listens to the kernel's unload event for the leak check. The kernel never calls it.
  */
-import { BUGCHECK, C4 } from '../nt/bugcheck.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { ImportTable, LoadedImage } from '../loader/image.ts';
@@ -12,6 +11,7 @@ import { AllocationLog } from './alloc-log.ts';
 import type { ThunkSet, VerifierContext } from './context.ts';
 import { VerifiedDriver } from './driver-entry.ts';
 import { VF } from './flags.ts';
+import { RULES } from './rules.ts';
 import { isVerified, type VerifierSettings } from './settings.ts';
 import { VerifierStats } from './stats.ts';
 import { IO_THUNK_ROUTINES, ioThunks } from './thunks/io.ts';
@@ -80,9 +80,9 @@ export class Verifier {
       rememberFreed: (a) => this.freed.set(a, true),
       ntFrame: (routine, offset) => k.nt.address(routine, offset),
       captureStack: (frames, skip) => [...frames, ...k.stacks.capture(skip)],
-      violation: (p1, p2, p3, p4) => {
+      violation: (rule, p2, p3, p4) => {
         driver.sync();
-        return k.bugCheck(BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION, p1, p2, p3, p4);
+        return k.bugCheck(rule.code, rule.p1, p2, p3, p4);
       },
     };
   }
@@ -93,8 +93,9 @@ export class Verifier {
     if (!d) return;
     d.sync();
     if (this.settings.flags & VF.POOL_TRACKING && d.allocations.size > 0) {
+      const r = RULES.PoolLeakAtUnload;
       this.k.withFrames(['VfPoolCheckForLeaks', 'VerifierBugCheckIfAppropriate'], () =>
-        this.k.bugCheck(BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION, C4.POOL_LEAK_AT_UNLOAD, d.nameAddress, d.entryAddress, d.allocations.size),
+        this.k.bugCheck(r.code, r.p1, d.nameAddress, d.entryAddress, d.allocations.size),
       );
     }
   }

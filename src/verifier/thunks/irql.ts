@@ -2,7 +2,7 @@
  * IRQL and spin lock thunks: the automatic IRQL checks (KeRaiseIrql lowering, KeLowerIrql raising,
  * spin lock acquire and release at the wrong IRQL) and the RaiseIrqls / AcquireSpinLocks counters.
  */
-import { C4 } from '../../nt/bugcheck.ts';
+import { RULES } from '../rules.ts';
 import { DISPATCH_LEVEL, HIGH_LEVEL } from '../../nt/irql.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 
@@ -10,13 +10,13 @@ type Fn = (...a: number[]) => unknown;
 
 const checkRaise = (vf: VerifierContext, newIrql: number): void => {
   const irql = vf.k.irql;
-  if (newIrql < irql || newIrql > HIGH_LEVEL) vf.violation(C4.RAISE_IRQL_LOWERS, irql, newIrql, 0);
+  if (newIrql < irql || newIrql > HIGH_LEVEL) vf.violation(RULES.RaiseIrqlLowers, irql, newIrql, 0);
   vf.stats.raiseIrqls++;
 };
 
 const checkLower = (vf: VerifierContext, newIrql: number): void => {
   const irql = vf.k.irql;
-  if (newIrql > irql || newIrql > HIGH_LEVEL) vf.violation(C4.LOWER_IRQL_RAISES, irql, newIrql, 0);
+  if (newIrql > irql || newIrql > HIGH_LEVEL) vf.violation(RULES.LowerIrqlRaises, irql, newIrql, 0);
 };
 
 const raise = (next: AnyFn, vf: VerifierContext): AnyFn =>
@@ -34,7 +34,7 @@ const lower = (next: AnyFn, vf: VerifierContext): AnyFn =>
 const acquire = (next: AnyFn, vf: VerifierContext): AnyFn =>
   ((lock: number, ...rest: number[]) => {
     const irql = vf.k.irql;
-    if (irql > DISPATCH_LEVEL) vf.violation(C4.SPIN_LOCK_ACQUIRE_ABOVE_DISPATCH, irql, lock, 0);
+    if (irql > DISPATCH_LEVEL) vf.violation(RULES.SpinLockAcquireAboveDispatch, irql, lock, 0);
     vf.stats.acquireSpinLocks++;
     return (next as Fn)(lock, ...rest);
   }) as AnyFn;
@@ -42,7 +42,7 @@ const acquire = (next: AnyFn, vf: VerifierContext): AnyFn =>
 const release = (next: AnyFn, vf: VerifierContext): AnyFn =>
   ((lock: number, newIrql: number) => {
     const irql = vf.k.irql;
-    if (irql !== DISPATCH_LEVEL) vf.violation(C4.SPIN_LOCK_RELEASE_BAD_IRQL, irql, lock, 0);
+    if (irql !== DISPATCH_LEVEL) vf.violation(RULES.SpinLockReleaseBadIrql, irql, lock, 0);
     return (next as Fn)(lock, newIrql);
   }) as AnyFn;
 
@@ -64,14 +64,14 @@ export const irqlThunks: ThunkSet = {
   KeAcquireSpinLockAtDpcLevel: (next, vf) =>
     ((lock: number) => {
       const irql = vf.k.irql;
-      if (irql < DISPATCH_LEVEL) vf.violation(C4.SPIN_LOCK_DPC_ACQUIRE_LOW_IRQL, irql, lock, 0);
+      if (irql < DISPATCH_LEVEL) vf.violation(RULES.SpinLockDpcAcquireLowIrql, irql, lock, 0);
       vf.stats.acquireSpinLocks++;
       return (next as Fn)(lock);
     }) as AnyFn,
   KeReleaseSpinLockFromDpcLevel: (next, vf) =>
     ((lock: number) => {
       const irql = vf.k.irql;
-      if (irql < DISPATCH_LEVEL) vf.violation(C4.SPIN_LOCK_DPC_RELEASE_LOW_IRQL, irql, lock, 0);
+      if (irql < DISPATCH_LEVEL) vf.violation(RULES.SpinLockDpcReleaseLowIrql, irql, lock, 0);
       return (next as Fn)(lock);
     }) as AnyFn,
 };

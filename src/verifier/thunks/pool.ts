@@ -3,7 +3,7 @@
  * special pool placement, and pool tracking with the allocation log.
  */
 import { APC_LEVEL, DISPATCH_LEVEL } from '../../nt/irql.ts';
-import { C4 } from '../../nt/bugcheck.ts';
+import { RULES } from '../rules.ts';
 import { isMustSucceed, isPagedPool, TAG_NONE, type PoolType } from '../../nt/pool.ts';
 import { poolTypeOfFlags } from '../../kernel/ex/exports.ts';
 import { POOL_HEADER_SIZE } from '../../kernel/ex/pool.ts';
@@ -25,10 +25,10 @@ export function verifiedAllocate(
   const k = vf.k;
   const irql = k.irql;
   vf.stats.poolAllocationsAttempted++;
-  if (size === 0) vf.violation(C4.ZERO_BYTE_ALLOCATION, irql, type, size);
-  if (isPagedPool(type) && irql > APC_LEVEL) vf.violation(C4.PAGED_ALLOC_ABOVE_APC, irql, type, size);
-  if (!isPagedPool(type) && irql > DISPATCH_LEVEL) vf.violation(C4.NONPAGED_ALLOC_ABOVE_DISPATCH, irql, type, size);
-  if (isMustSucceed(type)) vf.violation(C4.MUST_SUCCEED_ALLOCATION, irql, type, size);
+  if (size === 0) vf.violation(RULES.ZeroByteAllocation, irql, type, size);
+  if (isPagedPool(type) && irql > APC_LEVEL) vf.violation(RULES.PagedAllocAboveApc, irql, type, size);
+  if (!isPagedPool(type) && irql > DISPATCH_LEVEL) vf.violation(RULES.NonPagedAllocAboveDispatch, irql, type, size);
+  if (isMustSucceed(type)) vf.violation(RULES.MustSucceedAllocation, irql, type, size);
   if (tag === 0 || tag === TAG_NONE) vf.stats.poolAllocationsWithNoTag++;
 
   let address = 0;
@@ -68,12 +68,12 @@ export function verifiedFree(vf: VerifierContext, address: number, frames: reado
   if (!block) {
     if (vf.wasFreed(address)) {
       const header = (address - POOL_HEADER_SIZE) >>> 0;
-      vf.violation(C4.DOUBLE_FREE, 0, header, k.as.u32(header));
+      vf.violation(RULES.DoubleFree, 0, header, k.as.u32(header));
     }
-    vf.violation(C4.FREE_OF_UNALLOCATED_ADDRESS, address, 0, 0);
+    vf.violation(RULES.FreeOfUnallocatedAddress, address, 0, 0);
   }
-  if (isPagedPool(block.type) && irql > APC_LEVEL) vf.violation(C4.PAGED_FREE_ABOVE_APC, irql, block.type, address);
-  if (!isPagedPool(block.type) && irql > DISPATCH_LEVEL) vf.violation(C4.NONPAGED_FREE_ABOVE_DISPATCH, irql, block.type, address);
+  if (isPagedPool(block.type) && irql > APC_LEVEL) vf.violation(RULES.PagedFreeAboveApc, irql, block.type, address);
+  if (!isPagedPool(block.type) && irql > DISPATCH_LEVEL) vf.violation(RULES.NonPagedFreeAboveDispatch, irql, block.type, address);
   const owner = vf.owner(address);
   if (owner) {
     const a = owner.untrack(address);
