@@ -138,10 +138,10 @@ export function ulebLength(n: number): number {
   return length;
 }
 
-function dwarfdumpLines(text: string): Omit<OracleUnit, 'paths'>[] {
+export function dwarfdumpLines(text: string): Omit<OracleUnit, 'paths'>[] {
   return text.split(/^debug_line\[/m).slice(1).map((block) => {
     const rows: OracleRow[] = [];
-    for (const m of block.matchAll(/^0x([0-9a-f]{16})\s+(\d+)\s+(\d+)\s+(\d+)\s+\d+\s+\d+\s*(.*)$/gm)) {
+    for (const m of block.matchAll(/^0x([0-9a-f]{16})[ \t]+(\d+)[ \t]+(\d+)[ \t]+(\d+)[ \t]+\d+[ \t]+\d+[ \t]*(.*)$/gm)) {
       const flags = m[5]!.split(/\s+/);
       rows.push({ address: parseInt(m[1]!, 16), line: int(m[2]!), column: int(m[3]!), file: int(m[4]!), isStmt: flags.includes('is_stmt'), endSequence: flags.includes('end_sequence') });
     }
