@@ -17,7 +17,7 @@ export interface LoadedImage {
   /** Names the image imports from ntoskrnl. */
   readonly imports: readonly string[];
   /** Code address of DriverEntry. */
-  readonly entryPoint: number;
+  entryPoint: number;
   driverObject: number;
 }
 

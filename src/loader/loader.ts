@@ -11,6 +11,7 @@ import type { ModuleInfo } from '../kernel/symbols.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import type { ImageFormat, ImportTable, ImportTransform, LoadedImage } from './image.ts';
 import { tsImageFormat } from './ts/ts-image.ts';
+import { wasmImageFormat } from './wasm/wasm-image.ts';
 
 /** 64 KiB image alignment, as the kernel loader places .sys images. */
 const IMAGE_ALIGN = 0x10000;
@@ -23,7 +24,7 @@ export interface UnloadedModule {
 }
 
 export class Loader {
-  private readonly formats: ImageFormat[] = [tsImageFormat];
+  private readonly formats: ImageFormat[] = [tsImageFormat, wasmImageFormat];
   private readonly transforms: ImportTransform[] = [];
   private readonly region = new VaRegion('DriverImages', VA_MAP.images.start, VA_MAP.images.end);
   readonly images = new Map<number, LoadedImage>();

@@ -1,0 +1,24 @@
+/** What the loader needs to know of a driver module before instantiating it. */
+import type { SymbolData } from '../../kernel/symbols.ts';
+import { readDylink, readWasmSections, type DylinkInfo } from './sections.ts';
+import { wasmSymbols, type CodeSection } from './symbols.ts';
+
+export interface WasmModuleInfo {
+  readonly code: CodeSection;
+  readonly dylink?: DylinkInfo;
+  /** Code-section-relative symbols; the loader adds the image's code base. */
+  readonly symbols: SymbolData;
+  /** Function index -> code-section-relative start of its body: a table entry's code address. */
+  readonly functionOffsets: ReadonlyMap<number, number>;
+}
+
+export function describeModule(bytes: Uint8Array): WasmModuleInfo {
+  const sections = readWasmSections(bytes);
+  const symbols = wasmSymbols(sections);
+  return {
+    code: symbols.code,
+    dylink: readDylink(sections),
+    symbols,
+    functionOffsets: new Map(sections.functionBodies.map((b) => [b.index, b.start])),
+  };
+}

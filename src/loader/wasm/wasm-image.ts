@@ -1,0 +1,195 @@
+/**
+ * Drivers compiled from C to WebAssembly (`dv build`): position-independent modules (wasm-ld
+ * `-shared --experimental-pic`) that import the one kernel memory and one function table. Loading
+ * relocates them as a kernel relocates a .sys: the image gets a base in the kernel address space,
+ * its data lands at __memory_base inside that image, its functions at __table_base in the shared
+ * table (so every function pointer in the machine is unique), and its ntoskrnl imports are bound
+ * to the DDI table or the verifier's thunks. Code addresses shown to users are the image's code base
+ * plus the offset of the code in the module's Code section, which is also what its DWARF uses.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
+import type { Kernel } from '../../kernel/kernel.ts';
+import { PAGE_SIZE, PageKind } from '../../kernel/mm/address-space.ts';
+import type { ModuleInfo } from '../../kernel/symbols.ts';
+import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
+import { adaptImport } from './abi.ts';
+import { describeModule, type WasmModuleInfo } from './module-info.ts';
+
+const CODE_RVA = 0x1000;
+/** env.* imports a driver module may have; anything else is not a driver built by dv build. */
+const ENV_IMPORTS = new Set(['memory', '__indirect_function_table', '__memory_base', '__table_base', '__stack_pointer']);
+
+/** The machine-wide wasm state: one function table and one stack pointer for all wasm images. */
+interface WasmMachine {
+  readonly table: WebAssembly.Table;
+  readonly stackPointer: WebAssembly.Global;
+  /** Which stack the stack pointer is in now, and the saved pointers of the others. */
+  owner: object | undefined;
+  readonly saved: WeakMap<object, number>;
+}
+
+const machines = new WeakMap<Kernel, WasmMachine>();
+
+function machineOf(k: Kernel): WasmMachine {
+  let m = machines.get(k);
+  if (!m) {
+    // Table slot 0 stays empty: a NULL function pointer must not call anything.
+    const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
+    const stackPointer = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+    m = { table, stackPointer, owner: undefined, saved: new WeakMap() };
+    machines.set(k, m);
+  }
+  return m;
+}
+
+/**
+ * Run wasm code on the stack it belongs on (the current thread's, or the DPC stack): switch the
+ * stack pointer if another stack owns it, and switch back after.
+ */
+function onCurrentStack<T>(k: Kernel, m: WasmMachine, body: () => T): T {
+  const stack = k.currentStack();
+  if (m.owner === stack.owner) return body();
+  const previousOwner = m.owner;
+  const previousSp = m.stackPointer.value as number;
+  if (previousOwner) m.saved.set(previousOwner, previousSp);
+  m.owner = stack.owner;
+  m.stackPointer.value = m.saved.get(stack.owner) ?? stack.base;
+  try {
+    return body();
+  } finally {
+    m.saved.set(stack.owner, m.stackPointer.value as number);
+    m.owner = previousOwner;
+    m.stackPointer.value = previousSp;
+  }
+}
+
+export const wasmImageFormat: ImageFormat = {
+  extensions: ['.wasm'],
+  async load(k: Kernel, req: MapRequest): Promise<LoadedImage> {
+    const path = resolve(req.path);
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch (e) {
+      throw new SimulatorError(`cannot read driver ${req.path}: ${(e as Error).message}`);
+    }
+    let info: WasmModuleInfo;
+    let module: WebAssembly.Module;
+    try {
+      info = describeModule(bytes);
+      module = new WebAssembly.Module(bytes);
+    } catch (e) {
+      throw new SimulatorError(`${req.path} is not a valid driver module: ${(e as Error).message}`);
+    }
+    if (!info.dylink) throw new SimulatorError(`${req.path} is not a relocatable driver module (no dylink.0 section): build it with dv build`);
+
+    const imports = WebAssembly.Module.imports(module);
+    const foreign = imports.filter((i) => !(i.module === 'ntoskrnl' || (i.module === 'env' && ENV_IMPORTS.has(i.name))));
+    if (foreign.length > 0) throw new SimulatorError(`${req.path} imports ${foreign.map((i) => `${i.module}.${i.name}`).join(', ')}: a driver may import only ntoskrnl routines`);
+    const ddiNames = imports.filter((i) => i.module === 'ntoskrnl').map((i) => i.name);
+    const missing = ddiNames.filter((n) => !(n in k.ddi));
+    if (missing.length > 0) throw new UnresolvedImportError(`${req.name}.sys`, missing.join(', '));
+    if (!WebAssembly.Module.exports(module).some((e) => e.name === 'DriverEntry' && e.kind === 'function')) {
+      throw new SimulatorError(`${req.path} does not export DriverEntry`);
+    }
+
+    // Image layout: headers, the Code section's bytes (for symbols; wasm code does not run from
+    // memory), then the data and bss at __memory_base.
+    const codeSize = Math.ceil(Math.max(info.code.size, 1) / PAGE_SIZE) * PAGE_SIZE;
+    const dataSize = Math.ceil(Math.max(info.dylink.memorySize, 1) / PAGE_SIZE) * PAGE_SIZE;
+    const size = CODE_RVA + codeSize + dataSize;
+    const base = req.reserve(size);
+    const codeBase = base + CODE_RVA;
+    const dataBase = codeBase + codeSize;
+    k.as.setPages(base, size / PAGE_SIZE, PageKind.Image);
+    k.as.zero(base, size);
+    k.as.write(codeBase, bytes.subarray(info.code.offset, info.code.offset + info.code.size));
+
+    const symbols = {
+      functions: info.symbols.functions.map((f) => ({ ...f, start: codeBase + f.start })),
+      files: info.symbols.files,
+      lines: info.symbols.lines.map((r) => ({ ...r, address: codeBase + r.address })),
+    };
+    const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols };
+    const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };
+
+    const m = machineOf(k);
+    const tableBase = m.table.length;
+    if (info.dylink.tableSize > 0) m.table.grow(info.dylink.tableSize);
+    const table = req.bind(image, k.ddi);
+    const ntoskrnl: Record<string, unknown> = {};
+    for (const name of ddiNames) ntoskrnl[name] = adaptImport(name, table[name]!, k.as);
+
+    // Host call sites in this module -> code addresses; the module's script name is learnt from
+    // the first call it makes into the kernel (every capture happens inside such a call).
+    let scriptName: string | undefined;
+    const learnScript = () => {
+      if (scriptName) return;
+      const prepare = Error.prepareStackTrace;
+      Error.prepareStackTrace = (_e, s) => s;
+      const holder: { stack?: NodeJS.CallSite[] } = {};
+      Error.captureStackTrace(holder);
+      // The stack is formatted when first read: read it while our prepareStackTrace is in place.
+      const sites = holder.stack ?? [];
+      Error.prepareStackTrace = prepare;
+      scriptName = sites.find((s) => s.getScriptNameOrSourceURL()?.startsWith('wasm://'))?.getScriptNameOrSourceURL() ?? undefined;
+    };
+    for (const name of ddiNames) {
+      const f = ntoskrnl[name] as (...a: unknown[]) => unknown;
+      ntoskrnl[name] = (...a: unknown[]) => {
+        if (!scriptName) learnScript();
+        return f(...a);
+      };
+    }
+    k.stacks.addResolver((site) => {
+      if (!scriptName || site.getScriptNameOrSourceURL() !== scriptName) return undefined;
+      const position = site.getPosition();
+      return codeBase + position - info.code.offset;
+    });
+
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(module, {
+        env: {
+          memory: k.as.memory,
+          __indirect_function_table: m.table,
+          __memory_base: new WebAssembly.Global({ value: 'i32', mutable: false }, dataBase),
+          __table_base: new WebAssembly.Global({ value: 'i32', mutable: false }, tableBase),
+          __stack_pointer: m.stackPointer,
+        },
+        ntoskrnl: ntoskrnl as WebAssembly.ModuleImports,
+      });
+    } catch (e) {
+      throw new SimulatorError(`cannot instantiate ${req.path}: ${(e as Error).message}`);
+    }
+    const exports = instance.exports as Record<string, unknown>;
+    const run = (f: unknown) => {
+      if (typeof f === 'function') onCurrentStack(k, m, () => (f as () => void)());
+    };
+    run(exports.__wasm_apply_data_relocs);
+    run(exports.__wasm_call_ctors);
+
+    // Function pointers of this image are table indices; each becomes a routine the kernel can call.
+    const addressOfFunction = (fn: unknown): number => {
+      const index = Number((fn as { name?: string }).name);
+      const f = Number.isInteger(index) ? info.functionOffsets.get(index) : undefined;
+      return f === undefined ? 0 : codeBase + f;
+    };
+    const callable = (fn: (...a: unknown[]) => unknown) => (...args: unknown[]) =>
+      onCurrentStack(k, m, () => {
+        const r = fn(...args.map((a) => (typeof a === 'number' ? a | 0 : a)));
+        return typeof r === 'number' ? r >>> 0 : r;
+      });
+    for (let i = tableBase; i < tableBase + info.dylink.tableSize; i++) {
+      const fn = m.table.get(i) as ((...a: unknown[]) => unknown) | null;
+      if (fn) k.registerRoutine(i, callable(fn) as never, req.name, addressOfFunction(fn));
+    }
+    const entry = exports.DriverEntry as (...a: unknown[]) => unknown;
+    image.entryPoint = addressOfFunction(entry);
+    if (image.entryPoint === 0) throw new SimulatorError(`${req.path}: DriverEntry has no code offset (missing name section?)`);
+    k.registerRoutine(image.entryPoint, callable(entry) as never, req.name);
+    return image;
+  },
+};
