@@ -4,6 +4,7 @@
  */
 import { exExports } from './ex/exports.ts';
 import { ioExports } from './io/exports.ts';
+import { csqExports } from './io/csq.ts';
 import { keExports } from './ke/exports.ts';
 import type { Kernel } from './kernel.ts';
 import { mmExports } from './mm/exports.ts';
@@ -16,6 +17,7 @@ export function buildDdiTable(k: Kernel) {
     ...exExports(k),
     ...keExports(k),
     ...ioExports(k),
+    ...csqExports(k),
     ...mmExports(k),
     ...obExports(k),
     ...psExports(k),

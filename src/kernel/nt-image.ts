@@ -44,7 +44,7 @@ export const INTERNAL_ROUTINES = [
  * addresses). Each has a fixed slot from LATE_ROUTINE_RVA up, so adding one here moves no other
  * symbol. Append only.
  */
-export const LATE_ROUTINES = ['IopfCompleteRequest'] as const;
+export const LATE_ROUTINES = ['IopfCompleteRequest', 'IopCsqCancelRoutine'] as const;
 
 export class NtImage {
   readonly base = VA_MAP.ntImage.start;

@@ -307,6 +307,25 @@ export const IO_WORKITEM = struct('IO_WORKITEM', [
   ['ActivityId', array('u8', 16)],
 ]);
 
+/** IO_CSQ: a cancel-safe queue's dispatch table, filled by IoCsqInitialize. */
+export const IO_CSQ = struct('IO_CSQ', [
+  ['Type', 'u32'],
+  ['CsqInsertIrp', 'ptr'],
+  ['CsqRemoveIrp', 'ptr'],
+  ['CsqPeekNextIrp', 'ptr'],
+  ['CsqAcquireLock', 'ptr'],
+  ['CsqReleaseLock', 'ptr'],
+  ['CsqCompleteCanceledIrp', 'ptr'],
+  ['ReservePointer', 'ptr'],
+]);
+
+/** IO_CSQ_IRP_CONTEXT: links a queued IRP and its queue, so either can find the other. */
+export const IO_CSQ_IRP_CONTEXT = struct('IO_CSQ_IRP_CONTEXT', [
+  ['Type', 'u32'],
+  ['Irp', 'ptr'],
+  ['Csq', 'ptr'],
+]);
+
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 export const LAYOUTS: readonly StructLayout[] = [
   LIST_ENTRY,
@@ -327,4 +346,6 @@ export const LAYOUTS: readonly StructLayout[] = [
   IRP,
   WORK_QUEUE_ITEM,
   IO_WORKITEM,
+  IO_CSQ,
+  IO_CSQ_IRP_CONTEXT,
 ];
