@@ -14,10 +14,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   nt: ['nt'],
   kernel: ['nt', 'kernel'],
   loader: ['nt', 'kernel', 'loader'],
+  build: ['nt', 'kernel', 'build'],
   verifier: ['nt', 'kernel', 'loader', 'verifier'],
   debugger: ['nt', 'kernel', 'verifier', 'debugger'],
   system: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system'],
-  cli: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'cli'],
+  cli: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'cli'],
 };
 
 function files(dir: string): string[] {

@@ -84,6 +84,8 @@ export function sourceLine(modules: readonly ModuleInfo[], address: number): Sou
   const i = lastAtOrBelow(rows, address >>> 0, (r) => r.address);
   if (i < 0) return undefined;
   const row = rows[i]!;
+  // Line 0 marks code that belongs to no source line (DWARF 5 §6.2.5.1), e.g. between functions.
+  if (row.line === 0) return undefined;
   // The line's first address: walk back over rows of the same line.
   let j = i;
   while (j > 0 && rows[j - 1]!.line === row.line && rows[j - 1]!.file === row.file) j--;
