@@ -1,0 +1,28 @@
+/*
+ * wdm.h - the Windows Driver Model header for drivers built with `dv build` into wasm32 modules that
+ * run in the simulated kernel. Our own text: declarations follow the DDI reference and
+ * src/nt/layout.ts, not the WDK's headers.
+ *
+ * Every DDI is a wasm import from "ntoskrnl" under its NT name (DDI_IMPORT); `dv build` refuses a
+ * driver that imports anything else. docs/ddi-support.md lists the DDIs the kernel exports.
+ */
+#ifndef DV_WDM_H
+#define DV_WDM_H
+
+#define _WDMDDK_
+
+#include <ntdef.h>
+#include <ntstatus.h>
+#include <dv/seh.h>
+#include <dv/interlocked.h>
+#include <dv/ke.h>
+#include <dv/list.h>
+#include <dv/rtl.h>
+#include <dv/ex.h>
+#include <dv/ob.h>
+#include <dv/ps.h>
+#include <dv/mm.h>
+#include <dv/io.h>
+#include <dv/csq.h>
+
+#endif /* DV_WDM_H */
