@@ -117,6 +117,8 @@ program
     process.exitCode = outcome.bugCheck ? 1 : 0;
   });
 
+(await import('./build.ts')).registerBuildCommand(program);
+
 program
   .command('kd')
   .description('open a crash dump in a kd-style debugger')

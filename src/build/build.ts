@@ -1,0 +1,110 @@
+/**
+ * dv build: C sources -> one wasm32 driver image. clang compiles each file (and the driver runtime)
+ * separately, wasm-ld links them, and the import check refuses an image that imports anything but
+ * kernel DDIs and the PIC ABI's env items. Returns what happened; the CLI prints it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { compileArgs, linkArgs } from './flags.ts';
+import { checkImports, type ObjectImports } from './import-check.ts';
+import { kernelDdiNames } from './kernel-ddis.ts';
+import { CRT_SOURCES, DDK_INCLUDE } from './paths.ts';
+import { findToolchain, type Toolchain } from './toolchain.ts';
+import { readWasmInterface, type WasmImport } from './wasm-module.ts';
+
+export interface BuildOptions {
+  readonly sources: readonly string[];
+  readonly output: string;
+  /** Extra -I directories and -D definitions, in order. */
+  readonly includeDirs?: readonly string[];
+  readonly defines?: readonly string[];
+  /** Search path for the tools (default: $PATH). */
+  readonly searchPath?: string;
+}
+
+export interface BuildResult {
+  readonly ok: boolean;
+  /** 0 built; 2 usage or tool error (a compile error, a link error, a refused import). */
+  readonly exitCode: 0 | 2;
+  /** Each tool invocation, as argv. */
+  readonly commands: readonly (readonly string[])[];
+  /** The tools' diagnostics (warnings too, on success) and our own errors, as text to print. */
+  readonly diagnostics: string;
+  readonly imports: readonly WasmImport[];
+  readonly toolchain?: Toolchain;
+}
+
+const fail = (diagnostics: string, commands: string[][] = [], toolchain?: Toolchain): BuildResult => ({
+  ok: false,
+  exitCode: 2,
+  commands,
+  diagnostics: diagnostics.endsWith('\n') ? diagnostics : diagnostics + '\n',
+  imports: [],
+  toolchain,
+});
+
+/** clang names an undeclared routine; say when the name looks like a DDI the kernel lacks. */
+function explainUndeclared(stderr: string, ddis: ReadonlySet<string>): string {
+  const notes = new Set<string>();
+  for (const m of stderr.matchAll(/call to undeclared function '(\w+)'/g)) {
+    const name = m[1]!;
+    if (/^(Io|Ke|Kf|Ex|Mm|Ob|Ps|Rtl|Zw|Nt|Se|Po|Wmi|Hal|Kd|Dbg|Cm|Fs|Fsrtl|Cc|Etw)[A-Z]/.test(name) && !ddis.has(name)) {
+      notes.add(`note: '${name}' is not among the DDIs the simulated kernel exports (docs/ddi-support.md lists them)\n`);
+    }
+  }
+  return stderr + [...notes].join('');
+}
+
+export function buildDriver(options: BuildOptions): BuildResult {
+  const { sources, output } = options;
+  if (sources.length === 0) return fail('dv build: no source files given');
+  for (const s of sources) {
+    if (!s.endsWith('.c')) return fail(`dv build: ${s}: only C sources (.c) can be built`);
+    if (!existsSync(s)) return fail(`dv build: ${s}: no such file`);
+  }
+  if (!output.endsWith('.wasm')) return fail(`dv build: the output ${output} should end in .wasm`);
+
+  const found = findToolchain(options.searchPath);
+  if (!found.ok) return fail(`dv build: ${found.message}`);
+  const { toolchain } = found;
+  const ddis = kernelDdiNames();
+  const includeDirs = [...(options.includeDirs ?? []), DDK_INCLUDE];
+  const commands: string[][] = [];
+  let diagnostics = '';
+  const work = mkdtempSync(join(tmpdir(), 'dv-build-'));
+  try {
+    // The driver's files first, so its code leads the image; the runtime last.
+    const units = [...sources.map((source) => ({ source, runtime: false })), ...CRT_SOURCES.map((source) => ({ source, runtime: true }))];
+    const objects: (ObjectImports & { object: string })[] = [];
+    for (const [i, unit] of units.entries()) {
+      const object = join(work, `${i}-${basename(unit.source, '.c')}.o`);
+      const args = compileArgs(unit.source, object, includeDirs, options.defines);
+      commands.push([toolchain.clang, ...args]);
+      const r = spawnSync(toolchain.clang, args, { encoding: 'utf8' });
+      diagnostics += explainUndeclared(r.stderr ?? '', ddis);
+      if (r.status !== 0) return fail(diagnostics || `dv build: ${toolchain.clang} failed on ${unit.source}`, commands, toolchain);
+      const source = unit.runtime ? `ddk/crt/${basename(unit.source)}` : unit.source;
+      objects.push({ source, object, imports: readWasmInterface(readFileSync(object)).imports });
+    }
+
+    const args = linkArgs(objects.map((o) => o.object), output);
+    commands.push([toolchain.wasmLd, ...args]);
+    const r = spawnSync(toolchain.wasmLd, args, { encoding: 'utf8' });
+    diagnostics += r.stderr ?? '';
+    if (r.status !== 0) return fail(diagnostics || `dv build: ${toolchain.wasmLd} failed`, commands, toolchain);
+
+    const { imports, exports } = readWasmInterface(readFileSync(output));
+    const problems = checkImports(imports, objects, ddis);
+    if (!exports.some((e) => e.name === 'DriverEntry' && e.kind === 'function')) problems.push(`error: the image does not export DriverEntry`);
+    if (problems.length > 0) {
+      // An image that would not load is not left behind to be loaded by mistake.
+      rmSync(output, { force: true });
+      return fail(diagnostics + problems.join('\n'), commands, toolchain);
+    }
+    return { ok: true, exitCode: 0, commands, diagnostics, imports, toolchain };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The driver ABI, as flags: one definition for dv build, the layout check and the tests.
+ *
+ * Compile: wasm32 with the emscripten triple (the one that accepts -fPIC on wasm32; no emscripten is
+ * involved), 16-bit wchar_t for L"..." literals, freestanding (no libc headers; builtins off, so the
+ * runtime's own loops never turn into calls to themselves), MS extensions for __declspec and
+ * #pragma alloc_text. CPU features are pinned to clang 16's defaults so clang 17-19 emit the same
+ * instructions, and DWARF to v4 so the symbolizer sees one format.
+ */
+export const TARGET_FLAGS = [
+  '--target=wasm32-unknown-emscripten',
+  '-mcpu=mvp',
+  '-mmutable-globals',
+  '-msign-ext',
+  '-fPIC',
+  '-fvisibility=hidden',
+  '-fshort-wchar',
+  '-ffreestanding',
+  '-nostdlibinc',
+  '-fms-extensions',
+] as const;
+
+/** Diagnostics: a call to an undeclared routine is an error naming it, never an implicit int. */
+export const WARNING_FLAGS = [
+  '-Wall',
+  '-Wno-multichar', // pool tags: 'gaTm'
+  '-Wno-unknown-pragmas', // #pragma prefast, #pragma warning(...) from WDK samples
+  '-Werror=implicit-function-declaration',
+  '-Werror=implicit-int',
+  '-Werror=incompatible-function-pointer-types',
+  '-Werror=return-type',
+] as const;
+
+export const CODEGEN_FLAGS = ['-O2', '-g', '-gdwarf-4'] as const;
+
+export function compileArgs(source: string, object: string, includeDirs: readonly string[], defines: readonly string[] = []): string[] {
+  return [
+    ...TARGET_FLAGS,
+    ...CODEGEN_FLAGS,
+    ...WARNING_FLAGS,
+    ...includeDirs.flatMap((d) => ['-I', d]),
+    ...defines.map((d) => `-D${d}`),
+    '-c',
+    source,
+    '-o',
+    object,
+  ];
+}
+
+/**
+ * Link: a PIC shared module importing its memory, table, memory/table bases and stack pointer from
+ * env, so the loader places it anywhere in the one kernel address space. -shared turns any undefined
+ * function into an env import, so strictness comes from the import check that follows the link;
+ * --fatal-warnings makes a signature mismatch between two files an error.
+ */
+export function linkArgs(objects: readonly string[], output: string): string[] {
+  return ['--experimental-pic', '-shared', '--import-memory', '--fatal-warnings', '--export=DriverEntry', '-o', output, ...objects];
+}
+
+/** The env imports a driver may have; anything else fails the build. */
+export const ALLOWED_ENV_IMPORTS: Readonly<Record<string, 'memory' | 'table' | 'global'>> = {
+  memory: 'memory',
+  __indirect_function_table: 'table',
+  __memory_base: 'global',
+  __table_base: 'global',
+  __stack_pointer: 'global',
+};
+
+/** The module DDIs are imported from. */
+export const DDI_MODULE = 'ntoskrnl';

@@ -1,0 +1,66 @@
+/**
+ * The strictness check after the link. wasm-ld -shared turns every undefined symbol into an import
+ * (env.foo for a function, GOT.mem.foo for a variable) instead of an error, so the linked module's
+ * imports are checked here: only the DDIs the kernel exports, from ntoskrnl, and the env items of the
+ * PIC ABI may remain. Each refusal names the symbol and the source files that reference it.
+ */
+import { ALLOWED_ENV_IMPORTS, DDI_MODULE } from './flags.ts';
+import type { WasmImport } from './wasm-module.ts';
+
+export interface ObjectImports {
+  /** The source file the object was compiled from, as the user named it. */
+  readonly source: string;
+  readonly imports: readonly WasmImport[];
+}
+
+/** Source files whose objects import `name` (in any module: env, GOT.mem, GOT.func, ntoskrnl). */
+function referencedFrom(name: string, objects: readonly ObjectImports[]): string {
+  const files = objects.filter((o) => o.imports.some((i) => i.name === name && i.kind !== 'memory')).map((o) => o.source);
+  return files.length > 0 ? files.join(', ') : 'the driver';
+}
+
+/** The problems with a linked driver's imports; empty when it may load. */
+export function checkImports(imports: readonly WasmImport[], objects: readonly ObjectImports[], ddiNames: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const reported = new Set<string>();
+  for (const imp of imports) {
+    // An undefined function whose address is taken shows up twice (env.f and GOT.func.f): say it once.
+    if (imp.module !== 'env' && imp.module !== DDI_MODULE && reported.has(imp.name)) continue;
+    const before = problems.length;
+    check(imp);
+    if (problems.length > before) reported.add(imp.name);
+  }
+  return problems;
+
+  function check(imp: WasmImport): void {
+    const where = referencedFrom(imp.name, objects);
+    if (imp.module === DDI_MODULE) {
+      if (imp.kind !== 'function') problems.push(`${where}: error: ${DDI_MODULE}.${imp.name} is imported as a ${imp.kind}; DDIs are functions`);
+      else if (!ddiNames.has(imp.name)) {
+        problems.push(`${where}: error: '${imp.name}' is not exported by the simulated kernel (docs/ddi-support.md lists the DDIs it exports)`);
+      }
+      return;
+    }
+    if (imp.module === 'env') {
+      const allowed = ALLOWED_ENV_IMPORTS[imp.name];
+      if (allowed === imp.kind) return;
+      if (allowed !== undefined) {
+        problems.push(`${where}: error: env.${imp.name} is imported as a ${imp.kind}, the ABI has it as a ${allowed}`);
+      } else if (imp.kind === 'function' && ddiNames.has(imp.name)) {
+        problems.push(`${where}: error: '${imp.name}' is a DDI but was declared without its ntoskrnl import: include <wdm.h> instead of declaring it yourself`);
+      } else if (imp.kind === 'function') {
+        problems.push(`${where}: error: undefined function '${imp.name}': it is declared but defined in no source file, and it is not a DDI the kernel exports`);
+      } else {
+        problems.push(`${where}: error: undefined ${imp.kind} env.${imp.name}`);
+      }
+      return;
+    }
+    if (imp.module === 'GOT.mem') {
+      problems.push(`${where}: error: undefined variable '${imp.name}': it is declared extern but defined in no source file`);
+    } else if (imp.module === 'GOT.func') {
+      problems.push(`${where}: error: the address of '${imp.name}' is taken but the function is defined in no source file`);
+    } else {
+      problems.push(`${where}: error: import ${imp.module}.${imp.name} is from an unknown module (only ${DDI_MODULE} and env are allowed)`);
+    }
+  }
+}

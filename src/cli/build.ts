@@ -1,0 +1,27 @@
+/** `dv build FILE.c... -o OUT.wasm`: compile a C driver to a wasm32 image the kernel can load. */
+import type { Command } from 'commander';
+import { buildDriver } from '../build/build.ts';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
+export function registerBuildCommand(program: Command): void {
+  program
+    .command('build')
+    .description('compile C driver sources with clang (16 or newer) and wasm-ld into a wasm32 driver image')
+    .argument('<sources...>', 'C source files (.c)')
+    .requiredOption('-o, --output <file>', 'the driver image to write (.wasm)')
+    .option('-I, --include <dir>', 'add an include directory (repeatable)', collect, [] as string[])
+    .option('-D, --define <name[=value]>', 'define a macro, e.g. -D DBG=1 (repeatable)', collect, [] as string[])
+    .option('--verbose', 'print the commands run')
+    .action((sources: string[], opts: { output: string; include: string[]; define: string[]; verbose?: boolean }) => {
+      const result = buildDriver({ sources, output: opts.output, includeDirs: opts.include, defines: opts.define });
+      if (opts.verbose) for (const argv of result.commands) process.stdout.write(argv.map(quote).join(' ') + '\n');
+      process.stderr.write(result.diagnostics);
+      if (result.ok) {
+        const ddis = result.imports.filter((i) => i.module === 'ntoskrnl').length;
+        process.stdout.write(`dv build: wrote ${opts.output} (${ddis} DDI import${ddis === 1 ? '' : 's'})\n`);
+      }
+      process.exitCode = result.exitCode;
+    });
+}
