@@ -1,0 +1,54 @@
+/**
+ * The wasm signature each C prototype compiles to, derived from its C types by the wasm32 C ABI:
+ * 64-bit integers are i64; a LARGE_INTEGER passed by value becomes a pointer to a copy (structs and
+ * unions are passed by reference); the variable arguments of a variadic routine become one pointer
+ * to their buffer; everything else is an i32. test/ddk checks this against what clang emits.
+ */
+import type { FuncType, ValType } from './wasm-module.ts';
+import type { DdiPrototype } from './headers.ts';
+
+const I64_TYPES = new Set(['LONGLONG', 'ULONGLONG', 'LONG64', 'ULONG64', 'DWORD64', 'INT64', 'UINT64', 'POOL_FLAGS']);
+const BY_VALUE_AGGREGATES = new Set(['LARGE_INTEGER', 'ULARGE_INTEGER', 'PHYSICAL_ADDRESS']);
+/** The 32-bit-or-narrower scalars DDIs take; a type in none of these sets is refused, never guessed. */
+const SCALARS_32 = new Set([
+  'CHAR', 'UCHAR', 'CCHAR', 'SHORT', 'USHORT', 'CSHORT', 'LONG', 'ULONG', 'INT', 'UINT', 'BOOLEAN', 'KIRQL', 'KPRIORITY',
+  'KPROCESSOR_MODE', 'SIZE_T', 'ULONG_PTR', 'LONG_PTR', 'HANDLE', 'NTSTATUS', 'ACCESS_MASK', 'DEVICE_TYPE', 'POOL_TYPE',
+  'EX_POOL_PRIORITY', 'EVENT_TYPE', 'TIMER_TYPE', 'KWAIT_REASON', 'WORK_QUEUE_TYPE', 'LOCK_OPERATION', 'MM_PAGE_PRIORITY',
+  'size_t',
+]);
+
+export type ParamPassing = 'value' | 'i64' | 'aggregateByPointer';
+
+export function classifyCType(type: string): ParamPassing {
+  const t = type.replace(/\b(const|volatile|struct|enum)\b/g, '').trim();
+  if (t.includes('*')) return 'value';
+  if (I64_TYPES.has(t)) return 'i64';
+  if (BY_VALUE_AGGREGATES.has(t)) return 'aggregateByPointer';
+  if (SCALARS_32.has(t)) return 'value';
+  // NT pointer typedefs are P-names (PIRP, PKIRQL, PCWSTR); the P-names that are not pointers are above.
+  if (/^P[A-Z]/.test(t)) return 'value';
+  throw new Error(`unknown C type '${type}': add it to src/build/ddi-abi.ts so its wasm type is known`);
+}
+
+const valType = (type: string): ValType => (classifyCType(type) === 'i64' ? 'i64' : 'i32');
+
+export function wasmSignature(p: DdiPrototype): FuncType {
+  const params = p.params.map((x) => valType(x.type));
+  if (p.variadic) params.push('i32');
+  const ret = p.returnType.replace(/\b(const|volatile)\b/g, '').trim();
+  if (BY_VALUE_AGGREGATES.has(ret)) throw new Error(`${p.name} returns a ${ret} by value: the wasm ABI would add a result pointer`);
+  return { params, results: ret === 'VOID' || ret === 'void' ? [] : [valType(ret)] };
+}
+
+/** What the loader must adapt: parameters that are not plain 32-bit values, in words. */
+export function abiNotes(p: DdiPrototype): string[] {
+  const notes = p.params.flatMap((x, i) => {
+    const c = classifyCType(x.type);
+    if (c === 'i64') return [`${x.name} (#${i}) is i64`];
+    if (c === 'aggregateByPointer') return [`${x.name} (#${i}) is a ${x.type} by value: a pointer to a copy`];
+    return [];
+  });
+  if (p.variadic) notes.push(`... (#${p.params.length}) is a pointer to the argument buffer`);
+  if (wasmSignature(p).results[0] === 'i64') notes.push('returns i64');
+  return notes;
+}
