@@ -236,6 +236,14 @@ typedef PVOID PSECURITY_DESCRIPTOR;
 #define ALIGN_DOWN_POINTER_BY(address, alignment) ((PVOID)ALIGN_DOWN_BY(address, alignment))
 #define ALIGN_UP_POINTER_BY(address, alignment) ((PVOID)ALIGN_UP_BY(address, alignment))
 #define MEMORY_ALLOCATION_ALIGNMENT 8
+#ifndef NOMINMAX
+#ifndef min
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#ifndef max
+#define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
+#endif
 #define ANYSIZE_ARRAY 1
 
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
