@@ -26,7 +26,7 @@ export interface DdiPrototype {
 }
 
 /** Words that qualify a declaration without being part of a type. */
-const NON_TYPE_WORDS = new Set(['NTAPI', 'FASTCALL', '__cdecl', '__stdcall', '__fastcall', 'DECLSPEC_NORETURN', 'DECLSPEC_IMPORT', 'extern']);
+const NON_TYPE_WORDS = new Set(['NTAPI', 'APIENTRY', 'FASTCALL', '__cdecl', '__stdcall', '__fastcall', 'DECLSPEC_NORETURN', 'DECLSPEC_IMPORT', 'extern']);
 
 function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');

@@ -16,6 +16,8 @@ import { compileC, NEEDS_CLANG, toolchain, withTempDir } from './support.ts';
 import { spawnSync } from 'node:child_process';
 import { DDK_INCLUDE } from '../../src/build/paths.ts';
 
+/** Every header a driver may include (winddi.h is not part of wdm.h, as on Windows). */
+const ALL_HEADERS = '#include <ntifs.h>\n#include <ntstrsafe.h>\n#include <winddi.h>\n';
 const kernelDdis = Object.keys(new Kernel().ddi);
 const prototypes = readDdiPrototypes();
 const declared = prototypes.map((p) => p.importName);
@@ -41,7 +43,7 @@ test('each DDI_IMPORT(Name) declares the function Name, once, with types the ABI
 });
 
 test('the preprocessed headers import from ntoskrnl exactly the DDIs the parser reads', { skip: NEEDS_CLANG }, () => {
-  const r = spawnSync(toolchain!.clang, [...TARGET_FLAGS, '-I', DDK_INCLUDE, '-E', '-'], { input: '#include <ntifs.h>\n#include <ntstrsafe.h>\n', encoding: 'utf8' });
+  const r = spawnSync(toolchain!.clang, [...TARGET_FLAGS, '-I', DDK_INCLUDE, '-E', '-'], { input: ALL_HEADERS, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const imported = [...r.stdout.matchAll(/import_module\("ntoskrnl"\), import_name\("(\w+)"\)/g)].map((m) => m[1]!);
   assert.deepEqual([...imported].sort(), [...declared].sort());
@@ -50,7 +52,7 @@ test('the preprocessed headers import from ntoskrnl exactly the DDIs the parser 
 test('each prototype compiles to the wasm signature derived for it', { skip: NEEDS_CLANG }, () => {
   withTempDir((dir) => {
     // Taking every DDI's address makes the object import each one with its type.
-    const text = ['#include <ntifs.h>', 'void *const DvAllDdis[] = {', ...declared.map((n) => `  (void *)&${n},`), '};', ''].join('\n');
+    const text = [ALL_HEADERS, 'void *const DvAllDdis[] = {', ...declared.map((n) => `  (void *)&${n},`), '};', ''].join('\n');
     const object = join(dir, 'all.o');
     const { status, stderr } = compileC(text, { object });
     assert.equal(status, 0, stderr);

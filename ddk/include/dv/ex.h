@@ -158,6 +158,32 @@ DDI_IMPORT(ExAllocatePool2) PVOID NTAPI ExAllocatePool2(_In_ POOL_FLAGS Flags, _
 DDI_IMPORT(ExFreePoolWithTag) VOID NTAPI ExFreePoolWithTag(_Pre_notnull_ PVOID P, _In_ ULONG Tag);
 DDI_IMPORT(ExFreePool) VOID NTAPI ExFreePool(_Pre_notnull_ PVOID P);
 
+/* Fast mutexes: acquiring raises to APC_LEVEL; release returns to the IRQL saved at acquire. */
+DDI_IMPORT(ExInitializeFastMutex) VOID NTAPI ExInitializeFastMutex(_Out_ PFAST_MUTEX FastMutex);
+DDI_IMPORT(ExAcquireFastMutex) VOID FASTCALL ExAcquireFastMutex(_Inout_ PFAST_MUTEX FastMutex);
+DDI_IMPORT(ExTryToAcquireFastMutex) BOOLEAN FASTCALL ExTryToAcquireFastMutex(_Inout_ PFAST_MUTEX FastMutex);
+DDI_IMPORT(ExReleaseFastMutex) VOID FASTCALL ExReleaseFastMutex(_Inout_ PFAST_MUTEX FastMutex);
+
+/* Lookaside lists: Allocate/Free NULL means pool of the list's type and tag. */
+DDI_IMPORT(ExInitializeNPagedLookasideList)
+VOID NTAPI ExInitializeNPagedLookasideList(_Out_ PNPAGED_LOOKASIDE_LIST Lookaside, _In_opt_ PALLOCATE_FUNCTION Allocate,
+                                           _In_opt_ PFREE_FUNCTION Free, _In_ ULONG Flags, _In_ SIZE_T Size, _In_ ULONG Tag,
+                                           _In_ USHORT Depth);
+DDI_IMPORT(ExDeleteNPagedLookasideList) VOID NTAPI ExDeleteNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
+DDI_IMPORT(ExAllocateFromNPagedLookasideList)
+PVOID NTAPI ExAllocateFromNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
+DDI_IMPORT(ExFreeToNPagedLookasideList)
+VOID NTAPI ExFreeToNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside, _In_ PVOID Entry);
+DDI_IMPORT(ExInitializePagedLookasideList)
+VOID NTAPI ExInitializePagedLookasideList(_Out_ PPAGED_LOOKASIDE_LIST Lookaside, _In_opt_ PALLOCATE_FUNCTION Allocate,
+                                          _In_opt_ PFREE_FUNCTION Free, _In_ ULONG Flags, _In_ SIZE_T Size, _In_ ULONG Tag,
+                                          _In_ USHORT Depth);
+DDI_IMPORT(ExDeletePagedLookasideList) VOID NTAPI ExDeletePagedLookasideList(_Inout_ PPAGED_LOOKASIDE_LIST Lookaside);
+DDI_IMPORT(ExAllocateFromPagedLookasideList)
+PVOID NTAPI ExAllocateFromPagedLookasideList(_Inout_ PPAGED_LOOKASIDE_LIST Lookaside);
+DDI_IMPORT(ExFreeToPagedLookasideList)
+VOID NTAPI ExFreeToPagedLookasideList(_Inout_ PPAGED_LOOKASIDE_LIST Lookaside, _In_ PVOID Entry);
+
 DDI_IMPORT(ExQueueWorkItem) VOID NTAPI ExQueueWorkItem(_Inout_ PWORK_QUEUE_ITEM WorkItem, _In_ WORK_QUEUE_TYPE QueueType);
 
 #endif /* DV_EX_H */

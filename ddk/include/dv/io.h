@@ -513,6 +513,9 @@ DDI_IMPORT(IoAllocateMdl)
 PMDL NTAPI IoAllocateMdl(_In_opt_ PVOID VirtualAddress, _In_ ULONG Length, _In_ BOOLEAN SecondaryBuffer, _In_ BOOLEAN ChargeQuota,
                          _Inout_opt_ PIRP Irp);
 DDI_IMPORT(IoFreeMdl) VOID NTAPI IoFreeMdl(PMDL Mdl);
+/* Length 0: from VirtualAddress to the end of the source buffer. */
+DDI_IMPORT(IoBuildPartialMdl)
+VOID NTAPI IoBuildPartialMdl(_In_ PMDL SourceMdl, _Inout_ PMDL TargetMdl, _In_ PVOID VirtualAddress, _In_ ULONG Length);
 
 DDI_IMPORT(IoAllocateWorkItem) PIO_WORKITEM NTAPI IoAllocateWorkItem(_In_ PDEVICE_OBJECT DeviceObject);
 DDI_IMPORT(IoFreeWorkItem) VOID NTAPI IoFreeWorkItem(_In_ PIO_WORKITEM IoWorkItem);
@@ -522,6 +525,9 @@ DDI_IMPORT(IoUninitializeWorkItem) VOID NTAPI IoUninitializeWorkItem(_Inout_ PIO
 DDI_IMPORT(IoQueueWorkItem)
 VOID NTAPI IoQueueWorkItem(_Inout_ PIO_WORKITEM IoWorkItem, _In_ PIO_WORKITEM_ROUTINE WorkerRoutine, _In_ WORK_QUEUE_TYPE QueueType,
                            _In_opt_ PVOID Context);
+
+DDI_IMPORT(IoRegisterShutdownNotification) NTSTATUS NTAPI IoRegisterShutdownNotification(_In_ PDEVICE_OBJECT DeviceObject);
+DDI_IMPORT(IoUnregisterShutdownNotification) VOID NTAPI IoUnregisterShutdownNotification(_In_ PDEVICE_OBJECT DeviceObject);
 
 DDI_IMPORT(IoGetCurrentProcess) PEPROCESS NTAPI IoGetCurrentProcess(VOID);
 

@@ -66,6 +66,17 @@ typedef MDL *PMDLX;
 
 typedef enum _LOCK_OPERATION { IoReadAccess, IoWriteAccess, IoModifyAccess } LOCK_OPERATION;
 
+typedef enum _MEMORY_CACHING_TYPE {
+  MmNotMapped = -1,
+  MmNonCached = 0,
+  MmCached = 1,
+  MmWriteCombined = 2,
+  MmHardwareCoherentCached,
+  MmNonCachedUnordered,
+  MmUSWCCached,
+  MmMaximumCacheType
+} MEMORY_CACHING_TYPE;
+
 typedef enum _MM_PAGE_PRIORITY { LowPagePriority, NormalPagePriority = 16, HighPagePriority = 32 } MM_PAGE_PRIORITY;
 #define MdlMappingNoWrite 0x80000000
 #define MdlMappingNoExecute 0x40000000
@@ -76,10 +87,19 @@ DDI_IMPORT(MmSizeOfMdl) SIZE_T NTAPI MmSizeOfMdl(_In_reads_bytes_opt_(Length) PV
 DDI_IMPORT(MmBuildMdlForNonPagedPool) VOID NTAPI MmBuildMdlForNonPagedPool(_Inout_ PMDL MemoryDescriptorList);
 DDI_IMPORT(MmProbeAndLockPages)
 VOID NTAPI MmProbeAndLockPages(_Inout_ PMDL MemoryDescriptorList, _In_ KPROCESSOR_MODE AccessMode, _In_ LOCK_OPERATION Operation);
+DDI_IMPORT(MmProbeAndLockProcessPages)
+VOID NTAPI MmProbeAndLockProcessPages(_Inout_ PMDL MemoryDescriptorList, _In_ PEPROCESS Process, _In_ KPROCESSOR_MODE AccessMode,
+                                      _In_ LOCK_OPERATION Operation);
 DDI_IMPORT(MmUnlockPages) VOID NTAPI MmUnlockPages(_Inout_ PMDL MemoryDescriptorList);
 /* A function here, not the wdm.h macro: the kernel maps the MDL and the verifier sees the call. */
 DDI_IMPORT(MmGetSystemAddressForMdlSafe)
 PVOID NTAPI MmGetSystemAddressForMdlSafe(_Inout_ PMDL Mdl, _In_ ULONG Priority);
+DDI_IMPORT(MmMapLockedPagesSpecifyCache)
+PVOID NTAPI MmMapLockedPagesSpecifyCache(_Inout_ PMDL MemoryDescriptorList, _In_ KPROCESSOR_MODE AccessMode,
+                                         _In_ MEMORY_CACHING_TYPE CacheType, _In_opt_ PVOID RequestedAddress,
+                                         _In_ ULONG BugCheckOnFailure, _In_ ULONG Priority);
+DDI_IMPORT(MmMapLockedPages) PVOID NTAPI MmMapLockedPages(_Inout_ PMDL MemoryDescriptorList, _In_ KPROCESSOR_MODE AccessMode);
+DDI_IMPORT(MmUnmapLockedPages) VOID NTAPI MmUnmapLockedPages(_In_ PVOID BaseAddress, _Inout_ PMDL MemoryDescriptorList);
 DDI_IMPORT(MmIsAddressValid) BOOLEAN NTAPI MmIsAddressValid(_In_ PVOID VirtualAddress);
 
 #endif /* DV_MM_H */
