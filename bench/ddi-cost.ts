@@ -1,27 +1,37 @@
 /**
- * Figure 1: the cost of one ExAllocatePoolWithTag + ExFreePoolWithTag pair from a TypeScript driver:
- * (a) the host floor, the same bookkeeping as bare Map operations; (b) the kernel without the
- * verifier; (c) /standard with caller capture off; (d) /standard with callers and full stacks.
+ * Figure 1: the cost of one ExAllocatePoolWithTag + ExFreePoolWithTag pair from a TypeScript driver
+ * (bench/drivers/PoolPairs.ts): (a) the host floor, the same bookkeeping as bare Map operations;
+ * (b) the kernel without the verifier; (c) /standard with caller capture off; (c') /standard without
+ * special pool and (c'') pool tracking alone, both with caller capture off, so special pool's share
+ * is visible; (d) /standard with callers and full stacks. Each configuration runs in a process of
+ * its own (isolated.ts). The C/wasm rows are hooks (wasm-hooks.ts).
  */
-import { join } from 'node:path';
-import { Machine } from '../src/system/machine.ts';
-import { STANDARD_FLAGS } from '../src/verifier/flags.ts';
-import { measure, ratio, type Figure } from './harness.ts';
+import { STANDARD_FLAGS, VF } from '../src/verifier/flags.ts';
+import { fromSamples, ratio, type Figure, type Row } from './harness.ts';
+import { interleaved } from './isolated.ts';
+import { openBenchDriver, ulong } from './machine.ts';
+import type { Sampler } from './samplers.ts';
+import { IOCTL_POOL_PAIRS } from './drivers/PoolPairs.ts';
+import { WASM_POOL_PAIR_ROWS, orPlaceholders, wasmPoolPairs } from './wasm-hooks.ts';
 
-const DRIVER = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, 'drivers', 'PoolPairs.ts');
-const IOCTL_POOL_PAIRS = 0x222400;
+/** Configurations: figure name, verifier flags (undefined = off), caller capture. */
+const CONFIGS = {
+  a: { figure: 'pool pair, TS: (a) host floor (Map set+delete)', flags: undefined, stacks: false },
+  b: { figure: 'pool pair, TS: (b) kernel, no verifier', flags: undefined, stacks: true },
+  c: { figure: 'pool pair, TS: (c) /standard, caller capture off', flags: STANDARD_FLAGS, stacks: false },
+  c1: { figure: "pool pair, TS: (c') /standard without special pool (flags 0x209ba), caller capture off", flags: STANDARD_FLAGS & ~VF.SPECIAL_POOL, stacks: false },
+  c2: { figure: "pool pair, TS: (c'') pool tracking only (flags 0x8), caller capture off", flags: VF.POOL_TRACKING, stacks: false },
+  d: { figure: 'pool pair, TS: (d) /standard, callers and stacks', flags: STANDARD_FLAGS, stacks: true },
+} as const;
+type Config = keyof typeof CONFIGS;
 
 /** Boot a machine with the bench driver loaded and its device open; returns "run N pairs, give ns per pair". */
-async function pairsRunner(flags: number | undefined, captureStacks: boolean): Promise<(n: number) => number> {
-  const m = new Machine({ verifier: flags === undefined ? undefined : { flags, drivers: ['PoolPairs.sys'] }, captureStacks });
-  await m.loadDriver(DRIVER);
-  const k = m.kernel;
-  const { file } = k.runInThread(k.userThread, () => k.io.openDevice('\\Device\\PoolPairs'));
+export async function pairsRunner(flags: number | undefined, captureStacks: boolean): Promise<(n: number) => number> {
+  const d = await openBenchDriver('PoolPairs.ts', '\\Device\\PoolPairs', flags, captureStacks);
   return (n) => {
-    const input = new Uint8Array(4);
-    new DataView(input.buffer).setUint32(0, n, true);
+    const input = ulong(n);
     const t0 = process.hrtime.bigint();
-    k.runInThread(k.userThread, () => k.io.deviceIoControl(file, IOCTL_POOL_PAIRS, input, 0));
+    d.ioctl(IOCTL_POOL_PAIRS, input, 0);
     return Number(process.hrtime.bigint() - t0) / n;
   };
 }
@@ -37,19 +47,32 @@ function hostFloor(n: number): number {
   return Number(process.hrtime.bigint() - t0) / n;
 }
 
-export async function ddiCost(quick: boolean): Promise<Figure[]> {
-  const runs = quick ? 3 : 9;
-  const n = quick ? 2_000 : 20_000;
-  const a = await measure('pool pair, TS: (a) host floor (Map set+delete)', 'ns/pair', runs, () => hostFloor(n * 10));
-  const plain = await pairsRunner(undefined, true);
-  const noCapture = await pairsRunner(STANDARD_FLAGS, false);
-  const full = await pairsRunner(STANDARD_FLAGS, true);
-  // Warm each path once so the figures compare steady states.
-  plain(n);
-  noCapture(n);
-  full(n);
-  const b = await measure('pool pair, TS: (b) kernel, no verifier', 'ns/pair', runs, () => plain(n));
-  const c = await measure('pool pair, TS: (c) /standard, caller capture off', 'ns/pair', runs, () => noCapture(n));
-  const d = await measure('pool pair, TS: (d) /standard, callers and stacks', 'ns/pair', runs, () => full(n));
-  return [a, b, c, d, ratio('pool pair, TS: (c)/(b)', c, b), ratio('pool pair, TS: (d)/(b)', d, b), ratio('pool pair, TS: (b)/(a)', b, a)];
+/** arg = pairs per sample. */
+export const poolPairsSampler: Sampler = {
+  warmUp: true,
+  async prepare(config, n) {
+    const c = CONFIGS[config as Config];
+    if (!c) throw new Error(`pool-pairs: no configuration '${config}'`);
+    if (config === 'a') return () => hostFloor(n * 10);
+    const run = await pairsRunner(c.flags, c.stacks);
+    return () => run(n);
+  },
+};
+
+export async function ddiCost(quick: boolean): Promise<Row[]> {
+  const n = quick ? 5_000 : 20_000;
+  const samples = await interleaved('pool-pairs', Object.keys(CONFIGS), n, quick ? 1 : 3, quick ? 3 : 3);
+  const f = Object.fromEntries(
+    Object.entries(CONFIGS).map(([k, c]) => [k, fromSamples(c.figure, 'ns/pair', samples.get(k)!, k === 'a' ? undefined : `${n} pairs per sample`)]),
+  ) as Record<Config, Figure>;
+  return [
+    ...Object.values(f),
+    ratio('pool pair, TS: (c)/(b)', f.c, f.b),
+    ratio("pool pair, TS: (c)/(c') special pool's share", f.c, f.c1),
+    ratio("pool pair, TS: (c'')/(b) pool tracking alone", f.c2, f.b),
+    ratio('pool pair, TS: (d)/(c) callers and stacks', f.d, f.c),
+    ratio('pool pair, TS: (d)/(b)', f.d, f.b),
+    ratio('pool pair, TS: (b)/(a)', f.b, f.a),
+    ...orPlaceholders(await wasmPoolPairs(quick), WASM_POOL_PAIR_ROWS),
+  ];
 }

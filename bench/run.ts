@@ -1,16 +1,39 @@
 /**
- * `npm run bench [-- --quick]`: every figure as a median over repeated runs, ratios taken side by side
- * in the same run. Prints a table and writes bench/results.json.
+ * `npm run bench [-- --quick] [-- --only NAME,...]`: every figure as a median over repeated runs,
+ * ratios taken side by side in the same run. Prints a table and writes bench/results.json:
+ * { quick, node, date, figures: [{figure, unit, median, min, max, runs, note?}], missing: [{figure, unit, note}] }.
+ * --quick is the CI smoke run (well under a minute); the full run gives the real numbers.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ddiCost } from './ddi-cost.ts';
-import { formatTable, type Figure } from './harness.ts';
+import { formatTable, isFigure, type Missing, type Figure, type Row } from './harness.ts';
+import { BENCH_DIR } from './machine.ts';
 
-const quick = process.argv.includes('--quick');
-const figures: Figure[] = [];
-figures.push(...(await ddiCost(quick)));
-const out = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, 'results.json');
-writeFileSync(out, JSON.stringify({ quick, node: process.version, date: new Date().toISOString(), figures }, null, 2) + '\n');
-console.log(formatTable(figures));
-console.log(`\nwritten to ${out}`);
+const SECTIONS: Record<string, (quick: boolean) => Promise<Row[]>> = {
+  'ddi-cost': ddiCost,
+};
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',') : Object.keys(SECTIONS);
+const unknown = only.filter((s) => !(s in SECTIONS));
+if (unknown.length > 0) {
+  console.error(`unknown section(s) ${unknown.join(', ')}; sections: ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+
+const rows: Row[] = [];
+const started = performance.now();
+for (const name of only) {
+  const t0 = performance.now();
+  rows.push(...(await SECTIONS[name]!(quick)));
+  console.error(`bench: ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+const figures = rows.filter(isFigure) as Figure[];
+const notMeasured = rows.filter((r) => !isFigure(r)) as Missing[];
+const out = join(BENCH_DIR, 'results.json');
+writeFileSync(out, JSON.stringify({ quick, node: process.version, date: new Date().toISOString(), figures, missing: notMeasured }, null, 2) + '\n');
+console.log(formatTable(rows));
+console.log(`\n${quick ? 'quick run' : 'full run'} in ${((performance.now() - started) / 1000).toFixed(1)} s; written to ${out}`);
