@@ -8,10 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ddiCost } from './ddi-cost.ts';
 import { formatTable, isFigure, type Missing, type Figure, type Row } from './harness.ts';
+import { irpThroughput } from './irp-throughput.ts';
 import { BENCH_DIR } from './machine.ts';
 
 const SECTIONS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   'ddi-cost': ddiCost,
+  irp: irpThroughput,
 };
 
 const args = process.argv.slice(2);
