@@ -8,12 +8,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ddiCost } from './ddi-cost.ts';
 import { formatTable, isFigure, type Missing, type Figure, type Row } from './harness.ts';
+import { heapPerTracked } from './heap.ts';
 import { irpThroughput } from './irp-throughput.ts';
 import { BENCH_DIR } from './machine.ts';
+import { unloadScale } from './unload-scale.ts';
+import { verifierLog } from './verifier-log.ts';
 
 const SECTIONS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   'ddi-cost': ddiCost,
   irp: irpThroughput,
+  unload: unloadScale,
+  'verifier-log': verifierLog,
+  heap: heapPerTracked,
 };
 
 const args = process.argv.slice(2);

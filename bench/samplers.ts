@@ -1,5 +1,6 @@
 /** The samplers sampler-child.ts can run, by name: each prepares one configuration and returns "take one sample". */
 import { poolPairsSampler } from './ddi-cost.ts';
+import { heapSampler } from './heap.ts';
 import { echoSampler } from './irp-throughput.ts';
 
 export interface Sampler {
@@ -11,4 +12,5 @@ export interface Sampler {
 export const SAMPLERS: Record<string, Sampler> = {
   'pool-pairs': poolPairsSampler,
   echo: echoSampler,
+  heap: heapSampler,
 };
