@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ddiCost } from './ddi-cost.ts';
+import { endToEnd } from './e2e.ts';
 import { formatTable, isFigure, type Missing, type Figure, type Row } from './harness.ts';
 import { heapPerTracked } from './heap.ts';
 import { irpThroughput } from './irp-throughput.ts';
@@ -20,6 +21,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   unload: unloadScale,
   'verifier-log': verifierLog,
   heap: heapPerTracked,
+  e2e: endToEnd,
 };
 
 const args = process.argv.slice(2);
