@@ -12,6 +12,7 @@ import { formatTable, isFigure, type Missing, type Figure, type Row } from './ha
 import { heapPerTracked } from './heap.ts';
 import { irpThroughput } from './irp-throughput.ts';
 import { BENCH_DIR } from './machine.ts';
+import { nativeComparison } from './native.ts';
 import { unloadScale } from './unload-scale.ts';
 import { verifierLog } from './verifier-log.ts';
 
@@ -22,6 +23,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   'verifier-log': verifierLog,
   heap: heapPerTracked,
   e2e: endToEnd,
+  native: nativeComparison,
 };
 
 const args = process.argv.slice(2);
