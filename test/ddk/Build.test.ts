@@ -40,6 +40,18 @@ test('a two-file driver builds to an image importing only DDIs and the PIC env i
   });
 });
 
+test('building twice gives the same bytes (no temporary paths leak into the image)', { skip: NEEDS_CLANG }, () => {
+  const images = [0, 1].map(() =>
+    withTempDir((dir) => {
+      const output = join(dir, 'Sample.wasm');
+      const r = buildDriver({ sources: [cfixture('Sample.c'), cfixture('SampleUtil.c')], output });
+      assert.ok(r.ok, r.diagnostics);
+      return readFileSync(output);
+    }),
+  );
+  assert.ok(images[0]!.equals(images[1]!));
+});
+
 const refusals: [string, RegExp][] = [
   ['CallsUndeclared.c', /CallsUndeclared\.c:6:10: error: call to undeclared function 'SampleUndeclaredHelper'/],
   ['CallsUndefined.c', /CallsUndefined\.c: error: undefined function 'SampleMissingHelper'/],
