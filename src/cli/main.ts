@@ -18,13 +18,15 @@ const out = (lines: string[] | string) => process.stdout.write((Array.isArray(li
 class UsageError extends Error {}
 
 function parseIoctl(text: string, previous: IoctlRequest[] = []): IoctlRequest[] {
-  const [codeS, inputS = '', lenS = '0'] = text.split(':');
+  const [codeS, inputS = '', lenS = '0', initS] = text.split(':');
   const code = Number(codeS);
   if (!codeS || !Number.isInteger(code) || code < 0 || code > 0xffffffff) throw new InvalidArgumentError(`'${codeS}' is not an IOCTL code (e.g. 0x222003)`);
   if (!/^([0-9a-fA-F]{2})*$/.test(inputS)) throw new InvalidArgumentError(`input '${inputS}' is not hex bytes (e.g. 0011aabb)`);
   const outputLength = Number(lenS);
   if (!Number.isInteger(outputLength) || outputLength < 0 || outputLength > 0x100000) throw new InvalidArgumentError(`output length '${lenS}' is not a byte count up to 0x100000`);
-  return [...previous, { code: code >>> 0, input: Buffer.from(inputS, 'hex'), outputLength }];
+  if (initS !== undefined && !/^([0-9a-fA-F]{2})*$/.test(initS)) throw new InvalidArgumentError(`output buffer contents '${initS}' are not hex bytes`);
+  const outputInit = initS === undefined ? undefined : Buffer.from(initS, 'hex');
+  return [...previous, { code: code >>> 0, input: Buffer.from(inputS, 'hex'), outputLength, outputInit }];
 }
 
 function parseVerifier(text: string): number | undefined {
@@ -93,7 +95,7 @@ program
   .description('boot, load DRIVER, open its first device, send the IOCTLs in order, close, unload')
   .argument('<driver>', 'driver image: a TypeScript driver module (.ts)')
   .option('--verifier <flags>', "verifier flags: 'standard', a hex value such as 0x8, or 'off'", parseVerifier, parseFlags('standard'))
-  .option('--ioctl <code[:input_hex[:output_length]]>', 'send an IOCTL (repeatable, in order)', parseIoctl, [] as IoctlRequest[])
+  .option('--ioctl <code[:input_hex[:output_length[:output_hex]]]>', 'send an IOCTL (repeatable, in order); output_hex fills the output buffer first (METHOD_IN_DIRECT data)', parseIoctl, [] as IoctlRequest[])
   .option('--dump <file>', 'write the crash dump here when the machine stops')
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')

@@ -14,6 +14,8 @@ export interface IoctlRequest {
   readonly code: number;
   readonly input: Uint8Array;
   readonly outputLength: number;
+  /** Initial contents of the output buffer (what METHOD_IN_DIRECT sends the device). */
+  readonly outputInit?: Uint8Array;
 }
 
 export interface RequestResult {
@@ -66,7 +68,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       const open = k.runInThread(k.userThread, () => k.io.openDevice(device));
       if (!NT_SUCCESS(open.status)) throw new SimulatorError(`opening ${device} failed with ${statusName(open.status)}`);
       for (const io of opts.ioctls) {
-        const r = k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, io.code, io.input, io.outputLength));
+        const r = k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, io.code, io.input, io.outputLength, io.outputInit));
         step(`IOCTL 0x${hex(io.code)} -> ${statusName(r.status)}, ${r.information} bytes`);
         requests.push({ code: io.code, ...r });
       }

@@ -553,7 +553,11 @@ export class IoManager {
   }
 
   /** NtDeviceIoControlFile: build the IRP for the code's transfer method, send it, copy results back. */
-  deviceIoControl(file: number, code: number, input: Uint8Array, outputLength: number): IoResult {
+  /**
+   * `outputInit` is what the caller's output buffer holds before the call: for METHOD_IN_DIRECT the
+   * device reads that buffer (it is input despite its name).
+   */
+  deviceIoControl(file: number, code: number, input: Uint8Array, outputLength: number, outputInit?: Uint8Array): IoResult {
     const as = this.k.as;
     const device = this.topOfStack(as.u32(file + F.DeviceObject));
     const irp = this.buildIrp(device, file, IRP_MJ.DEVICE_CONTROL);
@@ -566,6 +570,7 @@ export class IoManager {
     const userIn = input.length > 0 ? this.k.allocateUser(input.length) : 0;
     if (userIn) as.write(userIn, input);
     const userOut = outputLength > 0 ? this.k.allocateUser(outputLength) : 0;
+    if (userOut && outputInit) as.write(userOut, outputInit.subarray(0, outputLength));
     let systemBuffer = 0;
     const method = ioctlMethod(code);
     if (method === METHOD_BUFFERED) {
