@@ -7,6 +7,8 @@
  * #pragma alloc_text. CPU features are pinned to clang 16's defaults so clang 17-19 emit the same
  * instructions, and DWARF to v4 so the symbolizer sees one format.
  */
+import { REPO_ROOT } from './paths.ts';
+
 export const TARGET_FLAGS = [
   '--target=wasm32-unknown-emscripten',
   '-mcpu=mvp',
@@ -33,10 +35,20 @@ export const WARNING_FLAGS = [
 
 export const CODEGEN_FLAGS = ['-O2', '-g', '-gdwarf-4'] as const;
 
+/**
+ * Debug paths relative to where the build runs, and the DDK's relative to the repository: the same
+ * sources give the same image wherever the tree is checked out (committed samples stay comparable),
+ * and `ln` shows `drivers/c/MyDriver/handleioctl.c(28)` rather than one machine's absolute path.
+ */
+export function pathFlags(repoRoot: string): string[] {
+  return ['-fdebug-compilation-dir=.', `-ffile-prefix-map=${repoRoot}/=`];
+}
+
 export function compileArgs(source: string, object: string, includeDirs: readonly string[], defines: readonly string[] = []): string[] {
   return [
     ...TARGET_FLAGS,
     ...CODEGEN_FLAGS,
+    ...pathFlags(REPO_ROOT),
     ...WARNING_FLAGS,
     ...includeDirs.flatMap((d) => ['-I', d]),
     ...defines.map((d) => `-D${d}`),
