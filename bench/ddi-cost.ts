@@ -60,8 +60,8 @@ export const poolPairsSampler: Sampler = {
 };
 
 export async function ddiCost(quick: boolean): Promise<Row[]> {
-  const n = quick ? 5_000 : 20_000;
-  const samples = await interleaved('pool-pairs', Object.keys(CONFIGS), n, quick ? 1 : 3, quick ? 3 : 3);
+  const n = quick ? 3_000 : 20_000;
+  const samples = await interleaved('pool-pairs', Object.keys(CONFIGS), n, quick ? 1 : 3, 3);
   const f = Object.fromEntries(
     Object.entries(CONFIGS).map(([k, c]) => [k, fromSamples(c.figure, 'ns/pair', samples.get(k)!, k === 'a' ? undefined : `${n} pairs per sample`)]),
   ) as Record<Config, Figure>;

@@ -43,7 +43,7 @@ export const heapSampler: Sampler = {
 };
 
 export async function heapPerTracked(quick: boolean): Promise<Row[]> {
-  const n = quick ? 50_000 : 1_000_000;
+  const n = quick ? 20_000 : 1_000_000;
   // One after the other: children loading the same driver at once race on the TypeScript loader's
   // transpiled file (it is rewritten on every load), and one of them finds it empty.
   const s = await interleaved('heap', Object.keys(MODES), n, 1, 3);

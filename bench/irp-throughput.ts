@@ -36,7 +36,7 @@ export const echoSampler: Sampler = {
 };
 
 export async function irpThroughput(quick: boolean): Promise<Row[]> {
-  const requests = quick ? 2_000 : 10_000;
+  const requests = quick ? 1_000 : 10_000;
   const s = await interleaved('echo', ['off', 'standard'], requests, quick ? 1 : 3, 3);
   const note = `${requests} IOCTLs per sample, 64 B in / 64 B out`;
   const a = fromSamples('IRP throughput, TS: no verifier', 'IOCTL/s', s.get('off')!, note);

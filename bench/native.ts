@@ -48,7 +48,7 @@ function compile(clang: string, out: string, flags: string[]): string | undefine
 }
 
 export async function nativeComparison(quick: boolean): Promise<Row[]> {
-  const count = quick ? 100_000 : 1_000_000;
+  const count = quick ? 50_000 : 1_000_000;
   const reps = quick ? 3 : 7;
   const loopArgs = [String(count), String(MIN_SIZE), String(MAX_SIZE), String(reps)];
   const note = `${count.toLocaleString('en-US')} pairs of ${MIN_SIZE}..${MAX_SIZE} B per run`;
