@@ -17,9 +17,11 @@ export const DEMO_IOCTLS: readonly IoctlRequest[] = [
   { code: IOCTL_MYDRIVER_PROCESS, input: Buffer.from('4d79', 'hex'), outputLength: 8 },
 ];
 
+/** The MyDriver sample: TypeScript source, or the C sources built to wasm (committed, rebuilt by dv build). */
 export function demoDriverPath(lang: string): string {
   if (lang === 'ts') return join(ROOT, 'drivers', 'ts', 'MyDriver.ts');
-  throw new SimulatorError(`no demo sample in '${lang}' (available: ts)`);
+  if (lang === 'c') return join(ROOT, 'drivers', 'c', 'MyDriver', 'MyDriver.wasm');
+  throw new SimulatorError(`no demo sample in '${lang}' (available: ts, c)`);
 }
 
 /** The seed document's recipe: analyze, list the leaks, find each caller's line, read each block's log. */

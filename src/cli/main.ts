@@ -67,7 +67,7 @@ program
 program
   .command('demo')
   .description('boot, load the MyDriver sample under /standard, send IOCTLs, unload: the 0xC4/0x62 leak and its analysis')
-  .option('--lang <lang>', 'sample language: ts', 'ts')
+  .option('--lang <lang>', 'sample language: ts, or c (the C sources in drivers/c/MyDriver, built to wasm)', 'ts')
   .action(async (opts: { lang: string }) => {
     const driver = demoDriverPath(opts.lang);
     const rel = relative(process.cwd(), driver);

@@ -11,7 +11,7 @@ import { KernelEvents } from './events.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './mm/address-space.ts';
 import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
 import { SpecialPool } from './mm/special-pool.ts';
-import { CallStacks, tagFault } from './ke/callstack.ts';
+import { CallStacks } from './ke/callstack.ts';
 import { exceptionCodeOf } from './ke/exception.ts';
 import { Clock } from './ke/clock.ts';
 import { Dispatcher } from './ke/dispatcher.ts';
@@ -191,8 +191,7 @@ export class Kernel {
         } catch (e) {
           if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof ThreadExit) throw e;
           // Without a more precise fault address, blame the routine the kernel called.
-          tagFault(e, entry.codeAddress);
-          this.unhandledException(e);
+          this.unhandledException(e, entry.codeAddress);
         }
       });
     const result = this.withFrames(frames, call);
@@ -207,9 +206,9 @@ export class Kernel {
   }
 
   /** An exception no driver handler took: KMODE_EXCEPTION_NOT_HANDLED, or the system-thread variant. */
-  private unhandledException(e: unknown): never {
+  private unhandledException(e: unknown, fallbackAddress: number): never {
     const err = e instanceof Error ? e : new Error(String(e));
-    const address = this.stacks.addressOfError(err);
+    const address = this.stacks.addressOfError(err) || fallbackAddress;
     const inSystemThread = this.currentThread.process === this.systemProcess && this.currentThread !== this.systemThread;
     const code = inSystemThread ? BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED : BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED;
     const raise = () => this.bugCheck(code, exceptionCodeOf(err), address, 0, 0, { message: `${err.name}: ${err.message}`, address });

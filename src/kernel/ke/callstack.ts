@@ -184,9 +184,11 @@ export class CallStacks {
     const tagged = (err as unknown as Record<symbol, unknown>)[FAULT_PC];
     if (typeof tagged === 'number') return tagged;
     for (const line of (err.stack ?? '').split('\n')) {
-      const m = /\(?((?:file|wasm):[^)\s]*?):(\d+):(\d+)\)?\s*$/.exec(line);
-      if (!m) continue;
-      const site = parsedSite(m[1]!, Number(m[2]), Number(m[3]));
+      // `at f (wasm://wasm/<id>:wasm-function[N]:0x<offset>)` or `at f (file:///x.mjs:line:col)`.
+      const wasm = /\((wasm:\/\/[^:)]+)(?::wasm-function\[\d+\])?:0x([0-9a-f]+)\)/.exec(line);
+      const js = wasm ? null : /\(?((?:file|wasm):[^)\s]*?):(\d+):(\d+)\)?\s*$/.exec(line);
+      if (!wasm && !js) continue;
+      const site = wasm ? parsedSite(wasm[1]!, 1, Number.parseInt(wasm[2]!, 16) + 1) : parsedSite(js![1]!, Number(js![2]), Number(js![3]));
       for (const r of this.resolvers) {
         const pc = r(site);
         if (pc !== undefined) return pc;

@@ -1,4 +1,5 @@
 /** What the loader needs to know of a driver module before instantiating it. */
+import { posix } from 'node:path';
 import type { SymbolData } from '../../kernel/symbols.ts';
 import { readDylink, readWasmSections, type DylinkInfo } from './sections.ts';
 import { wasmSymbols, type CodeSection } from './symbols.ts';
@@ -18,7 +19,8 @@ export function describeModule(bytes: Uint8Array): WasmModuleInfo {
   return {
     code: symbols.code,
     dylink: readDylink(sections),
-    symbols,
+    // `./drivers/x.c` (a relative compilation directory) reads as `drivers/x.c`.
+    symbols: { ...symbols, files: symbols.files.map((f) => posix.normalize(f)) },
     functionOffsets: new Map(sections.functionBodies.map((b) => [b.index, b.start])),
   };
 }
