@@ -58,21 +58,23 @@ export class VaRegion {
     while (i < this.free.length && this.free[i]![0] < va) i++;
     this.free.splice(i, 0, [va, pages]);
     // Coalesce with neighbours so large requests can reuse the space.
-    const merge = (j: number) => {
-      const a = this.free[j];
-      const b = this.free[j + 1];
-      if (a && b && a[0] + a[1] * PAGE_SIZE === b[0]) {
-        a[1] += b[1];
-        this.free.splice(j + 1, 1);
-      }
-    };
-    merge(i);
-    if (i > 0) merge(i - 1);
+    this.mergeWithNext(i);
+    if (i > 0) this.mergeWithNext(i - 1);
     // A run that reaches the never-used tail goes back to it, so it can grow into the rest.
     const last = this.free[this.free.length - 1]!;
     if (last[0] + last[1] * PAGE_SIZE === this.next) {
       this.next = last[0];
       this.free.pop();
+    }
+  }
+
+  /** Join free run j with run j+1 if they touch (a method, not a closure: freePages is hot). */
+  private mergeWithNext(j: number): void {
+    const a = this.free[j];
+    const b = this.free[j + 1];
+    if (a && b && a[0] + a[1] * PAGE_SIZE === b[0]) {
+      a[1] += b[1];
+      this.free.splice(j + 1, 1);
     }
   }
 

@@ -6,7 +6,7 @@
  * parameter (`ddi.IoAllocateMdl`), checked against the kernel's exports at load.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -247,7 +247,10 @@ export const tsImageFormat: ImageFormat = {
     const cacheDir = join(tmpdir(), 'driver-verifier-ts');
     mkdirSync(cacheDir, { recursive: true });
     const jsPath = join(cacheDir, `${basename(path).replace(/\.[mc]?ts$/, '')}-${createHash('sha1').update(path + '\0' + js).digest('hex').slice(0, 16)}.mjs`);
-    writeFileSync(jsPath, js);
+    // Write then rename: another process loading the same driver never sees a half-written file.
+    const partial = `${jsPath}.${process.pid}.tmp`;
+    writeFileSync(partial, js);
+    renameSync(partial, jsPath);
     const jsUrl = pathToFileURL(jsPath).href;
 
     const functions: FunctionSymbol[] = info.functions.map((f) => ({ name: f.name, start: codeBase + f.start, size: f.end - f.start }));
