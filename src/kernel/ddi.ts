@@ -2,7 +2,10 @@
  * The export table of ntoskrnl: every DDI by its NT name. Drivers' imports are bound against it (or
  * against the verifier's wrapping of it). A name missing here is a load error, never a silent no-op.
  */
+import { engExports } from './ex/eng.ts';
 import { exExports } from './ex/exports.ts';
+import { fastMutexExports } from './ex/fastmutex.ts';
+import { lookasideExports } from './ex/lookaside.ts';
 import { ioExports } from './io/exports.ts';
 import { csqExports } from './io/csq.ts';
 import { keExports } from './ke/exports.ts';
@@ -15,6 +18,9 @@ import { rtlExports } from './rtl/exports.ts';
 export function buildDdiTable(k: Kernel) {
   return {
     ...exExports(k),
+    ...fastMutexExports(k),
+    ...lookasideExports(k),
+    ...engExports(k),
     ...keExports(k),
     ...ioExports(k),
     ...csqExports(k),

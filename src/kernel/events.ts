@@ -9,6 +9,10 @@ export interface KernelEventMap {
   driverUnloaded: { driverObject: number; name: string; imageBase: number; imageSize: number };
   /** The image is gone. */
   imageUnmapped: { name: string };
+  /** System shutdown began, on its worker thread, before any subsystem goes down. */
+  shutdownStarted: { thread: number; time: number };
+  /** Every subsystem is down: the machine is off. */
+  shutdownCompleted: { thread: number; time: number };
   bugCheck: { code: number; params: readonly number[] };
 }
 

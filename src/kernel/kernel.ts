@@ -23,6 +23,7 @@ import { INTERNAL_ROUTINES, NtImage } from './nt-image.ts';
 import { formatSymbol, sourceLine, type ModuleInfo } from './symbols.ts';
 import { TAG } from './tags.ts';
 import { buildDdiTable, type DdiTable } from './ddi.ts';
+import type { LookasideRecord } from './ex/lookaside.ts';
 
 /** A routine the kernel can call through a code address (a driver's dispatch routine, DPC routine...). */
 export type Routine = (...args: never[]) => unknown;
@@ -35,6 +36,16 @@ interface RoutineEntry {
   readonly codeAddress: number;
 }
 
+/**
+ * The driver a bug check blames when no driver code is on the stack (KiBugCheckDriver): an unload
+ * check runs in the kernel after the driver's code has returned. `address` is the driver code to
+ * show for it (the routine left behind, or the call that set the object up).
+ */
+export interface Culprit {
+  readonly module: string;
+  readonly address?: number;
+}
+
 /** What the machine was doing when it stopped: the crash dump's context. */
 export interface CrashContext {
   readonly bugCheck: BugCheck;
@@ -45,7 +56,31 @@ export interface CrashContext {
   readonly time: number;
   /** For exceptions a driver did not handle: what the host saw. */
   readonly exception?: { message: string; address: number };
+  readonly culprit?: Culprit;
 }
+
+/** Why the machine broke into the debugger (DbgBreakPointWithStatus): the stop it stands for. */
+export interface BreakReason {
+  /** The bug check this break replaces when no debugger is attached (e.g. 0xC4 / 0x115). */
+  readonly code: number;
+  readonly params: readonly [number, number, number, number];
+  /** What the break prints on the debugger's console. */
+  readonly message: readonly string[];
+  readonly culprit?: Culprit;
+}
+
+/** The machine as a debugger break finds it: running, stopped at a breakpoint, continuable. */
+export interface BreakContext {
+  readonly reason: BreakReason;
+  readonly thread: Thread;
+  readonly processor: number;
+  readonly irql: number;
+  readonly stack: readonly number[];
+  readonly time: number;
+}
+
+/** The kernel debugger's side of a break: returns to continue (g); throws to end the session. */
+export type DebuggerHandler = (context: BreakContext) => void;
 
 export class Kernel {
   readonly as = new AddressSpace();
@@ -63,6 +98,8 @@ export class Kernel {
   readonly ddi: DdiTable;
   /** Modules in load order: nt first. */
   readonly modules: ModuleInfo[] = [];
+  /** Initialized lookaside lists not yet deleted (ExNPagedLookasideListHead / ExPagedLookasideListHead). */
+  readonly lookasideLists = new Map<number, LookasideRecord>();
   /** DbgPrint output, in order. */
   readonly debugLog: string[] = [];
   onDebugPrint?: (line: string) => void;
@@ -75,6 +112,13 @@ export class Kernel {
   readonly userProcess: Process;
   readonly userThread: Thread;
   currentThread: Thread;
+
+  /** KdDebuggerEnabled: set when a kernel debugger is attached; it runs at each break. */
+  debugger?: DebuggerHandler;
+  /** The break in progress, while the debugger has the machine. */
+  breakIn?: BreakContext;
+  /** The system shutdown: started (with its worker thread), and whether it has finished. */
+  shutdownState?: { readonly thread: Thread; readonly started: number; finished?: number };
 
   private readonly routines = new Map<number, RoutineEntry>();
   private readonly stackRegion = new VaRegion('KernelStacks', VA_MAP.stacks.start, VA_MAP.stacks.end);
@@ -128,7 +172,7 @@ export class Kernel {
   // ---- bug checks ----------------------------------------------------------------------------
 
   /** KeBugCheckEx: stop the machine. The first bug check wins; later calls rethrow it. */
-  bugCheck(code: number, p1: number, p2: number, p3: number, p4: number, exception?: CrashContext['exception']): never {
+  bugCheck(code: number, p1: number, p2: number, p3: number, p4: number, exception?: CrashContext['exception'], culprit?: Culprit): never {
     if (this.crash) throw this.crash.bugCheck;
     const bc = new BugCheck(code, p1, p2, p3, p4);
     this.crash = {
@@ -142,9 +186,37 @@ export class Kernel {
       ),
       time: this.clock.now,
       exception,
+      culprit,
     };
     this.events.emit('bugCheck', { code: bc.code, params: bc.params });
     throw bc;
+  }
+
+  get kdDebuggerEnabled(): boolean {
+    return this.debugger !== undefined;
+  }
+
+  /**
+   * DbgBreakPointWithStatus with a kernel debugger attached: the debugger gets the machine, as it is,
+   * until it continues. Without a debugger this does nothing (callers bug check instead).
+   */
+  debugBreak(reason: BreakReason): void {
+    const handler = this.debugger;
+    if (!handler) return;
+    const context: BreakContext = {
+      reason,
+      thread: this.currentThread,
+      processor: this.prcb.number,
+      irql: this.prcb.irql,
+      stack: this.stacks.frame(this.nt.address('DbgBreakPointWithStatus'), () => this.stacks.capture(this.debugBreak)),
+      time: this.clock.now,
+    };
+    this.breakIn = context;
+    try {
+      handler(context);
+    } finally {
+      this.breakIn = undefined;
+    }
   }
 
   /** Rethrow the machine's bug check if it has stopped (a driver may have swallowed it). */
@@ -180,6 +252,12 @@ export class Kernel {
     this.checkHalted();
     const entry = this.routines.get(address >>> 0);
     if (!entry) {
+      // Code of a driver that has unloaded: what Windows raises when a timer, DPC or thread the
+      // driver left behind runs (P1 the address referenced, P3 the instruction: the same here).
+      const unloaded = this.io.unloadedDriverAt(address >>> 0);
+      if (unloaded) {
+        return this.bugCheck(BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, address, 0, address, 0, undefined, { module: unloaded.name });
+      }
       // Executing an address that holds no code: an access violation at that address.
       const code = this.currentThread === this.systemThread ? BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED : BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED;
       return this.bugCheck(code, 0xc0000005, address, 8, address);
@@ -280,6 +358,7 @@ export class Kernel {
       startContext,
       state: 'ready',
       exitStatus: 0,
+      kernelApcDisable: 0,
     };
     this.threads.push(thread);
     return thread;
@@ -321,6 +400,38 @@ export class Kernel {
     });
     thread.state = 'terminated';
     this.dispatcher.setEvent(thread.address);
+    // The thread's own reference on its object goes with it (the handle's stays until ZwClose).
+    if (this.ob.kindOf(thread.address) === 'Thread') this.ob.dereference(thread.address);
+  }
+
+  // ---- shutdown ----------------------------------------------------------------------------
+
+  /**
+   * NtShutdownSystem: a system worker thread tears the subsystems down in order: pending work runs,
+   * then the I/O manager sends IRP_MJ_SHUTDOWN to every device registered with
+   * IoRegisterShutdownNotification (last registered first) and waits for each, the registry and
+   * memory manager flush, last-chance notifications go out, and the machine powers off.
+   * 'shutdownStarted' is published on the worker thread before the first subsystem goes down.
+   */
+  shutdown(): void {
+    if (this.shutdownState) throw new SimulatorError('the machine has already shut down');
+    this.checkHalted();
+    const thread = this.createThread(this.systemProcess, 'shutdown worker (PopGracefulShutdown)');
+    const state: NonNullable<Kernel['shutdownState']> = { thread, started: this.clock.now };
+    this.shutdownState = state;
+    this.runInThread(thread, () =>
+      this.withFrames(['ExpWorkerThread', 'PopGracefulShutdown'], () => {
+        this.events.emit('shutdownStarted', { thread: thread.address, time: this.clock.now });
+        this.dispatcher.runUntilIdle();
+        this.io.shutdownSystem(0);
+        this.withFrames(['CmShutdownSystem'], () => this.dispatcher.runUntilIdle());
+        this.io.shutdownSystem(1);
+        this.withFrames(['MmShutdownSystem'], () => this.dispatcher.runUntilIdle());
+      }),
+    );
+    thread.state = 'terminated';
+    state.finished = this.clock.now;
+    this.events.emit('shutdownCompleted', { thread: thread.address, time: this.clock.now });
   }
 
   debugPrint(text: string): void {
@@ -357,6 +468,12 @@ const FRAME_OFFSETS: Record<string, number> = {
   PspSystemThreadStartup: 0x4a,
   IofCompleteRequest: 0x113,
   IopfCompleteRequest: 0x2e4,
+  KeWaitForSingleObject: 0x2d1,
+  KeDelayExecutionThread: 0x1a4,
+  PopGracefulShutdown: 0x1f2,
+  IoShutdownSystem: 0x13a,
+  CmShutdownSystem: 0x6c,
+  MmShutdownSystem: 0x9e,
 };
 
 export function frameOffset(name: string): number {

@@ -40,11 +40,48 @@ export const INTERNAL_ROUTINES = [
 ] as const;
 
 /**
- * Internal routines added after the layout above was pinned (golden debugger output holds its
- * addresses). Each has a fixed slot from LATE_ROUTINE_RVA up, so adding one here moves no other
- * symbol. Append only.
+ * Routines, internal or exported, added after the layout above was pinned (golden debugger output
+ * holds its addresses). Each has a fixed slot from LATE_ROUTINE_RVA up, so adding one here moves no
+ * other symbol (a DDI listed here keeps this slot instead of taking one in name order). Append only.
  */
-export const LATE_ROUTINES = ['IopfCompleteRequest', 'IopCsqCancelRoutine'] as const;
+export const LATE_ROUTINES = [
+  'IopfCompleteRequest',
+  'IopCsqCancelRoutine',
+  'NtShutdownSystem',
+  'PopGracefulShutdown',
+  'IoShutdownSystem',
+  'CmShutdownSystem',
+  'MmShutdownSystem',
+  'ExInitializeFastMutex',
+  'ExAcquireFastMutex',
+  'ExReleaseFastMutex',
+  'ExTryToAcquireFastMutex',
+  'KeInitializeMutex',
+  'KeReleaseMutex',
+  'KeReadStateMutex',
+  'KeEnterCriticalRegion',
+  'KeLeaveCriticalRegion',
+  'KeFlushQueuedDpcs',
+  'ExInitializeNPagedLookasideList',
+  'ExDeleteNPagedLookasideList',
+  'ExAllocateFromNPagedLookasideList',
+  'ExFreeToNPagedLookasideList',
+  'ExInitializePagedLookasideList',
+  'ExDeletePagedLookasideList',
+  'ExAllocateFromPagedLookasideList',
+  'ExFreeToPagedLookasideList',
+  'IoBuildPartialMdl',
+  'MmMapLockedPages',
+  'MmMapLockedPagesSpecifyCache',
+  'MmUnmapLockedPages',
+  'MmProbeAndLockProcessPages',
+  'EngAllocMem',
+  'EngFreeMem',
+  'ObReferenceObjectByPointer',
+  'ObReferenceObjectByHandle',
+  'IoRegisterShutdownNotification',
+  'IoUnregisterShutdownNotification',
+] as const;
 
 export class NtImage {
   readonly base = VA_MAP.ntImage.start;

@@ -20,12 +20,13 @@ export interface BugCheckInfo {
   readonly args?: readonly [string, string, string, string];
 }
 
-/** One row of the 0xC4 Parameter 1 table. */
-export interface C4Subcode {
+/** One row of a Parameter 1 table (0xC4, 0xC7): what each argument means for that Parameter 1. */
+export interface Subcode {
   readonly p1: number;
   /** Arg1 text, then Arg2..Arg4 texts; each may span lines (continuations print TAB-indented). */
   readonly args: readonly [readonly string[], readonly string[], readonly string[], readonly string[]];
 }
+export type C4Subcode = Subcode;
 
 const bugChecks: BugCheckInfo[] = [
   {
@@ -169,16 +170,24 @@ const L = (...lines: string[]) => lines;
  * The 0xC4 Parameter 1 table. Texts for 0x62 are the debugger's own [debugger]; the rest paraphrase
  * the 0xC4 reference page.
  */
-const c4Subcodes: C4Subcode[] = [
+const c4Subcodes: Subcode[] = [
   { p1: 0x00, args: [L('The caller is requesting a zero byte pool allocation.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
-  { p1: 0x01, args: [L('The caller is trying to allocate paged pool at DISPATCH_LEVEL or above.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
+  { p1: 0x01, args: [L('The caller is trying to allocate paged pool at an IRQL above APC_LEVEL.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
   { p1: 0x02, args: [L('The caller is trying to allocate nonpaged pool at an IRQL above DISPATCH_LEVEL.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
-  { p1: 0x03, args: [L('The caller is requesting a must-succeed pool allocation.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
+  { p1: 0x03, args: [L('The caller is requesting a must-succeed pool allocation: such requests are never allowed.'), L('current IRQL'), L('pool type'), L('number of bytes')] },
   { p1: 0x10, args: [L('The caller is freeing an address that no pool allocation returned.'), L('bad address'), L('0'), L('0')] },
-  { p1: 0x11, args: [L('The caller is trying to free paged pool at DISPATCH_LEVEL or above.'), L('current IRQL'), L('pool type'), L('address of pool')] },
+  { p1: 0x11, args: [L('The caller is trying to free paged pool at an IRQL above APC_LEVEL.'), L('current IRQL'), L('pool type'), L('address of pool')] },
   { p1: 0x12, args: [L('The caller is trying to free nonpaged pool at an IRQL above DISPATCH_LEVEL.'), L('current IRQL'), L('pool type'), L('address of pool')] },
   { p1: 0x13, args: [L('The caller is freeing a pool block that was already freed.'), L('reserved'), L('pointer to pool header'), L('pool header contents')] },
-  { p1: 0x14, args: [L('The caller is freeing a pool block that was already freed.'), L('reserved'), L('pointer to pool header'), L('pool header contents')] },
+  {
+    p1: 0x14,
+    args: [
+      L('The caller is freeing a pool block that was already freed (a block with no pool header', 'of its own: a whole-page allocation).'),
+      L('reserved'),
+      L('address of the block (whole-page blocks have no header)'),
+      L('0'),
+    ],
+  },
   { p1: 0x16, args: [L('The caller is freeing a bad address, or passed bad parameters to a memory routine.'), L('reserved'), L('pool address'), L('0')] },
   { p1: 0x30, args: [L('The caller is raising IRQL to a level below the current IRQL (KeRaiseIrql),', 'or above HIGH_LEVEL.'), L('current IRQL'), L('requested IRQL'), L('0')] },
   { p1: 0x31, args: [L('The caller is lowering IRQL to a level above the current IRQL (KeLowerIrql),', 'or above HIGH_LEVEL.'), L('current IRQL'), L('requested IRQL'), L('0 means the new IRQL is bad, 1 means the new IRQL is invalid inside a DPC routine')] },
@@ -203,13 +212,72 @@ const c4Subcodes: C4Subcode[] = [
     ],
   },
   { p1: 0x90, args: [L('A driver switched to a stack that is neither a thread stack nor a DPC stack.'), L('stack pointer found (driver-verifier project convention)'), L('thread stack limit (driver-verifier project convention)'), L('thread stack base (driver-verifier project convention)')] },
-  { p1: 0x115, args: [L('Shutdown has not completed 20 minutes after it started.'), L('shutdown worker thread'), L('0'), L('0')] },
+  { p1: 0xb0, args: [L('The caller is calling MmProbeAndLockPages on an MDL with incorrect flags', '(for example one built by MmBuildMdlForNonPagedPool).'), L('MDL address'), L('MDL flags'), L('the incorrect flags')] },
+  { p1: 0xb1, args: [L('The caller is calling MmProbeAndLockProcessPages on an MDL with incorrect flags.'), L('MDL address'), L('MDL flags'), L('the incorrect flags')] },
+  { p1: 0xb2, args: [L('The caller is calling MmMapLockedPages on an MDL with incorrect flags', '(for example one already mapped to a system address).'), L('MDL address'), L('MDL flags'), L('the incorrect flags')] },
+  { p1: 0xb3, args: [L('The caller is calling MmMapLockedPages on an MDL without the flags it needs', '(for example one whose pages are not locked).'), L('MDL address'), L('MDL flags'), L('missing flags (at least one of them is expected)')] },
+  { p1: 0xb4, args: [L('The caller is calling MmUnlockPages on a partial MDL (built by IoBuildPartialMdl).'), L('MDL address'), L('MDL flags'), L('unexpected partial MDL flag')] },
+  { p1: 0xb5, args: [L('The caller is calling MmUnmapLockedPages on a partial MDL (built by IoBuildPartialMdl).'), L('MDL address'), L('MDL flags'), L('unexpected partial MDL flag')] },
+  { p1: 0xb6, args: [L('The caller is calling MmUnmapLockedPages on an MDL that is not mapped to a system address.'), L('MDL address'), L('MDL flags'), L('missing MDL flag')] },
+  {
+    p1: 0xcc,
+    args: [
+      L('The caller is releasing memory that contains an active lookaside list', '(freed pool, or the image of a driver that unloaded without deleting the list).'),
+      L('lookaside list address'),
+      L('start of the memory that held the list (its pool allocation, or the driver image)'),
+      L('size of that memory'),
+    ],
+  },
+  { p1: 0xdf, args: [L('The caller is initializing a synchronization object in session address space', '(session memory, e.g. from EngAllocMem): the kernel must reach it from every session.'), L('synchronization object address'), L('0'), L('0')] },
+  {
+    p1: 0x115,
+    args: [
+      L('Shutdown has not completed 20 minutes after it started.', 'Type !analyze -v to see the stack of the thread doing the shutdown.'),
+      L('the thread responsible for shutdown (it may be deadlocked)'),
+      L('0'),
+      L('0'),
+    ],
+  },
 ];
 
-const C4_BY_P1 = new Map(c4Subcodes.map((s) => [s.p1, s]));
+/** The 0xC7 Parameter 1 table (TIMER_OR_DPC_INVALID). */
+const c7Subcodes: Subcode[] = [
+  { p1: 0x0, args: [L('A kernel timer lies in memory being released: typically the image of an unloaded driver.'), L('address of the timer object'), L('start of the memory range checked'), L('end of the memory range checked')] },
+  { p1: 0x1, args: [L('A kernel DPC object lies in memory being released: typically the image of an unloaded driver.'), L('address of the DPC object'), L('start of the memory range checked'), L('end of the memory range checked')] },
+  { p1: 0x2, args: [L('A DPC routine lies in memory being released: typically the image of an unloaded driver.'), L('address of the DPC routine'), L('start of the memory range checked'), L('end of the memory range checked')] },
+  { p1: 0x3, args: [L("A DPC object's processor number is invalid."), L('address of the DPC object'), L('processor number'), L('number of processors')] },
+  { p1: 0x4, args: [L("A DPC routine changed the thread's APC disable count."), L('address of the DPC routine'), L('APC disable count before the routine'), L('APC disable count after it')] },
+  { p1: 0x5, args: [L("A timer DPC routine changed the thread's APC disable count."), L('address of the DPC routine'), L('APC disable count before the routine'), L('APC disable count after it')] },
+];
 
-export function c4Subcode(p1: number): C4Subcode | undefined {
-  return C4_BY_P1.get(p1);
+const SUBCODES = new Map<number, Map<number, Subcode>>([
+  [0xc4, new Map(c4Subcodes.map((s) => [s.p1, s]))],
+  [0xc7, new Map(c7Subcodes.map((s) => [s.p1, s]))],
+]);
+
+export function c4Subcode(p1: number): Subcode | undefined {
+  return SUBCODES.get(0xc4)!.get(p1);
+}
+
+/** The row of `code`'s Parameter 1 table for `p1`, for codes whose arguments depend on Parameter 1. */
+export function subcode(code: number, p1: number): Subcode | undefined {
+  return SUBCODES.get(code)?.get(p1);
+}
+
+/** True when the meaning of Arg2..Arg4 of `code` depends on Arg1 (0xC4, 0xC7). */
+export function hasSubcodes(code: number): boolean {
+  return SUBCODES.has(code);
+}
+
+/** The `ArgN:` texts `!analyze` prints: from the code's Parameter 1 table, or the code's own. */
+export function argumentTexts(code: number, params: readonly number[]): (readonly string[])[] {
+  if (hasSubcodes(code)) {
+    const sub = subcode(code, params[0]!);
+    if (sub) return [...sub.args];
+    return [[`${bugCheckName(code)} (no description is known for this Parameter 1 value).`], [''], [''], ['']];
+  }
+  const info = bugCheckInfo(code);
+  return (info.args ?? ['', '', '', '']).map((a) => [a]);
 }
 
 /** Parameter 1 values of 0xC4 raised by this project, by name. */
@@ -222,6 +290,7 @@ export const C4 = {
   PAGED_FREE_ABOVE_APC: 0x11,
   NONPAGED_FREE_ABOVE_DISPATCH: 0x12,
   DOUBLE_FREE: 0x13,
+  DOUBLE_FREE_NO_HEADER: 0x14,
   FREE_BAD_ADDRESS: 0x16,
   RAISE_IRQL_LOWERS: 0x30,
   LOWER_IRQL_RAISES: 0x31,
@@ -234,5 +303,21 @@ export const C4 = {
   SPIN_LOCK_ACQUIRE_ABOVE_DISPATCH: 0x42,
   POOL_LEAK_AT_UNLOAD: 0x62,
   STACK_SWITCH: 0x90,
+  MDL_PROBE_BAD_FLAGS: 0xb0,
+  MDL_PROBE_PROCESS_BAD_FLAGS: 0xb1,
+  MDL_MAP_BAD_FLAGS: 0xb2,
+  MDL_MAP_MISSING_FLAGS: 0xb3,
+  MDL_UNLOCK_PARTIAL: 0xb4,
+  MDL_UNMAP_PARTIAL: 0xb5,
+  MDL_UNMAP_NOT_MAPPED: 0xb6,
+  LOOKASIDE_IN_RELEASED_MEMORY: 0xcc,
+  SYNC_OBJECT_IN_SESSION: 0xdf,
   SHUTDOWN_TIMEOUT: 0x115,
+} as const;
+
+/** Parameter 1 values of 0xC7 TIMER_OR_DPC_INVALID. */
+export const C7 = {
+  TIMER_IN_RANGE: 0x0,
+  DPC_IN_RANGE: 0x1,
+  DPC_ROUTINE_IN_RANGE: 0x2,
 } as const;

@@ -99,6 +99,7 @@ export const DO = {
   DIRECT_IO: 0x10,
   MAP_IO_BUFFER: 0x20,
   DEVICE_INITIALIZING: 0x80,
+  SHUTDOWN_REGISTERED: 0x800,
 } as const;
 
 /** Flags of an IO_STACK_LOCATION's Control byte. */

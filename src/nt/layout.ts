@@ -326,6 +326,55 @@ export const IO_CSQ_IRP_CONTEXT = struct('IO_CSQ_IRP_CONTEXT', [
   ['Csq', 'ptr'],
 ]);
 
+/** FAST_MUTEX (x86): Count 1 = free, 0 = owned, below 0 = owned with waiters on Event. */
+export const FAST_MUTEX = struct('FAST_MUTEX', [
+  ['Count', 'i32'],
+  ['Owner', 'ptr'],
+  ['Contention', 'u32'],
+  ['Event', KEVENT],
+  ['OldIrql', 'u32'],
+]);
+
+/** KMUTANT, which KMUTEX is: SignalState 1 = free, 0 or below = owned (recursively) by OwnerThread. */
+export const KMUTANT = struct('KMUTANT', [
+  ['Header', DISPATCHER_HEADER],
+  ['MutantListEntry', LIST_ENTRY],
+  ['OwnerThread', 'ptr'],
+  ['Abandoned', 'u8'],
+  ['ApcDisable', 'u8'],
+]);
+export const KMUTEX = KMUTANT;
+
+/** GENERAL_LOOKASIDE (x86): the part of a lookaside list the kernel and the inline DDIs use. */
+export const GENERAL_LOOKASIDE = struct('GENERAL_LOOKASIDE', [
+  ['ListHead', struct('SLIST_HEADER', [['Next', 'ptr'], ['Depth', 'u16'], ['Sequence', 'u16']])],
+  ['Depth', 'u16'],
+  ['MaximumDepth', 'u16'],
+  ['TotalAllocates', 'u32'],
+  ['AllocateMisses', 'u32'],
+  ['TotalFrees', 'u32'],
+  ['FreeMisses', 'u32'],
+  ['Type', 'u32'],
+  ['Tag', 'u32'],
+  ['Size', 'u32'],
+  ['Allocate', 'ptr'],
+  ['Free', 'ptr'],
+  ['ListEntry', LIST_ENTRY],
+  ['LastTotalAllocates', 'u32'],
+  ['LastAllocateMisses', 'u32'],
+  ['Future', array('u32', 2)],
+]);
+
+export const NPAGED_LOOKASIDE_LIST = struct('NPAGED_LOOKASIDE_LIST', [
+  ['L', GENERAL_LOOKASIDE],
+  ['Lock__ObsoleteButDoNotDelete', 'u32'],
+]);
+
+export const PAGED_LOOKASIDE_LIST = struct('PAGED_LOOKASIDE_LIST', [
+  ['L', GENERAL_LOOKASIDE],
+  ['Lock__ObsoleteButDoNotDelete', FAST_MUTEX],
+]);
+
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 export const LAYOUTS: readonly StructLayout[] = [
   LIST_ENTRY,
@@ -348,4 +397,9 @@ export const LAYOUTS: readonly StructLayout[] = [
   IO_WORKITEM,
   IO_CSQ,
   IO_CSQ_IRP_CONTEXT,
+  FAST_MUTEX,
+  KMUTANT,
+  GENERAL_LOOKASIDE,
+  NPAGED_LOOKASIDE_LIST,
+  PAGED_LOOKASIDE_LIST,
 ];

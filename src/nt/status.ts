@@ -18,6 +18,8 @@ export const STATUS = {
   CANCELLED: 0xc0000120,
   DEVICE_NOT_READY: 0xc00000a3,
   NO_SUCH_DEVICE: 0xc000000e,
+  INVALID_HANDLE: 0xc0000008,
+  MUTANT_NOT_OWNED: 0xc0000046,
 } as const;
 
 export type NTSTATUS = number;

@@ -147,6 +147,22 @@ export class ExPool {
     return block;
   }
 
+  /** A block freed recently that started at `address` (to tell a double free from a wild one). */
+  recentlyFreedBlock(address: number): PoolBlock | undefined {
+    return this.recentlyFreed.get(address >>> 0);
+  }
+
+  /** True if `address` lies in one of the pools (nonpaged, paged, session or special pool). */
+  isPoolAddress(address: number): boolean {
+    const a = address >>> 0;
+    return this.special.isSpecialPoolAddress(a) || Object.values(this.areas).some((area) => area.region.contains(a));
+  }
+
+  /** True for a block with a POOL_HEADER of its own in front of it (small blocks of the regular pools). */
+  hasPoolHeader(block: PoolBlock): boolean {
+    return !block.special && block.size <= MAX_SMALL;
+  }
+
   /** The live block that starts at `address`, if any. */
   block(address: number): PoolBlock | undefined {
     return this.live.get(address >>> 0);

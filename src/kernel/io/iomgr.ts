@@ -159,7 +159,16 @@ export class IoManager {
     return status;
   }
 
-  /** Unload: call DriverUnload, let listeners inspect what is left, then delete the driver object. */
+  /** True if the driver has an unload routine: Windows unloads no other. */
+  canUnload(driverObject: number): boolean {
+    return this.k.as.u32(driverObject + DRV.DriverUnload) !== 0;
+  }
+
+  /**
+   * Unload: call DriverUnload, let listeners inspect what is left at once (as MmUnloadSystemImage
+   * does, before anything else runs), then delete the driver object. Work the driver left queued
+   * runs later, after its image is gone.
+   */
   unloadDriver(driverObject: number): void {
     const rec = this.drivers.get(driverObject);
     if (!rec || rec.state !== 'loaded') throw new SimulatorError(`driver object ${driverObject.toString(16)} is not loaded`);
@@ -170,7 +179,6 @@ export class IoManager {
     this.k.runInThread(this.k.systemThread, () => {
       this.k.callRoutine(unload, [driverObject], ['IopLoadUnloadDriver', 'IopUnloadDriver']);
     });
-    this.k.dispatcher.runUntilIdle();
     rec.state = 'unloaded';
     this.k.withFrames(['IopLoadUnloadDriver', 'IopUnloadDriver', 'MmUnloadSystemImage'], () =>
       this.k.events.emit('driverUnloaded', { driverObject, name: rec.name, imageBase: rec.imageBase, imageSize: rec.imageSize }),
@@ -187,6 +195,17 @@ export class IoManager {
   driverAt(address: number): DriverRecord | undefined {
     for (const d of this.drivers.values()) if (address >= d.imageBase && address < d.imageBase + d.imageSize) return d;
     return undefined;
+  }
+
+  /** The unloaded driver whose image held `address`, when no loaded image holds it now. */
+  unloadedDriverAt(address: number): DriverRecord | undefined {
+    let found: DriverRecord | undefined;
+    for (const d of this.drivers.values()) {
+      if (address < d.imageBase || address >= d.imageBase + d.imageSize) continue;
+      if (d.state !== 'unloaded') return undefined;
+      found = d;
+    }
+    return found;
   }
 
   // ---- devices -----------------------------------------------------------------------------
@@ -220,6 +239,8 @@ export class IoManager {
 
   deleteDevice(device: number): void {
     const as = this.k.as;
+    // IoDeleteDevice takes the device off the shutdown notification list, as Windows does.
+    this.unregisterShutdownNotification(device);
     const driver = as.u32(device + DEV.DriverObject);
     // Unlink from the driver's device list.
     let link = driver + DRV.DeviceObject;
@@ -413,19 +434,64 @@ export class IoManager {
     as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) | MDL.PAGES_LOCKED | (write ? MDL.WRITE_OPERATION : 0));
   }
 
+  /** MmUnlockPages: a system mapping of the MDL goes with the lock. */
   unlockPages(mdl: number): void {
     const as = this.k.as;
     as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) & ~(MDL.PAGES_LOCKED | MDL.MAPPED_TO_SYSTEM_VA));
+  }
+
+  /**
+   * MmMapLockedPagesSpecifyCache into system space: one address space, so the mapping is the buffer
+   * itself. A partial MDL is marked as mapped so IoFreeMdl unmaps it.
+   */
+  mapLockedPages(mdl: number): number {
+    const as = this.k.as;
+    const flags = as.u16(mdl + M.MdlFlags);
+    const va = (as.u32(mdl + M.StartVa) + as.u32(mdl + M.ByteOffset)) >>> 0;
+    as.setU32(mdl + M.MappedSystemVa, va);
+    as.setU16(mdl + M.MdlFlags, flags | MDL.MAPPED_TO_SYSTEM_VA | (flags & MDL.PARTIAL ? MDL.PARTIAL_HAS_BEEN_MAPPED : 0));
+    return va;
+  }
+
+  /** MmUnmapLockedPages of a system-space mapping. */
+  unmapLockedPages(mdl: number): void {
+    const as = this.k.as;
+    as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) & ~(MDL.MAPPED_TO_SYSTEM_VA | MDL.PARTIAL_HAS_BEEN_MAPPED));
+  }
+
+  /**
+   * IoBuildPartialMdl: `target` describes [va, va+length) of `source`'s buffer (length 0: the rest
+   * of it), with the source's page numbers. It is MDL_PARTIAL; a source in nonpaged pool stays so,
+   * and its system address carries over.
+   */
+  buildPartialMdl(source: number, target: number, va: number, length: number): void {
+    const as = this.k.as;
+    const sourceVa = (as.u32(source + M.StartVa) + as.u32(source + M.ByteOffset)) >>> 0;
+    const offset = (va - sourceVa) >>> 0;
+    const bytes = length === 0 ? as.u32(source + M.ByteCount) - offset : length;
+    const targetSize = as.u16(target + M.Size);
+    this.initializeMdl(target, va, bytes);
+    as.setU16(target + M.Size, targetSize);
+    const sourceFlags = as.u16(source + M.MdlFlags);
+    const firstPage = ((va >>> 12) - (as.u32(source + M.StartVa) >>> 12)) >>> 0;
+    const pages = addressAndSizeToSpanPages(va, bytes);
+    for (let i = 0; i < pages; i++) as.setU32(target + MDL_LAYOUT.size + 4 * i, as.u32(source + MDL_LAYOUT.size + 4 * (firstPage + i)));
+    as.setU16(target + M.MdlFlags, MDL.PARTIAL | (sourceFlags & (MDL.SOURCE_IS_NONPAGED_POOL | MDL.IO_SPACE | MDL.ALLOCATED_FIXED_SIZE)) | (as.u16(target + M.MdlFlags) & MDL.ALLOCATED_FIXED_SIZE));
+    as.setU32(target + M.Process, as.u32(source + M.Process));
+    if (sourceFlags & MDL.SOURCE_IS_NONPAGED_POOL) as.setU32(target + M.MappedSystemVa, va);
+  }
+
+  /** IoFreeMdl's work before the pool goes: a partial MDL that was mapped is unmapped. */
+  releaseMdl(mdl: number): void {
+    const as = this.k.as;
+    if (as.u16(mdl + M.MdlFlags) & MDL.PARTIAL_HAS_BEEN_MAPPED) this.unmapLockedPages(mdl);
   }
 
   /** MmGetSystemAddressForMdlSafe: one address space, so the mapping is the buffer itself. */
   systemAddressForMdl(mdl: number): number {
     const as = this.k.as;
     const flags = as.u16(mdl + M.MdlFlags);
-    if (!(flags & (MDL.MAPPED_TO_SYSTEM_VA | MDL.SOURCE_IS_NONPAGED_POOL))) {
-      as.setU32(mdl + M.MappedSystemVa, as.u32(mdl + M.StartVa) + as.u32(mdl + M.ByteOffset));
-      as.setU16(mdl + M.MdlFlags, flags | MDL.MAPPED_TO_SYSTEM_VA);
-    }
+    if (!(flags & (MDL.MAPPED_TO_SYSTEM_VA | MDL.SOURCE_IS_NONPAGED_POOL))) this.mapLockedPages(mdl);
     return as.u32(mdl + M.MappedSystemVa);
   }
 
@@ -456,6 +522,68 @@ export class IoManager {
       args: [device, context, item],
       frames: ['ExpWorkerThread', 'IopProcessWorkItem'],
       done: () => this.k.ob.dereference(device),
+      device,
+    });
+  }
+
+  // ---- shutdown ----------------------------------------------------------------------------
+
+  /** Devices registered for IRP_MJ_SHUTDOWN, in call order (IoRegisterShutdownNotification inserts at the head). */
+  private readonly shutdownNotifications: number[] = [];
+  /** The device whose IRP_MJ_SHUTDOWN the shutdown thread is sending or waiting for. */
+  shutdownTarget?: number;
+
+  registerShutdownNotification(device: number): void {
+    if (this.shutdownNotifications.includes(device)) return;
+    this.shutdownNotifications.unshift(device);
+    this.k.ob.reference(device);
+    this.k.as.setU32(device + DEV.Flags, this.k.as.u32(device + DEV.Flags) | DO.SHUTDOWN_REGISTERED);
+  }
+
+  unregisterShutdownNotification(device: number): void {
+    const i = this.shutdownNotifications.indexOf(device);
+    if (i < 0) return;
+    this.shutdownNotifications.splice(i, 1);
+    this.k.as.setU32(device + DEV.Flags, this.k.as.u32(device + DEV.Flags) & ~DO.SHUTDOWN_REGISTERED);
+    this.k.ob.dereference(device);
+  }
+
+  /**
+   * IoShutdownSystem: phase 0 sends IRP_MJ_SHUTDOWN to each registered device and waits for each to
+   * complete, as the real one waits on its event with no time-out; phase 1 is the last-chance
+   * notification (none registered here: IoRegisterLastChanceShutdownNotification is not exported).
+   */
+  shutdownSystem(phase: 0 | 1): void {
+    if (phase !== 0) return;
+    this.k.withFrames(['IoShutdownSystem'], () => {
+      for (const device of [...this.shutdownNotifications]) {
+        if (!this.shutdownNotifications.includes(device)) continue;
+        const target = this.topOfStack(device);
+        const irp = this.allocateIrp(this.k.as.u8(target + DEV.StackSize));
+        if (irp === 0) throw new SimulatorError('nonpaged pool exhausted building IRP_MJ_SHUTDOWN');
+        const as = this.k.as;
+        as.setU32(irp + I['Tail.Thread'], this.k.currentThread.address);
+        as.setU8(irp + I.RequestorMode, 0);
+        as.setU8(this.nextStackLocation(irp) + S.MajorFunction, IRP_MJ.SHUTDOWN);
+        this.shutdownTarget = device;
+        try {
+          const status = this.callDriver(target, irp);
+          if (!this.completed.has(irp)) {
+            if (status !== STATUS.PENDING) {
+              throw new SimulatorError(`IRP_MJ_SHUTDOWN: the driver returned 0x${status.toString(16)} without completing IRP ${irp.toString(16)} or returning STATUS_PENDING`);
+            }
+            this.k.withFrames(['KeWaitForSingleObject'], () =>
+              this.k.dispatcher.waitUntil(
+                () => this.completed.has(irp),
+                () => `shutdown waits for IRP_MJ_SHUTDOWN ${irp.toString(16)} to ${this.deviceName(device) ?? 'device ' + device.toString(16)}`,
+              ),
+            );
+          }
+        } finally {
+          this.shutdownTarget = undefined;
+        }
+        this.freeIrp(irp);
+      }
     });
   }
 

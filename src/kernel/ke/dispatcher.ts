@@ -8,7 +8,7 @@
  * such (on Windows the thread would block for good).
  */
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../nt/irql.ts';
-import { DISPATCHER_HEADER, KDPC, KTIMER } from '../../nt/layout.ts';
+import { DISPATCHER_HEADER, KDPC, KMUTANT, KTIMER } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
 import { HangError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
@@ -30,6 +30,7 @@ export const OBJECT_TYPE = {
 const H = DISPATCHER_HEADER.off;
 const D = KDPC.off;
 const T = KTIMER.off;
+const MU = KMUTANT.off;
 
 interface SetTimer {
   readonly timer: number;
@@ -46,6 +47,8 @@ export interface WorkItem {
   readonly frames: readonly string[];
   /** Called after the routine returns (the I/O manager drops its device reference here). */
   readonly done?: () => void;
+  /** The device an IoQueueWorkItem item holds a reference on; undefined for ExQueueWorkItem. */
+  readonly device?: number;
 }
 
 export class Dispatcher {
@@ -85,16 +88,57 @@ export class Dispatcher {
     return this.k.as.i32(object + H.SignalState);
   }
 
+  /** A mutex is signaled when free, and for its owner (it may be acquired recursively). */
   private signaled(object: number): boolean {
-    return this.k.as.i32(object + H.SignalState) > 0;
+    const as = this.k.as;
+    if (as.u8(object + H.Type) === OBJECT_TYPE.Mutant && as.u32(object + MU.OwnerThread) === this.k.currentThread.address) return true;
+    return as.i32(object + H.SignalState) > 0;
   }
 
-  /** Satisfy a wait: synchronization objects reset. */
+  /** Satisfy a wait: synchronization objects reset; a mutex becomes owned (APCs disabled on first acquire). */
   private consume(object: number): void {
-    const type = this.k.as.u8(object + H.Type);
+    const as = this.k.as;
+    const type = as.u8(object + H.Type);
     if (type === OBJECT_TYPE.EventSynchronization || type === OBJECT_TYPE.TimerSynchronization) {
-      this.k.as.setU32(object + H.SignalState, 0);
+      as.setU32(object + H.SignalState, 0);
+    } else if (type === OBJECT_TYPE.Mutant) {
+      const state = as.i32(object + H.SignalState);
+      as.setU32(object + H.SignalState, state - 1);
+      if (state === 1) {
+        const thread = this.k.currentThread;
+        as.setU32(object + MU.OwnerThread, thread.address);
+        thread.kernelApcDisable -= as.u8(object + MU.ApcDisable);
+      }
     }
+  }
+
+  // ---- mutexes -------------------------------------------------------------------------------
+
+  /** KeInitializeMutex: free (SignalState 1), no owner; acquiring it disables normal kernel APCs. */
+  initializeMutex(mutex: number): void {
+    const as = this.k.as;
+    as.setU8(mutex + H.Type, OBJECT_TYPE.Mutant);
+    as.setU8(mutex + H.Size, KMUTANT.size / 4);
+    as.setU32(mutex + H.SignalState, 1);
+    as.setU32(mutex + H['WaitListHead.Flink'], mutex + H.WaitListHead);
+    as.setU32(mutex + H['WaitListHead.Blink'], mutex + H.WaitListHead);
+    as.setU32(mutex + MU.OwnerThread, 0);
+    as.setU8(mutex + MU.Abandoned, 0);
+    as.setU8(mutex + MU.ApcDisable, 1);
+  }
+
+  /** KeReleaseMutex: returns the previous signal state; undefined if the caller does not own it. */
+  releaseMutex(mutex: number): number | undefined {
+    const as = this.k.as;
+    const thread = this.k.currentThread;
+    if (as.u32(mutex + MU.OwnerThread) !== thread.address) return undefined;
+    const prev = as.i32(mutex + H.SignalState);
+    as.setU32(mutex + H.SignalState, prev + 1);
+    if (prev + 1 === 1) {
+      as.setU32(mutex + MU.OwnerThread, 0);
+      thread.kernelApcDisable += as.u8(mutex + MU.ApcDisable);
+    }
+    return prev;
   }
 
   /** KeWaitForSingleObject's work. `timeout` in NT form (negative relative), undefined = forever. */
@@ -122,6 +166,21 @@ export class Dispatcher {
         `thread ${hex(thread.address)} (${thread.name}) waits forever on object ${hex(object)}: ` +
           'nothing left to run can signal it',
       );
+    }
+  }
+
+  /**
+   * Run work, and timers as they fall due, until `done()`: a kernel thread waiting for something it
+   * cannot name as one object (a pending IRP). `what` describes the wait if nothing can end it.
+   */
+  waitUntil(done: () => boolean, what: () => string): void {
+    for (;;) {
+      if (done()) return;
+      if (this.runOne()) continue;
+      const next = this.nextTimerDue();
+      if (next === undefined) throw new HangError(`${what()}: nothing left to run can end the wait`);
+      this.k.clock.advanceTo(next);
+      this.expireTimers();
     }
   }
 

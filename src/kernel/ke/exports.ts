@@ -106,13 +106,37 @@ export function keExports(k: Kernel) {
     /** Timeout points at a LARGE_INTEGER (negative = relative, 100 ns units), or is 0 for no time-out. */
     KeWaitForSingleObject(Object: number, _WaitReason: number, _WaitMode: number, _Alertable: number, Timeout: number): number {
       const timeout = Timeout === 0 ? undefined : BigInt.asIntN(64, k.as.u64(Timeout));
-      return k.dispatcher.waitForSingleObject(Object, timeout);
+      return k.withFrames(['KeWaitForSingleObject'], () => k.dispatcher.waitForSingleObject(Object, timeout));
     },
     KeDelayExecutionThread(_WaitMode: number, _Alertable: number, Interval: number): number {
       const due = k.clock.dueTimeToNow(BigInt.asIntN(64, k.as.u64(Interval)));
-      k.dispatcher.runUntilIdle(due);
+      k.withFrames(['KeDelayExecutionThread'], () => k.dispatcher.runUntilIdle(due));
       k.clock.advanceTo(due);
       return STATUS.SUCCESS;
+    },
+    /** KeInitializeMutex: Level is ignored, as on Windows. */
+    KeInitializeMutex(Mutex: number, _Level: number): void {
+      k.dispatcher.initializeMutex(Mutex >>> 0);
+    },
+    /** KeReleaseMutex: returns the previous signal state. Releasing a mutex the caller does not own raises STATUS_MUTANT_NOT_OWNED. */
+    KeReleaseMutex(Mutex: number, _Wait: number): number {
+      const prev = k.dispatcher.releaseMutex(Mutex >>> 0);
+      if (prev === undefined) return k.bugCheck(BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED, STATUS.MUTANT_NOT_OWNED, k.stacks.callerOf(), 0, 0);
+      return prev;
+    },
+    KeReadStateMutex(Mutex: number): number {
+      return k.dispatcher.readState(Mutex >>> 0);
+    },
+    /** Disable normal kernel APCs for the current thread (the thread's KernelApcDisable count goes down). */
+    KeEnterCriticalRegion(): void {
+      k.currentThread.kernelApcDisable--;
+    },
+    KeLeaveCriticalRegion(): void {
+      k.currentThread.kernelApcDisable++;
+    },
+    /** Wait until every queued DPC has run. One processor: below DISPATCH_LEVEL they already have. */
+    KeFlushQueuedDpcs(): void {
+      if (k.prcb.irql < DISPATCH_LEVEL) k.dispatcher.deliverDpcs();
     },
     KeStallExecutionProcessor(MicroSeconds: number): void {
       k.dispatcher.stall((MicroSeconds >>> 0) * 10);

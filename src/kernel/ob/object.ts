@@ -3,8 +3,15 @@
  * objects, threads), and the namespace (\Device\X, \DosDevices\X, \Driver\X).
  *
  * Without the verifier a reference count taken from 0 or below 0 is not checked, as on Windows: the
- * count just goes wrong. The verifier watches it through ObReferenceObject's thunk.
+ * count just goes wrong. An object whose count reached 0 is remembered for a while as such (its
+ * header would still say 0), so a later reference takes it to 1 and a dereference below 0, exactly
+ * the corruption the verifier's ObReferenceObject thunks look for.
+ *
+ * Handles live here too: one kernel handle table (the System process's), small integers as NT
+ * gives them, each holding one reference on its object.
  */
+import { RecentMap } from '../rtl/recent.ts';
+
 export type ObjectKind = 'Driver' | 'Device' | 'File' | 'Thread' | 'Event' | 'SymbolicLink';
 
 interface ObjectRecord {
@@ -16,12 +23,20 @@ interface ObjectRecord {
 
 type NameEntry = { kind: 'object'; address: number } | { kind: 'link'; target: string };
 
+/** Objects deleted recently, whose (simulated) header still reads a count of 0. */
+const DEAD_OBJECTS = 4096;
+
 export class ObjectManager {
   private readonly objects = new Map<number, ObjectRecord>();
+  private readonly dead = new RecentMap<number, ObjectRecord>(DEAD_OBJECTS);
   private readonly names = new Map<string, NameEntry>();
+  private readonly handles = new Map<number, number>();
+  private nextHandle = 0x80000004;
 
-  create(address: number, kind: ObjectKind, onDelete?: () => void): void {
-    this.objects.set(address >>> 0, { kind, refs: 1, onDelete });
+  /** A new object with a reference count of `refs` (1: its creator's reference). */
+  create(address: number, kind: ObjectKind, onDelete?: () => void, refs = 1): void {
+    this.dead.delete(address >>> 0);
+    this.objects.set(address >>> 0, { kind, refs, onDelete });
   }
 
   isObject(address: number): boolean {
@@ -32,27 +47,58 @@ export class ObjectManager {
     return this.objects.get(address >>> 0)?.kind;
   }
 
+  /** The count of a live object, or of one deleted recently (0, or below 0 after a bad dereference). */
   referenceCount(address: number): number | undefined {
-    return this.objects.get(address >>> 0)?.refs;
+    return (this.objects.get(address >>> 0) ?? this.dead.get(address >>> 0))?.refs;
   }
 
-  /** ObfReferenceObject: returns the new count. */
+  /** ObfReferenceObject: returns the new count. A deleted object's count goes from 0 to 1 (nothing revives it). */
   reference(address: number): number {
-    const o = this.objects.get(address >>> 0);
+    const o = this.objects.get(address >>> 0) ?? this.dead.get(address >>> 0);
     if (!o) return 0;
     return ++o.refs;
   }
 
   /** ObfDereferenceObject: returns the new count; at zero the object is deleted. */
   dereference(address: number): number {
-    const o = this.objects.get(address >>> 0);
-    if (!o) return 0;
+    const a = address >>> 0;
+    const o = this.objects.get(a);
+    if (!o) {
+      const d = this.dead.get(a);
+      return d ? --d.refs : 0;
+    }
     const refs = --o.refs;
     if (refs === 0) {
-      this.objects.delete(address >>> 0);
+      this.objects.delete(a);
+      this.dead.set(a, o);
       o.onDelete?.();
     }
     return refs;
+  }
+
+  // ---- handles -----------------------------------------------------------------------------
+
+  /** A new handle to `address`; it holds one reference, taken here. */
+  createHandle(address: number): number {
+    const handle = this.nextHandle;
+    this.nextHandle += 4;
+    this.handles.set(handle, address >>> 0);
+    this.reference(address);
+    return handle;
+  }
+
+  /** The object a handle refers to, or undefined for a bad handle. */
+  objectOfHandle(handle: number): number | undefined {
+    return this.handles.get(handle >>> 0);
+  }
+
+  /** ZwClose: drop the handle and its reference. False for a bad handle. */
+  closeHandle(handle: number): boolean {
+    const object = this.handles.get(handle >>> 0);
+    if (object === undefined) return false;
+    this.handles.delete(handle >>> 0);
+    this.dereference(object);
+    return true;
   }
 
   // ---- namespace ---------------------------------------------------------------------------

@@ -1,21 +1,20 @@
-/** Process and thread DDIs. Handles are small integers in one kernel handle table. */
+/** Process and thread DDIs. Handles are small integers in the object manager's kernel handle table. */
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { ThreadExit } from './thread.ts';
 
 export function psExports(k: Kernel) {
-  const handles = new Map<number, number>();
-  let nextHandle = 0x80000004;
   return {
-    /** The thread is ready at once and runs at the next scheduling point. *ThreadHandle receives a handle. */
+    /**
+     * The thread is ready at once and runs at the next scheduling point. *ThreadHandle receives a
+     * handle. The thread object holds two references: the handle's, and the kernel's while the
+     * thread exists (dropped when it terminates).
+     */
     PsCreateSystemThread(ThreadHandle: number, _DesiredAccess: number, _ObjectAttributes: number, _ProcessHandle: number, _ClientId: number, StartRoutine: number, StartContext: number): number {
       const thread = k.createThread(k.systemProcess, 'system thread', StartRoutine >>> 0, StartContext >>> 0);
       k.dispatcher.initializeEvent(thread.address, 0, false);
       k.ob.create(thread.address, 'Thread');
-      const handle = nextHandle;
-      nextHandle += 4;
-      handles.set(handle, thread.address);
-      k.as.setU32(ThreadHandle, handle);
+      k.as.setU32(ThreadHandle, k.ob.createHandle(thread.address));
       k.dispatcher.readyThreads.push(thread);
       return STATUS.SUCCESS;
     },
@@ -23,11 +22,7 @@ export function psExports(k: Kernel) {
       throw new ThreadExit(ExitStatus >>> 0);
     },
     ZwClose(Handle: number): number {
-      const object = handles.get(Handle >>> 0);
-      if (object === undefined) return 0xc0000008; // STATUS_INVALID_HANDLE
-      handles.delete(Handle >>> 0);
-      k.ob.dereference(object);
-      return STATUS.SUCCESS;
+      return k.ob.closeHandle(Handle >>> 0) ? STATUS.SUCCESS : STATUS.INVALID_HANDLE;
     },
     PsGetCurrentThread(): number {
       return k.currentThread.address;

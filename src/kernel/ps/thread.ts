@@ -18,6 +18,11 @@ export interface Thread {
   startContext: number;
   state: 'ready' | 'running' | 'waiting' | 'terminated';
   exitStatus: number;
+  /**
+   * KernelApcDisable: 0 normally; KeEnterCriticalRegion and acquiring a mutex decrement it,
+   * KeLeaveCriticalRegion and releasing the mutex increment it.
+   */
+  kernelApcDisable: number;
 }
 
 /** Thrown by PsTerminateSystemThread to unwind a system thread's routine. */
