@@ -9,6 +9,7 @@ import { DebugTarget } from '../debugger/target.ts';
 import { execute, isQuit } from '../debugger/engine.ts';
 import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
 import { runDriver, type IoctlRequest } from '../system/run.ts';
+import { stdioDebugger } from '../system/kd-session.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
 import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
 import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
@@ -99,13 +100,15 @@ program
   .option('--dump <file>', 'write the crash dump here when the machine stops')
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
-  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean }) => {
+  .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
+  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; debugger?: boolean }) => {
     const outcome = await runDriver({
       driver,
       verifierFlags: opts.verifier,
       ioctls: opts.ioctl,
       captureStacks: opts.stacks,
       onDebugPrint: (l) => out(l),
+      debugger: opts.debugger ? stdioDebugger() : undefined,
     });
     if (opts.json) writeFileSync(opts.json, JSON.stringify(outcomeJson(outcome), null, 2) + '\n');
     if (outcome.bugCheck) {
@@ -116,7 +119,7 @@ program
       }
     }
     out(summaryLine(outcome));
-    process.exitCode = outcome.bugCheck ? 1 : 0;
+    process.exitCode = outcome.bugCheck || outcome.breaks.length > 0 ? 1 : 0;
   });
 
 (await import('./build.ts')).registerBuildCommand(program);

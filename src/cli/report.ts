@@ -1,5 +1,5 @@
 /** How a run's outcome is printed and written for tools. Returns text; the caller prints. */
-import { bugCheckName, c4Subcode, bugCheckInfo } from '../nt/bugcheck.ts';
+import { bugCheckInfo, bugCheckName, hasSubcodes, subcode } from '../nt/bugcheck.ts';
 import { formatTag } from '../nt/pool.ts';
 import { DebugTarget } from '../debugger/target.ts';
 import type { RunOutcome } from '../system/run.ts';
@@ -15,12 +15,24 @@ export function fatalErrorLines(code: number, params: readonly number[]): string
 /** One line saying what stopped the machine. */
 export function summaryLine(outcome: RunOutcome): string {
   const bc = outcome.bugCheck;
-  if (!bc) return `${outcome.driver}: no bug check; the driver loaded, ran and unloaded clean.`;
-  let what = '';
-  if (bc.code === 0xc4) what = `: ${c4Subcode(bc.params[0]!)?.args[0]?.[0] ?? `Parameter 1 = ${hexs(bc.params[0]!)}`}`;
-  else if (bugCheckInfo(bc.code).description[0]) what = `: ${bugCheckInfo(bc.code).description[0]}`;
+  if (!bc) {
+    const b = outcome.breaks[outcome.breaks.length - 1];
+    const stop = b ? `${hexs(b.code)}/${hexs(b.params[0]!)} without a debugger${stopText(b.code, b.params)}` : '';
+    if (outcome.quit) return `${outcome.driver}: the debugger session ended at a Driver Verifier break (${stop}).`;
+    const life = outcome.unloaded ? 'unloaded clean' : 'stayed loaded';
+    const end = outcome.shutDown ? ', and the machine shut down' : '';
+    if (b) return `${outcome.driver}: Driver Verifier broke in ${outcome.breaks.length} time${outcome.breaks.length === 1 ? '' : 's'} (${stop}); continued: the driver ${life}${end}.`;
+    return `${outcome.driver}: no bug check; the driver loaded, ran and ${life}${end}.`;
+  }
+  const what = stopText(bc.code, bc.params);
   const extra = bc.code === 0xc4 && bc.params[0] === 0x62 ? ` (${outcome.leaks.length} allocation${outcome.leaks.length === 1 ? '' : 's'} not freed)` : '';
   return `${outcome.driver}: bug check ${hexs(bc.code)} ${bugCheckName(bc.code)}${what}${extra}`;
+}
+
+/** `: <what the stop means>`, from the Parameter 1 table or the code's description. */
+function stopText(code: number, params: readonly number[]): string {
+  if (hasSubcodes(code)) return `: ${subcode(code, params[0]!)?.args[0]?.[0] ?? `Parameter 1 = ${hexs(params[0]!)}`}`;
+  return bugCheckInfo(code).description[0] ? `: ${bugCheckInfo(code).description[0]}` : '';
 }
 
 /** The machine-readable outcome: numbers as hex strings. */

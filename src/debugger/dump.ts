@@ -84,6 +84,17 @@ export interface CrashDump {
     readonly irql: number;
     readonly stack: readonly number[];
     readonly exception?: { readonly message: string; readonly address: number };
+    /** The driver the stop blames when no driver code is on the stack (KiBugCheckDriver), and the code to show. */
+    readonly culprit?: { readonly module: string; readonly address?: number };
+  } | null;
+  /**
+   * A debugger break in progress (a live machine, never a crash): the stop it stands for, with the
+   * text the break printed. `context` is then the breaking thread's.
+   */
+  readonly breakIn?: {
+    readonly code: number;
+    readonly params: readonly [number, number, number, number];
+    readonly message: readonly string[];
   } | null;
   readonly modules: readonly ModuleInfo[];
   readonly unloadedModules: ReadonlyArray<{ name: string; imageName: string; base: number; size: number }>;

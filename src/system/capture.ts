@@ -10,6 +10,7 @@ export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
 export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | undefined): CrashDump {
   verifier?.sync();
   const crash = k.crash;
+  const brk = crash ? undefined : k.breakIn;
   const memory: Array<[number, string]> = [];
   for (const [va, page] of k.as.committedPages()) {
     if (page.some((b) => b !== 0)) memory.push([va, Buffer.from(page).toString('base64')]);
@@ -29,8 +30,21 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
           irql: crash.irql,
           stack: crash.stack,
           exception: crash.exception,
+          culprit: crash.culprit,
         }
-      : null,
+      : brk
+        ? {
+            thread: brk.thread.address,
+            threadName: brk.thread.name,
+            process: brk.thread.process.address,
+            processName: brk.thread.process.name,
+            processor: brk.processor,
+            irql: brk.irql,
+            stack: brk.stack,
+            culprit: brk.reason.culprit,
+          }
+        : null,
+    breakIn: brk ? { code: brk.reason.code, params: brk.reason.params, message: brk.reason.message } : null,
     modules: k.modules.map((m) => ({ ...m })),
     unloadedModules: loader.unloaded.map((m) => ({ ...m })),
     verifier: verifier ? snapshotVerifier(verifier) : null,

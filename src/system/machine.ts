@@ -40,6 +40,11 @@ export class Machine {
     this.loader.unload(image.driverObject);
   }
 
+  /** NtShutdownSystem: drivers still loaded get IRP_MJ_SHUTDOWN; returns when the machine is off. */
+  shutdown(): void {
+    this.kernel.shutdown();
+  }
+
   /** The first named device of a driver, as `\Device\X`. */
   firstDeviceName(image: LoadedImage): string | undefined {
     for (const d of this.kernel.io.devicesOf(image.driverObject).reverse()) {

@@ -1,6 +1,11 @@
 /**
  * The general run: boot, load a driver, open its first device, send IOCTLs in order, close, unload,
- * and report what happened. `dv run` and `dv demo` are thin layers over this.
+ * shut the machine down, and report what happened. `dv run` and `dv demo` are thin layers over this.
+ *
+ * Unload comes before shutdown: that is the order of a test pass (the unload checks run on the
+ * driver as it leaves), and on Windows a driver still loaded at shutdown is never unloaded, it gets
+ * IRP_MJ_SHUTDOWN instead. A driver without a DriverUnload routine cannot be unloaded, so it is
+ * still loaded at shutdown and sees it as such (`unload: false` asks the same of any driver).
  */
 import { bugCheckName } from '../nt/bugcheck.ts';
 import { BugCheck, SimulatorError } from '../kernel/errors.ts';
@@ -9,6 +14,7 @@ import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import type { VerifierSettings } from '../verifier/settings.ts';
 import { Machine } from './machine.ts';
 import { moduleNameOf } from '../loader/loader.ts';
+import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from './kd-session.ts';
 
 export interface IoctlRequest {
   readonly code: number;
@@ -37,6 +43,12 @@ export interface RunOptions {
   readonly configure?: (machine: Machine) => void;
   /** Progress lines (`loading MyDriver.sys`...), for the CLI. */
   readonly onStep?: (line: string) => void;
+  /** Unload the driver before shutdown (default true). False: it is still loaded when the machine shuts down. */
+  readonly unload?: boolean;
+  /** Shut the machine down at the end (default true). */
+  readonly shutdown?: boolean;
+  /** Attach a kernel debugger: Driver Verifier breaks stop in a kd session here instead of bug checking. */
+  readonly debugger?: DebuggerIo;
 }
 
 export interface RunOutcome {
@@ -47,6 +59,13 @@ export interface RunOutcome {
   readonly leaks: readonly AllocationSnapshot[];
   readonly dump: CrashDump;
   readonly machine: Machine;
+  /** Whether the driver was unloaded, and whether the machine finished shutting down. */
+  readonly unloaded: boolean;
+  readonly shutDown: boolean;
+  /** Driver Verifier breaks taken in the attached debugger (none without --debugger). */
+  readonly breaks: readonly BreakRecord[];
+  /** The user ended the debugger session at a break: the run stopped there. */
+  readonly quit: boolean;
 }
 
 export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
@@ -58,6 +77,9 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   const step = opts.onStep ?? (() => {});
   const requests: RequestResult[] = [];
   const k = machine.kernel;
+  const breaks = opts.debugger ? attachDebugger(machine, opts.debugger) : [];
+  let unloaded = false;
+  let quit = false;
   try {
     step(`loading ${imageName}`);
     const image = await machine.loadDriver(opts.driver);
@@ -75,10 +97,22 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       step(`closing ${device}`);
       k.runInThread(k.userThread, () => k.io.closeFile(open.file));
     }
-    step(`unloading ${imageName}`);
-    machine.unloadDriver(image);
+    if (opts.unload === false) {
+      step(`leaving ${imageName} loaded`);
+    } else if (!k.io.canUnload(image.driverObject)) {
+      step(`${imageName} has no DriverUnload routine: it stays loaded (Windows does not unload such a driver)`);
+    } else {
+      step(`unloading ${imageName}`);
+      machine.unloadDriver(image);
+      unloaded = true;
+    }
+    if (opts.shutdown !== false) {
+      step('shutting down');
+      machine.shutdown();
+    }
   } catch (e) {
-    if (!(e instanceof BugCheck)) throw e;
+    if (e instanceof DebuggerQuit) quit = true;
+    else if (!(e instanceof BugCheck)) throw e;
   }
   const dump = machine.dump();
   const vd = dump.verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase());
@@ -90,6 +124,10 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     leaks: vd?.allocations ?? [],
     dump,
     machine,
+    unloaded,
+    shutDown: k.shutdownState?.finished !== undefined,
+    breaks,
+    quit,
   };
 }
 

@@ -23,8 +23,14 @@ export interface VerifierContext {
   ntFrame(routine: string, offset: number): number;
   /** The stack from inside a thunk: its own frames (innermost first), then the driver's and the kernel's. */
   captureStack(thunkFrames: readonly number[], skip: Function): number[];
-  /** Raise the rule's bug check with its Parameter 1 and these three parameters. */
-  violation(rule: VerifierRule, p2: number, p3: number, p4: number): never;
+  /**
+   * Raise the rule's bug check with its Parameter 1 and these three parameters. `frames` are the
+   * raising thunk's own nt frames, innermost first: they go on the crash stack above the driver's
+   * call site, as `nt!VerifierKeReleaseSpinLock+0x..` sits above the driver in kd.
+   */
+  violation(rule: VerifierRule, p2: number, p3: number, p4: number, frames?: readonly number[]): never;
+  /** Where the driver called the thunk from: its innermost call site (0 when capture is off). */
+  caller(skip: Function): number;
 }
 
 /** A thunk wraps one DDI: check, record, call the real routine. `next` is never a thunk itself. */

@@ -44,8 +44,22 @@ export interface TrackedAllocation {
   readonly stack: readonly number[];
 }
 
+/** A lookaside list the driver initialized: where, and the memory that holds it (pool block or image). */
+export interface LookasideOrigin {
+  readonly caller: number;
+  readonly start: number;
+  readonly size: number;
+}
+
 export class VerifiedDriver {
   readonly allocations = new Map<number, TrackedAllocation>();
+  /**
+   * Where the driver set up each timer, DPC, system work item and system thread (object address ->
+   * the driver's call site), so an unload check can name the line.
+   */
+  readonly origins = new Map<number, number>();
+  /** Lookaside lists initialized and not yet deleted. */
+  readonly lookasides = new Map<number, LookasideOrigin>();
   readonly paged: PoolCounters = { current: 0, currentBytes: 0, peak: 0, peakBytes: 0 };
   readonly nonPaged: PoolCounters = { current: 0, currentBytes: 0, peak: 0, peakBytes: 0 };
   contiguousBytes = 0;

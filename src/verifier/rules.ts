@@ -1,10 +1,28 @@
 /**
  * The rules Driver Verifier enforces, in one table: what each checks, the bug check it raises and its
- * Parameter 1, and the sample driver that breaks it. The thunks raise violations through this table;
- * the tests and docs/checks.md read it. The meaning of each parameter is the bug check table's
- * (src/nt/bugcheck.ts).
+ * Parameter 1, and the sample drivers that break it and keep it. The thunks and the unload and
+ * shutdown checks raise violations through this table; the tests and docs/checks.md read it. The
+ * meaning of each parameter is the bug check table's (src/nt/bugcheck.ts), by code and Parameter 1.
  */
-import { BUGCHECK, C4 } from '../nt/bugcheck.ts';
+import { BUGCHECK, C4, C7 } from '../nt/bugcheck.ts';
+
+/** How to see a rule fire: a sample that breaks it, its clean twin, and the requests to send. */
+export interface RuleSample {
+  /** The violating sample, relative to the repository root. */
+  readonly violating: string;
+  /** The same work done right: it loads, runs and unloads with no bug check. */
+  readonly clean: string;
+  /** `dv run --ioctl` arguments (CODE[:INPUT_HEX[:OUTPUT_LENGTH]]), in order. */
+  readonly ioctls: readonly string[];
+}
+
+/** Another way to break the same rule (the other branch of its condition). */
+export interface RuleVariant {
+  readonly violating: string;
+  readonly ioctls: readonly string[];
+  /** What this sample does differently. */
+  readonly what: string;
+}
 
 export interface VerifierRule {
   /** Stable name; the violating sample is drivers/ts/rules/<name>.ts, its clean twin <name>Clean.ts. */
@@ -12,33 +30,139 @@ export interface VerifierRule {
   /** The rule in words. */
   readonly check: string;
   readonly code: number;
-  /** Parameter 1 (the 0xC4 and 0xC7 sub-code). */
-  readonly p1: number;
+  /**
+   * Parameter 1 when it is a sub-code (0xC4, 0xC7). Undefined when Parameter 1 is a value: for
+   * 0xCE it is the address the left-behind code would run at.
+   */
+  readonly p1: number | undefined;
   /** The verifier option the rule belongs to (0 = automatic checks, always on). */
   readonly flag: number;
+  /** The samples; absent when the rule has none yet (`pending` says why). */
+  readonly sample?: RuleSample;
+  readonly variants?: readonly RuleVariant[];
+  /** Why the rule is not raised for TypeScript drivers yet. */
+  readonly pending?: string;
+  /** Where a parameter or the choice of code is this project's decision rather than Microsoft's text. */
+  readonly note?: string;
 }
 
-const rule = (name: string, check: string, p1: number, flag = 0, code: number = BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION): VerifierRule => ({ name, check, code, p1, flag });
+const C4_CODE = BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION;
+
+interface RuleOptions {
+  readonly flag?: number;
+  readonly code?: number;
+  readonly ioctls?: readonly string[];
+  readonly sample?: RuleSample | null;
+  readonly variants?: ReadonlyArray<Omit<RuleVariant, 'violating'> & { readonly name: string }>;
+  readonly pending?: string;
+  readonly note?: string;
+}
+
+const rulesDir = 'drivers/ts/rules';
+
+function rule(name: string, check: string, p1: number | undefined, o: RuleOptions = {}): VerifierRule {
+  const sample =
+    o.sample === null || o.pending !== undefined
+      ? undefined
+      : (o.sample ?? { violating: `${rulesDir}/${name}.ts`, clean: `${rulesDir}/${name}Clean.ts`, ioctls: o.ioctls ?? [] });
+  return {
+    name,
+    check,
+    code: o.code ?? C4_CODE,
+    p1,
+    flag: o.flag ?? 0,
+    ...(sample ? { sample } : {}),
+    ...(o.variants ? { variants: o.variants.map((v) => ({ violating: `${rulesDir}/${v.name}.ts`, ioctls: v.ioctls, what: v.what })) } : {}),
+    ...(o.pending ? { pending: o.pending } : {}),
+    ...(o.note ? { note: o.note } : {}),
+  };
+}
 
 /** Pool Tracking (0x8): the leak check at unload. */
 const POOL_TRACKING = 0x8;
+const UNLOADED_CODE = BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS;
 
 export const RULES = {
+  // ---- IRQL -----------------------------------------------------------------------------------
+  RaiseIrqlLowers: rule('RaiseIrqlLowers', 'KeRaiseIrql used to lower IRQL, or to raise it above HIGH_LEVEL', C4.RAISE_IRQL_LOWERS),
+  LowerIrqlRaises: rule('LowerIrqlRaises', 'KeLowerIrql used to raise IRQL (or to a level above HIGH_LEVEL), or to go below DISPATCH_LEVEL inside a DPC routine', C4.LOWER_IRQL_RAISES, {
+    variants: [{ name: 'LowerIrqlInDpc', ioctls: [], what: 'a DPC routine lowers IRQL below DISPATCH_LEVEL: Parameter 4 = 1' }],
+  }),
+
+  // ---- pool -----------------------------------------------------------------------------------
   ZeroByteAllocation: rule('ZeroByteAllocation', 'a pool allocation of zero bytes', C4.ZERO_BYTE_ALLOCATION),
   PagedAllocAboveApc: rule('PagedAllocAboveApc', 'paged pool allocated above APC_LEVEL', C4.PAGED_ALLOC_ABOVE_APC),
-  NonPagedAllocAboveDispatch: rule('NonPagedAllocAboveDispatch', 'nonpaged pool allocated above DISPATCH_LEVEL', C4.NONPAGED_ALLOC_ABOVE_DISPATCH),
-  MustSucceedAllocation: rule('MustSucceedAllocation', 'a pool allocation marked MUST_SUCCEED', C4.MUST_SUCCEED_ALLOCATION),
-  FreeOfUnallocatedAddress: rule('FreeOfUnallocatedAddress', 'a free of an address no allocation returned', C4.FREE_OF_UNALLOCATED_ADDRESS),
   PagedFreeAboveApc: rule('PagedFreeAboveApc', 'paged pool freed above APC_LEVEL', C4.PAGED_FREE_ABOVE_APC),
+  NonPagedAllocAboveDispatch: rule('NonPagedAllocAboveDispatch', 'nonpaged pool allocated above DISPATCH_LEVEL', C4.NONPAGED_ALLOC_ABOVE_DISPATCH),
   NonPagedFreeAboveDispatch: rule('NonPagedFreeAboveDispatch', 'nonpaged pool freed above DISPATCH_LEVEL', C4.NONPAGED_FREE_ABOVE_DISPATCH),
+  FreeOfUnallocatedAddress: rule('FreeOfUnallocatedAddress', 'a free of a pool address no allocation returned (inside a block, not its start)', C4.FREE_OF_UNALLOCATED_ADDRESS),
+  FreeBadAddress: rule('FreeBadAddress', 'a free of an address that is not pool at all (an image, a stack, user space)', C4.FREE_BAD_ADDRESS, {
+    note: 'Microsoft documents 0x16 as "a bad address, or bad parameters to a memory routine" without saying when it is used instead of 0x10; this project raises it for addresses outside every pool.',
+  }),
   DoubleFree: rule('DoubleFree', 'a free of a block that was already freed', C4.DOUBLE_FREE),
-  RaiseIrqlLowers: rule('RaiseIrqlLowers', 'KeRaiseIrql used to lower IRQL, or to raise it above HIGH_LEVEL', C4.RAISE_IRQL_LOWERS),
-  LowerIrqlRaises: rule('LowerIrqlRaises', 'KeLowerIrql used to raise IRQL, or to lower it to a level above HIGH_LEVEL', C4.LOWER_IRQL_RAISES),
-  SpinLockReleaseBadIrql: rule('SpinLockReleaseBadIrql', 'a spin lock released at an IRQL other than DISPATCH_LEVEL (typically released twice)', C4.SPIN_LOCK_RELEASE_BAD_IRQL),
+  DoubleFreeWholePage: rule('DoubleFreeWholePage', 'a free of a whole-page block (no pool header of its own) that was already freed', C4.DOUBLE_FREE_NO_HEADER, {
+    note: 'Microsoft lists 0x13 and 0x14 for the same violation; this project raises 0x14 when the block has no pool header (whole-page allocations), Parameter 3 = the block, Parameter 4 = 0.',
+  }),
+  MustSucceedAllocation: rule('MustSucceedAllocation', 'a pool allocation marked MUST_SUCCEED', C4.MUST_SUCCEED_ALLOCATION, {
+    note: 'No code is documented for this automatic check; 0x03 is the must-succeed entry of the 0xC4 table, with the parameters of 0x00-0x02 (docs decisions.md).',
+  }),
+
+  // ---- locks ----------------------------------------------------------------------------------
+  FastMutexAcquireAboveApc: rule('FastMutexAcquireAboveApc', 'a fast mutex acquired above APC_LEVEL', C4.FAST_MUTEX_ACQUIRE_BAD_IRQL),
+  FastMutexReleaseBadIrql: rule('FastMutexReleaseBadIrql', 'a fast mutex released at an IRQL other than APC_LEVEL', C4.FAST_MUTEX_RELEASE_BAD_IRQL),
+  SpinLockAcquireAboveDispatch: rule('SpinLockAcquireAboveDispatch', 'KeAcquireSpinLock above DISPATCH_LEVEL', C4.SPIN_LOCK_ACQUIRE_ABOVE_DISPATCH),
   SpinLockDpcAcquireLowIrql: rule('SpinLockDpcAcquireLowIrql', 'KeAcquireSpinLockAtDpcLevel below DISPATCH_LEVEL', C4.SPIN_LOCK_DPC_ACQUIRE_LOW_IRQL),
   SpinLockDpcReleaseLowIrql: rule('SpinLockDpcReleaseLowIrql', 'KeReleaseSpinLockFromDpcLevel below DISPATCH_LEVEL', C4.SPIN_LOCK_DPC_RELEASE_LOW_IRQL),
-  SpinLockAcquireAboveDispatch: rule('SpinLockAcquireAboveDispatch', 'KeAcquireSpinLock above DISPATCH_LEVEL', C4.SPIN_LOCK_ACQUIRE_ABOVE_DISPATCH),
-  PoolLeakAtUnload: rule('PoolLeakAtUnload', 'a driver unloads without freeing its pool, MDLs and work items', C4.POOL_LEAK_AT_UNLOAD, POOL_TRACKING),
+  SpinLockReleaseBadIrql: rule('SpinLockReleaseBadIrql', 'a spin lock released at an IRQL other than DISPATCH_LEVEL: typically released twice', C4.SPIN_LOCK_RELEASE_BAD_IRQL),
+
+  // ---- stacks ---------------------------------------------------------------------------------
+  StackSwitch: rule('StackSwitch', 'a switch to a stack that is neither a thread stack nor a DPC stack', C4.STACK_SWITCH, {
+    pending: 'A TypeScript driver has no stack pointer to switch; the check will watch C drivers (wasm), whose stack pointer is a global the loader can see.',
+  }),
+
+  // ---- unload ---------------------------------------------------------------------------------
+  TimerAtUnload: rule('TimerAtUnload', 'a driver unloads with a timer set that lies in its image', C7.TIMER_IN_RANGE, { code: BUGCHECK.TIMER_OR_DPC_INVALID }),
+  DpcAtUnload: rule('DpcAtUnload', "a driver unloads with a timer set whose DPC object lies in its image (or a DPC of its image queued)", C7.DPC_IN_RANGE, { code: BUGCHECK.TIMER_OR_DPC_INVALID }),
+  DpcRoutineAtUnload: rule('DpcRoutineAtUnload', 'a driver unloads with a timer set (or a DPC queued) whose DPC routine is in its image', C7.DPC_ROUTINE_IN_RANGE, { code: BUGCHECK.TIMER_OR_DPC_INVALID }),
+  LookasideListAtUnload: rule('LookasideListAtUnload', 'a driver unloads without deleting a lookaside list it initialized', C4.LOOKASIDE_IN_RELEASED_MEMORY, {
+    note: 'Microsoft documents 0xCC for freeing pool that holds an active lookaside list; the unload check raises it for a list never deleted, Parameter 3/4 = the memory that held it (its pool block, or the image).',
+  }),
+  WorkerThreadAtUnload: rule('WorkerThreadAtUnload', 'a driver unloads while a system thread it created has not run to its end', undefined, {
+    code: UNLOADED_CODE,
+    note: 'No 0xC4 or 0xC7 code covers threads; the unload check raises at once the bug check Windows raises when the thread later runs the unloaded code: 0xCE, Parameter 1 = the start routine, Parameter 3 = the same address (the instruction that would fetch it).',
+  }),
+  QueuedWorkAtUnload: rule('QueuedWorkAtUnload', 'a driver unloads with an ExQueueWorkItem work item of its image still queued', undefined, {
+    code: UNLOADED_CODE,
+    note: 'As for worker threads: 0xCE, Parameter 1 = the worker routine. IoQueueWorkItem items are not flagged: they hold a reference on the device, so the I/O manager keeps the image until they have run.',
+  }),
+
+  // ---- MDLs -----------------------------------------------------------------------------------
+  ProbeAndLockWrongFlags: rule('ProbeAndLockWrongFlags', 'MmProbeAndLockPages on an MDL that is already locked, mapped, partial or built for nonpaged pool', C4.MDL_PROBE_BAD_FLAGS),
+  ProbeAndLockProcessWrongFlags: rule('ProbeAndLockProcessWrongFlags', 'MmProbeAndLockProcessPages on an MDL that is already locked, mapped, partial or built for nonpaged pool', C4.MDL_PROBE_PROCESS_BAD_FLAGS),
+  MapLockedAlreadyMapped: rule('MapLockedAlreadyMapped', 'MmMapLockedPages(SpecifyCache) into system space of an MDL already mapped there (or built for nonpaged pool)', C4.MDL_MAP_BAD_FLAGS),
+  MapLockedNotLocked: rule('MapLockedNotLocked', 'MmMapLockedPages(SpecifyCache) of an MDL whose pages are not locked (and that is not partial)', C4.MDL_MAP_MISSING_FLAGS),
+  UnlockPartialMdl: rule('UnlockPartialMdl', 'MmUnlockPages on a partial MDL (from IoBuildPartialMdl)', C4.MDL_UNLOCK_PARTIAL),
+  UnmapPartialMdl: rule('UnmapPartialMdl', 'MmUnmapLockedPages on a partial MDL (IoFreeMdl unmaps it)', C4.MDL_UNMAP_PARTIAL),
+  UnmapNotMapped: rule('UnmapNotMapped', 'MmUnmapLockedPages of a system address on an MDL not mapped to system space', C4.MDL_UNMAP_NOT_MAPPED),
+
+  // ---- session memory, objects, shutdown ------------------------------------------------------
+  SyncObjectInSessionMemory: rule('SyncObjectInSessionMemory', 'a synchronization object (KeInitializeEvent, KeInitializeMutex, timers, spin locks, fast mutexes) initialized in session memory', C4.SYNC_OBJECT_IN_SESSION),
+  ObjectReferenceCount: rule('ObjectReferenceCount', "an object's reference count taken from 0 to 1 (a dead object referenced), or below 0", C4.OBJECT_REFERENCE_COUNT, {
+    variants: [{ name: 'ObjectDereferenceBelowZero', ioctls: [], what: 'one ObDereferenceObject too many: the count goes below 0, Parameter 3 = -1' }],
+  }),
+  ShutdownTimeout: rule('ShutdownTimeout', 'system shutdown not finished 20 minutes (simulated) after it started; with a debugger attached, a break the user may continue', C4.SHUTDOWN_TIMEOUT, {
+    note: 'Raised by the shutdown watchdog, not by a thunk: it blames the driver whose IRP_MJ_SHUTDOWN the shutdown thread is in. The samples have no DriverUnload, so they are still loaded when dv run shuts the machine down.',
+  }),
+
+  // ---- pool tracking --------------------------------------------------------------------------
+  PoolLeakAtUnload: rule('PoolLeakAtUnload', 'a driver unloads without freeing its pool, MDLs and work items', C4.POOL_LEAK_AT_UNLOAD, {
+    flag: POOL_TRACKING,
+    sample: {
+      violating: 'drivers/ts/MyDriver.ts',
+      clean: 'drivers/ts/MyDriverClean.ts',
+      ioctls: ['0x222003:4d794472697665720100000002000000:8', '0x222003:4d79:8'],
+    },
+  }),
 } as const satisfies Record<string, VerifierRule>;
 
 export type RuleName = keyof typeof RULES;

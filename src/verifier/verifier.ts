@@ -1,25 +1,47 @@
 /**
  * Driver Verifier. It attaches where Windows attaches it: when a verified driver's imports are
  * bound, each DDI it imports is wrapped in a thunk that checks, records, and calls the kernel's
- * routine. It listens to the kernel's unload event for the leak check. The kernel never calls it.
+ * routine. It listens to the kernel's events: at unload it checks what the driver left behind
+ * (timers, DPCs, lookaside lists, threads, queued work, pool), and when shutdown starts it arms a
+ * 20-minute watchdog. The kernel never calls it.
  */
-import type { Kernel } from '../kernel/kernel.ts';
+import type { Culprit, Kernel } from '../kernel/kernel.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { ImportTable, LoadedImage } from '../loader/image.ts';
 import { RecentMap } from '../kernel/rtl/recent.ts';
+import { DEVICE_OBJECT, DRIVER_OBJECT, GENERAL_LOOKASIDE, KDPC, KTIMER, WORK_QUEUE_ITEM } from '../nt/layout.ts';
+import { IRP_MJ } from '../nt/io.ts';
+import { poolTag } from '../nt/pool.ts';
 import { AllocationLog } from './alloc-log.ts';
 import type { ThunkSet, VerifierContext } from './context.ts';
 import { VerifiedDriver } from './driver-entry.ts';
 import { VF } from './flags.ts';
-import { RULES } from './rules.ts';
+import { RULES, type VerifierRule } from './rules.ts';
 import { isVerified, type VerifierSettings } from './settings.ts';
 import { VerifierStats } from './stats.ts';
 import { IO_THUNK_ROUTINES, ioThunks } from './thunks/io.ts';
-import { irqlThunks } from './thunks/irql.ts';
+import { IRQL_THUNK_ROUTINES, irqlThunks } from './thunks/irql.ts';
+import { LOCK_THUNK_ROUTINES, lockThunks } from './thunks/locks.ts';
+import { MDL_THUNK_ROUTINES, mdlThunks } from './thunks/mdl.ts';
+import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
+import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
 
-const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks];
+const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
 const RECENTLY_FREED = 0x4000;
+
+/** The unload checks' own frames, with the offsets of their bug check call sites. */
+const UNLOAD_CHECKS = {
+  timers: ['KeCheckForTimer', 0x8e],
+  lookasides: ['VfLookasideCheckForUnload', 0x4b],
+  threads: ['VfThreadCheckForUnload', 0x57],
+  work: ['VfWorkItemCheckForUnload', 0x3d],
+} as const;
+const WATCHDOG_ROUTINE = 'VerifierShutdownWatchdog';
+
+/** 20 minutes in NT relative time (100 ns units, negative). */
+const SHUTDOWN_WATCHDOG = -20n * 60n * 1000n * 10_000n;
+const TAG_WATCHDOG = poolTag('VfSw');
 
 export class Verifier {
   readonly stats = new VerifierStats();
@@ -28,11 +50,22 @@ export class Verifier {
   readonly drivers = new Map<string, VerifiedDriver>();
   private readonly owners = new Map<number, VerifiedDriver>();
   private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
+  private watchdog?: { readonly timer: number; readonly dpc: number; readonly thread: number };
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
+    // Appended in this order: nt symbols added earlier keep their addresses.
     k.nt.addRoutines([...POOL_THUNK_ROUTINES, ...IO_THUNK_ROUTINES, 'VfPoolCheckForLeaks', 'VerifierBugCheckIfAppropriate']);
+    k.nt.addRoutines([
+      ...IRQL_THUNK_ROUTINES,
+      ...LOCK_THUNK_ROUTINES,
+      ...MDL_THUNK_ROUTINES,
+      ...OBJECT_THUNK_ROUTINES,
+      ...TRACKING_THUNK_ROUTINES,
+      ...Object.values(UNLOAD_CHECKS).map(([name]) => name),
+      WATCHDOG_ROUTINE,
+    ]);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
-    k.events.on('driverUnloaded', (e) => this.onUnloaded(e.name));
+    k.events.on('driverUnloaded', (e) => this.onUnloaded(e.name, e.imageBase, e.imageSize));
     k.events.on('imageUnmapped', (e) => {
       const d = this.drivers.get(e.name.toLowerCase());
       if (d) {
@@ -40,6 +73,8 @@ export class Verifier {
         d.unloads++;
       }
     });
+    k.events.on('shutdownStarted', (e) => this.armShutdownWatchdog(e.thread));
+    k.events.on('shutdownCompleted', () => this.disarmShutdownWatchdog());
   }
 
   get flags(): number {
@@ -80,24 +115,164 @@ export class Verifier {
       rememberFreed: (a) => this.freed.set(a, true),
       ntFrame: (routine, offset) => k.nt.address(routine, offset),
       captureStack: (frames, skip) => [...frames, ...k.stacks.capture(skip)],
-      violation: (rule, p2, p3, p4) => {
+      caller: (skip) => k.stacks.callerOf(skip),
+      violation: (rule, p2, p3, p4, frames = []) => {
         driver.sync();
-        return k.bugCheck(rule.code, rule.p1, p2, p3, p4);
+        return k.stacks.frames([...frames].reverse(), () => k.bugCheck(rule.code, rule.p1 ?? 0, p2, p3, p4));
       },
     };
   }
 
-  /** After DriverUnload returns: everything the driver allocated must be gone. */
-  private onUnloaded(name: string): void {
+  // ---- unload ------------------------------------------------------------------------------
+
+  /**
+   * Right after DriverUnload returns, before anything else runs and before the image goes: nothing of
+   * the driver may be left where the kernel will call or touch it.
+   */
+  private onUnloaded(name: string, base: number, size: number): void {
     const d = this.drivers.get(name.toLowerCase());
     if (!d) return;
     d.sync();
+    this.checkTimersAndDpcs(d, base, base + size);
+    this.checkLookasideLists(d, base, base + size);
+    this.checkThreadsAndWork(d, base, base + size);
     if (this.settings.flags & VF.POOL_TRACKING && d.allocations.size > 0) {
       const r = RULES.PoolLeakAtUnload;
       this.k.withFrames(['VfPoolCheckForLeaks', 'VerifierBugCheckIfAppropriate'], () =>
-        this.k.bugCheck(r.code, r.p1, d.nameAddress, d.entryAddress, d.allocations.size),
+        this.k.bugCheck(r.code, r.p1!, d.nameAddress, d.entryAddress, d.allocations.size),
       );
     }
+  }
+
+  /** Raise a rule's bug check from an unload check, blaming the driver (and the line that set the object up). */
+  private raise(check: keyof typeof UNLOAD_CHECKS, rule: VerifierRule, params: readonly [number, number, number, number], culprit: Culprit): never {
+    const k = this.k;
+    const [routine, offset] = UNLOAD_CHECKS[check];
+    return k.stacks.frames([k.nt.address(routine, offset), k.nt.address('VerifierBugCheckIfAppropriate', 0x2a)], () =>
+      k.bugCheck(rule.code, params[0], params[1], params[2], params[3], undefined, culprit),
+    );
+  }
+
+  /** 0xC7: a timer set, or a DPC queued, whose timer, DPC object or DPC routine lies in the image. */
+  private checkTimersAndDpcs(d: VerifiedDriver, start: number, end: number): void {
+    const k = this.k;
+    const inImage = (a: number) => a >= start && a < end;
+    const routineOf = (dpc: number) => (dpc === 0 ? 0 : k.routineAddress(k.as.u32(dpc + KDPC.off.DeferredRoutine)));
+    const blame = (object: number, routine: number): Culprit => ({ module: d.name, address: d.origins.get(object) || routine || undefined });
+    for (const t of k.dispatcher.setTimers()) {
+      const routine = routineOf(t.dpc);
+      const culprit = blame(t.timer, inImage(routine) ? routine : 0);
+      if (inImage(t.timer)) this.raise('timers', RULES.TimerAtUnload, [RULES.TimerAtUnload.p1!, t.timer, start, end], culprit);
+      if (t.dpc !== 0 && inImage(t.dpc)) this.raise('timers', RULES.DpcAtUnload, [RULES.DpcAtUnload.p1!, t.dpc, start, end], culprit);
+      if (t.dpc !== 0 && inImage(routine)) this.raise('timers', RULES.DpcRoutineAtUnload, [RULES.DpcRoutineAtUnload.p1!, routine, start, end], culprit);
+    }
+    for (const dpc of k.dispatcher.queuedDpcList()) {
+      const routine = routineOf(dpc);
+      const culprit = blame(dpc, inImage(routine) ? routine : 0);
+      if (inImage(dpc)) this.raise('timers', RULES.DpcAtUnload, [RULES.DpcAtUnload.p1!, dpc, start, end], culprit);
+      if (inImage(routine)) this.raise('timers', RULES.DpcRoutineAtUnload, [RULES.DpcRoutineAtUnload.p1!, routine, start, end], culprit);
+    }
+  }
+
+  /** 0xC4/0xCC: a lookaside list the driver initialized (or that lives in, or calls into, its image) still active. */
+  private checkLookasideLists(d: VerifiedDriver, start: number, end: number): void {
+    const k = this.k;
+    const inImage = (a: number) => a >= start && a < end;
+    const r = RULES.LookasideListAtUnload;
+    for (const [list, o] of d.lookasides) {
+      if (k.lookasideLists.has(list)) this.raise('lookasides', r, [r.p1!, list, o.start, o.size], { module: d.name, address: o.caller || undefined });
+    }
+    const L = GENERAL_LOOKASIDE.off;
+    for (const list of k.lookasideLists.keys()) {
+      if (inImage(list) || inImage(k.routineAddress(k.as.u32(list + L.Allocate))) || inImage(k.routineAddress(k.as.u32(list + L.Free)))) {
+        this.raise('lookasides', r, [r.p1!, list, start, end - start], { module: d.name });
+      }
+    }
+  }
+
+  /** 0xCE at once: a system thread of the image not yet finished, or system work of the image still queued. */
+  private checkThreadsAndWork(d: VerifiedDriver, start: number, end: number): void {
+    const k = this.k;
+    const inImage = (a: number) => a >= start && a < end;
+    for (const t of k.threads) {
+      const routine = t.startRoutine === 0 ? 0 : k.routineAddress(t.startRoutine);
+      if (t.state !== 'terminated' && inImage(routine)) {
+        const r = RULES.WorkerThreadAtUnload;
+        this.raise('threads', r, [routine, 0, routine, 0], { module: d.name, address: d.origins.get(t.address) || routine });
+      }
+    }
+    for (const w of k.dispatcher.workQueue) {
+      const routine = k.routineAddress(w.routine);
+      if (w.device === undefined && inImage(routine)) {
+        const r = RULES.QueuedWorkAtUnload;
+        const W = WORK_QUEUE_ITEM.off;
+        const item = [...d.origins.keys()].find((a) => k.as.u32(a + W.WorkerRoutine) === w.routine && k.as.u32(a + W.Parameter) === w.args[0]);
+        this.raise('work', r, [routine, 0, routine, 0], { module: d.name, address: (item !== undefined ? d.origins.get(item) : 0) || routine });
+      }
+    }
+  }
+
+  // ---- shutdown ----------------------------------------------------------------------------
+
+  /** Shutdown started: break (debugger attached) or bug check 0xC4/0x115 if it has not finished in 20 minutes. */
+  private armShutdownWatchdog(thread: number): void {
+    const k = this.k;
+    const timer = k.allocateKernelObject(KTIMER.size, TAG_WATCHDOG);
+    const dpc = k.allocateKernelObject(KDPC.size, TAG_WATCHDOG);
+    const routine = k.nt.address(WATCHDOG_ROUTINE);
+    k.registerRoutine(routine, (() => this.shutdownOverdue()) as never, 'nt');
+    k.dispatcher.initializeTimer(timer, 0);
+    k.dispatcher.initializeDpc(dpc, routine, 0);
+    this.watchdog = { timer, dpc, thread };
+    k.dispatcher.setTimer(timer, SHUTDOWN_WATCHDOG, 0, dpc);
+  }
+
+  private disarmShutdownWatchdog(): void {
+    const w = this.watchdog;
+    if (!w) return;
+    this.k.dispatcher.cancelTimer(w.timer);
+    this.k.dispatcher.removeQueueDpc(w.dpc);
+    this.k.freeKernelObject(w.timer);
+    this.k.freeKernelObject(w.dpc);
+    this.watchdog = undefined;
+  }
+
+  /** The watchdog's DPC: the shutdown thread is still at it after 20 minutes. */
+  private shutdownOverdue(): void {
+    const k = this.k;
+    const w = this.watchdog!;
+    const r = RULES.ShutdownTimeout;
+    const culprit = this.shutdownCulprit();
+    const params = [r.p1!, w.thread, 0, 0] as const;
+    k.stacks.frame(k.nt.address(WATCHDOG_ROUTINE, 0x5c), () => {
+      if (!k.kdDebuggerEnabled) k.bugCheck(r.code, params[0], params[1], params[2], params[3], undefined, culprit);
+      const where = culprit ? `, in the IRP_MJ_SHUTDOWN routine of ${culprit.module}` : '';
+      k.debugBreak({
+        code: r.code,
+        params,
+        culprit,
+        message: [
+          'Driver Verifier: the system shutdown has not finished 20 minutes after it started.',
+          `The thread doing the shutdown is ${hex8(w.thread)}${where}.`,
+          `Without a kernel debugger this is bug check 0xC4 (DRIVER_VERIFIER_DETECTED_VIOLATION), Parameter 1 = 0x${r.p1!.toString(16)}.`,
+          "!analyze -v shows the thread's stack; g continues the shutdown (this check breaks again 20 minutes later); q quits.",
+        ],
+      });
+    });
+    // Continued: watch the next 20 minutes.
+    if (this.watchdog === w) k.dispatcher.setTimer(w.timer, SHUTDOWN_WATCHDOG, 0, w.dpc);
+  }
+
+  /** The driver whose IRP_MJ_SHUTDOWN the shutdown thread is in, with its dispatch routine. */
+  private shutdownCulprit(): Culprit | undefined {
+    const k = this.k;
+    const device = k.io.shutdownTarget;
+    if (device === undefined) return undefined;
+    const driverObject = k.as.u32(device + DEVICE_OBJECT.off.DriverObject);
+    const rec = k.io.drivers.get(driverObject);
+    if (!rec) return undefined;
+    const dispatch = k.routineAddress(k.as.u32(driverObject + DRIVER_OBJECT.off.MajorFunction + 4 * IRP_MJ.SHUTDOWN));
+    return { module: rec.name, address: dispatch };
   }
 
   /** Bring the simulated mirrors up to date (before a dump is taken). */
@@ -105,3 +280,5 @@ export class Verifier {
     for (const d of this.drivers.values()) d.sync();
   }
 }
+
+const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');

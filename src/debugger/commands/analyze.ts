@@ -1,5 +1,5 @@
 /** `!analyze [-v]`: the bug check, its arguments explained, and the details that locate the fault. */
-import { bugCheckInfo, c4Subcode } from '../../nt/bugcheck.ts';
+import { argumentTexts, bugCheckInfo, hasSubcodes } from '../../nt/bugcheck.ts';
 import { irqlName } from '../../nt/irql.ts';
 import type { Command } from '../command.ts';
 import { hex, hex8 } from '../format.ts';
@@ -13,23 +13,25 @@ const BANNER = [
   '*******************************************************************************',
 ];
 
-/** Arg texts for the bug check: from the 0xC4 Parameter 1 table or the code's own table. */
-export function argumentTexts(code: number, params: readonly number[]): (readonly string[])[] {
-  if (code === 0xc4) {
-    const sub = c4Subcode(params[0]!);
-    if (sub) return [...sub.args];
-    return [['Driver Verifier violation (no description is known for this Parameter 1 value).'], [''], [''], ['']];
-  }
-  const info = bugCheckInfo(code);
-  return (info.args ?? ['', '', '', '']).map((a) => [a]);
-}
+/** Arg texts for the bug check: from its Parameter 1 table (0xC4, 0xC7) or the code's own table. */
+export { argumentTexts };
 
-/** The module to blame: the first driver frame on the stack, else the driver the verifier names. */
+/**
+ * The module to blame: the first driver frame on the stack, else the driver the stop names (the
+ * culprit an unload or shutdown check recorded, with the driver code it points at), else the driver
+ * the verifier names.
+ */
 function faultingModule(t: DebugTarget): { name: string; imageName: string; base: number; frame?: number } | undefined {
   const ctx = t.dump.context;
   for (const pc of ctx?.stack ?? []) {
     const r = t.resolve(pc);
     if (r && r.module.name !== 'nt') return { name: r.module.name, imageName: r.module.imageName, base: r.module.base, frame: pc };
+  }
+  const culprit = ctx?.culprit;
+  if (culprit) {
+    const m = [...t.modules, ...t.dump.unloadedModules].find((x) => x.name === culprit.module);
+    const at = culprit.address !== undefined && t.resolve(culprit.address)?.module.name === culprit.module ? culprit.address : undefined;
+    if (m) return { name: m.name, imageName: m.imageName, base: m.base, frame: at };
   }
   const bc = t.dump.bugCheck;
   if (bc?.code === 0xc4 && bc.params[0] === 0x62) {
@@ -51,11 +53,14 @@ export const analyze: Command = {
   syntax: '!analyze [-v]',
   help: 'Explain the bug check: its arguments, the faulting driver, stack and source line (-v: verbose).',
   run(t, args) {
-    const bc = t.dump.bugCheck;
+    const brk = t.dump.bugCheck ? undefined : (t.dump.breakIn ?? undefined);
+    const bc = t.dump.bugCheck ?? brk;
     if (!bc) return ['No bug check: the machine was not stopped by a bug check (nothing to analyze).'];
     const verbose = /(^|\s)-v\b/.test(args);
     const info = bugCheckInfo(bc.code);
-    const out = [...BANNER, '', `${info.name} (${hex(bc.code)})`, ...info.description, 'Arguments:'];
+    const out = [...BANNER, ''];
+    if (brk) out.push('Driver Verifier break: a kernel debugger is attached (g continues, q quits).', 'Without a debugger the machine would have stopped with:', '');
+    out.push(`${info.name} (${hex(bc.code)})`, ...info.description, 'Arguments:');
     argumentTexts(bc.code, bc.params).forEach((lines, i) => {
       out.push(`Arg${i + 1}: ${hex8(bc.params[i]!)}, ${lines[0] ?? ''}`);
       for (const more of lines.slice(1)) out.push(`\t${more}`);
@@ -67,7 +72,7 @@ export const analyze: Command = {
     out.push('', 'Debugging Details:', '------------------', '');
     out.push(`BUGCHECK_CODE:  ${hex(bc.code)}`, '');
     bc.params.forEach((p, i) => out.push(`BUGCHECK_P${i + 1}: ${hex(p)}`, ''));
-    out.push(`BUGCHECK_STR:  ${bc.code === 0xc4 ? `0xc4_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`}`, '');
+    out.push(`BUGCHECK_STR:  ${hasSubcodes(bc.code) ? `0x${hex(bc.code)}_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`}`, '');
     if (fault) {
       out.push(`IMAGE_NAME:  ${fault.imageName}`, '', `MODULE_NAME: ${fault.name}`, '');
       if (fault.base) out.push(`FAULTING_MODULE: ${hex8(fault.base)} ${fault.name}`, '');
@@ -91,7 +96,7 @@ export const analyze: Command = {
       out.push(`FOLLOWUP_NAME:  MachineOwner`, '', `FAILURE_BUCKET_ID:  0xc4_62_VRF_LEAKED_POOL_IMAGE_${fault.imageName}`, '');
       out.push(`Followup:     MachineOwner`, '---------');
     } else {
-      const bucket = bc.code === 0xc4 ? `0xc4_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`;
+      const bucket = hasSubcodes(bc.code) ? `0x${hex(bc.code)}_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`;
       out.push(`FAILURE_BUCKET_ID:  ${bucket}_VRF_${fault ? (fault.frame !== undefined ? t.functionName(fault.frame) || fault.name : fault.imageName) : 'nt'}`, '');
       out.push(`Followup:     MachineOwner`, '---------');
     }

@@ -32,6 +32,7 @@ export const ioThunks: ThunkSet = {
     const frames = [vf.ntFrame('VerifierIoFreeMdl', 0x1a)];
     const thunk = (Mdl: number): void => {
       verifiedFree(vf, Mdl >>> 0, frames, thunk);
+      vf.k.io.releaseMdl(Mdl >>> 0);
       vf.k.pool.free(Mdl >>> 0, 0);
     };
     return thunk as AnyFn;

@@ -1,77 +1,64 @@
 /**
- * IRQL and spin lock thunks: the automatic IRQL checks (KeRaiseIrql lowering, KeLowerIrql raising,
- * spin lock acquire and release at the wrong IRQL) and the RaiseIrqls / AcquireSpinLocks counters.
+ * IRQL and spin lock thunks: the automatic IRQL checks (KeRaiseIrql lowering, KeLowerIrql raising or
+ * leaving DISPATCH_LEVEL inside a DPC routine, spin lock acquire and release at the wrong IRQL) and
+ * the RaiseIrqls / AcquireSpinLocks counters.
  */
 import { RULES } from '../rules.ts';
 import { DISPATCH_LEVEL, HIGH_LEVEL } from '../../nt/irql.ts';
-import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
+import type { ThunkSet, VerifierContext } from '../context.ts';
+import { checked, thunkRoutines } from './frames.ts';
 
-type Fn = (...a: number[]) => unknown;
+type Frames = readonly number[];
 
-const checkRaise = (vf: VerifierContext, newIrql: number): void => {
+const checkRaise = (vf: VerifierContext, frames: Frames, newIrql: number): void => {
   const irql = vf.k.irql;
-  if (newIrql < irql || newIrql > HIGH_LEVEL) vf.violation(RULES.RaiseIrqlLowers, irql, newIrql, 0);
+  if (newIrql < irql || newIrql > HIGH_LEVEL) vf.violation(RULES.RaiseIrqlLowers, irql, newIrql, 0, frames);
   vf.stats.raiseIrqls++;
 };
 
-const checkLower = (vf: VerifierContext, newIrql: number): void => {
+/** Parameter 4: 0 = the new IRQL is bad; 1 = it is invalid inside a DPC routine (below DISPATCH_LEVEL). */
+const checkLower = (vf: VerifierContext, frames: Frames, newIrql: number): void => {
   const irql = vf.k.irql;
-  if (newIrql > irql || newIrql > HIGH_LEVEL) vf.violation(RULES.LowerIrqlRaises, irql, newIrql, 0);
+  if (newIrql > irql || newIrql > HIGH_LEVEL) vf.violation(RULES.LowerIrqlRaises, irql, newIrql, 0, frames);
+  if (vf.k.prcb.dpcActive && newIrql < DISPATCH_LEVEL) vf.violation(RULES.LowerIrqlRaises, irql, newIrql, 1, frames);
 };
 
-const raise = (next: AnyFn, vf: VerifierContext): AnyFn =>
-  ((newIrql: number, ...rest: number[]) => {
-    checkRaise(vf, newIrql);
-    return (next as Fn)(newIrql, ...rest);
-  }) as AnyFn;
+const raise = (ddi: string) => checked(ddi, (vf, frames, _skip, newIrql: number) => checkRaise(vf, frames, newIrql));
+const lower = (ddi: string) => checked(ddi, (vf, frames, _skip, newIrql: number) => checkLower(vf, frames, newIrql));
 
-const lower = (next: AnyFn, vf: VerifierContext): AnyFn =>
-  ((newIrql: number) => {
-    checkLower(vf, newIrql);
-    return (next as Fn)(newIrql);
-  }) as AnyFn;
-
-const acquire = (next: AnyFn, vf: VerifierContext): AnyFn =>
-  ((lock: number, ...rest: number[]) => {
+const acquire = (ddi: string) =>
+  checked(ddi, (vf, frames, _skip, lock: number) => {
     const irql = vf.k.irql;
-    if (irql > DISPATCH_LEVEL) vf.violation(RULES.SpinLockAcquireAboveDispatch, irql, lock, 0);
+    if (irql > DISPATCH_LEVEL) vf.violation(RULES.SpinLockAcquireAboveDispatch, irql, lock, 0, frames);
     vf.stats.acquireSpinLocks++;
-    return (next as Fn)(lock, ...rest);
-  }) as AnyFn;
+  });
 
-const release = (next: AnyFn, vf: VerifierContext): AnyFn =>
-  ((lock: number, newIrql: number) => {
+const release = (ddi: string) =>
+  checked(ddi, (vf, frames, _skip, lock: number) => {
     const irql = vf.k.irql;
-    if (irql !== DISPATCH_LEVEL) vf.violation(RULES.SpinLockReleaseBadIrql, irql, lock, 0);
-    return (next as Fn)(lock, newIrql);
-  }) as AnyFn;
+    if (irql !== DISPATCH_LEVEL) vf.violation(RULES.SpinLockReleaseBadIrql, irql, lock, 0, frames);
+  });
 
 export const irqlThunks: ThunkSet = {
-  KeRaiseIrql: raise,
-  KfRaiseIrql: raise,
-  KeRaiseIrqlToDpcLevel: (next, vf) =>
-    (() => {
-      checkRaise(vf, DISPATCH_LEVEL);
-      return (next as Fn)();
-    }) as AnyFn,
-  KeLowerIrql: lower,
-  KfLowerIrql: lower,
-  KeAcquireSpinLock: acquire,
-  KeAcquireSpinLockRaiseToDpc: acquire,
-  KfAcquireSpinLock: acquire,
-  KeReleaseSpinLock: release,
-  KfReleaseSpinLock: release,
-  KeAcquireSpinLockAtDpcLevel: (next, vf) =>
-    ((lock: number) => {
-      const irql = vf.k.irql;
-      if (irql < DISPATCH_LEVEL) vf.violation(RULES.SpinLockDpcAcquireLowIrql, irql, lock, 0);
-      vf.stats.acquireSpinLocks++;
-      return (next as Fn)(lock);
-    }) as AnyFn,
-  KeReleaseSpinLockFromDpcLevel: (next, vf) =>
-    ((lock: number) => {
-      const irql = vf.k.irql;
-      if (irql < DISPATCH_LEVEL) vf.violation(RULES.SpinLockDpcReleaseLowIrql, irql, lock, 0);
-      return (next as Fn)(lock);
-    }) as AnyFn,
+  KeRaiseIrql: raise('KeRaiseIrql'),
+  KfRaiseIrql: raise('KfRaiseIrql'),
+  KeRaiseIrqlToDpcLevel: checked('KeRaiseIrqlToDpcLevel', (vf, frames) => checkRaise(vf, frames, DISPATCH_LEVEL)),
+  KeLowerIrql: lower('KeLowerIrql'),
+  KfLowerIrql: lower('KfLowerIrql'),
+  KeAcquireSpinLock: acquire('KeAcquireSpinLock'),
+  KeAcquireSpinLockRaiseToDpc: acquire('KeAcquireSpinLockRaiseToDpc'),
+  KfAcquireSpinLock: acquire('KfAcquireSpinLock'),
+  KeReleaseSpinLock: release('KeReleaseSpinLock'),
+  KfReleaseSpinLock: release('KfReleaseSpinLock'),
+  KeAcquireSpinLockAtDpcLevel: checked('KeAcquireSpinLockAtDpcLevel', (vf, frames, _skip, lock: number) => {
+    const irql = vf.k.irql;
+    if (irql < DISPATCH_LEVEL) vf.violation(RULES.SpinLockDpcAcquireLowIrql, irql, lock, 0, frames);
+    vf.stats.acquireSpinLocks++;
+  }),
+  KeReleaseSpinLockFromDpcLevel: checked('KeReleaseSpinLockFromDpcLevel', (vf, frames, _skip, lock: number) => {
+    const irql = vf.k.irql;
+    if (irql < DISPATCH_LEVEL) vf.violation(RULES.SpinLockDpcReleaseLowIrql, irql, lock, 0, frames);
+  }),
 };
+
+export const IRQL_THUNK_ROUTINES = thunkRoutines(irqlThunks);

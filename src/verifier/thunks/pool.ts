@@ -4,7 +4,8 @@
  */
 import { APC_LEVEL, DISPATCH_LEVEL } from '../../nt/irql.ts';
 import { RULES } from '../rules.ts';
-import { isMustSucceed, isPagedPool, TAG_NONE, type PoolType } from '../../nt/pool.ts';
+import { isMustSucceed, isPagedPool, poolKind, TAG_NONE, type PoolType } from '../../nt/pool.ts';
+import { PAGE_SIZE } from '../../kernel/mm/address-space.ts';
 import { poolTypeOfFlags } from '../../kernel/ex/exports.ts';
 import { POOL_HEADER_SIZE } from '../../kernel/ex/pool.ts';
 import { VF } from '../flags.ts';
@@ -25,15 +26,16 @@ export function verifiedAllocate(
   const k = vf.k;
   const irql = k.irql;
   vf.stats.poolAllocationsAttempted++;
-  if (size === 0) vf.violation(RULES.ZeroByteAllocation, irql, type, size);
-  if (isPagedPool(type) && irql > APC_LEVEL) vf.violation(RULES.PagedAllocAboveApc, irql, type, size);
-  if (!isPagedPool(type) && irql > DISPATCH_LEVEL) vf.violation(RULES.NonPagedAllocAboveDispatch, irql, type, size);
-  if (isMustSucceed(type)) vf.violation(RULES.MustSucceedAllocation, irql, type, size);
+  if (size === 0) vf.violation(RULES.ZeroByteAllocation, irql, type, size, frames);
+  if (isPagedPool(type) && irql > APC_LEVEL) vf.violation(RULES.PagedAllocAboveApc, irql, type, size, frames);
+  if (!isPagedPool(type) && irql > DISPATCH_LEVEL) vf.violation(RULES.NonPagedAllocAboveDispatch, irql, type, size, frames);
+  if (isMustSucceed(type)) vf.violation(RULES.MustSucceedAllocation, irql, type, size, frames);
   if (tag === 0 || tag === TAG_NONE) vf.stats.poolAllocationsWithNoTag++;
 
   let address = 0;
   let special = false;
-  if (vf.flags & VF.SPECIAL_POOL) {
+  // Session pool stays in session space (special pool here is global): a session address must stay one.
+  if (vf.flags & VF.SPECIAL_POOL && poolKind(type) !== 'session') {
     address = k.pool.allocateSpecial(type, size, tag);
     special = address !== 0;
   }
@@ -66,14 +68,25 @@ export function verifiedFree(vf: VerifierContext, address: number, frames: reado
   const irql = k.irql;
   const block = k.pool.block(address);
   if (!block) {
-    if (vf.wasFreed(address)) {
-      const header = (address - POOL_HEADER_SIZE) >>> 0;
-      vf.violation(RULES.DoubleFree, 0, header, k.as.u32(header));
+    const freed = vf.wasFreed(address) ? k.pool.recentlyFreedBlock(address) : undefined;
+    if (freed) {
+      // The header in front of a small block (PoolType 0 now: free), or the header special pool keeps
+      // at the start of the block's page; a whole-page block has none.
+      if (k.pool.hasPoolHeader(freed)) {
+        const header = (address - POOL_HEADER_SIZE) >>> 0;
+        vf.violation(RULES.DoubleFree, 0, header, k.as.u32(header), frames);
+      }
+      if (freed.special) {
+        const header = (address & ~(PAGE_SIZE - 1)) >>> 0;
+        vf.violation(RULES.DoubleFree, 0, header, k.as.u32(header), frames);
+      }
+      vf.violation(RULES.DoubleFreeWholePage, 0, address, 0, frames);
     }
-    vf.violation(RULES.FreeOfUnallocatedAddress, address, 0, 0);
+    if (!k.pool.isPoolAddress(address)) vf.violation(RULES.FreeBadAddress, 0, address, 0, frames);
+    vf.violation(RULES.FreeOfUnallocatedAddress, address, 0, 0, frames);
   }
-  if (isPagedPool(block.type) && irql > APC_LEVEL) vf.violation(RULES.PagedFreeAboveApc, irql, block.type, address);
-  if (!isPagedPool(block.type) && irql > DISPATCH_LEVEL) vf.violation(RULES.NonPagedFreeAboveDispatch, irql, block.type, address);
+  if (isPagedPool(block.type) && irql > APC_LEVEL) vf.violation(RULES.PagedFreeAboveApc, irql, block.type, address, frames);
+  if (!isPagedPool(block.type) && irql > DISPATCH_LEVEL) vf.violation(RULES.NonPagedFreeAboveDispatch, irql, block.type, address, frames);
   const owner = vf.owner(address);
   if (owner) {
     const a = owner.untrack(address);
@@ -120,7 +133,7 @@ export const poolThunks: ThunkSet = {
   ExFreePool: freeThunk('VerifierExFreePool', 0x10),
 };
 
-/** nt routines the pool thunks show in stacks. */
+/** nt routines the pool thunks show in stacks (Verifier<Ddi> for the lookaside thunks comes from tracking.ts). */
 export const POOL_THUNK_ROUTINES = [
   'VerifierExAllocatePoolWithTag',
   'VerifierExAllocatePool',
