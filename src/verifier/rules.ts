@@ -99,7 +99,7 @@ export const RULES = {
   FreeBadAddress: rule('FreeBadAddress', 'a free of an address that is not pool at all (an image, a stack, user space)', C4.FREE_BAD_ADDRESS, {
     note: 'Microsoft documents 0x16 as "a bad address, or bad parameters to a memory routine" without saying when it is used instead of 0x10; this project raises it for addresses outside every pool.',
   }),
-  DoubleFree: rule('DoubleFree', 'a free of a block that was already freed', C4.DOUBLE_FREE),
+  DoubleFree: rule('DoubleFree', 'a free of a block that was already freed', C4.DOUBLE_FREE, { ioctls: ['0x222004:00'] }),
   DoubleFreeWholePage: rule('DoubleFreeWholePage', 'a free of a whole-page block (no pool header of its own) that was already freed', C4.DOUBLE_FREE_NO_HEADER, {
     note: 'Microsoft lists 0x13 and 0x14 for the same violation; this project raises 0x14 when the block has no pool header (whole-page allocations), Parameter 3 = the block, Parameter 4 = 0.',
   }),

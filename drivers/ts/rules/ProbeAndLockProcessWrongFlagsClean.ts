@@ -1,0 +1,29 @@
+/** ProbeAndLockProcessWrongFlagsClean: the pages are locked once, in the process's context, and unlocked once. */
+import { DRIVER_OBJECT, POOL_TYPE, STATUS, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
+
+const TAG = poolTag('Rule');
+const KernelMode = 0;
+const IoReadAccess = 0;
+const IoWriteAccess = 1;
+const MmCached = 1;
+const NormalPagePriority = 16;
+
+let ddi: DriverApi;
+
+export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
+  ddi = api;
+  ddi.mem.setU32(DriverObject + DRIVER_OBJECT.off.DriverUnload, ddi.addressOf(DriverUnload));
+  return Transfer();
+}
+
+function DriverUnload(_DriverObject: number): void {}
+
+function Transfer(): number {
+  const buffer = ddi.ExAllocatePoolWithTag(POOL_TYPE.PagedPool, 0x200, TAG);
+  const mdl = ddi.IoAllocateMdl(buffer, 0x200, 0, 0, 0);
+  ddi.MmProbeAndLockProcessPages(mdl, ddi.PsGetCurrentProcess(), KernelMode, IoReadAccess);
+  ddi.MmUnlockPages(mdl);
+  ddi.IoFreeMdl(mdl);
+  ddi.ExFreePoolWithTag(buffer, TAG);
+  return STATUS.SUCCESS;
+}

@@ -1,0 +1,42 @@
+/**
+ * UnmapPartialMdl: the driver maps a partial MDL (one record of a locked buffer) and unmaps it with
+ * MmUnmapLockedPages. A mapped partial MDL is unmapped by IoFreeMdl (or MmPrepareMdlForReuse).
+ *
+ * Driver Verifier: 0xC4 / 0xB5, Parameter 2 = the partial MDL, 3 = its flags (0x31: PARTIAL,
+ * PARTIAL_HAS_BEEN_MAPPED, MAPPED_TO_SYSTEM_VA), 4 = the unexpected flag (0x10).
+ */
+import { DRIVER_OBJECT, POOL_TYPE, STATUS, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
+
+const TAG = poolTag('Rule');
+const KernelMode = 0;
+const IoReadAccess = 0;
+const IoWriteAccess = 1;
+const MmCached = 1;
+const NormalPagePriority = 16;
+
+let ddi: DriverApi;
+
+export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
+  ddi = api;
+  ddi.mem.setU32(DriverObject + DRIVER_OBJECT.off.DriverUnload, ddi.addressOf(DriverUnload));
+  return Transfer();
+}
+
+function DriverUnload(_DriverObject: number): void {}
+
+function Transfer(): number {
+  const buffer = ddi.ExAllocatePoolWithTag(POOL_TYPE.PagedPool, 0x200, TAG);
+  const mdl = ddi.IoAllocateMdl(buffer, 0x200, 0, 0, 0);
+  ddi.MmProbeAndLockPages(mdl, KernelMode, IoReadAccess);
+  const record = ddi.IoAllocateMdl(buffer + 0x40, 0x40, 0, 0, 0);
+  ddi.DbgPrint(ddi.str('UnmapPartialMdl: partial=%p\n'), record);
+  ddi.IoBuildPartialMdl(mdl, record, buffer + 0x40, 0x40);
+  const mapped = ddi.MmMapLockedPagesSpecifyCache(record, KernelMode, MmCached, 0, 0, NormalPagePriority);
+  ddi.mem.setU32(mapped, 1);
+  ddi.MmUnmapLockedPages(mapped, record); // VIOLATION: a partial MDL
+  ddi.IoFreeMdl(record);
+  ddi.MmUnlockPages(mdl);
+  ddi.IoFreeMdl(mdl);
+  ddi.ExFreePoolWithTag(buffer, TAG);
+  return STATUS.SUCCESS;
+}

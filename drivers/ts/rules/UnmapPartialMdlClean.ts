@@ -1,0 +1,34 @@
+/** UnmapPartialMdlClean: the mapped partial MDL is released with IoFreeMdl, which unmaps it. */
+import { DRIVER_OBJECT, POOL_TYPE, STATUS, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
+
+const TAG = poolTag('Rule');
+const KernelMode = 0;
+const IoReadAccess = 0;
+const IoWriteAccess = 1;
+const MmCached = 1;
+const NormalPagePriority = 16;
+
+let ddi: DriverApi;
+
+export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
+  ddi = api;
+  ddi.mem.setU32(DriverObject + DRIVER_OBJECT.off.DriverUnload, ddi.addressOf(DriverUnload));
+  return Transfer();
+}
+
+function DriverUnload(_DriverObject: number): void {}
+
+function Transfer(): number {
+  const buffer = ddi.ExAllocatePoolWithTag(POOL_TYPE.PagedPool, 0x200, TAG);
+  const mdl = ddi.IoAllocateMdl(buffer, 0x200, 0, 0, 0);
+  ddi.MmProbeAndLockPages(mdl, KernelMode, IoReadAccess);
+  const record = ddi.IoAllocateMdl(buffer + 0x40, 0x40, 0, 0, 0);
+  ddi.IoBuildPartialMdl(mdl, record, buffer + 0x40, 0x40);
+  const mapped = ddi.MmMapLockedPagesSpecifyCache(record, KernelMode, MmCached, 0, 0, NormalPagePriority);
+  ddi.mem.setU32(mapped, 1);
+  ddi.IoFreeMdl(record);
+  ddi.MmUnlockPages(mdl);
+  ddi.IoFreeMdl(mdl);
+  ddi.ExFreePoolWithTag(buffer, TAG);
+  return STATUS.SUCCESS;
+}
