@@ -48,6 +48,12 @@ const bugChecks: BugCheckInfo[] = [
     args: ['memory referenced', 'IRQL', 'bitfield: bit 0 = read (0) or write (1) operation', 'address which referenced memory'],
   },
   {
+    code: 0x0c,
+    name: 'MAXIMUM_WAIT_OBJECTS_EXCEEDED',
+    description: ['A thread waited on more objects than KeWaitForMultipleObjects allows (or on more', 'than THREAD_WAIT_OBJECTS without a wait block array).'],
+    args: ['0', '0', '0', '0'],
+  },
+  {
     code: 0x1e,
     name: 'KMODE_EXCEPTION_NOT_HANDLED',
     description: ['A kernel-mode program generated an exception which the error handler did not catch.'],

@@ -72,6 +72,18 @@ test('SampleIo runs every IOCTL transfer method, its queue, timer, DPC and threa
   ]);
 });
 
+test('C code waits on the scheduler: WaitAll in a system thread, WaitAny in a dispatch routine, a timer in a work item', async () => {
+  const r = await runDriver({
+    driver: join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.wasm'),
+    verifierFlags: STANDARD_FLAGS,
+    ioctls: [0, 1].map(() => ({ code: 0x222000, input: Buffer.alloc(0), outputLength: 8 })),
+  });
+  assert.equal(r.bugCheck, null);
+  // [WaitAny result (STATUS_WAIT_0 + index), the thread's WaitAll result]: odd requests set Left (0), even Right (1).
+  assert.deepEqual(r.requests.map((q) => Buffer.from(q.output).toString('hex')), ['0000000000000000', '0100000000000000']);
+  assert.ok(r.machine.kernel.clock.now >= 2 * 20 * 10_000, 'the work items waited 20 ms of simulated time each');
+});
+
 test('a divide by zero in a C driver is KMODE_EXCEPTION_NOT_HANDLED with STATUS_INTEGER_DIVIDE_BY_ZERO at its source line', async () => {
   const input = Buffer.alloc(20); // Count = 0
   const r = await runDriver({ driver: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.wasm'), verifierFlags: STANDARD_FLAGS, ioctls: [{ code: 0x222000, input, outputLength: 4 }] });
@@ -101,6 +113,7 @@ test('a file that is not a wasm module is a clear load error', async () => {
 const committed = [
   ...['MyDriver', 'MyDriverClean', 'SampleIo'].map((n) => ({ wasm: sample(n), sources: readdirSync(join(ROOT, 'drivers', 'c', n)).filter((f) => f.endsWith('.c')).map((f) => join(ROOT, 'drivers', 'c', n, f)) })),
   { wasm: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.c')] },
+  { wasm: join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.c')] },
 ];
 for (const { wasm, sources } of committed) {
   test(`the committed ${basename(wasm)} is what dv build makes of its sources`, { skip: toolchain.ok ? false : 'clang-16 not installed: apt-get install clang-16 lld-16' }, async () => {

@@ -144,6 +144,16 @@ DDI_IMPORT(KeReadStateEvent) LONG NTAPI KeReadStateEvent(_In_ PRKEVENT Event);
 DDI_IMPORT(KeWaitForSingleObject)
 NTSTATUS NTAPI KeWaitForSingleObject(_In_ PVOID Object, _In_ KWAIT_REASON WaitReason, _In_ KPROCESSOR_MODE WaitMode,
                                      _In_ BOOLEAN Alertable, _In_opt_ PLARGE_INTEGER Timeout);
+/* WaitAll: every object, STATUS_SUCCESS; WaitAny: STATUS_WAIT_0 + the index of the one signaled. */
+typedef enum _WAIT_TYPE { WaitAll, WaitAny } WAIT_TYPE;
+#define THREAD_WAIT_OBJECTS 3
+#define MAXIMUM_WAIT_OBJECTS 64
+/* Opaque here: the kernel keeps wait blocks itself; one is needed per object beyond THREAD_WAIT_OBJECTS. */
+typedef struct _KWAIT_BLOCK { ULONG_PTR Reserved[6]; } KWAIT_BLOCK, *PKWAIT_BLOCK;
+DDI_IMPORT(KeWaitForMultipleObjects)
+NTSTATUS NTAPI KeWaitForMultipleObjects(_In_ ULONG Count, _In_reads_(Count) PVOID *Object, _In_ WAIT_TYPE WaitType,
+                                        _In_ KWAIT_REASON WaitReason, _In_ KPROCESSOR_MODE WaitMode, _In_ BOOLEAN Alertable,
+                                        _In_opt_ PLARGE_INTEGER Timeout, _Out_opt_ PKWAIT_BLOCK WaitBlockArray);
 DDI_IMPORT(KeDelayExecutionThread)
 NTSTATUS NTAPI KeDelayExecutionThread(_In_ KPROCESSOR_MODE WaitMode, _In_ BOOLEAN Alertable, _In_ PLARGE_INTEGER Interval);
 DDI_IMPORT(KeStallExecutionProcessor) VOID NTAPI KeStallExecutionProcessor(_In_ ULONG MicroSeconds);

@@ -143,12 +143,29 @@ export class Dispatcher {
 
   /** KeWaitForSingleObject's work. `timeout` in NT form (negative relative), undefined = forever. */
   waitForSingleObject(object: number, timeout: bigint | undefined): number {
+    return this.waitForMultipleObjects([object], true, timeout);
+  }
+
+  /**
+   * KeWaitForMultipleObjects's work: WaitAll returns STATUS_SUCCESS once every object is signaled
+   * (and satisfies them all at once); WaitAny returns STATUS_WAIT_0 + the index of the first
+   * signaled object. STATUS_TIMEOUT when the time-out passes first.
+   */
+  waitForMultipleObjects(objects: readonly number[], waitAll: boolean, timeout: bigint | undefined): number {
     const deadline = timeout === undefined ? undefined : this.k.clock.dueTimeToNow(timeout);
     const thread = this.k.currentThread;
     for (;;) {
-      if (this.signaled(object)) {
-        this.consume(object);
-        return STATUS.SUCCESS;
+      if (waitAll) {
+        if (objects.every((o) => this.signaled(o))) {
+          for (const o of objects) this.consume(o);
+          return STATUS.SUCCESS;
+        }
+      } else {
+        const i = objects.findIndex((o) => this.signaled(o));
+        if (i >= 0) {
+          this.consume(objects[i]!);
+          return STATUS.SUCCESS + i; // STATUS_WAIT_0 + i
+        }
       }
       if (deadline !== undefined && this.k.clock.now >= deadline) return STATUS.TIMEOUT;
       if (this.runOne()) continue;
@@ -162,10 +179,8 @@ export class Dispatcher {
         this.k.clock.advanceTo(deadline);
         return STATUS.TIMEOUT;
       }
-      throw new HangError(
-        `thread ${hex(thread.address)} (${thread.name}) waits forever on object ${hex(object)}: ` +
-          'nothing left to run can signal it',
-      );
+      const what = objects.length === 1 ? `object ${hex(objects[0]!)}` : `objects ${objects.map(hex).join(', ')} (${waitAll ? 'all' : 'any'})`;
+      throw new HangError(`thread ${hex(thread.address)} (${thread.name}) waits forever on ${what}: nothing left to run can signal it`);
     }
   }
 

@@ -108,6 +108,17 @@ export function keExports(k: Kernel) {
       const timeout = Timeout === 0 ? undefined : BigInt.asIntN(64, k.as.u64(Timeout));
       return k.withFrames(['KeWaitForSingleObject'], () => k.dispatcher.waitForSingleObject(Object, timeout));
     },
+    /**
+     * Object points at an array of Count object pointers; WaitType WaitAll (0) or WaitAny (1). More
+     * than THREAD_WAIT_OBJECTS (3) objects need a WaitBlockArray; more than MAXIMUM_WAIT_OBJECTS (64)
+     * is bug check MAXIMUM_WAIT_OBJECTS_EXCEEDED (0xC).
+     */
+    KeWaitForMultipleObjects(Count: number, Object: number, WaitType: number, _WaitReason: number, _WaitMode: number, _Alertable: number, Timeout: number, WaitBlockArray: number): number {
+      if (Count > 64 || (Count > 3 && WaitBlockArray === 0)) return k.bugCheck(0x0c, 0, 0, 0, 0);
+      const objects = Array.from({ length: Count }, (_, i) => k.as.u32(Object + 4 * i));
+      const timeout = Timeout === 0 ? undefined : BigInt.asIntN(64, k.as.u64(Timeout));
+      return k.withFrames(['KeWaitForMultipleObjects'], () => k.dispatcher.waitForMultipleObjects(objects, WaitType === 0, timeout));
+    },
     KeDelayExecutionThread(_WaitMode: number, _Alertable: number, Interval: number): number {
       const due = k.clock.dueTimeToNow(BigInt.asIntN(64, k.as.u64(Interval)));
       k.withFrames(['KeDelayExecutionThread'], () => k.dispatcher.runUntilIdle(due));
