@@ -138,8 +138,10 @@ export class Kernel {
     this.dispatcher = new Dispatcher(this);
     this.ob = new ObjectManager();
     this.io = new IoManager(this);
+    // Internal routines first: building the DDI table may already need their addresses.
+    this.nt.addRoutines(INTERNAL_ROUTINES);
     this.ddi = buildDdiTable(this);
-    this.nt.addRoutines([...INTERNAL_ROUTINES, ...Object.keys(this.ddi).sort()]);
+    this.nt.addRoutines(Object.keys(this.ddi).sort());
     this.modules.push(this.nt.module());
     this.systemProcess = this.createProcess('System');
     this.systemThread = this.createThread(this.systemProcess, 'System');

@@ -1,7 +1,8 @@
 /**
  * The ntoskrnl.exe image as the debugger sees it: a module at a fixed base whose symbols are the
- * exported DDIs and the internal routines that appear in stacks. Addresses are assigned in a fixed
- * order so they are the same in every run.
+ * exported DDIs and the internal routines that appear in stacks. A routine's address comes from a
+ * hash of its name (the next free slot on a collision), so it is the same in every run and adding a
+ * routine moves no other one: stacks in golden outputs stay put when the kernel grows.
  */
 import type { FunctionSymbol, ModuleInfo } from './symbols.ts';
 import { VA_MAP } from './mm/address-space.ts';
@@ -10,11 +11,24 @@ import { SimulatorError } from './errors.ts';
 /** Room for the largest call-site offset used in shadow frames (IopParseDevice+0x6f1). */
 const ROUTINE_SIZE = 0x1000;
 const FIRST_ROUTINE_RVA = 0x1000;
-/** Where LATE_ROUTINES start; routines added in order must end below it. */
-const LATE_ROUTINE_RVA = 0x400000;
+const SLOTS = (VA_MAP.ntImage.end - VA_MAP.ntImage.start - FIRST_ROUTINE_RVA) / ROUTINE_SIZE;
+
+/** FNV-1a: a stable 32-bit hash of a routine name. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
 
 /** Internal kernel routines that show up in stacks. */
 export const INTERNAL_ROUTINES = [
+  'IopfCompleteRequest',
+  'IopCsqCancelRoutine',
+  'NtShutdownSystem',
+  'PopGracefulShutdown',
+  'IoShutdownSystem',
+  'CmShutdownSystem',
+  'MmShutdownSystem',
   'KiSystemStartup',
   'IopLoadDriver',
   'IopLoadUnloadDriver',
@@ -39,76 +53,28 @@ export const INTERNAL_ROUTINES = [
   'DbgBreakPointWithStatus',
 ] as const;
 
-/**
- * Routines, internal or exported, added after the layout above was pinned (golden debugger output
- * holds its addresses). Each has a fixed slot from LATE_ROUTINE_RVA up, so adding one here moves no
- * other symbol (a DDI listed here keeps this slot instead of taking one in name order). Append only.
- */
-export const LATE_ROUTINES = [
-  'IopfCompleteRequest',
-  'IopCsqCancelRoutine',
-  'NtShutdownSystem',
-  'PopGracefulShutdown',
-  'IoShutdownSystem',
-  'CmShutdownSystem',
-  'MmShutdownSystem',
-  'ExInitializeFastMutex',
-  'ExAcquireFastMutex',
-  'ExReleaseFastMutex',
-  'ExTryToAcquireFastMutex',
-  'KeInitializeMutex',
-  'KeReleaseMutex',
-  'KeReadStateMutex',
-  'KeEnterCriticalRegion',
-  'KeLeaveCriticalRegion',
-  'KeFlushQueuedDpcs',
-  'ExInitializeNPagedLookasideList',
-  'ExDeleteNPagedLookasideList',
-  'ExAllocateFromNPagedLookasideList',
-  'ExFreeToNPagedLookasideList',
-  'ExInitializePagedLookasideList',
-  'ExDeletePagedLookasideList',
-  'ExAllocateFromPagedLookasideList',
-  'ExFreeToPagedLookasideList',
-  'IoBuildPartialMdl',
-  'MmMapLockedPages',
-  'MmMapLockedPagesSpecifyCache',
-  'MmUnmapLockedPages',
-  'MmProbeAndLockProcessPages',
-  'EngAllocMem',
-  'EngFreeMem',
-  'ObReferenceObjectByPointer',
-  'ObReferenceObjectByHandle',
-  'IoRegisterShutdownNotification',
-  'IoUnregisterShutdownNotification',
-] as const;
 
 export class NtImage {
   readonly base = VA_MAP.ntImage.start;
   private readonly byName = new Map<string, FunctionSymbol>();
+  /** Sorted by address, for symbol lookup. */
   private readonly functions: FunctionSymbol[] = [];
-  private nextRva = FIRST_ROUTINE_RVA;
-  /** Routines below LATE_ROUTINE_RVA: `functions` stays sorted by address for symbol lookup. */
-  private inOrder = 0;
+  private readonly taken = new Set<number>();
 
-  constructor() {
-    LATE_ROUTINES.forEach((name, i) => this.place(name, LATE_ROUTINE_RVA + i * ROUTINE_SIZE, this.functions.length));
-  }
-
-  /** Add routines in order; re-adding a name is a no-op. */
+  /** Add routines; re-adding a name is a no-op. Order matters only when two names collide. */
   addRoutines(names: Iterable<string>): void {
     for (const name of names) {
       if (this.byName.has(name)) continue;
-      if (this.nextRva >= LATE_ROUTINE_RVA) throw new SimulatorError(`nt image: no room for routine ${name}`);
-      this.place(name, this.nextRva, this.inOrder++);
-      this.nextRva += ROUTINE_SIZE;
+      if (this.taken.size >= SLOTS) throw new SimulatorError(`nt image: no room for routine ${name}`);
+      let slot = fnv1a(name) % SLOTS;
+      while (this.taken.has(slot)) slot = (slot + 1) % SLOTS;
+      this.taken.add(slot);
+      const fn: FunctionSymbol = { name, start: this.base + FIRST_ROUTINE_RVA + slot * ROUTINE_SIZE, size: ROUTINE_SIZE };
+      this.byName.set(name, fn);
+      let i = this.functions.length;
+      while (i > 0 && this.functions[i - 1]!.start > fn.start) i--;
+      this.functions.splice(i, 0, fn);
     }
-  }
-
-  private place(name: string, rva: number, index: number): void {
-    const fn: FunctionSymbol = { name, start: this.base + rva, size: ROUTINE_SIZE };
-    this.byName.set(name, fn);
-    this.functions.splice(index, 0, fn);
   }
 
   /** The address `name+offset`: a return address for a shadow frame. */
