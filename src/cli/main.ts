@@ -93,7 +93,7 @@ program
 
 program
   .command('run')
-  .description('boot, load DRIVER, open its first device, send the IOCTLs in order, close, unload')
+  .description('boot, load DRIVER, open its first device, send the IOCTLs in order, close, unload, shut down')
   .argument('<driver>', 'driver image: a TypeScript driver module (.ts)')
   .option('--verifier <flags>', "verifier flags: 'standard', a hex value such as 0x8, or 'off'", parseVerifier, parseFlags('standard'))
   .option('--ioctl <code[:input_hex[:output_length[:output_hex]]]>', 'send an IOCTL (repeatable, in order); output_hex fills the output buffer first (METHOD_IN_DIRECT data)', parseIoctl, [] as IoctlRequest[])
