@@ -1,6 +1,6 @@
 /**
  * Repeated measurement: every figure is a median over runs, with min and max beside it. A row that
- * cannot be measured on this machine or in this tree (a tool missing, the wasm loader not there yet)
+ * cannot be measured on this machine (a tool missing: clang, valgrind, the wasm toolchain)
  * is a Missing row: it keeps its place in the table with a note saying why.
  */
 export interface Figure {

@@ -10,22 +10,30 @@ import { join } from 'node:path';
 import { BENCH_DIR } from './machine.ts';
 import { firstLine, runAsync } from './proc.ts';
 
-/** `samples` samples of one configuration of a sampler (samplers.ts), in a fresh Node process. */
-export async function sampleInChild(sampler: string, config: string, arg: number, samples: number): Promise<number[]> {
+/** `samples` samples of one configuration of a sampler (samplers.ts), in a fresh Node process; `env` is added to its environment. */
+export async function sampleInChild(sampler: string, config: string, arg: number, samples: number, env: NodeJS.ProcessEnv = {}): Promise<number[]> {
   const r = await runAsync(process.execPath, ['--expose-gc', '--import', 'tsx', join(BENCH_DIR, 'sampler-child.ts'), sampler, config, String(arg), String(samples)], {
     cwd: join(BENCH_DIR, '..'),
+    env: { ...process.env, ...env },
   });
   if (r.status !== 0) throw new Error(`sampler ${sampler} ${config} exited ${r.status}: ${firstLine(r.stderr)}\n${r.stderr}`);
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { samples: number[] }).samples;
 }
 
 /** Per configuration, `rounds * perChild` samples: each round runs every configuration once, in rotated order. */
-export async function interleaved(sampler: string, configs: readonly string[], arg: number, rounds: number, perChild: number): Promise<Map<string, number[]>> {
+export async function interleaved(
+  sampler: string,
+  configs: readonly string[],
+  arg: number,
+  rounds: number,
+  perChild: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Map<string, number[]>> {
   const out = new Map(configs.map((c) => [c, [] as number[]]));
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < configs.length; i++) {
       const c = configs[(i + r) % configs.length]!;
-      out.get(c)!.push(...(await sampleInChild(sampler, c, arg, perChild)));
+      out.get(c)!.push(...(await sampleInChild(sampler, c, arg, perChild, env)));
     }
   }
   return out;

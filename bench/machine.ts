@@ -1,5 +1,5 @@
 /** Boot a machine with one bench driver loaded (verified with `flags`, or not) and its device open. */
-import { join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { Machine } from '../src/system/machine.ts';
 import type { LoadedImage } from '../src/loader/image.ts';
 
@@ -14,11 +14,14 @@ export interface BenchDevice {
   close(): void;
 }
 
-/** `driver` is a file name under bench/drivers, e.g. 'Echo.ts'; its image name is Echo.sys. */
+/**
+ * `driver` is a file name under bench/drivers, e.g. 'Echo.ts', or the absolute path of a built image
+ * (a C driver's .wasm, c-drivers.ts); the image name is its base name as .sys, e.g. Echo.sys.
+ */
 export async function openBenchDriver(driver: string, device: string, flags: number | undefined, captureStacks = true): Promise<BenchDevice> {
-  const imageName = driver.replace(/\.ts$/, '.sys');
+  const imageName = basename(driver).replace(/\.(ts|wasm)$/, '.sys');
   const machine = new Machine({ verifier: flags === undefined ? undefined : { flags, drivers: [imageName] }, captureStacks });
-  const image = await machine.loadDriver(join(BENCH_DIR, 'drivers', driver));
+  const image = await machine.loadDriver(isAbsolute(driver) ? driver : join(BENCH_DIR, 'drivers', driver));
   const k = machine.kernel;
   const { file } = k.runInThread(k.userThread, () => k.io.openDevice(device));
   return {

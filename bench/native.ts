@@ -2,17 +2,22 @@
  * Figure 5: the tools users reach for instead, side by side. The same driver logic
  * (native/poolloop.c: allocate 64..1024 bytes of NonPagedPoolNx, write every byte, free) built with
  * clang -O2 against a malloc/free stub of the two DDIs, and run (i) plain, (ii) with AddressSanitizer
- * and LeakSanitizer, (iii) under valgrind memcheck --leak-check=full; each as a ratio to (i). Row
- * (iv), the same file as a wasm driver in the simulator under /standard, is a hook (wasm-hooks.ts).
- * Binaries are built into a temporary directory and deleted afterwards.
+ * and LeakSanitizer, (iii) under valgrind memcheck --leak-check=full; and (iv) the same file built
+ * with dv build (with native/poolloop-driver.c, c-drivers.ts) as a wasm driver in the simulator under
+ * /standard, (iv') the same with caller capture off; each as a ratio to (i). Binaries are built into
+ * a temporary directory and deleted afterwards.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { STATUS } from '../src/nt/status.ts';
+import { STANDARD_FLAGS } from '../src/verifier/flags.ts';
 import { fromSamples, missing, ratio, type Figure, type Row } from './harness.ts';
-import { BENCH_DIR } from './machine.ts';
+import { builtCDriver, notMeasured, withCDriver } from './c-drivers.ts';
+import { interleaved } from './isolated.ts';
+import { BENCH_DIR, openBenchDriver } from './machine.ts';
 import { findTool, firstLine, run } from './proc.ts';
-import { WASM_NATIVE_ROWS, orPlaceholders, wasmNativeLoop } from './wasm-hooks.ts';
+import type { Sampler } from './samplers.ts';
 
 const SRC = join(BENCH_DIR, 'native');
 const SOURCES = ['main.c', 'poolloop.c', 'stub.c'].map((f) => join(SRC, f));
@@ -25,7 +30,92 @@ const ROW = {
   valgrind: 'native C loop: (iii) valgrind memcheck --leak-check=full',
   asanRatio: 'native C loop: (ii)/(i) ASan+LSan',
   valgrindRatio: 'native C loop: (iii)/(i) valgrind',
+  wasm: 'native C loop: (iv) wasm in the simulator, /standard, callers and stacks',
+  wasmNoStacks: "native C loop: (iv') wasm in the simulator, /standard, caller capture off",
+  wasmRatio: 'native C loop: (iv)/(i)',
+  wasmNoStacksRatio: "native C loop: (iv')/(i)",
 } as const;
+
+/** IOCTL_POOL_LOOP and its POOL_LOOP_INPUT (native/poolloop.h). */
+const IOCTL_POOL_LOOP = 0x0022240c;
+
+/**
+ * What PoolLoopRun returns for `count`: block[i % size] was filled with (UCHAR)i, so the sum of
+ * i & 0xff, modulo 2^32. The native runner prints the XOR of `reps` runs' sums.
+ */
+export function poolLoopChecksum(count: number, reps = 1): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum = (sum + (i & 0xff)) >>> 0;
+  let folded = 0;
+  for (let r = 0; r < reps; r++) folded ^= sum;
+  return folded >>> 0;
+}
+
+/**
+ * Row (iv): config 'standard' (callers and stacks, as dv run) or 'nostacks' (caller capture off);
+ * arg = pairs per run; a sample is ns per pair of one IOCTL_POOL_LOOP, 64..1024 B, and every run's
+ * checksum must be PoolLoopRun's. Warm-up: whole runs, dropped, until WARM_UP_MS have passed (at
+ * least one). main.c's count/10 warm-up is enough for native code, not for V8: (iv')'s second run
+ * of 2,000 pairs still cost about three times its steady state.
+ */
+const WARM_UP_MS = 500;
+export const poolLoopSampler: Sampler = {
+  warmUp: false,
+  async prepare(config, count) {
+    if (config !== 'standard' && config !== 'nostacks') throw new Error(`pool-loop: no configuration '${config}'`);
+    const d = await openBenchDriver(builtCDriver('PoolLoop'), '\\Device\\PoolLoop', STANDARD_FLAGS, config === 'standard');
+    const expected = poolLoopChecksum(count);
+    const input = new Uint8Array(12);
+    const v = new DataView(input.buffer);
+    [count, MIN_SIZE, MAX_SIZE].forEach((x, i) => v.setUint32(4 * i, x, true));
+    const loop = (): number => {
+      const t0 = process.hrtime.bigint();
+      const r = d.ioctl(IOCTL_POOL_LOOP, input, 4);
+      const ns = Number(process.hrtime.bigint() - t0);
+      const sum = r.output.length >= 4 ? new DataView(r.output.buffer, r.output.byteOffset).getUint32(0, true) : undefined;
+      if (r.status !== STATUS.SUCCESS || sum !== expected) {
+        throw new Error(`PoolLoop.wasm, ${count} pairs: status 0x${r.status.toString(16)}, checksum ${sum}, expected ${expected}`);
+      }
+      return ns / count;
+    };
+    const warmUntil = performance.now() + WARM_UP_MS;
+    do loop();
+    while (performance.now() < warmUntil);
+    return loop;
+  },
+};
+
+/** Rows (iv) and (iv'), and their ratios to (i) when (i) was measured (else `noPlain` says why). */
+async function wasmLoop(quick: boolean, plain: Figure | undefined, noPlain: string): Promise<Row[]> {
+  // Fewer pairs than (i): with callers and stacks a wasm pair costs ~10^5 ns (host stack captures),
+  // so (i)'s count would take minutes. The figure is per pair either way.
+  const count = quick ? 2_000 : 10_000;
+  const note = `${count.toLocaleString('en-US')} pairs of ${MIN_SIZE}..${MAX_SIZE} B per run, one IOCTL_POOL_LOOP`;
+  return withCDriver(
+    'PoolLoop',
+    async (env) => {
+      const s = await interleaved('pool-loop', ['standard', 'nostacks'], count, quick ? 1 : 3, 3, env);
+      const iv = fromSamples(ROW.wasm, 'ns/pair', s.get('standard')!, note);
+      const iv1 = fromSamples(ROW.wasmNoStacks, 'ns/pair', s.get('nostacks')!, note);
+      return [
+        iv,
+        iv1,
+        plain ? ratio(ROW.wasmRatio, iv, plain) : missing(ROW.wasmRatio, 'x', noPlain),
+        plain ? ratio(ROW.wasmNoStacksRatio, iv1, plain) : missing(ROW.wasmNoStacksRatio, 'x', noPlain),
+      ];
+    },
+    (why) =>
+      notMeasured(
+        [
+          [ROW.wasm, 'ns/pair'],
+          [ROW.wasmNoStacks, 'ns/pair'],
+          [ROW.wasmRatio, 'x'],
+          [ROW.wasmNoStacksRatio, 'x'],
+        ],
+        why,
+      ),
+  );
+}
 
 interface LoopRun {
   readonly nsPerPair: number[];
@@ -52,9 +142,12 @@ export async function nativeComparison(quick: boolean): Promise<Row[]> {
   const reps = quick ? 3 : 7;
   const loopArgs = [String(count), String(MIN_SIZE), String(MAX_SIZE), String(reps)];
   const note = `${count.toLocaleString('en-US')} pairs of ${MIN_SIZE}..${MAX_SIZE} B per run`;
-  const hooks = orPlaceholders(await wasmNativeLoop(quick, count), WASM_NATIVE_ROWS);
+  const toolRows = [ROW.plain, ROW.asan, ROW.valgrind, ROW.asanRatio, ROW.valgrindRatio];
   const clang = findTool('clang-16', '/usr/bin/clang-16', 'clang');
-  if (!clang) return [...Object.values(ROW).map((f) => missing(f, f.includes('/(i)') ? 'x' : 'ns/pair', 'clang not found (clang-16 or clang)')), ...hooks];
+  if (!clang) {
+    const why = 'clang not found (clang-16 or clang)';
+    return [...toolRows.map((f) => missing(f, f.includes('/(i)') ? 'x' : 'ns/pair', why)), ...(await wasmLoop(quick, undefined, why))];
+  }
 
   const dir = mkdtempSync(join(tmpdir(), 'dv-bench-native-'));
   try {
@@ -66,7 +159,12 @@ export async function nativeComparison(quick: boolean): Promise<Row[]> {
     const asanError = compile(clang, asanBin, ['-O2', '-g', '-fsanitize=address', '-fno-omit-frame-pointer']);
 
     const plain = plainError ?? runLoop(plainBin, loopArgs);
-    if (typeof plain === 'string') return [...Object.values(ROW).map((f) => missing(f, f.includes('/(i)') ? 'x' : 'ns/pair', `plain build: ${plain}`)), ...hooks];
+    if (typeof plain === 'string') {
+      const why = `plain build: ${plain}`;
+      return [...toolRows.map((f) => missing(f, f.includes('/(i)') ? 'x' : 'ns/pair', why)), ...(await wasmLoop(quick, undefined, why))];
+    }
+    // The JavaScript model of the checksum (checked against the wasm driver in its sampler) must be the plain build's.
+    if (plain.checksum !== `checksum ${poolLoopChecksum(count, reps)}`) throw new Error(`plain build: ${plain.checksum}, PoolLoopRun's model: ${poolLoopChecksum(count, reps)}`);
     const i = fromSamples(ROW.plain, 'ns/pair', plain.nsPerPair, `${basename(clang)}; ${note}`);
     rows.push(i);
 
@@ -85,7 +183,7 @@ export async function nativeComparison(quick: boolean): Promise<Row[]> {
       ? runLoop(valgrind, ['--tool=memcheck', '--leak-check=full', '--error-exitcode=99', '-q', plainBin, ...loopArgs])
       : 'valgrind not found';
     against(ROW.valgrind, ROW.valgrindRatio, vg, 'the plain binary; startup and the exit-time leak check are outside the timed loop');
-    return [...rows, ...hooks];
+    return [...rows, ...(await wasmLoop(quick, i, ''))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -36,9 +36,9 @@ export function run(cmd: string, args: readonly string[], opts: { cwd?: string; 
 }
 
 /** `run` without blocking, for children that may run side by side (no wall time taken). */
-export function runAsync(cmd: string, args: readonly string[], opts: { cwd?: string } = {}): Promise<Omit<Ran, 'ms'>> {
+export function runAsync(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Omit<Ran, 'ms'>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

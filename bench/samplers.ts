@@ -2,6 +2,7 @@
 import { poolPairsSampler } from './ddi-cost.ts';
 import { heapSampler } from './heap.ts';
 import { echoSampler } from './irp-throughput.ts';
+import { poolLoopSampler } from './native.ts';
 
 export interface Sampler {
   prepare(config: string, arg: number): Promise<() => number | Promise<number>>;
@@ -13,4 +14,5 @@ export const SAMPLERS: Record<string, Sampler> = {
   'pool-pairs': poolPairsSampler,
   echo: echoSampler,
   heap: heapSampler,
+  'pool-loop': poolLoopSampler,
 };
