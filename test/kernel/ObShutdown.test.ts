@@ -155,3 +155,19 @@ test('a debugger break hands the machine to the attached debugger, with the stac
   assert.deepEqual(seen[0]!.reason.message, ['hello']);
   assert.equal(k.breakIn, undefined);
 });
+
+test('an IoQueueWorkItem item queued by DriverUnload runs before the unload finishes: it holds the device, the device the image', () => {
+  const k = new Kernel();
+  const { driver, device } = createDevice(k, 'Keeps', 1);
+  const item = k.ddi.IoAllocateWorkItem(device);
+  const ran: string[] = [];
+  const worker = routine(k, 1, () => ran.push('worker'));
+  k.as.setU32(driver + DRIVER_OBJECT.off.DriverUnload, routine(k, 2, () => k.ddi.IoQueueWorkItem(item, worker, DelayedWorkQueue, 0)));
+  k.io.drivers.get(driver)!.state = 'loaded';
+  let checkedAt = -1;
+  k.events.on('driverUnloaded', () => (checkedAt = ran.length));
+  k.io.unloadDriver(driver);
+  assert.equal(checkedAt, 0, 'the unload event comes first, right after DriverUnload');
+  assert.deepEqual(ran, ['worker'], 'run before unloadDriver returns, so before the loader unmaps the image');
+  assert.equal(k.dispatcher.workQueue.length, 0);
+});

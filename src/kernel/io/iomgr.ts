@@ -183,6 +183,10 @@ export class IoManager {
     this.k.withFrames(['IopLoadUnloadDriver', 'IopUnloadDriver', 'MmUnloadSystemImage'], () =>
       this.k.events.emit('driverUnloaded', { driverObject, name: rec.name, imageBase: rec.imageBase, imageSize: rec.imageSize }),
     );
+    // An IoQueueWorkItem item holds its device, and the device its driver: the image stays until
+    // the driver's pending I/O work items have run (work ahead of them in the queue runs first).
+    const holdsImage = () => this.k.dispatcher.workQueue.some((w) => w.device !== undefined && this.driverOf(w.device) === driverObject);
+    while (holdsImage() && this.k.dispatcher.runOne());
     this.k.ob.removeName(`\\Driver\\${rec.name}`);
     this.k.ob.dereference(driverObject);
   }
