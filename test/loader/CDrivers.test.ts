@@ -4,7 +4,7 @@
  * .wasm images must match what dv build makes of their sources.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
@@ -114,6 +114,10 @@ const committed = [
   ...['MyDriver', 'MyDriverClean', 'SampleIo'].map((n) => ({ wasm: sample(n), sources: readdirSync(join(ROOT, 'drivers', 'c', n)).filter((f) => f.endsWith('.c')).map((f) => join(ROOT, 'drivers', 'c', n, f)) })),
   { wasm: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.c')] },
   { wasm: join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.c')] },
+  // Rule samples in C: one source file each.
+  ...(existsSync(join(ROOT, 'drivers', 'c', 'rules')) ? readdirSync(join(ROOT, 'drivers', 'c', 'rules')) : [])
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => ({ wasm: join(ROOT, 'drivers', 'c', 'rules', f.replace(/\.c$/, '.wasm')), sources: [join(ROOT, 'drivers', 'c', 'rules', f)] })),
 ];
 for (const { wasm, sources } of committed) {
   test(`the committed ${basename(wasm)} is what dv build makes of its sources`, { skip: toolchain.ok ? false : 'clang-16 not installed: apt-get install clang-16 lld-16' }, async () => {

@@ -132,3 +132,22 @@ export async function assertClean(rule: VerifierRule, extra: Extra = {}): Promis
   assert.ok(r.shutDown, 'the machine shut down');
   return r;
 }
+
+/**
+ * The C twin of a TypeScript rule sample, by convention: drivers/ts/rules/X.ts is written in C as
+ * drivers/c/rules/X.c and built (dv build) to drivers/c/rules/X.wasm, with the same function names,
+ * the same `key=%p` DbgPrint reports and the same `// VIOLATION` mark, so one test checks both.
+ */
+export function cSampleOf(tsPath: string): { wasm: string; source: string } {
+  const name = tsPath.replace(/^.*\//, '').replace(/\.ts$/, '');
+  return { wasm: `drivers/c/rules/${name}.wasm`, source: `drivers/c/rules/${name}.c` };
+}
+
+/** Both languages of a sample: [label, path to run, source file for markedLine]. */
+export function languagesOf(tsPath: string): Array<{ lang: 'ts' | 'c'; run: string; source: string }> {
+  const c = cSampleOf(tsPath);
+  return [
+    { lang: 'ts', run: tsPath, source: tsPath },
+    { lang: 'c', run: c.wasm, source: c.source },
+  ];
+}
