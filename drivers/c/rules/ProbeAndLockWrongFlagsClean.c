@@ -1,0 +1,33 @@
+/*
+ * ProbeAndLockWrongFlagsClean (C twin of drivers/ts/rules/ProbeAndLockWrongFlagsClean.ts): the
+ * nonpaged-pool MDL is used as built; its address comes from MmGetSystemAddressForMdlSafe.
+ */
+#include <ntddk.h>
+
+#define RULE_TAG 'eluR'
+
+DRIVER_INITIALIZE DriverEntry;
+DRIVER_UNLOAD DriverUnload;
+
+static DECLSPEC_NOINLINE NTSTATUS Transfer(VOID)
+{
+    PVOID buffer = ExAllocatePoolWithTag(NonPagedPoolNx, 0x200, RULE_TAG);
+    PMDL mdl = IoAllocateMdl(buffer, 0x200, FALSE, FALSE, NULL);
+    MmBuildMdlForNonPagedPool(mdl);
+    *(volatile ULONG *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) = 1;
+    IoFreeMdl(mdl);
+    ExFreePoolWithTag(buffer, RULE_TAG);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(RegistryPath);
+    DriverObject->DriverUnload = DriverUnload;
+    return Transfer();
+}
+
+VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+}

@@ -1,0 +1,42 @@
+/*
+ * UnlockPartialMdl (C twin of drivers/ts/rules/UnlockPartialMdl.ts): a partial MDL built on a locked
+ * MDL is unlocked itself. Only the source MDL may be unlocked.
+ *
+ * Driver Verifier: 0xC4 / 0xB4, Parameter 2 = the partial MDL, 3 = its flags, 4 = MDL_PARTIAL.
+ */
+#include <ntddk.h>
+
+#define RULE_TAG 'eluR'
+
+DRIVER_INITIALIZE DriverEntry;
+DRIVER_UNLOAD DriverUnload;
+
+/* Not inlined: the stop blames Transfer by name. */
+static DECLSPEC_NOINLINE NTSTATUS Transfer(VOID)
+{
+    PVOID buffer = ExAllocatePoolWithTag(PagedPool, 0x200, RULE_TAG);
+    PMDL mdl = IoAllocateMdl(buffer, 0x200, FALSE, FALSE, NULL);
+    PMDL record;
+    MmProbeAndLockPages(mdl, KernelMode, IoReadAccess);
+    record = IoAllocateMdl(buffer, 0x40, FALSE, FALSE, NULL);
+    DbgPrint("UnlockPartialMdl: partial=%p\n", record);
+    IoBuildPartialMdl(mdl, record, buffer, 0x40);
+    MmUnlockPages(record); // VIOLATION: a partial MDL
+    IoFreeMdl(record);
+    MmUnlockPages(mdl);
+    IoFreeMdl(mdl);
+    ExFreePoolWithTag(buffer, RULE_TAG);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(RegistryPath);
+    DriverObject->DriverUnload = DriverUnload;
+    return Transfer();
+}
+
+VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+}
