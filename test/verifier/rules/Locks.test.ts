@@ -1,53 +1,75 @@
 /**
  * Spin locks and fast mutexes at the wrong IRQL (automatic checks): 0xC4 / 0x32, 0x40, 0x41, 0x42,
  * 0x33, 0x34. Each sample breaks the rule once, in a marked line; its clean twin does the same work
- * right and unloads and shuts down with no stop.
+ * right and unloads and shuts down with no stop. Each check runs the TypeScript sample and its C
+ * twin (drivers/c/rules, built to wasm).
  */
 import { test } from 'node:test';
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../../src/nt/irql.ts';
-import { RULES } from '../../../src/verifier/rules.ts';
-import { assertClean, assertStop, markedLine, reported, runViolating } from './support.ts';
+import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
+import { assertClean, assertStop, languagesOf, markedLine, reported, runSample, type Extra } from './support.ts';
 
-const at = (rule: { sample?: { violating: string } }) => markedLine(rule.sample!.violating);
+const LANGS = ['ts', 'c'] as const;
+type Lang = (typeof LANGS)[number];
+const pick = (path: string, lang: Lang) => languagesOf(path).find((l) => l.lang === lang)!;
 
-test('a spin lock released twice: 0xC4/0x32 at PASSIVE_LEVEL, Parameter 3 the lock', async () => {
-  const rule = RULES.SpinLockReleaseBadIrql;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [PASSIVE_LEVEL, reported(r, 'lock'), 0], symbol: 'SpinLockReleaseBadIrql!BumpCounter', line: at(rule), ntFrame: 'VerifierKeReleaseSpinLock' });
-  await assertClean(rule);
-});
+/** A rule's samples in one language: run the violating one, its marked line, and the rule as assertClean should see it. */
+function samplesIn(rule: VerifierRule, lang: Lang) {
+  const s = rule.sample!;
+  const violating = pick(s.violating, lang);
+  return {
+    run: (extra: Extra = {}) => runSample(violating.run, s.ioctls, extra),
+    line: (n = 1) => markedLine(violating.source, 'VIOLATION', n),
+    rule: { ...rule, sample: { ...s, violating: violating.run, clean: pick(s.clean, lang).run } },
+  };
+}
 
-test('KeAcquireSpinLock at device IRQL: 0xC4/0x42 with the IRQL and the lock', async () => {
-  const rule = RULES.SpinLockAcquireAboveDispatch;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [5, reported(r, 'lock'), 0], symbol: 'SpinLockAcquireAboveDispatch!ServiceInterrupt', line: at(rule), ntFrame: 'VerifierKeAcquireSpinLock' });
-  await assertClean(rule);
-});
+for (const lang of LANGS) {
+  test(`a spin lock released twice: 0xC4/0x32 at PASSIVE_LEVEL, Parameter 3 the lock (${lang})`, async () => {
+    const rule = RULES.SpinLockReleaseBadIrql;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [PASSIVE_LEVEL, reported(r, 'lock'), 0], symbol: 'SpinLockReleaseBadIrql!BumpCounter', line: s.line(), ntFrame: 'VerifierKeReleaseSpinLock' });
+    await assertClean(s.rule);
+  });
 
-test('KeAcquireSpinLockAtDpcLevel at PASSIVE_LEVEL: 0xC4/0x40', async () => {
-  const rule = RULES.SpinLockDpcAcquireLowIrql;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [PASSIVE_LEVEL, reported(r, 'lock'), 0], symbol: 'SpinLockDpcAcquireLowIrql!CompleteWork', line: at(rule), ntFrame: 'VerifierKeAcquireSpinLockAtDpcLevel' });
-  await assertClean(rule);
-});
+  test(`KeAcquireSpinLock at device IRQL: 0xC4/0x42 with the IRQL and the lock (${lang})`, async () => {
+    const rule = RULES.SpinLockAcquireAboveDispatch;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [5, reported(r, 'lock'), 0], symbol: 'SpinLockAcquireAboveDispatch!ServiceInterrupt', line: s.line(), ntFrame: 'VerifierKeAcquireSpinLock' });
+    await assertClean(s.rule);
+  });
 
-test('KeReleaseSpinLockFromDpcLevel after lowering IRQL: 0xC4/0x41', async () => {
-  const rule = RULES.SpinLockDpcReleaseLowIrql;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [PASSIVE_LEVEL, reported(r, 'lock'), 0], symbol: 'SpinLockDpcReleaseLowIrql!Update', line: at(rule), ntFrame: 'VerifierKeReleaseSpinLockFromDpcLevel' });
-  await assertClean(rule);
-});
+  test(`KeAcquireSpinLockAtDpcLevel at PASSIVE_LEVEL: 0xC4/0x40 (${lang})`, async () => {
+    const rule = RULES.SpinLockDpcAcquireLowIrql;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [PASSIVE_LEVEL, reported(r, 'lock'), 0], symbol: 'SpinLockDpcAcquireLowIrql!CompleteWork', line: s.line(), ntFrame: 'VerifierKeAcquireSpinLockAtDpcLevel' });
+    await assertClean(s.rule);
+  });
 
-test('ExAcquireFastMutex under a spin lock: 0xC4/0x33 at DISPATCH_LEVEL with the mutex', async () => {
-  const rule = RULES.FastMutexAcquireAboveApc;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [DISPATCH_LEVEL, reported(r, 'mutex'), 0], symbol: 'FastMutexAcquireAboveApc!Refresh', line: at(rule), ntFrame: 'VerifierExAcquireFastMutex' });
-  await assertClean(rule);
-});
+  test(`KeReleaseSpinLockFromDpcLevel after lowering IRQL: 0xC4/0x41 (${lang})`, async () => {
+    const rule = RULES.SpinLockDpcReleaseLowIrql;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [PASSIVE_LEVEL, reported(r, 'lock'), 0], symbol: 'SpinLockDpcReleaseLowIrql!Update', line: s.line(), ntFrame: 'VerifierKeReleaseSpinLockFromDpcLevel' });
+    await assertClean(s.rule);
+  });
 
-test('ExReleaseFastMutex with a spin lock still held: 0xC4/0x34, the APC-disable count, then the mutex', async () => {
-  const rule = RULES.FastMutexReleaseBadIrql;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [DISPATCH_LEVEL, 0, reported(r, 'mutex')], symbol: 'FastMutexReleaseBadIrql!Refresh', line: at(rule), ntFrame: 'VerifierExReleaseFastMutex' });
-  await assertClean(rule);
-});
+  test(`ExAcquireFastMutex under a spin lock: 0xC4/0x33 at DISPATCH_LEVEL with the mutex (${lang})`, async () => {
+    const rule = RULES.FastMutexAcquireAboveApc;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [DISPATCH_LEVEL, reported(r, 'mutex'), 0], symbol: 'FastMutexAcquireAboveApc!Refresh', line: s.line(), ntFrame: 'VerifierExAcquireFastMutex' });
+    await assertClean(s.rule);
+  });
+
+  test(`ExReleaseFastMutex with a spin lock still held: 0xC4/0x34, the APC-disable count, then the mutex (${lang})`, async () => {
+    const rule = RULES.FastMutexReleaseBadIrql;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [DISPATCH_LEVEL, 0, reported(r, 'mutex')], symbol: 'FastMutexReleaseBadIrql!Refresh', line: s.line(), ntFrame: 'VerifierExReleaseFastMutex' });
+    await assertClean(s.rule);
+  });
+}
