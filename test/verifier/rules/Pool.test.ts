@@ -1,6 +1,7 @@
 /**
  * Pool allocation and free (automatic checks): zero bytes, paged above APC_LEVEL, nonpaged above
- * DISPATCH_LEVEL, must-succeed, frees of addresses no allocation returned, double frees.
+ * DISPATCH_LEVEL, must-succeed, frees of addresses no allocation returned, double frees. Each check
+ * runs the TypeScript sample and its C twin (drivers/c/rules, built to wasm).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,90 +9,116 @@ import { PAGE_SIZE } from '../../../src/kernel/mm/address-space.ts';
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../../src/nt/irql.ts';
 import { POOL_TYPE } from '../../../src/nt/pool.ts';
 import { DebugTarget } from '../../../src/debugger/target.ts';
-import { RULES } from '../../../src/verifier/rules.ts';
-import { assertClean, assertStop, markedLine, reported, runViolating } from './support.ts';
+import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
+import { assertClean, assertStop, languagesOf, markedLine, reported, runSample, type Extra } from './support.ts';
 
 const DEVICE_IRQL = 5;
-const at = (rule: { sample?: { violating: string } }) => markedLine(rule.sample!.violating);
 const ALLOCATE = 'VerifierExAllocatePoolWithTag';
 const FREE = 'VerifierExFreePoolWithTag';
 
-test('a zero-byte allocation: 0xC4/0x00 with IRQL, pool type and size 0', async () => {
-  const rule = RULES.ZeroByteAllocation;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [PASSIVE_LEVEL, POOL_TYPE.NonPagedPoolNx, 0], symbol: 'ZeroByteAllocation!LoadTable', line: at(rule), ntFrame: ALLOCATE });
-  await assertClean(rule);
-});
+const LANGS = ['ts', 'c'] as const;
+type Lang = (typeof LANGS)[number];
+const pick = (path: string, lang: Lang) => languagesOf(path).find((l) => l.lang === lang)!;
 
-test('paged pool allocated under a spin lock: 0xC4/0x01', async () => {
-  const rule = RULES.PagedAllocAboveApc;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [DISPATCH_LEVEL, POOL_TYPE.PagedPool, 0x40], symbol: 'PagedAllocAboveApc!AppendLogEntry', line: at(rule), ntFrame: ALLOCATE });
-  await assertClean(rule);
-});
+/** A rule's samples in one language: run the violating one, its marked line, and the rule as assertClean should see it. */
+function samplesIn(rule: VerifierRule, lang: Lang) {
+  const s = rule.sample!;
+  const violating = pick(s.violating, lang);
+  return {
+    run: (extra: Extra = {}) => runSample(violating.run, s.ioctls, extra),
+    line: (n = 1) => markedLine(violating.source, 'VIOLATION', n),
+    rule: { ...rule, sample: { ...s, violating: violating.run, clean: pick(s.clean, lang).run } },
+  };
+}
 
-test('paged pool freed under a spin lock: 0xC4/0x11 with the block', async () => {
-  const rule = RULES.PagedFreeAboveApc;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [DISPATCH_LEVEL, POOL_TYPE.PagedPool, reported(r, 'entry')], symbol: 'PagedFreeAboveApc!DropLogEntry', line: at(rule), ntFrame: FREE });
-  await assertClean(rule);
-});
+for (const lang of LANGS) {
+  test(`a zero-byte allocation: 0xC4/0x00 with IRQL, pool type and size 0 (${lang})`, async () => {
+    const rule = RULES.ZeroByteAllocation;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [PASSIVE_LEVEL, POOL_TYPE.NonPagedPoolNx, 0], symbol: 'ZeroByteAllocation!LoadTable', line: s.line(), ntFrame: ALLOCATE });
+    await assertClean(s.rule);
+  });
 
-test('nonpaged pool allocated at device IRQL: 0xC4/0x02', async () => {
-  const rule = RULES.NonPagedAllocAboveDispatch;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [DEVICE_IRQL, POOL_TYPE.NonPagedPoolNx, 0x80], symbol: 'NonPagedAllocAboveDispatch!ServiceInterrupt', line: at(rule), ntFrame: ALLOCATE });
-  await assertClean(rule);
-});
+  test(`paged pool allocated under a spin lock: 0xC4/0x01 (${lang})`, async () => {
+    const rule = RULES.PagedAllocAboveApc;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [DISPATCH_LEVEL, POOL_TYPE.PagedPool, 0x40], symbol: 'PagedAllocAboveApc!AppendLogEntry', line: s.line(), ntFrame: ALLOCATE });
+    await assertClean(s.rule);
+  });
 
-test('nonpaged pool freed at device IRQL: 0xC4/0x12 with the block', async () => {
-  const rule = RULES.NonPagedFreeAboveDispatch;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [DEVICE_IRQL, POOL_TYPE.NonPagedPoolNx, reported(r, 'packet')], symbol: 'NonPagedFreeAboveDispatch!ServiceInterrupt', line: at(rule), ntFrame: FREE });
-  await assertClean(rule);
-});
+  test(`paged pool freed under a spin lock: 0xC4/0x11 with the block (${lang})`, async () => {
+    const rule = RULES.PagedFreeAboveApc;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [DISPATCH_LEVEL, POOL_TYPE.PagedPool, reported(r, 'entry')], symbol: 'PagedFreeAboveApc!DropLogEntry', line: s.line(), ntFrame: FREE });
+    await assertClean(s.rule);
+  });
 
-test('a must-succeed allocation: 0xC4/0x03 with IRQL, pool type and size (decisions.md)', async () => {
-  const rule = RULES.MustSucceedAllocation;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [PASSIVE_LEVEL, POOL_TYPE.NonPagedPoolMustSucceed, 0x40], symbol: 'MustSucceedAllocation!DriverEntry', line: at(rule), ntFrame: ALLOCATE });
-  await assertClean(rule);
-});
+  test(`nonpaged pool allocated at device IRQL: 0xC4/0x02 (${lang})`, async () => {
+    const rule = RULES.NonPagedAllocAboveDispatch;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [DEVICE_IRQL, POOL_TYPE.NonPagedPoolNx, 0x80], symbol: 'NonPagedAllocAboveDispatch!ServiceInterrupt', line: s.line(), ntFrame: ALLOCATE });
+    await assertClean(s.rule);
+  });
 
-test('a free of an address inside a block: 0xC4/0x10 with that address', async () => {
-  const rule = RULES.FreeOfUnallocatedAddress;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [reported(r, 'message') + 8, 0, 0], symbol: 'FreeOfUnallocatedAddress!DriverUnload', line: at(rule), ntFrame: FREE });
-  await assertClean(rule);
-});
+  test(`nonpaged pool freed at device IRQL: 0xC4/0x12 with the block (${lang})`, async () => {
+    const rule = RULES.NonPagedFreeAboveDispatch;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [DEVICE_IRQL, POOL_TYPE.NonPagedPoolNx, reported(r, 'packet')], symbol: 'NonPagedFreeAboveDispatch!ServiceInterrupt', line: s.line(), ntFrame: FREE });
+    await assertClean(s.rule);
+  });
 
-test('a free of an address in no pool (a constant in the image): 0xC4/0x16 with the address in Parameter 3', async () => {
-  const rule = RULES.FreeBadAddress;
-  const r = await runViolating(rule);
-  const buffer = reported(r, 'buffer');
-  const image = r.dump.modules.find((m) => m.name === 'FreeBadAddress')!;
-  assert.ok(buffer >= image.base && buffer < image.base + image.size, 'the address is in the image');
-  assertStop(r, rule, { params: [0, buffer, 0], symbol: 'FreeBadAddress!DriverUnload', line: at(rule), ntFrame: FREE });
-  await assertClean(rule);
-});
+  test(`a must-succeed allocation: 0xC4/0x03 with IRQL, pool type and size (decisions.md) (${lang})`, async () => {
+    const rule = RULES.MustSucceedAllocation;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [PASSIVE_LEVEL, POOL_TYPE.NonPagedPoolMustSucceed, 0x40], symbol: 'MustSucceedAllocation!DriverEntry', line: s.line(), ntFrame: ALLOCATE });
+    await assertClean(s.rule);
+  });
 
-test('a double free on an IOCTL error path: 0xC4/0x13 with the pool header and its contents', async () => {
-  const rule = RULES.DoubleFree;
-  const r = await runViolating(rule);
-  const work = reported(r, 'work');
-  // Under /standard the block is in special pool: its header is at the start of its page, and its
-  // first ULONG is the size requested.
-  const header = (work & ~(PAGE_SIZE - 1)) >>> 0;
-  assert.equal(new DebugTarget(r.dump).u32(header), 0x40, 'Parameter 4 is what the dump holds at the header');
-  const analysis = assertStop(r, rule, { params: [0, header, 0x40], symbol: 'DoubleFree!Submit', line: at(rule), ntFrame: FREE });
-  assert.ok(analysis.some((l) => / nt!NtDeviceIoControlFile\+/.test(l)), 'the stack goes down to the IOCTL');
-  const clean = await assertClean(rule);
-  assert.deepEqual(clean.requests.map((q) => q.status), [0xc000000d], 'the clean twin still refuses the short request');
-});
+  test(`a free of an address inside a block: 0xC4/0x10 with that address (${lang})`, async () => {
+    const rule = RULES.FreeOfUnallocatedAddress;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [reported(r, 'message') + 8, 0, 0], symbol: 'FreeOfUnallocatedAddress!DriverUnload', line: s.line(), ntFrame: FREE });
+    await assertClean(s.rule);
+  });
 
-test('a double free of a whole-page block (no pool header): 0xC4/0x14 with the block', async () => {
-  const rule = RULES.DoubleFreeWholePage;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [0, reported(r, 'transfer'), 0], symbol: 'DoubleFreeWholePage!DriverUnload', line: at(rule), ntFrame: FREE });
-  await assertClean(rule);
-});
+  test(`a free of an address in no pool (a constant in the image): 0xC4/0x16 with the address in Parameter 3 (${lang})`, async () => {
+    const rule = RULES.FreeBadAddress;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    const buffer = reported(r, 'buffer');
+    const image = r.dump.modules.find((m) => m.name === 'FreeBadAddress')!;
+    assert.ok(buffer >= image.base && buffer < image.base + image.size, 'the address is in the image');
+    assertStop(r, rule, { params: [0, buffer, 0], symbol: 'FreeBadAddress!DriverUnload', line: s.line(), ntFrame: FREE });
+    await assertClean(s.rule);
+  });
+
+  test(`a double free on an IOCTL error path: 0xC4/0x13 with the pool header and its contents (${lang})`, async () => {
+    const rule = RULES.DoubleFree;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    const work = reported(r, 'work');
+    // Under /standard the block is in special pool: its header is at the start of its page, and its
+    // first ULONG is the size requested.
+    const header = (work & ~(PAGE_SIZE - 1)) >>> 0;
+    assert.equal(new DebugTarget(r.dump).u32(header), 0x40, 'Parameter 4 is what the dump holds at the header');
+    const analysis = assertStop(r, rule, { params: [0, header, 0x40], symbol: 'DoubleFree!Submit', line: s.line(), ntFrame: FREE });
+    assert.ok(analysis.some((l) => / nt!NtDeviceIoControlFile\+/.test(l)), 'the stack goes down to the IOCTL');
+    const clean = await assertClean(s.rule);
+    assert.deepEqual(clean.requests.map((q) => q.status), [0xc000000d], 'the clean twin still refuses the short request');
+  });
+
+  test(`a double free of a whole-page block (no pool header): 0xC4/0x14 with the block (${lang})`, async () => {
+    const rule = RULES.DoubleFreeWholePage;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    assertStop(r, rule, { params: [0, reported(r, 'transfer'), 0], symbol: 'DoubleFreeWholePage!DriverUnload', line: s.line(), ntFrame: FREE });
+    await assertClean(s.rule);
+  });
+}
