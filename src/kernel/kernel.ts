@@ -100,6 +100,11 @@ export class Kernel {
   readonly modules: ModuleInfo[] = [];
   /** Initialized lookaside lists not yet deleted (ExNPagedLookasideListHead / ExPagedLookasideListHead). */
   readonly lookasideLists = new Map<number, LookasideRecord>();
+  /**
+   * The stack pointer of the driver code making the current DDI call, where the image format knows it
+   * (a wasm driver's __stack_pointer); 0 when unknown (TypeScript drivers have no stack pointer).
+   */
+  driverStackPointer = 0;
   /** DbgPrint output, in order. */
   readonly debugLog: string[] = [];
   onDebugPrint?: (line: string) => void;

@@ -117,7 +117,9 @@ export const RULES = {
 
   // ---- stacks ---------------------------------------------------------------------------------
   StackSwitch: rule('StackSwitch', 'a switch to a stack that is neither a thread stack nor a DPC stack', C4.STACK_SWITCH, {
-    pending: 'A TypeScript driver has no stack pointer to switch; the check will watch C drivers (wasm), whose stack pointer is a global the loader can see.',
+    // C only: a TypeScript driver has no stack pointer. A wasm driver's is the global the loader switches per thread.
+    sample: { violating: 'drivers/c/rules/StackSwitch.wasm', clean: 'drivers/c/rules/StackSwitchClean.wasm', ioctls: [] },
+    note: 'Checked at every DDI call of a verified C driver: the stack pointer must lie in the current thread stack or the DPC stack. Parameters 2-4 (the stack pointer found, the stack limit, the stack base) are this project\'s choice (decisions.md).',
   }),
 
   // ---- unload ---------------------------------------------------------------------------------

@@ -98,6 +98,9 @@ export class Verifier {
         if (next) out[name] = factory(next, vf);
       }
     }
+    // Stack switching (automatic check): every call into the kernel must come from the thread's
+    // stack or the processor's DPC stack.
+    for (const [name, fn] of Object.entries(out)) out[name] = stackChecked(fn, vf);
     return out;
   }
 
@@ -282,3 +285,16 @@ export class Verifier {
 }
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+
+/** Wrap a DDI with the stack-switch check: 0xC4/0x90 with the stack pointer and the stack's limit and base. */
+function stackChecked(fn: (...args: never[]) => unknown, vf: VerifierContext): (...args: never[]) => unknown {
+  const k = vf.k;
+  return ((...args: never[]) => {
+    const sp = k.driverStackPointer;
+    if (sp !== 0) {
+      const stack = k.currentStack();
+      if (sp < stack.limit || sp > stack.base) vf.violation(RULES.StackSwitch, sp, stack.limit, stack.base);
+    }
+    return fn(...args);
+  }) as (...args: never[]) => unknown;
+}

@@ -136,11 +136,18 @@ export const wasmImageFormat: ImageFormat = {
       Error.prepareStackTrace = prepare;
       scriptName = sites.find((s) => s.getScriptNameOrSourceURL()?.startsWith('wasm://'))?.getScriptNameOrSourceURL() ?? undefined;
     };
+    // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it).
     for (const name of ddiNames) {
       const f = ntoskrnl[name] as (...a: unknown[]) => unknown;
       ntoskrnl[name] = (...a: unknown[]) => {
         if (!scriptName) learnScript();
-        return f(...a);
+        const outer = k.driverStackPointer;
+        k.driverStackPointer = (m.stackPointer.value as number) >>> 0;
+        try {
+          return f(...a);
+        } finally {
+          k.driverStackPointer = outer;
+        }
       };
     }
     k.stacks.addResolver((site) => {
