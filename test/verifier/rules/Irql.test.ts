@@ -5,23 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { APC_LEVEL, DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../../src/nt/irql.ts';
-import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
-import { assertClean, assertStop, languagesOf, markedLine, runSample, type Extra } from './support.ts';
-
-const LANGS = ['ts', 'c'] as const;
-type Lang = (typeof LANGS)[number];
-const pick = (path: string, lang: Lang) => languagesOf(path).find((l) => l.lang === lang)!;
-
-/** A rule's samples in one language: run the violating one, its marked line, and the rule as assertClean should see it. */
-function samplesIn(rule: VerifierRule, lang: Lang) {
-  const s = rule.sample!;
-  const violating = pick(s.violating, lang);
-  return {
-    run: (extra: Extra = {}) => runSample(violating.run, s.ioctls, extra),
-    line: (n = 1) => markedLine(violating.source, 'VIOLATION', n),
-    rule: { ...rule, sample: { ...s, violating: violating.run, clean: pick(s.clean, lang).run } },
-  };
-}
+import { RULES } from '../../../src/verifier/rules.ts';
+import { assertClean, assertStop, markedLine, runSample, LANGS, samplesIn, pick } from './support.ts';
 
 for (const lang of LANGS) {
   test(`KeRaiseIrql to APC_LEVEL at DISPATCH_LEVEL: 0xC4/0x30 with the current and requested IRQL (${lang})`, async () => {

@@ -6,23 +6,8 @@
  */
 import { test } from 'node:test';
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../../src/nt/irql.ts';
-import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
-import { assertClean, assertStop, languagesOf, markedLine, reported, runSample, type Extra } from './support.ts';
-
-const LANGS = ['ts', 'c'] as const;
-type Lang = (typeof LANGS)[number];
-const pick = (path: string, lang: Lang) => languagesOf(path).find((l) => l.lang === lang)!;
-
-/** A rule's samples in one language: run the violating one, its marked line, and the rule as assertClean should see it. */
-function samplesIn(rule: VerifierRule, lang: Lang) {
-  const s = rule.sample!;
-  const violating = pick(s.violating, lang);
-  return {
-    run: (extra: Extra = {}) => runSample(violating.run, s.ioctls, extra),
-    line: (n = 1) => markedLine(violating.source, 'VIOLATION', n),
-    rule: { ...rule, sample: { ...s, violating: violating.run, clean: pick(s.clean, lang).run } },
-  };
-}
+import { RULES } from '../../../src/verifier/rules.ts';
+import { assertClean, assertStop, reported, LANGS, samplesIn } from './support.ts';
 
 for (const lang of LANGS) {
   test(`a spin lock released twice: 0xC4/0x32 at PASSIVE_LEVEL, Parameter 3 the lock (${lang})`, async () => {

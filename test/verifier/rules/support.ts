@@ -151,3 +151,19 @@ export function languagesOf(tsPath: string): Array<{ lang: 'ts' | 'c'; run: stri
     { lang: 'c', run: c.wasm, source: c.source },
   ];
 }
+
+export const LANGS = ['ts', 'c'] as const;
+export type Lang = (typeof LANGS)[number];
+/** One language's files of a sample. */
+export const pick = (path: string, lang: Lang) => languagesOf(path).find((l) => l.lang === lang)!;
+
+/** A rule's samples in one language: run the violating one, its marked line, and the rule as assertClean should see it. */
+export function samplesIn(rule: VerifierRule, lang: Lang) {
+  const s = rule.sample!;
+  const violating = pick(s.violating, lang);
+  return {
+    run: (extra: Extra = {}) => runSample(violating.run, s.ioctls, extra),
+    line: (n = 1) => markedLine(violating.source, 'VIOLATION', n),
+    rule: { ...rule, sample: { ...s, violating: violating.run, clean: pick(s.clean, lang).run } },
+  };
+}
