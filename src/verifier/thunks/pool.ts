@@ -4,6 +4,7 @@
  */
 import { APC_LEVEL, DISPATCH_LEVEL } from '../../nt/irql.ts';
 import { RULES } from '../rules.ts';
+import { countAllocation, countFree } from '../stats.ts';
 import { isMustSucceed, isPagedPool, poolKind, TAG_NONE, type PoolType } from '../../nt/pool.ts';
 import { PAGE_SIZE } from '../../kernel/mm/address-space.ts';
 import { poolTypeOfFlags } from '../../kernel/ex/exports.ts';
@@ -53,11 +54,7 @@ export function verifiedAllocate(
     vf.driver.track({ address, size, tag, poolType: type, kind, caller, thread, stack });
     vf.setOwner(address, vf.driver);
     vf.log.add('alloc', address, size, thread, stack);
-    const global = isPagedPool(type) ? vf.stats.paged : vf.stats.nonPaged;
-    global.current++;
-    global.currentBytes += size;
-    global.peak = Math.max(global.peak, global.current);
-    global.peakBytes = Math.max(global.peakBytes, global.currentBytes);
+    countAllocation(isPagedPool(type) ? vf.stats.paged : vf.stats.nonPaged, size);
   }
   return address;
 }
@@ -93,9 +90,7 @@ export function verifiedFree(vf: VerifierContext, address: number, frames: reado
     vf.setOwner(address, undefined);
     vf.rememberFreed(address);
     if (a) {
-      const global = isPagedPool(a.poolType) ? vf.stats.paged : vf.stats.nonPaged;
-      global.current--;
-      global.currentBytes -= a.size;
+      countFree(isPagedPool(a.poolType) ? vf.stats.paged : vf.stats.nonPaged, a.size);
       vf.log.add('free', address, a.size, k.currentThread.address, vf.captureStack(frames, skip));
     }
   }
