@@ -2,6 +2,7 @@
 import { argumentTexts, bugCheckInfo, hasSubcodes } from '../../nt/bugcheck.ts';
 import { irqlName } from '../../nt/irql.ts';
 import type { Command } from '../command.ts';
+import { stackRows } from '../stack-text.ts';
 import { hex, hex8 } from '../format.ts';
 import type { DebugTarget } from '../target.ts';
 
@@ -42,12 +43,6 @@ function faultingModule(t: DebugTarget): { name: string; imageName: string; base
   return undefined;
 }
 
-export function stackText(t: DebugTarget, stack: readonly number[]): string[] {
-  const out = ['RetAddr  Call Site'];
-  stack.forEach((pc, i) => out.push(`${hex8(stack[i + 1] ?? 0)} ${t.symbol(pc)}`));
-  return out;
-}
-
 export const analyze: Command = {
   name: '!analyze',
   syntax: '!analyze [-v]',
@@ -81,7 +76,7 @@ export const analyze: Command = {
     if (ctx) {
       out.push(`PROCESS_NAME:  ${ctx.processName}`, '', `CURRENT_IRQL:  ${hex(ctx.irql)} (${irqlName(ctx.irql)})`, '');
       if (ctx.exception) out.push(`EXCEPTION_RECORD:  host exception in driver code: ${ctx.exception.message}`, '');
-      out.push('STACK_TEXT:  ', ...stackText(t, ctx.stack), '', '');
+      out.push('STACK_TEXT:  ', ...stackRows(t, ctx.stack, false), '', '');
     }
     if (fault?.frame !== undefined) {
       const sym = t.symbol(fault.frame);

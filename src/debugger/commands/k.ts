@@ -3,7 +3,7 @@
  * pointers or argument words, so rows give the return address and the call site only.
  */
 import type { Command } from '../command.ts';
-import { hex8 } from '../format.ts';
+import { stackRows } from '../stack-text.ts';
 
 export const k: Command = {
   name: 'k',
@@ -13,8 +13,6 @@ export const k: Command = {
   run(t) {
     const ctx = t.dump.context;
     if (!ctx) return ['No thread context: the machine was not stopped by a bug check.'];
-    const out = [' # RetAddr  Call Site'];
-    ctx.stack.forEach((pc, i) => out.push(`${i.toString(16).padStart(2, '0')} ${hex8(ctx.stack[i + 1] ?? 0)} ${t.symbol(pc)}`));
-    return out;
+    return stackRows(t, ctx.stack, true);
   },
 };
