@@ -2,10 +2,11 @@
 import { bugCheckInfo, bugCheckName, hasSubcodes, subcode } from '../nt/bugcheck.ts';
 import { formatTag } from '../nt/pool.ts';
 import { DebugTarget } from '../debugger/target.ts';
+import { HEX8, hex } from '../debugger/format.ts';
 import type { RunOutcome } from '../system/run.ts';
 
-const X8 = (n: number) => '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
-const hexs = (n: number) => '0x' + (n >>> 0).toString(16);
+const X8 = (n: number) => '0x' + HEX8(n);
+const hexs = (n: number) => '0x' + hex(n);
 
 /** The two lines kd prints when the machine stops. */
 export function fatalErrorLines(code: number, params: readonly number[]): string[] {

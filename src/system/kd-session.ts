@@ -6,6 +6,7 @@
  *
  * The simulation runs synchronously to the break, so the commands are read synchronously too.
  */
+import { hex8 } from '../debugger/format.ts';
 import { readSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { SimulatorError } from '../kernel/errors.ts';
@@ -35,7 +36,6 @@ export class DebuggerQuit extends SimulatorError {
   }
 }
 
-const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 const isGo = (line: string) => /^\s*g\s*$/i.test(line);
 
 /** Attach a debugger to the machine: from now on its breaks stop in a kd session on `io`. */

@@ -7,6 +7,7 @@
  * IRP_MJ_SHUTDOWN instead. A driver without a DriverUnload routine cannot be unloaded, so it is
  * still loaded at shutdown and sees it as such (`unload: false` asks the same of any driver).
  */
+import { hex8 } from '../debugger/format.ts';
 import { bugCheckName } from '../nt/bugcheck.ts';
 import { BugCheck, SimulatorError } from '../kernel/errors.ts';
 import type { CrashDump, AllocationSnapshot } from '../debugger/dump.ts';
@@ -91,7 +92,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       if (!NT_SUCCESS(open.status)) throw new SimulatorError(`opening ${device} failed with ${statusName(open.status)}`);
       for (const io of opts.ioctls) {
         const r = k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, io.code, io.input, io.outputLength, io.outputInit));
-        step(`IOCTL 0x${hex(io.code)} -> ${statusName(r.status)}, ${r.information} bytes`);
+        step(`IOCTL 0x${hex8(io.code)} -> ${statusName(r.status)}, ${r.information} bytes`);
         requests.push({ code: io.code, ...r });
       }
       step(`closing ${device}`);
@@ -131,4 +132,3 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   };
 }
 
-const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
