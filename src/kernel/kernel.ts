@@ -130,10 +130,11 @@ export class Kernel {
   private readonly userRegion = new VaRegion('UserSpace', 0x00100000, 0x7fff0000);
   crash?: CrashContext;
 
-  constructor(options: { processors?: number } = {}) {
+  /** `memory`: physical memory in bytes (default DEFAULT_MEMORY); the pools' commit limits follow from it. */
+  constructor(options: { processors?: number; memory?: number } = {}) {
     const bugCheck = (code: number, p1: number, p2: number, p3: number, p4: number): never => this.bugCheck(code, p1, p2, p3, p4);
     this.special = new SpecialPool(this.as, bugCheck);
-    this.pool = new ExPool(this.as, this.special, bugCheck);
+    this.pool = new ExPool(this.as, this.special, bugCheck, options.memory);
     this.processors = Array.from({ length: options.processors ?? 1 }, (_, i) => new Processor(i));
     for (const p of this.processors) {
       const stack = this.allocateStack();

@@ -14,6 +14,8 @@ export interface MachineOptions {
   /** Driver Verifier settings in force at boot; undefined = verifier off. */
   readonly verifier?: VerifierSettings;
   readonly processors?: number;
+  /** Physical memory in bytes (default 512 MiB, DEFAULT_MEMORY); the pools' limits follow from it as on Windows. */
+  readonly memory?: number;
   /** Capture host stacks for callers and allocation stacks (default on). */
   readonly captureStacks?: boolean;
   readonly onDebugPrint?: (line: string) => void;
@@ -25,7 +27,7 @@ export class Machine {
   readonly verifier?: Verifier;
 
   constructor(options: MachineOptions = {}) {
-    this.kernel = new Kernel({ processors: options.processors });
+    this.kernel = new Kernel({ processors: options.processors, memory: options.memory });
     this.kernel.stacks.captureEnabled = options.captureStacks ?? true;
     this.kernel.onDebugPrint = options.onDebugPrint;
     this.loader = new Loader(this.kernel);

@@ -1,8 +1,10 @@
 /**
  * The kernel pool Allocate/Free log read by `!verifier 0x80`: a ring of the most recent 0x10000
  * operations of verified drivers, each with block address, size, thread and stack. Fixed capacity,
- * preallocated columns; the oldest record is overwritten.
+ * preallocated columns; the oldest record is overwritten. Stacks are kept once in the depot.
  */
+import { StackDepot } from './stack-depot.ts';
+
 export const ALLOCATION_LOG_CAPACITY = 0x10000;
 
 export interface LogRecord {
@@ -18,16 +20,19 @@ export class AllocationLog {
   private readonly size: Uint32Array;
   private readonly thread: Uint32Array;
   private readonly isFree: Uint8Array;
-  private readonly stacks: (readonly number[])[];
+  private readonly stack: Uint32Array;
   /** Total records ever written; the ring holds the last `capacity` of them. */
   private written = 0;
 
-  constructor(readonly capacity = ALLOCATION_LOG_CAPACITY) {
+  constructor(
+    readonly capacity = ALLOCATION_LOG_CAPACITY,
+    private readonly depot = new StackDepot(),
+  ) {
     this.address = new Uint32Array(capacity);
     this.size = new Uint32Array(capacity);
     this.thread = new Uint32Array(capacity);
     this.isFree = new Uint8Array(capacity);
-    this.stacks = new Array(capacity);
+    this.stack = new Uint32Array(capacity);
   }
 
   add(kind: LogRecord['kind'], address: number, size: number, thread: number, stack: readonly number[]): void {
@@ -36,7 +41,7 @@ export class AllocationLog {
     this.size[i] = size;
     this.thread[i] = thread;
     this.isFree[i] = kind === 'free' ? 1 : 0;
-    this.stacks[i] = stack;
+    this.stack[i] = this.depot.intern(stack);
     this.written++;
   }
 
@@ -57,7 +62,7 @@ export class AllocationLog {
         address: this.address[i]!,
         size: this.size[i]!,
         thread: this.thread[i]!,
-        stack: this.stacks[i]!,
+        stack: this.depot.get(this.stack[i]!),
       };
     }
   }

@@ -13,9 +13,8 @@ export interface VerifierContext {
   readonly driver: VerifiedDriver;
   readonly stats: VerifierStats;
   readonly log: AllocationLog;
-  /** Every verified driver's tracked block, by address (a block freed by another driver is found here). */
+  /** The verified driver tracking the block at `address` (a block freed by another driver is found here). */
   owner(address: number): VerifiedDriver | undefined;
-  setOwner(address: number, driver: VerifiedDriver | undefined): void;
   /** Recently freed tracked blocks, to tell a double free from a wild one. */
   wasFreed(address: number): boolean;
   rememberFreed(address: number): void;

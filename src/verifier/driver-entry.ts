@@ -3,10 +3,16 @@
  * stacks, and the per-driver counters `!verifier 3` prints. The record lives host-side (checker
  * metadata beside the allocator, never inside it); a small mirror in simulated memory gives the
  * debugger and bug check 0xC4/0x62 a real address to point at ("verifier internal structure").
+ *
+ * Tracked allocations are records in typed arrays with their stacks in the verifier's depot (about
+ * 50 bytes a live allocation, off the JS heap), so a driver that exhausts pool with small blocks
+ * under /standard stays inside a small Node heap.
  */
 import { LIST_ENTRY, UNICODE_STRING, struct } from '../nt/layout.ts';
 import { poolTag } from '../nt/pool.ts';
 import type { Kernel } from '../kernel/kernel.ts';
+import { AddressTable, extend } from '../kernel/rtl/address-table.ts';
+import { StackDepot } from './stack-depot.ts';
 import { countAllocation, countFree, type PoolCounters } from './stats.ts';
 
 /** Our layout of the verifier's per-driver entry in simulated memory (MI_VERIFIER_DRIVER_ENTRY's role). */
@@ -31,6 +37,7 @@ export const VERIFIER_DRIVER_ENTRY = struct('VERIFIER_DRIVER_ENTRY', [
 export const TAG_VERIFIER_ENTRY = poolTag('VfDr');
 
 export type AllocationKind = 'pool' | 'mdl' | 'workitem';
+const KINDS: readonly AllocationKind[] = ['pool', 'mdl', 'workitem'];
 
 export interface TrackedAllocation {
   readonly address: number;
@@ -51,8 +58,72 @@ export interface LookasideOrigin {
   readonly size: number;
 }
 
+/** A driver's live tracked allocations, by address, in the order they were made (as a Map's). */
+export class TrackedAllocations extends AddressTable {
+  private size32 = new Uint32Array(AddressTable.INITIAL_SLOTS);
+  private tag = new Uint32Array(AddressTable.INITIAL_SLOTS);
+  private poolType = new Uint16Array(AddressTable.INITIAL_SLOTS);
+  private kind = new Uint8Array(AddressTable.INITIAL_SLOTS);
+  private caller = new Uint32Array(AddressTable.INITIAL_SLOTS);
+  private thread = new Uint32Array(AddressTable.INITIAL_SLOTS);
+  private stack = new Uint32Array(AddressTable.INITIAL_SLOTS);
+
+  constructor(private readonly depot: StackDepot) {
+    super();
+  }
+
+  protected grow(capacity: number): void {
+    this.size32 = extend(this.size32, capacity);
+    this.tag = extend(this.tag, capacity);
+    this.poolType = extend(this.poolType, capacity);
+    this.kind = extend(this.kind, capacity);
+    this.caller = extend(this.caller, capacity);
+    this.thread = extend(this.thread, capacity);
+    this.stack = extend(this.stack, capacity);
+  }
+
+  set(a: TrackedAllocation): void {
+    const s = this.insert(a.address);
+    this.size32[s] = a.size;
+    this.tag[s] = a.tag;
+    this.poolType[s] = a.poolType;
+    this.kind[s] = KINDS.indexOf(a.kind);
+    this.caller[s] = a.caller;
+    this.thread[s] = a.thread;
+    this.stack[s] = this.depot.intern(a.stack);
+  }
+
+  get(address: number): TrackedAllocation | undefined {
+    const s = this.slotOf(address);
+    return s < 0 ? undefined : this.at(s);
+  }
+
+  /** Remove and return the record of `address`. */
+  take(address: number): TrackedAllocation | undefined {
+    const s = this.remove(address);
+    return s < 0 ? undefined : this.at(s);
+  }
+
+  *values(): Generator<TrackedAllocation> {
+    for (const [, s] of this.entries()) yield this.at(s);
+  }
+
+  private at(s: number): TrackedAllocation {
+    return {
+      address: this.addressAt(s),
+      size: this.size32[s]!,
+      tag: this.tag[s]!,
+      poolType: this.poolType[s]!,
+      kind: KINDS[this.kind[s]!]!,
+      caller: this.caller[s]!,
+      thread: this.thread[s]!,
+      stack: this.depot.get(this.stack[s]!),
+    };
+  }
+}
+
 export class VerifiedDriver {
-  readonly allocations = new Map<number, TrackedAllocation>();
+  readonly allocations: TrackedAllocations;
   /**
    * Where the driver set up each timer, DPC, system work item and system thread (object address ->
    * the driver's call site), so an unload check can name the line.
@@ -72,7 +143,15 @@ export class VerifiedDriver {
   /** Address of the UNICODE_STRING with the image name (Arg2 of 0xC4/0x62). */
   readonly nameAddress: number;
 
-  constructor(private readonly k: Kernel, readonly name: string, readonly imageName: string, readonly base: number, readonly size: number) {
+  constructor(
+    private readonly k: Kernel,
+    readonly name: string,
+    readonly imageName: string,
+    readonly base: number,
+    readonly size: number,
+    depot = new StackDepot(),
+  ) {
+    this.allocations = new TrackedAllocations(depot);
     const e = k.allocateKernelObject(VERIFIER_DRIVER_ENTRY.size + 2 * imageName.length + 2, TAG_VERIFIER_ENTRY);
     this.entryAddress = e;
     this.nameAddress = e + VERIFIER_DRIVER_ENTRY.off.BaseName;
@@ -86,14 +165,13 @@ export class VerifiedDriver {
   }
 
   track(a: TrackedAllocation): void {
-    this.allocations.set(a.address, a);
+    this.allocations.set(a);
     countAllocation(this.counters(a.poolType), a.size);
   }
 
   untrack(address: number): TrackedAllocation | undefined {
-    const a = this.allocations.get(address);
+    const a = this.allocations.take(address);
     if (!a) return undefined;
-    this.allocations.delete(address);
     countFree(this.counters(a.poolType), a.size);
     return a;
   }

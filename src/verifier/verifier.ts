@@ -18,6 +18,7 @@ import { VerifiedDriver } from './driver-entry.ts';
 import { VF } from './flags.ts';
 import { RULES, type VerifierRule } from './rules.ts';
 import { isVerified, type VerifierSettings } from './settings.ts';
+import { StackDepot } from './stack-depot.ts';
 import { VerifierStats } from './stats.ts';
 import { IO_THUNK_ROUTINES, ioThunks } from './thunks/io.ts';
 import { IRQL_THUNK_ROUTINES, irqlThunks } from './thunks/irql.ts';
@@ -45,10 +46,13 @@ const TAG_WATCHDOG = poolTag('VfSw');
 
 export class Verifier {
   readonly stats = new VerifierStats();
-  readonly log = new AllocationLog();
+  /** One copy of each distinct allocation stack, shared by the log and every driver's records. */
+  readonly stacks = new StackDepot();
+  readonly log = new AllocationLog(undefined, this.stacks);
   /** Verified drivers by module name (lower case), loaded or unloaded. */
   readonly drivers = new Map<string, VerifiedDriver>();
-  private readonly owners = new Map<number, VerifiedDriver>();
+  /** Every driver record ever made (a reloaded driver's earlier record may still own blocks). */
+  private readonly records: VerifiedDriver[] = [];
   private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
   private watchdog?: { readonly timer: number; readonly dpc: number; readonly thread: number };
 
@@ -88,8 +92,9 @@ export class Verifier {
   /** Wrap every imported DDI that has a thunk. */
   private attach(image: LoadedImage, table: ImportTable): ImportTable {
     const m = image.module;
-    const driver = new VerifiedDriver(this.k, m.name, m.imageName, m.base, m.size);
+    const driver = new VerifiedDriver(this.k, m.name, m.imageName, m.base, m.size, this.stacks);
     this.drivers.set(m.name.toLowerCase(), driver);
+    this.records.push(driver);
     const vf = this.context(driver);
     const out: ImportTable = { ...table };
     for (const set of THUNK_SETS) {
@@ -112,8 +117,7 @@ export class Verifier {
       driver,
       stats: this.stats,
       log: this.log,
-      owner: (a) => this.owners.get(a),
-      setOwner: (a, d) => (d ? this.owners.set(a, d) : this.owners.delete(a)),
+      owner: (a) => this.records.find((d) => d.allocations.has(a)),
       wasFreed: (a) => this.freed.has(a),
       rememberFreed: (a) => this.freed.set(a, true),
       ntFrame: (routine, offset) => k.nt.address(routine, offset),

@@ -4,7 +4,11 @@
  * Small blocks (up to a page less the header) carry an 8-byte x86 POOL_HEADER in simulated memory
  * (PreviousSize:9 PoolIndex:7 BlockSize:9 PoolType:7, then the tag); PoolType is 0 in a free block,
  * which is how a double free is seen. Larger requests take whole pages and no header, as big pool
- * does. The allocator's own index of live blocks is host-side (like NT's big page table).
+ * does. The allocator's own index of live blocks is host-side (like NT's big page table), in typed
+ * arrays: a driver that exhausts pool with small blocks leaves millions of them.
+ *
+ * Each pool has a commit limit (physical-memory.ts): when taking another page would pass it, the
+ * allocation returns NULL, as ExAllocatePool* does on Windows.
  *
  * Without the verifier this enforces only what Windows does: BAD_POOL_CALLER (0xC2) for frees the
  * pool itself can recognise as wrong.
@@ -12,7 +16,9 @@
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { poolKind, type PoolKind, type PoolType } from '../../nt/pool.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from '../mm/address-space.ts';
+import { DEFAULT_MEMORY, poolLimits } from '../mm/physical-memory.ts';
 import { SpecialPool } from '../mm/special-pool.ts';
+import { AddressTable, extend } from '../rtl/address-table.ts';
 import { RecentMap } from '../rtl/recent.ts';
 
 export const POOL_HEADER_SIZE = 8;
@@ -31,17 +37,32 @@ export type BugCheckFn = (code: number, p1: number, p2: number, p3: number, p4: 
 
 class PoolArea {
   /** Exact-size free lists of small blocks, by granule count (FIFO: a freed block is reused last). */
-  private readonly freeLists = new Map<number, number[]>();
+  private readonly freeLists = new Map<number, FifoU32>();
   private bumpPage = 0;
   private bumpOffset = PAGE_SIZE;
-  constructor(readonly region: VaRegion, readonly pageKind: PageKind) {}
+  /** Pages taken, against the commit limit. */
+  committedPages = 0;
+  constructor(readonly region: VaRegion, readonly pageKind: PageKind, readonly limitPages: number) {}
+
+  /** Pages from the region, within the commit limit. */
+  takePages(pages: number): number | undefined {
+    if (this.committedPages + pages > this.limitPages) return undefined;
+    const va = this.region.allocatePages(pages);
+    if (va !== undefined) this.committedPages += pages;
+    return va;
+  }
+
+  returnPages(va: number, pages: number): void {
+    this.region.freePages(va, pages);
+    this.committedPages -= pages;
+  }
 
   takeSmall(granules: number, as: AddressSpace): number | undefined {
     const list = this.freeLists.get(granules);
-    if (list && list.length > 0) return list.shift()!;
+    if (list && list.length > 0) return list.shift();
     const bytes = granules * GRANULE;
     if (this.bumpOffset + bytes > PAGE_SIZE) {
-      const page = this.region.allocatePages(1);
+      const page = this.takePages(1);
       if (page === undefined) return undefined;
       as.setPages(page, 1, this.pageKind);
       as.zero(page, PAGE_SIZE);
@@ -55,27 +76,94 @@ class PoolArea {
 
   returnSmall(header: number, granules: number): void {
     let list = this.freeLists.get(granules);
-    if (!list) this.freeLists.set(granules, (list = []));
+    if (!list) this.freeLists.set(granules, (list = new FifoU32()));
     list.push(header);
+  }
+}
+
+/** A FIFO of 32-bit addresses in a growing ring (a free list can hold millions after a mass free). */
+class FifoU32 {
+  private ring = new Uint32Array(64);
+  private head = 0;
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.ring.length) {
+      const bigger = new Uint32Array(this.ring.length * 2);
+      for (let i = 0; i < this.length; i++) bigger[i] = this.ring[(this.head + i) % this.ring.length]!;
+      this.ring = bigger;
+      this.head = 0;
+    }
+    this.ring[(this.head + this.length) % this.ring.length] = v;
+    this.length++;
+  }
+
+  shift(): number {
+    const v = this.ring[this.head]!;
+    this.head = (this.head + 1) % this.ring.length;
+    this.length--;
+    return v;
+  }
+}
+
+/** The live blocks: address -> size, tag, pool type, special (11 bytes of columns a block). */
+class PoolIndex extends AddressTable {
+  size32 = new Uint32Array(AddressTable.INITIAL_SLOTS);
+  tag = new Uint32Array(AddressTable.INITIAL_SLOTS);
+  type = new Uint16Array(AddressTable.INITIAL_SLOTS);
+  special = new Uint8Array(AddressTable.INITIAL_SLOTS);
+
+  protected grow(capacity: number): void {
+    this.size32 = extend(this.size32, capacity);
+    this.tag = extend(this.tag, capacity);
+    this.type = extend(this.type, capacity);
+    this.special = extend(this.special, capacity);
+  }
+
+  add(b: PoolBlock): void {
+    const s = this.insert(b.address);
+    this.size32[s] = b.size;
+    this.tag[s] = b.tag;
+    this.type[s] = b.type;
+    this.special[s] = b.special ? 1 : 0;
+  }
+
+  at(slot: number): PoolBlock {
+    return { address: this.addressAt(slot), size: this.size32[slot]!, tag: this.tag[slot]!, type: this.type[slot]!, special: this.special[slot] === 1 };
+  }
+
+  get(address: number): PoolBlock | undefined {
+    const s = this.slotOf(address);
+    return s < 0 ? undefined : this.at(s);
   }
 }
 
 export class ExPool {
   private readonly areas: Record<PoolKind, PoolArea>;
-  private readonly live = new Map<number, PoolBlock>();
+  private readonly live = new PoolIndex();
   /** Blocks freed recently, to tell a double free from a wild free (bounded). */
   private readonly recentlyFreed = new RecentMap<number, PoolBlock>(4096);
 
+  /** `memory`: the machine's physical memory in bytes, from which the pools' commit limits follow. */
   constructor(
     private readonly as: AddressSpace,
     readonly special: SpecialPool,
     private readonly bugCheck: BugCheckFn,
+    memory = DEFAULT_MEMORY,
   ) {
+    const limits = poolLimits(memory);
+    const area = (name: string, r: { start: number; end: number }, kind: PageKind, limit: number) =>
+      new PoolArea(new VaRegion(name, r.start, r.end), kind, limit / PAGE_SIZE);
     this.areas = {
-      nonpaged: new PoolArea(new VaRegion('NonPagedPool', VA_MAP.nonPagedPool.start, VA_MAP.nonPagedPool.end), PageKind.Pool),
-      paged: new PoolArea(new VaRegion('PagedPool', VA_MAP.pagedPool.start, VA_MAP.pagedPool.end), PageKind.PagedPool),
-      session: new PoolArea(new VaRegion('SessionPool', VA_MAP.session.start, VA_MAP.session.end), PageKind.SessionPool),
+      nonpaged: area('NonPagedPool', VA_MAP.nonPagedPool, PageKind.Pool, limits.nonPaged),
+      paged: area('PagedPool', VA_MAP.pagedPool, PageKind.PagedPool, limits.paged),
+      session: area('SessionPool', VA_MAP.session, PageKind.SessionPool, limits.session),
     };
+  }
+
+  /** Bytes of pages each pool has taken (for tests and `!vm`-like reports). */
+  committedBytes(kind: PoolKind): number {
+    return this.areas[kind].committedPages * PAGE_SIZE;
   }
 
   /** Allocate; 0 when the pool is exhausted. The block is zeroed (the simulator's choice: deterministic). */
@@ -91,14 +179,13 @@ export class ExPool {
       this.as.zero(address, granules * GRANULE - POOL_HEADER_SIZE);
     } else {
       const pages = Math.ceil(size / PAGE_SIZE);
-      const va = area.region.allocatePages(pages);
+      const va = area.takePages(pages);
       if (va === undefined) return 0;
       this.as.setPages(va, pages, area.pageKind);
       this.as.zero(va, pages * PAGE_SIZE);
       address = va;
     }
-    const block: PoolBlock = { address, size, tag, type, special: false };
-    this.live.set(address, block);
+    this.live.add({ address, size, tag, type, special: false });
     this.recentlyFreed.delete(address);
     return address;
   }
@@ -107,7 +194,7 @@ export class ExPool {
   allocateSpecial(type: PoolType, size: number, tag: number): number {
     const address = this.special.allocate(type, size, tag);
     if (address === 0) return 0;
-    this.live.set(address, { address, size, tag, type, special: true });
+    this.live.add({ address, size, tag, type, special: true });
     this.recentlyFreed.delete(address);
     return address;
   }
@@ -129,7 +216,7 @@ export class ExPool {
     if (tag !== 0 && (tag & 0x7fffffff) !== (block.tag & 0x7fffffff)) {
       this.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x0a, address, block.tag, tag);
     }
-    this.live.delete(block.address);
+    this.live.remove(block.address);
     this.remember(block);
     if (block.special) {
       this.special.free(block.address);
@@ -142,7 +229,7 @@ export class ExPool {
       const pages = Math.ceil(block.size / PAGE_SIZE);
       const area = this.areas[poolKind(block.type)];
       this.as.setPages(block.address, pages, PageKind.NoAccess);
-      area.region.freePages(block.address, pages);
+      area.returnPages(block.address, pages);
     }
     return block;
   }
@@ -173,12 +260,12 @@ export class ExPool {
     const a = address >>> 0;
     const exact = this.live.get(a);
     if (exact) return exact;
-    for (const b of this.live.values()) if (a >= b.address && a < b.address + Math.max(b.size, 1)) return b;
+    for (const [address, slot] of this.live.entries()) if (a >= address && a < address + Math.max(this.live.size32[slot]!, 1)) return this.live.at(slot);
     return undefined;
   }
 
-  liveBlocks(): IterableIterator<PoolBlock> {
-    return this.live.values();
+  *liveBlocks(): Generator<PoolBlock> {
+    for (const [, slot] of this.live.entries()) yield this.live.at(slot);
   }
 
   private writeHeader(header: number, granules: number, type: PoolType, tag: number): void {

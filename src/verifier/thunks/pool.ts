@@ -52,7 +52,6 @@ export function verifiedAllocate(
     const caller = stack[frames.length] ?? 0;
     const thread = k.currentThread.address;
     vf.driver.track({ address, size, tag, poolType: type, kind, caller, thread, stack });
-    vf.setOwner(address, vf.driver);
     vf.log.add('alloc', address, size, thread, stack);
     countAllocation(isPagedPool(type) ? vf.stats.paged : vf.stats.nonPaged, size);
   }
@@ -87,7 +86,6 @@ export function verifiedFree(vf: VerifierContext, address: number, frames: reado
   const owner = vf.owner(address);
   if (owner) {
     const a = owner.untrack(address);
-    vf.setOwner(address, undefined);
     vf.rememberFreed(address);
     if (a) {
       countFree(isPagedPool(a.poolType) ? vf.stats.paged : vf.stats.nonPaged, a.size);

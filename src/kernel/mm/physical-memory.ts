@@ -1,0 +1,54 @@
+/**
+ * The machine's physical memory size, and the pool limits Windows derives from it.
+ *
+ * Windows (x86, Vista and later; "Memory Limits for Windows Releases", and Russinovich's "Pushing
+ * the Limits of Windows: Paged and Nonpaged Pool"): nonpaged pool may grow to 75% of RAM, bounded by
+ * the kernel address space it lives in; paged pool is bounded by kernel address space and the system
+ * commit limit (RAM plus paging files). Our choices where Windows leaves one:
+ * - there are no paging files, so the commit limit is RAM: paged pool may grow to all of RAM;
+ * - each pool's limit is also its VA region's size (src/kernel/mm/address-space.ts is the layout,
+ *   the limit is a commit limit inside it); session pool and special pool are bounded by their
+ *   regions alone;
+ * - pages count when the pool takes them (a page of small blocks counts whole).
+ * The default, 512 MiB, fits a CI runner: at that size the nonpaged limit is its 128 MiB region, and
+ * a driver that fills it with small blocks reaches its NULL inside a 768 MiB Node heap.
+ */
+import { PAGE_SIZE, VA_MAP } from './address-space.ts';
+
+export const MiB = 1024 * 1024;
+export const DEFAULT_MEMORY = 512 * MiB;
+/** The smallest machine that boots with room to spare for a driver; the largest a 32-bit machine addresses. */
+export const MIN_MEMORY = 16 * MiB;
+export const MAX_MEMORY = 4096 * MiB;
+
+export interface PoolLimits {
+  /** Bytes of pages each pool may take. */
+  readonly nonPaged: number;
+  readonly paged: number;
+  readonly session: number;
+}
+
+const regionBytes = (r: { start: number; end: number }) => r.end - r.start;
+
+export function poolLimits(memory: number): PoolLimits {
+  const pageDown = (n: number) => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
+  return {
+    nonPaged: Math.min(pageDown(memory * 0.75), regionBytes(VA_MAP.nonPagedPool)),
+    paged: Math.min(pageDown(memory), regionBytes(VA_MAP.pagedPool)),
+    session: regionBytes(VA_MAP.session),
+  };
+}
+
+export class MemorySizeError extends Error {}
+
+/** `512M`, `1G`, `65536K` or a byte count; a size outside [MIN_MEMORY, MAX_MEMORY] is refused. */
+export function parseMemorySize(text: string): number {
+  const m = /^\s*(\d+)\s*(?:([KMG])i?)?B?\s*$/i.exec(text);
+  if (!m) throw new MemorySizeError(`'${text}' is not a memory size (e.g. 512M, 1G, 65536K)`);
+  const unit = { K: 1024, M: MiB, G: 1024 * MiB }[(m[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 1;
+  const bytes = Number(m[1]) * unit;
+  if (!(bytes >= MIN_MEMORY && bytes <= MAX_MEMORY)) {
+    throw new MemorySizeError(`memory size '${text}' is out of range: from ${MIN_MEMORY / MiB}M to ${MAX_MEMORY / MiB / 1024}G`);
+  }
+  return bytes;
+}
