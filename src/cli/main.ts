@@ -11,6 +11,7 @@ import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
 import { runDriver, type IoctlRequest } from '../system/run.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
+import { MemorySizeError, parseMemorySize } from '../kernel/mm/physical-memory.ts';
 import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
 import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
 
@@ -36,6 +37,14 @@ function parseVerifier(text: string): number | undefined {
     return parseFlags(text);
   } catch (e) {
     throw new InvalidArgumentError((e as SettingsError).message);
+  }
+}
+
+function parseMemory(text: string): number {
+  try {
+    return parseMemorySize(text);
+  } catch (e) {
+    throw new InvalidArgumentError((e as MemorySizeError).message);
   }
 }
 
@@ -100,13 +109,15 @@ program
   .option('--dump <file>', 'write the crash dump here when the machine stops')
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
+  .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
   .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
-  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; debugger?: boolean }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; memory?: number; debugger?: boolean }) => {
     const outcome = await runDriver({
       driver,
       verifierFlags: opts.verifier,
       ioctls: opts.ioctl,
       captureStacks: opts.stacks,
+      memory: opts.memory,
       onDebugPrint: (l) => out(l),
       debugger: opts.debugger ? stdioDebugger() : undefined,
     });

@@ -304,11 +304,19 @@ export class Kernel {
 
   // ---- memory ------------------------------------------------------------------------------
 
-  /** The kernel's own nonpaged allocation (objects it creates); not a DDI, never verified. */
+  /**
+   * The kernel's own nonpaged allocation that must not fail (objects it cannot do without); not a DDI,
+   * never verified. It may draw on the kernel's reserve; only when that is gone too is it our error.
+   */
   allocateKernelObject(size: number, tag: number): number {
-    const a = this.pool.allocate(POOL_TYPE.NonPagedPool, size, tag);
-    if (a === 0) throw new SimulatorError('nonpaged pool exhausted');
+    const a = this.pool.allocate(POOL_TYPE.NonPagedPool, size, tag, true);
+    if (a === 0) throw new SimulatorError(`nonpaged pool exhausted, the kernel's reserve included (${size} bytes, tag 0x${tag.toString(16)})`);
     return a;
+  }
+
+  /** The kernel's own nonpaged allocation for a request that can fail: 0 when pool is exhausted (STATUS_INSUFFICIENT_RESOURCES). */
+  tryAllocateKernelObject(size: number, tag: number): number {
+    return this.pool.allocate(POOL_TYPE.NonPagedPool, size, tag);
   }
 
   freeKernelObject(address: number): void {

@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly verifier?: VerifierSettings;
   readonly ioctls: readonly IoctlRequest[];
   readonly captureStacks?: boolean;
+  /** The machine's physical memory in bytes (default 512 MiB); the pools' limits follow from it. */
+  readonly memory?: number;
   readonly onDebugPrint?: (line: string) => void;
   /** Adjust the machine after boot, before the driver loads (tests, benchmarks). */
   readonly configure?: (machine: Machine) => void;
@@ -73,7 +75,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   const name = moduleNameOf(opts.driver);
   const imageName = `${name}.sys`;
   const settings = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
-  const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, onDebugPrint: opts.onDebugPrint });
+  const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint });
   opts.configure?.(machine);
   const step = opts.onStep ?? (() => {});
   const requests: RequestResult[] = [];

@@ -8,7 +8,9 @@
  * arrays: a driver that exhausts pool with small blocks leaves millions of them.
  *
  * Each pool has a commit limit (physical-memory.ts): when taking another page would pass it, the
- * allocation returns NULL, as ExAllocatePool* does on Windows.
+ * allocation returns NULL, as ExAllocatePool* does on Windows. A few pages of nonpaged pool are held
+ * back for the kernel's own must-succeed allocations (an IRQL slot for a driver's lock callback, a
+ * verifier structure), as Windows keeps reserves for what it cannot fail: drivers never get them.
  *
  * Without the verifier this enforces only what Windows does: BAD_POOL_CALLER (0xC2) for frees the
  * pool itself can recognise as wrong.
@@ -24,6 +26,8 @@ import { RecentMap } from '../rtl/recent.ts';
 export const POOL_HEADER_SIZE = 8;
 const GRANULE = 8;
 const MAX_SMALL = PAGE_SIZE - POOL_HEADER_SIZE;
+/** Nonpaged pages only the kernel's must-succeed allocations may take (our number: 64 KiB). */
+export const KERNEL_RESERVE_PAGES = 16;
 
 export interface PoolBlock {
   readonly address: number;
@@ -42,11 +46,16 @@ class PoolArea {
   private bumpOffset = PAGE_SIZE;
   /** Pages taken, against the commit limit. */
   committedPages = 0;
-  constructor(readonly region: VaRegion, readonly pageKind: PageKind, readonly limitPages: number) {}
+  constructor(
+    readonly region: VaRegion,
+    readonly pageKind: PageKind,
+    readonly limitPages: number,
+    private readonly reservePages = 0,
+  ) {}
 
-  /** Pages from the region, within the commit limit. */
-  takePages(pages: number): number | undefined {
-    if (this.committedPages + pages > this.limitPages) return undefined;
+  /** Pages from the region, within the commit limit (plus the reserve, for the kernel's must-succeed requests). */
+  takePages(pages: number, mustSucceed = false): number | undefined {
+    if (this.committedPages + pages > this.limitPages + (mustSucceed ? this.reservePages : 0)) return undefined;
     const va = this.region.allocatePages(pages);
     if (va !== undefined) this.committedPages += pages;
     return va;
@@ -57,12 +66,12 @@ class PoolArea {
     this.committedPages -= pages;
   }
 
-  takeSmall(granules: number, as: AddressSpace): number | undefined {
+  takeSmall(granules: number, as: AddressSpace, mustSucceed: boolean): number | undefined {
     const list = this.freeLists.get(granules);
     if (list && list.length > 0) return list.shift();
     const bytes = granules * GRANULE;
     if (this.bumpOffset + bytes > PAGE_SIZE) {
-      const page = this.takePages(1);
+      const page = this.takePages(1, mustSucceed);
       if (page === undefined) return undefined;
       as.setPages(page, 1, this.pageKind);
       as.zero(page, PAGE_SIZE);
@@ -152,10 +161,10 @@ export class ExPool {
     memory = DEFAULT_MEMORY,
   ) {
     const limits = poolLimits(memory);
-    const area = (name: string, r: { start: number; end: number }, kind: PageKind, limit: number) =>
-      new PoolArea(new VaRegion(name, r.start, r.end), kind, limit / PAGE_SIZE);
+    const area = (name: string, r: { start: number; end: number }, kind: PageKind, limit: number, reserve = 0) =>
+      new PoolArea(new VaRegion(name, r.start, r.end), kind, Math.min(limit / PAGE_SIZE, (r.end - r.start) / PAGE_SIZE - reserve), reserve);
     this.areas = {
-      nonpaged: area('NonPagedPool', VA_MAP.nonPagedPool, PageKind.Pool, limits.nonPaged),
+      nonpaged: area('NonPagedPool', VA_MAP.nonPagedPool, PageKind.Pool, limits.nonPaged, KERNEL_RESERVE_PAGES),
       paged: area('PagedPool', VA_MAP.pagedPool, PageKind.PagedPool, limits.paged),
       session: area('SessionPool', VA_MAP.session, PageKind.SessionPool, limits.session),
     };
@@ -166,20 +175,23 @@ export class ExPool {
     return this.areas[kind].committedPages * PAGE_SIZE;
   }
 
-  /** Allocate; 0 when the pool is exhausted. The block is zeroed (the simulator's choice: deterministic). */
-  allocate(type: PoolType, size: number, tag: number): number {
+  /**
+   * Allocate; 0 when the pool is exhausted. The block is zeroed (the simulator's choice: deterministic).
+   * `mustSucceed`: the kernel's own request, which may draw on the reserve.
+   */
+  allocate(type: PoolType, size: number, tag: number, mustSucceed = false): number {
     const area = this.areas[poolKind(type)];
     let address: number;
     if (size <= MAX_SMALL) {
       const granules = Math.ceil((size + POOL_HEADER_SIZE) / GRANULE);
-      const header = area.takeSmall(granules, this.as);
+      const header = area.takeSmall(granules, this.as, mustSucceed);
       if (header === undefined) return 0;
       this.writeHeader(header, granules, type, tag);
       address = header + POOL_HEADER_SIZE;
       this.as.zero(address, granules * GRANULE - POOL_HEADER_SIZE);
     } else {
       const pages = Math.ceil(size / PAGE_SIZE);
-      const va = area.takePages(pages);
+      const va = area.takePages(pages, mustSucceed);
       if (va === undefined) return 0;
       this.as.setPages(va, pages, area.pageKind);
       this.as.zero(va, pages * PAGE_SIZE);

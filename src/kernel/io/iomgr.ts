@@ -48,6 +48,9 @@ export interface IoResult {
   readonly output: Uint8Array;
 }
 
+/** A request the I/O manager could not build for want of pool. */
+const INSUFFICIENT_RESOURCES: IoResult = Object.freeze({ status: STATUS.INSUFFICIENT_RESOURCES, information: 0, output: new Uint8Array(0) });
+
 /** Pages spanned by [va, va+length): the PFN count of an MDL. */
 export function addressAndSizeToSpanPages(va: number, length: number): number {
   if (length === 0) return 0;
@@ -218,7 +221,8 @@ export class IoManager {
   createDevice(driverObject: number, extensionSize: number, name: string | undefined, deviceType: number, characteristics: number): [number, number] {
     if (name !== undefined && this.k.ob.lookup(name) !== undefined) return [STATUS.OBJECT_NAME_COLLISION, 0];
     const ext = (extensionSize + 7) & ~7;
-    const d = this.k.allocateKernelObject(DEVICE_OBJECT.size + ext, TAG.Device);
+    const d = this.k.tryAllocateKernelObject(DEVICE_OBJECT.size + ext, TAG.Device);
+    if (d === 0) return [STATUS.INSUFFICIENT_RESOURCES, 0];
     const as = this.k.as;
     as.setU16(d + DEV.Type, IO_TYPE.DEVICE);
     as.setU16(d + DEV.Size, DEVICE_OBJECT.size + ext);
@@ -564,7 +568,8 @@ export class IoManager {
         if (!this.shutdownNotifications.includes(device)) continue;
         const target = this.topOfStack(device);
         const irp = this.allocateIrp(this.k.as.u8(target + DEV.StackSize));
-        if (irp === 0) throw new SimulatorError('nonpaged pool exhausted building IRP_MJ_SHUTDOWN');
+        // No IRP, no notification: the device misses its IRP_MJ_SHUTDOWN, as when Windows cannot build one.
+        if (irp === 0) continue;
         const as = this.k.as;
         as.setU32(irp + I['Tail.Thread'], this.k.currentThread.address);
         as.setU8(irp + I.RequestorMode, 0);
@@ -598,7 +603,8 @@ export class IoManager {
     const device = this.k.ob.lookup(name);
     if (device === undefined || this.k.ob.kindOf(device) !== 'Device') return { status: STATUS.OBJECT_NAME_NOT_FOUND, file: 0 };
     const target = this.topOfStack(device);
-    const file = this.k.allocateKernelObject(FILE_OBJECT.size, TAG.File);
+    const file = this.k.tryAllocateKernelObject(FILE_OBJECT.size, TAG.File);
+    if (file === 0) return { status: STATUS.INSUFFICIENT_RESOURCES, file: 0 };
     const as = this.k.as;
     as.setU16(file + F.Type, IO_TYPE.FILE);
     as.setU16(file + F.Size, FILE_OBJECT.size);
@@ -632,13 +638,15 @@ export class IoManager {
 
   private sendSimple(device: number, file: number, major: number, frames: string[]): IoResult {
     const irp = this.buildIrp(device, file, major);
+    // Pool exhausted: the request fails before the driver sees it (a close is then never sent).
+    if (irp === 0) return INSUFFICIENT_RESOURCES;
     return this.issue(device, irp, frames, () => new Uint8Array(0));
   }
 
   private buildIrp(device: number, file: number, major: number): number {
     const stackSize = this.k.as.u8(device + DEV.StackSize);
     const irp = this.allocateIrp(stackSize);
-    if (irp === 0) throw new SimulatorError('nonpaged pool exhausted building an IRP');
+    if (irp === 0) return 0;
     const as = this.k.as;
     as.setU32(irp + I['Tail.Thread'], this.k.currentThread.address);
     as.setU32(irp + I['Tail.OriginalFileObject'], file);
@@ -693,6 +701,7 @@ export class IoManager {
     const as = this.k.as;
     const device = this.topOfStack(as.u32(file + F.DeviceObject));
     const irp = this.buildIrp(device, file, IRP_MJ.DEVICE_CONTROL);
+    if (irp === 0) return INSUFFICIENT_RESOURCES;
     const sp = this.nextStackLocation(irp);
     as.setU32(sp + S['Parameters.DeviceIoControl.OutputBufferLength'], outputLength);
     as.setU32(sp + S['Parameters.DeviceIoControl.InputBufferLength'], input.length);
@@ -705,21 +714,32 @@ export class IoManager {
     if (userOut && outputInit) as.write(userOut, outputInit.subarray(0, outputLength));
     let systemBuffer = 0;
     const method = ioctlMethod(code);
+    // The I/O manager's own buffers: without them the request fails as NtDeviceIoControlFile does.
+    const failed = (): IoResult => {
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      this.freeIrp(irp);
+      if (userIn) this.k.freeUser(userIn, input.length);
+      if (userOut) this.k.freeUser(userOut, outputLength);
+      return INSUFFICIENT_RESOURCES;
+    };
     if (method === METHOD_BUFFERED) {
       const len = Math.max(input.length, outputLength);
       if (len > 0) {
-        systemBuffer = this.k.allocateKernelObject(len, TAG.SystemBuffer);
+        systemBuffer = this.k.tryAllocateKernelObject(len, TAG.SystemBuffer);
+        if (systemBuffer === 0) return failed();
         as.write(systemBuffer, input);
       }
       as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
     } else if (method === METHOD_IN_DIRECT || method === METHOD_OUT_DIRECT) {
       if (input.length > 0) {
-        systemBuffer = this.k.allocateKernelObject(input.length, TAG.SystemBuffer);
+        systemBuffer = this.k.tryAllocateKernelObject(input.length, TAG.SystemBuffer);
+        if (systemBuffer === 0) return failed();
         as.write(systemBuffer, input);
         as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
       }
       if (outputLength > 0) {
         const mdl = this.allocateMdl(userOut, outputLength, false, irp);
+        if (mdl === 0) return failed();
         this.probeAndLockPages(mdl, method === METHOD_OUT_DIRECT);
       }
     } else if (method === METHOD_NEITHER) {
