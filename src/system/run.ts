@@ -117,15 +117,21 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     if (e instanceof DebuggerQuit) quit = true;
     else if (!(e instanceof BugCheck)) throw e;
   }
-  const dump = machine.dump();
-  const vd = dump.verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase());
-  const bc = dump.bugCheck;
+  // The dump is frozen when first asked for (nothing runs on the machine after this): a verdict alone
+  // must not pay for it, and the dump of a machine whose pool a driver filled holds millions of blocks.
+  let dump: CrashDump | undefined;
+  const frozen = () => (dump ??= machine.dump());
+  const crash = k.crash?.bugCheck;
   return {
     driver: imageName,
-    bugCheck: bc ? { code: bc.code, name: bugCheckName(bc.code), params: bc.params } : null,
+    bugCheck: crash ? { code: crash.code, name: bugCheckName(crash.code), params: crash.params } : null,
     requests,
-    leaks: vd?.allocations ?? [],
-    dump,
+    get leaks() {
+      return frozen().verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase())?.allocations ?? [];
+    },
+    get dump() {
+      return frozen();
+    },
     machine,
     unloaded,
     shutDown: k.shutdownState?.finished !== undefined,
