@@ -118,8 +118,9 @@ export class Verifier {
       stats: this.stats,
       log: this.log,
       owner: (a) => this.records.find((d) => d.allocations.has(a)),
-      wasFreed: (a) => this.freed.has(a),
-      rememberFreed: (a) => this.freed.set(a, true),
+      // Keyed by `a | 0`: a small integer, not a heap number.
+      wasFreed: (a) => this.freed.has(a | 0),
+      rememberFreed: (a) => this.freed.set(a | 0, true),
       ntFrame: (routine, offset) => k.nt.address(routine, offset),
       captureStack: (frames, skip) => [...frames, ...k.stacks.capture(skip)],
       caller: (skip) => k.stacks.callerOf(skip),

@@ -150,7 +150,7 @@ class PoolIndex extends AddressTable {
 export class ExPool {
   private readonly areas: Record<PoolKind, PoolArea>;
   private readonly live = new PoolIndex();
-  /** Blocks freed recently, to tell a double free from a wild free (bounded). */
+  /** Blocks freed recently, to tell a double free from a wild free (bounded). Keyed by `address | 0`: a small integer, not a heap number. */
   private readonly recentlyFreed = new RecentMap<number, PoolBlock>(4096);
 
   /** `memory`: the machine's physical memory in bytes, from which the pools' commit limits follow. */
@@ -198,7 +198,7 @@ export class ExPool {
       address = va;
     }
     this.live.add({ address, size, tag, type, special: false });
-    this.recentlyFreed.delete(address);
+    this.recentlyFreed.delete(address | 0);
     return address;
   }
 
@@ -207,7 +207,7 @@ export class ExPool {
     const address = this.special.allocate(type, size, tag);
     if (address === 0) return 0;
     this.live.add({ address, size, tag, type, special: true });
-    this.recentlyFreed.delete(address);
+    this.recentlyFreed.delete(address | 0);
     return address;
   }
 
@@ -215,7 +215,7 @@ export class ExPool {
   free(address: number, tag: number): PoolBlock {
     const block = this.live.get(address >>> 0);
     if (!block) {
-      const freed = this.recentlyFreed.get(address >>> 0);
+      const freed = this.recentlyFreed.get(address | 0);
       if (freed) {
         // BAD_POOL_CALLER 0x07: the block was already freed. P3 = pool header contents, P4 = address.
         // Big pool and special pool blocks have no header: the word before them belongs to another page.
@@ -248,7 +248,7 @@ export class ExPool {
 
   /** A block freed recently that started at `address` (to tell a double free from a wild one). */
   recentlyFreedBlock(address: number): PoolBlock | undefined {
-    return this.recentlyFreed.get(address >>> 0);
+    return this.recentlyFreed.get(address | 0);
   }
 
   /** True if `address` lies in one of the pools (nonpaged, paged, session or special pool). */
@@ -288,6 +288,6 @@ export class ExPool {
   }
 
   private remember(block: PoolBlock): void {
-    this.recentlyFreed.set(block.address, block);
+    this.recentlyFreed.set(block.address | 0, block);
   }
 }
