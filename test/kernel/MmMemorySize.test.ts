@@ -103,3 +103,11 @@ test('under /standard: failed allocations are counted, and special pool falls ba
   assert.ok(s.poolAllocationsSucceeded > 10 * specialBlocks, `${s.poolAllocationsSucceeded} blocks in all: ordinary pool after special pool ran out`);
   assert.equal(s.nonPaged.current, 0);
 });
+
+test('without the verifier too: the driver gets NULL, and writing through it is its bug check 0x50, not a tool error', async () => {
+  const r = await runDriver({ driver: fixture('ExhaustsPoolNullWrite.ts'), ioctls: [], memory: 16 * MiB, captureStacks: false });
+  assert.ok(r.bugCheck, 'a bug check');
+  assert.equal(r.bugCheck.code, 0x50);
+  assert.deepEqual(r.bugCheck.params.slice(0, 2), [0, 1], 'Arg1 = the NULL address, Arg2 = 1 (a write)');
+  assert.equal(r.machine.verifier, undefined);
+});

@@ -6,7 +6,7 @@
  * process of its own (the heap limit is per process); the two run at the same time.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.ts';
@@ -49,4 +49,16 @@ test('the clean twin checks for NULL, frees every block and unloads clean: exit 
   // 16-byte blocks take 24 bytes with their POOL_HEADER: the count shows the whole nonpaged limit was used.
   assert.ok(Number(m[1]) > 5_000_000, `${m[1]} blocks before NULL`);
   assert.match(r.out, /no bug check/);
+});
+
+test('dv run --memory: a size that is not one, or is out of range, is a usage error (exit 2) with the reason', () => {
+  for (const [size, reason] of [
+    ['12Q', /'12Q' is not a memory size \(e\.g\. 512M, 1G, 65536K\)/],
+    ['8M', /out of range: from 16M to 4G/],
+  ] as const) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'dv.js'), 'run', fixture('ExhaustsPoolClean.ts'), '--memory', size], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, EXIT.USAGE, r.stderr);
+    assert.match(r.stderr, reason);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
 });
