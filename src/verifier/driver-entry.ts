@@ -4,14 +4,15 @@
  * metadata beside the allocator, never inside it); a small mirror in simulated memory gives the
  * debugger and bug check 0xC4/0x62 a real address to point at ("verifier internal structure").
  *
- * Tracked allocations are records in typed arrays with their stacks in the verifier's depot (about
- * 50 bytes a live allocation, off the JS heap), so a driver that exhausts pool with small blocks
- * under /standard stays inside a small Node heap.
+ * Tracked allocations are records in typed arrays (address, size, tag and a site id) with their
+ * sites and stacks interned (about 50 bytes a live allocation, off the JS heap), so a driver that
+ * exhausts pool with small blocks under /standard stays inside a small Node heap.
  */
 import { LIST_ENTRY, UNICODE_STRING, struct } from '../nt/layout.ts';
 import { poolTag } from '../nt/pool.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { AddressTable, extend } from '../kernel/rtl/address-table.ts';
+import { SiteDepot } from './site-depot.ts';
 import { StackDepot } from './stack-depot.ts';
 import { countAllocation, countFree, type PoolCounters } from './stats.ts';
 
@@ -58,39 +59,33 @@ export interface LookasideOrigin {
   readonly size: number;
 }
 
-/** A driver's live tracked allocations, by address, in the order they were made (as a Map's). */
+/**
+ * A driver's live tracked allocations, by address, in the order they were made (as a Map's): size
+ * and tag per record, the rest of it (kind, pool type, caller, thread, stack) as a site id.
+ */
 export class TrackedAllocations extends AddressTable {
   private size32 = new Uint32Array(AddressTable.INITIAL_SLOTS);
   private tag = new Uint32Array(AddressTable.INITIAL_SLOTS);
-  private poolType = new Uint16Array(AddressTable.INITIAL_SLOTS);
-  private kind = new Uint8Array(AddressTable.INITIAL_SLOTS);
-  private caller = new Uint32Array(AddressTable.INITIAL_SLOTS);
-  private thread = new Uint32Array(AddressTable.INITIAL_SLOTS);
-  private stack = new Uint32Array(AddressTable.INITIAL_SLOTS);
+  private site = new Uint32Array(AddressTable.INITIAL_SLOTS);
 
-  constructor(private readonly depot: StackDepot) {
+  constructor(
+    private readonly stacks: StackDepot,
+    private readonly sites = new SiteDepot(),
+  ) {
     super();
   }
 
   protected grow(capacity: number): void {
     this.size32 = extend(this.size32, capacity);
     this.tag = extend(this.tag, capacity);
-    this.poolType = extend(this.poolType, capacity);
-    this.kind = extend(this.kind, capacity);
-    this.caller = extend(this.caller, capacity);
-    this.thread = extend(this.thread, capacity);
-    this.stack = extend(this.stack, capacity);
+    this.site = extend(this.site, capacity);
   }
 
   set(a: TrackedAllocation): void {
     const s = this.insert(a.address);
     this.size32[s] = a.size;
     this.tag[s] = a.tag;
-    this.poolType[s] = a.poolType;
-    this.kind[s] = KINDS.indexOf(a.kind);
-    this.caller[s] = a.caller;
-    this.thread[s] = a.thread;
-    this.stack[s] = this.depot.intern(a.stack);
+    this.site[s] = this.sites.intern(KINDS.indexOf(a.kind), a.poolType, a.caller, a.thread, this.stacks.intern(a.stack));
   }
 
   get(address: number): TrackedAllocation | undefined {
@@ -109,15 +104,16 @@ export class TrackedAllocations extends AddressTable {
   }
 
   private at(s: number): TrackedAllocation {
+    const site = this.sites.get(this.site[s]!);
     return {
       address: this.addressAt(s),
       size: this.size32[s]!,
       tag: this.tag[s]!,
-      poolType: this.poolType[s]!,
-      kind: KINDS[this.kind[s]!]!,
-      caller: this.caller[s]!,
-      thread: this.thread[s]!,
-      stack: this.depot.get(this.stack[s]!),
+      poolType: site.poolType,
+      kind: KINDS[site.kind]!,
+      caller: site.caller,
+      thread: site.thread,
+      stack: this.stacks.get(site.stack),
     };
   }
 }
