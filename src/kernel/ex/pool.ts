@@ -170,7 +170,7 @@ export class ExPool {
     };
   }
 
-  /** Bytes of pages each pool has taken (for tests and `!vm`-like reports). */
+  /** Bytes of pages a pool has taken, against its commit limit. */
   committedBytes(kind: PoolKind): number {
     return this.areas[kind].committedPages * PAGE_SIZE;
   }

@@ -33,7 +33,7 @@ export abstract class AddressTable {
     return this.count;
   }
 
-  /** Slots the columns must hold (the subclass's columns are at least this long). */
+  /** How many slots a subclass's columns start with. */
   protected static readonly INITIAL_SLOTS = INITIAL_SLOTS;
 
   /** Make every column at least `capacity` slots long, keeping its contents. */
