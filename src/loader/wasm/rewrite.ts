@@ -18,7 +18,7 @@
 import { ByteReader, MalformedWasmError } from './reader.ts';
 import { nextInstruction, OP, skipLocals } from './instructions.ts';
 
-export const BUDGET_EXPORT = '__dv_budget';
+const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
 
 export interface RewriteOptions {
   /** Table slot of the watchdog entry `(pc: i32) -> i32` (next quantum), in table 0. */
@@ -40,7 +40,7 @@ export interface RewrittenModule {
   toOriginal(position: number): number | undefined;
 }
 
-const TYPE = 1, IMPORT = 2, GLOBAL = 6, EXPORT = 7, CODE = 10;
+const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, CODE = 10;
 /** Sections after which the global section may be inserted, in the binary format's order. */
 const BEFORE_GLOBAL = new Set([1, 2, 3, 4, 5, 13]);
 
@@ -144,13 +144,16 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const find = (id: number) => sections.find((s) => s.id === id);
   const code = find(CODE);
   const imports = readImports(bytes, find(IMPORT));
-  if (imports.tables === 0) throw new MalformedWasmError('table 0 is not the imported function table: not a module built by dv build');
+  // The probes call through table 0, the machine's function table. A module that takes no function
+  // pointers does not import it: import it (an import appended at the end moves no function index).
+  if (imports.tables === 0 && find(TABLE)) throw new MalformedWasmError('table 0 is not the imported function table: not a module built by dv build');
+  if (!find(IMPORT)) throw new MalformedWasmError('the module imports nothing (not even memory): not a module built by dv build');
+  const tableImport = imports.tables === 0 ? appendEntry(bytes, find(IMPORT), IMPORT, 'import section', [...nameBytes('env'), ...nameBytes(FUNCTION_TABLE_IMPORT), 0x01, 0x70, 0x00, 0x00]) : undefined;
 
   const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f]);
   const globalEntry = [0x7f, 0x01, OP.i32Const, ...sleb(opts.quantum), OP.end];
   const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', globalEntry);
   const budgetGlobal = imports.globals + global.index;
-  const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', [...nameBytes(BUDGET_EXPORT), 0x03, ...uleb(budgetGlobal)]);
 
   const g = uleb(budgetGlobal);
   // counter -= 1; if (counter == 0) counter = watchdog(pc): one global and a branch per iteration.
@@ -177,8 +180,8 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   for (const s of sections) {
     emitGlobalIfDue(s.id);
     if (s.id === TYPE) out.push(...type.section);
+    else if (s.id === IMPORT && tableImport) out.push(...tableImport.section);
     else if (s.id === GLOBAL) out.push(...global.section);
-    else if (s.id === EXPORT) out.push(...exp.section);
     else if (s.id === CODE) {
       const body = rewriteCode(bytes, s, (offset) => probe(opts.codeBase + offset));
       loops += body.loops;
