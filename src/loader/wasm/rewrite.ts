@@ -126,6 +126,31 @@ function readImports(bytes: Uint8Array, s: RawSection | undefined): { globals: n
   return { globals, tables };
 }
 
+/** Output as a list of byte chunks, joined once at the end (no per-byte copies of big sections). */
+class ChunkWriter {
+  private readonly parts: Array<ArrayLike<number>> = [];
+  length = 0;
+
+  put(part: ArrayLike<number>): void {
+    this.parts.push(part);
+    this.length += part.length;
+  }
+
+  putAll(other: ChunkWriter): void {
+    for (const p of other.parts) this.put(p);
+  }
+
+  join(): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+}
+
 /** A vector section with one more entry appended (a new section if there was none). */
 function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, what: string, entry: number[]): { section: number[]; index: number } {
   let count = 0;
@@ -166,38 +191,36 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   ];
 
   // Assemble: every section in order, the replaced ones rebuilt, the global section inserted if new.
-  const out: number[] = [...bytes.subarray(0, 8)];
-  // Copied runs of code: [newStart, oldStart, length]; probes: [newStart, loopOffset, length, 1].
+  const out = new ChunkWriter();
+  out.put(bytes.subarray(0, 8));
+  // Copied runs of code: [newStart, oldStart, length, 0]; probes: [newStart, loopOffset, length, 1].
   const runs: number[][] = [];
   let loops = 0;
   let globalWritten = find(GLOBAL) !== undefined; // rewritten in place when present
-  const emitGlobalIfDue = (nextId: number) => {
-    if (!globalWritten && !BEFORE_GLOBAL.has(nextId) && nextId !== 0) {
-      out.push(...global.section);
+  for (const s of sections) {
+    if (!globalWritten && s.id !== 0 && !BEFORE_GLOBAL.has(s.id)) {
+      out.put(global.section);
       globalWritten = true;
     }
-  };
-  for (const s of sections) {
-    emitGlobalIfDue(s.id);
-    if (s.id === TYPE) out.push(...type.section);
-    else if (s.id === IMPORT && tableImport) out.push(...tableImport.section);
-    else if (s.id === GLOBAL) out.push(...global.section);
+    if (s.id === TYPE) out.put(type.section);
+    else if (s.id === IMPORT && tableImport) out.put(tableImport.section);
+    else if (s.id === GLOBAL) out.put(global.section);
     else if (s.id === CODE) {
       const body = rewriteCode(bytes, s, (offset) => probe(opts.codeBase + offset));
       loops += body.loops;
-      out.push(CODE, ...uleb(body.bytes.length));
+      out.put([CODE, ...uleb(body.bytes.length)]);
       const payloadAt = out.length;
       for (const run of body.runs) runs.push([run[0]! + payloadAt, run[1]!, run[2]!, run[3]!]);
-      out.push(...body.bytes);
-    } else out.push(...bytes.subarray(s.start, s.end));
+      out.putAll(body.bytes);
+    } else out.put(bytes.subarray(s.start, s.end));
   }
-  if (!globalWritten) out.push(...global.section);
+  if (!globalWritten) out.put(global.section);
   if (!find(TYPE)) throw new MalformedWasmError('the module has no type section');
 
   const codeStart = code?.payload ?? 0;
   const starts = runs.map((r) => r[0]!);
   return {
-    bytes: new Uint8Array(out),
+    bytes: out.join(),
     loops,
     toOriginal(position) {
       let lo = 0, hi = starts.length - 1, at = -1;
@@ -217,13 +240,13 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
 }
 
 /** The Code section payload with probes; `runs` hold payload-relative new starts (the caller rebases them). */
-function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: number) => number[]): { bytes: number[]; runs: number[][]; loops: number } {
+function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: number) => number[]): { bytes: ChunkWriter; runs: number[][]; loops: number } {
   const r = new ByteReader(bytes, 'code section', s.payload, s.end);
-  const out: number[] = [];
+  const out = new ChunkWriter();
   const runs: number[][] = [];
   let loops = 0;
   const n = r.u32leb('function body count');
-  out.push(...uleb(n));
+  out.put(uleb(n));
   for (let i = 0; i < n; i++) {
     const size = r.u32leb(`size of function body ${i}`);
     const bodyStart = r.pos;
@@ -233,13 +256,13 @@ function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: numbe
     const body = new ByteReader(bytes, `function body ${i}`, bodyStart, bodyEnd);
     skipLocals(body);
     // The body's new bytes, with its runs relative to the body's start.
-    const chunk: number[] = [];
+    const chunk = new ChunkWriter();
     const bodyRuns: number[][] = [];
     let runFrom = bodyStart;
     const flush = (to: number) => {
       if (to > runFrom) {
-        bodyRuns.push([chunk.length, runFrom, to - runFrom]);
-        for (let p = runFrom; p < to; p++) chunk.push(bytes[p]!);
+        bodyRuns.push([chunk.length, runFrom, to - runFrom, 0]);
+        chunk.put(bytes.subarray(runFrom, to));
       }
       runFrom = to;
     };
@@ -249,15 +272,16 @@ function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: numbe
         flush(ins.end);
         const p = probe(ins.start - s.payload);
         bodyRuns.push([chunk.length, ins.start, p.length, 1]);
-        chunk.push(...p);
+        chunk.put(p);
         loops++;
       }
     }
     flush(bodyEnd);
     const sizeField = uleb(chunk.length);
     const chunkAt = out.length + sizeField.length;
-    out.push(...sizeField, ...chunk);
-    for (const run of bodyRuns) runs.push([run[0]! + chunkAt, run[1]!, run[2]!, run[3] ?? 0]);
+    out.put(sizeField);
+    out.putAll(chunk);
+    for (const run of bodyRuns) runs.push([run[0]! + chunkAt, run[1]!, run[2]!, run[3]!]);
   }
   if (r.pos !== s.end) r.fail(`${s.end - r.pos} bytes after the last function body`);
   return { bytes: out, runs, loops };
