@@ -4,11 +4,15 @@
  * traps, host stack frames and probe sites still resolve through the module's own DWARF and name
  * section (which keep describing the original code).
  *
- * Probes added so far:
+ * Probes:
  * - **the back-edge budget** (runaway detection): at the top of every `loop` body a module-local
  *   counter is decremented; when it reaches zero the probe calls the kernel's watchdog with the loop's
  *   code address, and the watchdog returns the next quantum. Every back edge in wasm is a branch to
  *   a `loop`, so every iteration of every loop is counted, with or without calls in it.
+ * - **call sites** (callers and stacks): around every `call` and `call_indirect`, the call's code
+ *   address is pushed on a ring in kernel memory and popped after, so the kernel reads the driver's
+ *   frames at any moment without walking the host stack. The ring's top is a module-local counter
+ *   (exported as `__dv_call_sp`) that the loader keeps in step with the kernel's at every crossing.
  *
  * The probe calls the kernel through `call_indirect` on a table slot the loader reserves, and its
  * counter is a global defined (not imported) by the rewrite: both are appended at the end of their
@@ -20,6 +24,9 @@ import { nextInstruction, OP, skipLocals } from './instructions.ts';
 
 const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
 
+/** The export through which the loader reads and sets an image's call-site counter. */
+export const CALL_SP_EXPORT = '__dv_call_sp';
+
 export interface RewriteOptions {
   /** Table slot of the watchdog entry `(pc: i32) -> i32` (next quantum), in table 0. */
   readonly watchdogSlot: number;
@@ -27,12 +34,15 @@ export interface RewriteOptions {
   readonly codeBase: number;
   /** Back edges between two calls of the watchdog. */
   readonly quantum: number;
+  /** The call-site ring: its address in memory 0, and the mask that wraps a byte count into it. */
+  readonly callSites: { readonly base: number; readonly mask: number };
 }
 
 export interface RewrittenModule {
   readonly bytes: Uint8Array<ArrayBuffer>;
-  /** Number of loop probes inserted. */
+  /** Number of loop probes and call-site probes inserted. */
   readonly loops: number;
+  readonly calls: number;
   /**
    * A position in the rewritten module (as V8 reports a wasm frame) -> the Code-section-relative
    * offset of the original instruction it came from; undefined outside the code.
@@ -40,7 +50,7 @@ export interface RewrittenModule {
   toOriginal(position: number): number | undefined;
 }
 
-const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, CODE = 10;
+const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, EXPORT = 7, CODE = 10;
 /** Sections after which the global section may be inserted, in the binary format's order. */
 const BEFORE_GLOBAL = new Set([1, 2, 3, 4, 5, 13]);
 
@@ -151,8 +161,8 @@ class ChunkWriter {
   }
 }
 
-/** A vector section with one more entry appended (a new section if there was none). */
-function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, what: string, entry: number[]): { section: number[]; index: number } {
+/** A vector section with entries appended (a new section if there was none); `index` is the first new one's. */
+function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, what: string, ...entries: number[][]): { section: number[]; index: number } {
   let count = 0;
   let rest: number[] = [];
   if (s) {
@@ -160,7 +170,7 @@ function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, w
     count = r.u32leb(`${what} count`);
     rest = [...bytes.subarray(r.pos, s.end)];
   }
-  const payload = [...uleb(count + 1), ...rest, ...entry];
+  const payload = [...uleb(count + entries.length), ...rest, ...entries.flat()];
   return { section: [id, ...uleb(payload.length), ...payload], index: count };
 }
 
@@ -176,11 +186,20 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const tableImport = imports.tables === 0 ? appendEntry(bytes, find(IMPORT), IMPORT, 'import section', [...nameBytes('env'), ...nameBytes(FUNCTION_TABLE_IMPORT), 0x01, 0x70, 0x00, 0x00]) : undefined;
 
   const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f]);
-  const globalEntry = [0x7f, 0x01, OP.i32Const, ...sleb(opts.quantum), OP.end];
-  const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', globalEntry);
+  const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', [0x7f, 0x01, OP.i32Const, ...sleb(opts.quantum), OP.end], [0x7f, 0x01, OP.i32Const, 0, OP.end]);
   const budgetGlobal = imports.globals + global.index;
+  const callSpGlobal = budgetGlobal + 1;
+  const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', [...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)]);
 
   const g = uleb(budgetGlobal);
+  const sp = uleb(callSpGlobal);
+  const ringOffset = uleb(opts.callSites.base);
+  // ring[sp & mask] = pc; sp += 4 / sp -= 4: a store and two global updates around each call.
+  const push = (pc: number) => [
+    OP.globalGet, ...sp, OP.i32Const, ...sleb(opts.callSites.mask), OP.i32And, OP.i32Const, ...sleb(pc), OP.i32Store, 0x02, ...ringOffset,
+    OP.globalGet, ...sp, OP.i32Const, 4, OP.i32Add, OP.globalSet, ...sp,
+  ];
+  const pop = [OP.globalGet, ...sp, OP.i32Const, 4, OP.i32Sub, OP.globalSet, ...sp];
   // counter -= 1; if (counter == 0) counter = watchdog(pc): one global and a branch per iteration.
   const probe = (pc: number) => [
     OP.globalGet, ...g, OP.i32Const, 1, OP.i32Sub, OP.globalSet, ...g,
@@ -196,6 +215,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   // Copied runs of code: [newStart, oldStart, length, 0]; probes: [newStart, loopOffset, length, 1].
   const runs: number[][] = [];
   let loops = 0;
+  let calls = 0;
   let globalWritten = find(GLOBAL) !== undefined; // rewritten in place when present
   for (const s of sections) {
     if (!globalWritten && s.id !== 0 && !BEFORE_GLOBAL.has(s.id)) {
@@ -205,9 +225,15 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     if (s.id === TYPE) out.put(type.section);
     else if (s.id === IMPORT && tableImport) out.put(tableImport.section);
     else if (s.id === GLOBAL) out.put(global.section);
+    else if (s.id === EXPORT) out.put(exp.section);
     else if (s.id === CODE) {
-      const body = rewriteCode(bytes, s, (offset) => probe(opts.codeBase + offset));
+      const body = rewriteCode(bytes, s, {
+        loop: (offset) => probe(opts.codeBase + offset),
+        callBefore: (offset) => push(opts.codeBase + offset),
+        callAfter: pop,
+      });
       loops += body.loops;
+      calls += body.calls;
       out.put([CODE, ...uleb(body.bytes.length)]);
       const payloadAt = out.length;
       for (const run of body.runs) runs.push([run[0]! + payloadAt, run[1]!, run[2]!, run[3]!]);
@@ -222,6 +248,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   return {
     bytes: out.join(),
     loops,
+    calls,
     toOriginal(position) {
       let lo = 0, hi = starts.length - 1, at = -1;
       while (lo <= hi) {
@@ -240,11 +267,20 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
 }
 
 /** The Code section payload with probes; `runs` hold payload-relative new starts (the caller rebases them). */
-function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: number) => number[]): { bytes: ChunkWriter; runs: number[][]; loops: number } {
+interface Probes {
+  /** After a `loop` header, given the loop's code offset. */
+  loop(codeOffset: number): number[];
+  /** Before and after a `call` or `call_indirect`, given the call's code offset. */
+  callBefore(codeOffset: number): number[];
+  readonly callAfter: number[];
+}
+
+function rewriteCode(bytes: Uint8Array, s: RawSection, probes: Probes): { bytes: ChunkWriter; runs: number[][]; loops: number; calls: number } {
   const r = new ByteReader(bytes, 'code section', s.payload, s.end);
   const out = new ChunkWriter();
   const runs: number[][] = [];
   let loops = 0;
+  let calls = 0;
   const n = r.u32leb('function body count');
   out.put(uleb(n));
   for (let i = 0; i < n; i++) {
@@ -266,14 +302,23 @@ function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: numbe
       }
       runFrom = to;
     };
+    // A probe's bytes all map to the instruction they stand for.
+    const insert = (p: number[], at: number) => {
+      bodyRuns.push([chunk.length, at, p.length, 1]);
+      chunk.put(p);
+    };
     while (body.pos < bodyEnd) {
       const ins = nextInstruction(body);
       if (ins.op === OP.loop) {
         flush(ins.end);
-        const p = probe(ins.start - s.payload);
-        bodyRuns.push([chunk.length, ins.start, p.length, 1]);
-        chunk.put(p);
+        insert(probes.loop(ins.start - s.payload), ins.start);
         loops++;
+      } else if (ins.op === OP.call || ins.op === OP.callIndirect) {
+        flush(ins.start);
+        insert(probes.callBefore(ins.start - s.payload), ins.start);
+        flush(ins.end);
+        insert(probes.callAfter, ins.start);
+        calls++;
       }
     }
     flush(bodyEnd);
@@ -284,5 +329,5 @@ function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: numbe
     for (const run of bodyRuns) runs.push([run[0]! + chunkAt, run[1]!, run[2]!, run[3]!]);
   }
   if (r.pos !== s.end) r.fail(`${s.end - r.pos} bytes after the last function body`);
-  return { bytes: out, runs, loops };
+  return { bytes: out, runs, loops, calls };
 }
