@@ -95,7 +95,9 @@ export interface Mutation {
   readonly json: Json;
 }
 
-const describe = (what: string, path: Path, json: Json): Mutation => ({ what: `${what} at ${fieldName(path)}`, path, json });
+/** fast-check prints a counterexample with this: the change, not the whole dump. */
+const mutation = (what: string, path: Path, json: Json): Mutation => Object.assign({ what, path, json }, { [fc.toStringMethod]: () => what });
+const describe = (what: string, path: Path, json: Json): Mutation => mutation(`${what} at ${fieldName(path)}`, path, json);
 
 /**
  * One change that makes the dump wrong, chosen by three numbers (so fast-check can shrink them):
@@ -232,7 +234,7 @@ export function oddDump(base: Json): fc.Arbitrary<Mutation> {
       json = set(json, path, value);
       what.push(value === undefined ? `removed ${fieldName(path)}` : `${fieldName(path)} = ${JSON.stringify(value).slice(0, 60)}`);
     }
-    return { what: what.join('; ') || 'unchanged', path: [], json };
+    return mutation(what.join('; ') || 'unchanged', [], json);
   });
 }
 
