@@ -46,7 +46,7 @@ const CLOSED_STRINGS: Record<string, string> = {
   'verifier.drivers[*].allocations[*].kind': 'lookaside',
   'verifier.drivers[*].state': 'Paused',
   'verifier.log.records[*].kind': 'realloc',
-  'memory[*][1]': 'not a page',
+  'memory[*][*]': 'not a page',
   'modules[*].name': '',
 };
 
@@ -89,6 +89,19 @@ export function set(json: Json, path: Path, value: Json | undefined): Json {
   return copy;
 }
 
+type Filter = (shape: string, value: Json | undefined) => boolean;
+
+/**
+ * The field `s` picks among the shapes with a field that passes the filter, then `i` among those
+ * fields. (Fields of one shape may differ: `memory[*][*]` is an address or a page.)
+ */
+function pickField(json: Json, shapes: readonly [string, Path[]][], filter: Filter, s: number, i: number): Path | undefined {
+  const fitting = shapes.map(([shape, paths]) => paths.filter((p) => filter(shape, get(json, p)))).filter((paths) => paths.length > 0);
+  if (fitting.length === 0) return undefined;
+  const paths = fitting[s % fitting.length]!;
+  return paths[i % paths.length]!;
+}
+
 export interface Mutation {
   readonly what: string;
   readonly path: Path;
@@ -108,11 +121,7 @@ export function brokenDump(base: Json): fc.Arbitrary<Mutation> {
   const shapes = [...fieldsByShape(base)];
   const kinds = ['remove', 'retype', 'range', 'closed string', 'tuple length', 'contradiction'] as const;
   return fc.tuple(fc.nat(kinds.length - 1), fc.nat(), fc.nat(), fc.nat(4)).map(([k, s, i, v]) => {
-    const pick = (filter: (shape: string, value: Json | undefined) => boolean): Path => {
-      const fitting = shapes.filter(([shape, paths]) => filter(shape, get(base, paths[0]!)));
-      const [, paths] = fitting[s % fitting.length]!;
-      return paths[i % paths.length]!;
-    };
+    const pick = (filter: Filter): Path => pickField(base, shapes, filter, s, i)!;
     const kind = kinds[k]!;
     switch (kind) {
       case 'remove': {
@@ -191,17 +200,12 @@ export function oddDump(base: Json): fc.Arbitrary<Mutation> {
     const what: string[] = [];
     for (const [k, s, i, v] of changes) {
       const shapes = [...fieldsByShape(json)];
-      const pick = (filter: (shape: string, value: Json | undefined) => boolean): Path | undefined => {
-        const fitting = shapes.filter(([shape, paths]) => filter(shape, get(json, paths[0]!)));
-        if (fitting.length === 0) return undefined;
-        const [, paths] = fitting[s % fitting.length]!;
-        return paths[i % paths.length]!;
-      };
+      const pick = (filter: Filter) => pickField(json, shapes, filter, s, i);
       let path: Path | undefined;
       let value: Json | undefined;
       switch (k) {
         case 0: // an in-range number: zero, all ones, a page boundary...
-          path = pick((_, x) => typeof x === 'number');
+          path = pick((shape, x) => typeof x === 'number' && shape !== 'version');
           value = ODD_NUMBERS[v % ODD_NUMBERS.length]!;
           break;
         case 1: // an empty array
@@ -212,9 +216,9 @@ export function oddDump(base: Json): fc.Arbitrary<Mutation> {
           path = pick((shape, x) => typeof x === 'string' && !(shape in CLOSED_STRINGS));
           value = ODD_STRINGS[v % ODD_STRINGS.length]!;
           break;
-        case 3: // a whole section absent: null, or an optional field removed
+        case 3: // a whole section absent: null where it may be null, removed where it may be missing
           path = pick((shape) => NULLABLE.has(shape) || OPTIONAL.has(shape));
-          value = path && NULLABLE.has(shapeOf(path)) && v % 2 === 0 ? null : undefined;
+          value = path && NULLABLE.has(shapeOf(path)) && !(OPTIONAL.has(shapeOf(path)) && v % 2 === 1) ? null : undefined;
           break;
         case 4: // an array element duplicated
           path = pick((shape, x) => Array.isArray(x) && x.length > 0 && !TUPLES.has(shape));
