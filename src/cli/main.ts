@@ -12,6 +12,9 @@ import { runDriver, type IoctlRequest } from '../system/run.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
 import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
+import { EXIT } from './exit-codes.ts';
+import { parseDuration } from './duration.ts';
+import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
 
 const out = (lines: string[] | string) => process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
@@ -101,8 +104,11 @@ program
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
-  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; debugger?: boolean }) => {
+  .option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)', parseDuration, parseDuration('30s'))
+  .option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)', parseDuration, parseDuration('1h'))
+  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; debugger?: boolean; timeout: number; simTimeout: number }) => {
     const outcome = await runDriver({
+      limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS },
       driver,
       verifierFlags: opts.verifier,
       ioctls: opts.ioctl,
@@ -118,8 +124,12 @@ program
         out(`Crash dump written to ${opts.dump}; open it with: dv kd -z ${opts.dump}`);
       }
     }
+    if (outcome.hang && opts.dump) {
+      writeFileSync(opts.dump, serializeDump(outcome.dump));
+      out(`Forced crash dump (0xE2 MANUALLY_INITIATED_CRASH) of the hung machine written to ${opts.dump}; open it with: dv kd -z ${opts.dump}`);
+    }
     out(summaryLine(outcome));
-    process.exitCode = outcome.bugCheck || outcome.breaks.length > 0 ? 1 : 0;
+    process.exitCode = outcome.hang ? EXIT.HANG : outcome.bugCheck || outcome.breaks.length > 0 ? EXIT.BUGCHECK : EXIT.CLEAN;
   });
 
 (await import('./build.ts')).registerBuildCommand(program);

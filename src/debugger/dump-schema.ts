@@ -111,6 +111,8 @@ function define(z: typeof Zod) {
       exception: object({ message: string, address: u32 }).optional(),
       /** The driver the stop blames when no driver code is on the stack (KiBugCheckDriver), and the code to show. */
       culprit: object({ module: string, address: u32.optional() }).optional(),
+      /** The machine hung and the run forced this dump (bug check 0xE2): why it was judged hung. */
+      hang: object({ reason: string }).optional(),
     },
     'an object or null',
   );

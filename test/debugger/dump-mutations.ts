@@ -37,7 +37,7 @@ export const demoDumpFile = async (): Promise<Buffer> => serializeDump(JSON.pars
 /** `modules[*].symbols.functions[*].start`: a path with its indices wildcarded, to pick fields evenly. */
 export const shapeOf = (path: Path): string => path.map((p, i) => (typeof p === 'number' ? '[*]' : i === 0 ? p : `.${p}`)).join('');
 
-const OPTIONAL = new Set(['context.exception', 'context.culprit', 'context.culprit.address', 'breakIn', 'modules[*].path']);
+const OPTIONAL = new Set(['context.exception', 'context.culprit', 'context.culprit.address', 'context.hang', 'breakIn', 'modules[*].path']);
 const NULLABLE = new Set(['bugCheck', 'context', 'verifier', 'breakIn']);
 const TUPLES = new Set(['bugCheck.params', 'breakIn.params', 'memory[*]']);
 /** Strings with a closed set of values, and the wrong value for each. */
@@ -194,7 +194,7 @@ const ODD_NUMBERS = [0, 1, 0xffffffff, 0x80000000, 0xfff, 0x1000, 31];
  * those away, and the rest must validate and be read without an exception.
  */
 export function oddDump(base: Json): fc.Arbitrary<Mutation> {
-  const change = fc.tuple(fc.nat(6), fc.nat(), fc.nat(), fc.nat(ODD_NUMBERS.length + ODD_STRINGS.length));
+  const change = fc.tuple(fc.nat(7), fc.nat(), fc.nat(), fc.nat(ODD_NUMBERS.length + ODD_STRINGS.length));
   return fc.array(change, { minLength: 1, maxLength: 4 }).map((changes) => {
     let json = base;
     const what: string[] = [];
@@ -228,6 +228,10 @@ export function oddDump(base: Json): fc.Arbitrary<Mutation> {
           path = ['context', 'culprit'];
           value = get(json, ['context']) ? { module: ODD_STRINGS[v % ODD_STRINGS.length]!, address: ODD_NUMBERS[i % ODD_NUMBERS.length]! } : undefined;
           if (value === undefined) path = undefined;
+          break;
+        case 6: // a forced dump of a hang
+          path = get(json, ['context']) ? ['context', 'hang'] : undefined;
+          value = { reason: ODD_STRINGS[v % ODD_STRINGS.length]! };
           break;
         default: // a debugger break instead of a bug check
           path = ['breakIn'];
