@@ -32,7 +32,8 @@ export function isQuit(line: string): boolean {
 export function execute(target: DebugTarget, line: string): string[] {
   const trimmed = line.trim();
   if (trimmed === '') return [];
-  const m = /^(\S+)\s*(.*)$/.exec(trimmed)!;
+  // `s`: arguments may hold U+2028/U+2029, which `.` alone does not match (the match was null).
+  const m = /^(\S+)\s*(.*)$/s.exec(trimmed)!;
   const name = m[1]!.toLowerCase();
   const command = BY_NAME.get(name);
   if (!command) return [`Unknown command '${m[1]}'. Type help for the list of commands.`];
