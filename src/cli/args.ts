@@ -9,7 +9,7 @@ import type { IoctlRequest } from '../system/run.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
 
 /** The rule as the help states it. */
-export const NUMBER_RULE = 'numbers are hex, with or without 0x (222003 = 0x222003); write 0n for decimal (0n16)';
+export const NUMBER_RULE = 'hex, with or without 0x (222003 = 0x222003); write 0n for decimal (0n16)';
 
 /** A number of dv's command line in [0, max], or undefined if `text` is not one. */
 export function cliNumber(text: string, max = 0xffffffff): number | undefined {

@@ -92,7 +92,7 @@ program
   .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
   .addHelpText(
     'after',
-    `\nNumbers: ${NUMBER_RULE}, as kd and the Windows tools read control codes.\n` +
+    `\nNumbers are ${NUMBER_RULE}, as kd and the Windows tools read control codes.\n` +
       'Outputs: --dump and --json are checked before the run (folder exists and is writable, not the same file, not the driver)\n' +
       'and written whole (temp file + rename). A run that writes no dump (no bug check) removes a dump an earlier run left at\n' +
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails writes neither and removes both.',
