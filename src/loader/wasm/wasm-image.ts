@@ -203,7 +203,16 @@ export const wasmImageFormat: ImageFormat = {
     // Static constructors run in driver code just before DriverEntry, as the CRT's entry point runs
     // them: a fault in one is the driver's bug check at load, like a fault in DriverEntry.
     const ctors = exports.__wasm_call_ctors;
-    const start = typeof ctors === 'function' ? (...a: unknown[]) => ((ctors as () => void)(), entry(...a)) : entry;
+    const runCtors = () => {
+      try {
+        (ctors as () => void)();
+      } catch (e) {
+        // No DDI call may have taught us this module's script name yet: the trap's own frame does.
+        scriptName ??= /\((wasm:\/\/[^:)]+):/.exec((e as Error | undefined)?.stack ?? '')?.[1];
+        throw e;
+      }
+    };
+    const start = typeof ctors === 'function' ? (...a: unknown[]) => (runCtors(), entry(...a)) : entry;
     k.registerRoutine(image.entryPoint, callable(start) as never, req.name);
     return image;
   },
