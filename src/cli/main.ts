@@ -160,8 +160,12 @@ program
 
 const verbose = process.argv.includes('--verbose');
 // Whatever escapes an action unexpectedly, even outside the promise chain, is our fault: exit 3.
-process.on('uncaughtException', (e) => reportInternalError(e, verbose));
-process.on('unhandledRejection', (e) => reportInternalError(e, verbose));
+const fatal = (e: unknown) => {
+  reportInternalError(e, verbose);
+  process.exit(EXIT.INTERNAL);
+};
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
 
 try {
   await program.parseAsync(process.argv);
