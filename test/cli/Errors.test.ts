@@ -93,6 +93,16 @@ test('dv kd -c: an unknown command prints kd\'s error, the others still run, exi
   assert.equal(dv(['kd', '-z', dump, '-c', '.bugcheck; lm']).code, EXIT.CLEAN);
 });
 
+test('our fault in a kd command over a dump (dv kd -c): exit 3, the other commands ran before it', () => {
+  const dump = join(tmp, 'leak3.dmp');
+  assert.equal(dv(['run', 'drivers/ts/MyDriver.ts', ...LEAKY, '--dump', dump]).code, EXIT.BUGCHECK);
+  const r = dv(['kd', '-z', dump, '-c', '.bugcheck; lm; k'], { fault: 'debugger' });
+  assert.equal(r.code, EXIT.INTERNAL, r.err);
+  assert.match(r.out, /kd> \.bugcheck\nBugcheck code 000000c4\n/);
+  assert.match(r.err, /^dv: internal error: the debugger's lm command failed on "lm": TypeError: injected fault in lm\ndv: details are in /);
+  noStack(r.err);
+});
+
 test('dv kd -c over several lines runs each line as a command (it was a raw stack trace, exit 1)', () => {
   const dump = join(tmp, 'leak2.dmp');
   assert.equal(dv(['run', 'drivers/ts/MyDriver.ts', ...LEAKY, '--dump', dump]).code, EXIT.BUGCHECK);
