@@ -12,6 +12,8 @@ import { runDriver, type IoctlRequest } from '../system/run.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
 import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
+import { parseDuration } from './duration.ts';
+import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
 import { NUMBER_RULE, parseIoctl, parseVerifier } from './args.ts';
 import { EXIT } from './exit-codes.ts';
@@ -90,14 +92,17 @@ program
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
+  .option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)', parseDuration, parseDuration('30s'))
+  .option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)', parseDuration, parseDuration('1h'))
   .addHelpText(
     'after',
     `\nNumbers are ${NUMBER_RULE}, as kd and the Windows tools read control codes.\n` +
       'Outputs: --dump and --json are checked before the run (folder exists and is writable, not the same file, not the driver)\n' +
       'and written whole (temp file + rename). A run that writes no dump (no bug check) removes a dump an earlier run left at\n' +
-      'the --dump path and says so, so a CI step never reads an old verdict; a run that fails writes neither and removes both.',
+      'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
+      'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; debugger?: boolean }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; debugger?: boolean; timeout: number; simTimeout: number }) => {
     const outputs = [
       ...(opts.dump ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json ? [{ option: '--json', path: opts.json }] : []),
@@ -106,6 +111,7 @@ program
     let outcome;
     try {
       outcome = await runDriver({
+        limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS },
         driver,
         verifierFlags: opts.verifier,
         ioctls: opts.ioctl,
@@ -125,11 +131,14 @@ program
         writeAtomically(opts.dump, serializeDump(outcome.dump));
         out(`Crash dump written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);
       }
+    } else if (outcome.hang && opts.dump) {
+      writeAtomically(opts.dump, serializeDump(outcome.dump));
+      out(`Forced crash dump (0xE2 MANUALLY_INITIATED_CRASH) of the hung machine written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);
     } else if (opts.dump && removeStale(opts.dump)) {
       out(`No crash dump: the machine did not stop; removed ${opts.dump}, left by an earlier run.`);
     }
     out(summaryLine(outcome));
-    process.exitCode = outcome.bugCheck || outcome.breaks.length > 0 ? EXIT.BUGCHECK : EXIT.CLEAN;
+    process.exitCode = outcome.hang ? EXIT.HANG : outcome.bugCheck || outcome.breaks.length > 0 ? EXIT.BUGCHECK : EXIT.CLEAN;
   });
 
 (await import('./build.ts')).registerBuildCommand(program);

@@ -86,6 +86,8 @@ export interface CrashDump {
     readonly exception?: { readonly message: string; readonly address: number };
     /** The driver the stop blames when no driver code is on the stack (KiBugCheckDriver), and the code to show. */
     readonly culprit?: { readonly module: string; readonly address?: number };
+    /** The machine hung and the run forced this dump (bug check 0xE2): why it was judged hung. */
+    readonly hang?: { readonly reason: string };
   } | null;
   /**
    * A debugger break in progress (a live machine, never a crash): the stop it stands for, with the

@@ -115,6 +115,7 @@ const committed = [
   { wasm: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.c')] },
   { wasm: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'CtorTrap.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'traps', 'CtorTrap.c')] },
   { wasm: join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.c')] },
+  ...['Runaway', 'LoopInDriverEntry'].map((n) => ({ wasm: join(ROOT, 'test', 'fixtures', 'c', 'runaway', `${n}.wasm`), sources: [join(ROOT, 'test', 'fixtures', 'c', 'runaway', `${n}.c`)] })),
   // Rule samples in C: one source file each.
   ...(existsSync(join(ROOT, 'drivers', 'c', 'rules')) ? readdirSync(join(ROOT, 'drivers', 'c', 'rules')) : [])
     .filter((f) => f.endsWith('.c'))

@@ -677,13 +677,11 @@ export class IoManager {
     const d = this.k.dispatcher;
     for (;;) {
       if (this.completed.has(irp)) return;
+      this.k.watchdog.yielded();
       if (d.runOne()) continue;
       const next = d.nextTimerDue();
-      if (next === undefined) {
-        throw new SimulatorError(`IRP ${irp.toString(16)} is pending and nothing left to run will complete it (the request would hang)`);
-      }
-      this.k.clock.advanceTo(next);
-      d.expireTimers();
+      if (next === undefined) this.k.hang(`IRP ${irp.toString(16)} is pending and nothing left to run will complete it: the request never ends`);
+      d.advanceClock(next);
     }
   }
 

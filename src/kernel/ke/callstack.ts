@@ -87,22 +87,21 @@ export class CallStacks {
     }
   };
 
-  /**
-   * Loop iterations driver code may run between two entries from the kernel. Real drivers that
-   * spin this long without calling anything that can change their condition never stop.
-   */
-  loopBudget = 100_000_000;
-  private loopCount = 0;
-  /** Called with the loop's address when the budget runs out; must throw. */
-  onRunawayLoop: (pc: number) => never = (pc) => {
-    throw new Error(`driver code looped ${this.loopBudget} times at ${pc.toString(16)}`);
-  };
+  /** Loop iterations of TypeScript drivers between two reports to the kernel's watchdog. */
+  static readonly LOOP_QUANTUM = 1 << 16;
+  private loopsLeft = CallStacks.LOOP_QUANTUM;
+  /** Told of every LOOP_QUANTUM iterations, with the loop that completed the batch on the stack. */
+  onBackEdges: (pc: number, edges: number) => void = () => {};
 
   /** An instrumented loop back edge in driver code: `__dvl(pc)` at the top of each iteration. */
   readonly loopAt = (pc: number): void => {
-    if (++this.loopCount > this.loopBudget) {
-      this.loopCount = 0;
-      this.onRunawayLoop(pc);
+    if (--this.loopsLeft > 0) return;
+    this.loopsLeft = CallStacks.LOOP_QUANTUM;
+    this.shadow.push(pc);
+    try {
+      this.onBackEdges(pc, CallStacks.LOOP_QUANTUM);
+    } finally {
+      this.shadow.pop();
     }
   };
 
@@ -115,7 +114,6 @@ export class CallStacks {
   /** Call into driver code. The function name marks the gate in host stacks. */
   KiCallDriverGate<T>(body: () => T): T {
     this.gates.push(this.shadow.length);
-    this.loopCount = 0;
     try {
       return body();
     } finally {

@@ -16,6 +16,8 @@ import type { ModuleInfo } from '../../kernel/symbols.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
+import { rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
@@ -64,6 +66,25 @@ function onCurrentStack<T>(k: Kernel, m: WasmMachine, body: () => T): T {
     m.stackPointer.value = previousSp;
   }
 }
+
+/**
+ * The table entry a wasm image's back-edge probes call: `(pc) -> next quantum`. A host function
+ * can enter a funcref table only as a wasm function, so a two-line module wraps it.
+ */
+function watchdogEntry(k: Kernel): Function {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(WATCHDOG_TRAMPOLINE), {
+    dv: { backEdges: (pc: number) => (k.watchdog.backEdges(pc >>> 0, BACK_EDGE_QUANTUM), BACK_EDGE_QUANTUM) },
+  });
+  return instance.exports.backEdges as Function;
+}
+
+/** (module (import "dv" "backEdges" (func (param i32) (result i32))) (export "backEdges" (func 0))) */
+const WATCHDOG_TRAMPOLINE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+  0x02, 0x10, 0x01, 0x02, 0x64, 0x76, 0x09, 0x62, 0x61, 0x63, 0x6b, 0x45, 0x64, 0x67, 0x65, 0x73, 0x00, 0x00,
+  0x07, 0x0d, 0x01, 0x09, 0x62, 0x61, 0x63, 0x6b, 0x45, 0x64, 0x67, 0x65, 0x73, 0x00, 0x00,
+]);
 
 export const wasmImageFormat: ImageFormat = {
   extensions: ['.wasm'],
@@ -122,7 +143,17 @@ export const wasmImageFormat: ImageFormat = {
     }
     const m = machineOf(k);
     const tableBase = m.table.length;
-    if (info.dylink.tableSize > 0) m.table.grow(info.dylink.tableSize);
+    // The image's functions, then one slot for its back-edge probes' call into the watchdog.
+    const watchdogSlot = tableBase + info.dylink.tableSize;
+    m.table.grow(info.dylink.tableSize + 1);
+    m.table.set(watchdogSlot, watchdogEntry(k));
+    let rewritten: RewrittenModule;
+    try {
+      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM });
+      module = new WebAssembly.Module(rewritten.bytes);
+    } catch (e) {
+      throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
+    }
     const table = req.bind(image, k.ddi);
     const ntoskrnl: Record<string, unknown> = {};
     for (const name of ddiNames) ntoskrnl[name] = adaptImport(name, table[name]!, k.as);
@@ -157,8 +188,8 @@ export const wasmImageFormat: ImageFormat = {
     }
     k.stacks.addResolver((site) => {
       if (!scriptName || site.getScriptNameOrSourceURL() !== scriptName) return undefined;
-      const position = site.getPosition();
-      return codeBase + position - info.code.offset;
+      const offset = rewritten.toOriginal(site.getPosition());
+      return offset === undefined ? undefined : codeBase + offset;
     });
 
     let instance: WebAssembly.Instance;

@@ -1,0 +1,52 @@
+/**
+ * Issue 8: a driver that exhausts nonpaged pool with small blocks used to crash Node ("JavaScript
+ * heap out of memory", exit 134). Now the machine has a memory size, ExAllocatePoolWithTag returns
+ * NULL when the pool's limit is reached, and tracking stays small: both drivers reach their verdict
+ * at the default size inside a 768 MiB Node heap, with /standard and stacks on. Each runs in a child
+ * process of its own (the heap limit is per process); the two run at the same time.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EXIT } from '../../src/cli/exit-codes.ts';
+import { DEFAULT_MEMORY, MiB } from '../../src/kernel/mm/physical-memory.ts';
+import { ROOT, fixture } from '../helpers.ts';
+
+const HEAP_LIMIT_MB = 768;
+
+function dvRun(driver: string): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
+  const args = [`--max-old-space-size=${HEAP_LIMIT_MB}`, join(ROOT, 'bin', 'dv.js'), 'run', fixture(driver), '--memory', `${DEFAULT_MEMORY / MiB}M`];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+  });
+}
+
+const nullWriter = dvRun('ExhaustsPoolNullWrite.ts');
+const clean = dvRun('ExhaustsPoolClean.ts');
+
+test('writing through the NULL that exhausted nonpaged pool gives: bug check 0x50 at address 0, no heap crash', async () => {
+  const r = await nullWriter;
+  assert.equal(r.signal, null, `killed by ${r.signal}: ${r.err.slice(0, 400)}`);
+  assert.doesNotMatch(r.err, /heap out of memory/);
+  assert.equal(r.code, EXIT.BUGCHECK, r.err);
+  // PAGE_FAULT_IN_NONPAGED_AREA: Arg1 the address referenced (NULL), Arg2 1 = a write.
+  assert.match(r.out, /\*\*\* Fatal System Error: 0x00000050\n \(0x00000000,0x00000001,/);
+});
+
+test('the clean twin checks for NULL, frees every block and unloads clean: exit 0', async () => {
+  const r = await clean;
+  assert.equal(r.signal, null, `killed by ${r.signal}: ${r.err.slice(0, 400)}`);
+  assert.equal(r.code, EXIT.CLEAN, r.err);
+  const m = /ExhaustsPoolClean: (\d+) blocks, all freed/.exec(r.out);
+  assert.ok(m, r.out);
+  // 16-byte blocks take 24 bytes with their POOL_HEADER: the count shows the whole nonpaged limit was used.
+  assert.ok(Number(m[1]) > 5_000_000, `${m[1]} blocks before NULL`);
+  assert.match(r.out, /no bug check/);
+});
