@@ -175,6 +175,11 @@ const fatal = (e: unknown) => {
 };
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
+// A reader that stops early (`dv run ... | head`) is not our fault: the rest of the output is dropped
+// and the run still ends with its verdict's exit code.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') fatal(e);
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@
  * stack only with --verbose). Our faults are injected by a test-only preload, never a dv flag.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,4 +122,14 @@ test('a TS DriverEntry that returns no status fails to load (exit 2), it is not 
   writeFileSync(path, 'export async function DriverEntry(_d: number, _r: number, _ddi: unknown): Promise<number> { return 0; }\n');
   assert.match(dv(['run', path]).err, /returned a Promise \(is DriverEntry async\? it must return its status\)/);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a reader that stops early (dv run ... | head) is not an internal error: the verdict\'s exit code stands', async () => {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'dv.js'), 'run', 'drivers/ts/MyDriver.ts', ...LEAKY], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, EXIT.BUGCHECK, err);
+  assert.doesNotMatch(err, /internal error|EPIPE/);
 });
