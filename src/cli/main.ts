@@ -104,8 +104,8 @@ program
   )
   .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; debugger?: boolean; timeout: number; simTimeout: number }) => {
     const outputs = [
-      ...(opts.dump ? [{ option: '--dump', path: opts.dump }] : []),
-      ...(opts.json ? [{ option: '--json', path: opts.json }] : []),
+      ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
+      ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
     ];
     checkOutputs(outputs, [{ option: 'driver', path: driver }]);
     let outcome;

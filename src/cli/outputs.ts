@@ -35,13 +35,16 @@ export function checkOutputs(outputs: readonly OutputPath[], inputs: readonly Ou
   const seen = new Map<string, OutputPath>();
   const inputTargets = new Map(inputs.filter((i) => existsSync(i.path)).map((i) => [realTarget(i.path), i]));
   for (const o of outputs) {
+    if (o.path.trim() === '') throw new OutputError(`${o.option} needs a file name`);
     const dir = dirname(resolve(o.path));
     if (!existsSync(dir)) throw new OutputError(`${o.option} ${o.path}: the folder ${dir} does not exist`);
     if (!statSync(dir).isDirectory()) throw new OutputError(`${o.option} ${o.path}: ${dir} is not a folder`);
+    // A device or a pipe is written in place, so only its own permission matters; a file is renamed into its folder.
+    const special = isSpecial(o.path);
     try {
-      accessSync(dir, constants.W_OK);
+      accessSync(special ? o.path : dir, constants.W_OK);
     } catch {
-      throw new OutputError(`${o.option} ${o.path}: the folder ${dir} is not writable`);
+      throw new OutputError(special ? `${o.option} ${o.path} is not writable` : `${o.option} ${o.path}: the folder ${dir} is not writable`);
     }
     if (existsSync(o.path) && statSync(o.path).isDirectory()) throw new OutputError(`${o.option} ${o.path} is a folder: name a file`);
     const target = realTarget(o.path);
@@ -53,8 +56,24 @@ export function checkOutputs(outputs: readonly OutputPath[], inputs: readonly Ou
   }
 }
 
-/** Write `data` to `path` whole: a reader sees the old file or the new one, never half of one. */
+/** True if `path` names something other than a regular file or nothing: a device, a pipe (/dev/stdout). */
+function isSpecial(path: string): boolean {
+  return existsSync(path) && !statSync(path).isFile();
+}
+
+/**
+ * Write `data` to `path` whole: a reader sees the old file or the new one, never half of one. A
+ * device or a pipe (/dev/stdout, /dev/null) is written in place: renaming over it would replace it.
+ */
 export function writeAtomically(path: string, data: string | Uint8Array): void {
+  if (isSpecial(path)) {
+    try {
+      writeFileSync(path, data);
+    } catch (e) {
+      throw new OutputError(`cannot write ${path}: ${(e as Error).message}`);
+    }
+    return;
+  }
   const partial = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(partial, data);
@@ -65,9 +84,9 @@ export function writeAtomically(path: string, data: string | Uint8Array): void {
   }
 }
 
-/** Remove a file an earlier run left at `path`; true if there was one. */
+/** Remove a regular file an earlier run left at `path` (never a folder or a device); true if there was one. */
 export function removeStale(path: string): boolean {
-  if (!existsSync(path) || statSync(path).isDirectory()) return false;
+  if (!existsSync(path) || !statSync(path).isFile()) return false;
   rmSync(path, { force: true });
   return true;
 }

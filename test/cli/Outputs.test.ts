@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.ts';
-import { checkOutputs, OutputError, writeAtomically } from '../../src/cli/outputs.ts';
+import { checkOutputs, OutputError, removeStale, writeAtomically } from '../../src/cli/outputs.ts';
 import { ROOT } from '../helpers.ts';
 
 const dv = (...args: string[]) => {
@@ -107,4 +107,28 @@ test('outputs are written whole through a temp file in the same folder, which do
 
 test('checkOutputs: distinct writable outputs pass', () => {
   checkOutputs([{ option: '--dump', path: join(tmp, 'a.dmp') }, { option: '--json', path: join(tmp, 'a.json') }], [{ option: 'driver', path: join(ROOT, 'drivers', 'ts', 'MyDriver.ts') }]);
+});
+
+test('a device or a pipe as an output (/dev/stdout, a FIFO) is written in place, never renamed over or removed', () => {
+  const fifo = join(tmp, 'fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  assert.equal(removeStale(fifo), false, 'a clean run does not remove it');
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    writeAtomically(fifo, '{"bugcheck":null}\n');
+    const buffer = Buffer.alloc(64);
+    assert.equal(buffer.toString('utf8', 0, readSync(reader, buffer)), '{"bugcheck":null}\n');
+  } finally {
+    closeSync(reader);
+  }
+  assert.ok(statSync(fifo).isFIFO(), 'still the FIFO');
+  // Through `| cat`, so dv's stdout is a pipe (a socket, as spawnSync gives, cannot be opened by name).
+  const r = spawnSync('sh', ['-c', `"$0" bin/dv.js run ${CLEAN} --json /dev/stdout | cat`, process.execPath], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /"bugcheck": null/);
+  assert.match(r.stdout, /MyDriverClean\.sys: no bug check/);
+});
+
+test('an empty output name is refused', () => {
+  refused([CLEAN, '--json', ''], /^dv: --json needs a file name\n$/);
 });
