@@ -9,7 +9,7 @@ import { ExPool } from './ex/pool.ts';
 import { BugCheck, HangError, InternalError, SimulatorError } from './errors.ts';
 import { Watchdog } from './ke/watchdog.ts';
 import { KernelEvents } from './events.ts';
-import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './mm/address-space.ts';
+import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RING } from './mm/address-space.ts';
 import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
 import { SpecialPool } from './mm/special-pool.ts';
 import { CallStacks } from './ke/callstack.ts';
@@ -161,6 +161,7 @@ export class Kernel {
     this.currentThread = this.systemThread;
     this.systemThread.state = 'running';
     this.stacks.onBackEdges = (pc, edges) => this.watchdog.backEdges(pc, edges);
+    this.stacks.readWasmCallSite = (x) => this.as.u32(WASM_CALL_SITE_RING.base + (x & WASM_CALL_SITE_RING.mask));
   }
 
   get prcb(): Processor {

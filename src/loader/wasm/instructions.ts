@@ -18,8 +18,11 @@ export const OP = {
   globalGet: 0x23,
   globalSet: 0x24,
   i32Const: 0x41,
+  i32Store: 0x36,
   i32Eqz: 0x45,
+  i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32And: 0x71,
 } as const;
 
 /** How each single-byte opcode's immediates are encoded. */

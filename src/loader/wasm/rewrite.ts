@@ -4,11 +4,15 @@
  * traps, host stack frames and probe sites still resolve through the module's own DWARF and name
  * section (which keep describing the original code).
  *
- * Probes added so far:
+ * Probes:
  * - **the back-edge budget** (runaway detection): at the top of every `loop` body a module-local
  *   counter is decremented; when it reaches zero the probe calls the kernel's watchdog with the loop's
  *   code address, and the watchdog returns the next quantum. Every back edge in wasm is a branch to
  *   a `loop`, so every iteration of every loop is counted, with or without calls in it.
+ * - **call sites** (callers and stacks): around every `call` and `call_indirect`, the call's code
+ *   address is pushed on a ring in kernel memory and popped after, so the kernel reads the driver's
+ *   frames at any moment without walking the host stack. The ring's top is a module-local counter
+ *   (exported as `__dv_call_sp`) that the loader keeps in step with the kernel's at every crossing.
  *
  * The probe calls the kernel through `call_indirect` on a table slot the loader reserves, and its
  * counter is a global defined (not imported) by the rewrite: both are appended at the end of their
@@ -20,6 +24,9 @@ import { nextInstruction, OP, skipLocals } from './instructions.ts';
 
 const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
 
+/** The export through which the loader reads and sets an image's call-site counter. */
+export const CALL_SP_EXPORT = '__dv_call_sp';
+
 export interface RewriteOptions {
   /** Table slot of the watchdog entry `(pc: i32) -> i32` (next quantum), in table 0. */
   readonly watchdogSlot: number;
@@ -27,12 +34,15 @@ export interface RewriteOptions {
   readonly codeBase: number;
   /** Back edges between two calls of the watchdog. */
   readonly quantum: number;
+  /** The call-site ring: its address in memory 0, and the mask that wraps a byte count into it. */
+  readonly callSites: { readonly base: number; readonly mask: number };
 }
 
 export interface RewrittenModule {
   readonly bytes: Uint8Array<ArrayBuffer>;
-  /** Number of loop probes inserted. */
+  /** Number of loop probes and call-site probes inserted. */
   readonly loops: number;
+  readonly calls: number;
   /**
    * A position in the rewritten module (as V8 reports a wasm frame) -> the Code-section-relative
    * offset of the original instruction it came from; undefined outside the code.
@@ -40,7 +50,7 @@ export interface RewrittenModule {
   toOriginal(position: number): number | undefined;
 }
 
-const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, CODE = 10;
+const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, EXPORT = 7, CODE = 10;
 /** Sections after which the global section may be inserted, in the binary format's order. */
 const BEFORE_GLOBAL = new Set([1, 2, 3, 4, 5, 13]);
 
@@ -126,8 +136,33 @@ function readImports(bytes: Uint8Array, s: RawSection | undefined): { globals: n
   return { globals, tables };
 }
 
-/** A vector section with one more entry appended (a new section if there was none). */
-function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, what: string, entry: number[]): { section: number[]; index: number } {
+/** Output as a list of byte chunks, joined once at the end (no per-byte copies of big sections). */
+class ChunkWriter {
+  private readonly parts: Array<ArrayLike<number>> = [];
+  length = 0;
+
+  put(part: ArrayLike<number>): void {
+    this.parts.push(part);
+    this.length += part.length;
+  }
+
+  putAll(other: ChunkWriter): void {
+    for (const p of other.parts) this.put(p);
+  }
+
+  join(): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+}
+
+/** A vector section with entries appended (a new section if there was none); `index` is the first new one's. */
+function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, what: string, ...entries: number[][]): { section: number[]; index: number } {
   let count = 0;
   let rest: number[] = [];
   if (s) {
@@ -135,7 +170,7 @@ function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, w
     count = r.u32leb(`${what} count`);
     rest = [...bytes.subarray(r.pos, s.end)];
   }
-  const payload = [...uleb(count + 1), ...rest, ...entry];
+  const payload = [...uleb(count + entries.length), ...rest, ...entries.flat()];
   return { section: [id, ...uleb(payload.length), ...payload], index: count };
 }
 
@@ -151,11 +186,20 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const tableImport = imports.tables === 0 ? appendEntry(bytes, find(IMPORT), IMPORT, 'import section', [...nameBytes('env'), ...nameBytes(FUNCTION_TABLE_IMPORT), 0x01, 0x70, 0x00, 0x00]) : undefined;
 
   const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f]);
-  const globalEntry = [0x7f, 0x01, OP.i32Const, ...sleb(opts.quantum), OP.end];
-  const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', globalEntry);
+  const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', [0x7f, 0x01, OP.i32Const, ...sleb(opts.quantum), OP.end], [0x7f, 0x01, OP.i32Const, 0, OP.end]);
   const budgetGlobal = imports.globals + global.index;
+  const callSpGlobal = budgetGlobal + 1;
+  const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', [...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)]);
 
   const g = uleb(budgetGlobal);
+  const sp = uleb(callSpGlobal);
+  const ringOffset = uleb(opts.callSites.base);
+  // ring[sp & mask] = pc; sp += 4 / sp -= 4: a store and two global updates around each call.
+  const push = (pc: number) => [
+    OP.globalGet, ...sp, OP.i32Const, ...sleb(opts.callSites.mask), OP.i32And, OP.i32Const, ...sleb(pc), OP.i32Store, 0x02, ...ringOffset,
+    OP.globalGet, ...sp, OP.i32Const, 4, OP.i32Add, OP.globalSet, ...sp,
+  ];
+  const pop = [OP.globalGet, ...sp, OP.i32Const, 4, OP.i32Sub, OP.globalSet, ...sp];
   // counter -= 1; if (counter == 0) counter = watchdog(pc): one global and a branch per iteration.
   const probe = (pc: number) => [
     OP.globalGet, ...g, OP.i32Const, 1, OP.i32Sub, OP.globalSet, ...g,
@@ -166,39 +210,45 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   ];
 
   // Assemble: every section in order, the replaced ones rebuilt, the global section inserted if new.
-  const out: number[] = [...bytes.subarray(0, 8)];
-  // Copied runs of code: [newStart, oldStart, length]; probes: [newStart, loopOffset, length, 1].
+  const out = new ChunkWriter();
+  out.put(bytes.subarray(0, 8));
+  // Copied runs of code: [newStart, oldStart, length, 0]; probes: [newStart, loopOffset, length, 1].
   const runs: number[][] = [];
   let loops = 0;
+  let calls = 0;
   let globalWritten = find(GLOBAL) !== undefined; // rewritten in place when present
-  const emitGlobalIfDue = (nextId: number) => {
-    if (!globalWritten && !BEFORE_GLOBAL.has(nextId) && nextId !== 0) {
-      out.push(...global.section);
+  for (const s of sections) {
+    if (!globalWritten && s.id !== 0 && !BEFORE_GLOBAL.has(s.id)) {
+      out.put(global.section);
       globalWritten = true;
     }
-  };
-  for (const s of sections) {
-    emitGlobalIfDue(s.id);
-    if (s.id === TYPE) out.push(...type.section);
-    else if (s.id === IMPORT && tableImport) out.push(...tableImport.section);
-    else if (s.id === GLOBAL) out.push(...global.section);
+    if (s.id === TYPE) out.put(type.section);
+    else if (s.id === IMPORT && tableImport) out.put(tableImport.section);
+    else if (s.id === GLOBAL) out.put(global.section);
+    else if (s.id === EXPORT) out.put(exp.section);
     else if (s.id === CODE) {
-      const body = rewriteCode(bytes, s, (offset) => probe(opts.codeBase + offset));
+      const body = rewriteCode(bytes, s, {
+        loop: (offset) => probe(opts.codeBase + offset),
+        callBefore: (offset) => push(opts.codeBase + offset),
+        callAfter: pop,
+      });
       loops += body.loops;
-      out.push(CODE, ...uleb(body.bytes.length));
+      calls += body.calls;
+      out.put([CODE, ...uleb(body.bytes.length)]);
       const payloadAt = out.length;
       for (const run of body.runs) runs.push([run[0]! + payloadAt, run[1]!, run[2]!, run[3]!]);
-      out.push(...body.bytes);
-    } else out.push(...bytes.subarray(s.start, s.end));
+      out.putAll(body.bytes);
+    } else out.put(bytes.subarray(s.start, s.end));
   }
-  if (!globalWritten) out.push(...global.section);
+  if (!globalWritten) out.put(global.section);
   if (!find(TYPE)) throw new MalformedWasmError('the module has no type section');
 
   const codeStart = code?.payload ?? 0;
   const starts = runs.map((r) => r[0]!);
   return {
-    bytes: new Uint8Array(out),
+    bytes: out.join(),
     loops,
+    calls,
     toOriginal(position) {
       let lo = 0, hi = starts.length - 1, at = -1;
       while (lo <= hi) {
@@ -217,13 +267,22 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
 }
 
 /** The Code section payload with probes; `runs` hold payload-relative new starts (the caller rebases them). */
-function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: number) => number[]): { bytes: number[]; runs: number[][]; loops: number } {
+interface Probes {
+  /** After a `loop` header, given the loop's code offset. */
+  loop(codeOffset: number): number[];
+  /** Before and after a `call` or `call_indirect`, given the call's code offset. */
+  callBefore(codeOffset: number): number[];
+  readonly callAfter: number[];
+}
+
+function rewriteCode(bytes: Uint8Array, s: RawSection, probes: Probes): { bytes: ChunkWriter; runs: number[][]; loops: number; calls: number } {
   const r = new ByteReader(bytes, 'code section', s.payload, s.end);
-  const out: number[] = [];
+  const out = new ChunkWriter();
   const runs: number[][] = [];
   let loops = 0;
+  let calls = 0;
   const n = r.u32leb('function body count');
-  out.push(...uleb(n));
+  out.put(uleb(n));
   for (let i = 0; i < n; i++) {
     const size = r.u32leb(`size of function body ${i}`);
     const bodyStart = r.pos;
@@ -233,32 +292,42 @@ function rewriteCode(bytes: Uint8Array, s: RawSection, probe: (codeOffset: numbe
     const body = new ByteReader(bytes, `function body ${i}`, bodyStart, bodyEnd);
     skipLocals(body);
     // The body's new bytes, with its runs relative to the body's start.
-    const chunk: number[] = [];
+    const chunk = new ChunkWriter();
     const bodyRuns: number[][] = [];
     let runFrom = bodyStart;
     const flush = (to: number) => {
       if (to > runFrom) {
-        bodyRuns.push([chunk.length, runFrom, to - runFrom]);
-        for (let p = runFrom; p < to; p++) chunk.push(bytes[p]!);
+        bodyRuns.push([chunk.length, runFrom, to - runFrom, 0]);
+        chunk.put(bytes.subarray(runFrom, to));
       }
       runFrom = to;
+    };
+    // A probe's bytes all map to the instruction they stand for.
+    const insert = (p: number[], at: number) => {
+      bodyRuns.push([chunk.length, at, p.length, 1]);
+      chunk.put(p);
     };
     while (body.pos < bodyEnd) {
       const ins = nextInstruction(body);
       if (ins.op === OP.loop) {
         flush(ins.end);
-        const p = probe(ins.start - s.payload);
-        bodyRuns.push([chunk.length, ins.start, p.length, 1]);
-        chunk.push(...p);
+        insert(probes.loop(ins.start - s.payload), ins.start);
         loops++;
+      } else if (ins.op === OP.call || ins.op === OP.callIndirect) {
+        flush(ins.start);
+        insert(probes.callBefore(ins.start - s.payload), ins.start);
+        flush(ins.end);
+        insert(probes.callAfter, ins.start);
+        calls++;
       }
     }
     flush(bodyEnd);
     const sizeField = uleb(chunk.length);
     const chunkAt = out.length + sizeField.length;
-    out.push(...sizeField, ...chunk);
-    for (const run of bodyRuns) runs.push([run[0]! + chunkAt, run[1]!, run[2]!, run[3] ?? 0]);
+    out.put(sizeField);
+    out.putAll(chunk);
+    for (const run of bodyRuns) runs.push([run[0]! + chunkAt, run[1]!, run[2]!, run[3]!]);
   }
   if (r.pos !== s.end) r.fail(`${s.end - r.pos} bytes after the last function body`);
-  return { bytes: out, runs, loops };
+  return { bytes: out, runs, loops, calls };
 }

@@ -11,12 +11,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
-import { PAGE_SIZE, PageKind } from '../../kernel/mm/address-space.ts';
+import { PAGE_SIZE, PageKind, WASM_CALL_SITE_RING } from '../../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../../kernel/symbols.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
-import { rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { CALL_SP_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 
 const CODE_RVA = 0x1000;
@@ -73,7 +73,8 @@ function onCurrentStack<T>(k: Kernel, m: WasmMachine, body: () => T): T {
  */
 function watchdogEntry(k: Kernel): Function {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(WATCHDOG_TRAMPOLINE), {
-    dv: { backEdges: (pc: number) => (k.watchdog.backEdges(pc >>> 0, BACK_EDGE_QUANTUM), BACK_EDGE_QUANTUM) },
+    // The loop is the innermost frame of any stop the watchdog raises.
+    dv: { backEdges: (pc: number) => (k.stacks.frame(pc >>> 0, () => k.watchdog.backEdges(pc >>> 0, BACK_EDGE_QUANTUM)), BACK_EDGE_QUANTUM) },
   });
   return instance.exports.backEdges as Function;
 }
@@ -149,7 +150,7 @@ export const wasmImageFormat: ImageFormat = {
     m.table.set(watchdogSlot, watchdogEntry(k));
     let rewritten: RewrittenModule;
     try {
-      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM });
+      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING });
       module = new WebAssembly.Module(rewritten.bytes);
     } catch (e) {
       throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
@@ -172,17 +173,24 @@ export const wasmImageFormat: ImageFormat = {
       Error.prepareStackTrace = prepare;
       scriptName = sites.find((s) => s.getScriptNameOrSourceURL()?.startsWith('wasm://'))?.getScriptNameOrSourceURL() ?? undefined;
     };
-    // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it).
+    // The image's call-site counter (the rewrite's export): set once the instance exists.
+    let callSp: WebAssembly.Global | undefined;
+    // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it),
+    // and where its call sites reach (the innermost is this call's).
     for (const name of ddiNames) {
       const f = ntoskrnl[name] as (...a: unknown[]) => unknown;
       ntoskrnl[name] = (...a: unknown[]) => {
         if (!scriptName) learnScript();
         const outer = k.driverStackPointer;
+        const mine = callSp!.value as number;
         k.driverStackPointer = (m.stackPointer.value as number) >>> 0;
+        k.stacks.wasmSp = mine;
         try {
           return f(...a);
         } finally {
           k.driverStackPointer = outer;
+          // A nested entry into this image may have unwound by a trap: its frames are gone.
+          callSp!.value = mine;
         }
       };
     }
@@ -208,8 +216,19 @@ export const wasmImageFormat: ImageFormat = {
       throw new SimulatorError(`cannot instantiate ${req.path}: ${(e as Error).message}`);
     }
     const exports = instance.exports as Record<string, unknown>;
+    callSp = exports[CALL_SP_EXPORT] as WebAssembly.Global;
+    /** Enter the image from the kernel: on its stack, its call sites above the kernel's current top. */
+    const enter = <T>(body: () => T): T => {
+      const entry = k.stacks.wasmSp;
+      callSp!.value = entry;
+      try {
+        return onCurrentStack(k, m, body);
+      } finally {
+        k.stacks.wasmSp = entry;
+      }
+    };
     const run = (f: unknown) => {
-      if (typeof f === 'function') onCurrentStack(k, m, () => (f as () => void)());
+      if (typeof f === 'function') enter(() => (f as () => void)());
     };
     run(exports.__wasm_apply_data_relocs);
 
@@ -220,7 +239,7 @@ export const wasmImageFormat: ImageFormat = {
       return f === undefined ? 0 : codeBase + f;
     };
     const callable = (fn: (...a: unknown[]) => unknown) => (...args: unknown[]) =>
-      onCurrentStack(k, m, () => {
+      enter(() => {
         const r = fn(...args.map((a) => (typeof a === 'number' ? a | 0 : a)));
         return typeof r === 'number' ? r >>> 0 : r;
       });

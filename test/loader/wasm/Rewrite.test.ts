@@ -20,7 +20,7 @@ function wasmFiles(dir: string): string[] {
   });
 }
 const modules = [...wasmFiles(join(ROOT, 'drivers', 'c')), ...wasmFiles(join(ROOT, 'test', 'fixtures'))];
-const OPTIONS = { watchdogSlot: 7, codeBase: 0x9a3b1000, quantum: 65536 };
+const OPTIONS = { watchdogSlot: 7, codeBase: 0x9a3b1000, quantum: 65536, callSites: { base: 0x83ff0000, mask: 0xfffc } };
 
 /** Every instruction of every body: module offsets, in order. */
 function instructionsOf(bytes: Uint8Array): Array<{ op: number; start: number }> {
@@ -43,29 +43,27 @@ for (const file of modules) {
     assert.ok(WebAssembly.validate(r.bytes), 'the rewritten module validates');
     const before = instructionsOf(original);
     const after = instructionsOf(r.bytes);
-    const loops = before.filter((i) => i.op === OP.loop).length;
-    assert.equal(r.loops, loops);
-    // The rewritten stream is the original with a fixed probe after each loop header: walk both.
+    assert.equal(r.loops, before.filter((i) => i.op === OP.loop).length, 'one budget probe per loop');
+    assert.equal(r.calls, before.filter((i) => i.op === OP.call || i.op === OP.callIndirect).length, 'one call-site probe per call');
+    // The rewritten stream is the original with probes around some instructions, each probe's
+    // instructions mapping to the instruction it stands for: walk both.
     const codeStart = readWasmSections(original).code!.offset;
     let j = 0;
     for (const ins of before) {
-      const mapped = after[j]!;
-      assert.equal(mapped.op, ins.op, `instruction ${j} keeps its opcode`);
-      assert.equal(r.toOriginal(mapped.start), ins.start - codeStart, `instruction at ${mapped.start} maps to ${ins.start - codeStart}`);
-      j++;
-      if (ins.op === OP.loop) {
-        // The probe: its instructions all map to the loop they count.
-        const probeEnd = after.findIndex((x, k) => k > j && x.op === OP.end && after[k - 1]!.op === OP.globalSet);
-        for (; j <= probeEnd; j++) assert.equal(r.toOriginal(after[j]!.start), ins.start - codeStart);
+      const at = ins.start - codeStart;
+      for (; !(after[j]!.op === ins.op && r.toOriginal(after[j]!.start) === at); j++) {
+        assert.equal(r.toOriginal(after[j]!.start), at, `probe instruction ${j} (0x${after[j]!.op.toString(16)}) maps to the instruction after it`);
       }
+      j++;
+      while (j < after.length && r.toOriginal(after[j]!.start) === at) j++;
     }
     assert.equal(j, after.length, 'nothing else was inserted');
     assert.equal(r.toOriginal(0), undefined, 'the module header is not code');
   });
 }
 
-test('the probe of a loop calls the watchdog slot with the loop\'s code address', () => {
-  const file = join(ROOT, 'test', 'fixtures', 'c', 'runaway', 'LoopInDriverEntry.wasm');
+test('the probes pass the loop\'s code address to the watchdog slot, and push call sites on the ring', () => {
+  const file = join(ROOT, 'test', 'fixtures', 'c', 'runaway', 'Runaway.wasm');
   const original = new Uint8Array(readFileSync(file));
   const loop = instructionsOf(original).find((i) => i.op === OP.loop)!;
   const codeStart = readWasmSections(original).code!.offset;
@@ -74,6 +72,8 @@ test('the probe of a loop calls the watchdog slot with the loop\'s code address'
   const consts = after.filter((i) => i.op === OP.i32Const).map((i) => new ByteReader(r.bytes, 'c', i.start + 1).sleb('c', 5) >>> 0);
   assert.ok(consts.includes(OPTIONS.codeBase + loop.start - codeStart), 'the loop address is passed');
   assert.ok(consts.includes(OPTIONS.watchdogSlot), 'the watchdog slot is called');
+  const stores = after.filter((i) => i.op === OP.i32Store).map((i) => new ByteReader(r.bytes, 's', i.start + 2).u32leb('offset'));
+  assert.ok(stores.includes(OPTIONS.callSites.base), 'call sites are stored at the ring\'s base (plus the masked counter)');
 });
 
 test('instructions the rewriter cannot take apart are refused by name', () => {
