@@ -6,7 +6,7 @@ import { BUGCHECK } from '../nt/bugcheck.ts';
 import { PASSIVE_LEVEL } from '../nt/irql.ts';
 import { POOL_TYPE } from '../nt/pool.ts';
 import { ExPool } from './ex/pool.ts';
-import { BugCheck, HangError, SimulatorError } from './errors.ts';
+import { BugCheck, HangError, InternalError, SimulatorError } from './errors.ts';
 import { Watchdog } from './ke/watchdog.ts';
 import { KernelEvents } from './events.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RING } from './mm/address-space.ts';
@@ -283,7 +283,8 @@ export class Kernel {
 
   /**
    * Call driver code at `address` from kernel routines `frames` (outermost first, each shown as
-   * `nt!<name>+0x..`). A host exception out of driver code is an unhandled kernel-mode exception.
+   * `nt!<name>+0x..`). A host exception out of driver code is an unhandled kernel-mode exception;
+   * an InternalError (raised at the DDI boundary, see ddiFault) is ours and passes untouched.
    */
   callRoutine(address: number, args: readonly unknown[], frames: readonly string[] = []): unknown {
     this.checkHalted();
@@ -306,7 +307,8 @@ export class Kernel {
           try {
             return (entry.fn as (...a: unknown[]) => unknown)(...args);
           } catch (e) {
-            if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof ThreadExit) throw e;
+            // Our own fault met on the way (a DDI's, the verifier's, the debugger's) is never the driver's.
+            if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof InternalError || e instanceof ThreadExit) throw e;
             // Without a more precise fault address, blame the routine the kernel called.
             this.unhandledException(e, entry.codeAddress);
           }

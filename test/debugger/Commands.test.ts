@@ -17,7 +17,10 @@ test('help lists every command in the table', () => {
   for (const c of COMMANDS) assert.ok(help.includes(c.syntax), `help shows ${c.syntax}`);
 });
 
-test('an unknown command says so', () => assert.equal(one('!frobnicate 1'), "Unknown command '!frobnicate'. Type help for the list of commands."));
+test('an unknown command gets kd\'s error: an extension it cannot find, a line it cannot parse', () => {
+  assert.equal(one('!frobnicate 1'), 'No export frobnicate found');
+  assert.equal(one('frob 1'), "Couldn't resolve error at 'frob 1'\nType help for the list of commands.");
+});
 test('ln without an address shows its usage', () => assert.equal(one('ln'), 'Usage: ln Address'));
 test('ln with a non-number says what it could not resolve', () => assert.equal(one('ln zz9'), "Couldn't resolve error at 'zz9'"));
 test('ln outside every module says so', () => assert.equal(one('ln 1000'), 'No module contains 00001000.'));

@@ -81,6 +81,13 @@ export class VaRegion {
   contains(va: number): boolean {
     return va >= this.start && va < this.end;
   }
+
+  /** Bytes not allocated, and the largest run of them (what one request can get), for messages. */
+  freeSpace(): { total: number; largest: number } {
+    const tail = this.end - this.next;
+    const runs = this.free.map(([, pages]) => pages * PAGE_SIZE);
+    return { total: runs.reduce((a, b) => a + b, tail), largest: Math.max(tail, ...runs) };
+  }
 }
 
 /** The fixed map of the kernel half of the address space (x86-like, our own numbers). */

@@ -137,6 +137,11 @@ export const wasmImageFormat: ImageFormat = {
     const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols };
     const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };
 
+    // Each slot of a driver's table holds one of its own functions: more slots than functions is a
+    // damaged or hostile image, refused before the machine-wide table grows for it.
+    if (info.dylink.tableSize > info.functionOffsets.size) {
+      throw new SimulatorError(`${req.path}: dylink.0 asks for ${info.dylink.tableSize} function table slots, but the module defines only ${info.functionOffsets.size} functions`);
+    }
     const m = machineOf(k);
     const tableBase = m.table.length;
     // The image's functions, then one slot for its back-edge probes' call into the watchdog.
@@ -226,7 +231,6 @@ export const wasmImageFormat: ImageFormat = {
       if (typeof f === 'function') enter(() => (f as () => void)());
     };
     run(exports.__wasm_apply_data_relocs);
-    run(exports.__wasm_call_ctors);
 
     // Function pointers of this image are table indices; each becomes a routine the kernel can call.
     const addressOfFunction = (fn: unknown): number => {
@@ -246,7 +250,20 @@ export const wasmImageFormat: ImageFormat = {
     const entry = exports.DriverEntry as (...a: unknown[]) => unknown;
     image.entryPoint = addressOfFunction(entry);
     if (image.entryPoint === 0) throw new SimulatorError(`${req.path}: DriverEntry has no code offset (missing name section?)`);
-    k.registerRoutine(image.entryPoint, callable(entry) as never, req.name);
+    // Static constructors run in driver code just before DriverEntry, as the CRT's entry point runs
+    // them: a fault in one is the driver's bug check at load, like a fault in DriverEntry.
+    const ctors = exports.__wasm_call_ctors;
+    const runCtors = () => {
+      try {
+        (ctors as () => void)();
+      } catch (e) {
+        // No DDI call may have taught us this module's script name yet: the trap's own frame does.
+        scriptName ??= /\((wasm:\/\/[^:)]+):/.exec((e as Error | undefined)?.stack ?? '')?.[1];
+        throw e;
+      }
+    };
+    const start = typeof ctors === 'function' ? (...a: unknown[]) => (runCtors(), entry(...a)) : entry;
+    k.registerRoutine(image.entryPoint, callable(start) as never, req.name);
     return image;
   },
 };
