@@ -13,6 +13,7 @@ import { heapPerTracked } from './heap.ts';
 import { irpThroughput } from './irp-throughput.ts';
 import { BENCH_DIR } from './machine.ts';
 import { nativeComparison } from './native.ts';
+import { rewriteCost } from './rewrite.ts';
 import { unloadScale } from './unload-scale.ts';
 import { verifierLog } from './verifier-log.ts';
 
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   heap: heapPerTracked,
   e2e: endToEnd,
   native: nativeComparison,
+  rewrite: rewriteCost,
 };
 
 const args = process.argv.slice(2);

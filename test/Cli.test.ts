@@ -67,7 +67,7 @@ test('dv kd: a corrupt dump is a clear error and exit 2', () => {
   writeFileSync(bad, 'this is not a dump');
   const r = dv('kd', '-z', bad, '-c', '!analyze -v');
   assert.equal(r.code, 2);
-  assert.match(r.err, /dv: .*bad\.dmp is not a driver-verifier crash dump \(not gzip data\)/);
+  assert.match(r.err, /dv: .*bad\.dmp is not a driver-verifier crash dump/);
 });
 
 test('dv demo prints the scenario: fatal error, then the analysis commands of the seed document', () => {

@@ -4,7 +4,7 @@
  * kernel DDIs and the PIC ABI's env items. Returns what happened; the CLI prints it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { compileArgs, linkArgs } from './flags.ts';
@@ -12,6 +12,7 @@ import { checkImports, type ObjectImports } from './import-check.ts';
 import { kernelDdiNames } from './kernel-ddis.ts';
 import { CRT_SOURCES, DDK_INCLUDE } from './paths.ts';
 import { findToolchain, type Toolchain } from './toolchain.ts';
+import { VA_MAP } from '../kernel/mm/address-space.ts';
 import { readWasmInterface, type WasmImport } from './wasm-module.ts';
 
 export interface BuildOptions {
@@ -44,6 +45,17 @@ const fail = (diagnostics: string, commands: string[][] = [], toolchain?: Toolch
   imports: [],
   toolchain,
 });
+
+/** All of the kernel's driver image space: no object or image larger than it can ever load. */
+const IMAGE_SPACE = VA_MAP.images.end - VA_MAP.images.start;
+const MB = (n: number) => `${(n / 0x100000).toFixed(1)} MB`;
+
+/** Why `file` (what `what` made) cannot be a driver, or undefined when its size is plausible. */
+function tooLarge(file: string, what: string): string | undefined {
+  const size = statSync(file).size;
+  if (size <= IMAGE_SPACE) return undefined;
+  return `dv build: ${what} is ${MB(size)}, more than the ${MB(IMAGE_SPACE)} of driver image space the kernel has: shrink its data (a large global array?)`;
+}
 
 /** clang names an undeclared routine; say when the name looks like a DDI the kernel lacks. */
 function explainUndeclared(stderr: string, ddis: ReadonlySet<string>): string {
@@ -85,6 +97,8 @@ export function buildDriver(options: BuildOptions): BuildResult {
       const r = spawnSync(toolchain.clang, args, { encoding: 'utf8' });
       diagnostics += explainUndeclared(r.stderr ?? '', ddis);
       if (r.status !== 0) return fail(diagnostics || `dv build: ${toolchain.clang} failed on ${unit.source}`, commands, toolchain);
+      const huge = tooLarge(object, `the object file of ${unit.source}`);
+      if (huge) return fail(diagnostics + huge, commands, toolchain);
       const source = unit.runtime ? `ddk/crt/${basename(unit.source)}` : unit.source;
       objects.push({ source, object, imports: readWasmInterface(readFileSync(object)).imports });
     }
@@ -94,6 +108,11 @@ export function buildDriver(options: BuildOptions): BuildResult {
     const r = spawnSync(toolchain.wasmLd, args, { encoding: 'utf8' });
     diagnostics += r.stderr ?? '';
     if (r.status !== 0) return fail(diagnostics || `dv build: ${toolchain.wasmLd} failed`, commands, toolchain);
+    const huge = tooLarge(output, `the linked image ${output}`);
+    if (huge) {
+      rmSync(output, { force: true });
+      return fail(diagnostics + huge, commands, toolchain);
+    }
 
     const { imports, exports } = readWasmInterface(readFileSync(output));
     const problems = checkImports(imports, objects, ddis);

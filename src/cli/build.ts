@@ -1,9 +1,9 @@
 /** `dv build FILE.c... -o OUT.wasm`: compile a C driver to a wasm32 image the kernel can load. */
 import type { Command } from 'commander';
 import { buildDriver } from '../build/build.ts';
+import { shellQuote } from './quote.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
 
 export function registerBuildCommand(program: Command): void {
   program
@@ -14,9 +14,10 @@ export function registerBuildCommand(program: Command): void {
     .option('-I, --include <dir>', 'add an include directory (repeatable)', collect, [] as string[])
     .option('-D, --define <name[=value]>', 'define a macro, e.g. -D DBG=1 (repeatable)', collect, [] as string[])
     .option('--verbose', 'print the commands run')
-    .action((sources: string[], opts: { output: string; include: string[]; define: string[]; verbose?: boolean }) => {
+    .action((sources: string[], opts: { output: string; include: string[]; define: string[] }, command: Command) => {
       const result = buildDriver({ sources, output: opts.output, includeDirs: opts.include, defines: opts.define });
-      if (opts.verbose) for (const argv of result.commands) process.stdout.write(argv.map(quote).join(' ') + '\n');
+      // --verbose is dv's global option too: `dv build --verbose` and `dv --verbose build` both reach here.
+      if (command.optsWithGlobals().verbose) for (const argv of result.commands) process.stdout.write(argv.map(shellQuote).join(' ') + '\n');
       process.stderr.write(result.diagnostics);
       if (result.ok) {
         const ddis = result.imports.filter((i) => i.module === 'ntoskrnl').length;

@@ -1,44 +1,30 @@
-/** `dv`: argv in, text out, exit codes 0 clean / 1 bug check / 2 usage or tool error. */
+/** `dv`: argv in, text out, exit codes from exit-codes.ts (0 clean, 1 bug check, 2 usage, 3 internal, 4 hang). */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SimulatorError } from '../kernel/errors.ts';
 import { DebugTarget } from '../debugger/target.ts';
-import { execute, isQuit } from '../debugger/engine.ts';
+import { execute, interpret, isQuit } from '../debugger/engine.ts';
 import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
 import { runDriver, type IoctlRequest } from '../system/run.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
 import { MemorySizeError, parseMemorySize } from '../kernel/mm/physical-memory.ts';
 import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
+import { parseDuration } from './duration.ts';
+import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
+import { NUMBER_RULE, parseIoctl, parseVerifier } from './args.ts';
+import { EXIT } from './exit-codes.ts';
+import { reportInternalError } from './internal-error.ts';
+import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
+import { shellQuote } from './quote.ts';
 
 const out = (lines: string[] | string) => process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
 
 class UsageError extends Error {}
-
-function parseIoctl(text: string, previous: IoctlRequest[] = []): IoctlRequest[] {
-  const [codeS, inputS = '', lenS = '0', initS] = text.split(':');
-  const code = Number(codeS);
-  if (!codeS || !Number.isInteger(code) || code < 0 || code > 0xffffffff) throw new InvalidArgumentError(`'${codeS}' is not an IOCTL code (e.g. 0x222003)`);
-  if (!/^([0-9a-fA-F]{2})*$/.test(inputS)) throw new InvalidArgumentError(`input '${inputS}' is not hex bytes (e.g. 0011aabb)`);
-  const outputLength = Number(lenS);
-  if (!Number.isInteger(outputLength) || outputLength < 0 || outputLength > 0x100000) throw new InvalidArgumentError(`output length '${lenS}' is not a byte count up to 0x100000`);
-  if (initS !== undefined && !/^([0-9a-fA-F]{2})*$/.test(initS)) throw new InvalidArgumentError(`output buffer contents '${initS}' are not hex bytes`);
-  const outputInit = initS === undefined ? undefined : Buffer.from(initS, 'hex');
-  return [...previous, { code: code >>> 0, input: Buffer.from(inputS, 'hex'), outputLength, outputInit }];
-}
-
-function parseVerifier(text: string): number | undefined {
-  if (/^(off|none)$/i.test(text)) return undefined;
-  try {
-    return parseFlags(text);
-  } catch (e) {
-    throw new InvalidArgumentError((e as SettingsError).message);
-  }
-}
 
 function parseMemory(text: string): number {
   try {
@@ -48,12 +34,16 @@ function parseMemory(text: string): number {
   }
 }
 
-/** Run commands against a dump, echoing each as kd does with -c. */
-function runKdCommands(target: DebugTarget, commands: string[]): void {
+/** Run commands against a dump, echoing each as kd does with -c. False if one named no command. */
+function runKdCommands(target: DebugTarget, commands: string[]): boolean {
+  let known = true;
   for (const c of commands) {
     out(`kd> ${c}`);
-    out(execute(target, c));
+    const r = interpret(target, c);
+    out(r.output);
+    if (r.status === 'unknown') known = false;
   }
+  return known;
 }
 
 async function interactive(target: DebugTarget): Promise<void> {
@@ -71,6 +61,7 @@ const program = new Command();
 program
   .name('dv')
   .description('Windows Driver Verifier in a deterministic simulated NT kernel')
+  .option('--verbose', "print more: the stack of an internal error, the commands dv build runs")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -92,7 +83,7 @@ program
     out('');
     if (!outcome.bugCheck) {
       out([summaryLine(outcome), 'The demo expected a 0xC4/0x62 bug check and none happened.']);
-      process.exitCode = 1;
+      process.exitCode = EXIT.BUGCHECK;
       return;
     }
     out([...fatalErrorLines(outcome.bugCheck.code, outcome.bugCheck.params), '', 'A fatal system error has occurred.', '']);
@@ -104,33 +95,61 @@ program
   .command('run')
   .description('boot, load DRIVER, open its first device, send the IOCTLs in order, close, unload, shut down')
   .argument('<driver>', 'driver image: a TypeScript driver module (.ts)')
-  .option('--verifier <flags>', "verifier flags: 'standard', a hex value such as 0x8, or 'off'", parseVerifier, parseFlags('standard'))
+  .option('--verifier <flags>', "verifier flags: 'standard', a number such as 0x8 (hex), or 'off'", parseVerifier, parseFlags('standard'))
   .option('--ioctl <code[:input_hex[:output_length[:output_hex]]]>', 'send an IOCTL (repeatable, in order); output_hex fills the output buffer first (METHOD_IN_DIRECT data)', parseIoctl, [] as IoctlRequest[])
-  .option('--dump <file>', 'write the crash dump here when the machine stops')
+  .option('--dump <file>', 'write the crash dump here when the machine stops; a run that stops with no bug check removes an older file at this path')
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
   .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
-  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; memory?: number; debugger?: boolean }) => {
-    const outcome = await runDriver({
-      driver,
-      verifierFlags: opts.verifier,
-      ioctls: opts.ioctl,
-      captureStacks: opts.stacks,
-      memory: opts.memory,
-      onDebugPrint: (l) => out(l),
-      debugger: opts.debugger ? stdioDebugger() : undefined,
-    });
-    if (opts.json) writeFileSync(opts.json, JSON.stringify(outcomeJson(outcome), null, 2) + '\n');
+  .option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)', parseDuration, parseDuration('30s'))
+  .option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)', parseDuration, parseDuration('1h'))
+  .addHelpText(
+    'after',
+    `\nNumbers are ${NUMBER_RULE}, as kd and the Windows tools read control codes.\n` +
+      'Outputs: --dump and --json are checked before the run (folder exists and is writable, not the same file, not the driver)\n' +
+      'and written whole (temp file + rename). A run that writes no dump (no bug check) removes a dump an earlier run left at\n' +
+      'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
+      'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
+  )
+  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; memory?: number; debugger?: boolean; timeout: number; simTimeout: number }) => {
+    const outputs = [
+      ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
+      ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
+    ];
+    checkOutputs(outputs, [{ option: 'driver', path: driver }]);
+    let outcome;
+    try {
+      outcome = await runDriver({
+        limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS },
+        driver,
+        verifierFlags: opts.verifier,
+        ioctls: opts.ioctl,
+        captureStacks: opts.stacks,
+        memory: opts.memory,
+        onDebugPrint: (l) => out(l),
+        debugger: opts.debugger ? stdioDebugger() : undefined,
+      });
+    } catch (e) {
+      // No verdict: no output of an earlier run may stand in for one.
+      for (const o of outputs) if (removeStale(o.path)) process.stderr.write(`dv: removed ${o.path}, left by an earlier run: this run wrote no ${o.option.slice(2)}\n`);
+      throw e;
+    }
+    if (opts.json) writeAtomically(opts.json, JSON.stringify(outcomeJson(outcome), null, 2) + '\n');
     if (outcome.bugCheck) {
       out(fatalErrorLines(outcome.bugCheck.code, outcome.bugCheck.params));
       if (opts.dump) {
-        writeFileSync(opts.dump, serializeDump(outcome.dump));
-        out(`Crash dump written to ${opts.dump}; open it with: dv kd -z ${opts.dump}`);
+        writeAtomically(opts.dump, serializeDump(outcome.dump));
+        out(`Crash dump written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);
       }
+    } else if (outcome.hang && opts.dump) {
+      writeAtomically(opts.dump, serializeDump(outcome.dump));
+      out(`Forced crash dump (0xE2 MANUALLY_INITIATED_CRASH) of the hung machine written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);
+    } else if (opts.dump && removeStale(opts.dump)) {
+      out(`No crash dump: the machine did not stop; removed ${opts.dump}, left by an earlier run.`);
     }
     out(summaryLine(outcome));
-    process.exitCode = outcome.bugCheck || outcome.breaks.length > 0 ? 1 : 0;
+    process.exitCode = outcome.hang ? EXIT.HANG : outcome.bugCheck || outcome.breaks.length > 0 ? EXIT.BUGCHECK : EXIT.CLEAN;
   });
 
 (await import('./build.ts')).registerBuildCommand(program);
@@ -139,7 +158,7 @@ program
   .command('kd')
   .description('open a crash dump in a kd-style debugger')
   .requiredOption('-z <file>', 'crash dump file')
-  .option('-c <commands>', 'run these commands (separated by ;) and exit')
+  .option('-c <commands>', 'run these commands (separated by ; or new lines) and exit; a command kd does not know makes the exit code 2')
   .action(async (opts: { z: string; c?: string }) => {
     let bytes: Buffer;
     try {
@@ -151,23 +170,39 @@ program
     out([`Loading Dump File [${opts.z}]`, `${target.dump.system.build}`, '']);
     if (target.dump.bugCheck) out(fatalErrorLines(target.dump.bugCheck.code, target.dump.bugCheck.params).concat(''));
     if (opts.c !== undefined) {
-      const cmds = opts.c.split(';').map((s) => s.trim()).filter((s) => s && !isQuit(s));
-      runKdCommands(target, cmds);
+      // A script: each line, and each ;-separated command on it, as kd runs them.
+      const cmds = opts.c.split(/[;\r\n]/).map((s) => s.trim()).filter((s) => s && !isQuit(s));
+      if (!runKdCommands(target, cmds)) process.exitCode = EXIT.USAGE;
       return;
     }
     await interactive(target);
   });
 
+const verbose = process.argv.includes('--verbose');
+// Whatever escapes an action unexpectedly, even outside the promise chain, is our fault: exit 3.
+const fatal = (e: unknown) => {
+  reportInternalError(e, verbose);
+  process.exit(EXIT.INTERNAL);
+};
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+// A reader that stops early (`dv run ... | head`) is not our fault: the rest of the output is dropped
+// and the run still ends with its verdict's exit code.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') fatal(e);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode === 0 ? 0 : 2;
-  } else if (e instanceof SimulatorError || e instanceof DumpError || e instanceof UsageError || e instanceof SettingsError) {
+    process.exitCode = e.exitCode === 0 ? EXIT.CLEAN : EXIT.USAGE;
+  } else if (e instanceof SimulatorError || e instanceof DumpError || e instanceof UsageError || e instanceof SettingsError || e instanceof OutputError) {
     process.stderr.write(`dv: ${e.message}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.USAGE;
   } else {
-    throw e;
+    // An InternalError (our code failed serving the driver or the debugger), or anything unforeseen.
+    reportInternalError(e, verbose);
   }
 }
 

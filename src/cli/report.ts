@@ -15,6 +15,7 @@ export function fatalErrorLines(code: number, params: readonly number[]): string
 
 /** One line saying what stopped the machine. */
 export function summaryLine(outcome: RunOutcome): string {
+  if (outcome.hang) return `${outcome.driver}: hang: ${outcome.hang.reason}`;
   const bc = outcome.bugCheck;
   if (!bc) {
     const b = outcome.breaks[outcome.breaks.length - 1];
@@ -43,6 +44,7 @@ export function outcomeJson(outcome: RunOutcome): unknown {
   return {
     driver: outcome.driver,
     bugcheck: outcome.bugCheck ? { code: hexs(outcome.bugCheck.code), name: outcome.bugCheck.name, parameters: outcome.bugCheck.params.map(hexs) } : null,
+    hang: outcome.hang,
     requests: outcome.requests.map((r) => ({ code: hexs(r.code), status: hexs(r.status), information: hexs(r.information), output: Buffer.from(r.output).toString('hex') })),
     leaks: outcome.leaks.map((a) => ({
       address: hexs(a.address),

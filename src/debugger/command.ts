@@ -13,13 +13,22 @@ export interface Command {
 /** A usage error: printed as the command's output, never a crash. */
 export class CommandError extends Error {}
 
-/** kd reads numbers in hex by default; `0x` is hex, `0n` decimal. */
-export function parseNumber(text: string): number {
+/**
+ * The number rule of kd, which dv's command line follows too: hex by default (`222003` and
+ * `0x222003` are the same), `0n` for decimal (`0n16`), backquotes ignored. NaN if `text` is not a
+ * number; the value may exceed 32 bits (callers check their own range).
+ */
+export function kdNumber(text: string): number {
   const t = text.trim().toLowerCase().replace(/`/g, '');
-  let v: number;
-  if (/^0n[0-9]+$/.test(t)) v = Number(t.slice(2));
-  else if (/^(0x)?[0-9a-f]+$/.test(t)) v = Number.parseInt(t.replace(/^0x/, ''), 16);
-  else throw new CommandError(`Couldn't resolve error at '${text.trim()}'`);
+  if (/^0n[0-9]+$/.test(t)) return Number(t.slice(2));
+  if (/^(0x)?[0-9a-f]+$/.test(t)) return Number.parseInt(t.replace(/^0x/, ''), 16);
+  return NaN;
+}
+
+/** A 32-bit target value read as kd reads it. */
+export function parseNumber(text: string): number {
+  const v = kdNumber(text);
+  if (Number.isNaN(v)) throw new CommandError(`Couldn't resolve error at '${text.trim()}'`);
   if (!Number.isSafeInteger(v) || v > 0xffffffff) throw new CommandError(`Value ${text.trim()} does not fit a 32-bit target address`);
   return v >>> 0;
 }

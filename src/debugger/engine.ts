@@ -1,4 +1,5 @@
 /** The command table and its dispatcher: one line in, lines of output out. Only the CLI prints. */
+import { InternalError } from '../kernel/errors.ts';
 import { CommandError, type Command } from './command.ts';
 import { analyze } from './commands/analyze.ts';
 import { bugcheck } from './commands/bugcheck.ts';
@@ -29,17 +30,39 @@ export function isQuit(line: string): boolean {
   return /^\s*(q|qq|quit)\s*$/i.test(line);
 }
 
-export function execute(target: DebugTarget, line: string): string[] {
+/** How a command line went: `unknown` names no command; `error` is the command's own usage error. */
+export interface CommandResult {
+  readonly output: string[];
+  readonly status: 'ok' | 'error' | 'unknown';
+}
+
+/**
+ * Run one command line. A command's own failure (bad syntax, an address that resolves to nothing)
+ * is kd-style text in the output, never an exception; an exception from inside a command is a bug
+ * of the debugger and leaves as an InternalError, never as the driver's fault.
+ */
+export function interpret(target: DebugTarget, line: string): CommandResult {
   const trimmed = line.trim();
-  if (trimmed === '') return [];
-  const m = /^(\S+)\s*(.*)$/.exec(trimmed)!;
-  const name = m[1]!.toLowerCase();
-  const command = BY_NAME.get(name);
-  if (!command) return [`Unknown command '${m[1]}'. Type help for the list of commands.`];
-  try {
-    return command.run(target, m[2]!);
-  } catch (e) {
-    if (e instanceof CommandError) return [e.message];
-    throw e;
+  if (trimmed === '') return { output: [], status: 'ok' };
+  // [\s\S]: the arguments may hold any character, line separators (U+2028) included.
+  const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed)!;
+  const name = m[1]!;
+  const command = BY_NAME.get(name.toLowerCase());
+  if (!command) {
+    // What kd says: an extension it cannot find, or a line it cannot parse.
+    const output = name.startsWith('!') ? [`No export ${name.slice(1)} found`] : [`Couldn't resolve error at '${trimmed}'`, 'Type help for the list of commands.'];
+    return { output, status: 'unknown' };
   }
+  try {
+    return { output: command.run(target, m[2]!), status: 'ok' };
+  } catch (e) {
+    if (e instanceof CommandError) return { output: [e.message], status: 'error' };
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    throw new InternalError(`the debugger's ${command.name} command failed on ${JSON.stringify(line)}: ${text}`, { cause: e });
+  }
+}
+
+/** Run one command line; its output lines (see interpret). */
+export function execute(target: DebugTarget, line: string): string[] {
+  return interpret(target, line).output;
 }

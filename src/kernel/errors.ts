@@ -1,4 +1,5 @@
 import { bugCheckName } from '../nt/bugcheck.ts';
+import { ThreadExit } from './ps/thread.ts';
 
 /** The simulated machine stopped: KeBugCheckEx was called. Carries the code and four parameters. */
 export class BugCheck extends Error {
@@ -35,4 +36,27 @@ export class HangError extends SimulatorError {
     super(message);
     this.name = 'HangError';
   }
+}
+
+/**
+ * A fault of dv itself (kernel, verifier or debugger code), never of the simulated machine or of
+ * the driver: dv exits 3 with it. `cause` is the exception as it was thrown.
+ */
+export class InternalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalError';
+  }
+}
+
+/**
+ * What an exception leaving kernel or verifier code that serves a DDI call is: the machine's own
+ * stops (a bug check, a thread's exit, a simulator error, an internal error found deeper) pass
+ * unchanged; anything else started in our code, since driver code called from inside the DDI is
+ * behind its own callRoutine, which has already turned the driver's faults into bug checks.
+ */
+export function ddiFault(e: unknown, ddi: string): unknown {
+  if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof InternalError || e instanceof ThreadExit) return e;
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new InternalError(`${ddi} failed inside the simulator: ${text}`, { cause: e });
 }

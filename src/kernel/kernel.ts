@@ -6,9 +6,10 @@ import { BUGCHECK } from '../nt/bugcheck.ts';
 import { PASSIVE_LEVEL } from '../nt/irql.ts';
 import { POOL_TYPE } from '../nt/pool.ts';
 import { ExPool } from './ex/pool.ts';
-import { BugCheck, HangError, SimulatorError } from './errors.ts';
+import { BugCheck, HangError, InternalError, SimulatorError } from './errors.ts';
+import { Watchdog } from './ke/watchdog.ts';
 import { KernelEvents } from './events.ts';
-import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './mm/address-space.ts';
+import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RING } from './mm/address-space.ts';
 import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
 import { SpecialPool } from './mm/special-pool.ts';
 import { CallStacks } from './ke/callstack.ts';
@@ -57,6 +58,8 @@ export interface CrashContext {
   /** For exceptions a driver did not handle: what the host saw. */
   readonly exception?: { message: string; address: number };
   readonly culprit?: Culprit;
+  /** The machine did not stop by itself: it hung, and the run forced this dump (see Kernel.hang). */
+  readonly hang?: { readonly reason: string };
 }
 
 /** Why the machine broke into the debugger (DbgBreakPointWithStatus): the stop it stands for. */
@@ -87,6 +90,8 @@ export class Kernel {
   readonly events = new KernelEvents();
   readonly stacks = new CallStacks((pc) => pc >= VA_MAP.ntImage.start && pc < VA_MAP.ntImage.end);
   readonly clock = new Clock();
+  /** Runaway detection: loop budgets, the DPC watchdog, the run's time limits. */
+  readonly watchdog: Watchdog = new Watchdog(this);
   readonly nt = new NtImage();
   readonly special: SpecialPool;
   readonly pool: ExPool;
@@ -156,13 +161,8 @@ export class Kernel {
     this.userThread = this.createThread(this.userProcess, 'dvclient.exe main thread');
     this.currentThread = this.systemThread;
     this.systemThread.state = 'running';
-    this.stacks.onRunawayLoop = (pc) => {
-      const line = sourceLine(this.modules, pc);
-      throw new HangError(
-        `${formatSymbol(this.modules, pc)}${line ? ` (${line.file}(${line.line}))` : ''} looped ${this.stacks.loopBudget} times ` +
-          'without returning to the kernel: on Windows this code would never stop',
-      );
-    };
+    this.stacks.onBackEdges = (pc, edges) => this.watchdog.backEdges(pc, edges);
+    this.stacks.readWasmCallSite = (x) => this.as.u32(WASM_CALL_SITE_RING.base + (x & WASM_CALL_SITE_RING.mask));
   }
 
   get prcb(): Processor {
@@ -171,6 +171,10 @@ export class Kernel {
 
   get irql(): number {
     return this.prcb.irql;
+  }
+
+  get dpcActive(): boolean {
+    return this.prcb.dpcActive;
   }
 
   get halted(): boolean {
@@ -198,6 +202,32 @@ export class Kernel {
     };
     this.events.emit('bugCheck', { code: bc.code, params: bc.params });
     throw bc;
+  }
+
+  /**
+   * The machine hangs: driver code that never stops, or a wait that nothing can end. Windows gives
+   * no bug check for that; a tester forces a crash dump of the hung machine (CrashOnCtrlScroll),
+   * which stops it with MANUALLY_INITIATED_CRASH. The run does the same, records why, and ends
+   * with HangError (dv's hang verdict, not the driver's bug check).
+   */
+  hang(reason: string): never {
+    if (this.crash) throw this.crash.bugCheck;
+    this.crash = {
+      bugCheck: new BugCheck(BUGCHECK.MANUALLY_INITIATED_CRASH, 0, 0, 0, 0),
+      thread: this.currentThread,
+      processor: this.prcb.number,
+      irql: this.prcb.irql,
+      stack: this.stacks.capture(this.hang),
+      time: this.clock.now,
+      hang: { reason },
+    };
+    throw new HangError(reason);
+  }
+
+  /** `MyDriver!Spin+0x12 (spin.c(10))`: a code address as a hang report names it. */
+  describe(pc: number): string {
+    const line = sourceLine(this.modules, pc);
+    return `${formatSymbol(this.modules, pc)}${line ? ` (${line.file}(${line.line}))` : ''}`;
   }
 
   get kdDebuggerEnabled(): boolean {
@@ -254,7 +284,8 @@ export class Kernel {
 
   /**
    * Call driver code at `address` from kernel routines `frames` (outermost first, each shown as
-   * `nt!<name>+0x..`). A host exception out of driver code is an unhandled kernel-mode exception.
+   * `nt!<name>+0x..`). A host exception out of driver code is an unhandled kernel-mode exception;
+   * an InternalError (raised at the DDI boundary, see ddiFault) is ours and passes untouched.
    */
   callRoutine(address: number, args: readonly unknown[], frames: readonly string[] = []): unknown {
     this.checkHalted();
@@ -270,16 +301,23 @@ export class Kernel {
       const code = this.currentThread === this.systemThread ? BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED : BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED;
       return this.bugCheck(code, 0xc0000005, address, 8, address);
     }
-    const call = () =>
-      this.stacks.KiCallDriverGate(() => {
-        try {
-          return (entry.fn as (...a: unknown[]) => unknown)(...args);
-        } catch (e) {
-          if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof ThreadExit) throw e;
-          // Without a more precise fault address, blame the routine the kernel called.
-          this.unhandledException(e, entry.codeAddress);
-        }
-      });
+    const call = () => {
+      const watch = this.watchdog.enterDriver();
+      try {
+        return this.stacks.KiCallDriverGate(() => {
+          try {
+            return (entry.fn as (...a: unknown[]) => unknown)(...args);
+          } catch (e) {
+            // Our own fault met on the way (a DDI's, the verifier's, the debugger's) is never the driver's.
+            if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof InternalError || e instanceof ThreadExit) throw e;
+            // Without a more precise fault address, blame the routine the kernel called.
+            this.unhandledException(e, entry.codeAddress);
+          }
+        });
+      } finally {
+        this.watchdog.leaveDriver(watch);
+      }
+    };
     const result = this.withFrames(frames, call);
     this.checkHalted();
     return result;

@@ -4,7 +4,7 @@
  * and calls DriverEntry. Unload calls DriverUnload through the I/O manager, then unmaps the image.
  */
 import { extname, basename } from 'node:path';
-import { SimulatorError } from '../kernel/errors.ts';
+import { ddiFault, SimulatorError } from '../kernel/errors.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind, VaRegion, VA_MAP } from '../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../kernel/symbols.ts';
@@ -57,10 +57,17 @@ export class Loader {
       reserve: (size) => {
         const pages = Math.ceil(size / IMAGE_ALIGN) * (IMAGE_ALIGN / PAGE_SIZE);
         const va = this.region.allocatePages(pages);
-        if (va === undefined) throw new SimulatorError('driver image space exhausted');
+        if (va === undefined) {
+          const free = this.region.freeSpace();
+          const x = (n: number) => `0x${n.toString(16)}`;
+          throw new SimulatorError(
+            `cannot load ${path}: driver image space exhausted: the image needs ${x(pages * PAGE_SIZE)} bytes, the largest free run is ` +
+              `${x(free.largest)} (${x(free.total)} free in all) of the ${x(this.region.end - this.region.start)}-byte ${this.region.name} region`,
+          );
+        }
         return va;
       },
-      bind: (img, ddi) => this.transforms.reduce<ImportTable>((table, t) => t(img, table), pick(ddi as unknown as ImportTable, img.imports)),
+      bind: (img, ddi) => guardImports(this.transforms.reduce<ImportTable>((table, t) => t(img, table), pick(ddi as unknown as ImportTable, img.imports))),
     });
     this.k.modules.push(image.module);
     const driverObject = this.k.io.createDriverObject(name, image.module.base, image.module.size);
@@ -104,6 +111,26 @@ function pick(table: ImportTable, names: readonly string[]): ImportTable {
   for (const n of names) {
     const fn = table[n];
     if (fn) out[n] = fn;
+  }
+  return out;
+}
+
+/**
+ * The DDI boundary: what the driver's imports are bound to, outermost (outside the verifier's
+ * thunks). A host exception that escapes a DDI started in our code, not the driver's: it leaves as
+ * an InternalError, which callRoutine never charges to the driver.
+ */
+function guardImports(table: ImportTable): ImportTable {
+  const out: ImportTable = {};
+  for (const [name, fn] of Object.entries(table)) {
+    const call = fn as (...a: unknown[]) => unknown;
+    out[name] = (...args: unknown[]) => {
+      try {
+        return call(...args);
+      } catch (e) {
+        throw ddiFault(e, name);
+      }
+    };
   }
   return out;
 }

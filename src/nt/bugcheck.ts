@@ -130,6 +130,11 @@ const bugChecks: BugCheckInfo[] = [
     args: ['memory referenced', 'value 0 = read operation, 1 = write operation', 'if non-zero, the address which referenced memory.', '(reserved)'],
   },
   {
+    code: 0x133,
+    name: 'DPC_WATCHDOG_VIOLATION',
+    description: ['The DPC watchdog detected a prolonged run time at an IRQL of DISPATCH_LEVEL', 'or above.'],
+  },
+  {
     code: 0xe2,
     name: 'MANUALLY_INITIATED_CRASH',
     description: ['The user manually initiated this crash dump.'],
@@ -168,6 +173,7 @@ export const BUGCHECK = {
   DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: 0xd5,
   DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION: 0xd6,
   MANUALLY_INITIATED_CRASH: 0xe2,
+  DPC_WATCHDOG_VIOLATION: 0x133,
 } as const;
 
 const L = (...lines: string[]) => lines;
@@ -256,9 +262,32 @@ const c7Subcodes: Subcode[] = [
   { p1: 0x5, args: [L("A timer DPC routine changed the thread's APC disable count."), L('address of the DPC routine'), L('APC disable count before the routine'), L('APC disable count after it')] },
 ];
 
+/** The 0x133 Parameter 1 table (DPC_WATCHDOG_VIOLATION). */
+const dpcWatchdogSubcodes: Subcode[] = [
+  {
+    p1: 0x0,
+    args: [
+      L('A single DPC or ISR exceeded its time allotment. The offending', 'component can usually be identified with a stack trace.'),
+      L('The DPC time count (in ticks).'),
+      L('The DPC time allotment (in ticks).'),
+      L('cast to nt!DPC_WATCHDOG_GLOBAL_TRIAGE_BLOCK (0: the simulator keeps none)'),
+    ],
+  },
+  {
+    p1: 0x1,
+    args: [
+      L('The system cumulatively spent an extended period of time at', 'DISPATCH_LEVEL or above.'),
+      L('The watchdog period (in ticks).'),
+      L('cast to nt!DPC_WATCHDOG_GLOBAL_TRIAGE_BLOCK (0: the simulator keeps none)'),
+      L('0'),
+    ],
+  },
+];
+
 const SUBCODES = new Map<number, Map<number, Subcode>>([
   [0xc4, new Map(c4Subcodes.map((s) => [s.p1, s]))],
   [0xc7, new Map(c7Subcodes.map((s) => [s.p1, s]))],
+  [0x133, new Map(dpcWatchdogSubcodes.map((s) => [s.p1, s]))],
 ]);
 
 export function c4Subcode(p1: number): Subcode | undefined {
@@ -270,7 +299,7 @@ export function subcode(code: number, p1: number): Subcode | undefined {
   return SUBCODES.get(code)?.get(p1);
 }
 
-/** True when the meaning of Arg2..Arg4 of `code` depends on Arg1 (0xC4, 0xC7). */
+/** True when the meaning of Arg2..Arg4 of `code` depends on Arg1 (0xC4, 0xC7, 0x133). */
 export function hasSubcodes(code: number): boolean {
   return SUBCODES.has(code);
 }

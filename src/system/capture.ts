@@ -31,6 +31,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
           stack: crash.stack,
           exception: crash.exception,
           culprit: crash.culprit,
+          hang: crash.hang,
         }
       : brk
         ? {

@@ -9,7 +9,8 @@
  */
 import { hex8 } from '../debugger/format.ts';
 import { bugCheckName } from '../nt/bugcheck.ts';
-import { BugCheck, SimulatorError } from '../kernel/errors.ts';
+import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
+import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { CrashDump, AllocationSnapshot } from '../debugger/dump.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import type { VerifierSettings } from '../verifier/settings.ts';
@@ -52,11 +53,18 @@ export interface RunOptions {
   readonly shutdown?: boolean;
   /** Attach a kernel debugger: Driver Verifier breaks stop in a kd session here instead of bug checking. */
   readonly debugger?: DebuggerIo;
+  /** Runaway and time limits (defaults: kernel/ke/watchdog.ts DEFAULT_LIMITS, no host-time limit). */
+  readonly limits?: Partial<WatchdogLimits>;
 }
 
 export interface RunOutcome {
   readonly driver: string;
   readonly bugCheck: { readonly code: number; readonly name: string; readonly params: readonly number[] } | null;
+  /**
+   * The machine hung (a runaway driver, a wait nothing can end, a time limit): why. The dump then
+   * holds the forced crash (MANUALLY_INITIATED_CRASH) that shows where; `bugCheck` stays null.
+   */
+  readonly hang: { readonly reason: string } | null;
   readonly requests: readonly RequestResult[];
   /** What the verifier still tracked for the driver when the run ended (the 0x62 leaks). */
   readonly leaks: readonly AllocationSnapshot[];
@@ -76,6 +84,8 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   const imageName = `${name}.sys`;
   const settings = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
   const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint });
+  Object.assign(machine.kernel.watchdog.limits, opts.limits);
+  machine.kernel.watchdog.startRun();
   opts.configure?.(machine);
   const step = opts.onStep ?? (() => {});
   const requests: RequestResult[] = [];
@@ -115,16 +125,18 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     }
   } catch (e) {
     if (e instanceof DebuggerQuit) quit = true;
-    else if (!(e instanceof BugCheck)) throw e;
+    else if (!(e instanceof BugCheck || e instanceof HangError)) throw e;
   }
   // The dump is frozen when first asked for (nothing runs on the machine after this): a verdict alone
   // must not pay for it, and the dump of a machine whose pool a driver filled holds millions of blocks.
   let dump: CrashDump | undefined;
   const frozen = () => (dump ??= machine.dump());
+  const hang = k.crash?.hang ?? null;
   const crash = k.crash?.bugCheck;
   return {
     driver: imageName,
-    bugCheck: crash ? { code: crash.code, name: bugCheckName(crash.code), params: crash.params } : null,
+    bugCheck: crash && !hang ? { code: crash.code, name: bugCheckName(crash.code), params: crash.params } : null,
+    hang,
     requests,
     get leaks() {
       return frozen().verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase())?.allocations ?? [];

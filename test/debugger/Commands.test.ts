@@ -17,12 +17,20 @@ test('help lists every command in the table', () => {
   for (const c of COMMANDS) assert.ok(help.includes(c.syntax), `help shows ${c.syntax}`);
 });
 
-test('an unknown command says so', () => assert.equal(one('!frobnicate 1'), "Unknown command '!frobnicate'. Type help for the list of commands."));
+test('an unknown command gets kd\'s error: an extension it cannot find, a line it cannot parse', () => {
+  assert.equal(one('!frobnicate 1'), 'No export frobnicate found');
+  assert.equal(one('frob 1'), "Couldn't resolve error at 'frob 1'\nType help for the list of commands.");
+});
 test('ln without an address shows its usage', () => assert.equal(one('ln'), 'Usage: ln Address'));
 test('ln with a non-number says what it could not resolve', () => assert.equal(one('ln zz9'), "Couldn't resolve error at 'zz9'"));
 test('ln outside every module says so', () => assert.equal(one('ln 1000'), 'No module contains 00001000.'));
 test('!verifier on a driver that is not verified names the verified ones', () =>
   assert.equal(one('!verifier 3 Other.sys'), 'Other.sys is not in the Driver Verifier list (verified: MyDriver.sys)'));
+test('line and paragraph separators (U+2028, U+2029) in arguments are text, not a crash', () => {
+  assert.equal(one('ln \u2028'), 'Usage: ln Address');
+  assert.equal(one('!verifier 3 a\u2029b.sys'), 'a is not in the Driver Verifier list (verified: MyDriver.sys)');
+  assert.equal(one('!frob\u2028x'), 'No export frob found');
+});
 test('!verifier modes this simulator does not record say so', () =>
   assert.equal(one('!verifier 8'), '!verifier 8: the IRQL transition log is not recorded by this simulator yet'));
 test('!verifier 0x80 with a quantity shows the most recent records', () => {

@@ -113,7 +113,9 @@ test('a file that is not a wasm module is a clear load error', async () => {
 const committed = [
   ...['MyDriver', 'MyDriverClean', 'SampleIo'].map((n) => ({ wasm: sample(n), sources: readdirSync(join(ROOT, 'drivers', 'c', n)).filter((f) => f.endsWith('.c')).map((f) => join(ROOT, 'drivers', 'c', n, f)) })),
   { wasm: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.c')] },
+  { wasm: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'CtorTrap.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'traps', 'CtorTrap.c')] },
   { wasm: join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.c')] },
+  ...['Runaway', 'LoopInDriverEntry'].map((n) => ({ wasm: join(ROOT, 'test', 'fixtures', 'c', 'runaway', `${n}.wasm`), sources: [join(ROOT, 'test', 'fixtures', 'c', 'runaway', `${n}.c`)] })),
   // Rule samples in C: one source file each.
   ...(existsSync(join(ROOT, 'drivers', 'c', 'rules')) ? readdirSync(join(ROOT, 'drivers', 'c', 'rules')) : [])
     .filter((f) => f.endsWith('.c'))

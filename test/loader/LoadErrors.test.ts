@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runDriver } from '../../src/system/run.ts';
-import { HangError, SimulatorError, UnresolvedImportError } from '../../src/kernel/errors.ts';
+import { SimulatorError, UnresolvedImportError } from '../../src/kernel/errors.ts';
+import { DebugTarget } from '../../src/debugger/target.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { fixture, hex } from '../helpers.ts';
 
@@ -25,21 +26,20 @@ test('a host exception in driver code is KMODE_EXCEPTION_NOT_HANDLED with the fa
   assert.ok(at >= m.base && at < m.base + m.size, `Arg2 ${hex(at)} lies in the driver image`);
 });
 
-test('a wait that nothing can satisfy is reported as a hang with the thread and object', async () => {
-  await assert.rejects(runDriver({ driver: fixture('WaitsForever.ts'), ioctls: [] }), (e: unknown) => {
-    assert.ok(e instanceof HangError);
-    assert.match(e.message, /waits forever on object [0-9a-f]{8}: nothing left to run can signal it/);
-    return true;
-  });
+test('a wait that nothing can satisfy ends the run as a hang, naming the thread and object', async () => {
+  const r = await runDriver({ driver: fixture('WaitsForever.ts'), ioctls: [] });
+  assert.equal(r.bugCheck, null);
+  assert.match(r.hang!.reason, /waits forever on object [0-9a-f]{8}: nothing left to run can signal it/);
+  assert.equal(hex(r.dump.bugCheck!.code), '0xe2', 'the forced dump of a hung machine: MANUALLY_INITIATED_CRASH');
+  assert.equal(r.dump.context!.hang!.reason, r.hang!.reason);
 });
 
 test('a loop that never ends is reported with its location instead of hanging the run', async () => {
-  const run = runDriver({ driver: fixture('LoopsForever.ts'), ioctls: [], configure: (m) => (m.kernel.stacks.loopBudget = 100_000) });
-  await assert.rejects(run, (e: unknown) => {
-    assert.ok(e instanceof HangError);
-    assert.match(e.message, /^LoopsForever!DriverEntry\+0x[0-9a-f]+ \(test\/fixtures\/drivers\/LoopsForever\.ts\(6\)\) looped 100000 times without returning to the kernel/);
-    return true;
-  });
+  const r = await runDriver({ driver: fixture('LoopsForever.ts'), ioctls: [], limits: { runawayBackEdges: 100_000 } });
+  assert.equal(r.bugCheck, null);
+  assert.match(r.hang!.reason, /^LoopsForever!DriverEntry\+0x[0-9a-f]+ \(test\/fixtures\/drivers\/LoopsForever\.ts\(6\)\) looped 100000 times at PASSIVE_LEVEL without waiting or returning to the kernel/);
+  const top = r.dump.context!.stack[0]!;
+  assert.match(new DebugTarget(r.dump).symbol(top), /^LoopsForever!DriverEntry\+0x/, 'the loop is the innermost frame of the forced dump');
 });
 
 test('a module without DriverEntry is not a driver', async () => {

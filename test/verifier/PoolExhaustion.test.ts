@@ -16,7 +16,8 @@ import { ROOT, fixture } from '../helpers.ts';
 const HEAP_LIMIT_MB = 768;
 
 function dvRun(driver: string): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
-  const args = [`--max-old-space-size=${HEAP_LIMIT_MB}`, join(ROOT, 'bin', 'dv.js'), 'run', fixture(driver), '--memory', `${DEFAULT_MEMORY / MiB}M`];
+  // --timeout: the run takes 5-10 s of CPU; on a loaded machine its wall time can pass the 30 s default.
+  const args = [`--max-old-space-size=${HEAP_LIMIT_MB}`, join(ROOT, 'bin', 'dv.js'), 'run', fixture(driver), '--memory', `${DEFAULT_MEMORY / MiB}M`, '--timeout', '10m'];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT });
     let out = '';

@@ -76,6 +76,7 @@ export const analyze: Command = {
     if (ctx) {
       out.push(`PROCESS_NAME:  ${ctx.processName}`, '', `CURRENT_IRQL:  ${hex(ctx.irql)} (${irqlName(ctx.irql)})`, '');
       if (ctx.exception) out.push(`EXCEPTION_RECORD:  host exception in driver code: ${ctx.exception.message}`, '');
+      if (ctx.hang) out.push(`HANG_REASON:  ${ctx.hang.reason}`, '', 'The machine hung; dv forced this crash dump, as CrashOnCtrlScroll would, to show where it was.', '');
       out.push('STACK_TEXT:  ', ...stackRows(t, ctx.stack, false), '', '');
     }
     if (fault?.frame !== undefined) {

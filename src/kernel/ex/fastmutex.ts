@@ -9,7 +9,6 @@
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { APC_LEVEL } from '../../nt/irql.ts';
 import { FAST_MUTEX } from '../../nt/layout.ts';
-import { HangError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
 
 const F = FAST_MUTEX.off;
@@ -43,7 +42,7 @@ export function fastMutexExports(k: Kernel) {
       as.setU32(m + F.Count, count);
       if (count !== 0) {
         if (as.u32(m + F.Owner) === k.currentThread.address) {
-          throw new HangError(`thread ${k.currentThread.address.toString(16)} (${k.currentThread.name}) acquires fast mutex ${m.toString(16)}, which it already owns: it waits for itself forever`);
+          k.hang(`thread ${k.currentThread.address.toString(16)} (${k.currentThread.name}) acquires fast mutex ${m.toString(16)}, which it already owns: it waits for itself forever`);
         }
         as.setU32(m + F.Contention, as.u32(m + F.Contention) + 1);
         k.withFrames(['KeWaitForSingleObject'], () => k.dispatcher.waitForSingleObject(m + F.Event, undefined));

@@ -151,9 +151,12 @@ export class IoManager {
     as.setU32(driverObject + DRV.DriverInit, entry);
     const ext = as.u32(driverObject + DRV.DriverExtension);
     this.initUnicodeString(ext + DRIVER_EXTENSION.off.ServiceKeyName, regPath + UNICODE_STRING.size, rec.name);
-    const status = this.k.runInThread(this.k.systemThread, () =>
-      (this.k.callRoutine(entry, [driverObject, regPath], ['IopLoadUnloadDriver', 'IopLoadDriver']) as number) >>> 0,
-    );
+    const status = this.k.runInThread(this.k.systemThread, () => {
+      const result = this.k.callRoutine(entry, [driverObject, regPath], ['IopLoadUnloadDriver', 'IopLoadDriver']);
+      // Only a TypeScript driver can return something else; reading it as 0 would call it success.
+      if (typeof result !== 'number') throw new SimulatorError(`${rec.name}!DriverEntry returned ${describeValue(result)}, not an NTSTATUS: the driver did not load`);
+      return result >>> 0;
+    });
     this.k.dispatcher.runUntilIdle();
     if (NT_SUCCESS(status)) {
       rec.state = 'loaded';
@@ -682,13 +685,11 @@ export class IoManager {
     const d = this.k.dispatcher;
     for (;;) {
       if (this.completed.has(irp)) return;
+      this.k.watchdog.yielded();
       if (d.runOne()) continue;
       const next = d.nextTimerDue();
-      if (next === undefined) {
-        throw new SimulatorError(`IRP ${irp.toString(16)} is pending and nothing left to run will complete it (the request would hang)`);
-      }
-      this.k.clock.advanceTo(next);
-      d.expireTimers();
+      if (next === undefined) this.k.hang(`IRP ${irp.toString(16)} is pending and nothing left to run will complete it: the request never ends`);
+      d.advanceClock(next);
     }
   }
 
@@ -768,4 +769,12 @@ export class IoManager {
     if (userOut) this.k.freeUser(userOut, outputLength);
     return result;
   }
+}
+
+/** A JavaScript value as a message names it. */
+function describeValue(v: unknown): string {
+  if (v === undefined || v === null) return String(v);
+  if (v instanceof Promise) return 'a Promise (is DriverEntry async? it must return its status)';
+  if (typeof v === 'object') return 'an object';
+  return `the ${typeof v} ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`;
 }

@@ -3,24 +3,20 @@
  * - kernel routines push their return addresses (`nt!IofCallDriver+0x62`);
  * - driver code pushes the address of each call it makes: the loader instruments every call site of
  *   a TypeScript driver to go through `callAt`, so the driver's frames are exact and cost nanoseconds;
- * - drivers whose calls cannot be instrumented (wasm) are seen through the host's own stack at each
- *   kernel-to-driver gate, mapped by a resolver the loader registers.
+ * - wasm drivers push the address of each call they make on a ring in simulated memory (the loader
+ *   rewrites each call site to do so): `wasmSp` is its top, and each gate remembers where it stood.
  * A capture therefore reads as it would in kd: verifier thunk, driver routine, driver caller, ...,
  * the kernel's I/O path.
  */
 
-/** Maps one host call site to a code address inside a driver image, or undefined if it is not driver code. */
+/**
+ * Maps one host call site to a code address inside a driver image, or undefined if it is not driver
+ * code: how a host exception's stack (a wasm trap) locates the faulting instruction.
+ */
 export type FrameResolver = (site: NodeJS.CallSite) => number | undefined;
 
 /** Where an exception thrown in driver code was first seen: the innermost instrumented call site. */
 export const FAULT_PC = Symbol('dv.faultPc');
-
-const GATE_NAME = 'KiCallDriverGate';
-const SHALLOW_FRAMES = 16;
-const DEEP_FRAMES = 128;
-
-const isGate = (site: NodeJS.CallSite) => site.getFunctionName() === GATE_NAME || site.getMethodName() === GATE_NAME;
-const countGates = (sites: readonly NodeJS.CallSite[]) => sites.reduce((n, s) => n + (isGate(s) ? 1 : 0), 0);
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -29,6 +25,16 @@ export class CallStacks {
   /** shadow.length at each gate, outermost first. */
   private readonly gates: number[] = [];
   private readonly resolvers: FrameResolver[] = [];
+  /** wasmSp at each gate, outermost first. */
+  private readonly gateWasmSp: number[] = [];
+  /**
+   * Top of the wasm call-site ring, as a byte count: the call sites of running wasm code are the
+   * u32s at ring offsets [a gate's mark, wasmSp). The loader keeps it in step with the running
+   * image's own counter at every kernel/driver crossing.
+   */
+  wasmSp = 0;
+  /** The call site at ring position `x` (a byte count; the ring wraps): the loader reads memory. */
+  readWasmCallSite: (x: number) => number = () => 0;
   /** Set false to record no callers or stacks (benchmarks: "caller capture off"). */
   captureEnabled = true;
   maxFrames = 32;
@@ -87,22 +93,21 @@ export class CallStacks {
     }
   };
 
-  /**
-   * Loop iterations driver code may run between two entries from the kernel. Real drivers that
-   * spin this long without calling anything that can change their condition never stop.
-   */
-  loopBudget = 100_000_000;
-  private loopCount = 0;
-  /** Called with the loop's address when the budget runs out; must throw. */
-  onRunawayLoop: (pc: number) => never = (pc) => {
-    throw new Error(`driver code looped ${this.loopBudget} times at ${pc.toString(16)}`);
-  };
+  /** Loop iterations of TypeScript drivers between two reports to the kernel's watchdog. */
+  static readonly LOOP_QUANTUM = 1 << 16;
+  private loopsLeft = CallStacks.LOOP_QUANTUM;
+  /** Told of every LOOP_QUANTUM iterations, with the loop that completed the batch on the stack. */
+  onBackEdges: (pc: number, edges: number) => void = () => {};
 
   /** An instrumented loop back edge in driver code: `__dvl(pc)` at the top of each iteration. */
   readonly loopAt = (pc: number): void => {
-    if (++this.loopCount > this.loopBudget) {
-      this.loopCount = 0;
-      this.onRunawayLoop(pc);
+    if (--this.loopsLeft > 0) return;
+    this.loopsLeft = CallStacks.LOOP_QUANTUM;
+    this.shadow.push(pc);
+    try {
+      this.onBackEdges(pc, CallStacks.LOOP_QUANTUM);
+    } finally {
+      this.shadow.pop();
     }
   };
 
@@ -115,61 +120,36 @@ export class CallStacks {
   /** Call into driver code. The function name marks the gate in host stacks. */
   KiCallDriverGate<T>(body: () => T): T {
     this.gates.push(this.shadow.length);
-    this.loopCount = 0;
+    this.gateWasmSp.push(this.wasmSp);
     try {
       return body();
     } finally {
       this.gates.pop();
+      this.gateWasmSp.pop();
     }
   }
 
   /**
-   * The current stack, innermost first. `skip` is the function a host capture starts below (the
-   * thunk or DDI that asks), used only for drivers seen through the host stack.
+   * The current stack, innermost first: at each gate, the shadow frames pushed since it (the kernel's
+   * and a TypeScript driver's), then the wasm call sites pushed since it. `skip` is unused (no host
+   * stack is walked); it stays for callers that name the routine asking.
    */
-  capture(skip?: Function): number[] {
+  capture(_skip?: Function): number[] {
     if (!this.captureEnabled) return [];
-    if (this.resolvers.length === 0 || this.gates.length === 0) return this.shadowOnly();
-    return this.spliceHostFrames(skip);
-  }
-
-  private shadowOnly(): number[] {
     const out: number[] = [];
-    for (let i = this.shadow.length - 1; i >= 0 && out.length < this.maxFrames; i--) out.push(this.shadow[i]!);
-    return out;
-  }
-
-  /** Walk the host stack innermost first; at each gate, splice in the shadow frames pushed since the previous one. */
-  private spliceHostFrames(skip?: Function): number[] {
-    let sites = hostCallSites(skip, SHALLOW_FRAMES);
-    if (sites.length === SHALLOW_FRAMES && countGates(sites) < this.gates.length) sites = hostCallSites(skip, DEEP_FRAMES);
-    const out: number[] = [];
-    let gate = this.gates.length - 1;
     let top = this.shadow.length;
-    const emitShadow = (from: number, to: number) => {
-      for (let i = from - 1; i >= to; i--) out.push(this.shadow[i]!);
-    };
-    emitShadow(top, gate >= 0 ? this.gates[gate]! : 0);
-    if (gate >= 0) top = this.gates[gate]!;
-    for (const site of sites) {
-      if (out.length >= this.maxFrames) break;
-      if (isGate(site)) {
-        const below = gate > 0 ? this.gates[gate - 1]! : 0;
-        gate--;
-        emitShadow(top, below);
-        top = below;
-        continue;
-      }
-      for (const r of this.resolvers) {
-        const pc = r(site);
-        if (pc !== undefined) {
-          out.push(pc);
-          break;
-        }
-      }
+    let wasmTop = this.wasmSp;
+    const max = this.maxFrames;
+    for (let g = this.gates.length - 1; g >= 0 && out.length < max; g--) {
+      const from = this.gates[g]!;
+      for (let i = top - 1; i >= from && out.length < max; i--) out.push(this.shadow[i]!);
+      const wasmFrom = this.gateWasmSp[g]!;
+      for (let x = wasmTop - 4; x >= wasmFrom && out.length < max; x -= 4) out.push(this.readWasmCallSite(x));
+      top = from;
+      wasmTop = wasmFrom;
     }
-    if (gate >= 0) emitShadow(top, 0);
-    return out.slice(0, this.maxFrames);
+    for (let i = top - 1; i >= 0 && out.length < max; i--) out.push(this.shadow[i]!);
+    return out;
   }
 
   /** The innermost driver code address on the stack, or 0: the `Caller` of `!verifier 3`. */
@@ -206,19 +186,6 @@ export function tagFault(e: unknown, pc: number): void {
       // A frozen object: the fault address stays unknown.
     }
   }
-}
-
-function hostCallSites(skip: Function | undefined, limit: number): NodeJS.CallSite[] {
-  const savedPrepare = Error.prepareStackTrace;
-  const savedLimit = Error.stackTraceLimit;
-  Error.prepareStackTrace = (_e, sites) => sites;
-  Error.stackTraceLimit = limit;
-  const holder: { stack?: NodeJS.CallSite[] } = {};
-  Error.captureStackTrace(holder, skip ?? hostCallSites);
-  const sites = holder.stack ?? [];
-  Error.prepareStackTrace = savedPrepare;
-  Error.stackTraceLimit = savedLimit;
-  return sites;
 }
 
 /** A CallSite-shaped view of one parsed `file:line:col` stack line. */

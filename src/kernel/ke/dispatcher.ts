@@ -10,7 +10,6 @@
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../nt/irql.ts';
 import { DISPATCHER_HEADER, KDPC, KMUTANT, KTIMER } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
-import { HangError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Thread } from '../ps/thread.ts';
 
@@ -168,19 +167,21 @@ export class Dispatcher {
         }
       }
       if (deadline !== undefined && this.k.clock.now >= deadline) return STATUS.TIMEOUT;
+      // The object is not signaled: the thread gives up the processor.
+      this.k.watchdog.yielded();
       if (this.runOne()) continue;
       const next = this.nextTimerDue();
       if (next !== undefined && (deadline === undefined || next <= deadline)) {
-        this.k.clock.advanceTo(next);
-        this.expireTimers();
+        this.advanceClock(next);
         continue;
       }
       if (deadline !== undefined) {
         this.k.clock.advanceTo(deadline);
+        this.k.watchdog.checkTime();
         return STATUS.TIMEOUT;
       }
       const what = objects.length === 1 ? `object ${hex(objects[0]!)}` : `objects ${objects.map(hex).join(', ')} (${waitAll ? 'all' : 'any'})`;
-      throw new HangError(`thread ${hex(thread.address)} (${thread.name}) waits forever on ${what}: nothing left to run can signal it`);
+      this.k.hang(`thread ${hex(thread.address)} (${thread.name}) waits forever on ${what}: nothing left to run can signal it`);
     }
   }
 
@@ -191,12 +192,19 @@ export class Dispatcher {
   waitUntil(done: () => boolean, what: () => string): void {
     for (;;) {
       if (done()) return;
+      this.k.watchdog.yielded();
       if (this.runOne()) continue;
       const next = this.nextTimerDue();
-      if (next === undefined) throw new HangError(`${what()}: nothing left to run can end the wait`);
-      this.k.clock.advanceTo(next);
-      this.expireTimers();
+      if (next === undefined) this.k.hang(`${what()}: nothing left to run can end the wait`);
+      this.advanceClock(next);
     }
+  }
+
+  /** Idle until `t`: the clock jumps there, timers due fire, and the run's time limits are checked. */
+  advanceClock(t: number): void {
+    this.k.clock.advanceTo(t);
+    this.k.watchdog.checkTime();
+    this.expireTimers();
   }
 
   // ---- DPCs ----------------------------------------------------------------------------------
@@ -254,6 +262,7 @@ export class Dispatcher {
       const saved = prcb.irql;
       prcb.irql = DISPATCH_LEVEL;
       prcb.dpcActive = true;
+      this.k.watchdog.dpcStarted();
       try {
         this.k.callRoutine(routine, args, ['KiRetireDpcList', 'KiExecuteAllDpcs']);
       } finally {
@@ -351,12 +360,10 @@ export class Dispatcher {
   stall(ticks: number): void {
     const end = this.k.clock.now + ticks;
     if (this.k.prcb.irql < DISPATCH_LEVEL) {
-      for (let next = this.nextTimerDue(); next !== undefined && next <= end; next = this.nextTimerDue()) {
-        this.k.clock.advanceTo(next);
-        this.expireTimers();
-      }
+      for (let next = this.nextTimerDue(); next !== undefined && next <= end; next = this.nextTimerDue()) this.advanceClock(next);
     }
     this.k.clock.advanceTo(end);
+    this.k.watchdog.checkTime();
   }
 
   // ---- scheduling ----------------------------------------------------------------------------
@@ -390,8 +397,7 @@ export class Dispatcher {
       while (this.runOne());
       const next = this.nextTimerDue();
       if (next === undefined || until === undefined || next > until) return;
-      this.k.clock.advanceTo(next);
-      this.expireTimers();
+      this.advanceClock(next);
     }
   }
 

@@ -81,17 +81,32 @@ export class VaRegion {
   contains(va: number): boolean {
     return va >= this.start && va < this.end;
   }
+
+  /** Bytes not allocated, and the largest run of them (what one request can get), for messages. */
+  freeSpace(): { total: number; largest: number } {
+    const tail = this.end - this.next;
+    const runs = this.free.map(([, pages]) => pages * PAGE_SIZE);
+    return { total: runs.reduce((a, b) => a + b, tail), largest: Math.max(tail, ...runs) };
+  }
 }
 
 /** The fixed map of the kernel half of the address space (x86-like, our own numbers). */
 export const VA_MAP = {
   ntImage: { start: 0x81600000, end: 0x81e00000 },
+  /** Call sites of running wasm driver code, a ring the drivers' call probes write (ke/callstack.ts). */
+  wasmCallSites: { start: 0x83ff0000, end: 0x84000000 },
   nonPagedPool: { start: 0x84000000, end: 0x8c000000 },
   stacks: { start: 0x8c000000, end: 0x8e000000 },
   session: { start: 0x90000000, end: 0x94000000 },
   pagedPool: { start: 0x94000000, end: 0x98000000 },
   specialPool: { start: 0x98000000, end: 0x9a000000 },
   images: { start: 0x9a3b0000, end: 0x9c000000 },
+} as const;
+
+/** The wasm call-site ring (ke/callstack.ts): where it lies, and the mask that wraps a byte count into it. */
+export const WASM_CALL_SITE_RING = {
+  base: VA_MAP.wasmCallSites.start,
+  mask: (VA_MAP.wasmCallSites.end - VA_MAP.wasmCallSites.start - 1) & ~3,
 } as const;
 
 export class AddressSpace {

@@ -11,11 +11,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
-import { PAGE_SIZE, PageKind } from '../../kernel/mm/address-space.ts';
+import { PAGE_SIZE, PageKind, WASM_CALL_SITE_RING } from '../../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../../kernel/symbols.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
+import { CALL_SP_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
@@ -64,6 +66,26 @@ function onCurrentStack<T>(k: Kernel, m: WasmMachine, body: () => T): T {
     m.stackPointer.value = previousSp;
   }
 }
+
+/**
+ * The table entry a wasm image's back-edge probes call: `(pc) -> next quantum`. A host function
+ * can enter a funcref table only as a wasm function, so a two-line module wraps it.
+ */
+function watchdogEntry(k: Kernel): Function {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(WATCHDOG_TRAMPOLINE), {
+    // The loop is the innermost frame of any stop the watchdog raises.
+    dv: { backEdges: (pc: number) => (k.stacks.frame(pc >>> 0, () => k.watchdog.backEdges(pc >>> 0, BACK_EDGE_QUANTUM)), BACK_EDGE_QUANTUM) },
+  });
+  return instance.exports.backEdges as Function;
+}
+
+/** (module (import "dv" "backEdges" (func (param i32) (result i32))) (export "backEdges" (func 0))) */
+const WATCHDOG_TRAMPOLINE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+  0x02, 0x10, 0x01, 0x02, 0x64, 0x76, 0x09, 0x62, 0x61, 0x63, 0x6b, 0x45, 0x64, 0x67, 0x65, 0x73, 0x00, 0x00,
+  0x07, 0x0d, 0x01, 0x09, 0x62, 0x61, 0x63, 0x6b, 0x45, 0x64, 0x67, 0x65, 0x73, 0x00, 0x00,
+]);
 
 export const wasmImageFormat: ImageFormat = {
   extensions: ['.wasm'],
@@ -115,9 +137,24 @@ export const wasmImageFormat: ImageFormat = {
     const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols };
     const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };
 
+    // Each slot of a driver's table holds one of its own functions: more slots than functions is a
+    // damaged or hostile image, refused before the machine-wide table grows for it.
+    if (info.dylink.tableSize > info.functionOffsets.size) {
+      throw new SimulatorError(`${req.path}: dylink.0 asks for ${info.dylink.tableSize} function table slots, but the module defines only ${info.functionOffsets.size} functions`);
+    }
     const m = machineOf(k);
     const tableBase = m.table.length;
-    if (info.dylink.tableSize > 0) m.table.grow(info.dylink.tableSize);
+    // The image's functions, then one slot for its back-edge probes' call into the watchdog.
+    const watchdogSlot = tableBase + info.dylink.tableSize;
+    m.table.grow(info.dylink.tableSize + 1);
+    m.table.set(watchdogSlot, watchdogEntry(k));
+    let rewritten: RewrittenModule;
+    try {
+      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING });
+      module = new WebAssembly.Module(rewritten.bytes);
+    } catch (e) {
+      throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
+    }
     const table = req.bind(image, k.ddi);
     const ntoskrnl: Record<string, unknown> = {};
     for (const name of ddiNames) ntoskrnl[name] = adaptImport(name, table[name]!, k.as);
@@ -136,24 +173,31 @@ export const wasmImageFormat: ImageFormat = {
       Error.prepareStackTrace = prepare;
       scriptName = sites.find((s) => s.getScriptNameOrSourceURL()?.startsWith('wasm://'))?.getScriptNameOrSourceURL() ?? undefined;
     };
-    // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it).
+    // The image's call-site counter (the rewrite's export): set once the instance exists.
+    let callSp: WebAssembly.Global | undefined;
+    // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it),
+    // and where its call sites reach (the innermost is this call's).
     for (const name of ddiNames) {
       const f = ntoskrnl[name] as (...a: unknown[]) => unknown;
       ntoskrnl[name] = (...a: unknown[]) => {
         if (!scriptName) learnScript();
         const outer = k.driverStackPointer;
+        const mine = callSp!.value as number;
         k.driverStackPointer = (m.stackPointer.value as number) >>> 0;
+        k.stacks.wasmSp = mine;
         try {
           return f(...a);
         } finally {
           k.driverStackPointer = outer;
+          // A nested entry into this image may have unwound by a trap: its frames are gone.
+          callSp!.value = mine;
         }
       };
     }
     k.stacks.addResolver((site) => {
       if (!scriptName || site.getScriptNameOrSourceURL() !== scriptName) return undefined;
-      const position = site.getPosition();
-      return codeBase + position - info.code.offset;
+      const offset = rewritten.toOriginal(site.getPosition());
+      return offset === undefined ? undefined : codeBase + offset;
     });
 
     let instance: WebAssembly.Instance;
@@ -172,11 +216,21 @@ export const wasmImageFormat: ImageFormat = {
       throw new SimulatorError(`cannot instantiate ${req.path}: ${(e as Error).message}`);
     }
     const exports = instance.exports as Record<string, unknown>;
+    callSp = exports[CALL_SP_EXPORT] as WebAssembly.Global;
+    /** Enter the image from the kernel: on its stack, its call sites above the kernel's current top. */
+    const enter = <T>(body: () => T): T => {
+      const entry = k.stacks.wasmSp;
+      callSp!.value = entry;
+      try {
+        return onCurrentStack(k, m, body);
+      } finally {
+        k.stacks.wasmSp = entry;
+      }
+    };
     const run = (f: unknown) => {
-      if (typeof f === 'function') onCurrentStack(k, m, () => (f as () => void)());
+      if (typeof f === 'function') enter(() => (f as () => void)());
     };
     run(exports.__wasm_apply_data_relocs);
-    run(exports.__wasm_call_ctors);
 
     // Function pointers of this image are table indices; each becomes a routine the kernel can call.
     const addressOfFunction = (fn: unknown): number => {
@@ -185,7 +239,7 @@ export const wasmImageFormat: ImageFormat = {
       return f === undefined ? 0 : codeBase + f;
     };
     const callable = (fn: (...a: unknown[]) => unknown) => (...args: unknown[]) =>
-      onCurrentStack(k, m, () => {
+      enter(() => {
         const r = fn(...args.map((a) => (typeof a === 'number' ? a | 0 : a)));
         return typeof r === 'number' ? r >>> 0 : r;
       });
@@ -196,7 +250,20 @@ export const wasmImageFormat: ImageFormat = {
     const entry = exports.DriverEntry as (...a: unknown[]) => unknown;
     image.entryPoint = addressOfFunction(entry);
     if (image.entryPoint === 0) throw new SimulatorError(`${req.path}: DriverEntry has no code offset (missing name section?)`);
-    k.registerRoutine(image.entryPoint, callable(entry) as never, req.name);
+    // Static constructors run in driver code just before DriverEntry, as the CRT's entry point runs
+    // them: a fault in one is the driver's bug check at load, like a fault in DriverEntry.
+    const ctors = exports.__wasm_call_ctors;
+    const runCtors = () => {
+      try {
+        (ctors as () => void)();
+      } catch (e) {
+        // No DDI call may have taught us this module's script name yet: the trap's own frame does.
+        scriptName ??= /\((wasm:\/\/[^:)]+):/.exec((e as Error | undefined)?.stack ?? '')?.[1];
+        throw e;
+      }
+    };
+    const start = typeof ctors === 'function' ? (...a: unknown[]) => (runCtors(), entry(...a)) : entry;
+    k.registerRoutine(image.entryPoint, callable(start) as never, req.name);
     return image;
   },
 };

@@ -1,0 +1,98 @@
+/**
+ * The load-time wasm rewrite (loader/wasm/rewrite.ts): what it costs to apply, and what its
+ * back-edge probes cost a loop.
+ * - rewrite time per KiB of Code section and size growth, over the committed C samples;
+ * - a buffer-walking loop (an i32.load and an add per iteration, the shape of a checksum or a copy)
+ *   run as built and as rewritten, side by side, in ns per iteration.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readWasmSections } from '../src/loader/wasm/sections.ts';
+import { rewriteModule } from '../src/loader/wasm/rewrite.ts';
+import { fromSamples, ratio, type Row } from './harness.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const SAMPLES = ['drivers/c/SampleIo/SampleIo.wasm', 'drivers/c/MyDriver/MyDriver.wasm', 'drivers/c/rules/EverythingRight.wasm'];
+const QUANTUM = 1 << 16;
+
+/**
+ * (module (import "env" "memory" (memory 1))
+ *   (func (export "walk") (param $n i32) (result i32) (local $i i32) (local $sum i32)
+ *     (loop $l (local.set $sum (i32.add (local.get $sum) (i32.load (i32.and (i32.shl (local.get $i) (i32.const 2)) (i32.const 0xfffc)))))
+ *              (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+ *     (local.get $sum)))
+ */
+const WALK = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+  0x02, 0x0f, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x01,
+  0x03, 0x02, 0x01, 0x00,
+  0x07, 0x08, 0x01, 0x04, 0x77, 0x61, 0x6c, 0x6b, 0x00, 0x00,
+  0x0a, 0x29, 0x01, 0x27, 0x01, 0x02, 0x7f,
+  0x03, 0x40,
+  0x20, 0x02, 0x20, 0x01, 0x41, 0x02, 0x74, 0x41, 0xfc, 0xff, 0x03, 0x71, 0x28, 0x02, 0x00, 0x6a, 0x21, 0x02,
+  0x20, 0x01, 0x41, 0x01, 0x6a, 0x22, 0x01, 0x20, 0x00, 0x47, 0x0d, 0x00,
+  0x0b,
+  0x20, 0x02, 0x0b,
+]);
+
+function instantiate(bytes: Uint8Array<ArrayBuffer>, table: WebAssembly.Table): (n: number) => number {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, __indirect_function_table: table } });
+  return instance.exports.walk as (n: number) => number;
+}
+
+/** A table whose slot 1 is the watchdog entry: it returns the next quantum, as the kernel's does. */
+function watchdogTable(): WebAssembly.Table {
+  const trampoline = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+    0x02, 0x07, 0x01, 0x01, 0x68, 0x01, 0x66, 0x00, 0x00, 0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00,
+  ]);
+  const f = new WebAssembly.Instance(new WebAssembly.Module(trampoline), { h: { f: () => QUANTUM } }).exports.f;
+  const table = new WebAssembly.Table({ element: 'anyfunc', initial: 2 });
+  table.set(1, f as never);
+  return table;
+}
+
+export async function rewriteCost(quick: boolean): Promise<Row[]> {
+  const rows: Row[] = [];
+  const perKib: number[] = [];
+  const growth: number[] = [];
+  let kib = 0;
+  for (const rel of SAMPLES) {
+    const bytes = new Uint8Array(readFileSync(join(ROOT, rel)));
+    const code = readWasmSections(bytes).code!;
+    kib += code.size / 1024;
+    for (let i = 0; i < (quick ? 5 : 20); i++) {
+      const t0 = performance.now();
+      const r = rewriteModule(bytes, { watchdogSlot: 1, codeBase: 0x9a3b1000, quantum: QUANTUM, callSites: { base: 0x10000, mask: 0xfffc } });
+      perKib.push(((performance.now() - t0) * 1000) / (code.size / 1024));
+      if (i === 0) growth.push(((r.bytes.length - bytes.length) * 1024) / code.size);
+    }
+  }
+  rows.push(fromSamples('wasm rewrite: time per KiB of code', 'µs/KiB', perKib, `${SAMPLES.length} samples, ${kib.toFixed(1)} KiB of code in all`));
+  rows.push(fromSamples('wasm rewrite: module growth per KiB of code', 'B/KiB', growth, 'back-edge probes and the added type, global and import'));
+
+  const table = watchdogTable();
+  const plain = instantiate(WALK, table);
+  const probed = instantiate(rewriteModule(WALK, { watchdogSlot: 1, codeBase: 0, quantum: QUANTUM, callSites: { base: 0x10000, mask: 0xfffc } }).bytes, table);
+  const n = quick ? 2_000_000 : 20_000_000;
+  plain(n);
+  probed(n);
+  const sample = (f: (n: number) => number) => () => {
+    const t0 = process.hrtime.bigint();
+    f(n);
+    return Number(process.hrtime.bigint() - t0) / n;
+  };
+  // Alternate the two so both see the same machine load.
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 9); i++) {
+    a.push(sample(plain)());
+    b.push(sample(probed)());
+  }
+  const fa = fromSamples('buffer-walk loop: as built', 'ns/iter', a, `${n} iterations per sample`);
+  const fb = fromSamples('buffer-walk loop: with back-edge probes', 'ns/iter', b, `${n} iterations per sample`);
+  rows.push(fa, fb, ratio('buffer-walk loop: probes / as built', fb, fa));
+  return rows;
+}

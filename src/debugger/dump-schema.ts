@@ -1,0 +1,169 @@
+/**
+ * The crash dump's schema: the one definition of what a dump holds. The TypeScript types of the dump
+ * are inferred from it, so the writer, the reader and the validator cannot drift apart.
+ *
+ * zod is loaded on the first validation, not when this module is imported: only `dv kd` reads a dump,
+ * and `dv run` / `dv demo` should not pay zod's start-up (about 55 ms). This is the one place in
+ * src/ that names zod.
+ */
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
+
+export const DUMP_FORMAT = 'driver-verifier-crash-dump';
+/** 2: the container (magic, version, length, checksums) around the gzip'd JSON of version 1. */
+export const DUMP_VERSION = 2;
+
+const U32_MAX = 0xffffffff;
+/** KeNumberProcessors on x86 Windows tops out at 32. */
+const MAX_PROCESSORS = 32;
+/** IRQLs on x86 run from PASSIVE_LEVEL (0) to HIGH_LEVEL (31). */
+const HIGH_LEVEL = 31;
+const PAGE_SIZE = 0x1000;
+/** A 4096-byte page in base64: 1365 full groups and one of a single byte (`xx==`), 5464 characters. */
+const PAGE_BASE64_LENGTH = 5464;
+const PAGE_BASE64 = /^[A-Za-z0-9+/]*==$/;
+
+/**
+ * The error every schema reports: "is missing" when the field is absent, else "is not <what>". The
+ * message follows the field's path: `verifier.drivers[0].allocations[3].stack[1] is not a u32`.
+ */
+const says = (what: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is missing' : `is not ${what}`) });
+
+function define(z: typeof Zod) {
+  /** Addresses, codes and counters of a 32-bit machine. */
+  const u32 = z.number(says('a u32')).int().min(0).max(U32_MAX);
+  const string = z.string(says('a string'));
+  const array = <T extends Zod.ZodType>(item: T, what = 'an array') => z.array(item, says(what));
+  const object = <S extends Zod.core.$ZodLooseShape>(shape: S, what = 'an object') => z.object(shape, says(what));
+  const params = z.tuple([u32, u32, u32, u32], says('an array of 4 u32s'));
+  const counters = object({ current: u32, currentBytes: u32, peak: u32, peakBytes: u32 });
+
+  const functionSymbol = object({ name: string, start: u32, size: u32 });
+  const lineRow = object({ address: u32, file: u32, line: u32 });
+  const module = object({
+    name: z.string(says('a module name')).min(1),
+    imageName: string,
+    base: u32,
+    size: u32,
+    symbols: object({ functions: array(functionSymbol), files: array(string), lines: array(lineRow) }),
+    path: string.optional(),
+  });
+  const unloadedModule = object({ name: string, imageName: string, base: u32, size: u32 });
+
+  const allocation = object({
+    address: u32,
+    size: u32,
+    tag: u32,
+    poolType: u32,
+    kind: z.enum(['pool', 'mdl', 'workitem'], says("one of 'pool', 'mdl', 'workitem'")),
+    /** The driver's call site, 0 when caller capture was off. */
+    caller: u32,
+    thread: u32,
+    stack: array(u32),
+  });
+  const verifiedDriver = object({
+    name: string,
+    imageName: string,
+    entryAddress: u32,
+    nameAddress: u32,
+    state: z.enum(['Loaded', 'Unloaded'], says("one of 'Loaded', 'Unloaded'")),
+    loads: u32,
+    unloads: u32,
+    paged: counters,
+    nonPaged: counters,
+    contiguousBytes: u32,
+    peakContiguousBytes: u32,
+    allocations: array(allocation),
+  });
+  const logRecord = object({ kind: z.enum(['alloc', 'free'], says("one of 'alloc', 'free'")), address: u32, size: u32, thread: u32, stack: array(u32) });
+  const verifier = object(
+    {
+      flags: u32,
+      drivers: array(verifiedDriver),
+      stats: object({
+        raiseIrqls: u32,
+        acquireSpinLocks: u32,
+        synchExecutions: u32,
+        trims: u32,
+        poolAllocationsAttempted: u32,
+        poolAllocationsSucceeded: u32,
+        poolAllocationsSucceededSpecialPool: u32,
+        poolAllocationsWithNoTag: u32,
+        poolAllocationsFailed: u32,
+        paged: counters,
+        nonPaged: counters,
+      }),
+      /** The allocation log, newest first. */
+      log: object({ capacity: u32, overwritten: u32, records: array(logRecord) }),
+    },
+    'an object or null',
+  );
+
+  const context = object(
+    {
+      thread: u32,
+      threadName: string,
+      process: u32,
+      processName: string,
+      processor: u32,
+      irql: z.number(says(`an IRQL (0 to ${HIGH_LEVEL})`)).int().min(0).max(HIGH_LEVEL),
+      stack: array(u32),
+      exception: object({ message: string, address: u32 }).optional(),
+      /** The driver the stop blames when no driver code is on the stack (KiBugCheckDriver), and the code to show. */
+      culprit: object({ module: string, address: u32.optional() }).optional(),
+      /** The machine hung and the run forced this dump (bug check 0xE2): why it was judged hung. */
+      hang: object({ reason: string }).optional(),
+    },
+    'an object or null',
+  );
+
+  const dump = object({
+    format: z.literal(DUMP_FORMAT, says(`'${DUMP_FORMAT}'`)),
+    version: z.literal(DUMP_VERSION, says(`${DUMP_VERSION}`)),
+    system: object({
+      processors: z.number(says(`a processor count (1 to ${MAX_PROCESSORS})`)).int().min(1).max(MAX_PROCESSORS),
+      build: string,
+      /** Simulated time in 100 ns units since boot: past 2^32 after seven minutes. */
+      time: z.number(says('a time (a non-negative integer)')).int().min(0),
+    }),
+    bugCheck: object({ code: u32, params }, 'an object or null').nullable(),
+    context: context.nullable(),
+    /**
+     * A debugger break in progress (a live machine, never a crash): the stop it stands for, with the
+     * text the break printed. `context` is then the breaking thread's.
+     */
+    breakIn: object({ code: u32, params, message: array(string) }, 'an object or null').nullable().optional(),
+    modules: array(module),
+    unloadedModules: array(unloadedModule),
+    verifier: verifier.nullable(),
+    debugLog: array(string),
+    /** Non-zero committed pages: [virtual address, base64 page]. */
+    memory: array(
+      z.tuple(
+        [z.number(says('a page address')).int().min(0).max(U32_MAX).multipleOf(PAGE_SIZE), z.string(says('a page (4096 bytes in base64)')).length(PAGE_BASE64_LENGTH).regex(PAGE_BASE64)],
+        says('a [page address, base64 page] pair'),
+      ),
+    ),
+  });
+  return { dump, module, verifier, verifiedDriver, allocation, logRecord };
+}
+
+type Schemas = ReturnType<typeof define>;
+
+/** What the debugger reads is never written to: the dump is frozen. */
+type Frozen<T> = T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
+export type CrashDump = Frozen<Zod.infer<Schemas['dump']>>;
+export type VerifierSnapshot = Frozen<Zod.infer<Schemas['verifier']>>;
+export type VerifiedDriverSnapshot = Frozen<Zod.infer<Schemas['verifiedDriver']>>;
+export type AllocationSnapshot = Frozen<Zod.infer<Schemas['allocation']>>;
+export type LogRecordSnapshot = Frozen<Zod.infer<Schemas['logRecord']>>;
+export type ModuleSnapshot = Frozen<Zod.infer<Schemas['module']>>;
+
+let schemas: Schemas | undefined;
+
+/** The dump's schema, built on first use (the first use loads zod). */
+export function dumpSchema(): Schemas['dump'] {
+  schemas ??= define((createRequire(import.meta.url)('zod') as { z: typeof Zod }).z);
+  return schemas.dump;
+}

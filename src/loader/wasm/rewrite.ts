@@ -1,0 +1,333 @@
+/**
+ * The load-time rewrite of a driver's code. One pass over the Code section that inserts probes
+ * between instructions, and an offset map from the rewritten module back to the original code, so
+ * traps, host stack frames and probe sites still resolve through the module's own DWARF and name
+ * section (which keep describing the original code).
+ *
+ * Probes:
+ * - **the back-edge budget** (runaway detection): at the top of every `loop` body a module-local
+ *   counter is decremented; when it reaches zero the probe calls the kernel's watchdog with the loop's
+ *   code address, and the watchdog returns the next quantum. Every back edge in wasm is a branch to
+ *   a `loop`, so every iteration of every loop is counted, with or without calls in it.
+ * - **call sites** (callers and stacks): around every `call` and `call_indirect`, the call's code
+ *   address is pushed on a ring in kernel memory and popped after, so the kernel reads the driver's
+ *   frames at any moment without walking the host stack. The ring's top is a module-local counter
+ *   (exported as `__dv_call_sp`) that the loader keeps in step with the kernel's at every crossing.
+ *
+ * The probe calls the kernel through `call_indirect` on a table slot the loader reserves, and its
+ * counter is a global defined (not imported) by the rewrite: both are appended at the end of their
+ * index spaces, so no function, global or type index of the original module moves and nothing
+ * else in the module (calls, element segments, exports, names) needs renumbering.
+ */
+import { ByteReader, MalformedWasmError } from './reader.ts';
+import { nextInstruction, OP, skipLocals } from './instructions.ts';
+
+const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
+
+/** The export through which the loader reads and sets an image's call-site counter. */
+export const CALL_SP_EXPORT = '__dv_call_sp';
+
+export interface RewriteOptions {
+  /** Table slot of the watchdog entry `(pc: i32) -> i32` (next quantum), in table 0. */
+  readonly watchdogSlot: number;
+  /** Code address of the Code section's first byte: probe sites are reported as codeBase + offset. */
+  readonly codeBase: number;
+  /** Back edges between two calls of the watchdog. */
+  readonly quantum: number;
+  /** The call-site ring: its address in memory 0, and the mask that wraps a byte count into it. */
+  readonly callSites: { readonly base: number; readonly mask: number };
+}
+
+export interface RewrittenModule {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Number of loop probes and call-site probes inserted. */
+  readonly loops: number;
+  readonly calls: number;
+  /**
+   * A position in the rewritten module (as V8 reports a wasm frame) -> the Code-section-relative
+   * offset of the original instruction it came from; undefined outside the code.
+   */
+  toOriginal(position: number): number | undefined;
+}
+
+const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, EXPORT = 7, CODE = 10;
+/** Sections after which the global section may be inserted, in the binary format's order. */
+const BEFORE_GLOBAL = new Set([1, 2, 3, 4, 5, 13]);
+
+interface RawSection {
+  readonly id: number;
+  /** Offset of the section id byte, and of the payload. */
+  readonly start: number;
+  readonly payload: number;
+  readonly end: number;
+}
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  n |= 0;
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const nameBytes = (s: string) => [...uleb(s.length), ...new TextEncoder().encode(s)];
+
+function readSections(bytes: Uint8Array): RawSection[] {
+  const r = new ByteReader(bytes, 'wasm module', 8);
+  const out: RawSection[] = [];
+  while (r.left > 0) {
+    const start = r.pos;
+    const id = r.u8('section id');
+    const size = r.u32leb('section size');
+    r.need(size, 'section payload');
+    out.push({ id, start, payload: r.pos, end: r.pos + size });
+    r.pos += size;
+  }
+  return out;
+}
+
+/** Imported globals and whether table 0 is imported (the shared function table). */
+function readImports(bytes: Uint8Array, s: RawSection | undefined): { globals: number; tables: number } {
+  let globals = 0, tables = 0;
+  if (!s) return { globals, tables };
+  const r = new ByteReader(bytes, 'import section', s.payload, s.end);
+  const n = r.u32leb('import count');
+  for (let i = 0; i < n; i++) {
+    r.name('module');
+    r.name('name');
+    const kind = r.u8('import kind');
+    if (kind === 0) r.u32leb('type');
+    else if (kind === 1) {
+      tables++;
+      r.u8('reftype');
+      const flags = r.u8('limits');
+      r.u32leb('min');
+      if (flags & 1) r.u32leb('max');
+    } else if (kind === 2) {
+      const flags = r.u8('limits');
+      r.u32leb('min');
+      if (flags & 1) r.u32leb('max');
+    } else if (kind === 3) {
+      globals++;
+      r.u8('valtype');
+      r.u8('mut');
+    } else if (kind === 4) {
+      r.u8('attribute');
+      r.u32leb('type');
+    } else throw new MalformedWasmError(`import section: unknown import kind ${kind}`);
+  }
+  return { globals, tables };
+}
+
+/** Output as a list of byte chunks, joined once at the end (no per-byte copies of big sections). */
+class ChunkWriter {
+  private readonly parts: Array<ArrayLike<number>> = [];
+  length = 0;
+
+  put(part: ArrayLike<number>): void {
+    this.parts.push(part);
+    this.length += part.length;
+  }
+
+  putAll(other: ChunkWriter): void {
+    for (const p of other.parts) this.put(p);
+  }
+
+  join(): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+}
+
+/** A vector section with entries appended (a new section if there was none); `index` is the first new one's. */
+function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, what: string, ...entries: number[][]): { section: number[]; index: number } {
+  let count = 0;
+  let rest: number[] = [];
+  if (s) {
+    const r = new ByteReader(bytes, what, s.payload, s.end);
+    count = r.u32leb(`${what} count`);
+    rest = [...bytes.subarray(r.pos, s.end)];
+  }
+  const payload = [...uleb(count + entries.length), ...rest, ...entries.flat()];
+  return { section: [id, ...uleb(payload.length), ...payload], index: count };
+}
+
+export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): RewrittenModule {
+  const sections = readSections(bytes);
+  const find = (id: number) => sections.find((s) => s.id === id);
+  const code = find(CODE);
+  const imports = readImports(bytes, find(IMPORT));
+  // The probes call through table 0, the machine's function table. A module that takes no function
+  // pointers does not import it: import it (an import appended at the end moves no function index).
+  if (imports.tables === 0 && find(TABLE)) throw new MalformedWasmError('table 0 is not the imported function table: not a module built by dv build');
+  if (!find(IMPORT)) throw new MalformedWasmError('the module imports nothing (not even memory): not a module built by dv build');
+  const tableImport = imports.tables === 0 ? appendEntry(bytes, find(IMPORT), IMPORT, 'import section', [...nameBytes('env'), ...nameBytes(FUNCTION_TABLE_IMPORT), 0x01, 0x70, 0x00, 0x00]) : undefined;
+
+  const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f]);
+  const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', [0x7f, 0x01, OP.i32Const, ...sleb(opts.quantum), OP.end], [0x7f, 0x01, OP.i32Const, 0, OP.end]);
+  const budgetGlobal = imports.globals + global.index;
+  const callSpGlobal = budgetGlobal + 1;
+  const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', [...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)]);
+
+  const g = uleb(budgetGlobal);
+  const sp = uleb(callSpGlobal);
+  const ringOffset = uleb(opts.callSites.base);
+  // ring[sp & mask] = pc; sp += 4 / sp -= 4: a store and two global updates around each call.
+  const push = (pc: number) => [
+    OP.globalGet, ...sp, OP.i32Const, ...sleb(opts.callSites.mask), OP.i32And, OP.i32Const, ...sleb(pc), OP.i32Store, 0x02, ...ringOffset,
+    OP.globalGet, ...sp, OP.i32Const, 4, OP.i32Add, OP.globalSet, ...sp,
+  ];
+  const pop = [OP.globalGet, ...sp, OP.i32Const, 4, OP.i32Sub, OP.globalSet, ...sp];
+  // counter -= 1; if (counter == 0) counter = watchdog(pc): one global and a branch per iteration.
+  const probe = (pc: number) => [
+    OP.globalGet, ...g, OP.i32Const, 1, OP.i32Sub, OP.globalSet, ...g,
+    OP.globalGet, ...g, OP.i32Eqz, OP.if, 0x40,
+    OP.i32Const, ...sleb(pc), OP.i32Const, ...sleb(opts.watchdogSlot), OP.callIndirect, ...uleb(type.index), 0x00,
+    OP.globalSet, ...g,
+    OP.end,
+  ];
+
+  // Assemble: every section in order, the replaced ones rebuilt, the global section inserted if new.
+  const out = new ChunkWriter();
+  out.put(bytes.subarray(0, 8));
+  // Copied runs of code: [newStart, oldStart, length, 0]; probes: [newStart, loopOffset, length, 1].
+  const runs: number[][] = [];
+  let loops = 0;
+  let calls = 0;
+  let globalWritten = find(GLOBAL) !== undefined; // rewritten in place when present
+  for (const s of sections) {
+    if (!globalWritten && s.id !== 0 && !BEFORE_GLOBAL.has(s.id)) {
+      out.put(global.section);
+      globalWritten = true;
+    }
+    if (s.id === TYPE) out.put(type.section);
+    else if (s.id === IMPORT && tableImport) out.put(tableImport.section);
+    else if (s.id === GLOBAL) out.put(global.section);
+    else if (s.id === EXPORT) out.put(exp.section);
+    else if (s.id === CODE) {
+      const body = rewriteCode(bytes, s, {
+        loop: (offset) => probe(opts.codeBase + offset),
+        callBefore: (offset) => push(opts.codeBase + offset),
+        callAfter: pop,
+      });
+      loops += body.loops;
+      calls += body.calls;
+      out.put([CODE, ...uleb(body.bytes.length)]);
+      const payloadAt = out.length;
+      for (const run of body.runs) runs.push([run[0]! + payloadAt, run[1]!, run[2]!, run[3]!]);
+      out.putAll(body.bytes);
+    } else out.put(bytes.subarray(s.start, s.end));
+  }
+  if (!globalWritten) out.put(global.section);
+  if (!find(TYPE)) throw new MalformedWasmError('the module has no type section');
+
+  const codeStart = code?.payload ?? 0;
+  const starts = runs.map((r) => r[0]!);
+  return {
+    bytes: out.join(),
+    loops,
+    calls,
+    toOriginal(position) {
+      let lo = 0, hi = starts.length - 1, at = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid]! <= position) {
+          at = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (at < 0) return undefined;
+      const [newStart, oldStart, length, isProbe] = runs[at]!;
+      if (position >= newStart! + length!) return undefined;
+      return (isProbe ? oldStart! : oldStart! + (position - newStart!)) - codeStart;
+    },
+  };
+}
+
+/** The Code section payload with probes; `runs` hold payload-relative new starts (the caller rebases them). */
+interface Probes {
+  /** After a `loop` header, given the loop's code offset. */
+  loop(codeOffset: number): number[];
+  /** Before and after a `call` or `call_indirect`, given the call's code offset. */
+  callBefore(codeOffset: number): number[];
+  readonly callAfter: number[];
+}
+
+function rewriteCode(bytes: Uint8Array, s: RawSection, probes: Probes): { bytes: ChunkWriter; runs: number[][]; loops: number; calls: number } {
+  const r = new ByteReader(bytes, 'code section', s.payload, s.end);
+  const out = new ChunkWriter();
+  const runs: number[][] = [];
+  let loops = 0;
+  let calls = 0;
+  const n = r.u32leb('function body count');
+  out.put(uleb(n));
+  for (let i = 0; i < n; i++) {
+    const size = r.u32leb(`size of function body ${i}`);
+    const bodyStart = r.pos;
+    const bodyEnd = bodyStart + size;
+    r.need(size, `function body ${i}`);
+    r.pos = bodyEnd;
+    const body = new ByteReader(bytes, `function body ${i}`, bodyStart, bodyEnd);
+    skipLocals(body);
+    // The body's new bytes, with its runs relative to the body's start.
+    const chunk = new ChunkWriter();
+    const bodyRuns: number[][] = [];
+    let runFrom = bodyStart;
+    const flush = (to: number) => {
+      if (to > runFrom) {
+        bodyRuns.push([chunk.length, runFrom, to - runFrom, 0]);
+        chunk.put(bytes.subarray(runFrom, to));
+      }
+      runFrom = to;
+    };
+    // A probe's bytes all map to the instruction they stand for.
+    const insert = (p: number[], at: number) => {
+      bodyRuns.push([chunk.length, at, p.length, 1]);
+      chunk.put(p);
+    };
+    while (body.pos < bodyEnd) {
+      const ins = nextInstruction(body);
+      if (ins.op === OP.loop) {
+        flush(ins.end);
+        insert(probes.loop(ins.start - s.payload), ins.start);
+        loops++;
+      } else if (ins.op === OP.call || ins.op === OP.callIndirect) {
+        flush(ins.start);
+        insert(probes.callBefore(ins.start - s.payload), ins.start);
+        flush(ins.end);
+        insert(probes.callAfter, ins.start);
+        calls++;
+      }
+    }
+    flush(bodyEnd);
+    const sizeField = uleb(chunk.length);
+    const chunkAt = out.length + sizeField.length;
+    out.put(sizeField);
+    out.putAll(chunk);
+    for (const run of bodyRuns) runs.push([run[0]! + chunkAt, run[1]!, run[2]!, run[3]!]);
+  }
+  if (r.pos !== s.end) r.fail(`${s.end - r.pos} bytes after the last function body`);
+  return { bytes: out, runs, loops, calls };
+}
