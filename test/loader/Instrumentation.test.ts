@@ -1,7 +1,8 @@
 /** The TypeScript loader's call-site instrumentation keeps the program's meaning and records exact callers. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeSource, instrumentCalls, transpile } from '../../src/loader/ts/ts-image.ts';
+import { instrumentCalls } from '../../src/loader/ts/instrument.ts';
+import { analyzeSource, transpile } from '../../src/loader/ts/source.ts';
 
 /** Run instrumented code with recorders that log the pc of each call. */
 function run(source: string): { result: unknown; pcs: number[] } {
