@@ -46,6 +46,11 @@ test("a driver's promise jobs never run between the host's awaits", async () => 
   assert.equal((exports.state as { ran: boolean }).ran, false);
 });
 
+test('driver code is strict, as its modules were: assigning an undeclared name is a ReferenceError', () => {
+  assert.throws(() => inDriver('undeclaredName = 1; return 0;'), { name: 'ReferenceError' });
+  assert.equal(inDriver('return (function () { return this; })() === undefined;'), true);
+});
+
 test('each driver gets a context of its own: globals one sets are not seen by the next', () => {
   inDriver('globalThis.shared = 1; Object.prototype.polluted = 1;');
   assert.deepEqual(inDriver('return [typeof shared, ({}).polluted];'), ['undefined', undefined]);

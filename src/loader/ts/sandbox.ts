@@ -34,7 +34,9 @@ export function evaluateDriver(code: string, scriptName: string, hooks: Hooks): 
     },
   );
   vm.runInContext(STRIP, context);
-  const wrapper = new vm.Script(`(function (${HOOK_KEYS.map((k) => HOOKS[k]).join(', ')}) {\n${code}\nreturn ${DRIVER_EXPORTS};\n})`, { filename: scriptName }).runInContext(context) as (
+  // Strict, as the driver's ES modules were before bundling: an undeclared name is a ReferenceError, not a new global.
+  const source = `(function (${HOOK_KEYS.map((k) => HOOKS[k]).join(', ')}) {'use strict';\n${code}\nreturn ${DRIVER_EXPORTS};\n})`;
+  const wrapper = new vm.Script(source, { filename: scriptName }).runInContext(context) as (
     ...hooks: unknown[]
   ) => Record<string, unknown>;
   return wrapper(...HOOK_KEYS.map((k) => hooks[k]));
