@@ -37,7 +37,8 @@ test('the usual shapes: calls, members, types, computed names', () => {
     '  const r = Math.random() + Math.max(1, 2) + Date.now();',
     '  const dyn = (globalThis as any)["pro" + "cess"];', // computed: the run-time TypeError's job
     '  console.log(home, r, dyn, timer, b);',
-    '  return x.Buffer;',
+    '  globalThis.setImmediate(() => 0);',
+    '  return x.Buffer + globalThis.Math.max(1, 2);',
     '}',
   ].join('\n');
   assert.deepEqual(refusals(source), [
@@ -46,6 +47,7 @@ test('the usual shapes: calls, members, types, computed names', () => {
     `6: ${hostNameMessage('Math.random')}`,
     `6: ${hostNameMessage('Date')}`,
     `8: ${hostNameMessage('console')}`,
+    `9: ${hostNameMessage('setImmediate')}`,
   ]);
   assert.match(hostNameMessage('setTimeout'), /^setTimeout is not available to a driver: a driver may use only the DDI table \(see KeSetTimer\)$/);
 });

@@ -61,7 +61,8 @@ export async function bundleDriver(entry: BundleEntry): Promise<string> {
     if (!errors?.length) throw new DriverSourceError(`cannot bundle driver ${entry.display(entry.path)}: ${(e as Error).message}`);
     throw new DriverSourceError(errors.map((m) => `${where(entry, m)}${m.text}`).join('\n'));
   }
-  // A marker is a host global referenced in a file the entry imports (the entry's own were refused).
+  // A marker is a host global referenced in a file the entry imports, or one the bundle saw after
+  // folding constants (`globalThis['pro' + 'cess']` is `globalThis.process`).
   if (code.includes('__dv_host_')) {
     const out = await build({ ...options, sourcemap: 'external' });
     const files = out.outputFiles!;
@@ -69,8 +70,10 @@ export async function bundleDriver(entry: BundleEntry): Promise<string> {
     const map = new TraceMap(files.find((f) => f.path.endsWith('.map'))!.text);
     const refusals = markersIn(js).map(({ name, line, column }) => {
       const o = originalPositionFor(map, { line, column });
-      const file = o.source === null ? entry.display(entry.path) : entry.display(resolve(entry.path, '..', o.source));
-      return `${file}(${o.line ?? '?'}): ${hostNameMessage(name)}`;
+      const file = o.source === null ? entry.path : resolve(entry.path, '..', o.source);
+      // The entry's positions are in its instrumented JavaScript: locate() maps them to its TypeScript.
+      const at = file === entry.path && o.line !== null ? entry.locate(o.line, o.column) : `${entry.display(file)}(${o.line ?? '?'})`;
+      return `${at}: ${hostNameMessage(name)}`;
     });
     if (refusals.length > 0) throw new DriverSourceError(refusals.join('\n'));
   }

@@ -45,10 +45,17 @@ export const HOST_NAMES: readonly string[] = [...NODE_GLOBALS, ...REMOVED_BUILTI
 /**
  * esbuild's `define` rewrites only free references (never a local of the same name) to a marker
  * identifier, keeping the source position: the check finds markers instead of redoing scope analysis.
+ * `globalThis.process` is the same reference spelled out; only a computed name gets past.
  */
 const MARKER_PREFIX = '__dv_host_';
-export const HOST_NAME_MARKERS: Readonly<Record<string, string>> = Object.fromEntries(HOST_NAMES.map((n) => [n, MARKER_PREFIX + n.replace('.', '$')]));
-const NAME_OF_MARKER = new Map(Object.entries(HOST_NAME_MARKERS).map(([name, marker]) => [marker, name]));
+const markerOf = (name: string) => MARKER_PREFIX + name.replace('.', '$');
+export const HOST_NAME_MARKERS: Readonly<Record<string, string>> = Object.fromEntries(
+  HOST_NAMES.flatMap((n) => [
+    [n, markerOf(n)],
+    [`globalThis.${n}`, markerOf(n)],
+  ]),
+);
+const NAME_OF_MARKER = new Map(HOST_NAMES.map((name) => [markerOf(name), name]));
 
 /** The host name a marker identifier stands for, or undefined for any other identifier. */
 export function hostNameOfMarker(identifier: string): string | undefined {
