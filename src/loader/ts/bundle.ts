@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { parse } from 'acorn';
 import { build, type Message, type Plugin } from 'esbuild';
-import { HOST_NAME_MARKERS, hostNameMessage, hostNameOfMarker } from './host-globals.ts';
+import { HOST_NAME_MARKERS, hostNameMessage, hostNameOfMarker, mayHoldMarkers } from './host-globals.ts';
 import { DriverSourceError, forEachNode, importRefusal, isRelativeSpecifier, type Node } from './source.ts';
 
 /** The name the bundle gives the entry's exports. */
@@ -51,6 +51,7 @@ export async function bundleDriver(entry: BundleEntry): Promise<string> {
     write: false,
     logLevel: 'silent' as const,
     plugins: [isolation],
+    // Nothing is written: the name only roots the source map's paths (used when a file is refused).
     outfile: resolve(entry.path, '..', '__driver.js'),
   };
   let code: string;
@@ -63,7 +64,7 @@ export async function bundleDriver(entry: BundleEntry): Promise<string> {
   }
   // A marker is a host global referenced in a file the entry imports, or one the bundle saw after
   // folding constants (`globalThis['pro' + 'cess']` is `globalThis.process`).
-  if (code.includes('__dv_host_')) {
+  if (mayHoldMarkers(code)) {
     const out = await build({ ...options, sourcemap: 'external' });
     const files = out.outputFiles!;
     const js = files.find((f) => f.path.endsWith('.js'))!.text;

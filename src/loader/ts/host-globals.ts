@@ -57,6 +57,9 @@ export const HOST_NAME_MARKERS: Readonly<Record<string, string>> = Object.fromEn
 );
 const NAME_OF_MARKER = new Map(HOST_NAMES.map((name) => [markerOf(name), name]));
 
+/** Whether JavaScript may hold a marker (a cheap test before looking for them in its syntax tree). */
+export const mayHoldMarkers = (js: string): boolean => js.includes(MARKER_PREFIX);
+
 /** The host name a marker identifier stands for, or undefined for any other identifier. */
 export function hostNameOfMarker(identifier: string): string | undefined {
   return identifier.startsWith(MARKER_PREFIX) ? NAME_OF_MARKER.get(identifier) : undefined;
