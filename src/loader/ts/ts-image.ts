@@ -55,7 +55,7 @@ export const tsImageFormat: ImageFormat = {
     } catch (e) {
       throw new SimulatorError(`cannot read driver ${req.path}: ${(e as Error).message}`);
     }
-    const transpiled = transpile(path, text);
+    const transpiled = await transpile(path, text);
     const info = analyzeSource(text, transpiled);
     const display = displayPath(path);
     if (info.refusals.length > 0) throw new DriverSourceError(info.refusals.map((r) => `${display}(${lineOf(info.lineStarts, r.sourceOffset)}): ${r.message}`).join('\n'));
