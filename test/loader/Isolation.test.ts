@@ -75,6 +75,13 @@ test('dv run of a driver reaching process: exit 1 (its bug check), and dv ends',
   assert.doesNotMatch(r.err, /^\s+at /m);
 });
 
+test("a stack overflow in the driver's own realm is STATUS_STACK_OVERFLOW, not a generic host exception", async () => {
+  const r = await runDriver({ driver: isolated('Recurses.ts'), verifierFlags: STANDARD_FLAGS, ioctls: [] });
+  assert.equal(hex(r.bugCheck!.code), '0x1e');
+  assert.equal(hex(r.bugCheck!.params[0]!), '0xc00000fd');
+  assert.equal(r.dump.context!.exception!.message, 'RangeError: Maximum call stack size exceeded');
+});
+
 test('a driver in several files loads: its helpers are bundled, locals named like host globals are its own, its byte arrays cross into the kernel', async () => {
   const prints: string[] = [];
   const r = await runDriver({ driver: isolated('UsesHelpers.ts'), verifierFlags: STANDARD_FLAGS, ioctls: [], onDebugPrint: (l) => prints.push(l) });
