@@ -51,7 +51,10 @@ test('driver code is strict, as its modules were: assigning an undeclared name i
   assert.equal(inDriver('return (function () { return this; })() === undefined;'), true);
 });
 
-test('each driver gets a context of its own: globals one sets are not seen by the next', () => {
+test('each driver gets a context of its own: globals and prototypes one changes are not seen by the next, nor by the host', () => {
   inDriver('globalThis.shared = 1; Object.prototype.polluted = 1;');
   assert.deepEqual(inDriver('return [typeof shared, ({}).polluted];'), ['undefined', undefined]);
+  // Nor by the host: a driver's prototypes are its own.
+  assert.equal((globalThis as Record<string, unknown>).shared, undefined);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
