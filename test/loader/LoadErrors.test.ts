@@ -45,6 +45,12 @@ test('a loop that never ends is reported with its location instead of hanging th
   assert.match(new DebugTarget(r.dump).symbol(top), /^LoopsForever!DriverEntry\+0x/, 'the loop is the innermost frame of the forced dump');
 });
 
+test('a loop in module-level code, before DriverEntry, is a hang naming its line', async () => {
+  const r = await runDriver({ driver: fixture('LoopsAtTopLevel.ts'), ioctls: [], limits: { runawayBackEdges: 100_000 } });
+  assert.match(r.hang!.reason, /^LoopsAtTopLevel+0x[0-9a-f]+ \(test\/fixtures\/drivers\/LoopsAtTopLevel\.ts\(5\)\) looped 100000 times/);
+  assert.ok(r.dump.modules.some((m) => m.name === 'LoopsAtTopLevel'), 'the image is in the forced dump');
+});
+
 test('a module without DriverEntry is not a driver', async () => {
   await assert.rejects(runDriver({ driver: fixture('NoEntryPoint.ts'), ioctls: [] }), (e: unknown) => e instanceof SimulatorError && /has no DriverEntry/.test(e.message));
 });

@@ -100,6 +100,7 @@ export const tsImageFormat: ImageFormat = {
 
     let mod: TsDriverModule;
     const st = k.stacks;
+    req.publish(module);
     try {
       mod = evaluateDriver(code, `${req.name}.sys.js`, { callAt: st.callAt, callMethodAt: st.callMethodAt, throwAt: st.throwAt, loopAt: st.loopAt }) as unknown as TsDriverModule;
     } catch (e) {
