@@ -13,7 +13,7 @@ import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RIN
 import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
 import { SpecialPool } from './mm/special-pool.ts';
 import { CallStacks } from './ke/callstack.ts';
-import { exceptionCodeOf } from './ke/exception.ts';
+import { asError, exceptionCodeOf } from './ke/exception.ts';
 import { Clock } from './ke/clock.ts';
 import { Dispatcher } from './ke/dispatcher.ts';
 import { Processor } from './ke/processor.ts';
@@ -331,7 +331,7 @@ export class Kernel {
 
   /** An exception no driver handler took: KMODE_EXCEPTION_NOT_HANDLED, or the system-thread variant. */
   private unhandledException(e: unknown, fallbackAddress: number): never {
-    const err = e instanceof Error ? e : new Error(String(e));
+    const err = asError(e);
     const address = this.stacks.addressOfError(err) || fallbackAddress;
     const inSystemThread = this.currentThread.process === this.systemProcess && this.currentThread !== this.systemThread;
     const code = inSystemThread ? BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED : BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED;

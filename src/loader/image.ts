@@ -35,4 +35,6 @@ export interface MapRequest {
   readonly reserve: (size: number) => number;
   /** Bind the image's imports: the kernel table run through every import transform. */
   readonly bind: (image: LoadedImage, ddi: DdiTable) => ImportTable;
+  /** Make the image's symbols known before any of its code runs (top-level code, constructors). */
+  readonly publish: (module: ModuleInfo) => void;
 }

@@ -51,9 +51,18 @@ export class Loader {
     if (this.k.modules.some((m) => m.name.toLowerCase() === name.toLowerCase())) {
       throw new SimulatorError(`a module named ${name} is already loaded`);
     }
+    let published: ModuleInfo | undefined;
+    const unpublish = () => {
+      // A load that failed leaves no module behind; one that stopped the machine keeps it for the dump.
+      if (published && !this.k.halted) this.k.modules.splice(this.k.modules.indexOf(published), 1);
+    };
     const image = await format.load(this.k, {
       path,
       name,
+      publish: (module) => {
+        published = module;
+        this.k.modules.push(module);
+      },
       reserve: (size) => {
         const pages = Math.ceil(size / IMAGE_ALIGN) * (IMAGE_ALIGN / PAGE_SIZE);
         const va = this.region.allocatePages(pages);
@@ -68,8 +77,11 @@ export class Loader {
         return va;
       },
       bind: (img, ddi) => guardImports(this.transforms.reduce<ImportTable>((table, t) => t(img, table), pick(ddi as unknown as ImportTable, img.imports))),
+    }).catch((e: unknown) => {
+      unpublish();
+      throw e;
     });
-    this.k.modules.push(image.module);
+    if (!published) this.k.modules.push(image.module);
     const driverObject = this.k.io.createDriverObject(name, image.module.base, image.module.size);
     image.driverObject = driverObject;
     this.images.set(driverObject, image);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { runDriver } from '../../src/system/run.ts';
 import { SimulatorError, UnresolvedImportError } from '../../src/kernel/errors.ts';
 import { DebugTarget } from '../../src/debugger/target.ts';
+import { sourceLine } from '../../src/kernel/symbols.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { fixture, hex } from '../helpers.ts';
 
@@ -20,10 +21,12 @@ test('a host exception in driver code is KMODE_EXCEPTION_NOT_HANDLED with the fa
   assert.equal(hex(r.bugCheck!.code), '0x1e');
   assert.equal(hex(r.bugCheck!.params[0]!), '0xc0000144');
   const ctx = r.dump.context!;
-  assert.match(ctx.exception!.message, /TypeError: cannot read properties of undefined/);
+  // The driver's TypeError comes from its own realm: it keeps its name and the line that threw it.
+  assert.equal(ctx.exception!.message, 'TypeError: cannot read properties of undefined (reading DeviceExtension)');
   const m = r.dump.modules.find((x) => x.name === 'ThrowsInDriverEntry')!;
   const at = r.bugCheck!.params[1]!;
   assert.ok(at >= m.base && at < m.base + m.size, `Arg2 ${hex(at)} lies in the driver image`);
+  assert.equal(sourceLine(r.dump.modules, at)?.line, 6, 'Arg2 is the throw statement');
 });
 
 test('a wait that nothing can satisfy ends the run as a hang, naming the thread and object', async () => {
@@ -40,6 +43,12 @@ test('a loop that never ends is reported with its location instead of hanging th
   assert.match(r.hang!.reason, /^LoopsForever!DriverEntry\+0x[0-9a-f]+ \(test\/fixtures\/drivers\/LoopsForever\.ts\(6\)\) looped 100000 times at PASSIVE_LEVEL without waiting or returning to the kernel/);
   const top = r.dump.context!.stack[0]!;
   assert.match(new DebugTarget(r.dump).symbol(top), /^LoopsForever!DriverEntry\+0x/, 'the loop is the innermost frame of the forced dump');
+});
+
+test('a loop in module-level code, before DriverEntry, is a hang naming its line', async () => {
+  const r = await runDriver({ driver: fixture('LoopsAtTopLevel.ts'), ioctls: [], limits: { runawayBackEdges: 100_000 } });
+  assert.match(r.hang!.reason, /^LoopsAtTopLevel\+0x[0-9a-f]+ \(test\/fixtures\/drivers\/LoopsAtTopLevel\.ts\(5\)\) looped 100000 times/);
+  assert.ok(r.dump.modules.some((m) => m.name === 'LoopsAtTopLevel'), 'the image is in the forced dump');
 });
 
 test('a module without DriverEntry is not a driver', async () => {

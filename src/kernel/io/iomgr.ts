@@ -3,6 +3,7 @@
  * IoCompleteRequest, MDLs, work items, and the user-mode request path (open, DeviceIoControl, close)
  * that builds IRPs the way NtDeviceIoControlFile does for each transfer method.
  */
+import { types } from 'node:util';
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { DO, IO_TYPE, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, SL, ioctlMethod } from '../../nt/io.ts';
 import {
@@ -774,7 +775,8 @@ export class IoManager {
 /** A JavaScript value as a message names it. */
 function describeValue(v: unknown): string {
   if (v === undefined || v === null) return String(v);
-  if (v instanceof Promise) return 'a Promise (is DriverEntry async? it must return its status)';
+  // A TypeScript driver's Promise comes from its own realm: ask the engine, not instanceof.
+  if (types.isPromise(v)) return 'a Promise (is DriverEntry async? it must return its status)';
   if (typeof v === 'object') return 'an object';
   return `the ${typeof v} ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`;
 }

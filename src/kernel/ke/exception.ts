@@ -3,6 +3,8 @@
  * is a fault of the driver's code (divide by zero, invalid opcode, bad call), a JS exception in a
  * TypeScript driver has no NT code of its own.
  */
+import { types } from 'node:util';
+
 export const EXCEPTION = {
   ACCESS_VIOLATION: 0xc0000005,
   ILLEGAL_INSTRUCTION: 0xc000001d,
@@ -13,6 +15,15 @@ export const EXCEPTION = {
   UNHANDLED: 0xc0000144,
 } as const;
 
+/**
+ * A thrown value as an Error. A TypeScript driver runs in a realm of its own (a vm context), so its
+ * errors are not host `instanceof Error`: tell them by their internal slot, keeping the object (its
+ * fault address tag, its name).
+ */
+export function asError(e: unknown): Error {
+  return types.isNativeError(e) ? e : new Error(String(e));
+}
+
 export function exceptionCodeOf(e: Error): number {
   if (e instanceof WebAssembly.RuntimeError) {
     const m = e.message;
@@ -21,6 +32,7 @@ export function exceptionCodeOf(e: Error): number {
     if (/integer overflow|float unrepresentable/.test(m)) return EXCEPTION.INTEGER_OVERFLOW;
     return EXCEPTION.ACCESS_VIOLATION; // out of bounds, null function, signature mismatch
   }
-  if (e instanceof RangeError && /call stack size/.test(e.message)) return EXCEPTION.STACK_OVERFLOW;
+  // By name, not instanceof: a TypeScript driver's stack overflow is a RangeError of its own realm.
+  if (e.name === 'RangeError' && /call stack size/.test(e.message)) return EXCEPTION.STACK_OVERFLOW;
   return EXCEPTION.UNHANDLED;
 }

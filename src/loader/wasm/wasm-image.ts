@@ -136,6 +136,7 @@ export const wasmImageFormat: ImageFormat = {
     };
     const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols };
     const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };
+    req.publish(moduleInfo);
 
     // Each slot of a driver's table holds one of its own functions: more slots than functions is a
     // damaged or hostile image, refused before the machine-wide table grows for it.
