@@ -102,7 +102,7 @@ program
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
   .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
-  .option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)', parseDuration, parseDuration('30s'))
+  .option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)', parseDuration, parseDuration('2m'))
   .option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)', parseDuration, parseDuration('1h'))
   .addHelpText(
     'after',
