@@ -9,6 +9,7 @@ import { DebugTarget } from '../debugger/target.ts';
 import { execute, interpret, isQuit } from '../debugger/engine.ts';
 import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
 import { runDriver, type IoctlRequest } from '../system/run.ts';
+import { DUMP_MAX_BYTES } from '../system/capture.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
 import { MemorySizeError, parseMemorySize } from '../kernel/mm/physical-memory.ts';
@@ -136,15 +137,30 @@ program
       throw e;
     }
     if (opts.json) writeAtomically(opts.json, JSON.stringify(outcomeJson(outcome), null, 2) + '\n');
+    const done = outcome;
+    /** Write the dump unless it would be too large to write or read back: then say so, and leave no older file. */
+    const writeDump = (path: string, what: string): boolean => {
+      const size = done.machine.dumpSize();
+      if (size.bytes > DUMP_MAX_BYTES) {
+        const removed = removeStale(path);
+        const mib = (n: number) => Math.ceil(n / 2 ** 20);
+        process.stderr.write(
+          `dv: ${what} not written to ${path}: the machine holds ${size.allocations} tracked allocations and ${size.pages} pages of memory, ` +
+            `about ${mib(size.bytes)} MiB of dump, over dv's ${mib(DUMP_MAX_BYTES)} MiB limit (a smaller --memory gives a smaller machine)` +
+            `${removed ? `; removed ${path}, left by an earlier run` : ''}\n`,
+        );
+        return false;
+      }
+      writeAtomically(path, serializeDump(done.dump));
+      return true;
+    };
     if (outcome.bugCheck) {
       out(fatalErrorLines(outcome.bugCheck.code, outcome.bugCheck.params));
-      if (opts.dump) {
-        writeAtomically(opts.dump, serializeDump(outcome.dump));
-        out(`Crash dump written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);
-      }
+      if (opts.dump && writeDump(opts.dump, 'crash dump')) out(`Crash dump written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);
     } else if (outcome.hang && opts.dump) {
-      writeAtomically(opts.dump, serializeDump(outcome.dump));
-      out(`Forced crash dump (0xE2 MANUALLY_INITIATED_CRASH) of the hung machine written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);
+      if (writeDump(opts.dump, 'forced crash dump')) {
+        out(`Forced crash dump (0xE2 MANUALLY_INITIATED_CRASH) of the hung machine written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);
+      }
     } else if (opts.dump && removeStale(opts.dump)) {
       out(`No crash dump: the machine did not stop; removed ${opts.dump}, left by an earlier run.`);
     }

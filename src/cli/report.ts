@@ -1,7 +1,7 @@
 /** How a run's outcome is printed and written for tools. Returns text; the caller prints. */
 import { bugCheckInfo, bugCheckName, hasSubcodes, subcode } from '../nt/bugcheck.ts';
 import { formatTag } from '../nt/pool.ts';
-import { DebugTarget } from '../debugger/target.ts';
+import { formatSymbol } from '../kernel/symbols.ts';
 import { HEX8, hex } from '../debugger/format.ts';
 import type { RunOutcome } from '../system/run.ts';
 
@@ -27,7 +27,7 @@ export function summaryLine(outcome: RunOutcome): string {
     return `${outcome.driver}: no bug check; the driver loaded, ran and ${life}${end}.`;
   }
   const what = stopText(bc.code, bc.params);
-  const extra = bc.code === 0xc4 && bc.params[0] === 0x62 ? ` (${outcome.leaks.length} allocation${outcome.leaks.length === 1 ? '' : 's'} not freed)` : '';
+  const extra = bc.code === 0xc4 && bc.params[0] === 0x62 ? ` (${outcome.leakCount} allocation${outcome.leakCount === 1 ? '' : 's'} not freed)` : '';
   return `${outcome.driver}: bug check ${hexs(bc.code)} ${bugCheckName(bc.code)}${what}${extra}`;
 }
 
@@ -37,16 +37,20 @@ function stopText(code: number, params: readonly number[]): string {
   return bugCheckInfo(code).description[0] ? `: ${bugCheckInfo(code).description[0]}` : '';
 }
 
-/** The machine-readable outcome: numbers as hex strings. */
+/** At most this many leaks are listed in the JSON (`leakCount` has them all). */
+export const JSON_LEAKS_LISTED = 10_000;
+
+/** The machine-readable outcome: numbers as hex strings. Read from the live machine: it needs no dump. */
 export function outcomeJson(outcome: RunOutcome): unknown {
-  const t = new DebugTarget(outcome.dump);
-  const frame = (pc: number) => ({ address: hexs(pc), symbol: t.symbol(pc) });
+  const modules = outcome.machine.kernel.modules;
+  const frame = (pc: number) => ({ address: hexs(pc), symbol: formatSymbol(modules, pc) });
   return {
     driver: outcome.driver,
     bugcheck: outcome.bugCheck ? { code: hexs(outcome.bugCheck.code), name: outcome.bugCheck.name, parameters: outcome.bugCheck.params.map(hexs) } : null,
     hang: outcome.hang,
     requests: outcome.requests.map((r) => ({ code: hexs(r.code), status: hexs(r.status), information: hexs(r.information), output: Buffer.from(r.output).toString('hex') })),
-    leaks: outcome.leaks.map((a) => ({
+    leakCount: outcome.leakCount,
+    leaks: outcome.leaksFirst(JSON_LEAKS_LISTED).map((a) => ({
       address: hexs(a.address),
       size: hexs(a.size),
       tag: formatTag(a.tag),

@@ -2,10 +2,39 @@
 import type { CrashDump, VerifierSnapshot } from '../debugger/dump.ts';
 import { DUMP_FORMAT, DUMP_VERSION } from '../debugger/dump.ts';
 import type { Kernel } from '../kernel/kernel.ts';
+import { PageKind } from '../kernel/mm/address-space.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 
 export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
+
+/**
+ * The largest dump dv writes, as its JSON text before compression. The file is read back as one
+ * string (V8's limit is 512 MiB) and every record becomes an object; past this a machine whose
+ * pool a driver filled would crash the writer, or the reader, instead of giving a dump.
+ */
+export const DUMP_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Rough JSON bytes per record: an allocation or log record with its stack, and a 4 KiB page as base64. */
+const BYTES_PER_RECORD = 200;
+const BYTES_PER_PAGE = 5500;
+
+export interface DumpSize {
+  readonly allocations: number;
+  readonly pages: number;
+  /** An upper estimate of the dump's JSON text. */
+  readonly bytes: number;
+}
+
+/** What a dump of the machine now would hold, without making it. */
+export function dumpSize(k: Kernel, verifier: Verifier | undefined): DumpSize {
+  let allocations = 0;
+  for (const d of verifier?.drivers.values() ?? []) allocations += d.allocations.size;
+  let pages = 0;
+  for (const kind of k.as.pages) if (kind !== PageKind.NoAccess) pages++;
+  const records = allocations + (verifier?.log.length ?? 0);
+  return { allocations, pages, bytes: records * BYTES_PER_RECORD + pages * BYTES_PER_PAGE };
+}
 
 export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | undefined): CrashDump {
   verifier?.sync();

@@ -8,7 +8,7 @@ import type { LoadedImage } from '../loader/image.ts';
 import { Verifier } from '../verifier/verifier.ts';
 import type { VerifierSettings } from '../verifier/settings.ts';
 import type { CrashDump } from '../debugger/dump.ts';
-import { captureDump } from './capture.ts';
+import { captureDump, dumpSize, type DumpSize } from './capture.ts';
 
 export interface MachineOptions {
   /** Driver Verifier settings in force at boot; undefined = verifier off. */
@@ -54,6 +54,11 @@ export class Machine {
       if (n) return n;
     }
     return undefined;
+  }
+
+  /** What a dump of the machine would hold now, without making it (capture.ts DUMP_MAX_BYTES bounds it). */
+  dumpSize(): DumpSize {
+    return dumpSize(this.kernel, this.verifier);
   }
 
   dump(): CrashDump {

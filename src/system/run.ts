@@ -66,8 +66,11 @@ export interface RunOutcome {
    */
   readonly hang: { readonly reason: string } | null;
   readonly requests: readonly RequestResult[];
-  /** What the verifier still tracked for the driver when the run ended (the 0x62 leaks). */
+  /** What the verifier still tracked for the driver when the run ended (the 0x62 leaks); reading it makes the dump. */
   readonly leaks: readonly AllocationSnapshot[];
+  /** How many those are, and the first `n` of them, read from the live machine without making a dump. */
+  readonly leakCount: number;
+  leaksFirst(n: number): readonly AllocationSnapshot[];
   readonly dump: CrashDump;
   readonly machine: Machine;
   /** Whether the driver was unloaded, and whether the machine finished shutting down. */
@@ -131,6 +134,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   // must not pay for it, and the dump of a machine whose pool a driver filled holds millions of blocks.
   let dump: CrashDump | undefined;
   const frozen = () => (dump ??= machine.dump());
+  const tracked = () => [...(machine.verifier?.drivers.values() ?? [])].find((d) => d.name.toLowerCase() === name.toLowerCase())?.allocations;
   const hang = k.crash?.hang ?? null;
   const crash = k.crash?.bugCheck;
   return {
@@ -140,6 +144,17 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     requests,
     get leaks() {
       return frozen().verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase())?.allocations ?? [];
+    },
+    get leakCount() {
+      return tracked()?.size ?? 0;
+    },
+    leaksFirst(n: number) {
+      const out: AllocationSnapshot[] = [];
+      for (const a of tracked()?.values() ?? []) {
+        if (out.length >= n) break;
+        out.push({ ...a, stack: [...a.stack] });
+      }
+      return out;
     },
     get dump() {
       return frozen();

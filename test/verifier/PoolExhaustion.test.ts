@@ -7,9 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.ts';
+import { JSON_LEAKS_LISTED } from '../../src/cli/report.ts';
 import { DEFAULT_MEMORY, MiB } from '../../src/kernel/mm/physical-memory.ts';
 import { ROOT, fixture } from '../helpers.ts';
 
@@ -62,4 +65,20 @@ test('dv run --memory: a size that is not one, or is out of range, is a usage er
     assert.match(r.stderr, reason);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
+});
+
+test('--dump and --json of an exhausted machine: no heap crash; the dump too large to write is refused by name, the JSON lists the first 10,000 leaks and counts them all', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dv-exhausted-'));
+  const dump = join(dir, 'x.dmp');
+  const json = join(dir, 'x.json');
+  writeFileSync(dump, 'a dump an earlier run left');
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, join(ROOT, 'bin', 'dv.js'), 'run', fixture('ExhaustsPoolNullWrite.ts'), '--memory', '32M', '--timeout', '10m', '--dump', dump, '--json', json], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, EXIT.BUGCHECK, r.stderr);
+  assert.match(r.stderr, /^dv: crash dump not written to .*x\.dmp: the machine holds \d+ tracked allocations and \d+ pages of memory, about \d+ MiB of dump, over dv's 256 MiB limit .*; removed .*x\.dmp, left by an earlier run$/m);
+  assert.ok(!existsSync(dump), 'no stale dump stands in for this run');
+  const out = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(out.bugcheck.code, '0x50');
+  assert.equal(out.leaks.length, JSON_LEAKS_LISTED);
+  assert.ok(out.leakCount > 1_000_000, `leakCount ${out.leakCount}`);
+  rmSync(dir, { recursive: true, force: true });
 });
