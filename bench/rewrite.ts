@@ -71,7 +71,7 @@ export async function rewriteCost(quick: boolean): Promise<Row[]> {
     }
   }
   rows.push(fromSamples('wasm rewrite: time per KiB of code', 'µs/KiB', perKib, `${SAMPLES.length} samples, ${kib.toFixed(1)} KiB of code in all`));
-  rows.push(fromSamples('wasm rewrite: module growth per KiB of code', 'B/KiB', growth, 'back-edge probes and the added type, global and import'));
+  rows.push(fromSamples('wasm rewrite: module growth per KiB of code', 'B/KiB', growth, 'back-edge and call-site probes, and the added type, globals, export and import'));
 
   const table = watchdogTable();
   const plain = instantiate(WALK, table);
