@@ -138,6 +138,8 @@ export class Kernel {
   /** `memory`: physical memory in bytes (default DEFAULT_MEMORY); the pools' commit limits follow from it. */
   constructor(options: { processors?: number; memory?: number } = {}) {
     const bugCheck = (code: number, p1: number, p2: number, p3: number, p4: number): never => this.bugCheck(code, p1, p2, p3, p4);
+    // A wild pointer a DDI follows past the top of the address space: the page fault Windows takes there.
+    this.as.onOutOfRange = (address, write) => this.bugCheck(BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA, address, write ? 1 : 0, this.stacks.callerOf(), 0);
     this.special = new SpecialPool(this.as, bugCheck);
     this.pool = new ExPool(this.as, this.special, bugCheck, options.memory);
     this.processors = Array.from({ length: options.processors ?? 1 }, (_, i) => new Processor(i));

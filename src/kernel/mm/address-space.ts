@@ -109,8 +109,19 @@ export const WASM_CALL_SITE_RING = {
   mask: (VA_MAP.wasmCallSites.end - VA_MAP.wasmCallSites.start - 1) & ~3,
 } as const;
 
+/** One past the last byte of the 4 GiB space. */
+const SPACE_END = 0x1_0000_0000;
+
 export class AddressSpace {
   readonly memory: WebAssembly.Memory;
+  /**
+   * An access by the kernel that runs past the top of the 4 GiB space (a wild pointer a driver passed
+   * to a DDI): no page is ever mapped there, so it is a page fault; the kernel makes it its bug check.
+   * Must throw. (Elsewhere the kernel's own accesses stay unchecked.)
+   */
+  onOutOfRange: (address: number, write: boolean) => never = (address) => {
+    throw new SimulatorError(`kernel access at 0x${(address >>> 0).toString(16)} runs past the end of the address space`);
+  };
   readonly pages = new Uint8Array(PAGE_COUNT);
   private buffer!: ArrayBuffer;
   private view!: DataView;
@@ -141,45 +152,55 @@ export class AddressSpace {
     this.bytes.fill(0, va >>> 0, (va >>> 0) + length);
   }
 
+  /** `va` as an offset, if [va, va+length) lies inside the space; else the out-of-range fault. */
+  private at(va: number, length: number, write: boolean): number {
+    const a = va >>> 0;
+    if (a + length > SPACE_END) this.onOutOfRange(a, write);
+    return a;
+  }
+
   // Unchecked access, for the kernel itself. Drivers get a checked view (see DriverMemory).
   u8(va: number): number {
     return this.bytes[va >>> 0]!;
   }
   u16(va: number): number {
-    return this.view.getUint16(va >>> 0, true);
+    return this.view.getUint16(this.at(va, 2, false), true);
   }
   u32(va: number): number {
-    return this.view.getUint32(va >>> 0, true);
+    return this.view.getUint32(this.at(va, 4, false), true);
   }
   i32(va: number): number {
-    return this.view.getInt32(va >>> 0, true);
+    return this.view.getInt32(this.at(va, 4, false), true);
   }
   u64(va: number): bigint {
-    return this.view.getBigUint64(va >>> 0, true);
+    return this.view.getBigUint64(this.at(va, 8, false), true);
   }
   setU8(va: number, v: number): void {
     this.bytes[va >>> 0] = v;
   }
   setU16(va: number, v: number): void {
-    this.view.setUint16(va >>> 0, v, true);
+    this.view.setUint16(this.at(va, 2, true), v, true);
   }
   setU32(va: number, v: number): void {
-    this.view.setUint32(va >>> 0, v >>> 0, true);
+    this.view.setUint32(this.at(va, 4, true), v >>> 0, true);
   }
   setU64(va: number, v: bigint): void {
-    this.view.setBigUint64(va >>> 0, BigInt.asUintN(64, v), true);
+    this.view.setBigUint64(this.at(va, 8, true), BigInt.asUintN(64, v), true);
   }
   read(va: number, length: number): Uint8Array {
-    return this.bytes.slice(va >>> 0, (va >>> 0) + length);
+    const a = this.at(va, length, false);
+    return this.bytes.slice(a, a + length);
   }
   write(va: number, data: Uint8Array): void {
-    this.bytes.set(data, va >>> 0);
+    this.bytes.set(data, this.at(va, data.length, true));
   }
   fill(va: number, length: number, value: number): void {
-    this.bytes.fill(value, va >>> 0, (va >>> 0) + length);
+    const a = this.at(va, length, true);
+    this.bytes.fill(value, a, a + length);
   }
   copy(dst: number, src: number, length: number): void {
-    this.bytes.copyWithin(dst >>> 0, src >>> 0, (src >>> 0) + length);
+    const s = this.at(src, length, false);
+    this.bytes.copyWithin(this.at(dst, length, true), s, s + length);
   }
   /**
    * The first address in [va, va+length) whose byte is not `value`, or -1. Native compares against a
