@@ -60,6 +60,12 @@ const bugChecks: BugCheckInfo[] = [
     args: ['The exception code that was not handled', 'The address that the exception occurred at', 'Parameter 0 of the exception', 'Parameter 1 of the exception'],
   },
   {
+    code: 0x35,
+    name: 'NO_MORE_IRP_STACK_LOCATIONS',
+    description: ['A higher level driver has attempted to call a lower level driver through', 'the IoCallDriver() interface, but there are no more stack locations in the', 'packet, hence, the lower level driver would not be able to access its', 'parameters, as there are no parameters for it.'],
+    args: ['Address of the IRP', 'reserved', 'reserved', 'reserved'],
+  },
+  {
     code: 0x50,
     name: 'PAGE_FAULT_IN_NONPAGED_AREA',
     description: ['Invalid system memory was referenced.  This cannot be protected by try-except.', 'Typically the address is just plain bad or it is pointing at freed memory.'],
@@ -162,6 +168,7 @@ export const BUGCHECK = {
   IRQL_NOT_GREATER_OR_EQUAL: 0x09,
   IRQL_NOT_LESS_OR_EQUAL: 0x0a,
   KMODE_EXCEPTION_NOT_HANDLED: 0x1e,
+  NO_MORE_IRP_STACK_LOCATIONS: 0x35,
   PAGE_FAULT_IN_NONPAGED_AREA: 0x50,
   SYSTEM_THREAD_EXCEPTION_NOT_HANDLED: 0x7e,
   SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION: 0xc1,

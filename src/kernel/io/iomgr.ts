@@ -323,8 +323,7 @@ export class IoManager {
     const as = this.k.as;
     const location = as.u8(irp + I.CurrentLocation) - 1;
     if (location <= 0) {
-      // NO_MORE_IRP_STACK_LOCATIONS (0x35), P1 = the IRP.
-      return this.k.bugCheck(0x35, irp, 0, 0, 0);
+      return this.k.bugCheck(BUGCHECK.NO_MORE_IRP_STACK_LOCATIONS, irp, 0, 0, 0);
     }
     as.setU8(irp + I.CurrentLocation, location);
     const sp = this.nextStackLocation(irp);
