@@ -7,11 +7,21 @@ import type { AddressSpace } from '../mm/address-space.ts';
 
 export type ArgSource = { int(): number; int64(): bigint };
 
+/**
+ * One DbgPrint call transmits at most 512 bytes (Microsoft's DbgPrint page), so no field is wider or
+ * longer than that: a width or precision of 0x7fffffff read from the arguments stays a bounded field.
+ */
+const DBGPRINT_MAX = 512;
+const field = (n: number) => Math.min(Math.max(n, 0), DBGPRINT_MAX);
+
 export function formatDbgPrint(as: AddressSpace, format: string, args: ArgSource): string {
   return format.replace(/%([-+ 0#]*)(\d+|\*)?(?:\.(\d+|\*))?(hh|h|ll|l|I64|I32|w|z)?([diouxXcsSpZ%])/g, (whole, flags: string, widthS, precS, size, conv: string) => {
     if (conv === '%') return '%';
-    const width = widthS === '*' ? args.int() : widthS ? Number(widthS) : 0;
-    const precision = precS === '*' ? args.int() : precS !== undefined ? Number(precS) : undefined;
+    const widthArg = widthS === '*' ? args.int() | 0 : widthS ? Number(widthS) : 0;
+    // A negative width from the arguments means left-justified, as in C.
+    if (widthArg < 0) flags += '-';
+    const width = field(Math.abs(widthArg));
+    const precision = precS === '*' ? field(args.int() | 0) : precS !== undefined ? field(Number(precS)) : undefined;
     let body = '';
     // A number prints as sign or 0x prefix, then digits: precision and '0' padding apply to the digits.
     let prefix = '';
