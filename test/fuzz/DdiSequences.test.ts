@@ -20,7 +20,7 @@ export async function assertHolds(sc: Scenario): Promise<Outcome> {
   return o;
 }
 
-const RUNS = { verified: 250, unverified: 150 };
+const RUNS = { verified: 200, unverified: 100 };
 
 test(`${RUNS.verified} random DDI sequences under /standard end clean, in a documented bug check or a hang`, async () => {
   await fc.assert(fc.asyncProperty(scenarioArb({ verifier: true }), async (sc) => void (await assertHolds(sc))), { seed: 0x5eed1, numRuns: RUNS.verified, includeErrorInReport: true });

@@ -42,13 +42,6 @@ const SCRATCH_SLOTS = 4;
 /** Globals a `place` selector may pick; the last slots are the harness's scratch (OldIrql, timeouts, handles). */
 const PLACE_SLOTS = GLOBAL_SLOTS - SCRATCH_SLOTS;
 
-/**
- * Codes the kernel raises that the table on this branch does not name yet: 0x133 (a spin lock
- * acquired while held, one processor) enters the table with the lead's DPC watchdog work (issue 8).
- * Delete the entry when that merges; the check then covers 0x133 like every other code.
- */
-const PENDING_TABLE_CODES: ReadonlySet<number> = new Set([0x133]);
-
 const isOurs = (e: unknown) => e instanceof BugCheck || e instanceof SimulatorError || e instanceof ThreadExit;
 
 /** One fuzz run's driver: its objects, and the DDI calls it makes through its bound import table. */
@@ -431,7 +424,7 @@ export async function runScenario(sc: Scenario): Promise<Outcome> {
   if (escaped === undefined) return { kind: 'clean' };
   if (escaped instanceof BugCheck) {
     const info = bugCheckInfo(escaped.code);
-    if (info.name.startsWith('BUGCHECK_') && !PENDING_TABLE_CODES.has(escaped.code)) return { kind: 'failure', message: `bug check 0x${escaped.code.toString(16)} is not in the bug check table` };
+    if (info.name.startsWith('BUGCHECK_')) return { kind: 'failure', message: `bug check 0x${escaped.code.toString(16)} is not in the bug check table` };
     const exception = k.crash?.exception;
     if (exception) return { kind: 'failure', message: `bug check 0x${escaped.code.toString(16)} charges a host exception to the driver: ${exception.message}` };
     return { kind: 'bugcheck', code: escaped.code, name: info.name, params: escaped.params };
