@@ -144,7 +144,7 @@ export class Kernel {
     this.pool = new ExPool(this.as, this.special, bugCheck, options.memory);
     this.processors = Array.from({ length: options.processors ?? 1 }, (_, i) => new Processor(i));
     for (const p of this.processors) {
-      const stack = this.allocateStack();
+      const stack = this.allocateStack()!;
       p.dpcStackBase = stack.base;
       p.dpcStackLimit = stack.limit;
     }
@@ -386,10 +386,11 @@ export class Kernel {
 
   // ---- threads -----------------------------------------------------------------------------
 
-  private allocateStack(): { base: number; limit: number } {
+  /** A kernel stack, or undefined when the stack region is used up. */
+  private allocateStack(): { base: number; limit: number } | undefined {
     // KERNEL_STACK_SIZE 12 KiB, with a guard page below it.
     const va = this.stackRegion.allocatePages(4);
-    if (va === undefined) throw new SimulatorError('kernel stack space exhausted');
+    if (va === undefined) return undefined;
     this.as.setPages(va, 1, PageKind.Guard);
     this.as.setPages(va + PAGE_SIZE, 3, PageKind.Stack);
     return { limit: va + PAGE_SIZE, base: va + 4 * PAGE_SIZE };
@@ -402,8 +403,16 @@ export class Kernel {
   }
 
   createThread(process: Process, name: string, startRoutine = 0, startContext = 0): Thread {
-    const address = this.allocateKernelObject(0x288, TAG.Thread);
+    const thread = this.tryCreateThread(process, name, startRoutine, startContext);
+    if (!thread) throw new SimulatorError('kernel stack space exhausted');
+    return thread;
+  }
+
+  /** A new thread, or undefined when no kernel stack is left (PsCreateSystemThread then fails, as on Windows). */
+  tryCreateThread(process: Process, name: string, startRoutine = 0, startContext = 0): Thread | undefined {
     const stack = this.allocateStack();
+    if (!stack) return undefined;
+    const address = this.allocateKernelObject(0x288, TAG.Thread);
     const thread: Thread = {
       address,
       process,

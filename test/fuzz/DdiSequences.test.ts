@@ -9,6 +9,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { BUGCHECK } from '../../src/nt/bugcheck.ts';
+import { POOL_TYPE, poolTag } from '../../src/nt/pool.ts';
+import { STATUS } from '../../src/nt/status.ts';
+import { Machine } from '../../src/system/machine.ts';
+import { hex } from '../helpers.ts';
 import { describeScenario, runScenario, type Outcome, type Scenario } from './ddi/harness.ts';
 import { scenarioArb } from './ddi/sequence.ts';
 import type { Op } from './ddi/ops.ts';
@@ -63,4 +67,18 @@ test('regression: DbgPrint("%*d") with a width of 0x7fffffff prints a bounded fi
     const o = await assertHolds({ ...base, verifier, tidy: true, entry: [op('DbgPrint', [{ w: 0x7fffffff }, { w: 0 }], [8, 0])] });
     assert.equal(o.kind, 'clean');
   }
+});
+
+test('regression: PsCreateSystemThread with no kernel stack left fails with STATUS_INSUFFICIENT_RESOURCES instead of a SimulatorError', () => {
+  // Found with callbacks that each created another thread: the stack region ran out and the kernel threw.
+  const k = new Machine().kernel;
+  const handle = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPool, 4, poolTag('Fuzz'));
+  let status: number = STATUS.SUCCESS;
+  let created = 0;
+  while (status === STATUS.SUCCESS && created < 100_000) {
+    status = k.ddi.PsCreateSystemThread(handle, 0, 0, 0, 0, 0, 0);
+    if (status === STATUS.SUCCESS) created++;
+  }
+  assert.equal(hex(status), hex(STATUS.INSUFFICIENT_RESOURCES));
+  assert.ok(created > 100, `${created} threads before the stacks ran out`);
 });

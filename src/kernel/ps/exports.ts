@@ -11,7 +11,9 @@ export function psExports(k: Kernel) {
      * thread exists (dropped when it terminates).
      */
     PsCreateSystemThread(ThreadHandle: number, _DesiredAccess: number, _ObjectAttributes: number, _ProcessHandle: number, _ClientId: number, StartRoutine: number, StartContext: number): number {
-      const thread = k.createThread(k.systemProcess, 'system thread', StartRoutine >>> 0, StartContext >>> 0);
+      const thread = k.tryCreateThread(k.systemProcess, 'system thread', StartRoutine >>> 0, StartContext >>> 0);
+      // No kernel stack left: the call fails and the driver decides what to do (Windows returns an error status too).
+      if (!thread) return STATUS.INSUFFICIENT_RESOURCES;
       k.dispatcher.initializeEvent(thread.address, 0, false);
       k.ob.create(thread.address, 'Thread');
       k.as.setU32(ThreadHandle, k.ob.createHandle(thread.address));

@@ -8,6 +8,7 @@
  * the pool checks see each one.
  */
 import { GENERAL_LOOKASIDE } from '../../nt/layout.ts';
+import { NT_SUCCESS } from '../../nt/status.ts';
 import type { AnyFn, ThunkFactory, ThunkSet, VerifierContext } from '../context.ts';
 import { thunkFrame, thunkRoutines } from './frames.ts';
 import { verifiedAllocate, verifiedFree } from './pool.ts';
@@ -87,7 +88,8 @@ export const trackingThunks: ThunkSet = {
     const thunk = (...args: unknown[]): unknown => {
       const caller = vf.caller(thunk);
       const status = (next as Fn)(...args);
-      const thread = vf.k.threads[vf.k.threads.length - 1];
+      // A failed call made no thread: the last one belongs to someone else.
+      const thread = NT_SUCCESS(status as number) ? vf.k.threads[vf.k.threads.length - 1] : undefined;
       if (thread) vf.driver.origins.set(thread.address, caller);
       return status;
     };

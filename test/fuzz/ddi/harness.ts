@@ -22,6 +22,8 @@ export interface Scenario {
   readonly entry: readonly Op[];
   /** Calls made in DriverUnload. */
   readonly unload: readonly Op[];
+  /** Calls made by the DPC, work item and system thread routines (each runs them its first few times). */
+  readonly callback?: readonly Op[];
   /** DriverUnload releases what the sequence still holds (the right way), after its calls. */
   readonly tidy: boolean;
   /** Unload the driver at the end (else it stays loaded at shutdown). */
@@ -39,6 +41,7 @@ export type Outcome =
   | { readonly kind: 'failure'; readonly message: string };
 
 const SCRATCH_SLOTS = 4;
+const CALLBACK_RUNS = 3;
 /** Globals a `place` selector may pick; the last slots are the harness's scratch (OldIrql, timeouts, handles). */
 const PLACE_SLOTS = GLOBAL_SLOTS - SCRATCH_SLOTS;
 
@@ -384,11 +387,20 @@ export async function runScenario(sc: Scenario): Promise<Outcome> {
   const machine = new Machine({ verifier: sc.verifier ? { flags: STANDARD_FLAGS, drivers: [`${name}.sys`] } : undefined, captureStacks: sc.stacks });
   const k = machine.kernel;
   let st: FuzzDriverState | undefined;
-  const routines = (): RoutineBodies => {
+  let bodies: RoutineBodies | undefined;
+  const routines = (): RoutineBodies => (bodies ??= makeBodies());
+  const makeBodies = (): RoutineBodies => {
     const s = st!;
     const r = s.img.routine;
+    // Callbacks signal their context (an event, or whatever the sequence passed), then run the
+    // scenario's callback calls: at DISPATCH_LEVEL in a DPC, at PASSIVE_LEVEL in work items and threads.
+    // A driver would not run them forever: each routine runs them its first CALLBACK_RUNS times.
+    const runs = new Map<string, number>();
     const setIfAny = (at: number, ev: number) => {
       if (ev !== 0) s.call(at, 'KeSetEvent', ev, 0, 0);
+      const n = runs.get(String(at)) ?? 0;
+      runs.set(String(at), n + 1);
+      if (n < CALLBACK_RUNS) for (const o of sc.callback ?? []) runOp(s, at, o);
     };
     return {
       DriverEntry: (driverObject) => {
@@ -408,6 +420,7 @@ export async function runScenario(sc: Scenario): Promise<Outcome> {
         if (context === 0) return;
         k.as.setU64(s.scratch(3), -10_000n);
         s.call(r('FuzzThreadStart'), 'KeWaitForSingleObject', context, 0, 0, 0, s.scratch(3));
+        setIfAny(r('FuzzThreadStart'), 0);
       },
     };
   };
@@ -444,6 +457,7 @@ export function describeScenario(sc: Scenario): string {
     `verifier ${sc.verifier ? '/standard' : 'off'}, ${sc.unloadDriver ? 'unload' : 'stays loaded'}${sc.tidy ? ', tidy' : ''}`,
     ...sc.entry.map((o) => `  entry:  ${describeOp(o)}`),
     ...sc.unload.map((o) => `  unload: ${describeOp(o)}`),
+    ...(sc.callback ?? []).map((o) => `  callback: ${describeOp(o)}`),
   ].join('\n');
 }
 

@@ -28,6 +28,7 @@ export function scenarioArb(opts: { verifier?: boolean; maxOps?: number } = {}):
     verifier: opts.verifier === undefined ? fc.boolean() : fc.constant(opts.verifier),
     entry: fc.array(opArb, { maxLength: maxOps }),
     unload: fc.array(opArb, { maxLength: Math.ceil(maxOps / 4) }),
+    callback: fc.array(opArb, { maxLength: Math.ceil(maxOps / 8) }),
     tidy: fc.boolean(),
     unloadDriver: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     stacks: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 3, arbitrary: fc.constant(false) }),
