@@ -18,12 +18,15 @@ const { values } = parseArgs({
     images: { type: 'string', default: '0' },
     argv: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
+    /** Stop each family after this many minutes (its counts say how far it got). */
+    minutes: { type: 'string', default: '0' },
     'replay-sequence': { type: 'string' },
     'replay-image': { type: 'string' },
   },
 });
 const seed = Number(values.seed);
 const CHUNK = 500;
+const budgetMs = Number(values.minutes) * 60_000 || Infinity;
 let failures = 0;
 
 /** Outcome counts of one family, printed as a table. */
@@ -48,7 +51,7 @@ const fail = (what: string, detail: string) => {
 async function sequences(n: number): Promise<void> {
   const t = new Tally();
   const start = Date.now();
-  for (let done = 0, chunk = 0; done < n; chunk++) {
+  for (let done = 0, chunk = 0; done < n && Date.now() - start < budgetMs; chunk++) {
     const batch = fc.sample(scenarioArb(), { numRuns: Math.min(CHUNK, n - done), seed: seed + chunk });
     for (const sc of batch) {
       const o = await runScenario(sc);
@@ -60,7 +63,7 @@ async function sequences(n: number): Promise<void> {
       else t.add(`${o.kind}: ${o.message.replace(/\b[0-9a-f]{8}\b/g, 'X').slice(0, 100)}`);
     }
     done += batch.length;
-    if (done % 5000 === 0 || done === n) console.error(`sequences: ${done}/${n} (${((Date.now() - start) / 1000).toFixed(0)} s)`);
+    if (done % 1000 === 0 || done === n) console.error(`sequences: ${done}/${n} (${((Date.now() - start) / 1000).toFixed(0)} s)`);
   }
   t.print('DDI sequences', Date.now() - start);
 }
@@ -71,7 +74,7 @@ async function images(n: number): Promise<void> {
   const paths = sampleImages();
   const bytes = paths.map(readSample);
   const runner = new ImageRunner(60_000);
-  for (let done = 0, chunk = 0; done < n; chunk++) {
+  for (let done = 0, chunk = 0; done < n && Date.now() - start < budgetMs; chunk++) {
     const batch = fc.sample(imageMutationArb(paths.length), { numRuns: Math.min(CHUNK, n - done), seed: seed + chunk });
     for (const m of batch) {
       const o = await runner.load(mutate(bytes[m.image]!, m.mutations));
