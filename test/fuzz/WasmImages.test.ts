@@ -8,8 +8,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { describeModule } from '../../src/loader/wasm/module-info.ts';
-import { MalformedWasmError } from '../../src/loader/wasm/reader.ts';
 import { ImageRunner } from './wasm/image-runner.ts';
 import { loadImage } from './wasm/load-image.ts';
 import { imageMutationArb, mutate, readSample, sampleImages } from './wasm/mutate.ts';
@@ -39,10 +37,10 @@ test(`${RUNS} mutated images load, or fail with a clear load error or a driver b
   );
 });
 
-test('regression: a dylink.0 table size of 10^7 is a malformed module (exit 2), not a RangeError from growing the table', async () => {
+test('regression: a dylink.0 table size of 10^7 in a real sample is a load error (exit 2), not a RangeError from growing the table', async () => {
+  // Found by this fuzzer and by issue 8 at the same time; the check lives in wasm-image.ts.
   const image = mutate(readSample('drivers/c/rules/EverythingRight.wasm'), [{ kind: 'dylink', field: 'tableSize', value: 10_000_000 }]);
-  assert.throws(() => describeModule(image), (e: unknown) => e instanceof MalformedWasmError && /table size 10000000 is more than the module's \d+ functions/.test(e.message));
   const o = await loadImage(image, 'HugeTable');
   assert.equal(o.kind, 'load-error', JSON.stringify(o));
-  assert.match(o.kind === 'load-error' ? o.message : '', /is not a valid driver module: dylink\.0 section: table size 10000000/);
+  assert.match(o.kind === 'load-error' ? o.message : '', /dylink\.0 asks for 10000000 function table slots/);
 });

@@ -1,7 +1,6 @@
 /** What the loader needs to know of a driver module before instantiating it. */
 import { posix } from 'node:path';
 import type { SymbolData } from '../../kernel/symbols.ts';
-import { MalformedWasmError } from './reader.ts';
 import { readDylink, readWasmSections, type DylinkInfo } from './sections.ts';
 import { wasmSymbols, type CodeSection } from './symbols.ts';
 
@@ -17,16 +16,9 @@ export interface WasmModuleInfo {
 export function describeModule(bytes: Uint8Array): WasmModuleInfo {
   const sections = readWasmSections(bytes);
   const symbols = wasmSymbols(sections);
-  const dylink = readDylink(sections);
-  // Each table slot a module asks for holds one of its functions (imported or defined): a larger
-  // count is a damaged dylink.0, and the loader would try to grow the machine's table by it.
-  const functions = sections.importedFunctions + sections.functionBodies.length;
-  if (dylink && dylink.tableSize > functions) {
-    throw new MalformedWasmError(`dylink.0 section: table size ${dylink.tableSize} is more than the module's ${functions} functions`);
-  }
   return {
     code: symbols.code,
-    dylink,
+    dylink: readDylink(sections),
     // `./drivers/x.c` (a relative compilation directory) reads as `drivers/x.c`.
     symbols: { ...symbols, files: symbols.files.map((f) => posix.normalize(f)) },
     functionOffsets: new Map(sections.functionBodies.map((b) => [b.index, b.start])),
