@@ -403,16 +403,27 @@ export class Kernel {
   }
 
   createThread(process: Process, name: string, startRoutine = 0, startContext = 0): Thread {
-    const thread = this.tryCreateThread(process, name, startRoutine, startContext);
+    const thread = this.newThread(process, name, startRoutine, startContext, true);
     if (!thread) throw new SimulatorError('kernel stack space exhausted');
     return thread;
   }
 
-  /** A new thread, or undefined when no kernel stack is left (PsCreateSystemThread then fails, as on Windows). */
+  /**
+   * A new thread for a driver's request, or undefined when no kernel stack or no pool for the ETHREAD
+   * is left: PsCreateSystemThread then fails with STATUS_INSUFFICIENT_RESOURCES, as on Windows.
+   */
   tryCreateThread(process: Process, name: string, startRoutine = 0, startContext = 0): Thread | undefined {
+    return this.newThread(process, name, startRoutine, startContext, false);
+  }
+
+  private newThread(process: Process, name: string, startRoutine: number, startContext: number, kernelOwn: boolean): Thread | undefined {
+    const address = kernelOwn ? this.allocateKernelObject(0x288, TAG.Thread) : this.tryAllocateKernelObject(0x288, TAG.Thread);
+    if (address === 0) return undefined;
     const stack = this.allocateStack();
-    if (!stack) return undefined;
-    const address = this.allocateKernelObject(0x288, TAG.Thread);
+    if (!stack) {
+      this.freeKernelObject(address);
+      return undefined;
+    }
     const thread: Thread = {
       address,
       process,
