@@ -4,6 +4,7 @@
  * failure printed as JSON that replays (`--replay-sequence '<json>'`, `--replay-image '<json>'`).
  * Exit 0 when nothing broke the invariants, 1 otherwise.
  */
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { describeScenario, runScenario, type Scenario } from './ddi/harness.ts';
@@ -106,6 +107,7 @@ async function argvs(n: number): Promise<void> {
       } else t.add(`exit ${r.status}`);
     }
   }
+  rmSync(scratch.dir, { recursive: true, force: true });
   t.print('dv argv', Date.now() - start);
 }
 

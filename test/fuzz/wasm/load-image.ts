@@ -5,7 +5,7 @@
  * Anything else is a failure: a host exception out of the loader, or out of the parsers under it
  * (they must throw MalformedWasmError, which the loader turns into a clear message).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BugCheck, HangError, SimulatorError } from '../../../src/kernel/errors.ts';
@@ -37,6 +37,15 @@ export async function loadImage(bytes: Uint8Array, name = 'Mutant'): Promise<Ima
   const file = join(DIR, `${name}.wasm`);
   writeFileSync(file, bytes);
   const machine = new Machine({ verifier: { flags: STANDARD_FLAGS, drivers: [`${name}.sys`] }, captureStacks: false });
+  try {
+    return await load(machine, file);
+  } finally {
+    // The loader has read the file by now: leave nothing behind in the temp folder.
+    rmSync(DIR, { recursive: true, force: true });
+  }
+}
+
+async function load(machine: Machine, file: string): Promise<ImageOutcome> {
   try {
     const image = await machine.loadDriver(file);
     if (machine.kernel.io.canUnload(image.driverObject)) machine.unloadDriver(image);
