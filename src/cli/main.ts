@@ -1,5 +1,5 @@
 /** `dv`: argv in, text out, exit codes from exit-codes.ts (0 clean, 1 bug check, 2 usage, 3 internal, 4 hang). */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join, relative } from 'node:path';
@@ -95,16 +95,16 @@ program
 program
   .command('run')
   .description('boot, load DRIVER, open its first device, send the IOCTLs in order, close, unload, shut down')
-  .argument('<driver>', 'driver image: a TypeScript driver module (.ts)')
-  .option('--verifier <flags>', "verifier flags: 'standard', a number such as 0x8 (hex), or 'off'", parseVerifier, parseFlags('standard'))
+  .argument('<driver>', 'driver image: a TypeScript driver module (.ts), or a C driver built with dv build (.wasm)')
+  .addOption(new Option('--verifier <flags>', "verifier flags: 'standard', a number such as 0x8 (hex), or 'off'").argParser(parseVerifier).default(parseFlags('standard'), 'standard'))
   .option('--ioctl <code[:input_hex[:output_length[:output_hex]]]>', 'send an IOCTL (repeatable, in order); output_hex fills the output buffer first (METHOD_IN_DIRECT data)', parseIoctl, [] as IoctlRequest[])
   .option('--dump <file>', 'write the crash dump here when the machine stops; a run that stops with no bug check removes an older file at this path')
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
   .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
-  .option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)', parseDuration, parseDuration('2m'))
-  .option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)', parseDuration, parseDuration('1h'))
+  .addOption(new Option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)').argParser(parseDuration).default(parseDuration('2m'), '2m'))
+  .addOption(new Option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)').argParser(parseDuration).default(parseDuration('1h'), '1h'))
   .addHelpText(
     'after',
     `\nNumbers are ${NUMBER_RULE}, as kd and the Windows tools read control codes.\n` +
