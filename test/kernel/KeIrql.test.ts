@@ -112,14 +112,25 @@ test('a DPC queued while a spin lock is held runs when KeReleaseSpinLock lowers 
   assert.deepEqual(ran, [DISPATCH_LEVEL]);
 });
 
-test('re-acquiring a held spin lock on one processor never returns: DPC watchdog 0x133 (P1 0 = single DPC/ISR time-out)', () => {
-  // Windows spins until the DPC watchdog fires; the simulator raises it at once. P4 = the lock is this project's convention.
+test('re-acquiring a held spin lock on one processor never returns: DPC watchdog 0x133 (P1 1 = the cumulative time-out at DISPATCH_LEVEL)', () => {
+  // Windows spins until the DPC watchdog fires; the simulator gives that verdict at once, with the time it would take.
   const k = new Kernel();
   const lock = scratch(k, 4);
   k.ddi.KeInitializeSpinLock(lock);
   const old = k.ddi.KfAcquireSpinLock(lock);
   assert.equal(old, PASSIVE_LEVEL);
-  expectBugCheck(() => k.ddi.KeAcquireSpinLockAtDpcLevel(lock), 0x133, [0, 0, 0, lock]);
+  expectBugCheck(() => k.ddi.KeAcquireSpinLockAtDpcLevel(lock), 0x133, [1, 0x1e00, 0, 0]);
+  assert.ok(k.clock.now >= 0x1e00 * 156_250, 'the watchdog period passed while it spun');
+});
+
+test('re-acquiring a held spin lock inside a DPC: 0x133 P1 0, the single-DPC time-out (P2 the DPC time, P3 the 0x500-tick allotment)', () => {
+  const k = new Kernel();
+  const lock = scratch(k, 4);
+  k.ddi.KeInitializeSpinLock(lock);
+  const dpc = scratch(k, KDPC.size);
+  k.ddi.KeInitializeDpc(dpc, routine(k, 2, () => k.ddi.KeAcquireSpinLockAtDpcLevel(lock)), 0);
+  k.ddi.KeAcquireSpinLockAtDpcLevel(lock);
+  expectBugCheck(() => k.ddi.KeInsertQueueDpc(dpc, 0, 0), 0x133, [0, 0x501, 0x500, 0]);
 });
 
 test('KeRaiseIrql to a level below the current IRQL is a bug check', () => {

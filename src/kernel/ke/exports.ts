@@ -30,9 +30,9 @@ export function keExports(k: Kernel) {
   };
   const acquireAtDpc = (lock: number): void => {
     if (k.as.u32(lock) !== 0) {
-      // One processor: a lock held here can never be released while we spin. Windows would hang
-      // until the DPC watchdog fires (DPC_WATCHDOG_VIOLATION, single DPC or ISR time-out).
-      k.bugCheck(0x133, 0, 0, 0, lock);
+      // One processor: a lock held here can never be released while we spin, at DISPATCH_LEVEL,
+      // until the DPC watchdog fires (0x133: the single-DPC time-out in a DPC, else the cumulative one).
+      k.watchdog.spinForever();
     }
     k.as.setU32(lock, k.currentThread.address | 1);
   };

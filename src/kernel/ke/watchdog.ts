@@ -94,6 +94,20 @@ export class Watchdog {
     this.checkTime();
   }
 
+  /**
+   * The processor spins at DISPATCH_LEVEL on something nothing can change (on one processor, a spin
+   * lock it already holds): it spins until the watchdog fires, so the verdict is the watchdog's,
+   * given at once, with the time it would have taken.
+   */
+  spinForever(): never {
+    const k = this.k;
+    const dpc = k.dpcActive;
+    const ticks = dpc ? DPC_TIMEOUT_TICKS + 1 : DPC_WATCHDOG_PERIOD_TICKS + 1;
+    k.clock.advanceTo(k.clock.now + ticks * TIME_INCREMENT);
+    if (dpc) return k.bugCheck(BUGCHECK.DPC_WATCHDOG_VIOLATION, 0, ticks, DPC_TIMEOUT_TICKS, 0);
+    return k.bugCheck(BUGCHECK.DPC_WATCHDOG_VIOLATION, 1, DPC_WATCHDOG_PERIOD_TICKS, 0, 0);
+  }
+
   /** The clock moved, or the scheduler went round again: enforce the run's time limits. */
   checkTime(): void {
     const { simulatedTime, hostTime } = this.limits;
