@@ -304,7 +304,7 @@ export class Kernel {
       return this.bugCheck(code, 0xc0000005, address, 8, address);
     }
     const call = () => {
-      const watch = this.watchdog.enterDriver();
+      this.watchdog.enterDriver();
       try {
         return this.stacks.KiCallDriverGate(() => {
           try {
@@ -317,7 +317,7 @@ export class Kernel {
           }
         });
       } finally {
-        this.watchdog.leaveDriver(watch);
+        this.watchdog.leaveDriver();
       }
     };
     const result = this.withFrames(frames, call);

@@ -17,7 +17,7 @@
  * and, for anything else that keeps the machine busy forever (a periodic timer feeding a wait that
  * never ends), the run's simulated-time and host-time limits end it as a hang.
  */
-import { DISPATCH_LEVEL } from '../../nt/irql.ts';
+import { DISPATCH_LEVEL, irqlName } from '../../nt/irql.ts';
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { Clock, TIME_INCREMENT, TICKS_PER_MS } from './clock.ts';
 
@@ -63,6 +63,8 @@ export class Watchdog {
   private inDpc = 0;
   private atDispatch = 0;
   private yields = 0;
+  /** [sinceYield, yields] of each caller of driver code, outermost first. */
+  private readonly saved: number[] = [];
   private hostStart = performance.now();
 
   constructor(private readonly k: WatchdogHost) {}
@@ -88,7 +90,7 @@ export class Watchdog {
       this.atDispatch = 0;
       this.sinceYield += edges;
       if (this.sinceYield > this.limits.runawayBackEdges) {
-        k.hang(`${k.describe(pc)} looped ${this.limits.runawayBackEdges} times at ${irqlWord(k.irql)} without waiting or returning to the kernel: on Windows this code would never stop`);
+        k.hang(`${k.describe(pc)} looped ${this.limits.runawayBackEdges} times at ${irqlName(k.irql)} without waiting or returning to the kernel: on Windows this code would never stop`);
       }
     }
     this.checkTime();
@@ -133,17 +135,17 @@ export class Watchdog {
   /**
    * The kernel calls driver code (a dispatch routine, a DPC, a thread start): the callee starts
    * with a fresh count, and its iterations count for the caller too when it returns, unless it
-   * yielded in between.
+   * yielded in between. The caller's count and yield number wait on a stack (no object per call:
+   * every kernel-to-driver call passes here).
    */
-  enterDriver(): { since: number; yields: number } {
-    const saved = { since: this.sinceYield, yields: this.yields };
+  enterDriver(): void {
+    this.saved.push(this.sinceYield, this.yields);
     this.sinceYield = 0;
-    return saved;
   }
 
-  leaveDriver(saved: { since: number; yields: number }): void {
-    if (this.yields === saved.yields) this.sinceYield += saved.since;
+  leaveDriver(): void {
+    const yields = this.saved.pop()!;
+    const since = this.saved.pop()!;
+    if (this.yields === yields) this.sinceYield += since;
   }
 }
-
-const irqlWord = (irql: number) => (irql === 0 ? 'PASSIVE_LEVEL' : irql === 1 ? 'APC_LEVEL' : `IRQL ${irql}`);
