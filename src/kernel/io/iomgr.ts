@@ -587,7 +587,7 @@ export class IoManager {
             this.k.withFrames(['KeWaitForSingleObject'], () =>
               this.k.dispatcher.waitUntil(
                 () => this.completed.has(irp),
-                () => `shutdown waits for IRP_MJ_SHUTDOWN ${irp.toString(16)} to ${this.deviceName(device) ?? 'device ' + device.toString(16)}`,
+                () => `shutdown waits for IRP_MJ_SHUTDOWN ${irp.toString(16)} to ${this.deviceName(device) ?? 'device ' + device.toString(16)}: nothing left to run can end the wait`,
               ),
             );
           }
@@ -682,15 +682,10 @@ export class IoManager {
   }
 
   private waitForCompletion(irp: number): void {
-    const d = this.k.dispatcher;
-    for (;;) {
-      if (this.completed.has(irp)) return;
-      this.k.watchdog.yielded();
-      if (d.runOne()) continue;
-      const next = d.nextTimerDue();
-      if (next === undefined) this.k.hang(`IRP ${irp.toString(16)} is pending and nothing left to run will complete it: the request never ends`);
-      d.advanceClock(next);
-    }
+    this.k.dispatcher.waitUntil(
+      () => this.completed.has(irp),
+      () => `IRP ${irp.toString(16)} is pending and nothing left to run will complete it: the request never ends`,
+    );
   }
 
   /** NtDeviceIoControlFile: build the IRP for the code's transfer method, send it, copy results back. */

@@ -187,15 +187,15 @@ export class Dispatcher {
 
   /**
    * Run work, and timers as they fall due, until `done()`: a kernel thread waiting for something it
-   * cannot name as one object (a pending IRP). `what` describes the wait if nothing can end it.
+   * cannot name as one object (a pending IRP). `hangReason` says why the run hangs if nothing can end it.
    */
-  waitUntil(done: () => boolean, what: () => string): void {
+  waitUntil(done: () => boolean, hangReason: () => string): void {
     for (;;) {
       if (done()) return;
       this.k.watchdog.yielded();
       if (this.runOne()) continue;
       const next = this.nextTimerDue();
-      if (next === undefined) this.k.hang(`${what()}: nothing left to run can end the wait`);
+      if (next === undefined) this.k.hang(hangReason());
       this.advanceClock(next);
     }
   }
