@@ -17,20 +17,10 @@ import { SimulatorError } from '../../src/kernel/errors.ts';
 import { runDriver } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { ROOT, hex } from '../helpers.ts';
+import { uleb as leb } from '../../src/loader/wasm/leb.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dv-wasm-errors-'));
 const toolchain = findToolchain();
-
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-};
 
 /** A minimal relocatable driver (one function, DriverEntry returning 0) whose dylink.0 declares these sizes. */
 function driverModule(memorySize: number, tableSize: number): Buffer {

@@ -20,6 +20,8 @@
  * else in the module (calls, element segments, exports, names) needs renumbering.
  */
 import { ByteReader, MalformedWasmError } from './reader.ts';
+import { nameBytes, sleb, uleb } from './leb.ts';
+import { readWasmSections, type WasmSection } from './sections.ts';
 import { nextInstruction, OP, skipLocals } from './instructions.ts';
 
 const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
@@ -54,88 +56,6 @@ const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, EXPORT = 7, CODE = 10;
 /** Sections after which the global section may be inserted, in the binary format's order. */
 const BEFORE_GLOBAL = new Set([1, 2, 3, 4, 5, 13]);
 
-interface RawSection {
-  readonly id: number;
-  /** Offset of the section id byte, and of the payload. */
-  readonly start: number;
-  readonly payload: number;
-  readonly end: number;
-}
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  n |= 0;
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const nameBytes = (s: string) => [...uleb(s.length), ...new TextEncoder().encode(s)];
-
-function readSections(bytes: Uint8Array): RawSection[] {
-  const r = new ByteReader(bytes, 'wasm module', 8);
-  const out: RawSection[] = [];
-  while (r.left > 0) {
-    const start = r.pos;
-    const id = r.u8('section id');
-    const size = r.u32leb('section size');
-    r.need(size, 'section payload');
-    out.push({ id, start, payload: r.pos, end: r.pos + size });
-    r.pos += size;
-  }
-  return out;
-}
-
-/** Imported globals and whether table 0 is imported (the shared function table). */
-function readImports(bytes: Uint8Array, s: RawSection | undefined): { globals: number; tables: number } {
-  let globals = 0, tables = 0;
-  if (!s) return { globals, tables };
-  const r = new ByteReader(bytes, 'import section', s.payload, s.end);
-  const n = r.u32leb('import count');
-  for (let i = 0; i < n; i++) {
-    r.name('module');
-    r.name('name');
-    const kind = r.u8('import kind');
-    if (kind === 0) r.u32leb('type');
-    else if (kind === 1) {
-      tables++;
-      r.u8('reftype');
-      const flags = r.u8('limits');
-      r.u32leb('min');
-      if (flags & 1) r.u32leb('max');
-    } else if (kind === 2) {
-      const flags = r.u8('limits');
-      r.u32leb('min');
-      if (flags & 1) r.u32leb('max');
-    } else if (kind === 3) {
-      globals++;
-      r.u8('valtype');
-      r.u8('mut');
-    } else if (kind === 4) {
-      r.u8('attribute');
-      r.u32leb('type');
-    } else throw new MalformedWasmError(`import section: unknown import kind ${kind}`);
-  }
-  return { globals, tables };
-}
-
 /** Output as a list of byte chunks, joined once at the end (no per-byte copies of big sections). */
 class ChunkWriter {
   private readonly parts: Array<ArrayLike<number>> = [];
@@ -161,33 +81,35 @@ class ChunkWriter {
   }
 }
 
+const endOf = (s: WasmSection) => s.offset + s.size;
+
 /** A vector section with entries appended (a new section if there was none); `index` is the first new one's. */
-function appendEntry(bytes: Uint8Array, s: RawSection | undefined, id: number, what: string, ...entries: number[][]): { section: number[]; index: number } {
+function appendEntry(bytes: Uint8Array, s: WasmSection | undefined, id: number, what: string, ...entries: number[][]): { section: number[]; index: number } {
   let count = 0;
   let rest: number[] = [];
   if (s) {
-    const r = new ByteReader(bytes, what, s.payload, s.end);
+    const r = new ByteReader(bytes, what, s.offset, endOf(s));
     count = r.u32leb(`${what} count`);
-    rest = [...bytes.subarray(r.pos, s.end)];
+    rest = [...bytes.subarray(r.pos, endOf(s))];
   }
   const payload = [...uleb(count + entries.length), ...rest, ...entries.flat()];
   return { section: [id, ...uleb(payload.length), ...payload], index: count };
 }
 
 export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): RewrittenModule {
-  const sections = readSections(bytes);
+  const parsed = readWasmSections(bytes);
+  const sections = parsed.sections;
   const find = (id: number) => sections.find((s) => s.id === id);
   const code = find(CODE);
-  const imports = readImports(bytes, find(IMPORT));
   // The probes call through table 0, the machine's function table. A module that takes no function
   // pointers does not import it: import it (an import appended at the end moves no function index).
-  if (imports.tables === 0 && find(TABLE)) throw new MalformedWasmError('table 0 is not the imported function table: not a module built by dv build');
+  if (parsed.importedTables === 0 && find(TABLE)) throw new MalformedWasmError('table 0 is not the imported function table: not a module built by dv build');
   if (!find(IMPORT)) throw new MalformedWasmError('the module imports nothing (not even memory): not a module built by dv build');
-  const tableImport = imports.tables === 0 ? appendEntry(bytes, find(IMPORT), IMPORT, 'import section', [...nameBytes('env'), ...nameBytes(FUNCTION_TABLE_IMPORT), 0x01, 0x70, 0x00, 0x00]) : undefined;
+  const tableImport = parsed.importedTables === 0 ? appendEntry(bytes, find(IMPORT), IMPORT, 'import section', [...nameBytes('env'), ...nameBytes(FUNCTION_TABLE_IMPORT), 0x01, 0x70, 0x00, 0x00]) : undefined;
 
   const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f]);
   const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', [0x7f, 0x01, OP.i32Const, ...sleb(opts.quantum), OP.end], [0x7f, 0x01, OP.i32Const, 0, OP.end]);
-  const budgetGlobal = imports.globals + global.index;
+  const budgetGlobal = parsed.importedGlobals + global.index;
   const callSpGlobal = budgetGlobal + 1;
   const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', [...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)]);
 
@@ -238,12 +160,12 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
       const payloadAt = out.length;
       for (const run of body.runs) runs.push([run[0]! + payloadAt, run[1]!, run[2]!, run[3]!]);
       out.putAll(body.bytes);
-    } else out.put(bytes.subarray(s.start, s.end));
+    } else out.put(bytes.subarray(s.start, endOf(s)));
   }
   if (!globalWritten) out.put(global.section);
   if (!find(TYPE)) throw new MalformedWasmError('the module has no type section');
 
-  const codeStart = code?.payload ?? 0;
+  const codeStart = code?.offset ?? 0;
   const starts = runs.map((r) => r[0]!);
   return {
     bytes: out.join(),
@@ -275,8 +197,8 @@ interface Probes {
   readonly callAfter: number[];
 }
 
-function rewriteCode(bytes: Uint8Array, s: RawSection, probes: Probes): { bytes: ChunkWriter; runs: number[][]; loops: number; calls: number } {
-  const r = new ByteReader(bytes, 'code section', s.payload, s.end);
+function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes: ChunkWriter; runs: number[][]; loops: number; calls: number } {
+  const r = new ByteReader(bytes, 'code section', s.offset, endOf(s));
   const out = new ChunkWriter();
   const runs: number[][] = [];
   let loops = 0;
@@ -311,11 +233,11 @@ function rewriteCode(bytes: Uint8Array, s: RawSection, probes: Probes): { bytes:
       const ins = nextInstruction(body);
       if (ins.op === OP.loop) {
         flush(ins.end);
-        insert(probes.loop(ins.start - s.payload), ins.start);
+        insert(probes.loop(ins.start - s.offset), ins.start);
         loops++;
       } else if (ins.op === OP.call || ins.op === OP.callIndirect) {
         flush(ins.start);
-        insert(probes.callBefore(ins.start - s.payload), ins.start);
+        insert(probes.callBefore(ins.start - s.offset), ins.start);
         flush(ins.end);
         insert(probes.callAfter, ins.start);
         calls++;
@@ -328,6 +250,6 @@ function rewriteCode(bytes: Uint8Array, s: RawSection, probes: Probes): { bytes:
     out.putAll(chunk);
     for (const run of bodyRuns) runs.push([run[0]! + chunkAt, run[1]!, run[2]!, run[3]!]);
   }
-  if (r.pos !== s.end) r.fail(`${s.end - r.pos} bytes after the last function body`);
+  if (r.pos !== endOf(s)) r.fail(`${endOf(s) - r.pos} bytes after the last function body`);
   return { bytes: out, runs, loops, calls };
 }

@@ -13,6 +13,8 @@ export interface WasmSection {
   readonly id: number;
   /** The custom section's name; the section kind (`code`, `import`) for the others. */
   readonly name: string;
+  /** Module offset of the section's id byte: the section is the bytes [start, offset + size). */
+  readonly start: number;
   /** Module offset of the payload (after the id, size and, for custom sections, the name). */
   readonly offset: number;
   readonly size: number;
@@ -40,6 +42,9 @@ export interface WasmSections {
   /** Custom sections by name (the first, if a name repeats). */
   readonly custom: ReadonlyMap<string, CustomSection>;
   readonly importedFunctions: number;
+  /** Imported globals and tables: they come first in their index spaces too. */
+  readonly importedGlobals: number;
+  readonly importedTables: number;
   readonly functionBodies: readonly FunctionBody[];
 }
 
@@ -53,7 +58,7 @@ export function readWasmSections(bytes: Uint8Array): WasmSections {
 
   const sections: WasmSection[] = [];
   const custom = new Map<string, CustomSection>();
-  let importedFunctions = 0;
+  let imports = { functions: 0, globals: 0, tables: 0 };
   let declaredFunctions: number | undefined;
   let code: WasmSections['code'];
   let functionBodies: FunctionBody[] = [];
@@ -66,29 +71,32 @@ export function readWasmSections(bytes: Uint8Array): WasmSections {
     const payload = r.sub(size, `wasm ${kind}`);
     if (id === 0) {
       const name = payload.name('custom section name');
-      const section = { id, name, offset: payload.pos, size: payload.left };
+      const section = { id, name, start: headerAt, offset: payload.pos, size: payload.left };
       sections.push(section);
       if (!custom.has(name)) custom.set(name, { name, offset: section.offset, bytes: bytes.subarray(payload.pos, payload.end) });
       continue;
     }
     if (sections.some((s) => s.id === id)) r.fail(`second ${kind}`, headerAt);
-    sections.push({ id, name: SECTION_NAMES[id] ?? `unknown ${id}`, offset: payload.pos, size });
-    if (id === IMPORT_SECTION) importedFunctions = countFunctionImports(payload);
+    sections.push({ id, name: SECTION_NAMES[id] ?? `unknown ${id}`, start: headerAt, offset: payload.pos, size });
+    if (id === IMPORT_SECTION) imports = countImports(payload);
     else if (id === FUNCTION_SECTION) declaredFunctions = payload.u32leb('function count');
     else if (id === CODE_SECTION) {
       code = { offset: payload.pos, size };
-      functionBodies = readBodies(payload, importedFunctions);
+      functionBodies = readBodies(payload, imports.functions);
     }
   }
   if (functionBodies.length !== (declaredFunctions ?? 0))
     r.fail(`the function section declares ${declaredFunctions ?? 0} functions but the code section has ${functionBodies.length} bodies`, code?.offset ?? r.pos);
-  return { bytes, sections, code, custom, importedFunctions, functionBodies };
+  return { bytes, sections, code, custom, importedFunctions: imports.functions, importedGlobals: imports.globals, importedTables: imports.tables, functionBodies };
 }
 
 const hex8 = (n: number) => [0, 8, 16, 24].map((s) => ((n >>> s) & 0xff).toString(16).padStart(2, '0')).join('');
 
-function countFunctionImports(r: ByteReader): number {
+/** How many functions, globals and tables the module imports. */
+function countImports(r: ByteReader): { functions: number; globals: number; tables: number } {
   let functions = 0;
+  let globals = 0;
+  let tables = 0;
   const count = r.u32leb('import count');
   for (let i = 0; i < count; i++) {
     r.name('import module');
@@ -103,6 +111,7 @@ function countFunctionImports(r: ByteReader): number {
       case 1: // table: reference type, limits
         r.u8('table reference type');
         readLimits(r);
+        tables++;
         break;
       case 2: // memory
         readLimits(r);
@@ -110,6 +119,7 @@ function countFunctionImports(r: ByteReader): number {
       case 3: // global: value type, mutability
         r.u8('global value type');
         r.u8('global mutability');
+        globals++;
         break;
       case 4: // tag: attribute, type index
         r.u8('tag attribute');
@@ -119,7 +129,7 @@ function countFunctionImports(r: ByteReader): number {
         r.fail(`unknown import kind ${kind}`, at);
     }
   }
-  return functions;
+  return { functions, globals, tables };
 }
 
 function readLimits(r: ByteReader): void {

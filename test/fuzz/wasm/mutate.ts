@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { readDylink, readWasmSections, type WasmSections } from '../../../src/loader/wasm/sections.ts';
 import { ROOT } from '../../helpers.ts';
+import { uleb as leb } from '../../../src/loader/wasm/leb.ts';
 
 export type Mutation =
   | { readonly kind: 'flip'; readonly at: number; readonly value: number }
@@ -66,17 +67,6 @@ function sectionSpans(s: WasmSections): Array<{ start: number; sizeAt: number; e
   }
   return spans;
 }
-
-const leb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = v & 0x7f;
-    v = Math.floor(v / 128);
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-};
 
 /** Apply mutations in order (each to the result of the last; section mutations read the original layout). */
 export function mutate(original: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
