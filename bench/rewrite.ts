@@ -65,7 +65,7 @@ export async function rewriteCost(quick: boolean): Promise<Row[]> {
     kib += code.size / 1024;
     for (let i = 0; i < (quick ? 5 : 20); i++) {
       const t0 = performance.now();
-      const r = rewriteModule(bytes, { watchdogSlot: 1, codeBase: 0x9a3b1000, quantum: QUANTUM, callSites: { base: 0x10000, mask: 0xfffc } });
+      const r = rewriteModule(bytes, { watchdogSlot: 1, codeBase: 0x9a3b1000, quantum: QUANTUM, callSites: { base: 0x10000, mask: 0xfffc }, moduleName: 'bench' });
       perKib.push(((performance.now() - t0) * 1000) / (code.size / 1024));
       if (i === 0) growth.push(((r.bytes.length - bytes.length) * 1024) / code.size);
     }
@@ -75,7 +75,7 @@ export async function rewriteCost(quick: boolean): Promise<Row[]> {
 
   const table = watchdogTable();
   const plain = instantiate(WALK, table);
-  const probed = instantiate(rewriteModule(WALK, { watchdogSlot: 1, codeBase: 0, quantum: QUANTUM, callSites: { base: 0x10000, mask: 0xfffc } }).bytes, table);
+  const probed = instantiate(rewriteModule(WALK, { watchdogSlot: 1, codeBase: 0, quantum: QUANTUM, callSites: { base: 0x10000, mask: 0xfffc }, moduleName: 'bench' }).bytes, table);
   const n = quick ? 2_000_000 : 20_000_000;
   plain(n);
   probed(n);

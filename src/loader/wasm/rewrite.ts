@@ -38,6 +38,11 @@ export interface RewriteOptions {
   readonly quantum: number;
   /** The call-site ring: its address in memory 0, and the mask that wraps a byte count into it. */
   readonly callSites: { readonly base: number; readonly mask: number };
+  /**
+   * The module's name in its `name` section (letters, digits, `_`): V8 names the module's script
+   * `wasm://wasm/<name>-<hash>`, so the loader can tell this image's frames in a host stack.
+   */
+  readonly moduleName: string;
 }
 
 export interface RewrittenModule {
@@ -82,6 +87,22 @@ class ChunkWriter {
 }
 
 const endOf = (s: WasmSection) => s.offset + s.size;
+
+/** The `name` custom section with its module-name subsection (0, which comes first) set to `name`. */
+function withModuleName(bytes: Uint8Array, s: WasmSection | undefined, name: string): number[] {
+  const subsections: number[] = [0, ...uleb(nameBytes(name).length), ...nameBytes(name)];
+  if (s) {
+    const r = new ByteReader(bytes, 'name section', s.offset, endOf(s));
+    while (r.left > 0) {
+      const at = r.pos;
+      const id = r.u8('name subsection id');
+      r.skip(r.u32leb('name subsection size'), `name subsection ${id}`);
+      if (id !== 0) subsections.push(...bytes.subarray(at, r.pos));
+    }
+  }
+  const payload = [...nameBytes('name'), ...subsections];
+  return [0, ...uleb(payload.length), ...payload];
+}
 
 /** A vector section with entries appended (a new section if there was none); `index` is the first new one's. */
 function appendEntry(bytes: Uint8Array, s: WasmSection | undefined, id: number, what: string, ...entries: number[][]): { section: number[]; index: number } {
@@ -148,6 +169,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     else if (s.id === IMPORT && tableImport) out.put(tableImport.section);
     else if (s.id === GLOBAL) out.put(global.section);
     else if (s.id === EXPORT) out.put(exp.section);
+    else if (s.id === 0 && s.name === 'name') out.put(withModuleName(bytes, s, opts.moduleName));
     else if (s.id === CODE) {
       const body = rewriteCode(bytes, s, {
         loop: (offset) => probe(opts.codeBase + offset),
@@ -163,6 +185,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     } else out.put(bytes.subarray(s.start, endOf(s)));
   }
   if (!globalWritten) out.put(global.section);
+  if (!parsed.custom.has('name')) out.put(withModuleName(bytes, undefined, opts.moduleName));
   if (!find(TYPE)) throw new MalformedWasmError('the module has no type section');
 
   const codeStart = code?.offset ?? 0;

@@ -33,6 +33,8 @@ interface WasmMachine {
 }
 
 const machines = new WeakMap<Kernel, WasmMachine>();
+/** Images loaded in this process: each module's name (and so its script's) is unique. */
+let images = 0;
 
 function machineOf(k: Kernel): WasmMachine {
   let m = machines.get(k);
@@ -149,9 +151,12 @@ export const wasmImageFormat: ImageFormat = {
     const watchdogSlot = tableBase + info.dylink.tableSize;
     m.table.grow(info.dylink.tableSize + 1);
     m.table.set(watchdogSlot, watchdogEntry(k));
+    // A name of its own in the name section: V8 calls the module's script wasm://wasm/<name>-<hash>.
+    const moduleName = `dv${++images}`;
+    const script = `wasm://wasm/${moduleName}-`;
     let rewritten: RewrittenModule;
     try {
-      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING });
+      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING, moduleName });
       module = new WebAssembly.Module(rewritten.bytes);
     } catch (e) {
       throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
@@ -160,20 +165,6 @@ export const wasmImageFormat: ImageFormat = {
     const ntoskrnl: Record<string, unknown> = {};
     for (const name of ddiNames) ntoskrnl[name] = adaptImport(name, table[name]!, k.as);
 
-    // Host call sites in this module -> code addresses; the module's script name is learnt from
-    // the first call it makes into the kernel (every capture happens inside such a call).
-    let scriptName: string | undefined;
-    const learnScript = () => {
-      if (scriptName) return;
-      const prepare = Error.prepareStackTrace;
-      Error.prepareStackTrace = (_e, s) => s;
-      const holder: { stack?: NodeJS.CallSite[] } = {};
-      Error.captureStackTrace(holder);
-      // The stack is formatted when first read: read it while our prepareStackTrace is in place.
-      const sites = holder.stack ?? [];
-      Error.prepareStackTrace = prepare;
-      scriptName = sites.find((s) => s.getScriptNameOrSourceURL()?.startsWith('wasm://'))?.getScriptNameOrSourceURL() ?? undefined;
-    };
     // The image's call-site counter (the rewrite's export): set once the instance exists.
     let callSp: WebAssembly.Global | undefined;
     // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it),
@@ -181,7 +172,6 @@ export const wasmImageFormat: ImageFormat = {
     for (const name of ddiNames) {
       const f = ntoskrnl[name] as (...a: unknown[]) => unknown;
       ntoskrnl[name] = (...a: unknown[]) => {
-        if (!scriptName) learnScript();
         const outer = k.driverStackPointer;
         const mine = callSp!.value as number;
         k.driverStackPointer = (m.stackPointer.value as number) >>> 0;
@@ -195,8 +185,9 @@ export const wasmImageFormat: ImageFormat = {
         }
       };
     }
+    // A host frame of this module (a trap's) -> its code address.
     k.stacks.addResolver((site) => {
-      if (!scriptName || site.getScriptNameOrSourceURL() !== scriptName) return undefined;
+      if (!site.getScriptNameOrSourceURL()?.startsWith(script)) return undefined;
       const offset = rewritten.toOriginal(site.getPosition());
       return offset === undefined ? undefined : codeBase + offset;
     });
@@ -254,16 +245,7 @@ export const wasmImageFormat: ImageFormat = {
     // Static constructors run in driver code just before DriverEntry, as the CRT's entry point runs
     // them: a fault in one is the driver's bug check at load, like a fault in DriverEntry.
     const ctors = exports.__wasm_call_ctors;
-    const runCtors = () => {
-      try {
-        (ctors as () => void)();
-      } catch (e) {
-        // No DDI call may have taught us this module's script name yet: the trap's own frame does.
-        scriptName ??= /\((wasm:\/\/[^:)]+):/.exec((e as Error | undefined)?.stack ?? '')?.[1];
-        throw e;
-      }
-    };
-    const start = typeof ctors === 'function' ? (...a: unknown[]) => (runCtors(), entry(...a)) : entry;
+    const start = typeof ctors === 'function' ? (...a: unknown[]) => ((ctors as () => void)(), entry(...a)) : entry;
     k.registerRoutine(image.entryPoint, callable(start) as never, req.name);
     return image;
   },

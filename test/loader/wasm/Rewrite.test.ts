@@ -20,7 +20,7 @@ function wasmFiles(dir: string): string[] {
   });
 }
 const modules = [...wasmFiles(join(ROOT, 'drivers', 'c')), ...wasmFiles(join(ROOT, 'test', 'fixtures'))];
-const OPTIONS = { watchdogSlot: 7, codeBase: 0x9a3b1000, quantum: 65536, callSites: { base: 0x83ff0000, mask: 0xfffc } };
+const OPTIONS = { watchdogSlot: 7, codeBase: 0x9a3b1000, quantum: 65536, callSites: { base: 0x83ff0000, mask: 0xfffc }, moduleName: 'dv1' };
 
 /** Every instruction of every body: module offsets, in order. */
 function instructionsOf(bytes: Uint8Array): Array<{ op: number; start: number }> {
