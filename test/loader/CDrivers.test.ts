@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { formatTag } from '../../src/nt/pool.ts';
 import { buildDriver } from '../../src/build/build.ts';
+import { committedImages } from '../../src/build/committed-images.ts';
 import { findToolchain } from '../../src/build/toolchain.ts';
 import { execute } from '../../src/debugger/engine.ts';
 import { DebugTarget } from '../../src/debugger/target.ts';
@@ -110,24 +111,14 @@ test('a file that is not a wasm module is a clear load error', async () => {
   await assert.rejects(runDriver({ driver: path, ioctls: [] }), /Junk\.wasm is not a valid driver module: wasm module: not a wasm module: bad magic/);
 });
 
-const committed = [
-  ...['MyDriver', 'MyDriverClean', 'SampleIo'].map((n) => ({ wasm: sample(n), sources: readdirSync(join(ROOT, 'drivers', 'c', n)).filter((f) => f.endsWith('.c')).map((f) => join(ROOT, 'drivers', 'c', n, f)) })),
-  { wasm: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'traps', 'DivideByZero.c')] },
-  { wasm: join(ROOT, 'test', 'fixtures', 'c', 'traps', 'CtorTrap.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'traps', 'CtorTrap.c')] },
-  { wasm: join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.wasm'), sources: [join(ROOT, 'test', 'fixtures', 'c', 'waits', 'Waits.c')] },
-  ...['Runaway', 'LoopInDriverEntry'].map((n) => ({ wasm: join(ROOT, 'test', 'fixtures', 'c', 'runaway', `${n}.wasm`), sources: [join(ROOT, 'test', 'fixtures', 'c', 'runaway', `${n}.c`)] })),
-  // Rule samples in C: one source file each.
-  ...(existsSync(join(ROOT, 'drivers', 'c', 'rules')) ? readdirSync(join(ROOT, 'drivers', 'c', 'rules')) : [])
-    .filter((f) => f.endsWith('.c'))
-    .map((f) => ({ wasm: join(ROOT, 'drivers', 'c', 'rules', f.replace(/\.c$/, '.wasm')), sources: [join(ROOT, 'drivers', 'c', 'rules', f)] })),
-];
+const committed = committedImages();
 for (const { wasm, sources } of committed) {
   test(`the committed ${basename(wasm)} is what dv build makes of its sources`, { skip: toolchain.ok ? false : 'clang-16 not installed: apt-get install clang-16 lld-16' }, async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dv-rebuild-')), basename(wasm));
     const relative = sources.map((s) => s.slice(ROOT.length + 1));
     const r = buildDriver({ sources: relative, output: out });
     assert.ok(r.ok, r.diagnostics);
-    assert.ok(readFileSync(out).equals(readFileSync(wasm)), `${wasm.slice(ROOT.length + 1)} is stale: rebuild it with dv build ${relative.join(' ')} -o ${wasm.slice(ROOT.length + 1)}`);
+    assert.ok(readFileSync(out).equals(readFileSync(wasm)), `${wasm.slice(ROOT.length + 1)} is stale: rebuild it with dv build ${relative.join(' ')} -o ${wasm.slice(ROOT.length + 1)}, or all of them with npm run build:committed`);
   });
 }
 

@@ -1,0 +1,56 @@
+/**
+ * The wasm images committed to the repository (the C samples, test fixtures and rule samples), each
+ * with the sources it is built from. A test checks each is what dv build makes of its sources; after a
+ * change to the headers, the runtime or the flags, `npm run build:committed` rebuilds them all.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildDriver } from './build.ts';
+import { REPO_ROOT } from './paths.ts';
+
+export interface CommittedImage {
+  /** Absolute paths. */
+  readonly wasm: string;
+  readonly sources: readonly string[];
+}
+
+const fixture = (...p: string[]) => join(REPO_ROOT, 'test', 'fixtures', 'c', ...p);
+const single = (dir: string, name: string): CommittedImage => ({ wasm: join(dir, `${name}.wasm`), sources: [join(dir, `${name}.c`)] });
+
+export function committedImages(): CommittedImage[] {
+  const samples = ['MyDriver', 'MyDriverClean', 'SampleIo'].map((n) => {
+    const dir = join(REPO_ROOT, 'drivers', 'c', n);
+    return { wasm: join(dir, `${n}.wasm`), sources: readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)) };
+  });
+  const rules = join(REPO_ROOT, 'drivers', 'c', 'rules');
+  return [
+    ...samples,
+    single(fixture('traps'), 'DivideByZero'),
+    single(fixture('traps'), 'CtorTrap'),
+    single(fixture('waits'), 'Waits'),
+    single(fixture('runaway'), 'Runaway'),
+    single(fixture('runaway'), 'LoopInDriverEntry'),
+    // Rule samples in C: one source file each.
+    ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
+  ];
+}
+
+/** Rebuild every committed image, with paths relative to the repository as the test builds them. */
+function rebuildAll(): number {
+  let failed = 0;
+  for (const { wasm, sources } of committedImages()) {
+    const r = buildDriver({ sources: sources.map((s) => relative(REPO_ROOT, s)), output: relative(REPO_ROOT, wasm) });
+    process.stdout.write(`${r.ok ? 'built' : 'FAILED'} ${relative(REPO_ROOT, wasm)}\n`);
+    if (!r.ok) {
+      process.stderr.write(r.diagnostics);
+      failed++;
+    }
+  }
+  return failed;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.chdir(REPO_ROOT);
+  process.exitCode = rebuildAll() > 0 ? 1 : 0;
+}
