@@ -6,6 +6,7 @@
  */
 import { ALLOWED_ENV_IMPORTS, DDI_MODULE } from './flags.ts';
 import type { WasmImport } from './wasm-module.ts';
+import { isSjljImport } from '../nt/sjlj-abi.ts';
 
 export interface ObjectImports {
   /** The source file the object was compiled from, as the user named it. */
@@ -44,6 +45,7 @@ export function checkImports(imports: readonly WasmImport[], objects: readonly O
     if (imp.module === 'env') {
       const allowed = ALLOWED_ENV_IMPORTS[imp.name];
       if (allowed === imp.kind) return;
+      if (isSjljImport(imp.module, imp.name, imp.kind)) return;
       if (allowed !== undefined) {
         problems.push(`${where}: error: env.${imp.name} is imported as a ${imp.kind}, the ABI has it as a ${allowed}`);
       } else if (imp.kind === 'function' && ddiNames.has(imp.name)) {
@@ -57,6 +59,9 @@ export function checkImports(imports: readonly WasmImport[], objects: readonly O
     }
     if (imp.module === 'GOT.mem') {
       problems.push(`${where}: error: undefined variable '${imp.name}': it is declared extern but defined in no source file`);
+    } else if (imp.module === 'GOT.func' && (ddiNames.has(imp.name) || isSjljImport('env', imp.name, 'function'))) {
+      // A DDI or runtime routine called through a pointer: what a function with a __try does.
+      return;
     } else if (imp.module === 'GOT.func') {
       problems.push(`${where}: error: the address of '${imp.name}' is taken but the function is defined in no source file`);
     } else {

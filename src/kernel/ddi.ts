@@ -3,6 +3,7 @@
  * against the verifier's wrapping of it). A name missing here is a load error, never a silent no-op.
  */
 import { engExports } from './ex/eng.ts';
+import { exRaiseExports } from './ex/raise.ts';
 import { exExports } from './ex/exports.ts';
 import { fastMutexExports } from './ex/fastmutex.ts';
 import { lookasideExports } from './ex/lookaside.ts';
@@ -11,6 +12,7 @@ import { csqExports } from './io/csq.ts';
 import { keExports } from './ke/exports.ts';
 import type { Kernel } from './kernel.ts';
 import { mmExports } from './mm/exports.ts';
+import { probeExports } from './mm/probe.ts';
 import { obExports } from './ob/exports.ts';
 import { psExports } from './ps/exports.ts';
 import { rtlExports } from './rtl/exports.ts';
@@ -21,10 +23,12 @@ export function buildDdiTable(k: Kernel) {
     ...fastMutexExports(k),
     ...lookasideExports(k),
     ...engExports(k),
+    ...exRaiseExports(k),
     ...keExports(k),
     ...ioExports(k),
     ...csqExports(k),
     ...mmExports(k),
+    ...probeExports(k),
     ...obExports(k),
     ...psExports(k),
     ...rtlExports(k),

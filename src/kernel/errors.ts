@@ -1,5 +1,6 @@
 import { bugCheckName } from '../nt/bugcheck.ts';
 import { ThreadExit } from './ps/thread.ts';
+import { isUnwinding } from './ke/except.ts';
 
 /** The simulated machine stopped: KeBugCheckEx was called. Carries the code and four parameters. */
 export class BugCheck extends Error {
@@ -56,7 +57,8 @@ export class InternalError extends Error {
  * behind its own callRoutine, which has already turned the driver's faults into bug checks.
  */
 export function ddiFault(e: unknown, ddi: string): unknown {
-  if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof InternalError || e instanceof ThreadExit) return e;
+  // An NT exception a DDI raises is on its way to the driver's handler.
+  if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof InternalError || e instanceof ThreadExit || isUnwinding(e)) return e;
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return new InternalError(`${ddi} failed inside the simulator: ${text}`, { cause: e });
 }

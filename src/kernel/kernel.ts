@@ -5,6 +5,7 @@
 import { BUGCHECK } from '../nt/bugcheck.ts';
 import { PASSIVE_LEVEL } from '../nt/irql.ts';
 import { POOL_TYPE } from '../nt/pool.ts';
+import { STATUS } from '../nt/status.ts';
 import { ExPool } from './ex/pool.ts';
 import { BugCheck, HangError, InternalError, SimulatorError } from './errors.ts';
 import { Watchdog } from './ke/watchdog.ts';
@@ -14,6 +15,7 @@ import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
 import { SpecialPool } from './mm/special-pool.ts';
 import { CallStacks } from './ke/callstack.ts';
 import { asError, exceptionCodeOf } from './ke/exception.ts';
+import { ExceptionDispatcher, isUnwinding, NtException } from './ke/except.ts';
 import { Clock } from './ke/clock.ts';
 import { Dispatcher } from './ke/dispatcher.ts';
 import { Processor } from './ke/processor.ts';
@@ -92,6 +94,8 @@ export class Kernel {
   readonly clock = new Clock();
   /** Runaway detection: loop budgets, the DPC watchdog, the run's time limits. */
   readonly watchdog: Watchdog = new Watchdog(this);
+  /** Drivers' __try frames, and where a raised exception goes. */
+  readonly exceptions: ExceptionDispatcher = new ExceptionDispatcher(this);
   readonly nt = new NtImage();
   readonly special: SpecialPool;
   readonly pool: ExPool;
@@ -305,6 +309,8 @@ export class Kernel {
     }
     const call = () => {
       this.watchdog.enterDriver();
+      // The __try frames this call registers end with it, however it ends.
+      const handlers = this.exceptions.depth();
       try {
         return this.stacks.KiCallDriverGate(() => {
           try {
@@ -312,11 +318,20 @@ export class Kernel {
           } catch (e) {
             // Our own fault met on the way (a DDI's, the verifier's, the debugger's) is never the driver's.
             if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof InternalError || e instanceof ThreadExit) throw e;
+            this.exceptions.truncate(handlers);
+            // An NT exception on its way to a caller's handler beyond this call goes on; with none, it stops here.
+            if (isUnwinding(e)) {
+              if (handlers > 0) throw e;
+              if (e instanceof NtException) return this.unhandledNtException(e.code, e.address, e.parameters);
+              // A jump to a frame this stack does not have: the driver's stack is not what its runtime thinks.
+              return this.unhandledNtException(STATUS.BAD_STACK, entry.codeAddress, [e.env]);
+            }
             // Without a more precise fault address, blame the routine the kernel called.
             this.unhandledException(e, entry.codeAddress);
           }
         });
       } finally {
+        this.exceptions.truncate(handlers);
         this.watchdog.leaveDriver();
       }
     };
@@ -331,12 +346,27 @@ export class Kernel {
     return this.stacks.frames(frames.map((f) => this.nt.address(f, frameOffset(f))), body);
   }
 
+  /**
+   * An NT exception (raised by a DDI, or by a filter that declined it) that no handler takes:
+   * P1 the exception code, P2 where it was raised, P3 and P4 its first two parameters.
+   */
+  unhandledNtException(code: number, address: number, parameters: readonly number[]): never {
+    const bugcheck = this.unhandledExceptionCode();
+    // No host exception behind it: the parameters say all there is (code, address, parameters).
+    return this.bugCheck(bugcheck, code >>> 0, address >>> 0, parameters[0] ?? 0, parameters[1] ?? 0);
+  }
+
+  /** KMODE_EXCEPTION_NOT_HANDLED, or SYSTEM_THREAD_EXCEPTION_NOT_HANDLED in a system thread. */
+  private unhandledExceptionCode(): number {
+    const inSystemThread = this.currentThread.process === this.systemProcess && this.currentThread !== this.systemThread;
+    return inSystemThread ? BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED : BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED;
+  }
+
   /** An exception no driver handler took: KMODE_EXCEPTION_NOT_HANDLED, or the system-thread variant. */
   private unhandledException(e: unknown, fallbackAddress: number): never {
     const err = asError(e);
     const address = this.stacks.addressOfError(err) || fallbackAddress;
-    const inSystemThread = this.currentThread.process === this.systemProcess && this.currentThread !== this.systemThread;
-    const code = inSystemThread ? BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED : BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED;
+    const code = this.unhandledExceptionCode();
     const raise = () => this.bugCheck(code, exceptionCodeOf(err), address, 0, 0, { message: `${err.name}: ${err.message}`, address });
     // The faulting instruction is the innermost frame of the crash stack, as in a trap frame.
     return address ? this.stacks.frame(address, raise) : raise();

@@ -376,6 +376,47 @@ export const PAGED_LOOKASIDE_LIST = struct('PAGED_LOOKASIDE_LIST', [
 ]);
 
 /** Every layout, for `dt`-style listings and for checking the C headers. */
+// ---------------------------------------------------------------------------------------------
+// Structured exception handling
+
+export const EXCEPTION_MAXIMUM_PARAMETERS = 15;
+
+export const EXCEPTION_RECORD = struct('EXCEPTION_RECORD', [
+  ['ExceptionCode', 'i32'],
+  ['ExceptionFlags', 'u32'],
+  ['ExceptionRecord', 'ptr'],
+  ['ExceptionAddress', 'ptr'],
+  ['NumberParameters', 'u32'],
+  ['ExceptionInformation', array('ptr', EXCEPTION_MAXIMUM_PARAMETERS)],
+]);
+
+export const EXCEPTION_POINTERS = struct('EXCEPTION_POINTERS', [
+  ['ExceptionRecord', 'ptr'],
+  ['ContextRecord', 'ptr'],
+]);
+
+/**
+ * One __try of a C driver (ddk/include/dv/seh.h), on the driver's stack: the setjmp point the
+ * kernel sends an exception to, where the body is, and the exception it met. Our own structure.
+ */
+export const DV_SEH_FRAME = struct('DV_SEH_FRAME', [
+  ['JumpBuffer', array('u32', 2)],
+  ['State', 'i32'],
+  ['ExceptionRecord', EXCEPTION_RECORD],
+  ['ExceptionPointers', EXCEPTION_POINTERS],
+]);
+
+/** DV_SEH_FRAME.State: where a __try statement is. */
+export const SEH_STATE = {
+  NEW: 0,
+  BODY: 1,
+  /** An exception was sent here; the filter (or the __finally block) has not run yet. */
+  EXCEPTION: 2,
+  HANDLER: 3,
+  NORMAL_END: 4,
+  DONE: 5,
+} as const;
+
 export const LAYOUTS: readonly StructLayout[] = [
   LIST_ENTRY,
   SINGLE_LIST_ENTRY,
@@ -402,4 +443,7 @@ export const LAYOUTS: readonly StructLayout[] = [
   GENERAL_LOOKASIDE,
   NPAGED_LOOKASIDE_LIST,
   PAGED_LOOKASIDE_LIST,
+  EXCEPTION_RECORD,
+  EXCEPTION_POINTERS,
+  DV_SEH_FRAME,
 ];

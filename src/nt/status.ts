@@ -20,6 +20,11 @@ export const STATUS = {
   NO_SUCH_DEVICE: 0xc000000e,
   INVALID_HANDLE: 0xc0000008,
   MUTANT_NOT_OWNED: 0xc0000046,
+  // Exceptions raised by DDIs (ExRaiseStatus, ProbeForRead...) and by the exception dispatcher.
+  DATATYPE_MISALIGNMENT: 0x80000002,
+  ACCESS_VIOLATION: 0xc0000005,
+  NONCONTINUABLE_EXCEPTION: 0xc0000025,
+  BAD_STACK: 0xc0000028,
 } as const;
 
 export type NTSTATUS = number;

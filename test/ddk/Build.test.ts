@@ -13,6 +13,7 @@ import { kernelDdiNames } from '../../src/build/kernel-ddis.ts';
 import { readWasmInterface } from '../../src/build/wasm-module.ts';
 import { ROOT } from '../helpers.ts';
 import { NEEDS_CLANG, withTempDir } from './support.ts';
+import { isSjljImport } from '../../src/nt/sjlj-abi.ts';
 
 const cfixture = (name: string) => join(ROOT, 'test', 'fixtures', 'c', name);
 const dv = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'dv.js'), ...args], { encoding: 'utf8', cwd: ROOT });
@@ -28,13 +29,17 @@ test('a two-file driver builds to an image importing only DDIs and the PIC env i
     const ddis = kernelDdiNames();
     for (const i of imports) {
       if (i.module === 'ntoskrnl') assert.ok(ddis.has(i.name) && i.kind === 'function', `ntoskrnl.${i.name}`);
+      // A function with a __try calls through invoke_<sig> and takes DDIs' addresses (dv/seh.h).
+      else if (isSjljImport(i.module, i.name, i.kind)) continue;
+      else if (i.module === 'GOT.func') assert.ok(ddis.has(i.name) || isSjljImport('env', i.name, 'function'), `GOT.func.${i.name}`);
       else assert.equal(ALLOWED_ENV_IMPORTS[i.name], i.kind, `unexpected import ${i.module}.${i.name}`);
     }
-    const ntoskrnl = imports.filter((i) => i.module === 'ntoskrnl').map((i) => i.name);
+    // DDIs called directly, or through their address from a function with a __try.
+    const ntoskrnl = imports.filter((i) => i.module === 'ntoskrnl' || i.module === 'GOT.func').map((i) => i.name);
     for (const name of ['IoCreateDevice', 'IofCompleteRequest', 'ExAllocatePool2', 'KeSetTimer', 'DbgPrintEx']) assert.ok(ntoskrnl.includes(name), name);
     // IoCompleteRequest is the wdm.h macro for IofCompleteRequest; mem*/strsafe come from the runtime.
     assert.ok(!ntoskrnl.includes('IoCompleteRequest'));
-    assert.deepEqual(exports.map((e) => e.name).sort(), ['DriverEntry', '__wasm_apply_data_relocs', '__wasm_call_ctors']);
+    assert.deepEqual(exports.map((e) => e.name).sort(), ['DriverEntry', '__wasm_apply_data_relocs', '__wasm_call_ctors', 'setThrew']);
     // -g is kept: the loader symbolizes callers from the line table.
     assert.ok(WebAssembly.Module.customSections(new WebAssembly.Module(bytes), '.debug_line').length === 1);
   });

@@ -2,6 +2,7 @@
 import { POOL_FLAG, POOL_TYPE, TAG_NONE, type PoolType } from '../../nt/pool.ts';
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { WORK_QUEUE_ITEM } from '../../nt/layout.ts';
+import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 
 /** The pool type ExAllocatePool2's flags select. */
@@ -35,9 +36,15 @@ export function exExports(k: Kernel) {
     ExAllocatePoolZero(PoolType: PoolType, NumberOfBytes: number, Tag: number): number {
       return allocate(PoolType, NumberOfBytes, Tag);
     },
-    /** Flags are POOL_FLAGS (64-bit). Memory is zeroed unless POOL_FLAG_UNINITIALIZED. */
+    /**
+     * Flags are POOL_FLAGS (64-bit). Memory is zeroed unless POOL_FLAG_UNINITIALIZED. With
+     * POOL_FLAG_RAISE_ON_FAILURE a failure raises STATUS_INSUFFICIENT_RESOURCES instead of returning NULL.
+     */
     ExAllocatePool2(Flags: bigint, NumberOfBytes: number, Tag: number): number {
-      return allocate(poolTypeOfFlags(BigInt(Flags)), NumberOfBytes, Tag);
+      const flags = BigInt(Flags);
+      const address = allocate(poolTypeOfFlags(flags), NumberOfBytes, Tag);
+      if (address === 0 && flags & POOL_FLAG.RAISE_ON_FAILURE) k.exceptions.raise(STATUS.INSUFFICIENT_RESOURCES, k.stacks.callerOf());
+      return address;
     },
     ExFreePoolWithTag(P: number, Tag: number): void {
       k.pool.free(P >>> 0, Tag >>> 0);

@@ -18,6 +18,7 @@ import { adaptImport } from './abi.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
 import { CALL_SP_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
+import { hostFunctionIndex, isSjljImport, sjljImports, type SjljContext } from './sjlj.ts';
 
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
@@ -110,9 +111,15 @@ export const wasmImageFormat: ImageFormat = {
     if (!info.dylink) throw new SimulatorError(`${req.path} is not a relocatable driver module (no dylink.0 section): build it with dv build`);
 
     const imports = WebAssembly.Module.imports(module);
-    const foreign = imports.filter((i) => !(i.module === 'ntoskrnl' || (i.module === 'env' && ENV_IMPORTS.has(i.name))));
+    const foreign = imports.filter(
+      (i) => !(i.module === 'ntoskrnl' || (i.module === 'env' && ENV_IMPORTS.has(i.name)) || isSjljImport(i.module, i.name, i.kind) || i.module === 'GOT.func'),
+    );
     if (foreign.length > 0) throw new SimulatorError(`${req.path} imports ${foreign.map((i) => `${i.module}.${i.name}`).join(', ')}: a driver may import only ntoskrnl routines`);
-    const ddiNames = imports.filter((i) => i.module === 'ntoskrnl').map((i) => i.name);
+    // DDIs called directly, and those whose address is taken (a function with __try calls through pointers).
+    const pointerNames = imports.filter((i) => i.module === 'GOT.func').map((i) => i.name);
+    const ddiNames = [...new Set([...imports.filter((i) => i.module === 'ntoskrnl').map((i) => i.name), ...pointerNames.filter((n) => n in k.ddi)])];
+    const unknownPointers = pointerNames.filter((n) => !(n in k.ddi) && !isSjljImport('env', n, 'function'));
+    if (unknownPointers.length > 0) throw new SimulatorError(`${req.path} takes the address of ${unknownPointers.join(', ')}, defined nowhere: a driver may import only ntoskrnl routines`);
     const missing = ddiNames.filter((n) => !(n in k.ddi));
     if (missing.length > 0) throw new UnresolvedImportError(`${req.name}.sys`, missing.join(', '));
     if (!WebAssembly.Module.exports(module).some((e) => e.name === 'DriverEntry' && e.kind === 'function')) {
@@ -192,10 +199,26 @@ export const wasmImageFormat: ImageFormat = {
       return offset === undefined ? undefined : codeBase + offset;
     });
 
+    // setjmp/longjmp for __try (sjlj.ts): the runtime's env functions, invoke_<sig>, and GOT.func indices.
+    let exportsOf: Record<string, unknown> = {};
+    const sjlj: SjljContext = {
+      k,
+      table: m.table,
+      stackPointer: m.stackPointer,
+      callSites: () => callSp!,
+      setThrew: () => exportsOf.setThrew as (threw: number, value: number) => void,
+      hostFunctions: new Map(),
+    };
+    const env = sjljImports(sjlj, imports, req.path);
+    const got: Record<string, WebAssembly.Global> = {};
+    for (const name of pointerNames) got[name] = hostFunctionIndex(sjlj, (ntoskrnl[name] ?? env[name]) as Function);
+
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(module, {
+        'GOT.func': got,
         env: {
+          ...env,
           memory: k.as.memory,
           __indirect_function_table: m.table,
           __memory_base: new WebAssembly.Global({ value: 'i32', mutable: false }, dataBase),
@@ -208,6 +231,7 @@ export const wasmImageFormat: ImageFormat = {
       throw new SimulatorError(`cannot instantiate ${req.path}: ${(e as Error).message}`);
     }
     const exports = instance.exports as Record<string, unknown>;
+    exportsOf = exports;
     callSp = exports[CALL_SP_EXPORT] as WebAssembly.Global;
     /** Enter the image from the kernel: on its stack, its call sites above the kernel's current top. */
     const enter = <T>(body: () => T): T => {

@@ -1,0 +1,99 @@
+/**
+ * The host half of clang's setjmp/longjmp lowering for wasm (-mllvm -enable-emscripten-sjlj), on
+ * which C drivers' __try statements stand (ddk/include/dv/seh.h, ddk/crt/sjlj.c).
+ *
+ * In a function that calls setjmp, clang routes every call through an `env.invoke_<sig>(index,
+ * ...args)` import. Ours calls the function and, when an NT exception (ke/except.ts) or a longjmp
+ * comes back through it, catches it: an exception goes to the innermost __try frame of the stack
+ * (the kernel's dispatch writes its record there), and the image's `setThrew` tells the function
+ * which jump buffer is wanted. The function either owns that setjmp point and jumps there, or calls
+ * `env.emscripten_longjmp`, which throws a LongJump on outwards to the next such function.
+ *
+ * Such a function calls DDIs through pointers too (`GOT.func.<name>` imports, each a function's
+ * index in the table): those are host functions, which only a wasm function can put in a table, so
+ * they get indices of their own above the table (HOST_INDEX_BASE) that only the invoke path knows.
+ * A C driver that calls a DDI through a pointer of its own (call_indirect) would trap there.
+ */
+import type { Kernel } from '../../kernel/kernel.ts';
+import { LongJump, NtException } from '../../kernel/ke/except.ts';
+import { SimulatorError } from '../../kernel/errors.ts';
+import { INVOKE_IMPORT as INVOKE } from '../../nt/sjlj-abi.ts';
+export { isSjljImport } from '../../nt/sjlj-abi.ts';
+
+/** The first index given to a host function; the machine's table never grows this large. */
+export const HOST_INDEX_BASE = 0x00100000;
+
+export interface SjljContext {
+  readonly k: Kernel;
+  readonly table: WebAssembly.Table;
+  readonly stackPointer: WebAssembly.Global;
+  /** The image's call-site counter (the rewrite's), restored when a call is unwound. */
+  callSites(): WebAssembly.Global;
+  /** The image's setThrew export. */
+  setThrew(): (threw: number, value: number) => void;
+  /** Host functions given indices (GOT.func imports), by index. */
+  readonly hostFunctions: Map<number, Function>;
+}
+
+/** The env functions of the runtime, and the invoke_<sig> ones the module imports. */
+export function sjljImports(c: SjljContext, imports: readonly WebAssembly.ModuleImportDescriptor[], path: string): Record<string, Function> {
+  const { k } = c;
+  const out: Record<string, Function> = {
+    emscripten_longjmp: (env: number, value: number) => {
+      throw new LongJump(env >>> 0, value | 0);
+    },
+    __dv_seh_enter: (frame: number) => k.exceptions.enter(frame >>> 0),
+    __dv_seh_leave: (frame: number) => k.exceptions.leave(frame >>> 0),
+    __dv_seh_continue_search: (frame: number, disposition: number) => k.exceptions.continueSearch(frame >>> 0, disposition | 0),
+    __dv_sjlj_exhausted: (size: number) => {
+      throw new SimulatorError(`${path}: the setjmp tables of its __try statements outgrew the runtime's arena (asking for ${size >>> 0} bytes): too deep a recursion through __try`);
+    },
+  };
+  for (const imp of imports) {
+    const m = imp.module === 'env' && imp.kind === 'function' ? INVOKE.exec(imp.name) : null;
+    if (m) out[imp.name] = invoke(c, m[1] === 'j' ? 0n : m[1] === 'v' ? undefined : 0);
+  }
+  return out;
+}
+
+function invoke(c: SjljContext, failed: unknown): Function {
+  const { k, table, stackPointer, hostFunctions } = c;
+  return (index: number, ...args: unknown[]) => {
+    const sp = stackPointer.value as number;
+    const sites = c.callSites();
+    const site = sites.value as number;
+    try {
+      const f = (hostFunctions.get(index >>> 0) ?? table.get(index >>> 0)) as ((...a: unknown[]) => unknown) | null;
+      if (!f) throw new WebAssembly.RuntimeError('null function or function signature mismatch');
+      return f(...args);
+    } catch (e) {
+      let jump: LongJump;
+      if (e instanceof LongJump) jump = e;
+      else if (e instanceof NtException) jump = new LongJump(k.exceptions.dispatch(e), 1);
+      else throw e;
+      // The callee's frames are gone: its stack and its call sites with them.
+      stackPointer.value = sp;
+      sites.value = site;
+      c.setThrew()(jump.env, jump.value);
+      return failed;
+    }
+  };
+}
+
+/** GOT.func.<name> of a host function: a fresh index above the table, known to the invoke path. */
+export function hostFunctionIndex(c: SjljContext, fn: Function): WebAssembly.Global {
+  const index = HOST_INDEX_BASE + hostIndices.next(c.k);
+  if (c.table.length >= HOST_INDEX_BASE) throw new SimulatorError('the machine-wide function table reached the host function indices');
+  c.hostFunctions.set(index, fn);
+  return new WebAssembly.Global({ value: 'i32', mutable: true }, index);
+}
+
+/** Host function indices are unique in a machine (one table, many images). */
+const hostIndices = {
+  counters: new WeakMap<Kernel, number>(),
+  next(k: Kernel): number {
+    const n = this.counters.get(k) ?? 0;
+    this.counters.set(k, n + 1);
+    return n;
+  },
+};
