@@ -43,7 +43,9 @@ void srand(unsigned int seed);
 #define RAND_MAX 0x7fff
 #define __min(a, b) (((a) < (b)) ? (a) : (b))
 #define __max(a, b) (((a) > (b)) ? (a) : (b))
+#ifndef _countof
 #define _countof(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 #ifdef __cplusplus
 }

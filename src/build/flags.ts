@@ -32,6 +32,7 @@ export const WARNING_FLAGS = [
   '-Wno-multichar', // pool tags: 'gaTm'
   '-Wno-unknown-pragmas', // #pragma prefast, #pragma warning(...) from WDK samples
   '-Wno-invalid-token-paste', // "lit" ## x, which MSVC's preprocessor accepts
+  '-Wno-pragma-pack', // <pshpack1.h> ... <poppack.h>: the WDK's way to pack, a push in one header and a pop in another
   '-Wno-nonportable-include-path', // <NTDDK.h>: Windows ignores case in #include (include-overlay.ts)
   '-Werror=implicit-function-declaration',
   '-Werror=implicit-int',
