@@ -216,7 +216,6 @@ typedef struct _SINGLE_LIST_ENTRY {
 } SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
 
 /* Objects the kernel keeps opaque to drivers */
-typedef struct _OBJECT_ATTRIBUTES *POBJECT_ATTRIBUTES;
 typedef struct _CLIENT_ID *PCLIENT_ID;
 typedef PVOID PSECURITY_DESCRIPTOR;
 
@@ -266,5 +265,215 @@ typedef PVOID PSECURITY_DESCRIPTOR;
 #define PAGED_CODE() ((void)0)
 #define PAGED_CODE_LOCKED() ((void)0)
 #define INIT_CODE() ((void)0)
+
+/* Counted 8-bit strings (Length and MaximumLength in bytes, no terminator counted) */
+typedef struct _STRING {
+  USHORT Length;
+  USHORT MaximumLength;
+  PCHAR Buffer;
+} STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, OEM_STRING, *POEM_STRING, CANSI_STRING, *PCANSI_STRING;
+typedef const STRING *PCSTRING;
+typedef const ANSI_STRING *PCANSI_STRING_CONST;
+typedef const OEM_STRING *PCOEM_STRING;
+typedef STRING UTF8_STRING, *PUTF8_STRING;
+/* RTL_CONSTANT_STRING("...") works for both: the literal's element size decides. */
+
+/* Object attributes (InitializeObjectAttributes), for Zw* and object routines */
+typedef struct _OBJECT_ATTRIBUTES {
+  ULONG Length;
+  HANDLE RootDirectory;
+  PUNICODE_STRING ObjectName;
+  ULONG Attributes;
+  PVOID SecurityDescriptor;
+  PVOID SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+typedef const OBJECT_ATTRIBUTES *PCOBJECT_ATTRIBUTES;
+
+#define OBJ_INHERIT 0x00000002L
+#define OBJ_PERMANENT 0x00000010L
+#define OBJ_EXCLUSIVE 0x00000020L
+#define OBJ_CASE_INSENSITIVE 0x00000040L
+#define OBJ_OPENIF 0x00000080L
+#define OBJ_OPENLINK 0x00000100L
+#define OBJ_KERNEL_HANDLE 0x00000200L
+#define OBJ_FORCE_ACCESS_CHECK 0x00000400L
+#define OBJ_IGNORE_IMPERSONATED_DEVICEMAP 0x00000800L
+#define OBJ_DONT_REPARSE 0x00001000L
+#define OBJ_VALID_ATTRIBUTES 0x00001FF2L
+
+#define InitializeObjectAttributes(p, n, a, r, s) \
+  do {                                            \
+    (p)->Length = sizeof(OBJECT_ATTRIBUTES);      \
+    (p)->RootDirectory = (r);                     \
+    (p)->Attributes = (a);                        \
+    (p)->ObjectName = (n);                        \
+    (p)->SecurityDescriptor = (s);                \
+    (p)->SecurityQualityOfService = NULL;         \
+  } while (0)
+#define RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a) { sizeof(OBJECT_ATTRIBUTES), NULL, (PUNICODE_STRING)(n), (a), NULL, NULL }
+#define RTL_INIT_OBJECT_ATTRIBUTES(n, a) RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a)
+
+/* The language glue of the WDK's headers */
+#define NOTHING
+#ifndef CONST
+#define CONST const
+#endif
+#define RESTRICTED_POINTER
+#define NTAPI_INLINE
+#define DECLSPEC_NOTHROW
+#define DECLSPEC_NOALIAS
+#define DECLSPEC_RESTRICT
+#define DECLSPEC_GUARDNOCF
+#define DECLSPEC_SAFEBUFFERS
+#define DECLSPEC_ADDRSAFE
+#define DECLSPEC_NOVTABLE
+#define DECLSPEC_UUID(x)
+#define DECLSPEC_NOSANITIZE_ADDRESS
+#define DECLSPEC_CHPE_GUEST
+#define CFORCEINLINE FORCEINLINE
+#define NTSYSAPI_INLINE FORCEINLINE
+#define __inline inline
+#define _inline inline
+#define __volatile volatile
+/* A 32-bit Windows build; not x86 (no _X86_/_M_IX86), so x86-only code paths stay out. */
+#ifndef _WIN32
+#define _WIN32 1
+#endif
+#include <sdkddkver.h>
+
+/* Flags */
+#define FlagOn(_F, _SF) ((_F) & (_SF))
+#define BooleanFlagOn(F, SF) ((BOOLEAN)(((F) & (SF)) != 0))
+#define SetFlag(_F, _SF) ((_F) |= (_SF))
+#define ClearFlag(_F, _SF) ((_F) &= ~(_SF))
+
+/* 32 x 32 -> 64 multiplication, and 64-bit shifts */
+#define Int32x32To64(a, b) (((LONGLONG)((LONG)(a))) * ((LONGLONG)((LONG)(b))))
+#define UInt32x32To64(a, b) (((ULONGLONG)((unsigned int)(a))) * ((ULONGLONG)((unsigned int)(b))))
+#define Int64ShllMod32(a, b) (((ULONGLONG)(a)) << (b))
+#define Int64ShraMod32(a, b) (((LONGLONG)(a)) >> (b))
+#define Int64ShrlMod32(a, b) (((ULONGLONG)(a)) >> (b))
+
+/* Access masks: bits 0-15 object-specific, 16-23 standard, 24 system security, 28-31 generic */
+#define DELETE 0x00010000L
+#define READ_CONTROL 0x00020000L
+#define WRITE_DAC 0x00040000L
+#define WRITE_OWNER 0x00080000L
+#define SYNCHRONIZE 0x00100000L
+#define STANDARD_RIGHTS_REQUIRED 0x000F0000L
+#define STANDARD_RIGHTS_READ READ_CONTROL
+#define STANDARD_RIGHTS_WRITE READ_CONTROL
+#define STANDARD_RIGHTS_EXECUTE READ_CONTROL
+#define STANDARD_RIGHTS_ALL 0x001F0000L
+#define SPECIFIC_RIGHTS_ALL 0x0000FFFFL
+#define ACCESS_SYSTEM_SECURITY 0x01000000L
+#define MAXIMUM_ALLOWED 0x02000000L
+#define GENERIC_READ 0x80000000L
+#define GENERIC_WRITE 0x40000000L
+#define GENERIC_EXECUTE 0x20000000L
+#define GENERIC_ALL 0x10000000L
+
+typedef struct _GENERIC_MAPPING {
+  ACCESS_MASK GenericRead;
+  ACCESS_MASK GenericWrite;
+  ACCESS_MASK GenericExecute;
+  ACCESS_MASK GenericAll;
+} GENERIC_MAPPING, *PGENERIC_MAPPING;
+
+/* File access rights */
+#define FILE_READ_DATA 0x0001
+#define FILE_LIST_DIRECTORY 0x0001
+#define FILE_WRITE_DATA 0x0002
+#define FILE_ADD_FILE 0x0002
+#define FILE_APPEND_DATA 0x0004
+#define FILE_ADD_SUBDIRECTORY 0x0004
+#define FILE_CREATE_PIPE_INSTANCE 0x0004
+#define FILE_READ_EA 0x0008
+#define FILE_WRITE_EA 0x0010
+#define FILE_EXECUTE 0x0020
+#define FILE_TRAVERSE 0x0020
+#define FILE_DELETE_CHILD 0x0040
+#define FILE_READ_ATTRIBUTES 0x0080
+#define FILE_WRITE_ATTRIBUTES 0x0100
+#define FILE_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1FF)
+#define FILE_GENERIC_READ (STANDARD_RIGHTS_READ | FILE_READ_DATA | FILE_READ_ATTRIBUTES | FILE_READ_EA | SYNCHRONIZE)
+#define FILE_GENERIC_WRITE (STANDARD_RIGHTS_WRITE | FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA | FILE_APPEND_DATA | SYNCHRONIZE)
+#define FILE_GENERIC_EXECUTE (STANDARD_RIGHTS_EXECUTE | FILE_READ_ATTRIBUTES | FILE_EXECUTE | SYNCHRONIZE)
+
+/* Registry key access rights */
+#define KEY_QUERY_VALUE 0x0001
+#define KEY_SET_VALUE 0x0002
+#define KEY_CREATE_SUB_KEY 0x0004
+#define KEY_ENUMERATE_SUB_KEYS 0x0008
+#define KEY_NOTIFY 0x0010
+#define KEY_CREATE_LINK 0x0020
+#define KEY_WOW64_32KEY 0x0200
+#define KEY_WOW64_64KEY 0x0100
+#define KEY_READ ((STANDARD_RIGHTS_READ | KEY_QUERY_VALUE | KEY_ENUMERATE_SUB_KEYS | KEY_NOTIFY) & (~SYNCHRONIZE))
+#define KEY_WRITE ((STANDARD_RIGHTS_WRITE | KEY_SET_VALUE | KEY_CREATE_SUB_KEY) & (~SYNCHRONIZE))
+#define KEY_EXECUTE ((KEY_READ) & (~SYNCHRONIZE))
+#define KEY_ALL_ACCESS ((STANDARD_RIGHTS_ALL | KEY_QUERY_VALUE | KEY_SET_VALUE | KEY_CREATE_SUB_KEY | KEY_ENUMERATE_SUB_KEYS | KEY_NOTIFY | KEY_CREATE_LINK) & (~SYNCHRONIZE))
+
+/* Byte order and halves */
+#define LOBYTE(w) ((UCHAR)(((ULONG_PTR)(w)) & 0xff))
+#define HIBYTE(w) ((UCHAR)((((ULONG_PTR)(w)) >> 8) & 0xff))
+#define LOWORD(l) ((USHORT)(((ULONG_PTR)(l)) & 0xffff))
+#define HIWORD(l) ((USHORT)((((ULONG_PTR)(l)) >> 16) & 0xffff))
+#define MAKEWORD(a, b) ((USHORT)(((UCHAR)(((ULONG_PTR)(a)) & 0xff)) | ((USHORT)((UCHAR)(((ULONG_PTR)(b)) & 0xff))) << 8))
+#define MAKELONG(a, b) ((LONG)(((USHORT)(((ULONG_PTR)(a)) & 0xffff)) | ((ULONG)((USHORT)(((ULONG_PTR)(b)) & 0xffff))) << 16))
+
+#define MINCHAR 0x80
+#define MAXCHAR 0x7f
+#define MINSHORT 0x8000
+#define MAXSHORT 0x7fff
+#define MAXBYTE 0xff
+#define MAXWORD 0xffff
+#define MAXDWORD 0xffffffff
+#define MAXLONG_PTR MAXLONG
+#define MINLONG_PTR MINLONG
+#define MAXULONGLONG ((ULONGLONG)~((ULONGLONG)0))
+#define MINLONGLONG ((LONGLONG)~MAXLONGLONG)
+#define MAXUINT ((UINT)~((UINT)0))
+#define MAXINT ((INT)(MAXUINT >> 1))
+#define MININT ((INT)~MAXINT)
+#define MAXULONG32 ((ULONG32)~((ULONG32)0))
+#define MAXULONG64 ((ULONG64)~((ULONG64)0))
+#define MAXLONG64 ((LONG64)(MAXULONG64 >> 1))
+typedef ULONG *PULONG32;
+typedef ULONG64 *PDWORD64;
+typedef DWORD *PDWORD, *LPDWORD;
+typedef WORD *PWORD;
+typedef LONG HRESULT;
+typedef UCHAR FCHAR;
+typedef USHORT FSHORT;
+typedef ULONG FLONG;
+typedef CCHAR KPROCESSOR_MODE;
+typedef PVOID *PHANDLE_PTR;
+typedef void *POINTER_64_INT;
+typedef struct _QUAD {
+  union {
+    LONGLONG UseThisFieldToCopy;
+    double DoNotUseThisField;
+  };
+} QUAD, *PQUAD, UQUAD, *PUQUAD;
+#define STATIC static
+#define RTL_BITS_OF(sizeOfArg) (sizeof(sizeOfArg) * 8)
+#define RTL_BITS_OF_FIELD(type, field) (RTL_BITS_OF(RTL_FIELD_TYPE(type, field)))
+#define RTL_FIELD_TYPE(type, field) (((type *)0)->field)
+#define RTL_NUMBER_OF_V1(A) RTL_NUMBER_OF(A)
+#define RTL_NUMBER_OF_V2(A) RTL_NUMBER_OF(A)
+#define RTL_NUMBER_OF_FIELD(type, field) (RTL_NUMBER_OF(RTL_FIELD_TYPE(type, field)))
+#define RTL_PADDING_BETWEEN_FIELDS(T, F1, F2) \
+  ((FIELD_OFFSET(T, F2) > FIELD_OFFSET(T, F1)) ? (FIELD_OFFSET(T, F2) - FIELD_OFFSET(T, F1) - RTL_FIELD_SIZE(T, F1)) : (FIELD_OFFSET(T, F1) - FIELD_OFFSET(T, F2) - RTL_FIELD_SIZE(T, F2)))
+#define UFIELD_OFFSET(type, field) ((ULONG)offsetof(type, field))
+#define RTL_SIZEOF_THROUGH_FIELD_V1 RTL_SIZEOF_THROUGH_FIELD
+#define RTL_CONTAINS_FIELD(Struct, Size, Field) \
+  ((((PCHAR)(&(Struct)->Field)) + sizeof((Struct)->Field)) <= (((PCHAR)(Struct)) + (Size)))
+#define _countof(A) RTL_NUMBER_OF(A)
+#define DBG_UNREFERENCED_LOCAL_VARIABLE_V(V) ((void)(V))
+#define UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
+#define TYPE_ALIGNMENT(t) _Alignof(t)
+#define PROBE_ALIGNMENT(_s) TYPE_ALIGNMENT(ULONG)
+#define DEFINE_ENUM_FLAG_OPERATORS(ENUMTYPE)
 
 #endif /* DV_NTDEF_H */

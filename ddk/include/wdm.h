@@ -13,6 +13,7 @@
 
 #include <ntdef.h>
 #include <ntstatus.h>
+#include <guiddef.h>
 #include <dv/seh.h>
 #include <dv/interlocked.h>
 #include <dv/ke.h>

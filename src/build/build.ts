@@ -4,11 +4,12 @@
  * kernel DDIs and the PIC ABI's env items. Returns what happened; the CLI prints it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { compileArgs, linkArgs } from './flags.ts';
 import { checkImports, type ObjectImports } from './import-check.ts';
+import { includeOverlay } from './include-overlay.ts';
 import { kernelDdiNames } from './kernel-ddis.ts';
 import { CRT_SOURCES, DDK_INCLUDE } from './paths.ts';
 import { findToolchain, type Toolchain } from './toolchain.ts';
@@ -90,9 +91,12 @@ export function buildDriver(options: BuildOptions): BuildResult {
     // The driver's files first, so its code leads the image; the runtime last.
     const units = [...sources.map((source) => ({ source, runtime: false })), ...CRT_SOURCES.map((source) => ({ source, runtime: true }))];
     const objects: (ObjectImports & { object: string })[] = [];
+    // #include as Windows resolves it: ignoring case, `\` as a separator (include-overlay.ts).
+    const overlay = join(work, 'includes.yaml');
+    writeFileSync(overlay, includeOverlay([...includeDirs, ...sources.map((s) => dirname(s))], sources).yaml);
     for (const [i, unit] of units.entries()) {
       const object = join(work, `${i}-${basename(unit.source, '.c')}.o`);
-      const args = compileArgs(unit.source, object, includeDirs, options.defines);
+      const args = [...compileArgs(unit.source, object, includeDirs, options.defines), '-ivfsoverlay', overlay];
       commands.push([toolchain.clang, ...args]);
       const r = spawnSync(toolchain.clang, args, { encoding: 'utf8' });
       diagnostics += explainUndeclared(r.stderr ?? '', ddis);

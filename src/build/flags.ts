@@ -3,8 +3,9 @@
  *
  * Compile: wasm32 with the emscripten triple (the one that accepts -fPIC on wasm32; no emscripten is
  * involved), 16-bit wchar_t for L"..." literals, freestanding (no libc headers; builtins off, so the
- * runtime's own loops never turn into calls to themselves), MS extensions for __declspec and
- * #pragma alloc_text. CPU features are pinned to clang 16's defaults so clang 17-19 emit the same
+ * runtime's own loops never turn into calls to themselves), MS extensions for __declspec, #@x,
+ * __int64, #pragma alloc_text and `\\` in #include, MS compatibility for the rest of MSVC's
+ * preprocessor. CPU features are pinned to clang 16's defaults so clang 17-19 emit the same
  * instructions, and DWARF to v4 so the symbolizer sees one format.
  */
 import { REPO_ROOT } from './paths.ts';
@@ -20,6 +21,9 @@ export const TARGET_FLAGS = [
   '-ffreestanding',
   '-nostdlibinc',
   '-fms-extensions',
+  // MSVC's preprocessor: L#x makes a wide literal and "lit" ## x pastes into a string (with
+  // -Wno-invalid-token-paste below). It also drops __GNUC__/__STDC__, as MSVC does not define them.
+  '-fms-compatibility',
 ] as const;
 
 /**
@@ -31,6 +35,9 @@ export const WARNING_FLAGS = [
   '-Wall',
   '-Wno-multichar', // pool tags: 'gaTm'
   '-Wno-unknown-pragmas', // #pragma prefast, #pragma warning(...) from WDK samples
+  '-Wno-invalid-token-paste', // "lit" ## x, which MSVC's preprocessor accepts
+  '-Wno-pragma-pack', // <pshpack1.h> ... <poppack.h>: the WDK's way to pack, a push in one header and a pop in another
+  '-Wno-nonportable-include-path', // <NTDDK.h>: Windows ignores case in #include (include-overlay.ts)
   '-Werror=implicit-function-declaration',
   '-Werror=implicit-int',
   '-Werror=incompatible-function-pointer-types',

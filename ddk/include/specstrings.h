@@ -1,0 +1,2 @@
+/* specstrings.h - the older annotation names: defined away in sal.h. */
+#include <sal.h>

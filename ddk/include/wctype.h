@@ -1,0 +1,2 @@
+/* wctype.h - wide character classes: declared in wchar.h. */
+#include <wchar.h>
