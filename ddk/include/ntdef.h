@@ -41,7 +41,16 @@
 #define DECLSPEC_CACHEALIGN
 #define FORCEINLINE static inline __attribute__((always_inline))
 #define __forceinline inline __attribute__((always_inline))
+/* C linkage for every declaration of the DDK, so a C++ driver imports DDIs and runtime routines by their C names. */
+#ifdef __cplusplus
+#define EXTERN_C extern "C"
+#define EXTERN_C_START extern "C" {
+#define EXTERN_C_END }
+#else
 #define EXTERN_C extern
+#define EXTERN_C_START
+#define EXTERN_C_END
+#endif
 #define C_ASSERT(e) _Static_assert(e, #e)
 
 /*

@@ -16,6 +16,8 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 
+EXTERN_C_START
+
 #define NTSTRSAFE_MAX_CCH 2147483647
 #define NTSTRSAFE_UNICODE_STRING_MAX_CCH 32767
 
@@ -40,5 +42,7 @@ NTSTATUS RtlStringCchPrintfA(_Out_writes_(cchDest) NTSTRSAFE_PSTR pszDest, _In_ 
 NTSTATUS RtlStringCbLengthA(_In_reads_or_z_(cbMax) NTSTRSAFE_PCSTR psz, _In_ size_t cbMax, _Out_opt_ size_t *pcbLength);
 NTSTATUS RtlStringCbLengthW(_In_reads_or_z_(cbMax / sizeof(wchar_t)) NTSTRSAFE_PCWSTR psz, _In_ size_t cbMax,
                             _Out_opt_ size_t *pcbLength);
+
+EXTERN_C_END
 
 #endif /* DV_NTSTRSAFE_H */

@@ -7,14 +7,22 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void *memset(void *dest, int c, size_t n);
-void *memcpy(void *restrict dest, const void *restrict src, size_t n);
+void *memcpy(void *__restrict dest, const void *__restrict src, size_t n);
 void *memmove(void *dest, const void *src, size_t n);
 int memcmp(const void *s1, const void *s2, size_t n);
 size_t strlen(const char *s);
 size_t wcslen(const wchar_t *s);
 int strcmp(const char *s1, const char *s2);
 int strncmp(const char *s1, const char *s2, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 /* -ffreestanding turns builtins off; these bring back inline expansion of small constant sizes. */
 #define memset(d, c, n) __builtin_memset((d), (c), (n))

@@ -35,6 +35,30 @@ export const WARNING_FLAGS = [
 
 export const CODEGEN_FLAGS = ['-O2', '-g', '-gdwarf-4'] as const;
 
+/** The languages dv build compiles, by source extension (`.C` is C++ as in clang; `.c` is C). */
+export type SourceLanguage = 'c' | 'c++';
+export const SOURCE_EXTENSIONS: Readonly<Record<string, SourceLanguage>> = {
+  '.c': 'c',
+  '.cpp': 'c++',
+  '.cxx': 'c++',
+  '.cc': 'c++',
+  '.C': 'c++',
+};
+
+/** The language of a source file by its extension (case matters: `.C` is C++), or undefined. */
+export function sourceLanguage(file: string): SourceLanguage | undefined {
+  const dot = file.lastIndexOf('.');
+  return dot < 0 || file.lastIndexOf('/') > dot ? undefined : SOURCE_EXTENSIONS[file.slice(dot)];
+}
+
+/**
+ * Kernel C++: freestanding C++17 with no exceptions, no RTTI and no guard calls around local
+ * statics (the kernel has no C++ runtime for any of them), and no libc++ headers. Sized
+ * deallocation is on, as MSVC has it: `delete p` calls operator delete(void*, size_t), which the
+ * driver defines beside its operator new.
+ */
+export const CXX_FLAGS = ['-x', 'c++', '-std=c++17', '-fno-exceptions', '-fno-rtti', '-fno-threadsafe-statics', '-nostdinc++', '-fsized-deallocation'] as const;
+
 /**
  * Debug paths relative to where the build runs, and the DDK's relative to the repository: the same
  * sources give the same image wherever the tree is checked out (committed samples stay comparable),
@@ -44,9 +68,10 @@ export function pathFlags(repoRoot: string): string[] {
   return ['-fdebug-compilation-dir=.', `-ffile-prefix-map=${repoRoot}/=`];
 }
 
-export function compileArgs(source: string, object: string, includeDirs: readonly string[], defines: readonly string[] = []): string[] {
+export function compileArgs(source: string, object: string, includeDirs: readonly string[], defines: readonly string[] = [], language: SourceLanguage = 'c'): string[] {
   return [
     ...TARGET_FLAGS,
+    ...(language === 'c++' ? CXX_FLAGS : []),
     ...CODEGEN_FLAGS,
     ...pathFlags(REPO_ROOT),
     ...WARNING_FLAGS,
@@ -66,8 +91,14 @@ export function compileArgs(source: string, object: string, includeDirs: readonl
  * --fatal-warnings makes a signature mismatch between two files an error.
  */
 export function linkArgs(objects: readonly string[], output: string): string[] {
-  return ['--experimental-pic', '-shared', '--import-memory', '--fatal-warnings', '--export=DriverEntry', '-o', output, ...objects];
+  return ['--experimental-pic', '-shared', '--import-memory', '--fatal-warnings', '--export=DriverEntry', `--export-if-defined=${FINALIZE_EXPORT}`, '-o', output, ...objects];
 }
+
+/**
+ * The runtime's routine that runs what atexit/__cxa_atexit registered (global objects' destructors),
+ * last registered first: the loader calls it at unload, after DriverUnload.
+ */
+export const FINALIZE_EXPORT = '__cxa_finalize';
 
 /** The env imports a driver may have; anything else fails the build. */
 export const ALLOWED_ENV_IMPORTS: Readonly<Record<string, 'memory' | 'table' | 'global'>> = {

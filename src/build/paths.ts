@@ -7,4 +7,12 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 export const DDK_INCLUDE = join(REPO_ROOT, 'ddk', 'include');
 /** The driver runtime linked into every image: mem*, str*, ntstrsafe. */
 export const CRT_SOURCES = ['crt.c', 'ntstrsafe.c'].map((f) => join(REPO_ROOT, 'ddk', 'crt', f));
+/**
+ * Runtime files linked only into an image whose own objects call what they define (an archive's
+ * rule, kept by dv build): C images without global destructors or pure virtuals stay as they were.
+ */
+export const ON_DEMAND_RUNTIME: readonly { readonly source: string; readonly defines: readonly string[] }[] = [
+  { source: join(REPO_ROOT, 'ddk', 'crt', 'atexit.c'), defines: ['atexit', '__cxa_atexit', '__cxa_finalize'] },
+  { source: join(REPO_ROOT, 'ddk', 'crt', 'purecall.c'), defines: ['__cxa_pure_virtual', '_purecall'] },
+];
 export const DDI_SUPPORT_DOC = join(REPO_ROOT, 'docs', 'ddi-support.md');
