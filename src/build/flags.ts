@@ -7,6 +7,7 @@
  * #pragma alloc_text. CPU features are pinned to clang 16's defaults so clang 17-19 emit the same
  * instructions, and DWARF to v4 so the symbolizer sees one format.
  */
+import { FINALIZE_EXPORT } from '../nt/image-abi.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export const TARGET_FLAGS = [
@@ -94,11 +95,6 @@ export function linkArgs(objects: readonly string[], output: string): string[] {
   return ['--experimental-pic', '-shared', '--import-memory', '--fatal-warnings', '--export=DriverEntry', `--export-if-defined=${FINALIZE_EXPORT}`, '-o', output, ...objects];
 }
 
-/**
- * The runtime's routine that runs what atexit/__cxa_atexit registered (global objects' destructors),
- * last registered first: the loader calls it at unload, after DriverUnload.
- */
-export const FINALIZE_EXPORT = '__cxa_finalize';
 
 /** The env imports a driver may have; anything else fails the build. */
 export const ALLOWED_ENV_IMPORTS: Readonly<Record<string, 'memory' | 'table' | 'global'>> = {

@@ -13,6 +13,7 @@ import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind, WASM_CALL_SITE_RING } from '../../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../../kernel/symbols.ts';
+import { FINALIZE_EXPORT } from '../../nt/image-abi.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
@@ -247,6 +248,12 @@ export const wasmImageFormat: ImageFormat = {
     const ctors = exports.__wasm_call_ctors;
     const start = typeof ctors === 'function' ? (...a: unknown[]) => ((ctors as () => void)(), entry(...a)) : entry;
     k.registerRoutine(image.entryPoint, callable(start) as never, req.name);
+    // Global destructors and atexit routines run at unload, after DriverUnload (the runtime's list).
+    const finalize = exports[FINALIZE_EXPORT];
+    if (typeof finalize === 'function') {
+      image.finalizeRoutine = addressOfFunction(finalize);
+      k.registerRoutine(image.finalizeRoutine, callable(finalize as (...a: unknown[]) => unknown) as never, req.name);
+    }
     return image;
   },
 };
