@@ -17,7 +17,7 @@ import { FINALIZE_EXPORT } from '../../nt/image-abi.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
-import { CALL_SP_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { CALL_SP_EXPORT, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 
 const CODE_RVA = 0x1000;
@@ -157,7 +157,7 @@ export const wasmImageFormat: ImageFormat = {
     const script = `wasm://wasm/${moduleName}-`;
     let rewritten: RewrittenModule;
     try {
-      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING, moduleName });
+      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING, moduleName, pureVirtualFunction: info.pureVirtualFunction });
       module = new WebAssembly.Module(rewritten.bytes);
     } catch (e) {
       throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
@@ -239,6 +239,10 @@ export const wasmImageFormat: ImageFormat = {
     for (let i = tableBase; i < tableBase + info.dylink.tableSize; i++) {
       const fn = m.table.get(i) as ((...a: unknown[]) => unknown) | null;
       if (fn) k.registerRoutine(i, callable(fn) as never, req.name, addressOfFunction(fn));
+      // The vtables' pure slot: the rewritten call_indirects compare their target with it.
+      if (fn && info.pureVirtualFunction !== undefined && Number((fn as { name?: string }).name) === info.pureVirtualFunction) {
+        (exports[PURE_SLOT_EXPORT] as WebAssembly.Global).value = i;
+      }
     }
     const entry = exports.DriverEntry as (...a: unknown[]) => unknown;
     image.entryPoint = addressOfFunction(entry);
