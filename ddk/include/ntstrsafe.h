@@ -15,9 +15,7 @@
 
 #include <ntdef.h>
 #include <ntstatus.h>
-
-EXTERN_C_START
-
+EXTERN_C_START /* C linkage for C++ drivers; its end is at the end of the file */
 #define NTSTRSAFE_MAX_CCH 2147483647
 #define NTSTRSAFE_UNICODE_STRING_MAX_CCH 32767
 

@@ -1,16 +1,12 @@
-/*
- * string.h - the memory and string routines of the driver runtime (ddk/crt/crt.c), linked into every
- * driver. Compiled code calls memcpy/memset for struct copies and initialisers, so they must exist.
- */
+/* string.h - the memory and string routines of the driver runtime (ddk/crt/crt.c), linked into every driver.
+ * Compiled code calls memcpy/memset for struct copies and initialisers, so they must exist. C linkage in C++. */
 #ifndef DV_STRING_H
 #define DV_STRING_H
 
 #include <stddef.h>
-
 #ifdef __cplusplus
 extern "C" {
 #endif
-
 void *memset(void *dest, int c, size_t n);
 void *memcpy(void *__restrict dest, const void *__restrict src, size_t n);
 void *memmove(void *dest, const void *src, size_t n);

@@ -7,9 +7,7 @@
 #define DV_WINDDI_H
 
 #include <ntdef.h>
-
-EXTERN_C_START
-
+EXTERN_C_START /* C linkage for C++ drivers; its end is at the end of the file */
 #define APIENTRY
 
 #define FL_ZERO_MEMORY 0x00000001

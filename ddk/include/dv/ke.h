@@ -115,7 +115,6 @@ typedef struct _KTIMER {
 #define KERNEL_SECURITY_CHECK_FAILURE 0x00000139
 #define MANUALLY_INITIATED_CRASH 0x000000E2
 #define FAST_FAIL_CORRUPT_LIST_ENTRY 3
-#define FAST_FAIL_FATAL_APP_EXIT 7
 
 /* --- DDIs --- */
 
@@ -193,5 +192,8 @@ DDI_IMPORT(KeBugCheckEx)
 DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(_In_ ULONG BugCheckCode, _In_ ULONG_PTR BugCheckParameter1, _In_ ULONG_PTR BugCheckParameter2,
                                           _In_ ULONG_PTR BugCheckParameter3, _In_ ULONG_PTR BugCheckParameter4);
 DDI_IMPORT(KeBugCheck) DECLSPEC_NORETURN VOID NTAPI KeBugCheck(_In_ ULONG BugCheckCode);
+
+/* The fail-fast code of an abort(): what the runtime's _purecall raises (ddk/crt/purecall.c). */
+#define FAST_FAIL_FATAL_APP_EXIT 7
 
 #endif /* DV_KE_H */
