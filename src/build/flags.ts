@@ -89,12 +89,12 @@ export function compileArgs(source: string, object: string, includeDirs: readonl
  * Link: a PIC shared module importing its memory, table, memory/table bases and stack pointer from
  * env, so the loader places it anywhere in the one kernel address space. -shared turns any undefined
  * function into an env import, so strictness comes from the import check that follows the link;
- * --fatal-warnings makes a signature mismatch between two files an error.
+ * --fatal-warnings makes a signature mismatch between two files an error. An image with global
+ * destructors or atexit routines also exports the runtime's __cxa_finalize, which the loader calls at unload.
  */
 export function linkArgs(objects: readonly string[], output: string): string[] {
-  return ['--experimental-pic', '-shared', '--import-memory', '--fatal-warnings', '--export=DriverEntry', `--export-if-defined=${FINALIZE_EXPORT}`, '-o', output, ...objects];
+  return ['--experimental-pic', '-shared', '--import-memory', '--fatal-warnings', `--export-if-defined=${FINALIZE_EXPORT}`, '--export=DriverEntry', '-o', output, ...objects];
 }
-
 
 /** The env imports a driver may have; anything else fails the build. */
 export const ALLOWED_ENV_IMPORTS: Readonly<Record<string, 'memory' | 'table' | 'global'>> = {

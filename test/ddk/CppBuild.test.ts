@@ -84,6 +84,9 @@ test('throw and typeid are refused with clang\'s message: kernel C++ has neither
   const thrown = buildCpp(`#include <ntddk.h>\nvoid Fail() { throw 1; }\n${ENTRY}`);
   assert.equal(thrown.exitCode, 2);
   assert.match(thrown.diagnostics, /error: cannot use 'throw' with exceptions disabled/);
+  const tried = buildCpp(`#include <ntddk.h>\nint Guard() { try { return 1; } catch (...) { return 0; } }\n${ENTRY}`);
+  assert.equal(tried.exitCode, 2);
+  assert.match(tried.diagnostics, /error: cannot use 'try' with exceptions disabled/);
   const typed = buildCpp(`#include <ntddk.h>\nnamespace std { class type_info; }\nstruct A { virtual ~A(); };\nconst void *Id(A &a) { return &typeid(a); }\n${ENTRY}`);
   assert.equal(typed.exitCode, 2);
   assert.match(typed.diagnostics, /error: use of typeid requires -frtti/);
@@ -114,6 +117,17 @@ test('the C++ runtime is linked only where used: a C driver image exports no __c
   assert.ok(!c.exports.some((e) => e.name === '__cxa_finalize'));
   const cpp = buildCpp(`#include <ntddk.h>\nstruct G { ~G() { KeGetCurrentIrql(); } } g;\n${ENTRY}`);
   assert.ok(cpp.ok, cpp.diagnostics);
-  assert.ok(cpp.exports === undefined);
   assert.ok(cpp.image!.exports.some((e) => e.name === '__cxa_finalize' && e.kind === 'function'));
+});
+
+test('C and C++ files mix in one driver: each compiled as its language, linked by C names', { skip: NEEDS_CLANG }, () => {
+  withTempDir((dir) => {
+    writeFileSync(join(dir, 'util.c'), '#include <ntddk.h>\nULONG Twice(ULONG v) { return v * 2; }\n');
+    writeFileSync(join(dir, 'entry.cpp'), `#include <ntddk.h>\nEXTERN_C ULONG Twice(ULONG v);\ntemplate <typename T> T Id(T v) { return v; }\nextern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) {\n  UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(R);\n  return Twice(Id(21)) == 42 ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;\n}\n`);
+    const r = buildDriver({ sources: [join(dir, 'entry.cpp'), join(dir, 'util.c')], output: join(dir, 'Mixed.wasm') });
+    assert.ok(r.ok, r.diagnostics);
+    const compiles = r.commands.filter((c) => c.includes('-c'));
+    assert.ok(compiles.find((c) => c.at(-3)!.endsWith('entry.cpp'))!.includes('-std=c++17'));
+    assert.ok(!compiles.find((c) => c.at(-3)!.endsWith('util.c'))!.includes('-std=c++17'));
+  });
 });
