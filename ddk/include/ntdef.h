@@ -41,7 +41,7 @@
 #define DECLSPEC_CACHEALIGN
 #define FORCEINLINE static inline __attribute__((always_inline))
 #define __forceinline inline __attribute__((always_inline))
-#define EXTERN_C extern
+/* EXTERN_C, EXTERN_C_START and EXTERN_C_END: at the end of this file */
 #define C_ASSERT(e) _Static_assert(e, #e)
 
 /*
@@ -475,5 +475,15 @@ typedef struct _QUAD {
 #define TYPE_ALIGNMENT(t) _Alignof(t)
 #define PROBE_ALIGNMENT(_s) TYPE_ALIGNMENT(ULONG)
 #define DEFINE_ENUM_FLAG_OPERATORS(ENUMTYPE)
+/* C linkage for every declaration of the DDK, so a C++ driver imports DDIs and runtime routines by their C names. */
+#ifdef __cplusplus
+#define EXTERN_C extern "C"
+#define EXTERN_C_START extern "C" {
+#define EXTERN_C_END }
+#else
+#define EXTERN_C extern
+#define EXTERN_C_START
+#define EXTERN_C_END
+#endif
 
 #endif /* DV_NTDEF_H */

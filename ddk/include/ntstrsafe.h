@@ -20,7 +20,7 @@
 
 #include <ntdef.h>
 #include <ntstatus.h>
-
+EXTERN_C_START /* C linkage for C++ drivers; its end is at the end of the file */
 #define NTSTRSAFE_MAX_CCH 2147483647
 #define NTSTRSAFE_MAX_LENGTH (NTSTRSAFE_MAX_CCH - 1)
 #define NTSTRSAFE_UNICODE_STRING_MAX_CCH 32767
@@ -101,5 +101,7 @@ NTSTATUS RtlUnicodeStringCatString(_Inout_ PUNICODE_STRING DestinationString, _I
 NTSTATUS RtlUnicodeStringPrintf(_Inout_ PUNICODE_STRING DestinationString, _In_ _Printf_format_string_ NTSTRSAFE_PCWSTR pszFormat, ...);
 NTSTATUS RtlUnicodeStringVPrintf(_Inout_ PUNICODE_STRING DestinationString, _In_ _Printf_format_string_ NTSTRSAFE_PCWSTR pszFormat,
                                  _In_ va_list argList);
+
+EXTERN_C_END
 
 #endif /* DV_NTSTRSAFE_H */

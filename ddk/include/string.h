@@ -1,14 +1,14 @@
-/*
- * string.h - the memory and string routines of the driver runtime (ddk/crt/crt.c), linked into every
- * driver. Compiled code calls memcpy/memset for struct copies and initialisers, so they must exist.
- */
+/* string.h - the memory and string routines of the driver runtime (ddk/crt/crt.c), linked into every driver.
+ * Compiled code calls memcpy/memset for struct copies and initialisers, so they must exist. C linkage in C++. */
 #ifndef DV_STRING_H
 #define DV_STRING_H
 
 #include <stddef.h>
-
+#ifdef __cplusplus
+extern "C" {
+#endif
 void *memset(void *dest, int c, size_t n);
-void *memcpy(void *restrict dest, const void *restrict src, size_t n);
+void *memcpy(void *__restrict dest, const void *__restrict src, size_t n);
 void *memmove(void *dest, const void *src, size_t n);
 int memcmp(const void *s1, const void *s2, size_t n);
 size_t strlen(const char *s);
@@ -32,6 +32,10 @@ char *_strlwr(char *s);
 char *_strupr(char *s);
 #define stricmp _stricmp
 #define strnicmp _strnicmp
+
+#ifdef __cplusplus
+}
+#endif
 
 /* -ffreestanding turns builtins off; these bring back inline expansion of small constant sizes. */
 #define memset(d, c, n) __builtin_memset((d), (c), (n))

@@ -14,6 +14,8 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <guiddef.h>
+
+EXTERN_C_START
 #include <dv/seh.h>
 #include <dv/interlocked.h>
 #include <dv/ke.h>
@@ -25,5 +27,7 @@
 #include <dv/mm.h>
 #include <dv/io.h>
 #include <dv/csq.h>
+
+EXTERN_C_END
 
 #endif /* DV_WDM_H */

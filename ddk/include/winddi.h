@@ -7,7 +7,7 @@
 #define DV_WINDDI_H
 
 #include <ntdef.h>
-
+EXTERN_C_START /* C linkage for C++ drivers; its end is at the end of the file */
 #define APIENTRY
 
 #define FL_ZERO_MEMORY 0x00000001
@@ -16,5 +16,7 @@
 
 DDI_IMPORT(EngAllocMem) PVOID APIENTRY EngAllocMem(_In_ ULONG Flags, _In_ ULONG MemSize, _In_ ULONG Tag);
 DDI_IMPORT(EngFreeMem) VOID APIENTRY EngFreeMem(_In_ _Post_ptr_invalid_ PVOID Mem);
+
+EXTERN_C_END
 
 #endif /* DV_WINDDI_H */

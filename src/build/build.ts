@@ -1,17 +1,18 @@
 /**
- * dv build: C sources -> one wasm32 driver image. clang compiles each file (and the driver runtime)
+ * dv build: C and C++ sources -> one wasm32 driver image. clang compiles each file (and the driver runtime)
  * separately, wasm-ld links them, and the import check refuses an image that imports anything but
  * kernel DDIs and the PIC ABI's env items. Returns what happened; the CLI prints it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { compileArgs, linkArgs } from './flags.ts';
+import { basename, dirname, extname, join } from 'node:path';
+import { allocationNote, demangleQuoted } from './cxxfilt.ts';
+import { compileArgs, linkArgs, sourceLanguage, SOURCE_EXTENSIONS, type SourceLanguage } from './flags.ts';
 import { checkImports, type ObjectImports } from './import-check.ts';
 import { includeOverlay } from './include-overlay.ts';
 import { kernelDdiNames } from './kernel-ddis.ts';
-import { CRT_SOURCES, DDK_INCLUDE } from './paths.ts';
+import { CRT_SOURCES, DDK_INCLUDE, ON_DEMAND_RUNTIME } from './paths.ts';
 import { findToolchain, type Toolchain } from './toolchain.ts';
 import { VA_MAP } from '../kernel/mm/address-space.ts';
 import { readWasmInterface, type WasmImport } from './wasm-module.ts';
@@ -74,7 +75,7 @@ export function buildDriver(options: BuildOptions): BuildResult {
   const { sources, output } = options;
   if (sources.length === 0) return fail('dv build: no source files given');
   for (const s of sources) {
-    if (!s.endsWith('.c')) return fail(`dv build: ${s}: only C sources (.c) can be built`);
+    if (!sourceLanguage(s)) return fail(`dv build: ${s}: only C (.c) and C++ (${Object.keys(SOURCE_EXTENSIONS).filter((e) => e !== '.c').join(', ')}) sources can be built`);
     if (!existsSync(s)) return fail(`dv build: ${s}: no such file`);
   }
   if (!output.endsWith('.wasm')) return fail(`dv build: the output ${output} should end in .wasm`);
@@ -88,30 +89,47 @@ export function buildDriver(options: BuildOptions): BuildResult {
   let diagnostics = '';
   const work = mkdtempSync(join(tmpdir(), 'dv-build-'));
   try {
-    // The driver's files first, so its code leads the image; the runtime last.
-    const units = [...sources.map((source) => ({ source, runtime: false })), ...CRT_SOURCES.map((source) => ({ source, runtime: true }))];
     const objects: (ObjectImports & { object: string })[] = [];
     // #include as Windows resolves it: ignoring case, `\` as a separator (include-overlay.ts).
     const overlay = join(work, 'includes.yaml');
     writeFileSync(overlay, includeOverlay([...includeDirs, ...sources.map((s) => dirname(s))], sources).yaml);
-    for (const [i, unit] of units.entries()) {
-      const object = join(work, `${i}-${basename(unit.source, '.c')}.o`);
-      const args = [...compileArgs(unit.source, object, includeDirs, options.defines), '-ivfsoverlay', overlay];
+    /** Compile one unit; a message (and nothing pushed) when clang refuses it. */
+    const compile = (source: string, runtime: boolean): string | undefined => {
+      const language: SourceLanguage = sourceLanguage(source) ?? 'c';
+      const object = join(work, `${objects.length}-${basename(source, extname(source))}.o`);
+      const args = [...compileArgs(source, object, includeDirs, options.defines, language), '-ivfsoverlay', overlay];
       commands.push([toolchain.clang, ...args]);
       const r = spawnSync(toolchain.clang, args, { encoding: 'utf8' });
       diagnostics += explainUndeclared(r.stderr ?? '', ddis);
-      if (r.status !== 0) return fail(diagnostics || `dv build: ${toolchain.clang} failed on ${unit.source}`, commands, toolchain);
-      const huge = tooLarge(object, `the object file of ${unit.source}`);
-      if (huge) return fail(diagnostics + huge, commands, toolchain);
-      const source = unit.runtime ? `ddk/crt/${basename(unit.source)}` : unit.source;
-      objects.push({ source, object, imports: readWasmInterface(readFileSync(object)).imports });
+      if (r.status !== 0) return diagnostics || `dv build: ${toolchain.clang} failed on ${source}`;
+      const huge = tooLarge(object, `the object file of ${source}`);
+      if (huge) return diagnostics + huge;
+      objects.push({ source: runtime ? `ddk/crt/${basename(source)}` : source, object, imports: readWasmInterface(readFileSync(object)).imports });
+      return undefined;
+    };
+    // The driver's files first, so its code leads the image; the runtime last.
+    for (const source of sources) {
+      const failed = compile(source, false);
+      if (failed) return fail(failed, commands, toolchain);
+    }
+    // The on-demand runtime (atexit, pure virtual calls) only where the driver's code calls into it.
+    const called = new Set(objects.flatMap((o) => o.imports.filter((i) => i.module === 'env' && i.kind === 'function').map((i) => i.name)));
+    const runtime = [...CRT_SOURCES, ...ON_DEMAND_RUNTIME.filter((r) => r.defines.some((d) => called.has(d))).map((r) => r.source)];
+    for (const source of runtime) {
+      const failed = compile(source, true);
+      if (failed) return fail(failed, commands, toolchain);
     }
 
     const args = linkArgs(objects.map((o) => o.object), output);
     commands.push([toolchain.wasmLd, ...args]);
     const r = spawnSync(toolchain.wasmLd, args, { encoding: 'utf8' });
     diagnostics += r.stderr ?? '';
-    if (r.status !== 0) return fail(diagnostics || `dv build: ${toolchain.wasmLd} failed`, commands, toolchain);
+    if (r.status !== 0) {
+      if (/--export not found: DriverEntry/.test(r.stderr ?? '') && sources.some((s) => sourceLanguage(s) === 'c++')) {
+        diagnostics += `note: in C++, DriverEntry needs C linkage to keep its name: declare it extern "C" (EXTERN_C DRIVER_INITIALIZE DriverEntry;)\n`;
+      }
+      return fail(diagnostics || `dv build: ${toolchain.wasmLd} failed`, commands, toolchain);
+    }
     const huge = tooLarge(output, `the linked image ${output}`);
     if (huge) {
       rmSync(output, { force: true });
@@ -124,7 +142,9 @@ export function buildDriver(options: BuildOptions): BuildResult {
     if (problems.length > 0) {
       // An image that would not load is not left behind to be loaded by mistake.
       rmSync(output, { force: true });
-      return fail(diagnostics + problems.join('\n'), commands, toolchain);
+      const note = allocationNote(imports.filter((i) => i.module === 'env').map((i) => i.name));
+      if (note) problems.push(note);
+      return fail(diagnostics + demangleQuoted(problems.join('\n'), toolchain), commands, toolchain);
     }
     return { ok: true, exitCode: 0, commands, diagnostics, imports, toolchain };
   } finally {

@@ -8,6 +8,7 @@
  * preprocessor. CPU features are pinned to clang 16's defaults so clang 17-19 emit the same
  * instructions, and DWARF to v4 so the symbolizer sees one format.
  */
+import { FINALIZE_EXPORT } from '../nt/image-abi.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export const TARGET_FLAGS = [
@@ -49,6 +50,30 @@ export const WARNING_FLAGS = [
  */
 export const CODEGEN_FLAGS = ['-O2', '-g', '-gdwarf-4', '-mllvm', '-enable-emscripten-sjlj'] as const;
 
+/** The languages dv build compiles, by source extension (`.C` is C++ as in clang; `.c` is C). */
+export type SourceLanguage = 'c' | 'c++';
+export const SOURCE_EXTENSIONS: Readonly<Record<string, SourceLanguage>> = {
+  '.c': 'c',
+  '.cpp': 'c++',
+  '.cxx': 'c++',
+  '.cc': 'c++',
+  '.C': 'c++',
+};
+
+/** The language of a source file by its extension (case matters: `.C` is C++), or undefined. */
+export function sourceLanguage(file: string): SourceLanguage | undefined {
+  const dot = file.lastIndexOf('.');
+  return dot < 0 || file.lastIndexOf('/') > dot ? undefined : SOURCE_EXTENSIONS[file.slice(dot)];
+}
+
+/**
+ * Kernel C++: freestanding C++17 with no exceptions, no RTTI and no guard calls around local
+ * statics (the kernel has no C++ runtime for any of them), and no libc++ headers. Sized
+ * deallocation is on, as MSVC has it: `delete p` calls operator delete(void*, size_t), which the
+ * driver defines beside its operator new.
+ */
+export const CXX_FLAGS = ['-x', 'c++', '-std=c++17', '-fno-exceptions', '-fno-rtti', '-fno-threadsafe-statics', '-nostdinc++', '-fsized-deallocation'] as const;
+
 /**
  * Debug paths relative to where the build runs, and the DDK's relative to the repository: the same
  * sources give the same image wherever the tree is checked out (committed samples stay comparable),
@@ -58,9 +83,10 @@ export function pathFlags(repoRoot: string): string[] {
   return ['-fdebug-compilation-dir=.', `-ffile-prefix-map=${repoRoot}/=`];
 }
 
-export function compileArgs(source: string, object: string, includeDirs: readonly string[], defines: readonly string[] = []): string[] {
+export function compileArgs(source: string, object: string, includeDirs: readonly string[], defines: readonly string[] = [], language: SourceLanguage = 'c'): string[] {
   return [
     ...TARGET_FLAGS,
+    ...(language === 'c++' ? CXX_FLAGS : []),
     ...CODEGEN_FLAGS,
     ...pathFlags(REPO_ROOT),
     ...WARNING_FLAGS,
@@ -77,10 +103,11 @@ export function compileArgs(source: string, object: string, includeDirs: readonl
  * Link: a PIC shared module importing its memory, table, memory/table bases and stack pointer from
  * env, so the loader places it anywhere in the one kernel address space. -shared turns any undefined
  * function into an env import, so strictness comes from the import check that follows the link;
- * --fatal-warnings makes a signature mismatch between two files an error.
+ * --fatal-warnings makes a signature mismatch between two files an error. An image with global
+ * destructors or atexit routines also exports the runtime's __cxa_finalize, which the loader calls at unload.
  */
 export function linkArgs(objects: readonly string[], output: string): string[] {
-  return ['--experimental-pic', '-shared', '--import-memory', '--fatal-warnings', '--export=DriverEntry', '-o', output, ...objects];
+  return ['--experimental-pic', '-shared', '--import-memory', '--fatal-warnings', `--export-if-defined=${FINALIZE_EXPORT}`, '--export=DriverEntry', '-o', output, ...objects];
 }
 
 /** The env imports a driver may have; anything else fails the build. */

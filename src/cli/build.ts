@@ -1,4 +1,4 @@
-/** `dv build FILE.c... -o OUT.wasm`: compile a C driver to a wasm32 image the kernel can load. */
+/** `dv build FILE.c|FILE.cpp... -o OUT.wasm`: compile a C or C++ driver to a wasm32 image the kernel can load. */
 import type { Command } from 'commander';
 import { buildDriver } from '../build/build.ts';
 import { shellQuote } from './quote.ts';
@@ -8,8 +8,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerBuildCommand(program: Command): void {
   program
     .command('build')
-    .description('compile C driver sources with clang (16 or newer) and wasm-ld into a wasm32 driver image')
-    .argument('<sources...>', 'C source files (.c)')
+    .description('compile C and C++ driver sources with clang (16 or newer) and wasm-ld into a wasm32 driver image')
+    .argument('<sources...>', 'C (.c) and C++ (.cpp, .cxx, .cc, .C) source files')
     .requiredOption('-o, --output <file>', 'the driver image to write (.wasm)')
     .option('-I, --include <dir>', 'add an include directory (repeatable)', collect, [] as string[])
     .option('-D, --define <name[=value]>', 'define a macro, e.g. -D DBG=1 (repeatable)', collect, [] as string[])

@@ -19,6 +19,8 @@ export interface LoadedImage {
   /** Code address of DriverEntry. */
   entryPoint: number;
   driverObject: number;
+  /** Code address of the image's runtime routine that runs its atexit list (global destructors), if it has one. */
+  finalizeRoutine?: number;
 }
 
 /** A driver image format: turns a file into a mapped, bound image. */

@@ -97,7 +97,7 @@ export class Loader {
   unload(driverObject: number): void {
     const image = this.images.get(driverObject);
     if (!image) throw new SimulatorError(`no driver image for driver object ${driverObject.toString(16)}`);
-    this.k.io.unloadDriver(driverObject);
+    this.k.io.unloadDriver(driverObject, image.finalizeRoutine);
     this.unmap(image);
   }
 

@@ -145,6 +145,12 @@ const bugChecks: BugCheckInfo[] = [
     name: 'MANUALLY_INITIATED_CRASH',
     description: ['The user manually initiated this crash dump.'],
   },
+  {
+    code: 0x139,
+    name: 'KERNEL_SECURITY_CHECK_FAILURE',
+    description: ['A kernel component has corrupted a critical data structure, or a fail-fast', 'check failed (a corrupted list entry, a pure virtual function call...).'],
+    args: ['Type of corruption (the fail-fast code: 3 = corrupt LIST_ENTRY, 7 = fatal application exit)', 'Address of the trap frame for the exception that caused the bugcheck', 'Address of the exception record for the exception that caused the bugcheck', 'Reserved'],
+  },
 ];
 
 const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));

@@ -111,6 +111,6 @@ test('dv build without -o is a usage error', () => {
 });
 
 test('a source that is not C, or is missing, is refused before any tool runs', () => {
-  assert.match(buildDriver({ sources: [join(ROOT, 'README.md')], output: '/tmp/x.wasm' }).diagnostics, /only C sources/);
+  assert.match(buildDriver({ sources: [join(ROOT, 'README.md')], output: '/tmp/x.wasm' }).diagnostics, /only C \(\.c\) and C\+\+ \(\.cpp, \.cxx, \.cc, \.C\) sources can be built/);
   assert.match(buildDriver({ sources: [cfixture('Nope.c')], output: '/tmp/x.wasm' }).diagnostics, /Nope\.c: no such file/);
 });

@@ -193,4 +193,7 @@ DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(_In_ ULONG BugCheckCode, _In_ ULONG_PT
                                           _In_ ULONG_PTR BugCheckParameter3, _In_ ULONG_PTR BugCheckParameter4);
 DDI_IMPORT(KeBugCheck) DECLSPEC_NORETURN VOID NTAPI KeBugCheck(_In_ ULONG BugCheckCode);
 
+/* The fail-fast code of an abort(): what the runtime's _purecall raises (ddk/crt/purecall.c). */
+#define FAST_FAIL_FATAL_APP_EXIT 7
+
 #endif /* DV_KE_H */

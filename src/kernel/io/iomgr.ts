@@ -174,9 +174,10 @@ export class IoManager {
   /**
    * Unload: call DriverUnload, let listeners inspect what is left at once (as MmUnloadSystemImage
    * does, before anything else runs), then delete the driver object. Work the driver left queued
-   * runs later, after its image is gone.
+   * runs later, after its image is gone. `finalizeRoutine`, the image's runtime code for what it
+   * registered with atexit (C++ global destructors), runs right after DriverUnload, before the checks.
    */
-  unloadDriver(driverObject: number): void {
+  unloadDriver(driverObject: number, finalizeRoutine?: number): void {
     const rec = this.drivers.get(driverObject);
     if (!rec || rec.state !== 'loaded') throw new SimulatorError(`driver object ${driverObject.toString(16)} is not loaded`);
     const as = this.k.as;
@@ -185,6 +186,7 @@ export class IoManager {
     this.k.dispatcher.runUntilIdle();
     this.k.runInThread(this.k.systemThread, () => {
       this.k.callRoutine(unload, [driverObject], ['IopLoadUnloadDriver', 'IopUnloadDriver']);
+      if (finalizeRoutine !== undefined) this.k.callRoutine(finalizeRoutine, [0], ['IopLoadUnloadDriver', 'IopUnloadDriver', 'MmUnloadSystemImage']);
     });
     rec.state = 'unloaded';
     this.k.withFrames(['IopLoadUnloadDriver', 'IopUnloadDriver', 'MmUnloadSystemImage'], () =>

@@ -14,6 +14,14 @@
  *   frames at any moment without walking the host stack. The ring's top is a module-local counter
  *   (exported as `__dv_call_sp`) that the loader keeps in step with the kernel's at every crossing.
  *
+ * - **pure virtual calls** (C++ images only): clang fills a vtable's pure slot with `__cxa_pure_virtual`,
+ *   `() -> ()`, but the caller's `call_indirect` expects the virtual function's own signature, so on
+ *   wasm the call would trap as a signature mismatch before the runtime's handler runs. Each
+ *   `call_indirect` of an image that has `__cxa_pure_virtual` compares its target with the slot that
+ *   holds it (a global the loader sets, exported as `__dv_pure_slot`): on a match it drops the
+ *   arguments, calls `__cxa_pure_virtual` (which calls `_purecall`) and yields zeros, as the call
+ *   returns whatever `_purecall` left in the return register on x86; else it makes the call.
+ *
  * The probe calls the kernel through `call_indirect` on a table slot the loader reserves, and its
  * counter is a global defined (not imported) by the rewrite: both are appended at the end of their
  * index spaces, so no function, global or type index of the original module moves and nothing
@@ -28,6 +36,8 @@ const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
 
 /** The export through which the loader reads and sets an image's call-site counter. */
 export const CALL_SP_EXPORT = '__dv_call_sp';
+/** The export through which the loader sets the table slot of the image's `__cxa_pure_virtual`. */
+export const PURE_SLOT_EXPORT = '__dv_pure_slot';
 
 export interface RewriteOptions {
   /** Table slot of the watchdog entry `(pc: i32) -> i32` (next quantum), in table 0. */
@@ -43,6 +53,8 @@ export interface RewriteOptions {
    * `wasm://wasm/<name>-<hash>`, so the loader can tell this image's frames in a host stack.
    */
   readonly moduleName: string;
+  /** Function index of the image's `__cxa_pure_virtual`, when it has one: its calls through vtables are redirected. */
+  readonly pureVirtualFunction?: number;
 }
 
 export interface RewrittenModule {
@@ -129,10 +141,29 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const tableImport = parsed.importedTables === 0 ? appendEntry(bytes, find(IMPORT), IMPORT, 'import section', [...nameBytes('env'), ...nameBytes(FUNCTION_TABLE_IMPORT), 0x01, 0x70, 0x00, 0x00]) : undefined;
 
   const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f]);
-  const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', [0x7f, 0x01, OP.i32Const, ...sleb(opts.quantum), OP.end], [0x7f, 0x01, OP.i32Const, 0, OP.end]);
+  const pure = opts.pureVirtualFunction;
+  // Globals: the budget, the call-site counter, and for the pure-slot redirect the call's target and the slot.
+  const i32Global = (init: number) => [0x7f, 0x01, OP.i32Const, ...sleb(init), OP.end];
+  const newGlobals = [i32Global(opts.quantum), i32Global(0), ...(pure === undefined ? [] : [i32Global(0), i32Global(-1)])];
+  const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', ...newGlobals);
   const budgetGlobal = parsed.importedGlobals + global.index;
   const callSpGlobal = budgetGlobal + 1;
-  const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', [...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)]);
+  const targetGlobal = budgetGlobal + 2;
+  const pureSlotGlobal = budgetGlobal + 3;
+  const exports = [[...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)], ...(pure === undefined ? [] : [[...nameBytes(PURE_SLOT_EXPORT), 0x03, ...uleb(pureSlotGlobal)]])];
+  const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', ...exports);
+  const types = pure === undefined ? [] : readFunctionTypes(bytes, find(TYPE));
+  // target = pop; if (target == pureSlot) { drop args; __cxa_pure_virtual(); zeros } else call_indirect.
+  const callIndirect = (typeIndex: number, table: number) => {
+    const t = types[typeIndex] ?? (() => { throw new MalformedWasmError(`call_indirect names type ${typeIndex}, which the type section does not have`); })();
+    return [
+      OP.globalSet, ...uleb(targetGlobal), OP.globalGet, ...uleb(targetGlobal), OP.globalGet, ...uleb(pureSlotGlobal), OP.i32Eq,
+      OP.if, ...sleb(typeIndex),
+      ...t.params.map(() => OP.drop), OP.call, ...uleb(pure!), ...t.results.flatMap(zeroOf),
+      OP.else, OP.globalGet, ...uleb(targetGlobal), OP.callIndirect, ...uleb(typeIndex), ...uleb(table),
+      OP.end,
+    ];
+  };
 
   const g = uleb(budgetGlobal);
   const sp = uleb(callSpGlobal);
@@ -175,6 +206,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
         loop: (offset) => probe(opts.codeBase + offset),
         callBefore: (offset) => push(opts.codeBase + offset),
         callAfter: pop,
+        callIndirect: pure === undefined ? undefined : callIndirect,
       });
       loops += body.loops;
       calls += body.calls;
@@ -218,6 +250,8 @@ interface Probes {
   /** Before and after a `call` or `call_indirect`, given the call's code offset. */
   callBefore(codeOffset: number): number[];
   readonly callAfter: number[];
+  /** What replaces a `call_indirect` (given its type and table), or undefined to keep it. */
+  readonly callIndirect?: (typeIndex: number, table: number) => number[];
 }
 
 function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes: ChunkWriter; runs: number[][]; loops: number; calls: number } {
@@ -261,7 +295,11 @@ function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes
       } else if (ins.op === OP.call || ins.op === OP.callIndirect) {
         flush(ins.start);
         insert(probes.callBefore(ins.start - s.offset), ins.start);
-        flush(ins.end);
+        if (ins.op === OP.callIndirect && probes.callIndirect) {
+          const imm = new ByteReader(bytes, `function body ${i}`, ins.start + 1, ins.end);
+          insert(probes.callIndirect(imm.u32leb('call_indirect type'), imm.u32leb('call_indirect table')), ins.start);
+          runFrom = ins.end;
+        } else flush(ins.end);
         insert(probes.callAfter, ins.start);
         calls++;
       }
@@ -275,4 +313,30 @@ function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes
   }
   if (r.pos !== endOf(s)) r.fail(`${endOf(s) - r.pos} bytes after the last function body`);
   return { bytes: out, runs, loops, calls };
+}
+
+/** A value type's zero, as a constant instruction. */
+function zeroOf(valueType: number): number[] {
+  switch (valueType) {
+    case 0x7f: return [OP.i32Const, 0];
+    case 0x7e: return [0x42, 0];
+    case 0x7d: return [0x43, 0, 0, 0, 0];
+    case 0x7c: return [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
+    default: throw new MalformedWasmError(`a call_indirect returns value type 0x${valueType.toString(16)}, which a driver's code does not use`);
+  }
+}
+
+/** The type section's function types: parameter and result value types. */
+function readFunctionTypes(bytes: Uint8Array, s: WasmSection | undefined): { params: number[]; results: number[] }[] {
+  if (!s) return [];
+  const r = new ByteReader(bytes, 'type section', s.offset, endOf(s));
+  const types: { params: number[]; results: number[] }[] = [];
+  const count = r.u32leb('type count');
+  const valueTypes = (what: string) => Array.from({ length: r.u32leb(`${what} count`) }, () => r.u8(what));
+  for (let i = 0; i < count; i++) {
+    const form = r.u8('type form');
+    if (form !== 0x60) r.fail(`type ${i} is not a function type (form 0x${form.toString(16)})`);
+    types.push({ params: valueTypes('parameter type'), results: valueTypes('result type') });
+  }
+  return types;
 }

@@ -5,6 +5,7 @@
  */
 import type { FunctionSymbol, SymbolData } from '../../kernel/symbols.ts';
 import { readCompDirs } from './dwarf-info.ts';
+import { readFunctionNames } from './dwarf-names.ts';
 import { readDebugLine, toSymbolLines, type LineTableRow } from './dwarf-line.ts';
 import { hexOffset } from './reader.ts';
 import { readNameSection, readWasmSections, type WasmSections } from './sections.ts';
@@ -24,13 +25,65 @@ export interface WasmSymbolData extends SymbolData {
 export function wasmSymbols(module: Uint8Array | WasmSections): WasmSymbolData {
   const s = module instanceof Uint8Array ? readWasmSections(module) : module;
   const names = readNameSection(s);
-  const functions: FunctionSymbol[] = s.functionBodies.map((b) => ({
+  const cxx = cxxNames(s);
+  const functions: FunctionSymbol[] = s.functionBodies.map((b) => {
+    const linkage = names.get(b.index);
+    // wasm-ld writes C++ names demangled with their parameters (`RequestLog::Append(unsigned long, long)`),
+    // or mangled with --no-demangle; WinDbg shows `RequestLog::Append`: DWARF's qualified name when it
+    // has the function, else the demangled name without its parameter list.
+    const name = linkage !== undefined && isCxxName(linkage) ? (cxx.find(b.start, b.end) ?? withoutParameters(linkage)) : linkage;
     // V8 prints unnamed functions the same way in stack traces.
-    name: names.get(b.index) ?? `wasm-function[${b.index}]`,
-    start: b.start,
-    size: b.end - b.start,
-  }));
+    return { name: name ?? `wasm-function[${b.index}]`, start: b.start, size: b.end - b.start };
+  });
   return { functions, ...toSymbolLines(wasmLineRows(s)), code: s.code ?? { offset: 0, size: 0 } };
+}
+
+/** A C++ name as wasm-ld writes it: demangled with a parameter list, or still mangled. A C name is neither. */
+function isCxxName(name: string): boolean {
+  return name.startsWith('_Z') || name.endsWith(')') || name.endsWith(') const');
+}
+
+/**
+ * `Ns::Box<int>::Get(int) const` -> `Ns::Box<int>::Get`: the parameter list is the last top-level
+ * parenthesis (a template argument may hold parentheses too).
+ */
+export function withoutParameters(name: string): string {
+  const end = name.lastIndexOf(')');
+  if (end < 0) return name;
+  let depth = 0;
+  for (let i = end; i >= 0; i--) {
+    const c = name[i];
+    if (c === ')') depth++;
+    else if (c === '(' && --depth === 0) return i > 0 ? name.slice(0, i) : name;
+  }
+  return name;
+}
+
+/**
+ * DWARF's qualified function names, found by the code range of a function body. Read on the first
+ * mangled name only: a C image's debug info is not walked.
+ */
+function cxxNames(s: WasmSections): { find(start: number, end: number): string | undefined } {
+  const debugInfo = s.custom.get('.debug_info')?.bytes;
+  const debugAbbrev = s.custom.get('.debug_abbrev')?.bytes;
+  if (!debugInfo || !debugAbbrev) return { find: () => undefined };
+  let sorted: [number, string][] | undefined;
+  const strings = { debugStr: s.custom.get('.debug_str')?.bytes, debugLineStr: s.custom.get('.debug_line_str')?.bytes };
+  return {
+    find(start, end) {
+      const byPc = (sorted ??= [...readFunctionNames({ debugInfo, debugAbbrev, ...strings })].sort((a, b) => a[0] - b[0]));
+      // The first subprogram whose low_pc lies in [start, end): binary search on the sorted list.
+      let lo = 0;
+      let hi = byPc.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (byPc[mid]![0] < start) lo = mid + 1;
+        else hi = mid;
+      }
+      const hit = byPc[lo];
+      return hit && hit[0] < end ? hit[1] : undefined;
+    },
+  };
 }
 
 /** The module's line rows with columns and flags (none without `.debug_line`). */

@@ -13,10 +13,11 @@ import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind, WASM_CALL_SITE_RING } from '../../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../../kernel/symbols.ts';
+import { FINALIZE_EXPORT } from '../../nt/image-abi.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
-import { CALL_SP_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { CALL_SP_EXPORT, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 import { hostFunctionIndex, isSjljImport, sjljImports, type SjljContext } from './sjlj.ts';
 
@@ -163,7 +164,7 @@ export const wasmImageFormat: ImageFormat = {
     const script = `wasm://wasm/${moduleName}-`;
     let rewritten: RewrittenModule;
     try {
-      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING, moduleName });
+      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING, moduleName, pureVirtualFunction: info.pureVirtualFunction });
       module = new WebAssembly.Module(rewritten.bytes);
     } catch (e) {
       throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
@@ -262,6 +263,10 @@ export const wasmImageFormat: ImageFormat = {
     for (let i = tableBase; i < tableBase + info.dylink.tableSize; i++) {
       const fn = m.table.get(i) as ((...a: unknown[]) => unknown) | null;
       if (fn) k.registerRoutine(i, callable(fn) as never, req.name, addressOfFunction(fn));
+      // The vtables' pure slot: the rewritten call_indirects compare their target with it.
+      if (fn && info.pureVirtualFunction !== undefined && Number((fn as { name?: string }).name) === info.pureVirtualFunction) {
+        (exports[PURE_SLOT_EXPORT] as WebAssembly.Global).value = i;
+      }
     }
     const entry = exports.DriverEntry as (...a: unknown[]) => unknown;
     image.entryPoint = addressOfFunction(entry);
@@ -271,6 +276,12 @@ export const wasmImageFormat: ImageFormat = {
     const ctors = exports.__wasm_call_ctors;
     const start = typeof ctors === 'function' ? (...a: unknown[]) => ((ctors as () => void)(), entry(...a)) : entry;
     k.registerRoutine(image.entryPoint, callable(start) as never, req.name);
+    // Global destructors and atexit routines run at unload, after DriverUnload (the runtime's list).
+    const finalize = exports[FINALIZE_EXPORT];
+    if (typeof finalize === 'function') {
+      image.finalizeRoutine = addressOfFunction(finalize);
+      k.registerRoutine(image.finalizeRoutine, callable(finalize as (...a: unknown[]) => unknown) as never, req.name);
+    }
     return image;
   },
 };
