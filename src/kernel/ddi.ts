@@ -8,6 +8,7 @@ import { fastMutexExports } from './ex/fastmutex.ts';
 import { lookasideExports } from './ex/lookaside.ts';
 import { ioExports } from './io/exports.ts';
 import { csqExports } from './io/csq.ts';
+import { removeLockExports } from './io/removelock.ts';
 import { keExports } from './ke/exports.ts';
 import type { Kernel } from './kernel.ts';
 import { mmExports } from './mm/exports.ts';
@@ -24,6 +25,7 @@ export function buildDdiTable(k: Kernel) {
     ...keExports(k),
     ...ioExports(k),
     ...csqExports(k),
+    ...removeLockExports(k),
     ...mmExports(k),
     ...obExports(k),
     ...psExports(k),
