@@ -25,5 +25,6 @@
 #include <dv/io.h>
 #include <dv/csq.h>
 #include <dv/removelock.h>
+#include <dv/iobuild.h>
 
 #endif /* DV_WDM_H */

@@ -9,6 +9,7 @@ import { lookasideExports } from './ex/lookaside.ts';
 import { ioExports } from './io/exports.ts';
 import { csqExports } from './io/csq.ts';
 import { removeLockExports } from './io/removelock.ts';
+import { buildRequestExports } from './io/build-request.ts';
 import { keExports } from './ke/exports.ts';
 import type { Kernel } from './kernel.ts';
 import { mmExports } from './mm/exports.ts';
@@ -26,6 +27,7 @@ export function buildDdiTable(k: Kernel) {
     ...ioExports(k),
     ...csqExports(k),
     ...removeLockExports(k),
+    ...buildRequestExports(k),
     ...mmExports(k),
     ...obExports(k),
     ...psExports(k),

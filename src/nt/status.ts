@@ -31,6 +31,11 @@ export function NT_SUCCESS(status: NTSTATUS): boolean {
   return (status >>> 0) < 0x80000000;
 }
 
+/** NT_ERROR(): severity 11 (error). */
+export function NT_ERROR(status: NTSTATUS): boolean {
+  return (status >>> 0) >= 0xc0000000;
+}
+
 export function statusName(status: NTSTATUS): string {
   const s = status >>> 0;
   for (const [name, value] of Object.entries(STATUS)) if (value === s) return `STATUS_${name}`;

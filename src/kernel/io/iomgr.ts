@@ -304,6 +304,7 @@ export class IoManager {
   }
 
   freeIrp(irp: number): void {
+    this.completionHooks.delete(irp);
     this.stackCounts.delete(irp);
     this.completed.delete(irp);
     this.k.pool.free(irp, TAG.Irp);
@@ -372,8 +373,17 @@ export class IoManager {
         as.setU8(up + S.Control, as.u8(up + S.Control) | SL.PENDING_RETURNED);
       }
     }
+    const finish = this.completionHooks.get(irp);
+    if (finish) {
+      this.completionHooks.delete(irp);
+      finish();
+      return;
+    }
     this.completed.add(irp);
   }
+
+  /** IopCompleteRequest's work for IRPs the I/O manager built for a driver (io/build-request.ts), by IRP: runs once the stack is unwound. */
+  readonly completionHooks = new Map<number, () => void>();
 
   isCompleted(irp: number): boolean {
     return this.completed.has(irp);
@@ -633,7 +643,8 @@ export class IoManager {
     this.k.ob.dereference(file);
   }
 
-  private topOfStack(device: number): number {
+  /** IoGetAttachedDevice: the highest device attached above `device`. */
+  topOfStack(device: number): number {
     let d = device;
     while (this.k.as.u32(d + DEV.AttachedDevice) !== 0) d = this.k.as.u32(d + DEV.AttachedDevice);
     return d;
