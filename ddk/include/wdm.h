@@ -26,5 +26,7 @@
 #include <dv/csq.h>
 #include <dv/removelock.h>
 #include <dv/iobuild.h>
+#include <dv/csqex.h>
+#include <dv/iodevice.h>
 
 #endif /* DV_WDM_H */

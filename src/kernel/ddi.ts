@@ -10,6 +10,10 @@ import { ioExports } from './io/exports.ts';
 import { csqExports } from './io/csq.ts';
 import { removeLockExports } from './io/removelock.ts';
 import { buildRequestExports } from './io/build-request.ts';
+import { deviceAccessExports } from './io/device-access.ts';
+import { csqExExports } from './io/csq-ex.ts';
+import { workItemExExports } from './io/workitem-ex.ts';
+import { requestorExports } from './io/requestor.ts';
 import { keExports } from './ke/exports.ts';
 import type { Kernel } from './kernel.ts';
 import { mmExports } from './mm/exports.ts';
@@ -28,6 +32,10 @@ export function buildDdiTable(k: Kernel) {
     ...csqExports(k),
     ...removeLockExports(k),
     ...buildRequestExports(k),
+    ...deviceAccessExports(k),
+    ...csqExExports(k),
+    ...workItemExExports(k),
+    ...requestorExports(k),
     ...mmExports(k),
     ...obExports(k),
     ...psExports(k),

@@ -248,6 +248,8 @@ export class IoManager {
   }
 
   private readonly deviceNames = new Map<number, string | undefined>();
+  /** The SDDL a device was created with by IoCreateDeviceSecure (its security descriptor, as text). */
+  readonly deviceSddl = new Map<number, string>();
 
   deleteDevice(device: number): void {
     const as = this.k.as;
@@ -261,6 +263,7 @@ export class IoManager {
     const name = this.deviceNames.get(device);
     if (name !== undefined) this.k.ob.removeName(name);
     this.deviceNames.delete(device);
+    this.deviceSddl.delete(device);
     this.k.ob.dereference(device);
   }
 
@@ -611,8 +614,12 @@ export class IoManager {
 
   // ---- the user-mode request path ----------------------------------------------------------
 
-  /** NtCreateFile on a device name: a FILE_OBJECT and IRP_MJ_CREATE. */
-  openDevice(name: string): { status: number; file: number } {
+  /**
+   * NtCreateFile on a device name: a FILE_OBJECT and IRP_MJ_CREATE, from user mode (1) or kernel mode
+   * (0: IoGetDeviceObjectPointer). The file object's delete procedure sends IRP_MJ_CLOSE, when its
+   * last reference goes (after NtClose, or the ObDereferenceObject of a kernel caller).
+   */
+  openDevice(name: string, requestorMode: 0 | 1 = 1): { status: number; file: number } {
     const device = this.k.ob.lookup(name);
     if (device === undefined || this.k.ob.kindOf(device) !== 'Device') return { status: STATUS.OBJECT_NAME_NOT_FOUND, file: 0 };
     const target = this.topOfStack(device);
@@ -622,25 +629,44 @@ export class IoManager {
     as.setU16(file + F.Type, IO_TYPE.FILE);
     as.setU16(file + F.Size, FILE_OBJECT.size);
     as.setU32(file + F.DeviceObject, device);
-    this.k.ob.create(file, 'File', () => this.k.freeKernelObject(file));
+    this.k.ob.create(file, 'File', () => this.deleteFile(file));
     this.k.ob.reference(device);
-    const r = this.sendSimple(target, file, IRP_MJ.CREATE, ['NtCreateFile', 'IopParseDevice']);
+    const r = this.sendSimple(target, file, IRP_MJ.CREATE, ['NtCreateFile', 'IopParseDevice'], requestorMode);
     if (!NT_SUCCESS(r.status)) {
-      this.k.ob.dereference(device);
       this.k.ob.dereference(file);
       return { status: r.status, file: 0 };
     }
+    this.openFiles.set(file, requestorMode);
     return { status: r.status, file };
   }
 
-  /** NtClose on the last handle: IRP_MJ_CLEANUP, then IRP_MJ_CLOSE. */
-  closeFile(file: number): void {
+  /** Files whose IRP_MJ_CREATE succeeded (they get IRP_MJ_CLOSE), with the mode that opened them. */
+  private readonly openFiles = new Map<number, 0 | 1>();
+
+  /** IopDeleteFile: IRP_MJ_CLOSE for a file that was opened, then the file object goes. */
+  private deleteFile(file: number): void {
     const device = this.k.as.u32(file + F.DeviceObject);
-    const target = this.topOfStack(device);
-    this.sendSimple(target, file, IRP_MJ.CLEANUP, ['NtClose', 'IopCloseFile']);
-    this.sendSimple(target, file, IRP_MJ.CLOSE, ['NtClose', 'IopDeleteFile']);
+    const mode = this.openFiles.get(file);
+    if (mode !== undefined) {
+      this.openFiles.delete(file);
+      this.sendSimple(this.topOfStack(device), file, IRP_MJ.CLOSE, ['IopDeleteFile'], mode);
+    }
     this.k.ob.dereference(device);
-    this.k.ob.dereference(file);
+    this.k.freeKernelObject(file);
+  }
+
+  /** NtClose on the last handle: IRP_MJ_CLEANUP, then the handle's reference goes (IRP_MJ_CLOSE if it was the last). */
+  closeFile(file: number): void {
+    this.k.withFrames(['NtClose'], () => {
+      this.cleanupFile(file);
+      this.k.ob.dereference(file);
+    });
+  }
+
+  /** IRP_MJ_CLEANUP: the last handle to the file is closed (the object may stay referenced). */
+  cleanupFile(file: number): void {
+    const target = this.topOfStack(this.k.as.u32(file + F.DeviceObject));
+    this.sendSimple(target, file, IRP_MJ.CLEANUP, ['IopCloseFile'], this.openFiles.get(file) ?? 1);
   }
 
   /** IoGetAttachedDevice: the highest device attached above `device`. */
@@ -650,21 +676,21 @@ export class IoManager {
     return d;
   }
 
-  private sendSimple(device: number, file: number, major: number, frames: string[]): IoResult {
-    const irp = this.buildIrp(device, file, major);
+  private sendSimple(device: number, file: number, major: number, frames: string[], requestorMode: 0 | 1): IoResult {
+    const irp = this.buildIrp(device, file, major, requestorMode);
     // Pool exhausted: the request fails before the driver sees it (a close is then never sent).
     if (irp === 0) return INSUFFICIENT_RESOURCES;
     return this.issue(device, irp, frames, () => new Uint8Array(0));
   }
 
-  private buildIrp(device: number, file: number, major: number): number {
+  private buildIrp(device: number, file: number, major: number, requestorMode: 0 | 1 = 1): number {
     const stackSize = this.k.as.u8(device + DEV.StackSize);
     const irp = this.allocateIrp(stackSize);
     if (irp === 0) return 0;
     const as = this.k.as;
     as.setU32(irp + I['Tail.Thread'], this.k.currentThread.address);
     as.setU32(irp + I['Tail.OriginalFileObject'], file);
-    as.setU8(irp + I.RequestorMode, 1);
+    as.setU8(irp + I.RequestorMode, requestorMode);
     const sp = this.nextStackLocation(irp);
     as.setU8(sp + S.MajorFunction, major);
     as.setU32(sp + S.FileObject, file);
