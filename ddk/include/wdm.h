@@ -28,5 +28,6 @@
 #include <dv/iobuild.h>
 #include <dv/csqex.h>
 #include <dv/iodevice.h>
+#include <dv/dbg.h>
 
 #endif /* DV_WDM_H */

@@ -20,6 +20,7 @@ import { mmExports } from './mm/exports.ts';
 import { obExports } from './ob/exports.ts';
 import { psExports } from './ps/exports.ts';
 import { rtlExports } from './rtl/exports.ts';
+import { breakpointExports } from './rtl/breakpoint.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -40,6 +41,7 @@ export function buildDdiTable(k: Kernel) {
     ...obExports(k),
     ...psExports(k),
     ...rtlExports(k),
+    ...breakpointExports(k),
   };
 }
 

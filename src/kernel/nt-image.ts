@@ -51,6 +51,8 @@ export const INTERNAL_ROUTINES = [
   'KiIdleLoop',
   'KeBugCheck2',
   'DbgBreakPointWithStatus',
+  'NtReadFile',
+  'NtWriteFile',
 ] as const;
 
 

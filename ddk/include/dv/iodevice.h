@@ -5,6 +5,8 @@
 #ifndef DV_IODEVICE_H
 #define DV_IODEVICE_H
 
+struct _GUID;
+
 DDI_IMPORT(IoGetDeviceObjectPointer)
 NTSTATUS NTAPI IoGetDeviceObjectPointer(_In_ PUNICODE_STRING ObjectName, _In_ ACCESS_MASK DesiredAccess, _Out_ PFILE_OBJECT *FileObject,
                                         _Out_ PDEVICE_OBJECT *DeviceObject);

@@ -5,7 +5,7 @@
  */
 import { types } from 'node:util';
 import { BUGCHECK } from '../../nt/bugcheck.ts';
-import { DO, IO_TYPE, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, SL, ioctlMethod } from '../../nt/io.ts';
+import { DO, IO_TYPE, IRP_FLAG, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, SL, ioctlMethod } from '../../nt/io.ts';
 import {
   DEVICE_OBJECT,
   DRIVER_EXTENSION,
@@ -799,6 +799,66 @@ export class IoManager {
     });
     if (userIn) this.k.freeUser(userIn, input.length);
     if (userOut) this.k.freeUser(userOut, outputLength);
+    return result;
+  }
+
+  /**
+   * NtReadFile / NtWriteFile from user mode: the caller's buffer is in user space, and the device's
+   * Flags choose how the driver sees it: DO_BUFFERED_IO a system buffer (copied in for a write, out
+   * for a read), DO_DIRECT_IO a locked MDL, neither flag the user address itself (Irp->UserBuffer).
+   * A read's output is the Information bytes the caller's buffer holds afterwards.
+   */
+  readWrite(file: number, major: typeof IRP_MJ.READ | typeof IRP_MJ.WRITE, length: number, data?: Uint8Array): IoResult {
+    const as = this.k.as;
+    const device = this.topOfStack(as.u32(file + F.DeviceObject));
+    const irp = this.buildIrp(device, file, major);
+    if (irp === 0) return INSUFFICIENT_RESOURCES;
+    const read = major === IRP_MJ.READ;
+    const sp = this.nextStackLocation(irp);
+    as.setU32(sp + S['Parameters.Read.Length'], length);
+    as.setU64(sp + S['Parameters.Read.ByteOffset'], 0n);
+    as.setU32(irp + I.Flags, read ? IRP_FLAG.READ_OPERATION : IRP_FLAG.WRITE_OPERATION);
+    const user = length > 0 ? this.k.allocateUser(length) : 0;
+    if (user && data) as.write(user, data.subarray(0, length));
+    const flags = as.u32(device + DEV.Flags);
+    let systemBuffer = 0;
+    const failed = (): IoResult => {
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      this.freeIrp(irp);
+      if (user) this.k.freeUser(user, length);
+      return INSUFFICIENT_RESOURCES;
+    };
+    if (flags & DO.BUFFERED_IO) {
+      if (length > 0) {
+        systemBuffer = this.k.tryAllocateKernelObject(length, TAG.SystemBuffer);
+        if (systemBuffer === 0) return failed();
+        if (!read) as.copy(systemBuffer, user, length);
+        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+        as.setU32(irp + I.Flags, as.u32(irp + I.Flags) | IRP_FLAG.BUFFERED_IO | IRP_FLAG.DEALLOCATE_BUFFER | (read ? IRP_FLAG.INPUT_OPERATION : 0));
+      }
+      as.setU32(irp + I.UserBuffer, user);
+    } else if (flags & DO.DIRECT_IO) {
+      if (length > 0) {
+        const mdl = this.allocateMdl(user, length, false, irp);
+        if (mdl === 0) return failed();
+        this.probeAndLockPages(mdl, read);
+      }
+    } else {
+      as.setU32(irp + I.UserBuffer, user);
+    }
+    const result = this.issue(device, irp, [read ? 'NtReadFile' : 'NtWriteFile'], () => {
+      const n = Math.min(as.u32(irp + I['IoStatus.Information']), length);
+      if (read && systemBuffer && n > 0 && NT_SUCCESS(as.u32(irp + I['IoStatus.Status']))) as.copy(user, systemBuffer, n);
+      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
+        const next = as.u32(m + M.Next);
+        this.unlockPages(m);
+        this.k.pool.free(m, TAG.Mdl);
+        m = next;
+      }
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      return read && user && n > 0 ? as.read(user, n) : new Uint8Array(0);
+    });
+    if (user) this.k.freeUser(user, length);
     return result;
   }
 }
