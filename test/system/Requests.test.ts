@@ -165,3 +165,26 @@ test('IoPair.c: reads from user mode on the direct-I/O and neither-I/O devices',
   assert.ok(address < MM_USER_PROBE_ADDRESS, hex(address));
   assert.equal(neither.requests[0]!.output[4], 1, 'UserMode');
 });
+
+const IOCTL_IOPAIR_BREAK = 0x22240c;
+const IOCTL_IOPAIR_QUEUE = 0x222410;
+const STATUS_DEVICE_BUSY = 0x80000011;
+
+test('IoPair.c: IoCsqInsertIrpEx queues (a work item completes it later) or returns the insert routine\'s refusal', { skip: NEEDS_CLANG }, async () => {
+  const r = await runDriver({
+    driver: ioPair,
+    verifierFlags: STANDARD_FLAGS,
+    requests: [ioctl(IOCTL_IOPAIR_QUEUE, '00'), ioctl(IOCTL_IOPAIR_QUEUE, '01'), ioctl(IOCTL_IOPAIR_QUEUE, ''), ioctl(IOCTL_IOPAIR_LOCK_COUNT, '', 4)],
+  });
+  assert.equal(r.bugCheck, null);
+  assert.deepEqual(r.requests.map((q) => hex(q.status)), ['0x0', hex(STATUS_DEVICE_BUSY), '0x0', '0x0']);
+  assert.equal(out(r.requests[3]!), '02000000', 'every queued IRP gave its remove lock hold back');
+});
+
+test('IoPair.c: DbgBreakPoint without a debugger is 0x1E at nt!DbgBreakPoint, called from its source line', { skip: NEEDS_CLANG }, async () => {
+  const r = await runDriver({ driver: ioPair, verifierFlags: STANDARD_FLAGS, requests: [ioctl(IOCTL_IOPAIR_BREAK)] });
+  assert.deepEqual(r.bugCheck && [hex(r.bugCheck.code), hex(r.bugCheck.params[0]!)], ['0x1e', '0x80000003']);
+  assert.equal(r.bugCheck!.params[1], r.machine.kernel.nt.address('DbgBreakPoint'));
+  const stack = r.dump.context!.stack.map((pc) => r.machine.kernel.describe(pc));
+  assert.match(stack.join('\n'), /IoPair!\w+\+0x[0-9a-f]+ \(test\/fixtures\/c\/iopair\/IoPair\.c\(\d+\)\)/);
+});
