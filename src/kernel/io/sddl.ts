@@ -17,7 +17,7 @@ const RIGHTS: Readonly<Record<string, number>> = {
 };
 
 /** SID aliases: the accounts, groups and logon kinds the page lists. */
-const SID_ALIASES: ReadonlySet<string> = new Set(['SY', 'LS', 'NS', 'BA', 'BU', 'BG', 'AU', 'AN', 'IU', 'NU', 'SU', 'BO', 'PU', 'SO', 'WD', 'RC']);
+const SID_ALIASES: ReadonlySet<string> = new Set('SY LS NS BA BU BG AU AN IU NU SU BO PU SO WD RC'.split(' '));
 
 export interface DeviceAce {
   readonly access: number;
