@@ -27,6 +27,11 @@ EXTERN_C_START
 #include <dv/mm.h>
 #include <dv/io.h>
 #include <dv/csq.h>
+#include <dv/removelock.h>
+#include <dv/iobuild.h>
+#include <dv/csqex.h>
+#include <dv/iodevice.h>
+#include <dv/dbg.h>
 
 EXTERN_C_END
 

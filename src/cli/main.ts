@@ -8,7 +8,7 @@ import { SimulatorError } from '../kernel/errors.ts';
 import { DebugTarget } from '../debugger/target.ts';
 import { execute, interpret, isQuit } from '../debugger/engine.ts';
 import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
-import { runDriver, type IoctlRequest } from '../system/run.ts';
+import { runDriver } from '../system/run.ts';
 import { DUMP_MAX_BYTES } from '../system/capture.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
@@ -17,7 +17,8 @@ import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
 import { parseDuration } from './duration.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
-import { NUMBER_RULE, parseIoctl, parseVerifier } from './args.ts';
+import { NUMBER_RULE, parseVerifier } from './args.ts';
+import { inOrder, parseOpenName, requestParsers, type Sequenced } from './requests.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportInternalError } from './internal-error.ts';
 import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
@@ -92,17 +93,21 @@ program
     out(['', summaryLine(outcome)]);
   });
 
+const parsers = requestParsers();
 program
   .command('run')
-  .description('boot, load DRIVER, open its first device, send the IOCTLs in order, close, unload, shut down')
+  .description('boot, load DRIVER, open its first device (or --open NAME), send the IOCTLs, reads and writes in order, close, unload, shut down')
   .argument('<driver>', 'driver image: a TypeScript driver module (.ts), or a C driver built with dv build (.wasm)')
   .addOption(new Option('--verifier <flags>', "verifier flags: 'standard', a number such as 0x8 (hex), or 'off'").argParser(parseVerifier).default(parseFlags('standard'), 'standard'))
-  .option('--ioctl <code[:input_hex[:output_length[:output_hex]]]>', 'send an IOCTL (repeatable, in order); output_hex fills the output buffer first (METHOD_IN_DIRECT data)', parseIoctl, [] as IoctlRequest[])
+  .option('--ioctl <code[:input_hex[:output_length[:output_hex]]]>', 'send an IOCTL (repeatable; with --read and --write, in the order given); output_hex fills the output buffer first (METHOD_IN_DIRECT data)', parsers.ioctl, [] as Sequenced[])
+  .option('--read <length>', 'read LENGTH bytes (IRP_MJ_READ; repeatable, in order)', parsers.read, [] as Sequenced[])
+  .option('--write <hex>', 'write these bytes (IRP_MJ_WRITE; repeatable, in order)', parsers.write, [] as Sequenced[])
+  .option('--open <name>', "the device to open: \\Device\\X, \\??\\X, \\DosDevices\\X or \\\\.\\X (default: the driver's first named device)", parseOpenName)
   .option('--dump <file>', 'write the crash dump here when the machine stops; a run that stops with no bug check removes an older file at this path')
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
-  .option('--debugger', 'attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) stop at a kd> prompt on stdin; g continues, q quits')
+  .option('--debugger', "attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) and the driver's breakpoints (DbgBreakPoint) stop at a kd> prompt on stdin; g continues, q quits")
   .addOption(new Option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)').argParser(parseDuration).default(parseDuration('2m'), '2m'))
   .addOption(new Option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)').argParser(parseDuration).default(parseDuration('1h'), '1h'))
   .addHelpText(
@@ -113,7 +118,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; memory?: number; debugger?: boolean; timeout: number; simTimeout: number }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; dump?: string; json?: string; stacks: boolean; memory?: number; debugger?: boolean; timeout: number; simTimeout: number }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
@@ -125,10 +130,12 @@ program
         limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS },
         driver,
         verifierFlags: opts.verifier,
-        ioctls: opts.ioctl,
+        requests: inOrder(opts.ioctl, opts.read, opts.write),
+        open: opts.open,
         captureStacks: opts.stacks,
         memory: opts.memory,
         onDebugPrint: (l) => out(l),
+        onRequest: (l) => out(l),
         debugger: opts.debugger ? stdioDebugger() : undefined,
       });
     } catch (e) {
@@ -165,7 +172,9 @@ program
       out(`No crash dump: the machine did not stop; removed ${opts.dump}, left by an earlier run.`);
     }
     out(summaryLine(outcome));
-    process.exitCode = outcome.hang ? EXIT.HANG : outcome.bugCheck || outcome.breaks.length > 0 ? EXIT.BUGCHECK : EXIT.CLEAN;
+    // A Driver Verifier break is a violation found; a breakpoint the driver hit and the user continued is not.
+    const verifierBroke = outcome.breaks.some((b) => !b.breakpoint);
+    process.exitCode = outcome.hang ? EXIT.HANG : outcome.bugCheck || verifierBroke ? EXIT.BUGCHECK : EXIT.CLEAN;
   });
 
 (await import('./build.ts')).registerBuildCommand(program);

@@ -4,6 +4,11 @@ import { formatTag } from '../nt/pool.ts';
 import { formatSymbol } from '../kernel/symbols.ts';
 import { HEX8, hex } from '../debugger/format.ts';
 import type { RunOutcome } from '../system/run.ts';
+import type { BreakRecord } from '../system/kd-session.ts';
+import { IRP_MJ } from '../nt/io.ts';
+
+/** `IRP_MJ_READ` and friends, by code, for the JSON's requests. */
+const IRP_MJ_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(IRP_MJ).map(([name, code]) => [code, `IRP_MJ_${name}`]));
 
 const X8 = (n: number) => '0x' + HEX8(n);
 const hexs = (n: number) => '0x' + hex(n);
@@ -18,12 +23,19 @@ export function summaryLine(outcome: RunOutcome): string {
   if (outcome.hang) return `${outcome.driver}: hang: ${outcome.hang.reason}`;
   const bc = outcome.bugCheck;
   if (!bc) {
-    const b = outcome.breaks[outcome.breaks.length - 1];
-    const stop = b ? `${hexs(b.code)}/${hexs(b.params[0]!)} without a debugger${stopText(b.code, b.params)}` : '';
-    if (outcome.quit) return `${outcome.driver}: the debugger session ended at a Driver Verifier break (${stop}).`;
+    const last = outcome.breaks[outcome.breaks.length - 1];
+    const stopOf = (b: BreakRecord) => `${hexs(b.code)}/${hexs(b.params[0]!)} without a debugger${stopText(b.code, b.params)}`;
+    if (outcome.quit && last) return `${outcome.driver}: the debugger session ended at ${last.breakpoint ? `a breakpoint (nt!${last.breakpoint})` : 'a Driver Verifier break'} (${stopOf(last)}).`;
     const life = outcome.unloaded ? 'unloaded clean' : 'stayed loaded';
     const end = outcome.shutDown ? ', and the machine shut down' : '';
-    if (b) return `${outcome.driver}: Driver Verifier broke in ${outcome.breaks.length} time${outcome.breaks.length === 1 ? '' : 's'} (${stop}); continued: the driver ${life}${end}.`;
+    const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
+    const verifier = outcome.breaks.filter((b) => !b.breakpoint);
+    const breakpoints = outcome.breaks.filter((b) => b.breakpoint);
+    const said = [
+      ...(verifier.length ? [`Driver Verifier broke in ${times(verifier.length)} (${stopOf(verifier[verifier.length - 1]!)})`] : []),
+      ...(breakpoints.length ? [`the driver hit a breakpoint ${times(breakpoints.length)} (${stopOf(breakpoints[breakpoints.length - 1]!)})`] : []),
+    ];
+    if (said.length) return `${outcome.driver}: ${said.join('; ')}; continued: the driver ${life}${end}.`;
     return `${outcome.driver}: no bug check; the driver loaded, ran and ${life}${end}.`;
   }
   const what = stopText(bc.code, bc.params);
@@ -48,7 +60,14 @@ export function outcomeJson(outcome: RunOutcome): unknown {
     driver: outcome.driver,
     bugcheck: outcome.bugCheck ? { code: hexs(outcome.bugCheck.code), name: outcome.bugCheck.name, parameters: outcome.bugCheck.params.map(hexs) } : null,
     hang: outcome.hang,
-    requests: outcome.requests.map((r) => ({ code: hexs(r.code), status: hexs(r.status), information: hexs(r.information), output: Buffer.from(r.output).toString('hex') })),
+    open: outcome.open ? { name: outcome.open.name, status: hexs(outcome.open.status) } : null,
+    requests: outcome.requests.map((r) => ({
+      major: IRP_MJ_NAMES[r.major] ?? hexs(r.major),
+      ...(r.code !== undefined ? { code: hexs(r.code) } : {}),
+      status: hexs(r.status),
+      information: hexs(r.information),
+      output: Buffer.from(r.output).toString('hex'),
+    })),
     leakCount: outcome.leakCount,
     leaks: outcome.leaksFirst(JSON_LEAKS_LISTED).map((a) => ({
       address: hexs(a.address),

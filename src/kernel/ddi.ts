@@ -9,6 +9,12 @@ import { fastMutexExports } from './ex/fastmutex.ts';
 import { lookasideExports } from './ex/lookaside.ts';
 import { ioExports } from './io/exports.ts';
 import { csqExports } from './io/csq.ts';
+import { removeLockExports } from './io/removelock.ts';
+import { buildRequestExports } from './io/build-request.ts';
+import { deviceAccessExports } from './io/device-access.ts';
+import { csqExExports } from './io/csq-ex.ts';
+import { workItemExExports } from './io/workitem-ex.ts';
+import { requestorExports } from './io/requestor.ts';
 import { keExports } from './ke/exports.ts';
 import type { Kernel } from './kernel.ts';
 import { mmExports } from './mm/exports.ts';
@@ -16,6 +22,7 @@ import { probeExports } from './mm/probe.ts';
 import { obExports } from './ob/exports.ts';
 import { psExports } from './ps/exports.ts';
 import { rtlExports } from './rtl/exports.ts';
+import { breakpointExports } from './rtl/breakpoint.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -27,11 +34,18 @@ export function buildDdiTable(k: Kernel) {
     ...keExports(k),
     ...ioExports(k),
     ...csqExports(k),
+    ...removeLockExports(k),
+    ...buildRequestExports(k),
+    ...deviceAccessExports(k),
+    ...csqExExports(k),
+    ...workItemExExports(k),
+    ...requestorExports(k),
     ...mmExports(k),
     ...probeExports(k),
     ...obExports(k),
     ...psExports(k),
     ...rtlExports(k),
+    ...breakpointExports(k),
   };
 }
 

@@ -72,7 +72,12 @@ export interface BreakReason {
   /** What the break prints on the debugger's console. */
   readonly message: readonly string[];
   readonly culprit?: Culprit;
+  /** A breakpoint the driver executed itself, by the nt routine holding its int 3; absent for a Driver Verifier break. */
+  readonly breakpoint?: BreakpointRoutine;
 }
+
+/** The routines whose int 3 a driver can execute (a Driver Verifier break is DbgBreakPointWithStatus too). */
+export type BreakpointRoutine = 'DbgBreakPoint' | 'DbgBreakPointWithStatus';
 
 /** The machine as a debugger break finds it: running, stopped at a breakpoint, continuable. */
 export interface BreakContext {
@@ -136,7 +141,7 @@ export class Kernel {
 
   private readonly routines = new Map<number, RoutineEntry>();
   private readonly stackRegion = new VaRegion('KernelStacks', VA_MAP.stacks.start, VA_MAP.stacks.end);
-  private readonly userRegion = new VaRegion('UserSpace', 0x00100000, 0x7fff0000);
+  private readonly userRegion = new VaRegion('UserSpace', VA_MAP.user.start, VA_MAP.user.end);
   crash?: CrashContext;
 
   /** `memory`: physical memory in bytes (default DEFAULT_MEMORY); the pools' commit limits follow from it. */
@@ -252,7 +257,7 @@ export class Kernel {
       thread: this.currentThread,
       processor: this.prcb.number,
       irql: this.prcb.irql,
-      stack: this.stacks.frame(this.nt.address('DbgBreakPointWithStatus'), () => this.stacks.capture(this.debugBreak)),
+      stack: this.stacks.frame(this.nt.address(reason.breakpoint ?? 'DbgBreakPointWithStatus'), () => this.stacks.capture(this.debugBreak)),
       time: this.clock.now,
     };
     this.breakIn = context;

@@ -1,12 +1,14 @@
 /**
  * The ntoskrnl.exe image as the debugger sees it: a module at a fixed base whose symbols are the
  * exported DDIs and the internal routines that appear in stacks. A routine's address comes from a
- * hash of its name (the next free slot on a collision), so it is the same in every run and adding a
- * routine moves no other one: stacks in golden outputs stay put when the kernel grows.
+ * hash of its name (the next free slot on a collision), so it is the same in every run; the routines
+ * of nt-pinned.ts are placed first, so adding a routine moves none of them: stacks in golden outputs
+ * stay put when the kernel grows.
  */
 import type { FunctionSymbol, ModuleInfo } from './symbols.ts';
 import { VA_MAP } from './mm/address-space.ts';
 import { SimulatorError } from './errors.ts';
+import { PINNED_ROUTINES } from './nt-pinned.ts';
 
 /** Room for the largest call-site offset used in shadow frames (IopParseDevice+0x6f1). */
 const ROUTINE_SIZE = 0x1000;
@@ -51,6 +53,8 @@ export const INTERNAL_ROUTINES = [
   'KiIdleLoop',
   'KeBugCheck2',
   'DbgBreakPointWithStatus',
+  'NtReadFile',
+  'NtWriteFile',
 ] as const;
 
 
@@ -60,6 +64,11 @@ export class NtImage {
   /** Sorted by address, for symbol lookup. */
   private readonly functions: FunctionSymbol[] = [];
   private readonly taken = new Set<number>();
+
+  constructor() {
+    // The routines of nt-pinned.ts keep their slots whatever is registered after them.
+    this.addRoutines(PINNED_ROUTINES);
+  }
 
   /** Add routines; re-adding a name is a no-op. Order matters only when two names collide. */
   addRoutines(names: Iterable<string>): void {

@@ -110,3 +110,19 @@ export const SL = {
   INVOKE_ON_SUCCESS: 0x40,
   INVOKE_ON_ERROR: 0x80,
 } as const;
+
+/** IRP_* flags of Irp->Flags (wdm.h): how the I/O manager buffered a request, and what to undo at completion. */
+export const IRP_FLAG = {
+  NOCACHE: 0x0001,
+  PAGING_IO: 0x0002,
+  SYNCHRONOUS_API: 0x0004,
+  ASSOCIATED_IRP: 0x0008,
+  BUFFERED_IO: 0x0010,
+  DEALLOCATE_BUFFER: 0x0020,
+  INPUT_OPERATION: 0x0040,
+  CREATE_OPERATION: 0x0080,
+  READ_OPERATION: 0x0100,
+  WRITE_OPERATION: 0x0200,
+  CLOSE_OPERATION: 0x0400,
+  DEFER_IO_COMPLETION: 0x0800,
+} as const;

@@ -375,6 +375,19 @@ export const PAGED_LOOKASIDE_LIST = struct('PAGED_LOOKASIDE_LIST', [
   ['Lock__ObsoleteButDoNotDelete', FAST_MUTEX],
 ]);
 
+/** IO_REMOVE_LOCK of a free build (no IO_REMOVE_LOCK_DBG_BLOCK): IoCount starts at 1, the lock's own bias. */
+export const IO_REMOVE_LOCK = struct('IO_REMOVE_LOCK', [
+  [
+    'Common',
+    struct('IO_REMOVE_LOCK_COMMON_BLOCK', [
+      ['Removed', 'u8'],
+      ['Reserved', array('u8', 3)],
+      ['IoCount', 'i32'],
+      ['RemoveEvent', KEVENT],
+    ]),
+  ],
+]);
+
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 // ---------------------------------------------------------------------------------------------
 // Structured exception handling
@@ -446,4 +459,5 @@ export const LAYOUTS: readonly StructLayout[] = [
   EXCEPTION_RECORD,
   EXCEPTION_POINTERS,
   DV_SEH_FRAME,
+  IO_REMOVE_LOCK,
 ];

@@ -25,6 +25,8 @@ export const STATUS = {
   ACCESS_VIOLATION: 0xc0000005,
   NONCONTINUABLE_EXCEPTION: 0xc0000025,
   BAD_STACK: 0xc0000028,
+  DELETE_PENDING: 0xc0000056,
+  BREAKPOINT: 0x80000003,
 } as const;
 
 export type NTSTATUS = number;
@@ -32,6 +34,11 @@ export type NTSTATUS = number;
 /** NT_SUCCESS(): severity bits 00 (success) or 01 (informational). */
 export function NT_SUCCESS(status: NTSTATUS): boolean {
   return (status >>> 0) < 0x80000000;
+}
+
+/** NT_ERROR(): severity 11 (error). */
+export function NT_ERROR(status: NTSTATUS): boolean {
+  return (status >>> 0) >= 0xc0000000;
 }
 
 export function statusName(status: NTSTATUS): string {

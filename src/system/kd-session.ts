@@ -13,6 +13,7 @@ import { SimulatorError } from '../kernel/errors.ts';
 import { execute, isQuit } from '../debugger/engine.ts';
 import { DebugTarget } from '../debugger/target.ts';
 import type { Machine } from './machine.ts';
+import type { BreakpointRoutine } from '../kernel/kernel.ts';
 
 /** Where the session reads commands and writes output. */
 export interface DebuggerIo {
@@ -26,12 +27,14 @@ export interface BreakRecord {
   readonly code: number;
   readonly params: readonly number[];
   continued: boolean;
+  /** The driver's own breakpoint (its nt routine), not a Driver Verifier break. */
+  readonly breakpoint?: BreakpointRoutine;
 }
 
 /** The user ended the session at a break (`q`, or the end of input). */
 export class DebuggerQuit extends SimulatorError {
   constructor(readonly record: BreakRecord) {
-    super('the debugger session ended at a Driver Verifier break (q)');
+    super(`the debugger session ended at ${record.breakpoint ? `a breakpoint (nt!${record.breakpoint})` : 'a Driver Verifier break'} (q)`);
     this.name = 'DebuggerQuit';
   }
 }
@@ -43,14 +46,16 @@ export function attachDebugger(machine: Machine, io: DebuggerIo): BreakRecord[] 
   const breaks: BreakRecord[] = [];
   const k = machine.kernel;
   k.debugger = (context) => {
-    const record: BreakRecord = { code: context.reason.code, params: [...context.reason.params], continued: false };
+    const breakpoint = context.reason.breakpoint;
+    const record: BreakRecord = { code: context.reason.code, params: [...context.reason.params], continued: false, ...(breakpoint ? { breakpoint } : {}) };
     breaks.push(record);
+    const routine = breakpoint ?? 'DbgBreakPointWithStatus';
     io.write([
       ...context.reason.message,
       '',
       'Break instruction exception - code 80000003 (first chance)',
-      'nt!DbgBreakPointWithStatus:',
-      `${hex8(k.nt.address('DbgBreakPointWithStatus'))} cc              int     3`,
+      `nt!${routine}:`,
+      `${hex8(k.nt.address(routine))} cc              int     3`,
     ]);
     const target = new DebugTarget(machine.dump());
     for (;;) {

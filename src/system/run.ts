@@ -1,6 +1,6 @@
 /**
- * The general run: boot, load a driver, open its first device, send IOCTLs in order, close, unload,
- * shut the machine down, and report what happened. `dv run` and `dv demo` are thin layers over this.
+ * The general run: boot, load a driver, open its first device (or the one named), send the requests
+ * (IOCTLs, reads, writes) in order, close, unload, shut the machine down, and report what happened. `dv run` and `dv demo` are thin layers over this.
  *
  * Unload comes before shutdown: that is the order of a test pass (the unload checks run on the
  * driver as it leaves), and on Windows a driver still loaded at shutdown is never unloaded, it gets
@@ -13,6 +13,7 @@ import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { CrashDump, AllocationSnapshot } from '../debugger/dump.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
+import { IRP_MJ } from '../nt/io.ts';
 import type { VerifierSettings } from '../verifier/settings.ts';
 import { Machine } from './machine.ts';
 import { moduleNameOf } from '../loader/loader.ts';
@@ -26,10 +27,29 @@ export interface IoctlRequest {
   readonly outputInit?: Uint8Array;
 }
 
+/** A read of `length` bytes (NtReadFile). */
+export interface ReadRequest {
+  readonly kind: 'read';
+  readonly length: number;
+}
+
+/** A write of `data` (NtWriteFile). */
+export interface WriteRequest {
+  readonly kind: 'write';
+  readonly data: Uint8Array;
+}
+
+/** One request of a run, in the order given: an IOCTL, a read or a write. */
+export type DeviceRequest = ({ readonly kind: 'ioctl' } & IoctlRequest) | ReadRequest | WriteRequest;
+
 export interface RequestResult {
-  readonly code: number;
+  /** IRP_MJ_DEVICE_CONTROL, IRP_MJ_READ or IRP_MJ_WRITE. */
+  readonly major: number;
+  /** The control code of an IOCTL. */
+  readonly code?: number;
   readonly status: number;
   readonly information: number;
+  /** The bytes returned (an IOCTL's output) or read. */
   readonly output: Uint8Array;
 }
 
@@ -38,7 +58,11 @@ export interface RunOptions {
   /** Verifier flags; the verified driver list defaults to the driver under test. */
   readonly verifierFlags?: number;
   readonly verifier?: VerifierSettings;
-  readonly ioctls: readonly IoctlRequest[];
+  /** IOCTLs to send, in order (`requests` instead for reads and writes too; not both). */
+  readonly ioctls?: readonly IoctlRequest[];
+  readonly requests?: readonly DeviceRequest[];
+  /** The device to open (\Device\X, \??\X, \DosDevices\X or \\.\X); default the driver's first named device. */
+  readonly open?: string;
   readonly captureStacks?: boolean;
   /** The machine's physical memory in bytes (default 512 MiB); the pools' limits follow from it. */
   readonly memory?: number;
@@ -47,6 +71,8 @@ export interface RunOptions {
   readonly configure?: (machine: Machine) => void;
   /** Progress lines (`loading MyDriver.sys`...), for the CLI. */
   readonly onStep?: (line: string) => void;
+  /** Only the lines of the requests (one each) and of an open that failed: what `dv run` prints. */
+  readonly onRequest?: (line: string) => void;
   /** Unload the driver before shutdown (default true). False: it is still loaded when the machine shuts down. */
   readonly unload?: boolean;
   /** Shut the machine down at the end (default true). */
@@ -66,6 +92,8 @@ export interface RunOutcome {
    */
   readonly hang: { readonly reason: string } | null;
   readonly requests: readonly RequestResult[];
+  /** The device the run opened and how the open ended (null: nothing was opened). */
+  readonly open: { readonly name: string; readonly status: number } | null;
   /** What the verifier still tracked for the driver when the run ended (the 0x62 leaks); reading it makes the dump. */
   readonly leaks: readonly AllocationSnapshot[];
   /** How many those are, and the first `n` of them, read from the live machine without making a dump. */
@@ -91,27 +119,40 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   machine.kernel.watchdog.startRun();
   opts.configure?.(machine);
   const step = opts.onStep ?? (() => {});
+  const said = (line: string) => {
+    step(line);
+    opts.onRequest?.(line);
+  };
   const requests: RequestResult[] = [];
   const k = machine.kernel;
   const breaks = opts.debugger ? attachDebugger(machine, opts.debugger) : [];
+  if (opts.requests && opts.ioctls?.length) throw new Error('runDriver: give `ioctls` or `requests`, not both');
+  const list: readonly DeviceRequest[] = opts.requests ?? (opts.ioctls ?? []).map((io) => ({ kind: 'ioctl' as const, ...io }));
+  let opened: RunOutcome['open'] = null;
   let unloaded = false;
   let quit = false;
   try {
     step(`loading ${imageName}`);
     const image = await machine.loadDriver(opts.driver);
-    const device = machine.firstDeviceName(image);
-    if (opts.ioctls.length > 0 || device) {
-      if (!device) throw new SimulatorError(`${imageName} created no named device to send IOCTLs to`);
+    const device = opts.open !== undefined ? ntDeviceName(opts.open) : machine.firstDeviceName(image);
+    if (list.length > 0 || device) {
+      if (!device) throw new SimulatorError(`${imageName} created no named device to send requests to`);
       step(`opening ${device}`);
       const open = k.runInThread(k.userThread, () => k.io.openDevice(device));
-      if (!NT_SUCCESS(open.status)) throw new SimulatorError(`opening ${device} failed with ${statusName(open.status)}`);
-      for (const io of opts.ioctls) {
-        const r = k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, io.code, io.input, io.outputLength, io.outputInit));
-        step(`IOCTL 0x${hex8(io.code)} -> ${statusName(r.status)}, ${r.information} bytes`);
-        requests.push({ code: io.code, ...r });
+      opened = { name: device, status: open.status };
+      if (!NT_SUCCESS(open.status)) {
+        // The driver's (or the namespace's) answer, not a usage error: the run goes on to unload.
+        const skipped = list.length > 0 ? `; the ${list.length} request${list.length === 1 ? ' was' : 's were'} not sent` : '';
+        said(`opening ${device} failed: ${statusName(open.status)}${skipped}`);
+      } else {
+        for (const rq of list) {
+          const r = k.runInThread(k.userThread, () => send(k, open.file, rq));
+          requests.push(r);
+          said(requestLine(rq, r));
+        }
+        step(`closing ${device}`);
+        k.runInThread(k.userThread, () => k.io.closeFile(open.file));
       }
-      step(`closing ${device}`);
-      k.runInThread(k.userThread, () => k.io.closeFile(open.file));
     }
     if (opts.unload === false) {
       step(`leaving ${imageName} loaded`);
@@ -142,6 +183,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     bugCheck: crash && !hang ? { code: crash.code, name: bugCheckName(crash.code), params: crash.params } : null,
     hang,
     requests,
+    open: opened,
     get leaks() {
       return frozen().verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase())?.allocations ?? [];
     },
@@ -167,3 +209,26 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   };
 }
 
+/** A device name as the object manager knows it: \\.\X is the Win32 form of \??\X. */
+export function ntDeviceName(name: string): string {
+  return name.startsWith('\\\\.\\') ? `\\??\\${name.slice(4)}` : name;
+}
+
+/** Send one request on the open file, from the calling (user) thread. */
+function send(k: Machine['kernel'], file: number, rq: DeviceRequest): RequestResult {
+  if (rq.kind === 'ioctl') return { major: IRP_MJ.DEVICE_CONTROL, code: rq.code, ...k.io.deviceIoControl(file, rq.code, rq.input, rq.outputLength, rq.outputInit) };
+  if (rq.kind === 'read') return { major: IRP_MJ.READ, ...k.io.readWrite(file, IRP_MJ.READ, rq.length) };
+  return { major: IRP_MJ.WRITE, ...k.io.readWrite(file, IRP_MJ.WRITE, rq.data.length, rq.data) };
+}
+
+/** The bytes a read line shows (more is in --json's `output`). */
+const READ_SHOWN = 32;
+
+/** The run's line for a request. IOCTL lines keep their historical form. */
+function requestLine(rq: DeviceRequest, r: RequestResult): string {
+  const result = `${statusName(r.status)}, ${r.information} bytes`;
+  if (rq.kind === 'ioctl') return `IOCTL 0x${hex8(rq.code)} -> ${result}`;
+  if (rq.kind === 'write') return `IRP_MJ_WRITE (${rq.data.length} bytes) -> ${result}`;
+  const shown = Buffer.from(r.output.subarray(0, READ_SHOWN)).toString('hex');
+  return `IRP_MJ_READ (${rq.length} bytes) -> ${result}${r.output.length > 0 ? `: ${shown}${r.output.length > READ_SHOWN ? '...' : ''}` : ''}`;
+}

@@ -64,7 +64,13 @@ ULONG __cdecl DbgPrintEx(_In_ ULONG ComponentId, _In_ ULONG Level, _In_z_ _Print
 #define KdPrint(_x_)
 #define KdPrintEx(_x_)
 #endif
-/* No debugger is attached while the machine runs (kd opens the dump afterwards). */
-#define KdBreakPoint() ((void)0)
+/* KdBreakPoint() breaks in checked builds only (DBG=1), as in the WDK: DbgBreakPoint (dv/dbg.h). */
+#if DBG
+#define KdBreakPoint() DbgBreakPoint()
+#define KdBreakPointWithStatus(s) DbgBreakPointWithStatus(s)
+#else
+#define KdBreakPoint()
+#define KdBreakPointWithStatus(s)
+#endif
 
 #endif /* DV_RTL_H */

@@ -54,7 +54,9 @@ export const analyze: Command = {
     const verbose = /(^|\s)-v\b/.test(args);
     const info = bugCheckInfo(bc.code);
     const out = [...BANNER, ''];
-    if (brk) out.push('Driver Verifier break: a kernel debugger is attached (g continues, q quits).', 'Without a debugger the machine would have stopped with:', '');
+    // A breakpoint the driver executed stands for the unhandled STATUS_BREAKPOINT exception; any other break is Driver Verifier's.
+    const breakpoint = brk !== undefined && brk.params[0] === 0x80000003 && (brk.code === 0x1e || brk.code === 0x7e);
+    if (brk) out.push(`${breakpoint ? 'Break instruction exception' : 'Driver Verifier break'}: a kernel debugger is attached (g continues, q quits).`, 'Without a debugger the machine would have stopped with:', '');
     out.push(`${info.name} (${hex(bc.code)})`, ...info.description, 'Arguments:');
     argumentTexts(bc.code, bc.params).forEach((lines, i) => {
       out.push(`Arg${i + 1}: ${hex8(bc.params[i]!)}, ${lines[0] ?? ''}`);

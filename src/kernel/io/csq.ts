@@ -12,23 +12,33 @@ import type { Kernel } from '../kernel.ts';
 const C = IO_CSQ.off;
 const X = IO_CSQ_IRP_CONTEXT.off;
 const I = IRP.off;
-/** IO_TYPE_CSQ_IRP_CONTEXT / IO_TYPE_CSQ (wdm.h). */
-const IO_TYPE_CSQ_IRP_CONTEXT = 1;
+/** IO_TYPE_CSQ_IRP_CONTEXT / IO_TYPE_CSQ / IO_TYPE_CSQ_EX (wdm.h). */
+export const IO_TYPE_CSQ_IRP_CONTEXT = 1;
 const IO_TYPE_CSQ = 2;
-const DRIVER_CONTEXT_3 = I['Tail.DriverContext'] + 12;
+export const IO_TYPE_CSQ_EX = 3;
+/** Irp->Tail.Overlay.DriverContext[3]: the queue (or the context) an IRP is queued in. */
+export const DRIVER_CONTEXT_3 = I['Tail.DriverContext'] + 12;
+
+/** Call one of the driver's queue routines. */
+export const csqCall = (k: Kernel, routine: number, args: number[]) => k.callRoutine(routine, args, []) as number;
+
+/** The driver's CsqAcquireLock, with the IRQL slot it fills; returns the slot for csqUnlock. */
+export function csqLock(k: Kernel, csq: number): number {
+  const irqlSlot = k.allocateKernelObject(4, 0x71737343 /* 'Csqq' */);
+  csqCall(k, k.as.u32(csq + C.CsqAcquireLock), [csq, irqlSlot]);
+  return irqlSlot;
+}
+
+export function csqUnlock(k: Kernel, csq: number, irqlSlot: number): void {
+  csqCall(k, k.as.u32(csq + C.CsqReleaseLock), [csq, k.as.u8(irqlSlot)]);
+  k.freeKernelObject(irqlSlot);
+}
 
 export function csqExports(k: Kernel) {
   const as = k.as;
-  const call = (routine: number, args: number[]) => k.callRoutine(routine, args, []) as number;
-  const lock = (csq: number): number => {
-    const irqlSlot = k.allocateKernelObject(4, 0x71737343 /* 'Csqq' */);
-    call(as.u32(csq + C.CsqAcquireLock), [csq, irqlSlot]);
-    return irqlSlot;
-  };
-  const unlock = (csq: number, irqlSlot: number): void => {
-    call(as.u32(csq + C.CsqReleaseLock), [csq, as.u8(irqlSlot)]);
-    k.freeKernelObject(irqlSlot);
-  };
+  const call = (routine: number, args: number[]) => csqCall(k, routine, args);
+  const lock = (csq: number): number => csqLock(k, csq);
+  const unlock = (csq: number, irqlSlot: number): void => csqUnlock(k, csq, irqlSlot);
 
   /** The cancel routine IoCsqInsertIrp installs: take the IRP off its queue and let the driver complete it. */
   const cancelRoutine = k.nt.address('IopCsqCancelRoutine');

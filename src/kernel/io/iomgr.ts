@@ -5,7 +5,7 @@
  */
 import { types } from 'node:util';
 import { BUGCHECK } from '../../nt/bugcheck.ts';
-import { DO, IO_TYPE, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, SL, ioctlMethod } from '../../nt/io.ts';
+import { DO, IO_TYPE, IRP_FLAG, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, SL, ioctlMethod } from '../../nt/io.ts';
 import {
   DEVICE_OBJECT,
   DRIVER_EXTENSION,
@@ -250,6 +250,8 @@ export class IoManager {
   }
 
   private readonly deviceNames = new Map<number, string | undefined>();
+  /** The SDDL a device was created with by IoCreateDeviceSecure (its security descriptor, as text). */
+  readonly deviceSddl = new Map<number, string>();
 
   deleteDevice(device: number): void {
     const as = this.k.as;
@@ -263,6 +265,7 @@ export class IoManager {
     const name = this.deviceNames.get(device);
     if (name !== undefined) this.k.ob.removeName(name);
     this.deviceNames.delete(device);
+    this.deviceSddl.delete(device);
     this.k.ob.dereference(device);
   }
 
@@ -306,6 +309,7 @@ export class IoManager {
   }
 
   freeIrp(irp: number): void {
+    this.completionHooks.delete(irp);
     this.stackCounts.delete(irp);
     this.completed.delete(irp);
     this.k.pool.free(irp, TAG.Irp);
@@ -374,8 +378,17 @@ export class IoManager {
         as.setU8(up + S.Control, as.u8(up + S.Control) | SL.PENDING_RETURNED);
       }
     }
+    const finish = this.completionHooks.get(irp);
+    if (finish) {
+      this.completionHooks.delete(irp);
+      finish();
+      return;
+    }
     this.completed.add(irp);
   }
+
+  /** IopCompleteRequest's work for IRPs the I/O manager built for a driver (io/build-request.ts), by IRP: runs once the stack is unwound. */
+  readonly completionHooks = new Map<number, () => void>();
 
   isCompleted(irp: number): boolean {
     return this.completed.has(irp);
@@ -603,8 +616,12 @@ export class IoManager {
 
   // ---- the user-mode request path ----------------------------------------------------------
 
-  /** NtCreateFile on a device name: a FILE_OBJECT and IRP_MJ_CREATE. */
-  openDevice(name: string): { status: number; file: number } {
+  /**
+   * NtCreateFile on a device name: a FILE_OBJECT and IRP_MJ_CREATE, from user mode (1) or kernel mode
+   * (0: IoGetDeviceObjectPointer). The file object's delete procedure sends IRP_MJ_CLOSE, when its
+   * last reference goes (after NtClose, or the ObDereferenceObject of a kernel caller).
+   */
+  openDevice(name: string, requestorMode: 0 | 1 = 1): { status: number; file: number } {
     const device = this.k.ob.lookup(name);
     if (device === undefined || this.k.ob.kindOf(device) !== 'Device') return { status: STATUS.OBJECT_NAME_NOT_FOUND, file: 0 };
     const target = this.topOfStack(device);
@@ -614,48 +631,68 @@ export class IoManager {
     as.setU16(file + F.Type, IO_TYPE.FILE);
     as.setU16(file + F.Size, FILE_OBJECT.size);
     as.setU32(file + F.DeviceObject, device);
-    this.k.ob.create(file, 'File', () => this.k.freeKernelObject(file));
+    this.k.ob.create(file, 'File', () => this.deleteFile(file));
     this.k.ob.reference(device);
-    const r = this.sendSimple(target, file, IRP_MJ.CREATE, ['NtCreateFile', 'IopParseDevice']);
+    const r = this.sendSimple(target, file, IRP_MJ.CREATE, ['NtCreateFile', 'IopParseDevice'], requestorMode);
     if (!NT_SUCCESS(r.status)) {
-      this.k.ob.dereference(device);
       this.k.ob.dereference(file);
       return { status: r.status, file: 0 };
     }
+    this.openFiles.set(file, requestorMode);
     return { status: r.status, file };
   }
 
-  /** NtClose on the last handle: IRP_MJ_CLEANUP, then IRP_MJ_CLOSE. */
-  closeFile(file: number): void {
+  /** Files whose IRP_MJ_CREATE succeeded (they get IRP_MJ_CLOSE), with the mode that opened them. */
+  private readonly openFiles = new Map<number, 0 | 1>();
+
+  /** IopDeleteFile: IRP_MJ_CLOSE for a file that was opened, then the file object goes. */
+  private deleteFile(file: number): void {
     const device = this.k.as.u32(file + F.DeviceObject);
-    const target = this.topOfStack(device);
-    this.sendSimple(target, file, IRP_MJ.CLEANUP, ['NtClose', 'IopCloseFile']);
-    this.sendSimple(target, file, IRP_MJ.CLOSE, ['NtClose', 'IopDeleteFile']);
+    const mode = this.openFiles.get(file);
+    if (mode !== undefined) {
+      this.openFiles.delete(file);
+      this.sendSimple(this.topOfStack(device), file, IRP_MJ.CLOSE, ['IopDeleteFile'], mode);
+    }
     this.k.ob.dereference(device);
-    this.k.ob.dereference(file);
+    this.k.freeKernelObject(file);
   }
 
-  private topOfStack(device: number): number {
+  /** NtClose on the last handle: IRP_MJ_CLEANUP, then the handle's reference goes (IRP_MJ_CLOSE if it was the last). */
+  closeFile(file: number): void {
+    this.k.withFrames(['NtClose'], () => {
+      this.cleanupFile(file);
+      this.k.ob.dereference(file);
+    });
+  }
+
+  /** IRP_MJ_CLEANUP: the last handle to the file is closed (the object may stay referenced). */
+  cleanupFile(file: number): void {
+    const target = this.topOfStack(this.k.as.u32(file + F.DeviceObject));
+    this.sendSimple(target, file, IRP_MJ.CLEANUP, ['IopCloseFile'], this.openFiles.get(file) ?? 1);
+  }
+
+  /** IoGetAttachedDevice: the highest device attached above `device`. */
+  topOfStack(device: number): number {
     let d = device;
     while (this.k.as.u32(d + DEV.AttachedDevice) !== 0) d = this.k.as.u32(d + DEV.AttachedDevice);
     return d;
   }
 
-  private sendSimple(device: number, file: number, major: number, frames: string[]): IoResult {
-    const irp = this.buildIrp(device, file, major);
+  private sendSimple(device: number, file: number, major: number, frames: string[], requestorMode: 0 | 1): IoResult {
+    const irp = this.buildIrp(device, file, major, requestorMode);
     // Pool exhausted: the request fails before the driver sees it (a close is then never sent).
     if (irp === 0) return INSUFFICIENT_RESOURCES;
     return this.issue(device, irp, frames, () => new Uint8Array(0));
   }
 
-  private buildIrp(device: number, file: number, major: number): number {
+  private buildIrp(device: number, file: number, major: number, requestorMode: 0 | 1 = 1): number {
     const stackSize = this.k.as.u8(device + DEV.StackSize);
     const irp = this.allocateIrp(stackSize);
     if (irp === 0) return 0;
     const as = this.k.as;
     as.setU32(irp + I['Tail.Thread'], this.k.currentThread.address);
     as.setU32(irp + I['Tail.OriginalFileObject'], file);
-    as.setU8(irp + I.RequestorMode, 1);
+    as.setU8(irp + I.RequestorMode, requestorMode);
     const sp = this.nextStackLocation(irp);
     as.setU8(sp + S.MajorFunction, major);
     as.setU32(sp + S.FileObject, file);
@@ -764,6 +801,66 @@ export class IoManager {
     });
     if (userIn) this.k.freeUser(userIn, input.length);
     if (userOut) this.k.freeUser(userOut, outputLength);
+    return result;
+  }
+
+  /**
+   * NtReadFile / NtWriteFile from user mode: the caller's buffer is in user space, and the device's
+   * Flags choose how the driver sees it: DO_BUFFERED_IO a system buffer (copied in for a write, out
+   * for a read), DO_DIRECT_IO a locked MDL, neither flag the user address itself (Irp->UserBuffer).
+   * A read's output is the Information bytes the caller's buffer holds afterwards.
+   */
+  readWrite(file: number, major: typeof IRP_MJ.READ | typeof IRP_MJ.WRITE, length: number, data?: Uint8Array): IoResult {
+    const as = this.k.as;
+    const device = this.topOfStack(as.u32(file + F.DeviceObject));
+    const irp = this.buildIrp(device, file, major);
+    if (irp === 0) return INSUFFICIENT_RESOURCES;
+    const read = major === IRP_MJ.READ;
+    const sp = this.nextStackLocation(irp);
+    as.setU32(sp + S['Parameters.Read.Length'], length);
+    as.setU64(sp + S['Parameters.Read.ByteOffset'], 0n);
+    as.setU32(irp + I.Flags, read ? IRP_FLAG.READ_OPERATION : IRP_FLAG.WRITE_OPERATION);
+    const user = length > 0 ? this.k.allocateUser(length) : 0;
+    if (user && data) as.write(user, data.subarray(0, length));
+    const flags = as.u32(device + DEV.Flags);
+    let systemBuffer = 0;
+    const failed = (): IoResult => {
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      this.freeIrp(irp);
+      if (user) this.k.freeUser(user, length);
+      return INSUFFICIENT_RESOURCES;
+    };
+    if (flags & DO.BUFFERED_IO) {
+      if (length > 0) {
+        systemBuffer = this.k.tryAllocateKernelObject(length, TAG.SystemBuffer);
+        if (systemBuffer === 0) return failed();
+        if (!read) as.copy(systemBuffer, user, length);
+        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+        as.setU32(irp + I.Flags, as.u32(irp + I.Flags) | IRP_FLAG.BUFFERED_IO | IRP_FLAG.DEALLOCATE_BUFFER | (read ? IRP_FLAG.INPUT_OPERATION : 0));
+      }
+      as.setU32(irp + I.UserBuffer, user);
+    } else if (flags & DO.DIRECT_IO) {
+      if (length > 0) {
+        const mdl = this.allocateMdl(user, length, false, irp);
+        if (mdl === 0) return failed();
+        this.probeAndLockPages(mdl, read);
+      }
+    } else {
+      as.setU32(irp + I.UserBuffer, user);
+    }
+    const result = this.issue(device, irp, [read ? 'NtReadFile' : 'NtWriteFile'], () => {
+      const n = Math.min(as.u32(irp + I['IoStatus.Information']), length);
+      if (read && systemBuffer && n > 0 && NT_SUCCESS(as.u32(irp + I['IoStatus.Status']))) as.copy(user, systemBuffer, n);
+      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
+        const next = as.u32(m + M.Next);
+        this.unlockPages(m);
+        this.k.pool.free(m, TAG.Mdl);
+        m = next;
+      }
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      return read && user && n > 0 ? as.read(user, n) : new Uint8Array(0);
+    });
+    if (user) this.k.freeUser(user, length);
     return result;
   }
 }

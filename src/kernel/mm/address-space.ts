@@ -90,8 +90,16 @@ export class VaRegion {
   }
 }
 
-/** The fixed map of the kernel half of the address space (x86-like, our own numbers). */
+/**
+ * MmUserProbeAddress: the first address above user space (x86's 0x7FFF0000, below the 64 KiB no-access
+ * guard at 0x7FFF0000). ProbeForRead/ProbeForWrite refuse a buffer that reaches it.
+ */
+export const MM_USER_PROBE_ADDRESS = 0x7fff0000;
+
+/** The fixed map of the address space (x86-like, our own numbers): user space, then the kernel half. */
 export const VA_MAP = {
+  /** The calling process's buffers (METHOD_NEITHER and neither-I/O requests hand them to drivers as they are). */
+  user: { start: 0x00100000, end: MM_USER_PROBE_ADDRESS },
   ntImage: { start: 0x81600000, end: 0x81e00000 },
   /** Call sites of running wasm driver code, a ring the drivers' call probes write (ke/callstack.ts). */
   wasmCallSites: { start: 0x83ff0000, end: 0x84000000 },

@@ -23,6 +23,14 @@ interface ObjectRecord {
 
 type NameEntry = { kind: 'object'; address: number } | { kind: 'link'; target: string };
 
+/**
+ * A name as the namespace keys it: case-insensitive, and \DosDevices\X and \GLOBAL??\X are \??\X (on
+ * Windows \DosDevices is a symbolic link to \??, the one DOS device directory a run has).
+ */
+function nameKey(name: string): string {
+  return name.toUpperCase().replace(/^\\(DOSDEVICES|GLOBAL\?\?)\\/, '\\??\\');
+}
+
 /** Objects deleted recently, whose (simulated) header still reads a count of 0. */
 const DEAD_OBJECTS = 4096;
 
@@ -104,18 +112,18 @@ export class ObjectManager {
   // ---- namespace ---------------------------------------------------------------------------
 
   insertName(name: string, address: number): boolean {
-    const key = name.toUpperCase();
+    const key = nameKey(name);
     if (this.names.has(key)) return false;
     this.names.set(key, { kind: 'object', address });
     return true;
   }
 
   removeName(name: string): boolean {
-    return this.names.delete(name.toUpperCase());
+    return this.names.delete(nameKey(name));
   }
 
   createLink(link: string, target: string): boolean {
-    const key = link.toUpperCase();
+    const key = nameKey(link);
     if (this.names.has(key)) return false;
     this.names.set(key, { kind: 'link', target });
     return true;
@@ -123,12 +131,12 @@ export class ObjectManager {
 
   /** Resolve a name through symbolic links to an object address, or undefined. */
   lookup(name: string): number | undefined {
-    let key = name.toUpperCase();
+    let key = nameKey(name);
     for (let hops = 0; hops < 16; hops++) {
       const e = this.names.get(key);
       if (!e) return undefined;
       if (e.kind === 'object') return e.address;
-      key = e.target.toUpperCase();
+      key = nameKey(e.target);
     }
     return undefined;
   }

@@ -1,0 +1,19 @@
+/*
+ * dv/dbg.h - breakpoints (src/kernel/rtl/breakpoint.ts): with `dv run --debugger` the machine stops at
+ * a kd> prompt; without a debugger the breakpoint is an exception no handler takes, bug check 0x1E.
+ */
+#ifndef DV_DBG_H
+#define DV_DBG_H
+
+#define DBG_STATUS_CONTROL_C 1
+#define DBG_STATUS_SYSRQ 2
+#define DBG_STATUS_BUGCHECK_FIRST 3
+#define DBG_STATUS_BUGCHECK_SECOND 4
+#define DBG_STATUS_FATAL 5
+#define DBG_STATUS_DEBUG_CONTROL 6
+#define DBG_STATUS_WORKER 7
+
+DDI_IMPORT(DbgBreakPoint) VOID NTAPI DbgBreakPoint(VOID);
+DDI_IMPORT(DbgBreakPointWithStatus) VOID NTAPI DbgBreakPointWithStatus(_In_ ULONG Status);
+
+#endif /* DV_DBG_H */
