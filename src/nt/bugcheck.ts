@@ -145,6 +145,12 @@ const bugChecks: BugCheckInfo[] = [
     name: 'MANUALLY_INITIATED_CRASH',
     description: ['The user manually initiated this crash dump.'],
   },
+  {
+    code: 0xe3,
+    name: 'RESOURCE_NOT_OWNED',
+    description: ['A thread tried to release a resource it did not own.'],
+    args: ['Address of resource', 'Address of thread', 'Address of owner table if there is one', 'Reserved'],
+  },
 ];
 
 const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));
@@ -180,6 +186,7 @@ export const BUGCHECK = {
   DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: 0xd5,
   DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION: 0xd6,
   MANUALLY_INITIATED_CRASH: 0xe2,
+  RESOURCE_NOT_OWNED: 0xe3,
   DPC_WATCHDOG_VIOLATION: 0x133,
 } as const;
 
