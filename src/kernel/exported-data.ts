@@ -46,6 +46,8 @@ export interface ExportedDatum {
   readonly value: (k: Kernel, c: DataContext) => number;
   /** The value changes with the machine's state (KdDebuggerEnabled): written at every bind. */
   readonly live?: boolean;
+  /** What the variable holds, for docs/ddi-support.md. */
+  readonly what: string;
 }
 
 /** The kernel object types drivers name, and the ObjectKind each stands for. */
@@ -59,22 +61,22 @@ export const OBJECT_TYPE_NAMES: Readonly<Record<string, ObjectKind>> = {
 };
 
 export const EXPORTED_DATA = {
-  IoFileObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('File')) },
-  IoDeviceObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Device')) },
-  IoDriverObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Driver')) },
-  PsProcessType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Process')) },
-  PsThreadType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Thread')) },
-  ExEventObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Event')) },
-  SeExports: { ctype: 'PSE_EXPORTS', size: 4, value: (_k, c) => c.seExports() },
-  KeNumberProcessors: { ctype: 'CCHAR', size: 1, value: (k) => k.processors.length },
-  NtBuildNumber: { ctype: 'ULONG', size: 4, value: () => NT_BUILD_NUMBER },
-  MmUserProbeAddress: { ctype: 'ULONG_PTR', size: 4, value: () => MM_USER_PROBE_ADDRESS },
-  MmHighestUserAddress: { ctype: 'PVOID', size: 4, value: () => MM_HIGHEST_USER_ADDRESS },
-  MmSystemRangeStart: { ctype: 'PVOID', size: 4, value: () => MM_SYSTEM_RANGE_START },
+  IoFileObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('File')), what: "the address of the kernel's pointer to the file object type" },
+  IoDeviceObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Device')), what: "the address of the kernel's pointer to the device object type" },
+  IoDriverObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Driver')), what: "the address of the kernel's pointer to the driver object type" },
+  PsProcessType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Process')), what: "the address of the kernel's pointer to the process object type" },
+  PsThreadType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Thread')), what: "the address of the kernel's pointer to the thread object type" },
+  ExEventObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Event')), what: "the address of the kernel's pointer to the event object type" },
+  SeExports: { ctype: 'PSE_EXPORTS', size: 4, value: (_k, c) => c.seExports(), what: 'the address of SE_EXPORTS (the privilege LUIDs)' },
+  KeNumberProcessors: { ctype: 'CCHAR', size: 1, value: (k) => k.processors.length, what: 'the number of processors (1)' },
+  NtBuildNumber: { ctype: 'ULONG', size: 4, value: () => NT_BUILD_NUMBER, what: '0xF0005867: build 22631 of a free build (Windows 11 23H2)' },
+  MmUserProbeAddress: { ctype: 'ULONG_PTR', size: 4, value: () => MM_USER_PROBE_ADDRESS, what: '0x7FFF0000, the end of user space' },
+  MmHighestUserAddress: { ctype: 'PVOID', size: 4, value: () => MM_HIGHEST_USER_ADDRESS, what: '0x7FFEFFFF' },
+  MmSystemRangeStart: { ctype: 'PVOID', size: 4, value: () => MM_SYSTEM_RANGE_START, what: '0x80000000' },
   /** 0: a normal boot (1 would be SAFEBOOT_MINIMAL, 2 SAFEBOOT_NETWORK). */
-  InitSafeBootMode: { ctype: 'PULONG', size: 4, value: (_k, c) => c.cell(0) },
-  KdDebuggerEnabled: { ctype: 'PBOOLEAN', size: 4, value: (k, c) => c.cell(k.kdDebuggerEnabled ? 1 : 0), live: true },
-  KdDebuggerNotPresent: { ctype: 'PBOOLEAN', size: 4, value: (k, c) => c.cell(k.kdDebuggerEnabled ? 0 : 1), live: true },
+  InitSafeBootMode: { ctype: 'PULONG', size: 4, value: (_k, c) => c.cell(0), what: 'the address of a ULONG: 0, a normal boot' },
+  KdDebuggerEnabled: { ctype: 'PBOOLEAN', size: 4, value: (k, c) => c.cell(k.kdDebuggerEnabled ? 1 : 0), live: true, what: 'the address of a BOOLEAN: TRUE when a kernel debugger is attached (--debugger)' },
+  KdDebuggerNotPresent: { ctype: 'PBOOLEAN', size: 4, value: (k, c) => c.cell(k.kdDebuggerEnabled ? 0 : 1), live: true, what: 'the address of a BOOLEAN: FALSE when a kernel debugger is attached' },
 } as const satisfies Record<string, ExportedDatum>;
 
 export type ExportedDataName = keyof typeof EXPORTED_DATA;

@@ -53,7 +53,7 @@ export function driverRuntimeFlags(k: Kernel): ReadonlyMap<string, number> {
 }
 
 export function quotaExports(k: Kernel) {
-  const book = new Map<number, QuotaCharge>();
+  const book = charges.get(k) ?? new Map<number, QuotaCharge>();
   charges.set(k, book);
   const charge = (address: number, size: number): number => {
     const block = address === 0 ? undefined : k.pool.block(address);

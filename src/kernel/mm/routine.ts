@@ -18,7 +18,7 @@ export function systemRoutineAt(k: Kernel, address: number): DdiName | undefined
 const systemRoutines = new WeakMap<Kernel, Map<number, DdiName>>();
 
 export function routineExports(k: Kernel) {
-  const found = new Map<number, DdiName>();
+  const found = systemRoutines.get(k) ?? new Map<number, DdiName>();
   systemRoutines.set(k, found);
   return {
     /** IRQL == PASSIVE_LEVEL. The name is matched exactly (case-sensitive), as the export table's names are. */
