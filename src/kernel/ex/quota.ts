@@ -40,8 +40,11 @@ const runtimeFlags = new WeakMap<Kernel, Map<string, number>>();
 export function poolQuotaCharged(k: Kernel, process: number): number {
   let total = 0;
   for (const [address, c] of charges.get(k) ?? []) {
-    // A charge lasts as long as its block: freed (or freed and reused) means returned.
-    if (k.pool.block(address) !== c.block) charges.get(k)!.delete(address);
+    // A charge lasts as long as its block: freed (or reused for another size, tag or type) means
+    // returned. A free then a reuse with the very same size, tag and type between two queries is not
+    // told apart (Windows keeps the billed process in the pool header instead).
+    const b = k.pool.block(address);
+    if (!b || b.size !== c.block.size || b.tag !== c.block.tag || b.type !== c.block.type) charges.get(k)!.delete(address);
     else if (c.process === process) total += c.size;
   }
   return total;
