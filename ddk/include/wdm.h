@@ -32,6 +32,7 @@ EXTERN_C_START
 #include <dv/csqex.h>
 #include <dv/iodevice.h>
 #include <dv/dbg.h>
+#include <dv/exke.h>
 
 EXTERN_C_END
 

@@ -12,7 +12,7 @@ const BY_VALUE_AGGREGATES = new Set(['LARGE_INTEGER', 'ULARGE_INTEGER', 'PHYSICA
 /** The 32-bit-or-narrower scalars DDIs take; a type in none of these sets is refused, never guessed. */
 const SCALARS_32 = new Set([
   'CHAR', 'UCHAR', 'CCHAR', 'SHORT', 'USHORT', 'CSHORT', 'LONG', 'ULONG', 'INT', 'UINT', 'BOOLEAN', 'KIRQL', 'KPRIORITY',
-  'KPROCESSOR_MODE', 'SIZE_T', 'ULONG_PTR', 'LONG_PTR', 'HANDLE', 'NTSTATUS', 'ACCESS_MASK', 'DEVICE_TYPE', 'POOL_TYPE',
+  'KPROCESSOR_MODE', 'ERESOURCE_THREAD', 'SIZE_T', 'ULONG_PTR', 'LONG_PTR', 'HANDLE', 'NTSTATUS', 'ACCESS_MASK', 'DEVICE_TYPE', 'POOL_TYPE',
   'EX_POOL_PRIORITY', 'EVENT_TYPE', 'TIMER_TYPE', 'KWAIT_REASON', 'WAIT_TYPE', 'WORK_QUEUE_TYPE', 'LOCK_OPERATION', 'MM_PAGE_PRIORITY', 'MEMORY_CACHING_TYPE',
   'size_t',
 ]);
@@ -32,11 +32,16 @@ export function classifyCType(type: string): ParamPassing {
 
 const valType = (type: string): ValType => (classifyCType(type) === 'i64' ? 'i64' : 'i32');
 
+/** A LARGE_INTEGER returned by value comes back through a result pointer: a first i32 parameter, no result. */
+export function returnsAggregate(p: DdiPrototype): boolean {
+  return BY_VALUE_AGGREGATES.has(p.returnType.replace(/\b(const|volatile)\b/g, '').trim());
+}
+
 export function wasmSignature(p: DdiPrototype): FuncType {
   const params = p.params.map((x) => valType(x.type));
   if (p.variadic) params.push('i32');
   const ret = p.returnType.replace(/\b(const|volatile)\b/g, '').trim();
-  if (BY_VALUE_AGGREGATES.has(ret)) throw new Error(`${p.name} returns a ${ret} by value: the wasm ABI would add a result pointer`);
+  if (returnsAggregate(p)) return { params: ['i32', ...params], results: [] };
   return { params, results: ret === 'VOID' || ret === 'void' ? [] : [valType(ret)] };
 }
 
@@ -49,6 +54,7 @@ export function abiNotes(p: DdiPrototype): string[] {
     return [];
   });
   if (p.variadic) notes.push(`... (#${p.params.length}) is a pointer to the argument buffer`);
+  if (returnsAggregate(p)) notes.push(`returns a ${p.returnType} through a result pointer (a first parameter)`);
   if (wasmSignature(p).results[0] === 'i64') notes.push('returns i64');
   return notes;
 }

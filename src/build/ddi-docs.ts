@@ -3,6 +3,7 @@
  * declares each and the wasm signature a C driver imports it with. Generated (npm run docs:ddi);
  * test/ddk fails when the committed file is stale.
  */
+import { EXPORTED_DATA, type ExportedDatum } from '../kernel/exported-data.ts';
 import { abiNotes, wasmSignature } from './ddi-abi.ts';
 import type { DdiPrototype } from './headers.ts';
 import type { Subsystem } from './kernel-ddis.ts';
@@ -36,6 +37,17 @@ export function renderDdiSupport(subsystems: readonly Subsystem[], prototypes: r
     }
     lines.push('');
   }
+  lines.push(
+    '## Exported data (src/kernel/exported-data.ts)',
+    '',
+    'Variables ntoskrnl exports, declared in `dv/exke.h`. A C driver imports each as `GOT.mem.<Name>` (the variable\'s',
+    'address, which the loader binds); a TypeScript driver reads `ddi.data.<Name>`, the same address.',
+    '',
+    '| Variable | C declaration | Holds |',
+    '| --- | --- | --- |',
+    ...Object.entries(EXPORTED_DATA as Record<string, ExportedDatum>).map(([name, d]) => `| ${name} | \`extern ${d.ctype}${d.ctype.endsWith('*') ? '' : ' '}${name};\` | ${d.what} |`),
+    '',
+  );
   const extra = prototypes.filter((p) => !exported.has(p.importName)).map((p) => p.importName);
   lines.push('## Declared in ddk/include but not exported by the kernel', '', extra.length ? extra.map((n) => `- ${n}`).join('\n') : 'None.', '');
   lines.push(

@@ -1,9 +1,10 @@
 /**
  * The strictness check after the link. wasm-ld -shared turns every undefined symbol into an import
  * (env.foo for a function, GOT.mem.foo for a variable) instead of an error, so the linked module's
- * imports are checked here: only the DDIs the kernel exports, from ntoskrnl, and the env items of the
- * PIC ABI may remain. Each refusal names the symbol and the source files that reference it.
+ * imports are checked here: only the DDIs the kernel exports, from ntoskrnl, the data it exports
+ * (GOT.mem.<name>), and the env items of the PIC ABI may remain. Each refusal names the symbol and the source files that reference it.
  */
+import { isExportedData } from '../kernel/exported-data.ts';
 import { ALLOWED_ENV_IMPORTS, DDI_MODULE } from './flags.ts';
 import type { WasmImport } from './wasm-module.ts';
 import { isSjljImport } from '../nt/sjlj-abi.ts';
@@ -58,7 +59,9 @@ export function checkImports(imports: readonly WasmImport[], objects: readonly O
       return;
     }
     if (imp.module === 'GOT.mem') {
-      problems.push(`${where}: error: undefined variable '${imp.name}': it is declared extern but defined in no source file`);
+      // The data ntoskrnl exports (EXPORTED_DATA) is bound by the loader; any other is undefined.
+      if (isExportedData(imp.name) && imp.kind === 'global') return;
+      problems.push(`${where}: error: undefined variable '${imp.name}': it is declared extern but defined in no source file, and it is not data the kernel exports`);
     } else if (imp.module === 'GOT.func' && (ddiNames.has(imp.name) || isSjljImport('env', imp.name, 'function'))) {
       // A DDI or runtime routine called through a pointer: what a function with a __try does.
       return;

@@ -23,6 +23,17 @@ import { obExports } from './ob/exports.ts';
 import { psExports } from './ps/exports.ts';
 import { rtlExports } from './rtl/exports.ts';
 import { breakpointExports } from './rtl/breakpoint.ts';
+import { quotaExports } from './ex/quota.ts';
+import { resourceExports } from './ex/resource.ts';
+import { slistExports } from './ex/slist.ts';
+import { uuidExports } from './ex/uuid.ts';
+import { guardedMutexExports } from './ke/guarded.ts';
+import { perfExports } from './ke/perf.ts';
+import { semaphoreExports } from './ke/semaphore.ts';
+import { routineExports } from './mm/routine.ts';
+import { lookupExports } from './ps/lookup.ts';
+import { versionExports } from './ps/version.ts';
+import { ansiStringExports } from './rtl/ansi.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -46,6 +57,17 @@ export function buildDdiTable(k: Kernel) {
     ...psExports(k),
     ...rtlExports(k),
     ...breakpointExports(k),
+    ...quotaExports(k),
+    ...resourceExports(k),
+    ...slistExports(k),
+    ...uuidExports(k),
+    ...guardedMutexExports(k),
+    ...perfExports(k),
+    ...semaphoreExports(k),
+    ...routineExports(k),
+    ...lookupExports(k),
+    ...versionExports(k),
+    ...ansiStringExports(k),
   };
 }
 

@@ -470,6 +470,7 @@ export class Kernel {
       state: 'ready',
       exitStatus: 0,
       kernelApcDisable: 0,
+      specialApcDisable: 0,
     };
     this.threads.push(thread);
     return thread;

@@ -151,6 +151,12 @@ const bugChecks: BugCheckInfo[] = [
     description: ['A kernel component has corrupted a critical data structure, or a fail-fast', 'check failed (a corrupted list entry, a pure virtual function call...).'],
     args: ['Type of corruption (the fail-fast code: 3 = corrupt LIST_ENTRY, 7 = fatal application exit)', 'Address of the trap frame for the exception that caused the bugcheck', 'Address of the exception record for the exception that caused the bugcheck', 'Reserved'],
   },
+  {
+    code: 0xe3,
+    name: 'RESOURCE_NOT_OWNED',
+    description: ['A thread tried to release a resource it did not own.'],
+    args: ['Address of resource', 'Address of thread', 'Address of owner table if there is one', 'Reserved'],
+  },
 ];
 
 const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));
@@ -186,6 +192,7 @@ export const BUGCHECK = {
   DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: 0xd5,
   DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION: 0xd6,
   MANUALLY_INITIATED_CRASH: 0xe2,
+  RESOURCE_NOT_OWNED: 0xe3,
   DPC_WATCHDOG_VIOLATION: 0x133,
 } as const;
 

@@ -345,9 +345,16 @@ export const KMUTANT = struct('KMUTANT', [
 ]);
 export const KMUTEX = KMUTANT;
 
+/** SLIST_HEADER (x86): the first entry, the depth and a sequence number bumped by every push and pop. */
+export const SLIST_HEADER = struct('SLIST_HEADER', [
+  ['Next', 'ptr'],
+  ['Depth', 'u16'],
+  ['Sequence', 'u16'],
+]);
+
 /** GENERAL_LOOKASIDE (x86): the part of a lookaside list the kernel and the inline DDIs use. */
 export const GENERAL_LOOKASIDE = struct('GENERAL_LOOKASIDE', [
-  ['ListHead', struct('SLIST_HEADER', [['Next', 'ptr'], ['Depth', 'u16'], ['Sequence', 'u16']])],
+  ['ListHead', SLIST_HEADER],
   ['Depth', 'u16'],
   ['MaximumDepth', 'u16'],
   ['TotalAllocates', 'u32'],
@@ -387,6 +394,115 @@ export const IO_REMOVE_LOCK = struct('IO_REMOVE_LOCK', [
     ]),
   ],
 ]);
+
+// ---------------------------------------------------------------------------------------------
+// Executive and kernel synchronization, strings and versions (dv/exke.h)
+
+/** KSEMAPHORE: the count is the header's SignalState; Limit is the most it may reach. */
+export const KSEMAPHORE = struct('KSEMAPHORE', [
+  ['Header', DISPATCHER_HEADER],
+  ['Limit', 'i32'],
+]);
+
+/** OWNER_ENTRY of an ERESOURCE: a thread and how many times it holds the resource. */
+export const OWNER_ENTRY = struct('OWNER_ENTRY', [
+  ['OwnerThread', 'u32'],
+  ['OwnerCount', 'u32'],
+]);
+
+/**
+ * ERESOURCE (x86, 0x38 bytes). ActiveCount counts acquisitions; Flag has ResourceOwnedExclusive
+ * (0x80); OwnerEntry is the exclusive owner or the first shared one; ActiveEntries counts owners.
+ */
+export const ERESOURCE = struct('ERESOURCE', [
+  ['SystemResourcesList', LIST_ENTRY],
+  ['OwnerTable', 'ptr'],
+  ['ActiveCount', 'i16'],
+  ['Flag', 'u16'],
+  ['SharedWaiters', 'ptr'],
+  ['ExclusiveWaiters', 'ptr'],
+  ['OwnerEntry', OWNER_ENTRY],
+  ['ActiveEntries', 'u32'],
+  ['ContentionCount', 'u32'],
+  ['NumberOfSharedWaiters', 'u32'],
+  ['NumberOfExclusiveWaiters', 'u32'],
+  ['Address', 'ptr'],
+  ['SpinLock', 'u32'],
+]);
+
+/** STRING, which ANSI_STRING and OEM_STRING are: counted 8-bit text. */
+export const STRING = struct('STRING', [
+  ['Length', 'u16'],
+  ['MaximumLength', 'u16'],
+  ['Buffer', 'ptr'],
+]);
+
+/** RTL_OSVERSIONINFOEXW; RTL_OSVERSIONINFOW is its first 0x114 bytes (up to szCSDVersion). */
+export const RTL_OSVERSIONINFOEXW = struct('RTL_OSVERSIONINFOEXW', [
+  ['dwOSVersionInfoSize', 'u32'],
+  ['dwMajorVersion', 'u32'],
+  ['dwMinorVersion', 'u32'],
+  ['dwBuildNumber', 'u32'],
+  ['dwPlatformId', 'u32'],
+  ['szCSDVersion', array('u16', 128)],
+  ['wServicePackMajor', 'u16'],
+  ['wServicePackMinor', 'u16'],
+  ['wSuiteMask', 'u16'],
+  ['wProductType', 'u8'],
+  ['wReserved', 'u8'],
+]);
+
+/** KFLOATING_SAVE (x86): the x87 state KeSaveFloatingPointState keeps. */
+export const KFLOATING_SAVE = struct('KFLOATING_SAVE', [
+  ['ControlWord', 'u32'],
+  ['StatusWord', 'u32'],
+  ['ErrorOffset', 'u32'],
+  ['ErrorSelector', 'u32'],
+  ['DataOffset', 'u32'],
+  ['DataSelector', 'u32'],
+  ['Spare0', 'u32'],
+  ['Spare1', 'u32'],
+]);
+
+export const LUID = struct('LUID', [
+  ['LowPart', 'u32'],
+  ['HighPart', 'i32'],
+]);
+
+/** The privileges of SE_EXPORTS, in its order, with their LUIDs' LowPart (the SE_*_PRIVILEGE values). */
+export const SE_EXPORTS_PRIVILEGES = [
+  ['SeCreateTokenPrivilege', 2],
+  ['SeAssignPrimaryTokenPrivilege', 3],
+  ['SeLockMemoryPrivilege', 4],
+  ['SeIncreaseQuotaPrivilege', 5],
+  ['SeUnsolicitedInputPrivilege', 6],
+  ['SeTcbPrivilege', 7],
+  ['SeSecurityPrivilege', 8],
+  ['SeTakeOwnershipPrivilege', 9],
+  ['SeLoadDriverPrivilege', 10],
+  ['SeCreatePagefilePrivilege', 15],
+  ['SeIncreaseBasePriorityPrivilege', 14],
+  ['SeSystemProfilePrivilege', 11],
+  ['SeSystemtimePrivilege', 12],
+  ['SeProfileSingleProcessPrivilege', 13],
+  ['SeCreatePermanentPrivilege', 16],
+  ['SeBackupPrivilege', 17],
+  ['SeRestorePrivilege', 18],
+  ['SeShutdownPrivilege', 19],
+  ['SeDebugPrivilege', 20],
+  ['SeAuditPrivilege', 21],
+  ['SeSystemEnvironmentPrivilege', 22],
+  ['SeChangeNotifyPrivilege', 23],
+  ['SeRemoteShutdownPrivilege', 24],
+] as const;
+
+/** SE_EXPORTS, the part with the privilege LUIDs (the well-known SIDs that follow are not modelled). */
+export const SE_EXPORTS = struct(
+  'SE_EXPORTS',
+  SE_EXPORTS_PRIVILEGES.map(([name]) => [name, LUID] as const),
+);
+
+const EXKE_LAYOUTS = [SLIST_HEADER, KSEMAPHORE, OWNER_ENTRY, ERESOURCE, STRING, RTL_OSVERSIONINFOEXW, KFLOATING_SAVE, LUID, SE_EXPORTS];
 
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 // ---------------------------------------------------------------------------------------------
@@ -460,4 +576,5 @@ export const LAYOUTS: readonly StructLayout[] = [
   EXCEPTION_POINTERS,
   DV_SEH_FRAME,
   IO_REMOVE_LOCK,
+  ...EXKE_LAYOUTS,
 ];

@@ -42,9 +42,17 @@ test('each refused import is named, with the file that uses it', () => {
     "a.c, b.c: error: undefined function 'Helper': it is declared but defined in no source file, and it is not a DDI the kernel exports",
     "a.c: error: 'IoFoo' is not exported by the simulated kernel (docs/ddi-support.md lists the DDIs it exports)",
     "the driver: error: 'ExAllocatePoolWithTag' is a DDI but was declared without its ntoskrnl import: include <wdm.h> instead of declaring it yourself",
-    "b.c: error: undefined variable 'Counter': it is declared extern but defined in no source file",
+    "b.c: error: undefined variable 'Counter': it is declared extern but defined in no source file, and it is not data the kernel exports",
     "the driver: error: undefined function 'Callback': it is declared but defined in no source file, and it is not a DDI the kernel exports",
     'the driver: error: import wasi_snapshot_preview1.fd_write is from an unknown module (only ntoskrnl and env are allowed)',
     'the driver: error: env.memory is imported as a global, the ABI has it as a memory',
+  ]);
+});
+
+test('the data ntoskrnl exports passes as GOT.mem.<name>; other variables are refused by name', () => {
+  const data = (name: string): WasmImport => ({ module: 'GOT.mem', name, kind: 'global' });
+  assert.deepEqual(checkImports([...abi, data('IoFileObjectType'), data('KeNumberProcessors'), data('NtBuildNumber')], [], ddis), []);
+  assert.deepEqual(checkImports([...abi, data('PsInitialSystemProcess')], [{ source: 'c.c', imports: [data('PsInitialSystemProcess')] }], ddis), [
+    "c.c: error: undefined variable 'PsInitialSystemProcess': it is declared extern but defined in no source file, and it is not data the kernel exports",
   ]);
 });

@@ -94,12 +94,15 @@ export class Dispatcher {
     return as.i32(object + H.SignalState) > 0;
   }
 
-  /** Satisfy a wait: synchronization objects reset; a mutex becomes owned (APCs disabled on first acquire). */
+  /** Satisfy a wait: synchronization objects reset; a semaphore counts down; a mutex becomes owned (APCs disabled on first acquire). */
   private consume(object: number): void {
     const as = this.k.as;
     const type = as.u8(object + H.Type);
     if (type === OBJECT_TYPE.EventSynchronization || type === OBJECT_TYPE.TimerSynchronization) {
       as.setU32(object + H.SignalState, 0);
+    } else if (type === OBJECT_TYPE.Semaphore) {
+      // Each satisfied wait takes one unit of the count.
+      as.setU32(object + H.SignalState, as.i32(object + H.SignalState) - 1);
     } else if (type === OBJECT_TYPE.Mutant) {
       const state = as.i32(object + H.SignalState);
       as.setU32(object + H.SignalState, state - 1);

@@ -111,12 +111,6 @@ export const VA_MAP = {
   images: { start: 0x9a3b0000, end: 0x9c000000 },
 } as const;
 
-/**
- * MmUserProbeAddress: user-mode buffers lie below it (the 2 GiB user space, less the 64 KiB no-access
- * region at its top). ProbeForRead/ProbeForWrite raise for anything reaching past it.
- */
-export const MM_USER_PROBE_ADDRESS = 0x7fff0000;
-
 /** The wasm call-site ring (ke/callstack.ts): where it lies, and the mask that wraps a byte count into it. */
 export const WASM_CALL_SITE_RING = {
   base: VA_MAP.wasmCallSites.start,

@@ -1,24 +1,36 @@
 /** Object manager DDIs. */
 import { STATUS } from '../../nt/status.ts';
+import { exportedData } from '../exported-data.ts';
 import type { Kernel } from '../kernel.ts';
 
 export function obExports(k: Kernel) {
   const reference = (Object: number): number => k.ob.reference(Object >>> 0);
   const dereference = (Object: number): number => k.ob.dereference(Object >>> 0);
+  /**
+   * An ObjectType the caller names (*PsThreadType, *IoFileObjectType...) that is not the object's:
+   * STATUS_OBJECT_TYPE_MISMATCH. NULL, or a type the kernel does not know, is not checked.
+   */
+  const typeMismatch = (object: number, ObjectType: number): boolean => {
+    if (ObjectType === 0) return false;
+    const wanted = exportedData(k).kindOfType(ObjectType >>> 0);
+    return wanted !== undefined && k.ob.kindOf(object) !== wanted;
+  };
   return {
     ObfReferenceObject: reference,
     ObReferenceObject: reference,
     ObfDereferenceObject: dereference,
     ObDereferenceObject: dereference,
-    /** Take a reference on an object the caller already points to. The type is not checked here. */
-    ObReferenceObjectByPointer(Object: number, _DesiredAccess: number, _ObjectType: number, _AccessMode: number): number {
+    /** Take a reference on an object the caller already points to, of the ObjectType named. */
+    ObReferenceObjectByPointer(Object: number, _DesiredAccess: number, ObjectType: number, _AccessMode: number): number {
+      if (typeMismatch(Object >>> 0, ObjectType)) return STATUS.OBJECT_TYPE_MISMATCH;
       k.ob.reference(Object >>> 0);
       return STATUS.SUCCESS;
     },
     /** Resolve a handle of the kernel handle table; *Object receives the object, referenced. */
-    ObReferenceObjectByHandle(Handle: number, _DesiredAccess: number, _ObjectType: number, _AccessMode: number, Object: number, _HandleInformation: number): number {
+    ObReferenceObjectByHandle(Handle: number, _DesiredAccess: number, ObjectType: number, _AccessMode: number, Object: number, _HandleInformation: number): number {
       const object = k.ob.objectOfHandle(Handle >>> 0);
       if (object === undefined) return STATUS.INVALID_HANDLE;
+      if (typeMismatch(object, ObjectType)) return STATUS.OBJECT_TYPE_MISMATCH;
       k.ob.reference(object);
       k.as.setU32(Object, object);
       return STATUS.SUCCESS;

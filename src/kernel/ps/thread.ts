@@ -23,6 +23,8 @@ export interface Thread {
    * KeLeaveCriticalRegion and releasing the mutex increment it.
    */
   kernelApcDisable: number;
+  /** SpecialApcDisable: KeEnterGuardedRegion decrements it, KeLeaveGuardedRegion increments it. */
+  specialApcDisable: number;
 }
 
 /** Thrown by PsTerminateSystemThread to unwind a system thread's routine. */

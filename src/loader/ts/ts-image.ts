@@ -18,6 +18,8 @@ import { PAGE_SIZE, PageKind } from '../../kernel/mm/address-space.ts';
 import type { FunctionSymbol, LineRow, ModuleInfo } from '../../kernel/symbols.ts';
 import type { DriverMemory } from '../../kernel/mm/driver-memory.ts';
 import type { DdiTable } from '../../kernel/ddi.ts';
+import { EXPORTED_DATA, exportedData, type ExportedDataName } from '../../kernel/exported-data.ts';
+import { systemRoutineAt } from '../../kernel/mm/routine.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { bundleDriver } from './bundle.ts';
 import { instrumentCalls } from './instrument.ts';
@@ -39,6 +41,16 @@ export interface DriverHelpers {
   wstr(text: string): number;
   /** Address of a NUL-terminated 8-bit literal in the image's data: C's `"..."`. */
   str(text: string): number;
+  /**
+   * The variables ntoskrnl exports, by name: each the address of the variable a C driver's `extern`
+   * declaration names (read `*PsThreadType` as `mem.u32(mem.u32(data.PsThreadType))`).
+   */
+  readonly data: Readonly<Record<ExportedDataName, number>>;
+  /**
+   * C's call through a function pointer: a routine MmGetSystemRoutineAddress returned (its DDI, as
+   * this driver's imports are bound) or any routine the kernel can call.
+   */
+  routine(pointer: number): (...args: number[]) => unknown;
 }
 
 export interface TsDriverModule {
@@ -110,7 +122,13 @@ export const tsImageFormat: ImageFormat = {
     }
     if (typeof mod.DriverEntry !== 'function') throw new SimulatorError(`${req.path} does not export DriverEntry`);
 
-    const table = req.bind(image, k.ddi);
+    // A driver that looks routines up by name may call any of them: bind them all (the verifier's thunks included).
+    const table = req.bind(info.imports.includes('MmGetSystemRoutineAddress') ? { ...image, imports: Object.keys(k.ddi) } : image, k.ddi);
+    // Exported variables are made on first use, so a driver that names none leaves pool as it was.
+    const data = {} as Record<ExportedDataName, number>;
+    for (const name of Object.keys(EXPORTED_DATA) as ExportedDataName[]) {
+      Object.defineProperty(data, name, { enumerable: true, get: () => exportedData(k).address(name) });
+    }
     const byName = new Map(functions.map((f) => [f.name, f.start]));
     let dataNext = codeBase + codeSize;
     const dataEnd = base + size;
@@ -143,6 +161,12 @@ export const tsImageFormat: ImageFormat = {
       },
       str(text) {
         return literal('a' + text, new TextEncoder().encode(text + '\0'));
+      },
+      data: Object.freeze(data),
+      routine(pointer) {
+        const ddi = systemRoutineAt(k, pointer);
+        const bound = ddi === undefined ? undefined : (table[ddi] as ((...a: number[]) => unknown) | undefined);
+        return bound ?? ((...args: number[]) => k.callRoutine(pointer, args));
       },
     };
     const api = Object.freeze({ ...table, ...helpers }) as unknown as DriverApi;

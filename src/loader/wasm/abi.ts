@@ -18,6 +18,12 @@ export const DDI_PARAMS: Readonly<Record<string, Readonly<Record<number, ParamKi
   DbgPrintEx: { 3: 'varargs' },
 };
 
+/**
+ * DDIs that return a LARGE_INTEGER by value: the wasm C ABI passes a pointer to the result as a first
+ * parameter and returns nothing; the kernel routine returns the value as a bigint.
+ */
+export const DDI_AGGREGATE_RESULTS: ReadonlySet<string> = new Set(['KeQueryPerformanceCounter']);
+
 /** The C va_list of wasm32: consecutive slots, 4-byte values at 4-byte alignment, 8-byte at 8. */
 export class VaList implements ArgSource {
   constructor(private readonly as: AddressSpace, private p: number) {}
@@ -36,7 +42,14 @@ export class VaList implements ArgSource {
 
 /** Adapt one kernel routine to the values wasm passes it. */
 export function adaptImport(name: string, fn: (...args: never[]) => unknown, as: AddressSpace): (...args: unknown[]) => unknown {
-  const special = DDI_PARAMS[name];
+  const adapted = adaptParams(DDI_PARAMS[name], fn, as);
+  if (!DDI_AGGREGATE_RESULTS.has(name)) return adapted;
+  return (result: unknown, ...args: unknown[]) => {
+    as.setU64((result as number) >>> 0, BigInt.asUintN(64, BigInt(adapted(...args) as bigint)));
+  };
+}
+
+function adaptParams(special: Readonly<Record<number, ParamKind>> | undefined, fn: (...args: never[]) => unknown, as: AddressSpace): (...args: unknown[]) => unknown {
   const call = fn as (...args: unknown[]) => unknown;
   if (!special) {
     return (...args: unknown[]) => {

@@ -16,6 +16,9 @@ import type { ModuleInfo } from '../../kernel/symbols.ts';
 import { FINALIZE_EXPORT } from '../../nt/image-abi.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
+import { exportedData, isExportedData } from '../../kernel/exported-data.ts';
+import { systemRoutineAt } from '../../kernel/mm/routine.ts';
+import { abiParams, chooseType, indirectCallTypes, trampolineModule } from './indirect.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
 import { CALL_SP_EXPORT, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
@@ -112,10 +115,15 @@ export const wasmImageFormat: ImageFormat = {
     if (!info.dylink) throw new SimulatorError(`${req.path} is not a relocatable driver module (no dylink.0 section): build it with dv build`);
 
     const imports = WebAssembly.Module.imports(module);
+    // GOT.mem.<name>: the address of a variable; only the data ntoskrnl exports can be one.
+    const data = imports.filter((i) => i.module === 'GOT.mem' && i.kind === 'global').map((i) => i.name);
     const foreign = imports.filter(
-      (i) => !(i.module === 'ntoskrnl' || (i.module === 'env' && ENV_IMPORTS.has(i.name)) || isSjljImport(i.module, i.name, i.kind) || i.module === 'GOT.func'),
+      (i) =>
+        !(i.module === 'ntoskrnl' || i.module === 'GOT.mem' || i.module === 'GOT.func' || (i.module === 'env' && ENV_IMPORTS.has(i.name)) || isSjljImport(i.module, i.name, i.kind)),
     );
     if (foreign.length > 0) throw new SimulatorError(`${req.path} imports ${foreign.map((i) => `${i.module}.${i.name}`).join(', ')}: a driver may import only ntoskrnl routines`);
+    const unknownData = data.filter((n) => !isExportedData(n));
+    if (unknownData.length > 0) throw new UnresolvedImportError(`${req.name}.sys`, unknownData.join(', '));
     // DDIs called directly, and those whose address is taken (a function with __try calls through pointers).
     const pointerNames = imports.filter((i) => i.module === 'GOT.func').map((i) => i.name);
     const ddiNames = [...new Set([...imports.filter((i) => i.module === 'ntoskrnl').map((i) => i.name), ...pointerNames.filter((n) => n in k.ddi)])];
@@ -169,30 +177,54 @@ export const wasmImageFormat: ImageFormat = {
     } catch (e) {
       throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
     }
-    const table = req.bind(image, k.ddi);
-    const ntoskrnl: Record<string, unknown> = {};
-    for (const name of ddiNames) ntoskrnl[name] = adaptImport(name, table[name]!, k.as);
-
     // The image's call-site counter (the rewrite's export): set once the instance exists.
     let callSp: WebAssembly.Global | undefined;
-    // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it),
-    // and where its call sites reach (the innermost is this call's).
-    for (const name of ddiNames) {
-      const f = ntoskrnl[name] as (...a: unknown[]) => unknown;
-      ntoskrnl[name] = (...a: unknown[]) => {
-        const outer = k.driverStackPointer;
-        const mine = callSp!.value as number;
-        k.driverStackPointer = (m.stackPointer.value as number) >>> 0;
-        k.stacks.wasmSp = mine;
-        try {
-          return f(...a);
-        } finally {
-          k.driverStackPointer = outer;
-          // A nested entry into this image may have unwound by a trap: its frames are gone.
-          callSp!.value = mine;
+    /** A kernel routine as this image calls it: its stack pointer and call sites made known first. */
+    const fromDriver = (f: (...a: unknown[]) => unknown) => (...a: unknown[]) => {
+      const outer = k.driverStackPointer;
+      const mine = callSp!.value as number;
+      k.driverStackPointer = (m.stackPointer.value as number) >>> 0;
+      k.stacks.wasmSp = mine;
+      try {
+        return f(...a);
+      } finally {
+        k.driverStackPointer = outer;
+        // A nested entry into this image may have unwound by a trap: its frames are gone.
+        callSp!.value = mine;
+      }
+    };
+    // A driver that looks routines up by name may call any of them: bind them all (the verifier's thunks included).
+    const looksUp = ddiNames.includes('MmGetSystemRoutineAddress');
+    const table = req.bind(looksUp ? { ...image, imports: Object.keys(k.ddi) } : image, k.ddi);
+    const ntoskrnl: Record<string, unknown> = {};
+    for (const name of ddiNames) ntoskrnl[name] = adaptImport(name, table[name]!, k.as);
+    if (looksUp) {
+      // The kernel answers with the routine's nt code address; this image calls pointers through its table.
+      const lookup = ntoskrnl.MmGetSystemRoutineAddress as (...a: unknown[]) => unknown;
+      const slots = new Map<number, number>();
+      const callTypes = indirectCallTypes(bytes);
+      ntoskrnl.MmGetSystemRoutineAddress = (...a: unknown[]) => {
+        const address = lookup(...a) as number;
+        const name = systemRoutineAt(k, address);
+        if (name === undefined) return address;
+        let slot = slots.get(address);
+        if (slot === undefined) {
+          const type = chooseType(abiParams(name, k.ddi[name].length), callTypes);
+          const host = fromDriver(adaptImport(name, table[name]!, k.as));
+          const instance = new WebAssembly.Instance(new WebAssembly.Module(trampolineModule(type)), { dv: { f: host } });
+          slot = m.table.length;
+          m.table.grow(1);
+          m.table.set(slot, instance.exports.f as Function);
+          k.registerRoutine(slot, ((...x: unknown[]) => host(...x)) as never, 'nt', address);
+          slots.set(address, slot);
         }
+        return slot;
       };
     }
+
+    // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it),
+    // and where its call sites reach (the innermost is this call's).
+    for (const name of ddiNames) ntoskrnl[name] = fromDriver(ntoskrnl[name] as (...a: unknown[]) => unknown);
     // A host frame of this module (a trap's) -> its code address.
     k.stacks.addResolver((site) => {
       if (!site.getScriptNameOrSourceURL()?.startsWith(script)) return undefined;
@@ -227,6 +259,7 @@ export const wasmImageFormat: ImageFormat = {
           __stack_pointer: m.stackPointer,
         },
         ntoskrnl: ntoskrnl as WebAssembly.ModuleImports,
+        'GOT.mem': Object.fromEntries(data.map((n) => [n, new WebAssembly.Global({ value: 'i32', mutable: true }, exportedData(k).address(n as never))])),
       });
     } catch (e) {
       throw new SimulatorError(`cannot instantiate ${req.path}: ${(e as Error).message}`);

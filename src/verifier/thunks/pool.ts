@@ -9,6 +9,7 @@ import { isMustSucceed, isPagedPool, poolKind, TAG_NONE, type PoolType } from '.
 import { PAGE_SIZE } from '../../kernel/mm/address-space.ts';
 import { poolTypeOfFlags } from '../../kernel/ex/exports.ts';
 import { POOL_HEADER_SIZE } from '../../kernel/ex/pool.ts';
+import { quotaPoolType } from '../../kernel/ex/quota.ts';
 import { VF } from '../flags.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 import type { AllocationKind } from '../driver-entry.ts';
@@ -122,6 +123,10 @@ export const poolThunks: ThunkSet = {
   ExAllocatePoolWithTagPriority: allocThunk('VerifierExAllocatePoolWithTagPriority', 0x2b, (a) => ({ type: a[0] as number, size: a[1] as number, tag: a[2] as number })),
   ExAllocatePoolZero: allocThunk('VerifierExAllocatePoolZero', 0x24, (a) => ({ type: a[0] as number, size: a[1] as number, tag: a[2] as number })),
   ExAllocatePool2: allocThunk('VerifierExAllocatePool2', 0x31, (a) => ({ type: poolTypeOfFlags(BigInt(a[0] as bigint)), size: a[1] as number, tag: a[2] as number })),
+  // Quota allocations are checked with their pool type less the quota bits (POOL_QUOTA_FAIL_INSTEAD_OF_RAISE...).
+  ExAllocatePoolWithQuotaTag: allocThunk('VerifierExAllocatePoolWithQuotaTag', 0x2a, (a) => ({ type: quotaPoolType(a[0] as number), size: a[1] as number, tag: a[2] as number })),
+  ExAllocatePoolWithQuota: allocThunk('VerifierExAllocatePoolWithQuota', 0x22, (a) => ({ type: quotaPoolType(a[0] as number), size: a[1] as number, tag: TAG_NONE })),
+  ExAllocatePool3: allocThunk('VerifierExAllocatePool3', 0x35, (a) => ({ type: poolTypeOfFlags(BigInt(a[0] as bigint)), size: a[1] as number, tag: a[2] as number })),
   ExFreePoolWithTag: freeThunk('VerifierExFreePoolWithTag', 0x1d),
   ExFreePool: freeThunk('VerifierExFreePool', 0x10),
 };
@@ -133,6 +138,9 @@ export const POOL_THUNK_ROUTINES = [
   'VerifierExAllocatePoolWithTagPriority',
   'VerifierExAllocatePoolZero',
   'VerifierExAllocatePool2',
+  'VerifierExAllocatePoolWithQuotaTag',
+  'VerifierExAllocatePoolWithQuota',
+  'VerifierExAllocatePool3',
   'VerifierExFreePoolWithTag',
   'VerifierExFreePool',
 ];
