@@ -14,6 +14,9 @@ import { mmExports } from './mm/exports.ts';
 import { obExports } from './ob/exports.ts';
 import { psExports } from './ps/exports.ts';
 import { rtlExports } from './rtl/exports.ts';
+import { cmExports } from './cm/exports.ts';
+import { rtlRegistryExports } from './rtl/registry.ts';
+import { ioRegistryExports } from './io/registry.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -28,6 +31,9 @@ export function buildDdiTable(k: Kernel) {
     ...obExports(k),
     ...psExports(k),
     ...rtlExports(k),
+    ...cmExports(k),
+    ...rtlRegistryExports(k),
+    ...ioRegistryExports(k),
   };
 }
 

@@ -12,7 +12,7 @@
  */
 import { RecentMap } from '../rtl/recent.ts';
 
-export type ObjectKind = 'Driver' | 'Device' | 'File' | 'Thread' | 'Event' | 'SymbolicLink';
+export type ObjectKind = 'Driver' | 'Device' | 'File' | 'Thread' | 'Event' | 'SymbolicLink' | 'Key';
 
 interface ObjectRecord {
   readonly kind: ObjectKind;
