@@ -100,7 +100,7 @@ export function parseRegFile(text: string, file: string): SeedOp[] {
     if (t.startsWith('[')) {
       if (!t.endsWith(']')) fail(`a key line must end with ']': ${t}`);
       const deleted = t.startsWith('[-');
-      const path = nativeKeyPath(t.slice(deleted ? 2 : 1, -1).trim());
+      const path = nativeKeyPath(t.slice(deleted ? 2 : 1, -1));
       if (typeof path !== 'string') return fail(path.error);
       key = { path, deleted };
       ops.push({ op: deleted ? 'deleteKey' : 'key', path, line });
