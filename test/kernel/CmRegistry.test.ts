@@ -3,10 +3,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Kernel } from '../../src/kernel/kernel.ts';
 import { dwordData, multiSzData, szData } from '../../src/kernel/cm/hive.ts';
-import { KEY_BASIC_INFORMATION, KEY_FULL_INFORMATION, KEY_VALUE_FULL_INFORMATION, KEY_VALUE_PARTIAL_INFORMATION, OBJECT_ATTRIBUTES, UNICODE_STRING } from '../../src/nt/layout.ts';
+import { DRIVER_EXTENSION, DRIVER_OBJECT, KEY_BASIC_INFORMATION, KEY_FULL_INFORMATION, KEY_VALUE_FULL_INFORMATION, KEY_VALUE_PARTIAL_INFORMATION, OBJECT_ATTRIBUTES, UNICODE_STRING } from '../../src/nt/layout.ts';
 import { KEY_INFORMATION_CLASS as KIC, KEY_VALUE_INFORMATION_CLASS as KVIC, OBJ, REG, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION } from '../../src/nt/registry.ts';
 import { STATUS, statusName } from '../../src/nt/status.ts';
-import { createDevice, hex, scratch } from './support.ts';
+import { createDevice, hex, routine, scratch } from './support.ts';
+import { join } from 'node:path';
+import { parseRegFile } from '../../src/kernel/cm/reg-file.ts';
+import { runDriver } from '../../src/system/run.ts';
+import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
+import { ROOT } from '../helpers.ts';
 
 const SERVICES = '\\Registry\\Machine\\System\\CurrentControlSet\\Services';
 
@@ -275,4 +280,31 @@ test('IoOpenDeviceRegistryKey: no device object is a PDO without a PnP manager, 
 
 test('REG_MULTI_SZ data is each string with its NUL and one more NUL', () => {
   assert.deepEqual([...multiSzData(['a', 'bc'])], [0x61, 0, 0, 0, 0x62, 0, 0x63, 0, 0, 0, 0, 0]);
+});
+
+test('a TypeScript driver reads the Parameters of the service key RegistryPath names, seeded before it loads', async () => {
+  const prints: string[] = [];
+  const seed = parseRegFile(
+    ['REGEDIT4', '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\RegistryReader\\Parameters]', '"Count"=dword:00000003', '"Label"="hi"', ''].join('\n'),
+    'seed.reg',
+  );
+  const r = await runDriver({ driver: join(ROOT, 'test', 'fixtures', 'drivers', 'RegistryReader.ts'), verifierFlags: STANDARD_FLAGS, ioctls: [], registry: seed, onDebugPrint: (l) => prints.push(l) });
+  assert.equal(r.bugCheck, null);
+  assert.deepEqual(prints, ['RegistryReader: value 0: Count, type 4', 'RegistryReader: value 1: Label, type 1']);
+  const params = r.machine.kernel.cm.hive.lookup(`${SERVICES}\\RegistryReader\\Parameters`)!;
+  assert.deepEqual(params.value('SeenBy')!.data, szData('seen'));
+  assert.ok(r.machine.kernel.cm.hive.lookup(`${SERVICES}\\RegistryReader`)!.value('ImagePath'), 'the loader made the rest of the service key');
+});
+
+test('DriverEntry: RegistryPath names the service key whole, and DriverExtension->ServiceKeyName is its last name', () => {
+  const k = new Kernel();
+  const driver = k.io.createDriverObject('Named', 0x9b000000, 0x100000);
+  const seen: string[] = [];
+  const read = (u: number) => k.as.utf16(k.as.u32(u + UNICODE_STRING.off.Buffer), k.as.u16(u + UNICODE_STRING.off.Length) / 2);
+  const entry = routine(k, 1, (drv, registryPath) => {
+    seen.push(read(registryPath), read(k.as.u32(drv + DRIVER_OBJECT.off.DriverExtension) + DRIVER_EXTENSION.off.ServiceKeyName));
+    return STATUS.SUCCESS;
+  });
+  assert.equal(k.io.callDriverEntry(driver, entry, k.cm.createServiceKey('Named', '\\SystemRoot\\System32\\drivers\\Named.sys')), STATUS.SUCCESS);
+  assert.deepEqual(seen, ['\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Named', 'Named']);
 });
