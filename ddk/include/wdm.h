@@ -33,6 +33,7 @@ EXTERN_C_START
 #include <dv/iodevice.h>
 #include <dv/dbg.h>
 #include <dv/exke.h>
+#include <dv/cm.h>
 
 EXTERN_C_END
 

@@ -3,7 +3,7 @@
  * inline functions and macros (IoGetCurrentIrpStackLocation, IoMarkIrpPending, list macros...).
  * They only read and write memory; every kernel service goes through the driver's DDI table.
  */
-import { IO_STACK_LOCATION, IRP, LIST_ENTRY, UNICODE_STRING } from '../../src/nt/layout.ts';
+import { IO_STACK_LOCATION, IRP, LIST_ENTRY, OBJECT_ATTRIBUTES, UNICODE_STRING } from '../../src/nt/layout.ts';
 import { SL } from '../../src/nt/io.ts';
 
 export * from '../../src/nt/index.ts';
@@ -86,3 +86,14 @@ export function RemoveHeadList(mem: Mem, head: number): number {
 }
 
 export const UNICODE_STRING_SIZE = UNICODE_STRING.size;
+
+/** InitializeObjectAttributes: name an object (a registry key) for ZwOpenKey / ZwCreateKey. */
+export function InitializeObjectAttributes(mem: Mem, p: number, name: number, attributes: number, root: number, securityDescriptor: number): void {
+  const O = OBJECT_ATTRIBUTES.off;
+  mem.setU32(p + O.Length, OBJECT_ATTRIBUTES.size);
+  mem.setU32(p + O.RootDirectory, root);
+  mem.setU32(p + O.ObjectName, name);
+  mem.setU32(p + O.Attributes, attributes);
+  mem.setU32(p + O.SecurityDescriptor, securityDescriptor);
+  mem.setU32(p + O.SecurityQualityOfService, 0);
+}

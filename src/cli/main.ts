@@ -23,10 +23,14 @@ import { EXIT } from './exit-codes.ts';
 import { reportInternalError } from './internal-error.ts';
 import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
 import { shellQuote } from './quote.ts';
+import { readRegistrySeed } from './registry-file.ts';
 
 const out = (lines: string[] | string) => process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
 
 class UsageError extends Error {}
+
+/** A repeatable option's values, in command-line order. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function parseMemory(text: string): number {
   try {
@@ -107,6 +111,7 @@ program
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
+  .option('--registry <file>', 'seed the registry before the driver loads, from a .reg file (regedit 5.00 / REGEDIT4) or JSON (repeatable, in order)', collect, [] as string[])
   .option('--debugger', "attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) and the driver's breakpoints (DbgBreakPoint) stop at a kd> prompt on stdin; g continues, q quits")
   .addOption(new Option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)').argParser(parseDuration).default(parseDuration('2m'), '2m'))
   .addOption(new Option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)').argParser(parseDuration).default(parseDuration('1h'), '1h'))
@@ -118,7 +123,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; dump?: string; json?: string; stacks: boolean; memory?: number; debugger?: boolean; timeout: number; simTimeout: number }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; dump?: string; json?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
@@ -126,6 +131,8 @@ program
     checkOutputs(outputs, [{ option: 'driver', path: driver }]);
     let outcome;
     try {
+      // Read before the machine boots: a malformed file is exit 2 with its line, and nothing runs.
+      const registry = opts.registry.flatMap(readRegistrySeed);
       outcome = await runDriver({
         limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS },
         driver,
@@ -134,6 +141,7 @@ program
         open: opts.open,
         captureStacks: opts.stacks,
         memory: opts.memory,
+        registry,
         onDebugPrint: (l) => out(l),
         onRequest: (l) => out(l),
         debugger: opts.debugger ? stdioDebugger() : undefined,

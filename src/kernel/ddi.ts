@@ -34,6 +34,9 @@ import { routineExports } from './mm/routine.ts';
 import { lookupExports } from './ps/lookup.ts';
 import { versionExports } from './ps/version.ts';
 import { ansiStringExports } from './rtl/ansi.ts';
+import { cmExports } from './cm/exports.ts';
+import { rtlRegistryExports } from './rtl/registry.ts';
+import { ioRegistryExports } from './io/registry.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -68,6 +71,9 @@ export function buildDdiTable(k: Kernel) {
     ...lookupExports(k),
     ...versionExports(k),
     ...ansiStringExports(k),
+    ...cmExports(k),
+    ...rtlRegistryExports(k),
+    ...ioRegistryExports(k),
   };
 }
 

@@ -21,6 +21,7 @@ import { Dispatcher } from './ke/dispatcher.ts';
 import { Processor } from './ke/processor.ts';
 import { IoManager } from './io/iomgr.ts';
 import { ObjectManager } from './ob/object.ts';
+import { ConfigurationManager } from './cm/cm.ts';
 import { ThreadExit, type Process, type Thread } from './ps/thread.ts';
 import { INTERNAL_ROUTINES, NtImage } from './nt-image.ts';
 import { formatSymbol, sourceLine, type ModuleInfo } from './symbols.ts';
@@ -107,6 +108,8 @@ export class Kernel {
   readonly dispatcher: Dispatcher;
   readonly io: IoManager;
   readonly ob: ObjectManager;
+  /** The registry. */
+  readonly cm: ConfigurationManager;
   readonly processors: Processor[];
   /** The DDIs ntoskrnl exports, by name. Loaders bind driver imports against this. */
   readonly ddi: DdiTable;
@@ -159,6 +162,7 @@ export class Kernel {
     }
     this.dispatcher = new Dispatcher(this);
     this.ob = new ObjectManager();
+    this.cm = new ConfigurationManager(this);
     this.io = new IoManager(this);
     // Internal routines first: building the DDI table may already need their addresses.
     this.nt.addRoutines(INTERNAL_ROUTINES);

@@ -13,4 +13,6 @@ export const TAG = {
   Process: poolTag('Proc'),
   Name: poolTag('ObNm'),
   UserBuffer: poolTag('UsrB'),
+  KeyBody: poolTag('CMkb'),
+  RtlRegistry: poolTag('RtlR'),
 } as const;

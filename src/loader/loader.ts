@@ -85,7 +85,9 @@ export class Loader {
     const driverObject = this.k.io.createDriverObject(name, image.module.base, image.module.size);
     image.driverObject = driverObject;
     this.images.set(driverObject, image);
-    const status = this.k.io.callDriverEntry(driverObject, image.entryPoint, `\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\${name}`);
+    // The service key the driver was installed under: DriverEntry's RegistryPath names it.
+    const serviceKey = this.k.cm.createServiceKey(name, `\\SystemRoot\\System32\\drivers\\${image.module.imageName}`);
+    const status = this.k.io.callDriverEntry(driverObject, image.entryPoint, serviceKey);
     if (!NT_SUCCESS(status)) {
       this.unmap(image);
       throw new SimulatorError(`${name}!DriverEntry failed with ${statusName(status)}`);

@@ -270,6 +270,8 @@ const c4Subcodes: Subcode[] = [
       L('0'),
     ],
   },
+  // DDI compliance rules: Parameter 1 is the rule's ID, as the debugger's DDI compliance page shows them.
+  { p1: 0x2001f, args: [L("ID of the 'IrqlZwPassive' rule that was violated."), L('A pointer to the string describing the violated rule condition.'), L('Reserved (unused).'), L('Reserved (unused).')] },
 ];
 
 /** The 0xC7 Parameter 1 table (TIMER_OR_DPC_INVALID). */
@@ -368,6 +370,7 @@ export const C4 = {
   LOOKASIDE_IN_RELEASED_MEMORY: 0xcc,
   SYNC_OBJECT_IN_SESSION: 0xdf,
   SHUTDOWN_TIMEOUT: 0x115,
+  IRQL_ZW_PASSIVE: 0x2001f,
 } as const;
 
 /** Parameter 1 values of 0xC7 TIMER_OR_DPC_INVALID. */

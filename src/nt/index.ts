@@ -4,3 +4,4 @@ export * from './pool.ts';
 export * from './io.ts';
 export * from './bugcheck.ts';
 export * from './layout.ts';
+export * from './registry.ts';

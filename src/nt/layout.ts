@@ -503,6 +503,85 @@ export const SE_EXPORTS = struct(
 );
 
 const EXKE_LAYOUTS = [SLIST_HEADER, KSEMAPHORE, OWNER_ENTRY, ERESOURCE, STRING, RTL_OSVERSIONINFOEXW, KFLOATING_SAVE, LUID, SE_EXPORTS];
+// ---- object attributes and the registry (kernel/cm) -------------------------------------------
+
+export const OBJECT_ATTRIBUTES = struct('OBJECT_ATTRIBUTES', [
+  ['Length', 'u32'],
+  ['RootDirectory', 'ptr'],
+  ['ObjectName', 'ptr'],
+  ['Attributes', 'u32'],
+  ['SecurityDescriptor', 'ptr'],
+  ['SecurityQualityOfService', 'ptr'],
+]);
+
+/** The KEY_VALUE_* and KEY_* information structures end in a variable-length array declared [1]. */
+export const KEY_VALUE_BASIC_INFORMATION = struct('KEY_VALUE_BASIC_INFORMATION', [
+  ['TitleIndex', 'u32'],
+  ['Type', 'u32'],
+  ['NameLength', 'u32'],
+  ['Name', array('u16', 1)],
+]);
+
+export const KEY_VALUE_FULL_INFORMATION = struct('KEY_VALUE_FULL_INFORMATION', [
+  ['TitleIndex', 'u32'],
+  ['Type', 'u32'],
+  ['DataOffset', 'u32'],
+  ['DataLength', 'u32'],
+  ['NameLength', 'u32'],
+  ['Name', array('u16', 1)],
+]);
+
+export const KEY_VALUE_PARTIAL_INFORMATION = struct('KEY_VALUE_PARTIAL_INFORMATION', [
+  ['TitleIndex', 'u32'],
+  ['Type', 'u32'],
+  ['DataLength', 'u32'],
+  ['Data', array('u8', 1)],
+]);
+
+export const KEY_BASIC_INFORMATION = struct('KEY_BASIC_INFORMATION', [
+  ['LastWriteTime', 'i64'],
+  ['TitleIndex', 'u32'],
+  ['NameLength', 'u32'],
+  ['Name', array('u16', 1)],
+]);
+
+export const KEY_NODE_INFORMATION = struct('KEY_NODE_INFORMATION', [
+  ['LastWriteTime', 'i64'],
+  ['TitleIndex', 'u32'],
+  ['ClassOffset', 'u32'],
+  ['ClassLength', 'u32'],
+  ['NameLength', 'u32'],
+  ['Name', array('u16', 1)],
+]);
+
+export const KEY_FULL_INFORMATION = struct('KEY_FULL_INFORMATION', [
+  ['LastWriteTime', 'i64'],
+  ['TitleIndex', 'u32'],
+  ['ClassOffset', 'u32'],
+  ['ClassLength', 'u32'],
+  ['SubKeys', 'u32'],
+  ['MaxNameLen', 'u32'],
+  ['MaxClassLen', 'u32'],
+  ['Values', 'u32'],
+  ['MaxValueNameLen', 'u32'],
+  ['MaxValueDataLen', 'u32'],
+  ['Class', array('u16', 1)],
+]);
+
+export const KEY_NAME_INFORMATION = struct('KEY_NAME_INFORMATION', [
+  ['NameLength', 'u32'],
+  ['Name', array('u16', 1)],
+]);
+
+export const RTL_QUERY_REGISTRY_TABLE = struct('RTL_QUERY_REGISTRY_TABLE', [
+  ['QueryRoutine', 'ptr'],
+  ['Flags', 'u32'],
+  ['Name', 'ptr'],
+  ['EntryContext', 'ptr'],
+  ['DefaultType', 'u32'],
+  ['DefaultData', 'ptr'],
+  ['DefaultLength', 'u32'],
+]);
 
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 // ---------------------------------------------------------------------------------------------
@@ -577,4 +656,13 @@ export const LAYOUTS: readonly StructLayout[] = [
   DV_SEH_FRAME,
   IO_REMOVE_LOCK,
   ...EXKE_LAYOUTS,
+  OBJECT_ATTRIBUTES,
+  KEY_VALUE_BASIC_INFORMATION,
+  KEY_VALUE_FULL_INFORMATION,
+  KEY_VALUE_PARTIAL_INFORMATION,
+  KEY_BASIC_INFORMATION,
+  KEY_NODE_INFORMATION,
+  KEY_FULL_INFORMATION,
+  KEY_NAME_INFORMATION,
+  RTL_QUERY_REGISTRY_TABLE,
 ];

@@ -7,6 +7,7 @@
  * IRP_MJ_SHUTDOWN instead. A driver without a DriverUnload routine cannot be unloaded, so it is
  * still loaded at shutdown and sees it as such (`unload: false` asks the same of any driver).
  */
+import { applySeed, type SeedOp } from '../kernel/cm/seed.ts';
 import { hex8 } from '../debugger/format.ts';
 import { bugCheckName } from '../nt/bugcheck.ts';
 import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
@@ -69,6 +70,8 @@ export interface RunOptions {
   readonly onDebugPrint?: (line: string) => void;
   /** Adjust the machine after boot, before the driver loads (tests, benchmarks). */
   readonly configure?: (machine: Machine) => void;
+  /** Registry contents to write before the driver loads (dv run --registry), applied in order. */
+  readonly registry?: readonly SeedOp[];
   /** Progress lines (`loading MyDriver.sys`...), for the CLI. */
   readonly onStep?: (line: string) => void;
   /** Only the lines of the requests (one each) and of an open that failed: what `dv run` prints. */
@@ -118,6 +121,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   Object.assign(machine.kernel.watchdog.limits, opts.limits);
   machine.kernel.watchdog.startRun();
   opts.configure?.(machine);
+  if (opts.registry) applySeed(machine.kernel.cm.hive, opts.registry);
   const step = opts.onStep ?? (() => {});
   const said = (line: string) => {
     step(line);

@@ -151,7 +151,13 @@ export class IoManager {
     const as = this.k.as;
     as.setU32(driverObject + DRV.DriverInit, entry);
     const ext = as.u32(driverObject + DRV.DriverExtension);
-    this.initUnicodeString(ext + DRIVER_EXTENSION.off.ServiceKeyName, regPath + UNICODE_STRING.size, rec.name);
+    // ServiceKeyName is the last name of the registry path: it shares the tail of that buffer (writing
+    // it there would overwrite the path DriverEntry reads).
+    const keyName = registryPath.slice(registryPath.lastIndexOf('\\') + 1);
+    const serviceKeyName = ext + DRIVER_EXTENSION.off.ServiceKeyName;
+    as.setU16(serviceKeyName + US.Length, 2 * keyName.length);
+    as.setU16(serviceKeyName + US.MaximumLength, 2 * keyName.length + 2);
+    as.setU32(serviceKeyName + US.Buffer, regPath + UNICODE_STRING.size + 2 * (registryPath.length - keyName.length));
     const status = this.k.runInThread(this.k.systemThread, () => {
       const result = this.k.callRoutine(entry, [driverObject, regPath], ['IopLoadUnloadDriver', 'IopLoadDriver']);
       // Only a TypeScript driver can return something else; reading it as 0 would call it success.

@@ -1,0 +1,108 @@
+/**
+ * The configuration manager: the registry hive and the key objects that handles refer to. A key
+ * handle is an object manager handle (ZwClose closes it) to a small key body in nonpaged pool, as
+ * Windows' CM_KEY_BODY; the body names the key it opened. When its last reference goes, the body is
+ * freed.
+ */
+import { OBJECT_ATTRIBUTES, UNICODE_STRING } from '../../nt/layout.ts';
+import { OBJ, REG } from '../../nt/registry.ts';
+import { STATUS } from '../../nt/status.ts';
+import type { Kernel } from '../kernel.ts';
+import { TAG } from '../tags.ts';
+import { CmKey, Hive, SERVICES_PATH, dwordData, splitKeyPath, szData } from './hive.ts';
+
+/** The key body's size: a type tag and the key it names (what a debugger would find there). */
+const KEY_BODY_SIZE = 0x10;
+const KEY_BODY_TYPE = 0x6b793032; // 'ky02', the CM_KEY_BODY type signature
+
+/** SERVICE_KERNEL_DRIVER, SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL: what an INF's AddService writes for a kernel driver. */
+const SERVICE_DEFAULTS = { Type: 1, Start: 3, ErrorControl: 1 } as const;
+
+/** Where ZwOpenKey / ZwCreateKey start from and which names they follow. */
+export interface KeyName {
+  readonly base: CmKey;
+  readonly names: readonly string[];
+}
+
+export class ConfigurationManager {
+  readonly hive: Hive;
+  private readonly bodies = new Map<number, CmKey>();
+
+  constructor(private readonly k: Kernel) {
+    this.hive = new Hive(() => k.clock.systemTime());
+  }
+
+  /** A new handle to `key` (its key body holds the key; the handle holds the body's only reference). */
+  openHandle(key: CmKey): number | undefined {
+    const body = this.k.tryAllocateKernelObject(KEY_BODY_SIZE, TAG.KeyBody);
+    if (body === 0) return undefined;
+    this.k.as.setU32(body, KEY_BODY_TYPE);
+    this.bodies.set(body, key);
+    this.k.ob.create(
+      body,
+      'Key',
+      () => {
+        this.bodies.delete(body);
+        this.k.freeKernelObject(body);
+      },
+      0,
+    );
+    return this.k.ob.createHandle(body);
+  }
+
+  /** The key of a handle: STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH or STATUS_KEY_DELETED when it has none. */
+  keyOfHandle(handle: number): CmKey | number {
+    const object = this.k.ob.objectOfHandle(handle >>> 0);
+    if (object === undefined) return STATUS.INVALID_HANDLE;
+    const key = this.bodies.get(object);
+    if (!key) return STATUS.OBJECT_TYPE_MISMATCH;
+    return key.deleted ? STATUS.KEY_DELETED : key;
+  }
+
+  /** Read a driver's OBJECT_ATTRIBUTES: the key to start from and the names below it, or a status. */
+  readObjectAttributes(oa: number): KeyName | number {
+    const as = this.k.as;
+    const A = OBJECT_ATTRIBUTES.off;
+    if (oa === 0 || as.u32(oa + A.Length) !== OBJECT_ATTRIBUTES.size) return STATUS.INVALID_PARAMETER;
+    if ((as.u32(oa + A.Attributes) & ~OBJ.VALID_ATTRIBUTES) !== 0) return STATUS.INVALID_PARAMETER;
+    const rootHandle = as.u32(oa + A.RootDirectory);
+    const namePtr = as.u32(oa + A.ObjectName);
+    const name = namePtr === 0 ? '' : this.readUnicodeString(namePtr);
+    if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
+    if (rootHandle !== 0) {
+      const root = this.keyOfHandle(rootHandle);
+      if (typeof root === 'number') return root;
+      if (name.startsWith('\\')) return STATUS.OBJECT_PATH_SYNTAX_BAD;
+      const names = splitKeyPath(name);
+      return names ? { base: root, names } : STATUS.OBJECT_NAME_INVALID;
+    }
+    if (!name.startsWith('\\')) return namePtr === 0 ? STATUS.OBJECT_NAME_INVALID : STATUS.OBJECT_PATH_SYNTAX_BAD;
+    const names = splitKeyPath(name);
+    if (!names || names.length === 0) return STATUS.OBJECT_NAME_INVALID;
+    // Outside \REGISTRY the object manager finds no key: a directory that is not there.
+    if (names[0]!.toUpperCase() !== this.hive.root.name) return names.length > 1 ? STATUS.OBJECT_PATH_NOT_FOUND : STATUS.OBJECT_NAME_NOT_FOUND;
+    return { base: this.hive.root, names: names.slice(1) };
+  }
+
+  /** A UNICODE_STRING's text; undefined if its Length is odd or exceeds MaximumLength. */
+  readUnicodeString(us: number): string | undefined {
+    const as = this.k.as;
+    const length = as.u16(us + UNICODE_STRING.off.Length);
+    const max = as.u16(us + UNICODE_STRING.off.MaximumLength);
+    if (length % 2 !== 0 || length > max) return undefined;
+    return length === 0 ? '' : as.utf16(as.u32(us + UNICODE_STRING.off.Buffer), length / 2);
+  }
+
+  /**
+   * The driver's service key, made before DriverEntry as the service control manager finds it: the
+   * values an INF's AddService writes, unless a seed file already set them, and a Parameters subkey.
+   */
+  createServiceKey(name: string, imagePath: string): string {
+    const h = this.hive;
+    const key = h.createPath(`${SERVICES_PATH}\\${name}`);
+    h.setDefault(key, 'ImagePath', REG.EXPAND_SZ, szData(imagePath));
+    for (const [value, n] of Object.entries(SERVICE_DEFAULTS)) h.setDefault(key, value, REG.DWORD, dwordData(n));
+    h.createKey(key, 'Parameters');
+    return key.path;
+  }
+}

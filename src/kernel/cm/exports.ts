@@ -1,0 +1,146 @@
+/**
+ * The Zw registry DDIs over the simulated registry (kernel/cm). Key handles are kernel handles of the
+ * object manager: ZwClose (kernel/ps) closes them. DesiredAccess is accepted and not enforced (every
+ * caller is kernel mode). The routines are documented for PASSIVE_LEVEL: the verifier's IRQL thunks
+ * check that (IrqlZwPassive), the kernel itself does not.
+ */
+import { REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION } from '../../nt/registry.ts';
+import { STATUS } from '../../nt/status.ts';
+import type { Kernel } from '../kernel.ts';
+import type { CmKey } from './hive.ts';
+import { keyRecord, returnRecord, valueRecord } from './records.ts';
+
+export function cmExports(k: Kernel) {
+  const as = k.as;
+  const cm = () => k.cm;
+
+  /** The key of a handle, or the failure status. */
+  const keyOf = (KeyHandle: number): CmKey | number => cm().keyOfHandle(KeyHandle >>> 0);
+
+  /** A value name from a UNICODE_STRING pointer: '' (the default value) for an empty one. */
+  const valueName = (ValueName: number): string | undefined => (ValueName === 0 ? '' : cm().readUnicodeString(ValueName >>> 0));
+
+  /** Give the caller a handle to `key` in *KeyHandle. */
+  const handOut = (KeyHandle: number, key: CmKey): number => {
+    const handle = cm().openHandle(key);
+    if (handle === undefined) return STATUS.INSUFFICIENT_RESOURCES;
+    as.setU32(KeyHandle, handle);
+    return STATUS.SUCCESS;
+  };
+
+  return {
+    /** Open an existing key named by ObjectAttributes; *KeyHandle receives a handle to it. */
+    ZwOpenKey(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number): number {
+      const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
+      if (typeof at === 'number') return at;
+      const key = cm().hive.descend(at.base, at.names);
+      if (!key) return STATUS.OBJECT_NAME_NOT_FOUND;
+      return handOut(KeyHandle, key);
+    },
+
+    /**
+     * Open a key, creating its last name if missing (the keys above it must exist). *Disposition
+     * (optional) says which: REG_CREATED_NEW_KEY or REG_OPENED_EXISTING_KEY. A volatile key holds
+     * only volatile subkeys.
+     */
+    ZwCreateKey(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number, _TitleIndex: number, Class: number, CreateOptions: number, Disposition: number): number {
+      const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
+      if (typeof at === 'number') return at;
+      const hive = cm().hive;
+      if (at.names.length === 0) {
+        if (Disposition !== 0) as.setU32(Disposition, REG_OPENED_EXISTING_KEY);
+        return handOut(KeyHandle, at.base);
+      }
+      const parent = hive.descend(at.base, at.names.slice(0, -1));
+      if (!parent) return STATUS.OBJECT_NAME_NOT_FOUND;
+      const name = at.names[at.names.length - 1]!;
+      const volatile = (CreateOptions & REG_OPTION.VOLATILE) !== 0;
+      const existing = parent.subkey(name);
+      if (!existing && parent.volatile && !volatile) return STATUS.CHILD_MUST_BE_VOLATILE;
+      const className = Class === 0 ? '' : cm().readUnicodeString(Class >>> 0);
+      if (className === undefined) return STATUS.INVALID_PARAMETER;
+      const { key, created } = hive.createKey(parent, name, volatile, className);
+      const status = handOut(KeyHandle, key);
+      if (status !== STATUS.SUCCESS) {
+        if (created) hive.deleteKey(key);
+        return status;
+      }
+      if (Disposition !== 0) as.setU32(Disposition, created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY);
+      return STATUS.SUCCESS;
+    },
+
+    /** Delete the key the handle names; it must have no subkeys. The handle stays open (ZwClose it). */
+    ZwDeleteKey(KeyHandle: number): number {
+      const key = keyOf(KeyHandle);
+      if (typeof key === 'number') return key;
+      return cm().hive.deleteKey(key) ? STATUS.SUCCESS : STATUS.CANNOT_DELETE;
+    },
+
+    ZwQueryValueKey(KeyHandle: number, ValueName: number, KeyValueInformationClass: number, KeyValueInformation: number, Length: number, ResultLength: number): number {
+      const key = keyOf(KeyHandle);
+      if (typeof key === 'number') return key;
+      const name = valueName(ValueName);
+      if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
+      const value = key.value(name);
+      if (!value) return STATUS.OBJECT_NAME_NOT_FOUND;
+      const record = valueRecord(value, KeyValueInformationClass);
+      if (!record) return STATUS.INVALID_PARAMETER;
+      return returnRecord(as, record, KeyValueInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+    },
+
+    /** Create or replace a value. An empty (or NULL) ValueName is the key's default value. */
+    ZwSetValueKey(KeyHandle: number, ValueName: number, _TitleIndex: number, Type: number, Data: number, DataSize: number): number {
+      const key = keyOf(KeyHandle);
+      if (typeof key === 'number') return key;
+      const name = valueName(ValueName);
+      if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
+      const data = DataSize === 0 ? new Uint8Array(0) : as.read(Data >>> 0, DataSize >>> 0);
+      cm().hive.setValue(key, name, Type >>> 0, data);
+      return STATUS.SUCCESS;
+    },
+
+    ZwDeleteValueKey(KeyHandle: number, ValueName: number): number {
+      const key = keyOf(KeyHandle);
+      if (typeof key === 'number') return key;
+      const name = valueName(ValueName);
+      if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
+      return cm().hive.deleteValue(key, name) ? STATUS.SUCCESS : STATUS.OBJECT_NAME_NOT_FOUND;
+    },
+
+    /** The Index-th subkey (in name order); STATUS_NO_MORE_ENTRIES past the last. */
+    ZwEnumerateKey(KeyHandle: number, Index: number, KeyInformationClass: number, KeyInformation: number, Length: number, ResultLength: number): number {
+      const key = keyOf(KeyHandle);
+      if (typeof key === 'number') return key;
+      const sub = key.sortedSubkeys()[Index >>> 0];
+      if (!sub) return STATUS.NO_MORE_ENTRIES;
+      const record = keyRecord(sub, KeyInformationClass);
+      if (!record) return STATUS.INVALID_PARAMETER;
+      return returnRecord(as, record, KeyInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+    },
+
+    /** The Index-th value (in creation order); STATUS_NO_MORE_ENTRIES past the last. */
+    ZwEnumerateValueKey(KeyHandle: number, Index: number, KeyValueInformationClass: number, KeyValueInformation: number, Length: number, ResultLength: number): number {
+      const key = keyOf(KeyHandle);
+      if (typeof key === 'number') return key;
+      const value = [...key.values.values()][Index >>> 0];
+      if (!value) return STATUS.NO_MORE_ENTRIES;
+      const record = valueRecord(value, KeyValueInformationClass);
+      if (!record) return STATUS.INVALID_PARAMETER;
+      return returnRecord(as, record, KeyValueInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+    },
+
+    ZwQueryKey(KeyHandle: number, KeyInformationClass: number, KeyInformation: number, Length: number, ResultLength: number): number {
+      const key = keyOf(KeyHandle);
+      if (typeof key === 'number') return key;
+      const record = keyRecord(key, KeyInformationClass);
+      if (!record) return STATUS.INVALID_PARAMETER;
+      return returnRecord(as, record, KeyInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+    },
+
+    /** Nothing is on disk to write: the key only has to be valid. */
+    ZwFlushKey(KeyHandle: number): number {
+      const key = keyOf(KeyHandle);
+      return typeof key === 'number' ? key : STATUS.SUCCESS;
+    },
+  };
+}
