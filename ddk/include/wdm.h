@@ -24,5 +24,6 @@
 #include <dv/mm.h>
 #include <dv/io.h>
 #include <dv/csq.h>
+#include <dv/obcallback.h>
 
 #endif /* DV_WDM_H */

@@ -14,6 +14,8 @@ import { mmExports } from './mm/exports.ts';
 import { obExports } from './ob/exports.ts';
 import { psExports } from './ps/exports.ts';
 import { rtlExports } from './rtl/exports.ts';
+import { psNotifyExports } from './ps/notify-exports.ts';
+import { obCallbackExports } from './ob/callback-exports.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -28,6 +30,8 @@ export function buildDdiTable(k: Kernel) {
     ...obExports(k),
     ...psExports(k),
     ...rtlExports(k),
+    ...psNotifyExports(k),
+    ...obCallbackExports(k),
   };
 }
 

@@ -20,6 +20,9 @@ import { Processor } from './ke/processor.ts';
 import { IoManager } from './io/iomgr.ts';
 import { ObjectManager } from './ob/object.ts';
 import { ThreadExit, type Process, type Thread } from './ps/thread.ts';
+import { EPROCESS_IMAGE_FILE_NAME, ProcessManager } from './ps/process.ts';
+import { ObjectTypes } from './ob/types.ts';
+import { ObCallbacks } from './ob/callbacks.ts';
 import { INTERNAL_ROUTINES, NtImage } from './nt-image.ts';
 import { formatSymbol, sourceLine, type ModuleInfo } from './symbols.ts';
 import { TAG } from './tags.ts';
@@ -98,6 +101,12 @@ export class Kernel {
   readonly dispatcher: Dispatcher;
   readonly io: IoManager;
   readonly ob: ObjectManager;
+  /** Processes and threads by id, and the process, thread and image notify routines. */
+  readonly ps: ProcessManager;
+  /** The object types drivers name in ObRegisterCallbacks (PsProcessType, PsThreadType). */
+  readonly obTypes: ObjectTypes;
+  /** ObRegisterCallbacks registrations, called on process and thread handle operations. */
+  readonly obCallbacks: ObCallbacks;
   readonly processors: Processor[];
   /** The DDIs ntoskrnl exports, by name. Loaders bind driver imports against this. */
   readonly ddi: DdiTable;
@@ -150,6 +159,9 @@ export class Kernel {
     }
     this.dispatcher = new Dispatcher(this);
     this.ob = new ObjectManager();
+    this.ps = new ProcessManager(this);
+    this.obTypes = new ObjectTypes(this);
+    this.obCallbacks = new ObCallbacks(this);
     this.io = new IoManager(this);
     // Internal routines first: building the DDI table may already need their addresses.
     this.nt.addRoutines(INTERNAL_ROUTINES);
@@ -161,6 +173,7 @@ export class Kernel {
     this.workerThread = this.createThread(this.systemProcess, 'ExpWorkerThread');
     this.userProcess = this.createProcess('dvclient.exe');
     this.userThread = this.createThread(this.userProcess, 'dvclient.exe main thread');
+    this.ps.track(this.userProcess, this.userThread);
     this.currentThread = this.systemThread;
     this.systemThread.state = 'running';
     this.stacks.onBackEdges = (pc, edges) => this.watchdog.backEdges(pc, edges);
@@ -396,10 +409,13 @@ export class Kernel {
     return { limit: va + PAGE_SIZE, base: va + 4 * PAGE_SIZE };
   }
 
-  createProcess(name: string): Process {
+  createProcess(name: string, parentId = 0, commandLine = ''): Process {
     const address = this.allocateKernelObject(0x2c0, TAG.Process);
-    this.as.write(address + 0x16c, new TextEncoder().encode(name.slice(0, 14)));
-    return { address, name };
+    // ImageFileName: 15 bytes, the last one always NUL (PsGetProcessImageFileName returns it).
+    this.as.write(address + EPROCESS_IMAGE_FILE_NAME, new TextEncoder().encode(name.slice(0, 14)));
+    const process: Process = { address, name, id: this.ps.allocateId(), parentId, commandLine, state: 'running', exitStatus: 0 };
+    this.ps.add(process);
+    return process;
   }
 
   createThread(process: Process, name: string, startRoutine = 0, startContext = 0): Thread {
@@ -426,6 +442,7 @@ export class Kernel {
     }
     const thread: Thread = {
       address,
+      id: this.ps.allocateId(),
       process,
       name,
       stackBase: stack.base,
@@ -473,6 +490,8 @@ export class Kernel {
         if (!(e instanceof ThreadExit)) throw e;
         thread.exitStatus = e.status;
       }
+      // PspExitThread calls the thread notify routines in the context of the thread that exits.
+      this.ps.notify.threadExited(thread);
     });
     thread.state = 'terminated';
     this.dispatcher.setEvent(thread.address);

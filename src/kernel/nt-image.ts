@@ -51,6 +51,20 @@ export const INTERNAL_ROUTINES = [
   'KiIdleLoop',
   'KeBugCheck2',
   'DbgBreakPointWithStatus',
+  // Processes, threads and their callbacks (ps/process.ts, ps/notify.ts, ob/callbacks.ts).
+  'NtCreateUserProcess',
+  'MmLoadSystemImage',
+  'NtTerminateProcess',
+  'NtOpenProcess',
+  'NtOpenThread',
+  'NtDuplicateObject',
+  'PspInsertThread',
+  'PspExitThread',
+  'PspExitProcess',
+  'PspCallProcessNotifyRoutines',
+  'PsCallImageNotifyRoutines',
+  'ObpCallPreOperationCallbacks',
+  'ObpCallPostOperationCallbacks',
 ] as const;
 
 
