@@ -18,6 +18,7 @@ import { parseDuration } from './duration.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
 import { NUMBER_RULE, parseIoctl, parseVerifier } from './args.ts';
+import { parseOpenProcess, parseProcess, processRequests, type OpenProcessArg, type ProcessArg } from './process-args.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportInternalError } from './internal-error.ts';
 import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
@@ -98,6 +99,8 @@ program
   .argument('<driver>', 'driver image: a TypeScript driver module (.ts), or a C driver built with dv build (.wasm)')
   .addOption(new Option('--verifier <flags>', "verifier flags: 'standard', a number such as 0x8 (hex), or 'off'").argParser(parseVerifier).default(parseFlags('standard'), 'standard'))
   .option('--ioctl <code[:input_hex[:output_length[:output_hex]]]>', 'send an IOCTL (repeatable, in order); output_hex fills the output buffer first (METHOD_IN_DIRECT data)', parseIoctl, [] as IoctlRequest[])
+  .option('--process <name[:args]>', 'start a user process after DriverEntry, before the first request (repeatable, in order); it exits before the unload. The drivers\' process, thread and image notify routines see it', parseProcess, [] as ProcessArg[])
+  .option('--open-process <name:access>', 'open a handle to the --process NAME with ACCESS (hex) from the client, after the starts: the object callbacks see it (repeatable)', parseOpenProcess, [] as OpenProcessArg[])
   .option('--dump <file>', 'write the crash dump here when the machine stops; a run that stops with no bug check removes an older file at this path')
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
@@ -113,12 +116,18 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; dump?: string; json?: string; stacks: boolean; memory?: number; debugger?: boolean; timeout: number; simTimeout: number }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: IoctlRequest[]; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; stacks: boolean; memory?: number; debugger?: boolean; timeout: number; simTimeout: number }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
     ];
     checkOutputs(outputs, [{ option: 'driver', path: driver }]);
+    let processes;
+    try {
+      processes = processRequests(opts.process, opts.openProcess);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     let outcome;
     try {
       outcome = await runDriver({
@@ -126,6 +135,8 @@ program
         driver,
         verifierFlags: opts.verifier,
         ioctls: opts.ioctl,
+        processes,
+        onProcessEvent: (l) => out(l),
         captureStacks: opts.stacks,
         memory: opts.memory,
         onDebugPrint: (l) => out(l),

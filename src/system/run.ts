@@ -33,12 +33,34 @@ export interface RequestResult {
   readonly output: Uint8Array;
 }
 
+/** A user process the run starts after DriverEntry and ends before the unload, and the handles its client opens to it. */
+export interface ProcessRequest {
+  /** The image name (`notepad.exe`) or a full path. */
+  readonly image: string;
+  readonly commandLine?: string;
+  /** OpenProcess by the run's client with each access mask, in order, after the start; each handle is closed at once. */
+  readonly open?: readonly number[];
+}
+
+export interface ProcessResult {
+  readonly image: string;
+  /** Its process id, or undefined when a driver denied the creation. */
+  readonly pid?: number;
+  /** STATUS_SUCCESS, or the CreationStatus a driver denied it with. */
+  readonly status: number;
+  readonly opens: readonly { readonly desiredAccess: number; readonly grantedAccess: number }[];
+}
+
 export interface RunOptions {
   readonly driver: string;
   /** Verifier flags; the verified driver list defaults to the driver under test. */
   readonly verifierFlags?: number;
   readonly verifier?: VerifierSettings;
   readonly ioctls: readonly IoctlRequest[];
+  /** User processes to start after DriverEntry, before the first request; they end before the unload. */
+  readonly processes?: readonly ProcessRequest[];
+  /** A line for each process event (start, denial, handle open, end), for the CLI. */
+  readonly onProcessEvent?: (line: string) => void;
   readonly captureStacks?: boolean;
   /** The machine's physical memory in bytes (default 512 MiB); the pools' limits follow from it. */
   readonly memory?: number;
@@ -66,6 +88,7 @@ export interface RunOutcome {
    */
   readonly hang: { readonly reason: string } | null;
   readonly requests: readonly RequestResult[];
+  readonly processes: readonly ProcessResult[];
   /** What the verifier still tracked for the driver when the run ended (the 0x62 leaks); reading it makes the dump. */
   readonly leaks: readonly AllocationSnapshot[];
   /** How many those are, and the first `n` of them, read from the live machine without making a dump. */
@@ -92,6 +115,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   opts.configure?.(machine);
   const step = opts.onStep ?? (() => {});
   const requests: RequestResult[] = [];
+  const processes: ProcessResult[] = [];
   const k = machine.kernel;
   const breaks = opts.debugger ? attachDebugger(machine, opts.debugger) : [];
   let unloaded = false;
@@ -99,6 +123,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   try {
     step(`loading ${imageName}`);
     const image = await machine.loadDriver(opts.driver);
+    startProcesses(machine, opts.processes ?? [], processes, opts.onProcessEvent ?? (() => {}));
     const device = machine.firstDeviceName(image);
     if (opts.ioctls.length > 0 || device) {
       if (!device) throw new SimulatorError(`${imageName} created no named device to send IOCTLs to`);
@@ -113,6 +138,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       step(`closing ${device}`);
       k.runInThread(k.userThread, () => k.io.closeFile(open.file));
     }
+    endProcesses(machine, processes, opts.onProcessEvent ?? (() => {}));
     if (opts.unload === false) {
       step(`leaving ${imageName} loaded`);
     } else if (!k.io.canUnload(image.driverObject)) {
@@ -142,6 +168,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     bugCheck: crash && !hang ? { code: crash.code, name: bugCheckName(crash.code), params: crash.params } : null,
     hang,
     requests,
+    processes,
     get leaks() {
       return frozen().verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase())?.allocations ?? [];
     },
@@ -167,3 +194,36 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   };
 }
 
+
+const hexAccess = (n: number) => `0x${(n >>> 0).toString(16)}`;
+
+/** Start each process and open the handles asked for, a line each; a denied process is recorded with its status. */
+function startProcesses(machine: Machine, requests: readonly ProcessRequest[], results: ProcessResult[], line: (s: string) => void): void {
+  for (const req of requests) {
+    const r = machine.startProcess(req.image, req.commandLine ?? '');
+    const shown = `${req.image}${req.commandLine ? ` ${req.commandLine}` : ''}`;
+    if (!r.process) {
+      line(`process ${shown} -> denied: ${statusName(r.status)}`);
+      results.push({ image: req.image, status: r.status, opens: [] });
+      continue;
+    }
+    const pid = r.process.id;
+    line(`process ${shown} -> pid ${pid} (0x${pid.toString(16)})`);
+    const opens = (req.open ?? []).map((desiredAccess) => {
+      const h = machine.openProcess(pid, desiredAccess);
+      machine.closeHandle(h.handle);
+      line(`OpenProcess(pid ${pid}, ${hexAccess(desiredAccess)}) -> granted ${hexAccess(h.grantedAccess)}`);
+      return { desiredAccess: desiredAccess >>> 0, grantedAccess: h.grantedAccess };
+    });
+    results.push({ image: req.image, pid, status: r.status, opens });
+  }
+}
+
+/** The processes the run started end (each exits by itself), latest first, before the driver unloads. */
+function endProcesses(machine: Machine, results: readonly ProcessResult[], line: (s: string) => void): void {
+  for (const p of [...results].reverse()) {
+    if (p.pid === undefined || machine.kernel.ps.processById(p.pid)?.state !== 'running') continue;
+    machine.endProcess(p.pid);
+    line(`process ${p.image} (pid ${p.pid}) exited`);
+  }
+}
