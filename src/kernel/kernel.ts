@@ -140,6 +140,8 @@ export class Kernel {
   shutdownState?: { readonly thread: Thread; readonly started: number; finished?: number };
 
   private readonly routines = new Map<number, RoutineEntry>();
+  /** Function pointers of unloaded images that are not code addresses (wasm table indices), to the code they named. */
+  private readonly unloadedRoutines = new Map<number, number>();
   private readonly stackRegion = new VaRegion('KernelStacks', VA_MAP.stacks.start, VA_MAP.stacks.end);
   private readonly userRegion = new VaRegion('UserSpace', 0x00100000, 0x7fff0000);
   crash?: CrashContext;
@@ -290,7 +292,13 @@ export class Kernel {
   }
 
   unregisterModuleRoutines(module: string): void {
-    for (const [a, r] of this.routines) if (r.module === module) this.routines.delete(a);
+    for (const [a, r] of this.routines) {
+      if (r.module !== module) continue;
+      this.routines.delete(a);
+      // A wasm function pointer is a table index: remember where its code was, so a call through it
+      // after the unload is known as a call into the unloaded image.
+      if (r.codeAddress !== a) this.unloadedRoutines.set(a, r.codeAddress);
+    }
   }
 
   hasRoutine(address: number): boolean {
@@ -308,9 +316,10 @@ export class Kernel {
     if (!entry) {
       // Code of a driver that has unloaded: what Windows raises when a timer, DPC or thread the
       // driver left behind runs (P1 the address referenced, P3 the instruction: the same here).
-      const unloaded = this.io.unloadedDriverAt(address >>> 0);
+      const unloadedCode = this.unloadedRoutines.get(address >>> 0) ?? address >>> 0;
+      const unloaded = this.io.unloadedDriverAt(unloadedCode);
       if (unloaded) {
-        return this.bugCheck(BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, address, 0, address, 0, undefined, { module: unloaded.name });
+        return this.bugCheck(BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, unloadedCode, 0, unloadedCode, 0, undefined, { module: unloaded.name });
       }
       // Executing an address that holds no code: an access violation at that address.
       const code = this.currentThread === this.systemThread ? BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED : BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED;
