@@ -17,7 +17,7 @@ export type CallbackObjectKind = 'Process' | 'Thread';
 export const OBJECT_TYPE_VARIABLES = { PsProcessType: 'Process', PsThreadType: 'Thread' } as const satisfies Record<string, CallbackObjectKind>;
 export type ObjectTypeVariable = keyof typeof OBJECT_TYPE_VARIABLES;
 
-const KINDS: readonly CallbackObjectKind[] = ['Process', 'Thread'];
+const KINDS: readonly CallbackObjectKind[] = Object.values(OBJECT_TYPE_VARIABLES);
 /** x86 OBJECT_TYPE: TypeList (LIST_ENTRY) then Name (UNICODE_STRING); the rest is the kernel's. */
 const OBJECT_TYPE_SIZE = 0x90;
 const OBJECT_TYPE_NAME = 8;
