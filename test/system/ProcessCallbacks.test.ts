@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildDriver } from '../../src/build/build.ts';
 import { findToolchain } from '../../src/build/toolchain.ts';
+import { BugCheck } from '../../src/kernel/errors.ts';
 import { Machine } from '../../src/system/machine.ts';
 import { runDriver, type RunOutcome } from '../../src/system/run.ts';
 import { STATUS } from '../../src/nt/status.ts';
@@ -139,6 +140,33 @@ for (const { lang, path } of MONITORS) {
     assert.ok(routine >= unloaded.base && routine < unloaded.base + unloaded.size, 'P1 is code of the unloaded driver');
     assert.equal(r.bugCheck.params[2], routine, 'P3: the instruction is the routine itself');
   });
+
+  test(`${lang}: object callbacks left registered at unload: the next process handle opened calls into the unloaded image, 0xCE`, async () => {
+    const m = new Machine();
+    const k = m.kernel;
+    const image = await m.loadDriver(path);
+    registerOb(m);
+    const open = k.runInThread(k.userThread, () => k.io.openDevice('\\Device\\ProcessMonitor'));
+    k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, IOCTL_FORGET_AT_UNLOAD, new Uint8Array(0), 0));
+    k.runInThread(k.userThread, () => k.io.closeFile(open.file));
+    m.unloadDriver(image);
+    assert.equal(k.crash, undefined, 'the unload itself is not stopped: Windows has no such check');
+    const bc = expectStop(() => m.openProcess(k.userProcess.id, 0x1000));
+    assert.equal(hex(bc.code), '0xce');
+    const unloaded = m.loader.unloaded.find((u) => u.name === 'ProcessMonitor')!;
+    assert.ok(bc.params[0]! >= unloaded.base && bc.params[0]! < unloaded.base + unloaded.size);
+    assert.ok(k.crash!.stack.includes(k.nt.address('NtOpenProcess', 0x10)), 'stopped opening the process');
+  });
+}
+
+function expectStop(body: () => unknown): BugCheck {
+  try {
+    body();
+  } catch (e) {
+    if (e instanceof BugCheck) return e;
+    throw e;
+  }
+  assert.fail('the machine did not stop');
 }
 
 test('a driver image loading is an image-load event (ProcessId 0, SystemModeImage) for a monitor already loaded', async () => {
