@@ -1,11 +1,12 @@
 /*
- * ntddk.h - for kernel-mode drivers outside WDM. Everything the simulated kernel exports is in
- * wdm.h, so this adds nothing.
+ * ntddk.h - for kernel-mode drivers outside WDM: wdm.h, and what the WDK declares here only
+ * (process, thread and image-load notify routines).
  */
 #ifndef DV_NTDDK_H
 #define DV_NTDDK_H
 
 #define _NTDDK_
 #include <wdm.h>
+#include <dv/psnotify.h>
 
 #endif /* DV_NTDDK_H */

@@ -34,6 +34,7 @@ EXTERN_C_START
 #include <dv/dbg.h>
 #include <dv/exke.h>
 #include <dv/cm.h>
+#include <dv/obcallback.h>
 
 EXTERN_C_END
 

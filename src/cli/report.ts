@@ -68,6 +68,16 @@ export function outcomeJson(outcome: RunOutcome): unknown {
       information: hexs(r.information),
       output: Buffer.from(r.output).toString('hex'),
     })),
+    ...(outcome.processes.length > 0
+      ? {
+          processes: outcome.processes.map((p) => ({
+            image: p.image,
+            pid: p.pid === undefined ? null : hexs(p.pid),
+            status: hexs(p.status),
+            opens: p.opens.map((o) => ({ desiredAccess: hexs(o.desiredAccess), grantedAccess: hexs(o.grantedAccess) })),
+          })),
+        }
+      : {}),
     leakCount: outcome.leakCount,
     leaks: outcome.leaksFirst(JSON_LEAKS_LISTED).map((a) => ({
       address: hexs(a.address),

@@ -37,6 +37,8 @@ import { ansiStringExports } from './rtl/ansi.ts';
 import { cmExports } from './cm/exports.ts';
 import { rtlRegistryExports } from './rtl/registry.ts';
 import { ioRegistryExports } from './io/registry.ts';
+import { psNotifyExports } from './ps/notify-exports.ts';
+import { obCallbackExports } from './ob/callback-exports.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -74,6 +76,8 @@ export function buildDdiTable(k: Kernel) {
     ...cmExports(k),
     ...rtlRegistryExports(k),
     ...ioRegistryExports(k),
+    ...psNotifyExports(k),
+    ...obCallbackExports(k),
   };
 }
 

@@ -23,6 +23,9 @@ import { IoManager } from './io/iomgr.ts';
 import { ObjectManager } from './ob/object.ts';
 import { ConfigurationManager } from './cm/cm.ts';
 import { ThreadExit, type Process, type Thread } from './ps/thread.ts';
+import { EPROCESS_IMAGE_FILE_NAME, ProcessManager } from './ps/process.ts';
+import { ObjectTypes } from './ob/types.ts';
+import { ObCallbacks } from './ob/callbacks.ts';
 import { INTERNAL_ROUTINES, NtImage } from './nt-image.ts';
 import { formatSymbol, sourceLine, type ModuleInfo } from './symbols.ts';
 import { TAG } from './tags.ts';
@@ -110,6 +113,12 @@ export class Kernel {
   readonly ob: ObjectManager;
   /** The registry. */
   readonly cm: ConfigurationManager;
+  /** Processes and threads by id, and the process, thread and image notify routines. */
+  readonly ps: ProcessManager;
+  /** The object types drivers name in ObRegisterCallbacks (PsProcessType, PsThreadType). */
+  readonly obTypes: ObjectTypes;
+  /** ObRegisterCallbacks registrations, called on process and thread handle operations. */
+  readonly obCallbacks: ObCallbacks;
   readonly processors: Processor[];
   /** The DDIs ntoskrnl exports, by name. Loaders bind driver imports against this. */
   readonly ddi: DdiTable;
@@ -143,6 +152,8 @@ export class Kernel {
   shutdownState?: { readonly thread: Thread; readonly started: number; finished?: number };
 
   private readonly routines = new Map<number, RoutineEntry>();
+  /** Function pointers of unloaded images that are not code addresses (wasm table indices), to the code they named. */
+  private readonly unloadedRoutines = new Map<number, number>();
   private readonly stackRegion = new VaRegion('KernelStacks', VA_MAP.stacks.start, VA_MAP.stacks.end);
   private readonly userRegion = new VaRegion('UserSpace', VA_MAP.user.start, VA_MAP.user.end);
   crash?: CrashContext;
@@ -163,6 +174,9 @@ export class Kernel {
     this.dispatcher = new Dispatcher(this);
     this.ob = new ObjectManager();
     this.cm = new ConfigurationManager(this);
+    this.ps = new ProcessManager(this);
+    this.obTypes = new ObjectTypes(this);
+    this.obCallbacks = new ObCallbacks(this);
     this.io = new IoManager(this);
     // Internal routines first: building the DDI table may already need their addresses.
     this.nt.addRoutines(INTERNAL_ROUTINES);
@@ -174,6 +188,7 @@ export class Kernel {
     this.workerThread = this.createThread(this.systemProcess, 'ExpWorkerThread');
     this.userProcess = this.createProcess('dvclient.exe');
     this.userThread = this.createThread(this.userProcess, 'dvclient.exe main thread');
+    this.ps.track(this.userProcess, this.userThread);
     this.currentThread = this.systemThread;
     this.systemThread.state = 'running';
     this.stacks.onBackEdges = (pc, edges) => this.watchdog.backEdges(pc, edges);
@@ -290,7 +305,13 @@ export class Kernel {
   }
 
   unregisterModuleRoutines(module: string): void {
-    for (const [a, r] of this.routines) if (r.module === module) this.routines.delete(a);
+    for (const [a, r] of this.routines) {
+      if (r.module !== module) continue;
+      this.routines.delete(a);
+      // A wasm function pointer is a table index: remember where its code was, so a call through it
+      // after the unload is known as a call into the unloaded image.
+      if (r.codeAddress !== a) this.unloadedRoutines.set(a, r.codeAddress);
+    }
   }
 
   hasRoutine(address: number): boolean {
@@ -308,9 +329,10 @@ export class Kernel {
     if (!entry) {
       // Code of a driver that has unloaded: what Windows raises when a timer, DPC or thread the
       // driver left behind runs (P1 the address referenced, P3 the instruction: the same here).
-      const unloaded = this.io.unloadedDriverAt(address >>> 0);
+      const unloadedCode = this.unloadedRoutines.get(address >>> 0) ?? address >>> 0;
+      const unloaded = this.io.unloadedDriverAt(unloadedCode);
       if (unloaded) {
-        return this.bugCheck(BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, address, 0, address, 0, undefined, { module: unloaded.name });
+        return this.bugCheck(BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, unloadedCode, 0, unloadedCode, 0, undefined, { module: unloaded.name });
       }
       // Executing an address that holds no code: an access violation at that address.
       const code = this.currentThread === this.systemThread ? BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED : BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED;
@@ -435,10 +457,13 @@ export class Kernel {
     return { limit: va + PAGE_SIZE, base: va + 4 * PAGE_SIZE };
   }
 
-  createProcess(name: string): Process {
+  createProcess(name: string, parentId = 0, commandLine = ''): Process {
     const address = this.allocateKernelObject(0x2c0, TAG.Process);
-    this.as.write(address + 0x16c, new TextEncoder().encode(name.slice(0, 14)));
-    return { address, name };
+    // ImageFileName: 15 bytes, the last one always NUL (PsGetProcessImageFileName returns it).
+    this.as.write(address + EPROCESS_IMAGE_FILE_NAME, new TextEncoder().encode(name.slice(0, 14)));
+    const process: Process = { address, name, id: this.ps.allocateId(), parentId, commandLine, state: 'running', exitStatus: 0 };
+    this.ps.add(process);
+    return process;
   }
 
   createThread(process: Process, name: string, startRoutine = 0, startContext = 0): Thread {
@@ -465,6 +490,7 @@ export class Kernel {
     }
     const thread: Thread = {
       address,
+      id: this.ps.allocateId(),
       process,
       name,
       stackBase: stack.base,
@@ -513,6 +539,8 @@ export class Kernel {
         if (!(e instanceof ThreadExit)) throw e;
         thread.exitStatus = e.status;
       }
+      // PspExitThread calls the thread notify routines in the context of the thread that exits.
+      this.ps.notify.threadExited(thread);
     });
     thread.state = 'terminated';
     this.dispatcher.setEvent(thread.address);

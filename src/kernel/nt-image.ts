@@ -55,6 +55,20 @@ export const INTERNAL_ROUTINES = [
   'DbgBreakPointWithStatus',
   'NtReadFile',
   'NtWriteFile',
+  // Processes, threads and their callbacks (ps/process.ts, ps/notify.ts, ob/callbacks.ts).
+  'NtCreateUserProcess',
+  'MmLoadSystemImage',
+  'NtTerminateProcess',
+  'NtOpenProcess',
+  'NtOpenThread',
+  'NtDuplicateObject',
+  'PspInsertThread',
+  'PspExitThread',
+  'PspExitProcess',
+  'PspCallProcessNotifyRoutines',
+  'PsCallImageNotifyRoutines',
+  'ObpCallPreOperationCallbacks',
+  'ObpCallPostOperationCallbacks',
 ] as const;
 
 

@@ -9,6 +9,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind, VaRegion, VA_MAP } from '../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../kernel/symbols.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
+import { DRIVER_IMAGE_DIRECTORY } from '../kernel/ps/process.ts';
 import type { ImageFormat, ImportTable, ImportTransform, LoadedImage } from './image.ts';
 import { tsImageFormat } from './ts/ts-image.ts';
 import { wasmImageFormat } from './wasm/wasm-image.ts';
@@ -85,6 +86,12 @@ export class Loader {
     const driverObject = this.k.io.createDriverObject(name, image.module.base, image.module.size);
     image.driverObject = driverObject;
     this.images.set(driverObject, image);
+    // MmLoadSystemImage tells the image-load notify routines before the driver's code first runs.
+    this.k.runInThread(this.k.systemThread, () =>
+      this.k.withFrames(['IopLoadDriver', 'MmLoadSystemImage'], () =>
+        this.k.ps.notify.imageLoaded(`${DRIVER_IMAGE_DIRECTORY}${image.module.imageName}`, 0, image.module.base, image.module.size, true),
+      ),
+    );
     // The service key the driver was installed under: DriverEntry's RegistryPath names it.
     const serviceKey = this.k.cm.createServiceKey(name, `\\SystemRoot\\System32\\drivers\\${image.module.imageName}`);
     const status = this.k.io.callDriverEntry(driverObject, image.entryPoint, serviceKey);

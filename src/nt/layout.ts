@@ -583,6 +583,81 @@ export const RTL_QUERY_REGISTRY_TABLE = struct('RTL_QUERY_REGISTRY_TABLE', [
   ['DefaultLength', 'u32'],
 ]);
 
+// ---- process, thread and image callbacks (src/kernel/ps/notify.ts, src/kernel/ob/callbacks.ts) ----
+
+export const CLIENT_ID = struct('CLIENT_ID', [
+  ['UniqueProcess', 'ptr'],
+  ['UniqueThread', 'ptr'],
+]);
+
+/** What a PsSetCreateProcessNotifyRoutineEx routine sees of a process being created; Flags holds FileOpenNameAvailable (bit 0). */
+export const PS_CREATE_NOTIFY_INFO = struct('PS_CREATE_NOTIFY_INFO', [
+  ['Size', 'u32'],
+  ['Flags', 'u32'],
+  ['ParentProcessId', 'ptr'],
+  ['CreatingThreadId', CLIENT_ID],
+  ['FileObject', 'ptr'],
+  ['ImageFileName', 'ptr'],
+  ['CommandLine', 'ptr'],
+  ['CreationStatus', 'i32'],
+]);
+
+/** Properties packs ImageAddressingMode (bits 0-7) and SystemModeImage (bit 8). */
+export const IMAGE_INFO = struct('IMAGE_INFO', [
+  ['Properties', 'u32'],
+  ['ImageBase', 'ptr'],
+  ['ImageSelector', 'u32'],
+  ['ImageSize', 'u32'],
+  ['ImageSectionNumber', 'u32'],
+]);
+
+export const OB_OPERATION_REGISTRATION = struct('OB_OPERATION_REGISTRATION', [
+  ['ObjectType', 'ptr'],
+  ['Operations', 'u32'],
+  ['PreOperation', 'ptr'],
+  ['PostOperation', 'ptr'],
+]);
+
+export const OB_CALLBACK_REGISTRATION = struct('OB_CALLBACK_REGISTRATION', [
+  ['Version', 'u16'],
+  ['OperationRegistrationCount', 'u16'],
+  ['Altitude', UNICODE_STRING],
+  ['RegistrationContext', 'ptr'],
+  ['OperationRegistration', 'ptr'],
+]);
+
+export const OB_PRE_CREATE_HANDLE_INFORMATION = struct('OB_PRE_CREATE_HANDLE_INFORMATION', [
+  ['DesiredAccess', 'u32'],
+  ['OriginalDesiredAccess', 'u32'],
+]);
+
+export const OB_PRE_DUPLICATE_HANDLE_INFORMATION = struct('OB_PRE_DUPLICATE_HANDLE_INFORMATION', [
+  ['DesiredAccess', 'u32'],
+  ['OriginalDesiredAccess', 'u32'],
+  ['SourceProcess', 'ptr'],
+  ['TargetProcess', 'ptr'],
+]);
+
+/** Flags holds KernelHandle (bit 0). */
+export const OB_PRE_OPERATION_INFORMATION = struct('OB_PRE_OPERATION_INFORMATION', [
+  ['Operation', 'u32'],
+  ['Flags', 'u32'],
+  ['Object', 'ptr'],
+  ['ObjectType', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['Parameters', 'ptr'],
+]);
+
+export const OB_POST_OPERATION_INFORMATION = struct('OB_POST_OPERATION_INFORMATION', [
+  ['Operation', 'u32'],
+  ['Flags', 'u32'],
+  ['Object', 'ptr'],
+  ['ObjectType', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ReturnStatus', 'i32'],
+  ['Parameters', 'ptr'],
+]);
+
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 // ---------------------------------------------------------------------------------------------
 // Structured exception handling
@@ -665,4 +740,13 @@ export const LAYOUTS: readonly StructLayout[] = [
   KEY_FULL_INFORMATION,
   KEY_NAME_INFORMATION,
   RTL_QUERY_REGISTRY_TABLE,
+  CLIENT_ID,
+  PS_CREATE_NOTIFY_INFO,
+  IMAGE_INFO,
+  OB_OPERATION_REGISTRATION,
+  OB_CALLBACK_REGISTRATION,
+  OB_PRE_CREATE_HANDLE_INFORMATION,
+  OB_PRE_DUPLICATE_HANDLE_INFORMATION,
+  OB_PRE_OPERATION_INFORMATION,
+  OB_POST_OPERATION_INFORMATION,
 ];

@@ -9,6 +9,12 @@ import { Verifier } from '../verifier/verifier.ts';
 import type { VerifierSettings } from '../verifier/settings.ts';
 import type { CrashDump } from '../debugger/dump.ts';
 import { captureDump, dumpSize, type DumpSize } from './capture.ts';
+import type { StartedProcess } from '../kernel/ps/process.ts';
+import { duplicateHandle, openByClientId, type UserHandle } from '../kernel/ob/user-handles.ts';
+import { STATUS } from '../nt/status.ts';
+
+/** PROCESS_TERMINATE: the right TerminateProcess needs. */
+const PROCESS_TERMINATE = 0x0001;
 
 export interface MachineOptions {
   /** Driver Verifier settings in force at boot; undefined = verifier off. */
@@ -42,9 +48,54 @@ export class Machine {
     this.loader.unload(image.driverObject);
   }
 
-  /** NtShutdownSystem: drivers still loaded get IRP_MJ_SHUTDOWN; returns when the machine is off. */
+  /**
+   * The user session ends (every user process still running exits, the run's client last), then
+   * NtShutdownSystem: drivers still loaded get IRP_MJ_SHUTDOWN; returns when the machine is off.
+   */
   shutdown(): void {
+    this.kernel.ps.endAll();
     this.kernel.shutdown();
+  }
+
+  // ---- user processes (the run's client starts, opens and ends them) ------------------------
+
+  /** Start a user process: the drivers' image, process and thread notify routines see it (and may deny it). */
+  startProcess(imageName: string, commandLine = ''): StartedProcess {
+    return this.kernel.ps.start(imageName, commandLine);
+  }
+
+  /** The process exits by itself (ExitProcess): its thread, then the process, go past the notify routines. */
+  endProcess(pid: number, exitStatus = 0): void {
+    this.kernel.ps.end(pid, exitStatus);
+  }
+
+  /**
+   * TerminateProcess from the client: a handle with PROCESS_TERMINATE first (the object callbacks
+   * may strip it: then STATUS_ACCESS_DENIED and the process runs on), then the exit.
+   */
+  terminateProcess(pid: number, exitStatus = 1): number {
+    const h = this.openProcess(pid, PROCESS_TERMINATE);
+    this.closeHandle(h.handle);
+    if ((h.grantedAccess & PROCESS_TERMINATE) === 0) return STATUS.ACCESS_DENIED;
+    this.endProcess(pid, exitStatus);
+    return STATUS.SUCCESS;
+  }
+
+  /** OpenProcess from the client with `desiredAccess`: the object callbacks run; the handle gets what they leave. */
+  openProcess(pid: number, desiredAccess: number): UserHandle {
+    return openByClientId(this.kernel, 'Process', pid, desiredAccess);
+  }
+
+  openThread(tid: number, desiredAccess: number): UserHandle {
+    return openByClientId(this.kernel, 'Thread', tid, desiredAccess);
+  }
+
+  duplicateHandle(handle: number, desiredAccess: number): UserHandle {
+    return duplicateHandle(this.kernel, handle, desiredAccess);
+  }
+
+  closeHandle(handle: number): void {
+    this.kernel.ob.closeHandle(handle);
   }
 
   /** The first named device of a driver, as `\Device\X`. */

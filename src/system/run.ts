@@ -54,6 +54,24 @@ export interface RequestResult {
   readonly output: Uint8Array;
 }
 
+/** A user process the run starts after DriverEntry and ends before the unload, and the handles its client opens to it. */
+export interface ProcessRequest {
+  /** The image name (`notepad.exe`) or a full path. */
+  readonly image: string;
+  readonly commandLine?: string;
+  /** OpenProcess by the run's client with each access mask, in order, after the start; each handle is closed at once. */
+  readonly open?: readonly number[];
+}
+
+export interface ProcessResult {
+  readonly image: string;
+  /** Its process id, or undefined when a driver denied the creation. */
+  readonly pid?: number;
+  /** STATUS_SUCCESS, or the CreationStatus a driver denied it with. */
+  readonly status: number;
+  readonly opens: readonly { readonly desiredAccess: number; readonly grantedAccess: number }[];
+}
+
 export interface RunOptions {
   readonly driver: string;
   /** Verifier flags; the verified driver list defaults to the driver under test. */
@@ -64,6 +82,10 @@ export interface RunOptions {
   readonly requests?: readonly DeviceRequest[];
   /** The device to open (\Device\X, \??\X, \DosDevices\X or \\.\X); default the driver's first named device. */
   readonly open?: string;
+  /** User processes to start after DriverEntry, before the first request; they end before the unload. */
+  readonly processes?: readonly ProcessRequest[];
+  /** A line for each process event (start, denial, handle open, end), for the CLI. */
+  readonly onProcessEvent?: (line: string) => void;
   readonly captureStacks?: boolean;
   /** The machine's physical memory in bytes (default 512 MiB); the pools' limits follow from it. */
   readonly memory?: number;
@@ -97,6 +119,7 @@ export interface RunOutcome {
   readonly requests: readonly RequestResult[];
   /** The device the run opened and how the open ended (null: nothing was opened). */
   readonly open: { readonly name: string; readonly status: number } | null;
+  readonly processes: readonly ProcessResult[];
   /** What the verifier still tracked for the driver when the run ended (the 0x62 leaks); reading it makes the dump. */
   readonly leaks: readonly AllocationSnapshot[];
   /** How many those are, and the first `n` of them, read from the live machine without making a dump. */
@@ -128,6 +151,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     opts.onRequest?.(line);
   };
   const requests: RequestResult[] = [];
+  const processes: ProcessResult[] = [];
   const k = machine.kernel;
   const breaks = opts.debugger ? attachDebugger(machine, opts.debugger) : [];
   if (opts.requests && opts.ioctls?.length) throw new Error('runDriver: give `ioctls` or `requests`, not both');
@@ -138,6 +162,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   try {
     step(`loading ${imageName}`);
     const image = await machine.loadDriver(opts.driver);
+    startProcesses(machine, opts.processes ?? [], processes, opts.onProcessEvent ?? (() => {}));
     const device = opts.open !== undefined ? ntDeviceName(opts.open) : machine.firstDeviceName(image);
     if (list.length > 0 || device) {
       if (!device) throw new SimulatorError(`${imageName} created no named device to send requests to`);
@@ -158,6 +183,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
         k.runInThread(k.userThread, () => k.io.closeFile(open.file));
       }
     }
+    endProcesses(machine, processes, opts.onProcessEvent ?? (() => {}));
     if (opts.unload === false) {
       step(`leaving ${imageName} loaded`);
     } else if (!k.io.canUnload(image.driverObject)) {
@@ -188,6 +214,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     hang,
     requests,
     open: opened,
+    processes,
     get leaks() {
       return frozen().verifier?.drivers.find((d) => d.name.toLowerCase() === name.toLowerCase())?.allocations ?? [];
     },
@@ -235,4 +262,37 @@ function requestLine(rq: DeviceRequest, r: RequestResult): string {
   if (rq.kind === 'write') return `IRP_MJ_WRITE (${rq.data.length} bytes) -> ${result}`;
   const shown = Buffer.from(r.output.subarray(0, READ_SHOWN)).toString('hex');
   return `IRP_MJ_READ (${rq.length} bytes) -> ${result}${r.output.length > 0 ? `: ${shown}${r.output.length > READ_SHOWN ? '...' : ''}` : ''}`;
+}
+
+const hexAccess = (n: number) => `0x${(n >>> 0).toString(16)}`;
+
+/** Start each process and open the handles asked for, a line each; a denied process is recorded with its status. */
+function startProcesses(machine: Machine, requests: readonly ProcessRequest[], results: ProcessResult[], line: (s: string) => void): void {
+  for (const req of requests) {
+    const r = machine.startProcess(req.image, req.commandLine ?? '');
+    const shown = `${req.image}${req.commandLine ? ` ${req.commandLine}` : ''}`;
+    if (!r.process) {
+      line(`process ${shown} -> denied: ${statusName(r.status)}`);
+      results.push({ image: req.image, status: r.status, opens: [] });
+      continue;
+    }
+    const pid = r.process.id;
+    line(`process ${shown} -> pid ${pid} (0x${pid.toString(16)})`);
+    const opens = (req.open ?? []).map((desiredAccess) => {
+      const h = machine.openProcess(pid, desiredAccess);
+      machine.closeHandle(h.handle);
+      line(`OpenProcess(pid ${pid}, ${hexAccess(desiredAccess)}) -> granted ${hexAccess(h.grantedAccess)}`);
+      return { desiredAccess: desiredAccess >>> 0, grantedAccess: h.grantedAccess };
+    });
+    results.push({ image: req.image, pid, status: r.status, opens });
+  }
+}
+
+/** The processes the run started end (each exits by itself), latest first, before the driver unloads. */
+function endProcesses(machine: Machine, results: readonly ProcessResult[], line: (s: string) => void): void {
+  for (const p of [...results].reverse()) {
+    if (p.pid === undefined || machine.kernel.ps.processById(p.pid)?.state !== 'running') continue;
+    machine.endProcess(p.pid);
+    line(`process ${p.image} (pid ${p.pid}) exited`);
+  }
 }

@@ -39,6 +39,8 @@ export class ObjectManager {
   private readonly dead = new RecentMap<number, ObjectRecord>(DEAD_OBJECTS);
   private readonly names = new Map<string, NameEntry>();
   private readonly handles = new Map<number, number>();
+  /** The access each handle was granted, where the opener said (a process or thread handle). */
+  private readonly handleAccess = new Map<number, number>();
   private nextHandle = 0x80000004;
 
   /** A new object with a reference count of `refs` (1: its creator's reference). */
@@ -87,10 +89,11 @@ export class ObjectManager {
   // ---- handles -----------------------------------------------------------------------------
 
   /** A new handle to `address`; it holds one reference, taken here. */
-  createHandle(address: number): number {
+  createHandle(address: number, grantedAccess?: number): number {
     const handle = this.nextHandle;
     this.nextHandle += 4;
     this.handles.set(handle, address >>> 0);
+    if (grantedAccess !== undefined) this.handleAccess.set(handle, grantedAccess >>> 0);
     this.reference(address);
     return handle;
   }
@@ -100,11 +103,17 @@ export class ObjectManager {
     return this.handles.get(handle >>> 0);
   }
 
+  /** The access a handle was granted, when it was recorded. */
+  accessOfHandle(handle: number): number | undefined {
+    return this.handleAccess.get(handle >>> 0);
+  }
+
   /** ZwClose: drop the handle and its reference. False for a bad handle. */
   closeHandle(handle: number): boolean {
     const object = this.handles.get(handle >>> 0);
     if (object === undefined) return false;
     this.handles.delete(handle >>> 0);
+    this.handleAccess.delete(handle >>> 0);
     this.dereference(object);
     return true;
   }

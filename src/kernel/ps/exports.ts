@@ -17,6 +17,7 @@ export function psExports(k: Kernel) {
       k.dispatcher.initializeEvent(thread.address, 0, false);
       k.ob.create(thread.address, 'Thread');
       k.as.setU32(ThreadHandle, k.ob.createHandle(thread.address));
+      k.ps.notify.threadCreated(thread);
       k.dispatcher.readyThreads.push(thread);
       return STATUS.SUCCESS;
     },

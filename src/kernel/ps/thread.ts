@@ -5,10 +5,20 @@
 export interface Process {
   readonly address: number;
   readonly name: string;
+  /** UniqueProcessId: from the client-id table threads share, a multiple of 4 (System is 4). */
+  readonly id: number;
+  /** InheritedFromUniqueProcessId: 0 for the processes the kernel makes at boot. */
+  readonly parentId: number;
+  /** The command line a user process was started with ('' for the kernel's own). */
+  readonly commandLine: string;
+  state: 'running' | 'terminated';
+  exitStatus: number;
 }
 
 export interface Thread {
   readonly address: number;
+  /** UniqueThread: from the client-id table processes share, a multiple of 4. */
+  readonly id: number;
   readonly process: Process;
   /** What the thread is for, in messages and `!thread`-like output. */
   readonly name: string;
