@@ -3,24 +3,35 @@
  * project to project (no paths, no line numbers), so the summary can count them: the first error
  * clang, wasm-ld or dv build's import check printed, said plainly.
  */
+import { basename, dirname } from 'node:path';
+import { resolveIgnoringCase } from './paths.ts';
 
-export interface GeneratedHeaders {
+export interface BlockerContext {
   /** Headers mc.exe and ctrpp would generate for the project (file names, lower case). */
   readonly mcHeaders: readonly string[];
   readonly ctrppHeaders: readonly string[];
+  /**
+   * Where a missing header was looked for besides the including file's folder (the project's include
+   * folders, ddk/include): one there under another case is an #include that only NTFS's
+   * case-insensitive names resolve, and the blocker says so.
+   */
+  readonly searchDirs?: readonly string[];
 }
 
 /** Rewrites of an error message, first match wins; `$1` is the quoted name. */
-const RULES: readonly { readonly match: RegExp; readonly say: (m: RegExpExecArray, g: GeneratedHeaders) => string }[] = [
+const RULES: readonly { readonly match: RegExp; readonly say: (m: RegExpExecArray, g: BlockerContext, line: string) => string }[] = [
   { match: /only C sources \(\.c\) can be built/, say: () => 'C++ source' },
   {
     match: /'([^']+)' file not found/,
-    say: (m, g) => {
+    say: (m, g, line) => {
       const file = m[1]!.replace(/\\/g, '/').split('/').pop()!.toLowerCase();
       if (file.endsWith('.tmh')) return 'needs generated header (WPP .tmh)';
       if (g.mcHeaders.includes(file)) return 'needs generated header (mc.exe)';
       if (g.ctrppHeaders.includes(file)) return 'needs generated header (ctrpp)';
-      return `'${m[1]}' file not found`;
+      const including = /^(.+?):\d+:\d+: /.exec(line)?.[1];
+      const dirs = [...(including ? [dirname(including)] : []), ...(g.searchDirs ?? [])];
+      const other = dirs.map((d) => resolveIgnoringCase(d, m[1]!)).find((f) => f !== undefined);
+      return other ? `'${m[1]}' file not found (exists as '${basename(other)}': #include case)` : `'${m[1]}' file not found`;
     },
   },
   { match: /call to undeclared function '([^']+)'/, say: (m) => `undeclared function '${m[1]}'` },
@@ -44,12 +55,12 @@ function messageOf(line: string): string {
 /** Longest blocker kept: a row of the table, not a paragraph. */
 const MAX = 100;
 
-export function buildBlocker(diagnostics: string, generated: GeneratedHeaders): string {
+export function buildBlocker(diagnostics: string, context: BlockerContext): string {
   const lines = diagnostics.split('\n');
   const line = lines.find((l) => /\berror: /.test(l)) ?? lines.find((l) => l.startsWith('dv build:')) ?? lines.find((l) => l.trim() !== '') ?? 'build failed';
   for (const rule of RULES) {
     const m = rule.match.exec(line);
-    if (m) return rule.say(m, generated);
+    if (m) return rule.say(m, context, line);
   }
   const message = messageOf(line)
     // Paths and numbers that differ between projects are not part of the reason.

@@ -1,11 +1,11 @@
 /**
- * `npm run corpus -- DIR [--only PATTERN] [--out FILE] [--jobs N] [--timeout SECONDS] [--commit REV]`:
+ * `npm run corpus -- DIR [--only PATTERN] [--out FILE] [--jobs N] [--timeout SECONDS] [--commit REV] [--name NAME]`:
  * find the kernel driver projects under DIR, build and run each, print the table and write it as
  * markdown (docs/compat.md by default for a whole corpus; a run narrowed by --only writes only where
  * --out says). Progress goes to stderr, the table to stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { REPO_ROOT } from '../build/paths.ts';
@@ -26,14 +26,17 @@ function positiveInt(text: string): number {
 }
 
 /** The corpus as the header names it: the repository and commit when DIR is a git checkout. */
-function corpusName(dir: string, commit: string | undefined): string {
+function corpusName(dir: string, commit: string | undefined, name: string | undefined): string {
   const git = (...args: string[]) => {
     const r = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
     return r.status === 0 ? r.stdout.trim() : undefined;
   };
-  const head = git('rev-parse', 'HEAD');
-  const url = git('config', '--get', 'remote.origin.url');
-  const repo = url ? /([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(url)?.[1] ?? basename(dir) : basename(dir);
+  // Only DIR's own repository: a corpus folder inside some other checkout has no commit of its own.
+  const top = git('rev-parse', '--show-toplevel');
+  const own = top !== undefined && realpathSync(top) === realpathSync(dir);
+  const head = own ? git('rev-parse', 'HEAD') : undefined;
+  const url = own ? git('config', '--get', 'remote.origin.url') : undefined;
+  const repo = name ?? (url ? /([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(url)?.[1] ?? basename(dir) : basename(dir));
   if (head) return `\`${repo}\` at commit \`${head}\``;
   if (commit) return `\`${repo}\` at commit \`${commit}\` (an exported tree, not a git checkout: the commit is as given by --commit)`;
   return `\`${repo}\` (not a git checkout: no commit to name)`;
@@ -49,10 +52,11 @@ async function main(argv: readonly string[]): Promise<void> {
     .option('--jobs <n>', 'projects built at once (clang is the cost)', positiveInt, 1)
     .option('--timeout <seconds>', 'host time one project (build and run) may take before it is killed', positiveInt, 600)
     .option('--commit <rev>', 'the corpus revision to name in the header when DIR is not a git checkout')
+    .option('--name <name>', "the corpus's name in the header (default: its git remote's owner/name, else DIR's folder name)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<{ only?: string; out?: string; jobs: number; timeout: number; commit?: string }>();
+  const opts = program.opts<{ only?: string; out?: string; jobs: number; timeout: number; commit?: string; name?: string }>();
   const root = resolve(program.args[0]!);
 
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${program.args[0]}: no such folder`);
@@ -75,7 +79,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   process.stdout.write(textReport(results));
   if (out) {
-    const text = compatMarkdown(results, { corpus: corpusName(root, opts.commit), command: 'npm run corpus -- DIR' });
+    const text = compatMarkdown(results, { corpus: corpusName(root, opts.commit, opts.name), command: 'npm run corpus -- DIR' });
     const temp = `${out}.${process.pid}.tmp`;
     writeFileSync(temp, text);
     renameSync(temp, out);

@@ -3,31 +3,26 @@
  * against a folder one component at a time, each component matched without regard to case, as NTFS
  * would match it.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 
 /** `..\x\y.c` -> `../x/y.c`, trailing separators dropped. */
 export function fromWindowsPath(p: string): string {
   return p.trim().replace(/\\/g, '/').replace(/\/+$/, '') || '.';
 }
 
-const listings = new Map<string, readonly string[]>();
 function entries(dir: string): readonly string[] {
-  let names = listings.get(dir);
-  if (!names) {
-    try {
-      names = readdirSync(dir);
-    } catch {
-      names = [];
-    }
-    listings.set(dir, names);
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
-  return names;
 }
 
 /** The existing path that `rel` names under `base` ignoring case, or undefined. */
 export function resolveIgnoringCase(base: string, rel: string): string | undefined {
-  const target = normalize(isAbsolute(rel) ? rel : join(base, fromWindowsPath(rel)));
+  const target = resolve(base, fromWindowsPath(rel));
+  if (existsSync(target)) return target;
   const parts = target.split(sep);
   let current = parts[0] === '' ? sep : parts[0]!;
   for (const part of parts.slice(1)) {

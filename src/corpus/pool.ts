@@ -35,7 +35,7 @@ function spawnChild(): ChildProcess {
 /** A row for a project the child could not report on: classified here, the reason as the blocker. */
 function failedRow(project: DriverProject, root: string, phase: 'build' | 'run' | undefined, blocker: string): ProjectResult {
   const c = classify({ ...project, root });
-  return { path: project.path, label: c.label, family: c.family, needs: c.needs, built: phase === 'run', run: phase === 'run' ? blocker : 'not run', clean: false, blocker };
+  return { path: project.path, label: c.label, family: c.family, model: c.model, needs: c.needs, built: phase === 'run', run: phase === 'run' ? blocker : 'not run', clean: false, blocker };
 }
 
 function runOne(child: ChildProcess, project: DriverProject, root: string, timeoutMs: number): Promise<{ result: ProjectResult; alive: boolean }> {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDriver } from '../build/build.ts';
+import { DDK_INCLUDE } from '../build/paths.ts';
 import { SimulatorError } from '../kernel/errors.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
@@ -24,6 +25,8 @@ export interface ProjectResult {
   readonly label: string;
   /** The family alone (`HID`, `WDM`), what the counts group by. */
   readonly family: string;
+  /** WDM, KMDF, Miniport, ExportDriver: the driver model under the family. */
+  readonly model: string;
   readonly needs: readonly string[];
   readonly built: boolean;
   /** `not run`, `clean`, `clean, no device`, `bug check 0xC4/0x62`, `hang`, `load failed`... */
@@ -59,7 +62,7 @@ const oneLine = (s: string, max = 100) => {
 
 export async function processProject(project: DriverProject, root: string, onPhase: (phase: 'build' | 'run') => void = () => {}): Promise<ProjectResult> {
   const c = classify({ ...project, root });
-  const base = { path: project.path, label: c.label, family: c.family, needs: c.needs };
+  const base = { path: project.path, label: c.label, family: c.family, model: c.model, needs: c.needs };
   const notBuilt = (blocker: string): ProjectResult => ({ ...base, built: false, run: 'not run', clean: false, blocker });
 
   if (project.error) return notBuilt(oneLine(project.error));
@@ -72,7 +75,7 @@ export async function processProject(project: DriverProject, root: string, onPha
     const output = join(work, `${project.targetName.replace(/[^\w.-]/g, '_') || 'driver'}.wasm`);
     // C++ goes to the builder too: its refusal is the blocker until the builder takes C++.
     const built = buildDriver({ sources: project.sources, output, includeDirs: project.includeDirs, defines: project.defines });
-    if (!built.ok) return notBuilt(buildBlocker(built.diagnostics, project));
+    if (!built.ok) return notBuilt(buildBlocker(built.diagnostics, { ...project, searchDirs: [...project.includeDirs, DDK_INCLUDE] }));
 
     onPhase('run');
     const sample = requestsFor(project.folder);

@@ -46,7 +46,7 @@ before(async () => {
 });
 
 test('a WDM project builds from its project file and answers the IOCTL sample\'s four requests', { skip: NEEDS_CLANG }, () => {
-  assert.deepEqual(byPath(FAKE.ioctl), { path: FAKE.ioctl, label: 'WDM', family: 'WDM', needs: [], built: true, run: 'clean, 4/4 requests ok', clean: true, blocker: '' });
+  assert.deepEqual(byPath(FAKE.ioctl), { path: FAKE.ioctl, label: 'WDM', family: 'WDM', model: 'WDM', needs: [], built: true, run: 'clean, 4/4 requests ok', clean: true, blocker: '' });
 });
 
 test('a missing header is the blocker, named as clang names it; FltMgr.lib makes a minifilter', { skip: NEEDS_CLANG }, () => {
@@ -77,7 +77,7 @@ test('a C++ project goes to the builder, whose refusal (while it has one) is the
 });
 
 test('a driver folder without a project builds from its sources; no device is said', { skip: NEEDS_CLANG }, () => {
-  assert.deepEqual(byPath(FAKE.loose), { path: FAKE.loose, label: 'WDM', family: 'WDM', needs: [], built: true, run: 'clean, no device', clean: true, blocker: '' });
+  assert.deepEqual(byPath(FAKE.loose), { path: FAKE.loose, label: 'WDM', family: 'WDM', model: 'WDM', needs: [], built: true, run: 'clean, no device', clean: true, blocker: '' });
 });
 
 test("a run's bug check and a hang are the run result and the blocker", { skip: NEEDS_CLANG }, () => {
@@ -93,6 +93,7 @@ test('compat.md: counts, top blockers and one row per project, date-free', { ski
   const md = compatMarkdown(rows, { corpus: '`fake`', command: 'npm run corpus -- DIR' });
   assert.ok(md.includes('| **all** | 7 | 4 | 2 |'), md);
   assert.ok(md.includes('| WDM | 5 | 4 | 2 |'), md);
+  assert.ok(md.includes('| **plain WDM (no framework, no generated headers)** | 5 | 4 | 2 |'), md);
   assert.ok(md.includes(`| ${FAKE.ioctl} | WDM | yes | clean, 4/4 requests ok |   |`), md);
   assert.ok(md.includes(`| ${FAKE.missingHeader} | minifilter | no | not run | \`'dv_no_such_header.h' file not found\` |`), md);
   assert.ok(md.includes(`| ${FAKE.kmdf} | KMDF [WPP] | no | not run | \`needs generated header (WPP .tmh)\` |`), md);

@@ -93,6 +93,11 @@ test('blockers: one stable line, no paths or line numbers; generated headers nam
   assert.equal(buildBlocker('dv build: /w/x/driver.cpp: only C sources (.c) can be built\n', g), 'C++ source');
   assert.equal(buildBlocker("sioctl.c: error: 'KeFoo' is not exported by the simulated kernel (docs/ddi-support.md lists the DDIs it exports)\n", g), "'KeFoo' is not exported by the kernel");
   assert.equal(buildBlocker('/a/b/c.c:1:2: error: expected \';\' after expression\n', g), "expected ';' after expression");
+  withProject({ 'p/Local.H': '', 'p/a.c': '' }, (dir) => {
+    // Found under another case beside the including file, or in a search folder: the #include's case is the blocker.
+    assert.equal(buildBlocker(`${dir}/p/a.c:1:10: fatal error: 'local.h' file not found\n`, g), "'local.h' file not found (exists as 'Local.H': #include case)");
+    assert.equal(buildBlocker("x.c:1:10: fatal error: 'LOCAL.h' file not found\n", { ...g, searchDirs: [join(dir, 'p')] }), "'LOCAL.h' file not found (exists as 'Local.H': #include case)");
+  });
 });
 
 test('requests: the IOCTL sample\'s four methods with 100-byte buffers; the event sample\'s IRP-based registration', () => {
