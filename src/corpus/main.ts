@@ -50,7 +50,7 @@ async function main(argv: readonly string[]): Promise<void> {
     .option('--only <pattern>', 'only projects whose path contains PATTERN (or matches it, * being any text)')
     .option('--out <file>', 'write the markdown table here (default docs/compat.md, unless --only narrows the run)')
     .option('--jobs <n>', 'projects built at once (clang is the cost)', positiveInt, 1)
-    .option('--timeout <seconds>', 'host time one project (build and run) may take before it is killed', positiveInt, 600)
+    .option('--timeout <seconds>', 'host time a project\'s build, and then its run, may each take before it is killed', positiveInt, 600)
     .option('--commit <rev>', 'the corpus revision to name in the header when DIR is not a git checkout')
     .option('--name <name>', "the corpus's name in the header (default: its git remote's owner/name, else DIR's folder name)")
     .exitOverride()

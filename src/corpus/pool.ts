@@ -1,7 +1,7 @@
 /**
  * Runs the projects in up to `jobs` child processes (clang is the cost, and a machine of 2 cores is
- * shared), in order of the list, each bounded by a host-time limit: a child that passes it is killed
- * and replaced, and the project's row says it timed out in its build or its run.
+ * shared), in order of the list, its build and its run each bounded by a host-time limit: a child that
+ * passes it is killed and replaced, and the project's row says it timed out in its build or its run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -19,11 +19,14 @@ export type FromChild =
 
 export interface PoolOptions {
   readonly jobs: number;
-  /** Host milliseconds one project (its build and its run) may take. */
+  /** Host milliseconds a project's build, and then its run, may each take. */
   readonly timeoutMs: number;
   /** Called as each project finishes, in completion order. */
   readonly onResult?: (result: ProjectResult, done: number, total: number) => void;
 }
+
+/** How long a child may take to load dv and start on its project. */
+const STARTUP_MS = 120_000;
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'child.ts');
 
@@ -53,7 +56,10 @@ function runOne(child: ChildProcess, project: DriverProject, root: string, timeo
       resolve({ result, alive });
     };
     const onMessage = (m: FromChild) => {
-      if (m.type === 'phase') phase = m.phase;
+      if (m.type === 'phase') {
+        phase = m.phase;
+        arm(timeoutMs);
+      }
       else if (m.type === 'result') finish(m.result, true);
       else finish(failedRow(project, root, phase, `dv internal error: ${m.message}`.slice(0, 100)), true);
     };
@@ -61,10 +67,17 @@ function runOne(child: ChildProcess, project: DriverProject, root: string, timeo
       const last = stderr.trim().split('\n').pop() ?? '';
       finish(failedRow(project, root, phase, `runner process ended (${signal ?? `exit ${code}`}) ${last}`.trim().slice(0, 100)), false);
     };
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish(failedRow(project, root, phase, `timed out after ${Math.round(timeoutMs / 1000)} s in its ${phase ?? 'build'}`), false);
-    }, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        const what = phase === undefined ? `the runner process did not start within ${ms / 1000} s` : `timed out after ${ms / 1000} s in its ${phase}`;
+        finish(failedRow(project, root, phase, what), false);
+      }, ms);
+    };
+    // A fresh child first loads dv (seconds on a loaded machine): that is not the project's time.
+    arm(STARTUP_MS);
     child.on('message', onMessage);
     child.on('exit', onExit);
     child.stderr?.on('data', onData);

@@ -127,3 +127,16 @@ test('npm run corpus: a missing folder or an unwritable --out is exit 2 with a m
   const badJobs = corpusCli(root, '--jobs', '0');
   assert.equal(badJobs.status, 2);
 });
+
+test('a project past its time limit is killed, its row says so, and the next project gets a fresh runner', { skip: NEEDS_CLANG }, async () => {
+  // 1 ms: no build (clang started three times) can finish in it, so both projects time out in their build.
+  const projects = discoverProjects(root).filter((p) => p.path === FAKE.ioctl || p.path === FAKE.loose);
+  const timedOut = await runProjects(projects, root, { jobs: 1, timeoutMs: 1 });
+  assert.deepEqual(
+    timedOut.map((r) => [r.path, r.built, r.run, r.blocker]),
+    [
+      [FAKE.ioctl, false, 'not run', 'timed out after 0.001 s in its build'],
+      [FAKE.loose, false, 'not run', 'timed out after 0.001 s in its build'],
+    ],
+  );
+});
