@@ -80,6 +80,8 @@ export async function processProject(project: DriverProject, root: string, onPha
     onPhase('run');
     const sample = requestsFor(project.folder);
     const requests = sample?.requests ?? [];
+    // TODO(merge with the I/O helper's `requests` option of runDriver, whose DeviceRequest has
+    // CorpusRequest's shape): pass `requests` whole and drop `unsent` and its blocker.
     const ioctls: IoctlRequest[] = requests.flatMap((r) => (r.kind === 'ioctl' ? [{ code: r.code, input: r.input, outputLength: r.outputLength, outputInit: r.outputInit }] : []));
     const unsent = requests.length - ioctls.length;
     let phase = 'load';
