@@ -31,6 +31,7 @@ export interface ProjectResult {
   readonly built: boolean;
   /** `not run`, `clean`, `clean, no device`, `bug check 0xC4/0x62`, `hang`, `load failed`... */
   readonly run: string;
+  /** No bug check, hang or error, and every documented request sent and successful. */
   readonly clean: boolean;
   /** The first blocker, '' when the project builds and runs clean. */
   readonly blocker: string;
@@ -53,6 +54,9 @@ const WHERE: Readonly<Record<string, string>> = {
   unloading: 'at unload',
   shutting: 'at shutdown',
 };
+
+/** A simulator message without what differs between drivers: folders of temp paths, `Image!` prefixes. */
+const stableMessage = (m: string) => m.replace(/\/[^\s]*\/([\w.-]+)/g, '$1').replace(/\b[\w.-]+!(?=\w)/g, '');
 
 /** One line, no longer than a table cell should be. */
 const oneLine = (s: string, max = 100) => {
@@ -107,16 +111,23 @@ export async function processProject(project: DriverProject, root: string, onPha
       // Addresses differ from driver to driver: without them the same hang counts as one blocker.
       if (outcome.hang) return { ...base, built: true, run: 'hang', clean: false, blocker: oneLine(`hang: ${outcome.hang.reason.replace(/\s(?:0x)?[0-9a-fA-F]{8}\b/g, '')}`) };
       if (!device) return { ...base, built: true, run: 'clean, no device', clean: true, blocker: '' };
+      // No verdict; clean when every request the test app documents was sent and succeeded, as the app expects.
       const failed = outcome.requests.filter((r) => !NT_SUCCESS(r.status));
       const sent = outcome.requests.length;
       let run = sent === 0 ? 'clean, device opened' : `clean, ${sent - failed.length}/${sent} requests ok`;
       if (failed.length > 0) run += ` (first failure ${statusName(failed[0]!.status)})`;
       if (unsent > 0) run += `; ${unsent} read/write not sent`;
-      return { ...base, built: true, run, clean: true, blocker: unsent > 0 ? 'the runner cannot send reads or writes yet' : '' };
+      const firstFailed = failed[0];
+      const blocker = firstFailed
+        ? `${firstFailed.code !== undefined ? `IOCTL ${hexCode(firstFailed.code)}` : 'a read or write'} failed with ${statusName(firstFailed.status)}`
+        : unsent > 0
+          ? 'the runner cannot send reads or writes yet'
+          : '';
+      return { ...base, built: true, run, clean: blocker === '', blocker };
     } catch (e) {
       if (e instanceof SimulatorError) {
         const what = phase === 'loading' || phase === 'load' ? 'load failed' : `failed ${WHERE[phase] ?? phase}`;
-        return { ...base, built: true, run: what, clean: false, blocker: oneLine(e.message.replace(/\/[^\s]*\/([\w.-]+)/g, '$1')) };
+        return { ...base, built: true, run: what, clean: false, blocker: oneLine(stableMessage(e.message)) };
       }
       return { ...base, built: true, run: 'internal error', clean: false, blocker: oneLine(`dv internal error: ${e instanceof Error ? e.message : String(e)}`) };
     }

@@ -23,7 +23,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 test('finds the kernel driver projects and the driver folders without one, nothing else', () => {
   const paths = discoverProjects(root).map((p) => p.path);
-  assert.deepEqual(paths, [FAKE.missingHeader, FAKE.cpp, FAKE.kmdf, FAKE.ioctl, FAKE.hangs, FAKE.leaky, FAKE.loose]);
+  assert.deepEqual(paths, [FAKE.failing, FAKE.missingHeader, FAKE.cpp, FAKE.kmdf, FAKE.event, FAKE.ioctl, FAKE.hangs, FAKE.leaky, FAKE.loose]);
 });
 
 test("a project's sources, include folders and defines come from its Release|x64 configuration", () => {
@@ -89,11 +89,21 @@ test("a run's bug check and a hang are the run result and the blocker", { skip: 
   assert.match(hangs.blocker, /^hang: thread \(System\) waits forever on .*: nothing left to run can signal it$/); // no addresses
 });
 
+test('a DriverEntry that fails is a load failure; a documented request that fails is the blocker', { skip: NEEDS_CLANG }, () => {
+  const failing = byPath(FAKE.failing);
+  assert.deepEqual([failing.built, failing.run, failing.clean, failing.blocker], [true, 'load failed', false, 'DriverEntry failed with STATUS_UNSUCCESSFUL']);
+  const event = byPath(FAKE.event);
+  assert.deepEqual(
+    [event.built, event.run, event.clean, event.blocker],
+    [true, 'clean, 0/1 requests ok (first failure STATUS_INVALID_DEVICE_REQUEST)', false, 'IOCTL 0x222000 failed with STATUS_INVALID_DEVICE_REQUEST'],
+  );
+});
+
 test('compat.md: counts, top blockers and one row per project, date-free', { skip: NEEDS_CLANG }, () => {
   const md = compatMarkdown(rows, { corpus: '`fake`', command: 'npm run corpus -- DIR' });
-  assert.ok(md.includes('| **all** | 7 | 4 | 2 |'), md);
-  assert.ok(md.includes('| WDM | 5 | 4 | 2 |'), md);
-  assert.ok(md.includes('| **plain WDM (no framework, no generated headers)** | 5 | 4 | 2 |'), md);
+  assert.ok(md.includes('| **all** | 9 | 6 | 2 |'), md);
+  assert.ok(md.includes('| WDM | 7 | 6 | 2 |'), md);
+  assert.ok(md.includes('| **plain WDM (no framework, no generated headers)** | 7 | 6 | 2 |'), md);
   assert.ok(md.includes(`| ${FAKE.ioctl} | WDM | yes | clean, 4/4 requests ok |   |`), md);
   assert.ok(md.includes(`| ${FAKE.missingHeader} | minifilter | no | not run | \`'dv_no_such_header.h' file not found\` |`), md);
   assert.ok(md.includes(`| ${FAKE.kmdf} | KMDF [WPP] | no | not run | \`needs generated header (WPP .tmh)\` |`), md);

@@ -1,9 +1,9 @@
 /**
  * A tiny corpus laid out as Windows-driver-samples lays out its samples, written to a temp folder:
  * a WDM project that builds and answers the IOCTL sample's four requests, one stopped by a missing
- * header, a KMDF one with WPP, a C++ one, folders of driver sources without a project file (one clean
- * with no device, one leaking at unload, one hanging in DriverEntry), and projects that are not kernel
- * drivers (a test app, a UMDF DLL).
+ * header, a KMDF one with WPP, a C++ one, one refusing the event sample's request, folders of driver
+ * sources without a project file (one clean with no device, one leaking at unload, one hanging in
+ * DriverEntry, one failing it), and projects that are not kernel drivers (a test app, a UMDF DLL).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -99,6 +99,49 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 }
 `;
 
+/** A device that refuses every request, for the event sample's documented IOCTL. */
+const REFUSING_DRIVER = `#include <ntddk.h>
+DRIVER_INITIALIZE DriverEntry;
+static DRIVER_DISPATCH Dispatch;
+static DRIVER_UNLOAD Unload;
+static UNICODE_STRING Name = RTL_CONSTANT_STRING(L"\\\\Device\\\\FakeEvent");
+static NTSTATUS Dispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Irp->IoStatus.Information = 0;
+    Irp->IoStatus.Status = IoGetCurrentIrpStackLocation(Irp)->MajorFunction == IRP_MJ_DEVICE_CONTROL ? STATUS_INVALID_DEVICE_REQUEST : STATUS_SUCCESS;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return Irp->IoStatus.Status;
+}
+static VOID Unload(PDRIVER_OBJECT DriverObject) { IoDeleteDevice(DriverObject->DeviceObject); }
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    PDEVICE_OBJECT device;
+    NTSTATUS status;
+    ULONG i;
+    UNREFERENCED_PARAMETER(RegistryPath);
+    status = IoCreateDevice(DriverObject, 0, &Name, FILE_DEVICE_UNKNOWN, 0, FALSE, &device);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    for (i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++) {
+        DriverObject->MajorFunction[i] = Dispatch;
+    }
+    DriverObject->DriverUnload = Unload;
+    return STATUS_SUCCESS;
+}
+`;
+
+const FAILING_DRIVER = `#include <wdm.h>
+DRIVER_INITIALIZE DriverEntry;
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    return STATUS_UNSUCCESSFUL;
+}
+`;
+
 const NO_DEVICE_DRIVER = `#include <wdm.h>
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD Unload;
@@ -147,6 +190,8 @@ export const FAKE = {
   loose: 'loose/',
   leaky: 'leaky/',
   hangs: 'hangs/',
+  failing: 'failing/',
+  event: 'general/event/wdm/event.vcxproj',
 } as const;
 
 export function writeFakeCorpus(root: string): void {
@@ -177,6 +222,9 @@ export function writeFakeCorpus(root: string): void {
     'loose/Loose.c': NO_DEVICE_DRIVER,
     'leaky/leaky.c': LEAKING_DRIVER,
     'hangs/hangs.c': HANGING_DRIVER,
+    'failing/failing.c': FAILING_DRIVER,
+    [FAKE.event]: vcxproj({ items: '    <ClCompile Include="event.c" />' }),
+    'general/event/wdm/event.c': REFUSING_DRIVER,
     'docs/notes.c': '/* no driver here */\nint helper(void) { return 0; }\n',
   };
   for (const [rel, text] of Object.entries(files)) {
