@@ -19,6 +19,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   debugger: ['nt', 'kernel', 'verifier', 'debugger'],
   system: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system'],
   cli: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'cli'],
+  // The corpus runner sits beside the CLI: it builds and runs as dv does, and takes dv's exit codes.
+  corpus: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'cli', 'corpus'],
 };
 
 function files(dir: string): string[] {

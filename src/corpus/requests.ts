@@ -1,0 +1,71 @@
+/**
+ * The requests a sample's test application sends, for the samples the runner knows: keyed by the
+ * sample's folder in Windows-driver-samples (a project at or below the key gets them). The facts
+ * (control codes, buffer sizes, inputs) are read from each sample's header and test app; the
+ * buffers are laid out for our ABI (wasm32: 4-byte HANDLE and pointers), not the test app's x64.
+ */
+import { CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT } from '../nt/io.ts';
+
+export type CorpusRequest =
+  | { readonly kind: 'ioctl'; readonly code: number; readonly input: Uint8Array; readonly outputLength: number; readonly outputInit?: Uint8Array }
+  | { readonly kind: 'read'; readonly length: number }
+  | { readonly kind: 'write'; readonly data: Uint8Array };
+
+export interface SampleRequests {
+  /** Where the facts come from, for the reader of this table. */
+  readonly source: string;
+  readonly requests: readonly CorpusRequest[];
+}
+
+/** A C string literal's bytes with its terminator, as `strlen(s) + 1` sends it. */
+const cstr = (s: string) => new Uint8Array([...Buffer.from(s, 'latin1'), 0]);
+
+/** sioctl.h: SIOCTL_TYPE 40000, functions 0x900..0x903, one per transfer method. */
+const SIOCTL_TYPE = 40000;
+/** testapp.c: InputBuffer and OutputBuffer are char[100]; each call sends strlen(input)+1 and offers all 100. */
+const SIOCTL_BUFFER = 100;
+const sioctl = (fn: number, method: number, text: string, outputText?: string): CorpusRequest => ({
+  kind: 'ioctl',
+  code: CTL_CODE(SIOCTL_TYPE, fn, method, FILE_ANY_ACCESS),
+  input: cstr(`This String is from User Application; using ${text}`),
+  outputLength: SIOCTL_BUFFER,
+  ...(outputText !== undefined ? { outputInit: cstr(outputText) } : {}),
+});
+
+/**
+ * event/wdm public.h: IOCTL_REGISTER_EVENT = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED,
+ * FILE_ANY_ACCESS) taking REGISTER_EVENT { NOTIFY_TYPE Type; HANDLE hEvent; LARGE_INTEGER DueTime; }.
+ * The test app's IRP_BASED mode (Type 1 is EVENT_BASED, which needs a user event handle): hEvent NULL,
+ * DueTime -(3 s) relative, its default delay. On wasm32 the struct is 16 bytes (DueTime at 8).
+ */
+function registerEventIrpBased(): CorpusRequest {
+  const input = new Uint8Array(16);
+  const view = new DataView(input.buffer);
+  view.setUint32(0, 0, true); // IRP_BASED
+  view.setUint32(4, 0, true); // hEvent
+  view.setBigInt64(8, -30_000_000n, true); // 3 s in 100-ns units, relative
+  return { kind: 'ioctl', code: CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS), input, outputLength: 0 };
+}
+
+export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
+  'general/ioctl/wdm': {
+    source: 'sys/sioctl.h, exe/testapp.c',
+    requests: [
+      sioctl(0x902, METHOD_BUFFERED, 'METHOD_BUFFERED'),
+      sioctl(0x903, METHOD_NEITHER, 'METHOD_NEITHER'),
+      sioctl(0x900, METHOD_IN_DIRECT, 'METHOD_IN_DIRECT', 'This String is from User Application in OutBuffer; using METHOD_IN_DIRECT'),
+      sioctl(0x901, METHOD_OUT_DIRECT, 'METHOD_OUT_DIRECT'),
+    ],
+  },
+  'general/event/wdm': { source: 'wdm/public.h, exe/eventtest.c', requests: [registerEventIrpBased()] },
+  // exe/testapp.c: reader threads each ReadFileEx a ULONG; the driver holds each read until its timer completes it.
+  'general/cancel': { source: 'exe/testapp.c', requests: [{ kind: 'read', length: 4 }, { kind: 'read', length: 4 }] },
+};
+
+/** The requests for a project in `folder` (relative to the corpus root): the entry of the longest key at or above it. */
+export function requestsFor(folder: string): SampleRequests | undefined {
+  const key = Object.keys(SAMPLE_REQUESTS)
+    .filter((k) => folder === k || folder.startsWith(k + '/'))
+    .sort((a, b) => b.length - a.length)[0];
+  return key === undefined ? undefined : SAMPLE_REQUESTS[key];
+}

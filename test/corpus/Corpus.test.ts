@@ -1,0 +1,152 @@
+/**
+ * The corpus runner over a fake corpus built in a temp folder: which projects it finds, how it
+ * classifies them, what builds, how each run ends, the blocker it names, and the rows of compat.md.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildDriver } from '../../src/build/build.ts';
+import { discoverProjects } from '../../src/corpus/discover.ts';
+import { runProjects } from '../../src/corpus/pool.ts';
+import type { ProjectResult } from '../../src/corpus/project-run.ts';
+import { compatMarkdown } from '../../src/corpus/report.ts';
+import { NEEDS_CLANG } from '../ddk/support.ts';
+import { ROOT } from '../helpers.ts';
+import { FAKE, writeFakeCorpus } from './fake-corpus.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'dv-corpus-test-'));
+writeFakeCorpus(root);
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('finds the kernel driver projects and the driver folders without one, nothing else', () => {
+  const paths = discoverProjects(root).map((p) => p.path);
+  assert.deepEqual(paths, [FAKE.failing, FAKE.missingHeader, FAKE.cpp, FAKE.kmdf, FAKE.event, FAKE.ioctl, FAKE.hangs, FAKE.leaky, FAKE.loose]);
+});
+
+test("a project's sources, include folders and defines come from its Release|x64 configuration", () => {
+  const p = discoverProjects(root).find((x) => x.path === FAKE.ioctl)!;
+  assert.equal(p.configuration, 'Release|x64');
+  assert.deepEqual(
+    p.sources.map((s) => s.slice(root.length + 1)),
+    ['general/ioctl/wdm/sys/sioctl.c', 'general/ioctl/wdm/common/shared.c'],
+  );
+  assert.deepEqual(p.includeDirs, [join(root, 'general/ioctl/wdm/inc')]); // $(DDK_INC_PATH) is ours to provide
+  assert.deepEqual(p.defines, ['SAMPLE_ANSWER=42']);
+});
+
+let rows: ProjectResult[] = [];
+const byPath = (path: string) => rows.find((r) => r.path === path)!;
+
+before(async () => {
+  if (NEEDS_CLANG) return;
+  rows = await runProjects(discoverProjects(root), root, { jobs: 2, timeoutMs: 300_000 });
+});
+
+test('a WDM project builds from its project file and answers the IOCTL sample\'s four requests', { skip: NEEDS_CLANG }, () => {
+  assert.deepEqual(byPath(FAKE.ioctl), { path: FAKE.ioctl, label: 'WDM', family: 'WDM', model: 'WDM', needs: [], built: true, run: 'clean, 4/4 requests ok', clean: true, blocker: '' });
+});
+
+test('a missing header is the blocker, named as clang names it; FltMgr.lib makes a minifilter', { skip: NEEDS_CLANG }, () => {
+  const r = byPath(FAKE.missingHeader);
+  assert.equal(r.label, 'minifilter');
+  assert.equal(r.built, false);
+  assert.equal(r.run, 'not run');
+  assert.equal(r.blocker, "'dv_no_such_header.h' file not found");
+});
+
+test('a KMDF project with WPP is classed so and stops on its generated header', { skip: NEEDS_CLANG }, () => {
+  const r = byPath(FAKE.kmdf);
+  assert.deepEqual([r.label, r.family, r.needs], ['KMDF [WPP]', 'KMDF', ['WPP']]);
+  assert.equal(r.built, false);
+  assert.equal(r.blocker, 'needs generated header (WPP .tmh)');
+});
+
+test('a C++ project goes to the builder, whose refusal (while it has one) is the blocker', { skip: NEEDS_CLANG }, () => {
+  const r = byPath(FAKE.cpp);
+  const probe = mkdtempSync(join(tmpdir(), 'dv-corpus-cpp-'));
+  try {
+    const refused = buildDriver({ sources: [join(root, 'general/cppdrv/driver.cpp')], output: join(probe, 'x.wasm') }).diagnostics.includes('only C sources');
+    if (refused) assert.deepEqual([r.built, r.blocker], [false, 'C++ source']);
+    else assert.notEqual(r.blocker, 'C++ source');
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+});
+
+test('a driver folder without a project builds from its sources; no device is said', { skip: NEEDS_CLANG }, () => {
+  assert.deepEqual(byPath(FAKE.loose), { path: FAKE.loose, label: 'WDM', family: 'WDM', model: 'WDM', needs: [], built: true, run: 'clean, no device', clean: true, blocker: '' });
+});
+
+test("a run's bug check and a hang are the run result and the blocker", { skip: NEEDS_CLANG }, () => {
+  const leaky = byPath(FAKE.leaky);
+  assert.deepEqual([leaky.built, leaky.run, leaky.clean], [true, 'bug check 0xC4/0x62', false]);
+  assert.equal(leaky.blocker, 'bug check 0xC4/0x62 DRIVER_VERIFIER_DETECTED_VIOLATION at unload');
+  const hangs = byPath(FAKE.hangs);
+  assert.deepEqual([hangs.built, hangs.run, hangs.clean], [true, 'hang', false]);
+  assert.match(hangs.blocker, /^hang: thread \(System\) waits forever on .*: nothing left to run can signal it$/); // no addresses
+});
+
+test('a DriverEntry that fails is a load failure; a documented request that fails is the blocker', { skip: NEEDS_CLANG }, () => {
+  const failing = byPath(FAKE.failing);
+  assert.deepEqual([failing.built, failing.run, failing.clean, failing.blocker], [true, 'load failed', false, 'DriverEntry failed with STATUS_UNSUCCESSFUL']);
+  const event = byPath(FAKE.event);
+  assert.deepEqual(
+    [event.built, event.run, event.clean, event.blocker],
+    [true, 'clean, 0/1 requests ok (first failure STATUS_INVALID_DEVICE_REQUEST)', false, 'IOCTL 0x222000 failed with STATUS_INVALID_DEVICE_REQUEST'],
+  );
+});
+
+test('compat.md: counts, top blockers and one row per project, date-free', { skip: NEEDS_CLANG }, () => {
+  const md = compatMarkdown(rows, { corpus: '`fake`', command: 'npm run corpus -- DIR' });
+  assert.ok(md.includes('| **all** | 9 | 6 | 2 |'), md);
+  assert.ok(md.includes('| WDM | 7 | 6 | 2 |'), md);
+  assert.ok(md.includes('| **plain WDM (no framework, no generated headers)** | 7 | 6 | 2 |'), md);
+  assert.ok(md.includes(`| ${FAKE.ioctl} | WDM | yes | clean, 4/4 requests ok |   |`), md);
+  assert.ok(md.includes(`| ${FAKE.missingHeader} | minifilter | no | not run | \`'dv_no_such_header.h' file not found\` |`), md);
+  assert.ok(md.includes(`| ${FAKE.kmdf} | KMDF [WPP] | no | not run | \`needs generated header (WPP .tmh)\` |`), md);
+  assert.ok(md.includes(`| ${FAKE.loose} | WDM | yes | clean, no device |   |`), md);
+  assert.ok(md.includes("| 1 | `'dv_no_such_header.h' file not found` |"), md);
+  assert.doesNotMatch(md, /20\d\d-\d\d-\d\d/);
+  assert.equal(compatMarkdown(rows, { corpus: '`fake`', command: 'npm run corpus -- DIR' }), md);
+});
+
+const corpusCli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/corpus/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+test('npm run corpus: prints the table, writes --out, progress on stderr', { skip: NEEDS_CLANG }, () => {
+  const out = join(root, 'compat.md');
+  const r = corpusCli(root, '--only', 'loose', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^loose\/\s+WDM\s+yes\s+clean, no device$/m);
+  assert.match(r.stderr, /\[1\/1\] loose\/: built, clean, no device/);
+  const md = readFileSync(out, 'utf8');
+  assert.ok(md.includes('| loose/ | WDM | yes | clean, no device |   |'), md);
+  assert.match(md, /not a git checkout/);
+});
+
+test('npm run corpus: a missing folder or an unwritable --out is exit 2 with a message, nothing run', () => {
+  const missing = corpusCli(join(root, 'no-such-folder'));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /^corpus: .*no-such-folder: no such folder$/m);
+  assert.doesNotMatch(missing.stderr, /\bat \w+ \(/); // no stack
+  const badOut = corpusCli(root, '--out', join(root, 'nowhere', 'compat.md'));
+  assert.equal(badOut.status, 2);
+  assert.match(badOut.stderr, /--out .*: the folder .*nowhere does not exist/);
+  const badJobs = corpusCli(root, '--jobs', '0');
+  assert.equal(badJobs.status, 2);
+});
+
+test('a project past its time limit is killed, its row says so, and the next project gets a fresh runner', { skip: NEEDS_CLANG }, async () => {
+  // 1 ms: no build (clang started three times) can finish in it, so both projects time out in their build.
+  const projects = discoverProjects(root).filter((p) => p.path === FAKE.ioctl || p.path === FAKE.loose);
+  const timedOut = await runProjects(projects, root, { jobs: 1, timeoutMs: 1 });
+  assert.deepEqual(
+    timedOut.map((r) => [r.path, r.built, r.run, r.blocker]),
+    [
+      [FAKE.ioctl, false, 'not run', 'timed out after 0.001 s in its build'],
+      [FAKE.loose, false, 'not run', 'timed out after 0.001 s in its build'],
+    ],
+  );
+});
