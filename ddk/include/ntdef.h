@@ -314,40 +314,6 @@ typedef const OEM_STRING *PCOEM_STRING;
 typedef STRING UTF8_STRING, *PUTF8_STRING;
 /* RTL_CONSTANT_STRING("...") works for both: the literal's element size decides. */
 
-/* Object attributes (InitializeObjectAttributes), for Zw* and object routines */
-typedef struct _OBJECT_ATTRIBUTES {
-  ULONG Length;
-  HANDLE RootDirectory;
-  PUNICODE_STRING ObjectName;
-  ULONG Attributes;
-  PVOID SecurityDescriptor;
-  PVOID SecurityQualityOfService;
-} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
-typedef const OBJECT_ATTRIBUTES *PCOBJECT_ATTRIBUTES;
-
-#define OBJ_INHERIT 0x00000002L
-#define OBJ_PERMANENT 0x00000010L
-#define OBJ_EXCLUSIVE 0x00000020L
-#define OBJ_CASE_INSENSITIVE 0x00000040L
-#define OBJ_OPENIF 0x00000080L
-#define OBJ_OPENLINK 0x00000100L
-#define OBJ_KERNEL_HANDLE 0x00000200L
-#define OBJ_FORCE_ACCESS_CHECK 0x00000400L
-#define OBJ_IGNORE_IMPERSONATED_DEVICEMAP 0x00000800L
-#define OBJ_DONT_REPARSE 0x00001000L
-#define OBJ_VALID_ATTRIBUTES 0x00001FF2L
-
-#define InitializeObjectAttributes(p, n, a, r, s) \
-  do {                                            \
-    (p)->Length = sizeof(OBJECT_ATTRIBUTES);      \
-    (p)->RootDirectory = (r);                     \
-    (p)->Attributes = (a);                        \
-    (p)->ObjectName = (n);                        \
-    (p)->SecurityDescriptor = (s);                \
-    (p)->SecurityQualityOfService = NULL;         \
-  } while (0)
-#define RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a) { sizeof(OBJECT_ATTRIBUTES), NULL, (PUNICODE_STRING)(n), (a), NULL, NULL }
-#define RTL_INIT_OBJECT_ATTRIBUTES(n, a) RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a)
 
 /* The language glue of the WDK's headers */
 #define NOTHING

@@ -176,18 +176,7 @@ typedef struct _GUID {
 typedef GUID UUID;
 #endif
 
-/* STRING / ANSI_STRING: ntdef.h's, once it has them (it then defines _DV_ANSI_STRING_DEFINED). */
-#ifndef _DV_ANSI_STRING_DEFINED
-#define _DV_ANSI_STRING_DEFINED
-typedef struct _STRING {
-  USHORT Length;
-  USHORT MaximumLength;
-  PCHAR Buffer;
-} STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, OEM_STRING, *POEM_STRING;
-typedef const STRING *PCSTRING;
-typedef const ANSI_STRING *PCANSI_STRING;
-typedef const OEM_STRING *PCOEM_STRING;
-#endif
+/* STRING / ANSI_STRING: ntdef.h's. */
 
 #ifndef _DV_LUID_DEFINED
 #define _DV_LUID_DEFINED
