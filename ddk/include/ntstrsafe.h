@@ -20,6 +20,10 @@
 
 #include <ntdef.h>
 #include <ntstatus.h>
+/* As the WDK's ntstrsafe.h: drivers that include it call memcpy, wcsstr and _vsnprintf without more includes. */
+#include <stdio.h>
+#include <string.h>
+#include <stdarg.h>
 EXTERN_C_START /* C linkage for C++ drivers; its end is at the end of the file */
 #define NTSTRSAFE_MAX_CCH 2147483647
 #define NTSTRSAFE_MAX_LENGTH (NTSTRSAFE_MAX_CCH - 1)

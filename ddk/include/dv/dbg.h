@@ -15,5 +15,10 @@
 
 DDI_IMPORT(DbgBreakPoint) VOID NTAPI DbgBreakPoint(VOID);
 DDI_IMPORT(DbgBreakPointWithStatus) VOID NTAPI DbgBreakPointWithStatus(_In_ ULONG Status);
+/*
+ * The intrinsic NT_ASSERT uses (int 2c on x86/x64): an assertion failure exception, which with no
+ * debugger and no handler is KMODE_EXCEPTION_NOT_HANDLED with STATUS_ASSERTION_FAILURE.
+ */
+#define DbgRaiseAssertionFailure() ExRaiseStatus(STATUS_ASSERTION_FAILURE)
 
 #endif /* DV_DBG_H */
