@@ -48,6 +48,11 @@ export interface ExportedDatum {
   readonly live?: boolean;
   /** What the variable holds, for docs/ddi-support.md. */
   readonly what: string;
+  /**
+   * The driver's variable is an import slot holding the address of the kernel's own variable (the
+   * WDK declares these without dllimport, as pointers): MmGetSystemRoutineAddress gives that address.
+   */
+  readonly slot?: boolean;
 }
 
 /** The kernel object types drivers name, and the ObjectKind each stands for. */
@@ -61,12 +66,12 @@ export const OBJECT_TYPE_NAMES: Readonly<Record<string, ObjectKind>> = {
 };
 
 export const EXPORTED_DATA = {
-  IoFileObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('File')), what: "the address of the kernel's pointer to the file object type" },
-  IoDeviceObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Device')), what: "the address of the kernel's pointer to the device object type" },
-  IoDriverObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Driver')), what: "the address of the kernel's pointer to the driver object type" },
-  PsProcessType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Process')), what: "the address of the kernel's pointer to the process object type" },
-  PsThreadType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Thread')), what: "the address of the kernel's pointer to the thread object type" },
-  ExEventObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Event')), what: "the address of the kernel's pointer to the event object type" },
+  IoFileObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('File')), what: "the address of the kernel's pointer to the file object type", slot: true },
+  IoDeviceObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Device')), what: "the address of the kernel's pointer to the device object type", slot: true },
+  IoDriverObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Driver')), what: "the address of the kernel's pointer to the driver object type", slot: true },
+  PsProcessType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Process')), what: "the address of the kernel's pointer to the process object type", slot: true },
+  PsThreadType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Thread')), what: "the address of the kernel's pointer to the thread object type", slot: true },
+  ExEventObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Event')), what: "the address of the kernel's pointer to the event object type", slot: true },
   SeExports: { ctype: 'PSE_EXPORTS', size: 4, value: (_k, c) => c.seExports(), what: 'the address of SE_EXPORTS (the privilege LUIDs)' },
   KeNumberProcessors: { ctype: 'CCHAR', size: 1, value: (k) => k.processors.length, what: 'the number of processors (1)' },
   NtBuildNumber: { ctype: 'ULONG', size: 4, value: () => NT_BUILD_NUMBER, what: '0xF0005867: build 22631 of a free build (Windows 11 23H2)' },
@@ -74,9 +79,9 @@ export const EXPORTED_DATA = {
   MmHighestUserAddress: { ctype: 'PVOID', size: 4, value: () => MM_HIGHEST_USER_ADDRESS, what: '0x7FFEFFFF' },
   MmSystemRangeStart: { ctype: 'PVOID', size: 4, value: () => MM_SYSTEM_RANGE_START, what: '0x80000000' },
   /** 0: a normal boot (1 would be SAFEBOOT_MINIMAL, 2 SAFEBOOT_NETWORK). */
-  InitSafeBootMode: { ctype: 'PULONG', size: 4, value: (_k, c) => c.cell(0), what: 'the address of a ULONG: 0, a normal boot' },
-  KdDebuggerEnabled: { ctype: 'PBOOLEAN', size: 4, value: (k, c) => c.cell(k.kdDebuggerEnabled ? 1 : 0), live: true, what: 'the address of a BOOLEAN: TRUE when a kernel debugger is attached (--debugger)' },
-  KdDebuggerNotPresent: { ctype: 'PBOOLEAN', size: 4, value: (k, c) => c.cell(k.kdDebuggerEnabled ? 0 : 1), live: true, what: 'the address of a BOOLEAN: FALSE when a kernel debugger is attached' },
+  InitSafeBootMode: { ctype: 'PULONG', size: 4, value: (_k, c) => c.cell(0), what: 'the address of a ULONG: 0, a normal boot', slot: true },
+  KdDebuggerEnabled: { ctype: 'PBOOLEAN', size: 4, value: (k, c) => c.cell(k.kdDebuggerEnabled ? 1 : 0), live: true, what: 'the address of a BOOLEAN: TRUE when a kernel debugger is attached (--debugger)', slot: true },
+  KdDebuggerNotPresent: { ctype: 'PBOOLEAN', size: 4, value: (k, c) => c.cell(k.kdDebuggerEnabled ? 0 : 1), live: true, what: 'the address of a BOOLEAN: FALSE when a kernel debugger is attached', slot: true },
 } as const satisfies Record<string, ExportedDatum>;
 
 export type ExportedDataName = keyof typeof EXPORTED_DATA;
@@ -109,6 +114,12 @@ export class ExportedData {
     if (d.size === 1) k.as.setU8(v, value);
     else k.as.setU32(v, value);
     return v;
+  }
+
+  /** The kernel's own variable `name`: what MmGetSystemRoutineAddress returns for it. */
+  kernelVariable(name: ExportedDataName): number {
+    const v = this.address(name);
+    return (EXPORTED_DATA[name] as ExportedDatum).slot ? this.k.as.u32(v) : v;
   }
 
   /** The kind of object an OBJECT_TYPE address stands for, if it is one of the kernel's. */

@@ -53,3 +53,19 @@ test('ExInitializeDriverRuntime records the opt-in of the calling driver', () =>
   k.ddi.ExInitializeDriverRuntime(1);
   assert.equal(hex([...driverRuntimeFlags(k).values()][0]!), '0x1');
 });
+
+test("the WDK's zeroing wrappers: ExAllocatePoolQuotaZero charges quota; the Priority and Uninitialized forms take the same pool", () => {
+  const k = new Kernel();
+  const q = k.ddi.ExAllocatePoolQuotaZero(POOL_TYPE.NonPagedPoolNx | POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, 24, TAG);
+  assert.equal(k.pool.block(q)!.type, POOL_TYPE.NonPagedPoolNx);
+  assert.equal(poolQuotaCharged(k, k.systemProcess.address), 24);
+  const u = k.ddi.ExAllocatePoolQuotaUninitialized(POOL_TYPE.PagedPool, 8, TAG);
+  assert.equal(poolQuotaCharged(k, k.systemProcess.address), 32);
+  for (const p of [k.ddi.ExAllocatePoolUninitialized(POOL_TYPE.PagedPool, 16, TAG), k.ddi.ExAllocatePoolPriorityZero(POOL_TYPE.NonPagedPoolNx, 16, TAG, 16), k.ddi.ExAllocatePoolPriorityUninitialized(POOL_TYPE.NonPagedPoolNx, 16, TAG, 32)]) {
+    assert.deepEqual([k.pool.block(p)!.size, k.pool.block(p)!.tag], [16, TAG]);
+    k.ddi.ExFreePoolWithTag(p, TAG);
+  }
+  k.ddi.ExFreePoolWithTag(q, TAG);
+  k.ddi.ExFreePoolWithTag(u, TAG);
+  assert.equal(poolQuotaCharged(k, k.systemProcess.address), 0);
+});

@@ -76,3 +76,16 @@ test('MmGetSystemRoutineAddress: an nt code address the kernel can call, the sam
   assert.equal(k.ddi.MmGetSystemRoutineAddress(name('NtFrobnicate')), 0);
   assert.equal(k.ddi.MmGetSystemRoutineAddress(name('kequerytimeincrement')), 0, 'names match exactly');
 });
+
+test("MmGetSystemRoutineAddress of exported data: the kernel's own variable (what an import slot points to)", () => {
+  const k = new Kernel();
+  const name = (text: string) => {
+    const s = scratch(k, UNICODE_STRING.size);
+    k.ddi.RtlInitUnicodeString(s, wideString(k, text));
+    return s;
+  };
+  assert.equal(hex(k.ddi.MmGetSystemRoutineAddress(name('NtBuildNumber'))), hex(exportedData(k).address('NtBuildNumber')));
+  const psThreadType = k.ddi.MmGetSystemRoutineAddress(name('PsThreadType'));
+  assert.equal(hex(psThreadType), hex(value(k, 'PsThreadType')), 'the slot holds the address of the kernel variable');
+  assert.equal(hex(k.as.u32(psThreadType)), hex(exportedData(k).kindOfType(k.as.u32(psThreadType)) === 'Thread' ? k.as.u32(psThreadType) : 0));
+});

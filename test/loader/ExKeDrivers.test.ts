@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { buildDriver } from '../../src/build/build.ts';
+import { DebugTarget } from '../../src/debugger/target.ts';
 import { findToolchain } from '../../src/build/toolchain.ts';
 import { driverRuntimeFlags } from '../../src/kernel/ex/quota.ts';
 import { runDriver } from '../../src/system/run.ts';
@@ -47,6 +48,8 @@ test('a quota block the driver keeps is a leak at unload: 0xC4/0x62 with the ver
   assert.deepEqual([hex(r.bugCheck!.code), hex(r.bugCheck!.params[0]!), r.bugCheck!.params[3]], ['0xc4', '0x62', 1]);
   assert.equal(r.leaks.length, 1);
   assert.equal(hex(r.leaks[0]!.size), '0x30');
+  const t = new DebugTarget(r.dump);
+  assert.deepEqual(r.leaks[0]!.stack.slice(0, 2).map((pc) => t.functionName(pc)), ['nt!VerifierExAllocatePoolQuotaZero', 'ExKe!Dispatch']);
 });
 
 test('a TypeScript driver reads ddi.data and calls what MmGetSystemRoutineAddress returned through ddi.routine', async () => {

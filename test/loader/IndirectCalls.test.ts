@@ -1,13 +1,13 @@
 /** The function-table entries MmGetSystemRoutineAddress gives a wasm driver: the type its own call sites use. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { abiParams, chooseType, indirectCallTypes, trampolineModule } from '../../src/loader/wasm/indirect.ts';
+import { abiParams, chooseType, indirectCallTypes, trampolineModule, type FuncType } from '../../src/loader/wasm/indirect.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers.ts';
 
-const I32 = 0x7f;
-const I64 = 0x7e;
+const I32 = 0x7f as const;
+const I64 = 0x7e as const;
 
 test('the ABI parameters: i64 where the ABI passes one, a leading result pointer for a LARGE_INTEGER result', () => {
   assert.deepEqual(abiParams('ExAllocatePool2', 3), [I64, I32, I32]);
@@ -16,8 +16,8 @@ test('the ABI parameters: i64 where the ABI passes one, a leading result pointer
 });
 
 test("the type is the driver's own call-site type with those parameters, one with a result preferred", () => {
-  const voidFn = { params: [I32], results: [] };
-  const intFn = { params: [I32], results: [I32] };
+  const voidFn: FuncType = { params: [I32], results: [] };
+  const intFn: FuncType = { params: [I32], results: [I32] };
   assert.deepEqual(chooseType([I32], [voidFn]), voidFn);
   assert.deepEqual(chooseType([I32], [voidFn, intFn]), intFn);
   assert.deepEqual(chooseType([I32, I32], [voidFn]), { params: [I32, I32], results: [I32] }, 'never called that way: a default');
@@ -30,7 +30,7 @@ test("ExKe.wasm's call sites name the types of the routines it looks up: (i32, i
 });
 
 test('a trampoline module imports dv.f of the type and exports it, so it can enter a function table', () => {
-  const type = { params: [I64, I32], results: [I32] } as const;
+  const type: FuncType = { params: [I64, I32], results: [I32] };
   const calls: unknown[][] = [];
   const instance = new WebAssembly.Instance(new WebAssembly.Module(trampolineModule(type)), { dv: { f: (...a: unknown[]) => (calls.push(a), 7) } });
   const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });

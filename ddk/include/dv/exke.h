@@ -243,15 +243,17 @@ extern DDI_DATA_IMPORT PBOOLEAN KdDebuggerNotPresent;
 DDI_IMPORT(ExAllocatePoolWithQuotaTag)
 PVOID NTAPI ExAllocatePoolWithQuotaTag(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag);
 DDI_IMPORT(ExAllocatePoolWithQuota) PVOID NTAPI ExAllocatePoolWithQuota(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes);
-/* wdm.h's inline forms: quota-charged pool, zeroed or not (the caller is the driver's function, as inlined). */
-FORCEINLINE PVOID ExAllocatePoolQuotaZero(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag) {
-  PVOID Entry = ExAllocatePoolWithQuotaTag(PoolType, NumberOfBytes, Tag);
-  if (Entry != NULL) RtlZeroMemory(Entry, NumberOfBytes);
-  return Entry;
-}
-FORCEINLINE PVOID ExAllocatePoolQuotaUninitialized(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag) {
-  return ExAllocatePoolWithQuotaTag(PoolType, NumberOfBytes, Tag);
-}
+DDI_IMPORT(ExAllocatePoolQuotaZero)
+PVOID NTAPI ExAllocatePoolQuotaZero(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag);
+DDI_IMPORT(ExAllocatePoolQuotaUninitialized)
+PVOID NTAPI ExAllocatePoolQuotaUninitialized(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag);
+DDI_IMPORT(ExAllocatePoolUninitialized)
+PVOID NTAPI ExAllocatePoolUninitialized(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag);
+DDI_IMPORT(ExAllocatePoolPriorityZero)
+PVOID NTAPI ExAllocatePoolPriorityZero(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag, _In_ EX_POOL_PRIORITY Priority);
+DDI_IMPORT(ExAllocatePoolPriorityUninitialized)
+PVOID NTAPI ExAllocatePoolPriorityUninitialized(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag,
+                                                _In_ EX_POOL_PRIORITY Priority);
 DDI_IMPORT(ExAllocatePool3)
 PVOID NTAPI ExAllocatePool3(_In_ POOL_FLAGS Flags, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag,
                             _In_reads_opt_(ExtendedParametersCount) PCPOOL_EXTENDED_PARAMETER ExtendedParameters,

@@ -78,6 +78,25 @@ export function quotaExports(k: Kernel) {
       return withQuota(PoolType, NumberOfBytes, TAG_NONE);
     },
     /**
+     * The WDK's zeroing and uninitialized wrappers (inline there, DDIs here as ExAllocatePoolZero is).
+     * The simulated pool zeroes every block, so "uninitialized" memory reads as zero too.
+     */
+    ExAllocatePoolQuotaZero(PoolType: PoolType, NumberOfBytes: number, Tag: number): number {
+      return withQuota(PoolType, NumberOfBytes, Tag);
+    },
+    ExAllocatePoolQuotaUninitialized(PoolType: PoolType, NumberOfBytes: number, Tag: number): number {
+      return withQuota(PoolType, NumberOfBytes, Tag);
+    },
+    ExAllocatePoolUninitialized(PoolType: PoolType, NumberOfBytes: number, Tag: number): number {
+      return k.ddi.ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);
+    },
+    ExAllocatePoolPriorityZero(PoolType: PoolType, NumberOfBytes: number, Tag: number, Priority: number): number {
+      return k.ddi.ExAllocatePoolWithTagPriority(PoolType, NumberOfBytes, Tag, Priority);
+    },
+    ExAllocatePoolPriorityUninitialized(PoolType: PoolType, NumberOfBytes: number, Tag: number, Priority: number): number {
+      return k.ddi.ExAllocatePoolWithTagPriority(PoolType, NumberOfBytes, Tag, Priority);
+    },
+    /**
      * ExAllocatePool2 with extended parameters: a priority (accepted: the pool here has no
      * low-resource state to ration) or a preferred NUMA node (one node). Secure pool is not
      * supported, and an invalid type or a NULL array with a count is refused: NULL.

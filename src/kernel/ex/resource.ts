@@ -55,7 +55,7 @@ export function resourceExports(k: Kernel) {
     return `thread ${hex(t.address)} (${t.name}) waits forever for ${how} access to resource ${hex(r)}: nothing left to run releases it`;
   };
   /** Wait until `canHave()`, counted as a waiter of `kind`; true once it can, false if the caller would not wait. */
-  const await_ = (r: number, s: ResourceState, kind: 'exclusive' | 'shared', wait: number, canHave: () => boolean): boolean => {
+  const waitFor = (r: number, s: ResourceState, kind: 'exclusive' | 'shared', wait: number, canHave: () => boolean): boolean => {
     if (canHave()) return true;
     if (!wait) return false;
     if (s.owners.get(me()) !== undefined && kind === 'exclusive') {
@@ -89,7 +89,7 @@ export function resourceExports(k: Kernel) {
     // A thread that owns the resource gets it again at once (an exclusive owner always).
     if (held && (s.exclusive || mode !== 'waitForExclusive' || s.exclusiveWaiters === 0)) return own(r, s, false);
     const free = () => s.owners.size === 0 || (!s.exclusive && (mode === 'starve' || s.exclusiveWaiters === 0));
-    if (!await_(r, s, 'shared', Wait, free)) return 0;
+    if (!waitFor(r, s, 'shared', Wait, free)) return 0;
     return own(r, s, false);
   };
   const release = (Resource: number, thread: number): void => {
@@ -134,7 +134,7 @@ export function resourceExports(k: Kernel) {
       const s = stateOf(r);
       const t = me();
       if (s.exclusive && s.owners.has(t)) return own(r, s, true);
-      if (!await_(r, s, 'exclusive', Wait, () => s.owners.size === 0)) return 0;
+      if (!waitFor(r, s, 'exclusive', Wait, () => s.owners.size === 0)) return 0;
       return own(r, s, true);
     },
     /** Shared access; waits while it is owned exclusively, or while an exclusive waiter queues (no starving writers). */
@@ -183,7 +183,7 @@ export function resourceExports(k: Kernel) {
       k.currentThread.kernelApcDisable--;
       const r = Resource >>> 0;
       const s = stateOf(r);
-      if (!(s.exclusive && s.owners.has(me()))) await_(r, s, 'exclusive', 1, () => s.owners.size === 0);
+      if (!(s.exclusive && s.owners.has(me()))) waitFor(r, s, 'exclusive', 1, () => s.owners.size === 0);
       own(r, s, true);
       return 0;
     },

@@ -126,6 +126,11 @@ export const poolThunks: ThunkSet = {
   // Quota allocations are checked with their pool type less the quota bits (POOL_QUOTA_FAIL_INSTEAD_OF_RAISE...).
   ExAllocatePoolWithQuotaTag: allocThunk('VerifierExAllocatePoolWithQuotaTag', 0x2a, (a) => ({ type: quotaPoolType(a[0] as number), size: a[1] as number, tag: a[2] as number })),
   ExAllocatePoolWithQuota: allocThunk('VerifierExAllocatePoolWithQuota', 0x22, (a) => ({ type: quotaPoolType(a[0] as number), size: a[1] as number, tag: TAG_NONE })),
+  ExAllocatePoolQuotaZero: allocThunk('VerifierExAllocatePoolQuotaZero', 0x2a, (a) => ({ type: quotaPoolType(a[0] as number), size: a[1] as number, tag: a[2] as number })),
+  ExAllocatePoolQuotaUninitialized: allocThunk('VerifierExAllocatePoolQuotaUninitialized', 0x2a, (a) => ({ type: quotaPoolType(a[0] as number), size: a[1] as number, tag: a[2] as number })),
+  ExAllocatePoolUninitialized: allocThunk('VerifierExAllocatePoolUninitialized', 0x24, (a) => ({ type: a[0] as number, size: a[1] as number, tag: a[2] as number })),
+  ExAllocatePoolPriorityZero: allocThunk('VerifierExAllocatePoolPriorityZero', 0x2b, (a) => ({ type: a[0] as number, size: a[1] as number, tag: a[2] as number })),
+  ExAllocatePoolPriorityUninitialized: allocThunk('VerifierExAllocatePoolPriorityUninitialized', 0x2b, (a) => ({ type: a[0] as number, size: a[1] as number, tag: a[2] as number })),
   ExAllocatePool3: allocThunk('VerifierExAllocatePool3', 0x35, (a) => ({ type: poolTypeOfFlags(BigInt(a[0] as bigint)), size: a[1] as number, tag: a[2] as number })),
   ExFreePoolWithTag: freeThunk('VerifierExFreePoolWithTag', 0x1d),
   ExFreePool: freeThunk('VerifierExFreePool', 0x10),
@@ -141,6 +146,11 @@ export const POOL_THUNK_ROUTINES = [
   'VerifierExAllocatePoolWithQuotaTag',
   'VerifierExAllocatePoolWithQuota',
   'VerifierExAllocatePool3',
+  'VerifierExAllocatePoolQuotaZero',
+  'VerifierExAllocatePoolQuotaUninitialized',
+  'VerifierExAllocatePoolUninitialized',
+  'VerifierExAllocatePoolPriorityZero',
+  'VerifierExAllocatePoolPriorityUninitialized',
   'VerifierExFreePoolWithTag',
   'VerifierExFreePool',
 ];
