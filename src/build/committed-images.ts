@@ -31,6 +31,8 @@ export function committedImages(): CommittedImage[] {
     single(fixture('waits'), 'Waits'),
     single(fixture('runaway'), 'Runaway'),
     single(fixture('runaway'), 'LoopInDriverEntry'),
+    single(fixture('exke'), 'ExKe'),
+    single(fixture('callbacks'), 'ProcessMonitor'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

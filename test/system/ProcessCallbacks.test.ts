@@ -5,12 +5,8 @@
  * called into the unloaded image at the next event (0xCE), as on Windows.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildDriver } from '../../src/build/build.ts';
-import { findToolchain } from '../../src/build/toolchain.ts';
 import { BugCheck } from '../../src/kernel/errors.ts';
 import { Machine } from '../../src/system/machine.ts';
 import { runDriver, type RunOutcome } from '../../src/system/run.ts';
@@ -184,11 +180,3 @@ function registerOb(m: Machine): void {
   assert.equal(r.status, STATUS.SUCCESS);
   k.runInThread(k.userThread, () => k.io.closeFile(open.file));
 }
-
-test('the committed ProcessMonitor.wasm is what dv build makes of ProcessMonitor.c', { skip: findToolchain().ok ? false : 'clang-16 not installed: apt-get install clang-16 lld-16' }, () => {
-  const source = 'test/fixtures/c/callbacks/ProcessMonitor.c';
-  const out = join(mkdtempSync(join(tmpdir(), 'dv-rebuild-')), 'ProcessMonitor.wasm');
-  const r = buildDriver({ sources: [source], output: out });
-  assert.ok(r.ok, r.diagnostics);
-  assert.ok(readFileSync(out).equals(readFileSync(MONITORS[1]!.path)), `stale: rebuild with dv build ${source} -o test/fixtures/c/callbacks/ProcessMonitor.wasm`);
-});
