@@ -128,6 +128,27 @@ test('npm run corpus: prints the table, writes --out, progress on stderr', { ski
   assert.match(md, /not a git checkout/);
 });
 
+test("compat.md's header names a git checkout's commit, and --name/--commit name an exported tree", { skip: NEEDS_CLANG }, () => {
+  const repo = mkdtempSync(join(tmpdir(), 'dv-corpus-git-'));
+  try {
+    writeFakeCorpus(repo);
+    const git = (...args: string[]) => spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' });
+    assert.equal(git('init', '-q').status, 0);
+    assert.equal(git('add', '.').status, 0);
+    assert.equal(git('commit', '-qm', 'corpus').status, 0);
+    const head = git('rev-parse', 'HEAD').stdout.trim();
+    const out = join(repo, 'compat.md');
+    assert.equal(corpusCli(repo, '--only', 'loose', '--out', out).status, 0);
+    assert.ok(readFileSync(out, 'utf8').includes(`at commit \`${head}\``));
+    // A folder inside a checkout is not that checkout's corpus: only what --commit says is named.
+    const sub = join(repo, 'loose');
+    assert.equal(corpusCli(sub, '--out', out, '--name', 'acme/drivers', '--commit', 'abc123').status, 0);
+    assert.ok(readFileSync(out, 'utf8').includes('Corpus: `acme/drivers` at commit `abc123` (an exported tree'));
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+});
+
 test('npm run corpus: a missing folder or an unwritable --out is exit 2 with a message, nothing run', () => {
   const missing = corpusCli(join(root, 'no-such-folder'));
   assert.equal(missing.status, 2);
