@@ -88,7 +88,7 @@ test("a run's bug check and a hang are the run result and the blocker", { skip: 
   assert.equal(leaky.blocker, 'bug check 0xC4/0x62 DRIVER_VERIFIER_DETECTED_VIOLATION at unload');
   const hangs = byPath(FAKE.hangs);
   assert.deepEqual([hangs.built, hangs.run, hangs.clean], [true, 'hang', false]);
-  assert.match(hangs.blocker, /^hang: thread \(System\) waits forever on .*: nothing left to run can signal it$/); // no addresses
+  assert.match(hangs.blocker, /^hang in DriverEntry: thread \(System\) waits forever on .*: nothing left to run can signal it$/); // no addresses
 });
 
 test('a DriverEntry that fails is a load failure; a documented request that fails is the blocker', { skip: NEEDS_CLANG }, () => {
