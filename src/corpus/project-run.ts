@@ -109,7 +109,7 @@ export async function processProject(project: DriverProject, root: string, onPha
         return { ...base, built: true, run: check, clean: false, blocker: `${check} ${name} ${WHERE[phase] ?? phase}` };
       }
       // Addresses differ from driver to driver: without them the same hang counts as one blocker.
-      if (outcome.hang) return { ...base, built: true, run: 'hang', clean: false, blocker: oneLine(`hang: ${outcome.hang.reason.replace(/\s(?:0x)?[0-9a-fA-F]{8}\b/g, '')}`) };
+      if (outcome.hang) return { ...base, built: true, run: 'hang', clean: false, blocker: oneLine(`hang ${WHERE[phase] ?? phase}: ${outcome.hang.reason.replace(/\s(?:0x)?[0-9a-fA-F]{8}\b/g, '')}`, 120) };
       if (!device) return { ...base, built: true, run: 'clean, no device', clean: true, blocker: '' };
       // No verdict; clean when every request the test app documents was sent and succeeded, as the app expects.
       const failed = outcome.requests.filter((r) => !NT_SUCCESS(r.status));

@@ -23,7 +23,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 test('finds the kernel driver projects and the driver folders without one, nothing else', () => {
   const paths = discoverProjects(root).map((p) => p.path);
-  assert.deepEqual(paths, [FAKE.failing, FAKE.missingHeader, FAKE.cpp, FAKE.kmdf, FAKE.event, FAKE.ioctl, FAKE.hangs, FAKE.leaky, FAKE.loose]);
+  assert.deepEqual(paths, [FAKE.failing, FAKE.missingHeader, FAKE.cpp, FAKE.kmdf, FAKE.event, FAKE.ioctl, FAKE.shared, FAKE.hangs, FAKE.leaky, FAKE.loose]);
 });
 
 test("a project's sources, include folders and defines come from its Release|x64 configuration", () => {
@@ -55,6 +55,8 @@ test('a missing header is the blocker, named as clang names it; FltMgr.lib makes
   assert.equal(r.built, false);
   assert.equal(r.run, 'not run');
   assert.equal(r.blocker, "'dv_no_such_header.h' file not found");
+  // Sources one folder over (..\src\entry.c) are found and built.
+  assert.equal(byPath(FAKE.shared).blocker, "'dv_split_header.h' file not found");
 });
 
 test('a KMDF project with WPP is classed so and stops on its generated header', { skip: NEEDS_CLANG }, () => {
@@ -86,7 +88,7 @@ test("a run's bug check and a hang are the run result and the blocker", { skip: 
   assert.equal(leaky.blocker, 'bug check 0xC4/0x62 DRIVER_VERIFIER_DETECTED_VIOLATION at unload');
   const hangs = byPath(FAKE.hangs);
   assert.deepEqual([hangs.built, hangs.run, hangs.clean], [true, 'hang', false]);
-  assert.match(hangs.blocker, /^hang: thread \(System\) waits forever on .*: nothing left to run can signal it$/); // no addresses
+  assert.match(hangs.blocker, /^hang in DriverEntry: thread \(System\) waits forever on .*: nothing left to run can signal it$/); // no addresses
 });
 
 test('a DriverEntry that fails is a load failure; a documented request that fails is the blocker', { skip: NEEDS_CLANG }, () => {
@@ -101,9 +103,9 @@ test('a DriverEntry that fails is a load failure; a documented request that fail
 
 test('compat.md: counts, top blockers and one row per project, date-free', { skip: NEEDS_CLANG }, () => {
   const md = compatMarkdown(rows, { corpus: '`fake`', command: 'npm run corpus -- DIR' });
-  assert.ok(md.includes('| **all** | 9 | 6 | 2 |'), md);
-  assert.ok(md.includes('| WDM | 7 | 6 | 2 |'), md);
-  assert.ok(md.includes('| **plain WDM (no framework, no generated headers)** | 7 | 6 | 2 |'), md);
+  assert.ok(md.includes('| **all** | 10 | 6 | 2 |'), md);
+  assert.ok(md.includes('| WDM | 8 | 6 | 2 |'), md);
+  assert.ok(md.includes('| **plain WDM (no framework, no generated headers)** | 8 | 6 | 2 |'), md);
   assert.ok(md.includes(`| ${FAKE.ioctl} | WDM | yes | clean, 4/4 requests ok |   |`), md);
   assert.ok(md.includes(`| ${FAKE.missingHeader} | minifilter | no | not run | \`'dv_no_such_header.h' file not found\` |`), md);
   assert.ok(md.includes(`| ${FAKE.kmdf} | KMDF [WPP] | no | not run | \`needs generated header (WPP .tmh)\` |`), md);
@@ -124,6 +126,27 @@ test('npm run corpus: prints the table, writes --out, progress on stderr', { ski
   const md = readFileSync(out, 'utf8');
   assert.ok(md.includes('| loose/ | WDM | yes | clean, no device |   |'), md);
   assert.match(md, /not a git checkout/);
+});
+
+test("compat.md's header names a git checkout's commit, and --name/--commit name an exported tree", { skip: NEEDS_CLANG }, () => {
+  const repo = mkdtempSync(join(tmpdir(), 'dv-corpus-git-'));
+  try {
+    writeFakeCorpus(repo);
+    const git = (...args: string[]) => spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' });
+    assert.equal(git('init', '-q').status, 0);
+    assert.equal(git('add', '.').status, 0);
+    assert.equal(git('commit', '-qm', 'corpus').status, 0);
+    const head = git('rev-parse', 'HEAD').stdout.trim();
+    const out = join(repo, 'compat.md');
+    assert.equal(corpusCli(repo, '--only', 'loose', '--out', out).status, 0);
+    assert.ok(readFileSync(out, 'utf8').includes(`at commit \`${head}\``));
+    // A folder inside a checkout is not that checkout's corpus: only what --commit says is named.
+    const sub = join(repo, 'loose');
+    assert.equal(corpusCli(sub, '--out', out, '--name', 'acme/drivers', '--commit', 'abc123').status, 0);
+    assert.ok(readFileSync(out, 'utf8').includes('Corpus: `acme/drivers` at commit `abc123` (an exported tree'));
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
 });
 
 test('npm run corpus: a missing folder or an unwritable --out is exit 2 with a message, nothing run', () => {

@@ -192,6 +192,8 @@ export const FAKE = {
   hangs: 'hangs/',
   failing: 'failing/',
   event: 'general/event/wdm/event.vcxproj',
+  /** Its DriverEntry is in a folder of its own (src/), which is therefore not a project too. */
+  shared: 'general/split/proj/split.vcxproj',
 } as const;
 
 export function writeFakeCorpus(root: string): void {
@@ -223,6 +225,8 @@ export function writeFakeCorpus(root: string): void {
     'leaky/leaky.c': LEAKING_DRIVER,
     'hangs/hangs.c': HANGING_DRIVER,
     'failing/failing.c': FAILING_DRIVER,
+    [FAKE.shared]: vcxproj({ items: '    <ClCompile Include="..\\src\\entry.c" />' }),
+    'general/split/src/entry.c': '#include <wdm.h>\n#include <dv_split_header.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { return 0; }\n',
     [FAKE.event]: vcxproj({ items: '    <ClCompile Include="event.c" />' }),
     'general/event/wdm/event.c': REFUSING_DRIVER,
     'docs/notes.c': '/* no driver here */\nint helper(void) { return 0; }\n',
