@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildDriver } from '../../src/build/build.ts';
 import { CXX_FLAGS, sourceLanguage, TARGET_FLAGS, WARNING_FLAGS } from '../../src/build/flags.ts';
+import { readDdiPrototypes } from '../../src/build/headers.ts';
 import { DDK_INCLUDE } from '../../src/build/paths.ts';
 import { readWasmInterface } from '../../src/build/wasm-module.ts';
 import { ROOT } from '../helpers.ts';
@@ -129,5 +130,23 @@ test('C and C++ files mix in one driver: each compiled as its language, linked b
     const compiles = r.commands.filter((c) => c.includes('-c'));
     assert.ok(compiles.find((c) => c.at(-3)!.endsWith('entry.cpp'))!.includes('-std=c++17'));
     assert.ok(!compiles.find((c) => c.at(-3)!.endsWith('util.c'))!.includes('-std=c++17'));
+  });
+});
+
+test('every DDI the headers declare has C linkage in C++: no reference to one is a mangled symbol', { skip: NEEDS_CLANG }, (t) => {
+  const objdump = ['llvm-objdump-' + toolchain!.version, 'llvm-objdump'].map((n) => spawnSync('which', [n], { encoding: 'utf8' }).stdout.trim()).find((p) => p !== '');
+  if (!objdump) return t.skip('llvm-objdump not installed (it comes with llvm-16): the symbol table cannot be read');
+  const names = [...new Set(readDdiPrototypes().map((p) => p.name))];
+  assert.ok(names.length > 50, `only ${names.length} DDI prototypes found`);
+  withTempDir((dir) => {
+    const source = join(dir, 'all.cpp');
+    const object = join(dir, 'all.o');
+    const includes = headers.filter((h) => h !== 'new').map((h) => `#include <${h}>`).join('\n');
+    writeFileSync(source, `${includes}\nvoid *const DvEveryDdi[] = {\n${names.map((n) => `  (void *)&${n},`).join('\n')}\n};\nextern "C" __attribute__((used)) void *const *DvTable = DvEveryDdi;\n`);
+    const cc = spawnSync(toolchain!.clang, [...TARGET_FLAGS, ...CXX_FLAGS, '-O0', '-I', DDK_INCLUDE, '-c', source, '-o', object], { encoding: 'utf8' });
+    assert.equal(cc.status, 0, cc.stderr);
+    const symbols = spawnSync(objdump, ['-t', object], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('*UND*'));
+    assert.ok(symbols.length >= names.length, `${symbols.length} undefined symbols for ${names.length} DDIs`);
+    assert.deepEqual(symbols.filter((l) => / _Z\S+$/.test(l)), []);
   });
 });

@@ -77,3 +77,9 @@ test('k and !analyze -v show C++ names as WinDbg does: namespaces, template argu
   assert.match(analysis, /^SYMBOL_NAME:  Names!Ns::Box<int>::Fail\+0x[0-9a-f]+$/m);
   assert.match(analysis, /^FAULTING_SOURCE_LINE:  test\/fixtures\/cpp\/Names\.cpp\(19\)\+0x[0-9a-f]+$/m);
 });
+
+test('template arguments read as MSVC spells them: Ring<unsigned long,16>::Fail', { skip: NEEDS_CLANG }, async () => {
+  const { outcome } = await run('TemplateArgs.cpp');
+  assert.deepEqual([hex(outcome.bugCheck!.code), outcome.bugCheck!.params[0]], ['0xe2', 16]);
+  assert.match(execute(new DebugTarget(outcome.dump), 'k').join('\n'), /TemplateArgs!Ring<unsigned long,16>::Fail\+0x[0-9a-f]+\n.*TemplateArgs!DriverEntry\+/);
+});

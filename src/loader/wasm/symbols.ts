@@ -31,7 +31,7 @@ export function wasmSymbols(module: Uint8Array | WasmSections): WasmSymbolData {
     // wasm-ld writes C++ names demangled with their parameters (`RequestLog::Append(unsigned long, long)`),
     // or mangled with --no-demangle; WinDbg shows `RequestLog::Append`: DWARF's qualified name when it
     // has the function, else the demangled name without its parameter list.
-    const name = linkage !== undefined && isCxxName(linkage) ? (cxx.find(b.start, b.end) ?? withoutParameters(linkage)) : linkage;
+    const name = linkage !== undefined && isCxxName(linkage) ? msvcSpelling(cxx.find(b.start, b.end) ?? withoutParameters(linkage)) : linkage;
     // V8 prints unnamed functions the same way in stack traces.
     return { name: name ?? `wasm-function[${b.index}]`, start: b.start, size: b.end - b.start };
   });
@@ -41,6 +41,14 @@ export function wasmSymbols(module: Uint8Array | WasmSections): WasmSymbolData {
 /** A C++ name as wasm-ld writes it: demangled with a parameter list, or still mangled. A C name is neither. */
 function isCxxName(name: string): boolean {
   return name.startsWith('_Z') || name.endsWith(')') || name.endsWith(') const');
+}
+
+/**
+ * Template arguments as MSVC (and so WinDbg) spells them: no space after a comma and no suffix on an
+ * integer (clang's DWARF has `Ring<unsigned long, 16UL>`; WinDbg shows `Ring<unsigned long,16>`).
+ */
+export function msvcSpelling(name: string): string {
+  return name.replace(/, /g, ',').replace(/\b(\d+)(?:ULL|LL|UL|U|L)\b/gi, '$1');
 }
 
 /**
