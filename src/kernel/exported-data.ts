@@ -143,7 +143,8 @@ export class ExportedData {
     };
   }
 
-  private objectType(kind: ObjectKind): number {
+  /** The kernel's OBJECT_TYPE of `kind` (what `*PsProcessType` points at), made on first use. */
+  objectType(kind: ObjectKind): number {
     let t = this.types.get(kind);
     if (t !== undefined) return t;
     const k = this.k;
