@@ -12,7 +12,8 @@ import { DDK_INCLUDE } from '../build/paths.ts';
 import { SimulatorError } from '../kernel/errors.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
-import { runDriver, type IoctlRequest } from '../system/run.ts';
+import { runDriver } from '../system/run.ts';
+import type { DebuggerIo } from '../system/kd-session.ts';
 import { STANDARD_FLAGS } from '../verifier/flags.ts';
 import { buildBlocker } from './blocker.ts';
 import { classify } from './classify.ts';
@@ -39,6 +40,9 @@ export interface ProjectResult {
 
 /** How long a run may take, in host and in simulated time: a hang is a verdict, never a stalled corpus. */
 export const RUN_LIMITS = { hostTimeMs: 30_000, simulatedTimeMs: 10 * 60_000 } as const;
+
+/** The debugger a sample runs under: every break is continued (its record stays in the outcome). */
+const CONTINUE_EVERY_BREAK: DebuggerIo = { readLine: () => 'g', write: () => {} };
 
 /** Bug checks whose first parameter says which check it was (0xC4/0x62): the reason keeps it. */
 const SUBCODED = new Set([0xc4, 0xc9, 0xc2, 0x133, 0x139, 0xe6, 0x1a]);
@@ -84,18 +88,17 @@ export async function processProject(project: DriverProject, root: string, onPha
     onPhase('run');
     const sample = requestsFor(project.folder);
     const requests = sample?.requests ?? [];
-    // TODO(merge with the I/O helper's `requests` option of runDriver, whose DeviceRequest has
-    // CorpusRequest's shape): pass `requests` whole and drop `unsent` and its blocker.
-    const ioctls: IoctlRequest[] = requests.flatMap((r) => (r.kind === 'ioctl' ? [{ code: r.code, input: r.input, outputLength: r.outputLength, outputInit: r.outputInit }] : []));
-    const unsent = requests.length - ioctls.length;
     let phase = 'load';
     let device = false;
     try {
       const outcome = await runDriver({
         driver: output,
         verifierFlags: STANDARD_FLAGS,
-        ioctls,
+        requests,
         captureStacks: false,
+        // Samples are run as their READMEs run them, on a test machine with a kernel debugger attached:
+        // a DbgBreakPoint of the sample is continued (g) and counted, as a developer at kd> would.
+        debugger: CONTINUE_EVERY_BREAK,
         limits: { hostTime: RUN_LIMITS.hostTimeMs, simulatedTime: RUN_LIMITS.simulatedTimeMs * TICKS_PER_MS },
         onDebugPrint: () => {},
         onStep: (line) => {
@@ -116,12 +119,15 @@ export async function processProject(project: DriverProject, root: string, onPha
       const sent = outcome.requests.length;
       let run = sent === 0 ? 'clean, device opened' : `clean, ${sent - failed.length}/${sent} requests ok`;
       if (failed.length > 0) run += ` (first failure ${statusName(failed[0]!.status)})`;
-      if (unsent > 0) run += `; ${unsent} read/write not sent`;
+      const breakpoints = outcome.breaks.filter((b) => b.breakpoint).length;
+      if (breakpoints > 0) run += `; ${breakpoints} breakpoint${breakpoints === 1 ? '' : 's'} continued`;
+      // A Driver Verifier break (not the sample's own breakpoint) is a violation, debugger or not.
+      const violation = outcome.breaks.find((b) => !b.breakpoint);
       const firstFailed = failed[0];
-      const blocker = firstFailed
-        ? `${firstFailed.code !== undefined ? `IOCTL ${hexCode(firstFailed.code)}` : 'a read or write'} failed with ${statusName(firstFailed.status)}`
-        : unsent > 0
-          ? 'the runner cannot send reads or writes yet'
+      const blocker = violation
+        ? `Driver Verifier break ${hexCode(violation.code)}${SUBCODED.has(violation.code) ? '/' + hexCode(violation.params[0]!) : ''}`
+        : firstFailed
+          ? `${firstFailed.code !== undefined ? `IOCTL ${hexCode(firstFailed.code)}` : 'a read or write'} failed with ${statusName(firstFailed.status)}`
           : '';
       return { ...base, built: true, run, clean: blocker === '', blocker };
     } catch (e) {

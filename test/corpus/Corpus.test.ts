@@ -91,13 +91,13 @@ test("a run's bug check and a hang are the run result and the blocker", { skip: 
   assert.match(hangs.blocker, /^hang in DriverEntry: thread \(System\) waits forever on .*: nothing left to run can signal it$/); // no addresses
 });
 
-test('a DriverEntry that fails is a load failure; a documented request that fails is the blocker', { skip: NEEDS_CLANG }, () => {
+test('a DriverEntry that fails is a load failure; a documented request that fails is the blocker; a sample\'s breakpoint is continued, as under kd', { skip: NEEDS_CLANG }, () => {
   const failing = byPath(FAKE.failing);
   assert.deepEqual([failing.built, failing.run, failing.clean, failing.blocker], [true, 'load failed', false, 'DriverEntry failed with STATUS_UNSUCCESSFUL']);
   const event = byPath(FAKE.event);
   assert.deepEqual(
     [event.built, event.run, event.clean, event.blocker],
-    [true, 'clean, 0/1 requests ok (first failure STATUS_INVALID_DEVICE_REQUEST)', false, 'IOCTL 0x222000 failed with STATUS_INVALID_DEVICE_REQUEST'],
+    [true, 'clean, 0/1 requests ok (first failure STATUS_INVALID_DEVICE_REQUEST); 1 breakpoint continued', false, 'IOCTL 0x222000 failed with STATUS_INVALID_DEVICE_REQUEST'],
   );
 });
 

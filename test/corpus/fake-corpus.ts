@@ -99,7 +99,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 }
 `;
 
-/** A device that refuses every request, for the event sample's documented IOCTL. */
+/** A device that refuses every request, for the event sample's documented IOCTL; like the real one, it breaks in DriverEntry. */
 const REFUSING_DRIVER = `#include <ntddk.h>
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_DISPATCH Dispatch;
@@ -120,6 +120,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     NTSTATUS status;
     ULONG i;
     UNREFERENCED_PARAMETER(RegistryPath);
+    DbgBreakPoint();
     status = IoCreateDevice(DriverObject, 0, &Name, FILE_DEVICE_UNKNOWN, 0, FALSE, &device);
     if (!NT_SUCCESS(status)) {
         return status;
