@@ -86,6 +86,10 @@ test('ExAllocatePool2 with POOL_FLAG_RAISE_ON_FAILURE raises STATUS_INSUFFICIENT
   assert.deepEqual(await trail(9), [STATUS.INSUFFICIENT_RESOURCES]);
 });
 
+test('DDIs that raise reach __except: DbgBreakPoint with no debugger, KeReleaseSemaphore past its limit, quota pool that fails', { skip: NEEDS_CLANG }, async () => {
+  assert.deepEqual(await trail(10), [0x80000003, 0xc0000047, STATUS.INSUFFICIENT_RESOURCES]);
+});
+
 test('an exception no handler takes is KMODE_EXCEPTION_NOT_HANDLED: the code, and the address in the raising function', { skip: NEEDS_CLANG }, async () => {
   const outcome = await runDriver({ driver: build('Seh'), verifierFlags: parseFlags('standard'), ioctls: [{ code: IOCTL_SEH(8), input: new Uint8Array(0), outputLength: 64 }] });
   assert.equal(outcome.bugCheck?.code, BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED);

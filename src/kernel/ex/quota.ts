@@ -9,6 +9,7 @@
  * never refused.
  */
 import { POOL_FLAG, TAG_NONE, type PoolType } from '../../nt/pool.ts';
+import { STATUS } from '../../nt/status.ts';
 import { findModule } from '../symbols.ts';
 import type { Kernel } from '../kernel.ts';
 import type { PoolBlock } from './pool.ts';
@@ -63,12 +64,12 @@ export function quotaExports(k: Kernel) {
     if (block) book.set(address, { process: k.currentThread.process.address, size, block });
     return address;
   };
-  /**
-   * A failed quota allocation raises STATUS_INSUFFICIENT_RESOURCES unless the type asks for NULL.
-   * TODO(seh): raise STATUS_INSUFFICIENT_RESOURCES with the lead's ExRaiseStatus when the type lacks POOL_QUOTA_FAIL_INSTEAD_OF_RAISE; until then the caller gets NULL either way.
-   */
-  const withQuota = (PoolType: PoolType, NumberOfBytes: number, Tag: number): number =>
-    charge(k.ddi.ExAllocatePoolWithTag(quotaPoolType(PoolType), NumberOfBytes, Tag), NumberOfBytes >>> 0);
+  /** A failed quota allocation raises STATUS_INSUFFICIENT_RESOURCES unless the type asks for NULL. */
+  const withQuota = (PoolType: PoolType, NumberOfBytes: number, Tag: number): number => {
+    const address = charge(k.ddi.ExAllocatePoolWithTag(quotaPoolType(PoolType), NumberOfBytes, Tag), NumberOfBytes >>> 0);
+    if (address === 0 && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE)) k.exceptions.raise(STATUS.INSUFFICIENT_RESOURCES, k.stacks.callerOf());
+    return address;
+  };
   return {
     /** IRQL <= APC_LEVEL (quota is charged to the current process). */
     ExAllocatePoolWithQuotaTag(PoolType: PoolType, NumberOfBytes: number, Tag: number): number {
@@ -100,7 +101,7 @@ export function quotaExports(k: Kernel) {
      * ExAllocatePool2 with extended parameters: a priority (accepted: the pool here has no
      * low-resource state to ration) or a preferred NUMA node (one node). Secure pool is not
      * supported, and an invalid type or a NULL array with a count is refused: NULL.
-     * TODO(seh): POOL_FLAG_RAISE_ON_FAILURE raises STATUS_INSUFFICIENT_RESOURCES instead of returning NULL.
+     * POOL_FLAG_RAISE_ON_FAILURE raises STATUS_INSUFFICIENT_RESOURCES instead of returning NULL.
      */
     ExAllocatePool3(Flags: bigint, NumberOfBytes: number, Tag: number, ExtendedParameters: number, ExtendedParametersCount: number): number {
       const count = ExtendedParametersCount >>> 0;
@@ -111,6 +112,7 @@ export function quotaExports(k: Kernel) {
       }
       const flags = BigInt(Flags);
       const address = k.ddi.ExAllocatePoolWithTag(poolTypeOfFlags(flags), NumberOfBytes, Tag);
+      if (address === 0 && flags & POOL_FLAG.RAISE_ON_FAILURE) k.exceptions.raise(STATUS.INSUFFICIENT_RESOURCES, k.stacks.callerOf());
       return flags & POOL_FLAG.USE_QUOTA ? charge(address, NumberOfBytes >>> 0) : address;
     },
     /** Records the flags (DrvRtPoolNxOptIn) by calling driver; no effect: the simulated pool does not model execute protection. */

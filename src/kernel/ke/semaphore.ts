@@ -3,7 +3,6 @@
  * is satisfied while the count is above zero and takes one unit (the dispatcher's consume); a
  * release adds Adjustment, up to Limit.
  */
-import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { DISPATCHER_HEADER, KSEMAPHORE } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
@@ -29,16 +28,15 @@ export function semaphoreExports(k: Kernel) {
     },
     /**
      * Returns the previous count (0: it was not signaled). A release past Limit changes nothing and
-     * raises STATUS_SEMAPHORE_LIMIT_EXCEEDED (WRK KeReleaseSemaphore: ExRaiseStatus); no handler takes
-     * it in the kernel, so it is the bug check for an unhandled kernel exception.
-     * TODO(seh): raise STATUS_SEMAPHORE_LIMIT_EXCEEDED through the lead's ExRaiseStatus so a driver's __except sees it.
+     * raises STATUS_SEMAPHORE_LIMIT_EXCEEDED (WRK KeReleaseSemaphore: ExRaiseStatus), to the driver's
+     * __except if it has one, else the bug check for an unhandled kernel exception.
      */
     KeReleaseSemaphore(Semaphore: number, _Increment: number, Adjustment: number, _Wait: number): number {
       const s = Semaphore >>> 0;
       const previous = as.i32(s + H.SignalState);
       const count = previous + (Adjustment | 0);
       if (count > as.i32(s + S.Limit) || count < previous) {
-        return k.bugCheck(BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED, STATUS.SEMAPHORE_LIMIT_EXCEEDED, k.stacks.callerOf(), 0, 0);
+        return k.exceptions.raise(STATUS.SEMAPHORE_LIMIT_EXCEEDED, k.stacks.callerOf());
       }
       as.setU32(s + H.SignalState, count);
       return previous;

@@ -3,10 +3,7 @@
  * (KdDebuggerEnabled) the debugger gets the machine and `g` continues after the call. Without one the
  * breakpoint exception has no handler: KMODE_EXCEPTION_NOT_HANDLED (0x1E), or
  * SYSTEM_THREAD_EXCEPTION_NOT_HANDLED (0x7E) in a system thread, with STATUS_BREAKPOINT and the
- * address of the int 3.
- *
- * TODO(SEH): the lead's exception dispatch should raise STATUS_BREAKPOINT here, so that a driver's
- * __try/__except around the call can take it; until then no handler ever does.
+ * address of the int 3 - unless the driver's __try around the call takes the exception.
  */
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { STATUS } from '../../nt/status.ts';
@@ -21,7 +18,7 @@ export function breakpointExports(k: Kernel) {
     const caller = k.stacks.callerOf();
     const from = caller ? ` called from ${k.describe(caller)}` : '';
     if (!k.kdDebuggerEnabled) {
-      k.stacks.frame(address, () => k.bugCheck(code, ...params));
+      k.stacks.frame(address, () => k.exceptions.raise(STATUS.BREAKPOINT, address));
     }
     k.debugBreak({
       code,
