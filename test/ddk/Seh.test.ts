@@ -90,6 +90,10 @@ test('DDIs that raise reach __except: DbgBreakPoint with no debugger, KeReleaseS
   assert.deepEqual(await trail(10), [0x80000003, 0xc0000047, STATUS.INSUFFICIENT_RESOURCES]);
 });
 
+test('a DDI called through a function pointer of the driver\'s own (its GOT.func slot, call_indirect) runs', { skip: NEEDS_CLANG }, async () => {
+  assert.deepEqual(await trail(11), [0x600d]);
+});
+
 test('an exception no handler takes is KMODE_EXCEPTION_NOT_HANDLED: the code, and the address in the raising function', { skip: NEEDS_CLANG }, async () => {
   const outcome = await runDriver({ driver: build('Seh'), verifierFlags: parseFlags('standard'), ioctls: [{ code: IOCTL_SEH(8), input: new Uint8Array(0), outputLength: 64 }] });
   assert.equal(outcome.bugCheck?.code, BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED);

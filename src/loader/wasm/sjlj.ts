@@ -9,14 +9,13 @@
  * which jump buffer is wanted. The function either owns that setjmp point and jumps there, or calls
  * `env.emscripten_longjmp`, which throws a LongJump on outwards to the next such function.
  *
- * Such a function calls DDIs through pointers too (`GOT.func.<name>` imports, each a function's
- * index in the table): those are host functions, which only a wasm function can put in a table, so
- * they get indices of their own above the table (HOST_INDEX_BASE) that only the invoke path knows.
- * A C driver that calls a DDI through a pointer of its own (call_indirect) would trap there.
+ * Such a function calls DDIs (and the runtime's own env functions) through their addresses
+ * (`GOT.func.<name>` imports): the loader gives each a typed slot in the table (SJLJ_ENV_TYPES here).
  */
 import type { Kernel } from '../../kernel/kernel.ts';
 import { LongJump, NtException } from '../../kernel/ke/except.ts';
 import { SimulatorError } from '../../kernel/errors.ts';
+import type { FuncType } from './indirect.ts';
 import { INVOKE_IMPORT as INVOKE } from '../../nt/sjlj-abi.ts';
 export { isSjljImport } from '../../nt/sjlj-abi.ts';
 
@@ -31,8 +30,6 @@ export interface SjljContext {
   callSites(): WebAssembly.Global;
   /** The image's setThrew export. */
   setThrew(): (threw: number, value: number) => void;
-  /** Host functions given indices (GOT.func imports), by index. */
-  readonly hostFunctions: Map<number, Function>;
 }
 
 /** The env functions of the runtime, and the invoke_<sig> ones the module imports. */
@@ -57,13 +54,13 @@ export function sjljImports(c: SjljContext, imports: readonly WebAssembly.Module
 }
 
 function invoke(c: SjljContext, failed: unknown): Function {
-  const { k, table, stackPointer, hostFunctions } = c;
+  const { k, table, stackPointer } = c;
   return (index: number, ...args: unknown[]) => {
     const sp = stackPointer.value as number;
     const sites = c.callSites();
     const site = sites.value as number;
     try {
-      const f = (hostFunctions.get(index >>> 0) ?? table.get(index >>> 0)) as ((...a: unknown[]) => unknown) | null;
+      const f = table.get(index >>> 0) as ((...a: unknown[]) => unknown) | null;
       if (!f) throw new WebAssembly.RuntimeError('null function or function signature mismatch');
       return f(...args);
     } catch (e) {
@@ -80,20 +77,13 @@ function invoke(c: SjljContext, failed: unknown): Function {
   };
 }
 
-/** GOT.func.<name> of a host function: a fresh index above the table, known to the invoke path. */
-export function hostFunctionIndex(c: SjljContext, fn: Function): WebAssembly.Global {
-  const index = HOST_INDEX_BASE + hostIndices.next(c.k);
-  if (c.table.length >= HOST_INDEX_BASE) throw new SimulatorError('the machine-wide function table reached the host function indices');
-  c.hostFunctions.set(index, fn);
-  return new WebAssembly.Global({ value: 'i32', mutable: true }, index);
-}
 
-/** Host function indices are unique in a machine (one table, many images). */
-const hostIndices = {
-  counters: new WeakMap<Kernel, number>(),
-  next(k: Kernel): number {
-    const n = this.counters.get(k) ?? 0;
-    this.counters.set(k, n + 1);
-    return n;
-  },
+const I32 = 0x7f;
+/** The wasm types of the runtime's env functions, for their table slots. */
+export const SJLJ_ENV_TYPES: Readonly<Record<string, FuncType>> = {
+  emscripten_longjmp: { params: [I32, I32], results: [] },
+  __dv_seh_enter: { params: [I32], results: [] },
+  __dv_seh_leave: { params: [I32], results: [] },
+  __dv_seh_continue_search: { params: [I32, I32], results: [] },
+  __dv_sjlj_exhausted: { params: [I32], results: [] },
 };

@@ -18,11 +18,11 @@ import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
 import { exportedData, isExportedData } from '../../kernel/exported-data.ts';
 import { systemRoutineAt } from '../../kernel/mm/routine.ts';
-import { abiParams, chooseType, indirectCallTypes, trampolineModule } from './indirect.ts';
+import { abiParams, chooseType, indirectCallTypes, trampolineModule, type FuncType } from './indirect.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
 import { CALL_SP_EXPORT, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
-import { hostFunctionIndex, isSjljImport, sjljImports, type SjljContext } from './sjlj.ts';
+import { isSjljImport, SJLJ_ENV_TYPES, sjljImports, type SjljContext } from './sjlj.ts';
 
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
@@ -198,24 +198,34 @@ export const wasmImageFormat: ImageFormat = {
     const table = req.bind(looksUp ? { ...image, imports: Object.keys(k.ddi) } : image, k.ddi);
     const ntoskrnl: Record<string, unknown> = {};
     for (const name of ddiNames) ntoskrnl[name] = adaptImport(name, table[name]!, k.as);
+    /** The function types this image's call_indirect instructions name (read once, when first needed). */
+    let callTypes: FuncType[] | undefined;
+    /**
+     * A kernel routine as a slot of the machine's table, so this image can call it through a pointer
+     * (call_indirect) and hand it to the kernel: a host function enters a table only as a wasm one.
+     */
+    const routineSlot = (type: FuncType, host: (...a: unknown[]) => unknown, address: number): number => {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(trampolineModule(type)), { dv: { f: host } });
+      const slot = m.table.length;
+      m.table.grow(1);
+      m.table.set(slot, instance.exports.f as Function);
+      k.registerRoutine(slot, ((...x: unknown[]) => host(...x)) as never, 'nt', address);
+      return slot;
+    };
+    /** A DDI's slot, typed as the driver's own indirect calls with its parameters are. */
+    const ddiSlot = (name: string, host: (...a: unknown[]) => unknown): number =>
+      routineSlot(chooseType(abiParams(name, (k.ddi as unknown as Record<string, Function>)[name]!.length), (callTypes ??= indirectCallTypes(bytes))), host, k.nt.address(name));
     if (looksUp) {
       // The kernel answers with the routine's nt code address; this image calls pointers through its table.
       const lookup = ntoskrnl.MmGetSystemRoutineAddress as (...a: unknown[]) => unknown;
       const slots = new Map<number, number>();
-      const callTypes = indirectCallTypes(bytes);
       ntoskrnl.MmGetSystemRoutineAddress = (...a: unknown[]) => {
         const address = lookup(...a) as number;
         const name = systemRoutineAt(k, address);
         if (name === undefined) return address;
         let slot = slots.get(address);
         if (slot === undefined) {
-          const type = chooseType(abiParams(name, k.ddi[name].length), callTypes);
-          const host = fromDriver(adaptImport(name, table[name]!, k.as));
-          const instance = new WebAssembly.Instance(new WebAssembly.Module(trampolineModule(type)), { dv: { f: host } });
-          slot = m.table.length;
-          m.table.grow(1);
-          m.table.set(slot, instance.exports.f as Function);
-          k.registerRoutine(slot, ((...x: unknown[]) => host(...x)) as never, 'nt', address);
+          slot = ddiSlot(name, fromDriver(adaptImport(name, table[name]!, k.as)));
           slots.set(address, slot);
         }
         return slot;
@@ -232,7 +242,7 @@ export const wasmImageFormat: ImageFormat = {
       return offset === undefined ? undefined : codeBase + offset;
     });
 
-    // setjmp/longjmp for __try (sjlj.ts): the runtime's env functions, invoke_<sig>, and GOT.func indices.
+    // setjmp/longjmp for __try (sjlj.ts): the runtime's env functions and invoke_<sig>.
     let exportsOf: Record<string, unknown> = {};
     const sjlj: SjljContext = {
       k,
@@ -240,11 +250,18 @@ export const wasmImageFormat: ImageFormat = {
       stackPointer: m.stackPointer,
       callSites: () => callSp!,
       setThrew: () => exportsOf.setThrew as (threw: number, value: number) => void,
-      hostFunctions: new Map(),
     };
     const env = sjljImports(sjlj, imports, req.path);
+    // GOT.func.<name>: the table slot of a routine whose address the image takes (a function with a
+    // __try calls every routine through invoke_<sig> and its address).
     const got: Record<string, WebAssembly.Global> = {};
-    for (const name of pointerNames) got[name] = hostFunctionIndex(sjlj, (ntoskrnl[name] ?? env[name]) as Function);
+    for (const name of pointerNames) {
+      const runtime = SJLJ_ENV_TYPES[name as keyof typeof SJLJ_ENV_TYPES];
+      const slot = runtime
+        ? routineSlot(runtime, env[name] as (...a: unknown[]) => unknown, 0)
+        : ddiSlot(name, ntoskrnl[name] as (...a: unknown[]) => unknown);
+      got[name] = new WebAssembly.Global({ value: 'i32', mutable: true }, slot);
+    }
 
     let instance: WebAssembly.Instance;
     try {
