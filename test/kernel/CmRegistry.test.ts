@@ -308,3 +308,10 @@ test('DriverEntry: RegistryPath names the service key whole, and DriverExtension
   assert.equal(k.io.callDriverEntry(driver, entry, k.cm.createServiceKey('Named', '\\SystemRoot\\System32\\drivers\\Named.sys')), STATUS.SUCCESS);
   assert.deepEqual(seen, ['\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Named', 'Named']);
 });
+
+test('a value larger than the registry can hold (64 MiB here) is STATUS_INSUFFICIENT_RESOURCES, and nothing is read', () => {
+  const k = new Kernel();
+  const { handle } = create(k, `${SERVICES}\\Big`);
+  assert.equal(st(k.ddi.ZwSetValueKey(handle, us(k, 'Huge'), 0, REG.BINARY, 0x1000, 0x80000000)), st(STATUS.INSUFFICIENT_RESOURCES));
+  assert.equal(k.cm.hive.lookup(`${SERVICES}\\Big`)!.values.size, 0);
+});

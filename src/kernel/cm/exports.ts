@@ -7,7 +7,7 @@
 import { REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION } from '../../nt/registry.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
-import type { CmKey } from './hive.ts';
+import { MAX_VALUE_DATA, type CmKey } from './hive.ts';
 import { keyRecord, returnRecord, valueRecord } from './records.ts';
 
 export function cmExports(k: Kernel) {
@@ -94,6 +94,7 @@ export function cmExports(k: Kernel) {
       if (typeof key === 'number') return key;
       const name = valueName(ValueName);
       if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
+      if (DataSize >>> 0 > MAX_VALUE_DATA) return STATUS.INSUFFICIENT_RESOURCES;
       const data = DataSize === 0 ? new Uint8Array(0) : as.read(Data >>> 0, DataSize >>> 0);
       cm().hive.setValue(key, name, Type >>> 0, data);
       return STATUS.SUCCESS;
