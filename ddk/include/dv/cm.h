@@ -167,7 +167,6 @@ NTSTATUS NTAPI ZwQueryKey(_In_ HANDLE KeyHandle, _In_ KEY_INFORMATION_CLASS KeyI
                           _Out_writes_bytes_to_opt_(Length, *ResultLength) PVOID KeyInformation, _In_ ULONG Length,
                           _Out_ PULONG ResultLength);
 DDI_IMPORT(ZwFlushKey) NTSTATUS NTAPI ZwFlushKey(_In_ HANDLE KeyHandle);
-#define ZwCloseKey(KeyHandle) ZwClose(KeyHandle)
 
 /* --- Rtl registry helpers --- */
 
