@@ -8,7 +8,7 @@ import { KSPIN_LOCK, LAYOUTS, type FieldType, type StructLayout } from '../nt/la
 import { STATUS } from '../nt/status.ts';
 import { POOL_FLAG, POOL_TYPE } from '../nt/pool.ts';
 import { DO, IO_NO_INCREMENT, IO_TYPE, IRP_MJ, IRP_MJ_MAXIMUM_FUNCTION, MDL, SL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, FILE_READ_ACCESS, FILE_WRITE_ACCESS, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT } from '../nt/io.ts';
-import { KEY_INFORMATION_CLASS, KEY_VALUE_INFORMATION_CLASS, OBJ, PLUGPLAY_REGKEY, REG, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION, RTL_QUERY_REGISTRY, RTL_QUERY_REGISTRY_TYPECHECK_SHIFT, RTL_REGISTRY } from '../nt/registry.ts';
+import { DRIVER_REGKEY_TYPE, KEY_INFORMATION_CLASS, KEY_VALUE_INFORMATION_CLASS, OBJ, PLUGPLAY_REGKEY, REG, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION, RTL_QUERY_REGISTRY, RTL_QUERY_REGISTRY_TYPECHECK_SHIFT, RTL_REGISTRY } from '../nt/registry.ts';
 import { APC_LEVEL, CLOCK_LEVEL, DISPATCH_LEVEL, HIGH_LEVEL, IPI_LEVEL, PASSIVE_LEVEL, POWER_LEVEL, PROFILE_LEVEL } from '../nt/irql.ts';
 
 /**
@@ -91,7 +91,7 @@ export function sharedConstants(): [string, number | bigint][] {
   // The registry (dv/cm.h, ntdef.h's OBJ_*).
   const prefixed = { REG, REG_OPTION, RTL_REGISTRY, RTL_QUERY_REGISTRY, OBJ, PLUGPLAY_REGKEY };
   for (const [prefix, table] of Object.entries(prefixed)) for (const [name, v] of Object.entries(table)) out.push([`(ULONG)${prefix}_${name}`, v]);
-  for (const [name, v] of Object.entries({ ...KEY_INFORMATION_CLASS, ...KEY_VALUE_INFORMATION_CLASS, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, RTL_QUERY_REGISTRY_TYPECHECK_SHIFT })) out.push([name, v]);
+  for (const [name, v] of Object.entries({ ...KEY_INFORMATION_CLASS, ...KEY_VALUE_INFORMATION_CLASS, ...DRIVER_REGKEY_TYPE, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, RTL_QUERY_REGISTRY_TYPECHECK_SHIFT })) out.push([name, v]);
   return out;
 }
 

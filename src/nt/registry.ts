@@ -96,6 +96,12 @@ export const PLUGPLAY_REGKEY = {
   CURRENT_HWPROFILE: 4,
 } as const;
 
+/** IoOpenDriverRegistryKey's RegKeyType. */
+export const DRIVER_REGKEY_TYPE = {
+  DriverRegKeyParameters: 0,
+  DriverRegKeyPersistentState: 1,
+} as const;
+
 /** OBJ_*: OBJECT_ATTRIBUTES.Attributes. */
 export const OBJ = {
   INHERIT: 0x2,

@@ -49,6 +49,7 @@ test('RegistryParams.c reads Count, Label, a default and the ports, then ZwQuery
     'RegistryParams: port COM2 (10 bytes)',
     'RegistryParams: Count=31 Missing=5 Label=Hello Ports=2',
     'RegistryParams: ZwQueryValueKey type 4 length 4 value 31',
+    'RegistryParams: 3 values, 0 subkeys',
   ]);
   const params = outcome.machine.kernel.cm.hive.lookup('\\Registry\\Machine\\System\\CurrentControlSet\\Services\\RegistryParams\\Parameters')!;
   assert.deepEqual(params.value('Loaded'), { name: 'Loaded', type: REG.DWORD, data: dwordData(1) });

@@ -219,6 +219,20 @@ NTSTATUS NTAPI RtlDeleteRegistryValue(_In_ ULONG RelativeTo, _In_ PCWSTR Path, _
 DDI_IMPORT(RtlCheckRegistryKey) NTSTATUS NTAPI RtlCheckRegistryKey(_In_ ULONG RelativeTo, _In_ PWSTR Path);
 DDI_IMPORT(RtlCreateRegistryKey) NTSTATUS NTAPI RtlCreateRegistryKey(_In_ ULONG RelativeTo, _In_ PWSTR Path);
 
+/* --- A driver's own keys --- */
+
+typedef enum _DRIVER_REGKEY_TYPE {
+  DriverRegKeyParameters,
+  DriverRegKeyPersistentState,
+  DriverRegKeySharedPersistentState
+} DRIVER_REGKEY_TYPE, *PDRIVER_REGKEY_TYPE;
+
+/* Parameters is the service key's Parameters subkey; PersistentState its State subkey (created if missing).
+   Flags must be 0. */
+DDI_IMPORT(IoOpenDriverRegistryKey)
+NTSTATUS NTAPI IoOpenDriverRegistryKey(_In_ PDRIVER_OBJECT DriverObject, _In_ DRIVER_REGKEY_TYPE RegKeyType,
+                                       _In_ ACCESS_MASK DesiredAccess, _In_ ULONG Flags, _Out_ PHANDLE DriverRegKey);
+
 /* --- Device keys (PnP) --- */
 
 #define PLUGPLAY_REGKEY_DEVICE 1
