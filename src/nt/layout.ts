@@ -455,6 +455,44 @@ export const RTL_QUERY_REGISTRY_TABLE = struct('RTL_QUERY_REGISTRY_TABLE', [
   ['DefaultLength', 'u32'],
 ]);
 
+/** What a registry filtering callback (CmRegisterCallbackEx) receives as Argument2. */
+export const REG_DELETE_KEY_INFORMATION = struct('REG_DELETE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_SET_VALUE_KEY_INFORMATION = struct('REG_SET_VALUE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['ValueName', 'ptr'],
+  ['TitleIndex', 'u32'],
+  ['Type', 'u32'],
+  ['Data', 'ptr'],
+  ['DataSize', 'u32'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_DELETE_VALUE_KEY_INFORMATION = struct('REG_DELETE_VALUE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['ValueName', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_POST_OPERATION_INFORMATION = struct('REG_POST_OPERATION_INFORMATION', [
+  ['Object', 'ptr'],
+  ['Status', 'i32'],
+  ['PreInformation', 'ptr'],
+  ['ReturnStatus', 'i32'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 export const LAYOUTS: readonly StructLayout[] = [
   LIST_ENTRY,
@@ -491,4 +529,8 @@ export const LAYOUTS: readonly StructLayout[] = [
   KEY_FULL_INFORMATION,
   KEY_NAME_INFORMATION,
   RTL_QUERY_REGISTRY_TABLE,
+  REG_DELETE_KEY_INFORMATION,
+  REG_SET_VALUE_KEY_INFORMATION,
+  REG_DELETE_VALUE_KEY_INFORMATION,
+  REG_POST_OPERATION_INFORMATION,
 ];

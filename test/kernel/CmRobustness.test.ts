@@ -29,7 +29,7 @@ function setUp(k: Kernel): number[] {
   return [k.as.u32(out), us, oa, table, scratch(k, 0x100), wideString(k, 'Fuzz'), out];
 }
 
-const CALLS = ['ZwOpenKey', 'ZwCreateKey', 'ZwDeleteKey', 'ZwQueryValueKey', 'ZwSetValueKey', 'ZwDeleteValueKey', 'ZwEnumerateKey', 'ZwEnumerateValueKey', 'ZwQueryKey', 'ZwFlushKey', 'RtlQueryRegistryValues', 'RtlWriteRegistryValue', 'RtlDeleteRegistryValue', 'RtlCheckRegistryKey', 'RtlCreateRegistryKey', 'IoOpenDeviceRegistryKey'] as const;
+const CALLS = ['ZwOpenKey', 'ZwCreateKey', 'ZwDeleteKey', 'ZwQueryValueKey', 'ZwSetValueKey', 'ZwDeleteValueKey', 'ZwEnumerateKey', 'ZwEnumerateValueKey', 'ZwQueryKey', 'ZwFlushKey', 'RtlQueryRegistryValues', 'RtlWriteRegistryValue', 'RtlDeleteRegistryValue', 'RtlCheckRegistryKey', 'RtlCreateRegistryKey', 'IoOpenDeviceRegistryKey', 'IoOpenDriverRegistryKey', 'CmRegisterCallbackEx'] as const;
 
 test('property: registry DDIs with wild arguments return a status or bug check, never throw anything else', () => {
   fc.assert(
