@@ -115,3 +115,25 @@ test('CmRegisterCallbackEx: an altitude taken is STATUS_FLT_INSTANCE_ALTITUDE_CO
   assert.equal(st(register(k, fn, undefined, 0).status), st(STATUS.SUCCESS));
   assert.equal(st(register(k, fn, undefined, 0).status), st(STATUS.SUCCESS), 'CmRegisterCallback has no altitude to collide');
 });
+
+test('RtlWriteRegistryValue and RtlDeleteRegistryValue go through the Zw routines: callbacks see them', () => {
+  const k = new Kernel();
+  k.cm.hive.createPath('\\Registry\\Machine\\System\\CurrentControlSet\\Services\\Rtl');
+  const seen: string[] = [];
+  const fn = routine(k, 1, (_c, notifyClass, info) => {
+    if (notifyClass === N.RegNtPreSetValueKey || notifyClass === N.RegNtPreDeleteValueKey) {
+      const name = k.as.u32(info + S.ValueName);
+      seen.push(`${notifyClass} ${k.as.utf16(k.as.u32(name + 4), k.as.u16(name) / 2)}`);
+    }
+    return STATUS.SUCCESS;
+  });
+  register(k, fn, '320000', 0);
+  const path = scratch(k, 8);
+  k.as.writeUtf16(path, 'Rtl\0');
+  const name = scratch(k, 8);
+  k.as.writeUtf16(name, 'Runs\0');
+  const data = scratch(k, 4);
+  assert.equal(st(k.ddi.RtlWriteRegistryValue(1 /* RTL_REGISTRY_SERVICES */, path, name, REG.DWORD, data, 4)), st(STATUS.SUCCESS));
+  assert.equal(st(k.ddi.RtlDeleteRegistryValue(1, path, name)), st(STATUS.SUCCESS));
+  assert.deepEqual(seen, [`${N.RegNtPreSetValueKey} Runs`, `${N.RegNtPreDeleteValueKey} Runs`]);
+});

@@ -79,6 +79,36 @@ export function rtlRegistryExports(k: Kernel) {
     for (const a of temporaries.splice(0)) k.freeKernelObject(a);
   };
 
+  /** A UNICODE_STRING over `text`, in pool until release(); 0 when pool is exhausted. */
+  const unicodeTemp = (text: string): number => {
+    const p = temporary(new Uint8Array(UNICODE_STRING.size + 2 * text.length + 2));
+    if (p === 0) return 0;
+    as.writeUtf16(p + UNICODE_STRING.size, text);
+    as.setU16(p + US.Length, 2 * text.length);
+    as.setU16(p + US.MaximumLength, 2 * text.length + 2);
+    as.setU32(p + US.Buffer, p + UNICODE_STRING.size);
+    return p;
+  };
+
+  /**
+   * Change a value as Windows' Rtl helpers do, through a key handle of their own and the Zw routine,
+   * so registry filtering callbacks see the change.
+   */
+  const throughHandle = (key: CmKey, body: (handle: number) => number): number => {
+    const handle = k.cm.openHandle(key);
+    if (handle === undefined) return STATUS.INSUFFICIENT_RESOURCES;
+    try {
+      return body(handle);
+    } finally {
+      k.ob.closeHandle(handle);
+    }
+  };
+  const deleteValue = (key: CmKey, name: string): number =>
+    throughHandle(key, (handle) => {
+      const us = unicodeTemp(name);
+      return us === 0 ? STATUS.INSUFFICIENT_RESOURCES : k.ddi.ZwDeleteValueKey(handle, us);
+    });
+
   /** The data a DefaultData pointer holds; DefaultLength 0 means "as long as the string" for string types. */
   const defaultData = (type: number, data: number, length: number): Uint8Array => {
     if (length !== 0 || data === 0) return data === 0 ? new Uint8Array(0) : as.read(data, length);
@@ -166,7 +196,7 @@ export function rtlRegistryExports(k: Kernel) {
     } else {
       status = callQueryRoutine(as.u32(entry + T.QueryRoutine), flags, name, v, context, entryContext);
     }
-    if (NT_SUCCESS(status) && stored && flags & Q.DELETE) k.cm.hive.deleteValue(key, name);
+    if (NT_SUCCESS(status) && stored && flags & Q.DELETE) return deleteValue(key, name);
     return status;
   };
 
@@ -233,16 +263,24 @@ export function rtlRegistryExports(k: Kernel) {
     RtlWriteRegistryValue(RelativeTo: number, Path: number, ValueName: number, ValueType: number, ValueData: number, ValueLength: number): number {
       const key = openRelative(RelativeTo, Path, true);
       if (typeof key === 'number') return key;
-      if (ValueLength >>> 0 > MAX_VALUE_DATA) return STATUS.INSUFFICIENT_RESOURCES;
-      const data = ValueLength === 0 ? new Uint8Array(0) : as.read(ValueData >>> 0, ValueLength >>> 0);
-      k.cm.hive.setValue(key, ValueName === 0 ? '' : wcs(ValueName >>> 0), ValueType >>> 0, data);
-      return STATUS.SUCCESS;
+      try {
+        return throughHandle(key, (handle) => {
+          const us = unicodeTemp(ValueName === 0 ? '' : wcs(ValueName >>> 0));
+          return us === 0 ? STATUS.INSUFFICIENT_RESOURCES : k.ddi.ZwSetValueKey(handle, us, 0, ValueType, ValueData, ValueLength);
+        });
+      } finally {
+        release();
+      }
     },
 
     RtlDeleteRegistryValue(RelativeTo: number, Path: number, ValueName: number): number {
       const key = openRelative(RelativeTo, Path, false);
       if (typeof key === 'number') return key;
-      return k.cm.hive.deleteValue(key, ValueName === 0 ? '' : wcs(ValueName >>> 0)) ? STATUS.SUCCESS : STATUS.OBJECT_NAME_NOT_FOUND;
+      try {
+        return deleteValue(key, ValueName === 0 ? '' : wcs(ValueName >>> 0));
+      } finally {
+        release();
+      }
     },
 
     /** STATUS_SUCCESS if the key exists. */
