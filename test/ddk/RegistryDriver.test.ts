@@ -67,3 +67,27 @@ test('a Count of the wrong type fails TYPECHECK: STATUS_OBJECT_TYPE_MISMATCH', {
   assert.ok(outcome instanceof Error);
   assert.match(outcome.message, /DriverEntry failed with 0xc0000024|STATUS_OBJECT_TYPE_MISMATCH/);
 });
+
+test('RegistryFilter.c: its callback refuses one write and sees the other; CmUnRegisterCallback takes the cookie by value at unload', { skip: NEEDS_CLANG }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dv-regfilter-'));
+  try {
+    const driver = join(dir, 'RegistryFilter.wasm');
+    const built = buildDriver({ sources: [join(ROOT, 'test', 'fixtures', 'c', 'registry', 'RegistryFilter.c')], output: driver });
+    assert.ok(built.ok, built.diagnostics);
+    const prints: string[] = [];
+    const r = await runDriver({ driver, verifierFlags: STANDARD_FLAGS, ioctls: [], onDebugPrint: (l) => prints.push(l) });
+    assert.equal(r.bugCheck, null);
+    assert.deepEqual(prints, [
+      'RegistryFilter: post set value: 00000000',
+      'RegistryFilter: post set value: c0000022',
+      'RegistryFilter: Allowed 00000000, Blocked c0000022',
+      'RegistryFilter: 2 pre, 2 post',
+      'RegistryFilter: unregister 00000000',
+    ]);
+    const params = r.machine.kernel.cm.hive.lookup('\\Registry\\Machine\\System\\CurrentControlSet\\Services\\RegistryFilter\\Parameters')!;
+    assert.deepEqual([...params.values.keys()], ['ALLOWED']);
+    assert.equal(r.machine.kernel.cm.callbacks.registered.length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
