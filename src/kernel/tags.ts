@@ -15,4 +15,5 @@ export const TAG = {
   UserBuffer: poolTag('UsrB'),
   KeyBody: poolTag('CMkb'),
   RtlRegistry: poolTag('RtlR'),
+  RegistryNotify: poolTag('CMcb'),
 } as const;

@@ -658,6 +658,44 @@ export const OB_POST_OPERATION_INFORMATION = struct('OB_POST_OPERATION_INFORMATI
   ['Parameters', 'ptr'],
 ]);
 
+/** What a registry filtering callback (CmRegisterCallbackEx) receives as Argument2. */
+export const REG_DELETE_KEY_INFORMATION = struct('REG_DELETE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_SET_VALUE_KEY_INFORMATION = struct('REG_SET_VALUE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['ValueName', 'ptr'],
+  ['TitleIndex', 'u32'],
+  ['Type', 'u32'],
+  ['Data', 'ptr'],
+  ['DataSize', 'u32'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_DELETE_VALUE_KEY_INFORMATION = struct('REG_DELETE_VALUE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['ValueName', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_POST_OPERATION_INFORMATION = struct('REG_POST_OPERATION_INFORMATION', [
+  ['Object', 'ptr'],
+  ['Status', 'i32'],
+  ['PreInformation', 'ptr'],
+  ['ReturnStatus', 'i32'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 // ---------------------------------------------------------------------------------------------
 // Structured exception handling
@@ -749,4 +787,8 @@ export const LAYOUTS: readonly StructLayout[] = [
   OB_PRE_DUPLICATE_HANDLE_INFORMATION,
   OB_PRE_OPERATION_INFORMATION,
   OB_POST_OPERATION_INFORMATION,
+  REG_DELETE_KEY_INFORMATION,
+  REG_SET_VALUE_KEY_INFORMATION,
+  REG_DELETE_VALUE_KEY_INFORMATION,
+  REG_POST_OPERATION_INFORMATION,
 ];

@@ -96,6 +96,22 @@ export const PLUGPLAY_REGKEY = {
   CURRENT_HWPROFILE: 4,
 } as const;
 
+/** REG_NOTIFY_CLASS: what a registry filtering callback is told (the classes the kernel raises). */
+export const REG_NOTIFY_CLASS = {
+  RegNtPreDeleteKey: 0,
+  RegNtPreSetValueKey: 1,
+  RegNtPreDeleteValueKey: 2,
+  RegNtPostDeleteKey: 15,
+  RegNtPostSetValueKey: 16,
+  RegNtPostDeleteValueKey: 17,
+} as const;
+
+/** IoOpenDriverRegistryKey's RegKeyType. */
+export const DRIVER_REGKEY_TYPE = {
+  DriverRegKeyParameters: 0,
+  DriverRegKeyPersistentState: 1,
+} as const;
+
 /** OBJ_*: OBJECT_ATTRIBUTES.Attributes. */
 export const OBJ = {
   INHERIT: 0x2,

@@ -49,6 +49,7 @@ test('RegistryParams.c reads Count, Label, a default and the ports, then ZwQuery
     'RegistryParams: port COM2 (10 bytes)',
     'RegistryParams: Count=31 Missing=5 Label=Hello Ports=2',
     'RegistryParams: ZwQueryValueKey type 4 length 4 value 31',
+    'RegistryParams: 3 values, 0 subkeys',
   ]);
   const params = outcome.machine.kernel.cm.hive.lookup('\\Registry\\Machine\\System\\CurrentControlSet\\Services\\RegistryParams\\Parameters')!;
   assert.deepEqual(params.value('Loaded'), { name: 'Loaded', type: REG.DWORD, data: dwordData(1) });
@@ -65,4 +66,28 @@ test('a Count of the wrong type fails TYPECHECK: STATUS_OBJECT_TYPE_MISMATCH', {
   const { outcome } = await run(SEED.replace('"Count"=dword:0000001f', '"Count"="31"'));
   assert.ok(outcome instanceof Error);
   assert.match(outcome.message, /DriverEntry failed with 0xc0000024|STATUS_OBJECT_TYPE_MISMATCH/);
+});
+
+test('RegistryFilter.c: its callback refuses one write and sees the other; CmUnRegisterCallback takes the cookie by value at unload', { skip: NEEDS_CLANG }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dv-regfilter-'));
+  try {
+    const driver = join(dir, 'RegistryFilter.wasm');
+    const built = buildDriver({ sources: [join(ROOT, 'test', 'fixtures', 'c', 'registry', 'RegistryFilter.c')], output: driver });
+    assert.ok(built.ok, built.diagnostics);
+    const prints: string[] = [];
+    const r = await runDriver({ driver, verifierFlags: STANDARD_FLAGS, ioctls: [], onDebugPrint: (l) => prints.push(l) });
+    assert.equal(r.bugCheck, null);
+    assert.deepEqual(prints, [
+      'RegistryFilter: post set value: 00000000',
+      'RegistryFilter: post set value: c0000022',
+      'RegistryFilter: Allowed 00000000, Blocked c0000022',
+      'RegistryFilter: 2 pre, 2 post',
+      'RegistryFilter: unregister 00000000',
+    ]);
+    const params = r.machine.kernel.cm.hive.lookup('\\Registry\\Machine\\System\\CurrentControlSet\\Services\\RegistryFilter\\Parameters')!;
+    assert.deepEqual([...params.values.keys()], ['ALLOWED']);
+    assert.equal(r.machine.kernel.cm.callbacks.registered.length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

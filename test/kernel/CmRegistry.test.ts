@@ -308,3 +308,33 @@ test('DriverEntry: RegistryPath names the service key whole, and DriverExtension
   assert.equal(k.io.callDriverEntry(driver, entry, k.cm.createServiceKey('Named', '\\SystemRoot\\System32\\drivers\\Named.sys')), STATUS.SUCCESS);
   assert.deepEqual(seen, ['\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Named', 'Named']);
 });
+
+test('a value larger than the registry can hold (64 MiB here) is STATUS_INSUFFICIENT_RESOURCES, and nothing is read', () => {
+  const k = new Kernel();
+  const { handle } = create(k, `${SERVICES}\\Big`);
+  assert.equal(st(k.ddi.ZwSetValueKey(handle, us(k, 'Huge'), 0, REG.BINARY, 0x1000, 0x80000000)), st(STATUS.INSUFFICIENT_RESOURCES));
+  assert.equal(k.cm.hive.lookup(`${SERVICES}\\Big`)!.values.size, 0);
+});
+
+test('IoOpenDriverRegistryKey: the service key\'s Parameters, or its State subkey made on first use; Flags must be 0', () => {
+  const k = new Kernel();
+  const driver = k.io.createDriverObject('Keyed', 0x9b000000, 0x100000);
+  const out = scratch(k, 4);
+  const results: string[] = [];
+  const entry = routine(k, 2, (drv) => {
+    for (const [type, flags] of [[0, 0], [1, 0], [0, 1], [2, 0]] as const) {
+      const status = k.ddi.IoOpenDriverRegistryKey(drv, type, 0x20019, flags, out);
+      const key = status === STATUS.SUCCESS ? k.cm.keyOfHandle(k.as.u32(out)) : undefined;
+      results.push(`${st(status)} ${typeof key === 'object' ? key.path : ''}`.trim());
+    }
+    return STATUS.SUCCESS;
+  });
+  k.io.callDriverEntry(driver, entry, k.cm.createServiceKey('Keyed', '\\SystemRoot\\System32\\drivers\\Keyed.sys'));
+  assert.deepEqual(results, [
+    `STATUS_SUCCESS \\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Keyed\\Parameters`,
+    `STATUS_SUCCESS \\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Keyed\\State`,
+    'STATUS_INVALID_PARAMETER',
+    'STATUS_INVALID_PARAMETER',
+  ]);
+  assert.equal(st(k.ddi.IoOpenDriverRegistryKey(scratch(k, 8), 0, 0, 0, out)), st(STATUS.INVALID_PARAMETER), 'not a driver object');
+});

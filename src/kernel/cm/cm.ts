@@ -9,6 +9,7 @@ import { OBJ, REG } from '../../nt/registry.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { TAG } from '../tags.ts';
+import { RegistryCallbacks } from './callbacks.ts';
 import { CmKey, Hive, SERVICES_PATH, dwordData, splitKeyPath, szData } from './hive.ts';
 
 /** The key body's size: a type tag and the key it names (what a debugger would find there). */
@@ -26,10 +27,13 @@ export interface KeyName {
 
 export class ConfigurationManager {
   readonly hive: Hive;
+  /** Registry filtering callbacks (CmRegisterCallbackEx). */
+  readonly callbacks: RegistryCallbacks;
   private readonly bodies = new Map<number, CmKey>();
 
   constructor(private readonly k: Kernel) {
     this.hive = new Hive(() => k.clock.systemTime());
+    this.callbacks = new RegistryCallbacks(k);
   }
 
   /** A new handle to `key` (its key body holds the key; the handle holds the body's only reference). */
@@ -48,6 +52,11 @@ export class ConfigurationManager {
       0,
     );
     return this.k.ob.createHandle(body);
+  }
+
+  /** The key body a handle refers to (the Object registry callbacks are given). */
+  bodyOfHandle(handle: number): number {
+    return this.k.ob.objectOfHandle(handle >>> 0) ?? 0;
   }
 
   /** The key of a handle: STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH or STATUS_KEY_DELETED when it has none. */

@@ -4,10 +4,12 @@
  * caller is kernel mode). The routines are documented for PASSIVE_LEVEL: the verifier's IRQL thunks
  * check that (IrqlZwPassive), the kernel itself does not.
  */
+import { REG_DELETE_VALUE_KEY_INFORMATION, REG_SET_VALUE_KEY_INFORMATION } from '../../nt/layout.ts';
 import { REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION } from '../../nt/registry.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
-import type { CmKey } from './hive.ts';
+import { MAX_VALUE_DATA, type CmKey } from './hive.ts';
+import { isAltitude } from './callbacks.ts';
 import { keyRecord, returnRecord, valueRecord } from './records.ts';
 
 export function cmExports(k: Kernel) {
@@ -73,7 +75,7 @@ export function cmExports(k: Kernel) {
     ZwDeleteKey(KeyHandle: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
-      return cm().hive.deleteKey(key) ? STATUS.SUCCESS : STATUS.CANNOT_DELETE;
+      return cm().callbacks.around('DeleteKey', cm().bodyOfHandle(KeyHandle), () => {}, () => (cm().hive.deleteKey(key) ? STATUS.SUCCESS : STATUS.CANNOT_DELETE));
     },
 
     ZwQueryValueKey(KeyHandle: number, ValueName: number, KeyValueInformationClass: number, KeyValueInformation: number, Length: number, ResultLength: number): number {
@@ -89,14 +91,25 @@ export function cmExports(k: Kernel) {
     },
 
     /** Create or replace a value. An empty (or NULL) ValueName is the key's default value. */
-    ZwSetValueKey(KeyHandle: number, ValueName: number, _TitleIndex: number, Type: number, Data: number, DataSize: number): number {
+    ZwSetValueKey(KeyHandle: number, ValueName: number, TitleIndex: number, Type: number, Data: number, DataSize: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
       const name = valueName(ValueName);
       if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
-      const data = DataSize === 0 ? new Uint8Array(0) : as.read(Data >>> 0, DataSize >>> 0);
-      cm().hive.setValue(key, name, Type >>> 0, data);
-      return STATUS.SUCCESS;
+      if (DataSize >>> 0 > MAX_VALUE_DATA) return STATUS.INSUFFICIENT_RESOURCES;
+      const fill = (info: number): void => {
+        const I = REG_SET_VALUE_KEY_INFORMATION.off;
+        as.setU32(info + I.ValueName, ValueName);
+        as.setU32(info + I.TitleIndex, TitleIndex);
+        as.setU32(info + I.Type, Type);
+        as.setU32(info + I.Data, Data);
+        as.setU32(info + I.DataSize, DataSize);
+      };
+      return cm().callbacks.around('SetValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
+        const data = DataSize === 0 ? new Uint8Array(0) : as.read(Data >>> 0, DataSize >>> 0);
+        cm().hive.setValue(key, name, Type >>> 0, data);
+        return STATUS.SUCCESS;
+      });
     },
 
     ZwDeleteValueKey(KeyHandle: number, ValueName: number): number {
@@ -104,7 +117,10 @@ export function cmExports(k: Kernel) {
       if (typeof key === 'number') return key;
       const name = valueName(ValueName);
       if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
-      return cm().hive.deleteValue(key, name) ? STATUS.SUCCESS : STATUS.OBJECT_NAME_NOT_FOUND;
+      const fill = (info: number): void => as.setU32(info + REG_DELETE_VALUE_KEY_INFORMATION.off.ValueName, ValueName);
+      return cm().callbacks.around('DeleteValueKey', cm().bodyOfHandle(KeyHandle), fill, () =>
+        cm().hive.deleteValue(key, name) ? STATUS.SUCCESS : STATUS.OBJECT_NAME_NOT_FOUND,
+      );
     },
 
     /** The Index-th subkey (in name order); STATUS_NO_MORE_ENTRIES past the last. */
@@ -135,6 +151,30 @@ export function cmExports(k: Kernel) {
       const record = keyRecord(key, KeyInformationClass);
       if (!record) return STATUS.INVALID_PARAMETER;
       return returnRecord(as, record, KeyInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+    },
+
+    /**
+     * Register a registry filtering callback at Altitude (decimal digits, an optional fraction);
+     * *Cookie receives what CmUnRegisterCallback takes. An altitude already taken is
+     * STATUS_FLT_INSTANCE_ALTITUDE_COLLISION.
+     */
+    CmRegisterCallbackEx(Function: number, Altitude: number, _Driver: number, Context: number, Cookie: number, _Reserved: number): number {
+      const altitude = Altitude === 0 ? undefined : cm().readUnicodeString(Altitude >>> 0);
+      if (Function === 0 || altitude === undefined || !isAltitude(altitude)) return STATUS.INVALID_PARAMETER;
+      const cb = cm().callbacks.register(Function >>> 0, Context >>> 0, altitude, undefined);
+      if (!cb) return STATUS.FLT_INSTANCE_ALTITUDE_COLLISION;
+      as.setU64(Cookie >>> 0, cb.cookie);
+      return STATUS.SUCCESS;
+    },
+    /** The older form: no altitude, called after every CmRegisterCallbackEx callback. */
+    CmRegisterCallback(Function: number, Context: number, Cookie: number): number {
+      if (Function === 0) return STATUS.INVALID_PARAMETER;
+      const cb = cm().callbacks.register(Function >>> 0, Context >>> 0, '', undefined)!;
+      as.setU64(Cookie >>> 0, cb.cookie);
+      return STATUS.SUCCESS;
+    },
+    CmUnRegisterCallback(Cookie: bigint): number {
+      return cm().callbacks.unregister(BigInt.asUintN(64, BigInt(Cookie))) ? STATUS.SUCCESS : STATUS.INVALID_PARAMETER;
     },
 
     /** Nothing is on disk to write: the key only has to be valid. */

@@ -67,6 +67,12 @@ const BOOT_KEYS = [
   '\\REGISTRY\\USER\\.DEFAULT',
 ];
 
+/**
+ * The most data one value may hold here. Windows' limit is the memory available; a larger request
+ * is what exhausting it gives, STATUS_INSUFFICIENT_RESOURCES, and the host never allocates it.
+ */
+export const MAX_VALUE_DATA = 64 * 1024 * 1024;
+
 export const SERVICES_PATH = '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services';
 
 export class Hive {

@@ -59,26 +59,26 @@ export function valueRecord(value: CmValue, infoClass: number): InfoRecord | und
   switch (infoClass) {
     case KVIC.KeyValueBasicInformation: {
       const O = KEY_VALUE_BASIC_INFORMATION.off;
-      const w = new RecordWriter(O.Name! + name.length).u32(O.TitleIndex!, 0).u32(O.Type!, value.type).u32(O.NameLength!, name.length).put(O.Name!, name);
-      return { bytes: w.bytes, fixed: O.Name! };
+      const w = new RecordWriter(O.Name + name.length).u32(O.TitleIndex, 0).u32(O.Type, value.type).u32(O.NameLength, name.length).put(O.Name, name);
+      return { bytes: w.bytes, fixed: O.Name };
     }
     case KVIC.KeyValueFullInformation: {
       const O = KEY_VALUE_FULL_INFORMATION.off;
-      const dataOffset = align4(O.Name! + name.length);
+      const dataOffset = align4(O.Name + name.length);
       const w = new RecordWriter(dataOffset + value.data.length)
-        .u32(O.TitleIndex!, 0)
-        .u32(O.Type!, value.type)
-        .u32(O.DataOffset!, dataOffset)
-        .u32(O.DataLength!, value.data.length)
-        .u32(O.NameLength!, name.length)
-        .put(O.Name!, name)
+        .u32(O.TitleIndex, 0)
+        .u32(O.Type, value.type)
+        .u32(O.DataOffset, dataOffset)
+        .u32(O.DataLength, value.data.length)
+        .u32(O.NameLength, name.length)
+        .put(O.Name, name)
         .put(dataOffset, value.data);
-      return { bytes: w.bytes, fixed: O.Name! };
+      return { bytes: w.bytes, fixed: O.Name };
     }
     case KVIC.KeyValuePartialInformation: {
       const O = KEY_VALUE_PARTIAL_INFORMATION.off;
-      const w = new RecordWriter(O.Data! + value.data.length).u32(O.TitleIndex!, 0).u32(O.Type!, value.type).u32(O.DataLength!, value.data.length).put(O.Data!, value.data);
-      return { bytes: w.bytes, fixed: O.Data! };
+      const w = new RecordWriter(O.Data + value.data.length).u32(O.TitleIndex, 0).u32(O.Type, value.type).u32(O.DataLength, value.data.length).put(O.Data, value.data);
+      return { bytes: w.bytes, fixed: O.Data };
     }
     default:
       return undefined;
@@ -92,47 +92,47 @@ export function keyRecord(key: CmKey, infoClass: number): InfoRecord | undefined
   switch (infoClass) {
     case KIC.KeyBasicInformation: {
       const O = KEY_BASIC_INFORMATION.off;
-      const w = new RecordWriter(O.Name! + name.length).u64(O.LastWriteTime!, key.lastWriteTime).u32(O.TitleIndex!, 0).u32(O.NameLength!, name.length).put(O.Name!, name);
-      return { bytes: w.bytes, fixed: O.Name! };
+      const w = new RecordWriter(O.Name + name.length).u64(O.LastWriteTime, key.lastWriteTime).u32(O.TitleIndex, 0).u32(O.NameLength, name.length).put(O.Name, name);
+      return { bytes: w.bytes, fixed: O.Name };
     }
     case KIC.KeyNodeInformation: {
       const O = KEY_NODE_INFORMATION.off;
       // The class follows the name.
-      const classOffset = O.Name! + name.length;
+      const classOffset = O.Name + name.length;
       const w = new RecordWriter(classOffset + cls.length)
-        .u64(O.LastWriteTime!, key.lastWriteTime)
-        .u32(O.TitleIndex!, 0)
-        .u32(O.ClassOffset!, cls.length > 0 ? classOffset : NO_CLASS)
-        .u32(O.ClassLength!, cls.length)
-        .u32(O.NameLength!, name.length)
-        .put(O.Name!, name)
+        .u64(O.LastWriteTime, key.lastWriteTime)
+        .u32(O.TitleIndex, 0)
+        .u32(O.ClassOffset, cls.length > 0 ? classOffset : NO_CLASS)
+        .u32(O.ClassLength, cls.length)
+        .u32(O.NameLength, name.length)
+        .put(O.Name, name)
         .put(classOffset, cls);
-      return { bytes: w.bytes, fixed: O.Name! };
+      return { bytes: w.bytes, fixed: O.Name };
     }
     case KIC.KeyFullInformation: {
       const O = KEY_FULL_INFORMATION.off;
       const subkeys = [...key.subkeys.values()];
       const values = [...key.values.values()];
       const max = (ns: number[]) => ns.reduce((a, b) => Math.max(a, b), 0);
-      const w = new RecordWriter(O.Class! + cls.length)
-        .u64(O.LastWriteTime!, key.lastWriteTime)
-        .u32(O.TitleIndex!, 0)
-        .u32(O.ClassOffset!, cls.length > 0 ? O.Class! : NO_CLASS)
-        .u32(O.ClassLength!, cls.length)
-        .u32(O.SubKeys!, subkeys.length)
-        .u32(O.MaxNameLen!, max(subkeys.map((s) => 2 * s.name.length)))
-        .u32(O.MaxClassLen!, max(subkeys.map((s) => 2 * s.className.length)))
-        .u32(O.Values!, values.length)
-        .u32(O.MaxValueNameLen!, max(values.map((v) => 2 * v.name.length)))
-        .u32(O.MaxValueDataLen!, max(values.map((v) => v.data.length)))
-        .put(O.Class!, cls);
-      return { bytes: w.bytes, fixed: O.Class! };
+      const w = new RecordWriter(O.Class + cls.length)
+        .u64(O.LastWriteTime, key.lastWriteTime)
+        .u32(O.TitleIndex, 0)
+        .u32(O.ClassOffset, cls.length > 0 ? O.Class : NO_CLASS)
+        .u32(O.ClassLength, cls.length)
+        .u32(O.SubKeys, subkeys.length)
+        .u32(O.MaxNameLen, max(subkeys.map((s) => 2 * s.name.length)))
+        .u32(O.MaxClassLen, max(subkeys.map((s) => 2 * s.className.length)))
+        .u32(O.Values, values.length)
+        .u32(O.MaxValueNameLen, max(values.map((v) => 2 * v.name.length)))
+        .u32(O.MaxValueDataLen, max(values.map((v) => v.data.length)))
+        .put(O.Class, cls);
+      return { bytes: w.bytes, fixed: O.Class };
     }
     case KIC.KeyNameInformation: {
       const O = KEY_NAME_INFORMATION.off;
       const full = nameBytes(key.path);
-      const w = new RecordWriter(O.Name! + full.length).u32(O.NameLength!, full.length).put(O.Name!, full);
-      return { bytes: w.bytes, fixed: O.Name! };
+      const w = new RecordWriter(O.Name + full.length).u32(O.NameLength, full.length).put(O.Name, full);
+      return { bytes: w.bytes, fixed: O.Name };
     }
     default:
       return undefined;

@@ -20,15 +20,20 @@ export class RegistryFileError extends SimulatorError {
   }
 }
 
-/** The predefined roots a .reg file (or a JSON key) may start with, and where they are. */
-const ROOTS: ReadonlyArray<readonly [readonly string[], string]> = [
-  [['HKEY_LOCAL_MACHINE', 'HKLM'], '\\REGISTRY\\MACHINE'],
-  [['HKEY_USERS', 'HKU'], '\\REGISTRY\\USER'],
+/** The predefined roots a .reg file (or a JSON key) may start with, by name and short name, and where they are. */
+const ROOTS: Readonly<Record<string, string>> = {
+  HKEY_LOCAL_MACHINE: '\\REGISTRY\\MACHINE',
+  HKLM: '\\REGISTRY\\MACHINE',
+  HKEY_USERS: '\\REGISTRY\\USER',
+  HKU: '\\REGISTRY\\USER',
   // The System process's current user is .DEFAULT.
-  [['HKEY_CURRENT_USER', 'HKCU'], '\\REGISTRY\\USER\\.DEFAULT'],
-  [['HKEY_CLASSES_ROOT', 'HKCR'], '\\REGISTRY\\MACHINE\\SOFTWARE\\Classes'],
-  [['HKEY_CURRENT_CONFIG', 'HKCC'], '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Hardware Profiles\\Current'],
-];
+  HKEY_CURRENT_USER: '\\REGISTRY\\USER\\.DEFAULT',
+  HKCU: '\\REGISTRY\\USER\\.DEFAULT',
+  HKEY_CLASSES_ROOT: '\\REGISTRY\\MACHINE\\SOFTWARE\\Classes',
+  HKCR: '\\REGISTRY\\MACHINE\\SOFTWARE\\Classes',
+  HKEY_CURRENT_CONFIG: '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Hardware Profiles\\Current',
+  HKCC: '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Hardware Profiles\\Current',
+};
 
 /**
  * A key name as a user writes it (HKEY_LOCAL_MACHINE\..., HKLM\..., or \Registry\...) as a native
@@ -42,9 +47,9 @@ export function nativeKeyPath(name: string): string | { error: string } {
     if (first !== 'REGISTRY') return { error: `'${name}' is not under \\Registry` };
     return '\\REGISTRY' + names.slice(1).map((n) => `\\${n}`).join('');
   }
-  const root = ROOTS.find(([aliases]) => aliases.includes(first));
-  if (!root) return { error: `'${name}' does not start with a root key (HKEY_LOCAL_MACHINE, HKEY_USERS, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_CURRENT_CONFIG or \\Registry)` };
-  return root[1] + names.slice(1).map((n) => `\\${n}`).join('');
+  const root = Object.hasOwn(ROOTS, first) ? ROOTS[first] : undefined;
+  if (root === undefined) return { error: `'${name}' does not start with a root key (HKEY_LOCAL_MACHINE, HKEY_USERS, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_CURRENT_CONFIG or \\Registry)` };
+  return root + names.slice(1).map((n) => `\\${n}`).join('');
 }
 
 /** Apply the operations in order; keys a value needs are created. */

@@ -8,7 +8,7 @@ import { RTL_QUERY_REGISTRY_TABLE, UNICODE_STRING } from '../../nt/layout.ts';
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { REG, RTL_QUERY_REGISTRY as Q, RTL_QUERY_REGISTRY_TYPECHECK_SHIFT, RTL_REGISTRY, RTL_REGISTRY_ROOTS } from '../../nt/registry.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
-import { multiSzStrings, splitKeyPath, szData, utf16Text, type CmKey } from '../cm/hive.ts';
+import { MAX_VALUE_DATA, multiSzStrings, splitKeyPath, szData, utf16Text, type CmKey } from '../cm/hive.ts';
 import type { Kernel } from '../kernel.ts';
 import { TAG } from '../tags.ts';
 
@@ -67,8 +67,10 @@ export function rtlRegistryExports(k: Kernel) {
 
   /** Bytes in kernel pool for the time of a callback, freed by `release`. */
   const temporaries: number[] = [];
+  /** 0 when pool is exhausted: the routine then fails with STATUS_INSUFFICIENT_RESOURCES. */
   const temporary = (bytes: Uint8Array): number => {
-    const a = k.allocateKernelObject(Math.max(bytes.length, 2), TAG.RtlRegistry);
+    const a = k.tryAllocateKernelObject(Math.max(bytes.length, 2), TAG.RtlRegistry);
+    if (a === 0) return 0;
     as.write(a, bytes);
     temporaries.push(a);
     return a;
@@ -76,6 +78,36 @@ export function rtlRegistryExports(k: Kernel) {
   const release = (): void => {
     for (const a of temporaries.splice(0)) k.freeKernelObject(a);
   };
+
+  /** A UNICODE_STRING over `text`, in pool until release(); 0 when pool is exhausted. */
+  const unicodeTemp = (text: string): number => {
+    const p = temporary(new Uint8Array(UNICODE_STRING.size + 2 * text.length + 2));
+    if (p === 0) return 0;
+    as.writeUtf16(p + UNICODE_STRING.size, text);
+    as.setU16(p + US.Length, 2 * text.length);
+    as.setU16(p + US.MaximumLength, 2 * text.length + 2);
+    as.setU32(p + US.Buffer, p + UNICODE_STRING.size);
+    return p;
+  };
+
+  /**
+   * Change a value as Windows' Rtl helpers do, through a key handle of their own and the Zw routine,
+   * so registry filtering callbacks see the change.
+   */
+  const throughHandle = (key: CmKey, body: (handle: number) => number): number => {
+    const handle = k.cm.openHandle(key);
+    if (handle === undefined) return STATUS.INSUFFICIENT_RESOURCES;
+    try {
+      return body(handle);
+    } finally {
+      k.ob.closeHandle(handle);
+    }
+  };
+  const deleteValue = (key: CmKey, name: string): number =>
+    throughHandle(key, (handle) => {
+      const us = unicodeTemp(name);
+      return us === 0 ? STATUS.INSUFFICIENT_RESOURCES : k.ddi.ZwDeleteValueKey(handle, us);
+    });
 
   /** The data a DefaultData pointer holds; DefaultLength 0 means "as long as the string" for string types. */
   const defaultData = (type: number, data: number, length: number): Uint8Array => {
@@ -130,8 +162,10 @@ export function rtlRegistryExports(k: Kernel) {
   /** Call the entry's QueryRoutine for a value (each string of a REG_MULTI_SZ, expanded REG_EXPAND_SZ, unless NOEXPAND). */
   const callQueryRoutine = (routine: number, flags: number, name: string | undefined, v: ValueData, context: number, entryContext: number): number => {
     const namePtr = name === undefined ? 0 : temporary(szData(name));
+    if (name !== undefined && namePtr === 0) return STATUS.INSUFFICIENT_RESOURCES;
     const call = (type: number, data: Uint8Array | undefined): number => {
       const dataPtr = data === undefined ? 0 : temporary(data);
+      if (data !== undefined && dataPtr === 0) return STATUS.INSUFFICIENT_RESOURCES;
       const result = k.callRoutine(routine, [namePtr, type, dataPtr, data?.length ?? 0, context, entryContext]);
       return typeof result === 'number' ? result >>> 0 : STATUS.SUCCESS;
     };
@@ -162,7 +196,7 @@ export function rtlRegistryExports(k: Kernel) {
     } else {
       status = callQueryRoutine(as.u32(entry + T.QueryRoutine), flags, name, v, context, entryContext);
     }
-    if (NT_SUCCESS(status) && stored && flags & Q.DELETE) k.cm.hive.deleteValue(key, name);
+    if (NT_SUCCESS(status) && stored && flags & Q.DELETE) return deleteValue(key, name);
     return status;
   };
 
@@ -186,6 +220,7 @@ export function rtlRegistryExports(k: Kernel) {
     // Missing: the entry's default, if it has one (the low bits of DefaultType: TYPECHECK uses the top byte).
     const defaultType = as.u32(entry + T.DefaultType) & ((1 << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) - 1);
     if (defaultType === REG.NONE) return STATUS.SUCCESS;
+    if (as.u32(entry + T.DefaultLength) > MAX_VALUE_DATA) return STATUS.INSUFFICIENT_RESOURCES;
     const data = defaultData(defaultType, as.u32(entry + T.DefaultData), as.u32(entry + T.DefaultLength));
     return deliver(entry, key, name, { type: defaultType, data }, context, false);
   };
@@ -228,15 +263,24 @@ export function rtlRegistryExports(k: Kernel) {
     RtlWriteRegistryValue(RelativeTo: number, Path: number, ValueName: number, ValueType: number, ValueData: number, ValueLength: number): number {
       const key = openRelative(RelativeTo, Path, true);
       if (typeof key === 'number') return key;
-      const data = ValueLength === 0 ? new Uint8Array(0) : as.read(ValueData >>> 0, ValueLength >>> 0);
-      k.cm.hive.setValue(key, ValueName === 0 ? '' : wcs(ValueName >>> 0), ValueType >>> 0, data);
-      return STATUS.SUCCESS;
+      try {
+        return throughHandle(key, (handle) => {
+          const us = unicodeTemp(ValueName === 0 ? '' : wcs(ValueName >>> 0));
+          return us === 0 ? STATUS.INSUFFICIENT_RESOURCES : k.ddi.ZwSetValueKey(handle, us, 0, ValueType, ValueData, ValueLength);
+        });
+      } finally {
+        release();
+      }
     },
 
     RtlDeleteRegistryValue(RelativeTo: number, Path: number, ValueName: number): number {
       const key = openRelative(RelativeTo, Path, false);
       if (typeof key === 'number') return key;
-      return k.cm.hive.deleteValue(key, ValueName === 0 ? '' : wcs(ValueName >>> 0)) ? STATUS.SUCCESS : STATUS.OBJECT_NAME_NOT_FOUND;
+      try {
+        return deleteValue(key, ValueName === 0 ? '' : wcs(ValueName >>> 0));
+      } finally {
+        release();
+      }
     },
 
     /** STATUS_SUCCESS if the key exists. */

@@ -14,6 +14,7 @@ export const DDI_PARAMS: Readonly<Record<string, Readonly<Record<number, ParamKi
   ExAllocatePool2: { 0: 'i64' },
   KeSetTimer: { 1: 'largeIntegerByValue' },
   KeSetTimerEx: { 1: 'largeIntegerByValue' },
+  CmUnRegisterCallback: { 0: 'largeIntegerByValue' },
   DbgPrint: { 1: 'varargs' },
   DbgPrintEx: { 3: 'varargs' },
 };
