@@ -25,5 +25,6 @@
 #include <dv/mm.h>
 #include <dv/io.h>
 #include <dv/csq.h>
+#include <dv/callers.h>
 
 #endif /* DV_WDM_H */

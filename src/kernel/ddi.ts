@@ -14,6 +14,7 @@ import { mmExports } from './mm/exports.ts';
 import { obExports } from './ob/exports.ts';
 import { psExports } from './ps/exports.ts';
 import { rtlExports } from './rtl/exports.ts';
+import { rtlCallersExports } from './rtl/callers.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -28,6 +29,7 @@ export function buildDdiTable(k: Kernel) {
     ...obExports(k),
     ...psExports(k),
     ...rtlExports(k),
+    ...rtlCallersExports(k),
   };
 }
 
