@@ -8,3 +8,4 @@
 #include "stdlib.c"
 #include "strings.c"
 #include "wdmsec.c"
+#include "wmilib.c"
