@@ -14,6 +14,7 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <guiddef.h>
+#include <string.h>
 #include <dv/seh.h>
 #include <dv/interlocked.h>
 #include <dv/ke.h>

@@ -51,6 +51,11 @@ const FACTS: [string, string][] = [
   ['(ULONG)STATUS_WMI_GUID_NOT_FOUND', '0xC0000295'],
   ['(ULONG)STATUS_OBJECT_NAME_EXISTS', '0x40000000'],
   ['NTDDI_VERSION >= NTDDI_WIN10_VB', '1'],
+  ['SYNCHRONIZE | EVENT_MODIFY_STATE', '0x100002'],
+  ['EVENT_ALL_ACCESS', '0x1F0003'],
+  ['STATUS_CONTINUE_COMPLETION', 'STATUS_SUCCESS'],
+  // wdm.h brings string.h, as the WDK's does: memcpy is declared for a driver that never included it.
+  ['sizeof(memcpy((void *)0, (void *)0, 0))', 'sizeof(void *)'],
 ];
 
 test('every header the habits added compiles together, with no warning', { skip: NEEDS_CLANG }, () => {
