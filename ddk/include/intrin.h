@@ -4,9 +4,11 @@
  * clang with -fms-extensions already knows some as builtins on every target: _InterlockedIncrement,
  * _InterlockedDecrement, _InterlockedExchange, _InterlockedExchangeAdd, _InterlockedCompareExchange,
  * _InterlockedOr/And/Xor (and their 8- and 16-bit forms), _InterlockedCompareExchange64, the Pointer
- * forms, _bittest and friends, _rotl/_rotr/_rotl64/_rotr64/_lrotl/_lrotr, __debugbreak (a trap: see
- * the note in wdm.h's dv/interlocked.h), _ReturnAddress. The rest - the x86/x64-only ones - are here
- * as static inline functions. wasm32 has one processor here and no threads switch inside driver
+ * forms, _bittest and friends, _rotl/_rotr/_rotl64/_rotr64/_lrotl/_lrotr, and __debugbreak, which
+ * is a wasm trap, so an illegal-instruction exception rather than Windows' breakpoint (TODO: the
+ * kernel's DbgBreakPoint, once it exports one, is what __debugbreak should call). The rest -
+ * the x86/x64-only ones - are here as static inline functions. _ReturnAddress() is wdm.h's
+ * (dv/callers.h): on wasm it needs the kernel's call stacks. wasm32 has one processor here and no threads switch inside driver
  * code, so a plain read-modify-write is indivisible.
  */
 #ifndef DV_INTRIN_H

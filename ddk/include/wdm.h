@@ -14,6 +14,7 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <guiddef.h>
+#include <string.h>
 
 EXTERN_C_START
 #include <dv/seh.h>
@@ -35,6 +36,7 @@ EXTERN_C_START
 #include <dv/exke.h>
 #include <dv/cm.h>
 #include <dv/obcallback.h>
+#include <dv/callers.h>
 
 EXTERN_C_END
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The headers drivers include (<wdm.h>, <ntddk.h>, <ntstrsafe.h>...). */
 export const DDK_INCLUDE = join(REPO_ROOT, 'ddk', 'include');
-/** The driver runtime linked into every image: mem*, str*, wcs*, ctype, ntstrsafe, the printf engine, stdio, stdlib. */
-export const CRT_SOURCES = ['crt.c', 'format.c', 'ntstrsafe.c', 'stdio.c', 'stdlib.c', 'strings.c', 'wdmsec.c'].map((f) => join(REPO_ROOT, 'ddk', 'crt', f));
+/** The driver runtime linked into every image: crt.c (mem*, str*) and runtime.c (ntstrsafe, printf, stdio, stdlib, wcs*, ctype, wdmsec). */
+export const CRT_SOURCES = ['crt.c', 'runtime.c'].map((f) => join(REPO_ROOT, 'ddk', 'crt', f));
 /**
  * Runtime files linked only into an image whose own objects call what they define (an archive's
  * rule, kept by dv build): C images without global destructors, pure virtuals or __try stay as they were.

@@ -39,6 +39,7 @@ import { rtlRegistryExports } from './rtl/registry.ts';
 import { ioRegistryExports } from './io/registry.ts';
 import { psNotifyExports } from './ps/notify-exports.ts';
 import { obCallbackExports } from './ob/callback-exports.ts';
+import { rtlCallersExports } from './rtl/callers.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -78,6 +79,7 @@ export function buildDdiTable(k: Kernel) {
     ...ioRegistryExports(k),
     ...psNotifyExports(k),
     ...obCallbackExports(k),
+    ...rtlCallersExports(k),
   };
 }
 

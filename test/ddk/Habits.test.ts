@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildDriver } from '../../src/build/build.ts';
 import { resolveWindowsPath } from '../../src/build/include-overlay.ts';
-import { DRIVER_OBJECT } from '../../src/nt/layout.ts';
+import { DRIVER_OBJECT, IO_STATUS_BLOCK, IRP } from '../../src/nt/layout.ts';
 import { ROOT } from '../helpers.ts';
 import { instantiateImage, KERNEL_AREA } from './stub-kernel.ts';
 import { NEEDS_CLANG, withTempDir } from './support.ts';
@@ -42,6 +42,12 @@ function run(mode: number) {
       calls.push(['IoCreateDevice', ext, name !== 0, type, chars, exclusive]);
       new DataView(img.memory.buffer).setUint32(out, DEVICE, true);
       return 0;
+    }) as never,
+    IofCompleteRequest: ((irp: number, boost: number) => {
+      calls.push(['IofCompleteRequest', img.u32(irp + IRP.off.IoStatus + IO_STATUS_BLOCK.off.Status), boost]);
+    }) as never,
+    ExFreePool: ((p: number) => {
+      calls.push(['ExFreePool', p >>> 0]);
     }) as never,
     KeBugCheckEx: ((code: number, p1: number) => {
       throw Object.assign(new Error('bug check'), { bugCheck: [code >>> 0, p1 >>> 0] });
@@ -181,10 +187,21 @@ test('stdlib.h, string.h, wchar.h, ctype.h: conversions, qsort/bsearch, case-ins
 
 test('wdmsec.h: IoCreateDeviceSecure refuses a malformed SDDL and otherwise creates the device with IoCreateDevice', { skip: NEEDS_CLANG }, () => {
   const r = run(0);
-  assert.deepEqual(r.calls, [['IoCreateDevice', 0, true, 0x22, 0x100, 0]]);
+  assert.deepEqual(r.calls[0], ['IoCreateDevice', 0, true, 0x22, 0x100, 0]);
   assert.equal(line('wdmsec'), `wdmsec c000000d 00000000 ${DEVICE.toString(16).padStart(8, '0')} 00000000 6/8`);
 });
 
 test('__fastfail(code) is bug check 0x139 with the code as Parameter 1', { skip: NEEDS_CLANG }, () => {
   assert.deepEqual(run(1).bugCheck, [0x139, 3]);
+});
+
+test('wmilib.h on a machine without WMI: requests for others are forwarded, unknown minors are not WMI, its own GUIDs are not found; events are dropped and their data freed', { skip: NEEDS_CLANG }, () => {
+  // IrpProcessed 0, IrpNotCompleted 1, IrpNotWmi 2, IrpForward 3; the IRP's status is returned as it was.
+  assert.equal(line('wmi'), 'wmi c00000bb:3 c00000bb:2 c0000295:0 00000000 00000000:12');
+  const r = run(0);
+  assert.deepEqual(r.calls.slice(1), [
+    ['IofCompleteRequest', 0xc0000295, 0],
+    ['ExFreePool', 0x8a000],
+    ['IofCompleteRequest', 0, 0],
+  ]);
 });
