@@ -5,8 +5,7 @@
  * _InterlockedDecrement, _InterlockedExchange, _InterlockedExchangeAdd, _InterlockedCompareExchange,
  * _InterlockedOr/And/Xor (and their 8- and 16-bit forms), _InterlockedCompareExchange64, the Pointer
  * forms, _bittest and friends, _rotl/_rotr/_rotl64/_rotr64/_lrotl/_lrotr, and __debugbreak, which
- * is a wasm trap, so an illegal-instruction exception rather than Windows' breakpoint (TODO: the
- * kernel's DbgBreakPoint, once it exports one, is what __debugbreak should call). The rest -
+ * wdm.h makes DbgBreakPoint (dv/dbg.h): clang's builtin is a wasm trap. The rest -
  * the x86/x64-only ones - are here as static inline functions. _ReturnAddress() is wdm.h's
  * (dv/callers.h): on wasm it needs the kernel's call stacks. wasm32 has one processor here and no threads switch inside driver
  * code, so a plain read-modify-write is indivisible.
@@ -70,24 +69,36 @@ DV_INTRINSIC unsigned char _BitScanReverse64(unsigned long *Index, unsigned long
   *Index = 63ul - (unsigned long)__builtin_clzll(Mask);
   return 1;
 }
+#if !__has_builtin(__popcnt) /* clang's MS builtin where it has one (C++) */
 DV_INTRINSIC unsigned int __popcnt(unsigned int Value) {
   return (unsigned int)__builtin_popcount(Value);
 }
+#endif
+#if !__has_builtin(__popcnt16) /* clang's MS builtin where it has one (C++) */
 DV_INTRINSIC unsigned short __popcnt16(unsigned short Value) {
   return (unsigned short)__builtin_popcount(Value);
 }
+#endif
+#if !__has_builtin(__popcnt64) /* clang's MS builtin where it has one (C++) */
 DV_INTRINSIC unsigned long long __popcnt64(unsigned long long Value) {
   return (unsigned long long)__builtin_popcountll(Value);
 }
+#endif
+#if !__has_builtin(__lzcnt) /* clang's MS builtin where it has one (C++) */
 DV_INTRINSIC unsigned int __lzcnt(unsigned int Value) {
   return Value == 0 ? 32u : (unsigned int)__builtin_clz(Value);
 }
+#endif
+#if !__has_builtin(__lzcnt64) /* clang's MS builtin where it has one (C++) */
 DV_INTRINSIC unsigned long long __lzcnt64(unsigned long long Value) {
   return Value == 0 ? 64u : (unsigned long long)__builtin_clzll(Value);
 }
+#endif
+#if !__has_builtin(_bittest64) /* clang's MS builtin where it has one (C++) */
 DV_INTRINSIC unsigned char _bittest64(long long const *Base, long long Offset) {
   return (unsigned char)((*Base >> Offset) & 1);
 }
+#endif
 
 /* Byte order */
 DV_INTRINSIC unsigned short _byteswap_ushort(unsigned short Value) {

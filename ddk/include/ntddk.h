@@ -7,6 +7,8 @@
 
 #define _NTDDK_
 #include <wdm.h>
+EXTERN_C_START
 #include <dv/psnotify.h>
+EXTERN_C_END
 
 #endif /* DV_NTDDK_H */

@@ -25,6 +25,8 @@ export const TARGET_FLAGS = [
   // MSVC's preprocessor: L#x makes a wide literal and "lit" ## x pastes into a string (with
   // -Wno-invalid-token-paste below). It also drops __GNUC__/__STDC__, as MSVC does not define them.
   '-fms-compatibility',
+  // What MSVC's /kernel defines, which the WDK builds drivers with: samples shared with user mode test it.
+  '-D_KERNEL_MODE=1',
 ] as const;
 
 /**

@@ -12,7 +12,7 @@ import { ALLOWED_ENV_IMPORTS } from '../../src/build/flags.ts';
 import { kernelDdiNames } from '../../src/build/kernel-ddis.ts';
 import { readWasmInterface } from '../../src/build/wasm-module.ts';
 import { ROOT } from '../helpers.ts';
-import { NEEDS_CLANG, withTempDir } from './support.ts';
+import { compileC, NEEDS_CLANG, withTempDir } from './support.ts';
 import { isSjljImport } from '../../src/nt/sjlj-abi.ts';
 
 const cfixture = (name: string) => join(ROOT, 'test', 'fixtures', 'c', name);
@@ -113,4 +113,9 @@ test('dv build without -o is a usage error', () => {
 test('a source that is not C, or is missing, is refused before any tool runs', () => {
   assert.match(buildDriver({ sources: [join(ROOT, 'README.md')], output: '/tmp/x.wasm' }).diagnostics, /only C \(\.c\) and C\+\+ \(\.cpp, \.cxx, \.cc, \.C\) sources can be built/);
   assert.match(buildDriver({ sources: [cfixture('Nope.c')], output: '/tmp/x.wasm' }).diagnostics, /Nope\.c: no such file/);
+});
+
+test('drivers are compiled as MSVC /kernel compiles them: _KERNEL_MODE is defined', { skip: NEEDS_CLANG }, () => {
+  const { status, stderr } = compileC('#if !defined(_KERNEL_MODE) || _KERNEL_MODE != 1\n#error _KERNEL_MODE\n#endif\n');
+  assert.equal(status, 0, stderr);
 });

@@ -86,8 +86,8 @@ test('ExAllocatePool2 with POOL_FLAG_RAISE_ON_FAILURE raises STATUS_INSUFFICIENT
   assert.deepEqual(await trail(9), [STATUS.INSUFFICIENT_RESOURCES]);
 });
 
-test('DDIs that raise reach __except: DbgBreakPoint with no debugger, KeReleaseSemaphore past its limit, quota pool that fails', { skip: NEEDS_CLANG }, async () => {
-  assert.deepEqual(await trail(10), [0x80000003, 0xc0000047, STATUS.INSUFFICIENT_RESOURCES]);
+test('DDIs that raise reach __except: DbgBreakPoint with no debugger, KeReleaseSemaphore past its limit, quota pool that fails, __debugbreak', { skip: NEEDS_CLANG }, async () => {
+  assert.deepEqual(await trail(10), [0x80000003, 0xc0000047, STATUS.INSUFFICIENT_RESOURCES, 0x80000003]);
 });
 
 test('a DDI called through a function pointer of the driver\'s own (its GOT.func slot, call_indirect) runs', { skip: NEEDS_CLANG }, async () => {

@@ -20,5 +20,7 @@ DDI_IMPORT(DbgBreakPointWithStatus) VOID NTAPI DbgBreakPointWithStatus(_In_ ULON
  * debugger and no handler is KMODE_EXCEPTION_NOT_HANDLED with STATUS_ASSERTION_FAILURE.
  */
 #define DbgRaiseAssertionFailure() ExRaiseStatus(STATUS_ASSERTION_FAILURE)
+/* MSVC's int 3 intrinsic: a breakpoint, as DbgBreakPoint (clang's own builtin would be a wasm trap). */
+#define __debugbreak() DbgBreakPoint()
 
 #endif /* DV_DBG_H */

@@ -331,7 +331,6 @@ DDI_IMPORT(RtlIsNtDdiVersionAvailable) BOOLEAN NTAPI RtlIsNtDdiVersionAvailable(
 /* Process and thread IDs */
 DDI_IMPORT(PsGetCurrentProcessId) HANDLE NTAPI PsGetCurrentProcessId(VOID);
 DDI_IMPORT(PsGetCurrentThreadId) HANDLE NTAPI PsGetCurrentThreadId(VOID);
-DDI_IMPORT(PsGetProcessId) HANDLE NTAPI PsGetProcessId(_In_ PEPROCESS Process);
 DDI_IMPORT(PsGetThreadId) HANDLE NTAPI PsGetThreadId(_In_ PETHREAD Thread);
 DDI_IMPORT(PsLookupProcessByProcessId) NTSTATUS NTAPI PsLookupProcessByProcessId(_In_ HANDLE ProcessId, _Outptr_ PEPROCESS *Process);
 DDI_IMPORT(PsLookupThreadByThreadId) NTSTATUS NTAPI PsLookupThreadByThreadId(_In_ HANDLE ThreadId, _Outptr_ PETHREAD *Thread);
