@@ -22,21 +22,7 @@
 #define REG_QWORD 11
 #define REG_QWORD_LITTLE_ENDIAN 11
 
-/* Access rights of a key (accepted, not enforced: every caller is kernel mode) */
-#ifndef KEY_QUERY_VALUE
-#define KEY_QUERY_VALUE 0x0001
-#define KEY_SET_VALUE 0x0002
-#define KEY_CREATE_SUB_KEY 0x0004
-#define KEY_ENUMERATE_SUB_KEYS 0x0008
-#define KEY_NOTIFY 0x0010
-#define KEY_CREATE_LINK 0x0020
-#define KEY_WOW64_64KEY 0x0100
-#define KEY_WOW64_32KEY 0x0200
-#define KEY_READ 0x20019
-#define KEY_WRITE 0x20006
-#define KEY_EXECUTE 0x20019
-#define KEY_ALL_ACCESS 0xF003F
-#endif
+/* Access rights of a key: ntdef.h's (accepted, not enforced: every caller is kernel mode). */
 
 /* ZwCreateKey: CreateOptions and *Disposition */
 #define REG_OPTION_RESERVED 0x00000000L

@@ -7,7 +7,7 @@ import { SL } from '../../nt/io.ts';
 import { IO_CSQ, IO_CSQ_IRP_CONTEXT, IO_STACK_LOCATION, IRP } from '../../nt/layout.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
-import { DRIVER_CONTEXT_3, IO_TYPE_CSQ_EX, IO_TYPE_CSQ_IRP_CONTEXT, csqCall, csqLock, csqUnlock } from './csq.ts';
+import { DRIVER_CONTEXT_3, IO_TYPE_CSQ_EX, IO_TYPE_CSQ_IRP_CONTEXT, csqCall, csqInitialize, csqLock, csqUnlock } from './csq.ts';
 
 const C = IO_CSQ.off;
 const X = IO_CSQ_IRP_CONTEXT.off;
@@ -17,15 +17,7 @@ export function csqExExports(k: Kernel) {
   const as = k.as;
   return {
     IoCsqInitializeEx(Csq: number, CsqInsertIrp: number, CsqRemoveIrp: number, CsqPeekNextIrp: number, CsqAcquireLock: number, CsqReleaseLock: number, CsqCompleteCanceledIrp: number): number {
-      as.setU32(Csq + C.Type, IO_TYPE_CSQ_EX);
-      as.setU32(Csq + C.CsqInsertIrp, CsqInsertIrp);
-      as.setU32(Csq + C.CsqRemoveIrp, CsqRemoveIrp);
-      as.setU32(Csq + C.CsqPeekNextIrp, CsqPeekNextIrp);
-      as.setU32(Csq + C.CsqAcquireLock, CsqAcquireLock);
-      as.setU32(Csq + C.CsqReleaseLock, CsqReleaseLock);
-      as.setU32(Csq + C.CsqCompleteCanceledIrp, CsqCompleteCanceledIrp);
-      as.setU32(Csq + C.ReservePointer, 0);
-      return STATUS.SUCCESS;
+      return csqInitialize(k, Csq >>> 0, IO_TYPE_CSQ_EX, [CsqInsertIrp, CsqRemoveIrp, CsqPeekNextIrp, CsqAcquireLock, CsqReleaseLock, CsqCompleteCanceledIrp]);
     },
     /** Queue the IRP through the driver's CsqInsertIrpEx; its status is returned, and only a success leaves the IRP queued and pending. */
     IoCsqInsertIrpEx(Csq: number, Irp: number, Context: number, InsertContext: number): number {

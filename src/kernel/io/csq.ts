@@ -34,6 +34,15 @@ export function csqUnlock(k: Kernel, csq: number, irqlSlot: number): void {
   k.freeKernelObject(irqlSlot);
 }
 
+/** IoCsqInitialize(Ex): the queue's type and the driver's six routines, in IO_CSQ order. */
+export function csqInitialize(k: Kernel, csq: number, type: number, routines: readonly [number, number, number, number, number, number]): number {
+  const fields = [C.CsqInsertIrp, C.CsqRemoveIrp, C.CsqPeekNextIrp, C.CsqAcquireLock, C.CsqReleaseLock, C.CsqCompleteCanceledIrp] as const;
+  k.as.setU32(csq + C.Type, type);
+  fields.forEach((field, i) => k.as.setU32(csq + field!, routines[i]!));
+  k.as.setU32(csq + C.ReservePointer, 0);
+  return STATUS.SUCCESS;
+}
+
 export function csqExports(k: Kernel) {
   const as = k.as;
   const call = (routine: number, args: number[]) => csqCall(k, routine, args);
@@ -91,15 +100,7 @@ export function csqExports(k: Kernel) {
       return 1;
     },
     IoCsqInitialize(Csq: number, InsertIrp: number, RemoveIrp: number, PeekNextIrp: number, AcquireLock: number, ReleaseLock: number, CompleteCanceledIrp: number): number {
-      as.setU32(Csq + C.Type, IO_TYPE_CSQ);
-      as.setU32(Csq + C.CsqInsertIrp, InsertIrp);
-      as.setU32(Csq + C.CsqRemoveIrp, RemoveIrp);
-      as.setU32(Csq + C.CsqPeekNextIrp, PeekNextIrp);
-      as.setU32(Csq + C.CsqAcquireLock, AcquireLock);
-      as.setU32(Csq + C.CsqReleaseLock, ReleaseLock);
-      as.setU32(Csq + C.CsqCompleteCanceledIrp, CompleteCanceledIrp);
-      as.setU32(Csq + C.ReservePointer, 0);
-      return STATUS.SUCCESS;
+      return csqInitialize(k, Csq >>> 0, IO_TYPE_CSQ, [InsertIrp, RemoveIrp, PeekNextIrp, AcquireLock, ReleaseLock, CompleteCanceledIrp]);
     },
     /** Queue an IRP (marked pending) with a cancel routine; Context may be NULL. */
     IoCsqInsertIrp(Csq: number, Irp: number, Context: number): void {

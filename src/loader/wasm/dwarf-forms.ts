@@ -139,3 +139,43 @@ export function readForm(r: ByteReader, form: number, addressSize: number, strin
       return r.fail(`unsupported attribute form ${hexOffset(form)}`, at);
   }
 }
+
+/** DWARF 5 unit types (§7.5.1). */
+export const DW_UT = { compile: 1, type: 2, partial: 3, skeleton: 4, split_compile: 5, split_type: 6 } as const;
+
+export interface DebugInfoUnit {
+  /** The section offset of the unit's header (DW_FORM_ref* offsets count from it). */
+  readonly offset: number;
+  /** DW_UT_*: compile for DWARF 2-4, which have no unit type. */
+  readonly unitType: number;
+  readonly abbrevOffset: number;
+  readonly addressSize: number;
+  /** The unit's DIEs, from the first. */
+  readonly dies: ByteReader;
+}
+
+/** Every unit of .debug_info (32-bit DWARF 2 to 5), its header read (§7.5.1). */
+export function* debugInfoUnits(debugInfo: Uint8Array): Generator<DebugInfoUnit> {
+  const r = new ByteReader(debugInfo, '.debug_info');
+  while (r.left > 0) {
+    const offset = r.pos;
+    const length = r.u32('unit_length');
+    if (length >= 0xfffffff0) r.fail(length === 0xffffffff ? '64-bit DWARF unit (unsupported)' : `reserved unit_length ${hexOffset(length)}`, offset);
+    if (length > r.left) r.fail(`unit_length ${hexOffset(length)} runs past the end of the section (${hexOffset(r.left)} bytes left)`, offset);
+    const u = r.sub(length, '.debug_info');
+    const versionAt = u.pos;
+    const version = u.u16('version');
+    if (version < 2 || version > 5) u.fail(`unsupported unit version ${version}`, versionAt);
+    if (version >= 5) {
+      const unitType = u.u8('unit_type');
+      const addressSize = u.u8('address_size');
+      const abbrevOffset = u.u32('debug_abbrev_offset');
+      if (unitType === DW_UT.skeleton || unitType === DW_UT.split_compile) u.skip(8, 'dwo_id');
+      yield { offset, unitType, abbrevOffset, addressSize, dies: u };
+    } else {
+      const abbrevOffset = u.u32('debug_abbrev_offset');
+      const addressSize = u.u8('address_size');
+      yield { offset, unitType: DW_UT.compile, abbrevOffset, addressSize, dies: u };
+    }
+  }
+}

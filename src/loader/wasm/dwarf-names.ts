@@ -7,7 +7,7 @@
  * (DW_AT_specification); an out-of-line copy of an inline function at its abstract instance
  * (DW_AT_abstract_origin): both are followed to the DIE that has the name and the parents.
  */
-import { DW_FORM, readForm, type StringSections } from './dwarf-forms.ts';
+import { debugInfoUnits, DW_FORM, DW_UT, readForm, type StringSections } from './dwarf-forms.ts';
 import { ByteReader, hexOffset } from './reader.ts';
 
 export interface DebugInfoSections extends StringSections {
@@ -76,28 +76,10 @@ function qualifiedName(die: Die, dies: ReadonlyMap<number, Die>): string | undef
 function readDies(input: DebugInfoSections): Map<number, Die> {
   const dies = new Map<number, Die>();
   const tables = new Map<number, Map<number, Abbrev>>();
-  const r = new ByteReader(input.debugInfo, '.debug_info');
-  while (r.left > 0) {
-    const unitOffset = r.pos;
-    const length = r.u32('unit_length');
-    if (length >= 0xfffffff0) r.fail(length === 0xffffffff ? '64-bit DWARF unit (unsupported)' : `reserved unit_length ${hexOffset(length)}`, unitOffset);
-    if (length > r.left) r.fail(`unit_length ${hexOffset(length)} runs past the end of the section (${hexOffset(r.left)} bytes left)`, unitOffset);
-    const u = r.sub(length, '.debug_info');
-    const versionAt = u.pos;
-    const version = u.u16('version');
-    if (version < 2 || version > 5) u.fail(`unsupported unit version ${version}`, versionAt);
-    let abbrevOffset: number;
-    let addressSize: number;
-    if (version >= 5) {
-      const unitType = u.u8('unit_type');
-      addressSize = u.u8('address_size');
-      abbrevOffset = u.u32('debug_abbrev_offset');
-      // Only full and partial units hold DIEs here; type and skeleton units carry no code.
-      if (unitType !== 1 && unitType !== 3) continue;
-    } else {
-      abbrevOffset = u.u32('debug_abbrev_offset');
-      addressSize = u.u8('address_size');
-    }
+  for (const unit of debugInfoUnits(input.debugInfo)) {
+    // Only full and partial units hold DIEs here; type and skeleton units carry no code.
+    if (unit.unitType !== DW_UT.compile && unit.unitType !== DW_UT.partial) continue;
+    const { dies: u, abbrevOffset, addressSize, offset: unitOffset } = unit;
     let table = tables.get(abbrevOffset);
     if (!table) tables.set(abbrevOffset, (table = readAbbrevTable(input.debugAbbrev, abbrevOffset)));
     const parents: (number | undefined)[] = [];
