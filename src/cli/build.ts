@@ -1,6 +1,7 @@
 /** `dv build FILE.c|FILE.cpp... -o OUT.wasm`: compile a C or C++ driver to a wasm32 image the kernel can load. */
 import type { Command } from 'commander';
 import { buildDriver } from '../build/build.ts';
+import { kernelDdiNames } from '../build/kernel-ddis.ts';
 import { shellQuote } from './quote.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -20,7 +21,9 @@ export function registerBuildCommand(program: Command): void {
       if (command.optsWithGlobals().verbose) for (const argv of result.commands) process.stdout.write(argv.map(shellQuote).join(' ') + '\n');
       process.stderr.write(result.diagnostics);
       if (result.ok) {
-        const ddis = result.imports.filter((i) => i.module === 'ntoskrnl').length;
+        // DDIs called directly, and those a function with a __try calls through their address (GOT.func).
+        const known = kernelDdiNames();
+        const ddis = new Set(result.imports.filter((i) => i.module === 'ntoskrnl' || (i.module === 'GOT.func' && known.has(i.name))).map((i) => i.name)).size;
         process.stdout.write(`dv build: wrote ${opts.output} (${ddis} DDI import${ddis === 1 ? '' : 's'})\n`);
       }
       process.exitCode = result.exitCode;

@@ -106,3 +106,11 @@ test('ExRaiseStatus in DriverEntry with no __try stops the load with KMODE_EXCEP
   assert.equal(outcome.bugCheck?.code, BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED);
   assert.equal(outcome.bugCheck?.params[0], STATUS.NOT_SUPPORTED);
 });
+
+test('__try works in C++ too: ProbeForRead of a kernel address in DriverEntry is taken by the handler', { skip: NEEDS_CLANG }, async () => {
+  const driver = join(dir, 'SehProbe.wasm');
+  const result = buildDriver({ sources: [join(ROOT, 'test', 'fixtures', 'cpp', 'SehProbe.cpp')], output: driver });
+  assert.ok(result.ok, result.diagnostics);
+  const outcome = await runDriver({ driver, verifierFlags: parseFlags('standard'), ioctls: [] });
+  assert.equal(outcome.bugCheck, null);
+});
