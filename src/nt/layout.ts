@@ -696,7 +696,6 @@ export const REG_POST_OPERATION_INFORMATION = struct('REG_POST_OPERATION_INFORMA
   ['Reserved', 'ptr'],
 ]);
 
-/** Every layout, for `dt`-style listings and for checking the C headers. */
 // ---------------------------------------------------------------------------------------------
 // Structured exception handling
 
@@ -738,7 +737,15 @@ export const SEH_STATE = {
   DONE: 5,
 } as const;
 
+/** What ObReferenceObjectByHandle tells of the handle it resolved. */
+export const OBJECT_HANDLE_INFORMATION = struct('OBJECT_HANDLE_INFORMATION', [
+  ['HandleAttributes', 'u32'],
+  ['GrantedAccess', 'u32'],
+]);
+
+/** Every layout, for `dt`-style listings and for checking the C headers. */
 export const LAYOUTS: readonly StructLayout[] = [
+  OBJECT_HANDLE_INFORMATION,
   LIST_ENTRY,
   SINGLE_LIST_ENTRY,
   UNICODE_STRING,

@@ -171,3 +171,21 @@ test('an IoQueueWorkItem item queued by DriverUnload runs before the unload fini
   assert.deepEqual(ran, ['worker'], 'run before unloadDriver returns, so before the loader unmaps the image');
   assert.equal(k.dispatcher.workQueue.length, 0);
 });
+
+test('a handle granted fewer rights than asked: UserMode callers get STATUS_ACCESS_DENIED, KernelMode is not checked; HandleInformation tells the grant', () => {
+  const k = new Kernel();
+  const { thread } = systemThread(k, 1);
+  const PROCESS_TERMINATE = 0x1;
+  const PROCESS_VM_READ = 0x10;
+  const handle = k.ob.createHandle(thread, PROCESS_VM_READ);
+  const out = scratch(k, 4);
+  const info = scratch(k, 8);
+  const UserMode = 1;
+  const KernelMode = 0;
+  assert.equal(hex(k.ddi.ObReferenceObjectByHandle(handle, PROCESS_TERMINATE, 0, UserMode, out, 0)), hex(STATUS.ACCESS_DENIED));
+  assert.equal(k.ddi.ObReferenceObjectByHandle(handle, PROCESS_VM_READ, 0, UserMode, out, info), STATUS.SUCCESS);
+  assert.deepEqual([k.as.u32(info), k.as.u32(info + 4)], [0, PROCESS_VM_READ]);
+  k.ddi.ObDereferenceObject(thread);
+  assert.equal(k.ddi.ObReferenceObjectByHandle(handle, PROCESS_TERMINATE, 0, KernelMode, out, 0), STATUS.SUCCESS);
+  k.ddi.ObDereferenceObject(thread);
+});

@@ -7,7 +7,10 @@
 /* Object types are opaque. The exported type objects (*PsThreadType...) are data, which a wasm
    import cannot be: pass NULL for ObjectType (the kernel does not check types yet). */
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
-typedef struct _OBJECT_HANDLE_INFORMATION *POBJECT_HANDLE_INFORMATION;
+typedef struct _OBJECT_HANDLE_INFORMATION {
+  ULONG HandleAttributes;
+  ACCESS_MASK GrantedAccess;
+} OBJECT_HANDLE_INFORMATION, *POBJECT_HANDLE_INFORMATION;
 
 DDI_IMPORT(ObfReferenceObject) LONG_PTR FASTCALL ObfReferenceObject(_In_ PVOID Object);
 DDI_IMPORT(ObReferenceObject) LONG_PTR NTAPI ObReferenceObject(_In_ PVOID Object);
