@@ -23,12 +23,12 @@ export async function openBenchDriver(driver: string, device: string, flags: num
   const machine = new Machine({ verifier: flags === undefined ? undefined : { flags, drivers: [imageName] }, captureStacks });
   const image = await machine.loadDriver(isAbsolute(driver) ? driver : join(BENCH_DIR, 'drivers', driver));
   const k = machine.kernel;
-  const { file } = k.runInThread(k.userThread, () => k.io.openDevice(device));
+  const { file } = k.runInThread(k.userThread, () => k.io.files.openDevice(device));
   return {
     machine,
     image,
-    ioctl: (code, input, outputLength) => k.runInThread(k.userThread, () => k.io.deviceIoControl(file, code, input, outputLength)),
-    close: () => k.runInThread(k.userThread, () => k.io.closeFile(file)),
+    ioctl: (code, input, outputLength) => k.runInThread(k.userThread, () => k.io.files.deviceIoControl(file, code, input, outputLength)),
+    close: () => k.runInThread(k.userThread, () => k.io.files.closeFile(file)),
   };
 }
 

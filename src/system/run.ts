@@ -167,7 +167,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     if (list.length > 0 || device) {
       if (!device) throw new SimulatorError(`${imageName} created no named device to send requests to`);
       step(`opening ${device}`);
-      const open = k.runInThread(k.userThread, () => k.io.openDevice(device));
+      const open = k.runInThread(k.userThread, () => k.io.files.openDevice(device));
       opened = { name: device, status: open.status };
       if (!NT_SUCCESS(open.status)) {
         // The driver's (or the namespace's) answer, not a usage error: the run goes on to unload.
@@ -180,7 +180,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
           said(requestLine(rq, r));
         }
         step(`closing ${device}`);
-        k.runInThread(k.userThread, () => k.io.closeFile(open.file));
+        k.runInThread(k.userThread, () => k.io.files.closeFile(open.file));
       }
     }
     endProcesses(machine, processes, opts.onProcessEvent ?? (() => {}));
@@ -247,9 +247,9 @@ export function ntDeviceName(name: string): string {
 
 /** Send one request on the open file, from the calling (user) thread. */
 function send(k: Machine['kernel'], file: number, rq: DeviceRequest): RequestResult {
-  if (rq.kind === 'ioctl') return { major: IRP_MJ.DEVICE_CONTROL, code: rq.code, ...k.io.deviceIoControl(file, rq.code, rq.input, rq.outputLength, rq.outputInit) };
-  if (rq.kind === 'read') return { major: IRP_MJ.READ, ...k.io.readWrite(file, IRP_MJ.READ, rq.length) };
-  return { major: IRP_MJ.WRITE, ...k.io.readWrite(file, IRP_MJ.WRITE, rq.data.length, rq.data) };
+  if (rq.kind === 'ioctl') return { major: IRP_MJ.DEVICE_CONTROL, code: rq.code, ...k.io.files.deviceIoControl(file, rq.code, rq.input, rq.outputLength, rq.outputInit) };
+  if (rq.kind === 'read') return { major: IRP_MJ.READ, ...k.io.files.readWrite(file, IRP_MJ.READ, rq.length) };
+  return { major: IRP_MJ.WRITE, ...k.io.files.readWrite(file, IRP_MJ.WRITE, rq.data.length, rq.data) };
 }
 
 /** The bytes a read line shows (more is in --json's `output`). */

@@ -70,7 +70,7 @@ test('exhausted nonpaged pool: IoAllocateIrp/Mdl/WorkItem return NULL, IoCreateD
   assert.equal(k.ddi.IoAllocateMdl(out, 0x100, 0, 0, 0), 0);
   assert.equal(k.ddi.IoAllocateWorkItem(device), 0);
   assert.equal(k.ddi.IoCreateDevice(driver, 0, 0, FILE_DEVICE_UNKNOWN, 0, 0, out), STATUS.INSUFFICIENT_RESOURCES);
-  const open = k.runInThread(k.userThread, () => k.io.openDevice('\\Device\\Exhaust'));
+  const open = k.runInThread(k.userThread, () => k.io.files.openDevice('\\Device\\Exhaust'));
   assert.equal(open.status, STATUS.INSUFFICIENT_RESOURCES, 'NtCreateFile: no FILE_OBJECT');
 });
 
@@ -82,15 +82,15 @@ test("a request whose IRP cannot be had fails with STATUS_INSUFFICIENT_RESOURCES
   });
   const { device } = createDevice(k, 'Exhaust', 1, { [IRP_MJ.CREATE]: dispatch, [IRP_MJ.DEVICE_CONTROL]: dispatch, [IRP_MJ.CLEANUP]: dispatch, [IRP_MJ.CLOSE]: dispatch });
   k.ob.insertName('\\Device\\Exhaust', device);
-  const open = k.runInThread(k.userThread, () => k.io.openDevice('\\Device\\Exhaust'));
+  const open = k.runInThread(k.userThread, () => k.io.files.openDevice('\\Device\\Exhaust'));
   assert.equal(open.status, STATUS.SUCCESS);
   exhaust(k);
   exhaustSmall(k);
-  const r = k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, 0x222003, new Uint8Array(4), 4));
+  const r = k.runInThread(k.userThread, () => k.io.files.deviceIoControl(open.file, 0x222003, new Uint8Array(4), 4));
   assert.equal(r.status, STATUS.INSUFFICIENT_RESOURCES);
   // The kernel's own objects that cannot fail come from the reserve (KERNEL_RESERVE_PAGES pages).
   for (let i = 0; i < (KERNEL_RESERVE_PAGES * PAGE_SIZE) / 0x1000 - 1; i++) assert.notEqual(k.allocateKernelObject(0xff0, TAG), 0);
-  k.runInThread(k.userThread, () => k.io.closeFile(open.file));
+  k.runInThread(k.userThread, () => k.io.files.closeFile(open.file));
 });
 
 test('under /standard: failed allocations are counted, and special pool falls back to ordinary pool when exhausted', async () => {

@@ -96,15 +96,15 @@ for (const { lang, path } of MONITORS) {
     const m = new Machine();
     await m.loadDriver(path);
     const k = m.kernel;
-    const open = k.runInThread(k.userThread, () => k.io.openDevice('\\Device\\ProcessMonitor'));
-    const r = k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, IOCTL_TRY_BAD_CALLS, Buffer.alloc(0), 16));
+    const open = k.runInThread(k.userThread, () => k.io.files.openDevice('\\Device\\ProcessMonitor'));
+    const r = k.runInThread(k.userThread, () => k.io.files.deviceIoControl(open.file, IOCTL_TRY_BAD_CALLS, Buffer.alloc(0), 16));
     const out = Buffer.from(r.output);
     const statuses = [0, 4, 8, 12].map((o) => hex(out.readUInt32LE(o)));
     assert.deepEqual(statuses, [STATUS.PROCEDURE_NOT_FOUND, STATUS.INVALID_PARAMETER, STATUS.INVALID_PARAMETER, STATUS.PROCEDURE_NOT_FOUND].map(hex));
     const input = u32s(k.obTypes.variable('PsProcessType'), k.obTypes.variable('PsThreadType'));
-    assert.equal(k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, IOCTL_REGISTER_OB, input, 0)).status, STATUS.SUCCESS);
-    assert.equal(hex(k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, IOCTL_REGISTER_OB, input, 0)).status), hex(STATUS.FLT_INSTANCE_ALTITUDE_COLLISION));
-    k.runInThread(k.userThread, () => k.io.closeFile(open.file));
+    assert.equal(k.runInThread(k.userThread, () => k.io.files.deviceIoControl(open.file, IOCTL_REGISTER_OB, input, 0)).status, STATUS.SUCCESS);
+    assert.equal(hex(k.runInThread(k.userThread, () => k.io.files.deviceIoControl(open.file, IOCTL_REGISTER_OB, input, 0)).status), hex(STATUS.FLT_INSTANCE_ALTITUDE_COLLISION));
+    k.runInThread(k.userThread, () => k.io.files.closeFile(open.file));
   });
 
   test(`${lang}: dv run starts its processes after DriverEntry and ends them before the unload; the driver unloads clean`, async () => {
@@ -142,9 +142,9 @@ for (const { lang, path } of MONITORS) {
     const k = m.kernel;
     const image = await m.loadDriver(path);
     registerOb(m);
-    const open = k.runInThread(k.userThread, () => k.io.openDevice('\\Device\\ProcessMonitor'));
-    k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, IOCTL_FORGET_AT_UNLOAD, new Uint8Array(0), 0));
-    k.runInThread(k.userThread, () => k.io.closeFile(open.file));
+    const open = k.runInThread(k.userThread, () => k.io.files.openDevice('\\Device\\ProcessMonitor'));
+    k.runInThread(k.userThread, () => k.io.files.deviceIoControl(open.file, IOCTL_FORGET_AT_UNLOAD, new Uint8Array(0), 0));
+    k.runInThread(k.userThread, () => k.io.files.closeFile(open.file));
     m.unloadDriver(image);
     assert.equal(k.crash, undefined, 'the unload itself is not stopped: Windows has no such check');
     const bc = expectStop(() => m.openProcess(k.userProcess.id, 0x1000));
@@ -175,8 +175,8 @@ test('a driver image loading is an image-load event (ProcessId 0, SystemModeImag
 /** The test hands the driver &PsProcessType and &PsThreadType (exported data it cannot import yet). */
 function registerOb(m: Machine): void {
   const k = m.kernel;
-  const open = k.runInThread(k.userThread, () => k.io.openDevice('\\Device\\ProcessMonitor'));
-  const r = k.runInThread(k.userThread, () => k.io.deviceIoControl(open.file, IOCTL_REGISTER_OB, u32s(k.obTypes.variable('PsProcessType'), k.obTypes.variable('PsThreadType')), 0));
+  const open = k.runInThread(k.userThread, () => k.io.files.openDevice('\\Device\\ProcessMonitor'));
+  const r = k.runInThread(k.userThread, () => k.io.files.deviceIoControl(open.file, IOCTL_REGISTER_OB, u32s(k.obTypes.variable('PsProcessType'), k.obTypes.variable('PsThreadType')), 0));
   assert.equal(r.status, STATUS.SUCCESS);
-  k.runInThread(k.userThread, () => k.io.closeFile(open.file));
+  k.runInThread(k.userThread, () => k.io.files.closeFile(open.file));
 }

@@ -54,9 +54,9 @@ export function buildRequestExports(k: Kernel) {
 
   /** An MDL for the caller's buffer, probed and locked; false if IoAllocateMdl refuses it. */
   const lockedMdl = (irp: number, buffer: number, length: number, write: boolean): boolean => {
-    const mdl = io.allocateMdl(buffer, length, false, irp);
+    const mdl = io.mdl.allocateMdl(buffer, length, false, irp);
     if (mdl === 0) return false;
-    io.probeAndLockPages(mdl, write);
+    io.mdl.probeAndLockPages(mdl, write);
     return true;
   };
 
@@ -72,7 +72,7 @@ export function buildRequestExports(k: Kernel) {
     }
     for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
       const next = as.u32(m + M.Next);
-      io.unlockPages(m);
+      io.mdl.unlockPages(m);
       k.pool.free(m, TAG.Mdl);
       m = next;
     }

@@ -44,9 +44,9 @@ export function deviceAccessExports(k: Kernel) {
      * is no device; the CREATE's failure status if the device refuses the open. PASSIVE_LEVEL.
      */
     IoGetDeviceObjectPointer(ObjectName: number, _DesiredAccess: number, FileObject: number, DeviceObject: number): number {
-      const open = io.openDevice(io.readUnicodeString(ObjectName), 0);
+      const open = io.files.openDevice(io.readUnicodeString(ObjectName), 0);
       if (!NT_SUCCESS(open.status)) return open.status;
-      io.cleanupFile(open.file);
+      io.files.cleanupFile(open.file);
       as.setU32(FileObject, open.file);
       as.setU32(DeviceObject, io.topOfStack(as.u32(open.file + FILE_OBJECT.off.DeviceObject)));
       return open.status;

@@ -42,15 +42,15 @@ export function ioExports(k: Kernel) {
       io.initializeIrp(Irp >>> 0, PacketSize, StackSize);
     },
     IoAllocateMdl(VirtualAddress: number, Length: number, SecondaryBuffer: number, _ChargeQuota: number, Irp: number): number {
-      return io.allocateMdl(VirtualAddress >>> 0, Length >>> 0, SecondaryBuffer !== 0, Irp >>> 0);
+      return io.mdl.allocateMdl(VirtualAddress >>> 0, Length >>> 0, SecondaryBuffer !== 0, Irp >>> 0);
     },
     IoFreeMdl(Mdl: number): void {
-      io.releaseMdl(Mdl >>> 0);
+      io.mdl.releaseMdl(Mdl >>> 0);
       k.pool.free(Mdl >>> 0, 0);
     },
     /** Describe part of SourceMdl's buffer in TargetMdl (Length 0: from VirtualAddress to its end). */
     IoBuildPartialMdl(SourceMdl: number, TargetMdl: number, VirtualAddress: number, Length: number): void {
-      io.buildPartialMdl(SourceMdl >>> 0, TargetMdl >>> 0, VirtualAddress >>> 0, Length >>> 0);
+      io.mdl.buildPartialMdl(SourceMdl >>> 0, TargetMdl >>> 0, VirtualAddress >>> 0, Length >>> 0);
     },
     /** The device gets IRP_MJ_SHUTDOWN when the system shuts down (it is referenced until unregistered). */
     IoRegisterShutdownNotification(DeviceObject: number): number {

@@ -1,37 +1,34 @@
 /**
  * I/O manager: driver and device objects, IRPs and their stack locations, IoCallDriver and
- * IoCompleteRequest, MDLs, work items, and the user-mode request path (open, DeviceIoControl, close)
- * that builds IRPs the way NtDeviceIoControlFile does for each transfer method.
+ * IoCompleteRequest, work items and shutdown notification. MDLs are mdl.ts's; the user-mode request
+ * path (open, DeviceIoControl, read, write, close) is file.ts's.
  */
 import { types } from 'node:util';
 import { BUGCHECK } from '../../nt/bugcheck.ts';
-import { DO, IO_TYPE, IRP_FLAG, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, SL, ioctlMethod } from '../../nt/io.ts';
+import { DO, IO_TYPE, IRP_MJ, SL } from '../../nt/io.ts';
 import {
   DEVICE_OBJECT,
   DRIVER_EXTENSION,
   DRIVER_OBJECT,
-  FILE_OBJECT,
   IO_STACK_LOCATION,
   IO_WORKITEM,
   IRP,
   IRP_MJ_COUNT,
-  MDL_LAYOUT,
   UNICODE_STRING,
 } from '../../nt/layout.ts';
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
 import { SimulatorError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
-import { PAGE_SIZE } from '../mm/address-space.ts';
 import { TAG } from '../tags.ts';
+import { FileRequests } from './file.ts';
+import { MdlManager } from './mdl.ts';
 
 const DRV = DRIVER_OBJECT.off;
 const DEV = DEVICE_OBJECT.off;
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
-const M = MDL_LAYOUT.off;
 const W = IO_WORKITEM.off;
-const F = FILE_OBJECT.off;
 const US = UNICODE_STRING.off;
 
 export interface DriverRecord {
@@ -52,31 +49,21 @@ export interface IoResult {
 /** A request the I/O manager could not build for want of pool. */
 const INSUFFICIENT_RESOURCES: IoResult = Object.freeze({ status: STATUS.INSUFFICIENT_RESOURCES, information: 0, output: new Uint8Array(0) });
 
-/** Pages spanned by [va, va+length): the PFN count of an MDL. */
-export function addressAndSizeToSpanPages(va: number, length: number): number {
-  if (length === 0) return 0;
-  return ((va & (PAGE_SIZE - 1)) + length + PAGE_SIZE - 1) >>> 12;
-}
-
-/** PFN slots of an MDL from IoAllocateMdl's fixed-size lookaside. */
-const IOP_FIXED_SIZE_MDL_PFNS = 23;
-
-/** IoAllocateMdl refuses a length of 2 GiB or more, and an MDL that would exceed MAXUSHORT bytes. */
-export function mdlRequestRefused(va: number, length: number): boolean {
-  return (length & 0x80000000) !== 0 || mmSizeOfMdl(va, length) > 0xffff;
-}
-
-export function mmSizeOfMdl(va: number, length: number): number {
-  return MDL_LAYOUT.size + 4 * addressAndSizeToSpanPages(va, length);
-}
-
 export class IoManager {
   readonly drivers = new Map<number, DriverRecord>();
   /** IRPs completed by IoCompleteRequest and not yet retired by the request path. */
   private readonly completed = new Set<number>();
   private readonly stackCounts = new Map<number, number>();
 
-  constructor(private readonly k: Kernel) {}
+  /** MDLs: describing, locking and mapping buffers (mdl.ts). */
+  readonly mdl: MdlManager;
+  /** The user-mode request path: file objects and the IRPs NtXxxFile builds (file.ts). */
+  readonly files: FileRequests;
+
+  constructor(private readonly k: Kernel) {
+    this.mdl = new MdlManager(k);
+    this.files = new FileRequests(k);
+  }
 
   // ---- names -------------------------------------------------------------------------------
 
@@ -400,131 +387,11 @@ export class IoManager {
     return this.completed.has(irp);
   }
 
-  // ---- MDLs --------------------------------------------------------------------------------
-
-  /** MmInitializeMdl. */
-  initializeMdl(mdl: number, va: number, length: number): void {
-    const as = this.k.as;
-    as.setU32(mdl + M.Next, 0);
-    as.setU16(mdl + M.Size, mmSizeOfMdl(va, length));
-    as.setU16(mdl + M.MdlFlags, 0);
-    as.setU32(mdl + M.Process, 0);
-    as.setU32(mdl + M.MappedSystemVa, 0);
-    as.setU32(mdl + M.StartVa, (va & ~(PAGE_SIZE - 1)) >>> 0);
-    as.setU32(mdl + M.ByteCount, length);
-    as.setU32(mdl + M.ByteOffset, va & (PAGE_SIZE - 1));
-  }
-
-  /** IoAllocateMdl's work without the pool: attach to the IRP if asked. */
-  attachMdl(mdl: number, secondary: boolean, irp: number): void {
-    if (irp === 0) return;
-    const as = this.k.as;
-    if (!secondary) {
-      as.setU32(irp + I.MdlAddress, mdl);
-    } else {
-      let m = as.u32(irp + I.MdlAddress);
-      if (m === 0) as.setU32(irp + I.MdlAddress, mdl);
-      else {
-        while (as.u32(m + M.Next) !== 0) m = as.u32(m + M.Next);
-        as.setU32(m + M.Next, mdl);
-      }
-    }
-  }
-
-  /** IoAllocateMdl: NULL for a length of 2 GiB or more, or an MDL larger than MAXUSHORT bytes. */
-  allocateMdl(va: number, length: number, secondary: boolean, irp: number): number {
-    if (mdlRequestRefused(va, length)) return 0;
-    const pages = addressAndSizeToSpanPages(va, length);
-    // Small MDLs come from a fixed-size lookaside with room for IOP_FIXED_SIZE_MDL_PFNS pages.
-    const fixed = pages <= IOP_FIXED_SIZE_MDL_PFNS;
-    const size = MDL_LAYOUT.size + 4 * (fixed ? IOP_FIXED_SIZE_MDL_PFNS : pages);
-    if (size > 0xffff) return 0;
-    const mdl = this.k.pool.allocate(POOL_TYPE.NonPagedPool, size, TAG.Mdl);
-    if (mdl === 0) return 0;
-    this.initializeMdl(mdl, va, length);
-    if (fixed) this.k.as.setU16(mdl + M.MdlFlags, MDL.ALLOCATED_FIXED_SIZE);
-    this.attachMdl(mdl, secondary, irp);
-    return mdl;
-  }
-
-  /** MmBuildMdlForNonPagedPool: the buffer is already resident and mapped. */
-  buildMdlForNonPagedPool(mdl: number): void {
-    const as = this.k.as;
-    const start = as.u32(mdl + M.StartVa);
-    const pages = addressAndSizeToSpanPages(start + as.u32(mdl + M.ByteOffset), as.u32(mdl + M.ByteCount));
-    for (let i = 0; i < pages; i++) as.setU32(mdl + MDL_LAYOUT.size + 4 * i, ((start >>> 12) + i) >>> 0);
-    as.setU32(mdl + M.MappedSystemVa, start + as.u32(mdl + M.ByteOffset));
-    as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) | MDL.SOURCE_IS_NONPAGED_POOL);
-  }
-
-  /** MmProbeAndLockPages for the simulated space: record PFNs and mark the MDL locked. */
-  probeAndLockPages(mdl: number, write: boolean): void {
-    const as = this.k.as;
-    const start = as.u32(mdl + M.StartVa);
-    const pages = addressAndSizeToSpanPages(start + as.u32(mdl + M.ByteOffset), as.u32(mdl + M.ByteCount));
-    for (let i = 0; i < pages; i++) as.setU32(mdl + MDL_LAYOUT.size + 4 * i, ((start >>> 12) + i) >>> 0);
-    as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) | MDL.PAGES_LOCKED | (write ? MDL.WRITE_OPERATION : 0));
-  }
-
-  /** MmUnlockPages: a system mapping of the MDL goes with the lock. */
-  unlockPages(mdl: number): void {
-    const as = this.k.as;
-    as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) & ~(MDL.PAGES_LOCKED | MDL.MAPPED_TO_SYSTEM_VA));
-  }
-
-  /**
-   * MmMapLockedPagesSpecifyCache into system space: one address space, so the mapping is the buffer
-   * itself. A partial MDL is marked as mapped so IoFreeMdl unmaps it.
-   */
-  mapLockedPages(mdl: number): number {
-    const as = this.k.as;
-    const flags = as.u16(mdl + M.MdlFlags);
-    const va = (as.u32(mdl + M.StartVa) + as.u32(mdl + M.ByteOffset)) >>> 0;
-    as.setU32(mdl + M.MappedSystemVa, va);
-    as.setU16(mdl + M.MdlFlags, flags | MDL.MAPPED_TO_SYSTEM_VA | (flags & MDL.PARTIAL ? MDL.PARTIAL_HAS_BEEN_MAPPED : 0));
-    return va;
-  }
-
-  /** MmUnmapLockedPages of a system-space mapping. */
-  unmapLockedPages(mdl: number): void {
-    const as = this.k.as;
-    as.setU16(mdl + M.MdlFlags, as.u16(mdl + M.MdlFlags) & ~(MDL.MAPPED_TO_SYSTEM_VA | MDL.PARTIAL_HAS_BEEN_MAPPED));
-  }
-
-  /**
-   * IoBuildPartialMdl: `target` describes [va, va+length) of `source`'s buffer (length 0: the rest
-   * of it), with the source's page numbers. It is MDL_PARTIAL; a source in nonpaged pool stays so,
-   * and its system address carries over.
-   */
-  buildPartialMdl(source: number, target: number, va: number, length: number): void {
-    const as = this.k.as;
-    const sourceVa = (as.u32(source + M.StartVa) + as.u32(source + M.ByteOffset)) >>> 0;
-    const offset = (va - sourceVa) >>> 0;
-    const bytes = length === 0 ? as.u32(source + M.ByteCount) - offset : length;
-    const targetSize = as.u16(target + M.Size);
-    this.initializeMdl(target, va, bytes);
-    as.setU16(target + M.Size, targetSize);
-    const sourceFlags = as.u16(source + M.MdlFlags);
-    const firstPage = ((va >>> 12) - (as.u32(source + M.StartVa) >>> 12)) >>> 0;
-    const pages = addressAndSizeToSpanPages(va, bytes);
-    for (let i = 0; i < pages; i++) as.setU32(target + MDL_LAYOUT.size + 4 * i, as.u32(source + MDL_LAYOUT.size + 4 * (firstPage + i)));
-    as.setU16(target + M.MdlFlags, MDL.PARTIAL | (sourceFlags & (MDL.SOURCE_IS_NONPAGED_POOL | MDL.IO_SPACE | MDL.ALLOCATED_FIXED_SIZE)) | (as.u16(target + M.MdlFlags) & MDL.ALLOCATED_FIXED_SIZE));
-    as.setU32(target + M.Process, as.u32(source + M.Process));
-    if (sourceFlags & MDL.SOURCE_IS_NONPAGED_POOL) as.setU32(target + M.MappedSystemVa, va);
-  }
-
-  /** IoFreeMdl's work before the pool goes: a partial MDL that was mapped is unmapped. */
-  releaseMdl(mdl: number): void {
-    const as = this.k.as;
-    if (as.u16(mdl + M.MdlFlags) & MDL.PARTIAL_HAS_BEEN_MAPPED) this.unmapLockedPages(mdl);
-  }
-
-  /** MmGetSystemAddressForMdlSafe: one address space, so the mapping is the buffer itself. */
-  systemAddressForMdl(mdl: number): number {
-    const as = this.k.as;
-    const flags = as.u16(mdl + M.MdlFlags);
-    if (!(flags & (MDL.MAPPED_TO_SYSTEM_VA | MDL.SOURCE_IS_NONPAGED_POOL))) this.mapLockedPages(mdl);
-    return as.u32(mdl + M.MappedSystemVa);
+  /** IoGetAttachedDevice: the highest device attached above `device`. */
+  topOfStack(device: number): number {
+    let d = device;
+    while (this.k.as.u32(d + DEV.AttachedDevice) !== 0) d = this.k.as.u32(d + DEV.AttachedDevice);
+    return d;
   }
 
   // ---- work items --------------------------------------------------------------------------
@@ -620,255 +487,6 @@ export class IoManager {
     });
   }
 
-  // ---- the user-mode request path ----------------------------------------------------------
-
-  /**
-   * NtCreateFile on a device name: a FILE_OBJECT and IRP_MJ_CREATE, from user mode (1) or kernel mode
-   * (0: IoGetDeviceObjectPointer). The file object's delete procedure sends IRP_MJ_CLOSE, when its
-   * last reference goes (after NtClose, or the ObDereferenceObject of a kernel caller).
-   */
-  openDevice(name: string, requestorMode: 0 | 1 = 1): { status: number; file: number } {
-    const device = this.k.ob.lookup(name);
-    if (device === undefined || this.k.ob.kindOf(device) !== 'Device') return { status: STATUS.OBJECT_NAME_NOT_FOUND, file: 0 };
-    const target = this.topOfStack(device);
-    const file = this.k.tryAllocateKernelObject(FILE_OBJECT.size, TAG.File);
-    if (file === 0) return { status: STATUS.INSUFFICIENT_RESOURCES, file: 0 };
-    const as = this.k.as;
-    as.setU16(file + F.Type, IO_TYPE.FILE);
-    as.setU16(file + F.Size, FILE_OBJECT.size);
-    as.setU32(file + F.DeviceObject, device);
-    this.k.ob.create(file, 'File', () => this.deleteFile(file));
-    this.k.ob.reference(device);
-    const r = this.sendSimple(target, file, IRP_MJ.CREATE, ['NtCreateFile', 'IopParseDevice'], requestorMode);
-    if (!NT_SUCCESS(r.status)) {
-      this.k.ob.dereference(file);
-      return { status: r.status, file: 0 };
-    }
-    this.openFiles.set(file, requestorMode);
-    return { status: r.status, file };
-  }
-
-  /** Files whose IRP_MJ_CREATE succeeded (they get IRP_MJ_CLOSE), with the mode that opened them. */
-  private readonly openFiles = new Map<number, 0 | 1>();
-
-  /** IopDeleteFile: IRP_MJ_CLOSE for a file that was opened, then the file object goes. */
-  private deleteFile(file: number): void {
-    const device = this.k.as.u32(file + F.DeviceObject);
-    const mode = this.openFiles.get(file);
-    if (mode !== undefined) {
-      this.openFiles.delete(file);
-      this.sendSimple(this.topOfStack(device), file, IRP_MJ.CLOSE, ['IopDeleteFile'], mode);
-    }
-    this.k.ob.dereference(device);
-    this.k.freeKernelObject(file);
-  }
-
-  /** NtClose on the last handle: IRP_MJ_CLEANUP, then the handle's reference goes (IRP_MJ_CLOSE if it was the last). */
-  closeFile(file: number): void {
-    this.k.withFrames(['NtClose'], () => {
-      this.cleanupFile(file);
-      this.k.ob.dereference(file);
-    });
-  }
-
-  /** IRP_MJ_CLEANUP: the last handle to the file is closed (the object may stay referenced). */
-  cleanupFile(file: number): void {
-    const target = this.topOfStack(this.k.as.u32(file + F.DeviceObject));
-    this.sendSimple(target, file, IRP_MJ.CLEANUP, ['IopCloseFile'], this.openFiles.get(file) ?? 1);
-  }
-
-  /** IoGetAttachedDevice: the highest device attached above `device`. */
-  topOfStack(device: number): number {
-    let d = device;
-    while (this.k.as.u32(d + DEV.AttachedDevice) !== 0) d = this.k.as.u32(d + DEV.AttachedDevice);
-    return d;
-  }
-
-  private sendSimple(device: number, file: number, major: number, frames: string[], requestorMode: 0 | 1): IoResult {
-    const irp = this.buildIrp(device, file, major, requestorMode);
-    // Pool exhausted: the request fails before the driver sees it (a close is then never sent).
-    if (irp === 0) return INSUFFICIENT_RESOURCES;
-    return this.issue(device, irp, frames, () => new Uint8Array(0));
-  }
-
-  private buildIrp(device: number, file: number, major: number, requestorMode: 0 | 1 = 1): number {
-    const stackSize = this.k.as.u8(device + DEV.StackSize);
-    const irp = this.allocateIrp(stackSize);
-    if (irp === 0) return 0;
-    const as = this.k.as;
-    as.setU32(irp + I['Tail.Thread'], this.k.currentThread.address);
-    as.setU32(irp + I['Tail.OriginalFileObject'], file);
-    as.setU8(irp + I.RequestorMode, requestorMode);
-    const sp = this.nextStackLocation(irp);
-    as.setU8(sp + S.MajorFunction, major);
-    as.setU32(sp + S.FileObject, file);
-    return irp;
-  }
-
-  /**
-   * Send an IRP down and wait for it (a synchronous request). `finish` runs after completion and
-   * before the IRP is freed: it copies output back as the I/O manager does for the method.
-   */
-  private issue(device: number, irp: number, frames: string[], finish: () => Uint8Array): IoResult {
-    const as = this.k.as;
-    const status = this.k.withFrames([...frames, 'IopSynchronousServiceTail'], () => this.callDriver(device, irp));
-    if (!this.completed.has(irp)) {
-      if (status !== STATUS.PENDING) {
-        throw new SimulatorError(`the driver returned 0x${status.toString(16)} without completing IRP ${irp.toString(16)} or returning STATUS_PENDING`);
-      }
-      this.waitForCompletion(irp);
-    }
-    const final = as.u32(irp + I['IoStatus.Status']);
-    const information = as.u32(irp + I['IoStatus.Information']);
-    const output = finish();
-    this.freeIrp(irp);
-    this.k.dispatcher.runUntilIdle();
-    return { status: final, information, output };
-  }
-
-  private waitForCompletion(irp: number): void {
-    this.k.dispatcher.waitUntil(
-      () => this.completed.has(irp),
-      () => `IRP ${irp.toString(16)} is pending and nothing left to run will complete it: the request never ends`,
-    );
-  }
-
-  /** NtDeviceIoControlFile: build the IRP for the code's transfer method, send it, copy results back. */
-  /**
-   * `outputInit` is what the caller's output buffer holds before the call: for METHOD_IN_DIRECT the
-   * device reads that buffer (it is input despite its name).
-   */
-  deviceIoControl(file: number, code: number, input: Uint8Array, outputLength: number, outputInit?: Uint8Array): IoResult {
-    const as = this.k.as;
-    const device = this.topOfStack(as.u32(file + F.DeviceObject));
-    const irp = this.buildIrp(device, file, IRP_MJ.DEVICE_CONTROL);
-    if (irp === 0) return INSUFFICIENT_RESOURCES;
-    const sp = this.nextStackLocation(irp);
-    as.setU32(sp + S['Parameters.DeviceIoControl.OutputBufferLength'], outputLength);
-    as.setU32(sp + S['Parameters.DeviceIoControl.InputBufferLength'], input.length);
-    as.setU32(sp + S['Parameters.DeviceIoControl.IoControlCode'], code);
-
-    // The caller's buffers live in user space.
-    const userIn = input.length > 0 ? this.k.allocateUser(input.length) : 0;
-    if (userIn) as.write(userIn, input);
-    const userOut = outputLength > 0 ? this.k.allocateUser(outputLength) : 0;
-    if (userOut && outputInit) as.write(userOut, outputInit.subarray(0, outputLength));
-    let systemBuffer = 0;
-    const method = ioctlMethod(code);
-    // The I/O manager's own buffers: without them the request fails as NtDeviceIoControlFile does.
-    const failed = (): IoResult => {
-      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-      this.freeIrp(irp);
-      if (userIn) this.k.freeUser(userIn, input.length);
-      if (userOut) this.k.freeUser(userOut, outputLength);
-      return INSUFFICIENT_RESOURCES;
-    };
-    if (method === METHOD_BUFFERED) {
-      const len = Math.max(input.length, outputLength);
-      if (len > 0) {
-        systemBuffer = this.k.tryAllocateKernelObject(len, TAG.SystemBuffer);
-        if (systemBuffer === 0) return failed();
-        as.write(systemBuffer, input);
-      }
-      as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
-    } else if (method === METHOD_IN_DIRECT || method === METHOD_OUT_DIRECT) {
-      if (input.length > 0) {
-        systemBuffer = this.k.tryAllocateKernelObject(input.length, TAG.SystemBuffer);
-        if (systemBuffer === 0) return failed();
-        as.write(systemBuffer, input);
-        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
-      }
-      if (outputLength > 0) {
-        const mdl = this.allocateMdl(userOut, outputLength, false, irp);
-        if (mdl === 0) return failed();
-        this.probeAndLockPages(mdl, method === METHOD_OUT_DIRECT);
-      }
-    } else if (method === METHOD_NEITHER) {
-      as.setU32(sp + S['Parameters.DeviceIoControl.Type3InputBuffer'], userIn);
-      as.setU32(irp + I.UserBuffer, userOut);
-    }
-    const result = this.issue(device, irp, ['NtDeviceIoControlFile', 'IopXxxControlFile'], () => {
-      const info = as.u32(irp + I['IoStatus.Information']);
-      let out: Uint8Array = new Uint8Array(0);
-      const n = Math.min(info, outputLength);
-      if (method === METHOD_BUFFERED) {
-        if (n > 0 && systemBuffer) out = as.read(systemBuffer, n);
-      } else if (userOut && n > 0) {
-        out = as.read(userOut, n);
-      }
-      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
-        const next = as.u32(m + M.Next);
-        this.unlockPages(m);
-        this.k.pool.free(m, TAG.Mdl);
-        m = next;
-      }
-      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-      return out;
-    });
-    if (userIn) this.k.freeUser(userIn, input.length);
-    if (userOut) this.k.freeUser(userOut, outputLength);
-    return result;
-  }
-
-  /**
-   * NtReadFile / NtWriteFile from user mode: the caller's buffer is in user space, and the device's
-   * Flags choose how the driver sees it: DO_BUFFERED_IO a system buffer (copied in for a write, out
-   * for a read), DO_DIRECT_IO a locked MDL, neither flag the user address itself (Irp->UserBuffer).
-   * A read's output is the Information bytes the caller's buffer holds afterwards.
-   */
-  readWrite(file: number, major: typeof IRP_MJ.READ | typeof IRP_MJ.WRITE, length: number, data?: Uint8Array): IoResult {
-    const as = this.k.as;
-    const device = this.topOfStack(as.u32(file + F.DeviceObject));
-    const irp = this.buildIrp(device, file, major);
-    if (irp === 0) return INSUFFICIENT_RESOURCES;
-    const read = major === IRP_MJ.READ;
-    const sp = this.nextStackLocation(irp);
-    as.setU32(sp + S['Parameters.Read.Length'], length);
-    as.setU64(sp + S['Parameters.Read.ByteOffset'], 0n);
-    as.setU32(irp + I.Flags, read ? IRP_FLAG.READ_OPERATION : IRP_FLAG.WRITE_OPERATION);
-    const user = length > 0 ? this.k.allocateUser(length) : 0;
-    if (user && data) as.write(user, data.subarray(0, length));
-    const flags = as.u32(device + DEV.Flags);
-    let systemBuffer = 0;
-    const failed = (): IoResult => {
-      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-      this.freeIrp(irp);
-      if (user) this.k.freeUser(user, length);
-      return INSUFFICIENT_RESOURCES;
-    };
-    if (flags & DO.BUFFERED_IO) {
-      if (length > 0) {
-        systemBuffer = this.k.tryAllocateKernelObject(length, TAG.SystemBuffer);
-        if (systemBuffer === 0) return failed();
-        if (!read) as.copy(systemBuffer, user, length);
-        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
-        as.setU32(irp + I.Flags, as.u32(irp + I.Flags) | IRP_FLAG.BUFFERED_IO | IRP_FLAG.DEALLOCATE_BUFFER | (read ? IRP_FLAG.INPUT_OPERATION : 0));
-      }
-      as.setU32(irp + I.UserBuffer, user);
-    } else if (flags & DO.DIRECT_IO) {
-      if (length > 0) {
-        const mdl = this.allocateMdl(user, length, false, irp);
-        if (mdl === 0) return failed();
-        this.probeAndLockPages(mdl, read);
-      }
-    } else {
-      as.setU32(irp + I.UserBuffer, user);
-    }
-    const result = this.issue(device, irp, [read ? 'NtReadFile' : 'NtWriteFile'], () => {
-      const n = Math.min(as.u32(irp + I['IoStatus.Information']), length);
-      if (read && systemBuffer && n > 0 && NT_SUCCESS(as.u32(irp + I['IoStatus.Status']))) as.copy(user, systemBuffer, n);
-      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
-        const next = as.u32(m + M.Next);
-        this.unlockPages(m);
-        this.k.pool.free(m, TAG.Mdl);
-        m = next;
-      }
-      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-      return read && user && n > 0 ? as.read(user, n) : new Uint8Array(0);
-    });
-    if (user) this.k.freeUser(user, length);
-    return result;
-  }
 }
 
 /** A JavaScript value as a message names it. */

@@ -6,7 +6,7 @@
  */
 import { poolTag, POOL_TYPE } from '../../nt/pool.ts';
 import { IO_WORKITEM } from '../../nt/layout.ts';
-import { mdlRequestRefused, mmSizeOfMdl } from '../../kernel/io/iomgr.ts';
+import { mdlRequestRefused, mmSizeOfMdl } from '../../kernel/io/mdl.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 import { verifiedAllocate, verifiedFree } from './pool.ts';
 
@@ -22,8 +22,8 @@ export const ioThunks: ThunkSet = {
       const size = mmSizeOfMdl(VirtualAddress >>> 0, Length >>> 0);
       const mdl = verifiedAllocate(vf, POOL_TYPE.NonPagedPool, size, TAG_VMDL, 'mdl', frames, thunk, () => k.pool.allocate(POOL_TYPE.NonPagedPool, size, TAG_VMDL));
       if (mdl === 0) return 0;
-      k.io.initializeMdl(mdl, VirtualAddress >>> 0, Length >>> 0);
-      k.io.attachMdl(mdl, SecondaryBuffer !== 0, Irp >>> 0);
+      k.io.mdl.initializeMdl(mdl, VirtualAddress >>> 0, Length >>> 0);
+      k.io.mdl.attachMdl(mdl, SecondaryBuffer !== 0, Irp >>> 0);
       return mdl;
     };
     return thunk as AnyFn;
@@ -32,7 +32,7 @@ export const ioThunks: ThunkSet = {
     const frames = [vf.ntFrame('VerifierIoFreeMdl', 0x1a)];
     const thunk = (Mdl: number): void => {
       verifiedFree(vf, Mdl >>> 0, frames, thunk);
-      vf.k.io.releaseMdl(Mdl >>> 0);
+      vf.k.io.mdl.releaseMdl(Mdl >>> 0);
       vf.k.pool.free(Mdl >>> 0, 0);
     };
     return thunk as AnyFn;

@@ -1,0 +1,269 @@
+/**
+ * The user-mode request path: NtCreateFile on a device name makes a FILE_OBJECT and sends
+ * IRP_MJ_CREATE; NtDeviceIoControlFile, NtReadFile and NtWriteFile build the IRP for the transfer
+ * method (buffered, direct, neither) as the I/O manager does, send it and wait for its completion;
+ * NtClose sends CLEANUP, and the file object's last reference CLOSE.
+ */
+import { DO, IO_TYPE, IRP_FLAG, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, ioctlMethod } from '../../nt/io.ts';
+import { DEVICE_OBJECT, FILE_OBJECT, IO_STACK_LOCATION, IRP, MDL_LAYOUT } from '../../nt/layout.ts';
+import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
+import type { Kernel } from '../kernel.ts';
+import { SimulatorError } from '../errors.ts';
+import { TAG } from '../tags.ts';
+import type { IoResult } from './iomgr.ts';
+
+const DEV = DEVICE_OBJECT.off;
+const I = IRP.off;
+const S = IO_STACK_LOCATION.off;
+const M = MDL_LAYOUT.off;
+const F = FILE_OBJECT.off;
+
+/** A request the I/O manager could not build for want of pool. */
+const INSUFFICIENT_RESOURCES: IoResult = Object.freeze({ status: STATUS.INSUFFICIENT_RESOURCES, information: 0, output: new Uint8Array(0) });
+
+export class FileRequests {
+  constructor(private readonly k: Kernel) {}
+
+
+  /**
+   * NtCreateFile on a device name: a FILE_OBJECT and IRP_MJ_CREATE, from user mode (1) or kernel mode
+   * (0: IoGetDeviceObjectPointer). The file object's delete procedure sends IRP_MJ_CLOSE, when its
+   * last reference goes (after NtClose, or the ObDereferenceObject of a kernel caller).
+   */
+  openDevice(name: string, requestorMode: 0 | 1 = 1): { status: number; file: number } {
+    const device = this.k.ob.lookup(name);
+    if (device === undefined || this.k.ob.kindOf(device) !== 'Device') return { status: STATUS.OBJECT_NAME_NOT_FOUND, file: 0 };
+    const target = this.k.io.topOfStack(device);
+    const file = this.k.tryAllocateKernelObject(FILE_OBJECT.size, TAG.File);
+    if (file === 0) return { status: STATUS.INSUFFICIENT_RESOURCES, file: 0 };
+    const as = this.k.as;
+    as.setU16(file + F.Type, IO_TYPE.FILE);
+    as.setU16(file + F.Size, FILE_OBJECT.size);
+    as.setU32(file + F.DeviceObject, device);
+    this.k.ob.create(file, 'File', () => this.deleteFile(file));
+    this.k.ob.reference(device);
+    const r = this.sendSimple(target, file, IRP_MJ.CREATE, ['NtCreateFile', 'IopParseDevice'], requestorMode);
+    if (!NT_SUCCESS(r.status)) {
+      this.k.ob.dereference(file);
+      return { status: r.status, file: 0 };
+    }
+    this.openFiles.set(file, requestorMode);
+    return { status: r.status, file };
+  }
+
+  /** Files whose IRP_MJ_CREATE succeeded (they get IRP_MJ_CLOSE), with the mode that opened them. */
+  private readonly openFiles = new Map<number, 0 | 1>();
+
+  /** IopDeleteFile: IRP_MJ_CLOSE for a file that was opened, then the file object goes. */
+  private deleteFile(file: number): void {
+    const device = this.k.as.u32(file + F.DeviceObject);
+    const mode = this.openFiles.get(file);
+    if (mode !== undefined) {
+      this.openFiles.delete(file);
+      this.sendSimple(this.k.io.topOfStack(device), file, IRP_MJ.CLOSE, ['IopDeleteFile'], mode);
+    }
+    this.k.ob.dereference(device);
+    this.k.freeKernelObject(file);
+  }
+
+  /** NtClose on the last handle: IRP_MJ_CLEANUP, then the handle's reference goes (IRP_MJ_CLOSE if it was the last). */
+  closeFile(file: number): void {
+    this.k.withFrames(['NtClose'], () => {
+      this.cleanupFile(file);
+      this.k.ob.dereference(file);
+    });
+  }
+
+  /** IRP_MJ_CLEANUP: the last handle to the file is closed (the object may stay referenced). */
+  cleanupFile(file: number): void {
+    const target = this.k.io.topOfStack(this.k.as.u32(file + F.DeviceObject));
+    this.sendSimple(target, file, IRP_MJ.CLEANUP, ['IopCloseFile'], this.openFiles.get(file) ?? 1);
+  }
+
+
+  private sendSimple(device: number, file: number, major: number, frames: string[], requestorMode: 0 | 1): IoResult {
+    const irp = this.buildIrp(device, file, major, requestorMode);
+    // Pool exhausted: the request fails before the driver sees it (a close is then never sent).
+    if (irp === 0) return INSUFFICIENT_RESOURCES;
+    return this.issue(device, irp, frames, () => new Uint8Array(0));
+  }
+
+  private buildIrp(device: number, file: number, major: number, requestorMode: 0 | 1 = 1): number {
+    const stackSize = this.k.as.u8(device + DEV.StackSize);
+    const irp = this.k.io.allocateIrp(stackSize);
+    if (irp === 0) return 0;
+    const as = this.k.as;
+    as.setU32(irp + I['Tail.Thread'], this.k.currentThread.address);
+    as.setU32(irp + I['Tail.OriginalFileObject'], file);
+    as.setU8(irp + I.RequestorMode, requestorMode);
+    const sp = this.k.io.nextStackLocation(irp);
+    as.setU8(sp + S.MajorFunction, major);
+    as.setU32(sp + S.FileObject, file);
+    return irp;
+  }
+
+  /**
+   * Send an IRP down and wait for it (a synchronous request). `finish` runs after completion and
+   * before the IRP is freed: it copies output back as the I/O manager does for the method.
+   */
+  private issue(device: number, irp: number, frames: string[], finish: () => Uint8Array): IoResult {
+    const as = this.k.as;
+    const status = this.k.withFrames([...frames, 'IopSynchronousServiceTail'], () => this.k.io.callDriver(device, irp));
+    if (!this.k.io.isCompleted(irp)) {
+      if (status !== STATUS.PENDING) {
+        throw new SimulatorError(`the driver returned 0x${status.toString(16)} without completing IRP ${irp.toString(16)} or returning STATUS_PENDING`);
+      }
+      this.waitForCompletion(irp);
+    }
+    const final = as.u32(irp + I['IoStatus.Status']);
+    const information = as.u32(irp + I['IoStatus.Information']);
+    const output = finish();
+    this.k.io.freeIrp(irp);
+    this.k.dispatcher.runUntilIdle();
+    return { status: final, information, output };
+  }
+
+  private waitForCompletion(irp: number): void {
+    this.k.dispatcher.waitUntil(
+      () => this.k.io.isCompleted(irp),
+      () => `IRP ${irp.toString(16)} is pending and nothing left to run will complete it: the request never ends`,
+    );
+  }
+
+  /** NtDeviceIoControlFile: build the IRP for the code's transfer method, send it, copy results back. */
+  /**
+   * `outputInit` is what the caller's output buffer holds before the call: for METHOD_IN_DIRECT the
+   * device reads that buffer (it is input despite its name).
+   */
+  deviceIoControl(file: number, code: number, input: Uint8Array, outputLength: number, outputInit?: Uint8Array): IoResult {
+    const as = this.k.as;
+    const device = this.k.io.topOfStack(as.u32(file + F.DeviceObject));
+    const irp = this.buildIrp(device, file, IRP_MJ.DEVICE_CONTROL);
+    if (irp === 0) return INSUFFICIENT_RESOURCES;
+    const sp = this.k.io.nextStackLocation(irp);
+    as.setU32(sp + S['Parameters.DeviceIoControl.OutputBufferLength'], outputLength);
+    as.setU32(sp + S['Parameters.DeviceIoControl.InputBufferLength'], input.length);
+    as.setU32(sp + S['Parameters.DeviceIoControl.IoControlCode'], code);
+
+    // The caller's buffers live in user space.
+    const userIn = input.length > 0 ? this.k.allocateUser(input.length) : 0;
+    if (userIn) as.write(userIn, input);
+    const userOut = outputLength > 0 ? this.k.allocateUser(outputLength) : 0;
+    if (userOut && outputInit) as.write(userOut, outputInit.subarray(0, outputLength));
+    let systemBuffer = 0;
+    const method = ioctlMethod(code);
+    // The I/O manager's own buffers: without them the request fails as NtDeviceIoControlFile does.
+    const failed = (): IoResult => {
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      this.k.io.freeIrp(irp);
+      if (userIn) this.k.freeUser(userIn, input.length);
+      if (userOut) this.k.freeUser(userOut, outputLength);
+      return INSUFFICIENT_RESOURCES;
+    };
+    if (method === METHOD_BUFFERED) {
+      const len = Math.max(input.length, outputLength);
+      if (len > 0) {
+        systemBuffer = this.k.tryAllocateKernelObject(len, TAG.SystemBuffer);
+        if (systemBuffer === 0) return failed();
+        as.write(systemBuffer, input);
+      }
+      as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+    } else if (method === METHOD_IN_DIRECT || method === METHOD_OUT_DIRECT) {
+      if (input.length > 0) {
+        systemBuffer = this.k.tryAllocateKernelObject(input.length, TAG.SystemBuffer);
+        if (systemBuffer === 0) return failed();
+        as.write(systemBuffer, input);
+        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+      }
+      if (outputLength > 0) {
+        const mdl = this.k.io.mdl.allocateMdl(userOut, outputLength, false, irp);
+        if (mdl === 0) return failed();
+        this.k.io.mdl.probeAndLockPages(mdl, method === METHOD_OUT_DIRECT);
+      }
+    } else if (method === METHOD_NEITHER) {
+      as.setU32(sp + S['Parameters.DeviceIoControl.Type3InputBuffer'], userIn);
+      as.setU32(irp + I.UserBuffer, userOut);
+    }
+    const result = this.issue(device, irp, ['NtDeviceIoControlFile', 'IopXxxControlFile'], () => {
+      const info = as.u32(irp + I['IoStatus.Information']);
+      let out: Uint8Array = new Uint8Array(0);
+      const n = Math.min(info, outputLength);
+      if (method === METHOD_BUFFERED) {
+        if (n > 0 && systemBuffer) out = as.read(systemBuffer, n);
+      } else if (userOut && n > 0) {
+        out = as.read(userOut, n);
+      }
+      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
+        const next = as.u32(m + M.Next);
+        this.k.io.mdl.unlockPages(m);
+        this.k.pool.free(m, TAG.Mdl);
+        m = next;
+      }
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      return out;
+    });
+    if (userIn) this.k.freeUser(userIn, input.length);
+    if (userOut) this.k.freeUser(userOut, outputLength);
+    return result;
+  }
+
+  /**
+   * NtReadFile / NtWriteFile from user mode: the caller's buffer is in user space, and the device's
+   * Flags choose how the driver sees it: DO_BUFFERED_IO a system buffer (copied in for a write, out
+   * for a read), DO_DIRECT_IO a locked MDL, neither flag the user address itself (Irp->UserBuffer).
+   * A read's output is the Information bytes the caller's buffer holds afterwards.
+   */
+  readWrite(file: number, major: typeof IRP_MJ.READ | typeof IRP_MJ.WRITE, length: number, data?: Uint8Array): IoResult {
+    const as = this.k.as;
+    const device = this.k.io.topOfStack(as.u32(file + F.DeviceObject));
+    const irp = this.buildIrp(device, file, major);
+    if (irp === 0) return INSUFFICIENT_RESOURCES;
+    const read = major === IRP_MJ.READ;
+    const sp = this.k.io.nextStackLocation(irp);
+    as.setU32(sp + S['Parameters.Read.Length'], length);
+    as.setU64(sp + S['Parameters.Read.ByteOffset'], 0n);
+    as.setU32(irp + I.Flags, read ? IRP_FLAG.READ_OPERATION : IRP_FLAG.WRITE_OPERATION);
+    const user = length > 0 ? this.k.allocateUser(length) : 0;
+    if (user && data) as.write(user, data.subarray(0, length));
+    const flags = as.u32(device + DEV.Flags);
+    let systemBuffer = 0;
+    const failed = (): IoResult => {
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      this.k.io.freeIrp(irp);
+      if (user) this.k.freeUser(user, length);
+      return INSUFFICIENT_RESOURCES;
+    };
+    if (flags & DO.BUFFERED_IO) {
+      if (length > 0) {
+        systemBuffer = this.k.tryAllocateKernelObject(length, TAG.SystemBuffer);
+        if (systemBuffer === 0) return failed();
+        if (!read) as.copy(systemBuffer, user, length);
+        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+        as.setU32(irp + I.Flags, as.u32(irp + I.Flags) | IRP_FLAG.BUFFERED_IO | IRP_FLAG.DEALLOCATE_BUFFER | (read ? IRP_FLAG.INPUT_OPERATION : 0));
+      }
+      as.setU32(irp + I.UserBuffer, user);
+    } else if (flags & DO.DIRECT_IO) {
+      if (length > 0) {
+        const mdl = this.k.io.mdl.allocateMdl(user, length, false, irp);
+        if (mdl === 0) return failed();
+        this.k.io.mdl.probeAndLockPages(mdl, read);
+      }
+    } else {
+      as.setU32(irp + I.UserBuffer, user);
+    }
+    const result = this.issue(device, irp, [read ? 'NtReadFile' : 'NtWriteFile'], () => {
+      const n = Math.min(as.u32(irp + I['IoStatus.Information']), length);
+      if (read && systemBuffer && n > 0 && NT_SUCCESS(as.u32(irp + I['IoStatus.Status']))) as.copy(user, systemBuffer, n);
+      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
+        const next = as.u32(m + M.Next);
+        this.k.io.mdl.unlockPages(m);
+        this.k.pool.free(m, TAG.Mdl);
+        m = next;
+      }
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      return read && user && n > 0 ? as.read(user, n) : new Uint8Array(0);
+    });
+    if (user) this.k.freeUser(user, length);
+    return result;
+  }
+}
