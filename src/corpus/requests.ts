@@ -47,6 +47,22 @@ function registerEventIrpBased(): CorpusRequest {
   return { kind: 'ioctl', code: CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS), input, outputLength: 0 };
 }
 
+/**
+ * obcallback driver/shared.h: TD_IOCTL_PROTECT_NAME_CALLBACK and TD_IOCTL_UNPROTECT_CALLBACK are
+ * CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802 / 0x803, METHOD_BUFFERED, FILE_SPECIAL_ACCESS (= FILE_ANY_ACCESS)).
+ * TD_PROTECTNAME_INPUT is { ULONG Operation; WCHAR Name[NAME_SIZE + 1]; }, NAME_SIZE 200: 4 + 402 bytes,
+ * padded to 408. control/main.cpp `-name NAME` sends Operation TDProtectName_Protect (0), then the app's
+ * exit path unprotects with TD_UNPROTECT_CALLBACK_INPUT { ULONG UnusedParameter; }.
+ */
+function obProtectName(name: string): CorpusRequest {
+  const input = new Uint8Array(408);
+  const view = new DataView(input.buffer);
+  view.setUint32(0, 0, true); // TDProtectName_Protect
+  for (let i = 0; i < name.length; i++) view.setUint16(4 + 2 * i, name.charCodeAt(i), true);
+  return { kind: 'ioctl', code: CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS), input, outputLength: 0 };
+}
+const obUnprotect: CorpusRequest = { kind: 'ioctl', code: CTL_CODE(FILE_DEVICE_UNKNOWN, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS), input: new Uint8Array(4), outputLength: 0 };
+
 export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   'general/ioctl/wdm': {
     source: 'sys/sioctl.h, exe/testapp.c',
@@ -60,6 +76,7 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   'general/event/wdm': { source: 'wdm/public.h, exe/eventtest.c', requests: [registerEventIrpBased()] },
   // exe/testapp.c: reader threads each ReadFileEx a ULONG; the driver holds each read until its timer completes it.
   'general/cancel': { source: 'exe/testapp.c', requests: [{ kind: 'read', length: 4 }, { kind: 'read', length: 4 }] },
+  'general/obcallback': { source: 'driver/shared.h, control/main.cpp, control/utils.cpp', requests: [obProtectName('notepad.exe'), obUnprotect] },
 };
 
 /** The requests for a project in `folder` (relative to the corpus root): the entry of the longest key at or above it. */
