@@ -738,6 +738,11 @@ export const SEH_STATE = {
   DONE: 5,
 } as const;
 
+/** What a __except filter returns (excpt.h). */
+export const EXCEPTION_EXECUTE_HANDLER = 1;
+export const EXCEPTION_CONTINUE_SEARCH = 0;
+export const EXCEPTION_CONTINUE_EXECUTION = -1;
+
 export const LAYOUTS: readonly StructLayout[] = [
   LIST_ENTRY,
   SINGLE_LIST_ENTRY,
