@@ -3,11 +3,17 @@
  * probes its user buffers inside __try fails with the exception's status (no bug check), a good
  * buffer works; nested frames, finally, filters that decline, EXCEPTION_CONTINUE_EXECUTION and the
  * record behave as the C side does (test/ddk/Seh.test.ts); an exception no frame takes is
- * KMODE_EXCEPTION_NOT_HANDLED at the raise, in the driver's source.
+ * KMODE_EXCEPTION_NOT_HANDLED at the raise, in the driver's source. With a C driver on the same
+ * machine (SehForward.c), an exception crosses IoCallDriver both ways to the innermost frame.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { buildDriver } from '../../src/build/build.ts';
+import { Machine } from '../../src/system/machine.ts';
+import { NEEDS_CLANG } from '../ddk/support.ts';
 import { CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, METHOD_NEITHER } from '../../src/nt/io.ts';
 import { STATUS } from '../../src/nt/status.ts';
 import { BUGCHECK } from '../../src/nt/bugcheck.ts';
@@ -91,4 +97,43 @@ test('EXCEPTION_CONTINUE_EXECUTION raises STATUS_NONCONTINUABLE_EXCEPTION to the
 
 test('the handler gets the record: EXCEPTION_NONCONTINUABLE, and the raise\'s address in the driver', async () => {
   assert.deepEqual(await trail(3), [1, 1]);
+});
+
+/** Both drivers on one machine: send `code` to \\Device\\SehForward (the C driver) or \\Device\\SehNeither. */
+async function mixed(device: string, code: number): Promise<{ status: number; output: number; bugCheck: number | undefined }> {
+  const dir = mkdtempSync(join(tmpdir(), 'dv-tsseh-'));
+  try {
+    const forward = join(dir, 'SehForward.wasm');
+    const built = buildDriver({ sources: [join(ROOT, 'test', 'fixtures', 'c', 'seh', 'SehForward.c')], output: forward });
+    assert.ok(built.ok, built.diagnostics);
+    const machine = new Machine();
+    const k = machine.kernel;
+    await machine.loadDriver(driver);
+    await machine.loadDriver(forward);
+    try {
+      const r = k.runInThread(k.userThread, () => {
+        const open = k.io.openDevice(device);
+        assert.equal(open.status, STATUS.SUCCESS);
+        return k.io.deviceIoControl(open.file, code, new Uint8Array(0), 4);
+      });
+      const output = r.information >= 4 ? new DataView(r.output.buffer, r.output.byteOffset).getUint32(0, true) : -1;
+      return { status: r.status, output, bugCheck: undefined };
+    } catch (e) {
+      const bugCheck = k.crash?.bugCheck.code;
+      if (bugCheck === undefined) throw e;
+      return { status: -1, output: -1, bugCheck };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a C driver\'s __try around IoCallDriver takes the exception a TypeScript driver below it raised with no frame of its own', { skip: NEEDS_CLANG }, async () => {
+  const r = await mixed('\\Device\\SehForward', CTL_CODE(FILE_DEVICE_UNKNOWN, 0x920, METHOD_BUFFERED, FILE_ANY_ACCESS));
+  assert.deepEqual(r, { status: STATUS.SUCCESS, output: STATUS.ACCESS_VIOLATION >>> 0, bugCheck: undefined });
+});
+
+test('a TypeScript driver\'s __try around IoCallDriver takes the exception a C driver raised (its __finally passes it on)', { skip: NEEDS_CLANG }, async () => {
+  const r = await mixed('\\Device\\SehNeither', CTL_CODE(FILE_DEVICE_UNKNOWN, 0x902, METHOD_BUFFERED, FILE_ANY_ACCESS));
+  assert.deepEqual(r, { status: STATUS.SUCCESS, output: STATUS.DEVICE_NOT_READY >>> 0, bugCheck: undefined });
 });
