@@ -8,6 +8,8 @@ import { SL } from '../../src/nt/io.ts';
 
 export * from '../../src/nt/index.ts';
 export type { DriverApi } from '../../src/loader/ts/ts-image.ts';
+/** `ddi.__try(body, { except, handler })` or `ddi.__try(body, { finally })`: C's __try (EXCEPTION_EXECUTE_HANDLER etc. come with the layouts). */
+export type { ExceptionRecordView, SehClauses } from '../../src/kernel/ke/except.ts';
 
 /** The memory accessor a driver receives as `ddi.mem`. */
 export interface Mem {

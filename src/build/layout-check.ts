@@ -4,7 +4,7 @@
  * constants the kernel shares with drivers have the kernel's values. Compiling it with the driver
  * flags is the check: any difference is a compile error naming the structure and field.
  */
-import { KSPIN_LOCK, LAYOUTS, SEH_STATE, type FieldType, type StructLayout } from '../nt/layout.ts';
+import { EXCEPTION_CONTINUE_EXECUTION, EXCEPTION_CONTINUE_SEARCH, EXCEPTION_EXECUTE_HANDLER, KSPIN_LOCK, LAYOUTS, SEH_STATE, type FieldType, type StructLayout } from '../nt/layout.ts';
 import { STATUS } from '../nt/status.ts';
 import { POOL_FLAG, POOL_TYPE } from '../nt/pool.ts';
 import { DO, IO_NO_INCREMENT, IO_TYPE, IRP_MJ, IRP_MJ_MAXIMUM_FUNCTION, MDL, SL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, FILE_READ_ACCESS, FILE_WRITE_ACCESS, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT } from '../nt/io.ts';
@@ -85,6 +85,7 @@ export function sharedConstants(): [string, number | bigint][] {
   for (const [name, v] of Object.entries(SL)) out.push([`SL_${name}`, v]);
   for (const [name, v] of Object.entries(IO_TYPE)) out.push([`IO_TYPE_${name}`, v]);
   for (const [name, v] of Object.entries(SEH_STATE)) out.push([`DV_SEH_${name}`, v]);
+  for (const [name, v] of Object.entries({ EXCEPTION_EXECUTE_HANDLER, EXCEPTION_CONTINUE_SEARCH, EXCEPTION_CONTINUE_EXECUTION })) out.push([name, v >>> 0]);
   const scalars = { METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_OUT_DIRECT, METHOD_NEITHER, FILE_ANY_ACCESS, FILE_READ_ACCESS, FILE_WRITE_ACCESS, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT };
   for (const [name, v] of Object.entries(scalars)) out.push([name, v]);
   const irqls = { PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL, PROFILE_LEVEL, CLOCK_LEVEL, IPI_LEVEL, POWER_LEVEL, HIGH_LEVEL };

@@ -737,6 +737,11 @@ export const SEH_STATE = {
   DONE: 5,
 } as const;
 
+/** What a __except filter returns (excpt.h). */
+export const EXCEPTION_EXECUTE_HANDLER = 1;
+export const EXCEPTION_CONTINUE_SEARCH = 0;
+export const EXCEPTION_CONTINUE_EXECUTION = -1;
+
 /** What ObReferenceObjectByHandle tells of the handle it resolved. */
 export const OBJECT_HANDLE_INFORMATION = struct('OBJECT_HANDLE_INFORMATION', [
   ['HandleAttributes', 'u32'],

@@ -7,15 +7,18 @@
  * exception was, so the stack and the address are the raise's.
  *
  * How control gets back to the frame is the loader's business (a setjmp point in wasm: see
- * loader/wasm/sjlj.ts); here the frames are only addresses, and an exception travelling to one is a
- * host exception, NtException.
+ * loader/wasm/sjlj.ts); here a C frame is only an address, and an exception travelling to one is a
+ * host exception, NtException. A TypeScript driver's __try (`ddi.__try`, see guard()) is a host
+ * frame: a JS catch does the unwinding, and its filter gets the exception record as an object.
+ * Both kinds share one chain per stack, so on a stack where C and TypeScript drivers call each other
+ * (IoCallDriver) an exception still goes to the innermost frame, whichever kind it is.
  *
  * Differences from Windows, by construction: a filter runs after the stack above its frame is
  * unwound (Windows runs filters first, then unwinds), so an inner __finally block runs before an
  * outer filter; and every exception is noncontinuable (EXCEPTION_CONTINUE_EXECUTION raises
  * STATUS_NONCONTINUABLE_EXCEPTION, as Windows does for the exceptions DDIs raise).
  */
-import { DV_SEH_FRAME, EXCEPTION_MAXIMUM_PARAMETERS, EXCEPTION_RECORD, SEH_STATE } from '../../nt/layout.ts';
+import { DV_SEH_FRAME, EXCEPTION_CONTINUE_SEARCH, EXCEPTION_EXECUTE_HANDLER, EXCEPTION_MAXIMUM_PARAMETERS, EXCEPTION_RECORD, SEH_STATE } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 
@@ -56,13 +59,40 @@ export class LongJump extends Error {
 /** Exceptions that travel through kernel code to a driver's frame further out. */
 export const isUnwinding = (e: unknown): e is NtException | LongJump => e instanceof NtException || e instanceof LongJump;
 
+/** A TypeScript driver's __try frame: its identity is all the chain needs (no memory record). */
+class HostFrame {}
+
+/** The exception record a TypeScript driver's filter and handler receive (EXCEPTION_RECORD's members). */
+export interface ExceptionRecordView {
+  readonly ExceptionCode: number;
+  readonly ExceptionFlags: number;
+  readonly ExceptionAddress: number;
+  readonly NumberParameters: number;
+  readonly ExceptionInformation: readonly number[];
+}
+
+/**
+ * The clauses of a TypeScript driver's __try: `except` (a filter, or a disposition as C's
+ * `__except (EXCEPTION_EXECUTE_HANDLER)`) with the `handler` it chooses, or `finally` (told whether
+ * an exception is passing: AbnormalTermination()). Not both, as in C.
+ */
+export type SehClauses<T> =
+  | {
+      readonly except: number | ((code: number, record: ExceptionRecordView) => number);
+      readonly handler: (code: number, record: ExceptionRecordView) => T;
+      readonly finally?: never;
+    }
+  | { readonly finally: (abnormal: boolean) => void; readonly except?: never; readonly handler?: never };
+
+type Frame = number | HostFrame;
+
 export class ExceptionDispatcher {
   /** The registered __try frames of each stack (a thread's, or the DPC stack), innermost last. */
-  private readonly chains = new WeakMap<object, number[]>();
+  private readonly chains = new WeakMap<object, Frame[]>();
 
   constructor(private readonly k: Kernel) {}
 
-  private chain(): number[] {
+  private chain(): Frame[] {
     const owner = this.k.currentStack().owner;
     let c = this.chains.get(owner);
     if (!c) {
@@ -78,9 +108,9 @@ export class ExceptionDispatcher {
   }
 
   /** A __try body is left (normally, or by return/goto/break): its frame and any inside it go. */
-  leave(frame: number): void {
+  leave(frame: Frame): void {
     const c = this.chain();
-    const i = c.lastIndexOf(frame >>> 0);
+    const i = c.lastIndexOf(typeof frame === 'number' ? frame >>> 0 : frame);
     if (i >= 0) c.length = i;
   }
 
@@ -107,10 +137,14 @@ export class ExceptionDispatcher {
   /**
    * Send `e` to the innermost frame: write its exception record there, mark the frame as having
    * met it, and take the frame (and its body) off the chain: the filter and the handler run outside
-   * it. Returns the frame's jump buffer, where control goes next.
+   * it. Returns the frame's jump buffer, where control goes next; or undefined when the innermost
+   * frame is a TypeScript driver's, further out on the host stack: the exception goes on as thrown,
+   * and that frame's guard() takes it.
    */
-  dispatch(e: NtException): number {
-    const frame = this.chain().pop();
+  dispatch(e: NtException): number | undefined {
+    const c = this.chain();
+    if (c.at(-1) instanceof HostFrame) return undefined;
+    const frame = c.pop() as number | undefined;
     if (frame === undefined) return this.k.unhandledNtException(e.code, e.address, e.parameters);
     const as = this.k.as;
     const record = frame + F.ExceptionRecord;
@@ -142,5 +176,51 @@ export class ExceptionDispatcher {
     const count = Math.min(as.u32(record + R.NumberParameters), EXCEPTION_MAXIMUM_PARAMETERS);
     const parameters = Array.from({ length: count }, (_, i) => as.u32(record + R.ExceptionInformation + 4 * i));
     return this.raise(code, address, parameters);
+  }
+
+  /**
+   * A TypeScript driver's __try: run `body` with a host frame registered on this stack. An NT
+   * exception raised inside it (and not taken by a frame further in) comes back here as thrown: the
+   * frame leaves the chain, then the filter decides (EXCEPTION_EXECUTE_HANDLER runs the handler,
+   * whose value __try returns; EXCEPTION_CONTINUE_SEARCH sends the exception on outwards), or the
+   * finally clause runs and the exception goes on. The same rules as a C frame's (continueSearch):
+   * a negative disposition raises STATUS_NONCONTINUABLE_EXCEPTION, and with no frame further out
+   * the exception is the bug check, at the address it was raised at. Other host exceptions (a bug
+   * check, the driver's own `throw`) are no NT exception: they pass untouched, as a wasm trap passes
+   * a C __try, and no clause runs.
+   */
+  guard<T>(body: () => T, clauses: SehClauses<T>): T {
+    const frame = new HostFrame();
+    this.chain().push(frame);
+    let result: T;
+    try {
+      result = body();
+    } catch (e) {
+      const c = this.chain();
+      const i = c.lastIndexOf(frame);
+      // Not ours to take: not an NT exception, or one already sent to a frame further out.
+      if (!(e instanceof NtException) || i < 0) {
+        if (i >= 0) c.length = i;
+        throw e;
+      }
+      // Frames inside this one belong to code the exception has unwound; the clauses run outside it.
+      c.length = i;
+      const record: ExceptionRecordView = Object.freeze({
+        ExceptionCode: e.code,
+        ExceptionFlags: EXCEPTION_NONCONTINUABLE,
+        ExceptionAddress: e.address,
+        NumberParameters: Math.min(e.parameters.length, EXCEPTION_MAXIMUM_PARAMETERS),
+        ExceptionInformation: Object.freeze(e.parameters.slice(0, EXCEPTION_MAXIMUM_PARAMETERS)),
+      });
+      let disposition = EXCEPTION_CONTINUE_SEARCH;
+      if (clauses.finally) clauses.finally(true);
+      else disposition = typeof clauses.except === 'number' ? clauses.except : clauses.except(record.ExceptionCode, record);
+      if ((disposition | 0) >= EXCEPTION_EXECUTE_HANDLER) return clauses.handler!(record.ExceptionCode, record);
+      if ((disposition | 0) < 0) return this.raise(STATUS.NONCONTINUABLE_EXCEPTION, e.address);
+      return this.raise(e.code, e.address, e.parameters);
+    }
+    this.leave(frame);
+    clauses.finally?.(false);
+    return result;
   }
 }

@@ -20,6 +20,7 @@ import type { DriverMemory } from '../../kernel/mm/driver-memory.ts';
 import type { DdiTable } from '../../kernel/ddi.ts';
 import { EXPORTED_DATA, exportedData, type ExportedDataName } from '../../kernel/exported-data.ts';
 import { systemRoutineAt } from '../../kernel/mm/routine.ts';
+import type { SehClauses } from '../../kernel/ke/except.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { bundleDriver } from './bundle.ts';
 import { instrumentCalls } from './instrument.ts';
@@ -51,6 +52,13 @@ export interface DriverHelpers {
    * this driver's imports are bound) or any routine the kernel can call.
    */
   routine(pointer: number): (...args: number[]) => unknown;
+  /**
+   * C's __try: run `body` with an exception frame registered, so an exception a DDI raises inside it
+   * (ProbeForRead of a bad user buffer, ExRaiseStatus) goes to `except` and `handler`, or passes
+   * through `finally`, instead of being the bug check. Returns what `body` or `handler` returns;
+   * `return` in the body is C's __leave.
+   */
+  __try<T>(body: () => T, clauses: SehClauses<T>): T;
 }
 
 export interface TsDriverModule {
@@ -168,6 +176,7 @@ export const tsImageFormat: ImageFormat = {
         const bound = ddi === undefined ? undefined : (table[ddi] as ((...a: number[]) => unknown) | undefined);
         return bound ?? ((...args: number[]) => k.callRoutine(pointer, args));
       },
+      __try: (body, clauses) => k.exceptions.guard(body, clauses),
     };
     const api = Object.freeze({ ...table, ...helpers }) as unknown as DriverApi;
     const driverEntry = mod.DriverEntry;

@@ -66,8 +66,12 @@ function invoke(c: SjljContext, failed: unknown): Function {
     } catch (e) {
       let jump: LongJump;
       if (e instanceof LongJump) jump = e;
-      else if (e instanceof NtException) jump = new LongJump(k.exceptions.dispatch(e), 1);
-      else throw e;
+      else if (e instanceof NtException) {
+        const env = k.exceptions.dispatch(e);
+        // The innermost frame is a TypeScript driver's, beyond this function: the exception goes on.
+        if (env === undefined) throw e;
+        jump = new LongJump(env, 1);
+      } else throw e;
       // The callee's frames are gone: its stack and its call sites with them.
       stackPointer.value = sp;
       sites.value = site;
