@@ -696,6 +696,35 @@ export const REG_POST_OPERATION_INFORMATION = struct('REG_POST_OPERATION_INFORMA
   ['Reserved', 'ptr'],
 ]);
 
+export const REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION = struct('REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION', [
+  ['Object', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+/** RegNtPreCreateKeyEx / RegNtPreOpenKeyEx (Version 1). */
+export const REG_CREATE_KEY_INFORMATION_V1 = struct('REG_CREATE_KEY_INFORMATION_V1', [
+  ['CompleteName', 'ptr'],
+  ['RootObject', 'ptr'],
+  ['ObjectType', 'ptr'],
+  ['Options', 'u32'],
+  ['Class', 'ptr'],
+  ['SecurityDescriptor', 'ptr'],
+  ['SecurityQualityOfService', 'ptr'],
+  ['DesiredAccess', 'u32'],
+  ['GrantedAccess', 'u32'],
+  ['Disposition', 'ptr'],
+  ['ResultObject', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['RootObjectContext', 'ptr'],
+  ['Transaction', 'ptr'],
+  ['Version', 'ptr'],
+  ['RemainingName', 'ptr'],
+  ['Wow64Flags', 'u32'],
+  ['Attributes', 'u32'],
+  ['CheckAccessMode', 'u8'],
+]);
+
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 // ---------------------------------------------------------------------------------------------
 // Structured exception handling
@@ -791,4 +820,6 @@ export const LAYOUTS: readonly StructLayout[] = [
   REG_SET_VALUE_KEY_INFORMATION,
   REG_DELETE_VALUE_KEY_INFORMATION,
   REG_POST_OPERATION_INFORMATION,
+  REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION,
+  REG_CREATE_KEY_INFORMATION_V1,
 ];

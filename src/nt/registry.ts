@@ -104,6 +104,11 @@ export const REG_NOTIFY_CLASS = {
   RegNtPostDeleteKey: 15,
   RegNtPostSetValueKey: 16,
   RegNtPostDeleteValueKey: 17,
+  RegNtPreCreateKeyEx: 26,
+  RegNtPostCreateKeyEx: 27,
+  RegNtPreOpenKeyEx: 28,
+  RegNtPostOpenKeyEx: 29,
+  RegNtCallbackObjectContextCleanup: 40,
 } as const;
 
 /** IoOpenDriverRegistryKey's RegKeyType. */

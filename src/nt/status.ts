@@ -45,6 +45,11 @@ export const STATUS = {
   PROCEDURE_NOT_FOUND: 0xc000007a,
   CALLBACK_BYPASS: 0xc0000503,
   FLT_INSTANCE_ALTITUDE_COLLISION: 0xc01c0011,
+  REVISION_MISMATCH: 0xc0000059,
+  /** KTM: the transaction's outcome was already decided. */
+  TRANSACTION_NOT_ACTIVE: 0xc0190003,
+  /** KTM: TmCommitComplete / TmRollbackComplete with no such notification pending. */
+  TRANSACTION_NOT_REQUESTED: 0xc0190014,
 } as const;
 
 export type NTSTATUS = number;

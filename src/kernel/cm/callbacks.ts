@@ -8,7 +8,7 @@
  * Notified so far: RegNtPreDeleteKey, RegNtPreSetValueKey, RegNtPreDeleteValueKey and their post
  * classes. The other classes (opens, creates, queries, enumerations, handle closes) are not raised yet.
  */
-import { REG_DELETE_VALUE_KEY_INFORMATION, REG_POST_OPERATION_INFORMATION, REG_SET_VALUE_KEY_INFORMATION } from '../../nt/layout.ts';
+import { REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION, REG_DELETE_VALUE_KEY_INFORMATION, REG_POST_OPERATION_INFORMATION, REG_SET_VALUE_KEY_INFORMATION } from '../../nt/layout.ts';
 import { REG_NOTIFY_CLASS } from '../../nt/registry.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
@@ -67,9 +67,44 @@ export class RegistryCallbacks {
   }
 
   unregister(cookie: bigint): boolean {
-    const before = this.list.length;
-    this.list = this.list.filter((c) => c.cookie !== cookie);
-    return this.list.length < before;
+    const cb = this.list.find((c) => c.cookie === cookie);
+    if (!cb) return false;
+    // Each context the callback attached is handed back once (RegNtCallbackObjectContextCleanup).
+    for (const [body, contexts] of this.k.cm.objectContexts) {
+      const context = contexts.get(cookie);
+      if (context === undefined) continue;
+      contexts.delete(cookie);
+      this.cleanup(cb, body, context);
+    }
+    this.list = this.list.filter((c) => c !== cb);
+    return true;
+  }
+
+  byCookie(cookie: bigint): RegistryCallback | undefined {
+    return this.list.find((c) => c.cookie === cookie);
+  }
+
+  /** A key body is going away: every context attached to it goes back to its callback. */
+  cleanupContexts(body: number): void {
+    const contexts = this.k.cm.objectContexts.get(body);
+    if (!contexts) return;
+    this.k.cm.objectContexts.delete(body);
+    for (const [cookie, context] of contexts) {
+      const cb = this.byCookie(cookie);
+      if (cb) this.cleanup(cb, body, context);
+    }
+  }
+
+  private cleanup(cb: RegistryCallback, body: number, context: number): void {
+    const info = this.k.allocateKernelObject(REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION.size, TAG.RegistryNotify);
+    try {
+      this.k.as.zero(info, REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION.size);
+      this.k.as.setU32(info + REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION.off.Object, body);
+      this.k.as.setU32(info + REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION.off.ObjectContext, context);
+      this.call(cb, REG_NOTIFY_CLASS.RegNtCallbackObjectContextCleanup, info);
+    } finally {
+      this.k.freeKernelObject(info);
+    }
   }
 
   get registered(): readonly RegistryCallback[] {

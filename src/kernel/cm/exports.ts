@@ -11,6 +11,8 @@ import type { Kernel } from '../kernel.ts';
 import { MAX_VALUE_DATA, type CmKey } from './hive.ts';
 import { isAltitude } from './callbacks.ts';
 import { keyRecord, returnRecord, valueRecord } from './records.ts';
+import { deferDelete, handleTransaction, rootTransaction, transactionOfHandle, undoCreate, undoValue } from './transacted.ts';
+import type { TmTransaction } from '../tm/ktm.ts';
 
 export function cmExports(k: Kernel) {
   const as = k.as;
@@ -22,36 +24,23 @@ export function cmExports(k: Kernel) {
   /** A value name from a UNICODE_STRING pointer: '' (the default value) for an empty one. */
   const valueName = (ValueName: number): string | undefined => (ValueName === 0 ? '' : cm().readUnicodeString(ValueName >>> 0));
 
-  /** Give the caller a handle to `key` in *KeyHandle. */
-  const handOut = (KeyHandle: number, key: CmKey): number => {
-    const handle = cm().openHandle(key);
+  /** Give the caller a handle to `key` in *KeyHandle, bound to `transaction` (a TmTx object) if not 0. */
+  const handOut = (KeyHandle: number, key: CmKey, transaction = 0): number => {
+    const handle = cm().openHandle(key, transaction);
     if (handle === undefined) return STATUS.INSUFFICIENT_RESOURCES;
     as.setU32(KeyHandle, handle);
     return STATUS.SUCCESS;
   };
 
-  return {
-    /** Open an existing key named by ObjectAttributes; *KeyHandle receives a handle to it. */
-    ZwOpenKey(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number): number {
+  /** ZwCreateKey(Transacted): a key below a transacted root, or made with `tx`, is in that transaction. */
+  const createKey = (KeyHandle: number, ObjectAttributes: number, Class: number, CreateOptions: number, Disposition: number, explicitTx: TmTransaction | undefined): number => {
       const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
       if (typeof at === 'number') return at;
-      const key = cm().hive.descend(at.base, at.names);
-      if (!key) return STATUS.OBJECT_NAME_NOT_FOUND;
-      return handOut(KeyHandle, key);
-    },
-
-    /**
-     * Open a key, creating its last name if missing (the keys above it must exist). *Disposition
-     * (optional) says which: REG_CREATED_NEW_KEY or REG_OPENED_EXISTING_KEY. A volatile key holds
-     * only volatile subkeys.
-     */
-    ZwCreateKey(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number, _TitleIndex: number, Class: number, CreateOptions: number, Disposition: number): number {
-      const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
-      if (typeof at === 'number') return at;
+      const tx = explicitTx ?? rootTransaction(k, ObjectAttributes);
       const hive = cm().hive;
       if (at.names.length === 0) {
         if (Disposition !== 0) as.setU32(Disposition, REG_OPENED_EXISTING_KEY);
-        return handOut(KeyHandle, at.base);
+        return handOut(KeyHandle, at.base, tx?.address ?? 0);
       }
       const parent = hive.descend(at.base, at.names.slice(0, -1));
       if (!parent) return STATUS.OBJECT_NAME_NOT_FOUND;
@@ -62,20 +51,62 @@ export function cmExports(k: Kernel) {
       const className = Class === 0 ? '' : cm().readUnicodeString(Class >>> 0);
       if (className === undefined) return STATUS.INVALID_PARAMETER;
       const { key, created } = hive.createKey(parent, name, volatile, className);
-      const status = handOut(KeyHandle, key);
+      const status = handOut(KeyHandle, key, tx?.address ?? 0);
       if (status !== STATUS.SUCCESS) {
         if (created) hive.deleteKey(key);
         return status;
       }
+      if (created && tx) undoCreate(k, tx, key);
       if (Disposition !== 0) as.setU32(Disposition, created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY);
       return STATUS.SUCCESS;
+  };
+
+  const openKey = (KeyHandle: number, ObjectAttributes: number, explicitTx: TmTransaction | undefined): number => {
+    const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
+    if (typeof at === 'number') return at;
+    const tx = explicitTx ?? rootTransaction(k, ObjectAttributes);
+    const key = cm().hive.descend(at.base, at.names);
+    if (!key) return STATUS.OBJECT_NAME_NOT_FOUND;
+    return handOut(KeyHandle, key, tx?.address ?? 0);
+  };
+
+  return {
+    /** Open an existing key named by ObjectAttributes; *KeyHandle receives a handle to it. */
+    ZwOpenKey(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number): number {
+      return openKey(KeyHandle, ObjectAttributes, undefined);
+    },
+
+    /** ZwOpenKey in a transaction: the handle is bound to it (transacted.ts). */
+    ZwOpenKeyTransacted(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number, TransactionHandle: number): number {
+      const tx = transactionOfHandle(k, TransactionHandle);
+      return typeof tx === 'number' ? tx : openKey(KeyHandle, ObjectAttributes, tx);
+    },
+
+    ZwCreateKeyTransacted(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number, _TitleIndex: number, Class: number, CreateOptions: number, TransactionHandle: number, Disposition: number): number {
+      const tx = transactionOfHandle(k, TransactionHandle);
+      return typeof tx === 'number' ? tx : createKey(KeyHandle, ObjectAttributes, Class, CreateOptions, Disposition, tx);
+    },
+
+    /**
+     * Open a key, creating its last name if missing (the keys above it must exist). *Disposition
+     * (optional) says which: REG_CREATED_NEW_KEY or REG_OPENED_EXISTING_KEY. A volatile key holds
+     * only volatile subkeys.
+     */
+    ZwCreateKey(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number, _TitleIndex: number, Class: number, CreateOptions: number, Disposition: number): number {
+      return createKey(KeyHandle, ObjectAttributes, Class, CreateOptions, Disposition, undefined);
     },
 
     /** Delete the key the handle names; it must have no subkeys. The handle stays open (ZwClose it). */
     ZwDeleteKey(KeyHandle: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
-      return cm().callbacks.around('DeleteKey', cm().bodyOfHandle(KeyHandle), () => {}, () => (cm().hive.deleteKey(key) ? STATUS.SUCCESS : STATUS.CANNOT_DELETE));
+      const tx = handleTransaction(k, KeyHandle);
+      return cm().callbacks.around('DeleteKey', cm().bodyOfHandle(KeyHandle), () => {}, () => {
+        if (key.subkeys.size > 0 || !key.parent) return STATUS.CANNOT_DELETE;
+        if (tx) deferDelete(k, tx, key);
+        else cm().hive.deleteKey(key);
+        return STATUS.SUCCESS;
+      });
     },
 
     ZwQueryValueKey(KeyHandle: number, ValueName: number, KeyValueInformationClass: number, KeyValueInformation: number, Length: number, ResultLength: number): number {
@@ -107,6 +138,8 @@ export function cmExports(k: Kernel) {
       };
       return cm().callbacks.around('SetValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const data = DataSize === 0 ? new Uint8Array(0) : as.read(Data >>> 0, DataSize >>> 0);
+        const tx = handleTransaction(k, KeyHandle);
+        if (tx) undoValue(k, tx, key, name);
         cm().hive.setValue(key, name, Type >>> 0, data);
         return STATUS.SUCCESS;
       });
@@ -118,9 +151,11 @@ export function cmExports(k: Kernel) {
       const name = valueName(ValueName);
       if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
       const fill = (info: number): void => as.setU32(info + REG_DELETE_VALUE_KEY_INFORMATION.off.ValueName, ValueName);
-      return cm().callbacks.around('DeleteValueKey', cm().bodyOfHandle(KeyHandle), fill, () =>
-        cm().hive.deleteValue(key, name) ? STATUS.SUCCESS : STATUS.OBJECT_NAME_NOT_FOUND,
-      );
+      return cm().callbacks.around('DeleteValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
+        const tx = handleTransaction(k, KeyHandle);
+        if (tx && key.value(name)) undoValue(k, tx, key, name);
+        return cm().hive.deleteValue(key, name) ? STATUS.SUCCESS : STATUS.OBJECT_NAME_NOT_FOUND;
+      });
     },
 
     /** The Index-th subkey (in name order); STATUS_NO_MORE_ENTRIES past the last. */

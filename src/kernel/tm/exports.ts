@@ -1,0 +1,105 @@
+/**
+ * The KTM DDIs (ktm.ts): Zw routines that make and drive transactions, and the Tm routines a
+ * resource manager calls. Handles are kernel handles (ZwClose closes them); DesiredAccess is accepted
+ * and not enforced (every caller is kernel mode). Documented for PASSIVE_LEVEL.
+ */
+import { STATUS } from '../../nt/status.ts';
+import type { Kernel } from '../kernel.ts';
+import type { ObjectKind } from '../ob/object.ts';
+import { ktm, TRANSACTION_NOTIFY, type TmTransaction } from './ktm.ts';
+
+/** TRANSACTION_MANAGER_VOLATILE: the only kind of transaction manager the model has (no log file). */
+const TRANSACTION_MANAGER_VOLATILE = 0x1;
+
+export function tmExports(k: Kernel) {
+  const as = k.as;
+  const tm = () => ktm(k);
+
+  /** The object of a handle if it is of `kind`; else the failure status. */
+  const objectOf = (Handle: number, kind: ObjectKind): number => {
+    const object = k.ob.objectOfHandle(Handle >>> 0);
+    if (object === undefined) return STATUS.INVALID_HANDLE;
+    return k.ob.kindOf(object) === kind ? object : STATUS.OBJECT_TYPE_MISMATCH;
+  };
+  const isStatus = (v: number): boolean => v >>> 0 >= 0xc0000000;
+  const handOut = (Handle: number, object: number | undefined): number => {
+    if (object === undefined) return STATUS.INSUFFICIENT_RESOURCES;
+    as.setU32(Handle >>> 0, k.ob.createHandle(object));
+    return STATUS.SUCCESS;
+  };
+
+  /** Commit or roll back: STATUS_TRANSACTION_NOT_ACTIVE once an outcome was decided. */
+  const finish = (TransactionHandle: number, commit: boolean): number => {
+    const object = objectOf(TransactionHandle, 'TmTx');
+    if (isStatus(object)) return object;
+    const tx = tm().tx(object) as TmTransaction;
+    if (tx.state !== 'active') return STATUS.TRANSACTION_NOT_ACTIVE;
+    // A resource manager that completes later (from another thread) is not waited for: STATUS_PENDING.
+    return tm().finish(tx, commit) ? STATUS.SUCCESS : STATUS.PENDING;
+  };
+
+  return {
+    ZwCreateTransactionManager(TmHandle: number, _DesiredAccess: number, _ObjectAttributes: number, LogFileName: number, CreateOptions: number, _CommitStrength: number): number {
+      // A durable transaction manager needs a log file the model does not keep.
+      if (LogFileName !== 0 || (CreateOptions & TRANSACTION_MANAGER_VOLATILE) === 0) return STATUS.NOT_SUPPORTED;
+      return handOut(TmHandle, tm().createTm());
+    },
+
+    ZwCreateResourceManager(ResourceManagerHandle: number, _DesiredAccess: number, TmHandle: number, _ResourceManagerGuid: number, _ObjectAttributes: number, _CreateOptions: number, _Description: number): number {
+      const object = objectOf(TmHandle, 'TmTm');
+      if (isStatus(object)) return object;
+      return handOut(ResourceManagerHandle, tm().createRm(object)?.address);
+    },
+
+    ZwCreateTransaction(TransactionHandle: number, _DesiredAccess: number, _ObjectAttributes: number, _Uow: number, TmHandle: number, _CreateOptions: number, _IsolationLevel: number, _IsolationFlags: number, _Timeout: number, _Description: number): number {
+      if (TmHandle !== 0) {
+        const object = objectOf(TmHandle, 'TmTm');
+        if (isStatus(object)) return object;
+      } else if (tm().kernelTm() === undefined) return STATUS.INSUFFICIENT_RESOURCES;
+      return handOut(TransactionHandle, tm().createTx()?.address);
+    },
+
+    /** Enlist the resource manager in an active transaction; NotificationMask must ask for something. */
+    ZwCreateEnlistment(EnlistmentHandle: number, _DesiredAccess: number, ResourceManagerHandle: number, TransactionHandle: number, _ObjectAttributes: number, _CreateOptions: number, NotificationMask: number, EnlistmentKey: number): number {
+      const rmObject = objectOf(ResourceManagerHandle, 'TmRm');
+      if (isStatus(rmObject)) return rmObject;
+      const txObject = objectOf(TransactionHandle, 'TmTx');
+      if (isStatus(txObject)) return txObject;
+      if ((NotificationMask >>> 0) === 0 || (NotificationMask & ~0x3fffffff) !== 0) return STATUS.INVALID_PARAMETER;
+      const tx = tm().tx(txObject)!;
+      if (tx.state !== 'active') return STATUS.TRANSACTION_NOT_ACTIVE;
+      return handOut(EnlistmentHandle, tm().createEn(tm().rm(rmObject)!, tx, NotificationMask, EnlistmentKey)?.address);
+    },
+
+    ZwCommitTransaction(TransactionHandle: number, _Wait: number): number {
+      return finish(TransactionHandle, true);
+    },
+
+    ZwRollbackTransaction(TransactionHandle: number, _Wait: number): number {
+      return finish(TransactionHandle, false);
+    },
+
+    /** Register the routine that receives the resource manager's notifications (once per resource manager). */
+    TmEnableCallbacks(ResourceManager: number, CallbackRoutine: number, RMKey: number): number {
+      const rm = tm().rm(ResourceManager);
+      if (!rm || CallbackRoutine === 0) return STATUS.INVALID_PARAMETER;
+      if (rm.callback) return STATUS.INVALID_PARAMETER;
+      rm.callback = { routine: CallbackRoutine >>> 0, key: RMKey >>> 0 };
+      return STATUS.SUCCESS;
+    },
+
+    /** The enlistment finished its commit work: STATUS_TRANSACTION_NOT_REQUESTED if no commit was pending. */
+    TmCommitComplete(Enlistment: number, _TmVirtualClock: number): number {
+      const en = tm().en(Enlistment);
+      if (!en) return STATUS.INVALID_PARAMETER;
+      return tm().complete(en, TRANSACTION_NOTIFY.COMMIT) ? STATUS.SUCCESS : STATUS.TRANSACTION_NOT_REQUESTED;
+    },
+
+    TmRollbackComplete(Enlistment: number, _TmVirtualClock: number): number {
+      const en = tm().en(Enlistment);
+      if (!en) return STATUS.INVALID_PARAMETER;
+      return tm().complete(en, TRANSACTION_NOTIFY.ROLLBACK) ? STATUS.SUCCESS : STATUS.TRANSACTION_NOT_REQUESTED;
+    },
+  };
+}
+
