@@ -718,11 +718,11 @@ export const REG_CREATE_KEY_INFORMATION_V1 = struct('REG_CREATE_KEY_INFORMATION_
   ['CallContext', 'ptr'],
   ['RootObjectContext', 'ptr'],
   ['Transaction', 'ptr'],
-  ['Version', 'ptr'],
+  ['Version', 'u32'],
   ['RemainingName', 'ptr'],
   ['Wow64Flags', 'u32'],
   ['Attributes', 'u32'],
-  ['CheckAccessMode', 'u8'],
+  ['CheckAccessMode', 'i8'],
 ]);
 
 /** Every layout, for `dt`-style listings and for checking the C headers. */

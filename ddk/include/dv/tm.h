@@ -87,12 +87,12 @@ NTSTATUS NTAPI ZwCreateTransactionManager(_Out_ PHANDLE TmHandle, _In_ ACCESS_MA
                                           _In_opt_ PUNICODE_STRING LogFileName, _In_opt_ ULONG CreateOptions, _In_opt_ ULONG CommitStrength);
 DDI_IMPORT(ZwCreateResourceManager)
 NTSTATUS NTAPI ZwCreateResourceManager(_Out_ PHANDLE ResourceManagerHandle, _In_ ACCESS_MASK DesiredAccess, _In_ HANDLE TmHandle,
-                                       _In_opt_ LPGUID ResourceManagerGuid, _In_opt_ POBJECT_ATTRIBUTES ObjectAttributes,
+                                       _In_opt_ PGUID ResourceManagerGuid, _In_opt_ POBJECT_ATTRIBUTES ObjectAttributes,
                                        _In_opt_ ULONG CreateOptions, _In_opt_ PUNICODE_STRING Description);
 /* A transaction of the kernel's own transaction manager when TmHandle is NULL. */
 DDI_IMPORT(ZwCreateTransaction)
 NTSTATUS NTAPI ZwCreateTransaction(_Out_ PHANDLE TransactionHandle, _In_ ACCESS_MASK DesiredAccess, _In_opt_ POBJECT_ATTRIBUTES ObjectAttributes,
-                                   _In_opt_ LPGUID Uow, _In_opt_ HANDLE TmHandle, _In_opt_ ULONG CreateOptions, _In_opt_ ULONG IsolationLevel,
+                                   _In_opt_ PGUID Uow, _In_opt_ HANDLE TmHandle, _In_opt_ ULONG CreateOptions, _In_opt_ ULONG IsolationLevel,
                                    _In_opt_ ULONG IsolationFlags, _In_opt_ PLARGE_INTEGER Timeout, _In_opt_ PUNICODE_STRING Description);
 DDI_IMPORT(ZwCreateEnlistment)
 NTSTATUS NTAPI ZwCreateEnlistment(_Out_ PHANDLE EnlistmentHandle, _In_ ACCESS_MASK DesiredAccess, _In_ HANDLE ResourceManagerHandle,

@@ -164,7 +164,7 @@ export class TransactionManager {
       const clockCell = this.k.allocateKernelObject(8, TAG.TmObject);
       try {
         this.k.as.setU64(clockCell, this.clock);
-        this.k.callRoutine(cb.routine, [en.address, cb.key, en.key, notify, clockCell, 0, 0], ['TmpNotify']);
+        this.k.callRoutine(cb.routine, [en.address, cb.key, en.key, notify, clockCell, 0, 0]);
       } finally {
         this.k.freeKernelObject(clockCell);
         this.k.ob.dereference(en.address);
