@@ -64,6 +64,7 @@ export const OBJECT_TYPE_NAMES: Readonly<Record<string, ObjectKind>> = {
   Thread: 'Thread',
   Event: 'Event',
   TmTx: 'TmTx',
+  Key: 'Key',
 };
 
 export const EXPORTED_DATA = {

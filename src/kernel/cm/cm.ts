@@ -47,6 +47,22 @@ export class ConfigurationManager {
 
   /** A new handle to `key` (its key body holds the key; the handle holds the body's only reference). */
   openHandle(key: CmKey, transaction = 0): number | undefined {
+    const body = this.newBody(key, transaction);
+    if (body === undefined) return undefined;
+    const handle = this.k.ob.createHandle(body);
+    this.k.ob.dereference(body);
+    return handle;
+  }
+
+  /** The key body of \REGISTRY: the RootObject of absolute names in create and open notifications (never freed). */
+  rootBody(): number {
+    if (this.registryBody === 0) this.registryBody = this.newBody(this.hive.root, 0) ?? 0;
+    return this.registryBody;
+  }
+  private registryBody = 0;
+
+  /** A new key body for `key`, with one reference: the caller's (a handle takes its own). */
+  newBody(key: CmKey, transaction = 0): number | undefined {
     const body = this.k.tryAllocateKernelObject(KEY_BODY_SIZE, TAG.KeyBody);
     if (body === 0) return undefined;
     this.k.as.setU32(body, KEY_BODY_TYPE);
@@ -69,9 +85,9 @@ export class ConfigurationManager {
         if (tx !== undefined) this.k.ob.dereference(tx);
         this.k.freeKernelObject(body);
       },
-      0,
+      1,
     );
-    return this.k.ob.createHandle(body);
+    return body;
   }
 
   /** The key body a handle refers to (the Object registry callbacks are given). */

@@ -4,12 +4,13 @@
  * caller is kernel mode). The routines are documented for PASSIVE_LEVEL: the verifier's IRQL thunks
  * check that (IrqlZwPassive), the kernel itself does not.
  */
-import { REG_DELETE_VALUE_KEY_INFORMATION, REG_SET_VALUE_KEY_INFORMATION } from '../../nt/layout.ts';
+import { OBJECT_ATTRIBUTES, REG_CREATE_KEY_INFORMATION_V1, REG_DELETE_VALUE_KEY_INFORMATION, REG_SET_VALUE_KEY_INFORMATION } from '../../nt/layout.ts';
+import { exportedData } from '../exported-data.ts';
 import { REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION } from '../../nt/registry.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { MAX_VALUE_DATA, type CmKey } from './hive.ts';
-import { isAltitude } from './callbacks.ts';
+import { isAltitude, type Outcome } from './callbacks.ts';
 import { keyRecord, returnRecord, valueRecord } from './records.ts';
 import { deferDelete, handleTransaction, rootTransaction, transactionOfHandle, undoCreate, undoValue } from './transacted.ts';
 import type { TmTransaction } from '../tm/ktm.ts';
@@ -24,67 +25,101 @@ export function cmExports(k: Kernel) {
   /** A value name from a UNICODE_STRING pointer: '' (the default value) for an empty one. */
   const valueName = (ValueName: number): string | undefined => (ValueName === 0 ? '' : cm().readUnicodeString(ValueName >>> 0));
 
-  /** Give the caller a handle to `key` in *KeyHandle, bound to `transaction` (a TmTx object) if not 0. */
-  const handOut = (KeyHandle: number, key: CmKey, transaction = 0): number => {
-    const handle = cm().openHandle(key, transaction);
-    if (handle === undefined) return STATUS.INSUFFICIENT_RESOURCES;
-    as.setU32(KeyHandle, handle);
+  /**
+   * Run a create or open between its RegNtPre/PostCreateKeyEx (OpenKeyEx) notifications and hand
+   * the resulting key body out as a handle. `perform` returns the new body (one reference) or a status.
+   */
+  const createOrOpen = (kind: 'CreateKeyEx' | 'OpenKeyEx', KeyHandle: number, ObjectAttributes: number, tx: TmTransaction | undefined, args: { Class: number; Options: number; Disposition: number; DesiredAccess: number }, perform: () => Outcome): number => {
+    const A = OBJECT_ATTRIBUTES.off;
+    const oa = ObjectAttributes >>> 0;
+    const root = as.u32(oa + A.RootDirectory);
+    const rootBody = root === 0 ? cm().rootBody() : cm().bodyOfHandle(root);
+    const fill = (info: number): void => {
+      const C = REG_CREATE_KEY_INFORMATION_V1.off;
+      as.setU32(info + C.CompleteName, as.u32(oa + A.ObjectName));
+      as.setU32(info + C.ObjectType, exportedData(k).objectType('Key'));
+      as.setU32(info + C.Options, args.Options);
+      as.setU32(info + C.Class, args.Class);
+      as.setU32(info + C.SecurityDescriptor, as.u32(oa + A.SecurityDescriptor));
+      as.setU32(info + C.SecurityQualityOfService, as.u32(oa + A.SecurityQualityOfService));
+      as.setU32(info + C.DesiredAccess, args.DesiredAccess);
+      as.setU32(info + C.Disposition, args.Disposition);
+      as.setU32(info + C.Transaction, tx?.address ?? 0);
+      as.setU32(info + C.Version, 1);
+      as.setU32(info + C.RemainingName, as.u32(oa + A.ObjectName));
+      as.setU32(info + C.Attributes, as.u32(oa + A.Attributes));
+    };
+    const outcome = cm().callbacks.aroundObject(kind, rootBody, fill, perform);
+    if (outcome.status !== STATUS.SUCCESS || outcome.object === 0) return outcome.status === STATUS.SUCCESS ? STATUS.UNSUCCESSFUL : outcome.status;
+    // The body's reference (from the operation or the filter that supplied it) becomes the handle's.
+    as.setU32(KeyHandle, k.ob.createHandle(outcome.object));
+    k.ob.dereference(outcome.object);
     return STATUS.SUCCESS;
   };
 
-  /** ZwCreateKey(Transacted): a key below a transacted root, or made with `tx`, is in that transaction. */
-  const createKey = (KeyHandle: number, ObjectAttributes: number, Class: number, CreateOptions: number, Disposition: number, explicitTx: TmTransaction | undefined): number => {
-      const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
-      if (typeof at === 'number') return at;
-      const tx = explicitTx ?? rootTransaction(k, ObjectAttributes);
-      const hive = cm().hive;
-      if (at.names.length === 0) {
-        if (Disposition !== 0) as.setU32(Disposition, REG_OPENED_EXISTING_KEY);
-        return handOut(KeyHandle, at.base, tx?.address ?? 0);
-      }
-      const parent = hive.descend(at.base, at.names.slice(0, -1));
-      if (!parent) return STATUS.OBJECT_NAME_NOT_FOUND;
-      const name = at.names[at.names.length - 1]!;
-      const volatile = (CreateOptions & REG_OPTION.VOLATILE) !== 0;
-      const existing = parent.subkey(name);
-      if (!existing && parent.volatile && !volatile) return STATUS.CHILD_MUST_BE_VOLATILE;
-      const className = Class === 0 ? '' : cm().readUnicodeString(Class >>> 0);
-      if (className === undefined) return STATUS.INVALID_PARAMETER;
-      const { key, created } = hive.createKey(parent, name, volatile, className);
-      const status = handOut(KeyHandle, key, tx?.address ?? 0);
-      if (status !== STATUS.SUCCESS) {
-        if (created) hive.deleteKey(key);
-        return status;
-      }
-      if (created && tx) undoCreate(k, tx, key);
-      if (Disposition !== 0) as.setU32(Disposition, created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY);
-      return STATUS.SUCCESS;
+  /** A new body for `key`, as an Outcome. */
+  const bodyOutcome = (key: CmKey, tx: TmTransaction | undefined): Outcome => {
+    const body = cm().newBody(key, tx?.address ?? 0);
+    return body === undefined ? { status: STATUS.INSUFFICIENT_RESOURCES, object: 0 } : { status: STATUS.SUCCESS, object: body };
   };
 
-  const openKey = (KeyHandle: number, ObjectAttributes: number, explicitTx: TmTransaction | undefined): number => {
+  /** ZwCreateKey(Transacted): a key below a transacted root, or made with `tx`, is in that transaction. */
+  const createKey = (KeyHandle: number, DesiredAccess: number, ObjectAttributes: number, Class: number, CreateOptions: number, Disposition: number, explicitTx: TmTransaction | undefined): number => {
     const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
     if (typeof at === 'number') return at;
     const tx = explicitTx ?? rootTransaction(k, ObjectAttributes);
-    const key = cm().hive.descend(at.base, at.names);
-    if (!key) return STATUS.OBJECT_NAME_NOT_FOUND;
-    return handOut(KeyHandle, key, tx?.address ?? 0);
+    const hive = cm().hive;
+    const args = { Class, Options: CreateOptions, Disposition, DesiredAccess };
+    return createOrOpen('CreateKeyEx', KeyHandle, ObjectAttributes, tx, args, () => {
+      if (at.names.length === 0) {
+        if (Disposition !== 0) as.setU32(Disposition, REG_OPENED_EXISTING_KEY);
+        return bodyOutcome(at.base, tx);
+      }
+      const parent = hive.descend(at.base, at.names.slice(0, -1));
+      if (!parent) return { status: STATUS.OBJECT_NAME_NOT_FOUND, object: 0 };
+      const name = at.names[at.names.length - 1]!;
+      const volatile = (CreateOptions & REG_OPTION.VOLATILE) !== 0;
+      const existing = parent.subkey(name);
+      if (!existing && parent.volatile && !volatile) return { status: STATUS.CHILD_MUST_BE_VOLATILE, object: 0 };
+      const className = Class === 0 ? '' : cm().readUnicodeString(Class >>> 0);
+      if (className === undefined) return { status: STATUS.INVALID_PARAMETER, object: 0 };
+      const { key, created } = hive.createKey(parent, name, volatile, className);
+      const outcome = bodyOutcome(key, tx);
+      if (outcome.status !== STATUS.SUCCESS) {
+        if (created) hive.deleteKey(key);
+        return outcome;
+      }
+      if (created && tx) undoCreate(k, tx, key);
+      if (Disposition !== 0) as.setU32(Disposition, created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY);
+      return outcome;
+    });
+  };
+
+  const openKey = (KeyHandle: number, DesiredAccess: number, ObjectAttributes: number, explicitTx: TmTransaction | undefined): number => {
+    const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
+    if (typeof at === 'number') return at;
+    const tx = explicitTx ?? rootTransaction(k, ObjectAttributes);
+    return createOrOpen('OpenKeyEx', KeyHandle, ObjectAttributes, tx, { Class: 0, Options: 0, Disposition: 0, DesiredAccess }, () => {
+      const key = cm().hive.descend(at.base, at.names);
+      return key ? bodyOutcome(key, tx) : { status: STATUS.OBJECT_NAME_NOT_FOUND, object: 0 };
+    });
   };
 
   return {
     /** Open an existing key named by ObjectAttributes; *KeyHandle receives a handle to it. */
-    ZwOpenKey(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number): number {
-      return openKey(KeyHandle, ObjectAttributes, undefined);
+    ZwOpenKey(KeyHandle: number, DesiredAccess: number, ObjectAttributes: number): number {
+      return openKey(KeyHandle, DesiredAccess, ObjectAttributes, undefined);
     },
 
     /** ZwOpenKey in a transaction: the handle is bound to it (transacted.ts). */
-    ZwOpenKeyTransacted(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number, TransactionHandle: number): number {
+    ZwOpenKeyTransacted(KeyHandle: number, DesiredAccess: number, ObjectAttributes: number, TransactionHandle: number): number {
       const tx = transactionOfHandle(k, TransactionHandle);
-      return typeof tx === 'number' ? tx : openKey(KeyHandle, ObjectAttributes, tx);
+      return typeof tx === 'number' ? tx : openKey(KeyHandle, DesiredAccess, ObjectAttributes, tx);
     },
 
-    ZwCreateKeyTransacted(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number, _TitleIndex: number, Class: number, CreateOptions: number, TransactionHandle: number, Disposition: number): number {
+    ZwCreateKeyTransacted(KeyHandle: number, DesiredAccess: number, ObjectAttributes: number, _TitleIndex: number, Class: number, CreateOptions: number, TransactionHandle: number, Disposition: number): number {
       const tx = transactionOfHandle(k, TransactionHandle);
-      return typeof tx === 'number' ? tx : createKey(KeyHandle, ObjectAttributes, Class, CreateOptions, Disposition, tx);
+      return typeof tx === 'number' ? tx : createKey(KeyHandle, DesiredAccess, ObjectAttributes, Class, CreateOptions, Disposition, tx);
     },
 
     /**
@@ -92,8 +127,8 @@ export function cmExports(k: Kernel) {
      * (optional) says which: REG_CREATED_NEW_KEY or REG_OPENED_EXISTING_KEY. A volatile key holds
      * only volatile subkeys.
      */
-    ZwCreateKey(KeyHandle: number, _DesiredAccess: number, ObjectAttributes: number, _TitleIndex: number, Class: number, CreateOptions: number, Disposition: number): number {
-      return createKey(KeyHandle, ObjectAttributes, Class, CreateOptions, Disposition, undefined);
+    ZwCreateKey(KeyHandle: number, DesiredAccess: number, ObjectAttributes: number, _TitleIndex: number, Class: number, CreateOptions: number, Disposition: number): number {
+      return createKey(KeyHandle, DesiredAccess, ObjectAttributes, Class, CreateOptions, Disposition, undefined);
     },
 
     /** Delete the key the handle names; it must have no subkeys. The handle stays open (ZwClose it). */
