@@ -696,6 +696,13 @@ export const REG_POST_OPERATION_INFORMATION = struct('REG_POST_OPERATION_INFORMA
   ['Reserved', 'ptr'],
 ]);
 
+export const REG_KEY_HANDLE_CLOSE_INFORMATION = struct('REG_KEY_HANDLE_CLOSE_INFORMATION', [
+  ['Object', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
 export const REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION = struct('REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION', [
   ['Object', 'ptr'],
   ['ObjectContext', 'ptr'],
@@ -822,4 +829,5 @@ export const LAYOUTS: readonly StructLayout[] = [
   REG_POST_OPERATION_INFORMATION,
   REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION,
   REG_CREATE_KEY_INFORMATION_V1,
+  REG_KEY_HANDLE_CLOSE_INFORMATION,
 ];

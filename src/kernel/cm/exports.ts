@@ -4,8 +4,9 @@
  * caller is kernel mode). The routines are documented for PASSIVE_LEVEL: the verifier's IRQL thunks
  * check that (IrqlZwPassive), the kernel itself does not.
  */
-import { OBJECT_ATTRIBUTES, REG_CREATE_KEY_INFORMATION_V1, REG_DELETE_VALUE_KEY_INFORMATION, REG_SET_VALUE_KEY_INFORMATION } from '../../nt/layout.ts';
+import { OBJECT_ATTRIBUTES, REG_CREATE_KEY_INFORMATION_V1, UNICODE_STRING, REG_DELETE_VALUE_KEY_INFORMATION, REG_SET_VALUE_KEY_INFORMATION } from '../../nt/layout.ts';
 import { exportedData } from '../exported-data.ts';
+import { TAG } from '../tags.ts';
 import { REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION } from '../../nt/registry.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
@@ -49,12 +50,38 @@ export function cmExports(k: Kernel) {
       as.setU32(info + C.RemainingName, as.u32(oa + A.ObjectName));
       as.setU32(info + C.Attributes, as.u32(oa + A.Attributes));
     };
-    const outcome = cm().callbacks.aroundObject(kind, rootBody, fill, perform);
+    // RemainingName is the name below RootObject: for an absolute name, the part after \REGISTRY\.
+    const remaining = root === 0 ? remainingName(as.u32(oa + A.ObjectName)) : 0;
+    let outcome: Outcome;
+    try {
+      outcome = cm().callbacks.aroundObject(kind, rootBody, (info) => {
+        fill(info);
+        if (remaining !== 0) as.setU32(info + REG_CREATE_KEY_INFORMATION_V1.off.RemainingName, remaining);
+      }, perform);
+    } finally {
+      if (remaining !== 0) k.freeKernelObject(remaining);
+    }
     if (outcome.status !== STATUS.SUCCESS || outcome.object === 0) return outcome.status === STATUS.SUCCESS ? STATUS.UNSUCCESSFUL : outcome.status;
     // The body's reference (from the operation or the filter that supplied it) becomes the handle's.
     as.setU32(KeyHandle, k.ob.createHandle(outcome.object));
     k.ob.dereference(outcome.object);
     return STATUS.SUCCESS;
+  };
+
+  /** A UNICODE_STRING over the part of an absolute name after its first component (\REGISTRY\); 0 if none or no memory. */
+  const remainingName = (name: number): number => {
+    if (name === 0) return 0;
+    const text = cm().readUnicodeString(name);
+    const skip = text === undefined ? -1 : text.indexOf('\\', 1);
+    if (skip < 0) return 0;
+    const us = k.tryAllocateKernelObject(UNICODE_STRING.size, TAG.RegistryNotify);
+    if (us === 0) return 0;
+    const U = UNICODE_STRING.off;
+    const bytes = 2 * (skip + 1);
+    as.setU16(us + U.Length, as.u16(name + U.Length) - bytes);
+    as.setU16(us + U.MaximumLength, as.u16(name + U.MaximumLength) - bytes);
+    as.setU32(us + U.Buffer, as.u32(name + U.Buffer) + bytes);
+    return us;
   };
 
   /** A new body for `key`, as an Outcome. */
@@ -68,6 +95,7 @@ export function cmExports(k: Kernel) {
     const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
     if (typeof at === 'number') return at;
     const tx = explicitTx ?? rootTransaction(k, ObjectAttributes);
+    if (typeof tx === 'number') return tx;
     const hive = cm().hive;
     const args = { Class, Options: CreateOptions, Disposition, DesiredAccess };
     return createOrOpen('CreateKeyEx', KeyHandle, ObjectAttributes, tx, args, () => {
@@ -99,6 +127,7 @@ export function cmExports(k: Kernel) {
     const at = cm().readObjectAttributes(ObjectAttributes >>> 0);
     if (typeof at === 'number') return at;
     const tx = explicitTx ?? rootTransaction(k, ObjectAttributes);
+    if (typeof tx === 'number') return tx;
     return createOrOpen('OpenKeyEx', KeyHandle, ObjectAttributes, tx, { Class: 0, Options: 0, Disposition: 0, DesiredAccess }, () => {
       const key = cm().hive.descend(at.base, at.names);
       return key ? bodyOutcome(key, tx) : { status: STATUS.OBJECT_NAME_NOT_FOUND, object: 0 };
@@ -136,6 +165,7 @@ export function cmExports(k: Kernel) {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
       const tx = handleTransaction(k, KeyHandle);
+      if (typeof tx === 'number') return tx;
       return cm().callbacks.around('DeleteKey', cm().bodyOfHandle(KeyHandle), () => {}, () => {
         if (key.subkeys.size > 0 || !key.parent) return STATUS.CANNOT_DELETE;
         if (tx) deferDelete(k, tx, key);
@@ -174,6 +204,7 @@ export function cmExports(k: Kernel) {
       return cm().callbacks.around('SetValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const data = DataSize === 0 ? new Uint8Array(0) : as.read(Data >>> 0, DataSize >>> 0);
         const tx = handleTransaction(k, KeyHandle);
+        if (typeof tx === 'number') return tx;
         if (tx) undoValue(k, tx, key, name);
         cm().hive.setValue(key, name, Type >>> 0, data);
         return STATUS.SUCCESS;
@@ -188,6 +219,7 @@ export function cmExports(k: Kernel) {
       const fill = (info: number): void => as.setU32(info + REG_DELETE_VALUE_KEY_INFORMATION.off.ValueName, ValueName);
       return cm().callbacks.around('DeleteValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const tx = handleTransaction(k, KeyHandle);
+        if (typeof tx === 'number') return tx;
         if (tx && key.value(name)) undoValue(k, tx, key, name);
         return cm().hive.deleteValue(key, name) ? STATUS.SUCCESS : STATUS.OBJECT_NAME_NOT_FOUND;
       });

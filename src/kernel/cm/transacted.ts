@@ -3,7 +3,8 @@
  * opened relative to such a handle). A simple model, not isolation: the work is done at once and
  * visible to every handle, and the transaction keeps how to undo it. A rollback removes the keys
  * created and restores the values set or deleted (newest first); a commit keeps them. Deleting a
- * key is the one operation deferred: the key stays until the commit deletes it.
+ * key is the one operation deferred: the key stays until the commit deletes it. Once the outcome is
+ * decided, a handle bound to the transaction fails with STATUS_TRANSACTION_NOT_ACTIVE.
  */
 import { OBJECT_ATTRIBUTES } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
@@ -20,14 +21,19 @@ export function transactionOfHandle(k: Kernel, TransactionHandle: number): TmTra
   return tx.state === 'active' ? tx : STATUS.TRANSACTION_NOT_ACTIVE;
 }
 
-/** The transaction of the key handle, if it is bound to one still active. */
-export function handleTransaction(k: Kernel, KeyHandle: number): TmTransaction | undefined {
-  const tx = ktm(k).tx(k.cm.transactionOfBody(k.cm.bodyOfHandle(KeyHandle)));
-  return tx?.state === 'active' ? tx : undefined;
+/**
+ * The transaction of the key handle: undefined if it has none, STATUS_TRANSACTION_NOT_ACTIVE once its
+ * transaction's outcome is decided (the handle can do nothing more).
+ */
+export function handleTransaction(k: Kernel, KeyHandle: number): TmTransaction | number | undefined {
+  const bound = k.cm.transactionOfBody(k.cm.bodyOfHandle(KeyHandle));
+  if (bound === 0) return undefined;
+  const tx = ktm(k).tx(bound);
+  return tx?.state === 'active' ? tx : STATUS.TRANSACTION_NOT_ACTIVE;
 }
 
-/** The transaction of OBJECT_ATTRIBUTES.RootDirectory's key handle, if any. */
-export function rootTransaction(k: Kernel, ObjectAttributes: number): TmTransaction | undefined {
+/** The transaction of OBJECT_ATTRIBUTES.RootDirectory's key handle, as handleTransaction says. */
+export function rootTransaction(k: Kernel, ObjectAttributes: number): TmTransaction | number | undefined {
   const root = k.as.u32((ObjectAttributes >>> 0) + OBJECT_ATTRIBUTES.off.RootDirectory);
   return root === 0 ? undefined : handleTransaction(k, root);
 }
