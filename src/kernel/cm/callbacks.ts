@@ -167,8 +167,7 @@ export class RegistryCallbacks {
    * *ResultObject instead, a post callback's the Object it left in the post-information.
    */
   aroundObject(kind: PreClass, object: number, fill: (info: number) => void, perform: () => Outcome): Outcome {
-    const top = this.running[this.running.length - 1];
-    const eligible = top ? this.list.filter((c) => compareAltitude(c.altitude, top.altitude) < 0) : this.list;
+    const eligible = this.eligible();
     return kernelCall(this.k, () => {
       if (eligible.length === 0) return perform();
       const spec = CLASSES[kind];
@@ -216,6 +215,17 @@ export class RegistryCallbacks {
         this.k.freeKernelObject(info);
       }
     });
+  }
+
+  /** The callbacks an operation started now is notified to: all, or inside a callback those below it. */
+  private eligible(): readonly RegistryCallback[] {
+    const top = this.running[this.running.length - 1];
+    return top ? this.list.filter((c) => compareAltitude(c.altitude, top.altitude) < 0) : this.list;
+  }
+
+  /** Whether an operation started now would be notified (so its notification's memory is worth making). */
+  get listening(): boolean {
+    return this.eligible().length > 0;
   }
 
   /** The context `cb` attached to a key body, or 0. */

@@ -34,7 +34,9 @@ export function cmExports(k: Kernel) {
     const A = OBJECT_ATTRIBUTES.off;
     const oa = ObjectAttributes >>> 0;
     const root = as.u32(oa + A.RootDirectory);
-    const rootBody = root === 0 ? cm().rootBody() : cm().bodyOfHandle(root);
+    // Without a filter to tell, nothing is allocated for the notification (the pool stays as it was).
+    const listening = cm().callbacks.listening;
+    const rootBody = !listening ? 0 : root === 0 ? cm().rootBody() : cm().bodyOfHandle(root);
     const fill = (info: number): void => {
       const C = REG_CREATE_KEY_INFORMATION_V1.off;
       as.setU32(info + C.CompleteName, as.u32(oa + A.ObjectName));
@@ -51,7 +53,7 @@ export function cmExports(k: Kernel) {
       as.setU32(info + C.Attributes, as.u32(oa + A.Attributes));
     };
     // RemainingName is the name below RootObject: for an absolute name, the part after \REGISTRY\.
-    const remaining = root === 0 ? remainingName(as.u32(oa + A.ObjectName)) : 0;
+    const remaining = listening && root === 0 ? remainingName(as.u32(oa + A.ObjectName)) : 0;
     let outcome: Outcome;
     try {
       outcome = cm().callbacks.aroundObject(kind, rootBody, (info) => {
