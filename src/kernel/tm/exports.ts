@@ -10,18 +10,19 @@ import { ktm, TRANSACTION_NOTIFY, type TmTransaction } from './ktm.ts';
 
 /** TRANSACTION_MANAGER_VOLATILE: the only kind of transaction manager the model has (no log file). */
 const TRANSACTION_MANAGER_VOLATILE = 0x1;
+/** TRANSACTION_NOTIFY_MASK: every notification bit a mask may hold. */
+const TRANSACTION_NOTIFY_MASK = 0x3fffffff;
 
 export function tmExports(k: Kernel) {
   const as = k.as;
   const tm = () => ktm(k);
 
-  /** The object of a handle if it is of `kind`; else the failure status. */
-  const objectOf = (Handle: number, kind: ObjectKind): number => {
+  /** The object of a handle if it is of `kind`; else the failure status (`{ status }`). */
+  const objectOf = (Handle: number, kind: ObjectKind): { object: number } | { status: number } => {
     const object = k.ob.objectOfHandle(Handle >>> 0);
-    if (object === undefined) return STATUS.INVALID_HANDLE;
-    return k.ob.kindOf(object) === kind ? object : STATUS.OBJECT_TYPE_MISMATCH;
+    if (object === undefined) return { status: STATUS.INVALID_HANDLE };
+    return k.ob.kindOf(object) === kind ? { object } : { status: STATUS.OBJECT_TYPE_MISMATCH };
   };
-  const isStatus = (v: number): boolean => v >>> 0 >= 0xc0000000;
   const handOut = (Handle: number, object: number | undefined): number => {
     if (object === undefined) return STATUS.INSUFFICIENT_RESOURCES;
     as.setU32(Handle >>> 0, k.ob.createHandle(object));
@@ -30,9 +31,9 @@ export function tmExports(k: Kernel) {
 
   /** Commit or roll back: STATUS_TRANSACTION_NOT_ACTIVE once an outcome was decided. */
   const finish = (TransactionHandle: number, commit: boolean): number => {
-    const object = objectOf(TransactionHandle, 'TmTx');
-    if (isStatus(object)) return object;
-    const tx = tm().tx(object) as TmTransaction;
+    const o = objectOf(TransactionHandle, 'TmTx');
+    if ('status' in o) return o.status;
+    const tx = tm().tx(o.object) as TmTransaction;
     if (tx.state !== 'active') return STATUS.TRANSACTION_NOT_ACTIVE;
     // A resource manager that completes later (from another thread) is not waited for: STATUS_PENDING.
     return tm().finish(tx, commit) ? STATUS.SUCCESS : STATUS.PENDING;
@@ -46,29 +47,29 @@ export function tmExports(k: Kernel) {
     },
 
     ZwCreateResourceManager(ResourceManagerHandle: number, _DesiredAccess: number, TmHandle: number, _ResourceManagerGuid: number, _ObjectAttributes: number, _CreateOptions: number, _Description: number): number {
-      const object = objectOf(TmHandle, 'TmTm');
-      if (isStatus(object)) return object;
-      return handOut(ResourceManagerHandle, tm().createRm(object)?.address);
+      const o = objectOf(TmHandle, 'TmTm');
+      if ('status' in o) return o.status;
+      return handOut(ResourceManagerHandle, tm().createRm(o.object)?.address);
     },
 
     ZwCreateTransaction(TransactionHandle: number, _DesiredAccess: number, _ObjectAttributes: number, _Uow: number, TmHandle: number, _CreateOptions: number, _IsolationLevel: number, _IsolationFlags: number, _Timeout: number, _Description: number): number {
       if (TmHandle !== 0) {
-        const object = objectOf(TmHandle, 'TmTm');
-        if (isStatus(object)) return object;
+        const o = objectOf(TmHandle, 'TmTm');
+        if ('status' in o) return o.status;
       } else if (tm().kernelTm() === undefined) return STATUS.INSUFFICIENT_RESOURCES;
       return handOut(TransactionHandle, tm().createTx()?.address);
     },
 
     /** Enlist the resource manager in an active transaction; NotificationMask must ask for something. */
     ZwCreateEnlistment(EnlistmentHandle: number, _DesiredAccess: number, ResourceManagerHandle: number, TransactionHandle: number, _ObjectAttributes: number, _CreateOptions: number, NotificationMask: number, EnlistmentKey: number): number {
-      const rmObject = objectOf(ResourceManagerHandle, 'TmRm');
-      if (isStatus(rmObject)) return rmObject;
-      const txObject = objectOf(TransactionHandle, 'TmTx');
-      if (isStatus(txObject)) return txObject;
-      if ((NotificationMask >>> 0) === 0 || (NotificationMask & ~0x3fffffff) !== 0) return STATUS.INVALID_PARAMETER;
-      const tx = tm().tx(txObject)!;
+      const rm = objectOf(ResourceManagerHandle, 'TmRm');
+      if ('status' in rm) return rm.status;
+      const txo = objectOf(TransactionHandle, 'TmTx');
+      if ('status' in txo) return txo.status;
+      if ((NotificationMask >>> 0) === 0 || (NotificationMask & ~TRANSACTION_NOTIFY_MASK) !== 0) return STATUS.INVALID_PARAMETER;
+      const tx = tm().tx(txo.object)!;
       if (tx.state !== 'active') return STATUS.TRANSACTION_NOT_ACTIVE;
-      return handOut(EnlistmentHandle, tm().createEn(tm().rm(rmObject)!, tx, NotificationMask, EnlistmentKey)?.address);
+      return handOut(EnlistmentHandle, tm().createEn(tm().rm(rm.object)!, tx, NotificationMask, EnlistmentKey)?.address);
     },
 
     ZwCommitTransaction(TransactionHandle: number, _Wait: number): number {
