@@ -703,6 +703,53 @@ export const REG_KEY_HANDLE_CLOSE_INFORMATION = struct('REG_KEY_HANDLE_CLOSE_INF
   ['Reserved', 'ptr'],
 ]);
 
+export const REG_QUERY_VALUE_KEY_INFORMATION = struct('REG_QUERY_VALUE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['ValueName', 'ptr'],
+  ['KeyValueInformationClass', 'u32'],
+  ['KeyValueInformation', 'ptr'],
+  ['Length', 'u32'],
+  ['ResultLength', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_ENUMERATE_KEY_INFORMATION = struct('REG_ENUMERATE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['Index', 'u32'],
+  ['KeyInformationClass', 'u32'],
+  ['KeyInformation', 'ptr'],
+  ['Length', 'u32'],
+  ['ResultLength', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_ENUMERATE_VALUE_KEY_INFORMATION = struct('REG_ENUMERATE_VALUE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['Index', 'u32'],
+  ['KeyValueInformationClass', 'u32'],
+  ['KeyValueInformation', 'ptr'],
+  ['Length', 'u32'],
+  ['ResultLength', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_QUERY_KEY_INFORMATION = struct('REG_QUERY_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['KeyInformationClass', 'u32'],
+  ['KeyInformation', 'ptr'],
+  ['Length', 'u32'],
+  ['ResultLength', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
 export const REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION = struct('REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION', [
   ['Object', 'ptr'],
   ['ObjectContext', 'ptr'],
@@ -830,4 +877,8 @@ export const LAYOUTS: readonly StructLayout[] = [
   REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION,
   REG_CREATE_KEY_INFORMATION_V1,
   REG_KEY_HANDLE_CLOSE_INFORMATION,
+  REG_QUERY_VALUE_KEY_INFORMATION,
+  REG_ENUMERATE_KEY_INFORMATION,
+  REG_ENUMERATE_VALUE_KEY_INFORMATION,
+  REG_QUERY_KEY_INFORMATION,
 ];

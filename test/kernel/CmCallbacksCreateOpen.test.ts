@@ -226,3 +226,40 @@ test('ExGetPreviousMode: UserMode in the client thread outside a system service,
   assert.equal(k.runInThread(k.userThread, () => k.ddi.ExGetPreviousMode()), 1);
   assert.equal(k.ddi.ExGetPreviousMode(), 0);
 });
+
+test('queries and enumerations are notified with their parameters; a pre callback can refuse one', () => {
+  const k = new Kernel();
+  const h = create(k, `${SOFTWARE}\\Queried`).handle;
+  create(k, 'Sub', h);
+  const data = scratch(k, 4);
+  eq(k.ddi.ZwSetValueKey(h, us(k, 'V'), 0, REG.DWORD, data, 4), STATUS.SUCCESS);
+  const seen: string[] = [];
+  let refuse = 0;
+  const fn = routine(k, 1, (_c, cls, info) => {
+    const name = { [N.RegNtPreQueryValueKey]: 'query value', [N.RegNtPreEnumerateKey]: 'enumerate key', [N.RegNtPreEnumerateValueKey]: 'enumerate value', [N.RegNtPreQueryKey]: 'query key' }[cls];
+    if (name) {
+      assert.equal(k.as.u32(info), k.cm.bodyOfHandle(h), 'Object is the key body');
+      seen.push(name);
+      if (cls === refuse) return STATUS.ACCESS_DENIED;
+    } else if (cls === N.RegNtPostQueryValueKey || cls === N.RegNtPostEnumerateKey || cls === N.RegNtPostEnumerateValueKey || cls === N.RegNtPostQueryKey) {
+      seen.push(`post ${statusName(k.as.u32(info + P.Status))}`);
+    }
+    return STATUS.SUCCESS;
+  });
+  register(k, fn, '320000');
+  const buffer = scratch(k, 256);
+  const length = scratch(k, 4);
+  eq(k.ddi.ZwQueryValueKey(h, us(k, 'V'), 2, buffer, 256, length), STATUS.SUCCESS);
+  eq(k.ddi.ZwEnumerateKey(h, 0, 0, buffer, 256, length), STATUS.SUCCESS);
+  eq(k.ddi.ZwEnumerateValueKey(h, 1, 0, buffer, 256, length), STATUS.NO_MORE_ENTRIES);
+  eq(k.ddi.ZwQueryKey(h, 2, buffer, 256, length), STATUS.SUCCESS);
+  refuse = N.RegNtPreQueryValueKey;
+  eq(k.ddi.ZwQueryValueKey(h, us(k, 'V'), 2, buffer, 256, length), STATUS.ACCESS_DENIED);
+  assert.deepEqual(seen, [
+    'query value', 'post STATUS_SUCCESS',
+    'enumerate key', 'post STATUS_SUCCESS',
+    'enumerate value', 'post STATUS_NO_MORE_ENTRIES',
+    'query key', 'post STATUS_SUCCESS',
+    'query value',
+  ]);
+});

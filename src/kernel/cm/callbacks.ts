@@ -13,14 +13,19 @@
  * Every notified operation is a kernel-mode call (ExGetPreviousMode is KernelMode in the callbacks).
  *
  * Raised: RegNtPre/PostDeleteKey, SetValueKey, DeleteValueKey, CreateKeyEx, OpenKeyEx,
- * KeyHandleClose, and RegNtCallbackObjectContextCleanup. Not yet: queries, enumerations, flushes.
+ * KeyHandleClose, QueryValueKey, EnumerateKey, EnumerateValueKey, QueryKey, and
+ * RegNtCallbackObjectContextCleanup. Not yet: flushes, renames, security, load/save.
  */
 import {
   REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION,
   REG_CREATE_KEY_INFORMATION_V1,
   REG_DELETE_KEY_INFORMATION,
   REG_DELETE_VALUE_KEY_INFORMATION,
+  REG_ENUMERATE_KEY_INFORMATION,
+  REG_ENUMERATE_VALUE_KEY_INFORMATION,
   REG_KEY_HANDLE_CLOSE_INFORMATION,
+  REG_QUERY_KEY_INFORMATION,
+  REG_QUERY_VALUE_KEY_INFORMATION,
   REG_POST_OPERATION_INFORMATION,
   REG_SET_VALUE_KEY_INFORMATION,
 } from '../../nt/layout.ts';
@@ -41,7 +46,17 @@ export interface RegistryCallback {
 }
 
 /** The pre/post pair of each class raised, the size of its pre-information and where its contexts go. */
-export type PreClass = 'DeleteKey' | 'SetValueKey' | 'DeleteValueKey' | 'CreateKeyEx' | 'OpenKeyEx' | 'KeyHandleClose';
+export type PreClass =
+  | 'DeleteKey'
+  | 'SetValueKey'
+  | 'DeleteValueKey'
+  | 'CreateKeyEx'
+  | 'OpenKeyEx'
+  | 'KeyHandleClose'
+  | 'QueryValueKey'
+  | 'EnumerateKey'
+  | 'EnumerateValueKey'
+  | 'QueryKey';
 interface ClassSpec {
   readonly pre: number;
   readonly post: number;
@@ -55,12 +70,20 @@ const S = REG_SET_VALUE_KEY_INFORMATION.off;
 const V = REG_DELETE_VALUE_KEY_INFORMATION.off;
 const C = REG_CREATE_KEY_INFORMATION_V1.off;
 const H = REG_KEY_HANDLE_CLOSE_INFORMATION.off;
+const QV = REG_QUERY_VALUE_KEY_INFORMATION.off;
+const EK = REG_ENUMERATE_KEY_INFORMATION.off;
+const EV = REG_ENUMERATE_VALUE_KEY_INFORMATION.off;
+const QK = REG_QUERY_KEY_INFORMATION.off;
 const CLASSES: Readonly<Record<PreClass, ClassSpec>> = {
   DeleteKey: { pre: N.RegNtPreDeleteKey, post: N.RegNtPostDeleteKey, size: REG_DELETE_KEY_INFORMATION.size, callContext: D.CallContext, objectContext: D.ObjectContext },
   SetValueKey: { pre: N.RegNtPreSetValueKey, post: N.RegNtPostSetValueKey, size: REG_SET_VALUE_KEY_INFORMATION.size, callContext: S.CallContext, objectContext: S.ObjectContext },
   DeleteValueKey: { pre: N.RegNtPreDeleteValueKey, post: N.RegNtPostDeleteValueKey, size: REG_DELETE_VALUE_KEY_INFORMATION.size, callContext: V.CallContext, objectContext: V.ObjectContext },
   CreateKeyEx: { pre: N.RegNtPreCreateKeyEx, post: N.RegNtPostCreateKeyEx, size: REG_CREATE_KEY_INFORMATION_V1.size, callContext: C.CallContext, objectContext: C.RootObjectContext },
   KeyHandleClose: { pre: N.RegNtPreKeyHandleClose, post: N.RegNtPostKeyHandleClose, size: REG_KEY_HANDLE_CLOSE_INFORMATION.size, callContext: H.CallContext, objectContext: H.ObjectContext },
+  QueryValueKey: { pre: N.RegNtPreQueryValueKey, post: N.RegNtPostQueryValueKey, size: REG_QUERY_VALUE_KEY_INFORMATION.size, callContext: QV.CallContext, objectContext: QV.ObjectContext },
+  EnumerateKey: { pre: N.RegNtPreEnumerateKey, post: N.RegNtPostEnumerateKey, size: REG_ENUMERATE_KEY_INFORMATION.size, callContext: EK.CallContext, objectContext: EK.ObjectContext },
+  EnumerateValueKey: { pre: N.RegNtPreEnumerateValueKey, post: N.RegNtPostEnumerateValueKey, size: REG_ENUMERATE_VALUE_KEY_INFORMATION.size, callContext: EV.CallContext, objectContext: EV.ObjectContext },
+  QueryKey: { pre: N.RegNtPreQueryKey, post: N.RegNtPostQueryKey, size: REG_QUERY_KEY_INFORMATION.size, callContext: QK.CallContext, objectContext: QK.ObjectContext },
   OpenKeyEx: { pre: N.RegNtPreOpenKeyEx, post: N.RegNtPostOpenKeyEx, size: REG_CREATE_KEY_INFORMATION_V1.size, callContext: C.CallContext, objectContext: C.RootObjectContext },
 };
 

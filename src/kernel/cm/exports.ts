@@ -4,7 +4,17 @@
  * caller is kernel mode). The routines are documented for PASSIVE_LEVEL: the verifier's IRQL thunks
  * check that (IrqlZwPassive), the kernel itself does not.
  */
-import { OBJECT_ATTRIBUTES, REG_CREATE_KEY_INFORMATION_V1, UNICODE_STRING, REG_DELETE_VALUE_KEY_INFORMATION, REG_SET_VALUE_KEY_INFORMATION } from '../../nt/layout.ts';
+import {
+  OBJECT_ATTRIBUTES,
+  REG_CREATE_KEY_INFORMATION_V1,
+  REG_DELETE_VALUE_KEY_INFORMATION,
+  REG_ENUMERATE_KEY_INFORMATION,
+  REG_ENUMERATE_VALUE_KEY_INFORMATION,
+  REG_QUERY_KEY_INFORMATION,
+  REG_QUERY_VALUE_KEY_INFORMATION,
+  REG_SET_VALUE_KEY_INFORMATION,
+  UNICODE_STRING,
+} from '../../nt/layout.ts';
 import { exportedData } from '../exported-data.ts';
 import { TAG } from '../tags.ts';
 import { REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION } from '../../nt/registry.ts';
@@ -15,6 +25,11 @@ import { isAltitude, type Outcome } from './callbacks.ts';
 import { keyRecord, returnRecord, valueRecord } from './records.ts';
 import { deferDelete, handleTransaction, rootTransaction, transactionOfHandle, undoCreate, undoValue } from './transacted.ts';
 import type { TmTransaction } from '../tm/ktm.ts';
+
+const QV = REG_QUERY_VALUE_KEY_INFORMATION.off;
+const EK = REG_ENUMERATE_KEY_INFORMATION.off;
+const EV = REG_ENUMERATE_VALUE_KEY_INFORMATION.off;
+const QK = REG_QUERY_KEY_INFORMATION.off;
 
 export function cmExports(k: Kernel) {
   const as = k.as;
@@ -181,11 +196,20 @@ export function cmExports(k: Kernel) {
       if (typeof key === 'number') return key;
       const name = valueName(ValueName);
       if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
-      const value = key.value(name);
-      if (!value) return STATUS.OBJECT_NAME_NOT_FOUND;
-      const record = valueRecord(value, KeyValueInformationClass);
-      if (!record) return STATUS.INVALID_PARAMETER;
-      return returnRecord(as, record, KeyValueInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+      const fill = (info: number): void => {
+        as.setU32(info + QV.ValueName, ValueName);
+        as.setU32(info + QV.KeyValueInformationClass, KeyValueInformationClass);
+        as.setU32(info + QV.KeyValueInformation, KeyValueInformation);
+        as.setU32(info + QV.Length, Length);
+        as.setU32(info + QV.ResultLength, ResultLength);
+      };
+      return cm().callbacks.around('QueryValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
+        const value = key.value(name);
+        if (!value) return STATUS.OBJECT_NAME_NOT_FOUND;
+        const record = valueRecord(value, KeyValueInformationClass);
+        if (!record) return STATUS.INVALID_PARAMETER;
+        return returnRecord(as, record, KeyValueInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+      });
     },
 
     /** Create or replace a value. An empty (or NULL) ValueName is the key's default value. */
@@ -231,30 +255,56 @@ export function cmExports(k: Kernel) {
     ZwEnumerateKey(KeyHandle: number, Index: number, KeyInformationClass: number, KeyInformation: number, Length: number, ResultLength: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
-      const sub = key.sortedSubkeys()[Index >>> 0];
-      if (!sub) return STATUS.NO_MORE_ENTRIES;
-      const record = keyRecord(sub, KeyInformationClass);
-      if (!record) return STATUS.INVALID_PARAMETER;
-      return returnRecord(as, record, KeyInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+      const fill = (info: number): void => {
+        as.setU32(info + EK.Index, Index);
+        as.setU32(info + EK.KeyInformationClass, KeyInformationClass);
+        as.setU32(info + EK.KeyInformation, KeyInformation);
+        as.setU32(info + EK.Length, Length);
+        as.setU32(info + EK.ResultLength, ResultLength);
+      };
+      return cm().callbacks.around('EnumerateKey', cm().bodyOfHandle(KeyHandle), fill, () => {
+        const sub = key.sortedSubkeys()[Index >>> 0];
+        if (!sub) return STATUS.NO_MORE_ENTRIES;
+        const record = keyRecord(sub, KeyInformationClass);
+        if (!record) return STATUS.INVALID_PARAMETER;
+        return returnRecord(as, record, KeyInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+      });
     },
 
     /** The Index-th value (in creation order); STATUS_NO_MORE_ENTRIES past the last. */
     ZwEnumerateValueKey(KeyHandle: number, Index: number, KeyValueInformationClass: number, KeyValueInformation: number, Length: number, ResultLength: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
-      const value = [...key.values.values()][Index >>> 0];
-      if (!value) return STATUS.NO_MORE_ENTRIES;
-      const record = valueRecord(value, KeyValueInformationClass);
-      if (!record) return STATUS.INVALID_PARAMETER;
-      return returnRecord(as, record, KeyValueInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+      const fill = (info: number): void => {
+        as.setU32(info + EV.Index, Index);
+        as.setU32(info + EV.KeyValueInformationClass, KeyValueInformationClass);
+        as.setU32(info + EV.KeyValueInformation, KeyValueInformation);
+        as.setU32(info + EV.Length, Length);
+        as.setU32(info + EV.ResultLength, ResultLength);
+      };
+      return cm().callbacks.around('EnumerateValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
+        const value = [...key.values.values()][Index >>> 0];
+        if (!value) return STATUS.NO_MORE_ENTRIES;
+        const record = valueRecord(value, KeyValueInformationClass);
+        if (!record) return STATUS.INVALID_PARAMETER;
+        return returnRecord(as, record, KeyValueInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+      });
     },
 
     ZwQueryKey(KeyHandle: number, KeyInformationClass: number, KeyInformation: number, Length: number, ResultLength: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
-      const record = keyRecord(key, KeyInformationClass);
-      if (!record) return STATUS.INVALID_PARAMETER;
-      return returnRecord(as, record, KeyInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+      const fill = (info: number): void => {
+        as.setU32(info + QK.KeyInformationClass, KeyInformationClass);
+        as.setU32(info + QK.KeyInformation, KeyInformation);
+        as.setU32(info + QK.Length, Length);
+        as.setU32(info + QK.ResultLength, ResultLength);
+      };
+      return cm().callbacks.around('QueryKey', cm().bodyOfHandle(KeyHandle), fill, () => {
+        const record = keyRecord(key, KeyInformationClass);
+        if (!record) return STATUS.INVALID_PARAMETER;
+        return returnRecord(as, record, KeyInformation >>> 0, Length >>> 0, ResultLength >>> 0);
+      });
     },
 
     /**
