@@ -50,6 +50,10 @@ export const STATUS = {
   TRANSACTION_NOT_ACTIVE: 0xc0190003,
   /** KTM: TmCommitComplete / TmRollbackComplete with no such notification pending. */
   TRANSACTION_NOT_REQUESTED: 0xc0190014,
+  /** KTM: an outcome was asked for while another is being delivered. */
+  TRANSACTION_REQUEST_NOT_VALID: 0xc0190013,
+  TRANSACTION_ALREADY_ABORTED: 0xc0190015,
+  TRANSACTION_ALREADY_COMMITTED: 0xc0190016,
 } as const;
 
 export type NTSTATUS = number;

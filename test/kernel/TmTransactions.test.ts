@@ -59,7 +59,8 @@ test('an enlistment is notified of the outcome its mask asks for; the outcome is
   const en = handle(k, (o) => k.ddi.ZwCreateEnlistment(o, 0, rmHandle, tx, 0, 0, COMMIT | ROLLBACK, 42));
   eq(k.ddi.ZwCommitTransaction(tx, 1), STATUS.SUCCESS, 'commit');
   assert.deepEqual(log, ['7/42 commit']);
-  eq(k.ddi.ZwRollbackTransaction(tx, 1), STATUS.TRANSACTION_NOT_ACTIVE, 'no second outcome');
+  eq(k.ddi.ZwRollbackTransaction(tx, 1), STATUS.TRANSACTION_ALREADY_COMMITTED, 'no second outcome');
+  eq(k.ddi.ZwCommitTransaction(tx, 1), STATUS.TRANSACTION_ALREADY_COMMITTED, 'nor the same one twice');
   eq(k.ddi.TmCommitComplete(k.ob.objectOfHandle(en)!, 0), STATUS.TRANSACTION_NOT_REQUESTED, 'nothing pending any more');
   eq(k.ddi.ZwCreateEnlistment(scratch(k, 4), 0, rmHandle, tx, 0, 0, COMMIT, 0), STATUS.TRANSACTION_NOT_ACTIVE, 'no enlisting after the outcome');
 });
@@ -75,8 +76,10 @@ test('rollback notifies ROLLBACK only to enlistments that asked; an uncompleted 
   const b = setup(k, false);
   const en = handle(k, (o) => k.ddi.ZwCreateEnlistment(o, 0, b.rmHandle, b.tx, 0, 0, COMMIT, 3));
   eq(k.ddi.ZwCommitTransaction(b.tx, 0), STATUS.PENDING, 'the resource manager has not completed');
+  eq(k.ddi.ZwRollbackTransaction(b.tx, 0), STATUS.TRANSACTION_REQUEST_NOT_VALID, 'a commit is being delivered');
   eq(k.ddi.TmCommitComplete(k.ob.objectOfHandle(en)!, 0), STATUS.SUCCESS, 'completed later');
-  eq(k.ddi.ZwCommitTransaction(b.tx, 0), STATUS.TRANSACTION_NOT_ACTIVE, 'decided');
+  eq(k.ddi.ZwCommitTransaction(b.tx, 0), STATUS.TRANSACTION_ALREADY_COMMITTED, 'decided');
+  eq(k.ddi.ZwCommitTransaction(a.tx, 0), STATUS.TRANSACTION_ALREADY_ABORTED, 'rolled back before');
 });
 
 test('bad handles and arguments: type mismatches, a durable TM, an empty mask', () => {

@@ -98,7 +98,9 @@ DDI_IMPORT(ZwCreateEnlistment)
 NTSTATUS NTAPI ZwCreateEnlistment(_Out_ PHANDLE EnlistmentHandle, _In_ ACCESS_MASK DesiredAccess, _In_ HANDLE ResourceManagerHandle,
                                   _In_ HANDLE TransactionHandle, _In_opt_ POBJECT_ATTRIBUTES ObjectAttributes, _In_opt_ ULONG CreateOptions,
                                   _In_ NOTIFICATION_MASK NotificationMask, _In_opt_ PVOID EnlistmentKey);
-/* Each enlistment asking TRANSACTION_NOTIFY_COMMIT (ROLLBACK) is notified; the outcome is final when all complete. */
+/* Each enlistment asking TRANSACTION_NOTIFY_COMMIT (ROLLBACK) is notified; the outcome is final when all complete
+   (until then STATUS_PENDING, and asking again STATUS_TRANSACTION_REQUEST_NOT_VALID). Once final, asking again is
+   STATUS_TRANSACTION_ALREADY_COMMITTED (ALREADY_ABORTED). */
 DDI_IMPORT(ZwCommitTransaction) NTSTATUS NTAPI ZwCommitTransaction(_In_ HANDLE TransactionHandle, _In_ BOOLEAN Wait);
 DDI_IMPORT(ZwRollbackTransaction) NTSTATUS NTAPI ZwRollbackTransaction(_In_ HANDLE TransactionHandle, _In_ BOOLEAN Wait);
 DDI_IMPORT(TmEnableCallbacks)

@@ -29,12 +29,20 @@ export function tmExports(k: Kernel) {
     return STATUS.SUCCESS;
   };
 
-  /** Commit or roll back: STATUS_TRANSACTION_NOT_ACTIVE once an outcome was decided. */
+  /** What asking for an outcome again gets, by the transaction's state. */
+  const AGAIN: Readonly<Record<Exclude<TmTransaction['state'], 'active'>, number>> = {
+    committing: STATUS.TRANSACTION_REQUEST_NOT_VALID,
+    rollingBack: STATUS.TRANSACTION_REQUEST_NOT_VALID,
+    committed: STATUS.TRANSACTION_ALREADY_COMMITTED,
+    rolledBack: STATUS.TRANSACTION_ALREADY_ABORTED,
+  };
+
+  /** Commit or roll back, once: STATUS_TRANSACTION_ALREADY_COMMITTED (ABORTED) after an outcome, REQUEST_NOT_VALID while one is delivered. */
   const finish = (TransactionHandle: number, commit: boolean): number => {
     const o = objectOf(TransactionHandle, 'TmTx');
     if ('status' in o) return o.status;
     const tx = tm().tx(o.object) as TmTransaction;
-    if (tx.state !== 'active') return STATUS.TRANSACTION_NOT_ACTIVE;
+    if (tx.state !== 'active') return AGAIN[tx.state];
     // A resource manager that completes later (from another thread) is not waited for: STATUS_PENDING.
     return tm().finish(tx, commit) ? STATUS.SUCCESS : STATUS.PENDING;
   };
