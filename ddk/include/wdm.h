@@ -35,6 +35,9 @@ EXTERN_C_START
 #include <dv/dbg.h>
 #include <dv/exke.h>
 #include <dv/cm.h>
+#include <dv/tm.h>
+#include <dv/cmcallback.h>
+#include <dv/exver.h>
 #include <dv/obcallback.h>
 #include <dv/callers.h>
 

@@ -63,6 +63,20 @@ function obProtectName(name: string): CorpusRequest {
 }
 const obUnprotect: CorpusRequest = { kind: 'ioctl', code: CTL_CODE(FILE_DEVICE_UNKNOWN, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS), input: new Uint8Array(4), outputLength: 0 };
 
+/**
+ * registry/regfltr exe/common.h: IOCTL_GET_CALLBACK_VERSION (0x803) and IOCTL_DO_KERNELMODE_SAMPLES
+ * (0x800), METHOD_BUFFERED, FILE_SPECIAL_ACCESS (which is FILE_ANY_ACCESS), no input. regctrl.c
+ * offers GET_CALLBACK_VERSION_OUTPUT (two ULONGs) and DO_KERNELMODE_SAMPLES_OUTPUT (a BOOLEAN per
+ * kernel-mode sample, MAX_KERNELMODE_SAMPLES = 11). The user-mode samples call the registry from
+ * user mode (RegCreateKeyEx...), which the runner does not do.
+ */
+const regfltr = (fn: number, outputLength: number): CorpusRequest => ({
+  kind: 'ioctl',
+  code: CTL_CODE(FILE_DEVICE_UNKNOWN, fn, METHOD_BUFFERED, FILE_ANY_ACCESS),
+  input: new Uint8Array(0),
+  outputLength,
+});
+
 export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   'general/ioctl/wdm': {
     source: 'sys/sioctl.h, exe/testapp.c',
@@ -75,6 +89,7 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   },
   'general/event/wdm': { source: 'wdm/public.h, exe/eventtest.c', requests: [registerEventIrpBased()] },
   // exe/testapp.c: reader threads each ReadFileEx a ULONG; the driver holds each read until its timer completes it.
+  'general/registry/regfltr': { source: 'exe/common.h, exe/regctrl.c', requests: [regfltr(0x803, 8), regfltr(0x800, 11)] },
   'general/cancel': { source: 'exe/testapp.c', requests: [{ kind: 'read', length: 4 }, { kind: 'read', length: 4 }] },
   'general/obcallback': { source: 'driver/shared.h, control/main.cpp, control/utils.cpp', requests: [obProtectName('notepad.exe'), obUnprotect] },
 };

@@ -40,6 +40,10 @@ import { ioRegistryExports } from './io/registry.ts';
 import { psNotifyExports } from './ps/notify-exports.ts';
 import { obCallbackExports } from './ob/callback-exports.ts';
 import { rtlCallersExports } from './rtl/callers.ts';
+import { tmExports } from './tm/exports.ts';
+import { cmCallbackExports } from './cm/callback-exports.ts';
+import { previousModeExports } from './ex/previous-mode.ts';
+import { verifyVersionExports } from './ps/verify-version.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -80,6 +84,10 @@ export function buildDdiTable(k: Kernel) {
     ...psNotifyExports(k),
     ...obCallbackExports(k),
     ...rtlCallersExports(k),
+    ...tmExports(k),
+    ...cmCallbackExports(k),
+    ...previousModeExports(k),
+    ...verifyVersionExports(k),
   };
 }
 

@@ -63,6 +63,8 @@ export const OBJECT_TYPE_NAMES: Readonly<Record<string, ObjectKind>> = {
   Process: 'Process',
   Thread: 'Thread',
   Event: 'Event',
+  TmTx: 'TmTx',
+  Key: 'Key',
 };
 
 export const EXPORTED_DATA = {
@@ -72,6 +74,7 @@ export const EXPORTED_DATA = {
   PsProcessType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Process')), what: "the address of the kernel's pointer to the process object type", slot: true },
   PsThreadType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Thread')), what: "the address of the kernel's pointer to the thread object type", slot: true },
   ExEventObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('Event')), what: "the address of the kernel's pointer to the event object type", slot: true },
+  TmTransactionObjectType: { ctype: 'POBJECT_TYPE *', size: 4, value: (_k, c) => c.cell(c.objectType('TmTx')), what: "the address of the kernel's pointer to the transaction object type", slot: true },
   SeExports: { ctype: 'PSE_EXPORTS', size: 4, value: (_k, c) => c.seExports(), what: 'the address of SE_EXPORTS (the privilege LUIDs)' },
   KeNumberProcessors: { ctype: 'CCHAR', size: 1, value: (k) => k.processors.length, what: 'the number of processors (1)' },
   NtBuildNumber: { ctype: 'ULONG', size: 4, value: () => NT_BUILD_NUMBER, what: '0xF0005867: build 22631 of a free build (Windows 11 23H2)' },

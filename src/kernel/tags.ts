@@ -16,4 +16,6 @@ export const TAG = {
   KeyBody: poolTag('CMkb'),
   RtlRegistry: poolTag('RtlR'),
   RegistryNotify: poolTag('CMcb'),
+  /** KTM objects (kernel/tm): transaction managers, resource managers, transactions, enlistments. */
+  TmObject: poolTag('TmOb'),
 } as const;

@@ -696,6 +696,90 @@ export const REG_POST_OPERATION_INFORMATION = struct('REG_POST_OPERATION_INFORMA
   ['Reserved', 'ptr'],
 ]);
 
+export const REG_KEY_HANDLE_CLOSE_INFORMATION = struct('REG_KEY_HANDLE_CLOSE_INFORMATION', [
+  ['Object', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_QUERY_VALUE_KEY_INFORMATION = struct('REG_QUERY_VALUE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['ValueName', 'ptr'],
+  ['KeyValueInformationClass', 'u32'],
+  ['KeyValueInformation', 'ptr'],
+  ['Length', 'u32'],
+  ['ResultLength', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_ENUMERATE_KEY_INFORMATION = struct('REG_ENUMERATE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['Index', 'u32'],
+  ['KeyInformationClass', 'u32'],
+  ['KeyInformation', 'ptr'],
+  ['Length', 'u32'],
+  ['ResultLength', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_ENUMERATE_VALUE_KEY_INFORMATION = struct('REG_ENUMERATE_VALUE_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['Index', 'u32'],
+  ['KeyValueInformationClass', 'u32'],
+  ['KeyValueInformation', 'ptr'],
+  ['Length', 'u32'],
+  ['ResultLength', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_QUERY_KEY_INFORMATION = struct('REG_QUERY_KEY_INFORMATION', [
+  ['Object', 'ptr'],
+  ['KeyInformationClass', 'u32'],
+  ['KeyInformation', 'ptr'],
+  ['Length', 'u32'],
+  ['ResultLength', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+export const REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION = struct('REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION', [
+  ['Object', 'ptr'],
+  ['ObjectContext', 'ptr'],
+  ['Reserved', 'ptr'],
+]);
+
+/** RegNtPreCreateKeyEx / RegNtPreOpenKeyEx (Version 1). */
+export const REG_CREATE_KEY_INFORMATION_V1 = struct('REG_CREATE_KEY_INFORMATION_V1', [
+  ['CompleteName', 'ptr'],
+  ['RootObject', 'ptr'],
+  ['ObjectType', 'ptr'],
+  ['Options', 'u32'],
+  ['Class', 'ptr'],
+  ['SecurityDescriptor', 'ptr'],
+  ['SecurityQualityOfService', 'ptr'],
+  ['DesiredAccess', 'u32'],
+  ['GrantedAccess', 'u32'],
+  ['Disposition', 'ptr'],
+  ['ResultObject', 'ptr'],
+  ['CallContext', 'ptr'],
+  ['RootObjectContext', 'ptr'],
+  ['Transaction', 'ptr'],
+  ['Version', 'u32'],
+  ['RemainingName', 'ptr'],
+  ['Wow64Flags', 'u32'],
+  ['Attributes', 'u32'],
+  ['CheckAccessMode', 'i8'],
+]);
+
+/** Every layout, for `dt`-style listings and for checking the C headers. */
 // ---------------------------------------------------------------------------------------------
 // Structured exception handling
 
@@ -803,4 +887,11 @@ export const LAYOUTS: readonly StructLayout[] = [
   REG_SET_VALUE_KEY_INFORMATION,
   REG_DELETE_VALUE_KEY_INFORMATION,
   REG_POST_OPERATION_INFORMATION,
+  REG_CALLBACK_CONTEXT_CLEANUP_INFORMATION,
+  REG_CREATE_KEY_INFORMATION_V1,
+  REG_KEY_HANDLE_CLOSE_INFORMATION,
+  REG_QUERY_VALUE_KEY_INFORMATION,
+  REG_ENUMERATE_KEY_INFORMATION,
+  REG_ENUMERATE_VALUE_KEY_INFORMATION,
+  REG_QUERY_KEY_INFORMATION,
 ];

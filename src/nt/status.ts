@@ -45,6 +45,15 @@ export const STATUS = {
   PROCEDURE_NOT_FOUND: 0xc000007a,
   CALLBACK_BYPASS: 0xc0000503,
   FLT_INSTANCE_ALTITUDE_COLLISION: 0xc01c0011,
+  REVISION_MISMATCH: 0xc0000059,
+  /** KTM: the transaction's outcome was already decided. */
+  TRANSACTION_NOT_ACTIVE: 0xc0190003,
+  /** KTM: TmCommitComplete / TmRollbackComplete with no such notification pending. */
+  TRANSACTION_NOT_REQUESTED: 0xc0190014,
+  /** KTM: an outcome was asked for while another is being delivered. */
+  TRANSACTION_REQUEST_NOT_VALID: 0xc0190013,
+  TRANSACTION_ALREADY_ABORTED: 0xc0190015,
+  TRANSACTION_ALREADY_COMMITTED: 0xc0190016,
 } as const;
 
 export type NTSTATUS = number;

@@ -79,9 +79,9 @@ test('RegistryFilter.c: its callback refuses one write and sees the other; CmUnR
     assert.equal(r.bugCheck, null);
     assert.deepEqual(prints, [
       'RegistryFilter: post set value: 00000000',
-      'RegistryFilter: post set value: c0000022',
+      // The write it refused in its pre-notification gets no post-notification (Handling Notifications).
       'RegistryFilter: Allowed 00000000, Blocked c0000022',
-      'RegistryFilter: 2 pre, 2 post',
+      'RegistryFilter: 2 pre, 1 post',
       'RegistryFilter: unregister 00000000',
     ]);
     const params = r.machine.kernel.cm.hive.lookup('\\Registry\\Machine\\System\\CurrentControlSet\\Services\\RegistryFilter\\Parameters')!;

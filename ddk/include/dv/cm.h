@@ -159,8 +159,9 @@ DDI_IMPORT(ZwFlushKey) NTSTATUS NTAPI ZwFlushKey(_In_ HANDLE KeyHandle);
 typedef NTSTATUS NTAPI EX_CALLBACK_FUNCTION(_In_ PVOID CallbackContext, _In_opt_ PVOID Argument1, _In_opt_ PVOID Argument2);
 typedef EX_CALLBACK_FUNCTION *PEX_CALLBACK_FUNCTION;
 
-/* Argument1 of a registry callback. The kernel raises the delete-key, set-value and delete-value
-   classes (pre and post) so far; the others are declared for drivers that switch on them. */
+/* Argument1 of a registry callback. The kernel raises the create, open, handle-close, delete-key,
+   set-value, delete-value, query-value, query-key and both enumerate classes (pre and post), and
+   RegNtCallbackObjectContextCleanup; the others are declared for drivers that switch on them. */
 typedef enum _REG_NOTIFY_CLASS {
   RegNtDeleteKey,
   RegNtPreDeleteKey = RegNtDeleteKey,

@@ -30,6 +30,15 @@ export class ConfigurationManager {
   /** Registry filtering callbacks (CmRegisterCallbackEx). */
   readonly callbacks: RegistryCallbacks;
   private readonly bodies = new Map<number, CmKey>();
+  /** The transaction (TmTx object) a key body was opened in; the body holds a reference on it. */
+  private readonly bound = new Map<number, number>();
+  /** CmSetCallbackObjectContext: each key body's context per registry callback cookie. */
+  readonly objectContexts = new Map<number, Map<bigint, number>>();
+  /** CmCallbackGetKeyObjectID's names, freed with their key body. */
+  private readonly bodyNames = new Map<number, number>();
+  /** CmCallbackGetKeyObjectID's ObjectID of each key. */
+  private readonly keyIds = new WeakMap<CmKey, number>();
+  private nextKeyId = 0x1000;
 
   constructor(private readonly k: Kernel) {
     this.hive = new Hive(() => k.clock.systemTime());
@@ -37,26 +46,83 @@ export class ConfigurationManager {
   }
 
   /** A new handle to `key` (its key body holds the key; the handle holds the body's only reference). */
-  openHandle(key: CmKey): number | undefined {
+  openHandle(key: CmKey, transaction = 0): number | undefined {
+    const body = this.newBody(key, transaction);
+    if (body === undefined) return undefined;
+    const handle = this.k.ob.createHandle(body);
+    this.k.ob.dereference(body);
+    return handle;
+  }
+
+  /** The key body of \REGISTRY: the RootObject of absolute names in create and open notifications (never freed). */
+  rootBody(): number {
+    if (this.registryBody === 0) this.registryBody = this.newBody(this.hive.root, 0) ?? 0;
+    return this.registryBody;
+  }
+  private registryBody = 0;
+
+  /** A new key body for `key`, with one reference: the caller's (a handle takes its own). */
+  newBody(key: CmKey, transaction = 0): number | undefined {
     const body = this.k.tryAllocateKernelObject(KEY_BODY_SIZE, TAG.KeyBody);
     if (body === 0) return undefined;
     this.k.as.setU32(body, KEY_BODY_TYPE);
     this.bodies.set(body, key);
+    if (transaction !== 0) {
+      this.bound.set(body, transaction);
+      this.k.ob.reference(transaction);
+    }
     this.k.ob.create(
       body,
       'Key',
       () => {
+        this.callbacks.cleanupContexts(body);
         this.bodies.delete(body);
+        const name = this.bodyNames.get(body);
+        this.bodyNames.delete(body);
+        if (name !== undefined) this.k.freeKernelObject(name);
+        const tx = this.bound.get(body);
+        this.bound.delete(body);
+        if (tx !== undefined) this.k.ob.dereference(tx);
         this.k.freeKernelObject(body);
       },
-      0,
+      1,
     );
-    return this.k.ob.createHandle(body);
+    return body;
   }
 
   /** The key body a handle refers to (the Object registry callbacks are given). */
   bodyOfHandle(handle: number): number {
     return this.k.ob.objectOfHandle(handle >>> 0) ?? 0;
+  }
+
+  /** The transaction a key body is bound to (CmGetBoundTransaction), or 0. */
+  transactionOfBody(body: number): number {
+    return this.bound.get(body >>> 0) ?? 0;
+  }
+
+  /** The body's full-name UNICODE_STRING, made once by `make` (0: no memory) and freed with the body. */
+  bodyName(body: number, make: () => number): number {
+    let us = this.bodyNames.get(body);
+    if (us === undefined) {
+      us = make();
+      if (us !== 0) this.bodyNames.set(body, us);
+    }
+    return us;
+  }
+
+  keyIdOf(key: CmKey): number {
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      id = this.nextKeyId;
+      this.nextKeyId += 0x10;
+      this.keyIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The key a body names, if it is a key body. */
+  keyOfBody(body: number): CmKey | undefined {
+    return this.bodies.get(body >>> 0);
   }
 
   /** The key of a handle: STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH or STATUS_KEY_DELETED when it has none. */

@@ -25,6 +25,11 @@ export function psExports(k: Kernel) {
       throw new ThreadExit(ExitStatus >>> 0);
     },
     ZwClose(Handle: number): number {
+      const object = k.ob.objectOfHandle(Handle >>> 0);
+      // A key handle's close is a registry operation: the filters see it (RegNtPre/PostKeyHandleClose).
+      if (object !== undefined && k.ob.kindOf(object) === 'Key') {
+        return k.cm.callbacks.around('KeyHandleClose', object, () => {}, () => (k.ob.closeHandle(Handle >>> 0) ? STATUS.SUCCESS : STATUS.INVALID_HANDLE));
+      }
       return k.ob.closeHandle(Handle >>> 0) ? STATUS.SUCCESS : STATUS.INVALID_HANDLE;
     },
     PsGetCurrentThread(): number {
