@@ -5,3 +5,4 @@ export * from './io.ts';
 export * from './bugcheck.ts';
 export * from './layout.ts';
 export * from './registry.ts';
+export * from './access.ts';

@@ -9,6 +9,7 @@
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { APC_LEVEL } from '../../nt/irql.ts';
 import { FAST_MUTEX } from '../../nt/layout.ts';
+import { EVENT_TYPE } from '../../nt/access.ts';
 import type { Kernel } from '../kernel.ts';
 
 const F = FAST_MUTEX.off;
@@ -31,7 +32,7 @@ export function fastMutexExports(k: Kernel) {
       as.setU32(m + F.Count, 1);
       as.setU32(m + F.Owner, 0);
       as.setU32(m + F.Contention, 0);
-      k.dispatcher.initializeEvent(m + F.Event, 1 /* SynchronizationEvent */, false);
+      k.dispatcher.initializeEvent(m + F.Event, EVENT_TYPE.SynchronizationEvent, false);
       as.setU32(m + F.OldIrql, 0);
     },
     /** Raise to APC_LEVEL and own the mutex; a thread that already owns it deadlocks, as on Windows. */

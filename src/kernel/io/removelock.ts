@@ -13,10 +13,10 @@
  */
 import { IO_REMOVE_LOCK } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
+import { EVENT_TYPE } from '../../nt/access.ts';
 import type { Kernel } from '../kernel.ts';
 
 const R = IO_REMOVE_LOCK.off;
-const SynchronizationEvent = 1;
 
 export function removeLockExports(k: Kernel) {
   const as = k.as;
@@ -35,7 +35,7 @@ export function removeLockExports(k: Kernel) {
       const lock = Lock >>> 0;
       as.setU8(lock + R['Common.Removed'], 0);
       as.setU32(lock + R['Common.IoCount'], 1);
-      k.dispatcher.initializeEvent(lock + R['Common.RemoveEvent'], SynchronizationEvent, false);
+      k.dispatcher.initializeEvent(lock + R['Common.RemoveEvent'], EVENT_TYPE.SynchronizationEvent, false);
     },
     /** One more hold; STATUS_DELETE_PENDING (and no hold) once the lock is removed. IRQL <= DISPATCH_LEVEL. */
     IoAcquireRemoveLockEx(RemoveLock: number, _Tag: number, _File: number, _Line: number, _RemlockSize: number): number {
