@@ -20,7 +20,6 @@ export interface BlockerContext {
 
 /** Rewrites of an error message, first match wins; `$1` is the quoted name. */
 const RULES: readonly { readonly match: RegExp; readonly say: (m: RegExpExecArray, g: BlockerContext, line: string) => string }[] = [
-  { match: /only C sources \(\.c\) can be built/, say: () => 'C++ source' },
   {
     match: /'([^']+)' file not found/,
     say: (m, g, line) => {

@@ -90,7 +90,6 @@ test('blockers: one stable line, no paths or line numbers; generated headers nam
     buildBlocker("a.c:9:5: warning: unused variable 'x' [-Wunused-variable]\na.c:10:5: error: call to undeclared function 'IoAcquireRemoveLock'; ISO C99 and later do not support implicit function declarations [-Werror,-Wimplicit-function-declaration]\n", g),
     "undeclared function 'IoAcquireRemoveLock'",
   );
-  assert.equal(buildBlocker('dv build: /w/x/driver.cpp: only C sources (.c) can be built\n', g), 'C++ source');
   assert.equal(buildBlocker("sioctl.c: error: 'KeFoo' is not exported by the simulated kernel (docs/ddi-support.md lists the DDIs it exports)\n", g), "'KeFoo' is not exported by the kernel");
   assert.equal(buildBlocker('/a/b/c.c:1:2: error: expected \';\' after expression\n', g), "expected ';' after expression");
   withProject({ 'p/Local.H': '', 'p/a.c': '' }, (dir) => {
