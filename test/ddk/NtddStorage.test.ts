@@ -1,0 +1,81 @@
+/**
+ * The storage IOCTL headers (ntddstor.h, ntdddisk.h, ntddscsi.h, ntddvol.h, ntddcdrm.h, mountdev.h):
+ * each compiles alone with the driver flags, and its IOCTL codes and structure sizes are the WDK's
+ * (values from the DDI reference), checked by static asserts on wasm32.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileC, firstErrors, NEEDS_CLANG } from './support.ts';
+import { TARGET_FLAGS, WARNING_FLAGS } from '../../src/build/flags.ts';
+
+const FLAGS = [...TARGET_FLAGS, ...WARNING_FLAGS, '-Werror'];
+
+/** Each header and the facts of the WDK it must give: a C constant expression and its value. */
+const HEADERS: Record<string, [string, string][]> = {
+  'ntddstor.h': [
+    ['IOCTL_STORAGE_CHECK_VERIFY', '0x2D4800'],
+    ['IOCTL_STORAGE_CHECK_VERIFY2', '0x2D0800'],
+    ['IOCTL_STORAGE_MEDIA_REMOVAL', '0x2D4804'],
+    ['IOCTL_STORAGE_EJECT_MEDIA', '0x2D4808'],
+    ['IOCTL_STORAGE_LOAD_MEDIA', '0x2D480C'],
+    ['IOCTL_STORAGE_EJECTION_CONTROL', '0x2D0940'],
+    ['IOCTL_STORAGE_MCN_CONTROL', '0x2D0944'],
+    ['IOCTL_STORAGE_GET_MEDIA_TYPES_EX', '0x2D0C04'],
+    ['IOCTL_STORAGE_GET_HOTPLUG_INFO', '0x2D0C14'],
+    ['IOCTL_STORAGE_SET_HOTPLUG_INFO', '0x2DCC18'],
+    ['IOCTL_STORAGE_RESET_BUS', '0x2D5000'],
+    ['IOCTL_STORAGE_PERSISTENT_RESERVE_IN', '0x2D5018'],
+    ['IOCTL_STORAGE_PERSISTENT_RESERVE_OUT', '0x2DD01C'],
+    ['IOCTL_STORAGE_GET_DEVICE_NUMBER', '0x2D1080'],
+    ['IOCTL_STORAGE_PREDICT_FAILURE', '0x2D1100'],
+    ['IOCTL_STORAGE_READ_CAPACITY', '0x2D5140'],
+    ['IOCTL_STORAGE_QUERY_PROPERTY', '0x2D1400'],
+    ['IOCTL_STORAGE_MANAGE_DATA_SET_ATTRIBUTES', '0x2D9404'],
+    ['IOCTL_STORAGE_FIRMWARE_GET_INFO', '0x2D1C00'],
+    ['IOCTL_STORAGE_EVENT_NOTIFICATION', '0x2D1C90'],
+    ['sizeof(STORAGE_HOTPLUG_INFO)', '8'],
+    ['sizeof(STORAGE_DEVICE_NUMBER)', '12'],
+    ['sizeof(STORAGE_PROPERTY_QUERY)', '12'],
+    ['sizeof(STORAGE_DESCRIPTOR_HEADER)', '8'],
+    ['sizeof(STORAGE_DEVICE_DESCRIPTOR)', '40'],
+    ['sizeof(STORAGE_ADAPTER_DESCRIPTOR)', '32'],
+    ['NO_SRBTYPE_ADAPTER_DESCRIPTOR_SIZE', '30'],
+    ['sizeof(STORAGE_ACCESS_ALIGNMENT_DESCRIPTOR)', '28'],
+    ['sizeof(STORAGE_MINIPORT_DESCRIPTOR)', '24'],
+    ['sizeof(STORAGE_WRITE_CACHE_PROPERTY)', '28'],
+    ['sizeof(STORAGE_READ_CAPACITY)', '32'],
+    ['sizeof(STORAGE_PREDICT_FAILURE)', '516'],
+    ['sizeof(DEVICE_MEDIA_INFO)', '32'],
+    ['sizeof(GET_MEDIA_TYPES)', '40'],
+    ['sizeof(STORAGE_LB_PROVISIONING_MAP_RESOURCES)', '32'],
+    ['sizeof(STORAGE_EVENT_NOTIFICATION)', '16'],
+    ['StorageDeviceProperty', '0'],
+    ['StorageAccessAlignmentProperty', '6'],
+    ['StorageDeviceMediumProductType', '15'],
+    ['StorageDeviceIoCapabilityProperty', '48'],
+    ['BusTypeSata', '11'],
+    ['BusTypeNvme', '17'],
+  ],
+};
+
+function asserts(facts: [string, string][]): string {
+  return facts.map(([expr, value]) => `_Static_assert((${expr}) == (${value}), "${expr} is not ${value}");`).join('\n') + '\n';
+}
+
+for (const [header, facts] of Object.entries(HEADERS)) {
+  test(`${header} compiles alone and gives the WDK's codes and layouts`, { skip: NEEDS_CLANG }, () => {
+    const r = compileC(`#include <${header}>\n` + asserts(facts), { flags: FLAGS });
+    assert.equal(r.status, 0, firstErrors(r.stderr) || r.stderr);
+  });
+
+  test(`${header} after ntddk.h, as a driver includes it`, { skip: NEEDS_CLANG }, () => {
+    const r = compileC(`#include <ntddk.h>\n#include <${header}>\n#include <${header}>\n`, { flags: FLAGS });
+    assert.equal(r.status, 0, firstErrors(r.stderr) || r.stderr);
+  });
+}
+
+test('a wrong storage fact fails the check, naming it', { skip: NEEDS_CLANG }, () => {
+  const r = compileC('#include <ntddstor.h>\n' + asserts([['IOCTL_STORAGE_QUERY_PROPERTY', '0x2D1404']]), { flags: FLAGS });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /IOCTL_STORAGE_QUERY_PROPERTY is not 0x2D1404/);
+});
