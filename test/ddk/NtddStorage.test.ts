@@ -104,6 +104,32 @@ const HEADERS: Record<string, [string, string][]> = {
     ['sizeof(DRIVERSTATUS)', '12'],
     ['sizeof(SENDCMDOUTPARAMS)', '17'],
   ],
+  'ntddscsi.h': [
+    ['IOCTL_SCSI_PASS_THROUGH', '0x4D004'],
+    ['IOCTL_SCSI_MINIPORT', '0x4D008'],
+    ['IOCTL_SCSI_GET_INQUIRY_DATA', '0x4100C'],
+    ['IOCTL_SCSI_GET_CAPABILITIES', '0x41010'],
+    ['IOCTL_SCSI_PASS_THROUGH_DIRECT', '0x4D014'],
+    ['IOCTL_SCSI_GET_ADDRESS', '0x41018'],
+    ['IOCTL_ATA_PASS_THROUGH', '0x4D02C'],
+    ['IOCTL_SCSI_PASS_THROUGH_EX', '0x4D044'],
+    ['IOCTL_SCSI_PASS_THROUGH_DIRECT_EX', '0x4D048'],
+    ['IOCTL_SCSI_EXECUTE_IN', '0x1B0011'],
+    ['IOCTL_SCSI_MINIPORT_IDENTIFY', '0x1B0501'],
+    ['IOCTL_SCSI_MINIPORT_WRITE_SMART_LOG', '0x1B050C'],
+    // wasm32: 4-byte pointers and ULONG_PTR, as on x86 (x64: 56, 56, 64, 64)
+    ['sizeof(SCSI_PASS_THROUGH)', '44'],
+    ['sizeof(SCSI_PASS_THROUGH_DIRECT)', '44'],
+    ['sizeof(SCSI_PASS_THROUGH_EX)', '52'],
+    ['sizeof(SCSI_PASS_THROUGH_DIRECT_EX)', '52'],
+    ['FIELD_OFFSET(SCSI_PASS_THROUGH, Cdb)', '28'],
+    ['sizeof(STOR_ADDR_BTL8)', '12'],
+    ['sizeof(SCSI_ADDRESS)', '8'],
+    ['sizeof(IO_SCSI_CAPABILITIES)', '24'],
+    ['sizeof(SCSI_INQUIRY_DATA)', '16'],
+    ['sizeof(SCSI_ADAPTER_BUS_INFO)', '12'],
+    ['sizeof(SRB_IO_CONTROL)', '28'],
+  ],
 };
 
 function asserts(facts: [string, string][]): string {
