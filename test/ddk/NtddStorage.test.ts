@@ -130,6 +130,39 @@ const HEADERS: Record<string, [string, string][]> = {
     ['sizeof(SCSI_ADAPTER_BUS_INFO)', '12'],
     ['sizeof(SRB_IO_CONTROL)', '28'],
   ],
+  'ntddvol.h': [
+    ['IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS', '0x560000'],
+    ['IOCTL_VOLUME_ONLINE', '0x56C008'],
+    ['IOCTL_VOLUME_IS_CLUSTERED', '0x560030'],
+    ['sizeof(DISK_EXTENT)', '24'],
+    ['sizeof(VOLUME_DISK_EXTENTS)', '32'],
+  ],
+  'ntddcdrm.h': [
+    ['IOCTL_CDROM_READ_TOC', '0x24000'],
+    ['IOCTL_CDROM_GET_LAST_SESSION', '0x24038'],
+    ['IOCTL_CDROM_RAW_READ', '0x2403E'],
+    ['IOCTL_CDROM_DISK_TYPE', '0x20040'],
+    ['IOCTL_CDROM_GET_DRIVE_GEOMETRY', '0x2404C'],
+    ['IOCTL_CDROM_READ_TOC_EX', '0x24054'],
+    ['IOCTL_CDROM_CHECK_VERIFY', '0x24800'],
+    ['sizeof(TRACK_DATA)', '8'],
+    ['sizeof(CDROM_TOC)', '804'],
+    ['sizeof(CDROM_TOC)', 'MAXIMUM_CDROM_SIZE'],
+    ['sizeof(CDROM_TOC_SESSION_DATA)', '12'],
+    ['sizeof(CDROM_READ_TOC_EX)', '4'],
+    ['sizeof(RAW_READ_INFO)', '16'],
+    ['CDDA', '2'],
+  ],
+  'mountdev.h': [
+    ['IOCTL_MOUNTDEV_QUERY_UNIQUE_ID', '0x4D0000'],
+    ['IOCTL_MOUNTDEV_QUERY_DEVICE_NAME', '0x4D0008'],
+    ['IOCTL_MOUNTDEV_QUERY_SUGGESTED_LINK_NAME', '0x4D000C'],
+    ['IOCTL_MOUNTDEV_QUERY_STABLE_GUID', '0x4D0018'],
+    ['sizeof(MOUNTDEV_UNIQUE_ID)', '4'],
+    ['sizeof(MOUNTDEV_NAME)', '4'],
+    ['sizeof(MOUNTDEV_SUGGESTED_LINK_NAME)', '6'],
+    ['FIELD_OFFSET(MOUNTDEV_SUGGESTED_LINK_NAME, Name)', '4'],
+  ],
 };
 
 function asserts(facts: [string, string][]): string {
@@ -152,4 +185,10 @@ test('a wrong storage fact fails the check, naming it', { skip: NEEDS_CLANG }, (
   const r = compileC('#include <ntddstor.h>\n' + asserts([['IOCTL_STORAGE_QUERY_PROPERTY', '0x2D1404']]), { flags: FLAGS });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /IOCTL_STORAGE_QUERY_PROPERTY is not 0x2D1404/);
+});
+
+test('all the storage headers together, after ntifs.h as a file system includes them, with no clash', { skip: NEEDS_CLANG }, () => {
+  const text = ['ntifs.h', ...Object.keys(HEADERS), 'ntddser.h', 'ntddkbd.h', 'ntddmou.h'].map((h) => `#include <${h}>`).join('\n') + '\n';
+  const r = compileC(text, { flags: FLAGS });
+  assert.equal(r.status, 0, firstErrors(r.stderr) || r.stderr);
 });
