@@ -12,14 +12,13 @@
  * frees it (IoFreeIrp), as the DDI reference tells users of IoBuildAsynchronousFsdRequest to.
  */
 import { DO, IRP_FLAG, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, ioctlMethod } from '../../nt/io.ts';
-import { DEVICE_OBJECT, IO_STACK_LOCATION, IO_STATUS_BLOCK, IRP, MDL_LAYOUT } from '../../nt/layout.ts';
+import { DEVICE_OBJECT, IO_STACK_LOCATION, IO_STATUS_BLOCK, IRP } from '../../nt/layout.ts';
 import { NT_ERROR } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { TAG } from '../tags.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
-const M = MDL_LAYOUT.off;
 const IOSB = IO_STATUS_BLOCK.off;
 
 /** The majors IoBuild(A)synchronousFsdRequest accepts (DDI reference). */
@@ -70,12 +69,7 @@ export function buildRequestExports(k: Kernel) {
       if (copyBack && flags & IRP_FLAG.INPUT_OPERATION && user !== 0 && n > 0) as.copy(user, buffer, n);
       if (flags & IRP_FLAG.DEALLOCATE_BUFFER) k.freeKernelObject(buffer);
     }
-    for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
-      const next = as.u32(m + M.Next);
-      io.mdl.unlockPages(m);
-      k.pool.free(m, TAG.Mdl);
-      m = next;
-    }
+    io.mdl.freeIrpMdls(irp);
     as.setU32(irp + I.MdlAddress, 0);
     io.freeIrp(irp);
   };

@@ -5,7 +5,7 @@
  * NtClose sends CLEANUP, and the file object's last reference CLOSE.
  */
 import { DO, IO_TYPE, IRP_FLAG, IRP_MJ, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT, MDL, ioctlMethod } from '../../nt/io.ts';
-import { DEVICE_OBJECT, FILE_OBJECT, IO_STACK_LOCATION, IRP, MDL_LAYOUT } from '../../nt/layout.ts';
+import { DEVICE_OBJECT, FILE_OBJECT, IO_STACK_LOCATION, IRP } from '../../nt/layout.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { SimulatorError } from '../errors.ts';
@@ -15,7 +15,6 @@ import type { IoResult } from './iomgr.ts';
 const DEV = DEVICE_OBJECT.off;
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
-const M = MDL_LAYOUT.off;
 const F = FILE_OBJECT.off;
 
 /** A request the I/O manager could not build for want of pool. */
@@ -193,12 +192,7 @@ export class FileRequests {
       } else if (userOut && n > 0) {
         out = as.read(userOut, n);
       }
-      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
-        const next = as.u32(m + M.Next);
-        this.k.io.mdl.unlockPages(m);
-        this.k.pool.free(m, TAG.Mdl);
-        m = next;
-      }
+      this.k.io.mdl.freeIrpMdls(irp);
       if (systemBuffer) this.k.freeKernelObject(systemBuffer);
       return out;
     });
@@ -254,12 +248,7 @@ export class FileRequests {
     const result = this.issue(device, irp, [read ? 'NtReadFile' : 'NtWriteFile'], () => {
       const n = Math.min(as.u32(irp + I['IoStatus.Information']), length);
       if (read && systemBuffer && n > 0 && NT_SUCCESS(as.u32(irp + I['IoStatus.Status']))) as.copy(user, systemBuffer, n);
-      for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
-        const next = as.u32(m + M.Next);
-        this.k.io.mdl.unlockPages(m);
-        this.k.pool.free(m, TAG.Mdl);
-        m = next;
-      }
+      this.k.io.mdl.freeIrpMdls(irp);
       if (systemBuffer) this.k.freeKernelObject(systemBuffer);
       return read && user && n > 0 ? as.read(user, n) : new Uint8Array(0);
     });

@@ -151,6 +151,20 @@ export class MdlManager {
     if (as.u16(mdl + M.MdlFlags) & MDL.PARTIAL_HAS_BEEN_MAPPED) this.unmapLockedPages(mdl);
   }
 
+  /**
+   * The I/O manager's end of a request it built: unlock and free every MDL on the IRP's chain (its own,
+   * and any IoAllocateMdl attached), as IopCompleteRequest does before freeing the IRP.
+   */
+  freeIrpMdls(irp: number): void {
+    const as = this.k.as;
+    for (let m = as.u32(irp + I.MdlAddress); m !== 0; ) {
+      const next = as.u32(m + M.Next);
+      this.unlockPages(m);
+      this.k.pool.free(m, TAG.Mdl);
+      m = next;
+    }
+  }
+
   /** MmGetSystemAddressForMdlSafe: one address space, so the mapping is the buffer itself. */
   systemAddressForMdl(mdl: number): number {
     const as = this.k.as;
