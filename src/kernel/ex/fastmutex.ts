@@ -14,6 +14,33 @@ import type { Kernel } from '../kernel.ts';
 
 const F = FAST_MUTEX.off;
 
+/**
+ * Own a FAST_MUTEX (a KGUARDED_MUTEX is one), waiting for it while another thread holds it; the IRQL
+ * is the caller's business. A thread that already owns it deadlocks, as on Windows: `what` names it.
+ */
+export function acquireFastMutexUnsafe(k: Kernel, m: number, what: 'fast mutex' | 'guarded mutex'): void {
+  const as = k.as;
+  const count = as.i32(m + F.Count) - 1;
+  as.setU32(m + F.Count, count);
+  if (count !== 0) {
+    if (as.u32(m + F.Owner) === k.currentThread.address) {
+      k.hang(`thread ${k.currentThread.address.toString(16)} (${k.currentThread.name}) acquires ${what} ${m.toString(16)}, which it already owns: it waits for itself forever`);
+    }
+    as.setU32(m + F.Contention, as.u32(m + F.Contention) + 1);
+    k.withFrames(['KeWaitForSingleObject'], () => k.dispatcher.waitForSingleObject(m + F.Event, undefined));
+  }
+  as.setU32(m + F.Owner, k.currentThread.address);
+}
+
+/** Give a FAST_MUTEX up, to a waiter if there is one; the IRQL is the caller's business. */
+export function releaseFastMutexUnsafe(k: Kernel, m: number): void {
+  const as = k.as;
+  as.setU32(m + F.Owner, 0);
+  const count = as.i32(m + F.Count) + 1;
+  as.setU32(m + F.Count, count);
+  if (count !== 1) k.dispatcher.setEvent(m + F.Event);
+}
+
 export function fastMutexExports(k: Kernel) {
   const as = k.as;
   const raiseToApc = (): number => {
@@ -39,16 +66,8 @@ export function fastMutexExports(k: Kernel) {
     ExAcquireFastMutex(FastMutex: number): void {
       const m = FastMutex >>> 0;
       const old = raiseToApc();
-      const count = as.i32(m + F.Count) - 1;
-      as.setU32(m + F.Count, count);
-      if (count !== 0) {
-        if (as.u32(m + F.Owner) === k.currentThread.address) {
-          k.hang(`thread ${k.currentThread.address.toString(16)} (${k.currentThread.name}) acquires fast mutex ${m.toString(16)}, which it already owns: it waits for itself forever`);
-        }
-        as.setU32(m + F.Contention, as.u32(m + F.Contention) + 1);
-        k.withFrames(['KeWaitForSingleObject'], () => k.dispatcher.waitForSingleObject(m + F.Event, undefined));
-      }
-      take(m, old);
+      acquireFastMutexUnsafe(k, m, 'fast mutex');
+      as.setU32(m + F.OldIrql, old);
     },
     /** TRUE (and owned, at APC_LEVEL) if the mutex was free; FALSE without waiting otherwise. */
     ExTryToAcquireFastMutex(FastMutex: number): number {
@@ -65,10 +84,7 @@ export function fastMutexExports(k: Kernel) {
     /** Give the mutex up (to a waiter, if any) and return to the IRQL saved at acquire. */
     ExReleaseFastMutex(FastMutex: number): void {
       const m = FastMutex >>> 0;
-      as.setU32(m + F.Owner, 0);
-      const count = as.i32(m + F.Count) + 1;
-      as.setU32(m + F.Count, count);
-      if (count !== 1) k.dispatcher.setEvent(m + F.Event);
+      releaseFastMutexUnsafe(k, m);
       k.ddi.KeLowerIrql(as.u32(m + F.OldIrql));
     },
   };

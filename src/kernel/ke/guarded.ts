@@ -6,34 +6,13 @@
  * SpecialApcDisable count); a critical region (KeEnterCriticalRegion) only normal ones.
  */
 import { APC_LEVEL } from '../../nt/irql.ts';
-import { FAST_MUTEX } from '../../nt/layout.ts';
 import type { Kernel } from '../kernel.ts';
-
-const F = FAST_MUTEX.off;
+import { acquireFastMutexUnsafe, releaseFastMutexUnsafe } from '../ex/fastmutex.ts';
 
 export function guardedMutexExports(k: Kernel) {
-  const as = k.as;
   const fast = () => k.ddi;
-  const acquireUnsafe = (mutex: number): void => {
-    const m = mutex >>> 0;
-    const count = as.i32(m + F.Count) - 1;
-    as.setU32(m + F.Count, count);
-    if (count !== 0) {
-      if (as.u32(m + F.Owner) === k.currentThread.address) {
-        k.hang(`thread ${k.currentThread.address.toString(16)} (${k.currentThread.name}) acquires guarded mutex ${m.toString(16)}, which it already owns: it waits for itself forever`);
-      }
-      as.setU32(m + F.Contention, as.u32(m + F.Contention) + 1);
-      k.withFrames(['KeWaitForSingleObject'], () => k.dispatcher.waitForSingleObject(m + F.Event, undefined));
-    }
-    as.setU32(m + F.Owner, k.currentThread.address);
-  };
-  const releaseUnsafe = (mutex: number): void => {
-    const m = mutex >>> 0;
-    as.setU32(m + F.Owner, 0);
-    const count = as.i32(m + F.Count) + 1;
-    as.setU32(m + F.Count, count);
-    if (count !== 1) k.dispatcher.setEvent(m + F.Event);
-  };
+  const acquireUnsafe = (mutex: number): void => acquireFastMutexUnsafe(k, mutex >>> 0, 'guarded mutex');
+  const releaseUnsafe = (mutex: number): void => releaseFastMutexUnsafe(k, mutex >>> 0);
   return {
     KeInitializeGuardedMutex(Mutex: number): void {
       fast().ExInitializeFastMutex(Mutex);
