@@ -14,7 +14,9 @@ import {
   REG_QUERY_VALUE_KEY_INFORMATION,
   REG_SET_VALUE_KEY_INFORMATION,
   UNICODE_STRING,
+  type StructLayout,
 } from '../../nt/layout.ts';
+import type { AddressSpace } from '../mm/address-space.ts';
 import { exportedData } from '../exported-data.ts';
 import { TAG } from '../tags.ts';
 import { REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION } from '../../nt/registry.ts';
@@ -26,10 +28,17 @@ import { keyRecord, returnRecord, valueRecord } from './records.ts';
 import { deferDelete, handleTransaction, rootTransaction, transactionOfHandle, undoCreate, undoValue } from './transacted.ts';
 import type { TmTransaction } from '../tm/ktm.ts';
 
-const QV = REG_QUERY_VALUE_KEY_INFORMATION.off;
-const EK = REG_ENUMERATE_KEY_INFORMATION.off;
-const EV = REG_ENUMERATE_VALUE_KEY_INFORMATION.off;
-const QK = REG_QUERY_KEY_INFORMATION.off;
+/**
+ * How a notification's REG_*_INFORMATION is filled: its fields by name, computed only when a callback
+ * will see the notification (registry calls with no filter registered pay nothing).
+ */
+const recordFill = (as: AddressSpace, layout: StructLayout, fields: () => Readonly<Record<string, number>>) => (info: number): void => {
+  for (const [name, value] of Object.entries(fields())) {
+    const offset = layout.off[name];
+    if (offset === undefined) throw new Error(`${layout.name} has no field ${name}`);
+    as.setU32(info + offset, value);
+  }
+};
 
 export function cmExports(k: Kernel) {
   const as = k.as;
@@ -52,21 +61,20 @@ export function cmExports(k: Kernel) {
     // Without a filter to tell, nothing is allocated for the notification (the pool stays as it was).
     const listening = cm().callbacks.listening;
     const rootBody = !listening ? 0 : root === 0 ? cm().rootBody() : cm().bodyOfHandle(root);
-    const fill = (info: number): void => {
-      const C = REG_CREATE_KEY_INFORMATION_V1.off;
-      as.setU32(info + C.CompleteName, as.u32(oa + A.ObjectName));
-      as.setU32(info + C.ObjectType, exportedData(k).objectType('Key'));
-      as.setU32(info + C.Options, args.Options);
-      as.setU32(info + C.Class, args.Class);
-      as.setU32(info + C.SecurityDescriptor, as.u32(oa + A.SecurityDescriptor));
-      as.setU32(info + C.SecurityQualityOfService, as.u32(oa + A.SecurityQualityOfService));
-      as.setU32(info + C.DesiredAccess, args.DesiredAccess);
-      as.setU32(info + C.Disposition, args.Disposition);
-      as.setU32(info + C.Transaction, tx?.address ?? 0);
-      as.setU32(info + C.Version, 1);
-      as.setU32(info + C.RemainingName, as.u32(oa + A.ObjectName));
-      as.setU32(info + C.Attributes, as.u32(oa + A.Attributes));
-    };
+    const fill = recordFill(as, REG_CREATE_KEY_INFORMATION_V1, () => ({
+      CompleteName: as.u32(oa + A.ObjectName),
+      ObjectType: exportedData(k).objectType('Key'),
+      Options: args.Options,
+      Class: args.Class,
+      SecurityDescriptor: as.u32(oa + A.SecurityDescriptor),
+      SecurityQualityOfService: as.u32(oa + A.SecurityQualityOfService),
+      DesiredAccess: args.DesiredAccess,
+      Disposition: args.Disposition,
+      Transaction: tx?.address ?? 0,
+      Version: 1,
+      RemainingName: as.u32(oa + A.ObjectName),
+      Attributes: as.u32(oa + A.Attributes),
+    }));
     // RemainingName is the name below RootObject: for an absolute name, the part after \REGISTRY\.
     const remaining = listening && root === 0 ? remainingName(as.u32(oa + A.ObjectName)) : 0;
     let outcome: Outcome;
@@ -196,13 +204,7 @@ export function cmExports(k: Kernel) {
       if (typeof key === 'number') return key;
       const name = valueName(ValueName);
       if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
-      const fill = (info: number): void => {
-        as.setU32(info + QV.ValueName, ValueName);
-        as.setU32(info + QV.KeyValueInformationClass, KeyValueInformationClass);
-        as.setU32(info + QV.KeyValueInformation, KeyValueInformation);
-        as.setU32(info + QV.Length, Length);
-        as.setU32(info + QV.ResultLength, ResultLength);
-      };
+      const fill = recordFill(as, REG_QUERY_VALUE_KEY_INFORMATION, () => ({ ValueName, KeyValueInformationClass, KeyValueInformation, Length, ResultLength }));
       return cm().callbacks.around('QueryValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const value = key.value(name);
         if (!value) return STATUS.OBJECT_NAME_NOT_FOUND;
@@ -219,14 +221,7 @@ export function cmExports(k: Kernel) {
       const name = valueName(ValueName);
       if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
       if (DataSize >>> 0 > MAX_VALUE_DATA) return STATUS.INSUFFICIENT_RESOURCES;
-      const fill = (info: number): void => {
-        const I = REG_SET_VALUE_KEY_INFORMATION.off;
-        as.setU32(info + I.ValueName, ValueName);
-        as.setU32(info + I.TitleIndex, TitleIndex);
-        as.setU32(info + I.Type, Type);
-        as.setU32(info + I.Data, Data);
-        as.setU32(info + I.DataSize, DataSize);
-      };
+      const fill = recordFill(as, REG_SET_VALUE_KEY_INFORMATION, () => ({ ValueName, TitleIndex, Type, Data, DataSize }));
       return cm().callbacks.around('SetValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const data = DataSize === 0 ? new Uint8Array(0) : as.read(Data >>> 0, DataSize >>> 0);
         const tx = handleTransaction(k, KeyHandle);
@@ -242,7 +237,7 @@ export function cmExports(k: Kernel) {
       if (typeof key === 'number') return key;
       const name = valueName(ValueName);
       if (name === undefined) return STATUS.OBJECT_NAME_INVALID;
-      const fill = (info: number): void => as.setU32(info + REG_DELETE_VALUE_KEY_INFORMATION.off.ValueName, ValueName);
+      const fill = recordFill(as, REG_DELETE_VALUE_KEY_INFORMATION, () => ({ ValueName }));
       return cm().callbacks.around('DeleteValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const tx = handleTransaction(k, KeyHandle);
         if (typeof tx === 'number') return tx;
@@ -255,13 +250,7 @@ export function cmExports(k: Kernel) {
     ZwEnumerateKey(KeyHandle: number, Index: number, KeyInformationClass: number, KeyInformation: number, Length: number, ResultLength: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
-      const fill = (info: number): void => {
-        as.setU32(info + EK.Index, Index);
-        as.setU32(info + EK.KeyInformationClass, KeyInformationClass);
-        as.setU32(info + EK.KeyInformation, KeyInformation);
-        as.setU32(info + EK.Length, Length);
-        as.setU32(info + EK.ResultLength, ResultLength);
-      };
+      const fill = recordFill(as, REG_ENUMERATE_KEY_INFORMATION, () => ({ Index, KeyInformationClass, KeyInformation, Length, ResultLength }));
       return cm().callbacks.around('EnumerateKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const sub = key.sortedSubkeys()[Index >>> 0];
         if (!sub) return STATUS.NO_MORE_ENTRIES;
@@ -275,13 +264,7 @@ export function cmExports(k: Kernel) {
     ZwEnumerateValueKey(KeyHandle: number, Index: number, KeyValueInformationClass: number, KeyValueInformation: number, Length: number, ResultLength: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
-      const fill = (info: number): void => {
-        as.setU32(info + EV.Index, Index);
-        as.setU32(info + EV.KeyValueInformationClass, KeyValueInformationClass);
-        as.setU32(info + EV.KeyValueInformation, KeyValueInformation);
-        as.setU32(info + EV.Length, Length);
-        as.setU32(info + EV.ResultLength, ResultLength);
-      };
+      const fill = recordFill(as, REG_ENUMERATE_VALUE_KEY_INFORMATION, () => ({ Index, KeyValueInformationClass, KeyValueInformation, Length, ResultLength }));
       return cm().callbacks.around('EnumerateValueKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const value = [...key.values.values()][Index >>> 0];
         if (!value) return STATUS.NO_MORE_ENTRIES;
@@ -294,12 +277,7 @@ export function cmExports(k: Kernel) {
     ZwQueryKey(KeyHandle: number, KeyInformationClass: number, KeyInformation: number, Length: number, ResultLength: number): number {
       const key = keyOf(KeyHandle);
       if (typeof key === 'number') return key;
-      const fill = (info: number): void => {
-        as.setU32(info + QK.KeyInformationClass, KeyInformationClass);
-        as.setU32(info + QK.KeyInformation, KeyInformation);
-        as.setU32(info + QK.Length, Length);
-        as.setU32(info + QK.ResultLength, ResultLength);
-      };
+      const fill = recordFill(as, REG_QUERY_KEY_INFORMATION, () => ({ KeyInformationClass, KeyInformation, Length, ResultLength }));
       return cm().callbacks.around('QueryKey', cm().bodyOfHandle(KeyHandle), fill, () => {
         const record = keyRecord(key, KeyInformationClass);
         if (!record) return STATUS.INVALID_PARAMETER;
