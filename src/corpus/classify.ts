@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { resolveIgnoringCase } from './paths.ts';
+import type { VcxProject } from './vcxproj.ts';
 
 /**
  * Driver families, most specific first: the first whose header is included, whose library is linked
@@ -39,17 +40,11 @@ export interface Classification {
   readonly includes: ReadonlySet<string>;
 }
 
-export interface ClassifyInput {
-  readonly driverType: string;
-  readonly sources: readonly string[];
-  readonly includeDirs: readonly string[];
-  readonly libraries: readonly string[];
-  readonly wpp: boolean;
-  readonly mcHeaders: readonly string[];
-  readonly ctrppHeaders: readonly string[];
+/** What a project file says that classification reads, and the corpus folder. */
+export type ClassifyInput = Pick<VcxProject, 'driverType' | 'sources' | 'includeDirs' | 'libraries' | 'wpp' | 'mcHeaders' | 'ctrppHeaders'> & {
   /** Only files under this folder are followed into (the corpus, never the system's headers). */
   readonly root: string;
-}
+};
 
 const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*[<"]([^>"]+)[>"]/gm;
 
