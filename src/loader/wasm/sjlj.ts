@@ -10,13 +10,13 @@
  * `env.emscripten_longjmp`, which throws a LongJump on outwards to the next such function.
  *
  * Such a function calls DDIs (and the runtime's own env functions) through their addresses
- * (`GOT.func.<name>` imports): the loader gives each a typed slot in the table (SJLJ_ENV_TYPES here).
+ * (`GOT.func.<name>` imports): the loader gives each a typed slot in the table (sjljEnvType here).
  */
 import type { Kernel } from '../../kernel/kernel.ts';
 import { LongJump, NtException } from '../../kernel/ke/except.ts';
 import { SimulatorError } from '../../kernel/errors.ts';
 import type { FuncType } from './indirect.ts';
-import { INVOKE_IMPORT as INVOKE } from '../../nt/sjlj-abi.ts';
+import { INVOKE_IMPORT as INVOKE, SJLJ_ENV_FUNCTIONS } from '../../nt/sjlj-abi.ts';
 export { isSjljImport } from '../../nt/sjlj-abi.ts';
 
 /** The first index given to a host function; the machine's table never grows this large. */
@@ -81,13 +81,9 @@ function invoke(c: SjljContext, failed: unknown): Function {
   };
 }
 
-
 const I32 = 0x7f;
-/** The wasm types of the runtime's env functions, for their table slots. */
-export const SJLJ_ENV_TYPES: Readonly<Record<string, FuncType>> = {
-  emscripten_longjmp: { params: [I32, I32], results: [] },
-  __dv_seh_enter: { params: [I32], results: [] },
-  __dv_seh_leave: { params: [I32], results: [] },
-  __dv_seh_continue_search: { params: [I32, I32], results: [] },
-  __dv_sjlj_exhausted: { params: [I32], results: [] },
-};
+/** The wasm type of the runtime's env function `name` (sjlj-abi.ts), for its table slot; undefined for any other. */
+export function sjljEnvType(name: string): FuncType | undefined {
+  const params = Object.hasOwn(SJLJ_ENV_FUNCTIONS, name) ? SJLJ_ENV_FUNCTIONS[name]! : undefined;
+  return params === undefined ? undefined : { params: Array<typeof I32>(params).fill(I32), results: [] };
+}

@@ -22,7 +22,7 @@ import { abiParams, chooseType, indirectCallTypes, trampolineModule, type FuncTy
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
 import { CALL_SP_EXPORT, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
-import { isSjljImport, SJLJ_ENV_TYPES, sjljImports, type SjljContext } from './sjlj.ts';
+import { isSjljImport, sjljEnvType, sjljImports, type SjljContext } from './sjlj.ts';
 
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
@@ -256,7 +256,7 @@ export const wasmImageFormat: ImageFormat = {
     // __try calls every routine through invoke_<sig> and its address).
     const got: Record<string, WebAssembly.Global> = {};
     for (const name of pointerNames) {
-      const runtime = SJLJ_ENV_TYPES[name as keyof typeof SJLJ_ENV_TYPES];
+      const runtime = sjljEnvType(name);
       const slot = runtime
         ? routineSlot(runtime, env[name] as (...a: unknown[]) => unknown, 0)
         : ddiSlot(name, ntoskrnl[name] as (...a: unknown[]) => unknown);
