@@ -43,7 +43,7 @@ export function exExports(k: Kernel) {
     ExAllocatePool2(Flags: bigint, NumberOfBytes: number, Tag: number): number {
       const flags = BigInt(Flags);
       const address = allocate(poolTypeOfFlags(flags), NumberOfBytes, Tag);
-      if (address === 0 && flags & POOL_FLAG.RAISE_ON_FAILURE) k.exceptions.raise(STATUS.INSUFFICIENT_RESOURCES, k.stacks.callerOf());
+      if (address === 0 && flags & POOL_FLAG.RAISE_ON_FAILURE) k.exceptions.raiseFromCaller(STATUS.INSUFFICIENT_RESOURCES);
       return address;
     },
     ExFreePoolWithTag(P: number, Tag: number): void {

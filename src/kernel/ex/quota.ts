@@ -67,7 +67,7 @@ export function quotaExports(k: Kernel) {
   /** A failed quota allocation raises STATUS_INSUFFICIENT_RESOURCES unless the type asks for NULL. */
   const withQuota = (PoolType: PoolType, NumberOfBytes: number, Tag: number): number => {
     const address = charge(k.ddi.ExAllocatePoolWithTag(quotaPoolType(PoolType), NumberOfBytes, Tag), NumberOfBytes >>> 0);
-    if (address === 0 && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE)) k.exceptions.raise(STATUS.INSUFFICIENT_RESOURCES, k.stacks.callerOf());
+    if (address === 0 && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE)) k.exceptions.raiseFromCaller(STATUS.INSUFFICIENT_RESOURCES);
     return address;
   };
   return {
@@ -112,7 +112,7 @@ export function quotaExports(k: Kernel) {
       }
       const flags = BigInt(Flags);
       const address = k.ddi.ExAllocatePoolWithTag(poolTypeOfFlags(flags), NumberOfBytes, Tag);
-      if (address === 0 && flags & POOL_FLAG.RAISE_ON_FAILURE) k.exceptions.raise(STATUS.INSUFFICIENT_RESOURCES, k.stacks.callerOf());
+      if (address === 0 && flags & POOL_FLAG.RAISE_ON_FAILURE) k.exceptions.raiseFromCaller(STATUS.INSUFFICIENT_RESOURCES);
       return flags & POOL_FLAG.USE_QUOTA ? charge(address, NumberOfBytes >>> 0) : address;
     },
     /** Records the flags (DrvRtPoolNxOptIn) by calling driver; no effect: the simulated pool does not model execute protection. */

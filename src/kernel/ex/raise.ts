@@ -6,16 +6,15 @@ import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 
 export function exRaiseExports(k: Kernel) {
-  const raise = (status: number): never => k.exceptions.raise(status >>> 0, k.stacks.callerOf());
   return {
     ExRaiseStatus(Status: number): never {
-      return raise(Status);
+      return k.exceptions.raiseFromCaller(Status);
     },
     ExRaiseAccessViolation(): never {
-      return raise(STATUS.ACCESS_VIOLATION);
+      return k.exceptions.raiseFromCaller(STATUS.ACCESS_VIOLATION);
     },
     ExRaiseDatatypeMisalignment(): never {
-      return raise(STATUS.DATATYPE_MISALIGNMENT);
+      return k.exceptions.raiseFromCaller(STATUS.DATATYPE_MISALIGNMENT);
     },
   };
 }

@@ -134,6 +134,11 @@ export class ExceptionDispatcher {
     throw new NtException(code >>> 0, address >>> 0, parameters);
   }
 
+  /** Raise at the code address that called the DDI now running: how the DDIs that raise do it. */
+  raiseFromCaller(code: number): never {
+    return this.raise(code >>> 0, this.k.stacks.callerOf());
+  }
+
   /**
    * Send `e` to the innermost frame: write its exception record there, mark the frame as having
    * met it, and take the frame (and its body) off the chain: the filter and the handler run outside

@@ -36,7 +36,7 @@ export function semaphoreExports(k: Kernel) {
       const previous = as.i32(s + H.SignalState);
       const count = previous + (Adjustment | 0);
       if (count > as.i32(s + S.Limit) || count < previous) {
-        return k.exceptions.raise(STATUS.SEMAPHORE_LIMIT_EXCEEDED, k.stacks.callerOf());
+        return k.exceptions.raiseFromCaller(STATUS.SEMAPHORE_LIMIT_EXCEEDED);
       }
       as.setU32(s + H.SignalState, count);
       return previous;

@@ -12,12 +12,11 @@ import type { Kernel } from '../kernel.ts';
 import { isAccessible, MM_USER_PROBE_ADDRESS, PAGE_SIZE } from './address-space.ts';
 
 export function probeExports(k: Kernel) {
-  const raise = (status: number): never => k.exceptions.raise(status, k.stacks.callerOf());
   const probe = (address: number, length: number, alignment: number): void => {
     if (length === 0) return;
-    if ((address & (alignment - 1)) !== 0) raise(STATUS.DATATYPE_MISALIGNMENT);
+    if ((address & (alignment - 1)) !== 0) k.exceptions.raiseFromCaller(STATUS.DATATYPE_MISALIGNMENT);
     const end = address + length;
-    if (end > MM_USER_PROBE_ADDRESS || end < address) raise(STATUS.ACCESS_VIOLATION);
+    if (end > MM_USER_PROBE_ADDRESS || end < address) k.exceptions.raiseFromCaller(STATUS.ACCESS_VIOLATION);
   };
   return {
     ProbeForRead(Address: number, Length: number, Alignment: number): void {
@@ -28,7 +27,7 @@ export function probeExports(k: Kernel) {
       const length = Length >>> 0;
       probe(address, length, Alignment >>> 0);
       for (let page = address - (address % PAGE_SIZE); page < address + length; page += PAGE_SIZE) {
-        if (!isAccessible(k.as.pageKind(page))) raise(STATUS.ACCESS_VIOLATION);
+        if (!isAccessible(k.as.pageKind(page))) k.exceptions.raiseFromCaller(STATUS.ACCESS_VIOLATION);
       }
     },
   };
