@@ -12,6 +12,7 @@ import { Watchdog } from './ke/watchdog.ts';
 import { KernelEvents } from './events.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RING } from './mm/address-space.ts';
 import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
+import type { MemoryAccessRecord } from './mm/access-fault.ts';
 import { SpecialPool } from './mm/special-pool.ts';
 import { CallStacks } from './ke/callstack.ts';
 import { asError, exceptionCodeOf } from './ke/exception.ts';
@@ -66,6 +67,8 @@ export interface CrashContext {
   readonly culprit?: Culprit;
   /** The machine did not stop by itself: it hung, and the run forced this dump (see Kernel.hang). */
   readonly hang?: { readonly reason: string };
+  /** The bad memory access behind a memory stop (0x1F2, 0xD6, 0x50...). */
+  readonly memoryAccess?: MemoryAccessRecord;
 }
 
 /** Why the machine broke into the debugger (DbgBreakPointWithStatus): the stop it stands for. */
@@ -214,7 +217,7 @@ export class Kernel {
   // ---- bug checks ----------------------------------------------------------------------------
 
   /** KeBugCheckEx: stop the machine. The first bug check wins; later calls rethrow it. */
-  bugCheck(code: number, p1: number, p2: number, p3: number, p4: number, exception?: CrashContext['exception'], culprit?: Culprit): never {
+  bugCheck(code: number, p1: number, p2: number, p3: number, p4: number, exception?: CrashContext['exception'], culprit?: Culprit, memoryAccess?: MemoryAccessRecord): never {
     if (this.crash) throw this.crash.bugCheck;
     const bc = new BugCheck(code, p1, p2, p3, p4);
     this.crash = {
@@ -229,6 +232,7 @@ export class Kernel {
       time: this.clock.now,
       exception,
       culprit,
+      memoryAccess,
     };
     this.events.emit('bugCheck', { code: bc.code, params: bc.params });
     throw bc;

@@ -124,6 +124,32 @@ const bugChecks: BugCheckInfo[] = [
     args: ['Address of the IRP', 'Reserved', 'Reserved', 'Reserved'],
   },
   {
+    code: 0xd1,
+    name: 'DRIVER_IRQL_NOT_LESS_OR_EQUAL',
+    description: [
+      'An attempt was made to access a pageable (or completely invalid) address at an',
+      'interrupt request level (IRQL) that is too high.  This is usually',
+      'caused by drivers using improper addresses.',
+    ],
+    args: ['memory referenced', 'IRQL', 'value 0 = read operation, 1 = write operation', 'address which referenced memory'],
+  },
+  {
+    code: 0x7f,
+    name: 'UNEXPECTED_KERNEL_MODE_TRAP',
+    description: ['A trap occurred in kernel mode that the kernel cannot take: here a double fault', '(EXCEPTION_DOUBLE_FAULT), which a kernel stack overflow causes.'],
+    args: ['EXCEPTION_DOUBLE_FAULT (8)', 'reserved', 'reserved', 'reserved'],
+  },
+  {
+    code: 0x1f2,
+    name: 'KASAN_ILLEGAL_ACCESS',
+    description: [
+      'The kernel address sanitizer found an illegal memory access: outside the bytes',
+      'of a pool block (its header or the slack after it), in a freed block, or in a',
+      'redzone of a stack or global variable.',
+    ],
+    args: ['address of the illegal access', 'size of the access', 'address of the code that made it', 'bits 0-7: the KASAN shadow code of the address'],
+  },
+  {
     code: 0xd5,
     name: 'DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL',
     description: ['Memory was referenced after it was freed.', 'This cannot be protected by try-except.', 'When possible, the guilty driver\'s name (Unicode string) is printed on', 'the bugcheck screen and saved in KiBugCheckDriver.'],
@@ -189,6 +215,9 @@ export const BUGCHECK = {
   TIMER_OR_DPC_INVALID: 0xc7,
   DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS: 0xce,
   MULTIPLE_IRP_COMPLETE_REQUESTS: 0x44,
+  UNEXPECTED_KERNEL_MODE_TRAP: 0x7f,
+  DRIVER_IRQL_NOT_LESS_OR_EQUAL: 0xd1,
+  KASAN_ILLEGAL_ACCESS: 0x1f2,
   DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: 0xd5,
   DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION: 0xd6,
   MANUALLY_INITIATED_CRASH: 0xe2,

@@ -61,6 +61,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
           exception: crash.exception,
           culprit: crash.culprit,
           hang: crash.hang,
+          memoryAccess: crash.memoryAccess,
         }
       : brk
         ? {

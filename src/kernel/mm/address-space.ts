@@ -4,6 +4,7 @@
  * by the host OS, so only touched pages cost host memory.
  */
 import { SimulatorError } from '../errors.ts';
+import { SHADOW, Shadow } from './shadow.ts';
 
 export const PAGE_SIZE = 0x1000;
 export const PAGE_SHIFT = 12;
@@ -26,6 +27,12 @@ export const enum PageKind {
 
 export function isAccessible(kind: PageKind): boolean {
   return kind !== PageKind.NoAccess && kind !== PageKind.Guard && kind !== PageKind.Freed;
+}
+
+/** The shadow value of every granule of a page of this kind. */
+function shadowOfPage(kind: PageKind): number {
+  if (!isAccessible(kind)) return SHADOW.noAccess;
+  return kind === PageKind.PagedPool ? SHADOW.pageable : SHADOW.accessible;
 }
 
 /** A named virtual address range carved into pages on demand (first fit, lowest address first). */
@@ -109,6 +116,10 @@ export const VA_MAP = {
   pagedPool: { start: 0x94000000, end: 0x98000000 },
   specialPool: { start: 0x98000000, end: 0x9a000000 },
   images: { start: 0x9a3b0000, end: 0x9c000000 },
+  /** mm's shadow of the whole space, a byte per 8 (shadow.ts); never mapped, so a driver's touch faults. */
+  shadow: { start: 0xa0000000, end: 0xc0000000 },
+  /** The shadow clang's AddressSanitizer keeps for a `dv build --kasan` image's stack and globals (0 = accessible). */
+  kasanShadow: { start: 0xc0000000, end: 0xe0000000 },
 } as const;
 
 /** The wasm call-site ring (ke/callstack.ts): where it lies, and the mask that wraps a byte count into it. */
@@ -131,6 +142,8 @@ export class AddressSpace {
     throw new SimulatorError(`kernel access at 0x${(address >>> 0).toString(16)} runs past the end of the address space`);
   };
   readonly pages = new Uint8Array(PAGE_COUNT);
+  /** The byte-granular state of every address, beside the page table (shadow.ts). */
+  readonly shadow: Shadow;
   private buffer!: ArrayBuffer;
   private view!: DataView;
   private bytes!: Uint8Array;
@@ -138,6 +151,7 @@ export class AddressSpace {
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
     this.refresh();
+    this.shadow = new Shadow(this.bytes, VA_MAP.shadow.start);
   }
 
   private refresh(): void {
@@ -153,6 +167,7 @@ export class AddressSpace {
   setPages(va: number, count: number, kind: PageKind): void {
     const first = (va >>> 0) >>> PAGE_SHIFT;
     this.pages.fill(kind, first, first + count);
+    this.shadow.setPages(va, count, shadowOfPage(kind));
   }
 
   /** Zero a range (the host gave us zeroed pages; a reused page must be cleared). */

@@ -1,0 +1,93 @@
+/**
+ * MmAccessFault: what a driver's bad memory access gets, decided in one place for every kind of
+ * driver (a checked wasm image's inline check, a TypeScript driver's DriverMemory, a --kasan image's
+ * sanitizer runtime). The order is Windows' own:
+ *
+ * 1. The byte is in a mapped page but the shadow poisons it (a pool header, the slack after a block,
+ *    a freed block, a stack or global redzone): what no Windows option catches, reported as Windows'
+ *    KASAN reports it, 0x1F2 KASAN_ILLEGAL_ACCESS (P1 address, P2 size, P3 caller, P4 shadow code).
+ * 2. Special pool: the guard page after a block, 0xD6; a freed special pool page, 0xD5.
+ * 3. A kernel stack's guard page: the stack overflowed, 0x7F with EXCEPTION_DOUBLE_FAULT.
+ * 4. The image of a driver that has unloaded: 0xCE.
+ * 5. At DISPATCH_LEVEL or above no page fault can be taken: 0xD1 (the faulting code is a driver's).
+ * 6. A user-space address (the NULL page included): an access violation, STATUS_ACCESS_VIOLATION,
+ *    that the driver's __try/__except can take; unhandled, 0x1E (0x7E in a system thread).
+ * 7. Any other system address: 0x50 PAGE_FAULT_IN_NONPAGED_AREA, which try/except cannot take.
+ */
+import { BUGCHECK } from '../../nt/bugcheck.ts';
+import { DISPATCH_LEVEL } from '../../nt/irql.ts';
+import { STATUS } from '../../nt/status.ts';
+import type { Kernel } from '../kernel.ts';
+import { isAccessible, PageKind, VA_MAP } from './address-space.ts';
+import { MM_SYSTEM_RANGE_START } from '../exported-data.ts';
+
+export interface BadAccess {
+  /** Where the access starts (P1 of 0x1F2). */
+  readonly address: number;
+  /** Bytes it touches. */
+  readonly size: number;
+  readonly write: boolean;
+  /** The code address of the instruction (or the sanitizer call) that made it. */
+  readonly pc: number;
+}
+
+/** What the crash context records of the access, for `!analyze -v` (one definition: dump-schema reads it). */
+export interface MemoryAccessRecord {
+  readonly address: number;
+  readonly size: number;
+  readonly write: boolean;
+  /** The first byte that may not be touched. */
+  readonly bad: number;
+  /** Its shadow code (shadow.ts), or 0 for a page fault. */
+  readonly shadow: number;
+}
+
+const inRange = (a: number, r: { start: number; end: number }) => a >= r.start && a < r.end;
+
+/**
+ * The stop (or exception) for an access whose byte `bad` may not be touched. Runs with the faulting
+ * instruction as the innermost frame, so the crash stack and `!analyze -v` start at its source line.
+ */
+export function mmAccessFault(k: Kernel, access: BadAccess, bad: number): never {
+  return k.stacks.frame(access.pc >>> 0, () => decide(k, access, bad >>> 0));
+}
+
+function decide(k: Kernel, access: BadAccess, bad: number): never {
+  const rw = access.write ? 1 : 0;
+  const kind = k.as.pageKind(bad);
+  const record = (shadow: number): MemoryAccessRecord => ({ address: access.address >>> 0, size: access.size, write: access.write, bad, shadow });
+  if (isAccessible(kind)) {
+    const code = k.as.shadow.codeOf(bad);
+    return k.bugCheck(BUGCHECK.KASAN_ILLEGAL_ACCESS, access.address >>> 0, access.size, access.pc >>> 0, code & 0xff, undefined, undefined, record(code));
+  }
+  const pc = access.pc >>> 0;
+  if (kind === PageKind.Guard && inRange(bad, VA_MAP.specialPool)) {
+    return k.bugCheck(BUGCHECK.DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION, bad, rw, pc, 0, undefined, undefined, record(0));
+  }
+  if (kind === PageKind.Freed) return k.bugCheck(BUGCHECK.DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL, bad, rw, pc, 0, undefined, undefined, record(0));
+  if (kind === PageKind.Guard && inRange(bad, VA_MAP.stacks)) return k.bugCheck(BUGCHECK.UNEXPECTED_KERNEL_MODE_TRAP, 8, 0, 0, 0, undefined, undefined, record(0));
+  const unloaded = inRange(bad, VA_MAP.images) ? k.io.unloadedDriverAt(bad) : undefined;
+  if (unloaded) {
+    return k.bugCheck(BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, bad, rw, pc, 0, undefined, { module: unloaded.name }, record(0));
+  }
+  if (k.prcb.irql >= DISPATCH_LEVEL) return k.bugCheck(BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, bad, k.prcb.irql, rw, pc, undefined, undefined, record(0));
+  if (bad < MM_SYSTEM_RANGE_START) return k.exceptions.raise(STATUS.ACCESS_VIOLATION, pc, [rw, bad]);
+  return k.bugCheck(BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA, bad, rw, pc, 0, undefined, undefined, record(0));
+}
+
+/**
+ * A sanitizer's finding where the shadow already names the kind (a --kasan image's stack or global
+ * redzone, whose shadow is clang's own): 0x1F2 with that code.
+ */
+export function kasanIllegalAccess(k: Kernel, access: BadAccess, shadowCode: number): never {
+  const a = access.address >>> 0;
+  return k.stacks.frame(access.pc >>> 0, () =>
+    k.bugCheck(BUGCHECK.KASAN_ILLEGAL_ACCESS, a, access.size, access.pc >>> 0, shadowCode & 0xff, undefined, undefined, { address: a, size: access.size, write: access.write, bad: a, shadow: shadowCode & 0xff }),
+  );
+}
+
+/** Check an access against the shadow: nothing when every byte may be touched, else its stop. */
+export function mmCheckAccess(k: Kernel, access: BadAccess): void {
+  const bad = k.as.shadow.firstBad(access.address, access.size);
+  if (bad >= 0) mmAccessFault(k, access, bad);
+}

@@ -1,0 +1,140 @@
+/**
+ * The shadow of the address space: one byte for each 8-byte granule, kept in the simulated memory
+ * itself (VA_MAP.shadow), so a checked wasm driver's loads and stores test it inline with one load
+ * (loader/wasm/rewrite.ts) and only a granule that is not plainly accessible costs a call into the
+ * kernel. mm keeps the page states here (AddressSpace.setPages); the pool marks its headers, the
+ * slack after each block and freed blocks (ex/pool.ts), as a KASAN kernel's allocator does.
+ *
+ * A shadow byte:
+ * - 0x00: no access: a page not mapped, a guard page or freed special pool (the page table says which);
+ *   also what the shadow of never-touched memory reads, so the 512 MiB shadow costs nothing until used;
+ * - 0x01..0x07: the first k bytes of the granule are accessible (the end of a block that is not a
+ *   multiple of 8);
+ * - 0x08 accessible, 0x09 accessible and pageable (paged pool): the two values the fast path lets through;
+ * - 0xF1.. 0xFD: a poisoned granule, with the code AddressSanitizer uses for the same thing (KASAN
+ *   reports it in bits 0-7 of 0x1F2's Parameter 4).
+ */
+
+export const SHADOW_SCALE = 3;
+export const SHADOW_GRANULE = 1 << SHADOW_SCALE;
+/** Shadow bytes per 4 KiB page. */
+const PAGE_SHADOW = 0x1000 >>> SHADOW_SCALE;
+
+/** Shadow values, one definition for the kernel, the rewrite's inline check and the reports. */
+export const SHADOW = {
+  noAccess: 0x00,
+  accessible: 0x08,
+  pageable: 0x09,
+  /** Pool that no block owns: a block's POOL_HEADER, and the part of a pool page not yet carved. */
+  poolHeader: 0xfa,
+  /** The bytes after a pool block up to the next one (or the end of its pages). */
+  poolSlack: 0xfb,
+  /** A freed pool block. */
+  poolFreed: 0xfd,
+  /** Stack and global redzones of `dv build --kasan` images (clang's AddressSanitizer codes). */
+  stackLeft: 0xf1,
+  stackMid: 0xf2,
+  stackRight: 0xf3,
+  stackAfterReturn: 0xf5,
+  stackUseAfterScope: 0xf8,
+  globalRedzone: 0xf9,
+} as const;
+
+/** What a shadow code means, as `!analyze -v` names it. */
+export const SHADOW_MEANING: Readonly<Record<number, string>> = {
+  [SHADOW.poolHeader]: 'pool header or unallocated pool (left redzone)',
+  [SHADOW.poolSlack]: 'past the end of a pool block (right redzone)',
+  [SHADOW.poolFreed]: 'freed pool block (use after free)',
+  [SHADOW.stackLeft]: 'stack left redzone',
+  [SHADOW.stackMid]: 'stack redzone between variables',
+  [SHADOW.stackRight]: 'stack right redzone',
+  [SHADOW.stackAfterReturn]: 'stack of a function that returned',
+  [SHADOW.stackUseAfterScope]: 'stack variable out of scope',
+  [SHADOW.globalRedzone]: 'global variable redzone',
+};
+
+/** The two values the inline check lets through: shadow - 8 <= FAST_PATH_SPAN (unsigned). */
+export const FAST_PATH_SPAN = SHADOW.pageable - SHADOW.accessible;
+
+export const isOkShadow = (s: number): boolean => s === SHADOW.accessible || s === SHADOW.pageable;
+
+export class Shadow {
+  /** `bytes`: the whole address space; `base`: the shadow's first byte in it. */
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly base: number,
+  ) {}
+
+  /** The shadow byte of the granule holding `va`. */
+  at(va: number): number {
+    return this.bytes[this.base + ((va >>> 0) >>> SHADOW_SCALE)]!;
+  }
+
+  /** Whole pages take one value (mm's page states). */
+  setPages(va: number, count: number, value: number): void {
+    const from = this.base + ((va >>> 0) >>> SHADOW_SCALE);
+    this.bytes.fill(value, from, from + count * PAGE_SHADOW);
+  }
+
+  /** Granules from `va` (8-aligned) covering `length` bytes take `code`. */
+  poison(va: number, length: number, code: number): void {
+    if (length <= 0) return;
+    const from = this.base + ((va >>> 0) >>> SHADOW_SCALE);
+    this.bytes.fill(code, from, from + Math.ceil(length / SHADOW_GRANULE));
+  }
+
+  /** `length` bytes from `va` (8-aligned) become accessible; a last partial granule says how many of its bytes. */
+  unpoison(va: number, length: number, pageable: boolean): void {
+    const from = this.base + ((va >>> 0) >>> SHADOW_SCALE);
+    const whole = length >>> SHADOW_SCALE;
+    this.bytes.fill(pageable ? SHADOW.pageable : SHADOW.accessible, from, from + whole);
+    const rest = length & (SHADOW_GRANULE - 1);
+    if (rest) this.bytes[from + whole] = rest;
+  }
+
+  /** True when every byte of [va, va+length) is accessible: the granules all say so. */
+  isClean(va: number, length: number): boolean {
+    const a = va >>> 0;
+    const first = this.base + (a >>> SHADOW_SCALE);
+    const last = this.base + ((a + Math.max(length, 1) - 1) >>> SHADOW_SCALE);
+    for (let i = first; i <= last; i++) {
+      const s = this.bytes[i]!;
+      if (s !== SHADOW.accessible && s !== SHADOW.pageable) return false;
+    }
+    return true;
+  }
+
+  /** The first byte of [va, va+length) that may not be touched, or -1 when all may. */
+  firstBad(va: number, length: number): number {
+    const a = va >>> 0;
+    const end = a + Math.max(length, 1);
+    for (let x = a; x < end; ) {
+      const s = this.at(x);
+      if (isOkShadow(s)) {
+        x = ((x >>> SHADOW_SCALE) + 1) << SHADOW_SCALE;
+        x >>>= 0;
+        if (x === 0) break; // wrapped past the top
+        continue;
+      }
+      if (s >= 1 && s < SHADOW_GRANULE && (x & (SHADOW_GRANULE - 1)) < s) {
+        x++;
+        continue;
+      }
+      return x;
+    }
+    return -1;
+  }
+
+  /**
+   * The shadow code that names what the byte at `va` is: its granule's, or for a byte past the
+   * accessible part of a partial granule, the next granule's (the redzone the access runs into).
+   */
+  codeOf(va: number): number {
+    const s = this.at(va);
+    if (s >= 1 && s < SHADOW_GRANULE) {
+      const next = this.at((va >>> 0) + SHADOW_GRANULE);
+      return isOkShadow(next) || next === 0 ? SHADOW.poolSlack : next;
+    }
+    return s;
+  }
+}
