@@ -45,11 +45,12 @@ export interface MemoryAccessRecord {
 const inRange = (a: number, r: { start: number; end: number }) => a >= r.start && a < r.end;
 
 /**
- * The stop (or exception) for an access whose byte `bad` may not be touched. Runs with the faulting
- * instruction as the innermost frame, so the crash stack and `!analyze -v` start at its source line.
+ * The stop (or exception) for an access whose byte `bad` may not be touched. `pushFrame`: run with
+ * the faulting instruction as the innermost frame (a wasm image's check, which has no frame of its
+ * own on the kernel's stacks), so the crash stack and `!analyze -v` start at its source line.
  */
-export function mmAccessFault(k: Kernel, access: BadAccess, bad: number): never {
-  return k.stacks.frame(access.pc >>> 0, () => decide(k, access, bad >>> 0));
+export function mmAccessFault(k: Kernel, access: BadAccess, bad: number, pushFrame = true): never {
+  return pushFrame ? k.stacks.frame(access.pc >>> 0, () => decide(k, access, bad >>> 0)) : decide(k, access, bad >>> 0);
 }
 
 function decide(k: Kernel, access: BadAccess, bad: number): never {
