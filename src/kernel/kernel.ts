@@ -446,7 +446,7 @@ export class Kernel {
 
   /** Checked memory for TypeScript driver code: a bad access gets MmAccessFault's stop (its frame is already on the stack). */
   readonly driverMemory = new DriverMemory(this.as, (address, size, write, bad) =>
-    mmAccessFault(this, { address, size, write, pc: this.stacks.callerOf() }, bad, false),
+    mmAccessFault(this, { address, size, write, pc: this.stacks.callerOf() }, bad) as never,
   );
 
   // ---- threads -----------------------------------------------------------------------------

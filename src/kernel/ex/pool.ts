@@ -26,7 +26,9 @@ import { RecentMap } from '../rtl/recent.ts';
 
 export const POOL_HEADER_SIZE = 8;
 const GRANULE = 8;
-const MAX_SMALL = PAGE_SIZE - POOL_HEADER_SIZE;
+/** The largest request a small block (with a POOL_HEADER) takes; larger ones get whole pages. */
+export const MAX_SMALL_BLOCK = PAGE_SIZE - POOL_HEADER_SIZE;
+const MAX_SMALL = MAX_SMALL_BLOCK;
 /** Nonpaged pages only the kernel's must-succeed allocations may take (our number: 64 KiB). */
 export const KERNEL_RESERVE_PAGES = 16;
 
