@@ -29,6 +29,8 @@ const GRANULE = 8;
 /** The largest request a small block (with a POOL_HEADER) takes; larger ones get whole pages. */
 export const MAX_SMALL_BLOCK = PAGE_SIZE - POOL_HEADER_SIZE;
 const MAX_SMALL = MAX_SMALL_BLOCK;
+/** Freed small blocks held back from reuse, per pool (our number; NT keeps 32 pending frees per pool descriptor). */
+const PENDING_FREES = 256;
 /** Nonpaged pages only the kernel's must-succeed allocations may take (our number: 64 KiB). */
 export const KERNEL_RESERVE_PAGES = 16;
 
@@ -75,6 +77,11 @@ class PoolArea {
     const bytes = granules * GRANULE;
     if (this.bumpOffset + bytes > PAGE_SIZE) {
       const page = this.takePages(1, mustSucceed);
+      // Out of pages: the pending frees are free memory too; hand them back and look again.
+      if (page === undefined && this.pending.length > 0) {
+        this.flushPending();
+        return this.takeSmall(granules, as, mustSucceed);
+      }
       if (page === undefined) return undefined;
       as.setPages(page, 1, this.pageKind);
       as.zero(page, PAGE_SIZE);
@@ -88,7 +95,24 @@ class PoolArea {
     return header;
   }
 
+  /**
+   * A freed small block waits among the pending frees before its free list gets it (NT defers frees
+   * the same way): for the PENDING_FREES most recent frees, a touch of the block is a use after free
+   * the shadow still shows (0xFD), however busy the pool is with blocks of the same size.
+   */
   returnSmall(header: number, granules: number): void {
+    this.pending.push(header);
+    this.pending.push(granules);
+    if (this.pending.length > 2 * PENDING_FREES) this.release(this.pending.shift(), this.pending.shift());
+  }
+
+  private readonly pending = new FifoU32();
+
+  private flushPending(): void {
+    while (this.pending.length > 0) this.release(this.pending.shift(), this.pending.shift());
+  }
+
+  private release(header: number, granules: number): void {
     let list = this.freeLists.get(granules);
     if (!list) this.freeLists.set(granules, (list = new FifoU32()));
     list.push(header);
