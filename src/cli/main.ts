@@ -112,6 +112,7 @@ program
   .option('--open-process <name:access>', 'open a handle to the --process NAME with ACCESS (hex) from the client, after the starts: the object callbacks see it (repeatable)', parseOpenProcess, [] as OpenProcessArg[])
   .option('--dump <file>', 'write the crash dump here when the machine stops; a run that stops with no bug check removes an older file at this path')
   .option('--json <file>', 'write the outcome as JSON here')
+  .option('--coverage <file>', "count how often each basic block of the wasm drivers ran, and write it here as an lcov tracefile (genhtml, editors' coverage views)")
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
   .option('--registry <file>', 'seed the registry before the driver loads, from a .reg file (regedit 5.00 / REGEDIT4) or JSON (repeatable, in order)', collect, [] as string[])
@@ -121,15 +122,16 @@ program
   .addHelpText(
     'after',
     `\nNumbers are ${NUMBER_RULE}, as kd and the Windows tools read control codes.\n` +
-      'Outputs: --dump and --json are checked before the run (folder exists and is writable, not the same file, not the driver)\n' +
+      'Outputs: --dump, --json and --coverage are checked before the run (folder exists and is writable, not the same file, not the driver)\n' +
       'and written whole (temp file + rename). A run that writes no dump (no bug check) removes a dump an earlier run left at\n' +
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
+      ...(opts.coverage !== undefined ? [{ option: '--coverage', path: opts.coverage }] : []),
     ];
     checkOutputs(outputs, [{ option: 'driver', path: driver }]);
     let processes;
@@ -151,6 +153,7 @@ program
         processes,
         onProcessEvent: (l) => out(l),
         captureStacks: opts.stacks,
+        coverage: opts.coverage !== undefined,
         memory: opts.memory,
         registry,
         onDebugPrint: (l) => out(l),
@@ -163,6 +166,12 @@ program
       throw e;
     }
     if (opts.json) writeAtomically(opts.json, JSON.stringify(outcomeJson(outcome), null, 2) + '\n');
+    const coverage = outcome.machine.loader.coverage;
+    if (opts.coverage && coverage) {
+      writeAtomically(opts.coverage, coverage.lcov());
+      const { hit, sites } = coverage.summary();
+      out(`coverage: ${hit} of ${sites} basic blocks ran (${sites ? Math.round((100 * hit) / sites) : 0}%); lcov written to ${opts.coverage}`);
+    }
     const done = outcome;
     /** Write the dump unless it would be too large to write or read back: then say so, and leave no older file. */
     const writeDump = (path: string, what: string): boolean => {

@@ -35,6 +35,8 @@ export interface MapRequest {
   readonly name: string;
   /** Check every memory access the image's code makes (a verified image). */
   readonly checkMemory: boolean;
+  /** With coverage on: counters for the image's basic blocks (their code addresses); returns where they are. */
+  readonly coverageCounters?: (module: ModuleInfo, sites: readonly number[]) => number;
   /** Reserve `size` bytes of image space; returns the base. */
   readonly reserve: (size: number) => number;
   /** Bind the image's imports: the kernel table run through every import transform. */

@@ -11,6 +11,7 @@ import type { ModuleInfo } from '../kernel/symbols.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import { DRIVER_IMAGE_DIRECTORY } from '../kernel/ps/process.ts';
 import type { ImageFormat, ImportTable, ImportTransform, LoadedImage } from './image.ts';
+import type { CoverageCollector } from './coverage.ts';
 import { tsImageFormat } from './ts/ts-image.ts';
 import { wasmImageFormat } from './wasm/wasm-image.ts';
 
@@ -35,6 +36,8 @@ export class Loader {
    * image's code is then rewritten with a check before each load and store; others run as compiled.
    */
   checksMemoryOf: (imageName: string) => boolean = () => false;
+  /** Set to count the basic blocks of every wasm image loaded from then on (`dv run --coverage`). */
+  coverage?: CoverageCollector;
 
   constructor(private readonly k: Kernel) {}
 
@@ -66,6 +69,7 @@ export class Loader {
       path,
       name,
       checkMemory: this.checksMemoryOf(`${name}.sys`),
+      coverageCounters: this.coverage && ((module, sites) => this.coverage!.allocate(module, sites)),
       publish: (module) => {
         published = module;
         this.k.modules.push(module);

@@ -4,6 +4,7 @@
  */
 import { Kernel } from '../kernel/kernel.ts';
 import { Loader } from '../loader/loader.ts';
+import { CoverageCollector } from '../loader/coverage.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { Verifier } from '../verifier/verifier.ts';
 import type { VerifierSettings } from '../verifier/settings.ts';
@@ -26,6 +27,8 @@ export interface MachineOptions {
   readonly captureStacks?: boolean;
   /** Check every memory access of verified wasm images (default on; off only to measure what the checks cost). */
   readonly memoryChecks?: boolean;
+  /** Count the basic blocks of every wasm image (`dv run --coverage`; the fuzzer). */
+  readonly coverage?: boolean;
   readonly onDebugPrint?: (line: string) => void;
 }
 
@@ -41,6 +44,7 @@ export class Machine {
     this.loader = new Loader(this.kernel);
     if (options.verifier && options.verifier.drivers.length > 0) this.verifier = new Verifier(this.kernel, this.loader, options.verifier);
     if (options.memoryChecks === false) this.loader.checksMemoryOf = () => false;
+    if (options.coverage) this.loader.coverage = new CoverageCollector(this.kernel.as);
   }
 
   loadDriver(path: string): Promise<LoadedImage> {

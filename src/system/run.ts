@@ -87,6 +87,8 @@ export interface RunOptions {
   /** A line for each process event (start, denial, handle open, end), for the CLI. */
   readonly onProcessEvent?: (line: string) => void;
   readonly captureStacks?: boolean;
+  /** Count the basic blocks of the wasm images (machine.loader.coverage has the counts after the run). */
+  readonly coverage?: boolean;
   /** The machine's physical memory in bytes (default 512 MiB); the pools' limits follow from it. */
   readonly memory?: number;
   readonly onDebugPrint?: (line: string) => void;
@@ -140,7 +142,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   const name = moduleNameOf(opts.driver);
   const imageName = `${name}.sys`;
   const settings = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
-  const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint });
+  const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint, coverage: opts.coverage });
   Object.assign(machine.kernel.watchdog.limits, opts.limits);
   machine.kernel.watchdog.startRun();
   opts.configure?.(machine);

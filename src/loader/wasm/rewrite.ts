@@ -21,6 +21,9 @@
  *   when the kernel defers an access violation to the driver's __try (see wasm-image.ts). Bulk
  *   memory (memory.copy/fill/init) calls the check for its ranges. Each function gets scratch locals
  *   for the address and a stored value, appended after its own (no local index moves).
+ * - **coverage** (when asked for: `dv run --coverage`, the fuzzer): a counter per basic block (a
+ *   function's entry, each arm of an `if`, a loop's head, the code after a `block`/`if` ends and after
+ *   a `br_if`), incremented in kernel memory at a base the loader sets (exported as `__dv_cov_base`).
  * - **pure virtual calls** (C++ images only): clang fills a vtable's pure slot with `__cxa_pure_virtual`,
  *   `() -> ()`, but the caller's `call_indirect` expects the virtual function's own signature, so on
  *   wasm the call would trap as a signature mismatch before the runtime's handler runs. Each
@@ -43,6 +46,8 @@ const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
 
 /** The export through which the loader reads and sets an image's call-site counter. */
 export const CALL_SP_EXPORT = '__dv_call_sp';
+/** The export through which the loader sets where the image's coverage counters are (a u32 per site). */
+export const COVERAGE_BASE_EXPORT = '__dv_cov_base';
 /** The export through which the loader sets the table slot of the image's `__cxa_pure_virtual`. */
 export const PURE_SLOT_EXPORT = '__dv_pure_slot';
 
@@ -64,6 +69,8 @@ export interface RewriteOptions {
   readonly pureVirtualFunction?: number;
   /** Check every memory access (verified images); absent, loads and stores run as compiled. */
   readonly memoryChecks?: MemoryCheckOptions;
+  /** Count the executions of every basic block (coverage); absent, no counters. */
+  readonly coverage?: boolean;
 }
 
 export interface MemoryCheckOptions {
@@ -88,6 +95,8 @@ export interface RewrittenModule {
   readonly calls: number;
   /** Loads, stores and bulk operations checked. */
   readonly accesses: number;
+  /** With coverage: each counter's code address (codeBase + offset of the block's first instruction), by counter index. */
+  readonly coverageSites: readonly number[];
   /**
    * A position in the rewritten module (as V8 reports a wasm frame) -> the Code-section-relative
    * offset of the original instruction it came from; undefined outside the code.
@@ -95,6 +104,8 @@ export interface RewrittenModule {
   toOriginal(position: number): number | undefined;
 }
 
+/** `try` (legacy exceptions): opens a block like `block`, closed by `end`. */
+const TRY = 0x06;
 const TYPE = 1, IMPORT = 2, FUNCTION = 3, TABLE = 4, GLOBAL = 6, EXPORT = 7, CODE = 10;
 /** Sections after which the global section may be inserted, in the binary format's order. */
 const BEFORE_GLOBAL = new Set([1, 2, 3, 4, 5, 13]);
@@ -173,13 +184,18 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const pure = opts.pureVirtualFunction;
   // Globals: the budget, the call-site counter, and for the pure-slot redirect the call's target and the slot.
   const i32Global = (init: number) => [0x7f, 0x01, OP.i32Const, ...sleb(init), OP.end];
-  const newGlobals = [i32Global(opts.quantum), i32Global(0), ...(pure === undefined ? [] : [i32Global(0), i32Global(-1)])];
+  const newGlobals = [i32Global(opts.quantum), i32Global(0), ...(pure === undefined ? [] : [i32Global(0), i32Global(-1)]), ...(opts.coverage ? [i32Global(0)] : [])];
   const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', ...newGlobals);
   const budgetGlobal = parsed.importedGlobals + global.index;
   const callSpGlobal = budgetGlobal + 1;
   const targetGlobal = budgetGlobal + 2;
   const pureSlotGlobal = budgetGlobal + 3;
-  const exports = [[...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)], ...(pure === undefined ? [] : [[...nameBytes(PURE_SLOT_EXPORT), 0x03, ...uleb(pureSlotGlobal)]])];
+  const coverageGlobal = budgetGlobal + newGlobals.length - 1;
+  const exports = [
+    [...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)],
+    ...(pure === undefined ? [] : [[...nameBytes(PURE_SLOT_EXPORT), 0x03, ...uleb(pureSlotGlobal)]]),
+    ...(opts.coverage ? [[...nameBytes(COVERAGE_BASE_EXPORT), 0x03, ...uleb(coverageGlobal)]] : []),
+  ];
   const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', ...exports);
   const types = pure === undefined && !checks ? [] : readFunctionTypes(bytes, find(TYPE));
   // target = pop; if (target == pureSlot) { drop args; __cxa_pure_virtual(); zeros } else call_indirect.
@@ -212,6 +228,16 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     OP.end,
   ];
 
+  // counter[i] += 1, the counters at the base the loader sets: two globals, a load and a store.
+  const coverageSites: number[] = [];
+  const cov = uleb(coverageGlobal);
+  const coverage = opts.coverage
+    ? (codeOffset: number) => {
+        const at = uleb(4 * coverageSites.length);
+        coverageSites.push(opts.codeBase + codeOffset);
+        return [OP.globalGet, ...cov, OP.globalGet, ...cov, OP.i32Load, 0x02, ...at, OP.i32Const, 1, OP.i32Add, OP.i32Store, 0x02, ...at];
+      }
+    : undefined;
   const memory = checks ? memoryProbes(checks, checkType, parsed.importedFunctions, readFunctionSection(bytes, find(FUNCTION)), types, opts.codeBase) : undefined;
 
   // Assemble: every section in order, the replaced ones rebuilt, the global section inserted if new.
@@ -240,6 +266,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
         callAfter: pop,
         callIndirect: pure === undefined ? undefined : callIndirect,
         memory,
+        coverage,
       });
       loops += body.loops;
       calls += body.calls;
@@ -261,6 +288,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     loops,
     calls,
     accesses,
+    coverageSites,
     toOriginal(position) {
       let lo = 0, hi = starts.length - 1, at = -1;
       while (lo <= hi) {
@@ -288,6 +316,8 @@ interface Probes {
   /** What replaces a `call_indirect` (given its type and table), or undefined to keep it. */
   readonly callIndirect?: (typeIndex: number, table: number) => number[];
   readonly memory?: MemoryProbes;
+  /** A counter for the basic block starting at a code offset. */
+  readonly coverage?: (codeOffset: number) => number[];
 }
 
 /** The memory checks' part of the rewrite: scratch locals for each body, and the check before each access. */
@@ -347,6 +377,14 @@ function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes
       bodyRuns.push([chunk.length, at, p.length, 1]);
       chunk.put(p);
     };
+    // Blocks open at each point (their opcodes), for the coverage sites after an `end`.
+    const open: number[] = [];
+    const site = (at: number) => {
+      if (!probes.coverage) return;
+      flush(at);
+      insert(probes.coverage(at - s.offset), at);
+    };
+    site(body.pos);
     while (body.pos < bodyEnd) {
       const ins = nextInstruction(body);
       const check = probes.memory?.before(ins, bytes, ins.start - s.offset, scratch);
@@ -369,6 +407,14 @@ function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes
         } else flush(ins.end);
         insert(probes.callAfter, ins.start);
         calls++;
+      }
+      if (probes.coverage) {
+        if (ins.op === OP.block || ins.op === OP.loop || ins.op === OP.if || ins.op === TRY) open.push(ins.op);
+        if (ins.op === OP.end) {
+          const ended = open.pop();
+          // After a block or if ends, control joins from its branches; after the body's own end there is no code.
+          if ((ended === OP.block || ended === OP.if) && ins.end < bodyEnd) site(ins.end);
+        } else if (ins.op === OP.if || ins.op === OP.else || ins.op === OP.loop || ins.op === OP.brIf) site(ins.end);
       }
     }
     flush(bodyEnd);
