@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { readWasmSections } from '../src/loader/wasm/sections.ts';
 import { rewriteModule } from '../src/loader/wasm/rewrite.ts';
 import { fromSamples, ratio, type Row } from './harness.ts';
+import { SHADOW } from '../src/kernel/mm/shadow.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SAMPLES = ['drivers/c/SampleIo/SampleIo.wasm', 'drivers/c/MyDriver/MyDriver.wasm', 'drivers/c/rules/EverythingRight.wasm'];
@@ -36,8 +37,12 @@ const WALK = new Uint8Array([
   0x20, 0x02, 0x0b,
 ]);
 
+/** The walk reads below 0x10000; with memory checks, its shadow (all accessible) is the page after. */
+const SHADOW_BASE = 0x10000;
+
 function instantiate(bytes: Uint8Array<ArrayBuffer>, table: WebAssembly.Table): (n: number) => number {
-  const memory = new WebAssembly.Memory({ initial: 1 });
+  const memory = new WebAssembly.Memory({ initial: 2 });
+  new Uint8Array(memory.buffer).fill(SHADOW.accessible, SHADOW_BASE, SHADOW_BASE + 0x10000 / 8);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, __indirect_function_table: table } });
   return instance.exports.walk as (n: number) => number;
 }
@@ -49,36 +54,51 @@ function watchdogTable(): WebAssembly.Table {
     0x02, 0x07, 0x01, 0x01, 0x68, 0x01, 0x66, 0x00, 0x00, 0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00,
   ]);
   const f = new WebAssembly.Instance(new WebAssembly.Module(trampoline), { h: { f: () => QUANTUM } }).exports.f;
-  const table = new WebAssembly.Table({ element: 'anyfunc', initial: 2 });
+  const table = new WebAssembly.Table({ element: 'anyfunc', initial: 3 });
   table.set(1, f as never);
   return table;
 }
 
 export async function rewriteCost(quick: boolean): Promise<Row[]> {
   const rows: Row[] = [];
-  const perKib: number[] = [];
-  const growth: number[] = [];
-  let kib = 0;
-  for (const rel of SAMPLES) {
-    const bytes = new Uint8Array(readFileSync(join(ROOT, rel)));
-    const code = readWasmSections(bytes).code!;
-    kib += code.size / 1024;
-    for (let i = 0; i < (quick ? 5 : 20); i++) {
-      const t0 = performance.now();
-      const r = rewriteModule(bytes, { watchdogSlot: 1, codeBase: 0x9a3b1000, quantum: QUANTUM, callSites: { base: 0x10000, mask: 0xfffc }, moduleName: 'bench' });
-      perKib.push(((performance.now() - t0) * 1000) / (code.size / 1024));
-      if (i === 0) growth.push(((r.bytes.length - bytes.length) * 1024) / code.size);
+  // As every image is rewritten (loop and call probes), and as a verified one is (plus memory checks).
+  for (const checked of [false, true]) {
+    const perKib: number[] = [];
+    const growth: number[] = [];
+    let kib = 0;
+    for (const rel of SAMPLES) {
+      const bytes = new Uint8Array(readFileSync(join(ROOT, rel)));
+      const code = readWasmSections(bytes).code!;
+      kib += code.size / 1024;
+      for (let i = 0; i < (quick ? 5 : 20); i++) {
+        const t0 = performance.now();
+        const r = rewriteModule(bytes, {
+          watchdogSlot: 1,
+          codeBase: 0x9a3b1000,
+          quantum: QUANTUM,
+          callSites: { base: 0x10000, mask: 0xfffc },
+          moduleName: 'bench',
+          memoryChecks: checked ? { slot: 2, shadowBase: 0xa0000000 } : undefined,
+        });
+        perKib.push(((performance.now() - t0) * 1000) / (code.size / 1024));
+        if (i === 0) growth.push(((r.bytes.length - bytes.length) * 1024) / code.size);
+      }
     }
+    const what = checked ? 'with memory checks (verified image)' : 'probes only (unverified image)';
+    rows.push(fromSamples(`wasm rewrite, ${what}: time per KiB of code`, 'µs/KiB', perKib, `${SAMPLES.length} samples, ${kib.toFixed(1)} KiB of code in all`));
+    rows.push(fromSamples(`wasm rewrite, ${what}: module growth per KiB of code`, 'B/KiB', growth, checked ? 'plus an inline shadow test before every load and store, and scratch locals' : 'back-edge and call-site probes, and the added type, globals, export and import'));
   }
-  rows.push(fromSamples('wasm rewrite: time per KiB of code', 'µs/KiB', perKib, `${SAMPLES.length} samples, ${kib.toFixed(1)} KiB of code in all`));
-  rows.push(fromSamples('wasm rewrite: module growth per KiB of code', 'B/KiB', growth, 'back-edge and call-site probes, and the added type, globals, export and import'));
 
   const table = watchdogTable();
   const plain = instantiate(WALK, table);
-  const probed = instantiate(rewriteModule(WALK, { watchdogSlot: 1, codeBase: 0, quantum: QUANTUM, callSites: { base: 0x10000, mask: 0xfffc }, moduleName: 'bench' }).bytes, table);
+  const walkOptions = { watchdogSlot: 1, codeBase: 0, quantum: QUANTUM, callSites: { base: 0x18000, mask: 0xfffc }, moduleName: 'bench' };
+  const probed = instantiate(rewriteModule(WALK, walkOptions).bytes, table);
+  // The check's slot is never called: every granule the walk reads is accessible.
+  const checked = instantiate(rewriteModule(WALK, { ...walkOptions, memoryChecks: { slot: 2, shadowBase: SHADOW_BASE } }).bytes, table);
   const n = quick ? 2_000_000 : 20_000_000;
   plain(n);
   probed(n);
+  checked(n);
   const sample = (f: (n: number) => number) => () => {
     const t0 = process.hrtime.bigint();
     f(n);
@@ -87,12 +107,15 @@ export async function rewriteCost(quick: boolean): Promise<Row[]> {
   // Alternate the two so both see the same machine load.
   const a: number[] = [];
   const b: number[] = [];
+  const c: number[] = [];
   for (let i = 0; i < (quick ? 3 : 9); i++) {
     a.push(sample(plain)());
     b.push(sample(probed)());
+    c.push(sample(checked)());
   }
   const fa = fromSamples('buffer-walk loop: as built', 'ns/iter', a, `${n} iterations per sample`);
   const fb = fromSamples('buffer-walk loop: with back-edge probes', 'ns/iter', b, `${n} iterations per sample`);
-  rows.push(fa, fb, ratio('buffer-walk loop: probes / as built', fb, fa));
+  const fc = fromSamples('buffer-walk loop: with back-edge probes and memory checks', 'ns/iter', c, `${n} iterations per sample`);
+  rows.push(fa, fb, fc, ratio('buffer-walk loop: probes / as built', fb, fa), ratio('buffer-walk loop: probes and memory checks / as built (goal <= 3x)', fc, fa));
   return rows;
 }

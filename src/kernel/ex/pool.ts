@@ -219,7 +219,7 @@ export class ExPool {
       address = header + POOL_HEADER_SIZE;
       this.as.zero(address, granules * GRANULE - POOL_HEADER_SIZE);
       // The header stays poisoned (pool that no block owns); the block's bytes, and only they, open.
-      this.as.shadow.unpoison(address, size, area.pageKind === PageKind.PagedPool);
+      this.as.shadow.unpoison(address, size);
     } else {
       const pages = Math.ceil(size / PAGE_SIZE);
       const va = area.takePages(pages, mustSucceed);
@@ -228,7 +228,7 @@ export class ExPool {
       this.as.zero(va, pages * PAGE_SIZE);
       address = va;
       // The pages' tail after the block is slack no one owns.
-      this.as.shadow.unpoison(va, size, area.pageKind === PageKind.PagedPool);
+      this.as.shadow.unpoison(va, size);
       const slack = Math.ceil(size / GRANULE) * GRANULE;
       this.as.shadow.poison(va + slack, pages * PAGE_SIZE - slack, SHADOW.poolSlack);
     }

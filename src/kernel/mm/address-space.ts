@@ -31,8 +31,7 @@ export function isAccessible(kind: PageKind): boolean {
 
 /** The shadow value of every granule of a page of this kind. */
 function shadowOfPage(kind: PageKind): number {
-  if (!isAccessible(kind)) return SHADOW.noAccess;
-  return kind === PageKind.PagedPool ? SHADOW.pageable : SHADOW.accessible;
+  return isAccessible(kind) ? SHADOW.accessible : SHADOW.noAccess;
 }
 
 /** A named virtual address range carved into pages on demand (first fit, lowest address first). */

@@ -5,14 +5,15 @@
  * kernel. mm keeps the page states here (AddressSpace.setPages); the pool marks its headers, the
  * slack after each block and freed blocks (ex/pool.ts), as a KASAN kernel's allocator does.
  *
- * A shadow byte:
+ * A shadow byte is the number of accessible bytes at the start of its granule, or a poison code:
  * - 0x00: no access: a page not mapped, a guard page or freed special pool (the page table says which);
  *   also what the shadow of never-touched memory reads, so the 512 MiB shadow costs nothing until used;
  * - 0x01..0x07: the first k bytes of the granule are accessible (the end of a block that is not a
- *   multiple of 8);
- * - 0x08 accessible, 0x09 accessible and pageable (paged pool): the two values the fast path lets through;
- * - 0xF1.. 0xFD: a poisoned granule, with the code AddressSanitizer uses for the same thing (KASAN
- *   reports it in bits 0-7 of 0x1F2's Parameter 4).
+ *   multiple of 8); 0x08: all of it (pageability is the page table's to say, not the shadow's);
+ * - 0xF1..0xFD: a poisoned granule, with the code AddressSanitizer uses for the same thing (KASAN
+ *   reports it in bits 0-7 of 0x1F2's Parameter 4). Read as a signed byte, every poison code is
+ *   negative, so one test passes exactly the accesses that stay inside the accessible bytes of one
+ *   granule: `(address & 7) + size <= (i8)shadow` (the inline check, loader/wasm/rewrite.ts).
  */
 
 export const SHADOW_SCALE = 3;
@@ -24,7 +25,6 @@ const PAGE_SHADOW = 0x1000 >>> SHADOW_SCALE;
 export const SHADOW = {
   noAccess: 0x00,
   accessible: 0x08,
-  pageable: 0x09,
   /** Pool that no block owns: a block's POOL_HEADER, and the part of a pool page not yet carved. */
   poolHeader: 0xfa,
   /** The bytes after a pool block up to the next one (or the end of its pages). */
@@ -53,10 +53,7 @@ export const SHADOW_MEANING: Readonly<Record<number, string>> = {
   [SHADOW.globalRedzone]: 'global variable redzone',
 };
 
-/** The two values the inline check lets through: shadow - 8 <= FAST_PATH_SPAN (unsigned). */
-export const FAST_PATH_SPAN = SHADOW.pageable - SHADOW.accessible;
-
-export const isOkShadow = (s: number): boolean => s === SHADOW.accessible || s === SHADOW.pageable;
+const isOkShadow = (s: number): boolean => s === SHADOW.accessible;
 
 export class Shadow {
   /** `bytes`: the whole address space; `base`: the shadow's first byte in it. */
@@ -84,10 +81,10 @@ export class Shadow {
   }
 
   /** `length` bytes from `va` (8-aligned) become accessible; a last partial granule says how many of its bytes. */
-  unpoison(va: number, length: number, pageable: boolean): void {
+  unpoison(va: number, length: number): void {
     const from = this.base + ((va >>> 0) >>> SHADOW_SCALE);
     const whole = length >>> SHADOW_SCALE;
-    this.bytes.fill(pageable ? SHADOW.pageable : SHADOW.accessible, from, from + whole);
+    this.bytes.fill(SHADOW.accessible, from, from + whole);
     const rest = length & (SHADOW_GRANULE - 1);
     if (rest) this.bytes[from + whole] = rest;
   }
@@ -98,8 +95,7 @@ export class Shadow {
     const first = this.base + (a >>> SHADOW_SCALE);
     const last = this.base + ((a + Math.max(length, 1) - 1) >>> SHADOW_SCALE);
     for (let i = first; i <= last; i++) {
-      const s = this.bytes[i]!;
-      if (s !== SHADOW.accessible && s !== SHADOW.pageable) return false;
+      if (this.bytes[i] !== SHADOW.accessible) return false;
     }
     return true;
   }

@@ -79,7 +79,7 @@ export interface MemoryCheckOptions {
    * address the access is to use (flags: MEMORY_CHECK_WRITE, MEMORY_CHECK_BULK).
    */
   readonly slot: number;
-  /** Where mm's shadow starts in memory 0 (one byte per 8 bytes; 8 and 9 pass). */
+  /** Where mm's shadow starts in memory 0 (one byte per 8 bytes: how many of them may be touched). */
   readonly shadowBase: number;
 }
 
@@ -454,7 +454,7 @@ function readFunctionTypes(bytes: Uint8Array, s: WasmSection | undefined): { par
   return types;
 }
 
-/** Scratch locals of a checked body: 3 i32 (address, and a bulk operation's other two operands or an i32 value), then an i64, an f32 and an f64 value. */
+/** Scratch locals of a checked body: 3 i32 (address, effective address, an i32 value; a bulk operation's three operands), then an i64, an f32 and an f64 value. */
 const SCRATCH_LOCALS: ReadonlyArray<readonly [count: number, type: number]> = [[3, 0x7f], [1, 0x7e], [1, 0x7d], [1, 0x7c]];
 const EXTRA_LOCAL_GROUPS = SCRATCH_LOCALS.length;
 /** Scratch local of a stored value, by value type, as an offset from the first scratch local. */
@@ -462,13 +462,17 @@ const VALUE_LOCAL: Readonly<Record<number, number>> = { 0x7f: 2, 0x7e: 3, 0x7d: 
 
 /**
  * The inline check of one access, at the point where its address (and, for a store, its value) is
- * on the stack:
+ * on the stack. The shadow byte of a granule is how many of its bytes may be touched (8: all; a
+ * poison code reads negative as a signed byte), so one comparison passes exactly the accesses that
+ * stay inside the accessible bytes of one granule; anything else (a poisoned or unmapped granule, the
+ * end of a partial one, an access that runs into the next granule) asks the kernel:
  *
  *     [store: local.set $value]
- *     local.tee $a ; [i32.const offset ; i32.add] ; i32.const 3 ; i32.shr_u ; i32.load8_u shadow
- *     i32.const 8 ; i32.sub ; i32.const 1 ; i32.gt_u          -- not 8 or 9: not plainly accessible
- *     [size > 1: | ((ea & 7) > 8 - size)]                      -- or it runs into the next granule
- *     if (result i32) ea-based check(ea, size, flags, pc) - offset  else local.get $a  end
+ *     local.tee $a ; [i32.const offset ; i32.add ; local.tee $e]      -- $e: the effective address
+ *     i32.const 3 ; i32.shr_u ; i32.load8_s shadow                    -- s
+ *     local.get $e ; i32.const 7 ; i32.and ; i32.const size ; i32.add  -- (e & 7) + size
+ *     i32.lt_s
+ *     if (result i32) check(e, size, flags, pc) - offset  else local.get $a  end
  *     [store: local.get $value]
  *     <the access, as compiled>
  */
@@ -489,16 +493,17 @@ function memoryProbes(opts: MemoryCheckOptions, checkType: number, importedFunct
       const access = MEMORY_ACCESS.get(ins.op);
       if (access) {
         const offset = memArgOffset(new ByteReader(bytes, 'memory access', ins.start, ins.end), ins.start);
-        const ea = offset === 0 ? [] : [OP.i32Const, ...sleb(offset), OP.i32Add];
+        // The effective address: $a itself, or $a + offset kept in a second scratch local.
+        const e = offset === 0 ? a : uleb(first + 1);
+        const ea = offset === 0 ? [] : [OP.i32Const, ...sleb(offset), OP.i32Add, OP.localTee, ...e];
         const value = access.value === undefined ? undefined : uleb(first + VALUE_LOCAL[access.value]!);
-        const crosses = access.size === 1 ? [] : [OP.localGet, ...a, ...ea, OP.i32Const, 7, OP.i32And, OP.i32Const, 8 - access.size, OP.i32GtU, OP.i32Or];
         const back = offset === 0 ? [] : [OP.i32Const, ...sleb(offset), OP.i32Sub];
         return [
           ...(value ? [OP.localSet, ...value] : []),
-          OP.localTee, ...a, ...ea, OP.i32Const, 3, OP.i32ShrU, OP.i32Load8U, 0x00, ...shadow,
-          OP.i32Const, 8, OP.i32Sub, OP.i32Const, 1, OP.i32GtU, ...crosses,
+          OP.localTee, ...a, ...ea, OP.i32Const, 3, OP.i32ShrU, OP.i32Load8S, 0x00, ...shadow,
+          OP.localGet, ...e, OP.i32Const, 7, OP.i32And, OP.i32Const, access.size, OP.i32Add, OP.i32LtS,
           OP.if, 0x7f,
-          OP.localGet, ...a, ...ea, OP.i32Const, access.size, OP.i32Const, access.write ? MEMORY_CHECK_WRITE : 0, OP.i32Const, ...pc, ...callCheck, ...back,
+          OP.localGet, ...e, OP.i32Const, access.size, OP.i32Const, access.write ? MEMORY_CHECK_WRITE : 0, OP.i32Const, ...pc, ...callCheck, ...back,
           OP.else, OP.localGet, ...a, OP.end,
           ...(value ? [OP.localGet, ...value] : []),
         ];
