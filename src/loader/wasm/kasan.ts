@@ -1,0 +1,161 @@
+/**
+ * The kernel's AddressSanitizer runtime for `dv build --kasan` images (Windows' KASAN, for a driver
+ * rebuilt with /fsanitize=kernel-address): clang's -fsanitize=address puts redzones around the image's
+ * stack and global variables and checks every load and store against its shadow inline
+ * (mm/kasan-shadow.ts); only when a check fails, or for what clang leaves to a runtime, does the code
+ * call one of these (the list: nt/kasan-abi.ts).
+ *
+ * - **Reports** (`__asan_report_*`, and the outlined `__asan_load*`/`__asan_store*` once they find a
+ *   bad byte): bug check 0x1F2 KASAN_ILLEGAL_ACCESS through MmAccessFault's kasanIllegalAccess: P1 the
+ *   address, P2 the size, P3 the faulting code address (the report call's call site, which clang
+ *   gives the access's source line), P4 the shadow code in bits 0-7.
+ * - **Globals**: the module constructor registers each instrumented global; its redzone (the bytes
+ *   clang padded it with) is poisoned 0xF9, and made clean again when the image unloads.
+ * - **memcpy/memset/memmove** that clang turns struct copies into: both ranges checked against ASan's
+ *   shadow and mm's, then done.
+ * - **No-return calls**: `__asan_handle_no_return` (before a longjmp, a bug check) cleans the shadow of
+ *   the current stack from its pointer to its base, as ASan does: frames it abandons never unpoison
+ *   themselves. A frame an exception unwinds through is cleaned by the setjmp runtime (sjlj.ts).
+ */
+import type { Kernel } from '../../kernel/kernel.ts';
+import { kasanIllegalAccess, mmCheckAccess } from '../../kernel/mm/access-fault.ts';
+import { kasanCodeOf, kasanFirstBad, kasanPoison, kasanShadowAddress, kasanUnpoison } from '../../kernel/mm/kasan-shadow.ts';
+import { SHADOW, SHADOW_GRANULE } from '../../kernel/mm/shadow.ts';
+import { isKasanImport, KASAN_ENV_FUNCTIONS, KASAN_MARKER_IMPORT } from '../../nt/kasan-abi.ts';
+import type { FuncType } from './indirect.ts';
+export { isKasanImport } from '../../nt/kasan-abi.ts';
+
+export interface KasanContext {
+  readonly k: Kernel;
+  readonly stackPointer: WebAssembly.Global;
+  /** A kernel routine as the image calls it (wasm-image.ts): its call sites made known first. */
+  fromDriver(f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown;
+}
+
+/** Is this module built with `dv build --kasan`? */
+export const isKasanImage = (imports: readonly WebAssembly.ModuleImportDescriptor[]): boolean =>
+  imports.some((i) => i.module === 'env' && i.kind === 'function' && i.name === KASAN_MARKER_IMPORT);
+
+/** struct __asan_global (ASan ABI v8): beg, size, size_with_redzone, name, module_name, has_dynamic_init, location, odr_indicator. */
+const GLOBAL_RECORD = 32;
+
+/** The ASan runtime functions the module imports, bound to the kernel. */
+export function kasanImports(c: KasanContext, imports: readonly WebAssembly.ModuleImportDescriptor[]): Record<string, Function> {
+  const { k } = c;
+  const as = k.as;
+  const pc = () => k.stacks.readWasmCallSite(k.stacks.wasmSp - 4) >>> 0;
+  const report = (address: number, size: number, write: boolean): never => {
+    const a = address >>> 0;
+    const bad = kasanFirstBad(as, a, size);
+    const at = pc();
+    // The report call's own call site is the faulting frame kasanIllegalAccess pushes: not twice on the stack.
+    k.stacks.wasmSp -= 4;
+    return kasanIllegalAccess(k, { address: a, size, write, pc: at }, kasanCodeOf(as, bad >= 0 ? bad : a));
+  };
+  const check = (address: number, size: number, write: boolean): void => {
+    if (size > 0 && kasanFirstBad(as, address, size) >= 0) report(address, size, write);
+  };
+  /** A range the runtime itself touches for the driver: ASan's redzones, then mm's page and pool state. */
+  const checkRange = (address: number, size: number, write: boolean): void => {
+    if (size <= 0) return;
+    check(address, size, write);
+    mmCheckAccess(k, { address: address >>> 0, size, write, pc: pc() });
+  };
+  /** Each registered global's redzone: the partial granule at its end says how many bytes, the rest 0xF9. */
+  const eachGlobal = (records: number, count: number, f: (begin: number, size: number, total: number) => void) => {
+    for (let i = 0; i < (count >>> 0); i++) {
+      const r = (records >>> 0) + i * GLOBAL_RECORD;
+      f(as.u32(r), as.u32(r + 4), as.u32(r + 8));
+    }
+  };
+  const stackBase = () => k.currentStack().base;
+
+  const all: Record<string, (...a: number[]) => unknown> = {
+    __asan_init: () => {},
+    __asan_version_mismatch_check_v8: () => {},
+    __asan_register_globals: (records, count) =>
+      eachGlobal(records, count, (begin, size, total) => {
+        const end = (begin + size) >>> 0;
+        const tail = end & (SHADOW_GRANULE - 1);
+        const whole = (end - tail) >>> 0;
+        kasanUnpoison(as, begin, whole - begin);
+        if (tail) as.setU8(kasanShadowAddress(whole), tail);
+        const redzone = tail ? whole + SHADOW_GRANULE : whole;
+        kasanPoison(as, redzone, begin + total - redzone, SHADOW.globalRedzone);
+      }),
+    __asan_unregister_globals: (records, count) => eachGlobal(records, count, (begin, _size, total) => kasanUnpoison(as, begin, total)),
+    __asan_handle_no_return: () => {
+      const sp = (c.stackPointer.value as number) >>> 0;
+      const base = stackBase();
+      if (sp < base) kasanUnpoison(as, sp, base - sp);
+    },
+    __asan_report_load_n: (address, size) => report(address, size >>> 0, false),
+    __asan_report_store_n: (address, size) => report(address, size >>> 0, true),
+    __asan_loadN: (address, size) => check(address, size >>> 0, false),
+    __asan_storeN: (address, size) => check(address, size >>> 0, true),
+    __asan_memcpy: (dst, src, size) => {
+      checkRange(src, size >>> 0, false);
+      checkRange(dst, size >>> 0, true);
+      as.copy(dst, src, size >>> 0);
+      return dst;
+    },
+    __asan_memmove: (dst, src, size) => {
+      checkRange(src, size >>> 0, false);
+      checkRange(dst, size >>> 0, true);
+      as.copy(dst, src, size >>> 0);
+      return dst;
+    },
+    __asan_memset: (dst, value, size) => {
+      checkRange(dst, size >>> 0, true);
+      as.fill(dst, size >>> 0, value & 0xff);
+      return dst;
+    },
+    __asan_poison_stack_memory: (address, size) => kasanPoison(as, address, size >>> 0, SHADOW.stackUseAfterScope),
+    __asan_unpoison_stack_memory: (address, size) => kasanPoison(as, address, size >>> 0, 0),
+    // alloca: 32-byte redzones left (0xCA) and right (0xCB) of the block, as ASan's runtime lays them.
+    __asan_alloca_poison: (address, size) => {
+      const a = address >>> 0;
+      const n = size >>> 0;
+      kasanPoison(as, a - 32, 32, 0xca);
+      const end = a + n;
+      const tail = end & (SHADOW_GRANULE - 1);
+      kasanPoison(as, a, end - tail - a, 0);
+      if (tail) as.setU8(kasanShadowAddress(end - tail), tail);
+      const right = tail ? end - tail + SHADOW_GRANULE : end;
+      kasanPoison(as, right, ((end + 31) & ~31) + 32 - right, 0xcb);
+    },
+    __asan_allocas_unpoison: (top, bottom) => {
+      if ((bottom >>> 0) > (top >>> 0)) kasanUnpoison(as, top, (bottom >>> 0) - (top >>> 0));
+    },
+  };
+  for (const n of ['1', '2', '4', '8', '16']) {
+    const size = Number(n);
+    all[`__asan_report_load${n}`] = (address) => report(address, size, false);
+    all[`__asan_report_store${n}`] = (address) => report(address, size, true);
+    all[`__asan_load${n}`] = (address) => check(address, size, false);
+    all[`__asan_store${n}`] = (address) => check(address, size, true);
+  }
+  // __asan_set_shadow_XX(shadow address, count): clang computes the shadow address itself.
+  for (const code of ['00', 'f1', 'f2', 'f3', 'f5', 'f8']) {
+    const value = Number.parseInt(code, 16);
+    all[`__asan_set_shadow_${code}`] = (shadow, count) => as.fill(shadow >>> 0, count >>> 0, value);
+  }
+
+  const out: Record<string, Function> = {};
+  for (const imp of imports) {
+    // Called directly (env) or through its address (GOT.func: from a function with a __try).
+    if (!isKasanImport('env', imp.name, imp.module === 'GOT.func' ? 'function' : imp.kind) || (imp.module !== 'env' && imp.module !== 'GOT.func')) continue;
+    const f = all[imp.name];
+    // Every name the ABI lists has a binding here; a gap is this file's bug, not the driver's.
+    if (!f) throw new Error(`the KASAN runtime has no ${imp.name}`);
+    out[imp.name] = c.fromDriver(f as (...a: unknown[]) => unknown);
+  }
+  return out;
+}
+
+const I32 = 0x7f;
+/** The wasm type of the ASan runtime function `name`, for a table slot (a call through its address); undefined for any other. */
+export function kasanEnvType(name: string): FuncType | undefined {
+  const f = Object.hasOwn(KASAN_ENV_FUNCTIONS, name) ? KASAN_ENV_FUNCTIONS[name]! : undefined;
+  return f === undefined ? undefined : { params: Array<typeof I32>(f.params).fill(I32), results: f.result ? [I32] : [] };
+}
