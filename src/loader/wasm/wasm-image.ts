@@ -157,7 +157,7 @@ export const wasmImageFormat: ImageFormat = {
       files: info.symbols.files,
       lines: info.symbols.lines.map((r) => ({ ...r, address: codeBase + r.address })),
     };
-    const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols };
+    const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols, ...(kasan ? { kasan } : {}) };
     const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };
     req.publish(moduleInfo);
 
