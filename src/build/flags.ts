@@ -67,6 +67,10 @@ export const KASAN_FLAGS = [
   '-fsanitize-address-use-after-return=never',
   '-mllvm',
   `-asan-mapping-offset=0x${VA_MAP.kasanShadow.start.toString(16)}`,
+  // No initialization-order checks of C++ globals (off by default in ASan's own runtime too): no
+  // __asan_before/after_dynamic_init around each file's constructors.
+  '-mllvm',
+  '-asan-initialization-order=0',
 ] as const;
 
 /** The languages dv build compiles, by source extension (`.C` is C++ as in clang; `.c` is C). */
