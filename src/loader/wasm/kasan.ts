@@ -18,7 +18,7 @@
  *   themselves. A frame an exception unwinds through is cleaned by the setjmp runtime (sjlj.ts).
  */
 import type { Kernel } from '../../kernel/kernel.ts';
-import { kasanIllegalAccess, mmCheckAccess } from '../../kernel/mm/access-fault.ts';
+import { kasanIllegalAccess, mmAccessFault } from '../../kernel/mm/access-fault.ts';
 import { kasanCodeOf, kasanFirstBad, kasanPoison, kasanShadowAddress, kasanUnpoison } from '../../kernel/mm/kasan-shadow.ts';
 import { SHADOW, SHADOW_GRANULE } from '../../kernel/mm/shadow.ts';
 import { isKasanImport, KASAN_ENV_FUNCTIONS, KASAN_MARKER_IMPORT } from '../../nt/kasan-abi.ts';
@@ -59,7 +59,9 @@ export function kasanImports(c: KasanContext, imports: readonly WebAssembly.Modu
   const checkRange = (address: number, size: number, write: boolean): void => {
     if (size <= 0) return;
     check(address, size, write);
-    mmCheckAccess(k, { address: address >>> 0, size, write, pc: pc() });
+    const bad = as.shadow.firstBad(address, size);
+    // mm's shadow (pool redzones, page state): MmAccessFault decides the stop.
+    if (bad >= 0) mmAccessFault(k, { address: address >>> 0, size, write, pc: pc() }, bad);
   };
   /** Each registered global's redzone: the partial granule at its end says how many bytes, the rest 0xF9. */
   const eachGlobal = (records: number, count: number, f: (begin: number, size: number, total: number) => void) => {
