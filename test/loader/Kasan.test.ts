@@ -145,6 +145,9 @@ test('the clean twin runs silent under --kasan, answers as its plain build does,
   const shadow = kasanShadowAddress(VA_MAP.stacks.start);
   const poisoned = as.findMismatch(shadow, (VA_MAP.stacks.end - VA_MAP.stacks.start) >>> 3, 0);
   assert.equal(poisoned, -1, `ASan poison left at stack address 0x${(((poisoned - shadow) << 3) + VA_MAP.stacks.start).toString(16)}`);
+  // The image unloaded: its destructor unregistered its globals, whose redzones are clean again.
+  const images = kasanShadowAddress(VA_MAP.images.start);
+  assert.equal(as.findMismatch(images, (VA_MAP.images.end - VA_MAP.images.start) >>> 3, 0), -1, 'ASan poison left in the image space');
 });
 
 test('lm marks a --kasan image', { skip: NEEDS_CLANG }, async () => {
