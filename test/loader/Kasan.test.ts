@@ -23,11 +23,18 @@ import { STATUS } from '../../src/nt/status.ts';
 import { runDriver, type RunOutcome } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { NEEDS_CLANG } from '../ddk/support.ts';
+import { ALLOCA_RIGHT_REDZONE } from '../../src/loader/wasm/kasan.ts';
 import { ROOT } from '../helpers.ts';
 
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', 'c', 'kasan', name);
 const IOCTL = (n: number) => CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800 + n, METHOD_BUFFERED, FILE_ANY_ACCESS);
-const [STACK_READ, STACK_WRITE, GLOBAL_READ, USE_AFTER_SCOPE, UNWIND, STRUCT_COPY] = [0, 1, 2, 3, 4, 5].map(IOCTL) as [number, number, number, number, number, number];
+const STACK_READ = IOCTL(0);
+const STACK_WRITE = IOCTL(1);
+const GLOBAL_READ = IOCTL(2);
+const USE_AFTER_SCOPE = IOCTL(3);
+const UNWIND = IOCTL(4);
+const STRUCT_COPY = IOCTL(5);
+const ALLOCA_READ = IOCTL(7);
 const dv = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'dv.js'), ...args], { encoding: 'utf8', cwd: ROOT });
 
 let dir = '';
@@ -72,6 +79,7 @@ const violations = [
   { name: 'a stack variable read after its scope ended', code: USE_AFTER_SCOPE, size: 1, mod8: 7, stack: true, fn: 'UseAfterScope', line: 'return *last;', shadow: SHADOW.stackUseAfterScope },
   // A 120-byte struct copy is a memcpy: the runtime's __asan_memcpy checks the whole source range.
   { name: 'a struct copy reading one record past a stack array', code: STRUCT_COPY, size: 120, mod8: 0, stack: true, fn: 'CopyRecords', line: 'Destination[i] = Source[i];', shadow: SHADOW.stackMid },
+  { name: 'an alloca buffer read one past its end', code: ALLOCA_READ, size: 1, mod8: 0, stack: true, fn: 'Checksum', line: 'sum += Buffer[i];', shadow: ALLOCA_RIGHT_REDZONE },
 ] as const;
 
 test('dv build --kasan compiles with AddressSanitizer, says so, and the image imports only the ASan runtime beside its DDIs', { skip: NEEDS_CLANG }, () => {
@@ -125,20 +133,21 @@ for (const v of violations) {
 }
 
 test('without --kasan the same bugs run silent (the errors stay on the stack and in the image)', { skip: NEEDS_CLANG }, async () => {
-  const r = await send(image('KasanBugs', false), [STACK_READ, STACK_WRITE, GLOBAL_READ, USE_AFTER_SCOPE, STRUCT_COPY]);
+  const codes = [STACK_READ, STACK_WRITE, GLOBAL_READ, USE_AFTER_SCOPE, STRUCT_COPY, ALLOCA_READ];
+  const r = await send(image('KasanBugs', false), codes);
   assert.equal(r.bugCheck, null);
-  assert.deepEqual(r.requests.map((q) => q.status), [STATUS.SUCCESS, STATUS.SUCCESS, STATUS.SUCCESS, STATUS.SUCCESS, STATUS.SUCCESS]);
+  assert.deepEqual(r.requests.map((q) => q.status), codes.map(() => STATUS.SUCCESS));
 });
 
 test('the clean twin runs silent under --kasan, answers as its plain build does, and leaves no poison on any stack', { skip: NEEDS_CLANG }, async () => {
-  const codes = [STACK_READ, STACK_WRITE, GLOBAL_READ, USE_AFTER_SCOPE, UNWIND, UNWIND, STRUCT_COPY, STACK_READ];
+  const codes = [STACK_READ, STACK_WRITE, GLOBAL_READ, USE_AFTER_SCOPE, UNWIND, UNWIND, STRUCT_COPY, ALLOCA_READ, STACK_READ];
   const kasan = await send(image('KasanClean', true), codes);
   const plain = await send(image('KasanClean', false), codes);
   assert.equal(kasan.bugCheck, null, JSON.stringify(kasan.bugCheck));
   const answers = (r: RunOutcome) => r.requests.map((q) => [q.status, Buffer.from(q.output.subarray(0, q.information)).readUInt32LE(0)]);
   // Sum of 0..15, Values[0], 1+..+10, name[7], STATUS_ACCESS_VIOLATION from the probe (twice), the
-  // copied record's last byte (120 + 119), the sum again.
-  assert.deepEqual(answers(kasan), [[0, 120], [0, 0], [0, 55], [0, 7], [0, STATUS.ACCESS_VIOLATION], [0, STATUS.ACCESS_VIOLATION], [0, 239], [0, 120]]);
+  // copied record's last byte (120 + 119), the sum of 1..16 in the alloca, the sum again.
+  assert.deepEqual(answers(kasan), [[0, 120], [0, 0], [0, 55], [0, 7], [0, STATUS.ACCESS_VIOLATION], [0, STATUS.ACCESS_VIOLATION], [0, 239], [0, 136], [0, 120]]);
   assert.deepEqual(answers(kasan), answers(plain));
   // Every frame returned or was unwound (the exception through ProbeWithCopy's redzoned frame): clean shadow.
   const as = kasan.machine.kernel.as;

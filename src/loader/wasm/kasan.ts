@@ -36,6 +36,12 @@ export interface KasanContext {
 export const isKasanImage = (imports: readonly WebAssembly.ModuleImportDescriptor[]): boolean =>
   imports.some((i) => i.module === 'env' && i.kind === 'function' && i.name === KASAN_MARKER_IMPORT);
 
+/** The shadow codes of an alloca's redzones, ASan's: left and right (P4 of 0x1F2). */
+export const ALLOCA_LEFT_REDZONE = 0xca;
+export const ALLOCA_RIGHT_REDZONE = 0xcb;
+/** The redzone on each side of an alloca, and the alignment of its right end. */
+const ALLOCA_REDZONE = 32;
+
 /** struct __asan_global (ASan ABI v8): beg, size, size_with_redzone, name, module_name, has_dynamic_init, location, odr_indicator. */
 const GLOBAL_RECORD = 32;
 
@@ -114,17 +120,18 @@ export function kasanImports(c: KasanContext, imports: readonly WebAssembly.Modu
     },
     __asan_poison_stack_memory: (address, size) => kasanPoison(as, address, size >>> 0, SHADOW.stackUseAfterScope),
     __asan_unpoison_stack_memory: (address, size) => kasanPoison(as, address, size >>> 0, 0),
-    // alloca: 32-byte redzones left (0xCA) and right (0xCB) of the block, as ASan's runtime lays them.
+    // alloca: a 32-byte redzone left of the block, and right of it to the next 32-byte boundary and 32
+    // more, as ASan's runtime lays them (clang allocated the room).
     __asan_alloca_poison: (address, size) => {
       const a = address >>> 0;
-      const n = size >>> 0;
-      kasanPoison(as, a - 32, 32, 0xca);
-      const end = a + n;
+      const end = a + (size >>> 0);
+      kasanPoison(as, a - ALLOCA_REDZONE, ALLOCA_REDZONE, ALLOCA_LEFT_REDZONE);
       const tail = end & (SHADOW_GRANULE - 1);
       kasanPoison(as, a, end - tail - a, 0);
       if (tail) as.setU8(kasanShadowAddress(end - tail), tail);
       const right = tail ? end - tail + SHADOW_GRANULE : end;
-      kasanPoison(as, right, ((end + 31) & ~31) + 32 - right, 0xcb);
+      const aligned = ((end + ALLOCA_REDZONE - 1) & ~(ALLOCA_REDZONE - 1)) >>> 0;
+      kasanPoison(as, right, aligned + ALLOCA_REDZONE - right, ALLOCA_RIGHT_REDZONE);
     },
     __asan_allocas_unpoison: (top, bottom) => {
       if ((bottom >>> 0) > (top >>> 0)) kasanUnpoison(as, top, (bottom >>> 0) - (top >>> 0));
