@@ -18,9 +18,9 @@ export interface BenchDevice {
  * `driver` is a file name under bench/drivers, e.g. 'Echo.ts', or the absolute path of a built image
  * (a C driver's .wasm, c-drivers.ts); the image name is its base name as .sys, e.g. Echo.sys.
  */
-export async function openBenchDriver(driver: string, device: string, flags: number | undefined, captureStacks = true): Promise<BenchDevice> {
+export async function openBenchDriver(driver: string, device: string, flags: number | undefined, captureStacks = true, memoryChecks = true): Promise<BenchDevice> {
   const imageName = basename(driver).replace(/\.(ts|wasm)$/, '.sys');
-  const machine = new Machine({ verifier: flags === undefined ? undefined : { flags, drivers: [imageName] }, captureStacks });
+  const machine = new Machine({ verifier: flags === undefined ? undefined : { flags, drivers: [imageName] }, captureStacks, memoryChecks });
   const image = await machine.loadDriver(isAbsolute(driver) ? driver : join(BENCH_DIR, 'drivers', driver));
   const k = machine.kernel;
   const { file } = k.runInThread(k.userThread, () => k.io.files.openDevice(device));

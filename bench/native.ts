@@ -34,18 +34,32 @@ const ROW = {
   wasmNoStacks: "native C loop: (iv') wasm in the simulator, /standard, caller capture off",
   wasmRatio: 'native C loop: (iv)/(i)',
   wasmNoStacksRatio: "native C loop: (iv')/(i)",
+  wasmNoChecks: "native C loop: (iv'') wasm in the simulator, /standard, callers and stacks, memory checks off",
+  checksRatio: "native C loop: (iv)/(iv'') memory checks' cost (goal <= 3x)",
+  valgrindVsWasm: 'native C loop: (iv)/(iii) simulator with memory checks / valgrind (goal < 1)',
 } as const;
 
 /** IOCTL_POOL_LOOP and its POOL_LOOP_INPUT (native/poolloop.h). */
 const IOCTL_POOL_LOOP = 0x0022240c;
 
 /**
- * What PoolLoopRun returns for `count`: block[i % size] was filled with (UCHAR)i, so the sum of
- * i & 0xff, modulo 2^32. The native runner prints the XOR of `reps` runs' sums.
+ * What PoolLoopRun returns for `count`: every byte of block i was filled with (UCHAR)i, so block[i %
+ * size] adds i & 0xff and the walk adds that byte repeated in a ULONG once per whole ULONG of the
+ * block (its size from PoolLoopRun's xorshift sequence), modulo 2^32. The native runner prints the
+ * XOR of `reps` runs' sums.
  */
 export function poolLoopChecksum(count: number, reps = 1): number {
   let sum = 0;
-  for (let i = 0; i < count; i++) sum = (sum + (i & 0xff)) >>> 0;
+  let state = 0x2545f491;
+  const span = MAX_SIZE - MIN_SIZE + 1;
+  for (let i = 0; i < count; i++) {
+    state = (state ^ (state << 13)) >>> 0;
+    state = (state ^ (state >>> 17)) >>> 0;
+    state = (state ^ (state << 5)) >>> 0;
+    const size = MIN_SIZE + (state % span);
+    const b = i & 0xff;
+    sum = (sum + b + Math.imul(Math.floor(size / 4), Math.imul(b, 0x01010101))) >>> 0;
+  }
   let folded = 0;
   for (let r = 0; r < reps; r++) folded ^= sum;
   return folded >>> 0;
@@ -62,8 +76,8 @@ const WARM_UP_MS = 500;
 export const poolLoopSampler: Sampler = {
   warmUp: false,
   async prepare(config, count) {
-    if (config !== 'standard' && config !== 'nostacks') throw new Error(`pool-loop: no configuration '${config}'`);
-    const d = await openBenchDriver(builtCDriver('PoolLoop'), '\\Device\\PoolLoop', STANDARD_FLAGS, config === 'standard');
+    if (config !== 'standard' && config !== 'nostacks' && config !== 'nochecks') throw new Error(`pool-loop: no configuration '${config}'`);
+    const d = await openBenchDriver(builtCDriver('PoolLoop'), '\\Device\\PoolLoop', STANDARD_FLAGS, config !== 'nostacks', config !== 'nochecks');
     const expected = poolLoopChecksum(count);
     const input = new Uint8Array(12);
     const v = new DataView(input.buffer);
@@ -86,7 +100,7 @@ export const poolLoopSampler: Sampler = {
 };
 
 /** Rows (iv) and (iv'), and their ratios to (i) when (i) was measured (else `noPlain` says why). */
-async function wasmLoop(quick: boolean, plain: Figure | undefined, noPlain: string): Promise<Row[]> {
+async function wasmLoop(quick: boolean, plain: Figure | undefined, noPlain: string, valgrind?: Figure, noValgrind = noPlain): Promise<Row[]> {
   // Fewer pairs than (i): with callers and stacks a wasm pair costs ~10^5 ns (host stack captures),
   // so (i)'s count would take minutes. The figure is per pair either way.
   const count = quick ? 2_000 : 10_000;
@@ -94,14 +108,18 @@ async function wasmLoop(quick: boolean, plain: Figure | undefined, noPlain: stri
   return withCDriver(
     'PoolLoop',
     async (env) => {
-      const s = await interleaved('pool-loop', ['standard', 'nostacks'], count, quick ? 1 : 3, 3, env);
+      const s = await interleaved('pool-loop', ['standard', 'nostacks', 'nochecks'], count, quick ? 1 : 3, 3, env);
       const iv = fromSamples(ROW.wasm, 'ns/pair', s.get('standard')!, note);
       const iv1 = fromSamples(ROW.wasmNoStacks, 'ns/pair', s.get('nostacks')!, note);
+      const iv2 = fromSamples(ROW.wasmNoChecks, 'ns/pair', s.get('nochecks')!, note);
       return [
         iv,
         iv1,
+        iv2,
         plain ? ratio(ROW.wasmRatio, iv, plain) : missing(ROW.wasmRatio, 'x', noPlain),
         plain ? ratio(ROW.wasmNoStacksRatio, iv1, plain) : missing(ROW.wasmNoStacksRatio, 'x', noPlain),
+        ratio(ROW.checksRatio, iv, iv2),
+        valgrind ? ratio(ROW.valgrindVsWasm, iv, valgrind) : missing(ROW.valgrindVsWasm, 'x', noValgrind),
       ];
     },
     (why) =>
@@ -109,8 +127,11 @@ async function wasmLoop(quick: boolean, plain: Figure | undefined, noPlain: stri
         [
           [ROW.wasm, 'ns/pair'],
           [ROW.wasmNoStacks, 'ns/pair'],
+          [ROW.wasmNoChecks, 'ns/pair'],
           [ROW.wasmRatio, 'x'],
           [ROW.wasmNoStacksRatio, 'x'],
+          [ROW.checksRatio, 'x'],
+          [ROW.valgrindVsWasm, 'x'],
         ],
         why,
       ),
@@ -168,22 +189,23 @@ export async function nativeComparison(quick: boolean): Promise<Row[]> {
     const i = fromSamples(ROW.plain, 'ns/pair', plain.nsPerPair, `${basename(clang)}; ${note}`);
     rows.push(i);
 
-    const against = (figureName: string, ratioName: string, result: LoopRun | string, how: string): void => {
+    const against = (figureName: string, ratioName: string, result: LoopRun | string, how: string): Figure | string => {
       if (typeof result === 'string') {
         rows.push(missing(figureName, 'ns/pair', result), missing(ratioName, 'x', result));
-        return;
+        return result;
       }
       if (result.checksum !== plain.checksum) throw new Error(`${figureName}: ${result.checksum}, plain build: ${plain.checksum}`);
       const f: Figure = fromSamples(figureName, 'ns/pair', result.nsPerPair, how);
       rows.push(f, ratio(ratioName, f, i));
+      return f;
     };
     against(ROW.asan, ROW.asanRatio, asanError ?? runLoop(asanBin, loopArgs, { ASAN_OPTIONS: 'detect_leaks=1' }), 'ASAN_OPTIONS=detect_leaks=1');
     const valgrind = findTool('valgrind');
     const vg = valgrind
       ? runLoop(valgrind, ['--tool=memcheck', '--leak-check=full', '--error-exitcode=99', '-q', plainBin, ...loopArgs])
       : 'valgrind not found';
-    against(ROW.valgrind, ROW.valgrindRatio, vg, 'the plain binary; startup and the exit-time leak check are outside the timed loop');
-    return [...rows, ...(await wasmLoop(quick, i, ''))];
+    const iii = against(ROW.valgrind, ROW.valgrindRatio, vg, 'the plain binary; startup and the exit-time leak check are outside the timed loop');
+    return [...rows, ...(await wasmLoop(quick, i, '', typeof iii === 'string' ? undefined : iii, typeof iii === 'string' ? iii : ''))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@ ULONG PoolLoopRun(ULONG Count, ULONG MinSize, ULONG MaxSize)
     ULONG span = MaxSize - MinSize + 1;
     ULONG state = 0x2545F491UL;
     ULONG sum = 0;
-    ULONG i;
+    ULONG i, j;
 
     for (i = 0; i < Count; i++) {
         ULONG size;
@@ -26,6 +26,10 @@ ULONG PoolLoopRun(ULONG Count, ULONG MinSize, ULONG MaxSize)
         }
         RtlFillMemory(block, size, (UCHAR)i);
         sum += block[i % size];
+        /* Walk the block as a checksum or a copy would: a load per ULONG. */
+        for (j = 0; j + sizeof(ULONG) <= size; j += sizeof(ULONG)) {
+            sum += *(PULONG)(block + j);
+        }
         ExFreePoolWithTag(block, POOL_LOOP_TAG);
     }
     return sum;

@@ -16,6 +16,7 @@ typedef struct _POOL_LOOP_INPUT {
     ULONG MaxSize;
 } POOL_LOOP_INPUT, *PPOOL_LOOP_INPUT;
 
-/* Count times: allocate NonPagedPoolNx of MinSize..MaxSize bytes, write every byte, free.
+/* Count times: allocate NonPagedPoolNx of MinSize..MaxSize bytes, write every byte, read it back a
+   ULONG at a time, free.
    Returns a checksum of what was read back, or (ULONG)-1 when an allocation failed. */
 ULONG PoolLoopRun(ULONG Count, ULONG MinSize, ULONG MaxSize);

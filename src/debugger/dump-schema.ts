@@ -115,7 +115,14 @@ function define(z: typeof Zod) {
       /** The machine hung and the run forced this dump (bug check 0xE2): why it was judged hung. */
       hang: object({ reason: string }).optional(),
       /** The bad memory access a memory stop was raised for (mm/access-fault.ts). */
-      memoryAccess: object({ address: u32, size: u32, write: z.boolean(says('true or false')), bad: u32, shadow: u32 }).optional(),
+      memoryAccess: object({
+        address: u32,
+        size: u32,
+        write: z.boolean(says('true or false')),
+        bad: u32,
+        shadow: u32,
+        block: object({ address: u32, size: u32, tag: u32, freed: z.boolean(says('true or false')) }).optional(),
+      }).optional(),
     },
     'an object or null',
   );

@@ -11,8 +11,8 @@ import { BugCheck, HangError, InternalError, SimulatorError } from './errors.ts'
 import { Watchdog } from './ke/watchdog.ts';
 import { KernelEvents } from './events.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RING } from './mm/address-space.ts';
-import { DriverMemory, pageFaultBugCheck } from './mm/driver-memory.ts';
-import type { MemoryAccessRecord } from './mm/access-fault.ts';
+import { DriverMemory } from './mm/driver-memory.ts';
+import { mmAccessFault, type MemoryAccessRecord } from './mm/access-fault.ts';
 import { SpecialPool } from './mm/special-pool.ts';
 import { kasanUnpoison } from './mm/kasan-shadow.ts';
 import { CallStacks } from './ke/callstack.ts';
@@ -445,9 +445,9 @@ export class Kernel {
     this.userRegion.freePages(va, pages);
   }
 
-  /** Checked memory for driver code: a touch of a no-access page is a page fault bug check. */
-  readonly driverMemory = new DriverMemory(this.as, (address, write, kind) =>
-    this.bugCheck(pageFaultBugCheck(kind), address, write ? 1 : 0, this.stacks.callerOf(), 0),
+  /** Checked memory for TypeScript driver code: a bad access gets MmAccessFault's stop (its frame is already on the stack). */
+  readonly driverMemory = new DriverMemory(this.as, (address, size, write, bad) =>
+    mmAccessFault(this, { address, size, write, pc: this.stacks.callerOf() }, bad) as never,
   );
 
   // ---- threads -----------------------------------------------------------------------------

@@ -33,6 +33,8 @@ export interface MapRequest {
   readonly path: string;
   /** Module name (`MyDriver`); the image name is `<name>.sys`. */
   readonly name: string;
+  /** Check every memory access the image's code makes (a verified image). */
+  readonly checkMemory: boolean;
   /** Reserve `size` bytes of image space; returns the base. */
   readonly reserve: (size: number) => number;
   /** Bind the image's imports: the kernel table run through every import transform. */

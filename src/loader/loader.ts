@@ -30,6 +30,11 @@ export class Loader {
   private readonly region = new VaRegion('DriverImages', VA_MAP.images.start, VA_MAP.images.end);
   readonly images = new Map<number, LoadedImage>();
   readonly unloaded: UnloadedModule[] = [];
+  /**
+   * Which images have every memory access checked (the verifier says: the verified ones). A wasm
+   * image's code is then rewritten with a check before each load and store; others run as compiled.
+   */
+  checksMemoryOf: (imageName: string) => boolean = () => false;
 
   constructor(private readonly k: Kernel) {}
 
@@ -60,6 +65,7 @@ export class Loader {
     const image = await format.load(this.k, {
       path,
       name,
+      checkMemory: this.checksMemoryOf(`${name}.sys`),
       publish: (module) => {
         published = module;
         this.k.modules.push(module);

@@ -24,6 +24,8 @@ export interface MachineOptions {
   readonly memory?: number;
   /** Capture host stacks for callers and allocation stacks (default on). */
   readonly captureStacks?: boolean;
+  /** Check every memory access of verified wasm images (default on; off only to measure what the checks cost). */
+  readonly memoryChecks?: boolean;
   readonly onDebugPrint?: (line: string) => void;
 }
 
@@ -38,6 +40,7 @@ export class Machine {
     this.kernel.onDebugPrint = options.onDebugPrint;
     this.loader = new Loader(this.kernel);
     if (options.verifier && options.verifier.drivers.length > 0) this.verifier = new Verifier(this.kernel, this.loader, options.verifier);
+    if (options.memoryChecks === false) this.loader.checksMemoryOf = () => false;
   }
 
   loadDriver(path: string): Promise<LoadedImage> {

@@ -69,6 +69,8 @@ export class Verifier {
       WATCHDOG_ROUTINE,
     ]);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
+    // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
+    loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
     k.events.on('driverUnloaded', (e) => this.onUnloaded(e.name, e.imageBase, e.imageSize));
     k.events.on('imageUnmapped', (e) => {
       const d = this.drivers.get(e.name.toLowerCase());

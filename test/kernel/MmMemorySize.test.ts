@@ -104,10 +104,12 @@ test('under /standard: failed allocations are counted, and special pool falls ba
   assert.equal(s.nonPaged.current, 0);
 });
 
-test('without the verifier too: the driver gets NULL, and writing through it is its bug check 0x50, not a tool error', async () => {
+test('without the verifier too: the driver gets NULL, and writing through it is an access violation no handler takes (0x1E), not a tool error', async () => {
   const r = await runDriver({ driver: fixture('ExhaustsPoolNullWrite.ts'), ioctls: [], memory: 16 * MiB, captureStacks: false });
   assert.ok(r.bugCheck, 'a bug check');
-  assert.equal(r.bugCheck.code, 0x50);
-  assert.deepEqual(r.bugCheck.params.slice(0, 2), [0, 1], 'Arg1 = the NULL address, Arg2 = 1 (a write)');
+  // KMODE_EXCEPTION_NOT_HANDLED: STATUS_ACCESS_VIOLATION, where, then the exception's parameters: 1 = a write, at NULL.
+  assert.equal(r.bugCheck.code, 0x1e);
+  assert.equal(r.bugCheck.params[0], 0xc0000005);
+  assert.deepEqual(r.bugCheck.params.slice(2), [1, 0], 'Arg3 = 1 (a write), Arg4 = the NULL address');
   assert.equal(r.machine.verifier, undefined);
 });

@@ -35,13 +35,13 @@ function dvRun(driver: string): Promise<{ code: number | null; signal: string | 
 const nullWriter = dvRun('ExhaustsPoolNullWrite.ts');
 const clean = dvRun('ExhaustsPoolClean.ts');
 
-test('writing through the NULL that exhausted nonpaged pool: bug check 0x50 at address 0, no heap crash', async () => {
+test('writing through the NULL that exhausted nonpaged pool: an unhandled access violation at address 0 (0x1E), no heap crash', async () => {
   const r = await nullWriter;
   assert.equal(r.signal, null, `killed by ${r.signal}: ${r.err.slice(0, 400)}`);
   assert.doesNotMatch(r.err, /heap out of memory/);
   assert.equal(r.code, EXIT.BUGCHECK, r.err);
-  // PAGE_FAULT_IN_NONPAGED_AREA: Arg1 the address referenced (NULL), Arg2 1 = a write.
-  assert.match(r.out, /\*\*\* Fatal System Error: 0x00000050\n \(0x00000000,0x00000001,/);
+  // KMODE_EXCEPTION_NOT_HANDLED: STATUS_ACCESS_VIOLATION, the faulting code, 1 = a write, at NULL.
+  assert.match(r.out, /\*\*\* Fatal System Error: 0x0000001e\n \(0xC0000005,0x[0-9A-F]{8},0x00000001,0x00000000\)/);
 });
 
 test('the clean twin checks for NULL, frees every block and unloads clean: exit 0', async () => {
@@ -77,7 +77,7 @@ test('--dump and --json of an exhausted machine: no heap crash; the dump too lar
   assert.match(r.stderr, /^dv: crash dump not written to .*x\.dmp: the machine holds \d+ tracked allocations and \d+ pages of memory, about \d+ MiB of dump, over dv's 256 MiB limit .*; removed .*x\.dmp, left by an earlier run$/m);
   assert.ok(!existsSync(dump), 'no stale dump stands in for this run');
   const out = JSON.parse(readFileSync(json, 'utf8'));
-  assert.equal(out.bugcheck.code, '0x50');
+  assert.equal(out.bugcheck.code, '0x1e');
   assert.equal(out.leaks.length, JSON_LEAKS_LISTED);
   assert.ok(out.leakCount > 1_000_000, `leakCount ${out.leakCount}`);
   rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { argumentTexts, bugCheckInfo, hasSubcodes } from '../../nt/bugcheck.ts';
 import { irqlName } from '../../nt/irql.ts';
 import type { Command } from '../command.ts';
 import { stackRows } from '../stack-text.ts';
+import { memoryAccessLines } from './memory-access.ts';
 import { hex, hex8 } from '../format.ts';
 import type { DebugTarget } from '../target.ts';
 
@@ -79,6 +80,7 @@ export const analyze: Command = {
       out.push(`PROCESS_NAME:  ${ctx.processName}`, '', `CURRENT_IRQL:  ${hex(ctx.irql)} (${irqlName(ctx.irql)})`, '');
       if (ctx.exception) out.push(`EXCEPTION_RECORD:  host exception in driver code: ${ctx.exception.message}`, '');
       if (ctx.hang) out.push(`HANG_REASON:  ${ctx.hang.reason}`, '', 'The machine hung; dv forced this crash dump, as CrashOnCtrlScroll would, to show where it was.', '');
+      if (ctx.memoryAccess) out.push(...memoryAccessLines(t, ctx.memoryAccess));
       out.push('STACK_TEXT:  ', ...stackRows(t, ctx.stack, false), '', '');
     }
     if (fault?.frame !== undefined) {

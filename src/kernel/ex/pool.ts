@@ -18,6 +18,7 @@
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { poolKind, type PoolKind, type PoolType } from '../../nt/pool.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from '../mm/address-space.ts';
+import { SHADOW } from '../mm/shadow.ts';
 import { DEFAULT_MEMORY, poolLimits } from '../mm/physical-memory.ts';
 import { SpecialPool } from '../mm/special-pool.ts';
 import { AddressTable, extend } from '../rtl/address-table.ts';
@@ -25,7 +26,9 @@ import { RecentMap } from '../rtl/recent.ts';
 
 export const POOL_HEADER_SIZE = 8;
 const GRANULE = 8;
-const MAX_SMALL = PAGE_SIZE - POOL_HEADER_SIZE;
+/** The largest request a small block (with a POOL_HEADER) takes; larger ones get whole pages. */
+export const MAX_SMALL_BLOCK = PAGE_SIZE - POOL_HEADER_SIZE;
+const MAX_SMALL = MAX_SMALL_BLOCK;
 /** Nonpaged pages only the kernel's must-succeed allocations may take (our number: 64 KiB). */
 export const KERNEL_RESERVE_PAGES = 16;
 
@@ -75,6 +78,8 @@ class PoolArea {
       if (page === undefined) return undefined;
       as.setPages(page, 1, this.pageKind);
       as.zero(page, PAGE_SIZE);
+      // Until a block is carved from it, a pool page belongs to no one.
+      as.shadow.poison(page, PAGE_SIZE, SHADOW.poolHeader);
       this.bumpPage = page;
       this.bumpOffset = 0;
     }
@@ -189,6 +194,8 @@ export class ExPool {
       this.writeHeader(header, granules, type, tag);
       address = header + POOL_HEADER_SIZE;
       this.as.zero(address, granules * GRANULE - POOL_HEADER_SIZE);
+      // The header stays poisoned (pool that no block owns); the block's bytes, and only they, open.
+      this.as.shadow.unpoison(address, size, area.pageKind === PageKind.PagedPool);
     } else {
       const pages = Math.ceil(size / PAGE_SIZE);
       const va = area.takePages(pages, mustSucceed);
@@ -196,6 +203,10 @@ export class ExPool {
       this.as.setPages(va, pages, area.pageKind);
       this.as.zero(va, pages * PAGE_SIZE);
       address = va;
+      // The pages' tail after the block is slack no one owns.
+      this.as.shadow.unpoison(va, size, area.pageKind === PageKind.PagedPool);
+      const slack = Math.ceil(size / GRANULE) * GRANULE;
+      this.as.shadow.poison(va + slack, pages * PAGE_SIZE - slack, SHADOW.poolSlack);
     }
     this.live.add({ address, size, tag, type, special: false });
     this.recentlyFreed.delete(address | 0);
@@ -236,6 +247,7 @@ export class ExPool {
       const header = block.address - POOL_HEADER_SIZE;
       const granules = (this.as.u32(header) >>> 16) & 0x1ff;
       this.as.setU32(header, this.as.u32(header) & 0x01ffffff); // PoolType 0: free
+      this.as.shadow.poison(block.address, (granules - 1) * GRANULE, SHADOW.poolFreed);
       this.areas[poolKind(block.type)].returnSmall(header, granules);
     } else {
       const pages = Math.ceil(block.size / PAGE_SIZE);

@@ -134,6 +134,31 @@ export class ExceptionDispatcher {
     throw new NtException(code >>> 0, address >>> 0, parameters);
   }
 
+  /** An exception raised where it cannot be thrown at once (see defer), to be raised at the driver's next call. */
+  private pending: NtException | undefined;
+
+  /**
+   * Raise an exception at the driver's next call instead of now: an access violation found by a wasm
+   * image's inline memory check, which runs where no setjmp point can take a throw (only the calls of
+   * a function with a __try are routed through invoke_<sig>). The access itself is suppressed (the
+   * loader points it at scratch memory), and the exception is raised when the driver next calls
+   * anything (a DDI, or a routine through invoke_<sig>, such as its __try's own leave) or returns to the
+   * kernel: in the __try the access was in, as Windows would have raised it. With no frame to take it,
+   * it is the bug check now. The first deferred exception wins until it is raised.
+   */
+  defer(code: number, address: number, parameters: readonly number[]): void {
+    if (this.depth() === 0) return this.k.unhandledNtException(code, address, parameters);
+    this.pending ??= new NtException(code >>> 0, address >>> 0, parameters);
+  }
+
+  /** Raise the deferred exception, if there is one (called at each crossing out of driver code). */
+  deliverPending(): void {
+    const e = this.pending;
+    if (!e) return;
+    this.pending = undefined;
+    this.raise(e.code, e.address, e.parameters);
+  }
+
   /** Raise at the code address that called the DDI now running: how the DDIs that raise do it. */
   raiseFromCaller(code: number): never {
     return this.raise(code >>> 0, this.k.stacks.callerOf());

@@ -20,6 +20,7 @@ import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { isAccessible, PageKind, VA_MAP } from './address-space.ts';
 import { MM_SYSTEM_RANGE_START } from '../exported-data.ts';
+import { poolBlockAround } from '../ex/pool-walk.ts';
 
 export interface BadAccess {
   /** Where the access starts (P1 of 0x1F2). */
@@ -40,22 +41,38 @@ export interface MemoryAccessRecord {
   readonly bad: number;
   /** Its shadow code (shadow.ts), or 0 for a page fault. */
   readonly shadow: number;
+  /** The pool block the byte lies in or runs off the end of, when it is pool. */
+  readonly block?: { readonly address: number; readonly size: number; readonly tag: number; readonly freed: boolean };
 }
 
 const inRange = (a: number, r: { start: number; end: number }) => a >= r.start && a < r.end;
 
-/**
- * The stop (or exception) for an access whose byte `bad` may not be touched. Runs with the faulting
- * instruction as the innermost frame, so the crash stack and `!analyze -v` start at its source line.
- */
-export function mmAccessFault(k: Kernel, access: BadAccess, bad: number): never {
-  return k.stacks.frame(access.pc >>> 0, () => decide(k, access, bad >>> 0));
+export interface FaultOptions {
+  /**
+   * Run with the faulting instruction as the innermost frame (a wasm image's check, which has no frame
+   * of its own on the kernel's stacks), so the crash stack and `!analyze -v` start at its source line.
+   */
+  readonly pushFrame?: boolean;
+  /**
+   * An access violation is deferred to the driver's next call (ExceptionDispatcher.defer), and the
+   * fault returns the address the suppressed access uses instead: scratch memory, zeroed.
+   */
+  readonly deferViolation?: boolean;
 }
 
-function decide(k: Kernel, access: BadAccess, bad: number): never {
+/** The stop (or exception) for an access whose byte `bad` may not be touched; returns only a deferred violation's scratch address. */
+export function mmAccessFault(k: Kernel, access: BadAccess, bad: number, opts: FaultOptions = {}): number {
+  return opts.pushFrame ? k.stacks.frame(access.pc >>> 0, () => decide(k, access, bad >>> 0, opts)) : decide(k, access, bad >>> 0, opts);
+}
+
+function decide(k: Kernel, access: BadAccess, bad: number, opts: FaultOptions): number {
   const rw = access.write ? 1 : 0;
   const kind = k.as.pageKind(bad);
-  const record = (shadow: number): MemoryAccessRecord => ({ address: access.address >>> 0, size: access.size, write: access.write, bad, shadow });
+  const record = (shadow: number): MemoryAccessRecord => {
+    const around = poolBlockAround(k.pool, k.as, bad);
+    const block = around && { address: around.block.address, size: around.block.size, tag: around.block.tag, freed: around.freed };
+    return { address: access.address >>> 0, size: access.size, write: access.write, bad, shadow, ...(block ? { block } : {}) };
+  };
   if (isAccessible(kind)) {
     const code = k.as.shadow.codeOf(bad);
     return k.bugCheck(BUGCHECK.KASAN_ILLEGAL_ACCESS, access.address >>> 0, access.size, access.pc >>> 0, code & 0xff, undefined, undefined, record(code));
@@ -71,7 +88,12 @@ function decide(k: Kernel, access: BadAccess, bad: number): never {
     return k.bugCheck(BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, bad, rw, pc, 0, undefined, { module: unloaded.name }, record(0));
   }
   if (k.prcb.irql >= DISPATCH_LEVEL) return k.bugCheck(BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, bad, k.prcb.irql, rw, pc, undefined, undefined, record(0));
-  if (bad < MM_SYSTEM_RANGE_START) return k.exceptions.raise(STATUS.ACCESS_VIOLATION, pc, [rw, bad]);
+  if (bad < MM_SYSTEM_RANGE_START) {
+    if (!opts.deferViolation) return k.exceptions.raise(STATUS.ACCESS_VIOLATION, pc, [rw, bad]);
+    k.exceptions.defer(STATUS.ACCESS_VIOLATION, pc, [rw, bad]);
+    k.as.zero(VA_MAP.accessScratch.start, 16);
+    return VA_MAP.accessScratch.start;
+  }
   return k.bugCheck(BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA, bad, rw, pc, 0, undefined, undefined, record(0));
 }
 
@@ -86,8 +108,3 @@ export function kasanIllegalAccess(k: Kernel, access: BadAccess, shadowCode: num
   );
 }
 
-/** Check an access against the shadow: nothing when every byte may be touched, else its stop. */
-export function mmCheckAccess(k: Kernel, access: BadAccess): void {
-  const bad = k.as.shadow.firstBad(access.address, access.size);
-  if (bad >= 0) mmAccessFault(k, access, bad);
-}

@@ -108,6 +108,8 @@ export const VA_MAP = {
   /** The calling process's buffers (METHOD_NEITHER and neither-I/O requests hand them to drivers as they are). */
   user: { start: 0x00100000, end: MM_USER_PROBE_ADDRESS },
   ntImage: { start: 0x81600000, end: 0x81e00000 },
+  /** Where a wasm driver's suppressed access goes while its access violation waits to be raised (ke/except.ts defer). */
+  accessScratch: { start: 0x83fe0000, end: 0x83ff0000 },
   /** Call sites of running wasm driver code, a ring the drivers' call probes write (ke/callstack.ts). */
   wasmCallSites: { start: 0x83ff0000, end: 0x84000000 },
   nonPagedPool: { start: 0x84000000, end: 0x8c000000 },

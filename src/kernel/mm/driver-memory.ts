@@ -1,26 +1,22 @@
 /**
- * Memory as driver code touches it. Every access is checked against the page table, as the MMU would:
- * a touch of a no-access page is a page fault the kernel cannot satisfy, and the bug check names
- * what kind of page it was (special pool guard, freed special pool, or just invalid).
+ * Memory as a TypeScript driver touches it. Every access is checked against mm's shadow (shadow.ts),
+ * the same bytes a checked wasm driver's inline check reads: a byte that may not be touched (a page
+ * not mapped, a special pool guard, a pool header or freed block) is handed to the kernel's fault
+ * policy (access-fault.ts), which raises the stop Windows gives for it.
  */
-import { BUGCHECK } from '../../nt/bugcheck.ts';
-import { AddressSpace, PAGE_SHIFT, PageKind } from './address-space.ts';
+import { AddressSpace } from './address-space.ts';
 
-export type PageFaultHandler = (address: number, write: boolean, kind: PageKind) => never;
+/** `bad`: the first byte of the access that may not be touched. Must not return normally. */
+export type DriverFaultHandler = (address: number, length: number, write: boolean, bad: number) => never;
 
 export class DriverMemory {
-  constructor(private readonly as: AddressSpace, private readonly fault: PageFaultHandler) {}
+  constructor(private readonly as: AddressSpace, private readonly fault: DriverFaultHandler) {}
 
   private check(va: number, length: number, write: boolean): number {
     const a = va >>> 0;
-    const first = a >>> PAGE_SHIFT;
-    const last = (a + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
-    for (let p = first; p <= last; p++) {
-      const kind = this.as.pages[p]! as PageKind;
-      if (kind === PageKind.NoAccess || kind === PageKind.Guard || kind === PageKind.Freed) {
-        this.fault(p === first ? a : p << PAGE_SHIFT, write, kind);
-      }
-    }
+    if (this.as.shadow.isClean(a, length)) return a;
+    const bad = this.as.shadow.firstBad(a, length);
+    if (bad >= 0) this.fault(a, Math.max(length, 1), write, bad);
     return a;
   }
 
@@ -69,17 +65,5 @@ export class DriverMemory {
   utf16(va: number, chars: number): string {
     this.check(va, chars * 2, false);
     return this.as.utf16(va, chars);
-  }
-}
-
-/** Which bug check a driver's page fault raises, by the kind of page it touched. */
-export function pageFaultBugCheck(kind: PageKind): number {
-  switch (kind) {
-    case PageKind.Guard:
-      return BUGCHECK.DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION;
-    case PageKind.Freed:
-      return BUGCHECK.DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL;
-    default:
-      return BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA;
   }
 }

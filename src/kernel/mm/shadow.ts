@@ -125,16 +125,10 @@ export class Shadow {
     return -1;
   }
 
-  /**
-   * The shadow code that names what the byte at `va` is: its granule's, or for a byte past the
-   * accessible part of a partial granule, the next granule's (the redzone the access runs into).
-   */
+  /** The shadow code that names what the byte at `va` is (P4 of 0x1F2). */
   codeOf(va: number): number {
     const s = this.at(va);
-    if (s >= 1 && s < SHADOW_GRANULE) {
-      const next = this.at((va >>> 0) + SHADOW_GRANULE);
-      return isOkShadow(next) || next === 0 ? SHADOW.poolSlack : next;
-    }
-    return s;
+    // Past the accessible part of a block's last granule: the slack after the block.
+    return s >= 1 && s < SHADOW_GRANULE ? SHADOW.poolSlack : s;
   }
 }

@@ -17,15 +17,22 @@ export const OP = {
   call: 0x10,
   callIndirect: 0x11,
   drop: 0x1a,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
   globalGet: 0x23,
   globalSet: 0x24,
   i32Const: 0x41,
+  i32Load8U: 0x2d,
   i32Store: 0x36,
   i32Eqz: 0x45,
   i32Eq: 0x46,
+  i32GtU: 0x4b,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32And: 0x71,
+  i32Or: 0x72,
+  i32ShrU: 0x76,
 } as const;
 
 /** How each single-byte opcode's immediates are encoded. */
@@ -168,4 +175,53 @@ export function skipLocals(r: ByteReader): number {
     r.u8('local type');
   }
   return r.pos;
+}
+
+/** A load or store: bytes it touches, whether it writes, and for a store the value type it takes. */
+export interface MemoryAccessOp {
+  readonly size: 1 | 2 | 4 | 8;
+  readonly write: boolean;
+  /** The stored value's type (0x7f i32, 0x7e i64, 0x7d f32, 0x7c f64); loads have none. */
+  readonly value?: 0x7f | 0x7e | 0x7d | 0x7c;
+}
+
+const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
+/** The MVP's loads (0x28-0x35) and stores (0x36-0x3e), by opcode. */
+export const MEMORY_ACCESS: ReadonlyMap<number, MemoryAccessOp> = new Map<number, MemoryAccessOp>([
+  [0x28, { size: 4, write: false }], // i32.load
+  [0x29, { size: 8, write: false }], // i64.load
+  [0x2a, { size: 4, write: false }], // f32.load
+  [0x2b, { size: 8, write: false }], // f64.load
+  [0x2c, { size: 1, write: false }], [0x2d, { size: 1, write: false }], // i32.load8_s/u
+  [0x2e, { size: 2, write: false }], [0x2f, { size: 2, write: false }], // i32.load16_s/u
+  [0x30, { size: 1, write: false }], [0x31, { size: 1, write: false }], // i64.load8_s/u
+  [0x32, { size: 2, write: false }], [0x33, { size: 2, write: false }], // i64.load16_s/u
+  [0x34, { size: 4, write: false }], [0x35, { size: 4, write: false }], // i64.load32_s/u
+  [0x36, { size: 4, write: true, value: I32 }], // i32.store
+  [0x37, { size: 8, write: true, value: I64 }], // i64.store
+  [0x38, { size: 4, write: true, value: F32 }], // f32.store
+  [0x39, { size: 8, write: true, value: F64 }], // f64.store
+  [0x3a, { size: 1, write: true, value: I32 }], // i32.store8
+  [0x3b, { size: 2, write: true, value: I32 }], // i32.store16
+  [0x3c, { size: 1, write: true, value: I64 }], // i64.store8
+  [0x3d, { size: 2, write: true, value: I64 }], // i64.store16
+  [0x3e, { size: 4, write: true, value: I64 }], // i64.store32
+]);
+
+/** Bulk memory (0xFC prefix, as nextInstruction reports them): each takes (address, x, length). */
+export const BULK_MEMORY = {
+  /** memory.init: (destination, offset in the segment, length). */
+  init: 0xfc08,
+  /** memory.copy: (destination, source, length). */
+  copy: 0xfc0a,
+  /** memory.fill: (destination, value, length). */
+  fill: 0xfc0b,
+} as const;
+
+/** The offset immediate of a load or store at `start` (its memarg: alignment, [memory], offset). */
+export function memArgOffset(r: ByteReader, start: number): number {
+  r.pos = start + 1;
+  const align = r.u32leb('memarg alignment');
+  if (align & 0x40) r.u32leb('memarg memory index');
+  return r.u32leb('memarg offset');
 }

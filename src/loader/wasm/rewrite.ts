@@ -14,6 +14,13 @@
  *   frames at any moment without walking the host stack. The ring's top is a module-local counter
  *   (exported as `__dv_call_sp`) that the loader keeps in step with the kernel's at every crossing.
  *
+ * - **memory checks** (verified images only): before every load and store, the shadow byte of its
+ *   first byte (mm's shadow, kernel/mm/shadow.ts) is read inline; only a granule that is not plainly
+ *   accessible (or an access that crosses into the next granule) calls the kernel's check, which
+ *   raises the stop, or answers with the address the access is to use: its own, or a scratch cell
+ *   when the kernel defers an access violation to the driver's __try (see wasm-image.ts). Bulk
+ *   memory (memory.copy/fill/init) calls the check for its ranges. Each function gets scratch locals
+ *   for the address and a stored value, appended after its own (no local index moves).
  * - **pure virtual calls** (C++ images only): clang fills a vtable's pure slot with `__cxa_pure_virtual`,
  *   `() -> ()`, but the caller's `call_indirect` expects the virtual function's own signature, so on
  *   wasm the call would trap as a signature mismatch before the runtime's handler runs. Each
@@ -30,7 +37,7 @@
 import { ByteReader, MalformedWasmError } from './reader.ts';
 import { nameBytes, sleb, uleb } from './leb.ts';
 import { readWasmSections, type WasmSection } from './sections.ts';
-import { nextInstruction, OP, skipLocals } from './instructions.ts';
+import { BULK_MEMORY, MEMORY_ACCESS, memArgOffset, nextInstruction, OP, skipLocals, UnsupportedInstructionError, type Instruction } from './instructions.ts';
 
 const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
 
@@ -55,13 +62,32 @@ export interface RewriteOptions {
   readonly moduleName: string;
   /** Function index of the image's `__cxa_pure_virtual`, when it has one: its calls through vtables are redirected. */
   readonly pureVirtualFunction?: number;
+  /** Check every memory access (verified images); absent, loads and stores run as compiled. */
+  readonly memoryChecks?: MemoryCheckOptions;
 }
+
+export interface MemoryCheckOptions {
+  /**
+   * Table slot of the kernel's check `(address, length, flags, pc) -> address`: it returns the
+   * address the access is to use (flags: MEMORY_CHECK_WRITE, MEMORY_CHECK_BULK).
+   */
+  readonly slot: number;
+  /** Where mm's shadow starts in memory 0 (one byte per 8 bytes; 8 and 9 pass). */
+  readonly shadowBase: number;
+}
+
+/** Flags of the check's third argument. */
+export const MEMORY_CHECK_WRITE = 1;
+/** A bulk range (memory.copy/fill/init): the check cannot redirect it, so it must raise at once. */
+export const MEMORY_CHECK_BULK = 2;
 
 export interface RewrittenModule {
   readonly bytes: Uint8Array<ArrayBuffer>;
   /** Number of loop probes and call-site probes inserted. */
   readonly loops: number;
   readonly calls: number;
+  /** Loads, stores and bulk operations checked. */
+  readonly accesses: number;
   /**
    * A position in the rewritten module (as V8 reports a wasm frame) -> the Code-section-relative
    * offset of the original instruction it came from; undefined outside the code.
@@ -69,7 +95,7 @@ export interface RewrittenModule {
   toOriginal(position: number): number | undefined;
 }
 
-const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, EXPORT = 7, CODE = 10;
+const TYPE = 1, IMPORT = 2, FUNCTION = 3, TABLE = 4, GLOBAL = 6, EXPORT = 7, CODE = 10;
 /** Sections after which the global section may be inserted, in the binary format's order. */
 const BEFORE_GLOBAL = new Set([1, 2, 3, 4, 5, 13]);
 
@@ -140,7 +166,10 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   if (!find(IMPORT)) throw new MalformedWasmError('the module imports nothing (not even memory): not a module built by dv build');
   const tableImport = parsed.importedTables === 0 ? appendEntry(bytes, find(IMPORT), IMPORT, 'import section', [...nameBytes('env'), ...nameBytes(FUNCTION_TABLE_IMPORT), 0x01, 0x70, 0x00, 0x00]) : undefined;
 
-  const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f]);
+  const checks = opts.memoryChecks;
+  // (pc) -> quantum for the watchdog; (address, length, flags, pc) -> address for the memory check.
+  const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f], ...(checks ? [[0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f]] : []));
+  const checkType = type.index + 1;
   const pure = opts.pureVirtualFunction;
   // Globals: the budget, the call-site counter, and for the pure-slot redirect the call's target and the slot.
   const i32Global = (init: number) => [0x7f, 0x01, OP.i32Const, ...sleb(init), OP.end];
@@ -152,7 +181,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const pureSlotGlobal = budgetGlobal + 3;
   const exports = [[...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)], ...(pure === undefined ? [] : [[...nameBytes(PURE_SLOT_EXPORT), 0x03, ...uleb(pureSlotGlobal)]])];
   const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', ...exports);
-  const types = pure === undefined ? [] : readFunctionTypes(bytes, find(TYPE));
+  const types = pure === undefined && !checks ? [] : readFunctionTypes(bytes, find(TYPE));
   // target = pop; if (target == pureSlot) { drop args; __cxa_pure_virtual(); zeros } else call_indirect.
   const callIndirect = (typeIndex: number, table: number) => {
     const t = types[typeIndex] ?? (() => { throw new MalformedWasmError(`call_indirect names type ${typeIndex}, which the type section does not have`); })();
@@ -183,6 +212,8 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     OP.end,
   ];
 
+  const memory = checks ? memoryProbes(checks, checkType, parsed.importedFunctions, readFunctionSection(bytes, find(FUNCTION)), types, opts.codeBase) : undefined;
+
   // Assemble: every section in order, the replaced ones rebuilt, the global section inserted if new.
   const out = new ChunkWriter();
   out.put(bytes.subarray(0, 8));
@@ -190,6 +221,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const runs: number[][] = [];
   let loops = 0;
   let calls = 0;
+  let accesses = 0;
   let globalWritten = find(GLOBAL) !== undefined; // rewritten in place when present
   for (const s of sections) {
     if (!globalWritten && s.id !== 0 && !BEFORE_GLOBAL.has(s.id)) {
@@ -207,9 +239,11 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
         callBefore: (offset) => push(opts.codeBase + offset),
         callAfter: pop,
         callIndirect: pure === undefined ? undefined : callIndirect,
+        memory,
       });
       loops += body.loops;
       calls += body.calls;
+      accesses += body.accesses;
       out.put([CODE, ...uleb(body.bytes.length)]);
       const payloadAt = out.length;
       for (const run of body.runs) runs.push([run[0]! + payloadAt, run[1]!, run[2]!, run[3]!]);
@@ -226,6 +260,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     bytes: out.join(),
     loops,
     calls,
+    accesses,
     toOriginal(position) {
       let lo = 0, hi = starts.length - 1, at = -1;
       while (lo <= hi) {
@@ -252,14 +287,24 @@ interface Probes {
   readonly callAfter: number[];
   /** What replaces a `call_indirect` (given its type and table), or undefined to keep it. */
   readonly callIndirect?: (typeIndex: number, table: number) => number[];
+  readonly memory?: MemoryProbes;
 }
 
-function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes: ChunkWriter; runs: number[][]; loops: number; calls: number } {
+/** The memory checks' part of the rewrite: scratch locals for each body, and the check before each access. */
+interface MemoryProbes {
+  /** The local declarations the body gets after its own, given its index and how many locals it has. */
+  locals(body: number, ownLocals: number): { decl: number[]; first: number };
+  /** What goes before the instruction (loads and stores: after its operands), or undefined for no check. */
+  before(ins: Instruction, bytes: Uint8Array, codeOffset: number, first: number): number[] | undefined;
+}
+
+function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes: ChunkWriter; runs: number[][]; loops: number; calls: number; accesses: number } {
   const r = new ByteReader(bytes, 'code section', s.offset, endOf(s));
   const out = new ChunkWriter();
   const runs: number[][] = [];
   let loops = 0;
   let calls = 0;
+  let accesses = 0;
   const n = r.u32leb('function body count');
   out.put(uleb(n));
   for (let i = 0; i < n; i++) {
@@ -269,11 +314,27 @@ function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes
     r.need(size, `function body ${i}`);
     r.pos = bodyEnd;
     const body = new ByteReader(bytes, `function body ${i}`, bodyStart, bodyEnd);
-    skipLocals(body);
     // The body's new bytes, with its runs relative to the body's start.
     const chunk = new ChunkWriter();
     const bodyRuns: number[][] = [];
     let runFrom = bodyStart;
+    let scratch = 0;
+    if (probes.memory) {
+      // Its own local declarations, then the scratch locals the checks use.
+      const groups = body.u32leb('local declaration count');
+      const groupsAt = body.pos;
+      let own = 0;
+      for (let g = 0; g < groups; g++) {
+        own += body.u32leb('local count');
+        body.u8('local type');
+      }
+      const extra = probes.memory.locals(i, own);
+      scratch = extra.first;
+      chunk.put(uleb(groups + EXTRA_LOCAL_GROUPS));
+      chunk.put(bytes.subarray(groupsAt, body.pos));
+      chunk.put(extra.decl);
+      runFrom = body.pos;
+    } else skipLocals(body);
     const flush = (to: number) => {
       if (to > runFrom) {
         bodyRuns.push([chunk.length, runFrom, to - runFrom, 0]);
@@ -288,6 +349,12 @@ function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes
     };
     while (body.pos < bodyEnd) {
       const ins = nextInstruction(body);
+      const check = probes.memory?.before(ins, bytes, ins.start - s.offset, scratch);
+      if (check) {
+        flush(ins.start);
+        insert(check, ins.start);
+        accesses++;
+      }
       if (ins.op === OP.loop) {
         flush(ins.end);
         insert(probes.loop(ins.start - s.offset), ins.start);
@@ -312,7 +379,7 @@ function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes
     for (const run of bodyRuns) runs.push([run[0]! + chunkAt, run[1]!, run[2]!, run[3]!]);
   }
   if (r.pos !== endOf(s)) r.fail(`${endOf(s) - r.pos} bytes after the last function body`);
-  return { bytes: out, runs, loops, calls };
+  return { bytes: out, runs, loops, calls, accesses };
 }
 
 /** A value type's zero, as a constant instruction. */
@@ -339,4 +406,79 @@ function readFunctionTypes(bytes: Uint8Array, s: WasmSection | undefined): { par
     types.push({ params: valueTypes('parameter type'), results: valueTypes('result type') });
   }
   return types;
+}
+
+/** Scratch locals of a checked body: 3 i32 (address, and a bulk operation's other two operands or an i32 value), then an i64, an f32 and an f64 value. */
+const SCRATCH_LOCALS: ReadonlyArray<readonly [count: number, type: number]> = [[3, 0x7f], [1, 0x7e], [1, 0x7d], [1, 0x7c]];
+const EXTRA_LOCAL_GROUPS = SCRATCH_LOCALS.length;
+/** Scratch local of a stored value, by value type, as an offset from the first scratch local. */
+const VALUE_LOCAL: Readonly<Record<number, number>> = { 0x7f: 2, 0x7e: 3, 0x7d: 4, 0x7c: 5 };
+
+/**
+ * The inline check of one access, at the point where its address (and, for a store, its value) is
+ * on the stack:
+ *
+ *     [store: local.set $value]
+ *     local.tee $a ; [i32.const offset ; i32.add] ; i32.const 3 ; i32.shr_u ; i32.load8_u shadow
+ *     i32.const 8 ; i32.sub ; i32.const 1 ; i32.gt_u          -- not 8 or 9: not plainly accessible
+ *     [size > 1: | ((ea & 7) > 8 - size)]                      -- or it runs into the next granule
+ *     if (result i32) ea-based check(ea, size, flags, pc) - offset  else local.get $a  end
+ *     [store: local.get $value]
+ *     <the access, as compiled>
+ */
+function memoryProbes(opts: MemoryCheckOptions, checkType: number, importedFunctions: number, functionTypes: number[], types: { params: number[] }[], codeBase: number): MemoryProbes {
+  const shadow = uleb(opts.shadowBase);
+  const callCheck = [OP.i32Const, ...sleb(opts.slot), OP.callIndirect, ...uleb(checkType), 0x00];
+  return {
+    locals(body, ownLocals) {
+      const t = functionTypes[body];
+      if (t === undefined) throw new MalformedWasmError(`function body ${body} has no entry in the function section`);
+      const params = types[t]?.params.length;
+      if (params === undefined) throw new MalformedWasmError(`function ${importedFunctions + body} names type ${t}, which the type section does not have`);
+      return { decl: SCRATCH_LOCALS.flatMap(([n, type]) => [...uleb(n), type]), first: params + ownLocals };
+    },
+    before(ins, bytes, codeOffset, first) {
+      const pc = sleb(codeBase + codeOffset);
+      const a = uleb(first);
+      const access = MEMORY_ACCESS.get(ins.op);
+      if (access) {
+        const offset = memArgOffset(new ByteReader(bytes, 'memory access', ins.start, ins.end), ins.start);
+        const ea = offset === 0 ? [] : [OP.i32Const, ...sleb(offset), OP.i32Add];
+        const value = access.value === undefined ? undefined : uleb(first + VALUE_LOCAL[access.value]!);
+        const crosses = access.size === 1 ? [] : [OP.localGet, ...a, ...ea, OP.i32Const, 7, OP.i32And, OP.i32Const, 8 - access.size, OP.i32GtU, OP.i32Or];
+        const back = offset === 0 ? [] : [OP.i32Const, ...sleb(offset), OP.i32Sub];
+        return [
+          ...(value ? [OP.localSet, ...value] : []),
+          OP.localTee, ...a, ...ea, OP.i32Const, 3, OP.i32ShrU, OP.i32Load8U, 0x00, ...shadow,
+          OP.i32Const, 8, OP.i32Sub, OP.i32Const, 1, OP.i32GtU, ...crosses,
+          OP.if, 0x7f,
+          OP.localGet, ...a, ...ea, OP.i32Const, access.size, OP.i32Const, access.write ? MEMORY_CHECK_WRITE : 0, OP.i32Const, ...pc, ...callCheck, ...back,
+          OP.else, OP.localGet, ...a, OP.end,
+          ...(value ? [OP.localGet, ...value] : []),
+        ];
+      }
+      if (ins.op === BULK_MEMORY.copy || ins.op === BULK_MEMORY.fill || ins.op === BULK_MEMORY.init) {
+        // (destination, x, length): save all three, check the ranges, put them back.
+        const [dst, x, len] = [uleb(first), uleb(first + 1), uleb(first + 2)];
+        const range = (at: number[], flags: number) => [OP.localGet, ...at, OP.localGet, ...len, OP.i32Const, flags, OP.i32Const, ...pc, ...callCheck, OP.drop];
+        return [
+          OP.localSet, ...len, OP.localSet, ...x, OP.localSet, ...dst,
+          ...(ins.op === BULK_MEMORY.copy ? range(x, MEMORY_CHECK_BULK) : []),
+          ...range(dst, MEMORY_CHECK_BULK | MEMORY_CHECK_WRITE),
+          OP.localGet, ...dst, OP.localGet, ...x, OP.localGet, ...len,
+        ];
+      }
+      if (ins.op >= 0xfe00 && ins.op <= 0xfeff && ins.op !== 0xfe03) {
+        throw new UnsupportedInstructionError(`atomic memory instruction at code offset 0x${codeOffset.toString(16)}: dv build does not emit atomics, and the memory checks cannot instrument them`);
+      }
+      return undefined;
+    },
+  };
+}
+
+/** The function section: each defined function's type index. */
+function readFunctionSection(bytes: Uint8Array, s: WasmSection | undefined): number[] {
+  if (!s) return [];
+  const r = new ByteReader(bytes, 'function section', s.offset, endOf(s));
+  return Array.from({ length: r.u32leb('function count') }, () => r.u32leb('function type index'));
 }

@@ -62,6 +62,8 @@ function invoke(c: SjljContext, failed: unknown): Function {
     const sites = c.callSites();
     const site = sites.value as number;
     try {
+      // An access violation this function's code made (deferred by its memory check) is raised here, in its __try.
+      k.exceptions.deliverPending();
       const f = table.get(index >>> 0) as ((...a: unknown[]) => unknown) | null;
       if (!f) throw new WebAssembly.RuntimeError('null function or function signature mismatch');
       return f(...args);

@@ -20,7 +20,8 @@ import { exportedData, isExportedData } from '../../kernel/exported-data.ts';
 import { systemRoutineAt } from '../../kernel/mm/routine.ts';
 import { abiParams, chooseType, indirectCallTypes, trampolineModule, type FuncType } from './indirect.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
-import { CALL_SP_EXPORT, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { CALL_SP_EXPORT, MEMORY_CHECK_BULK, MEMORY_CHECK_WRITE, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { mmAccessFault } from '../../kernel/mm/access-fault.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 import { isSjljImport, sjljEnvType, sjljImports, type SjljContext } from './sjlj.ts';
 import { isKasanImage, isKasanImport, kasanEnvType, kasanImports } from './kasan.ts';
@@ -87,6 +88,32 @@ function watchdogEntry(k: Kernel): Function {
   });
   return instance.exports.backEdges as Function;
 }
+
+/**
+ * The table entry a checked image's memory probes call when the inline shadow test does not pass:
+ * `(address, length, flags, pc) -> address to use`. Most such calls are fine (the end of a block
+ * whose size is not a multiple of 8): the exact test passes and the access goes ahead. Otherwise
+ * MmAccessFault raises the stop with this image's call sites as the stack, or defers an access
+ * violation to the driver's next call and points the access at scratch memory.
+ */
+function memoryCheckEntry(k: Kernel, callSites: () => number): Function {
+  const check = (address: number, length: number, flags: number, pc: number): number => {
+    const a = address >>> 0;
+    const bad = k.as.shadow.firstBad(a, length >>> 0);
+    if (bad < 0) return a;
+    const outer = k.stacks.wasmSp;
+    k.stacks.wasmSp = callSites();
+    try {
+      const access = { address: a, size: length >>> 0, write: (flags & MEMORY_CHECK_WRITE) !== 0, pc: pc >>> 0 };
+      return mmAccessFault(k, access, bad, { pushFrame: true, deferViolation: (flags & MEMORY_CHECK_BULK) === 0 });
+    } finally {
+      k.stacks.wasmSp = outer;
+    }
+  };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(trampolineModule(CHECK_TYPE)), { dv: { f: check } });
+  return instance.exports.f as Function;
+}
+const CHECK_TYPE: FuncType = { params: [0x7f, 0x7f, 0x7f, 0x7f], results: [0x7f] };
 
 /** (module (import "dv" "backEdges" (func (param i32) (result i32))) (export "backEdges" (func 0))) */
 const WATCHDOG_TRAMPOLINE = new Uint8Array([
@@ -168,16 +195,26 @@ export const wasmImageFormat: ImageFormat = {
     }
     const m = machineOf(k);
     const tableBase = m.table.length;
-    // The image's functions, then one slot for its back-edge probes' call into the watchdog.
+    // The image's functions, then a slot for its back-edge probes' call into the watchdog, and one
+    // for its memory checks' call into the kernel.
     const watchdogSlot = tableBase + info.dylink.tableSize;
-    m.table.grow(info.dylink.tableSize + 1);
+    const checkSlot = watchdogSlot + 1;
+    m.table.grow(info.dylink.tableSize + (req.checkMemory ? 2 : 1));
     m.table.set(watchdogSlot, watchdogEntry(k));
     // A name of its own in the name section: V8 calls the module's script wasm://wasm/<name>-<hash>.
     const moduleName = `dv${++images}`;
     const script = `wasm://wasm/${moduleName}-`;
     let rewritten: RewrittenModule;
     try {
-      rewritten = rewriteModule(bytes, { watchdogSlot, codeBase, quantum: BACK_EDGE_QUANTUM, callSites: WASM_CALL_SITE_RING, moduleName, pureVirtualFunction: info.pureVirtualFunction });
+      rewritten = rewriteModule(bytes, {
+        watchdogSlot,
+        codeBase,
+        quantum: BACK_EDGE_QUANTUM,
+        callSites: WASM_CALL_SITE_RING,
+        moduleName,
+        pureVirtualFunction: info.pureVirtualFunction,
+        memoryChecks: req.checkMemory ? { slot: checkSlot, shadowBase: k.as.shadow.base } : undefined,
+      });
       module = new WebAssembly.Module(rewritten.bytes);
     } catch (e) {
       throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
@@ -191,6 +228,7 @@ export const wasmImageFormat: ImageFormat = {
       k.driverStackPointer = (m.stackPointer.value as number) >>> 0;
       k.stacks.wasmSp = mine;
       try {
+        k.exceptions.deliverPending();
         return f(...a);
       } finally {
         k.driverStackPointer = outer;
@@ -291,12 +329,16 @@ export const wasmImageFormat: ImageFormat = {
     const exports = instance.exports as Record<string, unknown>;
     exportsOf = exports;
     callSp = exports[CALL_SP_EXPORT] as WebAssembly.Global;
+    if (req.checkMemory) m.table.set(checkSlot, memoryCheckEntry(k, () => callSp!.value as number));
     /** Enter the image from the kernel: on its stack, its call sites above the kernel's current top. */
     const enter = <T>(body: () => T): T => {
       const entry = k.stacks.wasmSp;
       callSp!.value = entry;
       try {
-        return onCurrentStack(k, m, body);
+        const result = onCurrentStack(k, m, body);
+        // An access violation still waiting for a call is raised as the driver returns to the kernel.
+        k.exceptions.deliverPending();
+        return result;
       } finally {
         k.stacks.wasmSp = entry;
       }
