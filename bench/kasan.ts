@@ -2,7 +2,8 @@
  * `dv build --kasan` against the plain build of the same driver (test/fixtures/c/kasan/KasanClean.c):
  * the image and Code section sizes, and the time of its clean path (stack arrays, a global array, a
  * scoped variable, struct copies) per iteration, run N times in one IOCTL so the request's own cost
- * drops out. Standalone: `node --import tsx bench/kasan.ts [iterations]`.
+ * drops out; unverified (clang's checks only) and under /standard (the verifier's memory checks too).
+ * Standalone: `node --import tsx bench/kasan.ts [iterations]`.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,30 +18,36 @@ const ROOT = join(import.meta.dirname, '..');
 const IOCTL_REPEAT = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x806, METHOD_BUFFERED, FILE_ANY_ACCESS);
 const iterations = Number(process.argv[2] ?? 100_000);
 
-async function timeRun(driver: string, n: number): Promise<number> {
+async function timeRun(driver: string, n: number, verified: boolean): Promise<number> {
   const input = new Uint8Array(4);
   new DataView(input.buffer).setUint32(0, n, true);
   const start = performance.now();
-  const r = await runDriver({ driver, verifierFlags: STANDARD_FLAGS, ioctls: [{ code: IOCTL_REPEAT, input, outputLength: 4 }] });
+  const r = await runDriver({ driver, ...(verified ? { verifierFlags: STANDARD_FLAGS } : {}), ioctls: [{ code: IOCTL_REPEAT, input, outputLength: 4 }] });
   if (r.bugCheck) throw new Error(`${driver}: bug check 0x${r.bugCheck.code.toString(16)}`);
   return performance.now() - start;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'dv-bench-kasan-'));
 try {
-  const perIteration: number[] = [];
+  const images: string[] = [];
   for (const kasan of [false, true]) {
     const out = join(dir, `KasanClean${kasan ? '' : '-plain'}.wasm`);
     const b = buildDriver({ sources: [join(ROOT, 'test', 'fixtures', 'c', 'kasan', 'KasanClean.c')], output: out, kasan });
     if (!b.ok) throw new Error(b.diagnostics);
     const code = describeModule(new Uint8Array(readFileSync(out))).code.size;
-    await timeRun(out, 1000); // warm up
-    const best = async (n: number) => Math.min(await timeRun(out, n), await timeRun(out, n), await timeRun(out, n));
-    const us = ((await best(iterations + 1)) - (await best(1))) / iterations * 1000;
-    perIteration.push(us);
-    process.stdout.write(`${kasan ? '--kasan' : 'plain  '}  image ${statSync(out).size} B  code ${code} B  ${us.toFixed(3)} us/iteration\n`);
+    process.stdout.write(`${kasan ? '--kasan' : 'plain  '}  image ${statSync(out).size} B  code ${code} B\n`);
+    images.push(out);
   }
-  process.stdout.write(`--kasan / plain: ${(perIteration[1]! / perIteration[0]!).toFixed(2)}x\n`);
+  for (const verified of [false, true]) {
+    const perIteration: number[] = [];
+    for (const out of images) {
+      await timeRun(out, 1000, verified); // warm up
+      const best = async (n: number) => Math.min(await timeRun(out, n, verified), await timeRun(out, n, verified), await timeRun(out, n, verified));
+      perIteration.push(((await best(iterations + 1)) - (await best(1))) / iterations * 1000);
+    }
+    const [plain, kasan] = perIteration as [number, number];
+    process.stdout.write(`${verified ? '/standard  ' : 'unverified '}  plain ${plain.toFixed(3)} us/iteration  --kasan ${kasan.toFixed(3)} us/iteration  ${(kasan / plain).toFixed(2)}x\n`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -18,6 +18,7 @@
  *   themselves. A frame an exception unwinds through is cleaned by the setjmp runtime (sjlj.ts).
  */
 import type { Kernel } from '../../kernel/kernel.ts';
+import { PAGE_SIZE, VA_MAP } from '../../kernel/mm/address-space.ts';
 import { kasanIllegalAccess, mmAccessFault } from '../../kernel/mm/access-fault.ts';
 import { kasanCodeOf, kasanFirstBad, kasanPoison, kasanShadowAddress, kasanUnpoison } from '../../kernel/mm/kasan-shadow.ts';
 import { SHADOW, SHADOW_GRANULE } from '../../kernel/mm/shadow.ts';
@@ -28,8 +29,8 @@ export { isKasanImport } from '../../nt/kasan-abi.ts';
 export interface KasanContext {
   readonly k: Kernel;
   readonly stackPointer: WebAssembly.Global;
-  /** A kernel routine as the image calls it (wasm-image.ts): its call sites made known first. */
-  fromDriver(f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown;
+  /** The image's call-site counter (the rewrite's): its top is the runtime call being made. */
+  callSites(): number;
 }
 
 /** Is this module built with `dv build --kasan`? */
@@ -49,14 +50,27 @@ const GLOBAL_RECORD = 32;
 export function kasanImports(c: KasanContext, imports: readonly WebAssembly.ModuleImportDescriptor[]): Record<string, Function> {
   const { k } = c;
   const as = k.as;
-  const pc = () => k.stacks.readWasmCallSite(k.stacks.wasmSp - 4) >>> 0;
+  /**
+   * A stop from inside the runtime: the image's call sites made known to the kernel first (the calls
+   * are bound bare, not through a DDI's wrapper: they are many, and only a stop needs the stack).
+   * `fault(pc)` gets the code address of the runtime call, the faulting access.
+   */
+  const stop = (fault: (pc: number) => unknown, innermost: boolean): void => {
+    const outer = k.stacks.wasmSp;
+    const top = c.callSites();
+    // With `innermost`, the stop pushes the call's own frame: it is taken off the ring, not shown twice.
+    k.stacks.wasmSp = innermost ? top - 4 : top;
+    try {
+      fault(k.stacks.readWasmCallSite(top - 4) >>> 0);
+    } finally {
+      k.stacks.wasmSp = outer;
+    }
+  };
   const report = (address: number, size: number, write: boolean): never => {
     const a = address >>> 0;
     const bad = kasanFirstBad(as, a, size);
-    const at = pc();
-    // The report call's own call site is the faulting frame kasanIllegalAccess pushes: not twice on the stack.
-    k.stacks.wasmSp -= 4;
-    return kasanIllegalAccess(k, { address: a, size, write, pc: at }, kasanCodeOf(as, bad >= 0 ? bad : a));
+    stop((pc) => kasanIllegalAccess(k, { address: a, size, write, pc }, kasanCodeOf(as, bad >= 0 ? bad : a)), true);
+    throw new Error('unreachable: a KASAN report returned');
   };
   const check = (address: number, size: number, write: boolean): void => {
     if (size > 0 && kasanFirstBad(as, address, size) >= 0) report(address, size, write);
@@ -66,8 +80,8 @@ export function kasanImports(c: KasanContext, imports: readonly WebAssembly.Modu
     if (size <= 0) return;
     check(address, size, write);
     const bad = as.shadow.firstBad(address, size);
-    // mm's shadow (pool redzones, page state): MmAccessFault decides the stop.
-    if (bad >= 0) mmAccessFault(k, { address: address >>> 0, size, write, pc: pc() }, bad);
+    // mm's shadow (pool redzones, page state): MmAccessFault decides the stop (or the access violation).
+    if (bad >= 0) stop((pc) => mmAccessFault(k, { address: address >>> 0, size, write, pc }, bad), false);
   };
   /** Each registered global's redzone: the partial granule at its end says how many bytes, the rest 0xF9. */
   const eachGlobal = (records: number, count: number, f: (begin: number, size: number, total: number) => void) => {
@@ -157,9 +171,24 @@ export function kasanImports(c: KasanContext, imports: readonly WebAssembly.Modu
     const f = all[imp.name];
     // Every name the ABI lists has a binding here; a gap is this file's bug, not the driver's.
     if (!f) throw new Error(`the KASAN runtime has no ${imp.name}`);
-    out[imp.name] = c.fromDriver(f as (...a: unknown[]) => unknown);
+    out[imp.name] = f;
   }
   return out;
+}
+
+/**
+ * The image's code reads and writes ASan's shadow itself, inline, and a checked image's every access
+ * is also tested against mm's shadow (rewrite.ts), where VA_MAP.kasanShadow is not mapped. The first
+ * touch of each page of it lands here: mm's shadow admits that page from then on (only the shadow:
+ * no page is mapped, so dumps stay small). True when [address, address+length) is ASan's shadow.
+ */
+export function admitKasanShadow(k: Kernel, address: number, length: number): boolean {
+  const a = address >>> 0;
+  const end = a + Math.max(length, 1);
+  if (a < VA_MAP.kasanShadow.start || end > VA_MAP.kasanShadow.end) return false;
+  const first = a - (a % PAGE_SIZE);
+  k.as.shadow.setPages(first, Math.ceil((end - first) / PAGE_SIZE), SHADOW.accessible);
+  return true;
 }
 
 const I32 = 0x7f;

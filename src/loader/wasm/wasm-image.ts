@@ -24,7 +24,7 @@ import { CALL_SP_EXPORT, MEMORY_CHECK_BULK, MEMORY_CHECK_WRITE, PURE_SLOT_EXPORT
 import { mmAccessFault } from '../../kernel/mm/access-fault.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 import { isSjljImport, sjljEnvType, sjljImports, type SjljContext } from './sjlj.ts';
-import { isKasanImage, isKasanImport, kasanEnvType, kasanImports } from './kasan.ts';
+import { admitKasanShadow, isKasanImage, isKasanImport, kasanEnvType, kasanImports } from './kasan.ts';
 import { kasanUnpoison } from '../../kernel/mm/kasan-shadow.ts';
 
 const CODE_RVA = 0x1000;
@@ -96,9 +96,11 @@ function watchdogEntry(k: Kernel): Function {
  * MmAccessFault raises the stop with this image's call sites as the stack, or defers an access
  * violation to the driver's next call and points the access at scratch memory.
  */
-function memoryCheckEntry(k: Kernel, callSites: () => number): Function {
+function memoryCheckEntry(k: Kernel, callSites: () => number, kasan: boolean): Function {
   const check = (address: number, length: number, flags: number, pc: number): number => {
     const a = address >>> 0;
+    // A --kasan image's own reads and writes of ASan's shadow (kasan.ts).
+    if (kasan && admitKasanShadow(k, a, length >>> 0)) return a;
     const bad = k.as.shadow.firstBad(a, length >>> 0);
     if (bad < 0) return a;
     const outer = k.stacks.wasmSp;
@@ -296,7 +298,7 @@ export const wasmImageFormat: ImageFormat = {
       // Frames an exception or longjmp unwound never unpoisoned their ASan shadow.
       onUnwind: kasan ? (deepest, sp) => kasanUnpoison(k.as, deepest, sp - deepest) : undefined,
     };
-    const env = { ...sjljImports(sjlj, imports, req.path), ...(kasan ? kasanImports({ k, stackPointer: m.stackPointer, fromDriver }, imports) : {}) };
+    const env = { ...sjljImports(sjlj, imports, req.path), ...(kasan ? kasanImports({ k, stackPointer: m.stackPointer, callSites: () => callSp!.value as number }, imports) : {}) };
     // GOT.func.<name>: the table slot of a routine whose address the image takes (a function with a
     // __try calls every routine through invoke_<sig> and its address).
     const got: Record<string, WebAssembly.Global> = {};
@@ -329,7 +331,7 @@ export const wasmImageFormat: ImageFormat = {
     const exports = instance.exports as Record<string, unknown>;
     exportsOf = exports;
     callSp = exports[CALL_SP_EXPORT] as WebAssembly.Global;
-    if (req.checkMemory) m.table.set(checkSlot, memoryCheckEntry(k, () => callSp!.value as number));
+    if (req.checkMemory) m.table.set(checkSlot, memoryCheckEntry(k, () => callSp!.value as number, kasan));
     /** Enter the image from the kernel: on its stack, its call sites above the kernel's current top. */
     const enter = <T>(body: () => T): T => {
       const entry = k.stacks.wasmSp;
