@@ -16,14 +16,13 @@ import { execute } from '../../src/debugger/engine.ts';
 import { DebugTarget } from '../../src/debugger/target.ts';
 import { VA_MAP } from '../../src/kernel/mm/address-space.ts';
 import { kasanShadowAddress } from '../../src/kernel/mm/kasan-shadow.ts';
-import { SHADOW } from '../../src/kernel/mm/shadow.ts';
+import { SHADOW, SHADOW_MEANING } from '../../src/kernel/mm/shadow.ts';
 import { BUGCHECK } from '../../src/nt/bugcheck.ts';
 import { CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED } from '../../src/nt/io.ts';
 import { STATUS } from '../../src/nt/status.ts';
 import { runDriver, type RunOutcome } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { NEEDS_CLANG } from '../ddk/support.ts';
-import { ALLOCA_RIGHT_REDZONE } from '../../src/loader/wasm/kasan.ts';
 import { ROOT } from '../helpers.ts';
 
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', 'c', 'kasan', name);
@@ -73,13 +72,13 @@ const inStacks = (a: number) => a >= VA_MAP.stacks.start && a < VA_MAP.stacks.en
  * 8-byte granule: the address mod 8), the function and line that make it, and the shadow code.
  */
 const violations = [
-  { name: 'a stack array read one past its end', code: STACK_READ, size: 1, mod8: 0, stack: true, fn: 'Checksum', line: 'sum += Buffer[i];', shadow: SHADOW.stackRight },
-  { name: 'a stack array written one before its start', code: STACK_WRITE, size: 4, mod8: 4, stack: true, fn: 'Countdown', line: 'Values[i] = (ULONG)i;', shadow: SHADOW.stackLeft },
-  { name: 'a global array read past its end', code: GLOBAL_READ, size: 4, mod8: 0, stack: false, fn: 'WeightedSum', line: 'sum += Weights[i];', shadow: SHADOW.globalRedzone },
-  { name: 'a stack variable read after its scope ended', code: USE_AFTER_SCOPE, size: 1, mod8: 7, stack: true, fn: 'UseAfterScope', line: 'return *last;', shadow: SHADOW.stackUseAfterScope },
+  { name: 'a stack array read one past its end', code: STACK_READ, write: false, size: 1, mod8: 0, stack: true, fn: 'Checksum', line: 'sum += Buffer[i];', shadow: SHADOW.stackRight },
+  { name: 'a stack array written one before its start', code: STACK_WRITE, write: true, size: 4, mod8: 4, stack: true, fn: 'Countdown', line: 'Values[i] = (ULONG)i;', shadow: SHADOW.stackLeft },
+  { name: 'a global array read past its end', code: GLOBAL_READ, write: false, size: 4, mod8: 0, stack: false, fn: 'WeightedSum', line: 'sum += Weights[i];', shadow: SHADOW.globalRedzone },
+  { name: 'a stack variable read after its scope ended', code: USE_AFTER_SCOPE, write: false, size: 1, mod8: 7, stack: true, fn: 'UseAfterScope', line: 'return *last;', shadow: SHADOW.stackUseAfterScope },
   // A 120-byte struct copy is a memcpy: the runtime's __asan_memcpy checks the whole source range.
-  { name: 'a struct copy reading one record past a stack array', code: STRUCT_COPY, size: 120, mod8: 0, stack: true, fn: 'CopyRecords', line: 'Destination[i] = Source[i];', shadow: SHADOW.stackMid },
-  { name: 'an alloca buffer read one past its end', code: ALLOCA_READ, size: 1, mod8: 0, stack: true, fn: 'Checksum', line: 'sum += Buffer[i];', shadow: ALLOCA_RIGHT_REDZONE },
+  { name: 'a struct copy reading one record past a stack array', code: STRUCT_COPY, write: false, size: 120, mod8: 0, stack: true, fn: 'CopyRecords', line: 'Destination[i] = Source[i];', shadow: SHADOW.stackMid },
+  { name: 'an alloca buffer read one past its end', code: ALLOCA_READ, write: false, size: 1, mod8: 0, stack: true, fn: 'Checksum', line: 'sum += Buffer[i];', shadow: SHADOW.allocaRight },
 ] as const;
 
 test('dv build --kasan compiles with AddressSanitizer, says so, and the image imports only the ASan runtime beside its DDIs', { skip: NEEDS_CLANG }, () => {
@@ -123,6 +122,11 @@ for (const v of violations) {
     assert.match(analysis, new RegExp(`Arg1: ${address.toString(16).padStart(8, '0')}, address of the illegal access`));
     assert.match(analysis, new RegExp(`Arg2: ${size.toString(16).padStart(8, '0')}, size of the access`));
     assert.match(analysis, new RegExp(`Arg4: 000000${v.shadow.toString(16)}, bits 0-7: the KASAN shadow code`));
+    const rw = v.write ? 'write' : 'read';
+    const at = address.toString(16).padStart(8, '0');
+    assert.match(analysis, new RegExp(`${rw.toUpperCase()}_ADDRESS:  ${at} ${v.stack ? 'Kernel stack' : 'Driver image'}\\n`));
+    assert.match(analysis, new RegExp(`MEMORY_ACCESS:  ${size}-byte ${rw} at ${at}\\n`));
+    assert.match(analysis, new RegExp(`KASAN_SHADOW_CODE:  ${v.shadow.toString(16)} \\(${SHADOW_MEANING[v.shadow]}\\)`));
     assert.match(analysis, /FAULTING_SOURCE_FILE:  test\/fixtures\/c\/kasan\/KasanBugs\.c/);
     assert.match(analysis, new RegExp(`FAULTING_SOURCE_LINE_NUMBER:  ${lineOf(v.line)}\\n`));
     assert.match(analysis, new RegExp(`SYMBOL_NAME:  KasanBugs!${v.fn}\\+`));

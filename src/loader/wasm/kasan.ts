@@ -37,9 +37,6 @@ export interface KasanContext {
 export const isKasanImage = (imports: readonly WebAssembly.ModuleImportDescriptor[]): boolean =>
   imports.some((i) => i.module === 'env' && i.kind === 'function' && i.name === KASAN_MARKER_IMPORT);
 
-/** The shadow codes of an alloca's redzones, ASan's: left and right (P4 of 0x1F2). */
-export const ALLOCA_LEFT_REDZONE = 0xca;
-export const ALLOCA_RIGHT_REDZONE = 0xcb;
 /** The redzone on each side of an alloca, and the alignment of its right end. */
 const ALLOCA_REDZONE = 32;
 
@@ -139,13 +136,13 @@ export function kasanImports(c: KasanContext, imports: readonly WebAssembly.Modu
     __asan_alloca_poison: (address, size) => {
       const a = address >>> 0;
       const end = a + (size >>> 0);
-      kasanPoison(as, a - ALLOCA_REDZONE, ALLOCA_REDZONE, ALLOCA_LEFT_REDZONE);
+      kasanPoison(as, a - ALLOCA_REDZONE, ALLOCA_REDZONE, SHADOW.allocaLeft);
       const tail = end & (SHADOW_GRANULE - 1);
       kasanPoison(as, a, end - tail - a, 0);
       if (tail) as.setU8(kasanShadowAddress(end - tail), tail);
       const right = tail ? end - tail + SHADOW_GRANULE : end;
       const aligned = ((end + ALLOCA_REDZONE - 1) & ~(ALLOCA_REDZONE - 1)) >>> 0;
-      kasanPoison(as, right, aligned + ALLOCA_REDZONE - right, ALLOCA_RIGHT_REDZONE);
+      kasanPoison(as, right, aligned + ALLOCA_REDZONE - right, SHADOW.allocaRight);
     },
     __asan_allocas_unpoison: (top, bottom) => {
       if ((bottom >>> 0) > (top >>> 0)) kasanUnpoison(as, top, (bottom >>> 0) - (top >>> 0));
