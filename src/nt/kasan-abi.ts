@@ -47,6 +47,3 @@ export const KASAN_ENV_FUNCTIONS: Readonly<Record<string, KasanFunction>> = {
 export function isKasanImport(module: string, name: string, kind: string): boolean {
   return module === 'env' && kind === 'function' && Object.hasOwn(KASAN_ENV_FUNCTIONS, name);
 }
-
-/** The import that marks an image as KASAN-instrumented: every --kasan module's constructor calls it. */
-export const KASAN_MARKER_IMPORT = '__asan_init';

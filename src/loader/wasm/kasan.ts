@@ -22,7 +22,7 @@ import { PAGE_SIZE, VA_MAP } from '../../kernel/mm/address-space.ts';
 import { kasanIllegalAccess, mmAccessFault } from '../../kernel/mm/access-fault.ts';
 import { kasanCodeOf, kasanFirstBad, kasanPoison, kasanShadowAddress, kasanUnpoison } from '../../kernel/mm/kasan-shadow.ts';
 import { SHADOW, SHADOW_GRANULE } from '../../kernel/mm/shadow.ts';
-import { isKasanImport, KASAN_ENV_FUNCTIONS, KASAN_MARKER_IMPORT } from '../../nt/kasan-abi.ts';
+import { isKasanImport, KASAN_ENV_FUNCTIONS } from '../../nt/kasan-abi.ts';
 import type { FuncType } from './indirect.ts';
 export { isKasanImport } from '../../nt/kasan-abi.ts';
 
@@ -33,9 +33,12 @@ export interface KasanContext {
   callSites(): number;
 }
 
-/** Is this module built with `dv build --kasan`? */
+/**
+ * Is this module built with `dv build --kasan`: does it import the ASan runtime (every such module's
+ * constructor calls __asan_init)? Any one of its functions binds them all.
+ */
 export const isKasanImage = (imports: readonly WebAssembly.ModuleImportDescriptor[]): boolean =>
-  imports.some((i) => i.module === 'env' && i.kind === 'function' && i.name === KASAN_MARKER_IMPORT);
+  imports.some((i) => (i.module === 'env' || i.module === 'GOT.func') && isKasanImport('env', i.name, 'function'));
 
 /** The redzone on each side of an alloca, and the alignment of its right end. */
 const ALLOCA_REDZONE = 32;
