@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { allocationNote, demangleQuoted } from './cxxfilt.ts';
-import { compileArgs, linkArgs, sourceLanguage, SOURCE_EXTENSIONS, type SourceLanguage } from './flags.ts';
+import { compileArgs, KASAN_FLAGS, linkArgs, sourceLanguage, SOURCE_EXTENSIONS, type SourceLanguage } from './flags.ts';
 import { checkImports, type ObjectImports } from './import-check.ts';
 import { includeOverlay } from './include-overlay.ts';
 import { kernelDdiNames } from './kernel-ddis.ts';
@@ -23,6 +23,8 @@ export interface BuildOptions {
   /** Extra -I directories and -D definitions, in order. */
   readonly includeDirs?: readonly string[];
   readonly defines?: readonly string[];
+  /** Instrument the driver's sources with AddressSanitizer (flags.ts KASAN_FLAGS): `dv build --kasan`. */
+  readonly kasan?: boolean;
   /** Search path for the tools (default: $PATH). */
   readonly searchPath?: string;
 }
@@ -97,7 +99,7 @@ export function buildDriver(options: BuildOptions): BuildResult {
     const compile = (source: string, runtime: boolean): string | undefined => {
       const language: SourceLanguage = sourceLanguage(source) ?? 'c';
       const object = join(work, `${objects.length}-${basename(source, extname(source))}.o`);
-      const args = [...compileArgs(source, object, includeDirs, options.defines, language), '-ivfsoverlay', overlay];
+      const args = [...compileArgs(source, object, includeDirs, options.defines, language), '-ivfsoverlay', overlay, ...(options.kasan && !runtime ? KASAN_FLAGS : [])];
       commands.push([toolchain.clang, ...args]);
       const r = spawnSync(toolchain.clang, args, { encoding: 'utf8' });
       diagnostics += explainUndeclared(r.stderr ?? '', ddis);

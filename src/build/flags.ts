@@ -10,6 +10,7 @@
  */
 import { FINALIZE_EXPORT } from '../nt/image-abi.ts';
 import { REPO_ROOT } from './paths.ts';
+import { VA_MAP } from '../kernel/mm/address-space.ts';
 
 export const TARGET_FLAGS = [
   '--target=wasm32-unknown-emscripten',
@@ -51,6 +52,26 @@ export const WARNING_FLAGS = [
  * runtime: ddk/crt/sjlj.c and src/loader/wasm/sjlj.ts). It changes only functions that call setjmp.
  */
 export const CODEGEN_FLAGS = ['-O2', '-g', '-gdwarf-4', '-mllvm', '-enable-emscripten-sjlj'] as const;
+
+/**
+ * `dv build --kasan`: clang's AddressSanitizer on the driver's own sources (not the runtime), as
+ * /fsanitize=kernel-address builds a driver for Windows' KASAN. Redzones around stack and global
+ * variables, every load and store checked inline against ASan's shadow, which lies at
+ * VA_MAP.kasanShadow (the mapping offset; the scale is ASan's 3). Variables are poisoned outside their
+ * scope (use after scope). No fake stack for use after return: it would import a data symbol and a
+ * stack allocator. The runtime the code calls is the kernel's (loader/wasm/kasan.ts).
+ */
+export const KASAN_FLAGS = [
+  '-fsanitize=address',
+  '-fsanitize-address-use-after-scope',
+  '-fsanitize-address-use-after-return=never',
+  '-mllvm',
+  `-asan-mapping-offset=0x${VA_MAP.kasanShadow.start.toString(16)}`,
+  // No initialization-order checks of C++ globals (off by default in ASan's own runtime too): no
+  // __asan_before/after_dynamic_init around each file's constructors.
+  '-mllvm',
+  '-asan-initialization-order=0',
+] as const;
 
 /** The languages dv build compiles, by source extension (`.C` is C++ as in clang; `.c` is C). */
 export type SourceLanguage = 'c' | 'c++';

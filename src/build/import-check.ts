@@ -8,6 +8,7 @@ import { isExportedData } from '../kernel/exported-data.ts';
 import { ALLOWED_ENV_IMPORTS, DDI_MODULE } from './flags.ts';
 import type { WasmImport } from './wasm-module.ts';
 import { isSjljImport } from '../nt/sjlj-abi.ts';
+import { isKasanImport } from '../nt/kasan-abi.ts';
 
 export interface ObjectImports {
   /** The source file the object was compiled from, as the user named it. */
@@ -46,7 +47,7 @@ export function checkImports(imports: readonly WasmImport[], objects: readonly O
     if (imp.module === 'env') {
       const allowed = ALLOWED_ENV_IMPORTS[imp.name];
       if (allowed === imp.kind) return;
-      if (isSjljImport(imp.module, imp.name, imp.kind)) return;
+      if (isSjljImport(imp.module, imp.name, imp.kind) || isKasanImport(imp.module, imp.name, imp.kind)) return;
       if (allowed !== undefined) {
         problems.push(`${where}: error: env.${imp.name} is imported as a ${imp.kind}, the ABI has it as a ${allowed}`);
       } else if (imp.kind === 'function' && ddiNames.has(imp.name)) {
@@ -62,7 +63,7 @@ export function checkImports(imports: readonly WasmImport[], objects: readonly O
       // The data ntoskrnl exports (EXPORTED_DATA) is bound by the loader; any other is undefined.
       if (isExportedData(imp.name) && imp.kind === 'global') return;
       problems.push(`${where}: error: undefined variable '${imp.name}': it is declared extern but defined in no source file, and it is not data the kernel exports`);
-    } else if (imp.module === 'GOT.func' && (ddiNames.has(imp.name) || isSjljImport('env', imp.name, 'function'))) {
+    } else if (imp.module === 'GOT.func' && (ddiNames.has(imp.name) || isSjljImport('env', imp.name, 'function') || isKasanImport('env', imp.name, 'function'))) {
       // A DDI or runtime routine called through a pointer: what a function with a __try does.
       return;
     } else if (imp.module === 'GOT.func') {

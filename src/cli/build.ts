@@ -14,9 +14,10 @@ export function registerBuildCommand(program: Command): void {
     .requiredOption('-o, --output <file>', 'the driver image to write (.wasm)')
     .option('-I, --include <dir>', 'add an include directory (repeatable)', collect, [] as string[])
     .option('-D, --define <name[=value]>', 'define a macro, e.g. -D DBG=1 (repeatable)', collect, [] as string[])
+    .option('--kasan', "instrument the driver's stack and global variables with AddressSanitizer (clang -fsanitize=address): an out-of-bounds or out-of-scope access is bug check 0x1F2 at the access")
     .option('--verbose', 'print the commands run')
-    .action((sources: string[], opts: { output: string; include: string[]; define: string[] }, command: Command) => {
-      const result = buildDriver({ sources, output: opts.output, includeDirs: opts.include, defines: opts.define });
+    .action((sources: string[], opts: { output: string; include: string[]; define: string[]; kasan?: boolean }, command: Command) => {
+      const result = buildDriver({ sources, output: opts.output, includeDirs: opts.include, defines: opts.define, kasan: opts.kasan === true });
       // --verbose is dv's global option too: `dv build --verbose` and `dv --verbose build` both reach here.
       if (command.optsWithGlobals().verbose) for (const argv of result.commands) process.stdout.write(argv.map(shellQuote).join(' ') + '\n');
       process.stderr.write(result.diagnostics);
@@ -24,7 +25,7 @@ export function registerBuildCommand(program: Command): void {
         // DDIs called directly, and those a function with a __try calls through their address (GOT.func).
         const known = kernelDdiNames();
         const ddis = new Set(result.imports.filter((i) => i.module === 'ntoskrnl' || (i.module === 'GOT.func' && known.has(i.name))).map((i) => i.name)).size;
-        process.stdout.write(`dv build: wrote ${opts.output} (${ddis} DDI import${ddis === 1 ? '' : 's'})\n`);
+        process.stdout.write(`dv build: wrote ${opts.output} (${ddis} DDI import${ddis === 1 ? '' : 's'}${opts.kasan ? ', KASAN-instrumented' : ''})\n`);
       }
       process.exitCode = result.exitCode;
     });

@@ -47,6 +47,7 @@ function define(z: typeof Zod) {
     size: u32,
     symbols: object({ functions: array(functionSymbol), files: array(string), lines: array(lineRow) }),
     path: string.optional(),
+    kasan: z.boolean(says('true or false')).optional(),
   });
   const unloadedModule = object({ name: string, imageName: string, base: u32, size: u32 });
 

@@ -14,6 +14,7 @@ import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RIN
 import { DriverMemory } from './mm/driver-memory.ts';
 import { mmAccessFault, type MemoryAccessRecord } from './mm/access-fault.ts';
 import { SpecialPool } from './mm/special-pool.ts';
+import { kasanUnpoison } from './mm/kasan-shadow.ts';
 import { CallStacks } from './ke/callstack.ts';
 import { asError, exceptionCodeOf } from './ke/exception.ts';
 import { ExceptionDispatcher, isUnwinding, NtException } from './ke/except.ts';
@@ -458,6 +459,8 @@ export class Kernel {
     if (va === undefined) return undefined;
     this.as.setPages(va, 1, PageKind.Guard);
     this.as.setPages(va + PAGE_SIZE, 3, PageKind.Stack);
+    // A --kasan image's frames on a stack that a thread left may still be poisoned in ASan's shadow.
+    kasanUnpoison(this.as, va + PAGE_SIZE, 3 * PAGE_SIZE);
     return { limit: va + PAGE_SIZE, base: va + 4 * PAGE_SIZE };
   }
 

@@ -31,6 +31,8 @@ export interface ModuleInfo {
   readonly symbols: SymbolData;
   /** Where the image came from (for `lm v`). */
   readonly path?: string;
+  /** Built with `dv build --kasan` (Windows: the image's `KASAN` section): `lm` says so. */
+  readonly kasan?: boolean;
 }
 
 export interface ResolvedSymbol {

@@ -9,7 +9,7 @@ export const lm: Command = {
   run(t) {
     const out = ['start    end        module name'];
     for (const m of t.modules) {
-      const syms = m.symbols.lines.length > 0 ? `(private symbols)  ${m.symbols.files[0] ?? ''}` : '(export symbols)';
+      const syms = (m.symbols.lines.length > 0 ? `(private symbols)  ${m.symbols.files[0] ?? ''}` : '(export symbols)') + (m.kasan ? '  KASAN' : '');
       out.push(`${hex8(m.base)} ${hex8(m.base + m.size)}   ${m.name.padEnd(10)} ${syms}`.trimEnd());
     }
     if (t.dump.unloadedModules.length > 0) {

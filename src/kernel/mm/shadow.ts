@@ -38,6 +38,8 @@ export const SHADOW = {
   stackAfterReturn: 0xf5,
   stackUseAfterScope: 0xf8,
   globalRedzone: 0xf9,
+  allocaLeft: 0xca,
+  allocaRight: 0xcb,
 } as const;
 
 /** What a shadow code means, as `!analyze -v` names it. */
@@ -51,6 +53,8 @@ export const SHADOW_MEANING: Readonly<Record<number, string>> = {
   [SHADOW.stackAfterReturn]: 'stack of a function that returned',
   [SHADOW.stackUseAfterScope]: 'stack variable out of scope',
   [SHADOW.globalRedzone]: 'global variable redzone',
+  [SHADOW.allocaLeft]: 'alloca left redzone',
+  [SHADOW.allocaRight]: 'alloca right redzone',
 };
 
 const isOkShadow = (s: number): boolean => s === SHADOW.accessible;

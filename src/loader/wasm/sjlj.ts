@@ -30,6 +30,8 @@ export interface SjljContext {
   callSites(): WebAssembly.Global;
   /** The image's setThrew export. */
   setThrew(): (threw: number, value: number) => void;
+  /** A --kasan image's: the stack from the deepest unwound frame's pointer up to `sp` is dead (kasan.ts). */
+  readonly onUnwind?: (deepest: number, sp: number) => void;
 }
 
 /** The env functions of the runtime, and the invoke_<sig> ones the module imports. */
@@ -75,6 +77,8 @@ function invoke(c: SjljContext, failed: unknown): Function {
         jump = new LongJump(env, 1);
       } else throw e;
       // The callee's frames are gone: its stack and its call sites with them.
+      const deepest = (stackPointer.value as number) >>> 0;
+      if (c.onUnwind && deepest < sp >>> 0) c.onUnwind(deepest, sp >>> 0);
       stackPointer.value = sp;
       sites.value = site;
       c.setThrew()(jump.env, jump.value);

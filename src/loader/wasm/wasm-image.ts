@@ -24,6 +24,8 @@ import { CALL_SP_EXPORT, COVERAGE_BASE_EXPORT, MEMORY_CHECK_BULK, MEMORY_CHECK_W
 import { mmAccessFault } from '../../kernel/mm/access-fault.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 import { isSjljImport, sjljEnvType, sjljImports, type SjljContext } from './sjlj.ts';
+import { admitKasanShadow, isKasanImage, isKasanImport, kasanEnvType, kasanImports } from './kasan.ts';
+import { kasanUnpoison } from '../../kernel/mm/kasan-shadow.ts';
 
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
@@ -94,9 +96,11 @@ function watchdogEntry(k: Kernel): Function {
  * MmAccessFault raises the stop with this image's call sites as the stack, or defers an access
  * violation to the driver's next call and points the access at scratch memory.
  */
-function memoryCheckEntry(k: Kernel, callSites: () => number): Function {
+function memoryCheckEntry(k: Kernel, callSites: () => number, kasan: boolean): Function {
   const check = (address: number, length: number, flags: number, pc: number): number => {
     const a = address >>> 0;
+    // A --kasan image's own reads and writes of ASan's shadow (kasan.ts).
+    if (kasan && admitKasanShadow(k, a, length >>> 0)) return a;
     const bad = k.as.shadow.firstBad(a, length >>> 0);
     if (bad < 0) return a;
     const outer = k.stacks.wasmSp;
@@ -146,7 +150,7 @@ export const wasmImageFormat: ImageFormat = {
     const data = imports.filter((i) => i.module === 'GOT.mem' && i.kind === 'global').map((i) => i.name);
     const foreign = imports.filter(
       (i) =>
-        !(i.module === 'ntoskrnl' || i.module === 'GOT.mem' || i.module === 'GOT.func' || (i.module === 'env' && ENV_IMPORTS.has(i.name)) || isSjljImport(i.module, i.name, i.kind)),
+        !(i.module === 'ntoskrnl' || i.module === 'GOT.mem' || i.module === 'GOT.func' || (i.module === 'env' && ENV_IMPORTS.has(i.name)) || isSjljImport(i.module, i.name, i.kind) || isKasanImport(i.module, i.name, i.kind)),
     );
     if (foreign.length > 0) throw new SimulatorError(`${req.path} imports ${foreign.map((i) => `${i.module}.${i.name}`).join(', ')}: a driver may import only ntoskrnl routines`);
     const unknownData = data.filter((n) => !isExportedData(n));
@@ -154,7 +158,7 @@ export const wasmImageFormat: ImageFormat = {
     // DDIs called directly, and those whose address is taken (a function with __try calls through pointers).
     const pointerNames = imports.filter((i) => i.module === 'GOT.func').map((i) => i.name);
     const ddiNames = [...new Set([...imports.filter((i) => i.module === 'ntoskrnl').map((i) => i.name), ...pointerNames.filter((n) => n in k.ddi)])];
-    const unknownPointers = pointerNames.filter((n) => !(n in k.ddi) && !isSjljImport('env', n, 'function'));
+    const unknownPointers = pointerNames.filter((n) => !(n in k.ddi) && !isSjljImport('env', n, 'function') && !isKasanImport('env', n, 'function'));
     if (unknownPointers.length > 0) throw new SimulatorError(`${req.path} takes the address of ${unknownPointers.join(', ')}, defined nowhere: a driver may import only ntoskrnl routines`);
     const missing = ddiNames.filter((n) => !(n in k.ddi));
     if (missing.length > 0) throw new UnresolvedImportError(`${req.name}.sys`, missing.join(', '));
@@ -173,13 +177,16 @@ export const wasmImageFormat: ImageFormat = {
     k.as.setPages(base, size / PAGE_SIZE, PageKind.Image);
     k.as.zero(base, size);
     k.as.write(codeBase, bytes.subarray(info.code.offset, info.code.offset + info.code.size));
+    // A --kasan image (kasan.ts) starts with clean ASan shadow: an image that unloaded from here may have left poison.
+    const kasan = isKasanImage(imports);
+    if (kasan) kasanUnpoison(k.as, base, size);
 
     const symbols = {
       functions: info.symbols.functions.map((f) => ({ ...f, start: codeBase + f.start })),
       files: info.symbols.files,
       lines: info.symbols.lines.map((r) => ({ ...r, address: codeBase + r.address })),
     };
-    const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols };
+    const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols, ...(kasan ? { kasan } : {}) };
     const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };
     req.publish(moduleInfo);
 
@@ -289,13 +296,15 @@ export const wasmImageFormat: ImageFormat = {
       stackPointer: m.stackPointer,
       callSites: () => callSp!,
       setThrew: () => exportsOf.setThrew as (threw: number, value: number) => void,
+      // Frames an exception or longjmp unwound never unpoisoned their ASan shadow.
+      onUnwind: kasan ? (deepest, sp) => kasanUnpoison(k.as, deepest, sp - deepest) : undefined,
     };
-    const env = sjljImports(sjlj, imports, req.path);
+    const env = { ...sjljImports(sjlj, imports, req.path), ...(kasan ? kasanImports({ k, stackPointer: m.stackPointer, callSites: () => callSp!.value as number }, imports) : {}) };
     // GOT.func.<name>: the table slot of a routine whose address the image takes (a function with a
     // __try calls every routine through invoke_<sig> and its address).
     const got: Record<string, WebAssembly.Global> = {};
     for (const name of pointerNames) {
-      const runtime = sjljEnvType(name);
+      const runtime = sjljEnvType(name) ?? kasanEnvType(name);
       const slot = runtime
         ? routineSlot(runtime, env[name] as (...a: unknown[]) => unknown, 0)
         : ddiSlot(name, ntoskrnl[name] as (...a: unknown[]) => unknown);
@@ -323,7 +332,7 @@ export const wasmImageFormat: ImageFormat = {
     const exports = instance.exports as Record<string, unknown>;
     exportsOf = exports;
     callSp = exports[CALL_SP_EXPORT] as WebAssembly.Global;
-    if (req.checkMemory) m.table.set(checkSlot, memoryCheckEntry(k, () => callSp!.value as number));
+    if (req.checkMemory) m.table.set(checkSlot, memoryCheckEntry(k, () => callSp!.value as number, kasan));
     if (req.coverageCounters) (exports[COVERAGE_BASE_EXPORT] as WebAssembly.Global).value = req.coverageCounters(moduleInfo, rewritten.coverageSites);
     /** Enter the image from the kernel: on its stack, its call sites above the kernel's current top. */
     const enter = <T>(body: () => T): T => {
