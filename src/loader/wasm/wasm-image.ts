@@ -41,6 +41,13 @@ interface WasmMachine {
 }
 
 const machines = new WeakMap<Kernel, WasmMachine>();
+/**
+ * What lies above a stack's first driver frame: on x86 a new thread's initial stack holds its
+ * floating-point save area (0x210 bytes) and a trap frame (0x8c) above the start routine's frame, so a
+ * small overrun of a local of the outermost driver frame reads that, not the page above the stack.
+ */
+const INITIAL_STACK_FRAME = 0x2a0;
+
 /** Images loaded in this process: each module's name (and so its script's) is unique. */
 let images = 0;
 
@@ -67,7 +74,7 @@ function onCurrentStack<T>(k: Kernel, m: WasmMachine, body: () => T): T {
   const previousSp = m.stackPointer.value as number;
   if (previousOwner) m.saved.set(previousOwner, previousSp);
   m.owner = stack.owner;
-  m.stackPointer.value = m.saved.get(stack.owner) ?? stack.base;
+  m.stackPointer.value = m.saved.get(stack.owner) ?? stack.base - INITIAL_STACK_FRAME;
   try {
     return body();
   } finally {
