@@ -191,7 +191,7 @@ export const RULES = {
   PoolOverrunKasan: rule('PoolOverrunKasan', 'a read or write past the end of an ordinary pool block (its slack or the next pool header) that special pool does not cover: a block the kernel allocated, such as a METHOD_BUFFERED system buffer', undefined, {
     code: BUGCHECK.KASAN_ILLEGAL_ACCESS,
     ioctls: ['0x222004::0x10'],
-    note: "Beyond Driver Verifier: Windows catches this only in a driver rebuilt with /fsanitize=kernel-address. Here the pool keeps KASAN-style redzones (a shadow byte per 8 bytes) and every access of a verified image is checked against them, so the finding is reported as Windows' KASAN reports it (decisions.md). Parameter 4 is this project's shadow code (src/kernel/mm/shadow.ts): 0xFA a pool header or unallocated pool, 0xFB the slack after a block, 0x01-0x07 a granule of which only that many bytes may be touched.",
+    note: "Beyond Driver Verifier: Windows catches this only in a driver rebuilt with /fsanitize=kernel-address. Here the pool keeps KASAN-style redzones (a shadow byte per 8 bytes) and every access of a verified image is checked against them, so the finding is reported as Windows' KASAN reports it (decisions.md). Parameter 4 is this project's shadow code of the first byte that may not be touched (src/kernel/mm/shadow.ts): 0xFA a pool header or unallocated pool, 0xFB the slack after a block (also the bytes past the end in the block's last, partly used 8-byte granule).",
   }),
   PoolUseAfterFreeKasan: rule('PoolUseAfterFreeKasan', 'a read or write of an ordinary pool block after it was freed: a block special pool does not cover, such as an IRP from IoAllocateIrp after IoFreeIrp', undefined, {
     code: BUGCHECK.KASAN_ILLEGAL_ACCESS,
