@@ -193,9 +193,10 @@ export const RULES = {
     ioctls: ['0x222004::0x10'],
     note: "Beyond Driver Verifier: Windows catches this only in a driver rebuilt with /fsanitize=kernel-address. Here the pool keeps KASAN-style redzones (a shadow byte per 8 bytes) and every access of a verified image is checked against them, so the finding is reported as Windows' KASAN reports it (decisions.md). Parameter 4 is this project's shadow code of the first byte that may not be touched (src/kernel/mm/shadow.ts): 0xFA a pool header or unallocated pool, 0xFB the slack after a block (also the bytes past the end in the block's last, partly used 8-byte granule).",
   }),
-  PoolUseAfterFreeKasan: rule('PoolUseAfterFreeKasan', 'a read or write of an ordinary pool block after it was freed: a block special pool does not cover, such as an IRP from IoAllocateIrp after IoFreeIrp', undefined, {
+  PoolUseAfterFreeKasan: rule('PoolUseAfterFreeKasan', 'a read or write of an ordinary pool block after it was freed: a block special pool does not cover, such as the system buffer of a request that has completed', undefined, {
     code: BUGCHECK.KASAN_ILLEGAL_ACCESS,
-    note: "Beyond Driver Verifier, reported as Windows' KASAN reports it (see PoolOverrunKasan): a freed block is poisoned (shadow 0xFD, Parameter 4) until the pool hands it out again, and its free lists reuse the oldest block first. The IRP is the I/O manager's allocation, not in the verifier's pool log, so !analyze -v names the block but has no allocation stack for it.",
+    ioctls: ['0x222004:52756c652d73616d706c6500'],
+    note: "Beyond Driver Verifier, reported as Windows' KASAN reports it (see PoolOverrunKasan): a freed block is poisoned (shadow 0xFD, Parameter 4) until the pool hands it out again, and its free lists reuse the oldest block first. The system buffer is the I/O manager's allocation, not in the verifier's pool log, so !analyze -v names the block but has no allocation stack for it.",
   }),
   NullPointerAccess: rule('NullPointerAccess', 'a write through an unchecked NULL pointer (a lookup or an allocation that failed) with no __try to take the access violation', STATUS.ACCESS_VIOLATION, {
     code: BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED,

@@ -1,45 +1,19 @@
 /*
- * PoolUseAfterFreeKasanClean: the same flush with the driver's own IRP; the status is read from the
- * IRP before IoFreeIrp.
+ * PoolUseAfterFreeKasanClean: the same name request; the driver copies the name into pool of its own
+ * (freed at unload), so nothing refers to the request's buffer after it completes.
  */
 #include <ntddk.h>
+
+#define TAG 'eluR' /* shows as "Rule" */
+#define IOCTL_RULE_SET_NAME CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 DRIVER_INITIALIZE DriverEntry;
 DRIVER_UNLOAD DriverUnload;
 DRIVER_DISPATCH Dispatch;
-IO_COMPLETION_ROUTINE FlushDone;
 
 static UNICODE_STRING DeviceName = RTL_CONSTANT_STRING(L"\\Device\\PoolUseAfterFreeKasanClean");
-
-/* The IRP is the driver's own: it stays with the driver after completion. */
-NTSTATUS FlushDone(_In_ PDEVICE_OBJECT DeviceObject, _In_ PIRP Irp, _In_opt_ PVOID Context)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    UNREFERENCED_PARAMETER(Irp);
-    UNREFERENCED_PARAMETER(Context);
-    return STATUS_MORE_PROCESSING_REQUIRED;
-}
-
-/* Not inlined, as in PoolUseAfterFreeKasan.c. */
-static DECLSPEC_NOINLINE NTSTATUS FlushDevice(_In_ PDEVICE_OBJECT Device)
-{
-    PIRP irp;
-    PIO_STACK_LOCATION next;
-    NTSTATUS status;
-
-    irp = IoAllocateIrp(Device->StackSize, FALSE);
-    if (irp == NULL) {
-        return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    irp->IoStatus.Status = STATUS_NOT_SUPPORTED;
-    next = IoGetNextIrpStackLocation(irp);
-    next->MajorFunction = IRP_MJ_FLUSH_BUFFERS;
-    IoSetCompletionRoutine(irp, FlushDone, NULL, TRUE, TRUE, TRUE);
-    (VOID)IoCallDriver(Device, irp);
-    status = irp->IoStatus.Status;
-    IoFreeIrp(irp);
-    return status;
-}
+static PCHAR Name;
+static ULONG NameLength;
 
 NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
 {
@@ -53,25 +27,56 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     }
     DriverObject->MajorFunction[IRP_MJ_CREATE] = Dispatch;
     DriverObject->MajorFunction[IRP_MJ_CLOSE] = Dispatch;
-    DriverObject->MajorFunction[IRP_MJ_FLUSH_BUFFERS] = Dispatch;
+    DriverObject->MajorFunction[IRP_MJ_CLEANUP] = Dispatch;
+    DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = Dispatch;
     DriverObject->DriverUnload = DriverUnload;
-    status = FlushDevice(device);
-    if (!NT_SUCCESS(status)) {
-        IoDeleteDevice(device);
+    return STATUS_SUCCESS;
+}
+
+/* Not inlined, as in PoolUseAfterFreeKasan.c. */
+static DECLSPEC_NOINLINE NTSTATUS SetName(_In_ PIRP Irp, _In_ PIO_STACK_LOCATION Sp)
+{
+    ULONG length;
+    PCHAR name;
+
+    if (Sp->Parameters.DeviceIoControl.IoControlCode != IOCTL_RULE_SET_NAME) {
+        return STATUS_INVALID_DEVICE_REQUEST;
     }
-    return status;
+    length = Sp->Parameters.DeviceIoControl.InputBufferLength;
+    if (length < sizeof(ULONG)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    name = ExAllocatePoolWithTag(NonPagedPoolNx, length, TAG);
+    if (name == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    RtlCopyMemory(name, Irp->AssociatedIrp.SystemBuffer, length);
+    if (Name != NULL) {
+        ExFreePoolWithTag(Name, TAG);
+    }
+    Name = name;
+    NameLength = length;
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
 {
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(Irp);
+    NTSTATUS status;
+
     UNREFERENCED_PARAMETER(DeviceObject);
-    Irp->IoStatus.Status = STATUS_SUCCESS;
+    status = sp->MajorFunction == IRP_MJ_DEVICE_CONTROL ? SetName(Irp, sp) : STATUS_SUCCESS;
+    Irp->IoStatus.Status = status;
     Irp->IoStatus.Information = 0;
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return STATUS_SUCCESS;
+    return status;
 }
 
 VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
 {
+    if (Name != NULL) {
+        DbgPrint("PoolUseAfterFreeKasanClean: unloading, name begins %08lx (%lu bytes)\n", *(ULONG UNALIGNED *)Name, NameLength);
+        ExFreePoolWithTag(Name, TAG);
+    }
     IoDeleteDevice(DriverObject->DeviceObject);
 }

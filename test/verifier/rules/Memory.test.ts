@@ -99,17 +99,19 @@ for (const lang of LANGS) {
     assert.deepEqual(clean.requests.map((q) => q.status), [STATUS.SUCCESS], 'the clean twin answers with a truncated label');
   });
 
-  test(`KASAN: an IRP read after IoFreeIrp: 0x1F2 with the address, size 4, the instruction, 0xFD (${lang})`, async () => {
+  test(`KASAN: a completed request's system buffer read at unload: 0x1F2 with the address, size 4, the instruction, 0xFD (${lang})`, async () => {
     const rule = RULES.PoolUseAfterFreeKasan;
     const s = samplesIn(rule, lang);
     const r = await s.run();
-    const irp = reported(r, 'irp');
-    const pc = faultingPc(r, 2, 'PoolUseAfterFreeKasan!FlushDevice', sourceOf(rule, lang), s.line());
-    const analysis = assertStop(r, rule, { params: [irp + 0x18, 4, pc, SHADOW.poolFreed], symbol: 'PoolUseAfterFreeKasan!FlushDevice', line: s.line() });
-    assert.equal(field(analysis, 'READ_ADDRESS'), `${hex8(irp + 0x18)} Nonpaged pool`);
-    assert.match(field(analysis, 'MEMORY_ACCESS') ?? '', new RegExp(`^4-byte read at ${hex8(irp + 0x18)}: offset 0x18 of the freed 0x[0-9a-f]+-byte pool block at ${hex8(irp)} \\(tag Irp \\)$`));
+    const name = reported(r, 'name');
+    const pc = faultingPc(r, 2, 'PoolUseAfterFreeKasan!DriverUnload', sourceOf(rule, lang), s.line());
+    const analysis = assertStop(r, rule, { params: [name, 4, pc, SHADOW.poolFreed], symbol: 'PoolUseAfterFreeKasan!DriverUnload', line: s.line() });
+    assert.equal(field(analysis, 'READ_ADDRESS'), `${hex8(name)} Nonpaged pool`);
+    assert.equal(field(analysis, 'MEMORY_ACCESS'), `4-byte read at ${hex8(name)}: offset 0x0 of the freed 0xc-byte pool block at ${hex8(name)} (tag IoSB)`);
     assert.equal(field(analysis, 'KASAN_SHADOW_CODE'), `fd (${SHADOW_MEANING[SHADOW.poolFreed]})`);
-    await assertClean(s.rule);
+    assert.ok(analysis.some((l) => / nt!IopUnloadDriver\+/.test(l)), 'the stack is the unload');
+    const clean = await assertClean(s.rule);
+    assert.ok(clean.dump.debugLog.some((l) => l.includes('name begins 656c7552 (12 bytes)')), 'the clean twin reports the name from its own copy');
   });
 
   test(`an unchecked NULL from a failed lookup, written in the requesting thread: 0x1E with STATUS_ACCESS_VIOLATION, the instruction, write, NULL + 4 (${lang})`, async () => {
@@ -181,13 +183,13 @@ test('an unverified C driver (dv run --verifier off) makes the same bad access u
   const rule = RULES.PoolUseAfterFreeKasan;
   const c = rule.sample!.violating.replace('drivers/ts/', 'drivers/c/').replace(/\.ts$/, '.wasm');
   const verified = await runSample(c, rule.sample!.ioctls);
-  assert.equal(verified.bugCheck?.code, rule.code, 'verified, the read of the freed IRP stops');
+  assert.equal(verified.bugCheck?.code, rule.code, 'verified, the read of the freed buffer stops');
   assert.equal(verified.machine.loader.checksMemoryOf('PoolUseAfterFreeKasan.sys'), true, 'a verified image is checked');
   const r = await runSample(c, rule.sample!.ioctls, { verifierFlags: undefined });
   assert.equal(r.machine.loader.checksMemoryOf('PoolUseAfterFreeKasan.sys'), false, 'an unverified image runs as compiled');
   assert.equal(r.bugCheck, null, 'unverified (dv run --verifier off), it runs on');
   assert.ok(r.shutDown, 'the machine shut down');
-  assert.ok(r.dump.debugLog.some((l) => l.startsWith('PoolUseAfterFreeKasan: irp=')), 'it ran the same code');
+  assert.ok(r.dump.debugLog.some((l) => l.startsWith('PoolUseAfterFreeKasan: unloading, name begins')), 'it ran the same code, the read included');
 });
 
 test("a TypeScript driver reading an unloaded C driver's image: 0xCE with the address, read, the instruction", async () => {
