@@ -205,7 +205,7 @@ export const RULES = {
   }),
   FreedWholePageAccess: rule('FreedWholePageAccess', 'a read or write of a pool block of a page or more after it was freed (its pages are unmapped)', undefined, {
     code: BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA,
-    note: 'Blocks of a page or more are whole pages of their own (special pool does not take them) and freeing one unmaps its pages, so a later touch is an invalid system address: 0x50, which __try cannot take. Parameter 4 (Windows: the type of address, or reserved) is 0.',
+    note: "Blocks of a page or more are whole pages of their own (special pool does not take them). This project's pool unmaps them at free, so a later touch is an invalid system address: 0x50, which __try cannot take (Windows may keep freed nonpaged pages mapped for a while, and then the same read goes unseen). Parameter 4 (Windows: the type of address, or reserved) is 0.",
   }),
   BadAccessAtDispatch: rule('BadAccessAtDispatch', 'a bad pointer (here NULL) touched at DISPATCH_LEVEL or above, e.g. while holding a spin lock', undefined, {
     code: BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL,

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { PAGE_SIZE } from '../../../src/kernel/mm/address-space.ts';
 import { SHADOW, SHADOW_MEANING } from '../../../src/kernel/mm/shadow.ts';
 import { BugCheck } from '../../../src/kernel/errors.ts';
+import { BUGCHECK } from '../../../src/nt/bugcheck.ts';
 import { DebugTarget } from '../../../src/debugger/target.ts';
 import { DISPATCH_LEVEL } from '../../../src/nt/irql.ts';
 import { STATUS } from '../../../src/nt/status.ts';
@@ -215,7 +216,7 @@ test("a TypeScript driver reading an unloaded C driver's image: 0xCE with the ad
     stop = e;
   }
   assert.ok(stop, 'the machine stopped');
-  assert.equal(stop.code, RULES.WorkerThreadAtUnload.code, '0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS');
+  assert.equal(stop.code, BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, '0xCE');
   const [p1, p2, p3, p4] = stop.params;
   assert.deepEqual([p1, p2, p4], [address, READ, 0], 'the address, a read, reserved');
   assert.ok(p3! >= peek.base && p3! < peek.base + peek.size, 'Parameter 3 is code of the TypeScript driver');
