@@ -5,6 +5,7 @@
  * meaning of each parameter is the bug check table's (src/nt/bugcheck.ts), by code and Parameter 1.
  */
 import { BUGCHECK, C4, C7 } from '../nt/bugcheck.ts';
+import { STATUS } from '../nt/status.ts';
 import { VF } from './flags.ts';
 
 /** How to see a rule fire: a sample that breaks it, its clean twin, and the requests to send. */
@@ -32,8 +33,9 @@ export interface VerifierRule {
   readonly check: string;
   readonly code: number;
   /**
-   * Parameter 1 when it is a sub-code (0xC4, 0xC7). Undefined when Parameter 1 is a value: for
-   * 0xCE it is the address the left-behind code would run at.
+   * Parameter 1 when the rule fixes it: a sub-code (0xC4, 0xC7), the trap number of 0x7F, the
+   * exception code of 0x1E. Undefined when Parameter 1 is a value: for 0xCE it is the address the
+   * left-behind code would run at, for the memory stops the address touched.
    */
   readonly p1: number | undefined;
   /** The verifier option the rule belongs to (0 = automatic checks, always on). */
@@ -171,6 +173,50 @@ export const RULES = {
       clean: 'drivers/ts/MyDriverClean.ts',
       ioctls: ['0x222003:4d794472697665720100000002000000:8', '0x222003:4d79:8'],
     },
+  }),
+
+  // ---- memory ---------------------------------------------------------------------------------
+  // Every load and store of a verified C image and every ddi.mem access of a TypeScript driver is
+  // checked against mm's shadow; MmAccessFault (src/kernel/mm/access-fault.ts) decides the stop.
+  SpecialPoolOverrun: rule('SpecialPoolOverrun', 'a read or write past the end of a special pool block (the guard page after it)', undefined, {
+    code: BUGCHECK.DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION,
+    flag: VF.SPECIAL_POOL,
+    note: 'Parameter 3 is the faulting instruction: for a C driver its wasm code offset in the image (the source line through DWARF), for a TypeScript driver the address of the ddi.mem call site. Special pool puts every block of less than a page at the end of its page; underruns (blocks at the start of the page) are not simulated.',
+  }),
+  SpecialPoolUseAfterFree: rule('SpecialPoolUseAfterFree', 'a read or write of a special pool block after it was freed', undefined, {
+    code: BUGCHECK.DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL,
+    flag: VF.SPECIAL_POOL,
+    note: 'A freed special pool page stays without access in a quarantine of recently freed pages (src/kernel/mm/special-pool.ts) before it is reused, so a late touch is caught. Parameter 3 as for SpecialPoolOverrun.',
+  }),
+  PoolOverrunKasan: rule('PoolOverrunKasan', 'a read or write past the end of an ordinary pool block (its slack or the next pool header) that special pool does not cover: a block the kernel allocated, such as a METHOD_BUFFERED system buffer', undefined, {
+    code: BUGCHECK.KASAN_ILLEGAL_ACCESS,
+    ioctls: ['0x222004::0x10'],
+    note: "Beyond Driver Verifier: Windows catches this only in a driver rebuilt with /fsanitize=kernel-address. Here the pool keeps KASAN-style redzones (a shadow byte per 8 bytes) and every access of a verified image is checked against them, so the finding is reported as Windows' KASAN reports it (decisions.md). Parameter 4 is this project's shadow code of the first byte that may not be touched (src/kernel/mm/shadow.ts): 0xFA a pool header or unallocated pool, 0xFB the slack after a block (also the bytes past the end in the block's last, partly used 8-byte granule).",
+  }),
+  PoolUseAfterFreeKasan: rule('PoolUseAfterFreeKasan', 'a read or write of an ordinary pool block after it was freed: a block special pool does not cover, such as the system buffer of a request that has completed', undefined, {
+    code: BUGCHECK.KASAN_ILLEGAL_ACCESS,
+    ioctls: ['0x222004:52756c652d73616d706c6500'],
+    note: "Beyond Driver Verifier, reported as Windows' KASAN reports it (see PoolOverrunKasan): a freed block is poisoned (shadow 0xFD, Parameter 4) until the pool hands it out again, and its free lists reuse the oldest block first. The system buffer is the I/O manager's allocation, not in the verifier's pool log, so !analyze -v names the block but has no allocation stack for it.",
+  }),
+  NullPointerAccess: rule('NullPointerAccess', 'a write through an unchecked NULL pointer (a lookup or an allocation that failed) with no __try to take the access violation', STATUS.ACCESS_VIOLATION, {
+    code: BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED,
+    ioctls: ['0x222004:0700000055000000'],
+    note: "Not a Driver Verifier check: what Windows itself gives. An access to a user-space address (the NULL page included) is an access violation that __try/__except can take (the sample's IOCTL 0x222008 does the same write inside __try and fails with 0xC0000005); unhandled, it is 0x1E in a requesting thread and 0x7E in a system thread (DriverEntry, a work item). A C driver's access is suppressed and the exception raised at the driver's next call or return, with Parameter 2 still the faulting instruction.",
+  }),
+  FreedWholePageAccess: rule('FreedWholePageAccess', 'a read or write of a pool block of a page or more after it was freed (its pages are unmapped)', undefined, {
+    code: BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA,
+    note: "Blocks of a page or more are whole pages of their own (special pool does not take them). This project's pool unmaps them at free, so a later touch is an invalid system address: 0x50, which __try cannot take (Windows may keep freed nonpaged pages mapped for a while, and then the same read goes unseen). Parameter 4 (Windows: the type of address, or reserved) is 0.",
+  }),
+  BadAccessAtDispatch: rule('BadAccessAtDispatch', 'a bad pointer (here NULL) touched at DISPATCH_LEVEL or above, e.g. while holding a spin lock', undefined, {
+    code: BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL,
+    ioctls: ['0x222004:0900000040000000'],
+    note: 'At DISPATCH_LEVEL and above no page fault can be resolved and no exception taken, so a bad pointer is 0xD1 whatever the address (checked before the access violation or 0x50 a lower IRQL would give).',
+  }),
+  KernelStackOverflow: rule('KernelStackOverflow', 'the kernel stack used up (unbounded recursion): the guard page below the stack touched', 8, {
+    code: BUGCHECK.UNEXPECTED_KERNEL_MODE_TRAP,
+    // C only: a TypeScript driver has no frames on the kernel stack (its frames are the host's).
+    sample: { violating: 'drivers/c/rules/KernelStackOverflow.wasm', clean: 'drivers/c/rules/KernelStackOverflowClean.wasm', ioctls: [] },
+    note: "Parameter 1 = 8, EXCEPTION_DOUBLE_FAULT, as Windows gives a kernel stack overflow; 2-4 are 0. A kernel stack is 12 KiB with a guard page below it; a C driver's stack pointer is its image's __stack_pointer, which the loader points at the current thread's stack, and every store into a frame is checked, so the first frame that does not fit faults at its first write (the line the dump blames).",
   }),
 } as const satisfies Record<string, VerifierRule>;
 
