@@ -26,6 +26,8 @@ export const STATUS = {
   NONCONTINUABLE_EXCEPTION: 0xc0000025,
   BAD_STACK: 0xc0000028,
   DELETE_PENDING: 0xc0000056,
+  /** A completion routine's answer: the IRP is not done yet (its driver will complete it again). */
+  MORE_PROCESSING_REQUIRED: 0xc0000016,
   BREAKPOINT: 0x80000003,
   SEMAPHORE_LIMIT_EXCEEDED: 0xc0000047,
   OBJECT_TYPE_MISMATCH: 0xc0000024,

@@ -37,7 +37,8 @@ function placeInBlock(m: MemoryAccess, b: NonNullable<MemoryAccess['block']>): s
   const block = `${b.freed ? 'freed ' : ''}0x${hex(b.size)}-byte pool block at ${hex8(b.address)} (tag ${formatTag(b.tag)})`;
   if (m.bad < b.address) return `${plural(b.address - m.bad, 'byte')} before the ${block}`;
   const end = b.address + b.size;
-  if (m.bad >= end) return `${plural(m.bad - end, 'byte')} past the end of the ${block}`;
+  if (m.bad === end) return `just past the end of the ${block}`;
+  if (m.bad > end) return `${plural(m.bad - end, 'byte')} past the end of the ${block}`;
   return `offset 0x${hex(m.bad - b.address)} of the ${block}`;
 }
 

@@ -22,6 +22,7 @@ export function poolBlockAround(pool: ExPool, as: AddressSpace, address: number)
   const page = (a & ~(PAGE_SIZE - 1)) >>> 0;
   if (a >= VA_MAP.specialPool.start && a < VA_MAP.specialPool.end) return specialPoolBlock(pool, as, page);
   const kind = as.pageKind(page);
+  if (kind === PageKind.NoAccess) return freedWholePageBlock(pool, a, page);
   if (kind !== PageKind.Pool && kind !== PageKind.PagedPool && kind !== PageKind.SessionPool) return undefined;
   // A whole-page block covering the address (its slack runs to the end of its last page).
   for (let p = page, n = 0; n < BIG_BLOCK_PAGES; p -= PAGE_SIZE, n++) {
@@ -46,6 +47,16 @@ export function poolBlockAround(pool: ExPool, as: AddressSpace, address: number)
     h += granules * GRANULE;
   }
   return previous;
+}
+
+/** A whole-page block freed recently whose pages (unmapped since) hold the address. */
+function freedWholePageBlock(pool: ExPool, a: number, page: number): BlockAround | undefined {
+  if (!pool.isPoolAddress(a)) return undefined;
+  for (let p = page, n = 0; n < BIG_BLOCK_PAGES; p -= PAGE_SIZE, n++) {
+    const b = pool.recentlyFreedBlock(p);
+    if (b && b.size > MAX_SMALL_BLOCK && !b.special) return a < p + Math.ceil(b.size / PAGE_SIZE) * PAGE_SIZE ? { block: b, freed: true } : undefined;
+  }
+  return undefined;
 }
 
 function specialPoolBlock(pool: ExPool, as: AddressSpace, page: number): BlockAround | undefined {

@@ -65,7 +65,7 @@ for (const lang of LANGS) {
     const pc = faultingPc(r, 2, 'SpecialPoolOverrun!LoadChannels', sourceOf(rule, lang), s.line());
     const analysis = assertStop(r, rule, { params: [channels + 0x20, WRITE, pc, 0], symbol: 'SpecialPoolOverrun!LoadChannels', line: s.line() });
     assert.equal(field(analysis, 'WRITE_ADDRESS'), `${hex8(channels + 0x20)} Special pool`);
-    assert.equal(field(analysis, 'MEMORY_ACCESS'), `4-byte write at ${hex8(channels + 0x20)}: 0 bytes past the end of the 0x20-byte pool block at ${hex8(channels)} (tag Rule)`);
+    assert.equal(field(analysis, 'MEMORY_ACCESS'), `4-byte write at ${hex8(channels + 0x20)}: just past the end of the 0x20-byte pool block at ${hex8(channels)} (tag Rule)`);
     assert.ok(calledFrom(framesUnder(analysis, 'BLOCK_ALLOCATED_BY'), 'SpecialPoolOverrun!LoadChannels'), 'allocated by LoadChannels');
     await assertClean(s.rule);
   });
@@ -93,7 +93,7 @@ for (const lang of LANGS) {
     // The 0x10-byte buffer fills its two granules: the next byte is the next block's pool header.
     const analysis = assertStop(r, rule, { params: [buffer + 0x10, 1, pc, SHADOW.poolHeader], symbol: 'PoolOverrunKasan!GetLabel', line: s.line() });
     assert.equal(field(analysis, 'WRITE_ADDRESS'), `${hex8(buffer + 0x10)} Nonpaged pool`);
-    assert.equal(field(analysis, 'MEMORY_ACCESS'), `1-byte write at ${hex8(buffer + 0x10)}: 0 bytes past the end of the 0x10-byte pool block at ${hex8(buffer)} (tag IoSB)`);
+    assert.equal(field(analysis, 'MEMORY_ACCESS'), `1-byte write at ${hex8(buffer + 0x10)}: just past the end of the 0x10-byte pool block at ${hex8(buffer)} (tag IoSB)`);
     assert.equal(field(analysis, 'KASAN_SHADOW_CODE'), `fa (${SHADOW_MEANING[SHADOW.poolHeader]})`);
     assert.ok(analysis.some((l) => / nt!NtDeviceIoControlFile\+/.test(l)), 'the stack goes down to the IOCTL');
     const clean = await assertClean(s.rule);
@@ -147,7 +147,8 @@ for (const lang of LANGS) {
     const pc = faultingPc(r, 2, 'FreedWholePageAccess!LoadFirmware', sourceOf(rule, lang), s.line());
     const analysis = assertStop(r, rule, { params: [image + 0x1000, READ, pc, 0], symbol: 'FreedWholePageAccess!LoadFirmware', line: s.line() });
     assert.equal(field(analysis, 'READ_ADDRESS'), `${hex8(image + 0x1000)} Nonpaged pool`);
-    assert.equal(field(analysis, 'MEMORY_ACCESS'), `4-byte read at ${hex8(image + 0x1000)}`);
+    assert.match(field(analysis, 'MEMORY_ACCESS') ?? '', new RegExp(`^4-byte read at ${hex8(image + 0x1000)}: offset 0x1000 of the freed 0x1800-byte pool block at ${hex8(image)} \\(tag \\S{4}\\)$`));
+    assert.ok(calledFrom(framesUnder(analysis, 'BLOCK_FREED_BY'), 'FreedWholePageAccess!LoadFirmware'), 'its free stack from the pool log');
     await assertClean(s.rule);
   });
 
