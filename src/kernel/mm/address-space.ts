@@ -29,10 +29,6 @@ export function isAccessible(kind: PageKind): boolean {
   return kind !== PageKind.NoAccess && kind !== PageKind.Guard && kind !== PageKind.Freed;
 }
 
-/** The shadow value of every granule of a page of this kind. */
-function shadowOfPage(kind: PageKind): number {
-  return isAccessible(kind) ? SHADOW.accessible : SHADOW.noAccess;
-}
 
 /** A named virtual address range carved into pages on demand (first fit, lowest address first). */
 export class VaRegion {
@@ -169,8 +165,13 @@ export class AddressSpace {
 
   setPages(va: number, count: number, kind: PageKind): void {
     const first = (va >>> 0) >>> PAGE_SHIFT;
+    if (isAccessible(kind)) this.shadow.setPages(va, count, SHADOW.accessible);
+    else {
+      // A page that had no access keeps a shadow of 0 (special pool's guard -> freed -> unmapped): only
+      // the pages that were accessible, and may hold a block's poison codes, are written.
+      for (let p = first; p < first + count; p++) if (isAccessible(this.pages[p]! as PageKind)) this.shadow.setPages(p << PAGE_SHIFT, 1, SHADOW.noAccess);
+    }
     this.pages.fill(kind, first, first + count);
-    this.shadow.setPages(va, count, shadowOfPage(kind));
   }
 
   /** Zero a range (the host gave us zeroed pages; a reused page must be cleared). */
