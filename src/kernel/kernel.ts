@@ -3,7 +3,7 @@
  * the loader or the debugger; it publishes events and exports DDIs.
  */
 import { BUGCHECK } from '../nt/bugcheck.ts';
-import { PASSIVE_LEVEL } from '../nt/irql.ts';
+import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../nt/irql.ts';
 import { POOL_TYPE } from '../nt/pool.ts';
 import { STATUS } from '../nt/status.ts';
 import { ExPool } from './ex/pool.ts';
@@ -170,6 +170,9 @@ export class Kernel {
     this.special = new SpecialPool(this.as, bugCheck);
     this.pool = new ExPool(this.as, this.special, bugCheck, options.memory);
     this.processors = Array.from({ length: options.processors ?? 1 }, (_, i) => new Processor(i));
+    // Under Force IRQL checking mm trims pageable memory while the IRQL is DISPATCH_LEVEL or above.
+    for (const p of this.processors) p.onIrqlChange = (irql) => p === this.prcb && this.as.shadow.trim(irql >= DISPATCH_LEVEL);
+
     for (const p of this.processors) {
       const stack = this.allocateStack()!;
       p.dpcStackBase = stack.base;

@@ -212,6 +212,12 @@ export const RULES = {
     ioctls: ['0x222004:0900000040000000'],
     note: 'At DISPATCH_LEVEL and above no page fault can be resolved and no exception taken, so a bad pointer is 0xD1 whatever the address (checked before the access violation or 0x50 a lower IRQL would give).',
   }),
+  PagedPoolAtDispatch: rule('PagedPoolAtDispatch', 'pageable memory (paged pool) touched at DISPATCH_LEVEL or above, e.g. while holding a spin lock', undefined, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    code: BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL,
+    ioctls: ['0x222004:0200000040000000'],
+    note: 'Force IRQL checking trims pageable memory whenever IRQL is raised to DISPATCH_LEVEL or above, so the touch faults at once; this project keeps a trimmed copy of the shadow and reads it while IRQL is raised (by any code, not only the verified driver). A paged request in special pool is pageable too. Without the option the access runs, as on a machine whose page happens to be resident.',
+  }),
   KernelStackOverflow: rule('KernelStackOverflow', 'the kernel stack used up (unbounded recursion): the guard page below the stack touched', 8, {
     code: BUGCHECK.UNEXPECTED_KERNEL_MODE_TRAP,
     // C only: a TypeScript driver has no frames on the kernel stack (its frames are the host's).

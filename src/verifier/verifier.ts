@@ -18,6 +18,7 @@ import { VerifiedDriver } from './driver-entry.ts';
 import { VF } from './flags.ts';
 import { RULES, type VerifierRule } from './rules.ts';
 import { isVerified, type VerifierSettings } from './settings.ts';
+import { VA_MAP } from '../kernel/mm/address-space.ts';
 import { StackDepot } from './stack-depot.ts';
 import { VerifierStats } from './stats.ts';
 import { IO_THUNK_ROUTINES, ioThunks } from './thunks/io.ts';
@@ -71,6 +72,9 @@ export class Verifier {
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
+    // Force IRQL checking: Mm trims pageable memory whenever IRQL is raised to DISPATCH_LEVEL, so a touch of
+    // paged pool there faults (0xD1) at once instead of only when the page happens to be out.
+    if (settings.flags & VF.FORCE_IRQL_CHECKING) k.as.shadow.enableTrimming(VA_MAP.trimmedShadow.start, k.as.accessiblePages());
     k.events.on('driverUnloaded', (e) => this.onUnloaded(e.name, e.imageBase, e.imageSize));
     k.events.on('imageUnmapped', (e) => {
       const d = this.drivers.get(e.name.toLowerCase());

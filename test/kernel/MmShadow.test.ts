@@ -88,3 +88,29 @@ test("a TypeScript driver's access through DriverMemory: a pool header is 0x1F2,
   const k2 = new Kernel();
   expectBugCheck(() => k2.driverMemory.setU32(0x9f000000, 1), BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA, [0x9f000000, 1, 0, 0]);
 });
+
+test('Force IRQL checking: with trimming on, paged pool (and paged special pool) reads as no access while IRQL is DISPATCH_LEVEL or above', () => {
+  const k = new Kernel();
+  const early = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPool, 0x20, TAG);
+  k.as.shadow.enableTrimming(VA_MAP.trimmedShadow.start, k.as.accessiblePages());
+  const paged = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.PagedPool, 0x20, TAG);
+  const nonpaged = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPool, 0x20, TAG);
+  const specialPaged = k.pool.allocateSpecial(POOL_TYPE.PagedPool, 0x20, TAG);
+  assert.equal(k.as.shadow.firstBad(paged, 0x20), -1, 'at PASSIVE_LEVEL paged pool is there');
+  k.prcb.irql = 2;
+  assert.equal(k.as.shadow.trimmed, true);
+  assert.equal(k.as.shadow.firstBad(paged, 0x20), paged, 'trimmed');
+  assert.equal(k.as.shadow.firstBad(specialPaged, 0x20), specialPaged, 'a paged request in special pool is pageable too');
+  assert.equal(k.as.shadow.firstBad(nonpaged, 0x20), -1, 'nonpaged pool stays');
+  assert.equal(k.as.shadow.firstBad(early, 0x20), -1, 'and so does what was mapped before trimming began');
+  assert.equal(k.as.shadow.firstBad(nonpaged + 0x20, 1), nonpaged + 0x20, 'with its redzones');
+  expectBugCheck(() => k.driverMemory.u32(paged), BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, [paged, 2, 0, 0]);
+});
+
+test('without trimming enabled, raising IRQL changes nothing', () => {
+  const k = new Kernel();
+  const paged = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.PagedPool, 0x20, TAG);
+  k.prcb.irql = 2;
+  assert.equal(k.as.shadow.trimmed, false);
+  assert.equal(k.driverMemory.u32(paged), 0);
+});

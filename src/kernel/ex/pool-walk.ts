@@ -6,6 +6,7 @@
  */
 import { MAX_SMALL_BLOCK, POOL_HEADER_SIZE, type ExPool, type PoolBlock } from './pool.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VA_MAP } from '../mm/address-space.ts';
+import { isSpecialPoolPage } from '../mm/special-pool.ts';
 
 export interface BlockAround {
   readonly block: PoolBlock;
@@ -63,7 +64,7 @@ function specialPoolBlock(pool: ExPool, as: AddressSpace, page: number): BlockAr
   // The block's page, or the guard page after it.
   for (const p of [page, page - PAGE_SIZE]) {
     const kind = as.pageKind(p);
-    if (kind !== PageKind.SpecialPool && kind !== PageKind.Freed) continue;
+    if (!isSpecialPoolPage(kind) && kind !== PageKind.Freed) continue;
     const start = as.u32(p + 12);
     if (start < p || start >= p + PAGE_SIZE) continue;
     const freed = kind === PageKind.Freed;

@@ -6,7 +6,19 @@
 import { DISPATCH_LEVEL, PASSIVE_LEVEL, type KIRQL } from '../../nt/irql.ts';
 
 export class Processor {
-  irql: KIRQL = PASSIVE_LEVEL;
+  private level: KIRQL = PASSIVE_LEVEL;
+  /** Told each change of IRQL (mm trims pageable memory at DISPATCH_LEVEL under Force IRQL checking). */
+  onIrqlChange?: (irql: KIRQL) => void;
+
+  get irql(): KIRQL {
+    return this.level;
+  }
+
+  set irql(irql: KIRQL) {
+    if (irql === this.level) return;
+    this.level = irql;
+    this.onIrqlChange?.(irql);
+  }
   /** Queued KDPC addresses, in delivery order. */
   readonly dpcQueue: number[] = [];
   /** True while a DPC routine runs on this processor. */

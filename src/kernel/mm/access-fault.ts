@@ -10,6 +10,8 @@
  * 3. A kernel stack's guard page: the stack overflowed, 0x7F with EXCEPTION_DOUBLE_FAULT.
  * 4. The image of a driver that has unloaded: 0xCE.
  * 5. At DISPATCH_LEVEL or above no page fault can be taken: 0xD1 (the faulting code is a driver's).
+ *    Under Force IRQL checking pageable memory is trimmed at that IRQL, so paged pool is such a fault too
+ *    (checked first: the page is mapped, but not while IRQL is raised).
  * 6. A user-space address (the NULL page included): an access violation, STATUS_ACCESS_VIOLATION,
  *    that the driver's __try/__except can take; unhandled, 0x1E (0x7E in a system thread).
  * 7. Any other system address: 0x50 PAGE_FAULT_IN_NONPAGED_AREA, which try/except cannot take.
@@ -18,7 +20,7 @@ import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { DISPATCH_LEVEL } from '../../nt/irql.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
-import { isAccessible, PageKind, VA_MAP } from './address-space.ts';
+import { isAccessible, isPageable, PageKind, VA_MAP } from './address-space.ts';
 import { MM_SYSTEM_RANGE_START } from '../exported-data.ts';
 import { poolBlockAround } from '../ex/pool-walk.ts';
 
@@ -73,6 +75,10 @@ function decide(k: Kernel, access: BadAccess, bad: number, opts: FaultOptions): 
     const block = around && { address: around.block.address, size: around.block.size, tag: around.block.tag, freed: around.freed };
     return { address: access.address >>> 0, size: access.size, write: access.write, bad, shadow, ...(block ? { block } : {}) };
   };
+  // Pageable memory trimmed while the IRQL is raised (Force IRQL checking): the page fault cannot be taken.
+  if (isPageable(kind) && k.as.shadow.trimmed) {
+    return k.bugCheck(BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, bad, k.prcb.irql, access.write ? 1 : 0, access.pc >>> 0, undefined, undefined, record(0));
+  }
   if (isAccessible(kind)) {
     const code = k.as.shadow.codeOf(bad);
     return k.bugCheck(BUGCHECK.KASAN_ILLEGAL_ACCESS, access.address >>> 0, access.size, access.pc >>> 0, code & 0xff, undefined, undefined, record(code));

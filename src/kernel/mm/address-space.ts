@@ -23,6 +23,13 @@ export const enum PageKind {
   Guard = 7,
   /** Freed special pool: faults on access (use after free). */
   Freed = 8,
+  /** Special pool holding a paged request: pageable, as the paged pool it stands for. */
+  PagedSpecialPool = 9,
+}
+
+/** Pageable pages: what Force IRQL checking trims while IRQL is raised. */
+export function isPageable(kind: PageKind): boolean {
+  return kind === PageKind.PagedPool || kind === PageKind.PagedSpecialPool;
 }
 
 export function isAccessible(kind: PageKind): boolean {
@@ -117,6 +124,8 @@ export const VA_MAP = {
   images: { start: 0x9a3b0000, end: 0x9c000000 },
   /** mm's shadow of the whole space, a byte per 8 (shadow.ts); never mapped, so a driver's touch faults. */
   shadow: { start: 0xa0000000, end: 0xc0000000 },
+  /** The trimmed copy of mm's shadow that Force IRQL checking reads at DISPATCH_LEVEL and above (shadow.ts). */
+  trimmedShadow: { start: 0xe0000000, end: 0x100000000 },
   /** The shadow clang's AddressSanitizer keeps for a `dv build --kasan` image's stack and globals (0 = accessible). */
   kasanShadow: { start: 0xc0000000, end: 0xe0000000 },
 } as const;
@@ -150,7 +159,7 @@ export class AddressSpace {
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
     this.refresh();
-    this.shadow = new Shadow(this.bytes, VA_MAP.shadow.start);
+    this.shadow = new Shadow(this.bytes, VA_MAP.shadow.start, (va) => isPageable(this.pageKind(va)));
   }
 
   private refresh(): void {
@@ -165,7 +174,7 @@ export class AddressSpace {
 
   setPages(va: number, count: number, kind: PageKind): void {
     const first = (va >>> 0) >>> PAGE_SHIFT;
-    if (isAccessible(kind)) this.shadow.setPages(va, count, SHADOW.accessible);
+    if (isAccessible(kind)) this.shadow.setPages(va, count, SHADOW.accessible, isPageable(kind));
     else {
       // A page that had no access keeps a shadow of 0 (special pool's guard -> freed -> unmapped): only
       // the pages that were accessible, and may hold a block's poison codes, are written.
@@ -265,6 +274,11 @@ export class AddressSpace {
       s += String.fromCharCode(c);
     }
     return s;
+  }
+
+  /** The address of every accessible page. */
+  *accessiblePages(): Generator<number> {
+    for (let p = 0; p < PAGE_COUNT; p++) if (isAccessible(this.pages[p]! as PageKind)) yield (p << PAGE_SHIFT) >>> 0;
   }
 
   /** Pages that are in use, for crash dumps: [va, bytes] of every accessible page. */

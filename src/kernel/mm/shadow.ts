@@ -60,33 +60,93 @@ export const SHADOW_MEANING: Readonly<Record<number, string>> = {
 const isOkShadow = (s: number): boolean => s === SHADOW.accessible;
 
 export class Shadow {
-  /** `bytes`: the whole address space; `base`: the shadow's first byte in it. */
+  /**
+   * The trimmed shadow (Force IRQL checking): the same bytes, except that every pageable page is no
+   * access, as Mm trims pageable memory whenever IRQL is raised to DISPATCH_LEVEL. 0 until enabled;
+   * from then on every write goes to both.
+   */
+  private trimmedBase = 0;
+  /** Where reads look (and a checked image's inline test): the shadow, or the trimmed one while IRQL is raised. */
+  private active: number;
+  /** Told the new active base when it changes (checked images keep it in a global). */
+  private readonly listeners: Array<(base: number) => void> = [];
+
+  /** `bytes`: the whole address space; `base`: the shadow's first byte in it; `pageable(va)`: the page table says so. */
   constructor(
     private readonly bytes: Uint8Array,
     readonly base: number,
-  ) {}
+    private readonly pageable: (va: number) => boolean,
+  ) {
+    this.active = base;
+  }
+
+  /** True once Force IRQL checking keeps a trimmed shadow. */
+  get trimming(): boolean {
+    return this.trimmedBase !== 0;
+  }
+
+  /** The base reads use now. */
+  get activeBase(): number {
+    return this.active;
+  }
+
+  /** Keep a trimmed shadow at `trimmedBase` from now on; `accessiblePages` are the pages mapped so far, whose shadow it copies. */
+  enableTrimming(trimmedBase: number, accessiblePages: Iterable<number>): void {
+    if (this.trimmedBase !== 0) return;
+    this.trimmedBase = trimmedBase;
+    for (const va of accessiblePages) {
+      if (this.pageable(va)) continue;
+      const from = (va >>> 0) >>> SHADOW_SCALE;
+      this.bytes.copyWithin(trimmedBase + from, this.base + from, this.base + from + PAGE_SHADOW);
+    }
+  }
+
+  /** Reads use the trimmed shadow (IRQL at or above DISPATCH_LEVEL) or the whole one. */
+  trim(on: boolean): void {
+    const next = on && this.trimmedBase !== 0 ? this.trimmedBase : this.base;
+    if (next === this.active) return;
+    this.active = next;
+    for (const l of this.listeners) l(next);
+  }
+
+  /** True while pageable memory is trimmed. */
+  get trimmed(): boolean {
+    return this.active !== this.base;
+  }
+
+  onActiveChange(listener: (base: number) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** The shadow byte of the granule holding `va`. */
   at(va: number): number {
-    return this.bytes[this.base + ((va >>> 0) >>> SHADOW_SCALE)]!;
+    return this.bytes[this.active + ((va >>> 0) >>> SHADOW_SCALE)]!;
   }
 
-  /** Whole pages take one value (mm's page states). */
-  setPages(va: number, count: number, value: number): void {
-    const from = this.base + ((va >>> 0) >>> SHADOW_SCALE);
-    this.bytes.fill(value, from, from + count * PAGE_SHADOW);
+  /** Whole pages take one value (mm's page states); `pageable` pages are no access in the trimmed shadow. */
+  setPages(va: number, count: number, value: number, pageable = false): void {
+    const from = (va >>> 0) >>> SHADOW_SCALE;
+    this.bytes.fill(value, this.base + from, this.base + from + count * PAGE_SHADOW);
+    if (this.trimmedBase !== 0) this.bytes.fill(pageable ? SHADOW.noAccess : value, this.trimmedBase + from, this.trimmedBase + from + count * PAGE_SHADOW);
   }
 
   /** Granules from `va` (8-aligned) covering `length` bytes take `code`. */
   poison(va: number, length: number, code: number): void {
     if (length <= 0) return;
-    const from = this.base + ((va >>> 0) >>> SHADOW_SCALE);
-    this.bytes.fill(code, from, from + Math.ceil(length / SHADOW_GRANULE));
+    const from = (va >>> 0) >>> SHADOW_SCALE;
+    const n = Math.ceil(length / SHADOW_GRANULE);
+    this.bytes.fill(code, this.base + from, this.base + from + n);
+    if (this.trimmedBase !== 0 && !this.pageable(va)) this.bytes.fill(code, this.trimmedBase + from, this.trimmedBase + from + n);
   }
 
   /** `length` bytes from `va` (8-aligned) become accessible; a last partial granule says how many of its bytes. */
   unpoison(va: number, length: number): void {
-    const from = this.base + ((va >>> 0) >>> SHADOW_SCALE);
+    this.unpoisonAt(this.base, va, length);
+    if (this.trimmedBase !== 0 && !this.pageable(va)) this.unpoisonAt(this.trimmedBase, va, length);
+  }
+
+  private unpoisonAt(base: number, va: number, length: number): void {
+    const from = base + ((va >>> 0) >>> SHADOW_SCALE);
     const whole = length >>> SHADOW_SCALE;
     this.bytes.fill(SHADOW.accessible, from, from + whole);
     const rest = length & (SHADOW_GRANULE - 1);
@@ -96,8 +156,8 @@ export class Shadow {
   /** True when every byte of [va, va+length) is accessible: the granules all say so. */
   isClean(va: number, length: number): boolean {
     const a = va >>> 0;
-    const first = this.base + (a >>> SHADOW_SCALE);
-    const last = this.base + ((a + Math.max(length, 1) - 1) >>> SHADOW_SCALE);
+    const first = this.active + (a >>> SHADOW_SCALE);
+    const last = this.active + ((a + Math.max(length, 1) - 1) >>> SHADOW_SCALE);
     for (let i = first; i <= last; i++) {
       if (this.bytes[i] !== SHADOW.accessible) return false;
     }

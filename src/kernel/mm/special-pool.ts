@@ -5,7 +5,7 @@
  * no-access after free, so a later touch faults as a use after free.
  */
 import { BUGCHECK } from '../../nt/bugcheck.ts';
-import type { PoolType } from '../../nt/pool.ts';
+import { poolKind, type PoolType } from '../../nt/pool.ts';
 import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './address-space.ts';
 
 const GRANULE = 8;
@@ -14,6 +14,9 @@ const HEADER = 16;
 export const SPECIAL_POOL_PATTERN = 0x5b;
 /** Freed blocks kept no-access before their pages are reused. */
 const QUARANTINE = 1024;
+
+/** A page holding a live special pool block (of a nonpaged or a paged request). */
+export const isSpecialPoolPage = (kind: PageKind): boolean => kind === PageKind.SpecialPool || kind === PageKind.PagedSpecialPool;
 
 export type BugCheckFn = (code: number, p1: number, p2: number, p3: number, p4: number) => never;
 
@@ -31,7 +34,7 @@ export class SpecialPool {
     if (size === 0 || size > PAGE_SIZE - HEADER) return 0;
     const page = this.region.allocatePages(2);
     if (page === undefined) return 0;
-    this.as.setPages(page, 1, PageKind.SpecialPool);
+    this.as.setPages(page, 1, poolKind(type) === 'paged' ? PageKind.PagedSpecialPool : PageKind.SpecialPool);
     this.as.setPages(page + PAGE_SIZE, 1, PageKind.Guard);
     const address = ((page + PAGE_SIZE - size) & ~(GRANULE - 1)) >>> 0;
     this.as.fill(page, PAGE_SIZE, SPECIAL_POOL_PATTERN);
@@ -46,7 +49,7 @@ export class SpecialPool {
   /** Check the slack around the block, then make the page no-access. */
   free(address: number): void {
     const page = (address & ~(PAGE_SIZE - 1)) >>> 0;
-    if (this.as.pageKind(page) !== PageKind.SpecialPool) {
+    if (!isSpecialPoolPage(this.as.pageKind(page))) {
       this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, 0, 0, 0x20);
     }
     const size = this.as.u32(page);

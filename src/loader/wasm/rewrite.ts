@@ -48,6 +48,8 @@ const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
 export const CALL_SP_EXPORT = '__dv_call_sp';
 /** The export through which the loader sets where the image's coverage counters are (a u32 per site). */
 export const COVERAGE_BASE_EXPORT = '__dv_cov_base';
+/** The export through which the loader moves the shadow a checked image reads (MemoryCheckOptions.movableShadow). */
+export const SHADOW_BASE_EXPORT = '__dv_shadow_base';
 /** The export through which the loader sets the table slot of the image's `__cxa_pure_virtual`. */
 export const PURE_SLOT_EXPORT = '__dv_pure_slot';
 
@@ -81,6 +83,11 @@ export interface MemoryCheckOptions {
   readonly slot: number;
   /** Where mm's shadow starts in memory 0 (one byte per 8 bytes: how many of them may be touched). */
   readonly shadowBase: number;
+  /**
+   * The kernel moves the shadow the checks read (Force IRQL checking reads a trimmed one while IRQL is
+   * raised): the base is a global, exported as SHADOW_BASE_EXPORT, that starts at shadowBase.
+   */
+  readonly movableShadow?: boolean;
 }
 
 /** Flags of the check's third argument. */
@@ -184,17 +191,26 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const pure = opts.pureVirtualFunction;
   // Globals: the budget, the call-site counter, and for the pure-slot redirect the call's target and the slot.
   const i32Global = (init: number) => [0x7f, 0x01, OP.i32Const, ...sleb(init), OP.end];
-  const newGlobals = [i32Global(opts.quantum), i32Global(0), ...(pure === undefined ? [] : [i32Global(0), i32Global(-1)]), ...(opts.coverage ? [i32Global(0)] : [])];
+  const movable = checks?.movableShadow === true;
+  const newGlobals = [
+    i32Global(opts.quantum),
+    i32Global(0),
+    ...(pure === undefined ? [] : [i32Global(0), i32Global(-1)]),
+    ...(opts.coverage ? [i32Global(0)] : []),
+    ...(movable ? [i32Global(checks!.shadowBase)] : []),
+  ];
   const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', ...newGlobals);
   const budgetGlobal = parsed.importedGlobals + global.index;
   const callSpGlobal = budgetGlobal + 1;
   const targetGlobal = budgetGlobal + 2;
   const pureSlotGlobal = budgetGlobal + 3;
-  const coverageGlobal = budgetGlobal + newGlobals.length - 1;
+  const shadowGlobal = budgetGlobal + newGlobals.length - 1;
+  const coverageGlobal = shadowGlobal - (movable ? 1 : 0);
   const exports = [
     [...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)],
     ...(pure === undefined ? [] : [[...nameBytes(PURE_SLOT_EXPORT), 0x03, ...uleb(pureSlotGlobal)]]),
     ...(opts.coverage ? [[...nameBytes(COVERAGE_BASE_EXPORT), 0x03, ...uleb(coverageGlobal)]] : []),
+    ...(movable ? [[...nameBytes(SHADOW_BASE_EXPORT), 0x03, ...uleb(shadowGlobal)]] : []),
   ];
   const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', ...exports);
   const types = pure === undefined && !checks ? [] : readFunctionTypes(bytes, find(TYPE));
@@ -238,7 +254,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
         return [OP.globalGet, ...cov, OP.globalGet, ...cov, OP.i32Load, 0x02, ...at, OP.i32Const, 1, OP.i32Add, OP.i32Store, 0x02, ...at];
       }
     : undefined;
-  const memory = checks ? memoryProbes(checks, checkType, parsed.importedFunctions, readFunctionSection(bytes, find(FUNCTION)), types, opts.codeBase) : undefined;
+  const memory = checks ? memoryProbes(checks, movable ? shadowGlobal : undefined, checkType, parsed.importedFunctions, readFunctionSection(bytes, find(FUNCTION)), types, opts.codeBase) : undefined;
 
   // Assemble: every section in order, the replaced ones rebuilt, the global section inserted if new.
   const out = new ChunkWriter();
@@ -476,8 +492,9 @@ const VALUE_LOCAL: Readonly<Record<number, number>> = { 0x7f: 2, 0x7e: 3, 0x7d: 
  *     [store: local.get $value]
  *     <the access, as compiled>
  */
-function memoryProbes(opts: MemoryCheckOptions, checkType: number, importedFunctions: number, functionTypes: number[], types: { params: number[] }[], codeBase: number): MemoryProbes {
-  const shadow = uleb(opts.shadowBase);
+function memoryProbes(opts: MemoryCheckOptions, shadowGlobal: number | undefined, checkType: number, importedFunctions: number, functionTypes: number[], types: { params: number[] }[], codeBase: number): MemoryProbes {
+  // The shadow byte's load: at a constant base, or at the base a global holds (the kernel moves it).
+  const loadShadow = shadowGlobal === undefined ? [OP.i32Load8S, 0x00, ...uleb(opts.shadowBase)] : [OP.globalGet, ...uleb(shadowGlobal), OP.i32Add, OP.i32Load8S, 0x00, 0x00];
   const callCheck = [OP.i32Const, ...sleb(opts.slot), OP.callIndirect, ...uleb(checkType), 0x00];
   return {
     locals(body, ownLocals) {
@@ -500,7 +517,7 @@ function memoryProbes(opts: MemoryCheckOptions, checkType: number, importedFunct
         const back = offset === 0 ? [] : [OP.i32Const, ...sleb(offset), OP.i32Sub];
         return [
           ...(value ? [OP.localSet, ...value] : []),
-          OP.localTee, ...a, ...ea, OP.i32Const, 3, OP.i32ShrU, OP.i32Load8S, 0x00, ...shadow,
+          OP.localTee, ...a, ...ea, OP.i32Const, 3, OP.i32ShrU, ...loadShadow,
           OP.localGet, ...e, OP.i32Const, 7, OP.i32And, OP.i32Const, access.size, OP.i32Add, OP.i32LtS,
           OP.if, 0x7f,
           OP.localGet, ...e, OP.i32Const, access.size, OP.i32Const, access.write ? MEMORY_CHECK_WRITE : 0, OP.i32Const, ...pc, ...callCheck, ...back,

@@ -20,7 +20,7 @@ import { exportedData, isExportedData } from '../../kernel/exported-data.ts';
 import { systemRoutineAt } from '../../kernel/mm/routine.ts';
 import { abiParams, chooseType, indirectCallTypes, trampolineModule, type FuncType } from './indirect.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
-import { CALL_SP_EXPORT, COVERAGE_BASE_EXPORT, MEMORY_CHECK_BULK, MEMORY_CHECK_WRITE, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { CALL_SP_EXPORT, COVERAGE_BASE_EXPORT, SHADOW_BASE_EXPORT, MEMORY_CHECK_BULK, MEMORY_CHECK_WRITE, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { mmAccessFault } from '../../kernel/mm/access-fault.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 import { isSjljImport, sjljEnvType, sjljImports, type SjljContext } from './sjlj.ts';
@@ -222,7 +222,7 @@ export const wasmImageFormat: ImageFormat = {
         callSites: WASM_CALL_SITE_RING,
         moduleName,
         pureVirtualFunction: info.pureVirtualFunction,
-        memoryChecks: req.checkMemory ? { slot: checkSlot, shadowBase: k.as.shadow.base } : undefined,
+        memoryChecks: req.checkMemory ? { slot: checkSlot, shadowBase: k.as.shadow.activeBase, movableShadow: k.as.shadow.trimming } : undefined,
         coverage: req.coverageCounters !== undefined,
       });
       module = new WebAssembly.Module(rewritten.bytes);
@@ -340,6 +340,12 @@ export const wasmImageFormat: ImageFormat = {
     exportsOf = exports;
     callSp = exports[CALL_SP_EXPORT] as WebAssembly.Global;
     if (req.checkMemory) m.table.set(checkSlot, memoryCheckEntry(k, () => callSp!.value as number, kasan));
+    if (req.checkMemory && k.as.shadow.trimming) {
+      // Force IRQL checking: the checks read the trimmed shadow while IRQL is raised.
+      const shadowBase = exports[SHADOW_BASE_EXPORT] as WebAssembly.Global;
+      shadowBase.value = k.as.shadow.activeBase;
+      k.as.shadow.onActiveChange((base) => (shadowBase.value = base));
+    }
     if (req.coverageCounters) (exports[COVERAGE_BASE_EXPORT] as WebAssembly.Global).value = req.coverageCounters(moduleInfo, rewritten.coverageSites);
     /** Enter the image from the kernel: on its stack, its call sites above the kernel's current top. */
     const enter = <T>(body: () => T): T => {

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { ByteReader } from '../../../src/loader/wasm/reader.ts';
 import { BULK_MEMORY, MEMORY_ACCESS, nextInstruction, skipLocals } from '../../../src/loader/wasm/instructions.ts';
 import { readWasmSections } from '../../../src/loader/wasm/sections.ts';
-import { MEMORY_CHECK_WRITE, rewriteModule } from '../../../src/loader/wasm/rewrite.ts';
+import { MEMORY_CHECK_WRITE, rewriteModule, SHADOW_BASE_EXPORT } from '../../../src/loader/wasm/rewrite.ts';
 import { trampolineModule } from '../../../src/loader/wasm/indirect.ts';
 import { nameBytes, uleb } from '../../../src/loader/wasm/leb.ts';
 import { SHADOW } from '../../../src/kernel/mm/shadow.ts';
@@ -130,4 +130,25 @@ test('the access uses the address the check answers: a suppressed access goes to
   m.view.setUint32(0x304, 0xdead, true);
   m.view.setUint32(0x400, 0xbeef, true);
   assert.equal(m.load(0x300), 0xbeef, 'read from the address answered (the offset is applied once)');
+});
+
+test('a movable shadow (Force IRQL checking): the checks read the shadow at the base the exported global holds', () => {
+  const calls: number[] = [];
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const table = new WebAssembly.Table({ element: 'anyfunc', initial: 2 });
+  const check = new WebAssembly.Instance(new WebAssembly.Module(trampolineModule({ params: [0x7f, 0x7f, 0x7f, 0x7f], results: [0x7f] })), { dv: { f: (a: number) => (calls.push(a), a) } });
+  table.set(1, check.exports.f as never);
+  const r = rewriteModule(tinyModule(), { ...BASE, watchdogSlot: 0, codeBase: 0, memoryChecks: { slot: 1, shadowBase: 0x8000, movableShadow: true } });
+  const e = new WebAssembly.Instance(new WebAssembly.Module(r.bytes), { env: { memory, __indirect_function_table: table } }).exports;
+  const bytes = new Uint8Array(memory.buffer);
+  bytes.fill(SHADOW.accessible, 0x8000, 0x9000);
+  bytes.fill(SHADOW.accessible, 0xa000, 0xb000);
+  bytes[0x8000 + (0x104 >> 3)] = SHADOW.noAccess; // "trimmed" in the first shadow only
+  const base = e[SHADOW_BASE_EXPORT] as WebAssembly.Global;
+  assert.equal(base.value, 0x8000, 'the global starts at shadowBase');
+  (e.load as (a: number) => number)(0x100);
+  assert.deepEqual(calls, [0x104], 'the first shadow says no access');
+  base.value = 0xa000;
+  (e.load as (a: number) => number)(0x100);
+  assert.deepEqual(calls, [0x104], 'the second says accessible: no call');
 });

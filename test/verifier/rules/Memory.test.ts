@@ -18,9 +18,10 @@ import { STATUS } from '../../../src/nt/status.ts';
 import { Machine } from '../../../src/system/machine.ts';
 import type { RunOutcome } from '../../../src/system/run.ts';
 import { RULES } from '../../../src/verifier/rules.ts';
+import { STANDARD_FLAGS, VF } from '../../../src/verifier/flags.ts';
 import { IOCTL_PEEK } from '../../fixtures/drivers/PeekAddress.ts';
 import { ROOT, fixture } from '../../helpers.ts';
-import { assertClean, assertStop, field, markedLine, reported, runSample, samplesIn, LANGS } from './support.ts';
+import { analyzeV, assertClean, assertStop, field, markedLine, reported, runSample, samplesIn, LANGS } from './support.ts';
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 const READ = 0;
@@ -164,6 +165,25 @@ for (const lang of LANGS) {
     assert.equal(field(analysis, 'MEMORY_ACCESS'), '4-byte write at 00000004');
     const clean = await assertClean(s.rule);
     assert.deepEqual(clean.requests.map((q) => q.status), [STATUS.INVALID_PARAMETER], 'the clean twin refuses the unknown channel');
+  });
+}
+
+for (const lang of LANGS) {
+  test(`paged pool read under a spin lock, Force IRQL checking on: 0xD1 with the address, IRQL 2, read, the instruction; off, it runs (${lang})`, async () => {
+    const rule = RULES.PagedPoolAtDispatch;
+    const s = samplesIn(rule, lang);
+    const r = await s.run();
+    const channels = reported(r, 'channels');
+    const pc = faultingPc(r, 3, 'PagedPoolAtDispatch!FindChannel', sourceOf(rule, lang), s.line());
+    const analysis = assertStop(r, rule, { params: [channels, DISPATCH_LEVEL, READ, pc], symbol: 'PagedPoolAtDispatch!FindChannel', line: s.line() });
+    assert.equal(field(analysis, 'CURRENT_IRQL'), '2 (DISPATCH_LEVEL)');
+    assert.match(field(analysis, 'READ_ADDRESS') ?? '', /^[0-9a-f]{8} Special pool$/, 'under /standard the paged request is in special pool, pageable');
+    await assertClean(s.rule);
+    const off = await s.run({ verifierFlags: STANDARD_FLAGS & ~VF.FORCE_IRQL_CHECKING });
+    assert.equal(off.bugCheck, null, 'without Force IRQL checking the page is resident');
+    const plain = await s.run({ verifierFlags: VF.FORCE_IRQL_CHECKING });
+    assert.equal(plain.bugCheck?.code, BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, 'paged pool proper (no special pool) is trimmed too');
+    assert.match(field(analyzeV(plain), 'READ_ADDRESS') ?? '', /^[0-9a-f]{8} Paged pool$/);
   });
 }
 
