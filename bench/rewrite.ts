@@ -95,10 +95,13 @@ export async function rewriteCost(quick: boolean): Promise<Row[]> {
   const probed = instantiate(rewriteModule(WALK, walkOptions).bytes, table);
   // The check's slot is never called: every granule the walk reads is accessible.
   const checked = instantiate(rewriteModule(WALK, { ...walkOptions, memoryChecks: { slot: 2, shadowBase: SHADOW_BASE } }).bytes, table);
+  // As under /standard, with Force IRQL checking: the shadow's base is a global the kernel moves.
+  const movable = instantiate(rewriteModule(WALK, { ...walkOptions, memoryChecks: { slot: 2, shadowBase: SHADOW_BASE, movableShadow: true } }).bytes, table);
   const n = quick ? 2_000_000 : 20_000_000;
   plain(n);
   probed(n);
   checked(n);
+  movable(n);
   const sample = (f: (n: number) => number) => () => {
     const t0 = process.hrtime.bigint();
     f(n);
@@ -108,14 +111,25 @@ export async function rewriteCost(quick: boolean): Promise<Row[]> {
   const a: number[] = [];
   const b: number[] = [];
   const c: number[] = [];
+  const d: number[] = [];
   for (let i = 0; i < (quick ? 3 : 9); i++) {
     a.push(sample(plain)());
     b.push(sample(probed)());
     c.push(sample(checked)());
+    d.push(sample(movable)());
   }
   const fa = fromSamples('buffer-walk loop: as built', 'ns/iter', a, `${n} iterations per sample`);
   const fb = fromSamples('buffer-walk loop: with back-edge probes', 'ns/iter', b, `${n} iterations per sample`);
   const fc = fromSamples('buffer-walk loop: with back-edge probes and memory checks', 'ns/iter', c, `${n} iterations per sample`);
-  rows.push(fa, fb, fc, ratio('buffer-walk loop: probes / as built', fb, fa), ratio('buffer-walk loop: probes and memory checks / as built (goal <= 3x)', fc, fa));
+  const fd = fromSamples('buffer-walk loop: with back-edge probes and memory checks, movable shadow (Force IRQL checking)', 'ns/iter', d, `${n} iterations per sample`);
+  rows.push(
+    fa,
+    fb,
+    fc,
+    fd,
+    ratio('buffer-walk loop: probes / as built', fb, fa),
+    ratio('buffer-walk loop: probes and memory checks / as built (goal <= 3x)', fc, fa),
+    ratio('buffer-walk loop: probes and memory checks, movable shadow / as built', fd, fa),
+  );
   return rows;
 }
