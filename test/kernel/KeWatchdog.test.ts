@@ -156,3 +156,11 @@ test('dv run: --timeout and --sim-timeout take durations and refuse nonsense', (
   assert.equal(bad.status, EXIT.USAGE);
   assert.match(bad.stderr, /'soon' is not a duration/);
 });
+
+test("a hang's stack has the looping routine's callers (the image's call sites are read before the capture)", async () => {
+  const r = await runDriver({ driver: RUNAWAY, verifierFlags: STANDARD_FLAGS, ioctls: [ioctl(0x22201c)], limits });
+  const t = new DebugTarget(r.dump);
+  const frames = r.dump.context!.stack.map((a) => t.symbol(a)).filter((s) => s.startsWith('Runaway!'));
+  assert.match(frames[0] ?? '', /^Runaway!SpinNested\+0x/, 'the loop is the innermost frame');
+  assert.match(frames[1] ?? '', /^Runaway!Dispatch\+0x/, 'then the dispatch routine that called it');
+});

@@ -85,14 +85,23 @@ function onCurrentStack<T>(k: Kernel, m: WasmMachine, body: () => T): T {
 }
 
 /**
- * The table entry a wasm image's back-edge probes call: `(pc) -> next quantum`. A host function
- * can enter a funcref table only as a wasm function, so a two-line module wraps it.
+ * The table entry an image's back-edge probes call: `(pc) -> next quantum`. A host function can
+ * enter a funcref table only as a wasm function, so a two-line module wraps it. `callSites` is the
+ * image's call-site counter: made known to the kernel first, so a stop's stack has the loop's callers.
  */
-function watchdogEntry(k: Kernel): Function {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(WATCHDOG_TRAMPOLINE), {
-    // The loop is the innermost frame of any stop the watchdog raises.
-    dv: { backEdges: (pc: number) => (k.stacks.frame(pc >>> 0, () => k.watchdog.backEdges(pc >>> 0, BACK_EDGE_QUANTUM)), BACK_EDGE_QUANTUM) },
-  });
+function watchdogEntry(k: Kernel, callSites: () => number): Function {
+  const backEdges = (pc: number): number => {
+    const outer = k.stacks.wasmSp;
+    k.stacks.wasmSp = callSites();
+    try {
+      // The loop is the innermost frame of any stop the watchdog raises.
+      k.stacks.frame(pc >>> 0, () => k.watchdog.backEdges(pc >>> 0, BACK_EDGE_QUANTUM));
+    } finally {
+      k.stacks.wasmSp = outer;
+    }
+    return BACK_EDGE_QUANTUM;
+  };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(WATCHDOG_TRAMPOLINE), { dv: { backEdges } });
   return instance.exports.backEdges as Function;
 }
 
@@ -209,7 +218,9 @@ export const wasmImageFormat: ImageFormat = {
     const watchdogSlot = tableBase + info.dylink.tableSize;
     const checkSlot = watchdogSlot + 1;
     m.table.grow(info.dylink.tableSize + (req.checkMemory ? 2 : 1));
-    m.table.set(watchdogSlot, watchdogEntry(k));
+    // The image's call-site counter (the rewrite's export): set once the instance exists.
+    let callSp: WebAssembly.Global | undefined;
+    m.table.set(watchdogSlot, watchdogEntry(k, () => callSp!.value as number));
     // A name of its own in the name section: V8 calls the module's script wasm://wasm/<name>-<hash>.
     const moduleName = `dv${++images}`;
     const script = `wasm://wasm/${moduleName}-`;
@@ -229,8 +240,6 @@ export const wasmImageFormat: ImageFormat = {
     } catch (e) {
       throw new SimulatorError(`${req.path}: cannot instrument the driver's code: ${(e as Error).message}`);
     }
-    // The image's call-site counter (the rewrite's export): set once the instance exists.
-    let callSp: WebAssembly.Global | undefined;
     /** A kernel routine as this image calls it: its stack pointer and call sites made known first. */
     const fromDriver = (f: (...a: unknown[]) => unknown) => (...a: unknown[]) => {
       const outer = k.driverStackPointer;
