@@ -17,7 +17,7 @@ import { TAG } from '../../src/kernel/tags.ts';
 import { runDriver } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { NEEDS_CLANG } from '../ddk/support.ts';
-import { ROOT, hex } from '../helpers.ts';
+import { ROOT, fixture, hex } from '../helpers.ts';
 
 const ulongs = (bytes: Uint8Array) => Array.from({ length: bytes.length / 4 }, (_, i) => Buffer.from(bytes).readUInt32LE(4 * i));
 
@@ -63,4 +63,24 @@ test('HalDevice.c: ISR at DIRQL, then its DPC at DISPATCH_LEVEL, KeSynchronizeEx
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('HalDevice.ts: the same device from a TypeScript driver, the adapter\'s routines called through ddi.routine', async () => {
+  let device: { block: () => DeviceSpace } | undefined;
+  const r = await runDriver({
+    driver: fixture('HalDevice.ts'),
+    verifierFlags: STANDARD_FLAGS,
+    ioctls: [{ code: 0x222000, input: Buffer.alloc(0), outputLength: 40 }],
+    configure: (m) => {
+      device = declareDevice(m.kernel);
+    },
+  });
+  assert.equal(r.bugCheck, null);
+  const facts = ulongs(r.requests[0]!.output);
+  assert.deepEqual(facts.slice(0, 4), [5, 2, 5, 2], 'IRQL in the ISR, the DPC, the synchronized routine, the list routine');
+  assert.equal(String.fromCharCode(...facts.slice(4, 9)), 'IDRSG');
+  assert.equal(facts[9], 2, 'two scatter/gather elements');
+  assert.match(device!.block().accesses.filter((a) => a.kind === 'write').map((a) => `${hex(a.offset)}=${hex(a.value)}`).join(' '), /^0x4=0x1 0x0=0x1 0x4=0x0 0x8=0x8[0-9a-f]{7}$/);
+  const k = r.machine.kernel;
+  assert.deepEqual([k.hal.interrupts.connected.size, k.hal.dma.adapters.size, k.hal.io.mappings.size], [0, 0, 0]);
 });
