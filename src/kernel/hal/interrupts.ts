@@ -60,7 +60,6 @@ export class Interrupts {
   /** Raised on a vector no ISR is connected to (Windows counts these as unexpected interrupts). */
   unexpected = 0;
   private readonly pending: number[] = [];
-  private framesReady = false;
 
   constructor(private readonly k: Kernel) {}
 
@@ -117,11 +116,6 @@ export class Interrupts {
 
   private dispatch(isrs: readonly KInterrupt[]): void {
     const k = this.k;
-    if (!this.framesReady) {
-      // Registered on first use, after the export table, so no existing nt routine moves.
-      k.nt.addRoutines(['KiInterruptDispatch']);
-      this.framesReady = true;
-    }
     const old = k.prcb.irql;
     for (const i of isrs) {
       k.prcb.irql = i.synchronizeIrql;
