@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildDriver } from '../../src/build/build.ts';
+import { BugCheck } from '../../src/kernel/errors.ts';
 import type { DeviceSpace } from '../../src/kernel/hal/device-registers.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
 import { TAG } from '../../src/kernel/tags.ts';
@@ -83,4 +84,18 @@ test('HalDevice.ts: the same device from a TypeScript driver, the adapter\'s rou
   assert.match(device!.block().accesses.filter((a) => a.kind === 'write').map((a) => `${hex(a.offset)}=${hex(a.value)}`).join(' '), /^0x4=0x1 0x0=0x1 0x4=0x0 0x8=0x8[0-9a-f]{7}$/);
   const k = r.machine.kernel;
   assert.deepEqual([k.hal.interrupts.connected.size, k.hal.dma.adapters.size, k.hal.io.mappings.size], [0, 0, 0]);
+});
+
+test('an ISR left connected at unload: the next interrupt runs unloaded code, 0xCE with the ISR\'s address, as for a timer left behind', async () => {
+  const r = await runDriver({
+    driver: fixture('HalDevice.ts'),
+    verifierFlags: STANDARD_FLAGS,
+    ioctls: [{ code: 0x222004, input: Buffer.alloc(0), outputLength: 0 }],
+    configure: (m) => declareDevice(m.kernel),
+  });
+  assert.equal(r.bugCheck, null, 'unloading itself does not stop the machine');
+  const k = r.machine.kernel;
+  const [isr] = [...k.hal.interrupts.connected.values()];
+  assert.ok(isr, 'the interrupt is still connected');
+  assert.throws(() => k.hal.raiseInterrupt(0x31), (e: unknown) => e instanceof BugCheck && e.code === 0xce && e.params[0] === isr.serviceRoutine);
 });
