@@ -40,6 +40,7 @@ EXTERN_C_START
 #include <dv/exver.h>
 #include <dv/obcallback.h>
 #include <dv/callers.h>
+#include <dv/hal.h>
 
 EXTERN_C_END
 

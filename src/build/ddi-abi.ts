@@ -17,6 +17,7 @@ const SCALARS_32 = new Set([
   'size_t',
   'KEY_INFORMATION_CLASS', 'KEY_VALUE_INFORMATION_CLASS', 'DRIVER_REGKEY_TYPE',
   'NOTIFICATION_MASK',
+  'KINTERRUPT_MODE', 'KAFFINITY',
 ]);
 
 export type ParamPassing = 'value' | 'i64' | 'aggregateByPointer';

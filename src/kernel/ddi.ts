@@ -44,6 +44,9 @@ import { tmExports } from './tm/exports.ts';
 import { cmCallbackExports } from './cm/callback-exports.ts';
 import { previousModeExports } from './ex/previous-mode.ts';
 import { verifyVersionExports } from './ps/verify-version.ts';
+import { ioSpaceExports } from './hal/io-space.ts';
+import { interruptExports } from './hal/interrupt-exports.ts';
+import { dmaExports } from './hal/dma.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -88,6 +91,9 @@ export function buildDdiTable(k: Kernel) {
     ...cmCallbackExports(k),
     ...previousModeExports(k),
     ...verifyVersionExports(k),
+    ...ioSpaceExports(k),
+    ...interruptExports(k),
+    ...dmaExports(k),
   };
 }
 

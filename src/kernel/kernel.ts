@@ -33,6 +33,7 @@ import { formatSymbol, sourceLine, type ModuleInfo } from './symbols.ts';
 import { TAG } from './tags.ts';
 import { buildDdiTable, type DdiTable } from './ddi.ts';
 import type { LookasideRecord } from './ex/lookaside.ts';
+import { Hal } from './hal/hal.ts';
 
 /** A routine the kernel can call through a code address (a driver's dispatch routine, DPC routine...). */
 export type Routine = (...args: never[]) => unknown;
@@ -124,6 +125,8 @@ export class Kernel {
   /** ObRegisterCallbacks registrations, called on process and thread handle operations. */
   readonly obCallbacks: ObCallbacks;
   readonly processors: Processor[];
+  /** Device memory, ports, interrupts and DMA (hal/): what drivers of hardware talk to. */
+  readonly hal: Hal = new Hal(this);
   /** The DDIs ntoskrnl exports, by name. Loaders bind driver imports against this. */
   readonly ddi: DdiTable;
   /** Modules in load order: nt first. */

@@ -69,6 +69,8 @@ export const INTERNAL_ROUTINES = [
   'PsCallImageNotifyRoutines',
   'ObpCallPreOperationCallbacks',
   'ObpCallPostOperationCallbacks',
+  // Where ISRs run from (hal/interrupts.ts).
+  'KiInterruptDispatch',
 ] as const;
 
 

@@ -832,6 +832,159 @@ export const OBJECT_HANDLE_INFORMATION = struct('OBJECT_HANDLE_INFORMATION', [
   ['GrantedAccess', 'u32'],
 ]);
 
+/* ---- HAL: interrupts and DMA (wdm.h) ---- */
+
+/** KINTERRUPT_MODE. */
+export const KINTERRUPT_MODE = { LevelSensitive: 0, Latched: 1 } as const;
+
+/** IO_CONNECT_INTERRUPT_PARAMETERS.Version: which member of the union the caller filled. */
+export const CONNECT_VERSION = { FULLY_SPECIFIED: 1, LINE_BASED: 2, MESSAGE_BASED: 3, FULLY_SPECIFIED_GROUP: 4, MESSAGE_BASED_PASSIVE: 5 } as const;
+
+export const IO_CONNECT_INTERRUPT_FULLY_SPECIFIED_PARAMETERS = struct('IO_CONNECT_INTERRUPT_FULLY_SPECIFIED_PARAMETERS', [
+  ['PhysicalDeviceObject', 'ptr'],
+  ['InterruptObject', 'ptr'],
+  ['ServiceRoutine', 'ptr'],
+  ['ServiceContext', 'ptr'],
+  ['SpinLock', 'ptr'],
+  ['SynchronizeIrql', 'u8'],
+  ['FloatingSave', 'u8'],
+  ['ShareVector', 'u8'],
+  ['Vector', 'u32'],
+  ['Irql', 'u8'],
+  ['InterruptMode', 'u32'],
+  ['ProcessorEnableMask', 'u32'],
+  ['Group', 'u16'],
+]);
+
+export const IO_CONNECT_INTERRUPT_LINE_BASED_PARAMETERS = struct('IO_CONNECT_INTERRUPT_LINE_BASED_PARAMETERS', [
+  ['PhysicalDeviceObject', 'ptr'],
+  ['InterruptObject', 'ptr'],
+  ['ServiceRoutine', 'ptr'],
+  ['ServiceContext', 'ptr'],
+  ['SpinLock', 'ptr'],
+  ['SynchronizeIrql', 'u8'],
+  ['FloatingSave', 'u8'],
+]);
+
+export const IO_CONNECT_INTERRUPT_MESSAGE_BASED_PARAMETERS = struct('IO_CONNECT_INTERRUPT_MESSAGE_BASED_PARAMETERS', [
+  ['PhysicalDeviceObject', 'ptr'],
+  ['ConnectionContext', union('ConnectionContext', [['Generic', 'ptr'], ['InterruptMessageTable', 'ptr'], ['InterruptObject', 'ptr']])],
+  ['MessageServiceRoutine', 'ptr'],
+  ['ServiceContext', 'ptr'],
+  ['SpinLock', 'ptr'],
+  ['SynchronizeIrql', 'u8'],
+  ['FloatingSave', 'u8'],
+  ['FallBackServiceRoutine', 'ptr'],
+]);
+
+const CONNECT_PARAMETERS_UNION = union('', [
+  ['FullySpecified', IO_CONNECT_INTERRUPT_FULLY_SPECIFIED_PARAMETERS],
+  ['LineBased', IO_CONNECT_INTERRUPT_LINE_BASED_PARAMETERS],
+  ['MessageBased', IO_CONNECT_INTERRUPT_MESSAGE_BASED_PARAMETERS],
+]);
+
+/** Version, then an anonymous union (C names its members directly): laid out by hand, the union at 4. */
+export const IO_CONNECT_INTERRUPT_PARAMETERS: StructLayout = (() => {
+  const base = 4;
+  const fields: Field[] = [{ name: 'Version', offset: 0, size: 4, type: 'u32' }, ...CONNECT_PARAMETERS_UNION.fields.map((f) => ({ ...f, offset: base + f.offset }))];
+  const off: Record<string, number> = {};
+  for (const f of fields) {
+    off[f.name] = f.offset;
+    if (typeof f.type !== 'string' && !('array' in f.type)) for (const [inner, o] of Object.entries(f.type.off)) off[`${f.name}.${inner}`] = f.offset + o;
+  }
+  return { name: 'IO_CONNECT_INTERRUPT_PARAMETERS', size: base + CONNECT_PARAMETERS_UNION.size, align: 4, fields, off };
+})();
+
+const CONNECTION_CONTEXT = union('ConnectionContext', [
+  ['Generic', 'ptr'],
+  ['InterruptObject', 'ptr'],
+  ['InterruptMessageTable', 'ptr'],
+]);
+
+export const IO_DISCONNECT_INTERRUPT_PARAMETERS = struct('IO_DISCONNECT_INTERRUPT_PARAMETERS', [
+  ['Version', 'u32'],
+  ['ConnectionContext', CONNECTION_CONTEXT],
+]);
+
+/** DEVICE_DESCRIPTION (with the Windows 8 members). */
+export const DEVICE_DESCRIPTION = struct('DEVICE_DESCRIPTION', [
+  ['Version', 'u32'],
+  ['Master', 'u8'],
+  ['ScatterGather', 'u8'],
+  ['DemandMode', 'u8'],
+  ['AutoInitialize', 'u8'],
+  ['Dma32BitAddresses', 'u8'],
+  ['IgnoreCount', 'u8'],
+  ['Reserved1', 'u8'],
+  ['Dma64BitAddresses', 'u8'],
+  ['BusNumber', 'u32'],
+  ['DmaChannel', 'u32'],
+  ['InterfaceType', 'i32'],
+  ['DmaWidth', 'u32'],
+  ['DmaSpeed', 'u32'],
+  ['MaximumLength', 'u32'],
+  ['DmaPort', 'u32'],
+  ['DmaAddressWidth', 'u32'],
+  ['DmaControllerInstance', 'u32'],
+  ['DmaRequestLine', 'u32'],
+  ['DeviceAddress', 'i64'],
+]);
+
+export const DMA_ADAPTER = struct('DMA_ADAPTER', [
+  ['Version', 'u16'],
+  ['Size', 'u16'],
+  ['DmaOperations', 'ptr'],
+]);
+
+/** The routines of a version 1 DMA_OPERATIONS table, in table order (one definition: layout and kernel). */
+export const DMA_OPERATION_NAMES = [
+  'PutDmaAdapter',
+  'AllocateCommonBuffer',
+  'FreeCommonBuffer',
+  'AllocateAdapterChannel',
+  'FlushAdapterBuffers',
+  'FreeAdapterChannel',
+  'FreeMapRegisters',
+  'MapTransfer',
+  'GetDmaAlignment',
+  'ReadDmaCounter',
+  'GetScatterGatherList',
+  'PutScatterGatherList',
+] as const;
+export type DmaOperationName = (typeof DMA_OPERATION_NAMES)[number];
+
+export const DMA_OPERATIONS = struct('DMA_OPERATIONS', [['Size', 'u32'], ...DMA_OPERATION_NAMES.map((n) => [n, 'ptr'] as const)]);
+
+export const SCATTER_GATHER_ELEMENT = struct('SCATTER_GATHER_ELEMENT', [
+  ['Address', 'i64'],
+  ['Length', 'u32'],
+  ['Reserved', 'u32'],
+]);
+
+/** The header; its flexible Elements[NumberOfElements] follow at SCATTER_GATHER_ELEMENTS. */
+export const SCATTER_GATHER_LIST: StructLayout = {
+  ...struct('SCATTER_GATHER_LIST', [
+    ['NumberOfElements', 'u32'],
+    ['Reserved', 'u32'],
+  ]),
+  // The elements' PHYSICAL_ADDRESS aligns the whole list to 8.
+  align: 8,
+};
+export const SCATTER_GATHER_ELEMENTS = 8;
+
+const HAL_LAYOUTS = [
+  IO_CONNECT_INTERRUPT_FULLY_SPECIFIED_PARAMETERS,
+  IO_CONNECT_INTERRUPT_LINE_BASED_PARAMETERS,
+  IO_CONNECT_INTERRUPT_MESSAGE_BASED_PARAMETERS,
+  IO_CONNECT_INTERRUPT_PARAMETERS,
+  IO_DISCONNECT_INTERRUPT_PARAMETERS,
+  DEVICE_DESCRIPTION,
+  DMA_ADAPTER,
+  DMA_OPERATIONS,
+  SCATTER_GATHER_ELEMENT,
+  SCATTER_GATHER_LIST,
+];
+
 /** Every layout, for `dt`-style listings and for checking the C headers. */
 export const LAYOUTS: readonly StructLayout[] = [
   OBJECT_HANDLE_INFORMATION,
@@ -894,4 +1047,5 @@ export const LAYOUTS: readonly StructLayout[] = [
   REG_ENUMERATE_KEY_INFORMATION,
   REG_ENUMERATE_VALUE_KEY_INFORMATION,
   REG_QUERY_KEY_INFORMATION,
+  ...HAL_LAYOUTS,
 ];

@@ -56,6 +56,12 @@ export const STATUS = {
   TRANSACTION_REQUEST_NOT_VALID: 0xc0190013,
   TRANSACTION_ALREADY_ABORTED: 0xc0190015,
   TRANSACTION_ALREADY_COMMITTED: 0xc0190016,
+  /** IoConnectInterruptEx: a Version it does not know. */
+  INVALID_PARAMETER_1: 0xc00000ef,
+  /** IoConnectInterruptEx: a ProcessorEnableMask with no processor in it. */
+  INVALID_PARAMETER_10: 0xc00000f8,
+  /** IoConnectInterruptEx: the device has no interrupt of that kind. */
+  NOT_FOUND: 0xc0000225,
 } as const;
 
 export type NTSTATUS = number;

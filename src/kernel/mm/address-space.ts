@@ -118,6 +118,8 @@ export const VA_MAP = {
   wasmCallSites: { start: 0x83ff0000, end: 0x84000000 },
   nonPagedPool: { start: 0x84000000, end: 0x8c000000 },
   stacks: { start: 0x8c000000, end: 0x8e000000 },
+  /** Device memory MmMapIoSpace maps into system space (hal/io-space.ts). */
+  ioSpace: { start: 0x8e000000, end: 0x90000000 },
   session: { start: 0x90000000, end: 0x94000000 },
   pagedPool: { start: 0x94000000, end: 0x98000000 },
   specialPool: { start: 0x98000000, end: 0x9a000000 },

@@ -17,6 +17,8 @@ export const DDI_PARAMS: Readonly<Record<string, Readonly<Record<number, ParamKi
   CmUnRegisterCallback: { 0: 'largeIntegerByValue' },
   DbgPrint: { 1: 'varargs' },
   DbgPrintEx: { 3: 'varargs' },
+  MmMapIoSpace: { 0: 'largeIntegerByValue' },
+  MmMapIoSpaceEx: { 0: 'largeIntegerByValue' },
 };
 
 /**

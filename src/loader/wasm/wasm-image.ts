@@ -19,6 +19,7 @@ import { adaptImport } from './abi.ts';
 import { exportedData, isExportedData } from '../../kernel/exported-data.ts';
 import { systemRoutineAt } from '../../kernel/mm/routine.ts';
 import { abiParams, chooseType, indirectCallTypes, trampolineModule, type FuncType } from './indirect.ts';
+import { dmaTableBinder } from './dma-operations.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
 import { CALL_SP_EXPORT, COVERAGE_BASE_EXPORT, SHADOW_BASE_EXPORT, MEMORY_CHECK_BULK, MEMORY_CHECK_WRITE, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { mmAccessFault } from '../../kernel/mm/access-fault.ts';
@@ -291,6 +292,17 @@ export const wasmImageFormat: ImageFormat = {
           slots.set(address, slot);
         }
         return slot;
+      };
+    }
+
+    // A DMA adapter's operations are called through its table: entries this image can call_indirect.
+    if (ddiNames.includes('IoGetDmaAdapter')) {
+      const get = ntoskrnl.IoGetDmaAdapter as (...a: unknown[]) => unknown;
+      const bind = dmaTableBinder(k, (type, host, address) => routineSlot(type, fromDriver(host), address));
+      ntoskrnl.IoGetDmaAdapter = (...a: unknown[]) => {
+        const adapter = get(...a) as number;
+        if (adapter) bind(adapter);
+        return adapter;
       };
     }
 
