@@ -50,6 +50,8 @@ export class PnpManager {
   /** The PnP IRPs each devnode's stack was sent, in order. */
   readonly irpLog = new Map<DeviceNode, PnpIrpRecord[]>();
   private rootBus?: PnpRoot;
+  /** Told of each PnP IRP once the stack has completed it (dv run prints them). */
+  onIrp?: (node: DeviceNode, irp: PnpIrpRecord) => void;
 
   constructor(private readonly k: Kernel) {}
 
@@ -204,7 +206,9 @@ export class PnpManager {
     const k = this.k;
     const r = k.runInThread(k.systemThread, () => k.withFrames(['PnpDeviceActionWorker'], () => sendPnpIrp(k, node.pdo, minor, setup)));
     k.dispatcher.runUntilIdle();
-    this.irpLog.get(node)?.push({ minor, name: pnpMinorName(minor), status: r.status, information: r.information });
+    const record = { minor, name: pnpMinorName(minor), status: r.status, information: r.information };
+    this.irpLog.get(node)?.push(record);
+    this.onIrp?.(node, record);
     return r;
   }
 }
