@@ -10,6 +10,7 @@
 
 struct _DEVICE_OBJECT;
 struct _CM_RESOURCE_LIST;
+struct _IRP;
 
 /* IRP_MN_QUERY_DEVICE_RELATIONS: Parameters.QueryDeviceRelations.Type, and the answer */
 typedef enum _DEVICE_RELATION_TYPE {
