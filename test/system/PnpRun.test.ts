@@ -92,3 +92,14 @@ test('unload: false leaves the device in place: no removal IRPs, the devnode sta
   assert.deepEqual(printed, ['DriverEntry', 'AddDevice', ...START]);
   assert.equal(outcome.pnp?.state, 'DeviceNodeStarted');
 });
+
+test('a driver that keeps its FDO after REMOVE_DEVICE is not unloaded: Windows unloads a driver only after its last device', async () => {
+  const { outcome, printed, lines } = await run(join(ROOT, 'test', 'fixtures', 'PnpKeepsDevice.ts'), { requests: [] });
+  assert.equal(outcome.bugCheck, null);
+  assert.deepEqual(outcome.pnp?.irps.map((i) => i.name).slice(-2), ['IRP_MN_QUERY_REMOVE_DEVICE', 'IRP_MN_REMOVE_DEVICE']);
+  assert.ok(lines.includes('PnpKeepsDevice.sys still has 1 device object after IRP_MN_REMOVE_DEVICE: it stays loaded'), lines.join('\n'));
+  assert.equal(outcome.unloaded, false);
+  assert.ok(!printed.some((l) => l.includes('DriverUnload')), 'DriverUnload did not run');
+  // The PDO stays too: the driver's device is still attached to it.
+  assert.notEqual(outcome.machine.kernel.ob.lookup('\\Device\\00000001'), undefined);
+});
