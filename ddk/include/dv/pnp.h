@@ -3,7 +3,8 @@
  * IRP_MJ_PNP (the IRP_MN_* codes are in dv/io.h with the other minor codes), and device stacks.
  *
  * Included by wdm.h before dv/io.h, whose IO_STACK_LOCATION names these types: the device stack
- * prototypes therefore spell struct _DEVICE_OBJECT.
+ * prototypes therefore spell struct _DEVICE_OBJECT. The stack walkers the WDK declares in ntifs.h
+ * (IoGetAttachedDevice, IoGetLowerDeviceObject, IoGetDeviceAttachmentBaseRef) are in dv/pnpifs.h.
  */
 #ifndef DV_PNP_H
 #define DV_PNP_H
@@ -132,12 +133,8 @@ DDI_IMPORT(IoAttachDeviceToDeviceStackSafe)
 NTSTATUS NTAPI IoAttachDeviceToDeviceStackSafe(_In_ struct _DEVICE_OBJECT *SourceDevice, _In_ struct _DEVICE_OBJECT *TargetDevice,
                                                _Outptr_ struct _DEVICE_OBJECT **AttachedToDeviceObject);
 DDI_IMPORT(IoDetachDevice) VOID NTAPI IoDetachDevice(_Inout_ struct _DEVICE_OBJECT *TargetDevice);
-DDI_IMPORT(IoGetAttachedDevice) struct _DEVICE_OBJECT *NTAPI IoGetAttachedDevice(_In_ struct _DEVICE_OBJECT *DeviceObject);
 DDI_IMPORT(IoGetAttachedDeviceReference)
 struct _DEVICE_OBJECT *NTAPI IoGetAttachedDeviceReference(_In_ struct _DEVICE_OBJECT *DeviceObject);
-DDI_IMPORT(IoGetLowerDeviceObject) struct _DEVICE_OBJECT *NTAPI IoGetLowerDeviceObject(_In_ struct _DEVICE_OBJECT *DeviceObject);
-DDI_IMPORT(IoGetDeviceAttachmentBaseRef)
-struct _DEVICE_OBJECT *NTAPI IoGetDeviceAttachmentBaseRef(_In_ struct _DEVICE_OBJECT *DeviceObject);
 DDI_IMPORT(IoForwardIrpSynchronously)
 BOOLEAN NTAPI IoForwardIrpSynchronously(_In_ struct _DEVICE_OBJECT *DeviceObject, _In_ struct _IRP *Irp);
 
