@@ -8,6 +8,9 @@
 
 #define _NTIFS_
 #include <ntddk.h>
+
+EXTERN_C_START
 #include <dv/pnpifs.h>
+EXTERN_C_END
 
 #endif /* DV_NTIFS_H */
