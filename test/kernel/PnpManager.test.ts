@@ -12,7 +12,7 @@ import { Kernel } from '../../src/kernel/kernel.ts';
 import { ENUM_PATH } from '../../src/kernel/pnp/manager.ts';
 import { DO, IRP_MJ } from '../../src/nt/io.ts';
 import { DEVICE_CAPABILITIES, DEVICE_OBJECT, DEVICE_RELATIONS, DRIVER_EXTENSION, DRIVER_OBJECT, IO_STACK_LOCATION, IRP } from '../../src/nt/layout.ts';
-import { CAPABILITY_BIT, DEVICE_RELATION_TYPE, IRP_MN_PNP } from '../../src/nt/pnp.ts';
+import { BUS_QUERY_ID_TYPE, CAPABILITY_BIT, DEVICE_RELATION_TYPE, IRP_MN_PNP } from '../../src/nt/pnp.ts';
 import { STATUS } from '../../src/nt/status.ts';
 import { createDevice, hex, routine } from './support.ts';
 
@@ -97,8 +97,28 @@ test('PnP IRPs start with STATUS_NOT_SUPPORTED; the root PDO completes state cha
     seen.map((s) => [s.minor, hex(s.initialStatus)]),
     [IRP_MN_PNP.START_DEVICE, IRP_MN_PNP.QUERY_CAPABILITIES, IRP_MN_PNP.QUERY_PNP_DEVICE_STATE].map((m) => [m, hex(STATUS.NOT_SUPPORTED)]),
   );
-  const queryId = k.pnp.send(node, IRP_MN_PNP.QUERY_ID, (sp) => k.as.setU32(sp + S['Parameters.QueryId.IdType'], 0));
-  assert.equal(hex(queryId.status), hex(STATUS.NOT_SUPPORTED), 'nobody answered QUERY_ID');
+  const bus = k.pnp.send(node, IRP_MN_PNP.QUERY_DEVICE_RELATIONS, (sp) => k.as.setU32(sp + S['Parameters.QueryDeviceRelations.Type'], DEVICE_RELATION_TYPE.BusRelations));
+  assert.equal(hex(bus.status), hex(STATUS.NOT_SUPPORTED), 'nobody answered BusRelations: a root device has no children');
+});
+
+test('QUERY_ID: the root PDO answers the device, instance and hardware IDs from its devnode, in paged pool the caller frees', () => {
+  const k = new Kernel();
+  const { driver } = functionDriver(k);
+  const { node } = k.pnp.createRootDevice({ driverObject: driver, service: 'Function', hardwareIds: ['Root\\Function', 'Root\\Other'] });
+  const queryId = (type: number) => k.pnp.send(node, IRP_MN_PNP.QUERY_ID, (sp) => k.as.setU32(sp + S['Parameters.QueryId.IdType'], type));
+  const text = (r: { information: number }, chars: number) => {
+    const s = k.as.utf16(r.information, chars);
+    k.ddi.ExFreePool(r.information);
+    return s;
+  };
+  const device = queryId(BUS_QUERY_ID_TYPE.BusQueryDeviceID);
+  assert.equal(device.status, STATUS.SUCCESS);
+  assert.equal(text(device, 12), 'ROOT\\SYSTEM\0');
+  assert.equal(text(queryId(BUS_QUERY_ID_TYPE.BusQueryInstanceID), 5), '0000\0');
+  assert.equal(text(queryId(BUS_QUERY_ID_TYPE.BusQueryHardwareIDs), 26), 'Root\\Function\0Root\\Other\0\0');
+  // No compatible IDs, no container ID: the IRP comes back as it was sent.
+  assert.equal(hex(queryId(BUS_QUERY_ID_TYPE.BusQueryCompatibleIDs).status), hex(STATUS.NOT_SUPPORTED));
+  assert.equal(hex(queryId(BUS_QUERY_ID_TYPE.BusQueryContainerID).status), hex(STATUS.NOT_SUPPORTED));
 });
 
 test('QUERY_CAPABILITIES: the sender initialises Size, Version, Address and UINumber; the root PDO sets SurpriseRemovalOK and D0 in S0', () => {
@@ -128,9 +148,6 @@ test('TargetDeviceRelation: the PDO answers with itself, referenced', () => {
   assert.equal(k.as.u32(r.information + DEVICE_RELATIONS.off.Count), 1);
   assert.equal(hex(k.as.u32(r.information + DEVICE_RELATIONS.off.Objects)), hex(node.pdo));
   assert.equal(k.ob.referenceCount(node.pdo), refs + 1);
-  // BusRelations of a root device: nobody answers.
-  const bus = k.pnp.send(node, IRP_MN_PNP.QUERY_DEVICE_RELATIONS, (sp) => k.as.setU32(sp + S['Parameters.QueryDeviceRelations.Type'], DEVICE_RELATION_TYPE.BusRelations));
-  assert.equal(hex(bus.status), hex(STATUS.NOT_SUPPORTED));
 });
 
 test('a vetoed QUERY_REMOVE is followed by CANCEL_REMOVE and the device stays started', () => {

@@ -69,7 +69,7 @@ export class PnpManager {
 
   /** The root bus driver (\Driver\PnpManager), created with the first root-enumerated device. */
   get rootDriver(): PnpRoot {
-    return (this.rootBus ??= new PnpRoot(this.k));
+    return (this.rootBus ??= new PnpRoot(this.k, (pdo) => this.nodeOfPdo(pdo)));
   }
 
   /**

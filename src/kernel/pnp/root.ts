@@ -8,12 +8,13 @@
  */
 import { DO, FILE_DEVICE_UNKNOWN, IRP_MJ } from '../../nt/io.ts';
 import { DEVICE_CAPABILITIES, DEVICE_OBJECT, DEVICE_RELATIONS, DRIVER_OBJECT, IO_STACK_LOCATION, IRP } from '../../nt/layout.ts';
-import { CAPABILITY_BIT, DEVICE_RELATION_TYPE, IRP_MN_PNP, POWER_SYSTEM_MAXIMUM } from '../../nt/pnp.ts';
+import { BUS_QUERY_ID_TYPE, CAPABILITY_BIT, DEVICE_RELATION_TYPE, IRP_MN_PNP, POWER_SYSTEM_MAXIMUM } from '../../nt/pnp.ts';
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { STATUS } from '../../nt/status.ts';
 import { SimulatorError } from '../errors.ts';
 import { deviceExtensionOf } from '../io/stack.ts';
 import type { Kernel } from '../kernel.ts';
+import type { DeviceNode } from './devnode.ts';
 import { TAG } from '../tags.ts';
 
 const DEV = DEVICE_OBJECT.off;
@@ -54,7 +55,11 @@ export class PnpRoot {
   readonly driverObject: number;
   private nextDeviceNumber = 1;
 
-  constructor(private readonly k: Kernel) {
+  constructor(
+    private readonly k: Kernel,
+    /** The devnode whose PDO this is (the PnP manager's tree). */
+    private readonly nodeOf: (pdo: number) => DeviceNode | undefined,
+  ) {
     this.driverObject = k.io.createDriverObject('PnpManager', 0, 0);
     k.io.drivers.get(this.driverObject)!.state = 'loaded';
     // The PnP manager's own frames too (stacks show them below a driver's AddDevice and dispatch routines).
@@ -92,6 +97,18 @@ export class PnpRoot {
     } else if (minor === IRP_MN_PNP.QUERY_PNP_DEVICE_STATE) {
       // Nothing to add to what the drivers above reported in Information.
       status = STATUS.SUCCESS;
+    } else if (minor === IRP_MN_PNP.QUERY_ID) {
+      const ids = this.queryId(pdo, as.u32(sp + S['Parameters.QueryId.IdType']));
+      if (ids !== undefined) {
+        const buffer = this.k.pool.allocate(POOL_TYPE.PagedPool, 2 * ids.length, TAG.Name);
+        if (buffer === 0) {
+          status = STATUS.INSUFFICIENT_RESOURCES;
+        } else {
+          as.writeUtf16(buffer, ids);
+          as.setU32(irp + I['IoStatus.Information'], buffer);
+          status = STATUS.SUCCESS;
+        }
+      }
     } else if (minor === IRP_MN_PNP.QUERY_DEVICE_RELATIONS && as.u32(sp + S['Parameters.QueryDeviceRelations.Type']) === DEVICE_RELATION_TYPE.TargetDeviceRelation) {
       const relations = this.k.pool.allocate(POOL_TYPE.PagedPool, DEVICE_RELATIONS.size, TAG.Irp);
       if (relations === 0) {
@@ -107,6 +124,30 @@ export class PnpRoot {
     as.setU32(irp + I['IoStatus.Status'], status);
     this.k.io.completeRequest(irp);
     return status;
+  }
+
+  /**
+   * QUERY_ID's answer, NUL-terminated (a MULTI_SZ for the ID lists), or undefined to leave the IRP as
+   * it came: the device ID is the instance path's enumerator and device parts (ROOT\SYSTEM), the
+   * instance ID its last part, the ID lists the devnode's.
+   */
+  private queryId(pdo: number, idType: number): string | undefined {
+    const node = this.nodeOf(pdo);
+    if (!node) return undefined;
+    const parts = node.instancePath.split('\\');
+    const multiSz = (ids: readonly string[]) => (ids.length === 0 ? undefined : ids.join('\0') + '\0\0');
+    switch (idType) {
+      case BUS_QUERY_ID_TYPE.BusQueryDeviceID:
+        return parts.slice(0, -1).join('\\') + '\0';
+      case BUS_QUERY_ID_TYPE.BusQueryInstanceID:
+        return parts[parts.length - 1] + '\0';
+      case BUS_QUERY_ID_TYPE.BusQueryHardwareIDs:
+        return multiSz(node.hardwareIds);
+      case BUS_QUERY_ID_TYPE.BusQueryCompatibleIDs:
+        return multiSz(node.compatibleIds);
+      default:
+        return undefined;
+    }
   }
 
   /** Power IRPs that reach a root PDO succeed: it has no hardware to power. */
