@@ -2,8 +2,8 @@
  * The PnP root bus driver (\Driver\PnpManager): it owns the PDO of every root-enumerated device and,
  * as the bus driver at the bottom of each stack, completes the PnP and power IRPs that reach the PDO.
  * What it answers follows what a root-enumerated PDO answers on Windows: the state changes succeed,
- * QUERY_CAPABILITIES gets the root's defaults, TargetDeviceRelation names the PDO, and an IRP it does
- * not handle is completed with the status it arrived with (STATUS_NOT_SUPPORTED unless a driver above
+ * QUERY_CAPABILITIES gets the root's defaults, QUERY_ID the devnode's IDs, TargetDeviceRelation names
+ * the PDO, and an IRP it does not handle is completed with the status it arrived with (STATUS_NOT_SUPPORTED unless a driver above
  * set one).
  */
 import { DO, FILE_DEVICE_UNKNOWN, IRP_MJ } from '../../nt/io.ts';
