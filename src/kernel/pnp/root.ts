@@ -3,8 +3,8 @@
  * as the bus driver at the bottom of each stack, completes the PnP and power IRPs that reach the PDO.
  * What it answers follows what a root-enumerated PDO answers on Windows: the state changes succeed,
  * QUERY_CAPABILITIES gets the root's defaults, QUERY_ID the devnode's IDs, TargetDeviceRelation names
- * the PDO, and an IRP it does not handle is completed with the status it arrived with (STATUS_NOT_SUPPORTED unless a driver above
- * set one).
+ * the PDO, and an IRP it does not handle is completed with the status it arrived with
+ * (STATUS_NOT_SUPPORTED unless a driver above set one).
  */
 import { DO, FILE_DEVICE_UNKNOWN, IRP_MJ } from '../../nt/io.ts';
 import { DEVICE_CAPABILITIES, DEVICE_OBJECT, DEVICE_RELATIONS, DRIVER_OBJECT, IO_STACK_LOCATION, IRP } from '../../nt/layout.ts';
