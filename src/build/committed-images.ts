@@ -33,6 +33,8 @@ export function committedImages(): CommittedImage[] {
     single(fixture('runaway'), 'LoopInDriverEntry'),
     single(fixture('exke'), 'ExKe'),
     single(fixture('callbacks'), 'ProcessMonitor'),
+    // PnP samples: one folder each under drivers/c/pnp.
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

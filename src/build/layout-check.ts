@@ -10,6 +10,7 @@ import { ACCESS, EVENT_TYPE, FILE_ACCESS } from '../nt/access.ts';
 import { POOL_FLAG, POOL_TYPE } from '../nt/pool.ts';
 import { DO, IO_NO_INCREMENT, IO_TYPE, IRP_MJ, IRP_MJ_MAXIMUM_FUNCTION, MDL, SL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, FILE_READ_ACCESS, FILE_WRITE_ACCESS, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT } from '../nt/io.ts';
 import { DRIVER_REGKEY_TYPE, KEY_INFORMATION_CLASS, REG_NOTIFY_CLASS, KEY_VALUE_INFORMATION_CLASS, OBJ, PLUGPLAY_REGKEY, REG, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION, RTL_QUERY_REGISTRY, RTL_QUERY_REGISTRY_TYPECHECK_SHIFT, RTL_REGISTRY } from '../nt/registry.ts';
+import { DEVICE_RELATION_TYPE, IRP_MN_PNP, PNP_DEVICE } from '../nt/pnp.ts';
 import { APC_LEVEL, CLOCK_LEVEL, DISPATCH_LEVEL, HIGH_LEVEL, IPI_LEVEL, PASSIVE_LEVEL, POWER_LEVEL, PROFILE_LEVEL } from '../nt/irql.ts';
 
 /**
@@ -85,6 +86,9 @@ export function sharedConstants(): [string, number | bigint][] {
   for (const [name, v] of Object.entries(DO)) out.push([`DO_${name}`, v]);
   for (const [name, v] of Object.entries(SL)) out.push([`SL_${name}`, v]);
   for (const [name, v] of Object.entries(IO_TYPE)) out.push([`IO_TYPE_${name}`, v]);
+  for (const [name, v] of Object.entries(IRP_MN_PNP)) out.push([`IRP_MN_${name}`, v]);
+  for (const [name, v] of Object.entries(PNP_DEVICE)) out.push([`PNP_DEVICE_${name}`, v]);
+  for (const [name, v] of Object.entries(DEVICE_RELATION_TYPE)) out.push([name, v]);
   for (const [name, v] of Object.entries(SEH_STATE)) out.push([`DV_SEH_${name}`, v]);
   for (const [name, v] of Object.entries({ ...ACCESS, ...FILE_ACCESS })) out.push([`(ULONG)${name}`, v]);
   for (const [name, v] of Object.entries(EVENT_TYPE)) out.push([name, v]);

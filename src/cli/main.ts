@@ -9,6 +9,7 @@ import { DebugTarget } from '../debugger/target.ts';
 import { execute, interpret, isQuit } from '../debugger/engine.ts';
 import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
 import { runDriver } from '../system/run.ts';
+import type { PnpRunOptions } from '../system/pnp-run.ts';
 import { DUMP_MAX_BYTES } from '../system/capture.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
 import { parseFlags, SettingsError } from '../verifier/settings.ts';
@@ -29,6 +30,16 @@ import { readRegistrySeed } from './registry-file.ts';
 const out = (lines: string[] | string) => process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
 
 class UsageError extends Error {}
+
+/** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean }): PnpRunOptions {
+  if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
+  const pnpOnly = [opts.hardwareId !== undefined && '--hardware-id', opts.remove && '--remove', opts.surpriseRemove && '--surprise-remove', opts.stopStart && '--stop-start'].filter(Boolean);
+  if (opts.pnp === false && pnpOnly.length > 0) throw new UsageError(`${pnpOnly.join(', ')} need${pnpOnly.length === 1 ? 's' : ''} a PnP run, and --no-pnp was given`);
+  // --hardware-id and the others ask for the PnP manager, as --pnp does.
+  const pnp = opts.pnp === false ? false : opts.pnp === true || pnpOnly.length > 0 ? true : undefined;
+  return { pnp, hardwareId: opts.hardwareId, removal: opts.surpriseRemove ? 'surprise-remove' : 'remove', stopStart: opts.stopStart };
+}
 
 /** A repeatable option's values, in command-line order. */
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -116,6 +127,12 @@ program
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
   .option('--registry <file>', 'seed the registry before the driver loads, from a .reg file (regedit 5.00 / REGEDIT4) or JSON (repeatable, in order)', collect, [] as string[])
+  .option('--pnp', 'run the driver under the PnP manager: a root-enumerated device, AddDevice with its PDO, IRP_MN_START_DEVICE; the requests go to the top of its stack (default for a driver that sets AddDevice and creates no device in DriverEntry)')
+  .option('--no-pnp', 'do not use the PnP manager, even for a driver that sets AddDevice')
+  .option('--hardware-id <id>', 'the hardware ID of the --pnp device (default Root\\DRIVERNAME)')
+  .option('--remove', 'end a --pnp run with IRP_MN_QUERY_REMOVE_DEVICE then IRP_MN_REMOVE_DEVICE (the default)')
+  .option('--surprise-remove', 'end a --pnp run with IRP_MN_SURPRISE_REMOVAL while the handle is open, then IRP_MN_REMOVE_DEVICE once it is closed')
+  .option('--stop-start', 'a rebalance after the start of a --pnp device: IRP_MN_QUERY_STOP_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_START_DEVICE')
   .option('--debugger', "attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) and the driver's breakpoints (DbgBreakPoint) stop at a kd> prompt on stdin; g continues, q quits")
   .addOption(new Option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)').argParser(parseDuration).default(parseDuration('2m'), '2m'))
   .addOption(new Option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)').argParser(parseDuration).default(parseDuration('1h'), '1h'))
@@ -127,7 +144,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
@@ -159,6 +176,7 @@ program
         onDebugPrint: (l) => out(l),
         onRequest: (l) => out(l),
         debugger: opts.debugger ? stdioDebugger() : undefined,
+        ...pnpOptions(opts),
       });
     } catch (e) {
       // No verdict: no output of an earlier run may stand in for one.

@@ -78,6 +78,17 @@ export function outcomeJson(outcome: RunOutcome): unknown {
           })),
         }
       : {}),
+    ...(outcome.pnp
+      ? {
+          pnp: {
+            instancePath: outcome.pnp.instancePath,
+            hardwareIds: outcome.pnp.hardwareIds,
+            addDevice: hexs(outcome.pnp.addDevice),
+            irps: outcome.pnp.irps.map((i) => ({ minor: i.name, status: hexs(i.status), information: hexs(i.information) })),
+            state: outcome.pnp.state,
+          },
+        }
+      : {}),
     leakCount: outcome.leakCount,
     leaks: outcome.leaksFirst(JSON_LEAKS_LISTED).map((a) => ({
       address: hexs(a.address),

@@ -47,6 +47,7 @@ import { verifyVersionExports } from './ps/verify-version.ts';
 import { ioSpaceExports } from './hal/io-space.ts';
 import { interruptExports } from './hal/interrupt-exports.ts';
 import { dmaExports } from './hal/dma.ts';
+import { deviceStackExports } from './io/stack.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -94,6 +95,7 @@ export function buildDdiTable(k: Kernel) {
     ...ioSpaceExports(k),
     ...interruptExports(k),
     ...dmaExports(k),
+    ...deviceStackExports(k),
   };
 }
 

@@ -2,6 +2,7 @@
  * The simulated NT kernel: composition root of its subsystems. It knows nothing of the verifier,
  * the loader or the debugger; it publishes events and exports DDIs.
  */
+import { PnpManager } from './pnp/manager.ts';
 import { BUGCHECK } from '../nt/bugcheck.ts';
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../nt/irql.ts';
 import { POOL_TYPE } from '../nt/pool.ts';
@@ -118,6 +119,8 @@ export class Kernel {
   readonly ob: ObjectManager;
   /** The registry. */
   readonly cm: ConfigurationManager;
+  /** The PnP manager: the device tree and the PnP IRPs (kernel/pnp). */
+  readonly pnp: PnpManager;
   /** Processes and threads by id, and the process, thread and image notify routines. */
   readonly ps: ProcessManager;
   /** The object types drivers name in ObRegisterCallbacks (PsProcessType, PsThreadType). */
@@ -188,6 +191,7 @@ export class Kernel {
     this.obTypes = new ObjectTypes(this);
     this.obCallbacks = new ObCallbacks(this);
     this.io = new IoManager(this);
+    this.pnp = new PnpManager(this);
     // Internal routines first: building the DDI table may already need their addresses.
     this.nt.addRoutines(INTERNAL_ROUTINES);
     this.ddi = buildDdiTable(this);

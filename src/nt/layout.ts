@@ -4,6 +4,8 @@
  * simulated memory through these offsets; the ddk/ C headers are checked against them.
  */
 
+import { POWER_SYSTEM_MAXIMUM } from './pnp.ts';
+
 export type Scalar = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'ptr' | 'u64' | 'i64';
 
 export type FieldType = Scalar | StructLayout | { readonly array: FieldType; readonly count: number };
@@ -243,6 +245,12 @@ const PARAMETERS = union('IO_STACK_LOCATION_PARAMETERS', [
   ['Write', struct('Write', [['Length', 'u32'], ['Key', 'u32'], ['ByteOffset', 'i64']])],
   ['DeviceIoControl', struct('DeviceIoControl', [['OutputBufferLength', 'u32'], ['InputBufferLength', 'u32'], ['IoControlCode', 'u32'], ['Type3InputBuffer', 'ptr']])],
   ['Others', struct('Others', [['Argument1', 'ptr'], ['Argument2', 'ptr'], ['Argument3', 'ptr'], ['Argument4', 'ptr']])],
+  // IRP_MJ_PNP's parameters (kernel/pnp).
+  ['StartDevice', struct('StartDevice', [['AllocatedResources', 'ptr'], ['AllocatedResourcesTranslated', 'ptr']])],
+  ['QueryDeviceRelations', struct('QueryDeviceRelations', [['Type', 'u32']])],
+  ['DeviceCapabilities', struct('DeviceCapabilities', [['Capabilities', 'ptr']])],
+  ['QueryId', struct('QueryId', [['IdType', 'u32']])],
+  ['UsageNotification', struct('UsageNotification', [['InPath', 'u8'], ['Reserved', array('u8', 3)], ['Type', 'u32']])],
 ]);
 
 export const IO_STACK_LOCATION = struct('IO_STACK_LOCATION', [
@@ -986,6 +994,46 @@ const HAL_LAYOUTS = [
 ];
 
 /** Every layout, for `dt`-style listings and for checking the C headers. */
+/**
+ * The I/O manager's extension of a device object (DeviceObject->DeviceObjectExtension): wdm.h shows
+ * its first three members; the rest are Windows' own, here because !devobj and the stack DDIs read them.
+ */
+export const DEVOBJ_EXTENSION = struct('DEVOBJ_EXTENSION', [
+  ['Type', 'i16'],
+  ['Size', 'u16'],
+  ['DeviceObject', 'ptr'],
+  ['PowerFlags', 'u32'],
+  ['Dope', 'ptr'],
+  ['ExtensionFlags', 'u32'],
+  ['DeviceNode', 'ptr'],
+  ['AttachedTo', 'ptr'],
+]);
+
+/**
+ * IRP_MN_QUERY_CAPABILITIES's structure. The one-bit flags (DeviceD1 ... DecodeIoOnBoot) share a
+ * ULONG, which C also names DvCapabilityBits (offsetof cannot name a bit-field); CAPABILITY_BIT in
+ * nt/pnp.ts has their positions. DeviceState is indexed by SYSTEM_POWER_STATE.
+ */
+export const DEVICE_CAPABILITIES = struct('DEVICE_CAPABILITIES', [
+  ['Size', 'u16'],
+  ['Version', 'u16'],
+  ['DvCapabilityBits', 'u32'],
+  ['Address', 'u32'],
+  ['UINumber', 'u32'],
+  ['DeviceState', array('u32', POWER_SYSTEM_MAXIMUM)],
+  ['SystemWake', 'u32'],
+  ['DeviceWake', 'u32'],
+  ['D1Latency', 'u32'],
+  ['D2Latency', 'u32'],
+  ['D3Latency', 'u32'],
+]);
+
+/** IRP_MN_QUERY_DEVICE_RELATIONS's answer: Count, then Count referenced device objects. */
+export const DEVICE_RELATIONS = struct('DEVICE_RELATIONS', [
+  ['Count', 'u32'],
+  ['Objects', array('ptr', 1)],
+]);
+
 export const LAYOUTS: readonly StructLayout[] = [
   OBJECT_HANDLE_INFORMATION,
   LIST_ENTRY,
@@ -1018,6 +1066,9 @@ export const LAYOUTS: readonly StructLayout[] = [
   DV_SEH_FRAME,
   IO_REMOVE_LOCK,
   ...EXKE_LAYOUTS,
+  DEVOBJ_EXTENSION,
+  DEVICE_CAPABILITIES,
+  DEVICE_RELATIONS,
   OBJECT_ATTRIBUTES,
   KEY_VALUE_BASIC_INFORMATION,
   KEY_VALUE_FULL_INFORMATION,

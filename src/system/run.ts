@@ -19,6 +19,8 @@ import type { VerifierSettings } from '../verifier/settings.ts';
 import { Machine } from './machine.ts';
 import { moduleNameOf } from '../loader/loader.ts';
 import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from './kd-session.ts';
+import { addAndStart, addDeviceRoutine, pnpIrpLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
+import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 
 export interface IoctlRequest {
   readonly code: number;
@@ -72,7 +74,7 @@ export interface ProcessResult {
   readonly opens: readonly { readonly desiredAccess: number; readonly grantedAccess: number }[];
 }
 
-export interface RunOptions {
+export interface RunOptions extends PnpRunOptions {
   readonly driver: string;
   /** Verifier flags; the verified driver list defaults to the driver under test. */
   readonly verifierFlags?: number;
@@ -136,6 +138,8 @@ export interface RunOutcome {
   readonly breaks: readonly BreakRecord[];
   /** The user ended the debugger session at a break: the run stopped there. */
   readonly quit: boolean;
+  /** The device the PnP manager added for the driver (null: the run did not use PnP). */
+  readonly pnp: PnpRunResult | null;
 }
 
 export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
@@ -161,12 +165,23 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   let opened: RunOutcome['open'] = null;
   let unloaded = false;
   let quit = false;
+  let node: DeviceNode | undefined;
+  let addDeviceStatus = 0;
+  // The PnP IRPs are run lines as the stack completes them.
+  k.pnp.onIrp = (_node, irp) => said(pnpIrpLine(irp));
   try {
     step(`loading ${imageName}`);
     const image = await machine.loadDriver(opts.driver);
+    if (wantsPnp(k, image.driverObject, opts.pnp)) {
+      if (addDeviceRoutine(k, image.driverObject) === 0) throw new SimulatorError(`${imageName} set no AddDevice routine in DriverEntry: it cannot run under the PnP manager (--pnp)`);
+      ({ node, status: addDeviceStatus } = addAndStart(k, image.driverObject, name, opts, said));
+    }
+    const started = node === undefined || node.state === 'DeviceNodeStarted';
     startProcesses(machine, opts.processes ?? [], processes, opts.onProcessEvent ?? (() => {}));
-    const device = opts.open !== undefined ? ntDeviceName(opts.open) : machine.firstDeviceName(image);
-    if (list.length > 0 || device) {
+    const device = opts.open !== undefined ? ntDeviceName(opts.open) : node && started ? stackDeviceName(k, node) : node ? undefined : machine.firstDeviceName(image);
+    if (node && !started && list.length > 0) {
+      said(`the device did not start; the ${list.length} request${list.length === 1 ? ' was' : 's were'} not sent`);
+    } else if (list.length > 0 || device) {
       if (!device) throw new SimulatorError(`${imageName} created no named device to send requests to`);
       step(`opening ${device}`);
       const open = k.runInThread(k.userThread, () => k.io.files.openDevice(device));
@@ -181,13 +196,28 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
           requests.push(r);
           said(requestLine(rq, r));
         }
+        if (node && opts.removal === 'surprise-remove' && opts.unload !== false) {
+          k.pnp.surpriseRemove(node);
+        }
         step(`closing ${device}`);
         k.runInThread(k.userThread, () => k.io.files.closeFile(open.file));
       }
     }
     endProcesses(machine, processes, opts.onProcessEvent ?? (() => {}));
+    const attached = node !== undefined && node.state !== 'DeviceNodeDeleted' && opts.unload !== false;
+    if (node && attached) {
+      if (node.state === 'DeviceNodeRemovePendingCloses') k.pnp.finishSurpriseRemoval(node);
+      else if (opts.removal === 'surprise-remove') (k.pnp.surpriseRemove(node), k.pnp.finishSurpriseRemoval(node));
+      else k.pnp.remove(node);
+    }
+    const devicesLeft = node ? k.io.devicesOf(image.driverObject).length : 0;
     if (opts.unload === false) {
       step(`leaving ${imageName} loaded`);
+    } else if (node && node.state !== 'DeviceNodeDeleted') {
+      step(`${imageName}'s device was not removed (a driver vetoed IRP_MN_QUERY_REMOVE_DEVICE): it stays loaded`);
+    } else if (devicesLeft > 0) {
+      // Windows unloads a PnP driver only once its last device object is gone.
+      said(`${imageName} still has ${devicesLeft} device object${devicesLeft === 1 ? '' : 's'} after IRP_MN_REMOVE_DEVICE: it stays loaded`);
     } else if (!k.io.canUnload(image.driverObject)) {
       step(`${imageName} has no DriverUnload routine: it stays loaded (Windows does not unload such a driver)`);
     } else {
@@ -239,6 +269,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     shutDown: k.shutdownState?.finished !== undefined,
     breaks,
     quit,
+    pnp: node ? pnpResult(k, node, addDeviceStatus) : null,
   };
 }
 

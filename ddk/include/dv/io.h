@@ -345,6 +345,25 @@ typedef struct _IO_STACK_LOCATION {
       PVOID Argument3;
       PVOID Argument4;
     } Others;
+    /* IRP_MJ_PNP (dv/pnp.h) */
+    struct {
+      struct _CM_RESOURCE_LIST *AllocatedResources;
+      struct _CM_RESOURCE_LIST *AllocatedResourcesTranslated;
+    } StartDevice;
+    struct {
+      DEVICE_RELATION_TYPE Type;
+    } QueryDeviceRelations;
+    struct {
+      PDEVICE_CAPABILITIES Capabilities;
+    } DeviceCapabilities;
+    struct {
+      BUS_QUERY_ID_TYPE IdType;
+    } QueryId;
+    struct {
+      BOOLEAN InPath;
+      BOOLEAN Reserved[3];
+      DEVICE_USAGE_NOTIFICATION_TYPE POINTER_ALIGNMENT Type;
+    } UsageNotification;
   } Parameters;
   PDEVICE_OBJECT DeviceObject;
   PFILE_OBJECT FileObject;

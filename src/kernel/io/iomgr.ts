@@ -236,7 +236,12 @@ export class IoManager {
     as.setU8(d + DEV.StackSize, 1);
     as.setU16(d + DEV.SectorSize, 0);
     const deviceName = name;
-    this.k.ob.create(d, 'Device', () => this.k.freeKernelObject(d));
+    this.k.ob.create(d, 'Device', () => {
+      // The DEVOBJ_EXTENSION a device stack gave it (io/stack.ts) goes with it.
+      const ext = as.u32(d + DEV.DeviceObjectExtension);
+      if (ext !== 0) this.k.freeKernelObject(ext);
+      this.k.freeKernelObject(d);
+    });
     if (deviceName !== undefined) this.k.ob.insertName(deviceName, d);
     this.deviceNames.set(d, deviceName);
     return [STATUS.SUCCESS, d];

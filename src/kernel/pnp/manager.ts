@@ -1,0 +1,222 @@
+/**
+ * The PnP manager (kernel/pnp): root-enumerates a device for a driver, calls its AddDevice with the
+ * PDO, and drives the device through Windows' PnP IRPs in Windows' order: START_DEVICE then
+ * QUERY_CAPABILITIES and QUERY_PNP_DEVICE_STATE; QUERY_STOP/STOP/START for a rebalance;
+ * QUERY_REMOVE then REMOVE_DEVICE (CANCEL_REMOVE when a driver vetoes); SURPRISE_REMOVAL, then
+ * REMOVE_DEVICE once the last handle is closed. The root bus driver and its PDOs are root.ts's.
+ *
+ * Nothing is created until the first device: a run without PnP has the machine it always had.
+ */
+import { DRIVER_EXTENSION, DRIVER_OBJECT, DEVICE_CAPABILITIES, DEVICE_OBJECT, IO_STACK_LOCATION } from '../../nt/layout.ts';
+import { DEVICE_CAPABILITIES_VERSION, IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
+import { POOL_TYPE } from '../../nt/pool.ts';
+import { REG } from '../../nt/registry.ts';
+import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
+import { dwordData, multiSzData, szData } from '../cm/hive.ts';
+import { SimulatorError } from '../errors.ts';
+import type { Kernel } from '../kernel.ts';
+import { TAG } from '../tags.ts';
+import { DeviceNode } from './devnode.ts';
+import { sendPnpIrp, type PnpIrpResult } from './irp.ts';
+import { PnpRoot } from './root.ts';
+
+const S = IO_STACK_LOCATION.off;
+const CAPS = DEVICE_CAPABILITIES.off;
+
+export const ENUM_PATH = '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Enum';
+
+/** What the PnP manager sent to a device's stack and how it ended, in order. */
+export interface PnpIrpRecord {
+  readonly minor: number;
+  readonly name: string;
+  readonly status: number;
+  readonly information: number;
+}
+
+export interface RootDeviceRequest {
+  readonly driverObject: number;
+  /** The service (the driver's module name). */
+  readonly service: string;
+  /** Default Root\<service>. */
+  readonly hardwareIds?: readonly string[];
+  readonly compatibleIds?: readonly string[];
+  /** Default System. */
+  readonly deviceClass?: string;
+}
+
+export class PnpManager {
+  /** HTREE\ROOT\0: the root devnode; root-enumerated devices are its children. */
+  readonly root = new DeviceNode(undefined, 'HTREE\\ROOT\\0', [], [], '', '', 0, undefined);
+  /** The PnP IRPs each devnode's stack was sent, in order. */
+  readonly irpLog = new Map<DeviceNode, PnpIrpRecord[]>();
+  private rootBus?: PnpRoot;
+  /** Told of each PnP IRP once the stack has completed it (dv run prints them). */
+  onIrp?: (node: DeviceNode, irp: PnpIrpRecord) => void;
+
+  constructor(private readonly k: Kernel) {}
+
+  /** Every devnode below the root, depth first. */
+  devnodes(): DeviceNode[] {
+    const out: DeviceNode[] = [];
+    const walk = (n: DeviceNode) => n.children.forEach((c) => (out.push(c), walk(c)));
+    walk(this.root);
+    return out;
+  }
+
+  nodeOfPdo(pdo: number): DeviceNode | undefined {
+    return this.devnodes().find((n) => n.pdo === pdo);
+  }
+
+  /** The root bus driver (\Driver\PnpManager), created with the first root-enumerated device. */
+  get rootDriver(): PnpRoot {
+    return (this.rootBus ??= new PnpRoot(this.k, (pdo) => this.nodeOfPdo(pdo)));
+  }
+
+  /**
+   * Root-enumerate a device for the driver: its devnode and Enum key, its PDO, then the driver's
+   * AddDevice. The devnode is DriversAdded when AddDevice succeeds; otherwise it is taken off the tree
+   * and its PDO deleted, as Windows leaves a device whose driver failed AddDevice.
+   */
+  createRootDevice(req: RootDeviceRequest): { node: DeviceNode; status: number } {
+    const k = this.k;
+    const addDevice = k.as.u32(k.as.u32(req.driverObject + DRIVER_OBJECT.off.DriverExtension) + DRIVER_EXTENSION.off.AddDevice);
+    if (addDevice === 0) throw new SimulatorError(`${req.service} has no AddDevice routine: the PnP manager cannot add a device for it`);
+    const deviceClass = req.deviceClass ?? 'System';
+    const hardwareIds = req.hardwareIds?.length ? req.hardwareIds : [`Root\\${req.service}`];
+    const compatibleIds = req.compatibleIds ?? [];
+    const classKey = k.cm.hive.createPath(`${ENUM_PATH}\\ROOT\\${deviceClass.toUpperCase()}`);
+    const instance = nextInstance(classKey.sortedSubkeys().map((c) => c.name));
+    const key = k.cm.hive.createKey(classKey, instance).key;
+    const hive = k.cm.hive;
+    hive.setValue(key, 'HardwareID', REG.MULTI_SZ, multiSzData(hardwareIds));
+    if (compatibleIds.length > 0) hive.setValue(key, 'CompatibleIDs', REG.MULTI_SZ, multiSzData(compatibleIds));
+    hive.setValue(key, 'Service', REG.SZ, szData(req.service));
+    hive.setValue(key, 'Class', REG.SZ, szData(deviceClass));
+    hive.setValue(key, 'ConfigFlags', REG.DWORD, dwordData(0));
+    hive.createKey(key, 'Device Parameters');
+    const pdo = this.rootDriver.createPdo();
+    const node = new DeviceNode(this.root, `ROOT\\${deviceClass.toUpperCase()}\\${instance}`, hardwareIds, compatibleIds, req.service, deviceClass, pdo, key);
+    this.irpLog.set(node, []);
+    const status = k.runInThread(k.systemThread, () =>
+      ((k.callRoutine(addDevice, [req.driverObject, pdo], ['PnpDeviceActionWorker', 'PipCallDriverAddDevice']) as number) >>> 0),
+    );
+    k.dispatcher.runUntilIdle();
+    if (NT_SUCCESS(status)) {
+      node.state = 'DeviceNodeDriversAdded';
+    } else {
+      node.problemStatus = status;
+      this.deleteDevice(node);
+    }
+    return { node, status };
+  }
+
+  /** IRP_MN_START_DEVICE, then (if it started) QUERY_CAPABILITIES and QUERY_PNP_DEVICE_STATE. */
+  start(node: DeviceNode): number {
+    const r = this.send(node, IRP_MN_PNP.START_DEVICE, (sp) => {
+      // No resources yet: the raw and translated lists are NULL, as for a device that needs none.
+      this.k.as.setU32(sp + S['Parameters.StartDevice.AllocatedResources'], 0);
+      this.k.as.setU32(sp + S['Parameters.StartDevice.AllocatedResourcesTranslated'], 0);
+    });
+    if (!NT_SUCCESS(r.status)) {
+      node.problemStatus = r.status;
+      return r.status;
+    }
+    node.state = 'DeviceNodeStarted';
+    this.queryCapabilities(node);
+    const state = this.send(node, IRP_MN_PNP.QUERY_PNP_DEVICE_STATE);
+    if (NT_SUCCESS(state.status)) node.pnpDeviceState = state.information;
+    return r.status;
+  }
+
+  /** IRP_MN_QUERY_CAPABILITIES with a DEVICE_CAPABILITIES initialised as the PnP manager does (Address, UINumber -1). */
+  queryCapabilities(node: DeviceNode): { status: number; bits: number } {
+    const as = this.k.as;
+    const caps = this.k.pool.allocate(POOL_TYPE.PagedPool, DEVICE_CAPABILITIES.size, TAG.Irp);
+    if (caps === 0) return { status: STATUS.INSUFFICIENT_RESOURCES, bits: 0 };
+    as.zero(caps, DEVICE_CAPABILITIES.size);
+    as.setU16(caps + CAPS.Size, DEVICE_CAPABILITIES.size);
+    as.setU16(caps + CAPS.Version, DEVICE_CAPABILITIES_VERSION);
+    as.setU32(caps + CAPS.Address, 0xffffffff);
+    as.setU32(caps + CAPS.UINumber, 0xffffffff);
+    const r = this.send(node, IRP_MN_PNP.QUERY_CAPABILITIES, (sp) => as.setU32(sp + S['Parameters.DeviceCapabilities.Capabilities'], caps));
+    const bits = as.u32(caps + CAPS.DvCapabilityBits);
+    this.k.pool.free(caps, TAG.Irp);
+    return { status: r.status, bits };
+  }
+
+  /** A rebalance: QUERY_STOP_DEVICE, STOP_DEVICE, START_DEVICE (CANCEL_STOP when a driver vetoes the query). */
+  stopStart(node: DeviceNode): number {
+    const q = this.send(node, IRP_MN_PNP.QUERY_STOP_DEVICE);
+    if (!NT_SUCCESS(q.status)) {
+      this.send(node, IRP_MN_PNP.CANCEL_STOP_DEVICE);
+      return q.status;
+    }
+    node.state = 'DeviceNodeQueryStopped';
+    this.send(node, IRP_MN_PNP.STOP_DEVICE);
+    node.state = 'DeviceNodeStopped';
+    return this.start(node);
+  }
+
+  /**
+   * An orderly removal: QUERY_REMOVE_DEVICE, then REMOVE_DEVICE; a driver that fails the query keeps
+   * its device (CANCEL_REMOVE_DEVICE is sent). Returns the query's status.
+   */
+  remove(node: DeviceNode): number {
+    const q = this.send(node, IRP_MN_PNP.QUERY_REMOVE_DEVICE);
+    if (!NT_SUCCESS(q.status)) {
+      this.send(node, IRP_MN_PNP.CANCEL_REMOVE_DEVICE);
+      return q.status;
+    }
+    node.state = 'DeviceNodeQueryRemoved';
+    this.removeDevice(node);
+    return q.status;
+  }
+
+  /** The device is gone without warning: SURPRISE_REMOVAL; REMOVE_DEVICE follows with finishSurpriseRemoval once the handles are closed. */
+  surpriseRemove(node: DeviceNode): number {
+    const r = this.send(node, IRP_MN_PNP.SURPRISE_REMOVAL);
+    node.state = 'DeviceNodeRemovePendingCloses';
+    return r.status;
+  }
+
+  finishSurpriseRemoval(node: DeviceNode): void {
+    this.removeDevice(node);
+  }
+
+  /** IRP_MN_REMOVE_DEVICE, then the PDO goes and the devnode leaves the tree. */
+  private removeDevice(node: DeviceNode): void {
+    this.send(node, IRP_MN_PNP.REMOVE_DEVICE);
+    node.state = 'DeviceNodeRemoved';
+    this.deleteDevice(node);
+  }
+
+  /**
+   * The root bus deletes the PDO of a device that is gone, unless a driver left its device attached
+   * to it (the PDO then stays, so that device's AttachedTo still points at a device object).
+   */
+  private deleteDevice(node: DeviceNode): void {
+    const attached = this.k.as.u32(node.pdo + DEVICE_OBJECT.off.AttachedDevice);
+    if (attached === 0) this.k.io.deleteDevice(node.pdo);
+    if (node.key) this.k.cm.hive.deleteTree(`${ENUM_PATH}\\${node.instancePath}`);
+    node.unlink();
+  }
+
+  /** Send one PnP IRP to the devnode's stack from the PnP manager's thread, and log it. */
+  send(node: DeviceNode, minor: number, setup?: (sp: number) => void): PnpIrpResult {
+    const k = this.k;
+    const r = k.runInThread(k.systemThread, () => k.withFrames(['PnpDeviceActionWorker'], () => sendPnpIrp(k, node.pdo, minor, setup)));
+    k.dispatcher.runUntilIdle();
+    const record = { minor, name: pnpMinorName(minor), status: r.status, information: r.information };
+    this.irpLog.get(node)?.push(record);
+    this.onIrp?.(node, record);
+    return r;
+  }
+}
+
+/** The first free four-digit instance number (0000, 0001...). */
+function nextInstance(taken: readonly string[]): string {
+  for (let i = 0; ; i++) {
+    const name = i.toString().padStart(4, '0');
+    if (!taken.includes(name)) return name;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The PnP part of a run (`dv run --pnp`): after DriverEntry the PnP manager root-enumerates a device
+ * for the driver, calls its AddDevice and starts it; at the end the device is removed (QUERY_REMOVE
+ * then REMOVE_DEVICE) or surprise-removed (SURPRISE_REMOVAL while the run's handle is open,
+ * REMOVE_DEVICE once it is closed). run.ts calls these in that order.
+ */
+import type { DeviceNode } from '../kernel/pnp/devnode.ts';
+import type { PnpIrpRecord } from '../kernel/pnp/manager.ts';
+import { deviceStack } from '../kernel/io/stack.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import { DRIVER_EXTENSION, DRIVER_OBJECT } from '../nt/layout.ts';
+import { NT_SUCCESS, statusName } from '../nt/status.ts';
+
+/** How a PnP run ends its device: an orderly removal (the default) or a surprise removal. */
+export type PnpRemoval = 'remove' | 'surprise-remove';
+
+export interface PnpRunOptions {
+  /** Run the driver under the PnP manager; default: when DriverEntry set AddDevice and created no device. */
+  readonly pnp?: boolean;
+  /** The device's hardware ID (default Root\<driver name>). */
+  readonly hardwareId?: string;
+  /** How the device leaves at the end (default 'remove'). */
+  readonly removal?: PnpRemoval;
+  /** A rebalance (QUERY_STOP, STOP, START) after the start, before the requests. */
+  readonly stopStart?: boolean;
+}
+
+export interface PnpRunResult {
+  readonly instancePath: string;
+  readonly hardwareIds: readonly string[];
+  readonly pdo: number;
+  /** The PnP IRPs the device's stack was sent, in order, and how each ended. */
+  readonly irps: readonly PnpIrpRecord[];
+  /** AddDevice's status. */
+  readonly addDevice: number;
+  /** The devnode's state when the run ended. */
+  readonly state: string;
+}
+
+export function addDeviceRoutine(k: Kernel, driverObject: number): number {
+  return k.as.u32(k.as.u32(driverObject + DRIVER_OBJECT.off.DriverExtension) + DRIVER_EXTENSION.off.AddDevice);
+}
+
+/** Whether the run goes through the PnP manager: asked, or a driver that waits for AddDevice. */
+export function wantsPnp(k: Kernel, driverObject: number, asked: boolean | undefined): boolean {
+  return asked ?? (addDeviceRoutine(k, driverObject) !== 0 && k.io.devicesOf(driverObject).length === 0);
+}
+
+/** A line for one PnP IRP the run sent. */
+export function pnpIrpLine(r: PnpIrpRecord): string {
+  return `${r.name} -> ${statusName(r.status)}`;
+}
+
+/** The device the run's requests go to: the first named device from the top of the stack down (the PDO's name at worst). */
+export function stackDeviceName(k: Kernel, node: DeviceNode): string | undefined {
+  for (const d of deviceStack(k, node.pdo)) {
+    const name = k.io.deviceName(d);
+    if (name) return name;
+  }
+  return undefined;
+}
+
+/** Add and start the device; the lines say what happened. Returns the devnode (started or not) and AddDevice's status. */
+export function addAndStart(k: Kernel, driverObject: number, service: string, opts: PnpRunOptions, said: (line: string) => void): { node: DeviceNode; status: number } {
+  const hardwareIds = opts.hardwareId !== undefined ? [opts.hardwareId] : undefined;
+  const { node, status } = k.pnp.createRootDevice({ driverObject, service, hardwareIds });
+  said(`AddDevice(${node.instancePath}, PDO ${k.io.deviceName(node.pdo) ?? node.pdo.toString(16)}) -> ${statusName(status)}`);
+  if (!NT_SUCCESS(status)) return { node, status };
+  k.pnp.start(node);
+  if (opts.stopStart && node.state === 'DeviceNodeStarted') k.pnp.stopStart(node);
+  return { node, status };
+}
+
+export function pnpResult(k: Kernel, node: DeviceNode, addDevice: number): PnpRunResult {
+  return { instancePath: node.instancePath, hardwareIds: node.hardwareIds, pdo: node.pdo, irps: k.pnp.irpLog.get(node) ?? [], addDevice, state: node.state };
+}
