@@ -44,6 +44,7 @@ import { tmExports } from './tm/exports.ts';
 import { cmCallbackExports } from './cm/callback-exports.ts';
 import { previousModeExports } from './ex/previous-mode.ts';
 import { verifyVersionExports } from './ps/verify-version.ts';
+import { poExports } from './po/exports.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -88,6 +89,7 @@ export function buildDdiTable(k: Kernel) {
     ...cmCallbackExports(k),
     ...previousModeExports(k),
     ...verifyVersionExports(k),
+    ...poExports(k),
   };
 }
 

@@ -18,4 +18,6 @@ export const TAG = {
   RegistryNotify: poolTag('CMcb'),
   /** KTM objects (kernel/tm): transaction managers, resource managers, transactions, enlistments. */
   TmObject: poolTag('TmOb'),
+  /** The power manager's (kernel/po): idle counters and the idle scan's timer. */
+  PowerIdle: poolTag('PoId'),
 } as const;

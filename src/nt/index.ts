@@ -6,3 +6,4 @@ export * from './bugcheck.ts';
 export * from './layout.ts';
 export * from './registry.ts';
 export * from './access.ts';
+export * from './power.ts';

@@ -237,12 +237,33 @@ export const MDL_LAYOUT = struct('MDL', [
   ['ByteOffset', 'u32'],
 ]);
 
+/** POWER_STATE: a system or a device power state, as POWER_STATE_TYPE says (wdm.h). */
+export const POWER_STATE = union('POWER_STATE', [
+  ['SystemState', 'u32'],
+  ['DeviceState', 'u32'],
+]);
+
+/** POWER_SEQUENCE: counts of the device's transitions to D1, D2 and D3 (IRP_MN_POWER_SEQUENCE). */
+export const POWER_SEQUENCE = struct('POWER_SEQUENCE', [
+  ['SequenceD1', 'u32'],
+  ['SequenceD2', 'u32'],
+  ['SequenceD3', 'u32'],
+]);
+
+/** IO_STACK_LOCATION.Parameters of IRP_MJ_POWER (SystemContext is wdm.h's anonymous union with SystemPowerStateContext). */
+const POWER_PARAMETERS = [
+  ['Power', struct('Power', [['SystemContext', 'u32'], ['Type', 'u32'], ['State', POWER_STATE], ['ShutdownType', 'u32']])],
+  ['WaitWake', struct('WaitWake', [['PowerState', 'u32']])],
+  ['PowerSequence', struct('PowerSequence', [['PowerSequence', 'ptr']])],
+] as const;
+
 const PARAMETERS = union('IO_STACK_LOCATION_PARAMETERS', [
   ['Create', struct('Create', [['SecurityContext', 'ptr'], ['Options', 'u32'], ['FileAttributes', 'u16'], ['ShareAccess', 'u16'], ['EaLength', 'u32']])],
   ['Read', struct('Read', [['Length', 'u32'], ['Key', 'u32'], ['ByteOffset', 'i64']])],
   ['Write', struct('Write', [['Length', 'u32'], ['Key', 'u32'], ['ByteOffset', 'i64']])],
   ['DeviceIoControl', struct('DeviceIoControl', [['OutputBufferLength', 'u32'], ['InputBufferLength', 'u32'], ['IoControlCode', 'u32'], ['Type3InputBuffer', 'ptr']])],
   ['Others', struct('Others', [['Argument1', 'ptr'], ['Argument2', 'ptr'], ['Argument3', 'ptr'], ['Argument4', 'ptr']])],
+  ...POWER_PARAMETERS,
 ]);
 
 export const IO_STACK_LOCATION = struct('IO_STACK_LOCATION', [
@@ -894,4 +915,6 @@ export const LAYOUTS: readonly StructLayout[] = [
   REG_ENUMERATE_KEY_INFORMATION,
   REG_ENUMERATE_VALUE_KEY_INFORMATION,
   REG_QUERY_KEY_INFORMATION,
+  POWER_STATE,
+  POWER_SEQUENCE,
 ];
