@@ -19,7 +19,7 @@ const fixture = (...p: string[]) => join(REPO_ROOT, 'test', 'fixtures', 'c', ...
 const single = (dir: string, name: string): CommittedImage => ({ wasm: join(dir, `${name}.wasm`), sources: [join(dir, `${name}.c`)] });
 
 export function committedImages(): CommittedImage[] {
-  const samples = ['MyDriver', 'MyDriverClean', 'SampleIo'].map((n) => {
+  const samples = ['MyDriver', 'MyDriverClean', 'SampleIo', 'PowerFdo'].map((n) => {
     const dir = join(REPO_ROOT, 'drivers', 'c', n);
     return { wasm: join(dir, `${n}.wasm`), sources: readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)) };
   });

@@ -100,6 +100,8 @@ export const DO = {
   MAP_IO_BUFFER: 0x20,
   DEVICE_INITIALIZING: 0x80,
   SHUTDOWN_REGISTERED: 0x800,
+  /** The power manager may send this device's power IRPs at PASSIVE_LEVEL. */
+  POWER_PAGABLE: 0x2000,
 } as const;
 
 /** Flags of an IO_STACK_LOCATION's Control byte. */
