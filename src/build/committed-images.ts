@@ -33,6 +33,7 @@ export function committedImages(): CommittedImage[] {
     single(fixture('runaway'), 'LoopInDriverEntry'),
     single(fixture('exke'), 'ExKe'),
     single(fixture('callbacks'), 'ProcessMonitor'),
+    single(fixture('power'), 'PowerIdle'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

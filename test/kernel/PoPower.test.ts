@@ -175,6 +175,7 @@ test('idle detection: the idle state reached stops the scan; leaving it starts t
   k.ddi.PoSetPowerState(pdo, POWER_STATE_TYPE.DevicePowerState, D.PowerDeviceD0);
   k.dispatcher.runUntilIdle(7_000 * TICKS_PER_MS);
   assert.equal(seen.length, 1);
+  assert.notEqual(k.pool.block(counter), undefined);
   assert.equal(k.ddi.PoRegisterDeviceForIdleDetection(pdo, 0, 0, D.PowerDeviceD3), 0);
   assert.equal(k.pool.block(counter), undefined, 'the counter is freed');
   assert.equal(k.ddi.PoRegisterDeviceForIdleDetection(pdo, 0xffffffff, 0xffffffff, D.PowerDeviceD3), 0, 'class-default times are not modelled');
