@@ -11,12 +11,14 @@ import { IRP_MN_POWER, POWER_STATE_TYPE } from '../../nt/power.ts';
 import { IRP } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
-import { powerManager } from './power.ts';
+import { PO_ROUTINES, powerManager } from './power.ts';
 
 /** The minor functions PoRequestPowerIrp accepts (others: STATUS_INVALID_PARAMETER_2). */
 const REQUESTABLE: ReadonlySet<number> = new Set([IRP_MN_POWER.SET_POWER, IRP_MN_POWER.QUERY_POWER, IRP_MN_POWER.WAIT_WAKE]);
 
 export function poExports(k: Kernel) {
+  // The power manager's own routines are part of nt from boot, as every frame name the kernel uses is.
+  k.nt.addRoutines(PO_ROUTINES);
   return {
     /** IoCallDriver for IRP_MJ_POWER. IRQL <= DISPATCH_LEVEL. */
     PoCallDriver(DeviceObject: number, Irp: number): number {

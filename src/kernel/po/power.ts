@@ -1,8 +1,8 @@
 /**
  * The power manager's state: each device object's power state as its driver last reported it with
  * PoSetPowerState, and the routine that builds and sends a power IRP (PoRequestPowerIrp's and the
- * system transition's). One per kernel, made on first use, so a run that never touches power adds
- * nothing to the machine (no routine in nt's image, no pool).
+ * system transition's). One per kernel, made on first use, so a run that never touches power uses
+ * no pool for it.
  */
 import { IO_TYPE, IRP_MJ } from '../../nt/io.ts';
 import { DEVICE_OBJECT, IO_STACK_LOCATION, IRP } from '../../nt/layout.ts';
@@ -14,7 +14,7 @@ import { IdleDetection } from './idle.ts';
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
 
-/** nt routines the power manager runs as and under (added to nt's image when power is first used). */
+/** nt routines the power manager runs as and under (poExports adds them to nt's image at boot). */
 export const PO_ROUTINES = ['PopIrpWorker', 'PopCompleteRequestIrp', 'PopScanIdleList', 'PopSetDevicesSystemState', 'PopNotifyDevice'] as const;
 
 export interface PowerIrpRequest {
@@ -41,7 +41,6 @@ export class PowerManager {
   private readonly worker: number;
 
   constructor(private readonly k: Kernel) {
-    k.nt.addRoutines(PO_ROUTINES);
     this.worker = k.nt.address('PopIrpWorker');
     // The power IRP worker: sends one queued IRP to the top of its stack at PASSIVE_LEVEL.
     k.registerRoutine(this.worker, ((irp: number, target: number) => k.io.callDriver(target, irp)) as never, 'nt');

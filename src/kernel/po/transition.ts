@@ -35,7 +35,6 @@ export interface SleepCycleResult {
 /** Sleep to `sleepState` (S3 by default) and wake to S0. Run at PASSIVE_LEVEL, from a system thread's context. */
 export function systemSleepWake(k: Kernel, stacks: readonly number[], sleepState: number = SYSTEM_POWER_STATE.PowerSystemSleeping3): SleepCycleResult {
   const irps: SystemIrpRecord[] = [];
-  powerManager(k); // its routines name the frames below
   const send = (device: number, minor: number, state: number): number => {
     const status = sendSystemIrp(k, device, minor, state);
     irps.push({ device, minor, state, status });
