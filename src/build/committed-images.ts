@@ -19,7 +19,7 @@ const fixture = (...p: string[]) => join(REPO_ROOT, 'test', 'fixtures', 'c', ...
 const single = (dir: string, name: string): CommittedImage => ({ wasm: join(dir, `${name}.wasm`), sources: [join(dir, `${name}.c`)] });
 
 export function committedImages(): CommittedImage[] {
-  const samples = ['MyDriver', 'MyDriverClean', 'SampleIo'].map((n) => {
+  const samples = ['MyDriver', 'MyDriverClean', 'SampleIo', 'PowerFdo'].map((n) => {
     const dir = join(REPO_ROOT, 'drivers', 'c', n);
     return { wasm: join(dir, `${n}.wasm`), sources: readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)) };
   });
@@ -35,6 +35,7 @@ export function committedImages(): CommittedImage[] {
     single(fixture('callbacks'), 'ProcessMonitor'),
     // PnP samples: one folder each under drivers/c/pnp.
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
+    single(fixture('power'), 'PowerIdle'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

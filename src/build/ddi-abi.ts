@@ -8,7 +8,7 @@ import type { FuncType, ValType } from './wasm-module.ts';
 import type { DdiPrototype } from './headers.ts';
 
 const I64_TYPES = new Set(['LONGLONG', 'ULONGLONG', 'LONG64', 'ULONG64', 'DWORD64', 'INT64', 'UINT64', 'POOL_FLAGS']);
-const BY_VALUE_AGGREGATES = new Set(['LARGE_INTEGER', 'ULARGE_INTEGER', 'PHYSICAL_ADDRESS']);
+const BY_VALUE_AGGREGATES = new Set(['LARGE_INTEGER', 'ULARGE_INTEGER', 'PHYSICAL_ADDRESS', 'POWER_STATE']);
 /** The 32-bit-or-narrower scalars DDIs take; a type in none of these sets is refused, never guessed. */
 const SCALARS_32 = new Set([
   'CHAR', 'UCHAR', 'CCHAR', 'SHORT', 'USHORT', 'CSHORT', 'LONG', 'ULONG', 'INT', 'UINT', 'BOOLEAN', 'KIRQL', 'KPRIORITY',
@@ -18,6 +18,7 @@ const SCALARS_32 = new Set([
   'KEY_INFORMATION_CLASS', 'KEY_VALUE_INFORMATION_CLASS', 'DRIVER_REGKEY_TYPE',
   'NOTIFICATION_MASK',
   'KINTERRUPT_MODE', 'KAFFINITY',
+  'SYSTEM_POWER_STATE', 'DEVICE_POWER_STATE', 'POWER_STATE_TYPE', 'POWER_ACTION',
 ]);
 
 export type ParamPassing = 'value' | 'i64' | 'aggregateByPointer';

@@ -11,6 +11,7 @@ import { POOL_FLAG, POOL_TYPE } from '../nt/pool.ts';
 import { DO, IO_NO_INCREMENT, IO_TYPE, IRP_MJ, IRP_MJ_MAXIMUM_FUNCTION, MDL, SL, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, FILE_READ_ACCESS, FILE_WRITE_ACCESS, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT } from '../nt/io.ts';
 import { DRIVER_REGKEY_TYPE, KEY_INFORMATION_CLASS, REG_NOTIFY_CLASS, KEY_VALUE_INFORMATION_CLASS, OBJ, PLUGPLAY_REGKEY, REG, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, REG_OPTION, RTL_QUERY_REGISTRY, RTL_QUERY_REGISTRY_TYPECHECK_SHIFT, RTL_REGISTRY } from '../nt/registry.ts';
 import { DEVICE_RELATION_TYPE, IRP_MN_PNP, PNP_DEVICE } from '../nt/pnp.ts';
+import { DEVICE_POWER_STATE, IRP_MN_POWER, POWER_ACTION, POWER_STATE_TYPE, SYSTEM_POWER_STATE } from '../nt/power.ts';
 import { APC_LEVEL, CLOCK_LEVEL, DISPATCH_LEVEL, HIGH_LEVEL, IPI_LEVEL, PASSIVE_LEVEL, POWER_LEVEL, PROFILE_LEVEL } from '../nt/irql.ts';
 
 /**
@@ -101,6 +102,9 @@ export function sharedConstants(): [string, number | bigint][] {
   const prefixed = { REG, REG_OPTION, RTL_REGISTRY, RTL_QUERY_REGISTRY, OBJ, PLUGPLAY_REGKEY };
   for (const [prefix, table] of Object.entries(prefixed)) for (const [name, v] of Object.entries(table)) out.push([`(ULONG)${prefix}_${name}`, v]);
   for (const [name, v] of Object.entries({ ...KEY_INFORMATION_CLASS, ...KEY_VALUE_INFORMATION_CLASS, ...DRIVER_REGKEY_TYPE, ...REG_NOTIFY_CLASS, REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY, RTL_QUERY_REGISTRY_TYPECHECK_SHIFT })) out.push([name, v]);
+  // Power (dv/po.h, and dv/io.h's IRP_MN_ codes of IRP_MJ_POWER).
+  for (const [name, v] of Object.entries({ ...SYSTEM_POWER_STATE, ...DEVICE_POWER_STATE, ...POWER_STATE_TYPE, ...POWER_ACTION })) out.push([name, v]);
+  for (const [name, v] of Object.entries(IRP_MN_POWER)) out.push([`IRP_MN_${name}`, v]);
   return out;
 }
 

@@ -48,6 +48,7 @@ import { ioSpaceExports } from './hal/io-space.ts';
 import { interruptExports } from './hal/interrupt-exports.ts';
 import { dmaExports } from './hal/dma.ts';
 import { deviceStackExports } from './io/stack.ts';
+import { poExports } from './po/exports.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -96,6 +97,7 @@ export function buildDdiTable(k: Kernel) {
     ...interruptExports(k),
     ...dmaExports(k),
     ...deviceStackExports(k),
+    ...poExports(k),
   };
 }
 

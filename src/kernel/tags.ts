@@ -22,4 +22,6 @@ export const TAG = {
   Interrupt: poolTag('Intr'),
   /** DMA adapters, their operation tables, map register bases and scatter/gather lists (hal/dma.ts). */
   Dma: poolTag('Dma '),
+  /** The power manager's (kernel/po): idle counters and the idle scan's timer. */
+  PowerIdle: poolTag('PoId'),
 } as const;

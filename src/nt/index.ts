@@ -7,3 +7,4 @@ export * from './layout.ts';
 export * from './registry.ts';
 export * from './access.ts';
 export * from './pnp.ts';
+export * from './power.ts';

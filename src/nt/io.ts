@@ -101,6 +101,8 @@ export const DO = {
   DEVICE_INITIALIZING: 0x80,
   BUS_ENUMERATED_DEVICE: 0x1000,
   SHUTDOWN_REGISTERED: 0x800,
+  /** The power manager may send this device's power IRPs at PASSIVE_LEVEL. */
+  POWER_PAGABLE: 0x2000,
 } as const;
 
 /** Flags of an IO_STACK_LOCATION's Control byte. */

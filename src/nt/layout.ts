@@ -239,6 +239,26 @@ export const MDL_LAYOUT = struct('MDL', [
   ['ByteOffset', 'u32'],
 ]);
 
+/** POWER_STATE: a system or a device power state, as POWER_STATE_TYPE says (wdm.h). */
+export const POWER_STATE = union('POWER_STATE', [
+  ['SystemState', 'u32'],
+  ['DeviceState', 'u32'],
+]);
+
+/** POWER_SEQUENCE: counts of the device's transitions to D1, D2 and D3 (IRP_MN_POWER_SEQUENCE). */
+export const POWER_SEQUENCE = struct('POWER_SEQUENCE', [
+  ['SequenceD1', 'u32'],
+  ['SequenceD2', 'u32'],
+  ['SequenceD3', 'u32'],
+]);
+
+/** IO_STACK_LOCATION.Parameters of IRP_MJ_POWER (SystemContext is wdm.h's anonymous union with SystemPowerStateContext). */
+const POWER_PARAMETERS = [
+  ['Power', struct('Power', [['SystemContext', 'u32'], ['Type', 'u32'], ['State', POWER_STATE], ['ShutdownType', 'u32']])],
+  ['WaitWake', struct('WaitWake', [['PowerState', 'u32']])],
+  ['PowerSequence', struct('PowerSequence', [['PowerSequence', 'ptr']])],
+] as const;
+
 const PARAMETERS = union('IO_STACK_LOCATION_PARAMETERS', [
   ['Create', struct('Create', [['SecurityContext', 'ptr'], ['Options', 'u32'], ['FileAttributes', 'u16'], ['ShareAccess', 'u16'], ['EaLength', 'u32']])],
   ['Read', struct('Read', [['Length', 'u32'], ['Key', 'u32'], ['ByteOffset', 'i64']])],
@@ -251,6 +271,7 @@ const PARAMETERS = union('IO_STACK_LOCATION_PARAMETERS', [
   ['DeviceCapabilities', struct('DeviceCapabilities', [['Capabilities', 'ptr']])],
   ['QueryId', struct('QueryId', [['IdType', 'u32']])],
   ['UsageNotification', struct('UsageNotification', [['InPath', 'u8'], ['Reserved', array('u8', 3)], ['Type', 'u32']])],
+  ...POWER_PARAMETERS,
 ]);
 
 export const IO_STACK_LOCATION = struct('IO_STACK_LOCATION', [
@@ -1099,4 +1120,6 @@ export const LAYOUTS: readonly StructLayout[] = [
   REG_ENUMERATE_VALUE_KEY_INFORMATION,
   REG_QUERY_KEY_INFORMATION,
   ...HAL_LAYOUTS,
+  POWER_STATE,
+  POWER_SEQUENCE,
 ];

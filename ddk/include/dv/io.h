@@ -57,6 +57,8 @@ typedef struct _IO_STATUS_BLOCK {
   ULONG_PTR Information;
 } IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
 
+#include <dv/po.h>
+
 typedef VOID IO_APC_ROUTINE(_In_ PVOID ApcContext, _In_ PIO_STATUS_BLOCK IoStatusBlock, _In_ ULONG Reserved);
 typedef IO_APC_ROUTINE *PIO_APC_ROUTINE;
 
@@ -364,6 +366,21 @@ typedef struct _IO_STACK_LOCATION {
       BOOLEAN Reserved[3];
       DEVICE_USAGE_NOTIFICATION_TYPE POINTER_ALIGNMENT Type;
     } UsageNotification;
+    struct {
+      union {
+        ULONG SystemContext;
+        SYSTEM_POWER_STATE_CONTEXT SystemPowerStateContext;
+      };
+      POWER_STATE_TYPE POINTER_ALIGNMENT Type;
+      POWER_STATE POINTER_ALIGNMENT State;
+      POWER_ACTION POINTER_ALIGNMENT ShutdownType;
+    } Power;
+    struct {
+      SYSTEM_POWER_STATE PowerState;
+    } WaitWake;
+    struct {
+      PPOWER_SEQUENCE PowerSequence;
+    } PowerSequence;
   } Parameters;
   PDEVICE_OBJECT DeviceObject;
   PFILE_OBJECT FileObject;

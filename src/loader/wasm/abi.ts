@@ -7,7 +7,7 @@
 import type { AddressSpace } from '../../kernel/mm/address-space.ts';
 import type { ArgSource } from '../../kernel/rtl/format.ts';
 
-export type ParamKind = 'u32' | 'i64' | 'largeIntegerByValue' | 'varargs';
+export type ParamKind = 'u32' | 'i64' | 'largeIntegerByValue' | 'ulongUnionByValue' | 'varargs';
 
 /** Parameters that are not plain 32-bit values, by DDI: parameter index -> kind. */
 export const DDI_PARAMS: Readonly<Record<string, Readonly<Record<number, ParamKind>>>> = {
@@ -16,16 +16,23 @@ export const DDI_PARAMS: Readonly<Record<string, Readonly<Record<number, ParamKi
   KeSetTimerEx: { 1: 'largeIntegerByValue' },
   CmUnRegisterCallback: { 0: 'largeIntegerByValue' },
   DbgPrint: { 1: 'varargs' },
+  // POWER_STATE, a union of two enums: by value it arrives as a pointer to a copy.
+  PoSetPowerState: { 2: 'ulongUnionByValue' },
+  PoRequestPowerIrp: { 2: 'ulongUnionByValue' },
   DbgPrintEx: { 3: 'varargs' },
   MmMapIoSpace: { 0: 'largeIntegerByValue' },
   MmMapIoSpaceEx: { 0: 'largeIntegerByValue' },
 };
 
 /**
- * DDIs that return a LARGE_INTEGER by value: the wasm C ABI passes a pointer to the result as a first
- * parameter and returns nothing; the kernel routine returns the value as a bigint.
+ * DDIs that return a union by value, with its size: the wasm C ABI passes a pointer to the result as
+ * a first parameter and returns nothing. The kernel routine returns the value: a LARGE_INTEGER as a
+ * bigint, a POWER_STATE as a number.
  */
-export const DDI_AGGREGATE_RESULTS: ReadonlySet<string> = new Set(['KeQueryPerformanceCounter']);
+export const DDI_AGGREGATE_RESULTS: ReadonlyMap<string, 4 | 8> = new Map<string, 4 | 8>([
+  ['KeQueryPerformanceCounter', 8],
+  ['PoSetPowerState', 4],
+]);
 
 /** The C va_list of wasm32: consecutive slots, 4-byte values at 4-byte alignment, 8-byte at 8. */
 export class VaList implements ArgSource {
@@ -46,9 +53,12 @@ export class VaList implements ArgSource {
 /** Adapt one kernel routine to the values wasm passes it. */
 export function adaptImport(name: string, fn: (...args: never[]) => unknown, as: AddressSpace): (...args: unknown[]) => unknown {
   const adapted = adaptParams(DDI_PARAMS[name], fn, as);
-  if (!DDI_AGGREGATE_RESULTS.has(name)) return adapted;
+  const size = DDI_AGGREGATE_RESULTS.get(name);
+  if (size === undefined) return adapted;
   return (result: unknown, ...args: unknown[]) => {
-    as.setU64((result as number) >>> 0, BigInt.asUintN(64, BigInt(adapted(...args) as bigint)));
+    const value = adapted(...args);
+    if (size === 4) as.setU32((result as number) >>> 0, (value as number) >>> 0);
+    else as.setU64((result as number) >>> 0, BigInt.asUintN(64, BigInt(value as bigint)));
   };
 }
 
@@ -71,6 +81,7 @@ function adaptParams(special: Readonly<Record<number, ParamKind>> | undefined, f
         break;
       }
       if (kind === 'largeIntegerByValue') out.push(BigInt.asIntN(64, as.u64((a as number) >>> 0)));
+      else if (kind === 'ulongUnionByValue') out.push(as.u32((a as number) >>> 0));
       else if (kind === 'i64') out.push(a as bigint);
       else out.push((a as number) >>> 0);
     }
