@@ -32,13 +32,13 @@ const out = (lines: string[] | string) => process.stdout.write((Array.isArray(li
 class UsageError extends Error {}
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
-function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean }): PnpRunOptions {
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean }): PnpRunOptions {
   if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
-  const pnpOnly = [opts.hardwareId !== undefined && '--hardware-id', opts.remove && '--remove', opts.surpriseRemove && '--surprise-remove', opts.stopStart && '--stop-start'].filter(Boolean);
+  const pnpOnly = [opts.hardwareId !== undefined && '--hardware-id', opts.remove && '--remove', opts.surpriseRemove && '--surprise-remove', opts.stopStart && '--stop-start', opts.sleep && '--sleep'].filter(Boolean);
   if (opts.pnp === false && pnpOnly.length > 0) throw new UsageError(`${pnpOnly.join(', ')} need${pnpOnly.length === 1 ? 's' : ''} a PnP run, and --no-pnp was given`);
   // --hardware-id and the others ask for the PnP manager, as --pnp does.
   const pnp = opts.pnp === false ? false : opts.pnp === true || pnpOnly.length > 0 ? true : undefined;
-  return { pnp, hardwareId: opts.hardwareId, removal: opts.surpriseRemove ? 'surprise-remove' : 'remove', stopStart: opts.stopStart };
+  return { pnp, hardwareId: opts.hardwareId, removal: opts.surpriseRemove ? 'surprise-remove' : 'remove', stopStart: opts.stopStart, sleep: opts.sleep };
 }
 
 /** A repeatable option's values, in command-line order. */
@@ -133,6 +133,7 @@ program
   .option('--remove', 'end a --pnp run with IRP_MN_QUERY_REMOVE_DEVICE then IRP_MN_REMOVE_DEVICE (the default)')
   .option('--surprise-remove', 'end a --pnp run with IRP_MN_SURPRISE_REMOVAL while the handle is open, then IRP_MN_REMOVE_DEVICE once it is closed')
   .option('--stop-start', 'a rebalance after the start of a --pnp device: IRP_MN_QUERY_STOP_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_START_DEVICE')
+  .option('--sleep', 'a system sleep and wake after the start of a --pnp device: IRP_MN_QUERY_POWER and IRP_MN_SET_POWER for S3, then IRP_MN_SET_POWER for S0')
   .option('--debugger', "attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) and the driver's breakpoints (DbgBreakPoint) stop at a kd> prompt on stdin; g continues, q quits")
   .addOption(new Option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)').argParser(parseDuration).default(parseDuration('2m'), '2m'))
   .addOption(new Option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)').argParser(parseDuration).default(parseDuration('1h'), '1h'))
@@ -144,7 +145,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),

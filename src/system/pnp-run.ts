@@ -10,6 +10,8 @@ import { deviceStack } from '../kernel/io/stack.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { DRIVER_EXTENSION, DRIVER_OBJECT } from '../nt/layout.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
+import { systemSleepWake } from '../kernel/po/transition.ts';
+import { IRP_MN_POWER, systemStateName } from '../nt/power.ts';
 
 /** How a PnP run ends its device: an orderly removal (the default) or a surprise removal. */
 export type PnpRemoval = 'remove' | 'surprise-remove';
@@ -23,6 +25,8 @@ export interface PnpRunOptions {
   readonly removal?: PnpRemoval;
   /** A rebalance (QUERY_STOP, STOP, START) after the start, before the requests. */
   readonly stopStart?: boolean;
+  /** A system sleep and wake (S3, then S0) after the start, before the requests. */
+  readonly sleep?: boolean;
 }
 
 export interface PnpRunResult {
@@ -68,6 +72,12 @@ export function addAndStart(k: Kernel, driverObject: number, service: string, op
   if (!NT_SUCCESS(status)) return { node, status };
   k.pnp.start(node);
   if (opts.stopStart && node.state === 'DeviceNodeStarted') k.pnp.stopStart(node);
+  if (opts.sleep && node.state === 'DeviceNodeStarted') {
+    // The power manager's S-IRPs go to the top of the device's stack: QUERY then SET S3, then SET S0.
+    const cycle = systemSleepWake(k, [node.pdo]);
+    for (const irp of cycle.irps) said(`${irp.minor === IRP_MN_POWER.QUERY_POWER ? 'IRP_MN_QUERY_POWER' : 'IRP_MN_SET_POWER'} (${systemStateName(irp.state)}) -> ${statusName(irp.status)}`);
+    if (!NT_SUCCESS(cycle.status)) said(`the sleep was vetoed (${statusName(cycle.status)}): the machine stayed in S0`);
+  }
   return { node, status };
 }
 

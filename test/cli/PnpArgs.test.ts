@@ -1,5 +1,5 @@
 /**
- * `dv run --pnp/--no-pnp/--hardware-id/--remove/--surprise-remove/--stop-start`: the PnP IRP lines of a
+ * `dv run --pnp/--no-pnp/--hardware-id/--remove/--surprise-remove/--stop-start/--sleep`: the PnP IRP lines of a
  * run and its JSON's `pnp`; contradictory options and --pnp for a driver without AddDevice are usage
  * errors (exit 2, a message, no stack trace).
  */
@@ -47,6 +47,7 @@ test('contradictory PnP options and --pnp for a driver without AddDevice are usa
   const cases: [string[], RegExp][] = [
     [['--remove', '--surprise-remove'], /--remove and --surprise-remove exclude each other/],
     [['--no-pnp', '--stop-start'], /--stop-start needs a PnP run, and --no-pnp was given/],
+    [['--no-pnp', '--sleep'], /--sleep needs a PnP run, and --no-pnp was given/],
   ];
   for (const [args, message] of cases) {
     const r = dv(['run', PNP_FUNCTION, ...args]);

@@ -81,6 +81,22 @@ for (const [lang, driver] of Object.entries(DRIVERS)) {
   });
 }
 
+for (const [lang, driver] of Object.entries(DRIVERS)) {
+  test(`${lang}: --sleep sends QUERY_POWER and SET_POWER for S3, then SET_POWER for S0, to the started stack; the run goes on`, async () => {
+    const { outcome, lines } = await run(driver, { sleep: true });
+    assert.equal(outcome.bugCheck, null);
+    const power = lines.filter((l) => l.startsWith('IRP_MN_') && l.includes('_POWER'));
+    assert.deepEqual(power, [
+      'IRP_MN_QUERY_POWER (PowerSystemSleeping3) -> STATUS_SUCCESS',
+      'IRP_MN_SET_POWER (PowerSystemSleeping3) -> STATUS_SUCCESS',
+      'IRP_MN_SET_POWER (PowerSystemWorking) -> STATUS_SUCCESS',
+    ]);
+    assert.ok(lines.indexOf(power[2]!) < lines.findIndex((l) => l.startsWith('IOCTL')), 'before the requests');
+    assert.equal(hex(outcome.requests[0]!.status), hex(STATUS.SUCCESS), 'the device serves requests after the wake');
+    assert.deepEqual(outcome.leaks, []);
+  });
+}
+
 test('pnp: false keeps the old run: the driver loads, has no device to open, and unloads', async () => {
   const { outcome, printed } = await run(DRIVERS.ts, { pnp: false, requests: [] });
   assert.equal(outcome.pnp, null);
