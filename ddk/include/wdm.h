@@ -43,6 +43,7 @@ EXTERN_C_START
 #include <dv/callers.h>
 #include <dv/hal.h>
 #include <dv/stacklimits.h>
+#include <dv/iowmi.h>
 
 EXTERN_C_END
 

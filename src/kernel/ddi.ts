@@ -50,6 +50,7 @@ import { dmaExports } from './hal/dma.ts';
 import { deviceStackExports } from './io/stack.ts';
 import { poExports } from './po/exports.ts';
 import { stackLimitExports } from './io/stack-limits.ts';
+import { ioWmiExports } from './io/wmi.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -100,6 +101,7 @@ export function buildDdiTable(k: Kernel) {
     ...deviceStackExports(k),
     ...poExports(k),
     ...stackLimitExports(k),
+    ...ioWmiExports(k),
   };
 }
 
