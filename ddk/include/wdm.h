@@ -44,6 +44,7 @@ EXTERN_C_START
 #include <dv/hal.h>
 #include <dv/stacklimits.h>
 #include <dv/iowmi.h>
+#include <dv/devprop.h>
 
 EXTERN_C_END
 

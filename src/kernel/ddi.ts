@@ -51,6 +51,7 @@ import { deviceStackExports } from './io/stack.ts';
 import { poExports } from './po/exports.ts';
 import { stackLimitExports } from './io/stack-limits.ts';
 import { ioWmiExports } from './io/wmi.ts';
+import { devicePropertyExports } from './pnp/property.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -102,6 +103,7 @@ export function buildDdiTable(k: Kernel) {
     ...poExports(k),
     ...stackLimitExports(k),
     ...ioWmiExports(k),
+    ...devicePropertyExports(k),
   };
 }
 

@@ -124,6 +124,12 @@ const bugChecks: BugCheckInfo[] = [
     args: ['Address of the IRP', 'Reserved', 'Reserved', 'Reserved'],
   },
   {
+    code: 0xca,
+    name: 'PNP_DETECTED_FATAL_ERROR',
+    description: ['Plug and Play detected an error most likely caused by a faulty driver.'],
+    args: ['type of error: 0x2 = invalid PDO (a device object that is not a PDO passed where one is required)', 'the device object', 'reserved', 'reserved'],
+  },
+  {
     code: 0xd1,
     name: 'DRIVER_IRQL_NOT_LESS_OR_EQUAL',
     description: [
@@ -217,6 +223,7 @@ export const BUGCHECK = {
   MULTIPLE_IRP_COMPLETE_REQUESTS: 0x44,
   UNEXPECTED_KERNEL_MODE_TRAP: 0x7f,
   DRIVER_IRQL_NOT_LESS_OR_EQUAL: 0xd1,
+  PNP_DETECTED_FATAL_ERROR: 0xca,
   KASAN_ILLEGAL_ACCESS: 0x1f2,
   DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: 0xd5,
   DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION: 0xd6,
