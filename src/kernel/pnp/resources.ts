@@ -6,6 +6,10 @@
  * builds the raw and translated CM_RESOURCE_LISTs that IRP_MN_START_DEVICE carries. Releasing them,
  * after REMOVE_DEVICE, frees the lists and takes the device out of the model.
  *
+ * The model's device is a generic one: its registers hold what is written, and a nonzero write to the
+ * first register block's DOORBELL register asserts its interrupt line (so a driver's request can make
+ * the device interrupt, as a real device does when told to).
+ *
  * The translation is the x86 PIC HAL's: IRQ n is vector PRIMARY_VECTOR_BASE + n at DIRQL
  * PROFILE_LEVEL - n; memory and ports pass through unchanged (a root device's bus addresses are physical).
  */
@@ -23,6 +27,8 @@ const L = CM_RESOURCE_LIST.off;
 const F = CM_FULL_RESOURCE_DESCRIPTOR.off;
 const P = CM_PARTIAL_RESOURCE_LIST.off;
 
+/** Offset of the generic device's doorbell register in its first register block. */
+export const DOORBELL = 0;
 /** The first vector of the 8259 pair's IRQs on the x86 HAL. */
 export const PRIMARY_VECTOR_BASE = 0x30;
 /** IRQ 0 is the system clock's; a device gets 1 to 15. */
@@ -95,17 +101,23 @@ export interface AssignedResources {
 export function assignResources(k: Kernel, pdo: number, name: string, requests: readonly ResourceRequest[]): AssignedResources {
   const registers: DeviceSpace[] = [];
   const ports: DeviceSpace[] = [];
-  let line: InterruptLine | undefined;
+  const irq = requests.find((r) => r.kind === 'irq');
+  const line: InterruptLine | undefined = irq && {
+    ...translateIrq(irq.irq),
+    // A level-sensitive line may be shared (PCI); an edge-triggered (latched) one is the device's alone (ISA).
+    mode: irq.latched ? KINTERRUPT_MODE.Latched : KINTERRUPT_MODE.LevelSensitive,
+    shareVector: !irq.latched,
+  };
   for (const r of requests) {
-    if (r.kind === 'mem') registers.push(k.hal.io.registers.add({ name: `${name} memory`, base: r.base, length: r.length }));
-    else if (r.kind === 'port') ports.push(k.hal.io.ports.add({ name: `${name} ports`, base: r.base, length: r.length }));
-    else {
-      const { vector, irql } = translateIrq(r.irq);
-      // A level-sensitive line may be shared (PCI); an edge-triggered (latched) one is the device's alone (ISA).
-      line = { vector, irql, mode: r.latched ? KINTERRUPT_MODE.Latched : KINTERRUPT_MODE.LevelSensitive, shareVector: !r.latched };
-      k.hal.interrupts.lines.set(pdo, line);
+    if (r.kind === 'mem') {
+      const doorbell = registers.length === 0 && line !== undefined;
+      const write = doorbell ? (offset: number, _size: number, value: number) => void (offset === DOORBELL && value !== 0 && k.hal.raiseInterrupt(line.vector)) : undefined;
+      registers.push(k.hal.io.registers.add({ name: `${name} memory`, base: r.base, length: r.length, write }));
+    } else if (r.kind === 'port') {
+      ports.push(k.hal.io.ports.add({ name: `${name} ports`, base: r.base, length: r.length }));
     }
   }
+  if (line) k.hal.interrupts.lines.set(pdo, line);
   return { requests, raw: buildList(k, requests, false), translated: buildList(k, requests, true), registers, ports, line };
 }
 
