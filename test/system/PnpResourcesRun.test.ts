@@ -7,8 +7,11 @@
  * run's removal frees the lists.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { buildDriver } from '../../src/build/build.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
 import { parseResourceSpec, translateIrq } from '../../src/kernel/pnp/resources.ts';
 import { TAG } from '../../src/kernel/tags.ts';
@@ -16,6 +19,7 @@ import { DISPATCH_LEVEL } from '../../src/nt/irql.ts';
 import { STATUS } from '../../src/nt/status.ts';
 import { runDriver } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
+import { NEEDS_CLANG } from '../ddk/support.ts';
 import { ROOT, hex } from '../helpers.ts';
 
 const DRIVER = join(ROOT, 'drivers', 'ts', 'pnp', 'PnpResources.ts');
@@ -31,12 +35,28 @@ function leftovers(k: Kernel) {
   };
 }
 
-test('PnpResources: START maps and connects from the translated list; a ring runs the ISR at DIRQL then the DPC; nothing left after REMOVE', async () => {
+const tmp = mkdtempSync(join(tmpdir(), 'dv-res-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The C twin, built with dv build (test/fixtures/c/pnp/PnpResources.c). */
+function cDriver(): string {
+  const output = join(tmp, 'PnpResourcesC.wasm');
+  const built = buildDriver({ sources: [join(ROOT, 'test', 'fixtures', 'c', 'pnp', 'PnpResources.c')], output });
+  assert.ok(built.ok, built.diagnostics);
+  return output;
+}
+
+const CASES = [
+  { lang: 'ts', driver: () => DRIVER, irq: 5, spec: 'mem:0xfe000000:0x1000,port:0x300:8,irq:5', skip: false as const },
+  { lang: 'c', driver: cDriver, irq: 9, spec: 'port:0x3f8:8,mem:0xfebf0000:0x100,irq:9:latched', skip: NEEDS_CLANG },
+];
+
+for (const c of CASES) test(`PnpResources (${c.lang}): START maps and connects from the translated list; a ring runs the ISR at DIRQL then the DPC; nothing left after REMOVE`, { skip: c.skip }, async () => {
   const outcome = await runDriver({
-    driver: DRIVER,
+    driver: c.driver(),
     verifierFlags: STANDARD_FLAGS,
     pnp: true,
-    resources: parseResourceSpec('mem:0xfe000000:0x1000,port:0x300:8,irq:5'),
+    resources: parseResourceSpec(c.spec),
     requests: [
       { kind: 'ioctl', code: IOCTL_RING, input: Buffer.alloc(0), outputLength: 16 },
       { kind: 'ioctl', code: IOCTL_RING, input: Buffer.alloc(0), outputLength: 16 },
@@ -45,7 +65,7 @@ test('PnpResources: START maps and connects from the translated list; a ring run
   assert.equal(outcome.bugCheck, null, String(outcome.bugCheck));
   assert.deepEqual(outcome.pnp?.irps.map((i) => [i.name, hex(i.status)])[0], ['IRP_MN_START_DEVICE', hex(STATUS.SUCCESS)]);
   const facts = outcome.requests.map((r) => [hex(r.status), ...Array.from({ length: 4 }, (_, i) => Buffer.from(r.output).readUInt32LE(4 * i))]);
-  const dirql = translateIrq(5).irql;
+  const dirql = translateIrq(c.irq).irql;
   assert.deepEqual(facts, [
     [hex(STATUS.SUCCESS), 1, 1, dirql, DISPATCH_LEVEL],
     [hex(STATUS.SUCCESS), 2, 2, dirql, DISPATCH_LEVEL],
