@@ -45,6 +45,7 @@ EXTERN_C_START
 #include <dv/stacklimits.h>
 #include <dv/iowmi.h>
 #include <dv/devprop.h>
+#include <dv/resources.h>
 
 EXTERN_C_END
 

@@ -24,4 +24,6 @@ export const TAG = {
   Dma: poolTag('Dma '),
   /** The power manager's (kernel/po): idle counters and the idle scan's timer. */
   PowerIdle: poolTag('PoId'),
+  /** The raw and translated CM_RESOURCE_LISTs of a started device (pnp/resources.ts). */
+  PnpResources: poolTag('PnpR'),
 } as const;

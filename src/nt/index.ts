@@ -8,3 +8,4 @@ export * from './registry.ts';
 export * from './access.ts';
 export * from './pnp.ts';
 export * from './power.ts';
+export * from './resources.ts';

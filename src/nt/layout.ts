@@ -1055,6 +1055,73 @@ export const DEVICE_RELATIONS = struct('DEVICE_RELATIONS', [
   ['Objects', array('ptr', 1)],
 ]);
 
+// ---------------------------------------------------------------------------------------------
+// Hardware resources (IRP_MN_START_DEVICE's AllocatedResources[Translated]). wdm.h declares them
+// under pshpack4.h: the 64-bit start addresses are 4-aligned, so a descriptor is 16 bytes as on x86.
+
+/** PHYSICAL_ADDRESS as a packed member sees it: LowPart and HighPart, 4-aligned. */
+const PHYSICAL_ADDRESS_PACK4 = struct('PHYSICAL_ADDRESS', [
+  ['LowPart', 'u32'],
+  ['HighPart', 'i32'],
+]);
+const CM_RANGE = struct('CM_RANGE', [
+  ['Start', PHYSICAL_ADDRESS_PACK4],
+  ['Length', 'u32'],
+]);
+const CM_DESCRIPTOR_UNION = union('CM_PARTIAL_RESOURCE_DESCRIPTOR_U', [
+  ['Generic', CM_RANGE],
+  ['Port', CM_RANGE],
+  [
+    'Interrupt',
+    struct('CM_INTERRUPT', [
+      ['Level', 'u16'],
+      ['Group', 'u16'],
+      ['Vector', 'u32'],
+      ['Affinity', 'u32'],
+    ]),
+  ],
+  ['Memory', CM_RANGE],
+  [
+    'Dma',
+    struct('CM_DMA', [
+      ['Channel', 'u32'],
+      ['Port', 'u32'],
+      ['Reserved1', 'u32'],
+    ]),
+  ],
+  ['DevicePrivate', struct('CM_DEVICE_PRIVATE', [['Data', array('u32', 3)]])],
+  [
+    'DeviceSpecificData',
+    struct('CM_DEVICE_SPECIFIC_DATA', [
+      ['DataSize', 'u32'],
+      ['Reserved1', 'u32'],
+      ['Reserved2', 'u32'],
+    ]),
+  ],
+]);
+export const CM_PARTIAL_RESOURCE_DESCRIPTOR = struct('CM_PARTIAL_RESOURCE_DESCRIPTOR', [
+  ['Type', 'u8'],
+  ['ShareDisposition', 'u8'],
+  ['Flags', 'u16'],
+  ['u', CM_DESCRIPTOR_UNION],
+]);
+export const CM_PARTIAL_RESOURCE_LIST = struct('CM_PARTIAL_RESOURCE_LIST', [
+  ['Version', 'u16'],
+  ['Revision', 'u16'],
+  ['Count', 'u32'],
+  ['PartialDescriptors', array(CM_PARTIAL_RESOURCE_DESCRIPTOR, 1)],
+]);
+export const CM_FULL_RESOURCE_DESCRIPTOR = struct('CM_FULL_RESOURCE_DESCRIPTOR', [
+  ['InterfaceType', 'i32'],
+  ['BusNumber', 'u32'],
+  ['PartialResourceList', CM_PARTIAL_RESOURCE_LIST],
+]);
+export const CM_RESOURCE_LIST = struct('CM_RESOURCE_LIST', [
+  ['Count', 'u32'],
+  ['List', array(CM_FULL_RESOURCE_DESCRIPTOR, 1)],
+]);
+const RESOURCE_LAYOUTS = [CM_PARTIAL_RESOURCE_DESCRIPTOR, CM_PARTIAL_RESOURCE_LIST, CM_FULL_RESOURCE_DESCRIPTOR, CM_RESOURCE_LIST];
+
 export const LAYOUTS: readonly StructLayout[] = [
   OBJECT_HANDLE_INFORMATION,
   LIST_ENTRY,
@@ -1122,4 +1189,5 @@ export const LAYOUTS: readonly StructLayout[] = [
   ...HAL_LAYOUTS,
   POWER_STATE,
   POWER_SEQUENCE,
+  ...RESOURCE_LAYOUTS,
 ];

@@ -12,6 +12,7 @@ import { DRIVER_EXTENSION, DRIVER_OBJECT } from '../nt/layout.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import { systemSleepWake } from '../kernel/po/transition.ts';
 import { IRP_MN_POWER, systemStateName } from '../nt/power.ts';
+import { translateIrq, type ResourceRequest } from '../kernel/pnp/resources.ts';
 
 /** How a PnP run ends its device: an orderly removal (the default) or a surprise removal. */
 export type PnpRemoval = 'remove' | 'surprise-remove';
@@ -27,6 +28,8 @@ export interface PnpRunOptions {
   readonly stopStart?: boolean;
   /** A system sleep and wake (S3, then S0) after the start, before the requests. */
   readonly sleep?: boolean;
+  /** Hardware resources for the device (--resources): in START_DEVICE's lists and the HAL's model. */
+  readonly resources?: readonly ResourceRequest[];
 }
 
 export interface PnpRunResult {
@@ -70,6 +73,10 @@ export function addAndStart(k: Kernel, driverObject: number, service: string, op
   const { node, status } = k.pnp.createRootDevice({ driverObject, service, hardwareIds });
   said(`AddDevice(${node.instancePath}, PDO ${k.io.deviceName(node.pdo) ?? node.pdo.toString(16)}) -> ${statusName(status)}`);
   if (!NT_SUCCESS(status)) return { node, status };
+  if (opts.resources?.length) {
+    k.pnp.assignResources(node, opts.resources);
+    said(`resources: ${opts.resources.map(resourceText).join(', ')}`);
+  }
   k.pnp.start(node);
   if (opts.stopStart && node.state === 'DeviceNodeStarted') k.pnp.stopStart(node);
   if (opts.sleep && node.state === 'DeviceNodeStarted') {
@@ -83,4 +90,12 @@ export function addAndStart(k: Kernel, driverObject: number, service: string, op
 
 export function pnpResult(k: Kernel, node: DeviceNode, addDevice: number): PnpRunResult {
   return { instancePath: node.instancePath, hardwareIds: node.hardwareIds, pdo: node.pdo, irps: k.pnp.irpLog.get(node) ?? [], addDevice, state: node.state };
+}
+
+/** One assigned resource as the run's line shows it, the interrupt with what the HAL made of it. */
+function resourceText(r: ResourceRequest): string {
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  if (r.kind !== 'irq') return `${r.kind} ${hex(r.base)}-${hex(r.base + r.length - 1)}`;
+  const { vector, irql } = translateIrq(r.irq);
+  return `irq ${r.irq}${r.latched ? ' latched' : ''} (vector ${hex(vector)}, DIRQL ${irql})`;
 }

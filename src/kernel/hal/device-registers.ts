@@ -90,6 +90,12 @@ export class DeviceSpaces {
     return space;
   }
 
+  /** The device no longer decodes the space (its resources were released). */
+  remove(space: DeviceSpace): void {
+    const i = this.all.indexOf(space);
+    if (i >= 0) this.all.splice(i, 1);
+  }
+
   at(address: number, size = 1): DeviceSpace | undefined {
     return this.all.find((s) => s.contains(address, size));
   }

@@ -18,6 +18,7 @@ import type { Kernel } from '../kernel.ts';
 import { TAG } from '../tags.ts';
 import { DeviceNode } from './devnode.ts';
 import { sendPnpIrp, type PnpIrpResult } from './irp.ts';
+import { assignResources, releaseResources, type AssignedResources, type ResourceRequest } from './resources.ts';
 import { PnpRoot } from './root.ts';
 
 const S = IO_STACK_LOCATION.off;
@@ -50,6 +51,8 @@ export class PnpManager {
   /** The PnP IRPs each devnode's stack was sent, in order. */
   readonly irpLog = new Map<DeviceNode, PnpIrpRecord[]>();
   private rootBus?: PnpRoot;
+  /** The hardware resources of each devnode that was assigned some (START_DEVICE carries their lists). */
+  readonly resources = new Map<DeviceNode, AssignedResources>();
   /** Told of each PnP IRP once the stack has completed it (dv run prints them). */
   onIrp?: (node: DeviceNode, irp: PnpIrpRecord) => void;
 
@@ -110,12 +113,21 @@ export class PnpManager {
     return { node, status };
   }
 
+  /** Give a devnode hardware resources before its START (the HAL's model learns of them); released after its removal. */
+  assignResources(node: DeviceNode, requests: readonly ResourceRequest[]): AssignedResources {
+    if (this.resources.has(node)) throw new SimulatorError(`${node.instancePath} already has resources`);
+    const assigned = assignResources(this.k, node.pdo, node.instancePath, requests);
+    this.resources.set(node, assigned);
+    return assigned;
+  }
+
   /** IRP_MN_START_DEVICE, then (if it started) QUERY_CAPABILITIES and QUERY_PNP_DEVICE_STATE. */
   start(node: DeviceNode): number {
+    // The raw and translated lists; NULL for a device that was assigned none.
+    const assigned = this.resources.get(node);
     const r = this.send(node, IRP_MN_PNP.START_DEVICE, (sp) => {
-      // No resources yet: the raw and translated lists are NULL, as for a device that needs none.
-      this.k.as.setU32(sp + S['Parameters.StartDevice.AllocatedResources'], 0);
-      this.k.as.setU32(sp + S['Parameters.StartDevice.AllocatedResourcesTranslated'], 0);
+      this.k.as.setU32(sp + S['Parameters.StartDevice.AllocatedResources'], assigned?.raw ?? 0);
+      this.k.as.setU32(sp + S['Parameters.StartDevice.AllocatedResourcesTranslated'], assigned?.translated ?? 0);
     });
     if (!NT_SUCCESS(r.status)) {
       node.problemStatus = r.status;
@@ -187,6 +199,11 @@ export class PnpManager {
   private removeDevice(node: DeviceNode): void {
     this.send(node, IRP_MN_PNP.REMOVE_DEVICE);
     node.state = 'DeviceNodeRemoved';
+    const assigned = this.resources.get(node);
+    if (assigned) {
+      releaseResources(this.k, node.pdo, assigned);
+      this.resources.delete(node);
+    }
     this.deleteDevice(node);
   }
 

@@ -1,0 +1,39 @@
+/**
+ * Hardware resources as the PnP manager hands them to a driver at IRP_MN_START_DEVICE
+ * (CM_RESOURCE_LIST, wdm.h): the descriptor types, share dispositions and flags. The layouts are in
+ * layout.ts; ddk/include/dv/resources.h declares the same values.
+ */
+
+/** CM_PARTIAL_RESOURCE_DESCRIPTOR.Type (CmResourceType*). */
+export const CM_RESOURCE_TYPE = {
+  CmResourceTypeNull: 0,
+  CmResourceTypePort: 1,
+  CmResourceTypeInterrupt: 2,
+  CmResourceTypeMemory: 3,
+  CmResourceTypeDma: 4,
+  CmResourceTypeDeviceSpecific: 5,
+  CmResourceTypeBusNumber: 6,
+  CmResourceTypeMemoryLarge: 7,
+} as const;
+
+/** CM_PARTIAL_RESOURCE_DESCRIPTOR.ShareDisposition (CM_SHARE_DISPOSITION). */
+export const CM_SHARE_DISPOSITION = {
+  CmResourceShareUndetermined: 0,
+  CmResourceShareDeviceExclusive: 1,
+  CmResourceShareDriverExclusive: 2,
+  CmResourceShareShared: 3,
+} as const;
+
+/** CM_PARTIAL_RESOURCE_DESCRIPTOR.Flags, by type (CM_RESOURCE_*). */
+export const CM_RESOURCE_FLAG = {
+  CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE: 0x0,
+  CM_RESOURCE_INTERRUPT_LATCHED: 0x1,
+  CM_RESOURCE_MEMORY_READ_WRITE: 0x0,
+  CM_RESOURCE_MEMORY_READ_ONLY: 0x1,
+  CM_RESOURCE_MEMORY_WRITE_ONLY: 0x2,
+  CM_RESOURCE_PORT_MEMORY: 0x0,
+  CM_RESOURCE_PORT_IO: 0x1,
+} as const;
+
+/** INTERFACE_TYPE Internal: the bus of a root-enumerated device's resources. */
+export const INTERFACE_TYPE_INTERNAL = 0;
