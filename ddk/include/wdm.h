@@ -42,6 +42,7 @@ EXTERN_C_START
 #include <dv/obcallback.h>
 #include <dv/callers.h>
 #include <dv/hal.h>
+#include <dv/pnpnotify.h>
 
 EXTERN_C_END
 

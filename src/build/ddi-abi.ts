@@ -19,6 +19,7 @@ const SCALARS_32 = new Set([
   'NOTIFICATION_MASK',
   'KINTERRUPT_MODE', 'KAFFINITY',
   'SYSTEM_POWER_STATE', 'DEVICE_POWER_STATE', 'POWER_STATE_TYPE', 'POWER_ACTION',
+  'IO_NOTIFICATION_EVENT_CATEGORY',
 ]);
 
 export type ParamPassing = 'value' | 'i64' | 'aggregateByPointer';

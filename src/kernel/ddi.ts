@@ -49,6 +49,7 @@ import { interruptExports } from './hal/interrupt-exports.ts';
 import { dmaExports } from './hal/dma.ts';
 import { deviceStackExports } from './io/stack.ts';
 import { poExports } from './po/exports.ts';
+import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -98,6 +99,7 @@ export function buildDdiTable(k: Kernel) {
     ...dmaExports(k),
     ...deviceStackExports(k),
     ...poExports(k),
+    ...pnpInterfaceExports(k),
   };
 }
 

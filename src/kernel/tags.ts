@@ -24,4 +24,6 @@ export const TAG = {
   Dma: poolTag('Dma '),
   /** The power manager's (kernel/po): idle counters and the idle scan's timer. */
   PowerIdle: poolTag('PoId'),
+  /** PnP notification entries and the notification structures their callbacks receive (pnp/notify.ts). */
+  PnpNotify: poolTag('PnpN'),
 } as const;
