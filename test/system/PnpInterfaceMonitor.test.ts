@@ -55,3 +55,19 @@ test('a verified C monitor hears the interface arrive after START and go at REMO
   assert.equal(k.pnp.notifications.entries.length, 0);
   assert.equal([...k.pool.liveBlocks()].filter((b) => b.tag === TAG.PnpNotify).length, 0);
 });
+
+test('a monitor that unloads still registered: the next arrival calls into its unloaded image, 0xCE naming it', async () => {
+  const m = new Machine({ verifier: { flags: STANDARD_FLAGS, drivers: ['InterfaceMonitor.sys', 'PnpInterface.sys'] } });
+  const k = m.kernel;
+  const monitor = await m.loadDriver(MONITOR);
+  // Lose the entry: DriverUnload's IoUnregisterPlugPlayNotificationEx(NULL) fails and the registration stays.
+  const ext = k.as.u32(k.as.u32(monitor.driverObject + DRIVER_OBJECT.off.DeviceObject) + DEVICE_OBJECT.off.DeviceExtension);
+  k.as.setU32(ext + EXT.Entry, 0);
+  m.unloadDriver(monitor);
+  assert.equal(k.crash === undefined, true, 'nothing fires at the unload itself');
+  const fn = await m.loadDriver(join(ROOT, 'drivers', 'ts', 'pnp', 'PnpInterface.ts'));
+  const { node } = k.pnp.createRootDevice({ driverObject: fn.driverObject, service: 'PnpInterface' });
+  assert.throws(() => k.pnp.start(node), /DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS/);
+  assert.equal(k.crash?.bugCheck.code, 0xce);
+  assert.equal(k.crash?.culprit?.module, 'InterfaceMonitor');
+});
