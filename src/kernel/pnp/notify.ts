@@ -16,7 +16,7 @@ import { writeGuid, type DeviceInterface } from './interfaces.ts';
 
 const N = DEVICE_INTERFACE_CHANGE_NOTIFICATION.off;
 
-/** nt routines a notification callback is called from. */
+/** nt routines a notification callback is called from (PnpNotifyDriverCallback comes with the root bus, root.ts: interfaces need a device). */
 export const NOTIFY_FRAMES = ['ExpWorkerThread', 'PnpNotifyDriverCallback'] as const;
 
 export interface PnpNotificationEntry {
@@ -38,7 +38,6 @@ export class PnpNotifications {
   register(driverObject: number, classGuid: string, callback: number, context: number): PnpNotificationEntry | undefined {
     const handle = this.k.pool.allocate(POOL_TYPE.NonPagedPool, 8, TAG.PnpNotify);
     if (handle === 0) return undefined;
-    this.k.nt.addRoutines(NOTIFY_FRAMES);
     const entry = { handle, driverObject, classGuid, callback, context, pending: new Set<WorkItem>() };
     this.entries.push(entry);
     return entry;
