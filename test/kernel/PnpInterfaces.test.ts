@@ -232,3 +232,26 @@ test('unregistering drops the callbacks still queued: none runs afterwards', () 
   assert.deepEqual(mon.seen, []);
   assert.equal(liveTagged(k, TAG.PnpNotify), 0);
 });
+
+test('IoGetDeviceInterfaceAlias: the same device and reference string in another class; none; not an interface', () => {
+  const k = new Kernel();
+  const fn = functionDriver(k, []);
+  const { node } = k.pnp.createRootDevice({ driverObject: fn.driver, service: 'Function' });
+  const other = scratch(k, UNICODE_STRING.size);
+  assert.equal(k.ddi.IoRegisterDeviceInterface(node.pdo, guid(k, OTHER_CLASS), 0, other), STATUS.SUCCESS);
+  const ref = scratch(k, UNICODE_STRING.size);
+  k.io.initUnicodeString(ref, scratch(k, 16), 'Ref');
+  const withRef = scratch(k, UNICODE_STRING.size);
+  assert.equal(k.ddi.IoRegisterDeviceInterface(node.pdo, guid(k, OTHER_CLASS), ref, withRef), STATUS.SUCCESS);
+  assert.equal(k.io.readUnicodeString(withRef), `\\??\\ROOT#SYSTEM#0000#${OTHER_CLASS}\\Ref`);
+  const alias = scratch(k, UNICODE_STRING.size);
+  assert.equal(k.ddi.IoGetDeviceInterfaceAlias(fn.link, guid(k, OTHER_CLASS), alias), STATUS.SUCCESS);
+  assert.equal(k.io.readUnicodeString(alias), k.io.readUnicodeString(other), 'the NULL-reference-string interface, not the \\Ref one');
+  k.ddi.RtlFreeUnicodeString(alias);
+  assert.equal(k.ddi.IoGetDeviceInterfaceAlias(withRef, guid(k, CLASS), alias), STATUS.OBJECT_NAME_NOT_FOUND, 'no CLASS interface with reference string Ref');
+  const bogus = scratch(k, UNICODE_STRING.size);
+  k.io.initUnicodeString(bogus, scratch(k, 64), '\\??\\Nothing');
+  assert.equal(k.ddi.IoGetDeviceInterfaceAlias(bogus, guid(k, CLASS), alias), STATUS.INVALID_HANDLE);
+  for (const s of [other, withRef, fn.link]) k.ddi.RtlFreeUnicodeString(s);
+  assert.equal(liveTagged(k, TAG_STRING), 0);
+});

@@ -1,6 +1,6 @@
 /*
  * dv/pnpnotify.h - device interfaces and PnP notifications (src/kernel/pnp/interfaces.ts, notify.ts):
- * IoRegisterDeviceInterface, IoSetDeviceInterfaceState, IoGetDeviceInterfaces, and
+ * IoRegisterDeviceInterface, IoSetDeviceInterfaceState, IoGetDeviceInterfaces, IoGetDeviceInterfaceAlias, and
  * IoRegisterPlugPlayNotification for interface arrival and removal (the GUIDs are in wdmguid.h; the
  * callback type DRIVER_NOTIFICATION_CALLBACK_ROUTINE in dv/po.h). Declared in wdm.h in the WDK.
  */
@@ -46,6 +46,9 @@ DDI_IMPORT(IoSetDeviceInterfaceState) NTSTATUS NTAPI IoSetDeviceInterfaceState(_
 DDI_IMPORT(IoGetDeviceInterfaces)
 NTSTATUS NTAPI IoGetDeviceInterfaces(_In_ const GUID *InterfaceClassGuid, _In_opt_ struct _DEVICE_OBJECT *PhysicalDeviceObject, _In_ ULONG Flags,
                                      _Outptr_result_nullonfailure_ PZZWSTR *SymbolicLinkList);
+DDI_IMPORT(IoGetDeviceInterfaceAlias)
+NTSTATUS NTAPI IoGetDeviceInterfaceAlias(_In_ PUNICODE_STRING SymbolicLinkName, _In_ const GUID *AliasInterfaceClassGuid,
+                                         _Out_ PUNICODE_STRING AliasSymbolicLinkName);
 DDI_IMPORT(IoRegisterPlugPlayNotification)
 NTSTATUS NTAPI IoRegisterPlugPlayNotification(_In_ IO_NOTIFICATION_EVENT_CATEGORY EventCategory, _In_ ULONG EventCategoryFlags,
                                               _In_opt_ PVOID EventCategoryData, _In_ struct _DRIVER_OBJECT *DriverObject,

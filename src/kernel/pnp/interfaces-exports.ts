@@ -54,6 +54,20 @@ export function pnpInterfaceExports(k: Kernel) {
     },
 
     /**
+     * The interface of another class the same device registered with the same reference string (an
+     * alias), its name in paged pool for RtlFreeUnicodeString; none: OBJECT_NAME_NOT_FOUND; a name
+     * that is no interface: INVALID_HANDLE.
+     */
+    IoGetDeviceInterfaceAlias(SymbolicLinkName: number, AliasInterfaceClassGuid: number, AliasSymbolicLinkName: number): number {
+      const iface = table().byLink(k.io.readUnicodeString(SymbolicLinkName >>> 0));
+      if (!iface) return STATUS.INVALID_HANDLE;
+      const classGuid = readGuid(k, AliasInterfaceClassGuid >>> 0);
+      const alias = table().all.find((i) => i.node === iface.node && i.refString === iface.refString && i.classGuid === classGuid && i !== iface);
+      if (!alias) return STATUS.OBJECT_NAME_NOT_FOUND;
+      return table().writeUnicodeString(AliasSymbolicLinkName >>> 0, alias.linkName);
+    },
+
+    /**
      * EventCategoryDeviceInterfaceChange: EventCategoryData is the class GUID. The other categories
      * (target device and hardware profile changes) are not simulated yet: STATUS_NOT_IMPLEMENTED.
      */
