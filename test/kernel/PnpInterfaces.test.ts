@@ -191,6 +191,14 @@ test('the PnP manager disables the interfaces a driver left enabled when its dev
     assert.deepEqual(mon.seen.map((s) => s.event), [GUID_DEVICE_INTERFACE_ARRIVAL, GUID_DEVICE_INTERFACE_REMOVAL], how);
     assert.equal(k.ob.lookup(k.io.readUnicodeString(fn.link)), undefined, how);
     assert.equal(k.ddi.IoSetDeviceInterfaceState(fn.link, 0), STATUS.OBJECT_NAME_NOT_FOUND, 'already disabled');
+    if (how === 'surprise') k.pnp.finishSurpriseRemoval(node);
+    assert.equal(mon.seen.length, 2, 'REMOVE_DEVICE after the surprise removal notifies nothing more');
+    // The same instance path enumerated again: the registration is the new device's, and enabling links to its PDO.
+    const again = k.pnp.createRootDevice({ driverObject: fn.driver, service: 'Function' }).node;
+    assert.equal(again.instancePath, node.instancePath);
+    k.pnp.start(again);
+    assert.equal(k.ob.lookup(k.io.readUnicodeString(fn.link)), again.pdo, how);
+    assert.deepEqual(mon.seen.map((s) => s.event).slice(2), [GUID_DEVICE_INTERFACE_ARRIVAL], how);
   }
 });
 

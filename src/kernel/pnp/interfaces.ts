@@ -18,7 +18,8 @@ import type { DeviceNode } from './devnode.ts';
 export const DEVICE_CLASSES_PATH = '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Control\\DeviceClasses';
 
 export interface DeviceInterface {
-  readonly node: DeviceNode;
+  /** The devnode now behind the instance path (a device enumerated again at the same path takes its interfaces back). */
+  node: DeviceNode;
   /** {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, upper case. */
   readonly classGuid: string;
   readonly refString: string;
@@ -63,7 +64,11 @@ export class DeviceInterfaceTable {
     const base = `${node.instancePath.replace(/\\/g, '#')}#${classGuid}`;
     const linkName = `\\??\\${base}${refString ? `\\${refString}` : ''}`;
     const existing = this.byLink(linkName);
-    if (existing) return existing;
+    if (existing) {
+      // The registration outlives the device, as its DeviceClasses key does: a new device at the same instance path gets it.
+      existing.node = node;
+      return existing;
+    }
     const iface: DeviceInterface = { node, classGuid, refString, linkName, enabled: false };
     this.all.push(iface);
     const hive = this.k.cm.hive;
