@@ -193,6 +193,7 @@ test('the PnP manager disables the interfaces a driver left enabled when its dev
     assert.equal(k.ddi.IoSetDeviceInterfaceState(fn.link, 0), STATUS.OBJECT_NAME_NOT_FOUND, 'already disabled');
     if (how === 'surprise') k.pnp.finishSurpriseRemoval(node);
     assert.equal(mon.seen.length, 2, 'REMOVE_DEVICE after the surprise removal notifies nothing more');
+    assert.equal(k.ddi.IoSetDeviceInterfaceState(fn.link, 1), STATUS.NO_SUCH_DEVICE, 'the device is gone');
     // The same instance path enumerated again: the registration is the new device's, and enabling links to its PDO.
     const again = k.pnp.createRootDevice({ driverObject: fn.driver, service: 'Function' }).node;
     assert.equal(again.instancePath, node.instancePath);

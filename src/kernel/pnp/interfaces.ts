@@ -85,7 +85,10 @@ export class DeviceInterfaceTable {
     const k = this.k;
     const refKey = k.cm.hive.lookup(`${DEVICE_CLASSES_PATH}\\${iface.classGuid}\\##?#${iface.linkName.slice(4).split('\\')[0]}\\#${iface.refString}`);
     if (enable) {
-      if (!k.ob.createLink(iface.linkName, k.io.deviceName(iface.node.pdo)!)) return STATUS.OBJECT_NAME_COLLISION;
+      // A removed device's interface cannot come back until the device is enumerated again.
+      const target = iface.node.state === 'DeviceNodeDeleted' ? undefined : k.io.deviceName(iface.node.pdo);
+      if (target === undefined) return STATUS.NO_SUCH_DEVICE;
+      if (!k.ob.createLink(iface.linkName, target)) return STATUS.OBJECT_NAME_COLLISION;
       if (refKey) k.cm.hive.setValue(k.cm.hive.createKey(refKey, 'Control').key, 'Linked', REG.DWORD, dwordData(1));
     } else {
       k.ob.removeName(iface.linkName);
