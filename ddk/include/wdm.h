@@ -46,6 +46,7 @@ EXTERN_C_START
 #include <dv/iowmi.h>
 #include <dv/devprop.h>
 #include <dv/resources.h>
+#include <dv/pnpnotify.h>
 
 EXTERN_C_END
 

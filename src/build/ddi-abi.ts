@@ -20,6 +20,7 @@ const SCALARS_32 = new Set([
   'KINTERRUPT_MODE', 'KAFFINITY',
   'SYSTEM_POWER_STATE', 'DEVICE_POWER_STATE', 'POWER_STATE_TYPE', 'POWER_ACTION',
   'DEVICE_REGISTRY_PROPERTY',
+  'IO_NOTIFICATION_EVENT_CATEGORY',
 ]);
 
 export type ParamPassing = 'value' | 'i64' | 'aggregateByPointer';

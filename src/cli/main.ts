@@ -20,7 +20,7 @@ import { parseDuration } from './duration.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
 import { NUMBER_RULE, parseVerifier } from './args.ts';
-import { inOrder, parseOpenName, requestParsers, type Sequenced } from './requests.ts';
+import { inOrder, parseInterfaceClass, parseOpenName, requestParsers, type Sequenced } from './requests.ts';
 import { parseOpenProcess, parseProcess, processRequests, type OpenProcessArg, type ProcessArg } from './process-args.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportInternalError } from './internal-error.ts';
@@ -131,6 +131,7 @@ program
   .option('--read <length>', 'read LENGTH bytes (IRP_MJ_READ; repeatable, in order)', parsers.read, [] as Sequenced[])
   .option('--write <hex>', 'write these bytes (IRP_MJ_WRITE; repeatable, in order)', parsers.write, [] as Sequenced[])
   .option('--open <name>', "the device to open: \\Device\\X, \\??\\X, \\DosDevices\\X or \\\\.\\X (default: the driver's first named device)", parseOpenName)
+  .addOption(new Option('--open-interface <guid>', 'open the first enabled device interface of this class (IoRegisterDeviceInterface, IoSetDeviceInterfaceState) instead of a device name').argParser(parseInterfaceClass).conflicts('open'))
   .option('--process <name[:args]>', 'start a user process after DriverEntry, before the first request (repeatable, in order); it exits before the unload. The drivers\' process, thread and image notify routines see it', parseProcess, [] as ProcessArg[])
   .option('--open-process <name:access>', 'open a handle to the --process NAME with ACCESS (hex) from the client, after the starts: the object callbacks see it (repeatable)', parseOpenProcess, [] as OpenProcessArg[])
   .option('--dump <file>', 'write the crash dump here when the machine stops; a run that stops with no bug check removes an older file at this path')
@@ -158,7 +159,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
@@ -181,6 +182,7 @@ program
         verifierFlags: opts.verifier,
         requests: inOrder(opts.ioctl, opts.read, opts.write),
         open: opts.open,
+        openInterface: opts.openInterface,
         processes,
         onProcessEvent: (l) => out(l),
         captureStacks: opts.stacks,

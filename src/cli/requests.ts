@@ -54,3 +54,12 @@ export function parseOpenName(text: string): string {
   if (!DEVICE_NAME.test(text)) throw new InvalidArgumentError(`'${text}' is not a device name: write \\Device\\X, \\??\\X, \\DosDevices\\X or \\\\.\\X`);
   return text;
 }
+
+/** `--open-interface`: an interface class GUID, with or without braces; given back in registry form ({...}, upper case). */
+const GUID_TEXT = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+export function parseInterfaceClass(text: string): string {
+  const m = GUID_TEXT.exec(text);
+  if (!m) throw new InvalidArgumentError(`'${text}' is not an interface class GUID: write {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`);
+  return `{${m[1]!.toUpperCase()}}`;
+}

@@ -52,6 +52,7 @@ import { poExports } from './po/exports.ts';
 import { stackLimitExports } from './io/stack-limits.ts';
 import { ioWmiExports } from './io/wmi.ts';
 import { devicePropertyExports } from './pnp/property.ts';
+import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -104,6 +105,7 @@ export function buildDdiTable(k: Kernel) {
     ...stackLimitExports(k),
     ...ioWmiExports(k),
     ...devicePropertyExports(k),
+    ...pnpInterfaceExports(k),
   };
 }
 

@@ -26,4 +26,6 @@ export const TAG = {
   PowerIdle: poolTag('PoId'),
   /** The raw and translated CM_RESOURCE_LISTs of a started device (pnp/resources.ts). */
   PnpResources: poolTag('PnpR'),
+  /** PnP notification entries and the notification structures their callbacks receive (pnp/notify.ts). */
+  PnpNotify: poolTag('PnpN'),
 } as const;

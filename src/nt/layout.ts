@@ -252,6 +252,15 @@ export const POWER_SEQUENCE = struct('POWER_SEQUENCE', [
   ['SequenceD3', 'u32'],
 ]);
 
+/** DEVICE_INTERFACE_CHANGE_NOTIFICATION: what an EventCategoryDeviceInterfaceChange callback receives (GUIDs as 16 bytes). */
+export const DEVICE_INTERFACE_CHANGE_NOTIFICATION = struct('DEVICE_INTERFACE_CHANGE_NOTIFICATION', [
+  ['Version', 'u16'],
+  ['Size', 'u16'],
+  ['Event', array('u8', 16)],
+  ['InterfaceClassGuid', array('u8', 16)],
+  ['SymbolicLinkName', 'ptr'],
+]);
+
 /** IO_STACK_LOCATION.Parameters of IRP_MJ_POWER (SystemContext is wdm.h's anonymous union with SystemPowerStateContext). */
 const POWER_PARAMETERS = [
   ['Power', struct('Power', [['SystemContext', 'u32'], ['Type', 'u32'], ['State', POWER_STATE], ['ShutdownType', 'u32']])],
@@ -1190,4 +1199,5 @@ export const LAYOUTS: readonly StructLayout[] = [
   POWER_STATE,
   POWER_SEQUENCE,
   ...RESOURCE_LAYOUTS,
+  DEVICE_INTERFACE_CHANGE_NOTIFICATION,
 ];

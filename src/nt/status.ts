@@ -62,6 +62,8 @@ export const STATUS = {
   INVALID_PARAMETER_10: 0xc00000f8,
   /** IoConnectInterruptEx: the device has no interrupt of that kind. */
   NOT_FOUND: 0xc0000225,
+  /** IoSetDeviceInterfaceState: the interface was already enabled (informational). */
+  OBJECT_NAME_EXISTS: 0x40000000,
 } as const;
 
 export type NTSTATUS = number;

@@ -84,6 +84,8 @@ export interface RunOptions extends PnpRunOptions {
   readonly requests?: readonly DeviceRequest[];
   /** The device to open (\Device\X, \??\X, \DosDevices\X or \\.\X); default the driver's first named device. */
   readonly open?: string;
+  /** Instead of `open`: the first enabled device interface of this class ({GUID}, registry form). */
+  readonly openInterface?: string;
   /** User processes to start after DriverEntry, before the first request; they end before the unload. */
   readonly processes?: readonly ProcessRequest[];
   /** A line for each process event (start, denial, handle open, end), for the CLI. */
@@ -178,8 +180,23 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     }
     const started = node === undefined || node.state === 'DeviceNodeStarted';
     startProcesses(machine, opts.processes ?? [], processes, opts.onProcessEvent ?? (() => {}));
-    const device = opts.open !== undefined ? ntDeviceName(opts.open) : node && started ? stackDeviceName(k, node) : node ? undefined : machine.firstDeviceName(image);
-    if (node && !started && list.length > 0) {
+    const iface = opts.openInterface !== undefined ? k.pnp.interfaces.list(opts.openInterface, 0, 0)[0] : undefined;
+    const device = iface
+      ? iface.linkName
+      : opts.open !== undefined
+        ? ntDeviceName(opts.open)
+        : opts.openInterface !== undefined
+          ? undefined
+          : node && started
+            ? stackDeviceName(k, node)
+            : node
+              ? undefined
+              : machine.firstDeviceName(image);
+    if (opts.openInterface !== undefined && !iface) {
+      // The drivers' answer (no interface of the class is enabled), not a usage error: the run goes on to unload.
+      const skipped = list.length > 0 ? `; the ${list.length} request${list.length === 1 ? ' was' : 's were'} not sent` : '';
+      said(`no enabled device interface of class ${opts.openInterface}${skipped}`);
+    } else if (node && !started && list.length > 0) {
       said(`the device did not start; the ${list.length} request${list.length === 1 ? ' was' : 's were'} not sent`);
     } else if (list.length > 0 || device) {
       if (!device) throw new SimulatorError(`${imageName} created no named device to send requests to`);

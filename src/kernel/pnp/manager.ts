@@ -20,6 +20,8 @@ import { DeviceNode } from './devnode.ts';
 import { sendPnpIrp, type PnpIrpResult } from './irp.ts';
 import { assignResources, releaseResources, type AssignedResources, type ResourceRequest } from './resources.ts';
 import { PnpRoot } from './root.ts';
+import { DeviceInterfaceTable } from './interfaces.ts';
+import { PnpNotifications } from './notify.ts';
 
 const S = IO_STACK_LOCATION.off;
 const CAPS = DEVICE_CAPABILITIES.off;
@@ -56,7 +58,15 @@ export class PnpManager {
   /** Told of each PnP IRP once the stack has completed it (dv run prints them). */
   onIrp?: (node: DeviceNode, irp: PnpIrpRecord) => void;
 
-  constructor(private readonly k: Kernel) {}
+  /** Device interfaces (interfaces.ts) and the drivers told of their changes (notify.ts). */
+  readonly interfaces: DeviceInterfaceTable;
+  readonly notifications: PnpNotifications;
+
+  constructor(private readonly k: Kernel) {
+    this.interfaces = new DeviceInterfaceTable(k);
+    this.notifications = new PnpNotifications(k);
+    this.interfaces.onChange = (iface, arrived) => this.notifications.interfaceChanged(iface, arrived);
+  }
 
   /** Every devnode below the root, depth first. */
   devnodes(): DeviceNode[] {
@@ -187,6 +197,8 @@ export class PnpManager {
   /** The device is gone without warning: SURPRISE_REMOVAL; REMOVE_DEVICE follows with finishSurpriseRemoval once the handles are closed. */
   surpriseRemove(node: DeviceNode): number {
     const r = this.send(node, IRP_MN_PNP.SURPRISE_REMOVAL);
+    this.interfaces.disableAll(node);
+    this.k.dispatcher.runUntilIdle();
     node.state = 'DeviceNodeRemovePendingCloses';
     return r.status;
   }
@@ -198,6 +210,8 @@ export class PnpManager {
   /** IRP_MN_REMOVE_DEVICE, then the PDO goes and the devnode leaves the tree. */
   private removeDevice(node: DeviceNode): void {
     this.send(node, IRP_MN_PNP.REMOVE_DEVICE);
+    this.interfaces.disableAll(node);
+    this.k.dispatcher.runUntilIdle();
     node.state = 'DeviceNodeRemoved';
     const assigned = this.resources.get(node);
     if (assigned) {
