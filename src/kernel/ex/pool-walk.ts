@@ -23,14 +23,12 @@ export function poolBlockAround(pool: ExPool, as: AddressSpace, address: number)
   const page = (a & ~(PAGE_SIZE - 1)) >>> 0;
   if (a >= VA_MAP.specialPool.start && a < VA_MAP.specialPool.end) return specialPoolBlock(pool, as, page);
   const kind = as.pageKind(page);
-  if (kind === PageKind.NoAccess) return freedWholePageBlock(pool, a, page);
+  // A whole-page block freed recently: its pages are unmapped since.
+  if (kind === PageKind.NoAccess) return pool.isPoolAddress(a) ? (wholePageBlock(a, page, true, (p) => pool.recentlyFreedBlock(p)) ?? undefined) : undefined;
   if (kind !== PageKind.Pool && kind !== PageKind.PagedPool && kind !== PageKind.SessionPool) return undefined;
-  // A whole-page block covering the address (its slack runs to the end of its last page).
-  for (let p = page, n = 0; n < BIG_BLOCK_PAGES; p -= PAGE_SIZE, n++) {
-    const b = pool.block(p);
-    if (b && b.size > MAX_SMALL_BLOCK) return a < p + Math.ceil(b.size / PAGE_SIZE) * PAGE_SIZE ? { block: b, freed: false } : undefined;
-    if (n > 0 && as.pageKind(p) !== kind) break;
-  }
+  // A live whole-page block covering the address (its slack runs to the end of its last page).
+  const whole = wholePageBlock(a, page, false, (p) => pool.block(p), (p) => as.pageKind(p) === kind);
+  if (whole !== null) return whole;
   // A page of small blocks: follow the headers from the page start.
   let previous: BlockAround | undefined;
   for (let h = page; h < page + PAGE_SIZE; ) {
@@ -50,14 +48,18 @@ export function poolBlockAround(pool: ExPool, as: AddressSpace, address: number)
   return previous;
 }
 
-/** A whole-page block freed recently whose pages (unmapped since) hold the address. */
-function freedWholePageBlock(pool: ExPool, a: number, page: number): BlockAround | undefined {
-  if (!pool.isPoolAddress(a)) return undefined;
+/**
+ * The whole-page block (no header: it starts a page) whose pages hold `a`, found by `lookup` from
+ * `page` down; `sameRun(p)` says a page still belongs to the run being searched. Null when no
+ * whole-page block starts within reach; undefined when the nearest one ends before `a`.
+ */
+function wholePageBlock(a: number, page: number, freed: boolean, lookup: (p: number) => PoolBlock | undefined, sameRun: (p: number) => boolean = () => true): BlockAround | undefined | null {
   for (let p = page, n = 0; n < BIG_BLOCK_PAGES; p -= PAGE_SIZE, n++) {
-    const b = pool.recentlyFreedBlock(p);
-    if (b && b.size > MAX_SMALL_BLOCK && !b.special) return a < p + Math.ceil(b.size / PAGE_SIZE) * PAGE_SIZE ? { block: b, freed: true } : undefined;
+    if (n > 0 && !sameRun(p)) break;
+    const b = lookup(p);
+    if (b && b.size > MAX_SMALL_BLOCK && !b.special) return a < p + Math.ceil(b.size / PAGE_SIZE) * PAGE_SIZE ? { block: b, freed } : undefined;
   }
-  return undefined;
+  return null;
 }
 
 function specialPoolBlock(pool: ExPool, as: AddressSpace, page: number): BlockAround | undefined {

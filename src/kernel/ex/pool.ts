@@ -28,7 +28,6 @@ export const POOL_HEADER_SIZE = 8;
 const GRANULE = 8;
 /** The largest request a small block (with a POOL_HEADER) takes; larger ones get whole pages. */
 export const MAX_SMALL_BLOCK = PAGE_SIZE - POOL_HEADER_SIZE;
-const MAX_SMALL = MAX_SMALL_BLOCK;
 /** Freed small blocks held back from reuse, per pool (our number; NT keeps 32 pending frees per pool descriptor). */
 const PENDING_FREES = 256;
 /** Nonpaged pages only the kernel's must-succeed allocations may take (our number: 64 KiB). */
@@ -211,7 +210,7 @@ export class ExPool {
   allocate(type: PoolType, size: number, tag: number, mustSucceed = false): number {
     const area = this.areas[poolKind(type)];
     let address: number;
-    if (size <= MAX_SMALL) {
+    if (size <= MAX_SMALL_BLOCK) {
       const granules = Math.ceil((size + POOL_HEADER_SIZE) / GRANULE);
       const header = area.takeSmall(granules, this.as, mustSucceed);
       if (header === undefined) return 0;
@@ -254,7 +253,7 @@ export class ExPool {
       if (freed) {
         // BAD_POOL_CALLER 0x07: the block was already freed. P3 = pool header contents, P4 = address.
         // Big pool and special pool blocks have no header: the word before them belongs to another page.
-        const header = freed.special || freed.size > MAX_SMALL ? 0 : this.as.u32(address - POOL_HEADER_SIZE);
+        const header = freed.special || freed.size > MAX_SMALL_BLOCK ? 0 : this.as.u32(address - POOL_HEADER_SIZE);
         this.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x07, 0, header, address);
       }
       // 0x46: an address that is not in any pool block.
@@ -267,7 +266,7 @@ export class ExPool {
     this.remember(block);
     if (block.special) {
       this.special.free(block.address);
-    } else if (block.size <= MAX_SMALL) {
+    } else if (block.size <= MAX_SMALL_BLOCK) {
       const header = block.address - POOL_HEADER_SIZE;
       const granules = (this.as.u32(header) >>> 16) & 0x1ff;
       this.as.setU32(header, this.as.u32(header) & 0x01ffffff); // PoolType 0: free
@@ -295,7 +294,7 @@ export class ExPool {
 
   /** True for a block with a POOL_HEADER of its own in front of it (small blocks of the regular pools). */
   hasPoolHeader(block: PoolBlock): boolean {
-    return !block.special && block.size <= MAX_SMALL;
+    return !block.special && block.size <= MAX_SMALL_BLOCK;
   }
 
   /** The live block that starts at `address`, if any. */

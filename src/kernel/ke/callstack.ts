@@ -117,6 +117,20 @@ export class CallStacks {
     return value;
   };
 
+  /**
+   * Run `body` with the wasm call-site ring's top at `sp` (a running image's own counter, read where
+   * the kernel is entered without a DDI's wrapper: a probe or a sanitizer call), and put it back after.
+   */
+  atWasmSp<T>(sp: number, body: () => T): T {
+    const outer = this.wasmSp;
+    this.wasmSp = sp;
+    try {
+      return body();
+    } finally {
+      this.wasmSp = outer;
+    }
+  }
+
   /** Call into driver code. The function name marks the gate in host stacks. */
   KiCallDriverGate<T>(body: () => T): T {
     this.gates.push(this.shadow.length);

@@ -69,38 +69,37 @@ export function mmAccessFault(k: Kernel, access: BadAccess, bad: number, opts: F
 
 function decide(k: Kernel, access: BadAccess, bad: number, opts: FaultOptions): number {
   const rw = access.write ? 1 : 0;
+  const pc = access.pc >>> 0;
   const kind = k.as.pageKind(bad);
   const record = (shadow: number): MemoryAccessRecord => {
     const around = poolBlockAround(k.pool, k.as, bad);
     const block = around && { address: around.block.address, size: around.block.size, tag: around.block.tag, freed: around.freed };
     return { address: access.address >>> 0, size: access.size, write: access.write, bad, shadow, ...(block ? { block } : {}) };
   };
+  const stop = (code: number, p1: number, p2: number, p3: number, p4: number) => k.bugCheck(code, p1, p2, p3, p4, undefined, undefined, record(0));
   // Pageable memory trimmed while the IRQL is raised (Force IRQL checking): the page fault cannot be taken.
-  if (isPageable(kind) && k.as.shadow.trimmed) {
-    return k.bugCheck(BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, bad, k.prcb.irql, access.write ? 1 : 0, access.pc >>> 0, undefined, undefined, record(0));
-  }
-  if (isAccessible(kind)) {
-    const code = k.as.shadow.codeOf(bad);
-    return k.bugCheck(BUGCHECK.KASAN_ILLEGAL_ACCESS, access.address >>> 0, access.size, access.pc >>> 0, code & 0xff, undefined, undefined, record(code));
-  }
-  const pc = access.pc >>> 0;
-  if (kind === PageKind.Guard && inRange(bad, VA_MAP.specialPool)) {
-    return k.bugCheck(BUGCHECK.DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION, bad, rw, pc, 0, undefined, undefined, record(0));
-  }
-  if (kind === PageKind.Freed) return k.bugCheck(BUGCHECK.DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL, bad, rw, pc, 0, undefined, undefined, record(0));
-  if (kind === PageKind.Guard && inRange(bad, VA_MAP.stacks)) return k.bugCheck(BUGCHECK.UNEXPECTED_KERNEL_MODE_TRAP, 8, 0, 0, 0, undefined, undefined, record(0));
+  if (isPageable(kind) && k.as.shadow.trimmed) return stop(BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, bad, k.prcb.irql, rw, pc);
+  if (isAccessible(kind)) return kasanStop(k, access, record(k.as.shadow.codeOf(bad)));
+  if (kind === PageKind.Guard && inRange(bad, VA_MAP.specialPool)) return stop(BUGCHECK.DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION, bad, rw, pc, 0);
+  if (kind === PageKind.Freed) return stop(BUGCHECK.DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL, bad, rw, pc, 0);
+  if (kind === PageKind.Guard && inRange(bad, VA_MAP.stacks)) return stop(BUGCHECK.UNEXPECTED_KERNEL_MODE_TRAP, 8, 0, 0, 0);
   const unloaded = inRange(bad, VA_MAP.images) ? k.io.unloadedDriverAt(bad) : undefined;
   if (unloaded) {
     return k.bugCheck(BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, bad, rw, pc, 0, undefined, { module: unloaded.name }, record(0));
   }
-  if (k.prcb.irql >= DISPATCH_LEVEL) return k.bugCheck(BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, bad, k.prcb.irql, rw, pc, undefined, undefined, record(0));
+  if (k.prcb.irql >= DISPATCH_LEVEL) return stop(BUGCHECK.DRIVER_IRQL_NOT_LESS_OR_EQUAL, bad, k.prcb.irql, rw, pc);
   if (bad < MM_SYSTEM_RANGE_START) {
     if (!opts.deferViolation) return k.exceptions.raise(STATUS.ACCESS_VIOLATION, pc, [rw, bad]);
     k.exceptions.defer(STATUS.ACCESS_VIOLATION, pc, [rw, bad]);
     k.as.zero(VA_MAP.accessScratch.start, 16);
     return VA_MAP.accessScratch.start;
   }
-  return k.bugCheck(BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA, bad, rw, pc, 0, undefined, undefined, record(0));
+  return stop(BUGCHECK.PAGE_FAULT_IN_NONPAGED_AREA, bad, rw, pc, 0);
+}
+
+/** 0x1F2 KASAN_ILLEGAL_ACCESS: P1 the access's address, P2 its size, P3 the code that made it, P4 the shadow code. */
+function kasanStop(k: Kernel, access: BadAccess, record: MemoryAccessRecord): never {
+  return k.bugCheck(BUGCHECK.KASAN_ILLEGAL_ACCESS, access.address >>> 0, access.size, access.pc >>> 0, record.shadow, undefined, undefined, record);
 }
 
 /**
@@ -109,8 +108,6 @@ function decide(k: Kernel, access: BadAccess, bad: number, opts: FaultOptions): 
  */
 export function kasanIllegalAccess(k: Kernel, access: BadAccess, shadowCode: number): never {
   const a = access.address >>> 0;
-  return k.stacks.frame(access.pc >>> 0, () =>
-    k.bugCheck(BUGCHECK.KASAN_ILLEGAL_ACCESS, a, access.size, access.pc >>> 0, shadowCode & 0xff, undefined, undefined, { address: a, size: access.size, write: access.write, bad: a, shadow: shadowCode & 0xff }),
-  );
+  const record = { address: a, size: access.size, write: access.write, bad: a, shadow: shadowCode & 0xff };
+  return k.stacks.frame(access.pc >>> 0, () => kasanStop(k, access, record));
 }
-

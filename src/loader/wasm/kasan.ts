@@ -56,15 +56,9 @@ export function kasanImports(c: KasanContext, imports: readonly WebAssembly.Modu
    * `fault(pc)` gets the code address of the runtime call, the faulting access.
    */
   const stop = (fault: (pc: number) => unknown, innermost: boolean): void => {
-    const outer = k.stacks.wasmSp;
     const top = c.callSites();
     // With `innermost`, the stop pushes the call's own frame: it is taken off the ring, not shown twice.
-    k.stacks.wasmSp = innermost ? top - 4 : top;
-    try {
-      fault(k.stacks.readWasmCallSite(top - 4) >>> 0);
-    } finally {
-      k.stacks.wasmSp = outer;
-    }
+    k.stacks.atWasmSp(innermost ? top - 4 : top, () => fault(k.stacks.readWasmCallSite(top - 4) >>> 0));
   };
   const report = (address: number, size: number, write: boolean): never => {
     const a = address >>> 0;

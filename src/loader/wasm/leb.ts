@@ -1,6 +1,8 @@
 /** LEB128 encoders, the writing side of reader.ts's `uleb`/`sleb`: what a code rewrite emits. */
 
 export function uleb(n: number): number[] {
+  // A negative or fractional value has no unsigned encoding (and would never reach 0 below).
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`uleb: ${n} is not an unsigned integer`);
   const out: number[] = [];
   do {
     let b = n & 0x7f;

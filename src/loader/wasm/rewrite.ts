@@ -173,6 +173,11 @@ function appendEntry(bytes: Uint8Array, s: WasmSection | undefined, id: number, 
   return { section: [id, ...uleb(payload.length), ...payload], index: count };
 }
 
+/** How many entries a vector section has (0 when the module has none): the index the first appended one gets. */
+function entryCount(bytes: Uint8Array, s: WasmSection | undefined, what: string): number {
+  return s ? new ByteReader(bytes, what, s.offset, endOf(s)).u32leb(`${what} count`) : 0;
+}
+
 export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): RewrittenModule {
   const parsed = readWasmSections(bytes);
   const sections = parsed.sections;
@@ -189,29 +194,25 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const type = appendEntry(bytes, find(TYPE), TYPE, 'type section', [0x60, 1, 0x7f, 1, 0x7f], ...(checks ? [[0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f]] : []));
   const checkType = type.index + 1;
   const pure = opts.pureVirtualFunction;
-  // Globals: the budget, the call-site counter, and for the pure-slot redirect the call's target and the slot.
-  const i32Global = (init: number) => [0x7f, 0x01, OP.i32Const, ...sleb(init), OP.end];
+  // Globals, appended after the module's own: each gets the next index, and some an export.
+  const newGlobals: number[][] = [];
+  const exports: number[][] = [];
+  const firstGlobal = parsed.importedGlobals + entryCount(bytes, find(GLOBAL), 'global section');
+  const addGlobal = (init: number, exportName?: string): number => {
+    const index = firstGlobal + newGlobals.length;
+    newGlobals.push([0x7f, 0x01, OP.i32Const, ...sleb(init), OP.end]);
+    if (exportName) exports.push([...nameBytes(exportName), 0x03, ...uleb(index)]);
+    return index;
+  };
   const movable = checks?.movableShadow === true;
-  const newGlobals = [
-    i32Global(opts.quantum),
-    i32Global(0),
-    ...(pure === undefined ? [] : [i32Global(0), i32Global(-1)]),
-    ...(opts.coverage ? [i32Global(0)] : []),
-    ...(movable ? [i32Global(checks!.shadowBase)] : []),
-  ];
+  const budgetGlobal = addGlobal(opts.quantum);
+  const callSpGlobal = addGlobal(0, CALL_SP_EXPORT);
+  // The pure-slot redirect: the call's target, and the slot (set by the loader).
+  const targetGlobal = pure === undefined ? -1 : addGlobal(0);
+  const pureSlotGlobal = pure === undefined ? -1 : addGlobal(-1, PURE_SLOT_EXPORT);
+  const coverageGlobal = opts.coverage ? addGlobal(0, COVERAGE_BASE_EXPORT) : -1;
+  const shadowGlobal = movable ? addGlobal(checks!.shadowBase, SHADOW_BASE_EXPORT) : -1;
   const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', ...newGlobals);
-  const budgetGlobal = parsed.importedGlobals + global.index;
-  const callSpGlobal = budgetGlobal + 1;
-  const targetGlobal = budgetGlobal + 2;
-  const pureSlotGlobal = budgetGlobal + 3;
-  const shadowGlobal = budgetGlobal + newGlobals.length - 1;
-  const coverageGlobal = shadowGlobal - (movable ? 1 : 0);
-  const exports = [
-    [...nameBytes(CALL_SP_EXPORT), 0x03, ...uleb(callSpGlobal)],
-    ...(pure === undefined ? [] : [[...nameBytes(PURE_SLOT_EXPORT), 0x03, ...uleb(pureSlotGlobal)]]),
-    ...(opts.coverage ? [[...nameBytes(COVERAGE_BASE_EXPORT), 0x03, ...uleb(coverageGlobal)]] : []),
-    ...(movable ? [[...nameBytes(SHADOW_BASE_EXPORT), 0x03, ...uleb(shadowGlobal)]] : []),
-  ];
   const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', ...exports);
   const types = pure === undefined && !checks ? [] : readFunctionTypes(bytes, find(TYPE));
   // target = pop; if (target == pureSlot) { drop args; __cxa_pure_virtual(); zeros } else call_indirect.
@@ -246,7 +247,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
 
   // counter[i] += 1, the counters at the base the loader sets: two globals, a load and a store.
   const coverageSites: number[] = [];
-  const cov = uleb(coverageGlobal);
+  const cov = opts.coverage ? uleb(coverageGlobal) : [];
   const coverage = opts.coverage
     ? (codeOffset: number) => {
         const at = uleb(4 * coverageSites.length);

@@ -92,14 +92,8 @@ function onCurrentStack<T>(k: Kernel, m: WasmMachine, body: () => T): T {
  */
 function watchdogEntry(k: Kernel, callSites: () => number): Function {
   const backEdges = (pc: number): number => {
-    const outer = k.stacks.wasmSp;
-    k.stacks.wasmSp = callSites();
-    try {
-      // The loop is the innermost frame of any stop the watchdog raises.
-      k.stacks.frame(pc >>> 0, () => k.watchdog.backEdges(pc >>> 0, BACK_EDGE_QUANTUM));
-    } finally {
-      k.stacks.wasmSp = outer;
-    }
+    // The loop is the innermost frame of any stop the watchdog raises.
+    k.stacks.atWasmSp(callSites(), () => k.stacks.frame(pc >>> 0, () => k.watchdog.backEdges(pc >>> 0, BACK_EDGE_QUANTUM)));
     return BACK_EDGE_QUANTUM;
   };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(WATCHDOG_TRAMPOLINE), { dv: { backEdges } });
@@ -120,14 +114,8 @@ function memoryCheckEntry(k: Kernel, callSites: () => number, kasan: boolean): F
     if (kasan && admitKasanShadow(k, a, length >>> 0)) return a;
     const bad = k.as.shadow.firstBad(a, length >>> 0);
     if (bad < 0) return a;
-    const outer = k.stacks.wasmSp;
-    k.stacks.wasmSp = callSites();
-    try {
-      const access = { address: a, size: length >>> 0, write: (flags & MEMORY_CHECK_WRITE) !== 0, pc: pc >>> 0 };
-      return mmAccessFault(k, access, bad, { pushFrame: true, deferViolation: (flags & MEMORY_CHECK_BULK) === 0 });
-    } finally {
-      k.stacks.wasmSp = outer;
-    }
+    const access = { address: a, size: length >>> 0, write: (flags & MEMORY_CHECK_WRITE) !== 0, pc: pc >>> 0 };
+    return k.stacks.atWasmSp(callSites(), () => mmAccessFault(k, access, bad, { pushFrame: true, deferViolation: (flags & MEMORY_CHECK_BULK) === 0 }));
   };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(trampolineModule(CHECK_TYPE)), { dv: { f: check } });
   return instance.exports.f as Function;
