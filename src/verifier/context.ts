@@ -32,6 +32,6 @@ export interface VerifierContext {
   caller(skip: Function): number;
 }
 
-/** A thunk wraps one DDI: check, record, call the real routine. `next` is never a thunk itself. */
+/** A thunk wraps one DDI: check, record, call `next` (the kernel's routine, or another option's thunk of the same DDI). */
 export type ThunkFactory = (next: AnyFn, vf: VerifierContext) => AnyFn;
 export type ThunkSet = Readonly<Record<string, ThunkFactory>>;

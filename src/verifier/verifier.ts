@@ -103,9 +103,10 @@ export class Verifier {
     this.records.push(driver);
     const vf = this.context(driver);
     const out: ImportTable = { ...table };
-    for (const set of THUNK_SETS) {
+    // Sets compose: a DDI wrapped by several options' sets runs the earlier set's checks first (outermost).
+    for (const set of [...THUNK_SETS].reverse()) {
       for (const [name, factory] of Object.entries(set)) {
-        const next = table[name];
+        const next = out[name];
         if (next) out[name] = factory(next, vf);
       }
     }
