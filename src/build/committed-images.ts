@@ -36,6 +36,7 @@ export function committedImages(): CommittedImage[] {
     // PnP samples: one folder each under drivers/c/pnp.
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
     single(fixture('power'), 'PowerIdle'),
+    single(fixture('pnp'), 'InterfaceMonitor'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

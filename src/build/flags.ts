@@ -42,6 +42,9 @@ export const WARNING_FLAGS = [
   '-Wno-invalid-token-paste', // "lit" ## x, which MSVC's preprocessor accepts
   '-Wno-pragma-pack', // <pshpack1.h> ... <poppack.h>: the WDK's way to pack, a push in one header and a pop in another
   '-Wno-nonportable-include-path', // <NTDDK.h>: Windows ignores case in #include (include-overlay.ts)
+  // Unprototyped declarations are plain C to MSVC; the DDK spells DRIVER_NOTIFICATION_CALLBACK_ROUTINE so (dv/po.h),
+  // and clang would otherwise warn at every callback the driver defines with its own structure type.
+  '-Wno-deprecated-non-prototype',
   '-Werror=implicit-function-declaration',
   '-Werror=implicit-int',
   '-Werror=incompatible-function-pointer-types',

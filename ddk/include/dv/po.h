@@ -80,8 +80,17 @@ typedef VOID REQUEST_POWER_COMPLETE(_In_ struct _DEVICE_OBJECT *DeviceObject, _I
                                     _In_opt_ PVOID Context, _In_ PIO_STATUS_BLOCK IoStatus);
 typedef REQUEST_POWER_COMPLETE *PREQUEST_POWER_COMPLETE;
 
-/* IoRegisterPlugPlayNotification's callback (the type; the routine belongs to the PnP manager). */
+/*
+ * IoRegisterPlugPlayNotification's callback (the type; the routine belongs to the PnP manager). In C it is
+ * left unprototyped: drivers declare their callback with this type and define it taking the notification
+ * structure they registered for (PDEVICE_INTERFACE_CHANGE_NOTIFICATION...), which MSVC accepts with warning
+ * C4028 and clang would refuse as conflicting types. Each definition still fixes the routine's signature.
+ */
+#ifdef __cplusplus
 typedef NTSTATUS DRIVER_NOTIFICATION_CALLBACK_ROUTINE(_In_ PVOID NotificationStructure, _Inout_opt_ PVOID Context);
+#else
+typedef NTSTATUS DRIVER_NOTIFICATION_CALLBACK_ROUTINE();
+#endif
 typedef DRIVER_NOTIFICATION_CALLBACK_ROUTINE *PDRIVER_NOTIFICATION_CALLBACK_ROUTINE;
 
 DDI_IMPORT(PoCallDriver) NTSTATUS NTAPI PoCallDriver(_In_ struct _DEVICE_OBJECT *DeviceObject, _Inout_ struct _IRP *Irp);
