@@ -9,11 +9,12 @@ import { DebugTarget } from '../debugger/target.ts';
 import { execute, interpret, isQuit } from '../debugger/engine.ts';
 import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
 import { runDriver } from '../system/run.ts';
+import { moduleNameOf } from '../loader/loader.ts';
 import type { PnpRunOptions } from '../system/pnp-run.ts';
 import { parseResourceSpec, ResourceSpecError, type ResourceRequest } from '../kernel/pnp/resources.ts';
 import { DUMP_MAX_BYTES } from '../system/capture.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
-import { parseFlags, SettingsError } from '../verifier/settings.ts';
+import { isVerified, parseFlags, SettingsError } from '../verifier/settings.ts';
 import { MemorySizeError, parseMemorySize } from '../kernel/mm/physical-memory.ts';
 import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
 import { parseDuration } from './duration.ts';
@@ -27,6 +28,9 @@ import { reportInternalError } from './internal-error.ts';
 import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
 import { shellQuote } from './quote.ts';
 import { readRegistrySeed } from './registry-file.ts';
+import { persistedBoot, recordBoot, registerVerifierCommand } from './verifier/command.ts';
+import { SwitchError } from './verifier/switches.ts';
+import { StateError } from './verifier/state.ts';
 
 const out = (lines: string[] | string) => process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
 
@@ -126,7 +130,11 @@ program
   .command('run')
   .description('boot, load DRIVER, open its first device (or --open NAME), send the IOCTLs, reads and writes in order, close, unload, shut down')
   .argument('<driver>', 'driver image: a TypeScript driver module (.ts), or a C driver built with dv build (.wasm)')
-  .addOption(new Option('--verifier <flags>', "verifier flags: 'standard', a number such as 0x8 (hex), or 'off'").argParser(parseVerifier).default(parseFlags('standard'), 'standard'))
+  .addOption(
+    new Option('--verifier <flags>', "verifier flags: 'standard', a number such as 0x8 (hex), or 'off' (default: the settings `dv verifier` made, else standard)").argParser(
+      (t) => parseVerifier(t) ?? ('off' as const),
+    ),
+  )
   .option('--ioctl <code[:input_hex[:output_length[:output_hex]]]>', 'send an IOCTL (repeatable; with --read and --write, in the order given); output_hex fills the output buffer first (METHOD_IN_DIRECT data)', parsers.ioctl, [] as Sequenced[])
   .option('--read <length>', 'read LENGTH bytes (IRP_MJ_READ; repeatable, in order)', parsers.read, [] as Sequenced[])
   .option('--write <hex>', 'write these bytes (IRP_MJ_WRITE; repeatable, in order)', parsers.write, [] as Sequenced[])
@@ -159,7 +167,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
+  .action(async (driver: string, opts: { verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
@@ -172,6 +180,12 @@ program
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    // Without --verifier the machine boots with what `dv verifier` persisted, as Windows boots with its registry settings.
+    const boot = opts.verifier === undefined ? persistedBoot() : undefined;
+    if (boot && !(boot.verifier && isVerified(boot.verifier, `${moduleNameOf(driver)}.sys`))) {
+      out(`dv run: ${moduleNameOf(driver)}.sys is not verified: the settings dv verifier made do not name it (dv verifier /querysettings)`);
+    }
+    const verifierSettings = boot ? { verifier: boot.verifier } : { verifierFlags: opts.verifier === 'off' ? undefined : (opts.verifier ?? parseFlags('standard')) };
     let outcome;
     try {
       // Read before the machine boots: a malformed file is exit 2 with its line, and nothing runs.
@@ -179,7 +193,7 @@ program
       outcome = await runDriver({
         limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS },
         driver,
-        verifierFlags: opts.verifier,
+        ...verifierSettings,
         requests: inOrder(opts.ioctl, opts.read, opts.write),
         open: opts.open,
         openInterface: opts.openInterface,
@@ -234,12 +248,15 @@ program
       out(`No crash dump: the machine did not stop; removed ${opts.dump}, left by an earlier run.`);
     }
     out(summaryLine(outcome));
+    const booted = recordBoot(outcome, boot !== undefined);
+    if (booted.length) out(booted);
     // A Driver Verifier break is a violation found; a breakpoint the driver hit and the user continued is not.
     const verifierBroke = outcome.breaks.some((b) => !b.breakpoint);
     process.exitCode = outcome.hang ? EXIT.HANG : outcome.bugCheck || verifierBroke ? EXIT.BUGCHECK : EXIT.CLEAN;
   });
 
 (await import('./build.ts')).registerBuildCommand(program);
+registerVerifierCommand(program);
 
 program
   .command('kd')
@@ -284,7 +301,7 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode === 0 ? EXIT.CLEAN : EXIT.USAGE;
-  } else if (e instanceof SimulatorError || e instanceof DumpError || e instanceof UsageError || e instanceof SettingsError || e instanceof OutputError) {
+  } else if (e instanceof SimulatorError || e instanceof DumpError || e instanceof UsageError || e instanceof SettingsError || e instanceof OutputError || e instanceof SwitchError || e instanceof StateError) {
     process.stderr.write(`dv: ${e.message}\n`);
     process.exitCode = EXIT.USAGE;
   } else {

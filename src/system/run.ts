@@ -133,6 +133,8 @@ export interface RunOutcome {
   leaksFirst(n: number): readonly AllocationSnapshot[];
   readonly dump: CrashDump;
   readonly machine: Machine;
+  /** Whether the driver loaded (its DriverEntry returned success): a machine that stopped before is one that failed to boot. */
+  readonly loaded: boolean;
   /** Whether the driver was unloaded, and whether the machine finished shutting down. */
   readonly unloaded: boolean;
   readonly shutDown: boolean;
@@ -165,6 +167,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   if (opts.requests && opts.ioctls?.length) throw new Error('runDriver: give `ioctls` or `requests`, not both');
   const list: readonly DeviceRequest[] = opts.requests ?? (opts.ioctls ?? []).map((io) => ({ kind: 'ioctl' as const, ...io }));
   let opened: RunOutcome['open'] = null;
+  let loaded = false;
   let unloaded = false;
   let quit = false;
   let node: DeviceNode | undefined;
@@ -174,6 +177,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   try {
     step(`loading ${imageName}`);
     const image = await machine.loadDriver(opts.driver);
+    loaded = true;
     if (wantsPnp(k, image.driverObject, opts.pnp)) {
       if (addDeviceRoutine(k, image.driverObject) === 0) throw new SimulatorError(`${imageName} set no AddDevice routine in DriverEntry: it cannot run under the PnP manager (--pnp)`);
       ({ node, status: addDeviceStatus } = addAndStart(k, image.driverObject, name, opts, said));
@@ -282,6 +286,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       return frozen();
     },
     machine,
+    loaded,
     unloaded,
     shutDown: k.shutdownState?.finished !== undefined,
     breaks,

@@ -8,6 +8,8 @@ export interface VerifierSettings {
   readonly flags: number;
   /** Image names (`MyDriver.sys`), compared case-insensitively. */
   readonly drivers: readonly string[];
+  /** With `*` (verifier /all /driver.exclude): image names left unverified. */
+  readonly exclude?: readonly string[];
 }
 
 export class SettingsError extends Error {
@@ -31,5 +33,6 @@ export function parseFlags(text: string): number {
 
 export function isVerified(settings: VerifierSettings, imageName: string): boolean {
   const n = imageName.toLowerCase();
+  if (settings.exclude?.some((d) => d.toLowerCase() === n)) return false;
   return settings.drivers.some((d) => d === '*' || d.toLowerCase() === n);
 }
