@@ -28,6 +28,7 @@ import { reportInternalError } from './internal-error.ts';
 import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
 import { shellQuote } from './quote.ts';
 import { readRegistrySeed } from './registry-file.ts';
+import { sarifLog } from './sarif.ts';
 import { persistedBoot, recordBoot, registerVerifierCommand } from './verifier/command.ts';
 import { SwitchError } from './verifier/switches.ts';
 import { StateError } from './verifier/state.ts';
@@ -35,6 +36,10 @@ import { StateError } from './verifier/state.ts';
 const out = (lines: string[] | string) => process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
 
 class UsageError extends Error {}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
 function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }): PnpRunOptions {
@@ -144,6 +149,7 @@ program
   .option('--open-process <name:access>', 'open a handle to the --process NAME with ACCESS (hex) from the client, after the starts: the object callbacks see it (repeatable)', parseOpenProcess, [] as OpenProcessArg[])
   .option('--dump <file>', 'write the crash dump here when the machine stops; a run that stops with no bug check removes an older file at this path')
   .option('--json <file>', 'write the outcome as JSON here')
+  .option('--sarif <file>', 'write the findings as SARIF 2.1.0 here (code scanning): a result per bug check, or per leak at unload, at the driver\'s source line')
   .option('--coverage <file>', "count how often each basic block of the wasm drivers ran, and write it here as an lcov tracefile (genhtml, editors' coverage views)")
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
@@ -167,10 +173,11 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
+  .action(async (driver: string, opts: { verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
+      ...(opts.sarif !== undefined ? [{ option: '--sarif', path: opts.sarif }] : []),
       ...(opts.coverage !== undefined ? [{ option: '--coverage', path: opts.coverage }] : []),
     ];
     checkOutputs(outputs, [{ option: 'driver', path: driver }]);
@@ -214,6 +221,7 @@ program
       throw e;
     }
     if (opts.json) writeAtomically(opts.json, JSON.stringify(outcomeJson(outcome), null, 2) + '\n');
+    if (opts.sarif) writeAtomically(opts.sarif, JSON.stringify(sarifLog(outcome, packageVersion()), null, 2) + '\n');
     const coverage = outcome.machine.loader.coverage;
     if (opts.coverage && coverage) {
       writeAtomically(opts.coverage, coverage.lcov());
@@ -311,3 +319,4 @@ try {
 }
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
