@@ -29,6 +29,7 @@ import { checkOutputs, OutputError, removeStale, writeAtomically } from './outpu
 import { shellQuote } from './quote.ts';
 import { readRegistrySeed } from './registry-file.ts';
 import { sarifLog } from './sarif.ts';
+import { junitXml } from './junit.ts';
 import { persistedBoot, recordBoot, registerVerifierCommand } from './verifier/command.ts';
 import { SwitchError } from './verifier/switches.ts';
 import { StateError } from './verifier/state.ts';
@@ -149,6 +150,7 @@ program
   .option('--open-process <name:access>', 'open a handle to the --process NAME with ACCESS (hex) from the client, after the starts: the object callbacks see it (repeatable)', parseOpenProcess, [] as OpenProcessArg[])
   .option('--dump <file>', 'write the crash dump here when the machine stops; a run that stops with no bug check removes an older file at this path')
   .option('--json <file>', 'write the outcome as JSON here')
+  .option('--junit <file>', 'write the run as JUnit XML here (CI test reports): a test case per step, load, open, each request, unload, shutdown')
   .option('--sarif <file>', 'write the findings as SARIF 2.1.0 here (code scanning): a result per bug check, or per leak at unload, at the driver\'s source line')
   .option('--coverage <file>', "count how often each basic block of the wasm drivers ran, and write it here as an lcov tracefile (genhtml, editors' coverage views)")
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
@@ -173,11 +175,12 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
+  .action(async (driver: string, opts: { verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
       ...(opts.sarif !== undefined ? [{ option: '--sarif', path: opts.sarif }] : []),
+      ...(opts.junit !== undefined ? [{ option: '--junit', path: opts.junit }] : []),
       ...(opts.coverage !== undefined ? [{ option: '--coverage', path: opts.coverage }] : []),
     ];
     checkOutputs(outputs, [{ option: 'driver', path: driver }]);
@@ -193,6 +196,7 @@ program
       out(`dv run: ${moduleNameOf(driver)}.sys is not verified: the settings dv verifier made do not name it (dv verifier /querysettings)`);
     }
     const verifierSettings = boot ? { verifier: boot.verifier } : { verifierFlags: opts.verifier === 'off' ? undefined : (opts.verifier ?? parseFlags('standard')) };
+    const requested = inOrder(opts.ioctl, opts.read, opts.write);
     let outcome;
     try {
       // Read before the machine boots: a malformed file is exit 2 with its line, and nothing runs.
@@ -201,7 +205,7 @@ program
         limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS },
         driver,
         ...verifierSettings,
-        requests: inOrder(opts.ioctl, opts.read, opts.write),
+        requests: requested,
         open: opts.open,
         openInterface: opts.openInterface,
         processes,
@@ -221,6 +225,7 @@ program
       throw e;
     }
     if (opts.json) writeAtomically(opts.json, JSON.stringify(outcomeJson(outcome), null, 2) + '\n');
+    if (opts.junit) writeAtomically(opts.junit, junitXml(outcome, requested));
     if (opts.sarif) writeAtomically(opts.sarif, JSON.stringify(sarifLog(outcome, packageVersion()), null, 2) + '\n');
     const coverage = outcome.machine.loader.coverage;
     if (opts.coverage && coverage) {

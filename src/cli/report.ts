@@ -8,7 +8,7 @@ import type { BreakRecord } from '../system/kd-session.ts';
 import { IRP_MJ } from '../nt/io.ts';
 
 /** `IRP_MJ_READ` and friends, by code, for the JSON's requests. */
-const IRP_MJ_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(IRP_MJ).map(([name, code]) => [code, `IRP_MJ_${name}`]));
+export const IRP_MJ_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(IRP_MJ).map(([name, code]) => [code, `IRP_MJ_${name}`]));
 
 const X8 = (n: number) => '0x' + HEX8(n);
 const hexs = (n: number) => '0x' + hex(n);
