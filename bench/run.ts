@@ -5,6 +5,7 @@
  * --quick is the CI smoke run (well under a minute); the full run gives the real numbers.
  */
 import { writeFileSync } from 'node:fs';
+import { progress } from '../src/cli/progress.ts';
 import { join } from 'node:path';
 import { ddiCost } from './ddi-cost.ts';
 import { endToEnd } from './e2e.ts';
@@ -40,11 +41,13 @@ if (unknown.length > 0) {
 
 const rows: Row[] = [];
 const started = performance.now();
+const bar = progress(only.length, 'bench');
 for (const name of only) {
   const t0 = performance.now();
   rows.push(...(await SECTIONS[name]!(quick)));
-  console.error(`bench: ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  bar.item(`bench: ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
+bar.stop();
 const figures = rows.filter(isFigure) as Figure[];
 const notMeasured = rows.filter((r) => !isFigure(r)) as Missing[];
 const out = join(BENCH_DIR, 'results.json');

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { progress } from '../cli/progress.ts';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { REPO_ROOT } from '../build/paths.ts';
 import { findToolchain } from '../build/toolchain.ts';
@@ -71,11 +72,13 @@ async function main(argv: readonly string[]): Promise<void> {
   if (projects.length === 0) throw new UsageError(`no kernel driver projects found under ${program.args[0]}${opts.only ? ` matching '${opts.only}'` : ''}`);
   process.stderr.write(`corpus: ${projects.length} driver projects under ${root}, ${opts.jobs} at a time\n`);
 
+  const bar = progress(projects.length, 'corpus');
   const results = await runProjects(projects, root, {
     jobs: opts.jobs,
     timeoutMs: opts.timeout * 1000,
-    onResult: (r, done, total) => process.stderr.write(`[${done}/${total}] ${r.path}: ${r.built ? 'built' : 'not built'}, ${r.run}${r.blocker ? ` (${r.blocker})` : ''}\n`),
+    onResult: (r) => bar.item(`${r.path}: ${r.built ? 'built' : 'not built'}, ${r.run}${r.blocker ? ` (${r.blocker})` : ''}`),
   });
+  bar.stop();
 
   process.stdout.write(textReport(results));
   if (out) {
