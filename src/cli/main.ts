@@ -30,6 +30,7 @@ import { shellQuote } from './quote.ts';
 import { readRegistrySeed } from './registry-file.ts';
 import { sarifLog } from './sarif.ts';
 import { junitXml } from './junit.ts';
+import { runScenarioCommand } from './scenario.ts';
 import { persistedBoot, recordBoot, registerVerifierCommand } from './verifier/command.ts';
 import { SwitchError } from './verifier/switches.ts';
 import { StateError } from './verifier/state.ts';
@@ -37,6 +38,9 @@ import { StateError } from './verifier/state.ts';
 const out = (lines: string[] | string) => process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
 
 class UsageError extends Error {}
+
+/** The dv run options that go with --scenario, and the defaults commander fills in for the others. */
+const SCENARIO_OPTIONS = new Set(['scenario', 'dump', 'json', 'timeout', 'simTimeout', 'stacks']);
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -135,7 +139,8 @@ const parsers = requestParsers();
 program
   .command('run')
   .description('boot, load DRIVER, open its first device (or --open NAME), send the IOCTLs, reads and writes in order, close, unload, shut down')
-  .argument('<driver>', 'driver image: a TypeScript driver module (.ts), or a C driver built with dv build (.wasm)')
+  .argument('[driver]', 'driver image: a TypeScript driver module (.ts), or a C driver built with dv build (.wasm); not with --scenario')
+  .option('--scenario <file>', 'run the steps of a scenario file (YAML or JSON: the machine, then load, open, ioctl, read, write, close, pnp, wait, unload... each with what it must give); see examples/ and docs/scenario.schema.json')
   .addOption(
     new Option('--verifier <flags>', "verifier flags: 'standard', a number such as 0x8 (hex), or 'off' (default: the settings `dv verifier` made, else standard)").argParser(
       (t) => parseVerifier(t) ?? ('off' as const),
@@ -175,7 +180,16 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
+  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
+    if (opts.scenario !== undefined) {
+      if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
+      const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));
+      if (given.length) throw new UsageError(`--scenario describes the whole run; ${given.map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot be given with it`);
+      await runScenarioCommand(opts.scenario, { dump: opts.dump, json: opts.json, limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS }, stacks: opts.stacks });
+      return;
+    }
+    if (driverArg === undefined) throw new UsageError('dv run needs a DRIVER (or --scenario FILE)');
+    const driver = driverArg;
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
