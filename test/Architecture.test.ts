@@ -21,6 +21,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'cli'],
   // The corpus runner sits beside the CLI: it builds and runs as dv does, and takes dv's exit codes.
   corpus: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'cli', 'corpus'],
+  // The library a developer imports: the machine and its runs, with test helpers; not the command line.
+  api: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'api'],
 };
 
 function files(dir: string): string[] {
