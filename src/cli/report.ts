@@ -6,6 +6,7 @@ import { HEX8, hex } from '../debugger/format.ts';
 import type { RunOutcome } from '../system/run.ts';
 import type { BreakRecord } from '../system/kd-session.ts';
 import { IRP_MJ } from '../nt/io.ts';
+import type { RunJson } from './run-json.ts';
 
 /** `IRP_MJ_READ` and friends, by code, for the JSON's requests. */
 export const IRP_MJ_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(IRP_MJ).map(([name, code]) => [code, `IRP_MJ_${name}`]));
@@ -53,7 +54,7 @@ function stopText(code: number, params: readonly number[]): string {
 export const JSON_LEAKS_LISTED = 10_000;
 
 /** The machine-readable outcome: numbers as hex strings. Read from the live machine: it needs no dump. */
-export function outcomeJson(outcome: RunOutcome): unknown {
+export function outcomeJson(outcome: RunOutcome): RunJson {
   const modules = outcome.machine.kernel.modules;
   const frame = (pc: number) => ({ address: hexs(pc), symbol: formatSymbol(modules, pc) });
   return {
@@ -82,7 +83,7 @@ export function outcomeJson(outcome: RunOutcome): unknown {
       ? {
           pnp: {
             instancePath: outcome.pnp.instancePath,
-            hardwareIds: outcome.pnp.hardwareIds,
+            hardwareIds: [...outcome.pnp.hardwareIds],
             addDevice: hexs(outcome.pnp.addDevice),
             irps: outcome.pnp.irps.map((i) => ({ minor: i.name, status: hexs(i.status), information: hexs(i.information) })),
             state: outcome.pnp.state,

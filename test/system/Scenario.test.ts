@@ -13,7 +13,6 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { parseScenario } from '../../src/system/scenario/load.ts';
 import { runScenario } from '../../src/system/scenario/run.ts';
-import { SCENARIO_SCHEMA_FILE, scenarioSchemaText } from '../../src/system/scenario/write-schema.ts';
 import { ROOT } from '../helpers.ts';
 
 /** A scenario written next to the drivers it loads (paths in it are relative to the file). */
@@ -92,8 +91,7 @@ test('a bad scenario file is an error naming its line and what is wrong there', 
 });
 
 test('dv run --scenario: the examples meet every expectation (exit 0), validate against the committed JSON Schema, and JSON files are taken too', () => {
-  assert.equal(readFileSync(SCENARIO_SCHEMA_FILE, 'utf8'), scenarioSchemaText(), 'docs/scenario.schema.json is stale: npm run docs:scenario');
-  const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(SCENARIO_SCHEMA_FILE, 'utf8')) as object);
+  const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'docs', 'scenario.schema.json'), 'utf8')) as object);
   const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml'));
   assert.ok(examples.length >= 2);
   for (const f of examples) {

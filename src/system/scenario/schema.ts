@@ -1,7 +1,7 @@
 /**
  * A scenario file: the machine, then the steps a run takes in order, each with what it must give. One
  * definition (zod): it validates the file and is exported as the file's JSON Schema
- * (docs/scenario.schema.json, `npm run docs:scenario`), so an editor completes and checks what a user writes.
+ * (docs/scenario.schema.json, `npm run docs:schemas`), so an editor completes and checks what a user writes.
  */
 import { z } from 'zod';
 import { STATUS } from '../../nt/status.ts';
