@@ -368,6 +368,7 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     DriverObject->MajorFunction[IRP_MJ_CLEANUP] = Dispatch;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = Dispatch;
     DriverObject->DriverUnload = DriverUnload;
+    DbgPrint("DdiIrqlRules: lock=%p other=%p\n", &Context->Lock, &Context->OtherLock);
     return STATUS_SUCCESS;
 }
 

@@ -18,7 +18,8 @@ function ddiRow(name: string, sample: RuleSample, note?: string): VerifierRule {
   const r = ddiRuleByName(name);
   return {
     name,
-    check: r.description,
+    // The docs end the sentence themselves.
+    check: r.description.replace(/\.$/, ''),
     code: BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION,
     p1: r.id,
     flag: r.additional ? VF.DDI_COMPLIANCE_ADDITIONAL : VF.DDI_COMPLIANCE,
