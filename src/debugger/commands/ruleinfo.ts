@@ -3,7 +3,7 @@
  * prints it (RULE_ID, RULE_NAME, RULE_DESCRIPTION, MSDN_LINK), from the rule table. With the state
  * arguments of a stop (Parameters 3 and 4 of a rule that keeps state), RULE_STATE lines follow.
  */
-import { DDI_RULE_TABLE, MIN_RULE_ID, RULEINFO_LINK, ddiRule, irqlConditionText } from '../../nt/ddi-rules.ts';
+import { DDI_RULE_TABLE, MIN_RULE_ID, RULEINFO_LINK, ddiRule, levelName } from '../../nt/ddi-rules.ts';
 import { CommandError, parseNumber, splitArgs, type Command } from '../command.ts';
 import { hex } from '../format.ts';
 
@@ -36,7 +36,8 @@ export const ruleinfo: Command = {
     if (!rule) throw new CommandError(`!ruleinfo: no rule has ID 0x${hex(ruleId)} (${DDI_RULE_TABLE.length} WDM rules are known).`);
     const out = [`RULE_ID: 0x${hex(rule.id)}`, `RULE_NAME: ${rule.name}`, 'RULE_DESCRIPTION:', ...wrap(rule.description)];
     const irql = Object.entries(rule.irql ?? {});
-    if (irql.length > 0) out.push('', 'DDIs watched:', ...irql.map(([ddi, r]) => `    ${irqlConditionText(ddi, r)}`));
+    const width = Math.max(...irql.map(([ddi]) => ddi.length));
+    if (irql.length > 0) out.push('', 'DDIs watched:', ...irql.map(([ddi, r]) => `    ${ddi.padEnd(width)}  IRQL ${r.op} ${levelName(r.level)}`));
     if (rule.ddis) out.push('', 'DDIs watched:', ...rule.ddis.map((d) => `    ${d}`));
     out.push(`MSDN_LINK: ${RULEINFO_LINK}`);
     if (state !== undefined) out.push(`RULE_STATE: 0x${hex(parseNumber(state)).toUpperCase()}`);
