@@ -169,7 +169,7 @@ const IRQL_RULES: readonly DdiRule[] = [
   ),
 ];
 
-/** The lock rules (class 0x0004xxxx). */
+/** The spin lock rules (class 0x0004xxxx). */
 const LOCK_RULES: readonly DdiRule[] = [
   {
     id: 0x40009,
@@ -188,7 +188,33 @@ const LOCK_RULES: readonly DdiRule[] = [
   },
 ];
 
-export const DDI_RULE_TABLE: readonly DdiRule[] = [...IRQL_RULES, ...LOCK_RULES];
+/** The region and power rules (class 0x0004xxxx). */
+const OTHER_RULES: readonly DdiRule[] = [
+  {
+    id: 0x40003,
+    name: 'CriticalRegions',
+    description: 'Calls to KeEnterCriticalRegion and KeLeaveCriticalRegion (and ExEnterCriticalRegionAndAcquireResourceExclusive, ExReleaseResourceAndLeaveCriticalRegion) pair up on each thread: regions may nest, but the driver does not leave a critical region it did not enter.',
+    state: 'state',
+    additional: true,
+    ddis: ['KeEnterCriticalRegion', 'KeLeaveCriticalRegion', 'ExEnterCriticalRegionAndAcquireResourceExclusive', 'ExReleaseResourceAndLeaveCriticalRegion'],
+  },
+  {
+    id: 0x4000e,
+    name: 'GuardedRegions',
+    description: 'Calls to KeEnterGuardedRegion and KeLeaveGuardedRegion strictly alternate on each thread: the driver leaves a guarded region before it enters another, and leaves only one it entered.',
+    state: 'state',
+    ddis: ['KeEnterGuardedRegion', 'KeLeaveGuardedRegion'],
+  },
+  {
+    id: 0x4100b,
+    name: 'RequestedPowerIrp',
+    description: 'The driver calls PoRequestPowerIrp with the Irp pointer NULL (only a wait/wake request may ask for the IRP): the IRP may be completed and freed before the routine returns, so the pointer it would write is not reliable.',
+    state: 'unused',
+    ddis: ['PoRequestPowerIrp'],
+  },
+];
+
+export const DDI_RULE_TABLE: readonly DdiRule[] = [...IRQL_RULES, ...LOCK_RULES, ...OTHER_RULES];
 
 const BY_ID = new Map(DDI_RULE_TABLE.map((r) => [r.id, r]));
 

@@ -4,7 +4,7 @@
  * VIOLATION(<rule>); its function is named after the rule, so the stop blames DdiIrqlRules!<Rule>.
  *
  * Driver Verifier (DDI compliance checking, /standard): 0xC4 / the rule ID, Parameter 2 = the violated condition's
- * text, 3 and 4 = 0 (the lock rules: 3 = the spin lock). SpinlockRelease (IOCTL 20) needs 0x80000.
+ * text, 3 and 4 = 0 (the lock rules: 3 = the spin lock). SpinlockRelease (IOCTL 20) and CriticalRegions (IOCTL 23) need 0x80000.
  */
 #include <ntddk.h>
 
@@ -294,6 +294,34 @@ static DECLSPEC_NOINLINE NTSTATUS SpinlockRelease(VOID)
     return STATUS_SUCCESS;
 }
 
+/* IOCTL 21: RequestedPowerIrp — PoRequestPowerIrp asked for the IRP it sends. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS RequestedPowerIrp(VOID)
+{
+    POWER_STATE state;
+    PIRP irp = NULL;
+
+    state.DeviceState = PowerDeviceD0;
+    return PoRequestPowerIrp(Device, IRP_MN_SET_POWER, state, NULL, NULL, &irp); // VIOLATION(RequestedPowerIrp): PoRequestPowerIrp asked for the IRP it sends
+}
+
+/* IOCTL 22: GuardedRegions — a guarded region entered twice. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS GuardedRegions(VOID)
+{
+    KeEnterGuardedRegion();
+    KeEnterGuardedRegion(); // VIOLATION(GuardedRegions): a guarded region entered twice
+    KeLeaveGuardedRegion();
+    KeLeaveGuardedRegion();
+    return STATUS_SUCCESS;
+}
+
+/* IOCTL 23: CriticalRegions — a critical region left that was never entered. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS CriticalRegions(VOID)
+{
+    KeLeaveCriticalRegion(); // VIOLATION(CriticalRegions): a critical region left that was never entered
+    KeEnterCriticalRegion();
+    return STATUS_SUCCESS;
+}
+
 typedef NTSTATUS (*RULE_CASE)(VOID);
 
 static const RULE_CASE Cases[] = {
@@ -317,6 +345,9 @@ static const RULE_CASE Cases[] = {
     IrqlRtlPassive,
     SpinLock,
     SpinlockRelease,
+    RequestedPowerIrp,
+    GuardedRegions,
+    CriticalRegions,
 };
 
 NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
@@ -326,7 +357,10 @@ NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
     ULONG n;
 
     UNREFERENCED_PARAMETER(DeviceObject);
-    if (sp->MajorFunction == IRP_MJ_DEVICE_CONTROL) {
+    if (sp->MajorFunction == IRP_MJ_POWER) {
+        /* The set-power request of IOCTL 21: nothing to do for this device. */
+        PoStartNextPowerIrp(Irp);
+    } else if (sp->MajorFunction == IRP_MJ_DEVICE_CONTROL) {
         n = IoGetFunctionCodeFromCtlCode(sp->Parameters.DeviceIoControl.IoControlCode) - IOCTL_RULE_FIRST;
         status = (n >= 1 && n <= RTL_NUMBER_OF(Cases)) ? Cases[n - 1]() : STATUS_INVALID_DEVICE_REQUEST;
     }
@@ -367,6 +401,7 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     DriverObject->MajorFunction[IRP_MJ_CLOSE] = Dispatch;
     DriverObject->MajorFunction[IRP_MJ_CLEANUP] = Dispatch;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = Dispatch;
+    DriverObject->MajorFunction[IRP_MJ_POWER] = Dispatch;
     DriverObject->DriverUnload = DriverUnload;
     DbgPrint("DdiIrqlRules: lock=%p other=%p\n", &Context->Lock, &Context->OtherLock);
     return STATUS_SUCCESS;

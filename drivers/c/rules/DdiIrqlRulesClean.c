@@ -244,6 +244,37 @@ static DECLSPEC_NOINLINE NTSTATUS SpinlockRelease(VOID)
     return STATUS_SUCCESS;
 }
 
+/* IOCTL 21: RequestedPowerIrp. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS RequestedPowerIrp(VOID)
+{
+    POWER_STATE state;
+    NTSTATUS status;
+
+    state.DeviceState = PowerDeviceD0;
+    status = PoRequestPowerIrp(Device, IRP_MN_SET_POWER, state, NULL, NULL, NULL);
+    return status == STATUS_PENDING ? STATUS_SUCCESS : status;
+}
+
+/* IOCTL 22: GuardedRegions. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS GuardedRegions(VOID)
+{
+    KeEnterGuardedRegion();
+    KeLeaveGuardedRegion();
+    KeEnterGuardedRegion();
+    KeLeaveGuardedRegion();
+    return STATUS_SUCCESS;
+}
+
+/* IOCTL 23: CriticalRegions. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS CriticalRegions(VOID)
+{
+    KeEnterCriticalRegion();
+    KeEnterCriticalRegion();
+    KeLeaveCriticalRegion();
+    KeLeaveCriticalRegion();
+    return STATUS_SUCCESS;
+}
+
 typedef NTSTATUS (*RULE_CASE)(VOID);
 
 static const RULE_CASE Cases[] = {
@@ -267,6 +298,9 @@ static const RULE_CASE Cases[] = {
     IrqlRtlPassive,
     SpinLock,
     SpinlockRelease,
+    RequestedPowerIrp,
+    GuardedRegions,
+    CriticalRegions,
 };
 
 NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
@@ -276,7 +310,10 @@ NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
     ULONG n;
 
     UNREFERENCED_PARAMETER(DeviceObject);
-    if (sp->MajorFunction == IRP_MJ_DEVICE_CONTROL) {
+    if (sp->MajorFunction == IRP_MJ_POWER) {
+        /* The set-power request of IOCTL 21: nothing to do for this device. */
+        PoStartNextPowerIrp(Irp);
+    } else if (sp->MajorFunction == IRP_MJ_DEVICE_CONTROL) {
         n = IoGetFunctionCodeFromCtlCode(sp->Parameters.DeviceIoControl.IoControlCode) - IOCTL_RULE_FIRST;
         status = (n >= 1 && n <= RTL_NUMBER_OF(Cases)) ? Cases[n - 1]() : STATUS_INVALID_DEVICE_REQUEST;
     }
@@ -317,6 +354,7 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     DriverObject->MajorFunction[IRP_MJ_CLOSE] = Dispatch;
     DriverObject->MajorFunction[IRP_MJ_CLEANUP] = Dispatch;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = Dispatch;
+    DriverObject->MajorFunction[IRP_MJ_POWER] = Dispatch;
     DriverObject->DriverUnload = DriverUnload;
     DbgPrint("DdiIrqlRules: lock=%p other=%p\n", &Context->Lock, &Context->OtherLock);
     return STATUS_SUCCESS;

@@ -71,4 +71,19 @@ export const DDI_RULES = {
     20,
     'DDI compliance checking (additional), 0x80000 (deprecated after Windows 10 2004): a KeAcquireSpinLock(RaiseToDpc) while the driver holds another spin lock it acquired the same way on this processor. The rule page gives ID 0x4000B, the bug check page 0x4000A: we use 0x4000A, the newer page. Parameter 3 = the lock being acquired, Parameter 4 = the lock held.',
   ),
+  GuardedRegions: irqlRow(
+    'GuardedRegions',
+    22,
+    'Counted per thread over the verified drivers\' calls. Parameter 3 (Windows: the internal rule state) = the thread, our choice: the regions are the thread\'s; Parameter 4 = 0.',
+  ),
+  CriticalRegions: irqlRow(
+    'CriticalRegions',
+    23,
+    'DDI compliance checking (additional), 0x80000. A leave without an enter on the thread (regions nest; ExEnterCriticalRegionAndAcquireResourceExclusive and ExReleaseResourceAndLeaveCriticalRegion count). The end-of-dispatch-routine half (a region left open) is not checked. Parameter 3 = the thread (our choice), 4 = 0.',
+  ),
+  RequestedPowerIrp: irqlRow(
+    'RequestedPowerIrp',
+    21,
+    'PoRequestPowerIrp with a non-NULL Irp pointer and a minor function other than IRP_MN_WAIT_WAKE (the DDI reference allows the pointer for wait/wake; the rule page says NULL: we follow the DDI reference so a wait/wake request is not a false positive). Parameters 3 and 4 are 0 (unused).',
+  ),
 } as const satisfies Record<string, VerifierRule>;

@@ -7,12 +7,18 @@
  */
 import { VF } from '../flags.ts';
 import type { AnyFn, ThunkFactory, ThunkSet, VerifierContext } from '../context.ts';
+import type { VerifierRule } from '../rules.ts';
 import { thunkFrame, thunkRoutines } from '../thunks/frames.ts';
 import { irqlChecks, type DdiCheck } from './irql.ts';
 import { DDI_RULES } from './rules.ts';
+import { powerChecks } from './power.ts';
+import { regionChecks } from './regions.ts';
 import { spinLockChecks } from './spinlock.ts';
 
 const DDI_OPTIONS = VF.DDI_COMPLIANCE | VF.DDI_COMPLIANCE_ADDITIONAL;
+
+/** The state a rule keeps is tracked under either option; each rule raises only under its own. */
+const enabledFor = (vf: VerifierContext, rule: VerifierRule) => (vf.flags & rule.flag) !== 0;
 
 function gather(): Map<string, Array<{ flag: number; check: DdiCheck }>> {
   const byDdi = new Map<string, Array<{ flag: number; check: DdiCheck }>>();
@@ -21,9 +27,10 @@ function gather(): Map<string, Array<{ flag: number; check: DdiCheck }>> {
     byDdi.get(ddi)!.push({ flag, check });
   };
   const R = DDI_RULES;
-  // The spin lock tracking runs under either option; each rule raises only under its own.
-  const locks = spinLockChecks({ spinLock: R.SpinLock, spinlockRelease: R.SpinlockRelease, irqlKeReleaseSpinLock: R.IrqlKeReleaseSpinLock }, (vf, rule) => (vf.flags & rule.flag) !== 0);
+  const locks = spinLockChecks({ spinLock: R.SpinLock, spinlockRelease: R.SpinlockRelease, irqlKeReleaseSpinLock: R.IrqlKeReleaseSpinLock }, enabledFor);
   for (const [ddi, check] of locks) add(ddi, DDI_OPTIONS, check);
+  for (const [ddi, check] of regionChecks({ guardedRegions: R.GuardedRegions, criticalRegions: R.CriticalRegions }, enabledFor)) add(ddi, DDI_OPTIONS, check);
+  for (const [ddi, check] of powerChecks(R.RequestedPowerIrp, enabledFor)) add(ddi, R.RequestedPowerIrp.flag, check);
   for (const rule of Object.values(R)) for (const [ddi, check] of irqlChecks(rule, () => true)) add(ddi, rule.flag, check);
   return byDdi;
 }

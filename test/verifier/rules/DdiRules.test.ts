@@ -58,6 +58,20 @@ const CASES: readonly Case[] = [
     p34: (r) => [reported(r, 'other'), reported(r, 'lock')],
     additional: true,
   },
+  { rule: RULES.RequestedPowerIrp, ddi: 'PoRequestPowerIrp', condition: 'PoRequestPowerIrp should only be called with Irp = NULL (a pointer is allowed for IRP_MN_WAIT_WAKE only).' },
+  {
+    rule: RULES.GuardedRegions,
+    ddi: 'KeEnterGuardedRegion',
+    condition: 'KeEnterGuardedRegion should only be called after KeLeaveGuardedRegion has ended the previous guarded region.',
+    p34: (r) => [r.dump.context!.thread, 0],
+  },
+  {
+    rule: RULES.CriticalRegions,
+    ddi: 'KeLeaveCriticalRegion',
+    condition: 'KeLeaveCriticalRegion should only be called inside a critical region the driver entered.',
+    p34: (r) => [r.dump.context!.thread, 0],
+    additional: true,
+  },
 ];
 
 for (const c of CASES) {
