@@ -188,7 +188,7 @@ const LOCK_RULES: readonly DdiRule[] = [
   },
 ];
 
-/** The region and power rules (class 0x0004xxxx). */
+/** The region, power and PnP rules (class 0x0004xxxx). */
 const OTHER_RULES: readonly DdiRule[] = [
   {
     id: 0x40003,
@@ -211,6 +211,13 @@ const OTHER_RULES: readonly DdiRule[] = [
     description: 'The driver calls PoRequestPowerIrp with the Irp pointer NULL (only a wait/wake request may ask for the IRP): the IRP may be completed and freed before the routine returns, so the pointer it would write is not reliable.',
     state: 'unused',
     ddis: ['PoRequestPowerIrp'],
+  },
+  {
+    id: 0x43006,
+    name: 'PnpRemove',
+    description: 'The driver does not fail IRP_MN_SURPRISE_REMOVAL, IRP_MN_REMOVE_DEVICE, IRP_MN_CANCEL_REMOVE_DEVICE or IRP_MN_CANCEL_STOP_DEVICE: the PnP manager goes ahead whatever it answers.',
+    state: 'unused',
+    ddis: ['IoCompleteRequest'],
   },
 ];
 

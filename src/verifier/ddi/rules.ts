@@ -86,4 +86,9 @@ export const DDI_RULES = {
     21,
     'PoRequestPowerIrp with a non-NULL Irp pointer and a minor function other than IRP_MN_WAIT_WAKE (the DDI reference allows the pointer for wait/wake; the rule page says NULL: we follow the DDI reference so a wait/wake request is not a false positive). Parameters 3 and 4 are 0 (unused).',
   ),
+  PnpRemove: ddiRow(
+    'PnpRemove',
+    { violating: 'drivers/c/rules/PnpRemove.wasm', clean: 'drivers/c/rules/PnpRemoveClean.wasm', ioctls: [] },
+    'Checked where a verified driver completes one of these PnP IRPs (IoCompleteRequest) with a status that is not a success. Parameter 2 = the condition text; 3 and 4 are 0 (unused).',
+  ),
 } as const satisfies Record<string, VerifierRule>;

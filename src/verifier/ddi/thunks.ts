@@ -11,6 +11,7 @@ import type { VerifierRule } from '../rules.ts';
 import { thunkFrame, thunkRoutines } from '../thunks/frames.ts';
 import { irqlChecks, type DdiCheck } from './irql.ts';
 import { DDI_RULES } from './rules.ts';
+import { pnpChecks } from './pnp.ts';
 import { powerChecks } from './power.ts';
 import { regionChecks } from './regions.ts';
 import { spinLockChecks } from './spinlock.ts';
@@ -31,6 +32,7 @@ function gather(): Map<string, Array<{ flag: number; check: DdiCheck }>> {
   for (const [ddi, check] of locks) add(ddi, DDI_OPTIONS, check);
   for (const [ddi, check] of regionChecks({ guardedRegions: R.GuardedRegions, criticalRegions: R.CriticalRegions }, enabledFor)) add(ddi, DDI_OPTIONS, check);
   for (const [ddi, check] of powerChecks(R.RequestedPowerIrp, enabledFor)) add(ddi, R.RequestedPowerIrp.flag, check);
+  for (const [ddi, check] of pnpChecks(R.PnpRemove, enabledFor)) add(ddi, R.PnpRemove.flag, check);
   for (const rule of Object.values(R)) for (const [ddi, check] of irqlChecks(rule, () => true)) add(ddi, rule.flag, check);
   return byDdi;
 }
