@@ -142,3 +142,15 @@ test('!analyze -v of a DDI rule stop names the rule and shows its condition (Irq
     '',
   ]);
 });
+
+test('GuardedRegions in TypeScript: a guarded region nested in another stops at the second enter; the clean twin uses one region', async () => {
+  const rule = RULES.GuardedRegions;
+  const path = 'drivers/ts/rules/DdiGuardedRegion.ts';
+  const r = await runSample(path);
+  const condition = r.bugCheck?.params[1] ?? 0;
+  assertStop(r, rule, { params: [condition, r.dump.context!.thread, 0], symbol: 'DdiGuardedRegion!Refresh', line: markedLine(path), ntFrame: 'VerifierKeEnterGuardedRegion' });
+  assert.equal(r.machine.kernel.as.cstring(condition), 'KeEnterGuardedRegion should only be called after KeLeaveGuardedRegion has ended the previous guarded region.');
+  const clean = await runSample('drivers/ts/rules/DdiGuardedRegionClean.ts');
+  assert.equal(clean.bugCheck, null);
+  assert.deepEqual(clean.leaks, []);
+});
