@@ -7,6 +7,7 @@ import { k } from './commands/k.ts';
 import { lm } from './commands/lm.ts';
 import { ln } from './commands/ln.ts';
 import { verifier } from './commands/verifier.ts';
+import { ruleinfo } from './commands/ruleinfo.ts';
 import type { DebugTarget } from './target.ts';
 
 const help: Command = {
@@ -20,7 +21,7 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [analyze, verifier, ln, lm, k, bugcheck, help];
+export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, ln, lm, k, bugcheck, help];
 
 const BY_NAME = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), c);

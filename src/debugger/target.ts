@@ -49,6 +49,19 @@ export class DebugTarget {
     return (page[o]! | (page[o + 1]! << 8) | (page[o + 2]! << 16) | (page[o + 3]! << 24)) >>> 0;
   }
 
+  /** Read a NUL-terminated ASCII string from dumped memory (at most `max` bytes), or undefined if a page is missing. */
+  cstring(address: number, max = 1024): string | undefined {
+    let out = '';
+    for (let a = address >>> 0; out.length < max; a++) {
+      const page = this.page(a);
+      if (!page) return undefined;
+      const b = page[a & 0xfff]!;
+      if (b === 0) return out;
+      out += String.fromCharCode(b);
+    }
+    return out;
+  }
+
   private pages?: Map<number, Uint8Array>;
   private page(address: number): Uint8Array | undefined {
     if (!this.pages) {

@@ -5,6 +5,7 @@
  * Texts marked [debugger] are the debugger's own wording (seen in Microsoft's samples); the others
  * paraphrase Microsoft's bug check reference in our own words.
  */
+import { DDI_RULE_TABLE, ddiRuleArgTexts } from './ddi-rules.ts';
 
 export interface ArgText {
   /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
@@ -306,8 +307,8 @@ const c4Subcodes: Subcode[] = [
       L('0'),
     ],
   },
-  // DDI compliance rules: Parameter 1 is the rule's ID, as the debugger's DDI compliance page shows them.
-  { p1: 0x2001f, args: [L("ID of the 'IrqlZwPassive' rule that was violated."), L('A pointer to the string describing the violated rule condition.'), L('Reserved (unused).'), L('Reserved (unused).')] },
+  // DDI compliance rules: Parameter 1 is the rule's ID (src/nt/ddi-rules.ts).
+  ...DDI_RULE_TABLE.map((r): Subcode => ({ p1: r.id, args: ddiRuleArgTexts(r).map((t) => L(t)) as [string[], string[], string[], string[]] })),
 ];
 
 /** The 0xC7 Parameter 1 table (TIMER_OR_DPC_INVALID). */

@@ -4,7 +4,7 @@
  * it firing. `npm run docs:checks` writes it; a test keeps the committed file current.
  */
 import { argumentTexts, bugCheckName, hasSubcodes } from '../nt/bugcheck.ts';
-import { VERIFIER_FLAGS } from './flags.ts';
+import { STANDARD_FLAGS, VERIFIER_FLAGS } from './flags.ts';
 import { ALL_RULES, type VerifierRule } from './rules.ts';
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).toUpperCase();
@@ -47,7 +47,9 @@ function section(rule: VerifierRule): string[] {
   }
   const s = rule.sample!;
   out.push(`**Samples:** [${s.violating}](../${s.violating}) breaks it; [${s.clean}](../${s.clean}) does the same work right.`, '');
-  out.push('**See it fire:**', '', '```', runCommand(s.violating, s.ioctls), '```', '');
+  // An option outside /standard is added to it on the command line.
+  const flags = rule.flag & ~STANDARD_FLAGS ? `--verifier 0x${((STANDARD_FLAGS | rule.flag) >>> 0).toString(16)}` : '';
+  out.push('**See it fire:**', '', '```', runCommand(s.violating, s.ioctls, flags), '```', '');
   if (rule.name === 'ShutdownTimeout') {
     out.push('With a kernel debugger attached, the same moment is a break at a `kd>` prompt (`g` continues, `q` quits):', '', '```', runCommand(s.violating, s.ioctls, '--debugger'), '```', '');
   }

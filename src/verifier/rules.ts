@@ -7,6 +7,7 @@
 import { BUGCHECK, C4, C7 } from '../nt/bugcheck.ts';
 import { STATUS } from '../nt/status.ts';
 import { VF } from './flags.ts';
+import { DDI_RULES } from './ddi/rules.ts';
 
 /** How to see a rule fire: a sample that breaks it, its clean twin, and the requests to send. */
 export interface RuleSample {
@@ -118,11 +119,8 @@ export const RULES = {
   SpinLockDpcReleaseLowIrql: rule('SpinLockDpcReleaseLowIrql', 'KeReleaseSpinLockFromDpcLevel below DISPATCH_LEVEL', C4.SPIN_LOCK_DPC_RELEASE_LOW_IRQL),
   SpinLockReleaseBadIrql: rule('SpinLockReleaseBadIrql', 'a spin lock released at an IRQL other than DISPATCH_LEVEL: typically released twice', C4.SPIN_LOCK_RELEASE_BAD_IRQL),
 
-  // ---- DDI compliance -------------------------------------------------------------------------
-  IrqlZwPassive: rule('IrqlZwPassive', 'ZwClose or a Zw registry routine (ZwOpenKey, ZwQueryValueKey...) called above PASSIVE_LEVEL', C4.IRQL_ZW_PASSIVE, {
-    flag: VF.DDI_COMPLIANCE,
-    note: 'Parameter 2 points to the text of the violated condition (in nonpaged pool, written when the rule fires); 3 and 4 are 0.',
-  }),
+  // ---- DDI compliance (src/verifier/ddi) -----------------------------------------------------
+  ...DDI_RULES,
 
   // ---- stacks ---------------------------------------------------------------------------------
   StackSwitch: rule('StackSwitch', 'a switch to a stack that is neither a thread stack nor a DPC stack', C4.STACK_SWITCH, {

@@ -28,8 +28,10 @@ import { MDL_THUNK_ROUTINES, mdlThunks } from './thunks/mdl.ts';
 import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
+import { DDI_THUNK_ROUTINES, ddiThunks } from './ddi/thunks.ts';
 
-const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+// DDI compliance first: a DDI rule is reported before the automatic check of the same call.
+const THUNK_SETS: readonly ThunkSet[] = [ddiThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -69,6 +71,8 @@ export class Verifier {
       ...Object.values(UNLOAD_CHECKS).map(([name]) => name),
       WATCHDOG_ROUTINE,
     ]);
+    // DDI compliance checking: the frames of its thunks (those of exported DDIs).
+    k.nt.addRoutines(DDI_THUNK_ROUTINES.filter((r) => r.replace(/^Verifier/, '') in k.ddi));
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);

@@ -1,6 +1,7 @@
 /** `!analyze [-v]`: the bug check, its arguments explained, and the details that locate the fault. */
 import { argumentTexts, bugCheckInfo, hasSubcodes } from '../../nt/bugcheck.ts';
 import { irqlName } from '../../nt/irql.ts';
+import { DDI_RULE_LINK, ddiRule } from '../../nt/ddi-rules.ts';
 import type { Command } from '../command.ts';
 import { stackRows } from '../stack-text.ts';
 import { memoryAccessLines } from './memory-access.ts';
@@ -70,7 +71,14 @@ export const analyze: Command = {
     out.push('', 'Debugging Details:', '------------------', '');
     out.push(`BUGCHECK_CODE:  ${hex(bc.code)}`, '');
     bc.params.forEach((p, i) => out.push(`BUGCHECK_P${i + 1}: ${hex(p)}`, ''));
-    out.push(`BUGCHECK_STR:  ${hasSubcodes(bc.code) ? `0x${hex(bc.code)}_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`}`, '');
+    // A DDI compliance rule is bucketed by its name, with the _XDV suffix of the rule extension's stops.
+    const rule = bc.code === 0xc4 ? ddiRule(bc.params[0]!) : undefined;
+    const bucket = rule ? `0xc4_${rule.name}_XDV` : hasSubcodes(bc.code) ? `0x${hex(bc.code)}_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`;
+    out.push(`BUGCHECK_STR:  ${bucket}`, '');
+    if (rule) {
+      out.push(`DV_VIOLATED_CONDITION:  ${t.cstring(bc.params[1]!) ?? '<the condition text is not in the dump>'}`, '');
+      out.push(`DV_MSDN_LINK: !url ${DDI_RULE_LINK}`, '', `DV_RULE_INFO: !ruleinfo 0x${hex(rule.id)}`, '');
+    }
     if (fault) {
       out.push(`IMAGE_NAME:  ${fault.imageName}`, '', `MODULE_NAME: ${fault.name}`, '');
       if (fault.base) out.push(`FAULTING_MODULE: ${hex8(fault.base)} ${fault.name}`, '');
@@ -96,7 +104,6 @@ export const analyze: Command = {
       out.push(`FOLLOWUP_NAME:  MachineOwner`, '', `FAILURE_BUCKET_ID:  0xc4_62_VRF_LEAKED_POOL_IMAGE_${fault.imageName}`, '');
       out.push(`Followup:     MachineOwner`, '---------');
     } else {
-      const bucket = hasSubcodes(bc.code) ? `0x${hex(bc.code)}_${hex(bc.params[0]!)}` : `0x${hex(bc.code)}`;
       out.push(`FAILURE_BUCKET_ID:  ${bucket}_VRF_${fault ? (fault.frame !== undefined ? t.functionName(fault.frame) || fault.name : fault.imageName) : 'nt'}`, '');
       out.push(`Followup:     MachineOwner`, '---------');
     }

@@ -1,14 +1,12 @@
 /**
  * IRQL and spin lock thunks: the automatic IRQL checks (KeRaiseIrql lowering, KeLowerIrql raising or
  * leaving DISPATCH_LEVEL inside a DPC routine, spin lock acquire and release at the wrong IRQL) and
- * the RaiseIrqls / AcquireSpinLocks counters; and the DDI compliance rule IrqlZwPassive.
+ * the RaiseIrqls / AcquireSpinLocks counters. The DDI compliance IRQL rules are in ../ddi.
  */
 import { RULES } from '../rules.ts';
-import { DISPATCH_LEVEL, HIGH_LEVEL, PASSIVE_LEVEL } from '../../nt/irql.ts';
-import { TAG } from '../../kernel/tags.ts';
-import { VF } from '../flags.ts';
+import { DISPATCH_LEVEL, HIGH_LEVEL } from '../../nt/irql.ts';
 import type { ThunkSet, VerifierContext } from '../context.ts';
-import { checked, thunkRoutines } from './frames.ts';
+import { checked, thunkRoutine, thunkRoutines } from './frames.ts';
 
 type Frames = readonly number[];
 
@@ -41,27 +39,7 @@ const release = (ddi: string) =>
     if (irql !== DISPATCH_LEVEL) vf.violation(RULES.SpinLockReleaseBadIrql, irql, lock, 0, frames);
   });
 
-/**
- * DDI compliance checking, rule IrqlZwPassive: these run at PASSIVE_LEVEL only. Parameter 2 points
- * to the condition's text, as Windows' rule state does; the machine stops, so it is never freed.
- */
-const ZW_PASSIVE = ['ZwClose', 'ZwCreateKey', 'ZwDeleteKey', 'ZwEnumerateKey', 'ZwEnumerateValueKey', 'ZwFlushKey', 'ZwOpenKey', 'ZwQueryKey', 'ZwQueryValueKey', 'ZwSetValueKey'] as const;
-
-const conditionText = (vf: VerifierContext, text: string): number => {
-  const bytes = new TextEncoder().encode(text + '\0');
-  const a = vf.k.allocateKernelObject(bytes.length, TAG.Name);
-  vf.k.as.write(a, bytes);
-  return a;
-};
-
-const passiveOnly = (ddi: string) =>
-  checked(ddi, (vf, frames) => {
-    if (!(vf.flags & VF.DDI_COMPLIANCE) || vf.k.irql === PASSIVE_LEVEL) return;
-    vf.violation(RULES.IrqlZwPassive, conditionText(vf, `${ddi} should only be called at IRQL = PASSIVE_LEVEL.`), 0, 0, frames);
-  });
-
 export const irqlThunks: ThunkSet = {
-  ...Object.fromEntries(ZW_PASSIVE.map((ddi) => [ddi, passiveOnly(ddi)])),
   KeRaiseIrql: raise('KeRaiseIrql'),
   KfRaiseIrql: raise('KfRaiseIrql'),
   KeRaiseIrqlToDpcLevel: checked('KeRaiseIrqlToDpcLevel', (vf, frames) => checkRaise(vf, frames, DISPATCH_LEVEL)),
@@ -83,4 +61,10 @@ export const irqlThunks: ThunkSet = {
   }),
 };
 
-export const IRQL_THUNK_ROUTINES = thunkRoutines(irqlThunks);
+/**
+ * The nt frames of the Zw routines' thunks were added first when IrqlZwPassive lived here (it is in
+ * ../ddi now): they stay first, so no nt address moves.
+ */
+const ZW_FRAMES = ['ZwClose', 'ZwCreateKey', 'ZwDeleteKey', 'ZwEnumerateKey', 'ZwEnumerateValueKey', 'ZwFlushKey', 'ZwOpenKey', 'ZwQueryKey', 'ZwQueryValueKey', 'ZwSetValueKey'].map(thunkRoutine);
+
+export const IRQL_THUNK_ROUTINES = [...ZW_FRAMES, ...thunkRoutines(irqlThunks)];

@@ -7,21 +7,21 @@
 import { test } from 'node:test';
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../../src/nt/irql.ts';
 import { RULES } from '../../../src/verifier/rules.ts';
-import { assertClean, assertStop, reported, LANGS, samplesIn } from './support.ts';
+import { assertClean, assertStop, reported, LANGS, samplesIn, WITHOUT_DDI_RULES } from './support.ts';
 
 for (const lang of LANGS) {
-  test(`a spin lock released twice: 0xC4/0x32 at PASSIVE_LEVEL, Parameter 3 the lock (${lang})`, async () => {
+  test(`a spin lock released twice: 0xC4/0x32 at PASSIVE_LEVEL, Parameter 3 the lock, DDI compliance off (${lang})`, async () => {
     const rule = RULES.SpinLockReleaseBadIrql;
     const s = samplesIn(rule, lang);
-    const r = await s.run();
+    const r = await s.run(WITHOUT_DDI_RULES);
     assertStop(r, rule, { params: [PASSIVE_LEVEL, reported(r, 'lock'), 0], symbol: 'SpinLockReleaseBadIrql!BumpCounter', line: s.line(), ntFrame: 'VerifierKeReleaseSpinLock' });
     await assertClean(s.rule);
   });
 
-  test(`KeAcquireSpinLock at device IRQL: 0xC4/0x42 with the IRQL and the lock (${lang})`, async () => {
+  test(`KeAcquireSpinLock at device IRQL: 0xC4/0x42 with the IRQL and the lock, DDI compliance off (${lang})`, async () => {
     const rule = RULES.SpinLockAcquireAboveDispatch;
     const s = samplesIn(rule, lang);
-    const r = await s.run();
+    const r = await s.run(WITHOUT_DDI_RULES);
     assertStop(r, rule, { params: [5, reported(r, 'lock'), 0], symbol: 'SpinLockAcquireAboveDispatch!ServiceInterrupt', line: s.line(), ntFrame: 'VerifierKeAcquireSpinLock' });
     await assertClean(s.rule);
   });
@@ -42,10 +42,10 @@ for (const lang of LANGS) {
     await assertClean(s.rule);
   });
 
-  test(`ExAcquireFastMutex under a spin lock: 0xC4/0x33 at DISPATCH_LEVEL with the mutex (${lang})`, async () => {
+  test(`ExAcquireFastMutex under a spin lock: 0xC4/0x33 at DISPATCH_LEVEL with the mutex, DDI compliance off (${lang})`, async () => {
     const rule = RULES.FastMutexAcquireAboveApc;
     const s = samplesIn(rule, lang);
-    const r = await s.run();
+    const r = await s.run(WITHOUT_DDI_RULES);
     assertStop(r, rule, { params: [DISPATCH_LEVEL, reported(r, 'mutex'), 0], symbol: 'FastMutexAcquireAboveApc!Refresh', line: s.line(), ntFrame: 'VerifierExAcquireFastMutex' });
     await assertClean(s.rule);
   });

@@ -10,7 +10,7 @@ import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../../src/nt/irql.ts';
 import { POOL_TYPE } from '../../../src/nt/pool.ts';
 import { DebugTarget } from '../../../src/debugger/target.ts';
 import { RULES } from '../../../src/verifier/rules.ts';
-import { assertClean, assertStop, reported, LANGS, samplesIn } from './support.ts';
+import { assertClean, assertStop, reported, LANGS, samplesIn, WITHOUT_DDI_RULES } from './support.ts';
 
 const DEVICE_IRQL = 5;
 const ALLOCATE = 'VerifierExAllocatePoolWithTag';
@@ -25,10 +25,10 @@ for (const lang of LANGS) {
     await assertClean(s.rule);
   });
 
-  test(`paged pool allocated under a spin lock: 0xC4/0x01 (${lang})`, async () => {
+  test(`paged pool allocated under a spin lock: 0xC4/0x01, DDI compliance off (${lang})`, async () => {
     const rule = RULES.PagedAllocAboveApc;
     const s = samplesIn(rule, lang);
-    const r = await s.run();
+    const r = await s.run(WITHOUT_DDI_RULES);
     assertStop(r, rule, { params: [DISPATCH_LEVEL, POOL_TYPE.PagedPool, 0x40], symbol: 'PagedAllocAboveApc!AppendLogEntry', line: s.line(), ntFrame: ALLOCATE });
     await assertClean(s.rule);
   });
@@ -41,10 +41,10 @@ for (const lang of LANGS) {
     await assertClean(s.rule);
   });
 
-  test(`nonpaged pool allocated at device IRQL: 0xC4/0x02 (${lang})`, async () => {
+  test(`nonpaged pool allocated at device IRQL: 0xC4/0x02, DDI compliance off (${lang})`, async () => {
     const rule = RULES.NonPagedAllocAboveDispatch;
     const s = samplesIn(rule, lang);
-    const r = await s.run();
+    const r = await s.run(WITHOUT_DDI_RULES);
     assertStop(r, rule, { params: [DEVICE_IRQL, POOL_TYPE.NonPagedPoolNx, 0x80], symbol: 'NonPagedAllocAboveDispatch!ServiceInterrupt', line: s.line(), ntFrame: ALLOCATE });
     await assertClean(s.rule);
   });

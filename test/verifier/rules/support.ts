@@ -9,7 +9,7 @@ import { argumentTexts } from '../../../src/nt/bugcheck.ts';
 import { execute } from '../../../src/debugger/engine.ts';
 import { DebugTarget } from '../../../src/debugger/target.ts';
 import { runDriver, type IoctlRequest, type RunOptions, type RunOutcome } from '../../../src/system/run.ts';
-import { STANDARD_FLAGS } from '../../../src/verifier/flags.ts';
+import { STANDARD_FLAGS, VF } from '../../../src/verifier/flags.ts';
 import type { VerifierRule } from '../../../src/verifier/rules.ts';
 import { ROOT } from '../../helpers.ts';
 
@@ -28,6 +28,12 @@ export type Extra = Partial<Omit<RunOptions, 'driver' | 'ioctls'>>;
 export function runSample(path: string, ioctls: readonly string[] = [], extra: Extra = {}): Promise<RunOutcome> {
   return runDriver({ driver: join(ROOT, path), verifierFlags: STANDARD_FLAGS, ioctls: ioctls.map(ioctlRequest), ...extra });
 }
+
+/**
+ * /standard without DDI compliance checking: the automatic check of a call that a DDI rule also
+ * covers (under /standard the DDI rule is reported first: DdiPrecedence.test.ts).
+ */
+export const WITHOUT_DDI_RULES: Extra = { verifierFlags: STANDARD_FLAGS & ~VF.DDI_COMPLIANCE };
 
 /** The rule's violating sample. */
 export function runViolating(rule: VerifierRule, extra: Extra = {}): Promise<RunOutcome> {
