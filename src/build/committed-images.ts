@@ -36,6 +36,9 @@ export function committedImages(): CommittedImage[] {
     // PnP samples: one folder each under drivers/c/pnp.
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
     single(fixture('power'), 'PowerIdle'),
+    // Low resources simulation samples (checked and unchecked allocations).
+    single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocChecked'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocUnchecked'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

@@ -3,11 +3,14 @@
  * `/flags 0x8 /driver X.sys` as verifier.exe spells them; a bad value is an error, never ignored.
  */
 import { STANDARD_FLAGS, unknownFlagBits } from './flags.ts';
+import type { FaultSettings } from './faults.ts';
 
 export interface VerifierSettings {
   readonly flags: number;
   /** Image names (`MyDriver.sys`), compared case-insensitively. */
   readonly drivers: readonly string[];
+  /** Low resources simulation: seed, probability, grace period, tags, or one failure point to take. */
+  readonly faults?: FaultSettings;
 }
 
 export class SettingsError extends Error {

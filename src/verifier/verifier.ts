@@ -28,8 +28,10 @@ import { MDL_THUNK_ROUTINES, mdlThunks } from './thunks/mdl.ts';
 import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
+import { LOW_RESOURCES_THUNK_ROUTINES, lowResourcesThunks } from './thunks/lowres.ts';
+import { FaultInjector } from './faults.ts';
 
-const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, lowResourcesThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -52,6 +54,8 @@ export class Verifier {
   readonly log = new AllocationLog(undefined, this.stacks);
   /** Verified drivers by module name (lower case), loaded or unloaded. */
   readonly drivers = new Map<string, VerifiedDriver>();
+  /** Low resources simulation (0x4, 0x40000, --faults): the calls failed and the failure points reached. */
+  readonly faults: FaultInjector;
   /** Every driver record ever made (a reloaded driver's earlier record may still own blocks). */
   private readonly records: VerifiedDriver[] = [];
   private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
@@ -69,6 +73,8 @@ export class Verifier {
       ...Object.values(UNLOAD_CHECKS).map(([name]) => name),
       WATCHDOG_ROUTINE,
     ]);
+    k.nt.addRoutines(LOW_RESOURCES_THUNK_ROUTINES);
+    this.faults = new FaultInjector(k, settings.flags, settings.faults);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
@@ -124,6 +130,7 @@ export class Verifier {
       driver,
       stats: this.stats,
       log: this.log,
+      faults: this.faults,
       owner: (a) => this.records.find((d) => d.allocations.has(a)),
       // Keyed by `a | 0`: a small integer, not a heap number.
       wasFreed: (a) => this.freed.has(a | 0),
