@@ -66,14 +66,14 @@ export function exhaustiveHeader(driver: string, baseline: FaultVerdict, points:
   return [
     `${driver}: the run failing nothing: ${verdictText(baseline)}; ${n} failure point${n === 1 ? '' : 's'} reached${cut < n ? `, the first ${cut} run` : ''}`,
     '',
-    `  ${'#'.padStart(3)}  ${'DDI'.padEnd(30)}  ${'caller'.padEnd(40)}  stack     outcome`,
+    `  ${'#'.padStart(3)}  ${'DDI'.padEnd(33)}  ${'caller'.padEnd(40)}  stack     outcome`,
   ];
 }
 
 export function exhaustiveRow(r: FaultRun, i: number): string {
   const p = r.point;
   const outcome = r.reached ? verdictText(r.verdict) : `not reached (${verdictText(r.verdict)})`;
-  return `  ${String(i + 1).padStart(3)}  ${p.ddi.padEnd(30)}  ${p.callerSymbol.padEnd(40)}  ${hex8(p.stackHash)}  ${outcome}`;
+  return `  ${String(i + 1).padStart(3)}  ${p.ddi.padEnd(33)}  ${p.callerSymbol.padEnd(40)}  ${hex8(p.stackHash)}  ${outcome}`;
 }
 
 /** One line: how many runs ended how. */

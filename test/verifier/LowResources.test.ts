@@ -120,3 +120,13 @@ test('--faults exhaustive on SampleIo: MDL mappings, IoAllocateMdl and MmProbeAn
   );
   assert.ok(r.runs.every((x) => x.reached && x.verdict.kind === 'clean'));
 });
+
+test('--faults exhaustive: EverythingRight (C and TypeScript) checks every allocation, so every failure path is clean', async () => {
+  const requests = ['0102030405060708', '0a0b'].map((hex) => ({ kind: 'ioctl' as const, code: 0x222008, input: Buffer.from(hex, 'hex'), outputLength: 8 }));
+  for (const driver of [join(ROOT, 'drivers', 'c', 'rules', 'EverythingRight.wasm'), join(ROOT, 'drivers', 'ts', 'rules', 'EverythingRight.ts')]) {
+    const r = await runExhaustive({ driver, verifierFlags: STANDARD_FLAGS | VF.SYSTEMATIC_LOW_RESOURCES, requests });
+    assert.ok(r.runs.length >= 10, `${driver}: ${r.runs.length} failure points`);
+    const bad = r.runs.filter((x) => !x.reached || (x.verdict.kind !== 'clean' && x.verdict.kind !== 'refused'));
+    assert.deepEqual(bad.map((x) => [x.point.ddi, x.point.callerSymbol, x.verdict]), [], driver);
+  }
+});
