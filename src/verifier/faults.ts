@@ -19,6 +19,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { VF } from './flags.ts';
 import { formatSymbol } from '../kernel/symbols.ts';
+import { poolTag } from '../nt/pool.ts';
 
 /** The documented defaults (Low Resources Simulation page): 6%, all tags, 8 minutes after boot. */
 export const FAULT_DEFAULTS = {
@@ -67,6 +68,25 @@ export interface InjectedFault extends FailurePoint {
   readonly symbols: readonly string[];
 }
 
+/**
+ * The fault injection tracker `!verifier 4` reads: a ring in simulated memory of the last TRACKER_SIZE
+ * failures, each the failing thread and the top TRACKER_DEPTH frames (our layout; Windows shows the
+ * same numbers: 80 entries of 8 frames).
+ */
+export const TRACKER_SIZE = 80;
+export const TRACKER_DEPTH = 8;
+const TRACKER_HEADER = 0x10;
+/** Thread, then the frames, padded to 8 bytes. */
+const TRACKER_ENTRY = 0x28;
+const TAG_TRACKER = poolTag('VfFt');
+
+export interface TrackerEntry {
+  readonly index: number;
+  readonly address: number;
+  readonly thread: number;
+  readonly stack: readonly number[];
+}
+
 /** mulberry32: a small, fast, well-mixed 32-bit PRNG; one state word, so a seed is the whole state. */
 export class Prng {
   private state: number;
@@ -109,6 +129,8 @@ export class FaultInjector {
   readonly tags: readonly number[];
   readonly target?: string;
   readonly discover: boolean;
+  /** The tracker's address in simulated memory (0 until the first failure). */
+  tracker = 0;
 
   constructor(
     private readonly k: Kernel,
@@ -153,7 +175,46 @@ export class FaultInjector {
     const full = [...call.frames, ...stack];
     const symbols = full.map((pc) => formatSymbol(this.k.modules, pc));
     this.injected.push({ key, ddi: call.ddi, stackHash, caller, callerSymbol: callerSymbol(), thread: this.k.currentThread.address, time: this.k.clock.now, stack: full, symbols });
+    this.track(this.k.currentThread.address, full);
     return true;
+  }
+
+  /** Write the failure into the tracker ring (made at the first failure: runs that fail nothing keep their pool layout). */
+  private track(thread: number, stack: readonly number[]): void {
+    const as = this.k.as;
+    if (this.tracker === 0) {
+      this.tracker = this.k.allocateKernelObject(TRACKER_HEADER + TRACKER_SIZE * TRACKER_ENTRY, TAG_TRACKER);
+      as.setU32(this.tracker + 4, TRACKER_SIZE);
+      as.setU32(this.tracker + 8, TRACKER_DEPTH);
+    }
+    const count = as.u32(this.tracker);
+    const entry = this.entryAddress(count % TRACKER_SIZE);
+    as.setU32(entry, thread);
+    for (let i = 0; i < TRACKER_DEPTH; i++) as.setU32(entry + 4 + 4 * i, stack[i] ?? 0);
+    as.setU32(this.tracker, count + 1);
+  }
+
+  private entryAddress(index: number): number {
+    return this.tracker + TRACKER_HEADER + index * TRACKER_ENTRY;
+  }
+
+  /** The tracker's entries, newest first, read back from simulated memory (for the dump). */
+  trackerEntries(): TrackerEntry[] {
+    if (this.tracker === 0) return [];
+    const as = this.k.as;
+    const count = as.u32(this.tracker);
+    const out: TrackerEntry[] = [];
+    for (let n = count - 1; n >= Math.max(0, count - TRACKER_SIZE); n--) {
+      const index = n % TRACKER_SIZE;
+      const address = this.entryAddress(index);
+      const stack: number[] = [];
+      for (let i = 0; i < TRACKER_DEPTH; i++) {
+        const pc = as.u32(address + 4 + 4 * i);
+        if (pc !== 0) stack.push(pc);
+      }
+      out.push({ index, address, thread: as.u32(address), stack });
+    }
+    return out;
   }
 
   private decide(key: string, first: boolean, call: FaultCall): boolean {

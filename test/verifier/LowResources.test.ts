@@ -13,7 +13,9 @@ import { runDriver, type RunOptions } from '../../src/system/run.ts';
 import { TICKS_PER_MS } from '../../src/kernel/ke/clock.ts';
 import { FAULT_DEFAULTS, Prng } from '../../src/verifier/faults.ts';
 import { STANDARD_FLAGS, VF } from '../../src/verifier/flags.ts';
-import { ROOT } from '../helpers.ts';
+import { assertGolden, ROOT } from '../helpers.ts';
+import { DebugTarget } from '../../src/debugger/target.ts';
+import { execute } from '../../src/debugger/engine.ts';
 
 const CHECKED = join(ROOT, 'drivers', 'c', 'faults', 'AllocChecked.wasm');
 const UNCHECKED = join(ROOT, 'drivers', 'c', 'faults', 'AllocUnchecked.wasm');
@@ -129,4 +131,22 @@ test('--faults exhaustive: EverythingRight (C and TypeScript) checks every alloc
     const bad = r.runs.filter((x) => !x.reached || (x.verdict.kind !== 'clean' && x.verdict.kind !== 'refused'));
     assert.deepEqual(bad.map((x) => [x.point.ddi, x.point.callerSymbol, x.verdict]), [], driver);
   }
+});
+
+test('!verifier 4: the most recent injected failures from the tracker, newest first, in the layout of the docs', async () => {
+  const o = await run(CHECKED, STANDARD_FLAGS | VF.RANDOMIZED_LOW_RESOURCES, { faults: { probability: 5000, delay: 0, seed: 3 }, requests: Array(6).fill(RECORD), unload: false });
+  assert.equal(o.bugCheck, null);
+  const t = new DebugTarget(o.dump);
+  const text = execute(t, '!verifier 4').join('\n');
+  assertGolden('verifier-4.txt', text + '\n');
+  const injected = o.faults!.injected.length;
+  assert.ok(injected > 4, `${injected} failures`);
+  assert.match(text, new RegExp(`^Tracker @ [0-9A-F]{8} \\(# entries: ${injected}, size: 80, depth: 8\\)$`, 'm'));
+  assert.equal(text.match(/^Entry @ /gm)!.length, 4, 'four by default');
+  assert.equal(execute(t, '!verifier 4 2').join('\n').match(/^Entry @ /gm)!.length, 2);
+  // The newest entry is the last failure, its thunk frame first.
+  const newest = o.faults!.injected[injected - 1]!;
+  assert.match(text, new RegExp(`^Entry @ [0-9A-F]{8} \\(index ${injected - 1}\\)\\n {4}Thread: ${newest.thread.toString(16).toUpperCase().padStart(8, '0')}\\n {4}[0-9A-F]{8} ${newest.symbols[0]!.replace(/[+]/g, '\\+')}$`, 'm'));
+  const off = await run(CHECKED, STANDARD_FLAGS);
+  assert.deepEqual(execute(new DebugTarget(off.dump), '!verifier 4'), ['Low resources simulation is not enabled (neither 0x4 nor 0x40000 is set).']);
 });
