@@ -150,3 +150,14 @@ test('!verifier 4: the most recent injected failures from the tracker, newest fi
   const off = await run(CHECKED, STANDARD_FLAGS);
   assert.deepEqual(execute(new DebugTarget(off.dump), '!verifier 4'), ['Low resources simulation is not enabled (neither 0x4 nor 0x40000 is set).']);
 });
+
+test('a failed quota allocation raises STATUS_INSUFFICIENT_RESOURCES, as the DDI does when pool is short', async () => {
+  const lines: string[] = [];
+  const driver = join(ROOT, 'test', 'fixtures', 'drivers', 'QuotaRaise.ts');
+  const failed = await runDriver({ driver, verifierFlags: STANDARD_FLAGS | VF.SYSTEMATIC_LOW_RESOURCES, onDebugPrint: (l) => lines.push(l) });
+  assert.equal(failed.bugCheck, null);
+  assert.deepEqual(failed.faults!.injected.map((f) => f.ddi), ['ExAllocatePoolWithQuotaTag']);
+  const plain = await runDriver({ driver, verifierFlags: STANDARD_FLAGS, onDebugPrint: (l) => lines.push(l) });
+  assert.equal(plain.faults, null);
+  assert.deepEqual(lines, ['quota=c000009a', 'quota=00000000']);
+});
