@@ -13,6 +13,8 @@ const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 /** The lines `dv run` prints after a run with low resources simulation on (none when it was off). */
 export function faultLines(f: FaultInjector | null, now: number): string[] {
   if (!f) return [];
+  const fuzzing = f.fuzzing ? [`Kernel synchronization delay fuzzing (seed ${f.seed}): ${f.delays} delay${f.delays === 1 ? '' : 's'} inserted, ${f.delayedMs} ms of simulated time in all`] : [];
+  if (!f.active) return fuzzing;
   const what = [f.flags & VF.RANDOMIZED_LOW_RESOURCES && 'randomized', f.flags & VF.SYSTEMATIC_LOW_RESOURCES && 'systematic'].filter(Boolean).join(' and ');
   const n = f.injected.length;
   const out = [`Low resources simulation (${what}, seed ${f.seed}): ${n} call${n === 1 ? '' : 's'} failed of ${f.points.size} failure point${f.points.size === 1 ? '' : 's'} reached`];
@@ -20,7 +22,7 @@ export function faultLines(f: FaultInjector | null, now: number): string[] {
   if (f.randomized && now < f.delay && !(f.flags & VF.SYSTEMATIC_LOW_RESOURCES)) {
     out.push(`  The run ended ${Clock.format(now)} after boot, inside the ${Clock.format(f.delay)} grace period in which randomized simulation fails nothing (--fault-delay 0 starts it at boot).`);
   }
-  return out;
+  return [...out, ...fuzzing];
 }
 
 const pointJson = (p: FailurePoint) => ({ ddi: p.ddi, caller: { address: hexs(p.caller), symbol: p.callerSymbol }, stackHash: hexs(p.stackHash) });
@@ -29,6 +31,7 @@ const pointJson = (p: FailurePoint) => ({ ddi: p.ddi, caller: { address: hexs(p.
 export function faultsJson(outcome: RunOutcome): unknown {
   const f = outcome.faults;
   if (!f) return undefined;
+  if (!f.active) return { seed: f.seed, delays: f.delays, delayedMs: f.delayedMs };
   const modules = outcome.machine.kernel.modules;
   return {
     seed: f.seed,
@@ -42,6 +45,7 @@ export function faultsJson(outcome: RunOutcome): unknown {
       time: Clock.format(x.time),
       stack: x.stack.map((pc, i) => ({ address: hexs(pc), symbol: x.symbols[i] ?? formatSymbol(modules, pc) })),
     })),
+    ...(f.fuzzing ? { delays: f.delays, delayedMs: f.delayedMs } : {}),
     ...(outcome.driverEntryStatus !== null ? { driverEntryStatus: statusName(outcome.driverEntryStatus) } : {}),
   };
 }

@@ -147,7 +147,7 @@ export interface RunOutcome {
   readonly pnp: PnpRunResult | null;
   /** DriverEntry's failure status when it refused to load after an injected failure (null: it loaded, or the run stopped first). */
   readonly driverEntryStatus: number | null;
-  /** Low resources simulation: the failure points reached and the calls failed (null: not on). */
+  /** Low resources simulation and delay fuzzing: the failure points reached, the calls failed, the delays (null: neither on). */
   readonly faults: FaultInjector | null;
 }
 
@@ -303,7 +303,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     quit,
     pnp: node ? pnpResult(k, node, addDeviceStatus) : null,
     driverEntryStatus,
-    faults: machine.verifier?.faults.active ? machine.verifier.faults : null,
+    faults: machine.verifier && (machine.verifier.faults.active || machine.verifier.faults.fuzzing) ? machine.verifier.faults : null,
   };
 }
 

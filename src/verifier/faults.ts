@@ -123,6 +123,11 @@ export class FaultInjector {
   readonly points = new Map<string, FailurePoint>();
   readonly injected: InjectedFault[] = [];
   private readonly prng: Prng;
+  /** Kernel synchronization delay fuzzing's own stream of the seed (thunks/delay-fuzzing.ts). */
+  private readonly delayPrng: Prng;
+  /** Delays inserted, and their simulated milliseconds in all. */
+  delays = 0;
+  delayedMs = 0;
   readonly seed: number;
   readonly probability: number;
   readonly delay: number;
@@ -144,6 +149,7 @@ export class FaultInjector {
     this.target = settings.target;
     this.discover = settings.discover ?? false;
     this.prng = new Prng(this.seed);
+    this.delayPrng = new Prng(this.seed ^ 0x9e3779b9);
   }
 
   /** A --faults exhaustive run: its plan decides alone, whatever the flags say. */
@@ -158,6 +164,20 @@ export class FaultInjector {
 
   get randomized(): boolean {
     return this.plan === undefined && (this.flags & VF.RANDOMIZED_LOW_RESOURCES) !== 0;
+  }
+
+  /** Whether kernel synchronization delay fuzzing (0x800000) is on. */
+  get fuzzing(): boolean {
+    return (this.flags & VF.KERNEL_SYNC_DELAY_FUZZING) !== 0;
+  }
+
+  /** A delay at a synchronization call: 0 (none), or 1 to maxMs ms, one call in `oneIn`. */
+  drawDelay(oneIn: number, maxMs: number): number {
+    if (this.delayPrng.below(oneIn) !== 0) return 0;
+    const ms = 1 + this.delayPrng.below(maxMs);
+    this.delays++;
+    this.delayedMs += ms;
+    return ms;
   }
 
   /** Decide one call: true means fail it (the thunk then returns the DDI's failure). */
