@@ -1,9 +1,11 @@
 /**
  * MyDriverClean: MyDriver with its leak fixed. Every path of DeviceControlDispatch frees the working
  * buffer, the MDL and the work item it allocated, so the driver unloads with nothing outstanding and
- * Driver Verifier stays silent (the no-false-positive twin of MyDriver.ts).
+ * Driver Verifier stays silent (the no-false-positive twin of MyDriver.ts). Every allocation is checked,
+ * so under low resources simulation (`--faults exhaustive`) a failed one fails the load or the request.
  */
 import {
+  EXCEPTION_EXECUTE_HANDLER,
   CTL_CODE,
   DEVICE_OBJECT,
   FILE_ANY_ACCESS,
@@ -37,6 +39,8 @@ const EXT_WORKITEM = 12;
 const EXT_SIZE = 16;
 
 let ddi: DriverApi;
+/** The device's and the link's UNICODE_STRINGs, kept for the unload: DriverUnload cannot fail, so it must not need pool. */
+let names = 0;
 
 export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
   ddi = api;
@@ -49,15 +53,20 @@ export function DriverEntry(DriverObject: number, _RegistryPath: number, api: Dr
   ddi.RtlInitUnicodeString(deviceName, name);
   ddi.RtlInitUnicodeString(linkName, link);
   const deviceOut = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 4, TAG);
+  if (deviceOut === 0) {
+    ddi.ExFreePoolWithTag(deviceName, TAG);
+    return STATUS.INSUFFICIENT_RESOURCES;
+  }
   let status = ddi.IoCreateDevice(DriverObject, EXT_SIZE, deviceName, FILE_DEVICE_UNKNOWN, 0, 0, deviceOut);
   const device = mem.u32(deviceOut);
   ddi.ExFreePoolWithTag(deviceOut, TAG);
   if (status === STATUS.SUCCESS) status = ddi.IoCreateSymbolicLink(linkName, deviceName);
-  ddi.ExFreePoolWithTag(deviceName, TAG);
   if (status !== STATUS.SUCCESS) {
+    ddi.ExFreePoolWithTag(deviceName, TAG);
     if (device !== 0) ddi.IoDeleteDevice(device);
     return status;
   }
+  names = deviceName;
   for (let mj = 0; mj <= IRP_MJ.PNP; mj++) {
     mem.setU32(DriverObject + DRIVER_OBJECT.off.MajorFunction + 4 * mj, ddi.addressOf(AllIRPDispatch));
   }
@@ -67,10 +76,8 @@ export function DriverEntry(DriverObject: number, _RegistryPath: number, api: Dr
 }
 
 function DriverUnload(DriverObject: number): void {
-  const link = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 8, TAG);
-  ddi.RtlInitUnicodeString(link, ddi.wstr('\\DosDevices\\MyDriverClean'));
-  ddi.IoDeleteSymbolicLink(link);
-  ddi.ExFreePoolWithTag(link, TAG);
+  ddi.IoDeleteSymbolicLink(names + 8);
+  ddi.ExFreePoolWithTag(names, TAG);
   ddi.IoDeleteDevice(ddi.mem.u32(DriverObject + DRIVER_OBJECT.off.DeviceObject));
 }
 
@@ -146,17 +153,31 @@ function ProcessRequestWorker(_DeviceObject: number, Context: number): void {
   const sp = IoGetCurrentIrpStackLocation(mem, irp);
   const outputLength = mem.u32(sp + IO_STACK_LOCATION.off['Parameters.DeviceIoControl.OutputBufferLength']);
   let copied = 0;
+  let status: number = STATUS.SUCCESS;
   if (outputLength > 0) {
-    ddi.MmProbeAndLockPages(mdl, 1, 1);
-    const target = ddi.MmGetSystemAddressForMdlSafe(mdl, 16);
-    copied = Math.min(outputLength, HEADER_SIZE);
-    mem.copy(target, buffer, copied);
-    ddi.MmUnlockPages(mdl);
+    // Locking the caller's pages raises when they cannot be locked; mapping them may find no system space.
+    status = ddi.__try(
+      () => {
+        ddi.MmProbeAndLockPages(mdl, 1, 1);
+        return STATUS.SUCCESS;
+      },
+      { except: EXCEPTION_EXECUTE_HANDLER, handler: (code) => code },
+    );
+    if (status === STATUS.SUCCESS) {
+      const target = ddi.MmGetSystemAddressForMdlSafe(mdl, 16);
+      if (target !== 0) {
+        copied = Math.min(outputLength, HEADER_SIZE);
+        mem.copy(target, buffer, copied);
+      } else {
+        status = STATUS.INSUFFICIENT_RESOURCES;
+      }
+      ddi.MmUnlockPages(mdl);
+    }
   }
   ddi.IoFreeMdl(mdl);
   ddi.ExFreePoolWithTag(buffer, TAG);
   ddi.IoFreeWorkItem(workItem);
-  Complete(irp, STATUS.SUCCESS, copied);
+  Complete(irp, status, copied);
 }
 
 function Complete(Irp: number, status: number, information: number): number {

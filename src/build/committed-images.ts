@@ -37,6 +37,12 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
+    // Low resources simulation samples (checked and unchecked allocations).
+    single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocChecked'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocUnchecked'),
+    // Kernel synchronization delay fuzzing samples (a timer DPC racing the request, and the fix).
+    single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'TimerRace'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'TimerRaceClean'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

@@ -8,13 +8,17 @@ import { SimulatorError } from '../kernel/errors.ts';
 import { DebugTarget } from '../debugger/target.ts';
 import { execute, interpret, isQuit } from '../debugger/engine.ts';
 import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
-import { runDriver } from '../system/run.ts';
+import { runDriver, type RunOptions } from '../system/run.ts';
+import { MAX_FAULT_RUNS, runExhaustive } from '../system/exhaustive.ts';
 import { moduleNameOf } from '../loader/loader.ts';
+import { faultSettings, parseDelay, parseProbability, parseSeed, parseTags, type FaultArgs } from './fault-args.ts';
+import { exhaustiveHeader, exhaustiveJson, exhaustiveRow, exhaustiveSummary, faultLines } from './faults-report.ts';
 import type { PnpRunOptions } from '../system/pnp-run.ts';
 import { parseResourceSpec, ResourceSpecError, type ResourceRequest } from '../kernel/pnp/resources.ts';
 import { DUMP_MAX_BYTES } from '../system/capture.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
 import { isVerified, parseFlags, SettingsError } from '../verifier/settings.ts';
+import { STANDARD_FLAGS } from '../verifier/flags.ts';
 import { MemorySizeError, parseMemorySize } from '../kernel/mm/physical-memory.ts';
 import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
 import { parseDuration } from './duration.ts';
@@ -31,7 +35,7 @@ import { readRegistrySeed } from './registry-file.ts';
 import { sarifLog } from './sarif.ts';
 import { junitXml } from './junit.ts';
 import { runScenarioCommand } from './scenario.ts';
-import { persistedBoot, recordBoot, registerVerifierCommand } from './verifier/command.ts';
+import { persistedBoot, persistedFaultArgs, recordBoot, registerVerifierCommand } from './verifier/command.ts';
 import { SwitchError } from './verifier/switches.ts';
 import { StateError } from './verifier/state.ts';
 
@@ -135,6 +139,19 @@ program
     out(['', summaryLine(outcome)]);
   });
 
+/** `dv run --faults exhaustive`: the table, as each run ends; the exit code is the worst verdict's. */
+async function exhaustive(options: RunOptions, json: string | undefined): Promise<void> {
+  const driver = `${moduleNameOf(options.driver)}.sys`;
+  const result = await runExhaustive(options, {
+    onBaseline: (v, points) => out(exhaustiveHeader(driver, v, points, Math.min(points.length, MAX_FAULT_RUNS))),
+    onRun: (r, i) => out(exhaustiveRow(r, i)),
+  });
+  out(['', exhaustiveSummary(driver, result)]);
+  if (json) writeAtomically(json, JSON.stringify(exhaustiveJson(driver, result), null, 2) + '\n');
+  const kinds = new Set(result.runs.map((r) => r.verdict.kind));
+  process.exitCode = kinds.has('bugcheck') ? EXIT.BUGCHECK : kinds.has('hang') ? EXIT.HANG : EXIT.CLEAN;
+}
+
 const parsers = requestParsers();
 program
   .command('run')
@@ -169,6 +186,11 @@ program
   .option('--stop-start', 'a rebalance after the start of a --pnp device: IRP_MN_QUERY_STOP_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_START_DEVICE')
   .option('--resources <spec>', 'hardware resources for the --pnp device, e.g. mem:0xfe000000:0x1000,port:0x300:8,irq:5 (irq:N:latched for an edge-triggered line): the raw and translated CM_RESOURCE_LISTs of IRP_MN_START_DEVICE, and the device in the HAL\'s model')
   .option('--sleep', 'a system sleep and wake after the start of a --pnp device: IRP_MN_QUERY_POWER and IRP_MN_SET_POWER for S3, then IRP_MN_SET_POWER for S0')
+  .option('--seed <n>', 'seed of low resources simulation\'s random choices (default 1): the same seed fails the same calls', parseSeed)
+  .option('--fault-probability <percent>', 'randomized low resources simulation (0x4): the share of calls failed (default 6%)', parseProbability)
+  .option('--fault-delay <duration>', 'randomized low resources simulation (0x4): the grace period after boot, in simulated time, in which nothing fails (default 8m; 0 starts at boot)', parseDelay)
+  .option('--fault-tags <tags>', 'randomized low resources simulation (0x4): fail only pool allocations with these tags (comma-separated, e.g. Allc,Buf1)', parseTags)
+  .addOption(new Option('--faults <mode>', 'exhaustive: run once failing nothing to find every failure point (an allocating DDI called from one stack of the driver), then once per point in a fresh machine failing only it; a table of the verdicts').choices(['exhaustive']))
   .option('--debugger', "attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) and the driver's breakpoints (DbgBreakPoint) stop at a kd> prompt on stdin; g continues, q quits")
   .addOption(new Option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)').argParser(parseDuration).default(parseDuration('2m'), '2m'))
   .addOption(new Option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)').argParser(parseDuration).default(parseDuration('1h'), '1h'))
@@ -180,7 +202,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
+  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string } & FaultArgs) => {
     if (opts.scenario !== undefined) {
       if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
       const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));
@@ -190,6 +212,15 @@ program
     }
     if (driverArg === undefined) throw new UsageError('dv run needs a DRIVER (or --scenario FILE)');
     const driver = driverArg;
+    // Without --verifier the machine boots with what `dv verifier` persisted, as Windows boots with its registry settings.
+    const boot = opts.verifier === undefined ? persistedBoot() : undefined;
+    const flags = boot ? boot.verifier?.flags : opts.verifier === 'off' ? undefined : (opts.verifier ?? STANDARD_FLAGS);
+    const faults = faultSettings({ ...opts, ...persistedFaultArgs(boot, opts) }, flags);
+    if (typeof faults === 'string') throw new UsageError(faults);
+    if (opts.faults === 'exhaustive') {
+      const refused = [opts.dump !== undefined && '--dump', opts.coverage !== undefined && '--coverage', opts.debugger && '--debugger'].filter(Boolean);
+      if (refused.length > 0) throw new UsageError(`--faults exhaustive makes many runs: ${refused.join(', ')} would name one of them (use --json for the table)`);
+    }
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
@@ -204,18 +235,16 @@ program
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    // Without --verifier the machine boots with what `dv verifier` persisted, as Windows boots with its registry settings.
-    const boot = opts.verifier === undefined ? persistedBoot() : undefined;
     if (boot && !(boot.verifier && isVerified(boot.verifier, `${moduleNameOf(driver)}.sys`))) {
       out(`dv run: ${moduleNameOf(driver)}.sys is not verified: the settings dv verifier made do not name it (dv verifier /querysettings)`);
     }
-    const verifierSettings = boot ? { verifier: boot.verifier } : { verifierFlags: opts.verifier === 'off' ? undefined : (opts.verifier ?? parseFlags('standard')) };
+    const verifierSettings = boot ? { verifier: boot.verifier } : { verifierFlags: flags };
     const requested = inOrder(opts.ioctl, opts.read, opts.write);
     let outcome;
     try {
       // Read before the machine boots: a malformed file is exit 2 with its line, and nothing runs.
       const registry = opts.registry.flatMap(readRegistrySeed);
-      outcome = await runDriver({
+      const runOptions: RunOptions = {
         limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS },
         driver,
         ...verifierSettings,
@@ -232,7 +261,13 @@ program
         onRequest: (l) => out(l),
         debugger: opts.debugger ? stdioDebugger() : undefined,
         ...pnpOptions(opts),
-      });
+        faults,
+      };
+      if (opts.faults === 'exhaustive') {
+        await exhaustive(runOptions, opts.json);
+        return;
+      }
+      outcome = await runDriver(runOptions);
     } catch (e) {
       // No verdict: no output of an earlier run may stand in for one.
       for (const o of outputs) if (removeStale(o.path)) process.stderr.write(`dv: removed ${o.path}, left by an earlier run: this run wrote no ${o.option.slice(2)}\n`);
@@ -264,6 +299,8 @@ program
       writeAtomically(path, serializeDump(done.dump));
       return true;
     };
+    const lowResources = faultLines(outcome.faults, outcome.machine.kernel.clock.now);
+    if (lowResources.length > 0) out(lowResources);
     if (outcome.bugCheck) {
       out(fatalErrorLines(outcome.bugCheck.code, outcome.bugCheck.params));
       if (opts.dump && writeDump(opts.dump, 'crash dump')) out(`Crash dump written to ${opts.dump}; open it with: dv kd -z ${shellQuote(opts.dump)}`);

@@ -7,6 +7,8 @@ import type { RunOutcome } from '../system/run.ts';
 import type { BreakRecord } from '../system/kd-session.ts';
 import { IRP_MJ } from '../nt/io.ts';
 import type { RunJson } from './run-json.ts';
+import { statusName } from '../nt/status.ts';
+import { faultsJson } from './faults-report.ts';
 
 /** `IRP_MJ_READ` and friends, by code, for the JSON's requests. */
 export const IRP_MJ_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(IRP_MJ).map(([name, code]) => [code, `IRP_MJ_${name}`]));
@@ -29,6 +31,7 @@ export function summaryLine(outcome: RunOutcome): string {
     if (outcome.quit && last) return `${outcome.driver}: the debugger session ended at ${last.breakpoint ? `a breakpoint (nt!${last.breakpoint})` : 'a Driver Verifier break'} (${stopOf(last)}).`;
     const life = outcome.unloaded ? 'unloaded clean' : 'stayed loaded';
     const end = outcome.shutDown ? ', and the machine shut down' : '';
+    if (outcome.driverEntryStatus !== null) return `${outcome.driver}: no bug check; DriverEntry answered an injected failure with ${statusName(outcome.driverEntryStatus)} and the driver did not load${end}.`;
     const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
     const verifier = outcome.breaks.filter((b) => !b.breakpoint);
     const breakpoints = outcome.breaks.filter((b) => b.breakpoint);
@@ -90,6 +93,7 @@ export function outcomeJson(outcome: RunOutcome): RunJson {
           },
         }
       : {}),
+    ...(outcome.faults ? { faults: faultsJson(outcome) } : {}),
     leakCount: outcome.leakCount,
     leaks: outcome.leaksFirst(JSON_LEAKS_LISTED).map((a) => ({
       address: hexs(a.address),

@@ -46,6 +46,27 @@ export const runJsonSchema = z
       })
       .strict()
       .optional(),
+    faults: z
+      .union([
+        z.object({ seed: z.number(), delays: z.number(), delayedMs: z.number() }).strict().describe('delay fuzzing only'),
+        z
+          .object({
+            seed: z.number(),
+            probability: z.number().describe('failures per 10,000 calls (randomized simulation)'),
+            delay: z.string().describe('simulated time after boot before anything fails'),
+            tags: z.array(hexNumber),
+            pointsReached: z.number().int().min(0),
+            injected: z.array(
+              z.object({ ddi: z.string(), caller: frame, stackHash: hexNumber, thread: hexNumber, time: z.string(), stack: z.array(frame) }).strict(),
+            ),
+            delays: z.number().optional(),
+            delayedMs: z.number().optional(),
+            driverEntryStatus: z.string().optional(),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe('low resources simulation and delay fuzzing: what was failed or delayed'),
     leakCount: z.number().int().min(0),
     leaks: z.array(
       z

@@ -96,6 +96,14 @@ function define(z: typeof Zod) {
       }),
       /** The allocation log, newest first. */
       log: object({ capacity: u32, overwritten: u32, records: array(logRecord) }),
+      /** Low resources simulation's fault injection tracker (`!verifier 4`), entries newest first; absent when it was off. */
+      faults: object({
+        tracker: u32,
+        size: u32,
+        depth: u32,
+        count: u32,
+        entries: array(object({ index: u32, address: u32, thread: u32, stack: array(u32) })),
+      }).optional(),
     },
     'an object or null',
   );

@@ -23,6 +23,17 @@ export class SimulatorError extends Error {
   }
 }
 
+/** A driver's DriverEntry returned a failure status: the image was unloaded. */
+export class DriverEntryFailed extends SimulatorError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'DriverEntryFailed';
+  }
+}
+
 /** A driver imports a routine the kernel does not export. */
 export class UnresolvedImportError extends SimulatorError {
   constructor(readonly driver: string, readonly routine: string) {

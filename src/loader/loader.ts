@@ -4,7 +4,7 @@
  * and calls DriverEntry. Unload calls DriverUnload through the I/O manager, then unmaps the image.
  */
 import { extname, basename } from 'node:path';
-import { ddiFault, SimulatorError } from '../kernel/errors.ts';
+import { ddiFault, DriverEntryFailed, SimulatorError } from '../kernel/errors.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind, VaRegion, VA_MAP } from '../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../kernel/symbols.ts';
@@ -107,7 +107,7 @@ export class Loader {
     const status = this.k.io.callDriverEntry(driverObject, image.entryPoint, serviceKey);
     if (!NT_SUCCESS(status)) {
       this.unmap(image);
-      throw new SimulatorError(`${name}!DriverEntry failed with ${statusName(status)}`);
+      throw new DriverEntryFailed(`${name}!DriverEntry failed with ${statusName(status)}`, status);
     }
     return image;
   }

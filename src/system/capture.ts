@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { PageKind } from '../kernel/mm/address-space.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { Verifier } from '../verifier/verifier.ts';
+import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
 
 export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
 
@@ -116,5 +117,10 @@ function snapshotVerifier(v: Verifier): VerifierSnapshot {
       nonPaged: { ...s.nonPaged },
     },
     log: { capacity: v.log.capacity, overwritten: v.log.overwritten, records: [...v.log.newestFirst()].map((r) => ({ ...r, stack: [...r.stack] })) },
+    ...(v.faults.active ? { faults: faultTracker(v.faults) } : {}),
   };
+}
+
+function faultTracker(f: FaultInjector): NonNullable<VerifierSnapshot['faults']> {
+  return { tracker: f.tracker, size: TRACKER_SIZE, depth: TRACKER_DEPTH, count: f.injected.length, entries: f.trackerEntries() };
 }

@@ -10,7 +10,8 @@
 import { applySeed, type SeedOp } from '../kernel/cm/seed.ts';
 import { hex8 } from '../debugger/format.ts';
 import { bugCheckName } from '../nt/bugcheck.ts';
-import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
+import { BugCheck, DriverEntryFailed, HangError, SimulatorError } from '../kernel/errors.ts';
+import type { FaultInjector, FaultSettings } from '../verifier/faults.ts';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { CrashDump, AllocationSnapshot } from '../debugger/dump.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
@@ -79,6 +80,8 @@ export interface RunOptions extends PnpRunOptions {
   /** Verifier flags; the verified driver list defaults to the driver under test. */
   readonly verifierFlags?: number;
   readonly verifier?: VerifierSettings;
+  /** Low resources simulation settings (--seed, --fault-*, a --faults exhaustive plan), added to the verifier's. */
+  readonly faults?: FaultSettings;
   /** IOCTLs to send, in order (`requests` instead for reads and writes too; not both). */
   readonly ioctls?: readonly IoctlRequest[];
   readonly requests?: readonly DeviceRequest[];
@@ -144,12 +147,17 @@ export interface RunOutcome {
   readonly quit: boolean;
   /** The device the PnP manager added for the driver (null: the run did not use PnP). */
   readonly pnp: PnpRunResult | null;
+  /** DriverEntry's failure status when it refused to load after an injected failure (null: it loaded, or the run stopped first). */
+  readonly driverEntryStatus: number | null;
+  /** Low resources simulation and delay fuzzing: the failure points reached, the calls failed, the delays (null: neither on). */
+  readonly faults: FaultInjector | null;
 }
 
 export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   const name = moduleNameOf(opts.driver);
   const imageName = `${name}.sys`;
-  const settings = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
+  const given = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
+  const settings = given && opts.faults ? { ...given, faults: { ...given.faults, ...opts.faults } } : given;
   const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint, coverage: opts.coverage });
   Object.assign(machine.kernel.watchdog.limits, opts.limits);
   machine.kernel.watchdog.startRun();
@@ -172,11 +180,16 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   let quit = false;
   let node: DeviceNode | undefined;
   let addDeviceStatus = 0;
+  let driverEntryStatus: number | null = null;
   // The PnP IRPs are run lines as the stack completes them.
   k.pnp.onIrp = (_node, irp) => said(pnpIrpLine(irp));
   try {
     step(`loading ${imageName}`);
-    const image = await machine.loadDriver(opts.driver);
+    const image = await loadOrRefuse(machine, opts.driver, (status) => {
+      driverEntryStatus = status;
+      said(`${name}!DriverEntry failed with ${statusName(status)} after an injected allocation failure: the driver did not load`);
+    });
+    if (!image) throw new DriverRefused();
     loaded = true;
     if (wantsPnp(k, image.driverObject, opts.pnp)) {
       if (addDeviceRoutine(k, image.driverObject) === 0) throw new SimulatorError(`${imageName} set no AddDevice routine in DriverEntry: it cannot run under the PnP manager (--pnp)`);
@@ -252,7 +265,9 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     }
   } catch (e) {
     if (e instanceof DebuggerQuit) quit = true;
-    else if (!(e instanceof BugCheck || e instanceof HangError)) throw e;
+    else if (e instanceof DriverRefused) {
+      if (opts.shutdown !== false) (step('shutting down'), machine.shutdown());
+    } else if (!(e instanceof BugCheck || e instanceof HangError)) throw e;
   }
   // The dump is frozen when first asked for (nothing runs on the machine after this): a verdict alone
   // must not pay for it, and the dump of a machine whose pool a driver filled holds millions of blocks.
@@ -292,7 +307,27 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     breaks,
     quit,
     pnp: node ? pnpResult(k, node, addDeviceStatus) : null,
+    driverEntryStatus,
+    faults: machine.verifier && (machine.verifier.faults.active || machine.verifier.faults.fuzzing) ? machine.verifier.faults : null,
   };
+}
+
+/** The load ended early: DriverEntry refused after an injected failure (the run goes on to shut down). */
+class DriverRefused extends Error {}
+
+/**
+ * Load the driver. A DriverEntry that fails after low resources simulation failed one of its calls
+ * answered correctly (the load is refused, nothing runs on): `refused` hears its status and the
+ * result is undefined. Any other failed load is an error, as before.
+ */
+async function loadOrRefuse(machine: Machine, driver: string, refused: (status: number) => void) {
+  try {
+    return await machine.loadDriver(driver);
+  } catch (e) {
+    if (!(e instanceof DriverEntryFailed) || !machine.verifier?.faults.injected.length || machine.kernel.halted) throw e;
+    refused(e.status);
+    return undefined;
+  }
 }
 
 /** A device name as the object manager knows it: \\.\X is the Win32 form of \??\X. */

@@ -3,6 +3,7 @@
  * `/flags 0x8 /driver X.sys` as verifier.exe spells them; a bad value is an error, never ignored.
  */
 import { STANDARD_FLAGS, unknownFlagBits } from './flags.ts';
+import type { FaultSettings } from './faults.ts';
 
 export interface VerifierSettings {
   readonly flags: number;
@@ -10,6 +11,8 @@ export interface VerifierSettings {
   readonly drivers: readonly string[];
   /** With `*` (verifier /all /driver.exclude): image names left unverified. */
   readonly exclude?: readonly string[];
+  /** Low resources simulation: seed, probability, grace period, tags, or one failure point to take. */
+  readonly faults?: FaultSettings;
 }
 
 export class SettingsError extends Error {

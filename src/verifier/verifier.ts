@@ -29,9 +29,12 @@ import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
 import { DDI_THUNK_ROUTINES, ddiThunks } from './ddi/thunks.ts';
+import { LOW_RESOURCES_THUNK_ROUTINES, lowResourcesThunks } from './thunks/lowres.ts';
+import { delayFuzzingThunks } from './thunks/delay-fuzzing.ts';
+import { FaultInjector } from './faults.ts';
 
 // DDI compliance first: a DDI rule is reported before the automatic check of the same call.
-const THUNK_SETS: readonly ThunkSet[] = [ddiThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+const THUNK_SETS: readonly ThunkSet[] = [ddiThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, lowResourcesThunks, delayFuzzingThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -54,6 +57,8 @@ export class Verifier {
   readonly log = new AllocationLog(undefined, this.stacks);
   /** Verified drivers by module name (lower case), loaded or unloaded. */
   readonly drivers = new Map<string, VerifiedDriver>();
+  /** Low resources simulation (0x4, 0x40000, --faults): the calls failed and the failure points reached. */
+  readonly faults: FaultInjector;
   /** Every driver record ever made (a reloaded driver's earlier record may still own blocks). */
   private readonly records: VerifiedDriver[] = [];
   private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
@@ -73,6 +78,8 @@ export class Verifier {
     ]);
     // DDI compliance checking: the frames of its thunks (those of exported DDIs).
     k.nt.addRoutines(DDI_THUNK_ROUTINES.filter((r) => r.replace(/^Verifier/, '') in k.ddi));
+    k.nt.addRoutines(LOW_RESOURCES_THUNK_ROUTINES);
+    this.faults = new FaultInjector(k, settings.flags, settings.faults);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
@@ -128,6 +135,7 @@ export class Verifier {
       driver,
       stats: this.stats,
       log: this.log,
+      faults: this.faults,
       owner: (a) => this.records.find((d) => d.allocations.has(a)),
       // Keyed by `a | 0`: a small integer, not a heap number.
       wasFreed: (a) => this.freed.has(a | 0),

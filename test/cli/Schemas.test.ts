@@ -23,6 +23,7 @@ test('dv run --json validates against docs/run.schema.json, whatever the run did
     ['leak', [join(ROOT, 'drivers', 'c', 'MyDriver', 'MyDriver.wasm'), '--ioctl', '222003:4d79:8', '--read', '4'], 1],
     ['pnp', [join(ROOT, 'drivers', 'c', 'pnp', 'PnpFunction', 'PnpFunction.wasm'), '--surprise-remove'], 0],
     ['processes', [join(ROOT, 'test', 'fixtures', 'c', 'callbacks', 'ProcessMonitor.wasm'), '--process', 'notepad.exe', '--open-process', 'notepad.exe:1fffff'], 0],
+    ['faults', [join(ROOT, 'drivers', 'c', 'MyDriverClean', 'MyDriverClean.wasm'), '--verifier', '0x209bf', '--fault-delay', '0', '--fault-probability', '100%', '--ioctl', '222003:4d794472697665720100000002000000:8'], 0],
     ['hang', [join(ROOT, 'test', 'fixtures', 'c', 'runaway', 'LoopInDriverEntry.wasm'), '--timeout', '20s'], 4],
   ];
   for (const [name, args, status] of runs) {

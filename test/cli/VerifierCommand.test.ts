@@ -26,7 +26,7 @@ test('verifier.exe syntax: /standard, /flags in decimal or 0x-hex, /driver lists
   assert.equal(set('/flags', '0x200', '/driver', 'x.sys').flags, 0x210);
   // Rule classes: 1 special pool, 4 pool tracking, 5 I/O verification, 18 DDI compliance.
   assert.equal(set('/rc', '1', '4', '5', '18', '/driver', 'x.sys').flags, VF.SPECIAL_POOL | VF.POOL_TRACKING | VF.IO_VERIFICATION | VF.DDI_COMPLIANCE);
-  assert.deepEqual(set('/faults', '1000', 'Tag1 Fred', 'Notepad.exe', '5', '/driver', 'x.sys').faults, { probability: 1000, tags: ['Tag1', 'Fred'], applications: ['Notepad.exe'], delayMinutes: 5 });
+  assert.deepEqual(set('/faults', '1000', 'Tag1 Fred', '', '5', '/driver', 'x.sys').faults, { probability: 1000, tags: ['Tag1', 'Fred'], applications: [], delayMinutes: 5 });
   assert.deepEqual(set('/faults', '', '', '', '0xa').faults, { tags: [], applications: [], delayMinutes: 10 });
   assert.deepEqual(parseVerifierSwitches(['/query']), { kind: 'query' });
   assert.deepEqual(parseVerifierSwitches(['-?']), { kind: 'help' });
@@ -47,6 +47,9 @@ test('bad switches are errors that say why, never ignored', () => {
     [['/querysettings', '/driver', 'x.sys'], /cannot be combined/],
     [['/faults', '20000'], /over 10000/],
     [['/faultssystematic', 'enableboottime'], /no boot-time phase/],
+    [['/faultssystematic', 'recordruntime'], /--faults exhaustive lists every failure point/],
+    [['/faults', '100', 'Ta*', '', '0', '/driver', 'x.sys'], /whole tags of 4 characters, without wildcards/],
+    [['/faults', '100', '', 'notepad.exe'], /every process context/],
     [['/bootmode', 'sometimes'], /use persistent, resetonbootfail/],
     [['/adddriver', 'x.sys'], /go with \/volatile/],
     [['/volatile', '/driver', 'x.sys'], /\/volatile takes/],
@@ -65,6 +68,10 @@ test('settings change as verifier.exe changes them; /driver alone verifies with 
   assert.equal(s3.verifyDriverLevel, 8 | VF.RANDOMIZED_LOW_RESOURCES);
   assert.equal(s3.faults?.probability, 100);
   assert.throws(() => applyChange(RESET_STATE, set('/flags', '8')), /no driver to verify/);
+  // /faultssystematic turns systematic low resources simulation on and off in the options.
+  const sys = applyChange(s3, set('/faultssystematic', 'enableruntime'));
+  assert.equal(sys.verifyDriverLevel & VF.SYSTEMATIC_LOW_RESOURCES, VF.SYSTEMATIC_LOW_RESOURCES);
+  assert.equal(applyChange(sys, set('/faultssystematic', 'disableruntime')).verifyDriverLevel & VF.SYSTEMATIC_LOW_RESOURCES, 0);
   // /all with exclusions: every driver but those.
   const all = bootSettings(applyChange(undefined, set('/standard', '/all', '/driver.exclude', 'skip.sys'))).verifier!;
   assert.ok(isVerified(all, 'Any.sys'));
@@ -141,6 +148,17 @@ test('dv verifier /bootmode oneboot: one verified run, then none; /log appends e
   assert.match(first.stdout, /dv verifier: settings reset: the settings were for one boot \(\/bootmode oneboot\)\./);
   assert.match(readFileSync(log, 'utf8'), /Level: 00000008\n/);
   assert.equal(dv(home, 'run', myDriver, '--ioctl', '222003').status, 0);
+});
+
+test('the /faults parameters persist into the next run: every pool allocation of the driver fails from boot on', () => {
+  const home = mkdtempSync(join(tmpdir(), 'dv-verifier-'));
+  // Probability 10000 in 10,000, no boot-time delay: MyDriverClean's first allocation fails, and it copes.
+  assert.equal(dv(home, 'verifier', '/faults', '10000', '', '', '0', '/driver', 'MyDriverClean.sys').status, 0);
+  assert.match(dv(home, 'verifier', '/querysettings').stdout, /Fault injection probability: 10000\/10000\.\n.*\n.*\n- Boot time delay: 0 minutes\./);
+  const r = dv(home, 'run', join(ROOT, 'drivers', 'c', 'MyDriverClean', 'MyDriverClean.wasm'), '--ioctl', '222003:4d794472697665720100000002000000:8');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /IOCTL 0x00222003 -> STATUS_INSUFFICIENT_RESOURCES/);
+  assert.match(r.stdout, /Low resources simulation \(randomized, seed 1\): 1 call failed of 1 failure point reached\n {2}ExAllocatePoolWithTag failed at MyDriverClean!DeviceControlDispatch\+0x[0-9a-f]+ \(stack [0-9a-f]+, 0 ms after boot\)/);
 });
 
 test('a damaged state file is an error that names it, and is left as it was', () => {

@@ -58,18 +58,30 @@ VOID ProcessRequestWorker(_In_ PDEVICE_OBJECT DeviceObject, _In_opt_ PVOID Conte
     PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(irp);
     ULONG outputLength = sp->Parameters.DeviceIoControl.OutputBufferLength;
     ULONG copied = 0;
+    NTSTATUS status = STATUS_SUCCESS;
 
     UNREFERENCED_PARAMETER(DeviceObject);
     if (outputLength > 0) {
         PVOID target;
-        MmProbeAndLockPages(ext->Mdl, KernelMode, IoWriteAccess);
-        target = MmGetSystemAddressForMdlSafe(ext->Mdl, NormalPagePriority);
-        copied = min(outputLength, HEADER_SIZE);
-        RtlCopyMemory(target, ext->Buffer, copied);
-        MmUnlockPages(ext->Mdl);
+        /* Locking raises when the pages cannot be locked; mapping may find no system space. */
+        __try {
+            MmProbeAndLockPages(ext->Mdl, KernelMode, IoWriteAccess);
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            status = GetExceptionCode();
+        }
+        if (NT_SUCCESS(status)) {
+            target = MmGetSystemAddressForMdlSafe(ext->Mdl, NormalPagePriority);
+            if (target != NULL) {
+                copied = min(outputLength, HEADER_SIZE);
+                RtlCopyMemory(target, ext->Buffer, copied);
+            } else {
+                status = STATUS_INSUFFICIENT_RESOURCES;
+            }
+            MmUnlockPages(ext->Mdl);
+        }
     }
     IoFreeMdl(ext->Mdl);
     ExFreePoolWithTag(ext->Buffer, MYDRIVER_TAG);
     IoFreeWorkItem(ext->WorkItem);
-    CompleteRequest(irp, STATUS_SUCCESS, copied);
+    CompleteRequest(irp, status, copied);
 }

@@ -14,7 +14,9 @@
  * - an IO_WORKITEM that finishes each request (IoQueueWorkItem holds the device while it runs);
  * - a system thread that prepares the tables at load, waited for (by its object) at unload;
  * - IoRegisterShutdownNotification, with an IRP_MJ_SHUTDOWN routine that completes at once,
- *   unregistered at unload.
+ *   unregistered at unload;
+ * - every allocation checked: under low resources simulation (`--faults exhaustive`) a failed one
+ *   refuses the load or the request with STATUS_INSUFFICIENT_RESOURCES and leaves nothing behind.
  *
  * `dv run drivers/c/rules/EverythingRight.wasm --ioctl 0x222008:0102030405060708:8`
  */
@@ -68,6 +70,11 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
         return status;
     }
     ext = (PDEVICE_EXTENSION)device->DeviceExtension;
+    ext->WorkItem = IoAllocateWorkItem(device);
+    if (ext->WorkItem == NULL) {
+        IoDeleteDevice(device);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
 
     ExInitializeNPagedLookasideList(&ext->Lookaside, NULL, NULL, 0, CONTEXT_SIZE, EVERYTHING_TAG, 0);
     ExInitializeFastMutex(&ext->ConfigMutex);
@@ -80,7 +87,6 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     KeInitializeDpc(&ext->DoneDpc, HardwareDoneDpc, ext);
     heartbeat.QuadPart = -100LL * 10000;
     KeSetTimerEx(&ext->HeartbeatTimer, heartbeat, 100, &ext->HeartbeatDpc);
-    ext->WorkItem = IoAllocateWorkItem(device);
 
     if (NT_SUCCESS(PsCreateSystemThread(&handle, THREAD_ALL_ACCESS, NULL, NULL, NULL, PrepareTables, ext))) {
         PETHREAD thread;
@@ -136,30 +142,71 @@ VOID HardwareDoneDpc(_In_ PKDPC Dpc, _In_opt_ PVOID Context, _In_opt_ PVOID Arg1
 }
 
 /* An MDL built for nonpaged pool, and a partial MDL of its second half, mapped and freed. */
-static VOID TransferNonPaged(PUCHAR buffer)
+static NTSTATUS TransferNonPaged(PUCHAR buffer)
 {
     PMDL mdl = IoAllocateMdl(buffer, CONTEXT_SIZE, FALSE, FALSE, NULL);
     PMDL half = IoAllocateMdl(buffer + CONTEXT_SIZE / 2, CONTEXT_SIZE / 2, FALSE, FALSE, NULL);
+    volatile ULONG *mapped = NULL;
 
-    MmBuildMdlForNonPagedPool(mdl);
-    IoBuildPartialMdl(mdl, half, buffer + CONTEXT_SIZE / 2, CONTEXT_SIZE / 2);
-    *(volatile ULONG *)MmGetSystemAddressForMdlSafe(half, NormalPagePriority) = 0xfeed;
-    IoFreeMdl(half);
-    IoFreeMdl(mdl);
+    if (mdl != NULL && half != NULL) {
+        MmBuildMdlForNonPagedPool(mdl);
+        IoBuildPartialMdl(mdl, half, buffer + CONTEXT_SIZE / 2, CONTEXT_SIZE / 2);
+        mapped = (volatile ULONG *)MmGetSystemAddressForMdlSafe(half, NormalPagePriority);
+        if (mapped != NULL) {
+            *mapped = 0xfeed;
+        }
+    }
+    if (half != NULL) {
+        IoFreeMdl(half);
+    }
+    if (mdl != NULL) {
+        IoFreeMdl(mdl);
+    }
+    return mapped != NULL ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
 
 /* The lookup table (paged): probed and locked, mapped, read, unmapped, unlocked. */
-static VOID TransferPaged(PDEVICE_EXTENSION ext)
+static NTSTATUS TransferPaged(PDEVICE_EXTENSION ext)
 {
-    PMDL mdl = IoAllocateMdl(ext->Table, TABLE_SIZE, FALSE, FALSE, NULL);
+    PMDL mdl;
     volatile ULONG *mapped;
+    NTSTATUS status = STATUS_SUCCESS;
 
-    MmProbeAndLockPages(mdl, KernelMode, IoReadAccess);
+    if (ext->Table == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES; /* the table thread could not allocate it */
+    }
+    mdl = IoAllocateMdl(ext->Table, TABLE_SIZE, FALSE, FALSE, NULL);
+    if (mdl == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    __try {
+        MmProbeAndLockPages(mdl, KernelMode, IoReadAccess);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        status = GetExceptionCode();
+    }
+    if (!NT_SUCCESS(status)) {
+        IoFreeMdl(mdl);
+        return status;
+    }
     mapped = (volatile ULONG *)MmMapLockedPagesSpecifyCache(mdl, KernelMode, MmCached, NULL, FALSE, NormalPagePriority);
-    (void)mapped[1];
-    MmUnmapLockedPages((PVOID)mapped, mdl);
+    if (mapped != NULL) {
+        (void)mapped[1];
+        MmUnmapLockedPages((PVOID)mapped, mdl);
+    } else {
+        status = STATUS_INSUFFICIENT_RESOURCES;
+    }
     MmUnlockPages(mdl);
     IoFreeMdl(mdl);
+    return status;
+}
+
+/* The request ends at once with `status` (an allocation failed). */
+static NTSTATUS Fail(PIRP Irp, NTSTATUS status)
+{
+    Irp->IoStatus.Status = status;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return status;
 }
 
 static NTSTATUS DeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_STACK_LOCATION sp)
@@ -172,12 +219,10 @@ static NTSTATUS DeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_STACK_L
     PVOID copy;
     KIRQL oldIrql;
     LARGE_INTEGER latency;
+    NTSTATUS status;
 
     if (sp->Parameters.DeviceIoControl.IoControlCode != IOCTL_EVERYTHING_PROCESS) {
-        Irp->IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
-        Irp->IoStatus.Information = 0;
-        IoCompleteRequest(Irp, IO_NO_INCREMENT);
-        return STATUS_INVALID_DEVICE_REQUEST;
+        return Fail(Irp, STATUS_INVALID_DEVICE_REQUEST);
     }
     system = Irp->AssociatedIrp.SystemBuffer;
     length = min(sp->Parameters.DeviceIoControl.InputBufferLength, CONTEXT_SIZE);
@@ -188,19 +233,35 @@ static NTSTATUS DeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_STACK_L
     ExReleaseFastMutex(&ext->ConfigMutex);
     KeWaitForSingleObject(&ext->LogMutex, Executive, KernelMode, FALSE, NULL);
     entry = ExAllocatePoolWithTag(PagedPool, 0x20, EVERYTHING_TAG);
-    ExFreePoolWithTag(entry, EVERYTHING_TAG);
+    if (entry != NULL) { /* the log entry is optional: none is written when pool is short */
+        ExFreePoolWithTag(entry, EVERYTHING_TAG);
+    }
     KeReleaseMutex(&ext->LogMutex, FALSE);
 
     /* A request context from the lookaside list; a nonpaged copy made under the spin lock. */
     context = ExAllocateFromNPagedLookasideList(&ext->Lookaside);
+    if (context == NULL) {
+        return Fail(Irp, STATUS_INSUFFICIENT_RESOURCES);
+    }
     RtlCopyMemory(context, system, length);
     KeAcquireSpinLock(&ext->StatsLock, &oldIrql);
     copy = ExAllocatePoolWithTag(NonPagedPoolNx, CONTEXT_SIZE, EVERYTHING_TAG);
     KeReleaseSpinLock(&ext->StatsLock, oldIrql);
+    if (copy == NULL) {
+        ExFreeToNPagedLookasideList(&ext->Lookaside, context);
+        return Fail(Irp, STATUS_INSUFFICIENT_RESOURCES);
+    }
     RtlCopyMemory(copy, context, length);
 
-    TransferNonPaged((PUCHAR)copy);
-    TransferPaged(ext);
+    status = TransferNonPaged((PUCHAR)copy);
+    if (NT_SUCCESS(status)) {
+        status = TransferPaged(ext);
+    }
+    if (!NT_SUCCESS(status)) {
+        ExFreePoolWithTag(copy, EVERYTHING_TAG);
+        ExFreeToNPagedLookasideList(&ext->Lookaside, context);
+        return Fail(Irp, status);
+    }
 
     /* "Hardware": a one-shot timer whose DPC signals the event the request waits for. */
     KeClearEvent(&ext->Done);

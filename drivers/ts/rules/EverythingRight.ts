@@ -18,6 +18,7 @@
  * `dv run drivers/ts/rules/EverythingRight.ts --ioctl 0x222008:0102030405060708:8`
  */
 import {
+  EXCEPTION_EXECUTE_HANDLER,
   CTL_CODE,
   DEVICE_OBJECT,
   DRIVER_OBJECT,
@@ -93,7 +94,11 @@ export function DriverEntry(DriverObject: number, _RegistryPath: number, api: Dr
   ddi = api;
   const mem = ddi.mem;
   const name = ddi.ExAllocatePoolWithTag(POOL_TYPE.PagedPool, 8, TAG);
-  const out = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 4, TAG);
+  const out = name === 0 ? 0 : ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 4, TAG);
+  if (out === 0) {
+    if (name !== 0) ddi.ExFreePoolWithTag(name, TAG);
+    return STATUS.INSUFFICIENT_RESOURCES;
+  }
   ddi.RtlInitUnicodeString(name, ddi.wstr('\\Device\\EverythingRight'));
   const status = ddi.IoCreateDevice(DriverObject, E.size, name, FILE_DEVICE_UNKNOWN, 0, 0, out);
   const device = mem.u32(out);
@@ -101,6 +106,14 @@ export function DriverEntry(DriverObject: number, _RegistryPath: number, api: Dr
   ddi.ExFreePoolWithTag(name, TAG);
   if (status !== STATUS.SUCCESS) return status;
   const ext = mem.u32(device + DEVICE_OBJECT.off.DeviceExtension);
+  const workItem = ddi.IoAllocateWorkItem(device);
+  const slot = workItem === 0 ? 0 : ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 4, TAG);
+  if (slot === 0) {
+    if (workItem !== 0) ddi.IoFreeWorkItem(workItem);
+    ddi.IoDeleteDevice(device);
+    return STATUS.INSUFFICIENT_RESOURCES;
+  }
+  mem.setU32(ext + E.workItem, workItem);
 
   ddi.ExInitializeNPagedLookasideList(ext + E.lookaside, 0, 0, 0, CONTEXT_SIZE, TAG, 0);
   ddi.ExInitializeFastMutex(ext + E.configMutex);
@@ -112,9 +125,7 @@ export function DriverEntry(DriverObject: number, _RegistryPath: number, api: Dr
   ddi.KeInitializeTimer(ext + E.doneTimer);
   ddi.KeInitializeDpc(ext + E.doneDpc, ddi.addressOf(HardwareDoneDpc), ext);
   ddi.KeSetTimerEx(ext + E.heartbeatTimer, HEARTBEAT, 100, ext + E.heartbeatDpc);
-  mem.setU32(ext + E.workItem, ddi.IoAllocateWorkItem(device));
 
-  const slot = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 4, TAG);
   if (ddi.PsCreateSystemThread(slot, 0, 0, 0, 0, ddi.addressOf(PrepareTables), ext) === STATUS.SUCCESS) {
     const handle = mem.u32(slot);
     if (ddi.ObReferenceObjectByHandle(handle, 0, 0, KernelMode, slot, 0) === STATUS.SUCCESS) mem.setU32(ext + E.thread, mem.u32(slot));
@@ -132,7 +143,8 @@ export function DriverEntry(DriverObject: number, _RegistryPath: number, api: Dr
 /** The system thread: builds the lookup table (paged pool, at PASSIVE_LEVEL) and ends. */
 function PrepareTables(Context: number): void {
   const table = ddi.ExAllocatePoolWithTag(POOL_TYPE.PagedPool, TABLE_SIZE, TAG);
-  for (let i = 0; i < TABLE_SIZE; i += 4) ddi.mem.setU32(table + i, i);
+  // No table when pool is short: the requests that need it then fail.
+  if (table !== 0) for (let i = 0; i < TABLE_SIZE; i += 4) ddi.mem.setU32(table + i, i);
   ddi.mem.setU32(Context + E.table, table);
   ddi.PsTerminateSystemThread(STATUS.SUCCESS);
 }
@@ -161,11 +173,7 @@ function DeviceControl(DeviceObject: number, Irp: number, sp: number): number {
   const mem = ddi.mem;
   const P = IO_STACK_LOCATION.off;
   const ext = mem.u32(DeviceObject + DEVICE_OBJECT.off.DeviceExtension);
-  if (mem.u32(sp + P['Parameters.DeviceIoControl.IoControlCode']) !== IOCTL_EVERYTHING_PROCESS) {
-    SetIoStatus(mem, Irp, STATUS.INVALID_DEVICE_REQUEST, 0);
-    ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
-    return STATUS.INVALID_DEVICE_REQUEST;
-  }
+  if (mem.u32(sp + P['Parameters.DeviceIoControl.IoControlCode']) !== IOCTL_EVERYTHING_PROCESS) return Fail(Irp, STATUS.INVALID_DEVICE_REQUEST);
   const system = mem.u32(Irp + IRP.off['AssociatedIrp.SystemBuffer']);
   const length = Math.min(mem.u32(sp + P['Parameters.DeviceIoControl.InputBufferLength']), CONTEXT_SIZE);
 
@@ -175,19 +183,30 @@ function DeviceControl(DeviceObject: number, Irp: number, sp: number): number {
   ddi.ExReleaseFastMutex(ext + E.configMutex);
   ddi.KeWaitForSingleObject(ext + E.logMutex, Executive, KernelMode, 0, 0);
   const entry = ddi.ExAllocatePoolWithTag(POOL_TYPE.PagedPool, 0x20, TAG);
-  ddi.ExFreePoolWithTag(entry, TAG);
+  // The log entry is optional: none is written when pool is short.
+  if (entry !== 0) ddi.ExFreePoolWithTag(entry, TAG);
   ddi.KeReleaseMutex(ext + E.logMutex, 0);
 
   // A request context from the lookaside list; a nonpaged copy made under the spin lock.
   const context = ddi.ExAllocateFromNPagedLookasideList(ext + E.lookaside);
+  if (context === 0) return Fail(Irp, STATUS.INSUFFICIENT_RESOURCES);
   mem.copy(context, system, length);
   ddi.KeAcquireSpinLock(ext + E.statsLock, ext + E.oldIrql);
   const copy = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, CONTEXT_SIZE, TAG);
   ddi.KeReleaseSpinLock(ext + E.statsLock, mem.u8(ext + E.oldIrql));
+  if (copy === 0) {
+    ddi.ExFreeToNPagedLookasideList(ext + E.lookaside, context);
+    return Fail(Irp, STATUS.INSUFFICIENT_RESOURCES);
+  }
   mem.copy(copy, context, length);
 
-  TransferNonPaged(copy);
-  TransferPaged(ext);
+  let status = TransferNonPaged(copy);
+  if (status === STATUS.SUCCESS) status = TransferPaged(ext);
+  if (status !== STATUS.SUCCESS) {
+    ddi.ExFreePoolWithTag(copy, TAG);
+    ddi.ExFreeToNPagedLookasideList(ext + E.lookaside, context);
+    return Fail(Irp, status);
+  }
 
   // "Hardware": a one-shot timer whose DPC signals the event the request waits for.
   ddi.KeClearEvent(ext + E.done);
@@ -204,27 +223,55 @@ function DeviceControl(DeviceObject: number, Irp: number, sp: number): number {
   return STATUS.PENDING;
 }
 
+/** The request ends at once with `status` (an allocation failed, or an unknown IOCTL). */
+function Fail(Irp: number, status: number): number {
+  SetIoStatus(ddi.mem, Irp, status, 0);
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+  return status;
+}
+
 /** An MDL built for nonpaged pool, and a partial MDL of its second half, mapped and freed. */
-function TransferNonPaged(buffer: number): void {
+function TransferNonPaged(buffer: number): number {
   const mdl = ddi.IoAllocateMdl(buffer, CONTEXT_SIZE, 0, 0, 0);
-  ddi.MmBuildMdlForNonPagedPool(mdl);
-  const half = ddi.IoAllocateMdl(buffer + CONTEXT_SIZE / 2, CONTEXT_SIZE / 2, 0, 0, 0);
-  ddi.IoBuildPartialMdl(mdl, half, buffer + CONTEXT_SIZE / 2, CONTEXT_SIZE / 2);
-  ddi.mem.setU32(ddi.MmGetSystemAddressForMdlSafe(half, NormalPagePriority), 0xfeed);
-  ddi.IoFreeMdl(half);
-  ddi.IoFreeMdl(mdl);
+  const half = mdl === 0 ? 0 : ddi.IoAllocateMdl(buffer + CONTEXT_SIZE / 2, CONTEXT_SIZE / 2, 0, 0, 0);
+  let mapped = 0;
+  if (half !== 0) {
+    ddi.MmBuildMdlForNonPagedPool(mdl);
+    ddi.IoBuildPartialMdl(mdl, half, buffer + CONTEXT_SIZE / 2, CONTEXT_SIZE / 2);
+    mapped = ddi.MmGetSystemAddressForMdlSafe(half, NormalPagePriority);
+    if (mapped !== 0) ddi.mem.setU32(mapped, 0xfeed);
+    ddi.IoFreeMdl(half);
+  }
+  if (mdl !== 0) ddi.IoFreeMdl(mdl);
+  return mapped !== 0 ? STATUS.SUCCESS : STATUS.INSUFFICIENT_RESOURCES;
 }
 
 /** The lookup table (paged): probed and locked, mapped, read, unmapped, unlocked. */
-function TransferPaged(ext: number): void {
+function TransferPaged(ext: number): number {
   const table = ddi.mem.u32(ext + E.table);
+  // The table thread could not allocate it.
+  if (table === 0) return STATUS.INSUFFICIENT_RESOURCES;
   const mdl = ddi.IoAllocateMdl(table, TABLE_SIZE, 0, 0, 0);
-  ddi.MmProbeAndLockPages(mdl, KernelMode, IoReadAccess);
+  if (mdl === 0) return STATUS.INSUFFICIENT_RESOURCES;
+  const locked = ddi.__try(
+    () => {
+      ddi.MmProbeAndLockPages(mdl, KernelMode, IoReadAccess);
+      return STATUS.SUCCESS;
+    },
+    { except: EXCEPTION_EXECUTE_HANDLER, handler: (code) => code },
+  );
+  if (locked !== STATUS.SUCCESS) {
+    ddi.IoFreeMdl(mdl);
+    return locked;
+  }
   const mapped = ddi.MmMapLockedPagesSpecifyCache(mdl, KernelMode, MmCached, 0, 0, NormalPagePriority);
-  ddi.mem.u32(mapped + 4);
-  ddi.MmUnmapLockedPages(mapped, mdl);
+  if (mapped !== 0) {
+    ddi.mem.u32(mapped + 4);
+    ddi.MmUnmapLockedPages(mapped, mdl);
+  }
   ddi.MmUnlockPages(mdl);
   ddi.IoFreeMdl(mdl);
+  return mapped !== 0 ? STATUS.SUCCESS : STATUS.INSUFFICIENT_RESOURCES;
 }
 
 function FinishRequest(_DeviceObject: number, Context: number): void {

@@ -31,7 +31,9 @@ export function applyChange(prev: VerifierState | undefined, c: SettingsChange):
   const drivers = c.drivers ? [...c.drivers] : base.verifyDrivers;
   // /driver alone, with no options in force, verifies with the standard options.
   const noOptions = c.drivers !== undefined && c.flags === undefined && !c.faults && base.verifyDriverLevel === 0;
-  const level = (c.flags ?? (c.faults ? base.verifyDriverLevel | VF.RANDOMIZED_LOW_RESOURCES : noOptions ? STANDARD_FLAGS : base.verifyDriverLevel)) >>> 0;
+  const chosen = (c.flags ?? (c.faults ? base.verifyDriverLevel | VF.RANDOMIZED_LOW_RESOURCES : noOptions ? STANDARD_FLAGS : base.verifyDriverLevel)) >>> 0;
+  // /faultssystematic enableruntime turns systematic low resources simulation on, disableruntime off.
+  const level = (c.systematic === 'disable' ? chosen & ~VF.SYSTEMATIC_LOW_RESOURCES : c.systematic ? chosen | VF.SYSTEMATIC_LOW_RESOURCES : chosen) >>> 0;
   if ((c.flags !== undefined || c.faults) && drivers.length === 0) throw new SwitchError('no driver to verify: add /driver NAME [NAME ...] or /all');
   const exclude = c.exclude ? [...c.exclude] : c.drivers ? undefined : base.exclude;
   const faults = level & VF.RANDOMIZED_LOW_RESOURCES ? (c.faults ?? base.faults) : undefined;
@@ -57,7 +59,7 @@ export interface BootSettings {
   /** Undefined: no driver is verified. */
   readonly verifier: VerifierSettings | undefined;
   readonly faults?: FaultOptions;
-  readonly systematic?: 'enable' | 'record' | 'disable';
+  readonly systematic?: 'enable' | 'disable';
 }
 
 export function bootSettings(state: VerifierState): BootSettings {

@@ -5,6 +5,9 @@
 import type { Command } from 'commander';
 import { appendFileSync } from 'node:fs';
 import type { RunOutcome } from '../../system/run.ts';
+import { TICKS_PER_MS } from '../../kernel/ke/clock.ts';
+import { poolTag } from '../../nt/pool.ts';
+import type { FaultArgs } from '../fault-args.ts';
 import { afterBoot, applyChange, bootSettings, type BootSettings } from './apply.ts';
 import { changedText, HELP_TEXT, lastRunOf, queryText, settingsText } from './output.ts';
 import { parseVerifierSwitches } from './switches.ts';
@@ -43,6 +46,19 @@ export function registerVerifierCommand(program: Command): void {
         }
       }
     });
+}
+
+/**
+ * The persisted /faults parameters as dv run's options, where the command line gives none of its own:
+ * probability (chances in 10,000), tags, and the boot-time delay in simulated minutes.
+ */
+export function persistedFaultArgs(boot: BootSettings | undefined, given: FaultArgs): FaultArgs {
+  const f = boot?.faults;
+  return {
+    ...(given.faultProbability === undefined && f?.probability !== undefined ? { faultProbability: f.probability } : {}),
+    ...(given.faultDelay === undefined && f?.delayMinutes !== undefined ? { faultDelay: f.delayMinutes * 60_000 * TICKS_PER_MS } : {}),
+    ...(given.faultTags === undefined && f?.tags.length ? { faultTags: f.tags.map(poolTag) } : {}),
+  };
 }
 
 /** The settings of this boot, when `dv verifier` made any (undefined: dv run's own default applies). */

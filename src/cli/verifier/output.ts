@@ -126,7 +126,7 @@ export const HELP_TEXT = [
   '  dv verifier /flags OPTIONS /driver NAME [NAME ...]        (OPTIONS: decimal, or hex with 0x)',
   '  dv verifier /ruleclasses | /rc CLASS [CLASS ...] /driver NAME [NAME ...]',
   '  dv verifier /faults [Probability] [PoolTags] [Applications] [DelayMins] [/driver NAME ...]',
-  '  dv verifier /faultssystematic enableruntime | recordruntime | disableruntime',
+  '  dv verifier /faultssystematic enableruntime | disableruntime',
   '  dv verifier /volatile /flags OPTIONS | /adddriver NAME ... | /removedriver NAME ... | /faults ...',
   '  dv verifier /bootmode persistent | resetonbootfail | resetonunusualshutdown | oneboot',
   '  dv verifier /bc NUMBER_OF_REBOOTS',

@@ -38,8 +38,8 @@ const stateSchema = z.object({
   /** `VerifyDriverLevel`: the /flags value. */
   verifyDriverLevel: u32.refine((v) => unknownFlagBits(v) === 0, 'sets bits that name no option'),
   faults: faultsSchema.optional(),
-  /** `/faultssystematic` runtime mode: faults injected (enable), or only recorded (record). */
-  systematic: z.enum(['enable', 'record', 'disable']).optional(),
+  /** `/faultssystematic` runtime mode. */
+  systematic: z.enum(['enable', 'disable']).optional(),
   bootMode: z.enum(BOOT_MODES),
   /** `/bc N`: runs (boots) left before the settings reset; absent = no limit. */
   bootsLeft: u32.optional(),

@@ -23,7 +23,7 @@ export interface SettingsChange {
   readonly drivers?: readonly string[];
   readonly exclude?: readonly string[];
   readonly faults?: FaultOptions;
-  readonly systematic?: 'enable' | 'record' | 'disable';
+  readonly systematic?: 'enable' | 'disable';
   readonly bootMode?: BootMode;
   readonly bootCount?: number;
   readonly log?: string;
@@ -185,17 +185,21 @@ export function parseVerifierSwitches(argv: readonly string[]): VerifierCommand 
           ...(given(delay) ? { delayMinutes: exeNumber(delay!, '/faults DelayMins') } : {}),
         };
         if (faults.probability !== undefined && faults.probability > 10000) throw new SwitchError(`/faults probability ${faults.probability} is over 10000 (chances in 10,000)`);
+        const badTag = faults.tags.find((t) => t.length !== 4 || t.includes('*'));
+        if (badTag !== undefined) throw new SwitchError(`/faults pool tag '${badTag}': dv matches whole tags of 4 characters, without wildcards`);
+        if (faults.applications.length) throw new SwitchError('/faults Applications: dv fails allocations in every process context; give "" for this parameter');
         break;
       }
       case '/faultssystematic': {
         const opt = one(raw).toLowerCase();
-        const mode = ({ enableruntime: 'enable', recordruntime: 'record', disableruntime: 'disable' } as const)[opt as 'enableruntime'];
+        const mode = ({ enableruntime: 'enable', disableruntime: 'disable' } as const)[opt as 'enableruntime'];
+        if (opt === 'recordruntime') throw new SwitchError('/faultssystematic recordruntime: dv run --faults exhaustive lists every failure point a run reaches, and fails each in a run of its own');
         if (!mode) {
           const boot = /boottime$/.test(opt);
           throw new SwitchError(
             boot
-              ? `/faultssystematic ${opt}: dv has no boot-time phase (the verified driver loads after boot); use enableruntime, recordruntime or disableruntime`
-              : `/faultssystematic ${opt} is not supported; use enableruntime, recordruntime or disableruntime`,
+              ? `/faultssystematic ${opt}: dv has no boot-time phase (the verified driver loads after boot); use enableruntime or disableruntime`
+              : `/faultssystematic ${opt} is not supported; use enableruntime or disableruntime`,
           );
         }
         systematic = mode;

@@ -122,8 +122,22 @@ function allocationLog(t: DebugTarget, v: VerifierSnapshot, arg: string | undefi
   return out;
 }
 
+/** `!verifier 4 [Quantity]`: the most recent injected failures (default 4), newest first, as the tracker holds them. */
+function faultLog(t: DebugTarget, v: VerifierSnapshot, arg: string | undefined): string[] {
+  const f = v.faults;
+  if (!f) return ['Low resources simulation is not enabled (neither 0x4 nor 0x40000 is set).'];
+  if (f.entries.length === 0) return ['', 'Resource fault injection history:', '', "Driver Verifier didn't inject any faults."];
+  const n = arg === undefined ? 4 : parseNumber(arg);
+  const out = ['', 'Resource fault injection history:', `Tracker @ ${HEX8(f.tracker)} (# entries: ${Math.min(f.count, f.size)}, size: ${f.size}, depth: ${f.depth})`];
+  for (const e of f.entries.slice(0, n)) {
+    out.push(`Entry @ ${HEX8(e.address)} (index ${e.index})`, `    Thread: ${HEX8(e.thread)}`, ...e.stack.map((pc) => `    ${HEX8(pc)} ${t.symbol(pc)}`));
+  }
+  return out;
+}
+
 export const verifier: Command = {
   name: '!verifier',
+  // `!verifier 4 [Quantity]` (the fault injection log) is not in the line: help's golden fixes it.
   syntax: '!verifier [Flags [Image]] | !verifier 0x80 [Quantity|Address]',
   help: 'Driver Verifier state: 0 settings and statistics, 1 + per-driver pool statistics, 3 + outstanding allocations; 0x80 the pool Allocate/Free log.',
   run(t, args) {
@@ -133,6 +147,7 @@ export const verifier: Command = {
     if (flagText === '?' ) return [`Usage: ${this.syntax}`];
     const flags = flagText === undefined ? 0 : parseNumber(flagText);
     if (flags === 0x80) return allocationLog(t, v, extra);
+    if (flags === 0x4) return faultLog(t, v, extra);
     const mode = LOG_MODES[flags];
     if (mode) throw new CommandError(`!verifier ${flagText}: ${mode} is not recorded by this simulator yet`);
     const out = [...header(v), ...statistics(v)];

@@ -181,6 +181,12 @@ export class ExPool {
   /** Blocks freed recently, to tell a double free from a wild free (bounded). Keyed by `address | 0`: a small integer, not a heap number. */
   private readonly recentlyFreed = new RecentMap<number, PoolBlock>(4096);
 
+  /**
+   * Requests still to be refused as if the pool were exhausted (the kernel's own must-succeed ones
+   * excepted): how low resources simulation makes a DDI take its real failure path (NULL or a raise).
+   */
+  refusals = 0;
+
   /** `memory`: the machine's physical memory in bytes, from which the pools' commit limits follow. */
   constructor(
     private readonly as: AddressSpace,
@@ -208,6 +214,10 @@ export class ExPool {
    * `mustSucceed`: the kernel's own request, which may draw on the reserve.
    */
   allocate(type: PoolType, size: number, tag: number, mustSucceed = false): number {
+    if (this.refusals > 0 && !mustSucceed) {
+      this.refusals--;
+      return 0;
+    }
     const area = this.areas[poolKind(type)];
     let address: number;
     if (size <= MAX_SMALL_BLOCK) {

@@ -4,7 +4,7 @@
  * expect fails it, and an expected stop that did not come fails it too.
  */
 import { dirname, resolve } from 'node:path';
-import { BugCheck, HangError } from '../../kernel/errors.ts';
+import { BugCheck, DriverEntryFailed, HangError } from '../../kernel/errors.ts';
 import type { DeviceNode } from '../../kernel/pnp/devnode.ts';
 import { parseResourceSpec } from '../../kernel/pnp/resources.ts';
 import { TICKS_PER_MS } from '../../kernel/ke/clock.ts';
@@ -158,8 +158,15 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
     }
     if ('load' in step) {
       const l = typeof step.load === 'string' ? { driver: step.load } : step.load;
-      image = await machine.loadDriver(resolve(base, l.driver));
       node = undefined;
+      try {
+        image = await machine.loadDriver(resolve(base, l.driver));
+      } catch (e) {
+        // DriverEntry's refusal is the driver's answer, the step's status: the image is gone again.
+        if (!(e instanceof DriverEntryFailed)) throw e;
+        image = undefined;
+        return { status: e.status };
+      }
       const pnp = 'pnp' in l ? l.pnp : undefined;
       if (wantsPnp(k, image.driverObject, pnp)) {
         if (addDeviceRoutine(k, image.driverObject) === 0) throw new StepFailure(`${l.driver} set no AddDevice routine: it cannot be loaded with pnp: true`);

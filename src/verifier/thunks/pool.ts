@@ -11,6 +11,7 @@ import { poolTypeOfFlags } from '../../kernel/ex/exports.ts';
 import { POOL_HEADER_SIZE } from '../../kernel/ex/pool.ts';
 import { quotaPoolType } from '../../kernel/ex/quota.ts';
 import { VF } from '../flags.ts';
+import { resolveSymbol } from '../../kernel/symbols.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 import type { AllocationKind } from '../driver-entry.ts';
 
@@ -33,6 +34,18 @@ export function verifiedAllocate(
   if (!isPagedPool(type) && irql > DISPATCH_LEVEL) vf.violation(RULES.NonPagedAllocAboveDispatch, irql, type, size, frames);
   if (isMustSucceed(type)) vf.violation(RULES.MustSucceedAllocation, irql, type, size, frames);
   if (tag === 0 || tag === TAG_NONE) vf.stats.poolAllocationsWithNoTag++;
+  if (vf.faults.active && vf.faults.shouldFail({ ddi: thunkDdi(k, frames), base: vf.driver.base, size: vf.driver.size, tag, frames })) {
+    // Low resources simulation: the DDI runs against a pool that refuses, so it fails as it would
+    // (NULL, or STATUS_INSUFFICIENT_RESOURCES raised by the quota and RAISE_ON_FAILURE forms).
+    vf.stats.poolAllocationsFailed++;
+    k.pool.refusals = 1;
+    try {
+      allocate();
+    } finally {
+      k.pool.refusals = 0;
+    }
+    return 0;
+  }
 
   let address = 0;
   let special = false;
@@ -57,6 +70,12 @@ export function verifiedAllocate(
     countAllocation(isPagedPool(type) ? vf.stats.paged : vf.stats.nonPaged, size);
   }
   return address;
+}
+
+/** The DDI a thunk wraps, from its outermost nt frame (`nt!VerifierExAllocatePoolWithTag`). */
+function thunkDdi(k: VerifierContext['k'], frames: readonly number[]): string {
+  const fn = resolveSymbol(k.modules, frames[frames.length - 1] ?? 0)?.fn;
+  return fn ? fn.name.replace(/^Verifier/, '') : '?';
 }
 
 /** Check and untrack one free; the caller then frees the block. */
