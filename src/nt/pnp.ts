@@ -98,3 +98,35 @@ export const CAPABILITY_BIT = {
   ChildOfVgaEnabledBridge: 21,
   DecodeIoOnBoot: 22,
 } as const;
+
+/** The name of a DEVICE_RELATION_TYPE (BusRelations), for run lines. */
+export function relationTypeName(type: number): string {
+  return Object.entries(DEVICE_RELATION_TYPE).find(([, v]) => v === type)?.[0] ?? `RelationType ${type}`;
+}
+
+/** The name of a BUS_QUERY_ID_TYPE (BusQueryDeviceID), for run lines. */
+export function idTypeName(type: number): string {
+  return Object.entries(BUS_QUERY_ID_TYPE).find(([, v]) => v === type)?.[0] ?? `IdType ${type}`;
+}
+
+/** DEVICE_TEXT_TYPE: Parameters.QueryDeviceText.DeviceTextType. */
+export const DEVICE_TEXT_TYPE = {
+  DeviceTextDescription: 0,
+  DeviceTextLocationInformation: 1,
+} as const;
+
+/** DEVICE_USAGE_NOTIFICATION_TYPE: Parameters.UsageNotification.Type. */
+export const DEVICE_USAGE_NOTIFICATION_TYPE = {
+  DeviceUsageTypeUndefined: 0,
+  DeviceUsageTypePaging: 1,
+  DeviceUsageTypeHibernation: 2,
+  DeviceUsageTypeDumpFile: 3,
+  DeviceUsageTypeBoot: 4,
+  DeviceUsageTypePostDisplay: 5,
+} as const;
+
+/** The locale the PnP manager asks device text in (LOCALE_SYSTEM_DEFAULT's LCID, US English here). */
+export const PNP_TEXT_LOCALE = 0x409;
+
+/** MAX_DEVICE_ID_LEN: a device or instance ID is shorter, in characters with its NUL (cfgmgr32.h). */
+export const MAX_DEVICE_ID_LEN = 200;

@@ -55,7 +55,7 @@ export function wantsPnp(k: Kernel, driverObject: number, asked: boolean | undef
 
 /** A line for one PnP IRP the run sent. */
 export function pnpIrpLine(r: PnpIrpRecord): string {
-  return `${r.name} -> ${statusName(r.status)}`;
+  return `${r.name}${r.detail !== undefined ? ` (${r.detail})` : ''} -> ${statusName(r.status)}`;
 }
 
 /** The device the run's requests go to: the first named device from the top of the stack down (the PDO's name at worst). */
