@@ -35,6 +35,8 @@ export function committedImages(): CommittedImage[] {
     single(fixture('callbacks'), 'ProcessMonitor'),
     // PnP samples: one folder each under drivers/c/pnp.
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpBus'), 'PnpBus'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpChild'), 'PnpChild'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
     // Low resources simulation samples (checked and unchecked allocations).

@@ -21,6 +21,7 @@ const SCALARS_32 = new Set([
   'SYSTEM_POWER_STATE', 'DEVICE_POWER_STATE', 'POWER_STATE_TYPE', 'POWER_ACTION',
   'DEVICE_REGISTRY_PROPERTY',
   'IO_NOTIFICATION_EVENT_CATEGORY',
+  'DEVICE_RELATION_TYPE',
 ]);
 
 export type ParamPassing = 'value' | 'i64' | 'aggregateByPointer';

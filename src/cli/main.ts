@@ -1,6 +1,6 @@
 /** `dv`: argv in, text out, exit codes from exit-codes.ts (0 clean, 1 bug check, 2 usage, 3 internal, 4 hang). */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { MAX_FAULT_RUNS, runExhaustive } from '../system/exhaustive.ts';
 import { moduleNameOf } from '../loader/loader.ts';
 import { faultSettings, parseDelay, parseProbability, parseSeed, parseTags, type FaultArgs } from './fault-args.ts';
 import { exhaustiveHeader, exhaustiveJson, exhaustiveRow, exhaustiveSummary, faultLines } from './faults-report.ts';
-import type { PnpRunOptions } from '../system/pnp-run.ts';
+import type { ChildDriverRequest, PnpRunOptions } from '../system/pnp-run.ts';
 import { parseResourceSpec, ResourceSpecError, type ResourceRequest } from '../kernel/pnp/resources.ts';
 import { DUMP_MAX_BYTES } from '../system/capture.ts';
 import { stdioDebugger } from '../system/kd-session.ts';
@@ -51,13 +51,23 @@ function packageVersion(): string {
 }
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
-function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }): PnpRunOptions {
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver?: ChildDriverRequest[] }): PnpRunOptions {
   if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
-  const pnpOnly = [opts.hardwareId !== undefined && '--hardware-id', opts.remove && '--remove', opts.surpriseRemove && '--surprise-remove', opts.stopStart && '--stop-start', opts.sleep && '--sleep', opts.resources !== undefined && '--resources'].filter(Boolean);
+  const pnpOnly = [opts.hardwareId !== undefined && '--hardware-id', opts.remove && '--remove', opts.surpriseRemove && '--surprise-remove', opts.stopStart && '--stop-start', opts.sleep && '--sleep', opts.resources !== undefined && '--resources', (opts.childDriver?.length ?? 0) > 0 && '--child-driver'].filter(Boolean);
   if (opts.pnp === false && pnpOnly.length > 0) throw new UsageError(`${pnpOnly.join(', ')} need${pnpOnly.length === 1 ? 's' : ''} a PnP run, and --no-pnp was given`);
   // --hardware-id and the others ask for the PnP manager, as --pnp does.
   const pnp = opts.pnp === false ? false : opts.pnp === true || pnpOnly.length > 0 ? true : undefined;
-  return { pnp, hardwareId: opts.hardwareId, removal: opts.surpriseRemove ? 'surprise-remove' : 'remove', stopStart: opts.stopStart, sleep: opts.sleep, resources: resourceRequests(opts.resources) };
+  return { pnp, hardwareId: opts.hardwareId, removal: opts.surpriseRemove ? 'surprise-remove' : 'remove', stopStart: opts.stopStart, sleep: opts.sleep, resources: resourceRequests(opts.resources), childDrivers: opts.childDriver };
+}
+
+/** --child-driver HWID=FILE (repeatable): the function driver of a bus driver's children with that ID. */
+function parseChildDriver(value: string, previous: ChildDriverRequest[]): ChildDriverRequest[] {
+  const at = value.indexOf('=');
+  const hardwareId = value.slice(0, Math.max(at, 0));
+  const driver = value.slice(at + 1);
+  if (at <= 0 || driver === '') throw new InvalidArgumentError(`'${value}' is not HWID=FILE (a hardware ID, '=', a driver file)`);
+  if (!existsSync(driver)) throw new InvalidArgumentError(`${driver}: no such driver file`);
+  return [...previous, { hardwareId, driver }];
 }
 
 /** --resources SPEC; a bad part is a usage error that names it. */
@@ -185,6 +195,7 @@ program
   .option('--surprise-remove', 'end a --pnp run with IRP_MN_SURPRISE_REMOVAL while the handle is open, then IRP_MN_REMOVE_DEVICE once it is closed')
   .option('--stop-start', 'a rebalance after the start of a --pnp device: IRP_MN_QUERY_STOP_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_START_DEVICE')
   .option('--resources <spec>', 'hardware resources for the --pnp device, e.g. mem:0xfe000000:0x1000,port:0x300:8,irq:5 (irq:N:latched for an edge-triggered line): the raw and translated CM_RESOURCE_LISTs of IRP_MN_START_DEVICE, and the device in the HAL\'s model')
+  .option('--child-driver <hwid=file>', "the function driver for the children a bus driver enumerates whose hardware or compatible IDs include HWID (repeatable; the run's own driver file serves its children too)", parseChildDriver, [] as ChildDriverRequest[])
   .option('--sleep', 'a system sleep and wake after the start of a --pnp device: IRP_MN_QUERY_POWER and IRP_MN_SET_POWER for S3, then IRP_MN_SET_POWER for S0')
   .option('--seed <n>', 'seed of low resources simulation\'s random choices (default 1): the same seed fails the same calls', parseSeed)
   .option('--fault-probability <percent>', 'randomized low resources simulation (0x4): the share of calls failed (default 6%)', parseProbability)
@@ -202,7 +213,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string } & FaultArgs) => {
+  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[] } & FaultArgs) => {
     if (opts.scenario !== undefined) {
       if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
       const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));

@@ -90,6 +90,17 @@ export function outcomeJson(outcome: RunOutcome): RunJson {
             addDevice: hexs(outcome.pnp.addDevice),
             irps: outcome.pnp.irps.map((i) => ({ minor: i.name, status: hexs(i.status), information: hexs(i.information) })),
             state: outcome.pnp.state,
+            ...(outcome.pnp.children.length > 0
+              ? {
+                  children: outcome.pnp.children.map((c) => ({
+                    instancePath: c.instancePath,
+                    hardwareIds: c.hardwareIds,
+                    service: c.service,
+                    irps: c.irps.map((i) => ({ minor: i.name, ...(i.detail !== undefined ? { detail: i.detail } : {}), status: hexs(i.status), information: hexs(i.information) })),
+                    state: c.state,
+                  })),
+                }
+              : {}),
           },
         }
       : {}),

@@ -113,6 +113,10 @@ export async function processProject(project: DriverProject, root: string, onPha
       }
       // Addresses differ from driver to driver: without them the same hang counts as one blocker.
       if (outcome.hang) return { ...base, built: true, run: 'hang', clean: false, blocker: oneLine(`hang ${WHERE[phase] ?? phase}: ${outcome.hang.reason.replace(/\s(?:0x)?[0-9a-fA-F]{8}\b/g, '')}`, 120) };
+      // A PnP driver whose AddDevice failed never had its device: that is its blocker, not a clean run.
+      if (outcome.pnp && !NT_SUCCESS(outcome.pnp.addDevice)) {
+        return { ...base, built: true, run: 'AddDevice failed', clean: false, blocker: `AddDevice failed with ${statusName(outcome.pnp.addDevice)}` };
+      }
       if (!device) return { ...base, built: true, run: 'clean, no device', clean: true, blocker: '' };
       // No verdict; clean when every request the test app documents was sent and succeeded, as the app expects.
       const failed = outcome.requests.filter((r) => !NT_SUCCESS(r.status));

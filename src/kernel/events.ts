@@ -14,6 +14,12 @@ export interface KernelEventMap {
   /** Every subsystem is down: the machine is off. */
   shutdownCompleted: { thread: number; time: number };
   bugCheck: { code: number; params: readonly number[] };
+  /**
+   * The kernel is about to free a pool block a driver allocated and handed over (a PnP answer: device
+   * relations, IDs, text, bus information, resource lists), as Windows' PnP manager frees them: whoever
+   * tracks the driver's allocations stops tracking it.
+   */
+  driverPoolFreedByKernel: { address: number };
 }
 
 type Listener<T> = (event: T) => void;

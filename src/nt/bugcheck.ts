@@ -128,7 +128,12 @@ const bugChecks: BugCheckInfo[] = [
     code: 0xca,
     name: 'PNP_DETECTED_FATAL_ERROR',
     description: ['Plug and Play detected an error most likely caused by a faulty driver.'],
-    args: ['type of error: 0x2 = invalid PDO (a device object that is not a PDO passed where one is required)', 'the device object', 'reserved', 'reserved'],
+    args: [
+      'type of error: 0x1 = duplicate PDO, 0x2 = invalid PDO (a device object that is not a PDO passed where one is required), 0x3 = invalid ID, 0x8 = NULL device relation',
+      'the device object (0x1: the PDO just reported; 0x8: the DEVICE_RELATIONS)',
+      '0x1: the older PDO it duplicates; 0x2: its driver object; 0x3: the ID buffer; 0x8: the relations Count',
+      '0x3: which ID (1 DeviceID, 2 UniqueID, 3 HardwareIDs, 4 CompatibleIDs); 0x8: the index of the NULL entry',
+    ],
   },
   {
     code: 0xd1,

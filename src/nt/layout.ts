@@ -280,6 +280,11 @@ const PARAMETERS = union('IO_STACK_LOCATION_PARAMETERS', [
   ['DeviceCapabilities', struct('DeviceCapabilities', [['Capabilities', 'ptr']])],
   ['QueryId', struct('QueryId', [['IdType', 'u32']])],
   ['UsageNotification', struct('UsageNotification', [['InPath', 'u8'], ['Reserved', array('u8', 3)], ['Type', 'u32']])],
+  // Bus drivers' PnP parameters (kernel/pnp/bus.ts).
+  ['QueryInterface', struct('QueryInterface', [['InterfaceType', 'ptr'], ['Size', 'u16'], ['Version', 'u16'], ['Interface', 'ptr'], ['InterfaceSpecificData', 'ptr']])],
+  ['QueryDeviceText', struct('QueryDeviceText', [['DeviceTextType', 'u32'], ['LocaleId', 'u32']])],
+  ['FilterResourceRequirements', struct('FilterResourceRequirements', [['IoResourceRequirementList', 'ptr']])],
+  ['SetLock', struct('SetLock', [['Lock', 'u8']])],
   ...POWER_PARAMETERS,
 ]);
 
@@ -1058,6 +1063,22 @@ export const DEVICE_CAPABILITIES = struct('DEVICE_CAPABILITIES', [
   ['D3Latency', 'u32'],
 ]);
 
+/** IRP_MN_QUERY_INTERFACE's INTERFACE header: what every interface structure starts with (wdm.h). */
+export const INTERFACE = struct('INTERFACE', [
+  ['Size', 'u16'],
+  ['Version', 'u16'],
+  ['Context', 'ptr'],
+  ['InterfaceReference', 'ptr'],
+  ['InterfaceDereference', 'ptr'],
+]);
+
+/** IRP_MN_QUERY_BUS_INFORMATION's answer (GUID as 16 bytes, LegacyBusType an INTERFACE_TYPE). */
+export const PNP_BUS_INFORMATION = struct('PNP_BUS_INFORMATION', [
+  ['BusTypeGuid', array('u8', 16)],
+  ['LegacyBusType', 'i32'],
+  ['BusNumber', 'u32'],
+]);
+
 /** IRP_MN_QUERY_DEVICE_RELATIONS's answer: Count, then Count referenced device objects. */
 export const DEVICE_RELATIONS = struct('DEVICE_RELATIONS', [
   ['Count', 'u32'],
@@ -1200,4 +1221,6 @@ export const LAYOUTS: readonly StructLayout[] = [
   POWER_SEQUENCE,
   ...RESOURCE_LAYOUTS,
   DEVICE_INTERFACE_CHANGE_NOTIFICATION,
+  INTERFACE,
+  PNP_BUS_INFORMATION,
 ];

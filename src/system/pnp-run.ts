@@ -30,6 +30,27 @@ export interface PnpRunOptions {
   readonly sleep?: boolean;
   /** Hardware resources for the device (--resources): in START_DEVICE's lists and the HAL's model. */
   readonly resources?: readonly ResourceRequest[];
+  /**
+   * Function drivers for the children a bus driver enumerates (--child-driver HWID=FILE): a child whose
+   * hardware or compatible IDs name `hardwareId` gets `driver` (loaded once, after the run's driver,
+   * verified with it; the run's own file means the bus driver's image serves the child too).
+   */
+  readonly childDrivers?: readonly ChildDriverRequest[];
+}
+
+export interface ChildDriverRequest {
+  readonly hardwareId: string;
+  readonly driver: string;
+}
+
+/** A child devnode a bus driver enumerated during the run, and what its stack was sent. */
+export interface PnpChildResult {
+  readonly instancePath: string;
+  readonly hardwareIds: readonly string[];
+  /** The function driver's service name ('' when none was found). */
+  readonly service: string;
+  readonly irps: readonly PnpIrpRecord[];
+  readonly state: string;
 }
 
 export interface PnpRunResult {
@@ -42,6 +63,8 @@ export interface PnpRunResult {
   readonly addDevice: number;
   /** The devnode's state when the run ended. */
   readonly state: string;
+  /** The devnodes below it (a bus driver's children), in the order they were enumerated. */
+  readonly children: readonly PnpChildResult[];
 }
 
 export function addDeviceRoutine(k: Kernel, driverObject: number): number {
@@ -55,7 +78,7 @@ export function wantsPnp(k: Kernel, driverObject: number, asked: boolean | undef
 
 /** A line for one PnP IRP the run sent. */
 export function pnpIrpLine(r: PnpIrpRecord): string {
-  return `${r.name} -> ${statusName(r.status)}`;
+  return `${r.name}${r.detail !== undefined ? ` (${r.detail})` : ''} -> ${statusName(r.status)}`;
 }
 
 /** The device the run's requests go to: the first named device from the top of the stack down (the PDO's name at worst). */
@@ -89,7 +112,20 @@ export function addAndStart(k: Kernel, driverObject: number, service: string, op
 }
 
 export function pnpResult(k: Kernel, node: DeviceNode, addDevice: number): PnpRunResult {
-  return { instancePath: node.instancePath, hardwareIds: node.hardwareIds, pdo: node.pdo, irps: k.pnp.irpLog.get(node) ?? [], addDevice, state: node.state };
+  // Removed children are off the tree but keep their parent: the IRP log has every devnode the run had.
+  const below = (n: DeviceNode) => {
+    for (let p = n.parent; p; p = p.parent) if (p === node) return true;
+    return false;
+  };
+  const children = [...k.pnp.irpLog.entries()]
+    .filter(([n]) => below(n))
+    .map(([n, irps]) => ({ instancePath: n.instancePath, hardwareIds: n.hardwareIds, service: n.service, irps, state: n.state }));
+  return { instancePath: node.instancePath, hardwareIds: node.hardwareIds, pdo: node.pdo, irps: k.pnp.irpLog.get(node) ?? [], addDevice, state: node.state, children };
+}
+
+/** A child devnode's lines name it: `PNPBUS\CHILD_TS\1&...: IRP_MN_START_DEVICE -> STATUS_SUCCESS`. */
+export function pnpNodeLine(node: DeviceNode, r: PnpIrpRecord): string {
+  return node.busChild ? `${node.instancePath}: ${pnpIrpLine(r)}` : pnpIrpLine(r);
 }
 
 /** One assigned resource as the run's line shows it, the interrupt with what the HAL made of it. */

@@ -19,8 +19,9 @@ import { IRP_MJ } from '../nt/io.ts';
 import type { VerifierSettings } from '../verifier/settings.ts';
 import { Machine } from './machine.ts';
 import { moduleNameOf } from '../loader/loader.ts';
+import type { LoadedImage } from '../loader/image.ts';
 import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from './kd-session.ts';
-import { addAndStart, addDeviceRoutine, pnpIrpLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
+import { addAndStart, addDeviceRoutine, pnpNodeLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 
 export interface IoctlRequest {
@@ -156,7 +157,9 @@ export interface RunOutcome {
 export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   const name = moduleNameOf(opts.driver);
   const imageName = `${name}.sys`;
-  const given = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
+  // Child drivers (--child-driver) are verified with the run's driver.
+  const childImages = [...new Set((opts.childDrivers ?? []).map((c) => `${moduleNameOf(c.driver)}.sys`))].filter((n) => n.toLowerCase() !== imageName.toLowerCase());
+  const given = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName, ...childImages] } : undefined);
   const settings = given && opts.faults ? { ...given, faults: { ...given.faults, ...opts.faults } } : given;
   const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint, coverage: opts.coverage });
   Object.assign(machine.kernel.watchdog.limits, opts.limits);
@@ -182,7 +185,9 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   let addDeviceStatus = 0;
   let driverEntryStatus: number | null = null;
   // The PnP IRPs are run lines as the stack completes them.
-  k.pnp.onIrp = (_node, irp) => said(pnpIrpLine(irp));
+  k.pnp.onIrp = (n, irp) => said(pnpNodeLine(n, irp));
+  k.pnp.onAddDevice = (n, status) => said(`AddDevice(${n.instancePath}, PDO ${k.io.deviceName(n.pdo) ?? hex8(n.pdo)}) -> ${statusName(status)}`);
+  const children: LoadedImage[] = [];
   try {
     step(`loading ${imageName}`);
     const image = await loadOrRefuse(machine, opts.driver, (status) => {
@@ -191,6 +196,16 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     });
     if (!image) throw new DriverRefused();
     loaded = true;
+    for (const c of opts.childDrivers ?? []) {
+      const own = moduleNameOf(c.driver).toLowerCase() === name.toLowerCase();
+      let child = own ? image : children.find((i) => moduleNameOf(c.driver).toLowerCase() === i.module.name.toLowerCase());
+      if (!child) {
+        step(`loading ${moduleNameOf(c.driver)}.sys (child driver for ${c.hardwareId})`);
+        child = await machine.loadDriver(c.driver);
+        children.push(child);
+      }
+      k.pnp.bus.addChildDriver(c.hardwareId, child.driverObject, child.module.name);
+    }
     if (wantsPnp(k, image.driverObject, opts.pnp)) {
       if (addDeviceRoutine(k, image.driverObject) === 0) throw new SimulatorError(`${imageName} set no AddDevice routine in DriverEntry: it cannot run under the PnP manager (--pnp)`);
       ({ node, status: addDeviceStatus } = addAndStart(k, image.driverObject, name, opts, said));
@@ -258,6 +273,15 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       step(`unloading ${imageName}`);
       machine.unloadDriver(image);
       unloaded = true;
+    }
+    // The child drivers go once their devices are gone, as the run's driver does.
+    for (const child of opts.unload === false ? [] : children) {
+      if (k.io.devicesOf(child.driverObject).length > 0 || !k.io.canUnload(child.driverObject)) {
+        step(`${child.module.imageName} keeps a device or has no DriverUnload routine: it stays loaded`);
+        continue;
+      }
+      step(`unloading ${child.module.imageName}`);
+      machine.unloadDriver(child);
     }
     if (opts.shutdown !== false) {
       step('shutting down');

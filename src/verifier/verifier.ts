@@ -11,7 +11,7 @@ import type { ImportTable, LoadedImage } from '../loader/image.ts';
 import { RecentMap } from '../kernel/rtl/recent.ts';
 import { DEVICE_OBJECT, DRIVER_OBJECT, GENERAL_LOOKASIDE, KDPC, KTIMER, WORK_QUEUE_ITEM } from '../nt/layout.ts';
 import { IRP_MJ } from '../nt/io.ts';
-import { poolTag } from '../nt/pool.ts';
+import { isPagedPool, poolTag } from '../nt/pool.ts';
 import { AllocationLog } from './alloc-log.ts';
 import type { ThunkSet, VerifierContext } from './context.ts';
 import { VerifiedDriver } from './driver-entry.ts';
@@ -20,7 +20,7 @@ import { RULES, type VerifierRule } from './rules.ts';
 import { isVerified, type VerifierSettings } from './settings.ts';
 import { VA_MAP } from '../kernel/mm/address-space.ts';
 import { StackDepot } from './stack-depot.ts';
-import { VerifierStats } from './stats.ts';
+import { countFree, VerifierStats } from './stats.ts';
 import { IO_THUNK_ROUTINES, ioThunks } from './thunks/io.ts';
 import { IRQL_THUNK_ROUTINES, irqlThunks } from './thunks/irql.ts';
 import { LOCK_THUNK_ROUTINES, lockThunks } from './thunks/locks.ts';
@@ -96,6 +96,14 @@ export class Verifier {
     });
     k.events.on('shutdownStarted', (e) => this.armShutdownWatchdog(e.thread));
     k.events.on('shutdownCompleted', () => this.disarmShutdownWatchdog());
+    // A driver's PnP answer the PnP manager frees is the driver's allocation no longer (as Windows' pool frees a tracked block for any caller).
+    k.events.on('driverPoolFreedByKernel', (e) => {
+      const owner = this.records.find((d) => d.allocations.has(e.address));
+      const a = owner?.untrack(e.address);
+      if (!a) return;
+      this.freed.set(e.address | 0, true);
+      countFree(isPagedPool(a.poolType) ? this.stats.paged : this.stats.nonPaged, a.size);
+    });
   }
 
   get flags(): number {

@@ -95,8 +95,9 @@ test('PnP IRPs start with STATUS_NOT_SUPPORTED; the root PDO completes state cha
   assert.equal(node.state, 'DeviceNodeStarted');
   assert.deepEqual(
     seen.map((s) => [s.minor, hex(s.initialStatus)]),
-    [IRP_MN_PNP.START_DEVICE, IRP_MN_PNP.QUERY_CAPABILITIES, IRP_MN_PNP.QUERY_PNP_DEVICE_STATE].map((m) => [m, hex(STATUS.NOT_SUPPORTED)]),
+    [IRP_MN_PNP.START_DEVICE, IRP_MN_PNP.QUERY_CAPABILITIES, IRP_MN_PNP.QUERY_PNP_DEVICE_STATE, IRP_MN_PNP.QUERY_DEVICE_RELATIONS].map((m) => [m, hex(STATUS.NOT_SUPPORTED)]),
   );
+  assert.deepEqual(k.pnp.irpLog.get(node)!.at(-1), { minor: IRP_MN_PNP.QUERY_DEVICE_RELATIONS, name: 'IRP_MN_QUERY_DEVICE_RELATIONS', detail: 'BusRelations', status: STATUS.NOT_SUPPORTED, information: 0 }, 'a started device is asked for its bus relations');
   const bus = k.pnp.send(node, IRP_MN_PNP.QUERY_DEVICE_RELATIONS, (sp) => k.as.setU32(sp + S['Parameters.QueryDeviceRelations.Type'], DEVICE_RELATION_TYPE.BusRelations));
   assert.equal(hex(bus.status), hex(STATUS.NOT_SUPPORTED), 'nobody answered BusRelations: a root device has no children');
 });

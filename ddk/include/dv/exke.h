@@ -347,6 +347,8 @@ DDI_IMPORT(RtlFreeAnsiString) VOID NTAPI RtlFreeAnsiString(_Inout_ PANSI_STRING 
 DDI_IMPORT(RtlAnsiStringToUnicodeString)
 NTSTATUS NTAPI RtlAnsiStringToUnicodeString(_Inout_ PUNICODE_STRING DestinationString, _In_ PCANSI_STRING SourceString,
                                             _In_ BOOLEAN AllocateDestinationString);
+/* The bytes RtlAnsiStringToUnicodeString needs, terminator included: the code page is single-byte, a WCHAR per character */
+#define RtlAnsiStringToUnicodeSize(STRING) ((ULONG)(((STRING)->Length + 1) * sizeof(WCHAR)))
 DDI_IMPORT(RtlUnicodeStringToAnsiString)
 NTSTATUS NTAPI RtlUnicodeStringToAnsiString(_Inout_ PANSI_STRING DestinationString, _In_ PCUNICODE_STRING SourceString,
                                             _In_ BOOLEAN AllocateDestinationString);

@@ -367,6 +367,23 @@ typedef struct _IO_STACK_LOCATION {
       DEVICE_USAGE_NOTIFICATION_TYPE POINTER_ALIGNMENT Type;
     } UsageNotification;
     struct {
+      CONST GUID *InterfaceType;
+      USHORT Size;
+      USHORT Version;
+      PINTERFACE Interface;
+      PVOID InterfaceSpecificData;
+    } QueryInterface;
+    struct {
+      DEVICE_TEXT_TYPE DeviceTextType;
+      LCID POINTER_ALIGNMENT LocaleId;
+    } QueryDeviceText;
+    struct {
+      struct _IO_RESOURCE_REQUIREMENTS_LIST *IoResourceRequirementList;
+    } FilterResourceRequirements;
+    struct {
+      BOOLEAN Lock;
+    } SetLock;
+    struct {
       union {
         ULONG SystemContext;
         SYSTEM_POWER_STATE_CONTEXT SystemPowerStateContext;

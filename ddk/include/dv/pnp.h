@@ -138,4 +138,25 @@ struct _DEVICE_OBJECT *NTAPI IoGetAttachedDeviceReference(_In_ struct _DEVICE_OB
 DDI_IMPORT(IoForwardIrpSynchronously)
 BOOLEAN NTAPI IoForwardIrpSynchronously(_In_ struct _DEVICE_OBJECT *DeviceObject, _In_ struct _IRP *Irp);
 
+/* IRP_MN_QUERY_DEVICE_TEXT: Parameters.QueryDeviceText.DeviceTextType, and the locale the text is asked in */
+typedef ULONG LCID, *PLCID;
+typedef enum {
+  DeviceTextDescription = 0,
+  DeviceTextLocationInformation = 1
+} DEVICE_TEXT_TYPE, *PDEVICE_TEXT_TYPE;
+
+/*
+ * IRP_MN_QUERY_INTERFACE: what every interface structure starts with. The exporter fills the caller's
+ * structure and references the interface; the caller dereferences it when done.
+ */
+typedef VOID (NTAPI *PINTERFACE_REFERENCE)(PVOID Context);
+typedef VOID (NTAPI *PINTERFACE_DEREFERENCE)(PVOID Context);
+typedef struct _INTERFACE {
+  USHORT Size;
+  USHORT Version;
+  PVOID Context;
+  PINTERFACE_REFERENCE InterfaceReference;
+  PINTERFACE_DEREFERENCE InterfaceDereference;
+} INTERFACE, *PINTERFACE;
+
 #endif /* DV_PNP_H */

@@ -24,6 +24,18 @@ export class DeviceNode {
   pnpDeviceState = 0;
   /** What the last failed request ended with (AddDevice, START), 0 while none failed. */
   problemStatus = 0;
+  /**
+   * A bus driver's child (bus.ts): its PDO is the bus driver's, which deletes it, and the PnP manager
+   * holds a reference on it while the devnode exists. False for the root bus's devices.
+   */
+  busChild = false;
+  /** The function driver whose AddDevice was called for it (0: none, a raw device or no driver found). */
+  functionDriver = 0;
+  /** The DEVICE_CAPABILITIES bits of its last QUERY_CAPABILITIES (CAPABILITY_BIT). */
+  capabilities = 0;
+  /** The device text the bus answered (IRP_MN_QUERY_DEVICE_TEXT), when it answered. */
+  description?: string;
+  location?: string;
 
   constructor(
     readonly parent: DeviceNode | undefined,

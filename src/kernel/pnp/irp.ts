@@ -20,9 +20,10 @@ export interface PnpIrpResult {
 
 /**
  * Send IRP_MJ_PNP/`minor` to the stack whose bottom is `pdo`; `setup` fills the parameters of the
- * first stack location. Returns the final status and information.
+ * first stack location, `information` is IoStatus.Information's first value. Returns the final status
+ * and information.
  */
-export function sendPnpIrp(k: Kernel, pdo: number, minor: number, setup?: (sp: number) => void): PnpIrpResult {
+export function sendPnpIrp(k: Kernel, pdo: number, minor: number, setup?: (sp: number) => void, information = 0): PnpIrpResult {
   const as = k.as;
   const io = k.io;
   const top = io.topOfStack(pdo);
@@ -31,6 +32,8 @@ export function sendPnpIrp(k: Kernel, pdo: number, minor: number, setup?: (sp: n
   as.setU32(irp + I['Tail.Thread'], k.currentThread.address);
   as.setU8(irp + I.RequestorMode, 0);
   as.setU32(irp + I['IoStatus.Status'], STATUS.NOT_SUPPORTED);
+  // What the IRP brings (FILTER_RESOURCE_REQUIREMENTS: the list so far), 0 for the rest.
+  as.setU32(irp + I['IoStatus.Information'], information);
   const sp = io.nextStackLocation(irp);
   as.setU8(sp + S.MajorFunction, IRP_MJ.PNP);
   as.setU8(sp + S.MinorFunction, minor);

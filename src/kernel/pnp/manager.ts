@@ -22,6 +22,7 @@ import { assignResources, releaseResources, type AssignedResources, type Resourc
 import { PnpRoot } from './root.ts';
 import { DeviceInterfaceTable } from './interfaces.ts';
 import { PnpNotifications } from './notify.ts';
+import { BusEnumerator } from './bus.ts';
 
 const S = IO_STACK_LOCATION.off;
 const CAPS = DEVICE_CAPABILITIES.off;
@@ -32,8 +33,17 @@ export const ENUM_PATH = '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Enum';
 export interface PnpIrpRecord {
   readonly minor: number;
   readonly name: string;
+  /** What the IRP asked, where the minor code alone does not say (BusRelations, BusQueryDeviceID...). */
+  readonly detail?: string;
   readonly status: number;
   readonly information: number;
+}
+
+export interface PnpSendOptions {
+  /** IoStatus.Information's first value. */
+  readonly information?: number;
+  /** For the record: what the IRP asks (BusRelations...). */
+  readonly detail?: string;
 }
 
 export interface RootDeviceRequest {
@@ -55,14 +65,19 @@ export class PnpManager {
   private rootBus?: PnpRoot;
   /** The hardware resources of each devnode that was assigned some (START_DEVICE carries their lists). */
   readonly resources = new Map<DeviceNode, AssignedResources>();
+  /** Told of a child devnode's AddDevice (bus.ts), for dv run's line. */
+  onAddDevice?: (node: DeviceNode, status: number) => void;
   /** Told of each PnP IRP once the stack has completed it (dv run prints them). */
   onIrp?: (node: DeviceNode, irp: PnpIrpRecord) => void;
 
   /** Device interfaces (interfaces.ts) and the drivers told of their changes (notify.ts). */
   readonly interfaces: DeviceInterfaceTable;
   readonly notifications: PnpNotifications;
+  /** Bus relations and the child devnodes of bus drivers (bus.ts). */
+  readonly bus: BusEnumerator;
 
   constructor(private readonly k: Kernel) {
+    this.bus = new BusEnumerator(k, this);
     this.interfaces = new DeviceInterfaceTable(k);
     this.notifications = new PnpNotifications(k);
     this.interfaces.onChange = (iface, arrived) => this.notifications.interfaceChanged(iface, arrived);
@@ -147,23 +162,36 @@ export class PnpManager {
     this.queryCapabilities(node);
     const state = this.send(node, IRP_MN_PNP.QUERY_PNP_DEVICE_STATE);
     if (NT_SUCCESS(state.status)) node.pnpDeviceState = state.information;
+    // A started device is asked for its children (a bus driver's FDO answers; for others the IRP comes back unanswered).
+    this.bus.enumerate(node);
     return r.status;
   }
 
   /** IRP_MN_QUERY_CAPABILITIES with a DEVICE_CAPABILITIES initialised as the PnP manager does (Address, UINumber -1). */
   queryCapabilities(node: DeviceNode): { status: number; bits: number } {
+    const { record, bits } = this.capabilitiesOf(node.pdo);
+    if (NT_SUCCESS(record.status)) node.capabilities = bits;
+    this.log(node, record);
+    return { status: record.status, bits };
+  }
+
+  /** QUERY_CAPABILITIES to the stack above `pdo`, unlogged (bus.ts asks a child before its devnode exists). */
+  capabilitiesOf(pdo: number): { record: PnpIrpRecord; bits: number } {
     const as = this.k.as;
     const caps = this.k.pool.allocate(POOL_TYPE.PagedPool, DEVICE_CAPABILITIES.size, TAG.Irp);
-    if (caps === 0) return { status: STATUS.INSUFFICIENT_RESOURCES, bits: 0 };
+    if (caps === 0) {
+      const name = pnpMinorName(IRP_MN_PNP.QUERY_CAPABILITIES);
+      return { record: { minor: IRP_MN_PNP.QUERY_CAPABILITIES, name, status: STATUS.INSUFFICIENT_RESOURCES, information: 0 }, bits: 0 };
+    }
     as.zero(caps, DEVICE_CAPABILITIES.size);
     as.setU16(caps + CAPS.Size, DEVICE_CAPABILITIES.size);
     as.setU16(caps + CAPS.Version, DEVICE_CAPABILITIES_VERSION);
     as.setU32(caps + CAPS.Address, 0xffffffff);
     as.setU32(caps + CAPS.UINumber, 0xffffffff);
-    const r = this.send(node, IRP_MN_PNP.QUERY_CAPABILITIES, (sp) => as.setU32(sp + S['Parameters.DeviceCapabilities.Capabilities'], caps));
+    const { record } = this.sendToPdo(pdo, IRP_MN_PNP.QUERY_CAPABILITIES, (sp) => as.setU32(sp + S['Parameters.DeviceCapabilities.Capabilities'], caps));
     const bits = as.u32(caps + CAPS.DvCapabilityBits);
     this.k.pool.free(caps, TAG.Irp);
-    return { status: r.status, bits };
+    return { record, bits };
   }
 
   /** A rebalance: QUERY_STOP_DEVICE, STOP_DEVICE, START_DEVICE (CANCEL_STOP when a driver vetoes the query). */
@@ -180,35 +208,63 @@ export class PnpManager {
   }
 
   /**
-   * An orderly removal: QUERY_REMOVE_DEVICE, then REMOVE_DEVICE; a driver that fails the query keeps
-   * its device (CANCEL_REMOVE_DEVICE is sent). Returns the query's status.
+   * An orderly removal: QUERY_REMOVE_DEVICE, then REMOVE_DEVICE, to the device's children before the
+   * device; a driver that fails a query keeps the devices (CANCEL_REMOVE_DEVICE to each that was
+   * queried, the last first). Returns the failed query's status, or success. `keep`: the devnode stays
+   * on the tree, removed (an eject: its bus still lists it).
    */
-  remove(node: DeviceNode): number {
-    const q = this.send(node, IRP_MN_PNP.QUERY_REMOVE_DEVICE);
-    if (!NT_SUCCESS(q.status)) {
-      this.send(node, IRP_MN_PNP.CANCEL_REMOVE_DEVICE);
-      return q.status;
+  remove(node: DeviceNode, keep = false): number {
+    // Already removed (failed, or ejected) and kept for its bus: only the devnode is left to go.
+    if (node.state === 'DeviceNodeRemoved') {
+      this.deleteDevice(node);
+      return STATUS.SUCCESS;
     }
-    node.state = 'DeviceNodeQueryRemoved';
-    this.removeDevice(node);
-    return q.status;
+    // The descendants are asked first and removed first, children before parents.
+    const subtree = [...this.descendants(node), node];
+    const queried: DeviceNode[] = [];
+    for (const d of subtree) {
+      if (d.state === 'DeviceNodeRemoved') continue;
+      const q = this.send(d, IRP_MN_PNP.QUERY_REMOVE_DEVICE);
+      queried.push(d);
+      if (!NT_SUCCESS(q.status)) {
+        for (const c of queried.reverse()) this.send(c, IRP_MN_PNP.CANCEL_REMOVE_DEVICE);
+        return q.status;
+      }
+    }
+    for (const d of queried) d.state = 'DeviceNodeQueryRemoved';
+    for (const d of subtree) d.state === 'DeviceNodeRemoved' ? this.deleteDevice(d) : this.removeDevice(d, keep && d === node);
+    return STATUS.SUCCESS;
+  }
+
+  /** The devnodes below `node`, each after its own children (the order removals go in). */
+  descendants(node: DeviceNode): DeviceNode[] {
+    const out: DeviceNode[] = [];
+    const walk = (n: DeviceNode) => n.children.forEach((c) => (walk(c), out.push(c)));
+    walk(node);
+    return out;
   }
 
   /** The device is gone without warning: SURPRISE_REMOVAL; REMOVE_DEVICE follows with finishSurpriseRemoval once the handles are closed. */
   surpriseRemove(node: DeviceNode): number {
-    const r = this.send(node, IRP_MN_PNP.SURPRISE_REMOVAL);
-    this.interfaces.disableAll(node);
-    this.k.dispatcher.runUntilIdle();
-    node.state = 'DeviceNodeRemovePendingCloses';
-    return r.status;
+    // The device's children are gone with it: they are told first.
+    let status: number = STATUS.SUCCESS;
+    for (const d of [...this.descendants(node), node]) {
+      if (d.state === 'DeviceNodeRemoved' || d.state === 'DeviceNodeRemovePendingCloses') continue;
+      const r = this.send(d, IRP_MN_PNP.SURPRISE_REMOVAL);
+      this.interfaces.disableAll(d);
+      this.k.dispatcher.runUntilIdle();
+      d.state = 'DeviceNodeRemovePendingCloses';
+      if (d === node) status = r.status;
+    }
+    return status;
   }
 
   finishSurpriseRemoval(node: DeviceNode): void {
-    this.removeDevice(node);
+    for (const d of [...this.descendants(node), node]) d.state === 'DeviceNodeRemoved' ? this.deleteDevice(d) : this.removeDevice(d);
   }
 
-  /** IRP_MN_REMOVE_DEVICE, then the PDO goes and the devnode leaves the tree. */
-  private removeDevice(node: DeviceNode): void {
+  /** IRP_MN_REMOVE_DEVICE, then the PDO goes and the devnode leaves the tree (`keep`: it stays, removed, for its bus). */
+  removeDevice(node: DeviceNode, keep = false): void {
     this.send(node, IRP_MN_PNP.REMOVE_DEVICE);
     this.interfaces.disableAll(node);
     this.k.dispatcher.runUntilIdle();
@@ -218,29 +274,43 @@ export class PnpManager {
       releaseResources(this.k, node.pdo, assigned);
       this.resources.delete(node);
     }
-    this.deleteDevice(node);
+    if (!keep) this.deleteDevice(node);
   }
 
   /**
    * The root bus deletes the PDO of a device that is gone, unless a driver left its device attached
    * to it (the PDO then stays, so that device's AttachedTo still points at a device object).
    */
-  private deleteDevice(node: DeviceNode): void {
+  deleteDevice(node: DeviceNode): void {
+    for (const c of [...node.children]) this.deleteDevice(c);
     const attached = this.k.as.u32(node.pdo + DEVICE_OBJECT.off.AttachedDevice);
-    if (attached === 0) this.k.io.deleteDevice(node.pdo);
+    // A bus driver's PDO is its own to delete: the PnP manager drops the reference it held.
+    if (node.busChild) this.k.ob.dereference(node.pdo);
+    else if (attached === 0) this.k.io.deleteDevice(node.pdo);
     if (node.key) this.k.cm.hive.deleteTree(`${ENUM_PATH}\\${node.instancePath}`);
     node.unlink();
   }
 
   /** Send one PnP IRP to the devnode's stack from the PnP manager's thread, and log it. */
-  send(node: DeviceNode, minor: number, setup?: (sp: number) => void): PnpIrpResult {
+  send(node: DeviceNode, minor: number, setup?: (sp: number) => void, opts: PnpSendOptions = {}): PnpIrpResult {
+    const { result, record } = this.sendToPdo(node.pdo, minor, setup, opts);
+    this.log(node, record);
+    return result;
+  }
+
+  /** Send one PnP IRP to the stack above `pdo` (a devnode not made yet: bus.ts logs the record once it is). */
+  sendToPdo(pdo: number, minor: number, setup?: (sp: number) => void, opts: PnpSendOptions = {}): { result: PnpIrpResult; record: PnpIrpRecord } {
     const k = this.k;
-    const r = k.runInThread(k.systemThread, () => k.withFrames(['PnpDeviceActionWorker'], () => sendPnpIrp(k, node.pdo, minor, setup)));
+    const result = k.runInThread(k.systemThread, () => k.withFrames(['PnpDeviceActionWorker'], () => sendPnpIrp(k, pdo, minor, setup, opts.information)));
     k.dispatcher.runUntilIdle();
-    const record = { minor, name: pnpMinorName(minor), status: r.status, information: r.information };
-    this.irpLog.get(node)?.push(record);
+    const record = { minor, name: pnpMinorName(minor), ...(opts.detail !== undefined ? { detail: opts.detail } : {}), status: result.status, information: result.information };
+    return { result, record };
+  }
+
+  log(node: DeviceNode, record: PnpIrpRecord): void {
+    if (!this.irpLog.has(node)) this.irpLog.set(node, []);
+    this.irpLog.get(node)!.push(record);
     this.onIrp?.(node, record);
-    return r;
   }
 }
 
