@@ -5,7 +5,7 @@
  * REMOVE_DEVICE once it is closed). run.ts calls these in that order.
  */
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
-import type { PnpIrpRecord } from '../kernel/pnp/manager.ts';
+import type { FilterDriver, PnpIrpRecord } from '../kernel/pnp/manager.ts';
 import { deviceStack } from '../kernel/io/stack.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { DRIVER_EXTENSION, DRIVER_OBJECT } from '../nt/layout.ts';
@@ -30,6 +30,10 @@ export interface PnpRunOptions {
   readonly sleep?: boolean;
   /** Hardware resources for the device (--resources): in START_DEVICE's lists and the HAL's model. */
   readonly resources?: readonly ResourceRequest[];
+  /** Upper filter drivers (--filter), loaded after the driver and attached above its device, in order. */
+  readonly filters?: readonly string[];
+  /** Lower filter drivers (--lower-filter): attached between the PDO and the driver's device, in order. */
+  readonly lowerFilters?: readonly string[];
 }
 
 export interface PnpRunResult {
@@ -68,9 +72,16 @@ export function stackDeviceName(k: Kernel, node: DeviceNode): string | undefined
 }
 
 /** Add and start the device; the lines say what happened. Returns the devnode (started or not) and AddDevice's status. */
-export function addAndStart(k: Kernel, driverObject: number, service: string, opts: PnpRunOptions, said: (line: string) => void): { node: DeviceNode; status: number } {
+export function addAndStart(
+  k: Kernel,
+  driverObject: number,
+  service: string,
+  opts: PnpRunOptions,
+  said: (line: string) => void,
+  filters: { readonly upper: readonly FilterDriver[]; readonly lower: readonly FilterDriver[] } = { upper: [], lower: [] },
+): { node: DeviceNode; status: number } {
   const hardwareIds = opts.hardwareId !== undefined ? [opts.hardwareId] : undefined;
-  const { node, status } = k.pnp.createRootDevice({ driverObject, service, hardwareIds });
+  const { node, status } = k.pnp.createRootDevice({ driverObject, service, hardwareIds, upperFilters: filters.upper, lowerFilters: filters.lower });
   said(`AddDevice(${node.instancePath}, PDO ${k.io.deviceName(node.pdo) ?? node.pdo.toString(16)}) -> ${statusName(status)}`);
   if (!NT_SUCCESS(status)) return { node, status };
   if (opts.resources?.length) {

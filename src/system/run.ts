@@ -21,6 +21,7 @@ import { moduleNameOf } from '../loader/loader.ts';
 import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from './kd-session.ts';
 import { addAndStart, addDeviceRoutine, pnpIrpLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
+import type { LoadedImage } from '../loader/image.ts';
 
 export interface IoctlRequest {
   readonly code: number;
@@ -147,7 +148,10 @@ export interface RunOutcome {
 export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   const name = moduleNameOf(opts.driver);
   const imageName = `${name}.sys`;
-  const settings = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName] } : undefined);
+  const filterPaths = [...(opts.lowerFilters ?? []), ...(opts.filters ?? [])];
+  // The filters are drivers under test too: verified with the driver.
+  const verified = [imageName, ...filterPaths.map((p) => `${moduleNameOf(p)}.sys`)];
+  const settings = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: verified } : undefined);
   const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint, coverage: opts.coverage });
   Object.assign(machine.kernel.watchdog.limits, opts.limits);
   machine.kernel.watchdog.startRun();
@@ -169,14 +173,31 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   let quit = false;
   let node: DeviceNode | undefined;
   let addDeviceStatus = 0;
+  const filterImages: { image: LoadedImage; service: string }[] = [];
   // The PnP IRPs are run lines as the stack completes them.
   k.pnp.onIrp = (_node, irp) => said(pnpIrpLine(irp));
   try {
     step(`loading ${imageName}`);
     const image = await machine.loadDriver(opts.driver);
-    if (wantsPnp(k, image.driverObject, opts.pnp)) {
+    const loadFilters = async (paths: readonly string[] | undefined) => {
+      const out: { image: LoadedImage; service: string }[] = [];
+      for (const path of paths ?? []) {
+        const service = moduleNameOf(path);
+        step(`loading ${service}.sys (filter)`);
+        const filter = await machine.loadDriver(path);
+        if (addDeviceRoutine(k, filter.driverObject) === 0) throw new SimulatorError(`${service}.sys set no AddDevice routine in DriverEntry: it cannot be a filter of the device`);
+        out.push({ image: filter, service });
+      }
+      return out;
+    };
+    filterImages.push(...(await loadFilters(opts.lowerFilters)));
+    const lowerCount = filterImages.length;
+    filterImages.push(...(await loadFilters(opts.filters)));
+    if (wantsPnp(k, image.driverObject, opts.pnp || filterImages.length > 0 || undefined)) {
       if (addDeviceRoutine(k, image.driverObject) === 0) throw new SimulatorError(`${imageName} set no AddDevice routine in DriverEntry: it cannot run under the PnP manager (--pnp)`);
-      ({ node, status: addDeviceStatus } = addAndStart(k, image.driverObject, name, opts, said));
+      const asFilter = (f: { image: LoadedImage; service: string }) => ({ driverObject: f.image.driverObject, service: f.service });
+      const filters = { lower: filterImages.slice(0, lowerCount).map(asFilter), upper: filterImages.slice(lowerCount).map(asFilter) };
+      ({ node, status: addDeviceStatus } = addAndStart(k, image.driverObject, name, opts, said, filters));
     }
     const started = node === undefined || node.state === 'DeviceNodeStarted';
     startProcesses(machine, opts.processes ?? [], processes, opts.onProcessEvent ?? (() => {}));
@@ -241,6 +262,14 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       step(`unloading ${imageName}`);
       machine.unloadDriver(image);
       unloaded = true;
+    }
+    // The filters go with the device, as the driver does: unloaded once they have no device left.
+    if (opts.unload !== false) {
+      for (const f of filterImages) {
+        if (k.io.devicesOf(f.image.driverObject).length > 0 || !k.io.canUnload(f.image.driverObject)) continue;
+        step(`unloading ${f.service}.sys`);
+        machine.unloadDriver(f.image);
+      }
     }
     if (opts.shutdown !== false) {
       step('shutting down');

@@ -7,7 +7,8 @@
  *
  * Nothing is created until the first device: a run without PnP has the machine it always had.
  */
-import { DRIVER_EXTENSION, DRIVER_OBJECT, DEVICE_CAPABILITIES, DEVICE_OBJECT, IO_STACK_LOCATION } from '../../nt/layout.ts';
+import { DRIVER_EXTENSION, DRIVER_OBJECT, DEVICE_CAPABILITIES, DEVICE_OBJECT, DEVOBJ_EXTENSION, IO_STACK_LOCATION } from '../../nt/layout.ts';
+import { deviceExtensionOf } from '../io/stack.ts';
 import { DEVICE_CAPABILITIES_VERSION, IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { REG } from '../../nt/registry.ts';
@@ -24,6 +25,11 @@ import { DeviceInterfaceTable } from './interfaces.ts';
 import { PnpNotifications } from './notify.ts';
 
 const S = IO_STACK_LOCATION.off;
+/**
+ * A DEVICE_NODE is Windows' own (no header declares it): the block only gives each devnode an address
+ * in pool; what !devnode shows travels in the dump's device tree (debugger/dump-schema.ts).
+ */
+const DEVICE_NODE_SIZE = 0x40;
 const CAPS = DEVICE_CAPABILITIES.off;
 
 export const ENUM_PATH = '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Enum';
@@ -45,6 +51,15 @@ export interface RootDeviceRequest {
   readonly compatibleIds?: readonly string[];
   /** Default System. */
   readonly deviceClass?: string;
+  /** Filter drivers of the device: lower ones attach before the function driver, upper ones after it. */
+  readonly lowerFilters?: readonly FilterDriver[];
+  readonly upperFilters?: readonly FilterDriver[];
+}
+
+/** A filter driver in a device's stack (the device key's UpperFilters / LowerFilters name its service). */
+export interface FilterDriver {
+  readonly driverObject: number;
+  readonly service: string;
 }
 
 export class PnpManager {
@@ -66,6 +81,24 @@ export class PnpManager {
     this.interfaces = new DeviceInterfaceTable(k);
     this.notifications = new PnpNotifications(k);
     this.interfaces.onChange = (iface, arrived) => this.notifications.interfaceChanged(iface, arrived);
+    this.root.state = 'DeviceNodeStarted';
+    this.root.placement = {
+      // The root is placed with its first child: a run without PnP keeps the pool it always had.
+      place: (node) => {
+        if (this.root.address === 0) this.root.address = this.placeNode(this.root);
+        return this.placeNode(node);
+      },
+      release: (node) => k.freeKernelObject(node.address),
+    };
+  }
+
+  /** A devnode's block in pool; the PDO's DEVOBJ_EXTENSION names it (DeviceNode), as on Windows. */
+  private placeNode(node: DeviceNode): number {
+    const k = this.k;
+    const address = k.allocateKernelObject(DEVICE_NODE_SIZE, TAG.PnpDeviceNode);
+    k.as.zero(address, DEVICE_NODE_SIZE);
+    if (node.pdo !== 0) k.as.setU32(deviceExtensionOf(k, node.pdo) + DEVOBJ_EXTENSION.off.DeviceNode, address);
+    return address;
   }
 
   /** Every devnode below the root, depth first. */
@@ -92,8 +125,12 @@ export class PnpManager {
    */
   createRootDevice(req: RootDeviceRequest): { node: DeviceNode; status: number } {
     const k = this.k;
-    const addDevice = k.as.u32(k.as.u32(req.driverObject + DRIVER_OBJECT.off.DriverExtension) + DRIVER_EXTENSION.off.AddDevice);
-    if (addDevice === 0) throw new SimulatorError(`${req.service} has no AddDevice routine: the PnP manager cannot add a device for it`);
+    const lowerFilters = req.lowerFilters ?? [];
+    const upperFilters = req.upperFilters ?? [];
+    // Every driver of the stack must have an AddDevice before anything is created.
+    for (const d of [...lowerFilters, req, ...upperFilters]) {
+      if (addDeviceOf(k, d.driverObject) === 0) throw new SimulatorError(`${d.service} has no AddDevice routine: the PnP manager cannot add a device for it`);
+    }
     const deviceClass = req.deviceClass ?? 'System';
     const hardwareIds = req.hardwareIds?.length ? req.hardwareIds : [`Root\\${req.service}`];
     const compatibleIds = req.compatibleIds ?? [];
@@ -106,18 +143,28 @@ export class PnpManager {
     hive.setValue(key, 'Service', REG.SZ, szData(req.service));
     hive.setValue(key, 'Class', REG.SZ, szData(deviceClass));
     hive.setValue(key, 'ConfigFlags', REG.DWORD, dwordData(0));
+    if (lowerFilters.length > 0) hive.setValue(key, 'LowerFilters', REG.MULTI_SZ, multiSzData(lowerFilters.map((f) => f.service)));
+    if (upperFilters.length > 0) hive.setValue(key, 'UpperFilters', REG.MULTI_SZ, multiSzData(upperFilters.map((f) => f.service)));
     hive.createKey(key, 'Device Parameters');
     const pdo = this.rootDriver.createPdo();
     const node = new DeviceNode(this.root, `ROOT\\${deviceClass.toUpperCase()}\\${instance}`, hardwareIds, compatibleIds, req.service, deviceClass, pdo, key);
     this.irpLog.set(node, []);
-    const status = k.runInThread(k.systemThread, () =>
-      ((k.callRoutine(addDevice, [req.driverObject, pdo], ['PnpDeviceActionWorker', 'PipCallDriverAddDevice']) as number) >>> 0),
-    );
-    k.dispatcher.runUntilIdle();
+    // Windows' order: the lower filters, the function driver, the upper filters, each attaching above the last.
+    let status: number = STATUS.SUCCESS;
+    for (const d of [...lowerFilters, req, ...upperFilters]) {
+      const addDevice = addDeviceOf(k, d.driverObject);
+      status = k.runInThread(k.systemThread, () =>
+        ((k.callRoutine(addDevice, [d.driverObject, pdo], ['PnpDeviceActionWorker', 'PipCallDriverAddDevice']) as number) >>> 0),
+      );
+      k.dispatcher.runUntilIdle();
+      if (!NT_SUCCESS(status)) break;
+    }
     if (NT_SUCCESS(status)) {
       node.state = 'DeviceNodeDriversAdded';
     } else {
       node.problemStatus = status;
+      // The drivers that did attach are told their device is gone, as for any device that leaves.
+      if (k.as.u32(pdo + DEVICE_OBJECT.off.AttachedDevice) !== 0) this.send(node, IRP_MN_PNP.REMOVE_DEVICE);
       this.deleteDevice(node);
     }
     return { node, status };
@@ -242,6 +289,10 @@ export class PnpManager {
     this.onIrp?.(node, record);
     return r;
   }
+}
+
+function addDeviceOf(k: Kernel, driverObject: number): number {
+  return k.as.u32(k.as.u32(driverObject + DRIVER_OBJECT.off.DriverExtension) + DRIVER_EXTENSION.off.AddDevice);
 }
 
 /** The first free four-digit instance number (0000, 0001...). */
