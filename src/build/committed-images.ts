@@ -35,6 +35,7 @@ export function committedImages(): CommittedImage[] {
     single(fixture('callbacks'), 'ProcessMonitor'),
     // PnP samples: one folder each under drivers/c/pnp.
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilter'), 'PnpFilter'),
     single(fixture('power'), 'PowerIdle'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),

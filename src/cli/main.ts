@@ -1,6 +1,6 @@
 /** `dv`: argv in, text out, exit codes from exit-codes.ts (0 clean, 1 bug check, 2 usage, 3 internal, 4 hang). */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,13 +33,34 @@ const out = (lines: string[] | string) => process.stdout.write((Array.isArray(li
 class UsageError extends Error {}
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
-function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }): PnpRunOptions {
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; filter?: string[]; lowerFilter?: string[] }): PnpRunOptions {
   if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
-  const pnpOnly = [opts.hardwareId !== undefined && '--hardware-id', opts.remove && '--remove', opts.surpriseRemove && '--surprise-remove', opts.stopStart && '--stop-start', opts.sleep && '--sleep', opts.resources !== undefined && '--resources'].filter(Boolean);
+  const pnpOnly = [
+    opts.hardwareId !== undefined && '--hardware-id',
+    opts.remove && '--remove',
+    opts.surpriseRemove && '--surprise-remove',
+    opts.stopStart && '--stop-start',
+    opts.sleep && '--sleep',
+    opts.resources !== undefined && '--resources',
+    opts.filter?.length && '--filter',
+    opts.lowerFilter?.length && '--lower-filter',
+  ].filter(Boolean);
+  for (const f of [...(opts.filter ?? []), ...(opts.lowerFilter ?? [])]) {
+    if (!existsSync(f)) throw new UsageError(`filter driver ${f} not found`);
+  }
   if (opts.pnp === false && pnpOnly.length > 0) throw new UsageError(`${pnpOnly.join(', ')} need${pnpOnly.length === 1 ? 's' : ''} a PnP run, and --no-pnp was given`);
   // --hardware-id and the others ask for the PnP manager, as --pnp does.
   const pnp = opts.pnp === false ? false : opts.pnp === true || pnpOnly.length > 0 ? true : undefined;
-  return { pnp, hardwareId: opts.hardwareId, removal: opts.surpriseRemove ? 'surprise-remove' : 'remove', stopStart: opts.stopStart, sleep: opts.sleep, resources: resourceRequests(opts.resources) };
+  return {
+    pnp,
+    hardwareId: opts.hardwareId,
+    removal: opts.surpriseRemove ? 'surprise-remove' : 'remove',
+    stopStart: opts.stopStart,
+    sleep: opts.sleep,
+    resources: resourceRequests(opts.resources),
+    filters: opts.filter,
+    lowerFilters: opts.lowerFilter,
+  };
 }
 
 /** --resources SPEC; a bad part is a usage error that names it. */
@@ -145,6 +166,8 @@ program
   .option('--hardware-id <id>', 'the hardware ID of the --pnp device (default Root\\DRIVERNAME)')
   .option('--remove', 'end a --pnp run with IRP_MN_QUERY_REMOVE_DEVICE then IRP_MN_REMOVE_DEVICE (the default)')
   .option('--surprise-remove', 'end a --pnp run with IRP_MN_SURPRISE_REMOVAL while the handle is open, then IRP_MN_REMOVE_DEVICE once it is closed')
+  .option('--filter <driver>', 'load this upper filter driver (.ts or .wasm) into the --pnp device\'s stack: its AddDevice runs after the driver\'s and attaches above it (repeatable, in order)', collect, [] as string[])
+  .option('--lower-filter <driver>', 'load this lower filter driver into the --pnp device\'s stack, between the PDO and the driver (repeatable, in order)', collect, [] as string[])
   .option('--stop-start', 'a rebalance after the start of a --pnp device: IRP_MN_QUERY_STOP_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_START_DEVICE')
   .option('--resources <spec>', 'hardware resources for the --pnp device, e.g. mem:0xfe000000:0x1000,port:0x300:8,irq:5 (irq:N:latched for an edge-triggered line): the raw and translated CM_RESOURCE_LISTs of IRP_MN_START_DEVICE, and the device in the HAL\'s model')
   .option('--sleep', 'a system sleep and wake after the start of a --pnp device: IRP_MN_QUERY_POWER and IRP_MN_SET_POWER for S3, then IRP_MN_SET_POWER for S0')
@@ -159,7 +182,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; filter: string[]; lowerFilter: string[] }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
