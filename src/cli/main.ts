@@ -33,7 +33,7 @@ const out = (lines: string[] | string) => process.stdout.write((Array.isArray(li
 class UsageError extends Error {}
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
-function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; filter?: string[]; lowerFilter?: string[] }): PnpRunOptions {
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; filter?: string[]; lowerFilter?: string[]; inf?: string }): PnpRunOptions {
   if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
   const pnpOnly = [
     opts.hardwareId !== undefined && '--hardware-id',
@@ -44,6 +44,7 @@ function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean
     opts.resources !== undefined && '--resources',
     opts.filter?.length && '--filter',
     opts.lowerFilter?.length && '--lower-filter',
+    opts.inf !== undefined && '--inf',
   ].filter(Boolean);
   for (const f of [...(opts.filter ?? []), ...(opts.lowerFilter ?? [])]) {
     if (!existsSync(f)) throw new UsageError(`filter driver ${f} not found`);
@@ -60,6 +61,7 @@ function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean
     resources: resourceRequests(opts.resources),
     filters: opts.filter,
     lowerFilters: opts.lowerFilter,
+    inf: opts.inf,
   };
 }
 
@@ -166,6 +168,7 @@ program
   .option('--hardware-id <id>', 'the hardware ID of the --pnp device (default Root\\DRIVERNAME)')
   .option('--remove', 'end a --pnp run with IRP_MN_QUERY_REMOVE_DEVICE then IRP_MN_REMOVE_DEVICE (the default)')
   .option('--surprise-remove', 'end a --pnp run with IRP_MN_SURPRISE_REMOVAL while the handle is open, then IRP_MN_REMOVE_DEVICE once it is closed')
+  .option('--inf <file>', "the driver's INF: the --pnp device's hardware ID (the first model of its [Manufacturer]'s models section), compatible IDs and class (default: an INF of the driver's name beside it; --hardware-id wins)")
   .option('--filter <driver>', 'load this upper filter driver (.ts or .wasm) into the --pnp device\'s stack: its AddDevice runs after the driver\'s and attaches above it (repeatable, in order)', collect, [] as string[])
   .option('--lower-filter <driver>', 'load this lower filter driver into the --pnp device\'s stack, between the PDO and the driver (repeatable, in order)', collect, [] as string[])
   .option('--stop-start', 'a rebalance after the start of a --pnp device: IRP_MN_QUERY_STOP_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_START_DEVICE')
@@ -182,7 +185,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; filter: string[]; lowerFilter: string[] }) => {
+  .action(async (driver: string, opts: { verifier?: number; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; filter: string[]; lowerFilter: string[]; inf?: string }) => {
     const outputs = [
       ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),

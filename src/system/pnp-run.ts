@@ -4,7 +4,10 @@
  * then REMOVE_DEVICE) or surprise-removed (SURPRISE_REMOVAL while the run's handle is open,
  * REMOVE_DEVICE once it is closed). run.ts calls these in that order.
  */
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
+import { readInf } from './inf.ts';
 import type { FilterDriver, PnpIrpRecord } from '../kernel/pnp/manager.ts';
 import { deviceStack } from '../kernel/io/stack.ts';
 import type { Kernel } from '../kernel/kernel.ts';
@@ -34,6 +37,22 @@ export interface PnpRunOptions {
   readonly filters?: readonly string[];
   /** Lower filter drivers (--lower-filter): attached between the PDO and the driver's device, in order. */
   readonly lowerFilters?: readonly string[];
+  /** The driver's INF (--inf): the device's hardware ID, compatible IDs and class. Default: an INF of the image's name beside it. */
+  readonly inf?: string;
+}
+
+/** `<dir>/<name>.inf` beside the driver image (any case), or undefined. */
+export function besideInf(driverPath: string): string | undefined {
+  const dir = dirname(driverPath);
+  const want = `${basename(driverPath).replace(/\.[^.]*$/, '')}.inf`.toLowerCase();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  const found = names.find((n) => n.toLowerCase() === want);
+  return found === undefined ? undefined : join(dir, found);
 }
 
 export interface PnpRunResult {
@@ -80,8 +99,19 @@ export function addAndStart(
   said: (line: string) => void,
   filters: { readonly upper: readonly FilterDriver[]; readonly lower: readonly FilterDriver[] } = { upper: [], lower: [] },
 ): { node: DeviceNode; status: number } {
-  const hardwareIds = opts.hardwareId !== undefined ? [opts.hardwareId] : undefined;
-  const { node, status } = k.pnp.createRootDevice({ driverObject, service, hardwareIds, upperFilters: filters.upper, lowerFilters: filters.lower });
+  // --hardware-id wins over the INF's; the INF gives the class and compatible IDs too.
+  const inf = opts.inf !== undefined ? readInf(opts.inf) : undefined;
+  if (inf) said(`INF ${opts.inf}: hardware ID ${inf.hardwareId} (${inf.source})`);
+  const hardwareIds = opts.hardwareId !== undefined ? [opts.hardwareId] : inf ? [inf.hardwareId] : undefined;
+  const { node, status } = k.pnp.createRootDevice({
+    driverObject,
+    service,
+    hardwareIds,
+    compatibleIds: inf?.compatibleIds,
+    deviceClass: inf?.deviceClass,
+    upperFilters: filters.upper,
+    lowerFilters: filters.lower,
+  });
   said(`AddDevice(${node.instancePath}, PDO ${k.io.deviceName(node.pdo) ?? node.pdo.toString(16)}) -> ${statusName(status)}`);
   if (!NT_SUCCESS(status)) return { node, status };
   if (opts.resources?.length) {

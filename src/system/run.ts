@@ -19,7 +19,8 @@ import type { VerifierSettings } from '../verifier/settings.ts';
 import { Machine } from './machine.ts';
 import { moduleNameOf } from '../loader/loader.ts';
 import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from './kd-session.ts';
-import { addAndStart, addDeviceRoutine, pnpIrpLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
+import { readInf } from './inf.ts';
+import { addAndStart, addDeviceRoutine, besideInf, pnpIrpLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 import type { LoadedImage } from '../loader/image.ts';
 
@@ -145,7 +146,11 @@ export interface RunOutcome {
   readonly pnp: PnpRunResult | null;
 }
 
-export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
+export async function runDriver(given: RunOptions): Promise<RunOutcome> {
+  // An INF given is read before the machine boots: a bad one is an error and nothing runs.
+  if (given.inf !== undefined) readInf(given.inf);
+  const inf = given.inf ?? (given.hardwareId === undefined ? besideInf(given.driver) : undefined);
+  const opts: RunOptions = { ...given, inf };
   const name = moduleNameOf(opts.driver);
   const imageName = `${name}.sys`;
   const filterPaths = [...(opts.lowerFilters ?? []), ...(opts.filters ?? [])];
@@ -193,7 +198,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
     filterImages.push(...(await loadFilters(opts.lowerFilters)));
     const lowerCount = filterImages.length;
     filterImages.push(...(await loadFilters(opts.filters)));
-    if (wantsPnp(k, image.driverObject, opts.pnp || filterImages.length > 0 || undefined)) {
+    if (wantsPnp(k, image.driverObject, opts.pnp || filterImages.length > 0 || given.inf !== undefined || undefined)) {
       if (addDeviceRoutine(k, image.driverObject) === 0) throw new SimulatorError(`${imageName} set no AddDevice routine in DriverEntry: it cannot run under the PnP manager (--pnp)`);
       const asFilter = (f: { image: LoadedImage; service: string }) => ({ driverObject: f.image.driverObject, service: f.service });
       const filters = { lower: filterImages.slice(0, lowerCount).map(asFilter), upper: filterImages.slice(lowerCount).map(asFilter) };
