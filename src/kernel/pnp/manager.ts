@@ -23,6 +23,7 @@ import { assignResources, releaseResources, type AssignedResources, type Resourc
 import { PnpRoot } from './root.ts';
 import { DeviceInterfaceTable } from './interfaces.ts';
 import { PnpNotifications } from './notify.ts';
+import { TargetDeviceNotifications } from './target-notify.ts';
 
 const S = IO_STACK_LOCATION.off;
 /**
@@ -76,10 +77,13 @@ export class PnpManager {
   /** Device interfaces (interfaces.ts) and the drivers told of their changes (notify.ts). */
   readonly interfaces: DeviceInterfaceTable;
   readonly notifications: PnpNotifications;
+  /** Drivers told of a device's removal through a file object they opened on it (target-notify.ts). */
+  readonly targets: TargetDeviceNotifications;
 
   constructor(private readonly k: Kernel) {
     this.interfaces = new DeviceInterfaceTable(k);
     this.notifications = new PnpNotifications(k);
+    this.targets = new TargetDeviceNotifications(k);
     this.interfaces.onChange = (iface, arrived) => this.notifications.interfaceChanged(iface, arrived);
     this.root.state = 'DeviceNodeStarted';
     this.root.placement = {
@@ -231,13 +235,18 @@ export class PnpManager {
    * its device (CANCEL_REMOVE_DEVICE is sent). Returns the query's status.
    */
   remove(node: DeviceNode): number {
+    // The drivers that hold the device open are asked first; one that says no keeps it, and no IRP is sent.
+    const asked = this.targets.queryRemove(node);
+    if (!NT_SUCCESS(asked)) return asked;
     const q = this.send(node, IRP_MN_PNP.QUERY_REMOVE_DEVICE);
     if (!NT_SUCCESS(q.status)) {
       this.send(node, IRP_MN_PNP.CANCEL_REMOVE_DEVICE);
+      this.targets.removeCancelled(node);
       return q.status;
     }
     node.state = 'DeviceNodeQueryRemoved';
     this.removeDevice(node);
+    this.targets.removeComplete(node);
     return q.status;
   }
 
@@ -247,6 +256,8 @@ export class PnpManager {
     this.interfaces.disableAll(node);
     this.k.dispatcher.runUntilIdle();
     node.state = 'DeviceNodeRemovePendingCloses';
+    // The device is gone already: the drivers holding it open are told so they close their handles.
+    this.targets.removeComplete(node);
     return r.status;
   }
 
