@@ -65,7 +65,7 @@ function functionDriver(k: Kernel, log: string[], veto = false) {
 }
 
 /** A monitor that opens \Device\Target and registers for its changes; `answer` says what its callback returns for QUERY_REMOVE. */
-function monitor(k: Kernel, log: string[], name: string, n: number, answer = STATUS.SUCCESS) {
+function monitor(k: Kernel, log: string[], name: string, n: number, answer: number = STATUS.SUCCESS) {
   const { driver } = createDevice(k, name, 1);
   const open = k.runInThread(k.userThread, () => k.io.files.openDevice('\\Device\\Target', 0));
   assert.equal(open.status, STATUS.SUCCESS);
@@ -111,7 +111,7 @@ test('a callback that fails QUERY_REMOVE keeps the device: no IRP is sent, the m
   const log: string[] = [];
   const node = functionDriver(k, log);
   monitor(k, log, 'First', 10);
-  monitor(k, log, 'Vetoer', 11, STATUS.UNSUCCESSFUL);
+  monitor(k, log, 'Vetoer', 11, STATUS.UNSUCCESSFUL as number);
   log.length = 0;
   assert.equal(k.pnp.remove(node), STATUS.UNSUCCESSFUL);
   assert.deepEqual(log, ['First QUERY_REMOVE', 'Vetoer QUERY_REMOVE', 'First REMOVE_CANCELLED']);
