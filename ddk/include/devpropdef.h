@@ -7,6 +7,9 @@
 #ifndef DV_DEVPROPDEF_H
 #define DV_DEVPROPDEF_H
 
+#include <ntdef.h>
+#include <guiddef.h>
+
 typedef ULONG LCID, *PLCID;
 typedef ULONG DEVPROPTYPE, *PDEVPROPTYPE;
 typedef GUID DEVPROPGUID, *PDEVPROPGUID;
