@@ -198,7 +198,7 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
     filterImages.push(...(await loadFilters(opts.lowerFilters)));
     const lowerCount = filterImages.length;
     filterImages.push(...(await loadFilters(opts.filters)));
-    if (wantsPnp(k, image.driverObject, opts.pnp || filterImages.length > 0 || given.inf !== undefined || undefined)) {
+    if (wantsPnp(k, image.driverObject, opts.pnp === false ? false : opts.pnp || filterImages.length > 0 || given.inf !== undefined || undefined)) {
       if (addDeviceRoutine(k, image.driverObject) === 0) throw new SimulatorError(`${imageName} set no AddDevice routine in DriverEntry: it cannot run under the PnP manager (--pnp)`);
       const asFilter = (f: { image: LoadedImage; service: string }) => ({ driverObject: f.image.driverObject, service: f.service });
       const filters = { lower: filterImages.slice(0, lowerCount).map(asFilter), upper: filterImages.slice(lowerCount).map(asFilter) };
