@@ -37,6 +37,7 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpBus'), 'PnpBus'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpChild'), 'PnpChild'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilter'), 'PnpFilter'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
     // Low resources simulation samples (checked and unchecked allocations).

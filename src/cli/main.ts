@@ -51,13 +51,38 @@ function packageVersion(): string {
 }
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
-function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver?: ChildDriverRequest[] }): PnpRunOptions {
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver?: ChildDriverRequest[]; filter?: string[]; lowerFilter?: string[]; inf?: string }): PnpRunOptions {
   if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
-  const pnpOnly = [opts.hardwareId !== undefined && '--hardware-id', opts.remove && '--remove', opts.surpriseRemove && '--surprise-remove', opts.stopStart && '--stop-start', opts.sleep && '--sleep', opts.resources !== undefined && '--resources', (opts.childDriver?.length ?? 0) > 0 && '--child-driver'].filter(Boolean);
+  const pnpOnly = [
+    opts.hardwareId !== undefined && '--hardware-id',
+    opts.remove && '--remove',
+    opts.surpriseRemove && '--surprise-remove',
+    opts.stopStart && '--stop-start',
+    opts.sleep && '--sleep',
+    opts.resources !== undefined && '--resources',
+    (opts.childDriver?.length ?? 0) > 0 && '--child-driver',
+    opts.filter?.length && '--filter',
+    opts.lowerFilter?.length && '--lower-filter',
+    opts.inf !== undefined && '--inf',
+  ].filter(Boolean);
+  for (const f of [...(opts.filter ?? []), ...(opts.lowerFilter ?? [])]) {
+    if (!existsSync(f)) throw new UsageError(`filter driver ${f} not found`);
+  }
   if (opts.pnp === false && pnpOnly.length > 0) throw new UsageError(`${pnpOnly.join(', ')} need${pnpOnly.length === 1 ? 's' : ''} a PnP run, and --no-pnp was given`);
   // --hardware-id and the others ask for the PnP manager, as --pnp does.
   const pnp = opts.pnp === false ? false : opts.pnp === true || pnpOnly.length > 0 ? true : undefined;
-  return { pnp, hardwareId: opts.hardwareId, removal: opts.surpriseRemove ? 'surprise-remove' : 'remove', stopStart: opts.stopStart, sleep: opts.sleep, resources: resourceRequests(opts.resources), childDrivers: opts.childDriver };
+  return {
+    pnp,
+    hardwareId: opts.hardwareId,
+    removal: opts.surpriseRemove ? 'surprise-remove' : 'remove',
+    stopStart: opts.stopStart,
+    sleep: opts.sleep,
+    resources: resourceRequests(opts.resources),
+    childDrivers: opts.childDriver,
+    filters: opts.filter,
+    lowerFilters: opts.lowerFilter,
+    inf: opts.inf,
+  };
 }
 
 /** --child-driver HWID=FILE (repeatable): the function driver of a bus driver's children with that ID. */
@@ -193,6 +218,9 @@ program
   .option('--hardware-id <id>', 'the hardware ID of the --pnp device (default Root\\DRIVERNAME)')
   .option('--remove', 'end a --pnp run with IRP_MN_QUERY_REMOVE_DEVICE then IRP_MN_REMOVE_DEVICE (the default)')
   .option('--surprise-remove', 'end a --pnp run with IRP_MN_SURPRISE_REMOVAL while the handle is open, then IRP_MN_REMOVE_DEVICE once it is closed')
+  .option('--inf <file>', "the driver's INF: the --pnp device's hardware ID (the first model of its [Manufacturer]'s models section), compatible IDs and class (default: an INF of the driver's name beside it; --hardware-id wins)")
+  .option('--filter <driver>', 'load this upper filter driver (.ts or .wasm) into the --pnp device\'s stack: its AddDevice runs after the driver\'s and attaches above it (repeatable, in order)', collect, [] as string[])
+  .option('--lower-filter <driver>', 'load this lower filter driver into the --pnp device\'s stack, between the PDO and the driver (repeatable, in order)', collect, [] as string[])
   .option('--stop-start', 'a rebalance after the start of a --pnp device: IRP_MN_QUERY_STOP_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_START_DEVICE')
   .option('--resources <spec>', 'hardware resources for the --pnp device, e.g. mem:0xfe000000:0x1000,port:0x300:8,irq:5 (irq:N:latched for an edge-triggered line): the raw and translated CM_RESOURCE_LISTs of IRP_MN_START_DEVICE, and the device in the HAL\'s model')
   .option('--child-driver <hwid=file>', "the function driver for the children a bus driver enumerates whose hardware or compatible IDs include HWID (repeatable; the run's own driver file serves its children too)", parseChildDriver, [] as ChildDriverRequest[])
@@ -213,7 +241,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[] } & FaultArgs) => {
+  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string } & FaultArgs) => {
     if (opts.scenario !== undefined) {
       if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
       const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));

@@ -135,6 +135,26 @@ function define(z: typeof Zod) {
     'an object or null',
   );
 
+  /** A devnode: its block's address, its parent's (0 for the root), its PDO; states as PNP_DEVNODE_STATE numbers. */
+  const deviceNode = object({
+    address: u32,
+    parent: u32,
+    pdo: u32,
+    instancePath: string,
+    serviceName: string,
+    state: u32,
+    previousState: u32,
+    problemStatus: u32,
+  });
+  /** What the I/O and PnP managers keep outside simulated memory: the loaded driver objects, device names, the device tree. */
+  const devices = object({
+    drivers: array(u32),
+    names: array(object({ address: u32, name: string })),
+    nodes: array(deviceNode),
+    /** Function pointers that are not code addresses (a wasm image's table indices) and the code each calls. */
+    routines: array(z.tuple([u32, u32], says('a [pointer, code address] pair'))),
+  });
+
   const dump = object({
     format: z.literal(DUMP_FORMAT, says(`'${DUMP_FORMAT}'`)),
     version: z.literal(DUMP_VERSION, says(`${DUMP_VERSION}`)),
@@ -155,6 +175,8 @@ function define(z: typeof Zod) {
     unloadedModules: array(unloadedModule),
     verifier: verifier.nullable(),
     debugLog: array(string),
+    /** Absent from dumps written before the device commands (!devnode, !devobj...) existed. */
+    devices: devices.optional(),
     /** Non-zero committed pages: [virtual address, base64 page]. */
     memory: array(
       z.tuple(
@@ -163,7 +185,7 @@ function define(z: typeof Zod) {
       ),
     ),
   });
-  return { dump, module, verifier, verifiedDriver, allocation, logRecord };
+  return { dump, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode };
 }
 
 type Schemas = ReturnType<typeof define>;
@@ -177,6 +199,8 @@ export type VerifiedDriverSnapshot = Frozen<Zod.infer<Schemas['verifiedDriver']>
 export type AllocationSnapshot = Frozen<Zod.infer<Schemas['allocation']>>;
 export type LogRecordSnapshot = Frozen<Zod.infer<Schemas['logRecord']>>;
 export type ModuleSnapshot = Frozen<Zod.infer<Schemas['module']>>;
+export type DevicesSnapshot = Frozen<Zod.infer<Schemas['devices']>>;
+export type DeviceNodeSnapshot = Frozen<Zod.infer<Schemas['deviceNode']>>;
 
 let schemas: Schemas | undefined;
 

@@ -8,6 +8,11 @@ import { lm } from './commands/lm.ts';
 import { ln } from './commands/ln.ts';
 import { verifier } from './commands/verifier.ts';
 import { ruleinfo } from './commands/ruleinfo.ts';
+import { devnode } from './commands/devnode.ts';
+import { devobj } from './commands/devobj.ts';
+import { devstack } from './commands/devstack.ts';
+import { drvobj } from './commands/drvobj.ts';
+import { irp } from './commands/irp.ts';
 import type { DebugTarget } from './target.ts';
 
 const help: Command = {
@@ -21,7 +26,7 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, ln, lm, k, bugcheck, help];
+export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, help];
 
 const BY_NAME = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), c);

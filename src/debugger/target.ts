@@ -62,6 +62,35 @@ export class DebugTarget {
     return out;
   }
 
+  u16(address: number): number | undefined {
+    const page = this.page(address);
+    const o = address & 0xfff;
+    if (!page || o > 0xffe) return undefined;
+    return page[o]! | (page[o + 1]! << 8);
+  }
+
+  u8(address: number): number | undefined {
+    return this.page(address)?.[address & 0xfff];
+  }
+
+  /** `chars` UTF-16 code units from dumped memory, or undefined if any is missing. */
+  utf16(address: number, chars: number): string | undefined {
+    let out = '';
+    for (let i = 0; i < chars; i++) {
+      const c = this.u16(address + 2 * i);
+      if (c === undefined) return undefined;
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+
+  /** The code a function pointer calls: a wasm image's pointers are table indices, the dump maps them. */
+  code(pointer: number): number {
+    if (!this.routines) this.routines = new Map(this.dump.devices?.routines.map(([p, c]) => [p >>> 0, c >>> 0]) ?? []);
+    return this.routines.get(pointer >>> 0) ?? pointer >>> 0;
+  }
+
+  private routines?: Map<number, number>;
   private pages?: Map<number, Uint8Array>;
   private page(address: number): Uint8Array | undefined {
     if (!this.pages) {

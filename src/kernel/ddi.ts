@@ -54,6 +54,7 @@ import { ioWmiExports } from './io/wmi.ts';
 import { devicePropertyExports } from './pnp/property.ts';
 import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
 import { pnpBusExports } from './pnp/bus-exports.ts';
+import { devicePropertyDataExports } from './pnp/property-data.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -108,6 +109,7 @@ export function buildDdiTable(k: Kernel) {
     ...devicePropertyExports(k),
     ...pnpInterfaceExports(k),
     ...pnpBusExports(k),
+    ...devicePropertyDataExports(k),
   };
 }
 

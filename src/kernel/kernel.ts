@@ -319,6 +319,11 @@ export class Kernel {
     return this.routines.get(pointer >>> 0)?.codeAddress ?? pointer >>> 0;
   }
 
+  /** Function pointers that are not their code's address (wasm table indices), with that address: for dumps, whose readers symbolize what a pointer calls. */
+  *indirectRoutines(): Iterable<[number, number]> {
+    for (const [pointer, r] of this.routines) if (r.codeAddress !== pointer) yield [pointer, r.codeAddress];
+  }
+
   unregisterModuleRoutines(module: string): void {
     for (const [a, r] of this.routines) {
       if (r.module !== module) continue;

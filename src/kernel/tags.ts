@@ -28,4 +28,6 @@ export const TAG = {
   PnpResources: poolTag('PnpR'),
   /** PnP notification entries and the notification structures their callbacks receive (pnp/notify.ts). */
   PnpNotify: poolTag('PnpN'),
+  /** Devnodes (pnp/devnode.ts): the block that gives each its address. */
+  PnpDeviceNode: poolTag('PnpD'),
 } as const;

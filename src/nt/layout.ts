@@ -261,6 +261,21 @@ export const DEVICE_INTERFACE_CHANGE_NOTIFICATION = struct('DEVICE_INTERFACE_CHA
   ['SymbolicLinkName', 'ptr'],
 ]);
 
+/** TARGET_DEVICE_REMOVAL_NOTIFICATION: what an EventCategoryTargetDeviceChange callback receives (pnp/target-notify.ts). */
+export const TARGET_DEVICE_REMOVAL_NOTIFICATION = struct('TARGET_DEVICE_REMOVAL_NOTIFICATION', [
+  ['Version', 'u16'],
+  ['Size', 'u16'],
+  ['Event', array('u8', 16)],
+  ['FileObject', 'ptr'],
+]);
+
+/** HWPROFILE_CHANGE_NOTIFICATION: what an EventCategoryHardwareProfileChange callback receives (the GUID's ULONG aligns it to 4). */
+export const HWPROFILE_CHANGE_NOTIFICATION = struct('HWPROFILE_CHANGE_NOTIFICATION', [
+  ['Version', 'u16'],
+  ['Size', 'u16'],
+  ['Event', struct('GUID', [['Data1', 'u32'], ['Data2', 'u16'], ['Data3', 'u16'], ['Data4', array('u8', 8)]])],
+]);
+
 /** IO_STACK_LOCATION.Parameters of IRP_MJ_POWER (SystemContext is wdm.h's anonymous union with SystemPowerStateContext). */
 const POWER_PARAMETERS = [
   ['Power', struct('Power', [['SystemContext', 'u32'], ['Type', 'u32'], ['State', POWER_STATE], ['ShutdownType', 'u32']])],
@@ -1223,4 +1238,6 @@ export const LAYOUTS: readonly StructLayout[] = [
   DEVICE_INTERFACE_CHANGE_NOTIFICATION,
   INTERFACE,
   PNP_BUS_INFORMATION,
+  TARGET_DEVICE_REMOVAL_NOTIFICATION,
+  HWPROFILE_CHANGE_NOTIFICATION,
 ];

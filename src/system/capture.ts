@@ -6,6 +6,7 @@ import { PageKind } from '../kernel/mm/address-space.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
+import { snapshotDevices } from './capture-devices.ts';
 
 export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
 
@@ -81,6 +82,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
     unloadedModules: loader.unloaded.map((m) => ({ ...m })),
     verifier: verifier ? snapshotVerifier(verifier) : null,
     debugLog: [...k.debugLog],
+    devices: snapshotDevices(k),
     memory,
   };
 }

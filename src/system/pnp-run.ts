@@ -4,8 +4,11 @@
  * then REMOVE_DEVICE) or surprise-removed (SURPRISE_REMOVAL while the run's handle is open,
  * REMOVE_DEVICE once it is closed). run.ts calls these in that order.
  */
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
-import type { PnpIrpRecord } from '../kernel/pnp/manager.ts';
+import { readInf } from './inf.ts';
+import type { FilterDriver, PnpIrpRecord } from '../kernel/pnp/manager.ts';
 import { deviceStack } from '../kernel/io/stack.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { DRIVER_EXTENSION, DRIVER_OBJECT } from '../nt/layout.ts';
@@ -36,6 +39,12 @@ export interface PnpRunOptions {
    * verified with it; the run's own file means the bus driver's image serves the child too).
    */
   readonly childDrivers?: readonly ChildDriverRequest[];
+  /** Upper filter drivers (--filter), loaded after the driver and attached above its device, in order. */
+  readonly filters?: readonly string[];
+  /** Lower filter drivers (--lower-filter): attached between the PDO and the driver's device, in order. */
+  readonly lowerFilters?: readonly string[];
+  /** The driver's INF (--inf): the device's hardware ID, compatible IDs and class. Default: an INF of the image's name beside it. */
+  readonly inf?: string;
 }
 
 export interface ChildDriverRequest {
@@ -51,6 +60,20 @@ export interface PnpChildResult {
   readonly service: string;
   readonly irps: readonly PnpIrpRecord[];
   readonly state: string;
+}
+
+/** `<dir>/<name>.inf` beside the driver image (any case), or undefined. */
+export function besideInf(driverPath: string): string | undefined {
+  const dir = dirname(driverPath);
+  const want = `${basename(driverPath).replace(/\.[^.]*$/, '')}.inf`.toLowerCase();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  const found = names.find((n) => n.toLowerCase() === want);
+  return found === undefined ? undefined : join(dir, found);
 }
 
 export interface PnpRunResult {
@@ -91,9 +114,27 @@ export function stackDeviceName(k: Kernel, node: DeviceNode): string | undefined
 }
 
 /** Add and start the device; the lines say what happened. Returns the devnode (started or not) and AddDevice's status. */
-export function addAndStart(k: Kernel, driverObject: number, service: string, opts: PnpRunOptions, said: (line: string) => void): { node: DeviceNode; status: number } {
-  const hardwareIds = opts.hardwareId !== undefined ? [opts.hardwareId] : undefined;
-  const { node, status } = k.pnp.createRootDevice({ driverObject, service, hardwareIds });
+export function addAndStart(
+  k: Kernel,
+  driverObject: number,
+  service: string,
+  opts: PnpRunOptions,
+  said: (line: string) => void,
+  filters: { readonly upper: readonly FilterDriver[]; readonly lower: readonly FilterDriver[] } = { upper: [], lower: [] },
+): { node: DeviceNode; status: number } {
+  // --hardware-id wins over the INF's; the INF gives the class and compatible IDs too.
+  const inf = opts.inf !== undefined ? readInf(opts.inf) : undefined;
+  if (inf) said(`INF ${opts.inf}: hardware ID ${inf.hardwareId} (${inf.source})`);
+  const hardwareIds = opts.hardwareId !== undefined ? [opts.hardwareId] : inf ? [inf.hardwareId] : undefined;
+  const { node, status } = k.pnp.createRootDevice({
+    driverObject,
+    service,
+    hardwareIds,
+    compatibleIds: inf?.compatibleIds,
+    deviceClass: inf?.deviceClass,
+    upperFilters: filters.upper,
+    lowerFilters: filters.lower,
+  });
   said(`AddDevice(${node.instancePath}, PDO ${k.io.deviceName(node.pdo) ?? node.pdo.toString(16)}) -> ${statusName(status)}`);
   if (!NT_SUCCESS(status)) return { node, status };
   if (opts.resources?.length) {

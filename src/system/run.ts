@@ -21,7 +21,8 @@ import { Machine } from './machine.ts';
 import { moduleNameOf } from '../loader/loader.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from './kd-session.ts';
-import { addAndStart, addDeviceRoutine, pnpNodeLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
+import { readInf } from './inf.ts';
+import { addAndStart, addDeviceRoutine, besideInf, pnpNodeLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 
 export interface IoctlRequest {
@@ -154,13 +155,19 @@ export interface RunOutcome {
   readonly faults: FaultInjector | null;
 }
 
-export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
+export async function runDriver(given: RunOptions): Promise<RunOutcome> {
+  // An INF given is read before the machine boots: a bad one is an error and nothing runs.
+  if (given.inf !== undefined) readInf(given.inf);
+  const inf = given.inf ?? (given.hardwareId === undefined ? besideInf(given.driver) : undefined);
+  const opts: RunOptions = { ...given, inf };
   const name = moduleNameOf(opts.driver);
   const imageName = `${name}.sys`;
-  // Child drivers (--child-driver) are verified with the run's driver.
+  // Child drivers (--child-driver) and filters (--filter, --lower-filter) are drivers under test too: verified with the driver.
   const childImages = [...new Set((opts.childDrivers ?? []).map((c) => `${moduleNameOf(c.driver)}.sys`))].filter((n) => n.toLowerCase() !== imageName.toLowerCase());
-  const given = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: [imageName, ...childImages] } : undefined);
-  const settings = given && opts.faults ? { ...given, faults: { ...given.faults, ...opts.faults } } : given;
+  const filterPaths = [...(opts.lowerFilters ?? []), ...(opts.filters ?? [])];
+  const verified = [imageName, ...filterPaths.map((p) => `${moduleNameOf(p)}.sys`), ...childImages];
+  const asked = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: verified } : undefined);
+  const settings = asked && opts.faults ? { ...asked, faults: { ...asked.faults, ...opts.faults } } : asked;
   const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint, coverage: opts.coverage });
   Object.assign(machine.kernel.watchdog.limits, opts.limits);
   machine.kernel.watchdog.startRun();
@@ -184,6 +191,7 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
   let node: DeviceNode | undefined;
   let addDeviceStatus = 0;
   let driverEntryStatus: number | null = null;
+  const filterImages: { image: LoadedImage; service: string }[] = [];
   // The PnP IRPs are run lines as the stack completes them.
   k.pnp.onIrp = (n, irp) => said(pnpNodeLine(n, irp));
   k.pnp.onAddDevice = (n, status) => said(`AddDevice(${n.instancePath}, PDO ${k.io.deviceName(n.pdo) ?? hex8(n.pdo)}) -> ${statusName(status)}`);
@@ -206,9 +214,25 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       }
       k.pnp.bus.addChildDriver(c.hardwareId, child.driverObject, child.module.name);
     }
-    if (wantsPnp(k, image.driverObject, opts.pnp)) {
+    const loadFilters = async (paths: readonly string[] | undefined) => {
+      const out: { image: LoadedImage; service: string }[] = [];
+      for (const path of paths ?? []) {
+        const service = moduleNameOf(path);
+        step(`loading ${service}.sys (filter)`);
+        const filter = await machine.loadDriver(path);
+        if (addDeviceRoutine(k, filter.driverObject) === 0) throw new SimulatorError(`${service}.sys set no AddDevice routine in DriverEntry: it cannot be a filter of the device`);
+        out.push({ image: filter, service });
+      }
+      return out;
+    };
+    filterImages.push(...(await loadFilters(opts.lowerFilters)));
+    const lowerCount = filterImages.length;
+    filterImages.push(...(await loadFilters(opts.filters)));
+    if (wantsPnp(k, image.driverObject, opts.pnp === false ? false : opts.pnp || filterImages.length > 0 || given.inf !== undefined || undefined)) {
       if (addDeviceRoutine(k, image.driverObject) === 0) throw new SimulatorError(`${imageName} set no AddDevice routine in DriverEntry: it cannot run under the PnP manager (--pnp)`);
-      ({ node, status: addDeviceStatus } = addAndStart(k, image.driverObject, name, opts, said));
+      const asFilter = (f: { image: LoadedImage; service: string }) => ({ driverObject: f.image.driverObject, service: f.service });
+      const filters = { lower: filterImages.slice(0, lowerCount).map(asFilter), upper: filterImages.slice(lowerCount).map(asFilter) };
+      ({ node, status: addDeviceStatus } = addAndStart(k, image.driverObject, name, opts, said, filters));
     }
     const started = node === undefined || node.state === 'DeviceNodeStarted';
     startProcesses(machine, opts.processes ?? [], processes, opts.onProcessEvent ?? (() => {}));
@@ -282,6 +306,14 @@ export async function runDriver(opts: RunOptions): Promise<RunOutcome> {
       }
       step(`unloading ${child.module.imageName}`);
       machine.unloadDriver(child);
+    }
+    // The filters go with the device, as the driver does: unloaded once they have no device left.
+    if (opts.unload !== false) {
+      for (const f of filterImages) {
+        if (k.io.devicesOf(f.image.driverObject).length > 0 || !k.io.canUnload(f.image.driverObject)) continue;
+        step(`unloading ${f.service}.sys`);
+        machine.unloadDriver(f.image);
+      }
     }
     if (opts.shutdown !== false) {
       step('shutting down');

@@ -284,6 +284,17 @@ export function commandLines(json: Json): string[] {
     'lm',
     'k',
     '.bugcheck',
+    // The device commands, on the dump's own devices and drivers and on addresses that are none.
+    '!devnode 0 1',
+    '!devnode 0',
+    '!devnode 1',
+    ...numbers(['devices', 'nodes', 0, 'address']).map((a) => `!devnode ${a} 1`),
+    ...numbers(['devices', 'names', 0, 'address']).flatMap((a) => [`!devobj ${a}`, `!devstack ${a}`, `!irp ${a}`]),
+    ...numbers(['devices', 'drivers', 0]).flatMap((a) => [`!drvobj ${a} 7`, `!devobj ${a}`]),
+    '!drvobj MyDriver 3',
+    '!devobj 0',
+    '!irp 0 1',
+    '!devstack ffffffff',
     'help',
   ];
   // Every command of the table is in the list: a new command joins the property by being added here.

@@ -222,7 +222,7 @@ test('statuses: not a PDO, enabling twice, disabling twice, an unknown link, reg
   assert.equal(k.ddi.IoSetDeviceInterfaceState(bogus, 1), STATUS.OBJECT_NAME_NOT_FOUND);
   const entry = scratch(k, 4);
   const cb = routine(k, 9, () => STATUS.SUCCESS);
-  assert.equal(k.ddi.IoRegisterPlugPlayNotification(EVENT_CATEGORY.TargetDeviceChange, 0, scratch(k, 4), fn.driver, cb, 0, entry), STATUS.NOT_IMPLEMENTED);
+  assert.equal(k.ddi.IoRegisterPlugPlayNotification(EVENT_CATEGORY.TargetDeviceChange, 0, scratch(k, 4), fn.driver, cb, 0, entry), STATUS.INVALID_PARAMETER, 'no file object');
   assert.equal(k.ddi.IoRegisterPlugPlayNotification(EVENT_CATEGORY.DeviceInterfaceChange, 0, 0, fn.driver, cb, 0, entry), STATUS.INVALID_PARAMETER);
   assert.equal(k.ddi.IoUnregisterPlugPlayNotificationEx(0x1000), STATUS.INVALID_PARAMETER);
 });

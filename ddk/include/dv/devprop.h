@@ -48,4 +48,24 @@ DDI_IMPORT(IoGetDeviceProperty)
 NTSTATUS NTAPI IoGetDeviceProperty(_In_ PDEVICE_OBJECT DeviceObject, _In_ DEVICE_REGISTRY_PROPERTY DeviceProperty, _In_ ULONG BufferLength,
                                    _Out_writes_bytes_opt_(BufferLength) PVOID PropertyBuffer, _Deref_out_range_(<=, BufferLength) PULONG ResultLength);
 
+/* The unified property model: DEVPROPKEY, DEVPROPTYPE, DEFINE_DEVPROPKEY. */
+#include <devpropdef.h>
+
+/* IoSetDevicePropertyData's Flags */
+#define PLUGPLAY_PROPERTY_PERSISTENT 0x00000001
+/* Lcid of a property that is not localized */
+#ifndef LOCALE_NEUTRAL
+#define LOCALE_NEUTRAL 0x0000
+#endif
+
+DDI_IMPORT(IoGetDevicePropertyData)
+NTSTATUS NTAPI IoGetDevicePropertyData(_In_ PDEVICE_OBJECT Pdo, _In_ const DEVPROPKEY *PropertyKey, _In_ LCID Lcid, _Reserved_ ULONG Flags,
+                                       _In_ ULONG Size, _Out_ PVOID Data, _Out_ PULONG RequiredSize, _Out_ PDEVPROPTYPE Type);
+DDI_IMPORT(IoSetDevicePropertyData)
+NTSTATUS NTAPI IoSetDevicePropertyData(_In_ PDEVICE_OBJECT Pdo, _In_ const DEVPROPKEY *PropertyKey, _In_ LCID Lcid, _In_ ULONG Flags,
+                                       _In_ DEVPROPTYPE Type, _In_ ULONG Size, _In_opt_ PVOID Data);
+DDI_IMPORT(IoOpenDeviceInterfaceRegistryKey)
+NTSTATUS NTAPI IoOpenDeviceInterfaceRegistryKey(_In_ PUNICODE_STRING SymbolicLinkName, _In_ ACCESS_MASK DesiredAccess,
+                                                _Out_ PHANDLE DeviceInterfaceRegKey);
+
 #endif

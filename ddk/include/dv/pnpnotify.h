@@ -39,6 +39,22 @@ typedef struct _DEVICE_INTERFACE_CHANGE_NOTIFICATION {
   PUNICODE_STRING SymbolicLinkName;
 } DEVICE_INTERFACE_CHANGE_NOTIFICATION, *PDEVICE_INTERFACE_CHANGE_NOTIFICATION;
 
+/* EventCategoryTargetDeviceChange: Event is GUID_TARGET_DEVICE_QUERY_REMOVE, _REMOVE_CANCELLED or _REMOVE_COMPLETE;
+   FileObject is the one the driver registered with. */
+typedef struct _TARGET_DEVICE_REMOVAL_NOTIFICATION {
+  USHORT Version;
+  USHORT Size;
+  GUID Event;
+  struct _FILE_OBJECT *FileObject;
+} TARGET_DEVICE_REMOVAL_NOTIFICATION, *PTARGET_DEVICE_REMOVAL_NOTIFICATION;
+
+/* EventCategoryHardwareProfileChange: Event is GUID_HWPROFILE_QUERY_CHANGE, _CHANGE_CANCELLED or _CHANGE_COMPLETE. */
+typedef struct _HWPROFILE_CHANGE_NOTIFICATION {
+  USHORT Version;
+  USHORT Size;
+  GUID Event;
+} HWPROFILE_CHANGE_NOTIFICATION, *PHWPROFILE_CHANGE_NOTIFICATION;
+
 DDI_IMPORT(IoRegisterDeviceInterface)
 NTSTATUS NTAPI IoRegisterDeviceInterface(_In_ struct _DEVICE_OBJECT *PhysicalDeviceObject, _In_ const GUID *InterfaceClassGuid,
                                          _In_opt_ PUNICODE_STRING ReferenceString, _Out_ PUNICODE_STRING SymbolicLinkName);

@@ -7,6 +7,7 @@ import type { CmKey } from '../cm/hive.ts';
 
 /** Windows' PNP_DEVNODE_STATE values a devnode here goes through. */
 export type DeviceNodeState =
+  | 'DeviceNodeUninitialized'
   | 'DeviceNodeInitialized'
   | 'DeviceNodeDriversAdded'
   | 'DeviceNodeStarted'
@@ -17,9 +18,38 @@ export type DeviceNodeState =
   | 'DeviceNodeRemoved'
   | 'DeviceNodeDeleted';
 
+/** PNP_DEVNODE_STATE's numbers (!devnode prints them beside the names). */
+export const DEVICE_NODE_STATE_VALUE: Readonly<Record<DeviceNodeState, number>> = {
+  DeviceNodeUninitialized: 0x301,
+  DeviceNodeInitialized: 0x302,
+  DeviceNodeDriversAdded: 0x303,
+  DeviceNodeStarted: 0x308,
+  DeviceNodeQueryStopped: 0x309,
+  DeviceNodeStopped: 0x30a,
+  DeviceNodeQueryRemoved: 0x310,
+  DeviceNodeRemovePendingCloses: 0x311,
+  DeviceNodeRemoved: 0x312,
+  DeviceNodeDeleted: 0x314,
+};
+
+/**
+ * Where a devnode lives in kernel memory: given to each new devnode by its parent (the PnP manager
+ * places the root's), so `!devnode ADDR` and the PDO's DEVOBJ_EXTENSION.DeviceNode name real pool.
+ */
+export interface DeviceNodePlacement {
+  place(node: DeviceNode): number;
+  release(node: DeviceNode): void;
+}
+
 export class DeviceNode {
   readonly children: DeviceNode[] = [];
-  state: DeviceNodeState = 'DeviceNodeInitialized';
+  private current: DeviceNodeState = 'DeviceNodeInitialized';
+  /** The state before the current one (Windows keeps a history; !devnode shows the last). */
+  previousState: DeviceNodeState = 'DeviceNodeUninitialized';
+  /** The DEVICE_NODE's address (0 until placed: the root is placed with its first child). */
+  address = 0;
+  /** Placement inherited by the children (see DeviceNodePlacement). */
+  placement?: DeviceNodePlacement;
   /** The last QUERY_PNP_DEVICE_STATE answer (PNP_DEVICE_* bits). */
   pnpDeviceState = 0;
   /** What the last failed request ended with (AddDevice, START), 0 while none failed. */
@@ -51,6 +81,18 @@ export class DeviceNode {
     readonly key: CmKey | undefined,
   ) {
     parent?.children.push(this);
+    this.placement = parent?.placement;
+    if (this.placement) this.address = this.placement.place(this);
+  }
+
+  get state(): DeviceNodeState {
+    return this.current;
+  }
+
+  set state(s: DeviceNodeState) {
+    if (s === this.current) return;
+    this.previousState = this.current;
+    this.current = s;
   }
 
   /** Off the tree (the device is gone). */
@@ -59,5 +101,6 @@ export class DeviceNode {
     const i = siblings?.indexOf(this) ?? -1;
     if (i >= 0) siblings!.splice(i, 1);
     this.state = 'DeviceNodeDeleted';
+    this.placement?.release(this);
   }
 }

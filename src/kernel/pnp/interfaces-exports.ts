@@ -6,13 +6,21 @@ import { POOL_TYPE } from '../../nt/pool.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { TAG_STRING } from '../rtl/ansi.ts';
+import { TAG } from '../tags.ts';
 import { readGuid } from './interfaces.ts';
 
 export function pnpInterfaceExports(k: Kernel) {
   const table = () => k.pnp.interfaces;
   const notifications = () => k.pnp.notifications;
-  const unregister = (NotificationEntry: number): number =>
-    notifications().unregister(NotificationEntry >>> 0) ? STATUS.SUCCESS : STATUS.INVALID_PARAMETER;
+  const unregister = (NotificationEntry: number): number => {
+    const entry = NotificationEntry >>> 0;
+    if (notifications().unregister(entry) || k.pnp.targets.unregister(entry)) return STATUS.SUCCESS;
+    if (!profileEntries.delete(entry)) return STATUS.INVALID_PARAMETER;
+    k.pool.free(entry, TAG.PnpNotify);
+    return STATUS.SUCCESS;
+  };
+  /** EventCategoryHardwareProfileChange entries: their handles (the machine never changes hardware profile). */
+  const profileEntries = new Set<number>();
   return {
     /**
      * Register an interface of a class for a PDO the PnP manager enumerated (any other device object:
@@ -68,13 +76,33 @@ export function pnpInterfaceExports(k: Kernel) {
     },
 
     /**
-     * EventCategoryDeviceInterfaceChange: EventCategoryData is the class GUID. The other categories
-     * (target device and hardware profile changes) are not simulated yet: STATUS_NOT_IMPLEMENTED.
+     * EventCategoryDeviceInterfaceChange: EventCategoryData is the class GUID (notify.ts).
+     * EventCategoryTargetDeviceChange: EventCategoryData is a file object open on the device
+     * (target-notify.ts). EventCategoryHardwareProfileChange: accepted; this machine has one hardware
+     * profile and never changes it, so its callbacks are never called. Any other category:
+     * STATUS_INVALID_PARAMETER.
      */
     IoRegisterPlugPlayNotification(EventCategory: number, EventCategoryFlags: number, EventCategoryData: number, DriverObject: number,
       CallbackRoutine: number, Context: number, NotificationEntry: number): number {
-      if (EventCategory !== EVENT_CATEGORY.DeviceInterfaceChange) return STATUS.NOT_IMPLEMENTED;
-      if (EventCategoryData === 0 || CallbackRoutine === 0 || k.ob.kindOf(DriverObject >>> 0) !== 'Driver') return STATUS.INVALID_PARAMETER;
+      if (CallbackRoutine === 0 || k.ob.kindOf(DriverObject >>> 0) !== 'Driver') return STATUS.INVALID_PARAMETER;
+      if (EventCategory === EVENT_CATEGORY.HardwareProfileChange) {
+        const handle = k.pool.allocate(POOL_TYPE.NonPagedPool, 8, TAG.PnpNotify);
+        if (handle === 0) return STATUS.INSUFFICIENT_RESOURCES;
+        profileEntries.add(handle);
+        k.as.setU32(NotificationEntry >>> 0, handle);
+        return STATUS.SUCCESS;
+      }
+      if (EventCategory === EVENT_CATEGORY.TargetDeviceChange) {
+        const file = EventCategoryData >>> 0;
+        if (file === 0 || k.ob.kindOf(file) !== 'File') return STATUS.INVALID_PARAMETER;
+        const pdo = k.pnp.targets.targetPdo(file);
+        if (typeof pdo !== 'number') return pdo.status;
+        const entry = k.pnp.targets.register(DriverObject >>> 0, file, pdo, CallbackRoutine >>> 0, Context >>> 0);
+        if (!entry) return STATUS.INSUFFICIENT_RESOURCES;
+        k.as.setU32(NotificationEntry >>> 0, entry.handle);
+        return STATUS.SUCCESS;
+      }
+      if (EventCategory !== EVENT_CATEGORY.DeviceInterfaceChange || EventCategoryData === 0) return STATUS.INVALID_PARAMETER;
       const guid = readGuid(k, EventCategoryData >>> 0);
       const entry = notifications().register(DriverObject >>> 0, guid, CallbackRoutine >>> 0, Context >>> 0);
       if (!entry) return STATUS.INSUFFICIENT_RESOURCES;

@@ -7,7 +7,8 @@
  *
  * Nothing is created until the first device: a run without PnP has the machine it always had.
  */
-import { DRIVER_EXTENSION, DRIVER_OBJECT, DEVICE_CAPABILITIES, DEVICE_OBJECT, IO_STACK_LOCATION } from '../../nt/layout.ts';
+import { DRIVER_EXTENSION, DRIVER_OBJECT, DEVICE_CAPABILITIES, DEVICE_OBJECT, DEVOBJ_EXTENSION, IO_STACK_LOCATION } from '../../nt/layout.ts';
+import { deviceExtensionOf } from '../io/stack.ts';
 import { DEVICE_CAPABILITIES_VERSION, IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { REG } from '../../nt/registry.ts';
@@ -23,8 +24,14 @@ import { PnpRoot } from './root.ts';
 import { DeviceInterfaceTable } from './interfaces.ts';
 import { PnpNotifications } from './notify.ts';
 import { BusEnumerator } from './bus.ts';
+import { TargetDeviceNotifications } from './target-notify.ts';
 
 const S = IO_STACK_LOCATION.off;
+/**
+ * A DEVICE_NODE is Windows' own (no header declares it): the block only gives each devnode an address
+ * in pool; what !devnode shows travels in the dump's device tree (debugger/dump-schema.ts).
+ */
+const DEVICE_NODE_SIZE = 0x40;
 const CAPS = DEVICE_CAPABILITIES.off;
 
 export const ENUM_PATH = '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Enum';
@@ -55,6 +62,15 @@ export interface RootDeviceRequest {
   readonly compatibleIds?: readonly string[];
   /** Default System. */
   readonly deviceClass?: string;
+  /** Filter drivers of the device: lower ones attach before the function driver, upper ones after it. */
+  readonly lowerFilters?: readonly FilterDriver[];
+  readonly upperFilters?: readonly FilterDriver[];
+}
+
+/** A filter driver in a device's stack (the device key's UpperFilters / LowerFilters name its service). */
+export interface FilterDriver {
+  readonly driverObject: number;
+  readonly service: string;
 }
 
 export class PnpManager {
@@ -75,12 +91,33 @@ export class PnpManager {
   readonly notifications: PnpNotifications;
   /** Bus relations and the child devnodes of bus drivers (bus.ts). */
   readonly bus: BusEnumerator;
+  /** Drivers told of a device's removal through a file object they opened on it (target-notify.ts). */
+  readonly targets: TargetDeviceNotifications;
 
   constructor(private readonly k: Kernel) {
     this.bus = new BusEnumerator(k, this);
     this.interfaces = new DeviceInterfaceTable(k);
     this.notifications = new PnpNotifications(k);
+    this.targets = new TargetDeviceNotifications(k);
     this.interfaces.onChange = (iface, arrived) => this.notifications.interfaceChanged(iface, arrived);
+    this.root.state = 'DeviceNodeStarted';
+    this.root.placement = {
+      // The root is placed with its first child: a run without PnP keeps the pool it always had.
+      place: (node) => {
+        if (this.root.address === 0) this.root.address = this.placeNode(this.root);
+        return this.placeNode(node);
+      },
+      release: (node) => k.freeKernelObject(node.address),
+    };
+  }
+
+  /** A devnode's block in pool; the PDO's DEVOBJ_EXTENSION names it (DeviceNode), as on Windows. */
+  private placeNode(node: DeviceNode): number {
+    const k = this.k;
+    const address = k.allocateKernelObject(DEVICE_NODE_SIZE, TAG.PnpDeviceNode);
+    k.as.zero(address, DEVICE_NODE_SIZE);
+    if (node.pdo !== 0) k.as.setU32(deviceExtensionOf(k, node.pdo) + DEVOBJ_EXTENSION.off.DeviceNode, address);
+    return address;
   }
 
   /** Every devnode below the root, depth first. */
@@ -107,8 +144,12 @@ export class PnpManager {
    */
   createRootDevice(req: RootDeviceRequest): { node: DeviceNode; status: number } {
     const k = this.k;
-    const addDevice = k.as.u32(k.as.u32(req.driverObject + DRIVER_OBJECT.off.DriverExtension) + DRIVER_EXTENSION.off.AddDevice);
-    if (addDevice === 0) throw new SimulatorError(`${req.service} has no AddDevice routine: the PnP manager cannot add a device for it`);
+    const lowerFilters = req.lowerFilters ?? [];
+    const upperFilters = req.upperFilters ?? [];
+    // Every driver of the stack must have an AddDevice before anything is created.
+    for (const d of [...lowerFilters, req, ...upperFilters]) {
+      if (addDeviceOf(k, d.driverObject) === 0) throw new SimulatorError(`${d.service} has no AddDevice routine: the PnP manager cannot add a device for it`);
+    }
     const deviceClass = req.deviceClass ?? 'System';
     const hardwareIds = req.hardwareIds?.length ? req.hardwareIds : [`Root\\${req.service}`];
     const compatibleIds = req.compatibleIds ?? [];
@@ -121,18 +162,28 @@ export class PnpManager {
     hive.setValue(key, 'Service', REG.SZ, szData(req.service));
     hive.setValue(key, 'Class', REG.SZ, szData(deviceClass));
     hive.setValue(key, 'ConfigFlags', REG.DWORD, dwordData(0));
+    if (lowerFilters.length > 0) hive.setValue(key, 'LowerFilters', REG.MULTI_SZ, multiSzData(lowerFilters.map((f) => f.service)));
+    if (upperFilters.length > 0) hive.setValue(key, 'UpperFilters', REG.MULTI_SZ, multiSzData(upperFilters.map((f) => f.service)));
     hive.createKey(key, 'Device Parameters');
     const pdo = this.rootDriver.createPdo();
     const node = new DeviceNode(this.root, `ROOT\\${deviceClass.toUpperCase()}\\${instance}`, hardwareIds, compatibleIds, req.service, deviceClass, pdo, key);
     this.irpLog.set(node, []);
-    const status = k.runInThread(k.systemThread, () =>
-      ((k.callRoutine(addDevice, [req.driverObject, pdo], ['PnpDeviceActionWorker', 'PipCallDriverAddDevice']) as number) >>> 0),
-    );
-    k.dispatcher.runUntilIdle();
+    // Windows' order: the lower filters, the function driver, the upper filters, each attaching above the last.
+    let status: number = STATUS.SUCCESS;
+    for (const d of [...lowerFilters, req, ...upperFilters]) {
+      const addDevice = addDeviceOf(k, d.driverObject);
+      status = k.runInThread(k.systemThread, () =>
+        ((k.callRoutine(addDevice, [d.driverObject, pdo], ['PnpDeviceActionWorker', 'PipCallDriverAddDevice']) as number) >>> 0),
+      );
+      k.dispatcher.runUntilIdle();
+      if (!NT_SUCCESS(status)) break;
+    }
     if (NT_SUCCESS(status)) {
       node.state = 'DeviceNodeDriversAdded';
     } else {
       node.problemStatus = status;
+      // The drivers that did attach are told their device is gone, as for any device that leaves.
+      if (k.as.u32(pdo + DEVICE_OBJECT.off.AttachedDevice) !== 0) this.send(node, IRP_MN_PNP.REMOVE_DEVICE);
       this.deleteDevice(node);
     }
     return { node, status };
@@ -219,6 +270,9 @@ export class PnpManager {
       this.deleteDevice(node);
       return STATUS.SUCCESS;
     }
+    // The drivers that hold the device open are asked first; one that says no keeps it, and no IRP is sent.
+    const asked = this.targets.queryRemove(node);
+    if (!NT_SUCCESS(asked)) return asked;
     // The descendants are asked first and removed first, children before parents.
     const subtree = [...this.descendants(node), node];
     const queried: DeviceNode[] = [];
@@ -228,11 +282,13 @@ export class PnpManager {
       queried.push(d);
       if (!NT_SUCCESS(q.status)) {
         for (const c of queried.reverse()) this.send(c, IRP_MN_PNP.CANCEL_REMOVE_DEVICE);
+        this.targets.removeCancelled(node);
         return q.status;
       }
     }
     for (const d of queried) d.state = 'DeviceNodeQueryRemoved';
     for (const d of subtree) d.state === 'DeviceNodeRemoved' ? this.deleteDevice(d) : this.removeDevice(d, keep && d === node);
+    this.targets.removeComplete(node);
     return STATUS.SUCCESS;
   }
 
@@ -256,6 +312,8 @@ export class PnpManager {
       d.state = 'DeviceNodeRemovePendingCloses';
       if (d === node) status = r.status;
     }
+    // The device is gone already: the drivers holding it open are told so they close their handles.
+    this.targets.removeComplete(node);
     return status;
   }
 
@@ -312,6 +370,10 @@ export class PnpManager {
     this.irpLog.get(node)!.push(record);
     this.onIrp?.(node, record);
   }
+}
+
+function addDeviceOf(k: Kernel, driverObject: number): number {
+  return k.as.u32(k.as.u32(driverObject + DRIVER_OBJECT.off.DriverExtension) + DRIVER_EXTENSION.off.AddDevice);
 }
 
 /** The first free four-digit instance number (0000, 0001...). */
