@@ -5,6 +5,7 @@
  * Texts marked [debugger] are the debugger's own wording (seen in Microsoft's samples); the others
  * paraphrase Microsoft's bug check reference in our own words.
  */
+import { C4_DEADLOCK, deadlockSubcodes } from './bugcheck-deadlock.ts';
 
 export interface ArgText {
   /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
@@ -308,6 +309,7 @@ const c4Subcodes: Subcode[] = [
   },
   // DDI compliance rules: Parameter 1 is the rule's ID, as the debugger's DDI compliance page shows them.
   { p1: 0x2001f, args: [L("ID of the 'IrqlZwPassive' rule that was violated."), L('A pointer to the string describing the violated rule condition.'), L('Reserved (unused).'), L('Reserved (unused).')] },
+  ...deadlockSubcodes,
 ];
 
 /** The 0xC7 Parameter 1 table (TIMER_OR_DPC_INVALID). */
@@ -407,6 +409,7 @@ export const C4 = {
   SYNC_OBJECT_IN_SESSION: 0xdf,
   SHUTDOWN_TIMEOUT: 0x115,
   IRQL_ZW_PASSIVE: 0x2001f,
+  ...C4_DEADLOCK,
 } as const;
 
 /** Parameter 1 values of 0xC7 TIMER_OR_DPC_INVALID. */

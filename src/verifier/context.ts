@@ -4,6 +4,7 @@ import type { AllocationLog } from './alloc-log.ts';
 import type { VerifiedDriver } from './driver-entry.ts';
 import type { VerifierStats } from './stats.ts';
 import type { VerifierRule } from './rules.ts';
+import type { DeadlockDetection } from './deadlock/detector.ts';
 
 export type AnyFn = (...args: never[]) => unknown;
 
@@ -13,6 +14,8 @@ export interface VerifierContext {
   readonly driver: VerifiedDriver;
   readonly stats: VerifierStats;
   readonly log: AllocationLog;
+  /** Deadlock Detection's lock graph, one for the machine. */
+  readonly deadlock: DeadlockDetection;
   /** The verified driver tracking the block at `address` (a block freed by another driver is found here). */
   owner(address: number): VerifiedDriver | undefined;
   /** Recently freed tracked blocks, to tell a double free from a wild one. */

@@ -28,8 +28,10 @@ import { MDL_THUNK_ROUTINES, mdlThunks } from './thunks/mdl.ts';
 import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
+import { DeadlockDetection } from './deadlock/detector.ts';
+import { DEADLOCK_THUNK_ROUTINES, deadlockThunks } from './deadlock/thunks.ts';
 
-const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, deadlockThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -56,6 +58,7 @@ export class Verifier {
   private readonly records: VerifiedDriver[] = [];
   private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
   private watchdog?: { readonly timer: number; readonly dpc: number; readonly thread: number };
+  readonly deadlock: DeadlockDetection;
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
     // Appended in this order: nt symbols added earlier keep their addresses.
@@ -69,6 +72,8 @@ export class Verifier {
       ...Object.values(UNLOAD_CHECKS).map(([name]) => name),
       WATCHDOG_ROUTINE,
     ]);
+    k.nt.addRoutines(DEADLOCK_THUNK_ROUTINES);
+    this.deadlock = new DeadlockDetection(k);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
@@ -124,6 +129,7 @@ export class Verifier {
       driver,
       stats: this.stats,
       log: this.log,
+      deadlock: this.deadlock,
       owner: (a) => this.records.find((d) => d.allocations.has(a)),
       // Keyed by `a | 0`: a small integer, not a heap number.
       wasFreed: (a) => this.freed.has(a | 0),
@@ -151,6 +157,7 @@ export class Verifier {
     this.checkTimersAndDpcs(d, base, base + size);
     this.checkLookasideLists(d, base, base + size);
     this.checkThreadsAndWork(d, base, base + size);
+    if (this.settings.flags & VF.DEADLOCK_DETECTION) this.deadlock.onUnloaded(d.name, base, base + size);
     if (this.settings.flags & VF.POOL_TRACKING && d.allocations.size > 0) {
       const r = RULES.PoolLeakAtUnload;
       this.k.withFrames(['VfPoolCheckForLeaks', 'VerifierBugCheckIfAppropriate'], () =>
