@@ -3,6 +3,7 @@ import { InternalError } from '../kernel/errors.ts';
 import { CommandError, type Command } from './command.ts';
 import { analyze } from './commands/analyze.ts';
 import { bugcheck } from './commands/bugcheck.ts';
+import { deadlock } from './commands/deadlock.ts';
 import { k } from './commands/k.ts';
 import { lm } from './commands/lm.ts';
 import { ln } from './commands/ln.ts';
@@ -20,7 +21,7 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [analyze, verifier, ln, lm, k, bugcheck, help];
+export const COMMANDS: readonly Command[] = [analyze, verifier, deadlock, ln, lm, k, bugcheck, help];
 
 const BY_NAME = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), c);
