@@ -47,6 +47,7 @@ EXTERN_C_START
 #include <dv/devprop.h>
 #include <dv/resources.h>
 #include <dv/pnpnotify.h>
+#include <dv/queuedspin.h>
 
 EXTERN_C_END
 

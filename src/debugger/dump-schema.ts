@@ -78,7 +78,7 @@ function define(z: typeof Zod) {
   });
   const deadlockReport = object({
     issue: params,
-    locks: array(object({ address: u32, type: z.enum(['Spinlock', 'Fast Mutex', 'Mutex', 'Resource'], says("a lock type ('Spinlock', 'Fast Mutex', 'Mutex', 'Resource')")) })),
+    locks: array(object({ address: u32, type: z.enum(['Spinlock', 'Queued Spinlock', 'Fast Mutex', 'Mutex', 'Resource'], says("a lock type ('Spinlock', 'Queued Spinlock', 'Fast Mutex', 'Mutex', 'Resource')")) })),
     /** The cycle's participants (or the current thread), each acquisition naming its lock by index in `locks`; a null stack is the acquisition under way. */
     threads: array(object({ thread: u32, terminated: z.boolean(says('true or false')), acquisitions: array(object({ lock: u32, stack: array(u32).nullable() })) })),
   });

@@ -53,6 +53,7 @@ import { stackLimitExports } from './io/stack-limits.ts';
 import { ioWmiExports } from './io/wmi.ts';
 import { devicePropertyExports } from './pnp/property.ts';
 import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
+import { queuedSpinLockExports } from './ke/queued-spinlock.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -106,6 +107,7 @@ export function buildDdiTable(k: Kernel) {
     ...ioWmiExports(k),
     ...devicePropertyExports(k),
     ...pnpInterfaceExports(k),
+    ...queuedSpinLockExports(k),
   };
 }
 

@@ -265,8 +265,9 @@ export const RULES = {
     ...deadlock('DeadlockUnacquiredRelease', []),
     note: "Not reported when the kernel's own state of the lock says it is held (code outside the verified drivers took it). A spin lock released twice at PASSIVE_LEVEL is 0xC4/0x32 first (the IRQL check runs before).",
   }),
-  DeadlockAcquireMismatch: rule('DeadlockAcquireMismatch', 'a lock acquired as one kind of lock (spin lock, fast mutex, mutex, resource) that was used as another', C4.DEADLOCK_ACQUIRE_MISMATCH, {
+  DeadlockAcquireMismatch: rule('DeadlockAcquireMismatch', 'a lock acquired as one kind of lock (spin lock, in-stack queued spin lock, fast mutex, mutex, resource) that was used as another', C4.DEADLOCK_ACQUIRE_MISMATCH, {
     ...deadlock('DeadlockAcquireMismatch', []),
+    variants: [{ name: 'DeadlockQueuedMismatch', ioctls: [], what: "Microsoft's example: one KSPIN_LOCK taken both as an in-stack queued spin lock and as an ordinary one" }],
     note: 'The kind is fixed by the first acquisition and forgotten when the memory is freed. Parameters 3 and 4 are 0.',
   }),
   DeadlockReleaseMismatch: rule('DeadlockReleaseMismatch', 'a lock released with a routine that does not pair with the one that acquired it (ExReleaseFastMutexUnsafe after ExAcquireFastMutex, KeReleaseSpinLock of an interrupt spin lock...)', C4.DEADLOCK_RELEASE_MISMATCH, {

@@ -4,7 +4,8 @@
  * DriverEntry), released last-in first-out; a fast mutex (and a try-acquisition); a KMUTEX acquired
  * recursively and released as often, by the thread that took it; an ERESOURCE shared, then exclusive
  * and recursively shared, then deleted once free; a lock initialized again only while idle; a system
- * thread that releases its mutex before it ends; and pool freed only once its lock is released.
+ * thread that releases its mutex before it ends; pool freed only once its lock is released; and two
+ * in-stack queued spin locks, always taken as queued ones, C then D.
  */
 #include <ntddk.h>
 
@@ -12,7 +13,7 @@
 #define IOCTL_QUEUE_PUSH CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_STATS_RESET CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
-/* Context block: spin locks A and B, the saved IRQL, a counter, a fast mutex, a KMUTEX, an ERESOURCE. */
+/* Context block: spin locks A and B, the saved IRQL, a counter, a fast mutex, a KMUTEX, an ERESOURCE, queued spin locks C and D. */
 typedef struct _CONTEXT_BLOCK {
     KSPIN_LOCK LockA;
     KSPIN_LOCK LockB;
@@ -21,6 +22,8 @@ typedef struct _CONTEXT_BLOCK {
     FAST_MUTEX FastMutex;
     KMUTEX Mutex;
     ERESOURCE Resource;
+    KSPIN_LOCK LockC;
+    KSPIN_LOCK LockD;
 } CONTEXT_BLOCK, *PCONTEXT_BLOCK;
 
 /* A session block: its own spin lock and saved IRQL. */
@@ -127,6 +130,21 @@ static DECLSPEC_NOINLINE VOID UseSession(VOID)
     }
 }
 
+/* In-stack queued spin locks: C raises to DISPATCH_LEVEL, D is taken inside it at that level. */
+static DECLSPEC_NOINLINE VOID UseQueuedLocks(VOID)
+{
+    KLOCK_QUEUE_HANDLE handleC;
+    KLOCK_QUEUE_HANDLE handleD;
+
+    KeInitializeSpinLock(&Context->LockC);
+    KeInitializeSpinLock(&Context->LockD);
+    KeAcquireInStackQueuedSpinLock(&Context->LockC, &handleC);
+    KeAcquireInStackQueuedSpinLockAtDpcLevel(&Context->LockD, &handleD);
+    Context->Count = 1;
+    KeReleaseInStackQueuedSpinLockFromDpcLevel(&handleD);
+    KeReleaseInStackQueuedSpinLock(&handleC);
+}
+
 NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
 {
     PDEVICE_OBJECT device;
@@ -160,6 +178,7 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     UseResource();
     RunThread();
     UseSession();
+    UseQueuedLocks();
     return STATUS_SUCCESS;
 }
 

@@ -4,16 +4,17 @@
  * DriverEntry), released last-in first-out; a fast mutex (and a try-acquisition); a KMUTEX acquired
  * recursively and released as often, by the thread that took it; an ERESOURCE shared, then exclusive
  * and recursively shared, then deleted once free; a lock initialized again only while idle; a system
- * thread that releases its mutex before it ends; and pool freed only once its lock is released.
+ * thread that releases its mutex before it ends; pool freed only once its lock is released; and two
+ * in-stack queued spin locks, always taken as queued ones, C then D.
  */
-import { CTL_CODE, DRIVER_OBJECT, ERESOURCE, FAST_MUTEX, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_STACK_LOCATION, IRP_MJ, KMUTEX, METHOD_BUFFERED, POOL_TYPE, STATUS, IoGetCurrentIrpStackLocation, SetIoStatus, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
+import { CTL_CODE, DRIVER_OBJECT, ERESOURCE, FAST_MUTEX, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_STACK_LOCATION, IRP_MJ, KLOCK_QUEUE_HANDLE, KMUTEX, METHOD_BUFFERED, POOL_TYPE, STATUS, IoGetCurrentIrpStackLocation, SetIoStatus, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
 
 const IOCTL_QUEUE_PUSH = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS);
 const IOCTL_STATS_RESET = CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS);
 const TAG = poolTag('Rule');
 const KernelMode = 0;
 const Executive = 0;
-/** Context block: spin locks A and B, the saved IRQL, a counter, a fast mutex, a KMUTEX, an ERESOURCE, a handle slot. */
+/** Context block: spin locks A and B, the saved IRQL, a counter, a fast mutex, a KMUTEX, an ERESOURCE, a handle slot, queued spin locks C and D with their handles. */
 const CTX_LOCK_A = 0;
 const CTX_LOCK_B = 4;
 const CTX_OLD_IRQL = 8;
@@ -22,7 +23,11 @@ const CTX_FAST_MUTEX = 16;
 const CTX_MUTEX = CTX_FAST_MUTEX + FAST_MUTEX.size;
 const CTX_RESOURCE = CTX_MUTEX + KMUTEX.size;
 const CTX_SLOT = CTX_RESOURCE + ERESOURCE.size;
-const CTX_SIZE = CTX_SLOT + 4;
+const CTX_LOCK_C = CTX_SLOT + 4;
+const CTX_LOCK_D = CTX_LOCK_C + 4;
+const CTX_HANDLE_C = CTX_LOCK_D + 4;
+const CTX_HANDLE_D = CTX_HANDLE_C + KLOCK_QUEUE_HANDLE.size;
+const CTX_SIZE = CTX_HANDLE_D + KLOCK_QUEUE_HANDLE.size;
 /** A session block: its own spin lock and saved IRQL. */
 const SESSION_SIZE = 8;
 
@@ -60,6 +65,7 @@ export function DriverEntry(DriverObject: number, _RegistryPath: number, api: Dr
   UseResource();
   RunThread();
   UseSession();
+  UseQueuedLocks();
   return STATUS.SUCCESS;
 }
 
@@ -148,6 +154,17 @@ function UseSession(): void {
     ddi.KeReleaseSpinLock(session, ddi.mem.u8(session + 4));
     ddi.ExFreePoolWithTag(session, TAG);
   }
+}
+
+/** In-stack queued spin locks: C raises to DISPATCH_LEVEL, D is taken inside it at that level. */
+function UseQueuedLocks(): void {
+  ddi.KeInitializeSpinLock(context + CTX_LOCK_C);
+  ddi.KeInitializeSpinLock(context + CTX_LOCK_D);
+  ddi.KeAcquireInStackQueuedSpinLock(context + CTX_LOCK_C, context + CTX_HANDLE_C);
+  ddi.KeAcquireInStackQueuedSpinLockAtDpcLevel(context + CTX_LOCK_D, context + CTX_HANDLE_D);
+  ddi.mem.setU32(context + CTX_COUNT, 1);
+  ddi.KeReleaseInStackQueuedSpinLockFromDpcLevel(context + CTX_HANDLE_D);
+  ddi.KeReleaseInStackQueuedSpinLock(context + CTX_HANDLE_C);
 }
 
 function DriverUnload(DriverObject: number): void {

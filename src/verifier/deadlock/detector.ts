@@ -53,7 +53,7 @@ export const DEADLOCK_BREAK_TEXT = [
 ];
 
 /** Why a release is out of order: both it and the later lock are released by restoring a saved IRQL, or the later one needs the raised IRQL. */
-const NEEDS_RAISED_IRQL: ReadonlySet<LockType> = new Set<LockType>(['Spinlock', 'Fast Mutex']);
+const NEEDS_RAISED_IRQL: ReadonlySet<LockType> = new Set<LockType>(['Spinlock', 'Queued Spinlock', 'Fast Mutex']);
 
 export class DeadlockDetection {
   readonly graph = new LockGraph();

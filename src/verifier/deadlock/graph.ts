@@ -9,17 +9,20 @@
  */
 
 /** What `!deadlock` calls each kind of lock (only 'Spinlock' is seen in Microsoft's samples; the others are this project's). */
-export type LockType = 'Spinlock' | 'Fast Mutex' | 'Mutex' | 'Resource';
+export type LockType = 'Spinlock' | 'Queued Spinlock' | 'Fast Mutex' | 'Mutex' | 'Resource';
 
 /**
  * The family of routines a lock was taken with: its release must be of the same family (0x1009), and
  * those that save an IRQL must be released last-in first-out (0x1003).
  */
-export type LockApi = 'spinlock' | 'spinlockAtDpc' | 'interrupt' | 'fastMutex' | 'fastMutexUnsafe' | 'mutex' | 'resourceExclusive' | 'resourceShared';
+export type LockApi = 'spinlock' | 'spinlockAtDpc' | 'queued' | 'queuedAtDpc' | 'interrupt' | 'fastMutex' | 'fastMutexUnsafe' | 'mutex' | 'resourceExclusive' | 'resourceShared';
 
 export const LOCK_TYPE_OF: Readonly<Record<LockApi, LockType>> = {
   spinlock: 'Spinlock',
   spinlockAtDpc: 'Spinlock',
+  // A KSPIN_LOCK taken as an in-stack queued lock must always be (0x1008 otherwise).
+  queued: 'Queued Spinlock',
+  queuedAtDpc: 'Queued Spinlock',
   interrupt: 'Spinlock',
   fastMutex: 'Fast Mutex',
   fastMutexUnsafe: 'Fast Mutex',
@@ -32,6 +35,8 @@ export const LOCK_TYPE_OF: Readonly<Record<LockApi, LockType>> = {
 export const RELEASE_FAMILY: Readonly<Record<LockApi, string>> = {
   spinlock: 'spinlock',
   spinlockAtDpc: 'spinlock',
+  queued: 'queued',
+  queuedAtDpc: 'queued',
   interrupt: 'interrupt',
   fastMutex: 'fastMutex',
   fastMutexUnsafe: 'fastMutexUnsafe',
@@ -41,7 +46,7 @@ export const RELEASE_FAMILY: Readonly<Record<LockApi, string>> = {
 };
 
 /** Acquisitions that save the caller's IRQL, to be restored by the release: they nest. */
-export const SAVES_IRQL: ReadonlySet<LockApi> = new Set<LockApi>(['spinlock', 'interrupt', 'fastMutex']);
+export const SAVES_IRQL: ReadonlySet<LockApi> = new Set<LockApi>(['spinlock', 'queued', 'interrupt', 'fastMutex']);
 
 export interface LockNode {
   readonly address: number;

@@ -1,13 +1,13 @@
 /**
  * Deadlock Detection's thunks (option 0x20): every acquisition and release of a lock by a verified
  * driver goes through the lock graph (detector.ts). Spin locks (KeAcquireSpinLock and its variants,
- * the interrupt spin lock and KeSynchronizeExecution), fast and guarded mutexes, KMUTEX (a wait on a
+ * in-stack queued spin locks, the interrupt spin lock and KeSynchronizeExecution), fast and guarded mutexes, KMUTEX (a wait on a
  * mutex object, KeReleaseMutex) and ERESOURCE. Pool frees and device deletion take the locks in the
  * freed memory out of the graph; PsTerminateSystemThread checks the thread holds none.
  *
  * With the option off each factory returns the DDI it was given: nothing runs.
  */
-import { DISPATCHER_HEADER, ERESOURCE, FAST_MUTEX, KMUTANT, DEVICE_OBJECT } from '../../nt/layout.ts';
+import { DISPATCHER_HEADER, ERESOURCE, FAST_MUTEX, KLOCK_QUEUE_HANDLE, KMUTANT, DEVICE_OBJECT } from '../../nt/layout.ts';
 import { OBJECT_TYPE } from '../../kernel/ke/dispatcher.ts';
 import { STATUS } from '../../nt/status.ts';
 import { VF } from '../flags.ts';
@@ -55,6 +55,8 @@ function acquire(ddi: string, api: LockApi, opts: { lockOf?: (vf: VerifierContex
 function release(ddi: string, api: LockApi, heldInKernel: (vf: VerifierContext, lock: number) => boolean, lockOf?: (vf: VerifierContext, a: number[]) => number): ThunkFactory {
   return deadlockThunk(ddi, (vf, frames, next, _skip, args) => {
     const lock = (lockOf ? lockOf(vf, args) : args[0]!) >>> 0;
+    // A handle that names no lock (never used for an acquisition): nothing to check, the kernel does what it does.
+    if (lock === 0) return call(next, args);
     vf.deadlock.beforeRelease(vf, frames, lock, api, heldInKernel(vf, lock));
     forgetIfOnStack(vf, lock);
     return call(next, args);
@@ -83,6 +85,8 @@ const resourceHeld = (vf: VerifierContext, r: number) => vf.k.as.u16(r + R.Activ
 const fastMutexUninitialized = (vf: VerifierContext, m: number) => vf.k.as.u8(m + F.Event + H.Type) !== OBJECT_TYPE.EventSynchronization;
 /** The interrupt spin lock: the object's own, or the one the driver gave IoConnectInterrupt. */
 const interruptLock = (vf: VerifierContext, a: number[]) => vf.k.hal.interrupts.get(a[0]! >>> 0)?.spinLock ?? a[0]! >>> 0;
+/** The lock an in-stack queued release names: the one its handle's queue entry holds. */
+const queuedLock = (vf: VerifierContext, a: number[]) => vf.k.as.u32((a[0]! >>> 0) + KLOCK_QUEUE_HANDLE.off['LockQueue.Lock']);
 const isMutex = (vf: VerifierContext, object: number) => vf.k.as.u8(object + H.Type) === OBJECT_TYPE.Mutant;
 
 // ---- KMUTEX: a wait on a mutex object acquires it -------------------------------------------------
@@ -160,9 +164,8 @@ const freePool = (ddi: string): ThunkFactory =>
 /** IoDeleteDevice frees the device object with its extension: locks in the extension go with it. */
 const deleteDevice = deadlockThunk('IoDeleteDevice', (vf, frames, next, _skip, args) => {
   const device = args[0]! >>> 0;
-  const block = vf.k.pool.blockContaining(device);
-  const end = block ? block.address + block.size : device + DEVICE_OBJECT.size;
-  vf.deadlock.deleteRange(vf, frames, block?.address ?? device, end);
+  // DEVICE_OBJECT.Size covers the object and its extension.
+  vf.deadlock.deleteRange(vf, frames, device, device + Math.max(vf.k.as.u16(device + DEVICE_OBJECT.off.Size), DEVICE_OBJECT.size));
   return call(next, args);
 });
 
@@ -192,6 +195,10 @@ export const deadlockThunks: ThunkSet = {
   KeReleaseSpinLock: release('KeReleaseSpinLock', 'spinlock', spinLockHeld),
   KfReleaseSpinLock: release('KfReleaseSpinLock', 'spinlock', spinLockHeld),
   KeReleaseSpinLockFromDpcLevel: release('KeReleaseSpinLockFromDpcLevel', 'spinlockAtDpc', spinLockHeld),
+  KeAcquireInStackQueuedSpinLock: acquire('KeAcquireInStackQueuedSpinLock', 'queued'),
+  KeAcquireInStackQueuedSpinLockAtDpcLevel: acquire('KeAcquireInStackQueuedSpinLockAtDpcLevel', 'queuedAtDpc'),
+  KeReleaseInStackQueuedSpinLock: release('KeReleaseInStackQueuedSpinLock', 'queued', spinLockHeld, queuedLock),
+  KeReleaseInStackQueuedSpinLockFromDpcLevel: release('KeReleaseInStackQueuedSpinLockFromDpcLevel', 'queuedAtDpc', spinLockHeld, queuedLock),
   KeAcquireInterruptSpinLock: acquire('KeAcquireInterruptSpinLock', 'interrupt', { lockOf: interruptLock }),
   KeReleaseInterruptSpinLock: release('KeReleaseInterruptSpinLock', 'interrupt', (vf, lock) => spinLockHeld(vf, lock), interruptLock),
   KeSynchronizeExecution: synchronizeExecution,

@@ -14,7 +14,7 @@ import type { DebuggerIo } from '../../../src/system/kd-session.ts';
 import { STANDARD_FLAGS, VF } from '../../../src/verifier/flags.ts';
 import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
 import { assertGolden } from '../../helpers.ts';
-import { assertClean, assertStop, LANGS, reported, runSample, samplesIn, type Lang } from './support.ts';
+import { assertClean, assertStop, LANGS, markedLine, pick, reported, runSample, samplesIn, type Lang } from './support.ts';
 import type { RunOutcome } from '../../../src/system/run.ts';
 
 interface Case {
@@ -62,6 +62,17 @@ for (const lang of LANGS) {
       assert.match(analysis.join('\n'), /Type !deadlock for more information\./);
     });
   }
+
+  test(`DeadlockAcquireMismatch, Microsoft's example: one KSPIN_LOCK taken as an in-stack queued lock and as an ordinary one, 0xC4/0x1008 (${lang})`, async () => {
+    const rule = RULES.DeadlockAcquireMismatch;
+    const variant = rule.variants!.find((v) => v.violating.endsWith('/DeadlockQueuedMismatch.ts'))!;
+    const files = pick(variant.violating, lang);
+    const r = await runSample(files.run, variant.ioctls);
+    const analysis = assertStop(r, rule, { params: [reported(r, 'lock'), 0, 0], symbol: 'DeadlockQueuedMismatch!CountRequests', line: markedLine(files.source) });
+    assertStack(analysis, { rule, params: () => [], symbol: 'DeadlockQueuedMismatch!CountRequests', nt: ['VfDeadlockAcquireResource', 'VerifierKeAcquireSpinLock'] });
+    const summary = execute(new DebugTarget(r.dump), '!deadlock');
+    assert.ok(summary.some((l) => /^Lock A = {3}[0-9a-f]{8} - Type 'Queued Spinlock'\.$/.test(l)), summary.join('\n'));
+  });
 
   test(`the clean twin takes the same locks right: no stop, with the lock-order IOCTLs and without (${lang})`, async () => {
     for (const rule of [RULES.DeadlockLockOrder, RULES.DeadlockSelf]) await assertClean(samplesIn(rule, lang).rule);
