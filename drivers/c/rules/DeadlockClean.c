@@ -24,6 +24,7 @@ typedef struct _CONTEXT_BLOCK {
     ERESOURCE Resource;
     KSPIN_LOCK LockC;
     KSPIN_LOCK LockD;
+    KMUTEX Mutex2;
 } CONTEXT_BLOCK, *PCONTEXT_BLOCK;
 
 /* A session block: its own spin lock and saved IRQL. */
@@ -60,9 +61,11 @@ static DECLSPEC_NOINLINE VOID StatsReset(VOID)
     KeReleaseSpinLock(&Context->LockA, Context->OldIrql);
 }
 
-/* A fast mutex (and a try-acquisition), then a KMUTEX taken twice by its owner and released twice. */
+/* A fast mutex (and a try-acquisition), a KMUTEX taken twice by its owner and released twice, and a second KMUTEX. */
 static DECLSPEC_NOINLINE VOID UseMutexes(VOID)
 {
+    LARGE_INTEGER zero;
+
     ExAcquireFastMutex(&Context->FastMutex);
     ExReleaseFastMutex(&Context->FastMutex);
     if (ExTryToAcquireFastMutex(&Context->FastMutex)) {
@@ -72,6 +75,19 @@ static DECLSPEC_NOINLINE VOID UseMutexes(VOID)
     KeWaitForSingleObject(&Context->Mutex, Executive, KernelMode, FALSE, NULL);
     KeReleaseMutex(&Context->Mutex, FALSE);
     KeReleaseMutex(&Context->Mutex, FALSE);
+    /* The first mutex, then the second; later, holding the second, the first is only polled (a zero
+       time-out cannot wait, so it is no inverted order). */
+    KeInitializeMutex(&Context->Mutex2, 0);
+    KeWaitForSingleObject(&Context->Mutex, Executive, KernelMode, FALSE, NULL);
+    KeWaitForSingleObject(&Context->Mutex2, Executive, KernelMode, FALSE, NULL);
+    KeReleaseMutex(&Context->Mutex2, FALSE);
+    KeReleaseMutex(&Context->Mutex, FALSE);
+    KeWaitForSingleObject(&Context->Mutex2, Executive, KernelMode, FALSE, NULL);
+    zero.QuadPart = 0;
+    if (KeWaitForSingleObject(&Context->Mutex, Executive, KernelMode, FALSE, &zero) != STATUS_TIMEOUT) {
+        KeReleaseMutex(&Context->Mutex, FALSE);
+    }
+    KeReleaseMutex(&Context->Mutex2, FALSE);
 }
 
 /* Shared, then exclusive with a shared acquisition inside it, then deleted once nobody holds it. */

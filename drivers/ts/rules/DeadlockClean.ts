@@ -27,7 +27,10 @@ const CTX_LOCK_C = CTX_SLOT + 4;
 const CTX_LOCK_D = CTX_LOCK_C + 4;
 const CTX_HANDLE_C = CTX_LOCK_D + 4;
 const CTX_HANDLE_D = CTX_HANDLE_C + KLOCK_QUEUE_HANDLE.size;
-const CTX_SIZE = CTX_HANDLE_D + KLOCK_QUEUE_HANDLE.size;
+const CTX_MUTEX_2 = CTX_HANDLE_D + KLOCK_QUEUE_HANDLE.size;
+const CTX_ZERO_TIMEOUT = CTX_MUTEX_2 + KMUTEX.size;
+const CTX_SIZE = CTX_ZERO_TIMEOUT + 8;
+const STATUS_TIMEOUT = 0x102;
 /** A session block: its own spin lock and saved IRQL. */
 const SESSION_SIZE = 8;
 
@@ -101,7 +104,7 @@ function StatsReset(): void {
   ddi.KeReleaseSpinLock(context + CTX_LOCK_A, ddi.mem.u8(context + CTX_OLD_IRQL));
 }
 
-/** A fast mutex (and a try-acquisition), then a KMUTEX taken twice by its owner and released twice. */
+/** A fast mutex (and a try-acquisition), a KMUTEX taken twice by its owner and released twice, and a second KMUTEX. */
 function UseMutexes(): void {
   ddi.ExAcquireFastMutex(context + CTX_FAST_MUTEX);
   ddi.ExReleaseFastMutex(context + CTX_FAST_MUTEX);
@@ -110,6 +113,16 @@ function UseMutexes(): void {
   ddi.KeWaitForSingleObject(context + CTX_MUTEX, Executive, KernelMode, 0, 0);
   ddi.KeReleaseMutex(context + CTX_MUTEX, 0);
   ddi.KeReleaseMutex(context + CTX_MUTEX, 0);
+  // The first mutex, then the second; later, holding the second, the first is only polled (a zero
+  // time-out cannot wait, so it is no inverted order).
+  ddi.KeInitializeMutex(context + CTX_MUTEX_2, 0);
+  ddi.KeWaitForSingleObject(context + CTX_MUTEX, Executive, KernelMode, 0, 0);
+  ddi.KeWaitForSingleObject(context + CTX_MUTEX_2, Executive, KernelMode, 0, 0);
+  ddi.KeReleaseMutex(context + CTX_MUTEX_2, 0);
+  ddi.KeReleaseMutex(context + CTX_MUTEX, 0);
+  ddi.KeWaitForSingleObject(context + CTX_MUTEX_2, Executive, KernelMode, 0, 0);
+  if (ddi.KeWaitForSingleObject(context + CTX_MUTEX, Executive, KernelMode, 0, context + CTX_ZERO_TIMEOUT) !== STATUS_TIMEOUT) ddi.KeReleaseMutex(context + CTX_MUTEX, 0);
+  ddi.KeReleaseMutex(context + CTX_MUTEX_2, 0);
 }
 
 /** Shared, then exclusive with a shared acquisition inside it, then deleted once nobody holds it. */

@@ -94,10 +94,13 @@ const isMutex = (vf: VerifierContext, object: number) => vf.k.as.u8(object + H.T
 const waitForSingle = deadlockThunk('KeWaitForSingleObject', (vf, frames, next, skip, args) => {
   const object = args[0]! >>> 0;
   if (!isMutex(vf, object)) return call(next, args);
-  vf.deadlock.beforeAcquire(vf, frames, object, 'mutex', true);
+  // A zero time-out only polls: like a try-acquisition it cannot wait, so it adds no order.
+  const timeout = args[4]! >>> 0;
+  const mayWait = timeout === 0 || vf.k.as.u64(timeout) !== 0n;
+  vf.deadlock.beforeAcquire(vf, frames, object, 'mutex', mayWait);
   const stack = stackOf(vf, skip);
   const status = call(next, args) as number;
-  if (status === STATUS.SUCCESS) vf.deadlock.acquired(vf, object, 'mutex', stack, true);
+  if (status === STATUS.SUCCESS) vf.deadlock.acquired(vf, object, 'mutex', stack, mayWait);
   return status;
 });
 
@@ -108,13 +111,15 @@ const waitForMultiple = deadlockThunk('KeWaitForMultipleObjects', (vf, frames, n
   const mutexes = objects.filter((o) => isMutex(vf, o));
   if (mutexes.length === 0) return call(next, args);
   const waitAll = waitType === 0;
-  if (waitAll) for (const m of mutexes) vf.deadlock.beforeAcquire(vf, frames, m, 'mutex', true);
+  const timeout = args[6]! >>> 0;
+  const mayWait = timeout === 0 || vf.k.as.u64(timeout) !== 0n;
+  if (waitAll) for (const m of mutexes) vf.deadlock.beforeAcquire(vf, frames, m, 'mutex', mayWait);
   const stack = stackOf(vf, skip);
   const status = call(next, args) as number;
-  if (waitAll && status === STATUS.SUCCESS) for (const m of mutexes) vf.deadlock.acquired(vf, m, 'mutex', stack, true);
+  if (waitAll && status === STATUS.SUCCESS) for (const m of mutexes) vf.deadlock.acquired(vf, m, 'mutex', stack, mayWait);
   if (!waitAll && status >= 0 && status < objects.length && isMutex(vf, objects[status]!)) {
-    vf.deadlock.beforeAcquire(vf, frames, objects[status]!, 'mutex', true);
-    vf.deadlock.acquired(vf, objects[status]!, 'mutex', stack, true);
+    vf.deadlock.beforeAcquire(vf, frames, objects[status]!, 'mutex', mayWait);
+    vf.deadlock.acquired(vf, objects[status]!, 'mutex', stack, mayWait);
   }
   return status;
 });
