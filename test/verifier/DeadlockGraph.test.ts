@@ -81,3 +81,13 @@ test('a driver that unloads while a lock it took is still owned: 0xC4/0x100B at 
   assert.equal(out[2], 'A lock that is still owned is deleted.');
   assert.ok(out.includes(`Lock A =   ${mutex.toString(16).padStart(8, '0')} - Type 'Fast Mutex'.`), out.join('\n'));
 });
+
+test('a lookaside entry given back to its list leaves the graph; a lock in memory never freed stays', async () => {
+  const r = await runDriver({ driver: join(ROOT, 'test', 'fixtures', 'deadlock', 'LookasideReuse.ts'), verifierFlags: 0x20, ioctls: [] });
+  assert.equal(r.bugCheck, null);
+  const log = r.dump.debugLog.join('\n');
+  const [entry, kept] = ['entry', 'kept'].map((key) => Number.parseInt(new RegExp(`${key}=([0-9A-F]{8})`).exec(log)![1]!, 16));
+  const nodes = r.machine.verifier!.deadlock.graph.nodes;
+  assert.equal(nodes.has(kept!), true, 'the lock in the block never freed is known');
+  assert.equal(nodes.has(entry!), false, 'the lock in the entry given back is forgotten');
+});

@@ -2,8 +2,9 @@
  * Deadlock Detection's thunks (option 0x20): every acquisition and release of a lock by a verified
  * driver goes through the lock graph (detector.ts). Spin locks (KeAcquireSpinLock and its variants,
  * in-stack queued spin locks, the interrupt spin lock and KeSynchronizeExecution), fast and guarded mutexes, KMUTEX (a wait on a
- * mutex object, KeReleaseMutex) and ERESOURCE. Pool frees and device deletion take the locks in the
- * freed memory out of the graph; PsTerminateSystemThread checks the thread holds none.
+ * mutex object, KeReleaseMutex) and ERESOURCE. Device deletion takes the locks in the freed memory out
+ * of the graph (pool frees do it in the pool thunks' verifiedFree, which lookaside frees share);
+ * PsTerminateSystemThread checks the thread holds none.
  *
  * With the option off each factory returns the DDI it was given: nothing runs.
  */
@@ -158,14 +159,6 @@ const deleteResource = deadlockThunk('ExDeleteResourceLite', (vf, frames, next, 
 
 // ---- memory going away, threads ending ----------------------------------------------------------
 
-/** The pool thunks have checked the free; the block's locks leave the graph (an owned one is 0x100B). */
-const freePool = (ddi: string): ThunkFactory =>
-  deadlockThunk(ddi, (vf, frames, next, _skip, args) => {
-    const block = vf.k.pool.block(args[0]! >>> 0);
-    if (block) vf.deadlock.deleteRange(vf, frames, block.address, block.address + Math.max(block.size, 1));
-    return call(next, args);
-  });
-
 /** IoDeleteDevice frees the device object with its extension: locks in the extension go with it. */
 const deleteDevice = deadlockThunk('IoDeleteDevice', (vf, frames, next, _skip, args) => {
   const device = args[0]! >>> 0;
@@ -238,8 +231,6 @@ export const deadlockThunks: ThunkSet = {
   ExConvertExclusiveToSharedLite: convertToShared,
   ExDeleteResourceLite: deleteResource,
 
-  ExFreePool: freePool('ExFreePool'),
-  ExFreePoolWithTag: freePool('ExFreePoolWithTag'),
   IoDeleteDevice: deleteDevice,
   PsTerminateSystemThread: terminateThread,
 };
