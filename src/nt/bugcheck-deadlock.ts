@@ -36,7 +36,7 @@ export const deadlockSubcodes: Subcode[] = [
   },
   {
     p1: 0x1001,
-    args: [L('Deadlock detected: locks were acquired in orders that form a cycle.', '(a lock hierarchy violation: it deadlocks when the threads run at the same time).', SEE), L('the lock whose acquisition closed the cycle'), L('reserved'), L('reserved')],
+    args: [L('Deadlock detected: locks were acquired in orders that form a cycle.', 'A lock hierarchy violation: the threads deadlock when they run at the same time.', SEE), L('the lock whose acquisition closed the cycle'), L('reserved'), L('reserved')],
   },
   { p1: 0x1002, args: [L('A lock is acquired without having been initialized.', SEE), L('lock address'), L('reserved'), L('reserved')] },
   {
