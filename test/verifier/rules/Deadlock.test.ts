@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { execute } from '../../../src/debugger/engine.ts';
-import { parseDump, serializeDump } from '../../../src/debugger/dump.ts';
+import { DumpError, parseDump, serializeDump, type CrashDump } from '../../../src/debugger/dump.ts';
 import { DebugTarget } from '../../../src/debugger/target.ts';
 import type { DebuggerIo } from '../../../src/system/kd-session.ts';
 import { STANDARD_FLAGS, VF } from '../../../src/verifier/flags.ts';
@@ -159,3 +159,21 @@ for (const lang of LANGS satisfies readonly Lang[]) {
     assert.match(text, /kd> !deadlock\nissue: 00001001 [0-9a-f]{8} 00000000 00000000 \n\nDeadlock detected \(2 locks in 2 threads\):\n\nThread 0: A B\.\nThread 1: B A\./);
   });
 }
+
+test("a dump's deadlock report is read with care: a lock index past the locks is a damaged dump naming the field; a thread gone by the dump is TERMINATED", async () => {
+  const r = await samplesIn(RULES.DeadlockLockOrder, 'ts').run();
+  const json = JSON.parse(JSON.stringify(r.dump)) as { verifier: { deadlock: { threads: Array<{ terminated: boolean; acquisitions: Array<{ lock: number; stack: number[] | null }> }> } } };
+  json.verifier.deadlock.threads[0]!.acquisitions[1]!.lock = 2;
+  assert.throws(
+    () => parseDump(serializeDump(json as unknown as CrashDump), 'bad.dmp'),
+    (e: unknown) => e instanceof DumpError && /verifier\.deadlock\.threads\[0\]\.acquisitions\[1\]\.lock is not an index into the 2 locks/.test(e.message),
+  );
+  json.verifier.deadlock.threads[0]!.acquisitions[1]!.lock = 1;
+  json.verifier.deadlock.threads[0]!.terminated = true;
+  json.verifier.deadlock.threads[0]!.acquisitions[0]!.stack = [];
+  const t = new DebugTarget(parseDump(serializeDump(json as unknown as CrashDump), 'odd.dmp'));
+  assert.ok(execute(t, '!deadlock').includes('Thread 0 = TERMINATED.'));
+  const stacks = execute(t, '!deadlock 1');
+  assert.ok(stacks.includes('Thread 0: TERMINATED took locks in the following order:'));
+  assert.ok(stacks.includes('    Stack:   << no stack: capture was off >>'));
+});
