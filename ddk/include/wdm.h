@@ -48,6 +48,7 @@ EXTERN_C_START
 #include <dv/resources.h>
 #include <dv/pnpnotify.h>
 #include <dv/pnpbus.h>
+#include <dv/queuedspin.h>
 
 EXTERN_C_END
 

@@ -76,6 +76,12 @@ function define(z: typeof Zod) {
     peakContiguousBytes: u32,
     allocations: array(allocation),
   });
+  const deadlockReport = object({
+    issue: params,
+    locks: array(object({ address: u32, type: z.enum(['Spinlock', 'Queued Spinlock', 'Fast Mutex', 'Mutex', 'Resource'], says("a lock type ('Spinlock', 'Queued Spinlock', 'Fast Mutex', 'Mutex', 'Resource')")) })),
+    /** The cycle's participants (or the current thread), each acquisition naming its lock by index in `locks`; a null stack is the acquisition under way. */
+    threads: array(object({ thread: u32, terminated: z.boolean(says('true or false')), acquisitions: array(object({ lock: u32, stack: array(u32).nullable() })) })),
+  });
   const logRecord = object({ kind: z.enum(['alloc', 'free'], says("one of 'alloc', 'free'")), address: u32, size: u32, thread: u32, stack: array(u32) });
   const verifier = object(
     {
@@ -104,6 +110,8 @@ function define(z: typeof Zod) {
         count: u32,
         entries: array(object({ index: u32, address: u32, thread: u32, stack: array(u32) })),
       }).optional(),
+      /** What Deadlock Detection (0x20) found, for `!deadlock`: absent when it found nothing. */
+      deadlock: deadlockReport.optional(),
     },
     'an object or null',
   );
@@ -185,7 +193,7 @@ function define(z: typeof Zod) {
       ),
     ),
   });
-  return { dump, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode };
+  return { dump, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode, deadlockReport };
 }
 
 type Schemas = ReturnType<typeof define>;
@@ -198,6 +206,7 @@ export type VerifierSnapshot = Frozen<Zod.infer<Schemas['verifier']>>;
 export type VerifiedDriverSnapshot = Frozen<Zod.infer<Schemas['verifiedDriver']>>;
 export type AllocationSnapshot = Frozen<Zod.infer<Schemas['allocation']>>;
 export type LogRecordSnapshot = Frozen<Zod.infer<Schemas['logRecord']>>;
+export type DeadlockSnapshot = Frozen<Zod.infer<Schemas['deadlockReport']>>;
 export type ModuleSnapshot = Frozen<Zod.infer<Schemas['module']>>;
 export type DevicesSnapshot = Frozen<Zod.infer<Schemas['devices']>>;
 export type DeviceNodeSnapshot = Frozen<Zod.infer<Schemas['deviceNode']>>;

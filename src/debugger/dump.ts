@@ -20,7 +20,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { dumpSchema, DUMP_FORMAT, DUMP_VERSION, type CrashDump } from './dump-schema.ts';
 
 export { DUMP_FORMAT, DUMP_VERSION };
-export type { AllocationSnapshot, CrashDump, DeviceNodeSnapshot, DevicesSnapshot, LogRecordSnapshot, ModuleSnapshot, VerifiedDriverSnapshot, VerifierSnapshot } from './dump-schema.ts';
+export type { AllocationSnapshot, CrashDump, DeadlockSnapshot, DeviceNodeSnapshot, DevicesSnapshot, LogRecordSnapshot, ModuleSnapshot, VerifiedDriverSnapshot, VerifierSnapshot } from './dump-schema.ts';
 
 export const DUMP_MAGIC = Buffer.from('\x89DVDUMP\n', 'latin1');
 export const HEADER_SIZE = 52;
@@ -130,7 +130,7 @@ export function fieldName(path: readonly (string | number)[]): string {
 /**
  * What the schema cannot say field by field and the debugger relies on: modules inside the 32-bit
  * address space, symbols sorted by address (lookups are binary searches), line rows naming a file
- * of their module, the stopped processor one of the machine's.
+ * of their module, the stopped processor one of the machine's, a deadlock report's locks named by index.
  */
 function inconsistency(d: CrashDump): { path: (string | number)[]; message: string } | undefined {
   const modules: Array<['modules' | 'unloadedModules', readonly { base: number; size: number }[]]> = [
@@ -151,6 +151,12 @@ function inconsistency(d: CrashDump): { path: (string | number)[]; message: stri
     for (let j = 0; j < lines.length; j++) {
       if (j > 0 && lines[j]!.address < lines[j - 1]!.address) return { path: ['modules', i, 'symbols', 'lines', j, 'address'], message: "is below the previous row's (line rows must be sorted by address)" };
       if (lines[j]!.file >= files.length) return { path: ['modules', i, 'symbols', 'lines', j, 'file'], message: `is not an index into the module's ${files.length} source files` };
+    }
+  }
+  const deadlock = d.verifier?.deadlock;
+  for (const [i, th] of (deadlock?.threads ?? []).entries()) {
+    for (const [j, a] of th.acquisitions.entries()) {
+      if (a.lock >= deadlock!.locks.length) return { path: ['verifier', 'deadlock', 'threads', i, 'acquisitions', j, 'lock'], message: `is not an index into the ${deadlock!.locks.length} locks of the report` };
     }
   }
   if (d.context && d.context.processor >= d.system.processors) {

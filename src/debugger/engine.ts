@@ -3,6 +3,7 @@ import { InternalError } from '../kernel/errors.ts';
 import { CommandError, type Command } from './command.ts';
 import { analyze } from './commands/analyze.ts';
 import { bugcheck } from './commands/bugcheck.ts';
+import { deadlock } from './commands/deadlock.ts';
 import { k } from './commands/k.ts';
 import { lm } from './commands/lm.ts';
 import { ln } from './commands/ln.ts';
@@ -26,7 +27,7 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, help];
+export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, help];
 
 const BY_NAME = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), c);

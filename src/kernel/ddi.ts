@@ -55,6 +55,7 @@ import { devicePropertyExports } from './pnp/property.ts';
 import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
 import { pnpBusExports } from './pnp/bus-exports.ts';
 import { devicePropertyDataExports } from './pnp/property-data.ts';
+import { queuedSpinLockExports } from './ke/queued-spinlock.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -110,6 +111,7 @@ export function buildDdiTable(k: Kernel) {
     ...pnpInterfaceExports(k),
     ...pnpBusExports(k),
     ...devicePropertyDataExports(k),
+    ...queuedSpinLockExports(k),
   };
 }
 

@@ -6,6 +6,7 @@
  * paraphrase Microsoft's bug check reference in our own words.
  */
 import { DDI_RULE_TABLE, ddiRuleArgTexts } from './ddi-rules.ts';
+import { C4_DEADLOCK, deadlockSubcodes } from './bugcheck-deadlock.ts';
 
 export interface ArgText {
   /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
@@ -314,6 +315,7 @@ const c4Subcodes: Subcode[] = [
   },
   // DDI compliance rules: Parameter 1 is the rule's ID (src/nt/ddi-rules.ts).
   ...DDI_RULE_TABLE.map((r): Subcode => ({ p1: r.id, args: ddiRuleArgTexts(r).map((t) => L(t)) as [string[], string[], string[], string[]] })),
+  ...deadlockSubcodes,
 ];
 
 /** The 0xC7 Parameter 1 table (TIMER_OR_DPC_INVALID). */
@@ -413,6 +415,7 @@ export const C4 = {
   SYNC_OBJECT_IN_SESSION: 0xdf,
   SHUTDOWN_TIMEOUT: 0x115,
   IRQL_ZW_PASSIVE: 0x2001f,
+  ...C4_DEADLOCK,
 } as const;
 
 /** Parameter 1 values of 0xC7 TIMER_OR_DPC_INVALID. */

@@ -1167,6 +1167,16 @@ export const CM_RESOURCE_LIST = struct('CM_RESOURCE_LIST', [
 ]);
 const RESOURCE_LAYOUTS = [CM_PARTIAL_RESOURCE_DESCRIPTOR, CM_PARTIAL_RESOURCE_LIST, CM_FULL_RESOURCE_DESCRIPTOR, CM_RESOURCE_LIST];
 
+/** In-stack queued spin locks: the caller's queue entry (Next, the lock) and the IRQL to return to. */
+export const KSPIN_LOCK_QUEUE = struct('KSPIN_LOCK_QUEUE', [
+  ['Next', 'ptr'],
+  ['Lock', 'ptr'],
+]);
+export const KLOCK_QUEUE_HANDLE = struct('KLOCK_QUEUE_HANDLE', [
+  ['LockQueue', KSPIN_LOCK_QUEUE],
+  ['OldIrql', 'u8'],
+]);
+
 export const LAYOUTS: readonly StructLayout[] = [
   OBJECT_HANDLE_INFORMATION,
   LIST_ENTRY,
@@ -1240,4 +1250,6 @@ export const LAYOUTS: readonly StructLayout[] = [
   PNP_BUS_INFORMATION,
   TARGET_DEVICE_REMOVAL_NOTIFICATION,
   HWPROFILE_CHANGE_NOTIFICATION,
+  KSPIN_LOCK_QUEUE,
+  KLOCK_QUEUE_HANDLE,
 ];

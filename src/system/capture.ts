@@ -1,5 +1,5 @@
 /** Freeze the machine's state into a CrashDump: the bug check, its context, modules, verifier state, memory. */
-import type { CrashDump, VerifierSnapshot } from '../debugger/dump.ts';
+import type { CrashDump, DeadlockSnapshot, VerifierSnapshot } from '../debugger/dump.ts';
 import { DUMP_FORMAT, DUMP_VERSION } from '../debugger/dump.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { PageKind } from '../kernel/mm/address-space.ts';
@@ -7,6 +7,7 @@ import type { Loader } from '../loader/loader.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
 import { snapshotDevices } from './capture-devices.ts';
+import type { DeadlockReport } from '../verifier/deadlock/detector.ts';
 
 export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
 
@@ -80,16 +81,18 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
     breakIn: brk ? { code: brk.reason.code, params: brk.reason.params, message: brk.reason.message } : null,
     modules: k.modules.map((m) => ({ ...m })),
     unloadedModules: loader.unloaded.map((m) => ({ ...m })),
-    verifier: verifier ? snapshotVerifier(verifier) : null,
+    verifier: verifier ? snapshotVerifier(k, verifier) : null,
     debugLog: [...k.debugLog],
     devices: snapshotDevices(k),
     memory,
   };
 }
 
-function snapshotVerifier(v: Verifier): VerifierSnapshot {
+function snapshotVerifier(k: Kernel, v: Verifier): VerifierSnapshot {
   const s = v.stats;
+  const report = v.deadlock.report;
   return {
+    ...(report ? { deadlock: snapshotDeadlock(k, report) } : {}),
     flags: v.flags,
     drivers: [...v.drivers.values()].map((d) => ({
       name: d.name,
@@ -125,4 +128,19 @@ function snapshotVerifier(v: Verifier): VerifierSnapshot {
 
 function faultTracker(f: FaultInjector): NonNullable<VerifierSnapshot['faults']> {
   return { tracker: f.tracker, size: TRACKER_SIZE, depth: TRACKER_DEPTH, count: f.injected.length, entries: f.trackerEntries() };
+}
+
+/** Deadlock Detection's finding: locks by index, and whether each thread has ended by now (kd says TERMINATED). */
+function snapshotDeadlock(k: Kernel, r: DeadlockReport): DeadlockSnapshot {
+  const index = new Map(r.locks.map((l, i) => [l.address, i]));
+  const ended = (thread: number) => k.threads.find((t) => t.address === thread)?.state === 'terminated';
+  return {
+    issue: [...r.issue] as [number, number, number, number],
+    locks: r.locks.map((l) => ({ ...l })),
+    threads: r.threads.map((t) => ({
+      thread: t.thread,
+      terminated: ended(t.thread),
+      acquisitions: t.acquisitions.map((a) => ({ lock: index.get(a.lock)!, stack: a.stack ? [...a.stack] : null })),
+    })),
+  };
 }

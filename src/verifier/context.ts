@@ -5,6 +5,7 @@ import type { VerifiedDriver } from './driver-entry.ts';
 import type { VerifierStats } from './stats.ts';
 import type { VerifierRule } from './rules.ts';
 import type { FaultInjector } from './faults.ts';
+import type { DeadlockDetection } from './deadlock/detector.ts';
 
 export type AnyFn = (...args: never[]) => unknown;
 
@@ -16,6 +17,8 @@ export interface VerifierContext {
   readonly log: AllocationLog;
   /** Low resources simulation: which calls to fail (inactive unless 0x4, 0x40000 or a --faults plan). */
   readonly faults: FaultInjector;
+  /** Deadlock Detection's lock graph, one for the machine. */
+  readonly deadlock: DeadlockDetection;
   /** The verified driver tracking the block at `address` (a block freed by another driver is found here). */
   owner(address: number): VerifiedDriver | undefined;
   /** Recently freed tracked blocks, to tell a double free from a wild one. */

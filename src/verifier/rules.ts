@@ -84,6 +84,15 @@ function rule(name: string, check: string, p1: number | undefined, o: RuleOption
 
 /** Pool Tracking (0x8): the leak check at unload. */
 const POOL_TRACKING = 0x8;
+
+/** The deadlock samples' two IOCTLs (the clean twin answers both). */
+const LOCK_IOCTL_1 = '0x222004';
+const LOCK_IOCTL_2 = '0x222008';
+/** A Deadlock Detection rule's options: its flag and samples, with the one clean twin of them all. */
+const deadlock = (name: string, ioctls: readonly string[]): RuleOptions => ({
+  flag: VF.DEADLOCK_DETECTION,
+  sample: { violating: `${rulesDir}/${name}.ts`, clean: `${rulesDir}/DeadlockClean.ts`, ioctls },
+});
 const UNLOADED_CODE = BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS;
 
 export const RULES = {
@@ -221,6 +230,55 @@ export const RULES = {
     // C only: a TypeScript driver has no frames on the kernel stack (its frames are the host's).
     sample: { violating: 'drivers/c/rules/KernelStackOverflow.wasm', clean: 'drivers/c/rules/KernelStackOverflowClean.wasm', ioctls: [] },
     note: "Parameter 1 = 8, EXCEPTION_DOUBLE_FAULT, as Windows gives a kernel stack overflow; 2-4 are 0. A kernel stack is 12 KiB with a guard page below it; a C driver's stack pointer is its image's __stack_pointer, which the loader points at the current thread's stack, and every store into a frame is checked, so the first frame that does not fit faults at its first write (the line the dump blames).",
+  }),
+
+  // ---- deadlock detection ---------------------------------------------------------------------
+  // Deadlock Detection (0x20): the lock graph of src/verifier/deadlock. Every rule's clean twin is one
+  // driver that takes the same locks right (one order, released last-in first-out, freed once released).
+  DeadlockLockOrder: rule('DeadlockLockOrder', 'two locks taken in both orders (A then B, later B then A), even if the two never overlapped in time: a potential deadlock', C4.DEADLOCK_DETECTED, {
+    ...deadlock('DeadlockLockOrder', [LOCK_IOCTL_1, LOCK_IOCTL_2]),
+    note: 'Parameter 2 is the lock whose acquisition closed the cycle; 3 and 4 are 0 (Windows 8.1 puts a graph node of its own in 3). With a kernel debugger attached this is a break with the "Potential Deadlock" text, as on Windows 8.1 and later, and g lets the acquisition go on. !deadlock prints the cycle.',
+  }),
+  DeadlockSelf: rule('DeadlockSelf', 'a thread acquires a lock it already holds that cannot be acquired recursively (a spin lock, a fast or guarded mutex), or asks for an ERESOURCE exclusively that it holds shared', C4.DEADLOCK_SELF, {
+    ...deadlock('DeadlockSelf', []),
+    note: 'Raised before the kernel acquires, so the machine stops instead of spinning (0x133) or waiting forever. KMUTEX and ERESOURCE may be acquired recursively; try-acquisitions cannot deadlock and are not checked. Parameters 3 and 4 are 0.',
+  }),
+  DeadlockUninitialized: rule('DeadlockUninitialized', 'a fast or guarded mutex acquired without ExInitializeFastMutex / KeInitializeGuardedMutex (its event is not a synchronization event)', C4.DEADLOCK_UNINITIALIZED, {
+    ...deadlock('DeadlockUninitialized', []),
+    note: 'Only fast and guarded mutexes are checked: a zeroed spin lock, KMUTEX wait or ERESOURCE is not something the kernel can tell from an initialized free one. Parameters 3 and 4 are 0.',
+  }),
+  DeadlockOutOfOrderRelease: rule('DeadlockOutOfOrderRelease', 'a lock whose release restores a saved IRQL (KeAcquireSpinLock, KeAcquireInterruptSpinLock, ExAcquireFastMutex) released while a spin lock or fast mutex taken after it is still held', C4.DEADLOCK_UNEXPECTED_RELEASE, {
+    ...deadlock('DeadlockOutOfOrderRelease', []),
+    note: 'Reported only where the order matters: releasing such a lock first lowers IRQL while the later lock still needs it raised. Other out-of-order releases (ERESOURCE, KMUTEX, KeAcquireSpinLockAtDpcLevel locks) are legal and not reported. Parameter 3 is the lock acquired last that is still held.',
+  }),
+  DeadlockWrongThreadRelease: rule('DeadlockWrongThreadRelease', 'a lock released by a thread other than the one that acquired it', C4.DEADLOCK_UNEXPECTED_THREAD, {
+    ...deadlock('DeadlockWrongThreadRelease', []),
+    note: 'ExReleaseResourceForThreadLite releases for the thread it names and is not reported.',
+  }),
+  DeadlockMultipleInitialization: rule('DeadlockMultipleInitialization', 'a lock initialized again (KeInitializeSpinLock, ExInitializeFastMutex, KeInitializeMutex, ExInitializeResourceLite...) while a thread holds it', C4.DEADLOCK_MULTIPLE_INITIALIZATION, {
+    ...deadlock('DeadlockMultipleInitialization', []),
+    note: 'Initializing an idle lock again is harmless and common, so only a lock some thread holds is reported. Parameters 3 and 4 are 0.',
+  }),
+  DeadlockUnacquiredRelease: rule('DeadlockUnacquiredRelease', 'a lock released that no thread holds', C4.DEADLOCK_UNACQUIRED_RELEASE, {
+    ...deadlock('DeadlockUnacquiredRelease', []),
+    note: "Not reported when the kernel's own state of the lock says it is held (code outside the verified drivers took it). A spin lock released twice at PASSIVE_LEVEL is 0xC4/0x32 first (the IRQL check runs before).",
+  }),
+  DeadlockAcquireMismatch: rule('DeadlockAcquireMismatch', 'a lock acquired as one kind of lock (spin lock, in-stack queued spin lock, fast mutex, mutex, resource) that was used as another', C4.DEADLOCK_ACQUIRE_MISMATCH, {
+    ...deadlock('DeadlockAcquireMismatch', []),
+    variants: [{ name: 'DeadlockQueuedMismatch', ioctls: [], what: "Microsoft's example: one KSPIN_LOCK taken both as an in-stack queued spin lock and as an ordinary one" }],
+    note: 'The kind is fixed by the first acquisition and forgotten when the memory is freed. Parameters 3 and 4 are 0.',
+  }),
+  DeadlockReleaseMismatch: rule('DeadlockReleaseMismatch', 'a lock released with a routine that does not pair with the one that acquired it (ExReleaseFastMutexUnsafe after ExAcquireFastMutex, KeReleaseSpinLock of an interrupt spin lock...)', C4.DEADLOCK_RELEASE_MISMATCH, {
+    ...deadlock('DeadlockReleaseMismatch', []),
+    note: 'Spin lock routines pair with each other (KeAcquireSpinLock then KeReleaseSpinLockFromDpcLevel and KeLowerIrql is legal). Parameters 3 and 4 are 0.',
+  }),
+  DeadlockThreadHoldsLocks: rule('DeadlockThreadHoldsLocks', 'a system thread calls PsTerminateSystemThread while it holds locks', C4.DEADLOCK_THREAD_HOLDS_LOCKS, {
+    ...deadlock('DeadlockThreadHoldsLocks', []),
+    note: 'Checked at PsTerminateSystemThread. Parameter 3 (reserved) is 0; !deadlock lists the locks held.',
+  }),
+  DeadlockDeletedLockOwned: rule('DeadlockDeletedLockOwned', 'a lock still held when the memory holding it goes away (ExFreePool, ExDeleteResourceLite, IoDeleteDevice), or when the driver that acquired it unloads', C4.DEADLOCK_DELETED_LOCK_OWNED, {
+    ...deadlock('DeadlockDeletedLockOwned', []),
+    note: 'Raised at the free (ExFreePoolWithTag of the block holding the lock), before the kernel frees it; at unload for a lock the driver took and nobody released. Parameter 4 is 0.',
   }),
 } as const satisfies Record<string, VerifierRule>;
 

@@ -32,9 +32,12 @@ import { DDI_THUNK_ROUTINES, ddiThunks } from './ddi/thunks.ts';
 import { LOW_RESOURCES_THUNK_ROUTINES, lowResourcesThunks } from './thunks/lowres.ts';
 import { delayFuzzingThunks } from './thunks/delay-fuzzing.ts';
 import { FaultInjector } from './faults.ts';
+import { DeadlockDetection } from './deadlock/detector.ts';
+import { DEADLOCK_THUNK_ROUTINES, deadlockThunks } from './deadlock/thunks.ts';
 
-// DDI compliance first: a DDI rule is reported before the automatic check of the same call.
-const THUNK_SETS: readonly ThunkSet[] = [ddiThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, lowResourcesThunks, delayFuzzingThunks];
+// DDI compliance first: a DDI rule is reported before the automatic check of the same call. Deadlock
+// detection after the IRQL and lock sets: their checks (a release at the wrong IRQL) come first.
+const THUNK_SETS: readonly ThunkSet[] = [ddiThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, lowResourcesThunks, delayFuzzingThunks, deadlockThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -63,6 +66,7 @@ export class Verifier {
   private readonly records: VerifiedDriver[] = [];
   private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
   private watchdog?: { readonly timer: number; readonly dpc: number; readonly thread: number };
+  readonly deadlock: DeadlockDetection;
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
     // Appended in this order: nt symbols added earlier keep their addresses.
@@ -80,6 +84,8 @@ export class Verifier {
     k.nt.addRoutines(DDI_THUNK_ROUTINES.filter((r) => r.replace(/^Verifier/, '') in k.ddi));
     k.nt.addRoutines(LOW_RESOURCES_THUNK_ROUTINES);
     this.faults = new FaultInjector(k, settings.flags, settings.faults);
+    k.nt.addRoutines(DEADLOCK_THUNK_ROUTINES);
+    this.deadlock = new DeadlockDetection(k);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
@@ -144,6 +150,7 @@ export class Verifier {
       stats: this.stats,
       log: this.log,
       faults: this.faults,
+      deadlock: this.deadlock,
       owner: (a) => this.records.find((d) => d.allocations.has(a)),
       // Keyed by `a | 0`: a small integer, not a heap number.
       wasFreed: (a) => this.freed.has(a | 0),
@@ -171,6 +178,7 @@ export class Verifier {
     this.checkTimersAndDpcs(d, base, base + size);
     this.checkLookasideLists(d, base, base + size);
     this.checkThreadsAndWork(d, base, base + size);
+    if (this.settings.flags & VF.DEADLOCK_DETECTION) this.deadlock.onUnloaded(d.name, base, base + size);
     if (this.settings.flags & VF.POOL_TRACKING && d.allocations.size > 0) {
       const r = RULES.PoolLeakAtUnload;
       this.k.withFrames(['VfPoolCheckForLeaks', 'VerifierBugCheckIfAppropriate'], () =>

@@ -103,6 +103,8 @@ export function verifiedFree(vf: VerifierContext, address: number, frames: reado
   }
   if (isPagedPool(block.type) && irql > APC_LEVEL) vf.violation(RULES.PagedFreeAboveApc, irql, block.type, address, frames);
   if (!isPagedPool(block.type) && irql > DISPATCH_LEVEL) vf.violation(RULES.NonPagedFreeAboveDispatch, irql, block.type, address, frames);
+  // Deadlock Detection: an owned lock in the block is 0xC4/0x100B; the others leave the lock graph.
+  if (vf.flags & VF.DEADLOCK_DETECTION) vf.deadlock.deleteRange(vf, frames, address, address + Math.max(block.size, 1));
   const owner = vf.owner(address);
   if (owner) {
     const a = owner.untrack(address);
