@@ -5,6 +5,7 @@
  * Texts marked [debugger] are the debugger's own wording (seen in Microsoft's samples); the others
  * paraphrase Microsoft's bug check reference in our own words.
  */
+import { C4_MISC_SUBCODES, E4_SUBCODES, WORKER_INVALID } from './bugcheck-misc.ts';
 
 export interface ArgText {
   /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
@@ -189,6 +190,7 @@ const bugChecks: BugCheckInfo[] = [
     description: ['A thread tried to release a resource it did not own.'],
     args: ['Address of resource', 'Address of thread', 'Address of owner table if there is one', 'Reserved'],
   },
+  WORKER_INVALID,
 ];
 
 const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));
@@ -230,6 +232,7 @@ export const BUGCHECK = {
   MANUALLY_INITIATED_CRASH: 0xe2,
   RESOURCE_NOT_OWNED: 0xe3,
   DPC_WATCHDOG_VIOLATION: 0x133,
+  WORKER_INVALID: 0xe4,
 } as const;
 
 const L = (...lines: string[]) => lines;
@@ -308,6 +311,7 @@ const c4Subcodes: Subcode[] = [
   },
   // DDI compliance rules: Parameter 1 is the rule's ID, as the debugger's DDI compliance page shows them.
   { p1: 0x2001f, args: [L("ID of the 'IrqlZwPassive' rule that was violated."), L('A pointer to the string describing the violated rule condition.'), L('Reserved (unused).'), L('Reserved (unused).')] },
+  ...C4_MISC_SUBCODES,
 ];
 
 /** The 0xC7 Parameter 1 table (TIMER_OR_DPC_INVALID). */
@@ -346,6 +350,7 @@ const SUBCODES = new Map<number, Map<number, Subcode>>([
   [0xc4, new Map(c4Subcodes.map((s) => [s.p1, s]))],
   [0xc7, new Map(c7Subcodes.map((s) => [s.p1, s]))],
   [0x133, new Map(dpcWatchdogSubcodes.map((s) => [s.p1, s]))],
+  [0xe4, new Map(E4_SUBCODES.map((s) => [s.p1, s]))],
 ]);
 
 export function c4Subcode(p1: number): Subcode | undefined {

@@ -5,6 +5,7 @@
  * meaning of each parameter is the bug check table's (src/nt/bugcheck.ts), by code and Parameter 1.
  */
 import { BUGCHECK, C4, C7 } from '../nt/bugcheck.ts';
+import { C4_MISC, E4 } from '../nt/bugcheck-misc.ts';
 import { STATUS } from '../nt/status.ts';
 import { VF } from './flags.ts';
 
@@ -80,6 +81,9 @@ function rule(name: string, check: string, p1: number | undefined, o: RuleOption
     ...(o.note ? { note: o.note } : {}),
   };
 }
+
+/** A rule whose samples are C only: drivers/c/rules/<name>.c and <name>Clean.c, built to .wasm. */
+const cOnly = (name: string, ioctls: readonly string[] = []): RuleSample => ({ violating: `drivers/c/rules/${name}.wasm`, clean: `drivers/c/rules/${name}Clean.wasm`, ioctls });
 
 /** Pool Tracking (0x8): the leak check at unload. */
 const POOL_TRACKING = 0x8;
@@ -223,6 +227,49 @@ export const RULES = {
     // C only: a TypeScript driver has no frames on the kernel stack (its frames are the host's).
     sample: { violating: 'drivers/c/rules/KernelStackOverflow.wasm', clean: 'drivers/c/rules/KernelStackOverflowClean.wasm', ioctls: [] },
     note: "Parameter 1 = 8, EXCEPTION_DOUBLE_FAULT, as Windows gives a kernel stack overflow; 2-4 are 0. A kernel stack is 12 KiB with a guard page below it; a C driver's stack pointer is its image's __stack_pointer, which the loader points at the current thread's stack, and every store into a frame is checked, so the first frame that does not fit faults at its first write (the line the dump blames).",
+  }),
+
+  // ---- miscellaneous checks (0x800) and Force IRQL checking's IRQL rules (0x2) ----------------
+  // Raised by src/verifier/thunks/misc.ts; C samples (the checks need objects on the kernel stack or
+  // kernel structures in driver pool, which C drivers lay out as Windows drivers do).
+  FreeWithQueuedWorkItem: rule('FreeWithQueuedWorkItem', 'ExFreePool of a block holding a work item (IoInitializeWorkItem, ExInitializeWorkItem) still queued', E4.WORK_ITEM_IN_FREED_POOL, {
+    code: BUGCHECK.WORKER_INVALID,
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithQueuedWorkItem'),
+    note: "Microsoft's Miscellaneous Checks page names the check but not its stop; Windows' free path reports a queued work item in freed memory as 0xE4 WORKER_INVALID, Parameter 1 = 0 (the work item, the pool block, its size), which is what this project raises.",
+  }),
+  FreeWithActiveResource: rule('FreeWithActiveResource', 'ExFreePool of a block holding an ERESOURCE initialized and not deleted (ExDeleteResourceLite)', C4_MISC.FREE_ACTIVE_RESOURCE, {
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithActiveResource'),
+  }),
+  FreeWithActiveLookaside: rule('FreeWithActiveLookaside', 'ExFreePool of a block holding a lookaside list not deleted (ExDeleteNPagedLookasideList, ExDeletePagedLookasideList)', C4.LOOKASIDE_IN_RELEASED_MEMORY, {
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithActiveLookaside'),
+  }),
+  FreeWithSetTimer: rule('FreeWithSetTimer', 'ExFreePool of a block holding a timer still set (KeSetTimer without KeCancelTimer)', C7.TIMER_IN_RANGE, {
+    code: BUGCHECK.TIMER_OR_DPC_INVALID,
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithSetTimer'),
+    note: 'Raised at the free (KeCheckForTimer over the block, as Windows does it), Parameters 3-4 = the block [start, end); not the old 0xC4/0x15.',
+  }),
+  FreeWithQueuedDpc: rule('FreeWithQueuedDpc', 'ExFreePool of a block holding a DPC still queued (KeInsertQueueDpc not yet run, or the DPC of a set timer)', C7.DPC_IN_RANGE, {
+    code: BUGCHECK.TIMER_OR_DPC_INVALID,
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithQueuedDpc'),
+    note: 'As FreeWithSetTimer, for the DPC object: Parameters 3-4 = the block [start, end).',
+  }),
+  UserModeWaitOnStackObject: rule('UserModeWaitOnStackObject', 'KeWaitForSingleObject / KeWaitForMultipleObjects with WaitMode = UserMode on an object on the kernel stack', C4_MISC.USER_WAIT_ON_STACK_OBJECT, {
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('UserModeWaitOnStackObject'),
+  }),
+  CriticalRegionAboveApc: rule('CriticalRegionAboveApc', 'KeEnterCriticalRegion above APC_LEVEL (e.g. while holding a spin lock)', C4_MISC.CRITICAL_REGION_ENTER_BAD_IRQL, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('CriticalRegionAboveApc'),
+  }),
+  WaitTimeoutAtDispatch: rule('WaitTimeoutAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with a non-zero time-out (only a zero time-out may be given there)', C4_MISC.WAIT_TIMEOUT_AT_DISPATCH, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('WaitTimeoutAtDispatch'),
+    note: 'Microsoft documents Parameter 2 as the address of the IRQL value; this project has no such variable and gives the current IRQL itself.',
   }),
 } as const satisfies Record<string, VerifierRule>;
 

@@ -28,8 +28,10 @@ import { MDL_THUNK_ROUTINES, mdlThunks } from './thunks/mdl.ts';
 import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
+import { MISC_THUNK_ROUTINES, miscThunks } from './thunks/misc.ts';
 
-const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+// Miscellaneous checks first: a block is checked for live kernel objects before the pool thunks untrack it.
+const THUNK_SETS: readonly ThunkSet[] = [miscThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -69,6 +71,7 @@ export class Verifier {
       ...Object.values(UNLOAD_CHECKS).map(([name]) => name),
       WATCHDOG_ROUTINE,
     ]);
+    k.nt.addRoutines(MISC_THUNK_ROUTINES);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
