@@ -76,6 +76,7 @@ function define(z: typeof Zod) {
     peakContiguousBytes: u32,
     allocations: array(allocation),
   });
+  const irqlRecord = object({ thread: u32, oldIrql: u32, newIrql: u32, processor: u32, timeStamp: u32, stack: array(u32) });
   const logRecord = object({ kind: z.enum(['alloc', 'free'], says("one of 'alloc', 'free'")), address: u32, size: u32, thread: u32, stack: array(u32) });
   const verifier = object(
     {
@@ -96,6 +97,8 @@ function define(z: typeof Zod) {
       }),
       /** The allocation log, newest first. */
       log: object({ capacity: u32, overwritten: u32, records: array(logRecord) }),
+      /** Force IRQL checking's IRQL transition log, newest first (absent: not recorded). */
+      irqlLog: object({ capacity: u32, records: array(irqlRecord) }).optional(),
     },
     'an object or null',
   );

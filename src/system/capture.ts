@@ -116,5 +116,6 @@ function snapshotVerifier(v: Verifier): VerifierSnapshot {
       nonPaged: { ...s.nonPaged },
     },
     log: { capacity: v.log.capacity, overwritten: v.log.overwritten, records: [...v.log.newestFirst()].map((r) => ({ ...r, stack: [...r.stack] })) },
+    irqlLog: { capacity: v.irqlLog.capacity, records: [...v.irqlLog.newestFirst()].map((r) => ({ ...r, stack: [...r.stack] })) },
   };
 }

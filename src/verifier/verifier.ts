@@ -29,9 +29,11 @@ import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
 import { MISC_THUNK_ROUTINES, miscThunks } from './thunks/misc.ts';
+import { irqlLogThunks } from './thunks/irql-log.ts';
+import { IrqlLog } from './irql-log.ts';
 
 // Miscellaneous checks first: a block is checked for live kernel objects before the pool thunks untrack it.
-const THUNK_SETS: readonly ThunkSet[] = [miscThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+const THUNK_SETS: readonly ThunkSet[] = [miscThunks, irqlLogThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -52,6 +54,7 @@ export class Verifier {
   /** One copy of each distinct allocation stack, shared by the log and every driver's records. */
   readonly stacks = new StackDepot();
   readonly log = new AllocationLog(undefined, this.stacks);
+  readonly irqlLog = new IrqlLog();
   /** Verified drivers by module name (lower case), loaded or unloaded. */
   readonly drivers = new Map<string, VerifiedDriver>();
   /** Every driver record ever made (a reloaded driver's earlier record may still own blocks). */
@@ -127,6 +130,7 @@ export class Verifier {
       driver,
       stats: this.stats,
       log: this.log,
+      irqlLog: this.irqlLog,
       owner: (a) => this.records.find((d) => d.allocations.has(a)),
       // Keyed by `a | 0`: a small integer, not a heap number.
       wasFreed: (a) => this.freed.has(a | 0),
