@@ -1,6 +1,6 @@
 /**
- * Rows of the bug check tables for the Miscellaneous checks (0x800) and the IRQL checks of Force
- * IRQL checking (0x2): 0xC4 Parameter 1 values, and 0xE4 WORKER_INVALID with its own Parameter 1
+ * Rows of the bug check tables for the Miscellaneous checks (0x800), the Security checks (0x100) and
+ * the IRQL checks of Force IRQL checking (0x2): 0xC4 Parameter 1 values, and 0xE4 WORKER_INVALID with its own Parameter 1
  * table. Spread into src/nt/bugcheck.ts; kept apart so each option's rows live together.
  */
 import type { BugCheckInfo, Subcode } from './bugcheck.ts';
@@ -26,6 +26,8 @@ export const C4_MISC_SUBCODES: Subcode[] = [
   { p1: 0x121, args: [L('The caller is waiting at DISPATCH_LEVEL with no time-out (an infinite wait).'), L('current IRQL (driver-verifier project convention)'), L('address of the object waited on'), L('address of the time-out value (NULL)')] },
   { p1: 0x122, args: [L('The caller is waiting at DISPATCH_LEVEL with a non-zero time-out:', 'only a zero time-out is allowed at DISPATCH_LEVEL.'), L('current IRQL (driver-verifier project convention)'), L('address of the object waited on'), L('address of the time-out value')] },
   { p1: 0x123, args: [L('The caller is waiting in UserMode on an object on the kernel stack:', 'the stack may be paged out while the thread waits.'), L('address of the object waited on'), L('0'), L('0')] },
+  { p1: 0xe3, args: [L('The caller is calling a ZwXxx routine with a user-mode address: the routine runs', 'with PreviousMode = KernelMode and does not probe it.'), L('address of the API call'), L('the user-mode address passed'), L('reserved')] },
+  { p1: 0xe4, args: [L('The caller is calling a ZwXxx routine with a malformed UNICODE_STRING', '(Length above MaximumLength, or an odd length).'), L('address of the API call'), L('address of the malformed UNICODE_STRING'), L('reserved')] },
   { p1: 0xd2, args: [L('The caller is freeing pool that contains an active ERESOURCE', '(ExDeleteResourceLite was not called first).'), L('ERESOURCE address'), L('start of the pool allocation'), L('size of the pool allocation')] },
 ];
 
@@ -38,6 +40,8 @@ export const C4_MISC = {
   WAIT_INFINITE_AT_DISPATCH: 0x121,
   WAIT_TIMEOUT_AT_DISPATCH: 0x122,
   USER_WAIT_ON_STACK_OBJECT: 0x123,
+  ZW_USER_ADDRESS: 0xe3,
+  ZW_MALFORMED_UNICODE_STRING: 0xe4,
 } as const;
 
 /** Parameter 1 values of 0xE4 WORKER_INVALID. */

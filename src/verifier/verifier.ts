@@ -31,9 +31,10 @@ import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
 import { MISC_THUNK_ROUTINES, miscThunks } from './thunks/misc.ts';
 import { irqlLogThunks } from './thunks/irql-log.ts';
 import { IrqlLog } from './irql-log.ts';
+import { SECURITY_THUNK_ROUTINES, securityThunks } from './thunks/security.ts';
 
 // Miscellaneous checks first: a block is checked for live kernel objects before the pool thunks untrack it.
-const THUNK_SETS: readonly ThunkSet[] = [miscThunks, irqlLogThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+const THUNK_SETS: readonly ThunkSet[] = [miscThunks, irqlLogThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, securityThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -75,6 +76,7 @@ export class Verifier {
       WATCHDOG_ROUTINE,
     ]);
     k.nt.addRoutines(MISC_THUNK_ROUTINES);
+    k.nt.addRoutines(SECURITY_THUNK_ROUTINES);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
