@@ -14,6 +14,8 @@ export interface KernelEventMap {
   /** Every subsystem is down: the machine is off. */
   shutdownCompleted: { thread: number; time: number };
   bugCheck: { code: number; params: readonly number[] };
+  /** IofCallDriver set the device's stack location and is about to call its dispatch routine. */
+  irpDispatched: { device: number; irp: number };
 }
 
 type Listener<T> = (event: T) => void;

@@ -47,7 +47,7 @@ function section(rule: VerifierRule): string[] {
   }
   const s = rule.sample!;
   out.push(`**Samples:** [${s.violating}](../${s.violating}) breaks it; [${s.clean}](../${s.clean}) does the same work right.`, '');
-  out.push('**See it fire:**', '', '```', runCommand(s.violating, s.ioctls), '```', '');
+  out.push('**See it fire:**', '', '```', runCommand(s.violating, s.ioctls, s.args), '```', '');
   if (rule.name === 'ShutdownTimeout') {
     out.push('With a kernel debugger attached, the same moment is a break at a `kd>` prompt (`g` continues, `q` quits):', '', '```', runCommand(s.violating, s.ioctls, '--debugger'), '```', '');
   }

@@ -17,6 +17,8 @@ export interface RuleSample {
   readonly clean: string;
   /** `dv run --ioctl` arguments (CODE[:INPUT_HEX[:OUTPUT_LENGTH]]), in order. */
   readonly ioctls: readonly string[];
+  /** Other `dv run` arguments the sample needs (an option outside /standard, reads and writes). */
+  readonly args?: string;
 }
 
 /** Another way to break the same rule (the other branch of its condition). */
@@ -83,7 +85,12 @@ function rule(name: string, check: string, p1: number | undefined, o: RuleOption
 }
 
 /** A rule whose samples are C only: drivers/c/rules/<name>.c and <name>Clean.c, built to .wasm. */
-const cOnly = (name: string, ioctls: readonly string[] = []): RuleSample => ({ violating: `drivers/c/rules/${name}.wasm`, clean: `drivers/c/rules/${name}Clean.wasm`, ioctls });
+const cOnly = (name: string, ioctls: readonly string[] = [], args?: string): RuleSample => ({
+  violating: `drivers/c/rules/${name}.wasm`,
+  clean: `drivers/c/rules/${name}Clean.wasm`,
+  ioctls,
+  ...(args ? { args } : {}),
+});
 
 /** Pool Tracking (0x8): the leak check at unload. */
 const POOL_TRACKING = 0x8;
@@ -282,6 +289,13 @@ export const RULES = {
     flag: VF.SECURITY_CHECKS,
     sample: cOnly('ZwMalformedUnicodeString'),
     note: 'Parameter 4 (reserved) is 0. A Buffer in user space is reported as ZwUserAddress (0xE3) with the Buffer.',
+  }),
+
+  // ---- invariant MDL checking (0x2000, 0x4000) ------------------------------------------------
+  InvariantMdlWrite: rule('InvariantMdlWrite', "the buffer of a Write IRP's MDL changed between the IRP's first IofCallDriver to a verified driver and its IoCompleteRequest (driver mode: or a verified driver's IofCallDriver)", C4_MISC.INVARIANT_MDL_WRITE_CHANGED, {
+    flag: VF.INVARIANT_MDL_STACK,
+    sample: cOnly('InvariantMdlWrite', [], '--verifier 0x229bb --write 48656c6c6f2c20646576696365'),
+    note: 'The buffer is copied (not hashed: one address space, and the copy names the byte) when a Write IRP with an MDL is first sent to a verified driver\'s device; Parameter 4 is its address as drivers see it (the system mapping, else the locked user address). Read IRPs (0x1011) are not checked yet.',
   }),
 } as const satisfies Record<string, VerifierRule>;
 

@@ -32,9 +32,10 @@ import { MISC_THUNK_ROUTINES, miscThunks } from './thunks/misc.ts';
 import { irqlLogThunks } from './thunks/irql-log.ts';
 import { IrqlLog } from './irql-log.ts';
 import { SECURITY_THUNK_ROUTINES, securityThunks } from './thunks/security.ts';
+import { INVARIANT_MDL_FLAGS, INVARIANT_MDL_THUNK_ROUTINES, invariantMdlThunks, watchInvariantMdls } from './thunks/invariant-mdl.ts';
 
 // Miscellaneous checks first: a block is checked for live kernel objects before the pool thunks untrack it.
-const THUNK_SETS: readonly ThunkSet[] = [miscThunks, irqlLogThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, securityThunks];
+const THUNK_SETS: readonly ThunkSet[] = [miscThunks, irqlLogThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, securityThunks, invariantMdlThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -77,6 +78,8 @@ export class Verifier {
     ]);
     k.nt.addRoutines(MISC_THUNK_ROUTINES);
     k.nt.addRoutines(SECURITY_THUNK_ROUTINES);
+    k.nt.addRoutines(INVARIANT_MDL_THUNK_ROUTINES);
+    if (settings.flags & INVARIANT_MDL_FLAGS) watchInvariantMdls(k, (driverObject) => this.records.some((d) => d.state !== 'Unloaded' && this.k.io.drivers.get(driverObject)?.name.toLowerCase() === d.name.toLowerCase()));
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
