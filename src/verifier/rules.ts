@@ -269,6 +269,11 @@ export const RULES = {
     flag: VF.MISCELLANEOUS_CHECKS,
     sample: cOnly('UserModeWaitOnStackObject'),
   }),
+  UserHandleReferencedAsKernel: rule('UserHandleReferencedAsKernel', "ObReferenceObjectByHandle with AccessMode = KernelMode on a handle of the current user process's table (one opened in its context without OBJ_KERNEL_HANDLE, or the user's own)", C4_MISC.USER_HANDLE_AS_KERNEL, {
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('UserHandleReferencedAsKernel', ['0x222010']),
+    note: 'A handle is in a user table when it was opened in a user process without OBJ_KERNEL_HANDLE (ZwOpenKey, ZwCreateKey, ObOpenObjectByPointer) or by the process itself; this kernel keeps one handle numbering, so the table is recorded per handle rather than read from the kernel-handle bit.',
+  }),
   CriticalRegionAboveApc: rule('CriticalRegionAboveApc', 'KeEnterCriticalRegion above APC_LEVEL (e.g. while holding a spin lock)', C4_MISC.CRITICAL_REGION_ENTER_BAD_IRQL, {
     flag: VF.FORCE_IRQL_CHECKING,
     sample: cOnly('CriticalRegionAboveApc'),

@@ -2,7 +2,8 @@
  * Miscellaneous checks (0x800): at ExFreePool(WithTag), the block freed must hold nothing the kernel
  * still uses — a queued work item (0xE4/0x0), an ERESOURCE not deleted (0xC4/0xD2), a lookaside list
  * not deleted (0xC4/0xCC), a set timer or a queued DPC (0xC7/0x0, 0x1); and a UserMode wait must not
- * be on an object on the kernel stack (0xC4/0x123), which the kernel may page out with the process.
+ * be on an object on the kernel stack (0xC4/0x123), which the kernel may page out with the process;
+ * a handle of the user's table must not be referenced as KernelMode in the user's process (0xC4/0xF6).
  * And Force IRQL checking's IRQL rules (0x2): KeEnterCriticalRegion above APC_LEVEL (0xC4/0x11A), a
  * wait at DISPATCH_LEVEL with a non-zero time-out (0xC4/0x122).
  *
@@ -18,6 +19,7 @@ import type { AnyFn, ThunkFactory, ThunkSet, VerifierContext } from '../context.
 import { checked } from './frames.ts';
 
 type Fn = (...a: unknown[]) => unknown;
+const KERNEL_MODE = 0;
 const USER_MODE = 1;
 
 /** What the checks remember across drivers, per machine. */
@@ -43,7 +45,7 @@ export const MISC_ROUTINES = {
   timer: ['KeCheckForTimer', 0x8e],
 } as const;
 /** KeCheckForTimer is the unload check's too, and added there. */
-export const MISC_THUNK_ROUTINES = [MISC_ROUTINES.sanity[0], MISC_ROUTINES.worker[0], MISC_ROUTINES.resource[0], MISC_ROUTINES.lookaside[0], 'VerifierKeWaitForSingleObject', 'VerifierKeWaitForMultipleObjects', 'VerifierKeEnterCriticalRegion'];
+export const MISC_THUNK_ROUTINES = [MISC_ROUTINES.sanity[0], MISC_ROUTINES.worker[0], MISC_ROUTINES.resource[0], MISC_ROUTINES.lookaside[0], 'VerifierKeWaitForSingleObject', 'VerifierKeWaitForMultipleObjects', 'VerifierKeEnterCriticalRegion', 'VerifierObReferenceObjectByHandle'];
 
 /** 0xC4 stops go through VerifierBugCheckIfAppropriate; 0xC7 and 0xE4 are KeBugCheckEx from the check itself. */
 function raise(vf: VerifierContext, outer: readonly number[], check: keyof typeof MISC_ROUTINES, rule: VerifierRule, p2: number, p3: number, p4: number): never {
@@ -126,6 +128,19 @@ const waitAtDispatch = (vf: VerifierContext, frames: readonly number[], object: 
   if (vf.k.as.u64(timeout >>> 0) !== 0n) vf.violation(RULES.WaitTimeoutAtDispatch, DISPATCH_LEVEL, object >>> 0, timeout >>> 0, frames);
 };
 
+/**
+ * A handle from a user process's table referenced with KernelMode while in that process: the access
+ * check is skipped for a handle the user controls (0xC4/0xF6). Parameter 4: the driver's call.
+ */
+const userHandleAsKernel = (ddi: string) =>
+  checked(ddi, (vf, frames, skip, handle: number, _access: number, _type: number, mode: number) => {
+    const k = vf.k;
+    if (!(vf.flags & VF.MISCELLANEOUS_CHECKS) || (mode & 0xff) !== KERNEL_MODE) return;
+    const owner = k.ob.userProcessOfHandle(handle);
+    const process = k.currentThread.process;
+    if (owner !== undefined && process !== k.systemProcess && owner === process.address) vf.violation(RULES.UserHandleReferencedAsKernel, handle >>> 0, process.address, vf.caller(skip), frames);
+  });
+
 export const miscThunks: ThunkSet = {
   ExFreePoolWithTag: free('VerifierExFreePoolWithTag', 0x1d),
   ExFreePool: free('VerifierExFreePool', 0x10),
@@ -144,6 +159,7 @@ export const miscThunks: ThunkSet = {
     waitAtDispatch(vf, frames, objects[0] ?? 0, timeout);
     userWaitOnStack(vf, frames, objects, mode);
   }),
+  ObReferenceObjectByHandle: userHandleAsKernel('ObReferenceObjectByHandle'),
   KeEnterCriticalRegion: checked('KeEnterCriticalRegion', (vf, frames) => {
     const irql = vf.k.irql;
     if (vf.flags & VF.FORCE_IRQL_CHECKING && irql > APC_LEVEL) vf.violation(RULES.CriticalRegionAboveApc, irql, 0, 0, frames);

@@ -1,7 +1,8 @@
 /**
  * Miscellaneous checks (0x800): at ExFreePool the block must hold no live kernel object — a queued
  * work item (0xE4/0x0), an ERESOURCE (0xC4/0xD2), a lookaside list (0xC4/0xCC), a set timer or a
- * queued DPC (0xC7/0x0, 0x1) — and a UserMode wait must not be on a kernel-stack object (0xC4/0x123).
+ * queued DPC (0xC7/0x0, 0x1) — a UserMode wait must not be on a kernel-stack object (0xC4/0x123),
+ * and a handle of the user's table must not be referenced as KernelMode (0xC4/0xF6).
  * Force IRQL checking (0x2): KeEnterCriticalRegion above APC_LEVEL (0xC4/0x11A), a wait at
  * DISPATCH_LEVEL with a non-zero time-out (0xC4/0x122). Each violating C sample stops with its code and
  * four parameters; its clean twin runs clean; with the option off the violating sample runs on.
@@ -12,7 +13,7 @@ import { DISPATCH_LEVEL } from '../../../src/nt/irql.ts';
 import { STANDARD_FLAGS, VF } from '../../../src/verifier/flags.ts';
 import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
 import type { RunOutcome } from '../../../src/system/run.ts';
-import { assertClean, assertStop, hex, markedLine, reported, runSample, runViolating } from './support.ts';
+import { analyzeV, assertClean, assertStop, hex, markedLine, reported, runSample, runViolating } from './support.ts';
 
 const source = (rule: VerifierRule) => rule.sample!.violating.replace(/\.wasm$/, '.c');
 
@@ -108,6 +109,18 @@ test('a UserMode wait on a KEVENT on the kernel stack: 0xC4/0x123 with the event
   await assertClean(rule);
 });
 
+test("a handle opened in the user's process without OBJ_KERNEL_HANDLE, referenced as KernelMode: 0xC4/0xF6 with the handle, the process and the call", async () => {
+  const rule = RULES.UserHandleReferencedAsKernel;
+  const r = await runViolating(rule);
+  const process = reported(r, 'process');
+  assert.notEqual(process, r.machine.kernel.systemProcess.address, 'the IOCTL runs in the user process');
+  const stack = analyzeV(r);
+  const call = Number.parseInt(stack.find((l) => l.includes(' nt!VerifierObReferenceObjectByHandle+'))!.split(' ')[0]!, 16);
+  assertStop(r, rule, { params: [reported(r, 'key'), process, call], symbol: 'UserHandleReferencedAsKernel!QueryServiceKey', line: markedLine(source(rule)), ntFrame: 'VerifierObReferenceObjectByHandle' });
+  const clean = await assertClean(rule);
+  assert.deepEqual(clean.requests.map((q) => q.status), [0], 'the clean twin reads the key with a kernel handle');
+});
+
 test('KeEnterCriticalRegion under a spin lock: 0xC4/0x11A with IRQL 2', async () => {
   const rule = RULES.CriticalRegionAboveApc;
   const r = await runViolating(rule);
@@ -136,11 +149,12 @@ test('with its option off each check lets the driver run on, as Windows does wit
     [RULES.FreeWithActiveLookaside, VF.MISCELLANEOUS_CHECKS, RULES.LookasideListAtUnload],
     [RULES.FreeWithQueuedWorkItem, VF.MISCELLANEOUS_CHECKS, RULES.SpecialPoolUseAfterFree],
     [RULES.UserModeWaitOnStackObject, VF.MISCELLANEOUS_CHECKS, undefined],
+    [RULES.UserHandleReferencedAsKernel, VF.MISCELLANEOUS_CHECKS, undefined],
     [RULES.CriticalRegionAboveApc, VF.FORCE_IRQL_CHECKING, undefined],
     [RULES.WaitTimeoutAtDispatch, VF.FORCE_IRQL_CHECKING, undefined],
   ];
   for (const [rule, flag, then] of offs) {
-    const r = await runSample(rule.sample!.violating, [], { verifierFlags: STANDARD_FLAGS & ~flag });
+    const r = await runSample(rule.sample!.violating, rule.sample!.ioctls, { verifierFlags: STANDARD_FLAGS & ~flag });
     const stop = r.bugCheck ? `${hex(r.bugCheck.code)}/${hex(then?.p1 === undefined ? 0 : r.bugCheck.params[0]!)}` : 'none';
     const expected = then ? `${hex(then.code)}/${hex(then.p1 ?? 0)}` : 'none';
     assert.equal(stop, expected, `${rule.name} with the option off`);
