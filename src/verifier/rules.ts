@@ -278,6 +278,20 @@ export const RULES = {
     flag: VF.FORCE_IRQL_CHECKING,
     sample: cOnly('CriticalRegionAboveApc'),
   }),
+  CriticalRegionLeaveAboveApc: rule('CriticalRegionLeaveAboveApc', 'KeLeaveCriticalRegion above APC_LEVEL (e.g. a spin lock taken inside the region and still held)', C4_MISC.CRITICAL_REGION_LEAVE_BAD_IRQL, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('CriticalRegionLeaveAboveApc'),
+  }),
+  WaitAboveDispatch: rule('WaitAboveDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects above DISPATCH_LEVEL, whatever the time-out', C4_MISC.WAIT_ABOVE_DISPATCH, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('WaitAboveDispatch'),
+    note: 'Parameter 2 is the current IRQL (Microsoft: the address of the IRQL value; this project has no such variable).',
+  }),
+  WaitInfiniteAtDispatch: rule('WaitInfiniteAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with no time-out (NULL: an infinite wait)', C4_MISC.WAIT_INFINITE_AT_DISPATCH, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('WaitInfiniteAtDispatch'),
+    note: 'Parameter 2 is the current IRQL, as for WaitTimeoutAtDispatch; Parameter 4 is the NULL time-out pointer.',
+  }),
   WaitTimeoutAtDispatch: rule('WaitTimeoutAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with a non-zero time-out (only a zero time-out may be given there)', C4_MISC.WAIT_TIMEOUT_AT_DISPATCH, {
     flag: VF.FORCE_IRQL_CHECKING,
     sample: cOnly('WaitTimeoutAtDispatch'),

@@ -4,8 +4,8 @@
  * not deleted (0xC4/0xCC), a set timer or a queued DPC (0xC7/0x0, 0x1); and a UserMode wait must not
  * be on an object on the kernel stack (0xC4/0x123), which the kernel may page out with the process;
  * a handle of the user's table must not be referenced as KernelMode in the user's process (0xC4/0xF6).
- * And Force IRQL checking's IRQL rules (0x2): KeEnterCriticalRegion above APC_LEVEL (0xC4/0x11A), a
- * wait at DISPATCH_LEVEL with a non-zero time-out (0xC4/0x122).
+ * And Force IRQL checking's IRQL rules (0x2): KeEnter/LeaveCriticalRegion above APC_LEVEL (0xC4/0x11A,
+ * 0x11B), waits above DISPATCH_LEVEL (0x120) or at it with no or a non-zero time-out (0x121, 0x122).
  *
  * The ERESOURCEs and work items are the ones verified drivers set up (the verifier sees their calls);
  * lookaside lists, timers and DPCs come from the kernel's own lists.
@@ -45,7 +45,7 @@ export const MISC_ROUTINES = {
   timer: ['KeCheckForTimer', 0x8e],
 } as const;
 /** KeCheckForTimer is the unload check's too, and added there. */
-export const MISC_THUNK_ROUTINES = [MISC_ROUTINES.sanity[0], MISC_ROUTINES.worker[0], MISC_ROUTINES.resource[0], MISC_ROUTINES.lookaside[0], 'VerifierKeWaitForSingleObject', 'VerifierKeWaitForMultipleObjects', 'VerifierKeEnterCriticalRegion', 'VerifierObReferenceObjectByHandle'];
+export const MISC_THUNK_ROUTINES = [MISC_ROUTINES.sanity[0], MISC_ROUTINES.worker[0], MISC_ROUTINES.resource[0], MISC_ROUTINES.lookaside[0], 'VerifierKeWaitForSingleObject', 'VerifierKeWaitForMultipleObjects', 'VerifierKeEnterCriticalRegion', 'VerifierObReferenceObjectByHandle', 'VerifierKeLeaveCriticalRegion'];
 
 /** 0xC4 stops go through VerifierBugCheckIfAppropriate; 0xC7 and 0xE4 are KeBugCheckEx from the check itself. */
 function raise(vf: VerifierContext, outer: readonly number[], check: keyof typeof MISC_ROUTINES, rule: VerifierRule, p2: number, p3: number, p4: number): never {
@@ -119,13 +119,15 @@ const userWaitOnStack = (vf: VerifierContext, frames: readonly number[], objects
 };
 
 /**
- * Force IRQL checking: a wait at DISPATCH_LEVEL may only test the object (a zero time-out); one with
- * a time-out that is not zero is 0xC4/0x122. (0x120, above DISPATCH_LEVEL, and 0x121, no time-out,
- * are not raised yet: the kernel's own wait refuses those.)
+ * Force IRQL checking: a wait at DISPATCH_LEVEL may only test the object (a zero time-out): no
+ * time-out (an infinite wait) is 0xC4/0x121, a non-zero one 0x122; any wait above DISPATCH_LEVEL 0x120.
  */
 const waitAtDispatch = (vf: VerifierContext, frames: readonly number[], object: number, timeout: number): void => {
-  if (!(vf.flags & VF.FORCE_IRQL_CHECKING) || vf.k.irql !== DISPATCH_LEVEL || timeout === 0) return;
-  if (vf.k.as.u64(timeout >>> 0) !== 0n) vf.violation(RULES.WaitTimeoutAtDispatch, DISPATCH_LEVEL, object >>> 0, timeout >>> 0, frames);
+  const irql = vf.k.irql;
+  if (!(vf.flags & VF.FORCE_IRQL_CHECKING) || irql < DISPATCH_LEVEL) return;
+  if (irql > DISPATCH_LEVEL) vf.violation(RULES.WaitAboveDispatch, irql, object >>> 0, timeout >>> 0, frames);
+  if (timeout === 0) vf.violation(RULES.WaitInfiniteAtDispatch, irql, object >>> 0, 0, frames);
+  if (vf.k.as.u64(timeout >>> 0) !== 0n) vf.violation(RULES.WaitTimeoutAtDispatch, irql, object >>> 0, timeout >>> 0, frames);
 };
 
 /**
@@ -163,5 +165,9 @@ export const miscThunks: ThunkSet = {
   KeEnterCriticalRegion: checked('KeEnterCriticalRegion', (vf, frames) => {
     const irql = vf.k.irql;
     if (vf.flags & VF.FORCE_IRQL_CHECKING && irql > APC_LEVEL) vf.violation(RULES.CriticalRegionAboveApc, irql, 0, 0, frames);
+  }),
+  KeLeaveCriticalRegion: checked('KeLeaveCriticalRegion', (vf, frames) => {
+    const irql = vf.k.irql;
+    if (vf.flags & VF.FORCE_IRQL_CHECKING && irql > APC_LEVEL) vf.violation(RULES.CriticalRegionLeaveAboveApc, irql, 0, 0, frames);
   }),
 };

@@ -3,9 +3,10 @@
  * work item (0xE4/0x0), an ERESOURCE (0xC4/0xD2), a lookaside list (0xC4/0xCC), a set timer or a
  * queued DPC (0xC7/0x0, 0x1) — a UserMode wait must not be on a kernel-stack object (0xC4/0x123),
  * and a handle of the user's table must not be referenced as KernelMode (0xC4/0xF6).
- * Force IRQL checking (0x2): KeEnterCriticalRegion above APC_LEVEL (0xC4/0x11A), a wait at
- * DISPATCH_LEVEL with a non-zero time-out (0xC4/0x122). Each violating C sample stops with its code and
- * four parameters; its clean twin runs clean; with the option off the violating sample runs on.
+ * Force IRQL checking (0x2): KeEnter/LeaveCriticalRegion above APC_LEVEL (0xC4/0x11A, 0x11B), a wait
+ * above DISPATCH_LEVEL (0x120), or at it with no time-out (0x121) or a non-zero one (0x122). Each
+ * violating C sample stops with its code and four parameters; its clean twin runs clean; with the
+ * option off the violating sample runs on.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -141,6 +142,27 @@ test('a wait with a 10 ms time-out under a spin lock: 0xC4/0x122 with IRQL 2, th
   await assertClean(rule);
 });
 
+test('KeLeaveCriticalRegion with the spin lock still held: 0xC4/0x11B with IRQL 2', async () => {
+  const rule = RULES.CriticalRegionLeaveAboveApc;
+  const r = await runViolating(rule);
+  assertStop(r, rule, { params: [DISPATCH_LEVEL, 0, 0], symbol: 'CriticalRegionLeaveAboveApc!UpdateTable', line: markedLine(source(rule)), ntFrame: 'VerifierKeLeaveCriticalRegion' });
+  await assertClean(rule);
+});
+
+test('a wait with no time-out under a spin lock: 0xC4/0x121 with IRQL 2, the event and 0', async () => {
+  const rule = RULES.WaitInfiniteAtDispatch;
+  const r = await runViolating(rule);
+  assertStop(r, rule, { params: [DISPATCH_LEVEL, reported(r, 'event'), 0], symbol: 'WaitInfiniteAtDispatch!PollDevice', line: markedLine(source(rule)), ntFrame: 'VerifierKeWaitForSingleObject' });
+  await assertClean(rule);
+});
+
+test('a zero time-out wait at device IRQL: 0xC4/0x120 with IRQL 5, the event and the time-out', async () => {
+  const rule = RULES.WaitAboveDispatch;
+  const r = await runViolating(rule);
+  assertStop(r, rule, { params: [5, reported(r, 'event'), reported(r, 'timeout')], symbol: 'WaitAboveDispatch!PollDevice', line: markedLine(source(rule)), ntFrame: 'VerifierKeWaitForSingleObject' });
+  await assertClean(rule);
+});
+
 test('with its option off each check lets the driver run on, as Windows does without it', async () => {
   // [rule, its option, what stops the run then: nothing, the unload check that finds the list the free
   // left, or special pool catching the worker that runs on the freed block (0xD5, Parameter 1 its address)]
@@ -152,6 +174,9 @@ test('with its option off each check lets the driver run on, as Windows does wit
     [RULES.UserHandleReferencedAsKernel, VF.MISCELLANEOUS_CHECKS, undefined],
     [RULES.CriticalRegionAboveApc, VF.FORCE_IRQL_CHECKING, undefined],
     [RULES.WaitTimeoutAtDispatch, VF.FORCE_IRQL_CHECKING, undefined],
+    [RULES.CriticalRegionLeaveAboveApc, VF.FORCE_IRQL_CHECKING, undefined],
+    [RULES.WaitInfiniteAtDispatch, VF.FORCE_IRQL_CHECKING, undefined],
+    [RULES.WaitAboveDispatch, VF.FORCE_IRQL_CHECKING, undefined],
   ];
   for (const [rule, flag, then] of offs) {
     const r = await runSample(rule.sample!.violating, rule.sample!.ioctls, { verifierFlags: STANDARD_FLAGS & ~flag });
