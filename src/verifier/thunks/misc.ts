@@ -12,6 +12,7 @@
  */
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { WorkItem } from '../../kernel/ke/dispatcher.ts';
+import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { APC_LEVEL, DISPATCH_LEVEL } from '../../nt/irql.ts';
 import { VF } from '../flags.ts';
 import { RULES, type VerifierRule } from '../rules.ts';
@@ -51,7 +52,7 @@ export const MISC_THUNK_ROUTINES = [MISC_ROUTINES.sanity[0], MISC_ROUTINES.worke
 function raise(vf: VerifierContext, outer: readonly number[], check: keyof typeof MISC_ROUTINES, rule: VerifierRule, p2: number, p3: number, p4: number): never {
   const [routine, offset] = MISC_ROUTINES[check];
   const inner = [vf.ntFrame(routine, offset), vf.ntFrame(MISC_ROUTINES.sanity[0], MISC_ROUTINES.sanity[1]), ...outer];
-  const frames = rule.code === 0xc4 ? [vf.ntFrame('VerifierBugCheckIfAppropriate', 0x2a), ...inner] : inner;
+  const frames = rule.code === BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION ? [vf.ntFrame('VerifierBugCheckIfAppropriate', 0x2a), ...inner] : inner;
   return vf.violation(rule, p2, p3, p4, frames);
 }
 
