@@ -82,6 +82,7 @@ function define(z: typeof Zod) {
     /** The cycle's participants (or the current thread), each acquisition naming its lock by index in `locks`; a null stack is the acquisition under way. */
     threads: array(object({ thread: u32, terminated: z.boolean(says('true or false')), acquisitions: array(object({ lock: u32, stack: array(u32).nullable() })) })),
   });
+  const irqlRecord = object({ thread: u32, oldIrql: u32, newIrql: u32, processor: u32, timeStamp: u32, stack: array(u32) });
   const logRecord = object({ kind: z.enum(['alloc', 'free'], says("one of 'alloc', 'free'")), address: u32, size: u32, thread: u32, stack: array(u32) });
   const verifier = object(
     {
@@ -112,6 +113,8 @@ function define(z: typeof Zod) {
       }).optional(),
       /** What Deadlock Detection (0x20) found, for `!deadlock`: absent when it found nothing. */
       deadlock: deadlockReport.optional(),
+      /** Force IRQL checking's IRQL transition log, newest first (absent: not recorded). */
+      irqlLog: object({ capacity: u32, records: array(irqlRecord) }).optional(),
     },
     'an object or null',
   );

@@ -20,6 +20,8 @@ export interface KernelEventMap {
    * tracks the driver's allocations stops tracking it.
    */
   driverPoolFreedByKernel: { address: number };
+  /** IofCallDriver set the device's stack location and is about to call its dispatch routine. */
+  irpDispatched: { device: number; irp: number };
 }
 
 type Listener<T> = (event: T) => void;

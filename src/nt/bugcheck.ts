@@ -7,6 +7,7 @@
  */
 import { DDI_RULE_TABLE, ddiRuleArgTexts } from './ddi-rules.ts';
 import { C4_DEADLOCK, deadlockSubcodes } from './bugcheck-deadlock.ts';
+import { C4_MISC_SUBCODES, E4_SUBCODES, WORKER_INVALID } from './bugcheck-misc.ts';
 
 export interface ArgText {
   /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
@@ -196,6 +197,7 @@ const bugChecks: BugCheckInfo[] = [
     description: ['A thread tried to release a resource it did not own.'],
     args: ['Address of resource', 'Address of thread', 'Address of owner table if there is one', 'Reserved'],
   },
+  WORKER_INVALID,
 ];
 
 const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));
@@ -237,6 +239,7 @@ export const BUGCHECK = {
   MANUALLY_INITIATED_CRASH: 0xe2,
   RESOURCE_NOT_OWNED: 0xe3,
   DPC_WATCHDOG_VIOLATION: 0x133,
+  WORKER_INVALID: 0xe4,
 } as const;
 
 const L = (...lines: string[]) => lines;
@@ -316,6 +319,7 @@ const c4Subcodes: Subcode[] = [
   // DDI compliance rules: Parameter 1 is the rule's ID (src/nt/ddi-rules.ts).
   ...DDI_RULE_TABLE.map((r): Subcode => ({ p1: r.id, args: ddiRuleArgTexts(r).map((t) => L(t)) as [string[], string[], string[], string[]] })),
   ...deadlockSubcodes,
+  ...C4_MISC_SUBCODES,
 ];
 
 /** The 0xC7 Parameter 1 table (TIMER_OR_DPC_INVALID). */
@@ -354,6 +358,7 @@ const SUBCODES = new Map<number, Map<number, Subcode>>([
   [0xc4, new Map(c4Subcodes.map((s) => [s.p1, s]))],
   [0xc7, new Map(c7Subcodes.map((s) => [s.p1, s]))],
   [0x133, new Map(dpcWatchdogSubcodes.map((s) => [s.p1, s]))],
+  [0xe4, new Map(E4_SUBCODES.map((s) => [s.p1, s]))],
 ]);
 
 export function c4Subcode(p1: number): Subcode | undefined {

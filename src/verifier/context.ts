@@ -1,6 +1,7 @@
 /** What a thunk sees: the kernel, the verifier's shared state, and the driver it wraps. */
 import type { Kernel } from '../kernel/kernel.ts';
 import type { AllocationLog } from './alloc-log.ts';
+import type { IrqlLog } from './irql-log.ts';
 import type { VerifiedDriver } from './driver-entry.ts';
 import type { VerifierStats } from './stats.ts';
 import type { VerifierRule } from './rules.ts';
@@ -19,6 +20,8 @@ export interface VerifierContext {
   readonly faults: FaultInjector;
   /** Deadlock Detection's lock graph, one for the machine. */
   readonly deadlock: DeadlockDetection;
+  /** Force IRQL checking's IRQL transition log (`!verifier 8`). */
+  readonly irqlLog: IrqlLog;
   /** The verified driver tracking the block at `address` (a block freed by another driver is found here). */
   owner(address: number): VerifiedDriver | undefined;
   /** Recently freed tracked blocks, to tell a double free from a wild one. */

@@ -47,8 +47,8 @@ function section(rule: VerifierRule): string[] {
   }
   const s = rule.sample!;
   out.push(`**Samples:** [${s.violating}](../${s.violating}) breaks it; [${s.clean}](../${s.clean}) does the same work right.`, '');
-  // An option outside /standard is added to it on the command line.
-  const flags = rule.flag & ~STANDARD_FLAGS ? `--verifier 0x${((STANDARD_FLAGS | rule.flag) >>> 0).toString(16)}` : '';
+  // An option outside /standard is added to it on the command line, unless the sample says its own.
+  const flags = s.args ?? (rule.flag & ~STANDARD_FLAGS ? `--verifier 0x${((STANDARD_FLAGS | rule.flag) >>> 0).toString(16)}` : '');
   out.push('**See it fire:**', '', '```', runCommand(s.violating, s.ioctls, flags), '```', '');
   if (rule.name === 'ShutdownTimeout') {
     out.push('With a kernel debugger attached, the same moment is a break at a `kd>` prompt (`g` continues, `q` quits):', '', '```', runCommand(s.violating, s.ioctls, '--debugger'), '```', '');

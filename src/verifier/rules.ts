@@ -5,6 +5,7 @@
  * meaning of each parameter is the bug check table's (src/nt/bugcheck.ts), by code and Parameter 1.
  */
 import { BUGCHECK, C4, C7 } from '../nt/bugcheck.ts';
+import { C4_MISC, E4 } from '../nt/bugcheck-misc.ts';
 import { STATUS } from '../nt/status.ts';
 import { VF } from './flags.ts';
 import { DDI_RULES } from './ddi/rules.ts';
@@ -17,6 +18,8 @@ export interface RuleSample {
   readonly clean: string;
   /** `dv run --ioctl` arguments (CODE[:INPUT_HEX[:OUTPUT_LENGTH]]), in order. */
   readonly ioctls: readonly string[];
+  /** Other `dv run` arguments the sample needs (an option outside /standard, reads and writes). */
+  readonly args?: string;
 }
 
 /** Another way to break the same rule (the other branch of its condition). */
@@ -81,6 +84,14 @@ function rule(name: string, check: string, p1: number | undefined, o: RuleOption
     ...(o.note ? { note: o.note } : {}),
   };
 }
+
+/** A rule whose samples are C only: drivers/c/rules/<name>.c and <name>Clean.c, built to .wasm. */
+const cOnly = (name: string, ioctls: readonly string[] = [], args?: string): RuleSample => ({
+  violating: `drivers/c/rules/${name}.wasm`,
+  clean: `drivers/c/rules/${name}Clean.wasm`,
+  ioctls,
+  ...(args ? { args } : {}),
+});
 
 /** Pool Tracking (0x8): the leak check at unload. */
 const POOL_TRACKING = 0x8;
@@ -279,6 +290,87 @@ export const RULES = {
   DeadlockDeletedLockOwned: rule('DeadlockDeletedLockOwned', 'a lock still held when the memory holding it goes away (ExFreePool, ExDeleteResourceLite, IoDeleteDevice), or when the driver that acquired it unloads', C4.DEADLOCK_DELETED_LOCK_OWNED, {
     ...deadlock('DeadlockDeletedLockOwned', []),
     note: 'Raised at the free (ExFreePoolWithTag of the block holding the lock), before the kernel frees it; at unload for a lock the driver took and nobody released. Parameter 4 is 0.',
+  }),
+
+  // ---- miscellaneous checks (0x800) and Force IRQL checking's IRQL rules (0x2) ----------------
+  // Raised by src/verifier/thunks/misc.ts; C samples (the checks need objects on the kernel stack or
+  // kernel structures in driver pool, which C drivers lay out as Windows drivers do).
+  FreeWithQueuedWorkItem: rule('FreeWithQueuedWorkItem', 'ExFreePool of a block holding a work item (IoInitializeWorkItem, ExInitializeWorkItem) still queued', E4.WORK_ITEM_IN_FREED_POOL, {
+    code: BUGCHECK.WORKER_INVALID,
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithQueuedWorkItem'),
+    note: "Microsoft's Miscellaneous Checks page names the check but not its stop; Windows' free path reports a queued work item in freed memory as 0xE4 WORKER_INVALID, Parameter 1 = 0 (the work item, the pool block, its size), which is what this project raises.",
+  }),
+  FreeWithActiveResource: rule('FreeWithActiveResource', 'ExFreePool of a block holding an ERESOURCE initialized and not deleted (ExDeleteResourceLite)', C4_MISC.FREE_ACTIVE_RESOURCE, {
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithActiveResource'),
+  }),
+  FreeWithActiveLookaside: rule('FreeWithActiveLookaside', 'ExFreePool of a block holding a lookaside list not deleted (ExDeleteNPagedLookasideList, ExDeletePagedLookasideList)', C4.LOOKASIDE_IN_RELEASED_MEMORY, {
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithActiveLookaside'),
+  }),
+  FreeWithSetTimer: rule('FreeWithSetTimer', 'ExFreePool of a block holding a timer still set (KeSetTimer without KeCancelTimer)', C7.TIMER_IN_RANGE, {
+    code: BUGCHECK.TIMER_OR_DPC_INVALID,
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithSetTimer'),
+    note: 'Raised at the free (KeCheckForTimer over the block, as Windows does it), Parameters 3-4 = the block [start, end); not the old 0xC4/0x15.',
+  }),
+  FreeWithQueuedDpc: rule('FreeWithQueuedDpc', 'ExFreePool of a block holding a DPC still queued (KeInsertQueueDpc not yet run, or the DPC of a set timer)', C7.DPC_IN_RANGE, {
+    code: BUGCHECK.TIMER_OR_DPC_INVALID,
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('FreeWithQueuedDpc'),
+    note: 'As FreeWithSetTimer, for the DPC object: Parameters 3-4 = the block [start, end).',
+  }),
+  UserModeWaitOnStackObject: rule('UserModeWaitOnStackObject', 'KeWaitForSingleObject / KeWaitForMultipleObjects with WaitMode = UserMode on an object on the kernel stack', C4_MISC.USER_WAIT_ON_STACK_OBJECT, {
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('UserModeWaitOnStackObject'),
+  }),
+  UserHandleReferencedAsKernel: rule('UserHandleReferencedAsKernel', "ObReferenceObjectByHandle with AccessMode = KernelMode on a handle of the current user process's table (one opened in its context without OBJ_KERNEL_HANDLE, or the user's own)", C4_MISC.USER_HANDLE_AS_KERNEL, {
+    flag: VF.MISCELLANEOUS_CHECKS,
+    sample: cOnly('UserHandleReferencedAsKernel', ['0x222010']),
+    note: 'A handle is in a user table when it was opened in a user process without OBJ_KERNEL_HANDLE (ZwOpenKey, ZwCreateKey, ObOpenObjectByPointer) or by the process itself; this kernel keeps one handle numbering, so the table is recorded per handle rather than read from the kernel-handle bit.',
+  }),
+  CriticalRegionAboveApc: rule('CriticalRegionAboveApc', 'KeEnterCriticalRegion above APC_LEVEL (e.g. while holding a spin lock)', C4_MISC.CRITICAL_REGION_ENTER_BAD_IRQL, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('CriticalRegionAboveApc'),
+  }),
+  CriticalRegionLeaveAboveApc: rule('CriticalRegionLeaveAboveApc', 'KeLeaveCriticalRegion above APC_LEVEL (e.g. a spin lock taken inside the region and still held)', C4_MISC.CRITICAL_REGION_LEAVE_BAD_IRQL, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('CriticalRegionLeaveAboveApc'),
+  }),
+  WaitAboveDispatch: rule('WaitAboveDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects above DISPATCH_LEVEL, whatever the time-out', C4_MISC.WAIT_ABOVE_DISPATCH, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('WaitAboveDispatch'),
+    note: 'Parameter 2 is the current IRQL (Microsoft: the address of the IRQL value; this project has no such variable).',
+  }),
+  WaitInfiniteAtDispatch: rule('WaitInfiniteAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with no time-out (NULL: an infinite wait)', C4_MISC.WAIT_INFINITE_AT_DISPATCH, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('WaitInfiniteAtDispatch'),
+    note: 'Parameter 2 is the current IRQL, as for WaitTimeoutAtDispatch; Parameter 4 is the NULL time-out pointer.',
+  }),
+  WaitTimeoutAtDispatch: rule('WaitTimeoutAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with a non-zero time-out (only a zero time-out may be given there)', C4_MISC.WAIT_TIMEOUT_AT_DISPATCH, {
+    flag: VF.FORCE_IRQL_CHECKING,
+    sample: cOnly('WaitTimeoutAtDispatch'),
+    note: 'Microsoft documents Parameter 2 as the address of the IRQL value; this project has no such variable and gives the current IRQL itself.',
+  }),
+
+  // ---- security checks (0x100) ----------------------------------------------------------------
+  ZwUserAddress: rule('ZwUserAddress', 'a ZwXxx routine called with a user-mode address (a buffer, OBJECT_ATTRIBUTES, UNICODE_STRING or its Buffer): it runs as KernelMode and trusts it', C4_MISC.ZW_USER_ADDRESS, {
+    flag: VF.SECURITY_CHECKS,
+    sample: cOnly('ZwUserAddress', ['0x22200b:0100000002000000']),
+    note: 'Parameter 4 (reserved) is 0. The registry routines are checked (the Zw routines this kernel has), each pointer argument by the DDI reference\'s parameter list.',
+  }),
+  ZwMalformedUnicodeString: rule('ZwMalformedUnicodeString', 'a ZwXxx routine called with a malformed UNICODE_STRING (Length above MaximumLength, or an odd length), directly or as the ObjectName of its OBJECT_ATTRIBUTES', C4_MISC.ZW_MALFORMED_UNICODE_STRING, {
+    flag: VF.SECURITY_CHECKS,
+    sample: cOnly('ZwMalformedUnicodeString'),
+    note: 'Parameter 4 (reserved) is 0. A Buffer in user space is reported as ZwUserAddress (0xE3) with the Buffer.',
+  }),
+
+  // ---- invariant MDL checking (0x2000, 0x4000) ------------------------------------------------
+  InvariantMdlWrite: rule('InvariantMdlWrite', "the buffer of a Write IRP's MDL changed between the IRP's first IofCallDriver to a verified driver and its IoCompleteRequest (driver mode: or a verified driver's IofCallDriver)", C4_MISC.INVARIANT_MDL_WRITE_CHANGED, {
+    flag: VF.INVARIANT_MDL_STACK,
+    sample: cOnly('InvariantMdlWrite', [], '--verifier 0x229bb --write 48656c6c6f2c20646576696365'),
+    note: 'The buffer is copied (not hashed: one address space, and the copy names the byte) when a Write IRP with an MDL is first sent to a verified driver\'s device; Parameter 4 is its address as drivers see it (the system mapping, else the locked user address). Read IRPs (0x1011) are not checked yet.',
   }),
 } as const satisfies Record<string, VerifierRule>;
 

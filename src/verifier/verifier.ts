@@ -34,10 +34,35 @@ import { delayFuzzingThunks } from './thunks/delay-fuzzing.ts';
 import { FaultInjector } from './faults.ts';
 import { DeadlockDetection } from './deadlock/detector.ts';
 import { DEADLOCK_THUNK_ROUTINES, deadlockThunks } from './deadlock/thunks.ts';
+import { MISC_THUNK_ROUTINES, miscThunks } from './thunks/misc.ts';
+import { irqlLogThunks } from './thunks/irql-log.ts';
+import { IrqlLog } from './irql-log.ts';
+import { SECURITY_THUNK_ROUTINES, securityThunks } from './thunks/security.ts';
+import { INVARIANT_MDL_FLAGS, INVARIANT_MDL_THUNK_ROUTINES, invariantMdlThunks, watchInvariantMdls } from './thunks/invariant-mdl.ts';
 
-// DDI compliance first: a DDI rule is reported before the automatic check of the same call. Deadlock
-// detection after the IRQL and lock sets: their checks (a release at the wrong IRQL) come first.
-const THUNK_SETS: readonly ThunkSet[] = [ddiThunks, poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, lowResourcesThunks, delayFuzzingThunks, deadlockThunks];
+/**
+ * Sets compose, earlier ones outermost (their checks first). DDI compliance first: a DDI rule is reported
+ * before the automatic check of the same call. Miscellaneous checks before the pool thunks: a block is
+ * checked for live kernel objects before it is untracked. Deadlock detection after the IRQL and lock
+ * sets: their checks (a release at the wrong IRQL) come first.
+ */
+const THUNK_SETS: readonly ThunkSet[] = [
+  ddiThunks,
+  miscThunks,
+  irqlLogThunks,
+  poolThunks,
+  ioThunks,
+  irqlThunks,
+  lockThunks,
+  mdlThunks,
+  objectThunks,
+  trackingThunks,
+  securityThunks,
+  invariantMdlThunks,
+  lowResourcesThunks,
+  delayFuzzingThunks,
+  deadlockThunks,
+];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -58,6 +83,7 @@ export class Verifier {
   /** One copy of each distinct allocation stack, shared by the log and every driver's records. */
   readonly stacks = new StackDepot();
   readonly log = new AllocationLog(undefined, this.stacks);
+  readonly irqlLog = new IrqlLog();
   /** Verified drivers by module name (lower case), loaded or unloaded. */
   readonly drivers = new Map<string, VerifiedDriver>();
   /** Low resources simulation (0x4, 0x40000, --faults): the calls failed and the failure points reached. */
@@ -86,6 +112,10 @@ export class Verifier {
     this.faults = new FaultInjector(k, settings.flags, settings.faults);
     k.nt.addRoutines(DEADLOCK_THUNK_ROUTINES);
     this.deadlock = new DeadlockDetection(k);
+    k.nt.addRoutines(MISC_THUNK_ROUTINES);
+    k.nt.addRoutines(SECURITY_THUNK_ROUTINES);
+    k.nt.addRoutines(INVARIANT_MDL_THUNK_ROUTINES);
+    if (settings.flags & INVARIANT_MDL_FLAGS) watchInvariantMdls(k, (driverObject) => this.records.some((d) => d.state !== 'Unloaded' && this.k.io.drivers.get(driverObject)?.name.toLowerCase() === d.name.toLowerCase()));
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
@@ -151,6 +181,7 @@ export class Verifier {
       log: this.log,
       faults: this.faults,
       deadlock: this.deadlock,
+      irqlLog: this.irqlLog,
       owner: (a) => this.records.find((d) => d.allocations.has(a)),
       // Keyed by `a | 0`: a small integer, not a heap number.
       wasFreed: (a) => this.freed.has(a | 0),

@@ -32,7 +32,7 @@ test('line and paragraph separators (U+2028, U+2029) in arguments are text, not 
   assert.equal(one('!frob\u2028x'), 'No export frob found');
 });
 test('!verifier modes this simulator does not record say so', () =>
-  assert.equal(one('!verifier 8'), '!verifier 8: the IRQL transition log is not recorded by this simulator yet'));
+  assert.equal(one('!verifier 0x20'), '!verifier 0x20: the driver hang verification log is not recorded by this simulator yet'));
 test('!verifier 0x80 with a quantity shows the most recent records', () => {
   const text = one('!verifier 0x80 2');
   assert.match(text, /displaying the most recent 0x2\./);

@@ -1,6 +1,6 @@
 /*
  * DpcAtUnload (C twin of drivers/ts/rules/DpcAtUnload.ts): the retry timer lives in pool, but its DPC is
- * a static KDPC in the driver's image. DriverUnload frees the timer's memory without cancelling it: the
+ * a static KDPC in the driver's image. DriverUnload returns without cancelling it: the
  * kernel still holds a set timer whose DPC object is in the image about to be unmapped.
  *
  * Driver Verifier, right after DriverUnload: 0xC7 / 0x1, Parameter 2 = the DPC object, 3-4 = the
@@ -54,5 +54,6 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
 VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
-    ExFreePoolWithTag(RetryTimer, RULE_TAG);
+    /* Nothing: freeing the timer's pool while it is still set would stop at that free (0xC7/0x0 under
+       Miscellaneous checks); this sample shows what the unload check finds. */
 }

@@ -1,6 +1,6 @@
 /*
  * TimerAtUnload (C twin of drivers/ts/rules/TimerAtUnload.ts): a statistics timer, a static KTIMER in
- * the driver's image, fires every second. DriverUnload frees the rest of the driver's state but never
+ * the driver's image, fires every second. DriverUnload never
  * cancels the timer: the kernel keeps a set timer in memory that is about to be unmapped.
  *
  * Driver Verifier, right after DriverUnload: 0xC7 / 0x0, Parameter 2 = the timer, 3-4 = the image
@@ -54,5 +54,6 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
 VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
-    ExFreePoolWithTag(StatisticsDpcObject, RULE_TAG);
+    /* Nothing: freeing the DPC's pool while the timer is still set would stop at that free (0xC7/0x1
+       under Miscellaneous checks); this sample shows what the unload check finds. */
 }

@@ -1,6 +1,6 @@
 /**
  * DpcAtUnload: the retry timer lives in pool, but its DPC is a static KDPC in the driver's image.
- * DriverUnload frees the timer's memory without cancelling it: the kernel still holds a set timer
+ * DriverUnload returns without cancelling it: the kernel still holds a set timer
  * whose DPC object is in the image about to be unmapped.
  *
  * (The KDPC's storage is a literal of the right size: a TypeScript driver's only static storage in
@@ -41,5 +41,6 @@ function RetryDpc(_Dpc: number, _Context: number, _Arg1: number, _Arg2: number):
 }
 
 function DriverUnload(_DriverObject: number): void {
-  ddi.ExFreePoolWithTag(timer, TAG);
+  // Nothing: freeing the timer's pool while it is still set would stop at that free (FreeWithSetTimer,
+  // 0xC7/0x0 under Miscellaneous checks); this sample shows what the unload check finds.
 }

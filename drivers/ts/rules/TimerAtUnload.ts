@@ -1,6 +1,6 @@
 /**
  * TimerAtUnload: a statistics timer, a static KTIMER in the driver's image, fires every second.
- * DriverUnload frees the rest of the driver's state but never cancels the timer: the kernel keeps a
+ * DriverUnload never cancels the timer: the kernel keeps a
  * set timer in memory that is about to be unmapped.
  *
  * A C driver's `static KTIMER g_Timer;` lives in its image. A TypeScript driver's only static
@@ -42,5 +42,6 @@ function StatisticsDpc(_Dpc: number, _Context: number, _Arg1: number, _Arg2: num
 }
 
 function DriverUnload(_DriverObject: number): void {
-  ddi.ExFreePoolWithTag(dpc, TAG);
+  // Nothing: freeing the DPC's pool while the timer is still set would stop at that free (FreeWithSetTimer's
+  // check, 0xC7/0x1 under Miscellaneous checks); this sample shows what the unload check finds.
 }

@@ -13,7 +13,6 @@ import type { DebugTarget } from '../target.ts';
 /** Values that select a log of their own rather than the flags/statistics display. */
 const LOG_MODES: Record<number, string> = {
   0x4: 'the fault injection log',
-  0x8: 'the IRQL transition log',
   0x20: 'the driver hang verification log',
   0x40: 'the force pending I/O log',
   0x100: 'the IRP log',
@@ -135,6 +134,22 @@ function faultLog(t: DebugTarget, v: VerifierSnapshot, arg: string | undefined):
   return out;
 }
 
+/** Entries `!verifier 8` shows without a Quantity, as kd does. */
+const IRQL_LOG_DEFAULT = 4;
+
+/** `!verifier 8 [Quantity]`: the most recent IRQL transitions of verified drivers, newest first. */
+function irqlLog(t: DebugTarget, v: VerifierSnapshot, arg: string | undefined): string[] {
+  const log = v.irqlLog ?? { capacity: 0x100, records: [] };
+  const n = Math.min(arg === undefined ? IRQL_LOG_DEFAULT : parseNumber(arg), log.records.length);
+  const field = (name: string, value: number) => `${pad(name + ':', 20)}${hex8(value)}`;
+  const out = ['', `Displaying most recent ${ptr(n)} entries from the IRQL transition log.`, `There are up to 0x${hex(log.capacity)} entries in the log.`];
+  for (const r of log.records.slice(0, n)) {
+    out.push('', field('Thread', r.thread), field('Old irql', r.oldIrql), field('New irql', r.newIrql), field('Processor', r.processor), field('Time stamp', r.timeStamp), '');
+    for (const pc of r.stack) out.push(`    ${hex8(pc)} ${t.symbol(pc)}`);
+  }
+  return out;
+}
+
 export const verifier: Command = {
   name: '!verifier',
   // `!verifier 4 [Quantity]` (the fault injection log) is not in the line: help's golden fixes it.
@@ -148,6 +163,7 @@ export const verifier: Command = {
     const flags = flagText === undefined ? 0 : parseNumber(flagText);
     if (flags === 0x80) return allocationLog(t, v, extra);
     if (flags === 0x4) return faultLog(t, v, extra);
+    if (flags === 0x8) return irqlLog(t, v, extra);
     const mode = LOG_MODES[flags];
     if (mode) throw new CommandError(`!verifier ${flagText}: ${mode} is not recorded by this simulator yet`);
     const out = [...header(v), ...statistics(v)];

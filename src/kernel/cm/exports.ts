@@ -27,6 +27,7 @@ import { isAltitude, type Outcome } from './callbacks.ts';
 import { keyRecord, returnRecord, valueRecord } from './records.ts';
 import { deferDelete, handleTransaction, rootTransaction, transactionOfHandle, undoCreate, undoValue } from './transacted.ts';
 import type { TmTransaction } from '../tm/ktm.ts';
+import { userHandleTable } from '../ob/handle-table.ts';
 
 /**
  * How a notification's REG_*_INFORMATION is filled: its fields by name, computed only when a callback
@@ -88,7 +89,7 @@ export function cmExports(k: Kernel) {
     }
     if (outcome.status !== STATUS.SUCCESS || outcome.object === 0) return outcome.status === STATUS.SUCCESS ? STATUS.UNSUCCESSFUL : outcome.status;
     // The body's reference (from the operation or the filter that supplied it) becomes the handle's.
-    as.setU32(KeyHandle, k.ob.createHandle(outcome.object));
+    as.setU32(KeyHandle, k.ob.createHandle(outcome.object, undefined, userHandleTable(k, as.u32(oa + A.Attributes))));
     k.ob.dereference(outcome.object);
     return STATUS.SUCCESS;
   };

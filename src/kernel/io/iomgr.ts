@@ -340,6 +340,7 @@ export class IoManager {
     const major = as.u8(sp + S.MajorFunction);
     const driver = as.u32(device + DEV.DriverObject);
     const dispatch = as.u32(driver + DRV.MajorFunction + 4 * major);
+    this.k.events.emit('irpDispatched', { device, irp });
     return (this.k.callRoutine(dispatch, [device, irp], ['IofCallDriver']) as number) >>> 0;
   }
 

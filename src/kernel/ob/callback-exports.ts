@@ -3,9 +3,8 @@ import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { OB_FLT_REGISTRATION_VERSION, OB_OPERATION } from './callbacks.ts';
+import { OBJ_KERNEL_HANDLE, userHandleTable } from './handle-table.ts';
 
-/** OBJ_KERNEL_HANDLE: the handle is in the kernel's table, which the callbacks see as KernelHandle. */
-const OBJ_KERNEL_HANDLE = 0x200;
 
 export function obCallbackExports(k: Kernel) {
   return {
@@ -47,10 +46,10 @@ export function obCallbackExports(k: Kernel) {
           operation: OB_OPERATION.HANDLE_CREATE,
           kernelHandle: (HandleAttributes & OBJ_KERNEL_HANDLE) !== 0,
         });
-        k.as.setU32(Handle, k.ob.createHandle(object, granted));
+        k.as.setU32(Handle, k.ob.createHandle(object, granted, userHandleTable(k, HandleAttributes)));
         return STATUS.SUCCESS;
       }
-      k.as.setU32(Handle, k.ob.createHandle(object, DesiredAccess >>> 0));
+      k.as.setU32(Handle, k.ob.createHandle(object, DesiredAccess >>> 0, userHandleTable(k, HandleAttributes)));
       return STATUS.SUCCESS;
     },
   };

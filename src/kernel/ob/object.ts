@@ -41,6 +41,11 @@ export class ObjectManager {
   private readonly handles = new Map<number, number>();
   /** The access each handle was granted, where the opener said (a process or thread handle). */
   private readonly handleAccess = new Map<number, number>();
+  /**
+   * The process whose handle table holds a handle, where the creator said: a user process for a
+   * handle opened in its context without OBJ_KERNEL_HANDLE; absent for the kernel's (System) table.
+   */
+  private readonly handleOwner = new Map<number, number>();
   private nextHandle = 0x80000004;
 
   /** A new object with a reference count of `refs` (1: its creator's reference). */
@@ -88,12 +93,13 @@ export class ObjectManager {
 
   // ---- handles -----------------------------------------------------------------------------
 
-  /** A new handle to `address`; it holds one reference, taken here. */
-  createHandle(address: number, grantedAccess?: number): number {
+  /** A new handle to `address`; it holds one reference, taken here. `userProcess`: the user process whose table holds it. */
+  createHandle(address: number, grantedAccess?: number, userProcess?: number): number {
     const handle = this.nextHandle;
     this.nextHandle += 4;
     this.handles.set(handle, address >>> 0);
     if (grantedAccess !== undefined) this.handleAccess.set(handle, grantedAccess >>> 0);
+    if (userProcess !== undefined) this.handleOwner.set(handle, userProcess >>> 0);
     this.reference(address);
     return handle;
   }
@@ -108,12 +114,18 @@ export class ObjectManager {
     return this.handleAccess.get(handle >>> 0);
   }
 
+  /** The user process whose handle table holds `handle`; undefined for a kernel handle (or a bad one). */
+  userProcessOfHandle(handle: number): number | undefined {
+    return this.handleOwner.get(handle >>> 0);
+  }
+
   /** ZwClose: drop the handle and its reference. False for a bad handle. */
   closeHandle(handle: number): boolean {
     const object = this.handles.get(handle >>> 0);
     if (object === undefined) return false;
     this.handles.delete(handle >>> 0);
     this.handleAccess.delete(handle >>> 0);
+    this.handleOwner.delete(handle >>> 0);
     this.dereference(object);
     return true;
   }

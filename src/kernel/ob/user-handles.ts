@@ -21,7 +21,7 @@ export function openByClientId(k: Kernel, kind: CallbackObjectKind, id: number, 
   return k.runInThread(caller, () =>
     k.withFrames([kind === 'Process' ? 'NtOpenProcess' : 'NtOpenThread'], () => {
       const grantedAccess = k.obCallbacks.handleOperation({ object, kind, desiredAccess: desiredAccess >>> 0, operation: OB_OPERATION.HANDLE_CREATE, kernelHandle: false });
-      return { handle: k.ob.createHandle(object, grantedAccess), grantedAccess };
+      return { handle: k.ob.createHandle(object, grantedAccess, caller.process.address), grantedAccess };
     }),
   );
 }
@@ -43,7 +43,7 @@ export function duplicateHandle(k: Kernel, handle: number, desiredAccess: number
         sourceProcess: process,
         targetProcess: process,
       });
-      return { handle: k.ob.createHandle(object, grantedAccess), grantedAccess };
+      return { handle: k.ob.createHandle(object, grantedAccess, caller.process.address), grantedAccess };
     }),
   );
 }

@@ -1,0 +1,58 @@
+/*
+ * ZwMalformedUnicodeString: reading its Threshold setting, the driver builds the value's name by
+ * hand and counts its Length in characters instead of bytes: an odd Length, half the name.
+ *
+ * Driver Verifier (Security checks): 0xC4 / 0xE4, Parameter 2 = the address of the call,
+ * 3 = the UNICODE_STRING, 4 = 0.
+ */
+#include <ntddk.h>
+
+DRIVER_INITIALIZE DriverEntry;
+DRIVER_UNLOAD DriverUnload;
+
+static const WCHAR ThresholdText[] = L"Threshold";
+
+typedef struct _THRESHOLD_VALUE {
+    KEY_VALUE_PARTIAL_INFORMATION Info;
+    ULONG Data;
+} THRESHOLD_VALUE;
+
+/* Not inlined: the stop blames ReadThreshold by name. */
+static DECLSPEC_NOINLINE ULONG ReadThreshold(_In_ HANDLE key)
+{
+    UNICODE_STRING name;
+    THRESHOLD_VALUE value;
+    ULONG resultLength = 0;
+    NTSTATUS status;
+
+    name.Buffer = (PWCH)ThresholdText;
+    name.MaximumLength = sizeof(ThresholdText);
+    name.Length = (USHORT)(sizeof(ThresholdText) / sizeof(WCHAR) - 1); /* characters, not bytes */
+    DbgPrint("ZwMalformedUnicodeString: name=%p\n", &name);
+    status = ZwQueryValueKey(key, &name, KeyValuePartialInformation, &value, sizeof(value), &resultLength); // VIOLATION: an odd Length
+    return NT_SUCCESS(status) && value.Info.DataLength == sizeof(ULONG) ? value.Data : 10;
+}
+
+NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
+{
+    OBJECT_ATTRIBUTES attributes;
+    HANDLE key;
+    NTSTATUS status;
+    ULONG threshold;
+
+    InitializeObjectAttributes(&attributes, RegistryPath, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    status = ZwOpenKey(&key, KEY_READ, &attributes);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    threshold = ReadThreshold(key);
+    ZwClose(key);
+    DbgPrint("ZwMalformedUnicodeString: threshold %u\n", threshold);
+    DriverObject->DriverUnload = DriverUnload;
+    return STATUS_SUCCESS;
+}
+
+VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+}

@@ -1,0 +1,93 @@
+/*
+ * ZwUserAddressClean: IOCTL_RULE_SAVE (METHOD_NEITHER) stores the caller's settings in the service
+ * key. The handler probes the caller's buffer and copies it into pool inside __try, and hands
+ * ZwSetValueKey the kernel copy.
+ */
+#include <ntddk.h>
+
+#define RULE_TAG 'eluR'
+#define IOCTL_RULE_SAVE CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_NEITHER, FILE_ANY_ACCESS)
+
+DRIVER_INITIALIZE DriverEntry;
+DRIVER_UNLOAD DriverUnload;
+DRIVER_DISPATCH Dispatch;
+
+static UNICODE_STRING DeviceName = RTL_CONSTANT_STRING(L"\\Device\\ZwUserAddressClean");
+static UNICODE_STRING SettingsName = RTL_CONSTANT_STRING(L"Settings");
+static HANDLE ServiceKey;
+
+/* Not inlined, as in the violating twin: SaveSettings by name. */
+static DECLSPEC_NOINLINE NTSTATUS SaveSettings(_In_ PIO_STACK_LOCATION Sp)
+{
+    PVOID input = Sp->Parameters.DeviceIoControl.Type3InputBuffer;
+    ULONG length = Sp->Parameters.DeviceIoControl.InputBufferLength;
+
+    PVOID copy;
+    NTSTATUS status;
+
+    DbgPrint("ZwUserAddress: input=%p\n", input);
+    if (length == 0) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    copy = ExAllocatePoolWithTag(PagedPool, length, RULE_TAG);
+    if (copy == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    __try {
+        ProbeForRead(input, length, 1);
+        RtlCopyMemory(copy, input, length);
+        status = STATUS_SUCCESS;
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        status = GetExceptionCode();
+    }
+    if (NT_SUCCESS(status)) {
+        status = ZwSetValueKey(ServiceKey, &SettingsName, 0, REG_BINARY, copy, length);
+    }
+    ExFreePoolWithTag(copy, RULE_TAG);
+    return status;
+}
+
+NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
+{
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(Irp);
+    NTSTATUS status = STATUS_SUCCESS;
+
+    UNREFERENCED_PARAMETER(DeviceObject);
+    if (sp->MajorFunction == IRP_MJ_DEVICE_CONTROL) {
+        status = sp->Parameters.DeviceIoControl.IoControlCode == IOCTL_RULE_SAVE ? SaveSettings(sp) : STATUS_INVALID_DEVICE_REQUEST;
+    }
+    Irp->IoStatus.Status = status;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return status;
+}
+
+NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
+{
+    OBJECT_ATTRIBUTES attributes;
+    PDEVICE_OBJECT device;
+    NTSTATUS status;
+
+    InitializeObjectAttributes(&attributes, RegistryPath, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    status = ZwOpenKey(&ServiceKey, KEY_READ | KEY_SET_VALUE, &attributes);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    status = IoCreateDevice(DriverObject, 0, &DeviceName, FILE_DEVICE_UNKNOWN, 0, FALSE, &device);
+    if (!NT_SUCCESS(status)) {
+        ZwClose(ServiceKey);
+        return status;
+    }
+    DriverObject->MajorFunction[IRP_MJ_CREATE] = Dispatch;
+    DriverObject->MajorFunction[IRP_MJ_CLOSE] = Dispatch;
+    DriverObject->MajorFunction[IRP_MJ_CLEANUP] = Dispatch;
+    DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = Dispatch;
+    DriverObject->DriverUnload = DriverUnload;
+    return STATUS_SUCCESS;
+}
+
+VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
+{
+    IoDeleteDevice(DriverObject->DeviceObject);
+    ZwClose(ServiceKey);
+}
