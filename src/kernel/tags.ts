@@ -28,4 +28,6 @@ export const TAG = {
   PnpResources: poolTag('PnpR'),
   /** PnP notification entries and the notification structures their callbacks receive (pnp/notify.ts). */
   PnpNotify: poolTag('PnpN'),
+  /** Pages handed to drivers: MmAllocatePagesForMdl(Ex), contiguous and noncached memory (mm/mdl-pages.ts). */
+  MdlPages: poolTag('MmPg'),
 } as const;

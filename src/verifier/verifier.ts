@@ -28,8 +28,9 @@ import { MDL_THUNK_ROUTINES, mdlThunks } from './thunks/mdl.ts';
 import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
+import { PAGE_THUNK_ROUTINES, pageThunks } from './thunks/pages.ts';
 
-const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, pageThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -69,6 +70,8 @@ export class Verifier {
       ...Object.values(UNLOAD_CHECKS).map(([name]) => name),
       WATCHDOG_ROUTINE,
     ]);
+    // Pages from the memory manager (MmAllocatePagesForMdl and friends), tracked with the pool.
+    k.nt.addRoutines(PAGE_THUNK_ROUTINES);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
