@@ -332,6 +332,11 @@ export class Kernel {
     }
   }
 
+  /** The routine a function pointer names (a DMA table's entry, say), if it names one. */
+  routineAt(pointer: number): Routine | undefined {
+    return this.routines.get(pointer >>> 0)?.fn;
+  }
+
   hasRoutine(address: number): boolean {
     return this.routines.has(address >>> 0);
   }
