@@ -29,8 +29,9 @@ import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
 import { PAGE_THUNK_ROUTINES, pageThunks } from './thunks/pages.ts';
+import { DMA_THUNK_ROUTINES, dmaThunks } from './thunks/dma.ts';
 
-const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, pageThunks];
+const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, pageThunks, dmaThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -72,6 +73,8 @@ export class Verifier {
     ]);
     // Pages from the memory manager (MmAllocatePagesForMdl and friends), tracked with the pool.
     k.nt.addRoutines(PAGE_THUNK_ROUTINES);
+    // DMA checking: the verifier's routines in a verified driver's DMA_OPERATIONS tables.
+    k.nt.addRoutines(DMA_THUNK_ROUTINES);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);

@@ -17,7 +17,7 @@ import { hex, routine, scratch } from './support.ts';
 
 const DD = DEVICE_DESCRIPTION.off;
 
-function describe(k: Kernel, fields: Partial<Record<keyof typeof DD, number>>): number {
+function describe(k: Kernel, fields: Readonly<Record<string, number>>): number {
   const dd = scratch(k, DEVICE_DESCRIPTION.size);
   k.as.zero(dd, DEVICE_DESCRIPTION.size);
   for (const [name, value] of Object.entries(fields)) {
