@@ -85,10 +85,9 @@ function rule(name: string, check: string, p1: number | undefined, o: RuleOption
 const POOL_TRACKING = 0x8;
 const UNLOADED_CODE = BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS;
 
-/** A DMA checking rule (0xE6): its samples are C drivers (drivers/c/rules/<name>.c, built to .wasm). */
-function dmaRule(name: string, check: string, p1: number, o: Omit<RuleOptions, 'flag' | 'code' | 'sample'> = {}): VerifierRule {
-  const c = 'drivers/c/rules';
-  return rule(name, check, p1, { ...o, flag: VF.DMA_CHECKING, code: BUGCHECK.DRIVER_VERIFIER_DMA_VIOLATION, sample: { violating: `${c}/${name}.wasm`, clean: `${c}/${name}Clean.wasm`, ioctls: o.ioctls ?? [] } });
+/** A DMA checking rule (0xE6): its samples are drivers/ts/rules/<name>.ts and their C twins in drivers/c/rules. */
+function dmaRule(name: string, check: string, p1: number, o: Omit<RuleOptions, 'flag' | 'code'> = {}): VerifierRule {
+  return rule(name, check, p1, { ...o, flag: VF.DMA_CHECKING, code: BUGCHECK.DRIVER_VERIFIER_DMA_VIOLATION });
 }
 
 export const RULES = {

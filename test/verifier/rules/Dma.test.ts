@@ -1,8 +1,9 @@
 /**
- * DMA checking (0x80): 0xE6 DRIVER_VERIFIER_DMA_VIOLATION. Each rule's C sample (drivers/c/rules/Dma*.c,
- * a bus-master adapter got in DriverEntry) stops with the rule's Parameter 1, the three other parameters
- * and the `!analyze -v` argument texts, blaming the marked line under the verifier's nt!Vf<Operation>
- * frame; its clean twin runs, unloads and shuts down with no stop. With the option off, the HAL lets the
+ * DMA checking (0x80): 0xE6 DRIVER_VERIFIER_DMA_VIOLATION. Each rule's sample (drivers/ts/rules/Dma*.ts
+ * and its C twin drivers/c/rules/Dma*.c, a bus-master adapter got in DriverEntry, its routines called
+ * through the table) stops with the rule's Parameter 1, the three other parameters and the `!analyze -v`
+ * argument texts, blaming the marked line under the verifier's nt!Vf<Operation> frame; its clean twin
+ * runs, unloads and shuts down with no stop. With the option off, the HAL lets the
  * same mistakes pass as Windows does.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import type { RunOutcome } from '../../../src/system/run.ts';
 import { STANDARD_FLAGS, VF } from '../../../src/verifier/flags.ts';
 import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
 import { TAG_DMA_RECORD } from '../../../src/verifier/thunks/dma.ts';
-import { assertClean, assertStop, markedLine, reported, runSample } from './support.ts';
+import { LANGS, assertClean, assertStop, reported, runSample, samplesIn } from './support.ts';
 
 /** The verifier's record of the adapter the sample reported: Parameter 4 of the adapter codes. */
 function recordOf(r: RunOutcome, adapter: number): number {
@@ -54,28 +55,30 @@ const CASES: readonly Case[] = [
 ];
 
 for (const c of CASES) {
-  const sample = c.rule.sample!;
-  const name = c.rule.name;
-  test(`${c.title} (${name}.c)`, async () => {
-    assert.equal(c.rule.flag, VF.DMA_CHECKING);
-    const r = await runSample(sample.violating, sample.ioctls);
-    const params = c.params(r);
-    if (c.op) assertStop(r, c.rule, { params, symbol: `${name}!Work`, line: markedLine(sample.violating.replace(/\.wasm$/, '.c')), ntFrame: `Vf${c.op}` });
-    else assertStop(r, c.rule, { params });
-  });
-  test(`${name}Clean: the same work done right, no stop`, async () => {
-    await assertClean(c.rule);
-  });
+  for (const lang of LANGS) {
+    const name = c.rule.name;
+    const s = samplesIn(c.rule, lang);
+    test(`${c.title} (${name}, ${lang})`, async () => {
+      assert.equal(c.rule.flag, VF.DMA_CHECKING);
+      const r = await s.run();
+      const params = c.params(r);
+      if (c.op) assertStop(r, c.rule, { params, symbol: `${name}!Work`, line: s.line(), ntFrame: `Vf${c.op}` });
+      else assertStop(r, c.rule, { params });
+    });
+    test(`${name}Clean: the same work done right, no stop (${lang})`, async () => {
+      await assertClean(s.rule);
+    });
+  }
 }
 
 test('with DMA checking off, the same mistakes pass (the HAL ignores a second free), as on Windows', async () => {
   for (const rule of [RULES.DmaCommonBufferFreedTwice, RULES.DmaScatterGatherListFreedTwice, RULES.DmaRoutineBadIrql, RULES.DmaAdapterNotPut]) {
-    const r = await runSample(rule.sample!.violating, [], { verifierFlags: STANDARD_FLAGS & ~VF.DMA_CHECKING });
+    const r = await runSample(samplesIn(rule, 'c').rule.sample!.violating, [], { verifierFlags: STANDARD_FLAGS & ~VF.DMA_CHECKING });
     assert.equal(r.bugCheck, null, rule.name);
   }
 });
 
 test('with DMA checking off, a common buffer overrun is still a memory-check stop (KASAN), not 0xE6', async () => {
-  const r = await runSample(RULES.DmaCommonBufferOverrun.sample!.violating, [], { verifierFlags: STANDARD_FLAGS & ~VF.DMA_CHECKING });
+  const r = await runSample(samplesIn(RULES.DmaCommonBufferOverrun, 'c').rule.sample!.violating, [], { verifierFlags: STANDARD_FLAGS & ~VF.DMA_CHECKING });
   assert.equal(r.bugCheck?.code, 0x1f2);
 });
