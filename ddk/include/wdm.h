@@ -26,6 +26,7 @@ EXTERN_C_START
 #include <dv/ob.h>
 #include <dv/ps.h>
 #include <dv/mm.h>
+#include <dv/mmpages.h>
 #include <dv/pnp.h>
 #include <dv/io.h>
 #include <dv/csq.h>

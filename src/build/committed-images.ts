@@ -33,6 +33,8 @@ export function committedImages(): CommittedImage[] {
     single(fixture('runaway'), 'LoopInDriverEntry'),
     single(fixture('exke'), 'ExKe'),
     single(fixture('callbacks'), 'ProcessMonitor'),
+    single(fixture('mm'), 'MdlPages'),
+    single(fixture('hal'), 'SystemDmaDevice'),
     // PnP samples: one folder each under drivers/c/pnp.
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFunction'), 'PnpFunction'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpBus'), 'PnpBus'),

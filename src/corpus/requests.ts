@@ -91,6 +91,8 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   // exe/testapp.c: reader threads each ReadFileEx a ULONG; the driver holds each read until its timer completes it.
   'general/registry/regfltr': { source: 'exe/common.h, exe/regctrl.c', requests: [regfltr(0x803, 8), regfltr(0x800, 11)] },
   'general/cancel': { source: 'exe/testapp.c', requests: [{ kind: 'read', length: 4 }, { kind: 'read', length: 4 }] },
+  // sdma.h: SDMA_TYPE is 40000 too, IOCTL_SDMA_WRITE function 0x902; testapp.c sends the same METHOD_BUFFERED text.
+  'general/SystemDma/wdm': { source: 'sys/sdma.h, exe/testapp.c', requests: [sioctl(0x902, METHOD_BUFFERED, 'METHOD_BUFFERED')] },
   'general/obcallback': { source: 'driver/shared.h, control/main.cpp, control/utils.cpp', requests: [obProtectName('notepad.exe'), obUnprotect] },
 };
 

@@ -47,6 +47,7 @@ import { verifyVersionExports } from './ps/verify-version.ts';
 import { ioSpaceExports } from './hal/io-space.ts';
 import { interruptExports } from './hal/interrupt-exports.ts';
 import { dmaExports } from './hal/dma.ts';
+import { mdlPagesExports } from './mm/mdl-pages.ts';
 import { deviceStackExports } from './io/stack.ts';
 import { poExports } from './po/exports.ts';
 import { stackLimitExports } from './io/stack-limits.ts';
@@ -112,6 +113,7 @@ export function buildDdiTable(k: Kernel) {
     ...pnpBusExports(k),
     ...devicePropertyDataExports(k),
     ...queuedSpinLockExports(k),
+    ...mdlPagesExports(k),
   };
 }
 

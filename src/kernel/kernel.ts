@@ -34,6 +34,7 @@ import { formatSymbol, sourceLine, type ModuleInfo } from './symbols.ts';
 import { TAG } from './tags.ts';
 import { buildDdiTable, type DdiTable } from './ddi.ts';
 import type { LookasideRecord } from './ex/lookaside.ts';
+import { DriverPages } from './mm/mdl-pages.ts';
 import { Hal } from './hal/hal.ts';
 
 /** A routine the kernel can call through a code address (a driver's dispatch routine, DPC routine...). */
@@ -130,6 +131,8 @@ export class Kernel {
   readonly processors: Processor[];
   /** Device memory, ports, interrupts and DMA (hal/): what drivers of hardware talk to. */
   readonly hal: Hal = new Hal(this);
+  /** Pages the memory manager hands drivers: MmAllocatePagesForMdl(Ex), contiguous and noncached memory. */
+  readonly driverPages: DriverPages = new DriverPages(this);
   /** The DDIs ntoskrnl exports, by name. Loaders bind driver imports against this. */
   readonly ddi: DdiTable;
   /** Modules in load order: nt first. */
@@ -332,6 +335,11 @@ export class Kernel {
       // after the unload is known as a call into the unloaded image.
       if (r.codeAddress !== a) this.unloadedRoutines.set(a, r.codeAddress);
     }
+  }
+
+  /** The routine a function pointer names (a DMA table's entry, say), if it names one. */
+  routineAt(pointer: number): Routine | undefined {
+    return this.routines.get(pointer >>> 0)?.fn;
   }
 
   hasRoutine(address: number): boolean {

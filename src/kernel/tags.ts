@@ -30,4 +30,6 @@ export const TAG = {
   PnpNotify: poolTag('PnpN'),
   /** Devnodes (pnp/devnode.ts): the block that gives each its address. */
   PnpDeviceNode: poolTag('PnpD'),
+  /** Pages handed to drivers: MmAllocatePagesForMdl(Ex), contiguous and noncached memory (mm/mdl-pages.ts). */
+  MdlPages: poolTag('MmPg'),
 } as const;

@@ -192,6 +192,15 @@ const bugChecks: BugCheckInfo[] = [
     args: ['Type of corruption (the fail-fast code: 3 = corrupt LIST_ENTRY, 7 = fatal application exit)', 'Address of the trap frame for the exception that caused the bugcheck', 'Address of the exception record for the exception that caused the bugcheck', 'Reserved'],
   },
   {
+    code: 0xe6,
+    name: 'DRIVER_VERIFIER_DMA_VIOLATION',
+    description: [
+      'An illegal DMA operation was attempted by a driver being verified: the',
+      "HAL verifier of Driver Verifier's DMA checking found it (Arg1 names the",
+      'violation).',
+    ],
+  },
+  {
     code: 0xe3,
     name: 'RESOURCE_NOT_OWNED',
     description: ['A thread tried to release a resource it did not own.'],
@@ -240,6 +249,7 @@ export const BUGCHECK = {
   RESOURCE_NOT_OWNED: 0xe3,
   DPC_WATCHDOG_VIOLATION: 0x133,
   WORKER_INVALID: 0xe4,
+  DRIVER_VERIFIER_DMA_VIOLATION: 0xe6,
 } as const;
 
 const L = (...lines: string[]) => lines;
@@ -354,7 +364,33 @@ const dpcWatchdogSubcodes: Subcode[] = [
   },
 ];
 
+/** The 0xE6 Parameter 1 table (DRIVER_VERIFIER_DMA_VIOLATION), the codes the DMA checks raise (dv-reference §3.18). */
+const e6Subcodes: Subcode[] = [
+  { p1: 0x03, args: [L('The driver freed too many DMA common buffers: usually the same buffer twice.'), L('number of extra common buffers freed'), L('0'), L('0')] },
+  { p1: 0x04, args: [L('The driver freed too many DMA adapter channels: usually the same channel twice.'), L('number of extra adapter channels freed'), L('0'), L('0')] },
+  { p1: 0x05, args: [L('The driver freed too many DMA map registers: usually the same registers twice.'), L('number of extra map registers freed'), L('0'), L('0')] },
+  { p1: 0x06, args: [L('The driver freed too many scatter/gather lists: usually the same list twice.'), L('scatter/gather lists allocated'), L('scatter/gather lists freed'), L('0')] },
+  { p1: 0x07, args: [L('The driver put its DMA adapter without first freeing all its common buffers.'), L('the DMA adapter'), L('number of outstanding common buffers'), L('internal verifier data (its record of the adapter)')] },
+  { p1: 0x0b, args: [L('The driver allocated too many adapter channels at once: only one per adapter.'), L('outstanding adapter channels'), L('0'), L('0')] },
+  { p1: 0x0c, args: [L('The driver asked for too many map registers at once.'), L('map registers required'), L('most map registers the adapter has'), L('0')] },
+  { p1: 0x0d, args: [L('The driver did not flush its adapter buffers before freeing the map registers.'), L('bytes mapped'), L('most bytes mappable at once'), L('0')] },
+  { p1: 0x0e, args: [L('The driver tried DMA on a buffer whose pages are not locked (pageable).'), L('the MDL'), L('0'), L('0')] },
+  {
+    p1: 0x0f,
+    args: [
+      L('The driver or its device wrote outside a DMA buffer: a guard tag around it changed.'),
+      L('1 = the tag before the buffer changed, 2 = the tag after it changed'),
+      L('length of the buffer'),
+      L('start of the buffer'),
+    ],
+  },
+  { p1: 0x11, args: [L('The driver holds too many adapter references: here an adapter it never put', '(PutDmaAdapter) when it unloaded.'), L('outstanding references'), L('the DMA adapter'), L('internal verifier data (its record of the adapter)')] },
+  { p1: 0x13, args: [L('A DMA routine was called at an improper IRQL.'), L('1 = not the IRQL required, 2 = above the most allowed'), L('IRQL required (1) or most allowed (2)'), L('current IRQL')] },
+  { p1: 0x1b, args: [L('The driver tried DMA to an address not within the MDL it passed.'), L('the virtual address'), L('the MDL'), L('0')] },
+];
+
 const SUBCODES = new Map<number, Map<number, Subcode>>([
+  [0xe6, new Map(e6Subcodes.map((s) => [s.p1, s]))],
   [0xc4, new Map(c4Subcodes.map((s) => [s.p1, s]))],
   [0xc7, new Map(c7Subcodes.map((s) => [s.p1, s]))],
   [0x133, new Map(dpcWatchdogSubcodes.map((s) => [s.p1, s]))],

@@ -994,7 +994,10 @@ export const DMA_ADAPTER = struct('DMA_ADAPTER', [
   ['DmaOperations', 'ptr'],
 ]);
 
-/** The routines of a version 1 DMA_OPERATIONS table, in table order (one definition: layout and kernel). */
+/**
+ * The routines of a DMA_OPERATIONS table, in table order (one definition: layout and kernel): version 1's,
+ * then version 2's (CalculateScatterGatherList...), then version 3's (Windows 8: GetDmaAdapterInfo...).
+ */
 export const DMA_OPERATION_NAMES = [
   'PutDmaAdapter',
   'AllocateCommonBuffer',
@@ -1008,6 +1011,22 @@ export const DMA_OPERATION_NAMES = [
   'ReadDmaCounter',
   'GetScatterGatherList',
   'PutScatterGatherList',
+  'CalculateScatterGatherList',
+  'BuildScatterGatherList',
+  'BuildMdlFromScatterGatherList',
+  'GetDmaAdapterInfo',
+  'GetDmaTransferInfo',
+  'InitializeDmaTransferContext',
+  'AllocateCommonBufferEx',
+  'AllocateAdapterChannelEx',
+  'ConfigureAdapterChannel',
+  'CancelAdapterChannel',
+  'MapTransferEx',
+  'GetScatterGatherListEx',
+  'BuildScatterGatherListEx',
+  'FlushAdapterBuffersEx',
+  'FreeAdapterObject',
+  'CancelMappedTransfer',
 ] as const;
 export type DmaOperationName = (typeof DMA_OPERATION_NAMES)[number];
 
@@ -1030,6 +1049,30 @@ export const SCATTER_GATHER_LIST: StructLayout = {
 };
 export const SCATTER_GATHER_ELEMENTS = 8;
 
+export const DMA_ADAPTER_INFO_V1 = struct('DMA_ADAPTER_INFO_V1', [
+  ['ReadDmaCounterAvailable', 'u32'],
+  ['ScatterGatherLimit', 'u32'],
+  ['DmaAddressWidth', 'u32'],
+  ['Flags', 'u32'],
+  ['MinimumTransferUnit', 'u32'],
+]);
+/** GetDmaAdapterInfo's answer: a version, then (an anonymous union of) the version 1 member. */
+export const DMA_ADAPTER_INFO = struct('DMA_ADAPTER_INFO', [
+  ['Version', 'u32'],
+  ['V1', DMA_ADAPTER_INFO_V1],
+]);
+
+export const DMA_TRANSFER_INFO_V1 = struct('DMA_TRANSFER_INFO_V1', [
+  ['MapRegisterCount', 'u32'],
+  ['ScatterGatherElementCount', 'u32'],
+  ['ScatterGatherListSize', 'u32'],
+]);
+/** GetDmaTransferInfo's answer. */
+export const DMA_TRANSFER_INFO = struct('DMA_TRANSFER_INFO', [
+  ['Version', 'u32'],
+  ['V1', DMA_TRANSFER_INFO_V1],
+]);
+
 const HAL_LAYOUTS = [
   IO_CONNECT_INTERRUPT_FULLY_SPECIFIED_PARAMETERS,
   IO_CONNECT_INTERRUPT_LINE_BASED_PARAMETERS,
@@ -1041,6 +1084,10 @@ const HAL_LAYOUTS = [
   DMA_OPERATIONS,
   SCATTER_GATHER_ELEMENT,
   SCATTER_GATHER_LIST,
+  DMA_ADAPTER_INFO_V1,
+  DMA_ADAPTER_INFO,
+  DMA_TRANSFER_INFO_V1,
+  DMA_TRANSFER_INFO,
 ];
 
 /** Every layout, for `dt`-style listings and for checking the C headers. */

@@ -106,6 +106,11 @@ const deadlock = (name: string, ioctls: readonly string[]): RuleOptions => ({
 });
 const UNLOADED_CODE = BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS;
 
+/** A DMA checking rule (0xE6): its samples are drivers/ts/rules/<name>.ts and their C twins in drivers/c/rules. */
+function dmaRule(name: string, check: string, p1: number, o: Omit<RuleOptions, 'flag' | 'code'> = {}): VerifierRule {
+  return rule(name, check, p1, { ...o, flag: VF.DMA_CHECKING, code: BUGCHECK.DRIVER_VERIFIER_DMA_VIOLATION });
+}
+
 export const RULES = {
   // ---- IRQL -----------------------------------------------------------------------------------
   RaiseIrqlLowers: rule('RaiseIrqlLowers', 'KeRaiseIrql used to lower IRQL, or to raise it above HIGH_LEVEL', C4.RAISE_IRQL_LOWERS),
@@ -371,6 +376,39 @@ export const RULES = {
     flag: VF.INVARIANT_MDL_STACK,
     sample: cOnly('InvariantMdlWrite', [], '--verifier 0x229bb --write 48656c6c6f2c20646576696365'),
     note: 'The buffer is copied (not hashed: one address space, and the copy names the byte) when a Write IRP with an MDL is first sent to a verified driver\'s device; Parameter 4 is its address as drivers see it (the system mapping, else the locked user address). Read IRPs (0x1011) are not checked yet.',
+  }),
+
+  // ---- DMA checking (0x80): 0xE6, src/verifier/thunks/dma.ts ---------------------------------
+  DmaCommonBufferFreedTwice: dmaRule('DmaCommonBufferFreedTwice', 'FreeCommonBuffer of a common buffer not outstanding (freed already)', 0x03, {
+    note: 'Parameter 2 = 1, the one extra buffer freed; Parameters 3 and 4, which Windows leaves unsaid, are 0.',
+  }),
+  DmaAdapterChannelFreedTwice: dmaRule('DmaAdapterChannelFreedTwice', 'FreeAdapterChannel with no adapter channel held', 0x04),
+  DmaMapRegistersFreedTwice: dmaRule('DmaMapRegistersFreedTwice', 'FreeMapRegisters of a map register base not outstanding (freed already, or never allocated)', 0x05, {
+    note: 'Parameter 2 = the NumberOfMapRegisters the call gives back (all of them extra).',
+  }),
+  DmaScatterGatherListFreedTwice: dmaRule('DmaScatterGatherListFreedTwice', 'PutScatterGatherList of a list not outstanding (put already)', 0x06, {
+    note: 'Parameter 2 = lists the adapter gave (GetScatterGatherList, BuildScatterGatherList), Parameter 3 = lists put, this one included.',
+  }),
+  DmaAdapterPutWithCommonBuffers: dmaRule('DmaAdapterPutWithCommonBuffers', 'PutDmaAdapter while common buffers of the adapter are still allocated', 0x07, {
+    note: "Parameter 4, Windows' internal verifier data, is the verifier's record of the adapter here (a pool block tagged VfDm whose first ULONG is the adapter).",
+  }),
+  DmaAdapterChannelAllocatedTwice: dmaRule('DmaAdapterChannelAllocatedTwice', 'AllocateAdapterChannel(Ex) while the adapter channel is still held (an execution routine returned KeepObject)', 0x0b, {
+    note: 'Without DMA checking the HAL queues the second request until FreeAdapterChannel, as Windows does.',
+  }),
+  DmaTooManyMapRegisters: dmaRule('DmaTooManyMapRegisters', 'AllocateAdapterChannel(Ex) for more map registers than IoGetDmaAdapter granted', 0x0c, {
+    note: 'Without DMA checking the call fails with STATUS_INSUFFICIENT_RESOURCES.',
+  }),
+  DmaBuffersNotFlushed: dmaRule('DmaBuffersNotFlushed', 'map registers freed (FreeMapRegisters, FreeAdapterChannel) while a MapTransfer on them was never flushed (FlushAdapterBuffers)', 0x0d, {
+    note: 'Raised when the registers are given back: Parameter 2 = the bytes MapTransfer mapped on them, Parameter 3 = the adapter\'s map registers times the page size. 0x10 (freeing registers still mapped) names the same mistake; this project raises 0x0D for it.',
+  }),
+  DmaUnlockedBuffer: dmaRule('DmaUnlockedBuffer', 'MapTransfer(Ex) or Get/BuildScatterGatherList on an MDL whose pages are not locked (not probed and locked, not nonpaged pool, not partial)', 0x0e),
+  DmaCommonBufferOverrun: dmaRule('DmaCommonBufferOverrun', 'a write past the end of a common buffer (its guard tag DmaVrfy0 changed), found when the buffer is freed or the adapter put', 0x0f, {
+    note: 'Each common buffer is allocated 8 bytes longer, with the tag after it (the returned address is the HAL\'s; no tag before it, so Parameter 2 is always 2). A C driver\'s write there is inside the pool block, so the memory checks let it through to this check.',
+  }),
+  DmaRoutineBadIrql: dmaRule('DmaRoutineBadIrql', 'a DMA routine at an IRQL it does not allow: AllocateAdapterChannel, FreeAdapterChannel, FreeMapRegisters, PutScatterGatherList at DISPATCH_LEVEL only; AllocateCommonBuffer, FreeCommonBuffer, PutDmaAdapter at PASSIVE_LEVEL only; MapTransfer, FlushAdapterBuffers, Get/BuildScatterGatherList and the Ex routines at DISPATCH_LEVEL or below', 0x13),
+  DmaAddressNotInMdl: dmaRule('DmaAddressNotInMdl', 'MapTransfer(Ex) or Get/BuildScatterGatherList of a range that is not within the MDL passed', 0x1b),
+  DmaAdapterNotPut: dmaRule('DmaAdapterNotPut', 'a driver unloads without PutDmaAdapter for an adapter it got', 0x11, {
+    note: 'Windows documents no code for an adapter never put; this project raises 0x11 (outstanding adapter references) at unload: Parameter 2 = 1 reference, 3 = the adapter, 4 = the verifier\'s record of it.',
   }),
 } as const satisfies Record<string, VerifierRule>;
 

@@ -38,6 +38,8 @@ import { MISC_THUNK_ROUTINES, miscThunks } from './thunks/misc.ts';
 import { irqlLogThunks } from './thunks/irql-log.ts';
 import { IrqlLog } from './irql-log.ts';
 import { SECURITY_THUNK_ROUTINES, securityThunks } from './thunks/security.ts';
+import { PAGE_THUNK_ROUTINES, pageThunks } from './thunks/pages.ts';
+import { DMA_THUNK_ROUTINES, dmaThunks } from './thunks/dma.ts';
 import { INVARIANT_MDL_FLAGS, INVARIANT_MDL_THUNK_ROUTINES, invariantMdlThunks, watchInvariantMdls } from './thunks/invariant-mdl.ts';
 
 /**
@@ -57,6 +59,8 @@ const THUNK_SETS: readonly ThunkSet[] = [
   mdlThunks,
   objectThunks,
   trackingThunks,
+  pageThunks,
+  dmaThunks,
   securityThunks,
   invariantMdlThunks,
   lowResourcesThunks,
@@ -116,6 +120,10 @@ export class Verifier {
     k.nt.addRoutines(SECURITY_THUNK_ROUTINES);
     k.nt.addRoutines(INVARIANT_MDL_THUNK_ROUTINES);
     if (settings.flags & INVARIANT_MDL_FLAGS) watchInvariantMdls(k, (driverObject) => this.records.some((d) => d.state !== 'Unloaded' && this.k.io.drivers.get(driverObject)?.name.toLowerCase() === d.name.toLowerCase()));
+    // Pages from the memory manager (MmAllocatePagesForMdl and friends), tracked with the pool.
+    k.nt.addRoutines(PAGE_THUNK_ROUTINES);
+    // DMA checking: the verifier's routines in a verified driver's DMA_OPERATIONS tables.
+    k.nt.addRoutines(DMA_THUNK_ROUTINES);
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);

@@ -286,12 +286,19 @@ test('IoGetDmaAdapter: a version 1 table; common buffer, adapter channel, MapTra
   assert.equal(blocks(k, KTAG.Dma), before, 'adapter, map register bases, lists and common buffers all freed');
 });
 
-test('IoGetDmaAdapter: NULL for what is not modelled (system DMA, a version 2 description)', () => {
+test('IoGetDmaAdapter: NULL for a slave channel no controller serves and for a description version above 3', () => {
   const k = new Kernel();
   const dd = scratch(k, DEVICE_DESCRIPTION.size);
   const count = scratch(k, 4);
-  assert.equal(k.ddi.IoGetDmaAdapter(0, dd, count), 0, 'not a bus master');
+  assert.equal(k.ddi.IoGetDmaAdapter(0, dd, count), 0, 'a slave on Internal, channel 0: no ISA channel');
+  k.as.setU32(dd + DEVICE_DESCRIPTION.off.Version!, 3);
+  k.as.setU32(dd + DEVICE_DESCRIPTION.off.DmaRequestLine!, 0x1000);
+  assert.equal(k.ddi.IoGetDmaAdapter(0, dd, count), 0, 'version 3, request line 0x1000: no controller has it');
   k.as.setU8(dd + DEVICE_DESCRIPTION.off.Master!, 1);
+  k.as.setU32(dd, 4);
+  assert.equal(k.ddi.IoGetDmaAdapter(0, dd, count), 0, 'version 4');
   k.as.setU32(dd, 2);
-  assert.equal(k.ddi.IoGetDmaAdapter(0, dd, count), 0, 'version 2');
+  const adapter = k.ddi.IoGetDmaAdapter(0, dd, count);
+  assert.notEqual(adapter, 0, 'a version 2 bus master');
+  assert.equal(k.as.u16(adapter + DMA_ADAPTER.off.Version!), 2);
 });

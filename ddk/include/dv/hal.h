@@ -263,7 +263,91 @@ typedef NTSTATUS(NTAPI *PGET_SCATTER_GATHER_LIST)(PDMA_ADAPTER DmaAdapter, PDEVI
                                                  ULONG Length, PDRIVER_LIST_CONTROL ExecutionRoutine, PVOID Context, BOOLEAN WriteToDevice);
 typedef VOID(NTAPI *PPUT_SCATTER_GATHER_LIST)(PDMA_ADAPTER DmaAdapter, PSCATTER_GATHER_LIST ScatterGather, BOOLEAN WriteToDevice);
 
-/* Version 1 of the table: the routines every adapter has (DMA_OPERATIONS.Size says which version a driver got). */
+/* --- Versions 2 and 3 of the table (DEVICE_DESCRIPTION_VERSION2, 3) --- */
+
+typedef enum _DMA_COMPLETION_STATUS { DmaComplete, DmaAborted, DmaError, DmaCancelled } DMA_COMPLETION_STATUS;
+typedef VOID DMA_COMPLETION_ROUTINE(_In_ PDMA_ADAPTER DmaAdapter, _In_ PDEVICE_OBJECT DeviceObject, _In_ PVOID CompletionContext,
+                                    _In_ DMA_COMPLETION_STATUS Status);
+typedef DMA_COMPLETION_ROUTINE *PDMA_COMPLETION_ROUTINE;
+
+/* The opaque context of AllocateAdapterChannelEx, MapTransferEx...: InitializeDmaTransferContext fills it. */
+#define DMA_TRANSFER_CONTEXT_VERSION1 1
+#define DMA_TRANSFER_CONTEXT_SIZE_V1 128
+/* AllocateAdapterChannelEx / GetScatterGatherListEx Flags: no callback, the resources at once or a failure. */
+#define DMA_SYNCHRONOUS_CALLBACK 0x01
+
+#define DMA_ADAPTER_INFO_VERSION1 1
+#define ADAPTER_INFO_SYNCHRONOUS_CALLBACK 0x0001
+#define ADAPTER_INFO_API_BYPASS 0x0002
+typedef struct _DMA_ADAPTER_INFO_V1 {
+  ULONG ReadDmaCounterAvailable;
+  ULONG ScatterGatherLimit;
+  ULONG DmaAddressWidth;
+  ULONG Flags;
+  ULONG MinimumTransferUnit;
+} DMA_ADAPTER_INFO_V1, *PDMA_ADAPTER_INFO_V1;
+typedef struct _DMA_ADAPTER_INFO {
+  ULONG Version;
+  union {
+    DMA_ADAPTER_INFO_V1 V1;
+  };
+} DMA_ADAPTER_INFO, *PDMA_ADAPTER_INFO;
+
+#define DMA_TRANSFER_INFO_VERSION1 1
+typedef struct _DMA_TRANSFER_INFO_V1 {
+  ULONG MapRegisterCount;
+  ULONG ScatterGatherElementCount;
+  ULONG ScatterGatherListSize;
+} DMA_TRANSFER_INFO_V1, *PDMA_TRANSFER_INFO_V1;
+typedef struct _DMA_TRANSFER_INFO {
+  ULONG Version;
+  union {
+    DMA_TRANSFER_INFO_V1 V1;
+  };
+} DMA_TRANSFER_INFO, *PDMA_TRANSFER_INFO;
+
+typedef ULONG NODE_REQUIREMENT;
+#define MM_ANY_NODE_OK 0x80000000
+
+typedef NTSTATUS(NTAPI *PCALCULATE_SCATTER_GATHER_LIST_SIZE)(PDMA_ADAPTER DmaAdapter, PMDL Mdl, PVOID CurrentVa, ULONG Length,
+                                                            PULONG ScatterGatherListSize, PULONG pNumberOfMapRegisters);
+typedef NTSTATUS(NTAPI *PBUILD_SCATTER_GATHER_LIST)(PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject, PMDL Mdl, PVOID CurrentVa,
+                                                   ULONG Length, PDRIVER_LIST_CONTROL ExecutionRoutine, PVOID Context,
+                                                   BOOLEAN WriteToDevice, PVOID ScatterGatherBuffer, ULONG ScatterGatherLength);
+typedef NTSTATUS(NTAPI *PBUILD_MDL_FROM_SCATTER_GATHER_LIST)(PDMA_ADAPTER DmaAdapter, PSCATTER_GATHER_LIST ScatterGather, PMDL OriginalMdl,
+                                                            PMDL *TargetMdl);
+typedef NTSTATUS(NTAPI *PGET_DMA_ADAPTER_INFO)(PDMA_ADAPTER DmaAdapter, PDMA_ADAPTER_INFO AdapterInfo);
+typedef NTSTATUS(NTAPI *PGET_DMA_TRANSFER_INFO)(PDMA_ADAPTER DmaAdapter, PMDL Mdl, ULONGLONG Offset, ULONG Length, BOOLEAN WriteOnly,
+                                               PDMA_TRANSFER_INFO TransferInfo);
+typedef NTSTATUS(NTAPI *PINITIALIZE_DMA_TRANSFER_CONTEXT)(PDMA_ADAPTER DmaAdapter, PVOID DmaTransferContext);
+typedef PVOID(NTAPI *PALLOCATE_COMMON_BUFFER_EX)(PDMA_ADAPTER DmaAdapter, PPHYSICAL_ADDRESS MaximumAddress, ULONG Length,
+                                                PPHYSICAL_ADDRESS LogicalAddress, BOOLEAN CacheEnabled, NODE_REQUIREMENT PreferredNode);
+typedef NTSTATUS(NTAPI *PALLOCATE_ADAPTER_CHANNEL_EX)(PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject, PVOID DmaTransferContext,
+                                                     ULONG NumberOfMapRegisters, ULONG Flags, PDRIVER_CONTROL ExecutionRoutine,
+                                                     PVOID ExecutionContext, PVOID *MapRegisterBase);
+typedef NTSTATUS(NTAPI *PCONFIGURE_ADAPTER_CHANNEL)(PDMA_ADAPTER DmaAdapter, ULONG FunctionNumber, PVOID Context);
+typedef BOOLEAN(NTAPI *PCANCEL_ADAPTER_CHANNEL)(PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject, PVOID DmaTransferContext);
+typedef NTSTATUS(NTAPI *PMAP_TRANSFER_EX)(PDMA_ADAPTER DmaAdapter, PMDL Mdl, PVOID MapRegisterBase, ULONGLONG Offset, ULONG DeviceOffset,
+                                         PULONG Length, BOOLEAN WriteToDevice, PSCATTER_GATHER_LIST ScatterGatherBuffer,
+                                         ULONG ScatterGatherBufferLength, PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+                                         PVOID CompletionContext);
+typedef NTSTATUS(NTAPI *PGET_SCATTER_GATHER_LIST_EX)(PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject, PVOID DmaTransferContext,
+                                                    PMDL Mdl, ULONGLONG Offset, ULONG Length, ULONG Flags,
+                                                    PDRIVER_LIST_CONTROL ExecutionRoutine, PVOID Context, BOOLEAN WriteToDevice,
+                                                    PDMA_COMPLETION_ROUTINE DmaCompletionRoutine, PVOID CompletionContext,
+                                                    PSCATTER_GATHER_LIST *ScatterGatherList);
+typedef NTSTATUS(NTAPI *PBUILD_SCATTER_GATHER_LIST_EX)(PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject, PVOID DmaTransferContext,
+                                                      PMDL Mdl, ULONGLONG Offset, ULONG Length, ULONG Flags,
+                                                      PDRIVER_LIST_CONTROL ExecutionRoutine, PVOID Context, BOOLEAN WriteToDevice,
+                                                      PVOID ScatterGatherBuffer, ULONG ScatterGatherLength,
+                                                      PDMA_COMPLETION_ROUTINE DmaCompletionRoutine, PVOID CompletionContext,
+                                                      PVOID ScatterGatherList);
+typedef NTSTATUS(NTAPI *PFLUSH_ADAPTER_BUFFERS_EX)(PDMA_ADAPTER DmaAdapter, PMDL Mdl, PVOID MapRegisterBase, ULONGLONG Offset, ULONG Length,
+                                                  BOOLEAN WriteToDevice);
+typedef VOID(NTAPI *PFREE_ADAPTER_OBJECT)(PDMA_ADAPTER DmaAdapter, IO_ALLOCATION_ACTION AllocationAction);
+typedef NTSTATUS(NTAPI *PCANCEL_MAPPED_TRANSFER)(PDMA_ADAPTER DmaAdapter, PVOID DmaTransferContext);
+
+/* Every adapter gets the whole table; DMA_ADAPTER.Version says which version the driver asked for. */
 typedef struct _DMA_OPERATIONS {
   ULONG Size;
   PPUT_DMA_ADAPTER PutDmaAdapter;
@@ -278,6 +362,22 @@ typedef struct _DMA_OPERATIONS {
   PREAD_DMA_COUNTER ReadDmaCounter;
   PGET_SCATTER_GATHER_LIST GetScatterGatherList;
   PPUT_SCATTER_GATHER_LIST PutScatterGatherList;
+  PCALCULATE_SCATTER_GATHER_LIST_SIZE CalculateScatterGatherList;
+  PBUILD_SCATTER_GATHER_LIST BuildScatterGatherList;
+  PBUILD_MDL_FROM_SCATTER_GATHER_LIST BuildMdlFromScatterGatherList;
+  PGET_DMA_ADAPTER_INFO GetDmaAdapterInfo;
+  PGET_DMA_TRANSFER_INFO GetDmaTransferInfo;
+  PINITIALIZE_DMA_TRANSFER_CONTEXT InitializeDmaTransferContext;
+  PALLOCATE_COMMON_BUFFER_EX AllocateCommonBufferEx;
+  PALLOCATE_ADAPTER_CHANNEL_EX AllocateAdapterChannelEx;
+  PCONFIGURE_ADAPTER_CHANNEL ConfigureAdapterChannel;
+  PCANCEL_ADAPTER_CHANNEL CancelAdapterChannel;
+  PMAP_TRANSFER_EX MapTransferEx;
+  PGET_SCATTER_GATHER_LIST_EX GetScatterGatherListEx;
+  PBUILD_SCATTER_GATHER_LIST_EX BuildScatterGatherListEx;
+  PFLUSH_ADAPTER_BUFFERS_EX FlushAdapterBuffersEx;
+  PFREE_ADAPTER_OBJECT FreeAdapterObject;
+  PCANCEL_MAPPED_TRANSFER CancelMappedTransfer;
 } DMA_OPERATIONS, *PDMA_OPERATIONS;
 
 typedef struct _DMA_ADAPTER {

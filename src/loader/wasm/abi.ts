@@ -22,6 +22,10 @@ export const DDI_PARAMS: Readonly<Record<string, Readonly<Record<number, ParamKi
   DbgPrintEx: { 3: 'varargs' },
   MmMapIoSpace: { 0: 'largeIntegerByValue' },
   MmMapIoSpaceEx: { 0: 'largeIntegerByValue' },
+  MmAllocatePagesForMdl: { 0: 'largeIntegerByValue', 1: 'largeIntegerByValue', 2: 'largeIntegerByValue' },
+  MmAllocatePagesForMdlEx: { 0: 'largeIntegerByValue', 1: 'largeIntegerByValue', 2: 'largeIntegerByValue' },
+  MmAllocateContiguousMemory: { 1: 'largeIntegerByValue' },
+  MmAllocateContiguousMemorySpecifyCache: { 1: 'largeIntegerByValue', 2: 'largeIntegerByValue', 3: 'largeIntegerByValue' },
 };
 
 /**

@@ -1,0 +1,56 @@
+/*
+ * DmaAddressNotInMdl (violating sample): a scatter/gather list asked for 0x400 bytes of an MDL that describes 0x200.
+ *
+ * Driver Verifier (DMA checking): 0xE6 / 0x1B, Parameter 2 = the virtual address, 3 = the MDL.
+ */
+#include "DmaRule.h"
+
+/* Not inlined: the stop blames Work by name. */
+static DECLSPEC_NOINLINE NTSTATUS Work(VOID)
+{
+    PVOID buffer = ExAllocatePoolWithTag(NonPagedPoolNx, PAGE_SIZE, RULE_TAG);
+    PMDL mdl;
+    KIRQL irql;
+    if (buffer == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    mdl = IoAllocateMdl(buffer, 0x200, FALSE, FALSE, NULL);
+    if (mdl == NULL) {
+        ExFreePoolWithTag(buffer, RULE_TAG);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    MmBuildMdlForNonPagedPool(mdl);
+    DbgPrint("DmaAddressNotInMdl: mdl=%p va=%p\n", mdl, buffer);
+    KeRaiseIrql(DISPATCH_LEVEL, &irql);
+    Adapter->DmaOperations->GetScatterGatherList(Adapter, Device, mdl, buffer, 0x400, KeepList, NULL, TRUE); // VIOLATION: beyond the MDL
+    Adapter->DmaOperations->PutScatterGatherList(Adapter, List, TRUE);
+    KeLowerIrql(irql);
+    IoFreeMdl(mdl);
+    ExFreePoolWithTag(buffer, RULE_TAG);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
+{
+    NTSTATUS status;
+
+    UNREFERENCED_PARAMETER(RegistryPath);
+    DriverObject->DriverUnload = DriverUnload;
+    DriverObjectOfSample = DriverObject;
+    status = GetAdapter();
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    status = Work();
+    Adapter->DmaOperations->PutDmaAdapter(Adapter);
+    if (!NT_SUCCESS(status)) {
+        IoDeleteDevice(Device);
+    }
+    return status;
+}
+
+VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    IoDeleteDevice(Device);
+}
