@@ -5,6 +5,7 @@
  * Texts marked [debugger] are the debugger's own wording (seen in Microsoft's samples); the others
  * paraphrase Microsoft's bug check reference in our own words.
  */
+import { IOMANAGER_VIOLATION, c4IoSubcodes, c9Subcodes } from './bugcheck-io.ts';
 
 export interface ArgText {
   /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
@@ -191,6 +192,8 @@ const bugChecks: BugCheckInfo[] = [
   },
 ];
 
+bugChecks.push(IOMANAGER_VIOLATION);
+
 const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));
 
 export function bugCheckInfo(code: number): BugCheckInfo {
@@ -230,6 +233,7 @@ export const BUGCHECK = {
   MANUALLY_INITIATED_CRASH: 0xe2,
   RESOURCE_NOT_OWNED: 0xe3,
   DPC_WATCHDOG_VIOLATION: 0x133,
+  DRIVER_VERIFIER_IOMANAGER_VIOLATION: 0xc9,
 } as const;
 
 const L = (...lines: string[]) => lines;
@@ -346,7 +350,9 @@ const SUBCODES = new Map<number, Map<number, Subcode>>([
   [0xc4, new Map(c4Subcodes.map((s) => [s.p1, s]))],
   [0xc7, new Map(c7Subcodes.map((s) => [s.p1, s]))],
   [0x133, new Map(dpcWatchdogSubcodes.map((s) => [s.p1, s]))],
+  [0xc9, new Map(c9Subcodes.map((s) => [s.p1, s]))],
 ]);
+for (const s of c4IoSubcodes) SUBCODES.get(0xc4)!.set(s.p1, s);
 
 export function c4Subcode(p1: number): Subcode | undefined {
   return SUBCODES.get(0xc4)!.get(p1);
@@ -357,7 +363,7 @@ export function subcode(code: number, p1: number): Subcode | undefined {
   return SUBCODES.get(code)?.get(p1);
 }
 
-/** True when the meaning of Arg2..Arg4 of `code` depends on Arg1 (0xC4, 0xC7, 0x133). */
+/** True when the meaning of Arg2..Arg4 of `code` depends on Arg1 (0xC4, 0xC7, 0xC9, 0x133). */
 export function hasSubcodes(code: number): boolean {
   return SUBCODES.has(code);
 }

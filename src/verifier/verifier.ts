@@ -28,8 +28,10 @@ import { MDL_THUNK_ROUTINES, mdlThunks } from './thunks/mdl.ts';
 import { OBJECT_THUNK_ROUTINES, objectThunks } from './thunks/objects.ts';
 import { POOL_THUNK_ROUTINES, poolThunks } from './thunks/pool.ts';
 import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
+import { IOV_THUNK_ROUTINES, iovThunks } from './thunks/iov.ts';
+import { IOV_ROUTINES, IoVerification } from './io-verify.ts';
 
-const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks];
+const THUNK_SETS: readonly ThunkSet[] = [poolThunks, ioThunks, irqlThunks, lockThunks, mdlThunks, objectThunks, trackingThunks, iovThunks];
 const RECENTLY_FREED = 0x4000;
 
 /** The unload checks' own frames, with the offsets of their bug check call sites. */
@@ -56,6 +58,10 @@ export class Verifier {
   private readonly records: VerifiedDriver[] = [];
   private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
   private watchdog?: { readonly timer: number; readonly dpc: number; readonly thread: number };
+  /** Each verified driver's context, as its thunks see it (for checks made outside a thunk). */
+  private readonly contexts: VerifierContext[] = [];
+  /** I/O verification's IRP state and its checks around dispatch and completion routines. */
+  readonly io: IoVerification;
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
     // Appended in this order: nt symbols added earlier keep their addresses.
@@ -69,6 +75,8 @@ export class Verifier {
       ...Object.values(UNLOAD_CHECKS).map(([name]) => name),
       WATCHDOG_ROUTINE,
     ]);
+    k.nt.addRoutines([...IOV_THUNK_ROUTINES, ...IOV_ROUTINES]);
+    this.io = new IoVerification(k, settings.flags, (address) => this.contextAt(address));
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
@@ -102,6 +110,7 @@ export class Verifier {
     this.drivers.set(m.name.toLowerCase(), driver);
     this.records.push(driver);
     const vf = this.context(driver);
+    this.contexts.push(vf);
     const out: ImportTable = { ...table };
     // Sets compose: a DDI wrapped by several options' sets runs the earlier set's checks first (outermost).
     for (const set of [...THUNK_SETS].reverse()) {
@@ -136,6 +145,16 @@ export class Verifier {
         return k.stacks.frames([...frames].reverse(), () => k.bugCheck(rule.code, rule.p1 ?? 0, p2, p3, p4));
       },
     };
+  }
+
+  /** The loaded verified driver whose image holds `address`. */
+  private contextAt(address: number): VerifierContext | undefined {
+    for (let i = this.contexts.length - 1; i >= 0; i--) {
+      const vf = this.contexts[i]!;
+      const d = vf.driver;
+      if (d.state !== 'Unloaded' && address >= d.base && address < d.base + d.size) return vf;
+    }
+    return undefined;
   }
 
   // ---- unload ------------------------------------------------------------------------------
