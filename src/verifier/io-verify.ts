@@ -24,7 +24,7 @@ interface DispatchCall {
   completed?: { readonly status: number; readonly control: number };
 }
 
-/** The nt frames a violation found around a dispatch or completion routine shows under KeBugCheckEx. */
+/** nt routines of I/O verification: the frames of its checks around dispatch and completion routines, and Force pending I/O's (force-pending.ts). */
 export const IOV_ROUTINES = ['IovCallDriver', 'IovCompleteRequest', 'IovpCompleteRequest', 'ViForcePendingCompletion', 'ViForcePendingResume'];
 
 const machines = new WeakMap<Kernel, IoVerification>();
@@ -50,7 +50,7 @@ export class IoVerification {
     k.events.on('irpDispatch', (e) => this.onDispatch(e.irp, e.location));
     k.events.on('irpDispatched', (e) => this.onDispatched(e.device, e.irp, e.routine, e.location, e.status, e.irql));
     k.events.on('irpCompleting', (e) => this.onCompleting(e.irp, e.location, e.status));
-    k.events.on('irpCompletionRoutineReturned', (e) => this.onCompletionRoutine(e.irp, e.routine, e.location, e.status, e.irql, e.last));
+    k.events.on('irpCompletionRoutineReturned', (e) => this.completionRoutineReturned(e.irp, e.routine, e.location, e.status, e.irql, e.last));
   }
 
   private get on(): boolean {
@@ -107,7 +107,8 @@ export class IoVerification {
     if (call.completed && status !== STATUS.PENDING && status !== call.completed.status >>> 0) raise(RULES.ReturnStatusMismatch, routine, irp, call.completed.status);
   }
 
-  private onCompletionRoutine(irp: number, routine: number, location: number, status: number, irql: number, last: boolean): void {
+  /** A completion routine returned (from IofCompleteRequest, or from Force pending I/O's resumed completion). */
+  completionRoutineReturned(irp: number, routine: number, location: number, status: number, irql: number, last: boolean): void {
     const vf = this.on ? this.contextAt(routine) : undefined;
     if (!vf) return;
     const k = this.k;

@@ -2,7 +2,8 @@
  * I/O verification thunks (0x10): the checks Windows makes in IovCompleteRequest, IovCallDriver and
  * IovFreeIrp when a verified driver completes, sends or frees an IRP, and the IRP freed with
  * ExFreePool (0xC4/0x105). The checks around its own dispatch and completion routines are
- * io-verify.ts's. With the option off each DDI runs as the kernel does it.
+ * io-verify.ts's. With the option off each DDI runs as the kernel does it. With Force pending I/O
+ * (0x200) IoCallDriver goes through force-pending.ts.
  */
 import { IO_TYPE } from '../../nt/io.ts';
 import { DEVICE_OBJECT, IRP } from '../../nt/layout.ts';
@@ -11,6 +12,7 @@ import { STATUS } from '../../nt/status.ts';
 import { TAG } from '../../kernel/tags.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 import { VF } from '../flags.ts';
+import { forcePendingCall, forcesPending } from '../force-pending.ts';
 import { ioVerification } from '../io-verify.ts';
 import { RULES } from '../rules.ts';
 import { thunkFrame, thunkRoutines } from './frames.ts';
@@ -50,6 +52,7 @@ function callThunk(ddi: string) {
         const cancel = k.as.u32(irp + I.CancelRoutine);
         if (cancel !== 0) vf.violation(RULES.ForwardWithCancelRoutine, vf.caller(thunk), irp, k.routineAddress(cancel), frames);
       }
+      if (forcesPending(vf)) return forcePendingCall(vf, next, device, irp);
       return (next as (a: number, b: number) => number)(DeviceObject, Irp);
     };
     return thunk as AnyFn;
