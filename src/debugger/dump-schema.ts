@@ -77,6 +77,13 @@ function define(z: typeof Zod) {
     allocations: array(allocation),
   });
   const logRecord = object({ kind: z.enum(['alloc', 'free'], says("one of 'alloc', 'free'")), address: u32, size: u32, thread: u32, stack: array(u32) });
+  const irpLogRecord = object({
+    operation: z.enum(['IoAllocateIrp', 'IoCompleteRequest', 'IoCancelIrp'], says("one of 'IoAllocateIrp', 'IoCompleteRequest', 'IoCancelIrp'")),
+    irp: u32,
+    thread: u32,
+    status: u32,
+    stack: array(u32),
+  });
   const verifier = object(
     {
       flags: u32,
@@ -96,6 +103,8 @@ function define(z: typeof Zod) {
       }),
       /** The allocation log, newest first. */
       log: object({ capacity: u32, overwritten: u32, records: array(logRecord) }),
+      /** The IRP log of IRP logging (0x400), newest first; absent in older dumps. */
+      irpLog: object({ capacity: u32, overwritten: u32, records: array(irpLogRecord) }).optional(),
     },
     'an object or null',
   );
@@ -155,7 +164,7 @@ function define(z: typeof Zod) {
       ),
     ),
   });
-  return { dump, module, verifier, verifiedDriver, allocation, logRecord };
+  return { dump, module, verifier, verifiedDriver, allocation, logRecord, irpLogRecord };
 }
 
 type Schemas = ReturnType<typeof define>;
@@ -169,6 +178,7 @@ export type VerifiedDriverSnapshot = Frozen<Zod.infer<Schemas['verifiedDriver']>
 export type AllocationSnapshot = Frozen<Zod.infer<Schemas['allocation']>>;
 export type LogRecordSnapshot = Frozen<Zod.infer<Schemas['logRecord']>>;
 export type ModuleSnapshot = Frozen<Zod.infer<Schemas['module']>>;
+export type IrpLogRecordSnapshot = Frozen<Zod.infer<Schemas['irpLogRecord']>>;
 
 let schemas: Schemas | undefined;
 

@@ -116,5 +116,6 @@ function snapshotVerifier(v: Verifier): VerifierSnapshot {
       nonPaged: { ...s.nonPaged },
     },
     log: { capacity: v.log.capacity, overwritten: v.log.overwritten, records: [...v.log.newestFirst()].map((r) => ({ ...r, stack: [...r.stack] })) },
+    irpLog: { capacity: v.io.irpLog.capacity, overwritten: v.io.irpLog.overwritten, records: v.io.irpLog.newestFirst().map((r) => ({ ...r, stack: [...r.stack] })) },
   };
 }

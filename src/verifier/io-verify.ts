@@ -12,6 +12,7 @@ import { IO_STACK_LOCATION, IRP } from '../nt/layout.ts';
 import { STATUS } from '../nt/status.ts';
 import type { VerifierContext } from './context.ts';
 import { VF } from './flags.ts';
+import { IrpLog } from './irp-log.ts';
 import { RULES, type VerifierRule } from './rules.ts';
 
 /** One call of a dispatch routine, on the thread that made it. */
@@ -37,6 +38,8 @@ export function ioVerification(k: Kernel): IoVerification | undefined {
 export class IoVerification {
   /** IRPs sent with IoCallDriver whose completion has not begun: freeing one is 0xC9/0x20B. */
   readonly inFlight = new Set<number>();
+  /** IRP logging (0x400): the log `!verifier 0x100` reads. */
+  readonly irpLog = new IrpLog();
   /** Dispatch routines running, per thread (a dispatch may wait, and another thread dispatch meanwhile). */
   private readonly calls = new Map<number, DispatchCall[]>();
 

@@ -22,10 +22,23 @@ NTSTATUS Done(_In_ PDEVICE_OBJECT DeviceObject, _In_ PIRP Irp, _In_reads_opt_(_I
     return STATUS_MORE_PROCESSING_REQUIRED;
 }
 
+DRIVER_CANCEL CancelHeld;
+
+VOID CancelHeld(_Inout_ PDEVICE_OBJECT DeviceObject, _Inout_ _IRQL_uses_cancel_ PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IoReleaseCancelSpinLock(Irp->CancelIrql);
+    Held = NULL;
+    Irp->IoStatus.Status = STATUS_CANCELLED;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+}
+
 static NTSTATUS Hold(_Inout_ PIRP Irp)
 {
     IoMarkIrpPending(Irp);
     Held = Irp;
+    IoSetCancelRoutine(Irp, CancelHeld);
     return STATUS_PENDING;
 }
 

@@ -1,6 +1,7 @@
 /*
  * FreeIrpInUseClean: Control queries the device with an IRP of its own; when the answer is pending
- * it has the device finish the held query (as cancelled), whose completion routine frees it.
+ * it cancels the query (IoCancelIrp): the device's cancel routine completes it as cancelled, and
+ * the completion routine frees it.
  * `dv run drivers/c/rules/FreeIrpInUseClean.wasm --ioctl 0x222004` (the clean twin of FreeIrpInUse).
  *
  * Driver Verifier (I/O verification): none: this is the work done right.
@@ -20,10 +21,23 @@ NTSTATUS Done(_In_ PDEVICE_OBJECT DeviceObject, _In_ PIRP Irp, _In_reads_opt_(_I
     return STATUS_MORE_PROCESSING_REQUIRED;
 }
 
+DRIVER_CANCEL CancelHeld;
+
+VOID CancelHeld(_Inout_ PDEVICE_OBJECT DeviceObject, _Inout_ _IRQL_uses_cancel_ PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IoReleaseCancelSpinLock(Irp->CancelIrql);
+    Held = NULL;
+    Irp->IoStatus.Status = STATUS_CANCELLED;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+}
+
 static NTSTATUS Hold(_Inout_ PIRP Irp)
 {
     IoMarkIrpPending(Irp);
     Held = Irp;
+    IoSetCancelRoutine(Irp, CancelHeld);
     return STATUS_PENDING;
 }
 
@@ -43,9 +57,7 @@ NTSTATUS Control(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
         status = IoCallDriver(DeviceObject, query);
         if (status == STATUS_PENDING) {
             /* No answer yet: give up on the query. */
-            Held->IoStatus.Status = STATUS_CANCELLED;
-            Held->IoStatus.Information = 0;
-            IoCompleteRequest(Held, IO_NO_INCREMENT);
+            IoCancelIrp(query);
         }
     }
     Irp->IoStatus.Status = STATUS_SUCCESS;

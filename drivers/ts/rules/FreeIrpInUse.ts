@@ -9,7 +9,7 @@
  * The frame (devices, create/close, unload) is the one every I/O verification sample has
  * (drivers/c/rules/IoRule.h in C); Control is the dispatch routine of device controls.
  */
-import { DEVICE_OBJECT, DRIVER_OBJECT, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_STACK_LOCATION, IRP_MJ, IoGetCurrentIrpStackLocation, IoGetNextIrpStackLocation, IoMarkIrpPending, IoSetCompletionRoutine, POOL_TYPE, STATUS, SetIoStatus, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
+import { DEVICE_OBJECT, DRIVER_OBJECT, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_STACK_LOCATION, IRP, IRP_MJ, IoGetCurrentIrpStackLocation, IoGetNextIrpStackLocation, IoMarkIrpPending, IoSetCompletionRoutine, POOL_TYPE, STATUS, SetIoStatus, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
 
 const TAG = poolTag('Rule');
 /** The spin lock, an OldIrql byte and scratch, in one nonpaged block. */
@@ -66,9 +66,17 @@ function Done(_DeviceObject: number, Irp: number, _Context: number): number {
   return STATUS.MORE_PROCESSING_REQUIRED;
 }
 
+function CancelHeld(_DeviceObject: number, Irp: number): void {
+  ddi.IoReleaseCancelSpinLock(ddi.mem.u8(Irp + IRP.off.CancelIrql));
+  held = 0;
+  SetIoStatus(ddi.mem, Irp, STATUS.CANCELLED, 0);
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+}
+
 function Hold(Irp: number): number {
   IoMarkIrpPending(ddi.mem, Irp);
   held = Irp;
+  ddi.mem.setU32(Irp + IRP.off.CancelRoutine, ddi.addressOf(CancelHeld));
   return STATUS.PENDING;
 }
 

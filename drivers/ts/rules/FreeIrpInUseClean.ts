@@ -1,13 +1,14 @@
 /**
  * FreeIrpInUseClean: Control queries the device with an IRP of its own; when the answer is pending
- * it has the device finish the held query (as cancelled), whose completion routine frees it.
+ * it cancels the query (IoCancelIrp): the device's cancel routine completes it as cancelled, and
+ * the completion routine frees it.
  * `dv run drivers/ts/rules/FreeIrpInUseClean.ts --ioctl 0x222004` (the clean twin of FreeIrpInUse).
  *
  * Driver Verifier (I/O verification): none: this is the work done right.
  * The frame (devices, create/close, unload) is the one every I/O verification sample has
  * (drivers/c/rules/IoRule.h in C); Control is the dispatch routine of device controls.
  */
-import { DEVICE_OBJECT, DRIVER_OBJECT, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_STACK_LOCATION, IRP_MJ, IoGetCurrentIrpStackLocation, IoGetNextIrpStackLocation, IoMarkIrpPending, IoSetCompletionRoutine, POOL_TYPE, STATUS, SetIoStatus, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
+import { DEVICE_OBJECT, DRIVER_OBJECT, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IO_STACK_LOCATION, IRP, IRP_MJ, IoGetCurrentIrpStackLocation, IoGetNextIrpStackLocation, IoMarkIrpPending, IoSetCompletionRoutine, POOL_TYPE, STATUS, SetIoStatus, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
 
 const TAG = poolTag('Rule');
 /** The spin lock, an OldIrql byte and scratch, in one nonpaged block. */
@@ -64,9 +65,17 @@ function Done(_DeviceObject: number, Irp: number, _Context: number): number {
   return STATUS.MORE_PROCESSING_REQUIRED;
 }
 
+function CancelHeld(_DeviceObject: number, Irp: number): void {
+  ddi.IoReleaseCancelSpinLock(ddi.mem.u8(Irp + IRP.off.CancelIrql));
+  held = 0;
+  SetIoStatus(ddi.mem, Irp, STATUS.CANCELLED, 0);
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+}
+
 function Hold(Irp: number): number {
   IoMarkIrpPending(ddi.mem, Irp);
   held = Irp;
+  ddi.mem.setU32(Irp + IRP.off.CancelRoutine, ddi.addressOf(CancelHeld));
   return STATUS.PENDING;
 }
 
@@ -81,8 +90,7 @@ function Control(DeviceObject: number, Irp: number): number {
     const status = ddi.IofCallDriver(DeviceObject, query);
     if (status === STATUS.PENDING) {
       // No answer yet: give up on the query.
-      SetIoStatus(ddi.mem, held, STATUS.CANCELLED, 0);
-      ddi.IofCompleteRequest(held, IO_NO_INCREMENT);
+      ddi.IoCancelIrp(query);
     }
   }
   SetIoStatus(ddi.mem, Irp, STATUS.SUCCESS, 0);

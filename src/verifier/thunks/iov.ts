@@ -14,6 +14,7 @@ import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 import { VF } from '../flags.ts';
 import { forcePendingCall, forcesPending } from '../force-pending.ts';
 import { ioVerification } from '../io-verify.ts';
+import type { IrpLogOperation } from '../irp-log.ts';
 import { RULES } from '../rules.ts';
 import { thunkFrame, thunkRoutines } from './frames.ts';
 
@@ -23,7 +24,7 @@ const on = (vf: VerifierContext) => (vf.flags & VF.IO_VERIFICATION) !== 0;
 function completeThunk(ddi: string) {
   return (next: AnyFn, vf: VerifierContext): AnyFn => {
     const frames = [thunkFrame(vf, ddi)];
-    return ((Irp: number, PriorityBoost: number): void => {
+    const thunk = (Irp: number, PriorityBoost: number): void => {
       const irp = Irp >>> 0;
       if (on(vf)) {
         const k = vf.k;
@@ -33,9 +34,19 @@ function completeThunk(ddi: string) {
         const cancel = k.as.u32(irp + I.CancelRoutine);
         if (cancel !== 0) vf.violation(RULES.CompleteWithCancelRoutine, k.routineAddress(cancel), irp, 0, frames);
       }
+      logIrp(vf, 'IoCompleteRequest', irp, frames, thunk);
       (next as (a: number, b: number) => void)(Irp, PriorityBoost);
-    }) as AnyFn;
+    };
+    return thunk as AnyFn;
   };
+}
+
+/** IRP logging (0x400, with 0x10): record the call in the IRP log. */
+function logIrp(vf: VerifierContext, operation: IrpLogOperation, irp: number, frames: readonly number[], skip: Function): void {
+  if ((vf.flags & (VF.IO_VERIFICATION | VF.IRP_LOGGING)) !== (VF.IO_VERIFICATION | VF.IRP_LOGGING)) return;
+  const k = vf.k;
+  const status = operation === 'IoCompleteRequest' ? k.as.u32(irp + I['IoStatus.Status']) : 0;
+  ioVerification(k)?.irpLog.add({ operation, irp, thread: k.currentThread.address, status, stack: vf.captureStack(frames, skip) });
 }
 
 function callThunk(ddi: string) {
@@ -74,6 +85,23 @@ export const iovThunks: ThunkSet = {
         if (ioVerification(k)?.inFlight.has(irp)) vf.violation(RULES.FreeIrpInUse, vf.caller(thunk), irp, 0, frames);
       }
       (next as (a: number) => void)(Irp);
+    };
+    return thunk as AnyFn;
+  },
+  IoAllocateIrp: (next: AnyFn, vf: VerifierContext) => {
+    const frames = [thunkFrame(vf, 'IoAllocateIrp')];
+    const thunk = (StackSize: number, ChargeQuota: number): number => {
+      const irp = (next as (a: number, b: number) => number)(StackSize, ChargeQuota) >>> 0;
+      if (irp !== 0) logIrp(vf, 'IoAllocateIrp', irp, frames, thunk);
+      return irp;
+    };
+    return thunk as AnyFn;
+  },
+  IoCancelIrp: (next: AnyFn, vf: VerifierContext) => {
+    const frames = [thunkFrame(vf, 'IoCancelIrp')];
+    const thunk = (Irp: number): number => {
+      logIrp(vf, 'IoCancelIrp', Irp >>> 0, frames, thunk);
+      return (next as (a: number) => number)(Irp);
     };
     return thunk as AnyFn;
   },
