@@ -103,8 +103,8 @@ function define(z: typeof Zod) {
       }),
       /** The allocation log, newest first. */
       log: object({ capacity: u32, overwritten: u32, records: array(logRecord) }),
-      /** The IRP log of IRP logging (0x400), newest first; absent in older dumps. */
-      irpLog: object({ capacity: u32, overwritten: u32, records: array(irpLogRecord) }).optional(),
+      /** The IRP log of IRP logging (0x400), newest first (empty without the option). */
+      irpLog: object({ capacity: u32, overwritten: u32, records: array(irpLogRecord) }),
     },
     'an object or null',
   );

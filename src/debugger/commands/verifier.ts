@@ -131,7 +131,7 @@ function irpLogRecord(t: DebugTarget, r: IrpLogRecordSnapshot): string[] {
 function irpLog(t: DebugTarget, v: VerifierSnapshot, arg: string | undefined): string[] {
   const out = ['', 'Log of recent IoAllocateIrp, IoCompleteRequest and IoCancelIrp calls:', ''];
   const log = v.irpLog;
-  if (!log || !(v.flags & IRP_LOGGING)) return [...out, `IRP logging (${ptr(IRP_LOGGING)}) is not enabled: no IRPs were logged.`];
+  if (!(v.flags & IRP_LOGGING)) return [...out, `IRP logging (${ptr(IRP_LOGGING)}) is not enabled: no IRPs were logged.`];
   out.push(`There are up to 0x${hex(log.capacity)} entries in the log.`, '');
   if (arg === undefined || parseNumber(arg) < 0x10000) {
     const n = arg === undefined ? log.records.length : Math.min(parseNumber(arg), log.records.length);
