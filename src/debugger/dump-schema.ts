@@ -84,6 +84,13 @@ function define(z: typeof Zod) {
   });
   const irqlRecord = object({ thread: u32, oldIrql: u32, newIrql: u32, processor: u32, timeStamp: u32, stack: array(u32) });
   const logRecord = object({ kind: z.enum(['alloc', 'free'], says("one of 'alloc', 'free'")), address: u32, size: u32, thread: u32, stack: array(u32) });
+  const irpLogRecord = object({
+    operation: z.enum(['IoAllocateIrp', 'IoCompleteRequest', 'IoCancelIrp'], says("one of 'IoAllocateIrp', 'IoCompleteRequest', 'IoCancelIrp'")),
+    irp: u32,
+    thread: u32,
+    status: u32,
+    stack: array(u32),
+  });
   const verifier = object(
     {
       flags: u32,
@@ -115,6 +122,8 @@ function define(z: typeof Zod) {
       deadlock: deadlockReport.optional(),
       /** Force IRQL checking's IRQL transition log, newest first (absent: not recorded). */
       irqlLog: object({ capacity: u32, records: array(irqlRecord) }).optional(),
+      /** The IRP log of IRP logging (0x400), newest first (empty without the option). */
+      irpLog: object({ capacity: u32, overwritten: u32, records: array(irpLogRecord) }),
     },
     'an object or null',
   );
@@ -196,7 +205,7 @@ function define(z: typeof Zod) {
       ),
     ),
   });
-  return { dump, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode, deadlockReport };
+  return { dump, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode, deadlockReport, irpLogRecord };
 }
 
 type Schemas = ReturnType<typeof define>;
@@ -213,6 +222,7 @@ export type DeadlockSnapshot = Frozen<Zod.infer<Schemas['deadlockReport']>>;
 export type ModuleSnapshot = Frozen<Zod.infer<Schemas['module']>>;
 export type DevicesSnapshot = Frozen<Zod.infer<Schemas['devices']>>;
 export type DeviceNodeSnapshot = Frozen<Zod.infer<Schemas['deviceNode']>>;
+export type IrpLogRecordSnapshot = Frozen<Zod.infer<Schemas['irpLogRecord']>>;
 
 let schemas: Schemas | undefined;
 

@@ -20,8 +20,16 @@ export interface KernelEventMap {
    * tracks the driver's allocations stops tracking it.
    */
   driverPoolFreedByKernel: { address: number };
-  /** IofCallDriver set the device's stack location and is about to call its dispatch routine. */
-  irpDispatched: { device: number; irp: number };
+  // I/O: what IovCallDriver/IovCompleteRequest see on Windows. A driver's dispatch and completion
+  // routines are not imports, so the I/O manager says when it calls them (src/kernel/io/iomgr.ts).
+  /** IofCallDriver is about to call `routine` (code address) with the IRP at stack location `location`. */
+  irpDispatch: { device: number; irp: number; routine: number; location: number; irql: number };
+  /** The dispatch routine returned `status`; `irql` is the IRQL it was called at (k.irql is the one it returned at). */
+  irpDispatched: { device: number; irp: number; routine: number; location: number; status: number; irql: number };
+  /** IofCompleteRequest begins completing the IRP (current stack location `location`, IoStatus.Status `status`). */
+  irpCompleting: { irp: number; location: number; status: number };
+  /** A completion routine returned `status`; `location` is its own (upper) stack location, `irql` the IRQL it was called at. */
+  irpCompletionRoutineReturned: { irp: number; routine: number; location: number; status: number; irql: number; last: boolean };
 }
 
 type Listener<T> = (event: T) => void;

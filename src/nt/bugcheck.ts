@@ -8,6 +8,7 @@
 import { DDI_RULE_TABLE, ddiRuleArgTexts } from './ddi-rules.ts';
 import { C4_DEADLOCK, deadlockSubcodes } from './bugcheck-deadlock.ts';
 import { C4_MISC_SUBCODES, E4_SUBCODES, WORKER_INVALID } from './bugcheck-misc.ts';
+import { IOMANAGER_VIOLATION, c4IoSubcodes, c9Subcodes } from './bugcheck-io.ts';
 
 export interface ArgText {
   /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
@@ -209,6 +210,8 @@ const bugChecks: BugCheckInfo[] = [
   WORKER_INVALID,
 ];
 
+bugChecks.push(IOMANAGER_VIOLATION);
+
 const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));
 
 export function bugCheckInfo(code: number): BugCheckInfo {
@@ -250,6 +253,7 @@ export const BUGCHECK = {
   DPC_WATCHDOG_VIOLATION: 0x133,
   WORKER_INVALID: 0xe4,
   DRIVER_VERIFIER_DMA_VIOLATION: 0xe6,
+  DRIVER_VERIFIER_IOMANAGER_VIOLATION: 0xc9,
 } as const;
 
 const L = (...lines: string[]) => lines;
@@ -395,7 +399,9 @@ const SUBCODES = new Map<number, Map<number, Subcode>>([
   [0xc7, new Map(c7Subcodes.map((s) => [s.p1, s]))],
   [0x133, new Map(dpcWatchdogSubcodes.map((s) => [s.p1, s]))],
   [0xe4, new Map(E4_SUBCODES.map((s) => [s.p1, s]))],
+  [0xc9, new Map(c9Subcodes.map((s) => [s.p1, s]))],
 ]);
+for (const s of c4IoSubcodes) SUBCODES.get(0xc4)!.set(s.p1, s);
 
 export function c4Subcode(p1: number): Subcode | undefined {
   return SUBCODES.get(0xc4)!.get(p1);
@@ -406,7 +412,7 @@ export function subcode(code: number, p1: number): Subcode | undefined {
   return SUBCODES.get(code)?.get(p1);
 }
 
-/** True when the meaning of Arg2..Arg4 of `code` depends on Arg1 (0xC4, 0xC7, 0x133). */
+/** True when the meaning of Arg2..Arg4 of `code` depends on Arg1 (0xC4, 0xC7, 0xC9, 0x133). */
 export function hasSubcodes(code: number): boolean {
   return SUBCODES.has(code);
 }

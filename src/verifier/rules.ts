@@ -6,6 +6,7 @@
  */
 import { BUGCHECK, C4, C7 } from '../nt/bugcheck.ts';
 import { C4_MISC, E4 } from '../nt/bugcheck-misc.ts';
+import { C4_IO, C9 } from '../nt/bugcheck-io.ts';
 import { STATUS } from '../nt/status.ts';
 import { VF } from './flags.ts';
 import { DDI_RULES } from './ddi/rules.ts';
@@ -104,6 +105,9 @@ const deadlock = (name: string, ioctls: readonly string[]): RuleOptions => ({
   flag: VF.DEADLOCK_DETECTION,
   sample: { violating: `${rulesDir}/${name}.ts`, clean: `${rulesDir}/DeadlockClean.ts`, ioctls },
 });
+/** The I/O verification samples' request: IOCTL_RULE_SUBMIT (CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)). */
+const IOV_IOCTL = '0x222004';
+const IOV_CODE = BUGCHECK.DRIVER_VERIFIER_IOMANAGER_VIOLATION;
 const UNLOADED_CODE = BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS;
 
 /** A DMA checking rule (0xE6): its samples are drivers/ts/rules/<name>.ts and their C twins in drivers/c/rules. */
@@ -409,6 +413,104 @@ export const RULES = {
   DmaAddressNotInMdl: dmaRule('DmaAddressNotInMdl', 'MapTransfer(Ex) or Get/BuildScatterGatherList of a range that is not within the MDL passed', 0x1b),
   DmaAdapterNotPut: dmaRule('DmaAdapterNotPut', 'a driver unloads without PutDmaAdapter for an adapter it got', 0x11, {
     note: 'Windows documents no code for an adapter never put; this project raises 0x11 (outstanding adapter references) at unload: Parameter 2 = 1 reference, 3 = the adapter, 4 = the verifier\'s record of it.',
+  }),
+
+  // ---- I/O verification (0x10; 0x40 enhanced is on with it since Windows 7) ---------------------
+  // Thunks of the DDIs a driver calls (thunks/iov.ts) and checks around its dispatch and completion
+  // routines, which the I/O manager reports (io-verify.ts). P2 of the 0x2xx codes is "the address in
+  // the driver where the error was detected": here the routine the I/O manager called, or the call site.
+  CompleteWithPending: rule('CompleteWithPending', 'IoCompleteRequest with Irp->IoStatus.Status = STATUS_PENDING (or -1)', C9.COMPLETE_WITH_PENDING, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+  }),
+  CompleteWithCancelRoutine: rule('CompleteWithCancelRoutine', 'IoCompleteRequest on an IRP whose cancel routine is still set', C9.COMPLETE_WITH_CANCEL_ROUTINE, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Parameter 2 is the code address of the cancel routine (for a C driver the IRP holds a function table index; the code address names it in ln and !analyze).',
+  }),
+  CompleteAboveDispatch: rule('CompleteAboveDispatch', 'IoCompleteRequest above DISPATCH_LEVEL', C9.COMPLETE_ABOVE_DISPATCH, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+  }),
+  DispatchIrqlChanged: rule('DispatchIrqlChanged', 'a dispatch routine returns at an IRQL other than the one it was called at', C9.DISPATCH_IRQL_CHANGED, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Checked when the dispatch routine returns to IofCallDriver (the I/O manager reports the call and the return: k.events irpDispatch/irpDispatched); !analyze blames the dispatch routine.',
+  }),
+  PendingNotMarked: rule('PendingNotMarked', 'a dispatch routine returns STATUS_PENDING without IoMarkIrpPending on its stack location', C9.PENDING_NOT_MARKED, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Microsoft lists 0x23D and 0x24C with the same text; this project raises 0x23D. Parameter 2 is the dispatch routine, 3 the IRP, 4 the status returned. Not checked for a routine that sent the IRP on (it returns what the driver below said, and that driver is checked).',
+  }),
+  MarkedNotPending: rule('MarkedNotPending', 'a dispatch routine marks the IRP pending (IoMarkIrpPending) but returns a status other than STATUS_PENDING', C9.MARKED_NOT_PENDING, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Parameter 2 is the dispatch routine, 3 the IRP, 4 the status returned. Not checked for a routine that sent the IRP on (as PendingNotMarked).',
+  }),
+  ReturnStatusMismatch: rule('ReturnStatusMismatch', 'a dispatch routine that completed the IRP returns a status other than the one it completed it with', C9.RETURN_STATUS_MISMATCH, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: "Parameter 4 (the expected status) is Irp->IoStatus.Status when the routine called IoCompleteRequest at its own stack location. Checked only for a routine that completed the IRP itself and did not send it on.",
+  }),
+  CompletionNotMarkedPending: rule('CompletionNotMarkedPending', 'a completion routine that lets completion go on does not mark its stack location pending although Irp->PendingReturned is set', C9.COMPLETION_NOT_MARKED_PENDING, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Parameter 2 is the completion routine, 3 the IRP, 4 is 0. A routine returning STATUS_MORE_PROCESSING_REQUIRED, or the routine of the IRP\'s creator (no stack location of its own), is not checked.',
+  }),
+  CallDriverAboveDispatch: rule('CallDriverAboveDispatch', 'IoCallDriver above DISPATCH_LEVEL', C9.CALL_DRIVER_ABOVE_DISPATCH, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+  }),
+  FreeIrpInUse: rule('FreeIrpInUse', 'IoFreeIrp of an IRP that was sent with IoCallDriver and is not completed', C9.FREE_IRP_IN_USE, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Microsoft lists 0x20A (Parameters 2 and 3 reserved) and 0x20B for an IRP freed while in use; this project raises 0x20B with Parameter 2 = the call site of IoFreeIrp, 3 = the IRP, 4 = 0. In use: sent with IoCallDriver, completion not begun.',
+  }),
+  IrpFreedWithExFreePool: rule('IrpFreedWithExFreePool', 'an IRP (from IoAllocateIrp) released with ExFreePool instead of IoFreeIrp', C4_IO.IRP_FREED_WITH_EXFREEPOOL, {
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'An IRP is known by its pool tag (the I/O manager\'s) and its Type field (IO_TYPE_IRP).',
+  }),
+  CallDriverNotAnIrp: rule('CallDriverNotAnIrp', 'IoCallDriver given something that is not an IRP (its Type is not IO_TYPE_IRP)', C9.CALL_DRIVER_NOT_AN_IRP, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+  }),
+  CallDriverBadDevice: rule('CallDriverBadDevice', 'IoCallDriver given something that is not a device object (its Type is not IO_TYPE_DEVICE)', C9.CALL_DRIVER_BAD_DEVICE, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+  }),
+  ForwardWithCancelRoutine: rule('ForwardWithCancelRoutine', 'IoCallDriver of an IRP whose cancel routine is still set', C9.FORWARD_WITH_CANCEL_ROUTINE, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Parameter 2 is the call site of IoCallDriver, 3 the IRP, 4 the code address of the cancel routine (Microsoft documents only 2 and 3).',
+  }),
+  FreeNotAnIrp: rule('FreeNotAnIrp', 'IoFreeIrp of something that is not an IRP (its Type is not IO_TYPE_IRP)', C9.FREE_NOT_AN_IRP, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+  }),
+  CompletionRoutineIrqlChanged: rule('CompletionRoutineIrqlChanged', 'a completion routine returns at an IRQL other than the one it was called at', C4_IO.COMPLETION_ROUTINE_IRQL_CHANGED, {
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Checked when the routine returns to IofCompleteRequest (the I/O manager reports it: k.events irpCompletionRoutineReturned); !analyze blames the completion routine.',
+  }),
+  MultipleIrpComplete: rule('MultipleIrpComplete', 'IoCompleteRequest of an IRP that is already completed', undefined, {
+    code: BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS,
+    ioctls: [IOV_IOCTL],
+    note: 'Not a Driver Verifier check: the I/O manager raises 0x44 itself (a completed IRP is left past its last stack location), with or without I/O verification. Parameter 1 is the IRP, 2-4 are 0.',
   }),
 } as const satisfies Record<string, VerifierRule>;
 

@@ -40,6 +40,8 @@ import { IrqlLog } from './irql-log.ts';
 import { SECURITY_THUNK_ROUTINES, securityThunks } from './thunks/security.ts';
 import { PAGE_THUNK_ROUTINES, pageThunks } from './thunks/pages.ts';
 import { DMA_THUNK_ROUTINES, dmaThunks } from './thunks/dma.ts';
+import { IOV_THUNK_ROUTINES, iovThunks } from './thunks/iov.ts';
+import { IOV_ROUTINES, IoVerification } from './io-verify.ts';
 import { INVARIANT_MDL_FLAGS, INVARIANT_MDL_THUNK_ROUTINES, invariantMdlThunks, watchInvariantMdls } from './thunks/invariant-mdl.ts';
 
 /**
@@ -59,6 +61,7 @@ const THUNK_SETS: readonly ThunkSet[] = [
   mdlThunks,
   objectThunks,
   trackingThunks,
+  iovThunks,
   pageThunks,
   dmaThunks,
   securityThunks,
@@ -97,6 +100,10 @@ export class Verifier {
   private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
   private watchdog?: { readonly timer: number; readonly dpc: number; readonly thread: number };
   readonly deadlock: DeadlockDetection;
+  /** Each verified driver's context, as its thunks see it (for checks made outside a thunk). */
+  private readonly contexts: VerifierContext[] = [];
+  /** I/O verification's IRP state and its checks around dispatch and completion routines. */
+  readonly io: IoVerification;
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
     // Appended in this order: nt symbols added earlier keep their addresses.
@@ -124,6 +131,8 @@ export class Verifier {
     k.nt.addRoutines(PAGE_THUNK_ROUTINES);
     // DMA checking: the verifier's routines in a verified driver's DMA_OPERATIONS tables.
     k.nt.addRoutines(DMA_THUNK_ROUTINES);
+    k.nt.addRoutines([...IOV_THUNK_ROUTINES, ...IOV_ROUTINES]);
+    this.io = new IoVerification(k, settings.flags, (address) => this.contextAt(address));
     loader.addImportTransform((image, table) => (isVerified(settings, image.module.imageName) ? this.attach(image, table) : table));
     // Every load and store of a verified image is checked against mm's shadow (special pool, KASAN redzones, bad pointers).
     loader.checksMemoryOf = (imageName) => isVerified(settings, imageName);
@@ -165,6 +174,7 @@ export class Verifier {
     this.drivers.set(m.name.toLowerCase(), driver);
     this.records.push(driver);
     const vf = this.context(driver);
+    this.contexts.push(vf);
     const out: ImportTable = { ...table };
     // Sets compose: a DDI wrapped by several options' sets runs the earlier set's checks first (outermost).
     for (const set of [...THUNK_SETS].reverse()) {
@@ -202,6 +212,16 @@ export class Verifier {
         return k.stacks.frames([...frames].reverse(), () => k.bugCheck(rule.code, rule.p1 ?? 0, p2, p3, p4));
       },
     };
+  }
+
+  /** The loaded verified driver whose image holds `address`. */
+  private contextAt(address: number): VerifierContext | undefined {
+    for (let i = this.contexts.length - 1; i >= 0; i--) {
+      const vf = this.contexts[i]!;
+      const d = vf.driver;
+      if (d.state !== 'Unloaded' && address >= d.base && address < d.base + d.size) return vf;
+    }
+    return undefined;
   }
 
   // ---- unload ------------------------------------------------------------------------------

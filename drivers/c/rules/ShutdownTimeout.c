@@ -44,8 +44,9 @@ NTSTATUS ShutdownDispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
     DbgPrint("ShutdownTimeout: flushing on thread=%p\n", PsGetCurrentThread());
     timeout.QuadPart = -30LL * 60 * 10000000;
     status = KeWaitForSingleObject(&ext->Flushed, Executive, KernelMode, FALSE, &timeout); // VIOLATION: nothing will set the event
-    Irp->IoStatus.Status = status == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_DEVICE_NOT_READY;
+    status = status == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_DEVICE_NOT_READY;
+    Irp->IoStatus.Status = status;
     Irp->IoStatus.Information = 0;
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return STATUS_SUCCESS;
+    return status; /* the status it completed the IRP with (I/O verification checks they agree) */
 }

@@ -55,8 +55,9 @@ NTSTATUS ShutdownDispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
     timeout.QuadPart = -2LL * 10000000;
     status = KeWaitForSingleObject(&ext->Flushed, Executive, KernelMode, FALSE, &timeout);
     KeCancelTimer(&ext->Timer);
-    Irp->IoStatus.Status = status == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_DEVICE_NOT_READY;
+    status = status == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_DEVICE_NOT_READY;
+    Irp->IoStatus.Status = status;
     Irp->IoStatus.Information = 0;
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return STATUS_SUCCESS;
+    return status; /* the status it completed the IRP with (I/O verification checks they agree) */
 }

@@ -60,7 +60,8 @@ function ShutdownDispatch(DeviceObject: number, Irp: number): number {
   ddi.mem.setU32(ext + EXT_TIMEOUT + 4, Number(BigInt.asUintN(64, FLUSH_TIMEOUT) >> 32n));
   const status = ddi.KeWaitForSingleObject(ext + EXT_FLUSHED, Executive, KernelMode, 0, ext + EXT_TIMEOUT);
   ddi.KeCancelTimer(ext + EXT_TIMER);
-  SetIoStatus(ddi.mem, Irp, status === STATUS.SUCCESS ? STATUS.SUCCESS : STATUS.DEVICE_NOT_READY, 0);
+  const result = status === STATUS.SUCCESS ? STATUS.SUCCESS : STATUS.DEVICE_NOT_READY;
+  SetIoStatus(ddi.mem, Irp, result, 0);
   ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
-  return STATUS.SUCCESS;
+  return result; // the status it completed the IRP with (I/O verification checks they agree)
 }

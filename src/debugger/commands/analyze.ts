@@ -1,5 +1,6 @@
 /** `!analyze [-v]`: the bug check, its arguments explained, and the details that locate the fault. */
 import { argumentTexts, bugCheckInfo, hasSubcodes } from '../../nt/bugcheck.ts';
+import { blamesReturnedRoutine } from '../../nt/bugcheck-io.ts';
 import { irqlName } from '../../nt/irql.ts';
 import { DDI_RULE_LINK, ddiRule } from '../../nt/ddi-rules.ts';
 import type { Command } from '../command.ts';
@@ -26,6 +27,13 @@ export { argumentTexts };
  */
 function faultingModule(t: DebugTarget): { name: string; imageName: string; base: number; frame?: number } | undefined {
   const ctx = t.dump.context;
+  // A check made when a driver's dispatch or completion routine returned names that routine: the driver frames still on the stack are its caller's.
+  const named = ctx?.culprit;
+  const bc0 = t.dump.bugCheck;
+  if (named?.address !== undefined && bc0 && blamesReturnedRoutine(bc0.code, bc0.params[0]!)) {
+    const r = t.resolve(named.address);
+    if (r && r.module.name === named.module) return { name: r.module.name, imageName: r.module.imageName, base: r.module.base, frame: named.address };
+  }
   for (const pc of ctx?.stack ?? []) {
     const r = t.resolve(pc);
     if (r && r.module.name !== 'nt') return { name: r.module.name, imageName: r.module.imageName, base: r.module.base, frame: pc };

@@ -1,12 +1,12 @@
 /**
- * `!verifier [Flags [Image]]` and `!verifier 0x80 [Quantity|Address]`: Driver Verifier's settings,
- * global statistics, per-driver pool statistics and outstanding allocations, and the pool
- * Allocate/Free log, in the Windows 8.1+ layout.
+ * `!verifier [Flags [Image]]`, `!verifier 0x80 [Quantity|Address]` and `!verifier 0x100
+ * [Quantity|Address]`: Driver Verifier's settings, global statistics, per-driver pool statistics and
+ * outstanding allocations, the pool Allocate/Free log and the IRP log, in the Windows 8.1+ layout.
  */
 import { formatTag } from '../../nt/pool.ts';
-import { VERIFIER_FLAGS } from '../../verifier/flags.ts';
+import { VERIFIER_FLAGS, VF } from '../../verifier/flags.ts';
 import { CommandError, parseNumber, splitArgs, type Command } from '../command.ts';
-import type { LogRecordSnapshot, VerifiedDriverSnapshot, VerifierSnapshot } from '../dump.ts';
+import type { IrpLogRecordSnapshot, LogRecordSnapshot, VerifiedDriverSnapshot, VerifierSnapshot } from '../dump.ts';
 import { HEX8, hex, hex8, ptr } from '../format.ts';
 import type { DebugTarget } from '../target.ts';
 
@@ -15,13 +15,13 @@ const LOG_MODES: Record<number, string> = {
   0x4: 'the fault injection log',
   0x20: 'the driver hang verification log',
   0x40: 'the force pending I/O log',
-  0x100: 'the IRP log',
   0x200: 'the critical region log',
   0x400: 'the cancelled IRP list',
   0x800: 'the systematic low resources simulation log',
 };
 
 const pad = (s: string, n: number) => s.padEnd(n);
+const IRP_LOGGING = VF.IRP_LOGGING;
 
 function header(v: VerifierSnapshot): string[] {
   const flag = (value: number, name: string) => `    [${value === 0 || v.flags & value ? 'X' : ' '}] (${ptr(value)}) ${name}`;
@@ -150,9 +150,35 @@ function irqlLog(t: DebugTarget, v: VerifierSnapshot, arg: string | undefined): 
   return out;
 }
 
+function irpLogRecord(t: DebugTarget, r: IrpLogRecordSnapshot): string[] {
+  const status = r.operation === 'IoCompleteRequest' ? `, Status ${hex8(r.status)}` : '';
+  return ['======================================================================', `${r.operation}: IRP ${hex8(r.irp)}, Thread ${hex8(r.thread)}${status}`, ...r.stack.map((pc) => `${hex8(pc)} ${t.symbol(pc)}`), ''];
+}
+
+/** `!verifier 0x100 [Quantity|Address]`: the IRP log of IRP logging (0x400), laid out as the pool log (0x80) is. */
+function irpLog(t: DebugTarget, v: VerifierSnapshot, arg: string | undefined): string[] {
+  const out = ['', 'Log of recent IoAllocateIrp, IoCompleteRequest and IoCancelIrp calls:', ''];
+  const log = v.irpLog;
+  if (!(v.flags & IRP_LOGGING)) return [...out, `IRP logging (${ptr(IRP_LOGGING)}) is not enabled: no IRPs were logged.`];
+  out.push(`There are up to 0x${hex(log.capacity)} entries in the log.`, '');
+  if (arg === undefined || parseNumber(arg) < 0x10000) {
+    const n = arg === undefined ? log.records.length : Math.min(parseNumber(arg), log.records.length);
+    out.push(`Parsing 0x${hex8(log.records.length)} log entries, displaying the most recent 0x${hex(n)}.`, '');
+    for (const r of log.records.slice(0, n)) out.push(...irpLogRecord(t, r));
+    return out;
+  }
+  const irp = parseNumber(arg);
+  out.push(`Parsing 0x${hex8(log.records.length)} log entries, searching for IRP ${ptr(irp)}.`, '', '');
+  const hits = log.records.filter((r) => r.irp === irp);
+  for (const r of hits) out.push(...irpLogRecord(t, r));
+  if (hits.length === 0) out.push(`No log entries found for IRP ${ptr(irp)}.`);
+  return out;
+}
+
 export const verifier: Command = {
   name: '!verifier',
   // `!verifier 4 [Quantity]` (the fault injection log) is not in the line: help's golden fixes it.
+  // 0x100 [Quantity|Address] (the IRP log) is not in the help line yet: test/debugger/golden/help.out is frozen for the merge.
   syntax: '!verifier [Flags [Image]] | !verifier 0x80 [Quantity|Address]',
   help: 'Driver Verifier state: 0 settings and statistics, 1 + per-driver pool statistics, 3 + outstanding allocations; 0x80 the pool Allocate/Free log.',
   run(t, args) {
@@ -164,6 +190,7 @@ export const verifier: Command = {
     if (flags === 0x80) return allocationLog(t, v, extra);
     if (flags === 0x4) return faultLog(t, v, extra);
     if (flags === 0x8) return irqlLog(t, v, extra);
+    if (flags === 0x100) return irpLog(t, v, extra);
     const mode = LOG_MODES[flags];
     if (mode) throw new CommandError(`!verifier ${flagText}: ${mode} is not recorded by this simulator yet`);
     const out = [...header(v), ...statistics(v)];

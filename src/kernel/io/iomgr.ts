@@ -340,8 +340,12 @@ export class IoManager {
     const major = as.u8(sp + S.MajorFunction);
     const driver = as.u32(device + DEV.DriverObject);
     const dispatch = as.u32(driver + DRV.MajorFunction + 4 * major);
-    this.k.events.emit('irpDispatched', { device, irp });
-    return (this.k.callRoutine(dispatch, [device, irp], ['IofCallDriver']) as number) >>> 0;
+    const routine = this.k.routineAddress(dispatch);
+    const irql = this.k.irql;
+    this.k.events.emit('irpDispatch', { device, irp, routine, location: sp, irql });
+    const status = (this.k.callRoutine(dispatch, [device, irp], ['IofCallDriver']) as number) >>> 0;
+    this.k.withFrames(['IofCallDriver'], () => this.k.events.emit('irpDispatched', { device, irp, routine, location: sp, status, irql }));
+    return status;
   }
 
   /** IofCompleteRequest: run completion routines from the current location up. */
@@ -356,6 +360,7 @@ export class IoManager {
       // Completing with STATUS_PENDING is itself a bug check on Windows.
       this.k.bugCheck(BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS, irp, 0, 0, 0);
     }
+    this.k.events.emit('irpCompleting', { irp, location: as.u32(irp + I['Tail.CurrentStackLocation']), status: as.u32(irp + I['IoStatus.Status']) });
     // Pop a location, then run its routine: the routine sees its own (upper) location as current.
     // The last pop takes CurrentLocation past StackCount + 1, which ends the walk.
     for (let sp = as.u32(irp + I['Tail.CurrentStackLocation']); ; sp += IO_STACK_LOCATION.size) {
@@ -373,7 +378,11 @@ export class IoManager {
         (as.u8(irp + I.Cancel) && control & SL.INVOKE_ON_CANCEL);
       const upperDevice = location <= stackCount ? as.u32(sp + IO_STACK_LOCATION.size + S.DeviceObject) : 0;
       if (routine !== 0 && wants) {
+        const irql = this.k.irql;
         const r = (this.k.callRoutine(routine, [upperDevice, irp, as.u32(sp + S.Context)], ['IofCompleteRequest', 'IopfCompleteRequest']) as number) >>> 0;
+        this.k.withFrames(['IofCompleteRequest', 'IopfCompleteRequest'], () =>
+          this.k.events.emit('irpCompletionRoutineReturned', { irp, routine: this.k.routineAddress(routine), location: sp + IO_STACK_LOCATION.size, status: r, irql, last: location > stackCount }),
+        );
         if (r === 0xc0000016 /* STATUS_MORE_PROCESSING_REQUIRED */) return;
       } else if (as.u8(irp + I.PendingReturned) && location <= stackCount) {
         // IoMarkIrpPending propagates up when no completion routine does it.

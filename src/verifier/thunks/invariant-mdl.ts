@@ -2,7 +2,7 @@
  * Invariant MDL checking for stack (0x2000) and for driver (0x4000): the buffer a Write IRP's MDL
  * describes is the caller's data, which no driver may change while the IRP travels. The verifier
  * copies the buffer when the IRP is first sent to a verified driver's device (IofCallDriver, seen
- * through the kernel's irpDispatched event) and compares at IoCompleteRequest (both modes) and, for
+ * through the kernel's irpDispatch event) and compares at IoCompleteRequest (both modes) and, for
  * driver mode, at every IofCallDriver a verified driver makes, so the driver that changed it is the
  * one on the stack: 0xC4/0x1010, the device the Write was sent to, the IRP, the buffer's address.
  * (Read IRPs, 0x1011, are not checked yet.)
@@ -43,7 +43,7 @@ function bufferOf(k: Kernel, mdl: number): { va: number; length: number } {
  * first time (the IRP's address is the key until it completes).
  */
 export function watchInvariantMdls(k: Kernel, isVerifiedDriverObject: (driverObject: number) => boolean): void {
-  k.events.on('irpDispatched', ({ device, irp }) => {
+  k.events.on('irpDispatch', ({ device, irp }) => {
     const m = snapshotsOf(k);
     if (m.has(irp)) return;
     const sp = k.as.u32(irp + IRP.off['Tail.CurrentStackLocation']);

@@ -1,0 +1,48 @@
+/*
+ * CompletionRoutineIrqlChanged: the upper device counts completed requests under a spin lock in its
+ * completion routine, and returns without releasing the lock: at DISPATCH_LEVEL.
+ * `dv run drivers/c/rules/CompletionRoutineIrqlChanged.wasm --ioctl 0x222004`.
+ *
+ * Driver Verifier (I/O verification): 0xC4 / 0xFA, Parameter 2 = Completion, 3 =
+ * the IRQL it was called at (0), 4 = the IRQL it returned at (2). !analyze blames Completion.
+ */
+#define IO_RULE_STACK
+#define IO_RULE_DEVICE L"\\Device\\CompletionRoutineIrqlChanged"
+#include "IoRule.h"
+
+/* The lower device serves a request at once. */
+static NTSTATUS Serve(_Inout_ PIRP Irp)
+{
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return STATUS_SUCCESS;
+}
+
+IO_COMPLETION_ROUTINE Completion;
+static LONG Completed;
+
+NTSTATUS Completion(_In_ PDEVICE_OBJECT DeviceObject, _In_ PIRP Irp, _In_reads_opt_(_Inexpressible_("varies")) PVOID Context)
+{ // VIOLATION: returns holding the spin lock
+    KIRQL oldIrql;
+
+    UNREFERENCED_PARAMETER(DeviceObject);
+    UNREFERENCED_PARAMETER(Context);
+    KeAcquireSpinLock(&Lock, &oldIrql);
+    Completed++;
+    if (Irp->PendingReturned) {
+        IoMarkIrpPending(Irp);
+    }
+    return STATUS_CONTINUE_COMPLETION;
+}
+
+NTSTATUS Control(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
+{
+    if (DeviceObject == Lower) {
+        return Serve(Irp);
+    }
+    DbgPrint("CompletionRoutineIrqlChanged: completion=%p\n", Completion);
+    IoCopyCurrentIrpStackLocationToNext(Irp);
+    IoSetCompletionRoutine(Irp, Completion, NULL, TRUE, TRUE, TRUE);
+    return IoCallDriver(Lower, Irp);
+}

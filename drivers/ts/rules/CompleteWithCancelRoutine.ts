@@ -1,0 +1,74 @@
+/**
+ * CompleteWithCancelRoutine: Control queues the request as cancelable (IoSetCancelRoutine) to wait
+ * for data, then finds the data already there and completes it at once, with its cancel routine
+ * still set.
+ * `dv run drivers/ts/rules/CompleteWithCancelRoutine.ts --ioctl 0x222004`.
+ *
+ * Driver Verifier (I/O verification): 0xC9 / 0x07, Parameter 2 = the cancel
+ * routine, 3 = the IRP, 4 = 0.
+ * The frame (devices, create/close, unload) is the one every I/O verification sample has
+ * (drivers/c/rules/IoRule.h in C); Control is the dispatch routine of device controls.
+ */
+import { DRIVER_OBJECT, FILE_DEVICE_UNKNOWN, IO_NO_INCREMENT, IRP, IRP_MJ, POOL_TYPE, STATUS, SetIoStatus, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
+
+const TAG = poolTag('Rule');
+/** The spin lock, an OldIrql byte and scratch, in one nonpaged block. */
+const CTX = { Lock: 0, OldIrql: 8, Scratch: 0x10, Size: 0x40 } as const;
+
+let ddi: DriverApi;
+/** The named device; with a stack, the device attached above it (0 otherwise). */
+let Lower = 0;
+let Upper = 0;
+let context = 0;
+
+export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
+  ddi = api;
+  context = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, CTX.Size, TAG);
+  if (context === 0) return STATUS.INSUFFICIENT_RESOURCES;
+  ddi.KeInitializeSpinLock(context + CTX.Lock);
+  const name = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 8, TAG);
+  ddi.RtlInitUnicodeString(name, ddi.wstr('\Device\CompleteWithCancelRoutine'));
+  const out = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 4, TAG);
+  let status = ddi.IoCreateDevice(DriverObject, 0, name, FILE_DEVICE_UNKNOWN, 0, 0, out);
+  Lower = ddi.mem.u32(out);
+  ddi.ExFreePoolWithTag(out, TAG);
+  ddi.ExFreePoolWithTag(name, TAG);
+  if (status !== STATUS.SUCCESS) {
+    ddi.ExFreePoolWithTag(context, TAG);
+    return status;
+  }
+  for (const mj of [IRP_MJ.CREATE, IRP_MJ.CLOSE, IRP_MJ.CLEANUP]) ddi.mem.setU32(DriverObject + DRIVER_OBJECT.off.MajorFunction + 4 * mj, ddi.addressOf(CompleteOther));
+  for (const mj of [IRP_MJ.DEVICE_CONTROL, IRP_MJ.INTERNAL_DEVICE_CONTROL]) ddi.mem.setU32(DriverObject + DRIVER_OBJECT.off.MajorFunction + 4 * mj, ddi.addressOf(Control));
+  ddi.mem.setU32(DriverObject + DRIVER_OBJECT.off.DriverUnload, ddi.addressOf(DriverUnload));
+  return STATUS.SUCCESS;
+}
+
+function CompleteOther(_DeviceObject: number, Irp: number): number {
+  SetIoStatus(ddi.mem, Irp, STATUS.SUCCESS, 0);
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+  return STATUS.SUCCESS;
+}
+
+function DriverUnload(_DriverObject: number): void {
+  if (Upper !== 0) {
+    ddi.IoDetachDevice(Lower);
+    ddi.IoDeleteDevice(Upper);
+  }
+  ddi.IoDeleteDevice(Lower);
+  ddi.ExFreePoolWithTag(context, TAG);
+}
+
+function Cancel(_DeviceObject: number, Irp: number): void {
+  ddi.IoReleaseCancelSpinLock(ddi.mem.u8(Irp + IRP.off.CancelIrql));
+  SetIoStatus(ddi.mem, Irp, STATUS.CANCELLED, 0);
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+}
+
+function Control(_DeviceObject: number, Irp: number): number {
+  ddi.DbgPrint(ddi.str('CompleteWithCancelRoutine: irp=%p cancel=%p\n'), Irp, ddi.addressOf(Cancel));
+  ddi.mem.setU32(Irp + IRP.off.CancelRoutine, ddi.addressOf(Cancel));
+  // The data is already there: no need to wait.
+  SetIoStatus(ddi.mem, Irp, STATUS.SUCCESS, 0);
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT); // VIOLATION: its cancel routine is still set
+  return STATUS.SUCCESS;
+}
