@@ -34,7 +34,6 @@ import { shellQuote } from './quote.ts';
 import { readRegistrySeed } from './registry-file.ts';
 import { sarifLog } from './sarif.ts';
 import { junitXml } from './junit.ts';
-import { runScenarioCommand } from './scenario.ts';
 import { persistedBoot, persistedFaultArgs, recordBoot, registerVerifierCommand } from './verifier/command.ts';
 import { SwitchError } from './verifier/switches.ts';
 import { StateError } from './verifier/state.ts';
@@ -246,6 +245,8 @@ program
       if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
       const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));
       if (given.length) throw new UsageError(`--scenario describes the whole run; ${given.map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot be given with it`);
+      // Loaded only here: the scenario reader brings yaml and zod, which a plain run never needs.
+      const { runScenarioCommand } = await import('./scenario.ts');
       await runScenarioCommand(opts.scenario, { dump: opts.dump, json: opts.json, limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS }, stacks: opts.stacks });
       return;
     }

@@ -8,7 +8,7 @@ import { BUGCHECK, C4, C7 } from '../nt/bugcheck.ts';
 import { C4_MISC, E4 } from '../nt/bugcheck-misc.ts';
 import { C4_IO, C9 } from '../nt/bugcheck-io.ts';
 import { STATUS } from '../nt/status.ts';
-import { VF } from './flags.ts';
+import { STANDARD_FLAGS, VF } from './flags.ts';
 import { DDI_RULES } from './ddi/rules.ts';
 
 /** How to see a rule fire: a sample that breaks it, its clean twin, and the requests to send. */
@@ -108,6 +108,8 @@ const deadlock = (name: string, ioctls: readonly string[]): RuleOptions => ({
 /** The I/O verification samples' request: IOCTL_RULE_SUBMIT (CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)). */
 const IOV_IOCTL = '0x222004';
 const IOV_CODE = BUGCHECK.DRIVER_VERIFIER_IOMANAGER_VIOLATION;
+/** /standard without DDI compliance checking: for samples of checks a DDI rule reports first under /standard. */
+const WITHOUT_DDI_COMPLIANCE = `0x${(STANDARD_FLAGS & ~VF.DDI_COMPLIANCE).toString(16)}`;
 const UNLOADED_CODE = BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS;
 
 /** A DMA checking rule (0xE6): its samples are drivers/ts/rules/<name>.ts and their C twins in drivers/c/rules. */
@@ -280,8 +282,9 @@ export const RULES = {
     note: 'Initializing an idle lock again is harmless and common, so only a lock some thread holds is reported. Parameters 3 and 4 are 0.',
   }),
   DeadlockUnacquiredRelease: rule('DeadlockUnacquiredRelease', 'a lock released that no thread holds', C4.DEADLOCK_UNACQUIRED_RELEASE, {
-    ...deadlock('DeadlockUnacquiredRelease', []),
-    note: "Not reported when the kernel's own state of the lock says it is held (code outside the verified drivers took it). A spin lock released twice at PASSIVE_LEVEL is 0xC4/0x32 first (the IRQL check runs before).",
+    flag: VF.DEADLOCK_DETECTION,
+    sample: { violating: `${rulesDir}/DeadlockUnacquiredRelease.ts`, clean: `${rulesDir}/DeadlockClean.ts`, ioctls: [], args: `--verifier ${WITHOUT_DDI_COMPLIANCE}` },
+    note: "Not reported when the kernel's own state of the lock says it is held (code outside the verified drivers took it). A spin lock released twice at PASSIVE_LEVEL is 0xC4/0x32 first (the IRQL check runs before); under /standard a spin lock released unheld is the DDI rule SpinLock (0xC4/0x40009), reported first.",
   }),
   DeadlockAcquireMismatch: rule('DeadlockAcquireMismatch', 'a lock acquired as one kind of lock (spin lock, in-stack queued spin lock, fast mutex, mutex, resource) that was used as another', C4.DEADLOCK_ACQUIRE_MISMATCH, {
     ...deadlock('DeadlockAcquireMismatch', []),
@@ -341,11 +344,13 @@ export const RULES = {
   }),
   CriticalRegionAboveApc: rule('CriticalRegionAboveApc', 'KeEnterCriticalRegion above APC_LEVEL (e.g. while holding a spin lock)', C4_MISC.CRITICAL_REGION_ENTER_BAD_IRQL, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('CriticalRegionAboveApc'),
+    sample: cOnly('CriticalRegionAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
+    note: 'Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the same call and is reported first; this stop is what Force IRQL checking raises with DDI compliance checking off.',
   }),
   CriticalRegionLeaveAboveApc: rule('CriticalRegionLeaveAboveApc', 'KeLeaveCriticalRegion above APC_LEVEL (e.g. a spin lock taken inside the region and still held)', C4_MISC.CRITICAL_REGION_LEAVE_BAD_IRQL, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('CriticalRegionLeaveAboveApc'),
+    sample: cOnly('CriticalRegionLeaveAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
+    note: 'Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the same call and is reported first; this stop is what Force IRQL checking raises with DDI compliance checking off.',
   }),
   WaitAboveDispatch: rule('WaitAboveDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects above DISPATCH_LEVEL, whatever the time-out', C4_MISC.WAIT_ABOVE_DISPATCH, {
     flag: VF.FORCE_IRQL_CHECKING,

@@ -123,10 +123,27 @@ test('only the dump schema names zod, with a type import', () => {
   };
   walk(join(ROOT, 'src'));
   const naming = files.filter((f) => /['"]zod(\/[^'"]*)?['"]/.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
-  assert.deepEqual(naming, ['src/debugger/dump-schema.ts']);
+  // Each of the others is loaded only where its file is read or written: the dv verifier state (a lazy
+  // schema, as the dump's), the scenario reader (imported by --scenario and the library), and the JSON
+  // schema of --json (its type is all a run imports; the schema is for docs:schemas).
+  assert.deepEqual(naming, ['src/cli/run-json.ts', 'src/cli/verifier/state.ts', 'src/debugger/dump-schema.ts', 'src/system/scenario/load.ts', 'src/system/scenario/schema.ts']);
   const text = readFileSync(join(ROOT, 'src/debugger/dump-schema.ts'), 'utf8');
   assert.deepEqual(text.match(/^import .*['"]zod['"];$/gm), ["import type { z as Zod } from 'zod';"]);
 });
+test('a run loads no zod: the report, the run and the verifier settings it reads (none made) leave it unloaded', () => {
+  const script = `
+    import { createRequire } from 'node:module';
+    await import('./src/cli/report.ts');
+    await import('./src/system/run.ts');
+    const { persistedBoot } = await import('./src/cli/verifier/command.ts');
+    persistedBoot();
+    console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]node_modules[\\\\/](zod|yaml)[\\\\/]/.test(k))));`;
+  const env = { ...process.env, DV_HOME: join(ROOT, 'no-such-dv-home') };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'false');
+});
+
 test('zod is loaded by the first parse, not by importing the dump module', () => {
   const script = `
     import { createRequire } from 'node:module';

@@ -22,7 +22,8 @@ const SAMPLES = {
   c: { fn: join(ROOT, 'drivers', 'c', 'pnp', 'PnpFunction', 'PnpFunction.wasm'), filter: join(ROOT, 'drivers', 'c', 'pnp', 'PnpFilter', 'PnpFilter.wasm') },
 } as const;
 
-const QUERIES = ['IRP_MN_QUERY_CAPABILITIES', 'IRP_MN_QUERY_PNP_DEVICE_STATE'];
+// After START, as Windows does: capabilities, the device's state, then its bus relations (none here).
+const QUERIES = ['IRP_MN_QUERY_CAPABILITIES', 'IRP_MN_QUERY_PNP_DEVICE_STATE', 'IRP_MN_QUERY_DEVICE_RELATIONS'];
 /** Each PnP IRP as an upper filter and the function driver below it see it: filter first. */
 const down = (minor: string) => [`PnpFilter: ${minor}`, `PnpFunction: ${minor}`];
 

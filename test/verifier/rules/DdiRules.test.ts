@@ -120,11 +120,14 @@ test('SpinlockRelease is the additional option only: under /standard nested spin
 
 test('with DDI compliance checking off the same calls run on where no automatic check covers them', async () => {
   const off = { verifierFlags: STANDARD_FLAGS & ~VF.DDI_COMPLIANCE };
-  // ExUuidCreate, IoCreateDevice and PsGetVersion at APC_LEVEL; ProbeForRead and KeEnterCriticalRegion at DISPATCH_LEVEL.
-  for (const rule of [RULES.IrqlExPassive, RULES.IrqlIoPassive1, RULES.IrqlPsPassive, RULES.IrqlExApcLte2, RULES.IrqlKeApcLte2]) {
+  // ExUuidCreate, IoCreateDevice and PsGetVersion at APC_LEVEL; ProbeForRead at DISPATCH_LEVEL.
+  for (const rule of [RULES.IrqlExPassive, RULES.IrqlIoPassive1, RULES.IrqlPsPassive, RULES.IrqlExApcLte2]) {
     const r = await runSample(rule.sample!.violating, rule.sample!.ioctls, off);
     assert.equal(r.bugCheck, null, `${rule.name}: no stop without the option (${r.bugCheck?.params.map(hex).join(' ')})`);
   }
+  // KeEnterCriticalRegion at DISPATCH_LEVEL is also Force IRQL checking's automatic check, which then stops it.
+  const r = await runSample(RULES.IrqlKeApcLte2.sample!.violating, RULES.IrqlKeApcLte2.sample!.ioctls, off);
+  assert.deepEqual([r.bugCheck?.code, r.bugCheck?.params[0]], [0xc4, RULES.CriticalRegionAboveApc.p1]);
 });
 
 test('!analyze -v of a DDI rule stop names the rule and shows its condition (IrqlExApcLte1)', async () => {

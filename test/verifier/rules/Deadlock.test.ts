@@ -14,7 +14,7 @@ import type { DebuggerIo } from '../../../src/system/kd-session.ts';
 import { STANDARD_FLAGS, VF } from '../../../src/verifier/flags.ts';
 import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
 import { assertGolden } from '../../helpers.ts';
-import { assertClean, assertStop, LANGS, markedLine, pick, reported, runSample, samplesIn, type Lang } from './support.ts';
+import { assertClean, assertStop, LANGS, markedLine, pick, reported, runSample, samplesIn, WITHOUT_DDI_RULES, type Lang } from './support.ts';
 import type { RunOutcome } from '../../../src/system/run.ts';
 
 interface Case {
@@ -56,7 +56,8 @@ for (const lang of LANGS) {
     test(`${c.rule.name}: 0xC4/0x${c.rule.p1!.toString(16)} ${c.rule.check} (${lang})`, async () => {
       assert.equal(c.rule.flag, VF.DEADLOCK_DETECTION);
       const s = samplesIn(c.rule, lang);
-      const r = await s.run();
+      // A spin lock released that nobody holds is also the DDI rule SpinLock, which /standard reports first.
+      const r = await s.run(c.rule === RULES.DeadlockUnacquiredRelease ? WITHOUT_DDI_RULES : {});
       const analysis = assertStop(r, c.rule, { params: c.params(r), symbol: c.symbol, line: s.line() });
       assertStack(analysis, c);
       assert.match(analysis.join('\n'), /Type !deadlock for more information\./);
@@ -72,6 +73,11 @@ for (const lang of LANGS) {
     assertStack(analysis, { rule, params: () => [], symbol: 'DeadlockQueuedMismatch!CountRequests', nt: ['VfDeadlockAcquireResource', 'VerifierKeAcquireSpinLock'] });
     const summary = execute(new DebugTarget(r.dump), '!deadlock');
     assert.ok(summary.some((l) => /^Lock A = {3}[0-9a-f]{8} - Type 'Queued Spinlock'\.$/.test(l)), summary.join('\n'));
+  });
+
+  test(`under /standard the release of a spin lock nobody holds is the DDI rule SpinLock (0xC4/0x40009), reported before Deadlock Detection (${lang})`, async () => {
+    const r = await samplesIn(RULES.DeadlockUnacquiredRelease, lang).run();
+    assert.deepEqual([r.bugCheck?.code, r.bugCheck?.params[0]], [0xc4, RULES.SpinLock.p1]);
   });
 
   test(`the clean twin takes the same locks right: no stop, with the lock-order IOCTLs and without (${lang})`, async () => {
