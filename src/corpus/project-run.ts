@@ -95,6 +95,7 @@ export async function processProject(project: DriverProject, root: string, onPha
         driver: output,
         verifierFlags: STANDARD_FLAGS,
         requests,
+        ...(sample?.removal ? { removal: sample.removal } : {}),
         captureStacks: false,
         // Samples are run as their READMEs run them, on a test machine with a kernel debugger attached:
         // a DbgBreakPoint of the sample is continued (g) and counted, as a developer at kd> would.

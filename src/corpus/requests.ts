@@ -15,6 +15,8 @@ export interface SampleRequests {
   /** Where the facts come from, for the reader of this table. */
   readonly source: string;
   readonly requests: readonly CorpusRequest[];
+  /** How the run ends its PnP device, where the sample's test does it its own way (default: an orderly removal). */
+  readonly removal?: 'surprise-remove';
 }
 
 /** A C string literal's bytes with its terminator, as `strlen(s) + 1` sends it. */
@@ -93,6 +95,8 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   'general/cancel': { source: 'exe/testapp.c', requests: [{ kind: 'read', length: 4 }, { kind: 'read', length: 4 }] },
   // sdma.h: SDMA_TYPE is 40000 too, IOCTL_SDMA_WRITE function 0x902; testapp.c sends the same METHOD_BUFFERED text.
   'general/SystemDma/wdm': { source: 'sys/sdma.h, exe/testapp.c', requests: [sioctl(0x902, METHOD_BUFFERED, 'METHOD_BUFFERED')] },
+  // README.md: the injected defect shows under the "DF - PNP Surprise Remove" test (the device surprise-removed).
+  'tools/dv/samples/DV-FailDriver-WDM': { source: 'README.md', requests: [], removal: 'surprise-remove' },
   'general/obcallback': { source: 'driver/shared.h, control/main.cpp, control/utils.cpp', requests: [obProtectName('notepad.exe'), obUnprotect] },
 };
 
