@@ -37,7 +37,22 @@ export const demoDumpFile = async (): Promise<Buffer> => serializeDump(JSON.pars
 /** `modules[*].symbols.functions[*].start`: a path with its indices wildcarded, to pick fields evenly. */
 export const shapeOf = (path: Path): string => path.map((p, i) => (typeof p === 'number' ? '[*]' : i === 0 ? p : `.${p}`)).join('');
 
-const OPTIONAL = new Set(['context.exception', 'context.culprit', 'context.culprit.address', 'context.hang', 'breakIn', 'modules[*].path']);
+// Every field the schema lets a dump leave out (src/debugger/dump-schema.ts `.optional()`): removing one is no damage.
+const OPTIONAL = new Set([
+  'context.exception',
+  'context.culprit',
+  'context.culprit.address',
+  'context.hang',
+  'context.memoryAccess',
+  'context.memoryAccess.block',
+  'breakIn',
+  'modules[*].path',
+  'modules[*].kasan',
+  'verifier.faults',
+  'verifier.deadlock',
+  'verifier.irqlLog',
+  'devices',
+]);
 const NULLABLE = new Set(['bugCheck', 'context', 'verifier', 'breakIn']);
 const TUPLES = new Set(['bugCheck.params', 'breakIn.params', 'memory[*]']);
 /** Strings with a closed set of values, and the wrong value for each. */
