@@ -45,30 +45,33 @@ import { IOV_ROUTINES, IoVerification } from './io-verify.ts';
 import { INVARIANT_MDL_FLAGS, INVARIANT_MDL_THUNK_ROUTINES, invariantMdlThunks, watchInvariantMdls } from './thunks/invariant-mdl.ts';
 
 /**
+ * The thunk sets, each with the options it serves (0: always, the automatic checks and what tracks for
+ * them). A set none of whose options is on wraps nothing, so an option that is off costs no call.
  * Sets compose, earlier ones outermost (their checks first). DDI compliance first: a DDI rule is reported
  * before the automatic check of the same call. Miscellaneous checks before the pool thunks: a block is
  * checked for live kernel objects before it is untracked. Deadlock detection after the IRQL and lock
- * sets: their checks (a release at the wrong IRQL) come first.
+ * sets: their checks (a release at the wrong IRQL) come first. Low resources simulation is always
+ * wrapped: a --faults plan fails calls without the 0x4 or 0x40000 option.
  */
-const THUNK_SETS: readonly ThunkSet[] = [
-  ddiThunks,
-  miscThunks,
-  irqlLogThunks,
-  poolThunks,
-  ioThunks,
-  irqlThunks,
-  lockThunks,
-  mdlThunks,
-  objectThunks,
-  trackingThunks,
-  iovThunks,
-  pageThunks,
-  dmaThunks,
-  securityThunks,
-  invariantMdlThunks,
-  lowResourcesThunks,
-  delayFuzzingThunks,
-  deadlockThunks,
+const THUNK_SETS: ReadonlyArray<readonly [options: number, set: ThunkSet]> = [
+  [VF.DDI_COMPLIANCE | VF.DDI_COMPLIANCE_ADDITIONAL, ddiThunks],
+  [VF.MISCELLANEOUS_CHECKS | VF.FORCE_IRQL_CHECKING, miscThunks],
+  [VF.FORCE_IRQL_CHECKING, irqlLogThunks],
+  [0, poolThunks],
+  [0, ioThunks],
+  [0, irqlThunks],
+  [0, lockThunks],
+  [0, mdlThunks],
+  [0, objectThunks],
+  [0, trackingThunks],
+  [VF.IO_VERIFICATION, iovThunks],
+  [0, pageThunks],
+  [VF.DMA_CHECKING, dmaThunks],
+  [VF.SECURITY_CHECKS, securityThunks],
+  [INVARIANT_MDL_FLAGS, invariantMdlThunks],
+  [0, lowResourcesThunks],
+  [VF.KERNEL_SYNC_DELAY_FUZZING, delayFuzzingThunks],
+  [VF.DEADLOCK_DETECTION, deadlockThunks],
 ];
 const RECENTLY_FREED = 0x4000;
 
@@ -177,7 +180,9 @@ export class Verifier {
     this.contexts.push(vf);
     const out: ImportTable = { ...table };
     // Sets compose: a DDI wrapped by several options' sets runs the earlier set's checks first (outermost).
-    for (const set of [...THUNK_SETS].reverse()) {
+    const flags = this.settings.flags;
+    for (const [options, set] of [...THUNK_SETS].reverse()) {
+      if (options !== 0 && !(flags & options)) continue;
       for (const [name, factory] of Object.entries(set)) {
         const next = out[name];
         if (next) out[name] = factory(next, vf);

@@ -41,7 +41,6 @@ const CHECKS = gather();
 
 function factory(ddi: string, checks: ReadonlyArray<{ flag: number; check: DdiCheck }>): ThunkFactory {
   return (next: AnyFn, vf: VerifierContext) => {
-    if (!(vf.flags & DDI_OPTIONS)) return next;
     const frames = [thunkFrame(vf, ddi)];
     const mine = checks.filter((c) => vf.flags & c.flag);
     const thunk = (...args: number[]): unknown => {

@@ -11,7 +11,6 @@
 import { DISPATCHER_HEADER, ERESOURCE, FAST_MUTEX, KLOCK_QUEUE_HANDLE, KMUTANT, DEVICE_OBJECT } from '../../nt/layout.ts';
 import { OBJECT_TYPE } from '../../kernel/ke/dispatcher.ts';
 import { STATUS } from '../../nt/status.ts';
-import { VF } from '../flags.ts';
 import type { AnyFn, ThunkFactory, ThunkSet, VerifierContext } from '../context.ts';
 import { thunkFrame, thunkRoutines } from '../thunks/frames.ts';
 import type { LockApi } from './graph.ts';
@@ -25,10 +24,9 @@ const F = FAST_MUTEX.off;
 const MU = KMUTANT.off;
 const R = ERESOURCE.off;
 
-/** A thunk of `ddi` that runs `body` with the option on, or the DDI itself with it off. */
+/** A thunk of `ddi` that runs `body` (the verifier wraps it only with the option on). */
 function deadlockThunk(ddi: string, body: Body): ThunkFactory {
   return (next: AnyFn, vf: VerifierContext) => {
-    if (!(vf.flags & VF.DEADLOCK_DETECTION)) return next;
     const frames = [thunkFrame(vf, ddi)];
     const thunk = (...args: number[]): unknown => body(vf, frames, next, thunk, args);
     return thunk as AnyFn;

@@ -17,7 +17,6 @@
 import { DISPATCH_LEVEL } from '../../nt/irql.ts';
 import { TICKS_PER_MS } from '../../kernel/ke/clock.ts';
 import type { AnyFn, ThunkFactory, ThunkSet, VerifierContext } from '../context.ts';
-import { VF } from '../flags.ts';
 
 export const DELAY_ONE_IN = 4;
 export const MAX_DELAY_MS = 20;
@@ -26,7 +25,6 @@ type Fn = (...a: unknown[]) => unknown;
 
 /** Delay the thread after the DDI returns, when the fuzzer draws it. */
 const delayedAfter = (): ThunkFactory => (next: AnyFn, vf: VerifierContext) => {
-  if (!(vf.flags & VF.KERNEL_SYNC_DELAY_FUZZING)) return next;
   return ((...args: unknown[]): unknown => {
     const result = (next as Fn)(...args);
     const k = vf.k;

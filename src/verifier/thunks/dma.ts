@@ -19,7 +19,6 @@ import { poolTag } from '../../nt/pool.ts';
 import { PAGE_SIZE } from '../../kernel/mm/address-space.ts';
 import type { Adapter } from '../../kernel/hal/dma.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
-import { VF } from '../flags.ts';
 import { RULES, type VerifierRule } from '../rules.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 
@@ -255,7 +254,6 @@ const verifiers = new WeakMap<Kernel, DmaVerifier>();
 
 export const dmaThunks: ThunkSet = {
   IoGetDmaAdapter: (next: AnyFn, vf: VerifierContext) => {
-    if (!(vf.flags & VF.DMA_CHECKING)) return next;
     const thunk = (...args: unknown[]): unknown => {
       const adapter = (next as Fn)(...args) as number;
       if (adapter) {

@@ -3,14 +3,12 @@
  * lower, spin lock acquire and release) goes in the IRQL transition log (`!verifier 8`), with the
  * driver's stack. The IRQL checks themselves are the irql set's; this set only records.
  */
-import { VF } from '../flags.ts';
 import { IRQL_LOG_DEPTH } from '../irql-log.ts';
 import type { AnyFn, ThunkFactory, ThunkSet, VerifierContext } from '../context.ts';
 
 type Fn = (...a: unknown[]) => unknown;
 
 const logged: ThunkFactory = (next: AnyFn, vf: VerifierContext) => {
-  if (!(vf.flags & VF.FORCE_IRQL_CHECKING)) return next;
   const thunk = (...args: unknown[]): unknown => {
     const k = vf.k;
     const oldIrql = k.irql;
