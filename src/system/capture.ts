@@ -123,7 +123,7 @@ function snapshotVerifier(k: Kernel, v: Verifier): VerifierSnapshot {
     },
     log: { capacity: v.log.capacity, overwritten: v.log.overwritten, records: [...v.log.newestFirst()].map((r) => ({ ...r, stack: [...r.stack] })) },
     irpLog: { capacity: v.io.irpLog.capacity, overwritten: v.io.irpLog.overwritten, records: v.io.irpLog.newestFirst().map((r) => ({ ...r, stack: [...r.stack] })) },
-    irqlLog: { capacity: v.irqlLog.capacity, records: [...v.irqlLog.newestFirst()].map((r) => ({ ...r, stack: [...r.stack] })) },
+    irqlLog: { capacity: v.irqlLog.capacity, records: v.irqlLog.newestFirst().map((r) => ({ ...r, stack: [...r.stack] })) },
     ...(v.faults.active ? { faults: faultTracker(v.faults) } : {}),
   };
 }

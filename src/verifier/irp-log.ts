@@ -5,6 +5,8 @@
  * overwrites the oldest. (Windows also keeps the last 20 IRPs per device as WMI data for
  * dc2wmiparser; that export is not simulated.)
  */
+import { RecordRing } from './record-ring.ts';
+
 export const IRP_LOG_CAPACITY = 0x100;
 /** Frames kept per record. */
 const DEPTH = 8;
@@ -20,32 +22,12 @@ export interface IrpLogRecord {
   readonly stack: readonly number[];
 }
 
-export class IrpLog {
-  private readonly ring: IrpLogRecord[] = [];
-  private next = 0;
-  overwritten = 0;
-
-  constructor(readonly capacity = IRP_LOG_CAPACITY) {}
-
-  add(record: IrpLogRecord): void {
-    const r = { ...record, stack: record.stack.slice(0, DEPTH) };
-    if (this.ring.length < this.capacity) this.ring.push(r);
-    else {
-      this.ring[this.next] = r;
-      this.overwritten++;
-    }
-    this.next = (this.next + 1) % this.capacity;
+export class IrpLog extends RecordRing<IrpLogRecord> {
+  constructor(capacity = IRP_LOG_CAPACITY) {
+    super(capacity);
   }
 
-  get length(): number {
-    return this.ring.length;
-  }
-
-  /** The records, newest first. */
-  newestFirst(): IrpLogRecord[] {
-    const n = this.ring.length;
-    const out: IrpLogRecord[] = [];
-    for (let i = 1; i <= n; i++) out.push(this.ring[(this.next - i + n * 2) % n]!);
-    return out;
+  override add(record: IrpLogRecord): void {
+    super.add({ ...record, stack: record.stack.slice(0, DEPTH) });
   }
 }
