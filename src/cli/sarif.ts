@@ -8,7 +8,8 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { findModule, formatSymbol, sourceLine, type ModuleInfo } from '../kernel/symbols.ts';
 import { bugCheckName } from '../nt/bugcheck.ts';
 import { formatTag } from '../nt/pool.ts';
-import { VERIFIER_FLAGS, VF } from '../verifier/flags.ts';
+import { VF } from '../verifier/flags.ts';
+import { ruleOption, ruleStop } from '../verifier/docs.ts';
 import { ALL_RULES, RULES, type VerifierRule } from '../verifier/rules.ts';
 import { ruleOfStop } from '../verifier/rule-of-stop.ts';
 import type { RunOutcome } from '../system/run.ts';
@@ -24,9 +25,7 @@ const bugCheckRuleId = (code: number) => `BugCheck/${hexs(code)}`;
 const HANG_RULE_ID = 'dv/Hang';
 
 function ruleDescriptor(r: VerifierRule) {
-  const option = r.flag === 0 ? 'automatic checks' : (VERIFIER_FLAGS.find((f) => f.value === r.flag)?.name ?? hexs(r.flag));
-  const stop = `bug check ${hexs(r.code)}${r.p1 !== undefined && (r.code === 0xc4 || r.code === 0xc7 || r.code === 0xc9 || r.code === 0xe6) ? ` / ${hexs(r.p1)}` : ''} (${bugCheckName(r.code)})`;
-  const text = `${r.check[0]!.toUpperCase()}${r.check.slice(1)}. Stops with ${stop}; option: ${option}.${r.note ? ` ${r.note}` : ''}`;
+  const text = `${r.check[0]!.toUpperCase()}${r.check.slice(1)}. Stops with bug check ${ruleStop(r)} (${bugCheckName(r.code)}); option: ${ruleOption(r)}.${r.note ? ` ${r.note}` : ''}`;
   return {
     id: sarifRuleId(r),
     name: r.name,
@@ -34,7 +33,7 @@ function ruleDescriptor(r: VerifierRule) {
     fullDescription: { text },
     help: { text, markdown: `${text}\n\nSee docs/checks.md#${r.name.toLowerCase()} in driver-verifier.` },
     defaultConfiguration: { level: 'error' },
-    properties: { bugCheck: hexs(r.code), ...(r.p1 !== undefined ? { parameter1: hexs(r.p1) } : {}), option },
+    properties: { bugCheck: hexs(r.code), ...(r.p1 !== undefined ? { parameter1: hexs(r.p1) } : {}), option: ruleOption(r) },
   };
 }
 

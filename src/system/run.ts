@@ -392,7 +392,7 @@ export function ntDeviceName(name: string): string {
 }
 
 /** Send one request on the open file, from the calling (user) thread. */
-function send(k: Machine['kernel'], file: number, rq: DeviceRequest): RequestResult {
+export function send(k: Machine['kernel'], file: number, rq: DeviceRequest): RequestResult {
   if (rq.kind === 'ioctl') return { major: IRP_MJ.DEVICE_CONTROL, code: rq.code, ...k.io.files.deviceIoControl(file, rq.code, rq.input, rq.outputLength, rq.outputInit) };
   if (rq.kind === 'read') return { major: IRP_MJ.READ, ...k.io.files.readWrite(file, IRP_MJ.READ, rq.length) };
   return { major: IRP_MJ.WRITE, ...k.io.files.readWrite(file, IRP_MJ.WRITE, rq.data.length, rq.data) };

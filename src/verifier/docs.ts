@@ -14,12 +14,14 @@ export function runCommand(driver: string, ioctls: readonly string[], extra = ''
   return ['dv run', driver, ...ioctls.map((i) => `--ioctl ${i}`), extra].filter((s) => s !== '').join(' ');
 }
 
-function stop(rule: VerifierRule): string {
+/** `0xC4 / 0x62`: the rule's bug check, with its Parameter 1 where the code has a table of them. */
+export function ruleStop(rule: VerifierRule): string {
   const p1 = rule.p1 === undefined ? '' : hasSubcodes(rule.code) ? ` / ${hex(rule.p1)}` : '';
   return `${hex(rule.code)}${p1}`;
 }
 
-function option(rule: VerifierRule): string {
+/** The option a rule belongs to, as `!verifier` names it ('automatic' for the automatic checks). */
+export function ruleOption(rule: VerifierRule): string {
   if (rule.flag === 0) return 'automatic';
   return VERIFIER_FLAGS.find((f) => f.value === rule.flag)?.name ?? hex(rule.flag);
 }
@@ -38,7 +40,7 @@ function parameterRows(rule: VerifierRule): string[] {
 
 function section(rule: VerifierRule): string[] {
   const out = [`## ${rule.name}`, '', `${rule.check[0]!.toUpperCase()}${rule.check.slice(1)}.`, ''];
-  out.push(`**Stop:** bug check ${stop(rule)} (${bugCheckName(rule.code)}); option: ${option(rule)}.`, '');
+  out.push(`**Stop:** bug check ${ruleStop(rule)} (${bugCheckName(rule.code)}); option: ${ruleOption(rule)}.`, '');
   out.push('| Parameter | Meaning |', '| --- | --- |', ...parameterRows(rule), '');
   if (rule.note) out.push(`**Note:** ${rule.note}`, '');
   if (rule.pending) {
@@ -77,7 +79,7 @@ export function checksMarkdown(): string {
     '',
     '| Rule | Check | Stop | Option |',
     '| --- | --- | --- | --- |',
-    ...ALL_RULES.map((r) => `| [${r.name}](#${r.name.toLowerCase()}) | ${cell(r.check)} | ${stop(r)} | ${option(r)} |`),
+    ...ALL_RULES.map((r) => `| [${r.name}](#${r.name.toLowerCase()}) | ${cell(r.check)} | ${ruleStop(r)} | ${ruleOption(r)} |`),
     '',
   ];
   for (const rule of ALL_RULES) out.push(...section(rule));

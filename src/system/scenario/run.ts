@@ -12,7 +12,6 @@ import type { WatchdogLimits } from '../../kernel/ke/watchdog.ts';
 import { parseMemorySize } from '../../kernel/mm/physical-memory.ts';
 import type { LoadedImage } from '../../loader/image.ts';
 import { bugCheckName } from '../../nt/bugcheck.ts';
-import { IRP_MJ } from '../../nt/io.ts';
 import { NT_SUCCESS, STATUS, statusName } from '../../nt/status.ts';
 import { STANDARD_FLAGS } from '../../verifier/flags.ts';
 import { parseFlags, type VerifierSettings } from '../../verifier/settings.ts';
@@ -20,7 +19,7 @@ import type { CrashDump } from '../../debugger/dump.ts';
 import { Machine } from '../machine.ts';
 import { addAndStart, addDeviceRoutine, stackDeviceName, wantsPnp } from '../pnp-run.ts';
 import { systemSleepWake } from '../../kernel/po/transition.ts';
-import { ntDeviceName, type RequestResult } from '../run.ts';
+import { ntDeviceName, send, type DeviceRequest } from '../run.ts';
 import type { LoadedScenario } from './load.ts';
 import type { ScenarioStep, StepExpectation } from './schema.ts';
 
@@ -121,8 +120,9 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
     if (file_ === undefined) throw new StepFailure(`${what} not sent: no device is open (an open step before it, or one that succeeded)`);
     return file_;
   };
-  const request = (rq: () => RequestResult): Partial<StepResult> => {
-    const r = k.runInThread(k.userThread, rq);
+  /** A request on the open file, from the client's thread, as dv run sends it. */
+  const request = (file: number, rq: DeviceRequest): Partial<StepResult> => {
+    const r = k.runInThread(k.userThread, () => send(k, file, rq));
     return { status: r.status, information: r.information, output: r.output };
   };
 
@@ -188,17 +188,16 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
     if ('ioctl' in step) {
       const f = needOpen('ioctl');
       const s = step.ioctl;
-      const init = s.output !== undefined ? Buffer.from(s.output, 'hex') : undefined;
-      return request(() => ({ major: IRP_MJ.DEVICE_CONTROL, code: num(s.code), ...k.io.files.deviceIoControl(f, num(s.code), Buffer.from(s.input ?? '', 'hex'), s.outputLength ?? 0, init) }));
+      const outputInit = s.output !== undefined ? Buffer.from(s.output, 'hex') : undefined;
+      return request(f, { kind: 'ioctl', code: num(s.code), input: Buffer.from(s.input ?? '', 'hex'), outputLength: s.outputLength ?? 0, outputInit });
     }
     if ('read' in step) {
       const f = needOpen('read');
-      return request(() => ({ major: IRP_MJ.READ, ...k.io.files.readWrite(f, IRP_MJ.READ, step.read.length) }));
+      return request(f, { kind: 'read', length: step.read.length });
     }
     if ('write' in step) {
       const f = needOpen('write');
-      const data = Buffer.from(step.write.data, 'hex');
-      return request(() => ({ major: IRP_MJ.WRITE, ...k.io.files.readWrite(f, IRP_MJ.WRITE, data.length, data) }));
+      return request(f, { kind: 'write', data: Buffer.from(step.write.data, 'hex') });
     }
     if ('close' in step) return closeStep();
     if ('unload' in step) return unloadStep();
