@@ -4,6 +4,7 @@
  * helpers that read well in a test and fail with what the machine said.
  */
 import { AssertionError } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DebugTarget } from '../debugger/target.ts';
 import { interpret } from '../debugger/engine.ts';
@@ -12,6 +13,7 @@ import { parseScenario, readScenario, type LoadedScenario } from '../system/scen
 import { runScenario as runLoaded, type ScenarioOutcome, type ScenarioRunOptions } from '../system/scenario/run.ts';
 import type { Scenario } from '../system/scenario/schema.ts';
 import type { RunOutcome } from '../system/run.ts';
+import { runHtmlReport, scenarioHtmlReport } from '../system/html-report/index.ts';
 
 export { Machine, type MachineOptions } from '../system/machine.ts';
 export { runDriver, type RunOptions, type RunOutcome, type DeviceRequest, type RequestResult } from '../system/run.ts';
@@ -29,24 +31,37 @@ export interface ScenarioRun extends ScenarioOutcome {
   readonly leaks: readonly AllocationSnapshot[];
   /** `!analyze -v` on the run's dump, as kd prints it. */
   analysis(): string;
+  /** The run as one self-contained HTML page (what `dv run --html` writes): write it to a file and open it. */
+  html(): string;
 }
 
 /**
  * Run a scenario: a file (YAML or JSON), or the scenario itself as an object (driver paths in it relative to
- * `baseDir`, default the working directory).
+ * `baseDir`, default the working directory). It records what the HTML report charts unless `report: false`.
  */
 export async function runScenario(scenario: Scenario | string, opts: ScenarioRunOptions & { readonly baseDir?: string } = {}): Promise<ScenarioRun> {
   const loaded: LoadedScenario =
     typeof scenario === 'string'
       ? readScenario(scenario)
       : parseScenario(JSON.stringify(scenario), join(resolve(opts.baseDir ?? process.cwd()), 'scenario.json'));
-  const o = await runLoaded(loaded, opts);
+  const o = await runLoaded(loaded, { ...opts, report: opts.report ?? true });
   return Object.assign(o, {
     get leaks() {
       return o.dump.verifier?.drivers.flatMap((d) => d.allocations) ?? [];
     },
     analysis: () => analysis(o),
+    html: () => htmlReport(o),
   }) as ScenarioRun;
+}
+
+const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * A run (runScenario's, or runDriver's) as the HTML page `dv run --html` writes. The pool chart and the IRQL
+ * timeline need the run to have recorded them (runScenario does by default; runDriver with `report: true`).
+ */
+export function htmlReport(run: RunOutcome | ScenarioOutcome): string {
+  return 'steps' in run ? scenarioHtmlReport(run, version()) : runHtmlReport(run, version());
 }
 
 /** `!analyze -v` of a run (its bug check, or the forced dump of a hang), as kd prints it. */

@@ -43,7 +43,7 @@ const out = (lines: string[] | string) => process.stdout.write((Array.isArray(li
 class UsageError extends Error {}
 
 /** The dv run options that go with --scenario, and the defaults commander fills in for the others. */
-const SCENARIO_OPTIONS = new Set(['scenario', 'dump', 'json', 'timeout', 'simTimeout', 'stacks']);
+const SCENARIO_OPTIONS = new Set(['scenario', 'dump', 'json', 'html', 'timeout', 'simTimeout', 'stacks']);
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -208,6 +208,7 @@ program
   .option('--json <file>', 'write the outcome as JSON here')
   .option('--junit <file>', 'write the run as JUnit XML here (CI test reports): a test case per step, load, open, each request, unload, shutdown')
   .option('--sarif <file>', 'write the findings as SARIF 2.1.0 here (code scanning): a result per bug check, or per leak at unload, at the driver\'s source line')
+  .option('--html <file>', 'write a self-contained HTML report here: the bug check and its meaning, the stack with source lines, the leaks, pool usage per tag and the IRQL timeline as charts, the requests and their results')
   .option('--coverage <file>', "count how often each basic block of the wasm drivers ran, and write it here as an lcov tracefile (genhtml, editors' coverage views)")
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
@@ -235,19 +236,25 @@ program
   .addHelpText(
     'after',
     `\nNumbers are ${NUMBER_RULE}, as kd and the Windows tools read control codes.\n` +
-      'Outputs: --dump, --json and --coverage are checked before the run (folder exists and is writable, not the same file, not the driver)\n' +
+      'Outputs: --dump, --json, --sarif, --junit, --html and --coverage are checked before the run (folder exists and is writable, not the same file, not the driver)\n' +
       'and written whole (temp file + rename). A run that writes no dump (no bug check) removes a dump an earlier run left at\n' +
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string } & FaultArgs) => {
+  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; html?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string } & FaultArgs) => {
     if (opts.scenario !== undefined) {
       if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
       const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));
       if (given.length) throw new UsageError(`--scenario describes the whole run; ${given.map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot be given with it`);
       // Loaded only here: the scenario reader brings yaml and zod, which a plain run never needs.
       const { runScenarioCommand } = await import('./scenario.ts');
-      await runScenarioCommand(opts.scenario, { dump: opts.dump, json: opts.json, limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS }, stacks: opts.stacks });
+      const scenarioOutputs = [
+        ...(opts.dump !== undefined ? [{ option: '--dump', path: opts.dump }] : []),
+        ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
+        ...(opts.html !== undefined ? [{ option: '--html', path: opts.html }] : []),
+      ];
+      checkOutputs(scenarioOutputs, [{ option: '--scenario', path: opts.scenario }]);
+      await runScenarioCommand(opts.scenario, { dump: opts.dump, json: opts.json, html: opts.html, version: packageVersion(), limits: { hostTime: opts.timeout, simulatedTime: opts.simTimeout * TICKS_PER_MS }, stacks: opts.stacks });
       return;
     }
     if (driverArg === undefined) throw new UsageError('dv run needs a DRIVER (or --scenario FILE)');
@@ -258,7 +265,7 @@ program
     const faults = faultSettings({ ...opts, ...persistedFaultArgs(boot, opts) }, flags);
     if (typeof faults === 'string') throw new UsageError(faults);
     if (opts.faults === 'exhaustive') {
-      const refused = [opts.dump !== undefined && '--dump', opts.coverage !== undefined && '--coverage', opts.debugger && '--debugger'].filter(Boolean);
+      const refused = [opts.dump !== undefined && '--dump', opts.html !== undefined && '--html', opts.coverage !== undefined && '--coverage', opts.debugger && '--debugger'].filter(Boolean);
       if (refused.length > 0) throw new UsageError(`--faults exhaustive makes many runs: ${refused.join(', ')} would name one of them (use --json for the table)`);
     }
     const outputs = [
@@ -266,6 +273,7 @@ program
       ...(opts.json !== undefined ? [{ option: '--json', path: opts.json }] : []),
       ...(opts.sarif !== undefined ? [{ option: '--sarif', path: opts.sarif }] : []),
       ...(opts.junit !== undefined ? [{ option: '--junit', path: opts.junit }] : []),
+      ...(opts.html !== undefined ? [{ option: '--html', path: opts.html }] : []),
       ...(opts.coverage !== undefined ? [{ option: '--coverage', path: opts.coverage }] : []),
     ];
     checkOutputs(outputs, [{ option: 'driver', path: driver }]);
@@ -302,6 +310,7 @@ program
         debugger: opts.debugger ? stdioDebugger() : undefined,
         ...pnpOptions(opts),
         faults,
+        report: opts.html !== undefined,
       };
       if (opts.faults === 'exhaustive') {
         await exhaustive(runOptions, opts.json);
@@ -316,6 +325,11 @@ program
     if (opts.json) writeAtomically(opts.json, JSON.stringify(outcomeJson(outcome), null, 2) + '\n');
     if (opts.junit) writeAtomically(opts.junit, junitXml(outcome, requested));
     if (opts.sarif) writeAtomically(opts.sarif, JSON.stringify(sarifLog(outcome, packageVersion()), null, 2) + '\n');
+    if (opts.html) {
+      // Loaded only here: a run without --html never reads the report's code.
+      const { runHtmlReport } = await import('../system/html-report/index.ts');
+      writeAtomically(opts.html, runHtmlReport(outcome, packageVersion(), requested));
+    }
     const coverage = outcome.machine.loader.coverage;
     if (opts.coverage && coverage) {
       writeAtomically(opts.coverage, coverage.lcov());

@@ -28,9 +28,9 @@ export function scenarioExitCode(o: ScenarioOutcome): ExitCode {
   return hangFailed ? EXIT.HANG : EXIT.BUGCHECK;
 }
 
-export async function runScenarioCommand(file: string, opts: { dump?: string; json?: string; limits?: Partial<WatchdogLimits>; stacks?: boolean }): Promise<void> {
+export async function runScenarioCommand(file: string, opts: { dump?: string; json?: string; html?: string; version?: string; limits?: Partial<WatchdogLimits>; stacks?: boolean }): Promise<void> {
   const loaded = readScenario(file);
-  const o = await runScenario(loaded, { onLine: (l) => out(l), limits: opts.limits, stacks: opts.stacks });
+  const o = await runScenario(loaded, { onLine: (l) => out(l), limits: opts.limits, stacks: opts.stacks, report: opts.html !== undefined });
   if (o.bugCheck) {
     out(fatalErrorLines(o.bugCheck.code, o.bugCheck.params));
     if (opts.dump) {
@@ -57,6 +57,11 @@ export async function runScenarioCommand(file: string, opts: { dump?: string; js
       })),
     };
     writeAtomically(opts.json, JSON.stringify(json, null, 2) + '\n');
+  }
+  if (opts.html) {
+    // Loaded only here: a scenario without --html never reads the report's code.
+    const { scenarioHtmlReport } = await import('../system/html-report/index.ts');
+    writeAtomically(opts.html, scenarioHtmlReport(o, opts.version ?? ''));
   }
   out(scenarioSummary(o));
   process.exitCode = scenarioExitCode(o);

@@ -30,6 +30,8 @@ export interface MachineOptions {
   /** Count the basic blocks of every wasm image (`dv run --coverage`; the fuzzer). */
   readonly coverage?: boolean;
   readonly onDebugPrint?: (line: string) => void;
+  /** Record what the --html report charts (pool in use per tag, the IRQL timeline): machine.verifier.report. */
+  readonly report?: boolean;
 }
 
 export class Machine {
@@ -43,6 +45,7 @@ export class Machine {
     this.kernel.onDebugPrint = options.onDebugPrint;
     this.loader = new Loader(this.kernel);
     if (options.verifier && options.verifier.drivers.length > 0) this.verifier = new Verifier(this.kernel, this.loader, options.verifier);
+    if (options.report) this.verifier?.startReport();
     if (options.memoryChecks === false) this.loader.checksMemoryOf = () => false;
     if (options.coverage) this.loader.coverage = new CoverageCollector(this.kernel.as);
   }

@@ -172,6 +172,24 @@ export class VerifiedDriver {
     return a;
   }
 
+  /**
+   * Tell `onChange` of every change of the driver's tracked pool (the --html report's chart). It wraps
+   * track and untrack on this record only, so a run that asks for no report pays nothing per call.
+   */
+  observe(onChange: (tag: number, delta: number) => void): void {
+    const track = this.track.bind(this);
+    const untrack = this.untrack.bind(this);
+    this.track = (a) => {
+      track(a);
+      onChange(a.tag, a.size);
+    };
+    this.untrack = (address) => {
+      const a = untrack(address);
+      if (a) onChange(a.tag, -a.size);
+      return a;
+    };
+  }
+
   counters(poolType: number): PoolCounters {
     return poolType & 1 ? this.paged : this.nonPaged;
   }

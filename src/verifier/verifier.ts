@@ -37,6 +37,7 @@ import { DEADLOCK_THUNK_ROUTINES, deadlockThunks } from './deadlock/thunks.ts';
 import { MISC_THUNK_ROUTINES, miscThunks } from './thunks/misc.ts';
 import { irqlLogThunks } from './thunks/irql-log.ts';
 import { IrqlLog } from './irql-log.ts';
+import { ReportRecorder } from './report-recorder.ts';
 import { SECURITY_THUNK_ROUTINES, securityThunks } from './thunks/security.ts';
 import { PAGE_THUNK_ROUTINES, pageThunks } from './thunks/pages.ts';
 import { DMA_THUNK_ROUTINES, dmaThunks } from './thunks/dma.ts';
@@ -107,6 +108,8 @@ export class Verifier {
   private readonly contexts: VerifierContext[] = [];
   /** I/O verification's IRP state and its checks around dispatch and completion routines. */
   readonly io: IoVerification;
+  /** What the --html report charts; undefined until startReport (no cost to a run without a report). */
+  report?: ReportRecorder;
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
     // Appended in this order: nt symbols added earlier keep their addresses.
@@ -162,6 +165,22 @@ export class Verifier {
     });
   }
 
+  /**
+   * Record what the --html report charts from now on: pool in use per tag of every verified driver, and
+   * the IRQL transitions Force IRQL checking logs. Wraps this machine's recorders only.
+   */
+  startReport(): ReportRecorder {
+    if (this.report) return this.report;
+    const r = (this.report = new ReportRecorder(() => this.k.clock.now));
+    for (const d of this.records) d.observe((tag, delta) => r.poolChange(tag, delta));
+    const add = this.irqlLog.add.bind(this.irqlLog);
+    this.irqlLog.add = (t) => {
+      add(t);
+      r.irqlChange(t);
+    };
+    return r;
+  }
+
   get flags(): number {
     return this.settings.flags;
   }
@@ -176,6 +195,8 @@ export class Verifier {
     const driver = new VerifiedDriver(this.k, m.name, m.imageName, m.base, m.size, this.stacks);
     this.drivers.set(m.name.toLowerCase(), driver);
     this.records.push(driver);
+    const report = this.report;
+    if (report) driver.observe((tag, delta) => report.poolChange(tag, delta));
     const vf = this.context(driver);
     this.contexts.push(vf);
     const out: ImportTable = { ...table };

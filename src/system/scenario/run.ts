@@ -98,13 +98,15 @@ export interface ScenarioRunOptions {
   readonly limits?: Partial<WatchdogLimits>;
   /** Capture callers and allocation stacks (the file's machine.stacks wins when it says). */
   readonly stacks?: boolean;
+  /** Record what the --html report charts (machine.verifier.report), each step a mark on its charts. */
+  readonly report?: boolean;
 }
 
 export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions = {}): Promise<ScenarioOutcome> {
   const { scenario, file } = loaded;
   const base = dirname(resolve(file));
   const m = scenario.machine ?? {};
-  const machine = new Machine({ verifier: verifierSettings(m.verifier), captureStacks: m.stacks ?? io.stacks, memory: m.memory !== undefined ? parseMemorySize(m.memory) : undefined });
+  const machine = new Machine({ verifier: verifierSettings(m.verifier), captureStacks: m.stacks ?? io.stacks, memory: m.memory !== undefined ? parseMemorySize(m.memory) : undefined, report: io.report });
   const k = machine.kernel;
   Object.assign(k.watchdog.limits, io.limits);
   const say = io.onLine ?? (() => {});
@@ -147,6 +149,7 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
     const result: StepResult = { index, line, text: stepText(step), ran: true, ...r, ...(stopped ? { stopped: hang ? 'hang' : 'bugcheck' } : {}), failures: failure ? [failure] : check(expectOf(step), r, stop, stopped ? hang : null) };
     say(`${file}:${line}: ${result.text}${resultText(result)}${stop ? ` -> bug check ${hexs(stop.code)}/${hexs(stop.params[0]!)} ${stop.name}` : ''}${hang ? ` -> hang: ${hang.reason}` : ''}${result.failures.length ? `  FAILED: ${result.failures.join('; ')}` : ''}`);
     results.push(result);
+    machine.verifier?.report?.mark(`line ${line}: ${result.text}`);
   }
 
   async function runStep(step: ScenarioStep): Promise<Partial<StepResult>> {
