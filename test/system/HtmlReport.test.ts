@@ -18,6 +18,7 @@ import { readScenario } from '../../src/system/scenario/load.ts';
 import { runScenario } from '../../src/system/scenario/run.ts';
 import { OTHER_TAGS, POOL_USAGE_POINTS, POOL_USAGE_TAGS, ReportRecorder } from '../../src/verifier/report-recorder.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
+import { htmlReport, runScenario as apiRunScenario } from '../../src/api/index.ts';
 import { ROOT, fixture } from '../helpers.ts';
 import { all, byId, parsePage, rows, textOf } from './html-page.ts';
 
@@ -123,9 +124,18 @@ test('a scenario report: its steps are the rows, with their results', async () =
   const page = parsePage(scenarioHtmlReport(o, '0.1.0'));
   const steps = rows(page, 'request-table');
   assert.deepEqual(steps.map((s) => s[1]), o.steps.map((s) => s.text));
-  assert.deepEqual(steps.map((s) => s[5]), ['ok', 'ok', 'ok', 'ok', 'ok', 'stopped']);
+  assert.deepEqual(steps.map((s) => s[5]), ['ok', 'ok', 'ok', 'ok', 'ok', 'stoppedas the step expects']);
+  assert.match(textOf(byId(page, 'verdict')!), /^Bug check 0xC4 .*: expected, every expectation met$/);
   assert.deepEqual(rows(page, 'leak-table').map((l) => l[2]).sort(), ['VMdl', 'Vfwi', 'mdrv']);
   assert.equal(all(byId(page, 'pool-chart')!, 'g').length, o.steps.length);
+});
+
+test('the library: a scenario run renders its page, recorded by default', async () => {
+  const run = await apiRunScenario(join(ROOT, 'examples', 'mydriver-leak.yaml'));
+  const page = parsePage(run.html());
+  assert.equal(rows(page, 'leak-table').length, 3);
+  assert.ok(byId(page, 'pool-chart'));
+  assert.equal(htmlReport(run), run.html());
 });
 
 test('a run that recorded nothing says so instead of drawing', async () => {

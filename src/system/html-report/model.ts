@@ -266,7 +266,7 @@ export function scenarioReportModel(o: ScenarioOutcome): HtmlReportModel {
   const failed = o.steps.filter((s) => s.failures.length > 0).length;
   return {
     title: o.file,
-    verdict: failed ? { kind: 'failed', text: `${failed} step${failed === 1 ? '' : 's'} failed; ${base.text}` } : base,
+    verdict: failed ? { kind: 'failed', text: `${failed} step${failed === 1 ? '' : 's'} failed; ${base.text}` } : o.ok && base.kind !== 'clean' ? { ...base, text: `${base.text}: expected, every expectation met` } : base,
     ...stopParts(o, sources),
     leaks: trackedLeft(o.machine, sources),
     ...recorded(o.machine),
@@ -277,7 +277,7 @@ export function scenarioReportModel(o: ScenarioOutcome): HtmlReportModel {
       ...(s.information !== undefined ? { information: s.information } : {}),
       ...(s.output !== undefined ? { output: outputHex(s.output) } : {}),
       result: s.failures.length ? 'failed' : s.stopped ? 'stopped' : s.ran ? 'ok' : 'not sent',
-      ...(s.failures.length ? { note: s.failures.join('; ') } : {}),
+      ...(s.failures.length ? { note: s.failures.join('; ') } : s.stopped ? { note: 'as the step expects' } : {}),
     })),
     ...(o.bugCheck || o.hang ? analysisOf(o) : {}),
   };
