@@ -7,6 +7,7 @@
 import { irqlName } from '../../nt/irql.ts';
 import type { ReportMark } from '../../verifier/report-recorder.ts';
 import { esc } from './escape.ts';
+import { bytesText, n1, simTime } from './format.ts';
 import type { HtmlReportModel, ReportIrql, ReportSeries } from './model.ts';
 
 const WIDTH = 960;
@@ -20,16 +21,6 @@ export const CHART_SERIES = 10;
 const MARKS_LABELLED = 40;
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
 
-const n1 = (v: number) => (Math.round(v * 10) / 10).toString();
-
-/** Simulated time, as the page shows it. */
-export const simTime = (t: number) => (t === 0 ? '0 ms' : t < 10_000_000 ? `${n1(t / 10_000)} ms` : `${(t / 10_000_000).toFixed(3)} s`);
-
-export function bytesText(n: number): string {
-  if (n < 0x400) return `${n} B`;
-  if (n < 0x100000) return `${n1(n / 0x400)} KiB`;
-  return `${n1(n / 0x100000)} MiB`;
-}
 
 /** The simulated time at each event, from every record that has one (for the axis labels). */
 function timeAt(model: HtmlReportModel): (seq: number) => number {
@@ -123,11 +114,11 @@ export function poolChart(model: HtmlReportModel): string {
 export function irqlChart(model: HtmlReportModel): string {
   const irql = model.irql!;
   const events = model.pool?.events ?? (irql.entries.at(-1)?.seq ?? 0) + 1;
-  const top = Math.max(2, ...irql.entries.map((e) => Math.max(e.oldIrql, e.newIrql)));
+  // The levels in use, evenly spaced (a DIRQL of 27 does not squash PASSIVE, APC and DISPATCH together).
   const levels = [...new Set([0, 1, 2, ...irql.entries.flatMap((e) => [e.oldIrql, e.newIrql])])].sort((a, b) => a - b);
   const height = 60 + 24 * levels.length;
   const bottom = height - 40;
-  const y = (level: number) => bottom - ((bottom - TOP - 8) * level) / top;
+  const y = (level: number) => bottom - ((bottom - TOP - 8) * levels.indexOf(level)) / (levels.length - 1);
   const axis = axisOf(events);
   const byCpu = new Map<number, ReportIrql[]>();
   for (const e of irql.entries) {

@@ -19,6 +19,8 @@ import type { Machine } from '../machine.ts';
 import type { DeviceRequest, RunOutcome } from '../run.ts';
 import type { ScenarioOutcome } from '../scenario/run.ts';
 import { DUMP_MAX_BYTES } from '../capture.ts';
+import type { CrashDump } from '../../debugger/dump.ts';
+import { hexs, simTime } from './format.ts';
 
 /** Lines shown above and below a frame's source line. */
 export const SNIPPET_CONTEXT = 3;
@@ -31,7 +33,6 @@ export const LEAK_SITES_SHOWN = 20;
 /** A source file larger than this is not read for snippets. */
 const SOURCE_MAX_BYTES = 4 << 20;
 
-const hexs = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase()}`;
 const MJ_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(IRP_MJ).map(([name, code]) => [code, `IRP_MJ_${name}`]));
 
 export interface SourceSnippet {
@@ -187,10 +188,10 @@ function recorded(machine: Machine): Pick<HtmlReportModel, 'pool' | 'irql' | 'no
 }
 
 /** `!analyze -v` of the stop, unless the dump would be too large to make for a page. */
-function analysisOf(o: { readonly machine: Machine; readonly dump: unknown }): Pick<HtmlReportModel, 'analysis' | 'analysisOmitted'> {
+function analysisOf(o: { readonly machine: Machine; readonly dump: CrashDump }): Pick<HtmlReportModel, 'analysis' | 'analysisOmitted'> {
   const size = o.machine.dumpSize();
   if (size.bytes > DUMP_MAX_BYTES / 4) return { analysisOmitted: `the machine holds ${size.allocations} tracked allocations: open a --dump in dv kd for !analyze -v` };
-  return { analysis: interpret(new DebugTarget(o.dump as never), '!analyze -v').output.join('\n') };
+  return { analysis: interpret(new DebugTarget(o.dump), '!analyze -v').output.join('\n') };
 }
 
 function stopParts(o: Pick<RunOutcome, 'bugCheck' | 'hang' | 'machine'>, sources: Sources): Pick<HtmlReportModel, 'bugCheck' | 'hang' | 'stack' | 'facts'> {
@@ -199,7 +200,7 @@ function stopParts(o: Pick<RunOutcome, 'bugCheck' | 'hang' | 'machine'>, sources
   const facts: [string, string][] = [];
   const v = o.machine.verifier;
   facts.push(['Verifier flags', v ? hexs(v.flags) : 'off']);
-  facts.push(['Simulated time at the end', `${(k.clock.now / 10_000).toFixed(3)} ms`]);
+  facts.push(['Simulated time at the end', simTime(k.clock.now)]);
   if (crash) {
     facts.push(['Thread', `${hexs(crash.thread.address)}${crash.thread.name ? ` (${crash.thread.name})` : ''}`]);
     facts.push(['Processor', String(crash.processor)]);

@@ -5,12 +5,11 @@
  */
 import { irqlName } from '../../nt/irql.ts';
 import { statusName } from '../../nt/status.ts';
-import { bytesText, irqlChart, PALETTE, poolChart, CHART_SERIES, simTime } from './charts.ts';
+import { irqlChart, PALETTE, poolChart, CHART_SERIES } from './charts.ts';
+import { bytesText, hex8, hexs, simTime } from './format.ts';
 import { esc } from './escape.ts';
 import { IRQL_ROWS, type HtmlReportModel, type ReportFrame } from './model.ts';
 
-const hexs = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase()}`;
-const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1000px; padding: 16px 20px 48px; color: #1b1b1b; }

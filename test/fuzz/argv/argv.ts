@@ -94,7 +94,7 @@ export const argvArb: fc.Arbitrary<readonly Piece[]> = fc.oneof(
         fc.oneof(
           fc.tuple(text(fc.constant('--verifier')), text(verifierValue)),
           fc.tuple(text(fc.constant('--ioctl')), text(hexish)),
-          fc.tuple(text(fc.constantFrom('--dump', '--json')), fc.oneof({ weight: 4, arbitrary: output }, { weight: 1, arbitrary: input })),
+          fc.tuple(text(fc.constantFrom('--dump', '--json', '--html')), fc.oneof({ weight: 4, arbitrary: output }, { weight: 1, arbitrary: input })),
           fc.tuple(text(fc.constantFrom('--no-stacks', '--debugger', '--help', '--verbose', '--timeout', '--memory'))),
           fc.tuple(text(garbage)),
         ),
