@@ -12,7 +12,7 @@ import type { HtmlReportModel, ReportIrql, ReportSeries } from './model.ts';
 
 const WIDTH = 960;
 const LEFT = 112;
-const RIGHT = 16;
+const RIGHT = 44;
 const TOP = 16;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 /** Series drawn; the table under the chart lists every tag. */
