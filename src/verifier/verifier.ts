@@ -108,8 +108,7 @@ export class Verifier {
   private readonly contexts: VerifierContext[] = [];
   /** I/O verification's IRP state and its checks around dispatch and completion routines. */
   readonly io: IoVerification;
-  /** What the --html report charts; undefined until startReport (no cost to a run without a report). */
-  report?: ReportRecorder;
+  private recorder?: ReportRecorder;
 
   constructor(private readonly k: Kernel, loader: Loader, readonly settings: VerifierSettings) {
     // Appended in this order: nt symbols added earlier keep their addresses.
@@ -170,8 +169,8 @@ export class Verifier {
    * the IRQL transitions Force IRQL checking logs. Wraps this machine's recorders only.
    */
   startReport(): ReportRecorder {
-    if (this.report) return this.report;
-    const r = (this.report = new ReportRecorder(() => this.k.clock.now));
+    if (this.recorder) return this.recorder;
+    const r = (this.recorder = new ReportRecorder(() => this.k.clock.now));
     for (const d of this.records) d.observe((tag, delta) => r.poolChange(tag, delta));
     const add = this.irqlLog.add.bind(this.irqlLog);
     this.irqlLog.add = (t) => {
@@ -179,6 +178,11 @@ export class Verifier {
       r.irqlChange(t);
     };
     return r;
+  }
+
+  /** What the --html report charts; undefined until startReport (no cost to a run without a report). */
+  get report(): ReportRecorder | undefined {
+    return this.recorder;
   }
 
   get flags(): number {
@@ -195,7 +199,7 @@ export class Verifier {
     const driver = new VerifiedDriver(this.k, m.name, m.imageName, m.base, m.size, this.stacks);
     this.drivers.set(m.name.toLowerCase(), driver);
     this.records.push(driver);
-    const report = this.report;
+    const report = this.recorder;
     if (report) driver.observe((tag, delta) => report.poolChange(tag, delta));
     const vf = this.context(driver);
     this.contexts.push(vf);

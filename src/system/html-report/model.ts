@@ -104,7 +104,7 @@ export interface HtmlReportModel {
   /** `sites`: the distinct callers of the listed allocations, with their source lines. */
   readonly leaks: { readonly count: number; readonly listed: readonly ReportLeak[]; readonly sites: readonly ReportFrame[] };
   /** Undefined: the run did not record it (no report asked for, or no driver verified). */
-  readonly pool?: { readonly events: number; readonly stride: number; readonly series: readonly ReportSeries[]; readonly marks: readonly ReportMark[] };
+  readonly pool?: { readonly events: number; readonly stride: number; readonly series: readonly ReportSeries[]; readonly marks: readonly ReportMark[]; readonly marksDropped: number };
   readonly irql?: { readonly logged: boolean; readonly total: number; readonly entries: readonly ReportIrql[] };
   /** Why pool and irql are absent. */
   readonly notRecorded?: string;
@@ -178,7 +178,7 @@ function recorded(machine: Machine): Pick<HtmlReportModel, 'pool' | 'irql' | 'no
   const series = r.series.map((s) => ({ tag: s.tag === OTHER_TAGS ? '(other tags)' : formatTag(s.tag), peak: s.peak, bytes: s.bytes, points: s.points }));
   const entries = r.irql.newestFirst().reverse();
   return {
-    pool: { events: r.seq, stride: r.stride, series, marks: r.marks },
+    pool: { events: r.seq, stride: r.stride, series, marks: r.marks, marksDropped: r.marksDropped },
     irql: {
       logged: (v.flags & VF.FORCE_IRQL_CHECKING) !== 0,
       total: r.irql.length + r.irql.overwritten,

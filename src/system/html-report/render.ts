@@ -93,7 +93,7 @@ function poolSection(m: HtmlReportModel): string {
   const still = new Set(pool.series.flatMap((s) => s.points.map((p) => p.time))).size <= 1;
   const clock = still ? ' The simulated clock did not move during the run (it moves only when the machine waits), so the axis is the order of events.' : ' The axis is the order of events, each tick labelled with its simulated time.';
   const marksList = pool.marks.length
-    ? `<details><summary>${pool.marks.length} step${pool.marks.length === 1 ? '' : 's'} marked on the charts</summary><ol class="marks">${pool.marks.map((k) => `<li>${esc(k.label)} <span class="muted">(#${k.seq}, ${esc(simTime(k.time))})</span></li>`).join('')}</ol></details>`
+    ? `<details><summary>${pool.marks.length} step${pool.marks.length === 1 ? '' : 's'} marked on the charts</summary><ol class="marks">${pool.marks.map((k) => `<li>${esc(k.label)} <span class="muted">(#${k.seq}, ${esc(simTime(k.time))})</span></li>`).join('')}</ol>${pool.marksDropped ? `<p class="muted">${pool.marksDropped} later steps not marked.</p>` : ''}</details>`
     : '';
   return section(
     'pool-usage',
