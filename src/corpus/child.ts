@@ -13,7 +13,7 @@ process.on('message', (m: ToChild) => {
   void (async () => {
     let result;
     try {
-      result = await processProject(m.project, m.root, (phase) => void send({ type: 'phase', phase }));
+      result = await processProject(m.project, m.root, (phase) => void send({ type: 'phase', phase }), m.settings);
     } catch (e) {
       // processProject charges the driver's faults to the driver; anything reaching here is ours.
       await send({ type: 'failed', message: e instanceof Error ? e.message : String(e) });

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../build/paths.ts';
 import { classify } from './classify.ts';
 import type { DriverProject } from './discover.ts';
-import type { ProjectResult } from './project-run.ts';
+import { STANDARD_RUN, type CorpusRunSettings, type ProjectResult } from './project-run.ts';
 
-export type ToChild = { readonly type: 'project'; readonly project: DriverProject; readonly root: string } | { readonly type: 'exit' };
+export type ToChild = { readonly type: 'project'; readonly project: DriverProject; readonly root: string; readonly settings: CorpusRunSettings } | { readonly type: 'exit' };
 export type FromChild =
   | { readonly type: 'phase'; readonly phase: 'build' | 'run' }
   | { readonly type: 'result'; readonly result: ProjectResult }
@@ -23,6 +23,8 @@ export interface PoolOptions {
   readonly timeoutMs: number;
   /** Called as each project finishes, in completion order. */
   readonly onResult?: (result: ProjectResult, done: number, total: number) => void;
+  /** The verifier flags and fault plan of the runs (default /standard, no failures). */
+  readonly settings?: CorpusRunSettings;
 }
 
 /** How long a child may take to load dv and start on its project. */
@@ -41,7 +43,7 @@ function failedRow(project: DriverProject, root: string, phase: 'build' | 'run' 
   return { path: project.path, label: c.label, family: c.family, model: c.model, needs: c.needs, built: phase === 'run', run: phase === 'run' ? blocker : 'not run', clean: false, blocker };
 }
 
-function runOne(child: ChildProcess, project: DriverProject, root: string, timeoutMs: number): Promise<{ result: ProjectResult; alive: boolean }> {
+function runOne(child: ChildProcess, project: DriverProject, root: string, timeoutMs: number, settings: CorpusRunSettings): Promise<{ result: ProjectResult; alive: boolean }> {
   return new Promise((resolve) => {
     let phase: 'build' | 'run' | undefined;
     let stderr = '';
@@ -81,7 +83,7 @@ function runOne(child: ChildProcess, project: DriverProject, root: string, timeo
     child.on('message', onMessage);
     child.on('exit', onExit);
     child.stderr?.on('data', onData);
-    child.send({ type: 'project', project, root } satisfies ToChild);
+    child.send({ type: 'project', project, root, settings } satisfies ToChild);
   });
 }
 
@@ -95,7 +97,7 @@ export async function runProjects(projects: readonly DriverProject[], root: stri
       while (next < projects.length) {
         const i = next++;
         child ??= spawnChild();
-        const { result, alive } = await runOne(child, projects[i]!, root, options.timeoutMs);
+        const { result, alive } = await runOne(child, projects[i]!, root, options.timeoutMs, options.settings ?? STANDARD_RUN);
         if (!alive) child = undefined;
         results[i] = result;
         options.onResult?.(result, ++done, projects.length);

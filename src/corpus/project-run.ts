@@ -12,7 +12,8 @@ import { DDK_INCLUDE } from '../build/paths.ts';
 import { SimulatorError } from '../kernel/errors.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
-import { runDriver } from '../system/run.ts';
+import { runExhaustive, type FaultVerdict } from '../system/exhaustive.ts';
+import { runDriver, type RunOptions } from '../system/run.ts';
 import type { DebuggerIo } from '../system/kd-session.ts';
 import { STANDARD_FLAGS } from '../verifier/flags.ts';
 import { buildBlocker } from './blocker.ts';
@@ -36,7 +37,18 @@ export interface ProjectResult {
   readonly clean: boolean;
   /** The first blocker, '' when the project builds and runs clean. */
   readonly blocker: string;
+  /** Under --faults exhaustive: a line for each failure path that did not end clean (the point and its verdict). */
+  readonly failurePaths?: readonly string[];
 }
+
+/** How the corpus runs what builds: /standard by default; `npm run corpus -- --flags F --faults exhaustive`. */
+export interface CorpusRunSettings {
+  readonly verifierFlags: number;
+  /** Then every allocation failure path of a clean run, one run each (src/system/exhaustive.ts). */
+  readonly faults?: 'exhaustive';
+}
+
+export const STANDARD_RUN: CorpusRunSettings = { verifierFlags: STANDARD_FLAGS };
 
 /** How long a run may take, in host and in simulated time: a hang is a verdict, never a stalled corpus. */
 export const RUN_LIMITS = { hostTimeMs: 30_000, simulatedTimeMs: 10 * 60_000 } as const;
@@ -68,7 +80,12 @@ const oneLine = (s: string, max = 100) => {
   return t.length > max ? t.slice(0, max - 3) + '...' : t;
 };
 
-export async function processProject(project: DriverProject, root: string, onPhase: (phase: 'build' | 'run') => void = () => {}): Promise<ProjectResult> {
+export async function processProject(
+  project: DriverProject,
+  root: string,
+  onPhase: (phase: 'build' | 'run') => void = () => {},
+  settings: CorpusRunSettings = STANDARD_RUN,
+): Promise<ProjectResult> {
   const c = classify({ ...project, root });
   const base = { path: project.path, label: c.label, family: c.family, model: c.model, needs: c.needs };
   const notBuilt = (blocker: string): ProjectResult => ({ ...base, built: false, run: 'not run', clean: false, blocker });
@@ -91,9 +108,9 @@ export async function processProject(project: DriverProject, root: string, onPha
     let phase = 'load';
     let device = false;
     try {
-      const outcome = await runDriver({
+      const options: RunOptions = {
         driver: output,
-        verifierFlags: STANDARD_FLAGS,
+        verifierFlags: settings.verifierFlags,
         requests,
         ...(sample?.removal ? { removal: sample.removal } : {}),
         captureStacks: false,
@@ -106,7 +123,10 @@ export async function processProject(project: DriverProject, root: string, onPha
           if (line.startsWith('opening ')) device = true;
           phase = line.split(' ')[0]!;
         },
-      });
+      };
+      // Under --faults exhaustive the row's run fails nothing (systematic simulation would fail its first
+      // calls): the failure paths come after, one run each.
+      const outcome = await runDriver(settings.faults === 'exhaustive' ? { ...options, faults: { discover: true } } : options);
       if (outcome.bugCheck) {
         const { code, params, name } = outcome.bugCheck;
         const check = `bug check ${hexCode(code)}${SUBCODED.has(code) ? '/' + hexCode(params[0]!) : ''}`;
@@ -118,7 +138,8 @@ export async function processProject(project: DriverProject, root: string, onPha
       if (outcome.pnp && !NT_SUCCESS(outcome.pnp.addDevice)) {
         return { ...base, built: true, run: 'AddDevice failed', clean: false, blocker: `AddDevice failed with ${statusName(outcome.pnp.addDevice)}` };
       }
-      if (!device) return { ...base, built: true, run: 'clean, no device', clean: true, blocker: '' };
+      const failurePaths = (r: ProjectResult) => (settings.faults === 'exhaustive' && r.clean ? withFailurePaths(r, options) : r);
+      if (!device) return await failurePaths({ ...base, built: true, run: 'clean, no device', clean: true, blocker: '' });
       // No verdict; clean when every request the test app documents was sent and succeeded, as the app expects.
       const failed = outcome.requests.filter((r) => !NT_SUCCESS(r.status));
       const sent = outcome.requests.length;
@@ -134,7 +155,7 @@ export async function processProject(project: DriverProject, root: string, onPha
         : firstFailed
           ? `${firstFailed.code !== undefined ? `IOCTL ${hexCode(firstFailed.code)}` : 'a read or write'} failed with ${statusName(firstFailed.status)}`
           : '';
-      return { ...base, built: true, run, clean: blocker === '', blocker };
+      return await failurePaths({ ...base, built: true, run, clean: blocker === '', blocker });
     } catch (e) {
       if (e instanceof SimulatorError) {
         const what = phase === 'loading' || phase === 'load' ? 'load failed' : `failed ${WHERE[phase] ?? phase}`;
@@ -145,4 +166,23 @@ export async function processProject(project: DriverProject, root: string, onPha
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** A verdict of one failure path, as the table says it: `bug check 0xC4/0x62`, `hang: ...`. */
+function verdictText(v: FaultVerdict): string {
+  if (v.kind === 'bugcheck') return `bug check ${hexCode(v.code)}${SUBCODED.has(v.code) ? '/' + hexCode(v.params[0]!) : ''} ${v.name}`;
+  if (v.kind === 'hang') return oneLine(`hang: ${v.reason}`);
+  return v.kind === 'refused' ? `DriverEntry failed with ${statusName(v.status)}` : 'clean';
+}
+
+/** A clean run, then once per failure point it reached: the count of clean paths, and each stop named. */
+async function withFailurePaths(result: ProjectResult, options: RunOptions): Promise<ProjectResult> {
+  const ex = await runExhaustive(options);
+  // A refused load after an injected failure is the driver handling it: clean.
+  const stops = ex.runs.filter((r) => r.verdict.kind !== 'clean' && r.verdict.kind !== 'refused');
+  const failurePaths = stops.map((r) => `${r.point.ddi} failed at ${r.point.callerSymbol}: ${verdictText(r.verdict)}`);
+  const run = `${result.run}; failure paths ${ex.runs.length - stops.length}/${ex.runs.length} clean`;
+  const first = stops[0];
+  if (!first) return { ...result, run, failurePaths };
+  return { ...result, run, clean: false, blocker: oneLine(`failure path ${first.point.ddi}: ${verdictText(first.verdict)}`), failurePaths };
 }

@@ -3,7 +3,7 @@
  * path, so two runs over the same corpus give the same file and a rerun after a fix diffs to the rows
  * it changed.
  */
-import type { ProjectResult } from './project-run.ts';
+import type { CorpusRunSettings, ProjectResult } from './project-run.ts';
 
 export interface CorpusSummary {
   readonly projects: number;
@@ -57,6 +57,14 @@ export interface ReportHeader {
   readonly corpus: string;
   /** The command that makes the file, for whoever wants to refresh it. */
   readonly command: string;
+  /** The runs' flags and fault plan, when not /standard alone. */
+  readonly settings?: CorpusRunSettings;
+}
+
+/** What the runs were under, as the prose says it. */
+function runUnder(settings: CorpusRunSettings | undefined): string {
+  const flags = settings === undefined || settings.verifierFlags === 0x209bb ? '`/standard`' : `\`/flags 0x${settings.verifierFlags.toString(16)}\``;
+  return settings?.faults === 'exhaustive' ? `${flags} (a clean run again once per allocation failure point it reached, \`--faults exhaustive\`)` : flags;
 }
 
 export function compatMarkdown(rows: readonly ProjectResult[], header: ReportHeader, topCount = 20): string {
@@ -70,7 +78,7 @@ export function compatMarkdown(rows: readonly ProjectResult[], header: ReportHea
     '',
     'Each kernel driver project (a `.vcxproj` whose ConfigurationType is Driver, or a folder of driver sources',
     'without one) is built with `dv build` from the sources, include folders and defines its project names',
-    '(Release|x64, else its first configuration), and what builds is run under `/standard`: load, open its first',
+    `(Release|x64, else its first configuration), and what builds is run under ${runUnder(header.settings)}: load, open its first`,
     'device, the requests its test app documents where the runner knows them (src/corpus/requests.ts), close,',
     'unload. A run is clean with no bug check, hang or error and every documented request sent and successful.',
     'The first blocker is the first error of the build, or what kept the run from being clean.',
@@ -114,7 +122,7 @@ export function textReport(rows: readonly ProjectResult[], topCount = 20): strin
   const table = [['project', 'class', 'builds?', 'run result', 'first blocker'], ...rows.map((r) => [r.path, r.label, r.built ? 'yes' : 'no', r.run, r.blocker])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const align = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const out = table.map(align);
+  const out = table.flatMap((r, i) => [align(r), ...(i === 0 ? [] : (rows[i - 1]!.failurePaths ?? []).map((p) => `    ${p}`))]);
   const w = Math.max(...tallies(rows).map((x) => x.name.length)) + 2;
   out.push('', 'class'.padEnd(w) + 'projects  build  run clean');
   for (const { name, summary: s } of tallies(rows)) out.push(`${name.padEnd(w)}${String(s.projects).padStart(8)}  ${String(s.built).padStart(5)}  ${String(s.clean).padStart(9)}`);

@@ -5,7 +5,7 @@
 export interface KernelEventMap {
   /** DriverEntry returned success; the image stays loaded. */
   driverLoaded: { driverObject: number; name: string };
-  /** The driver's unload routine returned; its image is still mapped. Listeners may bug check. */
+  /** The driver's unload routine returned, or its DriverEntry failed; its image is still mapped. Listeners may bug check. */
   driverUnloaded: { driverObject: number; name: string; imageBase: number; imageSize: number };
   /** The image is gone. */
   imageUnmapped: { name: string };

@@ -14,6 +14,14 @@ export const POOL_TYPE = {
 
 export type PoolType = number;
 
+/** Bits a POOL_TYPE argument may carry on top of the type (wdm.h): not pool types of their own. */
+export const POOL_QUOTA_FAIL_INSTEAD_OF_RAISE = 8;
+export const POOL_RAISE_IF_ALLOCATION_FAILURE = 16;
+/** A hint only (pages likely to be paged out soon): no effect here. */
+export const POOL_COLD_ALLOCATION = 256;
+/** The pool type without those bits. */
+export const basePoolType = (type: PoolType): PoolType => type & ~(POOL_QUOTA_FAIL_INSTEAD_OF_RAISE | POOL_RAISE_IF_ALLOCATION_FAILURE | POOL_COLD_ALLOCATION);
+
 /** The base pool a POOL_TYPE draws from. Bit 0 selects paged; bit 5 selects session space. */
 export type PoolKind = 'nonpaged' | 'paged' | 'session';
 
@@ -27,7 +35,8 @@ export function isPagedPool(type: PoolType): boolean {
 }
 
 export function isMustSucceed(type: PoolType): boolean {
-  const base = type & 0x1f & ~1;
+  // The base type's low three bits (bit 0 paged), whatever flags (8, 16) and session or Nx bits ride along.
+  const base = type & 0x7 & ~1;
   return base === 2 || base === 6;
 }
 

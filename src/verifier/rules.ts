@@ -202,6 +202,7 @@ export const RULES = {
       clean: 'drivers/ts/MyDriverClean.ts',
       ioctls: ['0x222003:4d794472697665720100000002000000:8', '0x222003:4d79:8'],
     },
+    note: "Also when DriverEntry fails: the I/O manager unloads the image as any other (IopLoadDriver -> MmUnloadSystemImage, where the verifier's unload checks run) and DriverUnload is not called, so a DriverEntry that fails must free what it allocated itself.",
   }),
 
   // ---- memory ---------------------------------------------------------------------------------

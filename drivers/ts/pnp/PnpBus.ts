@@ -84,7 +84,9 @@ const PDO_FDO = 8;
 const PDO_PRESENT = 12;
 const PDO_FAILED = 16;
 const PDO_INTERFACE_REFS = 20;
-const PDO_SIZE = 24;
+/** Listed in a BusRelations answer: only then does the PnP manager know the PDO (IoInvalidateDeviceState takes it). */
+const PDO_REPORTED = 24;
+const PDO_SIZE = 28;
 
 let ddi: DriverApi;
 
@@ -178,6 +180,7 @@ function FdoPnp(DeviceObject: number, ext: number, Irp: number, minor: number): 
       mem.setU32(relations + DEVICE_RELATIONS.off.Count, present.length);
       present.forEach((pdo, i) => {
         ddi.ObfReferenceObject(pdo);
+        mem.setU32(extOf(pdo) + PDO_REPORTED, 1);
         mem.setU32(relations + DEVICE_RELATIONS.off.Objects + 4 * i, pdo);
       });
       SetIoStatus(mem, Irp, STATUS.SUCCESS, relations);
@@ -385,7 +388,11 @@ function DispatchDeviceControl(DeviceObject: number, Irp: number): number {
   const index = mem.u32(mem.u32(Irp + IRP.off['AssociatedIrp.SystemBuffer']));
   const pdo = index < CHILDREN ? mem.u32(ext + FDO_CHILD + 4 * index) : 0;
   if (pdo === 0) return Complete(Irp, STATUS.NO_SUCH_DEVICE, 0);
-  switch (mem.u32(sp + P['Parameters.DeviceIoControl.IoControlCode'])) {
+  const code = mem.u32(sp + P['Parameters.DeviceIoControl.IoControlCode']);
+  // A PDO never reported (its bus relations answer failed) is unknown to the PnP manager: given to
+  // IoInvalidateDeviceState or IoRequestDeviceEject it is bug check 0xCA/0x2. There is no such device yet.
+  if ((code === IOCTL_PNPBUS_FAIL || code === IOCTL_PNPBUS_EJECT) && !mem.u32(extOf(pdo) + PDO_REPORTED)) return Complete(Irp, STATUS.NO_SUCH_DEVICE, 0);
+  switch (code) {
     case IOCTL_PNPBUS_UNPLUG:
       mem.setU32(extOf(pdo) + PDO_PRESENT, 0);
       ddi.IoInvalidateDeviceRelations(mem.u32(ext + FDO_PDO), DEVICE_RELATION_TYPE.BusRelations);

@@ -1,5 +1,5 @@
 /** Executive DDIs: pool and system work items. One implementation per family (ExAllocatePool2's). */
-import { POOL_FLAG, POOL_TYPE, TAG_NONE, type PoolType } from '../../nt/pool.ts';
+import { basePoolType, POOL_FLAG, POOL_RAISE_IF_ALLOCATION_FAILURE, POOL_TYPE, TAG_NONE, type PoolType } from '../../nt/pool.ts';
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { WORK_QUEUE_ITEM } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
@@ -20,7 +20,10 @@ export function exExports(k: Kernel) {
       return k.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x00, 0, type, tag);
     }
     if (tag === 0) return k.bugCheck(BUGCHECK.BAD_POOL_CALLER, 0x9b, type, size, k.stacks.callerOf());
-    return k.pool.allocate(type, size >>> 0, tag >>> 0);
+    const address = k.pool.allocate(basePoolType(type), size >>> 0, tag >>> 0);
+    // PoolType | POOL_RAISE_IF_ALLOCATION_FAILURE: a failure raises instead of returning NULL.
+    if (address === 0 && type & POOL_RAISE_IF_ALLOCATION_FAILURE) k.exceptions.raiseFromCaller(STATUS.INSUFFICIENT_RESOURCES);
+    return address;
   };
   return {
     /** Allocate pool; IRQL <= DISPATCH_LEVEL (paged: <= APC_LEVEL). */

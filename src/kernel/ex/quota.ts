@@ -8,16 +8,15 @@
  * which the thread runs), until it is freed. There is no quota limit here: the charge is booked,
  * never refused.
  */
-import { POOL_FLAG, TAG_NONE, type PoolType } from '../../nt/pool.ts';
+import { POOL_FLAG, POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, POOL_RAISE_IF_ALLOCATION_FAILURE, TAG_NONE, type PoolType } from '../../nt/pool.ts';
 import { STATUS } from '../../nt/status.ts';
 import { findModule } from '../symbols.ts';
 import type { Kernel } from '../kernel.ts';
 import type { PoolBlock } from './pool.ts';
 import { poolTypeOfFlags } from './exports.ts';
 
-/** Bits a quota allocation's POOL_TYPE may carry on top of the type. */
-export const POOL_QUOTA_FAIL_INSTEAD_OF_RAISE = 8;
-export const POOL_RAISE_IF_ALLOCATION_FAILURE = 16;
+/** Bits a quota allocation's POOL_TYPE may carry on top of the type (defined with the pool types). */
+export { POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, POOL_RAISE_IF_ALLOCATION_FAILURE };
 /** The pool type without the quota bits. */
 export const quotaPoolType = (type: PoolType): PoolType => type & ~(POOL_QUOTA_FAIL_INSTEAD_OF_RAISE | POOL_RAISE_IF_ALLOCATION_FAILURE);
 

@@ -156,6 +156,12 @@ export class IoManager {
     if (NT_SUCCESS(status)) {
       rec.state = 'loaded';
       this.k.events.emit('driverLoaded', { driverObject, name: rec.name });
+    } else {
+      // A failed DriverEntry's image is unloaded as any other (IopLoadDriver -> MmUnloadSystemImage), with
+      // the same checks of what the driver left behind: DriverUnload is not called, so it must clean up itself.
+      this.k.withFrames(['IopLoadUnloadDriver', 'IopLoadDriver', 'MmUnloadSystemImage'], () =>
+        this.k.events.emit('driverUnloaded', { driverObject, name: rec.name, imageBase: rec.imageBase, imageSize: rec.imageSize }),
+      );
     }
     return status;
   }
@@ -356,10 +362,8 @@ export class IoManager {
     if (as.u8(irp + I.CurrentLocation) > stackCount + 1 || as.u16(irp + I.Type) !== IO_TYPE.IRP) {
       this.k.bugCheck(BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS, irp, 0, 0, 0);
     }
-    if (as.i32(irp + I['IoStatus.Status']) === STATUS.PENDING) {
-      // Completing with STATUS_PENDING is itself a bug check on Windows.
-      this.k.bugCheck(BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS, irp, 0, 0, 0);
-    }
+    // Completing with STATUS_PENDING (or -1) is only an ASSERT of the checked kernel's IopfCompleteRequest: the
+    // free kernel completes the IRP with that status. I/O verification stops it (0xC9/0x06, thunks/iov.ts).
     this.k.events.emit('irpCompleting', { irp, location: as.u32(irp + I['Tail.CurrentStackLocation']), status: as.u32(irp + I['IoStatus.Status']) });
     // Pop a location, then run its routine: the routine sees its own (upper) location as current.
     // The last pop takes CurrentLocation past StackCount + 1, which ends the walk.

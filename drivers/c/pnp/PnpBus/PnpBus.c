@@ -38,6 +38,8 @@ typedef struct _PDO_EXTENSION {
     PDEVICE_OBJECT Fdo;
     BOOLEAN Present;
     BOOLEAN Failed;
+    /* Listed in a BusRelations answer: only then does the PnP manager know the PDO. */
+    BOOLEAN Reported;
     LONG InterfaceReferences;
 } PDO_EXTENSION, *PPDO_EXTENSION;
 
@@ -186,6 +188,7 @@ static NTSTATUS FdoPnp(PDEVICE_OBJECT DeviceObject, PFDO_EXTENSION Ext, PIRP Irp
             PDEVICE_OBJECT pdo = Ext->Children[i];
             if (pdo != NULL && ((PPDO_EXTENSION)pdo->DeviceExtension)->Present) {
                 ObReferenceObject(pdo);
+                ((PPDO_EXTENSION)pdo->DeviceExtension)->Reported = TRUE;
                 relations->Objects[count++] = pdo;
             }
         }
@@ -432,6 +435,12 @@ NTSTATUS DispatchDeviceControl(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Ir
     index = *(PULONG)Irp->AssociatedIrp.SystemBuffer;
     pdo = index < CHILDREN ? ext->Children[index] : NULL;
     if (pdo == NULL) {
+        return Complete(Irp, STATUS_NO_SUCH_DEVICE, 0);
+    }
+    /* A PDO never reported (its bus relations answer failed) is unknown to the PnP manager: given to
+       IoInvalidateDeviceState or IoRequestDeviceEject it is bug check 0xCA/0x2. There is no such device yet. */
+    if ((stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_PNPBUS_FAIL || stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_PNPBUS_EJECT) &&
+        !((PPDO_EXTENSION)pdo->DeviceExtension)->Reported) {
         return Complete(Irp, STATUS_NO_SUCH_DEVICE, 0);
     }
     switch (stack->Parameters.DeviceIoControl.IoControlCode) {
