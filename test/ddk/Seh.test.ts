@@ -94,6 +94,11 @@ test('a DDI called through a function pointer of the driver\'s own (its GOT.func
   assert.deepEqual(await trail(11), [0x600d]);
 });
 
+test('break and continue in an __except handler reach the enclosing loop or switch, as with MSVC', { skip: NEEDS_CLANG }, async () => {
+  // Iterations 0 and 2 run to the end of the loop body; 1's handler continues the loop, 3's breaks it.
+  assert.deepEqual(await trail(12), [0x1 | 0x100 | 0x4 | 0x400, 3, STATUS.INVALID_PARAMETER]);
+});
+
 test('an exception no handler takes is KMODE_EXCEPTION_NOT_HANDLED: the code, and the address in the raising function', { skip: NEEDS_CLANG }, async () => {
   const outcome = await runDriver({ driver: build('Seh'), verifierFlags: parseFlags('standard'), ioctls: [{ code: IOCTL_SEH(8), input: new Uint8Array(0), outputLength: 64 }] });
   assert.equal(outcome.bugCheck?.code, BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED);

@@ -18,8 +18,12 @@
  * a system thread), with the exception code and the address it was raised at.
  *
  * Differences from MSVC, by construction:
- * - the statement is a one-pass `for`, so `break` or `continue` in the body meant for an enclosing loop
- *   leave the __try statement instead, and `__leave` inside a loop of the body continues that loop;
+ * - the body and a __finally block are a one-pass `for`, so `break` or `continue` in them meant for an
+ *   enclosing loop or switch leave the __try statement instead, and `__leave` inside a loop of the body
+ *   continues that loop; an __except handler comes after that loop, so its `break` and `continue` reach
+ *   the enclosing loop or switch, as with MSVC;
+ * - GetExceptionCode() in a handler is the code of the exception handled last in this source file
+ *   (a handler that itself handles an inner exception sees the inner code from then on);
  * - `return`, `goto` or `break` out of the body skip its __finally block (the frame is still removed);
  * - a filter runs once the stack above its frame has unwound, so an inner __finally block runs before
  *   an outer filter;
@@ -102,12 +106,31 @@ static __inline int __dv_seh_body(DV_SEH_FRAME *f) {
   return 1;
 }
 
+/* What the filter and then the handler of the __except being run see: set before the filter runs, the
+ * handler outside the frame's scope. The pending flag is read right after the frame's loop ends. */
+static NTSTATUS __dv_seh_code __attribute__((unused));
+static PEXCEPTION_POINTERS __dv_seh_pointers __attribute__((unused));
+static int __dv_seh_handler_pending __attribute__((unused));
+
+static __inline int __dv_seh_filtering(DV_SEH_FRAME *f) {
+  __dv_seh_code = f->ExceptionRecord.ExceptionCode;
+  __dv_seh_pointers = &f->ExceptionPointers;
+  return 1;
+}
+
 static __inline int __dv_seh_filter(DV_SEH_FRAME *f, LONG disposition) {
   if (disposition > 0) {
     f->State = DV_SEH_HANDLER;
+    __dv_seh_handler_pending = 1;
     return 1;
   }
   __dv_seh_continue_search(f, disposition);
+}
+
+static __inline int __dv_seh_take_handler(void) {
+  int pending = __dv_seh_handler_pending;
+  __dv_seh_handler_pending = 0;
+  return pending;
 }
 
 static __inline void __dv_seh_cleanup(DV_SEH_FRAME *f) {
@@ -117,12 +140,16 @@ static __inline void __dv_seh_cleanup(DV_SEH_FRAME *f) {
 #define __try                                                                                                \
   for (DV_SEH_FRAME __dv_seh __attribute__((cleanup(__dv_seh_cleanup))) = {{0}}; __dv_seh_next(&__dv_seh);) \
     if (__dv_seh.State == DV_SEH_BODY && (setjmp(__dv_seh.JumpBuffer) == 0 ? __dv_seh_body(&__dv_seh) : 0))
-#define __except(filter) else if (__dv_seh.State == DV_SEH_EXCEPTION && __dv_seh_filter(&__dv_seh, (LONG)(filter)))
+/* The loop ends at the filter; the handler is the statement after it, outside any loop of ours. */
+#define __except(filter)                                                                                      \
+  else if (__dv_seh.State == DV_SEH_EXCEPTION && __dv_seh_filtering(&__dv_seh) && __dv_seh_filter(&__dv_seh, (LONG)(filter))) \
+    ;                                                                                                        \
+  if (__dv_seh_take_handler())
 #define __finally else if (__dv_seh.State == DV_SEH_NORMAL_END || __dv_seh.State == DV_SEH_EXCEPTION)
 #define __leave continue
 
-#define GetExceptionCode() (__dv_seh.ExceptionRecord.ExceptionCode)
-#define GetExceptionInformation() (&__dv_seh.ExceptionPointers)
+#define GetExceptionCode() (__dv_seh_code)
+#define GetExceptionInformation() (__dv_seh_pointers)
 #define AbnormalTermination() (__dv_seh.State == DV_SEH_EXCEPTION)
 #define _exception_code GetExceptionCode
 #define _exception_info GetExceptionInformation
