@@ -5,8 +5,15 @@
 import { formatSymbol, resolveSymbol, sourceLine, type ModuleInfo, type ResolvedSymbol, type SourceLocation } from '../kernel/symbols.ts';
 import type { CrashDump, VerifiedDriverSnapshot } from './dump.ts';
 
+const ZERO_PAGE = new Uint8Array(0x1000);
+
 export class DebugTarget {
   constructor(readonly dump: CrashDump) {}
+
+  /** `.lines`: show source lines in stack rows (off until turned on, so `k` keeps its plain layout). */
+  sourceLines = false;
+  /** `.frame N`: the frame that `lsa .` and `.frame` show (0: the top of the stopped thread's stack). */
+  frame = 0;
 
   get modules(): readonly ModuleInfo[] {
     return this.dump.modules;
@@ -97,6 +104,29 @@ export class DebugTarget {
       this.pages = new Map();
       for (const [va, b64] of this.dump.memory) this.pages.set(va >>> 0, Buffer.from(b64, 'base64'));
     }
-    return this.pages.get((address & ~0xfff) >>> 0);
+    const va = (address & ~0xfff) >>> 0;
+    return this.pages.get(va) ?? (this.isZeroPage(va) ? ZERO_PAGE : undefined);
+  }
+
+  /** A committed page of zeros (the dump lists them as runs, not as pages). */
+  private isZeroPage(va: number): boolean {
+    return (this.dump.zeroPages ?? []).some(([start, count]) => va >= start && va < start + count * 0x1000);
+  }
+
+  /** True when the dump holds the byte at `address` (a committed page). */
+  readable(address: number): boolean {
+    return this.page(address >>> 0) !== undefined;
+  }
+
+  /** Every function symbol named `name` (`Module!Function`, or a bare function name in any module). */
+  findFunction(name: string): { module: ModuleInfo; start: number } | undefined {
+    const bang = name.indexOf('!');
+    const [mod, fn] = bang >= 0 ? [name.slice(0, bang).toLowerCase(), name.slice(bang + 1)] : [undefined, name];
+    for (const m of this.allModules) {
+      if (mod !== undefined && m.name.toLowerCase() !== mod) continue;
+      const f = m.symbols.functions.find((s) => s.name === fn);
+      if (f) return { module: m, start: f.start };
+    }
+    return undefined;
   }
 }

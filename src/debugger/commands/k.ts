@@ -9,10 +9,10 @@ export const k: Command = {
   name: 'k',
   aliases: ['kb', 'kn', 'kv', 'kp'],
   syntax: 'k',
-  help: 'Display the stack of the current thread: return address and call site of each frame.',
+  help: 'Display the stack of the current thread: return address and call site of each frame (with .lines on, its source line).',
   run(t) {
     const ctx = t.dump.context;
     if (!ctx) return ['No thread context: the machine was not stopped by a bug check.'];
-    return stackRows(t, ctx.stack, true);
+    return stackRows(t, ctx.stack, true, t.sourceLines);
   },
 };
