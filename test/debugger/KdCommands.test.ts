@@ -15,7 +15,7 @@ import { DebugTarget } from '../../src/debugger/target.ts';
 import { smallBlocks } from '../../src/debugger/pool-blocks.ts';
 import { runDriver } from '../../src/system/run.ts';
 import { DEMO_IOCTLS } from '../../src/cli/demo.ts';
-import { DRIVER_OBJECT, IRP, KTIMER } from '../../src/nt/layout.ts';
+import { DEVICE_OBJECT, DRIVER_OBJECT, IRP, KTIMER } from '../../src/nt/layout.ts';
 import { formatTag } from '../../src/nt/pool.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { assertGolden, driver, ROOT } from '../helpers.ts';
@@ -132,3 +132,33 @@ test('.lines, .frame, lsa on the seed scenario (nt frames only: no source) and t
 
 test('.help names each command\'s syntax and what it shows', () =>
   assertGolden('kd.help.out', run(D, ['.help dt', '.help db', '.help !pool', '.help lsa', '.help nosuch'])));
+
+test('a PnP case: the function driver\'s started device under its filter, a running machine (no thread stopped)', async () => {
+  const pnp = await runDriver({
+    driver: join(ROOT, 'drivers', 'ts', 'pnp', 'PnpFunction.ts'),
+    filters: [join(ROOT, 'drivers', 'ts', 'pnp', 'PnpFilter.ts')],
+    verifierFlags: STANDARD_FLAGS,
+    unload: false,
+    shutdown: false,
+  });
+  assert.equal(pnp.pnp!.state, 'DeviceNodeStarted');
+  const t = fromFile(pnp.dump);
+  const fdo = pnp.dump.devices!.names.find((n) => n.name === '\\Device\\PnpFunction')!.address;
+  const functionDriver = t.u32(fdo + DEVICE_OBJECT.off.DriverObject!)!;
+  const text = run(t, [
+    '!irql',
+    '!thread',
+    '!process 0 0',
+    '!stacks',
+    `dt nt!_DEVICE_OBJECT ${hex(fdo)}`,
+    `!pool ${hex(fdo)} 2`,
+    `dps ${hex(functionDriver + DRIVER_OBJECT.off.MajorFunction!)} L1c`,
+    `db ${hex(fdo)} L20`,
+    'x PnpFunction!*Pnp*',
+    '!timer',
+    '!dpcs',
+    '!poolused 0 Pnp?',
+  ]);
+  assert.match(text, /PnpFunction!\w+/);
+  assertGolden('kd.pnp.out', text);
+});
