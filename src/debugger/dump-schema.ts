@@ -45,7 +45,13 @@ function define(z: typeof Zod) {
     imageName: string,
     base: u32,
     size: u32,
-    symbols: object({ functions: array(functionSymbol), files: array(string), lines: array(lineRow) }),
+    symbols: object({
+      functions: array(functionSymbol),
+      files: array(string),
+      lines: array(lineRow),
+      /** Inlined calls (DW_TAG_inlined_subroutine); absent for images without them and from older dumps. */
+      inlines: array(object({ start: u32, end: u32, entry: u32, name: string, depth: u32, callLine: u32 })).optional(),
+    }),
     path: string.optional(),
     kasan: z.boolean(says('true or false')).optional(),
   });

@@ -5,17 +5,11 @@
 import { hex8 } from './format.ts';
 import type { DebugTarget } from './target.ts';
 
-export function stackRows(t: DebugTarget, stack: readonly number[], numbered: boolean, withLines = false): string[] {
+export function stackRows(t: DebugTarget, stack: readonly number[], numbered: boolean): string[] {
   const out = [numbered ? ' # RetAddr  Call Site' : 'RetAddr  Call Site'];
   stack.forEach((pc, i) => {
-    const row = `${hex8(stack[i + 1] ?? 0)} ${t.symbol(pc)}${withLines ? sourceSuffix(t, pc) : ''}`;
+    const row = `${hex8(stack[i + 1] ?? 0)} ${t.symbol(pc)}`;
     out.push(numbered ? `${i.toString(16).padStart(2, '0')} ${row}` : row);
   });
   return out;
-}
-
-/** ` [file @ line]` after a frame whose source line is known, as kd shows it with `.lines` on. */
-export function sourceSuffix(t: DebugTarget, pc: number): string {
-  const line = t.line(pc);
-  return line ? ` [${line.file} @ ${line.line}]` : '';
 }

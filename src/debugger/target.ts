@@ -2,7 +2,7 @@
  * What debugger commands read: a crash dump (from a file, or snapshotted from a live machine), with
  * symbol lookups over its modules.
  */
-import { formatSymbol, resolveSymbol, sourceLine, type ModuleInfo, type ResolvedSymbol, type SourceLocation } from '../kernel/symbols.ts';
+import { formatSymbol, inlineSitesAt, resolveSymbol, sourceLine, type ModuleInfo, type ResolvedSymbol, type SourceLocation } from '../kernel/symbols.ts';
 import type { CrashDump, VerifiedDriverSnapshot } from './dump.ts';
 
 const ZERO_PAGE = new Uint8Array(0x1000);
@@ -34,6 +34,21 @@ export class DebugTarget {
 
   line(address: number): SourceLocation | undefined {
     return sourceLine(this.allModules, address);
+  }
+
+  /**
+   * The innermost inlined call holding `address`, as `ln` and `!verifier 3` name it: the inlined
+   * function, the offset from its entry, and the line its caller called it from. Undefined when the
+   * address is in no inlined code.
+   */
+  inlined(address: number): { name: string; entry: number; offset: number; caller: string; callLine: number } | undefined {
+    const r = this.resolve(address);
+    const sites = r ? inlineSitesAt(r.module, address) : [];
+    const inner = sites[sites.length - 1];
+    if (!r || !inner) return undefined;
+    const outer = sites[sites.length - 2];
+    const caller = outer ? `${r.module.name}!${outer.name}` : this.symbol(address);
+    return { name: `${r.module.name}!${inner.name}`, entry: inner.entry, offset: (address >>> 0) - inner.entry, caller, callLine: inner.callLine };
   }
 
   /** `MyDriver!DeviceControlDispatch` without the offset, or '' when no symbol covers it. */

@@ -48,6 +48,7 @@ const OPTIONAL = new Set([
   'breakIn',
   'modules[*].path',
   'modules[*].kasan',
+  'modules[*].symbols.inlines',
   'verifier.faults',
   'verifier.deadlock',
   'verifier.irqlLog',

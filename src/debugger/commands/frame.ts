@@ -5,15 +5,16 @@
  */
 import { CommandError, splitArgs, kdNumber, type Command } from '../command.ts';
 import { hex8 } from '../format.ts';
-import { sourceSuffix } from '../stack-text.ts';
+import { expandFrames, sourceText, type Frame } from '../frames.ts';
 import type { DebugTarget } from '../target.ts';
 
-/** The code address of the current frame (the top frame when none was selected). */
-export function framePc(t: DebugTarget): number {
-  const stack = t.dump.context?.stack ?? [];
-  const pc = stack[t.frame];
-  if (pc === undefined) throw new CommandError('No current frame: the machine was not stopped by a bug check or a break.');
-  return pc;
+const framesOf = (t: DebugTarget): Frame[] => expandFrames(t, t.dump.context?.stack ?? []);
+
+/** The current frame (the top frame when none was selected), numbered as `k` numbers it. */
+export function currentFrame(t: DebugTarget): Frame {
+  const f = framesOf(t)[t.frame];
+  if (f === undefined) throw new CommandError('No current frame: the machine was not stopped by a bug check or a break.');
+  return f;
 }
 
 export const frame: Command = {
@@ -22,14 +23,15 @@ export const frame: Command = {
   help: 'Select frame N (hex, as k numbers them) of the stopped thread for lsa ., or show the current frame; no locals (the dump keeps no frame memory).',
   run(t, args) {
     const [n] = splitArgs(args);
-    const stack = t.dump.context?.stack ?? [];
+    const frames = framesOf(t);
     if (n !== undefined) {
       const i = kdNumber(n);
       if (Number.isNaN(i)) throw new CommandError(`Couldn't resolve error at '${n}'`);
-      if (i >= stack.length) throw new CommandError(`Frame ${n} does not exist: the stack has ${stack.length} frames.`);
+      if (i >= frames.length) throw new CommandError(`Frame ${n} does not exist: the stack has ${frames.length} frames.`);
       t.frame = i;
     }
-    const pc = framePc(t);
-    return [`${t.frame.toString(16).padStart(2, '0')} ${hex8(stack[t.frame + 1] ?? 0)} ${t.symbol(pc)}${sourceSuffix(t, pc)}`];
+    const f = currentFrame(t);
+    const ret = f.ret === undefined ? '--------' : hex8(f.ret);
+    return [`${t.frame.toString(16).padStart(2, '0')} ${ret} ${f.name}${f.ret === undefined ? ' (Inline Function)' : ''}${sourceText(f)}`];
   },
 };

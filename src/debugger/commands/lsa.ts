@@ -3,7 +3,7 @@ import { CommandError, splitArgs, type Command } from '../command.ts';
 import { parseAddress } from '../address.ts';
 import { hex8 } from '../format.ts';
 import { sourceFile } from '../source.ts';
-import { framePc } from './frame.ts';
+import { currentFrame } from './frame.ts';
 
 /** Lines shown before and after the address's line (our numbers: ten lines, as kd's `ls` shows). */
 const BEFORE = 4;
@@ -16,8 +16,10 @@ export const lsa: Command = {
   run(t, args) {
     const [a] = splitArgs(args);
     if (a === undefined) throw new CommandError('Usage: lsa Address|.');
-    const address = a === '.' ? framePc(t) : parseAddress(t, a);
-    const line = t.line(address);
+    // `.`: the current frame's line, which for a frame that called an inlined function is the call's.
+    const frame = a === '.' ? currentFrame(t) : undefined;
+    const address = frame ? frame.pc : parseAddress(t, a);
+    const line = frame ? frame.source : t.line(address);
     if (!line) return [`No line number information for ${hex8(address)}`];
     const text = sourceFile(line.file, t.resolve(address)?.module);
     if (!text) return [`Couldn't find source file '${line.file}'`];
