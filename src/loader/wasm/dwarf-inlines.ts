@@ -11,7 +11,7 @@
 import type { InlineSite } from '../../kernel/symbols.ts';
 import { debugInfoUnits, DW_FORM, DW_UT, readForm, type StringSections } from './dwarf-forms.ts';
 import { readAbbrevTable } from './dwarf-names.ts';
-import { ByteReader, hexOffset } from './reader.ts';
+import { ByteReader, hexOffset, stringAt } from './reader.ts';
 
 export interface InlineInput extends StringSections {
   readonly debugInfo: Uint8Array;
@@ -36,7 +36,8 @@ interface SiteDie {
 
 /** The inlined calls of the image, each range a row (one site may cover several ranges). */
 export function readInlineSites(input: InlineInput): InlineSite[] {
-  const names = new Map<number, string>();
+  /** DW_AT_name by DIE: the string, or its offset in .debug_str (n >= 0) or .debug_line_str (-1 - n). */
+  const names = new Map<number, string | number>();
   const origins = new Map<number, number>();
   const sites: SiteDie[] = [];
   for (const unit of debugInfoUnits(input.debugInfo)) {
@@ -61,6 +62,12 @@ export function readInlineSites(input: InlineInput): InlineSite[] {
       let rangesOffset: number | undefined;
       let callLine = 0;
       for (const [attribute, form] of abbrev.specs) {
+        // Strings in .debug_str are decoded only for the names inline sites need (most DIEs' are not).
+        if (form === DW_FORM.strp || form === DW_FORM.line_strp) {
+          const offset = u.u32('string offset');
+          if (attribute === DW_AT.name) names.set(at, form === DW_FORM.strp ? offset : -1 - offset);
+          continue;
+        }
         const value = readForm(u, form, addressSize, input);
         if (attribute === DW_AT.name && typeof value === 'string') names.set(at, value);
         else if ((attribute === DW_AT.abstract_origin || attribute === DW_AT.specification) && typeof value === 'number') origins.set(at, UNIT_REFS.has(form) ? unitOffset + value : value);
@@ -82,7 +89,8 @@ export function readInlineSites(input: InlineInput): InlineSite[] {
   }
   const out: InlineSite[] = [];
   for (const s of sites) {
-    const name = nameOf(s.origin, names, origins);
+    const ref = nameOf(s.origin, names, origins);
+    const name = typeof ref === 'number' ? (ref >= 0 ? stringAt(input.debugStr, '.debug_str', ref) : stringAt(input.debugLineStr, '.debug_line_str', -1 - ref)) : ref;
     if (name === undefined || s.ranges.length === 0) continue;
     const entry = Math.min(...s.ranges.map(([start]) => start));
     for (const [start, end] of s.ranges) out.push({ start, end, entry, name, depth: s.depth, callLine: s.callLine });
@@ -91,7 +99,7 @@ export function readInlineSites(input: InlineInput): InlineSite[] {
 }
 
 /** The name at the end of the abstract-origin chain (a cycle or a dead end: undefined). */
-function nameOf(origin: number | undefined, names: ReadonlyMap<number, string>, origins: ReadonlyMap<number, number>): string | undefined {
+function nameOf(origin: number | undefined, names: ReadonlyMap<number, string | number>, origins: ReadonlyMap<number, number>): string | number | undefined {
   for (let at = origin, hops = 0; at !== undefined && hops < 8; at = origins.get(at), hops++) {
     const name = names.get(at);
     if (name !== undefined) return name;
