@@ -11,6 +11,7 @@
 import type { InlineSite } from '../../kernel/symbols.ts';
 import { debugInfoUnits, DW_FORM, DW_UT, readForm, type StringSections } from './dwarf-forms.ts';
 import { readAbbrevTable } from './dwarf-names.ts';
+import { msvcSpelling } from './symbols.ts';
 import { ByteReader, hexOffset, stringAt } from './reader.ts';
 
 export interface InlineInput extends StringSections {
@@ -20,6 +21,9 @@ export interface InlineInput extends StringSections {
 }
 
 const DW_TAG_inlined_subroutine = 0x1d;
+const DW_TAG_namespace = 0x39;
+/** The DIEs whose names qualify what they contain: class, structure, union, namespace. */
+const SCOPES: ReadonlySet<number> = new Set([0x02, 0x13, 0x17, DW_TAG_namespace]);
 const DW_AT = { name: 0x03, low_pc: 0x11, high_pc: 0x12, abstract_origin: 0x31, specification: 0x47, ranges: 0x55, call_line: 0x59 } as const;
 const UNIT_REFS: ReadonlySet<number> = new Set([DW_FORM.ref1, DW_FORM.ref2, DW_FORM.ref4, DW_FORM.ref8, DW_FORM.ref_udata]);
 /** Addresses wasm-ld gives code it removed (the wasm32 tombstones, -1 and -2 in .debug_ranges). */
@@ -39,13 +43,17 @@ export function readInlineSites(input: InlineInput): InlineSite[] {
   /** DW_AT_name by DIE: the string, or its offset in .debug_str (n >= 0) or .debug_line_str (-1 - n). */
   const names = new Map<number, string | number>();
   const origins = new Map<number, number>();
+  /** Each DIE's parent, and the tags of the DIEs that qualify names (namespaces, classes). */
+  const parents = new Map<number, number>();
+  const scopes = new Map<number, number>();
   const sites: SiteDie[] = [];
   for (const unit of debugInfoUnits(input.debugInfo)) {
     if (unit.unitType !== DW_UT.compile && unit.unitType !== DW_UT.partial) continue;
     const { dies: u, abbrevOffset, addressSize, offset: unitOffset } = unit;
     const table = readAbbrevTable(input.debugAbbrev, abbrevOffset);
-    // The stack of open DIEs: whether each is an inlined call (for the depth of the ones inside it).
+    // The stack of open DIEs: whether each is an inlined call (for the depth of the ones inside it), and its offset.
     const open: boolean[] = [];
+    const openAt: number[] = [];
     let unitBase = 0;
     let first = true;
     while (u.left > 0) {
@@ -53,6 +61,7 @@ export function readInlineSites(input: InlineInput): InlineSite[] {
       const code = u.uleb('abbreviation code');
       if (code === 0) {
         open.pop();
+        openAt.pop();
         continue;
       }
       const abbrev = table.get(code) ?? u.fail(`abbreviation ${code} not in the table at ${hexOffset(abbrevOffset)}`, at);
@@ -84,13 +93,29 @@ export function readInlineSites(input: InlineInput): InlineSite[] {
         else if (rangesOffset !== undefined && input.debugRanges) ranges.push(...rangeList(input.debugRanges, rangesOffset, unitBase));
         sites.push({ origin: origins.get(at), depth: open.filter(Boolean).length, ranges: ranges.filter(([s, e]) => s < e), callLine });
       }
-      if (abbrev.hasChildren) open.push(abbrev.tag === DW_TAG_inlined_subroutine);
+      if (openAt.length > 0) parents.set(at, openAt[openAt.length - 1]!);
+      if (SCOPES.has(abbrev.tag)) scopes.set(at, abbrev.tag);
+      if (abbrev.hasChildren) {
+        open.push(abbrev.tag === DW_TAG_inlined_subroutine);
+        openAt.push(at);
+      }
     }
   }
+  const text = (ref: string | number) => (typeof ref === 'string' ? ref : ref >= 0 ? stringAt(input.debugStr, '.debug_str', ref) : stringAt(input.debugLineStr, '.debug_line_str', -1 - ref));
+  /** `Derived::Derived`, `Ns::Box<int>::Get`: the named DIE's name under its namespaces and classes, as WinDbg (and dwarf-names.ts) spell C++ names. */
+  const qualifiedName = (origin: number | undefined): string | undefined => {
+    const named = namedDie(origin, names, origins);
+    if (named === undefined) return undefined;
+    const parts = [text(names.get(named)!)];
+    for (let p = parents.get(named); p !== undefined && scopes.has(p); p = parents.get(p)) {
+      const n = names.get(p);
+      parts.unshift(n !== undefined ? text(n) : scopes.get(p) === DW_TAG_namespace ? "`anonymous namespace'" : '<unnamed-type>');
+    }
+    return msvcSpelling(parts.join('::'));
+  };
   const out: InlineSite[] = [];
   for (const s of sites) {
-    const ref = nameOf(s.origin, names, origins);
-    const name = typeof ref === 'number' ? (ref >= 0 ? stringAt(input.debugStr, '.debug_str', ref) : stringAt(input.debugLineStr, '.debug_line_str', -1 - ref)) : ref;
+    const name = qualifiedName(s.origin);
     if (name === undefined || s.ranges.length === 0) continue;
     const entry = Math.min(...s.ranges.map(([start]) => start));
     for (const [start, end] of s.ranges) out.push({ start, end, entry, name, depth: s.depth, callLine: s.callLine });
@@ -98,12 +123,9 @@ export function readInlineSites(input: InlineInput): InlineSite[] {
   return out.sort((a, b) => a.start - b.start || a.depth - b.depth);
 }
 
-/** The name at the end of the abstract-origin chain (a cycle or a dead end: undefined). */
-function nameOf(origin: number | undefined, names: ReadonlyMap<number, string | number>, origins: ReadonlyMap<number, number>): string | number | undefined {
-  for (let at = origin, hops = 0; at !== undefined && hops < 8; at = origins.get(at), hops++) {
-    const name = names.get(at);
-    if (name !== undefined) return name;
-  }
+/** The named DIE at the end of the abstract-origin (or specification) chain; a cycle or a dead end: undefined. */
+function namedDie(origin: number | undefined, names: ReadonlyMap<number, string | number>, origins: ReadonlyMap<number, number>): number | undefined {
+  for (let at = origin, hops = 0; at !== undefined && hops < 8; at = origins.get(at), hops++) if (names.has(at)) return at;
   return undefined;
 }
 
