@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { SimulatorError } from '../kernel/errors.ts';
 import { DebugTarget } from '../debugger/target.ts';
 import { execute, interpret, isQuit } from '../debugger/engine.ts';
+import { complete } from '../debugger/complete.ts';
 import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
 import { runDriver, type RunOptions } from '../system/run.ts';
 import { MAX_FAULT_RUNS, runExhaustive } from '../system/exhaustive.ts';
@@ -128,8 +129,20 @@ function runKdCommands(target: DebugTarget, commands: string[]): boolean {
   return known;
 }
 
+/** Lines the kd prompt remembers for the up arrow. */
+const KD_HISTORY_SIZE = 1000;
+
 async function interactive(target: DebugTarget): Promise<void> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'kd> ', terminal: process.stdin.isTTY });
+  // A terminal gets kd's comforts: history (up and down arrows) and tab completion of commands and symbols.
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    prompt: 'kd> ',
+    terminal: process.stdin.isTTY,
+    historySize: KD_HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+    completer: (line: string) => complete(target, line),
+  });
   rl.prompt();
   for await (const line of rl) {
     if (isQuit(line)) break;

@@ -7,7 +7,8 @@ export interface Command {
   readonly aliases?: readonly string[];
   readonly syntax: string;
   readonly help: string;
-  run(target: DebugTarget, args: string): string[];
+  /** `name` is what the user typed (the command's name or one of its aliases, lower case). */
+  run(target: DebugTarget, args: string, name: string): string[];
 }
 
 /** A usage error: printed as the command's output, never a crash. */

@@ -45,7 +45,13 @@ function define(z: typeof Zod) {
     imageName: string,
     base: u32,
     size: u32,
-    symbols: object({ functions: array(functionSymbol), files: array(string), lines: array(lineRow) }),
+    symbols: object({
+      functions: array(functionSymbol),
+      files: array(string),
+      lines: array(lineRow),
+      /** Inlined calls (DW_TAG_inlined_subroutine); absent for images without them and from older dumps. */
+      inlines: array(object({ start: u32, end: u32, entry: u32, name: string, depth: u32, callLine: u32 })).optional(),
+    }),
     path: string.optional(),
     kasan: z.boolean(says('true or false')).optional(),
   });
@@ -175,6 +181,29 @@ function define(z: typeof Zod) {
     routines: array(z.tuple([u32, u32], says('a [pointer, code address] pair'))),
   });
 
+  /** What `!thread`, `!process`, `!stacks`, `!pcr`, `!dpcs` and `!timer` read: the dispatcher's host-side state. */
+  const kernel = object({
+    processes: array(object({ address: u32, id: u32, parentId: u32, name: string, commandLine: string, state: z.enum(['running', 'terminated'], says("one of 'running', 'terminated'")) })),
+    threads: array(
+      object({
+        address: u32,
+        id: u32,
+        process: u32,
+        name: string,
+        state: z.enum(['ready', 'running', 'waiting', 'terminated'], says("one of 'ready', 'running', 'waiting', 'terminated'")),
+        stackBase: u32,
+        stackLimit: u32,
+        startRoutine: u32,
+        kernelApcDisable: z.number(says('an integer')).int(),
+        specialApcDisable: z.number(says('an integer')).int(),
+      }),
+    ),
+    /** Each processor's IRQL and queued KDPCs (addresses, in delivery order). */
+    processors: array(object({ irql: z.number(says(`an IRQL (0 to ${HIGH_LEVEL})`)).int().min(0).max(HIGH_LEVEL), dpcActive: z.boolean(says('true or false')), dpcs: array(u32) })),
+    /** Set timers: the KTIMER, its due time (100 ns units since boot), period (ms) and DPC. */
+    timers: array(object({ timer: u32, due: z.number(says('a time (a non-negative integer)')).int().min(0), period: u32, dpc: u32 })),
+  });
+
   const dump = object({
     format: z.literal(DUMP_FORMAT, says(`'${DUMP_FORMAT}'`)),
     version: z.literal(DUMP_VERSION, says(`${DUMP_VERSION}`)),
@@ -204,8 +233,14 @@ function define(z: typeof Zod) {
         says('a [page address, base64 page] pair'),
       ),
     ),
+    /** Committed pages that hold only zeros (absent from `memory`): [first page address, page count] runs. Absent from older dumps. */
+    zeroPages: array(
+      z.tuple([z.number(says('a page address')).int().min(0).max(U32_MAX).multipleOf(PAGE_SIZE), u32], says('a [page address, page count] pair')),
+    ).optional(),
+    /** The kernel's threads, processes, processor queues and timers (`!thread`, `!process`, `!pcr`, `!timer`); absent from older dumps. */
+    kernel: kernel.optional(),
   });
-  return { dump, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode, deadlockReport, irpLogRecord };
+  return { dump, kernel, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode, deadlockReport, irpLogRecord };
 }
 
 type Schemas = ReturnType<typeof define>;
@@ -222,6 +257,7 @@ export type DeadlockSnapshot = Frozen<Zod.infer<Schemas['deadlockReport']>>;
 export type ModuleSnapshot = Frozen<Zod.infer<Schemas['module']>>;
 export type DevicesSnapshot = Frozen<Zod.infer<Schemas['devices']>>;
 export type DeviceNodeSnapshot = Frozen<Zod.infer<Schemas['deviceNode']>>;
+export type KernelSnapshot = Frozen<Zod.infer<Schemas['kernel']>>;
 export type IrpLogRecordSnapshot = Frozen<Zod.infer<Schemas['irpLogRecord']>>;
 
 let schemas: Schemas | undefined;

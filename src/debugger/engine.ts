@@ -14,20 +14,46 @@ import { devobj } from './commands/devobj.ts';
 import { devstack } from './commands/devstack.ts';
 import { drvobj } from './commands/drvobj.ts';
 import { irp } from './commands/irp.ts';
+import { d } from './commands/d.ts';
+import { da } from './commands/da.ts';
+import { dps } from './commands/dps.ts';
+import { dt } from './commands/dt.ts';
+import { pool } from './commands/pool.ts';
+import { poolused } from './commands/poolused.ts';
+import { x } from './commands/x.ts';
+import { irql } from './commands/irql.ts';
+import { pcr } from './commands/pcr.ts';
+import { thread } from './commands/thread.ts';
+import { processCommand } from './commands/process.ts';
+import { stacks } from './commands/stacks.ts';
+import { dpcs } from './commands/dpcs.ts';
+import { timer } from './commands/timer.ts';
+import { vertarget } from './commands/vertarget.ts';
+import { time } from './commands/time.ts';
+import { lines } from './commands/lines.ts';
+import { lsa } from './commands/lsa.ts';
+import { frame } from './commands/frame.ts';
 import type { DebugTarget } from './target.ts';
 
 const help: Command = {
   name: 'help',
   aliases: ['?', '.help'],
-  syntax: 'help',
-  help: 'List the commands.',
-  run() {
+  syntax: 'help | .help [Command]',
+  help: 'List the commands, or explain one (.help dt).',
+  run(_t, args) {
+    const [name] = args.trim().split(/\s+/).filter((a) => a.length > 0);
+    if (name !== undefined) {
+      const c = BY_NAME.get(name.toLowerCase());
+      if (!c) return [`No help for '${name}': type help for the list of commands.`];
+      const aliases = c.aliases?.length ? [`Also: ${c.aliases.join(', ')}`] : [];
+      return [c.syntax, `  ${c.help}`, ...aliases];
+    }
     const width = Math.max(...COMMANDS.map((c) => c.syntax.length));
     return ['Commands:', ...COMMANDS.map((c) => `  ${c.syntax.padEnd(width)}  ${c.help}`), `  ${'q'.padEnd(width)}  Quit.`];
   },
 };
 
-export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, help];
+export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, d, da, dps, dt, pool, poolused, x, irql, pcr, thread, processCommand, stacks, dpcs, timer, vertarget, time, lines, lsa, frame, help];
 
 const BY_NAME = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), c);
@@ -61,7 +87,7 @@ export function interpret(target: DebugTarget, line: string): CommandResult {
     return { output, status: 'unknown' };
   }
   try {
-    return { output: command.run(target, m[2]!), status: 'ok' };
+    return { output: command.run(target, m[2]!, name.toLowerCase()), status: 'ok' };
   } catch (e) {
     if (e instanceof CommandError) return { output: [e.message], status: 'error' };
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -2,11 +2,18 @@
  * What debugger commands read: a crash dump (from a file, or snapshotted from a live machine), with
  * symbol lookups over its modules.
  */
-import { formatSymbol, resolveSymbol, sourceLine, type ModuleInfo, type ResolvedSymbol, type SourceLocation } from '../kernel/symbols.ts';
+import { formatSymbol, inlineSitesAt, resolveSymbol, sourceLine, type ModuleInfo, type ResolvedSymbol, type SourceLocation } from '../kernel/symbols.ts';
 import type { CrashDump, VerifiedDriverSnapshot } from './dump.ts';
+
+const ZERO_PAGE = new Uint8Array(0x1000);
 
 export class DebugTarget {
   constructor(readonly dump: CrashDump) {}
+
+  /** `.lines`: show source lines in stack rows (off until turned on, so `k` keeps its plain layout). */
+  sourceLines = false;
+  /** `.frame N`: the frame that `lsa .` and `.frame` show (0: the top of the stopped thread's stack). */
+  frame = 0;
 
   get modules(): readonly ModuleInfo[] {
     return this.dump.modules;
@@ -27,6 +34,21 @@ export class DebugTarget {
 
   line(address: number): SourceLocation | undefined {
     return sourceLine(this.allModules, address);
+  }
+
+  /**
+   * The innermost inlined call holding `address`, as `ln` and `!verifier 3` name it: the inlined
+   * function, the offset from its entry, and the line its caller called it from. Undefined when the
+   * address is in no inlined code.
+   */
+  inlined(address: number): { name: string; entry: number; offset: number; caller: string; callLine: number } | undefined {
+    const r = this.resolve(address);
+    const sites = r ? inlineSitesAt(r.module, address) : [];
+    const inner = sites[sites.length - 1];
+    if (!r || !inner) return undefined;
+    const outer = sites[sites.length - 2];
+    const caller = outer ? `${r.module.name}!${outer.name}` : this.symbol(address);
+    return { name: `${r.module.name}!${inner.name}`, entry: inner.entry, offset: (address >>> 0) - inner.entry, caller, callLine: inner.callLine };
   }
 
   /** `MyDriver!DeviceControlDispatch` without the offset, or '' when no symbol covers it. */
@@ -97,6 +119,29 @@ export class DebugTarget {
       this.pages = new Map();
       for (const [va, b64] of this.dump.memory) this.pages.set(va >>> 0, Buffer.from(b64, 'base64'));
     }
-    return this.pages.get((address & ~0xfff) >>> 0);
+    const va = (address & ~0xfff) >>> 0;
+    return this.pages.get(va) ?? (this.isZeroPage(va) ? ZERO_PAGE : undefined);
+  }
+
+  /** A committed page of zeros (the dump lists them as runs, not as pages). */
+  private isZeroPage(va: number): boolean {
+    return (this.dump.zeroPages ?? []).some(([start, count]) => va >= start && va < start + count * 0x1000);
+  }
+
+  /** True when the dump holds the byte at `address` (a committed page). */
+  readable(address: number): boolean {
+    return this.page(address >>> 0) !== undefined;
+  }
+
+  /** Every function symbol named `name` (`Module!Function`, or a bare function name in any module). */
+  findFunction(name: string): { module: ModuleInfo; start: number } | undefined {
+    const bang = name.indexOf('!');
+    const [mod, fn] = bang >= 0 ? [name.slice(0, bang).toLowerCase(), name.slice(bang + 1)] : [undefined, name];
+    for (const m of this.allModules) {
+      if (mod !== undefined && m.name.toLowerCase() !== mod) continue;
+      const f = m.symbols.functions.find((s) => s.name === fn);
+      if (f) return { module: m, start: f.start };
+    }
+    return undefined;
   }
 }

@@ -15,10 +15,26 @@ export interface LineRow {
   readonly line: number;
 }
 
+/**
+ * Code of an inlined call (DWARF's DW_TAG_inlined_subroutine): [start, end) runs `name`, inlined
+ * `depth` calls deep into the function holding it, called from `callLine` of its caller. A site
+ * of several ranges has a row for each; `entry` is its lowest address (the base of `name+0x..`).
+ */
+export interface InlineSite {
+  readonly start: number;
+  readonly end: number;
+  readonly entry: number;
+  readonly name: string;
+  readonly depth: number;
+  readonly callLine: number;
+}
+
 export interface SymbolData {
   readonly functions: readonly FunctionSymbol[];
   readonly files: readonly string[];
   readonly lines: readonly LineRow[];
+  /** Inlined calls, sorted by start (images whose debug info has none, and TypeScript drivers, leave it out). */
+  readonly inlines?: readonly InlineSite[];
 }
 
 export interface ModuleInfo {
@@ -102,4 +118,10 @@ export function formatSymbol(modules: readonly ModuleInfo[], address: number): s
   if (!r.fn) return `${r.module.name}+0x${((address >>> 0) - r.module.base).toString(16)}`;
   const off = (address >>> 0) - r.fn.start;
   return off === 0 ? `${r.module.name}!${r.fn.name}` : `${r.module.name}!${r.fn.name}+0x${off.toString(16)}`;
+}
+
+/** The inlined calls whose code holds `address`, outermost first. */
+export function inlineSitesAt(module: ModuleInfo, address: number): InlineSite[] {
+  const a = address >>> 0;
+  return (module.symbols.inlines ?? []).filter((s) => a >= s.start && a < s.end).sort((x, y) => x.depth - y.depth);
 }

@@ -1,8 +1,9 @@
 /** Freeze the machine's state into a CrashDump: the bug check, its context, modules, verifier state, memory. */
-import type { CrashDump, DeadlockSnapshot, VerifierSnapshot } from '../debugger/dump.ts';
+import type { CrashDump, DeadlockSnapshot, KernelSnapshot, VerifierSnapshot } from '../debugger/dump.ts';
+import type { Process } from '../kernel/ps/thread.ts';
 import { DUMP_FORMAT, DUMP_VERSION } from '../debugger/dump.ts';
 import type { Kernel } from '../kernel/kernel.ts';
-import { PageKind } from '../kernel/mm/address-space.ts';
+import { PAGE_SIZE, PageKind } from '../kernel/mm/address-space.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
@@ -44,8 +45,15 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
   const crash = k.crash;
   const brk = crash ? undefined : k.breakIn;
   const memory: Array<[number, string]> = [];
+  const zeroPages: Array<[number, number]> = [];
   for (const [va, page] of k.as.committedPages()) {
     if (page.some((b) => b !== 0)) memory.push([va, Buffer.from(page).toString('base64')]);
+    else {
+      // Runs of zero pages: so `db` tells a page of zeros from one the dump does not hold.
+      const last = zeroPages[zeroPages.length - 1];
+      if (last && last[0] + last[1] * PAGE_SIZE === va) last[1]++;
+      else zeroPages.push([va, 1]);
+    }
   }
   return {
     format: DUMP_FORMAT,
@@ -85,6 +93,31 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
     debugLog: [...k.debugLog],
     devices: snapshotDevices(k),
     memory,
+    zeroPages,
+    kernel: snapshotKernel(k),
+  };
+}
+
+/** Threads, processes, the processors' DPC queues and the set timers: what `!thread`, `!process`, `!dpcs` and `!timer` read. */
+function snapshotKernel(k: Kernel): KernelSnapshot {
+  const processes = new Map<number, Process>();
+  for (const p of [k.systemProcess, k.userProcess, ...k.threads.map((t) => t.process)]) processes.set(p.address, p);
+  return {
+    processes: [...processes.values()].map((p) => ({ address: p.address, id: p.id, parentId: p.parentId, name: p.name, commandLine: p.commandLine, state: p.state })),
+    threads: k.threads.map((t) => ({
+      address: t.address,
+      id: t.id,
+      process: t.process.address,
+      name: t.name,
+      state: t.state,
+      stackBase: t.stackBase,
+      stackLimit: t.stackLimit,
+      startRoutine: t.startRoutine,
+      kernelApcDisable: t.kernelApcDisable,
+      specialApcDisable: t.specialApcDisable,
+    })),
+    processors: k.processors.map((p) => ({ irql: p.irql, dpcActive: p.dpcActive, dpcs: [...p.dpcQueue] })),
+    timers: k.dispatcher.pendingTimers().map((t) => ({ timer: t.timer, due: t.due, period: t.period, dpc: t.dpc })),
   };
 }
 

@@ -55,7 +55,9 @@ test('a pure virtual call stops the machine: 0x139 with FAST_FAIL_FATAL_APP_EXIT
   assert.deepEqual([hex(outcome.bugCheck!.code), outcome.bugCheck!.params[0]], ['0x139', 7]);
   assert.equal(outcome.bugCheck!.name, 'KERNEL_SECURITY_CHECK_FAILURE');
   const stack = execute(new DebugTarget(outcome.dump), 'k').join('\n');
-  assert.match(stack, /PureCall!_purecall\+0x[0-9a-f]+\n.*PureCall!__cxa_pure_virtual\+0x[0-9a-f]+\n.*PureCall!Base::Describe\+0x[0-9a-f]+\n.*PureCall!DriverEntry\+/);
+  // Between Describe and DriverEntry, the constructors clang inlined into DriverEntry (issue 15's inline frames).
+  assert.match(stack, /PureCall!_purecall\+0x[0-9a-f]+\n.*PureCall!__cxa_pure_virtual\+0x[0-9a-f]+\n.*PureCall!Base::Describe\+0x[0-9a-f]+\n(?:.*\(Inline Function\)\n)*.*PureCall!DriverEntry\+/);
+  assert.match(stack, /-------- PureCall!Base::Base \(Inline Function\)\n.*-------- PureCall!Derived::Derived \(Inline Function\)\n/);
 });
 
 test('a driver\'s own _purecall takes the place of the runtime\'s: it returns, and so does the call', { skip: NEEDS_CLANG }, async () => {

@@ -48,13 +48,18 @@ const OPTIONAL = new Set([
   'breakIn',
   'modules[*].path',
   'modules[*].kasan',
+  'modules[*].symbols.inlines',
   'verifier.faults',
   'verifier.deadlock',
   'verifier.irqlLog',
   'devices',
+  'zeroPages',
+  'kernel',
 ]);
+/** Numbers any integer is right for (a signed count; a time with no upper bound): no value of `range` is wrong for them. */
+const UNBOUNDED = new Set(['system.time', 'kernel.timers[*].due', 'kernel.threads[*].kernelApcDisable', 'kernel.threads[*].specialApcDisable']);
 const NULLABLE = new Set(['bugCheck', 'context', 'verifier', 'breakIn']);
-const TUPLES = new Set(['bugCheck.params', 'breakIn.params', 'memory[*]']);
+const TUPLES = new Set(['bugCheck.params', 'breakIn.params', 'memory[*]', 'zeroPages[*]']);
 /** Strings with a closed set of values, and the wrong value for each. */
 const CLOSED_STRINGS: Record<string, string> = {
   format: 'minidump',
@@ -63,6 +68,8 @@ const CLOSED_STRINGS: Record<string, string> = {
   'verifier.log.records[*].kind': 'realloc',
   'memory[*][*]': 'not a page',
   'modules[*].name': '',
+  'kernel.processes[*].state': 'zombie',
+  'kernel.threads[*].state': 'sleeping',
 };
 
 function walk(v: Json, at: Path, out: Path[]): void {
@@ -150,7 +157,7 @@ export function brokenDump(base: Json): fc.Arbitrary<Mutation> {
         return describe(`retyped to ${JSON.stringify(value)}`, path, set(base, path, value));
       }
       case 'range': {
-        const path = pick((shape, value) => typeof value === 'number' && shape !== 'system.time');
+        const path = pick((shape, value) => typeof value === 'number' && !UNBOUNDED.has(shape));
         const value = [-1, 0.5, 2 ** 32, -(2 ** 31), 1.25][v]!;
         return describe(`set to ${value}`, path, set(base, path, value));
       }
@@ -313,7 +320,47 @@ export function commandLines(json: Json): string[] {
     '!devobj 0',
     '!irp 0 1',
     '!devstack ffffffff',
+    // Memory, types and pool: on the dump's own blocks and threads, on addresses it does not hold, on symbols.
+    ...numbers(['context', 'thread']).flatMap((a) => [`db ${a}`, `dw ${a} L4`, `dd ${a}`, `dq ${a} L3`, `dp ${a}`, `dps ${a} L8`, `da ${a}`, `du ${a}`, `!pool ${a}`, `!pool ${a} 2`, `dt nt!_IRP ${a} -r`, `!thread ${a}`, `!process ${a}`]),
+    ...numbers(['verifier', 'drivers', 0, 'allocations', 0, 'address']).flatMap((a) => [`!pool ${a}`, `db ${a} L20`, `dps ${a}`]),
+    ...numbers(['modules', 1, 'base']).flatMap((a) => [`da ${a}`, `dps ${a} L4`, `lsa ${a}`]),
+    'db 0',
+    'db ffffffff L10',
+    'dd 0 L1',
+    'dt _DEVICE_OBJECT',
+    'dt _NOSUCH',
+    'dt',
+    '!pool 0',
+    '!poolused',
+    '!poolused 2',
+    '!poolused 4 Thr?',
+    'x nt!KeBug*',
+    'x MyDriver!*',
+    'x Ghost!*',
+    // Threads, processors, time.
+    '!irql',
+    '!irql 1f',
+    '!pcr',
+    '!thread',
+    '!thread 0',
+    '!process 0 0',
+    '!process 0 6',
+    '!stacks',
+    '!dpcs',
+    '!timer',
+    'vertarget',
+    '.time',
+    '!analyze -show c4 62',
+    // Source.
+    '.lines -e',
+    'k',
+    '.frame 1',
+    'lsa .',
+    'lsa MyDriver!DriverEntry',
+    '.frame 99',
+    '.lines',
     'help',
+    '.help dt',
   ];
   // Every command of the table is in the list: a new command joins the property by being added here.
   for (const c of COMMANDS) {

@@ -3,7 +3,7 @@ import { argumentTexts, bugCheckInfo, hasSubcodes } from '../../nt/bugcheck.ts';
 import { blamesReturnedRoutine } from '../../nt/bugcheck-io.ts';
 import { irqlName } from '../../nt/irql.ts';
 import { DDI_RULE_LINK, ddiRule } from '../../nt/ddi-rules.ts';
-import type { Command } from '../command.ts';
+import { CommandError, parseNumber, splitArgs, type Command } from '../command.ts';
 import { stackRows } from '../stack-text.ts';
 import { memoryAccessLines } from './memory-access.ts';
 import { hex, hex8 } from '../format.ts';
@@ -53,11 +53,28 @@ function faultingModule(t: DebugTarget): { name: string; imageName: string; base
   return undefined;
 }
 
+/** `!analyze -show Code [Parameters]`: a bug check's name, description and arguments, without a dump's. */
+function showLines(args: string): string[] {
+  const words = splitArgs(args);
+  if (words.length === 0 || words.length > 5) throw new CommandError('Usage: !analyze -show Code [P1 [P2 [P3 [P4]]]]');
+  const [code, ...rest] = words.map(parseNumber);
+  const params = [0, 1, 2, 3].map((i) => rest[i] ?? 0);
+  const info = bugCheckInfo(code!);
+  const out = [`${info.name} (${hex(code!)})`, ...info.description, 'Arguments:'];
+  argumentTexts(code!, params).forEach((lines, i) => {
+    out.push(`Arg${i + 1}: ${hex8(params[i]!)}, ${lines[0] ?? ''}`);
+    for (const more of lines.slice(1)) out.push(`\t${more}`);
+  });
+  return out;
+}
+
 export const analyze: Command = {
   name: '!analyze',
-  syntax: '!analyze [-v]',
-  help: 'Explain the bug check: its arguments, the faulting driver, stack and source line (-v: verbose).',
+  syntax: '!analyze [-v] | !analyze -show Code [P1 [P2 [P3 [P4]]]]',
+  help: 'Explain the bug check: its arguments, the faulting driver, stack and source line (-v: verbose); -show explains any bug check code and parameters.',
   run(t, args) {
+    const show = /^\s*-show\b\s*([\s\S]*)$/i.exec(args);
+    if (show) return showLines(show[1]!);
     const brk = t.dump.bugCheck ? undefined : (t.dump.breakIn ?? undefined);
     const bc = t.dump.bugCheck ?? brk;
     if (!bc) return ['No bug check: the machine was not stopped by a bug check (nothing to analyze).'];

@@ -87,7 +87,8 @@ function driverBlock(t: DebugTarget, d: VerifiedDriverSnapshot, withAllocations:
   if (!withAllocations) return out;
   out.push('', '    Pool Allocations:', '', '      Address     Length      Tag   Caller    ', '      ----------  ----------  ----  ----------');
   for (const a of d.allocations) {
-    const fn = a.caller ? t.functionName(a.caller) : '';
+    // A caller in inlined code is the function inlined there (MyDriver.c's GetNecessaryObjects at -O2).
+    const fn = a.caller ? (t.inlined(a.caller)?.name ?? t.functionName(a.caller)) : '';
     out.push(`      ${ptr(a.address)}  ${ptr(a.size)}  ${formatTag(a.tag)}  ${ptr(a.caller)}${fn ? `  ${fn}` : ''}`);
   }
   return out;

@@ -290,6 +290,11 @@ export class Dispatcher {
     as.setU32(timer + T.Period, 0);
   }
 
+  /** The set timers, soonest first (what a dump shows for `!timer`). */
+  pendingTimers(): readonly { readonly timer: number; readonly due: number; readonly period: number; readonly dpc: number }[] {
+    return this.timers;
+  }
+
   /** KeSetTimerEx: returns true if the timer was already set (it is replaced). */
   setTimer(timer: number, dueTime: bigint, periodMs: number, dpc: number): boolean {
     const was = this.cancelTimer(timer);

@@ -112,7 +112,7 @@ function readDies(input: DebugInfoSections): Map<number, Die> {
 }
 
 /** One abbreviation table (§7.5.3), by code. */
-function readAbbrevTable(section: Uint8Array, offset: number): Map<number, Abbrev> {
+export function readAbbrevTable(section: Uint8Array, offset: number): Map<number, Abbrev> {
   const a = new ByteReader(section, '.debug_abbrev');
   if (offset >= section.length) a.fail(`abbreviation table offset past the end of the section (${section.length} bytes)`, offset);
   a.pos = offset;

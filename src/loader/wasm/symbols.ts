@@ -6,6 +6,8 @@
 import type { FunctionSymbol, SymbolData } from '../../kernel/symbols.ts';
 import { readCompDirs } from './dwarf-info.ts';
 import { readFunctionNames } from './dwarf-names.ts';
+import { readInlineSites } from './dwarf-inlines.ts';
+import type { InlineSite } from '../../kernel/symbols.ts';
 import { readDebugLine, toSymbolLines, type LineTableRow } from './dwarf-line.ts';
 import { hexOffset } from './reader.ts';
 import { readNameSection, readWasmSections, type WasmSections } from './sections.ts';
@@ -35,7 +37,8 @@ export function wasmSymbols(module: Uint8Array | WasmSections): WasmSymbolData {
     // V8 prints unnamed functions the same way in stack traces.
     return { name: name ?? `wasm-function[${b.index}]`, start: b.start, size: b.end - b.start };
   });
-  return { functions, ...toSymbolLines(wasmLineRows(s)), code: s.code ?? { offset: 0, size: 0 } };
+  const inlines = wasmInlineSites(s);
+  return { functions, ...toSymbolLines(wasmLineRows(s)), ...(inlines.length > 0 ? { inlines } : {}), code: s.code ?? { offset: 0, size: 0 } };
 }
 
 /** A C++ name as wasm-ld writes it: demangled with a parameter list, or still mangled. A C name is neither. */
@@ -116,4 +119,13 @@ export function positionToCodeOffset(modulePosition: number, code: CodeSection):
   if (!(offset >= 0 && offset < code.size))
     throw new RangeError(`module position ${hexOffset(modulePosition)} lies outside the code section [${hexOffset(code.offset)}, ${hexOffset(code.offset + code.size)})`);
   return offset;
+}
+
+/** The image's inlined calls (none without `.debug_info`). */
+function wasmInlineSites(s: WasmSections): InlineSite[] {
+  const section = (name: string) => s.custom.get(name)?.bytes;
+  const debugInfo = section('.debug_info');
+  const debugAbbrev = section('.debug_abbrev');
+  if (!debugInfo || !debugAbbrev) return [];
+  return readInlineSites({ debugInfo, debugAbbrev, debugRanges: section('.debug_ranges'), debugStr: section('.debug_str'), debugLineStr: section('.debug_line_str') });
 }

@@ -190,6 +190,7 @@ export const wasmImageFormat: ImageFormat = {
       functions: info.symbols.functions.map((f) => ({ ...f, start: codeBase + f.start })),
       files: info.symbols.files,
       lines: info.symbols.lines.map((r) => ({ ...r, address: codeBase + r.address })),
+      ...(info.symbols.inlines ? { inlines: info.symbols.inlines.map((i) => ({ ...i, start: codeBase + i.start, end: codeBase + i.end, entry: codeBase + i.entry })) } : {}),
     };
     const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols, ...(kasan ? { kasan } : {}) };
     const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };

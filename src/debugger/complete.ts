@@ -1,0 +1,27 @@
+/**
+ * Tab completion for the kd prompt (node:readline's completer): the first word completes to a
+ * command name or alias, later words to symbols (`MyDriver!Dev` to `MyDriver!DeviceControlDispatch`,
+ * `MyD` to `MyDriver!`) and, after `dt`, to type names (`_IRP`).
+ */
+import { COMMANDS } from './engine.ts';
+import { TYPE_NAMES } from './commands/dt.ts';
+import type { DebugTarget } from './target.ts';
+
+const COMMAND_NAMES = [...new Set(COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]))].sort();
+
+/** readline's completer result: the candidates, and the part of the line they complete. */
+export function complete(t: DebugTarget, line: string): [string[], string] {
+  const m = /(\S*)$/.exec(line)!;
+  const word = m[1]!;
+  const first = line.trimStart() === word;
+  const starts = (candidates: readonly string[]) => candidates.filter((c) => c.toLowerCase().startsWith(word.toLowerCase()));
+  if (first) return [starts(COMMAND_NAMES), word];
+  const command = line.trimStart().split(/\s+/)[0]!.toLowerCase();
+  if (command === 'dt' && !word.includes('!') && !word.startsWith('-')) return [starts(TYPE_NAMES), word];
+  if (command === 'dt' && /^nt!/i.test(word)) return [starts(TYPE_NAMES.map((n) => `nt!${n}`)), word];
+  const bang = word.indexOf('!');
+  if (bang < 0) return [starts(t.modules.map((mod) => `${mod.name}!`)), word];
+  const module = t.modules.find((mod) => mod.name.toLowerCase() === word.slice(0, bang).toLowerCase());
+  if (!module) return [[], word];
+  return [starts(module.symbols.functions.map((f) => `${module.name}!${f.name}`)), word];
+}
