@@ -5,7 +5,7 @@
 export const TICKS_PER_MS = 10_000;
 /** KeQueryTimeIncrement: the clock interrupt period, 15.625 ms. */
 export const TIME_INCREMENT = 156_250;
-/** System time at boot: 2026-01-01T00:00:00Z as a FILETIME-style count (100 ns since 1601). */
+/** System time at boot: 2026-01-02T00:00:00Z as a FILETIME-style count (100 ns since 1601). */
 export const BOOT_SYSTEM_TIME = 134117856000000000n;
 
 export class Clock {
