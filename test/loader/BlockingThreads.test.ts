@@ -1,0 +1,74 @@
+/**
+ * Wasm system threads that block (loader/wasm/asyncify.ts, ke/suspend.ts): a C worker thread waits
+ * on a semaphore that only later requests release and polls with KeDelayExecutionThread, a second
+ * thread beats until unload sets its flag. Before, the first wait ran other work on top of the
+ * thread and hung the load: nothing below it could release the semaphore.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { execute } from '../../src/debugger/engine.ts';
+import { DebugTarget } from '../../src/debugger/target.ts';
+import { runDriver } from '../../src/system/run.ts';
+import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
+import { ROOT, hex } from '../helpers.ts';
+
+const DRIVER = join(ROOT, 'test', 'fixtures', 'c', 'threads', 'BlockingThreads.wasm');
+const SOURCE = 'test/fixtures/c/threads/BlockingThreads.c';
+const QUEUE = 0x222000, DIVIDE = 0x222004, FREE_TWICE = 0x222008;
+const ioctl = (code: number, input = Buffer.alloc(4)) => ({ code, input, outputLength: 8 });
+
+test('a C system thread waits on a semaphore that later requests release, polls with KeDelayExecutionThread, and stops at unload', async () => {
+  const r = await runDriver({ driver: DRIVER, verifierFlags: STANDARD_FLAGS, ioctls: [ioctl(QUEUE), ioctl(QUEUE), ioctl(QUEUE)] });
+  assert.equal(r.bugCheck, null);
+  // Each request pends in the queue; the worker completes it with [its count of requests, polls].
+  assert.deepEqual(
+    r.requests.map((q) => [hex(q.status), Buffer.from(q.output).toString('hex')]),
+    [1, 2, 3].map((n) => ['0x0', `0${n}00000003000000`]),
+  );
+  const k = r.machine.kernel;
+  assert.deepEqual(k.debugLog, [
+    'driver entry: threads started',
+    // The worker runs once DriverEntry has returned, and blocks: the load goes on past its wait.
+    'worker: started',
+    ...[1, 2, 3].flatMap((n) => [`dispatch: queued request ${n}`, `worker: took request ${n}`, `worker: completed request ${n} after 3 polls`]),
+    'worker: stopping after 3 requests',
+    // 3 requests x 2 polls x 10 ms = 60 ms: the heartbeat beat once (at 50 ms), and its next delay ends after unload set the flag.
+    'heartbeat: stopped',
+    'unload: both threads ended, 2 beats',
+  ]);
+  assert.equal(k.dispatcher.waitingThreads.length, 0, 'no thread is left suspended');
+  assert.ok(k.clock.now >= 3 * 2 * 10 * 10_000, 'the polls took their simulated time');
+});
+
+test('a processor fault in a resumed wasm thread is the system-thread stop, at its source line', async () => {
+  const r = await runDriver({ driver: DRIVER, verifierFlags: STANDARD_FLAGS, ioctls: [ioctl(QUEUE), ioctl(DIVIDE)] });
+  assert.equal(hex(r.bugCheck!.code), '0x7e');
+  assert.equal(hex(r.bugCheck!.params[0]!), '0xc0000094');
+  const t = new DebugTarget(r.dump);
+  assert.match(t.symbol(r.bugCheck!.params[1]!), /^BlockingThreads!Answer\+0x[0-9a-f]+$/);
+  const analysis = execute(t, '!analyze -v').join('\n');
+  assert.match(analysis, /SYSTEM_THREAD_EXCEPTION_NOT_HANDLED \(7e\)/);
+  assert.match(analysis, new RegExp(`FAULTING_SOURCE_FILE:  ${SOURCE.replace(/\./g, '\\.')}`));
+  assert.match(analysis, /FAULTING_SOURCE_LINE_NUMBER:  63\n/);
+});
+
+test('a bug check raised by a DDI in a resumed wasm thread has the thread\'s frames and source lines under it', async () => {
+  const r = await runDriver({ driver: DRIVER, verifierFlags: STANDARD_FLAGS, ioctls: [ioctl(QUEUE), ioctl(FREE_TWICE)] });
+  assert.equal(hex(r.bugCheck!.code), '0xc4');
+  assert.equal(hex(r.bugCheck!.params[0]!), '0x13');
+  const t = new DebugTarget(r.dump);
+  // `k`: frame, the return address into the next frame out, call site.
+  const rows = execute(t, 'k').slice(1).map((l) => l.trim().split(/\s+/));
+  assert.deepEqual(
+    rows.map((r) => r[2]!.replace(/\+0x[0-9a-f]+$/, '')),
+    ['nt!KeBugCheck2', 'nt!KeBugCheckEx', 'nt!VerifierExFreePoolWithTag', 'BlockingThreads!FreeTwice', 'BlockingThreads!Answer', 'BlockingThreads!WorkerThread', 'nt!PspSystemThreadStartup'],
+  );
+  // Each driver frame is at the line that makes its call (its address is the frame inside's return address).
+  for (const [frame, line] of [[3, 53], [4, 66], [5, 95]] as const) {
+    assert.match(execute(t, `ln ${rows[frame - 1]![1]}`)[0]!, new RegExp(`^${SOURCE.replace(/\./g, '\\.')}\\(${line}\\)\\+0x[0-9a-f]+$`));
+  }
+  const analysis = execute(t, '!analyze -v').join('\n');
+  assert.match(analysis, /SYMBOL_NAME:  BlockingThreads!FreeTwice\+0x[0-9a-f]+/);
+  assert.match(analysis, /FAULTING_SOURCE_LINE_NUMBER:  53\n/);
+});
