@@ -582,7 +582,10 @@ export class Kernel {
   runSystemThread(thread: Thread): void {
     const suspended = this.runInThread(thread, () => {
       const wait = thread.suspendedWait;
-      if (wait) wait.stack.rewind();
+      if (wait) {
+        this.prcb.irql = wait.irql;
+        wait.stack.rewind();
+      }
       this.threadsInStart.add(thread);
       try {
         this.callRoutine(thread.startRoutine, [thread.startContext], ['PspSystemThreadStartup']);

@@ -180,7 +180,7 @@ export class Dispatcher {
       // Its stack unwinds if it can (the value returned is dropped); else other work runs on top of it.
       if (this.suspend(thread, objects, waitAll, deadline)) return STATUS.SUCCESS;
       if (this.runOne()) continue;
-      const next = this.nextTimerDue();
+      const next = this.nextWakeUp();
       if (next !== undefined && (deadline === undefined || next <= deadline)) {
         this.advanceClock(next);
         continue;
@@ -211,7 +211,7 @@ export class Dispatcher {
   private suspend(thread: Thread, objects: readonly number[], waitAll: boolean, deadline: number | undefined): boolean {
     const stack = this.k.stackSwitch;
     if (!stack || thread.suspendedWait || !this.k.inThreadStart(thread) || this.k.prcb.dpcActive || !stack.unwind()) return false;
-    thread.suspendedWait = { objects, waitAll, deadline, stack, resumed: false };
+    thread.suspendedWait = { objects, waitAll, deadline, stack, irql: this.k.prcb.irql, resumed: false };
     return true;
   }
 
@@ -240,7 +240,7 @@ export class Dispatcher {
       if (done()) return;
       this.k.watchdog.yielded();
       if (this.runOne()) continue;
-      const next = this.nextTimerDue();
+      const next = this.nextWakeUp();
       if (next === undefined) this.k.hang(hangReason());
       this.advanceClock(next);
     }
@@ -386,9 +386,13 @@ export class Dispatcher {
     return this.timers;
   }
 
-  /** The next time the clock must stop at: a timer's due time, or a suspended wait's deadline. */
   nextTimerDue(): number | undefined {
-    let next = this.timers[0]?.due;
+    return this.timers[0]?.due;
+  }
+
+  /** The next time an idle processor has something to do: a timer falls due, or a suspended wait times out. */
+  private nextWakeUp(): number | undefined {
+    let next = this.nextTimerDue();
     for (const t of this.waitingThreads) {
       const d = t.suspendedWait?.deadline;
       if (d !== undefined && (next === undefined || d < next)) next = d;
@@ -455,7 +459,7 @@ export class Dispatcher {
   runUntilIdle(until?: number): void {
     for (;;) {
       while (this.runOne());
-      const next = this.nextTimerDue();
+      const next = this.nextWakeUp();
       if (next === undefined || until === undefined || next > until) return;
       this.advanceClock(next);
     }

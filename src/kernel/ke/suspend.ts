@@ -18,6 +18,8 @@ export interface SuspendedWait {
   /** When the wait times out (the clock's units), or undefined for no time-out. */
   readonly deadline: number | undefined;
   readonly stack: StackSwitch;
+  /** The IRQL the thread waited at (APC_LEVEL in a guarded region): it resumes at it. */
+  readonly irql: number;
   /** True once the thread is rewinding into its wait (cleared by the wait when it takes it back). */
   resumed: boolean;
 }
