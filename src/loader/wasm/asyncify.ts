@@ -17,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,50 +57,93 @@ const FEATURES = ['--enable-mutable-globals', '--enable-sign-ext', '--enable-bul
 /** Images already transformed in this process, by the digest of their bytes (a run may load one several times). */
 const done = new Map<string, AsyncifiedModule>();
 
-/** Run Asyncify over `bytes`, with the offset map back to the original code. */
+/**
+ * Run Asyncify over `bytes`, with the offset map back to the original code. The pass takes a second
+ * or more (a Node process for wasm-opt), so its output is also kept in a cache folder in the
+ * system's temporary directory, under the digest of the input, the pass's arguments and binaryen's
+ * version: the next run of the same image loads at once. A cache that cannot be read or written is
+ * passed by.
+ */
 export function asyncifyModule(bytes: Uint8Array): AsyncifiedModule {
-  const digest = createHash('sha256').update(bytes).digest('hex');
-  let result = done.get(digest);
-  if (!result) done.set(digest, (result = transform(bytes)));
+  const args = ['-ism', 'in.wasm.map', ...FEATURES, '--asyncify', `--pass-arg=asyncify-imports@${BLOCKING_IMPORTS.map((n) => `ntoskrnl.${n}`).join(',')}`, '-g'];
+  const key = createHash('sha256').update(bytes).update(JSON.stringify(args)).update(binaryenVersion()).digest('hex');
+  let result = done.get(key);
+  if (!result) {
+    const original = readWasmSections(bytes);
+    if (!original.code) result = { bytes: new Uint8Array(bytes), toOriginal: (o) => o };
+    else result = fromCache(key) ?? fromOutput(store(key, transform(bytes, original, args)));
+    done.set(key, result);
+  }
   return result;
 }
 
-function transform(bytes: Uint8Array): AsyncifiedModule {
-  const original = readWasmSections(bytes);
-  if (!original.code) return { bytes: new Uint8Array(bytes), toOriginal: (o) => o };
+/** wasm-opt's output: the module, and its source map (JSON). */
+interface PassOutput {
+  readonly wasm: Uint8Array<ArrayBuffer>;
+  readonly map: string;
+}
+
+function transform(bytes: Uint8Array, original: ReturnType<typeof readWasmSections>, args: readonly string[]): PassOutput {
   const dir = mkdtempSync(join(tmpdir(), 'dv-asyncify-'));
   try {
-    const input = join(dir, 'in.wasm'), inputMap = join(dir, 'in.wasm.map');
-    const output = join(dir, 'out.wasm'), outputMap = join(dir, 'out.wasm.map');
-    writeFileSync(input, bytes);
-    writeFileSync(inputMap, JSON.stringify(offsetSourceMap(bytes, original)));
-    const imports = BLOCKING_IMPORTS.map((n) => `ntoskrnl.${n}`).join(',');
-    const run = spawnSync(process.execPath, [wasmOpt(), input, '-ism', inputMap, ...FEATURES, '--asyncify', `--pass-arg=asyncify-imports@${imports}`, '-g', '-o', output, '-osm', outputMap], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    });
+    writeFileSync(join(dir, 'in.wasm'), bytes);
+    writeFileSync(join(dir, 'in.wasm.map'), JSON.stringify(offsetSourceMap(bytes, original)));
+    const run = spawnSync(process.execPath, [wasmOpt(), 'in.wasm', ...args, '-o', 'out.wasm', '-osm', 'out.wasm.map'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) throw new Error(`binaryen's asyncify failed: ${(run.stderr || run.stdout || String(run.error)).trim().split('\n').slice(-3).join(' ')}`);
-    const out = new Uint8Array(readFileSync(output));
-    const outCode = readWasmSections(out).code;
-    if (!outCode) throw new Error('binaryen left no code section');
-    const map = decodeSourceMap(JSON.parse(readFileSync(outputMap, 'utf8')) as SourceMap);
-    return {
-      bytes: out,
-      toOriginal(codeOffset) {
-        // The last mapped position at or before this one (binaryen maps each instruction it kept).
-        const at = outCode.offset + codeOffset;
-        let lo = 0, hi = map.length - 1, found = -1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          if (map[mid]![0] <= at) (found = mid), (lo = mid + 1);
-          else hi = mid - 1;
-        }
-        return found < 0 ? undefined : map[found]![1];
-      },
-    };
+    return { wasm: new Uint8Array(readFileSync(join(dir, 'out.wasm'))), map: readFileSync(join(dir, 'out.wasm.map'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function fromOutput(output: PassOutput): AsyncifiedModule {
+  const code = readWasmSections(output.wasm).code;
+  if (!code) throw new Error('binaryen left no code section');
+  const map = decodeSourceMap(JSON.parse(output.map) as SourceMap);
+  return {
+    bytes: output.wasm,
+    toOriginal(codeOffset) {
+      // The last mapped position at or before this one (binaryen maps each instruction it kept).
+      const at = code.offset + codeOffset;
+      let lo = 0, hi = map.length - 1, found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (map[mid]![0] <= at) (found = mid), (lo = mid + 1);
+        else hi = mid - 1;
+      }
+      return found < 0 ? undefined : map[found]![1];
+    },
+  };
+}
+
+const cacheDir = () => join(tmpdir(), 'dv-asyncify-cache');
+
+/** The cached output for `key`, if there is one that reads as a module and a source map. */
+function fromCache(key: string): AsyncifiedModule | undefined {
+  try {
+    return fromOutput({ wasm: new Uint8Array(readFileSync(join(cacheDir(), `${key}.wasm`))), map: readFileSync(join(cacheDir(), `${key}.map`), 'utf8') });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keep `output` in the cache: the map first and each file renamed into place, so a reader never sees half of one. */
+function store(key: string, output: PassOutput): PassOutput {
+  try {
+    mkdirSync(cacheDir(), { recursive: true });
+    for (const [name, data] of [[`${key}.map`, output.map], [`${key}.wasm`, output.wasm]] as const) {
+      const temp = join(cacheDir(), `${name}.${process.pid}.tmp`);
+      writeFileSync(temp, data);
+      renameSync(temp, join(cacheDir(), name));
+    }
+  } catch {
+    // No cache this time: the next run transforms the image again.
+  }
+  return output;
+}
+
+function binaryenVersion(): string {
+  return (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('binaryen/package.json'), 'utf8')) as { version: string }).version;
 }
 
 function wasmOpt(): string {

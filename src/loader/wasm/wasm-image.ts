@@ -216,10 +216,16 @@ export const wasmImageFormat: ImageFormat = {
     const moduleName = `dv${++images}`;
     const script = `wasm://wasm/${moduleName}-`;
     let rewritten: RewrittenModule;
-    // An image whose system threads block is transformed so a waiting thread's stack can unwind (asyncify.ts).
-    const blocking = needsAsyncify(ddiNames);
+    // An image whose system threads block is transformed so a waiting thread's stack can unwind
+    // (asyncify.ts). Code binaryen cannot take loads as it is: its waits run other work on top of them.
+    let asyncified: ReturnType<typeof asyncifyModule> | undefined;
     try {
-      const asyncified = blocking ? asyncifyModule(bytes) : undefined;
+      if (needsAsyncify(ddiNames)) asyncified = asyncifyModule(bytes);
+    } catch {
+      asyncified = undefined;
+    }
+    const blocking = asyncified !== undefined;
+    try {
       rewritten = rewriteModule(asyncified?.bytes ?? bytes, {
         originOf: asyncified?.toOriginal,
         watchdogSlot,
