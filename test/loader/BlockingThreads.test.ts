@@ -1,7 +1,8 @@
 /**
  * Wasm system threads that block (loader/wasm/asyncify.ts, ke/suspend.ts): a C worker thread waits
- * on a semaphore that only later requests release and polls with KeDelayExecutionThread, a second
- * thread beats until unload sets its flag. Before, the first wait ran other work on top of the
+ * on a semaphore that only later requests release and polls with KeDelayExecutionThread holding a
+ * mutex, a second thread beats (waiting for that mutex) until unload sets its flag. Under /standard,
+ * so deadlock detection sees each mutex wait: one that unwinds and is issued again is one acquisition. Before, the first wait ran other work on top of the
  * thread and hung the load: nothing below it could release the semaphore.
  */
 import assert from 'node:assert/strict';
@@ -32,10 +33,13 @@ test('a C system thread waits on a semaphore that later requests release, polls 
     // The worker runs once DriverEntry has returned, and blocks: the load goes on past its wait.
     'worker: started',
     ...[1, 2, 3].flatMap((n) => [`dispatch: queued request ${n}`, `worker: took request ${n}`, `worker: completed request ${n} after 3 polls`]),
+    // Each request holds the device's mutex for 2 polls x 10 ms: the heartbeat wakes at 50 ms, waits
+    // for the mutex the third request holds, and beats when the worker lets it go at 60 ms.
+    'heartbeat: beat 1',
     'worker: stopping after 3 requests',
-    // 3 requests x 2 polls x 10 ms = 60 ms: the heartbeat beat once (at 50 ms), and its next delay ends after unload set the flag.
+    // The heartbeat holds the mutex for 15 ms; unload's flag ends its loop then.
     'heartbeat: stopped',
-    'unload: both threads ended, 2 beats',
+    'unload: both threads ended, 1 beats',
   ]);
   assert.equal(k.dispatcher.waitingThreads.length, 0, 'no thread is left suspended');
   assert.ok(k.clock.now >= 3 * 2 * 10 * 10_000, 'the polls took their simulated time');
@@ -50,7 +54,7 @@ test('a processor fault in a resumed wasm thread is the system-thread stop, at i
   const analysis = execute(t, '!analyze -v').join('\n');
   assert.match(analysis, /SYSTEM_THREAD_EXCEPTION_NOT_HANDLED \(7e\)/);
   assert.match(analysis, new RegExp(`FAULTING_SOURCE_FILE:  ${SOURCE.replace(/\./g, '\\.')}`));
-  assert.match(analysis, /FAULTING_SOURCE_LINE_NUMBER:  63\n/);
+  assert.match(analysis, /FAULTING_SOURCE_LINE_NUMBER:  65\n/);
 });
 
 test('a bug check raised by a DDI in a resumed wasm thread has the thread\'s frames and source lines under it', async () => {
@@ -65,10 +69,10 @@ test('a bug check raised by a DDI in a resumed wasm thread has the thread\'s fra
     ['nt!KeBugCheck2', 'nt!KeBugCheckEx', 'nt!VerifierExFreePoolWithTag', 'BlockingThreads!FreeTwice', 'BlockingThreads!Answer', 'BlockingThreads!WorkerThread', 'nt!PspSystemThreadStartup'],
   );
   // Each driver frame is at the line that makes its call (its address is the frame inside's return address).
-  for (const [frame, line] of [[3, 53], [4, 66], [5, 95]] as const) {
+  for (const [frame, line] of [[3, 55], [4, 68], [5, 99]] as const) {
     assert.match(execute(t, `ln ${rows[frame - 1]![1]}`)[0]!, new RegExp(`^${SOURCE.replace(/\./g, '\\.')}\\(${line}\\)\\+0x[0-9a-f]+$`));
   }
   const analysis = execute(t, '!analyze -v').join('\n');
   assert.match(analysis, /SYMBOL_NAME:  BlockingThreads!FreeTwice\+0x[0-9a-f]+/);
-  assert.match(analysis, /FAULTING_SOURCE_LINE_NUMBER:  53\n/);
+  assert.match(analysis, /FAULTING_SOURCE_LINE_NUMBER:  55\n/);
 });

@@ -177,8 +177,9 @@ export class Dispatcher {
       if (deadline !== undefined && this.k.clock.now >= deadline) return STATUS.TIMEOUT;
       // The object is not signaled: the thread gives up the processor.
       this.k.watchdog.yielded();
-      // Its stack unwinds if it can (the value returned is dropped); else other work runs on top of it.
-      if (this.suspend(thread, objects, waitAll, deadline)) return STATUS.SUCCESS;
+      // Its stack unwinds if it can, and the wait is issued again as it rewinds (like a wait a kernel
+      // APC interrupts: nothing above it may take the value for an acquisition); else other work runs on top of it.
+      if (this.suspend(thread, objects, waitAll, deadline)) return STATUS.KERNEL_APC;
       if (this.runOne()) continue;
       const next = this.nextWakeUp();
       if (next !== undefined && (deadline === undefined || next <= deadline)) {
