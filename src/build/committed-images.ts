@@ -30,6 +30,7 @@ export function committedImages(): CommittedImage[] {
     single(fixture('traps'), 'CtorTrap'),
     single(fixture('waits'), 'Waits'),
     single(fixture('threads'), 'BlockingThreads'),
+    single(fixture('threads'), 'WaitInTry'),
     single(fixture('runaway'), 'Runaway'),
     single(fixture('runaway'), 'LoopInDriverEntry'),
     single(fixture('exke'), 'ExKe'),

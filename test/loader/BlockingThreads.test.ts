@@ -76,3 +76,17 @@ test('a bug check raised by a DDI in a resumed wasm thread has the thread\'s fra
   assert.match(analysis, /SYMBOL_NAME:  BlockingThreads!FreeTwice\+0x[0-9a-f]+/);
   assert.match(analysis, /FAULTING_SOURCE_LINE_NUMBER:  55\n/);
 });
+
+test('a wait inside __try cannot unwind (the __try runtime calls through a host frame): it runs other work on top of the thread, and the thread\'s next wait unwinds', async () => {
+  const r = await runDriver({ driver: join(ROOT, 'test', 'fixtures', 'c', 'threads', 'WaitInTry.wasm'), verifierFlags: STANDARD_FLAGS, ioctls: [{ code: 0x222000, input: Buffer.alloc(0), outputLength: 0 }] });
+  assert.equal(r.bugCheck, null);
+  assert.deepEqual(r.machine.kernel.debugLog, [
+    'driver entry: waiter started',
+    // The timer's wait ends with STATUS_SUCCESS where it was made, inside the __try.
+    'waiter: in __try: 0',
+    // The event's wait unwound: the request that sets it runs.
+    'dispatch: request',
+    'waiter: request: 0',
+    'unload: waiter ended',
+  ]);
+});

@@ -18,6 +18,8 @@ import { ASYNCIFY, ASYNCIFY_STATE } from './asyncify.ts';
 const SAVE_AREA_SIZE = 16 * 1024;
 /** The kernel routine under a system thread's start routine (kernel.ts), as a host stack names it. */
 const THREAD_START_FRAME = 'runSystemThread';
+/** The function a blocking DDI import of a transformed image is (wasm-image.ts), as a host stack names it. */
+export const BLOCKING_CALL_FRAME = 'KiWaitFromWasm';
 
 export interface ImageStackSwitch extends StackSwitch {
   /** After the image's code returns to the kernel: finish an unwind that reached the start routine. */
@@ -60,18 +62,18 @@ export function imageStackSwitch(k: Kernel, exports: () => Record<string, unknow
 }
 
 /**
- * The host stack now: kernel frames, then one run of this image's wasm frames, then kernel frames
- * down to the thread's start (and no wasm frame in between).
+ * The host stack now: the blocking DDI's entry called straight from this image's wasm (not through
+ * the __try runtime's invoke_<sig> or a function pointer's trampoline), one run of this image's wasm
+ * frames, then kernel frames down to the thread's start with no wasm frame among them.
  */
 function wasmUpToThreadStart(script: string): boolean {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = Infinity;
   const frames = (new Error().stack ?? '').split('\n').slice(1);
   Error.stackTraceLimit = limit;
-  let i = 0;
-  for (; i < frames.length && !frames[i]!.includes('wasm://'); i++) if (frames[i]!.includes(THREAD_START_FRAME)) return false;
-  if (i === frames.length) return false;
-  for (; i < frames.length && frames[i]!.includes('wasm://'); i++) if (!frames[i]!.includes(script)) return false;
+  let i = frames.findIndex((f) => f.includes(`at ${BLOCKING_CALL_FRAME} `));
+  if (i < 0 || !frames[i + 1]?.includes(script)) return false;
+  for (i++; i < frames.length && frames[i]!.includes('wasm://'); i++) if (!frames[i]!.includes(script)) return false;
   for (; i < frames.length; i++) {
     if (frames[i]!.includes(THREAD_START_FRAME)) return true;
     if (frames[i]!.includes('wasm://')) return false;

@@ -28,7 +28,7 @@ import { isSjljImport, sjljEnvType, sjljImports, type SjljContext } from './sjlj
 import { admitKasanShadow, isKasanImage, isKasanImport, kasanEnvType, kasanImports } from './kasan.ts';
 import { kasanUnpoison } from '../../kernel/mm/kasan-shadow.ts';
 import { asyncifyModule, BLOCKING_IMPORTS, needsAsyncify } from './asyncify.ts';
-import { imageStackSwitch } from './thread-stack.ts';
+import { BLOCKING_CALL_FRAME, imageStackSwitch } from './thread-stack.ts';
 
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
@@ -316,16 +316,19 @@ export const wasmImageFormat: ImageFormat = {
       for (const name of BLOCKING_IMPORTS) {
         const ddi = ntoskrnl[name] as ((...a: unknown[]) => unknown) | undefined;
         if (!ddi) continue;
-        ntoskrnl[name] = (...a: unknown[]) => {
-          stackSwitch.calling();
-          const outer = k.stackSwitch;
-          k.stackSwitch = stackSwitch;
-          try {
-            return ddi(...a);
-          } finally {
-            k.stackSwitch = outer;
-          }
-        };
+        // Named so the stack switch can find it in a host stack: called straight from wasm, or not.
+        ntoskrnl[name] = {
+          [BLOCKING_CALL_FRAME](...a: unknown[]) {
+            stackSwitch.calling();
+            const outer = k.stackSwitch;
+            k.stackSwitch = stackSwitch;
+            try {
+              return ddi(...a);
+            } finally {
+              k.stackSwitch = outer;
+            }
+          },
+        }[BLOCKING_CALL_FRAME];
       }
     }
     // A host frame of this module (a trap's) -> its code address.
