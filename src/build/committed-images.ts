@@ -29,6 +29,8 @@ export function committedImages(): CommittedImage[] {
     single(fixture('traps'), 'DivideByZero'),
     single(fixture('traps'), 'CtorTrap'),
     single(fixture('waits'), 'Waits'),
+    single(fixture('threads'), 'BlockingThreads'),
+    single(fixture('threads'), 'WaitInTry'),
     single(fixture('runaway'), 'Runaway'),
     single(fixture('runaway'), 'LoopInDriverEntry'),
     single(fixture('exke'), 'ExKe'),

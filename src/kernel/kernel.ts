@@ -26,6 +26,7 @@ import { IoManager } from './io/iomgr.ts';
 import { ObjectManager } from './ob/object.ts';
 import { ConfigurationManager } from './cm/cm.ts';
 import { ThreadExit, type Process, type Thread } from './ps/thread.ts';
+import type { StackSwitch } from './ke/suspend.ts';
 import { EPROCESS_IMAGE_FILE_NAME, ProcessManager } from './ps/process.ts';
 import { ObjectTypes } from './ob/types.ts';
 import { ObCallbacks } from './ob/callbacks.ts';
@@ -536,6 +537,19 @@ export class Kernel {
     return thread;
   }
 
+  /**
+   * The image whose driver code is calling a blocking DDI now, if it can unwind its stack out of the
+   * wait (set by the loader around those calls; loader/wasm/asyncify.ts).
+   */
+  stackSwitch?: StackSwitch;
+  /** System threads inside their start routine now (run by runSystemThread, not by a nested call). */
+  private readonly threadsInStart = new Set<Thread>();
+
+  /** True if `thread` is running its start routine, so a wait of its driver code may unwind to it. */
+  inThreadStart(thread: Thread): boolean {
+    return this.threadsInStart.has(thread);
+  }
+
   /** Run `body` as `thread` (at PASSIVE_LEVEL), then switch back. */
   runInThread<T>(thread: Thread, body: () => T): T {
     const previous = this.currentThread;
@@ -560,18 +574,37 @@ export class Kernel {
     return { owner: t, base: t.stackBase, limit: t.stackLimit };
   }
 
-  /** A system thread created by PsCreateSystemThread runs its start routine to its end. */
+  /**
+   * A system thread created by PsCreateSystemThread runs its start routine to its end, or until it
+   * unwinds its stack in a wait (ke/suspend.ts): then it waits, and runs again, rewinding, when the
+   * scheduler resumes it.
+   */
   runSystemThread(thread: Thread): void {
-    this.runInThread(thread, () => {
+    const suspended = this.runInThread(thread, () => {
+      const wait = thread.suspendedWait;
+      if (wait) {
+        this.prcb.irql = wait.irql;
+        wait.stack.rewind();
+      }
+      this.threadsInStart.add(thread);
       try {
         this.callRoutine(thread.startRoutine, [thread.startContext], ['PspSystemThreadStartup']);
       } catch (e) {
         if (!(e instanceof ThreadExit)) throw e;
         thread.exitStatus = e.status;
+      } finally {
+        this.threadsInStart.delete(thread);
       }
+      if (thread.suspendedWait && !thread.suspendedWait.resumed) return true;
       // PspExitThread calls the thread notify routines in the context of the thread that exits.
       this.ps.notify.threadExited(thread);
+      return false;
     });
+    if (suspended) {
+      thread.state = 'waiting';
+      this.dispatcher.waitingThreads.push(thread);
+      return;
+    }
     thread.state = 'terminated';
     this.dispatcher.setEvent(thread.address);
     // The thread's own reference on its object goes with it (the handle's stays until ZwClose).

@@ -32,4 +32,6 @@ export const TAG = {
   PnpDeviceNode: poolTag('PnpD'),
   /** Pages handed to drivers: MmAllocatePagesForMdl(Ex), contiguous and noncached memory (mm/mdl-pages.ts). */
   MdlPages: poolTag('MmPg'),
+  /** Where a waiting wasm thread's unwound frames are kept until it resumes (loader/wasm/thread-stack.ts). */
+  ThreadStackSave: poolTag('KeSw'),
 } as const;

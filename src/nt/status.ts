@@ -64,6 +64,8 @@ export const STATUS = {
   NOT_FOUND: 0xc0000225,
   /** IoSetDeviceInterfaceState: the interface was already enabled (informational). */
   OBJECT_NAME_EXISTS: 0x40000000,
+  /** A wait interrupted to deliver a kernel APC, which the wait re-issues: what a wait that unwound its stack returns on the way out (ke/suspend.ts). */
+  KERNEL_APC: 0x00000100,
 } as const;
 
 export type NTSTATUS = number;

@@ -12,6 +12,7 @@ import { DISPATCHER_HEADER, KDPC, KMUTANT, KTIMER } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Thread } from '../ps/thread.ts';
+import type { SuspendedWait } from './suspend.ts';
 
 /** DISPATCHER_HEADER.Type values. */
 export const OBJECT_TYPE = {
@@ -56,6 +57,8 @@ export class Dispatcher {
   private readonly queuedDpcs = new Set<number>();
   readonly workQueue: WorkItem[] = [];
   readonly readyThreads: Thread[] = [];
+  /** Threads that unwound their stack in a wait (ke/suspend.ts), in the order they began to wait. */
+  readonly waitingThreads: Thread[] = [];
 
   constructor(private readonly k: Kernel) {}
 
@@ -88,9 +91,9 @@ export class Dispatcher {
   }
 
   /** A mutex is signaled when free, and for its owner (it may be acquired recursively). */
-  private signaled(object: number): boolean {
+  private signaled(object: number, thread = this.k.currentThread): boolean {
     const as = this.k.as;
-    if (as.u8(object + H.Type) === OBJECT_TYPE.Mutant && as.u32(object + MU.OwnerThread) === this.k.currentThread.address) return true;
+    if (as.u8(object + H.Type) === OBJECT_TYPE.Mutant && as.u32(object + MU.OwnerThread) === thread.address) return true;
     return as.i32(object + H.SignalState) > 0;
   }
 
@@ -154,8 +157,10 @@ export class Dispatcher {
    * signaled object. STATUS_TIMEOUT when the time-out passes first.
    */
   waitForMultipleObjects(objects: readonly number[], waitAll: boolean, timeout: bigint | undefined): number {
-    const deadline = timeout === undefined ? undefined : this.k.clock.dueTimeToNow(timeout);
     const thread = this.k.currentThread;
+    // A thread rewinding into this wait keeps the deadline it began with.
+    const resumed = this.takeResumed(thread);
+    const deadline = resumed ? resumed.deadline : timeout === undefined ? undefined : this.k.clock.dueTimeToNow(timeout);
     for (;;) {
       if (waitAll) {
         if (objects.every((o) => this.signaled(o))) {
@@ -172,8 +177,11 @@ export class Dispatcher {
       if (deadline !== undefined && this.k.clock.now >= deadline) return STATUS.TIMEOUT;
       // The object is not signaled: the thread gives up the processor.
       this.k.watchdog.yielded();
+      // Its stack unwinds if it can, and the wait is issued again as it rewinds (like a wait a kernel
+      // APC interrupts: nothing above it may take the value for an acquisition); else other work runs on top of it.
+      if (this.suspend(thread, objects, waitAll, deadline)) return STATUS.KERNEL_APC;
       if (this.runOne()) continue;
-      const next = this.nextTimerDue();
+      const next = this.nextWakeUp();
       if (next !== undefined && (deadline === undefined || next <= deadline)) {
         this.advanceClock(next);
         continue;
@@ -189,6 +197,42 @@ export class Dispatcher {
   }
 
   /**
+   * KeDelayExecutionThread's work: the thread sleeps until `due`. Its stack unwinds if it can, and
+   * the scheduler resumes it then; else other work and timers run on top of it until then.
+   */
+  delayExecution(due: number): void {
+    const thread = this.k.currentThread;
+    if (this.takeResumed(thread) || this.suspend(thread, [], false, due)) return;
+    this.runUntilIdle(due);
+    this.k.clock.advanceTo(due);
+    this.k.watchdog.checkTime();
+  }
+
+  /** Unwind the current thread's stack out of its wait, if its driver frames allow (ke/suspend.ts). */
+  private suspend(thread: Thread, objects: readonly number[], waitAll: boolean, deadline: number | undefined): boolean {
+    const stack = this.k.stackSwitch;
+    if (!stack || thread.suspendedWait || !this.k.inThreadStart(thread) || this.k.prcb.dpcActive || !stack.unwind()) return false;
+    thread.suspendedWait = { objects, waitAll, deadline, stack, irql: this.k.prcb.irql, resumed: false };
+    return true;
+  }
+
+  /** The wait `thread` is rewinding into, taken back (undefined when it is a new wait). */
+  private takeResumed(thread: Thread): SuspendedWait | undefined {
+    const wait = thread.suspendedWait;
+    if (!wait?.resumed) return undefined;
+    thread.suspendedWait = undefined;
+    return wait;
+  }
+
+  /** A suspended wait can end: its deadline has come, or its objects are signaled. */
+  private canResume(thread: Thread): boolean {
+    const w = thread.suspendedWait!;
+    if (w.deadline !== undefined && this.k.clock.now >= w.deadline) return true;
+    if (w.objects.length === 0) return false;
+    return w.waitAll ? w.objects.every((o) => this.signaled(o, thread)) : w.objects.some((o) => this.signaled(o, thread));
+  }
+
+  /**
    * Run work, and timers as they fall due, until `done()`: a kernel thread waiting for something it
    * cannot name as one object (a pending IRP). `hangReason` says why the run hangs if nothing can end it.
    */
@@ -197,7 +241,7 @@ export class Dispatcher {
       if (done()) return;
       this.k.watchdog.yielded();
       if (this.runOne()) continue;
-      const next = this.nextTimerDue();
+      const next = this.nextWakeUp();
       if (next === undefined) this.k.hang(hangReason());
       this.advanceClock(next);
     }
@@ -352,6 +396,16 @@ export class Dispatcher {
     return this.timers[0]?.due;
   }
 
+  /** The next time an idle processor has something to do: a timer falls due, or a suspended wait times out. */
+  private nextWakeUp(): number | undefined {
+    let next = this.nextTimerDue();
+    for (const t of this.waitingThreads) {
+      const d = t.suspendedWait?.deadline;
+      if (d !== undefined && (next === undefined || d < next)) next = d;
+    }
+    return next;
+  }
+
   /** Fire every timer due by now: signal it and queue its DPC. */
   expireTimers(): void {
     const now = this.k.clock.now;
@@ -396,6 +450,14 @@ export class Dispatcher {
       this.k.runSystemThread(thread);
       return true;
     }
+    // A suspended thread whose wait can end rewinds into it (first come, first served).
+    const i = this.waitingThreads.findIndex((t) => this.canResume(t));
+    if (i >= 0) {
+      const [waiting] = this.waitingThreads.splice(i, 1);
+      waiting!.suspendedWait!.resumed = true;
+      this.k.runSystemThread(waiting!);
+      return true;
+    }
     return false;
   }
 
@@ -403,7 +465,7 @@ export class Dispatcher {
   runUntilIdle(until?: number): void {
     for (;;) {
       while (this.runOne());
-      const next = this.nextTimerDue();
+      const next = this.nextWakeUp();
       if (next === undefined || until === undefined || next > until) return;
       this.advanceClock(next);
     }
@@ -411,7 +473,7 @@ export class Dispatcher {
 
   /** True if the processor is at PASSIVE_LEVEL with nothing ready. */
   idle(): boolean {
-    return this.k.prcb.irql === PASSIVE_LEVEL && this.workQueue.length === 0 && this.readyThreads.length === 0 && this.k.prcb.dpcQueue.length === 0;
+    return this.k.prcb.irql === PASSIVE_LEVEL && this.workQueue.length === 0 && this.readyThreads.length === 0 && this.k.prcb.dpcQueue.length === 0 && !this.waitingThreads.some((t) => this.canResume(t));
   }
 }
 

@@ -122,9 +122,7 @@ export function keExports(k: Kernel) {
     KeDelayExecutionThread(_WaitMode: number, _Alertable: number, Interval: number): number {
       const due = k.clock.dueTimeToNow(BigInt.asIntN(64, k.as.u64(Interval)));
       k.watchdog.yielded();
-      k.withFrames(['KeDelayExecutionThread'], () => k.dispatcher.runUntilIdle(due));
-      k.clock.advanceTo(due);
-      k.watchdog.checkTime();
+      k.withFrames(['KeDelayExecutionThread'], () => k.dispatcher.delayExecution(due));
       return STATUS.SUCCESS;
     },
     /** KeInitializeMutex: Level is ignored, as on Windows. */

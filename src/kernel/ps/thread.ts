@@ -2,6 +2,8 @@
  * Threads and processes. An ETHREAD/EPROCESS lives in nonpaged pool so its address is real; the
  * scheduler's view of a thread (stack bounds, start routine, state) is host-side.
  */
+import type { SuspendedWait } from '../ke/suspend.ts';
+
 export interface Process {
   readonly address: number;
   readonly name: string;
@@ -35,6 +37,8 @@ export interface Thread {
   kernelApcDisable: number;
   /** SpecialApcDisable: KeEnterGuardedRegion decrements it, KeLeaveGuardedRegion increments it. */
   specialApcDisable: number;
+  /** The wait this thread unwound its stack in (state 'waiting'), until the scheduler resumes it. */
+  suspendedWait?: SuspendedWait;
 }
 
 /** Thrown by PsTerminateSystemThread to unwind a system thread's routine. */

@@ -73,6 +73,11 @@ export interface RewriteOptions {
   readonly memoryChecks?: MemoryCheckOptions;
   /** Count the executions of every basic block (coverage); absent, no counters. */
   readonly coverage?: boolean;
+  /**
+   * The input is itself a transform of the driver's code (asyncify.ts): its Code-section offset ->
+   * the original's, which probe sites report and toOriginal answers. Absent, the input is the original.
+   */
+  readonly originOf?: (codeOffset: number) => number | undefined;
 }
 
 export interface MemoryCheckOptions {
@@ -179,6 +184,8 @@ function entryCount(bytes: Uint8Array, s: WasmSection | undefined, what: string)
 }
 
 export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): RewrittenModule {
+  const originOf = opts.originOf ?? ((o: number) => o);
+  const site = (codeOffset: number) => opts.codeBase + (originOf(codeOffset) ?? codeOffset);
   const parsed = readWasmSections(bytes);
   const sections = parsed.sections;
   const find = (id: number) => sections.find((s) => s.id === id);
@@ -251,11 +258,11 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const coverage = opts.coverage
     ? (codeOffset: number) => {
         const at = uleb(4 * coverageSites.length);
-        coverageSites.push(opts.codeBase + codeOffset);
+        coverageSites.push(site(codeOffset));
         return [OP.globalGet, ...cov, OP.globalGet, ...cov, OP.i32Load, 0x02, ...at, OP.i32Const, 1, OP.i32Add, OP.i32Store, 0x02, ...at];
       }
     : undefined;
-  const memory = checks ? memoryProbes(checks, movable ? shadowGlobal : undefined, checkType, parsed.importedFunctions, readFunctionSection(bytes, find(FUNCTION)), types, opts.codeBase) : undefined;
+  const memory = checks ? memoryProbes(checks, movable ? shadowGlobal : undefined, checkType, parsed.importedFunctions, readFunctionSection(bytes, find(FUNCTION)), types, site) : undefined;
 
   // Assemble: every section in order, the replaced ones rebuilt, the global section inserted if new.
   const out = new ChunkWriter();
@@ -278,8 +285,8 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     else if (s.id === 0 && s.name === 'name') out.put(withModuleName(bytes, s, opts.moduleName));
     else if (s.id === CODE) {
       const body = rewriteCode(bytes, s, {
-        loop: (offset) => probe(opts.codeBase + offset),
-        callBefore: (offset) => push(opts.codeBase + offset),
+        loop: (offset) => probe(site(offset)),
+        callBefore: (offset) => push(site(offset)),
         callAfter: pop,
         callIndirect: pure === undefined ? undefined : callIndirect,
         memory,
@@ -318,7 +325,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
       if (at < 0) return undefined;
       const [newStart, oldStart, length, isProbe] = runs[at]!;
       if (position >= newStart! + length!) return undefined;
-      return (isProbe ? oldStart! : oldStart! + (position - newStart!)) - codeStart;
+      return originOf((isProbe ? oldStart! : oldStart! + (position - newStart!)) - codeStart);
     },
   };
 }
@@ -493,7 +500,7 @@ const VALUE_LOCAL: Readonly<Record<number, number>> = { 0x7f: 2, 0x7e: 3, 0x7d: 
  *     [store: local.get $value]
  *     <the access, as compiled>
  */
-function memoryProbes(opts: MemoryCheckOptions, shadowGlobal: number | undefined, checkType: number, importedFunctions: number, functionTypes: number[], types: { params: number[] }[], codeBase: number): MemoryProbes {
+function memoryProbes(opts: MemoryCheckOptions, shadowGlobal: number | undefined, checkType: number, importedFunctions: number, functionTypes: number[], types: { params: number[] }[], site: (codeOffset: number) => number): MemoryProbes {
   // The shadow byte's load: at a constant base, or at the base a global holds (the kernel moves it).
   const loadShadow = shadowGlobal === undefined ? [OP.i32Load8S, 0x00, ...uleb(opts.shadowBase)] : [OP.globalGet, ...uleb(shadowGlobal), OP.i32Add, OP.i32Load8S, 0x00, 0x00];
   const callCheck = [OP.i32Const, ...sleb(opts.slot), OP.callIndirect, ...uleb(checkType), 0x00];
@@ -506,7 +513,7 @@ function memoryProbes(opts: MemoryCheckOptions, shadowGlobal: number | undefined
       return { decl: SCRATCH_LOCALS.flatMap(([n, type]) => [...uleb(n), type]), first: params + ownLocals };
     },
     before(ins, bytes, codeOffset, first) {
-      const pc = sleb(codeBase + codeOffset);
+      const pc = sleb(site(codeOffset));
       const a = uleb(first);
       const access = MEMORY_ACCESS.get(ins.op);
       if (access) {

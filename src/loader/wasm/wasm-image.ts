@@ -27,6 +27,8 @@ import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 import { isSjljImport, sjljEnvType, sjljImports, type SjljContext } from './sjlj.ts';
 import { admitKasanShadow, isKasanImage, isKasanImport, kasanEnvType, kasanImports } from './kasan.ts';
 import { kasanUnpoison } from '../../kernel/mm/kasan-shadow.ts';
+import { asyncifyModule, BLOCKING_IMPORTS, needsAsyncify } from './asyncify.ts';
+import { BLOCKING_CALL_FRAME, imageStackSwitch } from './thread-stack.ts';
 
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
@@ -215,8 +217,18 @@ export const wasmImageFormat: ImageFormat = {
     const moduleName = `dv${++images}`;
     const script = `wasm://wasm/${moduleName}-`;
     let rewritten: RewrittenModule;
+    // An image whose system threads block is transformed so a waiting thread's stack can unwind
+    // (asyncify.ts). Code binaryen cannot take loads as it is: its waits run other work on top of them.
+    let asyncified: ReturnType<typeof asyncifyModule> | undefined;
     try {
-      rewritten = rewriteModule(bytes, {
+      if (needsAsyncify(ddiNames)) asyncified = asyncifyModule(bytes);
+    } catch {
+      asyncified = undefined;
+    }
+    const blocking = asyncified !== undefined;
+    try {
+      rewritten = rewriteModule(asyncified?.bytes ?? bytes, {
+        originOf: asyncified?.toOriginal,
         watchdogSlot,
         codeBase,
         quantum: BACK_EDGE_QUANTUM,
@@ -298,6 +310,28 @@ export const wasmImageFormat: ImageFormat = {
     // Each call also tells the kernel where the driver's stack pointer is (the verifier checks it),
     // and where its call sites reach (the innermost is this call's).
     for (const name of ddiNames) ntoskrnl[name] = fromDriver(ntoskrnl[name] as (...a: unknown[]) => unknown);
+    // A blocking DDI called by a transformed image: a rewind ends as it reaches it, and its wait may unwind.
+    let exportsOf: Record<string, unknown> = {};
+    const stackSwitch = blocking ? imageStackSwitch(k, () => exportsOf, script) : undefined;
+    if (stackSwitch) {
+      for (const name of BLOCKING_IMPORTS) {
+        const ddi = ntoskrnl[name] as ((...a: unknown[]) => unknown) | undefined;
+        if (!ddi) continue;
+        // Named so the stack switch can find it in a host stack: called straight from wasm, or not.
+        ntoskrnl[name] = {
+          [BLOCKING_CALL_FRAME](...a: unknown[]) {
+            stackSwitch.calling();
+            const outer = k.stackSwitch;
+            k.stackSwitch = stackSwitch;
+            try {
+              return ddi(...a);
+            } finally {
+              k.stackSwitch = outer;
+            }
+          },
+        }[BLOCKING_CALL_FRAME];
+      }
+    }
     // A host frame of this module (a trap's) -> its code address.
     k.stacks.addResolver((site) => {
       if (!site.getScriptNameOrSourceURL()?.startsWith(script)) return undefined;
@@ -306,7 +340,6 @@ export const wasmImageFormat: ImageFormat = {
     });
 
     // setjmp/longjmp for __try (sjlj.ts): the runtime's env functions and invoke_<sig>.
-    let exportsOf: Record<string, unknown> = {};
     const sjlj: SjljContext = {
       k,
       table: m.table,
@@ -384,6 +417,7 @@ export const wasmImageFormat: ImageFormat = {
     const callable = (fn: (...a: unknown[]) => unknown) => (...args: unknown[]) =>
       enter(() => {
         const r = fn(...args.map((a) => (typeof a === 'number' ? a | 0 : a)));
+        stackSwitch?.returned();
         return typeof r === 'number' ? r >>> 0 : r;
       });
     for (let i = tableBase; i < tableBase + info.dylink.tableSize; i++) {

@@ -28,7 +28,8 @@ const delayedAfter = (): ThunkFactory => (next: AnyFn, vf: VerifierContext) => {
   return ((...args: unknown[]): unknown => {
     const result = (next as Fn)(...args);
     const k = vf.k;
-    if (k.irql < DISPATCH_LEVEL && !k.halted) {
+    // Not as a wait unwinds its thread's stack (ke/suspend.ts): the delay follows the wait that ends.
+    if (k.irql < DISPATCH_LEVEL && !k.halted && !k.currentThread.suspendedWait) {
       const ms = vf.faults.drawDelay(DELAY_ONE_IN, MAX_DELAY_MS);
       if (ms > 0) k.dispatcher.advanceClock(k.clock.now + ms * TICKS_PER_MS);
     }
