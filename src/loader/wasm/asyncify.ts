@@ -21,6 +21,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import { ByteReader } from './reader.ts';
 import { nextInstruction, skipLocals } from './instructions.ts';
 import { readWasmSections } from './sections.ts';
@@ -160,66 +161,22 @@ interface SourceMap {
 /** A source map whose "line" of each instruction is its Code-section offset (column 0, one source). */
 function offsetSourceMap(bytes: Uint8Array, s: ReturnType<typeof readWasmSections>): SourceMap {
   const code = s.code!;
-  const segments: string[] = [];
-  let lastPos = 0, lastLine = 0;
+  const segments: SourceMapSegment[] = [];
   for (const body of s.functionBodies) {
     const r = new ByteReader(bytes, 'code', code.offset + body.start, code.offset + body.end);
     skipLocals(r);
     while (r.left > 0) {
       const i = nextInstruction(r);
-      const pos = i.start; // a module offset
-      const line = pos - code.offset;
-      // [generated column, source index, source line, source column], each relative to the last.
-      segments.push(vlq(pos - lastPos) + 'A' + vlq(line - lastLine) + 'A');
-      lastPos = pos;
-      lastLine = line;
+      // A wasm source map has one generated line; its column is the module offset.
+      segments.push([i.start, 0, i.start - code.offset, 0]);
     }
   }
-  return { version: 3, sources: ['code'], names: [], mappings: segments.join(',') };
+  return { version: 3, sources: ['code'], names: [], mappings: encode([segments]) };
 }
 
 /** [output module offset, original Code-section offset], by output offset; unmapped segments end a range. */
 function decodeSourceMap(map: SourceMap): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  let pos = 0, line = 0;
-  for (const seg of map.mappings.split(',')) {
-    if (seg === '') continue;
-    const f = unvlq(seg);
-    pos += f[0]!;
-    if (f.length >= 4) {
-      line += f[2]!;
-      out.push([pos, line]);
-    }
-  }
+  for (const line of decode(map.mappings)) for (const seg of line) if (seg.length >= 4) out.push([seg[0], seg[2]!]);
   return out.sort((a, b) => a[0] - b[0]);
-}
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-function vlq(n: number): string {
-  let v = n < 0 ? (-n << 1) | 1 : n << 1;
-  let s = '';
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v > 0) digit |= 32;
-    s += B64[digit];
-  } while (v > 0);
-  return s;
-}
-
-function unvlq(s: string): number[] {
-  const out: number[] = [];
-  let v = 0, shift = 0;
-  for (const ch of s) {
-    const digit = B64.indexOf(ch);
-    v |= (digit & 31) << shift;
-    if (digit & 32) shift += 5;
-    else {
-      out.push(v & 1 ? -(v >>> 1) : v >>> 1);
-      v = 0;
-      shift = 0;
-    }
-  }
-  return out;
 }

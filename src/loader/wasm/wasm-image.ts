@@ -218,12 +218,14 @@ export const wasmImageFormat: ImageFormat = {
     const script = `wasm://wasm/${moduleName}-`;
     let rewritten: RewrittenModule;
     // An image whose system threads block is transformed so a waiting thread's stack can unwind
-    // (asyncify.ts). Code binaryen cannot take loads as it is: its waits run other work on top of them.
+    // (asyncify.ts). Code binaryen cannot take loads as it is, its waits running other work on top of
+    // them; the debugger output says so, since a run that then hangs should not leave the user guessing.
     let asyncified: ReturnType<typeof asyncifyModule> | undefined;
     try {
       if (needsAsyncify(ddiNames)) asyncified = asyncifyModule(bytes);
-    } catch {
+    } catch (e) {
       asyncified = undefined;
+      k.debugPrint(`dv: ${req.name}.sys: its system threads' waits cannot unwind and will nest (${e instanceof Error ? e.message : String(e)})`);
     }
     const blocking = asyncified !== undefined;
     try {
