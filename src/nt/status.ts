@@ -64,6 +64,7 @@ export const STATUS = {
   NOT_FOUND: 0xc0000225,
   /** IoSetDeviceInterfaceState: the interface was already enabled (informational). */
   OBJECT_NAME_EXISTS: 0x40000000,
+  DEVICE_BUSY: 0x80000011,
 } as const;
 
 export type NTSTATUS = number;
