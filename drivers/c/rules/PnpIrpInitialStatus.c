@@ -12,7 +12,8 @@
 #include "PnpRule.h"
 
 /* IRP_MN_QUERY_CAPABILITIES, built, sent to the device below and waited for. */
-static VOID QueryCapabilities(_In_ PDEVICE_OBJECT DeviceObject)
+/* Not inlined: a stop blames it by name. */
+static DECLSPEC_NOINLINE VOID QueryCapabilities(_In_ PDEVICE_OBJECT DeviceObject)
 {
     DEVICE_CAPABILITIES caps;
     KEVENT event;

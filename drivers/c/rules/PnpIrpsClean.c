@@ -9,7 +9,8 @@
 #include "PnpRule.h"
 
 /* IRP_MN_QUERY_CAPABILITIES, built, sent to the device below and waited for. */
-static VOID QueryCapabilities(_In_ PDEVICE_OBJECT DeviceObject)
+/* Not inlined: a stop blames it by name. */
+static DECLSPEC_NOINLINE VOID QueryCapabilities(_In_ PDEVICE_OBJECT DeviceObject)
 {
     DEVICE_CAPABILITIES caps;
     KEVENT event;
@@ -39,7 +40,8 @@ static VOID QueryCapabilities(_In_ PDEVICE_OBJECT DeviceObject)
 }
 
 /* IRP_MN_POWER_SEQUENCE, the one power IRP a driver builds itself. */
-static VOID QueryPowerSequence(_In_ PDEVICE_OBJECT DeviceObject)
+/* Not inlined: a stop blames it by name. */
+static DECLSPEC_NOINLINE VOID QueryPowerSequence(_In_ PDEVICE_OBJECT DeviceObject)
 {
     POWER_SEQUENCE sequence;
     KEVENT event;

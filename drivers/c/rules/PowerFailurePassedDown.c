@@ -14,13 +14,13 @@
 NTSTATUS DispatchPower(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
 {
     PoStartNextPowerIrp(Irp);
-    IoSkipCurrentIrpStackLocation(Irp);
     if (IoGetCurrentIrpStackLocation(Irp)->MinorFunction == IRP_MN_QUERY_POWER) {
         DbgPrint("PowerFailurePassedDown: irp=%p\n", Irp);
+        /* Busy: the system may not sleep now. */
         Irp->IoStatus.Status = STATUS_DEVICE_BUSY;
-        return PoCallDriver(LowerOf(DeviceObject), Irp); // VIOLATION: a failed power IRP goes down
     }
-    return PoCallDriver(LowerOf(DeviceObject), Irp);
+    IoSkipCurrentIrpStackLocation(Irp);
+    return PoCallDriver(LowerOf(DeviceObject), Irp); // VIOLATION: a failed QUERY_POWER goes down with the others
 }
 
 NTSTATUS DispatchPnp(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)

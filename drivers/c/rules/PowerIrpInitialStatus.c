@@ -12,7 +12,8 @@
 #include "PnpRule.h"
 
 /* IRP_MN_POWER_SEQUENCE, the one power IRP a driver builds itself. */
-static VOID QueryPowerSequence(_In_ PDEVICE_OBJECT DeviceObject)
+/* Not inlined: a stop blames it by name. */
+static DECLSPEC_NOINLINE VOID QueryPowerSequence(_In_ PDEVICE_OBJECT DeviceObject)
 {
     POWER_SEQUENCE sequence;
     KEVENT event;

@@ -111,13 +111,13 @@ function RemoveDevice(DeviceObject: number, Irp: number): number {
 
 function DispatchPower(DeviceObject: number, Irp: number): number {
   ddi.PoStartNextPowerIrp(Irp);
-  IoSkipCurrentIrpStackLocation(ddi.mem, Irp);
   if (ddi.mem.u8(IoGetCurrentIrpStackLocation(ddi.mem, Irp) + IO_STACK_LOCATION.off.MinorFunction) === IRP_MN_POWER.QUERY_POWER) {
     ddi.DbgPrint(ddi.str('PowerFailurePassedDown: irp=%p\n'), Irp);
+    // Busy: the system may not sleep now.
     ddi.mem.setU32(Irp + IRP.off['IoStatus.Status'], STATUS.DEVICE_BUSY);
-    return ddi.PoCallDriver(LowerOf(DeviceObject), Irp); // VIOLATION: a failed power IRP goes down
   }
-  return ddi.PoCallDriver(LowerOf(DeviceObject), Irp);
+  IoSkipCurrentIrpStackLocation(ddi.mem, Irp);
+  return ddi.PoCallDriver(LowerOf(DeviceObject), Irp); // VIOLATION: a failed QUERY_POWER goes down with the others
 }
 
 function DispatchPnp(DeviceObject: number, Irp: number): number {
