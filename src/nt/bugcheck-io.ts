@@ -45,6 +45,7 @@ export const C9 = {
   PNP_SUCCESS_COMPLETED: 0x22e,
   PNP_UNTOUCHED_COMPLETED: 0x22f,
   POWER_SUCCESS_COMPLETED: 0x231,
+  DISPATCH_LEFT_IRP: 0x226,
 } as const;
 
 const CALL_SITE = 'address in the driver where the error was detected (the call site)';
@@ -81,6 +82,10 @@ export const c9Subcodes: Subcode[] = [
   {
     p1: C9.MARKED_NOT_PENDING,
     args: [L('WDM DRIVER ERROR: the dispatch routine marked the IRP pending (IoMarkIrpPending) but', 'returned a status other than STATUS_PENDING.'), L(WHERE), L('address of the IRP'), L('the status returned')],
+  },
+  {
+    p1: C9.DISPATCH_LEFT_IRP,
+    args: [L('WDM DRIVER ERROR: the dispatch routine returned without sending the IRP on or', 'completing it, or forgot to return STATUS_PENDING.'), L(WHERE), L('address of the IRP'), L('the status returned')],
   },
   // ---- PnP and power ----
   {

@@ -34,6 +34,9 @@ export interface DispatchCall {
   forwarded: boolean;
   /** Completed at this call's own stack location during the call: IoStatus.Status and the location's Control then. */
   completed?: { readonly status: number; readonly control: number };
+  /** Sent on, or completion begun, on any thread during the call (a dispatch may hand the IRP to a worker and wait). */
+  sentAnywhere: boolean;
+  completedAnywhere: boolean;
   /** During the call the driver detached `device` from `lower` (IoDetachDevice) / deleted `device` (IoDeleteDevice). */
   detached: boolean;
   deleted: boolean;
@@ -87,6 +90,7 @@ export class IoVerification {
     this.inFlight.add(irp);
     const s = this.stack();
     for (const c of s) if (c.irp === irp) c.forwarded = true;
+    for (const t of this.calls.values()) for (const c of t) if (c.irp === irp) c.sentAnywhere = true;
     const as = this.k.as;
     s.push({
       irp,
@@ -98,6 +102,8 @@ export class IoVerification {
       minor: as.u8(location + IO_STACK_LOCATION.off.MinorFunction),
       statusIn: as.u32(irp + IRP.off['IoStatus.Status']),
       forwarded: false,
+      sentAnywhere: false,
+      completedAnywhere: false,
       detached: false,
       deleted: false,
     });
@@ -122,6 +128,7 @@ export class IoVerification {
 
   private onCompleting(irp: number, location: number, status: number): void {
     this.inFlight.delete(irp);
+    for (const t of this.calls.values()) for (const c of t) if (c.irp === irp) c.completedAnywhere = true;
     const s = this.stack();
     // The innermost call of this IRP: with IoSkipCurrentIrpStackLocation a driver below shares its caller's location.
     for (let i = s.length - 1; i >= 0; i--) {
@@ -151,6 +158,8 @@ export class IoVerification {
       if (!call.detached) raise(RULES.PnpRemoveNotDetached, routine, irp, device);
       if (!call.deleted) raise(RULES.PnpRemoveNotDeleted, routine, irp, device);
     }
+    // Neither sent on nor completed, and not STATUS_PENDING: nobody will ever complete the IRP.
+    if (status !== STATUS.PENDING && !call.sentAnywhere && !call.completedAnywhere) raise(RULES.DispatchLeftIrp, routine, irp, status);
     // A routine that sent the IRP on returns what the driver below said; the checks below are the lower driver's.
     if (call.forwarded) return;
     // Completed: the IRP may be freed by now; its Control is the one seen at completion. Not completed: it is still the driver's.

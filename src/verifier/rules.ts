@@ -527,7 +527,8 @@ export const RULES = {
   // ---- iov pnp/power ----
   // I/O verification's PnP and power rules: thunks/iov-pnp.ts (sending and completing) and io-verify.ts
   // (the removal, when the dispatch routine returns). All PnP samples share one clean twin, which does
-  // each of these things right; the power ones need a sleep (--sleep) to get power IRPs.
+  // each of these things right; the power ones need a sleep (--sleep) to get power IRPs. With them,
+  // 0x226, the dispatch routine that leaves its IRP (io-verify.ts, on the IoRule.h frame).
   PnpIrpInitialStatus: rule('PnpIrpInitialStatus', 'a driver sends an IRP_MJ_PNP IRP it built without setting Irp->IoStatus.Status to STATUS_NOT_SUPPORTED', C9.PNP_IRP_INITIAL_STATUS, {
     ...pnpRule('PnpIrpInitialStatus'),
     note: 'Checked at IoCallDriver of an IRP never sent before (CurrentLocation = StackCount + 1). Parameter 2 is the call site, 3 the IRP, 4 the status it carried (Microsoft documents 2 and 3).',
@@ -559,6 +560,12 @@ export const RULES = {
   PnpUntouchedCompleted: rule('PnpUntouchedCompleted', 'a function or filter driver completes an IRP_MJ_PNP IRP with STATUS_NOT_SUPPORTED instead of passing it down', C9.PNP_UNTOUCHED_COMPLETED, {
     ...pnpRule('PnpUntouchedCompleted'),
     note: 'Checked where PnpSuccessCompleted is. Parameter 2 is the call site, 3 the IRP, 4 is 0.',
+  }),
+  DispatchLeftIrp: rule('DispatchLeftIrp', 'a dispatch routine returns a status other than STATUS_PENDING without completing the IRP or sending it on', C9.DISPATCH_LEFT_IRP, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Checked when the dispatch routine returns: neither IoCompleteRequest nor IoCallDriver of the IRP happened during the call, on any thread. Parameter 2 is the dispatch routine, 3 the IRP, 4 the status returned (Microsoft documents 2 and 3).',
   }),
   PowerSuccessCompleted: rule('PowerSuccessCompleted', 'a function or filter driver completes IRP_MN_SET_POWER or IRP_MN_QUERY_POWER with a success status instead of passing it down', C9.POWER_SUCCESS_COMPLETED, {
     ...pnpRule('PowerSuccessCompleted', '--sleep'),

@@ -1,5 +1,6 @@
 /**
- * I/O verification's PnP and power rules (0xC9 0x20E..0x231), each on its TypeScript sample and its C
+ * I/O verification's PnP and power rules (0xC9 0x20E..0x231) and 0x226 (a dispatch routine that
+ * leaves its IRP), each on its TypeScript sample and its C
  * twin (drivers/c/rules, built on PnpRule.h), run under the PnP manager: the code, all four
  * parameters, the !analyze -v text and the line blamed. The one clean twin (PnpIrpsClean) does each
  * thing right, through a sleep and a removal. With the option off the samples run on.
@@ -40,6 +41,7 @@ const cases: Case[] = [
   { rule: RULES.PnpRemoveNotDeleted, params: (r) => [routine(r, 'dispatch'), reported(r, 'irp'), reported(r, 'fdo')], blamed: 'DispatchPnp', returned: true },
   { rule: RULES.PnpSuccessCompleted, params: (r) => [callSite(r), reported(r, 'irp'), STATUS.SUCCESS], blamed: 'DispatchPnp', ntFrame: 'VerifierIofCompleteRequest' },
   { rule: RULES.PnpUntouchedCompleted, params: (r) => [callSite(r), reported(r, 'irp'), 0], blamed: 'DispatchPnp', ntFrame: 'VerifierIofCompleteRequest' },
+  { rule: RULES.DispatchLeftIrp, params: (r) => [routine(r, 'control'), reported(r, 'irp'), STATUS.BUFFER_TOO_SMALL], blamed: 'Control', returned: true },
   { rule: RULES.PowerSuccessCompleted, params: (r) => [callSite(r), reported(r, 'irp'), STATUS.SUCCESS], blamed: 'DispatchPower', ntFrame: 'VerifierIofCompleteRequest', extra: SLEEP },
 ];
 
@@ -74,10 +76,22 @@ for (const lang of languagesOf('drivers/ts/rules/PnpIrpsClean.ts')) {
   });
 }
 
+for (const lang of languagesOf(RULES.DispatchLeftIrp.sample!.clean)) {
+  test(`DispatchLeftIrpClean: the short request completed with its status: no stop (${lang.lang})`, async () => {
+    await assertClean({ ...RULES.DispatchLeftIrp, sample: { ...RULES.DispatchLeftIrp.sample!, clean: lang.run } });
+  });
+}
+
 test('with I/O verification off the violating samples run on, as Windows lets them', async () => {
   for (const c of cases) {
     for (const lang of languagesOf(c.rule.sample!.violating)) {
-      const r = await runSample(lang.run, [], { ...c.extra, verifierFlags: STANDARD_FLAGS & ~VF.IO_VERIFICATION });
+      const run = runSample(lang.run, c.rule.sample!.ioctls, { ...c.extra, verifierFlags: STANDARD_FLAGS & ~VF.IO_VERIFICATION });
+      // The I/O manager cannot go on with a request nobody will complete: dv says so (exit 2), as before the check.
+      if (c.rule === RULES.DispatchLeftIrp) {
+        await assert.rejects(run, /without completing IRP [0-9a-f]+ or returning STATUS_PENDING/);
+        continue;
+      }
+      const r = await run;
       assert.ok(r.bugCheck === null || r.bugCheck.code !== 0xc9, `${c.rule.name} (${lang.lang}): no 0xC9 without the option`);
     }
   }
