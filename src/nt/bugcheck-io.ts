@@ -46,6 +46,7 @@ export const C9 = {
   PNP_UNTOUCHED_COMPLETED: 0x22f,
   POWER_SUCCESS_COMPLETED: 0x231,
   DISPATCH_LEFT_IRP: 0x226,
+  BUILD_IOCTL_BAD_BUFFER: 0x09,
 } as const;
 
 const CALL_SITE = 'address in the driver where the error was detected (the call site)';
@@ -82,6 +83,10 @@ export const c9Subcodes: Subcode[] = [
   {
     p1: C9.MARKED_NOT_PENDING,
     args: [L('WDM DRIVER ERROR: the dispatch routine marked the IRP pending (IoMarkIrpPending) but', 'returned a status other than STATUS_PENDING.'), L(WHERE), L('address of the IRP'), L('the status returned')],
+  },
+  {
+    p1: C9.BUILD_IOCTL_BAD_BUFFER,
+    args: [L('The caller passed IoBuildDeviceIoControlRequest a buffer that is not valid.'), L('address of the device object'), L('the I/O control code'), L('the exception status')],
   },
   {
     p1: C9.DISPATCH_LEFT_IRP,

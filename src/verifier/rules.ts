@@ -567,6 +567,12 @@ export const RULES = {
     ioctls: [IOV_IOCTL],
     note: 'Checked when the dispatch routine returns: neither IoCompleteRequest nor IoCallDriver of the IRP happened during the call, on any thread. Parameter 2 is the dispatch routine, 3 the IRP, 4 the status returned (Microsoft documents 2 and 3).',
   }),
+  BuildIoctlBadBuffer: rule('BuildIoctlBadBuffer', 'IoBuildDeviceIoControlRequest given a buffer the I/O manager cannot touch (the input of a buffered or direct request, the output of a direct one)', C9.BUILD_IOCTL_BAD_BUFFER, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Checked before the call: a page of the input a buffered or direct request copies, or of the output a direct request locks, that is not accessible (freed special pool, unmapped). Parameter 4 is STATUS_ACCESS_VIOLATION, the exception the copy raises on Windows. IoBuildAsynchronousFsdRequest (0x08) is not checked.',
+  }),
   PowerSuccessCompleted: rule('PowerSuccessCompleted', 'a function or filter driver completes IRP_MN_SET_POWER or IRP_MN_QUERY_POWER with a success status instead of passing it down', C9.POWER_SUCCESS_COMPLETED, {
     ...pnpRule('PowerSuccessCompleted', '--sleep'),
     note: 'Checked as PnpSuccessCompleted, for IRP_MN_SET_POWER and IRP_MN_QUERY_POWER only (the minor functions the bus driver completes). Parameter 2 is the call site, 3 the IRP, 4 the status.',

@@ -17,6 +17,7 @@ import { ioVerification } from '../io-verify.ts';
 import type { IrpLogOperation } from '../irp-log.ts';
 import { RULES } from '../rules.ts';
 import { thunkFrame, thunkRoutines } from './frames.ts';
+import { buildIoctlThunk } from './iov-build.ts';
 import { checkPnpPowerComplete, checkPnpPowerSend } from './iov-pnp.ts';
 
 const I = IRP.off;
@@ -96,6 +97,7 @@ export const iovThunks: ThunkSet = {
     if (on(vf)) ioVerification(vf.k)?.deviceDeleted(DeviceObject >>> 0);
     (next as (a: number) => void)(DeviceObject);
   },
+  IoBuildDeviceIoControlRequest: buildIoctlThunk,
   IoFreeIrp: (next: AnyFn, vf: VerifierContext) => {
     const frames = [thunkFrame(vf, 'IoFreeIrp')];
     const thunk = (Irp: number): void => {

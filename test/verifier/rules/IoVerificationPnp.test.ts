@@ -1,6 +1,6 @@
 /**
- * I/O verification's PnP and power rules (0xC9 0x20E..0x231) and 0x226 (a dispatch routine that
- * leaves its IRP), each on its TypeScript sample and its C
+ * I/O verification's PnP and power rules (0xC9 0x20E..0x231), 0x226 (a dispatch routine that
+ * leaves its IRP) and 0x09 (IoBuildDeviceIoControlRequest of a freed buffer), each on its TypeScript sample and its C
  * twin (drivers/c/rules, built on PnpRule.h), run under the PnP manager: the code, all four
  * parameters, the !analyze -v text and the line blamed. The one clean twin (PnpIrpsClean) does each
  * thing right, through a sleep and a removal. With the option off the samples run on.
@@ -30,6 +30,8 @@ interface Case {
   /** The verifier frame under KeBugCheckEx (checks made in a thunk); Parameter 2 is then the call site. */
   readonly ntFrame?: string;
   readonly extra?: Extra;
+  /** Parameter 2 is not the call site (0x09: the device). */
+  readonly noCallSite?: boolean;
 }
 
 const cases: Case[] = [
@@ -42,6 +44,7 @@ const cases: Case[] = [
   { rule: RULES.PnpSuccessCompleted, params: (r) => [callSite(r), reported(r, 'irp'), STATUS.SUCCESS], blamed: 'DispatchPnp', ntFrame: 'VerifierIofCompleteRequest' },
   { rule: RULES.PnpUntouchedCompleted, params: (r) => [callSite(r), reported(r, 'irp'), 0], blamed: 'DispatchPnp', ntFrame: 'VerifierIofCompleteRequest' },
   { rule: RULES.DispatchLeftIrp, params: (r) => [routine(r, 'control'), reported(r, 'irp'), STATUS.BUFFER_TOO_SMALL], blamed: 'Control', returned: true },
+  { rule: RULES.BuildIoctlBadBuffer, params: (r) => [reported(r, 'device'), 0x222004, STATUS.ACCESS_VIOLATION], blamed: 'Control', ntFrame: 'VerifierIoBuildDeviceIoControlRequest', noCallSite: true },
   { rule: RULES.PowerSuccessCompleted, params: (r) => [callSite(r), reported(r, 'irp'), STATUS.SUCCESS], blamed: 'DispatchPower', ntFrame: 'VerifierIofCompleteRequest', extra: SLEEP },
 ];
 
@@ -59,7 +62,7 @@ for (const c of cases) {
       } else {
         assertStop(r, c.rule, { params: c.params(r), symbol: `${name}!${c.blamed}`, line, ntFrame: c.ntFrame! });
         // Parameter 2 is the call site: the marked line, in the function blamed.
-        assert.match(r.machine.kernel.describe(callSite(r)), new RegExp(`^${name}!${c.blamed}\\+0x[0-9a-f]+ \\(.*\\(${line}\\)\\)$`), 'Parameter 2 is the call site');
+        if (!c.noCallSite) assert.match(r.machine.kernel.describe(callSite(r)), new RegExp(`^${name}!${c.blamed}\\+0x[0-9a-f]+ \\(.*\\(${line}\\)\\)$`), 'Parameter 2 is the call site');
       }
     });
   }
@@ -76,10 +79,12 @@ for (const lang of languagesOf('drivers/ts/rules/PnpIrpsClean.ts')) {
   });
 }
 
-for (const lang of languagesOf(RULES.DispatchLeftIrp.sample!.clean)) {
-  test(`DispatchLeftIrpClean: the short request completed with its status: no stop (${lang.lang})`, async () => {
-    await assertClean({ ...RULES.DispatchLeftIrp, sample: { ...RULES.DispatchLeftIrp.sample!, clean: lang.run } });
-  });
+for (const rule of [RULES.DispatchLeftIrp, RULES.BuildIoctlBadBuffer]) {
+  for (const lang of languagesOf(rule.sample!.clean)) {
+    test(`${rule.name}Clean: no stop (${lang.lang})`, async () => {
+      await assertClean({ ...rule, sample: { ...rule.sample!, clean: lang.run } });
+    });
+  }
 }
 
 test('with I/O verification off the violating samples run on, as Windows lets them', async () => {
