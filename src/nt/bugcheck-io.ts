@@ -47,6 +47,7 @@ export const C9 = {
   POWER_SUCCESS_COMPLETED: 0x231,
   DISPATCH_LEFT_IRP: 0x226,
   BUILD_IOCTL_BAD_BUFFER: 0x09,
+  IRP_STACK_EXHAUSTED: 0x208,
 } as const;
 
 const CALL_SITE = 'address in the driver where the error was detected (the call site)';
@@ -87,6 +88,10 @@ export const c9Subcodes: Subcode[] = [
   {
     p1: C9.BUILD_IOCTL_BAD_BUFFER,
     args: [L('The caller passed IoBuildDeviceIoControlRequest a buffer that is not valid.'), L('address of the device object'), L('the I/O control code'), L('the exception status')],
+  },
+  {
+    p1: C9.IRP_STACK_EXHAUSTED,
+    args: [L('WDM DRIVER ERROR: this IRP is about to run out of stack locations (it may have been', 'allocated too small, or forwarded from another stack).'), L(CALL_SITE), L('address of the IRP'), L('0')],
   },
   {
     p1: C9.DISPATCH_LEFT_IRP,

@@ -573,6 +573,12 @@ export const RULES = {
     ioctls: [IOV_IOCTL],
     note: 'Checked before the call: a page of the input a buffered or direct request copies, or of the output a direct request locks, that is not accessible (freed special pool, unmapped). Parameter 4 is STATUS_ACCESS_VIOLATION, the exception the copy raises on Windows. IoBuildAsynchronousFsdRequest (0x08) is not checked.',
   }),
+  IrpStackExhausted: rule('IrpStackExhausted', 'IoCallDriver of an IRP that has no stack location left for the driver it is sent to', C9.IRP_STACK_EXHAUSTED, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Checked at IoCallDriver when Irp->CurrentLocation is 1 or less; without the option the kernel stops there with 0x35 NO_MORE_IRP_STACK_LOCATIONS. Parameter 2 is the call site, 3 the IRP, 4 is 0.',
+  }),
   PowerSuccessCompleted: rule('PowerSuccessCompleted', 'a function or filter driver completes IRP_MN_SET_POWER or IRP_MN_QUERY_POWER with a success status instead of passing it down', C9.POWER_SUCCESS_COMPLETED, {
     ...pnpRule('PowerSuccessCompleted', '--sleep'),
     note: 'Checked as PnpSuccessCompleted, for IRP_MN_SET_POWER and IRP_MN_QUERY_POWER only (the minor functions the bus driver completes). Parameter 2 is the call site, 3 the IRP, 4 the status.',

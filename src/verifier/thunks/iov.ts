@@ -63,6 +63,8 @@ function callThunk(ddi: string) {
         if (k.irql > DISPATCH_LEVEL) vf.violation(RULES.CallDriverAboveDispatch, k.irql, 0, 0, frames);
         if (irp === 0 || k.as.u16(irp + I.Type) !== IO_TYPE.IRP) vf.violation(RULES.CallDriverNotAnIrp, irp, 0, 0, frames);
         if (device === 0 || k.as.u16(device + DEVICE_OBJECT.off.Type) !== IO_TYPE.DEVICE) vf.violation(RULES.CallDriverBadDevice, device, 0, 0, frames);
+        // IoCallDriver takes the next location: at location 1 there is none (the kernel's 0x35 otherwise).
+        if (k.as.u8(irp + I.CurrentLocation) <= 1) vf.violation(RULES.IrpStackExhausted, vf.caller(thunk), irp, 0, frames);
         const cancel = k.as.u32(irp + I.CancelRoutine);
         if (cancel !== 0) vf.violation(RULES.ForwardWithCancelRoutine, vf.caller(thunk), irp, k.routineAddress(cancel), frames);
         checkPnpPowerSend(vf, irp, frames, thunk);

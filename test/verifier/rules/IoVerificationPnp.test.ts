@@ -1,6 +1,7 @@
 /**
  * I/O verification's PnP and power rules (0xC9 0x20E..0x231), 0x226 (a dispatch routine that
- * leaves its IRP) and 0x09 (IoBuildDeviceIoControlRequest of a freed buffer), each on its TypeScript sample and its C
+ * leaves its IRP), 0x208 (an IRP out of stack locations) and 0x09 (IoBuildDeviceIoControlRequest of
+ * a freed buffer), each on its TypeScript sample and its C
  * twin (drivers/c/rules, built on PnpRule.h), run under the PnP manager: the code, all four
  * parameters, the !analyze -v text and the line blamed. The one clean twin (PnpIrpsClean) does each
  * thing right, through a sleep and a removal. With the option off the samples run on.
@@ -45,6 +46,7 @@ const cases: Case[] = [
   { rule: RULES.PnpUntouchedCompleted, params: (r) => [callSite(r), reported(r, 'irp'), 0], blamed: 'DispatchPnp', ntFrame: 'VerifierIofCompleteRequest' },
   { rule: RULES.DispatchLeftIrp, params: (r) => [routine(r, 'control'), reported(r, 'irp'), STATUS.BUFFER_TOO_SMALL], blamed: 'Control', returned: true },
   { rule: RULES.BuildIoctlBadBuffer, params: (r) => [reported(r, 'device'), 0x222004, STATUS.ACCESS_VIOLATION], blamed: 'Control', ntFrame: 'VerifierIoBuildDeviceIoControlRequest', noCallSite: true },
+  { rule: RULES.IrpStackExhausted, params: (r) => [callSite(r), reported(r, 'irp'), 0], blamed: 'Control', ntFrame: 'VerifierIofCallDriver' },
   { rule: RULES.PowerSuccessCompleted, params: (r) => [callSite(r), reported(r, 'irp'), STATUS.SUCCESS], blamed: 'DispatchPower', ntFrame: 'VerifierIofCompleteRequest', extra: SLEEP },
 ];
 
@@ -79,7 +81,7 @@ for (const lang of languagesOf('drivers/ts/rules/PnpIrpsClean.ts')) {
   });
 }
 
-for (const rule of [RULES.DispatchLeftIrp, RULES.BuildIoctlBadBuffer]) {
+for (const rule of [RULES.DispatchLeftIrp, RULES.BuildIoctlBadBuffer, RULES.IrpStackExhausted]) {
   for (const lang of languagesOf(rule.sample!.clean)) {
     test(`${rule.name}Clean: no stop (${lang.lang})`, async () => {
       await assertClean({ ...rule, sample: { ...rule.sample!, clean: lang.run } });
@@ -97,6 +99,8 @@ test('with I/O verification off the violating samples run on, as Windows lets th
         continue;
       }
       const r = await run;
+      // Without it, the kernel's own stop for an IRP out of stack locations.
+      if (c.rule === RULES.IrpStackExhausted) assert.equal(r.bugCheck?.code, 0x35, 'NO_MORE_IRP_STACK_LOCATIONS');
       assert.ok(r.bugCheck === null || r.bugCheck.code !== 0xc9, `${c.rule.name} (${lang.lang}): no 0xC9 without the option`);
     }
   }
