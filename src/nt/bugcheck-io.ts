@@ -48,6 +48,7 @@ export const C9 = {
   DISPATCH_LEFT_IRP: 0x226,
   BUILD_IOCTL_BAD_BUFFER: 0x09,
   IRP_STACK_EXHAUSTED: 0x208,
+  POWER_UNTOUCHED_COMPLETED: 0x232,
 } as const;
 
 const CALL_SITE = 'address in the driver where the error was detected (the call site)';
@@ -133,6 +134,10 @@ export const c9Subcodes: Subcode[] = [
   {
     p1: C9.POWER_SUCCESS_COMPLETED,
     args: [L('WDM DRIVER ERROR: the driver completed a successful IRP_MJ_POWER IRP instead of', 'passing it down the stack.'), L(CALL_SITE), L('address of the IRP'), L('the status the IRP was completed with')],
+  },
+  {
+    p1: C9.POWER_UNTOUCHED_COMPLETED,
+    args: [L('WDM DRIVER ERROR: the driver completed an IRP_MJ_POWER IRP it did not touch', '(STATUS_NOT_SUPPORTED) instead of passing it down the stack.'), L(CALL_SITE), L('address of the IRP'), L('0')],
   },
 ];
 

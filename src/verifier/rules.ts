@@ -583,6 +583,10 @@ export const RULES = {
     ...pnpRule('PowerSuccessCompleted', '--sleep'),
     note: 'Checked as PnpSuccessCompleted, for IRP_MN_SET_POWER and IRP_MN_QUERY_POWER only (the minor functions the bus driver completes). Parameter 2 is the call site, 3 the IRP, 4 the status.',
   }),
+  PowerUntouchedCompleted: rule('PowerUntouchedCompleted', 'a function or filter driver completes IRP_MN_SET_POWER or IRP_MN_QUERY_POWER untouched (STATUS_NOT_SUPPORTED, as the power manager sent it) instead of passing it down', C9.POWER_UNTOUCHED_COMPLETED, {
+    ...pnpRule('PowerUntouchedCompleted', '--sleep'),
+    note: 'Checked as PowerSuccessCompleted. Parameter 2 is the call site, 3 the IRP, 4 is 0.',
+  }),
 } as const satisfies Record<string, VerifierRule>;
 
 export type RuleName = keyof typeof RULES;

@@ -54,5 +54,8 @@ export function checkPnpPowerComplete(vf: VerifierContext, irp: number, frames: 
     // A driver that exports an interface answers IRP_MN_QUERY_INTERFACE itself.
     if (NT_SUCCESS(status) && call.minor !== IRP_MN_PNP.QUERY_INTERFACE) vf.violation(RULES.PnpSuccessCompleted, vf.caller(skip), irp, status, frames);
   }
-  if (call.major === IRP_MJ.POWER && PASSED_DOWN_POWER.has(call.minor) && NT_SUCCESS(status)) vf.violation(RULES.PowerSuccessCompleted, vf.caller(skip), irp, status, frames);
+  if (call.major === IRP_MJ.POWER && PASSED_DOWN_POWER.has(call.minor)) {
+    if (status === STATUS.NOT_SUPPORTED) vf.violation(RULES.PowerUntouchedCompleted, vf.caller(skip), irp, 0, frames);
+    if (NT_SUCCESS(status)) vf.violation(RULES.PowerSuccessCompleted, vf.caller(skip), irp, status, frames);
+  }
 }

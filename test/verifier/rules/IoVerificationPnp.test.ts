@@ -1,5 +1,5 @@
 /**
- * I/O verification's PnP and power rules (0xC9 0x20E..0x231), 0x226 (a dispatch routine that
+ * I/O verification's PnP and power rules (0xC9 0x20E..0x232), 0x226 (a dispatch routine that
  * leaves its IRP), 0x208 (an IRP out of stack locations) and 0x09 (IoBuildDeviceIoControlRequest of
  * a freed buffer), each on its TypeScript sample and its C
  * twin (drivers/c/rules, built on PnpRule.h), run under the PnP manager: the code, all four
@@ -47,6 +47,7 @@ const cases: Case[] = [
   { rule: RULES.DispatchLeftIrp, params: (r) => [routine(r, 'control'), reported(r, 'irp'), STATUS.BUFFER_TOO_SMALL], blamed: 'Control', returned: true },
   { rule: RULES.BuildIoctlBadBuffer, params: (r) => [reported(r, 'device'), 0x222004, STATUS.ACCESS_VIOLATION], blamed: 'Control', ntFrame: 'VerifierIoBuildDeviceIoControlRequest', noCallSite: true },
   { rule: RULES.IrpStackExhausted, params: (r) => [callSite(r), reported(r, 'irp'), 0], blamed: 'Control', ntFrame: 'VerifierIofCallDriver' },
+  { rule: RULES.PowerUntouchedCompleted, params: (r) => [callSite(r), reported(r, 'irp'), 0], blamed: 'DispatchPower', ntFrame: 'VerifierIofCompleteRequest', extra: SLEEP },
   { rule: RULES.PowerSuccessCompleted, params: (r) => [callSite(r), reported(r, 'irp'), STATUS.SUCCESS], blamed: 'DispatchPower', ntFrame: 'VerifierIofCompleteRequest', extra: SLEEP },
 ];
 
