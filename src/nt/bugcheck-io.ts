@@ -35,7 +35,23 @@ export const C9 = {
   COMPLETION_NOT_MARKED_PENDING: 0x228,
   PENDING_NOT_MARKED: 0x23d,
   MARKED_NOT_PENDING: 0x23e,
+  // PnP and power (io-verify.ts, verifier/thunks/iov-pnp.ts)
+  PNP_IRP_INITIAL_STATUS: 0x20e,
+  POWER_IRP_INITIAL_STATUS: 0x20f,
+  PNP_FAILURE_PASSED_DOWN: 0x215,
+  POWER_FAILURE_PASSED_DOWN: 0x219,
+  PNP_REMOVE_NOT_DETACHED: 0x21d,
+  PNP_REMOVE_NOT_DELETED: 0x21e,
+  PNP_SUCCESS_COMPLETED: 0x22e,
+  PNP_UNTOUCHED_COMPLETED: 0x22f,
+  POWER_SUCCESS_COMPLETED: 0x231,
+  DISPATCH_LEFT_IRP: 0x226,
+  BUILD_IOCTL_BAD_BUFFER: 0x09,
+  IRP_STACK_EXHAUSTED: 0x208,
+  POWER_UNTOUCHED_COMPLETED: 0x232,
 } as const;
+
+const CALL_SITE = 'address in the driver where the error was detected (the call site)';
 
 export const c9Subcodes: Subcode[] = [
   { p1: C9.FREE_NOT_AN_IRP, args: [L('The caller is freeing (IoFreeIrp) an object whose type is not IO_TYPE_IRP.'), L('address of the object being freed'), L('0'), L('0')] },
@@ -69,6 +85,59 @@ export const c9Subcodes: Subcode[] = [
   {
     p1: C9.MARKED_NOT_PENDING,
     args: [L('WDM DRIVER ERROR: the dispatch routine marked the IRP pending (IoMarkIrpPending) but', 'returned a status other than STATUS_PENDING.'), L(WHERE), L('address of the IRP'), L('the status returned')],
+  },
+  {
+    p1: C9.BUILD_IOCTL_BAD_BUFFER,
+    args: [L('The caller passed IoBuildDeviceIoControlRequest a buffer that is not valid.'), L('address of the device object'), L('the I/O control code'), L('the exception status')],
+  },
+  {
+    p1: C9.IRP_STACK_EXHAUSTED,
+    args: [L('WDM DRIVER ERROR: this IRP is about to run out of stack locations (it may have been', 'allocated too small, or forwarded from another stack).'), L(CALL_SITE), L('address of the IRP'), L('0')],
+  },
+  {
+    p1: C9.DISPATCH_LEFT_IRP,
+    args: [L('WDM DRIVER ERROR: the dispatch routine returned without sending the IRP on or', 'completing it, or forgot to return STATUS_PENDING.'), L(WHERE), L('address of the IRP'), L('the status returned')],
+  },
+  // ---- PnP and power ----
+  {
+    p1: C9.PNP_IRP_INITIAL_STATUS,
+    args: [L('WDM DRIVER ERROR: the caller sent an IRP_MJ_PNP IRP whose initial status is not', 'STATUS_NOT_SUPPORTED.'), L(CALL_SITE), L('address of the IRP'), L('the status the IRP was sent with')],
+  },
+  {
+    p1: C9.POWER_IRP_INITIAL_STATUS,
+    args: [L('WDM DRIVER ERROR: the caller sent an IRP_MJ_POWER IRP whose initial status is not', 'STATUS_NOT_SUPPORTED.'), L(CALL_SITE), L('address of the IRP'), L('the status the IRP was sent with')],
+  },
+  {
+    p1: C9.PNP_FAILURE_PASSED_DOWN,
+    args: [L('WDM DRIVER ERROR: the driver failed an IRP_MJ_PNP IRP (a status other than', 'STATUS_NOT_SUPPORTED) and passed it down instead of completing it.'), L(CALL_SITE), L('address of the IRP'), L('the failure status passed down')],
+  },
+  {
+    p1: C9.POWER_FAILURE_PASSED_DOWN,
+    args: [L('WDM DRIVER ERROR: the driver failed an IRP_MJ_POWER IRP and passed it down instead', 'of completing it.'), L(CALL_SITE), L('address of the IRP'), L('the failure status passed down')],
+  },
+  {
+    p1: C9.PNP_REMOVE_NOT_DETACHED,
+    args: [L('WDM DRIVER ERROR: the driver handled IRP_MN_REMOVE_DEVICE without detaching its', 'device from the stack (IoDetachDevice).'), L(WHERE), L('address of the IRP'), L('address of the device object')],
+  },
+  {
+    p1: C9.PNP_REMOVE_NOT_DELETED,
+    args: [L('WDM DRIVER ERROR: the driver handled IRP_MN_REMOVE_DEVICE without deleting its', 'device (IoDeleteDevice).'), L(WHERE), L('address of the IRP'), L('address of the device object')],
+  },
+  {
+    p1: C9.PNP_SUCCESS_COMPLETED,
+    args: [L('WDM DRIVER ERROR: the driver completed a successful IRP_MJ_PNP IRP instead of', 'passing it down the stack.'), L(CALL_SITE), L('address of the IRP'), L('the status the IRP was completed with')],
+  },
+  {
+    p1: C9.PNP_UNTOUCHED_COMPLETED,
+    args: [L('WDM DRIVER ERROR: the driver completed an IRP_MJ_PNP IRP with STATUS_NOT_SUPPORTED', '(untouched, or failed with a status only a PDO may use) instead of passing it down.'), L(CALL_SITE), L('address of the IRP'), L('0')],
+  },
+  {
+    p1: C9.POWER_SUCCESS_COMPLETED,
+    args: [L('WDM DRIVER ERROR: the driver completed a successful IRP_MJ_POWER IRP instead of', 'passing it down the stack.'), L(CALL_SITE), L('address of the IRP'), L('the status the IRP was completed with')],
+  },
+  {
+    p1: C9.POWER_UNTOUCHED_COMPLETED,
+    args: [L('WDM DRIVER ERROR: the driver completed an IRP_MJ_POWER IRP it did not touch', '(STATUS_NOT_SUPPORTED) instead of passing it down the stack.'), L(CALL_SITE), L('address of the IRP'), L('0')],
   },
 ];
 

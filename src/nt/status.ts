@@ -66,6 +66,7 @@ export const STATUS = {
   OBJECT_NAME_EXISTS: 0x40000000,
   /** A wait interrupted to deliver a kernel APC, which the wait re-issues: what a wait that unwound its stack returns on the way out (ke/suspend.ts). */
   KERNEL_APC: 0x00000100,
+  DEVICE_BUSY: 0x80000011,
 } as const;
 
 export type NTSTATUS = number;

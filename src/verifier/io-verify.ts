@@ -7,26 +7,45 @@
  * ExFreePool) are in thunks/iov.ts; both share the IRP state kept here.
  */
 import type { Culprit, Kernel } from '../kernel/kernel.ts';
-import { SL } from '../nt/io.ts';
+import { lowerDevice } from '../kernel/io/stack.ts';
+import { IRP_MJ, SL } from '../nt/io.ts';
+import { IRP_MN_PNP } from '../nt/pnp.ts';
 import { IO_STACK_LOCATION, IRP } from '../nt/layout.ts';
-import { STATUS } from '../nt/status.ts';
+import { NT_SUCCESS, STATUS } from '../nt/status.ts';
 import type { VerifierContext } from './context.ts';
 import { VF } from './flags.ts';
 import { IrpLog } from './irp-log.ts';
 import { RULES, type VerifierRule } from './rules.ts';
 
 /** One call of a dispatch routine, on the thread that made it. */
-interface DispatchCall {
+export interface DispatchCall {
   readonly irp: number;
   readonly location: number;
+  readonly device: number;
+  /** The dispatch routine (its code address). */
+  readonly routine: number;
+  /** The device directly below `device` when the call began; 0 for the bottom of a stack (a PDO). */
+  readonly lower: number;
+  readonly major: number;
+  readonly minor: number;
+  /** Irp->IoStatus.Status as the IRP arrived. */
+  readonly statusIn: number;
   /** The IRP was sent on to another driver (IoCallDriver) during the call. */
   forwarded: boolean;
   /** Completed at this call's own stack location during the call: IoStatus.Status and the location's Control then. */
   completed?: { readonly status: number; readonly control: number };
+  /** Sent on, or completion begun, on any thread during the call (a dispatch may hand the IRP to a worker and wait). */
+  sentAnywhere: boolean;
+  completedAnywhere: boolean;
+  /** During the call the driver detached `device` from `lower` (IoDetachDevice) / deleted `device` (IoDeleteDevice). */
+  detached: boolean;
+  deleted: boolean;
 }
 
 /** nt routines of I/O verification: the frames of its checks around dispatch and completion routines, and Force pending I/O's (force-pending.ts). */
 export const IOV_ROUTINES = ['IovCallDriver', 'IovCompleteRequest', 'IovpCompleteRequest', 'ViForcePendingCompletion', 'ViForcePendingResume'];
+
+const isRemove = (c: DispatchCall) => c.major === IRP_MJ.PNP && c.minor === IRP_MN_PNP.REMOVE_DEVICE;
 
 const machines = new WeakMap<Kernel, IoVerification>();
 
@@ -50,7 +69,7 @@ export class IoVerification {
     private readonly contextAt: (address: number) => VerifierContext | undefined,
   ) {
     machines.set(k, this);
-    k.events.on('irpDispatch', (e) => this.onDispatch(e.irp, e.location));
+    k.events.on('irpDispatch', (e) => this.onDispatch(e.device, e.irp, e.routine, e.location));
     k.events.on('irpDispatched', (e) => this.onDispatched(e.device, e.irp, e.routine, e.location, e.status, e.irql));
     k.events.on('irpCompleting', (e) => this.onCompleting(e.irp, e.location, e.status));
     k.events.on('irpCompletionRoutineReturned', (e) => this.completionRoutineReturned(e.irp, e.routine, e.location, e.status, e.irql, e.last));
@@ -67,15 +86,49 @@ export class IoVerification {
     return s;
   }
 
-  private onDispatch(irp: number, location: number): void {
+  private onDispatch(device: number, irp: number, routine: number, location: number): void {
     this.inFlight.add(irp);
     const s = this.stack();
     for (const c of s) if (c.irp === irp) c.forwarded = true;
-    s.push({ irp, location, forwarded: false });
+    for (const t of this.calls.values()) for (const c of t) if (c.irp === irp) c.sentAnywhere = true;
+    const as = this.k.as;
+    s.push({
+      irp,
+      location,
+      device,
+      routine,
+      lower: lowerDevice(this.k, device),
+      major: as.u8(location + IO_STACK_LOCATION.off.MajorFunction),
+      minor: as.u8(location + IO_STACK_LOCATION.off.MinorFunction),
+      statusIn: as.u32(irp + IRP.off['IoStatus.Status']),
+      forwarded: false,
+      sentAnywhere: false,
+      completedAnywhere: false,
+      detached: false,
+      deleted: false,
+    });
+  }
+
+  /** The innermost dispatch call of `irp` running on this thread (the driver that holds it now), if any. */
+  activeCall(irp: number): DispatchCall | undefined {
+    const s = this.calls.get(this.k.currentThread.address);
+    if (!s) return undefined;
+    for (let i = s.length - 1; i >= 0; i--) if (s[i]!.irp === irp) return s[i];
+    return undefined;
+  }
+
+  /** IoDetachDevice(target) / IoDeleteDevice(device) by a verified driver: noted on the removal calls they finish. */
+  deviceDetached(target: number): void {
+    for (const s of this.calls.values()) for (const c of s) if (c.lower === target && isRemove(c)) c.detached = true;
+  }
+
+  deviceDeleted(device: number): void {
+    for (const s of this.calls.values()) for (const c of s) if (c.device === device && isRemove(c)) c.deleted = true;
   }
 
   private onCompleting(irp: number, location: number, status: number): void {
     this.inFlight.delete(irp);
+    for (const t of this.calls.values()) for (const c of t) if (c.irp === irp) c.completedAnywhere = true;
     const s = this.stack();
     // The innermost call of this IRP: with IoSkipCurrentIrpStackLocation a driver below shares its caller's location.
     for (let i = s.length - 1; i >= 0; i--) {
@@ -100,6 +153,13 @@ export class IoVerification {
     const k = this.k;
     const raise = (rule: VerifierRule, p2: number, p3: number, p4: number) => this.raise(vf, rule, p2, p3, p4, 'IovCallDriver', 0x6b, routine);
     if (k.irql !== irql) raise(RULES.DispatchIrqlChanged, device, irql, k.irql);
+    // A function or filter driver leaves the stack when it handles a removal (a PDO stays until its hardware is gone).
+    if (isRemove(call) && call.lower !== 0 && status !== STATUS.PENDING && NT_SUCCESS(status)) {
+      if (!call.detached) raise(RULES.PnpRemoveNotDetached, routine, irp, device);
+      if (!call.deleted) raise(RULES.PnpRemoveNotDeleted, routine, irp, device);
+    }
+    // Neither sent on nor completed, and not STATUS_PENDING: nobody will ever complete the IRP.
+    if (status !== STATUS.PENDING && !call.sentAnywhere && !call.completedAnywhere) raise(RULES.DispatchLeftIrp, routine, irp, status);
     // A routine that sent the IRP on returns what the driver below said; the checks below are the lower driver's.
     if (call.forwarded) return;
     // Completed: the IRP may be freed by now; its Control is the one seen at completion. Not completed: it is still the driver's.

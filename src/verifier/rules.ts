@@ -112,6 +112,13 @@ const IOV_CODE = BUGCHECK.DRIVER_VERIFIER_IOMANAGER_VIOLATION;
 const WITHOUT_DDI_COMPLIANCE = `0x${(STANDARD_FLAGS & ~VF.DDI_COMPLIANCE).toString(16)}`;
 const UNLOADED_CODE = BUGCHECK.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS;
 
+/** An I/O verification PnP or power rule: a C and TypeScript PnP sample, and the clean twin they share. */
+const pnpRule = (name: string, args?: string): RuleOptions => ({
+  code: IOV_CODE,
+  flag: VF.IO_VERIFICATION,
+  sample: { violating: `${rulesDir}/${name}.ts`, clean: `${rulesDir}/PnpIrpsClean.ts`, ioctls: [], ...(args ? { args } : {}) },
+});
+
 /** A DMA checking rule (0xE6): its samples are drivers/ts/rules/<name>.ts and their C twins in drivers/c/rules. */
 function dmaRule(name: string, check: string, p1: number, o: Omit<RuleOptions, 'flag' | 'code'> = {}): VerifierRule {
   return rule(name, check, p1, { ...o, flag: VF.DMA_CHECKING, code: BUGCHECK.DRIVER_VERIFIER_DMA_VIOLATION });
@@ -517,6 +524,69 @@ export const RULES = {
     code: BUGCHECK.MULTIPLE_IRP_COMPLETE_REQUESTS,
     ioctls: [IOV_IOCTL],
     note: 'Not a Driver Verifier check: the I/O manager raises 0x44 itself (a completed IRP is left past its last stack location), with or without I/O verification. Parameter 1 is the IRP, 2-4 are 0.',
+  }),
+  // ---- iov pnp/power ----
+  // I/O verification's PnP and power rules: thunks/iov-pnp.ts (sending and completing) and io-verify.ts
+  // (the removal, when the dispatch routine returns). All PnP samples share one clean twin, which does
+  // each of these things right; the power ones need a sleep (--sleep) to get power IRPs. With them,
+  // 0x226, the dispatch routine that leaves its IRP (io-verify.ts, on the IoRule.h frame).
+  PnpIrpInitialStatus: rule('PnpIrpInitialStatus', 'a driver sends an IRP_MJ_PNP IRP it built without setting Irp->IoStatus.Status to STATUS_NOT_SUPPORTED', C9.PNP_IRP_INITIAL_STATUS, {
+    ...pnpRule('PnpIrpInitialStatus'),
+    note: 'Checked at IoCallDriver of an IRP never sent before (CurrentLocation = StackCount + 1). Parameter 2 is the call site, 3 the IRP, 4 the status it carried (Microsoft documents 2 and 3).',
+  }),
+  PowerIrpInitialStatus: rule('PowerIrpInitialStatus', 'a driver sends an IRP_MJ_POWER IRP it built (IRP_MN_POWER_SEQUENCE) without setting Irp->IoStatus.Status to STATUS_NOT_SUPPORTED', C9.POWER_IRP_INITIAL_STATUS, {
+    ...pnpRule('PowerIrpInitialStatus'),
+    note: 'Checked at IoCallDriver and PoCallDriver of an IRP never sent before. Parameter 2 is the call site, 3 the IRP, 4 the status it carried.',
+  }),
+  PnpFailurePassedDown: rule('PnpFailurePassedDown', 'a function or filter driver fails an IRP_MJ_PNP IRP (a status other than STATUS_NOT_SUPPORTED) and passes it down instead of completing it', C9.PNP_FAILURE_PASSED_DOWN, {
+    ...pnpRule('PnpFailurePassedDown'),
+    note: 'Checked at IoCallDriver from the dispatch routine holding the IRP, only when the failure is not the status the IRP arrived with (a failure set above is the upper driver\'s). Parameter 2 is the call site, 3 the IRP, 4 the status passed down. IoForwardIrpSynchronously is not checked.',
+  }),
+  PowerFailurePassedDown: rule('PowerFailurePassedDown', 'a function or filter driver fails an IRP_MJ_POWER IRP and passes it down instead of completing it', C9.POWER_FAILURE_PASSED_DOWN, {
+    ...pnpRule('PowerFailurePassedDown', '--sleep'),
+    note: 'As PnpFailurePassedDown, at IoCallDriver or PoCallDriver.',
+  }),
+  PnpRemoveNotDetached: rule('PnpRemoveNotDetached', 'a function or filter driver handles IRP_MN_REMOVE_DEVICE and returns without detaching its device (IoDetachDevice)', C9.PNP_REMOVE_NOT_DETACHED, {
+    ...pnpRule('PnpRemoveNotDetached'),
+    note: 'Checked when the dispatch routine returns a success status other than STATUS_PENDING (a failed removal is the DDI rule PnpRemove\'s) for a device that had one below it (a PDO stays until its hardware is gone). Parameter 2 is the dispatch routine, 3 the IRP, 4 the device.',
+  }),
+  PnpRemoveNotDeleted: rule('PnpRemoveNotDeleted', 'a function or filter driver handles IRP_MN_REMOVE_DEVICE and returns without deleting its device (IoDeleteDevice)', C9.PNP_REMOVE_NOT_DELETED, {
+    ...pnpRule('PnpRemoveNotDeleted'),
+    note: 'As PnpRemoveNotDetached; detaching is checked first.',
+  }),
+  PnpSuccessCompleted: rule('PnpSuccessCompleted', 'a function or filter driver completes an IRP_MJ_PNP IRP with a success status instead of passing it down', C9.PNP_SUCCESS_COMPLETED, {
+    ...pnpRule('PnpSuccessCompleted'),
+    note: 'Checked at IoCompleteRequest in the dispatch routine that got the IRP, at its own stack location, when it did not send the IRP on during the call, for a device with one below it. IRP_MN_QUERY_INTERFACE is exempt (a driver exporting the interface answers it). Parameter 2 is the call site, 3 the IRP, 4 the status.',
+  }),
+  PnpUntouchedCompleted: rule('PnpUntouchedCompleted', 'a function or filter driver completes an IRP_MJ_PNP IRP with STATUS_NOT_SUPPORTED instead of passing it down', C9.PNP_UNTOUCHED_COMPLETED, {
+    ...pnpRule('PnpUntouchedCompleted'),
+    note: 'Checked where PnpSuccessCompleted is. Parameter 2 is the call site, 3 the IRP, 4 is 0.',
+  }),
+  DispatchLeftIrp: rule('DispatchLeftIrp', 'a dispatch routine returns a status other than STATUS_PENDING without completing the IRP or sending it on', C9.DISPATCH_LEFT_IRP, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Checked when the dispatch routine returns: neither IoCompleteRequest nor IoCallDriver of the IRP happened during the call, on any thread. Parameter 2 is the dispatch routine, 3 the IRP, 4 the status returned (Microsoft documents 2 and 3).',
+  }),
+  BuildIoctlBadBuffer: rule('BuildIoctlBadBuffer', 'IoBuildDeviceIoControlRequest given a buffer the I/O manager cannot touch (the input of a buffered or direct request, the output of a direct one)', C9.BUILD_IOCTL_BAD_BUFFER, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Checked before the call: a page of the input a buffered or direct request copies, or of the output a direct request locks, that is not accessible (freed special pool, unmapped). Parameter 4 is STATUS_ACCESS_VIOLATION, the exception the copy raises on Windows. IoBuildAsynchronousFsdRequest (0x08) is not checked.',
+  }),
+  IrpStackExhausted: rule('IrpStackExhausted', 'IoCallDriver of an IRP that has no stack location left for the driver it is sent to', C9.IRP_STACK_EXHAUSTED, {
+    code: IOV_CODE,
+    flag: VF.IO_VERIFICATION,
+    ioctls: [IOV_IOCTL],
+    note: 'Checked at IoCallDriver when Irp->CurrentLocation is 1 or less; without the option the kernel stops there with 0x35 NO_MORE_IRP_STACK_LOCATIONS. Parameter 2 is the call site, 3 the IRP, 4 is 0.',
+  }),
+  PowerSuccessCompleted: rule('PowerSuccessCompleted', 'a function or filter driver completes IRP_MN_SET_POWER or IRP_MN_QUERY_POWER with a success status instead of passing it down', C9.POWER_SUCCESS_COMPLETED, {
+    ...pnpRule('PowerSuccessCompleted', '--sleep'),
+    note: 'Checked as PnpSuccessCompleted, for IRP_MN_SET_POWER and IRP_MN_QUERY_POWER only (the minor functions the bus driver completes). Parameter 2 is the call site, 3 the IRP, 4 the status.',
+  }),
+  PowerUntouchedCompleted: rule('PowerUntouchedCompleted', 'a function or filter driver completes IRP_MN_SET_POWER or IRP_MN_QUERY_POWER untouched (STATUS_NOT_SUPPORTED, as the power manager sent it) instead of passing it down', C9.POWER_UNTOUCHED_COMPLETED, {
+    ...pnpRule('PowerUntouchedCompleted', '--sleep'),
+    note: 'Checked as PowerSuccessCompleted. Parameter 2 is the call site, 3 the IRP, 4 is 0.',
   }),
 } as const satisfies Record<string, VerifierRule>;
 

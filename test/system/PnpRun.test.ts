@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { ENUM_PATH } from '../../src/kernel/pnp/manager.ts';
 import { runDriver, type RunOptions } from '../../src/system/run.ts';
 import { STATUS } from '../../src/nt/status.ts';
-import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
+import { STANDARD_FLAGS, VF } from '../../src/verifier/flags.ts';
 import { ROOT, hex } from '../helpers.ts';
 import { join } from 'node:path';
 
@@ -112,7 +112,8 @@ test('unload: false leaves the device in place: no removal IRPs, the devnode sta
 });
 
 test('a driver that keeps its FDO after REMOVE_DEVICE is not unloaded: Windows unloads a driver only after its last device', async () => {
-  const { outcome, printed, lines } = await run(join(ROOT, 'test', 'fixtures', 'PnpKeepsDevice.ts'), { requests: [] });
+  // Without I/O verification, which stops this driver when REMOVE_DEVICE returns (below).
+  const { outcome, printed, lines } = await run(join(ROOT, 'test', 'fixtures', 'PnpKeepsDevice.ts'), { requests: [], verifierFlags: STANDARD_FLAGS & ~VF.IO_VERIFICATION });
   assert.equal(outcome.bugCheck, null);
   assert.deepEqual(outcome.pnp?.irps.map((i) => i.name).slice(-2), ['IRP_MN_QUERY_REMOVE_DEVICE', 'IRP_MN_REMOVE_DEVICE']);
   assert.ok(lines.includes('PnpKeepsDevice.sys still has 1 device object after IRP_MN_REMOVE_DEVICE: it stays loaded'), lines.join('\n'));
@@ -120,4 +121,11 @@ test('a driver that keeps its FDO after REMOVE_DEVICE is not unloaded: Windows u
   assert.ok(!printed.some((l) => l.includes('DriverUnload')), 'DriverUnload did not run');
   // The PDO stays too: the driver's device is still attached to it.
   assert.notEqual(outcome.machine.kernel.ob.lookup('\\Device\\00000001'), undefined);
+});
+
+test('under /standard, I/O verification stops the driver that keeps its FDO when REMOVE_DEVICE returns: 0xC9/0x21D', async () => {
+  const { outcome } = await run(join(ROOT, 'test', 'fixtures', 'PnpKeepsDevice.ts'), { requests: [] });
+  assert.equal(outcome.bugCheck?.code, 0xc9);
+  assert.equal(outcome.bugCheck?.params[0], 0x21d, 'not detached (checked before not deleted)');
+  assert.match(outcome.machine.kernel.describe(outcome.bugCheck!.params[1]!), /^PnpKeepsDevice!DispatchPnp\b/, 'Parameter 2 is the dispatch routine');
 });

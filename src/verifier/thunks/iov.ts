@@ -17,6 +17,8 @@ import { ioVerification } from '../io-verify.ts';
 import type { IrpLogOperation } from '../irp-log.ts';
 import { RULES } from '../rules.ts';
 import { thunkFrame, thunkRoutines } from './frames.ts';
+import { buildIoctlThunk } from './iov-build.ts';
+import { checkPnpPowerComplete, checkPnpPowerSend } from './iov-pnp.ts';
 
 const I = IRP.off;
 const on = (vf: VerifierContext) => (vf.flags & VF.IO_VERIFICATION) !== 0;
@@ -33,6 +35,7 @@ function completeThunk(ddi: string) {
         if (status === STATUS.PENDING || status === 0xffffffff) vf.violation(RULES.CompleteWithPending, status, irp, 0, frames);
         const cancel = k.as.u32(irp + I.CancelRoutine);
         if (cancel !== 0) vf.violation(RULES.CompleteWithCancelRoutine, k.routineAddress(cancel), irp, 0, frames);
+        checkPnpPowerComplete(vf, irp, frames, thunk);
       }
       logIrp(vf, 'IoCompleteRequest', irp, frames, thunk);
       (next as (a: number, b: number) => void)(Irp, PriorityBoost);
@@ -60,8 +63,11 @@ function callThunk(ddi: string) {
         if (k.irql > DISPATCH_LEVEL) vf.violation(RULES.CallDriverAboveDispatch, k.irql, 0, 0, frames);
         if (irp === 0 || k.as.u16(irp + I.Type) !== IO_TYPE.IRP) vf.violation(RULES.CallDriverNotAnIrp, irp, 0, 0, frames);
         if (device === 0 || k.as.u16(device + DEVICE_OBJECT.off.Type) !== IO_TYPE.DEVICE) vf.violation(RULES.CallDriverBadDevice, device, 0, 0, frames);
+        // IoCallDriver takes the next location: at location 1 there is none (the kernel's 0x35 otherwise).
+        if (k.as.u8(irp + I.CurrentLocation) <= 1) vf.violation(RULES.IrpStackExhausted, vf.caller(thunk), irp, 0, frames);
         const cancel = k.as.u32(irp + I.CancelRoutine);
         if (cancel !== 0) vf.violation(RULES.ForwardWithCancelRoutine, vf.caller(thunk), irp, k.routineAddress(cancel), frames);
+        checkPnpPowerSend(vf, irp, frames, thunk);
       }
       if (forcesPending(vf)) return forcePendingCall(vf, next, device, irp);
       return (next as (a: number, b: number) => number)(DeviceObject, Irp);
@@ -75,6 +81,25 @@ export const iovThunks: ThunkSet = {
   IoCompleteRequest: completeThunk('IoCompleteRequest'),
   IofCallDriver: callThunk('IofCallDriver'),
   IoCallDriver: callThunk('IoCallDriver'),
+  // PoCallDriver is IoCallDriver since Vista (po/exports.ts); its own checks are the power IRP rules.
+  PoCallDriver: (next: AnyFn, vf: VerifierContext) => {
+    const frames = [thunkFrame(vf, 'PoCallDriver')];
+    const thunk = (DeviceObject: number, Irp: number): number => {
+      if (on(vf)) checkPnpPowerSend(vf, Irp >>> 0, frames, thunk);
+      return (next as (a: number, b: number) => number)(DeviceObject, Irp);
+    };
+    return thunk as AnyFn;
+  },
+  // The removal rules (io-verify.ts) need to know a driver left its stack while it handled IRP_MN_REMOVE_DEVICE.
+  IoDetachDevice: (next: AnyFn, vf: VerifierContext) => (TargetDevice: number): void => {
+    if (on(vf)) ioVerification(vf.k)?.deviceDetached(TargetDevice >>> 0);
+    (next as (a: number) => void)(TargetDevice);
+  },
+  IoDeleteDevice: (next: AnyFn, vf: VerifierContext) => (DeviceObject: number): void => {
+    if (on(vf)) ioVerification(vf.k)?.deviceDeleted(DeviceObject >>> 0);
+    (next as (a: number) => void)(DeviceObject);
+  },
+  IoBuildDeviceIoControlRequest: buildIoctlThunk,
   IoFreeIrp: (next: AnyFn, vf: VerifierContext) => {
     const frames = [thunkFrame(vf, 'IoFreeIrp')];
     const thunk = (Irp: number): void => {

@@ -1,0 +1,171 @@
+/**
+ * PnpIrpInitialStatus: at IRP_MN_START_DEVICE the function driver asks its stack for the
+ * device's capabilities with an IRP_MN_QUERY_CAPABILITIES IRP it builds, and sends it without starting
+ * it at STATUS_NOT_SUPPORTED.
+ * `dv run drivers/ts/rules/PnpIrpInitialStatus.ts`.
+ *
+ * Driver Verifier (I/O verification): 0xC9 / 0x20E, Parameter 2 = the call site of IoCallDriver,
+ * 3 = the IRP, 4 = the status it carried (0).
+ * The clean twin is PnpIrpsClean.ts.
+ * The frame (AddDevice, create and close, START and REMOVE done right, power passed down) is the one
+ * every I/O verification PnP sample has (drivers/c/rules/PnpRule.h in C).
+ */
+import {
+  DEVICE_CAPABILITIES,
+  DEVICE_OBJECT,
+  DO,
+  DRIVER_EXTENSION,
+  DRIVER_OBJECT,
+  FILE_DEVICE_UNKNOWN,
+  IO_NO_INCREMENT,
+  IO_STACK_LOCATION,
+  IRP,
+  IRP_MJ,
+  IRP_MN_PNP,
+  KEVENT,
+  NT_SUCCESS,
+  POOL_TYPE,
+  STATUS,
+  IoGetCurrentIrpStackLocation,
+  IoGetNextIrpStackLocation,
+  IoSetCompletionRoutine,
+  IoSkipCurrentIrpStackLocation,
+  SetIoStatus,
+  poolTag,
+  type DriverApi,
+} from '../../../ddk/ts/wdm.ts';
+
+const TAG = poolTag('Rule');
+/** Device extension: the device below. */
+const EXT_LOWER = 0;
+const EXT_SIZE = 4;
+
+let ddi: DriverApi;
+
+export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
+  ddi = api;
+  const mem = ddi.mem;
+  mem.setU32(mem.u32(DriverObject + DRIVER_OBJECT.off.DriverExtension) + DRIVER_EXTENSION.off.AddDevice, ddi.addressOf(AddDevice));
+  const mj = (major: number, fn: (d: number, i: number) => number) => mem.setU32(DriverObject + DRIVER_OBJECT.off.MajorFunction + 4 * major, ddi.addressOf(fn));
+  mj(IRP_MJ.PNP, DispatchPnp);
+  mj(IRP_MJ.POWER, DispatchPower);
+  mj(IRP_MJ.CREATE, DispatchCreateClose);
+  mj(IRP_MJ.CLOSE, DispatchCreateClose);
+  mem.setU32(DriverObject + DRIVER_OBJECT.off.DriverUnload, ddi.addressOf(DriverUnload));
+  return STATUS.SUCCESS;
+}
+
+function DriverUnload(_DriverObject: number): void {}
+
+function AddDevice(DriverObject: number, PhysicalDeviceObject: number): number {
+  const mem = ddi.mem;
+  const out = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 4, TAG);
+  if (out === 0) return STATUS.INSUFFICIENT_RESOURCES;
+  const status = ddi.IoCreateDevice(DriverObject, EXT_SIZE, 0, FILE_DEVICE_UNKNOWN, 0, 0, out);
+  const fdo = mem.u32(out);
+  ddi.ExFreePoolWithTag(out, TAG);
+  if (!NT_SUCCESS(status)) return status;
+  const lower = ddi.IoAttachDeviceToDeviceStack(fdo, PhysicalDeviceObject);
+  if (lower === 0) {
+    ddi.IoDeleteDevice(fdo);
+    return STATUS.NO_SUCH_DEVICE;
+  }
+  mem.setU32(mem.u32(fdo + DEVICE_OBJECT.off.DeviceExtension) + EXT_LOWER, lower);
+  mem.setU32(fdo + DEVICE_OBJECT.off.Flags, mem.u32(fdo + DEVICE_OBJECT.off.Flags) & ~DO.DEVICE_INITIALIZING);
+  ddi.DbgPrint(ddi.str('PnpRule: fdo=%p\n'), fdo);
+  return STATUS.SUCCESS;
+}
+
+/** The device below DeviceObject (its extension's). */
+function LowerOf(DeviceObject: number): number {
+  return ddi.mem.u32(ddi.mem.u32(DeviceObject + DEVICE_OBJECT.off.DeviceExtension) + EXT_LOWER);
+}
+
+function DispatchCreateClose(_DeviceObject: number, Irp: number): number {
+  SetIoStatus(ddi.mem, Irp, STATUS.SUCCESS, 0);
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+  return STATUS.SUCCESS;
+}
+
+/** Down the stack with this driver's stack location, untouched. */
+function PassDown(DeviceObject: number, Irp: number): number {
+  IoSkipCurrentIrpStackLocation(ddi.mem, Irp);
+  return ddi.IofCallDriver(LowerOf(DeviceObject), Irp);
+}
+
+/** IRP_MN_START_DEVICE: the bus starts the hardware first; the driver completes it on the way back up. */
+function StartDevice(DeviceObject: number, Irp: number): number {
+  const status = ddi.IoForwardIrpSynchronously(LowerOf(DeviceObject), Irp) ? ddi.mem.u32(Irp + IRP.off['IoStatus.Status']) : STATUS.UNSUCCESSFUL;
+  if (NT_SUCCESS(status)) {
+    QueryCapabilities(DeviceObject);
+  }
+  ddi.mem.setU32(Irp + IRP.off['IoStatus.Status'], status);
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+  return status;
+}
+
+/** IRP_MN_REMOVE_DEVICE done right: down the stack, then leave it and delete the FDO. */
+function RemoveDevice(DeviceObject: number, Irp: number): number {
+  const lower = LowerOf(DeviceObject);
+  ddi.mem.setU32(Irp + IRP.off['IoStatus.Status'], STATUS.SUCCESS);
+  IoSkipCurrentIrpStackLocation(ddi.mem, Irp);
+  const status = ddi.IofCallDriver(lower, Irp);
+  ddi.IoDetachDevice(lower);
+  ddi.IoDeleteDevice(DeviceObject);
+  return status;
+}
+
+function DispatchPower(DeviceObject: number, Irp: number): number {
+  ddi.PoStartNextPowerIrp(Irp);
+  IoSkipCurrentIrpStackLocation(ddi.mem, Irp);
+  return ddi.PoCallDriver(LowerOf(DeviceObject), Irp);
+}
+
+/** An IRP the driver built, sent to the device below and waited for: its completion routine keeps it. */
+function SentIrpDone(_DeviceObject: number, _Irp: number, Context: number): number {
+  ddi.KeSetEvent(Context, IO_NO_INCREMENT, 0);
+  return STATUS.MORE_PROCESSING_REQUIRED;
+}
+
+/** IRP_MN_QUERY_CAPABILITIES, built, sent to the device below and waited for. */
+function QueryCapabilities(DeviceObject: number): void {
+  const mem = ddi.mem;
+  const lower = LowerOf(DeviceObject);
+  const irp = ddi.IoAllocateIrp(mem.u8(lower + DEVICE_OBJECT.off.StackSize), 0);
+  const block = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, KEVENT.size + DEVICE_CAPABILITIES.size, TAG);
+  if (irp === 0 || block === 0) {
+    if (irp !== 0) ddi.IoFreeIrp(irp);
+    if (block !== 0) ddi.ExFreePoolWithTag(block, TAG);
+    return;
+  }
+  const event = block;
+  const caps = block + KEVENT.size;
+  const C = DEVICE_CAPABILITIES.off;
+  for (let i = 0; i < DEVICE_CAPABILITIES.size; i += 4) mem.setU32(caps + i, 0);
+  mem.setU16(caps + C.Size, DEVICE_CAPABILITIES.size);
+  mem.setU16(caps + C.Version, 1);
+  mem.setU32(caps + C.Address, 0xffffffff);
+  mem.setU32(caps + C.UINumber, 0xffffffff);
+  ddi.KeInitializeEvent(event, 0, 0);
+  const sp = IoGetNextIrpStackLocation(mem, irp);
+  mem.setU8(sp + IO_STACK_LOCATION.off.MajorFunction, IRP_MJ.PNP);
+  mem.setU8(sp + IO_STACK_LOCATION.off.MinorFunction, IRP_MN_PNP.QUERY_CAPABILITIES);
+  mem.setU32(sp + IO_STACK_LOCATION.off['Parameters.DeviceCapabilities.Capabilities'], caps);
+  IoSetCompletionRoutine(mem, irp, ddi.addressOf(SentIrpDone), event, true, true, true);
+  ddi.DbgPrint(ddi.str('PnpIrpInitialStatus: irp=%p\n'), irp);
+  // Wrong: IoAllocateIrp leaves IoStatus.Status 0 (STATUS_SUCCESS); nobody answering would look like success.
+  if (ddi.IofCallDriver(lower, irp) === STATUS.PENDING) ddi.KeWaitForSingleObject(event, 0, 0, 0, 0); // VIOLATION: sent without STATUS_NOT_SUPPORTED
+  ddi.IoFreeIrp(irp);
+  ddi.ExFreePoolWithTag(block, TAG);
+}
+
+function DispatchPnp(DeviceObject: number, Irp: number): number {
+  switch (ddi.mem.u8(IoGetCurrentIrpStackLocation(ddi.mem, Irp) + IO_STACK_LOCATION.off.MinorFunction)) {
+    case IRP_MN_PNP.START_DEVICE:
+      return StartDevice(DeviceObject, Irp);
+    case IRP_MN_PNP.REMOVE_DEVICE:
+      return RemoveDevice(DeviceObject, Irp);
+    default:
+      return PassDown(DeviceObject, Irp);
+  }
+}
