@@ -221,7 +221,26 @@ const OTHER_RULES: readonly DdiRule[] = [
   },
 ];
 
-export const DDI_RULE_TABLE: readonly DdiRule[] = [...IRQL_RULES, ...LOCK_RULES, ...OTHER_RULES];
+/** rules-rest: the in-stack queued spin lock rules (class 0x0004xxxx). */
+const QUEUED_LOCK_RULES: readonly DdiRule[] = [
+  {
+    id: 0x40006,
+    name: 'QueuedSpinLock',
+    description: 'Calls to KeAcquireInStackQueuedSpinLock and KeReleaseInStackQueuedSpinLock are paired for each spin lock: a queued spin lock the driver holds is not acquired again, and one it does not hold is not released (nested calls on different locks are allowed).',
+    state: 'state',
+    ddis: ['KeAcquireInStackQueuedSpinLock', 'KeReleaseInStackQueuedSpinLock'],
+  },
+  {
+    id: 0x40007,
+    name: 'QueuedSpinLockRelease',
+    description: 'Calls to KeAcquireInStackQueuedSpinLock and KeReleaseInStackQueuedSpinLock strictly alternate: after an acquire, the driver releases the lock before it acquires a queued spin lock again.',
+    state: 'state',
+    additional: true,
+    ddis: ['KeAcquireInStackQueuedSpinLock', 'KeReleaseInStackQueuedSpinLock'],
+  },
+];
+
+export const DDI_RULE_TABLE: readonly DdiRule[] = [...IRQL_RULES, ...LOCK_RULES, ...OTHER_RULES, ...QUEUED_LOCK_RULES];
 
 const BY_ID = new Map(DDI_RULE_TABLE.map((r) => [r.id, r]));
 
