@@ -420,6 +420,13 @@ export const RULES = {
     note: 'Windows documents no code for an adapter never put; this project raises 0x11 (outstanding adapter references) at unload: Parameter 2 = 1 reference, 3 = the adapter, 4 = the verifier\'s record of it.',
   }),
 
+  // ---- rules-rest ----
+  KernelIrpUserAddress: rule('KernelIrpUserAddress', 'a driver sends (IofCallDriver) an IRP with RequestorMode = KernelMode whose SystemBuffer or UserBuffer is a user-mode address: the drivers below trust it unprobed', C4_MISC.KERNEL_IRP_USER_ADDRESS, {
+    flag: VF.SECURITY_CHECKS,
+    sample: cOnly('KernelIrpUserAddress', ['0x22200b::8']),
+    note: 'Checked where a verified driver sends the IRP (IofCallDriver), before the lower driver runs; Parameter 4 (reserved) is 0. SystemBuffer is read only when Irp->Flags has IRP_BUFFERED_IO (the AssociatedIrp union may hold MasterIrp or IrpCount instead); UserBuffer always.',
+  }),
+
   // ---- I/O verification (0x10; 0x40 enhanced is on with it since Windows 7) ---------------------
   // Thunks of the DDIs a driver calls (thunks/iov.ts) and checks around its dispatch and completion
   // routines, which the I/O manager reports (io-verify.ts). P2 of the 0x2xx codes is "the address in
