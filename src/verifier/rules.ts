@@ -427,6 +427,18 @@ export const RULES = {
     note: 'Checked where a verified driver sends the IRP (IofCallDriver), before the lower driver runs; Parameter 4 (reserved) is 0. SystemBuffer is read only when Irp->Flags has IRP_BUFFERED_IO (the AssociatedIrp union may hold MasterIrp or IrpCount instead); UserBuffer always.',
   }),
 
+  DmaAdapterPutWithChannel: dmaRule('DmaAdapterPutWithChannel', 'PutDmaAdapter while the adapter channel is still held (an execution routine returned KeepObject and FreeAdapterChannel was never called)', 0x08),
+  DmaAdapterPutWithMapRegisters: dmaRule('DmaAdapterPutWithMapRegisters', 'PutDmaAdapter while map registers of the adapter are still allocated (kept with DeallocateObjectKeepRegisters, never freed with FreeMapRegisters)', 0x09, {
+    note: 'Parameter 3 counts the outstanding map register allocations (map register bases), not the registers in them: our decision, the HAL keeps no count per base.',
+  }),
+  DmaAdapterPutWithScatterGatherLists: dmaRule('DmaAdapterPutWithScatterGatherLists', 'PutDmaAdapter while scatter/gather lists of the adapter (GetScatterGatherList, BuildScatterGatherList) were never put', 0x0a),
+  DmaAdapterUsedAfterPut: dmaRule('DmaAdapterUsedAfterPut', 'a DMA routine called for an adapter the driver has already put (PutDmaAdapter)', 0x18, {
+    note: 'Parameter 3, the internal verifier data, is its record of the adapter (kept after the put until the driver unloads); Parameter 4 is 0. Caught when the call reaches the verifier\'s routine: a driver that reads the table through the freed adapter may fault on the read first.',
+  }),
+  DmaZeroLengthMap: dmaRule('DmaZeroLengthMap', 'MapTransfer(Ex) or Get/BuildScatterGatherList of a zero-length transfer', 0x21, {
+    note: 'Parameter 2, the internal verifier data, is the record of the adapter.',
+  }),
+
   // ---- I/O verification (0x10; 0x40 enhanced is on with it since Windows 7) ---------------------
   // Thunks of the DDIs a driver calls (thunks/iov.ts) and checks around its dispatch and completion
   // routines, which the I/O manager reports (io-verify.ts). P2 of the 0x2xx codes is "the address in
