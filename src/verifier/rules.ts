@@ -384,7 +384,7 @@ export const RULES = {
   InvariantMdlWrite: rule('InvariantMdlWrite', "the buffer of a Write IRP's MDL changed between the IRP's first IofCallDriver to a verified driver and its IoCompleteRequest (driver mode: or a verified driver's IofCallDriver)", C4_MISC.INVARIANT_MDL_WRITE_CHANGED, {
     flag: VF.INVARIANT_MDL_STACK,
     sample: cOnly('InvariantMdlWrite', [], '--verifier 0x229bb --write 48656c6c6f2c20646576696365'),
-    note: 'The buffer is copied (not hashed: one address space, and the copy names the byte) when a Write IRP with an MDL is first sent to a verified driver\'s device; Parameter 4 is its address as drivers see it (the system mapping, else the locked user address). Read IRPs (0x1011) are not checked yet.',
+    note: 'The buffer is copied (not hashed: one address space, and the copy names the byte) when a Write IRP with an MDL is first sent to a verified driver\'s device; Parameter 4 is its address as drivers see it (the system mapping, else the locked user address). Read IRPs are InvariantMdlRead (0x1011).',
   }),
 
   // ---- DMA checking (0x80): 0xE6, src/verifier/thunks/dma.ts ---------------------------------
@@ -427,6 +427,11 @@ export const RULES = {
     note: 'Checked where a verified driver sends the IRP (IofCallDriver), before the lower driver runs; Parameter 4 (reserved) is 0. SystemBuffer is read only when Irp->Flags has IRP_BUFFERED_IO (the AssociatedIrp union may hold MasterIrp or IrpCount instead); UserBuffer always.',
   }),
 
+  InvariantMdlRead: rule('InvariantMdlRead', "the buffer of a Read IRP's MDL changed while the IRP went down the stack: between its first IofCallDriver to a verified driver and a verified driver's IofCallDriver passing it further down (the device below fills it; the drivers above may not)", C4_MISC.INVARIANT_MDL_READ_CHANGED, {
+    flag: VF.INVARIANT_MDL_STACK,
+    sample: cOnly('InvariantMdlRead', [], '--verifier 0x229bb --read 8'),
+    note: 'Compared at each IofCallDriver a verified driver makes with the IRP (both modes) and dropped at completion, when the buffer holds what the device read. Windows also raises 0x1011 for a buffer backed by dummy pages: this kernel has none. Parameters as for 0x1010.',
+  }),
   DmaAdapterPutWithChannel: dmaRule('DmaAdapterPutWithChannel', 'PutDmaAdapter while the adapter channel is still held (an execution routine returned KeepObject and FreeAdapterChannel was never called)', 0x08),
   DmaAdapterPutWithMapRegisters: dmaRule('DmaAdapterPutWithMapRegisters', 'PutDmaAdapter while map registers of the adapter are still allocated (kept with DeallocateObjectKeepRegisters, never freed with FreeMapRegisters)', 0x09, {
     note: 'Parameter 3 counts the outstanding map register allocations (map register bases), not the registers in them: our decision, the HAL keeps no count per base.',
