@@ -423,7 +423,7 @@ export const RULES = {
   // ---- rules-rest ----
   KernelIrpUserAddress: rule('KernelIrpUserAddress', 'a driver sends (IofCallDriver) an IRP with RequestorMode = KernelMode whose SystemBuffer or UserBuffer is a user-mode address: the drivers below trust it unprobed', C4_MISC.KERNEL_IRP_USER_ADDRESS, {
     flag: VF.SECURITY_CHECKS,
-    sample: cOnly('KernelIrpUserAddress', ['0x22200b::8']),
+    ioctls: ['0x22200b::8'],
     note: 'Checked where a verified driver sends the IRP (IofCallDriver), before the lower driver runs; Parameter 4 (reserved) is 0. SystemBuffer is read only when Irp->Flags has IRP_BUFFERED_IO (the AssociatedIrp union may hold MasterIrp or IrpCount instead); UserBuffer always.',
   }),
 
