@@ -86,6 +86,14 @@ function rule(name: string, check: string, p1: number | undefined, o: RuleOption
   };
 }
 
+/** A rule whose samples are drivers/ts/rules/<name>.ts and <name>Clean.ts (C twins in drivers/c/rules), run with other `dv run` arguments. */
+const tsWithArgs = (name: string, ioctls: readonly string[], args: string): RuleSample => ({
+  violating: `${rulesDir}/${name}.ts`,
+  clean: `${rulesDir}/${name}Clean.ts`,
+  ioctls,
+  args,
+});
+
 /** A rule whose samples are C only: drivers/c/rules/<name>.c and <name>Clean.c, built to .wasm. */
 const cOnly = (name: string, ioctls: readonly string[] = [], args?: string): RuleSample => ({
   violating: `drivers/c/rules/${name}.wasm`,
@@ -383,7 +391,7 @@ export const RULES = {
   // ---- invariant MDL checking (0x2000, 0x4000) ------------------------------------------------
   InvariantMdlWrite: rule('InvariantMdlWrite', "the buffer of a Write IRP's MDL changed between the IRP's first IofCallDriver to a verified driver and its IoCompleteRequest (driver mode: or a verified driver's IofCallDriver)", C4_MISC.INVARIANT_MDL_WRITE_CHANGED, {
     flag: VF.INVARIANT_MDL_STACK,
-    sample: cOnly('InvariantMdlWrite', [], '--verifier 0x229bb --write 48656c6c6f2c20646576696365'),
+    sample: tsWithArgs('InvariantMdlWrite', [], '--verifier 0x229bb --write 48656c6c6f2c20646576696365'),
     note: 'The buffer is copied (not hashed: one address space, and the copy names the byte) when a Write IRP with an MDL is first sent to a verified driver\'s device; Parameter 4 is its address as drivers see it (the system mapping, else the locked user address). Read IRPs are InvariantMdlRead (0x1011).',
   }),
 
@@ -429,7 +437,7 @@ export const RULES = {
 
   InvariantMdlRead: rule('InvariantMdlRead', "the buffer of a Read IRP's MDL changed while the IRP went down the stack: between its first IofCallDriver to a verified driver and a verified driver's IofCallDriver passing it further down (the device below fills it; the drivers above may not)", C4_MISC.INVARIANT_MDL_READ_CHANGED, {
     flag: VF.INVARIANT_MDL_STACK,
-    sample: cOnly('InvariantMdlRead', [], '--verifier 0x229bb --read 8'),
+    sample: tsWithArgs('InvariantMdlRead', [], '--verifier 0x229bb --read 8'),
     note: 'Compared at each IofCallDriver a verified driver makes with the IRP (both modes) and dropped at completion, when the buffer holds what the device read. Windows also raises 0x1011 for a buffer backed by dummy pages: this kernel has none. Parameters as for 0x1010.',
   }),
   DmaAdapterPutWithChannel: dmaRule('DmaAdapterPutWithChannel', 'PutDmaAdapter while the adapter channel is still held (an execution routine returned KeepObject and FreeAdapterChannel was never called)', 0x08),
