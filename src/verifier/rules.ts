@@ -379,12 +379,11 @@ export const RULES = {
   // ---- security checks (0x100) ----------------------------------------------------------------
   ZwUserAddress: rule('ZwUserAddress', 'a ZwXxx routine called with a user-mode address (a buffer, OBJECT_ATTRIBUTES, UNICODE_STRING or its Buffer): it runs as KernelMode and trusts it', C4_MISC.ZW_USER_ADDRESS, {
     flag: VF.SECURITY_CHECKS,
-    sample: cOnly('ZwUserAddress', ['0x22200b:0100000002000000']),
+    ioctls: ['0x22200b:0100000002000000'],
     note: 'Parameter 4 (reserved) is 0. The registry routines are checked (the Zw routines this kernel has), each pointer argument by the DDI reference\'s parameter list.',
   }),
   ZwMalformedUnicodeString: rule('ZwMalformedUnicodeString', 'a ZwXxx routine called with a malformed UNICODE_STRING (Length above MaximumLength, or an odd length), directly or as the ObjectName of its OBJECT_ATTRIBUTES', C4_MISC.ZW_MALFORMED_UNICODE_STRING, {
     flag: VF.SECURITY_CHECKS,
-    sample: cOnly('ZwMalformedUnicodeString'),
     note: 'Parameter 4 (reserved) is 0. A Buffer in user space is reported as ZwUserAddress (0xE3) with the Buffer.',
   }),
 
