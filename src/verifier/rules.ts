@@ -318,27 +318,22 @@ export const RULES = {
   FreeWithQueuedWorkItem: rule('FreeWithQueuedWorkItem', 'ExFreePool of a block holding a work item (IoInitializeWorkItem, ExInitializeWorkItem) still queued', E4.WORK_ITEM_IN_FREED_POOL, {
     code: BUGCHECK.WORKER_INVALID,
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithQueuedWorkItem'),
     note: "Microsoft's Miscellaneous Checks page names the check but not its stop; Windows' free path reports a queued work item in freed memory as 0xE4 WORKER_INVALID, Parameter 1 = 0 (the work item, the pool block, its size), which is what this project raises.",
   }),
   FreeWithActiveResource: rule('FreeWithActiveResource', 'ExFreePool of a block holding an ERESOURCE initialized and not deleted (ExDeleteResourceLite)', C4_MISC.FREE_ACTIVE_RESOURCE, {
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithActiveResource'),
   }),
   FreeWithActiveLookaside: rule('FreeWithActiveLookaside', 'ExFreePool of a block holding a lookaside list not deleted (ExDeleteNPagedLookasideList, ExDeletePagedLookasideList)', C4.LOOKASIDE_IN_RELEASED_MEMORY, {
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithActiveLookaside'),
   }),
   FreeWithSetTimer: rule('FreeWithSetTimer', 'ExFreePool of a block holding a timer still set (KeSetTimer without KeCancelTimer)', C7.TIMER_IN_RANGE, {
     code: BUGCHECK.TIMER_OR_DPC_INVALID,
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithSetTimer'),
     note: 'Raised at the free (KeCheckForTimer over the block, as Windows does it), Parameters 3-4 = the block [start, end); not the old 0xC4/0x15.',
   }),
   FreeWithQueuedDpc: rule('FreeWithQueuedDpc', 'ExFreePool of a block holding a DPC still queued (KeInsertQueueDpc not yet run, or the DPC of a set timer)', C7.DPC_IN_RANGE, {
     code: BUGCHECK.TIMER_OR_DPC_INVALID,
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithQueuedDpc'),
     note: 'As FreeWithSetTimer, for the DPC object: Parameters 3-4 = the block [start, end).',
   }),
   UserModeWaitOnStackObject: rule('UserModeWaitOnStackObject', 'KeWaitForSingleObject / KeWaitForMultipleObjects with WaitMode = UserMode on an object on the kernel stack', C4_MISC.USER_WAIT_ON_STACK_OBJECT, {
@@ -347,32 +342,29 @@ export const RULES = {
   }),
   UserHandleReferencedAsKernel: rule('UserHandleReferencedAsKernel', "ObReferenceObjectByHandle with AccessMode = KernelMode on a handle of the current user process's table (one opened in its context without OBJ_KERNEL_HANDLE, or the user's own)", C4_MISC.USER_HANDLE_AS_KERNEL, {
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('UserHandleReferencedAsKernel', ['0x222010']),
+    ioctls: ['0x222010'],
     note: 'A handle is in a user table when it was opened in a user process without OBJ_KERNEL_HANDLE (ZwOpenKey, ZwCreateKey, ObOpenObjectByPointer) or by the process itself; this kernel keeps one handle numbering, so the table is recorded per handle rather than read from the kernel-handle bit.',
   }),
   CriticalRegionAboveApc: rule('CriticalRegionAboveApc', 'KeEnterCriticalRegion above APC_LEVEL (e.g. while holding a spin lock)', C4_MISC.CRITICAL_REGION_ENTER_BAD_IRQL, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('CriticalRegionAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
+    sample: tsWithArgs('CriticalRegionAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
     note: 'Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the same call and is reported first; this stop is what Force IRQL checking raises with DDI compliance checking off.',
   }),
   CriticalRegionLeaveAboveApc: rule('CriticalRegionLeaveAboveApc', 'KeLeaveCriticalRegion above APC_LEVEL (e.g. a spin lock taken inside the region and still held)', C4_MISC.CRITICAL_REGION_LEAVE_BAD_IRQL, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('CriticalRegionLeaveAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
+    sample: tsWithArgs('CriticalRegionLeaveAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
     note: 'Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the same call and is reported first; this stop is what Force IRQL checking raises with DDI compliance checking off.',
   }),
   WaitAboveDispatch: rule('WaitAboveDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects above DISPATCH_LEVEL, whatever the time-out', C4_MISC.WAIT_ABOVE_DISPATCH, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('WaitAboveDispatch'),
     note: 'Parameter 2 is the current IRQL (Microsoft: the address of the IRQL value; this project has no such variable).',
   }),
   WaitInfiniteAtDispatch: rule('WaitInfiniteAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with no time-out (NULL: an infinite wait)', C4_MISC.WAIT_INFINITE_AT_DISPATCH, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('WaitInfiniteAtDispatch'),
     note: 'Parameter 2 is the current IRQL, as for WaitTimeoutAtDispatch; Parameter 4 is the NULL time-out pointer.',
   }),
   WaitTimeoutAtDispatch: rule('WaitTimeoutAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with a non-zero time-out (only a zero time-out may be given there)', C4_MISC.WAIT_TIMEOUT_AT_DISPATCH, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('WaitTimeoutAtDispatch'),
     note: 'Microsoft documents Parameter 2 as the address of the IRQL value; this project has no such variable and gives the current IRQL itself.',
   }),
 
