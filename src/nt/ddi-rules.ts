@@ -221,7 +221,13 @@ const OTHER_RULES: readonly DdiRule[] = [
   },
 ];
 
-/** rules-rest: the in-stack queued spin lock rules (class 0x0004xxxx). */
+/**
+ * rules-rest: the in-stack queued spin lock rules (class 0x0004xxxx). Not in the table: StartDeviceWait
+ * and the RemoveLock rules (RemoveLock, RemoveLockCheck, RemoveLockReleaseCleanup...), whose pages give
+ * no bug check ID and no run-time test (Static Driver Verifier only); IrqlDispatch (0x20003): of its
+ * DDIs this kernel has only the DMA operations, reached through DMA_OPERATIONS rather than imports
+ * (DMA checking's 0xE6/0x13 checks their IRQL), and no controller, device queue or error log routine.
+ */
 const QUEUED_LOCK_RULES: readonly DdiRule[] = [
   {
     id: 0x40006,
