@@ -104,10 +104,11 @@ const IRQL_RULES: readonly DdiRule[] = [
   irqlRule(
     0x2000e,
     'IrqlIoPassive5',
-    'The driver calls IoGetConfigurationInformation, IoGetDeviceObjectPointer, IoGetDmaAdapter, IoGetFileObjectGenericMapping, IoInitializeTimer, IoIsWdmVersionAvailable, IoRegisterDriverReinitialization, IoRegisterShutdownNotification, the share access routines and the WMI registration routines only at IRQL = PASSIVE_LEVEL.',
+    'The driver calls IoGetConfigurationInformation, IoGetDeviceObjectPointer, IoGetDmaAdapter, IoGetFileObjectGenericMapping, IoInitializeTimer, IoIsWdmVersionAvailable, IoRegisterDriverReinitialization, IoRegisterShutdownNotification, IoUnregisterShutdownNotification, the share access routines and the WMI registration routines only at IRQL = PASSIVE_LEVEL.',
     PASSIVE(
       'IoGetConfigurationInformation', 'IoGetDeviceObjectPointer', 'IoGetDmaAdapter', 'IoGetFileObjectGenericMapping', 'IoInitializeTimer', 'IoIsWdmVersionAvailable',
-      'IoRegisterDriverReinitialization', 'IoRegisterShutdownNotification', 'IoRemoveShareAccess', 'IoSetShareAccess', 'IoUpdateShareAccess', 'IoWMIRegistrationControl',
+      'IoRegisterDriverReinitialization', 'IoRegisterShutdownNotification', 'IoRemoveShareAccess', 'IoSetShareAccess', 'IoUnregisterShutdownNotification', 'IoUpdateShareAccess',
+      'IoWMIAllocateInstanceIds', 'IoWMIRegistrationControl',
     ),
   ),
   irqlRule(

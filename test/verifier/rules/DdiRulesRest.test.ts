@@ -36,3 +36,13 @@ test('QueuedSpinLockRelease is the additional option only: under /standard two q
   assert.equal(r.bugCheck, null, `${stop(r)}`);
   assert.deepEqual(r.leaks, []);
 });
+
+test('IrqlIoPassive5 watches the routines its page lists, IoUnregisterShutdownNotification and IoWMIAllocateInstanceIds among them', async () => {
+  const { ddiThunks } = await import('../../../src/verifier/ddi/thunks.ts');
+  const { ddiRuleByName } = await import('../../../src/nt/ddi-rules.ts');
+  const watched = Object.keys(ddiRuleByName('IrqlIoPassive5').irql ?? {});
+  for (const ddi of ['IoUnregisterShutdownNotification', 'IoWMIAllocateInstanceIds']) {
+    assert.ok(watched.includes(ddi), `${ddi} is in the rule`);
+    assert.ok(ddi in ddiThunks, `${ddi} has a DDI compliance thunk`);
+  }
+});
