@@ -55,10 +55,14 @@ export function committedImages(): CommittedImage[] {
   ];
 }
 
-/** Rebuild every committed image, with paths relative to the repository as the test builds them. */
-function rebuildAll(): number {
+/**
+ * Rebuild the committed images, with paths relative to the repository as the test builds them
+ * (`npm run build:committed [-- TEXT...]`: only those whose path contains a TEXT).
+ */
+function rebuildAll(only: readonly string[]): number {
   let failed = 0;
   for (const { wasm, sources } of committedImages()) {
+    if (only.length > 0 && !only.some((o) => relative(REPO_ROOT, wasm).includes(o))) continue;
     const r = buildDriver({ sources: sources.map((s) => relative(REPO_ROOT, s)), output: relative(REPO_ROOT, wasm) });
     process.stdout.write(`${r.ok ? 'built' : 'FAILED'} ${relative(REPO_ROOT, wasm)}\n`);
     if (!r.ok) {
@@ -71,5 +75,5 @@ function rebuildAll(): number {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.chdir(REPO_ROOT);
-  process.exitCode = rebuildAll() > 0 ? 1 : 0;
+  process.exitCode = rebuildAll(process.argv.slice(2)) > 0 ? 1 : 0;
 }

@@ -28,7 +28,9 @@ export const C4_MISC_SUBCODES: Subcode[] = [
   { p1: 0x123, args: [L('The caller is waiting in UserMode on an object on the kernel stack:', 'the stack may be paged out while the thread waits.'), L('address of the object waited on'), L('0'), L('0')] },
   { p1: 0xe3, args: [L('The caller is calling a ZwXxx routine with a user-mode address: the routine runs', 'with PreviousMode = KernelMode and does not probe it.'), L('address of the API call'), L('the user-mode address passed'), L('reserved')] },
   { p1: 0xe4, args: [L('The caller is calling a ZwXxx routine with a malformed UNICODE_STRING', '(Length above MaximumLength, or an odd length).'), L('address of the API call'), L('address of the malformed UNICODE_STRING'), L('reserved')] },
+  { p1: 0xe2, args: [L('The caller sent an IRP with RequestorMode = KernelMode that carries a user-mode address', '(its SystemBuffer or UserBuffer): the drivers below trust it unprobed.'), L('IRP address'), L('the user-mode address found in the IRP'), L('reserved')] },
   { p1: 0x1010, args: [L('The buffer an invariant MDL of a Write IRP describes was changed while the IRP', 'travelled (a driver wrote into the caller\'s data).'), L('device object the Write IRP was sent to'), L('IRP address'), L('address of the MDL\'s buffer')] },
+  { p1: 0x1011, args: [L('The buffer an invariant MDL of a Read IRP describes was changed while the IRP', 'went down the stack (a driver above the device wrote into it).'), L('device object the Read IRP was sent to'), L('IRP address'), L('address of the MDL\'s buffer')] },
   { p1: 0xf6, args: [L('The caller referenced a user-mode handle as KernelMode (ObReferenceObjectByHandle):', 'no access check is made for a handle the user controls.'), L('handle value being referenced'), L('address of the current process'), L('address inside the driver that is performing the incorrect reference')] },
   { p1: 0xd2, args: [L('The caller is freeing pool that contains an active ERESOURCE', '(ExDeleteResourceLite was not called first).'), L('ERESOURCE address'), L('start of the pool allocation'), L('size of the pool allocation')] },
 ];
@@ -46,6 +48,8 @@ export const C4_MISC = {
   ZW_MALFORMED_UNICODE_STRING: 0xe4,
   INVARIANT_MDL_WRITE_CHANGED: 0x1010,
   USER_HANDLE_AS_KERNEL: 0xf6,
+  KERNEL_IRP_USER_ADDRESS: 0xe2,
+  INVARIANT_MDL_READ_CHANGED: 0x1011,
 } as const;
 
 /** Parameter 1 values of 0xE4 WORKER_INVALID. */

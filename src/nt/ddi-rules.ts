@@ -104,10 +104,11 @@ const IRQL_RULES: readonly DdiRule[] = [
   irqlRule(
     0x2000e,
     'IrqlIoPassive5',
-    'The driver calls IoGetConfigurationInformation, IoGetDeviceObjectPointer, IoGetDmaAdapter, IoGetFileObjectGenericMapping, IoInitializeTimer, IoIsWdmVersionAvailable, IoRegisterDriverReinitialization, IoRegisterShutdownNotification, the share access routines and the WMI registration routines only at IRQL = PASSIVE_LEVEL.',
+    'The driver calls IoGetConfigurationInformation, IoGetDeviceObjectPointer, IoGetDmaAdapter, IoGetFileObjectGenericMapping, IoInitializeTimer, IoIsWdmVersionAvailable, IoRegisterDriverReinitialization, IoRegisterShutdownNotification, IoUnregisterShutdownNotification, the share access routines and the WMI registration routines only at IRQL = PASSIVE_LEVEL.',
     PASSIVE(
       'IoGetConfigurationInformation', 'IoGetDeviceObjectPointer', 'IoGetDmaAdapter', 'IoGetFileObjectGenericMapping', 'IoInitializeTimer', 'IoIsWdmVersionAvailable',
-      'IoRegisterDriverReinitialization', 'IoRegisterShutdownNotification', 'IoRemoveShareAccess', 'IoSetShareAccess', 'IoUpdateShareAccess', 'IoWMIRegistrationControl',
+      'IoRegisterDriverReinitialization', 'IoRegisterShutdownNotification', 'IoRemoveShareAccess', 'IoSetShareAccess', 'IoUnregisterShutdownNotification', 'IoUpdateShareAccess',
+      'IoWMIAllocateInstanceIds', 'IoWMIRegistrationControl',
     ),
   ),
   irqlRule(
@@ -221,7 +222,32 @@ const OTHER_RULES: readonly DdiRule[] = [
   },
 ];
 
-export const DDI_RULE_TABLE: readonly DdiRule[] = [...IRQL_RULES, ...LOCK_RULES, ...OTHER_RULES];
+/**
+ * rules-rest: the in-stack queued spin lock rules (class 0x0004xxxx). Not in the table: StartDeviceWait
+ * and the RemoveLock rules (RemoveLock, RemoveLockCheck, RemoveLockReleaseCleanup...), whose pages give
+ * no bug check ID and no run-time test (Static Driver Verifier only); IrqlDispatch (0x20003): of its
+ * DDIs this kernel has only the DMA operations, reached through DMA_OPERATIONS rather than imports
+ * (DMA checking's 0xE6/0x13 checks their IRQL), and no controller, device queue or error log routine.
+ */
+const QUEUED_LOCK_RULES: readonly DdiRule[] = [
+  {
+    id: 0x40006,
+    name: 'QueuedSpinLock',
+    description: 'Calls to KeAcquireInStackQueuedSpinLock and KeReleaseInStackQueuedSpinLock are paired for each spin lock: a queued spin lock the driver holds is not acquired again, and one it does not hold is not released (nested calls on different locks are allowed).',
+    state: 'state',
+    ddis: ['KeAcquireInStackQueuedSpinLock', 'KeReleaseInStackQueuedSpinLock'],
+  },
+  {
+    id: 0x40007,
+    name: 'QueuedSpinLockRelease',
+    description: 'Calls to KeAcquireInStackQueuedSpinLock and KeReleaseInStackQueuedSpinLock strictly alternate: after an acquire, the driver releases the lock before it acquires a queued spin lock again.',
+    state: 'state',
+    additional: true,
+    ddis: ['KeAcquireInStackQueuedSpinLock', 'KeReleaseInStackQueuedSpinLock'],
+  },
+];
+
+export const DDI_RULE_TABLE: readonly DdiRule[] = [...IRQL_RULES, ...LOCK_RULES, ...OTHER_RULES, ...QUEUED_LOCK_RULES];
 
 const BY_ID = new Map(DDI_RULE_TABLE.map((r) => [r.id, r]));
 

@@ -86,6 +86,14 @@ function rule(name: string, check: string, p1: number | undefined, o: RuleOption
   };
 }
 
+/** A rule whose samples are drivers/ts/rules/<name>.ts and <name>Clean.ts (C twins in drivers/c/rules), run with other `dv run` arguments. */
+const tsWithArgs = (name: string, ioctls: readonly string[], args: string): RuleSample => ({
+  violating: `${rulesDir}/${name}.ts`,
+  clean: `${rulesDir}/${name}Clean.ts`,
+  ioctls,
+  args,
+});
+
 /** A rule whose samples are C only: drivers/c/rules/<name>.c and <name>Clean.c, built to .wasm. */
 const cOnly = (name: string, ioctls: readonly string[] = [], args?: string): RuleSample => ({
   violating: `drivers/c/rules/${name}.wasm`,
@@ -318,27 +326,22 @@ export const RULES = {
   FreeWithQueuedWorkItem: rule('FreeWithQueuedWorkItem', 'ExFreePool of a block holding a work item (IoInitializeWorkItem, ExInitializeWorkItem) still queued', E4.WORK_ITEM_IN_FREED_POOL, {
     code: BUGCHECK.WORKER_INVALID,
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithQueuedWorkItem'),
     note: "Microsoft's Miscellaneous Checks page names the check but not its stop; Windows' free path reports a queued work item in freed memory as 0xE4 WORKER_INVALID, Parameter 1 = 0 (the work item, the pool block, its size), which is what this project raises.",
   }),
   FreeWithActiveResource: rule('FreeWithActiveResource', 'ExFreePool of a block holding an ERESOURCE initialized and not deleted (ExDeleteResourceLite)', C4_MISC.FREE_ACTIVE_RESOURCE, {
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithActiveResource'),
   }),
   FreeWithActiveLookaside: rule('FreeWithActiveLookaside', 'ExFreePool of a block holding a lookaside list not deleted (ExDeleteNPagedLookasideList, ExDeletePagedLookasideList)', C4.LOOKASIDE_IN_RELEASED_MEMORY, {
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithActiveLookaside'),
   }),
   FreeWithSetTimer: rule('FreeWithSetTimer', 'ExFreePool of a block holding a timer still set (KeSetTimer without KeCancelTimer)', C7.TIMER_IN_RANGE, {
     code: BUGCHECK.TIMER_OR_DPC_INVALID,
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithSetTimer'),
     note: 'Raised at the free (KeCheckForTimer over the block, as Windows does it), Parameters 3-4 = the block [start, end); not the old 0xC4/0x15.',
   }),
   FreeWithQueuedDpc: rule('FreeWithQueuedDpc', 'ExFreePool of a block holding a DPC still queued (KeInsertQueueDpc not yet run, or the DPC of a set timer)', C7.DPC_IN_RANGE, {
     code: BUGCHECK.TIMER_OR_DPC_INVALID,
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('FreeWithQueuedDpc'),
     note: 'As FreeWithSetTimer, for the DPC object: Parameters 3-4 = the block [start, end).',
   }),
   UserModeWaitOnStackObject: rule('UserModeWaitOnStackObject', 'KeWaitForSingleObject / KeWaitForMultipleObjects with WaitMode = UserMode on an object on the kernel stack', C4_MISC.USER_WAIT_ON_STACK_OBJECT, {
@@ -347,52 +350,48 @@ export const RULES = {
   }),
   UserHandleReferencedAsKernel: rule('UserHandleReferencedAsKernel', "ObReferenceObjectByHandle with AccessMode = KernelMode on a handle of the current user process's table (one opened in its context without OBJ_KERNEL_HANDLE, or the user's own)", C4_MISC.USER_HANDLE_AS_KERNEL, {
     flag: VF.MISCELLANEOUS_CHECKS,
-    sample: cOnly('UserHandleReferencedAsKernel', ['0x222010']),
+    ioctls: ['0x222010'],
     note: 'A handle is in a user table when it was opened in a user process without OBJ_KERNEL_HANDLE (ZwOpenKey, ZwCreateKey, ObOpenObjectByPointer) or by the process itself; this kernel keeps one handle numbering, so the table is recorded per handle rather than read from the kernel-handle bit.',
   }),
   CriticalRegionAboveApc: rule('CriticalRegionAboveApc', 'KeEnterCriticalRegion above APC_LEVEL (e.g. while holding a spin lock)', C4_MISC.CRITICAL_REGION_ENTER_BAD_IRQL, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('CriticalRegionAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
+    sample: tsWithArgs('CriticalRegionAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
     note: 'Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the same call and is reported first; this stop is what Force IRQL checking raises with DDI compliance checking off.',
   }),
   CriticalRegionLeaveAboveApc: rule('CriticalRegionLeaveAboveApc', 'KeLeaveCriticalRegion above APC_LEVEL (e.g. a spin lock taken inside the region and still held)', C4_MISC.CRITICAL_REGION_LEAVE_BAD_IRQL, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('CriticalRegionLeaveAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
+    sample: tsWithArgs('CriticalRegionLeaveAboveApc', [], `--verifier ${WITHOUT_DDI_COMPLIANCE}`),
     note: 'Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the same call and is reported first; this stop is what Force IRQL checking raises with DDI compliance checking off.',
   }),
   WaitAboveDispatch: rule('WaitAboveDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects above DISPATCH_LEVEL, whatever the time-out', C4_MISC.WAIT_ABOVE_DISPATCH, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('WaitAboveDispatch'),
     note: 'Parameter 2 is the current IRQL (Microsoft: the address of the IRQL value; this project has no such variable).',
   }),
   WaitInfiniteAtDispatch: rule('WaitInfiniteAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with no time-out (NULL: an infinite wait)', C4_MISC.WAIT_INFINITE_AT_DISPATCH, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('WaitInfiniteAtDispatch'),
     note: 'Parameter 2 is the current IRQL, as for WaitTimeoutAtDispatch; Parameter 4 is the NULL time-out pointer.',
   }),
   WaitTimeoutAtDispatch: rule('WaitTimeoutAtDispatch', 'KeWaitForSingleObject / KeWaitForMultipleObjects at DISPATCH_LEVEL with a non-zero time-out (only a zero time-out may be given there)', C4_MISC.WAIT_TIMEOUT_AT_DISPATCH, {
     flag: VF.FORCE_IRQL_CHECKING,
-    sample: cOnly('WaitTimeoutAtDispatch'),
     note: 'Microsoft documents Parameter 2 as the address of the IRQL value; this project has no such variable and gives the current IRQL itself.',
   }),
 
   // ---- security checks (0x100) ----------------------------------------------------------------
   ZwUserAddress: rule('ZwUserAddress', 'a ZwXxx routine called with a user-mode address (a buffer, OBJECT_ATTRIBUTES, UNICODE_STRING or its Buffer): it runs as KernelMode and trusts it', C4_MISC.ZW_USER_ADDRESS, {
     flag: VF.SECURITY_CHECKS,
-    sample: cOnly('ZwUserAddress', ['0x22200b:0100000002000000']),
+    ioctls: ['0x22200b:0100000002000000'],
     note: 'Parameter 4 (reserved) is 0. The registry routines are checked (the Zw routines this kernel has), each pointer argument by the DDI reference\'s parameter list.',
   }),
   ZwMalformedUnicodeString: rule('ZwMalformedUnicodeString', 'a ZwXxx routine called with a malformed UNICODE_STRING (Length above MaximumLength, or an odd length), directly or as the ObjectName of its OBJECT_ATTRIBUTES', C4_MISC.ZW_MALFORMED_UNICODE_STRING, {
     flag: VF.SECURITY_CHECKS,
-    sample: cOnly('ZwMalformedUnicodeString'),
     note: 'Parameter 4 (reserved) is 0. A Buffer in user space is reported as ZwUserAddress (0xE3) with the Buffer.',
   }),
 
   // ---- invariant MDL checking (0x2000, 0x4000) ------------------------------------------------
   InvariantMdlWrite: rule('InvariantMdlWrite', "the buffer of a Write IRP's MDL changed between the IRP's first IofCallDriver to a verified driver and its IoCompleteRequest (driver mode: or a verified driver's IofCallDriver)", C4_MISC.INVARIANT_MDL_WRITE_CHANGED, {
     flag: VF.INVARIANT_MDL_STACK,
-    sample: cOnly('InvariantMdlWrite', [], '--verifier 0x229bb --write 48656c6c6f2c20646576696365'),
-    note: 'The buffer is copied (not hashed: one address space, and the copy names the byte) when a Write IRP with an MDL is first sent to a verified driver\'s device; Parameter 4 is its address as drivers see it (the system mapping, else the locked user address). Read IRPs (0x1011) are not checked yet.',
+    sample: tsWithArgs('InvariantMdlWrite', [], '--verifier 0x229bb --write 48656c6c6f2c20646576696365'),
+    note: 'The buffer is copied (not hashed: one address space, and the copy names the byte) when a Write IRP with an MDL is first sent to a verified driver\'s device; Parameter 4 is its address as drivers see it (the system mapping, else the locked user address). Read IRPs are InvariantMdlRead (0x1011).',
   }),
 
   // ---- DMA checking (0x80): 0xE6, src/verifier/thunks/dma.ts ---------------------------------
@@ -426,6 +425,30 @@ export const RULES = {
   DmaAddressNotInMdl: dmaRule('DmaAddressNotInMdl', 'MapTransfer(Ex) or Get/BuildScatterGatherList of a range that is not within the MDL passed', 0x1b),
   DmaAdapterNotPut: dmaRule('DmaAdapterNotPut', 'a driver unloads without PutDmaAdapter for an adapter it got', 0x11, {
     note: 'Windows documents no code for an adapter never put; this project raises 0x11 (outstanding adapter references) at unload: Parameter 2 = 1 reference, 3 = the adapter, 4 = the verifier\'s record of it.',
+  }),
+
+  // ---- rules-rest ----
+  KernelIrpUserAddress: rule('KernelIrpUserAddress', 'a driver sends (IofCallDriver) an IRP with RequestorMode = KernelMode whose SystemBuffer or UserBuffer is a user-mode address: the drivers below trust it unprobed', C4_MISC.KERNEL_IRP_USER_ADDRESS, {
+    flag: VF.SECURITY_CHECKS,
+    ioctls: ['0x22200b::8'],
+    note: 'Checked where a verified driver sends the IRP (IofCallDriver), before the lower driver runs; Parameter 4 (reserved) is 0. SystemBuffer is read only when Irp->Flags has IRP_BUFFERED_IO (the AssociatedIrp union may hold MasterIrp or IrpCount instead); UserBuffer always.',
+  }),
+
+  InvariantMdlRead: rule('InvariantMdlRead', "the buffer of a Read IRP's MDL changed while the IRP went down the stack: between its first IofCallDriver to a verified driver and a verified driver's IofCallDriver passing it further down (the device below fills it; the drivers above may not)", C4_MISC.INVARIANT_MDL_READ_CHANGED, {
+    flag: VF.INVARIANT_MDL_STACK,
+    sample: tsWithArgs('InvariantMdlRead', [], '--verifier 0x229bb --read 8'),
+    note: 'Compared at each IofCallDriver a verified driver makes with the IRP (both modes) and dropped at completion, when the buffer holds what the device read. Windows also raises 0x1011 for a buffer backed by dummy pages: this kernel has none. Parameters as for 0x1010.',
+  }),
+  DmaAdapterPutWithChannel: dmaRule('DmaAdapterPutWithChannel', 'PutDmaAdapter while the adapter channel is still held (an execution routine returned KeepObject and FreeAdapterChannel was never called)', 0x08),
+  DmaAdapterPutWithMapRegisters: dmaRule('DmaAdapterPutWithMapRegisters', 'PutDmaAdapter while map registers of the adapter are still allocated (kept with DeallocateObjectKeepRegisters, never freed with FreeMapRegisters)', 0x09, {
+    note: 'Parameter 3 counts the outstanding map register allocations (map register bases), not the registers in them: our decision, the HAL keeps no count per base.',
+  }),
+  DmaAdapterPutWithScatterGatherLists: dmaRule('DmaAdapterPutWithScatterGatherLists', 'PutDmaAdapter while scatter/gather lists of the adapter (GetScatterGatherList, BuildScatterGatherList) were never put', 0x0a),
+  DmaAdapterUsedAfterPut: dmaRule('DmaAdapterUsedAfterPut', 'a DMA routine called for an adapter the driver has already put (PutDmaAdapter)', 0x18, {
+    note: 'Parameter 3, the internal verifier data, is its record of the adapter (kept after the put until the driver unloads); Parameter 4 is 0. Caught when the call reaches the verifier\'s routine: a driver that reads the table through the freed adapter may fault on the read first.',
+  }),
+  DmaZeroLengthMap: dmaRule('DmaZeroLengthMap', 'MapTransfer(Ex) or Get/BuildScatterGatherList of a zero-length transfer', 0x21, {
+    note: 'Parameter 2, the internal verifier data, is the record of the adapter.',
   }),
 
   // ---- I/O verification (0x10; 0x40 enhanced is on with it since Windows 7) ---------------------

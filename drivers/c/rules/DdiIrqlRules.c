@@ -4,12 +4,13 @@
  * VIOLATION(<rule>); its function is named after the rule, so the stop blames DdiIrqlRules!<Rule>.
  *
  * Driver Verifier (DDI compliance checking, /standard): 0xC4 / the rule ID, Parameter 2 = the violated condition's
- * text, 3 and 4 = 0 (the lock rules: 3 = the spin lock). SpinlockRelease (IOCTL 20) and CriticalRegions (IOCTL 23) need 0x80000.
+ * text, 3 and 4 = 0 (the lock rules: 3 = the spin lock). SpinlockRelease (IOCTL 20), CriticalRegions (IOCTL 23) and QueuedSpinLockRelease (IOCTL 28) need 0x80000.
  */
 #include <ntddk.h>
 
 #define TAG 'iddD' /* shows as "Ddi" */
 #define DEVICE_IRQL 5
+#define DEVICE_VECTOR 0x35
 #define IOCTL_RULE_FIRST 0x800
 
 typedef struct _CONTEXT_BLOCK {
@@ -30,6 +31,17 @@ static UNICODE_STRING LinkName = RTL_CONSTANT_STRING(L"\\DosDevices\\DdiIrqlRule
 static PDRIVER_OBJECT Driver;
 static PDEVICE_OBJECT Device;
 static PCONTEXT_BLOCK Context;
+/* Only ever taken as in-stack queued spin locks (a lock is either kind, never both). */
+static KSPIN_LOCK QueuedLock;
+static KSPIN_LOCK OtherQueuedLock;
+
+/* The ISR IrqlIoPassive2 connects: the line is never raised. */
+static BOOLEAN Isr(_In_ PKINTERRUPT Interrupt, _In_opt_ PVOID ServiceContext)
+{
+    UNREFERENCED_PARAMETER(Interrupt);
+    UNREFERENCED_PARAMETER(ServiceContext);
+    return FALSE;
+}
 
 /* IOCTL 1: IrqlExAllocatePool — paged pool allocated under a spin lock (DISPATCH_LEVEL). Not inlined: the stop blames it by name. */
 static DECLSPEC_NOINLINE NTSTATUS IrqlExAllocatePool(VOID)
@@ -322,6 +334,78 @@ static DECLSPEC_NOINLINE NTSTATUS CriticalRegions(VOID)
     return STATUS_SUCCESS;
 }
 
+/* IOCTL 24: IrqlIoPassive2 — IoConnectInterrupt under a fast mutex (APC_LEVEL). Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS IrqlIoPassive2(VOID)
+{
+    PKINTERRUPT interrupt = NULL;
+    NTSTATUS status;
+
+    ExAcquireFastMutex(&Context->Mutex);
+    status = IoConnectInterrupt(&interrupt, Isr, NULL, NULL, DEVICE_VECTOR, DEVICE_IRQL, DEVICE_IRQL, LevelSensitive, FALSE, 1, FALSE); // VIOLATION(IrqlIoPassive2): IoConnectInterrupt under a fast mutex (APC_LEVEL)
+    ExReleaseFastMutex(&Context->Mutex);
+    if (NT_SUCCESS(status)) {
+        IoDisconnectInterrupt(interrupt);
+    }
+    return status;
+}
+
+/* IOCTL 25: IrqlMmApcLte — MmAllocateNonCachedMemory under a spin lock (DISPATCH_LEVEL). Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS IrqlMmApcLte(VOID)
+{
+    KIRQL old;
+    PVOID p;
+
+    KeAcquireSpinLock(&Context->Lock, &old);
+    p = MmAllocateNonCachedMemory(PAGE_SIZE); // VIOLATION(IrqlMmApcLte): MmAllocateNonCachedMemory under a spin lock (DISPATCH_LEVEL)
+    KeReleaseSpinLock(&Context->Lock, old);
+    if (p != NULL) {
+        MmFreeNonCachedMemory(p, PAGE_SIZE);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* IOCTL 26: IrqlMmDispatch — MmFreeContiguousMemory at the device's IRQL (above DISPATCH_LEVEL). Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS IrqlMmDispatch(VOID)
+{
+    PHYSICAL_ADDRESS highest;
+    KIRQL old;
+    PVOID p;
+
+    highest.QuadPart = -1;
+    p = MmAllocateContiguousMemory(PAGE_SIZE, highest);
+    if (p == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    KeRaiseIrql(DEVICE_IRQL, &old);
+    MmFreeContiguousMemory(p); // VIOLATION(IrqlMmDispatch): MmFreeContiguousMemory at the device's IRQL
+    KeLowerIrql(old);
+    return STATUS_SUCCESS;
+}
+
+/* IOCTL 27: QueuedSpinLock — an in-stack queued spin lock released twice through its handle. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS QueuedSpinLock(VOID)
+{
+    KLOCK_QUEUE_HANDLE handle;
+
+    KeAcquireInStackQueuedSpinLock(&QueuedLock, &handle);
+    KeReleaseInStackQueuedSpinLock(&handle);
+    KeReleaseInStackQueuedSpinLock(&handle); // VIOLATION(QueuedSpinLock): the queued spin lock released a second time
+    return STATUS_SUCCESS;
+}
+
+/* IOCTL 28: QueuedSpinLockRelease — a second queued spin lock acquired while the first is held (additional). Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS QueuedSpinLockRelease(VOID)
+{
+    KLOCK_QUEUE_HANDLE first;
+    KLOCK_QUEUE_HANDLE second;
+
+    KeAcquireInStackQueuedSpinLock(&QueuedLock, &first);
+    KeAcquireInStackQueuedSpinLock(&OtherQueuedLock, &second); // VIOLATION(QueuedSpinLockRelease): a second queued spin lock acquired while the first is held
+    KeReleaseInStackQueuedSpinLock(&second);
+    KeReleaseInStackQueuedSpinLock(&first);
+    return STATUS_SUCCESS;
+}
+
 typedef NTSTATUS (*RULE_CASE)(VOID);
 
 static const RULE_CASE Cases[] = {
@@ -348,6 +432,11 @@ static const RULE_CASE Cases[] = {
     RequestedPowerIrp,
     GuardedRegions,
     CriticalRegions,
+    IrqlIoPassive2,
+    IrqlMmApcLte,
+    IrqlMmDispatch,
+    QueuedSpinLock,
+    QueuedSpinLockRelease,
 };
 
 NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
@@ -383,6 +472,8 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     ExInitializeFastMutex(&Context->Mutex);
     KeInitializeSpinLock(&Context->Lock);
     KeInitializeSpinLock(&Context->OtherLock);
+    KeInitializeSpinLock(&QueuedLock);
+    KeInitializeSpinLock(&OtherQueuedLock);
     KeInitializeEvent(&Context->Event, NotificationEvent, FALSE);
     InitializeObjectAttributes(&attributes, RegistryPath, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
     status = ZwOpenKey(&Context->Key, KEY_ALL_ACCESS, &attributes);
@@ -403,7 +494,7 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = Dispatch;
     DriverObject->MajorFunction[IRP_MJ_POWER] = Dispatch;
     DriverObject->DriverUnload = DriverUnload;
-    DbgPrint("DdiIrqlRules: lock=%p other=%p\n", &Context->Lock, &Context->OtherLock);
+    DbgPrint("DdiIrqlRules: lock=%p other=%p queued=%p otherqueued=%p\n", &Context->Lock, &Context->OtherLock, &QueuedLock, &OtherQueuedLock);
     return STATUS_SUCCESS;
 }
 

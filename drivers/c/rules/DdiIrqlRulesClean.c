@@ -8,6 +8,7 @@
 
 #define TAG 'iddD' /* shows as "Ddi" */
 #define DEVICE_IRQL 5
+#define DEVICE_VECTOR 0x35
 #define IOCTL_RULE_FIRST 0x800
 
 typedef struct _CONTEXT_BLOCK {
@@ -28,6 +29,17 @@ static UNICODE_STRING LinkName = RTL_CONSTANT_STRING(L"\\DosDevices\\DdiIrqlRule
 static PDRIVER_OBJECT Driver;
 static PDEVICE_OBJECT Device;
 static PCONTEXT_BLOCK Context;
+/* Only ever taken as in-stack queued spin locks (a lock is either kind, never both). */
+static KSPIN_LOCK QueuedLock;
+static KSPIN_LOCK OtherQueuedLock;
+
+/* The ISR IrqlIoPassive2 connects: the line is never raised. */
+static BOOLEAN Isr(_In_ PKINTERRUPT Interrupt, _In_opt_ PVOID ServiceContext)
+{
+    UNREFERENCED_PARAMETER(Interrupt);
+    UNREFERENCED_PARAMETER(ServiceContext);
+    return FALSE;
+}
 
 /* IOCTL 1: IrqlExAllocatePool. Not inlined: the stop blames it by name. */
 static DECLSPEC_NOINLINE NTSTATUS IrqlExAllocatePool(VOID)
@@ -275,6 +287,72 @@ static DECLSPEC_NOINLINE NTSTATUS CriticalRegions(VOID)
     return STATUS_SUCCESS;
 }
 
+/* IOCTL 24: IrqlIoPassive2. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS IrqlIoPassive2(VOID)
+{
+    PKINTERRUPT interrupt = NULL;
+    NTSTATUS status;
+
+    status = IoConnectInterrupt(&interrupt, Isr, NULL, NULL, DEVICE_VECTOR, DEVICE_IRQL, DEVICE_IRQL, LevelSensitive, FALSE, 1, FALSE);
+    if (NT_SUCCESS(status)) {
+        IoDisconnectInterrupt(interrupt);
+    }
+    return status;
+}
+
+/* IOCTL 25: IrqlMmApcLte. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS IrqlMmApcLte(VOID)
+{
+    PVOID p;
+
+    p = MmAllocateNonCachedMemory(PAGE_SIZE);
+    if (p == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    MmFreeNonCachedMemory(p, PAGE_SIZE);
+    return STATUS_SUCCESS;
+}
+
+/* IOCTL 26: IrqlMmDispatch. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS IrqlMmDispatch(VOID)
+{
+    PHYSICAL_ADDRESS highest;
+    KIRQL old;
+    PVOID p;
+
+    highest.QuadPart = -1;
+    p = MmAllocateContiguousMemory(PAGE_SIZE, highest);
+    if (p == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    KeAcquireSpinLock(&Context->Lock, &old);
+    MmFreeContiguousMemory(p);
+    KeReleaseSpinLock(&Context->Lock, old);
+    return STATUS_SUCCESS;
+}
+
+/* IOCTL 27: QueuedSpinLock. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS QueuedSpinLock(VOID)
+{
+    KLOCK_QUEUE_HANDLE handle;
+
+    KeAcquireInStackQueuedSpinLock(&QueuedLock, &handle);
+    KeReleaseInStackQueuedSpinLock(&handle);
+    return STATUS_SUCCESS;
+}
+
+/* IOCTL 28: QueuedSpinLockRelease. Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS QueuedSpinLockRelease(VOID)
+{
+    KLOCK_QUEUE_HANDLE handle;
+
+    KeAcquireInStackQueuedSpinLock(&QueuedLock, &handle);
+    KeReleaseInStackQueuedSpinLock(&handle);
+    KeAcquireInStackQueuedSpinLock(&OtherQueuedLock, &handle);
+    KeReleaseInStackQueuedSpinLock(&handle);
+    return STATUS_SUCCESS;
+}
+
 typedef NTSTATUS (*RULE_CASE)(VOID);
 
 static const RULE_CASE Cases[] = {
@@ -301,6 +379,11 @@ static const RULE_CASE Cases[] = {
     RequestedPowerIrp,
     GuardedRegions,
     CriticalRegions,
+    IrqlIoPassive2,
+    IrqlMmApcLte,
+    IrqlMmDispatch,
+    QueuedSpinLock,
+    QueuedSpinLockRelease,
 };
 
 NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
@@ -336,6 +419,8 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     ExInitializeFastMutex(&Context->Mutex);
     KeInitializeSpinLock(&Context->Lock);
     KeInitializeSpinLock(&Context->OtherLock);
+    KeInitializeSpinLock(&QueuedLock);
+    KeInitializeSpinLock(&OtherQueuedLock);
     KeInitializeEvent(&Context->Event, NotificationEvent, FALSE);
     InitializeObjectAttributes(&attributes, RegistryPath, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
     status = ZwOpenKey(&Context->Key, KEY_ALL_ACCESS, &attributes);
@@ -356,7 +441,7 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = Dispatch;
     DriverObject->MajorFunction[IRP_MJ_POWER] = Dispatch;
     DriverObject->DriverUnload = DriverUnload;
-    DbgPrint("DdiIrqlRules: lock=%p other=%p\n", &Context->Lock, &Context->OtherLock);
+    DbgPrint("DdiIrqlRules: lock=%p other=%p queued=%p otherqueued=%p\n", &Context->Lock, &Context->OtherLock, &QueuedLock, &OtherQueuedLock);
     return STATUS_SUCCESS;
 }
 

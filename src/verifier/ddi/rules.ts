@@ -1,8 +1,9 @@
 /**
  * The DDI compliance rules the verifier enforces, as rows of the verifier's rule table (spread into
  * RULES): each is a rule of src/nt/ddi-rules.ts (ID, name, DDIs) with its samples. A rule of that
- * table with no row here is not raised: none of its DDIs is exported by this kernel, or (IrqlIoPassive2)
- * no sample exercises it yet.
+ * table with no row here is not raised: none of its DDIs is exported by this kernel (IrqlApcLte's
+ * ObGetObjectSecurity; IrqlDispatch's are DMA operations reached through DMA_OPERATIONS, whose IRQL
+ * DMA checking's 0xE6/0x13 checks, and device-queue and controller routines this kernel lacks).
  */
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { ddiRuleByName } from '../../nt/ddi-rules.ts';
@@ -90,5 +91,23 @@ export const DDI_RULES = {
     'PnpRemove',
     { violating: 'drivers/c/rules/PnpRemove.wasm', clean: 'drivers/c/rules/PnpRemoveClean.wasm', ioctls: [] },
     'Checked where a verified driver completes one of these PnP IRPs (IoCompleteRequest) with a status that is not a success. Parameter 2 = the condition text; 3 and 4 are 0 (unused).',
+  ),
+  // ---- rules-rest ----
+  IrqlIoPassive2: sampleRow('IrqlIoPassive2', 24),
+  IrqlMmApcLte: sampleRow('IrqlMmApcLte', 25),
+  IrqlMmDispatch: sampleRow(
+    'IrqlMmDispatch',
+    26,
+    `${IRQL_NOTE} The bug check 0xC4 page says "= DISPATCH_LEVEL", the rule page and the DDI reference "<= DISPATCH_LEVEL": we check "<=", so a driver freeing contiguous memory at PASSIVE_LEVEL (the usual case) is not a false positive.`,
+  ),
+  QueuedSpinLock: sampleRow(
+    'QueuedSpinLock',
+    27,
+    'Tracked per spin lock across the verified drivers: KeAcquireInStackQueuedSpinLock of a lock already held, or KeReleaseInStackQueuedSpinLock of a handle whose lock is not held. Parameter 2 = the condition text; Parameter 3 (Windows: the internal rule state) = the spin lock, our choice, as for SpinLock; Parameter 4 = 0. The end-of-dispatch-routine half (a lock still held when the routine returns) is not checked.',
+  ),
+  QueuedSpinLockRelease: sampleRow(
+    'QueuedSpinLockRelease',
+    28,
+    'DDI compliance checking (additional), 0x80000: a KeAcquireInStackQueuedSpinLock while the driver holds another queued spin lock it acquired the same way on this processor. Parameter 3 = the lock being acquired, Parameter 4 = the lock held.',
   ),
 } as const satisfies Record<string, VerifierRule>;

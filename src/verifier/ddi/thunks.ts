@@ -15,6 +15,7 @@ import { pnpChecks } from './pnp.ts';
 import { powerChecks } from './power.ts';
 import { regionChecks } from './regions.ts';
 import { spinLockChecks } from './spinlock.ts';
+import { queuedSpinLockChecks } from './queued-spinlock.ts';
 
 const DDI_OPTIONS = VF.DDI_COMPLIANCE | VF.DDI_COMPLIANCE_ADDITIONAL;
 
@@ -30,6 +31,7 @@ function gather(): Map<string, Array<{ flag: number; check: DdiCheck }>> {
   const R = DDI_RULES;
   const locks = spinLockChecks({ spinLock: R.SpinLock, spinlockRelease: R.SpinlockRelease, irqlKeReleaseSpinLock: R.IrqlKeReleaseSpinLock }, enabledFor);
   for (const [ddi, check] of locks) add(ddi, DDI_OPTIONS, check);
+  for (const [ddi, check] of queuedSpinLockChecks({ queuedSpinLock: R.QueuedSpinLock, queuedSpinLockRelease: R.QueuedSpinLockRelease }, enabledFor)) add(ddi, DDI_OPTIONS, check);
   for (const [ddi, check] of regionChecks({ guardedRegions: R.GuardedRegions, criticalRegions: R.CriticalRegions }, enabledFor)) add(ddi, DDI_OPTIONS, check);
   for (const [ddi, check] of powerChecks(R.RequestedPowerIrp, enabledFor)) add(ddi, R.RequestedPowerIrp.flag, check);
   for (const [ddi, check] of pnpChecks(R.PnpRemove, enabledFor)) add(ddi, R.PnpRemove.flag, check);

@@ -9,7 +9,9 @@
  *   (0x0C), map registers freed with a transfer still mapped (0x0D, not flushed), a transfer on an MDL
  *   whose pages are not locked (0x0E), outside the MDL (0x1B), a write past a common buffer (0x0F, its
  *   guard tag changed, found at the free or the put), a routine at the wrong IRQL (0x13);
- * - PutDmaAdapter with common buffers still allocated (0x07); an adapter never put at unload (0x11).
+ * - PutDmaAdapter with common buffers still allocated (0x07), the adapter channel held (0x08), map
+ *   registers outstanding (0x09) or scatter/gather lists not put (0x0A); an adapter never put at unload
+ *   (0x11); a routine called for an adapter already put (0x18); a zero-length transfer mapped (0x21).
  * Every other routine of the table passes through to the HAL unchecked.
  */
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../nt/irql.ts';
@@ -75,6 +77,11 @@ interface AdapterRecord {
 /** One per machine: the verifier's routines and its records of the adapters verified drivers hold. */
 class DmaVerifier {
   readonly records = new Map<number, AdapterRecord>();
+  /**
+   * Adapters put (PutDmaAdapter) and not handed out again, for 0x18: their records stay allocated
+   * (Parameter 3 names one) until the address is handed out again or the driver unloads.
+   */
+  private readonly released = new Map<number, { readonly vf: VerifierContext; readonly record: number }>();
   private readonly hal: Record<DmaOperationName, Fn>;
 
   constructor(private readonly k: Kernel) {
@@ -84,7 +91,11 @@ class DmaVerifier {
       const hal = this.hal[name];
       const fn = (...args: unknown[]): unknown => {
         const r = this.records.get((args[0] as number) >>> 0);
-        if (!r) return hal(...args);
+        if (!r) {
+          const gone = this.released.get((args[0] as number) >>> 0);
+          if (gone) gone.vf.violation(RULES.DmaAdapterUsedAfterPut, (args[0] as number) >>> 0, gone.record, 0, [gone.vf.ntFrame(vfRoutine(name), frameOffset(name))]);
+          return hal(...args);
+        }
         const frames = [r.vf.ntFrame(vfRoutine(name), frameOffset(name))];
         this.checkIrql(r, name, frames);
         return checks ? checks(r, frames, ...args) : hal(...args);
@@ -101,9 +112,18 @@ class DmaVerifier {
     if (record === 0) return;
     k.as.zero(record, RECORD_SIZE);
     k.as.setU32(record, adapter);
+    this.forget(adapter);
     this.records.set(adapter, { vf, adapter, record, commonBuffers: new Map(), mapped: new Map(), listsGiven: 0, listsPut: 0 });
     const ops = k.as.u32(adapter + DMA_ADAPTER.off.DmaOperations!);
     for (const name of DMA_OPERATION_NAMES) k.as.setU32(ops + DMA_OPERATIONS.off[name]!, k.nt.address(vfRoutine(name)));
+  }
+
+  /** Drop a put adapter's record. */
+  private forget(adapter: number): void {
+    const gone = this.released.get(adapter);
+    if (!gone) return;
+    this.released.delete(adapter);
+    this.k.freeKernelObject(gone.record);
   }
 
   private halAdapter(r: AdapterRecord): Adapter {
@@ -120,6 +140,7 @@ class DmaVerifier {
   /** A transfer's MDL must describe locked (or nonpaged) pages, and [va, va+length) must lie in it. */
   private checkTransfer(r: AdapterRecord, frames: readonly number[], mdl: number, va: number, length: number): void {
     const as = this.k.as;
+    if (length === 0) r.vf.violation(RULES.DmaZeroLengthMap, r.record, 0, 0, frames);
     const flags = as.u16(mdl + M.MdlFlags!);
     if (!(flags & (MDL.PAGES_LOCKED | MDL.SOURCE_IS_NONPAGED_POOL | MDL.PARTIAL | MDL.IO_SPACE))) r.vf.violation(RULES.DmaUnlockedBuffer, mdl, 0, 0, frames);
     const start = (as.u32(mdl + M.StartVa!) + as.u32(mdl + M.ByteOffset!)) >>> 0;
@@ -144,8 +165,12 @@ class DmaVerifier {
     PutDmaAdapter: (r: AdapterRecord, frames: readonly number[], adapter: number): unknown => {
       for (const [va, length] of r.commonBuffers) this.checkGuard(r, frames, va, length);
       if (r.commonBuffers.size > 0) r.vf.violation(RULES.DmaAdapterPutWithCommonBuffers, r.adapter, r.commonBuffers.size, r.record, frames);
+      const a = this.halAdapter(r);
+      if (a.channelHeld) r.vf.violation(RULES.DmaAdapterPutWithChannel, r.adapter, 1, r.record, frames);
+      if (a.mapRegisterBases.size > 0) r.vf.violation(RULES.DmaAdapterPutWithMapRegisters, r.adapter, a.mapRegisterBases.size, r.record, frames);
+      if (r.listsGiven > r.listsPut) r.vf.violation(RULES.DmaAdapterPutWithScatterGatherLists, r.adapter, r.listsGiven - r.listsPut, r.record, frames);
       this.records.delete(r.adapter);
-      this.k.freeKernelObject(r.record);
+      this.released.set(r.adapter, { vf: r.vf, record: r.record });
       return this.hal.PutDmaAdapter(adapter);
     },
     AllocateCommonBuffer: (r: AdapterRecord, _frames: readonly number[], adapter: number, length: number, logical: number, cached: number): unknown => {
@@ -233,6 +258,7 @@ class DmaVerifier {
 
   /** At unload: an adapter the driver got and never put is an adapter reference it still holds (0xE6/0x11). */
   private checkUnload(name: string): void {
+    for (const [adapter, gone] of this.released) if (gone.vf.driver.name.toLowerCase() === name.toLowerCase()) this.forget(adapter);
     for (const r of this.records.values()) {
       if (r.vf.driver.name.toLowerCase() !== name.toLowerCase()) continue;
       const rule: VerifierRule = RULES.DmaAdapterNotPut;

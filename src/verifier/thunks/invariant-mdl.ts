@@ -5,7 +5,9 @@
  * through the kernel's irpDispatch event) and compares at IoCompleteRequest (both modes) and, for
  * driver mode, at every IofCallDriver a verified driver makes, so the driver that changed it is the
  * one on the stack: 0xC4/0x1010, the device the Write was sent to, the IRP, the buffer's address.
- * (Read IRPs, 0x1011, are not checked yet.)
+ * A Read IRP's buffer is the device's to fill, at the bottom of the stack: the drivers it passes
+ * through on the way down must leave it alone, so it is compared at each IofCallDriver a verified
+ * driver makes (both modes) and dropped unchecked at completion: 0xC4/0x1011 with the same parameters.
  */
 import type { Kernel } from '../../kernel/kernel.ts';
 import { IRP, IO_STACK_LOCATION, MDL_LAYOUT, DEVICE_OBJECT } from '../../nt/layout.ts';
@@ -16,6 +18,7 @@ import type { ThunkSet, VerifierContext } from '../context.ts';
 import { checked, thunkRoutines } from './frames.ts';
 
 interface Snapshot {
+  readonly major: number;
   readonly device: number;
   readonly va: number;
   readonly bytes: Uint8Array;
@@ -47,11 +50,12 @@ export function watchInvariantMdls(k: Kernel, isVerifiedDriverObject: (driverObj
     const m = snapshotsOf(k);
     if (m.has(irp)) return;
     const sp = k.as.u32(irp + IRP.off['Tail.CurrentStackLocation']);
-    if (k.as.u8(sp + IO_STACK_LOCATION.off.MajorFunction) !== IRP_MJ.WRITE) return;
+    const major = k.as.u8(sp + IO_STACK_LOCATION.off.MajorFunction);
+    if (major !== IRP_MJ.WRITE && major !== IRP_MJ.READ) return;
     const mdl = k.as.u32(irp + IRP.off.MdlAddress);
     if (mdl === 0 || !isVerifiedDriverObject(k.as.u32(device + DEVICE_OBJECT.off.DriverObject))) return;
     const { va, length } = bufferOf(k, mdl);
-    m.set(irp, { device, va, bytes: k.as.read(va, length).slice() });
+    m.set(irp, { major, device, va, bytes: k.as.read(va, length).slice() });
   });
 }
 
@@ -60,8 +64,11 @@ function compare(vf: VerifierContext, frames: readonly number[], irp: number, do
   const s = m.get(irp >>> 0);
   if (!s) return;
   if (done) m.delete(irp >>> 0);
+  // A Read's buffer is filled on its way back: checked going down only.
+  if (done && s.major === IRP_MJ.READ) return;
   const now = vf.k.as.read(s.va, s.bytes.length);
-  if (now.some((b, i) => b !== s.bytes[i])) vf.violation(RULES.InvariantMdlWrite, s.device, irp >>> 0, s.va, frames);
+  const rule = s.major === IRP_MJ.READ ? RULES.InvariantMdlRead : RULES.InvariantMdlWrite;
+  if (now.some((b, i) => b !== s.bytes[i])) vf.violation(rule, s.device, irp >>> 0, s.va, frames);
 }
 
 const atCompletion = (ddi: string) =>
@@ -69,9 +76,11 @@ const atCompletion = (ddi: string) =>
     if (vf.flags & INVARIANT_MDL_FLAGS) compare(vf, frames, irp, true);
   });
 
+/** A verified driver passes an IRP down: driver mode checks every IRP there; stack mode a Read's. */
 const atForward = (ddi: string) =>
   checked(ddi, (vf, frames, _skip, _device: number, irp: number) => {
     if (vf.flags & VF.INVARIANT_MDL_DRIVER) compare(vf, frames, irp, false);
+    else if (vf.flags & VF.INVARIANT_MDL_STACK && snapshotsOf(vf.k).get(irp >>> 0)?.major === IRP_MJ.READ) compare(vf, frames, irp, false);
   });
 
 export const invariantMdlThunks: ThunkSet = {

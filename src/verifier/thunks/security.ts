@@ -3,10 +3,13 @@
  * so the routine trusts every address it is given. A user-mode address among them (a buffer, an
  * OBJECT_ATTRIBUTES, a UNICODE_STRING or its Buffer) is 0xC4/0xE3; a UNICODE_STRING that is
  * malformed (Length above MaximumLength, or an odd length) is 0xC4/0xE4. Parameter 2 of both is
- * the address of the driver's call.
+ * the address of the driver's call. An IRP a driver sends with RequestorMode = KernelMode is trusted
+ * the same way by the drivers below: a user-mode SystemBuffer or UserBuffer in it is 0xC4/0xE2.
  */
+import { KPROCESSOR_MODE } from '../../kernel/ex/previous-mode.ts';
 import { MM_USER_PROBE_ADDRESS } from '../../kernel/mm/address-space.ts';
-import { OBJECT_ATTRIBUTES, UNICODE_STRING } from '../../nt/layout.ts';
+import { IRP_FLAG } from '../../nt/io.ts';
+import { IRP, OBJECT_ATTRIBUTES, UNICODE_STRING } from '../../nt/layout.ts';
 import { VF } from '../flags.ts';
 import { RULES } from '../rules.ts';
 import type { ThunkSet, VerifierContext } from '../context.ts';
@@ -51,12 +54,32 @@ function checkArgs(vf: VerifierContext, frames: readonly number[], skip: Functio
     if (kind === 'oa' && a !== 0) {
       if (isUser(a)) userAddress(a);
       unicodeString(as.u32(a + OBJECT_ATTRIBUTES.off.ObjectName));
+      // The other members that point: the security descriptor and quality of service (RootDirectory is a handle).
+      for (const m of [OBJECT_ATTRIBUTES.off.SecurityDescriptor, OBJECT_ATTRIBUTES.off.SecurityQualityOfService]) {
+        const p = as.u32(a + m);
+        if (isUser(p)) userAddress(p);
+      }
     }
   });
 }
 
-export const securityThunks: ThunkSet = Object.fromEntries(
-  Object.entries(ZW_ARGS).map(([ddi, kinds]) => [ddi, checked(ddi, (vf, frames, skip, ...args: number[]) => checkArgs(vf, frames, skip, kinds, args))]),
-);
+/**
+ * IofCallDriver(DeviceObject, Irp) of a kernel-mode IRP: its UserBuffer, and its SystemBuffer when
+ * IRP_BUFFERED_IO says the AssociatedIrp union holds one (else it is MasterIrp or IrpCount).
+ */
+function checkKernelIrp(vf: VerifierContext, frames: readonly number[], irp: number): void {
+  if (!(vf.flags & VF.SECURITY_CHECKS) || irp === 0) return;
+  const as = vf.k.as;
+  if (as.u8(irp + IRP.off.RequestorMode) !== KPROCESSOR_MODE.KernelMode) return;
+  const buffered = (as.u32(irp + IRP.off.Flags) & IRP_FLAG.BUFFERED_IO) !== 0;
+  const addresses = [...(buffered ? [as.u32(irp + IRP.off['AssociatedIrp.SystemBuffer'])] : []), as.u32(irp + IRP.off.UserBuffer)];
+  const user = addresses.find(isUser);
+  if (user !== undefined) vf.violation(RULES.KernelIrpUserAddress, irp >>> 0, user >>> 0, 0, frames);
+}
+
+export const securityThunks: ThunkSet = {
+  ...Object.fromEntries(Object.entries(ZW_ARGS).map(([ddi, kinds]) => [ddi, checked(ddi, (vf, frames, skip, ...args: number[]) => checkArgs(vf, frames, skip, kinds, args))])),
+  IofCallDriver: checked('IofCallDriver', (vf, frames, _skip, _device: number, irp: number) => checkKernelIrp(vf, frames, irp >>> 0)),
+};
 
 export const SECURITY_THUNK_ROUTINES = thunkRoutines(securityThunks);

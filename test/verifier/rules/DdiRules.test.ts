@@ -72,6 +72,23 @@ const CASES: readonly Case[] = [
     p34: (r) => [r.dump.context!.thread, 0],
     additional: true,
   },
+  // ---- rules-rest ----
+  { rule: RULES.IrqlIoPassive2, ddi: 'IoConnectInterrupt', condition: 'IoConnectInterrupt should only be called at IRQL = PASSIVE_LEVEL.' },
+  { rule: RULES.IrqlMmApcLte, ddi: 'MmAllocateNonCachedMemory', condition: 'MmAllocateNonCachedMemory should only be called at IRQL <= APC_LEVEL.' },
+  { rule: RULES.IrqlMmDispatch, ddi: 'MmFreeContiguousMemory', condition: 'MmFreeContiguousMemory should only be called at IRQL <= DISPATCH_LEVEL.' },
+  {
+    rule: RULES.QueuedSpinLock,
+    ddi: 'KeReleaseInStackQueuedSpinLock',
+    condition: 'KeReleaseInStackQueuedSpinLock should only be called for a spin lock that is held.',
+    p34: (r) => [reported(r, 'queued'), 0],
+  },
+  {
+    rule: RULES.QueuedSpinLockRelease,
+    ddi: 'KeAcquireInStackQueuedSpinLock',
+    condition: 'KeAcquireInStackQueuedSpinLock should only be called after the queued spin lock acquired before it has been released.',
+    p34: (r) => [reported(r, 'otherqueued'), reported(r, 'queued')],
+    additional: true,
+  },
 ];
 
 for (const c of CASES) {

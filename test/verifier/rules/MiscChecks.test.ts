@@ -5,7 +5,8 @@
  * and a handle of the user's table must not be referenced as KernelMode (0xC4/0xF6).
  * Force IRQL checking (0x2): KeEnter/LeaveCriticalRegion above APC_LEVEL (0xC4/0x11A, 0x11B), a wait
  * above DISPATCH_LEVEL (0x120), or at it with no time-out (0x121) or a non-zero one (0x122). Each
- * violating C sample stops with its code and four parameters; its clean twin runs clean; with the
+ * violating sample (TypeScript and its C twin; UserModeWaitOnStackObject in C only: a TypeScript driver
+ * has no locals on the kernel stack) stops with its code and four parameters; its clean twin runs clean; with the
  * option off the violating sample runs on.
  */
 import assert from 'node:assert/strict';
@@ -14,9 +15,15 @@ import { DISPATCH_LEVEL } from '../../../src/nt/irql.ts';
 import { STANDARD_FLAGS, VF } from '../../../src/verifier/flags.ts';
 import { RULES, type VerifierRule } from '../../../src/verifier/rules.ts';
 import type { RunOutcome } from '../../../src/system/run.ts';
-import { analyzeV, assertClean, assertStop, hex, markedLine, reported, runSample, runViolating, WITHOUT_DDI_RULES } from './support.ts';
+import { LANGS, analyzeV, assertClean, assertStop, hex, markedLine, reported, runViolating, samplesIn, type Extra, WITHOUT_DDI_RULES } from './support.ts';
 
 const source = (rule: VerifierRule) => rule.sample!.violating.replace(/\.wasm$/, '.c');
+
+/** A rule's samples by language: the TypeScript sample and its C twin, or the C sample alone. */
+function languages(rule: VerifierRule) {
+  if (rule.sample!.violating.endsWith('.ts')) return LANGS.map((lang) => ({ lang, ...samplesIn(rule, lang) }));
+  return [{ lang: 'c' as const, run: (extra: Extra = {}) => runViolating(rule, extra), line: () => markedLine(source(rule)), rule }];
+}
 
 /** The frames under KeBugCheckEx of `!analyze -v`, without offsets. */
 function stackNames(analysis: readonly string[], n: number): string[] {
@@ -87,17 +94,19 @@ function blockSize(r: RunOutcome, block: number): number {
 }
 
 for (const c of FREE_CASES) {
-  test(c.title, async () => {
-    const r = await runViolating(c.rule);
-    const block = reported(r, 'block');
-    const size = blockSize(r, block);
-    const analysis = assertStop(r, c.rule, { params: c.params(reported(r, c.object), block, size), symbol: c.symbol, line: markedLine(source(c.rule)) });
-    assert.deepEqual(stackNames(analysis, 3 + c.checks.length), ['nt!KeBugCheck2', 'nt!KeBugCheckEx', ...c.checks.map((n) => `nt!${n}`), 'nt!VerifierExFreePoolWithTag']);
-    assert.equal(r.bugCheck!.code, c.rule.code);
-  });
-  test(`${c.rule.name}Clean: the object is deleted, cancelled or run before the free; no stop`, async () => {
-    await assertClean(c.rule);
-  });
+  for (const s of languages(c.rule)) {
+    test(`${c.title} (${s.lang})`, async () => {
+      const r = await s.run();
+      const block = reported(r, 'block');
+      const size = blockSize(r, block);
+      const analysis = assertStop(r, c.rule, { params: c.params(reported(r, c.object), block, size), symbol: c.symbol, line: s.line() });
+      assert.deepEqual(stackNames(analysis, 3 + c.checks.length), ['nt!KeBugCheck2', 'nt!KeBugCheckEx', ...c.checks.map((n) => `nt!${n}`), 'nt!VerifierExFreePoolWithTag']);
+      assert.equal(r.bugCheck!.code, c.rule.code);
+    });
+    test(`${c.rule.name}Clean: the object is deleted, cancelled or run before the free; no stop (${s.lang})`, async () => {
+      await assertClean(s.rule);
+    });
+  }
 }
 
 test('a UserMode wait on a KEVENT on the kernel stack: 0xC4/0x123 with the event', async () => {
@@ -110,60 +119,72 @@ test('a UserMode wait on a KEVENT on the kernel stack: 0xC4/0x123 with the event
   await assertClean(rule);
 });
 
-test("a handle opened in the user's process without OBJ_KERNEL_HANDLE, referenced as KernelMode: 0xC4/0xF6 with the handle, the process and the call", async () => {
-  const rule = RULES.UserHandleReferencedAsKernel;
-  const r = await runViolating(rule);
-  const process = reported(r, 'process');
-  assert.notEqual(process, r.machine.kernel.systemProcess.address, 'the IOCTL runs in the user process');
-  const stack = analyzeV(r);
-  const call = Number.parseInt(stack.find((l) => l.includes(' nt!VerifierObReferenceObjectByHandle+'))!.split(' ')[0]!, 16);
-  assertStop(r, rule, { params: [reported(r, 'key'), process, call], symbol: 'UserHandleReferencedAsKernel!QueryServiceKey', line: markedLine(source(rule)), ntFrame: 'VerifierObReferenceObjectByHandle' });
-  const clean = await assertClean(rule);
-  assert.deepEqual(clean.requests.map((q) => q.status), [0], 'the clean twin reads the key with a kernel handle');
-});
-
-test('KeEnterCriticalRegion under a spin lock: 0xC4/0x11A with IRQL 2', async () => {
-  const rule = RULES.CriticalRegionAboveApc;
-  // Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the call and is reported first.
-  const r = await runViolating(rule, WITHOUT_DDI_RULES);
-  assertStop(r, rule, { params: [DISPATCH_LEVEL, 0, 0], symbol: 'CriticalRegionAboveApc!UpdateTable', line: markedLine(source(rule)), ntFrame: 'VerifierKeEnterCriticalRegion' });
-  await assertClean(rule);
-});
-
-test('a wait with a 10 ms time-out under a spin lock: 0xC4/0x122 with IRQL 2, the event and the time-out', async () => {
-  const rule = RULES.WaitTimeoutAtDispatch;
-  const r = await runViolating(rule);
-  const analysis = assertStop(r, rule, {
-    params: [DISPATCH_LEVEL, reported(r, 'event'), reported(r, 'timeout')],
-    symbol: 'WaitTimeoutAtDispatch!PollDevice',
-    line: markedLine(source(rule)),
-    ntFrame: 'VerifierKeWaitForSingleObject',
+for (const s of languages(RULES.UserHandleReferencedAsKernel)) {
+  test(`a handle opened in the user's process without OBJ_KERNEL_HANDLE, referenced as KernelMode: 0xC4/0xF6 with the handle, the process and the call (${s.lang})`, async () => {
+    const rule = RULES.UserHandleReferencedAsKernel;
+    const r = await s.run();
+    const process = reported(r, 'process');
+    assert.notEqual(process, r.machine.kernel.systemProcess.address, 'the IOCTL runs in the user process');
+    const stack = analyzeV(r);
+    const call = Number.parseInt(stack.find((l) => l.includes(' nt!VerifierObReferenceObjectByHandle+'))!.split(' ')[0]!, 16);
+    assertStop(r, rule, { params: [reported(r, 'key'), process, call], symbol: 'UserHandleReferencedAsKernel!QueryServiceKey', line: s.line(), ntFrame: 'VerifierObReferenceObjectByHandle' });
+    const clean = await assertClean(s.rule);
+    assert.deepEqual(clean.requests.map((q) => q.status), [0], 'the clean twin reads the key with a kernel handle');
   });
-  assert.ok(analysis.some((l) => l.includes('only a zero time-out is allowed at DISPATCH_LEVEL.')), 'the second line of Arg1 prints');
-  await assertClean(rule);
-});
+}
 
-test('KeLeaveCriticalRegion with the spin lock still held: 0xC4/0x11B with IRQL 2', async () => {
-  const rule = RULES.CriticalRegionLeaveAboveApc;
-  // Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the call and is reported first.
-  const r = await runViolating(rule, WITHOUT_DDI_RULES);
-  assertStop(r, rule, { params: [DISPATCH_LEVEL, 0, 0], symbol: 'CriticalRegionLeaveAboveApc!UpdateTable', line: markedLine(source(rule)), ntFrame: 'VerifierKeLeaveCriticalRegion' });
-  await assertClean(rule);
-});
+for (const s of languages(RULES.CriticalRegionAboveApc)) {
+  test(`KeEnterCriticalRegion under a spin lock: 0xC4/0x11A with IRQL 2 (${s.lang})`, async () => {
+    const rule = RULES.CriticalRegionAboveApc;
+    // Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the call and is reported first.
+    const r = await s.run(WITHOUT_DDI_RULES);
+    assertStop(r, rule, { params: [DISPATCH_LEVEL, 0, 0], symbol: 'CriticalRegionAboveApc!UpdateTable', line: s.line(), ntFrame: 'VerifierKeEnterCriticalRegion' });
+    await assertClean(s.rule);
+  });
+}
 
-test('a wait with no time-out under a spin lock: 0xC4/0x121 with IRQL 2, the event and 0', async () => {
-  const rule = RULES.WaitInfiniteAtDispatch;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [DISPATCH_LEVEL, reported(r, 'event'), 0], symbol: 'WaitInfiniteAtDispatch!PollDevice', line: markedLine(source(rule)), ntFrame: 'VerifierKeWaitForSingleObject' });
-  await assertClean(rule);
-});
+for (const s of languages(RULES.WaitTimeoutAtDispatch)) {
+  test(`a wait with a 10 ms time-out under a spin lock: 0xC4/0x122 with IRQL 2, the event and the time-out (${s.lang})`, async () => {
+    const rule = RULES.WaitTimeoutAtDispatch;
+    const r = await s.run();
+    const analysis = assertStop(r, rule, {
+      params: [DISPATCH_LEVEL, reported(r, 'event'), reported(r, 'timeout')],
+      symbol: 'WaitTimeoutAtDispatch!PollDevice',
+      line: s.line(),
+      ntFrame: 'VerifierKeWaitForSingleObject',
+    });
+    assert.ok(analysis.some((l) => l.includes('only a zero time-out is allowed at DISPATCH_LEVEL.')), 'the second line of Arg1 prints');
+    await assertClean(s.rule);
+  });
+}
 
-test('a zero time-out wait at device IRQL: 0xC4/0x120 with IRQL 5, the event and the time-out', async () => {
-  const rule = RULES.WaitAboveDispatch;
-  const r = await runViolating(rule);
-  assertStop(r, rule, { params: [5, reported(r, 'event'), reported(r, 'timeout')], symbol: 'WaitAboveDispatch!PollDevice', line: markedLine(source(rule)), ntFrame: 'VerifierKeWaitForSingleObject' });
-  await assertClean(rule);
-});
+for (const s of languages(RULES.CriticalRegionLeaveAboveApc)) {
+  test(`KeLeaveCriticalRegion with the spin lock still held: 0xC4/0x11B with IRQL 2 (${s.lang})`, async () => {
+    const rule = RULES.CriticalRegionLeaveAboveApc;
+    // Under /standard the DDI rule IrqlKeApcLte2 (0xC4/0x20010) covers the call and is reported first.
+    const r = await s.run(WITHOUT_DDI_RULES);
+    assertStop(r, rule, { params: [DISPATCH_LEVEL, 0, 0], symbol: 'CriticalRegionLeaveAboveApc!UpdateTable', line: s.line(), ntFrame: 'VerifierKeLeaveCriticalRegion' });
+    await assertClean(s.rule);
+  });
+}
+
+for (const s of languages(RULES.WaitInfiniteAtDispatch)) {
+  test(`a wait with no time-out under a spin lock: 0xC4/0x121 with IRQL 2, the event and 0 (${s.lang})`, async () => {
+    const rule = RULES.WaitInfiniteAtDispatch;
+    const r = await s.run();
+    assertStop(r, rule, { params: [DISPATCH_LEVEL, reported(r, 'event'), 0], symbol: 'WaitInfiniteAtDispatch!PollDevice', line: s.line(), ntFrame: 'VerifierKeWaitForSingleObject' });
+    await assertClean(s.rule);
+  });
+}
+
+for (const s of languages(RULES.WaitAboveDispatch)) {
+  test(`a zero time-out wait at device IRQL: 0xC4/0x120 with IRQL 5, the event and the time-out (${s.lang})`, async () => {
+    const rule = RULES.WaitAboveDispatch;
+    const r = await s.run();
+    assertStop(r, rule, { params: [5, reported(r, 'event'), reported(r, 'timeout')], symbol: 'WaitAboveDispatch!PollDevice', line: s.line(), ntFrame: 'VerifierKeWaitForSingleObject' });
+    await assertClean(s.rule);
+  });
+}
 
 test('with its option off each check lets the driver run on, as Windows does without it', async () => {
   // [rule, its option, what stops the run then: nothing, the unload check that finds the list the free
@@ -181,11 +202,13 @@ test('with its option off each check lets the driver run on, as Windows does wit
     [RULES.WaitAboveDispatch, VF.FORCE_IRQL_CHECKING, undefined],
   ];
   for (const [rule, flag, then] of offs) {
-    // DDI compliance off as well: its IrqlKeApcLte2 would stop the critical region samples on its own.
-    const r = await runSample(rule.sample!.violating, rule.sample!.ioctls, { verifierFlags: STANDARD_FLAGS & ~flag & ~VF.DDI_COMPLIANCE });
-    const stop = r.bugCheck ? `${hex(r.bugCheck.code)}/${hex(then?.p1 === undefined ? 0 : r.bugCheck.params[0]!)}` : 'none';
-    const expected = then ? `${hex(then.code)}/${hex(then.p1 ?? 0)}` : 'none';
-    assert.equal(stop, expected, `${rule.name} with the option off`);
-    if (!then) assert.ok(r.shutDown, `${rule.name} with the option off: the machine shut down`);
+    for (const s of languages(rule)) {
+      // DDI compliance off as well: its IrqlKeApcLte2 would stop the critical region samples on its own.
+      const r = await s.run({ verifierFlags: STANDARD_FLAGS & ~flag & ~VF.DDI_COMPLIANCE });
+      const stop = r.bugCheck ? `${hex(r.bugCheck.code)}/${hex(then?.p1 === undefined ? 0 : r.bugCheck.params[0]!)}` : 'none';
+      const expected = then ? `${hex(then.code)}/${hex(then.p1 ?? 0)}` : 'none';
+      assert.equal(stop, expected, `${rule.name} (${s.lang}) with the option off`);
+      if (!then) assert.ok(r.shutDown, `${rule.name} (${s.lang}) with the option off: the machine shut down`);
+    }
   }
 });

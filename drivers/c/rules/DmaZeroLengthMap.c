@@ -1,0 +1,55 @@
+/*
+ * DmaZeroLengthMap (violating sample): a scatter/gather list asked for a zero-length transfer.
+ *
+ * Driver Verifier (DMA checking): 0xE6 / 0x21, Parameter 2 = the verifier's record, 3 and 4 = 0.
+ */
+#include "DmaRule.h"
+
+/* Not inlined: the stop blames Work by name. */
+static DECLSPEC_NOINLINE NTSTATUS Work(VOID)
+{
+    PVOID buffer = ExAllocatePoolWithTag(NonPagedPoolNx, PAGE_SIZE, RULE_TAG);
+    PMDL mdl;
+    KIRQL irql;
+    if (buffer == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    mdl = IoAllocateMdl(buffer, 0x200, FALSE, FALSE, NULL);
+    if (mdl == NULL) {
+        ExFreePoolWithTag(buffer, RULE_TAG);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    MmBuildMdlForNonPagedPool(mdl);
+    KeRaiseIrql(DISPATCH_LEVEL, &irql);
+    Adapter->DmaOperations->GetScatterGatherList(Adapter, Device, mdl, buffer, 0, KeepList, NULL, TRUE); // VIOLATION: a zero-length transfer
+    Adapter->DmaOperations->PutScatterGatherList(Adapter, List, TRUE);
+    KeLowerIrql(irql);
+    IoFreeMdl(mdl);
+    ExFreePoolWithTag(buffer, RULE_TAG);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
+{
+    NTSTATUS status;
+
+    UNREFERENCED_PARAMETER(RegistryPath);
+    DriverObject->DriverUnload = DriverUnload;
+    DriverObjectOfSample = DriverObject;
+    status = GetAdapter();
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    status = Work();
+    Adapter->DmaOperations->PutDmaAdapter(Adapter);
+    if (!NT_SUCCESS(status)) {
+        IoDeleteDevice(Device);
+    }
+    return status;
+}
+
+VOID DriverUnload(_In_ PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    IoDeleteDevice(Device);
+}

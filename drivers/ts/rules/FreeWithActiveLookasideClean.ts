@@ -1,0 +1,36 @@
+/**
+ * FreeWithActiveLookasideClean (C twin drivers/c/rules/FreeWithActiveLookasideClean.c): a channel block carries the lookaside list its request contexts
+ * come from. Closing the channel deletes the list (ExDeleteNPagedLookasideList), then frees the block.
+ */
+import { DRIVER_OBJECT, NPAGED_LOOKASIDE_LIST, POOL_TYPE, STATUS, poolTag, type DriverApi } from '../../../ddk/ts/wdm.ts';
+
+const TAG = poolTag('Rule');
+const CONTEXT_SIZE = 0x30;
+/** CHANNEL: the Requests count, then the lookaside list (8-byte aligned). */
+const CH = { Requests: 0, Contexts: 8, Size: 8 + NPAGED_LOOKASIDE_LIST.size } as const;
+
+let ddi: DriverApi;
+
+function CloseChannel(channel: number): void {
+  ddi.ExDeleteNPagedLookasideList(channel + CH.Contexts);
+  ddi.ExFreePoolWithTag(channel, TAG);
+}
+
+export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
+  ddi = api;
+  ddi.mem.setU32(DriverObject + DRIVER_OBJECT.off.DriverUnload, ddi.addressOf(DriverUnload));
+  const channel = ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, CH.Size, TAG);
+  if (channel === 0) return STATUS.INSUFFICIENT_RESOURCES;
+  ddi.mem.setU32(channel + CH.Requests, 0);
+  ddi.ExInitializeNPagedLookasideList(channel + CH.Contexts, 0, 0, 0, CONTEXT_SIZE, TAG, 0);
+  ddi.DbgPrint(ddi.str('FreeWithActiveLookaside: block=%p list=%p\n'), channel, channel + CH.Contexts);
+  const context = ddi.ExAllocateFromNPagedLookasideList(channel + CH.Contexts);
+  if (context !== 0) {
+    ddi.mem.setU32(channel + CH.Requests, ddi.mem.u32(channel + CH.Requests) + 1);
+    ddi.ExFreeToNPagedLookasideList(channel + CH.Contexts, context);
+  }
+  CloseChannel(channel);
+  return STATUS.SUCCESS;
+}
+
+function DriverUnload(_DriverObject: number): void {}
