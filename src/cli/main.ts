@@ -29,6 +29,7 @@ import { NUMBER_RULE, parseVerifier } from './args.ts';
 import { inOrder, parseInterfaceClass, parseOpenName, requestParsers, type Sequenced } from './requests.ts';
 import { parseOpenProcess, parseProcess, processRequests, type OpenProcessArg, type ProcessArg } from './process-args.ts';
 import { EXIT } from './exit-codes.ts';
+import { progress, type Progress } from './progress.ts';
 import { reportInternalError } from './internal-error.ts';
 import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
 import { shellQuote } from './quote.ts';
@@ -189,10 +190,17 @@ program
 /** `dv run --faults exhaustive`: the table, as each run ends; the exit code is the worst verdict's. */
 async function exhaustive(options: RunOptions, json: string | undefined): Promise<void> {
   const driver = `${moduleNameOf(options.driver)}.sys`;
+  // On a terminal, a bar under the table's rows counts the runs; in a log the rows are the progress.
+  let bar: Progress | undefined;
   const result = await runExhaustive(options, {
-    onBaseline: (v, points) => out(exhaustiveHeader(driver, v, points, Math.min(points.length, MAX_FAULT_RUNS))),
-    onRun: (r, i) => out(exhaustiveRow(r, i)),
+    onBaseline: (v, points) => {
+      const runs = Math.min(points.length, MAX_FAULT_RUNS);
+      out(exhaustiveHeader(driver, v, points, runs));
+      if (process.stdout.isTTY && !process.env.CI && runs > 0) bar = progress(runs, 'failure paths', process.stdout);
+    },
+    onRun: (r, i) => (bar ? bar.item(exhaustiveRow(r, i)) : out(exhaustiveRow(r, i))),
   });
+  bar?.stop();
   out(['', exhaustiveSummary(driver, result)]);
   if (json) writeAtomically(json, JSON.stringify(exhaustiveJson(driver, result), null, 2) + '\n');
   const kinds = new Set(result.runs.map((r) => r.verdict.kind));
