@@ -157,6 +157,8 @@ export class AddressSpace {
   private buffer!: ArrayBuffer;
   private view!: DataView;
   private bytes!: Uint8Array;
+  /** The same bytes as a Buffer, for native compares. */
+  private whole!: Buffer;
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
@@ -168,6 +170,7 @@ export class AddressSpace {
     this.buffer = this.memory.buffer;
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
+    this.whole = Buffer.from(this.buffer);
   }
 
   pageKind(va: number): PageKind {
@@ -250,9 +253,9 @@ export class AddressSpace {
     const start = va >>> 0;
     for (let off = 0; off < length; off += PAGE_SIZE) {
       const n = Math.min(PAGE_SIZE, length - off);
-      const chunk = Buffer.from(this.buffer, start + off, n);
-      if (chunk.equals(n === PAGE_SIZE ? pattern : pattern.subarray(0, n))) continue;
-      for (let i = 0; i < n; i++) if (chunk[i] !== value) return start + off + i;
+      // Compared in place (no view made per call: special pool checks on every free).
+      if (this.whole.compare(pattern, 0, n, start + off, start + off + n) === 0) continue;
+      for (let i = 0; i < n; i++) if (this.bytes[start + off + i] !== value) return start + off + i;
     }
     return -1;
   }
