@@ -2,7 +2,7 @@
 import type { CrashDump, DeadlockSnapshot, VerifierSnapshot } from '../debugger/dump.ts';
 import { DUMP_FORMAT, DUMP_VERSION } from '../debugger/dump.ts';
 import type { Kernel } from '../kernel/kernel.ts';
-import { PageKind } from '../kernel/mm/address-space.ts';
+import { PAGE_SIZE } from '../kernel/mm/address-space.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
@@ -21,6 +21,7 @@ export const DUMP_MAX_BYTES = 256 * 1024 * 1024;
 /** Rough JSON bytes per record: an allocation or log record with its stack, and a 4 KiB page as base64. */
 const BYTES_PER_RECORD = 200;
 const BYTES_PER_PAGE = 5500;
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 
 export interface DumpSize {
   readonly allocations: number;
@@ -33,8 +34,7 @@ export interface DumpSize {
 export function dumpSize(k: Kernel, verifier: Verifier | undefined): DumpSize {
   let allocations = 0;
   for (const d of verifier?.drivers.values() ?? []) allocations += d.allocations.size;
-  let pages = 0;
-  for (const kind of k.as.pages) if (kind !== PageKind.NoAccess) pages++;
+  const pages = k.as.mappedPageCount();
   const records = allocations + (verifier?.log.length ?? 0);
   return { allocations, pages, bytes: records * BYTES_PER_RECORD + pages * BYTES_PER_PAGE };
 }
@@ -45,7 +45,9 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
   const brk = crash ? undefined : k.breakIn;
   const memory: Array<[number, string]> = [];
   for (const [va, page] of k.as.committedPages()) {
-    if (page.some((b) => b !== 0)) memory.push([va, Buffer.from(page).toString('base64')]);
+    const bytes = Buffer.from(page.buffer, page.byteOffset, page.length);
+    // A native compare, not a callback per byte: most mapped pages of a small machine are zero.
+    if (bytes.compare(ZERO_PAGE) !== 0) memory.push([va, bytes.toString('base64')]);
   }
   return {
     format: DUMP_FORMAT,
