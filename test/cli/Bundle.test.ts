@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { bundleCli, CLI_BUNDLE_DIR, CLI_STAMP } from '../../src/build/cli-bundle.ts';
 import { freshBundle } from '../../bin/dist-fresh.js';
@@ -69,4 +69,21 @@ test('bin/dv.js runs the bundle only while it is fresh: a source newer than the 
     writeFileSync(entry, bundled);
     writeFileSync(stampFile, JSON.stringify(stamp));
   }
+});
+
+test('paths from import.meta.url are computed only in files two folders down (src/<layer>/x.ts), where the bundle\'s chunks sit', () => {
+  // dist/dv/*.js is as deep as src/<layer>/*.ts: '../../package.json' means the same from both. Deeper files may
+  // only resolve packages from where they are (createRequire), which the bundle's chunks do the same.
+  const deeper: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name), depth + 1);
+      else if (e.name.endsWith('.ts') && depth !== 1) {
+        const text = readFileSync(join(dir, e.name), 'utf8').replace(/createRequire\(import\.meta\.url\)/g, '').replace(/'[^'\n]*import\.meta[^'\n]*'/g, '');
+        if (text.includes('import.meta.url')) deeper.push(relative(ROOT, join(dir, e.name)));
+      }
+    }
+  };
+  walk(join(ROOT, 'src'), 0);
+  assert.deepEqual(deeper, []);
 });
