@@ -8,3 +8,5 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 process.env.DV_HOME = join(tmpdir(), `dv-test-no-state-${process.pid}`);
+// The tests run the sources: bin/dv.js would otherwise run the compiled bundle when it is up to date (test/cli/Bundle.test.ts tests that).
+process.env.DV_SOURCES = '1';

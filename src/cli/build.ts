@@ -1,7 +1,5 @@
 /** `dv build FILE.c|FILE.cpp... -o OUT.wasm`: compile a C or C++ driver to a wasm32 image the kernel can load. */
 import type { Command } from 'commander';
-import { buildDriver } from '../build/build.ts';
-import { kernelDdiNames } from '../build/kernel-ddis.ts';
 import { shellQuote } from './quote.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -16,7 +14,9 @@ export function registerBuildCommand(program: Command): void {
     .option('-D, --define <name[=value]>', 'define a macro, e.g. -D DBG=1 (repeatable)', collect, [] as string[])
     .option('--kasan', "instrument the driver's stack and global variables with AddressSanitizer (clang -fsanitize=address): an out-of-bounds or out-of-scope access is bug check 0x1F2 at the access")
     .option('--verbose', 'print the commands run')
-    .action((sources: string[], opts: { output: string; include: string[]; define: string[]; kasan?: boolean }, command: Command) => {
+    .action(async (sources: string[], opts: { output: string; include: string[]; define: string[]; kasan?: boolean }, command: Command) => {
+      // Loaded here: the toolchain and the kernel's DDI table are no part of the other commands' start-up.
+      const [{ buildDriver }, { kernelDdiNames }] = await Promise.all([import('../build/build.ts'), import('../build/kernel-ddis.ts')]);
       const result = buildDriver({ sources, output: opts.output, includeDirs: opts.include, defines: opts.define, kasan: opts.kasan === true });
       // --verbose is dv's global option too: `dv build --verbose` and `dv --verbose build` both reach here.
       if (command.optsWithGlobals().verbose) for (const argv of result.commands) process.stdout.write(argv.map(shellQuote).join(' ') + '\n');

@@ -4,38 +4,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SimulatorError } from '../kernel/errors.ts';
-import { DebugTarget } from '../debugger/target.ts';
-import { execute, interpret, isQuit } from '../debugger/engine.ts';
-import { complete } from '../debugger/complete.ts';
-import { DumpError, parseDump, serializeDump } from '../debugger/dump.ts';
-import { runDriver, type RunOptions } from '../system/run.ts';
-import { MAX_FAULT_RUNS, runExhaustive } from '../system/exhaustive.ts';
-import { moduleNameOf } from '../loader/loader.ts';
+import type { RunOptions } from '../system/run.ts';
+import type { DebugTarget } from '../debugger/target.ts';
 import { faultSettings, parseDelay, parseProbability, parseSeed, parseTags, type FaultArgs } from './fault-args.ts';
-import { exhaustiveHeader, exhaustiveJson, exhaustiveRow, exhaustiveSummary, faultLines } from './faults-report.ts';
 import type { ChildDriverRequest, PnpRunOptions } from '../system/pnp-run.ts';
-import { parseResourceSpec, ResourceSpecError, type ResourceRequest } from '../kernel/pnp/resources.ts';
-import { DUMP_MAX_BYTES } from '../system/capture.ts';
-import { stdioDebugger } from '../system/kd-session.ts';
+import type { ResourceRequest } from '../kernel/pnp/resources.ts';
 import { isVerified, parseFlags, SettingsError } from '../verifier/settings.ts';
 import { STANDARD_FLAGS } from '../verifier/flags.ts';
-import { MemorySizeError, parseMemorySize } from '../kernel/mm/physical-memory.ts';
-import { fatalErrorLines, outcomeJson, summaryLine } from './report.ts';
+import { MemorySizeError, parseMemorySize } from '../kernel/mm/memory-size.ts';
 import { parseDuration } from './duration.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
-import { demoCommands, DEMO_IOCTLS, demoDriverPath } from './demo.ts';
 import { NUMBER_RULE, parseVerifier } from './args.ts';
 import { inOrder, parseInterfaceClass, parseOpenName, requestParsers, type Sequenced } from './requests.ts';
 import { parseOpenProcess, parseProcess, processRequests, type OpenProcessArg, type ProcessArg } from './process-args.ts';
 import { EXIT } from './exit-codes.ts';
-import { progress, type Progress } from './progress.ts';
+import type { Progress } from './progress.ts';
 import { reportInternalError } from './internal-error.ts';
 import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
 import { shellQuote } from './quote.ts';
-import { readRegistrySeed } from './registry-file.ts';
-import { sarifLog } from './sarif.ts';
-import { junitXml } from './junit.ts';
 import { persistedBoot, persistedFaultArgs, recordBoot, registerVerifierCommand } from './verifier/command.ts';
 import { SwitchError } from './verifier/switches.ts';
 import { StateError } from './verifier/state.ts';
@@ -43,6 +29,16 @@ import { StateError } from './verifier/state.ts';
 const out = (lines: string[] | string) => process.stdout.write((Array.isArray(lines) ? lines.join('\n') : lines) + '\n');
 
 class UsageError extends Error {}
+
+/** The simulator and the debugger, loaded by the commands that run them (see simulator.ts). */
+const simulator = () => import('./simulator.ts');
+type Simulator = Awaited<ReturnType<typeof simulator>>;
+
+/** An error of the simulator's or the debugger's making that is the user's to fix; loads their classes only on this path. */
+async function isSimulatorUsageError(e: unknown): Promise<boolean> {
+  const { DumpError, SimulatorError } = await simulator();
+  return e instanceof SimulatorError || e instanceof DumpError;
+}
 
 /** The dv run options that go with --scenario, and the defaults commander fills in for the others. */
 const SCENARIO_OPTIONS = new Set(['scenario', 'dump', 'json', 'html', 'timeout', 'simTimeout', 'stacks']);
@@ -52,7 +48,7 @@ function packageVersion(): string {
 }
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
-function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver?: ChildDriverRequest[]; filter?: string[]; lowerFilter?: string[]; inf?: string }): PnpRunOptions {
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver?: ChildDriverRequest[]; filter?: string[]; lowerFilter?: string[]; inf?: string }, sim: Simulator): PnpRunOptions {
   if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
   const pnpOnly = [
     opts.hardwareId !== undefined && '--hardware-id',
@@ -78,7 +74,7 @@ function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean
     removal: opts.surpriseRemove ? 'surprise-remove' : 'remove',
     stopStart: opts.stopStart,
     sleep: opts.sleep,
-    resources: resourceRequests(opts.resources),
+    resources: resourceRequests(opts.resources, sim),
     childDrivers: opts.childDriver,
     filters: opts.filter,
     lowerFilters: opts.lowerFilter,
@@ -97,7 +93,7 @@ function parseChildDriver(value: string, previous: ChildDriverRequest[]): ChildD
 }
 
 /** --resources SPEC; a bad part is a usage error that names it. */
-function resourceRequests(spec: string | undefined): ResourceRequest[] | undefined {
+function resourceRequests(spec: string | undefined, { parseResourceSpec, ResourceSpecError }: Simulator): ResourceRequest[] | undefined {
   if (spec === undefined) return undefined;
   try {
     return parseResourceSpec(spec);
@@ -119,7 +115,8 @@ function parseMemory(text: string): number {
 }
 
 /** Run commands against a dump, echoing each as kd does with -c. False if one named no command. */
-function runKdCommands(target: DebugTarget, commands: string[]): boolean {
+async function runKdCommands(target: DebugTarget, commands: string[]): Promise<boolean> {
+  const { interpret } = await simulator();
   let known = true;
   for (const c of commands) {
     out(`kd> ${c}`);
@@ -134,6 +131,7 @@ function runKdCommands(target: DebugTarget, commands: string[]): boolean {
 const KD_HISTORY_SIZE = 1000;
 
 async function interactive(target: DebugTarget): Promise<void> {
+  const { complete, execute, isQuit } = await simulator();
   // A terminal gets kd's comforts: history (up and down arrows) and tab completion of commands and symbols.
   const rl = createInterface({
     input: process.stdin,
@@ -166,6 +164,7 @@ program
   .description('boot, load the MyDriver sample under /standard, send IOCTLs, unload: the 0xC4/0x62 leak and its analysis')
   .option('--lang <lang>', 'sample language: ts, or c (the C sources in drivers/c/MyDriver, built to wasm)', 'ts')
   .action(async (opts: { lang: string }) => {
+    const { DebugTarget, DEMO_IOCTLS, demoCommands, demoDriverPath, fatalErrorLines, runDriver, summaryLine } = await simulator();
     const driver = demoDriverPath(opts.lang);
     const rel = relative(process.cwd(), driver);
     out([`dv demo: verifier /standard /driver MyDriver.sys; loading ${rel.startsWith('..') ? driver : rel}`, '']);
@@ -183,12 +182,14 @@ program
       return;
     }
     out([...fatalErrorLines(outcome.bugCheck.code, outcome.bugCheck.params), '', 'A fatal system error has occurred.', '']);
-    runKdCommands(new DebugTarget(outcome.dump), demoCommands(outcome));
+    await runKdCommands(new DebugTarget(outcome.dump), demoCommands(outcome));
     out(['', summaryLine(outcome)]);
   });
 
 /** `dv run --faults exhaustive`: the table, as each run ends; the exit code is the worst verdict's. */
 async function exhaustive(options: RunOptions, json: string | undefined): Promise<void> {
+  const { exhaustiveHeader, exhaustiveJson, exhaustiveRow, exhaustiveSummary, MAX_FAULT_RUNS, moduleNameOf, runExhaustive } = await simulator();
+  const { progress: progressBar } = await import('./progress.ts');
   const driver = `${moduleNameOf(options.driver)}.sys`;
   // On a terminal, a bar under the table's rows counts the runs; in a log the rows are the progress.
   let bar: Progress | undefined;
@@ -196,7 +197,7 @@ async function exhaustive(options: RunOptions, json: string | undefined): Promis
     onBaseline: (v, points) => {
       const runs = Math.min(points.length, MAX_FAULT_RUNS);
       out(exhaustiveHeader(driver, v, points, runs));
-      if (process.stdout.isTTY && !process.env.CI && runs > 0) bar = progress(runs, 'failure paths', process.stdout);
+      if (process.stdout.isTTY && !process.env.CI && runs > 0) bar = progressBar(runs, 'failure paths', process.stdout);
     },
     onRun: (r, i) => (bar ? bar.item(exhaustiveRow(r, i)) : out(exhaustiveRow(r, i))),
   });
@@ -280,6 +281,8 @@ program
     }
     if (driverArg === undefined) throw new UsageError('dv run needs a DRIVER (or --scenario FILE)');
     const driver = driverArg;
+    const sim = await simulator();
+    const { DUMP_MAX_BYTES, fatalErrorLines, faultLines, junitXml, moduleNameOf, outcomeJson, readRegistrySeed, runDriver, sarifLog, serializeDump, stdioDebugger, summaryLine } = sim;
     // Without --verifier the machine boots with what `dv verifier` persisted, as Windows boots with its registry settings.
     const boot = opts.verifier === undefined ? persistedBoot() : undefined;
     const flags = boot ? boot.verifier?.flags : opts.verifier === 'off' ? undefined : (opts.verifier ?? STANDARD_FLAGS);
@@ -329,7 +332,7 @@ program
         onDebugPrint: (l) => out(l),
         onRequest: (l) => out(l),
         debugger: opts.debugger ? stdioDebugger() : undefined,
-        ...pnpOptions(opts),
+        ...pnpOptions(opts, sim),
         faults,
         report: opts.html !== undefined,
       };
@@ -403,6 +406,7 @@ program
   .requiredOption('-z <file>', 'crash dump file')
   .option('-c <commands>', 'run these commands (separated by ; or new lines) and exit; a command kd does not know makes the exit code 2')
   .action(async (opts: { z: string; c?: string }) => {
+    const { DebugTarget, DumpError, fatalErrorLines, isQuit, parseDump } = await simulator();
     let bytes: Buffer;
     try {
       bytes = readFileSync(opts.z);
@@ -415,7 +419,7 @@ program
     if (opts.c !== undefined) {
       // A script: each line, and each ;-separated command on it, as kd runs them.
       const cmds = opts.c.split(/[;\r\n]/).map((s) => s.trim()).filter((s) => s && !isQuit(s));
-      if (!runKdCommands(target, cmds)) process.exitCode = EXIT.USAGE;
+      if (!(await runKdCommands(target, cmds))) process.exitCode = EXIT.USAGE;
       return;
     }
     await interactive(target);
@@ -440,8 +444,8 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode === 0 ? EXIT.CLEAN : EXIT.USAGE;
-  } else if (e instanceof SimulatorError || e instanceof DumpError || e instanceof UsageError || e instanceof SettingsError || e instanceof OutputError || e instanceof SwitchError || e instanceof StateError) {
-    process.stderr.write(`dv: ${e.message}\n`);
+  } else if (e instanceof UsageError || e instanceof SettingsError || e instanceof OutputError || e instanceof SwitchError || e instanceof StateError || (await isSimulatorUsageError(e))) {
+    process.stderr.write(`dv: ${(e as Error).message}\n`);
     process.exitCode = EXIT.USAGE;
   } else {
     // An InternalError (our code failed serving the driver or the debugger), or anything unforeseen.

@@ -16,8 +16,11 @@ export class StackDepot {
     if (stack.length === 0) return EMPTY_ID;
     const h = hashFrames(stack);
     const found = this.byHash.get(h);
-    if (found !== undefined) {
-      for (const id of typeof found === 'number' ? [found] : found) if (sameFrames(this.stacks[id]!, stack)) return id;
+    // No array per lookup for the usual single-id bucket: this runs on every captured stack.
+    if (typeof found === 'number') {
+      if (sameFrames(this.stacks[found]!, stack)) return found;
+    } else if (found !== undefined) {
+      for (const id of found) if (sameFrames(this.stacks[id]!, stack)) return id;
     }
     const id = this.stacks.length;
     this.stacks.push(Object.freeze([...stack]));

@@ -138,6 +138,10 @@ export const WASM_CALL_SITE_RING = {
   mask: (VA_MAP.wasmCallSites.end - VA_MAP.wasmCallSites.start - 1) & ~3,
 } as const;
 
+/** Pages nextMapped passes over at once when all are unmapped (PAGE_COUNT is a multiple). */
+const SKIP = 256;
+const UNMAPPED = new Uint8Array(SKIP);
+
 /** One past the last byte of the 4 GiB space. */
 const SPACE_END = 0x1_0000_0000;
 
@@ -157,6 +161,8 @@ export class AddressSpace {
   private buffer!: ArrayBuffer;
   private view!: DataView;
   private bytes!: Uint8Array;
+  /** The same bytes as a Buffer, for native compares. */
+  private whole!: Buffer;
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
@@ -168,6 +174,7 @@ export class AddressSpace {
     this.buffer = this.memory.buffer;
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
+    this.whole = Buffer.from(this.buffer);
   }
 
   pageKind(va: number): PageKind {
@@ -250,9 +257,9 @@ export class AddressSpace {
     const start = va >>> 0;
     for (let off = 0; off < length; off += PAGE_SIZE) {
       const n = Math.min(PAGE_SIZE, length - off);
-      const chunk = Buffer.from(this.buffer, start + off, n);
-      if (chunk.equals(n === PAGE_SIZE ? pattern : pattern.subarray(0, n))) continue;
-      for (let i = 0; i < n; i++) if (chunk[i] !== value) return start + off + i;
+      // Compared in place (no view made per call: special pool checks on every free).
+      if (this.whole.compare(pattern, 0, n, start + off, start + off + n) === 0) continue;
+      for (let i = 0; i < n; i++) if (this.bytes[start + off + i] !== value) return start + off + i;
     }
     return -1;
   }
@@ -280,17 +287,39 @@ export class AddressSpace {
 
   /** The address of every accessible page. */
   *accessiblePages(): Generator<number> {
-    for (let p = 0; p < PAGE_COUNT; p++) if (isAccessible(this.pages[p]! as PageKind)) yield (p << PAGE_SHIFT) >>> 0;
+    for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) if (isAccessible(this.pages[p]! as PageKind)) yield (p << PAGE_SHIFT) >>> 0;
+  }
+
+  /**
+   * The first page from `p` on that is not NoAccess (0), or PAGE_COUNT. Runs of SKIP unmapped pages are
+   * passed over with one native compare: the dump and the trimmed shadow walk the 4 GiB map, which is mostly
+   * unmapped, once per run, in code too cold for the JIT to have made a page-by-page loop fast.
+   */
+  private nextMapped(p: number): number {
+    while (p < PAGE_COUNT) {
+      if ((p & (SKIP - 1)) === 0 && this.pageBytes.compare(UNMAPPED, 0, SKIP, p, p + SKIP) === 0) {
+        p += SKIP;
+        continue;
+      }
+      if (this.pages[p] !== PageKind.NoAccess) return p;
+      p++;
+    }
+    return PAGE_COUNT;
+  }
+  private readonly pageBytes = Buffer.from(this.pages.buffer, this.pages.byteOffset, PAGE_COUNT);
+
+  /** How many pages are mapped (not NoAccess): what committedPages() yields. */
+  mappedPageCount(): number {
+    let n = 0;
+    for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) n++;
+    return n;
   }
 
   /** Pages that are in use, for crash dumps: [va, bytes] of every accessible page. */
   *committedPages(): Generator<[number, Uint8Array]> {
-    for (let p = 0; p < PAGE_COUNT; p++) {
-      const k = this.pages[p]! as PageKind;
-      if (k !== PageKind.NoAccess) {
-        const va = p << PAGE_SHIFT;
-        yield [va >>> 0, this.bytes.slice(va >>> 0, (va >>> 0) + PAGE_SIZE)];
-      }
+    for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) {
+      const va = p << PAGE_SHIFT;
+      yield [va >>> 0, this.bytes.slice(va >>> 0, (va >>> 0) + PAGE_SIZE)];
     }
   }
 }

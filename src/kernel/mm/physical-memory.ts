@@ -15,11 +15,7 @@
  */
 import { PAGE_SIZE, VA_MAP } from './address-space.ts';
 
-export const MiB = 1024 * 1024;
-export const DEFAULT_MEMORY = 512 * MiB;
-/** The smallest machine that boots with room to spare for a driver; the largest a 32-bit machine addresses. */
-export const MIN_MEMORY = 16 * MiB;
-export const MAX_MEMORY = 4096 * MiB;
+export { DEFAULT_MEMORY, MAX_MEMORY, MemorySizeError, MiB, MIN_MEMORY, parseMemorySize } from './memory-size.ts';
 
 export interface PoolLimits {
   /** Bytes of pages each pool may take. */
@@ -37,18 +33,4 @@ export function poolLimits(memory: number): PoolLimits {
     paged: Math.min(pageDown(memory), regionBytes(VA_MAP.pagedPool)),
     session: regionBytes(VA_MAP.session),
   };
-}
-
-export class MemorySizeError extends Error {}
-
-/** `512M`, `1G`, `65536K` or a byte count; a size outside [MIN_MEMORY, MAX_MEMORY] is refused. */
-export function parseMemorySize(text: string): number {
-  const m = /^\s*(\d+)\s*(?:([KMG])i?)?B?\s*$/i.exec(text);
-  if (!m) throw new MemorySizeError(`'${text}' is not a memory size (e.g. 512M, 1G, 65536K)`);
-  const unit = { K: 1024, M: MiB, G: 1024 * MiB }[(m[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 1;
-  const bytes = Number(m[1]) * unit;
-  if (!(bytes >= MIN_MEMORY && bytes <= MAX_MEMORY)) {
-    throw new MemorySizeError(`memory size '${text}' is out of range: from ${MIN_MEMORY / MiB}M to ${MAX_MEMORY / MiB / 1024}G`);
-  }
-  return bytes;
 }

@@ -3,10 +3,15 @@
  * (aligned down to 8 bytes) with a no-access guard page after it, so an overrun faults at once. The
  * slack before the block is filled with a pattern that is checked at free, and the page becomes
  * no-access after free, so a later touch faults as a use after free.
+ *
+ * A page that comes back from quarantine was checked whole at its last free: pattern everywhere but
+ * the header (rewritten by each allocation) and the bytes of the block it held. Only those bytes get
+ * the pattern again, not the 4 KiB: the page ends up byte for byte as a full fill leaves it. (A freed
+ * or unmapped page is no-access to drivers; nothing else writes special pool pages.)
  */
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { poolKind, type PoolType } from '../../nt/pool.ts';
-import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './address-space.ts';
+import { AddressSpace, PAGE_SHIFT, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './address-space.ts';
 
 const GRANULE = 8;
 /** Slack header at the page start: requested size, pool type, tag. */
@@ -21,8 +26,18 @@ export const isSpecialPoolPage = (kind: PageKind): boolean => kind === PageKind.
 export type BugCheckFn = (code: number, p1: number, p2: number, p3: number, p4: number) => never;
 
 export class SpecialPool {
-  private readonly quarantine: number[] = [];
+  /** Freed pages in free order, a ring (an array's shift() would move 1024 entries on every free). */
+  private readonly quarantine = new Uint32Array(QUARANTINE + 1);
+  private quarantineHead = 0;
+  private quarantined = 0;
   private readonly region = new VaRegion('SpecialPool', VA_MAP.specialPool.start, VA_MAP.specialPool.end);
+  /**
+   * Per block page of the region (by index): where the block its last checked free released began, as an
+   * offset in the page, and its length; offset 0 (inside the header, never a block's) means the whole
+   * page needs the pattern: never used (zeroes), or holding a live block.
+   */
+  private readonly lastBlockOffset = new Uint16Array((VA_MAP.specialPool.end - VA_MAP.specialPool.start) >>> PAGE_SHIFT);
+  private readonly lastBlockLength = new Uint16Array(this.lastBlockOffset.length);
   constructor(private readonly as: AddressSpace, private readonly bugCheck: BugCheckFn) {}
 
   isSpecialPoolAddress(va: number): boolean {
@@ -37,7 +52,11 @@ export class SpecialPool {
     this.as.setPages(page, 1, poolKind(type) === 'paged' ? PageKind.PagedSpecialPool : PageKind.SpecialPool);
     this.as.setPages(page + PAGE_SIZE, 1, PageKind.Guard);
     const address = ((page + PAGE_SIZE - size) & ~(GRANULE - 1)) >>> 0;
-    this.as.fill(page, PAGE_SIZE, SPECIAL_POOL_PATTERN);
+    const i = (page - VA_MAP.specialPool.start) >>> PAGE_SHIFT;
+    const last = this.lastBlockOffset[i]!;
+    if (last === 0) this.as.fill(page, PAGE_SIZE, SPECIAL_POOL_PATTERN);
+    else this.as.fill(page + last, this.lastBlockLength[i]!, SPECIAL_POOL_PATTERN);
+    this.lastBlockOffset[i] = 0;
     this.as.setU32(page, size);
     this.as.setU32(page + 4, type);
     this.as.setU32(page + 8, tag);
@@ -60,15 +79,22 @@ export class SpecialPool {
     if (before >= 0) this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, before, 0, 0x23);
     const after = this.as.findMismatch(address + size, page + PAGE_SIZE - address - size, SPECIAL_POOL_PATTERN);
     if (after >= 0) this.bugCheck(BUGCHECK.SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, address, after, 0, 0x24);
+    // All but the header and [address, address + size) was just found to hold the pattern (size as the
+    // header gives it, which the checks above used; clipped to the page).
+    const i = (page - VA_MAP.specialPool.start) >>> PAGE_SHIFT;
+    this.lastBlockOffset[i] = address - page;
+    this.lastBlockLength[i] = Math.min(size, page + PAGE_SIZE - address);
     this.as.setPages(page, 2, PageKind.Freed);
     this.recycle(page);
   }
 
   private recycle(page: number): void {
     // Freed pages stay no-access for a while so a late touch is caught, then return to the region.
-    this.quarantine.push(page);
-    if (this.quarantine.length > QUARANTINE) {
-      const old = this.quarantine.shift()!;
+    this.quarantine[(this.quarantineHead + this.quarantined++) % this.quarantine.length] = page;
+    if (this.quarantined > QUARANTINE) {
+      const old = this.quarantine[this.quarantineHead]!;
+      this.quarantineHead = (this.quarantineHead + 1) % this.quarantine.length;
+      this.quarantined--;
       this.as.setPages(old, 2, PageKind.NoAccess);
       this.region.freePages(old, 2);
     }

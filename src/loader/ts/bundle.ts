@@ -7,7 +7,8 @@
 import { resolve } from 'node:path';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { parse } from 'acorn';
-import { build, type Message, type Plugin } from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
+import { esbuild } from './esbuild.ts';
 import { HOST_NAME_MARKERS, hostNameMessage, hostNameOfMarker, mayHoldMarkers } from './host-globals.ts';
 import { DriverSourceError, forEachNode, importRefusal, isRelativeSpecifier, type Node } from './source.ts';
 
@@ -36,6 +37,7 @@ const isolation: Plugin = {
 
 /** Bundle the driver; throws DriverSourceError naming each place that cannot load. */
 export async function bundleDriver(entry: BundleEntry): Promise<string> {
+  const { build } = esbuild();
   const options = {
     stdin: { contents: entry.js, resolveDir: resolve(entry.path, '..'), sourcefile: entry.path, loader: 'js' as const },
     bundle: true,

@@ -5,8 +5,8 @@
  */
 import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { parse } from 'acorn';
-import { transform } from 'esbuild';
 import { SimulatorError } from '../../kernel/errors.ts';
+import { esbuild } from './esbuild.ts';
 import { HOST_NAME_MARKERS, hostNameMessage, hostNameOfMarker } from './host-globals.ts';
 
 export interface SourceInfo {
@@ -67,6 +67,7 @@ export const LOOPS = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatemen
  * without any transpiles exactly as it would without the rewrite.
  */
 export async function transpile(fileName: string, text: string): Promise<Transpiled> {
+  const { transform } = esbuild();
   let out;
   try {
     // Asynchronous: the same esbuild service then bundles the driver (transformSync would start a second one, ~0.1 s).
