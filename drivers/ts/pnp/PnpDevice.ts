@@ -420,7 +420,7 @@ function DispatchWrite(DeviceObject: number, Irp: number): number {
   if (!busy) mem.copy(mem.u32(ext + EXT.COMMON), mem.u32(Irp + I['AssociatedIrp.SystemBuffer']), length);
   ddi.KeReleaseSpinLock(ext + EXT.DATA_LOCK, mem.u8(oldIrql));
   ddi.ExFreePoolWithTag(oldIrql, TAG);
-  if (busy) return CompleteAndRelease(ext, Irp, STATUS.DEVICE_BUSY, 0);
+  if (busy) return CompleteAndRelease(ext, Irp, STATUS.DEVICE_NOT_READY, 0);
   // Hand the buffer to the device and ring: it interrupts when the transfer is done.
   const regs = mem.u32(ext + EXT.REGS);
   ddi.WRITE_REGISTER_ULONG(regs + REG.DMA_ADDRESS, mem.u32(ext + EXT.COMMON_LOGICAL));
