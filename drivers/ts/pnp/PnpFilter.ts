@@ -4,6 +4,9 @@
  * (IoSkipCurrentIrpStackLocation), except IRP_MN_START_DEVICE, whose stack location is copied down
  * with a completion routine so the filter sees the start come back up before it returns to the PnP
  * manager. REMOVE_DEVICE is passed down, then the filter detaches and deletes its device.
+ * DEVICE_USAGE_NOTIFICATION for a paging file is handled as a storage filter must: the filter counts the
+ * paging files and keeps DO_POWER_PAGABLE right (set before the last one goes down, cleared only after
+ * the stack succeeded the first one).
  * DbgPrint names each PnP IRP on its way down and the START on its way up, so a run shows the order.
  */
 import {
@@ -23,13 +26,17 @@ import {
   IoMarkIrpPending,
   IoSetCompletionRoutine,
   IoSkipCurrentIrpStackLocation,
+  DEVICE_USAGE_NOTIFICATION_TYPE,
+  NT_SUCCESS,
+  IO_NO_INCREMENT,
   pnpMinorName,
   type DriverApi,
 } from '../../../ddk/ts/wdm.ts';
 
-/** Device extension: the device below the filter's. */
+/** Device extension: the device below the filter's, and the paging files on the device. */
 const EXT_LOWER = 0;
-const EXT_SIZE = 4;
+const EXT_PAGING_COUNT = 4;
+const EXT_SIZE = 8;
 
 let ddi: DriverApi;
 
@@ -63,6 +70,7 @@ function AddDevice(DriverObject: number, PhysicalDeviceObject: number): number {
     return STATUS.NO_SUCH_DEVICE;
   }
   mem.setU32(mem.u32(filter + DEVICE_OBJECT.off.DeviceExtension) + EXT_LOWER, lower);
+  mem.setU32(mem.u32(filter + DEVICE_OBJECT.off.DeviceExtension) + EXT_PAGING_COUNT, 0);
   // The I/O manager buffers for the stack as its top device says: take the function driver's choice.
   const inherited = mem.u32(lower + DEVICE_OBJECT.off.Flags) & (DO.BUFFERED_IO | DO.DIRECT_IO | DO.POWER_PAGABLE);
   mem.setU32(filter + DEVICE_OBJECT.off.DeviceType, mem.u32(lower + DEVICE_OBJECT.off.DeviceType));
@@ -106,8 +114,41 @@ function DispatchPnp(DeviceObject: number, Irp: number): number {
       ddi.IoDeleteDevice(DeviceObject);
       return status;
     }
+    case IRP_MN_PNP.DEVICE_USAGE_NOTIFICATION:
+      if (mem.u32(IoGetCurrentIrpStackLocation(mem, Irp) + IO_STACK_LOCATION.off['Parameters.UsageNotification.Type']) === DEVICE_USAGE_NOTIFICATION_TYPE.DeviceUsageTypePaging) {
+        return PagingNotification(DeviceObject, Irp);
+      }
+      IoSkipCurrentIrpStackLocation(mem, Irp);
+      return ddi.IofCallDriver(lower, Irp);
     default:
       IoSkipCurrentIrpStackLocation(mem, Irp);
       return ddi.IofCallDriver(lower, Irp);
   }
+}
+
+/**
+ * A paging file arrives on the device or leaves it. A device in the paging path must not be paged
+ * out (DO_POWER_PAGABLE clear): the bit is set before the last paging file's IRP goes down (the filter
+ * may be paged again once it is gone), and cleared only after the stack succeeded the first one.
+ */
+function PagingNotification(DeviceObject: number, Irp: number): number {
+  const mem = ddi.mem;
+  const ext = mem.u32(DeviceObject + DEVICE_OBJECT.off.DeviceExtension);
+  const inPath = mem.u8(IoGetCurrentIrpStackLocation(mem, Irp) + IO_STACK_LOCATION.off['Parameters.UsageNotification.InPath']) !== 0;
+  const count = mem.u32(ext + EXT_PAGING_COUNT);
+  const flagsAt = DeviceObject + DEVICE_OBJECT.off.Flags;
+  const setFirst = !inPath && count === 1 && (mem.u32(flagsAt) & DO.POWER_PAGABLE) === 0;
+  if (setFirst) mem.setU32(flagsAt, mem.u32(flagsAt) | DO.POWER_PAGABLE);
+  ddi.IoForwardIrpSynchronously(lowerOf(DeviceObject), Irp);
+  const status = mem.u32(Irp + IRP.off['IoStatus.Status']);
+  if (NT_SUCCESS(status)) {
+    mem.setU32(ext + EXT_PAGING_COUNT, inPath ? count + 1 : count - 1);
+    if (inPath && count === 0) mem.setU32(flagsAt, mem.u32(flagsAt) & ~DO.POWER_PAGABLE);
+  } else if (setFirst) {
+    // The paging file stays: so does the device in the paging path.
+    mem.setU32(flagsAt, mem.u32(flagsAt) & ~DO.POWER_PAGABLE);
+  }
+  ddi.DbgPrint(ddi.str(`PnpFilter: IRP_MN_DEVICE_USAGE_NOTIFICATION completed 0x${status.toString(16)}, paging files ${mem.u32(ext + EXT_PAGING_COUNT)}\n`));
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+  return status;
 }

@@ -9,7 +9,7 @@
  */
 import { DRIVER_EXTENSION, DRIVER_OBJECT, DEVICE_CAPABILITIES, DEVICE_OBJECT, DEVOBJ_EXTENSION, IO_STACK_LOCATION } from '../../nt/layout.ts';
 import { deviceExtensionOf } from '../io/stack.ts';
-import { DEVICE_CAPABILITIES_VERSION, IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
+import { DEVICE_CAPABILITIES_VERSION, DEVICE_USAGE_NOTIFICATION_TYPE, IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { REG } from '../../nt/registry.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
@@ -256,6 +256,24 @@ export class PnpManager {
     this.send(node, IRP_MN_PNP.STOP_DEVICE);
     node.state = 'DeviceNodeStopped';
     return this.start(node);
+  }
+
+  /**
+   * IRP_MN_DEVICE_USAGE_NOTIFICATION: a special file (paging, hibernation, dump) is being put on the
+   * device (`inPath` TRUE) or was taken off it. It goes to the top of the stack; every driver must
+   * succeed it for the file to be created (the record says whether the stack did).
+   */
+  deviceUsageNotification(node: DeviceNode, type: number, inPath: boolean): PnpIrpResult {
+    const typeName = Object.entries(DEVICE_USAGE_NOTIFICATION_TYPE).find(([, v]) => v === type)?.[0] ?? `DeviceUsageType ${type}`;
+    return this.send(
+      node,
+      IRP_MN_PNP.DEVICE_USAGE_NOTIFICATION,
+      (sp) => {
+        this.k.as.setU8(sp + S['Parameters.UsageNotification.InPath'], inPath ? 1 : 0);
+        this.k.as.setU32(sp + S['Parameters.UsageNotification.Type'], type);
+      },
+      { detail: `${typeName}, InPath ${inPath ? 'TRUE' : 'FALSE'}` },
+    );
   }
 
   /**
