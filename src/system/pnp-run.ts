@@ -150,9 +150,14 @@ export function addAndStart(
   k.pnp.start(node);
   if (opts.stopStart && node.state === 'DeviceNodeStarted') k.pnp.stopStart(node);
   if (opts.sleep && node.state === 'DeviceNodeStarted') {
-    // The power manager's S-IRPs go to the top of the device's stack: QUERY then SET S3, then SET S0.
-    const cycle = systemSleepWake(k, [node.pdo]);
-    for (const irp of cycle.irps) said(`${irp.minor === IRP_MN_POWER.QUERY_POWER ? 'IRP_MN_QUERY_POWER' : 'IRP_MN_SET_POWER'} (${systemStateName(irp.state)}) -> ${statusName(irp.status)}`);
+    // The power manager's S-IRPs go to the top of each stack: QUERY then SET S3, then SET S0.
+    // Its started children too: each powers down before its parent and up after it.
+    const cycle = systemSleepWake(k, k.pnp.powerOrder(node));
+    for (const irp of cycle.irps) {
+      const child = k.pnp.nodeOfPdo(irp.device);
+      const prefix = child?.busChild ? `${child.instancePath}: ` : '';
+      said(`${prefix}${irp.minor === IRP_MN_POWER.QUERY_POWER ? 'IRP_MN_QUERY_POWER' : 'IRP_MN_SET_POWER'} (${systemStateName(irp.state)}) -> ${statusName(irp.status)}`);
+    }
     if (!NT_SUCCESS(cycle.status)) said(`the sleep was vetoed (${statusName(cycle.status)}): the machine stayed in S0`);
   }
   if (opts.deviceUsage && node.state === 'DeviceNodeStarted') k.pnp.deviceUsageNotification(node, DEVICE_USAGES[opts.deviceUsage], true);

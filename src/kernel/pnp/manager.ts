@@ -245,17 +245,42 @@ export class PnpManager {
     return { record, bits };
   }
 
-  /** A rebalance: QUERY_STOP_DEVICE, STOP_DEVICE, START_DEVICE (CANCEL_STOP when a driver vetoes the query). */
+  /**
+   * A rebalance: QUERY_STOP_DEVICE, STOP_DEVICE, START_DEVICE (CANCEL_STOP_DEVICE to each device queried,
+   * the last first, when a driver vetoes). A device's started children are stopped with it, each before
+   * its parent (their resources come from it), and started again after it, parents first.
+   */
   stopStart(node: DeviceNode): number {
-    const q = this.send(node, IRP_MN_PNP.QUERY_STOP_DEVICE);
-    if (!NT_SUCCESS(q.status)) {
-      this.send(node, IRP_MN_PNP.CANCEL_STOP_DEVICE);
-      return q.status;
+    const subtree = [...this.descendants(node).filter((d) => d.state === 'DeviceNodeStarted'), node];
+    const queried: DeviceNode[] = [];
+    for (const d of subtree) {
+      const q = this.send(d, IRP_MN_PNP.QUERY_STOP_DEVICE);
+      queried.push(d);
+      if (!NT_SUCCESS(q.status)) {
+        for (const c of queried.reverse()) this.send(c, IRP_MN_PNP.CANCEL_STOP_DEVICE);
+        return q.status;
+      }
     }
-    node.state = 'DeviceNodeQueryStopped';
-    this.send(node, IRP_MN_PNP.STOP_DEVICE);
-    node.state = 'DeviceNodeStopped';
-    return this.start(node);
+    for (const d of subtree) d.state = 'DeviceNodeQueryStopped';
+    for (const d of subtree) {
+      this.send(d, IRP_MN_PNP.STOP_DEVICE);
+      d.state = 'DeviceNodeStopped';
+    }
+    const status = this.start(node);
+    // Then down the tree, in the order the children were enumerated.
+    const below = (n: DeviceNode): DeviceNode[] => n.children.flatMap((c) => [c, ...below(c)]);
+    for (const d of below(node)) {
+      if (subtree.includes(d) && d.state === 'DeviceNodeStopped' && d.parent?.state === 'DeviceNodeStarted') this.start(d);
+    }
+    return status;
+  }
+
+  /**
+   * The device objects of a device and its started children in the order the power manager powers them
+   * down: each child before its parent (systemSleepWake powers them up in reverse, parents first).
+   */
+  powerOrder(node: DeviceNode): number[] {
+    return [...this.descendants(node).filter((d) => d.state === 'DeviceNodeStarted'), node].map((d) => d.pdo);
   }
 
   /**

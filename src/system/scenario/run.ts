@@ -225,7 +225,7 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
         k.pnp.surpriseRemove(node);
         if (file_ === undefined) k.pnp.finishSurpriseRemoval(node);
       } else if (step.pnp === 'stop-start') k.pnp.stopStart(node);
-      else return { status: systemSleepWake(k, [node.pdo]).status };
+      else return { status: systemSleepWake(k, k.pnp.powerOrder(node)).status };
       return {};
     }
     // wait
