@@ -4,9 +4,6 @@
  * (IoSkipCurrentIrpStackLocation), except IRP_MN_START_DEVICE, whose stack location is copied down
  * with a completion routine so the filter sees the start come back up before it returns to the PnP
  * manager. REMOVE_DEVICE is passed down, then the filter detaches and deletes its device.
- * DEVICE_USAGE_NOTIFICATION for a paging file is handled as a storage filter must: the filter counts the
- * paging files and keeps DO_POWER_PAGABLE right (set before the last one goes down, cleared only after
- * the stack succeeded the first one).
  * DbgPrint names each PnP IRP on its way down and the START on its way up, so a run shows the order.
  */
 import {
@@ -26,16 +23,12 @@ import {
   IoMarkIrpPending,
   IoSetCompletionRoutine,
   IoSkipCurrentIrpStackLocation,
-  DEVICE_USAGE_NOTIFICATION_TYPE,
-  NT_SUCCESS,
-  IO_NO_INCREMENT,
   pnpMinorName,
   type DriverApi,
 } from '../../../ddk/ts/wdm.ts';
 
-/** Device extension: the device below the filter's, and the paging files on the device. */
+/** Device extension: the device below the filter's. */
 const EXT_LOWER = 0;
-const EXT_PAGING_COUNT = 4;
 const EXT_SIZE = 8;
 
 let ddi: DriverApi;
@@ -70,7 +63,6 @@ function AddDevice(DriverObject: number, PhysicalDeviceObject: number): number {
     return STATUS.NO_SUCH_DEVICE;
   }
   mem.setU32(mem.u32(filter + DEVICE_OBJECT.off.DeviceExtension) + EXT_LOWER, lower);
-  mem.setU32(mem.u32(filter + DEVICE_OBJECT.off.DeviceExtension) + EXT_PAGING_COUNT, 0);
   // The I/O manager buffers for the stack as its top device says: take the function driver's choice.
   const inherited = mem.u32(lower + DEVICE_OBJECT.off.Flags) & (DO.BUFFERED_IO | DO.DIRECT_IO | DO.POWER_PAGABLE);
   mem.setU32(filter + DEVICE_OBJECT.off.DeviceType, mem.u32(lower + DEVICE_OBJECT.off.DeviceType));
@@ -126,10 +118,19 @@ function DispatchPnp(DeviceObject: number, Irp: number): number {
   }
 }
 
+// ---- paging files (IRP_MN_DEVICE_USAGE_NOTIFICATION) ----------------------------------------------
+// Kept below the rest of the sample: the kd goldens pin the addresses of the routines above.
+
+import { DEVICE_USAGE_NOTIFICATION_TYPE, IO_NO_INCREMENT, NT_SUCCESS } from '../../../ddk/ts/wdm.ts';
+
+/** Device extension: the paging files on the device (after EXT_LOWER; IoCreateDevice zeroes it). */
+const EXT_PAGING_COUNT = 4;
+
 /**
- * A paging file arrives on the device or leaves it. A device in the paging path must not be paged
- * out (DO_POWER_PAGABLE clear): the bit is set before the last paging file's IRP goes down (the filter
- * may be paged again once it is gone), and cleared only after the stack succeeded the first one.
+ * A paging file arrives on the device or leaves it, handled as a storage filter must: a device in the
+ * paging path must not be paged out (DO_POWER_PAGABLE clear). The bit is set before the last paging
+ * file's IRP goes down (the filter may be paged again once it is gone), and cleared only after the stack
+ * succeeded the first one; a failure puts back what was changed. Other special files pass straight down.
  */
 function PagingNotification(DeviceObject: number, Irp: number): number {
   const mem = ddi.mem;
