@@ -186,6 +186,11 @@ export function pnpNodeLine(node: DeviceNode, r: PnpIrpRecord): string {
   return node.busChild ? `${node.instancePath}: ${pnpIrpLine(r)}` : pnpIrpLine(r);
 }
 
+/** The line for the resources the arbiter gave a bus driver's child (undefined: none fitted its requirements). */
+export function childResourcesLine(node: DeviceNode, resources: readonly ResourceRequest[] | undefined): string {
+  return resources ? `resources for ${node.instancePath}: ${resources.map(resourceText).join(', ')}` : `no free resources meet the requirements of ${node.instancePath}: it is not started`;
+}
+
 /** One assigned resource as the run's line shows it, the interrupt with what the HAL made of it. */
 function resourceText(r: ResourceRequest): string {
   const hex = (n: number) => `0x${n.toString(16)}`;

@@ -22,7 +22,7 @@ import { moduleNameOf } from '../loader/loader.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from './kd-session.ts';
 import { readInf } from './inf.ts';
-import { addAndStart, addDeviceRoutine, besideInf, endDeviceUsage, pnpNodeLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
+import { addAndStart, addDeviceRoutine, besideInf, childResourcesLine, endDeviceUsage, pnpNodeLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 
 export interface IoctlRequest {
@@ -195,6 +195,7 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
   // The PnP IRPs are run lines as the stack completes them.
   k.pnp.onIrp = (n, irp) => said(pnpNodeLine(n, irp));
   k.pnp.onAddDevice = (n, status) => said(`AddDevice(${n.instancePath}, PDO ${k.io.deviceName(n.pdo) ?? hex8(n.pdo)}) -> ${statusName(status)}`);
+  k.pnp.onResources = (n, r) => said(childResourcesLine(n, r));
   const children: LoadedImage[] = [];
   try {
     step(`loading ${imageName}`);

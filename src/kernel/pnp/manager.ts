@@ -83,6 +83,8 @@ export class PnpManager {
   readonly resources = new Map<DeviceNode, AssignedResources>();
   /** Told of a child devnode's AddDevice (bus.ts), for dv run's line. */
   onAddDevice?: (node: DeviceNode, status: number) => void;
+  /** Told of the resources a child devnode was given (bus.ts; undefined: its requirements could not be met), for dv run's line. */
+  onResources?: (node: DeviceNode, resources: readonly ResourceRequest[] | undefined) => void;
   /** Told of each PnP IRP once the stack has completed it (dv run prints them). */
   onIrp?: (node: DeviceNode, irp: PnpIrpRecord) => void;
 
