@@ -25,6 +25,7 @@ import { DeviceInterfaceTable } from './interfaces.ts';
 import { PnpNotifications } from './notify.ts';
 import { BusEnumerator } from './bus.ts';
 import { TargetDeviceNotifications } from './target-notify.ts';
+import { HardwareProfileNotifications } from './hwprofile.ts';
 
 const S = IO_STACK_LOCATION.off;
 /**
@@ -95,12 +96,15 @@ export class PnpManager {
   readonly bus: BusEnumerator;
   /** Drivers told of a device's removal through a file object they opened on it (target-notify.ts). */
   readonly targets: TargetDeviceNotifications;
+  /** Drivers told of a hardware profile change (hwprofile.ts). */
+  readonly profiles: HardwareProfileNotifications;
 
   constructor(private readonly k: Kernel) {
     this.bus = new BusEnumerator(k, this);
     this.interfaces = new DeviceInterfaceTable(k);
     this.notifications = new PnpNotifications(k);
     this.targets = new TargetDeviceNotifications(k);
+    this.profiles = new HardwareProfileNotifications(k);
     this.interfaces.onChange = (iface, arrived) => this.notifications.interfaceChanged(iface, arrived);
     this.root.state = 'DeviceNodeStarted';
     this.root.placement = {
@@ -283,6 +287,12 @@ export class PnpManager {
    */
   powerOrder(node: DeviceNode): number[] {
     return [...this.descendants(node).filter((d) => d.state === 'DeviceNodeStarted'), node].map((d) => d.pdo);
+  }
+
+  /** The hardware profile changes (a dock or undock): the registered drivers are asked, then told; the vetoing status, or success. */
+  hardwareProfileChange(): number {
+    void this.rootDriver; // the PnP manager's routines the callbacks are called from come with it
+    return this.profiles.change();
   }
 
   /**
