@@ -47,6 +47,7 @@ EXTERN_C_START
 #include <dv/iowmi.h>
 #include <dv/devprop.h>
 #include <dv/resources.h>
+#include <dv/ioresource.h>
 #include <dv/pnpnotify.h>
 #include <dv/pnpbus.h>
 #include <dv/queuedspin.h>

@@ -42,6 +42,8 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpBus'), 'PnpBus'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpChild'), 'PnpChild'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilter'), 'PnpFilter'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpDevice'), 'PnpDevice'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpDeviceOwnList'), 'PnpDeviceOwnList'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
     // Low resources simulation samples (checked and unchecked allocations).

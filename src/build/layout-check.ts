@@ -13,7 +13,7 @@ import { DRIVER_REGKEY_TYPE, KEY_INFORMATION_CLASS, REG_NOTIFY_CLASS, KEY_VALUE_
 import { DEVICE_RELATION_TYPE, IRP_MN_PNP, PNP_DEVICE } from '../nt/pnp.ts';
 import { DEVICE_POWER_STATE, IRP_MN_POWER, POWER_ACTION, POWER_STATE_TYPE, SYSTEM_POWER_STATE } from '../nt/power.ts';
 import { APC_LEVEL, CLOCK_LEVEL, DISPATCH_LEVEL, HIGH_LEVEL, IPI_LEVEL, PASSIVE_LEVEL, POWER_LEVEL, PROFILE_LEVEL } from '../nt/irql.ts';
-import { CM_RESOURCE_FLAG, CM_RESOURCE_TYPE, CM_SHARE_DISPOSITION } from '../nt/resources.ts';
+import { CM_RESOURCE_FLAG, CM_RESOURCE_TYPE, CM_SHARE_DISPOSITION, IO_RESOURCE_OPTION } from '../nt/resources.ts';
 
 /**
  * Where wdm.h nests a member deeper than layout.ts names it: per structure, layout path prefix ->
@@ -107,7 +107,7 @@ export function sharedConstants(): [string, number | bigint][] {
   for (const [name, v] of Object.entries({ ...SYSTEM_POWER_STATE, ...DEVICE_POWER_STATE, ...POWER_STATE_TYPE, ...POWER_ACTION })) out.push([name, v]);
   for (const [name, v] of Object.entries(IRP_MN_POWER)) out.push([`IRP_MN_${name}`, v]);
   // Hardware resources (dv/resources.h).
-  for (const [name, v] of Object.entries({ ...CM_RESOURCE_TYPE, ...CM_SHARE_DISPOSITION, ...CM_RESOURCE_FLAG })) out.push([name, v]);
+  for (const [name, v] of Object.entries({ ...CM_RESOURCE_TYPE, ...CM_SHARE_DISPOSITION, ...CM_RESOURCE_FLAG, ...IO_RESOURCE_OPTION })) out.push([name, v]);
   return out;
 }
 

@@ -8,6 +8,7 @@ import type { RunOptions } from '../system/run.ts';
 import type { DebugTarget } from '../debugger/target.ts';
 import { faultSettings, parseDelay, parseProbability, parseSeed, parseTags, type FaultArgs } from './fault-args.ts';
 import type { ChildDriverRequest, PnpRunOptions } from '../system/pnp-run.ts';
+import { DEVICE_USAGES, type DeviceUsage } from '../nt/pnp.ts';
 import type { ResourceRequest } from '../kernel/pnp/resources.ts';
 import { isVerified, parseFlags, SettingsError } from '../verifier/settings.ts';
 import { STANDARD_FLAGS } from '../verifier/flags.ts';
@@ -48,7 +49,7 @@ function packageVersion(): string {
 }
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
-function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver?: ChildDriverRequest[]; filter?: string[]; lowerFilter?: string[]; inf?: string }, sim: Simulator): PnpRunOptions {
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver?: ChildDriverRequest[]; filter?: string[]; lowerFilter?: string[]; inf?: string; deviceUsage?: DeviceUsage }, sim: Simulator): PnpRunOptions {
   if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
   const pnpOnly = [
     opts.hardwareId !== undefined && '--hardware-id',
@@ -61,6 +62,7 @@ function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean
     opts.filter?.length && '--filter',
     opts.lowerFilter?.length && '--lower-filter',
     opts.inf !== undefined && '--inf',
+    opts.deviceUsage !== undefined && '--device-usage',
   ].filter(Boolean);
   for (const f of [...(opts.filter ?? []), ...(opts.lowerFilter ?? [])]) {
     if (!existsSync(f)) throw new UsageError(`filter driver ${f} not found`);
@@ -79,6 +81,7 @@ function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean
     filters: opts.filter,
     lowerFilters: opts.lowerFilter,
     inf: opts.inf,
+    deviceUsage: opts.deviceUsage,
   };
 }
 
@@ -246,6 +249,7 @@ program
   .option('--stop-start', 'a rebalance after the start of a --pnp device: IRP_MN_QUERY_STOP_DEVICE, IRP_MN_STOP_DEVICE, IRP_MN_START_DEVICE')
   .option('--resources <spec>', 'hardware resources for the --pnp device, e.g. mem:0xfe000000:0x1000,port:0x300:8,irq:5 (irq:N:latched for an edge-triggered line): the raw and translated CM_RESOURCE_LISTs of IRP_MN_START_DEVICE, and the device in the HAL\'s model')
   .option('--child-driver <hwid=file>', "the function driver for the children a bus driver enumerates whose hardware or compatible IDs include HWID (repeatable; the run's own driver file serves its children too)", parseChildDriver, [] as ChildDriverRequest[])
+  .addOption(new Option('--device-usage <file>', 'a special file on the --pnp device after its start: IRP_MN_DEVICE_USAGE_NOTIFICATION with InPath TRUE (and FALSE before an orderly removal)').choices(Object.keys(DEVICE_USAGES)))
   .option('--sleep', 'a system sleep and wake after the start of a --pnp device: IRP_MN_QUERY_POWER and IRP_MN_SET_POWER for S3, then IRP_MN_SET_POWER for S0')
   .option('--seed <n>', 'seed of low resources simulation\'s random choices (default 1): the same seed fails the same calls', parseSeed)
   .option('--fault-probability <percent>', 'randomized low resources simulation (0x4): the share of calls failed (default 6%)', parseProbability)
@@ -263,7 +267,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; html?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string } & FaultArgs) => {
+  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; html?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string; deviceUsage?: DeviceUsage } & FaultArgs) => {
     if (opts.scenario !== undefined) {
       if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
       const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));

@@ -9,3 +9,4 @@ export * from './access.ts';
 export * from './pnp.ts';
 export * from './power.ts';
 export * from './resources.ts';
+export * from './pnpnotify.ts';

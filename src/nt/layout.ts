@@ -1212,7 +1212,49 @@ export const CM_RESOURCE_LIST = struct('CM_RESOURCE_LIST', [
   ['Count', 'u32'],
   ['List', array(CM_FULL_RESOURCE_DESCRIPTOR, 1)],
 ]);
-const RESOURCE_LAYOUTS = [CM_PARTIAL_RESOURCE_DESCRIPTOR, CM_PARTIAL_RESOURCE_LIST, CM_FULL_RESOURCE_DESCRIPTOR, CM_RESOURCE_LIST];
+/**
+ * What a device can use (IRP_MN_QUERY_RESOURCE_REQUIREMENTS' answer): ranges and vectors to choose in, in
+ * alternative lists. Not packed: the 64-bit addresses are 8-aligned, a descriptor is 32 bytes.
+ */
+const IO_RANGE = struct('IO_RANGE', [
+  ['Length', 'u32'],
+  ['Alignment', 'u32'],
+  ['MinimumAddress', 'i64'],
+  ['MaximumAddress', 'i64'],
+]);
+export const IO_RESOURCE_DESCRIPTOR = struct('IO_RESOURCE_DESCRIPTOR', [
+  ['Option', 'u8'],
+  ['Type', 'u8'],
+  ['ShareDisposition', 'u8'],
+  ['Spare1', 'u8'],
+  ['Flags', 'u16'],
+  ['Spare2', 'u16'],
+  [
+    'u',
+    union('IO_RESOURCE_DESCRIPTOR_U', [
+      ['Port', IO_RANGE],
+      ['Memory', IO_RANGE],
+      ['Interrupt', struct('IO_INTERRUPT', [['MinimumVector', 'u32'], ['MaximumVector', 'u32']])],
+      ['Generic', IO_RANGE],
+    ]),
+  ],
+]);
+export const IO_RESOURCE_LIST = struct('IO_RESOURCE_LIST', [
+  ['Version', 'u16'],
+  ['Revision', 'u16'],
+  ['Count', 'u32'],
+  ['Descriptors', array(IO_RESOURCE_DESCRIPTOR, 1)],
+]);
+export const IO_RESOURCE_REQUIREMENTS_LIST = struct('IO_RESOURCE_REQUIREMENTS_LIST', [
+  ['ListSize', 'u32'],
+  ['InterfaceType', 'i32'],
+  ['BusNumber', 'u32'],
+  ['SlotNumber', 'u32'],
+  ['Reserved', array('u32', 3)],
+  ['AlternativeLists', 'u32'],
+  ['List', array(IO_RESOURCE_LIST, 1)],
+]);
+const RESOURCE_LAYOUTS = [CM_PARTIAL_RESOURCE_DESCRIPTOR, CM_PARTIAL_RESOURCE_LIST, CM_FULL_RESOURCE_DESCRIPTOR, CM_RESOURCE_LIST, IO_RESOURCE_DESCRIPTOR, IO_RESOURCE_LIST, IO_RESOURCE_REQUIREMENTS_LIST];
 
 /** In-stack queued spin locks: the caller's queue entry (Next, the lock) and the IRQL to return to. */
 export const KSPIN_LOCK_QUEUE = struct('KSPIN_LOCK_QUEUE', [

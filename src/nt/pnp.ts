@@ -126,6 +126,14 @@ export const DEVICE_USAGE_NOTIFICATION_TYPE = {
   DeviceUsageTypePostDisplay: 5,
 } as const;
 
+/** The special files a device may hold (`dv run --device-usage`), by their DEVICE_USAGE_NOTIFICATION_TYPE. */
+export const DEVICE_USAGES = {
+  paging: DEVICE_USAGE_NOTIFICATION_TYPE.DeviceUsageTypePaging,
+  hibernation: DEVICE_USAGE_NOTIFICATION_TYPE.DeviceUsageTypeHibernation,
+  dumpfile: DEVICE_USAGE_NOTIFICATION_TYPE.DeviceUsageTypeDumpFile,
+} as const;
+export type DeviceUsage = keyof typeof DEVICE_USAGES;
+
 /** The locale the PnP manager asks device text in (LOCALE_SYSTEM_DEFAULT's LCID, US English here). */
 export const PNP_TEXT_LOCALE = 0x409;
 

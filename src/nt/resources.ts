@@ -37,3 +37,10 @@ export const CM_RESOURCE_FLAG = {
 
 /** INTERFACE_TYPE Internal: the bus of a root-enumerated device's resources. */
 export const INTERFACE_TYPE_INTERNAL = 0;
+
+/** IO_RESOURCE_DESCRIPTOR.Option: how a requirement relates to the one before it (IO_RESOURCE_*). */
+export const IO_RESOURCE_OPTION = {
+  IO_RESOURCE_PREFERRED: 0x1,
+  IO_RESOURCE_DEFAULT: 0x2,
+  IO_RESOURCE_ALTERNATIVE: 0x8,
+} as const;

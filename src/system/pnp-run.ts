@@ -16,6 +16,7 @@ import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import { systemSleepWake } from '../kernel/po/transition.ts';
 import { IRP_MN_POWER, systemStateName } from '../nt/power.ts';
 import { translateIrq, type ResourceRequest } from '../kernel/pnp/resources.ts';
+import { DEVICE_USAGES, type DeviceUsage } from '../nt/pnp.ts';
 
 /** How a PnP run ends its device: an orderly removal (the default) or a surprise removal. */
 export type PnpRemoval = 'remove' | 'surprise-remove';
@@ -43,6 +44,11 @@ export interface PnpRunOptions {
   readonly filters?: readonly string[];
   /** Lower filter drivers (--lower-filter): attached between the PDO and the driver's device, in order. */
   readonly lowerFilters?: readonly string[];
+  /**
+   * A special file put on the device after the start (--device-usage): IRP_MN_DEVICE_USAGE_NOTIFICATION
+   * with InPath TRUE, and with InPath FALSE before an orderly removal (the file is taken off again).
+   */
+  readonly deviceUsage?: DeviceUsage;
   /** The driver's INF (--inf): the device's hardware ID, compatible IDs and class. Default: an INF of the image's name beside it. */
   readonly inf?: string;
 }
@@ -144,12 +150,23 @@ export function addAndStart(
   k.pnp.start(node);
   if (opts.stopStart && node.state === 'DeviceNodeStarted') k.pnp.stopStart(node);
   if (opts.sleep && node.state === 'DeviceNodeStarted') {
-    // The power manager's S-IRPs go to the top of the device's stack: QUERY then SET S3, then SET S0.
-    const cycle = systemSleepWake(k, [node.pdo]);
-    for (const irp of cycle.irps) said(`${irp.minor === IRP_MN_POWER.QUERY_POWER ? 'IRP_MN_QUERY_POWER' : 'IRP_MN_SET_POWER'} (${systemStateName(irp.state)}) -> ${statusName(irp.status)}`);
+    // The power manager's S-IRPs go to the top of each stack: QUERY then SET S3, then SET S0.
+    // Its started children too: each powers down before its parent and up after it.
+    const cycle = systemSleepWake(k, k.pnp.powerOrder(node));
+    for (const irp of cycle.irps) {
+      const child = k.pnp.nodeOfPdo(irp.device);
+      const prefix = child?.busChild ? `${child.instancePath}: ` : '';
+      said(`${prefix}${irp.minor === IRP_MN_POWER.QUERY_POWER ? 'IRP_MN_QUERY_POWER' : 'IRP_MN_SET_POWER'} (${systemStateName(irp.state)}) -> ${statusName(irp.status)}`);
+    }
     if (!NT_SUCCESS(cycle.status)) said(`the sleep was vetoed (${statusName(cycle.status)}): the machine stayed in S0`);
   }
+  if (opts.deviceUsage && node.state === 'DeviceNodeStarted') k.pnp.deviceUsageNotification(node, DEVICE_USAGES[opts.deviceUsage], true);
   return { node, status };
+}
+
+/** Before an orderly removal: the special file --device-usage put on the device is taken off (InPath FALSE). */
+export function endDeviceUsage(k: Kernel, node: DeviceNode, opts: PnpRunOptions): void {
+  if (opts.deviceUsage && node.state === 'DeviceNodeStarted') k.pnp.deviceUsageNotification(node, DEVICE_USAGES[opts.deviceUsage], false);
 }
 
 export function pnpResult(k: Kernel, node: DeviceNode, addDevice: number): PnpRunResult {
@@ -167,6 +184,11 @@ export function pnpResult(k: Kernel, node: DeviceNode, addDevice: number): PnpRu
 /** A child devnode's lines name it: `PNPBUS\CHILD_TS\1&...: IRP_MN_START_DEVICE -> STATUS_SUCCESS`. */
 export function pnpNodeLine(node: DeviceNode, r: PnpIrpRecord): string {
   return node.busChild ? `${node.instancePath}: ${pnpIrpLine(r)}` : pnpIrpLine(r);
+}
+
+/** The line for the resources the arbiter gave a bus driver's child (undefined: none fitted its requirements). */
+export function childResourcesLine(node: DeviceNode, resources: readonly ResourceRequest[] | undefined): string {
+  return resources ? `resources for ${node.instancePath}: ${resources.map(resourceText).join(', ')}` : `no free resources meet the requirements of ${node.instancePath}: it is not started`;
 }
 
 /** One assigned resource as the run's line shows it, the interrupt with what the HAL made of it. */

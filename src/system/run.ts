@@ -22,7 +22,7 @@ import { moduleNameOf } from '../loader/loader.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from './kd-session.ts';
 import { readInf } from './inf.ts';
-import { addAndStart, addDeviceRoutine, besideInf, pnpNodeLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
+import { addAndStart, addDeviceRoutine, besideInf, childResourcesLine, endDeviceUsage, pnpNodeLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 
 export interface IoctlRequest {
@@ -199,6 +199,7 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
   // The PnP IRPs are run lines as the stack completes them.
   k.pnp.onIrp = (n, irp) => said(pnpNodeLine(n, irp));
   k.pnp.onAddDevice = (n, status) => said(`AddDevice(${n.instancePath}, PDO ${k.io.deviceName(n.pdo) ?? hex8(n.pdo)}) -> ${statusName(status)}`);
+  k.pnp.onResources = (n, r) => said(childResourcesLine(n, r));
   const children: LoadedImage[] = [];
   try {
     step(`loading ${imageName}`);
@@ -285,7 +286,7 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
     if (node && attached) {
       if (node.state === 'DeviceNodeRemovePendingCloses') k.pnp.finishSurpriseRemoval(node);
       else if (opts.removal === 'surprise-remove') (k.pnp.surpriseRemove(node), k.pnp.finishSurpriseRemoval(node));
-      else k.pnp.remove(node);
+      else (endDeviceUsage(k, node, opts), k.pnp.remove(node));
     }
     const devicesLeft = node ? k.io.devicesOf(image.driverObject).length : 0;
     if (opts.unload === false) {

@@ -29,7 +29,7 @@ import {
 
 /** Device extension: the device below the filter's. */
 const EXT_LOWER = 0;
-const EXT_SIZE = 4;
+const EXT_SIZE = 8;
 
 let ddi: DriverApi;
 
@@ -106,8 +106,50 @@ function DispatchPnp(DeviceObject: number, Irp: number): number {
       ddi.IoDeleteDevice(DeviceObject);
       return status;
     }
+    case IRP_MN_PNP.DEVICE_USAGE_NOTIFICATION:
+      if (mem.u32(IoGetCurrentIrpStackLocation(mem, Irp) + IO_STACK_LOCATION.off['Parameters.UsageNotification.Type']) === DEVICE_USAGE_NOTIFICATION_TYPE.DeviceUsageTypePaging) {
+        return PagingNotification(DeviceObject, Irp);
+      }
+      IoSkipCurrentIrpStackLocation(mem, Irp);
+      return ddi.IofCallDriver(lower, Irp);
     default:
       IoSkipCurrentIrpStackLocation(mem, Irp);
       return ddi.IofCallDriver(lower, Irp);
   }
+}
+
+// ---- paging files (IRP_MN_DEVICE_USAGE_NOTIFICATION) ----------------------------------------------
+// Kept below the rest of the sample: the kd goldens pin the addresses of the routines above.
+
+import { DEVICE_USAGE_NOTIFICATION_TYPE, IO_NO_INCREMENT, NT_SUCCESS } from '../../../ddk/ts/wdm.ts';
+
+/** Device extension: the paging files on the device (after EXT_LOWER; IoCreateDevice zeroes it). */
+const EXT_PAGING_COUNT = 4;
+
+/**
+ * A paging file arrives on the device or leaves it, handled as a storage filter must: a device in the
+ * paging path must not be paged out (DO_POWER_PAGABLE clear). The bit is set before the last paging
+ * file's IRP goes down (the filter may be paged again once it is gone), and cleared only after the stack
+ * succeeded the first one; a failure puts back what was changed. Other special files pass straight down.
+ */
+function PagingNotification(DeviceObject: number, Irp: number): number {
+  const mem = ddi.mem;
+  const ext = mem.u32(DeviceObject + DEVICE_OBJECT.off.DeviceExtension);
+  const inPath = mem.u8(IoGetCurrentIrpStackLocation(mem, Irp) + IO_STACK_LOCATION.off['Parameters.UsageNotification.InPath']) !== 0;
+  const count = mem.u32(ext + EXT_PAGING_COUNT);
+  const flagsAt = DeviceObject + DEVICE_OBJECT.off.Flags;
+  const setFirst = !inPath && count === 1 && (mem.u32(flagsAt) & DO.POWER_PAGABLE) === 0;
+  if (setFirst) mem.setU32(flagsAt, mem.u32(flagsAt) | DO.POWER_PAGABLE);
+  ddi.IoForwardIrpSynchronously(lowerOf(DeviceObject), Irp);
+  const status = mem.u32(Irp + IRP.off['IoStatus.Status']);
+  if (NT_SUCCESS(status)) {
+    mem.setU32(ext + EXT_PAGING_COUNT, inPath ? count + 1 : count - 1);
+    if (inPath && count === 0) mem.setU32(flagsAt, mem.u32(flagsAt) & ~DO.POWER_PAGABLE);
+  } else if (setFirst) {
+    // The paging file stays: so does the device in the paging path.
+    mem.setU32(flagsAt, mem.u32(flagsAt) & ~DO.POWER_PAGABLE);
+  }
+  ddi.DbgPrint(ddi.str(`PnpFilter: IRP_MN_DEVICE_USAGE_NOTIFICATION completed 0x${status.toString(16)}, paging files ${mem.u32(ext + EXT_PAGING_COUNT)}\n`));
+  ddi.IofCompleteRequest(Irp, IO_NO_INCREMENT);
+  return status;
 }

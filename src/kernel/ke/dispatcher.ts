@@ -309,12 +309,16 @@ export class Dispatcher {
       const saved = prcb.irql;
       prcb.irql = DISPATCH_LEVEL;
       prcb.dpcActive = true;
+      // The DPC runs on the processor's DPC stack: the stack pointer of a driver it interrupted is not its own.
+      const interruptedSp = this.k.driverStackPointer;
+      this.k.driverStackPointer = 0;
       this.k.watchdog.dpcStarted();
       try {
         this.k.callRoutine(routine, args, ['KiRetireDpcList', 'KiExecuteAllDpcs']);
       } finally {
         prcb.dpcActive = false;
         prcb.irql = saved;
+        this.k.driverStackPointer = interruptedSp;
       }
     }
   }

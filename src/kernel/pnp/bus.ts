@@ -14,8 +14,8 @@
  * run later by one work item on a system worker thread (PnpDeviceActionWorker), in the order asked;
  * an action already queued for the same device is not queued twice.
  *
- * Not modelled: resource arbitration (children start with no resources: START's lists are NULL), a
- * child's REMOVE_DEVICE waiting for handles opened on it (it follows its SURPRISE_REMOVAL at once),
+ * What a child can use (its requirements, as the stack left them) is arbitrated (arbiter.ts) and START
+ * carries what it got. Not modelled: rebalancing a child's resources when they conflict, a child's REMOVE_DEVICE waiting for handles opened on it (it follows its SURPRISE_REMOVAL at once),
  * and relations other than BusRelations (IoInvalidateDeviceRelations of another type does nothing).
  */
 import { BUGCHECK } from '../../nt/bugcheck.ts';
@@ -38,6 +38,7 @@ import { dwordData, multiSzData, szData } from '../cm/hive.ts';
 import type { Kernel } from '../kernel.ts';
 import { DeviceNode } from './devnode.ts';
 import { ENUM_PATH, type PnpIrpRecord, type PnpManager } from './manager.ts';
+import { arbitrate } from './arbiter.ts';
 
 const S = IO_STACK_LOCATION.off;
 
@@ -224,7 +225,19 @@ export class BusEnumerator {
       information: requirements,
     });
     if (NT_SUCCESS(filtered.status)) requirements = filtered.information;
+    // What the device can use becomes what it gets: START carries the lists, as --resources gives a root device.
+    const resources = arbitrate(k, requirements);
     this.freeAnswer(requirements);
+    if (resources === undefined) {
+      // CM_PROB_NORMAL_CONFLICT: a requirement nothing free meets; the devnode stays, not started.
+      node.problemStatus = STATUS.INSUFFICIENT_RESOURCES;
+      this.pnp.onResources?.(node, undefined);
+      return;
+    }
+    if (resources.length > 0) {
+      this.pnp.assignResources(node, resources);
+      this.pnp.onResources?.(node, resources);
+    }
     this.pnp.start(node);
   }
 

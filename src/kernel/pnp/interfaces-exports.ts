@@ -6,7 +6,6 @@ import { POOL_TYPE } from '../../nt/pool.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { TAG_STRING } from '../rtl/ansi.ts';
-import { TAG } from '../tags.ts';
 import { readGuid } from './interfaces.ts';
 
 export function pnpInterfaceExports(k: Kernel) {
@@ -14,13 +13,9 @@ export function pnpInterfaceExports(k: Kernel) {
   const notifications = () => k.pnp.notifications;
   const unregister = (NotificationEntry: number): number => {
     const entry = NotificationEntry >>> 0;
-    if (notifications().unregister(entry) || k.pnp.targets.unregister(entry)) return STATUS.SUCCESS;
-    if (!profileEntries.delete(entry)) return STATUS.INVALID_PARAMETER;
-    k.pool.free(entry, TAG.PnpNotify);
-    return STATUS.SUCCESS;
+    if (notifications().unregister(entry) || k.pnp.targets.unregister(entry) || k.pnp.profiles.unregister(entry)) return STATUS.SUCCESS;
+    return STATUS.INVALID_PARAMETER;
   };
-  /** EventCategoryHardwareProfileChange entries: their handles (the machine never changes hardware profile). */
-  const profileEntries = new Set<number>();
   return {
     /**
      * Register an interface of a class for a PDO the PnP manager enumerated (any other device object:
@@ -78,18 +73,17 @@ export function pnpInterfaceExports(k: Kernel) {
     /**
      * EventCategoryDeviceInterfaceChange: EventCategoryData is the class GUID (notify.ts).
      * EventCategoryTargetDeviceChange: EventCategoryData is a file object open on the device
-     * (target-notify.ts). EventCategoryHardwareProfileChange: accepted; this machine has one hardware
-     * profile and never changes it, so its callbacks are never called. Any other category:
+     * (target-notify.ts). EventCategoryHardwareProfileChange: the callback hears a profile change a run
+     * asks for (hwprofile.ts). Any other category:
      * STATUS_INVALID_PARAMETER.
      */
     IoRegisterPlugPlayNotification(EventCategory: number, EventCategoryFlags: number, EventCategoryData: number, DriverObject: number,
       CallbackRoutine: number, Context: number, NotificationEntry: number): number {
       if (CallbackRoutine === 0 || k.ob.kindOf(DriverObject >>> 0) !== 'Driver') return STATUS.INVALID_PARAMETER;
       if (EventCategory === EVENT_CATEGORY.HardwareProfileChange) {
-        const handle = k.pool.allocate(POOL_TYPE.NonPagedPool, 8, TAG.PnpNotify);
-        if (handle === 0) return STATUS.INSUFFICIENT_RESOURCES;
-        profileEntries.add(handle);
-        k.as.setU32(NotificationEntry >>> 0, handle);
+        const entry = k.pnp.profiles.register(DriverObject >>> 0, CallbackRoutine >>> 0, Context >>> 0);
+        if (!entry) return STATUS.INSUFFICIENT_RESOURCES;
+        k.as.setU32(NotificationEntry >>> 0, entry.handle);
         return STATUS.SUCCESS;
       }
       if (EventCategory === EVENT_CATEGORY.TargetDeviceChange) {

@@ -9,7 +9,7 @@
  */
 import { DRIVER_EXTENSION, DRIVER_OBJECT, DEVICE_CAPABILITIES, DEVICE_OBJECT, DEVOBJ_EXTENSION, IO_STACK_LOCATION } from '../../nt/layout.ts';
 import { deviceExtensionOf } from '../io/stack.ts';
-import { DEVICE_CAPABILITIES_VERSION, IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
+import { DEVICE_CAPABILITIES_VERSION, DEVICE_USAGE_NOTIFICATION_TYPE, IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { REG } from '../../nt/registry.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
@@ -25,6 +25,7 @@ import { DeviceInterfaceTable } from './interfaces.ts';
 import { PnpNotifications } from './notify.ts';
 import { BusEnumerator } from './bus.ts';
 import { TargetDeviceNotifications } from './target-notify.ts';
+import { HardwareProfileNotifications } from './hwprofile.ts';
 
 const S = IO_STACK_LOCATION.off;
 /**
@@ -83,6 +84,8 @@ export class PnpManager {
   readonly resources = new Map<DeviceNode, AssignedResources>();
   /** Told of a child devnode's AddDevice (bus.ts), for dv run's line. */
   onAddDevice?: (node: DeviceNode, status: number) => void;
+  /** Told of the resources a child devnode was given (bus.ts; undefined: its requirements could not be met), for dv run's line. */
+  onResources?: (node: DeviceNode, resources: readonly ResourceRequest[] | undefined) => void;
   /** Told of each PnP IRP once the stack has completed it (dv run prints them). */
   onIrp?: (node: DeviceNode, irp: PnpIrpRecord) => void;
 
@@ -93,12 +96,15 @@ export class PnpManager {
   readonly bus: BusEnumerator;
   /** Drivers told of a device's removal through a file object they opened on it (target-notify.ts). */
   readonly targets: TargetDeviceNotifications;
+  /** Drivers told of a hardware profile change (hwprofile.ts). */
+  readonly profiles: HardwareProfileNotifications;
 
   constructor(private readonly k: Kernel) {
     this.bus = new BusEnumerator(k, this);
     this.interfaces = new DeviceInterfaceTable(k);
     this.notifications = new PnpNotifications(k);
     this.targets = new TargetDeviceNotifications(k);
+    this.profiles = new HardwareProfileNotifications(k);
     this.interfaces.onChange = (iface, arrived) => this.notifications.interfaceChanged(iface, arrived);
     this.root.state = 'DeviceNodeStarted';
     this.root.placement = {
@@ -245,17 +251,66 @@ export class PnpManager {
     return { record, bits };
   }
 
-  /** A rebalance: QUERY_STOP_DEVICE, STOP_DEVICE, START_DEVICE (CANCEL_STOP when a driver vetoes the query). */
+  /**
+   * A rebalance: QUERY_STOP_DEVICE, STOP_DEVICE, START_DEVICE (CANCEL_STOP_DEVICE to each device queried,
+   * the last first, when a driver vetoes). A device's started children are stopped with it, each before
+   * its parent (their resources come from it), and started again after it, parents first.
+   */
   stopStart(node: DeviceNode): number {
-    const q = this.send(node, IRP_MN_PNP.QUERY_STOP_DEVICE);
-    if (!NT_SUCCESS(q.status)) {
-      this.send(node, IRP_MN_PNP.CANCEL_STOP_DEVICE);
-      return q.status;
+    const subtree = [...this.descendants(node).filter((d) => d.state === 'DeviceNodeStarted'), node];
+    const queried: DeviceNode[] = [];
+    for (const d of subtree) {
+      const q = this.send(d, IRP_MN_PNP.QUERY_STOP_DEVICE);
+      queried.push(d);
+      if (!NT_SUCCESS(q.status)) {
+        for (const c of queried.reverse()) this.send(c, IRP_MN_PNP.CANCEL_STOP_DEVICE);
+        return q.status;
+      }
     }
-    node.state = 'DeviceNodeQueryStopped';
-    this.send(node, IRP_MN_PNP.STOP_DEVICE);
-    node.state = 'DeviceNodeStopped';
-    return this.start(node);
+    for (const d of subtree) d.state = 'DeviceNodeQueryStopped';
+    for (const d of subtree) {
+      this.send(d, IRP_MN_PNP.STOP_DEVICE);
+      d.state = 'DeviceNodeStopped';
+    }
+    const status = this.start(node);
+    // Then down the tree, in the order the children were enumerated.
+    const below = (n: DeviceNode): DeviceNode[] => n.children.flatMap((c) => [c, ...below(c)]);
+    for (const d of below(node)) {
+      if (subtree.includes(d) && d.state === 'DeviceNodeStopped' && d.parent?.state === 'DeviceNodeStarted') this.start(d);
+    }
+    return status;
+  }
+
+  /**
+   * The device objects of a device and its started children in the order the power manager powers them
+   * down: each child before its parent (systemSleepWake powers them up in reverse, parents first).
+   */
+  powerOrder(node: DeviceNode): number[] {
+    return [...this.descendants(node).filter((d) => d.state === 'DeviceNodeStarted'), node].map((d) => d.pdo);
+  }
+
+  /** The hardware profile changes (a dock or undock): the registered drivers are asked, then told; the vetoing status, or success. */
+  hardwareProfileChange(): number {
+    void this.rootDriver; // the PnP manager's routines the callbacks are called from come with it
+    return this.profiles.change();
+  }
+
+  /**
+   * IRP_MN_DEVICE_USAGE_NOTIFICATION: a special file (paging, hibernation, dump) is being put on the
+   * device (`inPath` TRUE) or was taken off it. It goes to the top of the stack; every driver must
+   * succeed it for the file to be created (the record says whether the stack did).
+   */
+  deviceUsageNotification(node: DeviceNode, type: number, inPath: boolean): PnpIrpResult {
+    const typeName = Object.entries(DEVICE_USAGE_NOTIFICATION_TYPE).find(([, v]) => v === type)?.[0] ?? `DeviceUsageType ${type}`;
+    return this.send(
+      node,
+      IRP_MN_PNP.DEVICE_USAGE_NOTIFICATION,
+      (sp) => {
+        this.k.as.setU8(sp + S['Parameters.UsageNotification.InPath'], inPath ? 1 : 0);
+        this.k.as.setU32(sp + S['Parameters.UsageNotification.Type'], type);
+      },
+      { detail: `${typeName}, InPath ${inPath ? 'TRUE' : 'FALSE'}` },
+    );
   }
 
   /**

@@ -3,7 +3,7 @@
  * as the bus driver at the bottom of each stack, completes the PnP and power IRPs that reach the PDO.
  * What it answers follows what a root-enumerated PDO answers on Windows: the state changes succeed,
  * QUERY_CAPABILITIES gets the root's defaults, QUERY_ID the devnode's IDs, TargetDeviceRelation names
- * the PDO, and an IRP it does not handle is completed with the status it arrived with
+ * the PDO, DEVICE_USAGE_NOTIFICATION succeeds, and an IRP it does not handle is completed with the status it arrived with
  * (STATUS_NOT_SUPPORTED unless a driver above set one).
  */
 import { DO, FILE_DEVICE_UNKNOWN, IRP_MJ } from '../../nt/io.ts';
@@ -86,6 +86,9 @@ export class PnpRoot {
     const minor = as.u8(sp + S.MinorFunction);
     let status = as.i32(irp + I['IoStatus.Status']) >>> 0;
     if (STATE_CHANGES.has(minor)) {
+      status = STATUS.SUCCESS;
+    } else if (minor === IRP_MN_PNP.DEVICE_USAGE_NOTIFICATION) {
+      // A bus driver handles it for its child PDOs; the root bus has nothing to prepare for a special file.
       status = STATUS.SUCCESS;
     } else if (minor === IRP_MN_PNP.QUERY_CAPABILITIES) {
       this.fillCapabilities(as.u32(sp + S['Parameters.DeviceCapabilities.Capabilities']));

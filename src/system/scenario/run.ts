@@ -222,13 +222,15 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
       return {};
     }
     if ('pnp' in step) {
+      // A dock or undock: the drivers registered for it are asked and told; no device needed.
+      if (step.pnp === 'hardware-profile-change') return { status: k.pnp.hardwareProfileChange() };
       if (!node) throw new StepFailure(`pnp ${step.pnp} needs a driver loaded under the PnP manager`);
       if (step.pnp === 'remove') k.pnp.remove(node);
       else if (step.pnp === 'surprise-remove') {
         k.pnp.surpriseRemove(node);
         if (file_ === undefined) k.pnp.finishSurpriseRemoval(node);
       } else if (step.pnp === 'stop-start') k.pnp.stopStart(node);
-      else return { status: systemSleepWake(k, [node.pdo]).status };
+      else return { status: systemSleepWake(k, k.pnp.powerOrder(node)).status };
       return {};
     }
     // wait

@@ -58,7 +58,7 @@ export const stepSchema = z.union([
   z.literal('close'),
   z.object({ close: withExpect({}) }).strict(),
   z.object({ process: z.union([withExpect({ start: z.string(), args: z.string().optional() }), withExpect({ end: z.string() })]) }).strict(),
-  z.object({ pnp: z.enum(['remove', 'surprise-remove', 'stop-start', 'sleep']) }).strict(),
+  z.object({ pnp: z.enum(['remove', 'surprise-remove', 'stop-start', 'sleep', 'hardware-profile-change']) }).strict(),
   z.object({ wait: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 500ms, 10s, 2m').describe('let simulated time pass: timers fire, DPCs and threads run') }).strict(),
   z.literal('unload'),
   z.object({ unload: withExpect({}) }).strict(),

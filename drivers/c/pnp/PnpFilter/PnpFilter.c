@@ -3,7 +3,9 @@
  * AddDevice attaches a filter device above the function driver's, with its buffering and power flags;
  * every IRP goes down untouched (IoSkipCurrentIrpStackLocation), except IRP_MN_START_DEVICE, whose
  * stack location is copied down with a completion routine so the filter sees the start come back up.
- * REMOVE_DEVICE is passed down, then the filter detaches and deletes its device. DbgPrint names each
+ * REMOVE_DEVICE is passed down, then the filter detaches and deletes its device. A paging file's
+ * DEVICE_USAGE_NOTIFICATION is handled as a storage filter must: the filter counts paging files and keeps
+ * DO_POWER_PAGABLE right (set before the last one goes down, cleared after the first one succeeded). DbgPrint names each
  * PnP IRP on its way down and the START on its way up, so a run shows the order.
  */
 #include <wdm.h>
@@ -12,6 +14,7 @@
 
 typedef struct _FILTER_EXTENSION {
     PDEVICE_OBJECT LowerDevice;
+    ULONG PagingCount;
 } FILTER_EXTENSION, *PFILTER_EXTENSION;
 
 DRIVER_INITIALIZE DriverEntry;
@@ -35,6 +38,7 @@ static const char *const MinorNames[] = {
     [IRP_MN_QUERY_ID] = "IRP_MN_QUERY_ID",
     [IRP_MN_QUERY_PNP_DEVICE_STATE] = "IRP_MN_QUERY_PNP_DEVICE_STATE",
     [IRP_MN_SURPRISE_REMOVAL] = "IRP_MN_SURPRISE_REMOVAL",
+    [IRP_MN_DEVICE_USAGE_NOTIFICATION] = "IRP_MN_DEVICE_USAGE_NOTIFICATION",
 };
 
 NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
@@ -72,6 +76,7 @@ NTSTATUS AddDevice(_In_ PDRIVER_OBJECT DriverObject, _In_ PDEVICE_OBJECT Physica
         return STATUS_NO_SUCH_DEVICE;
     }
     ((PFILTER_EXTENSION)filter->DeviceExtension)->LowerDevice = lower;
+    ((PFILTER_EXTENSION)filter->DeviceExtension)->PagingCount = 0;
     /* The I/O manager buffers for the stack as its top device says: take the function driver's choice. */
     filter->Flags |= lower->Flags & (DO_BUFFERED_IO | DO_DIRECT_IO | DO_POWER_PAGABLE);
     filter->DeviceType = lower->DeviceType;
@@ -100,6 +105,34 @@ NTSTATUS StartCompletion(_In_ PDEVICE_OBJECT DeviceObject, _In_ PIRP Irp, _In_op
     return STATUS_CONTINUE_COMPLETION;
 }
 
+/*
+ * A paging file arrives on the device or leaves it. A device in the paging path must not be paged out
+ * (DO_POWER_PAGABLE clear): the bit is set before the last paging file's IRP goes down, and cleared
+ * only after the stack succeeded the first one.
+ */
+static NTSTATUS PagingNotification(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
+{
+    PFILTER_EXTENSION ext = (PFILTER_EXTENSION)DeviceObject->DeviceExtension;
+    BOOLEAN inPath = IoGetCurrentIrpStackLocation(Irp)->Parameters.UsageNotification.InPath;
+    ULONG count = ext->PagingCount;
+    BOOLEAN setFirst = !inPath && count == 1 && !(DeviceObject->Flags & DO_POWER_PAGABLE);
+    NTSTATUS status;
+
+    if (setFirst) DeviceObject->Flags |= DO_POWER_PAGABLE;
+    IoForwardIrpSynchronously(ext->LowerDevice, Irp);
+    status = Irp->IoStatus.Status;
+    if (NT_SUCCESS(status)) {
+        ext->PagingCount = inPath ? count + 1 : count - 1;
+        if (inPath && count == 0) DeviceObject->Flags &= ~DO_POWER_PAGABLE;
+    } else if (setFirst) {
+        /* The paging file stays: so does the device in the paging path. */
+        DeviceObject->Flags &= ~DO_POWER_PAGABLE;
+    }
+    DbgPrint("PnpFilter: IRP_MN_DEVICE_USAGE_NOTIFICATION completed 0x%x, paging files %u\n", status, ext->PagingCount);
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return status;
+}
+
 NTSTATUS DispatchPnp(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
 {
     PDEVICE_OBJECT lower = ((PFILTER_EXTENSION)DeviceObject->DeviceExtension)->LowerDevice;
@@ -121,6 +154,10 @@ NTSTATUS DispatchPnp(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
         IoDetachDevice(lower);
         IoDeleteDevice(DeviceObject);
         return status;
+    case IRP_MN_DEVICE_USAGE_NOTIFICATION:
+        if (sp->Parameters.UsageNotification.Type == DeviceUsageTypePaging) return PagingNotification(DeviceObject, Irp);
+        IoSkipCurrentIrpStackLocation(Irp);
+        return IoCallDriver(lower, Irp);
     default:
         IoSkipCurrentIrpStackLocation(Irp);
         return IoCallDriver(lower, Irp);
