@@ -53,6 +53,7 @@ import {
   poolTag,
   type DriverApi,
 } from '../../../ddk/ts/wdm.ts';
+import { GUID_PNPBUS_INTERFACE, PNPBUS_INTERFACE_SIZE, PNPBUS_INTERFACE_VERSION } from './PnpBusInterface.ts';
 
 const ioctl = (fn: number) => CTL_CODE(FILE_DEVICE_BUS_EXTENDER, fn, METHOD_BUFFERED, FILE_ANY_ACCESS);
 export const IOCTL_PNPBUS_UNPLUG = ioctl(0x900);
@@ -65,13 +66,6 @@ export const CHILD_HARDWARE_ID = 'PnpBus\\PnpChild';
 export const CHILD_COMPATIBLE_ID = 'PnpBus\\Generic';
 export const CHILDREN = 2;
 
-/**
- * The bus interface a child's driver gets with IRP_MN_QUERY_INTERFACE: INTERFACE, then
- * ULONG GetChildIndex(PVOID Context). Its GUID is this sample's own {8D1E6C2A-3B4F-4E5A-9C7D-2F1B0A3C4D5E}.
- */
-export const GUID_PNPBUS_INTERFACE = [0x2a, 0x6c, 0x1e, 0x8d, 0x4f, 0x3b, 0x5a, 0x4e, 0x9c, 0x7d, 0x2f, 0x1b, 0x0a, 0x3c, 0x4d, 0x5e];
-export const PNPBUS_INTERFACE_VERSION = 1;
-export const PNPBUS_INTERFACE_SIZE = INTERFACE.size + 4;
 /** The bus type GUID of PNP_BUS_INFORMATION: {8D1E6C2B-3B4F-4E5A-9C7D-2F1B0A3C4D5E}. */
 const GUID_BUS_TYPE_PNPBUS = [0x2b, 0x6c, 0x1e, 0x8d, 0x4f, 0x3b, 0x5a, 0x4e, 0x9c, 0x7d, 0x2f, 0x1b, 0x0a, 0x3c, 0x4d, 0x5e];
 
