@@ -23,8 +23,11 @@ import { ROOT, hex } from '../helpers.ts';
 import { argumentsBlock, expectedArguments, field } from '../verifier/rules/support.ts';
 
 const C = join(ROOT, 'drivers', 'c', 'pnp');
-const MONITOR = join(C, 'PnpMonitor', 'PnpMonitor.wasm');
-const TWIN = join(C, 'PnpMonitorStaysRegistered', 'PnpMonitorStaysRegistered.wasm');
+const TS = join(ROOT, 'drivers', 'ts', 'pnp');
+const LANGUAGES = [
+  { lang: 'c', monitor: join(C, 'PnpMonitor', 'PnpMonitor.wasm'), twin: join(C, 'PnpMonitorStaysRegistered', 'PnpMonitorStaysRegistered.wasm') },
+  { lang: 'ts', monitor: join(TS, 'PnpMonitor.ts'), twin: join(TS, 'PnpMonitorStaysRegistered.ts') },
+] as const;
 const DEVICE = join(ROOT, 'drivers', 'ts', 'pnp', 'PnpInterface.ts');
 
 // MONITOR_EXTENSION: Driver, InterfaceEntry, Lock (FAST_MUTEX), Targets (LIST_ENTRY), then the counts.
@@ -46,7 +49,8 @@ async function boot(monitorPath: string, monitorName: string) {
   return { m, k, monitor, fn, read, device, prints };
 }
 
-test('PnpMonitor.c: opens each arrival, serves it an echo, survives sleep/wake and stop/start, lets go at removal and surprise removal; unloads clean', async () => {
+for (const { lang, monitor: MONITOR, twin: TWIN } of LANGUAGES) {
+test(`PnpMonitor.${lang}: opens each arrival, serves it an echo, survives sleep/wake and stop/start, lets go at removal and surprise removal; unloads clean`, async () => {
   const { m, k, monitor, fn, read, device, prints } = await boot(MONITOR, 'PnpMonitor');
   const a = device();
   assert.equal(k.pnp.start(a), STATUS.SUCCESS);
@@ -87,7 +91,7 @@ test('PnpMonitor.c: opens each arrival, serves it an echo, survives sleep/wake a
   ]);
 });
 
-test('PnpMonitorStaysRegistered.c: unloads with its interface notification registered; the next arrival calls into the unloaded image: 0xCE', async () => {
+test(`PnpMonitorStaysRegistered.${lang}: unloads with its interface notification registered; the next arrival calls into the unloaded image: 0xCE`, async () => {
   const { m, k, monitor, device } = await boot(TWIN, 'PnpMonitorStaysRegistered');
   const callback = monitor.module.symbols.functions.find((f) => f.name === 'MonitorInterfaceChange')!.start;
   m.unloadDriver(monitor);
@@ -103,3 +107,4 @@ test('PnpMonitorStaysRegistered.c: unloads with its interface notification regis
   assert.deepEqual(argumentsBlock(analysis), expectedArguments(0xce, params));
   assert.equal(field(analysis, 'IMAGE_NAME'), 'PnpMonitorStaysRegistered.sys');
 });
+}
