@@ -94,6 +94,12 @@ const PDO_SIZE = 28;
 
 let ddi: DriverApi;
 
+/** A child's instance ID (unique among its siblings): its index. PnpBusSameInstance.ts, the violating twin, swaps it. */
+let instanceIdOf = (index: number): string => `${index}`;
+export function instanceIdsWith(how: (index: number) => string): void {
+  instanceIdOf = how;
+}
+
 export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
   ddi = api;
   const mem = ddi.mem;
@@ -280,7 +286,7 @@ function PdoPnp(DeviceObject: number, ext: number, Irp: number, minor: number): 
     case IRP_MN_PNP.QUERY_ID: {
       const type = mem.u32(sp + P['Parameters.QueryId.IdType']);
       if (type === BUS_QUERY_ID_TYPE.BusQueryDeviceID) answer(PoolString([CHILD_DEVICE_ID], false));
-      else if (type === BUS_QUERY_ID_TYPE.BusQueryInstanceID) answer(PoolString([`${index}`], false));
+      else if (type === BUS_QUERY_ID_TYPE.BusQueryInstanceID) answer(PoolString([instanceIdOf(index)], false));
       else if (type === BUS_QUERY_ID_TYPE.BusQueryHardwareIDs) answer(PoolString([CHILD_HARDWARE_ID], true));
       else if (type === BUS_QUERY_ID_TYPE.BusQueryCompatibleIDs) answer(PoolString([CHILD_COMPATIBLE_ID], true));
       break;
