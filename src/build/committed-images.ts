@@ -44,6 +44,7 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilter'), 'PnpFilter'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpDevice'), 'PnpDevice'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpDeviceOwnList'), 'PnpDeviceOwnList'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpInterface'), 'PnpInterface'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpMonitor'), 'PnpMonitor'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpMonitorStaysRegistered'), 'PnpMonitorStaysRegistered'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilterAnswersQueryRemove'), 'PnpFilterAnswersQueryRemove'),

@@ -1,6 +1,6 @@
 /**
- * PnpMonitor.c, the PnP monitor sample (toastmon's part), verified under /standard while PnpInterface.ts
- * devices come and go: an arrival is opened (IoGetDeviceObjectPointer), watched (target device
+ * PnpMonitor, the PnP monitor sample (toastmon's part), in C and TS, verified under /standard while the
+ * PnpInterface sample's devices (of the same language) come and go: an arrival is opened (IoGetDeviceObjectPointer), watched (target device
  * notification) and served an echo IOCTL; it survives a sleep/wake cycle and a stop/start; an orderly
  * removal closes the file at QUERY_REMOVE and lets go at REMOVE_COMPLETE; a surprise removal lets go at
  * REMOVE_COMPLETE; a device still open at unload is let go by DriverUnload. Nothing leaks, nothing stops.
@@ -25,10 +25,9 @@ import { argumentsBlock, expectedArguments, field } from '../verifier/rules/supp
 const C = join(ROOT, 'drivers', 'c', 'pnp');
 const TS = join(ROOT, 'drivers', 'ts', 'pnp');
 const LANGUAGES = [
-  { lang: 'c', monitor: join(C, 'PnpMonitor', 'PnpMonitor.wasm'), twin: join(C, 'PnpMonitorStaysRegistered', 'PnpMonitorStaysRegistered.wasm') },
-  { lang: 'ts', monitor: join(TS, 'PnpMonitor.ts'), twin: join(TS, 'PnpMonitorStaysRegistered.ts') },
+  { lang: 'c', monitor: join(C, 'PnpMonitor', 'PnpMonitor.wasm'), twin: join(C, 'PnpMonitorStaysRegistered', 'PnpMonitorStaysRegistered.wasm'), device: join(C, 'PnpInterface', 'PnpInterface.wasm') },
+  { lang: 'ts', monitor: join(TS, 'PnpMonitor.ts'), twin: join(TS, 'PnpMonitorStaysRegistered.ts'), device: join(TS, 'PnpInterface.ts') },
 ] as const;
-const DEVICE = join(ROOT, 'drivers', 'ts', 'pnp', 'PnpInterface.ts');
 
 // MONITOR_EXTENSION: Driver, InterfaceEntry, Lock (FAST_MUTEX), Targets (LIST_ENTRY), then the counts.
 const COUNTS = 8 + FAST_MUTEX.size + 8;
@@ -36,7 +35,7 @@ const NAMES = ['arrivals', 'removals', 'opens', 'echoes', 'queryRemoves', 'cance
 type Counts = Record<(typeof NAMES)[number], number>;
 const counts = (...v: number[]): Counts => Object.fromEntries(NAMES.map((n, i) => [n, v[i] ?? 0])) as Counts;
 
-async function boot(monitorPath: string, monitorName: string) {
+async function boot(monitorPath: string, monitorName: string, devicePath: string) {
   const prints: string[] = [];
   const m = new Machine({ verifier: { flags: STANDARD_FLAGS, drivers: [`${monitorName}.sys`, 'PnpInterface.sys'] } });
   const k = m.kernel;
@@ -44,14 +43,14 @@ async function boot(monitorPath: string, monitorName: string) {
   const monitor = await m.loadDriver(monitorPath);
   const ext = k.as.u32(k.as.u32(monitor.driverObject + DRIVER_OBJECT.off.DeviceObject) + DEVICE_OBJECT.off.DeviceExtension);
   const read = (): Counts => Object.fromEntries(NAMES.map((n, i) => [n, k.as.u32(ext + COUNTS + 4 * i)])) as Counts;
-  const fn = await m.loadDriver(DEVICE);
+  const fn = await m.loadDriver(devicePath);
   const device = () => k.pnp.createRootDevice({ driverObject: fn.driverObject, service: 'PnpInterface' }).node;
   return { m, k, monitor, fn, read, device, prints };
 }
 
-for (const { lang, monitor: MONITOR, twin: TWIN } of LANGUAGES) {
+for (const { lang, monitor: MONITOR, twin: TWIN, device: DEVICE } of LANGUAGES) {
 test(`PnpMonitor.${lang}: opens each arrival, serves it an echo, survives sleep/wake and stop/start, lets go at removal and surprise removal; unloads clean`, async () => {
-  const { m, k, monitor, fn, read, device, prints } = await boot(MONITOR, 'PnpMonitor');
+  const { m, k, monitor, fn, read, device, prints } = await boot(MONITOR, 'PnpMonitor', DEVICE);
   const a = device();
   assert.equal(k.pnp.start(a), STATUS.SUCCESS);
   assert.deepEqual(read(), counts(1, 0, 1, 1), 'arrival: opened and echoed');
@@ -92,7 +91,7 @@ test(`PnpMonitor.${lang}: opens each arrival, serves it an echo, survives sleep/
 });
 
 test(`PnpMonitorStaysRegistered.${lang}: unloads with its interface notification registered; the next arrival calls into the unloaded image: 0xCE`, async () => {
-  const { m, k, monitor, device } = await boot(TWIN, 'PnpMonitorStaysRegistered');
+  const { m, k, monitor, device } = await boot(TWIN, 'PnpMonitorStaysRegistered', DEVICE);
   const callback = monitor.module.symbols.functions.find((f) => f.name === 'MonitorInterfaceChange')!.start;
   m.unloadDriver(monitor);
   assert.equal(k.crash, undefined, 'nothing fires at the unload itself');
