@@ -44,6 +44,11 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilter'), 'PnpFilter'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpDevice'), 'PnpDevice'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpDeviceOwnList'), 'PnpDeviceOwnList'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpInterface'), 'PnpInterface'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpMonitor'), 'PnpMonitor'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpMonitorStaysRegistered'), 'PnpMonitorStaysRegistered'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilterAnswersQueryRemove'), 'PnpFilterAnswersQueryRemove'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpBusSameInstance'), 'PnpBusSameInstance'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
     // Low resources simulation samples (checked and unchecked allocations).

@@ -1,5 +1,5 @@
 /**
- * `dv run --open-interface`: the PnpInterface sample names its device only by a device interface; the
+ * `dv run --open-interface`: the PnpInterface sample (TS and C) names its device only by a device interface; the
  * run opens the first enabled interface of the class, which reaches the top of the device's stack.
  * The interface is gone after the removal, the link name freed, nothing leaks; a class with no
  * enabled interface is said and nothing is sent; a malformed GUID is a usage error.
@@ -31,9 +31,13 @@ async function run(extra: Partial<RunOptions>) {
   return { outcome, lines };
 }
 
-for (const removal of ['remove', 'surprise-remove'] as const) {
-  test(`--open-interface opens the enabled interface and the request reaches the driver; ${removal} disables it; nothing leaks`, async () => {
-    const { outcome } = await run({ openInterface: CLASS, removal });
+const DRIVERS = { ts: DRIVER, c: join(ROOT, 'drivers', 'c', 'pnp', 'PnpInterface', 'PnpInterface.wasm') } as const;
+
+const CASES = Object.entries(DRIVERS).flatMap(([lang, driver]) => (['remove', 'surprise-remove'] as const).map((removal) => ({ lang, driver, removal })));
+
+for (const { lang, driver, removal } of CASES) {
+  test(`${lang}: --open-interface opens the enabled interface and the request reaches the driver, after --sleep and --stop-start; ${removal} disables it; nothing leaks`, async () => {
+    const { outcome } = await run({ driver, openInterface: CLASS, removal, sleep: true, stopStart: true });
     assert.equal(outcome.bugCheck, null);
     assert.deepEqual(outcome.open, { name: LINK, status: STATUS.SUCCESS });
     assert.deepEqual(outcome.requests.map((r) => [hex(r.status), r.information]), [[hex(STATUS.SUCCESS), 4]]);

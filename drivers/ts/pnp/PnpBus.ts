@@ -53,6 +53,7 @@ import {
   poolTag,
   type DriverApi,
 } from '../../../ddk/ts/wdm.ts';
+import { GUID_PNPBUS_INTERFACE, PNPBUS_INTERFACE_SIZE, PNPBUS_INTERFACE_VERSION } from './PnpBusInterface.ts';
 
 const ioctl = (fn: number) => CTL_CODE(FILE_DEVICE_BUS_EXTENDER, fn, METHOD_BUFFERED, FILE_ANY_ACCESS);
 export const IOCTL_PNPBUS_UNPLUG = ioctl(0x900);
@@ -65,13 +66,6 @@ export const CHILD_HARDWARE_ID = 'PnpBus\\PnpChild';
 export const CHILD_COMPATIBLE_ID = 'PnpBus\\Generic';
 export const CHILDREN = 2;
 
-/**
- * The bus interface a child's driver gets with IRP_MN_QUERY_INTERFACE: INTERFACE, then
- * ULONG GetChildIndex(PVOID Context). Its GUID is this sample's own {8D1E6C2A-3B4F-4E5A-9C7D-2F1B0A3C4D5E}.
- */
-export const GUID_PNPBUS_INTERFACE = [0x2a, 0x6c, 0x1e, 0x8d, 0x4f, 0x3b, 0x5a, 0x4e, 0x9c, 0x7d, 0x2f, 0x1b, 0x0a, 0x3c, 0x4d, 0x5e];
-export const PNPBUS_INTERFACE_VERSION = 1;
-export const PNPBUS_INTERFACE_SIZE = INTERFACE.size + 4;
 /** The bus type GUID of PNP_BUS_INFORMATION: {8D1E6C2B-3B4F-4E5A-9C7D-2F1B0A3C4D5E}. */
 const GUID_BUS_TYPE_PNPBUS = [0x2b, 0x6c, 0x1e, 0x8d, 0x4f, 0x3b, 0x5a, 0x4e, 0x9c, 0x7d, 0x2f, 0x1b, 0x0a, 0x3c, 0x4d, 0x5e];
 
@@ -99,6 +93,12 @@ const PDO_REPORTED = 24;
 const PDO_SIZE = 28;
 
 let ddi: DriverApi;
+
+/** A child's instance ID (unique among its siblings): its index. PnpBusSameInstance.ts, the violating twin, swaps it. */
+let instanceIdOf = (index: number): string => `${index}`;
+export function instanceIdsWith(how: (index: number) => string): void {
+  instanceIdOf = how;
+}
 
 export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
   ddi = api;
@@ -286,7 +286,7 @@ function PdoPnp(DeviceObject: number, ext: number, Irp: number, minor: number): 
     case IRP_MN_PNP.QUERY_ID: {
       const type = mem.u32(sp + P['Parameters.QueryId.IdType']);
       if (type === BUS_QUERY_ID_TYPE.BusQueryDeviceID) answer(PoolString([CHILD_DEVICE_ID], false));
-      else if (type === BUS_QUERY_ID_TYPE.BusQueryInstanceID) answer(PoolString([`${index}`], false));
+      else if (type === BUS_QUERY_ID_TYPE.BusQueryInstanceID) answer(PoolString([instanceIdOf(index)], false));
       else if (type === BUS_QUERY_ID_TYPE.BusQueryHardwareIDs) answer(PoolString([CHILD_HARDWARE_ID], true));
       else if (type === BUS_QUERY_ID_TYPE.BusQueryCompatibleIDs) answer(PoolString([CHILD_COMPATIBLE_ID], true));
       break;

@@ -31,7 +31,7 @@ import {
   poolTag,
   type DriverApi,
 } from '../../../ddk/ts/wdm.ts';
-import { GUID_PNPBUS_INTERFACE, PNPBUS_INTERFACE_SIZE, PNPBUS_INTERFACE_VERSION } from './PnpBus.ts';
+import { GUID_PNPBUS_INTERFACE, PNPBUS_INTERFACE_SIZE, PNPBUS_INTERFACE_VERSION } from './PnpBusInterface.ts';
 
 const TAG = poolTag('PChd');
 

@@ -104,6 +104,15 @@ const MAJOR_NAMES: Record<number, string> = {
 
 let ddi: DriverApi;
 
+/**
+ * How the DPC takes the read it completes (given the extension's read list): the cancel-safe queue's
+ * IoCsqRemoveNextIrp. PnpDeviceOwnList.ts, the violating twin, swaps in its shortcut with takeReadsWith().
+ */
+let takeNextRead = (ext: number, _readQueue: number): number => ddi.IoCsqRemoveNextIrp(ext + EXT.CSQ, 0);
+export function takeReadsWith(take: (readQueue: number) => number): void {
+  takeNextRead = (_ext, readQueue) => take(readQueue);
+}
+
 export function DriverEntry(DriverObject: number, _RegistryPath: number, api: DriverApi): number {
   ddi = api;
   const mem = ddi.mem;
@@ -352,7 +361,7 @@ function DpcForIsr(_Dpc: number, DeviceObject: number, _Irp: number, Context: nu
   let length = 0;
   const available = mem.u32(ext + EXT.AVAILABLE);
   if (available !== 0 && serving(ext)) {
-    irp = ddi.IoCsqRemoveNextIrp(ext + EXT.CSQ, 0);
+    irp = takeNextRead(ext, ext + EXT.READ_QUEUE);
     if (irp !== 0) {
       length = Math.min(available, mem.u32(IoGetCurrentIrpStackLocation(mem, irp) + S['Parameters.Read.Length']));
       mem.copy(mem.u32(irp + I['AssociatedIrp.SystemBuffer']), mem.u32(ext + EXT.COMMON), length);

@@ -2,7 +2,7 @@
  * PnpInterface: a WDM function driver that names its device by a device interface, as most PnP
  * drivers do, instead of by a device name. AddDevice attaches an unnamed FDO and registers an
  * interface of GUID_DEVINTERFACE_PNPINTERFACE for the PDO; START (on the way back up) enables it;
- * SURPRISE_REMOVAL and REMOVE_DEVICE disable it. It serves one IOCTL (an echo, METHOD_BUFFERED).
+ * SURPRISE_REMOVAL and REMOVE_DEVICE disable it; power IRPs go down. It serves one IOCTL (an echo, METHOD_BUFFERED).
  * `dv run --open-interface {5C3C4C7A-0E2B-4F51-9A43-2D6E3F0B7A11}` reaches it.
  */
 import {
@@ -53,6 +53,7 @@ export function DriverEntry(DriverObject: number, _RegistryPath: number, api: Dr
   mj(IRP_MJ.CLOSE, DispatchCreateClose);
   mj(IRP_MJ.DEVICE_CONTROL, DispatchDeviceControl);
   mj(IRP_MJ.PNP, DispatchPnp);
+  mj(IRP_MJ.POWER, DispatchPower);
   mem.setU32(DriverObject + DRIVER_OBJECT.off.DriverUnload, ddi.addressOf(DriverUnload));
   return STATUS.SUCCESS;
 }
@@ -141,6 +142,11 @@ function DispatchPnp(DeviceObject: number, Irp: number): number {
     default:
       return PassDown(ext, Irp);
   }
+}
+
+/** It owns no power policy: every power IRP goes down to the bus (a sleep/wake cycle passes through). */
+function DispatchPower(DeviceObject: number, Irp: number): number {
+  return PassDown(ddi.mem.u32(DeviceObject + DEVICE_OBJECT.off.DeviceExtension), Irp);
 }
 
 function DispatchCreateClose(_DeviceObject: number, Irp: number): number {

@@ -4,7 +4,7 @@
  * vm context. Packages and Node modules do not resolve; a host global referenced in any bundled
  * file is refused like one in the entry, naming that file's line.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { parse } from 'acorn';
 import type { Message, Plugin } from 'esbuild';
@@ -24,6 +24,8 @@ export interface BundleEntry {
   readonly locate: (line: number, column: number) => string;
   /** How a file is named in messages. */
   readonly display: (path: string) => string;
+  /** The driver's other own files (modules.ts), by absolute path: their instrumented JavaScript, located like the entry's. */
+  readonly others?: ReadonlyMap<string, Pick<BundleEntry, 'js' | 'locate'>>;
 }
 
 /** Everything but the driver's own files and the DDK's is out of reach. */
@@ -35,9 +37,25 @@ const isolation: Plugin = {
   },
 };
 
+/** The driver's other own files load as the loader instrumented them, not from disk. */
+function ownFiles(others: NonNullable<BundleEntry['others']>): Plugin {
+  // Only these paths call back here: the DDK's files cost no round trip.
+  const filter = new RegExp(`^(?:${[...others.keys()].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'driver-own-files',
+    setup(b) {
+      b.onLoad({ filter }, (args) => {
+        const own = others.get(args.path);
+        return own && { contents: own.js, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
 /** Bundle the driver; throws DriverSourceError naming each place that cannot load. */
 export async function bundleDriver(entry: BundleEntry): Promise<string> {
   const { build } = esbuild();
+  const others = entry.others ?? new Map();
   const options = {
     stdin: { contents: entry.js, resolveDir: resolve(entry.path, '..'), sourcefile: entry.path, loader: 'js' as const },
     bundle: true,
@@ -52,7 +70,7 @@ export async function bundleDriver(entry: BundleEntry): Promise<string> {
     tsconfigRaw: {},
     write: false,
     logLevel: 'silent' as const,
-    plugins: [isolation],
+    plugins: others.size > 0 ? [isolation, ownFiles(others)] : [isolation],
     // Nothing is written: the name only roots the source map's paths (used when a file is refused).
     outfile: resolve(entry.path, '..', '__driver.js'),
   };
@@ -75,7 +93,8 @@ export async function bundleDriver(entry: BundleEntry): Promise<string> {
       const o = originalPositionFor(map, { line, column });
       const file = o.source === null ? entry.path : resolve(entry.path, '..', o.source);
       // The entry's positions are in its instrumented JavaScript: locate() maps them to its TypeScript.
-      const at = file === entry.path && o.line !== null ? entry.locate(o.line, o.column) : `${entry.display(file)}(${o.line ?? '?'})`;
+      const own = file === entry.path ? entry : others.get(file);
+      const at = own && o.line !== null ? own.locate(o.line, o.column) : `${entry.display(file)}(${o.line ?? '?'})`;
       return `${at}: ${hostNameMessage(name)}`;
     });
     if (refusals.length > 0) throw new DriverSourceError(refusals.join('\n'));
@@ -88,7 +107,8 @@ function where(entry: BundleEntry, m: Message): string {
   const l = m.location;
   if (!l) return '';
   const file = resolve(l.file);
-  return file === entry.path ? `${entry.locate(l.line, l.column)}: ` : `${entry.display(file)}(${l.line}): `;
+  const own = file === entry.path ? entry : entry.others?.get(file);
+  return own ? `${own.locate(l.line, l.column)}: ` : `${entry.display(file)}(${l.line}): `;
 }
 
 /** Marker identifiers in bundled JavaScript, with their positions. */

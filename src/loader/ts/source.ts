@@ -13,6 +13,8 @@ export interface SourceInfo {
   /** Functions with their [start, end) offsets in the TypeScript source. */
   readonly functions: Array<{ name: string; start: number; end: number }>;
   readonly imports: string[];
+  /** The relative specifiers of its static imports and re-exports (its own files and the DDK). */
+  readonly modules: string[];
   readonly lineStarts: readonly number[];
   /** Every call, throw and loop in the JavaScript, with the source offset it is attributed to. */
   readonly calls: CallSite[];
@@ -103,6 +105,7 @@ export function analyzeSource(text: string, t: Transpiled): SourceInfo {
   const functions: SourceInfo['functions'] = [];
   const apiNames = new Set<string>(['ddi']);
   const imports = new Set<string>();
+  const modules = new Set<string>();
   const calls: CallSite[] = [];
   const refusals: Refusal[] = [];
   const refuse = (node: Node, message: string) => refusals.push({ sourceOffset: original(node.loc!.start, LEAST_UPPER_BOUND) ?? 0, message });
@@ -141,6 +144,7 @@ export function analyzeSource(text: string, t: Transpiled): SourceInfo {
     } else if (node.type === 'ImportDeclaration' || node.type === 'ExportAllDeclaration' || (node.type === 'ExportNamedDeclaration' && node.source)) {
       const spec = String((node.source as Node & { value: unknown }).value);
       if (!isRelativeSpecifier(spec)) refuse(node, importRefusal(spec));
+      else modules.add(spec);
     } else if (node.type === 'ImportExpression') {
       refuse(node, 'import() is not available to a driver: a driver imports its files statically');
     } else if (node.type === 'MetaProperty' && (node.meta as Node & { name: string }).name === 'import') {
@@ -150,7 +154,7 @@ export function analyzeSource(text: string, t: Transpiled): SourceInfo {
   forEachNode(tree, visit);
   functions.sort((a, b) => a.start - b.start);
   refusals.sort((a, b) => a.sourceOffset - b.sourceOffset);
-  return { functions, imports: [...imports].sort(), lineStarts, calls, refusals };
+  return { functions, imports: [...imports].sort(), modules: [...modules], lineStarts, calls, refusals };
 }
 
 /** 1-based line of a source offset. */

@@ -25,7 +25,8 @@ import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { bundleDriver } from './bundle.ts';
 import { instrumentCalls } from './instrument.ts';
 import { evaluateDriver } from './sandbox.ts';
-import { DriverSourceError, analyzeSource, lineOf, transpile } from './source.ts';
+import { readDriverModules } from './modules.ts';
+import { DriverSourceError, lineOf } from './source.ts';
 
 const CODE_RVA = 0x1000;
 const DATA_PAGES = 4;
@@ -75,54 +76,59 @@ export const tsImageFormat: ImageFormat = {
     } catch (e) {
       throw new SimulatorError(`cannot read driver ${req.path}: ${(e as Error).message}`);
     }
-    const transpiled = await transpile(path, text);
-    const info = analyzeSource(text, transpiled);
-    const display = displayPath(path);
-    if (info.refusals.length > 0) throw new DriverSourceError(info.refusals.map((r) => `${display}(${lineOf(info.lineStarts, r.sourceOffset)}): ${r.message}`).join('\n'));
-    const missing = info.imports.filter((n) => !(n in k.ddi));
+    // The entry and the files it imports from its own folder are the image's code (modules.ts).
+    const sources = await readDriverModules(path, text);
+    const refusals = sources.flatMap((m) => m.info.refusals.map((r) => `${displayPath(m.path)}(${lineOf(m.info.lineStarts, r.sourceOffset)}): ${r.message}`));
+    if (refusals.length > 0) throw new DriverSourceError(refusals.join('\n'));
+    const imports = [...new Set(sources.flatMap((m) => m.info.imports))].sort();
+    const missing = imports.filter((n) => !(n in k.ddi));
     if (missing.length > 0) throw new UnresolvedImportError(`${req.name}.sys`, missing.join(', '));
-    const entry = info.functions.find((f) => f.name === 'DriverEntry');
+    const entry = sources[0]!.info.functions.find((f) => f.name === 'DriverEntry');
     if (!entry) throw new SimulatorError(`${req.path} has no DriverEntry function`);
 
-    // Lay out the image: headers, the source as code, then a data area for literals.
-    const codeSize = Math.ceil(text.length / PAGE_SIZE) * PAGE_SIZE;
+    // Lay out the image: headers, the sources as code, then a data area for literals.
+    const code = sources.map((m) => m.text).join('');
+    const codeSize = Math.ceil(code.length / PAGE_SIZE) * PAGE_SIZE;
     const size = CODE_RVA + codeSize + DATA_PAGES * PAGE_SIZE;
     const base = req.reserve(size);
     const codeBase = base + CODE_RVA;
     k.as.setPages(base, size / PAGE_SIZE, PageKind.Image);
     k.as.zero(base, size);
-    k.as.write(codeBase, new TextEncoder().encode(text).subarray(0, codeSize));
+    k.as.write(codeBase, new TextEncoder().encode(code).subarray(0, codeSize));
 
     // Instrument the calls, then bundle the driver with the files it imports into one script.
-    const js = instrumentCalls(transpiled.js, info.calls, (offset) => codeBase + offset).replace(/\/\/# sourceMappingURL=.*$/m, '');
-    const code = await bundleDriver({
-      path,
-      js,
-      display: displayPath,
-      locate: (line, column) => {
+    const instrumented = sources.map((m) => ({
+      js: instrumentCalls(m.transpiled.js, m.info.calls, (offset) => codeBase + m.offset + offset).replace(/\/\/# sourceMappingURL=.*$/m, ''),
+      locate: (line: number, column: number) => {
         // Instrumentation adds no line breaks: a line of the instrumented JavaScript is the transpiled one.
-        const o = originalPositionFor(transpiled.map, { line, column, bias: GREATEST_LOWER_BOUND });
-        return `${display}(${o.line ?? '?'})`;
+        const o = originalPositionFor(m.transpiled.map, { line, column, bias: GREATEST_LOWER_BOUND });
+        return `${displayPath(m.path)}(${o.line ?? '?'})`;
       },
+    }));
+    const script = await bundleDriver({
+      path,
+      ...instrumented[0]!,
+      display: displayPath,
+      others: new Map(sources.slice(1).map((m, i) => [m.path, instrumented[i + 1]!])),
     });
 
-    const functions: FunctionSymbol[] = info.functions.map((f) => ({ name: f.name, start: codeBase + f.start, size: f.end - f.start }));
-    const lines: LineRow[] = info.lineStarts.map((s, i) => ({ address: codeBase + s, file: 0, line: i + 1 }));
+    const functions: FunctionSymbol[] = sources.flatMap((m) => m.info.functions.map((f) => ({ name: f.name, start: codeBase + m.offset + f.start, size: f.end - f.start })));
+    const lines: LineRow[] = sources.flatMap((m, file) => m.info.lineStarts.map((s, i) => ({ address: codeBase + m.offset + s, file, line: i + 1 })));
     const module: ModuleInfo = {
       name: req.name,
       imageName: `${req.name}.sys`,
       base,
       size,
       path,
-      symbols: { functions, files: [display], lines },
+      symbols: { functions, files: sources.map((m) => displayPath(m.path)), lines },
     };
-    const image: LoadedImage = { module, imports: info.imports, entryPoint: codeBase + entry.start, driverObject: 0 };
+    const image: LoadedImage = { module, imports, entryPoint: codeBase + entry.start, driverObject: 0 };
 
     let mod: TsDriverModule;
     const st = k.stacks;
     req.publish(module);
     try {
-      mod = evaluateDriver(code, `${req.name}.sys.js`, { callAt: st.callAt, callMethodAt: st.callMethodAt, throwAt: st.throwAt, loopAt: st.loopAt }) as unknown as TsDriverModule;
+      mod = evaluateDriver(script, `${req.name}.sys.js`, { callAt: st.callAt, callMethodAt: st.callMethodAt, throwAt: st.throwAt, loopAt: st.loopAt }) as unknown as TsDriverModule;
     } catch (e) {
       // A bug check or a runaway loop in the driver's top-level code keeps its identity.
       if (e instanceof BugCheck || e instanceof SimulatorError) throw e;
@@ -131,13 +137,20 @@ export const tsImageFormat: ImageFormat = {
     if (typeof mod.DriverEntry !== 'function') throw new SimulatorError(`${req.path} does not export DriverEntry`);
 
     // A driver that looks routines up by name may call any of them: bind them all (the verifier's thunks included).
-    const table = req.bind(info.imports.includes('MmGetSystemRoutineAddress') ? { ...image, imports: Object.keys(k.ddi) } : image, k.ddi);
+    const table = req.bind(imports.includes('MmGetSystemRoutineAddress') ? { ...image, imports: Object.keys(k.ddi) } : image, k.ddi);
     // Exported variables are made on first use, so a driver that names none leaves pool as it was.
     const data = {} as Record<ExportedDataName, number>;
     for (const name of Object.keys(EXPORTED_DATA) as ExportedDataName[]) {
       Object.defineProperty(data, name, { enumerable: true, get: () => exportedData(k).address(name) });
     }
-    const byName = new Map(functions.map((f) => [f.name, f.start]));
+    // A name declared in two of the driver's files does not say which function it is: addressOf() refuses it.
+    const byName = new Map<string, number | null>();
+    const fileOf = new Map<string, string>();
+    sources.forEach((m) => m.info.functions.forEach((f) => {
+      const other = fileOf.get(f.name);
+      byName.set(f.name, byName.get(f.name) === null || (other !== undefined && other !== m.path) ? null : codeBase + m.offset + f.start);
+      fileOf.set(f.name, m.path);
+    }));
     let dataNext = codeBase + codeSize;
     const dataEnd = base + size;
     const literals = new Map<string, number>();
@@ -155,7 +168,8 @@ export const tsImageFormat: ImageFormat = {
       mem: k.driverMemory,
       addressOf(fn) {
         const a = byName.get(fn.name);
-        if (a === undefined) throw new SimulatorError(`${req.name}: addressOf() needs a named function declared in the driver source, got '${fn.name || '(anonymous)'}'`);
+        if (a === undefined) throw new SimulatorError(`${req.name}: addressOf() needs a named function declared in the driver's own files, got '${fn.name || '(anonymous)'}'`);
+        if (a === null) throw new SimulatorError(`${req.name}: addressOf(${fn.name}): two of the driver's files declare a function of that name; rename one`);
         if (!k.hasRoutine(a)) k.registerRoutine(a, fn, req.name);
         return a;
       },

@@ -12,6 +12,10 @@
  * The bus FDO's IOCTLs play the hardware, each with a child's index (a ULONG): UNPLUG
  * (IoInvalidateDeviceRelations), FAIL (PNP_DEVICE_FAILED, IoInvalidateDeviceState), EJECT
  * (IoRequestDeviceEject). DbgPrint names each PnP IRP with the device it reached.
+ *
+ * PNPBUS_SAME_INSTANCE (PnpBusSameInstance.c, the violating twin): every child answers
+ * BusQueryInstanceID with the same ID, so the second child's instance path is the first's: the PnP
+ * manager stops, 0xCA PNP_DETECTED_FATAL_ERROR (Parameter 1 = 1, a duplicate PDO).
  */
 #include <wdm.h>
 #include "PnpBusInterface.h"
@@ -335,7 +339,11 @@ static NTSTATUS PdoPnp(PDEVICE_OBJECT DeviceObject, PPDO_EXTENSION Ext, PIRP Irp
             answer = PoolString(L"PNPBUS\\PNPCHILD", sizeof(L"PNPBUS\\PNPCHILD"));
             break;
         case BusQueryInstanceID:
+#ifdef PNPBUS_SAME_INSTANCE
+            answer = IndexedString(L"", 0, 0); /* the twin's bug: every child says it is child 0 */
+#else
             answer = IndexedString(L"", 0, Ext->Index);
+#endif
             break;
         case BusQueryHardwareIDs:
             answer = PoolString(L"PnpBus\\PnpChild\0", sizeof(L"PnpBus\\PnpChild\0"));

@@ -7,6 +7,10 @@
  * DEVICE_USAGE_NOTIFICATION is handled as a storage filter must: the filter counts paging files and keeps
  * DO_POWER_PAGABLE right (set before the last one goes down, cleared after the first one succeeded). DbgPrint names each
  * PnP IRP on its way down and the START on its way up, so a run shows the order.
+ *
+ * PNPFILTER_ANSWERS_QUERY_REMOVE (PnpFilterAnswersQueryRemove.c, the violating twin): having nothing to
+ * veto, the filter completes IRP_MN_QUERY_REMOVE_DEVICE itself with success instead of passing it
+ * down: Driver Verifier's I/O verification stops the completion, 0xC9/0x22E.
  */
 #include <wdm.h>
 
@@ -154,6 +158,13 @@ NTSTATUS DispatchPnp(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
         IoDetachDevice(lower);
         IoDeleteDevice(DeviceObject);
         return status;
+#ifdef PNPFILTER_ANSWERS_QUERY_REMOVE
+    case IRP_MN_QUERY_REMOVE_DEVICE:
+        /* The twin's shortcut: "nothing to veto here", so the IRP never reaches the function driver. */
+        Irp->IoStatus.Status = STATUS_SUCCESS;
+        IoCompleteRequest(Irp, IO_NO_INCREMENT);
+        return STATUS_SUCCESS;
+#endif
     case IRP_MN_DEVICE_USAGE_NOTIFICATION:
         if (sp->Parameters.UsageNotification.Type == DeviceUsageTypePaging) return PagingNotification(DeviceObject, Irp);
         IoSkipCurrentIrpStackLocation(Irp);
