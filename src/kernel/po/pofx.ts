@@ -235,6 +235,7 @@ export class PowerFramework {
     c.targetState = undefined;
     r.log.push(`complete idle state ${index} F${c.fstate}`);
     if (c.activating) this.advanceActivation(r, index);
+    else this.checkDeviceIdle(r);
   }
 
   completeDevicePowerNotRequired(r: FxRegistration): void {
@@ -306,7 +307,7 @@ export class PowerFramework {
   /** Every component idle and nothing pending: the device's power is not required (after the idle timeout). */
   private checkDeviceIdle(r: FxRegistration): void {
     if (!r.powerRequired || r.powerCallbackPending !== undefined || r.steps.some((s) => s.kind === 'powerNotRequired')) return;
-    if (!r.components.every((c) => c.condition === 'idle' && !c.idleCallbackPending && !c.activating)) return;
+    if (!r.components.every(settledIdle)) return;
     this.schedule(r, 'powerNotRequired', -1, 0, r.idleTimeoutMs);
   }
 
@@ -383,7 +384,7 @@ export class PowerFramework {
     const r = this.byHandle.get(handle >>> 0);
     if (!r || r.powerCallbackPending !== undefined) return;
     if (kind === 'powerNotRequired') {
-      if (!r.powerRequired || !r.components.every((c) => c.condition === 'idle' && !c.activating && !c.idleCallbackPending)) return;
+      if (!r.powerRequired || !r.components.every(settledIdle)) return;
       r.powerCallbackPending = 'notRequired';
       this.call(r, 'device power not required', r.callbacks.powerNotRequired, [r.context]);
     } else {
@@ -409,6 +410,9 @@ export class PowerFramework {
     return r.handle + 16 + KTIMER.size;
   }
 }
+
+/** Idle, answered, and going nowhere: what every component must be before the device loses its power. */
+const settledIdle = (c: FxComponent): boolean => c.condition === 'idle' && !c.idleCallbackPending && !c.activating && c.targetState === undefined;
 
 const frameworks = new WeakMap<Kernel, PowerFramework>();
 
