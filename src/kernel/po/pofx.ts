@@ -191,6 +191,8 @@ export class PowerFramework {
       return;
     }
     c.activating = true;
+    // A low-power state not yet entered is off: the component is wanted back.
+    r.steps = r.steps.filter((s) => !(s.kind === 'idleState' && s.component === index && s.state !== 0));
     if (!(flags & PO_FX_FLAG.ASYNC_ONLY) && this.readyToActivate(r, c)) {
       this.becomeActive(r, index);
       return;
@@ -365,7 +367,10 @@ export class PowerFramework {
       case 'idleState':
         if (!c) return;
         // An idle state is for an idle component, F0 for one on its way back.
-        if (s.state !== 0 && (c.condition !== 'idle' || c.activating)) return;
+        if (s.state !== 0 && (c.condition !== 'idle' || c.activating)) {
+          if (c.activating) this.advanceActivation(r, s.component);
+          return;
+        }
         c.targetState = s.state;
         this.call(r, `idle state ${s.component} F${s.state}`, r.callbacks.idleState, [r.context, s.component, s.state]);
         return;
