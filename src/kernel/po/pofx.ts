@@ -309,8 +309,13 @@ export class PowerFramework {
   /** Every component idle and nothing pending: the device's power is not required (after the idle timeout). */
   private checkDeviceIdle(r: FxRegistration): void {
     if (!r.powerRequired || r.powerCallbackPending !== undefined || r.steps.some((s) => s.kind === 'powerNotRequired')) return;
-    if (!r.components.every(settledIdle)) return;
+    if (!this.allSettled(r)) return;
     this.schedule(r, 'powerNotRequired', -1, 0, r.idleTimeoutMs);
+  }
+
+  /** Every component idle, answered, going nowhere (no Fx state on its way): the device may lose its power. */
+  private allSettled(r: FxRegistration): boolean {
+    return r.components.every(settledIdle) && !r.steps.some((s) => s.kind === 'idleState');
   }
 
   private hasStep(r: FxRegistration, index: number): boolean {
@@ -389,7 +394,7 @@ export class PowerFramework {
     const r = this.byHandle.get(handle >>> 0);
     if (!r || r.powerCallbackPending !== undefined) return;
     if (kind === 'powerNotRequired') {
-      if (!r.powerRequired || !r.components.every(settledIdle)) return;
+      if (!r.powerRequired || !this.allSettled(r)) return;
       r.powerCallbackPending = 'notRequired';
       this.call(r, 'device power not required', r.callbacks.powerNotRequired, [r.context]);
     } else {
@@ -416,7 +421,7 @@ export class PowerFramework {
   }
 }
 
-/** Idle, answered, and going nowhere: what every component must be before the device loses its power. */
+/** Idle, answered, with no activation under way and no Fx state asked. */
 const settledIdle = (c: FxComponent): boolean => c.condition === 'idle' && !c.idleCallbackPending && !c.activating && c.targetState === undefined;
 
 const frameworks = new WeakMap<Kernel, PowerFramework>();
