@@ -44,6 +44,9 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilter'), 'PnpFilter'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpDevice'), 'PnpDevice'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpDeviceOwnList'), 'PnpDeviceOwnList'),
+    // The power framework sample and its racy twin (Power framework delay fuzzing).
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpPofx'), 'PnpPofx'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpPofx'), 'PnpPofxRace'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
     // Low resources simulation samples (checked and unchecked allocations).
