@@ -171,6 +171,11 @@ export class FaultInjector {
     return (this.flags & (VF.KERNEL_SYNC_DELAY_FUZZING | VF.POWER_FRAMEWORK_DELAY_FUZZING)) !== 0;
   }
 
+  /** A yes/no choice of delay fuzzing, one in `oneIn`, from the delay stream (not a delay: not counted). */
+  drawChoice(oneIn: number): boolean {
+    return this.delayPrng.below(oneIn) === 0;
+  }
+
   /** A delay at a synchronization call: 0 (none), or 1 to maxMs ms, one call in `oneIn`. */
   drawDelay(oneIn: number, maxMs: number): number {
     if (this.delayPrng.below(oneIn) !== 0) return 0;

@@ -53,7 +53,7 @@ const delayedAfter = (): ThunkFactory => (next: AnyFn, vf: VerifierContext) =>
 const conditionChange = (): ThunkFactory => (next: AnyFn, vf: VerifierContext) =>
   ((handle: number, component: number, flags: number): unknown => {
     let f = flags >>> 0;
-    if (f === 0 && vf.faults.drawDelay(ASYNC_ONE_IN, 1) > 0) f = PO_FX_FLAG.ASYNC_ONLY;
+    if (f === 0 && vf.faults.drawChoice(ASYNC_ONE_IN)) f = PO_FX_FLAG.ASYNC_ONLY;
     const result = (next as Fn)(handle, component, f);
     delayThread(vf);
     return result;
