@@ -234,6 +234,21 @@ test('components go their own ways, in the order their steps fell due; device po
   assert.deepEqual(r.seen, ['idle 0', 'state 0 F1', 'idle 1', 'state 1 F1', 'power not required']);
 });
 
+test('an activation released before it finished is abandoned: no callback for it, the component stays where it was', () => {
+  const r = registered();
+  const { k, handle } = r;
+  k.ddi.PoFxStartDevicePowerManagement(handle);
+  r.settle();
+  r.seen.length = 0;
+  k.ddi.PoFxActivateComponent(handle, 0, 0);
+  k.ddi.PoFxIdleComponent(handle, 0, 0);
+  r.settle();
+  assert.deepEqual(r.seen, []);
+  assert.equal(r.component(0).condition, 'idle');
+  assert.equal(r.component(0).fstate, 1);
+  assert.equal(r.component(0).refs, 0);
+});
+
 test('PoFxSetDeviceIdleTimeout delays device power not required by the timeout', () => {
   const r = registered({ states: 1 });
   const { k, handle } = r;

@@ -72,6 +72,8 @@ interface Step {
 
 export interface FxRegistration {
   readonly handle: number;
+  /** Which registration this is: a work item queued for an unregistered one never reaches one at the same address. */
+  readonly id: number;
   readonly pdo: number;
   readonly context: number;
   readonly callbacks: {
@@ -99,6 +101,7 @@ export interface FxRegistration {
 export class PowerFramework {
   private readonly byHandle = new Map<number, FxRegistration>();
   private seq = 0;
+  private registered = 0;
   private readonly dpcRoutine: number;
   private readonly workerRoutine: number;
 
@@ -107,7 +110,7 @@ export class PowerFramework {
     this.dpcRoutine = k.nt.address('PopFxDeviceDpc');
     this.workerRoutine = k.nt.address('PopFxDeviceWorker');
     k.registerRoutine(this.dpcRoutine, ((_dpc: number, handle: number) => this.runDue(handle)) as never, 'nt');
-    k.registerRoutine(this.workerRoutine, ((handle: number, kind: number) => this.runDevicePowerStep(handle, kind === 1 ? 'powerRequired' : 'powerNotRequired')) as never, 'nt');
+    k.registerRoutine(this.workerRoutine, ((handle: number, kind: number, id: number) => this.runDevicePowerStep(handle, id, kind === 1 ? 'powerRequired' : 'powerNotRequired')) as never, 'nt');
   }
 
   registration(handle: number): FxRegistration | undefined {
@@ -139,6 +142,7 @@ export class PowerFramework {
     if (handle === 0) return STATUS.INSUFFICIENT_RESOURCES;
     const r: FxRegistration = {
       handle,
+      id: ++this.registered,
       pdo,
       context: as.u32(device + D.DeviceContext),
       callbacks: {
@@ -211,7 +215,10 @@ export class PowerFramework {
       c.activating = false;
       this.cancelSteps(r, index, 'activeCondition');
       if (c.targetState === undefined && c.fstate !== 0) this.cancelSteps(r, index, 'idleState');
-      if (c.condition === 'idle') return;
+      if (c.condition === 'idle') {
+        this.checkDeviceIdle(r);
+        return;
+      }
     }
     this.beginIdle(r, index);
     if (flags & PO_FX_FLAG.BLOCKING) this.k.dispatcher.waitUntil(() => !c.idleCallbackPending && c.condition !== 'idling', () => `PoFxIdleComponent(${index}, PO_FX_FLAG_BLOCKING) waits for an idle condition callback that never runs`);
@@ -384,20 +391,22 @@ export class PowerFramework {
         return;
       case 'powerRequired':
       case 'powerNotRequired':
-        this.k.dispatcher.workQueue.push({ routine: this.workerRoutine, args: [r.handle, s.kind === 'powerRequired' ? 1 : 0], frames: ['ExpWorkerThread'] });
+        this.k.dispatcher.workQueue.push({ routine: this.workerRoutine, args: [r.handle, s.kind === 'powerRequired' ? 1 : 0, r.id], frames: ['ExpWorkerThread'] });
         return;
     }
   }
 
   /** The system worker's half (PASSIVE_LEVEL): the device power callbacks, if still wanted. */
-  private runDevicePowerStep(handle: number, kind: 'powerRequired' | 'powerNotRequired'): void {
+  private runDevicePowerStep(handle: number, id: number, kind: 'powerRequired' | 'powerNotRequired'): void {
     const r = this.byHandle.get(handle >>> 0);
-    if (!r || r.powerCallbackPending !== undefined) return;
+    if (!r || r.id !== id || r.powerCallbackPending !== undefined) return;
     if (kind === 'powerNotRequired') {
       if (!r.powerRequired || !this.allSettled(r)) return;
       r.powerCallbackPending = 'notRequired';
       this.call(r, 'device power not required', r.callbacks.powerNotRequired, [r.context]);
     } else {
+      // Nobody wants the device back any more (the activation was released meanwhile).
+      if (!r.components.some((c) => c.activating)) return;
       if (r.powerRequired) {
         r.components.forEach((c, i) => c.activating && this.advanceActivation(r, i));
         return;
