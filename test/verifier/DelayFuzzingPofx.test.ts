@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { faultLines } from '../../src/cli/faults-report.ts';
 import { runDriver } from '../../src/system/run.ts';
 import { STATUS } from '../../src/nt/status.ts';
 import { STANDARD_FLAGS, VF } from '../../src/verifier/flags.ts';
@@ -14,6 +15,8 @@ import { ROOT } from '../helpers.ts';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'drivers', 'PofxOrder.ts');
 const FUZZ = STANDARD_FLAGS | VF.POWER_FRAMEWORK_DELAY_FUZZING;
+
+let lastLines: string[] = [];
 
 async function order(flags: number, seed?: number): Promise<string[]> {
   const printed: string[] = [];
@@ -27,6 +30,7 @@ async function order(flags: number, seed?: number): Promise<string[]> {
   assert.equal(o.bugCheck, null);
   assert.equal(o.hang, null);
   assert.deepEqual(o.requests.map((r) => r.status), [STATUS.SUCCESS]);
+  lastLines = faultLines(o.faults, 0);
   return printed;
 }
 
@@ -41,6 +45,7 @@ test('without 0x8000 the framework calls back in one order: the components in tu
   const seen = await order(STANDARD_FLAGS);
   assert.deepEqual(seen, ['idle 0', 'idle 1', 'idle 2', 'state 0 F1', 'state 1 F1', 'state 2 F1', 'power not required']);
   assert.deepEqual(await order(STANDARD_FLAGS, 5), seen, 'a seed changes nothing without the option');
+  assert.deepEqual(lastLines, [], 'and nothing is reported');
 });
 
 test('with 0x8000: the same seed gives the same order, other seeds other orders, each one the framework allows', async () => {
@@ -52,6 +57,7 @@ test('with 0x8000: the same seed gives the same order, other seeds other orders,
   }
   assert.ok(new Set(bySeed.values()).size > 1, `every seed gave the same order: ${bySeed.get(1)}`);
   assert.equal((await order(FUZZ, 3)).join(', '), bySeed.get(3));
+  assert.match(lastLines.join('\n'), /^Power framework delay fuzzing \(seed 3\): \d+ delays? inserted, \d+ ms of simulated time in all$/);
   const plain = (await order(STANDARD_FLAGS)).join(', ');
   assert.ok([...bySeed.values()].some((o) => o !== plain), 'some seed changed the order');
 });
