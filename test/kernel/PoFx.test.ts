@@ -22,6 +22,8 @@ interface Options {
   states?: number;
   /** The callbacks answer at once (else the test answers). */
   answer?: boolean;
+  /** Each Fx state's TransitionLatency and ResidencyRequirement (all zero if not given). */
+  table?: ReadonlyArray<readonly [bigint, bigint]>;
   callbacks?: Partial<Record<'active' | 'idle' | 'idleState' | 'powerRequired' | 'powerNotRequired', number>>;
 }
 
@@ -60,6 +62,13 @@ function registered(opts: Options = {}) {
     ...opts.callbacks,
   };
   const idleStates = scratch(k, PO_FX_COMPONENT_IDLE_STATE.size * states);
+  const S = PO_FX_COMPONENT_IDLE_STATE;
+  for (let i = 0; i < states; i++) {
+    const [latency, residency] = opts.table?.[i] ?? [0n, 0n];
+    k.as.setU64(idleStates + i * S.size + S.off.TransitionLatency, latency);
+    k.as.setU64(idleStates + i * S.size + S.off.ResidencyRequirement, residency);
+    k.as.setU32(idleStates + i * S.size + S.off.NominalPower, 0);
+  }
   const device = scratch(k, PO_FX_DEVICE_V1.size + PO_FX_COMPONENT_V1.size * (components - 1));
   k.as.setU32(device + D.Version, PO_FX_VERSION_V1);
   k.as.setU32(device + D.ComponentCount, components);
@@ -247,6 +256,23 @@ test('an activation released before it finished is abandoned: no callback for it
   assert.equal(r.component(0).condition, 'idle');
   assert.equal(r.component(0).fstate, 1);
   assert.equal(r.component(0).refs, 0);
+});
+
+test('PoFxSetComponentLatency / Residency: the deepest Fx state within the tolerated latency and worth the expected idle time', () => {
+  // F1: back in 10 us, worth 100 us; F2: back in 1 ms, worth 10 ms (100 ns units).
+  const table: Array<[bigint, bigint]> = [[0n, 0n], [100n, 1000n], [10_000n, 100_000n]];
+  const idleState = (latency?: bigint, residency?: bigint) => {
+    const r = registered({ states: 3, table });
+    if (latency !== undefined) r.k.ddi.PoFxSetComponentLatency(r.handle, 0, latency);
+    if (residency !== undefined) r.k.ddi.PoFxSetComponentResidency(r.handle, 0, residency);
+    r.k.ddi.PoFxStartDevicePowerManagement(r.handle);
+    r.settle();
+    return r.seen.filter((x) => x.startsWith('state'));
+  };
+  assert.deepEqual(idleState(), ['state 0 F2'], 'no limit: the deepest');
+  assert.deepEqual(idleState(5000n), ['state 0 F1'], 'F2 is too slow to come back from');
+  assert.deepEqual(idleState(50_000n, 50_000n), ['state 0 F1'], 'too short an idle for F2');
+  assert.deepEqual(idleState(undefined, 500n), [], 'too short an idle for any: stays in F0');
 });
 
 test('PoFxSetDeviceIdleTimeout delays device power not required by the timeout', () => {

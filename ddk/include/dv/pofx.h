@@ -72,6 +72,8 @@ DDI_IMPORT(PoFxCompleteIdleCondition) VOID NTAPI PoFxCompleteIdleCondition(_In_ 
 DDI_IMPORT(PoFxCompleteIdleState) VOID NTAPI PoFxCompleteIdleState(_In_ POHANDLE Handle, _In_ ULONG Component);
 DDI_IMPORT(PoFxCompleteDevicePowerNotRequired) VOID NTAPI PoFxCompleteDevicePowerNotRequired(_In_ POHANDLE Handle);
 DDI_IMPORT(PoFxReportDevicePoweredOn) VOID NTAPI PoFxReportDevicePoweredOn(_In_ POHANDLE Handle);
+DDI_IMPORT(PoFxSetComponentLatency) VOID NTAPI PoFxSetComponentLatency(_In_ POHANDLE Handle, _In_ ULONG Component, _In_ ULONGLONG Latency);
+DDI_IMPORT(PoFxSetComponentResidency) VOID NTAPI PoFxSetComponentResidency(_In_ POHANDLE Handle, _In_ ULONG Component, _In_ ULONGLONG Residency);
 DDI_IMPORT(PoFxSetDeviceIdleTimeout) VOID NTAPI PoFxSetDeviceIdleTimeout(_In_ POHANDLE Handle, _In_ ULONGLONG IdleTimeout);
 
 #endif

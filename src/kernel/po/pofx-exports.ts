@@ -51,6 +51,14 @@ export function pofxExports(k: Kernel) {
     PoFxReportDevicePoweredOn(Handle: number): void {
       on(Handle, (r) => fx().reportDevicePoweredOn(r));
     },
+    /** The longest transition back to F0 the driver tolerates for the component (100 ns units, ULONGLONG by value). IRQL <= DISPATCH_LEVEL. */
+    PoFxSetComponentLatency(Handle: number, Component: number, Latency: bigint): void {
+      on(Handle, (r) => fx().setLatency(r, Component >>> 0, BigInt(Latency)));
+    },
+    /** How long the component is expected to stay idle (100 ns units, ULONGLONG by value). IRQL <= DISPATCH_LEVEL. */
+    PoFxSetComponentResidency(Handle: number, Component: number, Residency: bigint): void {
+      on(Handle, (r) => fx().setResidency(r, Component >>> 0, BigInt(Residency)));
+    },
     /** The time (100 ns units, ULONGLONG by value) from the last component idle to DevicePowerNotRequiredCallback. */
     PoFxSetDeviceIdleTimeout(Handle: number, IdleTimeout: bigint): void {
       on(Handle, (r) => fx().setIdleTimeout(r, BigInt(IdleTimeout)));

@@ -6,8 +6,10 @@
  * - After PoFxRegisterDevice every component is active and in F0; PoFxStartDevicePowerManagement
  *   moves each one the driver holds no activation reference on to the idle condition.
  * - A component reaching the idle condition (its count 1 -> 0): ComponentIdleConditionCallback; the
- *   driver answers PoFxCompleteIdleCondition. Then, if it has more than F0, the framework puts it in
- *   its deepest Fx state: ComponentIdleStateCallback(state), answered by PoFxCompleteIdleState.
+ *   driver answers PoFxCompleteIdleCondition. Then the framework puts it in its deepest Fx state
+ *   within the latency the driver tolerates and worth the residency it expects (PoFxSetComponentLatency,
+ *   PoFxSetComponentResidency; no limit until set): ComponentIdleStateCallback(state), answered by
+ *   PoFxCompleteIdleState. None if that is F0.
  * - Every component idle: DevicePowerNotRequiredCallback (PASSIVE_LEVEL, after the device idle
  *   timeout), answered by PoFxCompleteDevicePowerNotRequired.
  * - A component activated (0 -> 1) that is idle: the device's power first if it was not required
@@ -26,7 +28,7 @@
  * Power framework delay fuzzing (0x8000, verifier/thunks/pofx-delay.ts) sets a registration's
  * latency source, so its steps fall due in a seeded order.
  */
-import { KDPC, KTIMER, PO_FX_COMPONENT_V1, PO_FX_DEVICE_V1 } from '../../nt/layout.ts';
+import { KDPC, KTIMER, PO_FX_COMPONENT_IDLE_STATE, PO_FX_COMPONENT_V1, PO_FX_DEVICE_V1 } from '../../nt/layout.ts';
 import { PO_FX_FLAG, PO_FX_VERSION_V1 } from '../../nt/pofx.ts';
 import { STATUS } from '../../nt/status.ts';
 import { TICKS_PER_MS } from '../ke/clock.ts';
@@ -56,6 +58,12 @@ export interface FxComponent {
   fstate: number;
   targetState: number | undefined;
   readonly idleStateCount: number;
+  /** Each Fx state's TransitionLatency and ResidencyRequirement (100 ns units), read at registration. */
+  readonly latencies: readonly bigint[];
+  readonly residencies: readonly bigint[];
+  /** PoFxSetComponentLatency / PoFxSetComponentResidency (undefined: no limit given). */
+  latencyTolerance: bigint | undefined;
+  expectedResidency: bigint | undefined;
   /** An activation waits for the transitions in its way. */
   activating: boolean;
 }
@@ -136,7 +144,11 @@ export class PowerFramework {
       const states = as.u32(c + C.IdleStateCount);
       // Every component has F0 at least, and IdleStates must describe them.
       if (states === 0 || as.u32(c + C.IdleStates) === 0) return STATUS.INVALID_PARAMETER;
-      components.push({ refs: 0, condition: 'active', idleCallbackPending: false, fstate: 0, targetState: undefined, idleStateCount: states, activating: false });
+      const table = as.u32(c + C.IdleStates);
+      const S = PO_FX_COMPONENT_IDLE_STATE;
+      const latencies = Array.from({ length: states }, (_, j) => as.u64(table + j * S.size + S.off.TransitionLatency));
+      const residencies = Array.from({ length: states }, (_, j) => as.u64(table + j * S.size + S.off.ResidencyRequirement));
+      components.push({ refs: 0, condition: 'active', idleCallbackPending: false, fstate: 0, targetState: undefined, idleStateCount: states, latencies, residencies, latencyTolerance: undefined, expectedResidency: undefined, activating: false });
     }
     const handle = k.tryAllocateKernelObject(HANDLE_SIZE, TAG.PoFx);
     if (handle === 0) return STATUS.INSUFFICIENT_RESOURCES;
@@ -233,7 +245,8 @@ export class PowerFramework {
       this.advanceActivation(r, index);
       return;
     }
-    if (c.idleStateCount > 1) this.schedule(r, 'idleState', index, c.idleStateCount - 1);
+    const target = this.idleStateFor(c);
+    if (target > 0) this.schedule(r, 'idleState', index, target);
     this.checkDeviceIdle(r);
   }
 
@@ -265,6 +278,28 @@ export class PowerFramework {
     r.components.forEach((c, i) => {
       if (c.activating) this.advanceActivation(r, i);
     });
+  }
+
+  /** PoFxSetComponentLatency: the longest return to F0 the driver tolerates (100 ns units). */
+  setLatency(r: FxRegistration, index: number, latency: bigint): void {
+    const c = this.component(r, index);
+    if (c) c.latencyTolerance = latency;
+  }
+
+  /** PoFxSetComponentResidency: how long the component is expected to stay idle (100 ns units). */
+  setResidency(r: FxRegistration, index: number, residency: bigint): void {
+    const c = this.component(r, index);
+    if (c) c.expectedResidency = residency;
+  }
+
+  /** The deepest Fx state within the latency the driver tolerates and worth the idle time it expects (0: stay in F0). */
+  private idleStateFor(c: FxComponent): number {
+    for (let s = c.idleStateCount - 1; s > 0; s--) {
+      if (c.latencyTolerance !== undefined && c.latencies[s]! > c.latencyTolerance) continue;
+      if (c.expectedResidency !== undefined && c.residencies[s]! > c.expectedResidency) continue;
+      return s;
+    }
+    return 0;
   }
 
   setIdleTimeout(r: FxRegistration, timeout100ns: bigint): void {
