@@ -128,6 +128,12 @@ function RegisterWithPofx(ext: number): number {
   return status;
 }
 
+function UnregisterFromPofx(ext: number): void {
+  const handle = ddi.mem.u32(ext + EXT.Handle);
+  if (handle !== 0) ddi.PoFxUnregisterDevice(handle);
+  ddi.mem.setU32(ext + EXT.Handle, 0);
+}
+
 // ---- the framework's callbacks (Context is the extension) ------------------------------------
 
 function ComponentActive(_Context: number, _Component: number): void {}
@@ -187,16 +193,18 @@ function DispatchPnp(DeviceObject: number, Irp: number): number {
     return Complete(Irp, status, 0);
   }
   if (minor === IRP_MN_PNP.REMOVE_DEVICE) {
-    const handle = mem.u32(ext + EXT.Handle);
-    if (handle !== 0) ddi.PoFxUnregisterDevice(handle);
-    mem.setU32(ext + EXT.Handle, 0);
+    UnregisterFromPofx(ext);
     SetIoStatus(mem, Irp, STATUS.SUCCESS, 0);
     const status = PassDown(ext, Irp);
     ddi.IoDetachDevice(mem.u32(ext + EXT.Lower));
     ddi.IoDeleteDevice(DeviceObject);
     return status;
   }
-  if (minor === IRP_MN_PNP.QUERY_REMOVE_DEVICE || minor === IRP_MN_PNP.SURPRISE_REMOVAL) SetIoStatus(mem, Irp, STATUS.SUCCESS, 0);
+  // A stopped device is registered again at the next START.
+  if (minor === IRP_MN_PNP.STOP_DEVICE) UnregisterFromPofx(ext);
+  if (minor === IRP_MN_PNP.QUERY_REMOVE_DEVICE || minor === IRP_MN_PNP.SURPRISE_REMOVAL || minor === IRP_MN_PNP.QUERY_STOP_DEVICE || minor === IRP_MN_PNP.STOP_DEVICE || minor === IRP_MN_PNP.CANCEL_STOP_DEVICE || minor === IRP_MN_PNP.CANCEL_REMOVE_DEVICE) {
+    SetIoStatus(mem, Irp, STATUS.SUCCESS, 0);
+  }
   return PassDown(ext, Irp);
 }
 

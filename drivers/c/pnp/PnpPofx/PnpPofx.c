@@ -107,6 +107,14 @@ static NTSTATUS RegisterWithPofx(PDEVICE_EXTENSION ext)
     return status;
 }
 
+static VOID UnregisterFromPofx(PDEVICE_EXTENSION ext)
+{
+    if (ext->PoHandle != NULL) {
+        PoFxUnregisterDevice(ext->PoHandle);
+        ext->PoHandle = NULL;
+    }
+}
+
 /* ---- the framework's callbacks (Context is the extension) ---- */
 
 VOID ComponentActive(_In_ PVOID Context, _In_ ULONG Component)
@@ -185,16 +193,21 @@ NTSTATUS DispatchPnp(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
         }
         return Complete(Irp, status, 0);
     case IRP_MN_REMOVE_DEVICE:
-        if (ext->PoHandle != NULL) {
-            PoFxUnregisterDevice(ext->PoHandle);
-            ext->PoHandle = NULL;
-        }
+        UnregisterFromPofx(ext);
         Irp->IoStatus.Status = STATUS_SUCCESS;
         status = PassDown(ext, Irp);
         IoDetachDevice(ext->LowerDevice);
         IoDeleteDevice(DeviceObject);
         return status;
+    case IRP_MN_STOP_DEVICE:
+        /* A stopped device is registered again at the next START. */
+        UnregisterFromPofx(ext);
+        Irp->IoStatus.Status = STATUS_SUCCESS;
+        return PassDown(ext, Irp);
     case IRP_MN_QUERY_REMOVE_DEVICE:
+    case IRP_MN_CANCEL_REMOVE_DEVICE:
+    case IRP_MN_QUERY_STOP_DEVICE:
+    case IRP_MN_CANCEL_STOP_DEVICE:
     case IRP_MN_SURPRISE_REMOVAL:
         Irp->IoStatus.Status = STATUS_SUCCESS;
         return PassDown(ext, Irp);
