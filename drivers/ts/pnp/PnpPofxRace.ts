@@ -128,7 +128,14 @@ function RegisterWithPofx(ext: number): number {
   mem.setU32(component + PO_FX_COMPONENT_V1.off.IdleStates, states);
   mem.setU32(ext + EXT.Powered, 1);
   const status = ddi.PoFxRegisterDevice(mem.u32(ext + EXT.Pdo), fx, ext + EXT.Handle);
-  if (NT_SUCCESS(status)) ddi.PoFxStartDevicePowerManagement(mem.u32(ext + EXT.Handle));
+  if (!NT_SUCCESS(status)) return status;
+  const handle = mem.u32(ext + EXT.Handle);
+  // Requests come back within 100 us and leave the component idle for 1 ms at least: F1 is worth it.
+  ddi.PoFxSetComponentLatency(handle, 0, 1000n);
+  ddi.PoFxSetComponentResidency(handle, 0, 10000n);
+  // The device may lose its power 10 ms after its last request.
+  ddi.PoFxSetDeviceIdleTimeout(handle, 100000n);
+  ddi.PoFxStartDevicePowerManagement(handle);
   return status;
 }
 

@@ -101,9 +101,15 @@ static NTSTATUS RegisterWithPofx(PDEVICE_EXTENSION ext)
     fx->Components[0].IdleStates = ext->IdleStates;
     ext->Powered = 1;
     status = PoFxRegisterDevice(ext->Pdo, fx, &ext->PoHandle);
-    if (NT_SUCCESS(status)) {
-        PoFxStartDevicePowerManagement(ext->PoHandle);
+    if (!NT_SUCCESS(status)) {
+        return status;
     }
+    /* Requests come back within 100 us and leave the component idle for 1 ms at least: F1 is worth it. */
+    PoFxSetComponentLatency(ext->PoHandle, 0, 1000);
+    PoFxSetComponentResidency(ext->PoHandle, 0, 10000);
+    /* The device may lose its power 10 ms after its last request. */
+    PoFxSetDeviceIdleTimeout(ext->PoHandle, 100000);
+    PoFxStartDevicePowerManagement(ext->PoHandle);
     return status;
 }
 
