@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { HangError } from '../../src/kernel/errors.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
 import { powerFramework } from '../../src/kernel/po/pofx.ts';
 import { DISPATCH_LEVEL } from '../../src/nt/irql.ts';
@@ -229,6 +230,15 @@ test('PO_FX_FLAG_BLOCKING: the activation returns with the component active, the
   k.ddi.PoFxActivateComponent(handle, 0, PO_FX_FLAG.BLOCKING);
   assert.deepEqual(r.seen, ['power required', 'state 0 F0', 'active 0']);
   assert.equal(r.component(0).condition, 'active');
+});
+
+test('PO_FX_FLAG_BLOCKING at DISPATCH_LEVEL: a transition that has to wait is a hang, named', () => {
+  const r = registered();
+  const { k, handle } = r;
+  k.ddi.PoFxStartDevicePowerManagement(handle);
+  r.settle();
+  k.ddi.KeRaiseIrql(DISPATCH_LEVEL, scratch(k, 1));
+  assert.throws(() => k.ddi.PoFxActivateComponent(handle, 0, PO_FX_FLAG.BLOCKING), (e: Error) => e instanceof HangError && /PO_FX_FLAG_BLOCKING\) waits for a transition at DISPATCH_LEVEL/.test(e.message));
 });
 
 test('components go their own ways, in the order their steps fell due; device power goes only when all are idle', () => {

@@ -23,11 +23,14 @@
  * they arose): a deterministic run. The one exception: PoFxActivateComponent without
  * PO_FX_FLAG_ASYNC_ONLY on a component that needs no transition but the callback calls
  * ComponentActiveConditionCallback before returning (the calling thread may be used unless
- * ASYNC_ONLY says otherwise). PO_FX_FLAG_BLOCKING runs the machine until the condition is reached.
+ * ASYNC_ONLY says otherwise). PO_FX_FLAG_BLOCKING runs the machine until the condition is reached
+ * (the DDI reference allows it only below DISPATCH_LEVEL; at DISPATCH_LEVEL no worker can run, so a
+ * transition that needs device power is reported as the hang it would be).
  *
  * Power framework delay fuzzing (0x8000, verifier/thunks/pofx-delay.ts) sets a registration's
  * latency source, so its steps fall due in a seeded order.
  */
+import { DISPATCH_LEVEL } from '../../nt/irql.ts';
 import { KDPC, KTIMER, PO_FX_COMPONENT_IDLE_STATE, PO_FX_COMPONENT_V1, PO_FX_DEVICE_V1 } from '../../nt/layout.ts';
 import { PO_FX_FLAG, PO_FX_VERSION_V1 } from '../../nt/pofx.ts';
 import { STATUS } from '../../nt/status.ts';
@@ -102,8 +105,6 @@ export interface FxRegistration {
   steps: Step[];
   /** Where the delay of the next step comes from (ms); the verifier's 0x8000 replaces it. */
   latency: () => number;
-  /** What the framework called, in order: the tests' and the debugger's record. */
-  readonly log: string[];
 }
 
 export class PowerFramework {
@@ -171,7 +172,6 @@ export class PowerFramework {
       idleTimeoutMs: 0,
       steps: [],
       latency: () => FX_LATENCY_MS,
-      log: [],
     };
     k.dispatcher.initializeTimer(this.timer(r), 0);
     k.dispatcher.initializeDpc(this.dpc(r), this.dpcRoutine, handle);
@@ -214,7 +214,7 @@ export class PowerFramework {
       return;
     }
     this.advanceActivation(r, index);
-    if (flags & PO_FX_FLAG.BLOCKING) this.k.dispatcher.waitUntil(() => c.condition === 'active' || !this.byHandle.has(r.handle), () => `PoFxActivateComponent(${index}, PO_FX_FLAG_BLOCKING) waits for a transition nothing left to run can finish`);
+    if (flags & PO_FX_FLAG.BLOCKING) this.block(() => c.condition === 'active' || !this.byHandle.has(r.handle), `PoFxActivateComponent(${index}, PO_FX_FLAG_BLOCKING) waits for a transition`);
   }
 
   idle(r: FxRegistration, index: number, flags: number): void {
@@ -233,14 +233,20 @@ export class PowerFramework {
       }
     }
     this.beginIdle(r, index);
-    if (flags & PO_FX_FLAG.BLOCKING) this.k.dispatcher.waitUntil(() => !c.idleCallbackPending && c.condition !== 'idling', () => `PoFxIdleComponent(${index}, PO_FX_FLAG_BLOCKING) waits for an idle condition callback that never runs`);
+    if (flags & PO_FX_FLAG.BLOCKING) this.block(() => (!c.idleCallbackPending && c.condition !== 'idling') || !this.byHandle.has(r.handle), `PoFxIdleComponent(${index}, PO_FX_FLAG_BLOCKING) waits for the idle condition`);
+  }
+
+  /** PO_FX_FLAG_BLOCKING: run the machine until `done`; at DISPATCH_LEVEL nothing else can run, so an unfinished wait is a hang. */
+  private block(done: () => boolean, what: string): void {
+    if (done()) return;
+    if (this.k.irql >= DISPATCH_LEVEL) this.k.hang(`${what} at DISPATCH_LEVEL, where nothing else can run (the flag is for callers below DISPATCH_LEVEL)`);
+    this.k.dispatcher.waitUntil(done, () => `${what} that nothing left to run can finish`);
   }
 
   completeIdleCondition(r: FxRegistration, index: number): void {
     const c = this.component(r, index);
     if (!c || !c.idleCallbackPending) return;
     c.idleCallbackPending = false;
-    r.log.push(`complete idle condition ${index}`);
     if (c.activating) {
       this.advanceActivation(r, index);
       return;
@@ -255,7 +261,6 @@ export class PowerFramework {
     if (!c || c.targetState === undefined) return;
     c.fstate = c.targetState;
     c.targetState = undefined;
-    r.log.push(`complete idle state ${index} F${c.fstate}`);
     if (c.activating) this.advanceActivation(r, index);
     else this.checkDeviceIdle(r);
   }
@@ -264,7 +269,6 @@ export class PowerFramework {
     if (r.powerCallbackPending !== 'notRequired') return;
     r.powerCallbackPending = undefined;
     r.powerRequired = false;
-    r.log.push('complete device power not required');
     r.components.forEach((c, i) => {
       if (c.activating) this.advanceActivation(r, i);
     });
@@ -274,7 +278,6 @@ export class PowerFramework {
     if (r.powerCallbackPending !== 'required') return;
     r.powerCallbackPending = undefined;
     r.powerRequired = true;
-    r.log.push('report device powered on');
     r.components.forEach((c, i) => {
       if (c.activating) this.advanceActivation(r, i);
     });
@@ -345,7 +348,7 @@ export class PowerFramework {
     c.condition = 'active';
     // A device power-down on its way is off: a component needs the device again.
     this.cancelSteps(r, -1, 'powerNotRequired');
-    this.call(r, `active condition ${index}`, r.callbacks.active, [r.context, index]);
+    this.call(r.callbacks.active, [r.context, index]);
   }
 
   /** Every component idle and nothing pending: the device's power is not required (after the idle timeout). */
@@ -409,7 +412,7 @@ export class PowerFramework {
         if (!c || c.condition !== 'idling' || c.refs !== 0) return;
         c.condition = 'idle';
         c.idleCallbackPending = true;
-        this.call(r, `idle condition ${s.component}`, r.callbacks.idle, [r.context, s.component]);
+        this.call(r.callbacks.idle, [r.context, s.component]);
         return;
       case 'idleState':
         if (!c) return;
@@ -419,7 +422,7 @@ export class PowerFramework {
           return;
         }
         c.targetState = s.state;
-        this.call(r, `idle state ${s.component} F${s.state}`, r.callbacks.idleState, [r.context, s.component, s.state]);
+        this.call(r.callbacks.idleState, [r.context, s.component, s.state]);
         return;
       case 'activeCondition':
         if (c?.activating) this.becomeActive(r, s.component);
@@ -438,7 +441,7 @@ export class PowerFramework {
     if (kind === 'powerNotRequired') {
       if (!r.powerRequired || !this.allSettled(r)) return;
       r.powerCallbackPending = 'notRequired';
-      this.call(r, 'device power not required', r.callbacks.powerNotRequired, [r.context]);
+      this.call(r.callbacks.powerNotRequired, [r.context]);
     } else {
       // Nobody wants the device back any more (the activation was released meanwhile).
       if (!r.components.some((c) => c.activating)) return;
@@ -447,12 +450,11 @@ export class PowerFramework {
         return;
       }
       r.powerCallbackPending = 'required';
-      this.call(r, 'device power required', r.callbacks.powerRequired, [r.context]);
+      this.call(r.callbacks.powerRequired, [r.context]);
     }
   }
 
-  private call(r: FxRegistration, what: string, routine: number, args: readonly number[]): void {
-    r.log.push(what);
+  private call(routine: number, args: readonly number[]): void {
     this.k.callRoutine(routine, args);
   }
 
