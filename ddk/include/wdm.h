@@ -51,6 +51,7 @@ EXTERN_C_START
 #include <dv/pnpnotify.h>
 #include <dv/pnpbus.h>
 #include <dv/queuedspin.h>
+#include <dv/pofx.h>
 
 EXTERN_C_END
 

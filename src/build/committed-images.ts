@@ -49,6 +49,9 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpMonitorStaysRegistered'), 'PnpMonitorStaysRegistered'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpFilterAnswersQueryRemove'), 'PnpFilterAnswersQueryRemove'),
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpBusSameInstance'), 'PnpBusSameInstance'),
+    // The power framework sample and its racy twin (Power framework delay fuzzing).
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpPofx'), 'PnpPofx'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpPofx'), 'PnpPofxRace'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
     // Low resources simulation samples (checked and unchecked allocations).

@@ -14,7 +14,8 @@ const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 /** The lines `dv run` prints after a run with low resources simulation on (none when it was off). */
 export function faultLines(f: FaultInjector | null, now: number): string[] {
   if (!f) return [];
-  const fuzzing = f.fuzzing ? [`Kernel synchronization delay fuzzing (seed ${f.seed}): ${f.delays} delay${f.delays === 1 ? '' : 's'} inserted, ${f.delayedMs} ms of simulated time in all`] : [];
+  const kinds = [f.flags & VF.KERNEL_SYNC_DELAY_FUZZING && 'Kernel synchronization', f.flags & VF.POWER_FRAMEWORK_DELAY_FUZZING && 'Power framework'].filter(Boolean).join(' and ');
+  const fuzzing = f.fuzzing ? [`${kinds} delay fuzzing (seed ${f.seed}): ${f.delays} delay${f.delays === 1 ? '' : 's'} inserted, ${f.delayedMs} ms of simulated time in all`] : [];
   if (!f.active) return fuzzing;
   const what = [f.flags & VF.RANDOMIZED_LOW_RESOURCES && 'randomized', f.flags & VF.SYSTEMATIC_LOW_RESOURCES && 'systematic'].filter(Boolean).join(' and ');
   const n = f.injected.length;

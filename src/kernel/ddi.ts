@@ -50,6 +50,7 @@ import { dmaExports } from './hal/dma.ts';
 import { mdlPagesExports } from './mm/mdl-pages.ts';
 import { deviceStackExports } from './io/stack.ts';
 import { poExports } from './po/exports.ts';
+import { pofxExports } from './po/pofx-exports.ts';
 import { stackLimitExports } from './io/stack-limits.ts';
 import { ioWmiExports } from './io/wmi.ts';
 import { devicePropertyExports } from './pnp/property.ts';
@@ -106,6 +107,7 @@ export function buildDdiTable(k: Kernel) {
     ...dmaExports(k),
     ...deviceStackExports(k),
     ...poExports(k),
+    ...pofxExports(k),
     ...stackLimitExports(k),
     ...ioWmiExports(k),
     ...devicePropertyExports(k),

@@ -24,6 +24,8 @@ export const TAG = {
   Dma: poolTag('Dma '),
   /** The power manager's (kernel/po): idle counters and the idle scan's timer. */
   PowerIdle: poolTag('PoId'),
+  /** The power framework's device registrations (POHANDLE) and their timers (po/pofx.ts). */
+  PoFx: poolTag('PoFx'),
   /** The raw and translated CM_RESOURCE_LISTs of a started device (pnp/resources.ts). */
   PnpResources: poolTag('PnpR'),
   /** PnP notification entries and the notification structures their callbacks receive (pnp/notify.ts). */

@@ -10,3 +10,4 @@ export * from './pnp.ts';
 export * from './power.ts';
 export * from './resources.ts';
 export * from './pnpnotify.ts';
+export * from './pofx.ts';

@@ -276,6 +276,35 @@ export const HWPROFILE_CHANGE_NOTIFICATION = struct('HWPROFILE_CHANGE_NOTIFICATI
   ['Event', struct('GUID', [['Data1', 'u32'], ['Data2', 'u16'], ['Data3', 'u16'], ['Data4', array('u8', 8)]])],
 ]);
 
+/** PO_FX_COMPONENT_IDLE_STATE: one Fx state of a component (latency and residency in 100 ns units, power in microwatts). */
+export const PO_FX_COMPONENT_IDLE_STATE = struct('PO_FX_COMPONENT_IDLE_STATE', [
+  ['TransitionLatency', 'u64'],
+  ['ResidencyRequirement', 'u64'],
+  ['NominalPower', 'u32'],
+]);
+
+/** PO_FX_COMPONENT_V1: a component's GUID and its Fx states (IdleStates[0] is F0). */
+export const PO_FX_COMPONENT_V1 = struct('PO_FX_COMPONENT_V1', [
+  ['Id', struct('GUID', [['Data1', 'u32'], ['Data2', 'u16'], ['Data3', 'u16'], ['Data4', array('u8', 8)]])],
+  ['IdleStateCount', 'u32'],
+  ['DeepestWakeableIdleState', 'u32'],
+  ['IdleStates', 'ptr'],
+]);
+
+/** PO_FX_DEVICE_V1: what PoFxRegisterDevice is given (Components is an ANYSIZE_ARRAY of ComponentCount). */
+export const PO_FX_DEVICE_V1 = struct('PO_FX_DEVICE_V1', [
+  ['Version', 'u32'],
+  ['ComponentCount', 'u32'],
+  ['ComponentActiveConditionCallback', 'ptr'],
+  ['ComponentIdleConditionCallback', 'ptr'],
+  ['ComponentIdleStateCallback', 'ptr'],
+  ['DevicePowerRequiredCallback', 'ptr'],
+  ['DevicePowerNotRequiredCallback', 'ptr'],
+  ['PowerControlCallback', 'ptr'],
+  ['DeviceContext', 'ptr'],
+  ['Components', array(PO_FX_COMPONENT_V1, 1)],
+]);
+
 /** IO_STACK_LOCATION.Parameters of IRP_MJ_POWER (SystemContext is wdm.h's anonymous union with SystemPowerStateContext). */
 const POWER_PARAMETERS = [
   ['Power', struct('Power', [['SystemContext', 'u32'], ['Type', 'u32'], ['State', POWER_STATE], ['ShutdownType', 'u32']])],
@@ -1341,4 +1370,7 @@ export const LAYOUTS: readonly StructLayout[] = [
   HWPROFILE_CHANGE_NOTIFICATION,
   KSPIN_LOCK_QUEUE,
   KLOCK_QUEUE_HANDLE,
+  PO_FX_COMPONENT_IDLE_STATE,
+  PO_FX_COMPONENT_V1,
+  PO_FX_DEVICE_V1,
 ];

@@ -67,6 +67,7 @@ export const STATUS = {
   /** A wait interrupted to deliver a kernel APC, which the wait re-issues: what a wait that unwound its stack returns on the way out (ke/suspend.ts). */
   KERNEL_APC: 0x00000100,
   DEVICE_BUSY: 0x80000011,
+  IO_DEVICE_ERROR: 0xc0000185,
 } as const;
 
 export type NTSTATUS = number;

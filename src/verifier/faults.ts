@@ -166,9 +166,14 @@ export class FaultInjector {
     return this.plan === undefined && (this.flags & VF.RANDOMIZED_LOW_RESOURCES) !== 0;
   }
 
-  /** Whether kernel synchronization delay fuzzing (0x800000) is on. */
+  /** Whether a delay fuzzing option is on: kernel synchronization (0x800000) or power framework (0x8000). */
   get fuzzing(): boolean {
-    return (this.flags & VF.KERNEL_SYNC_DELAY_FUZZING) !== 0;
+    return (this.flags & (VF.KERNEL_SYNC_DELAY_FUZZING | VF.POWER_FRAMEWORK_DELAY_FUZZING)) !== 0;
+  }
+
+  /** A yes/no choice of delay fuzzing, one in `oneIn`, from the delay stream (not a delay: not counted). */
+  drawChoice(oneIn: number): boolean {
+    return this.delayPrng.below(oneIn) === 0;
   }
 
   /** A delay at a synchronization call: 0 (none), or 1 to maxMs ms, one call in `oneIn`. */

@@ -31,6 +31,7 @@ import { TRACKING_THUNK_ROUTINES, trackingThunks } from './thunks/tracking.ts';
 import { DDI_THUNK_ROUTINES, ddiThunks } from './ddi/thunks.ts';
 import { LOW_RESOURCES_THUNK_ROUTINES, lowResourcesThunks } from './thunks/lowres.ts';
 import { delayFuzzingThunks } from './thunks/delay-fuzzing.ts';
+import { pofxDelayThunks } from './thunks/pofx-delay.ts';
 import { FaultInjector } from './faults.ts';
 import { DeadlockDetection } from './deadlock/detector.ts';
 import { DEADLOCK_THUNK_ROUTINES, deadlockThunks } from './deadlock/thunks.ts';
@@ -72,6 +73,7 @@ const THUNK_SETS: ReadonlyArray<readonly [options: number, set: ThunkSet]> = [
   [INVARIANT_MDL_FLAGS, invariantMdlThunks],
   [0, lowResourcesThunks],
   [VF.KERNEL_SYNC_DELAY_FUZZING, delayFuzzingThunks],
+  [VF.POWER_FRAMEWORK_DELAY_FUZZING, pofxDelayThunks],
   [VF.DEADLOCK_DETECTION, deadlockThunks],
 ];
 const RECENTLY_FREED = 0x4000;

@@ -78,5 +78,7 @@ export const CLEAN_CASES: readonly CleanCase[] = [
   }),
   { name: 'PnpInterface (ts)', options: { driver: ts('pnp', 'PnpInterface.ts'), openInterface: INTERFACE_CLASS, requests: ECHO } },
   { name: 'PnpInterface (ts, surprise-remove)', options: { driver: ts('pnp', 'PnpInterface.ts'), openInterface: INTERFACE_CLASS, requests: ECHO, removal: 'surprise-remove' } },
+  ...both('PnpPofx', ts('pnp', 'PnpPofx.ts'), c('pnp', 'PnpPofx', 'PnpPofx.wasm'), { requests: ECHO }),
+  ...both('PnpPofx', ts('pnp', 'PnpPofx.ts'), c('pnp', 'PnpPofx', 'PnpPofx.wasm'), { requests: ECHO, stopStart: true, sleep: true }, 'stop-start, sleep'),
   { name: 'PnpResources (ts)', options: { driver: ts('pnp', 'PnpResources.ts'), resources: parseResourceSpec('mem:0xfe000000:0x1000,port:0x300:8,irq:5'), requests: RING } },
 ];
