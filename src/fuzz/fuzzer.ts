@@ -76,7 +76,9 @@ export interface FuzzResult extends FuzzStatus {
   readonly codes: readonly number[];
 }
 
-export const DEFAULT_RECYCLE = 32;
+export const DEFAULT_RECYCLE = 256;
+/** How many of the newest corpus entries count as the frontier. */
+const FRONTIER = 8;
 
 export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   if (o.runs === undefined && o.timeMs === undefined) throw new FuzzError('give a number of inputs (--runs) or a time limit (--time)');
@@ -90,6 +92,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const corpus: Session[] = codes.map((code) => [{ kind: 'ioctl', code, input: new Uint8Array(0), outputLength: 0 }]);
   const src: MutationSource = { rng, codes, values: dict.values, other: () => corpus[rng.below(corpus.length)]! };
   const map = new CoverageMap();
+  // Half the time a parent from the newest entries: they are the frontier, one condition further than the rest.
+  const parent = () => corpus[rng.below(2) === 0 ? corpus.length - 1 - rng.below(Math.min(FRONTIER, corpus.length)) : rng.below(corpus.length)]!;
   const seen = new Set<string>();
   const findings: Finding[] = [];
   let duplicates = 0;
@@ -130,7 +134,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const more = () => (o.runs === undefined || inputs < o.runs) && (o.timeMs === undefined || now() - started < o.timeMs);
   while (more()) {
     // The seeds first, each once; then mutations of what the corpus holds.
-    const session = inputs < codes.length ? corpus[inputs]! : mutate(corpus[rng.below(corpus.length)]!, src);
+    const session = inputs < codes.length ? corpus[inputs]! : mutate(parent(), src);
     inputs++;
     const before = target.counters();
     const stop = target.run(session);

@@ -1,7 +1,7 @@
 /**
  * Making a reproducer small before it is written: fewest sessions, then fewest requests, then the shortest
  * input and output lengths, each cut kept only when a fresh machine still stops the same way (same code and
- * Parameter 1). Greedy passes, as libFuzzer's -minimize_crash does, bounded by a number of replays.
+ * Parameter 1). Greedy passes, as libFuzzer's -minimize_crash does (and ddmin's chunks for the sessions), bounded by a number of replays.
  */
 import type { DeviceRequest } from '../system/run.ts';
 import type { Session } from './input.ts';
@@ -33,14 +33,24 @@ export async function minimize(driver: string, flags: number, start: readonly Se
   };
   // The last session alone: most stops are one input's.
   if (best.length > 1) await tryCut([best[best.length - 1]!]);
-  // Fewest sessions, then fewest requests in each.
-  for (let i = best.length - 1; i >= 0 && best.length > 1; i--) await tryCut(best.filter((_, j) => j !== i));
+  // Fewest sessions: cut runs of them, halves first then shorter runs (ddmin's complements), so a machine's
+  // hundreds of sessions take tens of replays; the last session (the one that stopped it) is cut last.
+  for (let chunk = best.length >> 1; chunk >= 1 && best.length > 1; chunk >>= 1) {
+    for (let from = Math.max(0, best.length - 1 - chunk); from >= 0 && best.length > 1; from = Math.min(from, best.length - 1) - chunk) {
+      const cut = best.filter((_, j) => j < from || j >= from + chunk);
+      if (cut.length > 0) await tryCut(cut);
+      if (from === 0) break;
+    }
+  }
+  // Then fewest requests in each.
   for (let s = 0; s < best.length; s++) {
     for (let r = best[s]!.length - 1; r >= 0; r--) {
       if (best[s]!.length === 0) break;
       await tryCut(best.map((ss, j) => (j === s ? ss.filter((_, k) => k !== r) : ss)));
     }
   }
+  // A session its requests all left (an open and a close) goes too, if the stop does not need it.
+  for (let i = best.length - 1; i >= 0 && best.length > 1; i--) if (best[i]!.length === 0) await tryCut(best.filter((_, j) => j !== i));
   // Shortest lengths: each request's bytes, halving then trimming from the end.
   const replace = (s: number, r: number, rq: DeviceRequest) => best.map((ss, j) => (j === s ? ss.map((x, k) => (k === r ? rq : x)) : ss));
   for (let s = 0; s < best.length; s++) {

@@ -43,7 +43,7 @@ export function mutate(parent: Session, src: MutationSource): Session {
 function mutateOnce(s: DeviceRequest[], src: MutationSource): DeviceRequest[] {
   const { rng } = src;
   const at = rng.below(s.length);
-  switch (rng.below(10)) {
+  switch (rng.below(12)) {
     case 0: // another control code
       return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, code: pick(rng, src.codes) } : freshRequest(src)));
     case 1: // a new request before this one (a state another request needs first)
@@ -60,7 +60,9 @@ function mutateOnce(s: DeviceRequest[], src: MutationSource): DeviceRequest[] {
       return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, outputLength: pickLength(src), outputInit: undefined } : r));
     case 6: // an input length: a compared value, one off it, or a lie
       return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, input: resize(r.input, Math.min(pickLength(src), MAX_INPUT)) } : r));
-    case 7: // a dictionary value at an aligned offset
+    case 7: // a dictionary value at an aligned offset (the likeliest way past a magic-value check)
+    case 10:
+    case 11:
       return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, input: putValue(r, src) } : r));
     case 8: // a read or a write (drivers that do not handle them refuse them)
       return s.length < MAX_REQUESTS ? [...s, rng.below(2) === 0 ? { kind: 'read', length: pickLength(src) & 0xfff } : { kind: 'write', data: randomBytes(rng, rng.below(33)) }] : s;

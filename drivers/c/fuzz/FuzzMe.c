@@ -7,7 +7,8 @@
  *   IOCTL_FUZZ_MAGIC completes the request twice when the input starts with FUZZ_MAGIC and the next
  *                    ULONG is FUZZ_MAGIC_COMMAND.
  *   IOCTL_FUZZ_ARM   allocates the context FIRE works on; armed twice, it forgets the first (a leak at unload).
- *   IOCTL_FUZZ_FIRE  needs ARM first; its error path (input shorter than a ULONG) frees the context twice.
+ *   IOCTL_FUZZ_FIRE  needs ARM first; with no input it disarms, and its error path (a partial ULONG of
+ *                    input) frees the context twice.
  */
 #include <ntddk.h>
 
@@ -103,6 +104,12 @@ static NTSTATUS Fire(PUCHAR Input, ULONG Length)
 
     if (Context == NULL) {
         return STATUS_INVALID_DEVICE_STATE;
+    }
+    if (Length == 0) {
+        /* No input disarms: the context goes, as it should. */
+        ExFreePoolWithTag(Context, TAG);
+        Context = NULL;
+        return STATUS_SUCCESS;
     }
     if (Length < sizeof(ULONG)) {
         ExFreePoolWithTag(Context, TAG);
