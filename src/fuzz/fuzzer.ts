@@ -31,7 +31,7 @@ export interface FuzzOptions {
   readonly runs?: number;
   /** Stop after this much host time. */
   readonly timeMs?: number;
-  /** Write each finding's reproducer here (created if missing). */
+  /** Write each finding's reproducer here (created at the first finding). */
   readonly outDir?: string;
   /** Inputs a machine runs before it is unloaded (the leak checks) and replaced. */
   readonly recycle?: number;
@@ -76,7 +76,7 @@ export interface FuzzResult extends FuzzStatus {
   readonly codes: readonly number[];
 }
 
-export const DEFAULT_RECYCLE = 256;
+export const DEFAULT_RECYCLE = 64;
 /** How many of the newest corpus entries count as the frontier. */
 const FRONTIER = 8;
 
@@ -99,7 +99,6 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   let duplicates = 0;
   let unreproduced = 0;
   let inputs = 0;
-  if (o.outDir) mkdirSync(o.outDir, { recursive: true });
 
   let target = await FuzzTarget.boot(driver, o.flags);
   const sites = () => target.counters().length;
@@ -123,6 +122,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     let file: string | undefined;
     let verified: boolean | undefined;
     if (o.outDir) {
+      mkdirSync(o.outDir, { recursive: true });
       file = join(o.outDir, `crash-${findings.length + 1}-${final.stop.bucket.replace(/[^A-Za-z0-9_.-]+/g, '_')}.yaml`);
       verified = await writeReproducer(file, driver, o.flags, m.sessions, final.step, final.stop);
     }

@@ -6,7 +6,7 @@
  * inputs and after every stop, and the sessions it ran since its boot are the reproducer of what stopped it.
  * It loads and opens as a scenario does (scenario/run.ts), so the reproducer replays the same way.
  */
-import { BugCheck, HangError } from '../kernel/errors.ts';
+import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { NT_SUCCESS } from '../nt/status.ts';
@@ -90,5 +90,5 @@ export class FuzzTarget {
   }
 }
 
-/** The driver cannot be fuzzed as given (no device to open): the user's to fix. */
-export class FuzzError extends Error {}
+/** The driver cannot be fuzzed as given (no device to open, no control code): the user's to fix. */
+export class FuzzError extends SimulatorError {}
