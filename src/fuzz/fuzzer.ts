@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import { Prng } from '../verifier/faults.ts';
 import { readScenario } from '../system/scenario/load.ts';
 import { runScenario } from '../system/scenario/run.ts';
@@ -39,6 +40,8 @@ export interface FuzzOptions {
   readonly onStatus?: (s: FuzzStatus) => void;
   /** Each new finding, once written. */
   readonly onFinding?: (f: Finding) => void;
+  /** Runaway and time limits of every machine (default: kernel/ke/watchdog.ts; the written files replay with the defaults). */
+  readonly limits?: Partial<WatchdogLimits>;
   /** The host clock, in ms (tests give a fake one). */
   readonly now?: () => number;
 }
@@ -100,7 +103,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   let unreproduced = 0;
   let inputs = 0;
 
-  let target = await FuzzTarget.boot(driver, o.flags);
+  let target = await FuzzTarget.boot(driver, o.flags, o.limits);
   const sites = () => target.counters().length;
   let sinceBoot = 0;
   const status = (): FuzzStatus => ({ inputs, elapsedMs: now() - started, corpus: corpus.length, coverage: { hit: map.hit, sites: sites() }, crashes: findings.length });
@@ -111,11 +114,11 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     seen.add(stop.bucket);
     const last = sessions.slice(-1);
     let start: readonly Session[] | undefined;
-    if (sessions.length > 1 && sameStop(stop, (await replay(driver, o.flags, last)).stop)) start = last;
-    else if (sameStop(stop, (await replay(driver, o.flags, sessions)).stop)) start = sessions;
+    if (sessions.length > 1 && sameStop(stop, (await replay(driver, o.flags, last, false, o.limits)).stop)) start = last;
+    else if (sameStop(stop, (await replay(driver, o.flags, sessions, false, o.limits)).stop)) start = sessions;
     if (!start) return void unreproduced++;
-    const m = await minimize(driver, o.flags, start, stop);
-    const final = await replay(driver, o.flags, m.sessions, true);
+    const m = await minimize(driver, o.flags, start, stop, o.limits);
+    const final = await replay(driver, o.flags, m.sessions, true, o.limits);
     if (!final.stop) return void unreproduced++;
     if (findings.some((f) => f.bucket === final.stop!.bucket)) return void duplicates++;
     seen.add(final.stop.bucket);
@@ -124,7 +127,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     if (o.outDir) {
       mkdirSync(o.outDir, { recursive: true });
       file = join(o.outDir, `crash-${findings.length + 1}-${final.stop.bucket.replace(/[^A-Za-z0-9_.-]+/g, '_')}.yaml`);
-      verified = await writeReproducer(file, driver, o.flags, m.sessions, final.step, final.stop);
+      verified = await writeReproducer(file, driver, o.flags, m.sessions, final.step, final.stop, o.limits);
     }
     const f: Finding = { bucket: final.stop.bucket, stop: final.stop, sessions: m.sessions, foundAt: inputs, replays: m.replays + 1, file, verified };
     findings.push(f);
@@ -140,7 +143,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     const stop = target.run(session);
     if (stop) {
       await found(stop, [...target.sessions]);
-      target = await FuzzTarget.boot(driver, o.flags);
+      target = await FuzzTarget.boot(driver, o.flags, o.limits);
       sinceBoot = 0;
     } else {
       // A seed is in the corpus already; a mutation joins it when it ran something new.
@@ -148,7 +151,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
       if (++sinceBoot >= (o.recycle ?? DEFAULT_RECYCLE)) {
         const s = target.finish();
         if (s) await found(s, [...target.sessions]);
-        target = await FuzzTarget.boot(driver, o.flags);
+        target = await FuzzTarget.boot(driver, o.flags, o.limits);
         sinceBoot = 0;
       }
     }
@@ -160,10 +163,10 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
 }
 
 /** Write the reproducer as a scenario (the stop expected at the step it came in), then replay the file. */
-async function writeReproducer(file: string, driver: string, flags: number, sessions: readonly Session[], step: number, stop: Stop): Promise<boolean> {
+async function writeReproducer(file: string, driver: string, flags: number, sessions: readonly Session[], step: number, stop: Stop, limits?: Partial<WatchdogLimits>): Promise<boolean> {
   const scenario = expectStop(sessionsScenario(driverFrom(file, driver), flags, sessions, `dv fuzz: ${stop.bucket}`), step, stopExpectation(stop));
   const header = `# Found by dv fuzz; minimized to ${requestCount(sessions)} request(s), ${inputBytes(sessions)} byte(s). Replay: dv run --scenario ${file}\n`;
   writeFileSync(file, header + stringify(scenario));
-  const o = await runScenario(readScenario(file));
+  const o = await runScenario(readScenario(file), { limits });
   return o.ok;
 }

@@ -3,6 +3,7 @@
  * input and output lengths, each cut kept only when a fresh machine still stops the same way (same code and
  * Parameter 1). Greedy passes, as libFuzzer's -minimize_crash does (and ddmin's chunks for the sessions), bounded by a number of replays.
  */
+import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { DeviceRequest } from '../system/run.ts';
 import type { Session } from './input.ts';
 import { replay } from './replay.ts';
@@ -16,13 +17,13 @@ export interface Minimized {
 /** Most replays a minimization may take (each is a boot and a load). */
 export const MAX_REPLAYS = 120;
 
-export async function minimize(driver: string, flags: number, start: readonly Session[], target: Stop, maxReplays = MAX_REPLAYS): Promise<Minimized> {
+export async function minimize(driver: string, flags: number, start: readonly Session[], target: Stop, limits?: Partial<WatchdogLimits>, maxReplays = MAX_REPLAYS): Promise<Minimized> {
   let best = start.map((s) => [...s]);
   let replays = 0;
   const stops = async (candidate: DeviceRequest[][]) => {
     if (replays >= maxReplays) return false;
     replays++;
-    return sameStop(target, (await replay(driver, flags, candidate)).stop);
+    return sameStop(target, (await replay(driver, flags, candidate, false, limits)).stop);
   };
   const tryCut = async (candidate: DeviceRequest[][]) => {
     if (await stops(candidate)) {

@@ -18,6 +18,9 @@ export function bucketOf(dump: CrashDump): string {
   return line ? line.slice('FAILURE_BUCKET_ID:'.length).trim() : bc ? `0x${bc.code.toString(16)}_${bc.params[0]!.toString(16)}` : 'unknown';
 }
 
+/** A hang's bucket: HANG_ and the bucket of the crash dv forces on the hung machine (where the driver was looping or waiting). */
+export const hangBucket = (dump: CrashDump) => `HANG_${bucketOf(dump)}`;
+
 /**
  * Two stops are the same for minimization when their codes agree, and Parameter 1 too where it is a subcode
  * (0xC4, 0xC9...: `!analyze` buckets by it); elsewhere it is an address that moves with what ran before.

@@ -7,13 +7,14 @@
  * It loads and opens as a scenario does (scenario/run.ts), so the reproducer replays the same way.
  */
 import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
+import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { NT_SUCCESS } from '../nt/status.ts';
 import { Machine } from '../system/machine.ts';
 import { addAndStart, addDeviceRoutine, stackDeviceName, wantsPnp } from '../system/pnp-run.ts';
 import { send } from '../system/run.ts';
-import { bucketOf, type Stop } from './stop.ts';
+import { bucketOf, hangBucket, type Stop } from './stop.ts';
 import type { Session } from './input.ts';
 
 export class FuzzTarget {
@@ -27,9 +28,10 @@ export class FuzzTarget {
   ) {}
 
   /** Boot, load the driver (under the PnP manager when it asks for one, as a scenario load does). */
-  static async boot(driver: string, flags: number): Promise<FuzzTarget> {
+  static async boot(driver: string, flags: number, limits?: Partial<WatchdogLimits>): Promise<FuzzTarget> {
     const machine = new Machine({ verifier: { flags, drivers: ['*'] }, coverage: true });
     const k = machine.kernel;
+    Object.assign(k.watchdog.limits, limits);
     const image = await machine.loadDriver(driver);
     let node: DeviceNode | undefined;
     if (wantsPnp(k, image.driverObject, undefined) && addDeviceRoutine(k, image.driverObject) !== 0) {
@@ -84,7 +86,7 @@ export class FuzzTarget {
     }
     const crash = this.machine.kernel.crash;
     if (!crash) return null;
-    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket: 'HANG' };
+    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket: hangBucket(this.machine.dump()) };
     const { code, params } = crash.bugCheck;
     return { kind: 'bugcheck', code, params, bucket: bucketOf(this.machine.dump()) };
   }

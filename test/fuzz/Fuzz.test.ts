@@ -98,6 +98,19 @@ test('SampleIo, a clean driver, survives 300 inputs with no finding, and its swi
   assert.ok(r.coverage.hit > 50 && r.coverage.hit < r.coverage.sites, `${r.coverage.hit} of ${r.coverage.sites} blocks`);
 });
 
+test('a hang is a finding too: bucketed by where the forced crash found the driver, written to expect the hang', async () => {
+  // A lower runaway limit keeps the test quick; the written file replays with the default one.
+  const limits = { runawayBackEdges: 1_000_000 };
+  const r = await fuzz({ driver: join(ROOT, 'test', 'fixtures', 'c', 'runaway', 'Runaway.wasm'), flags: STANDARD_FLAGS, runs: 1, outDir: join(tmp, 'hang'), limits });
+  assert.equal(r.findings.length, 1);
+  const f = r.findings[0]!;
+  assert.equal(f.stop.kind, 'hang');
+  assert.equal(f.bucket, 'HANG_0xe2_VRF_Runaway!Dispatch');
+  assert.equal(f.verified, true);
+  assert.deepEqual(f.sessions.flat().map((q) => (q.kind === 'ioctl' ? q.code : -1)), [0x222000]);
+  assert.match(readFileSync(f.file!, 'utf8'), /code: "0x222000"\n\s+expect:\n\s+hang: true/);
+});
+
 test('dv fuzz: a clean run exits 0 with its summary; bad input is exit 2 with a message', () => {
   const ok = dv('fuzz', SAMPLE_IO, '--runs', '40', '--out', join(tmp, 'none'));
   assert.equal(ok.code, 0, ok.err);
