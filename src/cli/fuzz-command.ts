@@ -39,7 +39,7 @@ export function registerFuzzCommand(program: Command): void {
     .option('--ioctl <code>', 'a control code to start from (repeatable), besides those the driver compares against', (t, p: number[]) => collect(parseCode(t), p), [] as number[])
     .option('--seed <n>', 'seed of the mutations (default 1): the same seed and driver give the same inputs', parseSeed)
     .option('--runs <n>', 'stop after N inputs (decimal)', parseRuns)
-    .addOption(new Option('--time <duration>', 'stop after this much host time, e.g. 60s, 5m (default 60s when --runs is not given)').argParser(parseDuration))
+    .addOption(new Option('--time <duration>', 'stop after this much host time, e.g. 60s, 5m (default 60s when --runs is not given; 0: until Ctrl-C)').argParser(parseDuration))
     .option('--out <dir>', 'write each finding\'s minimized reproducer here (default: DRIVER-fuzz beside the current folder\'s files)')
     .addOption(new Option('--verifier <flags>', "verifier flags: 'standard' (default) or a number such as 0x209bb (hex); the verifier is the fuzzer's oracle, so not 'off'").argParser((t) => parseVerifier(t) ?? ('off' as const)))
     .addHelpText('after', `\nControl codes are ${NUMBER_RULE}.\nExit: 0 no finding, 1 a bug check found, 4 only hangs found, 2 usage errors.\n\nExample:\n  dv fuzz drivers/c/fuzz/FuzzMe.wasm --seed 3 --runs 900 --out findings\n  dv run --scenario findings/crash-1-*.yaml`)
@@ -69,13 +69,17 @@ export function registerFuzzCommand(program: Command): void {
         return `  ${i + 1}. ${f.bucket}  ${what}: input #${f.foundAt}, minimized to ${requestCount(f.sessions)} request(s), ${inputBytes(f.sessions)} byte(s)${where}`;
       };
       let n = 0;
+      // Ctrl-C ends the run after the current input, with the summary; a second one is the default (exit now).
+      let interrupted = false;
+      process.once('SIGINT', () => (interrupted = true));
       const result = await fuzz({
         driver,
         flags: opts.verifier ?? STANDARD_FLAGS,
         ioctls: opts.ioctl,
         seed: opts.seed,
         runs: opts.runs,
-        timeMs: opts.time ?? (opts.runs === undefined ? parseDuration('60s') : undefined),
+        timeMs: opts.time === 0 ? Infinity : (opts.time ?? (opts.runs === undefined ? parseDuration('60s') : undefined)),
+        stopRequested: () => interrupted,
         outDir: out,
         onStatus: (s) => {
           if (live && s.elapsedMs - drawn >= REDRAW_MS) (stream.write(`\r\x1b[2K${statusText(s)}`), (drawn = s.elapsedMs));

@@ -40,6 +40,8 @@ export interface FuzzOptions {
   readonly onStatus?: (s: FuzzStatus) => void;
   /** Each new finding, once written. */
   readonly onFinding?: (f: Finding) => void;
+  /** Asked before each input: true ends the run there (the CLI's Ctrl-C), with its summary. */
+  readonly stopRequested?: () => boolean;
   /** Runaway and time limits of every machine (default: kernel/ke/watchdog.ts; the written files replay with the defaults). */
   readonly limits?: Partial<WatchdogLimits>;
   /** The host clock, in ms (tests give a fake one). */
@@ -80,6 +82,8 @@ export interface FuzzResult extends FuzzStatus {
 }
 
 export const DEFAULT_RECYCLE = 64;
+/** Inputs between two turns of the event loop. */
+const YIELD_EVERY = 32;
 /** How many of the newest corpus entries count as the frontier. */
 const FRONTIER = 8;
 
@@ -134,7 +138,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     o.onFinding?.(f);
   };
 
-  const more = () => (o.runs === undefined || inputs < o.runs) && (o.timeMs === undefined || now() - started < o.timeMs);
+  const more = () => (o.runs === undefined || inputs < o.runs) && (o.timeMs === undefined || now() - started < o.timeMs) && !o.stopRequested?.();
   while (more()) {
     // The seeds first, each once; then mutations of what the corpus holds.
     const session = inputs < codes.length ? corpus[inputs]! : mutate(parent(), src);
@@ -156,6 +160,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
       }
     }
     o.onStatus?.(status());
+    // A turn of the event loop now and then: a signal (Ctrl-C) is delivered only there.
+    if (inputs % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
   }
   const end = target.finish();
   if (end) await found(end, [...target.sessions]);
