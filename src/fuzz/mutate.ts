@@ -6,7 +6,7 @@
  */
 import { Prng } from '../verifier/faults.ts';
 import type { DeviceRequest, IoctlRequest } from '../system/run.ts';
-import type { Session } from './input.ts';
+import { methodOf, type Session } from './input.ts';
 
 export interface MutationSource {
   readonly rng: Prng;
@@ -56,8 +56,13 @@ function mutateOnce(s: DeviceRequest[], src: MutationSource): DeviceRequest[] {
       const o = src.other();
       return o.length > 0 ? [...s, ...o.slice(rng.below(o.length))].slice(0, MAX_REQUESTS) : s;
     }
-    case 5: // an output length: a lie, or a compared value
-      return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, outputLength: pickLength(src), outputInit: undefined } : r));
+    case 5: // an output length: a lie, or a compared value; METHOD_IN_DIRECT's output buffer is data the driver reads
+      return replaceAt(s, at, (r) => {
+        if (r.kind !== 'ioctl') return r;
+        const outputLength = pickLength(src);
+        const data = methodOf(r.code) === 'METHOD_IN_DIRECT' && outputLength <= MAX_INPUT ? randomBytes(rng, outputLength) : undefined;
+        return { ...r, outputLength, outputInit: data };
+      });
     case 6: // an input length: a compared value, one off it, or a lie
       return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, input: resize(r.input, Math.min(pickLength(src), MAX_INPUT)) } : r));
     case 7: // a dictionary value at an aligned offset (the likeliest way past a magic-value check)
