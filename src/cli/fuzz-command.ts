@@ -40,10 +40,11 @@ export function registerFuzzCommand(program: Command): void {
     .option('--seed <n>', 'seed of the mutations (default 1): the same seed and driver give the same inputs', parseSeed)
     .option('--runs <n>', 'stop after N inputs (decimal)', parseRuns)
     .addOption(new Option('--time <duration>', 'stop after this much host time, e.g. 60s, 5m (default 60s when --runs is not given; 0: until Ctrl-C)').argParser(parseDuration))
+    .option('--corpus <dir>', 'start from the inputs saved here by an earlier run, and save each input that runs something new (created if missing)')
     .option('--out <dir>', 'write each finding\'s minimized reproducer here (default: DRIVER-fuzz beside the current folder\'s files)')
     .addOption(new Option('--verifier <flags>', "verifier flags: 'standard' (default) or a number such as 0x209bb (hex); the verifier is the fuzzer's oracle, so not 'off'").argParser((t) => parseVerifier(t) ?? ('off' as const)))
     .addHelpText('after', `\nControl codes are ${NUMBER_RULE}.\nExit: 0 no finding, 1 a bug check found, 4 only hangs found, 2 usage errors.\n\nExample:\n  dv fuzz drivers/c/fuzz/FuzzMe.wasm --seed 3 --runs 900 --out findings\n  dv run --scenario findings/crash-1-*.yaml`)
-    .action(async (driver: string, opts: { ioctl: number[]; seed?: number; runs?: number; time?: number; out?: string; verifier?: number | 'off' }) => {
+    .action(async (driver: string, opts: { ioctl: number[]; seed?: number; runs?: number; time?: number; corpus?: string; out?: string; verifier?: number | 'off' }) => {
       if (opts.verifier === 'off') {
         process.stderr.write("dv: --verifier off: the verifier is what finds the bugs; give 'standard' or flags\n");
         process.exitCode = EXIT.USAGE;
@@ -81,6 +82,7 @@ export function registerFuzzCommand(program: Command): void {
         timeMs: opts.time === 0 ? Infinity : (opts.time ?? (opts.runs === undefined ? parseDuration('60s') : undefined)),
         stopRequested: () => interrupted,
         outDir: out,
+        corpusDir: opts.corpus,
         onStatus: (s) => {
           if (live && s.elapsedMs - drawn >= REDRAW_MS) (stream.write(`\r\x1b[2K${statusText(s)}`), (drawn = s.elapsedMs));
           else if (!live && s.elapsedMs - logged >= LOG_EVERY_MS) (stream.write(`${statusText(s)}\n`), (logged = s.elapsedMs));

@@ -16,6 +16,7 @@ import { runScenario } from '../system/scenario/run.ts';
 import { readDictionary } from './dictionary.ts';
 import { driverFrom, expectStop, inputBytes, requestCount, sessionsScenario, type Session } from './input.ts';
 import { CoverageMap } from './coverage-map.ts';
+import { loadInputs, saveInput } from './corpus-dir.ts';
 import { minimize } from './minimize.ts';
 import { mutate, type MutationSource } from './mutate.ts';
 import { replay } from './replay.ts';
@@ -32,6 +33,8 @@ export interface FuzzOptions {
   readonly runs?: number;
   /** Stop after this much host time. */
   readonly timeMs?: number;
+  /** Start from the inputs saved here, and save each input that joins the corpus (created when first needed). */
+  readonly corpusDir?: string;
   /** Write each finding's reproducer here (created at the first finding). */
   readonly outDir?: string;
   /** Inputs a machine runs before it is unloaded (the leak checks) and replaced. */
@@ -96,7 +99,9 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const codes = [...new Set([...(o.ioctls ?? []).map((c) => c >>> 0), ...dict.controlCodes])];
   if (codes.length === 0) throw new FuzzError(`${o.driver}: no control codes to start from (a TypeScript driver's are not read from its code): give them with --ioctl`);
   const rng = new Prng(o.seed ?? 1);
-  const corpus: Session[] = codes.map((code) => [{ kind: 'ioctl', code, input: new Uint8Array(0), outputLength: 0 }]);
+  const corpus: Session[] = [...codes.map((code): Session => [{ kind: 'ioctl', code, input: new Uint8Array(0), outputLength: 0 }]), ...(o.corpusDir ? loadInputs(o.corpusDir) : [])];
+  /** The seeds (the codes, then a saved corpus): each run once, first. */
+  const seeds = corpus.length;
   const src: MutationSource = { rng, codes, values: dict.values, other: () => corpus[rng.below(corpus.length)]! };
   const map = new CoverageMap();
   // Half the time a parent from the newest entries: they are the frontier, one condition further than the rest.
@@ -141,7 +146,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const more = () => (o.runs === undefined || inputs < o.runs) && (o.timeMs === undefined || now() - started < o.timeMs) && !o.stopRequested?.();
   while (more()) {
     // The seeds first, each once; then mutations of what the corpus holds.
-    const session = inputs < codes.length ? corpus[inputs]! : mutate(parent(), src);
+    const session = inputs < seeds ? corpus[inputs]! : mutate(parent(), src);
     inputs++;
     const before = target.counters();
     const stop = target.run(session);
@@ -151,7 +156,10 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
       sinceBoot = 0;
     } else {
       // A seed is in the corpus already; a mutation joins it when it ran something new.
-      if (map.record(before, target.counters()) && inputs > codes.length) corpus.push(session);
+      if (map.record(before, target.counters()) && inputs > seeds) {
+        corpus.push(session);
+        if (o.corpusDir) saveInput(o.corpusDir, session);
+      }
       if (++sinceBoot >= (o.recycle ?? DEFAULT_RECYCLE)) {
         const s = target.finish();
         if (s) await found(s, [...target.sessions]);

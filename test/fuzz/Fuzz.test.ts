@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -96,6 +96,22 @@ test('SampleIo, a clean driver, survives 300 inputs with no finding, and its swi
   assert.equal(r.inputs, 300);
   for (const c of [0x222400, 0x22a405, 0x22640a, 0x22240f, 0x222410]) assert.ok(r.codes.includes(c), `0x${c.toString(16)}`);
   assert.ok(r.coverage.hit > 50 && r.coverage.hit < r.coverage.sites, `${r.coverage.hit} of ${r.coverage.sites} blocks`);
+});
+
+test('--corpus: the inputs that ran something new are saved, and a later run starts from them with the same coverage', async () => {
+  const dir = join(tmp, 'corpus');
+  const a = await fuzz({ driver: SAMPLE_IO, flags: STANDARD_FLAGS, seed: 1, runs: 150, corpusDir: dir });
+  const saved = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  assert.equal(saved.length, a.corpus - a.codes.length, 'every input that joined the corpus, and only those (the seeds are not saved)');
+  assert.ok(saved.length > 0);
+  // Only the seeds: the codes, then the saved inputs, each once.
+  const b = await fuzz({ driver: SAMPLE_IO, flags: STANDARD_FLAGS, seed: 2, runs: a.codes.length + saved.length, corpusDir: dir });
+  assert.equal(b.coverage.hit, a.coverage.hit);
+  assert.equal(b.corpus, a.corpus);
+  writeFileSync(join(dir, 'zz-bad.json'), '{"requests":[{"ioctl":{"code":5}}]}');
+  const bad = dv('fuzz', SAMPLE_IO, '--runs', '1', '--corpus', dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^dv: .*zz-bad\.json is not a dv fuzz corpus input: an ioctl without a hex code\n$/);
 });
 
 test('a hang is a finding too: bucketed by where the forced crash found the driver, written to expect the hang', async () => {
