@@ -9,6 +9,7 @@ import { progress } from '../src/cli/progress.ts';
 import { join } from 'node:path';
 import { ddiCost } from './ddi-cost.ts';
 import { endToEnd } from './e2e.ts';
+import { fuzzSpeed } from './fuzz.ts';
 import { formatTable, isFigure, type Missing, type Figure, type Row } from './harness.ts';
 import { heapPerTracked } from './heap.ts';
 import { irpThroughput } from './irp-throughput.ts';
@@ -27,6 +28,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   e2e: endToEnd,
   native: nativeComparison,
   rewrite: rewriteCost,
+  fuzz: fuzzSpeed,
 };
 
 const args = process.argv.slice(2);

@@ -18,9 +18,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   verifier: ['nt', 'kernel', 'loader', 'verifier'],
   debugger: ['nt', 'kernel', 'verifier', 'debugger'],
   system: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system'],
-  cli: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'cli'],
+  cli: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'fuzz', 'cli'],
+  // The fuzzer runs machines and reads their dumps as the system layer does; the CLI drives it.
+  fuzz: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'fuzz'],
   // The corpus runner sits beside the CLI: it builds and runs as dv does, and takes dv's exit codes.
-  corpus: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'cli', 'corpus'],
+  corpus: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'cli', 'fuzz', 'corpus'],
   // The library a developer imports: the machine and its runs, with test helpers; not the command line.
   api: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'api'],
 };

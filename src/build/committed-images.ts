@@ -60,6 +60,8 @@ export function committedImages(): CommittedImage[] {
     // Kernel synchronization delay fuzzing samples (a timer DPC racing the request, and the fix).
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'TimerRace'),
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'TimerRaceClean'),
+    // The fuzzer's proof: bugs planted behind nested conditions (dv fuzz, test/fuzz).
+    single(join(REPO_ROOT, 'drivers', 'c', 'fuzz'), 'FuzzMe'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

@@ -402,6 +402,7 @@ program
   });
 
 (await import('./build.ts')).registerBuildCommand(program);
+(await import('./fuzz-command.ts')).registerFuzzCommand(program);
 registerVerifierCommand(program);
 
 program

@@ -1,0 +1,44 @@
+/**
+ * Which coverage the fuzzer has seen: for each basic block, the classes of how often one input ran it
+ * (AFL's hit-count buckets: 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+), so an input that runs a loop
+ * more times counts as new, as one that reaches a new block does.
+ */
+export class CoverageMap {
+  private seen = new Uint8Array(0);
+
+  /** Blocks any input ran. */
+  get hit(): number {
+    let n = 0;
+    for (const c of this.seen) if (c !== 0) n++;
+    return n;
+  }
+
+  /** Record one input's counts (after minus before, per block); true if it ran anything new. */
+  record(before: Uint32Array, after: Uint32Array): boolean {
+    if (this.seen.length < after.length) {
+      const grown = new Uint8Array(after.length);
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    let novel = false;
+    for (let i = 0; i < after.length; i++) {
+      const d = (after[i]! - (before[i] ?? 0)) >>> 0;
+      if (d === 0) continue;
+      const bit = hitClass(d);
+      if ((this.seen[i]! & bit) === 0) {
+        this.seen[i]! |= bit;
+        novel = true;
+      }
+    }
+    return novel;
+  }
+}
+
+function hitClass(n: number): number {
+  if (n <= 3) return 1 << (n - 1);
+  if (n <= 7) return 8;
+  if (n <= 15) return 16;
+  if (n <= 31) return 32;
+  if (n <= 127) return 64;
+  return 128;
+}

@@ -1,0 +1,120 @@
+/**
+ * New inputs from old ones: libFuzzer's byte mutations (flip, set, insert a dictionary value, resize) on a
+ * request's input, plus the ones a sequence of requests needs (change a control code, insert, duplicate,
+ * drop, splice another input's requests) and the classic length lies of IOCTL fuzzers (zero, odd, one off
+ * a compared length, huge output buffers).
+ */
+import { Prng } from '../verifier/faults.ts';
+import type { DeviceRequest, IoctlRequest } from '../system/run.ts';
+import { methodOf, type Session } from './input.ts';
+
+export interface MutationSource {
+  readonly rng: Prng;
+  /** Control codes to send: the user's and those the driver compares against. */
+  readonly codes: readonly number[];
+  /** Values the driver compares against (magic values, lengths). */
+  readonly values: readonly number[];
+  /** Another input to splice from. */
+  other(): Session;
+}
+
+/** Most requests in one session, most bytes in one input buffer (a "huge" length is the exception). */
+export const MAX_REQUESTS = 8;
+export const MAX_INPUT = 256;
+/** The lengths every IOCTL fuzzer tries: larger than any buffer a driver expects, a page, odd. */
+const LIE_LENGTHS = [0, 1, 3, 7, 0x1000, 0x10000];
+const MAX_STACKED = 4;
+
+type Ioctl = { readonly kind: 'ioctl' } & IoctlRequest;
+
+const pick = <T>(rng: Prng, a: readonly T[]): T => a[rng.below(a.length)]!;
+
+export function freshRequest(src: MutationSource): DeviceRequest {
+  return { kind: 'ioctl', code: pick(src.rng, src.codes), input: new Uint8Array(0), outputLength: 0 };
+}
+
+export function mutate(parent: Session, src: MutationSource): Session {
+  let s: DeviceRequest[] = parent.length > 0 ? [...parent] : [freshRequest(src)];
+  const n = 1 + src.rng.below(MAX_STACKED);
+  for (let i = 0; i < n; i++) s = mutateOnce(s, src);
+  return s.slice(0, MAX_REQUESTS);
+}
+
+function mutateOnce(s: DeviceRequest[], src: MutationSource): DeviceRequest[] {
+  const { rng } = src;
+  const at = rng.below(s.length);
+  switch (rng.below(12)) {
+    case 0: // another control code
+      return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, code: pick(rng, src.codes) } : freshRequest(src)));
+    case 1: // a new request before this one (a state another request needs first)
+      return s.length < MAX_REQUESTS ? [...s.slice(0, at), freshRequest(src), ...s.slice(at)] : s;
+    case 2: // the same request again
+      return s.length < MAX_REQUESTS ? [...s.slice(0, at + 1), s[at]!, ...s.slice(at + 1)] : s;
+    case 3: // fewer requests
+      return s.length > 1 ? s.filter((_, i) => i !== at) : s;
+    case 4: { // another input's requests after these
+      const o = src.other();
+      return o.length > 0 ? [...s, ...o.slice(rng.below(o.length))].slice(0, MAX_REQUESTS) : s;
+    }
+    case 5: // an output length: a lie, or a compared value; METHOD_IN_DIRECT's output buffer is data the driver reads
+      return replaceAt(s, at, (r) => {
+        if (r.kind !== 'ioctl') return r;
+        const outputLength = pickLength(src);
+        const data = methodOf(r.code) === 'METHOD_IN_DIRECT' && outputLength <= MAX_INPUT ? randomBytes(rng, outputLength) : undefined;
+        return { ...r, outputLength, outputInit: data };
+      });
+    case 6: // an input length: a compared value, one off it, or a lie
+      return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, input: resize(r.input, Math.min(pickLength(src), MAX_INPUT)) } : r));
+    case 7: // a dictionary value at an aligned offset (the likeliest way past a magic-value check)
+    case 10:
+    case 11:
+      return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, input: putValue(r, src) } : r));
+    case 8: // a read or a write (drivers that do not handle them refuse them)
+      return s.length < MAX_REQUESTS ? [...s, rng.below(2) === 0 ? { kind: 'read', length: pickLength(src) & 0xfff } : { kind: 'write', data: randomBytes(rng, rng.below(33)) }] : s;
+    default: // bytes: flip a bit or set a random byte
+      return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, input: flip(r.input, rng) } : r));
+  }
+}
+
+const replaceAt = (s: DeviceRequest[], at: number, f: (r: DeviceRequest) => DeviceRequest) => s.map((r, i) => (i === at ? f(r) : r));
+
+function pickLength(src: MutationSource): number {
+  const { rng } = src;
+  const small = src.values.filter((v) => v > 0 && v <= MAX_INPUT);
+  const r = rng.below(4);
+  if (r === 0 || small.length === 0) return pick(rng, LIE_LENGTHS);
+  if (r === 1) return rng.below(65);
+  const v = pick(rng, small);
+  return Math.max(0, v + rng.below(3) - 1);
+}
+
+function resize(b: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  out.set(b.subarray(0, n));
+  return out;
+}
+
+function putValue(r: Ioctl, src: MutationSource): Uint8Array {
+  const { rng } = src;
+  const v = src.values.length > 0 && rng.below(4) !== 0 ? pick(rng, src.values) : pick(rng, src.codes);
+  const width = v > 0xffff ? 4 : v > 0xff ? (rng.below(2) === 0 ? 2 : 4) : pick(rng, [1, 2, 4]);
+  const slots = Math.max(1, Math.floor(Math.max(r.input.length, 8) / 4));
+  const off = 4 * rng.below(Math.min(slots, 8));
+  const out = resize(r.input, Math.max(r.input.length, off + width));
+  for (let i = 0; i < width; i++) out[off + i] = (v >>> (8 * i)) & 0xff;
+  return out;
+}
+
+function flip(b: Uint8Array, rng: Prng): Uint8Array {
+  if (b.length === 0) return randomBytes(rng, 1 + rng.below(16));
+  const out = b.slice();
+  const i = rng.below(out.length);
+  out[i] = rng.below(2) === 0 ? out[i]! ^ (1 << rng.below(8)) : rng.below(256);
+  return out;
+}
+
+function randomBytes(rng: Prng, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.below(256);
+  return out;
+}

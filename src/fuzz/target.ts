@@ -1,0 +1,96 @@
+/**
+ * The machine the fuzzer runs inputs on: booted once with the driver loaded, then each input is a session
+ * (open, the requests, close) on the same machine, as AFL's persistent mode runs many inputs in one
+ * process. A fresh machine per input costs a boot and a load (tenths of a second); a session costs the
+ * requests. The machine is recycled (unloaded, which runs the leak checks, and shut down) every few
+ * inputs and after every stop, and the sessions it ran since its boot are the reproducer of what stopped it.
+ * It loads and opens as a scenario does (scenario/run.ts), so the reproducer replays the same way.
+ */
+import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
+import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
+import type { DeviceNode } from '../kernel/pnp/devnode.ts';
+import type { LoadedImage } from '../loader/image.ts';
+import { NT_SUCCESS } from '../nt/status.ts';
+import { Machine } from '../system/machine.ts';
+import { addAndStart, addDeviceRoutine, stackDeviceName, wantsPnp } from '../system/pnp-run.ts';
+import { send } from '../system/run.ts';
+import { bucketOf, hangBucket, type Stop } from './stop.ts';
+import type { Session } from './input.ts';
+
+export class FuzzTarget {
+  /** The sessions run since the boot, in order (the last may be the one that stopped it). */
+  readonly sessions: Session[] = [];
+  private constructor(
+    readonly machine: Machine,
+    private readonly image: LoadedImage,
+    private readonly node: DeviceNode | undefined,
+    private readonly device: string,
+  ) {}
+
+  /** Boot, load the driver (under the PnP manager when it asks for one, as a scenario load does). */
+  static async boot(driver: string, flags: number, limits?: Partial<WatchdogLimits>): Promise<FuzzTarget> {
+    const machine = new Machine({ verifier: { flags, drivers: ['*'] }, coverage: true });
+    const k = machine.kernel;
+    Object.assign(k.watchdog.limits, limits);
+    const image = await machine.loadDriver(driver);
+    let node: DeviceNode | undefined;
+    if (wantsPnp(k, image.driverObject, undefined) && addDeviceRoutine(k, image.driverObject) !== 0) {
+      node = addAndStart(k, image.driverObject, image.module.name, {}, () => {}).node;
+    }
+    const device = node ? stackDeviceName(k, node) : machine.firstDeviceName(image);
+    if (!device) throw new FuzzError(`${image.module.imageName} created no named device to send requests to`);
+    return new FuzzTarget(machine, image, node, device);
+  }
+
+  /** Every block counter of the machine's wasm images, in one array (the coverage map's index space). */
+  counters(): Uint32Array {
+    const cov = this.machine.loader.coverage!;
+    const n = cov.images.reduce((s, i) => s + i.sites.length, 0);
+    const out = new Uint32Array(n);
+    let at = 0;
+    for (const image of cov.images) {
+      const bytes = this.machine.kernel.as.read(image.counters, 4 * image.sites.length);
+      out.set(new Uint32Array(bytes.buffer, bytes.byteOffset, image.sites.length), at);
+      at += image.sites.length;
+    }
+    return out;
+  }
+
+  /** Run one session; the stop it caused, if any (the machine is then dead: boot another). */
+  run(session: Session): Stop | null {
+    this.sessions.push(session);
+    const k = this.machine.kernel;
+    return this.stopped(() => {
+      const open = k.runInThread(k.userThread, () => k.io.files.openDevice(this.device));
+      if (!NT_SUCCESS(open.status)) return;
+      for (const rq of session) k.runInThread(k.userThread, () => send(k, open.file, rq));
+      k.runInThread(k.userThread, () => k.io.files.closeFile(open.file));
+    });
+  }
+
+  /** Unload the driver (the verifier's unload checks: leaks, timers, work items) and shut down; the stop, if any. */
+  finish(): Stop | null {
+    return this.stopped(() => {
+      const k = this.machine.kernel;
+      if (this.node && this.node.state !== 'DeviceNodeDeleted') k.pnp.remove(this.node);
+      this.machine.unloadDriver(this.image);
+      this.machine.shutdown();
+    });
+  }
+
+  private stopped(body: () => void): Stop | null {
+    try {
+      body();
+    } catch (e) {
+      if (!(e instanceof BugCheck || e instanceof HangError)) throw e;
+    }
+    const crash = this.machine.kernel.crash;
+    if (!crash) return null;
+    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket: hangBucket(this.machine.dump()) };
+    const { code, params } = crash.bugCheck;
+    return { kind: 'bugcheck', code, params, bucket: bucketOf(this.machine.dump()) };
+  }
+}
+
+/** The driver cannot be fuzzed as given (no device to open, no control code): the user's to fix. */
+export class FuzzError extends SimulatorError {}
