@@ -12,6 +12,7 @@ import { GUID_HWPROFILE_CHANGE_CANCELLED, GUID_HWPROFILE_CHANGE_COMPLETE, GUID_H
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
+import { NotificationList } from './notify-list.ts';
 import { TAG } from '../tags.ts';
 import { writeGuid } from './interfaces.ts';
 import { NOTIFY_FRAMES } from './notify.ts';
@@ -26,24 +27,23 @@ export interface HardwareProfileEntry {
 }
 
 export class HardwareProfileNotifications {
-  readonly entries: HardwareProfileEntry[] = [];
+  private readonly list: NotificationList<HardwareProfileEntry>;
 
-  constructor(private readonly k: Kernel) {}
+  constructor(private readonly k: Kernel) {
+    this.list = new NotificationList(k);
+  }
+
+  /** The registrations, in the order they were made. */
+  get entries(): readonly HardwareProfileEntry[] {
+    return this.list.entries;
+  }
 
   register(driverObject: number, callback: number, context: number): HardwareProfileEntry | undefined {
-    const handle = this.k.pool.allocate(POOL_TYPE.NonPagedPool, 8, TAG.PnpNotify);
-    if (handle === 0) return undefined;
-    const entry = { handle, driverObject, callback, context };
-    this.entries.push(entry);
-    return entry;
+    return this.list.add((handle) => ({ handle, driverObject, callback, context }));
   }
 
   unregister(handle: number): boolean {
-    const i = this.entries.findIndex((e) => e.handle === handle);
-    if (i < 0) return false;
-    this.entries.splice(i, 1);
-    this.k.pool.free(handle, TAG.PnpNotify);
-    return true;
+    return this.list.remove(handle) !== undefined;
   }
 
   /** Ask, then complete (or cancel) a profile change; the status of the callback that vetoed it, or success. */

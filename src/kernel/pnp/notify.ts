@@ -11,6 +11,7 @@ import { GUID_DEVICE_INTERFACE_ARRIVAL, GUID_DEVICE_INTERFACE_REMOVAL } from '..
 import { POOL_TYPE } from '../../nt/pool.ts';
 import type { WorkItem } from '../ke/dispatcher.ts';
 import type { Kernel } from '../kernel.ts';
+import { NotificationList } from './notify-list.ts';
 import { TAG } from '../tags.ts';
 import { writeGuid, type DeviceInterface } from './interfaces.ts';
 
@@ -31,28 +32,29 @@ export interface PnpNotificationEntry {
 }
 
 export class PnpNotifications {
-  readonly entries: PnpNotificationEntry[] = [];
+  private readonly list: NotificationList<PnpNotificationEntry>;
 
-  constructor(private readonly k: Kernel) {}
+  constructor(private readonly k: Kernel) {
+    this.list = new NotificationList(k);
+  }
+
+  /** The registrations, in the order they were made. */
+  get entries(): readonly PnpNotificationEntry[] {
+    return this.list.entries;
+  }
 
   register(driverObject: number, classGuid: string, callback: number, context: number): PnpNotificationEntry | undefined {
-    const handle = this.k.pool.allocate(POOL_TYPE.NonPagedPool, 8, TAG.PnpNotify);
-    if (handle === 0) return undefined;
-    const entry = { handle, driverObject, classGuid, callback, context, pending: new Set<WorkItem>() };
-    this.entries.push(entry);
-    return entry;
+    return this.list.add((handle) => ({ handle, driverObject, classGuid, callback, context, pending: new Set<WorkItem>() }));
   }
 
   unregister(handle: number): boolean {
-    const i = this.entries.findIndex((e) => e.handle === handle);
-    if (i < 0) return false;
-    const [entry] = this.entries.splice(i, 1);
+    const entry = this.list.remove(handle);
+    if (!entry) return false;
     const queue = this.k.dispatcher.workQueue;
-    for (const item of entry!.pending) {
+    for (const item of entry.pending) {
       queue.splice(queue.indexOf(item), 1);
       item.done?.();
     }
-    this.k.pool.free(handle, TAG.PnpNotify);
     return true;
   }
 

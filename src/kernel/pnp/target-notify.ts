@@ -17,6 +17,7 @@ import { GUID_TARGET_DEVICE_QUERY_REMOVE, GUID_TARGET_DEVICE_REMOVE_CANCELLED, G
 import { POOL_TYPE } from '../../nt/pool.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
+import { NotificationList } from './notify-list.ts';
 import { TAG } from '../tags.ts';
 import type { DeviceNode } from './devnode.ts';
 import { writeGuid } from './interfaces.ts';
@@ -37,9 +38,16 @@ export interface TargetNotificationEntry {
 }
 
 export class TargetDeviceNotifications {
-  readonly entries: TargetNotificationEntry[] = [];
+  private readonly list: NotificationList<TargetNotificationEntry>;
 
-  constructor(private readonly k: Kernel) {}
+  constructor(private readonly k: Kernel) {
+    this.list = new NotificationList(k);
+  }
+
+  /** The registrations, in the order they were made. */
+  get entries(): readonly TargetNotificationEntry[] {
+    return this.list.entries;
+  }
 
   /** The PDO of the stack a file object is open on (TargetDeviceRelation), or a failure status. */
   targetPdo(fileObject: number): number | { status: number } {
@@ -58,19 +66,11 @@ export class TargetDeviceNotifications {
   }
 
   register(driverObject: number, fileObject: number, pdo: number, callback: number, context: number): TargetNotificationEntry | undefined {
-    const handle = this.k.pool.allocate(POOL_TYPE.NonPagedPool, 8, TAG.PnpNotify);
-    if (handle === 0) return undefined;
-    const entry = { handle, driverObject, fileObject, pdo, callback, context };
-    this.entries.push(entry);
-    return entry;
+    return this.list.add((handle) => ({ handle, driverObject, fileObject, pdo, callback, context }));
   }
 
   unregister(handle: number): boolean {
-    const i = this.entries.findIndex((e) => e.handle === handle);
-    if (i < 0) return false;
-    this.entries.splice(i, 1);
-    this.k.pool.free(handle, TAG.PnpNotify);
-    return true;
+    return this.list.remove(handle) !== undefined;
   }
 
   /** GUID_TARGET_DEVICE_QUERY_REMOVE to each entry of the device until one fails; the ones told before it hear REMOVE_CANCELLED. */
