@@ -116,8 +116,8 @@ export class Loader {
   unload(driverObject: number): void {
     const image = this.images.get(driverObject);
     if (!image) throw new SimulatorError(`no driver image for driver object ${driverObject.toString(16)}`);
-    this.k.io.unloadDriver(driverObject, image.finalizeRoutine);
-    this.unmap(image);
+    // The image goes when the unload completes: now, or once references to the driver object are gone.
+    this.k.io.unloadDriver(driverObject, image.finalizeRoutine, () => this.unmap(image));
   }
 
   private unmap(image: LoadedImage): void {

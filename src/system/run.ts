@@ -301,7 +301,10 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
     } else {
       step(`unloading ${imageName}`);
       machine.unloadDriver(image);
-      unloaded = true;
+      // As on Windows: each PnP notification registration holds the driver object, so the image stays.
+      unloaded = !k.io.unloadPending(image.driverObject);
+      const held = k.pnp.registrationsOf(image.driverObject);
+      if (!unloaded) said(`${imageName}: DriverUnload left ${held} PnP notification registration${held === 1 ? '' : 's'}, which hold${held === 1 ? 's' : ''} its driver object: the image stays loaded`);
     }
     // The child drivers go once their devices are gone, as the run's driver does.
     for (const child of opts.unload === false ? [] : children) {

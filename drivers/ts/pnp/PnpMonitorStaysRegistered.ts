@@ -1,9 +1,9 @@
 /**
  * PnpMonitorStaysRegistered: the violating twin of PnpMonitor (the TypeScript side of
  * PnpMonitorStaysRegistered.c). Its DriverUnload lets go of its targets but forgets the interface
- * class notification. Windows keeps a reference on the driver object for each registration; the image
- * here is unloaded all the same, so the next arrival of the class calls into the unloaded image: 0xCE,
- * DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS.
+ * class notification. The registration keeps a reference on the driver object, so the image stays
+ * loaded after DriverUnload, and the next arrival of the class runs the callback over the device
+ * extension DriverUnload freed with its device: a use after free (0x1F2 under the memory checks).
  */
 import type { DriverApi } from '../../../ddk/ts/wdm.ts';
 import { DriverEntry as PnpMonitorEntry, unregisterInterfaceWith } from './PnpMonitor.ts';
@@ -13,5 +13,5 @@ export function DriverEntry(DriverObject: number, RegistryPath: number, api: Dri
   return PnpMonitorEntry(DriverObject, RegistryPath, api);
 }
 
-/** The omission: the registration outlives the image. */
+/** The omission: the registration outlives DriverUnload, and keeps the image. */
 function KeepRegistration(_ext: number): void {}

@@ -38,7 +38,8 @@ export interface DriverRecord {
   readonly name: string;
   readonly imageBase: number;
   readonly imageSize: number;
-  state: 'loading' | 'loaded' | 'unloaded';
+  /** unloading: DriverUnload has run, and references to the driver object keep its image (unloadDriver). */
+  state: 'loading' | 'loaded' | 'unloading' | 'unloaded';
 }
 
 export interface IoResult {
@@ -176,8 +177,10 @@ export class IoManager {
    * does, before anything else runs), then delete the driver object. Work the driver left queued
    * runs later, after its image is gone. `finalizeRoutine`, the image's runtime code for what it
    * registered with atexit (C++ global destructors), runs right after DriverUnload, before the checks.
+   * While PnP notification registrations of the driver remain, the rest waits for the last of them
+   * (driverReferenceReleased); `imageGone` is told when the image may be unmapped.
    */
-  unloadDriver(driverObject: number, finalizeRoutine?: number): void {
+  unloadDriver(driverObject: number, finalizeRoutine?: number, imageGone?: () => void): void {
     const rec = this.drivers.get(driverObject);
     if (!rec || rec.state !== 'loaded') throw new SimulatorError(`driver object ${driverObject.toString(16)} is not loaded`);
     const as = this.k.as;
@@ -188,6 +191,36 @@ export class IoManager {
       this.k.callRoutine(unload, [driverObject], ['IopLoadUnloadDriver', 'IopUnloadDriver']);
       if (finalizeRoutine !== undefined) this.k.callRoutine(finalizeRoutine, [0], ['IopLoadUnloadDriver', 'IopUnloadDriver', 'MmUnloadSystemImage']);
     });
+    // A PnP notification registration left behind holds the driver object, so Windows cannot unload the
+    // image yet: it stays mapped (its callbacks still run) until the last registration is removed.
+    const finish = () => this.finishUnload(rec, imageGone);
+    if (this.k.pnp.registrationsOf(driverObject) > 0) {
+      rec.state = 'unloading';
+      this.pendingUnloads.set(driverObject, finish);
+      return;
+    }
+    finish();
+  }
+
+  /** Unloads waiting for references to their driver objects to go (unloadDriver). */
+  private readonly pendingUnloads = new Map<number, () => void>();
+
+  /** Whether DriverUnload has run and the image waits for references to the driver object to go. */
+  unloadPending(driverObject: number): boolean {
+    return this.pendingUnloads.has(driverObject);
+  }
+
+  /** A reference that held an unloaded driver's image is gone: with the last one, the unload completes. */
+  driverReferenceReleased(driverObject: number): void {
+    const finish = this.pendingUnloads.get(driverObject);
+    if (!finish || this.k.pnp.registrationsOf(driverObject) > 0) return;
+    this.pendingUnloads.delete(driverObject);
+    finish();
+  }
+
+  /** MmUnloadSystemImage's part: the checks of what the driver left, then the driver object and the image go. */
+  private finishUnload(rec: DriverRecord, imageGone: (() => void) | undefined): void {
+    const driverObject = rec.driverObject;
     rec.state = 'unloaded';
     this.k.withFrames(['IopLoadUnloadDriver', 'IopUnloadDriver', 'MmUnloadSystemImage'], () =>
       this.k.events.emit('driverUnloaded', { driverObject, name: rec.name, imageBase: rec.imageBase, imageSize: rec.imageSize }),
@@ -198,6 +231,7 @@ export class IoManager {
     while (holdsImage() && this.k.dispatcher.runOne());
     this.k.ob.removeName(`\\Driver\\${rec.name}`);
     this.k.ob.dereference(driverObject);
+    imageGone?.();
   }
 
   driverOf(device: number): number {

@@ -117,6 +117,12 @@ export class PnpManager {
     };
   }
 
+  /** How many PnP notification registrations of the driver are left: each holds its driver object. */
+  registrationsOf(driverObject: number): number {
+    const of = (entries: readonly { readonly driverObject: number }[]) => entries.filter((e) => e.driverObject === driverObject).length;
+    return of(this.notifications.entries) + of(this.targets.entries) + of(this.profiles.entries);
+  }
+
   /** A devnode's block in pool; the PDO's DEVOBJ_EXTENSION names it (DeviceNode), as on Windows. */
   private placeNode(node: DeviceNode): number {
     const k = this.k;

@@ -1,13 +1,15 @@
 /**
  * The registrations of one category of IoRegisterPlugPlayNotification (device interface, target device,
  * hardware profile): each gets a handle, a small nonpaged block the driver holds as its
- * NotificationEntry and gives back to IoUnregisterPlugPlayNotification(Ex), freed then.
+ * NotificationEntry and gives back to IoUnregisterPlugPlayNotification(Ex), freed then. Each also holds
+ * a counted reference on the driver object, as Windows' does: a driver unloaded with a registration
+ * left keeps its image until the registration goes (IoManager.unloadDriver).
  */
 import { POOL_TYPE } from '../../nt/pool.ts';
 import type { Kernel } from '../kernel.ts';
 import { TAG } from '../tags.ts';
 
-export class NotificationList<E extends { readonly handle: number }> {
+export class NotificationList<E extends { readonly handle: number; readonly driverObject: number }> {
   /** In registration order: the order callbacks are called in. */
   readonly entries: E[] = [];
 
@@ -19,6 +21,7 @@ export class NotificationList<E extends { readonly handle: number }> {
     if (handle === 0) return undefined;
     const entry = make(handle);
     this.entries.push(entry);
+    this.k.ob.reference(entry.driverObject);
     return entry;
   }
 
@@ -28,6 +31,8 @@ export class NotificationList<E extends { readonly handle: number }> {
     if (i < 0) return undefined;
     const [entry] = this.entries.splice(i, 1);
     this.k.pool.free(handle, TAG.PnpNotify);
+    this.k.ob.dereference(entry!.driverObject);
+    this.k.io.driverReferenceReleased(entry!.driverObject);
     return entry;
   }
 }

@@ -14,7 +14,8 @@
  * DbgPrint says what happened, for a test to read.
  *
  * PNPMONITOR_STAYS_REGISTERED (PnpMonitorStaysRegistered.c, the violating twin): DriverUnload forgets
- * the interface notification, so the next arrival calls into the unloaded image: 0xCE.
+ * the interface notification. The registration holds the driver object, so the image stays after
+ * DriverUnload, and the next arrival runs the callback over the device extension DriverUnload freed.
  */
 #include <ntddk.h>
 #include <initguid.h>

@@ -1,0 +1,46 @@
+/**
+ * A PnP notification registration holds its driver's object, as on Windows: a driver unloaded with one left
+ * keeps its image after DriverUnload (no MmUnloadSystemImage checks, the module stays listed), and the
+ * unload completes when the last registration goes.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Machine } from '../../src/system/machine.ts';
+import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
+import { ROOT } from '../helpers.ts';
+
+const TWIN = join(ROOT, 'drivers', 'ts', 'pnp', 'PnpMonitorStaysRegistered.ts');
+const CLEAN = join(ROOT, 'drivers', 'ts', 'pnp', 'PnpMonitor.ts');
+
+test('the registration left by DriverUnload keeps the image; removing it completes the unload', async () => {
+  const m = new Machine({ verifier: { flags: STANDARD_FLAGS, drivers: ['PnpMonitorStaysRegistered.sys'] } });
+  const k = m.kernel;
+  const monitor = await m.loadDriver(TWIN);
+  assert.equal(k.ob.referenceCount(monitor.driverObject), 2, "the I/O manager's reference, and the registration's");
+  const unloaded: string[] = [];
+  k.events.on('driverUnloaded', (e) => unloaded.push(e.name));
+  m.unloadDriver(monitor);
+  assert.equal(k.io.unloadPending(monitor.driverObject), true);
+  assert.deepEqual(unloaded, [], 'MmUnloadSystemImage has not run: no unload checks yet');
+  assert.ok(k.modules.some((mod) => mod.name === 'PnpMonitorStaysRegistered'));
+
+  const [entry] = k.pnp.notifications.entries;
+  assert.ok(entry && entry.driverObject === monitor.driverObject);
+  assert.equal(k.pnp.notifications.unregister(entry.handle), true);
+  assert.equal(k.io.unloadPending(monitor.driverObject), false);
+  assert.deepEqual(unloaded, ['PnpMonitorStaysRegistered'], 'the unload completed with its checks');
+  assert.ok(!k.modules.some((mod) => mod.name === 'PnpMonitorStaysRegistered'), 'the image is gone');
+  assert.deepEqual(m.loader.unloaded.map((u) => u.name), ['PnpMonitorStaysRegistered']);
+  assert.equal(k.crash, undefined);
+});
+
+test('a driver that unregisters in DriverUnload unloads at once', async () => {
+  const m = new Machine({ verifier: { flags: STANDARD_FLAGS, drivers: ['PnpMonitor.sys'] } });
+  const k = m.kernel;
+  const monitor = await m.loadDriver(CLEAN);
+  m.unloadDriver(monitor);
+  assert.equal(k.io.unloadPending(monitor.driverObject), false);
+  assert.deepEqual(m.loader.unloaded.map((u) => u.name), ['PnpMonitor']);
+  assert.equal(k.pnp.registrationsOf(monitor.driverObject), 0);
+});
