@@ -9,6 +9,7 @@ import { MAX_SMALL_BLOCK, POOL_HEADER_SIZE } from '../kernel/ex/pool.ts';
 import { TAG } from '../kernel/tags.ts';
 import { formatTag, isPagedPool } from '../nt/pool.ts';
 import type { DebugTarget } from './target.ts';
+import { VF_TAG } from '../verifier/tags.ts';
 
 const GRANULE = 8;
 /** The base POOL_TYPEs a header's 7-bit PoolType field can hold (wdm.h; NonPagedPoolNx's 0x200 masks to 0). */
@@ -102,8 +103,8 @@ export function poolPages(t: DebugTarget): number[] {
   return t.dump.memory.map(([va]) => va >>> 0).filter((va) => poolRegion(va) !== undefined);
 }
 
-/** The kernel's own tags, by value: what kd's pooltag.txt would say of them. */
-const KERNEL_TAGS = new Map<number, string>(Object.entries(TAG).map(([name, tag]) => [tag, name]));
+/** The kernel's own tags and the verifier's (part of nt on Windows), by value: what kd's pooltag.txt would say of them. */
+const KERNEL_TAGS = new Map<number, string>([...Object.entries(TAG), ...Object.entries(VF_TAG).map(([name, tag]) => [`Verifier${name}`, tag] as const)].map(([name, tag]) => [tag, name]));
 
 /** `!pool`'s owner line and `!poolused`'s description of a tag. */
 export function tagOwner(tag: number): { description: string; binary: string } | undefined {

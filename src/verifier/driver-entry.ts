@@ -9,12 +9,12 @@
  * exhausts pool with small blocks under /standard stays inside a small Node heap.
  */
 import { LIST_ENTRY, UNICODE_STRING, struct } from '../nt/layout.ts';
-import { poolTag } from '../nt/pool.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { AddressTable, extend } from '../kernel/rtl/address-table.ts';
 import { SiteDepot } from './site-depot.ts';
 import { StackDepot } from './stack-depot.ts';
 import { countAllocation, countFree, type PoolCounters } from './stats.ts';
+import { VF_TAG } from './tags.ts';
 
 /** Our layout of the verifier's per-driver entry in simulated memory (MI_VERIFIER_DRIVER_ENTRY's role). */
 export const VERIFIER_DRIVER_ENTRY = struct('VERIFIER_DRIVER_ENTRY', [
@@ -35,7 +35,7 @@ export const VERIFIER_DRIVER_ENTRY = struct('VERIFIER_DRIVER_ENTRY', [
   ['PeakNonPagedBytes', 'u32'],
 ]);
 
-export const TAG_VERIFIER_ENTRY = poolTag('VfDr');
+export const TAG_VERIFIER_ENTRY = VF_TAG.DriverEntry;
 
 export type AllocationKind = 'pool' | 'mdl' | 'workitem';
 const KINDS: readonly AllocationKind[] = ['pool', 'mdl', 'workitem'];

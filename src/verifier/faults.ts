@@ -19,7 +19,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { TICKS_PER_MS } from '../kernel/ke/clock.ts';
 import { VF } from './flags.ts';
 import { formatSymbol } from '../kernel/symbols.ts';
-import { poolTag } from '../nt/pool.ts';
+import { VF_TAG } from './tags.ts';
 
 /** The documented defaults (Low Resources Simulation page): 6%, all tags, 8 minutes after boot. */
 export const FAULT_DEFAULTS = {
@@ -78,7 +78,7 @@ export const TRACKER_DEPTH = 8;
 const TRACKER_HEADER = 0x10;
 /** Thread, then the frames, padded to 8 bytes. */
 const TRACKER_ENTRY = 0x28;
-const TAG_TRACKER = poolTag('VfFt');
+const TAG_TRACKER = VF_TAG.FaultTracker;
 
 export interface TrackerEntry {
   readonly index: number;

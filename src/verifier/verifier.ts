@@ -11,7 +11,7 @@ import type { ImportTable, LoadedImage } from '../loader/image.ts';
 import { RecentMap } from '../kernel/rtl/recent.ts';
 import { DEVICE_OBJECT, DRIVER_OBJECT, GENERAL_LOOKASIDE, KDPC, KTIMER, WORK_QUEUE_ITEM } from '../nt/layout.ts';
 import { IRP_MJ } from '../nt/io.ts';
-import { isPagedPool, poolTag } from '../nt/pool.ts';
+import { isPagedPool } from '../nt/pool.ts';
 import { AllocationLog } from './alloc-log.ts';
 import type { ThunkSet, VerifierContext } from './context.ts';
 import { VerifiedDriver } from './driver-entry.ts';
@@ -45,6 +45,7 @@ import { DMA_THUNK_ROUTINES, dmaThunks } from './thunks/dma.ts';
 import { IOV_THUNK_ROUTINES, iovThunks } from './thunks/iov.ts';
 import { IOV_ROUTINES, IoVerification } from './io-verify.ts';
 import { INVARIANT_MDL_FLAGS, INVARIANT_MDL_THUNK_ROUTINES, invariantMdlThunks, watchInvariantMdls } from './thunks/invariant-mdl.ts';
+import { VF_TAG } from './tags.ts';
 
 /**
  * The thunk sets, each with the options it serves (0: always, the automatic checks and what tracks for
@@ -89,7 +90,7 @@ const WATCHDOG_ROUTINE = 'VerifierShutdownWatchdog';
 
 /** 20 minutes in NT relative time (100 ns units, negative). */
 const SHUTDOWN_WATCHDOG = -20n * 60n * 1000n * 10_000n;
-const TAG_WATCHDOG = poolTag('VfSw');
+const TAG_WATCHDOG = VF_TAG.Watchdog;
 
 export class Verifier {
   readonly stats = new VerifierStats();

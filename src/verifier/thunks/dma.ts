@@ -17,12 +17,12 @@
 import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../nt/irql.ts';
 import { MDL } from '../../nt/io.ts';
 import { DMA_ADAPTER, DMA_OPERATIONS, DMA_OPERATION_NAMES, MDL_LAYOUT, type DmaOperationName } from '../../nt/layout.ts';
-import { poolTag } from '../../nt/pool.ts';
 import { PAGE_SIZE } from '../../kernel/mm/address-space.ts';
 import type { Adapter } from '../../kernel/hal/dma.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import { RULES, type VerifierRule } from '../rules.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
+import { VF_TAG } from '../tags.ts';
 
 const M = MDL_LAYOUT.off;
 type Fn = (...a: unknown[]) => unknown;
@@ -30,7 +30,7 @@ type Fn = (...a: unknown[]) => unknown;
 /** The guard after each common buffer: Windows' tag `DmaVrfy0`, 8 bytes. */
 export const DMA_GUARD = new TextEncoder().encode('DmaVrfy0');
 /** Pool tag of the verifier's record of an adapter (Parameter 4, "internal verifier data"). */
-export const TAG_DMA_RECORD = poolTag('VfDm');
+export const TAG_DMA_RECORD = VF_TAG.DmaRecord;
 const RECORD_SIZE = 0x20;
 /** 0xE6/0x0F Parameter 2: the tag after the buffer changed. */
 export const GUARD_AFTER_CHANGED = 2;

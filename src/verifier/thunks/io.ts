@@ -4,14 +4,15 @@
  * and tracked like the driver's own pool, so an unfreed one counts in 0xC4/0x62. A verifier MDL is
  * sized exactly (MmSizeOfMdl), not from the I/O manager's fixed-size lookaside.
  */
-import { poolTag, POOL_TYPE } from '../../nt/pool.ts';
+import { POOL_TYPE } from '../../nt/pool.ts';
 import { IO_WORKITEM } from '../../nt/layout.ts';
 import { mdlRequestRefused, mmSizeOfMdl } from '../../kernel/io/mdl.ts';
 import type { AnyFn, ThunkSet, VerifierContext } from '../context.ts';
 import { verifiedAllocate, verifiedFree } from './pool.ts';
+import { VF_TAG } from '../tags.ts';
 
-export const TAG_VMDL = poolTag('VMdl');
-export const TAG_VFWI = poolTag('Vfwi');
+export const TAG_VMDL = VF_TAG.Mdl;
+export const TAG_VFWI = VF_TAG.WorkItem;
 
 export const ioThunks: ThunkSet = {
   IoAllocateMdl: (_next: AnyFn, vf: VerifierContext) => {
