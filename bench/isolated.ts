@@ -8,11 +8,12 @@
  */
 import { join } from 'node:path';
 import { BENCH_DIR } from './machine.ts';
+import { childCommand } from './child-bundle.ts';
 import { firstLine, runAsync } from './proc.ts';
 
 /** `samples` samples of one configuration of a sampler (samplers.ts), in a fresh Node process; `env` is added to its environment. */
 export async function sampleInChild(sampler: string, config: string, arg: number, samples: number, env: NodeJS.ProcessEnv = {}): Promise<number[]> {
-  const r = await runAsync(process.execPath, ['--expose-gc', '--import', 'tsx', join(BENCH_DIR, 'sampler-child.ts'), sampler, config, String(arg), String(samples)], {
+  const r = await runAsync(process.execPath, ['--expose-gc', ...(await childCommand()), sampler, config, String(arg), String(samples)], {
     cwd: join(BENCH_DIR, '..'),
     env: { ...process.env, ...env },
   });

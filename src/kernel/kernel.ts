@@ -403,8 +403,15 @@ export class Kernel {
   /** Run `body` under shadow frames `nt!name+off` (outermost first). */
   withFrames<T>(frames: readonly string[], body: () => T): T {
     if (frames.length === 0) return body();
-    return this.stacks.frames(frames.map((f) => this.nt.address(f, frameOffset(f))), body);
+    // A frame list the I/O path keeps as a constant is looked up once (an nt routine's address never moves).
+    let addresses = this.frameAddresses.get(frames);
+    if (addresses === undefined) {
+      addresses = frames.map((f) => this.nt.address(f, frameOffset(f)));
+      if (Object.isFrozen(frames)) this.frameAddresses.set(frames, addresses);
+    }
+    return this.stacks.frames(addresses, body);
   }
+  private readonly frameAddresses = new WeakMap<readonly string[], readonly number[]>();
 
   /**
    * An NT exception (raised by a DDI, or by a filter that declined it) that no handler takes:

@@ -17,6 +17,21 @@ const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
 const F = FILE_OBJECT.off;
 
+/** The system services' frames above IopSynchronousServiceTail (frozen: withFrames looks them up once). */
+const DEVICE_IO_CONTROL_FRAMES = Object.freeze(['NtDeviceIoControlFile', 'IopXxxControlFile']);
+const READ_FRAMES = Object.freeze(['NtReadFile']);
+const WRITE_FRAMES = Object.freeze(['NtWriteFile']);
+/** `frames` then IopSynchronousServiceTail, one frozen list per service (made once). */
+const tails = new WeakMap<readonly string[], readonly string[]>();
+function serviceTail(frames: readonly string[]): readonly string[] {
+  let t = tails.get(frames);
+  if (t === undefined) {
+    t = [...frames, 'IopSynchronousServiceTail'];
+    if (Object.isFrozen(frames)) tails.set(frames, (t = Object.freeze(t)));
+  }
+  return t;
+}
+
 /** A request the I/O manager could not build for want of pool. */
 const INSUFFICIENT_RESOURCES: IoResult = Object.freeze({ status: STATUS.INSUFFICIENT_RESOURCES, information: 0, output: new Uint8Array(0) });
 
@@ -80,7 +95,7 @@ export class FileRequests {
   }
 
 
-  private sendSimple(device: number, file: number, major: number, frames: string[], requestorMode: 0 | 1): IoResult {
+  private sendSimple(device: number, file: number, major: number, frames: readonly string[], requestorMode: 0 | 1): IoResult {
     const irp = this.buildIrp(device, file, major, requestorMode);
     // Pool exhausted: the request fails before the driver sees it (a close is then never sent).
     if (irp === 0) return INSUFFICIENT_RESOURCES;
@@ -105,9 +120,9 @@ export class FileRequests {
    * Send an IRP down and wait for it (a synchronous request). `finish` runs after completion and
    * before the IRP is freed: it copies output back as the I/O manager does for the method.
    */
-  private issue(device: number, irp: number, frames: string[], finish: () => Uint8Array): IoResult {
+  private issue(device: number, irp: number, frames: readonly string[], finish: () => Uint8Array): IoResult {
     const as = this.k.as;
-    const status = this.k.withFrames([...frames, 'IopSynchronousServiceTail'], () => this.k.io.callDriver(device, irp));
+    const status = this.k.withFrames(serviceTail(frames), () => this.k.io.callDriver(device, irp));
     if (!this.k.io.isCompleted(irp)) {
       if (status !== STATUS.PENDING) {
         throw new SimulatorError(`the driver returned 0x${status.toString(16)} without completing IRP ${irp.toString(16)} or returning STATUS_PENDING`);
@@ -183,7 +198,7 @@ export class FileRequests {
       as.setU32(sp + S['Parameters.DeviceIoControl.Type3InputBuffer'], userIn);
       as.setU32(irp + I.UserBuffer, userOut);
     }
-    const result = this.issue(device, irp, ['NtDeviceIoControlFile', 'IopXxxControlFile'], () => {
+    const result = this.issue(device, irp, DEVICE_IO_CONTROL_FRAMES, () => {
       const info = as.u32(irp + I['IoStatus.Information']);
       let out: Uint8Array = new Uint8Array(0);
       const n = Math.min(info, outputLength);
@@ -245,7 +260,7 @@ export class FileRequests {
     } else {
       as.setU32(irp + I.UserBuffer, user);
     }
-    const result = this.issue(device, irp, [read ? 'NtReadFile' : 'NtWriteFile'], () => {
+    const result = this.issue(device, irp, read ? READ_FRAMES : WRITE_FRAMES, () => {
       const n = Math.min(as.u32(irp + I['IoStatus.Information']), length);
       if (read && systemBuffer && n > 0 && NT_SUCCESS(as.u32(irp + I['IoStatus.Status']))) as.copy(user, systemBuffer, n);
       this.k.io.mdl.freeIrpMdls(irp);

@@ -383,8 +383,8 @@ export class IoManager {
     const routine = this.k.routineAddress(dispatch);
     const irql = this.k.irql;
     this.k.events.emit('irpDispatch', { device, irp, routine, location: sp, irql });
-    const status = (this.k.callRoutine(dispatch, [device, irp], ['IofCallDriver']) as number) >>> 0;
-    this.k.withFrames(['IofCallDriver'], () => this.k.events.emit('irpDispatched', { device, irp, routine, location: sp, status, irql }));
+    const status = (this.k.callRoutine(dispatch, [device, irp], CALL_DRIVER_FRAMES) as number) >>> 0;
+    this.k.withFrames(CALL_DRIVER_FRAMES, () => this.k.events.emit('irpDispatched', { device, irp, routine, location: sp, status, irql }));
     return status;
   }
 
@@ -417,8 +417,8 @@ export class IoManager {
       const upperDevice = location <= stackCount ? as.u32(sp + IO_STACK_LOCATION.size + S.DeviceObject) : 0;
       if (routine !== 0 && wants) {
         const irql = this.k.irql;
-        const r = (this.k.callRoutine(routine, [upperDevice, irp, as.u32(sp + S.Context)], ['IofCompleteRequest', 'IopfCompleteRequest']) as number) >>> 0;
-        this.k.withFrames(['IofCompleteRequest', 'IopfCompleteRequest'], () =>
+        const r = (this.k.callRoutine(routine, [upperDevice, irp, as.u32(sp + S.Context)], COMPLETE_REQUEST_FRAMES) as number) >>> 0;
+        this.k.withFrames(COMPLETE_REQUEST_FRAMES, () =>
           this.k.events.emit('irpCompletionRoutineReturned', { irp, routine: this.k.routineAddress(routine), location: sp + IO_STACK_LOCATION.size, status: r, irql, last: location > stackCount }),
         );
         if (r === 0xc0000016 /* STATUS_MORE_PROCESSING_REQUIRED */) return;
@@ -545,6 +545,10 @@ export class IoManager {
   }
 
 }
+
+/** The kernel frames of every dispatch and completion routine call: frozen, so withFrames looks their addresses up once. */
+const CALL_DRIVER_FRAMES = Object.freeze(['IofCallDriver']);
+const COMPLETE_REQUEST_FRAMES = Object.freeze(['IofCompleteRequest', 'IopfCompleteRequest']);
 
 /** A JavaScript value as a message names it. */
 function describeValue(v: unknown): string {
