@@ -42,9 +42,10 @@ export function registerFuzzCommand(program: Command): void {
     .addOption(new Option('--time <duration>', 'stop after this much host time, e.g. 60s, 5m (default 60s when --runs is not given; 0: until Ctrl-C)').argParser(parseDuration))
     .option('--corpus <dir>', 'start from the inputs saved here by an earlier run, and save each input that runs something new (created if missing)')
     .option('--out <dir>', 'write each finding\'s minimized reproducer here (default: DRIVER-fuzz beside the current folder\'s files)')
+    .option('--no-value-profile', "do not record the driver's comparisons to learn the values it compares inputs against (libFuzzer's value profile; on by default)")
     .addOption(new Option('--verifier <flags>', "verifier flags: 'standard' (default) or a number such as 0x209bb (hex); the verifier is the fuzzer's oracle, so not 'off'").argParser((t) => parseVerifier(t) ?? ('off' as const)))
     .addHelpText('after', `\nControl codes are ${NUMBER_RULE}.\nExit: 0 no finding, 1 a bug check found, 4 only hangs found, 2 usage errors.\n\nExample:\n  dv fuzz drivers/c/fuzz/FuzzMe.wasm --seed 3 --runs 900 --out findings\n  dv run --scenario findings/crash-1-*.yaml`)
-    .action(async (driver: string, opts: { ioctl: number[]; seed?: number; runs?: number; time?: number; corpus?: string; out?: string; verifier?: number | 'off' }) => {
+    .action(async (driver: string, opts: { ioctl: number[]; seed?: number; runs?: number; time?: number; corpus?: string; out?: string; verifier?: number | 'off'; valueProfile: boolean }) => {
       if (opts.verifier === 'off') {
         process.stderr.write("dv: --verifier off: the verifier is what finds the bugs; give 'standard' or flags\n");
         process.exitCode = EXIT.USAGE;
@@ -83,6 +84,7 @@ export function registerFuzzCommand(program: Command): void {
         stopRequested: () => interrupted,
         outDir: out,
         corpusDir: opts.corpus,
+        valueProfile: opts.valueProfile,
         onStatus: (s) => {
           if (live && s.elapsedMs - drawn >= REDRAW_MS) (stream.write(`\r\x1b[2K${statusText(s)}`), (drawn = s.elapsedMs));
           else if (!live && s.elapsedMs - logged >= LOG_EVERY_MS) (stream.write(`${statusText(s)}\n`), (logged = s.elapsedMs));

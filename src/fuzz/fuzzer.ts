@@ -22,6 +22,7 @@ import { mutate, type MutationSource } from './mutate.ts';
 import { replay } from './replay.ts';
 import { sameStop, stopExpectation, type Stop } from './stop.ts';
 import { FuzzError, FuzzTarget } from './target.ts';
+import { LearnedValues, newestPairs } from './value-profile.ts';
 
 export interface FuzzOptions {
   readonly driver: string;
@@ -47,6 +48,11 @@ export interface FuzzOptions {
   readonly stopRequested?: () => boolean;
   /** Runaway and time limits of every machine (default: kernel/ke/watchdog.ts; the written files replay with the defaults). */
   readonly limits?: Partial<WatchdogLimits>;
+  /**
+   * Record the operands of the driver's comparisons and put them into inputs (libFuzzer's value profile):
+   * magic values the driver computes at run time. Default on; off, the images carry no comparison probes.
+   */
+  readonly valueProfile?: boolean;
   /** The host clock, in ms (tests give a fake one). */
   readonly now?: () => number;
 }
@@ -102,7 +108,10 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const corpus: Session[] = [...codes.map((code): Session => [{ kind: 'ioctl', code, input: new Uint8Array(0), outputLength: 0 }]), ...(o.corpusDir ? loadInputs(o.corpusDir) : [])];
   /** The seeds (the codes, then a saved corpus): each run once, first. */
   const seeds = corpus.length;
-  const src: MutationSource = { rng, codes, values: dict.values, other: () => corpus[rng.below(corpus.length)]! };
+  const valueProfile = o.valueProfile ?? true;
+  const learned = new LearnedValues();
+  const pairsOf = new WeakMap<Session, ReturnType<typeof newestPairs>>();
+  const src: MutationSource = { rng, codes, values: dict.values, learned, other: () => corpus[rng.below(corpus.length)]! };
   const map = new CoverageMap();
   // Half the time a parent from the newest entries: they are the frontier, one condition further than the rest.
   const parent = () => corpus[rng.below(2) === 0 ? corpus.length - 1 - rng.below(Math.min(FRONTIER, corpus.length)) : rng.below(corpus.length)]!;
@@ -112,7 +121,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   let unreproduced = 0;
   let inputs = 0;
 
-  let target = await FuzzTarget.boot(driver, o.flags, o.limits);
+  const boot = () => FuzzTarget.boot(driver, o.flags, o.limits, valueProfile);
+  let target = await boot();
   // Every machine loads the same image: the same blocks.
   const sites = target.counters().length;
   let sinceBoot = 0;
@@ -147,24 +157,30 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const more = () => (o.runs === undefined || inputs < o.runs) && (o.timeMs === undefined || now() - started < o.timeMs) && !o.stopRequested?.();
   while (more()) {
     // The seeds first, each once; then mutations of what the corpus holds.
-    const session = inputs < seeds ? corpus[inputs]! : mutate(parent(), src);
+    const p = inputs < seeds ? undefined : parent();
+    // A parent is mutated with the comparisons it made itself: its compared fields are in its input.
+    const session = p ? mutate(p, { ...src, pairs: pairsOf.get(p) }) : corpus[inputs]!;
     inputs++;
     const before = target.counters();
     const stop = target.run(session);
     if (stop) {
       await found(stop, [...target.sessions]);
-      target = await FuzzTarget.boot(driver, o.flags, o.limits);
+      target = await boot();
       sinceBoot = 0;
     } else {
+      const compared = valueProfile ? target.comparisons() : [];
+      learned.add(compared);
       // A seed is in the corpus already; a mutation joins it when it ran something new.
-      if (map.record(before, target.counters()) && inputs > seeds) {
+      const novel = map.record(before, target.counters());
+      if (inputs <= seeds || novel) pairsOf.set(session, newestPairs(compared));
+      if (novel && inputs > seeds) {
         corpus.push(session);
         if (o.corpusDir) saveInput(o.corpusDir, session);
       }
       if (++sinceBoot >= (o.recycle ?? DEFAULT_RECYCLE)) {
         const s = target.finish();
         if (s) await found(s, [...target.sessions]);
-        target = await FuzzTarget.boot(driver, o.flags, o.limits);
+        target = await boot();
         sinceBoot = 0;
       }
     }

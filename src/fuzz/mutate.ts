@@ -7,6 +7,7 @@
 import { Prng } from '../verifier/faults.ts';
 import type { DeviceRequest, IoctlRequest } from '../system/run.ts';
 import { methodOf, type Session } from './input.ts';
+import { variantOf, type LearnedValues } from './value-profile.ts';
 
 export interface MutationSource {
   readonly rng: Prng;
@@ -14,6 +15,10 @@ export interface MutationSource {
   readonly codes: readonly number[];
   /** Values the driver compares against (magic values, lengths). */
   readonly values: readonly number[];
+  /** Operands of the comparisons the driver made at run time (value-profile.ts; empty when it is off). */
+  readonly learned?: LearnedValues;
+  /** The comparisons the parent made when it ran (with the value profile on). */
+  readonly pairs?: ReadonlyArray<readonly [bigint, bigint]>;
   /** Another input to splice from. */
   other(): Session;
 }
@@ -96,12 +101,57 @@ function resize(b: Uint8Array, n: number): Uint8Array {
 
 function putValue(r: Ioctl, src: MutationSource): Uint8Array {
   const { rng } = src;
+  if (src.learned && src.learned.values.length > 0 && rng.below(2) === 0) return putLearned(r, src, src.learned);
   const v = src.values.length > 0 && rng.below(4) !== 0 ? pick(rng, src.values) : pick(rng, src.codes);
   const width = v > 0xffff ? 4 : v > 0xff ? (rng.below(2) === 0 ? 2 : 4) : pick(rng, [1, 2, 4]);
   const slots = Math.max(1, Math.floor(Math.max(r.input.length, 8) / 4));
   const off = 4 * rng.below(Math.min(slots, 8));
   const out = resize(r.input, Math.max(r.input.length, off + width));
   for (let i = 0; i < width; i++) out[off + i] = (v >>> (8 * i)) & 0xff;
+  return out;
+}
+
+/**
+ * Where the input holds one operand of a comparison the driver made (4 or 8 bytes, little-endian), the
+ * other operand instead: libFuzzer's replacement of a compared field by what it was compared against.
+ */
+function replaceOperand(input: Uint8Array, [a, b]: readonly [bigint, bigint], rng: Prng): Uint8Array | undefined {
+  const width = a > 0xffffffffn || b > 0xffffffffn ? 8 : 4;
+  for (const [from, to] of rng.below(2) === 0 ? [[a, b], [b, a]] : [[b, a], [a, b]]) {
+    const at = indexOfValue(input, from!, width);
+    if (at < 0) continue;
+    const w = variantOf(to!, width, rng.below(2) === 0 ? 0 : rng.below(4));
+    const out = input.slice();
+    for (let i = 0; i < width; i++) out[at + i] = Number((w >> BigInt(8 * i)) & 0xffn);
+    return out;
+  }
+  return undefined;
+}
+
+function indexOfValue(input: Uint8Array, v: bigint, width: number): number {
+  outer: for (let at = 0; at + width <= input.length; at++) {
+    for (let i = 0; i < width; i++) if (input[at + i] !== Number((v >> BigInt(8 * i)) & 0xffn)) continue outer;
+    return at;
+  }
+  return -1;
+}
+
+/** A learned comparison operand (or a form of it) at an aligned offset: 8 bytes when it needs them, else 4. */
+function putLearned(r: Ioctl, src: MutationSource, learned: LearnedValues): Uint8Array {
+  const { rng } = src;
+  // The parent's own comparisons first (its compared field is in its input), then the recent ones.
+  for (const pairs of [src.pairs ?? [], learned.pairs]) {
+    if (pairs.length === 0 || rng.below(4) === 0) continue;
+    const replaced = replaceOperand(r.input, pick(rng, pairs), rng);
+    if (replaced) return replaced;
+  }
+  const v = pick(rng, learned.values);
+  const width = v > 0xffffffffn ? 8 : 4;
+  const w = variantOf(v, width, rng.below(2) === 0 ? 0 : rng.below(4));
+  const slots = Math.max(1, Math.floor(Math.max(r.input.length, 8) / 4));
+  const off = 4 * rng.below(Math.min(slots, 8));
+  const out = resize(r.input, Math.min(MAX_INPUT, Math.max(r.input.length, off + width)));
+  for (let i = 0; i < width && off + i < out.length; i++) out[off + i] = Number((w >> BigInt(8 * i)) & 0xffn);
   return out;
 }
 

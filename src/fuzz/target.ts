@@ -28,8 +28,8 @@ export class FuzzTarget {
   ) {}
 
   /** Boot, load the driver (under the PnP manager when it asks for one, as a scenario load does). */
-  static async boot(driver: string, flags: number, limits?: Partial<WatchdogLimits>): Promise<FuzzTarget> {
-    const machine = new Machine({ verifier: { flags, drivers: ['*'] }, coverage: true });
+  static async boot(driver: string, flags: number, limits?: Partial<WatchdogLimits>, valueProfile = false): Promise<FuzzTarget> {
+    const machine = new Machine({ verifier: { flags, drivers: ['*'] }, coverage: true, valueProfile });
     const k = machine.kernel;
     Object.assign(k.watchdog.limits, limits);
     const image = await machine.loadDriver(driver);
@@ -54,6 +54,11 @@ export class FuzzTarget {
       at += image.sites.length;
     }
     return out;
+  }
+
+  /** The operand pairs of the comparisons the driver made since the last call (with the value profile on). */
+  comparisons(): Array<readonly [bigint, bigint]> {
+    return this.machine.loader.coverage!.take();
   }
 
   /** Run one session; the stop it caused, if any (the machine is then dead: boot another). */

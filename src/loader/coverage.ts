@@ -9,6 +9,7 @@ import { SimulatorError } from '../kernel/errors.ts';
 import type { AddressSpace } from '../kernel/mm/address-space.ts';
 import { PAGE_SIZE, VaRegion, VA_MAP } from '../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../kernel/symbols.ts';
+import { COMPARISON_ENTRY_SIZE, COMPARISON_RING_ENTRIES, COMPARISON_RING_HEADER } from './wasm/rewrite.ts';
 
 /** Sources of the runtime dv build links into every image. */
 const RUNTIME_SOURCE = /(^|[\\/])ddk[\\/]crt[\\/]/;
@@ -30,8 +31,41 @@ export interface CoverageImage {
 export class CoverageCollector {
   private readonly region = new VaRegion('Coverage', VA_MAP.coverage.start, VA_MAP.coverage.end);
   readonly images: CoverageImage[] = [];
+  /** Each image's comparison ring (with the value profile on). */
+  readonly rings: { readonly module: string; readonly base: number }[] = [];
+  /** How many entries of each ring (by base) take() has returned: the next call returns the ones after. */
+  private readonly taken = new Map<number, number>();
 
-  constructor(private readonly as: AddressSpace) {}
+  /** `valueProfile`: images also record the operands of their comparisons (rewrite.ts), in rings from the same region. */
+  constructor(private readonly as: AddressSpace, readonly valueProfile = false) {}
+
+  /** A comparison ring for an image (zeroed: count 0); returns its address. */
+  allocateRing(module: ModuleInfo): number {
+    const pages = Math.ceil((COMPARISON_RING_HEADER + COMPARISON_ENTRY_SIZE * COMPARISON_RING_ENTRIES) / PAGE_SIZE);
+    const base = this.region.allocatePages(pages);
+    if (base === undefined) throw new SimulatorError(`comparison ring of ${module.imageName}: the ${(VA_MAP.coverage.end - VA_MAP.coverage.start) >>> 20} MiB coverage region is full`);
+    this.as.zero(base, pages * PAGE_SIZE);
+    this.rings.push({ module: module.name, base });
+    return base;
+  }
+
+  /** The comparisons recorded since the last call, oldest first, as operand pairs (those the ring still holds). */
+  take(): Array<readonly [bigint, bigint]> {
+    const out: Array<readonly [bigint, bigint]> = [];
+    for (const { base } of this.rings) {
+      const count = this.as.u32(base);
+      const from = Math.max(this.taken.get(base) ?? 0, count - COMPARISON_RING_ENTRIES);
+      this.taken.set(base, count);
+      if (count < from) continue; // the u32 count wrapped: start again from here
+      for (let n = from; n < count; n++) {
+        const at = base + COMPARISON_RING_HEADER + COMPARISON_ENTRY_SIZE * (n & (COMPARISON_RING_ENTRIES - 1));
+        const e = this.as.read(at, COMPARISON_ENTRY_SIZE);
+        const v = new DataView(e.buffer, e.byteOffset, e.byteLength);
+        out.push([v.getBigUint64(0, true), v.getBigUint64(8, true)]);
+      }
+    }
+    return out;
+  }
 
   /** Counters for an image's sites (zeroed); returns their address. */
   allocate(module: ModuleInfo, pcs: readonly number[]): number {

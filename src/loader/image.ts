@@ -37,6 +37,8 @@ export interface MapRequest {
   readonly checkMemory: boolean;
   /** With coverage on: counters for the image's basic blocks (their code addresses); returns where they are. */
   readonly coverageCounters?: (module: ModuleInfo, sites: readonly number[]) => number;
+  /** With the value profile on: a ring for the operands of the image's comparisons; returns where it is. */
+  readonly comparisonRing?: (module: ModuleInfo) => number;
   /** Reserve `size` bytes of image space; returns the base. */
   readonly reserve: (size: number) => number;
   /** Bind the image's imports: the kernel table run through every import transform. */

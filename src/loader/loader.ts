@@ -70,6 +70,7 @@ export class Loader {
       name,
       checkMemory: this.checksMemoryOf(`${name}.sys`),
       coverageCounters: this.coverage && ((module, sites) => this.coverage!.allocate(module, sites)),
+      comparisonRing: this.coverage?.valueProfile ? (module) => this.coverage!.allocateRing(module) : undefined,
       publish: (module) => {
         published = module;
         this.k.modules.push(module);

@@ -29,6 +29,8 @@ export interface MachineOptions {
   readonly memoryChecks?: boolean;
   /** Count the basic blocks of every wasm image (`dv run --coverage`; the fuzzer). */
   readonly coverage?: boolean;
+  /** With coverage: also record the operands of every comparison in wasm images (the fuzzer's value profile). */
+  readonly valueProfile?: boolean;
   readonly onDebugPrint?: (line: string) => void;
   /** Record what the --html report charts (pool in use per tag, the IRQL timeline): machine.verifier.report. */
   readonly report?: boolean;
@@ -47,7 +49,7 @@ export class Machine {
     if (options.verifier && options.verifier.drivers.length > 0) this.verifier = new Verifier(this.kernel, this.loader, options.verifier);
     if (options.report) this.verifier?.startReport();
     if (options.memoryChecks === false) this.loader.checksMemoryOf = () => false;
-    if (options.coverage) this.loader.coverage = new CoverageCollector(this.kernel.as);
+    if (options.coverage) this.loader.coverage = new CoverageCollector(this.kernel.as, options.valueProfile === true);
   }
 
   loadDriver(path: string): Promise<LoadedImage> {

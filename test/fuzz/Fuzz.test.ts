@@ -42,12 +42,12 @@ test('coverage: a new block, or a block run a new number of times, is new; the s
   assert.equal(map.hit, 1);
 });
 
-// Seed 5 reaches all four within 300 inputs (measured); 400 leaves room and stays a few seconds of CPU.
+// Seed 3 reaches all four within 270 inputs (measured, with the value profile on); 400 leaves room and stays a few seconds of CPU.
 const RUNS = 400;
 let findings: readonly Finding[] = [];
 
-test(`FuzzMe: seed 5 finds the four planted bugs within ${RUNS} inputs, each minimized and written as a scenario`, async () => {
-  const r = await fuzz({ driver: FUZZ_ME, flags: STANDARD_FLAGS, seed: 5, runs: RUNS, outDir: tmp });
+test(`FuzzMe: seed 3 finds the four planted bugs within ${RUNS} inputs, each minimized and written as a scenario`, async () => {
+  const r = await fuzz({ driver: FUZZ_ME, flags: STANDARD_FLAGS, seed: 3, runs: RUNS, outDir: tmp });
   findings = r.findings;
   const by = new Map(r.findings.map((f) => [f.bucket, f]));
   assert.deepEqual([...by.keys()].sort(), ['0x44_VRF_FuzzMe!FuzzDeviceControl', '0xc4_13_VRF_FuzzMe!FuzzDeviceControl', '0xc4_62_VRF_LEAKED_POOL_IMAGE_FuzzMe.sys', '0xd6_VRF_FuzzMe!FuzzDeviceControl']);

@@ -24,6 +24,11 @@
  * - **coverage** (when asked for: `dv run --coverage`, the fuzzer): a counter per basic block (a
  *   function's entry, each arm of an `if`, a loop's head, the code after a `block`/`if` ends and after
  *   a `br_if`), incremented in kernel memory at a base the loader sets (exported as `__dv_cov_base`).
+ * - **comparisons** (when asked for: the fuzzer's value profile): before every i32/i64 `eq`, `ne`, `lt`,
+ *   `gt`, `le`, `ge`, its two operands are written to a ring in kernel memory at a base the loader sets
+ *   (exported as `__dv_cmp_base`): a u32 count at the base, then COMPARISON_RING_ENTRIES entries of two
+ *   u64s from base + 16, the count wrapped into them. The fuzzer reads the ring after each input and puts
+ *   the values the driver compared its input against (magic values computed at run time) into inputs.
  * - **pure virtual calls** (C++ images only): clang fills a vtable's pure slot with `__cxa_pure_virtual`,
  *   `() -> ()`, but the caller's `call_indirect` expects the virtual function's own signature, so on
  *   wasm the call would trap as a signature mismatch before the runtime's handler runs. Each
@@ -48,6 +53,12 @@ const FUNCTION_TABLE_IMPORT = '__indirect_function_table';
 export const CALL_SP_EXPORT = '__dv_call_sp';
 /** The export through which the loader sets where the image's coverage counters are (a u32 per site). */
 export const COVERAGE_BASE_EXPORT = '__dv_cov_base';
+/** The export through which the loader sets where the image's comparison ring is (RewriteOptions.comparisons). */
+export const COMPARISON_BASE_EXPORT = '__dv_cmp_base';
+/** Entries of the comparison ring (a power of two): each is two u64 operands, after a 16-byte header (the u32 count). */
+export const COMPARISON_RING_ENTRIES = 1024;
+export const COMPARISON_ENTRY_SIZE = 16;
+export const COMPARISON_RING_HEADER = 16;
 /** The export through which the loader moves the shadow a checked image reads (MemoryCheckOptions.movableShadow). */
 export const SHADOW_BASE_EXPORT = '__dv_shadow_base';
 /** The export through which the loader sets the table slot of the image's `__cxa_pure_virtual`. */
@@ -73,6 +84,8 @@ export interface RewriteOptions {
   readonly memoryChecks?: MemoryCheckOptions;
   /** Count the executions of every basic block (coverage); absent, no counters. */
   readonly coverage?: boolean;
+  /** Record the operands of every integer comparison in a ring (the fuzzer's value profile); absent, none. */
+  readonly comparisons?: boolean;
   /**
    * The input is itself a transform of the driver's code (asyncify.ts): its Code-section offset ->
    * the original's, which probe sites report and toOriginal answers. Absent, the input is the original.
@@ -205,9 +218,9 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const newGlobals: number[][] = [];
   const exports: number[][] = [];
   const firstGlobal = parsed.importedGlobals + entryCount(bytes, find(GLOBAL), 'global section');
-  const addGlobal = (init: number, exportName?: string): number => {
+  const addGlobal = (init: number, exportName?: string, i64 = false): number => {
     const index = firstGlobal + newGlobals.length;
-    newGlobals.push([0x7f, 0x01, OP.i32Const, ...sleb(init), OP.end]);
+    newGlobals.push(i64 ? [0x7e, 0x01, I64_CONST, 0, OP.end] : [0x7f, 0x01, OP.i32Const, ...sleb(init), OP.end]);
     if (exportName) exports.push([...nameBytes(exportName), 0x03, ...uleb(index)]);
     return index;
   };
@@ -219,6 +232,8 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const pureSlotGlobal = pure === undefined ? -1 : addGlobal(-1, PURE_SLOT_EXPORT);
   const coverageGlobal = opts.coverage ? addGlobal(0, COVERAGE_BASE_EXPORT) : -1;
   const shadowGlobal = movable ? addGlobal(checks!.shadowBase, SHADOW_BASE_EXPORT) : -1;
+  // The ring's base (set by the loader), the two operands (as i64) and the entry's address: scratch globals.
+  const ring = opts.comparisons ? { base: addGlobal(0, COMPARISON_BASE_EXPORT), a: addGlobal(0, undefined, true), b: addGlobal(0, undefined, true), at: addGlobal(0) } : undefined;
   const global = appendEntry(bytes, find(GLOBAL), GLOBAL, 'global section', ...newGlobals);
   const exp = appendEntry(bytes, find(EXPORT), EXPORT, 'export section', ...exports);
   const types = pure === undefined && !checks ? [] : readFunctionTypes(bytes, find(TYPE));
@@ -262,6 +277,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
         return [OP.globalGet, ...cov, OP.globalGet, ...cov, OP.i32Load, 0x02, ...at, OP.i32Const, 1, OP.i32Add, OP.i32Store, 0x02, ...at];
       }
     : undefined;
+  const comparison = ring ? comparisonProbe(ring) : undefined;
   const memory = checks ? memoryProbes(checks, movable ? shadowGlobal : undefined, checkType, parsed.importedFunctions, readFunctionSection(bytes, find(FUNCTION)), types, site) : undefined;
 
   // Assemble: every section in order, the replaced ones rebuilt, the global section inserted if new.
@@ -291,6 +307,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
         callIndirect: pure === undefined ? undefined : callIndirect,
         memory,
         coverage,
+        comparison,
       });
       loops += body.loops;
       calls += body.calls;
@@ -342,6 +359,35 @@ interface Probes {
   readonly memory?: MemoryProbes;
   /** A counter for the basic block starting at a code offset. */
   readonly coverage?: (codeOffset: number) => number[];
+  /** What goes before an integer comparison (after its operands), given its opcode; undefined for other opcodes. */
+  readonly comparison?: (op: number) => number[] | undefined;
+}
+
+const I64_CONST = 0x42;
+const I32_SHL = 0x74;
+const I64_STORE = 0x37;
+const I32_WRAP_I64 = 0xa7;
+const I64_EXTEND_I32_U = 0xad;
+/** i32.eq .. i32.ge_u and i64.eq .. i64.ge_u (not eqz: its other operand is always zero). */
+const isI32Compare = (op: number) => op >= 0x46 && op <= 0x4f;
+const isI64Compare = (op: number) => op >= 0x51 && op <= 0x5a;
+
+/**
+ * b = pop; a = pop; at = base + 16 + 16 * (count & mask); [at] = a; [at + 8] = b; count += 1; push a, b.
+ * i32 operands are stored zero-extended. Globals, not locals, hold them: no body's locals change.
+ */
+function comparisonProbe(g: { base: number; a: number; b: number; at: number }): (op: number) => number[] | undefined {
+  const [base, a, b, at] = [uleb(g.base), uleb(g.a), uleb(g.b), uleb(g.at)];
+  const record = [
+    OP.globalGet, ...base, OP.globalGet, ...base, OP.i32Load, 0x02, 0x00, OP.i32Const, ...sleb(COMPARISON_RING_ENTRIES - 1), OP.i32And,
+    OP.i32Const, Math.log2(COMPARISON_ENTRY_SIZE), I32_SHL, OP.i32Add, OP.globalSet, ...at,
+    OP.globalGet, ...at, OP.globalGet, ...a, I64_STORE, 0x03, ...uleb(COMPARISON_RING_HEADER),
+    OP.globalGet, ...at, OP.globalGet, ...b, I64_STORE, 0x03, ...uleb(COMPARISON_RING_HEADER + 8),
+    OP.globalGet, ...base, OP.globalGet, ...base, OP.i32Load, 0x02, 0x00, OP.i32Const, 1, OP.i32Add, OP.i32Store, 0x02, 0x00,
+  ];
+  const i32 = [I64_EXTEND_I32_U, OP.globalSet, ...b, I64_EXTEND_I32_U, OP.globalSet, ...a, ...record, OP.globalGet, ...a, I32_WRAP_I64, OP.globalGet, ...b, I32_WRAP_I64];
+  const i64 = [OP.globalSet, ...b, OP.globalSet, ...a, ...record, OP.globalGet, ...a, OP.globalGet, ...b];
+  return (op) => (isI32Compare(op) ? i32 : isI64Compare(op) ? i64 : undefined);
 }
 
 /** The memory checks' part of the rewrite: scratch locals for each body, and the check before each access. */
@@ -416,6 +462,11 @@ function rewriteCode(bytes: Uint8Array, s: WasmSection, probes: Probes): { bytes
         flush(ins.start);
         insert(check, ins.start);
         accesses++;
+      }
+      const cmp = probes.comparison?.(ins.op);
+      if (cmp) {
+        flush(ins.start);
+        insert(cmp, ins.start);
       }
       if (ins.op === OP.loop) {
         flush(ins.end);

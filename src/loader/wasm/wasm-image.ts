@@ -21,7 +21,7 @@ import { systemRoutineAt } from '../../kernel/mm/routine.ts';
 import { abiParams, chooseType, indirectCallTypes, trampolineModule, type FuncType } from './indirect.ts';
 import { dmaTableBinder } from './dma-operations.ts';
 import { describeModule, type WasmModuleInfo } from './module-info.ts';
-import { CALL_SP_EXPORT, COVERAGE_BASE_EXPORT, SHADOW_BASE_EXPORT, MEMORY_CHECK_BULK, MEMORY_CHECK_WRITE, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
+import { CALL_SP_EXPORT, COMPARISON_BASE_EXPORT, COVERAGE_BASE_EXPORT, SHADOW_BASE_EXPORT, MEMORY_CHECK_BULK, MEMORY_CHECK_WRITE, PURE_SLOT_EXPORT, rewriteModule, type RewrittenModule } from './rewrite.ts';
 import { mmAccessFault } from '../../kernel/mm/access-fault.ts';
 import { BACK_EDGE_QUANTUM } from '../../kernel/ke/watchdog.ts';
 import { isSjljImport, sjljEnvType, sjljImports, type SjljContext } from './sjlj.ts';
@@ -253,6 +253,7 @@ export const wasmImageFormat: ImageFormat = {
         pureVirtualFunction: info.pureVirtualFunction,
         memoryChecks: req.checkMemory ? { slot: checkSlot, shadowBase: k.as.shadow.activeBase, movableShadow: k.as.shadow.trimming } : undefined,
         coverage: req.coverageCounters !== undefined,
+        comparisons: req.comparisonRing !== undefined,
       });
       module = new WebAssembly.Module(rewritten.bytes);
     } catch (e) {
@@ -406,6 +407,7 @@ export const wasmImageFormat: ImageFormat = {
       k.as.shadow.onActiveChange((base) => (shadowBase.value = base));
     }
     if (req.coverageCounters) (exports[COVERAGE_BASE_EXPORT] as WebAssembly.Global).value = req.coverageCounters(moduleInfo, rewritten.coverageSites);
+    if (req.comparisonRing) (exports[COMPARISON_BASE_EXPORT] as WebAssembly.Global).value = req.comparisonRing(moduleInfo);
     /** Enter the image from the kernel: on its stack, its call sites above the kernel's current top. */
     const enter = <T>(body: () => T): T => {
       const entry = k.stacks.wasmSp;
