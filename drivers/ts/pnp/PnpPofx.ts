@@ -223,6 +223,12 @@ function DispatchCreateClose(_DeviceObject: number, Irp: number): number {
   return Complete(Irp, STATUS.SUCCESS, 0);
 }
 
+/** Set by the racy twin, PnpPofxRace: the result is read after PoFxIdleComponent. */
+let readAfterIdle = false;
+export function readAfterIdleComponent(): void {
+  readAfterIdle = true;
+}
+
 /** Echo a ULONG through the hardware, with the component held active for the whole use of it. */
 function DispatchDeviceControl(DeviceObject: number, Irp: number): number {
   const mem = ddi.mem;
@@ -235,8 +241,10 @@ function DispatchDeviceControl(DeviceObject: number, Irp: number): number {
   const handle = mem.u32(ext + EXT.Handle);
   ddi.PoFxActivateComponent(handle, 0, PO_FX_FLAG.BLOCKING);
   HwWrite(ext, mem.u32(buffer));
-  const value = HwRead(ext);
+  let value = readAfterIdle ? 0 : HwRead(ext);
   ddi.PoFxIdleComponent(handle, 0, 0);
+  // The bug (PnpPofxRace): the component is no longer held active.
+  if (readAfterIdle) value = HwRead(ext);
   if (value === ALL_ONES) return Complete(Irp, STATUS.IO_DEVICE_ERROR, 0);
   mem.setU32(buffer, value);
   return Complete(Irp, STATUS.SUCCESS, 4);

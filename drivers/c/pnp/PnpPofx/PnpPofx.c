@@ -8,7 +8,7 @@
  * The hardware is the driver's own model, in its extension: a data register that echoes what is
  * written, readable only while the component is powered (F0). The component loses its power when the
  * framework puts it in F1, and a read then returns all ones, as a bus read of a powered-off device does.
- * PnpPofxRace.c reads the register after PoFxIdleComponent.
+ * PnpPofxRace.c (PNPPOFX_RACE) reads the register after PoFxIdleComponent.
  */
 #include <wdm.h>
 
@@ -248,8 +248,14 @@ NTSTATUS DispatchDeviceControl(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Ir
     }
     PoFxActivateComponent(ext->PoHandle, 0, PO_FX_FLAG_BLOCKING);
     HwWrite(ext, *buffer);
+#ifndef PNPPOFX_RACE
     value = HwRead(ext);
     PoFxIdleComponent(ext->PoHandle, 0, 0);
+#else
+    PoFxIdleComponent(ext->PoHandle, 0, 0);
+    /* The bug (PnpPofxRace.c): the component is no longer held active. */
+    value = HwRead(ext);
+#endif
     if (value == ALL_ONES) {
         return Complete(Irp, STATUS_IO_DEVICE_ERROR, 0);
     }
