@@ -54,6 +54,7 @@ export async function runScenarioCommand(file: string, opts: { dump?: string; js
         ...(s.output !== undefined ? { output: Buffer.from(s.output).toString('hex') } : {}),
         ...(s.stopped ? { stopped: s.stopped } : {}),
         failures: s.failures,
+        ...(s.note ? { note: s.note } : {}),
       })),
     };
     writeAtomically(opts.json, JSON.stringify(json, null, 2) + '\n');

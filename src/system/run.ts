@@ -303,8 +303,7 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
       machine.unloadDriver(image);
       // As on Windows: each PnP notification registration holds the driver object, so the image stays.
       unloaded = !k.io.unloadPending(image.driverObject);
-      const held = k.pnp.registrationsOf(image.driverObject);
-      if (!unloaded) said(`${imageName}: DriverUnload left ${held} PnP notification registration${held === 1 ? '' : 's'}, which hold${held === 1 ? 's' : ''} its driver object: the image stays loaded`);
+      if (!unloaded) said(imageHeldLine(imageName, k.pnp.registrationsOf(image.driverObject)));
     }
     // The child drivers go once their devices are gone, as the run's driver does.
     for (const child of opts.unload === false ? [] : children) {
@@ -395,6 +394,11 @@ async function loadOrRefuse(machine: Machine, driver: string, refused: (status: 
 }
 
 /** A device name as the object manager knows it: \\.\X is the Win32 form of \??\X. */
+/** Why an image outlives its DriverUnload: each PnP notification registration holds its driver object, as on Windows. */
+export function imageHeldLine(imageName: string, held: number): string {
+  return `${imageName}: DriverUnload left ${held} PnP notification registration${held === 1 ? '' : 's'}, which hold${held === 1 ? 's' : ''} its driver object: the image stays loaded`;
+}
+
 export function ntDeviceName(name: string): string {
   return name.startsWith('\\\\.\\') ? `\\??\\${name.slice(4)}` : name;
 }

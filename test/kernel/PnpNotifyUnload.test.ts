@@ -44,3 +44,15 @@ test('a driver that unregisters in DriverUnload unloads at once', async () => {
   assert.deepEqual(m.loader.unloaded.map((u) => u.name), ['PnpMonitor']);
   assert.equal(k.pnp.registrationsOf(monitor.driverObject), 0);
 });
+
+test("a scenario's unload step says why the image stays: the registration DriverUnload left holds its driver object", async () => {
+  const { parseScenario } = await import('../../src/system/scenario/load.ts');
+  const { runScenario } = await import('../../src/system/scenario/run.ts');
+  const lines: string[] = [];
+  const o = await runScenario(parseScenario(`steps:\n  - load: ${TWIN}\n  - unload\n`, join(ROOT, 'drivers', 'ts', 'pnp', 'test.yaml')), { onLine: (l) => lines.push(l) });
+  const unload = o.steps[1]!;
+  assert.equal(unload.note, 'PnpMonitorStaysRegistered.sys: DriverUnload left 1 PnP notification registration, which holds its driver object: the image stays loaded');
+  assert.equal(lines[lines.indexOf(lines.find((l) => l.endsWith(': unload'))!) + 1], `  ${unload.note}`, 'printed under the step');
+  const clean = await runScenario(parseScenario(`steps:\n  - load: ${CLEAN}\n  - unload\n`, join(ROOT, 'drivers', 'ts', 'pnp', 'test.yaml')));
+  assert.equal(clean.steps[1]!.note, undefined, 'a driver that unregisters unloads with nothing to say');
+});

@@ -19,7 +19,7 @@ import type { CrashDump } from '../../debugger/dump.ts';
 import { Machine } from '../machine.ts';
 import { addAndStart, addDeviceRoutine, stackDeviceName, wantsPnp } from '../pnp-run.ts';
 import { systemSleepWake } from '../../kernel/po/transition.ts';
-import { ntDeviceName, send, type DeviceRequest } from '../run.ts';
+import { imageHeldLine, ntDeviceName, send, type DeviceRequest } from '../run.ts';
 import type { LoadedScenario } from './load.ts';
 import type { ScenarioStep, StepExpectation } from './schema.ts';
 
@@ -37,6 +37,8 @@ export interface StepResult {
   readonly stopped?: 'bugcheck' | 'hang';
   /** Each expectation not met, in words. */
   readonly failures: readonly string[];
+  /** What the step left that the user should know (an image DriverUnload could not unload). */
+  readonly note?: string;
 }
 
 export interface ScenarioOutcome {
@@ -148,6 +150,7 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
     const stop = stopped && crash?.bugCheck && !hang ? { code: crash.bugCheck.code, name: bugCheckName(crash.bugCheck.code), params: crash.bugCheck.params } : null;
     const result: StepResult = { index, line, text: stepText(step), ran: true, ...r, ...(stopped ? { stopped: hang ? 'hang' : 'bugcheck' } : {}), failures: failure ? [failure] : check(expectOf(step), r, stop, stopped ? hang : null) };
     say(`${file}:${line}: ${result.text}${resultText(result)}${stop ? ` -> bug check ${hexs(stop.code)}/${hexs(stop.params[0]!)} ${stop.name}` : ''}${hang ? ` -> hang: ${hang.reason}` : ''}${result.failures.length ? `  FAILED: ${result.failures.join('; ')}` : ''}`);
+    if (result.note) say(`  ${result.note}`);
     results.push(result);
     machine.verifier?.report?.mark(`line ${line}: ${result.text}`);
   }
@@ -255,9 +258,10 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
     if (!image) throw new StepFailure('unload: no driver is loaded');
     if (node && node.state !== 'DeviceNodeDeleted') k.pnp.remove(node);
     machine.unloadDriver(image);
+    const note = k.io.unloadPending(image.driverObject) ? imageHeldLine(image.module.imageName, k.pnp.registrationsOf(image.driverObject)) : undefined;
     image = undefined;
     node = undefined;
-    return {};
+    return note ? { note } : {};
   }
 
   const crash = k.crash;
