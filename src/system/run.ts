@@ -13,6 +13,7 @@ import { bugCheckName } from '../nt/bugcheck.ts';
 import { BugCheck, DriverEntryFailed, HangError, SimulatorError } from '../kernel/errors.ts';
 import type { FaultInjector, FaultSettings } from '../verifier/faults.ts';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import type { CrashDump, AllocationSnapshot } from '../debugger/dump.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import { IRP_MJ } from '../nt/io.ts';
@@ -303,7 +304,7 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
       machine.unloadDriver(image);
       // As on Windows: each PnP notification registration holds the driver object, so the image stays.
       unloaded = !k.io.unloadPending(image.driverObject);
-      if (!unloaded) said(imageHeldLine(imageName, k.pnp.registrationsOf(image.driverObject)));
+      if (!unloaded) said(imageHeldLine(imageName, k, image.driverObject));
     }
     // The child drivers go once their devices are gone, as the run's driver does.
     for (const child of opts.unload === false ? [] : children) {
@@ -394,9 +395,18 @@ async function loadOrRefuse(machine: Machine, driver: string, refused: (status: 
 }
 
 /** A device name as the object manager knows it: \\.\X is the Win32 form of \??\X. */
-/** Why an image outlives its DriverUnload: each PnP notification registration holds its driver object, as on Windows. */
-export function imageHeldLine(imageName: string, held: number): string {
-  return `${imageName}: DriverUnload left ${held} PnP notification registration${held === 1 ? '' : 's'}, which hold${held === 1 ? 's' : ''} its driver object: the image stays loaded`;
+/**
+ * Why an image outlives its DriverUnload: references to its driver object are left (each PnP
+ * notification registration holds one, as does the driver's own ObReferenceObject), and Windows
+ * unmaps the image only when the driver object goes.
+ */
+export function imageHeldLine(imageName: string, k: Kernel, driverObject: number): string {
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const registrations = k.pnp.registrationsOf(driverObject);
+  const others = Math.max(0, k.io.heldReferences(driverObject) - registrations);
+  if (others === 0) return `${imageName}: DriverUnload left ${plural(registrations, 'PnP notification registration')}, which hold${registrations === 1 ? 's' : ''} its driver object: the image stays loaded`;
+  const what = registrations === 0 ? `${plural(others, 'reference')} to its driver object (ObReferenceObject with no ObDereferenceObject)` : `${plural(registrations, 'PnP notification registration')} and ${plural(others, 'other reference')} to its driver object`;
+  return `${imageName}: DriverUnload left ${what}: the image stays loaded`;
 }
 
 export function ntDeviceName(name: string): string {

@@ -56,3 +56,19 @@ test("a scenario's unload step says why the image stays: the registration Driver
   const clean = await runScenario(parseScenario(`steps:\n  - load: ${CLEAN}\n  - unload\n`, join(ROOT, 'drivers', 'ts', 'pnp', 'test.yaml')));
   assert.equal(clean.steps[1]!.note, undefined, 'a driver that unregisters unloads with nothing to say');
 });
+
+test("a driver's own reference to its driver object keeps the image too, and the leak check waits for the unload to complete", async () => {
+  const m = new Machine({ verifier: { flags: STANDARD_FLAGS, drivers: ['PinsOwnDriverObject.sys'] } });
+  const k = m.kernel;
+  const image = await m.loadDriver(join(ROOT, 'test', 'fixtures', 'drivers', 'PinsOwnDriverObject.ts'));
+  m.unloadDriver(image);
+  assert.equal(k.io.unloadPending(image.driverObject), true);
+  assert.equal(k.io.heldReferences(image.driverObject), 1);
+  assert.equal(k.crash, undefined, 'no unload checks yet: the leaked block is not reported while the image stays');
+  const { imageHeldLine } = await import('../../src/system/run.ts');
+  assert.equal(imageHeldLine('PinsOwnDriverObject.sys', k, image.driverObject), 'PinsOwnDriverObject.sys: DriverUnload left 1 reference to its driver object (ObReferenceObject with no ObDereferenceObject): the image stays loaded');
+  // The reference goes (as the driver's ObDereferenceObject would drop it): the unload completes, with its checks.
+  assert.throws(() => k.ob.dereference(image.driverObject), (e: Error) => e.constructor.name === 'BugCheck');
+  assert.equal(k.crash?.bugCheck?.code, 0xc4);
+  assert.equal(k.crash?.bugCheck?.params[0], 0x62, 'the pool leak at unload (0xC4/0x62), found once the image goes');
+});

@@ -30,6 +30,8 @@ const DEV = DEVICE_OBJECT.off;
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
 const W = IO_WORKITEM.off;
+/** The references a loaded driver's object holds for the I/O manager itself (its creation's), dropped when the unload completes. */
+const IO_MANAGER_REFERENCES = 1;
 const US = UNICODE_STRING.off;
 
 export interface DriverRecord {
@@ -177,8 +179,10 @@ export class IoManager {
    * does, before anything else runs), then delete the driver object. Work the driver left queued
    * runs later, after its image is gone. `finalizeRoutine`, the image's runtime code for what it
    * registered with atexit (C++ global destructors), runs right after DriverUnload, before the checks.
-   * While PnP notification registrations of the driver remain, the rest waits for the last of them
-   * (driverReferenceReleased); `imageGone` is told when the image may be unmapped.
+   * While references to the driver object other than the I/O manager's remain (a PnP notification
+   * registration holds one; so does the driver's own ObReferenceObject), the rest waits for the last of
+   * them to go, as Windows unmaps the image only when the driver object is deleted; `imageGone` is told
+   * when the image may be unmapped.
    */
   unloadDriver(driverObject: number, finalizeRoutine?: number, imageGone?: () => void): void {
     const rec = this.drivers.get(driverObject);
@@ -191,31 +195,32 @@ export class IoManager {
       this.k.callRoutine(unload, [driverObject], ['IopLoadUnloadDriver', 'IopUnloadDriver']);
       if (finalizeRoutine !== undefined) this.k.callRoutine(finalizeRoutine, [0], ['IopLoadUnloadDriver', 'IopUnloadDriver', 'MmUnloadSystemImage']);
     });
-    // A PnP notification registration left behind holds the driver object, so Windows cannot unload the
-    // image yet: it stays mapped (its callbacks still run) until the last registration is removed.
     const finish = () => this.finishUnload(rec, imageGone);
-    if (this.k.pnp.registrationsOf(driverObject) > 0) {
+    if (this.heldReferences(driverObject) > 0) {
       rec.state = 'unloading';
-      this.pendingUnloads.set(driverObject, finish);
+      this.pendingUnloads.add(driverObject);
+      this.k.ob.watchDereferences(driverObject, (refs) => {
+        if (refs > IO_MANAGER_REFERENCES) return;
+        this.k.ob.watchDereferences(driverObject, undefined);
+        this.pendingUnloads.delete(driverObject);
+        finish();
+      });
       return;
     }
     finish();
   }
 
   /** Unloads waiting for references to their driver objects to go (unloadDriver). */
-  private readonly pendingUnloads = new Map<number, () => void>();
+  private readonly pendingUnloads = new Set<number>();
 
   /** Whether DriverUnload has run and the image waits for references to the driver object to go. */
   unloadPending(driverObject: number): boolean {
     return this.pendingUnloads.has(driverObject);
   }
 
-  /** A reference that held an unloaded driver's image is gone: with the last one, the unload completes. */
-  driverReferenceReleased(driverObject: number): void {
-    const finish = this.pendingUnloads.get(driverObject);
-    if (!finish || this.k.pnp.registrationsOf(driverObject) > 0) return;
-    this.pendingUnloads.delete(driverObject);
-    finish();
+  /** References to a loaded driver's object beyond the I/O manager's own: what keeps its image after DriverUnload. */
+  heldReferences(driverObject: number): number {
+    return Math.max(0, (this.k.ob.referenceCount(driverObject) ?? IO_MANAGER_REFERENCES) - IO_MANAGER_REFERENCES);
   }
 
   /** MmUnloadSystemImage's part: the checks of what the driver left, then the driver object and the image go. */

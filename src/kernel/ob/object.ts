@@ -19,6 +19,8 @@ interface ObjectRecord {
   refs: number;
   /** Called when the count drops to zero (the object's delete procedure). */
   readonly onDelete?: () => void;
+  /** Told each new count a dereference leaves (a driver's unload waiting for references to go). */
+  onDereference?: (refs: number) => void;
 }
 
 type NameEntry = { kind: 'object'; address: number } | { kind: 'link'; target: string };
@@ -67,6 +69,12 @@ export class ObjectManager {
     return (this.objects.get(address >>> 0) ?? this.dead.get(address >>> 0))?.refs;
   }
 
+  /** Tell `hook` each count a dereference of the live object `address` leaves; undefined stops it. */
+  watchDereferences(address: number, hook: ((refs: number) => void) | undefined): void {
+    const o = this.objects.get(address >>> 0);
+    if (o) o.onDereference = hook;
+  }
+
   /** ObfReferenceObject: returns the new count. A deleted object's count goes from 0 to 1 (nothing revives it). */
   reference(address: number): number {
     const o = this.objects.get(address >>> 0) ?? this.dead.get(address >>> 0);
@@ -83,6 +91,7 @@ export class ObjectManager {
       return d ? --d.refs : 0;
     }
     const refs = --o.refs;
+    o.onDereference?.(refs);
     if (refs === 0) {
       this.objects.delete(a);
       this.dead.set(a, o);

@@ -31,8 +31,8 @@ export class NotificationList<E extends { readonly handle: number; readonly driv
     if (i < 0) return undefined;
     const [entry] = this.entries.splice(i, 1);
     this.k.pool.free(handle, TAG.PnpNotify);
+    // The last reference to an unloaded driver's object completes its unload (IoManager.unloadDriver).
     this.k.ob.dereference(entry!.driverObject);
-    this.k.io.driverReferenceReleased(entry!.driverObject);
     return entry;
   }
 }

@@ -258,7 +258,7 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
     if (!image) throw new StepFailure('unload: no driver is loaded');
     if (node && node.state !== 'DeviceNodeDeleted') k.pnp.remove(node);
     machine.unloadDriver(image);
-    const note = k.io.unloadPending(image.driverObject) ? imageHeldLine(image.module.imageName, k.pnp.registrationsOf(image.driverObject)) : undefined;
+    const note = k.io.unloadPending(image.driverObject) ? imageHeldLine(image.module.imageName, k, image.driverObject) : undefined;
     image = undefined;
     node = undefined;
     return note ? { note } : {};
