@@ -35,6 +35,8 @@ export class CallStacks {
   wasmSp = 0;
   /** The call site at ring position `x` (a byte count; the ring wraps): the loader reads memory. */
   readWasmCallSite: (x: number) => number = () => 0;
+  /** The frame base (`__stack_pointer`) stored with the call site at ring position `x`: the loader reads memory. */
+  readWasmFrameBase: (x: number) => number = () => 0;
   /** Set false to record no callers or stacks (benchmarks: "caller capture off"). */
   captureEnabled = true;
   maxFrames = 32;
@@ -164,6 +166,28 @@ export class CallStacks {
     }
     for (let i = top - 1; i >= 0 && out.length < max; i--) out.push(this.shadow[i]!);
     return out;
+  }
+
+  /**
+   * capture(), with each frame's base beside it: the wasm stack pointer at the call a wasm frame made
+   * (its DWARF frame base, which the debugger locates memory locals from), 0 for the others.
+   */
+  captureWithFrameBases(): { stack: number[]; frameBases: number[] } {
+    const stack = this.capture();
+    const frameBases = new Array<number>(stack.length).fill(0);
+    if (stack.length === 0) return { stack, frameBases };
+    // The same walk as capture(): only the wasm frames' positions are needed.
+    let n = 0;
+    let top = this.shadow.length;
+    let wasmTop = this.wasmSp;
+    for (let g = this.gates.length - 1; g >= 0 && n < stack.length; g--) {
+      n += Math.min(top - this.gates[g]!, stack.length - n);
+      const wasmFrom = this.gateWasmSp[g]!;
+      for (let x = wasmTop - 4; x >= wasmFrom && n < stack.length; x -= 4) frameBases[n++] = this.readWasmFrameBase(x) >>> 0;
+      top = this.gates[g]!;
+      wasmTop = wasmFrom;
+    }
+    return { stack, frameBases };
   }
 
   /** The innermost driver code address on the stack, or 0: the `Caller` of `!verifier 3`. */

@@ -7,7 +7,8 @@ import type { FunctionSymbol, SymbolData } from '../../kernel/symbols.ts';
 import { readCompDirs } from './dwarf-info.ts';
 import { readFunctionNames } from './dwarf-names.ts';
 import { readInlineSites } from './dwarf-inlines.ts';
-import type { InlineSite } from '../../kernel/symbols.ts';
+import { readLocals } from './dwarf-locals.ts';
+import type { InlineSite, LocalsData } from '../../kernel/symbols.ts';
 import { readDebugLine, toSymbolLines, type LineTableRow } from './dwarf-line.ts';
 import { hexOffset } from './reader.ts';
 import { readNameSection, readWasmSections, type WasmSections } from './sections.ts';
@@ -38,7 +39,14 @@ export function wasmSymbols(module: Uint8Array | WasmSections): WasmSymbolData {
     return { name: name ?? `wasm-function[${b.index}]`, start: b.start, size: b.end - b.start };
   });
   const inlines = wasmInlineSites(s);
-  return { functions, ...toSymbolLines(wasmLineRows(s)), ...(inlines.length > 0 ? { inlines } : {}), code: s.code ?? { offset: 0, size: 0 } };
+  const locals = wasmLocals(s);
+  return {
+    functions,
+    ...toSymbolLines(wasmLineRows(s)),
+    ...(inlines.length > 0 ? { inlines } : {}),
+    ...(locals && locals.scopes.length > 0 ? { locals } : {}),
+    code: s.code ?? { offset: 0, size: 0 },
+  };
 }
 
 /** A C++ name as wasm-ld writes it: demangled with a parameter list, or still mangled. A C name is neither. */
@@ -128,4 +136,21 @@ function wasmInlineSites(s: WasmSections): InlineSite[] {
   const debugAbbrev = section('.debug_abbrev');
   if (!debugInfo || !debugAbbrev) return [];
   return readInlineSites({ debugInfo, debugAbbrev, debugRanges: section('.debug_ranges'), debugStr: section('.debug_str'), debugLineStr: section('.debug_line_str') });
+}
+
+/** The image's parameters and locals by scope (none without `.debug_info`). */
+function wasmLocals(s: WasmSections): LocalsData | undefined {
+  const section = (name: string) => s.custom.get(name)?.bytes;
+  const debugInfo = section('.debug_info');
+  const debugAbbrev = section('.debug_abbrev');
+  if (!debugInfo || !debugAbbrev) return undefined;
+  return readLocals({
+    debugInfo,
+    debugAbbrev,
+    debugRanges: section('.debug_ranges'),
+    debugLoc: section('.debug_loc'),
+    debugStr: section('.debug_str'),
+    debugLineStr: section('.debug_line_str'),
+    stackPointerGlobal: s.stackPointerGlobal,
+  });
 }
