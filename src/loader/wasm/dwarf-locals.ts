@@ -211,6 +211,18 @@ export function readLocals(input: LocalsInput): LocalsData {
       } else if (child.tag === TAG.lexical_block) inner.push([c, 'block']);
       else if (child.tag === TAG.inlined_subroutine) inner.push([c, 'inline']);
     }
+    // An inlined call (or an out-of-line copy of an inline function) may leave out the variables it
+    // has no location for; its abstract instance still declares them: they are there, unavailable.
+    const abstract = kind === 'block' || d.origin === undefined ? undefined : dies.get(d.origin);
+    if (abstract) {
+      const concrete = new Set(d.children.map((c) => dies.get(c)!.origin));
+      for (const c of abstract.children) {
+        const child = dies.get(c)!;
+        if ((child.tag !== TAG.formal_parameter && child.tag !== TAG.variable) || concrete.has(c)) continue;
+        const v = variableOf(c);
+        if (v) scope.variables.push(v);
+      }
+    }
     // Parameters first, as WinDbg lists them.
     scope.variables.sort((a, b) => Number(b.parameter) - Number(a.parameter));
     for (const [c, k] of inner) addScope(c, k, index);

@@ -1,0 +1,104 @@
+/**
+ * Parameters and locals from DWARF (dwarf-locals.ts): scopes, variables, their locations reduced to
+ * what `dv` can read, and types named as WinDbg names them. MyDriver (clang -O2) keeps nearly
+ * everything in wasm locals; the Locals fixture keeps address-taken locals in its stack frame
+ * (DW_OP_fbreg) and a function static at an address (DW_OP_addr).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { LocalsData, LocalScope } from '../../../src/kernel/symbols.ts';
+import { describeModule } from '../../../src/loader/wasm/module-info.ts';
+import { expression, readLocals } from '../../../src/loader/wasm/dwarf-locals.ts';
+import { MalformedWasmError } from '../../../src/loader/wasm/reader.ts';
+import { readWasmSections } from '../../../src/loader/wasm/sections.ts';
+import { ROOT } from '../../helpers.ts';
+
+const myDriver = join(ROOT, 'drivers', 'c', 'MyDriver', 'MyDriver.wasm');
+const localsImage = join(ROOT, 'test', 'fixtures', 'c', 'locals', 'Locals.wasm');
+const localsOf = (file: string): LocalsData => describeModule(readFileSync(file)).symbols.locals!;
+const fn = (l: LocalsData, name: string): LocalScope => l.scopes.find((s) => s.kind === 'function' && s.name === name)!;
+const described = (l: LocalsData, s: LocalScope) => s.variables.map((v) => `${v.parameter ? 'param' : 'local'} ${l.types[v.type]?.name} ${v.name}`);
+
+test('MyDriver: DeviceControlDispatch, its parameters first, typed as WinDbg types them, in wasm locals', () => {
+  const l = localsOf(myDriver);
+  const s = fn(l, 'DeviceControlDispatch');
+  assert.equal(s.frameBase, 'sp');
+  assert.deepEqual(described(l, s).slice(0, 3), ['param struct _DEVICE_OBJECT * DeviceObject', 'param struct _IRP * Irp', 'local void * input']);
+  assert.ok(described(l, s).includes('local unsigned long inputLength'));
+  const irp = s.variables.find((v) => v.name === 'Irp')!;
+  assert.deepEqual(irp.locations, [{ kind: 'local', value: 1 }]);
+  // A location list: `sp` is on the operand stack, then in local 2, by code range.
+  const sp = s.variables.find((v) => v.name === 'sp')!;
+  assert.deepEqual(sp.locations.map((x) => x.kind), ['stack', 'local']);
+  assert.ok(sp.locations.every((x) => x.start! < x.end! && x.start! >= s.ranges[0]![0] && x.end! <= s.ranges[0]![1]));
+});
+
+test('MyDriver: the inlined GetNecessaryObjects is a scope inside DeviceControlDispatch; lexical blocks have parents', () => {
+  const l = localsOf(myDriver);
+  const at = l.scopes.indexOf(fn(l, 'DeviceControlDispatch'));
+  const inline = l.scopes.find((s) => s.kind === 'inline' && s.name === 'GetNecessaryObjects')!;
+  assert.equal(inline.parent, at);
+  assert.ok(l.scopes.some((s) => s.kind === 'block' && s.parent >= 0));
+  // Every inner scope's parent comes before it, and its ranges lie inside its function's.
+  l.scopes.forEach((s, i) => assert.ok(s.parent < i));
+});
+
+test('Locals: address-taken locals are in the frame (DW_OP_fbreg), the static at an address, folded values are constants', () => {
+  const l = localsOf(localsImage);
+  const tally = fn(l, 'Tally');
+  const where = (name: string) => tally.variables.find((v) => v.name === name)!.locations;
+  for (const name of ['name', 'event', 'state', 'values', 'label']) assert.equal(where(name)[0]!.kind, 'fbreg', name);
+  assert.deepEqual(described(l, tally), [
+    'param struct _DRIVER_OBJECT * DriverObject',
+    'param unsigned long Rounds',
+    'local struct _UNICODE_STRING name',
+    'local struct _KEVENT event',
+    'local struct _LOCALS_STATE state',
+    'local unsigned long [4] values',
+    'local char [8] label',
+    'local enum _LOCALS_MODE mode',
+    'local long balance',
+    'local unsigned long i',
+  ]);
+  // clang writes the negative LONG as DW_OP_constu 0xffffffffffffff90: read as the 64-bit two's complement.
+  assert.ok(where('balance').some((x) => x.kind === 'const' && x.value === -112));
+  const values = l.types[tally.variables.find((v) => v.name === 'values')!.type]!;
+  assert.deepEqual([values.kind, values.count, values.size, l.types[values.target!]!.name], ['array', 4, 16, 'unsigned long']);
+  const mode = l.types[tally.variables.find((v) => v.name === 'mode')!.type]!;
+  assert.deepEqual(mode.enumerators, [['LocalsIdle', 0], ['LocalsCounting', 1], ['LocalsFailed', 2]]);
+  const verify = fn(l, 'Verify');
+  assert.equal(verify.variables.find((v) => v.name === 'verifyCalls')!.locations[0]!.kind, 'addr');
+  assert.deepEqual(l.types[verify.variables.find((v) => v.name === 'Mode')!.type]!.name, 'enum _LOCALS_MODE *');
+});
+
+test('location expressions: the forms dv reads, and none for the rest (never a guess)', () => {
+  const x = (...b: number[]) => expression(Uint8Array.from(b));
+  assert.deepEqual(x(0x91, 0x58), { kind: 'fbreg', value: -40 });
+  assert.deepEqual(x(0x91, 0x18), { kind: 'fbreg', value: 24 });
+  assert.deepEqual(x(0x03, 0x34, 0, 0, 0), { kind: 'addr', value: 0x34 });
+  assert.deepEqual(x(0xed, 0x00, 0x03, 0x9f), { kind: 'local', value: 3 });
+  assert.deepEqual(x(0xed, 0x03, 0, 0, 0, 0, 0x9f), { kind: 'global', value: 0 });
+  assert.deepEqual(x(0xed, 0x02, 0x00, 0x9f), { kind: 'stack', value: 0 });
+  assert.deepEqual(x(0x35, 0x9f), { kind: 'const', value: 5 });
+  assert.deepEqual(x(0x11, 0x7f, 0x9f), { kind: 'const', value: -1 });
+  // A constant without DW_OP_stack_value is an address computation; fbreg then deref is a pointer to follow: not read.
+  assert.deepEqual(x(0x35), { kind: 'none', value: 0 });
+  assert.deepEqual(x(0x91, 0x08, 0x06), { kind: 'none', value: 0 });
+  // Empty, unknown and truncated expressions.
+  assert.deepEqual(x(), { kind: 'none', value: 0 });
+  assert.deepEqual(x(0x50), { kind: 'none', value: 0 });
+  assert.deepEqual(x(0x03, 0x34), { kind: 'none', value: 0 });
+});
+
+test('a location list offset past .debug_loc is a clear error, not a crash', () => {
+  const s = readWasmSections(readFileSync(localsImage));
+  const section = (n: string) => s.custom.get(n)?.bytes;
+  const input = { debugInfo: section('.debug_info')!, debugAbbrev: section('.debug_abbrev')!, debugStr: section('.debug_str'), debugRanges: section('.debug_ranges') };
+  assert.ok(readLocals({ ...input, debugLoc: section('.debug_loc') }).scopes.length > 0);
+  assert.throws(() => readLocals({ ...input, debugLoc: section('.debug_loc')!.subarray(0, 8) }), (e: Error) => e instanceof MalformedWasmError && /location list offset past the end|runs past the end/.test(e.message));
+  // Without .debug_loc, list locations are simply unknown.
+  const bare = readLocals(input);
+  assert.ok(bare.scopes.some((sc) => sc.variables.some((v) => v.locations.length === 0)));
+});
