@@ -14,7 +14,7 @@ import type { LocalLocation, LocalScope, LocalsData, LocalType, LocalVariable } 
 import { debugInfoUnits, DW_FORM, DW_UT, readForm, type StringSections } from './dwarf-forms.ts';
 import { rangeList } from './dwarf-inlines.ts';
 import { readAbbrevTable } from './dwarf-names.ts';
-import { ByteReader, hexOffset } from './reader.ts';
+import { ByteReader, hexOffset, MalformedWasmError } from './reader.ts';
 
 export interface LocalsInput extends StringSections {
   readonly debugInfo: Uint8Array;
@@ -74,6 +74,8 @@ const TOMBSTONE = 0xfffffffe;
 const BASE_SELECTION = 0xffffffff;
 /** Type chains longer than this (a cycle in damaged debug info) are named `<unknown>`. */
 const MAX_TYPE_DEPTH = 16;
+/** Blocks and inlined calls nested deeper than this are damaged debug info, not code (and would exhaust the stack). */
+const MAX_SCOPE_DEPTH = 256;
 /** Location list entries read per variable at most: a damaged list must not run on. */
 const MAX_LIST_ENTRIES = 4096;
 
@@ -187,8 +189,9 @@ export function readLocals(input: LocalsInput): LocalsData {
   };
 
   /** Walk a function's (or block's, or inlined call's) children in order: its variables, then its inner scopes. */
-  const addScope = (at: number, kind: LocalScope['kind'], parent: number): void => {
+  const addScope = (at: number, kind: LocalScope['kind'], parent: number, depth = 0): void => {
     const d = dies.get(at)!;
+    if (depth > MAX_SCOPE_DEPTH) throw new MalformedWasmError(`.debug_info: scopes nested more than ${MAX_SCOPE_DEPTH} deep at ${hexOffset(at)}`);
     const ranges = d.ranges.filter(([s, e]) => s < e);
     if (ranges.length === 0) return;
     const index = scopes.length;
@@ -225,7 +228,7 @@ export function readLocals(input: LocalsInput): LocalsData {
     }
     // Parameters first, as WinDbg lists them.
     scope.variables.sort((a, b) => Number(b.parameter) - Number(a.parameter));
-    for (const [c, k] of inner) addScope(c, k, index);
+    for (const [c, k] of inner) addScope(c, k, index, depth + 1);
   };
 
   for (const [at, d] of dies) {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import type { LocalsData, LocalScope } from '../../../src/kernel/symbols.ts';
 import { describeModule } from '../../../src/loader/wasm/module-info.ts';
 import { expression, readLocals } from '../../../src/loader/wasm/dwarf-locals.ts';
@@ -101,4 +102,24 @@ test('a location list offset past .debug_loc is a clear error, not a crash', () 
   // Without .debug_loc, list locations are simply unknown.
   const bare = readLocals(input);
   assert.ok(bare.scopes.some((sc) => sc.variables.some((v) => v.locations.length === 0)));
+});
+
+test('damaged debug info: readLocals returns or fails with MalformedWasmError, never another exception (fixed seed)', () => {
+  const s = readWasmSections(readFileSync(myDriver));
+  const base = (n: string) => s.custom.get(n)!.bytes;
+  const names = ['.debug_info', '.debug_abbrev', '.debug_loc', '.debug_ranges'] as const;
+  fc.assert(
+    fc.property(fc.constantFrom(...names), fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean(), (name, at, value, truncate) => {
+      const sections: Record<string, Uint8Array> = Object.fromEntries(names.map((n) => [n, Uint8Array.from(base(n))]));
+      const bytes = sections[name]!;
+      if (truncate) sections[name] = bytes.subarray(0, at % (bytes.length + 1));
+      else bytes[at % bytes.length] = value;
+      try {
+        readLocals({ debugInfo: sections['.debug_info']!, debugAbbrev: sections['.debug_abbrev']!, debugLoc: sections['.debug_loc'], debugRanges: sections['.debug_ranges'], debugStr: base('.debug_str') });
+      } catch (e) {
+        assert.ok(e instanceof MalformedWasmError, `${name} ${truncate ? 'cut' : 'flipped'} at ${at}: ${(e as Error).stack}`);
+      }
+    }),
+    { seed: 0x10ca15, numRuns: 300 },
+  );
 });
