@@ -63,8 +63,9 @@ export interface LocalVariable {
 
 /**
  * A scope of variables: a function (its out-of-line code), a lexical block, or an inlined call. `parent` is
- * the index of the scope around it (-1 for a function). `frameBase` (functions only): whether DWARF's frame
- * base is the stack pointer (`sp`: a frame's base is the stack pointer at the call it made) or unknown.
+ * the index of the scope around it (-1 for a function). `frameBase` (functions only): `sp` when the frame's
+ * base is the stack pointer while the function runs (so the one recorded at its call, or at its fault), or
+ * unknown.
  */
 export interface LocalScope {
   readonly kind: 'function' | 'block' | 'inline';

@@ -64,6 +64,18 @@ test('.frame N + dv /t /v on Tally: the frame\'s memory locals with their values
   assertGolden('kd.locals.out', text);
 });
 
+test('a stop in the middle of a function (a freed pool read): the faulting frame\'s base is the stack pointer as it stopped (golden)', async () => {
+  const { t } = await target(join(ROOT, 'test', 'fixtures', 'c', 'locals', 'LocalsFault.wasm'));
+  assert.equal(t.dump.bugCheck?.code, 0xd5);
+  const fill = execute(t, 'kn').findIndex((l) => l.includes('LocalsFault!Fill+')) - 1;
+  execute(t, `.frame ${fill}`);
+  const counts = execute(t, 'dv /v counts')[0]!.split(/\s+/)[0]!;
+  const text = run(t, ['.lines -e', 'kn', `.frame ${fill}`, 'dv /i /t /v', `dd ${counts} L4`]);
+  assert.match(text, /name = struct _UNICODE_STRING "\\Device\\LocalsFault"/);
+  assert.match(text, new RegExp(`${counts}  00000100 00000101 00000102 00000103`));
+  assertGolden('kd.locals-fault.out', text);
+});
+
 test('.frame keeps its row; dv follows the selected frame, and the kernel\'s frames have no private symbols', () => {
   const { t } = fixture;
   execute(t, '.frame 0');

@@ -56,3 +56,15 @@ test('capture off: no frames, no bases', () => {
   s.captureEnabled = false;
   assert.deepEqual(s.captureWithFrameBases(), { stack: [], frameBases: [] });
 });
+
+test('a driver address the kernel pushed above the innermost gate (a fault in wasm code) gets the stack pointer now', () => {
+  const s = withRing([0x9a3b1003], [0x8c007d60]);
+  s.wasmStackPointer = () => 0x8c007d40;
+  const got = s.KiCallDriverGate(() => {
+    s.wasmSp = 4;
+    // The memory check's stop: the faulting access, then the kernel's bug check frames.
+    return s.frame(0x9a3b1058, () => s.frame(0x81b2a01c, () => s.captureWithFrameBases()));
+  });
+  assert.deepEqual(got.stack, [0x81b2a01c, 0x9a3b1058, 0x9a3b1003]);
+  assert.deepEqual(got.frameBases, [0, 0x8c007d40, 0x8c007d60]);
+});

@@ -37,6 +37,8 @@ export class CallStacks {
   readWasmCallSite: (x: number) => number = () => 0;
   /** The frame base (`__stack_pointer`) stored with the call site at ring position `x`: the loader reads memory. */
   readWasmFrameBase: (x: number) => number = () => 0;
+  /** The running wasm code's `__stack_pointer` now (the loader's machine-wide global); 0 without wasm. */
+  wasmStackPointer: () => number = () => 0;
   /** Set false to record no callers or stacks (benchmarks: "caller capture off"). */
   captureEnabled = true;
   maxFrames = 32;
@@ -181,7 +183,10 @@ export class CallStacks {
     let top = this.shadow.length;
     let wasmTop = this.wasmSp;
     for (let g = this.gates.length - 1; g >= 0 && n < stack.length; g--) {
-      n += Math.min(top - this.gates[g]!, stack.length - n);
+      // A driver address the kernel pushed above the innermost gate's calls is where wasm code is now
+      // (a faulting access, a loop's watchdog probe): its frame's base is the stack pointer now.
+      const innermost = g === this.gates.length - 1;
+      for (let i = top - 1; i >= this.gates[g]! && n < stack.length; i--, n++) if (innermost && !this.isKernel(stack[n]!)) frameBases[n] = this.wasmStackPointer() >>> 0;
       const wasmFrom = this.gateWasmSp[g]!;
       for (let x = wasmTop - 4; x >= wasmFrom && n < stack.length; x -= 4) frameBases[n++] = this.readWasmFrameBase(x) >>> 0;
       top = this.gates[g]!;

@@ -23,6 +23,8 @@ export interface LocalsInput extends StringSections {
   readonly debugLoc?: Uint8Array;
   /** The module's global index of `__stack_pointer`: a frame base in that global is the stack pointer. */
   readonly stackPointerGlobal?: number;
+  /** Whether the function whose code starts there sets `__stack_pointer` (a frame base in a local is then its value). */
+  readonly setsStackPointer?: (codeOffset: number) => boolean;
 }
 
 const TAG = {
@@ -201,7 +203,7 @@ export function readLocals(input: LocalsInput): LocalsData {
       ...(name !== undefined ? { name } : {}),
       parent,
       ranges,
-      ...(kind === 'function' ? { frameBase: frameBaseKind(d.frameBase, input.stackPointerGlobal) } : {}),
+      ...(kind === 'function' ? { frameBase: frameBaseKind(d.frameBase, input, ranges[0]![0]) } : {}),
       variables: [],
     };
     scopes.push(scope);
@@ -257,15 +259,20 @@ function baseKind(d: Die): LocalType['kind'] {
   }
 }
 
-/** `DW_OP_WASM_location 0x3 N` (or 0x1 N) naming the stack pointer global: the frame base is the stack pointer. */
-function frameBaseKind(expr: Uint8Array | undefined, stackPointerGlobal: number | undefined): 'sp' | 'unknown' {
+/**
+ * Whether a frame's base is the stack pointer while the function runs: DWARF says so
+ * (`DW_OP_WASM_location 0x3 N` naming `__stack_pointer`), or the base is a local holding the stack
+ * pointer the prologue set and stored to the global (clang keeps it in a local when the function takes
+ * addresses in its frame). A function that stores no stack pointer (a leaf within the red zone) keeps
+ * its frame below the global's value, at a distance only its code knows: unknown. Dynamic allocation
+ * (alloca, a VLA) would lower the stack pointer below the base; clang gives such a function a frame
+ * pointer local, and drivers rarely do it.
+ */
+function frameBaseKind(expr: Uint8Array | undefined, input: LocalsInput, codeOffset: number): 'sp' | 'unknown' {
   if (!expr) return 'unknown';
   const loc = expression(expr);
-  // A frame base in a local is the stack pointer the prologue set (clang keeps it there when the function
-  // takes addresses in its frame); the stack pointer at a call equals it unless the function allocates
-  // dynamically (alloca, a VLA), which lowers it further.
-  if (loc.kind === 'local') return 'sp';
-  if (loc.kind === 'global' && (stackPointerGlobal === undefined || loc.value === stackPointerGlobal)) return 'sp';
+  if (loc.kind === 'global' && (input.stackPointerGlobal === undefined || loc.value === input.stackPointerGlobal)) return 'sp';
+  if (loc.kind === 'local' && input.setsStackPointer?.(codeOffset) === true) return 'sp';
   return 'unknown';
 }
 

@@ -10,7 +10,8 @@ import { readInlineSites } from './dwarf-inlines.ts';
 import { readLocals } from './dwarf-locals.ts';
 import type { InlineSite, LocalsData } from '../../kernel/symbols.ts';
 import { readDebugLine, toSymbolLines, type LineTableRow } from './dwarf-line.ts';
-import { hexOffset } from './reader.ts';
+import { ByteReader, hexOffset } from './reader.ts';
+import { nextInstruction, OP, skipLocals } from './instructions.ts';
 import { readNameSection, readWasmSections, type WasmSections } from './sections.ts';
 
 export interface CodeSection {
@@ -152,5 +153,26 @@ function wasmLocals(s: WasmSections): LocalsData | undefined {
     debugStr: section('.debug_str'),
     debugLineStr: section('.debug_line_str'),
     stackPointerGlobal: s.stackPointerGlobal,
+    setsStackPointer: (codeOffset) => setsStackPointer(s, codeOffset),
   });
+}
+
+/**
+ * Whether the function whose body starts at `codeOffset` sets `__stack_pointer` (its prologue does when
+ * it has calls or a frame past the red zone): then, while it runs, the global is its frame base.
+ */
+function setsStackPointer(s: WasmSections, codeOffset: number): boolean {
+  const body = s.functionBodies.find((b) => b.start === codeOffset);
+  if (!body || !s.code || s.stackPointerGlobal === undefined) return false;
+  const r = new ByteReader(s.bytes, 'function body', s.code.offset + body.start, s.code.offset + body.end);
+  try {
+    skipLocals(r);
+    while (r.left > 0) {
+      const ins = nextInstruction(r);
+      if (ins.op === OP.globalSet && new ByteReader(s.bytes, 'global.set', ins.start + 1, ins.end).u32leb('global index') === s.stackPointerGlobal) return true;
+    }
+  } catch {
+    // Code the decoder does not know: the frame base stays unknown.
+  }
+  return false;
 }

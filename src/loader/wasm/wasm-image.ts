@@ -75,6 +75,8 @@ function machineOf(k: Kernel): WasmMachine {
     const stackPointer = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
     m = { table, stackPointer, owner: undefined, saved: new WeakMap() };
     machines.set(k, m);
+    // The base of a frame stopped inside wasm code (a fault, not a call): the stack pointer as it stopped.
+    k.stacks.wasmStackPointer = () => stackPointer.value as number;
   }
   return m;
 }

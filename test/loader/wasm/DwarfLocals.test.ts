@@ -123,3 +123,15 @@ test('damaged debug info: readLocals returns or fails with MalformedWasmError, n
     { seed: 0x10ca15, numRuns: 300 },
   );
 });
+
+test('a frame base in a local is the stack pointer only for a function that stores it (Tally does); unknown otherwise', () => {
+  const l = localsOf(localsImage);
+  assert.equal(fn(l, 'Tally').frameBase, 'sp');
+  const s = readWasmSections(readFileSync(localsImage));
+  const section = (n: string) => s.custom.get(n)?.bytes;
+  const input = { debugInfo: section('.debug_info')!, debugAbbrev: section('.debug_abbrev')!, debugStr: section('.debug_str'), debugLoc: section('.debug_loc'), stackPointerGlobal: s.stackPointerGlobal };
+  assert.equal(fn(readLocals(input), 'Tally').frameBase, 'unknown', 'without knowing the code, a local frame base is not trusted');
+  assert.equal(fn(readLocals({ ...input, setsStackPointer: () => true }), 'Tally').frameBase, 'sp');
+  // Verify's DWARF names the stack pointer global itself.
+  assert.equal(fn(readLocals(input), 'Verify').frameBase, 'sp');
+});
