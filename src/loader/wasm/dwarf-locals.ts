@@ -25,6 +25,8 @@ export interface LocalsInput extends StringSections {
   readonly stackPointerGlobal?: number;
   /** Whether the function whose code starts there sets `__stack_pointer` (a frame base in a local is then its value). */
   readonly setsStackPointer?: (codeOffset: number) => boolean;
+  /** The Code section's size: code ranges past it (damaged debug info) are dropped. */
+  readonly codeSize?: number;
 }
 
 const TAG = {
@@ -106,6 +108,7 @@ export function readLocals(input: LocalsInput): LocalsData {
   const types: LocalType[] = [];
   const typeIndex = new Map<number, number>();
   const scopes: LocalScope[] = [];
+  const inCode = (end: number) => end <= (input.codeSize ?? 0xffffffff);
 
   /** A concrete DIE's name or type: its own, or its abstract origin's (or specification's), within a few hops. */
   const attr = (at: number, key: 'name' | 'type'): (string | number) | undefined => {
@@ -142,7 +145,7 @@ export function readLocals(input: LocalsInput): LocalsData {
     return types.length - 1;
   };
   const describe = (d: Die, depth: number): LocalType => {
-    const size = d.byteSize ?? 0;
+    const size = u32(d.byteSize);
     switch (d.tag) {
       case TAG.base_type:
         return { name: d.name === '_Bool' ? 'bool' : (d.name ?? '<unknown>'), size, kind: baseKind(d) };
@@ -160,7 +163,7 @@ export function readLocals(input: LocalsInput): LocalsData {
         return { name: `${word} ${d.name ?? '<unnamed-tag>'}`, size, kind: 'struct' };
       }
       case TAG.enumeration_type: {
-        const enumerators = d.children.map((c) => dies.get(c)!).filter((c) => c.tag === TAG.enumerator && c.name !== undefined).map((c) => [c.name!, c.constValue ?? 0] as const);
+        const enumerators = d.children.map((c) => dies.get(c)!).filter((c) => c.tag === TAG.enumerator && c.name !== undefined).map((c) => [c.name!, Number.isSafeInteger(c.constValue) ? c.constValue! : 0] as const);
         return { name: `enum ${d.name ?? '<unnamed-tag>'}`, size: size || 4, kind: 'enum', enumerators };
       }
       case TAG.array_type: {
@@ -169,7 +172,7 @@ export function readLocals(input: LocalsInput): LocalsData {
         const count = dims.reduce((a, b) => a * b, 1);
         const elementName = element >= 0 ? types[element]!.name : '<unknown>';
         const elementSize = element >= 0 ? types[element]!.size : 0;
-        return { name: `${elementName} ${dims.map((n) => `[${n}]`).join('')}`, size: size || count * elementSize, kind: 'array', target: element, count };
+        return { name: `${elementName} ${dims.map((n) => `[${n}]`).join('')}`, size: size || u32(count * elementSize), kind: 'array', target: element, count: u32(count) };
       }
       case TAG.subroutine_type:
         return { name: '<function>', size: 0, kind: 'function' };
@@ -184,9 +187,9 @@ export function readLocals(input: LocalsInput): LocalsData {
     if (name === undefined) return undefined;
     const type = typeOf(attr(at, 'type') as number | undefined);
     let locations: LocalLocation[] = [];
-    if (d.constValue !== undefined) locations = [{ kind: 'const', value: d.constValue }];
+    if (d.constValue !== undefined && Number.isSafeInteger(d.constValue)) locations = [{ kind: 'const', value: d.constValue }];
     else if (d.location instanceof Uint8Array) locations = [expression(d.location)];
-    else if (typeof d.location === 'number') locations = input.debugLoc ? locationList(input.debugLoc, d.location, d.unitBase) : [];
+    else if (typeof d.location === 'number') locations = input.debugLoc ? locationList(input.debugLoc, d.location, d.unitBase).filter((l) => inCode(l.end!)) : [];
     return { name, parameter: d.tag === TAG.formal_parameter, type, locations };
   };
 
@@ -194,7 +197,7 @@ export function readLocals(input: LocalsInput): LocalsData {
   const addScope = (at: number, kind: LocalScope['kind'], parent: number, depth = 0): void => {
     const d = dies.get(at)!;
     if (depth > MAX_SCOPE_DEPTH) throw new MalformedWasmError(`.debug_info: scopes nested more than ${MAX_SCOPE_DEPTH} deep at ${hexOffset(at)}`);
-    const ranges = d.ranges.filter(([s, e]) => s < e);
+    const ranges = d.ranges.filter(([s, e]) => s < e && inCode(e));
     if (ranges.length === 0) return;
     const index = scopes.length;
     const name = kind === 'block' ? undefined : (attr(at, 'name') as string | undefined);
@@ -239,6 +242,9 @@ export function readLocals(input: LocalsInput): LocalsData {
   }
   return { scopes, types };
 }
+
+/** A size or count as the dump holds it (a u32); a damaged one that is not becomes 0. */
+const u32 = (n: number | undefined): number => (n !== undefined && Number.isSafeInteger(n) && n >= 0 && n <= 0xffffffff ? n : 0);
 
 function baseKind(d: Die): LocalType['kind'] {
   if (d.name === 'wchar_t') return 'wchar';
@@ -296,6 +302,7 @@ export function expression(bytes: Uint8Array): LocalLocation {
       if (value === undefined) return none;
       loc = { kind: 'const', value };
     } else return none;
+    if (!Number.isSafeInteger(loc.value)) return none;
     // A constant is a value only as DW_OP_stack_value says so; a wasm location may carry it too.
     const rest = r.left > 0 ? r.u8('operation') : undefined;
     if (loc.kind === 'const') return rest === OP.stack_value && r.left === 0 ? loc : none;

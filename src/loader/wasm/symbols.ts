@@ -154,6 +154,7 @@ function wasmLocals(s: WasmSections): LocalsData | undefined {
     debugLineStr: section('.debug_line_str'),
     stackPointerGlobal: s.stackPointerGlobal,
     setsStackPointer: (codeOffset) => setsStackPointer(s, codeOffset),
+    codeSize: s.code?.size ?? 0,
   });
 }
 

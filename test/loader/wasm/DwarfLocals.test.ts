@@ -115,8 +115,16 @@ test('damaged debug info: readLocals returns or fails with MalformedWasmError, n
       if (truncate) sections[name] = bytes.subarray(0, at % (bytes.length + 1));
       else bytes[at % bytes.length] = value;
       try {
-        readLocals({ debugInfo: sections['.debug_info']!, debugAbbrev: sections['.debug_abbrev']!, debugLoc: sections['.debug_loc'], debugRanges: sections['.debug_ranges'], debugStr: base('.debug_str') });
+        const l = readLocals({ debugInfo: sections['.debug_info']!, debugAbbrev: sections['.debug_abbrev']!, debugLoc: sections['.debug_loc'], debugRanges: sections['.debug_ranges'], debugStr: base('.debug_str'), codeSize: s.code!.size });
+        // What a dump can hold: addresses, sizes and counts are u32s, every other number a safe integer.
+        const u32 = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0 && n <= 0xffffffff);
+        for (const sc of l.scopes) {
+          assert.ok(sc.ranges.every(([a, b]) => u32(a) && u32(b) && b <= s.code!.size));
+          for (const v of sc.variables) assert.ok(v.locations.every((x) => u32(x.start) && u32(x.end) && Number.isSafeInteger(x.value)));
+        }
+        for (const t of l.types) assert.ok(u32(t.size) && u32(t.count) && (t.enumerators ?? []).every(([, n]) => Number.isSafeInteger(n)));
       } catch (e) {
+        if (e instanceof assert.AssertionError) throw e;
         assert.ok(e instanceof MalformedWasmError, `${name} ${truncate ? 'cut' : 'flipped'} at ${at}: ${(e as Error).stack}`);
       }
     }),
