@@ -68,3 +68,21 @@ test('a driver address the kernel pushed above the innermost gate (a fault in wa
   assert.deepEqual(got.stack, [0x81b2a01c, 0x9a3b1058, 0x9a3b1003]);
   assert.deepEqual(got.frameBases, [0, 0x8c007d40, 0x8c007d60]);
 });
+
+test('a walk out of step with capture() (a ring rewritten under it) gives no bases rather than misplaced ones', () => {
+  const sites = [0x9a3b1003, 0x9a3b10cc];
+  const s = withRing(sites, [0x8c007d60, 0x8c007d00]);
+  const original = s.capture.bind(s);
+  // capture() sees one ring; the frame-base walk reads another.
+  s.capture = () => {
+    const out = original();
+    sites[1] = 0x9a3b1111;
+    return out;
+  };
+  const got = s.KiCallDriverGate(() => {
+    s.wasmSp = 8;
+    return s.captureWithFrameBases();
+  });
+  assert.deepEqual(got.stack, [0x9a3b10cc, 0x9a3b1003]);
+  assert.deepEqual(got.frameBases, [0, 0]);
+});

@@ -177,8 +177,7 @@ export class CallStacks {
   captureWithFrameBases(): { stack: number[]; frameBases: number[] } {
     const stack = this.capture();
     const frameBases = new Array<number>(stack.length).fill(0);
-    if (stack.length === 0) return { stack, frameBases };
-    // The same walk as capture(): only the wasm frames' positions are needed.
+    // The same walk as capture(), each frame checked against it: a walk out of step gives no bases, never wrong ones.
     let n = 0;
     let top = this.shadow.length;
     let wasmTop = this.wasmSp;
@@ -186,9 +185,15 @@ export class CallStacks {
       // A driver address the kernel pushed above the innermost gate's calls is where wasm code is now
       // (a faulting access, a loop's watchdog probe): its frame's base is the stack pointer now.
       const innermost = g === this.gates.length - 1;
-      for (let i = top - 1; i >= this.gates[g]! && n < stack.length; i--, n++) if (innermost && !this.isKernel(stack[n]!)) frameBases[n] = this.wasmStackPointer() >>> 0;
+      for (let i = top - 1; i >= this.gates[g]! && n < stack.length; i--, n++) {
+        if (this.shadow[i] !== stack[n]) return { stack, frameBases: frameBases.fill(0) };
+        if (innermost && !this.isKernel(stack[n]!)) frameBases[n] = this.wasmStackPointer() >>> 0;
+      }
       const wasmFrom = this.gateWasmSp[g]!;
-      for (let x = wasmTop - 4; x >= wasmFrom && n < stack.length; x -= 4) frameBases[n++] = this.readWasmFrameBase(x) >>> 0;
+      for (let x = wasmTop - 4; x >= wasmFrom && n < stack.length; x -= 4, n++) {
+        if (this.readWasmCallSite(x) !== stack[n]) return { stack, frameBases: frameBases.fill(0) };
+        frameBases[n] = this.readWasmFrameBase(x) >>> 0;
+      }
       top = this.gates[g]!;
       wasmTop = wasmFrom;
     }
