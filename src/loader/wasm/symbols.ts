@@ -40,14 +40,7 @@ export function wasmSymbols(module: Uint8Array | WasmSections): WasmSymbolData {
     return { name: name ?? `wasm-function[${b.index}]`, start: b.start, size: b.end - b.start };
   });
   const inlines = wasmInlineSites(s);
-  const locals = wasmLocals(s);
-  return {
-    functions,
-    ...toSymbolLines(wasmLineRows(s)),
-    ...(inlines.length > 0 ? { inlines } : {}),
-    ...(locals && locals.scopes.length > 0 ? { locals } : {}),
-    code: s.code ?? { offset: 0, size: 0 },
-  };
+  return { functions, ...toSymbolLines(wasmLineRows(s)), ...(inlines.length > 0 ? { inlines } : {}), code: s.code ?? { offset: 0, size: 0 } };
 }
 
 /** A C++ name as wasm-ld writes it: demangled with a parameter list, or still mangled. A C name is neither. */
@@ -139,13 +132,18 @@ function wasmInlineSites(s: WasmSections): InlineSite[] {
   return readInlineSites({ debugInfo, debugAbbrev, debugRanges: section('.debug_ranges'), debugStr: section('.debug_str'), debugLineStr: section('.debug_line_str') });
 }
 
-/** The image's parameters and locals by scope (none without `.debug_info`). */
-function wasmLocals(s: WasmSections): LocalsData | undefined {
+/**
+ * The image's parameters and locals by scope, Code-section relative (undefined without `.debug_info` or
+ * without scopes). Not part of wasmSymbols: only a dump or a debugger needs them, and reading them costs
+ * a load as much again (60 ms for SampleIo), so the loader reads them when first asked.
+ */
+export function wasmLocals(module: Uint8Array | WasmSections): LocalsData | undefined {
+  const s = module instanceof Uint8Array ? readWasmSections(module) : module;
   const section = (name: string) => s.custom.get(name)?.bytes;
   const debugInfo = section('.debug_info');
   const debugAbbrev = section('.debug_abbrev');
   if (!debugInfo || !debugAbbrev) return undefined;
-  return readLocals({
+  const locals = readLocals({
     debugInfo,
     debugAbbrev,
     debugRanges: section('.debug_ranges'),
@@ -156,6 +154,7 @@ function wasmLocals(s: WasmSections): LocalsData | undefined {
     setsStackPointer: (codeOffset) => setsStackPointer(s, codeOffset),
     codeSize: s.code?.size ?? 0,
   });
+  return locals.scopes.length > 0 ? locals : undefined;
 }
 
 /**

@@ -13,6 +13,7 @@ import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind, WASM_CALL_SITE_RING, WASM_FRAME_BASE_RING } from '../../kernel/mm/address-space.ts';
 import type { LocalLocation, LocalsData, ModuleInfo } from '../../kernel/symbols.ts';
+import { wasmLocals } from './symbols.ts';
 import { FINALIZE_EXPORT } from '../../nt/image-abi.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
@@ -222,8 +223,19 @@ export const wasmImageFormat: ImageFormat = {
       files: info.symbols.files,
       lines: info.symbols.lines.map((r) => ({ ...r, address: codeBase + r.address })),
       ...(info.symbols.inlines ? { inlines: info.symbols.inlines.map((i) => ({ ...i, start: codeBase + i.start, end: codeBase + i.end, entry: codeBase + i.entry })) } : {}),
-      ...(info.symbols.locals ? { locals: relocateLocals(info.symbols.locals, codeBase, dataBase) } : {}),
     };
+    // Parameters and locals (dv), read from DWARF the first time a dump or the debugger asks.
+    let locals: LocalsData | undefined | null = null;
+    Object.defineProperty(symbols, 'locals', {
+      enumerable: true,
+      get: () => {
+        if (locals === null) {
+          const relative = wasmLocals(bytes);
+          locals = relative && relocateLocals(relative, codeBase, dataBase);
+        }
+        return locals;
+      },
+    });
     const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols, ...(kasan ? { kasan } : {}) };
     const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };
     req.publish(moduleInfo);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { LocalsData, LocalScope } from '../../../src/kernel/symbols.ts';
-import { describeModule } from '../../../src/loader/wasm/module-info.ts';
+import { wasmLocals } from '../../../src/loader/wasm/symbols.ts';
 import { expression, readLocals } from '../../../src/loader/wasm/dwarf-locals.ts';
 import { MalformedWasmError } from '../../../src/loader/wasm/reader.ts';
 import { readWasmSections } from '../../../src/loader/wasm/sections.ts';
@@ -18,9 +18,13 @@ import { ROOT } from '../../helpers.ts';
 
 const myDriver = join(ROOT, 'drivers', 'c', 'MyDriver', 'MyDriver.wasm');
 const localsImage = join(ROOT, 'test', 'fixtures', 'c', 'locals', 'Locals.wasm');
-const localsOf = (file: string): LocalsData => describeModule(readFileSync(file)).symbols.locals!;
+const localsOf = (file: string): LocalsData => wasmLocals(readFileSync(file))!;
 const fn = (l: LocalsData, name: string): LocalScope => l.scopes.find((s) => s.kind === 'function' && s.name === name)!;
 const described = (l: LocalsData, s: LocalScope) => s.variables.map((v) => `${v.parameter ? 'param' : 'local'} ${l.types[v.type]?.name} ${v.name}`);
+
+test('a module without debug info has no locals', () => {
+  assert.equal(wasmLocals(Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00])), undefined);
+});
 
 test('MyDriver: DeviceControlDispatch, its parameters first, typed as WinDbg types them, in wasm locals', () => {
   const l = localsOf(myDriver);
