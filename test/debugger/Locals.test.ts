@@ -61,6 +61,10 @@ test('.frame N + dv /t /v on Tally: the frame\'s memory locals with their values
   assert.match(text, /DriverObject = <value unavailable>/);
   assert.match(text, new RegExp(`${values}  00000010 00000020 00000030 00000040`));
   assert.match(text, /prv local {2}[0-9a-f]{8} {7}unsigned long +verifyCalls = 0x1/);
+  // Verify's bug check passed the addresses of Tally's `state` and `values`: where dv located them.
+  execute(t, `.frame ${tally}`);
+  const address = (name: string) => Number.parseInt(execute(t, `dv /v ${name}`)[0]!.split(/\s+/)[0]!, 16);
+  assert.deepEqual([address('state'), address('values')], [t.dump.bugCheck!.params[0], t.dump.bugCheck!.params[1]]);
   assertGolden('kd.locals.out', text);
 });
 
