@@ -35,7 +35,7 @@ export function frameVariables(t: DebugTarget, frame: Frame): FrameVariable[] | 
   // The inlined calls at pc, outermost first (their nesting depth), as frames.ts numbers inline frames.
   const depth = (i: number) => {
     let n = 0;
-    for (let p = locals.scopes[i]!.parent, hops = 0; p >= 0 && hops < 64; p = locals.scopes[p]!.parent, hops++) n++;
+    for (let p = locals.scopes[i]?.parent ?? -1, hops = 0; p >= 0 && hops < 64; p = locals.scopes[p]?.parent ?? -1, hops++) n++;
     return n;
   };
   const inlines = here.filter(([s]) => s.kind === 'inline').sort((a, b) => depth(a[1]) - depth(b[1]));
@@ -44,7 +44,7 @@ export function frameVariables(t: DebugTarget, frame: Frame): FrameVariable[] | 
   /** The function or inlined call a scope belongs to: its nearest ancestor that is not a block. */
   const ownerOf = (i: number) => {
     let s = i;
-    for (let hops = 0; locals.scopes[s]!.kind === 'block' && locals.scopes[s]!.parent >= 0 && hops < 64; hops++) s = locals.scopes[s]!.parent;
+    for (let hops = 0; locals.scopes[s]?.kind === 'block' && locals.scopes[s]!.parent >= 0 && hops < 64; hops++) s = locals.scopes[s]!.parent;
     return s;
   };
   const visible = [owner, ...here.filter(([s, i]) => s.kind === 'block' && ownerOf(i) === owner).map(([, i]) => i).sort((a, b) => depth(a) - depth(b))];

@@ -142,3 +142,15 @@ test('dv on the TypeScript demo: its driver has no DWARF, so kd\'s text for a mo
   assert.deepEqual(execute(atCall, 'dv'), NO_PRIVATE_SYMBOLS);
   assert.deepEqual(execute(t, 'dv'), NO_PRIVATE_SYMBOLS);
 });
+
+test('a dump whose locals table is odd but valid (a scope naming a parent it does not have, a type index past the table) gets text, not a crash', () => {
+  const { t } = fixture;
+  const modules = t.dump.modules.map((m) =>
+    m.symbols.locals
+      ? { ...m, symbols: { ...m.symbols, locals: { types: [], scopes: m.symbols.locals.scopes.map((s) => ({ ...s, parent: s.parent >= 0 ? 9999 : -1, variables: s.variables.map((v) => ({ ...v, type: 77 })) })) } } }
+      : m,
+  );
+  const odd = new DebugTarget(parseDump(serializeDump({ ...t.dump, modules }), 'odd.dmp'));
+  execute(odd, `.frame ${frameOf(odd, 'Tally')}`);
+  for (const c of ['dv', 'dv /i /t /v']) assert.ok(execute(odd, c).every((l) => / = <value unavailable>$/.test(l)), c);
+});
