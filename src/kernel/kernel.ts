@@ -66,7 +66,7 @@ export interface CrashContext {
   readonly processor: number;
   readonly irql: number;
   readonly stack: readonly number[];
-  /** Parallel to `stack`: each wasm frame's base (its `__stack_pointer` at the call it made), 0 where unknown. */
+  /** Parallel to `stack`: each wasm frame's base (its `__stack_pointer` at the call it made, or where it stopped), 0 where unknown. */
   readonly frameBases?: readonly number[];
   readonly time: number;
   /** For exceptions a driver did not handle: what the host saw. */
