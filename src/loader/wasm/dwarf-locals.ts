@@ -148,7 +148,7 @@ export function readLocals(input: LocalsInput): LocalsData {
     const size = u32(d.byteSize);
     switch (d.tag) {
       case TAG.base_type:
-        return { name: d.name === '_Bool' ? 'bool' : (d.name ?? '<unknown>'), size, kind: baseKind(d) };
+        return { name: WINDBG_BASE_NAMES[d.name ?? ''] ?? d.name ?? '<unknown>', size, kind: baseKind(d) };
       case TAG.pointer_type:
       case TAG.reference_type: {
         const target = d.type === undefined ? voidType() : typeOf(d.type, depth + 1);
@@ -242,6 +242,15 @@ export function readLocals(input: LocalsInput): LocalsData {
   }
   return { scopes, types };
 }
+
+/** Base types WinDbg spells otherwise than clang's DWARF (MSVC's `__int64` shows as `int64`). */
+const WINDBG_BASE_NAMES: Readonly<Record<string, string>> = {
+  _Bool: 'bool',
+  'long long': 'int64',
+  'unsigned long long': 'unsigned int64',
+  'long long int': 'int64',
+  'long long unsigned int': 'unsigned int64',
+};
 
 /** A size or count as the dump holds it (a u32); a damaged one that is not becomes 0. */
 const u32 = (n: number | undefined): number => (n !== undefined && Number.isSafeInteger(n) && n >= 0 && n <= 0xffffffff ? n : 0);

@@ -147,3 +147,9 @@ test('a frame base in a local is the stack pointer only for a function that stor
   // Verify's DWARF names the stack pointer global itself.
   assert.equal(fn(readLocals(input), 'Verify').frameBase, 'sp');
 });
+
+test('64-bit integers are named as WinDbg names them (int64, unsigned int64)', () => {
+  const l = localsOf(join(ROOT, 'test', 'fixtures', 'c', 'runaway', 'Runaway.wasm'));
+  const until = l.scopes.flatMap((sc) => sc.variables).find((v) => v.name === 'until')!;
+  assert.deepEqual([l.types[until.type]!.name, l.types[until.type]!.size, l.types[until.type]!.kind], ['unsigned int64', 8, 'unsigned']);
+});
