@@ -28,6 +28,8 @@ export function committedImages(): CommittedImage[] {
     ...samples,
     single(fixture('traps'), 'DivideByZero'),
     single(fixture('traps'), 'CtorTrap'),
+    single(fixture('locals'), 'Locals'),
+    single(fixture('locals'), 'LocalsFault'),
     single(fixture('waits'), 'Waits'),
     single(fixture('threads'), 'BlockingThreads'),
     single(fixture('threads'), 'WaitInTry'),

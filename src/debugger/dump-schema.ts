@@ -40,6 +40,35 @@ function define(z: typeof Zod) {
 
   const functionSymbol = object({ name: string, start: u32, size: u32 });
   const lineRow = object({ address: u32, file: u32, line: u32 });
+  const localLocation = object({
+    start: u32.optional(),
+    end: u32.optional(),
+    kind: z.enum(['fbreg', 'addr', 'const', 'local', 'global', 'stack', 'none'], says("one of 'fbreg', 'addr', 'const', 'local', 'global', 'stack', 'none'")),
+    /** An fbreg offset or a constant may be negative. */
+    value: z.number(says('an integer')).int(),
+  });
+  const locals = object({
+    scopes: array(
+      object({
+        kind: z.enum(['function', 'block', 'inline'], says("one of 'function', 'block', 'inline'")),
+        name: string.optional(),
+        parent: z.number(says('a scope index or -1')).int().min(-1),
+        ranges: array(z.tuple([u32, u32], says('a [start, end] pair'))),
+        frameBase: z.enum(['sp', 'unknown'], says("one of 'sp', 'unknown'")).optional(),
+        variables: array(object({ name: string, parameter: z.boolean(says('true or false')), type: z.number(says('a type index or -1')).int().min(-1), locations: array(localLocation) })),
+      }),
+    ),
+    types: array(
+      object({
+        name: string,
+        size: u32,
+        kind: z.enum(['int', 'unsigned', 'char', 'wchar', 'bool', 'float', 'pointer', 'struct', 'enum', 'array', 'function', 'void'], says('a type kind')),
+        target: z.number(says('a type index or -1')).int().min(-1).optional(),
+        count: u32.optional(),
+        enumerators: array(z.tuple([string, z.number(says('an integer')).int()], says('a [name, value] pair'))).optional(),
+      }),
+    ),
+  });
   const module = object({
     name: z.string(says('a module name')).min(1),
     imageName: string,
@@ -51,6 +80,8 @@ function define(z: typeof Zod) {
       lines: array(lineRow),
       /** Inlined calls (DW_TAG_inlined_subroutine); absent for images without them and from older dumps. */
       inlines: array(object({ start: u32, end: u32, entry: u32, name: string, depth: u32, callLine: u32 })).optional(),
+      /** Parameters and locals by scope, from DWARF (`dv`); absent for images without them and from older dumps. */
+      locals: locals.optional(),
     }),
     path: string.optional(),
     kasan: z.boolean(says('true or false')).optional(),
@@ -143,6 +174,8 @@ function define(z: typeof Zod) {
       processor: u32,
       irql: z.number(says(`an IRQL (0 to ${HIGH_LEVEL})`)).int().min(0).max(HIGH_LEVEL),
       stack: array(u32),
+      /** Parallel to `stack`: each wasm frame's base (the stack pointer at the call it made), 0 where unknown; absent from older dumps. */
+      frameBases: array(u32).optional(),
       exception: object({ message: string, address: u32 }).optional(),
       /** The driver the stop blames when no driver code is on the stack (KiBugCheckDriver), and the code to show. */
       culprit: object({ module: string, address: u32.optional() }).optional(),

@@ -33,6 +33,7 @@ import { time } from './commands/time.ts';
 import { lines } from './commands/lines.ts';
 import { lsa } from './commands/lsa.ts';
 import { frame } from './commands/frame.ts';
+import { dv } from './commands/dv.ts';
 import type { DebugTarget } from './target.ts';
 
 const help: Command = {
@@ -53,7 +54,7 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, d, da, dps, dt, pool, poolused, x, irql, pcr, thread, processCommand, stacks, dpcs, timer, vertarget, time, lines, lsa, frame, help];
+export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, d, da, dps, dt, pool, poolused, x, irql, pcr, thread, processCommand, stacks, dpcs, timer, vertarget, time, lines, lsa, frame, dv, help];
 
 const BY_NAME = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), c);

@@ -15,6 +15,10 @@ export interface Frame {
   /** `MyDriver!GetNecessaryObjects` for an inline frame, `MyDriver!DeviceControlDispatch+0x90` otherwise. */
   readonly name: string;
   readonly source: { readonly file: string; readonly line: number } | undefined;
+  /** The stack entry this frame comes from (the index in the context's stack and frameBases). */
+  readonly entry: number;
+  /** An inline frame's place among the inlined calls at its pc, outermost 0; undefined for a real frame. */
+  readonly inline?: number;
 }
 
 export function expandFrames(t: DebugTarget, stack: readonly number[]): Frame[] {
@@ -25,7 +29,7 @@ export function expandFrames(t: DebugTarget, stack: readonly number[]): Frame[] 
     const sites = r ? inlineSitesAt(r.module, pc) : [];
     const here = t.line(pc);
     if (sites.length === 0) {
-      out.push({ pc, ret, name: t.symbol(pc), source: here });
+      out.push({ pc, ret, name: t.symbol(pc), source: here, entry: i });
       return;
     }
     const fileAt = (address: number) => t.line(address)?.file;
@@ -33,10 +37,10 @@ export function expandFrames(t: DebugTarget, stack: readonly number[]): Frame[] 
       const site = sites[j]!;
       const inner = sites[j + 1];
       const source = inner ? { file: fileAt(site.entry) ?? here?.file ?? '', line: inner.callLine } : here;
-      out.push({ pc, ret: undefined, name: `${r!.module.name}!${site.name}`, source });
+      out.push({ pc, ret: undefined, name: `${r!.module.name}!${site.name}`, source, entry: i, inline: j });
     }
     const start = r!.fn?.start ?? pc;
-    out.push({ pc, ret, name: t.symbol(pc), source: { file: fileAt(start) ?? here?.file ?? '', line: sites[0]!.callLine } });
+    out.push({ pc, ret, name: t.symbol(pc), source: { file: fileAt(start) ?? here?.file ?? '', line: sites[0]!.callLine }, entry: i });
   });
   return out;
 }

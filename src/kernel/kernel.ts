@@ -11,7 +11,7 @@ import { ExPool } from './ex/pool.ts';
 import { BugCheck, HangError, InternalError, SimulatorError } from './errors.ts';
 import { Watchdog } from './ke/watchdog.ts';
 import { KernelEvents } from './events.ts';
-import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RING } from './mm/address-space.ts';
+import { AddressSpace, PAGE_SIZE, PageKind, VaRegion, VA_MAP, WASM_CALL_SITE_RING, WASM_FRAME_BASE_RING } from './mm/address-space.ts';
 import { DriverMemory } from './mm/driver-memory.ts';
 import { mmAccessFault, type MemoryAccessRecord } from './mm/access-fault.ts';
 import { SpecialPool } from './mm/special-pool.ts';
@@ -66,6 +66,8 @@ export interface CrashContext {
   readonly processor: number;
   readonly irql: number;
   readonly stack: readonly number[];
+  /** Parallel to `stack`: each wasm frame's base (its `__stack_pointer` at the call it made, or where it stopped), 0 where unknown. */
+  readonly frameBases?: readonly number[];
   readonly time: number;
   /** For exceptions a driver did not handle: what the host saw. */
   readonly exception?: { message: string; address: number };
@@ -98,6 +100,8 @@ export interface BreakContext {
   readonly processor: number;
   readonly irql: number;
   readonly stack: readonly number[];
+  /** Parallel to `stack`: each wasm frame's base, 0 where unknown (CrashContext.frameBases). */
+  readonly frameBases?: readonly number[];
   readonly time: number;
 }
 
@@ -211,6 +215,7 @@ export class Kernel {
     this.systemThread.state = 'running';
     this.stacks.onBackEdges = (pc, edges) => this.watchdog.backEdges(pc, edges);
     this.stacks.readWasmCallSite = (x) => this.as.u32(WASM_CALL_SITE_RING.base + (x & WASM_CALL_SITE_RING.mask));
+    this.stacks.readWasmFrameBase = (x) => this.as.u32(WASM_FRAME_BASE_RING.base + (x & WASM_FRAME_BASE_RING.mask));
   }
 
   get prcb(): Processor {
@@ -235,15 +240,17 @@ export class Kernel {
   bugCheck(code: number, p1: number, p2: number, p3: number, p4: number, exception?: CrashContext['exception'], culprit?: Culprit, memoryAccess?: MemoryAccessRecord): never {
     if (this.crash) throw this.crash.bugCheck;
     const bc = new BugCheck(code, p1, p2, p3, p4);
+    // KeBugCheckEx calls KeBugCheck2, so KeBugCheck2 is the innermost frame.
+    const { stack, frameBases } = this.stacks.frame(this.nt.address('KeBugCheckEx', 0x1c), () =>
+      this.stacks.frame(this.nt.address('KeBugCheck2', 0x3a), () => this.stacks.captureWithFrameBases()),
+    );
     this.crash = {
       bugCheck: bc,
       thread: this.currentThread,
       processor: this.prcb.number,
       irql: this.prcb.irql,
-      // KeBugCheckEx calls KeBugCheck2, so KeBugCheck2 is the innermost frame.
-      stack: this.stacks.frame(this.nt.address('KeBugCheckEx', 0x1c), () =>
-        this.stacks.frame(this.nt.address('KeBugCheck2', 0x3a), () => this.stacks.capture(this.bugCheck)),
-      ),
+      stack,
+      ...(frameBases.some((b) => b !== 0) ? { frameBases } : {}),
       time: this.clock.now,
       exception,
       culprit,
@@ -261,12 +268,14 @@ export class Kernel {
    */
   hang(reason: string): never {
     if (this.crash) throw this.crash.bugCheck;
+    const { stack, frameBases } = this.stacks.captureWithFrameBases();
     this.crash = {
       bugCheck: new BugCheck(BUGCHECK.MANUALLY_INITIATED_CRASH, 0, 0, 0, 0),
       thread: this.currentThread,
       processor: this.prcb.number,
       irql: this.prcb.irql,
-      stack: this.stacks.capture(this.hang),
+      stack,
+      ...(frameBases.some((b) => b !== 0) ? { frameBases } : {}),
       time: this.clock.now,
       hang: { reason },
     };
@@ -290,12 +299,14 @@ export class Kernel {
   debugBreak(reason: BreakReason): void {
     const handler = this.debugger;
     if (!handler) return;
+    const { stack, frameBases } = this.stacks.frame(this.nt.address(reason.breakpoint ?? 'DbgBreakPointWithStatus'), () => this.stacks.captureWithFrameBases());
     const context: BreakContext = {
       reason,
       thread: this.currentThread,
       processor: this.prcb.number,
       irql: this.prcb.irql,
-      stack: this.stacks.frame(this.nt.address(reason.breakpoint ?? 'DbgBreakPointWithStatus'), () => this.stacks.capture(this.debugBreak)),
+      stack,
+      ...(frameBases.some((b) => b !== 0) ? { frameBases } : {}),
       time: this.clock.now,
     };
     this.breakIn = context;

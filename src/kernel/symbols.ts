@@ -35,6 +35,62 @@ export interface SymbolData {
   readonly lines: readonly LineRow[];
   /** Inlined calls, sorted by start (images whose debug info has none, and TypeScript drivers, leave it out). */
   readonly inlines?: readonly InlineSite[];
+  /** Parameters and locals by scope, from DWARF (`dv`); images without debug info, and TypeScript drivers, leave it out. */
+  readonly locals?: LocalsData;
+}
+
+/**
+ * Where a variable is over a code range (absent start/end: the whole scope): in the frame's memory
+ * (`fbreg`: frame base + value), at an address (`addr`), a constant (`const`), or where the host
+ * cannot read it (`local`, `global`, `stack`: a wasm local, global or operand, numbered by value;
+ * `none`: optimized away or an expression dv does not evaluate).
+ */
+export interface LocalLocation {
+  readonly start?: number;
+  readonly end?: number;
+  readonly kind: 'fbreg' | 'addr' | 'const' | 'local' | 'global' | 'stack' | 'none';
+  readonly value: number;
+}
+
+export interface LocalVariable {
+  readonly name: string;
+  readonly parameter: boolean;
+  /** Index in LocalsData.types, or -1 when DWARF gives none. */
+  readonly type: number;
+  /** No entry covering an address: the value is unavailable there. */
+  readonly locations: readonly LocalLocation[];
+}
+
+/**
+ * A scope of variables: a function (its out-of-line code), a lexical block, or an inlined call. `parent` is
+ * the index of the scope around it (-1 for a function). `frameBase` (functions only): `sp` when the frame's
+ * base is the stack pointer while the function runs (so the one recorded at its call, or at its fault), or
+ * unknown.
+ */
+export interface LocalScope {
+  readonly kind: 'function' | 'block' | 'inline';
+  readonly name?: string;
+  readonly parent: number;
+  readonly ranges: readonly (readonly [number, number])[];
+  readonly frameBase?: 'sp' | 'unknown';
+  readonly variables: readonly LocalVariable[];
+}
+
+/** A variable's type, named as WinDbg writes it (`struct _IRP *`, `unsigned long`, `char [16]`). */
+export interface LocalType {
+  readonly name: string;
+  readonly size: number;
+  readonly kind: 'int' | 'unsigned' | 'char' | 'wchar' | 'bool' | 'float' | 'pointer' | 'struct' | 'enum' | 'array' | 'function' | 'void';
+  /** A pointer's pointee, an array's element (index in LocalsData.types). */
+  readonly target?: number;
+  /** An array's element count. */
+  readonly count?: number;
+  readonly enumerators?: readonly (readonly [string, number])[];
+}
+
+export interface LocalsData {
+  readonly scopes: readonly LocalScope[];
+  readonly types: readonly LocalType[];
 }
 
 export interface ModuleInfo {

@@ -71,6 +71,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
           processor: crash.processor,
           irql: crash.irql,
           stack: crash.stack,
+          ...(crash.frameBases ? { frameBases: crash.frameBases } : {}),
           exception: crash.exception,
           culprit: crash.culprit,
           hang: crash.hang,
@@ -85,6 +86,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
             processor: brk.processor,
             irql: brk.irql,
             stack: brk.stack,
+            ...(brk.frameBases ? { frameBases: brk.frameBases } : {}),
             culprit: brk.reason.culprit,
           }
         : null,

@@ -131,7 +131,7 @@ test('.lines, .frame, lsa on the seed scenario (nt frames only: no source) and t
 });
 
 test('.help names each command\'s syntax and what it shows', () =>
-  assertGolden('kd.help.out', run(D, ['.help dt', '.help db', '.help !pool', '.help lsa', '.help nosuch'])));
+  assertGolden('kd.help.out', run(D, ['.help dt', '.help db', '.help !pool', '.help lsa', '.help dv', '.help nosuch'])));
 
 test('a PnP case: the function driver\'s started device under its filter, a running machine (no thread stopped)', async () => {
   const pnp = await runDriver({

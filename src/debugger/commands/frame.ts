@@ -1,7 +1,6 @@
 /**
  * `.frame [N]`: select frame N of the stopped thread's stack (no N: show the current one): its row
- * as `kn` shows it, with its source line. Locals are not shown: the dump keeps no stack frames'
- * memory for DWARF locations to read (wasm locals live outside simulated memory).
+ * as `kn` shows it, with its source line. `dv` then shows that frame's locals (locals.ts).
  */
 import { CommandError, splitArgs, kdNumber, type Command } from '../command.ts';
 import { hex8 } from '../format.ts';
@@ -20,7 +19,7 @@ export function currentFrame(t: DebugTarget): Frame {
 export const frame: Command = {
   name: '.frame',
   syntax: '.frame [N]',
-  help: 'Select frame N (hex, as k numbers them) of the stopped thread for lsa ., or show the current frame; no locals (the dump keeps no frame memory).',
+  help: 'Select frame N (hex, as k numbers them) of the stopped thread for lsa . and dv, or show the current frame.',
   run(t, args) {
     const [n] = splitArgs(args);
     const frames = framesOf(t);

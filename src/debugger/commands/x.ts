@@ -2,7 +2,7 @@
 import { CommandError, splitArgs, type Command } from '../command.ts';
 import { hex8 } from '../format.ts';
 
-const wildcard = (s: string) => new RegExp(`^${s.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+export const wildcard = (s: string) => new RegExp(`^${s.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
 
 export const x: Command = {
   name: 'x',

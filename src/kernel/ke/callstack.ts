@@ -35,6 +35,10 @@ export class CallStacks {
   wasmSp = 0;
   /** The call site at ring position `x` (a byte count; the ring wraps): the loader reads memory. */
   readWasmCallSite: (x: number) => number = () => 0;
+  /** The frame base (`__stack_pointer`) stored with the call site at ring position `x`: the loader reads memory. */
+  readWasmFrameBase: (x: number) => number = () => 0;
+  /** The running wasm code's `__stack_pointer` now (the loader's machine-wide global); 0 without wasm. */
+  wasmStackPointer: () => number = () => 0;
   /** Set false to record no callers or stacks (benchmarks: "caller capture off"). */
   captureEnabled = true;
   maxFrames = 32;
@@ -164,6 +168,36 @@ export class CallStacks {
     }
     for (let i = top - 1; i >= 0 && out.length < max; i--) out.push(this.shadow[i]!);
     return out;
+  }
+
+  /**
+   * capture(), with each frame's base beside it: the wasm stack pointer at the call a wasm frame made
+   * (its DWARF frame base, which the debugger locates memory locals from), 0 for the others.
+   */
+  captureWithFrameBases(): { stack: number[]; frameBases: number[] } {
+    const stack = this.capture();
+    const frameBases = new Array<number>(stack.length).fill(0);
+    // The same walk as capture(), each frame checked against it: a walk out of step gives no bases, never wrong ones.
+    let n = 0;
+    let top = this.shadow.length;
+    let wasmTop = this.wasmSp;
+    for (let g = this.gates.length - 1; g >= 0 && n < stack.length; g--) {
+      // A driver address the kernel pushed above the innermost gate's calls is where wasm code is now
+      // (a faulting access, a loop's watchdog probe): its frame's base is the stack pointer now.
+      const innermost = g === this.gates.length - 1;
+      for (let i = top - 1; i >= this.gates[g]! && n < stack.length; i--, n++) {
+        if (this.shadow[i] !== stack[n]) return { stack, frameBases: frameBases.fill(0) };
+        if (innermost && !this.isKernel(stack[n]!)) frameBases[n] = this.wasmStackPointer() >>> 0;
+      }
+      const wasmFrom = this.gateWasmSp[g]!;
+      for (let x = wasmTop - 4; x >= wasmFrom && n < stack.length; x -= 4, n++) {
+        if (this.readWasmCallSite(x) !== stack[n]) return { stack, frameBases: frameBases.fill(0) };
+        frameBases[n] = this.readWasmFrameBase(x) >>> 0;
+      }
+      top = this.gates[g]!;
+      wasmTop = wasmFrom;
+    }
+    return { stack, frameBases };
   }
 
   /** The innermost driver code address on the stack, or 0: the `Caller` of `!verifier 3`. */

@@ -112,6 +112,8 @@ export const VA_MAP = {
   ntImage: { start: 0x81600000, end: 0x81e00000 },
   /** Coverage counters of wasm images (loader/coverage.ts): kernel memory no driver reaches. */
   coverage: { start: 0x82000000, end: 0x83000000 },
+  /** The wasm stack pointer at each call of the call-site ring, at the same ring offset (ke/callstack.ts captureWithFrameBases). */
+  wasmFrameBases: { start: 0x83fd0000, end: 0x83fe0000 },
   /** Where a wasm driver's suppressed access goes while its access violation waits to be raised (ke/except.ts defer). */
   accessScratch: { start: 0x83fe0000, end: 0x83ff0000 },
   /** Call sites of running wasm driver code, a ring the drivers' call probes write (ke/callstack.ts). */
@@ -137,6 +139,9 @@ export const WASM_CALL_SITE_RING = {
   base: VA_MAP.wasmCallSites.start,
   mask: (VA_MAP.wasmCallSites.end - VA_MAP.wasmCallSites.start - 1) & ~3,
 } as const;
+
+/** The ring parallel to WASM_CALL_SITE_RING: the image's `__stack_pointer` as each call was made (a frame's DWARF frame base). */
+export const WASM_FRAME_BASE_RING = { base: VA_MAP.wasmFrameBases.start, mask: WASM_CALL_SITE_RING.mask } as const;
 
 /** Pages nextMapped passes over at once when all are unmapped (PAGE_COUNT is a multiple). */
 const SKIP = 256;

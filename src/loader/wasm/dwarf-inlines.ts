@@ -130,7 +130,7 @@ function namedDie(origin: number | undefined, names: ReadonlyMap<number, string 
 }
 
 /** A DWARF 4 range list: [begin, end) pairs relative to the base, base selections, (0, 0) at the end. */
-function rangeList(section: Uint8Array, offset: number, unitBase: number): [number, number][] {
+export function rangeList(section: Uint8Array, offset: number, unitBase: number): [number, number][] {
   const r = new ByteReader(section, '.debug_ranges');
   if (offset >= section.length) r.fail(`range list offset past the end of the section (${section.length} bytes)`, offset);
   r.pos = offset;

@@ -71,8 +71,12 @@ export interface RewriteOptions {
   readonly codeBase: number;
   /** Back edges between two calls of the watchdog. */
   readonly quantum: number;
-  /** The call-site ring: its address in memory 0, and the mask that wraps a byte count into it. */
-  readonly callSites: { readonly base: number; readonly mask: number };
+  /**
+   * The call-site ring: its address in memory 0, and the mask that wraps a byte count into it; with
+   * `frameBases`, a parallel ring at that address gets the image's `__stack_pointer` at each call (0
+   * for a module without one): the frame base DWARF locates the caller's memory locals from.
+   */
+  readonly callSites: { readonly base: number; readonly mask: number; readonly frameBases?: number };
   /**
    * The module's name in its `name` section (letters, digits, `_`): V8 names the module's script
    * `wasm://wasm/<name>-<hash>`, so the loader can tell this image's frames in a host stack.
@@ -252,9 +256,20 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
   const g = uleb(budgetGlobal);
   const sp = uleb(callSpGlobal);
   const ringOffset = uleb(opts.callSites.base);
+  // frameBases[sp & mask] = __stack_pointer: the same slot of the parallel ring.
+  const stackPointer = parsed.stackPointerGlobal;
+  const frameBase =
+    opts.callSites.frameBases === undefined
+      ? []
+      : [
+          OP.globalGet, ...sp, OP.i32Const, ...sleb(opts.callSites.mask), OP.i32And,
+          ...(stackPointer === undefined ? [OP.i32Const, 0] : [OP.globalGet, ...uleb(stackPointer)]),
+          OP.i32Store, 0x02, ...uleb(opts.callSites.frameBases),
+        ];
   // ring[sp & mask] = pc; sp += 4 / sp -= 4: a store and two global updates around each call.
   const push = (pc: number) => [
     OP.globalGet, ...sp, OP.i32Const, ...sleb(opts.callSites.mask), OP.i32And, OP.i32Const, ...sleb(pc), OP.i32Store, 0x02, ...ringOffset,
+    ...frameBase,
     OP.globalGet, ...sp, OP.i32Const, 4, OP.i32Add, OP.globalSet, ...sp,
   ];
   const pop = [OP.globalGet, ...sp, OP.i32Const, 4, OP.i32Sub, OP.globalSet, ...sp];

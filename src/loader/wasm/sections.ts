@@ -45,6 +45,8 @@ export interface WasmSections {
   /** Imported globals and tables: they come first in their index spaces too. */
   readonly importedGlobals: number;
   readonly importedTables: number;
+  /** The global index of the imported `env.__stack_pointer` (the shadow stack's top), when the module has one. */
+  readonly stackPointerGlobal?: number;
   readonly functionBodies: readonly FunctionBody[];
 }
 
@@ -58,7 +60,7 @@ export function readWasmSections(bytes: Uint8Array): WasmSections {
 
   const sections: WasmSection[] = [];
   const custom = new Map<string, CustomSection>();
-  let imports = { functions: 0, globals: 0, tables: 0 };
+  let imports: Imports = { functions: 0, globals: 0, tables: 0 };
   let declaredFunctions: number | undefined;
   let code: WasmSections['code'];
   let functionBodies: FunctionBody[] = [];
@@ -87,20 +89,28 @@ export function readWasmSections(bytes: Uint8Array): WasmSections {
   }
   if (functionBodies.length !== (declaredFunctions ?? 0))
     r.fail(`the function section declares ${declaredFunctions ?? 0} functions but the code section has ${functionBodies.length} bodies`, code?.offset ?? r.pos);
-  return { bytes, sections, code, custom, importedFunctions: imports.functions, importedGlobals: imports.globals, importedTables: imports.tables, functionBodies };
+  return { bytes, sections, code, custom, importedFunctions: imports.functions, importedGlobals: imports.globals, importedTables: imports.tables, ...(imports.stackPointer !== undefined ? { stackPointerGlobal: imports.stackPointer } : {}), functionBodies };
 }
 
 const hex8 = (n: number) => [0, 8, 16, 24].map((s) => ((n >>> s) & 0xff).toString(16).padStart(2, '0')).join('');
 
-/** How many functions, globals and tables the module imports. */
-function countImports(r: ByteReader): { functions: number; globals: number; tables: number } {
+interface Imports {
+  readonly functions: number;
+  readonly globals: number;
+  readonly tables: number;
+  readonly stackPointer?: number;
+}
+
+/** How many functions, globals and tables the module imports, and which global is `env.__stack_pointer`. */
+function countImports(r: ByteReader): Imports {
+  let stackPointer: number | undefined;
   let functions = 0;
   let globals = 0;
   let tables = 0;
   const count = r.u32leb('import count');
   for (let i = 0; i < count; i++) {
-    r.name('import module');
-    r.name('import name');
+    const module = r.name('import module');
+    const name = r.name('import name');
     const at = r.pos;
     const kind = r.u8('import kind');
     switch (kind) {
@@ -119,6 +129,7 @@ function countImports(r: ByteReader): { functions: number; globals: number; tabl
       case 3: // global: value type, mutability
         r.u8('global value type');
         r.u8('global mutability');
+        if (module === 'env' && name === '__stack_pointer') stackPointer = globals;
         globals++;
         break;
       case 4: // tag: attribute, type index
@@ -129,7 +140,7 @@ function countImports(r: ByteReader): { functions: number; globals: number; tabl
         r.fail(`unknown import kind ${kind}`, at);
     }
   }
-  return { functions, globals, tables };
+  return { functions, globals, tables, ...(stackPointer !== undefined ? { stackPointer } : {}) };
 }
 
 function readLimits(r: ByteReader): void {

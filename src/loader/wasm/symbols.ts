@@ -7,9 +7,11 @@ import type { FunctionSymbol, SymbolData } from '../../kernel/symbols.ts';
 import { readCompDirs } from './dwarf-info.ts';
 import { readFunctionNames } from './dwarf-names.ts';
 import { readInlineSites } from './dwarf-inlines.ts';
-import type { InlineSite } from '../../kernel/symbols.ts';
+import { readLocals } from './dwarf-locals.ts';
+import type { InlineSite, LocalsData } from '../../kernel/symbols.ts';
 import { readDebugLine, toSymbolLines, type LineTableRow } from './dwarf-line.ts';
-import { hexOffset } from './reader.ts';
+import { ByteReader, hexOffset } from './reader.ts';
+import { nextInstruction, OP, skipLocals } from './instructions.ts';
 import { readNameSection, readWasmSections, type WasmSections } from './sections.ts';
 
 export interface CodeSection {
@@ -128,4 +130,49 @@ function wasmInlineSites(s: WasmSections): InlineSite[] {
   const debugAbbrev = section('.debug_abbrev');
   if (!debugInfo || !debugAbbrev) return [];
   return readInlineSites({ debugInfo, debugAbbrev, debugRanges: section('.debug_ranges'), debugStr: section('.debug_str'), debugLineStr: section('.debug_line_str') });
+}
+
+/**
+ * The image's parameters and locals by scope, Code-section relative (undefined without `.debug_info` or
+ * without scopes). Not part of wasmSymbols: only a dump or a debugger needs them, and reading them costs
+ * a load as much again (60 ms for SampleIo), so the loader reads them when first asked.
+ */
+export function wasmLocals(module: Uint8Array | WasmSections): LocalsData | undefined {
+  const s = module instanceof Uint8Array ? readWasmSections(module) : module;
+  const section = (name: string) => s.custom.get(name)?.bytes;
+  const debugInfo = section('.debug_info');
+  const debugAbbrev = section('.debug_abbrev');
+  if (!debugInfo || !debugAbbrev) return undefined;
+  const locals = readLocals({
+    debugInfo,
+    debugAbbrev,
+    debugRanges: section('.debug_ranges'),
+    debugLoc: section('.debug_loc'),
+    debugStr: section('.debug_str'),
+    debugLineStr: section('.debug_line_str'),
+    stackPointerGlobal: s.stackPointerGlobal,
+    setsStackPointer: (codeOffset) => setsStackPointer(s, codeOffset),
+    codeSize: s.code?.size ?? 0,
+  });
+  return locals.scopes.length > 0 ? locals : undefined;
+}
+
+/**
+ * Whether the function whose body starts at `codeOffset` sets `__stack_pointer` (its prologue does when
+ * it has calls or a frame past the red zone): then, while it runs, the global is its frame base.
+ */
+function setsStackPointer(s: WasmSections, codeOffset: number): boolean {
+  const body = s.functionBodies.find((b) => b.start === codeOffset);
+  if (!body || !s.code || s.stackPointerGlobal === undefined) return false;
+  const r = new ByteReader(s.bytes, 'function body', s.code.offset + body.start, s.code.offset + body.end);
+  try {
+    skipLocals(r);
+    while (r.left > 0) {
+      const ins = nextInstruction(r);
+      if (ins.op === OP.globalSet && new ByteReader(s.bytes, 'global.set', ins.start + 1, ins.end).u32leb('global index') === s.stackPointerGlobal) return true;
+    }
+  } catch {
+    // Code the decoder does not know: the frame base stays unknown.
+  }
+  return false;
 }

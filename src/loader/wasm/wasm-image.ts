@@ -11,8 +11,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
-import { PAGE_SIZE, PageKind, WASM_CALL_SITE_RING } from '../../kernel/mm/address-space.ts';
-import type { ModuleInfo } from '../../kernel/symbols.ts';
+import { PAGE_SIZE, PageKind, WASM_CALL_SITE_RING, WASM_FRAME_BASE_RING } from '../../kernel/mm/address-space.ts';
+import type { LocalLocation, LocalsData, ModuleInfo } from '../../kernel/symbols.ts';
+import { wasmLocals } from './symbols.ts';
 import { FINALIZE_EXPORT } from '../../nt/image-abi.ts';
 import type { ImageFormat, LoadedImage, MapRequest } from '../image.ts';
 import { adaptImport } from './abi.ts';
@@ -33,6 +34,19 @@ import { BLOCKING_CALL_FRAME, imageStackSwitch } from './thread-stack.ts';
 const CODE_RVA = 0x1000;
 /** env.* imports a driver module may have; anything else is not a driver built by dv build. */
 const ENV_IMPORTS = new Set(['memory', '__indirect_function_table', '__memory_base', '__table_base', '__stack_pointer']);
+
+/** An image's locals where it loaded: code ranges from its code base, statics (DW_OP_addr) from its __memory_base. */
+function relocateLocals(locals: LocalsData, codeBase: number, dataBase: number): LocalsData {
+  const at = (l: LocalLocation): LocalLocation => ({
+    ...l,
+    ...(l.start !== undefined && l.end !== undefined ? { start: codeBase + l.start, end: codeBase + l.end } : {}),
+    ...(l.kind === 'addr' ? { value: (dataBase + l.value) >>> 0 } : {}),
+  });
+  return {
+    types: locals.types,
+    scopes: locals.scopes.map((s) => ({ ...s, ranges: s.ranges.map(([a, b]) => [codeBase + a, codeBase + b] as const), variables: s.variables.map((v) => ({ ...v, locations: v.locations.map(at) })) })),
+  };
+}
 
 /** The machine-wide wasm state: one function table and one stack pointer for all wasm images. */
 interface WasmMachine {
@@ -62,6 +76,8 @@ function machineOf(k: Kernel): WasmMachine {
     const stackPointer = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
     m = { table, stackPointer, owner: undefined, saved: new WeakMap() };
     machines.set(k, m);
+    // The base of a frame stopped inside wasm code (a fault, not a call): the stack pointer as it stopped.
+    k.stacks.wasmStackPointer = () => stackPointer.value as number;
   }
   return m;
 }
@@ -208,6 +224,18 @@ export const wasmImageFormat: ImageFormat = {
       lines: info.symbols.lines.map((r) => ({ ...r, address: codeBase + r.address })),
       ...(info.symbols.inlines ? { inlines: info.symbols.inlines.map((i) => ({ ...i, start: codeBase + i.start, end: codeBase + i.end, entry: codeBase + i.entry })) } : {}),
     };
+    // Parameters and locals (dv), read from DWARF the first time a dump or the debugger asks.
+    let locals: LocalsData | undefined | null = null;
+    Object.defineProperty(symbols, 'locals', {
+      enumerable: true,
+      get: () => {
+        if (locals === null) {
+          const relative = wasmLocals(bytes);
+          locals = relative && relocateLocals(relative, codeBase, dataBase);
+        }
+        return locals;
+      },
+    });
     const moduleInfo: ModuleInfo = { name: req.name, imageName: `${req.name}.sys`, base, size, path, symbols, ...(kasan ? { kasan } : {}) };
     const image: LoadedImage = { module: moduleInfo, imports: ddiNames, entryPoint: 0, driverObject: 0 };
     req.publish(moduleInfo);
@@ -248,7 +276,7 @@ export const wasmImageFormat: ImageFormat = {
         watchdogSlot,
         codeBase,
         quantum: BACK_EDGE_QUANTUM,
-        callSites: WASM_CALL_SITE_RING,
+        callSites: { ...WASM_CALL_SITE_RING, frameBases: WASM_FRAME_BASE_RING.base },
         moduleName,
         pureVirtualFunction: info.pureVirtualFunction,
         memoryChecks: req.checkMemory ? { slot: checkSlot, shadowBase: k.as.shadow.activeBase, movableShadow: k.as.shadow.trimming } : undefined,
