@@ -57,6 +57,9 @@ test("a scenario's unload step says why the image stays: the registration Driver
   assert.equal(clean.steps[1]!.note, undefined, 'a driver that unregisters unloads with nothing to say');
 });
 
+/** The machine's crash, read past tsc's narrowing of an earlier `assert.equal(k.crash, undefined)`. */
+const crashOf = (k: { readonly crash?: unknown }) => k.crash as { bugCheck?: { code: number; params: readonly number[] } } | undefined;
+
 test("a driver's own reference to its driver object keeps the image too, and the leak check waits for the unload to complete", async () => {
   const m = new Machine({ verifier: { flags: STANDARD_FLAGS, drivers: ['PinsOwnDriverObject.sys'] } });
   const k = m.kernel;
@@ -69,6 +72,7 @@ test("a driver's own reference to its driver object keeps the image too, and the
   assert.equal(imageHeldLine('PinsOwnDriverObject.sys', k, image.driverObject), 'PinsOwnDriverObject.sys: DriverUnload left 1 reference to its driver object (ObReferenceObject with no ObDereferenceObject): the image stays loaded');
   // The reference goes (as the driver's ObDereferenceObject would drop it): the unload completes, with its checks.
   assert.throws(() => k.ob.dereference(image.driverObject), (e: Error) => e.constructor.name === 'BugCheck');
-  assert.equal(k.crash?.bugCheck?.code, 0xc4);
-  assert.equal(k.crash?.bugCheck?.params[0], 0x62, 'the pool leak at unload (0xC4/0x62), found once the image goes');
+  const stop = crashOf(k)?.bugCheck;
+  assert.equal(stop?.code, 0xc4);
+  assert.equal(stop?.params[0], 0x62, 'the pool leak at unload (0xC4/0x62), found once the image goes');
 });
