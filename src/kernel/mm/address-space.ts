@@ -144,6 +144,8 @@ const UNMAPPED = new Uint8Array(SKIP);
 
 /** One past the last byte of the 4 GiB space. */
 const SPACE_END = 0x1_0000_0000;
+/** Where the upper half of the space starts (see `lo` and `hi`). */
+const HALF = 0x8000_0000;
 
 export class AddressSpace {
   readonly memory: WebAssembly.Memory;
@@ -161,6 +163,12 @@ export class AddressSpace {
   private buffer!: ArrayBuffer;
   private view!: DataView;
   private bytes!: Uint8Array;
+  /**
+   * The two halves of `bytes`: V8 reads and fills a typed array longer than 2^31 elements several times
+   * slower than a shorter one, so the hot byte paths (the pool's zeroing, special pool's pattern) use these.
+   */
+  private lo!: Uint8Array;
+  private hi!: Uint8Array;
   /** The same bytes as a Buffer, for native compares. */
   private whole!: Buffer;
 
@@ -174,6 +182,8 @@ export class AddressSpace {
     this.buffer = this.memory.buffer;
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
+    this.lo = this.bytes.subarray(0, HALF);
+    this.hi = this.bytes.subarray(HALF);
     this.whole = Buffer.from(this.buffer);
   }
 
@@ -194,7 +204,15 @@ export class AddressSpace {
 
   /** Zero a range (the host gave us zeroed pages; a reused page must be cleared). */
   zero(va: number, length: number): void {
-    this.bytes.fill(0, va >>> 0, (va >>> 0) + length);
+    this.fillBytes(va >>> 0, length, 0);
+  }
+
+  /** Fill [a, a + length) (inside the space) through the half that holds it. */
+  private fillBytes(a: number, length: number, value: number): void {
+    const end = a + length;
+    if (a >= HALF) this.hi.fill(value, a - HALF, end - HALF);
+    else if (end <= HALF) this.lo.fill(value, a, end);
+    else this.bytes.fill(value, a, end);
   }
 
   /** `va` as an offset, if [va, va+length) lies inside the space; else the out-of-range fault. */
@@ -206,7 +224,8 @@ export class AddressSpace {
 
   // Unchecked access, for the kernel itself. Drivers get a checked view (see DriverMemory).
   u8(va: number): number {
-    return this.bytes[va >>> 0]!;
+    const a = va >>> 0;
+    return a >= HALF ? this.hi[a - HALF]! : this.lo[a]!;
   }
   u16(va: number): number {
     return this.view.getUint16(this.at(va, 2, false), true);
@@ -221,7 +240,9 @@ export class AddressSpace {
     return this.view.getBigUint64(this.at(va, 8, false), true);
   }
   setU8(va: number, v: number): void {
-    this.bytes[va >>> 0] = v;
+    const a = va >>> 0;
+    if (a >= HALF) this.hi[a - HALF] = v;
+    else this.lo[a] = v;
   }
   setU16(va: number, v: number): void {
     this.view.setUint16(this.at(va, 2, true), v, true);
@@ -240,8 +261,7 @@ export class AddressSpace {
     this.bytes.set(data, this.at(va, data.length, true));
   }
   fill(va: number, length: number, value: number): void {
-    const a = this.at(va, length, true);
-    this.bytes.fill(value, a, a + length);
+    this.fillBytes(this.at(va, length, true), length, value);
   }
   copy(dst: number, src: number, length: number): void {
     const s = this.at(src, length, false);
