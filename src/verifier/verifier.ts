@@ -105,6 +105,8 @@ export class Verifier {
   /** Every driver record ever made (a reloaded driver's earlier record may still own blocks). */
   private readonly records: VerifiedDriver[] = [];
   private readonly freed = new RecentAddresses(RECENTLY_FREED);
+  /** Where captureStackId assembles a stack before interning it (one machine runs one thunk at a time). */
+  private readonly scratchStack: number[] = [];
   private watchdog?: { readonly timer: number; readonly dpc: number; readonly thread: number };
   readonly deadlock: DeadlockDetection;
   /** Each verified driver's context, as its thunks see it (for checks made outside a thunk). */
@@ -238,6 +240,12 @@ export class Verifier {
       rememberFreed: (a) => this.freed.add(a),
       ntFrame: (routine, offset) => k.nt.address(routine, offset),
       captureStack: (frames, skip) => [...frames, ...k.stacks.capture(skip)],
+      captureStackId: (frames, _skip) => {
+        const scratch = this.scratchStack;
+        for (let i = 0; i < frames.length; i++) scratch[i] = frames[i]!;
+        return this.stacks.internFirst(scratch, k.stacks.captureInto(scratch, frames.length));
+      },
+      stacks: this.stacks,
       caller: (skip) => k.stacks.callerOf(skip),
       violation: (rule, p2, p3, p4, frames = []) => {
         driver.sync();

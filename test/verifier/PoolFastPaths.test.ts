@@ -2,7 +2,8 @@
  * The typed-array structures of the verified pool path against the simple structures they replace,
  * over random sequences: special pool's slot allocator against a first-fit VaRegion handing out
  * two-page runs (the same addresses, in the same order, and exhaustion at the same point), and the
- * verifier's recently-freed set against the two-generation RecentMap (the same answer to every query).
+ * verifier's recently-freed set against the two-generation RecentMap (the same answer to every query),
+ * and the stack depot interning from a scratch array against interning copies.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,6 +11,7 @@ import fc from 'fast-check';
 import { PAGE_SIZE, VaRegion } from '../../src/kernel/mm/address-space.ts';
 import { SlotAllocator } from '../../src/kernel/mm/slot-allocator.ts';
 import { RecentAddresses, RecentMap } from '../../src/kernel/rtl/recent.ts';
+import { StackDepot } from '../../src/verifier/stack-depot.ts';
 
 const START = 0x98000000;
 
@@ -61,5 +63,25 @@ test('RecentAddresses answers as RecentMap<number, true> does', () => {
       }
     }),
     { numRuns: 300 },
+  );
+});
+
+test('StackDepot.internFirst over a reused scratch array gives the ids intern gives over copies', () => {
+  const frames = fc.array(fc.integer({ min: 0x81600000, max: 0x81600010 }), { maxLength: 6 });
+  fc.assert(
+    fc.property(fc.array(frames, { minLength: 1, maxLength: 200, size: 'max' }), (stacks) => {
+      const scratchDepot = new StackDepot();
+      const copyDepot = new StackDepot();
+      // Longer than any stack: what follows a stack in it is stale frames of an earlier one.
+      const scratch: number[] = Array.from({ length: 8 }, (_, i) => 0x81600000 + i);
+      for (const s of stacks) {
+        s.forEach((pc, i) => (scratch[i] = pc));
+        const id = scratchDepot.internFirst(scratch, s.length);
+        assert.equal(id, copyDepot.intern([...s]));
+        assert.deepEqual(scratchDepot.get(id), s);
+      }
+      assert.equal(scratchDepot.size, copyDepot.size);
+    }),
+    { numRuns: 200 },
   );
 });

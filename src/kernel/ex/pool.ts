@@ -180,6 +180,11 @@ export class ExPool {
   private readonly live = new PoolIndex();
   /** Blocks freed recently, to tell a double free from a wild free (bounded). Keyed by `address | 0`: a small integer, not a heap number. */
   private readonly recentlyFreed = new RecentMap<number, PoolBlock>(4096);
+  /**
+   * The block block() found last: a verified free asks for the same block three or four times (the
+   * verifier's checks, then free itself), and one record object is enough.
+   */
+  private lastBlock: PoolBlock | undefined;
 
   /**
    * Requests still to be refused as if the pool were exhausted (the kernel's own must-succeed ones
@@ -257,7 +262,7 @@ export class ExPool {
 
   /** ExFreePoolWithTag's work. `tag` 0 means "do not check the tag" (ExFreePool). */
   free(address: number, tag: number): PoolBlock {
-    const block = this.live.get(address >>> 0);
+    const block = this.block(address);
     if (!block) {
       const freed = this.recentlyFreed.get(address | 0);
       if (freed) {
@@ -309,7 +314,14 @@ export class ExPool {
 
   /** The live block that starts at `address`, if any. */
   block(address: number): PoolBlock | undefined {
-    return this.live.get(address >>> 0);
+    const a = address >>> 0;
+    const live = this.live;
+    const s = live.slotOf(a);
+    if (s < 0) return undefined;
+    // The index is the truth: the remembered record is reused only while its columns still say the same.
+    const last = this.lastBlock;
+    if (last !== undefined && last.address === a && live.size32[s] === last.size && live.tag[s] === last.tag && live.type[s] === last.type && live.special[s] === (last.special ? 1 : 0)) return last;
+    return (this.lastBlock = live.at(s));
   }
 
   /** The live block containing `address` (for `!pool`). Linear: a debugger path, not a hot one. */
