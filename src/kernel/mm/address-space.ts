@@ -328,20 +328,24 @@ export class AddressSpace {
   }
   private readonly pageBytes = Buffer.from(this.pages.buffer, this.pages.byteOffset, PAGE_COUNT);
 
-  /** How many pages are mapped (not NoAccess): what committedPages() yields. */
+  /** How many pages are mapped (not NoAccess): what mappedPages() yields. */
   mappedPageCount(): number {
     let n = 0;
     for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) n++;
     return n;
   }
 
-  /** Pages that are in use, for crash dumps: [va, bytes] of every accessible page. */
-  *committedPages(): Generator<[number, Uint8Array]> {
-    for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) {
-      const va = p << PAGE_SHIFT;
-      yield [va >>> 0, this.bytes.slice(va >>> 0, (va >>> 0) + PAGE_SIZE)];
-    }
+  /** The address of every mapped page (not NoAccess), lowest first: the pages a crash dump holds. */
+  *mappedPages(): Generator<number> {
+    for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) yield (p << PAGE_SHIFT) >>> 0;
   }
+
+  /** [va, va + length) of the space without a copy (valid until written): for the dump writer's pages. */
+  bytesAt(va: number, length: number): Uint8Array {
+    const a = this.at(va, length, false);
+    return a >= HALF ? this.hi.subarray(a - HALF, a - HALF + length) : this.bytes.subarray(a, a + length);
+  }
+
 }
 
 export function assertPageAligned(va: number): void {
