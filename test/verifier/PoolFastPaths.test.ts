@@ -3,7 +3,8 @@
  * over random sequences: special pool's slot allocator against a first-fit VaRegion handing out
  * two-page runs (the same addresses, in the same order, and exhaustion at the same point), and the
  * verifier's recently-freed set against the two-generation RecentMap (the same answer to every query),
- * and the stack depot interning from a scratch array against interning copies.
+ * the pool's recently freed blocks against RecentMap<number, PoolBlock>, and the stack depot interning
+ * from a scratch array against interning copies.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,6 +13,7 @@ import { PAGE_SIZE, VaRegion } from '../../src/kernel/mm/address-space.ts';
 import { SlotAllocator } from '../../src/kernel/mm/slot-allocator.ts';
 import { RecentAddresses, RecentMap } from '../../src/kernel/rtl/recent.ts';
 import { StackDepot } from '../../src/verifier/stack-depot.ts';
+import { RecentBlocks, type PoolBlock } from '../../src/kernel/ex/pool.ts';
 
 const START = 0x98000000;
 
@@ -81,6 +83,36 @@ test('StackDepot.internFirst over a reused scratch array gives the ids intern gi
         assert.deepEqual(scratchDepot.get(id), s);
       }
       assert.equal(scratchDepot.size, copyDepot.size);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test("RecentBlocks (the pool's recently freed blocks) answers as RecentMap<number, PoolBlock> does", () => {
+  const address = fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 0, max: 24 }).map((i) => (0x84000000 + i * 8) >>> 0) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 60 }).map((i) => (0x98000000 + i * 0x2000 + 0xfc0) >>> 0) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) },
+  );
+  const block = fc.record({ address, size: fc.nat(0xffff), tag: fc.integer({ min: 0, max: 0xffffffff }), type: fc.constantFrom(0, 1, 0x200), special: fc.boolean() });
+  const op = fc.oneof(
+    { weight: 3, arbitrary: block.map((b) => ({ op: 'set' as const, b: { ...b } })) },
+    { weight: 1, arbitrary: address.map((a) => ({ op: 'delete' as const, a })) },
+    { weight: 3, arbitrary: address.map((a) => ({ op: 'get' as const, a })) },
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 20 }), fc.array(op, { minLength: 1, maxLength: 1500, size: 'max' }), (capacity, ops) => {
+      const model = new RecentMap<number, PoolBlock>(capacity);
+      const blocks = new RecentBlocks(capacity);
+      for (const o of ops) {
+        if (o.op === 'set') {
+          model.set(o.b.address | 0, o.b);
+          blocks.set(o.b);
+        } else if (o.op === 'delete') {
+          model.delete(o.a | 0);
+          blocks.delete(o.a);
+        } else assert.deepEqual(blocks.get(o.a), model.get(o.a | 0), `get(0x${o.a.toString(16)})`);
+      }
     }),
     { numRuns: 200 },
   );
