@@ -211,6 +211,11 @@ export class VerifiedDriver {
   /** Told of every change of the driver's tracked pool (set by observe). */
   private onChange?: (tag: number, delta: number) => void;
 
+  /** True once observe() gave the record a listener. */
+  get observed(): boolean {
+    return this.onChange !== undefined;
+  }
+
   /**
    * Tell `onChange` of every change of the driver's tracked pool (the --html report's chart), after
    * any listener set before; a run that asks for no report pays one test per call.
