@@ -46,9 +46,10 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
   const brk = crash ? undefined : k.breakIn;
   const memory: Array<[number, string]> = [];
   const zeroPages: Array<[number, number]> = [];
-  for (const [va, page] of k.as.committedPages()) {
+  for (const va of k.as.mappedPages()) {
+    // A view of the page, not a copy; a native compare, not a callback per byte: most mapped pages of a small machine are zero.
+    const page = k.as.bytesAt(va, PAGE_SIZE);
     const bytes = Buffer.from(page.buffer, page.byteOffset, page.length);
-    // A native compare, not a callback per byte: most mapped pages of a small machine are zero.
     if (bytes.compare(ZERO_PAGE) !== 0) memory.push([va, bytes.toString('base64')]);
     else {
       // Runs of zero pages: so `db` tells a page of zeros from one the dump does not hold.
@@ -143,7 +144,8 @@ function snapshotVerifier(k: Kernel, v: Verifier): VerifierSnapshot {
       nonPaged: { ...d.nonPaged },
       contiguousBytes: d.contiguousBytes,
       peakContiguousBytes: d.peakContiguousBytes,
-      allocations: [...d.allocations.values()].map((a) => ({ ...a, stack: [...a.stack] })),
+      // Stacks are the depot's frozen copies (the dump's types are deeply readonly): shared, not copied.
+      allocations: [...d.allocations.values()],
     })),
     stats: {
       raiseIrqls: s.raiseIrqls,
@@ -158,7 +160,7 @@ function snapshotVerifier(k: Kernel, v: Verifier): VerifierSnapshot {
       paged: { ...s.paged },
       nonPaged: { ...s.nonPaged },
     },
-    log: { capacity: v.log.capacity, overwritten: v.log.overwritten, records: [...v.log.newestFirst()].map((r) => ({ ...r, stack: [...r.stack] })) },
+    log: { capacity: v.log.capacity, overwritten: v.log.overwritten, records: v.log.snapshot() },
     irpLog: { capacity: v.io.irpLog.capacity, overwritten: v.io.irpLog.overwritten, records: v.io.irpLog.newestFirst().map((r) => ({ ...r, stack: [...r.stack] })) },
     irqlLog: { capacity: v.irqlLog.capacity, records: v.irqlLog.newestFirst().map((r) => ({ ...r, stack: [...r.stack] })) },
     ...(v.faults.active ? { faults: faultTracker(v.faults) } : {}),

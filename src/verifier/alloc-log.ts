@@ -36,12 +36,17 @@ export class AllocationLog {
   }
 
   add(kind: LogRecord['kind'], address: number, size: number, thread: number, stack: readonly number[]): void {
+    this.addInterned(kind, address, size, thread, this.depot.intern(stack));
+  }
+
+  /** add() with the stack already in the depot, as its id. */
+  addInterned(kind: LogRecord['kind'], address: number, size: number, thread: number, stack: number): void {
     const i = this.written % this.capacity;
     this.address[i] = address;
     this.size[i] = size;
     this.thread[i] = thread;
     this.isFree[i] = kind === 'free' ? 1 : 0;
-    this.stack[i] = this.depot.intern(stack);
+    this.stack[i] = stack;
     this.written++;
   }
 
@@ -51,6 +56,19 @@ export class AllocationLog {
 
   get overwritten(): number {
     return Math.max(0, this.written - this.capacity);
+  }
+
+  /**
+   * Every record newest first, as plain objects for a dump: one loop over the columns, each stack the
+   * depot's own frozen copy (shared, never changed), not a generator's record spread and copied.
+   */
+  snapshot(): LogRecord[] {
+    const out: LogRecord[] = new Array(this.length);
+    for (let n = 0; n < out.length; n++) {
+      const i = (this.written - 1 - n) % this.capacity;
+      out[n] = { kind: this.isFree[i] ? 'free' : 'alloc', address: this.address[i]!, size: this.size[i]!, thread: this.thread[i]!, stack: this.depot.get(this.stack[i]!) };
+    }
+    return out;
   }
 
   /** Records newest first. */

@@ -7,6 +7,7 @@ import type { VerifierStats } from './stats.ts';
 import type { VerifierRule } from './rules.ts';
 import type { FaultInjector } from './faults.ts';
 import type { DeadlockDetection } from './deadlock/detector.ts';
+import type { StackDepot } from './stack-depot.ts';
 
 export type AnyFn = (...args: never[]) => unknown;
 
@@ -31,6 +32,10 @@ export interface VerifierContext {
   ntFrame(routine: string, offset: number): number;
   /** The stack from inside a thunk: its own frames (innermost first), then the driver's and the kernel's. */
   captureStack(thunkFrames: readonly number[], skip: Function): number[];
+  /** captureStack's stack interned in `stacks`, its id (no array made unless the stack is new). */
+  captureStackId(thunkFrames: readonly number[], skip: Function): number;
+  /** The stack depot the allocation log and every driver's tracked allocations share. */
+  readonly stacks: StackDepot;
   /**
    * Raise the rule's bug check with its Parameter 1 and these three parameters. `frames` are the
    * raising thunk's own nt frames, innermost first: they go on the crash stack above the driver's

@@ -82,10 +82,28 @@ export class TrackedAllocations extends AddressTable {
   }
 
   set(a: TrackedAllocation): void {
-    const s = this.insert(a.address);
-    this.size32[s] = a.size;
-    this.tag[s] = a.tag;
-    this.site[s] = this.sites.intern(KINDS.indexOf(a.kind), a.poolType, a.caller, a.thread, this.stacks.intern(a.stack));
+    this.setInterned(a.address, a.size, a.tag, a.poolType, a.kind, a.caller, a.thread, this.stacks.intern(a.stack));
+  }
+
+  /** set() with the stack already in the depot, as its id (no record object: the verified pool path). */
+  setInterned(address: number, size: number, tag: number, poolType: number, kind: AllocationKind, caller: number, thread: number, stack: number): void {
+    const s = this.insert(address);
+    this.size32[s] = size;
+    this.tag[s] = tag;
+    this.site[s] = this.sites.intern(KINDS.indexOf(kind), poolType, caller, thread, stack);
+  }
+
+  /** The size of the record in `slot` (live, or just removed and not yet reused). */
+  sizeAt(slot: number): number {
+    return this.size32[slot]!;
+  }
+
+  tagAt(slot: number): number {
+    return this.tag[slot]!;
+  }
+
+  poolTypeAt(slot: number): number {
+    return this.sites.get(this.site[slot]!).poolType;
   }
 
   get(address: number): TrackedAllocation | undefined {
@@ -145,9 +163,9 @@ export class VerifiedDriver {
     readonly imageName: string,
     readonly base: number,
     readonly size: number,
-    depot = new StackDepot(),
+    private readonly stacks = new StackDepot(),
   ) {
-    this.allocations = new TrackedAllocations(depot);
+    this.allocations = new TrackedAllocations(stacks);
     const e = k.allocateKernelObject(VERIFIER_DRIVER_ENTRY.size + 2 * imageName.length + 2, TAG_VERIFIER_ENTRY);
     this.entryAddress = e;
     this.nameAddress = e + VERIFIER_DRIVER_ENTRY.off.BaseName;
@@ -161,33 +179,55 @@ export class VerifiedDriver {
   }
 
   track(a: TrackedAllocation): void {
-    this.allocations.set(a);
-    countAllocation(this.counters(a.poolType), a.size);
+    this.trackInterned(a.address, a.size, a.tag, a.poolType, a.kind, a.caller, a.thread, this.stacks.intern(a.stack));
+  }
+
+  /** track() with the stack already in the depot, as its id. */
+  trackInterned(address: number, size: number, tag: number, poolType: number, kind: AllocationKind, caller: number, thread: number, stack: number): void {
+    this.allocations.setInterned(address, size, tag, poolType, kind, caller, thread, stack);
+    countAllocation(this.counters(poolType), size);
+    this.onChange?.(tag, size);
   }
 
   untrack(address: number): TrackedAllocation | undefined {
-    const a = this.allocations.take(address);
-    if (!a) return undefined;
-    countFree(this.counters(a.poolType), a.size);
+    const a = this.allocations.get(address);
+    if (a) this.untrackSlot(address);
     return a;
   }
 
   /**
-   * Tell `onChange` of every change of the driver's tracked pool (the --html report's chart). It wraps
-   * track and untrack on this record only, so a run that asks for no report pays nothing per call.
+   * Untrack the block at `address`: the slot its record was in (read it with the table's sizeAt and
+   * poolTypeAt until the next track), or -1 when the driver tracks no such block. No record object.
+   */
+  untrackSlot(address: number): number {
+    const t = this.allocations;
+    const s = t.remove(address);
+    if (s < 0) return s;
+    countFree(this.counters(t.poolTypeAt(s)), t.sizeAt(s));
+    this.onChange?.(t.tagAt(s), -t.sizeAt(s));
+    return s;
+  }
+
+  /** Told of every change of the driver's tracked pool (set by observe). */
+  private onChange?: (tag: number, delta: number) => void;
+
+  /** True once observe() gave the record a listener. */
+  get observed(): boolean {
+    return this.onChange !== undefined;
+  }
+
+  /**
+   * Tell `onChange` of every change of the driver's tracked pool (the --html report's chart), after
+   * any listener set before; a run that asks for no report pays one test per call.
    */
   observe(onChange: (tag: number, delta: number) => void): void {
-    const track = this.track.bind(this);
-    const untrack = this.untrack.bind(this);
-    this.track = (a) => {
-      track(a);
-      onChange(a.tag, a.size);
-    };
-    this.untrack = (address) => {
-      const a = untrack(address);
-      if (a) onChange(a.tag, -a.size);
-      return a;
-    };
+    const earlier = this.onChange;
+    this.onChange = earlier
+      ? (tag, delta) => {
+          earlier(tag, delta);
+          onChange(tag, delta);
+        }
+      : onChange;
   }
 
   counters(poolType: number): PoolCounters {

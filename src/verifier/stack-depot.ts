@@ -13,17 +13,22 @@ export class StackDepot {
 
   /** The id of `stack`, storing it the first time it is seen. */
   intern(stack: readonly number[]): number {
-    if (stack.length === 0) return EMPTY_ID;
-    const h = hashFrames(stack);
+    return this.internFirst(stack, stack.length);
+  }
+
+  /** The id of the stack `frames[0..length)` (a scratch array: copied the first time it is seen). */
+  internFirst(frames: readonly number[], length: number): number {
+    if (length === 0) return EMPTY_ID;
+    const h = hashFrames(frames, length);
     const found = this.byHash.get(h);
     // No array per lookup for the usual single-id bucket: this runs on every captured stack.
     if (typeof found === 'number') {
-      if (sameFrames(this.stacks[found]!, stack)) return found;
+      if (sameFrames(this.stacks[found]!, frames, length)) return found;
     } else if (found !== undefined) {
-      for (const id of found) if (sameFrames(this.stacks[id]!, stack)) return id;
+      for (const id of found) if (sameFrames(this.stacks[id]!, frames, length)) return id;
     }
     const id = this.stacks.length;
-    this.stacks.push(Object.freeze([...stack]));
+    this.stacks.push(Object.freeze(frames.slice(0, length)));
     if (found === undefined) this.byHash.set(h, id);
     else if (typeof found === 'number') this.byHash.set(h, [found, id]);
     else found.push(id);
@@ -41,14 +46,15 @@ export class StackDepot {
   }
 }
 
-function hashFrames(stack: readonly number[]): number {
+function hashFrames(frames: readonly number[], length: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < stack.length; i++) h = Math.imul(h ^ stack[i]!, 0x01000193);
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ frames[i]!, 0x01000193);
   return h | 0;
 }
 
-function sameFrames(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** `stored` is `frames[0..length)`. */
+function sameFrames(stored: readonly number[], frames: readonly number[], length: number): boolean {
+  if (stored.length !== length) return false;
+  for (let i = 0; i < length; i++) if (stored[i] !== frames[i]) return false;
   return true;
 }

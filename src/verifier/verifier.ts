@@ -8,7 +8,7 @@
 import type { Culprit, Kernel } from '../kernel/kernel.ts';
 import type { Loader } from '../loader/loader.ts';
 import type { ImportTable, LoadedImage } from '../loader/image.ts';
-import { RecentMap } from '../kernel/rtl/recent.ts';
+import { RecentAddresses } from '../kernel/rtl/recent.ts';
 import { DEVICE_OBJECT, DRIVER_OBJECT, GENERAL_LOOKASIDE, KDPC, KTIMER, WORK_QUEUE_ITEM } from '../nt/layout.ts';
 import { IRP_MJ } from '../nt/io.ts';
 import { isPagedPool } from '../nt/pool.ts';
@@ -104,7 +104,9 @@ export class Verifier {
   readonly faults: FaultInjector;
   /** Every driver record ever made (a reloaded driver's earlier record may still own blocks). */
   private readonly records: VerifiedDriver[] = [];
-  private readonly freed = new RecentMap<number, true>(RECENTLY_FREED);
+  private readonly freed = new RecentAddresses(RECENTLY_FREED);
+  /** Where captureStackId assembles a stack before interning it (one machine runs one thunk at a time). */
+  private readonly scratchStack: number[] = [];
   private watchdog?: { readonly timer: number; readonly dpc: number; readonly thread: number };
   readonly deadlock: DeadlockDetection;
   /** Each verified driver's context, as its thunks see it (for checks made outside a thunk). */
@@ -162,7 +164,7 @@ export class Verifier {
       const owner = this.records.find((d) => d.allocations.has(e.address));
       const a = owner?.untrack(e.address);
       if (!a) return;
-      this.freed.set(e.address | 0, true);
+      this.freed.add(e.address);
       countFree(isPagedPool(a.poolType) ? this.stats.paged : this.stats.nonPaged, a.size);
     });
   }
@@ -234,11 +236,16 @@ export class Verifier {
       deadlock: this.deadlock,
       irqlLog: this.irqlLog,
       owner: (a) => this.records.find((d) => d.allocations.has(a)),
-      // Keyed by `a | 0`: a small integer, not a heap number.
-      wasFreed: (a) => this.freed.has(a | 0),
-      rememberFreed: (a) => this.freed.set(a | 0, true),
+      wasFreed: (a) => this.freed.has(a),
+      rememberFreed: (a) => this.freed.add(a),
       ntFrame: (routine, offset) => k.nt.address(routine, offset),
       captureStack: (frames, skip) => [...frames, ...k.stacks.capture(skip)],
+      captureStackId: (frames, _skip) => {
+        const scratch = this.scratchStack;
+        for (let i = 0; i < frames.length; i++) scratch[i] = frames[i]!;
+        return this.stacks.internFirst(scratch, k.stacks.captureInto(scratch, frames.length));
+      },
+      stacks: this.stacks,
       caller: (skip) => k.stacks.callerOf(skip),
       violation: (rule, p2, p3, p4, frames = []) => {
         driver.sync();

@@ -8,6 +8,8 @@ test('a file name that names a folder, nothing, or no file is not found', () => 
   assert.equal(sourceFile('test', undefined), undefined);
   assert.equal(sourceFile('/', undefined), undefined);
   assert.equal(sourceFile('no/such/file.c', undefined), undefined);
+  // No valid path: a name longer than a file system's 255 bytes (fast-check found lsa throwing ENAMETOOLONG).
+  assert.equal(sourceFile('x'.repeat(300), undefined), undefined);
 });
 
 test('a real file reads as its lines, line 1 first', () => {

@@ -146,15 +146,17 @@ test('a run that recorded nothing says so instead of drawing', async () => {
   assert.equal(rows(page, 'leak-table').length, 1);
 });
 
-test('without a report the verifier wraps nothing: its tracking and IRQL log are the classes\' own methods', async () => {
+test('without a report the verifier wraps nothing: its tracking and IRQL log are the classes\' own methods, with no listener', async () => {
   const outcome = await runDriver({ driver: SAMPLE, verifierFlags: STANDARD_FLAGS, requests: [allocate(1), FREE] });
   const v = outcome.machine.verifier!;
   assert.equal(v.report, undefined);
   const d = v.driver('ReportSample')!;
   assert.ok(!Object.hasOwn(d, 'track') && !Object.hasOwn(d, 'untrack'));
+  assert.equal(d.observed, false);
   assert.ok(!Object.hasOwn(v.irqlLog, 'add'));
   const recorded = await runDriver({ driver: SAMPLE, verifierFlags: STANDARD_FLAGS, requests: [allocate(1), FREE], report: true });
-  assert.ok(Object.hasOwn(recorded.machine.verifier!.driver('ReportSample')!, 'track'));
+  assert.equal(recorded.machine.verifier!.driver('ReportSample')!.observed, true);
+  assert.ok(recorded.machine.verifier!.report!.series.length > 0);
 });
 
 test('the recorder stays bounded: merged points keep the peak, the tags past the limit share one series', () => {

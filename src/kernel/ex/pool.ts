@@ -22,7 +22,6 @@ import { SHADOW } from '../mm/shadow.ts';
 import { DEFAULT_MEMORY, poolLimits } from '../mm/physical-memory.ts';
 import { SpecialPool } from '../mm/special-pool.ts';
 import { AddressTable, extend } from '../rtl/address-table.ts';
-import { RecentMap } from '../rtl/recent.ts';
 
 export const POOL_HEADER_SIZE = 8;
 const GRANULE = 8;
@@ -175,11 +174,46 @@ class PoolIndex extends AddressTable {
   }
 }
 
+/**
+ * Blocks freed recently, by address: RecentMap<number, PoolBlock>'s two generations (the same
+ * answers) as two pool indexes reused in turn, so a free makes no Map entry and a full generation
+ * leaves no Map to collect.
+ */
+export class RecentBlocks {
+  private young = new PoolIndex();
+  private old = new PoolIndex();
+  constructor(private readonly capacity: number) {}
+
+  set(block: PoolBlock): void {
+    if (this.young.size >= this.capacity) {
+      const retired = this.old;
+      retired.clear();
+      this.old = this.young;
+      this.young = retired;
+    }
+    this.young.add(block);
+  }
+
+  get(address: number): PoolBlock | undefined {
+    return this.young.get(address) ?? this.old.get(address);
+  }
+
+  delete(address: number): void {
+    this.young.remove(address);
+    this.old.remove(address);
+  }
+}
+
 export class ExPool {
   private readonly areas: Record<PoolKind, PoolArea>;
   private readonly live = new PoolIndex();
-  /** Blocks freed recently, to tell a double free from a wild free (bounded). Keyed by `address | 0`: a small integer, not a heap number. */
-  private readonly recentlyFreed = new RecentMap<number, PoolBlock>(4096);
+  /** Blocks freed recently, to tell a double free from a wild free (bounded). */
+  private readonly recentlyFreed = new RecentBlocks(4096);
+  /**
+   * The block block() found last: a verified free asks for the same block three or four times (the
+   * verifier's checks, then free itself), and one record object is enough.
+   */
+  private lastBlock: PoolBlock | undefined;
 
   /**
    * Requests still to be refused as if the pool were exhausted (the kernel's own must-succeed ones
@@ -242,7 +276,7 @@ export class ExPool {
       this.as.shadow.poison(va + slack, pages * PAGE_SIZE - slack, SHADOW.poolSlack);
     }
     this.live.add({ address, size, tag, type, special: false });
-    this.recentlyFreed.delete(address | 0);
+    this.recentlyFreed.delete(address);
     return address;
   }
 
@@ -251,15 +285,15 @@ export class ExPool {
     const address = this.special.allocate(type, size, tag);
     if (address === 0) return 0;
     this.live.add({ address, size, tag, type, special: true });
-    this.recentlyFreed.delete(address | 0);
+    this.recentlyFreed.delete(address);
     return address;
   }
 
   /** ExFreePoolWithTag's work. `tag` 0 means "do not check the tag" (ExFreePool). */
   free(address: number, tag: number): PoolBlock {
-    const block = this.live.get(address >>> 0);
+    const block = this.block(address);
     if (!block) {
-      const freed = this.recentlyFreed.get(address | 0);
+      const freed = this.recentlyFreed.get(address);
       if (freed) {
         // BAD_POOL_CALLER 0x07: the block was already freed. P3 = pool header contents, P4 = address.
         // Big pool and special pool blocks have no header: the word before them belongs to another page.
@@ -293,7 +327,7 @@ export class ExPool {
 
   /** A block freed recently that started at `address` (to tell a double free from a wild one). */
   recentlyFreedBlock(address: number): PoolBlock | undefined {
-    return this.recentlyFreed.get(address | 0);
+    return this.recentlyFreed.get(address);
   }
 
   /** True if `address` lies in one of the pools (nonpaged, paged, session or special pool). */
@@ -309,7 +343,14 @@ export class ExPool {
 
   /** The live block that starts at `address`, if any. */
   block(address: number): PoolBlock | undefined {
-    return this.live.get(address >>> 0);
+    const a = address >>> 0;
+    const live = this.live;
+    const s = live.slotOf(a);
+    if (s < 0) return undefined;
+    // The index is the truth: the remembered record is reused only while its columns still say the same.
+    const last = this.lastBlock;
+    if (last !== undefined && last.address === a && live.size32[s] === last.size && live.tag[s] === last.tag && live.type[s] === last.type && live.special[s] === (last.special ? 1 : 0)) return last;
+    return (this.lastBlock = live.at(s));
   }
 
   /** The live block containing `address` (for `!pool`). Linear: a debugger path, not a hot one. */
@@ -333,6 +374,6 @@ export class ExPool {
   }
 
   private remember(block: PoolBlock): void {
-    this.recentlyFreed.set(block.address | 0, block);
+    this.recentlyFreed.set(block);
   }
 }

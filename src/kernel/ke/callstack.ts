@@ -153,21 +153,31 @@ export class CallStacks {
    * stack is walked); it stays for callers that name the routine asking.
    */
   capture(_skip?: Function): number[] {
-    if (!this.captureEnabled) return [];
     const out: number[] = [];
+    this.captureInto(out, 0);
+    return out;
+  }
+
+  /**
+   * capture()'s frames written into `out` from index `start` on (a scratch array the verifier reuses, so
+   * a capture makes no garbage); returns the index after the last. At most maxFrames are written.
+   */
+  captureInto(out: number[], start: number): number {
+    if (!this.captureEnabled) return start;
+    let n = start;
     let top = this.shadow.length;
     let wasmTop = this.wasmSp;
-    const max = this.maxFrames;
-    for (let g = this.gates.length - 1; g >= 0 && out.length < max; g--) {
+    const end = start + this.maxFrames;
+    for (let g = this.gates.length - 1; g >= 0 && n < end; g--) {
       const from = this.gates[g]!;
-      for (let i = top - 1; i >= from && out.length < max; i--) out.push(this.shadow[i]!);
+      for (let i = top - 1; i >= from && n < end; i--) out[n++] = this.shadow[i]!;
       const wasmFrom = this.gateWasmSp[g]!;
-      for (let x = wasmTop - 4; x >= wasmFrom && out.length < max; x -= 4) out.push(this.readWasmCallSite(x));
+      for (let x = wasmTop - 4; x >= wasmFrom && n < end; x -= 4) out[n++] = this.readWasmCallSite(x);
       top = from;
       wasmTop = wasmFrom;
     }
-    for (let i = top - 1; i >= 0 && out.length < max; i--) out.push(this.shadow[i]!);
-    return out;
+    for (let i = top - 1; i >= 0 && n < end; i--) out[n++] = this.shadow[i]!;
+    return n;
   }
 
   /**

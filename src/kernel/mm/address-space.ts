@@ -149,6 +149,8 @@ const UNMAPPED = new Uint8Array(SKIP);
 
 /** One past the last byte of the 4 GiB space. */
 const SPACE_END = 0x1_0000_0000;
+/** Where the upper half of the space starts (see `lo` and `hi`). */
+const HALF = 0x8000_0000;
 
 export class AddressSpace {
   readonly memory: WebAssembly.Memory;
@@ -166,6 +168,12 @@ export class AddressSpace {
   private buffer!: ArrayBuffer;
   private view!: DataView;
   private bytes!: Uint8Array;
+  /**
+   * The two halves of `bytes`: V8 reads and fills a typed array longer than 2^31 elements several times
+   * slower than a shorter one, so the hot byte paths (the pool's zeroing, special pool's pattern) use these.
+   */
+  private lo!: Uint8Array;
+  private hi!: Uint8Array;
   /** The same bytes as a Buffer, for native compares. */
   private whole!: Buffer;
 
@@ -179,6 +187,8 @@ export class AddressSpace {
     this.buffer = this.memory.buffer;
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
+    this.lo = this.bytes.subarray(0, HALF);
+    this.hi = this.bytes.subarray(HALF);
     this.whole = Buffer.from(this.buffer);
   }
 
@@ -199,7 +209,15 @@ export class AddressSpace {
 
   /** Zero a range (the host gave us zeroed pages; a reused page must be cleared). */
   zero(va: number, length: number): void {
-    this.bytes.fill(0, va >>> 0, (va >>> 0) + length);
+    this.fillBytes(va >>> 0, length, 0);
+  }
+
+  /** Fill [a, a + length) (inside the space) through the half that holds it. */
+  private fillBytes(a: number, length: number, value: number): void {
+    const end = a + length;
+    if (a >= HALF) this.hi.fill(value, a - HALF, end - HALF);
+    else if (end <= HALF) this.lo.fill(value, a, end);
+    else this.bytes.fill(value, a, end);
   }
 
   /** `va` as an offset, if [va, va+length) lies inside the space; else the out-of-range fault. */
@@ -211,7 +229,8 @@ export class AddressSpace {
 
   // Unchecked access, for the kernel itself. Drivers get a checked view (see DriverMemory).
   u8(va: number): number {
-    return this.bytes[va >>> 0]!;
+    const a = va >>> 0;
+    return a >= HALF ? this.hi[a - HALF]! : this.lo[a]!;
   }
   u16(va: number): number {
     return this.view.getUint16(this.at(va, 2, false), true);
@@ -226,7 +245,9 @@ export class AddressSpace {
     return this.view.getBigUint64(this.at(va, 8, false), true);
   }
   setU8(va: number, v: number): void {
-    this.bytes[va >>> 0] = v;
+    const a = va >>> 0;
+    if (a >= HALF) this.hi[a - HALF] = v;
+    else this.lo[a] = v;
   }
   setU16(va: number, v: number): void {
     this.view.setUint16(this.at(va, 2, true), v, true);
@@ -245,8 +266,7 @@ export class AddressSpace {
     this.bytes.set(data, this.at(va, data.length, true));
   }
   fill(va: number, length: number, value: number): void {
-    const a = this.at(va, length, true);
-    this.bytes.fill(value, a, a + length);
+    this.fillBytes(this.at(va, length, true), length, value);
   }
   copy(dst: number, src: number, length: number): void {
     const s = this.at(src, length, false);
@@ -313,20 +333,24 @@ export class AddressSpace {
   }
   private readonly pageBytes = Buffer.from(this.pages.buffer, this.pages.byteOffset, PAGE_COUNT);
 
-  /** How many pages are mapped (not NoAccess): what committedPages() yields. */
+  /** How many pages are mapped (not NoAccess): what mappedPages() yields. */
   mappedPageCount(): number {
     let n = 0;
     for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) n++;
     return n;
   }
 
-  /** Pages that are in use, for crash dumps: [va, bytes] of every accessible page. */
-  *committedPages(): Generator<[number, Uint8Array]> {
-    for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) {
-      const va = p << PAGE_SHIFT;
-      yield [va >>> 0, this.bytes.slice(va >>> 0, (va >>> 0) + PAGE_SIZE)];
-    }
+  /** The address of every mapped page (not NoAccess), lowest first: the pages a crash dump holds. */
+  *mappedPages(): Generator<number> {
+    for (let p = this.nextMapped(0); p < PAGE_COUNT; p = this.nextMapped(p + 1)) yield (p << PAGE_SHIFT) >>> 0;
   }
+
+  /** [va, va + length) of the space without a copy (valid until written): for the dump writer's pages. */
+  bytesAt(va: number, length: number): Uint8Array {
+    const a = this.at(va, length, false);
+    return a >= HALF ? this.hi.subarray(a - HALF, a - HALF + length) : this.bytes.subarray(a, a + length);
+  }
+
 }
 
 export function assertPageAligned(va: number): void {

@@ -20,6 +20,8 @@ export const SHADOW_SCALE = 3;
 export const SHADOW_GRANULE = 1 << SHADOW_SCALE;
 /** Shadow bytes per 4 KiB page. */
 const PAGE_SHADOW = 0x1000 >>> SHADOW_SCALE;
+/** Shadow bytes of the whole 4 GiB space. */
+const SHADOW_BYTES = 0x1_0000_0000 / SHADOW_GRANULE;
 
 /** Shadow values, one definition for the kernel, the rewrite's inline check and the reports. */
 export const SHADOW = {
@@ -68,6 +70,14 @@ export class Shadow {
   private trimmedBase = 0;
   /** Where reads look (and a checked image's inline test): the shadow, or the trimmed one while IRQL is raised. */
   private active: number;
+  /**
+   * The shadow, the trimmed shadow and the active one as views of their own 512 MiB, indexed by granule:
+   * V8 reads, writes and fills a typed array longer than 2^31 elements several times slower (the
+   * whole-space array takes a slow path for indices that are not small integers).
+   */
+  private readonly main: Uint8Array;
+  private trimmedView: Uint8Array | undefined;
+  private activeView: Uint8Array;
   /** Told the new active base when it changes (checked images keep it in a global). */
   private readonly listeners: Array<(base: number) => void> = [];
 
@@ -78,6 +88,8 @@ export class Shadow {
     private readonly pageable: (va: number) => boolean,
   ) {
     this.active = base;
+    this.main = bytes.subarray(base, base + SHADOW_BYTES);
+    this.activeView = this.main;
   }
 
   /** True once Force IRQL checking keeps a trimmed shadow. */
@@ -94,6 +106,7 @@ export class Shadow {
   enableTrimming(trimmedBase: number, accessiblePages: Iterable<number>): void {
     if (this.trimmedBase !== 0) return;
     this.trimmedBase = trimmedBase;
+    this.trimmedView = this.bytes.subarray(trimmedBase, trimmedBase + SHADOW_BYTES);
     for (const va of accessiblePages) {
       if (this.pageable(va)) continue;
       const from = (va >>> 0) >>> SHADOW_SCALE;
@@ -106,6 +119,7 @@ export class Shadow {
     const next = on && this.trimmedBase !== 0 ? this.trimmedBase : this.base;
     if (next === this.active) return;
     this.active = next;
+    this.activeView = next === this.base ? this.main : this.trimmedView!;
     for (const l of this.listeners) l(next);
   }
 
@@ -120,14 +134,14 @@ export class Shadow {
 
   /** The shadow byte of the granule holding `va`. */
   at(va: number): number {
-    return this.bytes[this.active + ((va >>> 0) >>> SHADOW_SCALE)]!;
+    return this.activeView[(va >>> 0) >>> SHADOW_SCALE]!;
   }
 
   /** Whole pages take one value (mm's page states); `pageable` pages are no access in the trimmed shadow. */
   setPages(va: number, count: number, value: number, pageable = false): void {
     const from = (va >>> 0) >>> SHADOW_SCALE;
-    this.bytes.fill(value, this.base + from, this.base + from + count * PAGE_SHADOW);
-    if (this.trimmedBase !== 0) this.bytes.fill(pageable ? SHADOW.noAccess : value, this.trimmedBase + from, this.trimmedBase + from + count * PAGE_SHADOW);
+    this.main.fill(value, from, from + count * PAGE_SHADOW);
+    if (this.trimmedView) this.trimmedView.fill(pageable ? SHADOW.noAccess : value, from, from + count * PAGE_SHADOW);
   }
 
   /** Granules from `va` (8-aligned) covering `length` bytes take `code`. */
@@ -135,31 +149,32 @@ export class Shadow {
     if (length <= 0) return;
     const from = (va >>> 0) >>> SHADOW_SCALE;
     const n = Math.ceil(length / SHADOW_GRANULE);
-    this.bytes.fill(code, this.base + from, this.base + from + n);
-    if (this.trimmedBase !== 0 && !this.pageable(va)) this.bytes.fill(code, this.trimmedBase + from, this.trimmedBase + from + n);
+    this.main.fill(code, from, from + n);
+    if (this.trimmedView && !this.pageable(va)) this.trimmedView.fill(code, from, from + n);
   }
 
   /** `length` bytes from `va` (8-aligned) become accessible; a last partial granule says how many of its bytes. */
   unpoison(va: number, length: number): void {
-    this.unpoisonAt(this.base, va, length);
-    if (this.trimmedBase !== 0 && !this.pageable(va)) this.unpoisonAt(this.trimmedBase, va, length);
+    this.unpoisonAt(this.main, va, length);
+    if (this.trimmedView && !this.pageable(va)) this.unpoisonAt(this.trimmedView, va, length);
   }
 
-  private unpoisonAt(base: number, va: number, length: number): void {
-    const from = base + ((va >>> 0) >>> SHADOW_SCALE);
+  private unpoisonAt(view: Uint8Array, va: number, length: number): void {
+    const from = (va >>> 0) >>> SHADOW_SCALE;
     const whole = length >>> SHADOW_SCALE;
-    this.bytes.fill(SHADOW.accessible, from, from + whole);
+    view.fill(SHADOW.accessible, from, from + whole);
     const rest = length & (SHADOW_GRANULE - 1);
-    if (rest) this.bytes[from + whole] = rest;
+    if (rest) view[from + whole] = rest;
   }
 
   /** True when every byte of [va, va+length) is accessible: the granules all say so. */
   isClean(va: number, length: number): boolean {
     const a = va >>> 0;
-    const first = this.active + (a >>> SHADOW_SCALE);
-    const last = this.active + ((a + Math.max(length, 1) - 1) >>> SHADOW_SCALE);
+    const first = a >>> SHADOW_SCALE;
+    const last = (a + Math.max(length, 1) - 1) >>> SHADOW_SCALE;
+    const view = this.activeView;
     for (let i = first; i <= last; i++) {
-      if (this.bytes[i] !== SHADOW.accessible) return false;
+      if (view[i] !== SHADOW.accessible) return false;
     }
     return true;
   }

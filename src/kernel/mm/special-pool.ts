@@ -11,7 +11,8 @@
  */
 import { BUGCHECK } from '../../nt/bugcheck.ts';
 import { poolKind, type PoolType } from '../../nt/pool.ts';
-import { AddressSpace, PAGE_SHIFT, PAGE_SIZE, PageKind, VaRegion, VA_MAP } from './address-space.ts';
+import { AddressSpace, PAGE_SHIFT, PAGE_SIZE, PageKind, VA_MAP } from './address-space.ts';
+import { SlotAllocator } from './slot-allocator.ts';
 
 const GRANULE = 8;
 /** Slack header at the page start: requested size, pool type, tag. */
@@ -30,7 +31,8 @@ export class SpecialPool {
   private readonly quarantine = new Uint32Array(QUARANTINE + 1);
   private quarantineHead = 0;
   private quarantined = 0;
-  private readonly region = new VaRegion('SpecialPool', VA_MAP.specialPool.start, VA_MAP.specialPool.end);
+  /** The region's two-page slots (block page, guard page), lowest free first, as a first-fit region hands them out. */
+  private readonly slots = new SlotAllocator((VA_MAP.specialPool.end - VA_MAP.specialPool.start) >>> (PAGE_SHIFT + 1));
   /**
    * Per block page of the region (by index): where the block its last checked free released began, as an
    * offset in the page, and its length; offset 0 (inside the header, never a block's) means the whole
@@ -41,14 +43,16 @@ export class SpecialPool {
   constructor(private readonly as: AddressSpace, private readonly bugCheck: BugCheckFn) {}
 
   isSpecialPoolAddress(va: number): boolean {
-    return this.region.contains(va >>> 0);
+    const a = va >>> 0;
+    return a >= VA_MAP.specialPool.start && a < VA_MAP.specialPool.end;
   }
 
   /** 0 when the request does not fit one page or special pool is exhausted. */
   allocate(type: PoolType, size: number, tag: number): number {
     if (size === 0 || size > PAGE_SIZE - HEADER) return 0;
-    const page = this.region.allocatePages(2);
-    if (page === undefined) return 0;
+    const slot = this.slots.allocate();
+    if (slot < 0) return 0;
+    const page = (VA_MAP.specialPool.start + slot * 2 * PAGE_SIZE) >>> 0;
     this.as.setPages(page, 1, poolKind(type) === 'paged' ? PageKind.PagedSpecialPool : PageKind.SpecialPool);
     this.as.setPages(page + PAGE_SIZE, 1, PageKind.Guard);
     const address = ((page + PAGE_SIZE - size) & ~(GRANULE - 1)) >>> 0;
@@ -96,7 +100,7 @@ export class SpecialPool {
       this.quarantineHead = (this.quarantineHead + 1) % this.quarantine.length;
       this.quarantined--;
       this.as.setPages(old, 2, PageKind.NoAccess);
-      this.region.freePages(old, 2);
+      this.slots.free((old - VA_MAP.specialPool.start) >>> (PAGE_SHIFT + 1));
     }
   }
 }

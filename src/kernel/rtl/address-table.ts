@@ -107,6 +107,14 @@ export abstract class AddressTable {
     for (let s = this.head; s !== EMPTY; s = this.next[s]!) yield [this.addr[s]!, s];
   }
 
+  /** Remove every entry, keeping the tables' sizes (a generation of RecentBlocks is reused). */
+  clear(): void {
+    this.cells.fill(EMPTY);
+    this.head = this.tail = this.freeHead = EMPTY;
+    this.fresh = 0;
+    this.count = 0;
+  }
+
   /** The address held in `slot`. */
   addressAt(slot: number): number {
     return this.addr[slot]!;

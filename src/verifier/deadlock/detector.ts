@@ -187,7 +187,7 @@ export class DeadlockDetection {
 
   /** Memory [start, end) is going away (pool freed, a resource deleted): an owned lock there is 0x100B; the rest leave the graph. */
   deleteRange(vf: VerifierContext, frames: readonly number[], start: number, end: number): void {
-    const owned = this.graph.allHeld().find((h) => h.entry.lock >= start && h.entry.lock < end);
+    const owned = this.graph.heldIn(start, end);
     if (owned) this.raise(vf, 'deleteRange', frames, RULES.DeadlockDeletedLockOwned, owned.entry.lock, owned.thread, 0, this.currentThreadView(undefined));
     this.graph.forget(start, end);
   }

@@ -166,14 +166,21 @@ export class LockGraph {
 
   /** Locks in [start, end) leave the graph (their memory was freed): a later lock there is a new one. */
   forget(start: number, end: number): void {
-    const inside = (a: number) => a >= start && a < end;
-    for (const a of [...this.nodes.keys()]) if (inside(a)) this.nodes.delete(a);
-    for (const [a, out] of [...this.edges]) {
-      if (inside(a)) {
+    // Runs at every verified free: no copies of the maps and no closure (deleting the entry a Map
+    // iteration is at is well defined).
+    for (const a of this.nodes.keys()) if (a >= start && a < end) this.nodes.delete(a);
+    for (const [a, out] of this.edges) {
+      if (a >= start && a < end) {
         this.edges.delete(a);
         continue;
       }
-      for (const b of [...out.keys()]) if (inside(b)) out.delete(b);
+      for (const b of out.keys()) if (b >= start && b < end) out.delete(b);
     }
+  }
+
+  /** The first lock in [start, end) some thread holds (in allHeld's order), with the thread, or undefined. */
+  heldIn(start: number, end: number): { thread: number; entry: HeldLock } | undefined {
+    for (const [thread, list] of this.held) for (const entry of list) if (entry.lock >= start && entry.lock < end) return { thread, entry };
+    return undefined;
   }
 }

@@ -62,11 +62,12 @@ export function verifiedAllocate(
   vf.stats.poolAllocationsSucceeded++;
   if (special) vf.stats.poolAllocationsSucceededSpecialPool++;
   if (vf.flags & VF.POOL_TRACKING) {
-    const stack = vf.captureStack(frames, skip);
-    const caller = stack[frames.length] ?? 0;
+    // The stack is interned once, for the record and the log: no array or record object per allocation.
+    const stack = vf.captureStackId(frames, skip);
+    const caller = vf.stacks.get(stack)[frames.length] ?? 0;
     const thread = k.currentThread.address;
-    vf.driver.track({ address, size, tag, poolType: type, kind, caller, thread, stack });
-    vf.log.add('alloc', address, size, thread, stack);
+    vf.driver.trackInterned(address, size, tag, type, kind, caller, thread, stack);
+    vf.log.addInterned('alloc', address, size, thread, stack);
     countAllocation(isPagedPool(type) ? vf.stats.paged : vf.stats.nonPaged, size);
   }
   return address;
@@ -107,11 +108,12 @@ export function verifiedFree(vf: VerifierContext, address: number, frames: reado
   if (vf.flags & VF.DEADLOCK_DETECTION) vf.deadlock.deleteRange(vf, frames, address, address + Math.max(block.size, 1));
   const owner = vf.owner(address);
   if (owner) {
-    const a = owner.untrack(address);
+    const slot = owner.untrackSlot(address);
     vf.rememberFreed(address);
-    if (a) {
-      countFree(isPagedPool(a.poolType) ? vf.stats.paged : vf.stats.nonPaged, a.size);
-      vf.log.add('free', address, a.size, k.currentThread.address, vf.captureStack(frames, skip));
+    if (slot >= 0) {
+      const size = owner.allocations.sizeAt(slot);
+      countFree(isPagedPool(owner.allocations.poolTypeAt(slot)) ? vf.stats.paged : vf.stats.nonPaged, size);
+      vf.log.addInterned('free', address, size, k.currentThread.address, vf.captureStackId(frames, skip));
     }
   }
 }
