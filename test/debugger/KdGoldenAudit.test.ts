@@ -2,7 +2,7 @@
  * Issue 15's last "Done when": every kd command it lists has a golden on a dump of the seed scenario and on
  * one of a PnP or I/O case. KdCommands.test.ts and DeviceCommands.test.ts pin most; these are the gaps: the
  * device commands (!irp, !devobj, !drvobj) on the seed scenario, taken while MyDriver holds one of the demo's
- * IOCTLs (its work item has not run yet), and .bugcheck, k, ln, !verifier 3 and .help on the I/O case
+ * IOCTLs (its work item has not run yet), and .bugcheck, !analyze -v, k, ln, !verifier 3 and .help on the I/O case
  * (BadAccessAtDispatch's 0xD1 inside its IRP_MJ_DEVICE_CONTROL). Dumps go through the file format first.
  */
 import assert from 'node:assert/strict';
@@ -63,10 +63,10 @@ test('!irp, !devobj, !drvobj on the seed scenario: the IOCTL MyDriver holds, its
   assertGolden('kd.demo.devices.out', text);
 });
 
-test('.bugcheck, k, ln, !verifier 3 and .help on the I/O case', () => {
+test('.bugcheck, !analyze -v, k, ln, !verifier 3 and .help on the I/O case', () => {
   const setLimit = I.dump.context!.stack.find((f) => /SetLimit/.test(execute(I, `ln ${hex(f)}`).join('\n')));
   assert.ok(setLimit !== undefined, 'SetLimit is on the stack');
-  const text = run(I, ['.bugcheck', 'k', `ln ${hex(setLimit)}`, '!verifier 3 BadAccessAtDispatch.sys', '.help .bugcheck', '.help !irp']);
+  const text = run(I, ['.bugcheck', '!analyze -v', 'k', `ln ${hex(setLimit)}`, '!verifier 3 BadAccessAtDispatch.sys', '.help .bugcheck', '.help !irp']);
   assert.match(text, /Bugcheck code 000000d1/);
   assertGolden('kd.io.bugcheck.out', text);
 });
