@@ -165,7 +165,8 @@ export class FileRequests {
       freeUserBuffer(this.k, userIn);
       freeUserBuffer(this.k, userOut);
     };
-    const lengths = checkCallerBuffers(this.k, method, userIn, caller?.inputLength ?? input.length, userOut, outputLength);
+    // Well-formed buffers (no caller lies) pass the I/O manager's probes by construction.
+    const lengths = caller ? checkCallerBuffers(this.k, method, userIn, caller.inputLength ?? input.length, userOut, outputLength) : { inputLength: input.length, outputLength, fault: false };
     // The I/O manager's probe or copy of the caller's buffers faulted: the service returns the exception's code.
     if (lengths.fault) {
       freeUser();
