@@ -58,7 +58,12 @@ function mutateOnce(s: DeviceRequest[], src: MutationSource): DeviceRequest[] {
     case 14:
       return replaceAt(s, at, (r) => (r.kind === 'ioctl' && takesUserPointers(r.code) ? lie(r, src) : r));
     case 0: // another control code
-      return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, code: pick(rng, src.codes) } : freshRequest(src)));
+      return replaceAt(s, at, (r) => {
+        if (r.kind !== 'ioctl') return freshRequest(src);
+        const code = pick(rng, src.codes);
+        // Its lies go with a method whose buffers the I/O manager handles.
+        return { ...r, code, caller: takesUserPointers(code) ? r.caller : undefined };
+      });
     case 1: // a new request before this one (a state another request needs first)
       return s.length < MAX_REQUESTS ? [...s.slice(0, at), freshRequest(src), ...s.slice(at)] : s;
     case 2: // the same request again

@@ -14,6 +14,9 @@ import { test } from 'node:test';
 import { stringify } from 'yaml';
 import { loadInputs, saveInput } from '../../src/fuzz/corpus-dir.ts';
 import { fuzz, type Finding } from '../../src/fuzz/fuzzer.ts';
+import type { Session } from '../../src/fuzz/input.ts';
+import { mutate } from '../../src/fuzz/mutate.ts';
+import { Prng } from '../../src/verifier/faults.ts';
 import { BAD_KERNEL_ADDRESS, UNMAPPED_USER_ADDRESS } from '../../src/kernel/io/caller-buffers.ts';
 import { PageKind } from '../../src/kernel/mm/address-space.ts';
 import { Machine } from '../../src/system/machine.ts';
@@ -107,6 +110,23 @@ test('the corpus keeps the lies: saved and read back as they were', () => {
     [{ ...session[0], input: [8, 0, 0, 0], caller: { ...session[0]!.caller, race: { call: 2, offset: 0, data: [0xff, 0xff, 0, 0] } } }]);
   writeFileSync(join(dir, 'zz-bad.json'), '{"requests":[{"ioctl":{"code":"0x222087","inputPointer":"wild"}}]}');
   assert.throws(() => loadInputs(dir), /zz-bad\.json is not a dv fuzz corpus input: inputPointer is not one of null, kernel, unmapped/);
+});
+
+test('the mutator lies only where a driver sees the caller\'s addresses (METHOD_NEITHER); other methods keep the mutations they had', () => {
+  const lies = (codes: number[]) => {
+    const rng = new Prng(7);
+    const src = { rng, codes, values: [64], other: () => [] };
+    let n = 0;
+    let s: Session = [{ kind: 'ioctl', code: codes[0]!, input: new Uint8Array(0), outputLength: 0 }];
+    for (let i = 0; i < 500; i++) {
+      s = mutate(s, src);
+      n += s.filter((r) => r.kind === 'ioctl' && r.caller !== undefined).length;
+      for (const r of s) if (r.kind === 'ioctl' && r.caller) assert.equal(r.code & 3, 3, 'a lie on a METHOD_NEITHER code only');
+    }
+    return n;
+  };
+  assert.ok(lies([PEEK, CLEAR, WAIT]) > 0);
+  assert.equal(lies([WAIT, SIGNAL, STORE]), 0);
 });
 
 // Seed 3 finds the three within 265 inputs (measured); 300 leaves room.
