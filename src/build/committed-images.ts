@@ -65,6 +65,7 @@ export function committedImages(): CommittedImage[] {
     // The fuzzer's proof: bugs planted behind nested conditions (dv fuzz, test/fuzz).
     single(join(REPO_ROOT, 'drivers', 'c', 'fuzz'), 'FuzzMe'),
     single(join(REPO_ROOT, 'drivers', 'c', 'fuzz'), 'FuzzCompare'),
+    single(join(REPO_ROOT, 'drivers', 'c', 'fuzz'), 'FuzzNeither'),
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

@@ -9,7 +9,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceRequest } from '../system/run.ts';
 import { SimulatorError } from '../kernel/errors.ts';
-import { requestStep, type Session } from './input.ts';
+import { requestStep, withCaller, type Session } from './input.ts';
+import { BAD_POINTERS, type BadPointer, type CallerBuffers } from '../kernel/io/caller-buffers.ts';
 
 export class CorpusError extends SimulatorError {}
 
@@ -59,9 +60,29 @@ function request(step: unknown): DeviceRequest {
     const code = typeof s.ioctl.code === 'string' && /^0x[0-9a-fA-F]{1,8}$/.test(s.ioctl.code) ? Number.parseInt(s.ioctl.code.slice(2), 16) : NaN;
     if (Number.isNaN(code)) throw new Error('an ioctl without a hex code');
     const outputInit = s.ioctl.output === undefined ? undefined : bytes(s.ioctl.output, 'output');
-    return { kind: 'ioctl', code, input: bytes(s.ioctl.input, 'input'), outputLength: count(s.ioctl.outputLength, 'outputLength'), ...(outputInit ? { outputInit } : {}) };
+    const caller = callerOf(s.ioctl);
+    return { kind: 'ioctl', code, input: bytes(s.ioctl.input, 'input'), outputLength: count(s.ioctl.outputLength, 'outputLength'), ...(outputInit ? { outputInit } : {}), ...(caller ? { caller } : {}) };
   }
   if (s.read) return { kind: 'read', length: count(s.read.length, 'read length') };
   if (s.write) return { kind: 'write', data: bytes(s.write.data, 'write data') };
   throw new Error('a request that is not an ioctl, read or write');
+}
+
+const pointer = (v: unknown, what: string): BadPointer | undefined => {
+  if (v === undefined) return undefined;
+  if (!(BAD_POINTERS as readonly unknown[]).includes(v)) throw new Error(`${what} is not one of ${BAD_POINTERS.join(', ')}`);
+  return v as BadPointer;
+};
+
+/** The caller's lies an ioctl carries (input.ts callerFields wrote them). */
+function callerOf(io: Record<string, unknown>): CallerBuffers | undefined {
+  const race = io.race as Record<string, unknown> | undefined;
+  if (race !== undefined && (typeof race !== 'object' || !Number.isInteger(race.call) || (race.call as number) < 1)) throw new Error('a race without a call number');
+  return withCaller(undefined, {
+    inputLength: io.inputLength === undefined ? undefined : count(io.inputLength, 'inputLength'),
+    outputSize: io.outputSize === undefined ? undefined : count(io.outputSize, 'outputSize'),
+    inputPointer: pointer(io.inputPointer, 'inputPointer'),
+    outputPointer: pointer(io.outputPointer, 'outputPointer'),
+    race: race === undefined ? undefined : { call: race.call as number, offset: count(race.offset, 'race offset'), data: bytes(race.data, 'race data') },
+  });
 }

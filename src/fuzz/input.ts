@@ -5,6 +5,7 @@
  */
 import { relative, dirname } from 'node:path';
 import type { DeviceRequest } from '../system/run.ts';
+import type { CallerBuffers } from '../kernel/io/caller-buffers.ts';
 import type { Scenario, ScenarioStep, StepExpectation } from '../system/scenario/schema.ts';
 import { STANDARD_FLAGS } from '../verifier/flags.ts';
 
@@ -26,8 +27,26 @@ export function requestStep(rq: DeviceRequest): ScenarioStep {
       ...(rq.input.length > 0 ? { input: hexBytes(rq.input) } : {}),
       ...(rq.outputLength > 0 ? { outputLength: rq.outputLength } : {}),
       ...(rq.outputInit && rq.outputInit.length > 0 ? { output: hexBytes(rq.outputInit) } : {}),
+      ...(rq.caller ? callerFields(rq.caller) : {}),
     },
   };
+}
+
+/** The caller's lies as an ioctl step's fields (the scenario schema's names). */
+export function callerFields(c: CallerBuffers) {
+  return {
+    ...(c.inputLength !== undefined ? { inputLength: c.inputLength } : {}),
+    ...(c.outputSize !== undefined ? { outputSize: c.outputSize } : {}),
+    ...(c.inputPointer !== undefined ? { inputPointer: c.inputPointer } : {}),
+    ...(c.outputPointer !== undefined ? { outputPointer: c.outputPointer } : {}),
+    ...(c.race !== undefined ? { race: { call: c.race.call, offset: c.race.offset, data: hexBytes(c.race.data) } } : {}),
+  };
+}
+
+/** A request's caller with `change` applied; undefined when no lie is left. */
+export function withCaller(c: CallerBuffers | undefined, change: Partial<CallerBuffers>): CallerBuffers | undefined {
+  const next = Object.fromEntries(Object.entries({ ...c, ...change }).filter(([, v]) => v !== undefined)) as CallerBuffers;
+  return Object.keys(next).length > 0 ? next : undefined;
 }
 
 /** The verifier setting a scenario file names: 'standard', or the flags in hex. */

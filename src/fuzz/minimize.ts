@@ -5,7 +5,7 @@
  */
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { DeviceRequest } from '../system/run.ts';
-import type { Session } from './input.ts';
+import { withCaller, type Session } from './input.ts';
 import { replay } from './replay.ts';
 import { sameStop, type Stop } from './stop.ts';
 
@@ -58,7 +58,13 @@ export async function minimize(driver: string, flags: number, start: readonly Se
     for (let r = 0; r < best[s]!.length; r++) {
       const rq = best[s]![r]!;
       if (rq.kind === 'ioctl') {
-        if (rq.outputLength > 0) await shorten(rq.outputLength, (n) => tryCut(replace(s, r, { ...(best[s]![r] as typeof rq), outputLength: n, outputInit: undefined })));
+        // The caller's lies go if the stop does not need them; then each one alone.
+        if (rq.caller) await tryCut(replace(s, r, { ...rq, caller: undefined }));
+        for (const key of ['race', 'inputPointer', 'outputPointer', 'inputLength', 'outputSize'] as const) {
+          const now = best[s]![r] as typeof rq;
+          if (now.caller?.[key] !== undefined) await tryCut(replace(s, r, { ...now, caller: withCaller(now.caller, { [key]: undefined }) }));
+        }
+        if ((best[s]![r] as typeof rq).outputLength > 0) await shorten((best[s]![r] as typeof rq).outputLength, (n) => tryCut(replace(s, r, { ...(best[s]![r] as typeof rq), outputLength: n, outputInit: undefined })));
         await shorten(rq.input.length, (n) => tryCut(replace(s, r, { ...(best[s]![r] as typeof rq), input: (best[s]![r] as typeof rq).input.subarray(0, n) })));
       } else if (rq.kind === 'write') {
         await shorten(rq.data.length, (n) => tryCut(replace(s, r, { kind: 'write', data: (best[s]![r] as typeof rq).data.subarray(0, n) })));

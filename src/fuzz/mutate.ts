@@ -6,7 +6,8 @@
  */
 import { Prng } from '../verifier/faults.ts';
 import type { DeviceRequest, IoctlRequest } from '../system/run.ts';
-import { methodOf, type Session } from './input.ts';
+import { methodOf, withCaller, type Session } from './input.ts';
+import { BAD_POINTERS } from '../kernel/io/caller-buffers.ts';
 import { variantOf, type LearnedValues } from './value-profile.ts';
 
 export interface MutationSource {
@@ -48,9 +49,21 @@ export function mutate(parent: Session, src: MutationSource): Session {
 function mutateOnce(s: DeviceRequest[], src: MutationSource): DeviceRequest[] {
   const { rng } = src;
   const at = rng.below(s.length);
-  switch (rng.below(12)) {
+  // The caller's lies (bad pointers, lengths beyond its buffers, a racing writer) reach a driver only through
+  // METHOD_NEITHER: for the other methods the I/O manager probes the buffers and fails a lie itself
+  // (kernel/io/caller-buffers.ts). Drivers without such codes keep the mutations (and the random sequence) they had.
+  switch (rng.below(src.codes.some(takesUserPointers) ? 15 : 12)) {
+    case 12:
+    case 13:
+    case 14:
+      return replaceAt(s, at, (r) => (r.kind === 'ioctl' && takesUserPointers(r.code) ? lie(r, src) : r));
     case 0: // another control code
-      return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, code: pick(rng, src.codes) } : freshRequest(src)));
+      return replaceAt(s, at, (r) => {
+        if (r.kind !== 'ioctl') return freshRequest(src);
+        const code = pick(rng, src.codes);
+        // Its lies go with a method whose buffers the I/O manager handles.
+        return { ...r, code, caller: takesUserPointers(code) ? r.caller : undefined };
+      });
     case 1: // a new request before this one (a state another request needs first)
       return s.length < MAX_REQUESTS ? [...s.slice(0, at), freshRequest(src), ...s.slice(at)] : s;
     case 2: // the same request again
@@ -78,6 +91,41 @@ function mutateOnce(s: DeviceRequest[], src: MutationSource): DeviceRequest[] {
       return s.length < MAX_REQUESTS ? [...s, rng.below(2) === 0 ? { kind: 'read', length: pickLength(src) & 0xfff } : { kind: 'write', data: randomBytes(rng, rng.below(33)) }] : s;
     default: // bytes: flip a bit or set a random byte
       return replaceAt(s, at, (r) => (r.kind === 'ioctl' ? { ...r, input: flip(r.input, rng) } : r));
+  }
+}
+
+/** Pointers and lengths a driver sees as the caller gave them. */
+const takesUserPointers = (code: number) => methodOf(code) === 'METHOD_NEITHER';
+/** Values a racing writer puts where the driver read a length or a count: past any buffer, or the most a signed check lets by. */
+const RACE_VALUES = [0xffffffff, 0x7fffffff, 0x10000, 0x1001];
+/** DDI calls of a request the racing writer may strike at (the first few: a probe, an allocation, a lock). */
+const RACE_CALLS = 4;
+
+/** One lie of the caller's, or none (its lies dropped): a bad pointer, a length beyond its buffer, a racing writer. */
+function lie(r: Ioctl, src: MutationSource): Ioctl {
+  const { rng } = src;
+  const declared = () => (r.input.length > 0 ? r.input.length : Math.max(4, pickLength(src)));
+  switch (rng.below(6)) {
+    case 0: // a pointer that is not the caller's buffer, for a length that says there is one
+    case 1:
+      return rng.below(3) !== 0
+        ? { ...r, caller: withCaller(r.caller, { inputPointer: pick(rng, BAD_POINTERS), inputLength: declared(), race: undefined }) }
+        : { ...r, outputLength: r.outputLength > 0 ? r.outputLength : Math.max(4, pickLength(src)), caller: withCaller(r.caller, { outputPointer: pick(rng, BAD_POINTERS) }) };
+    case 2: // a declared length beyond the buffer: a little (to the next page), or huge
+      return rng.below(2) === 0
+        ? { ...r, caller: withCaller(r.caller, { inputLength: r.input.length + pick(rng, [1, 4, 0x1000, 0x7fffffff - r.input.length]), inputPointer: undefined }) }
+        : { ...r, outputLength: Math.max(r.outputLength, 1) + pick(rng, [1, 4, 0x1000]), caller: withCaller(r.caller, { outputSize: Math.max(r.outputLength, 1), outputPointer: undefined }) };
+    case 3: // a second thread rewrites a field between the driver's check and its use
+    case 4: {
+      const input = r.input.length >= 4 ? r.input : new Uint8Array(rng.below(2) === 0 ? 4 : 8);
+      const v = rng.below(2) === 0 && src.values.length > 0 ? (pick(rng, src.values) + 1 + rng.below(2)) >>> 0 : pick(rng, RACE_VALUES);
+      const data = new Uint8Array(4);
+      new DataView(data.buffer).setUint32(0, v, true);
+      const race = { call: 1 + rng.below(RACE_CALLS), offset: 4 * rng.below(Math.min(8, input.length >> 2)), data };
+      return { ...r, input, caller: withCaller(r.caller, { race, inputPointer: undefined, inputLength: undefined }) };
+    }
+    default: // the lies dropped
+      return { ...r, caller: undefined };
   }
 }
 

@@ -23,7 +23,7 @@ export async function replay(driver: string, flags: number, sessions: readonly S
   const o = await runScenario({ file: join(process.cwd(), 'fuzz-replay.yaml'), scenario, stepLines: [] }, { limits });
   const step = o.steps.findIndex((s) => s.stopped !== undefined);
   const stop: Stop | null = o.hang
-    ? { kind: 'hang', reason: o.hang.reason, bucket: bucket ? hangBucket(o.dump) : '' }
+    ? { kind: 'hang', reason: o.hang.reason, bucket: bucket ? hangBucket(o.dump, o.hang.reason) : '' }
     : o.bugCheck
       ? { kind: 'bugcheck', code: o.bugCheck.code, params: o.bugCheck.params, bucket: bucket ? bucketOf(o.dump) : '' }
       : null;

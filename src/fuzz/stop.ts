@@ -6,6 +6,7 @@ import { hasSubcodes } from '../nt/bugcheck.ts';
 import { analyze } from '../debugger/commands/analyze.ts';
 import type { CrashDump } from '../debugger/dump.ts';
 import { DebugTarget } from '../debugger/target.ts';
+import { neverCompletedBy } from '../kernel/io/pending-wait.ts';
 
 export type Stop =
   | { readonly kind: 'bugcheck'; readonly code: number; readonly params: readonly number[]; readonly bucket: string }
@@ -18,8 +19,15 @@ export function bucketOf(dump: CrashDump): string {
   return line ? line.slice('FAILURE_BUCKET_ID:'.length).trim() : bc ? `0x${bc.code.toString(16)}_${bc.params[0]!.toString(16)}` : 'unknown';
 }
 
-/** A hang's bucket: HANG_ and the bucket of the crash dv forces on the hung machine (where the driver was looping or waiting). */
-export const hangBucket = (dump: CrashDump) => `HANG_${bucketOf(dump)}`;
+/**
+ * A hang's bucket: a request never completed (kernel/io/pending-wait.ts: pending, nothing to complete it, and
+ * not completed when its caller's exit cancelled it) is IRP_NEVER_COMPLETED_ and the driver holding it; any
+ * other hang is HANG_ and the bucket of the crash dv forces on the hung machine (where the driver was looping or waiting).
+ */
+export function hangBucket(dump: CrashDump, reason: string): string {
+  const holder = neverCompletedBy(reason);
+  return holder !== undefined ? `IRP_NEVER_COMPLETED_${holder}.sys` : `HANG_${bucketOf(dump)}`;
+}
 
 /**
  * Two stops are the same for minimization when their codes agree, and Parameter 1 too where it is a subcode
@@ -27,7 +35,7 @@ export const hangBucket = (dump: CrashDump) => `HANG_${bucketOf(dump)}`;
  */
 export function sameStop(a: Stop, b: Stop | null): boolean {
   if (!b || a.kind !== b.kind) return false;
-  if (a.kind === 'hang') return true;
+  if (a.kind === 'hang') return b.kind === 'hang' && neverCompletedBy(a.reason) === neverCompletedBy(b.reason);
   return b.kind === 'bugcheck' && a.code === b.code && (!hasSubcodes(a.code) || a.params[0] === b.params[0]);
 }
 

@@ -91,7 +91,7 @@ export class FuzzTarget {
     }
     const crash = this.machine.kernel.crash;
     if (!crash) return null;
-    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket: hangBucket(this.machine.dump()) };
+    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket: hangBucket(this.machine.dump(), crash.hang.reason) };
     const { code, params } = crash.bugCheck;
     return { kind: 'bugcheck', code, params, bucket: bucketOf(this.machine.dump()) };
   }

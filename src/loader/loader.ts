@@ -88,7 +88,7 @@ export class Loader {
         }
         return va;
       },
-      bind: (img, ddi) => guardImports(this.transforms.reduce<ImportTable>((table, t) => t(img, table), pick(ddi as unknown as ImportTable, img.imports))),
+      bind: (img, ddi) => guardImports(this.k, this.transforms.reduce<ImportTable>((table, t) => t(img, table), pick(ddi as unknown as ImportTable, img.imports))),
     }).catch((e: unknown) => {
       unpublish();
       throw e;
@@ -150,13 +150,16 @@ function pick(table: ImportTable, names: readonly string[]): ImportTable {
 /**
  * The DDI boundary: what the driver's imports are bound to, outermost (outside the verifier's
  * thunks). A host exception that escapes a DDI started in our code, not the driver's: it leaves as
- * an InternalError, which callRoutine never charges to the driver.
+ * an InternalError, which callRoutine never charges to the driver. Each call is also the moment a
+ * user caller's racing writer may strike (io/caller-buffers.ts).
  */
-function guardImports(table: ImportTable): ImportTable {
+function guardImports(k: Kernel, table: ImportTable): ImportTable {
   const out: ImportTable = {};
+  const files = k.io.files;
   for (const [name, fn] of Object.entries(table)) {
     const call = fn as (...a: unknown[]) => unknown;
     out[name] = (...args: unknown[]) => {
+      files.race?.driverCalled();
       try {
         return call(...args);
       } catch (e) {

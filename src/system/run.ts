@@ -25,6 +25,7 @@ import { attachDebugger, DebuggerQuit, type BreakRecord, type DebuggerIo } from 
 import { readInf } from './inf.ts';
 import { addAndStart, addDeviceRoutine, besideInf, childResourcesLine, endDeviceUsage, pnpNodeLine, pnpResult, stackDeviceName, wantsPnp, type PnpRunOptions, type PnpRunResult } from './pnp-run.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
+import type { CallerBuffers } from '../kernel/io/caller-buffers.ts';
 
 export interface IoctlRequest {
   readonly code: number;
@@ -32,6 +33,8 @@ export interface IoctlRequest {
   readonly outputLength: number;
   /** Initial contents of the output buffer (what METHOD_IN_DIRECT sends the device). */
   readonly outputInit?: Uint8Array;
+  /** What else the caller does: lengths beyond its buffers, bad pointers, a racing writer (the fuzzer's lies). */
+  readonly caller?: CallerBuffers;
 }
 
 /** A read of `length` bytes (NtReadFile). */
@@ -415,7 +418,7 @@ export function ntDeviceName(name: string): string {
 
 /** Send one request on the open file, from the calling (user) thread. */
 export function send(k: Machine['kernel'], file: number, rq: DeviceRequest): RequestResult {
-  if (rq.kind === 'ioctl') return { major: IRP_MJ.DEVICE_CONTROL, code: rq.code, ...k.io.files.deviceIoControl(file, rq.code, rq.input, rq.outputLength, rq.outputInit) };
+  if (rq.kind === 'ioctl') return { major: IRP_MJ.DEVICE_CONTROL, code: rq.code, ...k.io.files.deviceIoControl(file, rq.code, rq.input, rq.outputLength, rq.outputInit, rq.caller) };
   if (rq.kind === 'read') return { major: IRP_MJ.READ, ...k.io.files.readWrite(file, IRP_MJ.READ, rq.length) };
   return { major: IRP_MJ.WRITE, ...k.io.files.readWrite(file, IRP_MJ.WRITE, rq.data.length, rq.data) };
 }

@@ -1,6 +1,8 @@
 /*
  * IOCTL_MYDRIVER_PROCESS, with every path freeing what it allocated: the fixed MyDriver. It unloads
- * with nothing outstanding, and Driver Verifier stays silent.
+ * with nothing outstanding, and Driver Verifier stays silent. Its buffers are the caller's own
+ * (METHOD_NEITHER), so it probes the input and locks the output in the caller's context, under
+ * __try: a bad pointer or a length beyond the caller's buffer fails the request, never the machine.
  */
 #include "mydriver.h"
 
@@ -14,6 +16,7 @@ NTSTATUS DeviceControlDispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Ir
     PVOID buffer;
     PMDL mdl;
     PIO_WORKITEM workItem;
+    NTSTATUS status = STATUS_SUCCESS;
 
     if (sp->Parameters.DeviceIoControl.IoControlCode != IOCTL_MYDRIVER_PROCESS) {
         return CompleteRequest(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
@@ -35,7 +38,21 @@ NTSTATUS DeviceControlDispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Ir
         return CompleteRequest(Irp, inputLength < HEADER_SIZE ? STATUS_INVALID_PARAMETER : STATUS_INSUFFICIENT_RESOURCES, 0);
     }
 
-    RtlCopyMemory(buffer, input, min(inputLength, WORK_BUFFER_SIZE));
+    __try {
+        ProbeForRead(input, inputLength, sizeof(UCHAR));
+        RtlCopyMemory(buffer, input, min(inputLength, WORK_BUFFER_SIZE));
+        if (outputLength > 0) {
+            MmProbeAndLockPages(mdl, UserMode, IoWriteAccess);
+        }
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        status = GetExceptionCode();
+    }
+    if (!NT_SUCCESS(status)) {
+        IoFreeWorkItem(workItem);
+        IoFreeMdl(mdl);
+        ExFreePoolWithTag(buffer, MYDRIVER_TAG);
+        return CompleteRequest(Irp, status, 0);
+    }
     ext->Irp = Irp;
     ext->Buffer = buffer;
     ext->Mdl = mdl;
@@ -62,23 +79,15 @@ VOID ProcessRequestWorker(_In_ PDEVICE_OBJECT DeviceObject, _In_opt_ PVOID Conte
 
     UNREFERENCED_PARAMETER(DeviceObject);
     if (outputLength > 0) {
-        PVOID target;
-        /* Locking raises when the pages cannot be locked; mapping may find no system space. */
-        __try {
-            MmProbeAndLockPages(ext->Mdl, KernelMode, IoWriteAccess);
-        } __except (EXCEPTION_EXECUTE_HANDLER) {
-            status = GetExceptionCode();
+        /* Locked by the dispatch routine; mapping may find no system space. */
+        PVOID target = MmGetSystemAddressForMdlSafe(ext->Mdl, NormalPagePriority);
+        if (target != NULL) {
+            copied = min(outputLength, HEADER_SIZE);
+            RtlCopyMemory(target, ext->Buffer, copied);
+        } else {
+            status = STATUS_INSUFFICIENT_RESOURCES;
         }
-        if (NT_SUCCESS(status)) {
-            target = MmGetSystemAddressForMdlSafe(ext->Mdl, NormalPagePriority);
-            if (target != NULL) {
-                copied = min(outputLength, HEADER_SIZE);
-                RtlCopyMemory(target, ext->Buffer, copied);
-            } else {
-                status = STATUS_INSUFFICIENT_RESOURCES;
-            }
-            MmUnlockPages(ext->Mdl);
-        }
+        MmUnlockPages(ext->Mdl);
     }
     IoFreeMdl(ext->Mdl);
     ExFreePoolWithTag(ext->Buffer, MYDRIVER_TAG);

@@ -67,7 +67,8 @@ static NTSTATUS Fetch(PDEVICE_EXTENSION Ext, PIRP Irp, PIO_STACK_LOCATION Sp)
 
 /*
  * METHOD_NEITHER: the caller's own buffers. The driver describes the output buffer with an MDL it
- * allocates, probes and locks itself, and writes the input XORed with the stored data through it.
+ * allocates, probes and locks itself, and writes the input XORed with the stored data through it. The
+ * input is the caller's address as given: probed, and read only under __try (it may be bad, or go away).
  */
 static NTSTATUS Xor(PDEVICE_EXTENSION Ext, PIRP Irp, PIO_STACK_LOCATION Sp)
 {
@@ -100,10 +101,15 @@ static NTSTATUS Xor(PDEVICE_EXTENSION Ext, PIRP Irp, PIO_STACK_LOCATION Sp)
     if (out == NULL) {
         status = STATUS_INSUFFICIENT_RESOURCES;
     } else {
-        for (i = 0; i < length; i++) {
-            out[i] = input[i] ^ Ext->Data[i % Ext->DataLength];
+        __try {
+            ProbeForRead(input, inLength, sizeof(UCHAR));
+            for (i = 0; i < length; i++) {
+                out[i] = input[i] ^ Ext->Data[i % Ext->DataLength];
+            }
+            Irp->IoStatus.Information = length;
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            status = GetExceptionCode();
         }
-        Irp->IoStatus.Information = length;
     }
     MmUnlockPages(mdl);
     IoFreeMdl(mdl);

@@ -11,6 +11,11 @@ import type { Kernel } from '../kernel.ts';
 import { SimulatorError } from '../errors.ts';
 import { TAG } from '../tags.ts';
 import type { IoResult } from './iomgr.ts';
+import { waitForIrp } from './pending-wait.ts';
+
+/** `IRP_MJ_READ`, by code. */
+const majorName = (major: number) => `IRP_MJ_${Object.entries(IRP_MJ).find(([, v]) => v === major)?.[0] ?? major.toString(16)}`;
+import { checkCallerBuffers, freeUserBuffer, placeUserBuffer, RacingWriter, type CallerBuffers } from './caller-buffers.ts';
 
 const DEV = DEVICE_OBJECT.off;
 const I = IRP.off;
@@ -138,83 +143,106 @@ export class FileRequests {
   }
 
   private waitForCompletion(irp: number): void {
-    this.k.dispatcher.waitUntil(
-      () => this.k.io.isCompleted(irp),
-      () => `IRP ${irp.toString(16)} is pending and nothing left to run will complete it: the request never ends`,
-    );
+    waitForIrp(this.k, irp, majorName(this.k.as.u8(this.k.io.currentStackLocation(irp) + S.MajorFunction)));
   }
 
   /** NtDeviceIoControlFile: build the IRP for the code's transfer method, send it, copy results back. */
   /**
    * `outputInit` is what the caller's output buffer holds before the call: for METHOD_IN_DIRECT the
-   * device reads that buffer (it is input despite its name).
+   * device reads that buffer (it is input despite its name). `caller` is what else the caller does:
+   * lengths beyond its buffers, bad pointers, a racing writer (caller-buffers.ts).
    */
-  deviceIoControl(file: number, code: number, input: Uint8Array, outputLength: number, outputInit?: Uint8Array): IoResult {
+  deviceIoControl(file: number, code: number, input: Uint8Array, outputLength: number, outputInit?: Uint8Array, caller?: CallerBuffers): IoResult {
     const as = this.k.as;
+    const method = ioctlMethod(code);
+    // The caller's buffers live in user space.
+    const userIn = placeUserBuffer(this.k, input.length, caller?.inputLength ?? input.length, caller?.inputPointer);
+    if (userIn.base) as.write(userIn.va, input);
+    const outputSize = caller?.outputSize ?? outputLength;
+    const userOut = placeUserBuffer(this.k, outputSize, outputLength, caller?.outputPointer);
+    if (userOut.base && outputInit) as.write(userOut.va, outputInit.subarray(0, Math.min(outputLength, outputSize)));
+    const freeUser = () => {
+      freeUserBuffer(this.k, userIn);
+      freeUserBuffer(this.k, userOut);
+    };
+    // Well-formed buffers (no caller lies) pass the I/O manager's probes by construction.
+    const lengths = caller ? checkCallerBuffers(this.k, method, userIn, caller.inputLength ?? input.length, userOut, outputLength) : { inputLength: input.length, outputLength, fault: false };
+    // The I/O manager's probe or copy of the caller's buffers faulted: the service returns the exception's code.
+    if (lengths.fault) {
+      freeUser();
+      return { status: STATUS.ACCESS_VIOLATION, information: 0, output: new Uint8Array(0) };
+    }
+    const inLength = lengths.inputLength;
+    outputLength = lengths.outputLength;
     const device = this.k.io.topOfStack(as.u32(file + F.DeviceObject));
     const irp = this.buildIrp(device, file, IRP_MJ.DEVICE_CONTROL);
-    if (irp === 0) return INSUFFICIENT_RESOURCES;
+    if (irp === 0) {
+      freeUser();
+      return INSUFFICIENT_RESOURCES;
+    }
     const sp = this.k.io.nextStackLocation(irp);
     as.setU32(sp + S['Parameters.DeviceIoControl.OutputBufferLength'], outputLength);
-    as.setU32(sp + S['Parameters.DeviceIoControl.InputBufferLength'], input.length);
+    as.setU32(sp + S['Parameters.DeviceIoControl.InputBufferLength'], inLength);
     as.setU32(sp + S['Parameters.DeviceIoControl.IoControlCode'], code);
 
-    // The caller's buffers live in user space.
-    const userIn = input.length > 0 ? this.k.allocateUser(input.length) : 0;
-    if (userIn) as.write(userIn, input);
-    const userOut = outputLength > 0 ? this.k.allocateUser(outputLength) : 0;
-    if (userOut && outputInit) as.write(userOut, outputInit.subarray(0, outputLength));
     let systemBuffer = 0;
-    const method = ioctlMethod(code);
     // The I/O manager's own buffers: without them the request fails as NtDeviceIoControlFile does.
     const failed = (): IoResult => {
       if (systemBuffer) this.k.freeKernelObject(systemBuffer);
       this.k.io.freeIrp(irp);
-      if (userIn) this.k.freeUser(userIn, input.length);
-      if (userOut) this.k.freeUser(userOut, outputLength);
+      freeUser();
       return INSUFFICIENT_RESOURCES;
     };
     if (method === METHOD_BUFFERED) {
-      const len = Math.max(input.length, outputLength);
+      const len = Math.max(inLength, outputLength);
       if (len > 0) {
         systemBuffer = this.k.tryAllocateKernelObject(len, TAG.SystemBuffer);
         if (systemBuffer === 0) return failed();
-        as.write(systemBuffer, input);
+        if (inLength > 0) as.copy(systemBuffer, userIn.va, inLength);
       }
       as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
     } else if (method === METHOD_IN_DIRECT || method === METHOD_OUT_DIRECT) {
-      if (input.length > 0) {
-        systemBuffer = this.k.tryAllocateKernelObject(input.length, TAG.SystemBuffer);
+      if (inLength > 0) {
+        systemBuffer = this.k.tryAllocateKernelObject(inLength, TAG.SystemBuffer);
         if (systemBuffer === 0) return failed();
-        as.write(systemBuffer, input);
+        as.copy(systemBuffer, userIn.va, inLength);
         as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
       }
-      if (outputLength > 0) {
-        const mdl = this.k.io.mdl.allocateMdl(userOut, outputLength, false, irp);
+      if (outputLength > 0 && userOut.va !== 0) {
+        const mdl = this.k.io.mdl.allocateMdl(userOut.va, outputLength, false, irp);
         if (mdl === 0) return failed();
         this.k.io.mdl.probeAndLockPages(mdl, method === METHOD_OUT_DIRECT);
       }
     } else if (method === METHOD_NEITHER) {
-      as.setU32(sp + S['Parameters.DeviceIoControl.Type3InputBuffer'], userIn);
-      as.setU32(irp + I.UserBuffer, userOut);
+      as.setU32(sp + S['Parameters.DeviceIoControl.Type3InputBuffer'], userIn.va);
+      as.setU32(irp + I.UserBuffer, userOut.va);
     }
-    const result = this.issue(device, irp, DEVICE_IO_CONTROL_FRAMES, () => {
-      const info = as.u32(irp + I['IoStatus.Information']);
-      let out: Uint8Array = new Uint8Array(0);
-      const n = Math.min(info, outputLength);
-      if (method === METHOD_BUFFERED) {
-        if (n > 0 && systemBuffer) out = as.read(systemBuffer, n);
-      } else if (userOut && n > 0) {
-        out = as.read(userOut, n);
-      }
-      this.k.io.mdl.freeIrpMdls(irp);
-      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-      return out;
-    });
-    if (userIn) this.k.freeUser(userIn, input.length);
-    if (userOut) this.k.freeUser(userOut, outputLength);
+    // The caller's other thread, armed while the request runs.
+    if (caller?.race && userIn.base) this.race = new RacingWriter(this.k, userIn, input.length, caller.race);
+    let result: IoResult;
+    try {
+      result = this.issue(device, irp, DEVICE_IO_CONTROL_FRAMES, () => {
+        const info = as.u32(irp + I['IoStatus.Information']);
+        let out: Uint8Array = new Uint8Array(0);
+        const n = Math.min(info, outputLength);
+        if (method === METHOD_BUFFERED) {
+          if (n > 0 && systemBuffer) out = as.read(systemBuffer, n);
+        } else if (userOut.base && n > 0) {
+          out = as.read(userOut.va, Math.min(n, outputSize));
+        }
+        this.k.io.mdl.freeIrpMdls(irp);
+        if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+        return out;
+      });
+    } finally {
+      this.race = undefined;
+    }
+    freeUser();
     return result;
   }
+
+  /** The caller's racing writer while its request runs (the loader's import boundary tells it of each DDI call). */
+  race: RacingWriter | undefined;
 
   /**
    * NtReadFile / NtWriteFile from user mode: the caller's buffer is in user space, and the device's

@@ -247,6 +247,18 @@ export class Dispatcher {
     }
   }
 
+  /** Run until `done()`, or until nothing left to run (before `until`, in ticks) could change it: false then. */
+  settle(done: () => boolean, until = Infinity): boolean {
+    for (;;) {
+      if (done()) return true;
+      this.k.watchdog.yielded();
+      if (this.runOne()) continue;
+      const next = this.nextWakeUp();
+      if (next === undefined || next > until) return false;
+      this.advanceClock(next);
+    }
+  }
+
   /** Idle until `t`: the clock jumps there, timers due fire, and the run's time limits are checked. */
   advanceClock(t: number): void {
     this.k.clock.advanceTo(t);

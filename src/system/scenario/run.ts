@@ -6,6 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { BugCheck, DriverEntryFailed, HangError } from '../../kernel/errors.ts';
 import type { DeviceNode } from '../../kernel/pnp/devnode.ts';
+import type { CallerBuffers } from '../../kernel/io/caller-buffers.ts';
 import { parseResourceSpec } from '../../kernel/pnp/resources.ts';
 import { TICKS_PER_MS } from '../../kernel/ke/clock.ts';
 import type { WatchdogLimits } from '../../kernel/ke/watchdog.ts';
@@ -195,7 +196,7 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
       const f = needOpen('ioctl');
       const s = step.ioctl;
       const outputInit = s.output !== undefined ? Buffer.from(s.output, 'hex') : undefined;
-      return request(f, { kind: 'ioctl', code: num(s.code), input: Buffer.from(s.input ?? '', 'hex'), outputLength: s.outputLength ?? 0, outputInit });
+      return request(f, { kind: 'ioctl', code: num(s.code), input: Buffer.from(s.input ?? '', 'hex'), outputLength: s.outputLength ?? 0, outputInit, caller: callerOf(s) });
     }
     if ('read' in step) {
       const f = needOpen('read');
@@ -297,4 +298,16 @@ function resultText(r: Partial<StepResult>): string {
   if (r.status === undefined) return '';
   const info = r.information !== undefined ? `, ${r.information} bytes` : '';
   return ` -> ${statusName(r.status)}${info}`;
+}
+
+/** The caller's lies an ioctl step names (kernel/io/caller-buffers.ts), or none. */
+function callerOf(s: Extract<ScenarioStep, { ioctl: unknown }>['ioctl']): CallerBuffers | undefined {
+  const c: CallerBuffers = {
+    ...(s.inputLength !== undefined ? { inputLength: s.inputLength } : {}),
+    ...(s.outputSize !== undefined ? { outputSize: s.outputSize } : {}),
+    ...(s.inputPointer !== undefined ? { inputPointer: s.inputPointer } : {}),
+    ...(s.outputPointer !== undefined ? { outputPointer: s.outputPointer } : {}),
+    ...(s.race !== undefined ? { race: { call: s.race.call, offset: s.race.offset, data: Buffer.from(s.race.data, 'hex') } } : {}),
+  };
+  return Object.keys(c).length > 0 ? c : undefined;
 }

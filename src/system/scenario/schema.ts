@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { STATUS } from '../../nt/status.ts';
+import { BAD_POINTERS } from '../../kernel/io/caller-buffers.ts';
 
 const HEX_BYTES = /^([0-9a-fA-F]{2})*$/;
 const u32 = z.number().int().min(0).max(0xffffffff);
@@ -49,10 +50,32 @@ const openStep = z.union([
   withExpect({ name: z.string().optional(), interface: z.string().optional().describe('a device interface class {GUID}: its first enabled interface') }),
 ]);
 
+/** What a caller may do beyond well-formed buffers (kernel/io/caller-buffers.ts): the fuzzer's lies, replayed. */
+const badPointer = z.enum(BAD_POINTERS).describe('a pointer instead of the buffer: null, kernel (an unmapped kernel address) or unmapped (an unmapped user address)');
+const callerLies = {
+  inputLength: u32.optional().describe('the InputBufferLength declared (default: the size of input); larger is a lie: the buffer ends at an unmapped page'),
+  outputSize: u32.optional().describe('the output buffer the caller really has (default: outputLength); smaller is a lie, as for inputLength'),
+  inputPointer: badPointer.optional(),
+  outputPointer: badPointer.optional(),
+  race: z
+    .object({ call: z.number().int().min(1), offset: u32, data: bytes })
+    .strict()
+    .optional()
+    .describe("another thread of the caller writes data at offset of the input buffer at the driver's call-th DDI call of the request (a double fetch)"),
+};
+
 export const stepSchema = z.union([
   z.object({ load: loadStep }).strict(),
   z.object({ open: openStep }).strict(),
-  z.object({ ioctl: withExpect({ code, input: bytes.optional(), outputLength: u32.optional(), output: bytes.optional().describe('initial output buffer contents (METHOD_IN_DIRECT data)') }) }).strict(),
+  z.object({
+    ioctl: withExpect({
+      code,
+      input: bytes.optional(),
+      outputLength: u32.optional(),
+      output: bytes.optional().describe('initial output buffer contents (METHOD_IN_DIRECT data)'),
+      ...callerLies,
+    }),
+  }).strict(),
   z.object({ read: withExpect({ length: u32 }) }).strict(),
   z.object({ write: withExpect({ data: bytes }) }).strict(),
   z.literal('close'),
