@@ -16,6 +16,7 @@ import {
   IRP_MJ,
   DRIVER_OBJECT,
   METHOD_NEITHER,
+  NT_SUCCESS,
   POOL_TYPE,
   STATUS,
   IoGetCurrentIrpStackLocation,
@@ -128,7 +129,23 @@ function DeviceControlDispatch(DeviceObject: number, Irp: number): number {
     return Complete(Irp, inputLength < HEADER_SIZE ? STATUS.INVALID_PARAMETER : STATUS.INSUFFICIENT_RESOURCES, 0);
   }
 
-  mem.copy(buffer, input, Math.min(inputLength, WORK_BUFFER_SIZE));
+  // The buffers are the caller's own (METHOD_NEITHER): probe the input and lock the output here, in the
+  // caller's context, under __try: a bad pointer or a length beyond the caller's buffer fails the request.
+  const status = ddi.__try(
+    () => {
+      ddi.ProbeForRead(input, inputLength, 1);
+      mem.copy(buffer, input, Math.min(inputLength, WORK_BUFFER_SIZE));
+      if (outputLength > 0) ddi.MmProbeAndLockPages(mdl, 1, 1);
+      return STATUS.SUCCESS;
+    },
+    { except: EXCEPTION_EXECUTE_HANDLER, handler: (code) => code },
+  );
+  if (!NT_SUCCESS(status)) {
+    ddi.IoFreeWorkItem(workItem);
+    ddi.IoFreeMdl(mdl);
+    ddi.ExFreePoolWithTag(buffer, TAG);
+    return Complete(Irp, status, 0);
+  }
   const ext = mem.u32(DeviceObject + DEVICE_OBJECT.off.DeviceExtension);
   mem.setU32(ext + EXT_IRP, Irp);
   mem.setU32(ext + EXT_BUFFER, buffer);
@@ -155,24 +172,15 @@ function ProcessRequestWorker(_DeviceObject: number, Context: number): void {
   let copied = 0;
   let status: number = STATUS.SUCCESS;
   if (outputLength > 0) {
-    // Locking the caller's pages raises when they cannot be locked; mapping them may find no system space.
-    status = ddi.__try(
-      () => {
-        ddi.MmProbeAndLockPages(mdl, 1, 1);
-        return STATUS.SUCCESS;
-      },
-      { except: EXCEPTION_EXECUTE_HANDLER, handler: (code) => code },
-    );
-    if (status === STATUS.SUCCESS) {
-      const target = ddi.MmGetSystemAddressForMdlSafe(mdl, 16);
-      if (target !== 0) {
-        copied = Math.min(outputLength, HEADER_SIZE);
-        mem.copy(target, buffer, copied);
-      } else {
-        status = STATUS.INSUFFICIENT_RESOURCES;
-      }
-      ddi.MmUnlockPages(mdl);
+    // Locked by the dispatch routine; mapping may find no system space.
+    const target = ddi.MmGetSystemAddressForMdlSafe(mdl, 16);
+    if (target !== 0) {
+      copied = Math.min(outputLength, HEADER_SIZE);
+      mem.copy(target, buffer, copied);
+    } else {
+      status = STATUS.INSUFFICIENT_RESOURCES;
     }
+    ddi.MmUnlockPages(mdl);
   }
   ddi.IoFreeMdl(mdl);
   ddi.ExFreePoolWithTag(buffer, TAG);

@@ -24,10 +24,12 @@ import { readScenario } from '../../src/system/scenario/load.ts';
 import { runScenario } from '../../src/system/scenario/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { ROOT } from '../helpers.ts';
+import { IOCTL_MYDRIVER_PROCESS } from '../../drivers/ts/MyDriverClean.ts';
 
 const NEITHER = join(ROOT, 'drivers', 'c', 'fuzz', 'FuzzNeither.wasm');
 const SAMPLE_IO = join(ROOT, 'drivers', 'c', 'SampleIo', 'SampleIo.wasm');
 const MY_DRIVER_CLEAN = join(ROOT, 'drivers', 'c', 'MyDriverClean', 'MyDriverClean.wasm');
+const MY_DRIVER_CLEAN_TS = join(ROOT, 'drivers', 'ts', 'MyDriverClean.ts');
 const PEEK = 0x222083, CLEAR = 0x222087, WAIT = 0x222088, SIGNAL = 0x22208c;
 const STORE = 0x22a405; // SampleIo's METHOD_IN_DIRECT
 const tmp = mkdtempSync(join(tmpdir(), 'dv-fuzz-neither-'));
@@ -171,9 +173,10 @@ test('each FuzzNeither reproducer replays with dv run --scenario to the same sto
   }
 });
 
-test('the clean samples that take IOCTLs survive the lies: SampleIo (every method) and MyDriverClean (METHOD_NEITHER), 200 inputs each', async () => {
-  for (const driver of [SAMPLE_IO, MY_DRIVER_CLEAN]) {
-    const r = await fuzz({ driver, flags: STANDARD_FLAGS, seed: 5, runs: 200 });
+test('the clean samples that take IOCTLs survive the lies: SampleIo (every method) and MyDriverClean (METHOD_NEITHER, in C and TypeScript), 200 inputs each', async () => {
+  // A TypeScript driver's control codes are not read from its code: the TS twin gets its one code as --ioctl would give it.
+  for (const [driver, ioctls] of [[SAMPLE_IO, []], [MY_DRIVER_CLEAN, []], [MY_DRIVER_CLEAN_TS, [IOCTL_MYDRIVER_PROCESS]]] as const) {
+    const r = await fuzz({ driver, flags: STANDARD_FLAGS, seed: 5, runs: 200, ioctls });
     assert.deepEqual(r.findings.map((f) => f.bucket), [], driver);
     assert.equal(r.duplicates + r.unreproduced, 0);
     assert.equal(r.inputs, 200);
