@@ -121,8 +121,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   let unreproduced = 0;
   let inputs = 0;
 
-  const boot = () => FuzzTarget.boot(driver, o.flags, o.limits, valueProfile);
-  let target = await boot();
+  // One boot and load; then the machine is put back from its snapshot where a new one would be booted.
+  const target = await FuzzTarget.boot(driver, o.flags, o.limits, valueProfile, true);
   // Every machine loads the same image: the same blocks.
   const sites = target.counters().length;
   let sinceBoot = 0;
@@ -165,7 +165,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     const stop = target.run(session);
     if (stop) {
       await found(stop, [...target.sessions]);
-      target = await boot();
+      target.reset();
       sinceBoot = 0;
     } else {
       const compared = valueProfile ? target.comparisons() : [];
@@ -180,7 +180,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
       if (++sinceBoot >= (o.recycle ?? DEFAULT_RECYCLE)) {
         const s = target.finish();
         if (s) await found(s, [...target.sessions]);
-        target = await boot();
+        target.reset();
         sinceBoot = 0;
       }
     }
@@ -190,6 +190,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   }
   const end = target.finish();
   if (end) await found(end, [...target.sessions]);
+  target.dispose();
   return { ...status(), findings, duplicates, unreproduced, codes };
 }
 

@@ -12,14 +12,17 @@ import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { NT_SUCCESS } from '../nt/status.ts';
 import { Machine } from '../system/machine.ts';
+import { GraphRecorder, MachineSnapshot } from '../system/snapshot/machine.ts';
 import { addAndStart, addDeviceRoutine, stackDeviceName, wantsPnp } from '../system/pnp-run.ts';
 import { send } from '../system/run.ts';
 import { bucketOf, hangBucket, type Stop } from './stop.ts';
 import type { Session } from './input.ts';
 
 export class FuzzTarget {
-  /** The sessions run since the boot, in order (the last may be the one that stopped it). */
+  /** The sessions run since the boot (or the last reset), in order (the last may be the one that stopped it). */
   readonly sessions: Session[] = [];
+  /** The machine just after the load: what reset() puts back. */
+  private snapshot?: MachineSnapshot;
   private constructor(
     readonly machine: Machine,
     private readonly image: LoadedImage,
@@ -27,8 +30,13 @@ export class FuzzTarget {
     private readonly device: string,
   ) {}
 
-  /** Boot, load the driver (under the PnP manager when it asks for one, as a scenario load does). */
-  static async boot(driver: string, flags: number, limits?: Partial<WatchdogLimits>, valueProfile = false): Promise<FuzzTarget> {
+  /**
+   * Boot, load the driver (under the PnP manager when it asks for one, as a scenario load does).
+   * `snapshot`: take the machine's snapshot there, so reset() can put it back instead of a new boot.
+   */
+  static async boot(driver: string, flags: number, limits?: Partial<WatchdogLimits>, valueProfile = false, snapshot = false): Promise<FuzzTarget> {
+    // The snapshot's recorder notes the machine's side tables as they are made: before the machine is.
+    const recorder = snapshot ? new GraphRecorder() : undefined;
     const machine = new Machine({ verifier: { flags, drivers: ['*'] }, coverage: true, valueProfile });
     const k = machine.kernel;
     Object.assign(k.watchdog.limits, limits);
@@ -38,8 +46,25 @@ export class FuzzTarget {
       node = addAndStart(k, image.driverObject, image.module.name, {}, () => {}).node;
     }
     const device = node ? stackDeviceName(k, node) : machine.firstDeviceName(image);
-    if (!device) throw new FuzzError(`${image.module.imageName} created no named device to send requests to`);
-    return new FuzzTarget(machine, image, node, device);
+    if (!device) {
+      recorder?.stop();
+      throw new FuzzError(`${image.module.imageName} created no named device to send requests to`);
+    }
+    const target = new FuzzTarget(machine, image, node, device);
+    if (recorder) target.snapshot = new MachineSnapshot(machine, recorder, [image, ...(node ? [node] : [])]);
+    return target;
+  }
+
+  /** The machine as it was just after the load (a snapshot restore: what a new boot and load would give), no sessions run. */
+  reset(): void {
+    if (!this.snapshot) throw new Error('reset() needs a target booted with a snapshot');
+    this.snapshot.restore();
+    this.sessions.length = 0;
+  }
+
+  /** Drop the machine: its snapshot stops noting its writes. */
+  dispose(): void {
+    this.snapshot?.dispose();
   }
 
   /** Every block counter of the machine's wasm images, in one array (the coverage map's index space). */
