@@ -55,6 +55,11 @@ export interface FuzzOptions {
   readonly valueProfile?: boolean;
   /** The host clock, in ms (tests give a fake one). */
   readonly now?: () => number;
+  /**
+   * Put the machine back from its snapshot after a stop and after each machine life (default); false boots
+   * a new machine instead, as dv fuzz did before the snapshot (the bench compares the two).
+   */
+  readonly snapshot?: boolean;
   /** Other machines fuzzing the same driver (--jobs: jobs.ts): buckets, corpus and file numbers shared with them. */
   readonly share?: FuzzShare;
 }
@@ -154,7 +159,13 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   let inputs = 0;
 
   // One boot and load; then the machine is put back from its snapshot where a new one would be booted.
-  const target = await FuzzTarget.boot(driver, o.flags, o.limits, valueProfile, true);
+  const snapshot = o.snapshot ?? true;
+  let target = await FuzzTarget.boot(driver, o.flags, o.limits, valueProfile, snapshot);
+  /** The machine as a new boot and load leaves it: restored from the snapshot, or booted. */
+  const renew = async () => {
+    if (snapshot) return target.reset();
+    target = await FuzzTarget.boot(driver, o.flags, o.limits, valueProfile);
+  };
   // Every machine loads the same image: the same blocks.
   const sites = target.counters().length;
   let sinceBoot = 0;
@@ -207,7 +218,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     const stop = target.run(session);
     if (stop) {
       await found(stop, [...target.sessions]);
-      target.reset();
+      await renew();
       sinceBoot = 0;
       adopt();
     } else {
@@ -223,7 +234,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
       if (++sinceBoot >= (o.recycle ?? DEFAULT_RECYCLE)) {
         const s = target.finish();
         if (s) await found(s, [...target.sessions]);
-        target.reset();
+        await renew();
         sinceBoot = 0;
         adopt();
       }
