@@ -86,6 +86,8 @@ export class GraphSnapshot {
   /** The WeakMap entries the snapshot holds: restored to these values; others noted since on graph keys are deleted. */
   private readonly weak = new Map<WeakMap<object, unknown>, Map<object, unknown>>();
   private readonly seen = new Set<object>();
+  /** Byte ranges already recorded, by buffer: two views of the same bytes (a Uint8Array and a Buffer over it) are restored once. */
+  private readonly ranges = new Map<ArrayBufferLike, Set<string>>();
   /** Objects by constructor name, for tests and the bench (how big the graph is). */
   readonly objects: number;
 
@@ -163,6 +165,11 @@ export class GraphSnapshot {
   }
 
   private recordBytes(bytes: Uint8Array): void {
+    let held = this.ranges.get(bytes.buffer);
+    if (!held) this.ranges.set(bytes.buffer, (held = new Set()));
+    const range = `${bytes.byteOffset}:${bytes.byteLength}`;
+    if (held.has(range)) return;
+    held.add(range);
     const saved = bytes.slice();
     const live = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.records.push({ restore: () => void (live.compare(saved) !== 0 && bytes.set(saved)) });
