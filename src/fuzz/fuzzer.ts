@@ -6,7 +6,7 @@
  * at unload (leaks) is a finding: reproduced on a fresh machine, bucketed as `!analyze` buckets it,
  * minimized, and written as a scenario file that `dv run --scenario` replays to the same stop.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
@@ -137,9 +137,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const driver = resolve(o.driver);
   const now = o.now ?? (() => performance.now());
   const started = now();
-  const dict = driver.endsWith('.wasm') ? readDictionary(driver) : { controlCodes: [], values: [] };
-  const codes = [...new Set([...(o.ioctls ?? []).map((c) => c >>> 0), ...dict.controlCodes])];
-  if (codes.length === 0) throw new FuzzError(`${o.driver}: no control codes to start from (a TypeScript driver's are not read from its code): give them with --ioctl`);
+  const { dict, codes } = startingPoint(o);
   const rng = new Prng(o.seed ?? 1);
   const corpus: Session[] = [...codes.map((code): Session => [{ kind: 'ioctl', code, input: new Uint8Array(0), outputLength: 0 }]), ...(o.corpusDir ? loadInputs(o.corpusDir) : [])];
   /** The seeds (the codes, then a saved corpus): each run once, first. */
@@ -248,6 +246,19 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   if (end) await found(end, [...target.sessions]);
   target.dispose();
   return { ...status(), findings, duplicates, unreproduced, codes };
+}
+
+/**
+ * What a run starts from: the driver's dictionary (a wasm driver's compared values and codes) and the control
+ * codes. A driver that cannot be fuzzed (missing, no codes) is the user's error, said before any machine boots.
+ */
+export function startingPoint(o: Pick<FuzzOptions, 'driver' | 'ioctls'>): { dict: ReturnType<typeof readDictionary>; codes: number[] } {
+  const driver = resolve(o.driver);
+  if (!existsSync(driver)) throw new FuzzError(`${o.driver}: no such file`);
+  const dict = driver.endsWith('.wasm') ? readDictionary(driver) : { controlCodes: [], values: [] };
+  const codes = [...new Set([...(o.ioctls ?? []).map((c) => c >>> 0), ...dict.controlCodes])];
+  if (codes.length === 0) throw new FuzzError(`${o.driver}: no control codes to start from (a TypeScript driver's are not read from its code): give them with --ioctl`);
+  return { dict, codes };
 }
 
 /** Write the reproducer as a scenario (the stop expected at the step it came in), then replay the file. */

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import { saveInput, loadInputs } from './corpus-dir.ts';
 import { CoverageMap } from './coverage-map.ts';
-import type { Finding, FuzzOptions, FuzzResult, FuzzStatus } from './fuzzer.ts';
+import { startingPoint, type Finding, type FuzzOptions, type FuzzResult, type FuzzStatus } from './fuzzer.ts';
 import { FuzzError } from './target.ts';
 import type { FromWorker, ToWorker, WorkerOptions } from './worker.ts';
 
@@ -32,7 +32,8 @@ export async function fuzzJobs(o: FuzzOptions, jobs: number): Promise<FuzzResult
   if (o.runs === undefined && o.timeMs === undefined) throw new FuzzError('give a number of inputs (--runs) or a time limit (--time)');
   const now = o.now ?? (() => performance.now());
   const started = now();
-  // A corpus folder that is not ours is the user's error, said once, before any worker starts.
+  // A driver that cannot be fuzzed, or a corpus folder that is not ours, is the user's error, said once, before any worker starts.
+  startingPoint(o);
   if (o.corpusDir) loadInputs(o.corpusDir);
   const claimed = new Set<string>();
   const numbered = new Set<string>();
@@ -106,6 +107,10 @@ export async function fuzzJobs(o: FuzzOptions, jobs: number): Promise<FuzzResult
           case 'finding':
             findings.push(m.finding);
             o.onFinding?.(m.finding);
+            break;
+          case 'failed':
+            // A worker's error crosses the thread as a plain object: a usage error stays one (exit 2).
+            end(m.usage ? new FuzzError(m.message) : Object.assign(new Error(m.message), { stack: m.stack }));
             break;
           case 'done':
             statuses[i] = m.result;

@@ -7,6 +7,7 @@
  * It loads and opens as a scenario does (scenario/run.ts), so the reproducer replays the same way.
  */
 import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
+import type { CrashContext } from '../kernel/kernel.ts';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 import type { LoadedImage } from '../loader/image.ts';
@@ -21,6 +22,11 @@ import type { Session } from './input.ts';
 export class FuzzTarget {
   /** The sessions run since the boot (or the last reset), in order (the last may be the one that stopped it). */
   readonly sessions: Session[] = [];
+  /**
+   * Buckets by the stop's context (stopKey): a stop seen again takes no dump and no `!analyze` (most stops of
+   * a run are the same few bugs again; a dump and its analysis cost milliseconds).
+   */
+  private readonly buckets = new Map<string, string>();
   /** The machine just after the load: what reset() puts back. */
   private snapshot?: MachineSnapshot;
   private constructor(
@@ -116,10 +122,22 @@ export class FuzzTarget {
     }
     const crash = this.machine.kernel.crash;
     if (!crash) return null;
-    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket: hangBucket(this.machine.dump()) };
+    const key = stopKey(crash);
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) this.buckets.set(key, (bucket = crash.hang ? hangBucket(this.machine.dump()) : bucketOf(this.machine.dump())));
+    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket };
     const { code, params } = crash.bugCheck;
-    return { kind: 'bugcheck', code, params, bucket: bucketOf(this.machine.dump()) };
+    return { kind: 'bugcheck', code, params, bucket };
   }
+}
+
+/**
+ * What `!analyze` buckets a stop by, and more: the code, Parameter 1 (the subcode or rule), the stack, the
+ * culprit, the faulting address and the hang's reason. Two stops with one key have one bucket (the key is at
+ * least as fine as the bucket; finer only costs a dump).
+ */
+function stopKey(c: CrashContext): string {
+  return JSON.stringify([c.bugCheck.code, c.bugCheck.params[0], c.stack, c.culprit, c.exception?.address, c.memoryAccess?.shadow, c.hang?.reason]);
 }
 
 /** The driver cannot be fuzzed as given (no device to open, no control code): the user's to fix. */

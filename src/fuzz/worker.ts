@@ -3,6 +3,7 @@
  * run (claims, corpus, findings, status) going through the parent thread's messages.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { SimulatorError } from '../kernel/errors.ts';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import { fuzz, type Finding, type FuzzResult, type FuzzShare, type FuzzStatus } from './fuzzer.ts';
 import type { Session } from './input.ts';
@@ -32,7 +33,8 @@ export type FromWorker =
   | { readonly t: 'novel'; readonly session: Session }
   | { readonly t: 'status'; readonly status: FuzzStatus; readonly coverage: Uint8Array }
   | { readonly t: 'finding'; readonly finding: Finding }
-  | { readonly t: 'done'; readonly result: FuzzResult; readonly coverage: Uint8Array };
+  | { readonly t: 'done'; readonly result: FuzzResult; readonly coverage: Uint8Array }
+  | { readonly t: 'failed'; readonly message: string; readonly usage: boolean; readonly stack?: string };
 
 /** A status message at most this often (ms): the parent's status line needs no more. */
 const STATUS_EVERY_MS = 100;
@@ -75,8 +77,13 @@ async function runWorker(o: WorkerOptions): Promise<void> {
       send({ t: 'status', status, coverage: bits });
     },
   };
-  const result = await fuzz({ ...o, share, stopRequested: () => stop, onFinding: (finding) => send({ t: 'finding', finding }) });
-  send({ t: 'done', result: { ...result, findings: [] }, coverage });
+  try {
+    const result = await fuzz({ ...o, share, stopRequested: () => stop, onFinding: (finding) => send({ t: 'finding', finding }) });
+    send({ t: 'done', result: { ...result, findings: [] }, coverage });
+  } catch (e) {
+    const error = e as Error;
+    send({ t: 'failed', message: error.message, usage: e instanceof SimulatorError, stack: error.stack });
+  }
 }
 
 const options = (workerData as { dvFuzzWorker?: WorkerOptions } | null)?.dvFuzzWorker;

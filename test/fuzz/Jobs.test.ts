@@ -54,6 +54,15 @@ test('dv fuzz --jobs: the summary names the machines; a bad count is exit 2 with
     assert.equal(r.status, 2);
     assert.match(r.stderr, /is not a number of machines/);
   }
+  // A driver that cannot be fuzzed is said once, by the parent, before any worker starts (and without --jobs the same).
+  for (const jobs of [['--jobs', '2'], []]) {
+    const missing = dv('fuzz', 'no-such-driver.wasm', '--runs', '5', ...jobs);
+    assert.equal(missing.status, 2);
+    assert.equal(missing.stderr, 'dv: no-such-driver.wasm: no such file\n');
+  }
+  const ts = dv('fuzz', join(ROOT, 'drivers', 'ts', 'MyDriverClean.ts'), '--runs', '5', '--jobs', '2');
+  assert.equal(ts.status, 2);
+  assert.match(ts.stderr, /^dv: .*no control codes to start from .* give them with --ioctl\n$/);
   const many = dv('fuzz', FUZZ_ME, '--runs', '1', '--jobs', '65');
   assert.equal(many.status, 2);
   assert.match(many.stderr, /^dv: --jobs 65: give 1 to 64 workers\n$/);
