@@ -33,7 +33,13 @@ interface Record {
 /** The (map, key) pairs noted while a recorder is active. */
 class WeakLog {
   readonly entries = new Map<WeakMap<object, unknown>, Set<object>>();
+  /**
+   * Once the snapshot is taken, the only keys worth noting are its objects: a note holds its key, and other
+   * machines (the fresh ones a finding is replayed on, hundreds while minimizing) must not be kept alive by it.
+   */
+  keysOf?: Set<object>;
   note(map: WeakMap<object, unknown>, key: object): void {
+    if (this.keysOf && !this.keysOf.has(key)) return;
     let keys = this.entries.get(map);
     if (!keys) this.entries.set(map, (keys = new Set()));
     keys.add(key);
@@ -73,6 +79,7 @@ export class GraphRecorder {
   stop(): void {
     recorders.delete(this.log);
     this.log.entries.clear();
+    this.log.keysOf = undefined;
   }
 }
 
@@ -125,6 +132,7 @@ export class GraphSnapshot {
     }
     this.objects = this.seen.size;
     recorder.log.entries.clear();
+    recorder.log.keysOf = this.seen;
   }
 
   /** Put every object back as it was at the snapshot. */
