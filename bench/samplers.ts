@@ -1,5 +1,6 @@
 /** The samplers sampler-child.ts can run, by name: each prepares one configuration and returns "take one sample". */
 import { poolPairsSampler } from './ddi-cost.ts';
+import { fuzzSampler } from './fuzz.ts';
 import { heapSampler } from './heap.ts';
 import { echoSampler } from './irp-throughput.ts';
 import { poolLoopSampler } from './native.ts';
@@ -15,4 +16,5 @@ export const SAMPLERS: Record<string, Sampler> = {
   echo: echoSampler,
   heap: heapSampler,
   'pool-loop': poolLoopSampler,
+  fuzz: fuzzSampler,
 };

@@ -26,7 +26,8 @@ export async function bundleCli(root = REPO_ROOT): Promise<{ builtAt: number; in
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await build({
-    entryPoints: { dv: join(REPO_ROOT, 'src', 'cli', 'main.ts') },
+    // dv fuzz --jobs starts its workers from fuzz-worker.js, beside the chunk that starts them (src/fuzz/jobs.ts).
+    entryPoints: { dv: join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'fuzz-worker': join(REPO_ROOT, 'src', 'fuzz', 'worker.ts') },
     outdir,
     bundle: true,
     splitting: true,

@@ -23,6 +23,11 @@ function parseRuns(text: string): number {
   return Number(text);
 }
 
+function parseJobs(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new InvalidArgumentError(`'${text}' is not a number of machines (a positive decimal count)`);
+  return Number(text);
+}
+
 /** A plain line in a log this often (ms); a terminal's status line redraws this often. */
 const LOG_EVERY_MS = 10_000;
 const REDRAW_MS = 250;
@@ -40,19 +45,21 @@ export function registerFuzzCommand(program: Command): void {
     .option('--seed <n>', 'seed of the mutations (default 1): the same seed and driver give the same inputs', parseSeed)
     .option('--runs <n>', 'stop after N inputs (decimal)', parseRuns)
     .addOption(new Option('--time <duration>', 'stop after this much host time, e.g. 60s, 5m (default 60s when --runs is not given; 0: until Ctrl-C)').argParser(parseDuration))
+    .option('--jobs <n>', 'fuzz on N machines at once, each in a worker thread with a seed derived from --seed, sharing the corpus and the findings (default 1)', parseJobs)
     .option('--corpus <dir>', 'start from the inputs saved here by an earlier run, and save each input that runs something new (created if missing)')
     .option('--out <dir>', 'write each finding\'s minimized reproducer here (default: DRIVER-fuzz beside the current folder\'s files)')
     .option('--no-value-profile', "do not record the driver's comparisons to learn the values it compares inputs against (libFuzzer's value profile; on by default)")
     .addOption(new Option('--verifier <flags>', "verifier flags: 'standard' (default) or a number such as 0x209bb (hex); the verifier is the fuzzer's oracle, so not 'off'").argParser((t) => parseVerifier(t) ?? ('off' as const)))
     .addHelpText('after', `\nControl codes are ${NUMBER_RULE}.\nExit: 0 no finding, 1 a bug check found, 4 only hangs found, 2 usage errors.\n\nExample:\n  dv fuzz drivers/c/fuzz/FuzzMe.wasm --seed 3 --runs 900 --out findings\n  dv run --scenario findings/crash-1-*.yaml`)
-    .action(async (driver: string, opts: { ioctl: number[]; seed?: number; runs?: number; time?: number; corpus?: string; out?: string; verifier?: number | 'off'; valueProfile: boolean }) => {
+    .action(async (driver: string, opts: { ioctl: number[]; seed?: number; runs?: number; time?: number; jobs?: number; corpus?: string; out?: string; verifier?: number | 'off'; valueProfile: boolean }) => {
       if (opts.verifier === 'off') {
         process.stderr.write("dv: --verifier off: the verifier is what finds the bugs; give 'standard' or flags\n");
         process.exitCode = EXIT.USAGE;
         return;
       }
-      const [{ fuzz }, { moduleNameOf }, { bugCheckName }, { requestCount, inputBytes }, { shellQuote }] = await Promise.all([
+      const [{ fuzz }, { fuzzJobs }, { moduleNameOf }, { bugCheckName }, { requestCount, inputBytes }, { shellQuote }] = await Promise.all([
         import('../fuzz/fuzzer.ts'),
+        import('../fuzz/jobs.ts'),
         import('../loader/loader.ts'),
         import('../nt/bugcheck.ts'),
         import('../fuzz/input.ts'),
@@ -74,7 +81,9 @@ export function registerFuzzCommand(program: Command): void {
       // Ctrl-C ends the run after the current input, with the summary; a second one is the default (exit now).
       let interrupted = false;
       process.once('SIGINT', () => (interrupted = true));
-      const result = await fuzz({
+      const jobs = opts.jobs ?? 1;
+      const run = (o: Parameters<typeof fuzz>[0]) => (jobs > 1 ? fuzzJobs(o, jobs) : fuzz(o));
+      const result = await run({
         driver,
         flags: opts.verifier ?? STANDARD_FLAGS,
         ioctls: opts.ioctl,
@@ -96,7 +105,7 @@ export function registerFuzzCommand(program: Command): void {
       });
       clear();
       const lines = [
-        `dv fuzz: ${name}.sys: ${result.inputs} inputs in ${(result.elapsedMs / 1000).toFixed(1)}s (${rate(result)} inputs/s), ${result.codes.length} control codes, coverage ${result.coverage.hit} of ${result.coverage.sites} blocks, corpus ${result.corpus}`,
+        `dv fuzz: ${name}.sys: ${result.inputs} inputs${jobs > 1 ? ` on ${jobs} machines` : ''} in ${(result.elapsedMs / 1000).toFixed(1)}s (${rate(result)} inputs/s), ${result.codes.length} control codes, coverage ${result.coverage.hit} of ${result.coverage.sites} blocks, corpus ${result.corpus}`,
         `${result.findings.length} distinct crash${result.findings.length === 1 ? '' : 'es'}${result.duplicates ? ` (${result.duplicates} more stops in the same buckets)` : ''}${result.unreproduced ? `, ${result.unreproduced} stop(s) a fresh machine did not reproduce` : ''}`,
         ...result.findings.map(describe),
       ];

@@ -13,6 +13,21 @@ export class CoverageMap {
     return n;
   }
 
+  /** The hit-count classes seen, a byte per block (read only: --jobs sends them to the parent). */
+  get bits(): Uint8Array {
+    return this.seen;
+  }
+
+  /** Add another map's classes (the parent of a --jobs run sums its machines' coverage). */
+  merge(bits: Uint8Array): void {
+    if (this.seen.length < bits.length) {
+      const grown = new Uint8Array(bits.length);
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    for (let i = 0; i < bits.length; i++) this.seen[i]! |= bits[i]!;
+  }
+
   /** Record one input's counts (after minus before, per block); true if it ran anything new. */
   record(before: Uint32Array, after: Uint32Array): boolean {
     if (this.seen.length < after.length) {

@@ -6,7 +6,7 @@
  * at unload (leaks) is a finding: reproduced on a fresh machine, bucketed as `!analyze` buckets it,
  * minimized, and written as a scenario file that `dv run --scenario` replays to the same stop.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
@@ -55,6 +55,42 @@ export interface FuzzOptions {
   readonly valueProfile?: boolean;
   /** The host clock, in ms (tests give a fake one). */
   readonly now?: () => number;
+  /**
+   * Put the machine back from its snapshot after a stop and after each machine life (default); false boots
+   * a new machine instead, as dv fuzz did before the snapshot (the bench compares the two).
+   */
+  readonly snapshot?: boolean;
+  /** Other machines fuzzing the same driver (--jobs: jobs.ts): buckets, corpus and file numbers shared with them. */
+  readonly share?: FuzzShare;
+}
+
+/**
+ * What one fuzzing machine shares with the others of a `--jobs` run (through the parent thread, jobs.ts).
+ * A run of its own shares with nobody (localShare).
+ */
+export interface FuzzShare {
+  /** A stop's bucket: true if no machine has claimed it yet (this one reproduces and minimizes it). */
+  claim(bucket: string): Promise<boolean>;
+  /** A minimized finding's bucket: its number among the run's findings (its file's), or 0 if another machine has it. */
+  number(bucket: string): Promise<number>;
+  /** An input that joined this machine's corpus (the share saves it to the corpus folder). */
+  novel(session: Session): void;
+  /** The inputs the other machines added to their corpora since the last call. */
+  incoming(): readonly Session[];
+  /** After each input: where this machine is, and which coverage classes it has seen (CoverageMap.bits). */
+  status?(s: FuzzStatus, coverage: Uint8Array): void;
+}
+
+/** The share of a run on one machine: the buckets it claimed, and its corpus folder. */
+function localShare(corpusDir: string | undefined): FuzzShare {
+  const claimed = new Set<string>();
+  const numbered = new Set<string>();
+  return {
+    claim: async (bucket) => !claimed.has(bucket) && (claimed.add(bucket), true),
+    number: async (bucket) => (numbered.has(bucket) ? 0 : (numbered.add(bucket), numbered.size)),
+    novel: (session) => corpusDir && saveInput(corpusDir, session),
+    incoming: () => [],
+  };
 }
 
 export interface FuzzStatus {
@@ -101,9 +137,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const driver = resolve(o.driver);
   const now = o.now ?? (() => performance.now());
   const started = now();
-  const dict = driver.endsWith('.wasm') ? readDictionary(driver) : { controlCodes: [], values: [] };
-  const codes = [...new Set([...(o.ioctls ?? []).map((c) => c >>> 0), ...dict.controlCodes])];
-  if (codes.length === 0) throw new FuzzError(`${o.driver}: no control codes to start from (a TypeScript driver's are not read from its code): give them with --ioctl`);
+  const { dict, codes } = startingPoint(o);
   const rng = new Prng(o.seed ?? 1);
   const corpus: Session[] = [...codes.map((code): Session => [{ kind: 'ioctl', code, input: new Uint8Array(0), outputLength: 0 }]), ...(o.corpusDir ? loadInputs(o.corpusDir) : [])];
   /** The seeds (the codes, then a saved corpus): each run once, first. */
@@ -115,23 +149,39 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
   const map = new CoverageMap();
   // Half the time a parent from the newest entries: they are the frontier, one condition further than the rest.
   const parent = () => corpus[rng.below(2) === 0 ? corpus.length - 1 - rng.below(Math.min(FRONTIER, corpus.length)) : rng.below(corpus.length)]!;
+  const share = o.share ?? localShare(o.corpusDir);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   let duplicates = 0;
   let unreproduced = 0;
   let inputs = 0;
 
-  const boot = () => FuzzTarget.boot(driver, o.flags, o.limits, valueProfile);
-  let target = await boot();
+  // One boot and load; then the machine is put back from its snapshot where a new one would be booted.
+  const snapshot = o.snapshot ?? true;
+  let target = await FuzzTarget.boot(driver, o.flags, o.limits, valueProfile, snapshot);
+  /** The machine as a new boot and load leaves it: restored from the snapshot, or booted. */
+  const renew = async () => {
+    if (snapshot) return target.reset();
+    target = await FuzzTarget.boot(driver, o.flags, o.limits, valueProfile);
+  };
   // Every machine loads the same image: the same blocks.
   const sites = target.counters().length;
   let sinceBoot = 0;
+  /**
+   * What the other machines found joins the corpus as parents, at the start of a machine life (their coverage
+   * is theirs: this map learns it by running their children). Taken between lives, not before every input, so
+   * the newest entries (the frontier) are this machine's own most of the time.
+   */
+  const adopt = () => {
+    for (const s of share.incoming()) corpus.push(s);
+  };
   const status = (): FuzzStatus => ({ inputs, elapsedMs: now() - started, corpus: corpus.length, coverage: { hit: map.hit, sites }, crashes: findings.length });
 
-  /** A stop on the fuzzing machine: new bucket -> reproduce, minimize, write. */
+  /** A stop on the fuzzing machine: new bucket (here and on the other machines) -> reproduce, minimize, write. */
   const found = async (stop: Stop, sessions: readonly Session[]) => {
     if (seen.has(stop.bucket)) return void duplicates++;
     seen.add(stop.bucket);
+    if (!(await share.claim(stop.bucket))) return void duplicates++;
     const last = sessions.slice(-1);
     let start: readonly Session[] | undefined;
     if (sessions.length > 1 && sameStop(stop, (await replay(driver, o.flags, last, false, o.limits)).stop)) start = last;
@@ -140,13 +190,14 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     const m = await minimize(driver, o.flags, start, stop, o.limits);
     const final = await replay(driver, o.flags, m.sessions, true, o.limits);
     if (!final.stop) return void unreproduced++;
-    if (findings.some((f) => f.bucket === final.stop!.bucket)) return void duplicates++;
     seen.add(final.stop.bucket);
+    const number = await share.number(final.stop.bucket);
+    if (number === 0) return void duplicates++;
     let file: string | undefined;
     let verified: boolean | undefined;
     if (o.outDir) {
       mkdirSync(o.outDir, { recursive: true });
-      file = join(o.outDir, `crash-${findings.length + 1}-${final.stop.bucket.replace(/[^A-Za-z0-9_.-]+/g, '_')}.yaml`);
+      file = join(o.outDir, `crash-${number}-${final.stop.bucket.replace(/[^A-Za-z0-9_.-]+/g, '_')}.yaml`);
       verified = await writeReproducer(file, driver, o.flags, m.sessions, final.step, final.stop, o.limits);
     }
     const f: Finding = { bucket: final.stop.bucket, stop: final.stop, sessions: m.sessions, foundAt: inputs, replays: m.replays + 1, file, verified };
@@ -165,8 +216,9 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
     const stop = target.run(session);
     if (stop) {
       await found(stop, [...target.sessions]);
-      target = await boot();
+      await renew();
       sinceBoot = 0;
+      adopt();
     } else {
       const compared = valueProfile ? target.comparisons() : [];
       learned.add(compared);
@@ -175,22 +227,38 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzResult> {
       if (inputs <= seeds || novel) pairsOf.set(session, newestPairs(compared));
       if (novel && inputs > seeds) {
         corpus.push(session);
-        if (o.corpusDir) saveInput(o.corpusDir, session);
+        share.novel(session);
       }
       if (++sinceBoot >= (o.recycle ?? DEFAULT_RECYCLE)) {
         const s = target.finish();
         if (s) await found(s, [...target.sessions]);
-        target = await boot();
+        await renew();
         sinceBoot = 0;
+        adopt();
       }
     }
     o.onStatus?.(status());
+    share.status?.(status(), map.bits);
     // A turn of the event loop now and then: a signal (Ctrl-C) is delivered only there.
     if (inputs % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
   }
   const end = target.finish();
   if (end) await found(end, [...target.sessions]);
+  target.dispose();
   return { ...status(), findings, duplicates, unreproduced, codes };
+}
+
+/**
+ * What a run starts from: the driver's dictionary (a wasm driver's compared values and codes) and the control
+ * codes. A driver that cannot be fuzzed (missing, no codes) is the user's error, said before any machine boots.
+ */
+export function startingPoint(o: Pick<FuzzOptions, 'driver' | 'ioctls'>): { dict: ReturnType<typeof readDictionary>; codes: number[] } {
+  const driver = resolve(o.driver);
+  if (!existsSync(driver)) throw new FuzzError(`${o.driver}: no such file`);
+  const dict = driver.endsWith('.wasm') ? readDictionary(driver) : { controlCodes: [], values: [] };
+  const codes = [...new Set([...(o.ioctls ?? []).map((c) => c >>> 0), ...dict.controlCodes])];
+  if (codes.length === 0) throw new FuzzError(`${o.driver}: no control codes to start from (a TypeScript driver's are not read from its code): give them with --ioctl`);
+  return { dict, codes };
 }
 
 /** Write the reproducer as a scenario (the stop expected at the step it came in), then replay the file. */

@@ -7,19 +7,28 @@
  * It loads and opens as a scenario does (scenario/run.ts), so the reproducer replays the same way.
  */
 import { BugCheck, HangError, SimulatorError } from '../kernel/errors.ts';
+import type { CrashContext } from '../kernel/kernel.ts';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { NT_SUCCESS } from '../nt/status.ts';
 import { Machine } from '../system/machine.ts';
+import { GraphRecorder, MachineSnapshot } from '../system/snapshot/machine.ts';
 import { addAndStart, addDeviceRoutine, stackDeviceName, wantsPnp } from '../system/pnp-run.ts';
 import { send } from '../system/run.ts';
 import { bucketOf, hangBucket, type Stop } from './stop.ts';
 import type { Session } from './input.ts';
 
 export class FuzzTarget {
-  /** The sessions run since the boot, in order (the last may be the one that stopped it). */
+  /** The sessions run since the boot (or the last reset), in order (the last may be the one that stopped it). */
   readonly sessions: Session[] = [];
+  /**
+   * Buckets by the stop's context (stopKey): a stop seen again takes no dump and no `!analyze` (most stops of
+   * a run are the same few bugs again; a dump and its analysis cost milliseconds).
+   */
+  private readonly buckets = new Map<string, string>();
+  /** The machine just after the load: what reset() puts back. */
+  private snapshot?: MachineSnapshot;
   private constructor(
     readonly machine: Machine,
     private readonly image: LoadedImage,
@@ -27,8 +36,13 @@ export class FuzzTarget {
     private readonly device: string,
   ) {}
 
-  /** Boot, load the driver (under the PnP manager when it asks for one, as a scenario load does). */
-  static async boot(driver: string, flags: number, limits?: Partial<WatchdogLimits>, valueProfile = false): Promise<FuzzTarget> {
+  /**
+   * Boot, load the driver (under the PnP manager when it asks for one, as a scenario load does).
+   * `snapshot`: take the machine's snapshot there, so reset() can put it back instead of a new boot.
+   */
+  static async boot(driver: string, flags: number, limits?: Partial<WatchdogLimits>, valueProfile = false, snapshot = false): Promise<FuzzTarget> {
+    // The snapshot's recorder notes the machine's side tables as they are made: before the machine is.
+    const recorder = snapshot ? new GraphRecorder() : undefined;
     const machine = new Machine({ verifier: { flags, drivers: ['*'] }, coverage: true, valueProfile });
     const k = machine.kernel;
     Object.assign(k.watchdog.limits, limits);
@@ -38,8 +52,25 @@ export class FuzzTarget {
       node = addAndStart(k, image.driverObject, image.module.name, {}, () => {}).node;
     }
     const device = node ? stackDeviceName(k, node) : machine.firstDeviceName(image);
-    if (!device) throw new FuzzError(`${image.module.imageName} created no named device to send requests to`);
-    return new FuzzTarget(machine, image, node, device);
+    if (!device) {
+      recorder?.stop();
+      throw new FuzzError(`${image.module.imageName} created no named device to send requests to`);
+    }
+    const target = new FuzzTarget(machine, image, node, device);
+    if (recorder) target.snapshot = new MachineSnapshot(machine, recorder, [image, ...(node ? [node] : [])]);
+    return target;
+  }
+
+  /** The machine as it was just after the load (a snapshot restore: what a new boot and load would give), no sessions run. */
+  reset(): void {
+    if (!this.snapshot) throw new Error('reset() needs a target booted with a snapshot');
+    this.snapshot.restore();
+    this.sessions.length = 0;
+  }
+
+  /** Drop the machine: its snapshot stops noting its writes. */
+  dispose(): void {
+    this.snapshot?.dispose();
   }
 
   /** Every block counter of the machine's wasm images, in one array (the coverage map's index space). */
@@ -91,10 +122,22 @@ export class FuzzTarget {
     }
     const crash = this.machine.kernel.crash;
     if (!crash) return null;
-    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket: hangBucket(this.machine.dump(), crash.hang.reason) };
+    const key = stopKey(crash);
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) this.buckets.set(key, (bucket = crash.hang ? hangBucket(this.machine.dump(), crash.hang.reason) : bucketOf(this.machine.dump())));
+    if (crash.hang) return { kind: 'hang', reason: crash.hang.reason, bucket };
     const { code, params } = crash.bugCheck;
-    return { kind: 'bugcheck', code, params, bucket: bucketOf(this.machine.dump()) };
+    return { kind: 'bugcheck', code, params, bucket };
   }
+}
+
+/**
+ * What `!analyze` buckets a stop by, and more: the code, Parameter 1 (the subcode or rule), the stack, the
+ * culprit, the faulting address and the hang's reason. Two stops with one key have one bucket (the key is at
+ * least as fine as the bucket; finer only costs a dump).
+ */
+function stopKey(c: CrashContext): string {
+  return JSON.stringify([c.bugCheck.code, c.bugCheck.params[0], c.stack, c.culprit, c.exception?.address, c.memoryAccess?.shadow, c.hang?.reason]);
 }
 
 /** The driver cannot be fuzzed as given (no device to open, no control code): the user's to fix. */

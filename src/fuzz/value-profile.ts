@@ -13,49 +13,56 @@ export class LearnedValues {
   readonly values: bigint[] = [];
   /** The unequal operand pairs, newest last: the mutator replaces one operand's bytes in an input by the other's. */
   readonly pairs: Array<readonly [bigint, bigint]> = [];
-  private readonly known = new Set<bigint>();
-  private readonly knownPairs = new Set<string>();
+  // The same, as maps in recency order (oldest first): a value seen again moves to the end in O(1), where
+  // the arrays' indexOf and splice made an input with a few hundred comparisons cost tens of microseconds.
+  private readonly valueOrder = new Map<bigint, true>();
+  private readonly pairOrder = new Map<bigint, readonly [bigint, bigint]>();
 
-  /** Each unequal pair's operands (an equal pair was matched already: nothing to learn). */
-  add(pairs: Iterable<readonly [bigint, bigint]>): void {
-    for (const [a, b] of pairs) {
+  /**
+   * Each unequal pair's operands (an equal pair was matched already: nothing to learn). Only the newest
+   * LEARNED_MAX distinct pairs and values of an input can stay, so the input is read from its end until it
+   * has given that many, and those are learned oldest first: the same tables as learning every comparison
+   * in order, without the hundreds a loop repeats.
+   */
+  add(pairs: ReadonlyArray<readonly [bigint, bigint]>): void {
+    const newPairs = new Map<bigint, readonly [bigint, bigint]>();
+    const newValues = new Set<bigint>();
+    for (let i = pairs.length - 1; i >= 0 && (newPairs.size < LEARNED_MAX || newValues.size < LEARNED_MAX); i--) {
+      const pair = pairs[i]!;
+      const [a, b] = pair;
       if (a === b) continue;
-      this.learnPair(a, b);
-      this.learn(a);
-      this.learn(b);
+      const key = pairKey(a, b);
+      if (newPairs.size < LEARNED_MAX && !newPairs.has(key)) newPairs.set(key, pair);
+      // 0 and 1 are every loop's bounds and every flag's: the byte mutations find them anyway. b is the newer (learned after a).
+      for (const v of [b, a]) if (v > 1n && newValues.size < LEARNED_MAX) newValues.add(v);
     }
-  }
-
-  private learnPair(a: bigint, b: bigint): void {
-    const key = `${a}:${b}`;
-    if (this.knownPairs.has(key)) this.pairs.splice(this.pairs.findIndex(([x, y]) => x === a && y === b), 1);
-    this.knownPairs.add(key);
-    this.pairs.push([a, b]);
-    if (this.pairs.length > LEARNED_MAX) {
-      const [x, y] = this.pairs.shift()!;
-      this.knownPairs.delete(`${x}:${y}`);
-    }
-  }
-
-  private learn(v: bigint): void {
-    // 0 and 1 are every loop's bounds and every flag's: the byte mutations find them anyway.
-    if (v <= 1n) return;
-    // Seen again: the newest (a value compared on every input stays, the rest age out).
-    if (this.known.has(v)) this.values.splice(this.values.indexOf(v), 1);
-    this.known.add(v);
-    this.values.push(v);
-    if (this.values.length > LEARNED_MAX) this.known.delete(this.values.shift()!);
+    if (newPairs.size === 0) return;
+    for (const [key, pair] of [...newPairs].reverse()) touch(this.pairOrder, key, pair);
+    for (const v of [...newValues].reverse()) touch(this.valueOrder, v, true);
+    this.values.length = 0;
+    for (const v of this.valueOrder.keys()) this.values.push(v);
+    this.pairs.length = 0;
+    for (const p of this.pairOrder.values()) this.pairs.push(p);
   }
 }
 
+/** Move `key` to the newest end (the oldest goes past LEARNED_MAX). */
+function touch<V>(order: Map<bigint, V>, key: bigint, value: V): void {
+  if (!order.delete(key) && order.size >= LEARNED_MAX) order.delete(order.keys().next().value as bigint);
+  order.set(key, value);
+}
+
+/** One key for an operand pair (both are u64). */
+const pairKey = (a: bigint, b: bigint) => (a << 64n) | b;
+
 /** An input's own unequal comparisons, the newest LEARNED_MAX (deduplicated): kept with it in the corpus. */
 export function newestPairs(pairs: ReadonlyArray<readonly [bigint, bigint]>): Array<readonly [bigint, bigint]> {
-  const seen = new Set<string>();
+  const seen = new Set<bigint>();
   const out: Array<readonly [bigint, bigint]> = [];
   for (let i = pairs.length - 1; i >= 0 && out.length < LEARNED_MAX; i--) {
     const [a, b] = pairs[i]!;
-    if (a === b || seen.has(`${a}:${b}`)) continue;
-    seen.add(`${a}:${b}`);
+    if (a === b || seen.has(pairKey(a, b))) continue;
+    seen.add(pairKey(a, b));
     out.push([a, b]);
   }
   return out.reverse();

@@ -59,9 +59,7 @@ export class CoverageCollector {
       if (count < from) continue; // the u32 count wrapped: start again from here
       for (let n = from; n < count; n++) {
         const at = base + COMPARISON_RING_HEADER + COMPARISON_ENTRY_SIZE * (n & (COMPARISON_RING_ENTRIES - 1));
-        const e = this.as.read(at, COMPARISON_ENTRY_SIZE);
-        const v = new DataView(e.buffer, e.byteOffset, e.byteLength);
-        out.push([v.getBigUint64(0, true), v.getBigUint64(8, true)]);
+        out.push([this.as.u64(at), this.as.u64(at + 8)]);
       }
     }
     return out;

@@ -26,9 +26,13 @@ interface ResourceState {
   contention: number;
 }
 
+/** Each machine's resources, in a side table a machine snapshot reaches (system/snapshot/graph.ts), where a closure's Map it could not. */
+const tables = new WeakMap<Kernel, Map<number, ResourceState>>();
+
 export function resourceExports(k: Kernel) {
   const as = k.as;
   const resources = new Map<number, ResourceState>();
+  tables.set(k, resources);
   const fresh = (): ResourceState => ({ owners: new Map(), exclusive: false, exclusiveWaiters: 0, sharedWaiters: 0, contention: 0 });
   // A resource used without ExInitializeResourceLite (zeroed memory) reads as free, as its zeroed fields say.
   const stateOf = (r: number): ResourceState => {

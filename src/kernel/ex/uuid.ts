@@ -17,9 +17,13 @@ function splitmix64(state: bigint): bigint {
   return z ^ (z >> 31n);
 }
 
+/** Each machine's generator position, in a side table a machine snapshot reaches (system/snapshot/graph.ts), where a closure's variable it could not. */
+const generators = new WeakMap<Kernel, { counter: bigint }>();
+
 export function uuidExports(k: Kernel) {
-  let counter = 0n;
-  const next = (): bigint => splitmix64(UUID_SEED + 0x9e3779b97f4a7c15n * counter++);
+  const g = { counter: 0n };
+  generators.set(k, g);
+  const next = (): bigint => splitmix64(UUID_SEED + 0x9e3779b97f4a7c15n * g.counter++);
   return {
     /** *Uuid receives the next UUID (a GUID: Data1, Data2, Data3, Data4[8]). */
     ExUuidCreate(Uuid: number): number {

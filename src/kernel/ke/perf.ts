@@ -20,8 +20,12 @@ const X87_DEFAULT_CONTROL_WORD = 0x27f;
 
 const FS = KFLOATING_SAVE.off;
 
+/** Each machine's thread priorities, in a side table a machine snapshot reaches (system/snapshot/graph.ts), where a closure's Map it could not. */
+const tables = new WeakMap<Kernel, Map<number, number>>();
+
 export function perfExports(k: Kernel) {
   const priorities = new Map<number, number>();
+  tables.set(k, priorities);
   const priorityOf = (thread: number) => priorities.get(thread >>> 0) ?? DEFAULT_THREAD_PRIORITY;
   return {
     /** Returns the old priority. One processor, run to completion: the priority orders nothing yet. */

@@ -163,6 +163,8 @@ export class AddressSpace {
     throw new SimulatorError(`kernel access at 0x${(address >>> 0).toString(16)} runs past the end of the address space`);
   };
   readonly pages = new Uint8Array(PAGE_COUNT);
+  /** Told of every page-table change: a machine snapshot's restore compares those pages too (system/snapshot/memory.ts). */
+  onSetPages?: (firstPage: number, count: number) => void;
   /** The byte-granular state of every address, beside the page table (shadow.ts). */
   readonly shadow: Shadow;
   private buffer!: ArrayBuffer;
@@ -205,6 +207,7 @@ export class AddressSpace {
       for (let p = first; p < first + count; p++) if (isAccessible(this.pages[p]! as PageKind)) this.shadow.setPages(p << PAGE_SHIFT, 1, SHADOW.noAccess);
     }
     this.pages.fill(kind, first, first + count);
+    this.onSetPages?.(first, count);
   }
 
   /** Zero a range (the host gave us zeroed pages; a reused page must be cleared). */

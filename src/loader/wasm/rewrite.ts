@@ -61,6 +61,8 @@ export const COMPARISON_ENTRY_SIZE = 16;
 export const COMPARISON_RING_HEADER = 16;
 /** The export through which the loader moves the shadow a checked image reads (MemoryCheckOptions.movableShadow). */
 export const SHADOW_BASE_EXPORT = '__dv_shadow_base';
+/** The export of the back-edge budget (the iterations left before the next watchdog call): machine state a snapshot restores. */
+export const BUDGET_EXPORT = '__dv_budget';
 /** The export through which the loader sets the table slot of the image's `__cxa_pure_virtual`. */
 export const PURE_SLOT_EXPORT = '__dv_pure_slot';
 
@@ -229,7 +231,7 @@ export function rewriteModule(bytes: Uint8Array, opts: RewriteOptions): Rewritte
     return index;
   };
   const movable = checks?.movableShadow === true;
-  const budgetGlobal = addGlobal(opts.quantum);
+  const budgetGlobal = addGlobal(opts.quantum, BUDGET_EXPORT);
   const callSpGlobal = addGlobal(0, CALL_SP_EXPORT);
   // The pure-slot redirect: the call's target, and the slot (set by the loader).
   const targetGlobal = pure === undefined ? -1 : addGlobal(0);

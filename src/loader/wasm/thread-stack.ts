@@ -30,7 +30,8 @@ export interface ImageStackSwitch extends StackSwitch {
 
 export function imageStackSwitch(k: Kernel, exports: () => Record<string, unknown>, script: string): ImageStackSwitch {
   const call = (name: string, ...a: number[]) => (exports()[name] as (...x: number[]) => number)(...a);
-  const saved = new Map<Thread, number>();
+  // A WeakMap: a machine snapshot notes its entries (system/snapshot/graph.ts), as it cannot see a closure's Map.
+  const saved = new WeakMap<Thread, number>();
   return {
     unwind() {
       if (!wasmUpToThreadStart(script)) return false;

@@ -55,6 +55,8 @@ interface WasmMachine {
   /** Which stack the stack pointer is in now, and the saved pointers of the others. */
   owner: object | undefined;
   readonly saved: WeakMap<object, number>;
+  /** The images' instances: their exported globals (the watchdog budget, the shadow base...) are machine state a snapshot restores. */
+  readonly instances: WebAssembly.Instance[];
 }
 
 const machines = new WeakMap<Kernel, WasmMachine>();
@@ -74,7 +76,7 @@ function machineOf(k: Kernel): WasmMachine {
     // Table slot 0 stays empty: a NULL function pointer must not call anything.
     const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
     const stackPointer = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
-    m = { table, stackPointer, owner: undefined, saved: new WeakMap() };
+    m = { table, stackPointer, owner: undefined, saved: new WeakMap(), instances: [] };
     machines.set(k, m);
     // The base of a frame stopped inside wasm code (a fault, not a call): the stack pointer as it stopped.
     k.stacks.wasmStackPointer = () => stackPointer.value as number;
@@ -424,6 +426,7 @@ export const wasmImageFormat: ImageFormat = {
     } catch (e) {
       throw new SimulatorError(`cannot instantiate ${req.path}: ${(e as Error).message}`);
     }
+    m.instances.push(instance);
     const exports = instance.exports as Record<string, unknown>;
     exportsOf = exports;
     callSp = exports[CALL_SP_EXPORT] as WebAssembly.Global;
