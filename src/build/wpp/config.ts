@@ -1,0 +1,219 @@
+/**
+ * What tracewpp is told about trace functions and types: `-func:` specs (from the command line or a
+ * project's WppTraceFunction) and the statements of `begin_wpp config` ... `end_wpp` comment blocks
+ * (FUNC, USEPREFIX, USESUFFIX, CUSTOM_TYPE, DEFINE_CPLX_TYPE, WPP_FLAGS). A statement we cannot read is
+ * an error naming its file and line, never skipped.
+ */
+import type { TmfCustomType } from '../../kernel/etw/tmf.ts';
+import { stringValue, tokenize, type Token } from './tokens.ts';
+
+export class WppError extends Error {
+  constructor(readonly file: string, readonly line: number, message: string) {
+    super(`${file}:${line}: error: WPP: ${message}`);
+  }
+}
+
+export interface Where {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A USEPREFIX or USESUFFIX: a format and the expressions (or the function's parameter names) it prints. */
+export interface Affix {
+  readonly fmt: string;
+  readonly args: readonly string[];
+}
+
+export interface TraceFunction {
+  readonly name: string;
+  /** `{LEVEL=TRACE_LEVEL_ERROR, FLAGS=X}`: conditions the function fixes, in order. */
+  readonly fixed: readonly { readonly name: string; readonly value: string }[];
+  /** The call's parameters as declared: condition names, MSG, `...`. */
+  readonly params: readonly string[];
+  /** `Hexdump((LEVEL, FLAGS, MSG, ...))`: called with its arguments in a second pair of parentheses. */
+  readonly doubleParen: boolean;
+  readonly where: Where;
+}
+
+export interface WppConfig {
+  readonly functions: Map<string, TraceFunction>;
+  readonly prefixes: Map<string, Affix>;
+  readonly suffixes: Map<string, Affix>;
+  readonly types: Record<string, TmfCustomType>;
+  /** CUSTOM_TYPE(name, ItemEnum(type)): the enumeration's name, resolved once the sources are read. */
+  readonly pendingEnums: Map<string, { readonly type: string; readonly where: Where }>;
+}
+
+export function emptyConfig(): WppConfig {
+  const config: WppConfig = { functions: new Map(), prefixes: new Map(), suffixes: new Map(), types: {}, pendingEnums: new Map() };
+  // WPP's own default: the flag is the condition (WPP_LEVEL_ENABLED(flag) takes it).
+  addFunction(config, 'DoTraceMessage(LEVEL,MSG,...)', { file: '<default>', line: 0 });
+  return config;
+}
+
+/** `Name(P1,...)`, `Name{K=V,...}(P...)`, `Name((P...))`, as -func: and FUNC take them. */
+export function addFunction(config: WppConfig, spec: string, where: Where): void {
+  const m = /^\s*([A-Za-z_]\w*)\s*(?:\{([^}]*)\})?\s*\(([\s\S]*)\)\s*;?\s*$/.exec(spec);
+  if (!m) throw new WppError(where.file, where.line, `cannot read the trace function '${spec.trim()}': expected Name(ARGS) or Name{COND=VALUE,...}(ARGS)`);
+  const [, name, fixedText, paramText] = m as unknown as [string, string, string | undefined, string];
+  let inner = paramText.trim();
+  const doubleParen = inner.startsWith('(') && inner.endsWith(')');
+  if (doubleParen) inner = inner.slice(1, -1);
+  const params = inner === '' ? [] : inner.split(',').map((p) => p.trim());
+  const fixed = (fixedText ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '')
+    .map((f) => {
+      const kv = /^([A-Za-z_]\w*)\s*=\s*(.+)$/.exec(f);
+      if (!kv) throw new WppError(where.file, where.line, `${name}: '${f}' should be CONDITION=VALUE`);
+      return { name: kv[1]!, value: kv[2]!.trim() };
+    });
+  params.forEach((p, i) => {
+    if (p === '...' ? i !== params.length - 1 : !/^[A-Za-z_]\w*$/.test(p)) throw new WppError(where.file, where.line, `${name}: '${p}' is not a parameter name (names, MSG, and ... last)`);
+  });
+  if (params.filter((p) => p === 'MSG').length > 1) throw new WppError(where.file, where.line, `${name}: MSG appears twice`);
+  config.functions.set(name, { name, fixed, params, doubleParen, where });
+}
+
+/** The statements of one source's config blocks: `file` for messages, `text` the whole file. */
+export function readConfigBlocks(config: WppConfig, file: string, text: string): void {
+  for (const block of text.matchAll(/begin_wpp\s+config\b([\s\S]*?)(end_wpp\b|$)/g)) {
+    const startLine = lineAt(text, block.index! + block[0].indexOf(block[1]!));
+    if (block[2] === '') throw new WppError(file, lineAt(text, block.index!), 'a begin_wpp config block without its end_wpp');
+    // The block is inside comments: drop the comment markers, keep the lines where they are.
+    const body = block[1]!
+      .split('\n')
+      .map((l) => l.replace(/^\s*(\/\/+|\/\*+|\*+(?!\/))?/, '').replace(/\*+\/\s*$/, ''))
+      .join('\n');
+    for (const st of statements(body)) readStatement(config, file, startLine + st.line - 1, st.tokens);
+  }
+}
+
+const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
+/** Statements end with `;` at depth 0. */
+function statements(body: string): { line: number; tokens: Token[] }[] {
+  const out: { line: number; tokens: Token[] }[] = [];
+  let cur: Token[] = [];
+  let depth = 0;
+  for (const t of tokenize(body)) {
+    if (t.text === '(' || t.text === '{') depth++;
+    if (t.text === ')' || t.text === '}') depth--;
+    if (t.text === ';' && depth === 0) {
+      if (cur.length > 0) out.push({ line: cur[0]!.line, tokens: cur });
+      cur = [];
+      continue;
+    }
+    cur.push(t);
+  }
+  if (cur.length > 0) out.push({ line: cur[0]!.line, tokens: cur });
+  return out;
+}
+
+const joinTokens = (ts: readonly Token[]) => ts.map((t) => t.text).join(' ').replace(/\s*([(){},])\s*/g, '$1');
+
+/** Split `( a, b(c, d), e )` (tokens from the open parenthesis) into its top-level arguments. */
+export function splitArgs(ts: readonly Token[], open: number): { args: Token[][]; end: number } | undefined {
+  const args: Token[][] = [];
+  let cur: Token[] = [];
+  let depth = 0;
+  for (let i = open; i < ts.length; i++) {
+    const t = ts[i]!;
+    if (t.text === '(' || t.text === '[' || t.text === '{') {
+      depth++;
+      if (depth === 1) continue;
+    } else if (t.text === ')' || t.text === ']' || t.text === '}') {
+      depth--;
+      if (depth === 0) {
+        if (cur.length > 0 || args.length > 0) args.push(cur);
+        return { args, end: i };
+      }
+    } else if (t.text === ',' && depth === 1) {
+      args.push(cur);
+      cur = [];
+      continue;
+    }
+    cur.push(t);
+  }
+  return undefined;
+}
+
+function readStatement(config: WppConfig, file: string, line: number, ts: Token[]): void {
+  const keyword = ts[0]!.text;
+  const where = { file, line };
+  const fail = (why: string): never => {
+    throw new WppError(file, line, `${keyword}: ${why}`);
+  };
+  if (keyword === 'FUNC') return addFunction(config, joinTokens(ts.slice(1)), where);
+  if (keyword === 'WPP_FLAGS') return; // tracewpp command-line switches: none changes what we generate
+  if (ts[1]?.text !== '(') fail(`expected ${keyword}(...)`);
+  const parsed = splitArgs(ts, 1);
+  if (!parsed || parsed.end !== ts.length - 1) return fail('unbalanced parentheses');
+  const args = parsed.args;
+  switch (keyword) {
+    case 'USEPREFIX':
+    case 'USESUFFIX': {
+      const name = joinTokens(args[0] ?? []);
+      const fmtTokens = args[1] ?? [];
+      if (fmtTokens.length === 0 || fmtTokens.some((t) => t.kind !== 'str')) return fail(`expected ${keyword}(Function, "format", args...)`);
+      const affix = { fmt: fmtTokens.map((t) => stringValue(t.text)).join(''), args: args.slice(2).map(joinTokens) };
+      (keyword === 'USEPREFIX' ? config.prefixes : config.suffixes).set(name, affix);
+      return;
+    }
+    case 'CUSTOM_TYPE': {
+      const name = joinTokens(args[0] ?? []);
+      const item = args[1] ?? [];
+      const kind = item[0]?.text ?? '';
+      const inner = splitArgs(item, 1);
+      if (!/^\w+$/.test(name) || !inner) return fail('expected CUSTOM_TYPE(name, ItemEnum(type)) or CUSTOM_TYPE(name, ItemListLong(A, B, ...))');
+      const values = inner.args.map(joinTokens);
+      if (kind === 'ItemEnum') {
+        config.pendingEnums.set(name, { type: values[0] ?? '', where });
+        return;
+      }
+      const size = ({ ItemListLong: 4, ItemListShort: 2, ItemListByte: 1 } as Record<string, 1 | 2 | 4>)[kind];
+      if (!size) return fail(`item type '${kind}' is not supported (ItemEnum, ItemListLong, ItemListShort, ItemListByte are)`);
+      config.types[name] = { kind: 'enum', size, names: Object.fromEntries(values.map((v, i) => [String(i), v])) };
+      return;
+    }
+    case 'DEFINE_CPLX_TYPE': {
+      // DEFINE_CPLX_TYPE(NAME, Helper, ArgType, ItemType, "s", _TAG_, Size, ArgCount)
+      const [name, helper, argType, item] = args.map(joinTokens);
+      if (!name || !helper || !argType || !item) return fail('expected DEFINE_CPLX_TYPE(NAME, Helper, ArgType, ItemType, ...)');
+      if (item !== 'ItemHEXDump') return fail(`item type '${item}' is not supported (ItemHEXDump is)`);
+      config.types[name] = { kind: 'hexdump', cType: argType, helper };
+      return;
+    }
+    default:
+      return fail(`unknown statement in a begin_wpp config block (FUNC, USEPREFIX, USESUFFIX, CUSTOM_TYPE, DEFINE_CPLX_TYPE and WPP_FLAGS are known)`);
+  }
+}
+
+/** ItemEnum(type): the names of `enum type { ... }` in any of the texts read, by value. */
+export function resolveEnums(config: WppConfig, texts: readonly string[]): void {
+  for (const [name, { type, where }] of config.pendingEnums) {
+    let names: Record<string, string> | undefined;
+    for (const text of texts) {
+      const m = new RegExp(`enum\\s+${type}\\s*\\{([^}]*)\\}`).exec(text) ?? new RegExp(`enum\\s*\\w*\\s*\\{([^}]*)\\}\\s*${type}\\b`).exec(text);
+      if (!m) continue;
+      names = {};
+      let next = 0n;
+      for (const entry of m[1]!.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').split(',')) {
+        const e = /^\s*([A-Za-z_]\w*)\s*(?:=\s*(.+?))?\s*$/.exec(entry);
+        if (!e) continue;
+        if (e[2] !== undefined) {
+          const v = /^(-?)\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.exec(e[2].replace(/\(\s*\w+\s*\)/g, '').trim());
+          if (!v) throw new WppError(where.file, where.line, `CUSTOM_TYPE(${name}): the value of ${e[1]} (${e[2]}) is not a number`);
+          next = BigInt(v[2]!) * (v[1] ? -1n : 1n);
+        }
+        names[BigInt.asIntN(32, next).toString()] = e[1]!;
+        next++;
+      }
+      break;
+    }
+    if (!names) throw new WppError(where.file, where.line, `CUSTOM_TYPE(${name}, ItemEnum(${type})): no enum ${type} in the sources and headers read`);
+    config.types[name] = { kind: 'enum', size: 4, names };
+  }
+  config.pendingEnums.clear();
+}
