@@ -5,13 +5,16 @@
  * returns the input; a request shorter than 4 bytes is refused with STATUS_BUFFER_TOO_SMALL, logged at
  * TRACE_LEVEL_ERROR by TraceReturn. The TRACE_LEVEL_VERBOSE messages show the session's level at
  * work: `dv run WppSample.wasm --trace --trace-level 4` leaves them out. Unload stops tracing
- * (WPP_CLEANUP).
+ * (WPP_CLEANUP). IOCTL_WPP_KEEP is its deliberate bug: it allocates a block it never frees and says
+ * so in the trace, so the unload stops with 0xC4/0x62 and the dump's `!wmitrace.logdump` tells the story.
  */
 #include <ntddk.h>
 #include "trace.h"
 #include "WppSample.tmh"
 
 #define IOCTL_WPP_ECHO CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_WPP_KEEP CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TAG 'ppWS' /* shows as "SWpp" */
 
 DRIVER_INITIALIZE DriverEntry;
 DRIVER_UNLOAD WppUnload;
@@ -67,7 +70,11 @@ NTSTATUS WppDeviceControl(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)
 
     UNREFERENCED_PARAMETER(DeviceObject);
     Irp->IoStatus.Information = 0;
-    if (stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_WPP_ECHO) {
+    if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_WPP_KEEP) {
+        PVOID block = ExAllocatePoolWithTag(NonPagedPoolNx, 0x40, TAG);
+        TraceEvents(TRACE_LEVEL_WARNING, DBG_IOCTL, "keeping %Iu bytes at %p (never freed)", (SIZE_T)0x40, block);
+        status = block ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+    } else if (stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_WPP_ECHO) {
         status = STATUS_INVALID_DEVICE_REQUEST;
     } else if (length < 4) {
         State = SampleBroken;
