@@ -147,6 +147,9 @@ function readStatement(config: WppConfig, file: string, line: number, ts: Token[
   };
   if (keyword === 'FUNC') return addFunction(config, joinTokens(ts.slice(1)), where);
   if (keyword === 'WPP_FLAGS') return; // tracewpp command-line switches: none changes what we generate
+  if (!['USEPREFIX', 'USESUFFIX', 'CUSTOM_TYPE', 'DEFINE_CPLX_TYPE'].includes(keyword)) {
+    fail('unknown statement in a begin_wpp config block (FUNC, USEPREFIX, USESUFFIX, CUSTOM_TYPE, DEFINE_CPLX_TYPE and WPP_FLAGS are known)');
+  }
   if (ts[1]?.text !== '(') fail(`expected ${keyword}(...)`);
   const parsed = splitArgs(ts, 1);
   if (!parsed || parsed.end !== ts.length - 1) return fail('unbalanced parentheses');
@@ -185,8 +188,6 @@ function readStatement(config: WppConfig, file: string, line: number, ts: Token[
       config.types[name] = { kind: 'hexdump', cType: argType, helper };
       return;
     }
-    default:
-      return fail(`unknown statement in a begin_wpp config block (FUNC, USEPREFIX, USESUFFIX, CUSTOM_TYPE, DEFINE_CPLX_TYPE and WPP_FLAGS are known)`);
   }
 }
 
