@@ -73,7 +73,8 @@ test('each trace call is a message numbered from 10, with %!FUNC!, %!LINE!, %!FI
   assert.doesNotMatch(generateTmh('src/a.c', SOURCE, config, false).text, /WPP_DEFINE_CONTROL_BLOCKS/);
 });
 
-test('CUSTOM_TYPE(x, ItemEnum(type)) reads the enumeration from the sources, its values and the ones after them', () => {
+test('CUSTOM_TYPE(x, ItemEnum(type)) reads the enumeration from the sources, its values and the ones after them; one of a WDK header prints numbers', () => {
+  assert.deepEqual(configWith('// begin_wpp config\n// CUSTOM_TYPE(s, ItemEnum(_NOPE));\n// end_wpp').types.s, { kind: 'enum', size: 4, names: {} });
   const config = configWith(`${CONFIG.replace('CUSTOM_TYPE(onoff, ItemListLong(Off, On));', 'CUSTOM_TYPE(state, ItemEnum(_STATE));')}\ntypedef enum _STATE { Idle, Busy = 0x10, Next, Failed = -1 } STATE;`);
   assert.deepEqual(config.types.state, { kind: 'enum', size: 4, names: { 0: 'Idle', 16: 'Busy', 17: 'Next', '-1': 'Failed' } });
 });
@@ -88,6 +89,24 @@ function wppError(f: () => unknown): string {
   assert.fail('no error');
 }
 
+test('a config block starts at a line that opens with begin_wpp config: prose naming "begin_wpp config" and "end_wpp" is no block', () => {
+  const config = configWith('// These functions, between "begin_wpp config" and "end_wpp", are read.\n//\n// begin_wpp config\n// FUNC Trace{FLAGS=ALL}(LEVEL, MSG, ...);\n// end_wpp\n');
+  assert.deepEqual(config.functions.get('Trace')?.fixed, [{ name: 'FLAGS', value: 'ALL' }]);
+  assert.equal(config.functions.get('Trace')?.where.line, 4);
+});
+
+test('__DATE__ and __TIME__ in a message are the build time, as the compiler spells them', () => {
+  const saved = process.env.SOURCE_DATE_EPOCH;
+  process.env.SOURCE_DATE_EPOCH = String(Date.UTC(2026, 0, 5, 7, 8, 9) / 1000);
+  try {
+    const { tmf } = generateTmh('m.c', 'void f(void) {\n  DoTraceMessage(F, "built on " __DATE__ " at " __TIME__ "\\n");\n}', emptyConfig(), false);
+    assert.equal(tmf.messages[0]!.fmt, 'built on Jan  5 2026 at 07:08:09\n');
+  } finally {
+    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = saved;
+  }
+});
+
 test('bad input is an error naming the file and line: a malformed config block, an unknown %!type!, a call that does not fit its function', () => {
   assert.equal(wppError(() => configWith('x\n// begin_wpp config\n// FUNC TraceEvents(LEVEL, FLAGS, MSG, ...);\n')), 'trace.h:2: error: WPP: a begin_wpp config block without its end_wpp');
   assert.equal(
@@ -95,7 +114,6 @@ test('bad input is an error naming the file and line: a malformed config block, 
     'trace.h:3: error: WPP: FUNKY: unknown statement in a begin_wpp config block (FUNC, USEPREFIX, USESUFFIX, CUSTOM_TYPE, DEFINE_CPLX_TYPE and WPP_FLAGS are known)',
   );
   assert.equal(wppError(() => configWith('// begin_wpp config\n//\n// FUNC A(LEVEL, 1MSG);\n// end_wpp')), "trace.h:3: error: WPP: A: '1MSG' is not a parameter name (names, MSG, and ... last)");
-  assert.equal(wppError(() => configWith('// begin_wpp config\n// CUSTOM_TYPE(s, ItemEnum(_NOPE));\n// end_wpp')), 'trace.h:2: error: WPP: CUSTOM_TYPE(s, ItemEnum(_NOPE)): no enum _NOPE in the sources and headers read');
   const config = configWith(CONFIG);
   assert.equal(wppError(() => generateTmh('d.c', 'void f(void) {\n  TraceEvents(TRACE_LEVEL_ERROR, F_IO, "%!NOSUCH! here", 1);\n}', config, false)), 'd.c:2: error: WPP: TraceEvents: unknown format type %!NOSUCH! in "%!NOSUCH! here"');
   assert.equal(wppError(() => generateTmh('d.c', 'void f(void) {\n\n  TraceEvents(TRACE_LEVEL_ERROR, F_IO, "%d and %s", 1);\n}', config, false)), 'd.c:3: error: WPP: TraceEvents: "%d and %s" has more conversions than the 1 argument given');

@@ -78,19 +78,21 @@ export function addFunction(config: WppConfig, spec: string, where: Where): void
 
 /** The statements of one source's config blocks: `file` for messages, `text` the whole file. */
 export function readConfigBlocks(config: WppConfig, file: string, text: string): void {
-  for (const block of text.matchAll(/begin_wpp\s+config\b([\s\S]*?)(end_wpp\b|$)/g)) {
-    const startLine = lineAt(text, block.index! + block[0].indexOf(block[1]!));
-    if (block[2] === '') throw new WppError(file, lineAt(text, block.index!), 'a begin_wpp config block without its end_wpp');
-    // The block is inside comments: drop the comment markers, keep the lines where they are.
-    const body = block[1]!
-      .split('\n')
-      .map((l) => l.replace(/^\s*(\/\/+|\/\*+|\*+(?!\/))?/, '').replace(/\*+\/\s*$/, ''))
-      .join('\n');
-    for (const st of statements(body)) readStatement(config, file, startLine + st.line - 1, st.tokens);
+  const lines = text.split('\n');
+  // `begin_wpp config` and `end_wpp` open their own (comment) lines: prose that names them is not a block.
+  const marker = (l: string, word: RegExp) => word.test(l.replace(/^\s*(\/\/+|\/\*+|\*+)?\s*/, ''));
+  for (let i = 0; i < lines.length; i++) {
+    if (!marker(lines[i]!, /^begin_wpp\s+config\b/)) continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && !marker(lines[i]!, /^end_wpp\b/); i++) {
+      // The block is inside comments: drop the comment markers, keep the lines where they are.
+      body.push(lines[i]!.replace(/^\s*(\/\/+|\/\*+|\*+(?!\/))?/, '').replace(/\*+\/\s*$/, ''));
+    }
+    if (i >= lines.length) throw new WppError(file, start + 1, 'a begin_wpp config block without its end_wpp');
+    for (const st of statements(body.join('\n'))) readStatement(config, file, start + 1 + st.line, st.tokens);
   }
 }
-
-const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 
 /** Statements end with `;` at depth 0. */
 function statements(body: string): { line: number; tokens: Token[] }[] {
@@ -193,7 +195,7 @@ function readStatement(config: WppConfig, file: string, line: number, ts: Token[
 
 /** ItemEnum(type): the names of `enum type { ... }` in any of the texts read, by value. */
 export function resolveEnums(config: WppConfig, texts: readonly string[]): void {
-  for (const [name, { type, where }] of config.pendingEnums) {
+  for (const [name, { type }] of config.pendingEnums) {
     let names: Record<string, string> | undefined;
     for (const text of texts) {
       const m = new RegExp(`enum\\s+${type}\\s*\\{([^}]*)\\}`).exec(text) ?? new RegExp(`enum\\s*\\w*\\s*\\{([^}]*)\\}\\s*${type}\\b`).exec(text);
@@ -205,7 +207,8 @@ export function resolveEnums(config: WppConfig, texts: readonly string[]): void 
         if (!e) continue;
         if (e[2] !== undefined) {
           const v = /^(-?)\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.exec(e[2].replace(/\(\s*\w+\s*\)/g, '').trim());
-          if (!v) throw new WppError(where.file, where.line, `CUSTOM_TYPE(${name}): the value of ${e[1]} (${e[2]}) is not a number`);
+          // A value we cannot evaluate (another constant, an expression): the names up to it are known.
+          if (!v) break;
           next = BigInt(v[2]!) * (v[1] ? -1n : 1n);
         }
         names[BigInt.asIntN(32, next).toString()] = e[1]!;
@@ -213,8 +216,8 @@ export function resolveEnums(config: WppConfig, texts: readonly string[]): void 
       }
       break;
     }
-    if (!names) throw new WppError(where.file, where.line, `CUSTOM_TYPE(${name}, ItemEnum(${type})): no enum ${type} in the sources and headers read`);
-    config.types[name] = { kind: 'enum', size: 4, names };
+    // An enumeration of a WDK header (not among the files read) prints its values as numbers.
+    config.types[name] = { kind: 'enum', size: 4, names: names ?? {} };
   }
   config.pendingEnums.clear();
 }

@@ -21,6 +21,19 @@ interface CallSite {
   readonly args: readonly Token[][];
 }
 
+/**
+ * `"built on " __DATE__`: tracewpp puts the build's date and time into the format, as the compiler
+ * spells them (SOURCE_DATE_EPOCH, when set, is the build time, as clang takes it).
+ */
+const buildTime = () => new Date(process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : Date.now());
+const BUILD_TIME: Readonly<Record<string, () => string>> = {
+  __DATE__: () => {
+    const d = buildTime();
+    return `${d.toUTCString().slice(8, 11)} ${String(d.getUTCDate()).padStart(2)} ${d.getUTCFullYear()}`;
+  },
+  __TIME__: () => buildTime().toISOString().slice(11, 19),
+};
+
 const text = (ts: readonly Token[]) => ts.map((t) => t.text).join(' ');
 
 /** The trace calls of a file, with the function each is in. */
@@ -125,8 +138,9 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
     let msg = '';
     if (msgIndex >= 0) {
       const m = site.args[msgIndex]!;
-      if (m.length === 0 || m.some((t) => t.kind !== 'str' || !t.text.startsWith('"'))) fail(`its MSG (argument ${msgIndex + 1}) must be a narrow string literal, not '${text(m)}'`);
-      msg = m.map((t) => stringValue(t.text)).join('');
+      const literal = (t: Token) => (t.kind === 'str' && t.text.startsWith('"')) || (t.kind === 'id' && t.text in BUILD_TIME);
+      if (m.length === 0 || !m.every(literal)) fail(`its MSG (argument ${msgIndex + 1}) must be a narrow string literal, not '${text(m)}'`);
+      msg = m.map((t) => (t.kind === 'id' ? BUILD_TIME[t.text]!() : stringValue(t.text))).join('');
     }
     const conditions = [...fn.fixed.map((f) => ({ name: f.name, value: f.value, text: f.value })), ...named.flatMap((p, i) => (p === 'MSG' ? [] : [{ name: p, value: param(i), text: text(site.args[i]!) }]))];
     const conditionText = (n: string) => conditions.find((c) => c.name === n)?.text;
