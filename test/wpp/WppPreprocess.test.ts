@@ -119,7 +119,7 @@ test('bad input is an error naming the file and line: a malformed config block, 
   assert.equal(wppError(() => generateTmh('d.c', 'void f(void) {\n\n  TraceEvents(TRACE_LEVEL_ERROR, F_IO, "%d and %s", 1);\n}', config, false)), 'd.c:3: error: WPP: TraceEvents: "%d and %s" has more conversions than the 1 argument given');
   assert.equal(wppError(() => generateTmh('d.c', 'void f(void) {\n  TraceEvents(TRACE_LEVEL_ERROR, F_IO, "%d", 1, 2);\n}', config, false)), 'd.c:2: error: WPP: TraceEvents: "%d" has 1 conversion, the call gives 2 arguments');
   assert.equal(wppError(() => generateTmh('d.c', 'void f(void) {\n  TraceEvents(TRACE_LEVEL_ERROR, "x");\n}', config, false)), 'd.c:2: error: WPP: TraceEvents: takes at least 3 arguments (LEVEL, FLAGS, MSG, ...), the call passes 2');
-  assert.equal(wppError(() => generateTmh('d.c', 'void f(void) {\n  TraceEvents(TRACE_LEVEL_ERROR, F_IO, fmt);\n}', config, false)), "d.c:2: error: WPP: TraceEvents: its MSG (argument 3) must be a narrow string literal, not 'fmt'");
+  assert.equal(wppError(() => generateTmh('d.c', 'void f(void) {\n  TraceEvents(TRACE_LEVEL_ERROR, F_IO, fmt);\n}', config, false)), "d.c:2: error: WPP: TraceEvents: its MSG (argument 3) must be a string literal, not 'fmt'");
   assert.equal(wppError(() => generateTmh('d.c', 'void f(void) {\n  DoTraceMessage(F_IO, "a"); DoTraceMessage(F_IO, "b");\n}', config, false)), 'd.c:2: error: WPP: DoTraceMessage: a second trace call on line 2 (after DoTraceMessage): put each on its own line');
 });
 

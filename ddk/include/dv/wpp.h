@@ -18,6 +18,9 @@ EXTERN_C_START
 
 #define WPP_CAT2(a, b) a##b
 #define WPP_CAT(a, b) WPP_CAT2(a, b)
+/* A trace function whose last arguments come in their own parentheses: DoTrace(LEVEL, FLAG, (MSG, ...)). */
+#define WPP_UNPAREN(...) __VA_ARGS__
+#define WPP_APPLY(m, args) m args
 
 /* One control block per WPP_DEFINE_CONTROL_GUID, in order. */
 #define WPP_DEFINE_CONTROL_GUID(Name, Guid, Bits) WPP_CTL_##Name,

@@ -30,8 +30,11 @@ export interface TraceFunction {
   readonly fixed: readonly { readonly name: string; readonly value: string }[];
   /** The call's parameters as declared: condition names, MSG, `...`. */
   readonly params: readonly string[];
-  /** `Hexdump((LEVEL, FLAGS, MSG, ...))`: called with its arguments in a second pair of parentheses. */
-  readonly doubleParen: boolean;
+  /**
+   * The parameters from this index on are passed in one parenthesized argument: 0 for
+   * `Hexdump((LEVEL, FLAGS, MSG, ...))`, 2 for `DoTrace(LEVEL, FLAG, (MSG, ...))`.
+   */
+  readonly nested?: number;
   readonly where: Where;
 }
 
@@ -56,10 +59,13 @@ export function addFunction(config: WppConfig, spec: string, where: Where): void
   const m = /^\s*([A-Za-z_]\w*)\s*(?:\{([^}]*)\})?\s*\(([\s\S]*)\)\s*;?\s*$/.exec(spec);
   if (!m) throw new WppError(where.file, where.line, `cannot read the trace function '${spec.trim()}': expected Name(ARGS) or Name{COND=VALUE,...}(ARGS)`);
   const [, name, fixedText, paramText] = m as unknown as [string, string, string | undefined, string];
-  let inner = paramText.trim();
-  const doubleParen = inner.startsWith('(') && inner.endsWith(')');
-  if (doubleParen) inner = inner.slice(1, -1);
-  const params = inner === '' ? [] : inner.split(',').map((p) => p.trim());
+  // `(LEVEL,FLAGS,MSG,...)` in a second pair of parentheses, or after the first conditions: `DoTrace(LEVEL,FLAG,(MSG,...))`.
+  const group = /^([^()]*?)\(([^()]*)\)\s*$/.exec(paramText.trim());
+  const outer = group ? group[1]!.split(',').map((p) => p.trim()).filter((p) => p !== '') : [];
+  const inner = group ? group[2]!.trim() : paramText.trim();
+  if (group && group[1]!.trim() !== '' && !group[1]!.trim().endsWith(',')) throw new WppError(where.file, where.line, `cannot read the trace function '${spec.trim()}'`);
+  const nested = group ? outer.length : undefined;
+  const params = [...outer, ...(inner === '' ? [] : inner.split(',').map((p) => p.trim()))];
   const fixed = (fixedText ?? '')
     .split(',')
     .map((f) => f.trim())
@@ -73,7 +79,7 @@ export function addFunction(config: WppConfig, spec: string, where: Where): void
     if (p === '...' ? i !== params.length - 1 : !/^[A-Za-z_]\w*$/.test(p)) throw new WppError(where.file, where.line, `${name}: '${p}' is not a parameter name (names, MSG, and ... last)`);
   });
   if (params.filter((p) => p === 'MSG').length > 1) throw new WppError(where.file, where.line, `${name}: MSG appears twice`);
-  config.functions.set(name, { name, fixed, params, doubleParen, where });
+  config.functions.set(name, { name, fixed, params, ...(nested !== undefined ? { nested } : {}), where });
 }
 
 /** The statements of one source's config blocks: `file` for messages, `text` the whole file. */
@@ -148,6 +154,8 @@ function readStatement(config: WppConfig, file: string, line: number, ts: Token[
     throw new WppError(file, line, `${keyword}: ${why}`);
   };
   if (keyword === 'FUNC') return addFunction(config, joinTokens(ts.slice(1)), where);
+  // `Name{COND=VALUE}(ARGS)` with its FUNC left out (a corpus sample's block): it can only be a trace function.
+  if (ts[0]!.kind === 'id' && ts[1]?.text === '{') return addFunction(config, joinTokens(ts), where);
   if (keyword === 'WPP_FLAGS') return; // tracewpp command-line switches: none changes what we generate
   if (!['USEPREFIX', 'USESUFFIX', 'CUSTOM_TYPE', 'DEFINE_CPLX_TYPE'].includes(keyword)) {
     fail('unknown statement in a begin_wpp config block (FUNC, USEPREFIX, USESUFFIX, CUSTOM_TYPE, DEFINE_CPLX_TYPE and WPP_FLAGS are known)');
@@ -186,8 +194,9 @@ function readStatement(config: WppConfig, file: string, line: number, ts: Token[
       // DEFINE_CPLX_TYPE(NAME, Helper, ArgType, ItemType, "s", _TAG_, Size, ArgCount)
       const [name, helper, argType, item] = args.map(joinTokens);
       if (!name || !helper || !argType || !item) return fail('expected DEFINE_CPLX_TYPE(NAME, Helper, ArgType, ItemType, ...)');
-      if (item !== 'ItemHEXDump') return fail(`item type '${item}' is not supported (ItemHEXDump is)`);
-      config.types[name] = { kind: 'hexdump', cType: argType, helper };
+      const kind = ({ ItemHEXDump: 'hexdump', ItemPString: 'pstring', ItemMACAddr: 'macaddr' } as const)[item as 'ItemHEXDump'];
+      if (!kind) return fail(`item type '${item}' is not supported (ItemHEXDump, ItemPString and ItemMACAddr are)`);
+      config.types[name] = { kind, cType: argType, helper };
       return;
     }
   }

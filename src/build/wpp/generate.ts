@@ -67,10 +67,11 @@ function findCalls(file: string, src: string, config: WppConfig): CallSite[] {
     const parsed = splitArgs(ts, i + 1);
     if (!parsed) throw new WppError(file, t.line, `${fn.name}: the call has no closing parenthesis`);
     let args = parsed.args;
-    if (fn.doubleParen) {
-      const inner = args.length === 1 && args[0]![0]?.text === '(' ? splitArgs(args[0]!, 0) : undefined;
-      if (!inner || inner.end !== args[0]!.length - 1) throw new WppError(file, t.line, `${fn.name} is called with its arguments in double parentheses: ${fn.name}((...))`);
-      args = inner.args;
+    if (fn.nested !== undefined) {
+      const last = args[fn.nested];
+      const inner = args.length === fn.nested + 1 && last?.[0]?.text === '(' ? splitArgs(last, 0) : undefined;
+      if (!inner || inner.end !== last!.length - 1) throw new WppError(file, t.line, `${fn.name} takes its arguments from ${fn.params[fn.nested]} on in one more pair of parentheses`);
+      args = [...args.slice(0, fn.nested), ...inner.args];
     }
     sites.push({ fn, line: t.line, func: func || '<unknown>', args });
     i = parsed.end;
@@ -138,8 +139,9 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
     let msg = '';
     if (msgIndex >= 0) {
       const m = site.args[msgIndex]!;
-      const literal = (t: Token) => (t.kind === 'str' && t.text.startsWith('"')) || (t.kind === 'id' && t.text in BUILD_TIME);
-      if (m.length === 0 || !m.every(literal)) fail(`its MSG (argument ${msgIndex + 1}) must be a narrow string literal, not '${text(m)}'`);
+      // A wide literal (L"...") is the same format to tracewpp.
+      const literal = (t: Token) => (t.kind === 'str' && /^L?"/.test(t.text)) || (t.kind === 'id' && t.text in BUILD_TIME);
+      if (m.length === 0 || !m.every(literal)) fail(`its MSG (argument ${msgIndex + 1}) must be a string literal, not '${text(m)}'`);
       msg = m.map((t) => (t.kind === 'id' ? BUILD_TIME[t.text]!() : stringValue(t.text))).join('');
     }
     const conditions = [...fn.fixed.map((f) => ({ name: f.name, value: f.value, text: f.value })), ...named.flatMap((p, i) => (p === 'MSG' ? [] : [{ name: p, value: param(i), text: text(site.args[i]!) }]))];
@@ -194,8 +196,15 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
     const enabled = `WPP_${conds ? conds + '_' : ''}ENABLED(${condArgs})`;
     if (conds) conditionSets.add(conds);
     const body = conds ? `WPP_${conds}_PRE(${condArgs}) ((${enabled}) ? ${call} : (void)0) WPP_${conds}_POST(${condArgs})` : `((${enabled}) ? ${call} : (void)0)`;
-    const outer = fn.doubleParen ? `#define WPP_CALL_${id}_${line}(_args) WPP_CALL2_${id}_${line} _args\n#define WPP_CALL2_${id}_${line}(${macroParams})` : `#define WPP_CALL_${id}_${line}(${macroParams})`;
-    macros.push(`${outer} ${body}`);
+    let head = `#define WPP_CALL_${id}_${line}(${macroParams})`;
+    if (fn.nested !== undefined) {
+      // The call's own arguments, the group last; the group's parentheses dropped to make the full list.
+      const before = site.args.slice(0, fn.nested).map((_, i) => param(i));
+      const call2 = `WPP_CALL2_${id}_${line}`;
+      const expand = before.length === 0 ? `${call2} _args` : `WPP_APPLY(${call2}, (${before.join(', ')}, WPP_UNPAREN _args))`;
+      head = `#define WPP_CALL_${id}_${line}(${[...before, '_args'].join(', ')}) ${expand}\n#define ${call2}(${macroParams})`;
+    }
+    macros.push(`${head} ${body}`);
   });
 
   const tmfBase = { name, file: basename(file), types: config.types, messages };

@@ -68,6 +68,7 @@ export function tokenize(src: string): Token[] {
       if ((src[i] === '"' || src[i] === "'") && /^(L|u8|u|U)$/.test(src.slice(start, i))) {
         const q = src[i];
         i = quoted(src, i);
+        for (let j = start; j < i; j++) if (src[j] === '\n') line++;
         out.push({ kind: q === '"' ? 'str' : 'char', text: src.slice(start, i), line: startLine, directive });
         continue;
       }
@@ -98,13 +99,14 @@ export function tokenize(src: string): Token[] {
 function quoted(src: string, i: number): number {
   const q = src[i];
   i++;
-  while (i < src.length && src[i] !== q && src[i] !== '\n') i += src[i] === '\\' ? 2 : 1;
+  while (i < src.length && src[i] !== q && src[i] !== '\n') i += src[i] === '\\' ? (src[i + 1] === '\r' && src[i + 2] === '\n' ? 3 : 2) : 1;
   return i + 1;
 }
 
 /** The value of a narrow string literal token (escapes decoded as C does). */
 export function stringValue(token: string): string {
-  const body = token.slice(token.indexOf('"') + 1, -1);
+  // A backslash at a line's end continues the literal on the next line (translation phase 2).
+  const body = token.slice(token.indexOf('"') + 1, -1).replace(/\\\r?\n/g, '');
   return body.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, (_, e: string) => {
     if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
     if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));

@@ -4,13 +4,16 @@
  * file into the image's `dv_wpp` custom section (the .tmh's file-scope asm); the loader hands the
  * section to the trace session, which formats each message with it.
  */
-import { enumType, printfSpecOf, printfType, WPP_EXTENDED_TYPES, WPP_FORMAT_PATTERN, WppReader, type WppArgType } from './wpp-types.ts';
+import { COUNTED_ANSI, enumType, MAC_ADDRESS, printfSpecOf, printfType, WPP_EXTENDED_TYPES, WPP_FORMAT_PATTERN, WppReader, type WppArgType } from './wpp-types.ts';
 
 /** The custom section of a wasm driver image that holds its TMF lines. */
 export const TMF_SECTION = 'dv_wpp';
 
 /** A type the sources declared: CUSTOM_TYPE(name, ItemEnum(...)/ItemList...(...)) or DEFINE_CPLX_TYPE(name, ..., ItemHEXDump, ...). */
-export type TmfCustomType = { readonly kind: 'enum'; readonly size: 1 | 2 | 4; readonly names: Readonly<Record<string, string>> } | { readonly kind: 'hexdump'; readonly cType: string; readonly helper: string };
+export type TmfCustomType =
+  | { readonly kind: 'enum'; readonly size: 1 | 2 | 4; readonly names: Readonly<Record<string, string>> }
+  /** DEFINE_CPLX_TYPE: the argument's C type, the helper that logs its pairs, and how its bytes read (its item type). */
+  | { readonly kind: 'hexdump' | 'pstring' | 'macaddr'; readonly cType: string; readonly helper: string };
 
 export interface TmfMessage {
   /** The message number within its file's GUID (from 10, as tracewpp numbers them). */
@@ -53,12 +56,20 @@ export function decodeTmfSection(section: Uint8Array): Tmf[] {
   return out;
 }
 
+/** How the bytes of a DEFINE_CPLX_TYPE read, by its item type. */
+const COMPLEX_ITEMS: Readonly<Record<'hexdump' | 'pstring' | 'macaddr', WppArgType>> = {
+  hexdump: WPP_EXTENDED_TYPES.HEXDUMP!,
+  pstring: COUNTED_ANSI,
+  macaddr: MAC_ADDRESS,
+};
+
 /** The argument type of a `%!NAME!`: a built-in extension, else one the file declared. */
 export function extendedType(name: string, types: Readonly<Record<string, TmfCustomType>>): WppArgType | undefined {
   const custom = types[name];
   if (custom?.kind === 'enum') return enumType(custom.size, custom.names);
-  if (custom?.kind === 'hexdump') return { ...WPP_EXTENDED_TYPES.HEXDUMP!, cType: custom.cType, log: (a) => `${custom.helper}(${a})` };
-  return WPP_EXTENDED_TYPES[name];
+  if (custom) return { ...COMPLEX_ITEMS[custom.kind], cType: custom.cType, log: (a) => `${custom.helper}(${a})` };
+  // tracewpp reads the built-in names without regard to case (%!status! is %!STATUS!).
+  return WPP_EXTENDED_TYPES[name] ?? Object.entries(WPP_EXTENDED_TYPES).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 }
 
 /** A message's text from its format and the bytes WmiTraceMessage collected. */

@@ -117,6 +117,18 @@ const counted = (unit: 1 | 2): WppArgType['decode'] => (r, spec) => {
   return pad(spec, '', undefined, s);
 };
 
+/** ItemPString: a 2-byte length, then that many bytes of text. */
+export const COUNTED_ANSI: WppArgType = { cType: 'const STRING *', log: (a) => `WPP_LOGCSTR(${a})`, decode: counted(1) };
+/** ItemMACAddr: six bytes, aa-bb-cc-dd-ee-ff. */
+export const MAC_ADDRESS: WppArgType = {
+  cType: 'const UCHAR *',
+  log: (a) => `WPP_LOGPAIR(6, ${a})`,
+  decode: (r) => {
+    const b = r.take(6);
+    return b ? [...b].map((x) => x.toString(16).padStart(2, '0')).join('-') : MISSING;
+  },
+};
+
 /** `printf` conversions: the key is the size prefix and the conversion (`d`, `I64x`, `ws`, `wZ`). */
 export function printfType(spec: PrintfSpec): WppArgType | undefined {
   const { size, conv } = spec;
