@@ -59,7 +59,7 @@ test('WmiTraceMessage: the pairs up to the NULL are the message; a TMF formats i
   assert.equal(session.records.length, 3);
 });
 
-test('formats: printf conversions with widths, %!STATUS!, %!GUID!, %!HEXDUMP!, %!bool!, %!irql!, counted strings and enumerations', () => {
+test('formats: printf conversions with widths (and as WPP types, %!d!), %!STATUS! in any case, %!STATUS!, %!GUID!, %!HEXDUMP!, %!bool!, %!irql!, counted strings and enumerations', () => {
   const le = (n: number, size: number) => Array.from({ length: size }, (_, i) => (n >>> (8 * i)) & 0xff);
   const bytes = new Uint8Array([
     ...le(-5, 4), ...le(0xbeef, 4), ...le(7, 4), 0x10, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc, 0xfe,
@@ -68,7 +68,7 @@ test('formats: printf conversions with widths, %!STATUS!, %!GUID!, %!HEXDUMP!, %
   ]);
   const types = { st: { kind: 'enum', size: 4, names: { 16: 'Busy' } } } as const;
   assert.equal(
-    formatMessage('%d|%08X|%-3u|%I64x|%!STATUS!|%!GUID!|%!HEXDUMP!|%!bool!|%!irql!|%wZ|%!st!|100%%', types, bytes),
+    formatMessage('%!d!|%08X|%-3u|%I64x|%!status!|%!GUID!|%!HEXDUMP!|%!bool!|%!irql!|%wZ|%!st!|100%%', types, bytes),
     `-5|0000BEEF|7  |fedcba9876543210|STATUS_ACCESS_DENIED|${GUID_TEXT}|01 02 ff|TRUE|DISPATCH_LEVEL|AB|Busy|100%`,
   );
 });

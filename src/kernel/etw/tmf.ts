@@ -69,7 +69,14 @@ export function extendedType(name: string, types: Readonly<Record<string, TmfCus
   if (custom?.kind === 'enum') return enumType(custom.size, custom.names);
   if (custom) return { ...COMPLEX_ITEMS[custom.kind], cType: custom.cType, log: (a) => `${custom.helper}(${a})` };
   // tracewpp reads the built-in names without regard to case (%!status! is %!STATUS!).
-  return WPP_EXTENDED_TYPES[name] ?? Object.entries(WPP_EXTENDED_TYPES).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  const builtIn = WPP_EXTENDED_TYPES[name] ?? Object.entries(WPP_EXTENDED_TYPES).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  if (builtIn) return builtIn;
+  // %!s!, %!d!, %!I64x!: a printf conversion written as a WPP type.
+  const m = /^(hh|h|ll|l|I64|I32|I|w|z)?([diouxXcCsSpZ])$/.exec(name);
+  if (!m) return undefined;
+  const spec = { flags: '', size: m[1] ?? '', conv: m[2]! };
+  const t = printfType(spec);
+  return t && { ...t, decode: (r) => t.decode(r, spec) };
 }
 
 /** A message's text from its format and the bytes WmiTraceMessage collected. */
