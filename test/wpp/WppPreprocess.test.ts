@@ -73,6 +73,27 @@ test('each trace call is a message numbered from 10, with %!FUNC!, %!LINE!, %!FI
   assert.doesNotMatch(generateTmh('src/a.c', SOURCE, config, false).text, /WPP_DEFINE_CONTROL_BLOCKS/);
 });
 
+test('%!FUNC! names the function a call is in: C++ qualified names, through namespaces and extern "C" blocks, past constructor initializer lists', () => {
+  const src = [
+    'namespace N {',
+    'extern "C" {',
+    'struct S { int a; };',
+    'static int table[] = { 1, 2 };',
+    'NTSTATUS Queue::Start(int x) const',
+    '{',
+    '    if (x) { DoTraceMessage(F, "a"); }',
+    '}',
+    'Queue::Queue(int x) : m(x), n(f(x))',
+    '{',
+    '    DoTraceMessage(F, "b");',
+    '}',
+    'VOID Plain(VOID) { DoTraceMessage(F, "c"); }',
+    '}',
+    '}',
+  ].join('\n');
+  assert.deepEqual(generateTmh('q.cpp', src, emptyConfig(), false).tmf.messages.map((m) => m.func), ['Queue::Start', 'Queue::Queue', 'Plain']);
+});
+
 test('CUSTOM_TYPE(x, ItemEnum(type)) reads the enumeration from the sources, its values and the ones after them; one of a WDK header prints numbers', () => {
   assert.deepEqual(configWith('// begin_wpp config\n// CUSTOM_TYPE(s, ItemEnum(_NOPE));\n// end_wpp').types.s, { kind: 'enum', size: 4, names: {} });
   const config = configWith(`${CONFIG.replace('CUSTOM_TYPE(onoff, ItemListLong(Off, On));', 'CUSTOM_TYPE(state, ItemEnum(_STATE));')}\ntypedef enum _STATE { Idle, Busy = 0x10, Next, Failed = -1 } STATE;`);

@@ -40,30 +40,51 @@ const text = (ts: readonly Token[]) => ts.map((t) => t.text).join(' ');
 function findCalls(file: string, src: string, config: WppConfig): CallSite[] {
   const ts = tokenize(src);
   const sites: CallSite[] = [];
+  // The function a call is in: the last `name (` (with its `Class::` qualifiers) outside any body,
+  // when a `{` follows its `)`. Other braces (namespace, extern "C", class, initializers) open no body;
+  // a constructor's `: member(x)` list keeps the name.
   let depth = 0;
+  let bodyDepth = -1;
   let candidate = '';
+  let frozen = false;
   let func = '';
+  const BODY_AFTER = new Set([')', 'const', 'noexcept', 'override', 'final']);
   for (let i = 0; i < ts.length; i++) {
     const t = ts[i]!;
     if (t.directive) continue;
     if (t.text === '{') {
-      if (depth === 0) func = candidate;
+      if (bodyDepth < 0 && candidate && BODY_AFTER.has(ts[i - 1]?.text ?? '')) {
+        func = candidate;
+        bodyDepth = depth;
+      }
+      if (bodyDepth < 0) candidate = '';
+      frozen = false;
       depth++;
       continue;
     }
     if (t.text === '}') {
       depth = Math.max(0, depth - 1);
-      if (depth === 0) func = '';
+      if (depth === bodyDepth) {
+        func = '';
+        bodyDepth = -1;
+        candidate = '';
+      }
       continue;
     }
-    // At file scope the last `name (` before a `{` names the function the body belongs to.
-    if (depth === 0 && t.kind === 'id' && ts[i + 1]?.text === '(' && !ts[i + 1]!.directive) {
-      candidate = t.text;
+    if (bodyDepth < 0) {
+      if (t.kind === 'id' && ts[i + 1]?.text === '(' && !frozen) {
+        let name = t.text;
+        for (let j = i - 1; j > 0 && ts[j]!.text === '::' && ts[j - 1]!.kind === 'id'; j -= 2) name = `${ts[j - 1]!.text}::${name}`;
+        candidate = name;
+      } else if (t.text === ':' && ts[i - 1]?.text === ')') frozen = true;
+      else if (t.text === ';') {
+        candidate = '';
+        frozen = false;
+      }
       continue;
     }
-    if (depth === 0 && t.text === ';') candidate = '';
     const fn = t.kind === 'id' ? config.functions.get(t.text) : undefined;
-    if (!fn || ts[i + 1]?.text !== '(' || depth === 0) continue;
+    if (!fn || ts[i + 1]?.text !== '(') continue;
     const parsed = splitArgs(ts, i + 1);
     if (!parsed) throw new WppError(file, t.line, `${fn.name}: the call has no closing parenthesis`);
     let args = parsed.args;

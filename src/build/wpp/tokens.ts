@@ -88,7 +88,7 @@ export function tokenize(src: string): Token[] {
     }
     const three = src.slice(i, i + 3);
     const two = src.slice(i, i + 2);
-    const p = three === '...' || three === '<<=' || three === '>>=' ? three : ['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '##'].includes(two) ? two : c;
+    const p = three === '...' || three === '<<=' || three === '>>=' ? three : ['::', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '##'].includes(two) ? two : c;
     i += p.length;
     out.push({ kind: 'punct', text: p, line: startLine, directive });
   }
