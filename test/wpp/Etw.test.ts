@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import { traceSession, TRACE_LEVEL_VERBOSE } from '../../src/kernel/etw/session.ts';
+import { MAX_RECORDS, traceSession, TRACE_LEVEL_VERBOSE } from '../../src/kernel/etw/session.ts';
 import { formatMessage, type Tmf } from '../../src/kernel/etw/tmf.ts';
 import { traceLine } from '../../src/kernel/etw/prefix.ts';
 import { STATUS } from '../../src/nt/status.ts';
@@ -71,4 +71,14 @@ test('formats: printf conversions with widths (and as WPP types, %!d!), %!STATUS
     formatMessage('%!d!|%08X|%-3u|%I64x|%!status!|%!GUID!|%!HEXDUMP!|%!bool!|%!irql!|%wZ|%!st!|100%%', types, bytes),
     `-5|0000BEEF|7  |fedcba9876543210|STATUS_ACCESS_DENIED|${GUID_TEXT}|01 02 ff|TRUE|DISPATCH_LEVEL|AB|Busy|100%`,
   );
+});
+
+test('the log is bounded: past MAX_RECORDS the oldest quarter is dropped and counted as lost, the newest kept in order', () => {
+  const k = new Kernel();
+  const session = traceSession(k);
+  for (let i = 0; i <= MAX_RECORDS; i++) session.log(k, GUID_TEXT, 10, new Uint8Array());
+  assert.equal(session.records.length, (MAX_RECORDS * 3) / 4);
+  assert.equal(session.lost, MAX_RECORDS + 1 - (MAX_RECORDS * 3) / 4);
+  assert.equal(session.records[0]!.sequence, session.lost + 1);
+  assert.equal(session.records.at(-1)!.sequence, MAX_RECORDS + 1);
 });
