@@ -198,7 +198,7 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
         if (!type) fail(item !== undefined ? `unknown format type %!${item}! in "${piece.fmt}"` : `the conversion ${whole} is not supported in "${piece.fmt}"`);
         const expr = piece.args[used++];
         if (expr === undefined) fail(`"${piece.fmt}" has more conversions than the ${piece.args.length} argument${piece.args.length === 1 ? '' : 's'} given`);
-        values.push({ expr: expr!, type: type!, key: (item ?? `${m[5] ?? ''}${m[6]}`).replace(/\W/g, '_') });
+        values.push({ expr: type!.convert?.(expr!) ?? expr!, type: type!, key: (item ?? `${m[5] ?? ''}${m[6]}`).replace(/\W/g, '_') });
         return whole;
       });
       if (used < piece.args.length) fail(`"${piece.fmt}" has ${used} conversion${used === 1 ? '' : 's'}, the call gives ${piece.args.length} argument${piece.args.length === 1 ? '' : 's'}`);

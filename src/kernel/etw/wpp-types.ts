@@ -60,6 +60,8 @@ export interface WppArgType {
   /** The WPP_LOGPAIR list that logs parameter `a` (each pair ends with a comma). */
   readonly log: (a: string) => string;
   readonly decode: (r: WppReader, spec?: PrintfSpec) => string;
+  /** The call site's argument as the parameter takes it, where tracewpp's C compiler would only warn (%p of an integer). */
+  readonly convert?: (a: string) => string;
 }
 
 const scalar = (cType: string, decode: (r: WppReader, spec?: PrintfSpec) => string): WppArgType => ({ cType, log: (a) => `WPP_LOGPAIR(sizeof(${a}), &${a})`, decode });
@@ -140,7 +142,7 @@ export function printfType(spec: PrintfSpec): WppArgType | undefined {
     // int, long, I32, z (size_t) are 32 bits on the wasm32 target, as LONG and ULONG are on Windows.
     return scalar(signed ? 'int' : 'unsigned int', number(4, signed));
   }
-  if (conv === 'p') return scalar('const void *', number(4, false));
+  if (conv === 'p') return { ...scalar('const void *', number(4, false)), convert: (a) => `(const void *)(ULONG_PTR)(${a})` };
   if (conv === 'c') return size === 'w' || size === 'l' ? scalar('WCHAR', number(2, false)) : scalar('char', number(1, false));
   if (conv === 'C') return scalar('WCHAR', number(2, false));
   if (conv === 's' && size !== 'w' && size !== 'l') return { cType: 'const char *', log: (a) => `WPP_LOGASTR(${a})`, decode: (r, s) => pad(s, '', undefined, r.zstring(1) ?? MISSING) };
