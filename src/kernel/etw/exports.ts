@@ -5,6 +5,7 @@
  * and a TRACE_ENABLE_CONTEXT (LoggerId, Level, EnableFlags), whose 8 bytes are the logger handle WPP
  * passes back to WmiTraceMessage.
  */
+import { TRACE_ENABLE_CONTEXT } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { argSource } from '../rtl/exports.ts';
@@ -20,6 +21,7 @@ export const EVENT_CONTROL_CODE_ENABLE_PROVIDER = 1;
 const MAX_MESSAGE_BYTES = 0xffb8;
 /** More pairs than any WPP message has: a list with no NULL end stops here. */
 const MAX_PAIRS = 512;
+const TEC = TRACE_ENABLE_CONTEXT.off;
 
 export function etwExports(k: Kernel) {
   const as = k.as;
@@ -33,12 +35,11 @@ export function etwExports(k: Kernel) {
       const handle = session.register(guidAt(ProviderGuid >>> 0));
       as.setU64(RegHandle >>> 0, handle);
       if (EnableCallback !== 0) {
-        if (enableContext === 0) enableContext = k.allocateKernelObject(8, TAG.EtwSession);
-        // TRACE_ENABLE_CONTEXT: USHORT LoggerId, UCHAR Level, UCHAR InternalFlag, ULONG EnableFlags.
-        as.setU16(enableContext, WPP_LOGGER_ID);
-        as.setU8(enableContext + 2, session.level);
-        as.setU8(enableContext + 3, 0);
-        as.setU32(enableContext + 4, session.flags >>> 0);
+        if (enableContext === 0) enableContext = k.allocateKernelObject(TRACE_ENABLE_CONTEXT.size, TAG.EtwSession);
+        as.setU16(enableContext + TEC.LoggerId, WPP_LOGGER_ID);
+        as.setU8(enableContext + TEC.Level, session.level);
+        as.setU8(enableContext + TEC.InternalFlag, 0);
+        as.setU32(enableContext + TEC.EnableFlags, session.flags >>> 0);
         k.callRoutine(EnableCallback >>> 0, [ProviderGuid >>> 0, EVENT_CONTROL_CODE_ENABLE_PROVIDER, enableContext, CallbackContext >>> 0]);
       }
       return STATUS.SUCCESS;
