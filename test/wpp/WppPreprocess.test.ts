@@ -12,6 +12,7 @@ import { generateTmh } from '../../src/build/wpp/generate.ts';
 import { runWpp } from '../../src/build/wpp/wpp.ts';
 import { buildDriver } from '../../src/build/build.ts';
 import { decodeTmfSection } from '../../src/kernel/etw/tmf.ts';
+import { DDK_INCLUDE } from '../../src/build/paths.ts';
 
 const CONFIG = `
 // begin_wpp config
@@ -125,6 +126,20 @@ test('__DATE__ and __TIME__ in a message are the build time, as the compiler spe
   } finally {
     if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
     else process.env.SOURCE_DATE_EPOCH = saved;
+  }
+});
+
+test('a %!TYPE! no config declares is an enumeration of a header on the include path, as the WDK declares its own (WDF_POWER_DEVICE_STATE)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dv-wpp-enum-'));
+  try {
+    const source = join(dir, 'p.c');
+    writeFileSync(source, '#include "p.tmh"\nvoid f(DEVICE_POWER_STATE s) {\n  DoTraceMessage(F, "to %!DEVICE_POWER_STATE!", s);\n}\n');
+    assert.deepEqual(runWpp([source], [DDK_INCLUDE], join(dir, 'out')), { ok: true, generated: ['p.tmh'] });
+    const tmh = readFileSync(join(dir, 'out', 'p.tmh'), 'utf8');
+    const [tmf] = decodeTmfSection(Buffer.from(/\.ascii \\"([A-Za-z0-9+/=]+)/.exec(tmh)![1]!));
+    assert.deepEqual(tmf!.types.DEVICE_POWER_STATE, { kind: 'enum', size: 4, names: { 0: 'PowerDeviceUnspecified', 1: 'PowerDeviceD0', 2: 'PowerDeviceD1', 3: 'PowerDeviceD2', 4: 'PowerDeviceD3', 5: 'PowerDeviceMaximum' } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -45,6 +45,11 @@ export interface WppConfig {
   readonly types: Record<string, TmfCustomType>;
   /** CUSTOM_TYPE(name, ItemEnum(type)): the enumeration's name, resolved once the sources are read. */
   readonly pendingEnums: Map<string, { readonly type: string; readonly where: Where }>;
+  /**
+   * The texts a `%!TYPE!` no config declares is looked up in, as an enumeration (the WDK's own WPP
+   * configuration declares its enumerations, WDF_POWER_DEVICE_STATE...): the files read, then the headers.
+   */
+  enumSources?: () => Iterable<string>;
 }
 
 export function emptyConfig(): WppConfig {
@@ -203,30 +208,37 @@ function readStatement(config: WppConfig, file: string, line: number, ts: Token[
 }
 
 /** ItemEnum(type): the names of `enum type { ... }` in any of the texts read, by value. */
-export function resolveEnums(config: WppConfig, texts: readonly string[]): void {
+export function resolveEnums(config: WppConfig, texts: Iterable<string>): void {
   for (const [name, { type }] of config.pendingEnums) {
-    let names: Record<string, string> | undefined;
-    for (const text of texts) {
-      const m = new RegExp(`enum\\s+${type}\\s*\\{([^}]*)\\}`).exec(text) ?? new RegExp(`enum\\s*\\w*\\s*\\{([^}]*)\\}\\s*${type}\\b`).exec(text);
-      if (!m) continue;
-      names = {};
-      let next = 0n;
-      for (const entry of m[1]!.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').split(',')) {
-        const e = /^\s*([A-Za-z_]\w*)\s*(?:=\s*(.+?))?\s*$/.exec(entry);
-        if (!e) continue;
-        if (e[2] !== undefined) {
-          const v = /^(-?)\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.exec(e[2].replace(/\(\s*\w+\s*\)/g, '').trim());
-          // A value we cannot evaluate (another constant, an expression): the names up to it are known.
-          if (!v) break;
-          next = BigInt(v[2]!) * (v[1] ? -1n : 1n);
-        }
-        names[BigInt.asIntN(32, next).toString()] = e[1]!;
-        next++;
-      }
-      break;
-    }
     // An enumeration of a WDK header (not among the files read) prints its values as numbers.
-    config.types[name] = { kind: 'enum', size: 4, names: names ?? {} };
+    config.types[name] = { kind: 'enum', size: 4, names: enumNames(type, texts) ?? {} };
   }
   config.pendingEnums.clear();
+}
+
+/** The names of `enum type { ... }` (or `enum _type { ... }`, or a typedef naming `type`) by value; undefined when no text declares it. */
+export function enumNames(type: string, texts: Iterable<string>): Record<string, string> | undefined {
+  const tagged = new RegExp(`enum\\s+_?${type}\\s*\\{([^}]*)\\}`);
+  const typedef = new RegExp(`enum\\s*\\w*\\s*\\{([^}]*)\\}\\s*${type}\\b`);
+  for (const text of texts) {
+    if (!text.includes(type)) continue;
+    const m = tagged.exec(text) ?? typedef.exec(text);
+    if (!m) continue;
+    const names: Record<string, string> = {};
+    let next = 0n;
+    for (const entry of m[1]!.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').split(',')) {
+      const e = /^\s*([A-Za-z_]\w*)\s*(?:=\s*(.+?))?\s*$/.exec(entry);
+      if (!e) continue;
+      if (e[2] !== undefined) {
+        const v = /^(-?)\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.exec(e[2].replace(/\(\s*\w+\s*\)/g, '').trim());
+        // A value we cannot evaluate (another constant, an expression): the names up to it are known.
+        if (!v) break;
+        next = BigInt(v[2]!) * (v[1] ? -1n : 1n);
+      }
+      names[BigInt.asIntN(32, next).toString()] = e[1]!;
+      next++;
+    }
+    return names;
+  }
+  return undefined;
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { encodeTmfLine, extendedType, TMF_SECTION, type Tmf, type TmfMessage } from '../../kernel/etw/tmf.ts';
 import { printfSpecOf, printfType, WPP_FORMAT_PATTERN, WPP_STATIC_ITEMS, type WppArgType } from '../../kernel/etw/wpp-types.ts';
-import { splitArgs, WppError, type TraceFunction, type WppConfig } from './config.ts';
+import { enumNames, splitArgs, WppError, type TraceFunction, type WppConfig } from './config.ts';
 import { stringValue, tokenize, type Token } from './tokens.ts';
 
 /** tracewpp numbers a file's messages from 10. */
@@ -107,6 +107,15 @@ interface Value {
   readonly key: string;
 }
 
+/** A `%!TYPE!` naming an enumeration of the sources or headers: declared as CUSTOM_TYPE(TYPE, ItemEnum(TYPE)) would. */
+function headerEnum(name: string, config: WppConfig): WppArgType | undefined {
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name) || !config.enumSources) return undefined;
+  const names = enumNames(name, config.enumSources());
+  if (!names) return undefined;
+  config.types[name] = { kind: 'enum', size: 4, names };
+  return extendedType(name, config.types);
+}
+
 /** The file's id in macro names: `tracedrv.c` -> `tracedrv_c`. */
 const fileId = (file: string) => basename(file).replace(/\W/g, '_');
 
@@ -194,7 +203,7 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
         const m = [whole, ...rest] as unknown as RegExpMatchArray;
         const item = m[1];
         if (item !== undefined && item in staticValue) return staticValue[item as keyof typeof staticValue].replace(/%/g, '%%');
-        const type = item !== undefined ? extendedType(item, config.types) : printfType(printfSpecOf(m));
+        const type = item !== undefined ? (extendedType(item, config.types) ?? headerEnum(item, config)) : printfType(printfSpecOf(m));
         if (!type) fail(item !== undefined ? `unknown format type %!${item}! in "${piece.fmt}"` : `the conversion ${whole} is not supported in "${piece.fmt}"`);
         const expr = piece.args[used++];
         if (expr === undefined) fail(`"${piece.fmt}" has more conversions than the ${piece.args.length} argument${piece.args.length === 1 ? '' : 's'} given`);

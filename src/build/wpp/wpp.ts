@@ -54,6 +54,17 @@ function findIgnoringCase(dir: string, name: string): string | undefined {
   }
 }
 
+/** The .h files under `dir`, `depth` folders down. */
+function headerFiles(dir: string, depth: number): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() && depth > 0 ? headerFiles(join(dir, e.name), depth - 1) : e.isFile() && e.name.toLowerCase().endsWith('.h') ? [join(dir, e.name)] : []));
+}
+
 export function runWpp(sources: readonly string[], includeDirs: readonly string[], outDir: string, options: WppOptions = {}): WppResult {
   try {
     const texts = new Map(sources.map((s) => [s, readFileSync(s, 'utf8')]));
@@ -83,7 +94,16 @@ export function runWpp(sources: readonly string[], includeDirs: readonly string[
       }
     };
     for (const s of sources) visit(s, texts.get(s)!, 0);
-    resolveEnums(config, [...read.values()]);
+    // Enumerations (CUSTOM_TYPE's ItemEnum, a %!TYPE! no config declares): of the files read, else of a
+    // header on the include path (read once, on demand).
+    let headers: string[] | undefined;
+    const enumTexts = function* (): Generator<string> {
+      yield* read.values();
+      headers ??= includeDirs.flatMap((d) => headerFiles(d, 3)).map((f) => readFileSync(f, 'utf8'));
+      yield* headers;
+    };
+    config.enumSources = enumTexts;
+    resolveEnums(config, { [Symbol.iterator]: enumTexts });
 
     // The control blocks live in the .tmh of the file that calls WPP_INIT_TRACING (the first such), else the first.
     const initializes = (s: string) => tokenize(texts.get(s)!).some((t) => t.text === 'WPP_INIT_TRACING' && !t.directive);
