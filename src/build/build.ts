@@ -98,6 +98,8 @@ export function buildDriver(options: BuildOptions): BuildResult {
     const wpp = runWpp(sources, [...(options.includeDirs ?? []), DDK_INCLUDE], wppDir, options.wpp);
     if (!wpp.ok) return fail(wpp.message, commands, toolchain);
     const includeDirs = [...(wpp.generated.length > 0 ? [wppDir] : []), ...(options.includeDirs ?? []), DDK_INCLUDE];
+    // The .tmh files' folder is a temporary one: its debug info names it `wpp`, so the same sources make the same image.
+    const wppPrefixMap = wpp.generated.length > 0 ? [`-ffile-prefix-map=${wppDir}=wpp`] : [];
     const objects: (ObjectImports & { object: string })[] = [];
     // #include as Windows resolves it: ignoring case, `\` as a separator (include-overlay.ts).
     const overlay = join(work, 'includes.yaml');
@@ -106,7 +108,7 @@ export function buildDriver(options: BuildOptions): BuildResult {
     const compile = (source: string, runtime: boolean): string | undefined => {
       const language: SourceLanguage = sourceLanguage(source) ?? 'c';
       const object = join(work, `${objects.length}-${basename(source, extname(source))}.o`);
-      const args = [...compileArgs(source, object, includeDirs, options.defines, language), '-ivfsoverlay', overlay, ...(options.kasan && !runtime ? KASAN_FLAGS : [])];
+      const args = [...compileArgs(source, object, includeDirs, options.defines, language), '-ivfsoverlay', overlay, ...(options.kasan && !runtime ? KASAN_FLAGS : []), ...wppPrefixMap];
       commands.push([toolchain.clang, ...args]);
       const r = spawnSync(toolchain.clang, args, { encoding: 'utf8' });
       diagnostics += explainUndeclared(r.stderr ?? '', ddis);

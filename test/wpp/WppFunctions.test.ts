@@ -4,7 +4,7 @@
  * conditions, a wide MSG, %!status! in lower case, and a DEFINE_CPLX_TYPE counted string.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -55,6 +55,10 @@ test('nested-group trace functions, a KdPrint redirect, a wide MSG and complex t
   const output = join(work, 'fn.wasm');
   const built = buildDriver({ sources: [source], output, wpp: { functions: ['DoTrace(LEVEL,FLAG,(MSG,...))', 'Hexdump((LEVEL,FLAGS,MSG,...))'] } });
   assert.equal(built.ok, true, built.diagnostics);
+  // The .tmh lives in a temporary folder: the image does not name it, the same sources make the same bytes.
+  const again = join(work, 'fn-again.wasm');
+  assert.equal(buildDriver({ sources: [source], output: again, wpp: { functions: ['DoTrace(LEVEL,FLAG,(MSG,...))', 'Hexdump((LEVEL,FLAGS,MSG,...))'] } }).ok, true);
+  assert.ok(readFileSync(output).equals(readFileSync(again)), 'two builds of the same sources give the same image');
   const lines: string[] = [];
   const outcome = await runDriver({ driver: output, verifierFlags: 0, onTrace: (l) => lines.push(l.replace(/^.*\[fn\]/, '')) });
   assert.equal(outcome.bugCheck, null);
