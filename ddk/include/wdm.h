@@ -52,6 +52,7 @@ EXTERN_C_START
 #include <dv/pnpbus.h>
 #include <dv/queuedspin.h>
 #include <dv/pofx.h>
+#include <dv/etw.h>
 
 EXTERN_C_END
 

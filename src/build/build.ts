@@ -16,6 +16,7 @@ import { CRT_SOURCES, DDK_INCLUDE, ON_DEMAND_RUNTIME } from './paths.ts';
 import { findToolchain, type Toolchain } from './toolchain.ts';
 import { VA_MAP } from '../kernel/mm/address-space.ts';
 import { readWasmInterface, type WasmImport } from './wasm-module.ts';
+import { runWpp, type WppOptions } from './wpp/wpp.ts';
 
 export interface BuildOptions {
   readonly sources: readonly string[];
@@ -27,6 +28,8 @@ export interface BuildOptions {
   readonly kasan?: boolean;
   /** Search path for the tools (default: $PATH). */
   readonly searchPath?: string;
+  /** WPP tracing: trace functions and config files beyond the sources' own (wpp/wpp.ts). */
+  readonly wpp?: WppOptions;
 }
 
 export interface BuildResult {
@@ -86,11 +89,17 @@ export function buildDriver(options: BuildOptions): BuildResult {
   if (!found.ok) return fail(`dv build: ${found.message}`);
   const { toolchain } = found;
   const ddis = kernelDdiNames();
-  const includeDirs = [...(options.includeDirs ?? []), DDK_INCLUDE];
   const commands: string[][] = [];
   let diagnostics = '';
   const work = mkdtempSync(join(tmpdir(), 'dv-build-'));
   try {
+    // WPP first: the .tmh files it writes are found before anything else on the include path.
+    const wppDir = join(work, 'wpp');
+    const wpp = runWpp(sources, [...(options.includeDirs ?? []), DDK_INCLUDE], wppDir, options.wpp);
+    if (!wpp.ok) return fail(wpp.message, commands, toolchain);
+    const includeDirs = [...(wpp.generated.length > 0 ? [wppDir] : []), ...(options.includeDirs ?? []), DDK_INCLUDE];
+    // The .tmh files' folder is a temporary one: its debug info names it `wpp`, so the same sources make the same image.
+    const wppPrefixMap = wpp.generated.length > 0 ? [`-ffile-prefix-map=${wppDir}=wpp`] : [];
     const objects: (ObjectImports & { object: string })[] = [];
     // #include as Windows resolves it: ignoring case, `\` as a separator (include-overlay.ts).
     const overlay = join(work, 'includes.yaml');
@@ -99,7 +108,7 @@ export function buildDriver(options: BuildOptions): BuildResult {
     const compile = (source: string, runtime: boolean): string | undefined => {
       const language: SourceLanguage = sourceLanguage(source) ?? 'c';
       const object = join(work, `${objects.length}-${basename(source, extname(source))}.o`);
-      const args = [...compileArgs(source, object, includeDirs, options.defines, language), '-ivfsoverlay', overlay, ...(options.kasan && !runtime ? KASAN_FLAGS : [])];
+      const args = [...compileArgs(source, object, includeDirs, options.defines, language), '-ivfsoverlay', overlay, ...(options.kasan && !runtime ? KASAN_FLAGS : []), ...wppPrefixMap];
       commands.push([toolchain.clang, ...args]);
       const r = spawnSync(toolchain.clang, args, { encoding: 'utf8' });
       diagnostics += explainUndeclared(r.stderr ?? '', ddis);

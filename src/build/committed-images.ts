@@ -56,6 +56,8 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpPofx'), 'PnpPofxRace'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
+    // WPP software tracing: dv build writes WppSample.tmh from the sources' config block.
+    single(join(REPO_ROOT, 'drivers', 'c', 'wpp', 'WppSample'), 'WppSample'),
     // Low resources simulation samples (checked and unchecked allocations).
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocChecked'),
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocUnchecked'),

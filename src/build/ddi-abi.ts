@@ -7,7 +7,7 @@
 import type { FuncType, ValType } from './wasm-module.ts';
 import type { DdiPrototype } from './headers.ts';
 
-const I64_TYPES = new Set(['LONGLONG', 'ULONGLONG', 'LONG64', 'ULONG64', 'DWORD64', 'INT64', 'UINT64', 'POOL_FLAGS']);
+const I64_TYPES = new Set(['LONGLONG', 'ULONGLONG', 'LONG64', 'ULONG64', 'DWORD64', 'INT64', 'UINT64', 'POOL_FLAGS', 'TRACEHANDLE', 'REGHANDLE']);
 const BY_VALUE_AGGREGATES = new Set(['LARGE_INTEGER', 'ULARGE_INTEGER', 'PHYSICAL_ADDRESS', 'POWER_STATE']);
 /** The 32-bit-or-narrower scalars DDIs take; a type in none of these sets is refused, never guessed. */
 const SCALARS_32 = new Set([
@@ -33,7 +33,7 @@ export function classifyCType(type: string): ParamPassing {
   if (BY_VALUE_AGGREGATES.has(t)) return 'aggregateByPointer';
   if (SCALARS_32.has(t)) return 'value';
   // NT pointer typedefs are P-names (PIRP, PKIRQL, PCWSTR); the P-names that are not pointers are above.
-  if (/^P[A-Z]/.test(t)) return 'value';
+  if (/^L?P[A-Z]/.test(t)) return 'value';
   throw new Error(`unknown C type '${type}': add it to src/build/ddi-abi.ts so its wasm type is known`);
 }
 

@@ -19,6 +19,7 @@ import { NUMBER_RULE, parseVerifier } from './args.ts';
 import { inOrder, parseInterfaceClass, parseOpenName, requestParsers, type Sequenced } from './requests.ts';
 import { parseOpenProcess, parseProcess, processRequests, type OpenProcessArg, type ProcessArg } from './process-args.ts';
 import { EXIT } from './exit-codes.ts';
+import { parseTraceLevel } from './trace-args.ts';
 import type { Progress } from './progress.ts';
 import { reportInternalError } from './internal-error.ts';
 import { checkOutputs, OutputError, removeStale, writeAtomically } from './outputs.ts';
@@ -256,6 +257,8 @@ program
   .option('--fault-delay <duration>', 'randomized low resources simulation (0x4): the grace period after boot, in simulated time, in which nothing fails (default 8m; 0 starts at boot)', parseDelay)
   .option('--fault-tags <tags>', 'randomized low resources simulation (0x4): fail only pool allocations with these tags (comma-separated, e.g. Allc,Buf1)', parseTags)
   .addOption(new Option('--faults <mode>', 'exhaustive: run once failing nothing to find every failure point (an allocating DDI called from one stack of the driver), then once per point in a fresh machine failing only it; a table of the verdicts').choices(['exhaustive']))
+  .option('--trace', 'print each WPP trace message of the drivers as it is logged, one line each with the default prefix [CPU]PID.TID::time [file] (the session enables every flag of every provider)')
+  .option('--trace-level <level>', 'the WPP trace session\'s level: 1 fatal, 2 error, 3 warning, 4 information, 5 verbose (the default), up to 255', parseTraceLevel)
   .option('--debugger', "attach a kernel debugger: Driver Verifier breaks (the shutdown watchdog) and the driver's breakpoints (DbgBreakPoint) stop at a kd> prompt on stdin; g continues, q quits")
   .addOption(new Option('--timeout <duration>', 'end the run as a hang (exit 4) after this much host time (e.g. 30s, 2m; 0: no limit)').argParser(parseDuration).default(parseDuration('2m'), '2m'))
   .addOption(new Option('--sim-timeout <duration>', 'end the run as a hang (exit 4) when the simulated clock passes this (e.g. 10m, 1h; 0: no limit)').argParser(parseDuration).default(parseDuration('1h'), '1h'))
@@ -267,7 +270,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; html?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string; deviceUsage?: DeviceUsage } & FaultArgs) => {
+  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; html?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string; deviceUsage?: DeviceUsage; trace?: boolean; traceLevel?: number } & FaultArgs) => {
     if (opts.scenario !== undefined) {
       if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
       const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));
@@ -335,6 +338,8 @@ program
         registry,
         onDebugPrint: (l) => out(l),
         onRequest: (l) => out(l),
+        ...(opts.trace ? { onTrace: (l: string) => out(l) } : {}),
+        ...(opts.traceLevel !== undefined ? { traceLevel: opts.traceLevel } : {}),
         debugger: opts.debugger ? stdioDebugger() : undefined,
         ...pnpOptions(opts, sim),
         faults,

@@ -43,6 +43,8 @@ const emptyProject = (file: string) => ({
   defines: [],
   libraries: [],
   wpp: false,
+  wppFunctions: [],
+  wppScan: [],
   mcHeaders: [],
   ctrppHeaders: [],
 });

@@ -99,7 +99,7 @@ export async function processProject(
     onPhase('build');
     const output = join(work, `${project.targetName.replace(/[^\w.-]/g, '_') || 'driver'}.wasm`);
     // C++ goes to the builder too: its refusal is the blocker until the builder takes C++.
-    const built = buildDriver({ sources: project.sources, output, includeDirs: project.includeDirs, defines: project.defines });
+    const built = buildDriver({ sources: project.sources, output, includeDirs: project.includeDirs, defines: project.defines, wpp: { functions: project.wppFunctions, scan: project.wppScan } });
     if (!built.ok) return notBuilt(buildBlocker(built.diagnostics, { ...project, searchDirs: [...project.includeDirs, DDK_INCLUDE] }));
 
     onPhase('run');

@@ -50,6 +50,10 @@ export interface VcxProject {
   readonly libraries: readonly string[];
   /** WPP tracing is on for the sources (<WppEnabled>true). */
   readonly wpp: boolean;
+  /** WppTraceFunction: tracewpp's -func specs (`TraceEvents(LEVEL,FLAGS,MSG,...)`), in order. */
+  readonly wppFunctions: readonly string[];
+  /** WppScanConfigurationData: the files whose config blocks tracewpp reads (-scan), resolved. */
+  readonly wppScan: readonly string[];
   /** Headers mc.exe and ctrpp generate from the project's manifests, file names in lower case. */
   readonly mcHeaders: readonly string[];
   readonly ctrppHeaders: readonly string[];
@@ -161,6 +165,12 @@ export function readVcxproj(file: string): VcxProject {
     .map((l) => basename(fromWindowsPath(expandProperties(l, props))).toLowerCase());
 
   const wpp = clCompile.get('wppenabled')?.toLowerCase() === 'true' || (items.get('clcompile') ?? []).some((i) => i.metadata.get('wppenabled')?.toLowerCase() === 'true');
+  // WppTraceFunction and WppScanConfigurationData, from ClCompile's definitions and each source's own metadata.
+  const wppSettings = (name: string) => [clCompile.get(name), ...(items.get('clcompile') ?? []).map((i) => i.metadata.get(name))].filter((v): v is string => v !== undefined);
+  const wppFunctions = [...new Set(wppSettings('wpptracefunction').flatMap(splitWppFunctions))];
+  const wppScan = [...new Set(wppSettings('wppscanconfigurationdata').flatMap(splitList))]
+    .map((f) => resolveIgnoringCase(dir, f))
+    .filter((f): f is string => f !== undefined && !isDirectory(f));
   const stem = (p: string) => basename(fromWindowsPath(p), extname(p)).toLowerCase();
   const mcHeaders = (items.get('messagecompile') ?? []).map((i) => `${stem(i.include)}.h`);
   const ctrppDefs = definitions.get('ctrpp') ?? new Map<string, string>();
@@ -184,9 +194,30 @@ export function readVcxproj(file: string): VcxProject {
     defines,
     libraries,
     wpp,
+    wppFunctions,
+    wppScan,
     mcHeaders,
     ctrppHeaders,
   };
+}
+
+/** `A(x,y);B((z))`: the specs of a WppTraceFunction, split at the semicolons outside parentheses. */
+function splitWppFunctions(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of value) {
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === ';' && depth === 0) {
+      if (cur.trim() !== '') out.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  if (cur.trim() !== '') out.push(cur.trim());
+  return out;
 }
 
 /** `*.c` in an Include: the matching files of that folder (MSBuild's wildcard, one level). */

@@ -257,6 +257,29 @@ function define(z: typeof Zod) {
     unloadedModules: array(unloadedModule),
     verifier: verifier.nullable(),
     debugLog: array(string),
+    /**
+     * The WPP trace session's messages, formatted when logged (`!wmitrace.logdump`): absent when no
+     * driver traced, and from older dumps. `lost`: messages dropped from the front of a full log.
+     */
+    trace: object({
+      lost: u32,
+      records: array(
+        object({
+          sequence: u32,
+          time: z.number(says('a time (a non-negative integer)')).int().min(0),
+          cpu: u32,
+          pid: u32,
+          tid: u32,
+          name: string,
+          file: string.optional(),
+          line: u32.optional(),
+          func: string.optional(),
+          level: string.optional(),
+          flags: string.optional(),
+          text: string,
+        }),
+      ),
+    }).optional(),
     /** Absent from dumps written before the device commands (!devnode, !devobj...) existed. */
     devices: devices.optional(),
     /** Non-zero committed pages: [virtual address, base64 page]. */

@@ -27,6 +27,7 @@ import { thread } from './commands/thread.ts';
 import { processCommand } from './commands/process.ts';
 import { stacks } from './commands/stacks.ts';
 import { dpcs } from './commands/dpcs.ts';
+import { wmitraceLogdump } from './commands/wmitrace.ts';
 import { timer } from './commands/timer.ts';
 import { vertarget } from './commands/vertarget.ts';
 import { time } from './commands/time.ts';
@@ -54,7 +55,7 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, d, da, dps, dt, pool, poolused, x, irql, pcr, thread, processCommand, stacks, dpcs, timer, vertarget, time, lines, lsa, frame, dv, help];
+export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, d, da, dps, dt, pool, poolused, x, irql, pcr, thread, processCommand, stacks, dpcs, timer, wmitraceLogdump, vertarget, time, lines, lsa, frame, dv, help];
 
 const BY_NAME = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), c);

@@ -58,6 +58,7 @@ import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
 import { pnpBusExports } from './pnp/bus-exports.ts';
 import { devicePropertyDataExports } from './pnp/property-data.ts';
 import { queuedSpinLockExports } from './ke/queued-spinlock.ts';
+import { etwExports } from './etw/exports.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -115,6 +116,7 @@ export function buildDdiTable(k: Kernel) {
     ...pnpBusExports(k),
     ...devicePropertyDataExports(k),
     ...queuedSpinLockExports(k),
+    ...etwExports(k),
     ...mdlPagesExports(k),
   };
 }

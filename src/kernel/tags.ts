@@ -18,6 +18,8 @@ export const TAG = {
   RegistryNotify: poolTag('CMcb'),
   /** KTM objects (kernel/tm): transaction managers, resource managers, transactions, enlistments. */
   TmObject: poolTag('TmOb'),
+  /** The trace session's TRACE_ENABLE_CONTEXT (kernel/etw). */
+  EtwSession: poolTag('EtwC'),
   /** KINTERRUPT objects (hal/interrupts.ts). */
   Interrupt: poolTag('Intr'),
   /** DMA adapters, their operation tables, map register bases and scatter/gather lists (hal/dma.ts). */

@@ -1295,6 +1295,14 @@ export const KLOCK_QUEUE_HANDLE = struct('KLOCK_QUEUE_HANDLE', [
   ['OldIrql', 'u8'],
 ]);
 
+/** A classic ETW provider's enable context (evntrace.h): its 8 bytes are the logger's TRACEHANDLE (kernel/etw). */
+export const TRACE_ENABLE_CONTEXT = struct('TRACE_ENABLE_CONTEXT', [
+  ['LoggerId', 'u16'],
+  ['Level', 'u8'],
+  ['InternalFlag', 'u8'],
+  ['EnableFlags', 'u32'],
+]);
+
 export const LAYOUTS: readonly StructLayout[] = [
   OBJECT_HANDLE_INFORMATION,
   LIST_ENTRY,
@@ -1373,4 +1381,5 @@ export const LAYOUTS: readonly StructLayout[] = [
   PO_FX_COMPONENT_IDLE_STATE,
   PO_FX_COMPONENT_V1,
   PO_FX_DEVICE_V1,
+  TRACE_ENABLE_CONTEXT,
 ];

@@ -8,6 +8,7 @@ import type { Loader } from '../loader/loader.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
 import { snapshotDevices } from './capture-devices.ts';
+import { traceSession } from '../kernel/etw/session.ts';
 import type { DeadlockReport } from '../verifier/deadlock/detector.ts';
 
 export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
@@ -96,6 +97,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
     unloadedModules: loader.unloaded.map((m) => ({ ...m })),
     verifier: verifier ? snapshotVerifier(k, verifier) : null,
     debugLog: [...k.debugLog],
+    ...traceSnapshot(k),
     devices: snapshotDevices(k),
     memory,
     zeroPages,
@@ -184,4 +186,11 @@ function snapshotDeadlock(k: Kernel, r: DeadlockReport): DeadlockSnapshot {
       acquisitions: t.acquisitions.map((a) => ({ lock: index.get(a.lock)!, stack: a.stack ? [...a.stack] : null })),
     })),
   };
+}
+
+/** The WPP trace session's log, when a driver traced: `!wmitrace.logdump` reads it. */
+function traceSnapshot(k: Kernel): Pick<CrashDump, 'trace'> {
+  const session = traceSession(k);
+  if (session.records.length === 0 && session.lost === 0) return {};
+  return { trace: { lost: session.lost, records: session.records.map((r) => ({ ...r })) } };
 }

@@ -11,6 +11,8 @@ import { applySeed, type SeedOp } from '../kernel/cm/seed.ts';
 import { hex8 } from '../debugger/format.ts';
 import { bugCheckName } from '../nt/bugcheck.ts';
 import { BugCheck, DriverEntryFailed, HangError, SimulatorError } from '../kernel/errors.ts';
+import { traceLine } from '../kernel/etw/prefix.ts';
+import { traceSession } from '../kernel/etw/session.ts';
 import type { FaultInjector, FaultSettings } from '../verifier/faults.ts';
 import type { WatchdogLimits } from '../kernel/ke/watchdog.ts';
 import type { Kernel } from '../kernel/kernel.ts';
@@ -123,6 +125,10 @@ export interface RunOptions extends PnpRunOptions {
   readonly limits?: Partial<WatchdogLimits>;
   /** Record what the --html report charts (machine.verifier.report), each step a mark on its charts. */
   readonly report?: boolean;
+  /** Each WPP trace message as a line, as it is logged (`dv run --trace`). */
+  readonly onTrace?: (line: string) => void;
+  /** The trace session's level (TRACE_LEVEL_*, default 5, verbose): providers see it in WPP_CONTROL(...).Level. */
+  readonly traceLevel?: number;
 }
 
 export interface RunOutcome {
@@ -177,6 +183,9 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
   const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint, coverage: opts.coverage, report: opts.report });
   Object.assign(machine.kernel.watchdog.limits, opts.limits);
   machine.kernel.watchdog.startRun();
+  const trace = traceSession(machine.kernel);
+  if (opts.traceLevel !== undefined) trace.level = opts.traceLevel;
+  if (opts.onTrace) trace.onMessage = (r) => opts.onTrace!(traceLine(r));
   opts.configure?.(machine);
   if (opts.registry) applySeed(machine.kernel.cm.hive, opts.registry);
   const report = machine.verifier?.report;

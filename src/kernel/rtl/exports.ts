@@ -9,7 +9,7 @@ const US = UNICODE_STRING.off;
  * Variadic DDIs receive their arguments after the fixed ones: JS values from a TypeScript driver,
  * or one ArgSource over the argument buffer a C driver passes (its va_list).
  */
-function argSource(args: readonly (number | bigint | ArgSource)[]): ArgSource {
+export function argSource(args: readonly (number | bigint | ArgSource)[]): ArgSource {
   const only = args[0];
   if (args.length === 1 && typeof only === 'object') return only;
   let i = 0;

@@ -10,6 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SimulatorError, UnresolvedImportError } from '../../kernel/errors.ts';
+import { decodeTmfSection, TMF_SECTION } from '../../kernel/etw/tmf.ts';
+import { traceSession } from '../../kernel/etw/session.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind, WASM_CALL_SITE_RING, WASM_FRAME_BASE_RING } from '../../kernel/mm/address-space.ts';
 import type { LocalLocation, LocalsData, ModuleInfo } from '../../kernel/symbols.ts';
@@ -204,6 +206,9 @@ export const wasmImageFormat: ImageFormat = {
     if (!WebAssembly.Module.exports(module).some((e) => e.name === 'DriverEntry' && e.kind === 'function')) {
       throw new SimulatorError(`${req.path} does not export DriverEntry`);
     }
+    // WPP message formats (dv build's .tmh files put them in a custom section): the trace session formats with them.
+    const tmfs = WebAssembly.Module.customSections(module, TMF_SECTION).flatMap((s) => decodeTmfSection(new Uint8Array(s)));
+    if (tmfs.length > 0) traceSession(k).addFormats(tmfs);
 
     // Image layout: headers, the Code section's bytes (for symbols; wasm code does not run from
     // memory), then the data and bss at __memory_base.
