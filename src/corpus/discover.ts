@@ -45,6 +45,7 @@ const emptyProject = (file: string) => ({
   wpp: false,
   mcHeaders: [],
   ctrppHeaders: [],
+  mofHeaders: [],
 });
 
 export function discoverProjects(root: string): DriverProject[] {
