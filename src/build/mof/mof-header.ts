@@ -5,7 +5,7 @@
  * size (`Struct_SIZE`: up to the end of its last item, without trailing padding). A block whose size
  * varies (a string, a `[]` array) is laid out up to its first such item, where `VariableData` stands
  * and no `Struct_SIZE` is defined (the driver computes it). Methods get `Method_IN` / `Method_OUT`
- * structs of their parameters. The text is ours; the names are the ones drivers use.
+ * structs of their parameters (IDs by place in the whole list). The text is ours; the names are the ones drivers use.
  */
 import { MofError, type MofClass, type MofItem } from './mof-parse.ts';
 import { MOF_SCALARS, MOF_STRING, VARIABLE_DATA_MEMBER } from './mof-types.ts';
@@ -130,7 +130,7 @@ export function mofHeader(classes: readonly MofClass[], file: string, headerName
 
     for (const m of c.methods) {
       out.push(`#define ${m.name}     ${m.id}`, '');
-      const params = (list: readonly MofItem[]) => list.map((item, i) => ({ item, id: i + 1 }));
+      const params = (list: readonly MofItem[]) => list.map((item, i) => ({ item, id: item.position ?? i + 1 }));
       struct(`${m.name}_IN`, layout(`${m.name}_IN`, params(m.inputs), c));
       struct(`${m.name}_OUT`, layout(`${m.name}_OUT`, params(m.outputs), c));
     }

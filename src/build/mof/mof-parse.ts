@@ -28,6 +28,8 @@ export interface MofItem {
   readonly array?: number | 'variable';
   readonly qualifiers: Qualifiers;
   readonly line: number;
+  /** A method parameter's place in the whole parameter list, from 1: its ID, [in] and [out] counting alike. */
+  readonly position?: number;
 }
 
 export interface MofMethod {
@@ -216,11 +218,12 @@ export function parseMof(text: string, file: string): MofClass[] {
         pos++;
         const inputs: MofItem[] = [];
         const outputs: MofItem[] = [];
+        let position = 0;
         while (!isPunct(peek(), ')')) {
           const pq = qualifiers();
           const pt = ident('a parameter type');
           const pn = ident('a parameter name');
-          const item: MofItem = { name: pn.text, type: pt.text, array: arraySuffix(), qualifiers: pq, line: pn.line };
+          const item: MofItem = { name: pn.text, type: pt.text, array: arraySuffix(), qualifiers: pq, line: pn.line, position: ++position };
           if (!pq.has('in') && !pq.has('out')) throw errAt(pn, `parameter '${pn.text}' of ${name.text}.${member.text} is neither [in] nor [out]`);
           if (pq.has('in')) inputs.push(item);
           if (pq.has('out')) outputs.push(item);
