@@ -8,7 +8,7 @@ export function registerBuildCommand(program: Command): void {
   program
     .command('build')
     .description('compile C and C++ driver sources with clang (16 or newer) and wasm-ld into a wasm32 driver image')
-    .argument('<sources...>', 'C (.c) and C++ (.cpp, .cxx, .cc, .C) source files')
+    .argument('<sources...>', 'C (.c) and C++ (.cpp, .cxx, .cc, .C) source files; a .mof is as --mof')
     .requiredOption('-o, --output <file>', 'the driver image to write (.wasm)')
     .option('-I, --include <dir>', 'add an include directory (repeatable)', collect, [] as string[])
     .option('-D, --define <name[=value]>', 'define a macro, e.g. -D DBG=1 (repeatable)', collect, [] as string[])
@@ -18,11 +18,13 @@ export function registerBuildCommand(program: Command): void {
     .action(async (sources: string[], opts: { output: string; include: string[]; define: string[]; mof: string[]; kasan?: boolean }, command: Command) => {
       // Loaded here: the toolchain and the kernel's DDI table are no part of the other commands' start-up.
       const [{ buildDriver }, { kernelDdiNames }, { defaultMofHeader }] = await Promise.all([import('../build/build.ts'), import('../build/kernel-ddis.ts'), import('../build/mof/mof-step.ts')]);
-      const mofHeaders = opts.mof.map((m) => {
+      // A .mof among the sources is `--mof X.mof`: its header, not an object of the image.
+      const isMof = (s: string) => s.toLowerCase().endsWith('.mof');
+      const mofHeaders = [...opts.mof, ...sources.filter(isMof)].map((m) => {
         const at = m.lastIndexOf('=');
         return at > 0 ? { mof: m.slice(0, at), header: m.slice(at + 1) } : { mof: m, header: defaultMofHeader(m) };
       });
-      const result = buildDriver({ sources, output: opts.output, includeDirs: opts.include, defines: opts.define, mofHeaders, kasan: opts.kasan === true });
+      const result = buildDriver({ sources: sources.filter((s) => !isMof(s)), output: opts.output, includeDirs: opts.include, defines: opts.define, mofHeaders, kasan: opts.kasan === true });
       // --verbose is dv's global option too: `dv build --verbose` and `dv --verbose build` both reach here.
       if (command.optsWithGlobals().verbose) for (const argv of result.commands) process.stdout.write(argv.map(shellQuote).join(' ') + '\n');
       process.stderr.write(result.diagnostics);
