@@ -4,7 +4,7 @@
  * kernel DDIs and the PIC ABI's env items. Returns what happened; the CLI prints it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { allocationNote, demangleQuoted } from './cxxfilt.ts';
@@ -14,6 +14,7 @@ import { includeOverlay } from './include-overlay.ts';
 import { kernelDdiNames } from './kernel-ddis.ts';
 import { CRT_SOURCES, DDK_INCLUDE, ON_DEMAND_RUNTIME } from './paths.ts';
 import { findToolchain, type Toolchain } from './toolchain.ts';
+import { writeMofHeaders, type MofHeaderRequest } from './mof/mof-step.ts';
 import { VA_MAP } from '../kernel/mm/address-space.ts';
 import { readWasmInterface, type WasmImport } from './wasm-module.ts';
 import { runWpp, type WppOptions } from './wpp/wpp.ts';
@@ -26,6 +27,8 @@ export interface BuildOptions {
   readonly defines?: readonly string[];
   /** Instrument the driver's sources with AddressSanitizer (flags.ts KASAN_FLAGS): `dv build --kasan`. */
   readonly kasan?: boolean;
+  /** WMI classes (.mof) whose wmimofck header the sources include: written to the build's generated-include folder. */
+  readonly mofHeaders?: readonly MofHeaderRequest[];
   /** Search path for the tools (default: $PATH). */
   readonly searchPath?: string;
   /** WPP tracing: trace functions and config files beyond the sources' own (wpp/wpp.ts). */
@@ -100,6 +103,13 @@ export function buildDriver(options: BuildOptions): BuildResult {
     const includeDirs = [...(wpp.generated.length > 0 ? [wppDir] : []), ...(options.includeDirs ?? []), DDK_INCLUDE];
     // The .tmh files' folder is a temporary one: its debug info names it `wpp`, so the same sources make the same image.
     const wppPrefixMap = wpp.generated.length > 0 ? [`-ffile-prefix-map=${wppDir}=wpp`] : [];
+    if (options.mofHeaders?.length) {
+      const generated = join(work, 'mof');
+      mkdirSync(generated);
+      const mof = writeMofHeaders(options.mofHeaders, generated);
+      if (!mof.ok) return fail(mof.message, commands, toolchain);
+      includeDirs.unshift(generated);
+    }
     const objects: (ObjectImports & { object: string })[] = [];
     // #include as Windows resolves it: ignoring case, `\` as a separator (include-overlay.ts).
     const overlay = join(work, 'includes.yaml');

@@ -8,18 +8,25 @@ export function registerBuildCommand(program: Command): void {
   program
     .command('build')
     .description('compile C and C++ driver sources with clang (16 or newer) and wasm-ld into a wasm32 driver image')
-    .argument('<sources...>', 'C (.c) and C++ (.cpp, .cxx, .cc, .C) source files')
+    .argument('<sources...>', 'C (.c) and C++ (.cpp, .cxx, .cc, .C) source files; a .mof is as --mof')
     .requiredOption('-o, --output <file>', 'the driver image to write (.wasm)')
     .option('-I, --include <dir>', 'add an include directory (repeatable)', collect, [] as string[])
     .option('-D, --define <name[=value]>', 'define a macro, e.g. -D DBG=1 (repeatable)', collect, [] as string[])
     .option('--wpp-func <spec>', "WPP: a trace function beside DoTraceMessage and the sources' config blocks, as tracewpp's -func takes it: TraceEvents(LEVEL,FLAGS,MSG,...) (repeatable)", collect, [] as string[])
     .option('--wpp-scan <file>', "WPP: read this file's begin_wpp config blocks, as tracewpp's -scan (repeatable; the sources and the local headers they include are read anyway)", collect, [] as string[])
+    .option('--mof <file.mof[=Header.h]>', "generate the WMI header a source includes from a .mof file, as wmimofck -h does (default name: <file>mof.h) (repeatable)", collect, [] as string[])
     .option('--kasan', "instrument the driver's stack and global variables with AddressSanitizer (clang -fsanitize=address): an out-of-bounds or out-of-scope access is bug check 0x1F2 at the access")
     .option('--verbose', 'print the commands run')
-    .action(async (sources: string[], opts: { output: string; include: string[]; define: string[]; kasan?: boolean; wppFunc: string[]; wppScan: string[] }, command: Command) => {
+    .action(async (sources: string[], opts: { output: string; include: string[]; define: string[]; mof: string[]; kasan?: boolean; wppFunc: string[]; wppScan: string[] }, command: Command) => {
       // Loaded here: the toolchain and the kernel's DDI table are no part of the other commands' start-up.
-      const [{ buildDriver }, { kernelDdiNames }] = await Promise.all([import('../build/build.ts'), import('../build/kernel-ddis.ts')]);
-      const result = buildDriver({ sources, output: opts.output, includeDirs: opts.include, defines: opts.define, kasan: opts.kasan === true, wpp: { functions: opts.wppFunc, scan: opts.wppScan } });
+      const [{ buildDriver }, { kernelDdiNames }, { defaultMofHeader }] = await Promise.all([import('../build/build.ts'), import('../build/kernel-ddis.ts'), import('../build/mof/mof-step.ts')]);
+      // A .mof among the sources is `--mof X.mof`: its header, not an object of the image.
+      const isMof = (s: string) => s.toLowerCase().endsWith('.mof');
+      const mofHeaders = [...opts.mof, ...sources.filter(isMof)].map((m) => {
+        const at = m.lastIndexOf('=');
+        return at > 0 ? { mof: m.slice(0, at), header: m.slice(at + 1) } : { mof: m, header: defaultMofHeader(m) };
+      });
+      const result = buildDriver({ sources: sources.filter((s) => !isMof(s)), output: opts.output, includeDirs: opts.include, defines: opts.define, mofHeaders, kasan: opts.kasan === true, wpp: { functions: opts.wppFunc, scan: opts.wppScan } });
       // --verbose is dv's global option too: `dv build --verbose` and `dv --verbose build` both reach here.
       if (command.optsWithGlobals().verbose) for (const argv of result.commands) process.stdout.write(argv.map(shellQuote).join(' ') + '\n');
       process.stderr.write(result.diagnostics);

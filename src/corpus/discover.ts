@@ -47,6 +47,7 @@ const emptyProject = (file: string) => ({
   wppScan: [],
   mcHeaders: [],
   ctrppHeaders: [],
+  mofHeaders: [],
 });
 
 export function discoverProjects(root: string): DriverProject[] {

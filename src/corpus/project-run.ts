@@ -99,7 +99,8 @@ export async function processProject(
     onPhase('build');
     const output = join(work, `${project.targetName.replace(/[^\w.-]/g, '_') || 'driver'}.wasm`);
     // C++ goes to the builder too: its refusal is the blocker until the builder takes C++.
-    const built = buildDriver({ sources: project.sources, output, includeDirs: project.includeDirs, defines: project.defines, wpp: { functions: project.wppFunctions, scan: project.wppScan } });
+    const mofHeaders = project.mofHeaders.flatMap((m) => (m.mof ? [{ mof: m.mof, header: m.header }] : []));
+    const built = buildDriver({ sources: project.sources, output, includeDirs: project.includeDirs, defines: project.defines, mofHeaders, wpp: { functions: project.wppFunctions, scan: project.wppScan } });
     if (!built.ok) return notBuilt(buildBlocker(built.diagnostics, { ...project, searchDirs: [...project.includeDirs, DDK_INCLUDE] }));
 
     onPhase('run');

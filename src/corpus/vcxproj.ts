@@ -9,6 +9,7 @@ import { basename, dirname, extname } from 'node:path';
 import { evaluateCondition, expandProperties, unknownProperties } from './condition.ts';
 import { fromWindowsPath, isDirectory, resolveIgnoringCase } from './paths.ts';
 import { parseXml, type XmlElement } from './xml.ts';
+import { mofHeadersOf, precompiledHeaderDirs, type ProjectMof } from './vcxproj-mof.ts';
 
 /** The configuration the corpus builds, else the project's first. */
 export const PREFERRED_CONFIGURATION = 'Release|x64';
@@ -57,6 +58,8 @@ export interface VcxProject {
   /** Headers mc.exe and ctrpp generate from the project's manifests, file names in lower case. */
   readonly mcHeaders: readonly string[];
   readonly ctrppHeaders: readonly string[];
+  /** WMI headers wmimofck writes from the project's .mof files (vcxproj-mof.ts). */
+  readonly mofHeaders: readonly ProjectMof[];
 }
 
 const childrenNamed = (e: XmlElement, name: string) => e.children.filter((c) => c.name.toLowerCase() === name.toLowerCase());
@@ -164,6 +167,13 @@ export function readVcxproj(file: string): VcxProject {
     .filter((l) => !/%\(/.test(l))
     .map((l) => basename(fromWindowsPath(expandProperties(l, props))).toLowerCase());
 
+  // A precompiled header's folder: the sources that use it include it without finding it (vcxproj-mof.ts).
+  for (const d of precompiledHeaderDirs((items.get('clcompile') ?? []).filter((i) => i.metadata.get('excludedfrombuild')?.toLowerCase() !== 'true'), definitions, dir)) {
+    if (!includeDirs.includes(d)) includeDirs.push(d);
+  }
+  const mofHeaders = mofHeadersOf(items, definitions, dir);
+  for (const m of mofHeaders) if (!m.mof) missingSources.push(m.written);
+
   const wpp = clCompile.get('wppenabled')?.toLowerCase() === 'true' || (items.get('clcompile') ?? []).some((i) => i.metadata.get('wppenabled')?.toLowerCase() === 'true');
   // WppTraceFunction and WppScanConfigurationData, from ClCompile's definitions and each source's own metadata.
   const wppSettings = (name: string) => [clCompile.get(name), ...(items.get('clcompile') ?? []).map((i) => i.metadata.get(name))].filter((v): v is string => v !== undefined);
@@ -198,6 +208,7 @@ export function readVcxproj(file: string): VcxProject {
     wppScan,
     mcHeaders,
     ctrppHeaders,
+    mofHeaders,
   };
 }
 
