@@ -63,6 +63,17 @@ export class VaRegion {
   }
 
   freePages(va: number, pages: number): void {
+    // The run just below the never-used tail (a request's buffers freed last-in first-out) goes straight
+    // back to it, with the free run it then reaches: what the general path ends with, without its tuple.
+    if (va + pages * PAGE_SIZE === this.next) {
+      this.next = va;
+      const last = this.free[this.free.length - 1];
+      if (last !== undefined && last[0] + last[1] * PAGE_SIZE === va) {
+        this.next = last[0];
+        this.free.pop();
+      }
+      return;
+    }
     let i = 0;
     while (i < this.free.length && this.free[i]![0] < va) i++;
     this.free.splice(i, 0, [va, pages]);
