@@ -22,7 +22,6 @@ import { SHADOW } from '../mm/shadow.ts';
 import { DEFAULT_MEMORY, poolLimits } from '../mm/physical-memory.ts';
 import { SpecialPool } from '../mm/special-pool.ts';
 import { AddressTable, extend } from '../rtl/address-table.ts';
-import { RecentMap } from '../rtl/recent.ts';
 
 export const POOL_HEADER_SIZE = 8;
 const GRANULE = 8;
@@ -175,11 +174,41 @@ class PoolIndex extends AddressTable {
   }
 }
 
+/**
+ * Blocks freed recently, as RecentMap keeps them (two generations of at most `capacity`; a full young
+ * one retires the old one whole) but in PoolIndex columns: a record object per free lived long enough
+ * to be promoted, and the old generation's collection of them was a large part of the GC's time.
+ */
+class RecentBlocks {
+  private young = new PoolIndex();
+  private old = new PoolIndex();
+  constructor(private readonly capacity: number) {}
+
+  set(b: PoolBlock): void {
+    if (this.young.size >= this.capacity) {
+      const emptied = this.old;
+      emptied.clear();
+      this.old = this.young;
+      this.young = emptied;
+    }
+    this.young.add(b);
+  }
+
+  get(address: number): PoolBlock | undefined {
+    return this.young.get(address) ?? this.old.get(address);
+  }
+
+  delete(address: number): void {
+    this.young.remove(address);
+    this.old.remove(address);
+  }
+}
+
 export class ExPool {
   private readonly areas: Record<PoolKind, PoolArea>;
   private readonly live = new PoolIndex();
-  /** Blocks freed recently, to tell a double free from a wild free (bounded). Keyed by `address | 0`: a small integer, not a heap number. */
-  private readonly recentlyFreed = new RecentMap<number, PoolBlock>(4096);
+  /** Blocks freed recently, to tell a double free from a wild free (bounded). */
+  private readonly recentlyFreed = new RecentBlocks(4096);
 
   /**
    * Requests still to be refused as if the pool were exhausted (the kernel's own must-succeed ones
@@ -242,7 +271,7 @@ export class ExPool {
       this.as.shadow.poison(va + slack, pages * PAGE_SIZE - slack, SHADOW.poolSlack);
     }
     this.live.add({ address, size, tag, type, special: false });
-    this.recentlyFreed.delete(address | 0);
+    this.recentlyFreed.delete(address);
     return address;
   }
 
@@ -251,7 +280,7 @@ export class ExPool {
     const address = this.special.allocate(type, size, tag);
     if (address === 0) return 0;
     this.live.add({ address, size, tag, type, special: true });
-    this.recentlyFreed.delete(address | 0);
+    this.recentlyFreed.delete(address);
     return address;
   }
 
@@ -259,7 +288,7 @@ export class ExPool {
   free(address: number, tag: number): PoolBlock {
     const block = this.live.get(address >>> 0);
     if (!block) {
-      const freed = this.recentlyFreed.get(address | 0);
+      const freed = this.recentlyFreed.get(address);
       if (freed) {
         // BAD_POOL_CALLER 0x07: the block was already freed. P3 = pool header contents, P4 = address.
         // Big pool and special pool blocks have no header: the word before them belongs to another page.
@@ -293,7 +322,7 @@ export class ExPool {
 
   /** A block freed recently that started at `address` (to tell a double free from a wild one). */
   recentlyFreedBlock(address: number): PoolBlock | undefined {
-    return this.recentlyFreed.get(address | 0);
+    return this.recentlyFreed.get(address);
   }
 
   /** True if `address` lies in one of the pools (nonpaged, paged, session or special pool). */
@@ -333,6 +362,6 @@ export class ExPool {
   }
 
   private remember(block: PoolBlock): void {
-    this.recentlyFreed.set(block.address | 0, block);
+    this.recentlyFreed.set(block);
   }
 }
