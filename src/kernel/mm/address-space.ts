@@ -4,6 +4,7 @@
  * by the host OS, so only touched pages cost host memory.
  */
 import { SimulatorError } from '../errors.ts';
+import { HIGH_HALF, fillRange, highHalf } from './high-half.ts';
 import { SHADOW, Shadow } from './shadow.ts';
 
 export const PAGE_SIZE = 0x1000;
@@ -172,6 +173,8 @@ export class AddressSpace {
   private buffer!: ArrayBuffer;
   private view!: DataView;
   private bytes!: Uint8Array;
+  /** The kernel half of `bytes` (high-half.ts): where fills and copies at kernel addresses go. */
+  private high!: Uint8Array;
   /** The same bytes as a Buffer, for native compares. */
   private whole!: Buffer;
 
@@ -185,6 +188,7 @@ export class AddressSpace {
     this.buffer = this.memory.buffer;
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
+    this.high = highHalf(this.bytes);
     this.whole = Buffer.from(this.buffer);
   }
 
@@ -205,7 +209,8 @@ export class AddressSpace {
 
   /** Zero a range (the host gave us zeroed pages; a reused page must be cleared). */
   zero(va: number, length: number): void {
-    this.bytes.fill(0, va >>> 0, (va >>> 0) + length);
+    const a = va >>> 0;
+    fillRange(this.bytes, this.high, a, a + length, 0);
   }
 
   /** `va` as an offset, if [va, va+length) lies inside the space; else the out-of-range fault. */
@@ -245,18 +250,22 @@ export class AddressSpace {
   }
   read(va: number, length: number): Uint8Array {
     const a = this.at(va, length, false);
-    return this.bytes.slice(a, a + length);
+    return a >= HIGH_HALF ? this.high.slice(a - HIGH_HALF, a - HIGH_HALF + length) : this.bytes.slice(a, a + length);
   }
   write(va: number, data: Uint8Array): void {
-    this.bytes.set(data, this.at(va, data.length, true));
+    const a = this.at(va, data.length, true);
+    if (a >= HIGH_HALF) this.high.set(data, a - HIGH_HALF);
+    else this.bytes.set(data, a);
   }
   fill(va: number, length: number, value: number): void {
     const a = this.at(va, length, true);
-    this.bytes.fill(value, a, a + length);
+    fillRange(this.bytes, this.high, a, a + length, value);
   }
   copy(dst: number, src: number, length: number): void {
     const s = this.at(src, length, false);
-    this.bytes.copyWithin(this.at(dst, length, true), s, s + length);
+    const d = this.at(dst, length, true);
+    if (s >= HIGH_HALF && d >= HIGH_HALF) this.high.copyWithin(d - HIGH_HALF, s - HIGH_HALF, s - HIGH_HALF + length);
+    else this.bytes.copyWithin(d, s, s + length);
   }
   /**
    * The first address in [va, va+length) whose byte is not `value`, or -1. Native compares against a

@@ -16,6 +16,8 @@
  *   granule: `(address & 7) + size <= (i8)shadow` (the inline check, loader/wasm/rewrite.ts).
  */
 
+import { fillRange, highHalf } from './high-half.ts';
+
 export const SHADOW_SCALE = 3;
 export const SHADOW_GRANULE = 1 << SHADOW_SCALE;
 /** Shadow bytes per 4 KiB page. */
@@ -71,6 +73,9 @@ export class Shadow {
   /** Told the new active base when it changes (checked images keep it in a global). */
   private readonly listeners: Array<(base: number) => void> = [];
 
+  /** The kernel half of `bytes`, where the shadows lie (fills through it are fast: high-half.ts). */
+  private readonly high: Uint8Array;
+
   /** `bytes`: the whole address space; `base`: the shadow's first byte in it; `pageable(va)`: the page table says so. */
   constructor(
     private readonly bytes: Uint8Array,
@@ -78,6 +83,7 @@ export class Shadow {
     private readonly pageable: (va: number) => boolean,
   ) {
     this.active = base;
+    this.high = highHalf(bytes);
   }
 
   /** True once Force IRQL checking keeps a trimmed shadow. */
@@ -126,8 +132,8 @@ export class Shadow {
   /** Whole pages take one value (mm's page states); `pageable` pages are no access in the trimmed shadow. */
   setPages(va: number, count: number, value: number, pageable = false): void {
     const from = (va >>> 0) >>> SHADOW_SCALE;
-    this.bytes.fill(value, this.base + from, this.base + from + count * PAGE_SHADOW);
-    if (this.trimmedBase !== 0) this.bytes.fill(pageable ? SHADOW.noAccess : value, this.trimmedBase + from, this.trimmedBase + from + count * PAGE_SHADOW);
+    fillRange(this.bytes, this.high, this.base + from, this.base + from + count * PAGE_SHADOW, value);
+    if (this.trimmedBase !== 0) fillRange(this.bytes, this.high, this.trimmedBase + from, this.trimmedBase + from + count * PAGE_SHADOW, pageable ? SHADOW.noAccess : value);
   }
 
   /** Granules from `va` (8-aligned) covering `length` bytes take `code`. */
@@ -135,8 +141,8 @@ export class Shadow {
     if (length <= 0) return;
     const from = (va >>> 0) >>> SHADOW_SCALE;
     const n = Math.ceil(length / SHADOW_GRANULE);
-    this.bytes.fill(code, this.base + from, this.base + from + n);
-    if (this.trimmedBase !== 0 && !this.pageable(va)) this.bytes.fill(code, this.trimmedBase + from, this.trimmedBase + from + n);
+    fillRange(this.bytes, this.high, this.base + from, this.base + from + n, code);
+    if (this.trimmedBase !== 0 && !this.pageable(va)) fillRange(this.bytes, this.high, this.trimmedBase + from, this.trimmedBase + from + n, code);
   }
 
   /** `length` bytes from `va` (8-aligned) become accessible; a last partial granule says how many of its bytes. */
@@ -148,7 +154,7 @@ export class Shadow {
   private unpoisonAt(base: number, va: number, length: number): void {
     const from = base + ((va >>> 0) >>> SHADOW_SCALE);
     const whole = length >>> SHADOW_SCALE;
-    this.bytes.fill(SHADOW.accessible, from, from + whole);
+    fillRange(this.bytes, this.high, from, from + whole, SHADOW.accessible);
     const rest = length & (SHADOW_GRANULE - 1);
     if (rest) this.bytes[from + whole] = rest;
   }
