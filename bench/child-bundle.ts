@@ -23,14 +23,18 @@ export async function childCommand(): Promise<string[]> {
   return [await built];
 }
 
-/** Bundle `root`'s bench/sampler-child.ts (root: this checkout, or another one for a before/after run); returns the file. */
-export async function bundleChild(root: string): Promise<string> {
+/**
+ * Bundle `root`'s bench/sampler-child.ts, or another child `entry` under bench/ (root: this checkout, or
+ * another one for a before/after run); returns the file. With `contents`, that source is bundled as if it
+ * were bench/`entry` of `root` (its imports resolve against root's sources): a child the other tree lacks.
+ */
+export async function bundleChild(root: string, entry = 'sampler-child.ts', contents?: string): Promise<string> {
   const benchDir = join(root, 'bench');
   const outdir = join(root, 'dist', `bench-${process.pid}`);
   process.on('exit', () => rmSync(outdir, { recursive: true, force: true }));
-  const outfile = join(outdir, 'sampler-child.mjs');
+  const outfile = join(outdir, entry.replace(/\.ts$/, '.mjs'));
   await build({
-    entryPoints: [join(benchDir, 'sampler-child.ts')],
+    ...(contents === undefined ? { entryPoints: [join(benchDir, entry)] } : { stdin: { contents, resolveDir: benchDir, sourcefile: join(benchDir, entry), loader: 'ts' as const } }),
     outfile,
     bundle: true,
     format: 'esm',

@@ -43,6 +43,11 @@ export class KernelEvents {
     this.listeners.set(name, list);
   }
 
+  /** True if anyone listens for `name`: a hot path skips building an event no one reads. */
+  listening(name: keyof KernelEventMap): boolean {
+    return this.listeners.has(name);
+  }
+
   emit<K extends keyof KernelEventMap>(name: K, event: KernelEventMap[K]): void {
     for (const l of this.listeners.get(name) ?? []) (l as Listener<KernelEventMap[K]>)(event);
   }

@@ -169,6 +169,7 @@ export class Kernel {
   /** The system shutdown: started (with its worker thread), and whether it has finished. */
   shutdownState?: { readonly thread: Thread; readonly started: number; finished?: number };
 
+  /** Keyed by `pointer | 0`: a kernel-half address as a key would be a heap number, boxed on every call. */
   private readonly routines = new Map<number, RoutineEntry>();
   /** Function pointers of unloaded images that are not code addresses (wasm table indices), to the code they named. */
   private readonly unloadedRoutines = new Map<number, number>();
@@ -326,23 +327,24 @@ export class Kernel {
 
   /** Make `pointer` callable as a routine (a function pointer value: a code address or a table index). */
   registerRoutine(pointer: number, fn: Routine, module: string, codeAddress = pointer): void {
-    this.routines.set(pointer >>> 0, { fn, module, codeAddress: codeAddress >>> 0 });
+    this.routines.set(pointer | 0, { fn, module, codeAddress: codeAddress >>> 0 });
   }
 
   /** The code address behind a function pointer, or the pointer itself if it names no routine. */
   routineAddress(pointer: number): number {
-    return this.routines.get(pointer >>> 0)?.codeAddress ?? pointer >>> 0;
+    return this.routines.get(pointer | 0)?.codeAddress ?? pointer >>> 0;
   }
 
   /** Function pointers that are not their code's address (wasm table indices), with that address: for dumps, whose readers symbolize what a pointer calls. */
   *indirectRoutines(): Iterable<[number, number]> {
-    for (const [pointer, r] of this.routines) if (r.codeAddress !== pointer) yield [pointer, r.codeAddress];
+    for (const [key, r] of this.routines) if (r.codeAddress !== key >>> 0) yield [key >>> 0, r.codeAddress];
   }
 
   unregisterModuleRoutines(module: string): void {
-    for (const [a, r] of this.routines) {
+    for (const [key, r] of this.routines) {
       if (r.module !== module) continue;
-      this.routines.delete(a);
+      this.routines.delete(key);
+      const a = key >>> 0;
       // A wasm function pointer is a table index: remember where its code was, so a call through it
       // after the unload is known as a call into the unloaded image.
       if (r.codeAddress !== a) this.unloadedRoutines.set(a, r.codeAddress);
@@ -351,11 +353,11 @@ export class Kernel {
 
   /** The routine a function pointer names (a DMA table's entry, say), if it names one. */
   routineAt(pointer: number): Routine | undefined {
-    return this.routines.get(pointer >>> 0)?.fn;
+    return this.routines.get(pointer | 0)?.fn;
   }
 
   hasRoutine(address: number): boolean {
-    return this.routines.has(address >>> 0);
+    return this.routines.has(address | 0);
   }
 
   /**
@@ -365,7 +367,7 @@ export class Kernel {
    */
   callRoutine(address: number, args: readonly unknown[], frames: readonly string[] = []): unknown {
     this.checkHalted();
-    const entry = this.routines.get(address >>> 0);
+    const entry = this.routines.get(address | 0);
     if (!entry) {
       // Code of a driver that has unloaded: what Windows raises when a timer, DPC or thread the
       // driver left behind runs (P1 the address referenced, P3 the instruction: the same here).
@@ -378,49 +380,63 @@ export class Kernel {
       const code = this.currentThread === this.systemThread ? BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED : BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED;
       return this.bugCheck(code, 0xc0000005, address, 8, address);
     }
-    const call = () => {
-      this.watchdog.enterDriver();
-      // The __try frames this call registers end with it, however it ends.
-      const handlers = this.exceptions.depth();
-      try {
-        return this.stacks.KiCallDriverGate(() => {
-          try {
-            return (entry.fn as (...a: unknown[]) => unknown)(...args);
-          } catch (e) {
-            // Our own fault met on the way (a DDI's, the verifier's, the debugger's) is never the driver's.
-            if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof InternalError || e instanceof ThreadExit) throw e;
-            this.exceptions.truncate(handlers);
-            // An NT exception on its way to a caller's handler beyond this call goes on; with none, it stops here.
-            if (isUnwinding(e)) {
-              if (handlers > 0) throw e;
-              if (e instanceof NtException) return this.unhandledNtException(e.code, e.address, e.parameters);
-              // A jump to a frame this stack does not have: the driver's stack is not what its runtime thinks.
-              return this.unhandledNtException(STATUS.BAD_STACK, entry.codeAddress, [e.env]);
-            }
-            // Without a more precise fault address, blame the routine the kernel called.
-            this.unhandledException(e, entry.codeAddress);
-          }
-        });
-      } finally {
-        this.exceptions.truncate(handlers);
-        this.watchdog.leaveDriver();
-      }
-    };
-    const result = this.withFrames(frames, call);
+    // No closures per call (this is every dispatch, completion routine, DPC...): frames and the gate are pushed and popped here.
+    const depth = this.stacks.pushFrames(this.frameAddressesOf(frames));
+    let result: unknown;
+    try {
+      result = this.callEntry(entry, args);
+    } finally {
+      this.stacks.popFrames(depth);
+    }
     this.checkHalted();
     return result;
+  }
+
+  /** The driver call of callRoutine, inside the gate, with its exceptions made what Windows makes them. */
+  private callEntry(entry: { readonly fn: Routine; readonly codeAddress: number }, args: readonly unknown[]): unknown {
+    this.watchdog.enterDriver();
+    // The __try frames this call registers end with it, however it ends.
+    const handlers = this.exceptions.depth();
+    this.stacks.enterGate();
+    try {
+      const fn = entry.fn as (...a: unknown[]) => unknown;
+      return args.length === 2 ? fn(args[0], args[1]) : fn(...args);
+    } catch (e) {
+      // Our own fault met on the way (a DDI's, the verifier's, the debugger's) is never the driver's.
+      if (e instanceof BugCheck || e instanceof SimulatorError || e instanceof InternalError || e instanceof ThreadExit) throw e;
+      this.exceptions.truncate(handlers);
+      // An NT exception on its way to a caller's handler beyond this call goes on; with none, it stops here.
+      if (isUnwinding(e)) {
+        if (handlers > 0) throw e;
+        if (e instanceof NtException) return this.unhandledNtException(e.code, e.address, e.parameters);
+        // A jump to a frame this stack does not have: the driver's stack is not what its runtime thinks.
+        return this.unhandledNtException(STATUS.BAD_STACK, entry.codeAddress, [e.env]);
+      }
+      // Without a more precise fault address, blame the routine the kernel called.
+      this.unhandledException(e, entry.codeAddress);
+    } finally {
+      this.stacks.leaveGate();
+      this.exceptions.truncate(handlers);
+      this.watchdog.leaveDriver();
+    }
   }
 
   /** Run `body` under shadow frames `nt!name+off` (outermost first). */
   withFrames<T>(frames: readonly string[], body: () => T): T {
     if (frames.length === 0) return body();
+    return this.stacks.frames(this.frameAddressesOf(frames), body);
+  }
+
+  /** The return addresses of kernel frames `nt!name+off`. */
+  frameAddressesOf(frames: readonly string[]): readonly number[] {
+    if (frames.length === 0) return NO_ADDRESSES;
     // A frame list the I/O path keeps as a constant is looked up once (an nt routine's address never moves).
     let addresses = this.frameAddresses.get(frames);
     if (addresses === undefined) {
       addresses = frames.map((f) => this.nt.address(f, frameOffset(f)));
       if (Object.isFrozen(frames)) this.frameAddresses.set(frames, addresses);
     }
-    return this.stacks.frames(addresses, body);
+    return addresses;
   }
   private readonly frameAddresses = new WeakMap<readonly string[], readonly number[]>();
 
@@ -704,3 +720,6 @@ const FRAME_OFFSETS: Record<string, number> = {
 export function frameOffset(name: string): number {
   return FRAME_OFFSETS[name] ?? 0x10;
 }
+
+/** No kernel frames (a routine called with none). */
+const NO_ADDRESSES: readonly number[] = Object.freeze([]);

@@ -15,6 +15,7 @@ import { NT_SUCCESS, STATUS } from '../nt/status.ts';
 import type { VerifierContext } from './context.ts';
 import { VF } from './flags.ts';
 import { IrpLog } from './irp-log.ts';
+import { AddressSet } from '../kernel/rtl/address-table.ts';
 import { RULES, type VerifierRule } from './rules.ts';
 
 /** One call of a dispatch routine, on the thread that made it. */
@@ -55,8 +56,11 @@ export function ioVerification(k: Kernel): IoVerification | undefined {
 }
 
 export class IoVerification {
-  /** IRPs sent with IoCallDriver whose completion has not begun: freeing one is 0xC9/0x20B. */
-  readonly inFlight = new Set<number>();
+  /**
+   * IRPs sent with IoCallDriver whose completion has not begun: freeing one is 0xC9/0x20B. Typed
+   * arrays, not a Set: one IRP in and out per request made a Set shrink and regrow its table each time.
+   */
+  readonly inFlight = new AddressSet();
   /** IRP logging (0x400): the log `!verifier 0x100` reads. */
   readonly irpLog = new IrpLog();
   /** Dispatch routines running, per thread (a dispatch may wait, and another thread dispatch meanwhile). */
@@ -81,13 +85,19 @@ export class IoVerification {
 
   private stack(): DispatchCall[] {
     const t = this.k.currentThread.address;
+    // The thread of the last event, remembered: three events a request, all on one thread.
+    if (t === this.lastThread) return this.lastStack;
     let s = this.calls.get(t);
     if (!s) this.calls.set(t, (s = []));
+    this.lastThread = t;
+    this.lastStack = s;
     return s;
   }
+  private lastThread = -1;
+  private lastStack: DispatchCall[] = [];
 
   private onDispatch(device: number, irp: number, routine: number, location: number): void {
-    this.inFlight.add(irp);
+    this.inFlight.insert(irp);
     const s = this.stack();
     for (const c of s) if (c.irp === irp) c.forwarded = true;
     for (const t of this.calls.values()) for (const c of t) if (c.irp === irp) c.sentAnywhere = true;
@@ -127,7 +137,7 @@ export class IoVerification {
   }
 
   private onCompleting(irp: number, location: number, status: number): void {
-    this.inFlight.delete(irp);
+    this.inFlight.remove(irp);
     for (const t of this.calls.values()) for (const c of t) if (c.irp === irp) c.completedAnywhere = true;
     const s = this.stack();
     // The innermost call of this IRP: with IoSkipCurrentIrpStackLocation a driver below shares its caller's location.
@@ -144,7 +154,10 @@ export class IoVerification {
     let call: DispatchCall | undefined;
     for (let i = s.length - 1; i >= 0; i--) {
       if (s[i]!.irp === irp && s[i]!.location === location) {
-        call = s.splice(i, 1)[0];
+        call = s[i];
+        // The innermost call (nearly always the last): pop, no array made.
+        if (i === s.length - 1) s.pop();
+        else s.splice(i, 1);
         break;
       }
     }

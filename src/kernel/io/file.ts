@@ -15,7 +15,7 @@ import { waitForIrp } from './pending-wait.ts';
 
 /** `IRP_MJ_READ`, by code. */
 const majorName = (major: number) => `IRP_MJ_${Object.entries(IRP_MJ).find(([, v]) => v === major)?.[0] ?? major.toString(16)}`;
-import { checkCallerBuffers, freeUserBuffer, placeUserBuffer, RacingWriter, type CallerBuffers } from './caller-buffers.ts';
+import { checkCallerBuffers, freeUserBuffer, placeUserBuffer, RacingWriter, type CallerBuffers, type UserBuffer } from './caller-buffers.ts';
 
 const DEV = DEVICE_OBJECT.off;
 const I = IRP.off;
@@ -36,6 +36,9 @@ function serviceTail(frames: readonly string[]): readonly string[] {
   }
   return t;
 }
+
+/** No output bytes (shared: a caller never writes an IoResult's output). */
+const NO_OUTPUT: Uint8Array = new Uint8Array(0);
 
 /** A request the I/O manager could not build for want of pool. */
 const INSUFFICIENT_RESOURCES: IoResult = Object.freeze({ status: STATUS.INSUFFICIENT_RESOURCES, information: 0, output: new Uint8Array(0) });
@@ -104,7 +107,8 @@ export class FileRequests {
     const irp = this.buildIrp(device, file, major, requestorMode);
     // Pool exhausted: the request fails before the driver sees it (a close is then never sent).
     if (irp === 0) return INSUFFICIENT_RESOURCES;
-    return this.issue(device, irp, frames, () => new Uint8Array(0));
+    this.send(device, irp, frames);
+    return this.retire(irp, NO_OUTPUT);
   }
 
   private buildIrp(device: number, file: number, major: number, requestorMode: 0 | 1 = 1): number {
@@ -122,24 +126,34 @@ export class FileRequests {
   }
 
   /**
-   * Send an IRP down and wait for it (a synchronous request). `finish` runs after completion and
-   * before the IRP is freed: it copies output back as the I/O manager does for the method.
+   * Send an IRP down and wait for it (a synchronous request). Then the caller copies output back as
+   * the I/O manager does for the method, and retires it. (Two steps, not a callback: no closure per request.)
    */
-  private issue(device: number, irp: number, frames: readonly string[], finish: () => Uint8Array): IoResult {
-    const as = this.k.as;
-    const status = this.k.withFrames(serviceTail(frames), () => this.k.io.callDriver(device, irp));
-    if (!this.k.io.isCompleted(irp)) {
+  private send(device: number, irp: number, frames: readonly string[]): void {
+    const k = this.k;
+    const depth = k.stacks.pushFrames(k.frameAddressesOf(serviceTail(frames)));
+    let status: number;
+    try {
+      status = k.io.callDriver(device, irp);
+    } finally {
+      k.stacks.popFrames(depth);
+    }
+    if (!k.io.isCompleted(irp)) {
       if (status !== STATUS.PENDING) {
         throw new SimulatorError(`the driver returned 0x${status.toString(16)} without completing IRP ${irp.toString(16)} or returning STATUS_PENDING`);
       }
       this.waitForCompletion(irp);
     }
-    const final = as.u32(irp + I['IoStatus.Status']);
+  }
+
+  /** The request's result: its IoStatus with `output`; the IRP is freed and queued work runs. */
+  private retire(irp: number, output: Uint8Array): IoResult {
+    const as = this.k.as;
+    const status = as.u32(irp + I['IoStatus.Status']);
     const information = as.u32(irp + I['IoStatus.Information']);
-    const output = finish();
     this.k.io.freeIrp(irp);
     this.k.dispatcher.runUntilIdle();
-    return { status: final, information, output };
+    return { status, information, output };
   }
 
   private waitForCompletion(irp: number): void {
@@ -161,23 +175,19 @@ export class FileRequests {
     const outputSize = caller?.outputSize ?? outputLength;
     const userOut = placeUserBuffer(this.k, outputSize, outputLength, caller?.outputPointer);
     if (userOut.base && outputInit) as.write(userOut.va, outputInit.subarray(0, Math.min(outputLength, outputSize)));
-    const freeUser = () => {
-      freeUserBuffer(this.k, userIn);
-      freeUserBuffer(this.k, userOut);
-    };
     // Well-formed buffers (no caller lies) pass the I/O manager's probes by construction.
     const lengths = caller ? checkCallerBuffers(this.k, method, userIn, caller.inputLength ?? input.length, userOut, outputLength) : { inputLength: input.length, outputLength, fault: false };
     // The I/O manager's probe or copy of the caller's buffers faulted: the service returns the exception's code.
     if (lengths.fault) {
-      freeUser();
-      return { status: STATUS.ACCESS_VIOLATION, information: 0, output: new Uint8Array(0) };
+      this.freeUserBuffers(userIn, userOut);
+      return { status: STATUS.ACCESS_VIOLATION, information: 0, output: NO_OUTPUT };
     }
     const inLength = lengths.inputLength;
     outputLength = lengths.outputLength;
     const device = this.k.io.topOfStack(as.u32(file + F.DeviceObject));
     const irp = this.buildIrp(device, file, IRP_MJ.DEVICE_CONTROL);
     if (irp === 0) {
-      freeUser();
+      this.freeUserBuffers(userIn, userOut);
       return INSUFFICIENT_RESOURCES;
     }
     const sp = this.k.io.nextStackLocation(irp);
@@ -187,62 +197,68 @@ export class FileRequests {
 
     let systemBuffer = 0;
     // The I/O manager's own buffers: without them the request fails as NtDeviceIoControlFile does.
-    const failed = (): IoResult => {
-      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-      this.k.io.freeIrp(irp);
-      freeUser();
-      return INSUFFICIENT_RESOURCES;
-    };
+    let ok = true;
     if (method === METHOD_BUFFERED) {
       const len = Math.max(inLength, outputLength);
       if (len > 0) {
         systemBuffer = this.k.tryAllocateKernelObject(len, TAG.SystemBuffer);
-        if (systemBuffer === 0) return failed();
-        if (inLength > 0) as.copy(systemBuffer, userIn.va, inLength);
+        ok = systemBuffer !== 0;
+        if (ok && inLength > 0) as.copy(systemBuffer, userIn.va, inLength);
       }
-      as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+      if (ok) as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
     } else if (method === METHOD_IN_DIRECT || method === METHOD_OUT_DIRECT) {
       if (inLength > 0) {
         systemBuffer = this.k.tryAllocateKernelObject(inLength, TAG.SystemBuffer);
-        if (systemBuffer === 0) return failed();
-        as.copy(systemBuffer, userIn.va, inLength);
-        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+        ok = systemBuffer !== 0;
+        if (ok) {
+          as.copy(systemBuffer, userIn.va, inLength);
+          as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+        }
       }
-      if (outputLength > 0 && userOut.va !== 0) {
+      if (ok && outputLength > 0 && userOut.va !== 0) {
         const mdl = this.k.io.mdl.allocateMdl(userOut.va, outputLength, false, irp);
-        if (mdl === 0) return failed();
-        this.k.io.mdl.probeAndLockPages(mdl, method === METHOD_OUT_DIRECT);
+        ok = mdl !== 0;
+        if (ok) this.k.io.mdl.probeAndLockPages(mdl, method === METHOD_OUT_DIRECT);
       }
     } else if (method === METHOD_NEITHER) {
       as.setU32(sp + S['Parameters.DeviceIoControl.Type3InputBuffer'], userIn.va);
       as.setU32(irp + I.UserBuffer, userOut.va);
     }
+    if (!ok) {
+      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+      this.k.io.freeIrp(irp);
+      this.freeUserBuffers(userIn, userOut);
+      return INSUFFICIENT_RESOURCES;
+    }
     // The caller's other thread, armed while the request runs.
     if (caller?.race && userIn.base) this.race = new RacingWriter(this.k, userIn, input.length, caller.race);
-    let result: IoResult;
     try {
-      result = this.issue(device, irp, DEVICE_IO_CONTROL_FRAMES, () => {
-        const info = as.u32(irp + I['IoStatus.Information']);
-        let out: Uint8Array = new Uint8Array(0);
-        const n = Math.min(info, outputLength);
-        if (method === METHOD_BUFFERED) {
-          if (n > 0 && systemBuffer) out = as.read(systemBuffer, n);
-        } else if (userOut.base && n > 0) {
-          out = as.read(userOut.va, Math.min(n, outputSize));
-        }
-        this.k.io.mdl.freeIrpMdls(irp);
-        if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-        return out;
-      });
+      this.send(device, irp, DEVICE_IO_CONTROL_FRAMES);
     } finally {
       this.race = undefined;
     }
-    freeUser();
+    const n = Math.min(as.u32(irp + I['IoStatus.Information']), outputLength);
+    let output: Uint8Array = NO_OUTPUT;
+    if (method === METHOD_BUFFERED) {
+      if (n > 0 && systemBuffer) output = as.read(systemBuffer, n);
+    } else if (userOut.base && n > 0) {
+      output = as.read(userOut.va, Math.min(n, outputSize));
+    }
+    this.k.io.mdl.freeIrpMdls(irp);
+    if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+    const result = this.retire(irp, output);
+    this.freeUserBuffers(userIn, userOut);
     return result;
   }
 
   /** The caller's racing writer while its request runs (the loader's import boundary tells it of each DDI call). */
   race: RacingWriter | undefined;
+
+  /** The caller's two buffers go: the upper (output) first, so each goes straight back to the region's tail (the same pages either way). */
+  private freeUserBuffers(input: UserBuffer, output: UserBuffer): void {
+    freeUserBuffer(this.k, output);
+    freeUserBuffer(this.k, input);
+  }
 
   /**
    * NtReadFile / NtWriteFile from user mode: the caller's buffer is in user space, and the device's
@@ -264,37 +280,39 @@ export class FileRequests {
     if (user && data) as.write(user, data.subarray(0, length));
     const flags = as.u32(device + DEV.Flags);
     let systemBuffer = 0;
-    const failed = (): IoResult => {
-      if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-      this.k.io.freeIrp(irp);
-      if (user) this.k.freeUser(user, length);
-      return INSUFFICIENT_RESOURCES;
-    };
+    let ok = true;
     if (flags & DO.BUFFERED_IO) {
       if (length > 0) {
         systemBuffer = this.k.tryAllocateKernelObject(length, TAG.SystemBuffer);
-        if (systemBuffer === 0) return failed();
-        if (!read) as.copy(systemBuffer, user, length);
-        as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
-        as.setU32(irp + I.Flags, as.u32(irp + I.Flags) | IRP_FLAG.BUFFERED_IO | IRP_FLAG.DEALLOCATE_BUFFER | (read ? IRP_FLAG.INPUT_OPERATION : 0));
+        ok = systemBuffer !== 0;
+        if (ok) {
+          if (!read) as.copy(systemBuffer, user, length);
+          as.setU32(irp + I['AssociatedIrp.SystemBuffer'], systemBuffer);
+          as.setU32(irp + I.Flags, as.u32(irp + I.Flags) | IRP_FLAG.BUFFERED_IO | IRP_FLAG.DEALLOCATE_BUFFER | (read ? IRP_FLAG.INPUT_OPERATION : 0));
+        }
       }
-      as.setU32(irp + I.UserBuffer, user);
+      if (ok) as.setU32(irp + I.UserBuffer, user);
     } else if (flags & DO.DIRECT_IO) {
       if (length > 0) {
         const mdl = this.k.io.mdl.allocateMdl(user, length, false, irp);
-        if (mdl === 0) return failed();
-        this.k.io.mdl.probeAndLockPages(mdl, read);
+        ok = mdl !== 0;
+        if (ok) this.k.io.mdl.probeAndLockPages(mdl, read);
       }
     } else {
       as.setU32(irp + I.UserBuffer, user);
     }
-    const result = this.issue(device, irp, read ? READ_FRAMES : WRITE_FRAMES, () => {
-      const n = Math.min(as.u32(irp + I['IoStatus.Information']), length);
-      if (read && systemBuffer && n > 0 && NT_SUCCESS(as.u32(irp + I['IoStatus.Status']))) as.copy(user, systemBuffer, n);
-      this.k.io.mdl.freeIrpMdls(irp);
+    if (!ok) {
       if (systemBuffer) this.k.freeKernelObject(systemBuffer);
-      return read && user && n > 0 ? as.read(user, n) : new Uint8Array(0);
-    });
+      this.k.io.freeIrp(irp);
+      if (user) this.k.freeUser(user, length);
+      return INSUFFICIENT_RESOURCES;
+    }
+    this.send(device, irp, read ? READ_FRAMES : WRITE_FRAMES);
+    const n = Math.min(as.u32(irp + I['IoStatus.Information']), length);
+    if (read && systemBuffer && n > 0 && NT_SUCCESS(as.u32(irp + I['IoStatus.Status']))) as.copy(user, systemBuffer, n);
+    this.k.io.mdl.freeIrpMdls(irp);
+    if (systemBuffer) this.k.freeKernelObject(systemBuffer);
+    const result = this.retire(irp, read && user && n > 0 ? as.read(user, n) : NO_OUTPUT);
     if (user) this.k.freeUser(user, length);
     return result;
   }

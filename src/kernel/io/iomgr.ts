@@ -22,6 +22,7 @@ import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
 import { SimulatorError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
 import { TAG } from '../tags.ts';
+import { AddressSet } from '../rtl/address-table.ts';
 import { FileRequests } from './file.ts';
 import { MdlManager } from './mdl.ts';
 
@@ -55,9 +56,12 @@ const INSUFFICIENT_RESOURCES: IoResult = Object.freeze({ status: STATUS.INSUFFIC
 
 export class IoManager {
   readonly drivers = new Map<number, DriverRecord>();
-  /** IRPs completed by IoCompleteRequest and not yet retired by the request path. */
-  private readonly completed = new Set<number>();
-  private readonly stackCounts = new Map<number, number>();
+  /**
+   * IRPs completed by IoCompleteRequest and not yet retired by the request path. Typed arrays, not a
+   * Set: a kernel address as a key is a boxed heap number, and a Set that empties shrinks, so one IRP
+   * in and out per request reallocated its table each time.
+   */
+  private readonly completed = new AddressSet();
 
   /** MDLs: describing, locking and mapping buffers (mdl.ts). */
   readonly mdl: MdlManager;
@@ -337,13 +341,19 @@ export class IoManager {
     const size = this.irpSize(stackSize);
     const irp = this.k.pool.allocate(POOL_TYPE.NonPagedPool, size, TAG.Irp);
     if (irp === 0) return 0;
-    this.initializeIrp(irp, size, stackSize);
+    // Pool hands out zeroed blocks: only the header fields need setting.
+    this.setUpIrp(irp, size, stackSize);
     return irp;
   }
 
+  /** IoInitializeIrp: the driver's own memory, zeroed and set up. */
   initializeIrp(irp: number, size: number, stackSize: number): void {
+    this.k.as.zero(irp, size);
+    this.setUpIrp(irp, size, stackSize);
+  }
+
+  private setUpIrp(irp: number, size: number, stackSize: number): void {
     const as = this.k.as;
-    as.zero(irp, size);
     as.setU16(irp + I.Type, IO_TYPE.IRP);
     as.setU16(irp + I.Size, size);
     as.setU8(irp + I.StackCount, stackSize);
@@ -351,14 +361,13 @@ export class IoManager {
     as.setU32(irp + I['ThreadListEntry.Flink'], irp + I.ThreadListEntry);
     as.setU32(irp + I['ThreadListEntry.Blink'], irp + I.ThreadListEntry);
     as.setU32(irp + I['Tail.CurrentStackLocation'], irp + IRP.size + stackSize * IO_STACK_LOCATION.size);
-    this.stackCounts.set(irp, stackSize);
-    this.completed.delete(irp);
+    this.completed.remove(irp);
   }
 
   freeIrp(irp: number): void {
-    this.completionHooks.delete(irp);
-    this.stackCounts.delete(irp);
-    this.completed.delete(irp);
+    // Most IRPs (every user request's) never had a hook: skip the lookup of a boxed key.
+    if (this.completionHooks.size !== 0) this.completionHooks.delete(irp);
+    this.completed.remove(irp);
     this.k.pool.free(irp, TAG.Irp);
   }
 
@@ -385,11 +394,14 @@ export class IoManager {
     const major = as.u8(sp + S.MajorFunction);
     const driver = as.u32(device + DEV.DriverObject);
     const dispatch = as.u32(driver + DRV.MajorFunction + 4 * major);
-    const routine = this.k.routineAddress(dispatch);
+    // Nobody listening (no verifier): no event objects, no frames pushed for them.
+    const events = this.k.events;
+    const told = events.listening('irpDispatch') || events.listening('irpDispatched');
+    const routine = told ? this.k.routineAddress(dispatch) : 0;
     const irql = this.k.irql;
-    this.k.events.emit('irpDispatch', { device, irp, routine, location: sp, irql });
+    if (told) events.emit('irpDispatch', { device, irp, routine, location: sp, irql });
     const status = (this.k.callRoutine(dispatch, [device, irp], CALL_DRIVER_FRAMES) as number) >>> 0;
-    this.k.withFrames(CALL_DRIVER_FRAMES, () => this.k.events.emit('irpDispatched', { device, irp, routine, location: sp, status, irql }));
+    if (told) this.k.withFrames(CALL_DRIVER_FRAMES, () => events.emit('irpDispatched', { device, irp, routine, location: sp, status, irql }));
     return status;
   }
 
@@ -403,7 +415,9 @@ export class IoManager {
     }
     // Completing with STATUS_PENDING (or -1) is only an ASSERT of the checked kernel's IopfCompleteRequest: the
     // free kernel completes the IRP with that status. I/O verification stops it (0xC9/0x06, thunks/iov.ts).
-    this.k.events.emit('irpCompleting', { irp, location: as.u32(irp + I['Tail.CurrentStackLocation']), status: as.u32(irp + I['IoStatus.Status']) });
+    if (this.k.events.listening('irpCompleting')) {
+      this.k.events.emit('irpCompleting', { irp, location: as.u32(irp + I['Tail.CurrentStackLocation']), status: as.u32(irp + I['IoStatus.Status']) });
+    }
     // Pop a location, then run its routine: the routine sees its own (upper) location as current.
     // The last pop takes CurrentLocation past StackCount + 1, which ends the walk.
     for (let sp = as.u32(irp + I['Tail.CurrentStackLocation']); ; sp += IO_STACK_LOCATION.size) {
@@ -433,13 +447,13 @@ export class IoManager {
         as.setU8(up + S.Control, as.u8(up + S.Control) | SL.PENDING_RETURNED);
       }
     }
-    const finish = this.completionHooks.get(irp);
+    const finish = this.completionHooks.size !== 0 ? this.completionHooks.get(irp) : undefined;
     if (finish) {
       this.completionHooks.delete(irp);
       finish();
       return;
     }
-    this.completed.add(irp);
+    this.completed.insert(irp);
   }
 
   /** IopCompleteRequest's work for IRPs the I/O manager built for a driver (io/build-request.ts), by IRP: runs once the stack is unwound. */
@@ -530,13 +544,13 @@ export class IoManager {
         this.shutdownTarget = device;
         try {
           const status = this.callDriver(target, irp);
-          if (!this.completed.has(irp)) {
+          if (!this.isCompleted(irp)) {
             if (status !== STATUS.PENDING) {
               throw new SimulatorError(`IRP_MJ_SHUTDOWN: the driver returned 0x${status.toString(16)} without completing IRP ${irp.toString(16)} or returning STATUS_PENDING`);
             }
             this.k.withFrames(['KeWaitForSingleObject'], () =>
               this.k.dispatcher.waitUntil(
-                () => this.completed.has(irp),
+                () => this.isCompleted(irp),
                 () => `shutdown waits for IRP_MJ_SHUTDOWN ${irp.toString(16)} to ${this.deviceName(device) ?? 'device ' + device.toString(16)}: nothing left to run can end the wait`,
               ),
             );

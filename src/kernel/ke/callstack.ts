@@ -21,8 +21,13 @@ export const FAULT_PC = Symbol('dv.faultPc');
 type AnyFunction = (...args: unknown[]) => unknown;
 
 export class CallStacks {
-  private readonly shadow: number[] = [];
-  /** shadow.length at each gate, outermost first. */
+  /**
+   * The shadow stack: code addresses in [0, top). A typed array with its own top, not an array: popping
+   * by `length =` trimmed the array's store, and the next push allocated a new one (every request).
+   */
+  private shadow = new Uint32Array(256);
+  private top = 0;
+  /** The shadow stack's depth at each gate, outermost first. */
   private readonly gates: number[] = [];
   private readonly resolvers: FrameResolver[] = [];
   /** wasmSp at each gate, outermost first. */
@@ -52,48 +57,67 @@ export class CallStacks {
 
   /** Run `body` with `returnAddress` on the shadow stack (a kernel routine calling deeper). */
   frame<T>(returnAddress: number, body: () => T): T {
-    this.shadow.push(returnAddress);
+    this.push(returnAddress);
     try {
       return body();
     } finally {
-      this.shadow.pop();
+      this.top--;
     }
   }
 
   /** Run `body` with several return addresses pushed (outermost first), in one host frame. */
   frames<T>(returnAddresses: readonly number[], body: () => T): T {
-    const depth = this.shadow.length;
-    this.shadow.push(...returnAddresses);
+    const depth = this.pushFrames(returnAddresses);
     try {
       return body();
     } finally {
-      this.shadow.length = depth;
+      this.top = depth;
     }
+  }
+
+  /** Push return addresses (outermost first); returns the depth popFrames goes back to. For hot paths that cannot afford a closure. */
+  pushFrames(returnAddresses: readonly number[]): number {
+    const depth = this.top;
+    for (let i = 0; i < returnAddresses.length; i++) this.push(returnAddresses[i]!);
+    return depth;
+  }
+
+  popFrames(depth: number): void {
+    this.top = depth;
+  }
+
+  private push(pc: number): void {
+    if (this.top === this.shadow.length) {
+      const bigger = new Uint32Array(this.shadow.length * 2);
+      bigger.set(this.shadow);
+      this.shadow = bigger;
+    }
+    this.shadow[this.top++] = pc;
   }
 
   /** An instrumented call site in driver code: `f(...args)` made at code address `pc`. */
   readonly callAt = (pc: number, f: AnyFunction, ...args: unknown[]): unknown => {
-    this.shadow.push(pc);
+    this.push(pc);
     try {
       return f(...args);
     } catch (e) {
       tagFault(e, pc);
       throw e;
     } finally {
-      this.shadow.pop();
+      this.top--;
     }
   };
 
   /** An instrumented method call `self[key](...args)` made at code address `pc`. */
   readonly callMethodAt = (pc: number, self: Record<PropertyKey, unknown>, key: PropertyKey, ...args: unknown[]): unknown => {
-    this.shadow.push(pc);
+    this.push(pc);
     try {
       return (self[key] as AnyFunction).apply(self, args);
     } catch (e) {
       tagFault(e, pc);
       throw e;
     } finally {
-      this.shadow.pop();
+      this.top--;
     }
   };
 
@@ -107,11 +131,11 @@ export class CallStacks {
   readonly loopAt = (pc: number): void => {
     if (--this.loopsLeft > 0) return;
     this.loopsLeft = CallStacks.LOOP_QUANTUM;
-    this.shadow.push(pc);
+    this.push(pc);
     try {
       this.onBackEdges(pc, CallStacks.LOOP_QUANTUM);
     } finally {
-      this.shadow.pop();
+      this.top--;
     }
   };
 
@@ -137,14 +161,23 @@ export class CallStacks {
 
   /** Call into driver code. The function name marks the gate in host stacks. */
   KiCallDriverGate<T>(body: () => T): T {
-    this.gates.push(this.shadow.length);
-    this.gateWasmSp.push(this.wasmSp);
+    this.enterGate();
     try {
       return body();
     } finally {
-      this.gates.pop();
-      this.gateWasmSp.pop();
+      this.leaveGate();
     }
+  }
+
+  /** KiCallDriverGate in two halves, for the kernel's call of a routine (no closure per call): every enterGate is paired with a leaveGate in a finally. */
+  enterGate(): void {
+    this.gates.push(this.top);
+    this.gateWasmSp.push(this.wasmSp);
+  }
+
+  leaveGate(): void {
+    this.gates.pop();
+    this.gateWasmSp.pop();
   }
 
   /**
@@ -165,7 +198,7 @@ export class CallStacks {
   captureInto(out: number[], start: number): number {
     if (!this.captureEnabled) return start;
     let n = start;
-    let top = this.shadow.length;
+    let top = this.top;
     let wasmTop = this.wasmSp;
     const end = start + this.maxFrames;
     for (let g = this.gates.length - 1; g >= 0 && n < end; g--) {
@@ -189,7 +222,7 @@ export class CallStacks {
     const frameBases = new Array<number>(stack.length).fill(0);
     // The same walk as capture(), each frame checked against it: a walk out of step gives no bases, never wrong ones.
     let n = 0;
-    let top = this.shadow.length;
+    let top = this.top;
     let wasmTop = this.wasmSp;
     for (let g = this.gates.length - 1; g >= 0 && n < stack.length; g--) {
       // A driver address the kernel pushed above the innermost gate's calls is where wasm code is now

@@ -467,8 +467,10 @@ export class Dispatcher {
       return true;
     }
     // A suspended thread whose wait can end rewinds into it (first come, first served).
-    const i = this.waitingThreads.findIndex((t) => this.canResume(t));
-    if (i >= 0) {
+    // (A loop, not findIndex with a closure: this runs after every request.)
+    let i = 0;
+    while (i < this.waitingThreads.length && !this.canResume(this.waitingThreads[i]!)) i++;
+    if (i < this.waitingThreads.length) {
       const [waiting] = this.waitingThreads.splice(i, 1);
       waiting!.suspendedWait!.resumed = true;
       this.k.runSystemThread(waiting!);
@@ -481,8 +483,9 @@ export class Dispatcher {
   runUntilIdle(until?: number): void {
     for (;;) {
       while (this.runOne());
+      if (until === undefined) return;
       const next = this.nextWakeUp();
-      if (next === undefined || until === undefined || next > until) return;
+      if (next === undefined || next > until) return;
       this.advanceClock(next);
     }
   }

@@ -63,6 +63,17 @@ export class VaRegion {
   }
 
   freePages(va: number, pages: number): void {
+    // The run just below the never-used tail (a request's buffers freed last-in first-out) goes straight
+    // back to it, with the free run it then reaches: what the general path ends with, without its tuple.
+    if (va + pages * PAGE_SIZE === this.next) {
+      this.next = va;
+      const last = this.free[this.free.length - 1];
+      if (last !== undefined && last[0] + last[1] * PAGE_SIZE === va) {
+        this.next = last[0];
+        this.free.pop();
+      }
+      return;
+    }
     let i = 0;
     while (i < this.free.length && this.free[i]![0] < va) i++;
     this.free.splice(i, 0, [va, pages]);
@@ -150,7 +161,8 @@ const UNMAPPED = new Uint8Array(SKIP);
 /** One past the last byte of the 4 GiB space. */
 const SPACE_END = 0x1_0000_0000;
 /** Where the upper half of the space starts (see `lo` and `hi`). */
-const HALF = 0x8000_0000;
+/** Where the kernel half of the space starts (2^31): V8's typed-array builtins take their fast path only for offsets below it. */
+export const HIGH_HALF = 0x8000_0000;
 
 export class AddressSpace {
   readonly memory: WebAssembly.Memory;
@@ -189,8 +201,8 @@ export class AddressSpace {
     this.buffer = this.memory.buffer;
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
-    this.lo = this.bytes.subarray(0, HALF);
-    this.hi = this.bytes.subarray(HALF);
+    this.lo = this.bytes.subarray(0, HIGH_HALF);
+    this.hi = this.bytes.subarray(HIGH_HALF);
     this.whole = Buffer.from(this.buffer);
   }
 
@@ -218,8 +230,8 @@ export class AddressSpace {
   /** Fill [a, a + length) (inside the space) through the half that holds it. */
   private fillBytes(a: number, length: number, value: number): void {
     const end = a + length;
-    if (a >= HALF) this.hi.fill(value, a - HALF, end - HALF);
-    else if (end <= HALF) this.lo.fill(value, a, end);
+    if (a >= HIGH_HALF) this.hi.fill(value, a - HIGH_HALF, end - HIGH_HALF);
+    else if (end <= HIGH_HALF) this.lo.fill(value, a, end);
     else this.bytes.fill(value, a, end);
   }
 
@@ -233,7 +245,7 @@ export class AddressSpace {
   // Unchecked access, for the kernel itself. Drivers get a checked view (see DriverMemory).
   u8(va: number): number {
     const a = va >>> 0;
-    return a >= HALF ? this.hi[a - HALF]! : this.lo[a]!;
+    return a >= HIGH_HALF ? this.hi[a - HIGH_HALF]! : this.lo[a]!;
   }
   u16(va: number): number {
     return this.view.getUint16(this.at(va, 2, false), true);
@@ -249,7 +261,7 @@ export class AddressSpace {
   }
   setU8(va: number, v: number): void {
     const a = va >>> 0;
-    if (a >= HALF) this.hi[a - HALF] = v;
+    if (a >= HIGH_HALF) this.hi[a - HIGH_HALF] = v;
     else this.lo[a] = v;
   }
   setU16(va: number, v: number): void {
@@ -263,17 +275,21 @@ export class AddressSpace {
   }
   read(va: number, length: number): Uint8Array {
     const a = this.at(va, length, false);
-    return this.bytes.slice(a, a + length);
+    return a >= HIGH_HALF ? this.hi.slice(a - HIGH_HALF, a - HIGH_HALF + length) : this.bytes.slice(a, a + length);
   }
   write(va: number, data: Uint8Array): void {
-    this.bytes.set(data, this.at(va, data.length, true));
+    const a = this.at(va, data.length, true);
+    if (a >= HIGH_HALF) this.hi.set(data, a - HIGH_HALF);
+    else this.bytes.set(data, a);
   }
   fill(va: number, length: number, value: number): void {
     this.fillBytes(this.at(va, length, true), length, value);
   }
   copy(dst: number, src: number, length: number): void {
     const s = this.at(src, length, false);
-    this.bytes.copyWithin(this.at(dst, length, true), s, s + length);
+    const d = this.at(dst, length, true);
+    if (s >= HIGH_HALF && d >= HIGH_HALF) this.hi.copyWithin(d - HIGH_HALF, s - HIGH_HALF, s - HIGH_HALF + length);
+    else this.bytes.copyWithin(d, s, s + length);
   }
   /**
    * The first address in [va, va+length) whose byte is not `value`, or -1. Native compares against a
@@ -351,7 +367,7 @@ export class AddressSpace {
   /** [va, va + length) of the space without a copy (valid until written): for the dump writer's pages. */
   bytesAt(va: number, length: number): Uint8Array {
     const a = this.at(va, length, false);
-    return a >= HALF ? this.hi.subarray(a - HALF, a - HALF + length) : this.bytes.subarray(a, a + length);
+    return a >= HIGH_HALF ? this.hi.subarray(a - HIGH_HALF, a - HIGH_HALF + length) : this.bytes.subarray(a, a + length);
   }
 
 }

@@ -102,17 +102,17 @@ export abstract class AddressTable {
     return slot;
   }
 
-  /** [address, slot] of every entry, in insertion order. Do not insert or remove while iterating. */
-  *entries(): Generator<[number, number]> {
-    for (let s = this.head; s !== EMPTY; s = this.next[s]!) yield [this.addr[s]!, s];
-  }
-
-  /** Remove every entry, keeping the tables' sizes (a generation of RecentBlocks is reused). */
+  /** Remove every entry, keeping the capacity (a table that is emptied and refilled allocates nothing). */
   clear(): void {
     this.cells.fill(EMPTY);
     this.head = this.tail = this.freeHead = EMPTY;
     this.fresh = 0;
     this.count = 0;
+  }
+
+  /** [address, slot] of every entry, in insertion order. Do not insert or remove while iterating. */
+  *entries(): Generator<[number, number]> {
+    for (let s = this.head; s !== EMPTY; s = this.next[s]!) yield [this.addr[s]!, s];
   }
 
   /** The address held in `slot`. */
@@ -187,4 +187,9 @@ export function extend<T extends Uint8Array | Uint16Array | Uint32Array | Int32A
   const b = new (a.constructor as new (n: number) => T)(length);
   b.set(a);
   return b;
+}
+
+/** A set of addresses: the table without columns. */
+export class AddressSet extends AddressTable {
+  protected grow(): void {}
 }
