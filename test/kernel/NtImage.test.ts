@@ -30,7 +30,8 @@ function kernelFrameNames(): string[] {
   for (const file of sourceFiles(join(ROOT, 'src', 'kernel'))) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/(addRoutines\()?\[('[A-Z]\w*'(?:,\s*'[A-Z]\w*')*)\]/g)) {
-      if (!m[1]) for (const n of m[2]!.matchAll(/'(\w+)'/g)) names.add(n[1]!);
+      // Routine names are mixed case; a list in capitals names something else (WPP's static items: FUNC, LINE...).
+      if (!m[1]) for (const n of m[2]!.matchAll(/'(\w+)'/g)) if (/[a-z]/.test(n[1]!)) names.add(n[1]!);
     }
     for (const m of text.matchAll(/nt\.address\('(\w+)'/g)) names.add(m[1]!);
   }
