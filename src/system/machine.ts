@@ -13,6 +13,7 @@ import { captureDump, dumpSize, type DumpSize } from './capture.ts';
 import type { StartedProcess } from '../kernel/ps/process.ts';
 import { duplicateHandle, openByClientId, type UserHandle } from '../kernel/ob/user-handles.ts';
 import { STATUS } from '../nt/status.ts';
+import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
 
 /** PROCESS_TERMINATE: the right TerminateProcess needs. */
 const PROCESS_TERMINATE = 0x0001;
@@ -50,6 +51,11 @@ export class Machine {
     if (options.report) this.verifier?.startReport();
     if (options.memoryChecks === false) this.loader.checksMemoryOf = () => false;
     if (options.coverage) this.loader.coverage = new CoverageCollector(this.kernel.as, options.valueProfile === true);
+    // The framework (Wdf01000.sys) loads on the first driver that imports it: a run of WDM drivers never loads src/wdf.
+    this.loader.registerLibrary(WDF_LIBRARY_MODULE, async (k, placement) => {
+      const { frameworkLoader } = await import('../wdf/framework.ts');
+      return frameworkLoader()(k, placement);
+    });
   }
 
   loadDriver(path: string): Promise<LoadedImage> {
