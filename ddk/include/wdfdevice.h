@@ -106,6 +106,9 @@ WDFQUEUE WdfDeviceGetDefaultQueue(WDFDEVICE Device);
 WDF_IMPORT(WdfDeviceConfigureRequestDispatching)
 NTSTATUS WdfDeviceConfigureRequestDispatching(WDFDEVICE Device, WDFQUEUE Queue, WDF_REQUEST_TYPE RequestType);
 
+WDF_IMPORT(WdfDeviceEnqueueRequest)
+NTSTATUS WdfDeviceEnqueueRequest(WDFDEVICE Device, WDFREQUEST Request);
+
 EXTERN_C_END
 
 #endif /* _WDFDEVICE_H_ */

@@ -16,12 +16,32 @@ import { FxRequest } from './request.ts';
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
 
-export function registerFrameworkRoutines(fx: Framework): { readonly dispatch: number; readonly unload: number } {
+export function registerFrameworkRoutines(fx: Framework): { readonly dispatch: number; readonly unload: number; readonly cancel: number } {
   const dispatch = fx.image.address('FxDevice::DispatchWithLock');
   const unload = fx.image.address('FxStubDriverUnload');
+  const cancel = fx.image.address('FxRequest::CancelRoutine');
+  fx.k.registerRoutine(cancel, ((_device: number, irp: number) => fx.frame('FxRequest::CancelRoutine', () => cancelIrp(fx, irp >>> 0))) as never, WDF_LIBRARY_MODULE);
   fx.k.registerRoutine(dispatch, ((device: number, irp: number) => fx.frame('FxDevice::DispatchWithLock', () => dispatchIrp(fx, device >>> 0, irp >>> 0))) as never, WDF_LIBRARY_MODULE);
   fx.k.registerRoutine(unload, ((driverObject: number) => fx.frame('FxStubDriverUnload', () => unloadDriver(fx, driverObject >>> 0))) as never, WDF_LIBRARY_MODULE);
-  return { dispatch, unload };
+  return { dispatch, unload, cancel };
+}
+
+/**
+ * The cancel routine of every IRP the framework holds (IoCancelIrp calls it with the cancel spin
+ * lock held): a request waiting in a queue leaves it (EvtIoCanceledOnQueue, else completed
+ * STATUS_CANCELLED); a request the driver marked cancelable goes to its EvtRequestCancel.
+ */
+function cancelIrp(fx: Framework, irp: number): void {
+  fx.k.ddi.IoReleaseCancelSpinLock(fx.k.as.u8(irp + I.CancelIrql));
+  const r = fx.requestsByIrp.get(irp);
+  if (!r || r.completed) return;
+  if (r.cancelRoutine !== 0) {
+    const routine = r.cancelRoutine;
+    r.cancelRoutine = 0;
+    fx.invoke(routine, [r.handle], []);
+    return;
+  }
+  r.queue?.cancelWaiting(r);
 }
 
 /** Complete an IRP the framework answers itself. */
@@ -98,6 +118,16 @@ function ioDispatch(fx: Framework, device: FxDevice, irp: number, major: number,
   }
   const request = new FxRequest(fx, device.globals, device, irp, fx.fileObjects.get(fileObject));
   markPending(fx, irp);
+  if (device.ioInCallerContext) {
+    // The driver sees it first, in the caller's context, and queues it (WdfDeviceEnqueueRequest) or completes it.
+    request.inCallerContext = true;
+    try {
+      fx.invoke(device.ioInCallerContext, [device.handle, request.handle], ['FxIoInCallerContext::Invoke']);
+    } finally {
+      request.inCallerContext = false;
+    }
+    return STATUS.PENDING;
+  }
   queue.enqueue(request);
   return STATUS.PENDING;
 }

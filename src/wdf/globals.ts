@@ -7,6 +7,7 @@ import { SimulatorError } from '../kernel/errors.ts';
 import { WDF_DEFAULT_POOL_TAG, WDF_DRIVER_GLOBALS, WDF_DRIVER_GLOBALS_NAME_LEN, WDF_DRIVER_INIT } from '../nt/wdf.ts';
 import type { Framework } from './framework.ts';
 import type { FxDriver } from './driver.ts';
+import type { WdfVerifierSettings } from './settings.ts';
 
 const G = WDF_DRIVER_GLOBALS.off;
 /** The framework's own tag for its per-driver blocks ('FxDG'). */
@@ -31,6 +32,8 @@ export class FxDriverGlobals {
   verifierOn = false;
   /** WDFVERIFY and the IRQL assertions are on (Parameters\Wdf VerifyOn; implied by VerifierOn). */
   verifyOn = false;
+  /** The verifier's findings break (Parameters\Wdf DbgBreakOnError; implied by VerifierOn). */
+  dbgBreakOnError = false;
   /** In-flight recorder lines, oldest first (the recorder proper is built on this). */
   readonly log: string[] = [];
 
@@ -53,9 +56,12 @@ export class FxDriverGlobals {
   }
 
   /** Turn the framework's verifier on or off for this driver (DriverFlags' WdfVerifierOn | WdfVerifyOn). */
-  setVerifier(on: boolean, verify = on): void {
+  setVerifier(settings: WdfVerifierSettings): void {
+    const on = settings.verifierOn;
+    const verify = settings.verifyOn;
     this.verifierOn = on;
     this.verifyOn = verify;
+    this.dbgBreakOnError = settings.dbgBreakOnError;
     const flags = this.fx.k.as.u32(this.address + G.DriverFlags) & ~(WDF_DRIVER_INIT.VerifierOn | WDF_DRIVER_INIT.VerifyOn);
     this.fx.k.as.setU32(this.address + G.DriverFlags, flags | (on ? WDF_DRIVER_INIT.VerifierOn : 0) | (verify ? WDF_DRIVER_INIT.VerifyOn : 0));
   }

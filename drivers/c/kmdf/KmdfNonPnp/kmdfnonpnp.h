@@ -36,3 +36,8 @@ EVT_WDF_FILE_CLOSE KmdfNonPnpEvtFileClose;
 EVT_WDF_IO_QUEUE_IO_READ KmdfNonPnpEvtIoRead;
 EVT_WDF_IO_QUEUE_IO_WRITE KmdfNonPnpEvtIoWrite;
 EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL KmdfNonPnpEvtIoDeviceControl;
+
+#ifdef KMDFNONPNP_BUGS
+/* The twin's misuses, by IOCTL (KmdfNonPnpBugs/bugs.c): TRUE when the code was one of them. */
+BOOLEAN KmdfNonPnpBug(WDFQUEUE Queue, WDFREQUEST Request, ULONG IoControlCode);
+#endif

@@ -75,6 +75,10 @@ VOID KmdfNonPnpEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Out
     information = context->Length;
     break;
   default:
+#ifdef KMDFNONPNP_BUGS
+    /* The violating twin: one IOCTL per misuse (bugs.c); each completes the request itself. */
+    if (KmdfNonPnpBug(Queue, Request, IoControlCode)) return;
+#endif
     status = STATUS_INVALID_DEVICE_REQUEST;
     break;
   }
