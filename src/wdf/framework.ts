@@ -14,6 +14,9 @@ import { POOL_TYPE } from '../nt/pool.ts';
 import { UNICODE_STRING } from '../nt/layout.ts';
 import { FX_TYPE, FX_TYPE_HANDLE_NAME, WDF_BUGCHECK, WDF_LIBRARY_DATA, WDF_LIBRARY_MODULE, type FxTypeCode } from '../nt/wdf.ts';
 import { wdfExports, type WdfDdi } from './ddi.ts';
+import { ddiIrql, type Refusal } from './irql.ts';
+import { verifierBreak } from './verifier.ts';
+import { STATUS } from '../nt/status.ts';
 import { FxDriverGlobals } from './globals.ts';
 import { FRAME_OFFSET, WdfImage, type FxRoutine } from './image.ts';
 import type { FxObject } from './object.ts';
@@ -102,10 +105,14 @@ export class Framework {
     for (const name of routines) {
       const ddi = this.ddis[name]!;
       const frame = this.image.address(`imp_${name}`, FRAME_OFFSET);
+      const irql = ddiIrql(name);
       // As at the kernel's DDI boundary: a host exception out of the framework is ours, never the driver's.
       table[name] = ((...args: unknown[]) => {
         try {
-          return this.k.stacks.frame(frame, () => ddi(g, ...(args as number[])));
+          return this.k.stacks.frame(frame, () => {
+            if (g.verifierOn && this.k.irql > irql.max) return this.wrongIrql(g, name, irql.max, irql.refusal);
+            return ddi(g, ...(args as number[]));
+          });
         } catch (e) {
           throw ddiFault(e, `${WDF_LIBRARY_MODULE}!${name}`);
         }
@@ -140,6 +147,12 @@ export class Framework {
   invoke(routine: number, args: readonly unknown[], frames: readonly FxRoutine[]): unknown {
     const call = () => this.k.callRoutine(routine, args);
     return frames.length === 0 ? call() : this.k.stacks.frames(frames.map((f) => this.image.address(f, FRAME_OFFSET)), call);
+  }
+
+  /** A DDI called above its IRQL under the verifier: refused, recorded, and the verifier break. */
+  private wrongIrql(g: FxDriverGlobals, name: string, max: number, refusal: Refusal): number | undefined {
+    verifierBreak(this, g, name, `Called at wrong IRQL; at level ${this.k.irql}, should be at level ${max}`);
+    return refusal === 'status' ? STATUS.INVALID_DEVICE_REQUEST : refusal === 'null' ? 0 : undefined;
   }
 
   // ---- checks -----------------------------------------------------------------------------

@@ -112,3 +112,18 @@ test('completing a request still marked cancelable: the race in the IFR and the 
   const x = await run(6);
   assertVerifierBreak(x, /^FxRequest::Complete - WDFREQUEST 0x[0-9a-f]+ is completed while it is still cancelable/, 'KmdfNonPnpBug');
 });
+
+test('a PASSIVE_LEVEL framework DDI called at DISPATCH_LEVEL: refused with the IFR line and the verifier break', async () => {
+  const x = await run(7);
+  const nt = x.r.machine.kernel.nt.address('DbgBreakPoint');
+  assert.deepEqual(params(x.r), ['0x1e', '0x80000003', hex(nt), '0x0', '0x0']);
+  assert.ok(x.log.includes('WdfStringCreate - Called at wrong IRQL; at level 2, should be at level 0'), x.log.join('\n'));
+  assert.match(x.analyze, /Wdf01000!FxVerifierDbgBreakPoint\+0x3c\n[0-9a-f]{8} Wdf01000!imp_WdfStringCreate\+0x3c\n/);
+  assert.match(x.analyze, /^CURRENT_IRQL: {2}2 \(DISPATCH_LEVEL\)$/m);
+});
+
+test('without the framework verifier the same call goes ahead: the run ends clean', async () => {
+  const x = await run(7, 0);
+  assert.equal(x.r.bugCheck, null);
+  assert.deepEqual(x.r.requests.map((q) => hex(q.status)), ['0x0']);
+});

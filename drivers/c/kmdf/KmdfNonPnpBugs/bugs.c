@@ -8,6 +8,7 @@
  *   0x222110 completes a read-sized IOCTL with more Information than its output buffer (0x10D/0x6/0x4)
  *   0x222114 passes NULL for a required parameter             (0x10D/0x4)
  *   0x222118 completes a request still marked cancelable      (verifier: IFR + break)
+ *   0x22211C calls WdfStringCreate (PASSIVE_LEVEL) at DISPATCH_LEVEL (verifier: refused, IFR + break)
  */
 #define KMDFNONPNP_BUGS 1
 #include "../KmdfNonPnp/driver.c"
@@ -58,6 +59,16 @@ BOOLEAN KmdfNonPnpBug(WDFQUEUE Queue, WDFREQUEST Request, ULONG IoControlCode) {
     WdfRequestMarkCancelable(Request, BugCancel);
     WdfRequestComplete(Request, STATUS_SUCCESS);
     return TRUE;
+  case IOCTL_BUG(7): {
+    KIRQL irql;
+    WDFSTRING string;
+    KeRaiseIrql(DISPATCH_LEVEL, &irql);
+    status = WdfStringCreate(NULL, WDF_NO_OBJECT_ATTRIBUTES, &string);
+    KeLowerIrql(irql);
+    if (NT_SUCCESS(status)) WdfObjectDelete(string);
+    WdfRequestComplete(Request, status);
+    return TRUE;
+  }
   default:
     return FALSE;
   }
