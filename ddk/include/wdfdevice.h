@@ -57,6 +57,10 @@ FORCEINLINE VOID WDF_FILEOBJECT_CONFIG_INIT(PWDF_FILEOBJECT_CONFIG FileEventCall
   FileEventCallbacks->AutoForwardCleanupClose = WdfUseDefault;
 }
 
+/* A driver's own look at IRPs of one major function before the framework's dispatch. */
+typedef NTSTATUS EVT_WDFDEVICE_WDM_IRP_PREPROCESS(WDFDEVICE Device, PIRP Irp);
+typedef EVT_WDFDEVICE_WDM_IRP_PREPROCESS *PFN_WDFDEVICE_WDM_IRP_PREPROCESS;
+
 typedef VOID EVT_WDF_IO_IN_CALLER_CONTEXT(WDFDEVICE Device, WDFREQUEST Request);
 typedef EVT_WDF_IO_IN_CALLER_CONTEXT *PFN_WDF_IO_IN_CALLER_CONTEXT;
 
@@ -84,6 +88,13 @@ NTSTATUS WdfDeviceInitAssignSDDLString(PWDFDEVICE_INIT DeviceInit, PCUNICODE_STR
 WDF_IMPORT(WdfDeviceInitSetFileObjectConfig)
 VOID WdfDeviceInitSetFileObjectConfig(PWDFDEVICE_INIT DeviceInit, PWDF_FILEOBJECT_CONFIG FileObjectConfig,
                                       PWDF_OBJECT_ATTRIBUTES FileObjectAttributes);
+
+WDF_IMPORT(WdfDeviceInitAssignWdmIrpPreprocessCallback)
+NTSTATUS WdfDeviceInitAssignWdmIrpPreprocessCallback(PWDFDEVICE_INIT DeviceInit, PFN_WDFDEVICE_WDM_IRP_PREPROCESS EvtDeviceWdmIrpPreprocess,
+                                                     UCHAR MajorFunction, PUCHAR MinorFunctions, ULONG NumMinorFunctions);
+
+WDF_IMPORT(WdfDeviceWdmDispatchPreprocessedIrp)
+NTSTATUS WdfDeviceWdmDispatchPreprocessedIrp(WDFDEVICE Device, PIRP Irp);
 
 WDF_IMPORT(WdfDeviceInitSetIoInCallerContextCallback)
 VOID WdfDeviceInitSetIoInCallerContextCallback(PWDFDEVICE_INIT DeviceInit, PFN_WDF_IO_IN_CALLER_CONTEXT EvtIoInCallerContext);

@@ -64,6 +64,19 @@ function dispatchIrp(fx: Framework, deviceObject: number, irp: number): number {
   const major = as.u8(sp + S.MajorFunction);
   const device = fx.devices.get(deviceObject);
   if (!device) return completeIrp(fx, irp, STATUS.INVALID_DEVICE_REQUEST);
+  // The driver's EvtDeviceWdmIrpPreprocess sees the IRPs it asked for first; it passes them on with WdfDeviceWdmDispatchPreprocessedIrp.
+  const pre = device.preprocess.get(major);
+  if (pre && (pre.minors.length === 0 || pre.minors.includes(as.u8(sp + S.MinorFunction)))) {
+    return (fx.invoke(pre.routine, [device.handle, irp], []) as number) >>> 0;
+  }
+  return dispatchToPackages(fx, device, irp);
+}
+
+/** The framework's own dispatch of an IRP (WdfDeviceWdmDispatchPreprocessedIrp enters here too). */
+export function dispatchToPackages(fx: Framework, device: FxDevice, irp: number): number {
+  const as = fx.k.as;
+  const sp = as.u32(irp + I['Tail.CurrentStackLocation']);
+  const major = as.u8(sp + S.MajorFunction);
   const fileObject = as.u32(sp + S.FileObject);
   switch (major) {
     case IRP_MJ.CREATE:

@@ -408,6 +408,11 @@ export function requestExports(fx: Framework): Record<string, WdfDdi> {
         as.setU64(p + 8, as.u64(sp + 8));
       } else {
         for (let i = 0; i < 16; i += 4) as.setU32(p + i, as.u32(sp + i));
+        // The verifier hides a user-mode METHOD_NEITHER input pointer: only the unsafe routines hand it out, in the caller's context.
+        const io = r.major === IRP_MJ.DEVICE_CONTROL || r.major === IRP_MJ.INTERNAL_DEVICE_CONTROL;
+        if (g.verifierOn && io && ioctlMethod(r.parameters.code) === METHOD_NEITHER && r.requestorMode !== KERNEL_MODE) {
+          as.setU32(Parameters + P['Parameters.DeviceIoControl.Type3InputBuffer'], 0);
+        }
       }
     },
 

@@ -2,7 +2,7 @@
  * Queues and requests beyond the sample (test/fixtures/c/kmdf/KmdfQueues.c): forwarding to a manual
  * queue and retrieving back, requeue, cancelable requests (unmarked, and cancelled by IoCancelIrp into
  * EvtRequestCancel), a request cancelled while it waits in a queue, request routing by type,
- * collections, strings, memory objects, and shutdown notification. Clean under /standard with the
+ * collections, strings, memory objects, an IRP preprocess routine, and shutdown notification. Clean under /standard with the
  * framework verifier on.
  */
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ test('forward and retrieve, requeue, cancelable requests, cancellation, collecti
     driver: QUEUES,
     verifierFlags: STANDARD_FLAGS,
     wdfVerifier: true,
-    requests: [ioctl(0, '', 4), ioctl(1, '', 4), ioctl(2, '', 4), ioctl(3, '', 4), ioctl(4, '', 4), ioctl(5, '', 8), ioctl(6, '0a0b0c', 3), { kind: 'read', length: 2 }],
+    requests: [ioctl(0, '', 4), ioctl(1, '', 4), ioctl(2, '', 4), ioctl(3, '', 4), ioctl(4, '', 4), ioctl(5, '', 8), ioctl(6, '0a0b0c', 3), { kind: 'read', length: 2 }, ioctl(7, '', 8)],
     onDebugPrint: (l) => prints.push(l),
   });
   assert.equal(r.bugCheck, null);
@@ -36,6 +36,7 @@ test('forward and retrieve, requeue, cancelable requests, cancellation, collecti
       ['0x0', 4, '0374776f'], // three strings in the collection, the second "two"
       ['0x0', 3, '0a0b0c'], // through a WDFMEMORY
       ['0x0', 1, '52'], // the read went to the queue configured for reads
+      ['0x0', 8, '0000000000000000'], // answered by EvtDeviceWdmIrpPreprocess: the eighth IOCTL it saw
     ],
   );
   assert.deepEqual(prints.filter((l) => l.startsWith('WDF detected')), []);
