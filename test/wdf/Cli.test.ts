@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.ts';
@@ -24,4 +25,15 @@ test('dv run --wdf-verifier: deleting the framework-owned queue breaks (0x1E STA
   const off = dv(['run', BUGS, '--verifier', '0x8', '--ioctl', '222108::4']);
   assert.equal(off.code, EXIT.CLEAN, off.err);
   assert.match(off.out, /^IOCTL 0x00222108 -> STATUS_SUCCESS, 0 bytes$/m);
+});
+
+test("dv build counts a KMDF driver's framework imports apart from its DDI imports", () => {
+  const out = join(ROOT, 'test', 'wdf', 'tmp-KmdfNonPnp.wasm');
+  try {
+    const r = dv(['build', 'drivers/c/kmdf/KmdfNonPnp/driver.c', 'drivers/c/kmdf/KmdfNonPnp/queue.c', '-o', out]);
+    assert.equal(r.code, EXIT.CLEAN, r.err);
+    assert.match(r.out, /^dv build: wrote .*tmp-KmdfNonPnp\.wasm \(1 DDI import, \d+ framework DDI imports from Wdf01000\)$/m);
+  } finally {
+    rmSync(out, { force: true });
+  }
 });
