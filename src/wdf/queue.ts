@@ -154,6 +154,15 @@ export class FxIoQueue extends FxObject {
     this.dispatchEvents();
   }
 
+  /** Deleted (with its device): the requests still waiting are purged, completed STATUS_CANCELLED. */
+  protected override dispose(): void {
+    for (const request of this.waiting.splice(0)) {
+      this.fx.k.as.setU32(request.irp + IRP.off.CancelRoutine, 0);
+      request.queue = undefined;
+      request.complete(STATUS.CANCELLED, 0);
+    }
+  }
+
   /** Does the queue have a handler for requests of this major function? */
   handles(major: number): boolean {
     const c = this.config;
