@@ -14,10 +14,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   nt: ['nt'],
   kernel: ['nt', 'kernel'],
   loader: ['nt', 'kernel', 'loader'],
+  // The KMDF framework (Wdf01000.sys): a library image built on the kernel's DDIs; src/system hands it to the loader.
+  wdf: ['nt', 'kernel', 'wdf'],
   build: ['nt', 'kernel', 'build'],
   verifier: ['nt', 'kernel', 'loader', 'verifier'],
   debugger: ['nt', 'kernel', 'verifier', 'debugger'],
-  system: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system'],
+  system: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'wdf', 'system'],
   cli: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'fuzz', 'cli'],
   // The fuzzer runs machines and reads their dumps as the system layer does; the CLI drives it.
   fuzz: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'fuzz'],

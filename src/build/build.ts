@@ -12,6 +12,7 @@ import { compileArgs, KASAN_FLAGS, linkArgs, sourceLanguage, SOURCE_EXTENSIONS, 
 import { checkImports, type ObjectImports } from './import-check.ts';
 import { includeOverlay } from './include-overlay.ts';
 import { kernelDdiNames } from './kernel-ddis.ts';
+import { libraryExports } from './library-exports.ts';
 import { CRT_SOURCES, DDK_INCLUDE, ON_DEMAND_RUNTIME } from './paths.ts';
 import { findToolchain, type Toolchain } from './toolchain.ts';
 import { writeMofHeaders, type MofHeaderRequest } from './mof/mof-step.ts';
@@ -158,7 +159,7 @@ export function buildDriver(options: BuildOptions): BuildResult {
     }
 
     const { imports, exports } = readWasmInterface(readFileSync(output));
-    const problems = checkImports(imports, objects, ddis);
+    const problems = checkImports(imports, objects, ddis, libraryExports());
     if (!exports.some((e) => e.name === 'DriverEntry' && e.kind === 'function')) problems.push(`error: the image does not export DriverEntry`);
     if (problems.length > 0) {
       // An image that would not load is not left behind to be loaded by mistake.

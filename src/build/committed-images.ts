@@ -24,6 +24,12 @@ export function committedImages(): CommittedImage[] {
     return { wasm: join(dir, `${n}.wasm`), sources: readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)) };
   });
   const rules = join(REPO_ROOT, 'drivers', 'c', 'rules');
+  // KMDF samples: one folder each under drivers/c/kmdf, built from all its .c files.
+  const kmdf = join(REPO_ROOT, 'drivers', 'c', 'kmdf');
+  const kmdfSamples = (existsSync(kmdf) ? readdirSync(kmdf) : []).sort().map((n) => {
+    const dir = join(kmdf, n);
+    return { wasm: join(dir, `${n}.wasm`), sources: readdirSync(dir).filter((f) => f.endsWith('.c')).sort().map((f) => join(dir, f)) };
+  });
   return [
     ...samples,
     single(fixture('traps'), 'DivideByZero'),
@@ -58,6 +64,7 @@ export function committedImages(): CommittedImage[] {
     single(fixture('pnp'), 'InterfaceMonitor'),
     // WPP software tracing: dv build writes WppSample.tmh from the sources' config block.
     single(join(REPO_ROOT, 'drivers', 'c', 'wpp', 'WppSample'), 'WppSample'),
+    single(fixture('kmdf'), 'KmdfQueues'),
     // Low resources simulation samples (checked and unchecked allocations).
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocChecked'),
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocUnchecked'),
@@ -68,6 +75,7 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'fuzz'), 'FuzzMe'),
     single(join(REPO_ROOT, 'drivers', 'c', 'fuzz'), 'FuzzCompare'),
     single(join(REPO_ROOT, 'drivers', 'c', 'fuzz'), 'FuzzNeither'),
+    ...kmdfSamples,
     // Rule samples in C: one source file each.
     ...(existsSync(rules) ? readdirSync(rules) : []).filter((f) => f.endsWith('.c')).map((f) => single(rules, f.replace(/\.c$/, ''))),
   ];

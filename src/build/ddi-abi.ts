@@ -22,7 +22,11 @@ const SCALARS_32 = new Set([
   'DEVICE_REGISTRY_PROPERTY', 'LCID', 'DEVPROPTYPE',
   'IO_NOTIFICATION_EVENT_CATEGORY',
   'DEVICE_RELATION_TYPE',
+  // The framework's (wdf.h): its handles are pointers, its enums ints.
+  'WDFOBJECT', 'WDFCONTEXT', 'WDF_DEVICE_IO_TYPE', 'WDF_REQUEST_TYPE', 'WDF_TRI_STATE', 'WDF_IO_QUEUE_DISPATCH_TYPE',
 ]);
+/** wdf.h's handle types (DECLARE_HANDLE): WDFDRIVER, WDFDEVICE, ... pointers. */
+const WDF_HANDLE = /^WDF[A-Z]+$/;
 
 export type ParamPassing = 'value' | 'i64' | 'aggregateByPointer';
 
@@ -31,7 +35,7 @@ export function classifyCType(type: string): ParamPassing {
   if (t.includes('*')) return 'value';
   if (I64_TYPES.has(t)) return 'i64';
   if (BY_VALUE_AGGREGATES.has(t)) return 'aggregateByPointer';
-  if (SCALARS_32.has(t)) return 'value';
+  if (SCALARS_32.has(t) || WDF_HANDLE.test(t)) return 'value';
   // NT pointer typedefs are P-names (PIRP, PKIRQL, PCWSTR); the P-names that are not pointers are above.
   if (/^L?P[A-Z]/.test(t)) return 'value';
   throw new Error(`unknown C type '${type}': add it to src/build/ddi-abi.ts so its wasm type is known`);

@@ -111,6 +111,15 @@ function headerFiles(dir: string): string[] {
 
 /** Every DDI_IMPORT prototype under ddk/include (or another include directory). */
 export function readDdiPrototypes(includeDir: string = DDK_INCLUDE): DdiPrototype[] {
+  return readImportPrototypes('DDI_IMPORT', includeDir);
+}
+
+/** Every WDF_IMPORT prototype (the framework's DDIs, imported from Wdf01000: wdf.h). */
+export function readWdfPrototypes(includeDir: string = DDK_INCLUDE): DdiPrototype[] {
+  return readImportPrototypes('WDF_IMPORT', includeDir);
+}
+
+function readImportPrototypes(macro: 'DDI_IMPORT' | 'WDF_IMPORT', includeDir: string): DdiPrototype[] {
   const out: DdiPrototype[] = [];
   for (const file of headerFiles(includeDir)) {
     const header = relative(includeDir, file).split('\\').join('/');
@@ -118,7 +127,7 @@ export function readDdiPrototypes(includeDir: string = DDK_INCLUDE): DdiPrototyp
       .split('\n')
       .filter((line) => !/^\s*#/.test(line))
       .join('\n');
-    for (const m of text.matchAll(/\bDDI_IMPORT\((\w+)\)([^;]*);/g)) out.push(parsePrototype(m[1]!, m[2]!, header));
+    for (const m of text.matchAll(new RegExp(`\\b${macro}\\((\\w+)\\)([^;]*);`, 'g'))) out.push(parsePrototype(m[1]!, m[2]!, header));
   }
   return out;
 }

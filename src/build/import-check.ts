@@ -22,8 +22,18 @@ function referencedFrom(name: string, objects: readonly ObjectImports[]): string
   return files.length > 0 ? files.join(', ') : 'the driver';
 }
 
+/**
+ * What library images export (wdf.h's WDF_IMPORT routines from Wdf01000, and its WdfDriverGlobals
+ * variable): routines by module, and the variables a driver may import from them.
+ */
+export interface LibraryExports {
+  readonly routines: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly data: ReadonlySet<string>;
+}
+const NO_LIBRARIES: LibraryExports = { routines: new Map(), data: new Set() };
+
 /** The problems with a linked driver's imports; empty when it may load. */
-export function checkImports(imports: readonly WasmImport[], objects: readonly ObjectImports[], ddiNames: ReadonlySet<string>): string[] {
+export function checkImports(imports: readonly WasmImport[], objects: readonly ObjectImports[], ddiNames: ReadonlySet<string>, libraries: LibraryExports = NO_LIBRARIES): string[] {
   const problems: string[] = [];
   const reported = new Set<string>();
   for (const imp of imports) {
@@ -59,9 +69,15 @@ export function checkImports(imports: readonly WasmImport[], objects: readonly O
       }
       return;
     }
+    const library = libraries.routines.get(imp.module);
+    if (library) {
+      if (imp.kind !== 'function') problems.push(`${where}: error: ${imp.module}.${imp.name} is imported as a ${imp.kind}; the library exports functions`);
+      else if (!library.has(imp.name)) problems.push(`${where}: error: '${imp.name}' is not exported by ${imp.module} (its header declares what it exports)`);
+      return;
+    }
     if (imp.module === 'GOT.mem') {
-      // The data ntoskrnl exports (EXPORTED_DATA) is bound by the loader; any other is undefined.
-      if (isExportedData(imp.name) && imp.kind === 'global') return;
+      // The data ntoskrnl exports (EXPORTED_DATA), and the library images' (WdfDriverGlobals), are bound by the loader; any other is undefined.
+      if ((isExportedData(imp.name) || libraries.data.has(imp.name)) && imp.kind === 'global') return;
       problems.push(`${where}: error: undefined variable '${imp.name}': it is declared extern but defined in no source file, and it is not data the kernel exports`);
     } else if (imp.module === 'GOT.func' && (ddiNames.has(imp.name) || isSjljImport('env', imp.name, 'function') || isKasanImport('env', imp.name, 'function'))) {
       // A DDI or runtime routine called through a pointer: what a function with a __try does.

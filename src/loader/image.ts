@@ -5,6 +5,7 @@
 import type { DdiTable } from '../kernel/ddi.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { ModuleInfo } from '../kernel/symbols.ts';
+import type { LibraryBinding } from './library.ts';
 
 /** The routines one driver image is bound to: the kernel's DDIs, or the verifier's thunks of them. */
 export type ImportTable = Record<string, (...args: never[]) => unknown>;
@@ -21,6 +22,8 @@ export interface LoadedImage {
   driverObject: number;
   /** Code address of the image's runtime routine that runs its atexit list (global destructors), if it has one. */
   finalizeRoutine?: number;
+  /** Its bindings to library images (Wdf01000), released when it unloads or its DriverEntry fails. */
+  libraries?: LibraryBinding[];
 }
 
 /** A driver image format: turns a file into a mapped, bound image. */
@@ -45,4 +48,8 @@ export interface MapRequest {
   readonly bind: (image: LoadedImage, ddi: DdiTable) => ImportTable;
   /** Make the image's symbols known before any of its code runs (top-level code, constructors). */
   readonly publish: (module: ModuleInfo) => void;
+  /** Is `module` a library image's name (an import module other than ntoskrnl the image may use)? */
+  readonly isLibrary: (module: string) => boolean;
+  /** Bind the image's imports from library `module` (loading it on first use). */
+  readonly bindLibrary: (module: string, image: LoadedImage, routines: readonly string[], data: readonly string[]) => Promise<LibraryBinding>;
 }

@@ -11,6 +11,7 @@ import type { ModuleInfo } from '../kernel/symbols.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import { DRIVER_IMAGE_DIRECTORY } from '../kernel/ps/process.ts';
 import type { ImageFormat, ImportTable, ImportTransform, LoadedImage } from './image.ts';
+import type { LibraryBinding, LibraryImage, LibraryLoader } from './library.ts';
 import type { CoverageCollector } from './coverage.ts';
 import { tsImageFormat } from './ts/ts-image.ts';
 import { wasmImageFormat } from './wasm/wasm-image.ts';
@@ -39,7 +40,51 @@ export class Loader {
   /** Set to count the basic blocks of every wasm image loaded from then on (`dv run --coverage`). */
   coverage?: CoverageCollector;
 
+  /** Library images drivers may import from, by module name (lower case): how to load each. */
+  private readonly libraryLoaders = new Map<string, LibraryLoader>();
+  /** The libraries loaded so far (each once per machine). */
+  private readonly libraries = new Map<string, Promise<LibraryImage>>();
+
   constructor(private readonly k: Kernel) {}
+
+  /** Let drivers import from library `module` (Wdf01000): loaded by `load` on the first bind. */
+  registerLibrary(module: string, load: LibraryLoader): void {
+    this.libraryLoaders.set(module.toLowerCase(), load);
+  }
+
+  /** The library image named `module` if it is loaded. */
+  async loadedLibrary(module: string): Promise<LibraryImage | undefined> {
+    return this.libraries.get(module.toLowerCase());
+  }
+
+  private library(module: string): Promise<LibraryImage> {
+    const key = module.toLowerCase();
+    let lib = this.libraries.get(key);
+    if (!lib) {
+      const load = this.libraryLoaders.get(key);
+      if (!load) throw new SimulatorError(`no library image named ${module}`);
+      lib = load(this.k, {
+        reserve: (size) => this.reserveImage(`${module}.sys`, size),
+        publish: (m) => this.k.modules.push(m),
+      });
+      this.libraries.set(key, lib);
+    }
+    return lib;
+  }
+
+  private reserveImage(path: string, size: number): number {
+    const pages = Math.ceil(size / IMAGE_ALIGN) * (IMAGE_ALIGN / PAGE_SIZE);
+    const va = this.region.allocatePages(pages);
+    if (va === undefined) {
+      const free = this.region.freeSpace();
+      const x = (n: number) => `0x${n.toString(16)}`;
+      throw new SimulatorError(
+        `cannot load ${path}: driver image space exhausted: the image needs ${x(pages * PAGE_SIZE)} bytes, the largest free run is ` +
+          `${x(free.largest)} (${x(free.total)} free in all) of the ${x(this.region.end - this.region.start)}-byte ${this.region.name} region`,
+      );
+    }
+    return va;
+  }
 
   addFormat(format: ImageFormat): void {
     this.formats.push(format);
@@ -61,7 +106,9 @@ export class Loader {
       throw new SimulatorError(`a module named ${name} is already loaded`);
     }
     let published: ModuleInfo | undefined;
+    const bindings: LibraryBinding[] = [];
     const unpublish = () => {
+      if (!this.k.halted) for (const b of bindings.splice(0).reverse()) b.unbind();
       // A load that failed leaves no module behind; one that stopped the machine keeps it for the dump.
       if (published && !this.k.halted) this.k.modules.splice(this.k.modules.indexOf(published), 1);
     };
@@ -75,18 +122,13 @@ export class Loader {
         published = module;
         this.k.modules.push(module);
       },
-      reserve: (size) => {
-        const pages = Math.ceil(size / IMAGE_ALIGN) * (IMAGE_ALIGN / PAGE_SIZE);
-        const va = this.region.allocatePages(pages);
-        if (va === undefined) {
-          const free = this.region.freeSpace();
-          const x = (n: number) => `0x${n.toString(16)}`;
-          throw new SimulatorError(
-            `cannot load ${path}: driver image space exhausted: the image needs ${x(pages * PAGE_SIZE)} bytes, the largest free run is ` +
-              `${x(free.largest)} (${x(free.total)} free in all) of the ${x(this.region.end - this.region.start)}-byte ${this.region.name} region`,
-          );
-        }
-        return va;
+      reserve: (size) => this.reserveImage(path, size),
+      isLibrary: (module) => this.libraryLoaders.has(module.toLowerCase()),
+      bindLibrary: async (module, img, routines, data) => {
+        const binding = (await this.library(module)).bind(img, routines, data);
+        (img.libraries ??= []).push(binding);
+        bindings.push(binding);
+        return binding;
       },
       bind: (img, ddi) => guardImports(this.k, this.transforms.reduce<ImportTable>((table, t) => t(img, table), pick(ddi as unknown as ImportTable, img.imports))),
     }).catch((e: unknown) => {
@@ -107,6 +149,8 @@ export class Loader {
     const serviceKey = this.k.cm.createServiceKey(name, `\\SystemRoot\\System32\\drivers\\${image.module.imageName}`);
     const status = this.k.io.callDriverEntry(driverObject, image.entryPoint, serviceKey);
     if (!NT_SUCCESS(status)) {
+      // FxDriverEntry: a failed DriverEntry unbinds the client before the image goes.
+      this.unbindLibraries(image);
       this.unmap(image);
       throw new DriverEntryFailed(`${name}!DriverEntry failed with ${statusName(status)}`, status);
     }
@@ -118,7 +162,16 @@ export class Loader {
     const image = this.images.get(driverObject);
     if (!image) throw new SimulatorError(`no driver image for driver object ${driverObject.toString(16)}`);
     // The image goes when the unload completes: now, or once references to the driver object are gone.
-    this.k.io.unloadDriver(driverObject, image.finalizeRoutine, () => this.unmap(image));
+    this.k.io.unloadDriver(driverObject, image.finalizeRoutine, () => {
+      this.unbindLibraries(image);
+      this.unmap(image);
+    });
+  }
+
+  private unbindLibraries(image: LoadedImage): void {
+    // A machine stopped by a bug check keeps what it had, for the dump.
+    if (this.k.halted) return;
+    for (const b of (image.libraries ?? []).splice(0).reverse()) b.unbind();
   }
 
   private unmap(image: LoadedImage): void {

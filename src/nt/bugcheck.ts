@@ -9,6 +9,7 @@ import { DDI_RULE_TABLE, ddiRuleArgTexts } from './ddi-rules.ts';
 import { C4_DEADLOCK, deadlockSubcodes } from './bugcheck-deadlock.ts';
 import { C4_MISC_SUBCODES, E4_SUBCODES, WORKER_INVALID } from './bugcheck-misc.ts';
 import { IOMANAGER_VIOLATION, c4IoSubcodes, c9Subcodes } from './bugcheck-io.ts';
+import { WDF_VIOLATION, WDF_VIOLATION_SUBCODES } from './bugcheck-wdf.ts';
 
 export interface ArgText {
   /** The text after `ArgN: <value>, `; further lines print TAB-indented beneath it. */
@@ -211,6 +212,7 @@ const bugChecks: BugCheckInfo[] = [
 ];
 
 bugChecks.push(IOMANAGER_VIOLATION);
+bugChecks.push(WDF_VIOLATION);
 
 const BY_CODE = new Map(bugChecks.map((b) => [b.code, b]));
 
@@ -254,6 +256,7 @@ export const BUGCHECK = {
   WORKER_INVALID: 0xe4,
   DRIVER_VERIFIER_DMA_VIOLATION: 0xe6,
   DRIVER_VERIFIER_IOMANAGER_VIOLATION: 0xc9,
+  WDF_VIOLATION: 0x10d,
 } as const;
 
 const L = (...lines: string[]) => lines;
@@ -405,6 +408,7 @@ const SUBCODES = new Map<number, Map<number, Subcode>>([
   [0x133, new Map(dpcWatchdogSubcodes.map((s) => [s.p1, s]))],
   [0xe4, new Map(E4_SUBCODES.map((s) => [s.p1, s]))],
   [0xc9, new Map(c9Subcodes.map((s) => [s.p1, s]))],
+  [0x10d, new Map(WDF_VIOLATION_SUBCODES.map((s) => [s.p1, s]))],
 ]);
 for (const s of c4IoSubcodes) SUBCODES.get(0xc4)!.set(s.p1, s);
 

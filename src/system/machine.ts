@@ -7,12 +7,14 @@ import { Loader } from '../loader/loader.ts';
 import { CoverageCollector } from '../loader/coverage.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { Verifier } from '../verifier/verifier.ts';
-import type { VerifierSettings } from '../verifier/settings.ts';
+import { isVerified, type VerifierSettings } from '../verifier/settings.ts';
+import { STANDARD_FLAGS } from '../verifier/flags.ts';
 import type { CrashDump } from '../debugger/dump.ts';
 import { captureDump, dumpSize, type DumpSize } from './capture.ts';
 import type { StartedProcess } from '../kernel/ps/process.ts';
 import { duplicateHandle, openByClientId, type UserHandle } from '../kernel/ob/user-handles.ts';
 import { STATUS } from '../nt/status.ts';
+import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
 
 /** PROCESS_TERMINATE: the right TerminateProcess needs. */
 const PROCESS_TERMINATE = 0x0001;
@@ -34,6 +36,12 @@ export interface MachineOptions {
   readonly onDebugPrint?: (line: string) => void;
   /** Record what the --html report charts (pool in use per tag, the IRQL timeline): machine.verifier.report. */
   readonly report?: boolean;
+  /**
+   * The KMDF framework's verifier for every KMDF driver (`dv run --wdf-verifier`). Without it the
+   * verifier is on for the drivers Driver Verifier verifies with /standard, unless their
+   * Parameters\Wdf key says otherwise.
+   */
+  readonly wdfVerifier?: boolean;
 }
 
 export class Machine {
@@ -50,6 +58,14 @@ export class Machine {
     if (options.report) this.verifier?.startReport();
     if (options.memoryChecks === false) this.loader.checksMemoryOf = () => false;
     if (options.coverage) this.loader.coverage = new CoverageCollector(this.kernel.as, options.valueProfile === true);
+    // The framework (Wdf01000.sys) loads on the first driver that imports it: a run of WDM drivers never loads src/wdf.
+    const settings = options.verifier;
+    const wdfVerifierOn = (driver: string) =>
+      options.wdfVerifier === true || (settings !== undefined && isVerified(settings, `${driver}.sys`) && (settings.flags & STANDARD_FLAGS) === STANDARD_FLAGS);
+    this.loader.registerLibrary(WDF_LIBRARY_MODULE, async (k, placement) => {
+      const { frameworkLoader } = await import('../wdf/framework.ts');
+      return frameworkLoader({ verifierOn: wdfVerifierOn })(k, placement);
+    });
   }
 
   loadDriver(path: string): Promise<LoadedImage> {

@@ -191,11 +191,14 @@ export const wasmImageFormat: ImageFormat = {
     const data = imports.filter((i) => i.module === 'GOT.mem' && i.kind === 'global').map((i) => i.name);
     const foreign = imports.filter(
       (i) =>
-        !(i.module === 'ntoskrnl' || i.module === 'GOT.mem' || i.module === 'GOT.func' || (i.module === 'env' && ENV_IMPORTS.has(i.name)) || isSjljImport(i.module, i.name, i.kind) || isKasanImport(i.module, i.name, i.kind)),
+        !(i.module === 'ntoskrnl' || i.module === 'GOT.mem' || i.module === 'GOT.func' || (i.module === 'env' && ENV_IMPORTS.has(i.name)) || isSjljImport(i.module, i.name, i.kind) || isKasanImport(i.module, i.name, i.kind) || (i.kind === 'function' && req.isLibrary(i.module))),
     );
     if (foreign.length > 0) throw new SimulatorError(`${req.path} imports ${foreign.map((i) => `${i.module}.${i.name}`).join(', ')}: a driver may import only ntoskrnl routines`);
+    // Routines imported from library images (Wdf01000), by module; the variables ntoskrnl does not export may be theirs.
+    const libraryImports = new Map<string, string[]>();
+    for (const i of imports) if (i.kind === 'function' && req.isLibrary(i.module)) libraryImports.set(i.module, [...(libraryImports.get(i.module) ?? []), i.name]);
     const unknownData = data.filter((n) => !isExportedData(n));
-    if (unknownData.length > 0) throw new UnresolvedImportError(`${req.name}.sys`, unknownData.join(', '));
+    if (unknownData.length > 0 && libraryImports.size === 0) throw new UnresolvedImportError(`${req.name}.sys`, unknownData.join(', '));
     // DDIs called directly, and those whose address is taken (a function with __try calls through pointers).
     const pointerNames = imports.filter((i) => i.module === 'GOT.func').map((i) => i.name);
     const ddiNames = [...new Set([...imports.filter((i) => i.module === 'ntoskrnl').map((i) => i.name), ...pointerNames.filter((n) => n in k.ddi)])];
@@ -314,6 +317,18 @@ export const wasmImageFormat: ImageFormat = {
     const table = req.bind(looksUp ? { ...image, imports: Object.keys(k.ddi) } : image, k.ddi);
     const ntoskrnl: Record<string, unknown> = {};
     for (const name of ddiNames) ntoskrnl[name] = adaptImport(name, table[name]!, k.as);
+    // The library images' routines and variables this image imports (library.ts): bound as DDIs are.
+    const libraries: Record<string, Record<string, unknown>> = {};
+    const libraryData: Record<string, number> = {};
+    for (const [module, names] of libraryImports) {
+      const binding = await req.bindLibrary(module, image, names, unknownData);
+      const routines: Record<string, unknown> = {};
+      for (const name of names) routines[name] = fromDriver(adaptImport(name, binding.routines[name]!, k.as));
+      libraries[module] = routines;
+      Object.assign(libraryData, binding.data);
+    }
+    const unboundData = unknownData.filter((n) => libraryData[n] === undefined);
+    if (unboundData.length > 0) throw new UnresolvedImportError(`${req.name}.sys`, unboundData.join(', '));
     /** The function types this image's call_indirect instructions name (read once, when first needed). */
     let callTypes: FuncType[] | undefined;
     /**
@@ -426,7 +441,8 @@ export const wasmImageFormat: ImageFormat = {
           __stack_pointer: m.stackPointer,
         },
         ntoskrnl: ntoskrnl as WebAssembly.ModuleImports,
-        'GOT.mem': Object.fromEntries(data.map((n) => [n, new WebAssembly.Global({ value: 'i32', mutable: true }, exportedData(k).address(n as never))])),
+        ...(libraries as Record<string, WebAssembly.ModuleImports>),
+        'GOT.mem': Object.fromEntries(data.map((n) => [n, new WebAssembly.Global({ value: 'i32', mutable: true }, libraryData[n] ?? exportedData(k).address(n as never))])),
       });
     } catch (e) {
       throw new SimulatorError(`cannot instantiate ${req.path}: ${(e as Error).message}`);

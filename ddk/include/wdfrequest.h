@@ -1,0 +1,175 @@
+/* <wdfrequest.h>: WDFREQUEST: parameters, buffers, completion, cancellation, forwarding. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
+#ifndef _WDFREQUEST_H_
+#define _WDFREQUEST_H_
+
+EXTERN_C_START
+
+typedef enum _WDF_REQUEST_TYPE {
+  WdfRequestTypeCreate = 0x0,
+  WdfRequestTypeCreateNamedPipe = 0x1,
+  WdfRequestTypeClose = 0x2,
+  WdfRequestTypeRead = 0x3,
+  WdfRequestTypeWrite = 0x4,
+  WdfRequestTypeQueryInformation = 0x5,
+  WdfRequestTypeSetInformation = 0x6,
+  WdfRequestTypeQueryEA = 0x7,
+  WdfRequestTypeSetEA = 0x8,
+  WdfRequestTypeFlushBuffers = 0x9,
+  WdfRequestTypeQueryVolumeInformation = 0xa,
+  WdfRequestTypeSetVolumeInformation = 0xb,
+  WdfRequestTypeDirectoryControl = 0xc,
+  WdfRequestTypeFileSystemControl = 0xd,
+  WdfRequestTypeDeviceControl = 0xe,
+  WdfRequestTypeDeviceControlInternal = 0xf,
+  WdfRequestTypeShutdown = 0x10,
+  WdfRequestTypeLockControl = 0x11,
+  WdfRequestTypeCleanup = 0x12,
+  WdfRequestTypeCreateMailSlot = 0x13,
+  WdfRequestTypeQuerySecurity = 0x14,
+  WdfRequestTypeSetSecurity = 0x15,
+  WdfRequestTypePower = 0x16,
+  WdfRequestTypeSystemControl = 0x17,
+  WdfRequestTypeDeviceChange = 0x18,
+  WdfRequestTypeQueryQuota = 0x19,
+  WdfRequestTypeSetQuota = 0x1A,
+  WdfRequestTypePnp = 0x1B,
+  WdfRequestTypeOther = 0x1C,
+  WdfRequestTypeUsb = 0x40,
+  WdfRequestTypeNoFormat = 0xFF,
+  WdfRequestTypeMax,
+} WDF_REQUEST_TYPE;
+
+typedef struct _WDF_REQUEST_PARAMETERS {
+  USHORT Size;
+  UCHAR MinorFunction;
+  WDF_REQUEST_TYPE Type;
+  union {
+    struct {
+      PIO_SECURITY_CONTEXT SecurityContext;
+      ULONG Options;
+      USHORT POINTER_ALIGNMENT FileAttributes;
+      USHORT ShareAccess;
+      ULONG POINTER_ALIGNMENT EaLength;
+    } Create;
+    struct {
+      size_t Length;
+      ULONG POINTER_ALIGNMENT Key;
+      LONGLONG DeviceOffset;
+    } Read;
+    struct {
+      size_t Length;
+      ULONG POINTER_ALIGNMENT Key;
+      LONGLONG DeviceOffset;
+    } Write;
+    struct {
+      size_t OutputBufferLength;
+      size_t POINTER_ALIGNMENT InputBufferLength;
+      ULONG POINTER_ALIGNMENT IoControlCode;
+      PVOID Type3InputBuffer;
+    } DeviceIoControl;
+    struct {
+      PVOID Arg1;
+      PVOID Arg2;
+      ULONG_PTR POINTER_ALIGNMENT IoControlCode;
+      PVOID Arg4;
+    } Others;
+  } Parameters;
+} WDF_REQUEST_PARAMETERS, *PWDF_REQUEST_PARAMETERS;
+
+FORCEINLINE VOID WDF_REQUEST_PARAMETERS_INIT(PWDF_REQUEST_PARAMETERS Parameters) {
+  RtlZeroMemory(Parameters, sizeof(WDF_REQUEST_PARAMETERS));
+  Parameters->Size = sizeof(WDF_REQUEST_PARAMETERS);
+}
+
+typedef VOID EVT_WDF_REQUEST_CANCEL(WDFREQUEST Request);
+typedef EVT_WDF_REQUEST_CANCEL *PFN_WDF_REQUEST_CANCEL;
+
+WDF_IMPORT(WdfRequestComplete)
+VOID WdfRequestComplete(WDFREQUEST Request, NTSTATUS Status);
+
+WDF_IMPORT(WdfRequestCompleteWithInformation)
+VOID WdfRequestCompleteWithInformation(WDFREQUEST Request, NTSTATUS Status, ULONG_PTR Information);
+
+WDF_IMPORT(WdfRequestCompleteWithPriorityBoost)
+VOID WdfRequestCompleteWithPriorityBoost(WDFREQUEST Request, NTSTATUS Status, CCHAR PriorityBoost);
+
+WDF_IMPORT(WdfRequestSetInformation)
+VOID WdfRequestSetInformation(WDFREQUEST Request, ULONG_PTR Information);
+
+WDF_IMPORT(WdfRequestGetInformation)
+ULONG_PTR WdfRequestGetInformation(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestGetStatus)
+NTSTATUS WdfRequestGetStatus(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestGetParameters)
+VOID WdfRequestGetParameters(WDFREQUEST Request, PWDF_REQUEST_PARAMETERS Parameters);
+
+WDF_IMPORT(WdfRequestGetIoQueue)
+WDFQUEUE WdfRequestGetIoQueue(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestGetFileObject)
+WDFFILEOBJECT WdfRequestGetFileObject(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestGetRequestorMode)
+KPROCESSOR_MODE WdfRequestGetRequestorMode(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestWdmGetIrp)
+PIRP WdfRequestWdmGetIrp(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestRetrieveInputBuffer)
+NTSTATUS WdfRequestRetrieveInputBuffer(WDFREQUEST Request, size_t MinimumRequiredLength, PVOID *Buffer, size_t *Length);
+
+WDF_IMPORT(WdfRequestRetrieveOutputBuffer)
+NTSTATUS WdfRequestRetrieveOutputBuffer(WDFREQUEST Request, size_t MinimumRequiredSize, PVOID *Buffer, size_t *Length);
+
+WDF_IMPORT(WdfRequestRetrieveInputMemory)
+NTSTATUS WdfRequestRetrieveInputMemory(WDFREQUEST Request, WDFMEMORY *Memory);
+
+WDF_IMPORT(WdfRequestRetrieveOutputMemory)
+NTSTATUS WdfRequestRetrieveOutputMemory(WDFREQUEST Request, WDFMEMORY *Memory);
+
+WDF_IMPORT(WdfRequestRetrieveInputWdmMdl)
+NTSTATUS WdfRequestRetrieveInputWdmMdl(WDFREQUEST Request, PMDL *Mdl);
+
+WDF_IMPORT(WdfRequestRetrieveOutputWdmMdl)
+NTSTATUS WdfRequestRetrieveOutputWdmMdl(WDFREQUEST Request, PMDL *Mdl);
+
+WDF_IMPORT(WdfRequestRetrieveUnsafeUserInputBuffer)
+NTSTATUS WdfRequestRetrieveUnsafeUserInputBuffer(WDFREQUEST Request, size_t MinimumRequiredLength, PVOID *InputBuffer, size_t *Length);
+
+WDF_IMPORT(WdfRequestRetrieveUnsafeUserOutputBuffer)
+NTSTATUS WdfRequestRetrieveUnsafeUserOutputBuffer(WDFREQUEST Request, size_t MinimumRequiredLength, PVOID *OutputBuffer, size_t *Length);
+
+WDF_IMPORT(WdfRequestProbeAndLockUserBufferForRead)
+NTSTATUS WdfRequestProbeAndLockUserBufferForRead(WDFREQUEST Request, PVOID Buffer, size_t Length, WDFMEMORY *MemoryObject);
+
+WDF_IMPORT(WdfRequestProbeAndLockUserBufferForWrite)
+NTSTATUS WdfRequestProbeAndLockUserBufferForWrite(WDFREQUEST Request, PVOID Buffer, size_t Length, WDFMEMORY *MemoryObject);
+
+WDF_IMPORT(WdfRequestMarkCancelable)
+VOID WdfRequestMarkCancelable(WDFREQUEST Request, PFN_WDF_REQUEST_CANCEL EvtRequestCancel);
+
+WDF_IMPORT(WdfRequestMarkCancelableEx)
+NTSTATUS WdfRequestMarkCancelableEx(WDFREQUEST Request, PFN_WDF_REQUEST_CANCEL EvtRequestCancel);
+
+WDF_IMPORT(WdfRequestUnmarkCancelable)
+NTSTATUS WdfRequestUnmarkCancelable(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestIsCanceled)
+BOOLEAN WdfRequestIsCanceled(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestForwardToIoQueue)
+NTSTATUS WdfRequestForwardToIoQueue(WDFREQUEST Request, WDFQUEUE DestinationQueue);
+
+WDF_IMPORT(WdfRequestRequeue)
+NTSTATUS WdfRequestRequeue(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestStopAcknowledge)
+VOID WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);
+
+EXTERN_C_END
+
+#endif /* _WDFREQUEST_H_ */

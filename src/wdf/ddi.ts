@@ -1,0 +1,36 @@
+/**
+ * The framework's export table: every WdfXxx DDI by name, gathered from its families. A DDI is
+ * `(globals, ...args)`: the framework passes the calling driver's globals first (what the WDK's
+ * hidden PWDF_DRIVER_GLOBALS parameter carries), then the driver's arguments as wasm passes them.
+ * A name here is declared once in ddk/include with WDF_IMPORT (test/wdf/Prototypes.test.ts).
+ */
+import { collectionExports } from './collection.ts';
+import { deviceExports } from './device.ts';
+import { driverExports } from './driver.ts';
+import { fileExports } from './file.ts';
+import type { Framework } from './framework.ts';
+import type { FxDriverGlobals } from './globals.ts';
+import { memoryExports } from './memory.ts';
+import { objectExports } from './object-ddis.ts';
+import { queueExports } from './queue.ts';
+import { requestExports } from './request.ts';
+import { stringExports } from './string.ts';
+import { verifierExports } from './verifier.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
+
+export function wdfExports(fx: Framework): Record<string, WdfDdi> {
+  return {
+    ...driverExports(fx),
+    ...objectExports(fx),
+    ...deviceExports(fx),
+    ...queueExports(fx),
+    ...requestExports(fx),
+    ...fileExports(fx),
+    ...memoryExports(fx),
+    ...stringExports(fx),
+    ...collectionExports(fx),
+    ...verifierExports(fx),
+  };
+}

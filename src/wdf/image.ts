@@ -1,0 +1,73 @@
+/**
+ * Wdf01000.sys as the debugger sees it: a module whose symbols are the framework's routines, so a
+ * stack through the framework reads `Wdf01000!imp_WdfRequestComplete+0x..` (the exported DDIs,
+ * named `imp_<Name>` as in the framework's own symbols) and `Wdf01000!FxIoQueue::DispatchEvents+0x..`
+ * (its internal routines). Each routine gets a fixed slot in the order of the table, so its
+ * address depends only on the table's contents.
+ */
+import type { FunctionSymbol, ModuleInfo } from '../kernel/symbols.ts';
+import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
+
+const FIRST_ROUTINE_RVA = 0x1000;
+const ROUTINE_SIZE = 0x100;
+/** Where in a routine a frame's return address points (a call a little way into its body). */
+export const FRAME_OFFSET = 0x3c;
+
+/** The framework's internal routines that appear in stacks (frames of its dispatch and callbacks). */
+export const FX_ROUTINES = [
+  'FxDriverEntryWorker',
+  'FxDevice::DispatchWithLock',
+  'FxPkgIo::Dispatch',
+  'FxPkgGeneral::Dispatch',
+  'FxIoQueue::DispatchEvents',
+  'FxIoQueue::QueueRequest',
+  'FxIoQueueIoRead::Invoke',
+  'FxIoQueueIoWrite::Invoke',
+  'FxIoQueueIoDeviceControl::Invoke',
+  'FxIoQueueIoInternalDeviceControl::Invoke',
+  'FxIoQueueIoDefault::Invoke',
+  'FxFileObjectFileCreate::Invoke',
+  'FxFileObjectFileClose::Invoke',
+  'FxFileObjectFileCleanup::Invoke',
+  'FxIoInCallerContext::Invoke',
+  'FxRequest::Complete',
+  'FxObject::CallCleanupCallbacks',
+  'FxObject::ProcessDestroy',
+  'FxDriver::Unload',
+  'FxStubDriverUnload',
+  'FxDevice::DispatchShutdown',
+  'FxVerifierBugCheckWorker',
+  'FxVerifierDbgBreakPoint',
+  'FxRequest::CancelRoutine',
+  'FxIoQueue::CancelForQueue',
+] as const;
+export type FxRoutine = (typeof FX_ROUTINES)[number];
+
+export class WdfImage {
+  readonly module: ModuleInfo;
+  private readonly byName = new Map<string, number>();
+
+  constructor(base: number, ddiNames: readonly string[]) {
+    const names = [...FX_ROUTINES, ...ddiNames.map((n) => `imp_${n}`)];
+    const functions: FunctionSymbol[] = names.map((name, i) => ({ name, start: base + FIRST_ROUTINE_RVA + i * ROUTINE_SIZE, size: ROUTINE_SIZE }));
+    for (const f of functions) this.byName.set(f.name, f.start);
+    this.module = {
+      name: WDF_LIBRARY_MODULE,
+      imageName: `${WDF_LIBRARY_MODULE}.sys`,
+      base,
+      size: WdfImage.sizeFor(ddiNames.length),
+      symbols: { functions, files: [], lines: [] },
+    };
+  }
+
+  static sizeFor(ddiCount: number): number {
+    return FIRST_ROUTINE_RVA + (FX_ROUTINES.length + ddiCount) * ROUTINE_SIZE;
+  }
+
+  /** A routine's address (+ offset): `FxIoQueue::DispatchEvents`, or `imp_WdfRequestComplete`. */
+  address(name: string, offset = 0): number {
+    const a = this.byName.get(name);
+    if (a === undefined) throw new Error(`Wdf01000 has no routine ${name}`);
+    return a + offset;
+  }
+}
