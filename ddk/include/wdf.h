@@ -46,5 +46,11 @@
 #include <wdfcontrol.h>
 #include <wdffileobject.h>
 #include <wdfio.h>
+#include <wdffdo.h>
+#include <wdfresource.h>
+#include <wdfiotarget.h>
+#include <wdfsync.h>
+#include <wdftimer.h>
+#include <wdfworkitem.h>
 
 #endif /* _WDF_H_ */

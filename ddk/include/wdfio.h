@@ -82,6 +82,25 @@ WDFDEVICE WdfIoQueueGetDevice(WDFQUEUE Queue);
 WDF_IMPORT(WdfIoQueueRetrieveNextRequest)
 NTSTATUS WdfIoQueueRetrieveNextRequest(WDFQUEUE Queue, WDFREQUEST *OutRequest);
 
+/* Queue state changes (power-managed queues stop in Dx and start in D0 on their own). */
+typedef VOID EVT_WDF_IO_QUEUE_STATE(WDFQUEUE Queue, WDFCONTEXT Context);
+typedef EVT_WDF_IO_QUEUE_STATE *PFN_WDF_IO_QUEUE_STATE;
+
+WDF_IMPORT(WdfIoQueueStart)
+VOID WdfIoQueueStart(WDFQUEUE Queue);
+
+WDF_IMPORT(WdfIoQueueStop)
+VOID WdfIoQueueStop(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE StopComplete, WDFCONTEXT Context);
+
+WDF_IMPORT(WdfIoQueueStopSynchronously)
+VOID WdfIoQueueStopSynchronously(WDFQUEUE Queue);
+
+WDF_IMPORT(WdfIoQueuePurge)
+VOID WdfIoQueuePurge(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE PurgeComplete, WDFCONTEXT Context);
+
+WDF_IMPORT(WdfIoQueuePurgeSynchronously)
+VOID WdfIoQueuePurgeSynchronously(WDFQUEUE Queue);
+
 EXTERN_C_END
 
 #endif /* _WDFIO_H_ */

@@ -15,6 +15,13 @@ import { queueExports } from './queue.ts';
 import { requestExports } from './request.ts';
 import { stringExports } from './string.ts';
 import { verifierExports } from './verifier.ts';
+import { pnpInitExports } from './pnp/add-device.ts';
+import { interfaceExports } from './pnp/interface.ts';
+import { resourceListExports } from './pnp/resources.ts';
+import { queueStateExports } from './power/queues.ts';
+import { ioTargetExports } from './io-target.ts';
+import { timerExports } from './timer.ts';
+import { syncExports } from './sync.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -30,5 +37,13 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...memoryExports(fx),
     ...stringExports(fx),
     ...verifierExports(fx),
+    // The PnP/power half.
+    ...pnpInitExports(fx),
+    ...interfaceExports(fx),
+    ...resourceListExports(fx),
+    ...queueStateExports(fx),
+    ...ioTargetExports(fx),
+    ...timerExports(fx),
+    ...syncExports(fx),
   };
 }

@@ -41,6 +41,12 @@ export class FxIoQueue extends FxObject {
   private dispatching = false;
   /** Given to the device (its default queue, or by WdfDeviceConfigureRequestDispatching): the framework's to delete. */
   frameworkOwned = false;
+  /** Why the queue presents nothing for now besides power (WdfIoQueueStop: 'stopped'); power/queues.ts. */
+  readonly holds = new Set<string>();
+  /** False once purged: new requests are failed by the framework (power/queues.ts). */
+  accepting = true;
+  /** Told after each completion of a request it presented (power/queues.ts: stop and purge callbacks). */
+  afterCompletion: (() => void) | undefined;
 
   constructor(
     fx: Framework,
@@ -58,12 +64,15 @@ export class FxIoQueue extends FxObject {
 
   /** A request routed here: it waits, and is presented when the queue's dispatch type allows. */
   enqueue(request: FxRequest): void {
+    if (!this.accepting) return void request.complete(STATUS.INVALID_DEVICE_STATE, 0);
     request.queue = this;
     this.waiting.push(request);
     this.fx.frame('FxIoQueue::QueueRequest', () => this.dispatchEvents());
   }
 
   private canPresent(): boolean {
+    // Stopped, or power-managed while its device is not in D0 (pnp/package.ts).
+    if (this.holds.size > 0 || this.device.pnp?.holds(this)) return false;
     switch (this.config.dispatchType) {
       case WDF_IO_QUEUE_DISPATCH.Sequential:
         return this.presented.size === 0;
@@ -121,6 +130,7 @@ export class FxIoQueue extends FxObject {
     this.presented.delete(request);
     const i = this.waiting.indexOf(request);
     if (i >= 0) this.waiting.splice(i, 1);
+    this.afterCompletion?.();
     this.dispatchEvents();
   }
 

@@ -1,0 +1,250 @@
+/* KmdfPnp: the driver (see kmdfpnp.h). */
+#include "kmdfpnp.h"
+
+/* {6c1b9c2e-8f3a-4d57-9a0e-2b7d4e1f5a63}: the device's interface class. */
+static const GUID GUID_DEVINTERFACE_KMDFPNP = {0x6c1b9c2e, 0x8f3a, 0x4d57, {0x9a, 0x0e, 0x2b, 0x7d, 0x4e, 0x1f, 0x5a, 0x63}};
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) {
+  WDF_DRIVER_CONFIG config;
+
+  DbgPrint("KmdfPnp: DriverEntry\n");
+  WDF_DRIVER_CONFIG_INIT(&config, KmdfPnpEvtDeviceAdd);
+  config.DriverPoolTag = KMDFPNP_TAG;
+  return WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, WDF_NO_HANDLE);
+}
+
+NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
+  WDF_PNPPOWER_EVENT_CALLBACKS pnp;
+  WDF_OBJECT_ATTRIBUTES attributes;
+  WDF_IO_QUEUE_CONFIG queueConfig;
+  WDF_TIMER_CONFIG timerConfig;
+  WDF_WORKITEM_CONFIG workConfig;
+  PDEVICE_CONTEXT context;
+  WDFDEVICE device;
+  NTSTATUS status;
+
+  UNREFERENCED_PARAMETER(Driver);
+  DbgPrint("KmdfPnp: EvtDriverDeviceAdd\n");
+  WDF_PNPPOWER_EVENT_CALLBACKS_INIT(&pnp);
+  pnp.EvtDevicePrepareHardware = KmdfPnpEvtDevicePrepareHardware;
+  pnp.EvtDeviceReleaseHardware = KmdfPnpEvtDeviceReleaseHardware;
+  pnp.EvtDeviceD0Entry = KmdfPnpEvtDeviceD0Entry;
+  pnp.EvtDeviceD0Exit = KmdfPnpEvtDeviceD0Exit;
+  pnp.EvtDeviceSelfManagedIoInit = KmdfPnpEvtDeviceSelfManagedIoInit;
+  pnp.EvtDeviceSelfManagedIoSuspend = KmdfPnpEvtDeviceSelfManagedIoSuspend;
+  pnp.EvtDeviceSelfManagedIoRestart = KmdfPnpEvtDeviceSelfManagedIoRestart;
+  pnp.EvtDeviceSelfManagedIoFlush = KmdfPnpEvtDeviceSelfManagedIoFlush;
+  pnp.EvtDeviceSelfManagedIoCleanup = KmdfPnpEvtDeviceSelfManagedIoCleanup;
+  pnp.EvtDeviceSurpriseRemoval = KmdfPnpEvtDeviceSurpriseRemoval;
+  pnp.EvtDeviceQueryRemove = KmdfPnpEvtDeviceQueryRemove;
+  pnp.EvtDeviceQueryStop = KmdfPnpEvtDeviceQueryStop;
+  WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, &pnp);
+
+  WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&attributes, DEVICE_CONTEXT);
+  attributes.EvtCleanupCallback = KmdfPnpEvtDeviceCleanup;
+  status = WdfDeviceCreate(&DeviceInit, &attributes, &device);
+  if (!NT_SUCCESS(status)) return status;
+  context = DeviceGetContext(device);
+
+  status = WdfDeviceCreateDeviceInterface(device, &GUID_DEVINTERFACE_KMDFPNP, NULL);
+  if (!NT_SUCCESS(status)) return status;
+
+  WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchSequential);
+  queueConfig.EvtIoDeviceControl = KmdfPnpEvtIoDeviceControl;
+  queueConfig.EvtIoRead = KmdfPnpEvtIoRead;
+#ifndef KMDFPNP_NO_IO_STOP
+  queueConfig.EvtIoStop = KmdfPnpEvtIoStop;
+  queueConfig.EvtIoResume = KmdfPnpEvtIoResume;
+#endif
+  status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, WDF_NO_HANDLE);
+  if (!NT_SUCCESS(status)) return status;
+
+  WDF_OBJECT_ATTRIBUTES_INIT(&attributes);
+  attributes.ParentObject = device;
+  WDF_TIMER_CONFIG_INIT(&timerConfig, KmdfPnpEvtTimer);
+  status = WdfTimerCreate(&timerConfig, &attributes, &context->Timer);
+  if (!NT_SUCCESS(status)) return status;
+  WDF_WORKITEM_CONFIG_INIT(&workConfig, KmdfPnpEvtWorkItem);
+  status = WdfWorkItemCreate(&workConfig, &attributes, &context->WorkItem);
+  if (!NT_SUCCESS(status)) return status;
+  status = WdfSpinLockCreate(&attributes, &context->Lock);
+  if (!NT_SUCCESS(status)) return status;
+  return WdfWaitLockCreate(&attributes, &context->WaitLock);
+}
+
+VOID KmdfPnpEvtDeviceCleanup(WDFOBJECT Device) {
+  DbgPrint("KmdfPnp: EvtCleanupCallback (%lu ticks)\n", DeviceGetContext(Device)->Ticks);
+}
+
+NTSTATUS KmdfPnpEvtDevicePrepareHardware(WDFDEVICE Device, WDFCMRESLIST ResourcesRaw, WDFCMRESLIST ResourcesTranslated) {
+  PDEVICE_CONTEXT context = DeviceGetContext(Device);
+  ULONG i;
+
+  context->Resources = WdfCmResourceListGetCount(ResourcesTranslated);
+  for (i = 0; i < context->Resources; i++) {
+    PCM_PARTIAL_RESOURCE_DESCRIPTOR d = WdfCmResourceListGetDescriptor(ResourcesTranslated, i);
+    DbgPrint("KmdfPnp: resource %lu type %u\n", i, d->Type);
+  }
+  DbgPrint("KmdfPnp: EvtDevicePrepareHardware (%lu raw, %lu translated)\n", WdfCmResourceListGetCount(ResourcesRaw), context->Resources);
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS KmdfPnpEvtDeviceReleaseHardware(WDFDEVICE Device, WDFCMRESLIST ResourcesTranslated) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceReleaseHardware (%lu)\n", WdfCmResourceListGetCount(ResourcesTranslated));
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS KmdfPnpEvtDeviceD0Entry(WDFDEVICE Device, WDF_POWER_DEVICE_STATE PreviousState) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceD0Entry (from D%d)\n", PreviousState == WdfPowerDeviceD3Final ? 3 : (int)PreviousState - 1);
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS KmdfPnpEvtDeviceD0Exit(WDFDEVICE Device, WDF_POWER_DEVICE_STATE TargetState) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceD0Exit (to %s)\n", TargetState == WdfPowerDeviceD3Final ? "D3Final" : "D3");
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS KmdfPnpEvtDeviceSelfManagedIoInit(WDFDEVICE Device) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceSelfManagedIoInit\n");
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS KmdfPnpEvtDeviceSelfManagedIoSuspend(WDFDEVICE Device) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceSelfManagedIoSuspend\n");
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS KmdfPnpEvtDeviceSelfManagedIoRestart(WDFDEVICE Device) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceSelfManagedIoRestart\n");
+  return STATUS_SUCCESS;
+}
+
+VOID KmdfPnpEvtDeviceSelfManagedIoFlush(WDFDEVICE Device) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceSelfManagedIoFlush\n");
+}
+
+VOID KmdfPnpEvtDeviceSelfManagedIoCleanup(WDFDEVICE Device) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceSelfManagedIoCleanup\n");
+}
+
+VOID KmdfPnpEvtDeviceSurpriseRemoval(WDFDEVICE Device) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceSurpriseRemoval\n");
+}
+
+NTSTATUS KmdfPnpEvtDeviceQueryRemove(WDFDEVICE Device) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceQueryRemove\n");
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS KmdfPnpEvtDeviceQueryStop(WDFDEVICE Device) {
+  UNREFERENCED_PARAMETER(Device);
+  DbgPrint("KmdfPnp: EvtDeviceQueryStop\n");
+  return STATUS_SUCCESS;
+}
+
+/* Take the request the device keeps, if it is `Request` (or any, for NULL). */
+static WDFREQUEST TakePending(PDEVICE_CONTEXT Context, WDFREQUEST Request) {
+  WDFREQUEST taken = NULL;
+  WdfSpinLockAcquire(Context->Lock);
+  if (Context->Pending != NULL && (Request == NULL || Context->Pending == Request)) {
+    taken = Context->Pending;
+    Context->Pending = NULL;
+  }
+  WdfSpinLockRelease(Context->Lock);
+  return taken;
+}
+
+VOID KmdfPnpEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLength, size_t InputBufferLength, ULONG IoControlCode) {
+  PDEVICE_CONTEXT context = DeviceGetContext(WdfIoQueueGetDevice(Queue));
+  PVOID in;
+  PVOID out;
+  size_t length;
+  NTSTATUS status;
+
+  UNREFERENCED_PARAMETER(OutputBufferLength);
+  UNREFERENCED_PARAMETER(InputBufferLength);
+  switch (IoControlCode) {
+  case IOCTL_KMDFPNP_ECHO:
+    status = WdfRequestRetrieveInputBuffer(Request, 1, &in, &length);
+    if (NT_SUCCESS(status)) status = WdfRequestRetrieveOutputBuffer(Request, length, &out, NULL);
+    if (!NT_SUCCESS(status)) break;
+    RtlCopyMemory(out, in, length);
+    WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, length);
+    return;
+  case IOCTL_KMDFPNP_TICK:
+  case IOCTL_KMDFPNP_HOLD:
+    WdfSpinLockAcquire(context->Lock);
+    context->Pending = Request;
+    WdfSpinLockRelease(context->Lock);
+    /* The timer completes a tick; a held request waits for the queue to stop. */
+    if (IoControlCode == IOCTL_KMDFPNP_TICK) WdfTimerStart(context->Timer, WDF_REL_TIMEOUT_IN_MS(10));
+    return;
+  default:
+    status = STATUS_INVALID_DEVICE_REQUEST;
+    break;
+  }
+  WdfRequestComplete(Request, status);
+}
+
+VOID KmdfPnpEvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length) {
+  PVOID out;
+  NTSTATUS status;
+
+  UNREFERENCED_PARAMETER(Queue);
+  status = WdfRequestRetrieveOutputBuffer(Request, Length, &out, NULL);
+  if (NT_SUCCESS(status)) RtlFillMemory(out, Length, 'K');
+  WdfRequestCompleteWithInformation(Request, status, NT_SUCCESS(status) ? Length : 0);
+}
+
+VOID KmdfPnpEvtIoStop(WDFQUEUE Queue, WDFREQUEST Request, ULONG ActionFlags) {
+  PDEVICE_CONTEXT context = DeviceGetContext(WdfIoQueueGetDevice(Queue));
+
+  DbgPrint("KmdfPnp: EvtIoStop (%s)\n", (ActionFlags & WdfRequestStopActionPurge) ? "purge" : "suspend");
+  if (ActionFlags & WdfRequestStopActionPurge) {
+    if (TakePending(context, Request) != NULL) WdfRequestComplete(Request, STATUS_CANCELLED);
+    return;
+  }
+  /* Kept across the power-down: EvtIoResume gets it back. */
+  WdfRequestStopAcknowledge(Request, FALSE);
+}
+
+VOID KmdfPnpEvtIoResume(WDFQUEUE Queue, WDFREQUEST Request) {
+  UNREFERENCED_PARAMETER(Queue);
+  UNREFERENCED_PARAMETER(Request);
+  DbgPrint("KmdfPnp: EvtIoResume\n");
+}
+
+VOID KmdfPnpEvtTimer(WDFTIMER Timer) {
+  /* DISPATCH_LEVEL: the counting happens at PASSIVE_LEVEL, in the work item. */
+  PDEVICE_CONTEXT context = DeviceGetContext(WdfTimerGetParentObject(Timer));
+  WdfWorkItemEnqueue(context->WorkItem);
+}
+
+VOID KmdfPnpEvtWorkItem(WDFWORKITEM WorkItem) {
+  PDEVICE_CONTEXT context = DeviceGetContext(WdfWorkItemGetParentObject(WorkItem));
+  WDFREQUEST request;
+  PULONG out;
+  ULONG ticks;
+
+  WdfWaitLockAcquire(context->WaitLock, NULL);
+  ticks = ++context->Ticks;
+  WdfWaitLockRelease(context->WaitLock);
+  request = TakePending(context, NULL);
+  if (request == NULL) return;
+  if (NT_SUCCESS(WdfRequestRetrieveOutputBuffer(request, sizeof(ULONG), (PVOID *)&out, NULL))) {
+    *out = ticks;
+    WdfRequestCompleteWithInformation(request, STATUS_SUCCESS, sizeof(ULONG));
+  } else {
+    WdfRequestComplete(request, STATUS_BUFFER_TOO_SMALL);
+  }
+}
