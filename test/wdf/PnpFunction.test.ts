@@ -6,17 +6,11 @@
  * nothing left behind under /standard.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { runDriver, type DeviceRequest, type RunOptions } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
-import { ROOT, hex } from '../helpers.ts';
-
-export const KMDFPNP = join(ROOT, 'drivers', 'c', 'kmdf', 'KmdfPnp', 'KmdfPnp.wasm');
-export const IOCTL_ECHO = 0x222000;
-export const IOCTL_TICK = 0x222004;
-export const IOCTL_HOLD = 0x222008;
-export const GUID_DEVINTERFACE_KMDFPNP = '{6C1B9C2E-8F3A-4D57-9A0E-2B7D4E1F5A63}';
+import { hex } from '../helpers.ts';
+import { GUID_DEVINTERFACE_KMDFPNP, IOCTL_ECHO, IOCTL_TICK, KMDFPNP } from './kmdf-pnp-samples.ts';
 
 const REQUESTS: DeviceRequest[] = [
   { kind: 'ioctl', code: IOCTL_ECHO, input: Buffer.from('41424344', 'hex'), outputLength: 4 },

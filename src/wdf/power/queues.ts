@@ -33,14 +33,16 @@ function unacknowledged(queue: FxIoQueue): FxRequest[] {
 export function stopOwnedRequests(fx: Framework, queue: FxIoQueue, action: number): void {
   const g = queue.globals;
   const stop = queue.config.evtIoStop;
-  for (const request of unacknowledged(queue)) {
+  const purge = (action & WDF_REQUEST_STOP_ACTION.Purge) !== 0;
+  // A purge stops every request the driver owns, acknowledged before or not.
+  const owned = purge ? [...queue.presented] : unacknowledged(queue);
+  if (purge) for (const r of owned) acknowledged.delete(r);
+  for (const request of owned) {
     if (stop) fx.invoke(stop, [queue.handle, request.handle, action], ['FxIoQueueIoStop::Invoke']);
   }
-  const purge = (action & WDF_REQUEST_STOP_ACTION.Purge) !== 0;
   const done = () => (purge ? queue.presented.size === 0 : unacknowledged(queue).length === 0);
   if (done()) return;
-  const owned = purge ? queue.presented.size : unacknowledged(queue).length;
-  if (!stop) g.record('FxIoQueue::StopProcessingForPower', `WDFQUEUE ${hex(queue.handle)} has ${owned} driver-owned request(s) and no EvtIoStop: the framework waits for the driver to complete them`);
+  if (!stop) g.record('FxIoQueue::StopProcessingForPower', `WDFQUEUE ${hex(queue.handle)} has ${owned.length} driver-owned request(s) and no EvtIoStop: the framework waits for the driver to complete them`);
   frameworkWait(fx, g, done, purge ? `queue to purge, WDFQUEUE ${hex(queue.handle)}` : `all inflight requests to be acknowledged on WDFQUEUE ${hex(queue.handle)}`);
 }
 
