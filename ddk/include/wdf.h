@@ -52,5 +52,6 @@
 #include <wdfsync.h>
 #include <wdftimer.h>
 #include <wdfworkitem.h>
+#include <wdfwmi.h>
 
 #endif /* _WDF_H_ */

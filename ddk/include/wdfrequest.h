@@ -235,6 +235,17 @@ BOOLEAN WdfRequestSend(WDFREQUEST Request, WDFIOTARGET Target, PWDF_REQUEST_SEND
 WDF_IMPORT(WdfRequestGetCompletionParams)
 VOID WdfRequestGetCompletionParams(WDFREQUEST Request, PWDF_REQUEST_COMPLETION_PARAMS Params);
 
+/* ---- Cancellation (src/wdf/request-cancel.ts) ---- */
+
+WDF_IMPORT(WdfRequestMarkCancelable)
+VOID WdfRequestMarkCancelable(WDFREQUEST Request, PFN_WDF_REQUEST_CANCEL EvtRequestCancel);
+
+WDF_IMPORT(WdfRequestMarkCancelableEx)
+NTSTATUS WdfRequestMarkCancelableEx(WDFREQUEST Request, PFN_WDF_REQUEST_CANCEL EvtRequestCancel);
+
+WDF_IMPORT(WdfRequestUnmarkCancelable)
+NTSTATUS WdfRequestUnmarkCancelable(WDFREQUEST Request);
+
 WDF_IMPORT(WdfRequestStopAcknowledge)
 VOID WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);
 

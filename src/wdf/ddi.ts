@@ -22,6 +22,8 @@ import { queueStateExports } from './power/queues.ts';
 import { ioTargetExports } from './io-target.ts';
 import { timerExports } from './timer.ts';
 import { syncExports } from './sync.ts';
+import { versionExports } from './version.ts';
+import { requestCancelExports } from './request-cancel.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -45,5 +47,7 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...ioTargetExports(fx),
     ...timerExports(fx),
     ...syncExports(fx),
+    ...versionExports(fx),
+    ...requestCancelExports(fx),
   };
 }

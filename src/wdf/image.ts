@@ -67,6 +67,7 @@ export const FX_ROUTINES = [
   'FxTimer::_FxTimerDpcThunk',
   'FxWorkItem::WorkItemThunk',
   'FxVerifierWaitTimeout',
+  'FxRequest::_FxRequestCancelThunk',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

@@ -39,6 +39,8 @@ test('KmdfPnp: AddDevice, the start, requests on a power-managed queue, a timer 
   assert.equal(outcome.hang, null);
   assert.deepEqual(printed, [
     'DriverEntry',
+    // WdfDriverRetrieveVersionString into a WDFSTRING.
+    'Kernel Mode Driver Framework version 1.33.0',
     'EvtDriverDeviceAdd',
     ...START,
     'EvtDeviceQueryRemove',
@@ -51,7 +53,7 @@ test('KmdfPnp: AddDevice, the start, requests on a power-managed queue, a timer 
     outcome.requests.map((r) => [hex(r.status), r.information, Buffer.from(r.output).toString('hex')]),
     [
       ['0x0', 4, '41424344'],
-      // The tick: the timer's DPC queued the work item, which counted and completed the request.
+      // The tick: cancelable while it waited; the timer's DPC queued the work item, which counted, unmarked and completed it.
       ['0x0', 4, '01000000'],
       ['0x0', 3, '4b4b4b'],
     ],

@@ -28,7 +28,7 @@ import type { Framework } from '../../src/wdf/framework.ts';
 import type { FxDriverGlobals } from '../../src/wdf/globals.ts';
 import { frameworkLoader } from '../../src/wdf/framework.ts';
 import { hex } from '../helpers.ts';
-import { IOCTL_ECHO, IOCTL_HOLD, KMDFFILTER as FILTER, KMDFFILTER_SYNC_AT_DISPATCH as FILTER_SYNC_AT_DISPATCH, KMDFPNP, KMDFPNP_NO_IO_STOP as NO_IO_STOP } from './kmdf-pnp-samples.ts';
+import { IOCTL_ECHO, IOCTL_HOLD, IOCTL_TICK, KMDFFILTER as FILTER, KMDFFILTER_SYNC_AT_DISPATCH as FILTER_SYNC_AT_DISPATCH, KMDFPNP, KMDFPNP_NO_IO_STOP as NO_IO_STOP } from './kmdf-pnp-samples.ts';
 
 /**
  * The framework with its verifier on for every driver (what `Parameters\Wdf\VerifierOn` does), and
@@ -61,14 +61,24 @@ function sendAsync(k: Kernel, device: number, code: number): { irp: number; iosb
   });
 }
 
-async function startHolding(driver: string, extra: Partial<RunOptions> = {}) {
+async function startHolding(driver: string, extra: Partial<RunOptions> = {}, code = IOCTL_HOLD) {
   const printed: string[] = [];
   const outcome = await runDriver({ driver, verifierFlags: STANDARD_FLAGS, unload: false, shutdown: false, onDebugPrint: (l) => printed.push(l.replace(/^KmdfPnp: /, '').trim()), ...extra });
   const k = outcome.machine.kernel;
   const node = k.pnp.devnodes()[0]!;
-  const held = sendAsync(k, k.io.topOfStack(node.pdo), IOCTL_HOLD);
+  const held = sendAsync(k, k.io.topOfStack(node.pdo), code);
   return { outcome, printed, k, node, held };
 }
+
+test('KmdfPnp: a tick cancelled before its timer is due goes to EvtRequestCancel (WdfRequestMarkCancelableEx), which completes it cancelled', async () => {
+  const { k, node, held } = await startHolding(KMDFPNP, {}, IOCTL_TICK);
+  assert.equal(k.runInThread(k.systemThread, () => k.ddi.IoCancelIrp(held.irp)), 1, 'the IRP had a cancel routine');
+  assert.equal(hex(k.as.u32(held.iosb)), hex(STATUS.CANCELLED));
+  // The timer still fires: the work item finds no request, counts the tick and leaves.
+  k.dispatcher.runUntilIdle();
+  k.pnp.remove(node);
+  assert.deepEqual(k.pnp.devnodes(), []);
+});
 
 test('KmdfPnpNoIoStop: a request the driver keeps with no EvtIoStop holds the device in D0: the sleep never ends (a hang, the verifier\'s waiting line after 60 s)', async () => {
   const wdf = withWdfVerifier();

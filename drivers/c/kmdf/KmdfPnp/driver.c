@@ -6,11 +6,26 @@ static const GUID GUID_DEVINTERFACE_KMDFPNP = {0x6c1b9c2e, 0x8f3a, 0x4d57, {0x9a
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) {
   WDF_DRIVER_CONFIG config;
+  WDFDRIVER driver;
+  WDFSTRING version;
+  UNICODE_STRING text;
+  NTSTATUS status;
 
   DbgPrint("KmdfPnp: DriverEntry\n");
   WDF_DRIVER_CONFIG_INIT(&config, KmdfPnpEvtDeviceAdd);
   config.DriverPoolTag = KMDFPNP_TAG;
-  return WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, WDF_NO_HANDLE);
+  status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &config, &driver);
+  if (!NT_SUCCESS(status)) return status;
+  /* The framework's version, into a string object that goes at once. */
+  status = WdfStringCreate(NULL, WDF_NO_OBJECT_ATTRIBUTES, &version);
+  if (!NT_SUCCESS(status)) return status;
+  status = WdfDriverRetrieveVersionString(driver, version);
+  if (NT_SUCCESS(status)) {
+    WdfStringGetUnicodeString(version, &text);
+    DbgPrint("KmdfPnp: %wZ\n", &text);
+  }
+  WdfObjectDelete(version);
+  return status;
 }
 
 NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
@@ -183,10 +198,14 @@ VOID KmdfPnpEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Output
     return;
   case IOCTL_KMDFPNP_TICK:
   case IOCTL_KMDFPNP_HOLD:
+    /* A tick may be cancelled while it waits for the timer; a held request waits for the queue to stop. */
+    if (IoControlCode == IOCTL_KMDFPNP_TICK) {
+      status = WdfRequestMarkCancelableEx(Request, KmdfPnpEvtRequestCancel);
+      if (!NT_SUCCESS(status)) break;
+    }
     WdfSpinLockAcquire(context->Lock);
     context->Pending = Request;
     WdfSpinLockRelease(context->Lock);
-    /* The timer completes a tick; a held request waits for the queue to stop. */
     if (IoControlCode == IOCTL_KMDFPNP_TICK) WdfTimerStart(context->Timer, WDF_REL_TIMEOUT_IN_MS(10));
     return;
   default:
@@ -224,6 +243,11 @@ VOID KmdfPnpEvtIoResume(WDFQUEUE Queue, WDFREQUEST Request) {
   DbgPrint("KmdfPnp: EvtIoResume\n");
 }
 
+VOID KmdfPnpEvtRequestCancel(WDFREQUEST Request) {
+  PDEVICE_CONTEXT context = DeviceGetContext(WdfIoQueueGetDevice(WdfRequestGetIoQueue(Request)));
+  if (TakePending(context, Request) != NULL) WdfRequestComplete(Request, STATUS_CANCELLED);
+}
+
 VOID KmdfPnpEvtTimer(WDFTIMER Timer) {
   /* DISPATCH_LEVEL: the counting happens at PASSIVE_LEVEL, in the work item. */
   PDEVICE_CONTEXT context = DeviceGetContext(WdfTimerGetParentObject(Timer));
@@ -241,6 +265,8 @@ VOID KmdfPnpEvtWorkItem(WDFWORKITEM WorkItem) {
   WdfWaitLockRelease(context->WaitLock);
   request = TakePending(context, NULL);
   if (request == NULL) return;
+  /* STATUS_CANCELLED: the cancel routine has it (it found no pending request, so nothing to do here either). */
+  if (WdfRequestUnmarkCancelable(request) == STATUS_CANCELLED) return;
   if (NT_SUCCESS(WdfRequestRetrieveOutputBuffer(request, sizeof(ULONG), (PVOID *)&out, NULL))) {
     *out = ticks;
     WdfRequestCompleteWithInformation(request, STATUS_SUCCESS, sizeof(ULONG));

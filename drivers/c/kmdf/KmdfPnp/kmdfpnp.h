@@ -2,8 +2,9 @@
  * KmdfPnp: a KMDF PnP function driver. EvtDriverDeviceAdd creates the device with PnP/power
  * callbacks (each says so with DbgPrint), a device interface, a sequential power-managed default
  * queue with EvtIoStop/EvtIoResume, a timer, a work item, a spin lock and a wait lock.
- * IOCTL_KMDFPNP_ECHO returns its input; IOCTL_KMDFPNP_TICK waits for the timer, whose callback
- * queues the work item, which counts the tick and completes the request with the count;
+ * DriverEntry prints the framework's version string. IOCTL_KMDFPNP_ECHO returns its input;
+ * IOCTL_KMDFPNP_TICK waits (cancelable) for the timer, whose callback queues the work item, which
+ * counts the tick, unmarks the request and completes it with the count;
  * IOCTL_KMDFPNP_HOLD stays pending until the queue stops (EvtIoStop acknowledges it on a
  * power-down, cancels it on a purge). A read returns 'K' bytes.
  *
@@ -52,5 +53,6 @@ EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL KmdfPnpEvtIoDeviceControl;
 EVT_WDF_IO_QUEUE_IO_READ KmdfPnpEvtIoRead;
 EVT_WDF_IO_QUEUE_IO_STOP KmdfPnpEvtIoStop;
 EVT_WDF_IO_QUEUE_IO_RESUME KmdfPnpEvtIoResume;
+EVT_WDF_REQUEST_CANCEL KmdfPnpEvtRequestCancel;
 EVT_WDF_TIMER KmdfPnpEvtTimer;
 EVT_WDF_WORKITEM KmdfPnpEvtWorkItem;
