@@ -52,6 +52,7 @@
 #include <wdfsync.h>
 #include <wdftimer.h>
 #include <wdfworkitem.h>
+#include <wdfdpc.h>
 #include <wdfwmi.h>
 
 #endif /* _WDF_H_ */

@@ -42,6 +42,12 @@ export const WDF_WORKITEM_CONFIG = struct('WDF_WORKITEM_CONFIG', [
   ['AutomaticSerialization', 'u8'],
 ]);
 
+export const WDF_DPC_CONFIG = struct('WDF_DPC_CONFIG', [
+  ['Size', 'u32'],
+  ['EvtDpcFunc', 'ptr'],
+  ['AutomaticSerialization', 'u8'],
+]);
+
 export const WDF_REQUEST_SEND_OPTIONS = struct('WDF_REQUEST_SEND_OPTIONS', [
   ['Size', 'u32'],
   ['Flags', 'u32'],
@@ -64,6 +70,7 @@ export const WDF_PNP_LAYOUTS: readonly StructLayout[] = [
   WDF_PNPPOWER_EVENT_CALLBACKS,
   WDF_TIMER_CONFIG,
   WDF_WORKITEM_CONFIG,
+  WDF_DPC_CONFIG,
   WDF_REQUEST_SEND_OPTIONS,
   WDF_REQUEST_COMPLETION_PARAMS,
 ];

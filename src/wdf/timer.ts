@@ -1,13 +1,13 @@
 /**
- * WDFTIMER and WDFWORKITEM: callbacks the framework runs for a driver later. A timer's EvtTimerFunc
- * runs in a DPC (DISPATCH_LEVEL) when it is due (again every Period ms for a periodic one); a work
- * item's EvtWorkItemFunc in a system worker thread (PASSIVE_LEVEL), once per enqueue while it is not
- * already queued. Both need a parent that is, or is under, a device; deleting one waits for a
+ * WDFTIMER, WDFDPC and WDFWORKITEM: callbacks the framework runs for a driver later. A timer's
+ * EvtTimerFunc runs in a DPC (DISPATCH_LEVEL) when it is due (again every Period ms for a periodic
+ * one); a DPC's EvtDpcFunc once per enqueue while it is not queued; a work item's EvtWorkItemFunc in
+ * a system worker thread (PASSIVE_LEVEL), once per enqueue while it is not already queued. Both need a parent that is, or is under, a device; deleting one waits for a
  * callback in progress (the work item's worker), and a timer is cancelled.
  */
 import { STATUS } from '../nt/status.ts';
 import { FX_TYPE } from '../nt/wdf.ts';
-import { WDF_TIMER_CONFIG, WDF_WORKITEM_CONFIG } from '../nt/wdf-pnp.ts';
+import { WDF_DPC_CONFIG, WDF_TIMER_CONFIG, WDF_WORKITEM_CONFIG } from '../nt/wdf-pnp.ts';
 import type { WdfDdi } from './ddi.ts';
 import type { FxDevice } from './device.ts';
 import type { Framework } from './framework.ts';
@@ -18,6 +18,7 @@ import { frameworkWait } from './power/wait.ts';
 
 const T = WDF_TIMER_CONFIG.off;
 const W = WDF_WORKITEM_CONFIG.off;
+const D = WDF_DPC_CONFIG.off;
 /** DelayedWorkQueue. */
 const DELAYED_WORK_QUEUE = 1;
 
@@ -43,6 +44,24 @@ export class FxTimer extends FxObject {
 
   constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, readonly routine: number, readonly period: number) {
     super(fx, g, attributes, parent, FX_TYPE.Timer);
+    this.ke = new FxKeTimer(fx, g.tag, () => fx.invoke(routine, [this.handle], []));
+  }
+
+  protected override dispose(): void {
+    this.ke.cancel();
+  }
+
+  protected override destroyed(): void {
+    this.ke.free();
+  }
+}
+
+/** A WDFDPC: a KDPC whose routine is the framework's (the timer's thunk, without the timer). */
+export class FxDpc extends FxObject {
+  readonly ke: FxKeTimer;
+
+  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, readonly routine: number) {
+    super(fx, g, attributes, parent, FX_TYPE.Dpc);
     this.ke = new FxKeTimer(fx, g.tag, () => fx.invoke(routine, [this.handle], []));
   }
 
@@ -123,6 +142,39 @@ export function timerExports(fx: Framework): Record<string, WdfDdi> {
 
     WdfTimerGetParentObject(g, Timer: number) {
       return timerOf(g, Timer).parent?.handle ?? 0;
+    },
+
+    WdfDpcCreate(g, Config: number, Attributes: number, Dpc: number) {
+      fx.require(g, Config);
+      fx.require(g, Dpc);
+      as.setU32(Dpc, 0);
+      if (as.u32(Config + D.Size) !== WDF_DPC_CONFIG.size) return STATUS.INFO_LENGTH_MISMATCH;
+      const routine = as.u32(Config + D.EvtDpcFunc);
+      fx.require(g, routine);
+      const c = childOfDevice(fx, g, Attributes);
+      if (typeof c === 'number') return c;
+      as.setU32(Dpc, new FxDpc(fx, g, c.attributes, c.parent, routine).handle);
+      return STATUS.SUCCESS;
+    },
+
+    WdfDpcEnqueue(g, Dpc: number) {
+      const dpc = fx.object<FxDpc>(g, Dpc, FX_TYPE.Dpc);
+      return fx.k.ddi.KeInsertQueueDpc(dpc.ke.dpc, 0, 0) !== 0 ? 1 : 0;
+    },
+
+    WdfDpcCancel(g, Dpc: number, Wait: number) {
+      const dpc = fx.object<FxDpc>(g, Dpc, FX_TYPE.Dpc);
+      const was = fx.k.ddi.KeRemoveQueueDpc(dpc.ke.dpc) !== 0;
+      if ((Wait & 0xff) !== 0) fx.k.ddi.KeFlushQueuedDpcs();
+      return was ? 1 : 0;
+    },
+
+    WdfDpcGetParentObject(g, Dpc: number) {
+      return fx.object<FxDpc>(g, Dpc, FX_TYPE.Dpc).parent?.handle ?? 0;
+    },
+
+    WdfDpcWdmGetDpc(g, Dpc: number) {
+      return fx.object<FxDpc>(g, Dpc, FX_TYPE.Dpc).ke.dpc;
     },
 
     WdfWorkItemCreate(g, Config: number, Attributes: number, WorkItem: number) {

@@ -53,7 +53,7 @@ test('KmdfPnp: AddDevice, the start, requests on a power-managed queue, a timer 
     outcome.requests.map((r) => [hex(r.status), r.information, Buffer.from(r.output).toString('hex')]),
     [
       ['0x0', 4, '41424344'],
-      // The tick: cancelable while it waited; the timer's DPC queued the work item, which counted, unmarked and completed it.
+      // The tick: cancelable while it waited; the timer queued the WDFDPC, which queued the work item, which counted, unmarked and completed it.
       ['0x0', 4, '01000000'],
       ['0x0', 3, '4b4b4b'],
     ],

@@ -34,6 +34,7 @@ NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
   WDF_IO_QUEUE_CONFIG queueConfig;
   WDF_TIMER_CONFIG timerConfig;
   WDF_WORKITEM_CONFIG workConfig;
+  WDF_DPC_CONFIG dpcConfig;
   PDEVICE_CONTEXT context;
   WDFDEVICE device;
   NTSTATUS status;
@@ -78,6 +79,9 @@ NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
   attributes.ParentObject = device;
   WDF_TIMER_CONFIG_INIT(&timerConfig, KmdfPnpEvtTimer);
   status = WdfTimerCreate(&timerConfig, &attributes, &context->Timer);
+  if (!NT_SUCCESS(status)) return status;
+  WDF_DPC_CONFIG_INIT(&dpcConfig, KmdfPnpEvtDpc);
+  status = WdfDpcCreate(&dpcConfig, &attributes, &context->Dpc);
   if (!NT_SUCCESS(status)) return status;
   WDF_WORKITEM_CONFIG_INIT(&workConfig, KmdfPnpEvtWorkItem);
   status = WdfWorkItemCreate(&workConfig, &attributes, &context->WorkItem);
@@ -249,9 +253,12 @@ VOID KmdfPnpEvtRequestCancel(WDFREQUEST Request) {
 }
 
 VOID KmdfPnpEvtTimer(WDFTIMER Timer) {
-  /* DISPATCH_LEVEL: the counting happens at PASSIVE_LEVEL, in the work item. */
-  PDEVICE_CONTEXT context = DeviceGetContext(WdfTimerGetParentObject(Timer));
-  WdfWorkItemEnqueue(context->WorkItem);
+  /* DISPATCH_LEVEL: on to the DPC, then the work item, where the counting happens at PASSIVE_LEVEL. */
+  WdfDpcEnqueue(DeviceGetContext(WdfTimerGetParentObject(Timer))->Dpc);
+}
+
+VOID KmdfPnpEvtDpc(WDFDPC Dpc) {
+  WdfWorkItemEnqueue(DeviceGetContext(WdfDpcGetParentObject(Dpc))->WorkItem);
 }
 
 VOID KmdfPnpEvtWorkItem(WDFWORKITEM WorkItem) {

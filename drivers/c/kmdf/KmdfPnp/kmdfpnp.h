@@ -1,9 +1,9 @@
 /*
  * KmdfPnp: a KMDF PnP function driver. EvtDriverDeviceAdd creates the device with PnP/power
  * callbacks (each says so with DbgPrint), a device interface, a sequential power-managed default
- * queue with EvtIoStop/EvtIoResume, a timer, a work item, a spin lock and a wait lock.
+ * queue with EvtIoStop/EvtIoResume, a timer, a DPC, a work item, a spin lock and a wait lock.
  * DriverEntry prints the framework's version string. IOCTL_KMDFPNP_ECHO returns its input;
- * IOCTL_KMDFPNP_TICK waits (cancelable) for the timer, whose callback queues the work item, which
+ * IOCTL_KMDFPNP_TICK waits (cancelable) for the timer, whose callback queues a DPC, which queues the work item, which
  * counts the tick, unmarks the request and completes it with the count;
  * IOCTL_KMDFPNP_HOLD stays pending until the queue stops (EvtIoStop acknowledges it on a
  * power-down, cancels it on a purge). A read returns 'K' bytes.
@@ -23,6 +23,7 @@
 
 typedef struct _DEVICE_CONTEXT {
   WDFTIMER Timer;
+  WDFDPC Dpc;
   WDFWORKITEM WorkItem;
   WDFSPINLOCK Lock;
   WDFWAITLOCK WaitLock;
@@ -55,4 +56,5 @@ EVT_WDF_IO_QUEUE_IO_STOP KmdfPnpEvtIoStop;
 EVT_WDF_IO_QUEUE_IO_RESUME KmdfPnpEvtIoResume;
 EVT_WDF_REQUEST_CANCEL KmdfPnpEvtRequestCancel;
 EVT_WDF_TIMER KmdfPnpEvtTimer;
+EVT_WDF_DPC KmdfPnpEvtDpc;
 EVT_WDF_WORKITEM KmdfPnpEvtWorkItem;
