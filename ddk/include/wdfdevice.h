@@ -247,6 +247,70 @@ FORCEINLINE VOID WDF_POWER_POLICY_EVENT_CALLBACKS_INIT(PWDF_POWER_POLICY_EVENT_C
   Callbacks->Size = sizeof(WDF_POWER_POLICY_EVENT_CALLBACKS);
 }
 
+/* ---- S0 idle (src/wdf/power/idle.ts) ---- */
+
+typedef enum _WDF_POWER_POLICY_S0_IDLE_CAPABILITIES {
+  IdleCapsInvalid = 0,
+  IdleCannotWakeFromS0,
+  IdleCanWakeFromS0,
+  IdleUsbSelectiveSuspend,
+} WDF_POWER_POLICY_S0_IDLE_CAPABILITIES;
+
+typedef enum _WDF_POWER_POLICY_S0_IDLE_USER_CONTROL {
+  IdleUserControlInvalid = 0,
+  IdleDoNotAllowUserControl,
+  IdleAllowUserControl,
+} WDF_POWER_POLICY_S0_IDLE_USER_CONTROL;
+
+typedef enum _WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE {
+  DriverManagedIdleTimeout = 0,
+  SystemManagedIdleTimeout = 1,
+  SystemManagedIdleTimeoutWithHint = 2,
+} WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE;
+
+/* IdleTimeout 0: the framework's default (5 s). */
+#define IdleTimeoutDefaultValue ((ULONG)0)
+
+typedef struct _WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS {
+  ULONG Size;
+  WDF_POWER_POLICY_S0_IDLE_CAPABILITIES IdleCaps;
+  DEVICE_POWER_STATE DxState;
+  ULONG IdleTimeout;
+  WDF_POWER_POLICY_S0_IDLE_USER_CONTROL UserControlOfIdleSettings;
+  WDF_TRI_STATE Enabled;
+  WDF_TRI_STATE PowerUpIdleDeviceOnSystemWake;
+  WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE IdleTimeoutType;
+  WDF_TRI_STATE ExcludeD3Cold;
+} WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS, *PWDF_DEVICE_POWER_POLICY_IDLE_SETTINGS;
+
+FORCEINLINE VOID WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT(PWDF_DEVICE_POWER_POLICY_IDLE_SETTINGS Settings,
+                                                            WDF_POWER_POLICY_S0_IDLE_CAPABILITIES IdleCaps) {
+  RtlZeroMemory(Settings, sizeof(WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS));
+  Settings->Size = sizeof(WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS);
+  Settings->IdleTimeout = IdleTimeoutDefaultValue;
+  Settings->UserControlOfIdleSettings = IdleAllowUserControl;
+  Settings->Enabled = WdfUseDefault;
+  Settings->PowerUpIdleDeviceOnSystemWake = WdfUseDefault;
+  Settings->IdleTimeoutType = DriverManagedIdleTimeout;
+  Settings->ExcludeD3Cold = WdfUseDefault;
+  Settings->IdleCaps = IdleCaps;
+  Settings->DxState = IdleCaps == IdleCannotWakeFromS0 ? PowerDeviceD3 : PowerDeviceMaximum;
+}
+
+WDF_IMPORT(WdfDeviceAssignS0IdleSettings)
+NTSTATUS WdfDeviceAssignS0IdleSettings(WDFDEVICE Device, PWDF_DEVICE_POWER_POLICY_IDLE_SETTINGS Settings);
+
+WDF_IMPORT(WdfDeviceStopIdleActual)
+NTSTATUS WdfDeviceStopIdleActual(WDFDEVICE Device, BOOLEAN WaitForD0, PVOID Tag, LONG Line, PCHAR File);
+
+WDF_IMPORT(WdfDeviceResumeIdleActual)
+VOID WdfDeviceResumeIdleActual(WDFDEVICE Device, PVOID Tag, LONG Line, PCHAR File);
+
+#define WdfDeviceStopIdle(Device, WaitForD0) WdfDeviceStopIdleActual(Device, WaitForD0, NULL, __LINE__, __FILE__)
+#define WdfDeviceStopIdleWithTag(Device, WaitForD0, Tag) WdfDeviceStopIdleActual(Device, WaitForD0, Tag, __LINE__, __FILE__)
+#define WdfDeviceResumeIdle(Device) WdfDeviceResumeIdleActual(Device, NULL, __LINE__, __FILE__)
+#define WdfDeviceResumeIdleWithTag(Device, Tag) WdfDeviceResumeIdleActual(Device, Tag, __LINE__, __FILE__)
+
 EXTERN_C_END
 
 #endif /* _WDFDEVICE_H_ */

@@ -66,7 +66,25 @@ export const WDF_REQUEST_COMPLETION_PARAMS = struct('WDF_REQUEST_COMPLETION_PARA
   ['Parameters', COMPLETION_PARAMETERS],
 ]);
 
+export const WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS = struct('WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS', [
+  ['Size', 'u32'],
+  ['IdleCaps', 'u32'],
+  ['DxState', 'u32'],
+  ['IdleTimeout', 'u32'],
+  ['UserControlOfIdleSettings', 'u32'],
+  ['Enabled', 'u32'],
+  ['PowerUpIdleDeviceOnSystemWake', 'u32'],
+  ['IdleTimeoutType', 'u32'],
+  ['ExcludeD3Cold', 'u32'],
+]);
+
+/** WDF_POWER_POLICY_S0_IDLE_CAPABILITIES. */
+export const WDF_POWER_POLICY_S0_IDLE_CAPABILITIES = { Invalid: 0, CannotWakeFromS0: 1, CanWakeFromS0: 2, UsbSelectiveSuspend: 3 } as const;
+/** IdleTimeout 0 means the framework's default, 5 s (fxpowerpolicystatemachine.hpp). */
+export const IDLE_TIMEOUT_DEFAULT_MS = 5000;
+
 export const WDF_PNP_LAYOUTS: readonly StructLayout[] = [
+  WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS,
   WDF_PNPPOWER_EVENT_CALLBACKS,
   WDF_TIMER_CONFIG,
   WDF_WORKITEM_CONFIG,

@@ -24,6 +24,7 @@ import { timerExports } from './timer.ts';
 import { syncExports } from './sync.ts';
 import { versionExports } from './version.ts';
 import { requestCancelExports } from './request-cancel.ts';
+import { idleExports } from './power/idle.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -49,5 +50,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...syncExports(fx),
     ...versionExports(fx),
     ...requestCancelExports(fx),
+    ...idleExports(fx),
   };
 }

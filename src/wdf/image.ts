@@ -68,6 +68,9 @@ export const FX_ROUTINES = [
   'FxWorkItem::WorkItemThunk',
   'FxVerifierWaitTimeout',
   'FxRequest::_FxRequestCancelThunk',
+  'FxPowerIdleMachine::_PowerTimeoutDpcRoutine',
+  'FxPkgPnp::_PowerPolicyWorkItem',
+  'FxPkgPnp::PowerPolicyDispatch',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

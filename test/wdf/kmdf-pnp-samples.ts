@@ -4,6 +4,7 @@ import { ROOT } from '../helpers.ts';
 
 const KMDF = join(ROOT, 'drivers', 'c', 'kmdf');
 export const KMDFPNP = join(KMDF, 'KmdfPnp', 'KmdfPnp.wasm');
+export const KMDFPNP_IDLE = join(KMDF, 'KmdfPnpIdle', 'KmdfPnpIdle.wasm');
 export const KMDFPNP_NO_IO_STOP = join(KMDF, 'KmdfPnpNoIoStop', 'KmdfPnpNoIoStop.wasm');
 export const KMDFFILTER = join(KMDF, 'KmdfFilter', 'KmdfFilter.wasm');
 export const KMDFFILTER_SYNC_AT_DISPATCH = join(KMDF, 'KmdfFilterSyncAtDispatch', 'KmdfFilterSyncAtDispatch.wasm');

@@ -30,6 +30,7 @@ import type { FxRoutine } from '../image.ts';
 import { fxRoutine } from '../ke.ts';
 import { FxIoQueue } from '../queue.ts';
 import { purgeQueue, resumeQueue, stopOwnedRequests } from '../power/queues.ts';
+import { FxPowerIdleMachine } from '../power/idle.ts';
 import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface } from './interface.ts';
 
@@ -107,6 +108,8 @@ export class FxPkgPnp {
   readonly interfaces: FxDeviceInterface[] = [];
   /** The device's local I/O target (io-target.ts), made on first use. */
   ioTarget: unknown;
+  /** S0 idle (power/idle.ts). */
+  readonly idle: FxPowerIdleMachine;
 
   constructor(
     readonly fx: Framework,
@@ -118,15 +121,18 @@ export class FxPkgPnp {
     this.pdo = init.pdo;
     this.filter = init.filter;
     this.callbacks = init.callbacks;
+    this.idle = new FxPowerIdleMachine(fx, this);
   }
 
   get globals() {
     return this.device.globals;
   }
 
-  /** A power-managed queue presents nothing while its device is not in D0. */
+  /** A power-managed queue presents nothing while its device is not in D0; asking, for an idle device, wakes it. */
   holds(queue: FxIoQueue): boolean {
-    return this.isPowerManaged(queue) && !this.inD0;
+    const held = this.isPowerManaged(queue) && !this.inD0;
+    if (held && queue.waiting.length > 0) this.idle.wake();
+    return held;
   }
 
   /** PowerManaged UseDefault: managed unless the device is a filter. */
@@ -286,6 +292,7 @@ export class FxPkgPnp {
 
   /** The device leaves its stack (its WDFDEVICE is being deleted): detach, free the interfaces' names. */
   detach(): void {
+    this.idle.free();
     this.disableInterfaces();
     for (const i of this.interfaces.splice(0)) i.free();
     this.fx.k.ddi.IoDetachDevice(this.lower);
@@ -300,17 +307,22 @@ export class FxPkgPnp {
     status = this.call('EvtDeviceD0EntryPostInterruptsEnabled', previous);
     if (!NT_SUCCESS(status)) return status;
     this.inD0 = true;
+    this.idle.idleDx = false;
     this.fx.k.ddi.PoSetPowerState(this.device.deviceObject, POWER_STATE_TYPE.DevicePowerState, DEVICE_POWER_STATE.PowerDeviceD0);
     for (const q of this.queues()) if (this.isPowerManaged(q)) resumeQueue(this.fx, q);
     if (!this.selfManagedIoInitialized) {
       this.selfManagedIoInitialized = true;
-      return this.call('EvtDeviceSelfManagedIoInit');
+      status = this.call('EvtDeviceSelfManagedIoInit');
+    } else {
+      status = this.call('EvtDeviceSelfManagedIoRestart');
     }
-    return this.call('EvtDeviceSelfManagedIoRestart');
+    this.idle.arm();
+    return status;
   }
 
   /** SelfManagedIoSuspend, the power-managed queues stop (EvtIoStop, then the wait), D0Exit(target). */
   private powerDown(target: number): void {
+    this.idle.disarm();
     if (this.selfManagedIoInitialized) this.call('EvtDeviceSelfManagedIoSuspend');
     this.inD0 = false;
     for (const q of this.queues()) if (this.isPowerManaged(q)) stopOwnedRequests(this.fx, q, WDF_REQUEST_STOP_ACTION.Suspend);
@@ -352,7 +364,7 @@ export class FxPkgPnp {
   }
 
   /** PoRequestPowerIrp(SET_POWER, state) to the stack, and wait until it has completed (as the framework's policy state machine does). */
-  private requestDevicePower(state: number): void {
+  requestDevicePower(state: number): void {
     const k = this.fx.k;
     let done = false;
     const routine = fxRoutine(this.fx, 'FxPkgFdo::_DevicePowerRequestComplete', (_device, _minor, _state, context) => {

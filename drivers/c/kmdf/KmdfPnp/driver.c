@@ -64,6 +64,16 @@ NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
 
   status = WdfDeviceCreateDeviceInterface(device, &GUID_DEVINTERFACE_KMDFPNP, NULL);
   if (!NT_SUCCESS(status)) return status;
+#ifdef KMDFPNP_IDLE
+  {
+    /* Power down after 100 ms without requests; a request powers the device up again. */
+    WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS idle;
+    WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT(&idle, IdleCannotWakeFromS0);
+    idle.IdleTimeout = 100;
+    status = WdfDeviceAssignS0IdleSettings(device, &idle);
+    if (!NT_SUCCESS(status)) return status;
+  }
+#endif
 
   WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchSequential);
   queueConfig.EvtIoDeviceControl = KmdfPnpEvtIoDeviceControl;

@@ -9,7 +9,8 @@
  * power-down, cancels it on a purge). A read returns 'K' bytes.
  *
  * KMDFPNP_NO_IO_STOP (the KmdfPnpNoIoStop twin) leaves out EvtIoStop: a held request keeps the
- * device from leaving D0.
+ * device from leaving D0. KMDFPNP_IDLE (the KmdfPnpIdle variant) powers the device down after
+ * 100 ms without requests (WdfDeviceAssignS0IdleSettings).
  */
 #pragma once
 #include <ntddk.h>
