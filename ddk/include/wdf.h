@@ -53,6 +53,7 @@
 #include <wdftimer.h>
 #include <wdfworkitem.h>
 #include <wdfdpc.h>
+#include <wdfinterrupt.h>
 #include <wdfwmi.h>
 
 #endif /* _WDF_H_ */

@@ -83,7 +83,27 @@ export const WDF_POWER_POLICY_S0_IDLE_CAPABILITIES = { Invalid: 0, CannotWakeFro
 /** IdleTimeout 0 means the framework's default, 5 s (fxpowerpolicystatemachine.hpp). */
 export const IDLE_TIMEOUT_DEFAULT_MS = 5000;
 
+export const WDF_INTERRUPT_CONFIG = struct('WDF_INTERRUPT_CONFIG', [
+  ['Size', 'u32'],
+  ['SpinLock', 'ptr'],
+  ['ShareVector', 'u32'],
+  ['FloatingSave', 'u8'],
+  ['AutomaticSerialization', 'u8'],
+  ['EvtInterruptIsr', 'ptr'],
+  ['EvtInterruptDpc', 'ptr'],
+  ['EvtInterruptEnable', 'ptr'],
+  ['EvtInterruptDisable', 'ptr'],
+  ['EvtInterruptWorkItem', 'ptr'],
+  ['InterruptRaw', 'ptr'],
+  ['InterruptTranslated', 'ptr'],
+  ['WaitLock', 'ptr'],
+  ['PassiveHandling', 'u8'],
+  ['ReportInactiveOnPowerDown', 'u32'],
+  ['CanWakeDevice', 'u8'],
+]);
+
 export const WDF_PNP_LAYOUTS: readonly StructLayout[] = [
+  WDF_INTERRUPT_CONFIG,
   WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS,
   WDF_PNPPOWER_EVENT_CALLBACKS,
   WDF_TIMER_CONFIG,

@@ -134,6 +134,7 @@ export const FX_TYPE = {
   Timer: 0x1028,
   IoTarget: 0x1200,
   CmResList: 0x1036,
+  Interrupt: 0x1027,
 } as const;
 export type FxTypeCode = (typeof FX_TYPE)[keyof typeof FX_TYPE];
 
@@ -155,6 +156,7 @@ export const FX_TYPE_HANDLE_NAME: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.Timer]: 'WDFTIMER',
   [FX_TYPE.IoTarget]: 'WDFIOTARGET',
   [FX_TYPE.CmResList]: 'WDFCMRESLIST',
+  [FX_TYPE.Interrupt]: 'WDFINTERRUPT',
 };
 
 /** WDF_DRIVER_INIT_FLAGS (wdfdriver.h). */

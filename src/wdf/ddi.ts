@@ -25,6 +25,7 @@ import { syncExports } from './sync.ts';
 import { versionExports } from './version.ts';
 import { requestCancelExports } from './request-cancel.ts';
 import { idleExports } from './power/idle.ts';
+import { interruptExports } from './interrupt.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -51,5 +52,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...versionExports(fx),
     ...requestCancelExports(fx),
     ...idleExports(fx),
+    ...interruptExports(fx),
   };
 }

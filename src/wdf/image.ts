@@ -71,6 +71,9 @@ export const FX_ROUTINES = [
   'FxPowerIdleMachine::_PowerTimeoutDpcRoutine',
   'FxPkgPnp::_PowerPolicyWorkItem',
   'FxPkgPnp::PowerPolicyDispatch',
+  'FxInterrupt::_InterruptThunk',
+  'FxInterrupt::_InterruptDpcThunk',
+  'FxInterrupt::_InterruptSynchronizeThunk',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runDriver, type DeviceRequest, type RunOptions } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
+import { STATUS } from '../../src/nt/status.ts';
 import { hex } from '../helpers.ts';
-import { GUID_DEVINTERFACE_KMDFPNP, IOCTL_ECHO, IOCTL_TICK, KMDFPNP } from './kmdf-pnp-samples.ts';
+import { GUID_DEVINTERFACE_KMDFPNP, IOCTL_ECHO, IOCTL_RING, IOCTL_TICK, KMDFPNP } from './kmdf-pnp-samples.ts';
 
 const REQUESTS: DeviceRequest[] = [
   { kind: 'ioctl', code: IOCTL_ECHO, input: Buffer.from('41424344', 'hex'), outputLength: 4 },
@@ -81,15 +82,18 @@ test('KmdfPnp: a rebalance releases and prepares the hardware again, with the re
   const { outcome, printed } = await run({ stopStart: true, resources: [{ kind: 'mem', base: 0xfe000000, length: 0x1000 }, { kind: 'irq', irq: 5, latched: false }] });
   assert.equal(outcome.bugCheck, null);
   const stop = printed.indexOf('EvtDeviceQueryStop');
-  assert.deepEqual(printed.slice(stop, stop + 10), [
+  assert.deepEqual(printed.slice(stop, stop + 12), [
     'EvtDeviceQueryStop',
     'EvtDeviceSelfManagedIoSuspend',
+    // The WDFINTERRUPT is disconnected between D0ExitPreInterruptsDisabled and D0Exit, connected after D0Entry.
+    'EvtInterruptDisable',
     'EvtDeviceD0Exit (to D3)',
     'EvtDeviceReleaseHardware (2)',
     'resource 0 type 3',
     'resource 1 type 2',
     'EvtDevicePrepareHardware (2 raw, 2 translated)',
     'EvtDeviceD0Entry (from D3)',
+    'EvtInterruptEnable',
     // A restart, not a second init.
     'EvtDeviceSelfManagedIoRestart',
     'EvtDeviceQueryRemove',
@@ -117,4 +121,17 @@ test('KmdfPnp: the device interface is enabled at the start, and requests throug
   assert.match(outcome.open?.name ?? '', /6c1b9c2e-8f3a-4d57-9a0e-2b7d4e1f5a63/i);
   assert.deepEqual(outcome.requests.map((r) => [hex(r.status), r.information]), [['0x0', 4]]);
   assert.deepEqual(outcome.leaks, []);
+});
+
+test('KmdfPnp with a memory range and an interrupt: the doorbell raises the interrupt, the ISR queues the DPC, the DPC completes the request; no resources, no interrupt', async () => {
+  const ring = { kind: 'ioctl' as const, code: IOCTL_RING, input: Buffer.alloc(0), outputLength: 4 };
+  const { outcome, printed } = await run({ resources: [{ kind: 'mem', base: 0xfe000000, length: 0x1000 }, { kind: 'irq', irq: 5, latched: false }], sleep: true, requests: [ring, ring] });
+  assert.equal(outcome.bugCheck, null);
+  assert.deepEqual(outcome.requests.map((r) => [hex(r.status), Buffer.from(r.output).toString('hex')]), [['0x0', '01000000'], ['0x0', '02000000']]);
+  // Connected at the start and after the wake, disconnected for the sleep and the removal.
+  assert.deepEqual(printed.filter((l) => l.startsWith('EvtInterrupt')), ['EvtInterruptEnable', 'EvtInterruptDisable', 'EvtInterruptEnable', 'EvtInterruptDisable']);
+  assert.deepEqual(outcome.leaks, []);
+  const bare = await run({ requests: [ring] });
+  assert.deepEqual(bare.outcome.requests.map((r) => hex(r.status)), [hex(STATUS.DEVICE_NOT_READY)]);
+  assert.ok(!bare.printed.some((l) => l.startsWith('EvtInterrupt')));
 });

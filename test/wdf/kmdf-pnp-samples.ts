@@ -11,5 +11,6 @@ export const KMDFFILTER_SYNC_AT_DISPATCH = join(KMDF, 'KmdfFilterSyncAtDispatch'
 export const IOCTL_ECHO = 0x222000;
 export const IOCTL_TICK = 0x222004;
 export const IOCTL_HOLD = 0x222008;
+export const IOCTL_RING = 0x22200c;
 /** The device interface class KmdfPnp registers, as the PnP manager spells it. */
 export const GUID_DEVINTERFACE_KMDFPNP = '{6C1B9C2E-8F3A-4D57-9A0E-2B7D4E1F5A63}';

@@ -31,6 +31,7 @@ import { fxRoutine } from '../ke.ts';
 import { FxIoQueue } from '../queue.ts';
 import { purgeQueue, resumeQueue, stopOwnedRequests } from '../power/queues.ts';
 import { FxPowerIdleMachine } from '../power/idle.ts';
+import { interruptsOf } from '../interrupt.ts';
 import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface } from './interface.ts';
 
@@ -240,6 +241,7 @@ export class FxPkgPnp {
     if (!NT_SUCCESS(status)) return this.failed(status, 'EvtDevicePrepareHardware');
     this.hardwarePrepared = true;
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpHardwareAvailable;
+    for (const i of interruptsOf(this.fx, this.device)) i.bind(this.translated);
     status = this.powerUp(restart ? WDF_POWER_DEVICE_STATE.D3 : WDF_POWER_DEVICE_STATE.D3Final);
     if (!NT_SUCCESS(status)) {
       this.releaseHardware();
@@ -304,6 +306,10 @@ export class FxPkgPnp {
   private powerUp(previous: number): number {
     let status = this.call('EvtDeviceD0Entry', previous);
     if (!NT_SUCCESS(status)) return status;
+    for (const i of interruptsOf(this.fx, this.device)) {
+      status = i.connect();
+      if (!NT_SUCCESS(status)) return status;
+    }
     status = this.call('EvtDeviceD0EntryPostInterruptsEnabled', previous);
     if (!NT_SUCCESS(status)) return status;
     this.inD0 = true;
@@ -327,6 +333,7 @@ export class FxPkgPnp {
     this.inD0 = false;
     for (const q of this.queues()) if (this.isPowerManaged(q)) stopOwnedRequests(this.fx, q, WDF_REQUEST_STOP_ACTION.Suspend);
     this.call('EvtDeviceD0ExitPreInterruptsDisabled', target);
+    for (const i of interruptsOf(this.fx, this.device)) i.disconnect();
     this.call('EvtDeviceD0Exit', target);
     this.fx.k.ddi.PoSetPowerState(this.device.deviceObject, POWER_STATE_TYPE.DevicePowerState, DEVICE_POWER_STATE.PowerDeviceD3);
   }

@@ -35,6 +35,7 @@ NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
   WDF_TIMER_CONFIG timerConfig;
   WDF_WORKITEM_CONFIG workConfig;
   WDF_DPC_CONFIG dpcConfig;
+  WDF_INTERRUPT_CONFIG interruptConfig;
   PDEVICE_CONTEXT context;
   WDFDEVICE device;
   NTSTATUS status;
@@ -85,6 +86,12 @@ NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
   status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, WDF_NO_HANDLE);
   if (!NT_SUCCESS(status)) return status;
 
+  WDF_INTERRUPT_CONFIG_INIT(&interruptConfig, KmdfPnpEvtInterruptIsr, KmdfPnpEvtInterruptDpc);
+  interruptConfig.EvtInterruptEnable = KmdfPnpEvtInterruptEnable;
+  interruptConfig.EvtInterruptDisable = KmdfPnpEvtInterruptDisable;
+  status = WdfInterruptCreate(device, &interruptConfig, WDF_NO_OBJECT_ATTRIBUTES, &context->Interrupt);
+  if (!NT_SUCCESS(status)) return status;
+
   WDF_OBJECT_ATTRIBUTES_INIT(&attributes);
   attributes.ParentObject = device;
   WDF_TIMER_CONFIG_INIT(&timerConfig, KmdfPnpEvtTimer);
@@ -113,13 +120,23 @@ NTSTATUS KmdfPnpEvtDevicePrepareHardware(WDFDEVICE Device, WDFCMRESLIST Resource
   for (i = 0; i < context->Resources; i++) {
     PCM_PARTIAL_RESOURCE_DESCRIPTOR d = WdfCmResourceListGetDescriptor(ResourcesTranslated, i);
     DbgPrint("KmdfPnp: resource %lu type %u\n", i, d->Type);
+    if (d->Type == CmResourceTypeMemory && context->Registers == NULL) {
+      context->Registers = (PULONG)MmMapIoSpace(d->u.Memory.Start, d->u.Memory.Length, MmNonCached);
+      if (context->Registers == NULL) return STATUS_INSUFFICIENT_RESOURCES;
+      context->RegistersLength = d->u.Memory.Length;
+    }
   }
   DbgPrint("KmdfPnp: EvtDevicePrepareHardware (%lu raw, %lu translated)\n", WdfCmResourceListGetCount(ResourcesRaw), context->Resources);
   return STATUS_SUCCESS;
 }
 
 NTSTATUS KmdfPnpEvtDeviceReleaseHardware(WDFDEVICE Device, WDFCMRESLIST ResourcesTranslated) {
-  UNREFERENCED_PARAMETER(Device);
+  PDEVICE_CONTEXT context = DeviceGetContext(Device);
+
+  if (context->Registers != NULL) {
+    MmUnmapIoSpace(context->Registers, context->RegistersLength);
+    context->Registers = NULL;
+  }
   DbgPrint("KmdfPnp: EvtDeviceReleaseHardware (%lu)\n", WdfCmResourceListGetCount(ResourcesTranslated));
   return STATUS_SUCCESS;
 }
@@ -210,6 +227,17 @@ VOID KmdfPnpEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Output
     RtlCopyMemory(out, in, length);
     WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, length);
     return;
+  case IOCTL_KMDFPNP_RING:
+    if (context->Registers == NULL) {
+      status = STATUS_DEVICE_NOT_READY;
+      break;
+    }
+    WdfSpinLockAcquire(context->Lock);
+    context->Pending = Request;
+    WdfSpinLockRelease(context->Lock);
+    /* The doorbell: the interrupt, then the DPC that completes the request. */
+    WRITE_REGISTER_ULONG(&context->Registers[0], 1);
+    return;
   case IOCTL_KMDFPNP_TICK:
   case IOCTL_KMDFPNP_HOLD:
     /* A tick may be cancelled while it waits for the timer; a held request waits for the queue to stop. */
@@ -290,4 +318,41 @@ VOID KmdfPnpEvtWorkItem(WDFWORKITEM WorkItem) {
   } else {
     WdfRequestComplete(request, STATUS_BUFFER_TOO_SMALL);
   }
+}
+
+BOOLEAN KmdfPnpEvtInterruptIsr(WDFINTERRUPT Interrupt, ULONG MessageID) {
+  /* DIRQL: the doorbell is this device's only interrupt source; the rest waits for the DPC. */
+  UNREFERENCED_PARAMETER(MessageID);
+  DeviceGetContext(WdfInterruptGetDevice(Interrupt))->Interrupts++;
+  WdfInterruptQueueDpcForIsr(Interrupt);
+  return TRUE;
+}
+
+VOID KmdfPnpEvtInterruptDpc(WDFINTERRUPT Interrupt, WDFOBJECT AssociatedObject) {
+  PDEVICE_CONTEXT context = DeviceGetContext(AssociatedObject);
+  WDFREQUEST request = TakePending(context, NULL);
+  PULONG out;
+
+  UNREFERENCED_PARAMETER(Interrupt);
+  if (request == NULL) return;
+  if (NT_SUCCESS(WdfRequestRetrieveOutputBuffer(request, sizeof(ULONG), (PVOID *)&out, NULL))) {
+    *out = context->Interrupts;
+    WdfRequestCompleteWithInformation(request, STATUS_SUCCESS, sizeof(ULONG));
+  } else {
+    WdfRequestComplete(request, STATUS_BUFFER_TOO_SMALL);
+  }
+}
+
+NTSTATUS KmdfPnpEvtInterruptEnable(WDFINTERRUPT Interrupt, WDFDEVICE AssociatedDevice) {
+  UNREFERENCED_PARAMETER(Interrupt);
+  UNREFERENCED_PARAMETER(AssociatedDevice);
+  DbgPrint("KmdfPnp: EvtInterruptEnable\n");
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS KmdfPnpEvtInterruptDisable(WDFINTERRUPT Interrupt, WDFDEVICE AssociatedDevice) {
+  UNREFERENCED_PARAMETER(Interrupt);
+  UNREFERENCED_PARAMETER(AssociatedDevice);
+  DbgPrint("KmdfPnp: EvtInterruptDisable\n");
+  return STATUS_SUCCESS;
 }

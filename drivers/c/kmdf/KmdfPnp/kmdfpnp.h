@@ -6,7 +6,10 @@
  * IOCTL_KMDFPNP_TICK waits (cancelable) for the timer, whose callback queues a DPC, which queues the work item, which
  * counts the tick, unmarks the request and completes it with the count;
  * IOCTL_KMDFPNP_HOLD stays pending until the queue stops (EvtIoStop acknowledges it on a
- * power-down, cancels it on a purge). A read returns 'K' bytes.
+ * power-down, cancels it on a purge). With resources (a memory range and an interrupt), the
+ * device's WDFINTERRUPT is connected in D0 and IOCTL_KMDFPNP_RING writes the doorbell register:
+ * the ISR queues the DPC, which completes the request with the interrupt count. A read returns 'K'
+ * bytes.
  *
  * KMDFPNP_NO_IO_STOP (the KmdfPnpNoIoStop twin) leaves out EvtIoStop: a held request keeps the
  * device from leaving D0. KMDFPNP_IDLE (the KmdfPnpIdle variant) powers the device down after
@@ -21,6 +24,7 @@
 #define IOCTL_KMDFPNP_ECHO CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_KMDFPNP_TICK CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_KMDFPNP_HOLD CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_KMDFPNP_RING CTL_CODE(FILE_DEVICE_UNKNOWN, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 typedef struct _DEVICE_CONTEXT {
   WDFTIMER Timer;
@@ -30,7 +34,12 @@ typedef struct _DEVICE_CONTEXT {
   WDFWAITLOCK WaitLock;
   /* The request IOCTL_KMDFPNP_TICK or _HOLD keeps (under Lock). */
   WDFREQUEST Pending;
+  WDFINTERRUPT Interrupt;
+  /* The first memory resource, mapped in EvtDevicePrepareHardware: its register 0 rings the interrupt. */
+  PULONG Registers;
+  SIZE_T RegistersLength;
   ULONG Ticks;
+  ULONG Interrupts;
   ULONG Resources;
 } DEVICE_CONTEXT, *PDEVICE_CONTEXT;
 
@@ -57,5 +66,9 @@ EVT_WDF_IO_QUEUE_IO_STOP KmdfPnpEvtIoStop;
 EVT_WDF_IO_QUEUE_IO_RESUME KmdfPnpEvtIoResume;
 EVT_WDF_REQUEST_CANCEL KmdfPnpEvtRequestCancel;
 EVT_WDF_TIMER KmdfPnpEvtTimer;
+EVT_WDF_INTERRUPT_ISR KmdfPnpEvtInterruptIsr;
+EVT_WDF_INTERRUPT_DPC KmdfPnpEvtInterruptDpc;
+EVT_WDF_INTERRUPT_ENABLE KmdfPnpEvtInterruptEnable;
+EVT_WDF_INTERRUPT_DISABLE KmdfPnpEvtInterruptDisable;
 EVT_WDF_DPC KmdfPnpEvtDpc;
 EVT_WDF_WORKITEM KmdfPnpEvtWorkItem;
