@@ -123,7 +123,7 @@ export function ioTargetExports(fx: Framework): Record<string, WdfDdi> {
       const pnp = device.pnp;
       if (!pnp) return 0;
       pnp.ioTarget ??= new FxIoTarget(fx, device, pnp.lower);
-      return (pnp.ioTarget as FxIoTarget).handle;
+      return pnp.ioTarget.handle;
     },
 
     WdfIoTargetGetDevice(g, IoTarget: number) {

@@ -21,8 +21,8 @@ export class FxDeviceInterface {
     readonly link: number,
     readonly guid: string,
     readonly reference: string,
-    /** Enabled by the start (registered before it). */
-    readonly atStart: boolean,
+    /** Enabled by the start (registered before it, and not disabled by the driver since). */
+    public atStart: boolean,
   ) {}
 
   startDevice(): void {
@@ -80,7 +80,9 @@ export function interfaceExports(fx: Framework): Record<string, WdfDdi> {
       const ref = reference(ReferenceString);
       const iface = device.pnp?.interfaces.find((i) => i.guid === guid && i.reference === ref);
       if (!iface) return verifierBreak(fx, g, 'FxDevice::SetDeviceInterfaceState', `WDFDEVICE 0x${device.handle.toString(16)} has no such device interface`);
-      iface.setState((IsInterfaceEnabled & 0xff) !== 0);
+      // The driver's word holds over the framework's enabling at a (re)start.
+      iface.atStart = (IsInterfaceEnabled & 0xff) !== 0;
+      iface.setState(iface.atStart);
     },
   };
 }

@@ -32,6 +32,7 @@ import { FxIoQueue } from '../queue.ts';
 import { purgeQueue, resumeQueue, stopOwnedRequests } from '../power/queues.ts';
 import { FxPowerIdleMachine } from '../power/idle.ts';
 import { interruptsOf } from '../interrupt.ts';
+import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface } from './interface.ts';
 
@@ -85,7 +86,7 @@ export function attachPnpDevice(fx: Framework, device: FxDevice, init: FxPnpInit
   if (lower === 0) throw new SimulatorError(`${device.globals.name}.sys: the framework could not attach its device to the stack of PDO ${hex(init.pdo)}`);
   // A filter takes the lower device's I/O flags (its own I/O type has no effect); every framework device is power pageable unless told otherwise.
   const lowerFlags = as.u32(lower + DEV.Flags);
-  let flags = as.u32(self + DEV.Flags) | (lowerFlags & DO.POWER_PAGABLE) | DO.POWER_PAGABLE;
+  let flags = as.u32(self + DEV.Flags) | DO.POWER_PAGABLE;
   if (init.filter) flags = (flags & ~(DO.BUFFERED_IO | DO.DIRECT_IO)) | (lowerFlags & (DO.BUFFERED_IO | DO.DIRECT_IO));
   as.setU32(self + DEV.Flags, flags);
   if (init.filter) as.setU32(self + DEV.DeviceType, as.u32(lower + DEV.DeviceType));
@@ -108,7 +109,7 @@ export class FxPkgPnp {
   private translated: FxCmResList | undefined;
   readonly interfaces: FxDeviceInterface[] = [];
   /** The device's local I/O target (io-target.ts), made on first use. */
-  ioTarget: unknown;
+  ioTarget: FxIoTarget | undefined;
   /** S0 idle (power/idle.ts). */
   readonly idle: FxPowerIdleMachine;
 
