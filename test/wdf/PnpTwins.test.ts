@@ -136,8 +136,12 @@ test('KmdfFilter over KmdfPnp: IOCTLs go down with a completion routine, reads p
       [hex(STATUS.INVALID_DEVICE_REQUEST), 0, ''],
     ],
   );
-  // Both IOCTLs went through the filter's completion routine; the read did not reach its queue.
-  assert.ok(printed.includes('KmdfFilter: 2 IOCTLs forwarded'), printed.join('\n'));
+  // Both IOCTLs went through the filter's completion routine (its parameters, and WdfRequestGetCompletionParams' the same); the read did not reach its queue.
+  assert.deepEqual(printed.filter((l) => l.startsWith('KmdfFilter: ')), [
+    'KmdfFilter: completed IOCTL 0x222000 with 0x0',
+    'KmdfFilter: completed IOCTL 0x222010 with 0xc0000010',
+    'KmdfFilter: 2 IOCTLs forwarded',
+  ]);
   assert.deepEqual(r.leaks, []);
   assert.equal(r.unloaded, true);
 });

@@ -78,7 +78,16 @@ VOID KmdfFilterEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Out
 }
 
 VOID KmdfFilterCompletion(WDFREQUEST Request, WDFIOTARGET Target, PWDF_REQUEST_COMPLETION_PARAMS Params, WDFCONTEXT Context) {
+  WDF_REQUEST_COMPLETION_PARAMS again;
+
   UNREFERENCED_PARAMETER(Target);
+  /* The request keeps its completion parameters: the same as the routine's. */
+  WDF_REQUEST_COMPLETION_PARAMS_INIT(&again);
+  WdfRequestGetCompletionParams(Request, &again);
+  if (again.Type != Params->Type || again.IoStatus.Status != Params->IoStatus.Status || again.IoStatus.Information != Params->IoStatus.Information) {
+    DbgPrint("KmdfFilter: WdfRequestGetCompletionParams differs from the routine's parameters\n");
+  }
+  DbgPrint("KmdfFilter: completed IOCTL 0x%x with 0x%x\n", Params->Parameters.Ioctl.IoControlCode, Params->IoStatus.Status);
   FilterGetContext((WDFDEVICE)Context)->Forwarded++;
   WdfRequestCompleteWithInformation(Request, Params->IoStatus.Status, Params->IoStatus.Information);
 }
