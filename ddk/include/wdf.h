@@ -47,5 +47,14 @@
 #include <wdfcontrol.h>
 #include <wdffileobject.h>
 #include <wdfio.h>
+#include <wdffdo.h>
+#include <wdfresource.h>
+#include <wdfiotarget.h>
+#include <wdfsync.h>
+#include <wdftimer.h>
+#include <wdfworkitem.h>
+#include <wdfdpc.h>
+#include <wdfinterrupt.h>
+#include <wdfwmi.h>
 
 #endif /* _WDF_H_ */

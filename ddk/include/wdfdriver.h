@@ -62,6 +62,9 @@ WDFDRIVER WdfWdmDriverGetWdfDriverHandle(PDRIVER_OBJECT DriverObject);
 WDF_IMPORT(WdfDriverIsVersionAvailable)
 BOOLEAN WdfDriverIsVersionAvailable(WDFDRIVER Driver, PWDF_DRIVER_VERSION_AVAILABLE_PARAMS VersionAvailableParams);
 
+WDF_IMPORT(WdfDriverRetrieveVersionString)
+NTSTATUS WdfDriverRetrieveVersionString(WDFDRIVER Driver, WDFSTRING String);
+
 #define WdfGetDriver() (WdfDriverGlobals->Driver)
 
 EXTERN_C_END

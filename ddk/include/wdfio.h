@@ -84,8 +84,30 @@ WDFDEVICE WdfIoQueueGetDevice(WDFQUEUE Queue);
 WDF_IMPORT(WdfIoQueueRetrieveNextRequest)
 NTSTATUS WdfIoQueueRetrieveNextRequest(WDFQUEUE Queue, WDFREQUEST *OutRequest);
 
+/* Queue state changes (power-managed queues stop in Dx and start in D0 on their own). */
+typedef VOID EVT_WDF_IO_QUEUE_STATE(WDFQUEUE Queue, WDFCONTEXT Context);
+typedef EVT_WDF_IO_QUEUE_STATE *PFN_WDF_IO_QUEUE_STATE;
+
+/* Cleanup and destroy callbacks named for queues (the object model's, wdfobject.h). */
+typedef VOID EVT_WDF_IO_QUEUE_CONTEXT_CLEANUP_CALLBACK(WDFOBJECT Queue);
+typedef EVT_WDF_IO_QUEUE_CONTEXT_CLEANUP_CALLBACK *PFN_WDF_IO_QUEUE_CONTEXT_CLEANUP_CALLBACK;
+typedef VOID EVT_WDF_IO_QUEUE_CONTEXT_DESTROY_CALLBACK(WDFOBJECT Queue);
+typedef EVT_WDF_IO_QUEUE_CONTEXT_DESTROY_CALLBACK *PFN_WDF_IO_QUEUE_CONTEXT_DESTROY_CALLBACK;
+
 WDF_IMPORT(WdfIoQueueStart)
 VOID WdfIoQueueStart(WDFQUEUE Queue);
+
+WDF_IMPORT(WdfIoQueueStop)
+VOID WdfIoQueueStop(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE StopComplete, WDFCONTEXT Context);
+
+WDF_IMPORT(WdfIoQueueStopSynchronously)
+VOID WdfIoQueueStopSynchronously(WDFQUEUE Queue);
+
+WDF_IMPORT(WdfIoQueuePurge)
+VOID WdfIoQueuePurge(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE PurgeComplete, WDFCONTEXT Context);
+
+WDF_IMPORT(WdfIoQueuePurgeSynchronously)
+VOID WdfIoQueuePurgeSynchronously(WDFQUEUE Queue);
 
 EXTERN_C_END
 

@@ -166,6 +166,102 @@ NTSTATUS WdfRequestForwardToIoQueue(WDFREQUEST Request, WDFQUEUE DestinationQueu
 
 WDF_IMPORT(WdfRequestRequeue)
 NTSTATUS WdfRequestRequeue(WDFREQUEST Request);
+/* ---- Sending requests to I/O targets (src/wdf/io-target.ts) ---- */
+
+typedef enum _WDF_REQUEST_SEND_OPTIONS_FLAGS {
+  WDF_REQUEST_SEND_OPTION_TIMEOUT = 0x00000001,
+  WDF_REQUEST_SEND_OPTION_SYNCHRONOUS = 0x00000002,
+  WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE = 0x00000004,
+  WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET = 0x00000008,
+} WDF_REQUEST_SEND_OPTIONS_FLAGS;
+
+typedef struct _WDF_REQUEST_SEND_OPTIONS {
+  ULONG Size;
+  ULONG Flags;
+  LONGLONG Timeout;
+} WDF_REQUEST_SEND_OPTIONS, *PWDF_REQUEST_SEND_OPTIONS;
+
+FORCEINLINE VOID WDF_REQUEST_SEND_OPTIONS_INIT(PWDF_REQUEST_SEND_OPTIONS Options, ULONG Flags) {
+  RtlZeroMemory(Options, sizeof(WDF_REQUEST_SEND_OPTIONS));
+  Options->Size = sizeof(WDF_REQUEST_SEND_OPTIONS);
+  Options->Flags = Flags;
+}
+
+FORCEINLINE VOID WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(PWDF_REQUEST_SEND_OPTIONS Options, LONGLONG Timeout) {
+  Options->Flags |= WDF_REQUEST_SEND_OPTION_TIMEOUT;
+  Options->Timeout = Timeout;
+}
+
+typedef struct _WDF_REQUEST_COMPLETION_PARAMS {
+  ULONG Size;
+  WDF_REQUEST_TYPE Type;
+  IO_STATUS_BLOCK IoStatus;
+  union {
+    struct {
+      WDFMEMORY Buffer;
+      size_t Length;
+      size_t Offset;
+    } Write;
+    struct {
+      WDFMEMORY Buffer;
+      size_t Length;
+      size_t Offset;
+    } Read;
+    struct {
+      ULONG IoControlCode;
+      struct {
+        WDFMEMORY Buffer;
+        size_t Offset;
+      } Input;
+      struct {
+        WDFMEMORY Buffer;
+        size_t Offset;
+        size_t Length;
+      } Output;
+    } Ioctl;
+    struct {
+      union {
+        PVOID Ptr;
+        ULONG_PTR Value;
+      } Argument1;
+      union {
+        PVOID Ptr;
+        ULONG_PTR Value;
+      } Argument2;
+      union {
+        PVOID Ptr;
+        ULONG_PTR Value;
+      } Argument3;
+      union {
+        PVOID Ptr;
+        ULONG_PTR Value;
+      } Argument4;
+    } Others;
+  } Parameters;
+} WDF_REQUEST_COMPLETION_PARAMS, *PWDF_REQUEST_COMPLETION_PARAMS;
+
+FORCEINLINE VOID WDF_REQUEST_COMPLETION_PARAMS_INIT(PWDF_REQUEST_COMPLETION_PARAMS Params) {
+  RtlZeroMemory(Params, sizeof(WDF_REQUEST_COMPLETION_PARAMS));
+  Params->Size = sizeof(WDF_REQUEST_COMPLETION_PARAMS);
+  Params->Type = WdfRequestTypeNoFormat;
+}
+
+typedef VOID EVT_WDF_REQUEST_COMPLETION_ROUTINE(WDFREQUEST Request, WDFIOTARGET Target, PWDF_REQUEST_COMPLETION_PARAMS Params,
+                                                WDFCONTEXT Context);
+typedef EVT_WDF_REQUEST_COMPLETION_ROUTINE *PFN_WDF_REQUEST_COMPLETION_ROUTINE;
+
+WDF_IMPORT(WdfRequestFormatRequestUsingCurrentType)
+VOID WdfRequestFormatRequestUsingCurrentType(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestSetCompletionRoutine)
+VOID WdfRequestSetCompletionRoutine(WDFREQUEST Request, PFN_WDF_REQUEST_COMPLETION_ROUTINE CompletionRoutine,
+                                    WDFCONTEXT CompletionContext);
+
+WDF_IMPORT(WdfRequestSend)
+BOOLEAN WdfRequestSend(WDFREQUEST Request, WDFIOTARGET Target, PWDF_REQUEST_SEND_OPTIONS Options);
+
+WDF_IMPORT(WdfRequestGetCompletionParams)
+VOID WdfRequestGetCompletionParams(WDFREQUEST Request, PWDF_REQUEST_COMPLETION_PARAMS Params);
 
 WDF_IMPORT(WdfRequestStopAcknowledge)
 VOID WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);

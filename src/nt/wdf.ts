@@ -133,6 +133,8 @@ export const FX_TYPE = {
   WorkItem: 0x1025,
   Timer: 0x1028,
   IoTarget: 0x1200,
+  CmResList: 0x1036,
+  Interrupt: 0x1027,
 } as const;
 export type FxTypeCode = (typeof FX_TYPE)[keyof typeof FX_TYPE];
 
@@ -153,6 +155,8 @@ export const FX_TYPE_HANDLE_NAME: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.WorkItem]: 'WDFWORKITEM',
   [FX_TYPE.Timer]: 'WDFTIMER',
   [FX_TYPE.IoTarget]: 'WDFIOTARGET',
+  [FX_TYPE.CmResList]: 'WDFCMRESLIST',
+  [FX_TYPE.Interrupt]: 'WDFINTERRUPT',
 };
 
 /** WDF_DRIVER_INIT_FLAGS (wdfdriver.h). */

@@ -16,6 +16,16 @@ import { queueExports } from './queue.ts';
 import { requestExports } from './request.ts';
 import { stringExports } from './string.ts';
 import { verifierExports } from './verifier.ts';
+import { pnpInitExports } from './pnp/add-device.ts';
+import { interfaceExports } from './pnp/interface.ts';
+import { resourceListExports } from './pnp/resources.ts';
+import { queueStateExports } from './power/queues.ts';
+import { ioTargetExports } from './io-target.ts';
+import { timerExports } from './timer.ts';
+import { syncExports } from './sync.ts';
+import { versionExports } from './version.ts';
+import { idleExports } from './power/idle.ts';
+import { interruptExports } from './interrupt.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -32,5 +42,16 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...stringExports(fx),
     ...collectionExports(fx),
     ...verifierExports(fx),
+    // The PnP/power half.
+    ...pnpInitExports(fx),
+    ...interfaceExports(fx),
+    ...resourceListExports(fx),
+    ...queueStateExports(fx),
+    ...ioTargetExports(fx),
+    ...timerExports(fx),
+    ...syncExports(fx),
+    ...versionExports(fx),
+    ...idleExports(fx),
+    ...interruptExports(fx),
   };
 }

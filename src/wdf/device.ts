@@ -16,13 +16,14 @@ import type { FxDriverGlobals } from './globals.ts';
 import { FxObject, readAttributes, NO_ATTRIBUTES, type FxAttributes } from './object.ts';
 import type { FxIoQueue } from './queue.ts';
 import { dispatchToPackages } from './dispatch.ts';
+import { attachPnpDevice, type FxPkgPnp, type FxPnpInit } from './pnp/package.ts';
 
 const DEV = DEVICE_OBJECT.off;
 const FC = WDF_FILEOBJECT_CONFIG.off;
 /** FILE_DEVICE_SECURE_OPEN: the framework's default device characteristics. */
 const FILE_DEVICE_SECURE_OPEN = 0x100;
 /** The tag of the framework's WDFDEVICE_INIT blocks ('FxDI'). */
-const INIT_TAG = 0x49447846;
+export const INIT_TAG = 0x49447846;
 
 export interface FileObjectConfig {
   readonly create: number;
@@ -50,6 +51,8 @@ export class FxDeviceInit {
   shutdownFlags = 0;
   /** Used by a WdfDeviceCreate that succeeded, or freed: another use is the driver's bug. */
   used = false;
+  /** What a PnP init (from EvtDriverDeviceAdd) adds: the PDO, the PnP/power callbacks, filter or not (pnp/package.ts). */
+  pnp: FxPnpInit | undefined;
 
   constructor(
     readonly address: number,
@@ -75,6 +78,8 @@ export class FxDevice extends FxObject {
   /** WdfDeviceConfigureRequestDispatching: the queue for each request type. */
   readonly dispatching = new Map<number, FxIoQueue>();
   private shutdownRegistered = false;
+  /** The PnP/power package of a PnP device (pnp/package.ts); control devices have none. */
+  pnp: FxPkgPnp | undefined;
 
   constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, init: FxDeviceInit, deviceObject: number) {
     super(fx, g, attributes, init.driver, FX_TYPE.Device);
@@ -114,6 +119,7 @@ export class FxDevice extends FxObject {
       this.fx.free(link, this.globals.tag);
     }
     if (this.shutdownRegistered) k.ddi.IoUnregisterShutdownNotification(this.deviceObject);
+    this.pnp?.detach();
     this.fx.devices.delete(this.deviceObject);
     k.ddi.IoDeleteDevice(this.deviceObject);
   }
@@ -123,10 +129,18 @@ export class FxDevice extends FxObject {
   }
 }
 
+/** The live WDFDEVICE_INITs of each framework, by address (the PnP package makes the ones EvtDriverDeviceAdd gets). */
+const initTables = new WeakMap<Framework, Map<number, FxDeviceInit>>();
+export function deviceInits(fx: Framework): Map<number, FxDeviceInit> {
+  let t = initTables.get(fx);
+  if (!t) initTables.set(fx, (t = new Map()));
+  return t;
+}
+
 export function deviceExports(fx: Framework): Record<string, WdfDdi> {
   const k = fx.k;
   const as = k.as;
-  const inits = new Map<number, FxDeviceInit>();
+  const inits = deviceInits(fx);
 
   /** The init a PWDFDEVICE_INIT names: NULL or used up is 0x10D/0x4. */
   const initOf = (g: FxDriverGlobals, DeviceInit: number): FxDeviceInit => {
@@ -259,6 +273,7 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
       const io = init.ioType === WDF_DEVICE_IO_TYPE.Buffered ? DO.BUFFERED_IO : init.ioType === WDF_DEVICE_IO_TYPE.Direct ? DO.DIRECT_IO : 0;
       as.setU32(deviceObject + DEV.Flags, flags | io);
       const device = new FxDevice(fx, g, attributes, init, deviceObject);
+      if (init.pnp) attachPnpDevice(fx, device, init.pnp);
       if (!init.control) as.setU32(deviceObject + DEV.Flags, as.u32(deviceObject + DEV.Flags) & ~DO.DEVICE_INITIALIZING);
       freeInit(init);
       as.setU32(DeviceInit, 0);

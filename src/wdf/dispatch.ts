@@ -7,7 +7,7 @@
 import { IO_STACK_LOCATION, IRP } from '../nt/layout.ts';
 import { IRP_MJ, SL } from '../nt/io.ts';
 import { STATUS } from '../nt/status.ts';
-import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
+import { WDF_LIBRARY_MODULE, WDF_TRI_STATE } from '../nt/wdf.ts';
 import type { FxDevice } from './device.ts';
 import { FxFileObject } from './file.ts';
 import type { Framework } from './framework.ts';
@@ -92,13 +92,24 @@ export function dispatchToPackages(fx: Framework, device: FxDevice, irp: number)
     case IRP_MJ.SHUTDOWN:
       if (device.shutdown) fx.invoke(device.shutdown, [device.handle], ['FxDevice::DispatchShutdown']);
       return completeIrp(fx, irp, STATUS.SUCCESS);
+    case IRP_MJ.PNP:
+      // PnP and power IRPs go to the PnP/power package of a PnP device (pnp/package.ts).
+      if (device.pnp) return fx.frame('FxPkgPnp::Dispatch', () => device.pnp!.dispatchPnp(irp));
+      return completeIrp(fx, irp, as.u32(irp + I['IoStatus.Status']));
+    case IRP_MJ.POWER:
+      if (device.pnp) return fx.frame('FxPkgPnp::Dispatch', () => device.pnp!.dispatchPower(irp));
+      return completeIrp(fx, irp, as.u32(irp + I['IoStatus.Status']));
     default:
+      // A filter passes down what it does not handle; a function driver's device passes down WMI only.
+      if (device.pnp && (device.pnp.filter || major === IRP_MJ.SYSTEM_CONTROL)) return device.pnp.forward(irp);
       return completeIrp(fx, irp, STATUS.INVALID_DEVICE_REQUEST);
   }
 }
 
 function fileCreate(fx: Framework, device: FxDevice, irp: number, fileObject: number): number {
   const config = device.fileObject;
+  // A filter's creates it does not handle go down (AutoForwardCleanupClose's default for filters).
+  if (device.pnp?.filter && !config?.create) return device.pnp.forward(irp);
   if (!config || fileObject === 0) return completeIrp(fx, irp, STATUS.SUCCESS);
   const file = new FxFileObject(fx, device.globals, device, fileObject);
   if (!config.create) return completeIrp(fx, irp, STATUS.SUCCESS);
@@ -118,11 +129,14 @@ function fileCleanupClose(fx: Framework, device: FxDevice, irp: number, fileObje
       file.delete();
     }
   }
+  if (device.pnp?.filter && (config?.autoForwardCleanupClose ?? WDF_TRI_STATE.UseDefault) !== WDF_TRI_STATE.False) return device.pnp.forward(irp);
   return completeIrp(fx, irp, STATUS.SUCCESS);
 }
 
 function ioDispatch(fx: Framework, device: FxDevice, irp: number, major: number, fileObject: number): number {
   const queue = device.dispatching.get(major) ?? device.defaultQueue;
+  // A filter passes down the requests no queue of its handles (the framework's default for filters).
+  if (device.pnp?.filter && (!queue || !queue.handles(major))) return device.pnp.forward(irp);
   if (!queue) return completeIrp(fx, irp, STATUS.INVALID_DEVICE_REQUEST);
   const sp = fx.k.as.u32(irp + I['Tail.CurrentStackLocation']);
   // A zero-length read or write is completed by the framework unless the queue asked for them.

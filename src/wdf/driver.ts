@@ -4,7 +4,7 @@
  * has an EvtDriverUnload (or is a PnP driver), its unload routine: the framework's unload calls
  * EvtDriverUnload and then deletes the driver's object tree.
  */
-import { DRIVER_OBJECT, IRP_MJ_COUNT, UNICODE_STRING } from '../nt/layout.ts';
+import { DRIVER_EXTENSION, DRIVER_OBJECT, IRP_MJ_COUNT, UNICODE_STRING } from '../nt/layout.ts';
 import { STATUS } from '../nt/status.ts';
 import { FX_TYPE, WDF_DRIVER_CONFIG, WDF_DRIVER_INIT, WDF_GENERIC_POOL_TAG } from '../nt/wdf.ts';
 import type { WdfDdi } from './ddi.ts';
@@ -12,6 +12,7 @@ import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
 import { FxObject, readAttributes, type FxAttributes } from './object.ts';
 import { readWdfVerifierSettings } from './settings.ts';
+import { pnpRoutines } from './pnp/add-device.ts';
 
 const DRV = DRIVER_OBJECT.off;
 const C = WDF_DRIVER_CONFIG.off;
@@ -71,6 +72,8 @@ export function driverExports(fx: Framework): Record<string, WdfDdi> {
       const displace = !nonPnp || unload !== 0;
       g.setDisplaceDriverUnload(displace);
       if (displace) as.setU32(DriverObject + DRV.DriverUnload, fx.routines.unload);
+      // A PnP driver's AddDevice is the framework's, which calls EvtDriverDeviceAdd (pnp/add-device.ts).
+      if (!nonPnp) as.setU32(as.u32(DriverObject + DRV.DriverExtension) + DRIVER_EXTENSION.off.AddDevice, pnpRoutines(fx).addDevice);
       if (Driver !== 0) as.setU32(Driver, driver.handle);
       g.record('FxDriver::Initialize', `WDFDRIVER 0x${driver.handle.toString(16)} created for ${g.name}.sys`);
       return STATUS.SUCCESS;

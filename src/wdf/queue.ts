@@ -42,6 +42,12 @@ export class FxIoQueue extends FxObject {
   private dispatching = false;
   /** Given to the device (its default queue, or by WdfDeviceConfigureRequestDispatching): the framework's to delete. */
   frameworkOwned = false;
+  /** Why the queue presents nothing for now besides power (WdfIoQueueStop: 'stopped'); power/queues.ts. */
+  readonly holds = new Set<string>();
+  /** False once purged: new requests are failed by the framework (power/queues.ts). */
+  accepting = true;
+  /** Told after each completion of a request it presented (power/queues.ts: stop and purge callbacks). */
+  afterCompletion: (() => void) | undefined;
 
   constructor(
     fx: Framework,
@@ -59,9 +65,11 @@ export class FxIoQueue extends FxObject {
 
   /**
    * A request routed here (or forwarded, or requeued at the head): it waits, cancelable by the
-   * framework, and is presented when the queue's dispatch type allows.
+   * framework, and is presented when the queue's dispatch type allows. A queue that is not accepting
+   * (stopped for removal, purged) fails it.
    */
   enqueue(request: FxRequest, head = false): void {
+    if (!this.accepting) return void request.complete(STATUS.INVALID_DEVICE_STATE, 0);
     request.queue = this;
     if (head) this.waiting.unshift(request);
     else this.waiting.push(request);
@@ -93,6 +101,8 @@ export class FxIoQueue extends FxObject {
   }
 
   private canPresent(): boolean {
+    // Stopped, or power-managed while its device is not in D0 (pnp/package.ts).
+    if (this.holds.size > 0 || this.device.pnp?.holds(this)) return false;
     switch (this.config.dispatchType) {
       case WDF_IO_QUEUE_DISPATCH.Sequential:
         return this.presented.size === 0;
@@ -151,6 +161,7 @@ export class FxIoQueue extends FxObject {
     this.presented.delete(request);
     const i = this.waiting.indexOf(request);
     if (i >= 0) this.waiting.splice(i, 1);
+    this.afterCompletion?.();
     this.dispatchEvents();
   }
 
@@ -233,11 +244,6 @@ export function queueExports(fx: Framework): Record<string, WdfDdi> {
       queue.take(next);
       as.setU32(OutRequest, next.handle);
       return STATUS.SUCCESS;
-    },
-
-    WdfIoQueueStart(g, Queue: number) {
-      // Non-PnP queues are always started; a start lets waiting requests go.
-      fx.object<FxIoQueue>(g, Queue, FX_TYPE.Queue).dispatchEvents();
     },
 
     WdfDeviceEnqueueRequest(g, Device: number, Request: number) {

@@ -477,17 +477,6 @@ export function requestExports(fx: Framework): Record<string, WdfDdi> {
       return STATUS.SUCCESS;
     },
 
-    WdfRequestStopAcknowledge(g, Request: number, Requeue: number) {
-      const r = request(g, Request);
-      // Non-PnP queues never stop for power: there is no EvtIoStop to acknowledge.
-      g.record('FxRequest::StopAcknowledge', `WDFREQUEST 0x${hex(Request)} acknowledged (requeue ${(Requeue & 0xff) !== 0})`);
-      if ((Requeue & 0xff) !== 0 && r.queue && r.ownedByDriver) {
-        const queue = r.queue;
-        queue.release(r);
-        queue.enqueue(r, true);
-      }
-    },
-
     WdfRequestRetrieveUnsafeUserInputBuffer: unsafe(false),
     WdfRequestRetrieveUnsafeUserOutputBuffer: unsafe(true),
     WdfRequestProbeAndLockUserBufferForRead: probeAndLock(false),

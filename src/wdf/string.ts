@@ -14,9 +14,16 @@ export class FxString extends FxObject {
     attributes: FxAttributes,
     parent: FxObject | undefined,
     /** Its UNICODE_STRING (header and buffer, one block). */
-    readonly string: number,
+    public string: number,
   ) {
     super(fx, g, attributes, parent, FX_TYPE.String);
+  }
+
+  /** Give the string new text (WdfDriverRetrieveVersionString): a new block, the old one freed. */
+  replace(text: string): void {
+    const old = this.string;
+    this.string = this.fx.unicodeString(text, this.globals.tag);
+    this.fx.free(old, this.globals.tag);
   }
 
   protected override destroyed(): void {

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { layoutCheckSource } from '../../src/build/layout-check.ts';
 import { FX_TYPE, WDF_BUGCHECK, WDF_DRIVER_INIT, WDF_LAYOUTS, WDF_REQUEST_FATAL_ERROR } from '../../src/nt/wdf.ts';
+import { WDF_PNP_LAYOUTS, WDF_REQUEST_SEND_OPTION, WDF_REQUEST_STOP_ACTION } from '../../src/nt/wdf-pnp.ts';
 import { compileC, firstErrors, NEEDS_CLANG } from '../ddk/support.ts';
 
 /** The layout assertions of WDF_LAYOUTS, then the constants of wdf.h against src/nt/wdf.ts. */
 function wdfCheckSource(): string {
-  const base = layoutCheckSource(WDF_LAYOUTS).replace('#include <ntddk.h>', '#include <ntddk.h>\n#include <wdf.h>');
+  const base = layoutCheckSource([...WDF_LAYOUTS, ...WDF_PNP_LAYOUTS]).replace('#include <ntddk.h>', '#include <ntddk.h>\n#include <wdf.h>');
   // layoutCheckSource appends the ntoskrnl constants; the WDF ones follow.
   const constants: [string, number][] = [
     ...Object.entries(WDF_BUGCHECK).map(([n, v]): [string, number] => [`WDF_${n}`, v]),
@@ -19,6 +20,11 @@ function wdfCheckSource(): string {
     ['WdfDriverInitNoDispatchOverride', WDF_DRIVER_INIT.NoDispatchOverride],
     ['WdfVerifyOn', WDF_DRIVER_INIT.VerifyOn],
     ['WdfVerifierOn', WDF_DRIVER_INIT.VerifierOn],
+    ['WDF_REQUEST_SEND_OPTION_SYNCHRONOUS', WDF_REQUEST_SEND_OPTION.Synchronous],
+    ['WDF_REQUEST_SEND_OPTION_SEND_AND_FORGET', WDF_REQUEST_SEND_OPTION.SendAndForget],
+    ['WdfRequestStopActionSuspend', WDF_REQUEST_STOP_ACTION.Suspend],
+    ['WdfRequestStopActionPurge', WDF_REQUEST_STOP_ACTION.Purge],
+    ['WdfPowerDeviceD3Final', 5],
   ];
   return base + constants.map(([n, v]) => `_Static_assert((${n}) == 0x${v.toString(16)}, "${n} is not 0x${v.toString(16)}");`).join('\n') + '\n';
 }

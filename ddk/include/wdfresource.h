@@ -1,0 +1,18 @@
+/*
+ * <wdfresource.h>: WDFCMRESLIST, the framework's view of IRP_MN_START_DEVICE's raw and translated
+ * CM_RESOURCE_LISTs, given to EvtDevicePrepareHardware and EvtDeviceReleaseHardware.
+ */
+#ifndef _WDFRESOURCE_H_
+#define _WDFRESOURCE_H_
+
+EXTERN_C_START
+
+WDF_IMPORT(WdfCmResourceListGetCount)
+ULONG WdfCmResourceListGetCount(WDFCMRESLIST List);
+
+WDF_IMPORT(WdfCmResourceListGetDescriptor)
+PCM_PARTIAL_RESOURCE_DESCRIPTOR WdfCmResourceListGetDescriptor(WDFCMRESLIST List, ULONG Index);
+
+EXTERN_C_END
+
+#endif /* _WDFRESOURCE_H_ */

@@ -1,0 +1,30 @@
+/*
+ * <wdfsync.h>: WDFSPINLOCK (acquiring raises to DISPATCH_LEVEL) and WDFWAITLOCK (PASSIVE_LEVEL
+ * waits; a zero timeout only tries). Their default parent is the driver.
+ */
+#ifndef _WDFSYNC_H_
+#define _WDFSYNC_H_
+
+EXTERN_C_START
+
+WDF_IMPORT(WdfSpinLockCreate)
+NTSTATUS WdfSpinLockCreate(PWDF_OBJECT_ATTRIBUTES SpinLockAttributes, WDFSPINLOCK *SpinLock);
+
+WDF_IMPORT(WdfSpinLockAcquire)
+VOID WdfSpinLockAcquire(WDFSPINLOCK SpinLock);
+
+WDF_IMPORT(WdfSpinLockRelease)
+VOID WdfSpinLockRelease(WDFSPINLOCK SpinLock);
+
+WDF_IMPORT(WdfWaitLockCreate)
+NTSTATUS WdfWaitLockCreate(PWDF_OBJECT_ATTRIBUTES LockAttributes, WDFWAITLOCK *Lock);
+
+WDF_IMPORT(WdfWaitLockAcquire)
+NTSTATUS WdfWaitLockAcquire(WDFWAITLOCK Lock, PLONGLONG Timeout);
+
+WDF_IMPORT(WdfWaitLockRelease)
+VOID WdfWaitLockRelease(WDFWAITLOCK Lock);
+
+EXTERN_C_END
+
+#endif /* _WDFSYNC_H_ */
