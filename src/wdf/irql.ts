@@ -1,10 +1,10 @@
 /**
  * The IRQL each framework DDI may be called at (the DDI reference's "IRQL" line): PASSIVE_LEVEL for
- * these, DISPATCH_LEVEL at most for the others. A call above it, with the framework's verifier on,
+ * these, DIRQL or any IRQL for the interrupt and context DDIs, DISPATCH_LEVEL at most for the others. A call above it, with the framework's verifier on,
  * is refused: IFR "Called at wrong IRQL; at level %d, should be at level %d", the verifier break,
  * and STATUS_INVALID_DEVICE_REQUEST (or nothing, for a DDI that returns none). No bug check.
  */
-import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../nt/irql.ts';
+import { DISPATCH_LEVEL, HIGH_LEVEL, PASSIVE_LEVEL } from '../nt/irql.ts';
 
 /** What a refused call returns: an NTSTATUS, or nothing (VOID), or a NULL handle or pointer. */
 export type Refusal = 'status' | 'void' | 'null';
@@ -34,8 +34,22 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfRequestRetrieveUnsafeUserOutputBuffer: 'status',
 };
 
+/**
+ * The DDIs the reference allows above DISPATCH_LEVEL: at the interrupt's DIRQL (an ISR, an
+ * EvtInterruptSynchronize routine, inside the interrupt lock) or at any IRQL (the context lookups).
+ */
+const ABOVE_DISPATCH: ReadonlySet<string> = new Set([
+  'WdfInterruptAcquireLock',
+  'WdfInterruptReleaseLock',
+  'WdfInterruptQueueDpcForIsr',
+  'WdfInterruptGetDevice',
+  'WdfObjectGetTypedContextWorker',
+  'WdfObjectContextGetObject',
+]);
+
 /** The highest IRQL `ddi` may be called at, and what it returns when refused. */
 export function ddiIrql(ddi: string): { readonly max: number; readonly refusal: Refusal } {
   const passive = PASSIVE[ddi];
-  return passive ? { max: PASSIVE_LEVEL, refusal: passive } : { max: DISPATCH_LEVEL, refusal: 'status' };
+  if (passive) return { max: PASSIVE_LEVEL, refusal: passive };
+  return { max: ABOVE_DISPATCH.has(ddi) ? HIGH_LEVEL : DISPATCH_LEVEL, refusal: 'status' };
 }

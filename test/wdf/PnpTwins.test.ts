@@ -48,6 +48,9 @@ function withWdfVerifier(): { configure: (m: Machine) => void; client: (name: st
   };
 }
 
+/** `Parameters\Wdf\DbgBreakOnError = 0` for a driver: its verifier findings are logged and printed, with no break (which, with no debugger, is 0x1E). */
+const noBreak = (service: string) => [{ op: 'value' as const, path: `\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\${service}\\Parameters\\Wdf`, name: 'DbgBreakOnError', type: 4, data: new Uint8Array([0, 0, 0, 0]), line: 1 }];
+
 /** An IOCTL from a system thread that does not wait for it: the IRP and its IO_STATUS_BLOCK. */
 function sendAsync(k: Kernel, device: number, code: number): { irp: number; iosb: number } {
   return k.runInThread(k.systemThread, () => {
@@ -82,7 +85,7 @@ test('KmdfPnp: a tick cancelled before its timer is due goes to EvtRequestCancel
 
 test('KmdfPnpNoIoStop: a request the driver keeps with no EvtIoStop holds the device in D0: the sleep never ends (a hang, the verifier\'s waiting line after 60 s)', async () => {
   const wdf = withWdfVerifier();
-  const { k, node, printed } = await startHolding(NO_IO_STOP, { configure: wdf.configure });
+  const { k, node, printed } = await startHolding(NO_IO_STOP, { configure: wdf.configure, registry: noBreak('KmdfPnpNoIoStop') });
   const debugPrints: string[] = [];
   const print = k.onDebugPrint;
   k.onDebugPrint = (l) => (debugPrints.push(l), print?.(l));
@@ -154,6 +157,7 @@ test('KmdfFilterSyncAtDispatch: a synchronous WdfRequestSend at DISPATCH_LEVEL f
     filters: [FILTER_SYNC_AT_DISPATCH],
     verifierFlags: STANDARD_FLAGS,
     configure: wdf.configure,
+    registry: noBreak('KmdfFilterSyncAtDispatch'),
     requests: [{ kind: 'ioctl', code: IOCTL_ECHO, input: Buffer.from('41424344', 'hex'), outputLength: 4 }],
     onDebugPrint: (l) => printed.push(l.trim()),
   });
@@ -162,4 +166,7 @@ test('KmdfFilterSyncAtDispatch: a synchronous WdfRequestSend at DISPATCH_LEVEL f
   assert.ok(printed.some((l) => l.includes('WDF detected potentially invalid operation by KmdfFilterSyncAtDispatch.sys')), printed.join('\n'));
   const g = wdf.client('KmdfFilterSyncAtDispatch');
   assert.ok(g.log.includes('FxRequest::Send - Called at wrong IRQL; at level 2, should be at level 0'), g.log.join('\n'));
+  // With DbgBreakOnError as VerifierOn leaves it (on), the framework breaks: with no kernel debugger, 0x1E STATUS_BREAKPOINT.
+  const broke = await runDriver({ driver: KMDFPNP, filters: [FILTER_SYNC_AT_DISPATCH], verifierFlags: STANDARD_FLAGS, requests: [{ kind: 'ioctl', code: IOCTL_ECHO, input: Buffer.from('41424344', 'hex'), outputLength: 4 }] });
+  assert.deepEqual([hex(broke.bugCheck?.code ?? 0), hex(broke.bugCheck?.params[0] ?? 0)], ['0x1e', hex(STATUS.BREAKPOINT)]);
 });
