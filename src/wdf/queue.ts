@@ -14,6 +14,7 @@ import type { FxDriverGlobals } from './globals.ts';
 import type { FxRoutine } from './image.ts';
 import { FxObject, readAttributes, type FxAttributes } from './object.ts';
 import type { FxRequest } from './request.ts';
+import { ifrHex } from './ifr.ts';
 
 const Q = WDF_IO_QUEUE_CONFIG.off;
 
@@ -60,6 +61,7 @@ export class FxIoQueue extends FxObject {
   enqueue(request: FxRequest): void {
     request.queue = this;
     this.waiting.push(request);
+    this.globals.record('FxIoQueue::QueueRequest', `WDFREQUEST ${ifrHex(request.handle)} queued on WDFQUEUE ${ifrHex(this.handle)}`);
     this.fx.frame('FxIoQueue::QueueRequest', () => this.dispatchEvents());
   }
 
@@ -176,6 +178,7 @@ export function queueExports(fx: Framework): Record<string, WdfDdi> {
         device.defaultQueue = queue;
         queue.frameworkOwned = true;
       }
+      g.record('FxIoQueue::Initialize', `WDFQUEUE ${ifrHex(queue.handle)} created on WDFDEVICE ${ifrHex(device.handle)}${config.defaultQueue ? ' (default queue)' : ''}`);
       if (Queue !== 0) as.setU32(Queue, queue.handle);
       return STATUS.SUCCESS;
     },
