@@ -8,6 +8,8 @@ import type { Loader } from '../loader/loader.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
 import { snapshotDevices } from './capture-devices.ts';
+import { snapshotWdf } from './capture-wdf.ts';
+import type { Framework } from '../wdf/framework.ts';
 import type { DeadlockReport } from '../verifier/deadlock/detector.ts';
 
 export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
@@ -40,7 +42,7 @@ export function dumpSize(k: Kernel, verifier: Verifier | undefined): DumpSize {
   return { allocations, pages, bytes: records * BYTES_PER_RECORD + pages * BYTES_PER_PAGE };
 }
 
-export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | undefined): CrashDump {
+export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | undefined, framework?: Framework): CrashDump {
   verifier?.sync();
   const crash = k.crash;
   const brk = crash ? undefined : k.breakIn;
@@ -97,6 +99,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
     memory,
     zeroPages,
     kernel: snapshotKernel(k),
+    ...(framework ? { wdf: snapshotWdf(framework) } : {}),
   };
 }
 

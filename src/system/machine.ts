@@ -10,6 +10,7 @@ import { Verifier } from '../verifier/verifier.ts';
 import type { VerifierSettings } from '../verifier/settings.ts';
 import type { CrashDump } from '../debugger/dump.ts';
 import { captureDump, dumpSize, type DumpSize } from './capture.ts';
+import type { Framework } from '../wdf/framework.ts';
 import type { StartedProcess } from '../kernel/ps/process.ts';
 import { duplicateHandle, openByClientId, type UserHandle } from '../kernel/ob/user-handles.ts';
 import { STATUS } from '../nt/status.ts';
@@ -41,6 +42,8 @@ export class Machine {
   readonly kernel: Kernel;
   readonly loader: Loader;
   readonly verifier?: Verifier;
+  /** The framework once a KMDF driver has loaded it (its objects and recorders go in dumps). */
+  framework?: Framework;
 
   constructor(options: MachineOptions = {}) {
     this.kernel = new Kernel({ processors: options.processors, memory: options.memory });
@@ -54,7 +57,7 @@ export class Machine {
     // The framework (Wdf01000.sys) loads on the first driver that imports it: a run of WDM drivers never loads src/wdf.
     this.loader.registerLibrary(WDF_LIBRARY_MODULE, async (k, placement) => {
       const { frameworkLoader } = await import('../wdf/framework.ts');
-      return frameworkLoader()(k, placement);
+      return (this.framework = await frameworkLoader()(k, placement));
     });
   }
 
@@ -131,6 +134,6 @@ export class Machine {
   }
 
   dump(): CrashDump {
-    return captureDump(this.kernel, this.loader, this.verifier);
+    return captureDump(this.kernel, this.loader, this.verifier, this.framework);
   }
 }

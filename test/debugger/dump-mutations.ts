@@ -55,6 +55,7 @@ const OPTIONAL = new Set([
   'devices',
   'zeroPages',
   'kernel',
+  'wdf',
 ]);
 /** Numbers any integer is right for (a signed count; a time with no upper bound): no value of `range` is wrong for them. */
 const UNBOUNDED = new Set(['system.time', 'kernel.timers[*].due', 'kernel.threads[*].kernelApcDisable', 'kernel.threads[*].specialApcDisable']);
