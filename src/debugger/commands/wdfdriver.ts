@@ -27,9 +27,9 @@ function driverInfoLines(c: WdfClientSnapshot, flags: number): string[] {
   out.push(`WDFDRIVER: ${h(driver.handle)}`);
   if (flags & 0x20) out.push(...contextLines(driver, '    '));
   for (const d of c.devices) {
-    const o = c.objects.find((x) => x.handle === d.handle)!;
+    const o = c.objects.find((x) => x.handle === d.handle);
     out.push(`    !WDFDEVICE ${h(d.handle)}`);
-    const ctx = contextLines(o, '        ');
+    const ctx = o ? contextLines(o, '        ') : [];
     out.push(...(ctx.length > 0 ? ctx : ['        <no associated attribute callbacks>']));
     for (const q of c.queues.filter((x) => x.device === d.handle)) out.push(`        !WDFQUEUE ${h(q.handle)}`);
     out.push('');

@@ -20,6 +20,12 @@ const majorName = (major: number) => {
 const levelName = (v: number) => `ExecutionLevel${Object.entries(WDF_EXECUTION_LEVEL).find(([, x]) => x === v)?.[0] ?? 'Invalid'}`;
 const scopeName = (v: number) => `SynchronizationScope${Object.entries(WDF_SYNCHRONIZATION_SCOPE).find(([, x]) => x === v)?.[0] ?? 'Invalid'}`;
 
+/** A record the dump's wdf section should hold: its absence is a damaged section, said as such. */
+function must<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new CommandError(`The dump's KMDF section has no record of ${what}`);
+  return v;
+}
+
 function handleArg(args: string, usage: string): { handle: number; flags: number } {
   const [a, f] = splitArgs(args);
   if (a === undefined) throw new CommandError(`Usage: ${usage}`);
@@ -34,7 +40,7 @@ export const wdfdevice = wdfCommand('wdfdevice', {
   run(t, args) {
     const { handle, flags } = handleArg(args, '!wdfkd.wdfdevice Handle [Flags]');
     const { client } = typedHandle(t, handle, FX_TYPE.Device);
-    const d = client.devices.find((x) => x.handle === handle)!;
+    const d = must(client.devices.find((x) => x.handle === handle), `WDFDEVICE ${h(handle)}`);
     const out = [`Dumping WDFDEVICE ${h(handle)}`, '=================================', '', `WDM PDEVICE_OBJECTs:  self ${hex8(d.deviceObject)}`, ''];
     // A control device has no PnP package: Windows' control devices have no PnP or power state machine.
     if (d.control) out.push('Control device: no Pnp, Power or Power Pol state (a non-PnP control device)', '');
@@ -43,8 +49,8 @@ export const wdfdevice = wdfCommand('wdfdevice', {
     const queues = client.queues.filter((q) => q.device === handle);
     out.push(`Number of queues: ${queues.length}`, ...queues.map((q, i) => `  Queue: ${i} (!wdfqueue ${h(q.handle)})`));
     if (flags & 0x10) {
-      const o = client.objects.find((x) => x.handle === handle)!;
-      out.push('', ...contextLines(o, '  '));
+      const o = client.objects.find((x) => x.handle === handle);
+      if (o) out.push('', ...contextLines(o, '  '));
     }
     return out;
   },
@@ -65,7 +71,7 @@ export const wdfqueue = wdfCommand('wdfqueue', {
   run(t, args) {
     const { handle } = handleArg(args, '!wdfkd.wdfqueue Handle');
     const { client } = typedHandle(t, handle, FX_TYPE.Queue);
-    const q = client.queues.find((x) => x.handle === handle)!;
+    const q = must(client.queues.find((x) => x.handle === handle), `WDFQUEUE ${h(handle)}`);
     const irpOf = (r: number) => client.requests.find((x) => x.handle === r)?.irp ?? 0;
     const out = [`Dumping WDFQUEUE ${h(handle)}`, '=========================', queueSummary(client, q)];
     out.push(`    Number of driver owned requests: ${q.presented.length}`, ...q.presented.map((r) => `    !WDFREQUEST ${h(r)}  !IRP ${h(irpOf(r))}`));
@@ -81,7 +87,7 @@ export const wdfrequest = wdfCommand('wdfrequest', {
   run(t, args) {
     const { handle } = handleArg(args, '!wdfkd.wdfrequest Handle');
     const { client } = typedHandle(t, handle, FX_TYPE.Request);
-    const r = client.requests.find((x) => x.handle === handle)!;
+    const r = must(client.requests.find((x) => x.handle === handle), `WDFREQUEST ${h(handle)}`);
     const queue = client.queues.find((q) => q.handle === r.queue);
     const where = r.completed ? 'Completed' : queue?.waiting.includes(handle) ? 'Waiting in its queue' : 'Driver owned (presented by its queue)';
     const out = [`Dumping WDFREQUEST ${h(handle)}`, '=========================', `!irp ${h(r.irp)}  ${majorName(r.major)}`, `State: ${where}`];
