@@ -41,6 +41,7 @@
 #include <wdfdriver.h>
 #include <wdfmemory.h>
 #include <wdfstring.h>
+#include <wdfcollection.h>
 #include <wdfrequest.h>
 #include <wdfdevice.h>
 #include <wdfcontrol.h>

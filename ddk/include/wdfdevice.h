@@ -25,6 +25,12 @@ typedef enum _WDF_FILEOBJECT_CLASS {
   WdfFileObjectCanBeOptional = 0x80000000,
 } WDF_FILEOBJECT_CLASS, *PWDF_FILEOBJECT_CLASS;
 
+/* A device's cleanup and destroy callbacks (WDF_OBJECT_ATTRIBUTES' EvtCleanupCallback, EvtDestroyCallback). */
+typedef VOID EVT_WDF_DEVICE_CONTEXT_CLEANUP(WDFOBJECT Device);
+typedef EVT_WDF_DEVICE_CONTEXT_CLEANUP *PFN_WDF_DEVICE_CONTEXT_CLEANUP;
+typedef VOID EVT_WDF_DEVICE_CONTEXT_DESTROY(WDFOBJECT Device);
+typedef EVT_WDF_DEVICE_CONTEXT_DESTROY *PFN_WDF_DEVICE_CONTEXT_DESTROY;
+
 typedef VOID EVT_WDF_DEVICE_FILE_CREATE(WDFDEVICE Device, WDFREQUEST Request, WDFFILEOBJECT FileObject);
 typedef EVT_WDF_DEVICE_FILE_CREATE *PFN_WDF_DEVICE_FILE_CREATE;
 typedef VOID EVT_WDF_FILE_CLOSE(WDFFILEOBJECT FileObject);
@@ -50,6 +56,10 @@ FORCEINLINE VOID WDF_FILEOBJECT_CONFIG_INIT(PWDF_FILEOBJECT_CONFIG FileEventCall
   FileEventCallbacks->FileObjectClass = WdfFileObjectWdfCannotUseFsContexts;
   FileEventCallbacks->AutoForwardCleanupClose = WdfUseDefault;
 }
+
+/* A driver's own look at IRPs of one major function before the framework's dispatch. */
+typedef NTSTATUS EVT_WDFDEVICE_WDM_IRP_PREPROCESS(WDFDEVICE Device, PIRP Irp);
+typedef EVT_WDFDEVICE_WDM_IRP_PREPROCESS *PFN_WDFDEVICE_WDM_IRP_PREPROCESS;
 
 typedef VOID EVT_WDF_IO_IN_CALLER_CONTEXT(WDFDEVICE Device, WDFREQUEST Request);
 typedef EVT_WDF_IO_IN_CALLER_CONTEXT *PFN_WDF_IO_IN_CALLER_CONTEXT;
@@ -79,6 +89,13 @@ WDF_IMPORT(WdfDeviceInitSetFileObjectConfig)
 VOID WdfDeviceInitSetFileObjectConfig(PWDFDEVICE_INIT DeviceInit, PWDF_FILEOBJECT_CONFIG FileObjectConfig,
                                       PWDF_OBJECT_ATTRIBUTES FileObjectAttributes);
 
+WDF_IMPORT(WdfDeviceInitAssignWdmIrpPreprocessCallback)
+NTSTATUS WdfDeviceInitAssignWdmIrpPreprocessCallback(PWDFDEVICE_INIT DeviceInit, PFN_WDFDEVICE_WDM_IRP_PREPROCESS EvtDeviceWdmIrpPreprocess,
+                                                     UCHAR MajorFunction, PUCHAR MinorFunctions, ULONG NumMinorFunctions);
+
+WDF_IMPORT(WdfDeviceWdmDispatchPreprocessedIrp)
+NTSTATUS WdfDeviceWdmDispatchPreprocessedIrp(WDFDEVICE Device, PIRP Irp);
+
 WDF_IMPORT(WdfDeviceInitSetIoInCallerContextCallback)
 VOID WdfDeviceInitSetIoInCallerContextCallback(PWDFDEVICE_INIT DeviceInit, PFN_WDF_IO_IN_CALLER_CONTEXT EvtIoInCallerContext);
 
@@ -105,6 +122,9 @@ WDFQUEUE WdfDeviceGetDefaultQueue(WDFDEVICE Device);
 
 WDF_IMPORT(WdfDeviceConfigureRequestDispatching)
 NTSTATUS WdfDeviceConfigureRequestDispatching(WDFDEVICE Device, WDFQUEUE Queue, WDF_REQUEST_TYPE RequestType);
+
+WDF_IMPORT(WdfDeviceEnqueueRequest)
+NTSTATUS WdfDeviceEnqueueRequest(WDFDEVICE Device, WDFREQUEST Request);
 
 EXTERN_C_END
 

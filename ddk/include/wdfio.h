@@ -82,6 +82,9 @@ WDFDEVICE WdfIoQueueGetDevice(WDFQUEUE Queue);
 WDF_IMPORT(WdfIoQueueRetrieveNextRequest)
 NTSTATUS WdfIoQueueRetrieveNextRequest(WDFQUEUE Queue, WDFREQUEST *OutRequest);
 
+WDF_IMPORT(WdfIoQueueStart)
+VOID WdfIoQueueStart(WDFQUEUE Queue);
+
 EXTERN_C_END
 
 #endif /* _WDFIO_H_ */

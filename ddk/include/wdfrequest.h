@@ -135,8 +135,38 @@ NTSTATUS WdfRequestRetrieveInputWdmMdl(WDFREQUEST Request, PMDL *Mdl);
 WDF_IMPORT(WdfRequestRetrieveOutputWdmMdl)
 NTSTATUS WdfRequestRetrieveOutputWdmMdl(WDFREQUEST Request, PMDL *Mdl);
 
+WDF_IMPORT(WdfRequestRetrieveUnsafeUserInputBuffer)
+NTSTATUS WdfRequestRetrieveUnsafeUserInputBuffer(WDFREQUEST Request, size_t MinimumRequiredLength, PVOID *InputBuffer, size_t *Length);
+
+WDF_IMPORT(WdfRequestRetrieveUnsafeUserOutputBuffer)
+NTSTATUS WdfRequestRetrieveUnsafeUserOutputBuffer(WDFREQUEST Request, size_t MinimumRequiredLength, PVOID *OutputBuffer, size_t *Length);
+
+WDF_IMPORT(WdfRequestProbeAndLockUserBufferForRead)
+NTSTATUS WdfRequestProbeAndLockUserBufferForRead(WDFREQUEST Request, PVOID Buffer, size_t Length, WDFMEMORY *MemoryObject);
+
+WDF_IMPORT(WdfRequestProbeAndLockUserBufferForWrite)
+NTSTATUS WdfRequestProbeAndLockUserBufferForWrite(WDFREQUEST Request, PVOID Buffer, size_t Length, WDFMEMORY *MemoryObject);
+
+WDF_IMPORT(WdfRequestMarkCancelable)
+VOID WdfRequestMarkCancelable(WDFREQUEST Request, PFN_WDF_REQUEST_CANCEL EvtRequestCancel);
+
+WDF_IMPORT(WdfRequestMarkCancelableEx)
+NTSTATUS WdfRequestMarkCancelableEx(WDFREQUEST Request, PFN_WDF_REQUEST_CANCEL EvtRequestCancel);
+
+WDF_IMPORT(WdfRequestUnmarkCancelable)
+NTSTATUS WdfRequestUnmarkCancelable(WDFREQUEST Request);
+
 WDF_IMPORT(WdfRequestIsCanceled)
 BOOLEAN WdfRequestIsCanceled(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestForwardToIoQueue)
+NTSTATUS WdfRequestForwardToIoQueue(WDFREQUEST Request, WDFQUEUE DestinationQueue);
+
+WDF_IMPORT(WdfRequestRequeue)
+NTSTATUS WdfRequestRequeue(WDFREQUEST Request);
+
+WDF_IMPORT(WdfRequestStopAcknowledge)
+VOID WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);
 
 EXTERN_C_END
 

@@ -60,6 +60,7 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'pnp', 'PnpPofx'), 'PnpPofxRace'),
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
+    single(fixture('kmdf'), 'KmdfQueues'),
     single(fixture('wdfkd'), 'KmdfTwin'),
     // Low resources simulation samples (checked and unchecked allocations).
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocChecked'),

@@ -1,4 +1,5 @@
 /** `dv build FILE.c|FILE.cpp... -o OUT.wasm`: compile a C or C++ driver to a wasm32 image the kernel can load. */
+import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
 import type { Command } from 'commander';
 import { shellQuote } from './quote.ts';
 
@@ -25,7 +26,10 @@ export function registerBuildCommand(program: Command): void {
         // DDIs called directly, and those a function with a __try calls through their address (GOT.func).
         const known = kernelDdiNames();
         const ddis = new Set(result.imports.filter((i) => i.module === 'ntoskrnl' || (i.module === 'GOT.func' && known.has(i.name))).map((i) => i.name)).size;
-        process.stdout.write(`dv build: wrote ${opts.output} (${ddis} DDI import${ddis === 1 ? '' : 's'}${opts.kasan ? ', KASAN-instrumented' : ''})\n`);
+        // A KMDF driver's framework DDIs are imports from Wdf01000 (wdf.h).
+        const wdf = new Set(result.imports.filter((i) => i.module === WDF_LIBRARY_MODULE).map((i) => i.name)).size;
+        const framework = wdf > 0 ? `, ${wdf} framework DDI import${wdf === 1 ? '' : 's'} from ${WDF_LIBRARY_MODULE}` : '';
+        process.stdout.write(`dv build: wrote ${opts.output} (${ddis} DDI import${ddis === 1 ? '' : 's'}${framework}${opts.kasan ? ', KASAN-instrumented' : ''})\n`);
       }
       process.exitCode = result.exitCode;
     });

@@ -236,6 +236,7 @@ program
   .option('--html <file>', 'write a self-contained HTML report here: the bug check and its meaning, the stack with source lines, the leaks, pool usage per tag and the IRQL timeline as charts, the requests and their results')
   .option('--coverage <file>', "count how often each basic block of the wasm drivers ran, and write it here as an lcov tracefile (genhtml, editors' coverage views)")
   .option('--no-stacks', 'do not capture callers and allocation stacks (faster)')
+  .option('--wdf-verifier', "turn the KMDF framework's verifier on for the KMDF drivers (as Parameters\\Wdf VerifierOn = 1 does; it is on anyway for a driver verified with /standard unless the registry says VerifierOn = 0)")
   .option('--memory <size>', "the machine's physical memory, e.g. 512M or 1G (default 512M); pool limits follow from it", parseMemory)
   .option('--registry <file>', 'seed the registry before the driver loads, from a .reg file (regedit 5.00 / REGEDIT4) or JSON (repeatable, in order)', collect, [] as string[])
   .option('--pnp', 'run the driver under the PnP manager: a root-enumerated device, AddDevice with its PDO, IRP_MN_START_DEVICE; the requests go to the top of its stack (default for a driver that sets AddDevice and creates no device in DriverEntry)')
@@ -267,7 +268,7 @@ program
       'the --dump path and says so, so a CI step never reads an old verdict; a run that fails (exit 2, 3) writes neither and removes both.\n' +
       'A hang writes the forced 0xE2 dump of the hung machine to --dump.',
   )
-  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; html?: string; coverage?: string; stacks: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string; deviceUsage?: DeviceUsage } & FaultArgs) => {
+  .action(async (driverArg: string | undefined, opts: { scenario?: string; verifier?: number | 'off'; ioctl: Sequenced[]; read: Sequenced[]; write: Sequenced[]; open?: string; openInterface?: string; process: ProcessArg[]; openProcess: OpenProcessArg[]; dump?: string; json?: string; sarif?: string; junit?: string; html?: string; coverage?: string; stacks: boolean; wdfVerifier?: boolean; memory?: number; registry: string[]; debugger?: boolean; timeout: number; simTimeout: number; pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver: ChildDriverRequest[]; filter: string[]; lowerFilter: string[]; inf?: string; deviceUsage?: DeviceUsage } & FaultArgs) => {
     if (opts.scenario !== undefined) {
       if (driverArg !== undefined) throw new UsageError(`--scenario names the drivers it loads: give ${driverArg} in a load step, not on the command line`);
       const given = Object.entries(opts).filter(([k, v]) => !SCENARIO_OPTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'stacks' && v === true));
@@ -330,6 +331,7 @@ program
         processes,
         onProcessEvent: (l) => out(l),
         captureStacks: opts.stacks,
+        wdfVerifier: opts.wdfVerifier === true ? true : undefined,
         coverage: opts.coverage !== undefined,
         memory: opts.memory,
         registry,

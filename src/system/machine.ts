@@ -7,7 +7,8 @@ import { Loader } from '../loader/loader.ts';
 import { CoverageCollector } from '../loader/coverage.ts';
 import type { LoadedImage } from '../loader/image.ts';
 import { Verifier } from '../verifier/verifier.ts';
-import type { VerifierSettings } from '../verifier/settings.ts';
+import { isVerified, type VerifierSettings } from '../verifier/settings.ts';
+import { STANDARD_FLAGS } from '../verifier/flags.ts';
 import type { CrashDump } from '../debugger/dump.ts';
 import { captureDump, dumpSize, type DumpSize } from './capture.ts';
 import type { Framework } from '../wdf/framework.ts';
@@ -36,6 +37,12 @@ export interface MachineOptions {
   readonly onDebugPrint?: (line: string) => void;
   /** Record what the --html report charts (pool in use per tag, the IRQL timeline): machine.verifier.report. */
   readonly report?: boolean;
+  /**
+   * The KMDF framework's verifier for every KMDF driver (`dv run --wdf-verifier`). Without it the
+   * verifier is on for the drivers Driver Verifier verifies with /standard, unless their
+   * Parameters\Wdf key says otherwise.
+   */
+  readonly wdfVerifier?: boolean;
 }
 
 export class Machine {
@@ -55,9 +62,12 @@ export class Machine {
     if (options.memoryChecks === false) this.loader.checksMemoryOf = () => false;
     if (options.coverage) this.loader.coverage = new CoverageCollector(this.kernel.as, options.valueProfile === true);
     // The framework (Wdf01000.sys) loads on the first driver that imports it: a run of WDM drivers never loads src/wdf.
+    const settings = options.verifier;
+    const wdfVerifierOn = (driver: string) =>
+      options.wdfVerifier === true || (settings !== undefined && isVerified(settings, `${driver}.sys`) && (settings.flags & STANDARD_FLAGS) === STANDARD_FLAGS);
     this.loader.registerLibrary(WDF_LIBRARY_MODULE, async (k, placement) => {
       const { frameworkLoader } = await import('../wdf/framework.ts');
-      return (this.framework = await frameworkLoader()(k, placement));
+      return (this.framework = await frameworkLoader({ verifierOn: wdfVerifierOn })(k, placement));
     });
   }
 

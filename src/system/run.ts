@@ -117,6 +117,8 @@ export interface RunOptions extends PnpRunOptions {
   readonly debugger?: DebuggerIo;
   /** Runaway and time limits (defaults: kernel/ke/watchdog.ts DEFAULT_LIMITS, no host-time limit). */
   readonly limits?: Partial<WatchdogLimits>;
+  /** The KMDF framework's verifier on for every KMDF driver (`dv run --wdf-verifier`). */
+  readonly wdfVerifier?: boolean;
   /** Record what the --html report charts (machine.verifier.report), each step a mark on its charts. */
   readonly report?: boolean;
 }
@@ -170,7 +172,7 @@ export async function runDriver(given: RunOptions): Promise<RunOutcome> {
   const verified = [imageName, ...filterPaths.map((p) => `${moduleNameOf(p)}.sys`), ...childImages];
   const asked = opts.verifier ?? (opts.verifierFlags !== undefined ? { flags: opts.verifierFlags, drivers: verified } : undefined);
   const settings = asked && opts.faults ? { ...asked, faults: { ...asked.faults, ...opts.faults } } : asked;
-  const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint, coverage: opts.coverage, report: opts.report });
+  const machine = new Machine({ verifier: settings, captureStacks: opts.captureStacks, memory: opts.memory, onDebugPrint: opts.onDebugPrint, coverage: opts.coverage, report: opts.report, wdfVerifier: opts.wdfVerifier });
   Object.assign(machine.kernel.watchdog.limits, opts.limits);
   machine.kernel.watchdog.startRun();
   opts.configure?.(machine);

@@ -4,6 +4,7 @@
  * hidden PWDF_DRIVER_GLOBALS parameter carries), then the driver's arguments as wasm passes them.
  * A name here is declared once in ddk/include with WDF_IMPORT (test/wdf/Prototypes.test.ts).
  */
+import { collectionExports } from './collection.ts';
 import { deviceExports } from './device.ts';
 import { driverExports } from './driver.ts';
 import { fileExports } from './file.ts';
@@ -29,6 +30,7 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...fileExports(fx),
     ...memoryExports(fx),
     ...stringExports(fx),
+    ...collectionExports(fx),
     ...verifierExports(fx),
   };
 }

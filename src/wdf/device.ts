@@ -5,8 +5,8 @@
  * stay DO_DEVICE_INITIALIZING until WdfControlFinishInitializing, may be deleted by the driver,
  * and are deleted with the driver's tree otherwise (after EvtDriverUnload).
  */
-import { DEVICE_OBJECT } from '../nt/layout.ts';
-import { DO, FILE_DEVICE_UNKNOWN } from '../nt/io.ts';
+import { DEVICE_OBJECT, IO_STACK_LOCATION, IRP } from '../nt/layout.ts';
+import { DO, FILE_DEVICE_UNKNOWN, IRP_MJ_MAXIMUM_FUNCTION } from '../nt/io.ts';
 import { NT_SUCCESS, STATUS } from '../nt/status.ts';
 import { FX_TYPE, WDF_BUGCHECK, WDF_DEVICE_IO_TYPE, WDF_DEVICE_SHUTDOWN, WDF_FILEOBJECT_CONFIG, WDF_TRI_STATE } from '../nt/wdf.ts';
 import type { WdfDdi } from './ddi.ts';
@@ -15,6 +15,7 @@ import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
 import { FxObject, readAttributes, NO_ATTRIBUTES, type FxAttributes } from './object.ts';
 import type { FxIoQueue } from './queue.ts';
+import { dispatchToPackages } from './dispatch.ts';
 
 const DEV = DEVICE_OBJECT.off;
 const FC = WDF_FILEOBJECT_CONFIG.off;
@@ -43,6 +44,8 @@ export class FxDeviceInit {
   fileObject: FileObjectConfig | undefined;
   requestAttributes: FxAttributes = NO_ATTRIBUTES;
   ioInCallerContext = 0;
+  /** EvtDeviceWdmIrpPreprocess by major function, with the minor functions it wants (none listed: all). */
+  readonly preprocess = new Map<number, { readonly routine: number; readonly minors: readonly number[] }>();
   shutdown = 0;
   shutdownFlags = 0;
   /** Used by a WdfDeviceCreate that succeeded, or freed: another use is the driver's bug. */
@@ -63,6 +66,7 @@ export class FxDevice extends FxObject {
   readonly fileObject: FileObjectConfig | undefined;
   readonly requestAttributes: FxAttributes;
   readonly ioInCallerContext: number;
+  readonly preprocess: FxDeviceInit['preprocess'];
   readonly shutdown: number;
   readonly name: string | undefined;
   private nameString = 0;
@@ -80,6 +84,7 @@ export class FxDevice extends FxObject {
     this.fileObject = init.fileObject;
     this.requestAttributes = init.requestAttributes;
     this.ioInCallerContext = init.ioInCallerContext;
+    this.preprocess = init.preprocess;
     this.shutdown = init.shutdown;
     this.name = init.name;
     if (init.name !== undefined) this.nameString = fx.unicodeString(init.name, g.tag);
@@ -207,6 +212,19 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
       };
     },
 
+    WdfDeviceInitAssignWdmIrpPreprocessCallback(g, DeviceInit: number, EvtDeviceWdmIrpPreprocess: number, MajorFunction: number, MinorFunctions: number, NumMinorFunctions: number) {
+      const init = initOf(g, DeviceInit);
+      fx.require(g, EvtDeviceWdmIrpPreprocess);
+      const major = MajorFunction & 0xff;
+      if (major > IRP_MJ_MAXIMUM_FUNCTION || (NumMinorFunctions !== 0 && MinorFunctions === 0)) return STATUS.INVALID_PARAMETER;
+      const minors = [...as.read(MinorFunctions, NumMinorFunctions)];
+      // A second assignment for the same major adds minor functions; the routine must be the same.
+      const known = init.preprocess.get(major);
+      if (known && known.routine !== EvtDeviceWdmIrpPreprocess) return STATUS.INVALID_DEVICE_REQUEST;
+      init.preprocess.set(major, { routine: EvtDeviceWdmIrpPreprocess, minors: known && known.minors.length > 0 && minors.length > 0 ? [...known.minors, ...minors] : known ? [] : minors });
+      return STATUS.SUCCESS;
+    },
+
     WdfDeviceInitSetIoInCallerContextCallback(g, DeviceInit: number, EvtIoInCallerContext: number) {
       initOf(g, DeviceInit).ioInCallerContext = EvtIoInCallerContext;
     },
@@ -267,6 +285,16 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
       if (NT_SUCCESS(status)) device.addSymbolicLink(link);
       else fx.free(link, g.tag);
       return status;
+    },
+
+    WdfDeviceWdmDispatchPreprocessedIrp(g, Device: number, Irp: number) {
+      const device = fx.object<FxDevice>(g, Device, FX_TYPE.Device);
+      fx.require(g, Irp);
+      // The driver skipped its stack location (IoSkipCurrentIrpStackLocation) before handing the IRP back: IoSetNextIrpStackLocation restores it.
+      const irp = Irp >>> 0;
+      as.setU8(irp + IRP.off.CurrentLocation, as.u8(irp + IRP.off.CurrentLocation) - 1);
+      as.setU32(irp + IRP.off['Tail.CurrentStackLocation'], as.u32(irp + IRP.off['Tail.CurrentStackLocation']) - IO_STACK_LOCATION.size);
+      return fx.frame('FxDevice::DispatchWithLock', () => dispatchToPackages(fx, device, irp));
     },
 
     WdfDeviceWdmGetDeviceObject(g, Device: number) {

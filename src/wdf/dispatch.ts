@@ -17,12 +17,32 @@ import { ifrHex, irpMajorName } from './ifr.ts';
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
 
-export function registerFrameworkRoutines(fx: Framework): { readonly dispatch: number; readonly unload: number } {
+export function registerFrameworkRoutines(fx: Framework): { readonly dispatch: number; readonly unload: number; readonly cancel: number } {
   const dispatch = fx.image.address('FxDevice::DispatchWithLock');
   const unload = fx.image.address('FxStubDriverUnload');
+  const cancel = fx.image.address('FxRequest::CancelRoutine');
+  fx.k.registerRoutine(cancel, ((_device: number, irp: number) => fx.frame('FxRequest::CancelRoutine', () => cancelIrp(fx, irp >>> 0))) as never, WDF_LIBRARY_MODULE);
   fx.k.registerRoutine(dispatch, ((device: number, irp: number) => fx.frame('FxDevice::DispatchWithLock', () => dispatchIrp(fx, device >>> 0, irp >>> 0))) as never, WDF_LIBRARY_MODULE);
   fx.k.registerRoutine(unload, ((driverObject: number) => fx.frame('FxStubDriverUnload', () => unloadDriver(fx, driverObject >>> 0))) as never, WDF_LIBRARY_MODULE);
-  return { dispatch, unload };
+  return { dispatch, unload, cancel };
+}
+
+/**
+ * The cancel routine of every IRP the framework holds (IoCancelIrp calls it with the cancel spin
+ * lock held): a request waiting in a queue leaves it (EvtIoCanceledOnQueue, else completed
+ * STATUS_CANCELLED); a request the driver marked cancelable goes to its EvtRequestCancel.
+ */
+function cancelIrp(fx: Framework, irp: number): void {
+  fx.k.ddi.IoReleaseCancelSpinLock(fx.k.as.u8(irp + I.CancelIrql));
+  const r = fx.requestsByIrp.get(irp);
+  if (!r || r.completed) return;
+  if (r.cancelRoutine !== 0) {
+    const routine = r.cancelRoutine;
+    r.cancelRoutine = 0;
+    fx.invoke(routine, [r.handle], []);
+    return;
+  }
+  r.queue?.cancelWaiting(r);
 }
 
 /** Complete an IRP the framework answers itself. */
@@ -46,6 +66,19 @@ function dispatchIrp(fx: Framework, deviceObject: number, irp: number): number {
   const device = fx.devices.get(deviceObject);
   if (!device) return completeIrp(fx, irp, STATUS.INVALID_DEVICE_REQUEST);
   device.globals.record('FxDevice::DispatchWithLock', `WDFDEVICE ${ifrHex(device.handle)} !devobj ${ifrHex(deviceObject)}, ${irpMajorName(major)}, IRP ${ifrHex(irp)}`);
+  // The driver's EvtDeviceWdmIrpPreprocess sees the IRPs it asked for first; it passes them on with WdfDeviceWdmDispatchPreprocessedIrp.
+  const pre = device.preprocess.get(major);
+  if (pre && (pre.minors.length === 0 || pre.minors.includes(as.u8(sp + S.MinorFunction)))) {
+    return (fx.invoke(pre.routine, [device.handle, irp], []) as number) >>> 0;
+  }
+  return dispatchToPackages(fx, device, irp);
+}
+
+/** The framework's own dispatch of an IRP (WdfDeviceWdmDispatchPreprocessedIrp enters here too). */
+export function dispatchToPackages(fx: Framework, device: FxDevice, irp: number): number {
+  const as = fx.k.as;
+  const sp = as.u32(irp + I['Tail.CurrentStackLocation']);
+  const major = as.u8(sp + S.MajorFunction);
   const fileObject = as.u32(sp + S.FileObject);
   switch (major) {
     case IRP_MJ.CREATE:
@@ -100,6 +133,16 @@ function ioDispatch(fx: Framework, device: FxDevice, irp: number, major: number,
   }
   const request = new FxRequest(fx, device.globals, device, irp, fx.fileObjects.get(fileObject));
   markPending(fx, irp);
+  if (device.ioInCallerContext) {
+    // The driver sees it first, in the caller's context, and queues it (WdfDeviceEnqueueRequest) or completes it.
+    request.inCallerContext = true;
+    try {
+      fx.invoke(device.ioInCallerContext, [device.handle, request.handle], ['FxIoInCallerContext::Invoke']);
+    } finally {
+      request.inCallerContext = false;
+    }
+    return STATUS.PENDING;
+  }
   queue.enqueue(request);
   return STATUS.PENDING;
 }

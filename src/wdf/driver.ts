@@ -4,13 +4,14 @@
  * has an EvtDriverUnload (or is a PnP driver), its unload routine: the framework's unload calls
  * EvtDriverUnload and then deletes the driver's object tree.
  */
-import { DRIVER_OBJECT, IRP_MJ_COUNT } from '../nt/layout.ts';
+import { DRIVER_OBJECT, IRP_MJ_COUNT, UNICODE_STRING } from '../nt/layout.ts';
 import { STATUS } from '../nt/status.ts';
 import { FX_TYPE, WDF_DRIVER_CONFIG, WDF_DRIVER_INIT, WDF_GENERIC_POOL_TAG } from '../nt/wdf.ts';
 import type { WdfDdi } from './ddi.ts';
 import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
 import { FxObject, readAttributes, type FxAttributes } from './object.ts';
+import { readWdfVerifierSettings } from './settings.ts';
 
 const DRV = DRIVER_OBJECT.off;
 const C = WDF_DRIVER_CONFIG.off;
@@ -56,6 +57,8 @@ export function driverExports(fx: Framework): Record<string, WdfDdi> {
       if (nonPnp && deviceAdd !== 0) return STATUS.INVALID_PARAMETER;
       const attributes = readAttributes(fx, DriverAttributes, { parentNotAllowed: true });
       if (typeof attributes === 'number') return attributes;
+      // The framework's verifier settings are read here, from the service key's Parameters\Wdf.
+      g.setVerifier(readWdfVerifierSettings(fx.k, fx.readUnicodeString(RegistryPath), fx.verifierDefault(g.name)));
       const tag = as.u32(DriverConfig + C.DriverPoolTag);
       if (tag !== 0 && tag !== WDF_GENERIC_POOL_TAG) g.setTag(tag);
       const driver = new FxDriver(fx, g, attributes, DriverObject, RegistryPath, deviceAdd, unload, flags);
@@ -84,7 +87,7 @@ export function driverExports(fx: Framework): Record<string, WdfDdi> {
 
     WdfDriverGetRegistryPath(g, Driver: number) {
       const d = fx.object<FxDriver>(g, Driver, FX_TYPE.Driver);
-      return as.u32(d.registryPath + 4);
+      return as.u32(d.registryPath + UNICODE_STRING.off.Buffer);
     },
 
     WdfDriverIsVersionAvailable(g, Driver: number, Params: number) {

@@ -5,7 +5,7 @@
  * the per-driver globals, calls back into drivers, and raises 0x10D WDF_VIOLATION. It is built on
  * the kernel's DDIs (k.ddi): pool, device objects, IRP completion; the kernel knows nothing of it.
  */
-import { SimulatorError } from '../kernel/errors.ts';
+import { ddiFault, SimulatorError } from '../kernel/errors.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { PAGE_SIZE, PageKind, VA_MAP } from '../kernel/mm/address-space.ts';
 import type { ModuleInfo } from '../kernel/symbols.ts';
@@ -14,11 +14,15 @@ import { POOL_TYPE } from '../nt/pool.ts';
 import { UNICODE_STRING } from '../nt/layout.ts';
 import { FX_TYPE, FX_TYPE_HANDLE_NAME, WDF_BUGCHECK, WDF_LIBRARY_DATA, WDF_LIBRARY_MODULE, type FxTypeCode } from '../nt/wdf.ts';
 import { wdfExports, type WdfDdi } from './ddi.ts';
+import { ddiIrql, type Refusal } from './irql.ts';
+import { verifierBreak } from './verifier.ts';
+import { STATUS } from '../nt/status.ts';
 import { FxDriverGlobals } from './globals.ts';
 import { FRAME_OFFSET, WdfImage, type FxRoutine } from './image.ts';
 import type { FxObject } from './object.ts';
 import type { FxDevice } from './device.ts';
 import type { FxFileObject } from './file.ts';
+import type { FxRequest } from './request.ts';
 import { registerFrameworkRoutines } from './dispatch.ts';
 
 const US = UNICODE_STRING.off;
@@ -54,13 +58,17 @@ export class Framework {
   readonly contextOwners = new Map<number, FxObject>();
   /** Framework devices by their DEVICE_OBJECT. */
   readonly devices = new Map<number, FxDevice>();
+  /** Handles of requests completed under the framework's verifier (forgotten when an object takes the handle again). */
+  readonly completedRequests = new Set<number>();
   /** Framework file objects by their FILE_OBJECT. */
   readonly fileObjects = new Map<number, FxFileObject>();
   /** Bound clients by DRIVER_OBJECT once WdfDriverCreate has run, and all of them. */
   readonly clients = new Set<FxDriverGlobals>();
   readonly byDriverObject = new Map<number, FxDriverGlobals>();
-  /** The framework's routines drivers' objects point at: its IRP dispatch and its unload. */
-  readonly routines: { readonly dispatch: number; readonly unload: number };
+  /** The framework's routines drivers' objects and IRPs point at: its IRP dispatch, its unload, its cancel routine. */
+  readonly routines: { readonly dispatch: number; readonly unload: number; readonly cancel: number };
+  /** The framework's requests by their IRP (the cancel routine finds them so). */
+  readonly requestsByIrp = new Map<number, FxRequest>();
   options: FrameworkOptions;
 
   constructor(
@@ -90,13 +98,25 @@ export class Framework {
     const missing = routines.filter((n) => !(n in this.ddis));
     if (missing.length > 0) throw new SimulatorError(`${client.module.imageName} imports ${missing.join(', ')} from ${WDF_LIBRARY_MODULE}, which the framework does not export`);
     const g = new FxDriverGlobals(this, client.module.name);
-    g.setVerifier(this.options.verifierOn?.(client.module.name) ?? false);
+    const on = this.verifierDefault(client.module.name);
+    g.setVerifier({ verifierOn: on, verifyOn: on, dbgBreakOnError: on });
     this.clients.add(g);
     const table: Record<string, (...args: never[]) => unknown> = {};
     for (const name of routines) {
       const ddi = this.ddis[name]!;
       const frame = this.image.address(`imp_${name}`, FRAME_OFFSET);
-      table[name] = ((...args: unknown[]) => this.k.stacks.frame(frame, () => ddi(g, ...(args as number[])))) as never;
+      const irql = ddiIrql(name);
+      // As at the kernel's DDI boundary: a host exception out of the framework is ours, never the driver's.
+      table[name] = ((...args: unknown[]) => {
+        try {
+          return this.k.stacks.frame(frame, () => {
+            if (g.verifierOn && this.k.irql > irql.max) return this.wrongIrql(g, name, irql.max, irql.refusal);
+            return ddi(g, ...(args as number[]));
+          });
+        } catch (e) {
+          throw ddiFault(e, `${WDF_LIBRARY_MODULE}!${name}`);
+        }
+      }) as never;
     }
     const bound: Record<string, number> = {};
     for (const name of data) if ((WDF_LIBRARY_DATA as readonly string[]).includes(name)) bound[name] = g.cell;
@@ -111,6 +131,11 @@ export class Framework {
     g.release();
   }
 
+  /** The framework verifier's state for a driver whose Parameters\\Wdf key says nothing. */
+  verifierDefault(driver: string): boolean {
+    return this.options.verifierOn?.(driver) ?? false;
+  }
+
   // ---- running code -----------------------------------------------------------------------
 
   /** Run `body` under the frame of one of the framework's routines. */
@@ -122,6 +147,12 @@ export class Framework {
   invoke(routine: number, args: readonly unknown[], frames: readonly FxRoutine[]): unknown {
     const call = () => this.k.callRoutine(routine, args);
     return frames.length === 0 ? call() : this.k.stacks.frames(frames.map((f) => this.image.address(f, FRAME_OFFSET)), call);
+  }
+
+  /** A DDI called above its IRQL under the verifier: refused, recorded, and the verifier break. */
+  private wrongIrql(g: FxDriverGlobals, name: string, max: number, refusal: Refusal): number | undefined {
+    verifierBreak(this, g, name, `Called at wrong IRQL; at level ${this.k.irql}, should be at level ${max}`);
+    return refusal === 'status' ? STATUS.INVALID_DEVICE_REQUEST : refusal === 'null' ? 0 : undefined;
   }
 
   // ---- checks -----------------------------------------------------------------------------

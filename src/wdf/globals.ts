@@ -9,6 +9,7 @@ import type { Framework } from './framework.ts';
 import type { FxDriver } from './driver.ts';
 import { FxIfrLog } from './ifr.ts';
 import { WDF_IFR_DEFAULT_PAGES, readIfrLog } from '../nt/wdf-ifr.ts';
+import type { WdfVerifierSettings } from './settings.ts';
 
 const G = WDF_DRIVER_GLOBALS.off;
 /** The framework's own tag for its per-driver blocks ('FxDG'). */
@@ -35,6 +36,8 @@ export class FxDriverGlobals {
   verifyOn = false;
   /** The driver's in-flight recorder (nonpaged pool, so dumps hold it). */
   readonly ifr: FxIfrLog;
+  /** The verifier's findings break (Parameters\Wdf DbgBreakOnError; implied by VerifierOn). */
+  dbgBreakOnError = false;
 
   constructor(
     private readonly fx: Framework,
@@ -56,9 +59,12 @@ export class FxDriverGlobals {
   }
 
   /** Turn the framework's verifier on or off for this driver (DriverFlags' WdfVerifierOn | WdfVerifyOn). */
-  setVerifier(on: boolean, verify = on): void {
+  setVerifier(settings: WdfVerifierSettings): void {
+    const on = settings.verifierOn;
+    const verify = settings.verifyOn;
     this.verifierOn = on;
     this.verifyOn = verify;
+    this.dbgBreakOnError = settings.dbgBreakOnError;
     const flags = this.fx.k.as.u32(this.address + G.DriverFlags) & ~(WDF_DRIVER_INIT.VerifierOn | WDF_DRIVER_INIT.VerifyOn);
     this.fx.k.as.setU32(this.address + G.DriverFlags, flags | (on ? WDF_DRIVER_INIT.VerifierOn : 0) | (verify ? WDF_DRIVER_INIT.VerifyOn : 0));
   }

@@ -38,6 +38,8 @@ export const FX_ROUTINES = [
   'FxDevice::DispatchShutdown',
   'FxVerifierBugCheckWorker',
   'FxVerifierDbgBreakPoint',
+  'FxRequest::CancelRoutine',
+  'FxIoQueue::CancelForQueue',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

@@ -1,5 +1,6 @@
 /** The object DDIs every framework object answers: create, delete, references, contexts. */
-import { STATUS } from '../nt/status.ts';
+import { STATUS, statusName } from '../nt/status.ts';
+import { verifierBreak } from './verifier.ts';
 import { FX_TYPE, WDF_BUGCHECK } from '../nt/wdf.ts';
 import type { WdfDdi } from './ddi.ts';
 import type { Framework } from './framework.ts';
@@ -21,7 +22,8 @@ export function objectExports(fx: Framework): Record<string, WdfDdi> {
     WdfObjectDelete(g, Object: number) {
       const o = fx.object(g, Object);
       if (!o.driverMayDelete) {
-        g.record('FxObject::DeleteObject', `Attempt to Delete an Object Which does not allow WdfDeleteObject Handle 0x${(Object >>> 0).toString(16)}, ${fx.typeName(o.type)}, 0x${STATUS.CANNOT_DELETE.toString(16)}`);
+        // Ignored (the framework deletes it when its time comes), named in the IFR, and a verifier break.
+        verifierBreak(fx, g, 'FxObject::DeleteObject', `Attempt to Delete an Object Which does not allow WdfDeleteObject Handle 0x${(Object >>> 0).toString(16)}, ${fx.typeName(o.type)}, ${statusName(STATUS.CANNOT_DELETE)}`);
         return;
       }
       o.delete();

@@ -122,6 +122,7 @@ export abstract class FxObject {
     if (attributes.contextType) fx.contextOwners.set(this.address + FIRST_CONTEXT, this);
     this.writeHeader();
     fx.handles.set(this.handle, this);
+    fx.completedRequests.delete(this.handle);
     if (parent) this.attach(parent);
   }
 

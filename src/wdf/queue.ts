@@ -5,6 +5,7 @@
  * them with WdfIoQueueRetrieveNextRequest).
  */
 import { IRP_MJ } from '../nt/io.ts';
+import { IRP } from '../nt/layout.ts';
 import { STATUS } from '../nt/status.ts';
 import { FX_TYPE, WDF_IO_QUEUE_CONFIG, WDF_IO_QUEUE_DISPATCH } from '../nt/wdf.ts';
 import type { WdfDdi } from './ddi.ts';
@@ -57,12 +58,40 @@ export class FxIoQueue extends FxObject {
     return !this.frameworkOwned;
   }
 
-  /** A request routed here: it waits, and is presented when the queue's dispatch type allows. */
-  enqueue(request: FxRequest): void {
+  /**
+   * A request routed here (or forwarded, or requeued at the head): it waits, cancelable by the
+   * framework, and is presented when the queue's dispatch type allows.
+   */
+  enqueue(request: FxRequest, head = false): void {
     request.queue = this;
-    this.waiting.push(request);
+    if (head) this.waiting.unshift(request);
+    else this.waiting.push(request);
     this.globals.record('FxIoQueue::QueueRequest', `WDFREQUEST ${ifrHex(request.handle)} queued on WDFQUEUE ${ifrHex(this.handle)}`);
+    const as = this.fx.k.as;
+    // An IRP already cancelled never waits.
+    if (as.u8(request.irp + IRP.off.Cancel) !== 0) return this.cancelWaiting(request);
+    as.setU32(request.irp + IRP.off.CancelRoutine, this.fx.routines.cancel);
     this.fx.frame('FxIoQueue::QueueRequest', () => this.dispatchEvents());
+  }
+
+  /** The driver no longer has the request from this queue (forwarded, requeued). */
+  release(request: FxRequest): void {
+    this.presented.delete(request);
+  }
+
+  /** A waiting request was cancelled: EvtIoCanceledOnQueue gets it, else the framework completes it. */
+  cancelWaiting(request: FxRequest): void {
+    const i = this.waiting.indexOf(request);
+    if (i < 0) return;
+    this.waiting.splice(i, 1);
+    this.fx.frame('FxIoQueue::CancelForQueue', () => {
+      if (this.config.evtIoCanceledOnQueue) {
+        this.presented.add(request);
+        this.fx.invoke(this.config.evtIoCanceledOnQueue, [this.handle, request.handle], []);
+      } else {
+        request.complete(STATUS.CANCELLED, 0);
+      }
+    });
   }
 
   private canPresent(): boolean {
@@ -89,9 +118,10 @@ export class FxIoQueue extends FxObject {
     }
   }
 
-  /** The request goes to the driver (a manual queue's retrieval, or a handler). */
+  /** The request goes to the driver (a manual queue's retrieval, or a handler): no longer the framework's to cancel. */
   take(request: FxRequest): void {
     this.presented.add(request);
+    this.fx.k.as.setU32(request.irp + IRP.off.CancelRoutine, 0);
   }
 
   private present(request: FxRequest): void {
@@ -124,6 +154,15 @@ export class FxIoQueue extends FxObject {
     const i = this.waiting.indexOf(request);
     if (i >= 0) this.waiting.splice(i, 1);
     this.dispatchEvents();
+  }
+
+  /** Deleted (with its device): the requests still waiting are purged, completed STATUS_CANCELLED. */
+  protected override dispose(): void {
+    for (const request of this.waiting.splice(0)) {
+      this.fx.k.as.setU32(request.irp + IRP.off.CancelRoutine, 0);
+      request.queue = undefined;
+      request.complete(STATUS.CANCELLED, 0);
+    }
   }
 
   /** Does the queue have a handler for requests of this major function? */
@@ -196,6 +235,21 @@ export function queueExports(fx: Framework): Record<string, WdfDdi> {
       if (!next) return STATUS.NO_MORE_ENTRIES;
       queue.take(next);
       as.setU32(OutRequest, next.handle);
+      return STATUS.SUCCESS;
+    },
+
+    WdfIoQueueStart(g, Queue: number) {
+      // Non-PnP queues are always started; a start lets waiting requests go.
+      fx.object<FxIoQueue>(g, Queue, FX_TYPE.Queue).dispatchEvents();
+    },
+
+    WdfDeviceEnqueueRequest(g, Device: number, Request: number) {
+      const device = fx.object<FxDevice>(g, Device, FX_TYPE.Device);
+      const r = fx.object<FxRequest>(g, Request, FX_TYPE.Request);
+      if (r.queue || r.completed || r.device !== device) return STATUS.INVALID_DEVICE_REQUEST;
+      const queue = device.dispatching.get(r.major) ?? device.defaultQueue;
+      if (!queue) return STATUS.INVALID_DEVICE_REQUEST;
+      queue.enqueue(r);
       return STATUS.SUCCESS;
     },
 

@@ -6,10 +6,12 @@
  * (the reference's table): buffered and direct I/O from SystemBuffer or the mapped MDL; neither
  * I/O only to kernel-mode requestors, or through the unsafe user-buffer routines.
  */
-import { IO_STACK_LOCATION, IRP } from '../nt/layout.ts';
+import { DEVICE_OBJECT, IO_STACK_LOCATION, IRP } from '../nt/layout.ts';
 import { IRP_MJ, METHOD_BUFFERED, METHOD_NEITHER, ioctlMethod } from '../nt/io.ts';
-import { NT_SUCCESS, STATUS } from '../nt/status.ts';
-import { FX_TYPE, WDF_DEVICE_IO_TYPE, WDF_REQUEST_PARAMETERS } from '../nt/wdf.ts';
+import { NT_SUCCESS, STATUS, statusName } from '../nt/status.ts';
+import { NtException } from '../kernel/ke/except.ts';
+import { FX_OBJECT_STATE, FX_TYPE, WDF_BUGCHECK, WDF_DEVICE_IO_TYPE, WDF_REQUEST_FATAL_ERROR, WDF_REQUEST_PARAMETERS } from '../nt/wdf.ts';
+import { verifierBreak } from './verifier.ts';
 import type { WdfDdi } from './ddi.ts';
 import type { FxDevice } from './device.ts';
 import type { FxFileObject } from './file.ts';
@@ -20,6 +22,7 @@ import { FxObject, NO_ATTRIBUTES } from './object.ts';
 import type { FxIoQueue } from './queue.ts';
 
 const I = IRP.off;
+const hex = (n: number) => (n >>> 0).toString(16);
 const S = IO_STACK_LOCATION.off;
 const P = WDF_REQUEST_PARAMETERS.off;
 /** KernelMode in IRP.RequestorMode. */
@@ -31,6 +34,10 @@ export class FxRequest extends FxObject {
   completed = false;
   /** EvtRequestCancel while it is cancelable (WdfRequestMarkCancelable). */
   cancelRoutine = 0;
+  /** Inside EvtIoInCallerContext: the unsafe user-buffer routines may be called. */
+  inCallerContext = false;
+  /** MDLs WdfRequestProbeAndLockUserBufferFor* locked: unlocked and freed with the request. */
+  readonly lockedMdls: number[] = [];
   /** The WDFMEMORY objects over its buffers, once retrieved. */
   inputMemory: FxMemory | undefined;
   outputMemory: FxMemory | undefined;
@@ -48,6 +55,20 @@ export class FxRequest extends FxObject {
     super(fx, g, device.requestAttributes, undefined, FX_TYPE.Request);
     this.location = fx.k.as.u32(irp + I['Tail.CurrentStackLocation']);
     this.major = fx.k.as.u8(this.location + S.MajorFunction);
+    fx.requestsByIrp.set(irp, this);
+  }
+
+  protected override dispose(): void {
+    this.fx.requestsByIrp.delete(this.irp);
+    for (const mdl of this.lockedMdls.splice(0)) {
+      this.fx.k.ddi.MmUnlockPages(mdl);
+      this.fx.k.ddi.IoFreeMdl(mdl);
+    }
+  }
+
+  /** The driver owns it: presented by a queue (or retrieved from a manual one), and not completed. */
+  get ownedByDriver(): boolean {
+    return !this.completed && this.queue !== undefined && this.queue.presented.has(this);
   }
 
   /** Requests the framework made for IRPs are deleted by completing them, not by WdfObjectDelete. */
@@ -71,11 +92,18 @@ export class FxRequest extends FxObject {
     return this.fx.k.as.u32(this.irp + I['IoStatus.Status']);
   }
 
-  /** Complete the IRP with `status` (Information as set), then let the queue go on and the object go. */
+  /**
+   * WdfRequestComplete*: the framework verifier's checks first (a request still cancelable; its
+   * buffers still referenced: 0x10D/0x3; more Information than the buffer holds: 0x10D/0x6/0x4), then
+   * the IRP is completed with `status` (Information as set), the queue goes on and the object goes.
+   */
   complete(status: number, boost: number): void {
     const fx = this.fx;
+    const g = this.globals;
+    if (g.verifierOn) this.verifyCompletion(status);
     this.completed = true;
     this.cancelRoutine = 0;
+    fx.k.as.setU32(this.irp + I.CancelRoutine, 0);
     fx.k.as.setU32(this.irp + I['IoStatus.Status'], status >>> 0);
     fx.frame('FxRequest::Complete', () => {
       this.globals.record('FxRequest::Complete', `WDFREQUEST 0x${this.handle.toString(16)}, PIRP 0x${this.irp.toString(16)}, Major 0x${this.major.toString(16)}, completed with 0x${(status >>> 0).toString(16).padStart(8, '0')}`);
@@ -84,9 +112,33 @@ export class FxRequest extends FxObject {
       this.queue = undefined;
       queue?.requestCompleted(this);
     });
+    // Under the framework's verifier a completed request stays known, so a second completion is named as one.
+    if (g.verifierOn) fx.completedRequests.add(this.handle);
     // A failed create leaves no file object behind.
     if (this.major === IRP_MJ.CREATE && !NT_SUCCESS(status)) this.fileObject?.delete();
     this.delete();
+  }
+
+  private verifyCompletion(status: number): void {
+    const fx = this.fx;
+    const g = this.globals;
+    if (this.cancelRoutine !== 0) {
+      verifierBreak(fx, g, 'FxRequest::Complete', `WDFREQUEST 0x${hex(this.handle)} is completed while it is still cancelable (WdfRequestMarkCancelable without WdfRequestUnmarkCancelable): its cancel routine can run on a completed request`);
+    }
+    const references = [this.inputMemory, this.outputMemory].reduce((n, m) => n + (m && m.state === FX_OBJECT_STATE.Created ? m.referenceCount - 1 : 0), 0);
+    if (references > 0) fx.violation(g, WDF_BUGCHECK.VERIFIER_FATAL_ERROR, this.handle, references);
+    // Success with more Information than the caller's buffer: the I/O manager would copy past it.
+    if (NT_SUCCESS(status)) {
+      const p = this.parameters;
+      const user = this.major === IRP_MJ.DEVICE_CONTROL && this.requestorMode !== KERNEL_MODE;
+      const length = this.major === IRP_MJ.READ || this.major === IRP_MJ.WRITE ? p.length : user ? p.outputLength : undefined;
+      if (length !== undefined && this.information > length) {
+        const record = fx.allocate(5 * 4, g.tag);
+        for (const [i, v] of [this.handle, this.irp, length, this.information, this.major].entries()) fx.k.as.setU32(record + 4 * i, v);
+        g.record('FxRequest::Complete', `WDFREQUEST 0x${hex(this.handle)}, IRP 0x${hex(this.irp)}: Information 0x${hex(this.information)} is more than the buffer's 0x${hex(length)} bytes`);
+        fx.violation(g, WDF_BUGCHECK.REQUEST_FATAL_ERROR, WDF_REQUEST_FATAL_ERROR.INFORMATION_LENGTH_MISMATCH, record);
+      }
+    }
   }
 
   /** The stack location's Parameters, as the union of WDF_REQUEST_PARAMETERS reads them. */
@@ -144,9 +196,50 @@ export class FxRequest extends FxObject {
   }
 }
 
+/** The priority boost WdfRequestComplete gives, by the device's type (the framework's table). */
+const BOOST_BY_DEVICE_TYPE: ReadonlyMap<number, number> = new Map([
+  [0x07 /* FILE_DEVICE_DISK */, 1 /* IO_DISK_INCREMENT */],
+  [0x0b /* FILE_DEVICE_KEYBOARD */, 6 /* IO_KEYBOARD_INCREMENT */],
+  [0x0f /* FILE_DEVICE_MOUSE */, 6 /* IO_MOUSE_INCREMENT */],
+  [0x1b /* FILE_DEVICE_SERIAL_PORT */, 2 /* IO_SERIAL_INCREMENT */],
+  [0x1d /* FILE_DEVICE_SOUND */, 8 /* IO_SOUND_INCREMENT */],
+]);
+
+function defaultBoost(fx: Framework, handle: number): number {
+  const r = fx.handles.get(handle >>> 0) as FxRequest | undefined;
+  const type = r ? fx.k.as.u32(r.device.deviceObject + DEVICE_OBJECT.off.DeviceType) : 0;
+  return BOOST_BY_DEVICE_TYPE.get(type) ?? 0;
+}
+
+/**
+ * Make a request cancelable: EvtRequestCancel runs if the IRP is cancelled. An IRP cancelled already:
+ * WdfRequestMarkCancelable calls the routine now, WdfRequestMarkCancelableEx returns STATUS_CANCELLED.
+ */
+function markCancelable(fx: Framework, r: FxRequest, routine: number, callNow: boolean): number {
+  const as = fx.k.as;
+  if (as.u8(r.irp + I.Cancel) !== 0) {
+    if (callNow) fx.invoke(routine, [r.handle], ['FxRequest::Complete']);
+    return STATUS.CANCELLED;
+  }
+  r.cancelRoutine = routine;
+  as.setU32(r.irp + I.CancelRoutine, fx.routines.cancel);
+  return STATUS.SUCCESS;
+}
+
 export function requestExports(fx: Framework): Record<string, WdfDdi> {
   const as = fx.k.as;
   const request = (g: FxDriverGlobals, handle: number) => fx.object<FxRequest>(g, handle, FX_TYPE.Request);
+  /**
+   * The request a completion names. Under the framework's verifier a request completed before is
+   * named as such (IFR + verifier break) and the call does nothing; otherwise it is a stale handle.
+   */
+  const toComplete = (g: FxDriverGlobals, handle: number): FxRequest | undefined => {
+    if (g.verifierOn && !fx.handles.has(handle >>> 0) && fx.completedRequests.has(handle >>> 0)) {
+      verifierBreak(fx, g, 'FxRequest::Complete', `WDFREQUEST 0x${hex(handle)} is already completed`);
+      return undefined;
+    }
+    return request(g, handle);
+  };
 
   /** WdfRequestRetrieve{Input,Output}Buffer. */
   const retrieve = (output: boolean) => (g: FxDriverGlobals, Request: number, MinimumRequiredLength: number, Buffer: number, Length: number) => {
@@ -200,19 +293,74 @@ export function requestExports(fx: Framework): Record<string, WdfDdi> {
     return STATUS.SUCCESS;
   };
 
+  /**
+   * WdfRequestRetrieveUnsafeUser{Input,Output}Buffer: the caller's own buffer of a neither-I/O
+   * request, only inside EvtIoInCallerContext (the caller's process context) and never probed.
+   */
+  const unsafe = (output: boolean) => (g: FxDriverGlobals, Request: number, MinimumRequiredLength: number, Buffer: number, Length: number) => {
+    const r = request(g, Request);
+    fx.require(g, Buffer);
+    as.setU32(Buffer, 0);
+    if (Length) as.setU32(Length, 0);
+    if (!r.inCallerContext) {
+      verifierBreak(fx, g, 'FxRequest::GetDeviceControlOutputMemoryObject', `WDFREQUEST 0x${hex(Request)}: the unsafe user buffer is only available in EvtIoInCallerContext`);
+      return STATUS.INVALID_DEVICE_REQUEST;
+    }
+    const p = r.parameters;
+    let b: { address: number; length: number } | undefined;
+    if ((r.major === IRP_MJ.DEVICE_CONTROL || r.major === IRP_MJ.INTERNAL_DEVICE_CONTROL) && ioctlMethod(p.code) === METHOD_NEITHER) {
+      b = output ? { address: as.u32(r.irp + I.UserBuffer), length: p.outputLength } : { address: p.type3InputBuffer, length: p.inputLength };
+    } else if (r.device.ioType === WDF_DEVICE_IO_TYPE.Neither && output === (r.major === IRP_MJ.READ) && (r.major === IRP_MJ.READ || r.major === IRP_MJ.WRITE)) {
+      b = { address: as.u32(r.irp + I.UserBuffer), length: p.length };
+    }
+    if (!b) return STATUS.INVALID_DEVICE_REQUEST;
+    if (b.length === 0 || b.length < MinimumRequiredLength) return STATUS.BUFFER_TOO_SMALL;
+    as.setU32(Buffer, b.address);
+    if (Length) as.setU32(Length, b.length);
+    return STATUS.SUCCESS;
+  };
+
+  /**
+   * WdfRequestProbeAndLockUserBufferFor{Read,Write}: probe and lock the caller's buffer (an MDL of the
+   * kernel's), give it to the driver as a WDFMEMORY the request owns; a bad buffer is the probe's status.
+   */
+  const probeAndLock = (write: boolean) => (g: FxDriverGlobals, Request: number, Buffer: number, Length: number, MemoryObject: number) => {
+    const r = request(g, Request);
+    fx.require(g, MemoryObject);
+    as.setU32(MemoryObject, 0);
+    if (!r.inCallerContext) return STATUS.INVALID_DEVICE_REQUEST;
+    if (Length === 0) return STATUS.INVALID_USER_BUFFER;
+    const mdl = fx.k.ddi.IoAllocateMdl(Buffer, Length, 0, 0, 0) >>> 0;
+    if (mdl === 0) return STATUS.INSUFFICIENT_RESOURCES;
+    try {
+      // IoWriteAccess (1) for a buffer the driver writes, IoReadAccess (0) for one it reads.
+      fx.k.ddi.MmProbeAndLockPages(mdl, r.requestorMode, write ? 1 : 0);
+    } catch (e) {
+      fx.k.ddi.IoFreeMdl(mdl);
+      if (e instanceof NtException) return e.code;
+      throw e;
+    }
+    r.lockedMdls.push(mdl);
+    const address = fx.k.ddi.MmGetSystemAddressForMdlSafe(mdl, 0) >>> 0;
+    const m = new FxMemory(fx, g, NO_ATTRIBUTES, r, address, Length, undefined, true);
+    as.setU32(MemoryObject, m.handle);
+    return STATUS.SUCCESS;
+  };
+
   return {
     WdfRequestComplete(g, Request: number, Status: number) {
-      request(g, Request).complete(Status, 0);
+      toComplete(g, Request)?.complete(Status, defaultBoost(fx, Request));
     },
 
     WdfRequestCompleteWithInformation(g, Request: number, Status: number, Information: number) {
-      const r = request(g, Request);
+      const r = toComplete(g, Request);
+      if (!r) return;
       r.information = Information;
-      r.complete(Status, 0);
+      r.complete(Status, defaultBoost(fx, Request));
     },
 
     WdfRequestCompleteWithPriorityBoost(g, Request: number, Status: number, PriorityBoost: number) {
-      request(g, Request).complete(Status, PriorityBoost << 24 >> 24);
+      toComplete(g, Request)?.complete(Status, (PriorityBoost << 24) >> 24);
     },
 
     WdfRequestSetInformation(g, Request: number, Information: number) {
@@ -260,6 +408,11 @@ export function requestExports(fx: Framework): Record<string, WdfDdi> {
         as.setU64(p + 8, as.u64(sp + 8));
       } else {
         for (let i = 0; i < 16; i += 4) as.setU32(p + i, as.u32(sp + i));
+        // The verifier hides a user-mode METHOD_NEITHER input pointer: only the unsafe routines hand it out, in the caller's context.
+        const io = r.major === IRP_MJ.DEVICE_CONTROL || r.major === IRP_MJ.INTERNAL_DEVICE_CONTROL;
+        if (g.verifierOn && io && ioctlMethod(r.parameters.code) === METHOD_NEITHER && r.requestorMode !== KERNEL_MODE) {
+          as.setU32(Parameters + P['Parameters.DeviceIoControl.Type3InputBuffer'], 0);
+        }
       }
     },
 
@@ -269,6 +422,76 @@ export function requestExports(fx: Framework): Record<string, WdfDdi> {
     WdfRequestRetrieveOutputMemory: retrieveMemory(true),
     WdfRequestRetrieveInputWdmMdl: retrieveMdl(false),
     WdfRequestRetrieveOutputWdmMdl: retrieveMdl(true),
+
+    WdfRequestMarkCancelable(g, Request: number, EvtRequestCancel: number) {
+      const r = request(g, Request);
+      fx.require(g, EvtRequestCancel);
+      if (!r.ownedByDriver || r.cancelRoutine !== 0) {
+        verifierBreak(fx, g, 'FxRequest::MarkCancelable', `WDFREQUEST 0x${hex(Request)} ${r.cancelRoutine ? 'is already cancelable' : 'is not owned by the driver'}`);
+        return;
+      }
+      markCancelable(fx, r, EvtRequestCancel, true);
+    },
+
+    WdfRequestMarkCancelableEx(g, Request: number, EvtRequestCancel: number) {
+      const r = request(g, Request);
+      fx.require(g, EvtRequestCancel);
+      if (!r.ownedByDriver || r.cancelRoutine !== 0) return STATUS.INVALID_DEVICE_REQUEST;
+      return markCancelable(fx, r, EvtRequestCancel, false);
+    },
+
+    WdfRequestUnmarkCancelable(g, Request: number) {
+      const r = request(g, Request);
+      if (r.cancelRoutine === 0) {
+        verifierBreak(fx, g, 'FxRequest::UnmarkCancelable', `WDFREQUEST 0x${hex(Request)} is not cancelable`);
+        return STATUS.INVALID_DEVICE_REQUEST;
+      }
+      // The I/O manager took the cancel routine: EvtRequestCancel runs (or ran) and completes it.
+      if (as.u32(r.irp + I.CancelRoutine) === 0) return STATUS.CANCELLED;
+      as.setU32(r.irp + I.CancelRoutine, 0);
+      r.cancelRoutine = 0;
+      return STATUS.SUCCESS;
+    },
+
+    WdfRequestForwardToIoQueue(g, Request: number, DestinationQueue: number) {
+      const r = request(g, Request);
+      const to = fx.object<FxIoQueue>(g, DestinationQueue, FX_TYPE.Queue);
+      const from = r.queue;
+      const refused = !from ? 'was not delivered by a queue' : from === to ? 'is already in that queue' : from.device !== to.device ? 'belongs to another device' : !r.ownedByDriver ? 'is not owned by the driver' : r.cancelRoutine ? 'is cancelable (unmark it first)' : undefined;
+      if (refused) {
+        g.record('FxRequest::ForwardToIoQueue', `WDFREQUEST 0x${hex(Request)} ${refused}, ${statusName(STATUS.INVALID_DEVICE_REQUEST)}`);
+        return STATUS.INVALID_DEVICE_REQUEST;
+      }
+      from!.release(r);
+      to.enqueue(r);
+      from!.dispatchEvents();
+      return STATUS.SUCCESS;
+    },
+
+    WdfRequestRequeue(g, Request: number) {
+      const r = request(g, Request);
+      const queue = r.queue;
+      if (!queue || !r.ownedByDriver || r.cancelRoutine) return STATUS.INVALID_DEVICE_REQUEST;
+      queue.release(r);
+      queue.enqueue(r, true);
+      return STATUS.SUCCESS;
+    },
+
+    WdfRequestStopAcknowledge(g, Request: number, Requeue: number) {
+      const r = request(g, Request);
+      // Non-PnP queues never stop for power: there is no EvtIoStop to acknowledge.
+      g.record('FxRequest::StopAcknowledge', `WDFREQUEST 0x${hex(Request)} acknowledged (requeue ${(Requeue & 0xff) !== 0})`);
+      if ((Requeue & 0xff) !== 0 && r.queue && r.ownedByDriver) {
+        const queue = r.queue;
+        queue.release(r);
+        queue.enqueue(r, true);
+      }
+    },
+
+    WdfRequestRetrieveUnsafeUserInputBuffer: unsafe(false),
+    WdfRequestRetrieveUnsafeUserOutputBuffer: unsafe(true),
+    WdfRequestProbeAndLockUserBufferForRead: probeAndLock(false),
+    WdfRequestProbeAndLockUserBufferForWrite: probeAndLock(true),
 
     WdfRequestIsCanceled(g, Request: number) {
       return as.u8(request(g, Request).irp + I.Cancel) !== 0 ? 1 : 0;

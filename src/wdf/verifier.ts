@@ -8,13 +8,18 @@ import type { FxDriverGlobals } from './globals.ts';
 
 /**
  * FxVerifierDbgBreakPoint: the framework's verifier found a driver error it reports without a bug
- * check. The in-flight recorder has the line; with a kernel debugger attached the machine breaks,
- * and the message Windows prints tells where to look.
+ * check of its own. The in-flight recorder has the line, the debug output the framework's message,
+ * and with DbgBreakOnError (on with VerifierOn) the framework breaks: kd> under --debugger (g goes
+ * on), and without a debugger the breakpoint nobody takes, 0x1E KMODE_EXCEPTION_NOT_HANDLED with
+ * STATUS_BREAKPOINT, as an int 3 in a kernel without a debugger is on Windows (and as DbgBreakPoint
+ * is here). Not 0x10D: Windows raises none for these.
  */
 export function verifierBreak(fx: Framework, g: FxDriverGlobals, routine: string, text: string): void {
   g.record(routine, text);
   if (!g.verifierOn) return;
   fx.k.debugPrint(`WDF detected potentially invalid operation by ${g.name}.sys. Dump the driver log (!wdflogdump ${g.name}.sys) for more information.`);
+  // DbgBreakOnError: an int 3, as the framework's own; without a kernel debugger that is 0x1E (STATUS_BREAKPOINT).
+  if (g.dbgBreakOnError) fx.frame('FxVerifierDbgBreakPoint', () => fx.k.ddi.DbgBreakPoint());
 }
 
 export function verifierExports(fx: Framework): Record<string, WdfDdi> {

@@ -1,4 +1,5 @@
 /** `!analyze [-v]`: the bug check, its arguments explained, and the details that locate the fault. */
+import { WDF_LIBRARY_MODULE } from '../../nt/wdf.ts';
 import { argumentTexts, bugCheckInfo, hasSubcodes } from '../../nt/bugcheck.ts';
 import { blamesReturnedRoutine } from '../../nt/bugcheck-io.ts';
 import { irqlName } from '../../nt/irql.ts';
@@ -21,7 +22,7 @@ const BANNER = [
 export { argumentTexts };
 
 /**
- * The module to blame: the first driver frame on the stack, else the driver the stop names (the
+ * The module to blame: the first driver frame on the stack (not nt's, not the framework's), else the driver the stop names (the
  * culprit an unload or shutdown check recorded, with the driver code it points at), else the driver
  * the verifier names.
  */
@@ -36,7 +37,8 @@ function faultingModule(t: DebugTarget): { name: string; imageName: string; base
   }
   for (const pc of ctx?.stack ?? []) {
     const r = t.resolve(pc);
-    if (r && r.module.name !== 'nt') return { name: r.module.name, imageName: r.module.imageName, base: r.module.base, frame: pc };
+    // The framework (Wdf01000) is system code too: its checks blame the driver that called it.
+    if (r && r.module.name !== 'nt' && r.module.name !== WDF_LIBRARY_MODULE) return { name: r.module.name, imageName: r.module.imageName, base: r.module.base, frame: pc };
   }
   const culprit = ctx?.culprit;
   if (culprit) {

@@ -21,6 +21,7 @@ static NTSTATUS KmdfNonPnpCreateControlDevice(WDFDRIVER Driver) {
     WdfDeviceInitFree(init);
     return status;
   }
+  WdfDeviceInitSetIoInCallerContextCallback(init, KmdfNonPnpEvtIoInCallerContext);
   WDF_FILEOBJECT_CONFIG_INIT(&fileConfig, KmdfNonPnpEvtDeviceFileCreate, KmdfNonPnpEvtFileClose, WDF_NO_EVENT_CALLBACK);
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&attributes, FILE_CONTEXT);
   WdfDeviceInitSetFileObjectConfig(init, &fileConfig, &attributes);

@@ -68,6 +68,28 @@ VOID KmdfNonPnpEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Out
     context->Length = (ULONG)min(length, (size_t)KMDFNONPNP_BUFFER_SIZE);
     RtlCopyMemory(context->Data, buffer, context->Length);
     break;
+  case IOCTL_KMDFNONPNP_GET_DIRECT: {
+    PMDL mdl;
+    status = WdfRequestRetrieveOutputWdmMdl(Request, &mdl);
+    if (!NT_SUCCESS(status)) break;
+    status = WdfRequestRetrieveOutputBuffer(Request, context->Length ? context->Length : 1, &buffer, &length);
+    if (!NT_SUCCESS(status)) break;
+    RtlCopyMemory(buffer, context->Data, context->Length);
+    information = context->Length;
+    break;
+  }
+  case IOCTL_KMDFNONPNP_SET_NEITHER: {
+    PREQUEST_CONTEXT requestContext = RequestGetContext(Request);
+    size_t size;
+    if (requestContext == NULL || requestContext->InputMemory == NULL) {
+      status = STATUS_INVALID_DEVICE_REQUEST;
+      break;
+    }
+    WdfMemoryGetBuffer(requestContext->InputMemory, &size);
+    context->Length = (ULONG)min(size, (size_t)KMDFNONPNP_BUFFER_SIZE);
+    status = WdfMemoryCopyToBuffer(requestContext->InputMemory, 0, context->Data, context->Length);
+    break;
+  }
   case IOCTL_KMDFNONPNP_GET:
     status = WdfRequestRetrieveOutputBuffer(Request, context->Length ? context->Length : 1, &buffer, &length);
     if (!NT_SUCCESS(status)) break;
@@ -75,8 +97,42 @@ VOID KmdfNonPnpEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Out
     information = context->Length;
     break;
   default:
+#ifdef KMDFNONPNP_BUGS
+    /* The violating twin: one IOCTL per misuse (bugs.c); each completes the request itself. */
+    if (KmdfNonPnpBug(Queue, Request, IoControlCode)) return;
+#endif
     status = STATUS_INVALID_DEVICE_REQUEST;
     break;
   }
   WdfRequestCompleteWithInformation(Request, status, information);
+}
+
+/*
+ * Every request passes here first, in the caller's context: a neither-I/O IOCTL's input buffer is
+ * probed and locked now (only here is the caller's address space the current one), kept in the
+ * request's context, and the request goes on to the queue.
+ */
+VOID KmdfNonPnpEvtIoInCallerContext(WDFDEVICE Device, WDFREQUEST Request) {
+  WDF_REQUEST_PARAMETERS params;
+  WDF_OBJECT_ATTRIBUTES attributes;
+  PREQUEST_CONTEXT requestContext;
+  PVOID input;
+  size_t length;
+  NTSTATUS status;
+
+  WDF_REQUEST_PARAMETERS_INIT(&params);
+  WdfRequestGetParameters(Request, &params);
+  if (params.Type == WdfRequestTypeDeviceControl && params.Parameters.DeviceIoControl.IoControlCode == IOCTL_KMDFNONPNP_SET_NEITHER) {
+    status = WdfRequestRetrieveUnsafeUserInputBuffer(Request, 1, &input, &length);
+    if (!NT_SUCCESS(status)) goto fail;
+    WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&attributes, REQUEST_CONTEXT);
+    status = WdfObjectAllocateContext(Request, &attributes, (PVOID *)&requestContext);
+    if (!NT_SUCCESS(status)) goto fail;
+    status = WdfRequestProbeAndLockUserBufferForRead(Request, input, length, &requestContext->InputMemory);
+    if (!NT_SUCCESS(status)) goto fail;
+  }
+  status = WdfDeviceEnqueueRequest(Device, Request);
+  if (NT_SUCCESS(status)) return;
+fail:
+  WdfRequestComplete(Request, status);
 }

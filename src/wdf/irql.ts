@@ -1,0 +1,41 @@
+/**
+ * The IRQL each framework DDI may be called at (the DDI reference's "IRQL" line): PASSIVE_LEVEL for
+ * these, DISPATCH_LEVEL at most for the others. A call above it, with the framework's verifier on,
+ * is refused: IFR "Called at wrong IRQL; at level %d, should be at level %d", the verifier break,
+ * and STATUS_INVALID_DEVICE_REQUEST (or nothing, for a DDI that returns none). No bug check.
+ */
+import { DISPATCH_LEVEL, PASSIVE_LEVEL } from '../nt/irql.ts';
+
+/** What a refused call returns: an NTSTATUS, or nothing (VOID), or a NULL handle or pointer. */
+export type Refusal = 'status' | 'void' | 'null';
+
+const PASSIVE: Readonly<Record<string, Refusal>> = {
+  WdfDriverCreate: 'status',
+  WdfDriverGetRegistryPath: 'null',
+  WdfDriverIsVersionAvailable: 'null',
+  WdfDeviceCreate: 'status',
+  WdfDeviceCreateSymbolicLink: 'status',
+  WdfControlDeviceInitAllocate: 'null',
+  WdfControlDeviceInitSetShutdownNotification: 'void',
+  WdfDeviceInitFree: 'void',
+  WdfDeviceInitSetIoType: 'void',
+  WdfDeviceInitSetExclusive: 'void',
+  WdfDeviceInitSetDeviceType: 'void',
+  WdfDeviceInitSetCharacteristics: 'void',
+  WdfDeviceInitAssignName: 'status',
+  WdfDeviceInitAssignSDDLString: 'status',
+  WdfDeviceInitSetFileObjectConfig: 'void',
+  WdfDeviceInitSetIoInCallerContextCallback: 'void',
+  WdfDeviceInitSetRequestAttributes: 'void',
+  WdfStringCreate: 'status',
+  WdfRequestProbeAndLockUserBufferForRead: 'status',
+  WdfRequestProbeAndLockUserBufferForWrite: 'status',
+  WdfRequestRetrieveUnsafeUserInputBuffer: 'status',
+  WdfRequestRetrieveUnsafeUserOutputBuffer: 'status',
+};
+
+/** The highest IRQL `ddi` may be called at, and what it returns when refused. */
+export function ddiIrql(ddi: string): { readonly max: number; readonly refusal: Refusal } {
+  const passive = PASSIVE[ddi];
+  return passive ? { max: PASSIVE_LEVEL, refusal: passive } : { max: DISPATCH_LEVEL, refusal: 'status' };
+}
