@@ -61,7 +61,6 @@ export function committedImages(): CommittedImage[] {
     single(fixture('power'), 'PowerIdle'),
     single(fixture('pnp'), 'InterfaceMonitor'),
     single(fixture('kmdf'), 'KmdfQueues'),
-    single(fixture('wdfkd'), 'KmdfTwin'),
     // Low resources simulation samples (checked and unchecked allocations).
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocChecked'),
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocUnchecked'),

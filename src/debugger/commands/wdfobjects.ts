@@ -36,7 +36,7 @@ function handleArg(args: string, usage: string): { handle: number; flags: number
 
 export const wdfdevice = wdfCommand('wdfdevice', {
   syntax: '!wdfkd.wdfdevice Handle [Flags]',
-  help: 'A WDFDEVICE: its WDM device object, state (a control device has no PnP or power state), I/O type, default and dispatching queues; flag 0x10 its callbacks.',
+  help: 'A WDFDEVICE: its WDM device object, state (a control device has no PnP or power state), I/O type, default queue and queues; flag 0x10 its contexts.',
   run(t, args) {
     const { handle, flags } = handleArg(args, '!wdfkd.wdfdevice Handle [Flags]');
     const { client } = typedHandle(t, handle, FX_TYPE.Device);
