@@ -35,7 +35,7 @@ export class FxDriverGlobals {
   /** WDFVERIFY and the IRQL assertions are on (Parameters\Wdf VerifyOn; implied by VerifierOn). */
   verifyOn = false;
   /** The driver's in-flight recorder (nonpaged pool, so dumps hold it). */
-  readonly ifr: FxIfrLog;
+  ifr: FxIfrLog;
   /** The verifier's findings break (Parameters\Wdf DbgBreakOnError; implied by VerifierOn). */
   dbgBreakOnError = false;
 
@@ -81,6 +81,13 @@ export class FxDriverGlobals {
 
   setDisplaceDriverUnload(on: boolean): void {
     this.fx.k.as.setU8(this.address + G.DisplaceDriverUnload, on ? 1 : 0);
+  }
+
+  /** The recorder's size from Parameters\Wdf LogPages, read with the other settings before the first record. */
+  setIfrPages(pages: number): void {
+    if (pages === this.ifr.pages || !this.ifr.empty) return;
+    this.ifr.release();
+    this.ifr = new FxIfrLog(this.fx, this.name, pages);
   }
 
   /** Record a line in the driver's in-flight recorder: `Routine - text`. */

@@ -8,6 +8,15 @@ import { IRP_MJ } from '../nt/io.ts';
 import { PAGE_SIZE } from '../kernel/mm/address-space.ts';
 import { WDF_IFR_GUID, WDF_IFR_HEADER, WDF_IFR_MAX_MESSAGE, WDF_IFR_RECORD, WDF_IFR_RECORD_SIGNATURE, WDF_IFR_TAG } from '../nt/wdf-ifr.ts';
 import type { Framework } from './framework.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import { ifrLogPages } from '../nt/wdf-ifr.ts';
+import { dword } from './settings.ts';
+
+/** The log's pages for the driver whose service key is `servicePath` (Parameters\Wdf LogPages, VerboseOn). */
+export function readIfrLogPages(k: Kernel, servicePath: string, verifierOn: boolean): number {
+  const key = `${servicePath}\\Parameters\\Wdf`;
+  return ifrLogPages(dword(k, key, 'LogPages'), verifierOn, (dword(k, key, 'VerboseOn') ?? 0) !== 0);
+}
 
 const H = WDF_IFR_HEADER.off;
 const R = WDF_IFR_RECORD.off;
@@ -19,6 +28,7 @@ export class FxIfrLog {
   readonly address: number;
   readonly base: number;
   readonly size: number;
+  readonly pages: number;
   /** Records written so far (the header's Sequence). */
   private sequence = 0;
   private current = 0;
@@ -30,6 +40,7 @@ export class FxIfrLog {
     pages: number,
   ) {
     const as = fx.k.as;
+    this.pages = pages;
     const bytes = pages * PAGE_SIZE;
     this.address = fx.allocate(bytes, WDF_IFR_TAG);
     as.zero(this.address, bytes);
@@ -64,6 +75,11 @@ export class FxIfrLog {
     this.current = at + length;
     as.setU32(this.address + H.Offset, ((this.previous << 16) | this.current) >>> 0);
     as.setU32(this.address + H.Sequence, this.sequence);
+  }
+
+  /** Nothing written yet (the log may still be made another size). */
+  get empty(): boolean {
+    return this.sequence === 0;
   }
 
   release(): void {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { DebugTarget } from '../../src/debugger/target.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
 import { POOL_TYPE } from '../../src/nt/pool.ts';
-import { WDF_IFR_MAX_MESSAGE, WDF_IFR_RECORD, ifrLogPages, readIfrLog } from '../../src/nt/wdf-ifr.ts';
+import { WDF_IFR_HEADER, WDF_IFR_MAX_MESSAGE, WDF_IFR_RECORD, ifrLogPages, readIfrLog } from '../../src/nt/wdf-ifr.ts';
 import { runDriver, type DeviceRequest } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import type { Framework } from '../../src/wdf/framework.ts';
@@ -77,4 +77,20 @@ test('the log goes with the driver: no framework pool is left after unload', asy
   const r = await runDriver({ driver: NONPNP, verifierFlags: STANDARD_FLAGS, requests: [ioctl(0x222004, '', 1)] });
   assert.equal(r.bugCheck, null);
   assert.deepEqual(r.leaks, []);
+});
+
+test('Parameters\\Wdf LogPages sizes the log (read in WdfDriverCreate, before its first record)', async () => {
+  const wdfKey = '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\KmdfNonPnp\\Parameters\\Wdf';
+  const pages = async (registry: { name: string; v: number }[]) => {
+    const r = await runDriver({ driver: NONPNP, verifierFlags: STANDARD_FLAGS, unload: false, shutdown: false, registry: registry.map(({ name, v }) => ({ op: 'value' as const, path: wdfKey, name, type: 4, data: new Uint8Array([v, 0, 0, 0]), line: 1 })) });
+    const fx = (await r.machine.loader.loadedLibrary('Wdf01000')) as unknown as Framework;
+    const g = [...fx.clients][0]!;
+    const log = readIfrLog(new DebugTarget(r.dump), g.ifr.address)!;
+    assert.match(log.records[0]!.text, /^FxDriver::Initialize - /, 'the first record is in the resized log');
+    return [g.ifr.pages, log.size + ((WDF_IFR_HEADER.size + 7) & ~7) === g.ifr.pages * 0x1000];
+  };
+  assert.deepEqual(await pages([]), [1, true]);
+  assert.deepEqual(await pages([{ name: 'LogPages', v: 4 }]), [4, true]);
+  assert.deepEqual(await pages([{ name: 'LogPages', v: 40 }]), [1, true]);
+  assert.deepEqual(await pages([{ name: 'LogPages', v: 40 }, { name: 'VerboseOn', v: 1 }]), [5, true]);
 });
