@@ -5,6 +5,7 @@
  * starts again at its beginning, over the oldest records.
  */
 import { IRP_MJ } from '../nt/io.ts';
+import { FX_TYPE } from '../nt/wdf.ts';
 import { PAGE_SIZE } from '../kernel/mm/address-space.ts';
 import { WDF_IFR_GUID, WDF_IFR_HEADER, WDF_IFR_MAX_MESSAGE, WDF_IFR_RECORD, WDF_IFR_RECORD_SIGNATURE, WDF_IFR_TAG } from '../nt/wdf-ifr.ts';
 import type { Framework } from './framework.ts';
@@ -86,6 +87,9 @@ export class FxIfrLog {
     this.fx.free(this.address, WDF_IFR_TAG);
   }
 }
+
+/** Types whose creation has a line of its own (FxDriver::Initialize, ...; a request's is its queuing): no generic creation line. */
+export const IFR_OWN_LINES: readonly number[] = [FX_TYPE.Driver, FX_TYPE.Device, FX_TYPE.Queue, FX_TYPE.Request];
 
 /** `IRP_MJ_DEVICE_CONTROL` for the recorder's lines. */
 export function irpMajorName(major: number): string {

@@ -14,6 +14,7 @@ import { DebugTarget } from '../../src/debugger/target.ts';
 import { runDriver, type DeviceRequest } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { ROOT, assertGolden, driver } from '../helpers.ts';
+import { dumpFile } from './dump-mutations.ts';
 
 const NONPNP = join(ROOT, 'drivers', 'c', 'kmdf', 'KmdfNonPnp', 'KmdfNonPnp.wasm');
 const BUGS = join(ROOT, 'drivers', 'c', 'kmdf', 'KmdfNonPnpBugs', 'KmdfNonPnpBugs.wasm');
@@ -105,4 +106,15 @@ test('tab completion offers the KMDF commands and, after !wdflogdump, the KMDF d
   assert.deepEqual(complete(t, '!wdfkd.wdfl')[0], ['!wdfkd.wdfldr', '!wdfkd.wdflogdump']);
   assert.deepEqual(complete(t, '!wdflogdump Kmd'), [['KmdfNonPnp.sys'], 'Kmd']);
   assert.deepEqual(execute(t, '.help !wdflogdump')[0], '!wdfkd.wdflogdump [Driver] [-a Address]');
+});
+
+test("the dump's wdf section: optional (a dump without it loads), and a wrong field in it is named", async () => {
+  const r = await runDriver({ driver: NONPNP, verifierFlags: STANDARD_FLAGS, requests: [ioctl(0x222004, '', 1)], unload: false, shutdown: false });
+  const json = JSON.parse(JSON.stringify(r.dump)) as Record<string, unknown> & { wdf: { clients: Record<string, unknown>[] } };
+  const { wdf, ...older } = json;
+  assert.ok(wdf.clients.length === 1);
+  const t = new DebugTarget(parseDump(dumpFile(older), 'older.dmp'));
+  assert.deepEqual(execute(t, '!wdflogdump'), ['No KMDF driver is loaded in this dump (Wdf01000 has no clients).']);
+  json.wdf.clients[0]!.globals = -1;
+  assert.throws(() => parseDump(dumpFile(json), 'bad.dmp'), /^DumpError: damaged dump: wdf\.clients\[0\]\.globals is not a u32 \(bad\.dmp\)$/);
 });
