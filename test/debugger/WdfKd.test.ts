@@ -14,7 +14,7 @@ import { DebugTarget } from '../../src/debugger/target.ts';
 import { runDriver, type DeviceRequest } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { ROOT, assertGolden, driver } from '../helpers.ts';
-import { dumpFile } from './dump-mutations.ts';
+import { commandLines, dumpFile, type Json } from './dump-mutations.ts';
 
 const NONPNP = join(ROOT, 'drivers', 'c', 'kmdf', 'KmdfNonPnp', 'KmdfNonPnp.wasm');
 const BUGS = join(ROOT, 'drivers', 'c', 'kmdf', 'KmdfNonPnpBugs', 'KmdfNonPnpBugs.wasm');
@@ -118,3 +118,22 @@ test("the dump's wdf section: optional (a dump without it loads), and a wrong fi
   json.wdf.clients[0]!.globals = -1;
   assert.throws(() => parseDump(dumpFile(json), 'bad.dmp'), /^DumpError: damaged dump: wdf\.clients\[0\]\.globals is not a u32 \(bad\.dmp\)$/);
 });
+
+test("every command of the dump-property list answers with text on a KMDF dump, and on one whose object tree is a cycle", async () => {
+  const r = await runDriver({ driver: NONPNP, verifierFlags: STANDARD_FLAGS, requests: [ioctl(0x222004, '', 1)], unload: false, shutdown: false });
+  const json = JSON.parse(JSON.stringify(r.dump)) as Json;
+  const lines = commandLines(json);
+  assert.ok(lines.includes(`!wdfkd.wdfqueue ${x(r.dump.wdf!.clients[0]!.queues[0]!.handle)}`));
+  for (const dump of [json, cyclic(json)]) {
+    const t = new DebugTarget(parseDump(dumpFile(dump), 'kmdf.dmp'));
+    for (const l of [...lines, '!wdfdriverinfo KmdfNonPnp 0x210']) assert.ok(Array.isArray(interpret(t, l).output), l);
+  }
+});
+
+/** The driver object made its own device's child: a loop in the parent links. */
+function cyclic(json: Json): Json {
+  const copy = structuredClone(json) as { wdf: { clients: { driver: number; devices: { handle: number }[]; objects: { handle: number; parent: number }[] }[] } };
+  const c = copy.wdf.clients[0]!;
+  c.objects.find((o) => o.handle === c.driver)!.parent = c.devices[0]!.handle;
+  return copy as unknown as Json;
+}

@@ -14,10 +14,11 @@ import { client, contextLines, h, handleTypeName, wdfCommand, type WdfObjectSnap
 const RULE = '----------------------------------';
 const VERSION = `v${WDF_LIBRARY_VERSION.major}.${WDF_LIBRARY_VERSION.minor}`;
 
-/** The handle tree under `o` (flag 0x10): each object, indented by depth. */
-function treeLines(c: WdfClientSnapshot, o: WdfObjectSnapshot, depth: number): string[] {
-  const children = c.objects.filter((x) => x.parent === o.handle);
-  return [`${'    '.repeat(depth)}!wdfhandle ${h(o.handle)} (${handleTypeName(o.type)})`, ...children.flatMap((x) => treeLines(c, x, depth + 1))];
+/** The handle tree under `o` (flag 0x10): each object, indented by depth (each once, should a damaged dump make a cycle). */
+function treeLines(c: WdfClientSnapshot, o: WdfObjectSnapshot, depth: number, seen = new Set<number>()): string[] {
+  seen.add(o.handle);
+  const children = c.objects.filter((x) => x.parent === o.handle && !seen.has(x.handle));
+  return [`${'    '.repeat(depth)}!wdfhandle ${h(o.handle)} (${handleTypeName(o.type)})`, ...children.flatMap((x) => treeLines(c, x, depth + 1, seen))];
 }
 
 function driverInfoLines(c: WdfClientSnapshot, flags: number): string[] {
