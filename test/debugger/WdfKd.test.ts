@@ -137,3 +137,14 @@ function cyclic(json: Json): Json {
   c.objects.find((o) => o.handle === c.driver)!.parent = c.devices[0]!.handle;
   return copy as unknown as Json;
 }
+
+test('a framework verifier break without a debugger (0x1E) blames the driver: !analyze -v shows its log, the finding last', async () => {
+  // Completing a request twice: the verifier's IFR line, then DbgBreakOnError's breakpoint nobody takes.
+  const r = await runDriver({ driver: BUGS, verifierFlags: STANDARD_FLAGS, ioctls: [{ code: bug(0), input: new Uint8Array(0), outputLength: 4 }] });
+  assert.equal(r.bugCheck?.code, 0x1e);
+  const analyze = execute(reread(r.dump), '!analyze -v').join('\n');
+  assert.match(analyze, /^WDF_DRIVER: {2}KmdfNonPnpBugs\.sys /m);
+  assert.doesNotMatch(analyze, /WDF_HINT: {2}ln /);
+  const tail = /^WDF_IFR_LOG:.*\n((?: {4}.*\n)+)/m.exec(analyze)![1]!.trimEnd().split('\n');
+  assert.match(tail[tail.length - 1]!, /^ {4}\d+: FxRequest::Complete - WDFREQUEST 0x[0-9a-f]+ is already completed$/);
+});

@@ -128,7 +128,7 @@ export const analyze: Command = {
         out.push(`FAULTING_SOURCE_FILE:  ${line.file}`, '', `FAULTING_SOURCE_LINE_NUMBER:  ${line.line}`, '');
       }
     }
-    if (bc.code === 0x10d) out.push(...wdfAnalyzeLines(t, bc.params));
+    out.push(...wdfAnalyzeLines(t, bc.code, bc.params, fault?.name));
     if (bc.code === 0xc4 && bc.params[0] === 0x62 && fault) {
       out.push(`FOLLOWUP_NAME:  MachineOwner`, '', `FAILURE_BUCKET_ID:  0xc4_62_VRF_LEAKED_POOL_IMAGE_${fault.imageName}`, '');
       out.push(`Followup:     MachineOwner`, '---------');
