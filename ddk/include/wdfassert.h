@@ -3,6 +3,8 @@
  * WDK calls RtlAssert, which breaks; the kernel here has no RtlAssert, so the message and the break
  * are made directly (DbgBreakPoint: kd> under --debugger, else 0x1E STATUS_BREAKPOINT).
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFASSERT_H_
 #define _WDFASSERT_H_
 

@@ -1,4 +1,6 @@
 /* <wdfbugcodes.h>: Parameter 1 of bug check 0x10D WDF_VIOLATION, and the 0x6 sub-codes. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFBUGCODES_H_
 #define _WDFBUGCODES_H_
 

@@ -1,4 +1,6 @@
 /* <wdfcollection.h>: WDFCOLLECTION: an ordered list of framework objects, each referenced while in it. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFCOLLECTION_H_
 #define _WDFCOLLECTION_H_
 

@@ -1,4 +1,6 @@
 /* <wdfcontrol.h>: control devices (no device stack, no PnP): allocate an init, create, finish. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFCONTROL_H_
 #define _WDFCONTROL_H_
 

@@ -1,4 +1,6 @@
 /* <wdfcore.h>: memory descriptors and offsets, shared by memory, request and I/O target DDIs. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFCORE_H_
 #define _WDFCORE_H_
 

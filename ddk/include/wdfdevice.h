@@ -2,6 +2,8 @@
  * <wdfdevice.h>: WDFDEVICE: the device init calls, WdfDeviceCreate, symbolic links, the file object
  * configuration, and request routing. (The PnP/power callbacks are added with the PnP state machines.)
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFDEVICE_H_
 #define _WDFDEVICE_H_
 

@@ -1,4 +1,6 @@
 /* <wdfdriver.h>: the WDFDRIVER object: WdfDriverCreate and its configuration. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFDRIVER_H_
 #define _WDFDRIVER_H_
 

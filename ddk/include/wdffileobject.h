@@ -1,4 +1,6 @@
 /* <wdffileobject.h>: WDFFILEOBJECT: the framework's object for each FILE_OBJECT opened on a device. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFFILEOBJECT_H_
 #define _WDFFILEOBJECT_H_
 

@@ -4,6 +4,8 @@
  * variable (default visibility, as ntoskrnl's exported data), bound by the loader to a cell the
  * framework owns.
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFGLOBALS_H_
 #define _WDFGLOBALS_H_
 

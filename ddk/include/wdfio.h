@@ -1,4 +1,6 @@
 /* <wdfio.h>: WDFQUEUE: queue configuration, the EvtIo* handlers, manual retrieval. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFIO_H_
 #define _WDFIO_H_
 

@@ -1,4 +1,6 @@
 /* <wdfmemory.h>: WDFMEMORY objects: buffers the framework tracks (and frees with their parent). */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFMEMORY_H_
 #define _WDFMEMORY_H_
 

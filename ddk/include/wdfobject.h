@@ -1,6 +1,8 @@
 /*
  * <wdfobject.h>: object attributes, typed contexts, reference counts, deletion.
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFOBJECT_H_
 #define _WDFOBJECT_H_
 

@@ -1,4 +1,6 @@
 /* <wdfrequest.h>: WDFREQUEST: parameters, buffers, completion, cancellation, forwarding. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFREQUEST_H_
 #define _WDFREQUEST_H_
 

@@ -1,4 +1,6 @@
 /* <wdfstring.h>: WDFSTRING objects: a UNICODE_STRING the framework owns. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFSTRING_H_
 #define _WDFSTRING_H_
 

@@ -1,4 +1,6 @@
 /* <wdftypes.h>: the framework's handle types, tri-state, and the WDF_NO_* constants. */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFTYPES_H_
 #define _WDFTYPES_H_
 

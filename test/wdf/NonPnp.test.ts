@@ -66,6 +66,12 @@ test('the framework is a module of its own, Wdf01000.sys, loaded by the first KM
   assert.match(lm, /KmdfNonPnp\s/);
   const k = r.machine.kernel;
   assert.ok(k.modules.some((m) => m.imageName === 'Wdf01000.sys' && m.symbols.functions.some((f) => f.name === 'imp_WdfRequestComplete')));
+  // The control device's framework object is a nonpaged pool block with the driver's tag ('KmnP' from DriverPoolTag).
+  const fx = (await r.machine.loader.loadedLibrary('Wdf01000')) as unknown as { devices: Map<number, { address: number; handle: number }> };
+  const [device] = [...fx.devices.values()];
+  assert.equal((device!.handle ^ 0xfffffff8) >>> 0, device!.address);
+  const pool = execute(new DebugTarget(r.dump), `!pool ${device!.address.toString(16)}`).join('\n');
+  assert.match(pool, /KmnP/);
 });
 
 test('the clean sample runs silently with the framework verifier on, and without Driver Verifier', async () => {

@@ -127,3 +127,17 @@ test('without the framework verifier the same call goes ahead: the run ends clea
   assert.equal(x.r.bugCheck, null);
   assert.deepEqual(x.r.requests.map((q) => hex(q.status)), ['0x0']);
 });
+
+test('with a kernel debugger attached the verifier break stops at kd> and g goes on: the run then ends clean', async () => {
+  const shown: string[] = [];
+  const r = await runDriver({
+    driver: BUGS,
+    verifierFlags: STANDARD_FLAGS,
+    ioctls: [{ code: bug(2), input: new Uint8Array(0), outputLength: 4 }],
+    debugger: { readLine: () => 'g', write: (lines) => shown.push(...lines) },
+  });
+  assert.equal(r.bugCheck, null);
+  assert.equal(r.breaks.length, 1);
+  assert.deepEqual(r.requests.map((q) => hex(q.status)), ['0x0'], 'WdfObjectDelete returned, the request was completed');
+  assert.ok(shown.some((l) => l.includes('Breakpoint: DbgBreakPoint called from Wdf01000!FxVerifierDbgBreakPoint')), shown.join('\n'));
+});
