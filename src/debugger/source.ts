@@ -14,10 +14,10 @@ export function sourceFile(file: string, module: ModuleInfo | undefined): string
   if (file === '') return undefined;
   for (const path of candidates) {
     if (cache.has(path)) return cache.get(path);
-    // A dump's file name is data: it may name a folder, or a file we cannot read; either is "not found".
-    if (!statSync(path, { throwIfNoEntry: false })?.isFile()) continue;
+    // A dump's file name is data: it may name a folder, a file we cannot read, or be too long a name; each is "not found".
     let lines: string[];
     try {
+      if (!statSync(path, { throwIfNoEntry: false })?.isFile()) continue;
       lines = readFileSync(path, 'utf8').split(/\r?\n/);
     } catch {
       continue;
