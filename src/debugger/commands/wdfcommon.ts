@@ -4,7 +4,7 @@
  * section (src/system/capture-wdf.ts) and its memory.
  */
 import type { WdfClientSnapshot } from '../dump.ts';
-import { FX_OBJECT_STATE, FX_TYPE, FX_TYPE_HANDLE_NAME, WDF_BUGCHECK, WDF_DEVICE_IO_TYPE, WDF_IO_QUEUE_DISPATCH, type FxTypeCode } from '../../nt/wdf.ts';
+import { FX_OBJECT_STATE, FX_TYPE, FX_TYPE_HANDLE_NAME, WDF_DEVICE_IO_TYPE, WDF_IO_QUEUE_DISPATCH, type FxTypeCode } from '../../nt/wdf.ts';
 import { CommandError, type Command } from '../command.ts';
 import { hex } from '../format.ts';
 import type { DebugTarget } from '../target.ts';
@@ -111,9 +111,4 @@ export function contextLines(o: WdfObjectSnapshot, indent: string): string[] {
 /** `!wdfkd.wdfX` with its short alias `!wdfX`: both name the command, as kd accepts either once the extension is loaded. */
 export function wdfCommand(short: string, c: Omit<Command, 'name' | 'aliases'>): Command {
   return { name: `!wdfkd.${short}`, aliases: [`!${short}`], ...c };
-}
-
-/** 0x10D's Parameter 1 name (`INVALID_HANDLE`). */
-export function wdfViolationName(p1: number): string | undefined {
-  return Object.entries(WDF_BUGCHECK).find(([, v]) => v === p1)?.[0];
 }

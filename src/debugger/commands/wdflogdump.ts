@@ -6,16 +6,10 @@
  */
 import { readIfrLog, type IfrLog } from '../../nt/wdf-ifr.ts';
 import { CommandError, parseNumber, splitArgs } from '../command.ts';
-import type { DebugTarget } from '../target.ts';
 import { client, h, wdfCommand } from './wdfcommon.ts';
 
-/** The log whose WDF_IFR_HEADER is at `header`, from the dump's memory. */
-export function ifrLogAt(t: DebugTarget, header: number): IfrLog | undefined {
-  return readIfrLog(t, header);
-}
-
 /** `12: FxRequest::Complete - ...` for each record. */
-export const ifrLines = (log: IfrLog): string[] => log.records.map((r) => `${r.sequence}: ${r.text}`);
+const ifrLines = (log: IfrLog): string[] => log.records.map((r) => `${r.sequence}: ${r.text}`);
 
 export const wdflogdump = wdfCommand('wdflogdump', {
   syntax: '!wdfkd.wdflogdump [Driver] [-a Address]',
@@ -34,7 +28,7 @@ export const wdflogdump = wdfCommand('wdflogdump', {
     }
     if (names.length > 1) throw new CommandError('Usage: !wdfkd.wdflogdump [Driver] [-a Address]');
     const header = at ?? client(t, names[0]).ifr;
-    const log = ifrLogAt(t, header);
+    const log = readIfrLog(t, header);
     if (!log) throw new CommandError(`No in-flight recorder log at ${h(header)} (its header is not in the dump, or not a log's)`);
     return [
       'Trace searchpath is: ',

@@ -10,7 +10,6 @@ import { CommandError, kdNumber, parseNumber, splitArgs } from '../command.ts';
 import { routineSymbol } from '../devices.ts';
 import type { WdfClientSnapshot } from '../dump.ts';
 import { hex8 } from '../format.ts';
-import type { DebugTarget } from '../target.ts';
 import { contextLines, dispatchTypeName, fxClassName, h, handleTypeName, ioTypeName, objectByAddress, objectByHandle, objectStateName, typedHandle, wdfCommand, type WdfObjectSnapshot } from './wdfcommon.ts';
 
 const majorName = (major: number) => {
