@@ -1,8 +1,8 @@
 /**
  * Tab completion for the kd prompt (node:readline's completer): the first word completes to a
  * command name or alias, later words to symbols (`MyDriver!Dev` to `MyDriver!DeviceControlDispatch`,
- * `MyD` to `MyDriver!`), after `dt` to type names (`_IRP`), and after `dv` to the current frame's
- * variables.
+ * `MyD` to `MyDriver!`), after `dt` to type names (`_IRP`), after `dv` to the current frame's
+ * variables, after `!wdflogdump` to KMDF drivers.
  */
 import { COMMANDS } from './engine.ts';
 import { TYPE_NAMES } from './commands/dt.ts';
@@ -23,6 +23,8 @@ export function complete(t: DebugTarget, line: string): [string[], string] {
   if (command === 'dt' && !word.includes('!') && !word.startsWith('-')) return [starts(TYPE_NAMES), word];
   if (command === 'dt' && /^nt!/i.test(word)) return [starts(TYPE_NAMES.map((n) => `nt!${n}`)), word];
   if (command === 'dv') return [word.startsWith('/') ? [] : starts(localNames(t)), word];
+  // The KMDF commands that take a driver: its name (`KmdfNonPnp.sys`).
+  if (/^!(wdfkd\.)?(wdflogdump|wdfdriverinfo)$/.test(command) && !word.includes('!')) return [starts((t.dump.wdf?.clients ?? []).map((c) => `${c.name}.sys`)), word];
   const bang = word.indexOf('!');
   if (bang < 0) return [starts(t.modules.map((mod) => `${mod.name}!`)), word];
   const module = t.modules.find((mod) => mod.name.toLowerCase() === word.slice(0, bang).toLowerCase());

@@ -237,6 +237,39 @@ function define(z: typeof Zod) {
     timers: array(object({ timer: u32, due: z.number(says('a time (a non-negative integer)')).int().min(0), period: u32, dpc: u32 })),
   });
 
+  /** The framework's clients (a KMDF driver ran): what `!wdfkd.*` reads besides memory. Handles are the drivers' (address ^ ~7). */
+  const wdfContext = object({ address: u32, typeInfo: u32, name: string, size: u32 });
+  const wdfClient = object({
+    name: string,
+    /** WDF_DRIVER_GLOBALS (0x10D's Parameter 4), the WDFDRIVER handle (0 before WdfDriverCreate), the DRIVER_OBJECT. */
+    globals: u32,
+    driver: u32,
+    driverObject: u32,
+    verifierOn: z.boolean(says('true or false')),
+    /** The in-flight recorder's WDF_IFR_HEADER. */
+    ifr: u32,
+    /** Every live object: type code (FX_TYPE), parent handle (0: none), FX_OBJECT_STATE, references, contexts. */
+    objects: array(object({ handle: u32, address: u32, type: u32, parent: u32, state: u32, refs: z.number(says('an integer')).int(), contexts: array(wdfContext) })),
+    devices: array(object({ handle: u32, deviceObject: u32, control: z.boolean(says('true or false')), ioType: u32, defaultQueue: u32 })),
+    /** Queues: WDF_IO_QUEUE_DISPATCH_TYPE, the EvtIo* callbacks set ([name, pointer]), requests waiting and presented to the driver. */
+    queues: array(
+      object({
+        handle: u32,
+        device: u32,
+        dispatchType: u32,
+        powerManaged: u32,
+        /** WDF_EXECUTION_LEVEL, WDF_SYNCHRONIZATION_SCOPE as the attributes gave them. */
+        executionLevel: u32,
+        synchronizationScope: u32,
+        callbacks: array(z.tuple([string, u32], says('a [callback name, pointer] pair'))),
+        waiting: array(u32),
+        presented: array(u32),
+      }),
+    ),
+    requests: array(object({ handle: u32, irp: u32, queue: u32, major: u32, fileObject: u32, completed: z.boolean(says('true or false')), cancelRoutine: u32 })),
+  });
+  const wdf = object({ clients: array(wdfClient) });
+
   const dump = object({
     format: z.literal(DUMP_FORMAT, says(`'${DUMP_FORMAT}'`)),
     version: z.literal(DUMP_VERSION, says(`${DUMP_VERSION}`)),
@@ -295,8 +328,10 @@ function define(z: typeof Zod) {
     ).optional(),
     /** The kernel's threads, processes, processor queues and timers (`!thread`, `!process`, `!pcr`, `!timer`); absent from older dumps. */
     kernel: kernel.optional(),
+    /** The KMDF framework's clients and objects (`!wdfkd.*`); absent when no KMDF driver loaded, and from older dumps. */
+    wdf: wdf.optional(),
   });
-  return { dump, kernel, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode, deadlockReport, irpLogRecord };
+  return { wdf, dump, kernel, module, verifier, verifiedDriver, allocation, logRecord, devices, deviceNode, deadlockReport, irpLogRecord };
 }
 
 type Schemas = ReturnType<typeof define>;
@@ -315,6 +350,8 @@ export type DevicesSnapshot = Frozen<Zod.infer<Schemas['devices']>>;
 export type DeviceNodeSnapshot = Frozen<Zod.infer<Schemas['deviceNode']>>;
 export type KernelSnapshot = Frozen<Zod.infer<Schemas['kernel']>>;
 export type IrpLogRecordSnapshot = Frozen<Zod.infer<Schemas['irpLogRecord']>>;
+export type WdfSnapshot = Frozen<Zod.infer<Schemas['wdf']>>;
+export type WdfClientSnapshot = WdfSnapshot['clients'][number];
 
 let schemas: Schemas | undefined;
 

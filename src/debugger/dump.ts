@@ -20,7 +20,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { dumpSchema, DUMP_FORMAT, DUMP_VERSION, type CrashDump } from './dump-schema.ts';
 
 export { DUMP_FORMAT, DUMP_VERSION };
-export type { AllocationSnapshot, CrashDump, DeadlockSnapshot, DeviceNodeSnapshot, DevicesSnapshot, IrpLogRecordSnapshot, KernelSnapshot, LogRecordSnapshot, ModuleSnapshot, VerifiedDriverSnapshot, VerifierSnapshot } from './dump-schema.ts';
+export type { AllocationSnapshot, CrashDump, DeadlockSnapshot, DeviceNodeSnapshot, DevicesSnapshot, IrpLogRecordSnapshot, KernelSnapshot, LogRecordSnapshot, ModuleSnapshot, VerifiedDriverSnapshot, VerifierSnapshot, WdfClientSnapshot, WdfSnapshot } from './dump-schema.ts';
 
 export const DUMP_MAGIC = Buffer.from('\x89DVDUMP\n', 'latin1');
 export const HEADER_SIZE = 52;

@@ -250,3 +250,6 @@ export const FX_OBJECT_STATE = { Created: 1, Disposing: 2, Deleted: 3, Destroyed
 
 /** A handle is the object's address with the low 3 bits flipped and the rest inverted (handle = address ^ ~7). */
 export const FX_HANDLE_XOR = 0xfffffff8;
+
+/** The framework's version (KMDF 1.33): what WdfDriverIsVersionAvailable compares and `!wdfkd` prints. */
+export const WDF_LIBRARY_VERSION = { major: 1, minor: 33, build: 0 } as const;

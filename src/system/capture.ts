@@ -9,6 +9,8 @@ import type { Verifier } from '../verifier/verifier.ts';
 import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
 import { snapshotDevices } from './capture-devices.ts';
 import { traceSession } from '../kernel/etw/session.ts';
+import { snapshotWdf } from './capture-wdf.ts';
+import type { Framework } from '../wdf/framework.ts';
 import type { DeadlockReport } from '../verifier/deadlock/detector.ts';
 
 export const BUILD_STRING = 'driver-verifier simulated NT 6.3 x86 (wasm32)';
@@ -41,7 +43,7 @@ export function dumpSize(k: Kernel, verifier: Verifier | undefined): DumpSize {
   return { allocations, pages, bytes: records * BYTES_PER_RECORD + pages * BYTES_PER_PAGE };
 }
 
-export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | undefined): CrashDump {
+export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | undefined, framework?: Framework): CrashDump {
   verifier?.sync();
   const crash = k.crash;
   const brk = crash ? undefined : k.breakIn;
@@ -102,6 +104,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
     memory,
     zeroPages,
     kernel: snapshotKernel(k),
+    ...(framework ? { wdf: snapshotWdf(framework) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { isVerified, type VerifierSettings } from '../verifier/settings.ts';
 import { STANDARD_FLAGS } from '../verifier/flags.ts';
 import type { CrashDump } from '../debugger/dump.ts';
 import { captureDump, dumpSize, type DumpSize } from './capture.ts';
+import type { Framework } from '../wdf/framework.ts';
 import type { StartedProcess } from '../kernel/ps/process.ts';
 import { duplicateHandle, openByClientId, type UserHandle } from '../kernel/ob/user-handles.ts';
 import { STATUS } from '../nt/status.ts';
@@ -48,6 +49,8 @@ export class Machine {
   readonly kernel: Kernel;
   readonly loader: Loader;
   readonly verifier?: Verifier;
+  /** The framework once a KMDF driver has loaded it (its objects and recorders go in dumps). */
+  framework?: Framework;
 
   constructor(options: MachineOptions = {}) {
     this.kernel = new Kernel({ processors: options.processors, memory: options.memory });
@@ -64,7 +67,7 @@ export class Machine {
       options.wdfVerifier === true || (settings !== undefined && isVerified(settings, `${driver}.sys`) && (settings.flags & STANDARD_FLAGS) === STANDARD_FLAGS);
     this.loader.registerLibrary(WDF_LIBRARY_MODULE, async (k, placement) => {
       const { frameworkLoader } = await import('../wdf/framework.ts');
-      return frameworkLoader({ verifierOn: wdfVerifierOn })(k, placement);
+      return (this.framework = await frameworkLoader({ verifierOn: wdfVerifierOn })(k, placement));
     });
   }
 
@@ -141,6 +144,6 @@ export class Machine {
   }
 
   dump(): CrashDump {
-    return captureDump(this.kernel, this.loader, this.verifier);
+    return captureDump(this.kernel, this.loader, this.verifier, this.framework);
   }
 }

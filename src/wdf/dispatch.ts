@@ -12,6 +12,7 @@ import type { FxDevice } from './device.ts';
 import { FxFileObject } from './file.ts';
 import type { Framework } from './framework.ts';
 import { FxRequest } from './request.ts';
+import { ifrHex, irpMajorName } from './ifr.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
@@ -64,6 +65,7 @@ function dispatchIrp(fx: Framework, deviceObject: number, irp: number): number {
   const major = as.u8(sp + S.MajorFunction);
   const device = fx.devices.get(deviceObject);
   if (!device) return completeIrp(fx, irp, STATUS.INVALID_DEVICE_REQUEST);
+  device.globals.record('FxDevice::DispatchWithLock', `WDFDEVICE ${ifrHex(device.handle)} !devobj ${ifrHex(deviceObject)}, ${irpMajorName(major)}, IRP ${ifrHex(irp)}`);
   // The driver's EvtDeviceWdmIrpPreprocess sees the IRPs it asked for first; it passes them on with WdfDeviceWdmDispatchPreprocessedIrp.
   const pre = device.preprocess.get(major);
   if (pre && (pre.minors.length === 0 || pre.minors.includes(as.u8(sp + S.MinorFunction)))) {

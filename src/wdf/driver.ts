@@ -13,6 +13,7 @@ import type { FxDriverGlobals } from './globals.ts';
 import { FxObject, readAttributes, type FxAttributes } from './object.ts';
 import { readWdfVerifierSettings } from './settings.ts';
 import { pnpRoutines } from './pnp/add-device.ts';
+import { readIfrLogPages } from './ifr.ts';
 
 const DRV = DRIVER_OBJECT.off;
 const C = WDF_DRIVER_CONFIG.off;
@@ -60,6 +61,7 @@ export function driverExports(fx: Framework): Record<string, WdfDdi> {
       if (typeof attributes === 'number') return attributes;
       // The framework's verifier settings are read here, from the service key's Parameters\Wdf.
       g.setVerifier(readWdfVerifierSettings(fx.k, fx.readUnicodeString(RegistryPath), fx.verifierDefault(g.name)));
+      g.setIfrPages(readIfrLogPages(fx.k, fx.readUnicodeString(RegistryPath), g.verifierOn));
       const tag = as.u32(DriverConfig + C.DriverPoolTag);
       if (tag !== 0 && tag !== WDF_GENERIC_POOL_TAG) g.setTag(tag);
       const driver = new FxDriver(fx, g, attributes, DriverObject, RegistryPath, deviceAdd, unload, flags);

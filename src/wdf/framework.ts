@@ -159,6 +159,7 @@ export class Framework {
 
   /** KeBugCheckEx(WDF_VIOLATION, code, P2, P3, driver globals), charged to the client. */
   violation(g: FxDriverGlobals, code: number, p2: number, p3: number, _p4 = 0): never {
+    g.record('FxVerifierBugCheckWorker', `WDF_VIOLATION 0x${code.toString(16)}, 0x${(p2 >>> 0).toString(16)}, 0x${(p3 >>> 0).toString(16)}, WdfDriverGlobals 0x${g.address.toString(16)}`);
     return this.frame('FxVerifierBugCheckWorker', () => this.k.bugCheck(BUGCHECK.WDF_VIOLATION, code, p2 >>> 0, p3 >>> 0, g.address, undefined, { module: g.name }));
   }
 

@@ -7,6 +7,8 @@ import { SimulatorError } from '../kernel/errors.ts';
 import { WDF_DEFAULT_POOL_TAG, WDF_DRIVER_GLOBALS, WDF_DRIVER_GLOBALS_NAME_LEN, WDF_DRIVER_INIT } from '../nt/wdf.ts';
 import type { Framework } from './framework.ts';
 import type { FxDriver } from './driver.ts';
+import { FxIfrLog } from './ifr.ts';
+import { WDF_IFR_DEFAULT_PAGES, readIfrLog } from '../nt/wdf-ifr.ts';
 import type { WdfVerifierSettings } from './settings.ts';
 
 const G = WDF_DRIVER_GLOBALS.off;
@@ -32,10 +34,10 @@ export class FxDriverGlobals {
   verifierOn = false;
   /** WDFVERIFY and the IRQL assertions are on (Parameters\Wdf VerifyOn; implied by VerifierOn). */
   verifyOn = false;
+  /** The driver's in-flight recorder (nonpaged pool, so dumps hold it). */
+  ifr: FxIfrLog;
   /** The verifier's findings break (Parameters\Wdf DbgBreakOnError; implied by VerifierOn). */
   dbgBreakOnError = false;
-  /** In-flight recorder lines, oldest first (the recorder proper is built on this). */
-  readonly log: string[] = [];
 
   constructor(
     private readonly fx: Framework,
@@ -53,6 +55,7 @@ export class FxDriverGlobals {
     as.setU32(this.address + G.DriverTag, this.tag);
     this.cell = fx.allocate(4, GLOBALS_TAG);
     as.setU32(this.cell, this.address);
+    this.ifr = new FxIfrLog(fx, name, WDF_IFR_DEFAULT_PAGES);
   }
 
   /** Turn the framework's verifier on or off for this driver (DriverFlags' WdfVerifierOn | WdfVerifyOn). */
@@ -80,12 +83,27 @@ export class FxDriverGlobals {
     this.fx.k.as.setU8(this.address + G.DisplaceDriverUnload, on ? 1 : 0);
   }
 
+  /** The recorder's size from Parameters\Wdf LogPages, read with the other settings before the first record. */
+  setIfrPages(pages: number): void {
+    if (pages === this.ifr.pages || !this.ifr.empty) return;
+    this.ifr.release();
+    this.ifr = new FxIfrLog(this.fx, this.name, pages);
+  }
+
   /** Record a line in the driver's in-flight recorder: `Routine - text`. */
   record(routine: string, text: string): void {
-    this.log.push(`${routine} - ${text}`);
+    this.ifr.write(`${routine} - ${text}`);
+  }
+
+  /** The recorder's lines still in the log, oldest first (read back from its memory). */
+  get log(): string[] {
+    const as = this.fx.k.as;
+    const memory = { u16: (a: number) => as.u16(a), u32: (a: number) => as.u32(a), cstring: (a: number, max = 256) => as.cstring(a, max) };
+    return readIfrLog(memory, this.ifr.address)?.records.map((r) => r.text) ?? [];
   }
 
   release(): void {
+    this.ifr.release();
     this.fx.free(this.cell, GLOBALS_TAG);
     this.fx.free(this.address, GLOBALS_TAG);
   }

@@ -7,9 +7,10 @@
  * to zero of an object still in the tree is 0x10D/0x7.
  */
 import { STATUS } from '../nt/status.ts';
-import { FX_CONTEXT_HEADER, FX_HANDLE_XOR, FX_OBJECT_HEADER, FX_OBJECT_STATE, WDF_BUGCHECK, WDF_EXECUTION_LEVEL, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_CONTEXT_TYPE_INFO, WDF_SYNCHRONIZATION_SCOPE, FX_TYPE, type FxTypeCode } from '../nt/wdf.ts';
+import { FX_CONTEXT_HEADER, FX_HANDLE_XOR, FX_OBJECT_HEADER, FX_OBJECT_STATE, WDF_BUGCHECK, WDF_EXECUTION_LEVEL, WDF_OBJECT_ATTRIBUTES, WDF_OBJECT_CONTEXT_TYPE_INFO, WDF_SYNCHRONIZATION_SCOPE, FX_TYPE, FX_TYPE_HANDLE_NAME, type FxTypeCode } from '../nt/wdf.ts';
 import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
+import { IFR_OWN_LINES, ifrHex } from './ifr.ts';
 
 const H = FX_OBJECT_HEADER.off;
 const CH = FX_CONTEXT_HEADER.off;
@@ -123,6 +124,7 @@ export abstract class FxObject {
     fx.handles.set(this.handle, this);
     fx.completedRequests.delete(this.handle);
     if (parent) this.attach(parent);
+    if (!IFR_OWN_LINES.includes(typeCode)) globals.record('FxObject::Initialize', `${FX_TYPE_HANDLE_NAME[typeCode]} ${ifrHex(this.handle)} created${parent ? `, parent ${ifrHex(parent.handle)}` : ''}`);
   }
 
   /** The framework owns it: WdfObjectDelete is refused (queues given to a device, requests it made, ...). */
@@ -194,6 +196,7 @@ export abstract class FxObject {
   /** Delete the object and its subtree: cleanups (children first), then release (destroying what nothing references). */
   delete(): void {
     if (this.state !== FX_OBJECT_STATE.Created) return;
+    if (this.type !== FX_TYPE.Request) this.globals.record('FxObject::DeleteObject', `${FX_TYPE_HANDLE_NAME[this.type]} ${ifrHex(this.handle)} deleted`);
     this.fx.frame('FxObject::CallCleanupCallbacks', () => this.cleanupTree());
     this.releaseTree();
   }

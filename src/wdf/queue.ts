@@ -15,6 +15,7 @@ import type { FxDriverGlobals } from './globals.ts';
 import type { FxRoutine } from './image.ts';
 import { FxObject, readAttributes, type FxAttributes } from './object.ts';
 import type { FxRequest } from './request.ts';
+import { ifrHex } from './ifr.ts';
 
 const Q = WDF_IO_QUEUE_CONFIG.off;
 
@@ -73,6 +74,7 @@ export class FxIoQueue extends FxObject {
     request.queue = this;
     if (head) this.waiting.unshift(request);
     else this.waiting.push(request);
+    this.globals.record('FxIoQueue::QueueRequest', `WDFREQUEST ${ifrHex(request.handle)} queued on WDFQUEUE ${ifrHex(this.handle)}`);
     const as = this.fx.k.as;
     // An IRP already cancelled never waits.
     if (as.u8(request.irp + IRP.off.Cancel) !== 0) return this.cancelWaiting(request);
@@ -226,6 +228,7 @@ export function queueExports(fx: Framework): Record<string, WdfDdi> {
         device.defaultQueue = queue;
         queue.frameworkOwned = true;
       }
+      g.record('FxIoQueue::Initialize', `WDFQUEUE ${ifrHex(queue.handle)} created on WDFDEVICE ${ifrHex(device.handle)}${config.defaultQueue ? ' (default queue)' : ''}`);
       if (Queue !== 0) as.setU32(Queue, queue.handle);
       return STATUS.SUCCESS;
     },

@@ -14,7 +14,7 @@ export interface WdfVerifierSettings {
   readonly dbgBreakOnError: boolean;
 }
 
-function dword(k: Kernel, keyPath: string, name: string): number | undefined {
+export function dword(k: Kernel, keyPath: string, name: string): number | undefined {
   const v = k.cm.hive.lookup(keyPath)?.value(name);
   if (!v || v.type !== REG.DWORD || v.data.length < 4) return undefined;
   return (v.data[0]! | (v.data[1]! << 8) | (v.data[2]! << 16) | (v.data[3]! << 24)) >>> 0;

@@ -63,6 +63,7 @@ const OPTIONAL = new Set([
   'devices',
   'zeroPages',
   'kernel',
+  'wdf',
 ]);
 /** Numbers any integer is right for (a signed count; a time with no upper bound): no value of `range` is wrong for them. */
 const UNBOUNDED = new Set(['system.time', 'kernel.timers[*].due', 'kernel.threads[*].kernelApcDisable', 'kernel.threads[*].specialApcDisable']);
@@ -374,6 +375,23 @@ export function commandLines(json: Json): string[] {
     'dv /x',
     'dv Irp*',
     '.lines',
+    // The KMDF commands: on the dump's own clients and objects (when a KMDF driver ran), and on none.
+    '!wdfkd.wdfdriverinfo',
+    '!wdfkd.wdfdriverinfo Ghost.sys 0x231',
+    '!wdfkd.wdfldr',
+    '!wdfkd.wdflogdump',
+    '!wdfkd.wdflogdump -a 0',
+    '!wdfkd.wdfdevice 0',
+    '!wdfkd.wdfqueue 0',
+    '!wdfkd.wdfrequest 0',
+    '!wdfkd.wdfhandle 0 10',
+    '!wdfkd.wdfobject 0',
+    ...numbers(['wdf', 'clients', 0, 'ifr']).map((a) => `!wdfkd.wdflogdump -a ${a}`),
+    ...numbers(['wdf', 'clients', 0, 'driver']).flatMap((a) => [`!wdfkd.wdfhandle ${a} 10`, `!wdfkd.wdfdevice ${a}`]),
+    ...numbers(['wdf', 'clients', 0, 'objects', 0, 'address']).map((a) => `!wdfkd.wdfobject ${a}`),
+    ...numbers(['wdf', 'clients', 0, 'devices', 0, 'handle']).map((a) => `!wdfkd.wdfdevice ${a} 10`),
+    ...numbers(['wdf', 'clients', 0, 'queues', 0, 'handle']).map((a) => `!wdfkd.wdfqueue ${a}`),
+    ...numbers(['wdf', 'clients', 0, 'requests', 0, 'handle']).map((a) => `!wdfkd.wdfrequest ${a}`),
     'help',
     '.help dt',
   ];

@@ -7,6 +7,7 @@ import { DDI_RULE_LINK, ddiRule } from '../../nt/ddi-rules.ts';
 import { CommandError, parseNumber, splitArgs, type Command } from '../command.ts';
 import { stackRows } from '../stack-text.ts';
 import { memoryAccessLines } from './memory-access.ts';
+import { wdfAnalyzeLines } from './wdfanalyze.ts';
 import { hex, hex8 } from '../format.ts';
 import type { DebugTarget } from '../target.ts';
 
@@ -127,6 +128,7 @@ export const analyze: Command = {
         out.push(`FAULTING_SOURCE_FILE:  ${line.file}`, '', `FAULTING_SOURCE_LINE_NUMBER:  ${line.line}`, '');
       }
     }
+    out.push(...wdfAnalyzeLines(t, bc.code, bc.params, fault?.name));
     if (bc.code === 0xc4 && bc.params[0] === 0x62 && fault) {
       out.push(`FOLLOWUP_NAME:  MachineOwner`, '', `FAILURE_BUCKET_ID:  0xc4_62_VRF_LEAKED_POOL_IMAGE_${fault.imageName}`, '');
       out.push(`Followup:     MachineOwner`, '---------');
