@@ -39,11 +39,12 @@ function childOfDevice(fx: Framework, g: FxDriverGlobals, Attributes: number): {
   return { attributes, parent, device };
 }
 
-export class FxTimer extends FxObject {
+/** A framework object whose driver routine the kernel runs from a timer or DPC of its own (FxKeTimer). */
+abstract class FxKeTimerObject extends FxObject {
   readonly ke: FxKeTimer;
 
-  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, readonly routine: number, readonly period: number) {
-    super(fx, g, attributes, parent, FX_TYPE.Timer);
+  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, type: typeof FX_TYPE.Timer | typeof FX_TYPE.Dpc, readonly routine: number) {
+    super(fx, g, attributes, parent, type);
     this.ke = new FxKeTimer(fx, g.tag, () => fx.invoke(routine, [this.handle], []));
   }
 
@@ -56,21 +57,16 @@ export class FxTimer extends FxObject {
   }
 }
 
+export class FxTimer extends FxKeTimerObject {
+  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, routine: number, readonly period: number) {
+    super(fx, g, attributes, parent, FX_TYPE.Timer, routine);
+  }
+}
+
 /** A WDFDPC: a KDPC whose routine is the framework's (the timer's thunk, without the timer). */
-export class FxDpc extends FxObject {
-  readonly ke: FxKeTimer;
-
-  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, readonly routine: number) {
-    super(fx, g, attributes, parent, FX_TYPE.Dpc);
-    this.ke = new FxKeTimer(fx, g.tag, () => fx.invoke(routine, [this.handle], []));
-  }
-
-  protected override dispose(): void {
-    this.ke.cancel();
-  }
-
-  protected override destroyed(): void {
-    this.ke.free();
+export class FxDpc extends FxKeTimerObject {
+  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, routine: number) {
+    super(fx, g, attributes, parent, FX_TYPE.Dpc, routine);
   }
 }
 
