@@ -2,6 +2,8 @@
  * <wdfdpc.h>: WDFDPC. EvtDpcFunc runs at DISPATCH_LEVEL once per enqueue while the DPC is not
  * already queued. Its parent must be a device or an object under one.
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFDPC_H_
 #define _WDFDPC_H_
 

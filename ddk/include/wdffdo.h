@@ -3,6 +3,8 @@
  * EvtDriverDeviceAdd): WdfFdoInitSetFilter makes the device a filter, whose unhandled requests the
  * framework passes to the next-lower driver.
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFFDO_H_
 #define _WDFFDO_H_
 

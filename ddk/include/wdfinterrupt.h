@@ -4,6 +4,8 @@
  * EvtInterruptDisable). EvtInterruptIsr runs at DIRQL; WdfInterruptQueueDpcForIsr leads to
  * EvtInterruptDpc at DISPATCH_LEVEL.
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFINTERRUPT_H_
 #define _WDFINTERRUPT_H_
 

@@ -2,6 +2,8 @@
  * <wdfiotarget.h>: WDFIOTARGET. A device's local target (WdfDeviceGetIoTarget) is the next-lower
  * device of its stack; requests go to it with WdfRequestSend (wdfrequest.h).
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFIOTARGET_H_
 #define _WDFIOTARGET_H_
 

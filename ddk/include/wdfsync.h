@@ -2,6 +2,8 @@
  * <wdfsync.h>: WDFSPINLOCK (acquiring raises to DISPATCH_LEVEL) and WDFWAITLOCK (PASSIVE_LEVEL
  * waits; a zero timeout only tries). Their default parent is the driver.
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFSYNC_H_
 #define _WDFSYNC_H_
 

@@ -2,6 +2,8 @@
  * <wdftimer.h>: WDFTIMER. EvtTimerFunc runs at DISPATCH_LEVEL (a DPC) when the timer is due, every
  * Period ms for a periodic one. A timer's parent must be a device or an object under one.
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFTIMER_H_
 #define _WDFTIMER_H_
 

@@ -2,6 +2,8 @@
  * <wdfwmi.h>: the WMI instance callbacks' types, so that drivers declaring them build (the
  * framework's WMI providers and instances are not implemented: no WdfWmi* DDI is exported).
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFWMI_H_
 #define _WDFWMI_H_
 

@@ -2,6 +2,8 @@
  * <wdfworkitem.h>: WDFWORKITEM. EvtWorkItemFunc runs at PASSIVE_LEVEL in a system worker thread;
  * enqueueing one already queued does nothing. Its parent must be a device or an object under one.
  */
+/* Included alone, the header brings in the whole family, in wdf.h's order (this one included there). */
+#include <wdf.h>
 #ifndef _WDFWORKITEM_H_
 #define _WDFWORKITEM_H_
 

@@ -59,11 +59,11 @@ test('a missing header is the blocker, named as clang names it; FltMgr.lib makes
   assert.equal(byPath(FAKE.shared).blocker, "'dv_split_header.h' file not found");
 });
 
-test('a KMDF project with WPP is classed so: dv build generates its .tmh, and it stops on wdf.h', { skip: NEEDS_CLANG }, () => {
+test('a KMDF project with WPP is classed so: dv build generates its .tmh, wdf.h is found, and it stops on a framework DDI the headers do not declare', { skip: NEEDS_CLANG }, () => {
   const r = byPath(FAKE.kmdf);
   assert.deepEqual([r.label, r.family, r.needs], ['KMDF [WPP]', 'KMDF', ['WPP']]);
   assert.equal(r.built, false);
-  assert.equal(r.blocker, "'wdf.h' file not found");
+  assert.equal(r.blocker, "undeclared function 'WdfDvNoSuchDdi'");
 });
 
 test('a C++ project builds as C++ and runs like any other', { skip: NEEDS_CLANG }, () => {
@@ -101,7 +101,7 @@ test('compat.md: counts, top blockers and one row per project, date-free', { ski
   assert.ok(md.includes('| **plain WDM (no framework, no generated headers)** | 8 | 7 | 3 |'), md);
   assert.ok(md.includes(`| ${FAKE.ioctl} | WDM | yes | clean, 4/4 requests ok |   |`), md);
   assert.ok(md.includes(`| ${FAKE.missingHeader} | minifilter | no | not run | \`'dv_no_such_header.h' file not found\` |`), md);
-  assert.ok(md.includes(`| ${FAKE.kmdf} | KMDF [WPP] | no | not run | \`'wdf.h' file not found\` |`), md);
+  assert.ok(md.includes(`| ${FAKE.kmdf} | KMDF [WPP] | no | not run | \`undeclared function 'WdfDvNoSuchDdi'\` |`), md);
   assert.ok(md.includes(`| ${FAKE.loose} | WDM | yes | clean, no device |   |`), md);
   assert.ok(md.includes("| 1 | `'dv_no_such_header.h' file not found` |"), md);
   assert.doesNotMatch(md, /20\d\d-\d\d-\d\d/);

@@ -218,7 +218,7 @@ export function writeFakeCorpus(root: string): void {
     'filesys/miniFilter/nothere/nothere.c': '#include <ntifs.h>\n#include <dv_no_such_header.h>\n',
     [FAKE.kmdf]: vcxproj({ driverType: 'KMDF', items: '    <ClCompile Include="driver.c" />', wpp: true }),
     'general/echo/kmdf/driver.c':
-      '#include <ntddk.h>\n#define WPP_CONTROL_GUIDS WPP_DEFINE_CONTROL_GUID(EchoGuid, (11111111, 2222, 3333, 4444, 555555555555), WPP_DEFINE_BIT(F))\n#include "driver.tmh"\n#include <wdf.h>\n',
+      '#include <ntddk.h>\n#define WPP_CONTROL_GUIDS WPP_DEFINE_CONTROL_GUID(EchoGuid, (11111111, 2222, 3333, 4444, 555555555555), WPP_DEFINE_BIT(F))\n#include "driver.tmh"\n#include <wdf.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)\n{\n    UNREFERENCED_PARAMETER(DriverObject);\n    UNREFERENCED_PARAMETER(RegistryPath);\n    return WdfDvNoSuchDdi();\n}\n',
     [FAKE.cpp]: vcxproj({ items: '    <ClCompile Include="driver.cpp" />' }),
     'general/cppdrv/driver.cpp': `extern "C" {\n${NO_DEVICE_DRIVER}}\n`,
     'umdf/user/user.vcxproj': vcxproj({ configurationType: 'DynamicLibrary', driverType: 'UMDF', items: '    <ClCompile Include="dll.c" />' }),
