@@ -23,7 +23,7 @@ test('\\SystemRoot, \\DosDevices, \\GLOBAL?? and \\?? name one file, case-insens
   for (const name of ['\\Device\\Foo', 'relative.txt', '\\SystemRootX\\a', '\\??\\COM1']) assert.equal(volumeKey(name), undefined, name);
 });
 
-test('ZwFiles.c: create, write, seek, read back, size, past the end, each disposition, ZwOpenFile, truncate, a bad handle', { skip: NEEDS_CLANG }, async () => {
+test('ZwFiles.c: create, write, seek, read back, size, past the end, each disposition, folders, ZwOpenFile, truncate, a bad handle', { skip: NEEDS_CLANG }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dv-zwfile-'));
   try {
     const driver = join(dir, 'ZwFiles.wasm');
@@ -59,6 +59,9 @@ test('ZwFiles.c: create, write, seek, read back, size, past the end, each dispos
       'ZwFiles: create \\??\\C:\\missing.bin disposition 1: c0000034 information 5',
       'ZwFiles: create \\??\\C:\\missing.bin disposition 4: c0000034 information 5',
       'ZwFiles: create \\??\\C:\\Windows\\Temp disposition 1: c00000bb information 0',
+      'ZwFiles: create \\SystemRoot\\temp disposition 3: c00000ba information 0',
+      'ZwFiles: create \\SystemRoot\\Temp\\dvfile.log disposition 1: c000000d information 57005',
+      'ZwFiles: create \\??\\C:\\NoSuchFolder\\a.log disposition 3: c000003a information 0',
       'ZwFiles: ZwOpenFile: 00000000 information 1',
       'ZwFiles: truncate: 00000000 size 3',
       'ZwFiles: set standard: c0000003',

@@ -2,7 +2,8 @@
  * The kernel's file DDIs (ZwCreateFile, ZwOpenFile, ZwReadFile, ZwWriteFile, ZwQuery/SetInformationFile,
  * ZwFlushBuffersFile) over the simulated volume (io/volume.ts). A file handle is a kernel handle to a
  * FILE_OBJECT with no device (ZwClose closes it); the open's state (its file, its position, whether it
- * is synchronous) is kept here by file object. A \Device\X name opens the device as
+ * is synchronous) is kept here by file object. Files live in the volume's fixed folders (C:\\, \\SystemRoot,
+ * its Temp, System32 and drivers): elsewhere STATUS_OBJECT_PATH_NOT_FOUND. A \Device\X name opens the device as
  * IoGetDeviceObjectPointer does (IRP_MJ_CREATE); reads, writes and queries of such a handle are not
  * simulated (STATUS_NOT_SUPPORTED). Every routine runs at PASSIVE_LEVEL: the verifier's IrqlZwPassive
  * checks that, the kernel does not. The I/O is synchronous: an Event or ApcRoutine is never signalled
@@ -14,7 +15,7 @@ import { IO_TYPE } from '../../nt/io.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { TAG } from '../tags.ts';
-import { isDirectoryKey, resized, volumeKey, type VolumeFile } from './volume.ts';
+import { isDirectoryKey, parentKey, resized, volumeKey, type VolumeFile } from './volume.ts';
 
 /** One open of a volume file. */
 interface OpenFile {
@@ -78,15 +79,19 @@ export function fileSystemExports(k: Kernel) {
     const nameAddress = ObjectAttributes === 0 ? 0 : as.u32(ObjectAttributes + OBJECT_ATTRIBUTES.off.ObjectName);
     if (nameAddress === 0) return STATUS.OBJECT_NAME_INVALID;
     if (as.u32(ObjectAttributes + OBJECT_ATTRIBUTES.off.RootDirectory) !== 0) return STATUS.NOT_SUPPORTED; // relative opens: not simulated
-    if (disposition > D.FILE_OVERWRITE_IF) return STATUS.INVALID_PARAMETER;
+    const both = FILE_OPTION.FILE_DIRECTORY_FILE | FILE_OPTION.FILE_NON_DIRECTORY_FILE;
+    if (disposition > D.FILE_OVERWRITE_IF || (options & both) === both) return STATUS.INVALID_PARAMETER;
     const name = k.io.readUnicodeString(nameAddress);
     const key = volumeKey(name);
     if (key === undefined) {
       if (k.ob.lookup(name) !== undefined) return openDevice(FileHandle, IoStatusBlock, name);
       return setIoStatus(IoStatusBlock, STATUS.OBJECT_PATH_NOT_FOUND, 0);
     }
-    // Directories are not simulated: the volume holds files only.
-    if (options & FILE_OPTION.FILE_DIRECTORY_FILE || isDirectoryKey(key)) return setIoStatus(IoStatusBlock, STATUS.NOT_SUPPORTED, 0);
+    // The folders are fixed: a folder opened as a file is STATUS_FILE_IS_A_DIRECTORY (as Windows answers
+    // FILE_NON_DIRECTORY_FILE); a directory open or create is not simulated (STATUS_NOT_SUPPORTED).
+    if (isDirectoryKey(key) && options & FILE_OPTION.FILE_NON_DIRECTORY_FILE) return setIoStatus(IoStatusBlock, STATUS.FILE_IS_A_DIRECTORY, 0);
+    if (isDirectoryKey(key) || options & FILE_OPTION.FILE_DIRECTORY_FILE) return setIoStatus(IoStatusBlock, STATUS.NOT_SUPPORTED, 0);
+    if (!isDirectoryKey(parentKey(key))) return setIoStatus(IoStatusBlock, STATUS.OBJECT_PATH_NOT_FOUND, 0);
     let file = k.volume.get(key);
     let information: number;
     if (file === undefined) {

@@ -2,8 +2,9 @@
  * The simulated volume: every file a run creates, as a named byte array. Empty at boot. Names are
  * kept in one canonical form, `\??\C:\PATH` upper-cased (the namespace is case-insensitive, as
  * OBJ_CASE_INSENSITIVE asks and NTFS answers): \DosDevices\ and \GLOBAL??\ are \??\ (symbolic
- * links on Windows), and \SystemRoot is \??\C:\Windows. There are no directories: every folder of
- * a drive exists, and a name that ends in `\` (a directory) is not a file.
+ * links on Windows), and \SystemRoot is \??\C:\Windows. The folders are fixed: C:\, C:\Windows and
+ * its Temp, System32 and System32\drivers, as on a Windows installation; a file can be created in
+ * one of them only (directory creation is not simulated).
  */
 
 /** The system root's DOS path (\SystemRoot is a symbolic link to it on Windows). */
@@ -26,8 +27,14 @@ export function volumeKey(name: string): string | undefined {
   return n.toUpperCase();
 }
 
-/** True for a key that names a drive or a folder (no file name after the last `\`). */
-export const isDirectoryKey = (key: string): boolean => key.endsWith('\\') || /^\\\?\?\\[A-Z]:$/.test(key);
+/** The folders every run has (canonical keys). */
+const DIRECTORIES: ReadonlySet<string> = new Set(['\\??\\C:', '\\??\\C:\\WINDOWS', '\\??\\C:\\WINDOWS\\TEMP', '\\??\\C:\\WINDOWS\\SYSTEM32', '\\??\\C:\\WINDOWS\\SYSTEM32\\DRIVERS']);
+
+/** True for a key that names a folder (C:\ itself included). */
+export const isDirectoryKey = (key: string): boolean => DIRECTORIES.has(key.replace(/\\$/, ''));
+
+/** The folder a key's file would be in. */
+export const parentKey = (key: string): string => key.slice(0, key.lastIndexOf('\\'));
 
 export class Volume {
   private readonly files = new Map<string, VolumeFile>();
