@@ -114,6 +114,7 @@ export async function processProject(
         verifierFlags: settings.verifierFlags,
         requests,
         ...(sample?.removal ? { removal: sample.removal } : {}),
+        ...(sample?.open ? { open: sample.open } : {}),
         captureStacks: false,
         // Samples are run as their READMEs run them, on a test machine with a kernel debugger attached:
         // a DbgBreakPoint of the sample is continued (g) and counted, as a developer at kd> would.

@@ -17,6 +17,8 @@ export interface SampleRequests {
   readonly requests: readonly CorpusRequest[];
   /** How the run ends its PnP device, where the sample's test does it its own way (default: an orderly removal). */
   readonly removal?: 'surprise-remove';
+  /** The name the test app opens, where it is not the driver's first device (a file name below it: \\\\.\\X\\name). */
+  readonly open?: string;
 }
 
 /** A C string literal's bytes with its terminator, as `strlen(s) + 1` sends it. */
@@ -107,6 +109,8 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   },
   'general/ioctl/kmdf': {
     source: 'sys/public.h, exe/testapp.c',
+    // public.h's DEVICE_NAME: the driver keeps the file of that name under \\SystemRoot\\temp.
+    open: '\\\\.\\NONPNP\\nonpnpsamp.log',
     requests: [
       nonpnp(0x902, METHOD_BUFFERED, 'METHOD_BUFFERED'),
       nonpnp(0x903, METHOD_NEITHER, 'METHOD_NEITHER'),

@@ -83,10 +83,8 @@ export function fileSystemExports(k: Kernel) {
     if (disposition > D.FILE_OVERWRITE_IF || (options & both) === both) return STATUS.INVALID_PARAMETER;
     const name = k.io.readUnicodeString(nameAddress);
     const key = volumeKey(name);
-    if (key === undefined) {
-      if (k.ob.lookup(name) !== undefined) return openDevice(FileHandle, IoStatusBlock, name);
-      return setIoStatus(IoStatusBlock, STATUS.OBJECT_PATH_NOT_FOUND, 0);
-    }
+    // Any other name is the I/O manager's: a device, or a name below one (STATUS_OBJECT_NAME_NOT_FOUND if neither).
+    if (key === undefined) return openDevice(FileHandle, IoStatusBlock, name);
     // The folders are fixed: a folder opened as a file is STATUS_FILE_IS_A_DIRECTORY (as Windows answers
     // FILE_NON_DIRECTORY_FILE); a directory open or create is not simulated (STATUS_NOT_SUPPORTED).
     if (isDirectoryKey(key) && options & FILE_OPTION.FILE_NON_DIRECTORY_FILE) return setIoStatus(IoStatusBlock, STATUS.FILE_IS_A_DIRECTORY, 0);
