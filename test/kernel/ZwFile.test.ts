@@ -23,7 +23,7 @@ test('\\SystemRoot, \\DosDevices, \\GLOBAL?? and \\?? name one file, case-insens
   for (const name of ['\\Device\\Foo', 'relative.txt', '\\SystemRootX\\a', '\\??\\COM1']) assert.equal(volumeKey(name), undefined, name);
 });
 
-test('ZwFiles.c: create, write, seek, read back, size, past the end, each disposition, folders, ZwOpenFile, truncate, a bad handle', { skip: NEEDS_CLANG }, async () => {
+test('ZwFiles.c: create, write, seek, read back, size, past the end, each disposition, folders, ZwOpenFile, truncate, a name below a device, a bad handle', { skip: NEEDS_CLANG }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dv-zwfile-'));
   try {
     const driver = join(dir, 'ZwFiles.wasm');
@@ -65,7 +65,18 @@ test('ZwFiles.c: create, write, seek, read back, size, past the end, each dispos
       'ZwFiles: ZwOpenFile: 00000000 information 1',
       'ZwFiles: truncate: 00000000 size 3',
       'ZwFiles: set standard: c0000003',
+      "ZwFiles: IRP_MJ 0 '\\inner.log'",
+      'ZwFiles: create \\Device\\ZwFiles\\inner.log disposition 3: 00000000 information 1',
+      'ZwFiles: device read: c00000bb',
+      "ZwFiles: IRP_MJ 18 '\\inner.log'",
+      "ZwFiles: IRP_MJ 2 '\\inner.log'",
+      'ZwFiles: device close: 00000000',
+      'ZwFiles: create \\Device\\NoSuchDevice\\inner.log disposition 3: c0000034 information 0',
       'ZwFiles: bad handle read: c0000008 close: c0000008',
+      // The run opens the driver's device itself after DriverEntry: no name below it, an empty FileName.
+      "ZwFiles: IRP_MJ 0 '(null)'",
+      "ZwFiles: IRP_MJ 18 '(null)'",
+      "ZwFiles: IRP_MJ 2 '(null)'",
     ]);
     const volume = r.machine.kernel.volume;
     assert.deepEqual(volume.list().sort(), ['\\??\\C:\\new.bin', '\\SystemRoot\\Temp\\dvfile.log']);
