@@ -114,6 +114,7 @@ export async function processProject(
         verifierFlags: settings.verifierFlags,
         requests,
         ...(sample?.removal ? { removal: sample.removal } : {}),
+        ...(sample?.open ? { open: sample.open } : {}),
         captureStacks: false,
         // Samples are run as their READMEs run them, on a test machine with a kernel debugger attached:
         // a DbgBreakPoint of the sample is continued (g) and counted, as a developer at kd> would.
@@ -141,6 +142,11 @@ export async function processProject(
       }
       const failurePaths = (r: ProjectResult) => (settings.faults === 'exhaustive' && r.clean ? withFailurePaths(r, options) : r);
       if (!device) return await failurePaths({ ...base, built: true, run: 'clean, no device', clean: true, blocker: '' });
+      // The driver refused the open (its IRP_MJ_CREATE failed): the requests were never sent.
+      if (outcome.open && !NT_SUCCESS(outcome.open.status)) {
+        const refused = `open failed with ${statusName(outcome.open.status)}`;
+        return { ...base, built: true, run: refused, clean: false, blocker: `${refused}: ${outcome.open.name}` };
+      }
       // No verdict; clean when every request the test app documents was sent and succeeded, as the app expects.
       const failed = outcome.requests.filter((r) => !NT_SUCCESS(r.status));
       const sent = outcome.requests.length;

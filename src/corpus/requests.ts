@@ -17,6 +17,8 @@ export interface SampleRequests {
   readonly requests: readonly CorpusRequest[];
   /** How the run ends its PnP device, where the sample's test does it its own way (default: an orderly removal). */
   readonly removal?: 'surprise-remove';
+  /** The name the test app opens, where it is not the driver's first device (a file name below it: \\\\.\\X\\name). */
+  readonly open?: string;
 }
 
 /** A C string literal's bytes with its terminator, as `strlen(s) + 1` sends it. */
@@ -79,6 +81,22 @@ const regfltr = (fn: number, outputLength: number): CorpusRequest => ({
   outputLength,
 });
 
+/**
+ * ioctl/kmdf sys/public.h: FILEIO_TYPE 40001, functions 0x900..0x903 as in sioctl.h. exe/testapp.c's DoIoctls
+ * sends "this String ..." (lower-case t) with strlen+1 and offers a char[100] output; then DoFileReadWrite
+ * writes a buffer of rand() bytes and reads as many back: here 64 bytes of a fixed pattern (no rand in a
+ * deterministic run).
+ */
+const FILEIO_TYPE = 40001;
+const nonpnp = (fn: number, method: number, text: string, outputText?: string): CorpusRequest => ({
+  kind: 'ioctl',
+  code: CTL_CODE(FILEIO_TYPE, fn, method, FILE_ANY_ACCESS),
+  input: cstr(`this String is from User Application; using ${text}`),
+  outputLength: SIOCTL_BUFFER,
+  ...(outputText !== undefined ? { outputInit: cstr(outputText) } : {}),
+});
+const NONPNP_FILE_BYTES = 64;
+
 export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   'general/ioctl/wdm': {
     source: 'sys/sioctl.h, exe/testapp.c',
@@ -87,6 +105,19 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
       sioctl(0x903, METHOD_NEITHER, 'METHOD_NEITHER'),
       sioctl(0x900, METHOD_IN_DIRECT, 'METHOD_IN_DIRECT', 'This String is from User Application in OutBuffer; using METHOD_IN_DIRECT'),
       sioctl(0x901, METHOD_OUT_DIRECT, 'METHOD_OUT_DIRECT'),
+    ],
+  },
+  'general/ioctl/kmdf': {
+    source: 'sys/public.h, exe/testapp.c',
+    // public.h's DEVICE_NAME: the driver keeps the file of that name under \\SystemRoot\\temp.
+    open: '\\\\.\\NONPNP\\nonpnpsamp.log',
+    requests: [
+      nonpnp(0x902, METHOD_BUFFERED, 'METHOD_BUFFERED'),
+      nonpnp(0x903, METHOD_NEITHER, 'METHOD_NEITHER'),
+      nonpnp(0x900, METHOD_IN_DIRECT, 'METHOD_IN_DIRECT', 'This String is from User Application in OutBuffer; using METHOD_IN_DIRECT'),
+      nonpnp(0x901, METHOD_OUT_DIRECT, 'METHOD_OUT_DIRECT'),
+      { kind: 'write', data: Uint8Array.from({ length: NONPNP_FILE_BYTES }, (_, i) => (i * 7) & 0xff) },
+      { kind: 'read', length: NONPNP_FILE_BYTES },
     ],
   },
   'general/event/wdm': { source: 'wdm/public.h, exe/eventtest.c', requests: [registerEventIrpBased()] },

@@ -59,6 +59,7 @@ import { pnpBusExports } from './pnp/bus-exports.ts';
 import { devicePropertyDataExports } from './pnp/property-data.ts';
 import { queuedSpinLockExports } from './ke/queued-spinlock.ts';
 import { etwExports } from './etw/exports.ts';
+import { fileSystemExports } from './io/file-system.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -118,6 +119,7 @@ export function buildDdiTable(k: Kernel) {
     ...queuedSpinLockExports(k),
     ...etwExports(k),
     ...mdlPagesExports(k),
+    ...fileSystemExports(k),
   };
 }
 

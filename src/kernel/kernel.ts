@@ -25,6 +25,7 @@ import { Processor } from './ke/processor.ts';
 import { IoManager } from './io/iomgr.ts';
 import { ObjectManager } from './ob/object.ts';
 import { ConfigurationManager } from './cm/cm.ts';
+import { Volume } from './io/volume.ts';
 import { ThreadExit, type Process, type Thread } from './ps/thread.ts';
 import type { StackSwitch } from './ke/suspend.ts';
 import { EPROCESS_IMAGE_FILE_NAME, ProcessManager } from './ps/process.ts';
@@ -125,6 +126,8 @@ export class Kernel {
   readonly ob: ObjectManager;
   /** The registry. */
   readonly cm: ConfigurationManager;
+  /** The simulated volume ZwCreateFile opens files on (io/file-system.ts); empty at boot. */
+  readonly volume = new Volume();
   /** The PnP manager: the device tree and the PnP IRPs (kernel/pnp). */
   readonly pnp: PnpManager;
   /** Processes and threads by id, and the process, thread and image notify routines. */

@@ -168,6 +168,17 @@ const IRQL_RULES: readonly DdiRule[] = [
     'The driver calls ZwClose and the Zw registry routines (ZwCreateKey, ZwDeleteKey, ZwEnumerateKey, ZwEnumerateValueKey, ZwFlushKey, ZwOpenKey, ZwQueryKey, ZwQueryValueKey, ZwSetValueKey) only at IRQL = PASSIVE_LEVEL.',
     PASSIVE('ZwClose', 'ZwCreateKey', 'ZwDeleteKey', 'ZwEnumerateKey', 'ZwEnumerateValueKey', 'ZwFlushKey', 'ZwOpenKey', 'ZwQueryKey', 'ZwQueryValueKey', 'ZwSetValueKey'),
   ),
+  // DDI compliance checking (additional): of the DDIs their pages list, the file routines (io/file-system.ts).
+  {
+    ...irqlRule(
+      0x20023,
+      'IrqlIoRtlZwPassive',
+      'The driver calls ZwCreateFile, ZwFlushBuffersFile and ZwSetInformationFile only at IRQL = PASSIVE_LEVEL.',
+      PASSIVE('ZwCreateFile', 'ZwFlushBuffersFile', 'ZwSetInformationFile'),
+    ),
+    additional: true,
+  },
+  { ...irqlRule(0x20024, 'IrqlNtifsApcPassive', 'The driver calls ZwWriteFile only at IRQL <= APC_LEVEL.', APC_LTE('ZwWriteFile')), additional: true },
 ];
 
 /** The spin lock rules (class 0x0004xxxx). */

@@ -1303,6 +1303,20 @@ export const TRACE_ENABLE_CONTEXT = struct('TRACE_ENABLE_CONTEXT', [
   ['EnableFlags', 'u32'],
 ]);
 
+// ---- the file system's information classes (kernel/io/file-system.ts) ------------------------
+
+export const FILE_POSITION_INFORMATION = struct('FILE_POSITION_INFORMATION', [['CurrentByteOffset', 'i64']]);
+
+export const FILE_STANDARD_INFORMATION = struct('FILE_STANDARD_INFORMATION', [
+  ['AllocationSize', 'i64'],
+  ['EndOfFile', 'i64'],
+  ['NumberOfLinks', 'u32'],
+  ['DeletePending', 'u8'],
+  ['Directory', 'u8'],
+]);
+
+export const FILE_END_OF_FILE_INFORMATION = struct('FILE_END_OF_FILE_INFORMATION', [['EndOfFile', 'i64']]);
+
 export const LAYOUTS: readonly StructLayout[] = [
   OBJECT_HANDLE_INFORMATION,
   LIST_ENTRY,
@@ -1382,4 +1396,7 @@ export const LAYOUTS: readonly StructLayout[] = [
   PO_FX_COMPONENT_V1,
   PO_FX_DEVICE_V1,
   TRACE_ENABLE_CONTEXT,
+  FILE_POSITION_INFORMATION,
+  FILE_STANDARD_INFORMATION,
+  FILE_END_OF_FILE_INFORMATION,
 ];

@@ -28,6 +28,10 @@ export const STATUS = {
   DELETE_PENDING: 0xc0000056,
   /** A completion routine's answer: the IRP is not done yet (its driver will complete it again). */
   MORE_PROCESSING_REQUIRED: 0xc0000016,
+  // The file system (kernel/io/file-system.ts).
+  END_OF_FILE: 0xc0000011,
+  INVALID_INFO_CLASS: 0xc0000003,
+  FILE_IS_A_DIRECTORY: 0xc00000ba,
   BREAKPOINT: 0x80000003,
   SEMAPHORE_LIMIT_EXCEEDED: 0xc0000047,
   OBJECT_TYPE_MISMATCH: 0xc0000024,

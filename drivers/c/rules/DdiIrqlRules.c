@@ -406,6 +406,57 @@ static DECLSPEC_NOINLINE NTSTATUS QueuedSpinLockRelease(VOID)
     return STATUS_SUCCESS;
 }
 
+/* The driver's scratch file under \\SystemRoot\\Temp, created or emptied. */
+static OBJECT_ATTRIBUTES ScratchFile;
+static UNICODE_STRING ScratchFileName;
+#define SCRATCH_FILE_OPTIONS (FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE)
+
+static POBJECT_ATTRIBUTES ScratchAttributes(VOID)
+{
+    RtlInitUnicodeString(&ScratchFileName, L"\\SystemRoot\\Temp\\DdiIrqlRules.log");
+    InitializeObjectAttributes(&ScratchFile, &ScratchFileName, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    return &ScratchFile;
+}
+
+/* IOCTL 29: IrqlIoRtlZwPassive — ZwCreateFile under a spin lock (additional). Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS IrqlIoRtlZwPassive(VOID)
+{
+    HANDLE file = NULL;
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS status;
+    KIRQL old;
+
+    ScratchAttributes();
+    KeAcquireSpinLock(&Context->Lock, &old);
+    status = ZwCreateFile(&file, GENERIC_WRITE, &ScratchFile, &iosb, NULL, FILE_ATTRIBUTE_NORMAL, 0, FILE_OVERWRITE_IF, SCRATCH_FILE_OPTIONS, NULL, 0); // VIOLATION(IrqlIoRtlZwPassive): ZwCreateFile under a spin lock
+    KeReleaseSpinLock(&Context->Lock, old);
+    if (NT_SUCCESS(status)) {
+        ZwClose(file);
+    }
+    return status;
+}
+
+/* IOCTL 30: IrqlNtifsApcPassive — ZwWriteFile under a spin lock (additional). Not inlined: the stop blames it by name. */
+static DECLSPEC_NOINLINE NTSTATUS IrqlNtifsApcPassive(VOID)
+{
+    HANDLE file = NULL;
+    IO_STATUS_BLOCK iosb;
+    static const char line[] = "scratch";
+    NTSTATUS status;
+    KIRQL old;
+
+    ScratchAttributes();
+    status = ZwCreateFile(&file, GENERIC_WRITE, &ScratchFile, &iosb, NULL, FILE_ATTRIBUTE_NORMAL, 0, FILE_OVERWRITE_IF, SCRATCH_FILE_OPTIONS, NULL, 0);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    KeAcquireSpinLock(&Context->Lock, &old);
+    status = ZwWriteFile(file, NULL, NULL, NULL, &iosb, (PVOID)line, sizeof(line) - 1, NULL, NULL); // VIOLATION(IrqlNtifsApcPassive): ZwWriteFile under a spin lock
+    KeReleaseSpinLock(&Context->Lock, old);
+    ZwClose(file);
+    return status;
+}
+
 typedef NTSTATUS (*RULE_CASE)(VOID);
 
 static const RULE_CASE Cases[] = {
@@ -437,6 +488,8 @@ static const RULE_CASE Cases[] = {
     IrqlMmDispatch,
     QueuedSpinLock,
     QueuedSpinLockRelease,
+    IrqlIoRtlZwPassive,
+    IrqlNtifsApcPassive,
 };
 
 NTSTATUS Dispatch(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp)

@@ -53,8 +53,8 @@ export class FileRequests {
    * last reference goes (after NtClose, or the ObDereferenceObject of a kernel caller).
    */
   openDevice(name: string, requestorMode: 0 | 1 = 1): { status: number; file: number } {
-    const device = this.k.ob.lookup(name);
-    if (device === undefined || this.k.ob.kindOf(device) !== 'Device') return { status: STATUS.OBJECT_NAME_NOT_FOUND, file: 0 };
+    const { device, rest } = this.parseDeviceName(name);
+    if (device === undefined) return { status: STATUS.OBJECT_NAME_NOT_FOUND, file: 0 };
     const target = this.k.io.topOfStack(device);
     const file = this.k.tryAllocateKernelObject(FILE_OBJECT.size, TAG.File);
     if (file === 0) return { status: STATUS.INSUFFICIENT_RESOURCES, file: 0 };
@@ -62,6 +62,16 @@ export class FileRequests {
     as.setU16(file + F.Type, IO_TYPE.FILE);
     as.setU16(file + F.Size, FILE_OBJECT.size);
     as.setU32(file + F.DeviceObject, device);
+    // The name below the device (\\.\X\name.log): the FileName the driver's IRP_MJ_CREATE sees; empty for the device itself.
+    const fileName = rest === '' ? 0 : this.k.tryAllocateKernelObject(2 * rest.length, TAG.File);
+    if (rest !== '' && fileName === 0) {
+      this.k.freeKernelObject(file);
+      return { status: STATUS.INSUFFICIENT_RESOURCES, file: 0 };
+    }
+    if (fileName !== 0) as.writeUtf16(fileName, rest);
+    as.setU16(file + F['FileName.Length'], fileName === 0 ? 0 : 2 * rest.length);
+    as.setU16(file + F['FileName.MaximumLength'], fileName === 0 ? 0 : 2 * rest.length);
+    as.setU32(file + F['FileName.Buffer'], fileName);
     this.k.ob.create(file, 'File', () => this.deleteFile(file));
     this.k.ob.reference(device);
     const r = this.sendSimple(target, file, IRP_MJ.CREATE, ['NtCreateFile', 'IopParseDevice'], requestorMode);
@@ -85,7 +95,21 @@ export class FileRequests {
       this.sendSimple(this.k.io.topOfStack(device), file, IRP_MJ.CLOSE, ['IopDeleteFile'], mode);
     }
     this.k.ob.dereference(device);
+    const fileName = this.k.as.u32(file + F['FileName.Buffer']);
+    if (fileName !== 0) this.k.freeKernelObject(fileName);
     this.k.freeKernelObject(file);
+  }
+
+  /**
+   * IopParseDevice's split of a name: the device it names (through symbolic links), and the rest of the
+   * name below it (`\\name.log`, '' for the device itself). No device: `device` undefined.
+   */
+  private parseDeviceName(name: string): { device: number | undefined; rest: string } {
+    for (let end = name.length; end > 0; end = name.lastIndexOf('\\', end - 1)) {
+      const device = this.k.ob.lookup(name.slice(0, end));
+      if (device !== undefined) return { device: this.k.ob.kindOf(device) === 'Device' ? device : undefined, rest: name.slice(end) };
+    }
+    return { device: undefined, rest: '' };
   }
 
   /** NtClose on the last handle: IRP_MJ_CLEANUP, then the handle's reference goes (IRP_MJ_CLOSE if it was the last). */

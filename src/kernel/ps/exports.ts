@@ -1,4 +1,5 @@
 /** Process and thread DDIs. Handles are small integers in the object manager's kernel handle table. */
+import { FILE_OBJECT } from '../../nt/layout.ts';
 import { STATUS } from '../../nt/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { ThreadExit } from './thread.ts';
@@ -29,6 +30,13 @@ export function psExports(k: Kernel) {
       // A key handle's close is a registry operation: the filters see it (RegNtPre/PostKeyHandleClose).
       if (object !== undefined && k.ob.kindOf(object) === 'Key') {
         return k.cm.callbacks.around('KeyHandleClose', object, () => {}, () => (k.ob.closeHandle(Handle >>> 0) ? STATUS.SUCCESS : STATUS.INVALID_HANDLE));
+      }
+      // A device's file opened by ZwCreateFile: its last handle's close is IRP_MJ_CLEANUP (a volume file has no device).
+      if (object !== undefined && k.ob.kindOf(object) === 'File' && k.as.u32(object + FILE_OBJECT.off.DeviceObject) !== 0) {
+        k.ob.reference(object);
+        k.ob.closeHandle(Handle >>> 0);
+        k.io.files.closeFile(object);
+        return STATUS.SUCCESS;
       }
       return k.ob.closeHandle(Handle >>> 0) ? STATUS.SUCCESS : STATUS.INVALID_HANDLE;
     },

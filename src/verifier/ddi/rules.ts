@@ -92,6 +92,8 @@ export const DDI_RULES = {
     { violating: 'drivers/c/rules/PnpRemove.wasm', clean: 'drivers/c/rules/PnpRemoveClean.wasm', ioctls: [] },
     'Checked where a verified driver completes one of these PnP IRPs (IoCompleteRequest) with a status that is not a success. Parameter 2 = the condition text; 3 and 4 are 0 (unused).',
   ),
+  IrqlIoRtlZwPassive: sampleRow('IrqlIoRtlZwPassive', 29, `${IRQL_NOTE} DDI compliance checking (additional), 0x80000. Of the DDIs the rule's page lists, the file routines this kernel has: ZwCreateFile, ZwFlushBuffersFile, ZwSetInformationFile.`),
+  IrqlNtifsApcPassive: sampleRow('IrqlNtifsApcPassive', 30, `${IRQL_NOTE} DDI compliance checking (additional), 0x80000. Of the DDIs the rule's page lists, ZwWriteFile (the others are Nt and Cc routines this kernel does not export).`),
   // ---- rules-rest ----
   IrqlIoPassive2: sampleRow('IrqlIoPassive2', 24),
   IrqlMmApcLte: sampleRow('IrqlMmApcLte', 25),

@@ -89,6 +89,8 @@ const CASES: readonly Case[] = [
     p34: (r) => [reported(r, 'otherqueued'), reported(r, 'queued')],
     additional: true,
   },
+  { rule: RULES.IrqlIoRtlZwPassive, ddi: 'ZwCreateFile', condition: 'ZwCreateFile should only be called at IRQL = PASSIVE_LEVEL.', additional: true },
+  { rule: RULES.IrqlNtifsApcPassive, ddi: 'ZwWriteFile', condition: 'ZwWriteFile should only be called at IRQL <= APC_LEVEL.', additional: true },
 ];
 
 for (const c of CASES) {
