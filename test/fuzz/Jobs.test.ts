@@ -24,16 +24,19 @@ test('worker seeds: worker 0 fuzzes from --seed itself, the others from distinct
   assert.deepEqual(seeds, Array.from({ length: 8 }, (_, i) => jobSeed(3, i)), 'the same every time');
 });
 
+// A --jobs run is repeatable worker by worker, not as a whole: workers take each other's inputs between machine
+// lives in thread order, so which inputs find the bugs varies with the machine's load. --jobs 2 gets 2,000 inputs
+// (1,000 a worker) against --jobs 1's 400, enough that every order seen finds all four.
 test('--jobs 2 finds the planted bugs --jobs 1 finds, each bucket once, numbered once, the corpus folder holding every new input', async () => {
   const one = await fuzz({ driver: FUZZ_ME, flags: STANDARD_FLAGS, seed: 3, runs: 400 });
   const out = join(tmp, 'out');
   const corpus = join(tmp, 'corpus');
   let statuses = 0;
-  const two = await fuzzJobs({ driver: FUZZ_ME, flags: STANDARD_FLAGS, seed: 3, runs: 1000, outDir: out, corpusDir: corpus, onStatus: () => statuses++ }, 2);
+  const two = await fuzzJobs({ driver: FUZZ_ME, flags: STANDARD_FLAGS, seed: 3, runs: 2000, outDir: out, corpusDir: corpus, onStatus: () => statuses++ }, 2);
   const buckets = (r: typeof one) => r.findings.map((f) => f.bucket).sort();
   assert.equal(one.findings.length, 4);
   assert.deepEqual(buckets(two), buckets(one));
-  assert.equal(two.inputs, 1000, 'the runs split between the workers, summed');
+  assert.equal(two.inputs, 2000, 'the runs split between the workers, summed');
   assert.equal(two.unreproduced, 0);
   assert.ok(statuses > 0);
   // One file per finding, numbered 1..4 across the workers.
