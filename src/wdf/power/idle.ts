@@ -5,6 +5,7 @@
  * power-managed queue, or WdfDeviceStopIdle, powers it up again. The power policy owner requests the
  * D-IRPs, from a work item (PASSIVE_LEVEL): the idle timer's DPC only checks (reference §4).
  */
+import { WDF_DEVICE_POWER_POLICY_STATE as PWRPOL } from '../../nt/wdf-states.ts';
 import { DEVICE_POWER_STATE } from '../../nt/power.ts';
 import { STATUS } from '../../nt/status.ts';
 import { FX_TYPE, WDF_TRI_STATE } from '../../nt/wdf.ts';
@@ -85,10 +86,14 @@ export class FxPowerIdleMachine {
     if (change === 'down' && this.pnp.inD0 && this.idle()) {
       this.pnp.globals.record('FxPowerIdleMachine::ProcessEvent', `WDFDEVICE 0x${this.pnp.device.handle.toString(16)} idle for ${this.timeoutMs} ms: to D${this.dxState - 1}`);
       this.idleDx = true;
+      this.pnp.policy(PWRPOL.WdfDevStatePwrPolTimerExpiredNoWake);
       this.pnp.requestDevicePower(this.dxState);
+      this.pnp.policy(PWRPOL.WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown, PWRPOL.WdfDevStatePwrPolWaitingUnarmed);
     } else if (change === 'up' && this.idleDx) {
       this.idleDx = false;
+      this.pnp.policy(PWRPOL.WdfDevStatePwrPolS0NoWakePowerUp);
       this.pnp.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+      this.pnp.policy(PWRPOL.WdfDevStatePwrPolS0NoWakeCompletePowerUp, PWRPOL.WdfDevStatePwrPolStartedIdleCapable);
     }
     this.pending = undefined;
     if (change === 'down' && this.pnp.inD0) this.arm();
