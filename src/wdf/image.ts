@@ -75,6 +75,11 @@ export const FX_ROUTINES = [
   'FxInterrupt::_InterruptThunk',
   'FxInterrupt::_InterruptDpcThunk',
   'FxInterrupt::_InterruptSynchronizeThunk',
+  // Bus drivers (pnp/pdo.ts, pnp/child-list.ts, pnp/query-interface.ts).
+  'FxPkgPdo::Dispatch',
+  'FxChildList::CreateDevice',
+  'FxChildList::DescriptionCallback',
+  'FxPkgPnp::HandleQueryInterface',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 
