@@ -235,6 +235,9 @@ export class FxPkgPnp {
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.REMOVE_DEVICE:
         return this.remove(irp);
+      // The lower drivers (for a PDO, the bus: pdo.ts) fill the capabilities in.
+      case IRP_MN_PNP.QUERY_CAPABILITIES:
+        return this.complete(irp, this.forwardSynchronously(irp));
       default:
         for (const handler of pnpMinorHandlers) {
           const status = handler(this, irp, minor);
