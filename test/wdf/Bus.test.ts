@@ -151,6 +151,18 @@ test('KmdfBus: IOCTLs through a child reach the bus; children are plugged, unplu
   assert.equal(outcome.unloaded, true);
 });
 
+test('KmdfBus: a system sleep and wake with children: the children\'s function drivers own their power policy, the PDOs follow the D-IRPs', async () => {
+  const lines: string[] = [];
+  const { outcome, printed } = await run({ sleep: true, onRequest: (l) => lines.push(l) });
+  assert.equal(outcome.bugCheck, null);
+  assert.equal(outcome.hang, null);
+  assert.ok(lines.includes('IRP_MN_SET_POWER (PowerSystemWorking) -> STATUS_SUCCESS'), lines.join('\n'));
+  // Still up after the wake: no child was restarted (prepared once each).
+  assert.deepEqual(printed.filter((l) => l.endsWith('prepared')), ['KmdfBusChild: child 1 prepared', 'KmdfBusChild: child 0 prepared']);
+  assert.deepEqual(outcome.leaks, []);
+  assert.equal(outcome.unloaded, true);
+});
+
 test('KmdfBus: a surprise removal of the bus surprise-removes its children first; their PDOs go with it', async () => {
   const { outcome, irps } = await run({ removal: 'surprise-remove' });
   assert.equal(outcome.bugCheck, null);
