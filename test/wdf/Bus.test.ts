@@ -2,7 +2,8 @@
  * The framework's bus-driver side, with our KmdfBus sample (drivers/c/kmdf/KmdfBus) and KmdfBusChild
  * as its children's function driver: a static child (WdfFdoAddStaticChild) and a dynamic one (the
  * default child list) come up with the IDs, text and bus information the framework answers for their
- * PDOs; each child's driver gets the bus interface from its PDO (WdfFdoQueryForInterface,
+ * PDOs, and a child a second list (WdfChildListCreate) reports from its EvtChildListScanForChildren at
+ * every enumeration; each child's driver gets the bus interface from its PDO (WdfFdoQueryForInterface,
  * WdfDeviceAddQueryInterface); IOCTLs sent to a child go down to its PDO and on to the bus's queue
  * (WdfRequestForwardToParentDeviceIoQueue); children are plugged, unplugged (surprise removal),
  * ejected and marked missing; the bus's removal (orderly or surprise) takes its children with it.
@@ -80,16 +81,18 @@ test('KmdfBus: the static child and dynamic child 1 come up under KmdfBusChild, 
     outcome.pnp!.children.map((c) => [c.instancePath, c.hardwareIds, c.service, c.state]),
     [
       [dynamic(1), ['KmdfBus\\DynamicChild'], 'KmdfBusChild', 'DeviceNodeDeleted'],
+      [dynamic(7), ['KmdfBus\\DynamicChild'], 'KmdfBusChild', 'DeviceNodeDeleted'],
       [STATIC, ['KmdfBus\\StaticChild'], 'KmdfBusChild', 'DeviceNodeDeleted'],
     ],
   );
-  for (const path of [dynamic(1), STATIC]) assert.deepEqual(irps(path), [...IDENTIFY, 'IRP_MN_QUERY_REMOVE_DEVICE 0x0', 'IRP_MN_REMOVE_DEVICE 0x0']);
+  for (const path of [dynamic(1), dynamic(7), STATIC]) assert.deepEqual(irps(path), [...IDENTIFY, 'IRP_MN_QUERY_REMOVE_DEVICE 0x0', 'IRP_MN_REMOVE_DEVICE 0x0']);
   assert.deepEqual(values, { HardwareID: 'KmdfBus\\StaticChild', CompatibleIDs: 'KmdfBus\\Child', DeviceDesc: 'KmdfBus child', LocationInformation: 'KmdfBus slot' });
   // The bus's own stack: its BusRelations answered with both PDOs.
   assert.equal(outcome.pnp!.irps.find((i) => i.name === 'IRP_MN_QUERY_DEVICE_RELATIONS')?.status, STATUS.SUCCESS);
   assert.deepEqual(
     printed.filter((l) => l.startsWith('KmdfBus')),
-    ['KmdfBus: creating the PDO of child 1', 'KmdfBusChild: child 1 prepared', 'KmdfBusChild: child 0 prepared'],
+    // The lists' new PDOs are made while the bus answers BusRelations, before the PnP manager starts any child.
+    ['KmdfBus: creating the PDO of child 1', 'KmdfBus: creating the PDO of child 7', 'KmdfBusChild: child 1 prepared', 'KmdfBusChild: child 7 prepared', 'KmdfBusChild: child 0 prepared'],
   );
   // Every PDO was deleted with the bus (no device left), both drivers unloaded, nothing leaked.
   assert.deepEqual(outcome.leaks, []);
@@ -147,6 +150,9 @@ test('KmdfBus: IOCTLs through a child reach the bus; children are plugged, unplu
   assert.deepEqual(irps(STATIC)!.slice(IDENTIFY.length), ['IRP_MN_SURPRISE_REMOVAL 0x0', 'IRP_MN_REMOVE_DEVICE 0x0']);
   // The child the run had open stays to the end, then goes with the bus.
   assert.deepEqual(irps(dynamic(1))!.slice(IDENTIFY.length), ['IRP_MN_QUERY_REMOVE_DEVICE 0x0', 'IRP_MN_REMOVE_DEVICE 0x0']);
+  // The scanned child was reported again at each of those enumerations: it stays until the bus goes, its PDO made once.
+  assert.deepEqual(irps(dynamic(7))!.slice(IDENTIFY.length), ['IRP_MN_QUERY_REMOVE_DEVICE 0x0', 'IRP_MN_REMOVE_DEVICE 0x0']);
+  assert.equal(printed.filter((l) => l === 'KmdfBus: creating the PDO of child 7').length, 1);
   assert.deepEqual(outcome.leaks, []);
   assert.equal(outcome.unloaded, true);
 });
@@ -158,7 +164,7 @@ test('KmdfBus: a system sleep and wake with children: the children\'s function d
   assert.equal(outcome.hang, null);
   assert.ok(lines.includes('IRP_MN_SET_POWER (PowerSystemWorking) -> STATUS_SUCCESS'), lines.join('\n'));
   // Still up after the wake: no child was restarted (prepared once each).
-  assert.deepEqual(printed.filter((l) => l.endsWith('prepared')), ['KmdfBusChild: child 1 prepared', 'KmdfBusChild: child 0 prepared']);
+  assert.deepEqual(printed.filter((l) => l.endsWith('prepared')), ['KmdfBusChild: child 1 prepared', 'KmdfBusChild: child 7 prepared', 'KmdfBusChild: child 0 prepared']);
   assert.deepEqual(outcome.leaks, []);
   assert.equal(outcome.unloaded, true);
 });
@@ -166,7 +172,7 @@ test('KmdfBus: a system sleep and wake with children: the children\'s function d
 test('KmdfBus: a surprise removal of the bus surprise-removes its children first; their PDOs go with it', async () => {
   const { outcome, irps } = await run({ removal: 'surprise-remove' });
   assert.equal(outcome.bugCheck, null);
-  for (const path of [dynamic(1), STATIC]) assert.deepEqual(irps(path)!.slice(IDENTIFY.length), ['IRP_MN_SURPRISE_REMOVAL 0x0', 'IRP_MN_REMOVE_DEVICE 0x0']);
+  for (const path of [dynamic(1), dynamic(7), STATIC]) assert.deepEqual(irps(path)!.slice(IDENTIFY.length), ['IRP_MN_SURPRISE_REMOVAL 0x0', 'IRP_MN_REMOVE_DEVICE 0x0']);
   assert.deepEqual(outcome.leaks, []);
   assert.equal(outcome.unloaded, true);
 });

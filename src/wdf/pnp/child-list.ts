@@ -247,8 +247,15 @@ export class FxChildList extends FxObject implements PdoOwner {
 
   // ---- the bus relations --------------------------------------------------------------------
 
-  /** The PDOs to report: new present descriptions get theirs (EvtChildListCreateDevice); missing children never reported go now. */
+  /** The PDOs to report: the driver's scan first (EvtChildListScanForChildren), then new present descriptions get theirs (EvtChildListCreateDevice); missing children never reported go now. */
   present(): FxPkgPdo[] {
+    if (this.config?.scanForChildren && this.scans === 0) {
+      // A scan of the framework's: what the callback does not report is missing, and the answer being built is the relations' update.
+      this.beginScan();
+      this.fx.invoke(this.config.scanForChildren, [this.handle], ['FxChildList::DescriptionCallback']);
+      this.scans = 0;
+      for (const e of this.entries) if (e.id && !e.found) e.missing = true;
+    }
     for (const e of [...this.entries]) {
       if (e.missing) {
         if (!e.reported) this.drop(e);

@@ -1,7 +1,9 @@
 /*
  * KmdfBus: a KMDF bus driver. Its device has one static child (serial 0, made in EvtDriverDeviceAdd
  * and added with WdfFdoAddStaticChild) and a default dynamic child list whose descriptions are
- * serial numbers (serial 1 is present from the start; IOCTLs plug, unplug and eject others). Every
+ * serial numbers (serial 1 is present from the start; IOCTLs plug, unplug and eject others), and a
+ * second list (WdfChildListCreate) whose EvtChildListScanForChildren reports serial 7 at every
+ * enumeration. Every
  * child's PDO has IDs and text, a bus interface (WdfDeviceAddQueryInterface) whose GetSerial tells
  * the child's function driver its serial, and a queue that forwards the IOCTLs sent to the child to
  * the bus's own queue (WdfRequestForwardToParentDeviceIoQueue). A dynamic child can be ejected.
@@ -23,6 +25,7 @@ typedef struct _KMDFBUS_CHILD_ID {
 
 typedef struct _BUS_CONTEXT {
   WDFDEVICE StaticChild;
+  WDFCHILDLIST ScannedList;
 } BUS_CONTEXT, *PBUS_CONTEXT;
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(BUS_CONTEXT, BusGetContext)
 
@@ -35,6 +38,7 @@ WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(PDO_CONTEXT, PdoGetContext)
 DRIVER_INITIALIZE DriverEntry;
 EVT_WDF_DRIVER_DEVICE_ADD KmdfBusEvtDeviceAdd;
 EVT_WDF_CHILD_LIST_CREATE_DEVICE KmdfBusEvtChildListCreateDevice;
+EVT_WDF_CHILD_LIST_SCAN_FOR_CHILDREN KmdfBusEvtScanForChildren;
 EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL KmdfBusEvtIoDeviceControl;
 EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL KmdfBusEvtIoChildDeviceControl;
 EVT_WDF_DEVICE_EJECT KmdfBusEvtDeviceEject;
@@ -135,6 +139,12 @@ NTSTATUS KmdfBusEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
   status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, WDF_NO_HANDLE);
   if (!NT_SUCCESS(status)) return status;
 
+  /* The second list: the framework asks it for its children at every enumeration. */
+  WDF_CHILD_LIST_CONFIG_INIT(&listConfig, sizeof(KMDFBUS_CHILD_ID), KmdfBusEvtChildListCreateDevice);
+  listConfig.EvtChildListScanForChildren = KmdfBusEvtScanForChildren;
+  status = WdfChildListCreate(device, &listConfig, WDF_NO_OBJECT_ATTRIBUTES, &BusGetContext(device)->ScannedList);
+  if (!NT_SUCCESS(status)) return status;
+
   busInformation.BusTypeGuid = GUID_KMDFBUS_BUS_TYPE;
   busInformation.LegacyBusType = PNPBus;
   busInformation.BusNumber = 0;
@@ -172,6 +182,14 @@ NTSTATUS KmdfBusEvtChildListCreateDevice(WDFCHILDLIST ChildList, PWDF_CHILD_IDEN
 /* The static child's PDO is going (missing and removed, or with the bus): its handle with it. */
 VOID KmdfBusEvtStaticChildCleanup(WDFOBJECT Pdo) {
   BusGetContext(PdoGetContext((WDFDEVICE)Pdo)->Bus)->StaticChild = NULL;
+}
+
+/* Inside the framework's scan: serial 7 is always there. */
+VOID KmdfBusEvtScanForChildren(WDFCHILDLIST ChildList) {
+  KMDFBUS_CHILD_ID id;
+
+  SetChildId(&id, 7);
+  WdfChildListAddOrUpdateChildDescriptionAsPresent(ChildList, &id.Header, NULL);
 }
 
 ULONG KmdfBusGetSerial(PVOID Context) {
