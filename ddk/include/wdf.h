@@ -47,7 +47,10 @@
 #include <wdfcontrol.h>
 #include <wdffileobject.h>
 #include <wdfio.h>
+#include <wdfchildlist.h>
 #include <wdffdo.h>
+#include <wdfpdo.h>
+#include <wdfqueryinterface.h>
 #include <wdfresource.h>
 #include <wdfiotarget.h>
 #include <wdfsync.h>

@@ -16,6 +16,7 @@ export const WDF_DEVICE_PNP_STATE = {
   WdfDevStatePnpQueryStopAskDriver: 0x10f,
   WdfDevStatePnpQueryCanceled: 0x112,
   WdfDevStatePnpRemoved: 0x113,
+  WdfDevStatePnpPdoRemoved: 0x114,
   WdfDevStatePnpRemovingDisableInterfaces: 0x117,
   WdfDevStatePnpStarted: 0x119,
   WdfDevStatePnpStartingFromStopped: 0x11d,

@@ -135,6 +135,7 @@ export const FX_TYPE = {
   IoTarget: 0x1200,
   CmResList: 0x1036,
   Interrupt: 0x1027,
+  ChildList: 0x1029,
 } as const;
 export type FxTypeCode = (typeof FX_TYPE)[keyof typeof FX_TYPE];
 
@@ -157,6 +158,7 @@ export const FX_TYPE_HANDLE_NAME: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.IoTarget]: 'WDFIOTARGET',
   [FX_TYPE.CmResList]: 'WDFCMRESLIST',
   [FX_TYPE.Interrupt]: 'WDFINTERRUPT',
+  [FX_TYPE.ChildList]: 'WDFCHILDLIST',
 };
 
 /** WDF_DRIVER_INIT_FLAGS (wdfdriver.h). */

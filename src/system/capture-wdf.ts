@@ -64,7 +64,7 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
           defaultQueue: d.defaultQueue?.handle ?? 0,
           executionLevel: inherited(d, 'executionLevel', WDF_EXECUTION_LEVEL.InheritFromParent, WDF_EXECUTION_LEVEL.Dispatch),
           synchronizationScope: inherited(d, 'synchronizationScope', WDF_SYNCHRONIZATION_SCOPE.InheritFromParent, WDF_SYNCHRONIZATION_SCOPE.None),
-          ...(d.pnp ? { pnp: { pnp: d.pnp.states.pnp.history(), power: d.pnp.states.power.history(), powerPolicy: d.pnp.states.powerPolicy.history(), policyOwner: !d.pnp.filter, parent: 0 } } : {}),
+          ...(d.pnp ? { pnp: { pnp: d.pnp.states.pnp.history(), power: d.pnp.states.power.history(), powerPolicy: d.pnp.states.powerPolicy.history(), policyOwner: d.pnp.ownsPowerPolicy, parent: d.pnp.parentDevice?.handle ?? 0 } } : {}),
         })),
         queues: ofType<FxIoQueue>(FX_TYPE.Queue).map((q) => {
           const c = q.config;

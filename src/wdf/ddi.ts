@@ -26,6 +26,9 @@ import { syncExports } from './sync.ts';
 import { versionExports } from './version.ts';
 import { idleExports } from './power/idle.ts';
 import { interruptExports } from './interrupt.ts';
+import { pdoExports } from './pnp/pdo.ts';
+import { childListExports } from './pnp/child-list.ts';
+import { queryInterfaceExports } from './pnp/query-interface.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -53,5 +56,9 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...versionExports(fx),
     ...idleExports(fx),
     ...interruptExports(fx),
+    // Bus drivers.
+    ...pdoExports(fx),
+    ...childListExports(fx),
+    ...queryInterfaceExports(fx),
   };
 }

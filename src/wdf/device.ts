@@ -129,6 +129,9 @@ export class FxDevice extends FxObject {
   }
 }
 
+/** Framework parts that finish a device WdfDeviceCreate made from their kind of init (pnp/pdo.ts: a bus driver's child). */
+export const deviceCreateHooks: ((device: FxDevice, init: FxDeviceInit) => void)[] = [];
+
 /** The live WDFDEVICE_INITs of each framework, by address (the PnP package makes the ones EvtDriverDeviceAdd gets). */
 const initTables = new WeakMap<Framework, Map<number, FxDeviceInit>>();
 export function deviceInits(fx: Framework): Map<number, FxDeviceInit> {
@@ -274,6 +277,7 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
       as.setU32(deviceObject + DEV.Flags, flags | io);
       const device = new FxDevice(fx, g, attributes, init, deviceObject);
       if (init.pnp) attachPnpDevice(fx, device, init.pnp);
+      for (const hook of deviceCreateHooks) hook(device, init);
       if (!init.control) as.setU32(deviceObject + DEV.Flags, as.u32(deviceObject + DEV.Flags) & ~DO.DEVICE_INITIALIZING);
       freeInit(init);
       as.setU32(DeviceInit, 0);

@@ -79,7 +79,7 @@ export class Framework {
     this.options = options;
     this.ddis = wdfExports(this);
     const names = Object.keys(this.ddis);
-    const size = Math.ceil(WdfImage.sizeFor(names.length) / PAGE_SIZE) * PAGE_SIZE;
+    const size = Math.ceil(WdfImage.size / PAGE_SIZE) * PAGE_SIZE;
     const base = placement.reserve(size);
     k.as.setPages(base, size / PAGE_SIZE, PageKind.Image);
     k.as.zero(base, size);

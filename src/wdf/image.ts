@@ -2,14 +2,18 @@
  * Wdf01000.sys as the debugger sees it: a module whose symbols are the framework's routines, so a
  * stack through the framework reads `Wdf01000!imp_WdfRequestComplete+0x..` (the exported DDIs,
  * named `imp_<Name>` as in the framework's own symbols) and `Wdf01000!FxIoQueue::DispatchEvents+0x..`
- * (its internal routines). Each routine gets a fixed slot in the order of the table, so its
- * address depends only on the table's contents.
+ * (its internal routines). Each routine's slot comes from a hash of its name (the next free one on a
+ * collision, names taken in sorted order) in an image of fixed size: adding a DDI or a routine moves
+ * no other routine and does not change the image's size, so the debugger's goldens do not shift
+ * each time the framework grows.
  */
 import type { FunctionSymbol, ModuleInfo } from '../kernel/symbols.ts';
 import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
 
 const FIRST_ROUTINE_RVA = 0x1000;
-const ROUTINE_SIZE = 0x100;
+const ROUTINE_SIZE = 0x40;
+/** Slots for routines: several times what the framework has, so collisions stay rare. */
+const ROUTINE_SLOTS = 0x1000;
 /** Where in a routine a frame's return address points (a call a little way into its body). */
 export const FRAME_OFFSET = 0x3c;
 
@@ -75,29 +79,47 @@ export const FX_ROUTINES = [
   'FxInterrupt::_InterruptThunk',
   'FxInterrupt::_InterruptDpcThunk',
   'FxInterrupt::_InterruptSynchronizeThunk',
+  // Bus drivers (pnp/pdo.ts, pnp/child-list.ts, pnp/query-interface.ts).
+  'FxPkgPdo::Dispatch',
+  'FxChildList::CreateDevice',
+  'FxChildList::DescriptionCallback',
+  'FxPkgPnp::HandleQueryInterface',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
+
+/** FNV-1a over the name's UTF-16 code units: a routine's home slot. */
+function fnv1a(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
 
 export class WdfImage {
   readonly module: ModuleInfo;
   private readonly byName = new Map<string, number>();
 
   constructor(base: number, ddiNames: readonly string[]) {
-    const names = [...FX_ROUTINES, ...ddiNames.map((n) => `imp_${n}`)];
-    const functions: FunctionSymbol[] = names.map((name, i) => ({ name, start: base + FIRST_ROUTINE_RVA + i * ROUTINE_SIZE, size: ROUTINE_SIZE }));
+    const names = [...FX_ROUTINES, ...ddiNames.map((n) => `imp_${n}`)].sort();
+    if (names.length > ROUTINE_SLOTS) throw new Error(`Wdf01000 has ${names.length} routines for ${ROUTINE_SLOTS} slots`);
+    const taken = new Set<number>();
+    const functions: FunctionSymbol[] = names.map((name) => {
+      let slot = fnv1a(name) % ROUTINE_SLOTS;
+      while (taken.has(slot)) slot = (slot + 1) % ROUTINE_SLOTS;
+      taken.add(slot);
+      return { name, start: base + FIRST_ROUTINE_RVA + slot * ROUTINE_SIZE, size: ROUTINE_SIZE };
+    });
+    functions.sort((a, b) => a.start - b.start);
     for (const f of functions) this.byName.set(f.name, f.start);
     this.module = {
       name: WDF_LIBRARY_MODULE,
       imageName: `${WDF_LIBRARY_MODULE}.sys`,
       base,
-      size: WdfImage.sizeFor(ddiNames.length),
+      size: WdfImage.size,
       symbols: { functions, files: [], lines: [] },
     };
   }
 
-  static sizeFor(ddiCount: number): number {
-    return FIRST_ROUTINE_RVA + (FX_ROUTINES.length + ddiCount) * ROUTINE_SIZE;
-  }
+  static readonly size = FIRST_ROUTINE_RVA + ROUTINE_SLOTS * ROUTINE_SIZE;
 
   /** A routine's address (+ offset): `FxIoQueue::DispatchEvents`, or `imp_WdfRequestComplete`. */
   address(name: string, offset = 0): number {

@@ -32,6 +32,21 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfRequestProbeAndLockUserBufferForWrite: 'status',
   WdfRequestRetrieveUnsafeUserInputBuffer: 'status',
   WdfRequestRetrieveUnsafeUserOutputBuffer: 'status',
+  // Bus drivers (pnp/pdo.ts, child-list.ts, query-interface.ts).
+  WdfPdoInitAllocate: 'null',
+  WdfPdoInitSetEventCallbacks: 'void',
+  WdfPdoInitAssignDeviceID: 'status',
+  WdfPdoInitAssignInstanceID: 'status',
+  WdfPdoInitAssignContainerID: 'status',
+  WdfPdoInitAddHardwareID: 'status',
+  WdfPdoInitAddCompatibleID: 'status',
+  WdfPdoInitAddDeviceText: 'status',
+  WdfPdoInitSetDefaultLocale: 'void',
+  WdfPdoInitAssignRawDevice: 'status',
+  WdfPdoInitAllowForwardingRequestToParent: 'void',
+  WdfFdoInitSetDefaultChildListConfig: 'void',
+  WdfDeviceAddQueryInterface: 'status',
+  WdfFdoQueryForInterface: 'status',
 };
 
 /**

@@ -6,6 +6,7 @@
  * (Started / Dx / WaitingUnarmed).
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseDump, serializeDump, type CrashDump } from '../../src/debugger/dump.ts';
 import { execute } from '../../src/debugger/engine.ts';
@@ -13,7 +14,7 @@ import { DebugTarget } from '../../src/debugger/target.ts';
 import { systemSleepWake } from '../../src/kernel/po/transition.ts';
 import { runDriver } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
-import { assertGolden } from '../helpers.ts';
+import { ROOT, assertGolden } from '../helpers.ts';
 import { IOCTL_ECHO, KMDFFILTER, KMDFPNP, KMDFPNP_IDLE } from '../wdf/kmdf-pnp-samples.ts';
 
 const reread = (dump: CrashDump) => new DebugTarget(parseDump(serializeDump(dump), 'wdf.dmp'));
@@ -69,4 +70,16 @@ test('!wdfdevicequeues wants a WDFDEVICE handle', async () => {
   const queue = c.queues[0]!;
   assert.match(execute(t, `!wdfkd.wdfdevicequeues ${x(queue.handle)}`).join('\n'), /WDFQUEUE/);
   assert.match(execute(t, '!wdfkd.wdfdevicequeues').join('\n'), /Usage: !wdfkd\.wdfdevicequeues Handle/);
+});
+
+test("a KMDF bus's PDO: its parent's states under it, and it owns no power policy (the function driver above does)", async () => {
+  const kmdf = join(ROOT, 'drivers', 'c', 'kmdf');
+  const r = await runDriver({ driver: join(kmdf, 'KmdfBus', 'KmdfBus.wasm'), childDrivers: [{ hardwareId: 'KmdfBus\\Child', driver: join(kmdf, 'KmdfBusChild', 'KmdfBusChild.wasm') }], verifierFlags: STANDARD_FLAGS, unload: false, shutdown: false });
+  assert.equal(r.bugCheck, null);
+  const dump = r.dump;
+  const bus = devices(dump, 'KmdfBus');
+  const pdo = bus.find((d) => d.pnp && d.pnp.parent !== 0)!;
+  assert.ok(pdo, 'the bus has a PDO in the dump');
+  const out = execute(reread(dump), `!wdfkd.wdfdevice ${x(pdo.handle)}`).join('\n');
+  assert.match(out, /Pnp state: {2}119 \( WdfDevStatePnpStarted \)\nPower state: {2}307 \( WdfDevStatePowerD0 \)\nPower Pol state: {2}500 \( WdfDevStatePwrPolObjectCreated \)\n\nParent WDFDEVICE [0-9a-f]+\nParent states:\n {3}Pnp state: {2}119 \( WdfDevStatePnpStarted \)\n {3}Power state: {2}307 \( WdfDevStatePowerD0 \)\n {3}Power Pol state: {2}565 \( WdfDevStatePwrPolStarted \)\n\nDevice is not the power policy owner for the stack/);
 });

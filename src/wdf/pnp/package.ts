@@ -81,6 +81,8 @@ const FRAMES: Partial<Record<keyof PnpPowerCallbacks, FxRoutine>> = {
 
 /** WdfDeviceCreate for a PnP init: attach the new device object to its stack and give it its package. */
 export function attachPnpDevice(fx: Framework, device: FxDevice, init: FxPnpInit): void {
+  // A bus driver's child (pdo.ts) is the bottom of its own stack.
+  if (init.pdo === 0) return;
   const k = fx.k;
   const as = k.as;
   const self = device.deviceObject;
@@ -111,8 +113,8 @@ export class FxPkgPnp {
   }
   /** In D0: power-managed queues deliver. */
   inD0 = false;
-  private selfManagedIoInitialized = false;
-  private surpriseRemoved = false;
+  protected selfManagedIoInitialized = false;
+  protected surpriseRemoved = false;
   private hardwarePrepared = false;
   private raw: FxCmResList | undefined;
   private translated: FxCmResList | undefined;
@@ -136,13 +138,28 @@ export class FxPkgPnp {
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpInit;
   }
 
-  /** The power policy owner's machine (a filter's stays where it was made: it owns no policy). */
+  /** The power policy owner's machine (a filter's or a PDO's stays where it was made: it owns no policy). */
   policy(...states: number[]): void {
-    if (!this.filter) this.states.powerPolicy.enter(...states);
+    if (this.ownsPowerPolicy) this.states.powerPolicy.enter(...states);
   }
 
   get globals() {
     return this.device.globals;
+  }
+
+  /** Whether the device turns S-IRPs into D-IRPs: a function driver's yes, a filter's (or a PDO's under a function driver: pdo.ts) no. */
+  get ownsPowerPolicy(): boolean {
+    return !this.filter;
+  }
+
+  /** The bus device a PDO's parent is (pdo.ts); a function or filter device has none in the framework. */
+  get parentDevice(): FxDevice | undefined {
+    return undefined;
+  }
+
+  /** The PnP state a REMOVE_DEVICE passes after its interfaces are gone (pdo.ts: a PDO's). */
+  protected get removedState(): number {
+    return WDF_DEVICE_PNP_STATE.WdfDevStatePnpFdoRemoved;
   }
 
   /** A power-managed queue presents nothing while its device is not in D0; asking, for an idle device, wakes it. */
@@ -174,19 +191,19 @@ export class FxPkgPnp {
   }
 
   /** Down, and wait until the lower drivers have completed it: its status (the IRP is the framework's again). */
-  private forwardSynchronously(irp: number): number {
+  protected forwardSynchronously(irp: number): number {
     this.fx.k.ddi.IoForwardIrpSynchronously(this.lower, irp);
     return this.fx.k.as.u32(irp + I['IoStatus.Status']);
   }
 
-  private complete(irp: number, status: number): number {
+  protected complete(irp: number, status: number): number {
     this.fx.k.as.setU32(irp + I['IoStatus.Status'], status >>> 0);
     this.fx.k.ddi.IofCompleteRequest(irp, 0);
     return status;
   }
 
   /** Succeed the IRP on the way down (the status the lower drivers see unless they change it). */
-  private succeedAndForward(irp: number): number {
+  protected succeedAndForward(irp: number): number {
     this.fx.k.as.setU32(irp + I['IoStatus.Status'], STATUS.SUCCESS);
     return this.forward(irp);
   }
@@ -194,7 +211,7 @@ export class FxPkgPnp {
   // ---- callbacks ----------------------------------------------------------------------------
 
   /** Call one of the driver's PnP/power callbacks (if it has it): its NTSTATUS, success when absent. */
-  private call(name: keyof PnpPowerCallbacks, ...args: number[]): number {
+  protected call(name: keyof PnpPowerCallbacks, ...args: number[]): number {
     const routine = this.callbacks[name];
     if (!routine) return STATUS.SUCCESS;
     const frame = FRAMES[name];
@@ -202,7 +219,7 @@ export class FxPkgPnp {
     return typeof result === 'number' ? result >>> 0 : STATUS.SUCCESS;
   }
 
-  private record(text: string): void {
+  protected record(text: string): void {
     this.globals.record('FxPkgPnp::Dispatch', `WDFDEVICE ${hex(this.device.handle)} !devobj ${hex(this.device.deviceObject)} ${text}`);
   }
 
@@ -256,7 +273,14 @@ export class FxPkgPnp {
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.REMOVE_DEVICE:
         return this.remove(irp);
+      // The lower drivers (for a PDO, the bus: pdo.ts) fill the capabilities in.
+      case IRP_MN_PNP.QUERY_CAPABILITIES:
+        return this.complete(irp, this.forwardSynchronously(irp));
       default:
+        for (const handler of pnpMinorHandlers) {
+          const status = handler(this, irp, minor);
+          if (status !== undefined) return status;
+        }
         return this.forward(irp);
     }
   }
@@ -308,7 +332,12 @@ export class FxPkgPnp {
     if (this.selfManagedIoInitialized) this.call('EvtDeviceSelfManagedIoCleanup');
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpRemovingDisableInterfaces;
     this.disableInterfaces();
-    this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpFdoRemoved;
+    this.state = this.removedState;
+    return this.finishRemove(irp);
+  }
+
+  /** The end of REMOVE_DEVICE: the IRP down, the WDFDEVICE deleted (a PDO's package decides otherwise: pdo.ts). */
+  protected finishRemove(irp: number): number {
     const status = this.succeedAndForward(irp);
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpFinal;
     this.states.power.enter(POWER.WdfDevStatePowerFinal);
@@ -337,7 +366,8 @@ export class FxPkgPnp {
     this.idle.free();
     this.disableInterfaces();
     for (const i of this.interfaces.splice(0)) i.free();
-    this.fx.k.ddi.IoDetachDevice(this.lower);
+    // A PDO (pdo.ts) is attached to nothing.
+    if (this.lower !== 0) this.fx.k.ddi.IoDetachDevice(this.lower);
   }
 
   // ---- power --------------------------------------------------------------------------------
@@ -398,7 +428,7 @@ export class FxPkgPnp {
       if (minor !== IRP_MN_POWER.SET_POWER) return this.forward(irp);
       if (system) {
         // Only the power policy owner (the function driver's device) turns S-IRPs into D-IRPs.
-        if (this.filter || this.state !== WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted) return this.succeedAndForward(irp);
+        if (!this.ownsPowerPolicy || this.state !== WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted) return this.succeedAndForward(irp);
         if (state === SYSTEM_POWER_STATE.PowerSystemWorking) {
           const status = this.forwardSynchronously(irp);
           if (this.states.powerPolicy.current === PWRPOL.WdfDevStatePwrPolSystemAsleepNoWake) {
@@ -445,6 +475,12 @@ export class FxPkgPnp {
     pendingPowerRequests.delete(key);
   }
 }
+
+/**
+ * Handlers of the minor functions the package leaves to the lower drivers: a bus FDO's BusRelations
+ * (child lists), query interfaces. The first that answers (returns a status) has handled the IRP.
+ */
+export const pnpMinorHandlers: ((pkg: FxPkgPnp, irp: number, minor: number) => number | undefined)[] = [];
 
 /** The framework's D-IRP requests in flight, by the context their completion routine gets. */
 const pendingPowerRequests = new Map<number, () => void>();
