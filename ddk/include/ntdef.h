@@ -110,6 +110,16 @@ typedef wchar_t WCHAR;
 typedef void *PVOID;
 typedef const void *PCVOID;
 typedef PVOID HANDLE;
+/* A handle type of its own (WDFDEVICE, ...): a distinct pointer type only when the driver defines STRICT;
+   otherwise HANDLE itself, as the WDK's kernel builds have it (drivers pass PVOID and WDF handles to each
+   other's callbacks freely). */
+#ifndef DECLARE_HANDLE
+#ifdef STRICT
+#define DECLARE_HANDLE(name) struct name##__ { int unused; }; typedef struct name##__ *name
+#else
+#define DECLARE_HANDLE(name) typedef HANDLE name
+#endif
+#endif
 typedef LONG NTSTATUS;
 typedef LONG KPRIORITY;
 typedef ULONG ACCESS_MASK;

@@ -8,9 +8,7 @@
 
 EXTERN_C_START
 
-#ifndef DECLARE_HANDLE
-#define DECLARE_HANDLE(name) struct name##__ { int unused; }; typedef struct name##__ *name
-#endif
+/* DECLARE_HANDLE: <ntdef.h> (distinct types only under STRICT, as in the WDK). */
 
 typedef HANDLE WDFOBJECT, *PWDFOBJECT;
 typedef PVOID WDFCONTEXT;

@@ -125,6 +125,24 @@ test('a GUID only ever declared (no initguid.h anywhere) is an undefined variabl
   });
 });
 
+test('DECLARE_HANDLE: a WDF handle is HANDLE unless the driver defines STRICT, so PVOID and WDFDEVICE callbacks mix as in a WDK build; under STRICT they are distinct types', { skip: NEEDS_CLANG }, () => {
+  withTempDir((tmp) => {
+    const source = (strict: boolean) =>
+      `${strict ? '#define STRICT\n' : ''}#include <ntddk.h>\n#include <wdf.h>\n` +
+      'typedef VOID CONTEXT_ROUTINE(PVOID Context);\nstatic VOID Reference(WDFDEVICE Device) { UNREFERENCED_PARAMETER(Device); }\n' +
+      'CONTEXT_ROUTINE *Routine = Reference;\nNTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { UNREFERENCED_PARAMETER(d); UNREFERENCED_PARAMETER(r); return 0; }\n';
+    for (const strict of [false, true]) {
+      const entry = join(tmp, `Handles${strict ? 'Strict' : ''}.c`);
+      writeFileSync(entry, source(strict));
+      const r = buildDriver({ sources: [entry], output: join(tmp, 'x.wasm') });
+      if (strict) {
+        assert.equal(r.ok, false);
+        assert.match(r.diagnostics, /incompatible function pointer types/);
+      } else assert.ok(r.ok, r.diagnostics);
+    }
+  });
+});
+
 test('#include as Windows resolves it: any case, and backslashes, through folders the driver never named', { skip: NEEDS_CLANG }, () => {
   withTempDir((tmp) => {
     mkdirSync(join(tmp, 'Sys'));
