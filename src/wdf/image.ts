@@ -75,6 +75,14 @@ export const FX_ROUTINES = [
   'FxInterrupt::_InterruptThunk',
   'FxInterrupt::_InterruptDpcThunk',
   'FxInterrupt::_InterruptSynchronizeThunk',
+  'FxPkgPnp::_PowerWaitWakeCompletionRoutine',
+  'FxPowerDeviceArmWakeFromS0::Invoke',
+  'FxPowerDeviceDisarmWakeFromS0::Invoke',
+  'FxPowerDeviceWakeFromS0Triggered::Invoke',
+  'FxPowerDeviceArmWakeFromSx::Invoke',
+  'FxPowerDeviceDisarmWakeFromSx::Invoke',
+  'FxPowerDeviceWakeFromSxTriggered::Invoke',
+  'FxPowerDeviceArmWakeFromSxWithReason::Invoke',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

@@ -31,6 +31,7 @@ import { fxRoutine } from '../ke.ts';
 import { FxIoQueue } from '../queue.ts';
 import { purgeQueue, resumeQueue, stopOwnedRequests } from '../power/queues.ts';
 import { FxPowerIdleMachine } from '../power/idle.ts';
+import { FxPowerPolicy, type FxPowerPolicyInit } from '../power/policy.ts';
 import { interruptsOf } from '../interrupt.ts';
 import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
@@ -51,7 +52,7 @@ export const NO_PNP_CALLBACKS: PnpPowerCallbacks = Object.fromEntries(
 ) as PnpPowerCallbacks;
 
 /** What EvtDriverDeviceAdd's WDFDEVICE_INIT carries beyond a control device's (pnp/add-device.ts fills it). */
-export interface FxPnpInit {
+export interface FxPnpInit extends FxPowerPolicyInit {
   readonly pdo: number;
   callbacks: PnpPowerCallbacks;
   filter: boolean;
@@ -112,6 +113,8 @@ export class FxPkgPnp {
   ioTarget: FxIoTarget | undefined;
   /** S0 idle (power/idle.ts). */
   readonly idle: FxPowerIdleMachine;
+  /** Power policy ownership and wake (power/policy.ts). */
+  readonly policy: FxPowerPolicy;
 
   constructor(
     readonly fx: Framework,
@@ -124,6 +127,7 @@ export class FxPkgPnp {
     this.filter = init.filter;
     this.callbacks = init.callbacks;
     this.idle = new FxPowerIdleMachine(fx, this);
+    this.policy = new FxPowerPolicy(fx, this, init, init.filter);
   }
 
   get globals() {
@@ -219,6 +223,7 @@ export class FxPkgPnp {
         this.releaseHardware();
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.SURPRISE_REMOVAL:
+        this.policy.cancel();
         this.surpriseRemoved = true;
         this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpSurpriseRemove;
         this.call('EvtDeviceSurpriseRemoval');
@@ -261,6 +266,7 @@ export class FxPkgPnp {
 
   /** Orderly or after a surprise removal: what is left of the power-down, the purges, the tail, the IRP down, the device gone. */
   private remove(irp: number): number {
+    this.policy.cancel();
     if (!this.surpriseRemoved) {
       if (this.inD0) this.powerDown(WDF_POWER_DEVICE_STATE.D3Final);
       this.releaseHardware();
@@ -296,6 +302,7 @@ export class FxPkgPnp {
   /** The device leaves its stack (its WDFDEVICE is being deleted): detach, free the interfaces' names. */
   detach(): void {
     this.idle.free();
+    this.policy.free();
     this.disableInterfaces();
     for (const i of this.interfaces.splice(0)) i.free();
     this.fx.k.ddi.IoDetachDevice(this.lower);
@@ -305,6 +312,7 @@ export class FxPkgPnp {
 
   /** D0Entry(previous), the power-managed queues start, SelfManagedIoInit (first time) or Restart. */
   private powerUp(previous: number): number {
+    this.policy.beforeD0();
     let status = this.call('EvtDeviceD0Entry', previous);
     if (!NT_SUCCESS(status)) return status;
     for (const i of interruptsOf(this.fx, this.device)) {
@@ -313,6 +321,7 @@ export class FxPkgPnp {
     }
     status = this.call('EvtDeviceD0EntryPostInterruptsEnabled', previous);
     if (!NT_SUCCESS(status)) return status;
+    this.policy.disarmCallbacks();
     this.inD0 = true;
     this.idle.idleDx = false;
     this.fx.k.ddi.PoSetPowerState(this.device.deviceObject, POWER_STATE_TYPE.DevicePowerState, DEVICE_POWER_STATE.PowerDeviceD0);
@@ -333,6 +342,7 @@ export class FxPkgPnp {
     if (this.selfManagedIoInitialized) this.call('EvtDeviceSelfManagedIoSuspend');
     this.inD0 = false;
     for (const q of this.queues()) if (this.isPowerManaged(q)) stopOwnedRequests(this.fx, q, WDF_REQUEST_STOP_ACTION.Suspend);
+    if (target !== WDF_POWER_DEVICE_STATE.D3Final) this.policy.armCallbacks();
     this.call('EvtDeviceD0ExitPreInterruptsDisabled', target);
     for (const i of interruptsOf(this.fx, this.device)) i.disconnect();
     this.call('EvtDeviceD0Exit', target);
@@ -351,14 +361,19 @@ export class FxPkgPnp {
       if (minor === IRP_MN_POWER.QUERY_POWER) return this.succeedAndForward(irp);
       if (minor !== IRP_MN_POWER.SET_POWER) return this.forward(irp);
       if (system) {
-        // Only the power policy owner (the function driver's device) turns S-IRPs into D-IRPs.
-        if (this.filter || this.state !== WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted) return this.succeedAndForward(irp);
+        // Only the power policy owner (the function driver's device by default) turns S-IRPs into D-IRPs.
+        if (!this.policy.owner || this.state !== WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted) return this.succeedAndForward(irp);
         if (state === SYSTEM_POWER_STATE.PowerSystemWorking) {
           const status = this.forwardSynchronously(irp);
           if (!this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
           return this.complete(irp, status);
         }
-        if (this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD3);
+        // Idle in Dx armed for S0 wake: back to D0 first (disarmed), then down for the sleep.
+        if (this.policy.armedInDx) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+        if (this.inD0) {
+          this.policy.beforeSleepDx(state);
+          this.requestDevicePower(this.policy.sleepState(state));
+        }
         return this.succeedAndForward(irp);
       }
       if (state === DEVICE_POWER_STATE.PowerDeviceD0) {

@@ -85,6 +85,7 @@ export class FxPowerIdleMachine {
     if (change === 'down' && this.pnp.inD0 && this.idle()) {
       this.pnp.globals.record('FxPowerIdleMachine::ProcessEvent', `WDFDEVICE 0x${this.pnp.device.handle.toString(16)} idle for ${this.timeoutMs} ms: to D${this.dxState - 1}`);
       this.idleDx = true;
+      this.pnp.policy.beforeIdleDx();
       this.pnp.requestDevicePower(this.dxState);
     } else if (change === 'up' && this.idleDx) {
       this.idleDx = false;
@@ -117,13 +118,17 @@ export function idleExports(fx: Framework): Record<string, WdfDdi> {
       fx.require(g, Settings);
       if (!pnp) return STATUS.INVALID_DEVICE_REQUEST;
       if (as.u32(Settings + IS.Size) !== WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS.size) return STATUS.INFO_LENGTH_MISMATCH;
-      // Only the power policy owner (not a filter) sets idle policy.
-      if (pnp.filter) {
+      // Only the power policy owner (not a filter, unless it took the ownership) sets idle policy.
+      if (!pnp.policy.owner) {
         verifierBreak(fx, g, 'FxPkgPnp::PowerPolicySetS0IdleSettings', `WDFDEVICE 0x${Device.toString(16)} is not the power policy owner`);
         return STATUS.INVALID_DEVICE_REQUEST;
       }
       const caps = as.u32(Settings + IS.IdleCaps);
       if (caps < WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.CannotWakeFromS0 || caps > WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.UsbSelectiveSuspend) return STATUS.INVALID_PARAMETER;
+      // Waking from S0 needs a bus that can wake the device (power/policy.ts asks it).
+      const s0Wake = caps !== WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.CannotWakeFromS0;
+      if (s0Wake && !pnp.policy.busCanWake()) return STATUS.POWER_STATE_INVALID;
+      pnp.policy.s0Wake = s0Wake;
       const idle = pnp.idle;
       const dx = as.u32(Settings + IS.DxState);
       idle.dxState = dx >= DEVICE_POWER_STATE.PowerDeviceD1 && dx <= DEVICE_POWER_STATE.PowerDeviceD3 ? dx : DEVICE_POWER_STATE.PowerDeviceD3;
