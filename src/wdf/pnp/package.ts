@@ -21,7 +21,7 @@ import { DO } from '../../nt/io.ts';
 import { IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
 import { DEVICE_POWER_STATE, IRP_MN_POWER, POWER_STATE_TYPE, SYSTEM_POWER_STATE, deviceStateName, systemStateName } from '../../nt/power.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
-import { WDF_TRI_STATE } from '../../nt/wdf.ts';
+import { WDF_BUGCHECK, WDF_TRI_STATE } from '../../nt/wdf.ts';
 import { WDF_DEVICE_PNP_STATE, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_POWER_DEVICE_STATE, WDF_REQUEST_STOP_ACTION } from '../../nt/wdf-pnp.ts';
 import { SimulatorError } from '../../kernel/errors.ts';
 import type { FxDevice } from '../device.ts';
@@ -115,6 +115,8 @@ export class FxPkgPnp {
   readonly idle: FxPowerIdleMachine;
   /** Power policy ownership and wake (power/policy.ts). */
   readonly policy: FxPowerPolicy;
+  /** D-IRPs this device requested and is waiting for: the only ones a power policy owner accepts. */
+  private requestedDevicePower = 0;
 
   constructor(
     readonly fx: Framework,
@@ -376,6 +378,8 @@ export class FxPkgPnp {
         }
         return this.succeedAndForward(irp);
       }
+      // A D-IRP the policy owner did not request: another driver of the stack thinks it owns the policy too.
+      if (this.policy.owner && this.requestedDevicePower === 0) this.fx.violation(this.globals, WDF_BUGCHECK.POWER_MULTIPLE_PPO, this.device.deviceObject, irp);
       if (state === DEVICE_POWER_STATE.PowerDeviceD0) {
         const status = this.forwardSynchronously(irp);
         if (!NT_SUCCESS(status)) return this.complete(irp, status);
@@ -397,9 +401,12 @@ export class FxPkgPnp {
     const key = ++powerRequestKey;
     pendingPowerRequests.set(key, () => {
       done = true;
+      this.requestedDevicePower--;
     });
+    this.requestedDevicePower++;
     const status = k.ddi.PoRequestPowerIrp(this.pdo, IRP_MN_POWER.SET_POWER, state, routine, key, 0);
     if (status !== STATUS.PENDING) {
+      this.requestedDevicePower--;
       pendingPowerRequests.delete(key);
       this.record(`PoRequestPowerIrp(${deviceStateName(state)}) failed with ${hex(status)}`);
       return;
