@@ -54,3 +54,20 @@ test('WakeCalls on a bus that cannot wake: wake settings and IdleCanWakeFromS0 a
 test('a device that gave the power policy away: the owner calls are STATUS_INVALID_DEVICE_REQUEST', { skip: NEEDS_CLANG }, async () => {
   assert.deepEqual(await printed(build('WakeCallsNotOwner', ['WAKECALLS_NOT_OWNER']), true), ['sx not owner 0xc0000010', 'idle not owner 0xc0000010']);
 });
+
+test('Arm callbacks that fail: Sx gets its Disarm at once, S0 none; the WAIT_WAKE is canceled, so a wake signal finds nothing and no Triggered comes', { skip: NEEDS_CLANG }, async () => {
+  const lines: string[] = [];
+  const steps: string[] = [];
+  const r = await runDriver({ driver: build('WakeCallsArmFails', ['WAKECALLS_ARM_FAILS']), wake: true, sleep: true, unload: false, shutdown: false, onStep: (l) => steps.push(l), onDebugPrint: (l) => lines.push(l.replace(/^WakeCalls: /, '').trim()) });
+  assert.equal(r.bugCheck, null);
+  assert.deepEqual(lines, ['D0Entry', 'ArmWakeFromSx fails', 'DisarmWakeFromSx', 'D0Exit', 'D0Entry']);
+  assert.ok(steps.includes('the device signals wake, but no IRP_MN_WAIT_WAKE is pending: it was not armed'), steps.join('\n'));
+  const k = r.machine.kernel;
+  const node = k.pnp.devnodes()[0]!;
+  // Idle after 100 ms: ArmWakeFromS0 fails, the device goes to D3 unarmed and without a WAIT_WAKE.
+  k.runInThread(k.systemThread, () => k.dispatcher.waitUntil(() => lines.length === 7, () => `never idled: ${lines.join(' | ')}`));
+  assert.deepEqual(lines.slice(5), ['ArmWakeFromS0 fails', 'D0Exit']);
+  assert.equal(k.pnp.rootDriver.wake.waiting(node.pdo), undefined);
+  k.pnp.remove(node);
+  assert.ok(!lines.includes('DisarmWakeFromS0') && !lines.includes('WakeTriggered'), lines.join('\n'));
+});

@@ -227,21 +227,21 @@ export class FxPowerPolicy {
   armCallbacks(): void {
     const armed = this.armed;
     if (!armed) return;
-    if (armed.from === 'S0') {
-      const status = this.call('EvtDeviceArmWakeFromS0');
-      armed.disarmDue = NT_SUCCESS(status);
-      if (!armed.disarmDue) this.record(`EvtDeviceArmWakeFromS0 failed with ${hex(status)}`);
+    const s0 = armed.from === 'S0';
+    const status = s0
+      ? this.call('EvtDeviceArmWakeFromS0')
+      : this.callbacks.EvtDeviceArmWakeFromSxWithReason
+        ? this.call('EvtDeviceArmWakeFromSxWithReason', 1, 0)
+        : this.call('EvtDeviceArmWakeFromSx');
+    if (NT_SUCCESS(status)) {
+      armed.disarmDue = true;
       return;
     }
-    const status = this.callbacks.EvtDeviceArmWakeFromSxWithReason
-      ? this.call('EvtDeviceArmWakeFromSxWithReason', 1, 0)
-      : this.call('EvtDeviceArmWakeFromSx');
-    armed.disarmDue = true;
-    if (!NT_SUCCESS(status)) {
-      this.record(`EvtDeviceArmWakeFromSx failed with ${hex(status)}`);
-      this.call('EvtDeviceDisarmWakeFromSx');
-      armed.disarmDue = false;
-    }
+    // Not armed after all: no Disarm for S0, Disarm at once for Sx (the callbacks' pages); the WAIT_WAKE goes.
+    this.record(`EvtDeviceArmWakeFrom${armed.from}${s0 ? '' : '[WithReason]'} failed with ${hex(status)}: the device goes to Dx unarmed`);
+    if (!s0) this.call('EvtDeviceDisarmWakeFromSx');
+    this.armed = undefined;
+    this.beforeD0();
   }
 
   /** At the start of the power-up: a WAIT_WAKE still pending is not needed any more (its completion runs now). */
