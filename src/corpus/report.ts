@@ -29,8 +29,12 @@ export function tallies(rows: readonly ProjectResult[]): Tally[] {
   const byFamily = [...families.entries()]
     .map(([name, rs]) => ({ name, summary: summarize(rs) }))
     .sort((a, b) => b.summary.projects - a.summary.projects || (a.name < b.name ? -1 : 1));
-  return [{ name: 'all', summary: summarize(rows) }, { name: WDM_TARGET, summary: summarize(rows.filter(isWdmTarget)) }, ...byFamily];
+  return [{ name: 'all', summary: summarize(rows) }, { name: WDM_TARGET, summary: summarize(rows.filter(isWdmTarget)) }, { name: KMDF_ANY, summary: summarize(rows.filter(isKmdf)) }, ...byFamily];
 }
+
+/** Every project written against KMDF, whatever its family (`HID (KMDF)` as well as `KMDF`): what the framework runs. */
+export const isKmdf = (r: ProjectResult) => r.model === 'KMDF';
+export const KMDF_ANY = 'written against KMDF (any class)';
 
 /**
  * What issue 9 makes build: plain WDM drivers (no framework or port/class library: not KMDF, NDIS,
@@ -39,6 +43,8 @@ export function tallies(rows: readonly ProjectResult[]): Tally[] {
  */
 export const isWdmTarget = (r: ProjectResult) => r.family === 'WDM' && r.needs.length === 0;
 export const WDM_TARGET = 'plain WDM (no framework, no generated headers)';
+/** The lines the counts table sets in bold: totals across families, not a family. */
+const TOTALS = new Set(['all', WDM_TARGET, KMDF_ANY]);
 
 /** Blockers by how many projects they stop, most first (text breaks ties). */
 export function topBlockers(rows: readonly ProjectResult[]): { readonly blocker: string; readonly count: number }[] {
@@ -87,7 +93,7 @@ export function compatMarkdown(rows: readonly ProjectResult[], header: ReportHea
     '',
     row(['class', 'projects', 'build', 'run clean']),
     row(['---', '---:', '---:', '---:']),
-    ...t.map(({ name, summary: s }) => row([name === 'all' || name === WDM_TARGET ? `**${name}**` : name, String(s.projects), String(s.built), String(s.clean)])),
+    ...t.map(({ name, summary: s }) => row([TOTALS.has(name) ? `**${name}**` : name, String(s.projects), String(s.built), String(s.clean)])),
     '',
     `## Top blockers`,
     '',
@@ -106,6 +112,14 @@ export function compatMarkdown(rows: readonly ProjectResult[], header: ReportHea
     row(['projects', 'first blocker']),
     row(['---:', '---']),
     ...target.map((b) => row([String(b.count), code(b.blocker)])),
+    '',
+    `## Top blockers: ${KMDF_ANY}`,
+    '',
+    'What keeps the KMDF drivers (those that include wdf.h, in any class) from building or running clean.',
+    '',
+    row(['projects', 'first blocker']),
+    row(['---:', '---']),
+    ...topBlockers(rows.filter(isKmdf)).map((b) => row([String(b.count), code(b.blocker)])),
     '',
     '## Projects',
     '',

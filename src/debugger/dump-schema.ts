@@ -250,7 +250,20 @@ function define(z: typeof Zod) {
     ifr: u32,
     /** Every live object: type code (FX_TYPE), parent handle (0: none), FX_OBJECT_STATE, references, contexts. */
     objects: array(object({ handle: u32, address: u32, type: u32, parent: u32, state: u32, refs: z.number(says('an integer')).int(), contexts: array(wdfContext) })),
-    devices: array(object({ handle: u32, deviceObject: u32, control: z.boolean(says('true or false')), ioType: u32, defaultQueue: u32 })),
+    devices: array(
+      object({
+        handle: u32,
+        deviceObject: u32,
+        control: z.boolean(says('true or false')),
+        ioType: u32,
+        defaultQueue: u32,
+        /** The device's execution level and synchronization scope (WDF_EXECUTION_LEVEL, WDF_SYNCHRONIZATION_SCOPE), as created. */
+        executionLevel: u32.optional(),
+        synchronizationScope: u32.optional(),
+        /** A PnP device's package: its three state machines, current state last in each history (oldest first), and whether it owns the stack's power policy. */
+        pnp: object({ pnp: array(u32), power: array(u32), powerPolicy: array(u32), policyOwner: z.boolean(says('true or false')), parent: u32 }).optional(),
+      }),
+    ),
     /** Queues: WDF_IO_QUEUE_DISPATCH_TYPE, the EvtIo* callbacks set ([name, pointer]), requests waiting and presented to the driver. */
     queues: array(
       object({

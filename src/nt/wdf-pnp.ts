@@ -122,12 +122,5 @@ export const WDF_REQUEST_SEND_OPTION = { Timeout: 0x1, Synchronous: 0x2, IgnoreT
 /** WDF_REQUEST_STOP_ACTION_FLAGS: EvtIoStop's ActionFlags. */
 export const WDF_REQUEST_STOP_ACTION = { Suspend: 0x1, Purge: 0x2, RequestCancelable: 0x10000000 } as const;
 
-/** Device PnP states (wdfdevice.h WDF_DEVICE_PNP_STATE) the framework's device goes through; !wdfdevice prints them. */
-export const WDF_DEVICE_PNP_STATE = {
-  WdfDevStatePnpInit: 0x105,
-  WdfDevStatePnpHardwareAvailable: 0x108,
-  WdfDevStatePnpStarted: 0x119,
-  WdfDevStatePnpSurpriseRemove: 0x121,
-  WdfDevStatePnpFailed: 0x12b,
-  WdfDevStatePnpFinal: 0x135,
-} as const;
+/** Device PnP states: one table of the three machines' codes, in wdf-states.ts. */
+export { WDF_DEVICE_PNP_STATE } from './wdf-states.ts';

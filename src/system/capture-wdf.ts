@@ -5,7 +5,7 @@
  * (queues' waiting and presented requests, their callbacks).
  */
 import type { WdfSnapshot } from '../debugger/dump.ts';
-import { FX_CONTEXT_HEADER, FX_OBJECT_HEADER, FX_TYPE, WDF_OBJECT_CONTEXT_TYPE_INFO } from '../nt/wdf.ts';
+import { FX_CONTEXT_HEADER, FX_OBJECT_HEADER, FX_TYPE, WDF_EXECUTION_LEVEL, WDF_OBJECT_CONTEXT_TYPE_INFO, WDF_SYNCHRONIZATION_SCOPE } from '../nt/wdf.ts';
 import type { Framework } from '../wdf/framework.ts';
 import type { FxDevice } from '../wdf/device.ts';
 import type { FxObject } from '../wdf/object.ts';
@@ -39,6 +39,11 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
     return out;
   };
   const objects = [...fx.handles.values()];
+  // What an object's InheritFromParent comes to: its parent's, up to the driver object's defaults.
+  const inherited = (o: FxObject, key: 'executionLevel' | 'synchronizationScope', inherit: number, root: number): number => {
+    for (let x: FxObject | undefined = o; x; x = x.parent) if (x[key] !== inherit && x[key] !== 0) return x[key];
+    return root;
+  };
   return {
     clients: [...fx.clients].map((g) => {
       const mine = objects.filter((o) => o.globals === g);
@@ -51,7 +56,16 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
         verifierOn: g.verifierOn,
         ifr: g.ifr.address,
         objects: mine.map((o) => ({ handle: o.handle, address: o.address, type: o.type, parent: o.parent?.handle ?? 0, state: o.state, refs: o.referenceCount, contexts: contexts(o) })),
-        devices: ofType<FxDevice>(FX_TYPE.Device).map((d) => ({ handle: d.handle, deviceObject: d.deviceObject, control: d.control, ioType: d.ioType, defaultQueue: d.defaultQueue?.handle ?? 0 })),
+        devices: ofType<FxDevice>(FX_TYPE.Device).map((d) => ({
+          handle: d.handle,
+          deviceObject: d.deviceObject,
+          control: d.control,
+          ioType: d.ioType,
+          defaultQueue: d.defaultQueue?.handle ?? 0,
+          executionLevel: inherited(d, 'executionLevel', WDF_EXECUTION_LEVEL.InheritFromParent, WDF_EXECUTION_LEVEL.Dispatch),
+          synchronizationScope: inherited(d, 'synchronizationScope', WDF_SYNCHRONIZATION_SCOPE.InheritFromParent, WDF_SYNCHRONIZATION_SCOPE.None),
+          ...(d.pnp ? { pnp: { pnp: d.pnp.states.pnp.history(), power: d.pnp.states.power.history(), powerPolicy: d.pnp.states.powerPolicy.history(), policyOwner: !d.pnp.filter, parent: 0 } } : {}),
+        })),
         queues: ofType<FxIoQueue>(FX_TYPE.Queue).map((q) => {
           const c = q.config;
           const pointers = [c.evtIoDefault, c.evtIoRead, c.evtIoWrite, c.evtIoDeviceControl, c.evtIoInternalDeviceControl, c.evtIoStop, c.evtIoResume, c.evtIoCanceledOnQueue];
@@ -60,8 +74,8 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
             device: q.device.handle,
             dispatchType: c.dispatchType,
             powerManaged: c.powerManaged,
-            executionLevel: q.executionLevel,
-            synchronizationScope: q.synchronizationScope,
+            executionLevel: inherited(q, 'executionLevel', WDF_EXECUTION_LEVEL.InheritFromParent, WDF_EXECUTION_LEVEL.Dispatch),
+            synchronizationScope: inherited(q, 'synchronizationScope', WDF_SYNCHRONIZATION_SCOPE.InheritFromParent, WDF_SYNCHRONIZATION_SCOPE.None),
             callbacks: QUEUE_CALLBACKS.flatMap((name, i) => (pointers[i] ? [[name, pointers[i]!] as [string, number]] : [])),
             waiting: q.waiting.map((r) => r.handle),
             presented: [...q.presented].map((r) => r.handle),

@@ -75,6 +75,13 @@ export const FX_ROUTINES = [
   'FxInterrupt::_InterruptThunk',
   'FxInterrupt::_InterruptDpcThunk',
   'FxInterrupt::_InterruptSynchronizeThunk',
+] as const;
+
+/**
+ * Routines placed after the DDIs' `imp_` names: adding them moves no DDI's address (stacks in the kd
+ * golden outputs show the DDIs' return addresses).
+ */
+export const FX_LATE_ROUTINES = [
   'FxPkgPnp::_PowerWaitWakeCompletionRoutine',
   'FxPowerDeviceArmWakeFromS0::Invoke',
   'FxPowerDeviceDisarmWakeFromS0::Invoke',
@@ -84,14 +91,14 @@ export const FX_ROUTINES = [
   'FxPowerDeviceWakeFromSxTriggered::Invoke',
   'FxPowerDeviceArmWakeFromSxWithReason::Invoke',
 ] as const;
-export type FxRoutine = (typeof FX_ROUTINES)[number];
+export type FxRoutine = (typeof FX_ROUTINES)[number] | (typeof FX_LATE_ROUTINES)[number];
 
 export class WdfImage {
   readonly module: ModuleInfo;
   private readonly byName = new Map<string, number>();
 
   constructor(base: number, ddiNames: readonly string[]) {
-    const names = [...FX_ROUTINES, ...ddiNames.map((n) => `imp_${n}`)];
+    const names = [...FX_ROUTINES, ...ddiNames.map((n) => `imp_${n}`), ...FX_LATE_ROUTINES];
     const functions: FunctionSymbol[] = names.map((name, i) => ({ name, start: base + FIRST_ROUTINE_RVA + i * ROUTINE_SIZE, size: ROUTINE_SIZE }));
     for (const f of functions) this.byName.set(f.name, f.start);
     this.module = {
@@ -104,7 +111,7 @@ export class WdfImage {
   }
 
   static sizeFor(ddiCount: number): number {
-    return FIRST_ROUTINE_RVA + (FX_ROUTINES.length + ddiCount) * ROUTINE_SIZE;
+    return FIRST_ROUTINE_RVA + (FX_ROUTINES.length + ddiCount + FX_LATE_ROUTINES.length) * ROUTINE_SIZE;
   }
 
   /** A routine's address (+ offset): `FxIoQueue::DispatchEvents`, or `imp_WdfRequestComplete`. */

@@ -99,6 +99,9 @@ test('compat.md: counts, top blockers and one row per project, date-free', { ski
   assert.ok(md.includes('| **all** | 10 | 7 | 3 |'), md);
   assert.ok(md.includes('| WDM | 8 | 7 | 3 |'), md);
   assert.ok(md.includes('| **plain WDM (no framework, no generated headers)** | 8 | 7 | 3 |'), md);
+  // The KMDF total counts every project written against the framework, with its own blockers.
+  assert.ok(md.includes('| **written against KMDF (any class)** | 1 | 0 | 0 |'), md);
+  assert.match(md, /## Top blockers: written against KMDF \(any class\)\n[^#]*\| 1 \| `undeclared function 'WdfDvNoSuchDdi'` \|/);
   assert.ok(md.includes(`| ${FAKE.ioctl} | WDM | yes | clean, 4/4 requests ok |   |`), md);
   assert.ok(md.includes(`| ${FAKE.missingHeader} | minifilter | no | not run | \`'dv_no_such_header.h' file not found\` |`), md);
   assert.ok(md.includes(`| ${FAKE.kmdf} | KMDF [WPP] | no | not run | \`undeclared function 'WdfDvNoSuchDdi'\` |`), md);

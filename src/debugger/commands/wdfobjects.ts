@@ -6,10 +6,12 @@
  */
 import { IRP_MJ } from '../../nt/io.ts';
 import { FX_TYPE, WDF_EXECUTION_LEVEL, WDF_IO_QUEUE_DISPATCH, WDF_SYNCHRONIZATION_SCOPE, WDF_TRI_STATE } from '../../nt/wdf.ts';
+import { WDF_DEVICE_POWER_STATE, wdfDeviceStateName } from '../../nt/wdf-states.ts';
 import { CommandError, kdNumber, parseNumber, splitArgs } from '../command.ts';
 import { routineSymbol } from '../devices.ts';
 import type { WdfClientSnapshot } from '../dump.ts';
 import { hex8 } from '../format.ts';
+import type { DebugTarget } from '../target.ts';
 import { contextLines, dispatchTypeName, fxClassName, h, handleTypeName, ioTypeName, objectByAddress, objectByHandle, objectStateName, typedHandle, wdfCommand, type WdfObjectSnapshot } from './wdfcommon.ts';
 
 const majorName = (major: number) => {
@@ -35,7 +37,7 @@ function handleArg(args: string, usage: string): { handle: number; flags: number
 
 export const wdfdevice = wdfCommand('wdfdevice', {
   syntax: '!wdfkd.wdfdevice Handle [Flags]',
-  help: 'A WDFDEVICE: its WDM device object, state (a control device has no PnP or power state), I/O type, default queue and queues; flag 0x10 its contexts.',
+  help: 'A WDFDEVICE: its WDM device object, its Pnp, Power and Power Pol states (a control device has none), I/O type, default queue and queues; flags 0x8, 0x2 and 0x4 add the PnP, power and power policy state histories, 0x1 the synchronization scope and execution level, 0x10 its contexts.',
   run(t, args) {
     const { handle, flags } = handleArg(args, '!wdfkd.wdfdevice Handle [Flags]');
     const { client } = typedHandle(t, handle, FX_TYPE.Device);
@@ -43,10 +45,27 @@ export const wdfdevice = wdfCommand('wdfdevice', {
     const out = [`Dumping WDFDEVICE ${h(handle)}`, '=================================', '', `WDM PDEVICE_OBJECTs:  self ${hex8(d.deviceObject)}`, ''];
     // A control device has no PnP package: Windows' control devices have no PnP or power state machine.
     if (d.control) out.push('Control device: no Pnp, Power or Power Pol state (a non-PnP control device)', '');
+    const pnp = d.pnp;
+    if (pnp) {
+      out.push(...stateLines(pnp, ''), '');
+      const parent = pnp.parent ? client.devices.find((x) => x.handle === pnp.parent) : undefined;
+      if (parent?.pnp) out.push(`Parent WDFDEVICE ${h(parent.handle).slice(2)}`, 'Parent states:', ...stateLines(parent.pnp, '   '), '');
+      out.push(pnp.policyOwner ? 'Device is the power policy owner for the stack' : 'Device is not the power policy owner for the stack', '');
+    }
     out.push(`I/O type: ${ioTypeName(d.ioType)}`);
     out.push(d.defaultQueue ? `Default WDFQUEUE: ${h(d.defaultQueue)}` : 'Default WDFQUEUE: none');
     const queues = client.queues.filter((q) => q.device === handle);
     out.push(`Number of queues: ${queues.length}`, ...queues.map((q, i) => `  Queue: ${i} (!wdfqueue ${h(q.handle)})`));
+    if (pnp) {
+      // The documented order: PnP (0x8), power (0x2), power policy (0x4).
+      if (flags & 0x8) out.push('', 'Pnp state history:', ...historyLines(pnp.pnp));
+      if (flags & 0x2) out.push('', 'Power state history:', ...historyLines(pnp.power));
+      if (flags & 0x4) out.push('', 'Power policy state history:', ...historyLines(pnp.powerPolicy));
+    }
+    if (flags & 0x1 && d.synchronizationScope !== undefined && d.executionLevel !== undefined) {
+      // "Syncronization" is the extension's own spelling.
+      out.push('', `SyncronizationScope is Wdf${scopeName(d.synchronizationScope)}`, `ExecutionLevel is Wdf${levelName(d.executionLevel)}`);
+    }
     if (flags & 0x10) {
       const o = client.objects.find((x) => x.handle === handle);
       if (o) out.push('', ...contextLines(o, '  '));
@@ -55,12 +74,28 @@ export const wdfdevice = wdfCommand('wdfdevice', {
   },
 });
 
+type DeviceMachines = NonNullable<WdfClientSnapshot['devices'][number]['pnp']>;
+const current = (history: readonly number[]) => history[history.length - 1] ?? 0;
+const stateLine = (label: string, code: number) => `${label}  ${code.toString(16)} ( ${wdfDeviceStateName(code)} )`;
+
+/** "Pnp state:  119 ( WdfDevStatePnpStarted )" and its power and power policy lines. */
+function stateLines(m: DeviceMachines, indent: string): string[] {
+  return [stateLine(`${indent}Pnp state:`, current(m.pnp)), stateLine(`${indent}Power state:`, current(m.power)), stateLine(`${indent}Power Pol state:`, current(m.powerPolicy))];
+}
+
+/** "[0] WdfDevStatePnpObjectCreated (0x100)", oldest first. */
+function historyLines(history: readonly number[]): string[] {
+  return history.map((code, i) => `[${i}] ${wdfDeviceStateName(code)} (0x${code.toString(16)})`);
+}
+
 /** The queue's summary line: dispatch type, power management, and what it may do now. */
 function queueSummary(client: WdfClientSnapshot, q: WdfClientSnapshot['queues'][number]): string {
   const device = client.devices.find((d) => d.handle === q.device);
   // WdfUseDefault: power-managed unless the device is a control device (no power state to follow).
   const powerManaged = q.powerManaged === WDF_TRI_STATE.True || (q.powerManaged === WDF_TRI_STATE.UseDefault && device !== undefined && !device.control);
-  const parts = [dispatchTypeName(q.dispatchType), powerManaged ? 'Power-managed, PowerOn' : 'Not power-managed', 'Can accept', q.dispatchType === WDF_IO_QUEUE_DISPATCH.Manual ? 'Cannot dispatch (manual)' : 'Can dispatch', levelName(q.executionLevel), scopeName(q.synchronizationScope)];
+  // PowerOn while the device's power machine is in D0 (a device with no machine, a control device, is always on).
+  const powerOn = !device?.pnp || current(device.pnp.power) === WDF_DEVICE_POWER_STATE.WdfDevStatePowerD0;
+  const parts = [dispatchTypeName(q.dispatchType), powerManaged ? 'Power-managed' : 'Not power-managed', powerOn ? 'PowerOn' : 'PowerOff', 'Can accept', q.dispatchType === WDF_IO_QUEUE_DISPATCH.Manual ? 'Cannot dispatch (manual)' : 'Can dispatch', levelName(q.executionLevel), scopeName(q.synchronizationScope)];
   return parts.join(', ');
 }
 
@@ -71,11 +106,34 @@ export const wdfqueue = wdfCommand('wdfqueue', {
     const { handle } = handleArg(args, '!wdfkd.wdfqueue Handle');
     const { client } = typedHandle(t, handle, FX_TYPE.Queue);
     const q = must(client.queues.find((x) => x.handle === handle), `WDFQUEUE ${h(handle)}`);
-    const irpOf = (r: number) => client.requests.find((x) => x.handle === r)?.irp ?? 0;
-    const out = [`Dumping WDFQUEUE ${h(handle)}`, '=========================', queueSummary(client, q)];
-    out.push(`    Number of driver owned requests: ${q.presented.length}`, ...q.presented.map((r) => `    !WDFREQUEST ${h(r)}  !IRP ${h(irpOf(r))}`));
-    out.push(`    Number of waiting requests: ${q.waiting.length}`, ...q.waiting.map((r) => `    !WDFREQUEST ${h(r)}  !IRP ${h(irpOf(r))}`), '');
-    for (const [name, pointer] of q.callbacks) out.push(`    ${name}: (${h(t.code(pointer))}) ${routineSymbol(t, pointer) || '<no symbol>'}`);
+    const [counts, callbacks] = queueLines(t, client, q);
+    return [`Dumping WDFQUEUE ${h(handle)}`, '=========================', queueSummary(client, q), ...counts, '', ...callbacks];
+  },
+});
+
+type QueueSnapshot = WdfClientSnapshot['queues'][number];
+
+/** A queue's request counts (each request with its IRP) and its EvtIo* callbacks, as !wdfqueue and !wdfdevicequeues print them. */
+function queueLines(t: DebugTarget, client: WdfClientSnapshot, q: QueueSnapshot): [string[], string[]] {
+  const irpOf = (r: number) => client.requests.find((x) => x.handle === r)?.irp ?? 0;
+  const counts = [`    Number of driver owned requests: ${q.presented.length}`, ...q.presented.map((r) => `    !WDFREQUEST ${h(r)}  !IRP ${h(irpOf(r))}`)];
+  counts.push(`    Number of waiting requests: ${q.waiting.length}`, ...q.waiting.map((r) => `    !WDFREQUEST ${h(r)}  !IRP ${h(irpOf(r))}`));
+  const callbacks = q.callbacks.map(([name, pointer]) => `    ${name}: (${h(t.code(pointer))}) ${routineSymbol(t, pointer) || '<no symbol>'}`);
+  return [counts, callbacks];
+}
+
+export const wdfdevicequeues = wdfCommand('wdfdevicequeues', {
+  syntax: '!wdfkd.wdfdevicequeues Handle',
+  help: "Every WDFQUEUE of a WDFDEVICE, numbered from 1: each queue's !wdfqueue summary, request counts and EvtIo* callbacks.",
+  run(t, args) {
+    const { handle } = handleArg(args, '!wdfkd.wdfdevicequeues Handle');
+    const { client } = typedHandle(t, handle, FX_TYPE.Device);
+    const queues = client.queues.filter((q) => q.device === handle);
+    const out = [`Dumping queues of WDFDEVICE ${h(handle)}`, '=====================================', `Number of queues: ${queues.length}`];
+    queues.forEach((q, i) => {
+      const [counts, callbacks] = queueLines(t, client, q);
+      out.push('----------------------------------', `Queue: ${i + 1} (!wdfqueue ${h(q.handle)})`, `    ${queueSummary(client, q)}`, ...counts, '', '', ...callbacks);
+    });
     return out;
   },
 });

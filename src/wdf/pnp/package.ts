@@ -22,6 +22,8 @@ import { IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
 import { DEVICE_POWER_STATE, IRP_MN_POWER, POWER_STATE_TYPE, SYSTEM_POWER_STATE, deviceStateName, systemStateName } from '../../nt/power.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
 import { WDF_BUGCHECK, WDF_TRI_STATE } from '../../nt/wdf.ts';
+import { WDF_DEVICE_POWER_POLICY_STATE as PWRPOL, WDF_DEVICE_POWER_STATE as POWER } from '../../nt/wdf-states.ts';
+import { FxDeviceStates } from './state-history.ts';
 import { WDF_DEVICE_PNP_STATE, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_POWER_DEVICE_STATE, WDF_REQUEST_STOP_ACTION } from '../../nt/wdf-pnp.ts';
 import { SimulatorError } from '../../kernel/errors.ts';
 import type { FxDevice } from '../device.ts';
@@ -99,8 +101,15 @@ export class FxPkgPnp {
   readonly pdo: number;
   readonly filter: boolean;
   readonly callbacks: PnpPowerCallbacks;
+  /** The PnP, power and power policy machines' states and histories (!wdfdevice). */
+  readonly states = new FxDeviceStates();
   /** WDF_DEVICE_PNP_STATE: where the PnP state machine is. */
-  state: number = WDF_DEVICE_PNP_STATE.WdfDevStatePnpInit;
+  get state(): number {
+    return this.states.pnp.current;
+  }
+  set state(state: number) {
+    this.states.pnp.enter(state);
+  }
   /** In D0: power-managed queues deliver. */
   inD0 = false;
   private selfManagedIoInitialized = false;
@@ -114,7 +123,7 @@ export class FxPkgPnp {
   /** S0 idle (power/idle.ts). */
   readonly idle: FxPowerIdleMachine;
   /** Power policy ownership and wake (power/policy.ts). */
-  readonly policy: FxPowerPolicy;
+  readonly powerPolicy: FxPowerPolicy;
   /** D-IRPs this device requested and is waiting for: the only ones a power policy owner accepts. */
   private requestedDevicePower = 0;
 
@@ -129,7 +138,13 @@ export class FxPkgPnp {
     this.filter = init.filter;
     this.callbacks = init.callbacks;
     this.idle = new FxPowerIdleMachine(fx, this);
-    this.policy = new FxPowerPolicy(fx, this, init, init.filter);
+    this.powerPolicy = new FxPowerPolicy(fx, this, init, init.filter);
+    this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpInit;
+  }
+
+  /** The power policy owner's machine (a filter's stays where it was made: it owns no policy). */
+  policy(...states: number[]): void {
+    if (this.powerPolicy.owner) this.states.powerPolicy.enter(...states);
   }
 
   get globals() {
@@ -212,26 +227,39 @@ export class FxPkgPnp {
       }
       case IRP_MN_PNP.QUERY_STOP_DEVICE:
       case IRP_MN_PNP.QUERY_REMOVE_DEVICE: {
+        this.state = minor === IRP_MN_PNP.QUERY_STOP_DEVICE ? WDF_DEVICE_PNP_STATE.WdfDevStatePnpQueryStopAskDriver : WDF_DEVICE_PNP_STATE.WdfDevStatePnpQueryRemoveAskDriver;
         const status = this.call(minor === IRP_MN_PNP.QUERY_STOP_DEVICE ? 'EvtDeviceQueryStop' : 'EvtDeviceQueryRemove');
-        if (!NT_SUCCESS(status)) return this.complete(irp, status);
+        if (!NT_SUCCESS(status)) {
+          this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted;
+          return this.complete(irp, status);
+        }
+        if (minor === IRP_MN_PNP.QUERY_REMOVE_DEVICE) this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpQueriedRemoving;
         return this.succeedAndForward(irp);
       }
       case IRP_MN_PNP.CANCEL_STOP_DEVICE:
       case IRP_MN_PNP.CANCEL_REMOVE_DEVICE:
+        if (this.state !== WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted) this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpQueryCanceled;
+        if (this.hardwarePrepared) this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted;
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.STOP_DEVICE:
         // A rebalance: the power-down half and ReleaseHardware; the next START prepares the hardware again.
+        this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStartedStopping;
+        this.policy(PWRPOL.WdfDevStatePwrPolStopping);
         if (this.inD0) this.powerDown(WDF_POWER_DEVICE_STATE.D3);
         this.releaseHardware();
+        this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStopped;
+        this.policy(PWRPOL.WdfDevStatePwrPolStopped);
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.SURPRISE_REMOVAL:
-        this.policy.cancel();
+        this.powerPolicy.cancel();
         this.surpriseRemoved = true;
         this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpSurpriseRemove;
+        this.policy(PWRPOL.WdfDevStatePwrPolStopping);
         this.call('EvtDeviceSurpriseRemoval');
         this.disableInterfaces();
         if (this.inD0) this.powerDown(WDF_POWER_DEVICE_STATE.D3Final);
         this.releaseHardware();
+        this.policy(PWRPOL.WdfDevStatePwrPolStopped);
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.REMOVE_DEVICE:
         return this.remove(irp);
@@ -243,6 +271,8 @@ export class FxPkgPnp {
   /** After the lower drivers started: prepare the hardware, enter D0, start the queues, the interfaces. */
   private start(raw: number, translated: number): number {
     const restart = this.selfManagedIoInitialized;
+    this.state = restart ? WDF_DEVICE_PNP_STATE.WdfDevStatePnpStartingFromStopped : WDF_DEVICE_PNP_STATE.WdfDevStatePnpInitStarting;
+    this.policy(PWRPOL.WdfDevStatePwrPolStarting);
     this.raw = new FxCmResList(this.fx, this.device, raw);
     this.translated = new FxCmResList(this.fx, this.device, translated);
     let status = this.call('EvtDevicePrepareHardware', this.raw.handle, this.translated.handle);
@@ -255,8 +285,10 @@ export class FxPkgPnp {
       this.releaseHardware();
       return this.failed(status, 'the power-up');
     }
+    this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpEnableInterfaces;
     for (const i of this.interfaces) i.startDevice();
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted;
+    this.policy(PWRPOL.WdfDevStatePwrPolStartingSucceeded, PWRPOL.WdfDevStatePwrPolStartingDecideS0Wake, this.idle.enabled ? PWRPOL.WdfDevStatePwrPolStartedIdleCapable : PWRPOL.WdfDevStatePwrPolStarted);
     return STATUS.SUCCESS;
   }
 
@@ -268,10 +300,13 @@ export class FxPkgPnp {
 
   /** Orderly or after a surprise removal: what is left of the power-down, the purges, the tail, the IRP down, the device gone. */
   private remove(irp: number): number {
-    this.policy.cancel();
+    this.powerPolicy.cancel();
+    this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpRemoved;
     if (!this.surpriseRemoved) {
+      this.policy(PWRPOL.WdfDevStatePwrPolStopping);
       if (this.inD0) this.powerDown(WDF_POWER_DEVICE_STATE.D3Final);
       this.releaseHardware();
+      this.policy(PWRPOL.WdfDevStatePwrPolStopped);
     }
     // The power-managed queues first, then SelfManagedIoFlush, then the others.
     const queues = this.queues();
@@ -279,9 +314,13 @@ export class FxPkgPnp {
     if (this.selfManagedIoInitialized) this.call('EvtDeviceSelfManagedIoFlush');
     for (const q of queues.filter((q) => !this.isPowerManaged(q))) purgeQueue(this.fx, q);
     if (this.selfManagedIoInitialized) this.call('EvtDeviceSelfManagedIoCleanup');
+    this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpRemovingDisableInterfaces;
     this.disableInterfaces();
+    this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpFdoRemoved;
     const status = this.succeedAndForward(irp);
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpFinal;
+    this.states.power.enter(POWER.WdfDevStatePowerFinal);
+    this.policy(PWRPOL.WdfDevStatePwrPolFinal);
     // The WDFDEVICE goes (its tree's cleanup callbacks, then the device object: FxDevice.dispose -> detach).
     this.device.delete();
     return status;
@@ -304,7 +343,7 @@ export class FxPkgPnp {
   /** The device leaves its stack (its WDFDEVICE is being deleted): detach, free the interfaces' names. */
   detach(): void {
     this.idle.free();
-    this.policy.free();
+    this.powerPolicy.free();
     this.disableInterfaces();
     for (const i of this.interfaces.splice(0)) i.free();
     this.fx.k.ddi.IoDetachDevice(this.lower);
@@ -314,26 +353,30 @@ export class FxPkgPnp {
 
   /** D0Entry(previous), the power-managed queues start, SelfManagedIoInit (first time) or Restart. */
   private powerUp(previous: number): number {
-    this.policy.beforeD0();
+    this.powerPolicy.beforeD0();
+    this.states.power.enter(POWER.WdfDevStatePowerD0Starting);
     let status = this.call('EvtDeviceD0Entry', previous);
     if (!NT_SUCCESS(status)) return status;
+    this.states.power.enter(POWER.WdfDevStatePowerD0StartingConnectInterrupt);
     for (const i of interruptsOf(this.fx, this.device)) {
       status = i.connect();
       if (!NT_SUCCESS(status)) return status;
     }
     status = this.call('EvtDeviceD0EntryPostInterruptsEnabled', previous);
     if (!NT_SUCCESS(status)) return status;
-    this.policy.disarmCallbacks();
+    this.powerPolicy.disarmCallbacks();
     this.inD0 = true;
     this.idle.idleDx = false;
     this.fx.k.ddi.PoSetPowerState(this.device.deviceObject, POWER_STATE_TYPE.DevicePowerState, DEVICE_POWER_STATE.PowerDeviceD0);
     for (const q of this.queues()) if (this.isPowerManaged(q)) resumeQueue(this.fx, q);
+    this.states.power.enter(POWER.WdfDevStatePowerD0StartingStartSelfManagedIo);
     if (!this.selfManagedIoInitialized) {
       this.selfManagedIoInitialized = true;
       status = this.call('EvtDeviceSelfManagedIoInit');
     } else {
       status = this.call('EvtDeviceSelfManagedIoRestart');
     }
+    this.states.power.enter(POWER.WdfDevStatePowerD0);
     this.idle.arm();
     return status;
   }
@@ -341,14 +384,17 @@ export class FxPkgPnp {
   /** SelfManagedIoSuspend, the power-managed queues stop (EvtIoStop, then the wait), D0Exit(target). */
   private powerDown(target: number): void {
     this.idle.disarm();
+    this.states.power.enter(POWER.WdfDevStatePowerGotoDx);
     if (this.selfManagedIoInitialized) this.call('EvtDeviceSelfManagedIoSuspend');
     this.inD0 = false;
     for (const q of this.queues()) if (this.isPowerManaged(q)) stopOwnedRequests(this.fx, q, WDF_REQUEST_STOP_ACTION.Suspend);
-    if (target !== WDF_POWER_DEVICE_STATE.D3Final) this.policy.armCallbacks();
+    if (target !== WDF_POWER_DEVICE_STATE.D3Final) this.powerPolicy.armCallbacks();
+    this.states.power.enter(POWER.WdfDevStatePowerGotoDxIoStopped);
     this.call('EvtDeviceD0ExitPreInterruptsDisabled', target);
     for (const i of interruptsOf(this.fx, this.device)) i.disconnect();
     this.call('EvtDeviceD0Exit', target);
     this.fx.k.ddi.PoSetPowerState(this.device.deviceObject, POWER_STATE_TYPE.DevicePowerState, DEVICE_POWER_STATE.PowerDeviceD3);
+    this.states.power.enter(target === WDF_POWER_DEVICE_STATE.D3Final ? POWER.WdfDevStatePowerStopped : POWER.WdfDevStatePowerDx);
   }
 
   dispatchPower(irp: number): number {
@@ -364,22 +410,34 @@ export class FxPkgPnp {
       if (minor !== IRP_MN_POWER.SET_POWER) return this.forward(irp);
       if (system) {
         // Only the power policy owner (the function driver's device by default) turns S-IRPs into D-IRPs.
-        if (!this.policy.owner || this.state !== WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted) return this.succeedAndForward(irp);
+        if (!this.powerPolicy.owner || this.state !== WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted) return this.succeedAndForward(irp);
         if (state === SYSTEM_POWER_STATE.PowerSystemWorking) {
           const status = this.forwardSynchronously(irp);
-          if (!this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+          if (this.states.powerPolicy.current === PWRPOL.WdfDevStatePwrPolSystemAsleepNoWake) {
+            this.policy(PWRPOL.WdfDevStatePwrPolSystemWakeDeviceToD0);
+            if (!this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+            this.policy(PWRPOL.WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp, this.idle.enabled ? PWRPOL.WdfDevStatePwrPolStartedIdleCapable : PWRPOL.WdfDevStatePwrPolStarted);
+          } else if (this.states.powerPolicy.current === PWRPOL.WdfDevStatePwrPolSystemAsleepWakeArmed) {
+            this.policy(PWRPOL.WdfDevStatePwrPolSystemWakeDeviceWakeEnabled);
+            if (!this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+            this.policy(PWRPOL.WdfDevStatePwrPolSystemWakeDeviceWakeDisarm, this.idle.enabled ? PWRPOL.WdfDevStatePwrPolStartedIdleCapable : PWRPOL.WdfDevStatePwrPolStarted);
+          } else if (!this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
           return this.complete(irp, status);
         }
         // Idle in Dx armed for S0 wake: back to D0 first (disarmed), then down for the sleep.
-        if (this.policy.armedInDx) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+        if (this.powerPolicy.armedInDx) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+        const wake = this.powerPolicy.sxWakeFor(state);
+        this.policy(PWRPOL.WdfDevStatePwrPolSleeping, ...(wake ? [] : [PWRPOL.WdfDevStatePwrPolSleepingNoWakePowerDown]));
         if (this.inD0) {
-          this.policy.beforeSleepDx(state);
-          this.requestDevicePower(this.policy.sleepState(state));
+          this.powerPolicy.beforeSleepDx(state);
+          this.requestDevicePower(this.powerPolicy.sleepState(state));
         }
+        if (wake) this.policy(PWRPOL.WdfDevStatePwrPolSystemAsleepWakeArmed);
+        else this.policy(PWRPOL.WdfDevStatePwrPolSleepingNoWakeCompletePowerDown, PWRPOL.WdfDevStatePwrPolSystemAsleepNoWake);
         return this.succeedAndForward(irp);
       }
       // A D-IRP the policy owner did not request: another driver of the stack thinks it owns the policy too.
-      if (this.policy.owner && this.requestedDevicePower === 0) this.fx.violation(this.globals, WDF_BUGCHECK.POWER_MULTIPLE_PPO, this.device.deviceObject, irp);
+      if (this.powerPolicy.owner && this.requestedDevicePower === 0) this.fx.violation(this.globals, WDF_BUGCHECK.POWER_MULTIPLE_PPO, this.device.deviceObject, irp);
       if (state === DEVICE_POWER_STATE.PowerDeviceD0) {
         const status = this.forwardSynchronously(irp);
         if (!NT_SUCCESS(status)) return this.complete(irp, status);

@@ -5,6 +5,7 @@
  * power-managed queue, or WdfDeviceStopIdle, powers it up again. The power policy owner requests the
  * D-IRPs, from a work item (PASSIVE_LEVEL): the idle timer's DPC only checks (reference §4).
  */
+import { WDF_DEVICE_POWER_POLICY_STATE as PWRPOL } from '../../nt/wdf-states.ts';
 import { DEVICE_POWER_STATE } from '../../nt/power.ts';
 import { STATUS } from '../../nt/status.ts';
 import { FX_TYPE, WDF_TRI_STATE } from '../../nt/wdf.ts';
@@ -85,11 +86,16 @@ export class FxPowerIdleMachine {
     if (change === 'down' && this.pnp.inD0 && this.idle()) {
       this.pnp.globals.record('FxPowerIdleMachine::ProcessEvent', `WDFDEVICE 0x${this.pnp.device.handle.toString(16)} idle for ${this.timeoutMs} ms: to D${this.dxState - 1}`);
       this.idleDx = true;
-      this.pnp.policy.beforeIdleDx();
+      this.pnp.powerPolicy.beforeIdleDx();
+      if (!this.pnp.powerPolicy.s0Wake) this.pnp.policy(PWRPOL.WdfDevStatePwrPolTimerExpiredNoWake);
       this.pnp.requestDevicePower(this.dxState);
+      if (!this.pnp.powerPolicy.s0Wake) this.pnp.policy(PWRPOL.WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown, PWRPOL.WdfDevStatePwrPolWaitingUnarmed);
     } else if (change === 'up' && this.idleDx) {
       this.idleDx = false;
+      const noWake = !this.pnp.powerPolicy.s0Wake;
+      if (noWake) this.pnp.policy(PWRPOL.WdfDevStatePwrPolS0NoWakePowerUp);
       this.pnp.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+      this.pnp.policy(...(noWake ? [PWRPOL.WdfDevStatePwrPolS0NoWakeCompletePowerUp] : []), PWRPOL.WdfDevStatePwrPolStartedIdleCapable);
     }
     this.pending = undefined;
     if (change === 'down' && this.pnp.inD0) this.arm();
@@ -119,7 +125,7 @@ export function idleExports(fx: Framework): Record<string, WdfDdi> {
       if (!pnp) return STATUS.INVALID_DEVICE_REQUEST;
       if (as.u32(Settings + IS.Size) !== WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS.size) return STATUS.INFO_LENGTH_MISMATCH;
       // Only the power policy owner (not a filter, unless it took the ownership) sets idle policy.
-      if (!pnp.policy.owner) {
+      if (!pnp.powerPolicy.owner) {
         verifierBreak(fx, g, 'FxPkgPnp::PowerPolicySetS0IdleSettings', `WDFDEVICE 0x${Device.toString(16)} is not the power policy owner`);
         return STATUS.INVALID_DEVICE_REQUEST;
       }
@@ -127,8 +133,8 @@ export function idleExports(fx: Framework): Record<string, WdfDdi> {
       if (caps < WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.CannotWakeFromS0 || caps > WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.UsbSelectiveSuspend) return STATUS.INVALID_PARAMETER;
       // Waking from S0 needs a bus that can wake the device (power/policy.ts asks it).
       const s0Wake = caps !== WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.CannotWakeFromS0;
-      if (s0Wake && !pnp.policy.busCanWake()) return STATUS.POWER_STATE_INVALID;
-      pnp.policy.s0Wake = s0Wake;
+      if (s0Wake && !pnp.powerPolicy.busCanWake()) return STATUS.POWER_STATE_INVALID;
+      pnp.powerPolicy.s0Wake = s0Wake;
       const idle = pnp.idle;
       const dx = as.u32(Settings + IS.DxState);
       idle.dxState = dx >= DEVICE_POWER_STATE.PowerDeviceD1 && dx <= DEVICE_POWER_STATE.PowerDeviceD3 ? dx : DEVICE_POWER_STATE.PowerDeviceD3;

@@ -172,7 +172,8 @@ export class FxPowerPolicy {
     return this.sxWakeFor(system) ? this.deviceState(this.sx!.dxState) : DEVICE_POWER_STATE.PowerDeviceD3;
   }
 
-  private sxWakeFor(system: number): boolean {
+  /** The device is to be armed to wake the system from a sleep to `system`. */
+  sxWakeFor(system: number): boolean {
     return this.owner && this.sx !== undefined && this.sx.enabled && this.busCanWake() && system <= this.capabilities().systemWake;
   }
 
@@ -327,7 +328,7 @@ export function powerPolicyExports(fx: Framework): Record<string, WdfDdi> {
       fx.require(g, Settings);
       if (!pnp) return STATUS.INVALID_DEVICE_REQUEST;
       if (as.u32(Settings + WS.Size) !== WDF_DEVICE_POWER_POLICY_WAKE_SETTINGS.size) return STATUS.INFO_LENGTH_MISMATCH;
-      const policy = pnp.policy;
+      const policy = pnp.powerPolicy;
       if (!policy.owner) {
         verifierBreak(fx, g, 'FxPkgPnp::PowerPolicySetSxWakeSettings', `WDFDEVICE ${hex(Device)} is not the power policy owner`);
         return STATUS.INVALID_DEVICE_REQUEST;
