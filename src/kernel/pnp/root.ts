@@ -4,7 +4,8 @@
  * What it answers follows what a root-enumerated PDO answers on Windows: the state changes succeed,
  * QUERY_CAPABILITIES gets the root's defaults, QUERY_ID the devnode's IDs, TargetDeviceRelation names
  * the PDO, DEVICE_USAGE_NOTIFICATION succeeds, and an IRP it does not handle is completed with the status it arrived with
- * (STATUS_NOT_SUPPORTED unless a driver above set one).
+ * (STATUS_NOT_SUPPORTED unless a driver above set one). Power IRPs succeed, but IRP_MN_WAIT_WAKE (wake.ts): a root
+ * device cannot wake unless created with `wake`.
  */
 import { DO, FILE_DEVICE_UNKNOWN, IRP_MJ } from '../../nt/io.ts';
 import { DEVICE_CAPABILITIES, DEVICE_OBJECT, DEVICE_RELATIONS, DRIVER_OBJECT, IO_STACK_LOCATION, IRP } from '../../nt/layout.ts';
