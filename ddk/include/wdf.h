@@ -44,6 +44,7 @@
 #include <wdfcollection.h>
 #include <wdfrequest.h>
 #include <wdfdevice.h>
+#include <wdfwake.h>
 #include <wdfcontrol.h>
 #include <wdffileobject.h>
 #include <wdfio.h>

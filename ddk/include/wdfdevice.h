@@ -230,7 +230,7 @@ PDEVICE_OBJECT WdfDeviceWdmGetAttachedDevice(WDFDEVICE Device);
 WDF_IMPORT(WdfDeviceWdmGetPhysicalDevice)
 PDEVICE_OBJECT WdfDeviceWdmGetPhysicalDevice(WDFDEVICE Device);
 
-/* The power policy owner's wake callbacks (declared; the framework does not arm wake). */
+/* The power policy owner's wake callbacks (WdfDeviceInitSetPowerPolicyEventCallbacks: wdfwake.h). */
 typedef NTSTATUS EVT_WDF_DEVICE_ARM_WAKE_FROM_S0(WDFDEVICE Device);
 typedef EVT_WDF_DEVICE_ARM_WAKE_FROM_S0 *PFN_WDF_DEVICE_ARM_WAKE_FROM_S0;
 typedef VOID EVT_WDF_DEVICE_DISARM_WAKE_FROM_S0(WDFDEVICE Device);

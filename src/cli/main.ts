@@ -50,7 +50,7 @@ function packageVersion(): string {
 }
 
 /** dv run's PnP options; --remove and --surprise-remove exclude each other, and both need a PnP run. */
-function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; resources?: string; childDriver?: ChildDriverRequest[]; filter?: string[]; lowerFilter?: string[]; inf?: string; deviceUsage?: DeviceUsage }, sim: Simulator): PnpRunOptions {
+function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean; surpriseRemove?: boolean; stopStart?: boolean; sleep?: boolean; wake?: boolean; resources?: string; childDriver?: ChildDriverRequest[]; filter?: string[]; lowerFilter?: string[]; inf?: string; deviceUsage?: DeviceUsage }, sim: Simulator): PnpRunOptions {
   if (opts.remove && opts.surpriseRemove) throw new UsageError('--remove and --surprise-remove exclude each other');
   const pnpOnly = [
     opts.hardwareId !== undefined && '--hardware-id',
@@ -58,6 +58,7 @@ function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean
     opts.surpriseRemove && '--surprise-remove',
     opts.stopStart && '--stop-start',
     opts.sleep && '--sleep',
+    opts.wake && '--wake',
     opts.resources !== undefined && '--resources',
     (opts.childDriver?.length ?? 0) > 0 && '--child-driver',
     opts.filter?.length && '--filter',
@@ -77,6 +78,7 @@ function pnpOptions(opts: { pnp?: boolean; hardwareId?: string; remove?: boolean
     removal: opts.surpriseRemove ? 'surprise-remove' : 'remove',
     stopStart: opts.stopStart,
     sleep: opts.sleep,
+    wake: opts.wake,
     resources: resourceRequests(opts.resources, sim),
     childDrivers: opts.childDriver,
     filters: opts.filter,
@@ -253,6 +255,7 @@ program
   .option('--child-driver <hwid=file>', "the function driver for the children a bus driver enumerates whose hardware or compatible IDs include HWID (repeatable; the run's own driver file serves its children too)", parseChildDriver, [] as ChildDriverRequest[])
   .addOption(new Option('--device-usage <file>', 'a special file on the --pnp device after its start: IRP_MN_DEVICE_USAGE_NOTIFICATION with InPath TRUE (and FALSE before an orderly removal)').choices(Object.keys(DEVICE_USAGES)))
   .option('--sleep', 'a system sleep and wake after the start of a --pnp device: IRP_MN_QUERY_POWER and IRP_MN_SET_POWER for S3, then IRP_MN_SET_POWER for S0')
+  .option('--wake', 'the --pnp device can wake the system: its bus reports SystemWake S3 and DeviceWake D3 and holds the IRP_MN_WAIT_WAKE its power policy owner sends; with --sleep the device signals wake while the machine is in S3')
   .option('--seed <n>', 'seed of low resources simulation\'s random choices (default 1): the same seed fails the same calls', parseSeed)
   .option('--fault-probability <percent>', 'randomized low resources simulation (0x4): the share of calls failed (default 6%)', parseProbability)
   .option('--fault-delay <duration>', 'randomized low resources simulation (0x4): the grace period after boot, in simulated time, in which nothing fails (default 8m; 0 starts at boot)', parseDelay)

@@ -14,7 +14,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { DRIVER_EXTENSION, DRIVER_OBJECT } from '../nt/layout.ts';
 import { NT_SUCCESS, statusName } from '../nt/status.ts';
 import { systemSleepWake } from '../kernel/po/transition.ts';
-import { IRP_MN_POWER, systemStateName } from '../nt/power.ts';
+import { IRP_MN_POWER, SYSTEM_POWER_STATE, systemStateName } from '../nt/power.ts';
 import { translateIrq, type ResourceRequest } from '../kernel/pnp/resources.ts';
 import { DEVICE_USAGES, type DeviceUsage } from '../nt/pnp.ts';
 
@@ -32,6 +32,12 @@ export interface PnpRunOptions {
   readonly stopStart?: boolean;
   /** A system sleep and wake (S3, then S0) after the start, before the requests. */
   readonly sleep?: boolean;
+  /**
+   * The device can wake the system (--wake): its bus reports SystemWake S3 / DeviceWake D3 and holds
+   * the IRP_MN_WAIT_WAKE its power policy owner sends; during --sleep the device signals wake (the
+   * WAIT_WAKE completes) while the machine is in S3.
+   */
+  readonly wake?: boolean;
   /** Hardware resources for the device (--resources): in START_DEVICE's lists and the HAL's model. */
   readonly resources?: readonly ResourceRequest[];
   /**
@@ -140,6 +146,7 @@ export function addAndStart(
     deviceClass: inf?.deviceClass,
     upperFilters: filters.upper,
     lowerFilters: filters.lower,
+    wake: opts.wake,
   });
   said(`AddDevice(${node.instancePath}, PDO ${k.io.deviceName(node.pdo) ?? node.pdo.toString(16)}) -> ${statusName(status)}`);
   if (!NT_SUCCESS(status)) return { node, status };
@@ -152,8 +159,15 @@ export function addAndStart(
   if (opts.sleep && node.state === 'DeviceNodeStarted') {
     // The power manager's S-IRPs go to the top of each stack: QUERY then SET S3, then SET S0.
     // Its started children too: each powers down before its parent and up after it.
-    const cycle = systemSleepWake(k, k.pnp.powerOrder(node));
+    // --wake: the device signals wake while the machine sleeps (its line goes between the sleep's and the wake's IRPs).
+    let wakeLine: string | undefined;
+    const wakeByDevice = opts.wake ? () => void (wakeLine = k.pnp.rootDriver.wake.signal(node.pdo) ? 'the device signals wake: its IRP_MN_WAIT_WAKE completes' : 'the device signals wake, but no IRP_MN_WAIT_WAKE is pending: it was not armed') : undefined;
+    const cycle = systemSleepWake(k, k.pnp.powerOrder(node), undefined, wakeByDevice);
     for (const irp of cycle.irps) {
+      if (wakeLine !== undefined && irp.minor === IRP_MN_POWER.SET_POWER && irp.state === SYSTEM_POWER_STATE.PowerSystemWorking) {
+        said(wakeLine);
+        wakeLine = undefined;
+      }
       const child = k.pnp.nodeOfPdo(irp.device);
       const prefix = child?.busChild ? `${child.instancePath}: ` : '';
       said(`${prefix}${irp.minor === IRP_MN_POWER.QUERY_POWER ? 'IRP_MN_QUERY_POWER' : 'IRP_MN_SET_POWER'} (${systemStateName(irp.state)}) -> ${statusName(irp.status)}`);

@@ -29,6 +29,7 @@ import { interruptExports } from './interrupt.ts';
 import { pdoExports } from './pnp/pdo.ts';
 import { childListExports } from './pnp/child-list.ts';
 import { queryInterfaceExports } from './pnp/query-interface.ts';
+import { powerPolicyExports } from './power/policy.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -60,5 +61,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...pdoExports(fx),
     ...childListExports(fx),
     ...queryInterfaceExports(fx),
+    ...powerPolicyExports(fx),
   };
 }

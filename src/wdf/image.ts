@@ -84,6 +84,15 @@ export const FX_ROUTINES = [
   'FxChildList::CreateDevice',
   'FxChildList::DescriptionCallback',
   'FxPkgPnp::HandleQueryInterface',
+  // Power policy and wake (power/policy.ts).
+  'FxPkgPnp::_PowerWaitWakeCompletionRoutine',
+  'FxPowerDeviceArmWakeFromS0::Invoke',
+  'FxPowerDeviceDisarmWakeFromS0::Invoke',
+  'FxPowerDeviceWakeFromS0Triggered::Invoke',
+  'FxPowerDeviceArmWakeFromSx::Invoke',
+  'FxPowerDeviceDisarmWakeFromSx::Invoke',
+  'FxPowerDeviceWakeFromSxTriggered::Invoke',
+  'FxPowerDeviceArmWakeFromSxWithReason::Invoke',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

@@ -63,6 +63,8 @@ export class DeviceNode {
   functionDriver = 0;
   /** The DEVICE_CAPABILITIES bits of its last QUERY_CAPABILITIES (CAPABILITY_BIT). */
   capabilities = 0;
+  /** The root bus wires its wake signal (pnp/wake.ts): SystemWake S3, DeviceWake D3, WAIT_WAKE pends until it signals. */
+  wakeCapable = false;
   /** The device text the bus answered (IRP_MN_QUERY_DEVICE_TEXT), when it answered. */
   description?: string;
   location?: string;

@@ -66,6 +66,8 @@ export interface RootDeviceRequest {
   /** Filter drivers of the device: lower ones attach before the function driver, upper ones after it. */
   readonly lowerFilters?: readonly FilterDriver[];
   readonly upperFilters?: readonly FilterDriver[];
+  /** The device can wake the system (pnp/wake.ts); default false, as for every root-enumerated device on Windows. */
+  readonly wake?: boolean;
 }
 
 /** A filter driver in a device's stack (the device key's UpperFilters / LowerFilters name its service). */
@@ -179,6 +181,7 @@ export class PnpManager {
     hive.createKey(key, 'Device Parameters');
     const pdo = this.rootDriver.createPdo();
     const node = new DeviceNode(this.root, `ROOT\\${deviceClass.toUpperCase()}\\${instance}`, hardwareIds, compatibleIds, req.service, deviceClass, pdo, key);
+    node.wakeCapable = req.wake ?? false;
     this.irpLog.set(node, []);
     // Windows' order: the lower filters, the function driver, the upper filters, each attaching above the last.
     let status: number = STATUS.SUCCESS;

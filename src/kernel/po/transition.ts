@@ -32,8 +32,12 @@ export interface SleepCycleResult {
   readonly irps: readonly SystemIrpRecord[];
 }
 
-/** Sleep to `sleepState` (S3 by default) and wake to S0. Run at PASSIVE_LEVEL, from a system thread's context. */
-export function systemSleepWake(k: Kernel, stacks: readonly number[], sleepState: number = SYSTEM_POWER_STATE.PowerSystemSleeping3): SleepCycleResult {
+/**
+ * Sleep to `sleepState` (S3 by default) and wake to S0. Run at PASSIVE_LEVEL, from a system thread's
+ * context. `whileAsleep` runs once every stack is in the sleep state, before the wake (a device
+ * signalling wake there is what wakes the machine: pnp/wake.ts).
+ */
+export function systemSleepWake(k: Kernel, stacks: readonly number[], sleepState: number = SYSTEM_POWER_STATE.PowerSystemSleeping3, whileAsleep?: () => void): SleepCycleResult {
   const irps: SystemIrpRecord[] = [];
   const send = (device: number, minor: number, state: number): number => {
     const status = sendSystemIrp(k, device, minor, state);
@@ -51,6 +55,7 @@ export function systemSleepWake(k: Kernel, stacks: readonly number[], sleepState
       }
     }
     for (const device of stacks) send(device, IRP_MN_POWER.SET_POWER, sleepState);
+    whileAsleep?.();
     for (const device of [...stacks].reverse()) send(device, IRP_MN_POWER.SET_POWER, SYSTEM_POWER_STATE.PowerSystemWorking);
     return { status: STATUS.SUCCESS, irps };
   });

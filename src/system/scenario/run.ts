@@ -178,7 +178,7 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
       if (wantsPnp(k, image.driverObject, pnp)) {
         if (addDeviceRoutine(k, image.driverObject) === 0) throw new StepFailure(`${l.driver} set no AddDevice routine: it cannot be loaded with pnp: true`);
         const resources = 'resources' in l && l.resources ? parseResourceSpec(l.resources) : undefined;
-        const added = addAndStart(k, image.driverObject, image.module.name, { hardwareId: 'hardwareId' in l ? l.hardwareId : undefined, resources }, say);
+        const added = addAndStart(k, image.driverObject, image.module.name, { hardwareId: 'hardwareId' in l ? l.hardwareId : undefined, resources, wake: 'wake' in l ? l.wake : undefined }, say);
         node = added.node;
         return { status: added.status };
       }
@@ -234,7 +234,14 @@ export async function runScenario(loaded: LoadedScenario, io: ScenarioRunOptions
         k.pnp.surpriseRemove(node);
         if (file_ === undefined) k.pnp.finishSurpriseRemoval(node);
       } else if (step.pnp === 'stop-start') k.pnp.stopStart(node);
-      else return { status: systemSleepWake(k, k.pnp.powerOrder(node)).status };
+      else if (step.pnp === 'device-wake') {
+        const pdo = node.pdo;
+        return { status: k.runInThread(k.systemThread, () => k.pnp.rootDriver.wake.signal(pdo)) ? STATUS.SUCCESS : STATUS.INVALID_DEVICE_STATE };
+      } else {
+        const pdo = node.pdo;
+        const signal = step.pnp === 'sleep-device-wake' ? () => void k.pnp.rootDriver.wake.signal(pdo) : undefined;
+        return { status: systemSleepWake(k, k.pnp.powerOrder(node), undefined, signal).status };
+      }
       return {};
     }
     // wait

@@ -42,6 +42,7 @@ const loadStep = z.union([
     pnp: z.boolean().optional().describe('load under the PnP manager: AddDevice and IRP_MN_START_DEVICE (default: when the driver sets AddDevice and creates no device)'),
     hardwareId: z.string().optional(),
     resources: z.string().optional().describe('as dv run --resources: mem:BASE:LEN,port:BASE:LEN,irq:N'),
+    wake: z.boolean().optional().describe('as dv run --wake: the device can wake the system (its bus holds the IRP_MN_WAIT_WAKE its power policy owner sends)'),
   }),
 ]);
 
@@ -81,7 +82,11 @@ export const stepSchema = z.union([
   z.literal('close'),
   z.object({ close: withExpect({}) }).strict(),
   z.object({ process: z.union([withExpect({ start: z.string(), args: z.string().optional() }), withExpect({ end: z.string() })]) }).strict(),
-  z.object({ pnp: z.enum(['remove', 'surprise-remove', 'stop-start', 'sleep', 'hardware-profile-change']) }).strict(),
+  z.object({
+    pnp: z
+      .enum(['remove', 'surprise-remove', 'stop-start', 'sleep', 'hardware-profile-change', 'device-wake', 'sleep-device-wake'])
+      .describe("device-wake: the (load: wake) device signals wake now, its pending IRP_MN_WAIT_WAKE completes (status STATUS_INVALID_DEVICE_STATE when none is pending); sleep-device-wake: a sleep the device wakes the machine from, signalling while in S3"),
+  }).strict(),
   z.object({ wait: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 500ms, 10s, 2m').describe('let simulated time pass: timers fire, DPCs and threads run') }).strict(),
   z.literal('unload'),
   z.object({ unload: withExpect({}) }).strict(),

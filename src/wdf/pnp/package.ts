@@ -21,7 +21,7 @@ import { DO } from '../../nt/io.ts';
 import { IRP_MN_PNP, pnpMinorName } from '../../nt/pnp.ts';
 import { DEVICE_POWER_STATE, IRP_MN_POWER, POWER_STATE_TYPE, SYSTEM_POWER_STATE, deviceStateName, systemStateName } from '../../nt/power.ts';
 import { NT_SUCCESS, STATUS } from '../../nt/status.ts';
-import { WDF_TRI_STATE } from '../../nt/wdf.ts';
+import { WDF_BUGCHECK, WDF_TRI_STATE } from '../../nt/wdf.ts';
 import { WDF_DEVICE_POWER_POLICY_STATE as PWRPOL, WDF_DEVICE_POWER_STATE as POWER } from '../../nt/wdf-states.ts';
 import { FxDeviceStates } from './state-history.ts';
 import { WDF_DEVICE_PNP_STATE, WDF_PNPPOWER_EVENT_CALLBACKS, WDF_POWER_DEVICE_STATE, WDF_REQUEST_STOP_ACTION } from '../../nt/wdf-pnp.ts';
@@ -33,6 +33,7 @@ import { fxRoutine } from '../ke.ts';
 import { FxIoQueue } from '../queue.ts';
 import { purgeQueue, resumeQueue, stopOwnedRequests } from '../power/queues.ts';
 import { FxPowerIdleMachine } from '../power/idle.ts';
+import { FxPowerPolicy, type FxPowerPolicyInit } from '../power/policy.ts';
 import { interruptsOf } from '../interrupt.ts';
 import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
@@ -53,7 +54,7 @@ export const NO_PNP_CALLBACKS: PnpPowerCallbacks = Object.fromEntries(
 ) as PnpPowerCallbacks;
 
 /** What EvtDriverDeviceAdd's WDFDEVICE_INIT carries beyond a control device's (pnp/add-device.ts fills it). */
-export interface FxPnpInit {
+export interface FxPnpInit extends FxPowerPolicyInit {
   readonly pdo: number;
   callbacks: PnpPowerCallbacks;
   filter: boolean;
@@ -123,6 +124,10 @@ export class FxPkgPnp {
   ioTarget: FxIoTarget | undefined;
   /** S0 idle (power/idle.ts). */
   readonly idle: FxPowerIdleMachine;
+  /** Power policy ownership and wake (power/policy.ts). */
+  readonly powerPolicy: FxPowerPolicy;
+  /** D-IRPs this device requested and is waiting for: the only ones a power policy owner accepts. */
+  private requestedDevicePower = 0;
 
   constructor(
     readonly fx: Framework,
@@ -135,6 +140,7 @@ export class FxPkgPnp {
     this.filter = init.filter;
     this.callbacks = init.callbacks;
     this.idle = new FxPowerIdleMachine(fx, this);
+    this.powerPolicy = new FxPowerPolicy(fx, this, init, init.filter);
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpInit;
   }
 
@@ -147,9 +153,9 @@ export class FxPkgPnp {
     return this.device.globals;
   }
 
-  /** Whether the device turns S-IRPs into D-IRPs: a function driver's yes, a filter's (or a PDO's under a function driver: pdo.ts) no. */
+  /** Whether the device turns S-IRPs into D-IRPs: a function driver's yes unless it gave ownership away (WdfDeviceInitSetPowerPolicyOwnership), a filter's or a PDO's (pdo.ts) no unless it claimed it. */
   get ownsPowerPolicy(): boolean {
-    return !this.filter;
+    return this.powerPolicy.owner;
   }
 
   /** The bus device a PDO's parent is (pdo.ts); a function or filter device has none in the framework. */
@@ -262,6 +268,7 @@ export class FxPkgPnp {
         this.policy(PWRPOL.WdfDevStatePwrPolStopped);
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.SURPRISE_REMOVAL:
+        this.powerPolicy.cancel();
         this.surpriseRemoved = true;
         this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpSurpriseRemove;
         this.policy(PWRPOL.WdfDevStatePwrPolStopping);
@@ -317,6 +324,7 @@ export class FxPkgPnp {
 
   /** Orderly or after a surprise removal: what is left of the power-down, the purges, the tail, the IRP down, the device gone. */
   private remove(irp: number): number {
+    this.powerPolicy.cancel();
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpRemoved;
     if (!this.surpriseRemoved) {
       this.policy(PWRPOL.WdfDevStatePwrPolStopping);
@@ -364,6 +372,7 @@ export class FxPkgPnp {
   /** The device leaves its stack (its WDFDEVICE is being deleted): detach, free the interfaces' names. */
   detach(): void {
     this.idle.free();
+    this.powerPolicy.free();
     this.disableInterfaces();
     for (const i of this.interfaces.splice(0)) i.free();
     // A PDO (pdo.ts) is attached to nothing.
@@ -374,6 +383,7 @@ export class FxPkgPnp {
 
   /** D0Entry(previous), the power-managed queues start, SelfManagedIoInit (first time) or Restart. */
   private powerUp(previous: number): number {
+    this.powerPolicy.beforeD0();
     this.states.power.enter(POWER.WdfDevStatePowerD0Starting);
     let status = this.call('EvtDeviceD0Entry', previous);
     if (!NT_SUCCESS(status)) return status;
@@ -384,6 +394,7 @@ export class FxPkgPnp {
     }
     status = this.call('EvtDeviceD0EntryPostInterruptsEnabled', previous);
     if (!NT_SUCCESS(status)) return status;
+    this.powerPolicy.disarmCallbacks();
     this.inD0 = true;
     this.idle.idleDx = false;
     this.fx.k.ddi.PoSetPowerState(this.device.deviceObject, POWER_STATE_TYPE.DevicePowerState, DEVICE_POWER_STATE.PowerDeviceD0);
@@ -407,6 +418,7 @@ export class FxPkgPnp {
     if (this.selfManagedIoInitialized) this.call('EvtDeviceSelfManagedIoSuspend');
     this.inD0 = false;
     for (const q of this.queues()) if (this.isPowerManaged(q)) stopOwnedRequests(this.fx, q, WDF_REQUEST_STOP_ACTION.Suspend);
+    if (target !== WDF_POWER_DEVICE_STATE.D3Final) this.powerPolicy.armCallbacks();
     this.states.power.enter(POWER.WdfDevStatePowerGotoDxIoStopped);
     this.call('EvtDeviceD0ExitPreInterruptsDisabled', target);
     for (const i of interruptsOf(this.fx, this.device)) i.disconnect();
@@ -435,14 +447,27 @@ export class FxPkgPnp {
             this.policy(PWRPOL.WdfDevStatePwrPolSystemWakeDeviceToD0);
             if (!this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
             this.policy(PWRPOL.WdfDevStatePwrPolSystemWakeDeviceToD0CompletePowerUp, this.idle.enabled ? PWRPOL.WdfDevStatePwrPolStartedIdleCapable : PWRPOL.WdfDevStatePwrPolStarted);
+          } else if (this.states.powerPolicy.current === PWRPOL.WdfDevStatePwrPolSystemAsleepWakeArmed) {
+            this.policy(PWRPOL.WdfDevStatePwrPolSystemWakeDeviceWakeEnabled);
+            if (!this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+            this.policy(PWRPOL.WdfDevStatePwrPolSystemWakeDeviceWakeDisarm, this.idle.enabled ? PWRPOL.WdfDevStatePwrPolStartedIdleCapable : PWRPOL.WdfDevStatePwrPolStarted);
           } else if (!this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
           return this.complete(irp, status);
         }
-        this.policy(PWRPOL.WdfDevStatePwrPolSleeping, PWRPOL.WdfDevStatePwrPolSleepingNoWakePowerDown);
-        if (this.inD0) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD3);
-        this.policy(PWRPOL.WdfDevStatePwrPolSleepingNoWakeCompletePowerDown, PWRPOL.WdfDevStatePwrPolSystemAsleepNoWake);
+        // Idle in Dx armed for S0 wake: back to D0 first (disarmed), then down for the sleep.
+        if (this.powerPolicy.armedInDx) this.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
+        const wake = this.powerPolicy.sxWakeFor(state);
+        this.policy(PWRPOL.WdfDevStatePwrPolSleeping, ...(wake ? [] : [PWRPOL.WdfDevStatePwrPolSleepingNoWakePowerDown]));
+        if (this.inD0) {
+          this.powerPolicy.beforeSleepDx(state);
+          this.requestDevicePower(this.powerPolicy.sleepState(state));
+        }
+        if (wake) this.policy(PWRPOL.WdfDevStatePwrPolSystemAsleepWakeArmed);
+        else this.policy(PWRPOL.WdfDevStatePwrPolSleepingNoWakeCompletePowerDown, PWRPOL.WdfDevStatePwrPolSystemAsleepNoWake);
         return this.succeedAndForward(irp);
       }
+      // A D-IRP the policy owner did not request: another driver of the stack thinks it owns the policy too.
+      if (this.powerPolicy.owner && this.requestedDevicePower === 0) this.fx.violation(this.globals, WDF_BUGCHECK.POWER_MULTIPLE_PPO, this.device.deviceObject, irp);
       if (state === DEVICE_POWER_STATE.PowerDeviceD0) {
         const status = this.forwardSynchronously(irp);
         if (!NT_SUCCESS(status)) return this.complete(irp, status);
@@ -464,9 +489,12 @@ export class FxPkgPnp {
     const key = ++powerRequestKey;
     pendingPowerRequests.set(key, () => {
       done = true;
+      this.requestedDevicePower--;
     });
+    this.requestedDevicePower++;
     const status = k.ddi.PoRequestPowerIrp(this.pdo, IRP_MN_POWER.SET_POWER, state, routine, key, 0);
     if (status !== STATUS.PENDING) {
+      this.requestedDevicePower--;
       pendingPowerRequests.delete(key);
       this.record(`PoRequestPowerIrp(${deviceStateName(state)}) failed with ${hex(status)}`);
       return;

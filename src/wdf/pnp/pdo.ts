@@ -115,14 +115,10 @@ export class FxPkgPdo extends FxPkgPnp {
   owner: PdoOwner | undefined;
 
   constructor(fx: Framework, device: FxDevice, ids: FxPdoInit, callbacks: PnpPowerCallbacks) {
-    super(fx, device, { pdo: device.deviceObject, callbacks, filter: false }, 0);
+    // The function driver above owns the power policy; a raw PDO runs without one, and the framework does not model that policy here.
+    super(fx, device, { pdo: device.deviceObject, callbacks, filter: false, policyOwner: false }, 0);
     this.parent = ids.parent;
     this.ids = ids;
-  }
-
-  /** The function driver above owns the power policy; a raw PDO runs without one, and the framework does not model that policy here. */
-  override get ownsPowerPolicy(): boolean {
-    return false;
   }
 
   override get parentDevice(): FxDevice {

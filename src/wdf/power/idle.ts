@@ -86,14 +86,16 @@ export class FxPowerIdleMachine {
     if (change === 'down' && this.pnp.inD0 && this.idle()) {
       this.pnp.globals.record('FxPowerIdleMachine::ProcessEvent', `WDFDEVICE 0x${this.pnp.device.handle.toString(16)} idle for ${this.timeoutMs} ms: to D${this.dxState - 1}`);
       this.idleDx = true;
-      this.pnp.policy(PWRPOL.WdfDevStatePwrPolTimerExpiredNoWake);
+      this.pnp.powerPolicy.beforeIdleDx();
+      if (!this.pnp.powerPolicy.s0Wake) this.pnp.policy(PWRPOL.WdfDevStatePwrPolTimerExpiredNoWake);
       this.pnp.requestDevicePower(this.dxState);
-      this.pnp.policy(PWRPOL.WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown, PWRPOL.WdfDevStatePwrPolWaitingUnarmed);
+      if (!this.pnp.powerPolicy.s0Wake) this.pnp.policy(PWRPOL.WdfDevStatePwrPolTimerExpiredNoWakeCompletePowerDown, PWRPOL.WdfDevStatePwrPolWaitingUnarmed);
     } else if (change === 'up' && this.idleDx) {
       this.idleDx = false;
-      this.pnp.policy(PWRPOL.WdfDevStatePwrPolS0NoWakePowerUp);
+      const noWake = !this.pnp.powerPolicy.s0Wake;
+      if (noWake) this.pnp.policy(PWRPOL.WdfDevStatePwrPolS0NoWakePowerUp);
       this.pnp.requestDevicePower(DEVICE_POWER_STATE.PowerDeviceD0);
-      this.pnp.policy(PWRPOL.WdfDevStatePwrPolS0NoWakeCompletePowerUp, PWRPOL.WdfDevStatePwrPolStartedIdleCapable);
+      this.pnp.policy(...(noWake ? [PWRPOL.WdfDevStatePwrPolS0NoWakeCompletePowerUp] : []), PWRPOL.WdfDevStatePwrPolStartedIdleCapable);
     }
     this.pending = undefined;
     if (change === 'down' && this.pnp.inD0) this.arm();
@@ -122,13 +124,17 @@ export function idleExports(fx: Framework): Record<string, WdfDdi> {
       fx.require(g, Settings);
       if (!pnp) return STATUS.INVALID_DEVICE_REQUEST;
       if (as.u32(Settings + IS.Size) !== WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS.size) return STATUS.INFO_LENGTH_MISMATCH;
-      // Only the power policy owner (not a filter) sets idle policy.
-      if (pnp.filter) {
+      // Only the power policy owner (not a filter, unless it took the ownership) sets idle policy.
+      if (!pnp.powerPolicy.owner) {
         verifierBreak(fx, g, 'FxPkgPnp::PowerPolicySetS0IdleSettings', `WDFDEVICE 0x${Device.toString(16)} is not the power policy owner`);
         return STATUS.INVALID_DEVICE_REQUEST;
       }
       const caps = as.u32(Settings + IS.IdleCaps);
       if (caps < WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.CannotWakeFromS0 || caps > WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.UsbSelectiveSuspend) return STATUS.INVALID_PARAMETER;
+      // Waking from S0 needs a bus that can wake the device (power/policy.ts asks it).
+      const s0Wake = caps !== WDF_POWER_POLICY_S0_IDLE_CAPABILITIES.CannotWakeFromS0;
+      if (s0Wake && !pnp.powerPolicy.busCanWake()) return STATUS.POWER_STATE_INVALID;
+      pnp.powerPolicy.s0Wake = s0Wake;
       const idle = pnp.idle;
       const dx = as.u32(Settings + IS.DxState);
       idle.dxState = dx >= DEVICE_POWER_STATE.PowerDeviceD1 && dx <= DEVICE_POWER_STATE.PowerDeviceD3 ? dx : DEVICE_POWER_STATE.PowerDeviceD3;

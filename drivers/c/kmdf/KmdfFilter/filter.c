@@ -7,6 +7,9 @@
  *
  * KMDFFILTER_SYNC_AT_DISPATCH (the KmdfFilterSyncAtDispatch twin) sends each IOCTL synchronously
  * from DISPATCH_LEVEL, which the framework refuses (WdfRequestSend needs PASSIVE_LEVEL for that).
+ * KMDFFILTER_POWER_POLICY_OWNER (the KmdfFilterPowerOwner twin) takes the power policy ownership
+ * (WdfDeviceInitSetPowerPolicyOwnership) above a function driver that keeps it: at a sleep the D-IRP
+ * the filter requests reaches an owner that did not request it, 0x10D/0xD.
  */
 #include <ntddk.h>
 #include <wdf.h>
@@ -38,6 +41,10 @@ NTSTATUS KmdfFilterEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
 
   UNREFERENCED_PARAMETER(Driver);
   WdfFdoInitSetFilter(DeviceInit);
+#ifdef KMDFFILTER_POWER_POLICY_OWNER
+  /* The twin's bug: a filter taking the power policy while the function driver below keeps it. */
+  WdfDeviceInitSetPowerPolicyOwnership(DeviceInit, TRUE);
+#endif
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&attributes, FILTER_CONTEXT);
   attributes.EvtCleanupCallback = KmdfFilterEvtDeviceCleanup;
   status = WdfDeviceCreate(&DeviceInit, &attributes, &device);

@@ -56,6 +56,9 @@ NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
   pnp.EvtDeviceQueryRemove = KmdfPnpEvtDeviceQueryRemove;
   pnp.EvtDeviceQueryStop = KmdfPnpEvtDeviceQueryStop;
   WdfDeviceInitSetPnpPowerEventCallbacks(DeviceInit, &pnp);
+#ifdef KMDFPNP_WAKE
+  KmdfPnpWakeInit(DeviceInit);
+#endif
 
   WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&attributes, DEVICE_CONTEXT);
   attributes.EvtCleanupCallback = KmdfPnpEvtDeviceCleanup;
@@ -69,10 +72,18 @@ NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
   {
     /* Power down after 100 ms without requests; a request powers the device up again. */
     WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS idle;
+#ifdef KMDFPNP_WAKE
+    WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT(&idle, IdleCanWakeFromS0);
+#else
     WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS_INIT(&idle, IdleCannotWakeFromS0);
+#endif
     idle.IdleTimeout = 100;
     status = WdfDeviceAssignS0IdleSettings(device, &idle);
     if (!NT_SUCCESS(status)) return status;
+#ifdef KMDFPNP_WAKE
+    status = KmdfPnpWakeAssign(device);
+    if (!NT_SUCCESS(status)) return status;
+#endif
   }
 #endif
 

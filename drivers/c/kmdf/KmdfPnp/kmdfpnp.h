@@ -13,7 +13,8 @@
  *
  * KMDFPNP_NO_IO_STOP (the KmdfPnpNoIoStop twin) leaves out EvtIoStop: a held request keeps the
  * device from leaving D0. KMDFPNP_IDLE (the KmdfPnpIdle variant) powers the device down after
- * 100 ms without requests (WdfDeviceAssignS0IdleSettings).
+ * 100 ms without requests (WdfDeviceAssignS0IdleSettings). KMDFPNP_WAKE (the KmdfPnpWake variant, with
+ * KMDFPNP_IDLE) arms the device to wake from S0 idle and from a system sleep (../KmdfPnpWake/wake.c).
  */
 #pragma once
 #include <ntddk.h>
@@ -72,3 +73,8 @@ EVT_WDF_INTERRUPT_ENABLE KmdfPnpEvtInterruptEnable;
 EVT_WDF_INTERRUPT_DISABLE KmdfPnpEvtInterruptDisable;
 EVT_WDF_DPC KmdfPnpEvtDpc;
 EVT_WDF_WORKITEM KmdfPnpEvtWorkItem;
+
+#ifdef KMDFPNP_WAKE
+VOID KmdfPnpWakeInit(PWDFDEVICE_INIT DeviceInit);
+NTSTATUS KmdfPnpWakeAssign(WDFDEVICE Device);
+#endif
