@@ -210,7 +210,7 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
     WdfDeviceInitSetFileObjectConfig(g, DeviceInit: number, FileObjectConfig: number, FileObjectAttributes: number) {
       const init = initOf(g, DeviceInit);
       fx.require(g, FileObjectConfig);
-      const attributes = readAttributes(fx, FileObjectAttributes, { parentNotAllowed: true });
+      const attributes = readAttributes(fx, FileObjectAttributes, { parentNotAllowed: true, executionLevel: true, synchronizationScope: true });
       // The framework logs a bad size or attributes and keeps the defaults.
       if (as.u32(FileObjectConfig + FC.Size) !== WDF_FILEOBJECT_CONFIG.size || typeof attributes === 'number') {
         g.record('FxDeviceInit::SetFileObjectConfig', `invalid WDF_FILEOBJECT_CONFIG or attributes, ignored`);
@@ -255,7 +255,7 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
       fx.require(g, DeviceInit);
       fx.require(g, Device);
       const init = initOf(g, as.u32(DeviceInit));
-      const attributes = readAttributes(fx, DeviceAttributes, { parentNotAllowed: true });
+      const attributes = readAttributes(fx, DeviceAttributes, { parentNotAllowed: true, executionLevel: true, synchronizationScope: true });
       if (typeof attributes === 'number') return attributes;
       if (init.sddl !== undefined && init.name === undefined) return STATUS.INVALID_SECURITY_DESCR;
       const scratch = fx.allocate(4, INIT_TAG);

@@ -11,6 +11,7 @@ import { WDF_LIBRARY_MODULE, WDF_TRI_STATE } from '../nt/wdf.ts';
 import type { FxDevice } from './device.ts';
 import { FxFileObject } from './file.ts';
 import type { Framework } from './framework.ts';
+import { underPresentationLock } from './callback-lock.ts';
 import { FxRequest } from './request.ts';
 import { ifrHex, irpMajorName } from './ifr.ts';
 
@@ -39,7 +40,10 @@ function cancelIrp(fx: Framework, irp: number): void {
   if (r.cancelRoutine !== 0) {
     const routine = r.cancelRoutine;
     r.cancelRoutine = 0;
-    fx.invoke(routine, [r.handle], []);
+    // EvtRequestCancel runs under the presentation lock of the queue that delivered the request.
+    const call = () => fx.invoke(routine, [r.handle], []);
+    if (r.queue) underPresentationLock(r.queue, call);
+    else call();
     return;
   }
   r.queue?.cancelWaiting(r);
