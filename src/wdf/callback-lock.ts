@@ -8,6 +8,7 @@
  * - With scope Device or Queue the queue's callbacks (EvtIo*, EvtIoStop/Resume/CanceledOnQueue,
  *   EvtRequestCancel) run under that lock; timers, DPCs and work items created with
  *   AutomaticSerialization take the lock of the nearest queue or device above them.
+ * - With scope Device (a passive device only) the file object callbacks run under the device's lock.
  * - WdfObjectAcquireLock/WdfObjectReleaseLock take the same lock (object-lock.ts).
  * A thread acquiring a callback lock it holds is 0x10D/0x2 (P2 the lock), verifier or not.
  */
@@ -20,7 +21,7 @@ import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
 import { ifrHex } from './ifr.ts';
 import { FxKeTimer } from './ke.ts';
-import type { FxObject } from './object.ts';
+import { NO_ATTRIBUTES, type FxAttributes, type FxObject } from './object.ts';
 import type { FxIoQueue } from './queue.ts';
 import { FxSystemWorkItem } from './system-work-item.ts';
 import { verifierBreak } from './verifier.ts';
@@ -253,4 +254,33 @@ export function deferDispatch(queue: FxIoQueue): boolean {
   if (d.item) d.item.enqueue();
   else fx.k.ddi.KeInsertQueueDpc(d.dpc!.dpc, 0, 0);
   return true;
+}
+
+/**
+ * FxPkgGeneral::ConfigureConstraints at WdfDeviceCreate: the file object callbacks' scope is the
+ * file attributes' (inheriting the device's) when the driver gave attributes, else None. Queue
+ * scope is refused; Device scope needs a passive device (the file callbacks are passive): else
+ * STATUS_INVALID_DEVICE_REQUEST. `level`/`scope` are the device's attributes.
+ */
+export function fileObjectConstraintsStatus(g: FxDriverGlobals, level: number, scope: number, file: { readonly attributes: FxAttributes } | undefined): number {
+  if (!file || file.attributes === NO_ATTRIBUTES) return STATUS.SUCCESS;
+  const device = inherit(level, scope, g.driver ? constraintsOf(g.driver) : DRIVER_DEFAULT);
+  const fileScope = inherit(file.attributes.executionLevel, file.attributes.synchronizationScope, device).scope;
+  if (fileScope === WDF_SYNCHRONIZATION_SCOPE.Queue) {
+    g.record('FxPkgGeneral::ConfigureConstraints', 'WdfSynchronizationScopeQueue is not allowed on FileObject, STATUS_INVALID_DEVICE_REQUEST');
+    return STATUS.INVALID_DEVICE_REQUEST;
+  }
+  if (fileScope === WDF_SYNCHRONIZATION_SCOPE.Device && device.level !== WDF_EXECUTION_LEVEL.Passive) {
+    g.record('FxPkgGeneral::ConfigureConstraints', 'WdfSynchronizationScopeDevice or WdfSynchronizationScopeInheritFromParent allowed only if the parent WDFDEVICE ExecutionLevel is passive, STATUS_INVALID_DEVICE_REQUEST');
+    return STATUS.INVALID_DEVICE_REQUEST;
+  }
+  return STATUS.SUCCESS;
+}
+
+/** Run a file object callback (EvtDeviceFileCreate, EvtFileCleanup, EvtFileClose): under the device's lock when its file scope is Device. */
+export function underFileObjectLock<T>(device: FxDevice, body: () => T): T {
+  const file = device.fileObject;
+  if (!file || file.attributes === NO_ATTRIBUTES) return body();
+  const scope = inherit(file.attributes.executionLevel, file.attributes.synchronizationScope, constraintsOf(device)).scope;
+  return scope === WDF_SYNCHRONIZATION_SCOPE.Device ? callbackLockOf(device)!.run(body) : body();
 }

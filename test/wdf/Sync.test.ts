@@ -128,6 +128,10 @@ test('SyncRules: which objects take an execution level or a scope, and the combi
   const { r, prints } = await syncRules(0);
   assert.equal(r.bugCheck, null);
   assert.deepEqual(prints.filter((l) => l.startsWith('SyncRules: ')).map((l) => l.slice('SyncRules: '.length)), [
+    // File object callbacks under a dispatch-level device's lock: refused (scope inherited or Queue); scope None is fine.
+    `device scope, file object scope 1 ${s(STATUS.INVALID_DEVICE_REQUEST)}`,
+    'device scope, file object scope 4 0x0',
+    `device scope, file object scope 3 ${s(STATUS.INVALID_DEVICE_REQUEST)}`,
     // FxValidateObjectAttributes: a spin lock takes neither (scope None is always allowed); a general object a level only.
     `spin lock, passive ${s(STATUS.WDF_EXECUTION_LEVEL_INVALID)}`,
     `spin lock, device scope ${s(STATUS.WDF_SYNCHRONIZATION_SCOPE_INVALID)}`,
