@@ -170,3 +170,19 @@ test('SyncRules under /standard: the incompatible work item is also a framework 
   assert.ok(prints.includes('WDF detected potentially invalid operation by SyncRules.sys. Dump the driver log (!wdflogdump SyncRules.sys) for more information.'), prints.join('\n'));
   assert.equal(prints.at(-2), 'SyncRules: passive queue, queue scope 0x0');
 });
+
+async function syncInterrupt(code: number) {
+  const driver = join(mkdtempSync(join(tmpdir(), 'dv-kmdf-sync-')), 'SyncInterrupt.wasm');
+  const built = buildDriver({ sources: [join(ROOT, 'test', 'fixtures', 'c', 'kmdf', 'SyncInterrupt.c')], output: driver });
+  assert.ok(built.ok, built.diagnostics);
+  return runDriver({ driver, verifierFlags: STANDARD_FLAGS, resources: [{ kind: 'mem', base: 0xfe000000, length: 0x1000 }, { kind: 'irq', irq: 5, latched: false }], requests: [ioctl(0x222000), ioctl(code)] });
+}
+
+test('SyncInterrupt: with AutomaticSerialization, EvtInterruptDpc runs under the device\'s lock (clean; taking the lock again there is 0x10D/0x2)', { skip: NEEDS_CLANG }, async () => {
+  const clean = await syncInterrupt(0x222000);
+  assert.equal(clean.bugCheck, null);
+  assert.deepEqual(clean.requests.map((q) => hex(q.status)), ['0x0', '0x0']);
+  const r = await syncInterrupt(0x222004);
+  assert.deepEqual([hex(r.bugCheck?.code ?? 0), hex(r.bugCheck?.params[0] ?? 0)], ['0x10d', '0x2']);
+  assert.match(execute(new DebugTarget(r.dump), '!analyze -v').join('\n'), /Wdf01000!imp_WdfObjectAcquireLock\+0x3c\n[0-9a-f]{8} SyncInterrupt!SyncInterruptEvtDpc\+0x[0-9a-f]+\n[0-9a-f]{8} Wdf01000!FxInterrupt::_InterruptDpcThunk\+0x3c\n/);
+});
