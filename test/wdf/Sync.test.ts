@@ -34,6 +34,7 @@ const IRQL = 0x222008;
 const BUG_WAIT = 0x222040;
 const BUG_RECURSIVE_LOCK = 0x222044;
 const BUG_TIMER_LOCK = 0x222048;
+const BUG_PASSIVE_DDI = 0x22204c;
 const ioctl = (code: number): DeviceRequest => ({ kind: 'ioctl', code, input: Buffer.alloc(0), outputLength: 4 });
 const u32 = (n: number) => Buffer.from(Uint32Array.of(n).buffer).toString('hex');
 
@@ -107,6 +108,15 @@ test('KmdfSyncBugs: WdfObjectAcquireLock on a WDFTIMER (no callback lock): 0x10D
   assert.deepEqual([hex(code ?? 0), hex(p1 ?? 0), hex(p3 ?? 1)], ['0x10d', '0xb', '0x0']);
   const fx = (await r.machine.loader.loadedLibrary('Wdf01000')) as unknown as Framework;
   assert.equal(fx.handles.get(p2 ?? 0)?.type, FX_TYPE.Timer);
+});
+
+test('KmdfSyncBugs: WdfStringCreate (PASSIVE_LEVEL) in a device-scope callback: "Called at wrong IRQL" and the framework verifier\'s break (0x1E)', async () => {
+  const { r, prints } = await bugs(BUG_PASSIVE_DDI);
+  assert.deepEqual([hex(r.bugCheck?.code ?? 0), hex(r.bugCheck?.params[0] ?? 0)], ['0x1e', hex(STATUS.BREAKPOINT)]);
+  assert.ok(prints.includes('WDF detected potentially invalid operation by KmdfSyncBugs.sys. Dump the driver log (!wdflogdump KmdfSyncBugs.sys) for more information.'), prints.join('\n'));
+  const fx = (await r.machine.loader.loadedLibrary('Wdf01000')) as unknown as Framework;
+  const g = [...fx.clients].find((c) => c.name === 'KmdfSyncBugs')!;
+  assert.ok(g.log.includes('WdfStringCreate - Called at wrong IRQL; at level 2, should be at level 0'), g.log.join('\n'));
 });
 
 test('KmdfSyncBugs: the clean IOCTLs stay clean (the twin differs only where it misuses)', async () => {
