@@ -23,6 +23,7 @@ import { queueStateExports } from './power/queues.ts';
 import { ioTargetExports } from './io-target.ts';
 import { timerExports } from './timer.ts';
 import { syncExports } from './sync.ts';
+import { objectLockExports } from './object-lock.ts';
 import { versionExports } from './version.ts';
 import { idleExports } from './power/idle.ts';
 import { interruptExports } from './interrupt.ts';
@@ -62,5 +63,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...childListExports(fx),
     ...queryInterfaceExports(fx),
     ...powerPolicyExports(fx),
+    ...objectLockExports(fx),
   };
 }

@@ -14,6 +14,7 @@ import type { FxDriver } from './driver.ts';
 import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
 import { FxObject, readAttributes, NO_ATTRIBUTES, type FxAttributes } from './object.ts';
+import { fileObjectConstraintsStatus } from './callback-lock.ts';
 import type { FxIoQueue } from './queue.ts';
 import { dispatchToPackages } from './dispatch.ts';
 import { attachPnpDevice, type FxPkgPnp, type FxPnpInit } from './pnp/package.ts';
@@ -213,7 +214,7 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
     WdfDeviceInitSetFileObjectConfig(g, DeviceInit: number, FileObjectConfig: number, FileObjectAttributes: number) {
       const init = initOf(g, DeviceInit);
       fx.require(g, FileObjectConfig);
-      const attributes = readAttributes(fx, FileObjectAttributes, { parentNotAllowed: true });
+      const attributes = readAttributes(fx, FileObjectAttributes, { parentNotAllowed: true, executionLevel: true, synchronizationScope: true });
       // The framework logs a bad size or attributes and keeps the defaults.
       if (as.u32(FileObjectConfig + FC.Size) !== WDF_FILEOBJECT_CONFIG.size || typeof attributes === 'number') {
         g.record('FxDeviceInit::SetFileObjectConfig', `invalid WDF_FILEOBJECT_CONFIG or attributes, ignored`);
@@ -258,9 +259,11 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
       fx.require(g, DeviceInit);
       fx.require(g, Device);
       const init = initOf(g, as.u32(DeviceInit));
-      const attributes = readAttributes(fx, DeviceAttributes, { parentNotAllowed: true });
+      const attributes = readAttributes(fx, DeviceAttributes, { parentNotAllowed: true, executionLevel: true, synchronizationScope: true });
       if (typeof attributes === 'number') return attributes;
       if (init.sddl !== undefined && init.name === undefined) return STATUS.INVALID_SECURITY_DESCR;
+      const fileConstraints = fileObjectConstraintsStatus(g, attributes.executionLevel, attributes.synchronizationScope, init.fileObject);
+      if (fileConstraints !== STATUS.SUCCESS) return fileConstraints;
       const scratch = fx.allocate(4, INIT_TAG);
       const name = init.name === undefined ? 0 : fx.unicodeString(init.name, INIT_TAG);
       const sddl = init.sddl === undefined ? 0 : fx.unicodeString(init.sddl, INIT_TAG);

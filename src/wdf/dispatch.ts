@@ -11,6 +11,7 @@ import { WDF_LIBRARY_MODULE, WDF_TRI_STATE } from '../nt/wdf.ts';
 import type { FxDevice } from './device.ts';
 import { FxFileObject } from './file.ts';
 import type { Framework } from './framework.ts';
+import { underFileObjectLock, underPresentationLock } from './callback-lock.ts';
 import { FxRequest } from './request.ts';
 import { ifrHex, irpMajorName } from './ifr.ts';
 
@@ -39,7 +40,10 @@ function cancelIrp(fx: Framework, irp: number): void {
   if (r.cancelRoutine !== 0) {
     const routine = r.cancelRoutine;
     r.cancelRoutine = 0;
-    fx.invoke(routine, [r.handle], []);
+    // EvtRequestCancel runs under the presentation lock of the queue that delivered the request.
+    const call = () => fx.invoke(routine, [r.handle], []);
+    if (r.queue) underPresentationLock(r.queue, call);
+    else call();
     return;
   }
   r.queue?.cancelWaiting(r);
@@ -117,7 +121,7 @@ function fileCreate(fx: Framework, device: FxDevice, irp: number, fileObject: nu
   if (!config.create) return completeIrp(fx, irp, STATUS.SUCCESS);
   const request = new FxRequest(fx, device.globals, device, irp, file);
   markPending(fx, irp);
-  fx.invoke(config.create, [device.handle, request.handle, file.handle], ['FxFileObjectFileCreate::Invoke']);
+  underFileObjectLock(device, () => fx.invoke(config.create, [device.handle, request.handle, file.handle], ['FxFileObjectFileCreate::Invoke']));
   return STATUS.PENDING;
 }
 
@@ -125,9 +129,10 @@ function fileCleanupClose(fx: Framework, device: FxDevice, irp: number, fileObje
   const file = fx.fileObjects.get(fileObject);
   const config = device.fileObject;
   if (file && config) {
-    if (major === IRP_MJ.CLEANUP && config.cleanup) fx.invoke(config.cleanup, [file.handle], ['FxFileObjectFileCleanup::Invoke']);
+    const { cleanup, close } = config;
+    if (major === IRP_MJ.CLEANUP && cleanup) underFileObjectLock(device, () => fx.invoke(cleanup, [file.handle], ['FxFileObjectFileCleanup::Invoke']));
     if (major === IRP_MJ.CLOSE) {
-      if (config.close) fx.invoke(config.close, [file.handle], ['FxFileObjectFileClose::Invoke']);
+      if (close) underFileObjectLock(device, () => fx.invoke(close, [file.handle], ['FxFileObjectFileClose::Invoke']));
       file.delete();
     }
   }

@@ -57,7 +57,7 @@ export function driverExports(fx: Framework): Record<string, WdfDdi> {
       const unload = as.u32(DriverConfig + C.EvtDriverUnload);
       const nonPnp = (flags & WDF_DRIVER_INIT.NonPnpDriver) !== 0;
       if (nonPnp && deviceAdd !== 0) return STATUS.INVALID_PARAMETER;
-      const attributes = readAttributes(fx, DriverAttributes, { parentNotAllowed: true });
+      const attributes = readAttributes(fx, DriverAttributes, { parentNotAllowed: true, executionLevel: true, synchronizationScope: true });
       if (typeof attributes === 'number') return attributes;
       // The framework's verifier settings are read here, from the service key's Parameters\Wdf.
       g.setVerifier(readWdfVerifierSettings(fx.k, fx.readUnicodeString(RegistryPath), fx.verifierDefault(g.name)));

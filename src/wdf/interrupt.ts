@@ -19,6 +19,7 @@ import type { FxDriverGlobals } from './globals.ts';
 import { FxKeTimer, fxRoutine } from './ke.ts';
 import { FxObject, readAttributes, type FxAttributes } from './object.ts';
 import type { FxCmResList } from './pnp/resources.ts';
+import { effectiveLock, type FxCallbackLock } from './callback-lock.ts';
 
 const C = WDF_INTERRUPT_CONFIG.off;
 const D = CM_PARTIAL_RESOURCE_DESCRIPTOR.off;
@@ -32,6 +33,8 @@ export class FxInterrupt extends FxObject {
   kinterrupt = 0;
   private readonly cell: number;
   readonly dpc: FxKeTimer;
+  /** The callback lock EvtInterruptDpc runs under (AutomaticSerialization with a device or queue scope; callback-lock.ts). */
+  dpcLock: FxCallbackLock | undefined;
 
   constructor(
     fx: Framework,
@@ -47,7 +50,11 @@ export class FxInterrupt extends FxObject {
     super(fx, g, attributes, device, FX_TYPE.Interrupt);
     this.cell = fx.allocate(POINTER, g.tag);
     this.dpc = new FxKeTimer(fx, g.tag, () => {
-      if (this.dpcRoutine) fx.invoke(this.dpcRoutine, [this.handle, this.device.handle], ['FxInterrupt::_InterruptDpcThunk']);
+      const routine = this.dpcRoutine;
+      if (!routine) return;
+      const call = () => fx.invoke(routine, [this.handle, this.device.handle], ['FxInterrupt::_InterruptDpcThunk']);
+      if (this.dpcLock) this.dpcLock.run(call);
+      else call();
     });
   }
 
@@ -129,6 +136,8 @@ export function interruptExports(fx: Framework): Record<string, WdfDdi> {
       if (!device.pnp) return STATUS.INVALID_DEVICE_REQUEST;
       const attributes = readAttributes(fx, Attributes, { parentNotAllowed: true });
       if (typeof attributes === 'number') return attributes;
+      const dpcLock = effectiveLock(fx, g, device, as.u8(Configuration + C.AutomaticSerialization) !== 0, false, 'FxInterrupt');
+      if (typeof dpcLock === 'number') return dpcLock;
       const i = new FxInterrupt(
         fx,
         g,
@@ -140,6 +149,7 @@ export function interruptExports(fx: Framework): Record<string, WdfDdi> {
         as.u32(Configuration + C.EvtInterruptDisable),
         as.u32(Configuration + C.ShareVector),
       );
+      i.dpcLock = dpcLock;
       as.setU32(Interrupt, i.handle);
       return STATUS.SUCCESS;
     },

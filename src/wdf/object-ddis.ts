@@ -11,7 +11,7 @@ export function objectExports(fx: Framework): Record<string, WdfDdi> {
   return {
     WdfObjectCreate(g, Attributes: number, Object: number) {
       fx.require(g, Object);
-      const attributes = readAttributes(fx, Attributes);
+      const attributes = readAttributes(fx, Attributes, { executionLevel: true });
       if (typeof attributes === 'number') return attributes;
       const parent = attributes.parent ? fx.object(g, attributes.parent) : g.driver;
       const o = new FxGeneralObject(fx, g, attributes, parent);

@@ -42,6 +42,10 @@ export interface AttributeRules {
   readonly parentNotAllowed?: boolean;
   /** The caller must name a parent (WDFTIMER, WDFWORKITEM, WDFDPC). */
   readonly parentRequired?: boolean;
+  /** The type takes an ExecutionLevel (driver, device, file, general object, queue, timer); others: STATUS_WDF_EXECUTION_LEVEL_INVALID. */
+  readonly executionLevel?: boolean;
+  /** The type takes a SynchronizationScope other than None (driver, device, queue); others: STATUS_WDF_SYNCHRONIZATION_SCOPE_INVALID. */
+  readonly synchronizationScope?: boolean;
 }
 
 /**
@@ -72,6 +76,9 @@ export function readAttributes(fx: Framework, address: number, rules: AttributeR
   const parent = as.u32(address + A.ParentObject);
   if (parent !== 0 && rules.parentNotAllowed) return STATUS.WDF_PARENT_ASSIGNMENT_NOT_ALLOWED;
   if (parent === 0 && rules.parentRequired) return STATUS.WDF_PARENT_NOT_SPECIFIED;
+  // FxValidateObjectAttributes: what the object type does not take must be left to inherit.
+  if (!rules.synchronizationScope && synchronizationScope !== WDF_SYNCHRONIZATION_SCOPE.InheritFromParent && synchronizationScope !== WDF_SYNCHRONIZATION_SCOPE.None) return STATUS.WDF_SYNCHRONIZATION_SCOPE_INVALID;
+  if (!rules.executionLevel && executionLevel !== WDF_EXECUTION_LEVEL.InheritFromParent) return STATUS.WDF_EXECUTION_LEVEL_INVALID;
   return { cleanup: as.u32(address + A.EvtCleanupCallback), destroy: as.u32(address + A.EvtDestroyCallback), executionLevel, synchronizationScope, parent, contextType, contextTypeInfo, contextSize };
 }
 
@@ -98,6 +105,8 @@ export abstract class FxObject {
   private readonly contexts: FxContext[] = [];
   readonly executionLevel: number;
   readonly synchronizationScope: number;
+  /** Told when the object's memory goes: what other parts keep for it is freed (callback-lock.ts). */
+  readonly onDestroyed: (() => void)[] = [];
 
   constructor(
     readonly fx: Framework,
@@ -230,6 +239,7 @@ export abstract class FxObject {
       for (const c of this.contexts) if (c.destroy) this.fx.invoke(c.destroy, [this.handle], []);
     });
     this.destroyed();
+    for (const done of this.onDestroyed.splice(0)) done();
     for (const c of this.contexts) {
       if (c.address) this.fx.contextOwners.delete(c.address);
       if (c.block) this.fx.free(c.block, this.globals.tag);

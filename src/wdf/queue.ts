@@ -16,6 +16,7 @@ import type { FxRoutine } from './image.ts';
 import { FxObject, readAttributes, type FxAttributes } from './object.ts';
 import type { FxRequest } from './request.ts';
 import { ifrHex } from './ifr.ts';
+import { deferDispatch, queueConstraintsStatus, underPresentationLock } from './callback-lock.ts';
 
 const Q = WDF_IO_QUEUE_CONFIG.off;
 
@@ -95,7 +96,7 @@ export class FxIoQueue extends FxObject {
     this.fx.frame('FxIoQueue::CancelForQueue', () => {
       if (this.config.evtIoCanceledOnQueue) {
         this.presented.add(request);
-        this.fx.invoke(this.config.evtIoCanceledOnQueue, [this.handle, request.handle], []);
+        underPresentationLock(this, () => this.fx.invoke(this.config.evtIoCanceledOnQueue, [this.handle, request.handle], []));
       } else {
         request.complete(STATUS.CANCELLED, 0);
       }
@@ -118,6 +119,8 @@ export class FxIoQueue extends FxObject {
   /** Present what can be presented. A completion inside a handler comes back here and is absorbed by the loop. */
   dispatchEvents(): void {
     if (this.dispatching) return;
+    // Passive callbacks above PASSIVE_LEVEL, or the presentation lock held here: later, from a work item or DPC.
+    if (deferDispatch(this)) return;
     this.dispatching = true;
     try {
       this.fx.frame('FxIoQueue::DispatchEvents', () => {
@@ -138,7 +141,7 @@ export class FxIoQueue extends FxObject {
     this.take(request);
     const c = this.config;
     const p = request.parameters;
-    const call = (routine: number, args: readonly unknown[], invoke: FxRoutine) => this.fx.invoke(routine, [this.handle, request.handle, ...args], [invoke]);
+    const call = (routine: number, args: readonly unknown[], invoke: FxRoutine) => underPresentationLock(this, () => this.fx.invoke(routine, [this.handle, request.handle, ...args], [invoke]));
     switch (request.major) {
       case IRP_MJ.READ:
         if (c.evtIoRead) return void call(c.evtIoRead, [p.length], 'FxIoQueueIoRead::Invoke');
@@ -221,8 +224,10 @@ export function queueExports(fx: Framework): Record<string, WdfDdi> {
       // A limit is for parallel queues only (the INIT macro leaves 0 for the others).
       if (dispatchType !== WDF_IO_QUEUE_DISPATCH.Parallel && config.parallelLimit !== 0) return STATUS.INVALID_PARAMETER;
       if (config.defaultQueue && device.defaultQueue) return STATUS.INVALID_DEVICE_STATE;
-      const attributes = readAttributes(fx, QueueAttributes);
+      const attributes = readAttributes(fx, QueueAttributes, { executionLevel: true, synchronizationScope: true });
       if (typeof attributes === 'number') return attributes;
+      const constraints = queueConstraintsStatus(device, attributes.executionLevel, attributes.synchronizationScope);
+      if (constraints !== STATUS.SUCCESS) return constraints;
       const queue = new FxIoQueue(fx, g, attributes, device, config.dispatchType === WDF_IO_QUEUE_DISPATCH.Parallel && config.parallelLimit === 0 ? { ...config, parallelLimit: 0xffffffff } : config);
       if (config.defaultQueue) {
         device.defaultQueue = queue;

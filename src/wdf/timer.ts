@@ -6,21 +6,21 @@
  * callback in progress (the work item's worker), and a timer is cancelled.
  */
 import { STATUS } from '../nt/status.ts';
-import { FX_TYPE } from '../nt/wdf.ts';
+import { FX_TYPE, WDF_EXECUTION_LEVEL } from '../nt/wdf.ts';
 import { WDF_DPC_CONFIG, WDF_TIMER_CONFIG, WDF_WORKITEM_CONFIG } from '../nt/wdf-pnp.ts';
 import type { WdfDdi } from './ddi.ts';
 import type { FxDevice } from './device.ts';
 import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
-import { FxKeTimer, fxRoutine } from './ke.ts';
-import { FxObject, readAttributes, type FxAttributes } from './object.ts';
+import { FxKeTimer } from './ke.ts';
+import { FxObject, readAttributes, type AttributeRules, type FxAttributes } from './object.ts';
 import { frameworkWait } from './power/wait.ts';
+import { effectiveLock, type FxCallbackLock } from './callback-lock.ts';
+import { FxSystemWorkItem } from './system-work-item.ts';
 
 const T = WDF_TIMER_CONFIG.off;
 const W = WDF_WORKITEM_CONFIG.off;
 const D = WDF_DPC_CONFIG.off;
-/** DelayedWorkQueue. */
-const DELAYED_WORK_QUEUE = 1;
 
 /** The device a parent is or is under, if any. */
 function deviceOf(o: FxObject | undefined): FxDevice | undefined {
@@ -29,8 +29,8 @@ function deviceOf(o: FxObject | undefined): FxDevice | undefined {
 }
 
 /** A timer's or work item's attributes: a parent that chains to a device (no parent: STATUS_WDF_PARENT_NOT_SPECIFIED). */
-function childOfDevice(fx: Framework, g: FxDriverGlobals, Attributes: number): { attributes: FxAttributes; parent: FxObject; device: FxDevice } | number {
-  const attributes = readAttributes(fx, Attributes, { parentRequired: true });
+function childOfDevice(fx: Framework, g: FxDriverGlobals, Attributes: number, rules: AttributeRules = {}): { attributes: FxAttributes; parent: FxObject; device: FxDevice } | number {
+  const attributes = readAttributes(fx, Attributes, { ...rules, parentRequired: true });
   if (typeof attributes === 'number') return attributes;
   const parent = fx.object<FxObject>(g, attributes.parent);
   const device = deviceOf(parent);
@@ -39,13 +39,25 @@ function childOfDevice(fx: Framework, g: FxDriverGlobals, Attributes: number): {
   return { attributes, parent, device };
 }
 
-/** A framework object whose driver routine the kernel runs from a timer or DPC of its own (FxKeTimer). */
+/** Run a driver callback, under the callback lock AutomaticSerialization gave it (callback-lock.ts). */
+const callUnder = (fx: Framework, lock: FxCallbackLock | undefined, routine: number, handle: number) => {
+  const call = () => fx.invoke(routine, [handle], []);
+  return lock ? lock.run(call) : call();
+};
+
+/**
+ * A framework object whose driver routine the kernel runs from a timer or DPC of its own (FxKeTimer),
+ * under its callback lock if it has one; a passive timer's DPC hands the callback to a work item.
+ */
 abstract class FxKeTimerObject extends FxObject {
   readonly ke: FxKeTimer;
+  private readonly passiveItem: FxSystemWorkItem | undefined;
 
-  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, type: typeof FX_TYPE.Timer | typeof FX_TYPE.Dpc, readonly routine: number) {
+  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, type: typeof FX_TYPE.Timer | typeof FX_TYPE.Dpc, readonly routine: number, lock: FxCallbackLock | undefined, passiveOn?: FxDevice) {
     super(fx, g, attributes, parent, type);
-    this.ke = new FxKeTimer(fx, g.tag, () => fx.invoke(routine, [this.handle], []));
+    const item = passiveOn && new FxSystemWorkItem(fx, passiveOn.deviceObject, () => callUnder(fx, lock, routine, this.handle));
+    this.passiveItem = item;
+    this.ke = new FxKeTimer(fx, g.tag, () => (item ? item.enqueue() : callUnder(fx, lock, routine, this.handle)));
   }
 
   protected override dispose(): void {
@@ -54,59 +66,50 @@ abstract class FxKeTimerObject extends FxObject {
 
   protected override destroyed(): void {
     this.ke.free();
+    this.passiveItem?.free();
   }
 }
 
 export class FxTimer extends FxKeTimerObject {
-  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, routine: number, readonly period: number) {
-    super(fx, g, attributes, parent, FX_TYPE.Timer, routine);
+  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, routine: number, readonly period: number, lock: FxCallbackLock | undefined, passiveOn?: FxDevice) {
+    super(fx, g, attributes, parent, FX_TYPE.Timer, routine, lock, passiveOn);
   }
 }
 
 /** A WDFDPC: a KDPC whose routine is the framework's (the timer's thunk, without the timer). */
 export class FxDpc extends FxKeTimerObject {
-  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, routine: number) {
-    super(fx, g, attributes, parent, FX_TYPE.Dpc, routine);
+  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, routine: number, lock: FxCallbackLock | undefined) {
+    super(fx, g, attributes, parent, FX_TYPE.Dpc, routine, lock);
   }
 }
 
 export class FxWorkItem extends FxObject {
-  readonly item: number;
-  queued = false;
-  running = false;
+  readonly work: FxSystemWorkItem;
 
-  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, device: FxDevice, readonly routine: number) {
+  constructor(fx: Framework, g: FxDriverGlobals, attributes: FxAttributes, parent: FxObject, device: FxDevice, readonly routine: number, lock: FxCallbackLock | undefined) {
     super(fx, g, attributes, parent, FX_TYPE.WorkItem);
-    this.item = fx.k.ddi.IoAllocateWorkItem(device.deviceObject) >>> 0;
-    workItems.set(this.item, this);
+    this.work = new FxSystemWorkItem(fx, device.deviceObject, () => callUnder(fx, lock, routine, this.handle));
+  }
+
+  get idle(): boolean {
+    return !this.work.queued && !this.work.running;
   }
 
   /** Deleting waits for the callback queued or running. */
   protected override dispose(): void {
-    frameworkWait(this.fx, this.globals, () => !this.queued && !this.running, `WDFWORKITEM 0x${this.handle.toString(16)} to run`);
+    frameworkWait(this.fx, this.globals, () => this.idle, `WDFWORKITEM 0x${this.handle.toString(16)} to run`);
   }
 
   protected override destroyed(): void {
-    workItems.delete(this.item);
-    this.fx.k.ddi.IoFreeWorkItem(this.item);
+    this.work.free();
   }
 }
-
-const workItems = new Map<number, FxWorkItem>();
 
 export function timerExports(fx: Framework): Record<string, WdfDdi> {
   const as = fx.k.as;
   const timerOf = (g: FxDriverGlobals, h: number) => fx.object<FxTimer>(g, h, FX_TYPE.Timer);
   const workItemOf = (g: FxDriverGlobals, h: number) => fx.object<FxWorkItem>(g, h, FX_TYPE.WorkItem);
-  const workItemThunk = () =>
-    fxRoutine(fx, 'FxWorkItem::WorkItemThunk', (_device, context) => {
-      const w = workItems.get(context);
-      if (!w) return;
-      w.queued = false;
-      w.running = true;
-      fx.invoke(w.routine, [w.handle], []);
-      w.running = false;
-    });
+  const autoSerialized = (Config: number, offset: number) => as.u8(Config + offset) !== 0;
 
   return {
     WdfTimerCreate(g, Config: number, Attributes: number, Timer: number) {
@@ -116,9 +119,15 @@ export function timerExports(fx: Framework): Record<string, WdfDdi> {
       if (as.u32(Config + T.Size) !== WDF_TIMER_CONFIG.size) return STATUS.INFO_LENGTH_MISMATCH;
       const routine = as.u32(Config + T.EvtTimerFunc);
       fx.require(g, routine);
-      const c = childOfDevice(fx, g, Attributes);
+      const c = childOfDevice(fx, g, Attributes, { executionLevel: true });
       if (typeof c === 'number') return c;
-      const timer = new FxTimer(fx, g, c.attributes, c.parent, routine, as.u32(Config + T.Period));
+      // A passive timer runs its callback in a work item, once per start: no period (fxtimerapi.cpp).
+      const passive = c.attributes.executionLevel === WDF_EXECUTION_LEVEL.Passive;
+      const period = as.u32(Config + T.Period);
+      if (passive && period > 0) return STATUS.NOT_SUPPORTED;
+      const lock = effectiveLock(fx, g, c.parent, autoSerialized(Config, T.AutomaticSerialization), passive, 'FxTimer');
+      if (typeof lock === 'number') return lock;
+      const timer = new FxTimer(fx, g, c.attributes, c.parent, routine, period, lock, passive ? c.device : undefined);
       as.setU32(Timer, timer.handle);
       return STATUS.SUCCESS;
     },
@@ -149,7 +158,9 @@ export function timerExports(fx: Framework): Record<string, WdfDdi> {
       fx.require(g, routine);
       const c = childOfDevice(fx, g, Attributes);
       if (typeof c === 'number') return c;
-      as.setU32(Dpc, new FxDpc(fx, g, c.attributes, c.parent, routine).handle);
+      const lock = effectiveLock(fx, g, c.parent, autoSerialized(Config, D.AutomaticSerialization), false, 'FxDpc');
+      if (typeof lock === 'number') return lock;
+      as.setU32(Dpc, new FxDpc(fx, g, c.attributes, c.parent, routine, lock).handle);
       return STATUS.SUCCESS;
     },
 
@@ -182,8 +193,10 @@ export function timerExports(fx: Framework): Record<string, WdfDdi> {
       fx.require(g, routine);
       const c = childOfDevice(fx, g, Attributes);
       if (typeof c === 'number') return c;
-      const w = new FxWorkItem(fx, g, c.attributes, c.parent, c.device, routine);
-      if (w.item === 0) {
+      const lock = effectiveLock(fx, g, c.parent, autoSerialized(Config, W.AutomaticSerialization), true, 'FxWorkItem');
+      if (typeof lock === 'number') return lock;
+      const w = new FxWorkItem(fx, g, c.attributes, c.parent, c.device, routine, lock);
+      if (w.work.item === 0) {
         w.delete();
         return STATUS.INSUFFICIENT_RESOURCES;
       }
@@ -192,15 +205,12 @@ export function timerExports(fx: Framework): Record<string, WdfDdi> {
     },
 
     WdfWorkItemEnqueue(g, WorkItem: number) {
-      const w = workItemOf(g, WorkItem);
-      if (w.queued) return;
-      w.queued = true;
-      fx.k.ddi.IoQueueWorkItem(w.item, workItemThunk(), DELAYED_WORK_QUEUE, w.item);
+      workItemOf(g, WorkItem).work.enqueue();
     },
 
     WdfWorkItemFlush(g, WorkItem: number) {
       const w = workItemOf(g, WorkItem);
-      frameworkWait(fx, g, () => !w.queued && !w.running, `WDFWORKITEM 0x${w.handle.toString(16)} to run`);
+      frameworkWait(fx, g, () => w.idle, `WDFWORKITEM 0x${w.handle.toString(16)} to run`);
     },
 
     WdfWorkItemGetParentObject(g, WorkItem: number) {

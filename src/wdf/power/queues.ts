@@ -11,6 +11,7 @@ import { FX_TYPE } from '../../nt/wdf.ts';
 import { WDF_REQUEST_STOP_ACTION } from '../../nt/wdf-pnp.ts';
 import type { WdfDdi } from '../ddi.ts';
 import type { Framework } from '../framework.ts';
+import { underPresentationLock } from '../callback-lock.ts';
 import type { FxIoQueue } from '../queue.ts';
 import type { FxRequest } from '../request.ts';
 import { verifierBreak } from '../verifier.ts';
@@ -38,7 +39,7 @@ export function stopOwnedRequests(fx: Framework, queue: FxIoQueue, action: numbe
   const owned = purge ? [...queue.presented] : unacknowledged(queue);
   if (purge) for (const r of owned) acknowledged.delete(r);
   for (const request of owned) {
-    if (stop) fx.invoke(stop, [queue.handle, request.handle, action], ['FxIoQueueIoStop::Invoke']);
+    if (stop) underPresentationLock(queue, () => fx.invoke(stop, [queue.handle, request.handle, action], ['FxIoQueueIoStop::Invoke']));
   }
   const done = () => (purge ? queue.presented.size === 0 : unacknowledged(queue).length === 0);
   if (done()) return;
@@ -50,7 +51,8 @@ export function stopOwnedRequests(fx: Framework, queue: FxIoQueue, action: numbe
 export function resumeQueue(fx: Framework, queue: FxIoQueue): void {
   for (const request of [...queue.presented]) {
     if (!acknowledged.delete(request)) continue;
-    if (queue.config.evtIoResume) fx.invoke(queue.config.evtIoResume, [queue.handle, request.handle], ['FxIoQueueIoResume::Invoke']);
+    const resume = queue.config.evtIoResume;
+    if (resume) underPresentationLock(queue, () => fx.invoke(resume, [queue.handle, request.handle], ['FxIoQueueIoResume::Invoke']));
   }
   queue.dispatchEvents();
 }
@@ -61,7 +63,7 @@ export function purgeQueue(fx: Framework, queue: FxIoQueue): void {
   for (const request of queue.waiting.splice(0)) {
     if (queue.config.evtIoCanceledOnQueue) {
       queue.take(request);
-      fx.invoke(queue.config.evtIoCanceledOnQueue, [queue.handle, request.handle], ['FxIoQueueIoCanceledOnQueue::Invoke']);
+      underPresentationLock(queue, () => fx.invoke(queue.config.evtIoCanceledOnQueue, [queue.handle, request.handle], ['FxIoQueueIoCanceledOnQueue::Invoke']));
     } else {
       request.complete(STATUS.CANCELLED, 0);
     }

@@ -1,0 +1,3 @@
+/* KmdfSyncBugs: KmdfSync's violating twin (see bugs.h). */
+#define KMDFSYNC_BUGS
+#include "../KmdfSync/driver.c"
