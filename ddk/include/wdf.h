@@ -56,5 +56,6 @@
 #include <wdfdpc.h>
 #include <wdfinterrupt.h>
 #include <wdfwmi.h>
+#include <wdfregistry.h>
 
 #endif /* _WDF_H_ */

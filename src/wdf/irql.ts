@@ -32,6 +32,28 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfRequestProbeAndLockUserBufferForWrite: 'status',
   WdfRequestRetrieveUnsafeUserInputBuffer: 'status',
   WdfRequestRetrieveUnsafeUserOutputBuffer: 'status',
+  // WDFKEY (registry.ts): every registry routine.
+  WdfRegistryOpenKey: 'status',
+  WdfRegistryCreateKey: 'status',
+  WdfRegistryClose: 'void',
+  WdfRegistryWdmGetHandle: 'null',
+  WdfRegistryRemoveKey: 'status',
+  WdfRegistryRemoveValue: 'status',
+  WdfRegistryQueryValue: 'status',
+  WdfRegistryQueryMemory: 'status',
+  WdfRegistryQueryMultiString: 'status',
+  WdfRegistryQueryUnicodeString: 'status',
+  WdfRegistryQueryString: 'status',
+  WdfRegistryQueryULong: 'status',
+  WdfRegistryAssignValue: 'status',
+  WdfRegistryAssignMemory: 'status',
+  WdfRegistryAssignMultiString: 'status',
+  WdfRegistryAssignUnicodeString: 'status',
+  WdfRegistryAssignString: 'status',
+  WdfRegistryAssignULong: 'status',
+  WdfDriverOpenParametersRegistryKey: 'status',
+  WdfDeviceOpenRegistryKey: 'status',
+  WdfFdoInitOpenRegistryKey: 'status',
 };
 
 /**
