@@ -27,6 +27,8 @@ import { versionExports } from './version.ts';
 import { idleExports } from './power/idle.ts';
 import { interruptExports } from './interrupt.ts';
 import { registryExports } from './registry.ts';
+import { deviceStateExports } from './pnp/device-state.ts';
+import { devicePropertyExports } from './pnp/device-property.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -55,5 +57,7 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...idleExports(fx),
     ...interruptExports(fx),
     ...registryExports(fx),
+    ...deviceStateExports(fx),
+    ...devicePropertyExports(fx),
   };
 }

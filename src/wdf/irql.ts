@@ -54,6 +54,16 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfDriverOpenParametersRegistryKey: 'status',
   WdfDeviceOpenRegistryKey: 'status',
   WdfFdoInitOpenRegistryKey: 'status',
+  // Device properties (pnp/device-property.ts).
+  WdfDeviceQueryProperty: 'status',
+  WdfDeviceAllocAndQueryProperty: 'status',
+  WdfDeviceQueryPropertyEx: 'status',
+  WdfDeviceAllocAndQueryPropertyEx: 'status',
+  WdfDeviceAssignProperty: 'status',
+  WdfFdoInitQueryProperty: 'status',
+  WdfFdoInitAllocAndQueryProperty: 'status',
+  WdfFdoInitQueryPropertyEx: 'status',
+  WdfFdoInitAllocAndQueryPropertyEx: 'status',
 };
 
 /**

@@ -35,6 +35,7 @@ import { interruptsOf } from '../interrupt.ts';
 import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface } from './interface.ts';
+import { applyCapabilities, applyPnpDeviceState } from './device-state.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
@@ -228,6 +229,19 @@ export class FxPkgPnp {
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.REMOVE_DEVICE:
         return this.remove(irp);
+      // The driver's capabilities and state over the lower drivers' answer (device-state.ts).
+      case IRP_MN_PNP.QUERY_CAPABILITIES: {
+        const status = this.forwardSynchronously(irp);
+        if (NT_SUCCESS(status)) applyCapabilities(this.fx, this.device, as.u32(sp + S['Parameters.DeviceCapabilities.Capabilities']));
+        return this.complete(irp, status);
+      }
+      case IRP_MN_PNP.QUERY_PNP_DEVICE_STATE: {
+        // Nobody below answering (STATUS_NOT_SUPPORTED) is an empty state.
+        const below = this.forwardSynchronously(irp);
+        const status = below === STATUS.NOT_SUPPORTED ? STATUS.SUCCESS : below;
+        if (NT_SUCCESS(status)) as.setU32(irp + I['IoStatus.Information'], applyPnpDeviceState(this.device, below === STATUS.NOT_SUPPORTED ? 0 : as.u32(irp + I['IoStatus.Information'])));
+        return this.complete(irp, status);
+      }
       default:
         return this.forward(irp);
     }
