@@ -29,6 +29,7 @@ import { interruptExports } from './interrupt.ts';
 import { registryExports } from './registry.ts';
 import { deviceStateExports } from './pnp/device-state.ts';
 import { devicePropertyExports } from './pnp/device-property.ts';
+import { lookasideExports } from './lookaside.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -59,5 +60,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...registryExports(fx),
     ...deviceStateExports(fx),
     ...devicePropertyExports(fx),
+    ...lookasideExports(fx),
   };
 }
