@@ -13,8 +13,9 @@ import { buildDriver } from '../../src/build/build.ts';
 import { runDriver } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { CAPABILITY_BIT, PNP_DEVICE } from '../../src/nt/pnp.ts';
+import { STATUS } from '../../src/nt/status.ts';
 import { NEEDS_CLANG } from '../ddk/support.ts';
-import { ROOT } from '../helpers.ts';
+import { hex, ROOT } from '../helpers.ts';
 
 test('DeviceState: properties, capabilities and the PnP state answer as the DDI reference says; a failed device is removed', { skip: NEEDS_CLANG }, async () => {
   const driver = join(mkdtempSync(join(tmpdir(), 'dv-kmdf-state-')), 'DeviceState.wasm');
@@ -25,6 +26,8 @@ test('DeviceState: properties, capabilities and the PnP state answer as the DDI 
     driver,
     verifierFlags: STANDARD_FLAGS,
     requests: [{ kind: 'ioctl', code: 0x222000, input: Buffer.alloc(0), outputLength: 0 }],
+    // A rebalance after the start: the driver said its device cannot be stopped.
+    stopStart: true,
     unload: false,
     shutdown: false,
     onDebugPrint: (l) => printed.push(l.replace(/^DeviceState: /, '').trim()),
@@ -51,6 +54,10 @@ test('DeviceState: properties, capabilities and the PnP state answer as the DDI 
     'set failed',
     'surprise removal',
   ]);
+  // QUERY_STOP_DEVICE failed with STATUS_INVALID_DEVICE_STATE (WdfDeviceSetStaticStopRemove), so no STOP followed.
+  const irps = r.pnp!.irps.map((i) => `${i.name} ${hex(i.status)}`);
+  assert.ok(irps.includes(`IRP_MN_QUERY_STOP_DEVICE ${hex(STATUS.INVALID_DEVICE_STATE)}`), irps.join('\n'));
+  assert.ok(!irps.some((i) => i.startsWith('IRP_MN_STOP_DEVICE')), irps.join('\n'));
   const k = r.machine.kernel;
   const [node] = k.pnp.devnodes();
   assert.ok(node);

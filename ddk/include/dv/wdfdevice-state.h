@@ -172,6 +172,10 @@ NTSTATUS WdfFdoInitAllocAndQueryPropertyEx(PWDFDEVICE_INIT DeviceInit, PWDF_DEVI
                                            PWDF_OBJECT_ATTRIBUTES PropertyMemoryAttributes, WDFMEMORY *PropertyMemory,
                                            PDEVPROPTYPE Type);
 
+/* FALSE: IRP_MN_QUERY_STOP_DEVICE and IRP_MN_QUERY_REMOVE_DEVICE fail until a matching TRUE. */
+WDF_IMPORT(WdfDeviceSetStaticStopRemove)
+VOID WdfDeviceSetStaticStopRemove(WDFDEVICE Device, BOOLEAN Stoppable);
+
 /* DEVICE_OBJECT.AlignmentRequirement: FILE_xxx_ALIGNMENT, a power of two minus one. */
 WDF_IMPORT(WdfDeviceSetAlignmentRequirement)
 VOID WdfDeviceSetAlignmentRequirement(WDFDEVICE Device, ULONG AlignmentRequirement);

@@ -10,6 +10,7 @@
 import { DEVICE_CAPABILITIES, DEVICE_OBJECT } from '../../nt/layout.ts';
 import { CAPABILITY_BIT, PNP_DEVICE } from '../../nt/pnp.ts';
 import { DEVICE_POWER_STATE, SYSTEM_POWER_STATE } from '../../nt/power.ts';
+import { STATUS } from '../../nt/status.ts';
 import { FX_TYPE, WDF_TRI_STATE } from '../../nt/wdf.ts';
 import { WDF_DEVICE_FAILED_ACTION, WDF_DEVICE_PNP_CAPABILITIES, WDF_DEVICE_POWER_CAPABILITIES, WDF_DEVICE_STATE } from '../../nt/wdf-device.ts';
 import { WDF_DEVICE_PNP_STATE } from '../../nt/wdf-pnp.ts';
@@ -67,13 +68,15 @@ interface FxDeviceSettings {
   idealDxStateForSx: number;
   readonly state: Map<StateName, number>;
   failed: number;
+  /** WdfDeviceSetStaticStopRemove(FALSE) calls not yet matched by a TRUE: the device may not be stopped or removed. */
+  stopCount: number;
 }
 
 const settings = new WeakMap<FxDevice, FxDeviceSettings>();
 function settingsOf(device: FxDevice): FxDeviceSettings {
   let s = settings.get(device);
   if (!s) {
-    s = { capabilityBits: new Map(), address: NOT_SET, uiNumber: NOT_SET, power: new Map(), idealDxStateForSx: DEVICE_POWER_STATE.PowerDeviceMaximum, state: new Map(), failed: WDF_DEVICE_FAILED_ACTION.Undefined };
+    s = { capabilityBits: new Map(), address: NOT_SET, uiNumber: NOT_SET, power: new Map(), idealDxStateForSx: DEVICE_POWER_STATE.PowerDeviceMaximum, state: new Map(), failed: WDF_DEVICE_FAILED_ACTION.Undefined, stopCount: 0 };
     settings.set(device, s);
   }
   return s;
@@ -107,6 +110,11 @@ export function applyPnpDeviceState(device: FxDevice, bits: number): number {
   }
   if (s.failed !== WDF_DEVICE_FAILED_ACTION.Undefined) bits |= PNP_DEVICE.FAILED;
   return bits >>> 0;
+}
+
+/** IRP_MN_QUERY_STOP/REMOVE_DEVICE: the driver said its device cannot go (WdfDeviceSetStaticStopRemove), so the query fails. */
+export function staticStopRemoveVeto(device: FxDevice): number | undefined {
+  return (settings.get(device)?.stopCount ?? 0) > 0 ? STATUS.INVALID_DEVICE_STATE : undefined;
 }
 
 export function deviceStateExports(fx: Framework): Record<string, WdfDdi> {
@@ -181,6 +189,12 @@ export function deviceStateExports(fx: Framework): Record<string, WdfDdi> {
       settingsOf(d).failed = FailedAction;
       g.record('FxPkgPnp::SetDeviceFailed', `WDFDEVICE 0x${Device.toString(16)} set failed, action ${FailedAction === WDF_DEVICE_FAILED_ACTION.AttemptRestart ? 'WdfDeviceFailedAttemptRestart' : 'WdfDeviceFailedNoRestart'}`);
       invalidate(d);
+    },
+
+    /** Counted: each FALSE must be matched by a TRUE before the device can be stopped or removed again. */
+    WdfDeviceSetStaticStopRemove(g, Device: number, Stoppable: number) {
+      const s = settingsOf(device(g, Device));
+      s.stopCount = (Stoppable & 0xff) !== 0 ? Math.max(0, s.stopCount - 1) : s.stopCount + 1;
     },
 
     WdfDeviceSetAlignmentRequirement(g, Device: number, AlignmentRequirement: number) {

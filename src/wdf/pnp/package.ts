@@ -35,7 +35,7 @@ import { interruptsOf } from '../interrupt.ts';
 import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface } from './interface.ts';
-import { applyCapabilities, applyPnpDeviceState } from './device-state.ts';
+import { applyCapabilities, applyPnpDeviceState, staticStopRemoveVeto } from './device-state.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
@@ -207,7 +207,7 @@ export class FxPkgPnp {
       }
       case IRP_MN_PNP.QUERY_STOP_DEVICE:
       case IRP_MN_PNP.QUERY_REMOVE_DEVICE: {
-        const status = this.call(minor === IRP_MN_PNP.QUERY_STOP_DEVICE ? 'EvtDeviceQueryStop' : 'EvtDeviceQueryRemove');
+        const status = staticStopRemoveVeto(this.device) ?? this.call(minor === IRP_MN_PNP.QUERY_STOP_DEVICE ? 'EvtDeviceQueryStop' : 'EvtDeviceQueryRemove');
         if (!NT_SUCCESS(status)) return this.complete(irp, status);
         return this.succeedAndForward(irp);
       }
