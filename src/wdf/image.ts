@@ -12,6 +12,8 @@ const FIRST_ROUTINE_RVA = 0x1000;
 const ROUTINE_SIZE = 0x100;
 /** Where in a routine a frame's return address points (a call a little way into its body). */
 export const FRAME_OFFSET = 0x3c;
+/** Routine slots: one per function of the KMDF function table (WdfFunctionTableNumEntries, 458 in KMDF 1.33) and 128 internal routines. */
+const ROUTINE_SLOTS = 458 + 128;
 
 /** The framework's internal routines that appear in stacks (frames of its dispatch and callbacks). */
 export const FX_ROUTINES = [
@@ -95,8 +97,9 @@ export class WdfImage {
     };
   }
 
+  /** Room for every routine the framework may come to have, so the image's size stays put as DDIs and routines are added. */
   static sizeFor(ddiCount: number): number {
-    return FIRST_ROUTINE_RVA + (FX_ROUTINES.length + ddiCount) * ROUTINE_SIZE;
+    return FIRST_ROUTINE_RVA + Math.max(FX_ROUTINES.length + ddiCount, ROUTINE_SLOTS) * ROUTINE_SIZE;
   }
 
   /** A routine's address (+ offset): `FxIoQueue::DispatchEvents`, or `imp_WdfRequestComplete`. */
