@@ -84,6 +84,11 @@ WDF_IMPORT(WdfDeviceOpenRegistryKey)
 NTSTATUS WdfDeviceOpenRegistryKey(WDFDEVICE Device, ULONG DeviceInstanceKeyType, ACCESS_MASK DesiredAccess,
                                   PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key);
 
+/* HKLM\HARDWARE\DEVICEMAP\KeyName, created volatile. */
+WDF_IMPORT(WdfDeviceOpenDevicemapKey)
+NTSTATUS WdfDeviceOpenDevicemapKey(WDFDEVICE Device, PCUNICODE_STRING KeyName, ACCESS_MASK DesiredAccess, PWDF_OBJECT_ATTRIBUTES KeyAttributes,
+                                   WDFKEY *Key);
+
 WDF_IMPORT(WdfFdoInitOpenRegistryKey)
 NTSTATUS WdfFdoInitOpenRegistryKey(PWDFDEVICE_INIT DeviceInit, ULONG DeviceInstanceKeyType, ACCESS_MASK DesiredAccess,
                                    PWDF_OBJECT_ATTRIBUTES KeyAttributes, WDFKEY *Key);

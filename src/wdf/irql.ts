@@ -54,6 +54,7 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfDriverOpenParametersRegistryKey: 'status',
   WdfDeviceOpenRegistryKey: 'status',
   WdfFdoInitOpenRegistryKey: 'status',
+  WdfDeviceOpenDevicemapKey: 'status',
   // Device properties (pnp/device-property.ts).
   WdfDeviceQueryProperty: 'status',
   WdfDeviceAllocAndQueryProperty: 'status',

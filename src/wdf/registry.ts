@@ -9,7 +9,7 @@
  * small, STATUS_OBJECT_TYPE_MISMATCH when a typed query (ULONG, strings) finds another value type.
  */
 import { KEY_VALUE_PARTIAL_INFORMATION, OBJECT_ATTRIBUTES, UNICODE_STRING } from '../nt/layout.ts';
-import { DRIVER_REGKEY_TYPE, KEY_VALUE_INFORMATION_CLASS, OBJ, REG } from '../nt/registry.ts';
+import { DRIVER_REGKEY_TYPE, KEY_VALUE_INFORMATION_CLASS, OBJ, REG, REG_OPTION } from '../nt/registry.ts';
 import { NT_SUCCESS, STATUS } from '../nt/status.ts';
 import { FX_TYPE, WDF_BUGCHECK } from '../nt/wdf.ts';
 import type { WdfDdi } from './ddi.ts';
@@ -27,6 +27,8 @@ const US = UNICODE_STRING.off;
 const KVP = KEY_VALUE_PARTIAL_INFORMATION.off;
 /** KEY_VALUE_PARTIAL_INFORMATION's header: the data follow it. */
 const PARTIAL_HEADER = KVP.Data;
+/** Where WdfDeviceOpenDevicemapKey's keys go. */
+const DEVICEMAP_PATH = '\\REGISTRY\\MACHINE\\HARDWARE\\DEVICEMAP';
 /** The framework's scratch blocks ('FxRg'): OBJECT_ATTRIBUTES, query buffers. */
 const SCRATCH_TAG = 0x67527846;
 
@@ -405,6 +407,27 @@ export function registryExports(fx: Framework): Record<string, WdfDdi> {
       if (!device.pnp) return STATUS.INVALID_DEVICE_REQUEST;
       const pdo = device.pnp.pdo;
       return openedKey(fx, reg, g, attributes, Key, (out) => fx.k.ddi.IoOpenDeviceRegistryKey(pdo, DeviceInstanceKeyType, DesiredAccess, out));
+    },
+
+    /**
+     * HKLM\HARDWARE\DEVICEMAP\<KeyName>, created volatile (DEVICEMAP lives only while the machine runs);
+     * the WDFKEY's default parent is the device.
+     */
+    WdfDeviceOpenDevicemapKey(g, Device: number, KeyName: number, DesiredAccess: number, KeyAttributes: number, Key: number) {
+      const device = fx.object<FxDevice>(g, Device, FX_TYPE.Device);
+      fx.require(g, KeyName);
+      fx.require(g, Key);
+      as.setU32(Key, 0);
+      const attributes = readAttributes(fx, KeyAttributes);
+      if (typeof attributes === 'number') return attributes;
+      if (!reg.validString(KeyName) || as.u16(KeyName + US.Length) === 0) return STATUS.INVALID_PARAMETER;
+      const path = fx.unicodeString(`${DEVICEMAP_PATH}\\${fx.readUnicodeString(KeyName)}`, SCRATCH_TAG);
+      const { status, handle } = reg.openOrCreate(0, path, DesiredAccess, { options: REG_OPTION.VOLATILE, disposition: 0 });
+      fx.free(path, SCRATCH_TAG);
+      if (!NT_SUCCESS(status)) return status;
+      const parent = attributes.parent ? fx.object(g, attributes.parent) : device;
+      as.setU32(Key, new FxRegKey(fx, g, attributes, parent, handle).handle);
+      return status;
     },
 
     /** The same from EvtDriverDeviceAdd, before the device exists (its PDO is the init's). */

@@ -75,6 +75,8 @@ test('RegistryCalls: each WDFKEY call answers as the DDI reference says, clean u
     'create again 0x0 disposition 2',
     'remove key 0x0',
     'open removed 0xc0000034',
+    'devicemap 0x0',
+    'devicemap assign 0x0',
   ]);
   // What the driver wrote is in the device's hardware key (while the device is there: its removal deletes its Enum key).
   const kept = await runDriver({ driver, verifierFlags: STANDARD_FLAGS, unload: false, shutdown: false, onDebugPrint: () => {} });
@@ -85,6 +87,10 @@ test('RegistryCalls: each WDFKEY call answers as the DDI reference says, clean u
   assert.equal(hardware?.value('Level')?.type, REG.BINARY);
   assert.equal(hardware?.value('List')?.type, REG.MULTI_SZ);
   assert.equal(hardware?.value('Blob'), undefined);
+  // WdfDeviceOpenDevicemapKey: a volatile key under HARDWARE\DEVICEMAP.
+  const map = k.cm.hive.lookup('\\REGISTRY\\MACHINE\\HARDWARE\\DEVICEMAP\\RegistryCalls');
+  assert.equal(map?.volatile, true);
+  assert.equal(map?.value('Level')?.type, REG.DWORD);
 });
 
 test('RegistryCalls twin: a WDFKEY closed twice is 0x10D/0x5 (invalid handle), the key type expected', { skip: NEEDS_CLANG }, async () => {
