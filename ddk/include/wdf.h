@@ -60,5 +60,6 @@
 #include <wdfdpc.h>
 #include <wdfinterrupt.h>
 #include <wdfwmi.h>
+#include <wdfregistry.h>
 
 #endif /* _WDF_H_ */

@@ -328,4 +328,6 @@ VOID WdfDeviceResumeIdleActual(WDFDEVICE Device, PVOID Tag, LONG Line, PCHAR Fil
 
 EXTERN_C_END
 
+#include <dv/wdfdevice-state.h>
+
 #endif /* _WDFDEVICE_H_ */

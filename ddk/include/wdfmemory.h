@@ -22,6 +22,18 @@ NTSTATUS WdfMemoryCopyToBuffer(WDFMEMORY SourceMemory, size_t SourceOffset, PVOI
 WDF_IMPORT(WdfMemoryCopyFromBuffer)
 NTSTATUS WdfMemoryCopyFromBuffer(WDFMEMORY DestinationMemory, size_t DestinationOffset, PVOID Buffer, size_t NumBytesToCopyFrom);
 
+/* Preallocated memory only (WdfMemoryCreatePreallocated); any other: STATUS_INVALID_DEVICE_REQUEST. */
+WDF_IMPORT(WdfMemoryAssignBuffer)
+NTSTATUS WdfMemoryAssignBuffer(WDFMEMORY Memory, PVOID Buffer, size_t BufferSize);
+
+/* WDFLOOKASIDE: fixed-size buffers from a kernel lookaside list, each handed out as a WDFMEMORY. */
+WDF_IMPORT(WdfLookasideListCreate)
+NTSTATUS WdfLookasideListCreate(PWDF_OBJECT_ATTRIBUTES LookasideAttributes, size_t BufferSize, POOL_TYPE PoolType,
+                                PWDF_OBJECT_ATTRIBUTES MemoryAttributes, ULONG PoolTag, WDFLOOKASIDE *Lookaside);
+
+WDF_IMPORT(WdfMemoryCreateFromLookaside)
+NTSTATUS WdfMemoryCreateFromLookaside(WDFLOOKASIDE Lookaside, WDFMEMORY *Memory);
+
 EXTERN_C_END
 
 #endif /* _WDFMEMORY_H_ */

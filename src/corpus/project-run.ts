@@ -115,6 +115,7 @@ export async function processProject(
         requests,
         ...(sample?.removal ? { removal: sample.removal } : {}),
         ...(sample?.open ? { open: sample.open } : {}),
+        ...(sample?.deviceParameters ? { deviceParameters: sample.deviceParameters } : {}),
         captureStacks: false,
         // Samples are run as their READMEs run them, on a test machine with a kernel debugger attached:
         // a DbgBreakPoint of the sample is continued (g) and counted, as a developer at kd> would.

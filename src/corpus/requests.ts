@@ -4,7 +4,9 @@
  * (control codes, buffer sizes, inputs) are read from each sample's header and test app; the
  * buffers are laid out for our ABI (wasm32: 4-byte HANDLE and pointers), not the test app's x64.
  */
-import { CTL_CODE, FILE_ANY_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT } from '../nt/io.ts';
+import type { DeviceParameter } from '../kernel/pnp/manager.ts';
+import { REG } from '../nt/registry.ts';
+import { CTL_CODE, FILE_ANY_ACCESS, FILE_READ_ACCESS, FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, METHOD_IN_DIRECT, METHOD_NEITHER, METHOD_OUT_DIRECT } from '../nt/io.ts';
 
 export type CorpusRequest =
   | { readonly kind: 'ioctl'; readonly code: number; readonly input: Uint8Array; readonly outputLength: number; readonly outputInit?: Uint8Array }
@@ -19,7 +21,12 @@ export interface SampleRequests {
   readonly removal?: 'surprise-remove';
   /** The name the test app opens, where it is not the driver's first device (a file name below it: \\\\.\\X\\name). */
   readonly open?: string;
+  /** Values the device's installer writes to its hardware key (Device Parameters), which the driver reads. */
+  readonly deviceParameters?: readonly DeviceParameter[];
 }
+
+/** REG_SZ data: UTF-16LE with its terminator. */
+const utf16z = (s: string) => new Uint8Array(Buffer.from(s + '\0', 'utf16le'));
 
 /** A C string literal's bytes with its terminator, as `strlen(s) + 1` sends it. */
 const cstr = (s: string) => new Uint8Array([...Buffer.from(s, 'latin1'), 0]);
@@ -128,6 +135,14 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, SampleRequests>> = {
   'general/SystemDma/wdm': { source: 'sys/sdma.h, exe/testapp.c', requests: [sioctl(0x902, METHOD_BUFFERED, 'METHOD_BUFFERED')] },
   // README.md: the injected defect shows under the "DF - PNP Surprise Remove" test (the device surprise-removed).
   'tools/dv/samples/DV-FailDriver-WDM': { source: 'README.md', requests: [], removal: 'surprise-remove' },
+  // driver.c reads PortName from the device's hardware key in EvtDriverDeviceAdd: the modem class installer writes it (mdmfake.inx has no HKR line).
+  'network/modem/fakemodem': { source: 'driver.c', requests: [], deviceParameters: [{ name: 'PortName', type: REG.SZ, data: utf16z('COM9') }] },
+  // exe/notify/notify.c opens the filter's control device and sends IOCTL_CUSTOM_CODE (FILE_READ_DATA access) with no buffers.
+  'general/toaster/toastDrv/kmdf/filter/sideband': {
+    source: 'toastDrv/exe/notify/notify.c',
+    open: '\\\\.\\ToasterFilter',
+    requests: [{ kind: 'ioctl', code: CTL_CODE(FILE_DEVICE_UNKNOWN, 0, METHOD_BUFFERED, FILE_READ_ACCESS), input: new Uint8Array(0), outputLength: 0 }],
+  },
   'general/obcallback': { source: 'driver/shared.h, control/main.cpp, control/utils.cpp', requests: [obProtectName('notepad.exe'), obUnprotect] },
 };
 

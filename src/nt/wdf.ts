@@ -136,6 +136,8 @@ export const FX_TYPE = {
   CmResList: 0x1036,
   Interrupt: 0x1027,
   ChildList: 0x1029,
+  RegKey: 0x1006,
+  Lookaside: 0x1009,
 } as const;
 export type FxTypeCode = (typeof FX_TYPE)[keyof typeof FX_TYPE];
 
@@ -159,6 +161,8 @@ export const FX_TYPE_HANDLE_NAME: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.CmResList]: 'WDFCMRESLIST',
   [FX_TYPE.Interrupt]: 'WDFINTERRUPT',
   [FX_TYPE.ChildList]: 'WDFCHILDLIST',
+  [FX_TYPE.RegKey]: 'WDFKEY',
+  [FX_TYPE.Lookaside]: 'WDFLOOKASIDE',
 };
 
 /** WDF_DRIVER_INIT_FLAGS (wdfdriver.h). */

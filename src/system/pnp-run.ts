@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DeviceNode } from '../kernel/pnp/devnode.ts';
 import { readInf } from './inf.ts';
-import type { FilterDriver, PnpIrpRecord } from '../kernel/pnp/manager.ts';
+import type { DeviceParameter, FilterDriver, PnpIrpRecord } from '../kernel/pnp/manager.ts';
 import { deviceStack } from '../kernel/io/stack.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { DRIVER_EXTENSION, DRIVER_OBJECT } from '../nt/layout.ts';
@@ -57,6 +57,8 @@ export interface PnpRunOptions {
   readonly deviceUsage?: DeviceUsage;
   /** The driver's INF (--inf): the device's hardware ID, compatible IDs and class. Default: an INF of the image's name beside it. */
   readonly inf?: string;
+  /** Values in the device's hardware key (Enum\<instance>\Device Parameters) before AddDevice: what its INF's HKR lines or class installer write. */
+  readonly deviceParameters?: readonly DeviceParameter[];
 }
 
 export interface ChildDriverRequest {
@@ -147,6 +149,7 @@ export function addAndStart(
     upperFilters: filters.upper,
     lowerFilters: filters.lower,
     wake: opts.wake,
+    deviceParameters: opts.deviceParameters,
   });
   said(`AddDevice(${node.instancePath}, PDO ${k.io.deviceName(node.pdo) ?? node.pdo.toString(16)}) -> ${statusName(status)}`);
   if (!NT_SUCCESS(status)) return { node, status };

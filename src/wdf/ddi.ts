@@ -31,6 +31,10 @@ import { pdoExports } from './pnp/pdo.ts';
 import { childListExports } from './pnp/child-list.ts';
 import { queryInterfaceExports } from './pnp/query-interface.ts';
 import { powerPolicyExports } from './power/policy.ts';
+import { registryExports } from './registry.ts';
+import { deviceStateExports } from './pnp/device-state.ts';
+import { devicePropertyExports } from './pnp/device-property.ts';
+import { lookasideExports } from './lookaside.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -64,5 +68,9 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...queryInterfaceExports(fx),
     ...powerPolicyExports(fx),
     ...objectLockExports(fx),
+    ...registryExports(fx),
+    ...deviceStateExports(fx),
+    ...devicePropertyExports(fx),
+    ...lookasideExports(fx),
   };
 }

@@ -301,9 +301,13 @@ export function deviceExports(fx: Framework): Record<string, WdfDdi> {
     WdfDeviceCreateSymbolicLink(g, Device: number, SymbolicLinkName: number) {
       const device = fx.object<FxDevice>(g, Device, FX_TYPE.Device);
       fx.require(g, SymbolicLinkName);
-      if (device.deviceName === 0) return STATUS.INVALID_DEVICE_REQUEST;
+      // An unnamed PnP device's link names its PDO (which the PnP manager named); an unnamed control device has none.
+      const pdoName = device.deviceName === 0 && device.pnp ? k.io.deviceName(device.pnp.pdo) : undefined;
+      if (device.deviceName === 0 && pdoName === undefined) return STATUS.INVALID_DEVICE_REQUEST;
+      const target = pdoName === undefined ? device.deviceName : fx.unicodeString(pdoName, g.tag);
       const link = fx.unicodeString(fx.readUnicodeString(SymbolicLinkName), g.tag);
-      const status = k.ddi.IoCreateSymbolicLink(link, device.deviceName);
+      const status = k.ddi.IoCreateSymbolicLink(link, target);
+      if (target !== device.deviceName) fx.free(target, g.tag);
       if (NT_SUCCESS(status)) device.addSymbolicLink(link);
       else fx.free(link, g.tag);
       return status;

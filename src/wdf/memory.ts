@@ -17,8 +17,9 @@ export class FxMemory extends FxObject {
     g: FxDriverGlobals,
     attributes: FxAttributes,
     parent: FxObject | undefined,
-    readonly buffer: number,
-    readonly length: number,
+    /** Replaced only by WdfMemoryAssignBuffer, on preallocated memory. */
+    public buffer: number,
+    public length: number,
     /** The pool tag to free the buffer with; undefined for a preallocated buffer (the driver's). */
     private readonly ownTag: number | undefined,
     /** Framework-owned memory (a request's buffers) is not the driver's to delete. */
@@ -29,6 +30,11 @@ export class FxMemory extends FxObject {
 
   override get driverMayDelete(): boolean {
     return !this.frameworkOwned;
+  }
+
+  /** Made by WdfMemoryCreatePreallocated over the driver's buffer: WdfMemoryAssignBuffer may replace it. */
+  get preallocated(): boolean {
+    return this.ownTag === undefined && !this.frameworkOwned;
   }
 
   protected override destroyed(): void {

@@ -34,6 +34,8 @@ const FX_CLASS: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.CmResList]: 'FxCmResList',
   [FX_TYPE.Interrupt]: 'FxInterrupt',
   [FX_TYPE.ChildList]: 'FxChildList',
+  [FX_TYPE.RegKey]: 'FxRegKey',
+  [FX_TYPE.Lookaside]: 'FxNPagedLookasideList',
 };
 
 export const handleTypeName = (type: number): string => FX_TYPE_HANDLE_NAME[type as FxTypeCode] ?? `type 0x${hex(type)}`;

@@ -68,6 +68,15 @@ export interface RootDeviceRequest {
   readonly upperFilters?: readonly FilterDriver[];
   /** The device can wake the system (pnp/wake.ts); default false, as for every root-enumerated device on Windows. */
   readonly wake?: boolean;
+  /** Values of the device's Device Parameters key, there before AddDevice (an installer's). */
+  readonly deviceParameters?: readonly DeviceParameter[];
+}
+
+/** A value an installer writes to a device's hardware key. */
+export interface DeviceParameter {
+  readonly name: string;
+  readonly type: number;
+  readonly data: Uint8Array;
 }
 
 /** A filter driver in a device's stack (the device key's UpperFilters / LowerFilters name its service). */
@@ -178,7 +187,8 @@ export class PnpManager {
     hive.setValue(key, 'ConfigFlags', REG.DWORD, dwordData(0));
     if (lowerFilters.length > 0) hive.setValue(key, 'LowerFilters', REG.MULTI_SZ, multiSzData(lowerFilters.map((f) => f.service)));
     if (upperFilters.length > 0) hive.setValue(key, 'UpperFilters', REG.MULTI_SZ, multiSzData(upperFilters.map((f) => f.service)));
-    hive.createKey(key, 'Device Parameters');
+    const parameters = hive.createKey(key, 'Device Parameters').key;
+    for (const v of req.deviceParameters ?? []) hive.setValue(parameters, v.name, v.type, v.data);
     const pdo = this.rootDriver.createPdo();
     const node = new DeviceNode(this.root, `ROOT\\${deviceClass.toUpperCase()}\\${instance}`, hardwareIds, compatibleIds, req.service, deviceClass, pdo, key);
     node.wakeCapable = req.wake ?? false;

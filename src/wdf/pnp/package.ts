@@ -38,6 +38,7 @@ import { interruptsOf } from '../interrupt.ts';
 import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface } from './interface.ts';
+import { applyCapabilities, applyPnpDeviceState, staticStopRemoveVeto } from './device-state.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
@@ -245,7 +246,7 @@ export class FxPkgPnp {
       case IRP_MN_PNP.QUERY_STOP_DEVICE:
       case IRP_MN_PNP.QUERY_REMOVE_DEVICE: {
         this.state = minor === IRP_MN_PNP.QUERY_STOP_DEVICE ? WDF_DEVICE_PNP_STATE.WdfDevStatePnpQueryStopAskDriver : WDF_DEVICE_PNP_STATE.WdfDevStatePnpQueryRemoveAskDriver;
-        const status = this.call(minor === IRP_MN_PNP.QUERY_STOP_DEVICE ? 'EvtDeviceQueryStop' : 'EvtDeviceQueryRemove');
+        const status = staticStopRemoveVeto(this.device) ?? this.call(minor === IRP_MN_PNP.QUERY_STOP_DEVICE ? 'EvtDeviceQueryStop' : 'EvtDeviceQueryRemove');
         if (!NT_SUCCESS(status)) {
           this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted;
           return this.complete(irp, status);
@@ -280,9 +281,19 @@ export class FxPkgPnp {
         return this.succeedAndForward(irp);
       case IRP_MN_PNP.REMOVE_DEVICE:
         return this.remove(irp);
-      // The lower drivers (for a PDO, the bus: pdo.ts) fill the capabilities in.
-      case IRP_MN_PNP.QUERY_CAPABILITIES:
-        return this.complete(irp, this.forwardSynchronously(irp));
+      // The driver's capabilities and state over the lower drivers' answer (device-state.ts).
+      case IRP_MN_PNP.QUERY_CAPABILITIES: {
+        const status = this.forwardSynchronously(irp);
+        if (NT_SUCCESS(status)) applyCapabilities(this.fx, this.device, as.u32(sp + S['Parameters.DeviceCapabilities.Capabilities']));
+        return this.complete(irp, status);
+      }
+      case IRP_MN_PNP.QUERY_PNP_DEVICE_STATE: {
+        // Nobody below answering (STATUS_NOT_SUPPORTED) is an empty state.
+        const below = this.forwardSynchronously(irp);
+        const status = below === STATUS.NOT_SUPPORTED ? STATUS.SUCCESS : below;
+        if (NT_SUCCESS(status)) as.setU32(irp + I['IoStatus.Information'], applyPnpDeviceState(this.device, below === STATUS.NOT_SUPPORTED ? 0 : as.u32(irp + I['IoStatus.Information'])));
+        return this.complete(irp, status);
+      }
       default:
         for (const handler of pnpMinorHandlers) {
           const status = handler(this, irp, minor);
