@@ -135,6 +135,8 @@ export const FX_TYPE = {
   IoTarget: 0x1200,
   CmResList: 0x1036,
   Interrupt: 0x1027,
+  WmiProvider: 0x1004,
+  WmiInstance: 0x1034,
 } as const;
 export type FxTypeCode = (typeof FX_TYPE)[keyof typeof FX_TYPE];
 
@@ -157,6 +159,8 @@ export const FX_TYPE_HANDLE_NAME: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.IoTarget]: 'WDFIOTARGET',
   [FX_TYPE.CmResList]: 'WDFCMRESLIST',
   [FX_TYPE.Interrupt]: 'WDFINTERRUPT',
+  [FX_TYPE.WmiProvider]: 'WDFWMIPROVIDER',
+  [FX_TYPE.WmiInstance]: 'WDFWMIINSTANCE',
 };
 
 /** WDF_DRIVER_INIT_FLAGS (wdfdriver.h). */

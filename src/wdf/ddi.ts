@@ -26,6 +26,7 @@ import { syncExports } from './sync.ts';
 import { versionExports } from './version.ts';
 import { idleExports } from './power/idle.ts';
 import { interruptExports } from './interrupt.ts';
+import { wmiExports } from './wmi.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -53,5 +54,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...versionExports(fx),
     ...idleExports(fx),
     ...interruptExports(fx),
+    ...wmiExports(fx),
   };
 }

@@ -32,6 +32,9 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfRequestProbeAndLockUserBufferForWrite: 'status',
   WdfRequestRetrieveUnsafeUserInputBuffer: 'status',
   WdfRequestRetrieveUnsafeUserOutputBuffer: 'status',
+  WdfWmiProviderCreate: 'status',
+  WdfWmiInstanceCreate: 'status',
+  WdfDeviceAssignMofResourceName: 'status',
 };
 
 /**

@@ -33,6 +33,8 @@ const FX_CLASS: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.IoTarget]: 'FxIoTarget',
   [FX_TYPE.CmResList]: 'FxCmResList',
   [FX_TYPE.Interrupt]: 'FxInterrupt',
+  [FX_TYPE.WmiProvider]: 'FxWmiProvider',
+  [FX_TYPE.WmiInstance]: 'FxWmiInstanceExternal',
 };
 
 export const handleTypeName = (type: number): string => FX_TYPE_HANDLE_NAME[type as FxTypeCode] ?? `type 0x${hex(type)}`;

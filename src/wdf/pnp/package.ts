@@ -35,6 +35,7 @@ import { interruptsOf } from '../interrupt.ts';
 import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface } from './interface.ts';
+import { wmiDeviceRemoved, wmiDeviceStarted } from '../wmi-irp.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
@@ -249,6 +250,7 @@ export class FxPkgPnp {
       return this.failed(status, 'the power-up');
     }
     for (const i of this.interfaces) i.startDevice();
+    wmiDeviceStarted(this.device);
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted;
     return STATUS.SUCCESS;
   }
@@ -291,6 +293,7 @@ export class FxPkgPnp {
 
   private disableInterfaces(): void {
     for (const i of this.interfaces) i.disable();
+    wmiDeviceRemoved(this.device);
   }
 
   /** The device leaves its stack (its WDFDEVICE is being deleted): detach, free the interfaces' names. */
