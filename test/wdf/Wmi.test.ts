@@ -13,13 +13,14 @@ import { test } from 'node:test';
 import { buildDriver } from '../../src/build/build.ts';
 import { layoutCheckSource } from '../../src/build/layout-check.ts';
 import { wmiService } from '../../src/kernel/io/wmi-service.ts';
+import type { Kernel } from '../../src/kernel/kernel.ts';
 import { STATUS } from '../../src/nt/status.ts';
 import { WDF_WMI_LAYOUTS } from '../../src/nt/wdf-wmi.ts';
 import { WMI_LAYOUTS } from '../../src/nt/wmi.ts';
 import { runDriver } from '../../src/system/run.ts';
 import { STANDARD_FLAGS } from '../../src/verifier/flags.ts';
 import { compileC, firstErrors, NEEDS_CLANG } from '../ddk/support.ts';
-import { hex } from '../helpers.ts';
+import { hex, ROOT } from '../helpers.ts';
 
 const WDS = process.env.DV_WDS ?? '/work/wds';
 const missing = existsSync(join(WDS, 'wmi', 'wmisamp')) ? undefined : `no Windows-driver-samples checkout at ${WDS} (set DV_WDS)`;
@@ -76,4 +77,62 @@ test('wmi/wmisamp: registered at start, its blocks queried, set and a method run
   assert.equal(hex(wmi.executeMethod(CLASS2, 0, 1, new Uint8Array(0), 16).status), hex(STATUS.INVALID_DEVICE_REQUEST));
   // The WMI buffers went back to the pool.
   assert.deepEqual([...k.pool.liveBlocks()].filter((b) => b.tag === 0x20494d57), []);
+});
+
+// drivers/c/kmdf/KmdfWmi: one block, two instances (callbacks; UseContextForQuery).
+const KMDFWMI = join(ROOT, 'drivers', 'c', 'kmdf', 'KmdfWmi', 'KmdfWmi.wasm');
+const KMDFWMI_GUID = '{5C2B6D1E-3A7F-4E21-9B8C-0D1E2F3A4B5C}';
+const u32 = (...v: number[]) => new Uint8Array(Uint32Array.from(v).buffer);
+
+test('KmdfWmi: the DDIs answer as the reference says; WMI queries both instances, sets, runs methods, gets the event it enabled', async () => {
+  const printed: string[] = [];
+  const r = await runDriver({ driver: KMDFWMI, pnp: true, verifierFlags: STANDARD_FLAGS, unload: false, shutdown: false, onDebugPrint: (l) => printed.push(l.replace(/^KmdfWmi: /, '').trim()) });
+  assert.equal(r.bugCheck, null);
+  assert.deepEqual(printed, [
+    // A second MOF name: STATUS_INVALID_DEVICE_REQUEST; a second provider of the GUID: STATUS_OBJECT_NAME_COLLISION;
+    // a provider and a provider config: STATUS_INVALID_PARAMETER.
+    'mof again 0xc0000010',
+    'same GUID 0xc0000035',
+    'both 0xc000000d',
+    'instance device 1 provider 1',
+  ]);
+  const wmi = wmiService(r.machine.kernel);
+  const reg = wmi.registration(wmi.registered[0]!)!;
+  assert.equal(reg.mofResourceName, 'KmdfWmiMof');
+  assert.deepEqual(reg.guids.map((g) => [g.guid, g.instanceNames]), [[KMDFWMI_GUID, ['ROOT\\SYSTEM\\0000_0', 'ROOT\\SYSTEM\\0000_1']]]);
+  // Instance 0 answers with the device's KMDFWMI_DATA {Value 7, Sets 0}; instance 1 with its own context.
+  assert.deepEqual(wmi.queryAllData(KMDFWMI_GUID).instances.map((b) => [...b]), [[...u32(7, 0)], [...u32(0x1234, 0)]]);
+  // Method 1 adds its input to Value and returns the sum.
+  const m = wmi.executeMethod(KMDFWMI_GUID, 0, 1, u32(3), 4);
+  assert.deepEqual([hex(m.status), [...m.instances[0]!]], [hex(STATUS.SUCCESS), [...u32(10)]]);
+  // Method 2 fires the event only once WMI enabled events (EvtWmiProviderFunctionControl saw it).
+  assert.equal(hex(wmi.executeMethod(KMDFWMI_GUID, 0, 2, new Uint8Array(0), 0).status), hex(STATUS.UNSUCCESSFUL));
+  assert.equal(wmi.enable(KMDFWMI_GUID, 'events', true), STATUS.SUCCESS);
+  assert.equal(printed.at(-1), 'events on, device 1');
+  assert.equal(hex(wmi.executeMethod(KMDFWMI_GUID, 0, 2, new Uint8Array(0), 0).status), hex(STATUS.SUCCESS));
+  assert.deepEqual(wmi.events.map((e) => [e.guid, e.instanceIndex, [...e.data]]), [[KMDFWMI_GUID, 0, [...u32(10)]]]);
+  // Item 1 is Value; the set counted.
+  assert.equal(wmi.changeSingleItem(KMDFWMI_GUID, 0, 1, u32(9)).status, STATUS.SUCCESS);
+  assert.deepEqual([...wmi.querySingleInstance(KMDFWMI_GUID, 0).instances[0]!], [...u32(9, 1)]);
+  // Instance 1 has no set callback: read-only. A block smaller than MinInstanceBufferSize: too small.
+  assert.equal(hex(wmi.changeSingleInstance(KMDFWMI_GUID, 1, u32(1, 2)).status), hex(STATUS.WMI_READ_ONLY));
+  assert.equal(hex(wmi.changeSingleInstance(KMDFWMI_GUID, 0, u32(1)).status), hex(STATUS.BUFFER_TOO_SMALL));
+});
+
+test('KmdfWmi: registered while started, deregistered by the removal; nothing leaks', async () => {
+  // How many providers WMI has at each step of the run.
+  const steps: string[] = [];
+  let kernel: Kernel | undefined;
+  const r = await runDriver({
+    driver: KMDFWMI,
+    pnp: true,
+    verifierFlags: STANDARD_FLAGS,
+    configure: (m) => (kernel = m.kernel),
+    onStep: (l) => steps.push(`${l.split(' ')[0]} ${wmiService(kernel!).registered.length}`),
+  });
+  assert.equal(r.bugCheck, null);
+  assert.ok(steps.some((s) => s.startsWith('opening 1')), steps.join('\n'));
+  assert.ok(steps.includes('unloading 0'), steps.join('\n'));
+  assert.deepEqual(r.leaks, []);
+  assert.equal(r.unloaded, true);
 });
