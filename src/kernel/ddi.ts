@@ -60,6 +60,7 @@ import { pnpBusExports } from './pnp/bus-exports.ts';
 import { devicePropertyDataExports } from './pnp/property-data.ts';
 import { queuedSpinLockExports } from './ke/queued-spinlock.ts';
 import { etwExports } from './etw/exports.ts';
+import { wppRecorderExports } from './etw/recorder.ts';
 import { fileSystemExports } from './io/file-system.ts';
 
 export function buildDdiTable(k: Kernel) {
@@ -120,6 +121,7 @@ export function buildDdiTable(k: Kernel) {
     ...devicePropertyDataExports(k),
     ...queuedSpinLockExports(k),
     ...etwExports(k),
+    ...wppRecorderExports(k),
     ...mdlPagesExports(k),
     ...fileSystemExports(k),
   };

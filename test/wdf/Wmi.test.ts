@@ -14,6 +14,7 @@ import { buildDriver } from '../../src/build/build.ts';
 import { layoutCheckSource } from '../../src/build/layout-check.ts';
 import { wmiService } from '../../src/kernel/io/wmi-service.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
+import { TAG } from '../../src/kernel/tags.ts';
 import { STATUS } from '../../src/nt/status.ts';
 import { WDF_WMI_LAYOUTS } from '../../src/nt/wdf-wmi.ts';
 import { WMI_LAYOUTS } from '../../src/nt/wmi.ts';
@@ -76,7 +77,7 @@ test('wmi/wmisamp: registered at start, its blocks queried, set and a method run
   assert.equal(hex(wmi.changeSingleItem(CLASS2, 0, 1, new Uint8Array(1)).status), hex(STATUS.WMI_READ_ONLY));
   assert.equal(hex(wmi.executeMethod(CLASS2, 0, 1, new Uint8Array(0), 16).status), hex(STATUS.INVALID_DEVICE_REQUEST));
   // The WMI buffers went back to the pool.
-  assert.deepEqual([...k.pool.liveBlocks()].filter((b) => b.tag === 0x20494d57), []);
+  assert.deepEqual([...k.pool.liveBlocks()].filter((b) => b.tag === TAG.Wmi), []);
 });
 
 // drivers/c/kmdf/KmdfWmi: one block, two instances (callbacks; UseContextForQuery).

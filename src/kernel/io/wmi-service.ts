@@ -18,6 +18,7 @@ import {
 } from '../../nt/wmi.ts';
 import type { Kernel } from '../kernel.ts';
 import { readGuid, writeGuid } from '../pnp/interfaces.ts';
+import { TAG } from '../tags.ts';
 
 const DEV = DEVICE_OBJECT.off;
 const S = IO_STACK_LOCATION.off;
@@ -25,7 +26,6 @@ const I = IRP.off;
 const H = WNODE_HEADER.off;
 /** Parameters.WMI (ProviderId, DataPath, BufferSize, Buffer) is laid over Parameters.Others. */
 const WMI_PARAMS = { ProviderId: S['Parameters.Others.Argument1']!, DataPath: S['Parameters.Others.Argument2']!, BufferSize: S['Parameters.Others.Argument3']!, Buffer: S['Parameters.Others.Argument4']! };
-const TAG_WMI = 0x20494d57; // 'WMI '
 /** The buffer WMI tries first; a WNODE_TOO_SMALL answer says how much to send again. */
 const FIRST_BUFFER = 0x200;
 const MAX_BUFFER = 0x100000;
@@ -269,9 +269,9 @@ export class WmiService {
     const k = this.k;
     const as = k.as;
     for (;;) {
-      const buffer = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, size, TAG_WMI) >>> 0;
+      const buffer = k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, size, TAG.Wmi) >>> 0;
       if (buffer === 0) return { status: STATUS.INSUFFICIENT_RESOURCES, value: undefined };
-      const guidAt = guid !== undefined ? k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 16, TAG_WMI) >>> 0 : 0;
+      const guidAt = guid !== undefined ? k.ddi.ExAllocatePoolWithTag(POOL_TYPE.NonPagedPoolNx, 16, TAG.Wmi) >>> 0 : 0;
       try {
         as.zero(buffer, size);
         fill(buffer, size);
@@ -282,8 +282,8 @@ export class WmiService {
         if (a.retry <= size || a.retry > MAX_BUFFER) return { status: STATUS.BUFFER_TOO_SMALL, value: undefined };
         size = a.retry;
       } finally {
-        k.ddi.ExFreePoolWithTag(buffer, TAG_WMI);
-        if (guidAt !== 0) k.ddi.ExFreePoolWithTag(guidAt, TAG_WMI);
+        k.ddi.ExFreePoolWithTag(buffer, TAG.Wmi);
+        if (guidAt !== 0) k.ddi.ExFreePoolWithTag(guidAt, TAG.Wmi);
       }
     }
   }
