@@ -1,7 +1,7 @@
 /**
  * WMI's structures as drivers see them in IRP_MJ_SYSTEM_CONTROL (wmistr.h: the WNODEs and the
  * registration block a provider returns for IRP_MN_REGINFO_EX), laid out as the wasm32 C ABI does
- * (test/kernel/WmiProvider.test.ts checks them against ddk/include), and the constants of wdm.h's
+ * (test/wdf/Wmi.test.ts checks them against ddk/include), and the constants of wdm.h's
  * WMI registration.
  */
 import { array, struct, type Field, type StructLayout } from './layout.ts';
