@@ -71,6 +71,12 @@ test('wmi/wmisamp: registered at start, its blocks queried, set and a method run
   assert.equal(hex(one.status), hex(STATUS.SUCCESS));
   assert.deepEqual([...one.instances[0]!], [...data]);
   assert.deepEqual([...wmi.queryAllData(CLASS1).instances[0]!], [...data]);
+  // Method 1 (SetEC1) sets the EC1 from its input; method 2 (DummyMethod) does nothing; neither returns data.
+  const again = data.map((b) => b ^ 0xff);
+  again[0] = 0;
+  assert.equal(hex(wmi.executeMethod(CLASS1, 0, 1, again, 0).status), hex(STATUS.SUCCESS));
+  assert.deepEqual([...wmi.querySingleInstance(CLASS1, 0).instances[0]!], [...again]);
+  assert.deepEqual(wmi.executeMethod(CLASS1, 0, 2, new Uint8Array(0), 0), { status: STATUS.SUCCESS, instances: [new Uint8Array(0)] });
   // Errors: an instance the block has not, a GUID nobody registered, an item on a block without EvtWmiInstanceSetItem.
   assert.equal(hex(wmi.querySingleInstance(CLASS1, 1).status), hex(STATUS.WMI_INSTANCE_NOT_FOUND));
   assert.equal(hex(wmi.queryAllData('{00000000-0000-0000-0000-000000000001}').status), hex(STATUS.WMI_GUID_NOT_FOUND));
@@ -78,6 +84,13 @@ test('wmi/wmisamp: registered at start, its blocks queried, set and a method run
   assert.equal(hex(wmi.executeMethod(CLASS2, 0, 1, new Uint8Array(0), 16).status), hex(STATUS.INVALID_DEVICE_REQUEST));
   // The WMI buffers went back to the pool.
   assert.deepEqual([...k.pool.liveBlocks()].filter((b) => b.tag === TAG.Wmi), []);
+  // The whole PnP lifecycle, sleep and wake included, is clean: the removal deregisters the device.
+  const life = await runDriver({ driver, pnp: true, verifierFlags: STANDARD_FLAGS, sleep: true });
+  assert.equal(life.bugCheck, null);
+  assert.equal(life.hang, null);
+  assert.deepEqual(wmiService(life.machine.kernel).registered, []);
+  assert.deepEqual(life.leaks, []);
+  assert.equal(life.unloaded, true);
 });
 
 // drivers/c/kmdf/KmdfWmi: one block, two instances (callbacks; UseContextForQuery).
