@@ -78,6 +78,12 @@ FORCEINLINE VOID WDF_WMI_INSTANCE_CONFIG_INIT_PROVIDER_CONFIG(PWDF_WMI_INSTANCE_
   Config->ProviderConfig = ProviderConfig;
 }
 
+/* Pointer arithmetic on a WMI buffer, as WMI handlers write their blocks (the WDK declares these with the framework's core macros). */
+#ifndef WDF_PTR_ADD_OFFSET
+#define WDF_PTR_ADD_OFFSET_TYPE(_ptr, _offset, _type) ((_type)(((PUCHAR)(_ptr)) + (_offset)))
+#define WDF_PTR_ADD_OFFSET(_ptr, _offset) WDF_PTR_ADD_OFFSET_TYPE(_ptr, _offset, PVOID)
+#endif
+
 /* A WMI string (USHORT length in bytes, then the characters) into Buffer; RequiredSize is its size. */
 FORCEINLINE NTSTATUS WDF_WMI_BUFFER_APPEND_STRING(PVOID Buffer, ULONG BufferLength, PCUNICODE_STRING String, PULONG RequiredSize) {
   *RequiredSize = String->Length + sizeof(USHORT);
