@@ -1,8 +1,8 @@
 /**
  * The WPP recorder's extension (rcdrkd): `!rcdrkd.rcdrloglist [Driver]` lists the recorder logs in the
  * dump, each with the command that dumps it; `!rcdrkd.rcdrlogdump Driver [-a Address]` dumps a
- * driver's logs merged in the order they were written (-a: one log), with the extension's default
- * prefix `%7!u!: %!FUNC! - `. The messages were formatted with the images' TMFs when logged, so no
+ * driver's logs merged in the order they were written (-a: one log), in the layout of the
+ * extension's documented example, with its default prefix `%7!u!: %!FUNC! - `. The messages were formatted with the images' TMFs when logged, so no
  * TMF search path is asked for (the line says so). Also `!rcdrloglist` and `!rcdrlogdump`.
  */
 import type { CrashDump } from '../dump.ts';
@@ -67,8 +67,7 @@ export const rcdrlogdump: Command = {
       '',
       'Trace format prefix is: %7!u!: %!FUNC! - ',
       'TMF file used for formatting the log is: none (the messages were formatted when logged)',
-      ...logs.map((l) => `Log ${l.identifier} at ${h(l.address)} (${l.size} bytes)`),
-      `There are ${records.length} log entries${lost > 0 ? ` (${lost} older ones overwritten)` : ''}`,
+      ...(lost > 0 ? [`${lost} older messages were overwritten before these`] : []),
       '--- start of log ---',
       ...records.map((r) => `${r.sequence}: ${r.func ?? '<unknown>'} - ${r.text}`),
       '---- end of log ----',
