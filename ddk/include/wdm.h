@@ -53,6 +53,7 @@ EXTERN_C_START
 #include <dv/queuedspin.h>
 #include <dv/pofx.h>
 #include <dv/etw.h>
+#include <dv/wpprecorder.h>
 #include <dv/zwfile.h>
 
 EXTERN_C_END

@@ -4,12 +4,12 @@
  * completes one, WmiFireEvent sends an event. Here the library is part of the driver runtime
  * (ddk/crt/wmilib.c).
  *
- * The simulated machine runs no WMI service: nothing registers a provider (there is no
- * IoWMIRegistrationControl), enables an event or sends a WMI request. So a request that reaches
- * WmiSystemControl is never for this device: one for another provider is IrpForward, one that is
- * not WMI's (an unknown minor function) IrpNotWmi, and one naming this device as its provider is
- * answered STATUS_WMI_GUID_NOT_FOUND (IrpProcessed: completed). WmiFireEvent drops the event, frees
- * EventData as WMI would and returns STATUS_SUCCESS.
+ * This runtime's WmiSystemControl does not call the WMILIB_CONTEXT callbacks yet (the kernel's WMI,
+ * src/kernel/io/wmi-service.ts, serves KMDF providers; a WDM driver may register with
+ * IoWMIRegistrationControl, but only a test sends it WMI requests): one for another provider is
+ * IrpForward, one that is not WMI's (an unknown minor function) IrpNotWmi, and one naming this
+ * device as its provider is answered STATUS_WMI_GUID_NOT_FOUND (IrpProcessed: completed).
+ * WmiFireEvent drops the event, frees EventData as WMI would and returns STATUS_SUCCESS.
  */
 #ifndef DV_WMILIB_H
 #define DV_WMILIB_H

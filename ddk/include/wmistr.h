@@ -41,6 +41,71 @@ typedef struct _WNODE_SINGLE_INSTANCE {
   UCHAR VariableData[ANYSIZE_ARRAY];
 } WNODE_SINGLE_INSTANCE, *PWNODE_SINGLE_INSTANCE;
 
+typedef struct tagWNODE_ALL_DATA_OFFSETS {
+  ULONG OffsetInstanceData;
+  ULONG LengthInstanceData;
+} OFFSETINSTANCEDATAANDLENGTH, *POFFSETINSTANCEDATAANDLENGTH;
+
+typedef struct tagWNODE_ALL_DATA {
+  WNODE_HEADER WnodeHeader;
+  ULONG DataBlockOffset;
+  ULONG InstanceCount;
+  ULONG OffsetInstanceNameOffsets;
+  union {
+    ULONG FixedInstanceSize;
+    OFFSETINSTANCEDATAANDLENGTH OffsetInstanceDataAndLength[ANYSIZE_ARRAY];
+  };
+} WNODE_ALL_DATA, *PWNODE_ALL_DATA;
+
+typedef struct tagWNODE_SINGLE_ITEM {
+  WNODE_HEADER WnodeHeader;
+  ULONG OffsetInstanceName;
+  ULONG InstanceIndex;
+  ULONG ItemId;
+  ULONG DataBlockOffset;
+  ULONG SizeDataItem;
+  UCHAR VariableData[ANYSIZE_ARRAY];
+} WNODE_SINGLE_ITEM, *PWNODE_SINGLE_ITEM;
+
+typedef struct tagWNODE_METHOD_ITEM {
+  WNODE_HEADER WnodeHeader;
+  ULONG OffsetInstanceName;
+  ULONG InstanceIndex;
+  ULONG MethodId;
+  ULONG DataBlockOffset;
+  ULONG SizeDataBlock;
+  UCHAR VariableData[ANYSIZE_ARRAY];
+} WNODE_METHOD_ITEM, *PWNODE_METHOD_ITEM;
+
+typedef struct tagWNODE_EVENT_ITEM {
+  WNODE_HEADER WnodeHeader;
+} WNODE_EVENT_ITEM, *PWNODE_EVENT_ITEM;
+
+/* A provider's registration (IRP_MN_REGINFO_EX): RegistryPath and MofResourceName are offsets of
+   counted strings (USHORT length in bytes, then the characters). */
+typedef struct {
+  GUID Guid;
+  ULONG Flags;
+  ULONG InstanceCount;
+  union {
+    ULONG InstanceNameList;
+    ULONG BaseNameOffset;
+    ULONG_PTR Pdo;
+    ULONG_PTR InstanceInfo;
+  };
+} WMIREGGUIDW, *PWMIREGGUIDW;
+
+typedef struct {
+  ULONG BufferSize;
+  ULONG NextWmiRegInfo;
+  ULONG RegistryPath;
+  ULONG MofResourceName;
+  ULONG GuidCount;
+  WMIREGGUIDW WmiRegGuid[ANYSIZE_ARRAY];
+} WMIREGINFOW, *PWMIREGINFOW;
+typedef WMIREGGUIDW WMIREGGUID, *PWMIREGGUID;
+typedef WMIREGINFOW WMIREGINFO, *PWMIREGINFO;
+
 #define WNODE_FLAG_ALL_DATA 0x00000001
 #define WNODE_FLAG_SINGLE_INSTANCE 0x00000002
 #define WNODE_FLAG_SINGLE_ITEM 0x00000004

@@ -25,6 +25,9 @@ const SCALARS_32 = new Set([
   // The framework's (wdf.h): its handles are pointers, its enums ints.
   'WDFOBJECT', 'WDFCONTEXT', 'WDF_DEVICE_IO_TYPE', 'WDF_REQUEST_TYPE', 'WDF_TRI_STATE', 'WDF_IO_QUEUE_DISPATCH_TYPE',
   'WDF_DEVICE_FAILED_ACTION',
+  'WDF_WMI_PROVIDER_CONTROL',
+  // wpprecorder.h's handle.
+  'RECORDER_LOG',
 ]);
 /** wdf.h's handle types (DECLARE_HANDLE): WDFDRIVER, WDFDEVICE, ... pointers. */
 const WDF_HANDLE = /^WDF[A-Z]+$/;

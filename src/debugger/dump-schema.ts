@@ -238,6 +238,21 @@ function define(z: typeof Zod) {
   });
 
   /** The framework's clients (a KMDF driver ran): what `!wdfkd.*` reads besides memory. Handles are the drivers' (address ^ ~7). */
+  /** A WPP message as logged (kernel/etw/session.ts TraceRecord): the trace session's and the recorder's. */
+  const traceRecord = object({
+    sequence: u32,
+    time: z.number(says('a time (a non-negative integer)')).int().min(0),
+    cpu: u32,
+    pid: u32,
+    tid: u32,
+    name: string,
+    file: string.optional(),
+    line: u32.optional(),
+    func: string.optional(),
+    level: string.optional(),
+    flags: string.optional(),
+    text: string,
+  });
   const wdfContext = object({ address: u32, typeInfo: u32, name: string, size: u32 });
   const wdfClient = object({
     name: string,
@@ -309,22 +324,14 @@ function define(z: typeof Zod) {
      */
     trace: object({
       lost: u32,
-      records: array(
-        object({
-          sequence: u32,
-          time: z.number(says('a time (a non-negative integer)')).int().min(0),
-          cpu: u32,
-          pid: u32,
-          tid: u32,
-          name: string,
-          file: string.optional(),
-          line: u32.optional(),
-          func: string.optional(),
-          level: string.optional(),
-          flags: string.optional(),
-          text: string,
-        }),
-      ),
+      records: array(traceRecord),
+    }).optional(),
+    /**
+     * The WPP recorder's logs, per driver (`!rcdrkd.*`): where each log's buffer is, its name and size,
+     * and its messages, formatted when logged. Absent when no driver started a recorder, and from older dumps.
+     */
+    recorder: object({
+      logs: array(object({ driver: string, identifier: string, address: u32, size: u32, isDefault: z.boolean(says('true or false')), lost: u32, records: array(traceRecord) })),
     }).optional(),
     /** Absent from dumps written before the device commands (!devnode, !devobj...) existed. */
     devices: devices.optional(),

@@ -38,6 +38,7 @@ import { dv } from './commands/dv.ts';
 import { wdfdriverinfo, wdfldr } from './commands/wdfdriver.ts';
 import { wdfdevice, wdfdevicequeues, wdfhandle, wdfobject, wdfqueue, wdfrequest } from './commands/wdfobjects.ts';
 import { wdflogdump } from './commands/wdflogdump.ts';
+import { rcdrloglist, rcdrlogdump } from './commands/rcdrkd.ts';
 import type { DebugTarget } from './target.ts';
 
 const help: Command = {
@@ -58,7 +59,7 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, d, da, dps, dt, pool, poolused, x, irql, pcr, thread, processCommand, stacks, dpcs, timer, wmitraceLogdump, vertarget, time, lines, lsa, frame, dv, wdfdriverinfo, wdfdevice, wdfdevicequeues, wdfqueue, wdfrequest, wdfhandle, wdfobject, wdflogdump, wdfldr, help];
+export const COMMANDS: readonly Command[] = [analyze, verifier, ruleinfo, deadlock, ln, lm, k, bugcheck, devnode, devstack, devobj, drvobj, irp, d, da, dps, dt, pool, poolused, x, irql, pcr, thread, processCommand, stacks, dpcs, timer, wmitraceLogdump, vertarget, time, lines, lsa, frame, dv, wdfdriverinfo, wdfdevice, wdfdevicequeues, wdfqueue, wdfrequest, wdfhandle, wdfobject, wdflogdump, wdfldr, rcdrloglist, rcdrlogdump, help];
 
 const BY_NAME = new Map<string, Command>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), c);

@@ -53,12 +53,14 @@ import { poExports } from './po/exports.ts';
 import { pofxExports } from './po/pofx-exports.ts';
 import { stackLimitExports } from './io/stack-limits.ts';
 import { ioWmiExports } from './io/wmi.ts';
+import { ioWmiServiceExports } from './io/wmi-service.ts';
 import { devicePropertyExports } from './pnp/property.ts';
 import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
 import { pnpBusExports } from './pnp/bus-exports.ts';
 import { devicePropertyDataExports } from './pnp/property-data.ts';
 import { queuedSpinLockExports } from './ke/queued-spinlock.ts';
 import { etwExports } from './etw/exports.ts';
+import { wppRecorderExports } from './etw/recorder.ts';
 import { fileSystemExports } from './io/file-system.ts';
 
 export function buildDdiTable(k: Kernel) {
@@ -112,12 +114,14 @@ export function buildDdiTable(k: Kernel) {
     ...pofxExports(k),
     ...stackLimitExports(k),
     ...ioWmiExports(k),
+    ...ioWmiServiceExports(k),
     ...devicePropertyExports(k),
     ...pnpInterfaceExports(k),
     ...pnpBusExports(k),
     ...devicePropertyDataExports(k),
     ...queuedSpinLockExports(k),
     ...etwExports(k),
+    ...wppRecorderExports(k),
     ...mdlPagesExports(k),
     ...fileSystemExports(k),
   };

@@ -38,4 +38,8 @@ export const TAG = {
   MdlPages: poolTag('MmPg'),
   /** Where a waiting wasm thread's unwound frames are kept until it resumes (loader/wasm/thread-stack.ts). */
   ThreadStackSave: poolTag('KeSw'),
+  /** The WNODEs WMI sends its providers (io/wmi-service.ts). */
+  Wmi: poolTag('Wmi '),
+  /** WPP recorder logs whose creator gave no LogTag (etw/recorder.ts). */
+  WppRecorder: poolTag('WppR'),
 } as const;

@@ -94,6 +94,12 @@ export const STATUS = {
   WDF_PARENT_NOT_SPECIFIED: 0xc0200212,
   POWER_STATE_INVALID: 0xc00002d3,
   INVALID_BUFFER_SIZE: 0xc0000206,
+  // WMI (kernel/io/wmi-service.ts, wdf/wmi-irp.ts).
+  WMI_GUID_NOT_FOUND: 0xc0000295,
+  WMI_INSTANCE_NOT_FOUND: 0xc0000296,
+  WMI_ITEMID_NOT_FOUND: 0xc0000297,
+  WMI_READ_ONLY: 0xc00002c6,
+  WMI_SET_FAILURE: 0xc00002c7,
 } as const;
 
 export type NTSTATUS = number;

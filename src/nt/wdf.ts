@@ -138,6 +138,8 @@ export const FX_TYPE = {
   ChildList: 0x1029,
   RegKey: 0x1006,
   Lookaside: 0x1009,
+  WmiProvider: 0x1004,
+  WmiInstance: 0x1034,
 } as const;
 export type FxTypeCode = (typeof FX_TYPE)[keyof typeof FX_TYPE];
 
@@ -163,6 +165,8 @@ export const FX_TYPE_HANDLE_NAME: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.ChildList]: 'WDFCHILDLIST',
   [FX_TYPE.RegKey]: 'WDFKEY',
   [FX_TYPE.Lookaside]: 'WDFLOOKASIDE',
+  [FX_TYPE.WmiProvider]: 'WDFWMIPROVIDER',
+  [FX_TYPE.WmiInstance]: 'WDFWMIINSTANCE',
 };
 
 /** WDF_DRIVER_INIT_FLAGS (wdfdriver.h). */

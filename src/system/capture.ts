@@ -9,6 +9,7 @@ import type { Verifier } from '../verifier/verifier.ts';
 import { TRACKER_DEPTH, TRACKER_SIZE, type FaultInjector } from '../verifier/faults.ts';
 import { snapshotDevices } from './capture-devices.ts';
 import { traceSession } from '../kernel/etw/session.ts';
+import { wppRecorder } from '../kernel/etw/recorder.ts';
 import { snapshotWdf } from './capture-wdf.ts';
 import type { Framework } from '../wdf/framework.ts';
 import type { DeadlockReport } from '../verifier/deadlock/detector.ts';
@@ -100,6 +101,7 @@ export function captureDump(k: Kernel, loader: Loader, verifier: Verifier | unde
     verifier: verifier ? snapshotVerifier(k, verifier) : null,
     debugLog: [...k.debugLog],
     ...traceSnapshot(k),
+    ...recorderSnapshot(k),
     devices: snapshotDevices(k),
     memory,
     zeroPages,
@@ -189,6 +191,14 @@ function snapshotDeadlock(k: Kernel, r: DeadlockReport): DeadlockSnapshot {
       acquisitions: t.acquisitions.map((a) => ({ lock: index.get(a.lock)!, stack: a.stack ? [...a.stack] : null })),
     })),
   };
+}
+
+/** The WPP recorder's logs, when a driver started its recorder: `!rcdrkd.*` read them. */
+function recorderSnapshot(k: Kernel): Pick<CrashDump, 'recorder'> {
+  const clients = [...wppRecorder(k).clients.values()];
+  if (clients.length === 0) return {};
+  const logs = clients.flatMap((c) => c.logs.map((l) => ({ driver: c.driver, identifier: l.identifier, address: l.address, size: l.size, isDefault: l.isDefault, lost: l.lost, records: l.records.map((r) => ({ ...r })) })));
+  return { recorder: { logs } };
 }
 
 /** The WPP trace session's log, when a driver traced: `!wmitrace.logdump` reads it. */

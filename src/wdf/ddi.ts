@@ -35,6 +35,7 @@ import { registryExports } from './registry.ts';
 import { deviceStateExports } from './pnp/device-state.ts';
 import { devicePropertyExports } from './pnp/device-property.ts';
 import { lookasideExports } from './lookaside.ts';
+import { wmiExports } from './wmi.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -72,5 +73,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...deviceStateExports(fx),
     ...devicePropertyExports(fx),
     ...lookasideExports(fx),
+    ...wmiExports(fx),
   };
 }

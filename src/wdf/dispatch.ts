@@ -14,6 +14,7 @@ import type { Framework } from './framework.ts';
 import { underFileObjectLock, underPresentationLock } from './callback-lock.ts';
 import { FxRequest } from './request.ts';
 import { ifrHex, irpMajorName } from './ifr.ts';
+import { wmiDispatch } from './wmi-irp.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
@@ -105,10 +106,14 @@ export function dispatchToPackages(fx: Framework, device: FxDevice, irp: number)
     case IRP_MJ.POWER:
       if (device.pnp) return fx.frame('FxPkgPnp::Dispatch', () => device.pnp!.dispatchPower(irp));
       return completeIrp(fx, irp, as.u32(irp + I['IoStatus.Status']));
-    default:
+    default: {
+      // A device with WMI providers answers WMI's requests itself (wmi-irp.ts).
+      const answered = major === IRP_MJ.SYSTEM_CONTROL ? wmiDispatch(device, irp) : undefined;
+      if (answered !== undefined) return answered;
       // A filter passes down what it does not handle; a function driver's device passes down WMI only.
       if (device.pnp && (device.pnp.filter || major === IRP_MJ.SYSTEM_CONTROL)) return device.pnp.forward(irp);
       return completeIrp(fx, irp, STATUS.INVALID_DEVICE_REQUEST);
+    }
   }
 }
 

@@ -80,6 +80,9 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfFdoInitAllocAndQueryProperty: 'status',
   WdfFdoInitQueryPropertyEx: 'status',
   WdfFdoInitAllocAndQueryPropertyEx: 'status',
+  WdfWmiProviderCreate: 'status',
+  WdfWmiInstanceCreate: 'status',
+  WdfDeviceAssignMofResourceName: 'status',
 };
 
 /**

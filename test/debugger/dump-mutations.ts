@@ -67,6 +67,12 @@ const OPTIONAL = new Set([
   'zeroPages',
   'kernel',
   'wdf',
+  'recorder',
+  'recorder.logs[*].records[*].file',
+  'recorder.logs[*].records[*].line',
+  'recorder.logs[*].records[*].func',
+  'recorder.logs[*].records[*].level',
+  'recorder.logs[*].records[*].flags',
 ]);
 /** Numbers any integer is right for (a signed count; a time with no upper bound): no value of `range` is wrong for them. */
 const UNBOUNDED = new Set(['system.time', 'kernel.timers[*].due', 'kernel.threads[*].kernelApcDisable', 'kernel.threads[*].specialApcDisable']);
@@ -285,6 +291,10 @@ export function oddDump(base: Json): fc.Arbitrary<Mutation> {
  * from the dump, so `ln` and `!verifier 0x80` find what they look for on an unchanged one.
  */
 export function commandLines(json: Json): string[] {
+  const strings = (path: Path) => {
+    const v = get(json, path);
+    return typeof v === 'string' ? [v] : [];
+  };
   const numbers = (path: Path) => {
     const v = get(json, path);
     return typeof v === 'number' ? [v.toString(16)] : [];
@@ -396,6 +406,13 @@ export function commandLines(json: Json): string[] {
     '!wdfkd.wdfdevicequeues 0',
     ...numbers(['wdf', 'clients', 0, 'queues', 0, 'handle']).map((a) => `!wdfkd.wdfqueue ${a}`),
     ...numbers(['wdf', 'clients', 0, 'requests', 0, 'handle']).map((a) => `!wdfkd.wdfrequest ${a}`),
+    // The WPP recorder's logs (when a driver started one), and a driver with none.
+    '!rcdrkd.rcdrloglist',
+    '!rcdrkd.rcdrloglist Ghost.sys',
+    '!rcdrkd.rcdrlogdump Ghost',
+    '!rcdrkd.rcdrlogdump',
+    ...strings(['recorder', 'logs', 0, 'driver']).map((d) => `!rcdrkd.rcdrlogdump ${d}`),
+    ...strings(['recorder', 'logs', 0, 'driver']).flatMap((d) => numbers(['recorder', 'logs', 0, 'address']).map((a) => `!rcdrkd.rcdrlogdump ${d} -a ${a}`)),
     'help',
     '.help dt',
   ];

@@ -1,8 +1,10 @@
 /*
  * dv/iowmi.h - the I/O manager's WMI routines a driver calls directly (src/kernel/io/wmi.ts): the
- * provider ID of a device object, and the callback type of a WMI notification. No WMI data provider
- * exists in the machine, so IoWMIOpenBlock and IoWMISetNotificationCallback are not exported: a
- * driver that looks them up with MmGetSystemRoutineAddress gets NULL, as on a system without WMI.
+ * provider ID of a device object, and the callback type of a WMI notification. A driver registers
+ * as a WMI data provider and writes events (src/kernel/io/wmi-service.ts); the machine's WMI sends
+ * its requests to registered providers. No kernel-mode WMI consumer DDI exists, so IoWMIOpenBlock
+ * and IoWMISetNotificationCallback are not exported: a driver that looks them up with
+ * MmGetSystemRoutineAddress gets NULL.
  */
 #ifndef DV_IOWMI_H
 #define DV_IOWMI_H
@@ -25,5 +27,21 @@ typedef VOID FWMI_NOTIFICATION_CALLBACK(PVOID Wnode, PVOID Context);
 typedef FWMI_NOTIFICATION_CALLBACK *WMI_NOTIFICATION_CALLBACK;
 
 DDI_IMPORT(IoWMIDeviceObjectToProviderId) ULONG NTAPI IoWMIDeviceObjectToProviderId(_In_ PDEVICE_OBJECT DeviceObject);
+
+/* IoWMIRegistrationControl's actions. */
+#define WMIREG_ACTION_REGISTER 1
+#define WMIREG_ACTION_DEREGISTER 2
+#define WMIREG_ACTION_REREGISTER 3
+#define WMIREG_ACTION_UPDATE_GUIDS 4
+#define WMIREG_ACTION_BLOCK_IRPS 5
+/* IRP_MN_REGINFO(_EX)'s Parameters.WMI.DataPath */
+#define WMIREGISTER 0
+#define WMIUPDATE 1
+
+_IRQL_requires_max_(PASSIVE_LEVEL)
+DDI_IMPORT(IoWMIRegistrationControl) NTSTATUS NTAPI IoWMIRegistrationControl(_In_ PDEVICE_OBJECT DeviceObject, _In_ ULONG Action);
+/* WnodeEventItem: a WNODE in nonpaged pool; WMI frees it when the call succeeds. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+DDI_IMPORT(IoWMIWriteEvent) NTSTATUS NTAPI IoWMIWriteEvent(_Inout_ _When_(return == 0, __drv_aliasesMem) PVOID WnodeEventItem);
 
 #endif

@@ -14,6 +14,10 @@
 #error "WPP: define WPP_CONTROL_GUIDS (WPP_DEFINE_CONTROL_GUID(...)) before including the .tmh"
 #endif
 
+#if defined(ENABLE_WPP_RECORDER) && ENABLE_WPP_RECORDER
+#include <wpprecorder.h>
+#endif
+
 EXTERN_C_START
 
 #define WPP_CAT2(a, b) a##b
@@ -49,6 +53,10 @@ typedef struct _WPP_TRACE_CONTROL_BLOCK {
   UCHAR ReservedFlags;
   USHORT FlagsLen;
   ULONG Flags[1];
+  /* The recorder's (wpprecorder.h): the default log the block's messages go to, and whether verbose ones do. */
+  PVOID AutoLogContext;
+  BOOLEAN AutoLogVerboseEnabled;
+  BOOLEAN AutoLogAttachToMiniDump;
 } WPP_TRACE_CONTROL_BLOCK, *PWPP_TRACE_CONTROL_BLOCK;
 
 /* Defined once, in the .tmh of the file that calls WPP_INIT_TRACING. */
@@ -153,8 +161,15 @@ static __inline VOID WppCleanupKm(PVOID DriverObject) {
 }
 
 /* XP and later ignore the device object (Windows 2000 took it); KMDF passes the driver object. */
+#if defined(ENABLE_WPP_RECORDER) && ENABLE_WPP_RECORDER
+/* Recorder mode: the driver's recorder starts with its tracing and stops before it. */
+#define WPP_INIT_TRACING(DriverObject, RegistryPath) \
+  (WppInitKm((PVOID)(DriverObject), (RegistryPath)), WppAutoLogStart(WPP_MAIN_CB, (PDRIVER_OBJECT)(DriverObject), (RegistryPath)))
+#define WPP_CLEANUP(DriverObject) (WppAutoLogStop(WPP_MAIN_CB, (PDRIVER_OBJECT)(DriverObject)), WppCleanupKm((PVOID)(DriverObject)))
+#else
 #define WPP_INIT_TRACING(DriverObject, RegistryPath) WppInitKm((PVOID)(DriverObject), (RegistryPath))
 #define WPP_CLEANUP(DriverObject) WppCleanupKm((PVOID)(DriverObject))
+#endif
 /* Windows 2000's IRP_MJ_SYSTEM_CONTROL hook: nothing to do since XP. */
 #define WPP_SYSTEMCONTROL(DriverObject)
 

@@ -131,6 +131,33 @@ function guidInit(g: string): string {
   return `{ 0x${a}, 0x${b}, 0x${c}, { ${bytes.join(', ')} } }`;
 }
 
+/** The parameter of a trace function that names the recorder log its message goes to (tracewpp's). */
+const RECORDER_LOG_PARAM = 'IFRLOG';
+/** The .tmh's test for recorder mode (ENABLE_WPP_RECORDER, as the WDK's WppPreprocessorDefinitions set it). */
+const RECORDER_MODE = 'defined(ENABLE_WPP_RECORDER) && ENABLE_WPP_RECORDER';
+
+/**
+ * The recorder's filter and arguments for each set of conditions, where the driver defines none
+ * (WPP_RECORDER_<conds>_FILTER and _ARGS, as the WDK's samples define for theirs): the log is the
+ * IFRLOG argument, else the default log of the flag's control block; a message below
+ * TRACE_LEVEL_VERBOSE is recorded, a verbose one when the block's AutoLogVerboseEnabled says so.
+ */
+function recorderDefaults(sets: ReadonlyMap<string, readonly string[]>): string[] {
+  const out: string[] = [];
+  for (const [key, names] of sets) {
+    const prefix = `WPP_RECORDER_${key ? key + '_' : ''}`;
+    const params = names.join(', ');
+    const flag = names.find((n) => n === 'FLAGS' || n === 'FLAG');
+    const level = names.find((n) => n === 'LEVEL');
+    const block = flag ? `WPP_CONTROL(WPP_BIT_##${flag})` : 'WPP_MAIN_CB[0]';
+    const log = names.includes(RECORDER_LOG_PARAM) ? `(PVOID)(${RECORDER_LOG_PARAM})` : `${block}.AutoLogContext`;
+    const filter = level ? `((${level}) < TRACE_LEVEL_VERBOSE || ${block}.AutoLogVerboseEnabled)` : '1';
+    out.push(`#ifndef ${prefix}FILTER`, `#define ${prefix}FILTER(${params}) ${filter}`, '#endif');
+    out.push(`#ifndef ${prefix}ARGS`, `#define ${prefix}ARGS(${params}) ${log}, ${level ? `(UCHAR)(${level})` : 'TRACE_LEVEL_INFORMATION'}, ${flag ? `WPP_BIT_##${flag}` : '0'}`, '#endif');
+  }
+  return out;
+}
+
 export interface GeneratedTmh {
   readonly text: string;
   readonly tmf: Tmf;
@@ -148,6 +175,7 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
   const macros: string[] = [];
   const functions = new Map<string, Value[]>();
   const conditionSets = new Set<string>();
+  const recorderConditions = new Map<string, readonly string[]>();
   const byLine = new Map<number, string>();
   const usedFunctions = new Set<string>();
   sites.forEach((site, index) => {
@@ -219,13 +247,24 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
 
     const sf = `WPP_SF_${values.map((v) => v.key).join('_')}`;
     functions.set(sf, values);
-    const conds = conditions.map((c) => c.name).join('_');
-    const condArgs = conditions.map((c) => c.value).join(', ');
+    // IFRLOG names the recorder log a message goes to: a condition of the recorder's, not ETW's.
+    const etwConditions = conditions.filter((c) => c.name !== RECORDER_LOG_PARAM);
+    const conds = etwConditions.map((c) => c.name).join('_');
+    const condArgs = etwConditions.map((c) => c.value).join(', ');
     const macroParams = site.args.map((_, i) => param(i)).join(', ');
     const call = `${sf}(WPP_${conds ? conds + '_' : ''}LOGGER(${condArgs}), ${n}, &WPP_${id}_Traceguids${values.map((v) => ', ' + v.expr).join('')})`;
     const enabled = `WPP_${conds ? conds + '_' : ''}ENABLED(${condArgs})`;
     if (conds) conditionSets.add(conds);
     const body = conds ? `WPP_${conds}_PRE(${condArgs}) ((${enabled}) ? ${call} : (void)0) WPP_${conds}_POST(${condArgs})` : `((${enabled}) ? ${call} : (void)0)`;
+    // Recorder mode: the message also goes to a recorder log when the recorder's filter passes it.
+    const rconds = conditions.map((c) => c.name).join('_');
+    const rcondArgs = conditions.map((c) => c.value).join(', ');
+    const rname = `WPP_RECORDER_${rconds ? rconds + '_' : ''}`;
+    recorderConditions.set(rconds, conditions.map((c) => c.name));
+    const rcall = `((${rname}FILTER(${rcondArgs})) ? WPP_RECORDER_${sf}(${rname}ARGS(${rcondArgs}), ${n}, &WPP_${id}_Traceguids${values.map((v) => ', ' + v.expr).join('')}) : (void)0)`;
+    const recorderBody = conds
+      ? `WPP_${conds}_PRE(${condArgs}) (((${enabled}) ? ${call} : (void)0), ${rcall}) WPP_${conds}_POST(${condArgs})`
+      : `(((${enabled}) ? ${call} : (void)0), ${rcall})`;
     let head = `#define WPP_CALL_${id}_${line}(${macroParams})`;
     if (fn.nested !== undefined) {
       // The call's own arguments, the group last; the group's parentheses dropped to make the full list.
@@ -234,7 +273,7 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
       const expand = before.length === 0 ? `${call2} _args` : `WPP_APPLY(${call2}, (${before.join(', ')}, WPP_UNPAREN _args))`;
       head = `#define WPP_CALL_${id}_${line}(${[...before, '_args'].join(', ')}) ${expand}\n#define ${call2}(${macroParams})`;
     }
-    macros.push(`${head} ${body}`);
+    macros.push(`#if ${RECORDER_MODE}`, `${head} ${recorderBody}`, '#else', `${head} ${body}`, '#endif');
   });
 
   const tmfBase = { name, file: basename(file), types: config.types, messages };
@@ -252,6 +291,20 @@ export function generateTmh(file: string, src: string, config: WppConfig, ownsCo
     const params = values.map((v, i) => `${v.type.cType} _a${i + 1}`).join(', ');
     const pairs = values.map((v, i) => v.type.log(`_a${i + 1}`) + ' ').join('');
     out.push(`static __inline void ${sf}(TRACEHANDLE Logger, USHORT Id, LPCGUID Guid${params ? ', ' + params : ''}) {`, `  WmiTraceMessage(Logger, WPP_TRACE_OPTIONS, Guid, Id, ${pairs}(const void *)0);`, '}');
+  }
+  if (sites.length > 0) {
+    out.push(`#if ${RECORDER_MODE}`);
+    out.push(...recorderDefaults(recorderConditions));
+    for (const [sf, values] of functions) {
+      const params = values.map((v, i) => `${v.type.cType} _a${i + 1}`).join(', ');
+      const pairs = values.map((v, i) => v.type.log(`_a${i + 1}`) + ' ').join('');
+      out.push(
+        `static __inline void WPP_RECORDER_${sf}(PVOID Log, UCHAR Level, ULONG FlagBit, USHORT Id, LPCGUID Guid${params ? ', ' + params : ''}) {`,
+        `  WppAutoLogTrace(Log, Level, FlagBit, Guid, Id, ${pairs}(const void *)0);`,
+        '}',
+      );
+    }
+    out.push('#endif');
   }
   out.push(...macros);
   for (const fn of usedFunctions.size > 0 ? usedFunctions : []) out.push(`#undef ${fn}`, `#define ${fn} WPP_CAT(WPP_CALL_${id}_, __LINE__)`);

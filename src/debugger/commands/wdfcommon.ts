@@ -36,6 +36,8 @@ const FX_CLASS: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.ChildList]: 'FxChildList',
   [FX_TYPE.RegKey]: 'FxRegKey',
   [FX_TYPE.Lookaside]: 'FxNPagedLookasideList',
+  [FX_TYPE.WmiProvider]: 'FxWmiProvider',
+  [FX_TYPE.WmiInstance]: 'FxWmiInstanceExternal',
 };
 
 export const handleTypeName = (type: number): string => FX_TYPE_HANDLE_NAME[type as FxTypeCode] ?? `type 0x${hex(type)}`;

@@ -54,25 +54,33 @@ export function etwExports(k: Kernel) {
     WmiTraceMessage(LoggerHandle: bigint, _MessageFlags: number, MessageGuid: number, MessageNumber: number, ...rest: (number | bigint | ArgSource)[]): number {
       const handle = BigInt.asUintN(64, BigInt(LoggerHandle));
       if (Number(handle & 0xffffn) !== WPP_LOGGER_ID || MessageGuid === 0) return STATUS.INVALID_HANDLE;
-      const args = argSource(rest);
-      const parts: Uint8Array[] = [];
-      let total = 0;
-      for (let pair = 0; pair < MAX_PAIRS; pair++) {
-        const p = args.int() >>> 0;
-        if (p === 0) break;
-        const length = args.int() >>> 0;
-        const n = Math.min(length, MAX_MESSAGE_BYTES - total);
-        if (n > 0) parts.push(as.read(p, n));
-        total += n;
-      }
-      const bytes = new Uint8Array(total);
-      let at = 0;
-      for (const b of parts) {
-        bytes.set(b, at);
-        at += b.length;
-      }
-      traceSession(k).log(k, guidAt(MessageGuid >>> 0), MessageNumber & 0xffff, bytes);
+      traceSession(k).log(k, guidAt(MessageGuid >>> 0), MessageNumber & 0xffff, messageBytes(k, rest));
       return STATUS.SUCCESS;
     },
   };
 }
+
+/** A message's (PVOID, SIZE_T) pairs, up to a NULL pointer, as its bytes (WmiTraceMessage, the recorder's WppAutoLogTrace). */
+export function messageBytes(k: Kernel, rest: readonly (number | bigint | ArgSource)[]): Uint8Array {
+  const args = argSource(rest);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let pair = 0; pair < MAX_PAIRS; pair++) {
+    const p = args.int() >>> 0;
+    if (p === 0) break;
+    const length = args.int() >>> 0;
+    const n = Math.min(length, MAX_MESSAGE_BYTES - total);
+    if (n > 0) parts.push(k.as.read(p, n));
+    total += n;
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const b of parts) {
+    bytes.set(b, at);
+    at += b.length;
+  }
+  return bytes;
+}
+
+/** The registry form of the GUID at `p`, as WPP's messages name it. */
+export const messageGuidAt = (k: Kernel, p: number): string => WPP_EXTENDED_TYPES.GUID!.decode(new WppReader(k.as.read(p, 16)));

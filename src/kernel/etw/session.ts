@@ -64,7 +64,20 @@ export class TraceSession {
   }
 
   log(k: Kernel, guid: string, number: number, bytes: Uint8Array): void {
-    const where = { sequence: ++this.sequence, time: k.clock.now, cpu: k.prcb.number, pid: k.currentThread.process.id, tid: k.currentThread.id };
+    const record = this.format(k, ++this.sequence, guid, number, bytes);
+    this.records.push(record);
+    // Trimmed a quarter at a time: a long run (a fuzzer's) pays no copy per message.
+    if (this.records.length > MAX_RECORDS) {
+      const drop = this.records.length - Math.floor((MAX_RECORDS * 3) / 4);
+      this.records.splice(0, drop);
+      this.lost += drop;
+    }
+    this.onMessage?.(record);
+  }
+
+  /** A message as a record, formatted now with the TMF of its GUID (the recorder's logs use it too). */
+  format(k: Kernel, sequence: number, guid: string, number: number, bytes: Uint8Array): TraceRecord {
+    const where = { sequence, time: k.clock.now, cpu: k.prcb.number, pid: k.currentThread.process.id, tid: k.currentThread.id };
     const format = this.formats.get(guid);
     const message = format?.messages.get(number);
     let record: TraceRecord;
@@ -84,14 +97,7 @@ export class TraceSession {
         text: formatMessage(message.fmt, format.tmf.types, bytes),
       };
     }
-    this.records.push(record);
-    // Trimmed a quarter at a time: a long run (a fuzzer's) pays no copy per message.
-    if (this.records.length > MAX_RECORDS) {
-      const drop = this.records.length - Math.floor((MAX_RECORDS * 3) / 4);
-      this.records.splice(0, drop);
-      this.lost += drop;
-    }
-    this.onMessage?.(record);
+    return record;
   }
 }
 

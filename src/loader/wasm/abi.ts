@@ -23,6 +23,8 @@ export const DDI_PARAMS: Readonly<Record<string, Readonly<Record<number, ParamKi
   // WPP: a TRACEHANDLE / REGHANDLE is 64 bits; WmiTraceMessage's (pointer, size) pairs follow its fixed arguments.
   WmiTraceMessage: { 0: 'i64', 4: 'varargs' },
   EtwUnregister: { 0: 'i64' },
+  // The WPP recorder's message: WmiTraceMessage's pairs after its five fixed arguments (etw/recorder.ts).
+  WppAutoLogTrace: { 5: 'varargs' },
   MmMapIoSpace: { 0: 'largeIntegerByValue' },
   MmMapIoSpaceEx: { 0: 'largeIntegerByValue' },
   MmAllocatePagesForMdl: { 0: 'largeIntegerByValue', 1: 'largeIntegerByValue', 2: 'largeIntegerByValue' },

@@ -39,6 +39,7 @@ import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface } from './interface.ts';
 import { applyCapabilities, applyPnpDeviceState, staticStopRemoveVeto } from './device-state.ts';
+import { wmiDeviceRemoved, wmiDeviceStarted } from '../wmi-irp.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
@@ -322,6 +323,7 @@ export class FxPkgPnp {
     }
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpEnableInterfaces;
     for (const i of this.interfaces) i.startDevice();
+    wmiDeviceStarted(this.device);
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted;
     this.policy(PWRPOL.WdfDevStatePwrPolStartingSucceeded, PWRPOL.WdfDevStatePwrPolStartingDecideS0Wake, this.idle.enabled ? PWRPOL.WdfDevStatePwrPolStartedIdleCapable : PWRPOL.WdfDevStatePwrPolStarted);
     return STATUS.SUCCESS;
@@ -378,6 +380,7 @@ export class FxPkgPnp {
 
   private disableInterfaces(): void {
     for (const i of this.interfaces) i.disable();
+    wmiDeviceRemoved(this.device);
   }
 
   /** The device leaves its stack (its WDFDEVICE is being deleted): detach, free the interfaces' names. */
