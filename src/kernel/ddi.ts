@@ -53,6 +53,7 @@ import { poExports } from './po/exports.ts';
 import { pofxExports } from './po/pofx-exports.ts';
 import { stackLimitExports } from './io/stack-limits.ts';
 import { ioWmiExports } from './io/wmi.ts';
+import { ioWmiConsumerExports } from './io/wmi-consumer.ts';
 import { devicePropertyExports } from './pnp/property.ts';
 import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
 import { pnpBusExports } from './pnp/bus-exports.ts';
@@ -112,6 +113,7 @@ export function buildDdiTable(k: Kernel) {
     ...pofxExports(k),
     ...stackLimitExports(k),
     ...ioWmiExports(k),
+    ...ioWmiConsumerExports(k),
     ...devicePropertyExports(k),
     ...pnpInterfaceExports(k),
     ...pnpBusExports(k),

@@ -1,8 +1,8 @@
 /*
  * dv/iowmi.h - the I/O manager's WMI routines a driver calls directly (src/kernel/io/wmi.ts): the
- * provider ID of a device object, and the callback type of a WMI notification. No WMI data provider
- * exists in the machine, so IoWMIOpenBlock and IoWMISetNotificationCallback are not exported: a
- * driver that looks them up with MmGetSystemRoutineAddress gets NULL, as on a system without WMI.
+ * provider ID of a device object, and the callback type of a WMI notification; the consumer's
+ * IoWMIOpenBlock and IoWMISetNotificationCallback (src/kernel/io/wmi-consumer.ts) open a class's data
+ * block and register for its events (the machine has no WMI event source: the callback is kept, not called).
  */
 #ifndef DV_IOWMI_H
 #define DV_IOWMI_H
@@ -25,5 +25,8 @@ typedef VOID FWMI_NOTIFICATION_CALLBACK(PVOID Wnode, PVOID Context);
 typedef FWMI_NOTIFICATION_CALLBACK *WMI_NOTIFICATION_CALLBACK;
 
 DDI_IMPORT(IoWMIDeviceObjectToProviderId) ULONG NTAPI IoWMIDeviceObjectToProviderId(_In_ PDEVICE_OBJECT DeviceObject);
+DDI_IMPORT(IoWMIOpenBlock) NTSTATUS NTAPI IoWMIOpenBlock(_In_ LPCGUID Guid, _In_ ULONG DesiredAccess, _Out_ PVOID *DataBlockObject);
+DDI_IMPORT(IoWMISetNotificationCallback)
+NTSTATUS NTAPI IoWMISetNotificationCallback(_Inout_ PVOID Object, _In_ WMI_NOTIFICATION_CALLBACK Callback, _In_opt_ PVOID Context);
 
 #endif
