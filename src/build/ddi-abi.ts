@@ -24,6 +24,9 @@ const SCALARS_32 = new Set([
   'DEVICE_RELATION_TYPE',
   // The framework's (wdf.h): its handles are pointers, its enums ints.
   'WDFOBJECT', 'WDFCONTEXT', 'WDF_DEVICE_IO_TYPE', 'WDF_REQUEST_TYPE', 'WDF_TRI_STATE', 'WDF_IO_QUEUE_DISPATCH_TYPE',
+  'WDF_IO_TARGET_SENT_IO_ACTION', 'WDF_IO_TARGET_PURGE_IO_ACTION', 'WDF_IO_TARGET_STATE',
+  // A function pointer typedef without a P-name (dv/iowmi.h).
+  'WMI_NOTIFICATION_CALLBACK',
 ]);
 /** wdf.h's handle types (DECLARE_HANDLE): WDFDRIVER, WDFDEVICE, ... pointers. */
 const WDF_HANDLE = /^WDF[A-Z]+$/;

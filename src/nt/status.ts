@@ -92,6 +92,9 @@ export const STATUS = {
   WDF_SYNCHRONIZATION_SCOPE_INVALID: 0xc0200210,
   WDF_EXECUTION_LEVEL_INVALID: 0xc0200211,
   WDF_PARENT_NOT_SPECIFIED: 0xc0200212,
+  // I/O targets (src/wdf/io-target.ts): a send's timeout, a request too shallow for its target.
+  IO_TIMEOUT: 0xc00000b5,
+  REQUEST_NOT_ACCEPTED: 0xc00000d0,
 } as const;
 
 export type NTSTATUS = number;

@@ -26,6 +26,8 @@ import { syncExports } from './sync.ts';
 import { versionExports } from './version.ts';
 import { idleExports } from './power/idle.ts';
 import { interruptExports } from './interrupt.ts';
+import { ioTargetRemoteExports } from './io-target-remote.ts';
+import { requestCreateExports } from './request-create.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -53,5 +55,7 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...versionExports(fx),
     ...idleExports(fx),
     ...interruptExports(fx),
+    ...ioTargetRemoteExports(fx),
+    ...requestCreateExports(fx),
   };
 }

@@ -75,6 +75,14 @@ export const FX_ROUTINES = [
   'FxInterrupt::_InterruptThunk',
   'FxInterrupt::_InterruptDpcThunk',
   'FxInterrupt::_InterruptSynchronizeThunk',
+  // Remote I/O targets and driver-created requests (io-target*.ts, request-create.ts).
+  'FxIoTarget::SubmitPendedRequest',
+  'FxIoTarget::CancelPendedRequest',
+  'FxIoTargetRemote::Open',
+  'FxIoTargetRemote::Close',
+  'FxIoTargetRemote::_PlugPlayNotification',
+  'FxIoTarget::SubmitSync',
+  'FxRequest::_Create',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

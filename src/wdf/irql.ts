@@ -32,6 +32,18 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfRequestProbeAndLockUserBufferForWrite: 'status',
   WdfRequestRetrieveUnsafeUserInputBuffer: 'status',
   WdfRequestRetrieveUnsafeUserOutputBuffer: 'status',
+  // Remote I/O targets and synchronous sends (io-target-remote.ts, request-create.ts).
+  WdfIoTargetCreate: 'status',
+  WdfIoTargetOpen: 'status',
+  WdfIoTargetClose: 'void',
+  WdfIoTargetCloseForQueryRemove: 'void',
+  WdfIoTargetPurge: 'void',
+  WdfIoTargetQueryTargetProperty: 'status',
+  WdfIoTargetAllocAndQueryTargetProperty: 'status',
+  WdfIoTargetSendReadSynchronously: 'status',
+  WdfIoTargetSendWriteSynchronously: 'status',
+  WdfIoTargetSendIoctlSynchronously: 'status',
+  WdfIoTargetSendInternalIoctlSynchronously: 'status',
 };
 
 /**

@@ -18,7 +18,7 @@ import type { FxFileObject } from './file.ts';
 import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
 import { FxMemory } from './memory.ts';
-import { FxObject, NO_ATTRIBUTES } from './object.ts';
+import { FxObject, NO_ATTRIBUTES, type FxAttributes } from './object.ts';
 import type { FxIoQueue } from './queue.ts';
 
 const I = IRP.off;
@@ -51,8 +51,11 @@ export class FxRequest extends FxObject {
     readonly device: FxDevice,
     readonly irp: number,
     readonly fileObject: FxFileObject | undefined,
+    /** A driver-created request's own attributes and parent (WdfRequestCreate); else the device's request attributes. */
+    attributes: FxAttributes = device.requestAttributes,
+    parent: FxObject | undefined = undefined,
   ) {
-    super(fx, g, device.requestAttributes, undefined, FX_TYPE.Request);
+    super(fx, g, attributes, parent, FX_TYPE.Request);
     this.location = fx.k.as.u32(irp + I['Tail.CurrentStackLocation']);
     this.major = fx.k.as.u8(this.location + S.MajorFunction);
     fx.requestsByIrp.set(irp, this);
