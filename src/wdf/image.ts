@@ -75,7 +75,12 @@ export const FX_ROUTINES = [
   'FxInterrupt::_InterruptThunk',
   'FxInterrupt::_InterruptDpcThunk',
   'FxInterrupt::_InterruptSynchronizeThunk',
-  // Remote I/O targets and driver-created requests (io-target*.ts, request-create.ts).
+] as const;
+/**
+ * Routines laid out after the exports (imp_*), so adding them moves no address the table above or
+ * the exports already had: remote I/O targets and driver-created requests (io-target*.ts, request-create.ts).
+ */
+export const FX_ROUTINES_AFTER_EXPORTS = [
   'FxIoTarget::SubmitPendedRequest',
   'FxIoTarget::CancelPendedRequest',
   'FxIoTargetRemote::Open',
@@ -84,14 +89,14 @@ export const FX_ROUTINES = [
   'FxIoTarget::SubmitSync',
   'FxRequest::_Create',
 ] as const;
-export type FxRoutine = (typeof FX_ROUTINES)[number];
+export type FxRoutine = (typeof FX_ROUTINES)[number] | (typeof FX_ROUTINES_AFTER_EXPORTS)[number];
 
 export class WdfImage {
   readonly module: ModuleInfo;
   private readonly byName = new Map<string, number>();
 
   constructor(base: number, ddiNames: readonly string[]) {
-    const names = [...FX_ROUTINES, ...ddiNames.map((n) => `imp_${n}`)];
+    const names = [...FX_ROUTINES, ...ddiNames.map((n) => `imp_${n}`), ...FX_ROUTINES_AFTER_EXPORTS];
     const functions: FunctionSymbol[] = names.map((name, i) => ({ name, start: base + FIRST_ROUTINE_RVA + i * ROUTINE_SIZE, size: ROUTINE_SIZE }));
     for (const f of functions) this.byName.set(f.name, f.start);
     this.module = {
@@ -104,7 +109,7 @@ export class WdfImage {
   }
 
   static sizeFor(ddiCount: number): number {
-    return FIRST_ROUTINE_RVA + (FX_ROUTINES.length + ddiCount) * ROUTINE_SIZE;
+    return FIRST_ROUTINE_RVA + (FX_ROUTINES.length + ddiCount + FX_ROUTINES_AFTER_EXPORTS.length) * ROUTINE_SIZE;
   }
 
   /** A routine's address (+ offset): `FxIoQueue::DispatchEvents`, or `imp_WdfRequestComplete`. */
