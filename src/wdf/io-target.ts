@@ -67,6 +67,12 @@ export class FxIoTarget extends FxObject {
     return false;
   }
 
+  /** Its device is gone: what it holds or sent is cancelled, and it is deleted. */
+  protected override dispose(): void {
+    cancelAll(this.fx, this, true);
+    this.targetState = WDF_IO_TARGET_STATE.Deleted;
+  }
+
   /** The target device's StackSize: the stack locations an IRP needs to go down it. */
   get stackSize(): number {
     return this.targetDevice === 0 ? 0 : this.fx.k.as.u8(this.targetDevice + DEVICE_OBJECT.off.StackSize);
@@ -226,6 +232,11 @@ export function waitForSent(fx: Framework, g: FxDriverGlobals, target: FxIoTarge
   );
 }
 
+/** Stopped or purged: an open target whose gates IGNORE_TARGET_STATE and SEND_AND_FORGET pass. */
+function gatesOnly(state: number): boolean {
+  return state === WDF_IO_TARGET_STATE.Started || state === WDF_IO_TARGET_STATE.Stopped || state === WDF_IO_TARGET_STATE.Purged;
+}
+
 /** Send options as read from WDF_REQUEST_SEND_OPTIONS (NULL: none). */
 export interface SendOptions {
   readonly flags: number;
@@ -260,11 +271,11 @@ export function submit(fx: Framework, g: FxDriverGlobals, request: FxRequest, ta
   }
   const ignoreState = (options.flags & WDF_REQUEST_SEND_OPTION.IgnoreTargetState) !== 0;
   const state = target.targetState;
-  if (state !== WDF_IO_TARGET_STATE.Started && !(ignoreState && target.targetDevice !== 0 && state === WDF_IO_TARGET_STATE.Stopped)) {
-    if (state !== WDF_IO_TARGET_STATE.Stopped) {
-      g.record('FxIoTarget::Send', `WDFIOTARGET ${hex(target.handle)} is in state ${state}: WDFREQUEST ${hex(request.handle)} fails with STATUS_INVALID_DEVICE_STATE`);
-      return STATUS.INVALID_DEVICE_STATE;
-    }
+  // Stopped: the in-gate is open (the request waits); purged: both gates shut; IGNORE_TARGET_STATE passes both.
+  const through = state === WDF_IO_TARGET_STATE.Started || (ignoreState && gatesOnly(state));
+  if (!through && state !== WDF_IO_TARGET_STATE.Stopped) {
+    g.record('FxIoTarget::Send', `WDFIOTARGET ${hex(target.handle)} is in state ${state}: WDFREQUEST ${hex(request.handle)} fails with STATUS_INVALID_DEVICE_STATE`);
+    return STATUS.INVALID_DEVICE_STATE;
   }
   Object.assign(s, { target, synchronous, done: false, timedOut: false, status: 0, information: 0 });
   if (options.timeout !== 0n) {
@@ -278,7 +289,7 @@ export function submit(fx: Framework, g: FxDriverGlobals, request: FxRequest, ta
     // A positive timeout is an absolute time; the framework passes it on to the timer as given.
     timer.set(options.timeout, 0);
   }
-  if (state === WDF_IO_TARGET_STATE.Stopped && !ignoreState) {
+  if (!through) {
     g.record('FxIoTarget::Send', `WDFIOTARGET ${hex(target.handle)} is stopped: WDFREQUEST ${hex(request.handle)} waits for it to start`);
     target.pended.push({ request, flags: options.flags });
   } else {
@@ -347,7 +358,7 @@ export function ioTargetExports(fx: Framework): Record<string, WdfDdi> {
         if (options.flags & WDF_REQUEST_SEND_OPTION.SendAndForget) {
           // The request is no longer the driver's: off its queue, the object gone, the IRP the target's.
           if (options.flags !== WDF_REQUEST_SEND_OPTION.SendAndForget || s.routine || request.queue === undefined) return failSend(request, STATUS.INVALID_PARAMETER);
-          if (target.targetState !== WDF_IO_TARGET_STATE.Started) return failSend(request, STATUS.INVALID_DEVICE_STATE);
+          if (!gatesOnly(target.targetState)) return failSend(request, STATUS.INVALID_DEVICE_STATE);
           const queue = request.queue;
           request.queue = undefined;
           request.completed = true;

@@ -3,7 +3,8 @@
  * device opens targets on itself, by name (ZwCreateFile) and by its DEVICE_OBJECT, and drives them:
  * synchronous IOCTLs and writes with each kind of memory descriptor, a timeout on a request the target
  * holds, a stopped target holding a send until it starts or the request is cancelled, a closed and a
- * purged target refusing sends (STATUS_INVALID_DEVICE_STATE), a reopen, a request reused and resent.
+ * purged target refusing sends (STATUS_INVALID_DEVICE_STATE) unless IGNORE_TARGET_STATE, a reopen, a
+ * request reused and resent.
  * One ULONG per result, in the fixture's Results order.
  */
 import assert from 'node:assert/strict';
@@ -33,6 +34,7 @@ const RESULTS = [
   'purgedState', 'purgedSend',
   'heldCancel', 'heldCalls', 'heldStatus',
   'neitherStatus', 'neitherOut',
+  'ignoreStopped', 'ignorePurged',
 ] as const;
 
 test('remote targets by name and by device object: sends, timeouts, stop/start, cancel, close, reopen, purge; clean under /standard with the framework verifier', async () => {
@@ -94,6 +96,8 @@ test('remote targets by name and by device object: sends, timeouts, stop/start, 
     heldStatus: STATUS.CANCELLED,
     neitherStatus: STATUS.SUCCESS,
     neitherOut: ~0x11223344 >>> 0,
+    ignoreStopped: STATUS.SUCCESS, // IGNORE_TARGET_STATE: down through a stopped target
+    ignorePurged: STATUS.SUCCESS, // and a purged one
   });
   assert.deepEqual(prints.filter((l) => l.startsWith('WDF detected')), [], 'no framework verifier break');
   assert.deepEqual(r.leaks, [], 'targets, requests, handles, file objects and MDLs all let go');
