@@ -11,6 +11,11 @@ import type { FxDevice } from '../wdf/device.ts';
 import type { FxObject } from '../wdf/object.ts';
 import type { FxIoQueue } from '../wdf/queue.ts';
 import type { FxRequest } from '../wdf/request.ts';
+import { sendStateOf } from '../wdf/io-target.ts';
+import { FxCreatedRequest } from '../wdf/request-create.ts';
+
+/** WdfRequestTypeNoFormat: a driver-created request not formatted yet. */
+const WDF_REQUEST_TYPE_NO_FORMAT = 0xff;
 
 const H = FX_OBJECT_HEADER.off;
 const CH = FX_CONTEXT_HEADER.off;
@@ -67,7 +72,13 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
             presented: [...q.presented].map((r) => r.handle),
           };
         }),
-        requests: ofType<FxRequest>(FX_TYPE.Request).map((r) => ({ handle: r.handle, irp: r.irp, queue: r.queue?.handle ?? 0, major: r.major, fileObject: r.fileObject?.handle ?? 0, completed: r.completed, cancelRoutine: r.cancelRoutine })),
+        requests: ofType<FxRequest>(FX_TYPE.Request).map((r) => {
+          // A request out at an I/O target names it; a driver-created one says so, its major the one it was formatted with (0xFF: none yet).
+          const sent = sendStateOf(r);
+          const created = r instanceof FxCreatedRequest;
+          const major = created ? (sent.formatted?.major ?? WDF_REQUEST_TYPE_NO_FORMAT) : r.major;
+          return { handle: r.handle, irp: r.irp, queue: r.queue?.handle ?? 0, major, fileObject: r.fileObject?.handle ?? 0, completed: r.completed, cancelRoutine: r.cancelRoutine, ...(sent.target ? { target: sent.target.handle } : {}), ...(created ? { created } : {}) };
+        }),
       };
     }),
   };

@@ -2,7 +2,8 @@
  * The PnP twin that stops with 0x10D/0x6/0x3 (drivers/c/kmdf/KmdfPnpResend: its request sent again
  * while it waits in a stopped I/O target), read back from its dump: `!analyze -v` names the driver and
  * the violation, and the in-flight recorder (`!wdfkd.wdflogdump`) has the framework's lines before the
- * stop: the target stopped, the request formatted and held, the second send.
+ * stop: the target stopped, the request formatted and held, the second send; `!wdfkd.wdfrequest P3`
+ * shows the request the driver created, out at the target.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -30,6 +31,10 @@ test('KmdfPnpResend: !analyze -v names the driver and REQUEST_ALREADY_SENT, the 
   const held = log.indexOf('waits for it to start');
   const fatal = log.indexOf('WDF_VIOLATION 0x6, 0x3');
   assert.ok(stopped >= 0 && held > stopped && fatal > held, `the log has the stop, the held request, then the violation:\n${log}`);
-  const lines = ['!analyze -v', '!wdfkd.wdflogdump KmdfPnpResend.sys'];
+  // P3 is the request: !wdfrequest says the driver made it and where it is (out at the stopped target).
+  const request = execute(t, `!wdfkd.wdfrequest ${r.bugCheck!.params[2]!.toString(16)}`).join('\n');
+  assert.match(request, /IRP_MJ_DEVICE_CONTROL \(driver-created\)/);
+  assert.match(request, /State: Sent to WDFIOTARGET 0x[0-9a-f]+ .*not back yet/);
+  const lines = ['!analyze -v', `!wdfkd.wdfrequest ${r.bugCheck!.params[2]!.toString(16)}`, '!wdfkd.wdflogdump KmdfPnpResend.sys'];
   assertGolden('kd.wdf.resend.out', lines.map((l) => [`kd> ${l}`, ...execute(t, l)].join('\n')).join('\n') + '\n');
 });
