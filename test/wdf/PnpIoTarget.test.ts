@@ -1,6 +1,7 @@
 /**
  * KmdfPnp's I/O target to the lower device (drivers/c/kmdf/KmdfPnp): a driver-created request, reused
- * and sent synchronously with a timeout (WdfIoTargetSendIoctlSynchronously), and a queue request
+ * and sent synchronously with a timeout (WdfIoTargetSendIoctlSynchronously), the lower PDO's hardware ID
+ * (WdfIoTargetAllocAndQueryTargetProperty), and a queue request
  * forwarded asynchronously with a completion routine; clean under /standard through start, requests,
  * sleep/wake and removal. The KmdfPnpResend twin sends its request again while it waits in a stopped
  * target: 0x10D/0x6/0x3 REQUEST_ALREADY_SENT, charged to the driver, the framework's lines in its log.
@@ -50,7 +51,9 @@ test('KmdfPnp: a reused driver-created request sent synchronously to the lower d
       ['0x0', 4, '41424344'],
     ],
   );
-  assert.deepEqual(printed.filter((l) => /lower|forwarded/.test(l)), [ANSWERED, `forwarded IOCTL 0x${IOCTL_FORWARD.toString(16)} came back with ${INVALID}`, ANSWERED]);
+  // WdfIoTargetAllocAndQueryTargetProperty: the PDO's hardware ID (a MULTI_SZ; %ws prints its first string).
+  const IS = 'the lower device is Root\\KmdfPnp';
+  assert.deepEqual(printed.filter((l) => /lower|forwarded/.test(l)), [ANSWERED, IS, `forwarded IOCTL 0x${IOCTL_FORWARD.toString(16)} came back with ${INVALID}`, ANSWERED, IS]);
   assert.deepEqual(outcome.leaks, []);
   assert.equal(outcome.unloaded, true);
 });

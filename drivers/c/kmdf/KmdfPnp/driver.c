@@ -149,6 +149,14 @@ static NTSTATUS AskLower(WDFDEVICE Device, WDFREQUEST Request) {
   WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&options, WDF_REL_TIMEOUT_IN_SEC(1));
   status = WdfIoTargetSendIoctlSynchronously(target, context->LowerRequest, IOCTL_KMDFPNP_LOWER_QUERY, &input, &output, &options, &bytes);
   DbgPrint("KmdfPnp: the lower device answered 0x%x (%u bytes)\n", status, (ULONG)bytes);
+  {
+    /* Who it is: the hardware ID of the target's PDO, in a WDFMEMORY the target owns (deleted here). */
+    WDFMEMORY id;
+    if (NT_SUCCESS(WdfIoTargetAllocAndQueryTargetProperty(target, DevicePropertyHardwareID, NonPagedPoolNx, WDF_NO_OBJECT_ATTRIBUTES, &id))) {
+      DbgPrint("KmdfPnp: the lower device is %ws\n", (PCWSTR)WdfMemoryGetBuffer(id, NULL));
+      WdfObjectDelete(id);
+    }
+  }
   *out = (ULONG)status;
   return STATUS_SUCCESS;
 #endif
