@@ -200,7 +200,7 @@ function goDown(fx: Framework, request: FxRequest, target: FxIoTarget): void {
   fx.k.io.callDriver(target.targetDevice, irp);
 }
 
-/** Cancel a request out at a target: taken back if the target holds it (STATUS_CANCELLED), else IoCancelIrp. TRUE if it was out. */
+/** Cancel a request out at a target: taken back if the target holds it (STATUS_CANCELLED), else IoCancelIrp's answer (a cancel routine ran). */
 export function cancelSent(fx: Framework, request: FxRequest, status: number = STATUS.CANCELLED): boolean {
   const s = sendStateOf(request);
   const target = s.target;
@@ -211,7 +211,7 @@ export function cancelSent(fx: Framework, request: FxRequest, status: number = S
     fx.frame('FxIoTarget::CancelPendedRequest', () => finish(fx, request, status, 0));
     return true;
   }
-  return fx.k.ddi.IoCancelIrp(request.irp) !== 0 || !s.done;
+  return fx.k.ddi.IoCancelIrp(request.irp) !== 0;
 }
 
 /** Requests a stopped target held go down now that it started. */

@@ -35,6 +35,7 @@ const RESULTS = [
   'heldCancel', 'heldCalls', 'heldStatus',
   'neitherStatus', 'neitherOut',
   'ignoreStopped', 'ignorePurged',
+  'cancelBack',
 ] as const;
 
 test('remote targets by name and by device object: sends, timeouts, stop/start, cancel, close, reopen, purge; clean under /standard with the framework verifier', async () => {
@@ -98,6 +99,7 @@ test('remote targets by name and by device object: sends, timeouts, stop/start, 
     neitherOut: ~0x11223344 >>> 0,
     ignoreStopped: STATUS.SUCCESS, // IGNORE_TARGET_STATE: down through a stopped target
     ignorePurged: STATUS.SUCCESS, // and a purged one
+    cancelBack: 0, // WdfRequestCancelSentRequest on a request that is back: FALSE
   });
   assert.deepEqual(prints.filter((l) => l.startsWith('WDF detected')), [], 'no framework verifier break');
   assert.deepEqual(r.leaks, [], 'targets, requests, handles, file objects and MDLs all let go');
