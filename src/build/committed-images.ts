@@ -66,6 +66,7 @@ export function committedImages(): CommittedImage[] {
     single(join(REPO_ROOT, 'drivers', 'c', 'wpp', 'WppSample'), 'WppSample'),
     single(fixture('kmdf'), 'KmdfQueues'),
     single(fixture('kmdf'), 'KmdfTargets'),
+    single(fixture('kmdf'), 'KmdfWatcher'),
     // Low resources simulation samples (checked and unchecked allocations).
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocChecked'),
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocUnchecked'),
