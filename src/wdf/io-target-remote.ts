@@ -22,6 +22,8 @@ import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
 import { FxIoTarget, cancelAll, sendPended, waitForSent } from './io-target.ts';
 import { fxRoutine } from './ke.ts';
+import { verifierBreak } from './verifier.ts';
+import { PASSIVE_LEVEL } from '../nt/irql.ts';
 import { FxMemory } from './memory.ts';
 import { readAttributes, type FxAttributes, type FxObject } from './object.ts';
 import { POOL_TYPE } from '../nt/pool.ts';
@@ -114,6 +116,15 @@ export function ioTargetRemoteExports(fx: Framework): Record<string, WdfDdi> {
   const remoteOf = (g: FxDriverGlobals, handle: number): FxIoTargetRemote | undefined => {
     const t = targetOf(g, handle);
     return t instanceof FxIoTargetRemote ? t : undefined;
+  };
+  /**
+   * The actions that wait for sent requests are PASSIVE_LEVEL's (the DDI reference): above it, the
+   * framework's wrong-IRQL report (in-flight recorder, verifier break) and no wait.
+   */
+  const waitAllowed = (g: FxDriverGlobals, ddi: string): boolean => {
+    if (k.irql === PASSIVE_LEVEL) return true;
+    verifierBreak(fx, g, ddi, `Called at wrong IRQL; at level ${k.irql}, should be at level ${PASSIVE_LEVEL}`);
+    return false;
   };
   /** Targets by the context their notification callback gets. */
   const byContext = new Map<number, FxIoTargetRemote>();
@@ -286,9 +297,10 @@ export function ioTargetRemoteExports(fx: Framework): Record<string, WdfDdi> {
       if (t.targetState !== WDF_IO_TARGET_STATE.Started && t.targetState !== WDF_IO_TARGET_STATE.Stopped) return;
       t.targetState = WDF_IO_TARGET_STATE.Stopped;
       g.record('FxIoTarget::Stop', `WDFIOTARGET ${hex(t.handle)} stopped (action ${Action})`);
-      // Stopping holds new requests; what was sent is cancelled, waited for or left, as the driver says.
+      // Stopping holds new requests; what was sent is cancelled, waited for or left, as the driver says (the waits at PASSIVE_LEVEL only).
+      if (Action === WDF_IO_TARGET_SENT_IO_ACTION.LeaveSentIoPending || !waitAllowed(g, 'WdfIoTargetStop')) return;
       if (Action === WDF_IO_TARGET_SENT_IO_ACTION.CancelSentIo) for (const r of [...t.sent]) fx.k.ddi.IoCancelIrp(r.irp);
-      if (Action !== WDF_IO_TARGET_SENT_IO_ACTION.LeaveSentIoPending && t.sent.size > 0) waitForSent(fx, g, t);
+      if (t.sent.size > 0) waitForSent(fx, g, t);
     },
 
     WdfIoTargetPurge(g, IoTarget: number, Action: number) {
@@ -297,7 +309,7 @@ export function ioTargetRemoteExports(fx: Framework): Record<string, WdfDdi> {
       t.targetState = WDF_IO_TARGET_STATE.Purged;
       g.record('FxIoTarget::Purge', `WDFIOTARGET ${hex(t.handle)} purged (action ${Action})`);
       cancelAll(fx, t, true);
-      if (Action === WDF_IO_TARGET_PURGE_IO_ACTION.PurgeIoAndWait && t.sent.size > 0) waitForSent(fx, g, t);
+      if (Action === WDF_IO_TARGET_PURGE_IO_ACTION.PurgeIoAndWait && waitAllowed(g, 'WdfIoTargetPurge') && t.sent.size > 0) waitForSent(fx, g, t);
     },
 
     WdfIoTargetGetState(g, IoTarget: number) {

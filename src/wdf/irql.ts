@@ -37,7 +37,6 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfIoTargetOpen: 'status',
   WdfIoTargetClose: 'void',
   WdfIoTargetCloseForQueryRemove: 'void',
-  WdfIoTargetPurge: 'void',
   WdfIoTargetQueryTargetProperty: 'status',
   WdfIoTargetAllocAndQueryTargetProperty: 'status',
   WdfIoTargetSendReadSynchronously: 'status',

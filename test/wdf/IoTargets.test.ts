@@ -106,3 +106,19 @@ test('remote targets by name and by device object: sends, timeouts, stop/start, 
   assert.equal(r.unloaded, true);
   void IOCTL_ECHO_NEITHER;
 });
+
+const IOCTL_STOP_AT_DISPATCH = 0x222310;
+
+test('WdfIoTargetStop(WdfIoTargetCancelSentIo) at DISPATCH_LEVEL: the framework reports the wrong IRQL and does not wait; with its verifier on that is a break (0x1E without a debugger)', async () => {
+  const request = { kind: 'ioctl' as const, code: IOCTL_STOP_AT_DISPATCH, input: Buffer.alloc(0), outputLength: 4 };
+  // Without Driver Verifier (so without the framework's verifier): the line is recorded, the call returns.
+  const quiet = await runDriver({ driver: TARGETS, verifierFlags: 0, requests: [request] });
+  assert.equal(quiet.bugCheck, null);
+  assert.equal(quiet.hang, null);
+  assert.deepEqual(quiet.requests.map((q) => [hex(q.status), Buffer.from(q.output).readUInt32LE(0)]), [['0x0', WDF_IO_TARGET_STATE.Stopped]]);
+  const prints: string[] = [];
+  const loud = await runDriver({ driver: TARGETS, verifierFlags: STANDARD_FLAGS, wdfVerifier: true, requests: [request], onDebugPrint: (l) => prints.push(l) });
+  assert.equal(hex(loud.bugCheck?.code ?? 0), '0x1e');
+  assert.equal(hex(loud.bugCheck!.params[0]!), hex(STATUS.BREAKPOINT));
+  assert.ok(prints.some((l) => l.startsWith('WDF detected potentially invalid operation by KmdfTargets.sys')), prints.join('\n'));
+});
