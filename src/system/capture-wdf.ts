@@ -11,8 +11,6 @@ import type { FxDevice } from '../wdf/device.ts';
 import type { FxObject } from '../wdf/object.ts';
 import type { FxIoQueue } from '../wdf/queue.ts';
 import type { FxRequest } from '../wdf/request.ts';
-import { sendStateOf } from '../wdf/io-target.ts';
-import { FxCreatedRequest } from '../wdf/request-create.ts';
 
 /** WdfRequestTypeNoFormat: a driver-created request not formatted yet. */
 const WDF_REQUEST_TYPE_NO_FORMAT = 0xff;
@@ -74,10 +72,10 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
         }),
         requests: ofType<FxRequest>(FX_TYPE.Request).map((r) => {
           // A request out at an I/O target names it; a driver-created one says so, its major the one it was formatted with (0xFF: none yet).
-          const sent = sendStateOf(r);
-          const created = r instanceof FxCreatedRequest;
-          const major = created ? (sent.formatted?.major ?? WDF_REQUEST_TYPE_NO_FORMAT) : r.major;
-          return { handle: r.handle, irp: r.irp, queue: r.queue?.handle ?? 0, major, fileObject: r.fileObject?.handle ?? 0, completed: r.completed, cancelRoutine: r.cancelRoutine, ...(sent.target ? { target: sent.target.handle } : {}), ...(created ? { created } : {}) };
+          // (Read from the request itself: a WDM run's capture must not load src/wdf's modules.)
+          const created = r.createdByDriver;
+          const major = created ? (r.formattedMajor ?? WDF_REQUEST_TYPE_NO_FORMAT) : r.major;
+          return { handle: r.handle, irp: r.irp, queue: r.queue?.handle ?? 0, major, fileObject: r.fileObject?.handle ?? 0, completed: r.completed, cancelRoutine: r.cancelRoutine, ...(r.sentTo ? { target: r.sentTo.handle } : {}), ...(created ? { created } : {}) };
         }),
       };
     }),

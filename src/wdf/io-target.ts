@@ -127,6 +127,7 @@ function finish(fx: Framework, request: FxRequest, status: number, information: 
   const s = sendStateOf(request);
   const target = s.target!;
   s.target = undefined;
+  request.sentTo = undefined;
   target.sent.delete(request);
   s.timer?.free();
   s.timer = undefined;
@@ -278,6 +279,7 @@ export function submit(fx: Framework, g: FxDriverGlobals, request: FxRequest, ta
     return STATUS.INVALID_DEVICE_STATE;
   }
   Object.assign(s, { target, synchronous, done: false, timedOut: false, status: 0, information: 0 });
+  request.sentTo = target;
   if (options.timeout !== 0n) {
     const timer = new FxKeTimer(fx, g.tag, () => {
       if (s.target !== target || s.done) return;
@@ -338,6 +340,7 @@ export function ioTargetExports(fx: Framework): Record<string, WdfDdi> {
       as.setU32(next + S.CompletionRoutine, 0);
       as.setU32(next + S.Context, 0);
       sendStateOf(request).formatted = undefined;
+      request.formattedMajor = undefined;
     },
 
     WdfRequestSetCompletionRoutine(g, Request: number, CompletionRoutine: number, CompletionContext: number) {

@@ -45,6 +45,10 @@ export class FxCreatedRequest extends FxRequest {
     return true;
   }
 
+  override get createdByDriver(): boolean {
+    return true;
+  }
+
   releaseMemory(): void {
     for (const m of this.formattedMemory.splice(0)) m.dereference();
   }
@@ -198,6 +202,7 @@ export function requestCreateExports(fx: Framework): Record<string, WdfDdi> {
       }
     }
     s.formatted = { major, code, input: input?.memory?.handle ?? 0, output: output?.memory?.handle ?? 0, length: 0 };
+    request.formattedMajor = major;
     s.afterIo = (information) => {
       if (copyBack && bounce) as.copy(copyBack.address, bounce, Math.min(information, copyBack.length));
       if (bounce) fx.free(bounce, g.tag);
@@ -310,6 +315,7 @@ export function requestCreateExports(fx: Framework): Record<string, WdfDdi> {
       as.setU32(irp + I['Tail.CurrentStackLocation'], own);
       as.setU8(irp + I.CurrentLocation, (own - (irp + IRP.size)) / IO_STACK_LOCATION.size + 1);
       Object.assign(s, { routine: 0, context: 0, done: false, formatted: undefined, timedOut: false });
+      request.formattedMajor = undefined;
       if (request instanceof FxCreatedRequest) request.releaseMemory();
       return STATUS.SUCCESS;
     },

@@ -43,6 +43,9 @@ export class FxRequest extends FxObject {
   outputMemory: FxMemory | undefined;
   /** The stack location the framework received it at. */
   readonly location: number;
+  /** The I/O target it is out at (io-target.ts), and the major it was formatted with for one: what a dump shows. */
+  sentTo: FxObject | undefined;
+  formattedMajor: number | undefined;
   readonly major: number;
 
   constructor(
@@ -72,6 +75,11 @@ export class FxRequest extends FxObject {
   /** The driver owns it: presented by a queue (or retrieved from a manual one), and not completed. */
   get ownedByDriver(): boolean {
     return !this.completed && this.queue !== undefined && this.queue.presented.has(this);
+  }
+
+  /** WdfRequestCreate made it (request-create.ts). */
+  get createdByDriver(): boolean {
+    return false;
   }
 
   /** Requests the framework made for IRPs are deleted by completing them, not by WdfObjectDelete. */
