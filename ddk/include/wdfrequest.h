@@ -266,6 +266,39 @@ VOID WdfRequestGetCompletionParams(WDFREQUEST Request, PWDF_REQUEST_COMPLETION_P
 WDF_IMPORT(WdfRequestStopAcknowledge)
 VOID WdfRequestStopAcknowledge(WDFREQUEST Request, BOOLEAN Requeue);
 
+/* ---- Driver-created requests (src/wdf/request-create.ts) ---- */
+
+typedef enum _WDF_REQUEST_REUSE_FLAGS {
+  WDF_REQUEST_REUSE_NO_FLAGS = 0x00000000,
+  WDF_REQUEST_REUSE_SET_NEW_IRP = 0x00000001,
+} WDF_REQUEST_REUSE_FLAGS;
+
+typedef struct _WDF_REQUEST_REUSE_PARAMS {
+  ULONG Size;
+  ULONG Flags;
+  NTSTATUS Status;
+  PIRP NewIrp;
+} WDF_REQUEST_REUSE_PARAMS, *PWDF_REQUEST_REUSE_PARAMS;
+
+FORCEINLINE VOID WDF_REQUEST_REUSE_PARAMS_INIT(PWDF_REQUEST_REUSE_PARAMS Params, ULONG Flags, NTSTATUS Status) {
+  RtlZeroMemory(Params, sizeof(WDF_REQUEST_REUSE_PARAMS));
+  Params->Size = sizeof(WDF_REQUEST_REUSE_PARAMS);
+  Params->Flags = Flags;
+  Params->Status = Status;
+}
+
+WDF_IMPORT(WdfRequestCreate)
+NTSTATUS WdfRequestCreate(PWDF_OBJECT_ATTRIBUTES RequestAttributes, WDFIOTARGET IoTarget, WDFREQUEST *Request);
+
+WDF_IMPORT(WdfRequestReuse)
+NTSTATUS WdfRequestReuse(WDFREQUEST Request, PWDF_REQUEST_REUSE_PARAMS ReuseParams);
+
+WDF_IMPORT(WdfRequestChangeTarget)
+NTSTATUS WdfRequestChangeTarget(WDFREQUEST Request, WDFIOTARGET IoTarget);
+
+WDF_IMPORT(WdfRequestCancelSentRequest)
+BOOLEAN WdfRequestCancelSentRequest(WDFREQUEST Request);
+
 EXTERN_C_END
 
 #endif /* _WDFREQUEST_H_ */

@@ -65,6 +65,8 @@ export function committedImages(): CommittedImage[] {
     // WPP software tracing: dv build writes WppSample.tmh from the sources' config block.
     single(join(REPO_ROOT, 'drivers', 'c', 'wpp', 'WppSample'), 'WppSample'),
     single(fixture('kmdf'), 'KmdfQueues'),
+    single(fixture('kmdf'), 'KmdfTargets'),
+    single(fixture('kmdf'), 'KmdfWatcher'),
     // Low resources simulation samples (checked and unchecked allocations).
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocChecked'),
     single(join(REPO_ROOT, 'drivers', 'c', 'faults'), 'AllocUnchecked'),

@@ -28,6 +28,9 @@ const SCALARS_32 = new Set([
   'WDF_WMI_PROVIDER_CONTROL',
   // wpprecorder.h's handle.
   'RECORDER_LOG',
+  'WDF_IO_TARGET_SENT_IO_ACTION', 'WDF_IO_TARGET_PURGE_IO_ACTION', 'WDF_IO_TARGET_STATE',
+  // A function pointer typedef without a P-name (dv/iowmi.h).
+  'WMI_NOTIFICATION_CALLBACK',
 ]);
 /** wdf.h's handle types (DECLARE_HANDLE): WDFDRIVER, WDFDEVICE, ... pointers. */
 const WDF_HANDLE = /^WDF[A-Z]+$/;

@@ -294,7 +294,7 @@ function define(z: typeof Zod) {
         presented: array(u32),
       }),
     ),
-    requests: array(object({ handle: u32, irp: u32, queue: u32, major: u32, fileObject: u32, completed: z.boolean(says('true or false')), cancelRoutine: u32 })),
+    requests: array(object({ handle: u32, irp: u32, queue: u32, major: u32, fileObject: u32, completed: z.boolean(says('true or false')), cancelRoutine: u32, target: u32.optional(), created: z.boolean(says('true or false')).optional() })),
   });
   const wdf = object({ clients: array(wdfClient) });
 

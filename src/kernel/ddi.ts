@@ -54,6 +54,7 @@ import { pofxExports } from './po/pofx-exports.ts';
 import { stackLimitExports } from './io/stack-limits.ts';
 import { ioWmiExports } from './io/wmi.ts';
 import { ioWmiServiceExports } from './io/wmi-service.ts';
+import { ioWmiConsumerExports } from './io/wmi-consumer.ts';
 import { devicePropertyExports } from './pnp/property.ts';
 import { pnpInterfaceExports } from './pnp/interfaces-exports.ts';
 import { pnpBusExports } from './pnp/bus-exports.ts';
@@ -115,6 +116,7 @@ export function buildDdiTable(k: Kernel) {
     ...stackLimitExports(k),
     ...ioWmiExports(k),
     ...ioWmiServiceExports(k),
+    ...ioWmiConsumerExports(k),
     ...devicePropertyExports(k),
     ...pnpInterfaceExports(k),
     ...pnpBusExports(k),

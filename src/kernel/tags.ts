@@ -9,6 +9,8 @@ export const TAG = {
   Driver: poolTag('Driv'),
   Device: poolTag('Devi'),
   File: poolTag('File'),
+  /** WMI data block objects (io/wmi-consumer.ts). */
+  WmiBlock: poolTag('WmiB'),
   Thread: poolTag('Thre'),
   Process: poolTag('Proc'),
   Name: poolTag('ObNm'),

@@ -100,6 +100,9 @@ export const STATUS = {
   WMI_ITEMID_NOT_FOUND: 0xc0000297,
   WMI_READ_ONLY: 0xc00002c6,
   WMI_SET_FAILURE: 0xc00002c7,
+  // I/O targets (src/wdf/io-target.ts): a send's timeout, a request too shallow for its target.
+  IO_TIMEOUT: 0xc00000b5,
+  REQUEST_NOT_ACCEPTED: 0xc00000d0,
 } as const;
 
 export type NTSTATUS = number;

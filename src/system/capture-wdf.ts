@@ -12,6 +12,9 @@ import type { FxObject } from '../wdf/object.ts';
 import type { FxIoQueue } from '../wdf/queue.ts';
 import type { FxRequest } from '../wdf/request.ts';
 
+/** WdfRequestTypeNoFormat: a driver-created request not formatted yet. */
+const WDF_REQUEST_TYPE_NO_FORMAT = 0xff;
+
 const H = FX_OBJECT_HEADER.off;
 const CH = FX_CONTEXT_HEADER.off;
 const TI = WDF_OBJECT_CONTEXT_TYPE_INFO.off;
@@ -81,7 +84,13 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
             presented: [...q.presented].map((r) => r.handle),
           };
         }),
-        requests: ofType<FxRequest>(FX_TYPE.Request).map((r) => ({ handle: r.handle, irp: r.irp, queue: r.queue?.handle ?? 0, major: r.major, fileObject: r.fileObject?.handle ?? 0, completed: r.completed, cancelRoutine: r.cancelRoutine })),
+        requests: ofType<FxRequest>(FX_TYPE.Request).map((r) => {
+          // A request out at an I/O target names it; a driver-created one says so, its major the one it was formatted with (0xFF: none yet).
+          // (Read from the request itself: a WDM run's capture must not load src/wdf's modules.)
+          const created = r.createdByDriver;
+          const major = created ? (r.formattedMajor ?? WDF_REQUEST_TYPE_NO_FORMAT) : r.major;
+          return { handle: r.handle, irp: r.irp, queue: r.queue?.handle ?? 0, major, fileObject: r.fileObject?.handle ?? 0, completed: r.completed, cancelRoutine: r.cancelRoutine, ...(r.sentTo ? { target: r.sentTo.handle } : {}), ...(created ? { created } : {}) };
+        }),
       };
     }),
   };

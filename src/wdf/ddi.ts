@@ -36,6 +36,8 @@ import { deviceStateExports } from './pnp/device-state.ts';
 import { devicePropertyExports } from './pnp/device-property.ts';
 import { lookasideExports } from './lookaside.ts';
 import { wmiExports } from './wmi.ts';
+import { ioTargetRemoteExports } from './io-target-remote.ts';
+import { requestCreateExports } from './request-create.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -74,5 +76,7 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...devicePropertyExports(fx),
     ...lookasideExports(fx),
     ...wmiExports(fx),
+    ...ioTargetRemoteExports(fx),
+    ...requestCreateExports(fx),
   };
 }

@@ -93,6 +93,14 @@ export const FX_ROUTINES = [
   'FxPowerDeviceDisarmWakeFromSx::Invoke',
   'FxPowerDeviceWakeFromSxTriggered::Invoke',
   'FxPowerDeviceArmWakeFromSxWithReason::Invoke',
+  // I/O targets and driver-created requests (io-target.ts, io-target-remote.ts, request-create.ts).
+  'FxIoTarget::SubmitPendedRequest',
+  'FxIoTarget::CancelPendedRequest',
+  'FxIoTargetRemote::Open',
+  'FxIoTargetRemote::Close',
+  'FxIoTargetRemote::_PlugPlayNotification',
+  'FxIoTarget::SubmitSync',
+  'FxRequest::_Create',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

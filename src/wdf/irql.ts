@@ -83,6 +83,17 @@ const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfWmiProviderCreate: 'status',
   WdfWmiInstanceCreate: 'status',
   WdfDeviceAssignMofResourceName: 'status',
+  // Remote I/O targets and synchronous sends (io-target-remote.ts, request-create.ts).
+  WdfIoTargetCreate: 'status',
+  WdfIoTargetOpen: 'status',
+  WdfIoTargetClose: 'void',
+  WdfIoTargetCloseForQueryRemove: 'void',
+  WdfIoTargetQueryTargetProperty: 'status',
+  WdfIoTargetAllocAndQueryTargetProperty: 'status',
+  WdfIoTargetSendReadSynchronously: 'status',
+  WdfIoTargetSendWriteSynchronously: 'status',
+  WdfIoTargetSendIoctlSynchronously: 'status',
+  WdfIoTargetSendInternalIoctlSynchronously: 'status',
 };
 
 /**

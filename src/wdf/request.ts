@@ -18,7 +18,7 @@ import type { FxFileObject } from './file.ts';
 import type { Framework } from './framework.ts';
 import type { FxDriverGlobals } from './globals.ts';
 import { FxMemory } from './memory.ts';
-import { FxObject, NO_ATTRIBUTES } from './object.ts';
+import { FxObject, NO_ATTRIBUTES, type FxAttributes } from './object.ts';
 import type { FxIoQueue } from './queue.ts';
 
 const I = IRP.off;
@@ -43,6 +43,9 @@ export class FxRequest extends FxObject {
   outputMemory: FxMemory | undefined;
   /** The stack location the framework received it at. */
   readonly location: number;
+  /** The I/O target it is out at (io-target.ts), and the major it was formatted with for one: what a dump shows. */
+  sentTo: FxObject | undefined;
+  formattedMajor: number | undefined;
   readonly major: number;
 
   constructor(
@@ -51,8 +54,11 @@ export class FxRequest extends FxObject {
     readonly device: FxDevice,
     readonly irp: number,
     readonly fileObject: FxFileObject | undefined,
+    /** A driver-created request's own attributes and parent (WdfRequestCreate); else the device's request attributes. */
+    attributes: FxAttributes = device.requestAttributes,
+    parent: FxObject | undefined = undefined,
   ) {
-    super(fx, g, device.requestAttributes, undefined, FX_TYPE.Request);
+    super(fx, g, attributes, parent, FX_TYPE.Request);
     this.location = fx.k.as.u32(irp + I['Tail.CurrentStackLocation']);
     this.major = fx.k.as.u8(this.location + S.MajorFunction);
     fx.requestsByIrp.set(irp, this);
@@ -69,6 +75,11 @@ export class FxRequest extends FxObject {
   /** The driver owns it: presented by a queue (or retrieved from a manual one), and not completed. */
   get ownedByDriver(): boolean {
     return !this.completed && this.queue !== undefined && this.queue.presented.has(this);
+  }
+
+  /** WdfRequestCreate made it (request-create.ts). */
+  get createdByDriver(): boolean {
+    return false;
   }
 
   /** Requests the framework made for IRPs are deleted by completing them, not by WdfObjectDelete. */

@@ -73,6 +73,8 @@ const OPTIONAL = new Set([
   'recorder.logs[*].records[*].func',
   'recorder.logs[*].records[*].level',
   'recorder.logs[*].records[*].flags',
+  'wdf.clients[*].requests[*].target',
+  'wdf.clients[*].requests[*].created',
 ]);
 /** Numbers any integer is right for (a signed count; a time with no upper bound): no value of `range` is wrong for them. */
 const UNBOUNDED = new Set(['system.time', 'kernel.timers[*].due', 'kernel.threads[*].kernelApcDisable', 'kernel.threads[*].specialApcDisable']);

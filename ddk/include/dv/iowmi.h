@@ -2,9 +2,9 @@
  * dv/iowmi.h - the I/O manager's WMI routines a driver calls directly (src/kernel/io/wmi.ts): the
  * provider ID of a device object, and the callback type of a WMI notification. A driver registers
  * as a WMI data provider and writes events (src/kernel/io/wmi-service.ts); the machine's WMI sends
- * its requests to registered providers. No kernel-mode WMI consumer DDI exists, so IoWMIOpenBlock
- * and IoWMISetNotificationCallback are not exported: a driver that looks them up with
- * MmGetSystemRoutineAddress gets NULL.
+ * its requests to registered providers. The consumer's IoWMIOpenBlock and IoWMISetNotificationCallback
+ * (src/kernel/io/wmi-consumer.ts) open a class's data block and register for its events (the callback
+ * is kept; events written with IoWMIWriteEvent are recorded, not delivered to it).
  */
 #ifndef DV_IOWMI_H
 #define DV_IOWMI_H
@@ -27,6 +27,9 @@ typedef VOID FWMI_NOTIFICATION_CALLBACK(PVOID Wnode, PVOID Context);
 typedef FWMI_NOTIFICATION_CALLBACK *WMI_NOTIFICATION_CALLBACK;
 
 DDI_IMPORT(IoWMIDeviceObjectToProviderId) ULONG NTAPI IoWMIDeviceObjectToProviderId(_In_ PDEVICE_OBJECT DeviceObject);
+DDI_IMPORT(IoWMIOpenBlock) NTSTATUS NTAPI IoWMIOpenBlock(_In_ LPCGUID Guid, _In_ ULONG DesiredAccess, _Out_ PVOID *DataBlockObject);
+DDI_IMPORT(IoWMISetNotificationCallback)
+NTSTATUS NTAPI IoWMISetNotificationCallback(_Inout_ PVOID Object, _In_ WMI_NOTIFICATION_CALLBACK Callback, _In_opt_ PVOID Context);
 
 /* IoWMIRegistrationControl's actions. */
 #define WMIREG_ACTION_REGISTER 1

@@ -146,8 +146,9 @@ export const wdfrequest = wdfCommand('wdfrequest', {
     const { client } = typedHandle(t, handle, FX_TYPE.Request);
     const r = must(client.requests.find((x) => x.handle === handle), `WDFREQUEST ${h(handle)}`);
     const queue = client.queues.find((q) => q.handle === r.queue);
-    const where = r.completed ? 'Completed' : queue?.waiting.includes(handle) ? 'Waiting in its queue' : 'Driver owned (presented by its queue)';
-    const out = [`Dumping WDFREQUEST ${h(handle)}`, '=========================', `!irp ${h(r.irp)}  ${majorName(r.major)}`, `State: ${where}`];
+    const where = r.completed ? 'Completed' : r.target ? `Sent to WDFIOTARGET ${h(r.target)} (!wdfhandle ${h(r.target)}), not back yet` : queue?.waiting.includes(handle) ? 'Waiting in its queue' : r.created ? 'Driver owned (created by the driver)' : 'Driver owned (presented by its queue)';
+    const major = r.created && r.major === 0xff ? 'not formatted yet' : majorName(r.major);
+    const out = [`Dumping WDFREQUEST ${h(handle)}`, '=========================', `!irp ${h(r.irp)}  ${major}${r.created ? ' (driver-created)' : ''}`, `State: ${where}`];
     out.push(r.queue ? `Queue: !wdfqueue ${h(r.queue)}` : 'Queue: none');
     if (r.fileObject) out.push(`File object: !wdfhandle ${h(r.fileObject)}`);
     out.push(r.cancelRoutine ? `Cancelable: EvtRequestCancel (${h(t.code(r.cancelRoutine))}) ${routineSymbol(t, r.cancelRoutine)}` : 'Not cancelable');

@@ -12,7 +12,7 @@
  */
 import { RecentMap } from '../rtl/recent.ts';
 
-export type ObjectKind = 'Driver' | 'Device' | 'File' | 'Thread' | 'Process' | 'Event' | 'SymbolicLink' | 'Key' | 'TmTm' | 'TmRm' | 'TmTx' | 'TmEn';
+export type ObjectKind = 'Driver' | 'Device' | 'File' | 'Thread' | 'Process' | 'Event' | 'SymbolicLink' | 'Key' | 'TmTm' | 'TmRm' | 'TmTx' | 'TmEn' | 'WmiGuid';
 
 interface ObjectRecord {
   readonly kind: ObjectKind;

@@ -42,6 +42,9 @@ export function sendPnpIrp(k: Kernel, pdo: number, minor: number, setup?: (sp: n
   io.completionHooks.set(irp, () => {
     done = true;
   });
+  // The frame's name is the PnP manager's: registered here too, for an IRP sent before any PnP device exists
+  // (a target-device notification registered on a legacy device's file asks its stack for TargetDeviceRelation).
+  k.nt.addRoutines(['IopSynchronousCall']);
   k.withFrames(['IopSynchronousCall'], () => {
     io.callDriver(top, irp);
     if (!done) {

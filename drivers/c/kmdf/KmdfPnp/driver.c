@@ -116,7 +116,75 @@ NTSTATUS KmdfPnpEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit) {
   if (!NT_SUCCESS(status)) return status;
   status = WdfSpinLockCreate(&attributes, &context->Lock);
   if (!NT_SUCCESS(status)) return status;
+  status = WdfRequestCreate(&attributes, WdfDeviceGetIoTarget(device), &context->LowerRequest);
+  if (!NT_SUCCESS(status)) return status;
   return WdfWaitLockCreate(&attributes, &context->WaitLock);
+}
+
+/* IOCTL_KMDFPNP_LOWER: ask the lower device, with the device's own request; the answer's status is the output. */
+static NTSTATUS AskLower(WDFDEVICE Device, WDFREQUEST Request) {
+  PDEVICE_CONTEXT context = DeviceGetContext(Device);
+  WDFIOTARGET target = WdfDeviceGetIoTarget(Device);
+  WDF_REQUEST_REUSE_PARAMS reuse;
+  WDF_MEMORY_DESCRIPTOR input;
+  WDF_MEMORY_DESCRIPTOR output;
+  WDF_REQUEST_SEND_OPTIONS options;
+  ULONG question = 0x4b;
+  ULONG answer = 0;
+  ULONG_PTR bytes = 0;
+  PULONG out;
+  NTSTATUS status;
+
+  status = WdfRequestRetrieveOutputBuffer(Request, sizeof(ULONG), (PVOID *)&out, NULL);
+  if (!NT_SUCCESS(status)) return status;
+  WDF_REQUEST_REUSE_PARAMS_INIT(&reuse, WDF_REQUEST_REUSE_NO_FLAGS, STATUS_SUCCESS);
+  status = WdfRequestReuse(context->LowerRequest, &reuse);
+  if (!NT_SUCCESS(status)) return status;
+  WDF_MEMORY_DESCRIPTOR_INIT_BUFFER(&input, &question, sizeof(question));
+  WDF_MEMORY_DESCRIPTOR_INIT_BUFFER(&output, &answer, sizeof(answer));
+#ifdef KMDFPNP_RESEND
+  /* The bug: a reset stops the target, the request waits in it, and the driver sends it again. */
+  UNREFERENCED_PARAMETER(options);
+  UNREFERENCED_PARAMETER(bytes);
+  WdfIoTargetStop(target, WdfIoTargetLeaveSentIoPending);
+  status = WdfIoTargetFormatRequestForIoctl(target, context->LowerRequest, IOCTL_KMDFPNP_LOWER_QUERY, NULL, NULL, NULL, NULL);
+  if (!NT_SUCCESS(status)) return status;
+  WdfRequestSend(context->LowerRequest, target, WDF_NO_SEND_OPTIONS);
+  DbgPrint("KmdfPnp: no answer yet, sending again\n");
+  WdfRequestSend(context->LowerRequest, target, WDF_NO_SEND_OPTIONS);
+  *out = 0;
+  return STATUS_SUCCESS;
+#else
+  /* A second of the simulated clock at most (relative: negative, in 100 ns). */
+  WDF_REQUEST_SEND_OPTIONS_INIT(&options, WDF_REQUEST_SEND_OPTION_TIMEOUT);
+  WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&options, WDF_REL_TIMEOUT_IN_SEC(1));
+  status = WdfIoTargetSendIoctlSynchronously(target, context->LowerRequest, IOCTL_KMDFPNP_LOWER_QUERY, &input, &output, &options, &bytes);
+  DbgPrint("KmdfPnp: the lower device answered 0x%x (%u bytes)\n", status, (ULONG)bytes);
+  {
+    /* Who it is: the hardware ID of the target's PDO, in a WDFMEMORY the target owns (deleted here). */
+    WDFMEMORY id;
+    if (NT_SUCCESS(WdfIoTargetAllocAndQueryTargetProperty(target, DevicePropertyHardwareID, NonPagedPoolNx, WDF_NO_OBJECT_ATTRIBUTES, &id))) {
+      DbgPrint("KmdfPnp: the lower device is %ws\n", (PCWSTR)WdfMemoryGetBuffer(id, NULL));
+      WdfObjectDelete(id);
+    }
+  }
+  *out = (ULONG)status;
+  return STATUS_SUCCESS;
+#endif
+}
+
+/* IOCTL_KMDFPNP_FORWARD: the request goes down as it is; the completion routine completes it. */
+static BOOLEAN Forward(WDFDEVICE Device, WDFREQUEST Request) {
+  WdfRequestFormatRequestUsingCurrentType(Request);
+  WdfRequestSetCompletionRoutine(Request, KmdfPnpEvtForwardComplete, Device);
+  return WdfRequestSend(Request, WdfDeviceGetIoTarget(Device), WDF_NO_SEND_OPTIONS);
+}
+
+VOID KmdfPnpEvtForwardComplete(WDFREQUEST Request, WDFIOTARGET Target, PWDF_REQUEST_COMPLETION_PARAMS Params, WDFCONTEXT Context) {
+  UNREFERENCED_PARAMETER(Target);
+  UNREFERENCED_PARAMETER(Context);
+  DbgPrint("KmdfPnp: forwarded IOCTL 0x%x came back with 0x%x\n", Params->Parameters.Ioctl.IoControlCode, Params->IoStatus.Status);
+  WdfRequestComplete(Request, Params->IoStatus.Status);
 }
 
 VOID KmdfPnpEvtDeviceCleanup(WDFOBJECT Device) {
@@ -261,6 +329,15 @@ VOID KmdfPnpEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Output
     WdfSpinLockRelease(context->Lock);
     if (IoControlCode == IOCTL_KMDFPNP_TICK) WdfTimerStart(context->Timer, WDF_REL_TIMEOUT_IN_MS(10));
     return;
+  case IOCTL_KMDFPNP_LOWER:
+    status = AskLower(WdfIoQueueGetDevice(Queue), Request);
+    if (!NT_SUCCESS(status)) break;
+    WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, sizeof(ULONG));
+    return;
+  case IOCTL_KMDFPNP_FORWARD:
+    if (Forward(WdfIoQueueGetDevice(Queue), Request)) return;
+    status = WdfRequestGetStatus(Request);
+    break;
   default:
     status = STATUS_INVALID_DEVICE_REQUEST;
     break;

@@ -15,6 +15,14 @@
  * device from leaving D0. KMDFPNP_IDLE (the KmdfPnpIdle variant) powers the device down after
  * 100 ms without requests (WdfDeviceAssignS0IdleSettings). KMDFPNP_WAKE (the KmdfPnpWake variant, with
  * KMDFPNP_IDLE) arms the device to wake from S0 idle and from a system sleep (../KmdfPnpWake/wake.c).
+ *
+ * The I/O target to the lower device (WdfDeviceGetIoTarget): IOCTL_KMDFPNP_LOWER reuses the device's
+ * own request (WdfRequestCreate in EvtDriverDeviceAdd) to send IOCTL_KMDFPNP_LOWER_QUERY down
+ * synchronously (WdfIoTargetSendIoctlSynchronously, with a timeout) and returns the status the lower
+ * device answered; IOCTL_KMDFPNP_FORWARD forwards the request itself, asynchronously, and its
+ * completion routine completes it with the lower device's status. KMDFPNP_RESEND (the KmdfPnpResend
+ * twin) stops the target for a reset, sends the device's request asynchronously (it waits in the
+ * stopped target) and, seeing no answer, sends it again: 0x10D/0x6/0x3 REQUEST_ALREADY_SENT.
  */
 #pragma once
 #include <ntddk.h>
@@ -26,6 +34,10 @@
 #define IOCTL_KMDFPNP_TICK CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_KMDFPNP_HOLD CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_KMDFPNP_RING CTL_CODE(FILE_DEVICE_UNKNOWN, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_KMDFPNP_LOWER CTL_CODE(FILE_DEVICE_UNKNOWN, 0x820, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_KMDFPNP_FORWARD CTL_CODE(FILE_DEVICE_UNKNOWN, 0x821, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* What KmdfPnp asks the lower device (a PDO of the root bus answers it STATUS_INVALID_DEVICE_REQUEST). */
+#define IOCTL_KMDFPNP_LOWER_QUERY CTL_CODE(FILE_DEVICE_UNKNOWN, 0x830, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 typedef struct _DEVICE_CONTEXT {
   WDFTIMER Timer;
@@ -42,6 +54,8 @@ typedef struct _DEVICE_CONTEXT {
   ULONG Ticks;
   ULONG Interrupts;
   ULONG Resources;
+  /* The device's own request to the lower device, reused for each IOCTL_KMDFPNP_LOWER. */
+  WDFREQUEST LowerRequest;
 } DEVICE_CONTEXT, *PDEVICE_CONTEXT;
 
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DEVICE_CONTEXT, DeviceGetContext)
@@ -78,3 +92,4 @@ EVT_WDF_WORKITEM KmdfPnpEvtWorkItem;
 VOID KmdfPnpWakeInit(PWDFDEVICE_INIT DeviceInit);
 NTSTATUS KmdfPnpWakeAssign(WDFDEVICE Device);
 #endif
+EVT_WDF_REQUEST_COMPLETION_ROUTINE KmdfPnpEvtForwardComplete;
