@@ -54,6 +54,9 @@ EXTERN_C_START
 #include <dv/pofx.h>
 #include <dv/etw.h>
 #include <dv/zwfile.h>
+#include <dv/posetting.h>
+#include <dv/polimit.h>
+#include <dv/iorelated.h>
 
 EXTERN_C_END
 

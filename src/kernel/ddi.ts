@@ -60,6 +60,9 @@ import { devicePropertyDataExports } from './pnp/property-data.ts';
 import { queuedSpinLockExports } from './ke/queued-spinlock.ts';
 import { etwExports } from './etw/exports.ts';
 import { fileSystemExports } from './io/file-system.ts';
+import { powerSettingExports } from './po/setting.ts';
+import { powerLimitExports } from './po/powerlimit.ts';
+import { relatedDeviceExports } from './io/related-device.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -120,6 +123,9 @@ export function buildDdiTable(k: Kernel) {
     ...etwExports(k),
     ...mdlPagesExports(k),
     ...fileSystemExports(k),
+    ...powerSettingExports(k),
+    ...powerLimitExports(k),
+    ...relatedDeviceExports(k),
   };
 }
 
