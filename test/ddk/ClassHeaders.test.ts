@@ -1,5 +1,5 @@
 /**
- * The class headers KMDF samples include (poclass.h, kbdmou.h, ntdd8042.h, devguid.h, and what
+ * The class headers KMDF samples include (poclass.h, batclass.h, kbdmou.h, ntdd8042.h, devguid.h, and what
  * wdm.h adds for them: power settings, power limits, IoGetRelatedDeviceObject), checked by
  * compiling C with the driver flags: they compile together and twice (the GUIDs are outside the
  * guards), and their IOCTL codes and wasm32 structure sizes are the WDK's.
@@ -10,7 +10,7 @@ import { compileC, firstErrors, NEEDS_CLANG } from './support.ts';
 import { TARGET_FLAGS, WARNING_FLAGS } from '../../src/build/flags.ts';
 
 const FLAGS = [...TARGET_FLAGS, ...WARNING_FLAGS, '-Werror'];
-const INCLUDES = ['ntddk.h', 'poclass.h', 'wdmguid.h', 'kbdmou.h', 'ntdd8042.h', 'devguid.h'];
+const INCLUDES = ['ntddk.h', 'poclass.h', 'wdmguid.h', 'kbdmou.h', 'ntdd8042.h', 'devguid.h', 'batclass.h'];
 
 /** Facts of the WDK, each as a C constant expression and its value (sizes for 32-bit pointers). */
 const FACTS: [string, string][] = [
@@ -46,6 +46,10 @@ const FACTS: [string, string][] = [
   ['sizeof(INTERNAL_I8042_HOOK_KEYBOARD)', '24'],
   ['sizeof(INTERNAL_I8042_HOOK_MOUSE)', '20'],
   ['sizeof(INTERNAL_I8042_START_INFORMATION)', '40'],
+  ['sizeof(BATTERY_MINIPORT_INFO)', '40'],
+  ['sizeof(BATTERY_MINIPORT_INFO_V1_1)', '44'],
+  ['sizeof(BATTERY_REPORTING_SCALE)', '8'],
+  ['sizeof(BATTERY_NOTIFY)', '12'],
   ['POWER_LIMIT_VALUE_NO_CONTROL', '0xFFFFFFFF'],
   ['BATTERY_UNKNOWN_RATE', '0x80000000'],
   ['DPFLTR_POWER_ID', '146'],
