@@ -14,7 +14,7 @@ import { DEVICE_RELATION_TYPE, IRP_MN_PNP, PNP_DEVICE } from '../nt/pnp.ts';
 import { DEVICE_POWER_STATE, IRP_MN_POWER, POWER_ACTION, POWER_STATE_TYPE, SYSTEM_POWER_STATE } from '../nt/power.ts';
 import { APC_LEVEL, CLOCK_LEVEL, DISPATCH_LEVEL, HIGH_LEVEL, IPI_LEVEL, PASSIVE_LEVEL, POWER_LEVEL, PROFILE_LEVEL } from '../nt/irql.ts';
 import { FILE_ATTRIBUTE_NORMAL, FILE_CREATE_RESULT, FILE_DISPOSITION, FILE_INFORMATION_CLASS, FILE_OPTION, FILE_SHARE, FILE_USE_FILE_POINTER_POSITION, FILE_WRITE_TO_END_OF_FILE } from '../nt/file-system.ts';
-import { CM_RESOURCE_FLAG, CM_RESOURCE_TYPE, CM_SHARE_DISPOSITION, IO_RESOURCE_OPTION } from '../nt/resources.ts';
+import { CM_RESOURCE_CONNECTION, CM_RESOURCE_FLAG, CM_RESOURCE_TYPE, CM_SHARE_DISPOSITION, IO_RESOURCE_OPTION } from '../nt/resources.ts';
 
 /**
  * Where wdm.h nests a member deeper than layout.ts names it: per structure, layout path prefix ->
@@ -108,7 +108,7 @@ export function sharedConstants(): [string, number | bigint][] {
   for (const [name, v] of Object.entries({ ...SYSTEM_POWER_STATE, ...DEVICE_POWER_STATE, ...POWER_STATE_TYPE, ...POWER_ACTION })) out.push([name, v]);
   for (const [name, v] of Object.entries(IRP_MN_POWER)) out.push([`IRP_MN_${name}`, v]);
   // Hardware resources (dv/resources.h).
-  for (const [name, v] of Object.entries({ ...CM_RESOURCE_TYPE, ...CM_SHARE_DISPOSITION, ...CM_RESOURCE_FLAG, ...IO_RESOURCE_OPTION })) out.push([name, v]);
+  for (const [name, v] of Object.entries({ ...CM_RESOURCE_TYPE, ...CM_SHARE_DISPOSITION, ...CM_RESOURCE_FLAG, ...IO_RESOURCE_OPTION, ...CM_RESOURCE_CONNECTION })) out.push([name, v]);
   // Files (dv/zwfile.h).
   const files = { ...FILE_DISPOSITION, ...FILE_CREATE_RESULT, ...FILE_OPTION, ...FILE_SHARE, ...FILE_INFORMATION_CLASS, FILE_ATTRIBUTE_NORMAL, FILE_USE_FILE_POINTER_POSITION, FILE_WRITE_TO_END_OF_FILE };
   for (const [name, v] of Object.entries(files)) out.push([`(ULONG)${name}`, v]);

@@ -1232,6 +1232,17 @@ const CM_DESCRIPTOR_UNION = union('CM_PARTIAL_RESOURCE_DESCRIPTOR_U', [
       ['Reserved2', 'u32'],
     ]),
   ],
+  [
+    'Connection',
+    struct('CM_CONNECTION', [
+      ['Class', 'u8'],
+      ['Type', 'u8'],
+      ['Reserved1', 'u8'],
+      ['Reserved2', 'u8'],
+      ['IdLowPart', 'u32'],
+      ['IdHighPart', 'u32'],
+    ]),
+  ],
 ]);
 export const CM_PARTIAL_RESOURCE_DESCRIPTOR = struct('CM_PARTIAL_RESOURCE_DESCRIPTOR', [
   ['Type', 'u8'],

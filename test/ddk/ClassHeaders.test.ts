@@ -1,5 +1,5 @@
 /**
- * The class headers KMDF samples include (poclass.h, batclass.h, kbdmou.h, ntdd8042.h, devguid.h, and what
+ * The class headers KMDF samples include (poclass.h, batclass.h, kbdmou.h, ntdd8042.h, devguid.h, gpio.h, reshub.h, and what
  * wdm.h adds for them: power settings, power limits, IoGetRelatedDeviceObject), checked by
  * compiling C with the driver flags: they compile together and twice (the GUIDs are outside the
  * guards), and their IOCTL codes and wasm32 structure sizes are the WDK's.
@@ -10,7 +10,7 @@ import { compileC, firstErrors, NEEDS_CLANG } from './support.ts';
 import { TARGET_FLAGS, WARNING_FLAGS } from '../../src/build/flags.ts';
 
 const FLAGS = [...TARGET_FLAGS, ...WARNING_FLAGS, '-Werror'];
-const INCLUDES = ['ntddk.h', 'poclass.h', 'wdmguid.h', 'kbdmou.h', 'ntdd8042.h', 'devguid.h', 'batclass.h'];
+const INCLUDES = ['ntddk.h', 'poclass.h', 'wdmguid.h', 'kbdmou.h', 'ntdd8042.h', 'devguid.h', 'batclass.h', 'gpio.h', 'reshub.h'];
 
 /** Facts of the WDK, each as a C constant expression and its value (sizes for 32-bit pointers). */
 const FACTS: [string, string][] = [
@@ -53,6 +53,12 @@ const FACTS: [string, string][] = [
   ['POWER_LIMIT_VALUE_NO_CONTROL', '0xFFFFFFFF'],
   ['BATTERY_UNKNOWN_RATE', '0x80000000'],
   ['DPFLTR_POWER_ID', '146'],
+  ['IOCTL_GPIO_READ_PINS', '0x480000'],
+  ['IOCTL_GPIO_WRITE_PINS', '0x480004'],
+  ['IOCTL_GPIO_COMMIT_FUNCTION_CONFIG_PINS', '0x480010'],
+  ['RESOURCE_HUB_PATH_CHARS', '38'],
+  ['CmResourceTypeConnection', '132'],
+  ['sizeof(((CM_PARTIAL_RESOURCE_DESCRIPTOR *)0)->u.Connection)', '12'],
 ];
 
 test('the class headers compile together, twice over, and define their GUIDs after initguid.h', { skip: NEEDS_CLANG }, () => {

@@ -28,6 +28,13 @@ FORCEINLINE PVOID RtlSecureZeroMemory(_Out_writes_bytes_all_(cnt) PVOID ptr, _In
 
 DDI_IMPORT(RtlInitUnicodeString)
 VOID NTAPI RtlInitUnicodeString(_Out_ PUNICODE_STRING DestinationString, _In_opt_z_ PCWSTR SourceString);
+/* An empty string over a caller's buffer of BufferSize bytes (wdm.h's inline). */
+FORCEINLINE VOID RtlInitEmptyUnicodeString(_Out_ PUNICODE_STRING UnicodeString, _Pre_maybenull_ PWCHAR Buffer, _In_ USHORT BufferSize)
+{
+  UnicodeString->Length = 0;
+  UnicodeString->MaximumLength = BufferSize;
+  UnicodeString->Buffer = Buffer;
+}
 DDI_IMPORT(RtlCopyUnicodeString)
 VOID NTAPI RtlCopyUnicodeString(_Inout_ PUNICODE_STRING DestinationString, _In_opt_ PCUNICODE_STRING SourceString);
 DDI_IMPORT(RtlCompareUnicodeString)
