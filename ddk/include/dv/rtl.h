@@ -28,13 +28,6 @@ FORCEINLINE PVOID RtlSecureZeroMemory(_Out_writes_bytes_all_(cnt) PVOID ptr, _In
 
 DDI_IMPORT(RtlInitUnicodeString)
 VOID NTAPI RtlInitUnicodeString(_Out_ PUNICODE_STRING DestinationString, _In_opt_z_ PCWSTR SourceString);
-/* An empty string over a caller's buffer of BufferSize bytes (wdm.h's inline). */
-FORCEINLINE VOID RtlInitEmptyUnicodeString(_Out_ PUNICODE_STRING UnicodeString, _Pre_maybenull_ PWCHAR Buffer, _In_ USHORT BufferSize)
-{
-  UnicodeString->Length = 0;
-  UnicodeString->MaximumLength = BufferSize;
-  UnicodeString->Buffer = Buffer;
-}
 DDI_IMPORT(RtlCopyUnicodeString)
 VOID NTAPI RtlCopyUnicodeString(_Inout_ PUNICODE_STRING DestinationString, _In_opt_ PCUNICODE_STRING SourceString);
 DDI_IMPORT(RtlCompareUnicodeString)
@@ -51,8 +44,6 @@ BOOLEAN NTAPI RtlEqualUnicodeString(_In_ PCUNICODE_STRING String1, _In_ PCUNICOD
 #define DPFLTR_IHVSTREAMING_ID 26
 #define DPFLTR_IHVBUS_ID 27
 #define DPFLTR_IHVDRIVER_ID 77
-#define DPFLTR_POWER_ID 146
-#define DPFLTR_GPIO_ID 148
 #define DPFLTR_DEFAULT_ID 101
 #define DPFLTR_ERROR_LEVEL 0
 #define DPFLTR_WARNING_LEVEL 1
@@ -81,5 +72,17 @@ ULONG __cdecl DbgPrintEx(_In_ ULONG ComponentId, _In_ ULONG Level, _In_z_ _Print
 #define KdBreakPoint()
 #define KdBreakPointWithStatus(s)
 #endif
+
+/* Added at the end, so that the lines above (and the DWARF of every driver built on them) stay where they were. */
+#define DPFLTR_POWER_ID 146
+#define DPFLTR_GPIO_ID 148
+
+/* An empty string over a caller's buffer of BufferSize bytes (wdm.h's inline). */
+FORCEINLINE VOID RtlInitEmptyUnicodeString(_Out_ PUNICODE_STRING UnicodeString, _Pre_maybenull_ PWCHAR Buffer, _In_ USHORT BufferSize)
+{
+  UnicodeString->Length = 0;
+  UnicodeString->MaximumLength = BufferSize;
+  UnicodeString->Buffer = Buffer;
+}
 
 #endif /* DV_RTL_H */
