@@ -57,6 +57,7 @@ EXTERN_C_START
 #include <dv/posetting.h>
 #include <dv/polimit.h>
 #include <dv/iorelated.h>
+#include <dv/vdbgprint.h>
 
 EXTERN_C_END
 

@@ -63,6 +63,7 @@ import { fileSystemExports } from './io/file-system.ts';
 import { powerSettingExports } from './po/setting.ts';
 import { powerLimitExports } from './po/powerlimit.ts';
 import { relatedDeviceExports } from './io/related-device.ts';
+import { vDbgPrintExports } from './rtl/vdbgprint.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -126,6 +127,7 @@ export function buildDdiTable(k: Kernel) {
     ...powerSettingExports(k),
     ...powerLimitExports(k),
     ...relatedDeviceExports(k),
+    ...vDbgPrintExports(k),
   };
 }
 

@@ -37,8 +37,10 @@ test('a battery miniclass over battc: the interface opens, tag, information, nam
   const out = join(mkdtempSync(join(tmpdir(), 'dv-battc-')), 'BatteryMiniclass.wasm');
   const built = buildDriver({ sources: [join(ROOT, 'test/fixtures/c/battery/BatteryMiniclass.c')], output: out });
   assert.ok(built.ok, built.diagnostics);
+  const prints: string[] = [];
   const r = await runDriver({
     driver: out,
+    onDebugPrint: (line) => prints.push(line),
     verifierFlags: STANDARD_FLAGS,
     openInterface: GUID_DEVICE_BATTERY,
     requests: [
@@ -70,4 +72,6 @@ test('a battery miniclass over battc: the interface opens, tag, information, nam
   assert.equal(name!.subarray(0, 18).toString('utf16le'), 'DvBattery');
   assert.deepEqual([status!.readUInt32LE(0), status!.readUInt32LE(4), status!.readUInt32LE(8), status!.readInt32LE(12)], [5, 40000, 12000, 1000]);
   assert.deepEqual(r.leaks, []);
+  // QueryTag's message, through the driver's variadic helper and vDbgPrintEx.
+  assert.ok(prints.some((l) => l.includes('BatteryMiniclass: tag 7 for the class')), prints.join('\n'));
 });
