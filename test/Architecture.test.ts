@@ -16,10 +16,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   loader: ['nt', 'kernel', 'loader'],
   // The KMDF framework (Wdf01000.sys): a library image built on the kernel's DDIs; src/system hands it to the loader.
   wdf: ['nt', 'kernel', 'wdf'],
+  // The battery class driver (battc.sys): a library image like the framework, for battery miniclass drivers.
+  battc: ['nt', 'kernel', 'battc'],
   build: ['nt', 'kernel', 'build'],
   verifier: ['nt', 'kernel', 'loader', 'verifier'],
   debugger: ['nt', 'kernel', 'verifier', 'debugger'],
-  system: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'wdf', 'system'],
+  system: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'wdf', 'battc', 'system'],
   cli: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'build', 'fuzz', 'cli'],
   // The fuzzer runs machines and reads their dumps as the system layer does; the CLI drives it.
   fuzz: ['nt', 'kernel', 'loader', 'verifier', 'debugger', 'system', 'fuzz'],

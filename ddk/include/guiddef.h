@@ -51,6 +51,7 @@ typedef FMTID *LPFMTID;
 #ifdef DEFINE_GUID
 #undef DEFINE_GUID
 #endif
+/* C linkage in both modes, as the WDK's EXTERN_C: a header read before and after initguid.h declares one GUID. */
 #ifdef __cplusplus
 #define DV_GUID_LINKAGE extern "C"
 #else
@@ -59,6 +60,8 @@ typedef FMTID *LPFMTID;
 #ifdef INITGUID
 #define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
   DV_GUID_LINKAGE const GUID __attribute__((weak)) name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
+#elif defined(__cplusplus)
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) extern "C" const GUID name
 #else
 #define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) extern const GUID name
 #endif

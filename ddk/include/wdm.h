@@ -55,6 +55,10 @@ EXTERN_C_START
 #include <dv/etw.h>
 #include <dv/wpprecorder.h>
 #include <dv/zwfile.h>
+#include <dv/posetting.h>
+#include <dv/polimit.h>
+#include <dv/iorelated.h>
+#include <dv/vdbgprint.h>
 
 EXTERN_C_END
 

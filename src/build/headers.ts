@@ -119,7 +119,12 @@ export function readWdfPrototypes(includeDir: string = DDK_INCLUDE): DdiPrototyp
   return readImportPrototypes('WDF_IMPORT', includeDir);
 }
 
-function readImportPrototypes(macro: 'DDI_IMPORT' | 'WDF_IMPORT', includeDir: string): DdiPrototype[] {
+/** batclass.h's routines: imports from battc.sys (module BATTC). */
+export function readBattcPrototypes(includeDir: string = DDK_INCLUDE): DdiPrototype[] {
+  return readImportPrototypes('BATTC_IMPORT', includeDir);
+}
+
+function readImportPrototypes(macro: 'DDI_IMPORT' | 'WDF_IMPORT' | 'BATTC_IMPORT', includeDir: string): DdiPrototype[] {
   const out: DdiPrototype[] = [];
   for (const file of headerFiles(includeDir)) {
     const header = relative(includeDir, file).split('\\').join('/');

@@ -5,14 +5,19 @@
  * (test/wdf/Prototypes.test.ts), so the headers are the one list the build reads.
  */
 import { WDF_LIBRARY_DATA, WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
-import { readWdfPrototypes } from './headers.ts';
+import { BATTC_LIBRARY_MODULE } from '../nt/battc.ts';
+import { readBattcPrototypes, readWdfPrototypes } from './headers.ts';
 import type { LibraryExports } from './import-check.ts';
 
 let cached: LibraryExports | undefined;
 
 export function libraryExports(): LibraryExports {
   cached ??= {
-    routines: new Map([[WDF_LIBRARY_MODULE, new Set(readWdfPrototypes().map((p) => p.importName))]]),
+    routines: new Map([
+      [WDF_LIBRARY_MODULE, new Set(readWdfPrototypes().map((p) => p.importName))],
+      // battc.sys's routines: batclass.h's BATTC_IMPORT declarations.
+      [BATTC_LIBRARY_MODULE, new Set(readBattcPrototypes().map((p) => p.importName))],
+    ]),
     data: new Set(WDF_LIBRARY_DATA),
   };
   return cached;

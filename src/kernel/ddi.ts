@@ -63,6 +63,10 @@ import { queuedSpinLockExports } from './ke/queued-spinlock.ts';
 import { etwExports } from './etw/exports.ts';
 import { wppRecorderExports } from './etw/recorder.ts';
 import { fileSystemExports } from './io/file-system.ts';
+import { powerSettingExports } from './po/setting.ts';
+import { powerLimitExports } from './po/powerlimit.ts';
+import { relatedDeviceExports } from './io/related-device.ts';
+import { vDbgPrintExports } from './rtl/vdbgprint.ts';
 
 export function buildDdiTable(k: Kernel) {
   return {
@@ -126,6 +130,10 @@ export function buildDdiTable(k: Kernel) {
     ...wppRecorderExports(k),
     ...mdlPagesExports(k),
     ...fileSystemExports(k),
+    ...powerSettingExports(k),
+    ...powerLimitExports(k),
+    ...relatedDeviceExports(k),
+    ...vDbgPrintExports(k),
   };
 }
 

@@ -30,6 +30,9 @@ export const TAG = {
   PowerIdle: poolTag('PoId'),
   /** The power framework's device registrations (POHANDLE) and their timers (po/pofx.ts). */
   PoFx: poolTag('PoFx'),
+  /** Power setting callback registrations and power limit requests (po/setting.ts, po/powerlimit.ts). */
+  PoSetting: poolTag('PoSc'),
+  PoLimit: poolTag('PoLr'),
   /** The raw and translated CM_RESOURCE_LISTs of a started device (pnp/resources.ts). */
   PnpResources: poolTag('PnpR'),
   /** PnP notification entries and the notification structures their callbacks receive (pnp/notify.ts). */

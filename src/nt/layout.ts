@@ -1163,6 +1163,19 @@ export const INTERFACE = struct('INTERFACE', [
   ['InterfaceDereference', 'ptr'],
 ]);
 
+/** GUID_POWER_LIMIT_INTERFACE's interface (poclass.h): the INTERFACE header, then the power limit routines. */
+export const POWER_LIMIT_INTERFACE = struct('POWER_LIMIT_INTERFACE', [
+  ['Size', 'u16'],
+  ['Version', 'u16'],
+  ['Context', 'ptr'],
+  ['InterfaceReference', 'ptr'],
+  ['InterfaceDereference', 'ptr'],
+  ['DomainCount', 'u32'],
+  ['QueryAttributes', 'ptr'],
+  ['SetPowerLimit', 'ptr'],
+  ['QueryPowerLimit', 'ptr'],
+]);
+
 /** IRP_MN_QUERY_BUS_INFORMATION's answer (GUID as 16 bytes, LegacyBusType an INTERFACE_TYPE). */
 export const PNP_BUS_INFORMATION = struct('PNP_BUS_INFORMATION', [
   ['BusTypeGuid', array('u8', 16)],
@@ -1217,6 +1230,17 @@ const CM_DESCRIPTOR_UNION = union('CM_PARTIAL_RESOURCE_DESCRIPTOR_U', [
       ['DataSize', 'u32'],
       ['Reserved1', 'u32'],
       ['Reserved2', 'u32'],
+    ]),
+  ],
+  [
+    'Connection',
+    struct('CM_CONNECTION', [
+      ['Class', 'u8'],
+      ['Type', 'u8'],
+      ['Reserved1', 'u8'],
+      ['Reserved2', 'u8'],
+      ['IdLowPart', 'u32'],
+      ['IdHighPart', 'u32'],
     ]),
   ],
 ]);
@@ -1399,4 +1423,5 @@ export const LAYOUTS: readonly StructLayout[] = [
   FILE_POSITION_INFORMATION,
   FILE_STANDARD_INFORMATION,
   FILE_END_OF_FILE_INFORMATION,
+  POWER_LIMIT_INTERFACE,
 ];

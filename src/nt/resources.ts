@@ -14,6 +14,20 @@ export const CM_RESOURCE_TYPE = {
   CmResourceTypeDeviceSpecific: 5,
   CmResourceTypeBusNumber: 6,
   CmResourceTypeMemoryLarge: 7,
+  /** A GPIO or serial-bus connection the resource hub names by ID (u.Connection). */
+  CmResourceTypeConnection: 132,
+} as const;
+
+/** u.Connection's Class and Type (a Type means something only within its Class). */
+export const CM_RESOURCE_CONNECTION = {
+  CM_RESOURCE_CONNECTION_CLASS_GPIO: 0x01,
+  CM_RESOURCE_CONNECTION_CLASS_SERIAL: 0x02,
+  CM_RESOURCE_CONNECTION_CLASS_FUNCTION_CONFIG: 0x03,
+  CM_RESOURCE_CONNECTION_TYPE_GPIO_IO: 0x02,
+  CM_RESOURCE_CONNECTION_TYPE_SERIAL_I2C: 0x01,
+  CM_RESOURCE_CONNECTION_TYPE_SERIAL_SPI: 0x02,
+  CM_RESOURCE_CONNECTION_TYPE_SERIAL_UART: 0x03,
+  CM_RESOURCE_CONNECTION_TYPE_FUNCTION_CONFIG: 0x01,
 } as const;
 
 /** CM_PARTIAL_RESOURCE_DESCRIPTOR.ShareDisposition (CM_SHARE_DISPOSITION). */

@@ -16,6 +16,7 @@ import type { StartedProcess } from '../kernel/ps/process.ts';
 import { duplicateHandle, openByClientId, type UserHandle } from '../kernel/ob/user-handles.ts';
 import { STATUS } from '../nt/status.ts';
 import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
+import { BATTC_LIBRARY_MODULE } from '../nt/battc.ts';
 
 /** PROCESS_TERMINATE: the right TerminateProcess needs. */
 const PROCESS_TERMINATE = 0x0001;
@@ -69,6 +70,8 @@ export class Machine {
       const { frameworkLoader } = await import('../wdf/framework.ts');
       return (this.framework = await frameworkLoader({ verifierOn: wdfVerifierOn })(k, placement));
     });
+    // battc.sys, the battery class driver: loaded on the first battery miniclass driver that imports it.
+    this.loader.registerLibrary(BATTC_LIBRARY_MODULE, async (k, placement) => (await import('../battc/battc.ts')).battcLoader(k, placement));
   }
 
   loadDriver(path: string): Promise<LoadedImage> {

@@ -76,6 +76,14 @@ typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR {
       ULONG Reserved1;
       ULONG Reserved2;
     } DeviceSpecificData;
+    struct {
+      UCHAR Class;
+      UCHAR Type;
+      UCHAR Reserved1;
+      UCHAR Reserved2;
+      ULONG IdLowPart;
+      ULONG IdHighPart;
+    } Connection;
   } u;
 } CM_PARTIAL_RESOURCE_DESCRIPTOR, *PCM_PARTIAL_RESOURCE_DESCRIPTOR;
 
@@ -98,5 +106,17 @@ typedef struct _CM_RESOURCE_LIST {
 } CM_RESOURCE_LIST, *PCM_RESOURCE_LIST;
 
 #include <poppack.h>
+
+/* A GPIO or serial-bus connection the resource hub names by ID (u.Connection, RESOURCE_HUB_CREATE_PATH_FROM_ID). */
+#define CmResourceTypeConnection 132
+
+#define CM_RESOURCE_CONNECTION_CLASS_GPIO 0x01
+#define CM_RESOURCE_CONNECTION_CLASS_SERIAL 0x02
+#define CM_RESOURCE_CONNECTION_CLASS_FUNCTION_CONFIG 0x03
+#define CM_RESOURCE_CONNECTION_TYPE_GPIO_IO 0x02
+#define CM_RESOURCE_CONNECTION_TYPE_SERIAL_I2C 0x01
+#define CM_RESOURCE_CONNECTION_TYPE_SERIAL_SPI 0x02
+#define CM_RESOURCE_CONNECTION_TYPE_SERIAL_UART 0x03
+#define CM_RESOURCE_CONNECTION_TYPE_FUNCTION_CONFIG 0x01
 
 #endif /* DV_RESOURCES_H */

@@ -73,4 +73,16 @@ ULONG __cdecl DbgPrintEx(_In_ ULONG ComponentId, _In_ ULONG Level, _In_z_ _Print
 #define KdBreakPointWithStatus(s)
 #endif
 
+/* Added at the end, so that the lines above (and the DWARF of every driver built on them) stay where they were. */
+#define DPFLTR_POWER_ID 146
+#define DPFLTR_GPIO_ID 148
+
+/* An empty string over a caller's buffer of BufferSize bytes (wdm.h's inline). */
+FORCEINLINE VOID RtlInitEmptyUnicodeString(_Out_ PUNICODE_STRING UnicodeString, _Pre_maybenull_ PWCHAR Buffer, _In_ USHORT BufferSize)
+{
+  UnicodeString->Length = 0;
+  UnicodeString->MaximumLength = BufferSize;
+  UnicodeString->Buffer = Buffer;
+}
+
 #endif /* DV_RTL_H */

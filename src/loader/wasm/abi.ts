@@ -20,6 +20,8 @@ export const DDI_PARAMS: Readonly<Record<string, Readonly<Record<number, ParamKi
   PoSetPowerState: { 2: 'ulongUnionByValue' },
   PoRequestPowerIrp: { 2: 'ulongUnionByValue' },
   DbgPrintEx: { 3: 'varargs' },
+  // A va_list is the same pointer into the caller's argument buffer.
+  vDbgPrintEx: { 3: 'varargs' },
   // WPP: a TRACEHANDLE / REGHANDLE is 64 bits; WmiTraceMessage's (pointer, size) pairs follow its fixed arguments.
   WmiTraceMessage: { 0: 'i64', 4: 'varargs' },
   EtwUnregister: { 0: 'i64' },

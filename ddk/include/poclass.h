@@ -1,0 +1,347 @@
+/*
+ * poclass.h - the power policy class interfaces: the GUIDs battery, thermal-zone, button, fan and
+ * power-limit devices register under, the battery and thermal IOCTLs (all FILE_DEVICE_BATTERY,
+ * buffered) with their structures, and the thermal-cooling and power-limit query interfaces a
+ * client device exposes through IRP_MN_QUERY_INTERFACE. Our own text, after the DDI reference.
+ * The GUIDs sit outside the include guard, as the WDK's do, so that a second inclusion after
+ * <initguid.h> defines them.
+ */
+#include <devioctl.h>
+#include <guiddef.h>
+
+DEFINE_GUID(GUID_DEVICE_BATTERY, 0x72631e54, 0x78a4, 0x11d0, 0xbc, 0xf7, 0x00, 0xaa, 0x00, 0xb7, 0xb3, 0x2a);
+DEFINE_GUID(GUID_DEVICE_APPLICATIONLAUNCH_BUTTON, 0x629758ee, 0x986e, 0x4d9e, 0x8e, 0x47, 0xde, 0x27, 0xf8, 0xab, 0x05, 0x4d);
+DEFINE_GUID(GUID_DEVICE_SYS_BUTTON, 0x4afa3d53, 0x74a7, 0x11d0, 0xbe, 0x5e, 0x00, 0xa0, 0xc9, 0x06, 0x28, 0x57);
+DEFINE_GUID(GUID_DEVICE_LID, 0x4afa3d52, 0x74a7, 0x11d0, 0xbe, 0x5e, 0x00, 0xa0, 0xc9, 0x06, 0x28, 0x57);
+DEFINE_GUID(GUID_DEVICE_THERMAL_ZONE, 0x4afa3d51, 0x74a7, 0x11d0, 0xbe, 0x5e, 0x00, 0xa0, 0xc9, 0x06, 0x28, 0x57);
+DEFINE_GUID(GUID_DEVICE_FAN, 0x05ecd13d, 0x81da, 0x4a2a, 0x8a, 0x4c, 0x52, 0x4f, 0x23, 0xdd, 0x4d, 0xc9);
+DEFINE_GUID(GUID_DEVICE_PROCESSOR, 0x97fadb10, 0x4e33, 0x40ae, 0x35, 0x9c, 0x8b, 0xef, 0x02, 0x9d, 0xbd, 0xd0);
+DEFINE_GUID(GUID_DEVICE_MEMORY, 0x3fd0f03d, 0x92e0, 0x45fb, 0xb7, 0x5c, 0x5e, 0xd8, 0xff, 0xb0, 0x10, 0x21);
+DEFINE_GUID(GUID_DEVICE_ACPI_TIME, 0x97f99bf6, 0x4497, 0x4f18, 0xbb, 0x22, 0x4b, 0x9f, 0xb2, 0xfb, 0xef, 0x9c);
+DEFINE_GUID(GUID_DEVICE_MESSAGE_INDICATOR, 0xcd48a365, 0xfa94, 0x4ce2, 0xa2, 0x32, 0xa1, 0xb7, 0x64, 0xe5, 0xd8, 0xb4);
+DEFINE_GUID(GUID_DEVICE_POWER_ADAPTER, 0xf76c6c62, 0x7dea, 0x43cd, 0x86, 0x89, 0xd9, 0xa4, 0xaf, 0x3d, 0x85, 0x57);
+DEFINE_GUID(GUID_CLASS_INPUT, 0x4d1e55b2, 0xf16f, 0x11cf, 0x88, 0xcb, 0x00, 0x11, 0x11, 0x00, 0x00, 0x30);
+DEFINE_GUID(GUID_DEVINTERFACE_THERMAL_COOLING, 0xdbe4373d, 0x3c81, 0x40cb, 0xac, 0xe4, 0xe0, 0xe5, 0xd0, 0x5f, 0x0c, 0x9f);
+DEFINE_GUID(GUID_DEVINTERFACE_THERMAL_MANAGER, 0x927ec093, 0x69a4, 0x4bc0, 0xbd, 0x02, 0x71, 0x16, 0x64, 0x71, 0x44, 0x63);
+DEFINE_GUID(GUID_DEVINTERFACE_POWER_LIMIT, 0x8f366301, 0x091e, 0x4056, 0xb9, 0x2f, 0x95, 0x8b, 0x27, 0x62, 0x5f, 0xce);
+DEFINE_GUID(GUID_DEVINTERFACE_TEMPERATURE_SENSOR, 0x2a6c8538, 0x7895, 0x4d56, 0x85, 0x67, 0x79, 0x5d, 0x38, 0x44, 0x85, 0x8a);
+
+#ifndef DV_POCLASS_H
+#define DV_POCLASS_H
+
+#include <wdm.h>
+
+EXTERN_C_START
+
+/* ---- Batteries (devices registered under GUID_DEVICE_BATTERY) ---- */
+
+#define DV_BATTERY_IOCTL(Function, Access) CTL_CODE(FILE_DEVICE_BATTERY, (Function), METHOD_BUFFERED, (Access))
+#define IOCTL_BATTERY_QUERY_TAG DV_BATTERY_IOCTL(0x10, FILE_READ_ACCESS)
+#define IOCTL_BATTERY_QUERY_INFORMATION DV_BATTERY_IOCTL(0x11, FILE_READ_ACCESS)
+#define IOCTL_BATTERY_SET_INFORMATION DV_BATTERY_IOCTL(0x12, FILE_WRITE_ACCESS)
+#define IOCTL_BATTERY_QUERY_STATUS DV_BATTERY_IOCTL(0x13, FILE_READ_ACCESS)
+#define IOCTL_BATTERY_CHARGING_SOURCE_CHANGE DV_BATTERY_IOCTL(0x14, FILE_READ_ACCESS)
+
+/* A tag names one battery insertion; 0 is none. */
+#define BATTERY_TAG_INVALID 0
+
+typedef enum {
+  BatteryInformation,
+  BatteryGranularityInformation,
+  BatteryTemperature,
+  BatteryEstimatedTime,
+  BatteryDeviceName,
+  BatteryManufactureDate,
+  BatteryManufactureName,
+  BatteryUniqueID,
+  BatterySerialNumber
+} BATTERY_QUERY_INFORMATION_LEVEL;
+
+typedef struct _BATTERY_QUERY_INFORMATION {
+  ULONG BatteryTag;
+  BATTERY_QUERY_INFORMATION_LEVEL InformationLevel;
+  ULONG AtRate;
+} BATTERY_QUERY_INFORMATION, *PBATTERY_QUERY_INFORMATION;
+
+typedef struct _BATTERY_INFORMATION {
+  ULONG Capabilities;
+  UCHAR Technology;
+  UCHAR Reserved[3];
+  UCHAR Chemistry[4];
+  ULONG DesignedCapacity;
+  ULONG FullChargedCapacity;
+  ULONG DefaultAlert1;
+  ULONG DefaultAlert2;
+  ULONG CriticalBias;
+  ULONG CycleCount;
+} BATTERY_INFORMATION, *PBATTERY_INFORMATION;
+
+#define BATTERY_UNKNOWN_CAPACITY 0xFFFFFFFF
+#define UNKNOWN_CAPACITY BATTERY_UNKNOWN_CAPACITY
+/* BATTERY_INFORMATION.Capabilities */
+#define BATTERY_SYSTEM_BATTERY 0x80000000
+#define BATTERY_CAPACITY_RELATIVE 0x40000000
+#define BATTERY_IS_SHORT_TERM 0x20000000
+#define BATTERY_SEALED 0x10000000
+#define BATTERY_SET_CHARGE_SUPPORTED 0x00000001
+#define BATTERY_SET_DISCHARGE_SUPPORTED 0x00000002
+#define BATTERY_SET_CHARGINGSOURCE_SUPPORTED 0x00000004
+#define BATTERY_SET_CHARGER_ID_SUPPORTED 0x00000008
+
+#define BATTERY_UNKNOWN_TIME 0xFFFFFFFF
+#define BATTERY_UNKNOWN_CURRENT 0xFFFFFFFF
+#define UNKNOWN_CURRENT BATTERY_UNKNOWN_CURRENT
+
+typedef enum _BATTERY_CHARGING_SOURCE_TYPE {
+  BatteryChargingSourceType_AC = 1,
+  BatteryChargingSourceType_USB,
+  BatteryChargingSourceType_Wireless,
+  BatteryChargingSourceType_Max
+} BATTERY_CHARGING_SOURCE_TYPE, *PBATTERY_CHARGING_SOURCE_TYPE;
+
+typedef struct _BATTERY_CHARGING_SOURCE {
+  BATTERY_CHARGING_SOURCE_TYPE Type;
+  ULONG MaxCurrent;
+} BATTERY_CHARGING_SOURCE, *PBATTERY_CHARGING_SOURCE;
+
+typedef GUID BATTERY_CHARGER_ID, *PBATTERY_CHARGER_ID;
+
+typedef struct _BATTERY_CHARGING_SOURCE_INFORMATION {
+  BATTERY_CHARGING_SOURCE_TYPE Type;
+  BOOLEAN SourceOnline;
+} BATTERY_CHARGING_SOURCE_INFORMATION, *PBATTERY_CHARGING_SOURCE_INFORMATION;
+
+typedef enum _USB_CHARGER_PORT { UsbChargerPort_Legacy, UsbChargerPort_TypeC, UsbChargerPort_Max } USB_CHARGER_PORT, *PUSB_CHARGER_PORT;
+
+typedef enum {
+  BatteryCriticalBias,
+  BatteryCharge,
+  BatteryDischarge,
+  BatteryChargingSource,
+  BatteryChargerId,
+  BatteryChargerStatus
+} BATTERY_SET_INFORMATION_LEVEL;
+
+/* IOCTL_BATTERY_SET_INFORMATION's input: Buffer holds the level's payload. */
+typedef struct _BATTERY_SET_INFORMATION {
+  ULONG BatteryTag;
+  BATTERY_SET_INFORMATION_LEVEL InformationLevel;
+  UCHAR Buffer[1];
+} BATTERY_SET_INFORMATION, *PBATTERY_SET_INFORMATION;
+
+typedef struct _BATTERY_CHARGER_STATUS {
+  BATTERY_CHARGING_SOURCE_TYPE Type;
+  ULONG VaData[1];
+} BATTERY_CHARGER_STATUS, *PBATTERY_CHARGER_STATUS;
+
+typedef struct _BATTERY_USB_CHARGER_STATUS {
+  BATTERY_CHARGING_SOURCE_TYPE Type;
+  ULONG Reserved;
+  ULONG Flags;
+  ULONG MaxCurrent;
+  ULONG Voltage;
+  USB_CHARGER_PORT PortType;
+  ULONGLONG PortId;
+  PVOID PowerSourceInformation;
+  BATTERY_CHARGER_ID OemCharger;
+} BATTERY_USB_CHARGER_STATUS, *PBATTERY_USB_CHARGER_STATUS;
+#define BATTERY_USB_CHARGER_STATUS_FN_DEFAULT_USB 0x00000001
+#define BATTERY_USB_CHARGER_STATUS_UCM_PD 0x00000002
+
+/* IOCTL_BATTERY_QUERY_STATUS's input: complete when the state leaves these bounds or Timeout (ms) passes. */
+typedef struct _BATTERY_WAIT_STATUS {
+  ULONG BatteryTag;
+  ULONG Timeout;
+  ULONG PowerState;
+  ULONG LowCapacity;
+  ULONG HighCapacity;
+} BATTERY_WAIT_STATUS, *PBATTERY_WAIT_STATUS;
+
+typedef struct _BATTERY_STATUS {
+  ULONG PowerState;
+  ULONG Capacity;
+  ULONG Voltage;
+  LONG Rate;
+} BATTERY_STATUS, *PBATTERY_STATUS;
+
+#define BATTERY_UNKNOWN_VOLTAGE 0xFFFFFFFF
+#define BATTERY_UNKNOWN_RATE 0x80000000
+#define UNKNOWN_RATE BATTERY_UNKNOWN_RATE
+#define UNKNOWN_VOLTAGE BATTERY_UNKNOWN_VOLTAGE
+/* BATTERY_STATUS.PowerState */
+#define BATTERY_POWER_ON_LINE 0x00000001
+#define BATTERY_DISCHARGING 0x00000002
+#define BATTERY_CHARGING 0x00000004
+#define BATTERY_CRITICAL 0x00000008
+
+/* The longest string a BATTERY_QUERY_INFORMATION_LEVEL returns, in bytes. */
+#define MAX_BATTERY_STRING_SIZE 128
+
+typedef struct _BATTERY_MANUFACTURE_DATE {
+  UCHAR Day;
+  UCHAR Month;
+  USHORT Year;
+} BATTERY_MANUFACTURE_DATE, *PBATTERY_MANUFACTURE_DATE;
+
+typedef union _POWER_ADAPTER_POWER_STATES {
+  struct {
+    ULONG Online : 1;
+    ULONG RecState : 2;
+    ULONG Reserved : 29;
+  } States;
+  ULONG AsUlong;
+} POWER_ADAPTER_POWER_STATES, *PPOWER_ADAPTER_POWER_STATES;
+
+/* ---- Thermal zones (devices registered under GUID_DEVICE_THERMAL_ZONE) and sensors ---- */
+
+#define IOCTL_THERMAL_QUERY_INFORMATION DV_BATTERY_IOCTL(0x20, FILE_READ_ACCESS)
+#define IOCTL_THERMAL_SET_COOLING_POLICY DV_BATTERY_IOCTL(0x21, FILE_WRITE_ACCESS)
+#define IOCTL_RUN_ACTIVE_COOLING_METHOD DV_BATTERY_IOCTL(0x22, FILE_WRITE_ACCESS)
+#define IOCTL_THERMAL_SET_PASSIVE_LIMIT DV_BATTERY_IOCTL(0x23, FILE_WRITE_ACCESS)
+#define IOCTL_THERMAL_READ_TEMPERATURE DV_BATTERY_IOCTL(0x24, FILE_READ_ACCESS)
+#define IOCTL_THERMAL_READ_POLICY DV_BATTERY_IOCTL(0x25, FILE_READ_ACCESS)
+
+#define MAX_ACTIVE_COOLING_LEVELS 10
+#define ACTIVE_COOLING 0x0
+#define PASSIVE_COOLING 0x1
+
+/* Temperatures are in tenths of a kelvin. */
+typedef struct _THERMAL_INFORMATION {
+  ULONG ThermalStamp;
+  ULONG ThermalConstant1;
+  ULONG ThermalConstant2;
+  KAFFINITY Processors;
+  ULONG SamplingPeriod;
+  ULONG CurrentTemperature;
+  ULONG PassiveTripPoint;
+  ULONG CriticalTripPoint;
+  UCHAR ActiveTripPointCount;
+  ULONG ActiveTripPoint[MAX_ACTIVE_COOLING_LEVELS];
+} THERMAL_INFORMATION, *PTHERMAL_INFORMATION;
+
+/* IOCTL_THERMAL_READ_TEMPERATURE's input: answer once the temperature is outside [Low, High] or
+   Timeout (ms) has passed. */
+typedef struct _THERMAL_WAIT_READ {
+  ULONG Timeout;
+  ULONG LowTemperature;
+  ULONG HighTemperature;
+} THERMAL_WAIT_READ, *PTHERMAL_WAIT_READ;
+#define THERMAL_WAIT_READ_TIMEOUT_IMMEDIATE 0
+#define THERMAL_WAIT_READ_TIMEOUT_NONE 0xFFFFFFFFul
+
+#define TZ_ACTIVATION_REASON_THERMAL 0x00000001
+#define TZ_ACTIVATION_REASON_CURRENT 0x00000002
+
+typedef struct _THERMAL_POLICY {
+  ULONG Version;
+  BOOLEAN WaitForUpdate;
+  BOOLEAN Hibernate;
+  BOOLEAN Critical;
+  BOOLEAN ThermalStandby;
+  ULONG ActivationReasons;
+  ULONG PassiveLimit;
+  ULONG ActiveLevel;
+  BOOLEAN OverThrottled;
+} THERMAL_POLICY, *PTHERMAL_POLICY;
+#define THERMAL_POLICY_VERSION_1 1
+#define THERMAL_POLICY_VERSION_2 2
+
+/* ---- Lids, switches, system buttons, processors, message indicators, the ACPI time device ---- */
+
+#define IOCTL_QUERY_LID DV_BATTERY_IOCTL(0x30, FILE_READ_ACCESS)
+#define IOCTL_NOTIFY_SWITCH_EVENT DV_BATTERY_IOCTL(0x40, FILE_READ_ACCESS)
+#define IOCTL_GET_SYS_BUTTON_CAPS DV_BATTERY_IOCTL(0x50, FILE_READ_ACCESS)
+#define IOCTL_GET_SYS_BUTTON_EVENT DV_BATTERY_IOCTL(0x51, FILE_READ_ACCESS)
+#define IOCTL_GET_PROCESSOR_OBJ_INFO DV_BATTERY_IOCTL(0x60, FILE_READ_ACCESS)
+#define IOCTL_SET_SYS_MESSAGE_INDICATOR DV_BATTERY_IOCTL(0x70, FILE_WRITE_ACCESS)
+#define IOCTL_SET_WAKE_ALARM_VALUE DV_BATTERY_IOCTL(0x80, FILE_WRITE_ACCESS)
+#define IOCTL_SET_WAKE_ALARM_POLICY DV_BATTERY_IOCTL(0x81, FILE_WRITE_ACCESS)
+#define IOCTL_GET_WAKE_ALARM_VALUE DV_BATTERY_IOCTL(0x82, FILE_READ_ACCESS | FILE_WRITE_ACCESS)
+#define IOCTL_GET_WAKE_ALARM_POLICY DV_BATTERY_IOCTL(0x83, FILE_READ_ACCESS | FILE_WRITE_ACCESS)
+
+#define SYS_BUTTON_POWER 0x00000001
+#define SYS_BUTTON_SLEEP 0x00000002
+#define SYS_BUTTON_LID 0x00000004
+#define SYS_BUTTON_WAKE 0x80000000
+#define SYS_BUTTON_LID_STATE_MASK 0x00030000
+#define SYS_BUTTON_LID_OPEN 0x00010000
+#define SYS_BUTTON_LID_CLOSED 0x00020000
+#define SYS_BUTTON_LID_INITIAL 0x00040000
+#define SYS_BUTTON_LID_CHANGED 0x00080000
+
+typedef struct {
+  ULONG PhysicalID;
+  ULONG PBlkAddress;
+  UCHAR PBlkLength;
+} PROCESSOR_OBJECT_INFO, *PPROCESSOR_OBJECT_INFO;
+
+typedef struct {
+  ULONG PhysicalID;
+  ULONG PBlkAddress;
+  UCHAR PBlkLength;
+  ULONG InitialApicId;
+} PROCESSOR_OBJECT_INFO_EX, *PPROCESSOR_OBJECT_INFO_EX;
+
+/* TimerIdentifier 0 is the AC timer, 1 the DC timer; Timeout in seconds, 0xFFFFFFFF disabled. */
+typedef struct _WAKE_ALARM_INFORMATION {
+  ULONG TimerIdentifier;
+  ULONG Timeout;
+} WAKE_ALARM_INFORMATION, *PWAKE_ALARM_INFORMATION;
+
+/* ---- The query interfaces a client device exposes (kernel mode only) ---- */
+
+/* GUID_THERMAL_COOLING_INTERFACE (wdmguid.h): the thermal manager engages a device's cooling. */
+typedef _Function_class_(DEVICE_ACTIVE_COOLING) VOID DEVICE_ACTIVE_COOLING(_Inout_opt_ PVOID Context, _In_ BOOLEAN Engaged);
+typedef DEVICE_ACTIVE_COOLING *PDEVICE_ACTIVE_COOLING;
+/* Percentage: how much of its full performance the device may use, 0-100. */
+typedef _Function_class_(DEVICE_PASSIVE_COOLING) VOID DEVICE_PASSIVE_COOLING(_Inout_opt_ PVOID Context, _In_ ULONG Percentage);
+typedef DEVICE_PASSIVE_COOLING *PDEVICE_PASSIVE_COOLING;
+
+/* The INTERFACE header, then the cooling routines the Flags say the device has. */
+typedef struct _THERMAL_COOLING_INTERFACE {
+  USHORT Size;
+  USHORT Version;
+  PVOID Context;
+  PINTERFACE_REFERENCE InterfaceReference;
+  PINTERFACE_DEREFERENCE InterfaceDereference;
+  ULONG Flags;
+  PDEVICE_ACTIVE_COOLING ActiveCooling;
+  PDEVICE_PASSIVE_COOLING PassiveCooling;
+} THERMAL_COOLING_INTERFACE, *PTHERMAL_COOLING_INTERFACE;
+#define THERMAL_COOLING_INTERFACE_VERSION 1
+
+/* The older names of the same interface. */
+#define THERMAL_DEVICE_INTERFACE_VERSION 1
+typedef THERMAL_COOLING_INTERFACE THERMAL_DEVICE_INTERFACE, *PTHERMAL_DEVICE_INTERFACE;
+
+typedef enum _THERMAL_DEVICE_INTERFACE_FLAGS {
+  ThermalDeviceFlagActiveCooling = 1,
+  ThermalDeviceFlagPassiveCooling = 2
+} THERMAL_DEVICE_INTERFACE_FLAGS, *PTHERMAL_DEVICE_INTERFACE_FLAGS;
+
+/* GUID_POWER_LIMIT_INTERFACE (wdmguid.h): what PoCreatePowerLimitRequest's request object calls.
+   Buffer and Values are POWER_LIMIT_ATTRIBUTES / POWER_LIMIT_VALUE arrays (wdm.h). */
+typedef _Function_class_(QUERY_POWER_LIMIT_ATTRIBUTES) NTSTATUS
+QUERY_POWER_LIMIT_ATTRIBUTES(_Inout_opt_ PVOID Context, _In_ ULONG BufferCount, _Inout_opt_ PVOID Buffer, _Out_ PULONG AttributeCount);
+typedef QUERY_POWER_LIMIT_ATTRIBUTES *PQUERY_POWER_LIMIT_ATTRIBUTES;
+typedef _Function_class_(SET_POWER_LIMIT) NTSTATUS SET_POWER_LIMIT(_Inout_opt_ PVOID Context, _In_ ULONG ValueCount, _In_ PVOID Values);
+typedef SET_POWER_LIMIT *PSET_POWER_LIMIT;
+typedef _Function_class_(QUERY_POWER_LIMIT) NTSTATUS QUERY_POWER_LIMIT(_Inout_opt_ PVOID Context, _In_ ULONG ValueCount, _Inout_ PVOID Values);
+typedef QUERY_POWER_LIMIT *PQUERY_POWER_LIMIT;
+
+typedef struct _POWER_LIMIT_INTERFACE {
+  USHORT Size;
+  USHORT Version;
+  PVOID Context;
+  PINTERFACE_REFERENCE InterfaceReference;
+  PINTERFACE_DEREFERENCE InterfaceDereference;
+  ULONG DomainCount;
+  PQUERY_POWER_LIMIT_ATTRIBUTES QueryAttributes;
+  PSET_POWER_LIMIT SetPowerLimit;
+  PQUERY_POWER_LIMIT QueryPowerLimit;
+} POWER_LIMIT_INTERFACE, *PPOWER_LIMIT_INTERFACE;
+#define POWER_LIMIT_INTERFACE_VERSION 1
+
+EXTERN_C_END
+
+#endif /* DV_POCLASS_H */
