@@ -31,6 +31,8 @@ export interface DispatchCall {
   readonly minor: number;
   /** Irp->IoStatus.Status as the IRP arrived. */
   readonly statusIn: number;
+  /** SL_PENDING_RETURNED was already set in the location as the IRP arrived: a caller that marked it pending skipped its location (IoSkipCurrentIrpStackLocation), and the mark is the caller's, not this routine's. */
+  readonly pendingIn: boolean;
   /** The IRP was sent on to another driver (IoCallDriver) during the call. */
   forwarded: boolean;
   /** Completed at this call's own stack location during the call: IoStatus.Status and the location's Control then. */
@@ -111,6 +113,7 @@ export class IoVerification {
       major: as.u8(location + IO_STACK_LOCATION.off.MajorFunction),
       minor: as.u8(location + IO_STACK_LOCATION.off.MinorFunction),
       statusIn: as.u32(irp + IRP.off['IoStatus.Status']),
+      pendingIn: (as.u8(location + IO_STACK_LOCATION.off.Control) & SL.PENDING_RETURNED) !== 0,
       forwarded: false,
       sentAnywhere: false,
       completedAnywhere: false,
@@ -179,7 +182,7 @@ export class IoVerification {
     const control = call.completed ? call.completed.control : k.as.u8(location + IO_STACK_LOCATION.off.Control);
     const marked = (control & SL.PENDING_RETURNED) !== 0;
     if (status === STATUS.PENDING && !marked) raise(RULES.PendingNotMarked, routine, irp, status);
-    if (status !== STATUS.PENDING && marked) raise(RULES.MarkedNotPending, routine, irp, status);
+    if (status !== STATUS.PENDING && marked && !call.pendingIn) raise(RULES.MarkedNotPending, routine, irp, status);
     if (call.completed && status !== STATUS.PENDING && status !== call.completed.status >>> 0) raise(RULES.ReturnStatusMismatch, routine, irp, call.completed.status);
   }
 
