@@ -15,8 +15,8 @@ const ROUTINE_SIZE = 0x1000;
 const FIRST_ROUTINE_RVA = 0x1000;
 const SLOTS = (VA_MAP.ntImage.end - VA_MAP.ntImage.start - FIRST_ROUTINE_RVA) / ROUTINE_SIZE;
 
-/** FNV-1a: a stable 32-bit hash of a routine name. */
-function fnv1a(text: string): number {
+/** FNV-1a: a stable 32-bit hash of a routine name (Wdf01000's image places its routines with it too). */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;
@@ -71,6 +71,11 @@ export const INTERNAL_ROUTINES = [
   'ObpCallPostOperationCallbacks',
   // Where ISRs run from (hal/interrupts.ts).
   'KiInterruptDispatch',
+  // WMI's IRPs to providers (io/wmi-service.ts); power settings and power limits (po/setting.ts, po/powerlimit.ts).
+  'WmipSendWmiIrp',
+  'PopPowerSettingCallback',
+  'PopPowerLimitQueryInterface',
+  'PopPowerLimitCall',
 ] as const;
 
 

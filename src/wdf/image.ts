@@ -7,6 +7,7 @@
  * no other routine and does not change the image's size, so the debugger's goldens do not shift
  * each time the framework grows.
  */
+import { fnv1a } from '../kernel/nt-image.ts';
 import type { FunctionSymbol, ModuleInfo } from '../kernel/symbols.ts';
 import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
 
@@ -103,13 +104,6 @@ export const FX_ROUTINES = [
   'FxRequest::_Create',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
-
-/** FNV-1a over the name's UTF-16 code units: a routine's home slot. */
-function fnv1a(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
 
 export class WdfImage {
   readonly module: ModuleInfo;
