@@ -181,6 +181,14 @@ export function readVcxproj(file: string): VcxProject {
   const wppScan = [...new Set(wppSettings('wppscanconfigurationdata').flatMap(splitList))]
     .map((f) => resolveIgnoringCase(dir, f))
     .filter((f): f is string => f !== undefined && !isDirectory(f));
+  // WppPreprocessorDefinitions: what tracewpp preprocesses the sources with (ENABLE_WPP_RECORDER=1 makes the
+  // .tmh log to the recorder), and WppRecorderEnabled, the WDK's property for the same: dv build's WPP step
+  // and the compile read one set of defines.
+  if (wpp) {
+    const wppDefines = wppSettings('wpppreprocessordefinitions').flatMap(splitList).filter((d) => /^[A-Za-z_]\w*(=.*)?$/.test(d));
+    if ((clCompile.get('wpprecorderenabled') ?? props.get('wpprecorderenabled'))?.toLowerCase() === 'true') wppDefines.push('ENABLE_WPP_RECORDER=1');
+    for (const d of wppDefines) if (!defines.includes(d)) defines.push(d);
+  }
   const stem = (p: string) => basename(fromWindowsPath(p), extname(p)).toLowerCase();
   const mcHeaders = (items.get('messagecompile') ?? []).map((i) => `${stem(i.include)}.h`);
   const ctrppDefs = definitions.get('ctrpp') ?? new Map<string, string>();

@@ -80,6 +80,17 @@ test('a project: Release|x64 chosen, Platform fixed by the solution, %(X) accumu
   });
 });
 
+test("WPP's defines are the compile's too: WppPreprocessorDefinitions (a source's own metadata), and WppRecorderEnabled's ENABLE_WPP_RECORDER", () => {
+  const project = (recorder: string) => `<Project>
+  <PropertyGroup><ConfigurationType>Driver</ConfigurationType>${recorder}</PropertyGroup>
+  <ItemDefinitionGroup><ClCompile><WppEnabled>true</WppEnabled><PreprocessorDefinitions>A</PreprocessorDefinitions></ClCompile></ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="main.c"><WppPreprocessorDefinitions>ENABLE_WPP_RECORDER=1;/bad</WppPreprocessorDefinitions></ClCompile></ItemGroup>
+</Project>`;
+  withProject({ 'p/drv.vcxproj': project(''), 'p/main.c': '' }, (dir) => assert.deepEqual(readVcxproj(join(dir, 'p/drv.vcxproj')).defines, ['A', 'ENABLE_WPP_RECORDER=1']));
+  const noItemDefines = project('<WppRecorderEnabled>true</WppRecorderEnabled>').replace(/<WppPreprocessorDefinitions>.*<\/WppPreprocessorDefinitions>/, '');
+  withProject({ 'p/drv.vcxproj': noItemDefines, 'p/main.c': '' }, (dir) => assert.deepEqual(readVcxproj(join(dir, 'p/drv.vcxproj')).defines, ['A', 'ENABLE_WPP_RECORDER=1']));
+});
+
 test('blockers: one stable line, no paths or line numbers; generated headers named as such', () => {
   const g = { mcHeaders: ['serlog.h'], ctrppHeaders: ['kcscounters.h'] };
   assert.equal(buildBlocker('/x/y/sioctl.c:12:10: fatal error: \'fltKernel.h\' file not found\n#include <fltKernel.h>\n', g), "'fltKernel.h' file not found");

@@ -90,3 +90,17 @@ test('input/moufiltr in a mouse stack: the class connects through it, the port r
   assert.deepEqual(r.leaks, []);
   assert.equal(r.unloaded, true);
 });
+
+test("input/kbfiltr on a root device: its raw PDO's device interface, created before the bus reported the PDO, is registered when the PDO starts; clean under /standard", { skip }, async () => {
+  const kbfiltr = build('kbfiltr', ['kbfiltr.c', 'rawpdo.c'].map((s) => join(WDS, 'input/kbfiltr/sys', s)), [join(WDS, 'input/kbfiltr/sys')]);
+  assert.ok(kbfiltr.ok, kbfiltr.diagnostics);
+  const r = await runDriver({ driver: join(out, 'kbfiltr.wasm'), verifierFlags: STANDARD_FLAGS, unload: false, shutdown: false });
+  assert.equal(r.bugCheck, null);
+  const k = r.machine.kernel;
+  const raw = k.pnp.devnodes().find((n) => n.instancePath.includes('KeyboardFilter'));
+  assert.ok(raw, `the raw PDO was enumerated: ${k.pnp.devnodes().map((n) => n.instancePath).join(', ')}`);
+  // GUID_DEVINTERFACE_KBFILTER (kbfiltr.h), registered for the raw PDO and enabled at its start.
+  const GUID_DEVINTERFACE_KBFILTER = '{3FB7299D-6847-4490-B0C9-99E0986AB886}';
+  const ifaces = k.pnp.interfaces.all.filter((i) => i.node === raw);
+  assert.deepEqual(ifaces.map((i) => [i.classGuid, i.enabled]), [[GUID_DEVINTERFACE_KBFILTER, true]]);
+});

@@ -37,7 +37,7 @@ import { FxPowerPolicy, type FxPowerPolicyInit } from '../power/policy.ts';
 import { interruptsOf } from '../interrupt.ts';
 import type { FxIoTarget } from '../io-target.ts';
 import { FxCmResList } from './resources.ts';
-import { FxDeviceInterface } from './interface.ts';
+import { FxDeviceInterface, registerDeferredInterfaces } from './interface.ts';
 import { applyCapabilities, applyPnpDeviceState, staticStopRemoveVeto } from './device-state.ts';
 import { wmiDeviceRemoved, wmiDeviceStarted } from '../wmi-irp.ts';
 
@@ -122,6 +122,8 @@ export class FxPkgPnp {
   private raw: FxCmResList | undefined;
   private translated: FxCmResList | undefined;
   readonly interfaces: FxDeviceInterface[] = [];
+  /** Interfaces a PDO's driver created before its bus reported it (interface.ts): registered at its start. */
+  readonly deferredInterfaces: { readonly guid: Uint8Array; readonly reference: string }[] = [];
   /** The device's local I/O target (io-target.ts), made on first use. */
   ioTarget: FxIoTarget | undefined;
   /** S0 idle (power/idle.ts). */
@@ -322,6 +324,7 @@ export class FxPkgPnp {
       return this.failed(status, 'the power-up');
     }
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpEnableInterfaces;
+    registerDeferredInterfaces(this.fx, this);
     for (const i of this.interfaces) i.startDevice();
     wmiDeviceStarted(this.device);
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpStarted;
