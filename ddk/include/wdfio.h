@@ -109,6 +109,49 @@ VOID WdfIoQueuePurge(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE PurgeComplete, WDFCO
 WDF_IMPORT(WdfIoQueuePurgeSynchronously)
 VOID WdfIoQueuePurgeSynchronously(WDFQUEUE Queue);
 
+/* Manual queues: searching the waiting requests, taking a found one, the queue's state, the ready notification (queue-find.ts). */
+typedef enum _WDF_IO_QUEUE_STATE {
+  WdfIoQueueAcceptRequests = 0x01,
+  WdfIoQueueDispatchRequests = 0x02,
+  WdfIoQueueNoRequests = 0x04,
+  WdfIoQueueDriverNoRequests = 0x08,
+  WdfIoQueuePnpHeld = 0x10,
+} WDF_IO_QUEUE_STATE;
+
+/* Neither requests waiting nor requests the driver owns. */
+FORCEINLINE BOOLEAN WDF_IO_QUEUE_IDLE(WDF_IO_QUEUE_STATE State) {
+  return ((State & WdfIoQueueNoRequests) && (State & WdfIoQueueDriverNoRequests)) ? TRUE : FALSE;
+}
+/* Accepting and dispatching. */
+FORCEINLINE BOOLEAN WDF_IO_QUEUE_READY(WDF_IO_QUEUE_STATE State) {
+  return ((State & WdfIoQueueDispatchRequests) && (State & WdfIoQueueAcceptRequests)) ? TRUE : FALSE;
+}
+/* Accepting but not dispatching, and the driver owns none of its requests. */
+FORCEINLINE BOOLEAN WDF_IO_QUEUE_STOPPED(WDF_IO_QUEUE_STATE State) {
+  return (!(State & WdfIoQueueDispatchRequests) && (State & WdfIoQueueAcceptRequests) && (State & WdfIoQueueDriverNoRequests)) ? TRUE : FALSE;
+}
+/* Not accepting, and empty on both sides. */
+FORCEINLINE BOOLEAN WDF_IO_QUEUE_DRAINED(WDF_IO_QUEUE_STATE State) {
+  return (!(State & WdfIoQueueAcceptRequests) && (State & WdfIoQueueNoRequests) && (State & WdfIoQueueDriverNoRequests)) ? TRUE : FALSE;
+}
+/* Purged: as drained (a purge leaves the queue refusing requests, with none waiting or owned). */
+FORCEINLINE BOOLEAN WDF_IO_QUEUE_PURGED(WDF_IO_QUEUE_STATE State) {
+  return WDF_IO_QUEUE_DRAINED(State);
+}
+
+WDF_IMPORT(WdfIoQueueFindRequest)
+NTSTATUS WdfIoQueueFindRequest(WDFQUEUE Queue, WDFREQUEST FoundRequest, WDFFILEOBJECT FileObject, PWDF_REQUEST_PARAMETERS Parameters,
+                               WDFREQUEST *OutRequest);
+
+WDF_IMPORT(WdfIoQueueRetrieveFoundRequest)
+NTSTATUS WdfIoQueueRetrieveFoundRequest(WDFQUEUE Queue, WDFREQUEST FoundRequest, WDFREQUEST *OutRequest);
+
+WDF_IMPORT(WdfIoQueueGetState)
+WDF_IO_QUEUE_STATE WdfIoQueueGetState(WDFQUEUE Queue, PULONG QueueRequests, PULONG DriverRequests);
+
+WDF_IMPORT(WdfIoQueueReadyNotify)
+NTSTATUS WdfIoQueueReadyNotify(WDFQUEUE Queue, PFN_WDF_IO_QUEUE_STATE QueueReady, WDFCONTEXT Context);
+
 EXTERN_C_END
 
 #endif /* _WDFIO_H_ */

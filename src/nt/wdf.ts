@@ -183,6 +183,8 @@ export const WDF_SYNCHRONIZATION_SCOPE = { Invalid: 0, InheritFromParent: 1, Dev
 export const WDF_TRI_STATE = { False: 0, True: 1, UseDefault: 2 } as const;
 export const WDF_DEVICE_IO_TYPE = { Undefined: 0, Neither: 1, Buffered: 2, Direct: 3, BufferedOrDirect: 4 } as const;
 export const WDF_IO_QUEUE_DISPATCH = { Invalid: 0, Sequential: 1, Parallel: 2, Manual: 3 } as const;
+/** WDF_IO_QUEUE_STATE (wdfio.h): the bits WdfIoQueueGetState returns. */
+export const WDF_IO_QUEUE_STATE = { AcceptRequests: 0x01, DispatchRequests: 0x02, NoRequests: 0x04, DriverNoRequests: 0x08, PnpHeld: 0x10 } as const;
 export const WDF_FILEOBJECT_CLASS = { Invalid: 0, NotRequired: 1, CanUseFsContext: 2, CanUseFsContext2: 3, CannotUseFsContexts: 4, CanBeOptional: 0x80000000 } as const;
 export const WDF_MEMORY_DESCRIPTOR_TYPE = { Invalid: 0, Buffer: 1, Mdl: 2, Handle: 3 } as const;
 /** WDF_DEVICE_SHUTDOWN_FLAGS (wdfcontrol.h). */

@@ -107,6 +107,7 @@ const ABOVE_DISPATCH: ReadonlySet<string> = new Set([
   'WdfInterruptGetDevice',
   'WdfObjectGetTypedContextWorker',
   'WdfObjectContextGetObject',
+  'WdfIoQueueGetState',
 ]);
 
 /** The highest IRQL `ddi` may be called at, and what it returns when refused. */

@@ -50,6 +50,8 @@ export class FxIoQueue extends FxObject {
   accepting = true;
   /** Told after each completion of a request it presented (power/queues.ts: stop and purge callbacks). */
   afterCompletion: (() => void) | undefined;
+  /** A manual queue's EvtIoQueueState (WdfIoQueueReadyNotify, queue-find.ts): told when it gets a request while empty, and at a start. */
+  onReady: (() => void) | undefined;
 
   constructor(
     fx: Framework,
@@ -80,7 +82,11 @@ export class FxIoQueue extends FxObject {
     // An IRP already cancelled never waits.
     if (as.u8(request.irp + IRP.off.Cancel) !== 0) return this.cancelWaiting(request);
     as.setU32(request.irp + IRP.off.CancelRoutine, this.fx.routines.cancel);
-    this.fx.frame('FxIoQueue::QueueRequest', () => this.dispatchEvents());
+    const wasEmpty = this.waiting.length === 1;
+    this.fx.frame('FxIoQueue::QueueRequest', () => {
+      if (wasEmpty) this.onReady?.();
+      this.dispatchEvents();
+    });
   }
 
   /** The driver no longer has the request from this queue (forwarded, requeued). */

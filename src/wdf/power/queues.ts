@@ -54,6 +54,8 @@ export function resumeQueue(fx: Framework, queue: FxIoQueue): void {
     const resume = queue.config.evtIoResume;
     if (resume) underPresentationLock(queue, () => fx.invoke(resume, [queue.handle, request.handle], ['FxIoQueueIoResume::Invoke']));
   }
+  // A manual queue started with requests waiting: its ready notification (queue-find.ts).
+  queue.onReady?.();
   queue.dispatchEvents();
 }
 
