@@ -260,6 +260,10 @@ VOID WdfRequestSetCompletionRoutine(WDFREQUEST Request, PFN_WDF_REQUEST_COMPLETI
 WDF_IMPORT(WdfRequestSend)
 BOOLEAN WdfRequestSend(WDFREQUEST Request, WDFIOTARGET Target, PWDF_REQUEST_SEND_OPTIONS Options);
 
+/* The timer a send with a timeout uses, allocated ahead (request-timer.ts). */
+WDF_IMPORT(WdfRequestAllocateTimer)
+NTSTATUS WdfRequestAllocateTimer(WDFREQUEST Request);
+
 WDF_IMPORT(WdfRequestGetCompletionParams)
 VOID WdfRequestGetCompletionParams(WDFREQUEST Request, PWDF_REQUEST_COMPLETION_PARAMS Params);
 

@@ -39,6 +39,7 @@ import { wmiExports } from './wmi.ts';
 import { ioTargetRemoteExports } from './io-target-remote.ts';
 import { requestCreateExports } from './request-create.ts';
 import { queueFindExports } from './queue-find.ts';
+import { requestTimerExports } from './request-timer.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -80,5 +81,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...ioTargetRemoteExports(fx),
     ...requestCreateExports(fx),
     ...queueFindExports(fx),
+    ...requestTimerExports(fx),
   };
 }

@@ -38,6 +38,7 @@ test('QueueFind: find, retrieve found, state and ready notification answer as th
     'ready on parallel 0xc0000010',
     // Accepting, dispatching, empty both sides (0x0f): ready and idle.
     'created state 0xf queued 0 owned 0 ready 1 idle 1 stopped 0',
+    'allocate timer 0x0',
     // The empty queue got a request: EvtIoQueueState with the registered context.
     'ready context 0x1234',
     'in ready state 0xb queued 1 owned 0 ready 1 idle 0 stopped 0',
