@@ -60,4 +60,19 @@ export const WDF_DEVICE_PROPERTY_DATA = struct('WDF_DEVICE_PROPERTY_DATA', [
 /** WDF_DEVICE_FAILED_ACTION (WdfDeviceSetFailed). */
 export const WDF_DEVICE_FAILED_ACTION = { Undefined: 0, AttemptRestart: 1, NoRestart: 2 } as const;
 
-export const WDF_DEVICE_LAYOUTS: readonly StructLayout[] = [WDF_DEVICE_PNP_CAPABILITIES, WDF_DEVICE_POWER_CAPABILITIES, WDF_DEVICE_STATE, WDF_DEVICE_PROPERTY_DATA];
+/** A single-component device's power framework settings (WdfDeviceWdmAssignPowerFrameworkSettings, power/pofx.ts). */
+export const WDF_POWER_FRAMEWORK_SETTINGS = struct('WDF_POWER_FRAMEWORK_SETTINGS', [
+  ['Size', 'u32'],
+  ['EvtDeviceWdmPostPoFxRegisterDevice', 'ptr'],
+  ['EvtDeviceWdmPrePoFxUnregisterDevice', 'ptr'],
+  ['Component', 'ptr'],
+  ['ComponentActiveConditionCallback', 'ptr'],
+  ['ComponentIdleConditionCallback', 'ptr'],
+  ['ComponentIdleStateCallback', 'ptr'],
+  ['PowerControlCallback', 'ptr'],
+  ['PoFxDeviceContext', 'ptr'],
+  ['PoFxDeviceFlags', 'u64'],
+  ['DirectedPoFxEnabled', 'u32'],
+]);
+
+export const WDF_DEVICE_LAYOUTS: readonly StructLayout[] = [WDF_DEVICE_PNP_CAPABILITIES, WDF_DEVICE_POWER_CAPABILITIES, WDF_DEVICE_STATE, WDF_DEVICE_PROPERTY_DATA, WDF_POWER_FRAMEWORK_SETTINGS];

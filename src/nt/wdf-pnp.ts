@@ -80,6 +80,8 @@ export const WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS = struct('WDF_DEVICE_POWER_PO
 
 /** WDF_POWER_POLICY_S0_IDLE_CAPABILITIES. */
 export const WDF_POWER_POLICY_S0_IDLE_CAPABILITIES = { Invalid: 0, CannotWakeFromS0: 1, CanWakeFromS0: 2, UsbSelectiveSuspend: 3 } as const;
+/** WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE. */
+export const WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE = { DriverManaged: 0, SystemManaged: 1, SystemManagedWithHint: 2 } as const;
 /** IdleTimeout 0 means the framework's default, 5 s (fxpowerpolicystatemachine.hpp). */
 export const IDLE_TIMEOUT_DEFAULT_MS = 5000;
 

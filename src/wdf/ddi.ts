@@ -40,6 +40,7 @@ import { ioTargetRemoteExports } from './io-target-remote.ts';
 import { requestCreateExports } from './request-create.ts';
 import { queueFindExports } from './queue-find.ts';
 import { requestTimerExports } from './request-timer.ts';
+import { powerFrameworkExports } from './power/pofx.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -82,5 +83,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...requestCreateExports(fx),
     ...queueFindExports(fx),
     ...requestTimerExports(fx),
+    ...powerFrameworkExports(fx),
   };
 }

@@ -102,6 +102,13 @@ export const FX_ROUTINES = [
   'FxIoTargetRemote::_PlugPlayNotification',
   'FxIoTarget::SubmitSync',
   'FxRequest::_Create',
+  // The power framework registration the framework makes for a system-managed idle device (power/pofx.ts).
+  'FxPoxInterface::PowerRequiredCallback',
+  'FxPoxInterface::PowerNotRequiredCallback',
+  'FxPoxInterface::ComponentActiveCallback',
+  'FxPoxInterface::ComponentIdleCallback',
+  'FxPoxInterface::ComponentIdleStateCallback',
+  'FxPoxInterface::PoxRegisterDevice',
 ] as const;
 export type FxRoutine = (typeof FX_ROUTINES)[number];
 

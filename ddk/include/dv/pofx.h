@@ -12,6 +12,10 @@ typedef struct _PO_FX_DEVICE_REGISTRATION *POHANDLE;
 #define PO_FX_VERSION_V1 0x00000001
 #define PO_FX_VERSION PO_FX_VERSION_V1
 
+/* A PO_FX_COMPONENT_IDLE_STATE's NominalPower or latency the driver does not know. */
+#define PO_FX_UNKNOWN_POWER 0xFFFFFFFF
+#define PO_FX_UNKNOWN_TIME 0xFFFFFFFFFFFFFFFFULL
+
 /* PoFxActivateComponent / PoFxIdleComponent Flags (mutually exclusive). */
 #define PO_FX_FLAG_BLOCKING 0x00000001
 #define PO_FX_FLAG_ASYNC_ONLY 0x00000002

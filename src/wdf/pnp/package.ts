@@ -40,6 +40,7 @@ import { FxCmResList } from './resources.ts';
 import { FxDeviceInterface, registerDeferredInterfaces } from './interface.ts';
 import { applyCapabilities, applyPnpDeviceState, staticStopRemoveVeto } from './device-state.ts';
 import { wmiDeviceRemoved, wmiDeviceStarted } from '../wmi-irp.ts';
+import { registerPowerFramework, unregisterPowerFramework } from '../power/pofx.ts';
 
 const I = IRP.off;
 const S = IO_STACK_LOCATION.off;
@@ -341,6 +342,7 @@ export class FxPkgPnp {
   /** Orderly or after a surprise removal: what is left of the power-down, the purges, the tail, the IRP down, the device gone. */
   private remove(irp: number): number {
     this.powerPolicy.cancel();
+    unregisterPowerFramework(this.fx, this.device);
     this.state = WDF_DEVICE_PNP_STATE.WdfDevStatePnpRemoved;
     if (!this.surpriseRemoved) {
       this.policy(PWRPOL.WdfDevStatePwrPolStopping);
@@ -420,6 +422,8 @@ export class FxPkgPnp {
     if (!this.selfManagedIoInitialized) {
       this.selfManagedIoInitialized = true;
       status = this.call('EvtDeviceSelfManagedIoInit');
+      // The power framework registration, once, with the settings the driver has assigned by now (power/pofx.ts).
+      if (NT_SUCCESS(status)) status = registerPowerFramework(this.fx, this.device);
     } else {
       status = this.call('EvtDeviceSelfManagedIoRestart');
     }

@@ -9,7 +9,7 @@ import { WDF_DEVICE_POWER_POLICY_STATE as PWRPOL } from '../../nt/wdf-states.ts'
 import { DEVICE_POWER_STATE } from '../../nt/power.ts';
 import { STATUS } from '../../nt/status.ts';
 import { FX_TYPE, WDF_TRI_STATE } from '../../nt/wdf.ts';
-import { IDLE_TIMEOUT_DEFAULT_MS, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS, WDF_POWER_POLICY_S0_IDLE_CAPABILITIES } from '../../nt/wdf-pnp.ts';
+import { IDLE_TIMEOUT_DEFAULT_MS, WDF_DEVICE_POWER_POLICY_IDLE_SETTINGS, WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE, WDF_POWER_POLICY_S0_IDLE_CAPABILITIES } from '../../nt/wdf-pnp.ts';
 import type { WdfDdi } from '../ddi.ts';
 import type { FxDevice } from '../device.ts';
 import type { Framework } from '../framework.ts';
@@ -27,6 +27,8 @@ export class FxPowerIdleMachine {
   enabled = false;
   timeoutMs = IDLE_TIMEOUT_DEFAULT_MS;
   dxState: number = DEVICE_POWER_STATE.PowerDeviceD3;
+  /** IdleTimeoutType SystemManagedIdleTimeout(WithHint): the power framework settings may be assigned (power/pofx.ts). */
+  systemManaged = false;
   /** WdfDeviceStopIdle references. */
   stopIdle = 0;
   /** Powered down for idleness (not for a sleep): an arrival powers it up. */
@@ -139,6 +141,7 @@ export function idleExports(fx: Framework): Record<string, WdfDdi> {
       const dx = as.u32(Settings + IS.DxState);
       idle.dxState = dx >= DEVICE_POWER_STATE.PowerDeviceD1 && dx <= DEVICE_POWER_STATE.PowerDeviceD3 ? dx : DEVICE_POWER_STATE.PowerDeviceD3;
       idle.timeoutMs = as.u32(Settings + IS.IdleTimeout) || IDLE_TIMEOUT_DEFAULT_MS;
+      idle.systemManaged = as.u32(Settings + IS.IdleTimeoutType) !== WDF_POWER_POLICY_IDLE_TIMEOUT_TYPE.DriverManaged;
       idle.enabled = as.u32(Settings + IS.Enabled) !== WDF_TRI_STATE.False;
       if (idle.enabled) idle.arm();
       else idle.disarm();
