@@ -61,5 +61,7 @@
 #include <wdfinterrupt.h>
 #include <wdfwmi.h>
 #include <wdfregistry.h>
+#include <wdfdmaenabler.h>
+#include <wdfcommonbuffer.h>
 
 #endif /* _WDF_H_ */

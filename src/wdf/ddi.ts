@@ -38,6 +38,7 @@ import { lookasideExports } from './lookaside.ts';
 import { wmiExports } from './wmi.ts';
 import { ioTargetRemoteExports } from './io-target-remote.ts';
 import { requestCreateExports } from './request-create.ts';
+import { dmaEnablerExports } from './dma-enabler.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -78,5 +79,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...wmiExports(fx),
     ...ioTargetRemoteExports(fx),
     ...requestCreateExports(fx),
+    ...dmaEnablerExports(fx),
   };
 }
