@@ -63,5 +63,6 @@
 #include <wdfregistry.h>
 #include <wdfdmaenabler.h>
 #include <wdfcommonbuffer.h>
+#include <wdfdmatransaction.h>
 
 #endif /* _WDF_H_ */

@@ -39,6 +39,7 @@ import { wmiExports } from './wmi.ts';
 import { ioTargetRemoteExports } from './io-target-remote.ts';
 import { requestCreateExports } from './request-create.ts';
 import { dmaEnablerExports } from './dma-enabler.ts';
+import { dmaTransactionExports } from './dma-transaction.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -80,5 +81,6 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...ioTargetRemoteExports(fx),
     ...requestCreateExports(fx),
     ...dmaEnablerExports(fx),
+    ...dmaTransactionExports(fx),
   };
 }
