@@ -44,6 +44,13 @@ BOOLEAN WdfDmaTransactionDmaCompletedFinal(WDFDMATRANSACTION DmaTransaction, siz
 WDF_IMPORT(WdfDmaTransactionGetBytesTransferred)
 size_t WdfDmaTransactionGetBytesTransferred(WDFDMATRANSACTION DmaTransaction);
 
+WDF_IMPORT(WdfDmaTransactionGetCurrentDmaTransferLength)
+size_t WdfDmaTransactionGetCurrentDmaTransferLength(WDFDMATRANSACTION DmaTransaction);
+
+/* Before Execute; reset by Release. */
+WDF_IMPORT(WdfDmaTransactionSetMaximumLength)
+VOID WdfDmaTransactionSetMaximumLength(WDFDMATRANSACTION DmaTransaction, size_t MaximumLength);
+
 WDF_IMPORT(WdfDmaTransactionGetRequest)
 WDFREQUEST WdfDmaTransactionGetRequest(WDFDMATRANSACTION DmaTransaction);
 

@@ -41,6 +41,8 @@ export class FxDmaTransaction extends FxObject {
   stageLength = 0;
   sgList = 0;
   mapRegisterBase = 0;
+  /** WdfDmaTransactionSetMaximumLength: this transaction's stage limit (0: the enabler's), until released. */
+  maximumLength = 0;
   /** The framework's own SCATTER_GATHER_LIST of one element for a packet stage. */
   packetList = 0;
 
@@ -74,7 +76,7 @@ export class FxDmaTransaction extends FxObject {
     this.packetList = 0;
     this.dmaState = 'created';
     this.request = undefined;
-    this.mdl = this.va = this.length = this.transferred = this.stageOffset = this.stageLength = 0;
+    this.mdl = this.va = this.length = this.transferred = this.stageOffset = this.stageLength = this.maximumLength = 0;
   }
 
   protected override destroyed(): void {
@@ -117,7 +119,7 @@ export function dmaTransactionExports(fx: Framework): Record<string, WdfDdi> {
   /** Map and program the next stage: at most the enabler's maximum length of what is left. */
   const stage = (t: FxDmaTransaction): number => {
     const ops = k.hal.dma.operations();
-    t.stageLength = Math.min(t.length - t.stageOffset, t.enabler.maximumLength);
+    t.stageLength = Math.min(t.length - t.stageOffset, t.maximumLength || t.enabler.maximumLength);
     const deviceObject = t.enabler.device.deviceObject;
     if (t.enabler.scatterGather) {
       return ops.GetScatterGatherList(t.enabler.adapter as never, deviceObject as never, t.mdl as never, (t.va + t.stageOffset) as never, t.stageLength as never, sgExecution() as never, t.handle as never, (t.toDevice ? 1 : 0) as never) as number;
@@ -224,6 +226,18 @@ export function dmaTransactionExports(fx: Framework): Record<string, WdfDdi> {
 
     WdfDmaTransactionGetBytesTransferred(g, DmaTransaction: number) {
       return transactionOf(g, DmaTransaction).transferred;
+    },
+
+    /** The current stage's length (what EVT_WDF_PROGRAM_DMA's list covers). */
+    WdfDmaTransactionGetCurrentDmaTransferLength(g, DmaTransaction: number) {
+      return transactionOf(g, DmaTransaction).stageLength;
+    },
+
+    /** Before Execute: a smaller stage limit than the enabler's for this transaction (a larger one is the enabler's). */
+    WdfDmaTransactionSetMaximumLength(g, DmaTransaction: number, MaximumLength: number) {
+      const t = transactionOf(g, DmaTransaction);
+      t.expect(g, 'FxDmaTransactionBase::SetMaximumLength', 'created', 'initialized');
+      t.maximumLength = Math.min(MaximumLength >>> 0, t.enabler.maximumLength);
     },
 
     WdfDmaTransactionGetRequest(g, DmaTransaction: number) {

@@ -77,40 +77,40 @@ test('DmaTransfer: transactions stage a transfer by the maximum length, program 
   assert.deepEqual(printed, [
     // Scatter/gather, 0x1800 at most a stage: two pages, two pages, one.
     ...transfer('sg', [
-      'program sg at 2, 2 elements, 0x1800 bytes, to device 1',
+      'program sg at 2, 2 elements, 0x1800 bytes, to device 1, current 1',
       'sg execute 0x0',
-      'program sg at 2, 2 elements, 0x1800 bytes, to device 1',
+      'program sg at 2, 2 elements, 0x1800 bytes, to device 1, current 1',
       'sg completed 0 0xc0000016, 0x1800 bytes',
-      'program sg at 2, 1 elements, 0x1000 bytes, to device 1',
+      'program sg at 2, 1 elements, 0x1000 bytes, to device 1, current 1',
       'sg completed 0 0xc0000016, 0x3000 bytes',
       'sg completed 1 0x0, 0x4000 bytes',
     ]),
     // Packet: one element a stage, a bus master's mapping ending at its page.
     ...transfer('packet', [
-      'program packet at 2, 1 elements, 0x1000 bytes, to device 1',
+      'program packet at 2, 1 elements, 0x1000 bytes, to device 1, current 1',
       'packet execute 0x0',
-      'program packet at 2, 1 elements, 0x1000 bytes, to device 1',
+      'program packet at 2, 1 elements, 0x1000 bytes, to device 1, current 1',
       'packet completed 0 0xc0000016, 0x1000 bytes',
-      'program packet at 2, 1 elements, 0x1000 bytes, to device 1',
+      'program packet at 2, 1 elements, 0x1000 bytes, to device 1, current 1',
       'packet completed 0 0xc0000016, 0x2000 bytes',
-      'program packet at 2, 1 elements, 0x1000 bytes, to device 1',
+      'program packet at 2, 1 elements, 0x1000 bytes, to device 1, current 1',
       'packet completed 0 0xc0000016, 0x3000 bytes',
       'packet completed 1 0x0, 0x4000 bytes',
     ]),
     // 0x1000 of each 0x1800 stage moved: the next stage starts where the device stopped.
     ...transfer('short', [
-      'program short at 2, 2 elements, 0x1800 bytes, to device 1',
+      'program short at 2, 2 elements, 0x1800 bytes, to device 1, current 1',
       'short execute 0x0',
-      'program short at 2, 2 elements, 0x1800 bytes, to device 1',
+      'program short at 2, 2 elements, 0x1800 bytes, to device 1, current 1',
       'short completed 0 0xc0000016, 0x1000 bytes',
-      'program short at 2, 2 elements, 0x1800 bytes, to device 1',
+      'program short at 2, 2 elements, 0x1800 bytes, to device 1, current 1',
       'short completed 0 0xc0000016, 0x2000 bytes',
-      'program short at 2, 1 elements, 0x1000 bytes, to device 1',
+      'program short at 2, 1 elements, 0x1000 bytes, to device 1, current 1',
       'short completed 0 0xc0000016, 0x3000 bytes',
       'short completed 1 0x0, 0x4000 bytes',
     ]),
-    // DmaCompletedFinal: an underrun ends the transfer at once.
-    ...transfer('final', ['program final at 2, 2 elements, 0x1800 bytes, to device 1', 'final execute 0x0', 'final completed 1 0x0, 0x200 bytes']),
+    // SetMaximumLength: a page a stage; DmaCompletedFinal: an underrun ends the transfer at once.
+    ...transfer('final', ['program final at 2, 1 elements, 0x1000 bytes, to device 1, current 1', 'final execute 0x0', 'final completed 1 0x0, 0x200 bytes']),
   ]);
   assert.deepEqual(r.leaks, []);
   // Every adapter, list and map register went back.
