@@ -51,6 +51,10 @@ size_t WdfDmaTransactionGetCurrentDmaTransferLength(WDFDMATRANSACTION DmaTransac
 WDF_IMPORT(WdfDmaTransactionSetMaximumLength)
 VOID WdfDmaTransactionSetMaximumLength(WDFDMATRANSACTION DmaTransaction, size_t MaximumLength);
 
+/* Before Initialize; reset by Release. */
+WDF_IMPORT(WdfDmaTransactionSetSingleTransferRequirement)
+VOID WdfDmaTransactionSetSingleTransferRequirement(WDFDMATRANSACTION DmaTransaction, BOOLEAN RequireSingleTransfer);
+
 WDF_IMPORT(WdfDmaTransactionGetRequest)
 WDFREQUEST WdfDmaTransactionGetRequest(WDFDMATRANSACTION DmaTransaction);
 

@@ -43,6 +43,8 @@ export class FxDmaTransaction extends FxObject {
   mapRegisterBase = 0;
   /** WdfDmaTransactionSetMaximumLength: this transaction's stage limit (0: the enabler's), until released. */
   maximumLength = 0;
+  /** WdfDmaTransactionSetSingleTransferRequirement, until released. */
+  requireSingleTransfer = false;
   /** The framework's own SCATTER_GATHER_LIST of one element for a packet stage. */
   packetList = 0;
 
@@ -77,6 +79,7 @@ export class FxDmaTransaction extends FxObject {
     this.dmaState = 'created';
     this.request = undefined;
     this.mdl = this.va = this.length = this.transferred = this.stageOffset = this.stageLength = this.maximumLength = 0;
+    this.requireSingleTransfer = false;
   }
 
   protected override destroyed(): void {
@@ -238,6 +241,16 @@ export function dmaTransactionExports(fx: Framework): Record<string, WdfDdi> {
       const t = transactionOf(g, DmaTransaction);
       t.expect(g, 'FxDmaTransactionBase::SetMaximumLength', 'created', 'initialized');
       t.maximumLength = Math.min(MaximumLength >>> 0, t.enabler.maximumLength);
+    },
+
+    /**
+     * Before Initialize. Only remembered: the framework's refusal of a transfer that needs more than one
+     * stage (STATUS_WDF_TOO_MANY_TRANSFERS) is not done, its status value not being in our tables yet.
+     */
+    WdfDmaTransactionSetSingleTransferRequirement(g, DmaTransaction: number, RequireSingleTransfer: number) {
+      const t = transactionOf(g, DmaTransaction);
+      t.expect(g, 'FxDmaTransactionBase::SetSingleTransferRequirement', 'created');
+      t.requireSingleTransfer = (RequireSingleTransfer & 0xff) !== 0;
     },
 
     WdfDmaTransactionGetRequest(g, DmaTransaction: number) {
