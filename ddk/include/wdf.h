@@ -61,5 +61,8 @@
 #include <wdfinterrupt.h>
 #include <wdfwmi.h>
 #include <wdfregistry.h>
+#include <wdfdmaenabler.h>
+#include <wdfcommonbuffer.h>
+#include <wdfdmatransaction.h>
 
 #endif /* _WDF_H_ */

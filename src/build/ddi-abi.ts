@@ -32,6 +32,7 @@ const SCALARS_32 = new Set([
   'RECORDER_LOG',
   'WDF_IO_TARGET_SENT_IO_ACTION', 'WDF_IO_TARGET_PURGE_IO_ACTION', 'WDF_IO_TARGET_STATE',
   'WDF_IO_QUEUE_STATE',
+  'WDF_DMA_DIRECTION',
   // A function pointer typedef without a P-name (dv/iowmi.h).
   'WMI_NOTIFICATION_CALLBACK',
 ]);

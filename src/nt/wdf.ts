@@ -140,6 +140,9 @@ export const FX_TYPE = {
   Lookaside: 0x1009,
   WmiProvider: 0x1004,
   WmiInstance: 0x1034,
+  DmaEnabler: 0x1400,
+  DmaTransaction: 0x1401,
+  CommonBuffer: 0x1402,
 } as const;
 export type FxTypeCode = (typeof FX_TYPE)[keyof typeof FX_TYPE];
 
@@ -167,6 +170,9 @@ export const FX_TYPE_HANDLE_NAME: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.Lookaside]: 'WDFLOOKASIDE',
   [FX_TYPE.WmiProvider]: 'WDFWMIPROVIDER',
   [FX_TYPE.WmiInstance]: 'WDFWMIINSTANCE',
+  [FX_TYPE.DmaEnabler]: 'WDFDMAENABLER',
+  [FX_TYPE.DmaTransaction]: 'WDFDMATRANSACTION',
+  [FX_TYPE.CommonBuffer]: 'WDFCOMMONBUFFER',
 };
 
 /** WDF_DRIVER_INIT_FLAGS (wdfdriver.h). */

@@ -41,6 +41,8 @@ import { requestCreateExports } from './request-create.ts';
 import { queueFindExports } from './queue-find.ts';
 import { requestTimerExports } from './request-timer.ts';
 import { powerFrameworkExports } from './power/pofx.ts';
+import { dmaEnablerExports } from './dma-enabler.ts';
+import { dmaTransactionExports } from './dma-transaction.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WdfDdi = (g: FxDriverGlobals, ...args: any[]) => unknown;
@@ -84,5 +86,7 @@ export function wdfExports(fx: Framework): Record<string, WdfDdi> {
     ...queueFindExports(fx),
     ...requestTimerExports(fx),
     ...powerFrameworkExports(fx),
+    ...dmaEnablerExports(fx),
+    ...dmaTransactionExports(fx),
   };
 }

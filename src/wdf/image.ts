@@ -45,6 +45,9 @@ export const FX_ROUTINES = [
   'FxVerifierDbgBreakPoint',
   'FxRequest::CancelRoutine',
   'FxIoQueue::CancelForQueue',
+  // DMA (dma-transaction.ts): the adapter's execution routines, then the driver's EvtProgramDma.
+  'FxDmaScatterGatherTransaction::_AdapterListControl',
+  'FxDmaPacketTransaction::_AdapterControl',
   // The PnP/power half (pnp/, power/, io-target.ts, timer.ts, workitem.ts, sync.ts).
   'FxDriver::AddDevice',
   'FxPkgPnp::Dispatch',

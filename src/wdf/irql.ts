@@ -11,6 +11,9 @@ export type Refusal = 'status' | 'void' | 'null';
 
 const PASSIVE: Readonly<Record<string, Refusal>> = {
   WdfDriverCreate: 'status',
+  WdfDmaEnablerCreate: 'status',
+  WdfCommonBufferCreate: 'status',
+  WdfCommonBufferCreateWithConfig: 'status',
   WdfDriverGetRegistryPath: 'null',
   WdfDriverIsVersionAvailable: 'null',
   WdfDeviceCreate: 'status',

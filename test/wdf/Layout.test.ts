@@ -8,11 +8,12 @@ import { layoutCheckSource } from '../../src/build/layout-check.ts';
 import { FX_TYPE, WDF_BUGCHECK, WDF_DRIVER_INIT, WDF_LAYOUTS, WDF_REQUEST_FATAL_ERROR } from '../../src/nt/wdf.ts';
 import { WDF_PNP_LAYOUTS, WDF_REQUEST_SEND_OPTION, WDF_REQUEST_STOP_ACTION } from '../../src/nt/wdf-pnp.ts';
 import { WDF_DEVICE_FAILED_ACTION, WDF_DEVICE_LAYOUTS } from '../../src/nt/wdf-device.ts';
+import { WDF_DMA_LAYOUTS } from '../../src/nt/wdf-dma.ts';
 import { compileC, firstErrors, NEEDS_CLANG } from '../ddk/support.ts';
 
 /** The layout assertions of WDF_LAYOUTS, then the constants of wdf.h against src/nt/wdf.ts. */
 function wdfCheckSource(): string {
-  const base = layoutCheckSource([...WDF_LAYOUTS, ...WDF_PNP_LAYOUTS, ...WDF_DEVICE_LAYOUTS]).replace('#include <ntddk.h>', '#include <ntddk.h>\n#include <wdf.h>');
+  const base = layoutCheckSource([...WDF_LAYOUTS, ...WDF_PNP_LAYOUTS, ...WDF_DEVICE_LAYOUTS, ...WDF_DMA_LAYOUTS]).replace('#include <ntddk.h>', '#include <ntddk.h>\n#include <wdf.h>');
   // layoutCheckSource appends the ntoskrnl constants; the WDF ones follow.
   const constants: [string, number][] = [
     ...Object.entries(WDF_BUGCHECK).map(([n, v]): [string, number] => [`WDF_${n}`, v]),

@@ -38,6 +38,9 @@ const FX_CLASS: Readonly<Record<FxTypeCode, string>> = {
   [FX_TYPE.Lookaside]: 'FxNPagedLookasideList',
   [FX_TYPE.WmiProvider]: 'FxWmiProvider',
   [FX_TYPE.WmiInstance]: 'FxWmiInstanceExternal',
+  [FX_TYPE.DmaEnabler]: 'FxDmaEnabler',
+  [FX_TYPE.DmaTransaction]: 'FxDmaTransactionBase',
+  [FX_TYPE.CommonBuffer]: 'FxCommonBuffer',
 };
 
 export const handleTypeName = (type: number): string => FX_TYPE_HANDLE_NAME[type as FxTypeCode] ?? `type 0x${hex(type)}`;
