@@ -34,6 +34,25 @@ export function parseNumber(text: string): number {
   return v >>> 0;
 }
 
+/**
+ * `[Driver...] [-a Address]`, as the log commands take them (!wdflogdump, !rcdrlogdump): the names
+ * and the address; `-a` without a number, or another option, is the command's usage error.
+ */
+export function driversAndAddress(args: string, usage: string, otherOptions = ''): { names: string[]; at: number | undefined } {
+  const words = splitArgs(args);
+  let at: number | undefined;
+  const names: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w.toLowerCase() === '-a') {
+      if (words[i + 1] === undefined) throw new CommandError(`Usage: ${usage}`);
+      at = parseNumber(words[++i]!);
+    } else if (w.startsWith('-')) throw new CommandError(`Unknown option ${w}: only -a Address is supported${otherOptions}`);
+    else names.push(w);
+  }
+  return { names, at };
+}
+
 export function splitArgs(args: string): string[] {
   return args.trim().split(/\s+/).filter((a) => a.length > 0);
 }

@@ -6,7 +6,7 @@
  * TMF search path is asked for (the line says so). Also `!rcdrloglist` and `!rcdrlogdump`.
  */
 import type { CrashDump } from '../dump.ts';
-import { CommandError, parseNumber, splitArgs, type Command } from '../command.ts';
+import { CommandError, driversAndAddress, splitArgs, type Command } from '../command.ts';
 import { h } from './wdfcommon.ts';
 
 type Log = NonNullable<CrashDump['recorder']>['logs'][number];
@@ -38,18 +38,7 @@ export const rcdrlogdump: Command = {
   syntax: '!rcdrkd.rcdrlogdump Driver [-a Address]',
   help: "Dump a driver's WPP recorder logs, merged oldest message first (-a: only the log at Address, as !rcdrloglist names it).",
   run(t, args) {
-    const words = splitArgs(args);
-    let at: number | undefined;
-    const names: string[] = [];
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i]!;
-      if (w.toLowerCase() === '-a') {
-        const n = words[++i];
-        at = n === undefined ? undefined : parseNumber(n);
-        if (at === undefined || Number.isNaN(at)) throw new CommandError('Usage: !rcdrkd.rcdrlogdump Driver [-a Address]');
-      } else if (w.startsWith('-')) throw new CommandError(`Unknown option ${w}: only -a Address is supported`);
-      else names.push(w);
-    }
+    const { names, at } = driversAndAddress(args, '!rcdrkd.rcdrlogdump Driver [-a Address]');
     if (names.length !== 1) throw new CommandError('Usage: !rcdrkd.rcdrlogdump Driver [-a Address]');
     const driver = driverName(names[0]!);
     const mine = (t.dump.recorder?.logs ?? []).filter((l) => l.driver.toLowerCase() === driver);

@@ -5,7 +5,7 @@
  * their text, so no TMF file is used (the line says so).
  */
 import { readIfrLog, type IfrLog } from '../../nt/wdf-ifr.ts';
-import { CommandError, parseNumber, splitArgs } from '../command.ts';
+import { CommandError, driversAndAddress } from '../command.ts';
 import { client, h, wdfCommand } from './wdfcommon.ts';
 
 /** `12: FxRequest::Complete - ...` for each record. */
@@ -15,17 +15,7 @@ export const wdflogdump = wdfCommand('wdflogdump', {
   syntax: '!wdfkd.wdflogdump [Driver] [-a Address]',
   help: "Dump a KMDF driver's in-flight recorder (the framework's log of its events), oldest entry first; -a reads the log at a WDF_IFR_HEADER address.",
   run(t, args) {
-    const words = splitArgs(args);
-    let at: number | undefined;
-    const names: string[] = [];
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i]!;
-      if (w.toLowerCase() === '-a') {
-        if (words[i + 1] === undefined) throw new CommandError('Usage: !wdfkd.wdflogdump [Driver] [-a Address]');
-        at = parseNumber(words[++i]!);
-      } else if (w.startsWith('-')) throw new CommandError(`Unknown option ${w}: only -a Address is supported (the -d and -f options read logs saved on Windows)`);
-      else names.push(w);
-    }
+    const { names, at } = driversAndAddress(args, '!wdfkd.wdflogdump [Driver] [-a Address]', ' (the -d and -f options read logs saved on Windows)');
     if (names.length > 1) throw new CommandError('Usage: !wdfkd.wdflogdump [Driver] [-a Address]');
     const header = at ?? client(t, names[0]).ifr;
     const log = readIfrLog(t, header);
