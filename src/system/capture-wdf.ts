@@ -5,7 +5,7 @@
  * (queues' waiting and presented requests, their callbacks).
  */
 import type { WdfSnapshot } from '../debugger/dump.ts';
-import { FX_CONTEXT_HEADER, FX_OBJECT_HEADER, FX_TYPE, WDF_EXECUTION_LEVEL, WDF_OBJECT_CONTEXT_TYPE_INFO, WDF_SYNCHRONIZATION_SCOPE } from '../nt/wdf.ts';
+import { FX_CONTEXT_HEADER, FX_OBJECT_HEADER, FX_TYPE, WDF_OBJECT_CONTEXT_TYPE_INFO } from '../nt/wdf.ts';
 import type { Framework } from '../wdf/framework.ts';
 import type { FxDevice } from '../wdf/device.ts';
 import type { FxObject } from '../wdf/object.ts';
@@ -42,11 +42,6 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
     return out;
   };
   const objects = [...fx.handles.values()];
-  // What an object's InheritFromParent comes to: its parent's, up to the driver object's defaults.
-  const inherited = (o: FxObject, key: 'executionLevel' | 'synchronizationScope', inherit: number, root: number): number => {
-    for (let x: FxObject | undefined = o; x; x = x.parent) if (x[key] !== inherit && x[key] !== 0) return x[key];
-    return root;
-  };
   return {
     clients: [...fx.clients].map((g) => {
       const mine = objects.filter((o) => o.globals === g);
@@ -65,8 +60,8 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
           control: d.control,
           ioType: d.ioType,
           defaultQueue: d.defaultQueue?.handle ?? 0,
-          executionLevel: inherited(d, 'executionLevel', WDF_EXECUTION_LEVEL.InheritFromParent, WDF_EXECUTION_LEVEL.Dispatch),
-          synchronizationScope: inherited(d, 'synchronizationScope', WDF_SYNCHRONIZATION_SCOPE.InheritFromParent, WDF_SYNCHRONIZATION_SCOPE.None),
+          executionLevel: fx.constraints(d).level,
+          synchronizationScope: fx.constraints(d).scope,
           ...(d.pnp ? { pnp: { pnp: d.pnp.states.pnp.history(), power: d.pnp.states.power.history(), powerPolicy: d.pnp.states.powerPolicy.history(), policyOwner: d.pnp.ownsPowerPolicy, parent: d.pnp.parentDevice?.handle ?? 0 } } : {}),
         })),
         queues: ofType<FxIoQueue>(FX_TYPE.Queue).map((q) => {
@@ -77,8 +72,8 @@ export function snapshotWdf(fx: Framework): WdfSnapshot {
             device: q.device.handle,
             dispatchType: c.dispatchType,
             powerManaged: c.powerManaged,
-            executionLevel: inherited(q, 'executionLevel', WDF_EXECUTION_LEVEL.InheritFromParent, WDF_EXECUTION_LEVEL.Dispatch),
-            synchronizationScope: inherited(q, 'synchronizationScope', WDF_SYNCHRONIZATION_SCOPE.InheritFromParent, WDF_SYNCHRONIZATION_SCOPE.None),
+            executionLevel: fx.constraints(q).level,
+            synchronizationScope: fx.constraints(q).scope,
             callbacks: QUEUE_CALLBACKS.flatMap((name, i) => (pointers[i] ? [[name, pointers[i]!] as [string, number]] : [])),
             waiting: q.waiting.map((r) => r.handle),
             presented: [...q.presented].map((r) => r.handle),

@@ -24,6 +24,7 @@ import type { FxDevice } from './device.ts';
 import type { FxFileObject } from './file.ts';
 import type { FxRequest } from './request.ts';
 import { registerFrameworkRoutines } from './dispatch.ts';
+import { constraintsOf, type FxConstraints } from './callback-lock.ts';
 
 const US = UNICODE_STRING.off;
 
@@ -189,6 +190,11 @@ export class Framework {
   /** The handle type's name (WDFDEVICE...). */
   typeName(type: FxTypeCode): string {
     return FX_TYPE_HANDLE_NAME[type];
+  }
+
+  /** An object's execution level and synchronization scope with inheritance resolved (callback-lock.ts), for whoever reads the framework from outside: the dump. */
+  constraints(o: FxObject): FxConstraints {
+    return constraintsOf(o);
   }
 
   // ---- memory -----------------------------------------------------------------------------
