@@ -15,11 +15,23 @@ const ROUTINE_SIZE = 0x1000;
 const FIRST_ROUTINE_RVA = 0x1000;
 const SLOTS = (VA_MAP.ntImage.end - VA_MAP.ntImage.start - FIRST_ROUTINE_RVA) / ROUTINE_SIZE;
 
-/** FNV-1a: a stable 32-bit hash of a routine name (Wdf01000's image places its routines with it too). */
-export function fnv1a(text: string): number {
+/** FNV-1a: a stable 32-bit hash of a routine name. */
+function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;
+}
+
+/**
+ * A routine's slot in an image of `slots` slots: its name's hash, or the next free slot after it
+ * (taken records it). nt's image and Wdf01000's place their routines so, so a routine's address
+ * does not move when others are added.
+ */
+export function hashedSlot(name: string, slots: number, taken: Set<number>): number {
+  let slot = fnv1a(name) % slots;
+  while (taken.has(slot)) slot = (slot + 1) % slots;
+  taken.add(slot);
+  return slot;
 }
 
 /** Internal kernel routines that show up in stacks. */
@@ -96,9 +108,7 @@ export class NtImage {
     for (const name of names) {
       if (this.byName.has(name)) continue;
       if (this.taken.size >= SLOTS) throw new SimulatorError(`nt image: no room for routine ${name}`);
-      let slot = fnv1a(name) % SLOTS;
-      while (this.taken.has(slot)) slot = (slot + 1) % SLOTS;
-      this.taken.add(slot);
+      const slot = hashedSlot(name, SLOTS, this.taken);
       const fn: FunctionSymbol = { name, start: this.base + FIRST_ROUTINE_RVA + slot * ROUTINE_SIZE, size: ROUTINE_SIZE };
       this.byName.set(name, fn);
       let i = this.functions.length;

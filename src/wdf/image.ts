@@ -7,7 +7,7 @@
  * no other routine and does not change the image's size, so the debugger's goldens do not shift
  * each time the framework grows.
  */
-import { fnv1a } from '../kernel/nt-image.ts';
+import { hashedSlot } from '../kernel/nt-image.ts';
 import type { FunctionSymbol, ModuleInfo } from '../kernel/symbols.ts';
 import { WDF_LIBRARY_MODULE } from '../nt/wdf.ts';
 
@@ -124,9 +124,7 @@ export class WdfImage {
     if (names.length > ROUTINE_SLOTS) throw new Error(`Wdf01000 has ${names.length} routines for ${ROUTINE_SLOTS} slots`);
     const taken = new Set<number>();
     const functions: FunctionSymbol[] = names.map((name) => {
-      let slot = fnv1a(name) % ROUTINE_SLOTS;
-      while (taken.has(slot)) slot = (slot + 1) % ROUTINE_SLOTS;
-      taken.add(slot);
+      const slot = hashedSlot(name, ROUTINE_SLOTS, taken);
       return { name, start: base + FIRST_ROUTINE_RVA + slot * ROUTINE_SIZE, size: ROUTINE_SIZE };
     });
     functions.sort((a, b) => a.start - b.start);
